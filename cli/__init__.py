@@ -1,0 +1,75 @@
+"""The ``aftersales`` command line (click).
+
+Subcommands live in their own modules and are imported only when used, so ``aftersales --help``
+and ``aftersales evaluate`` stay fast. Exit codes: 0 ok, 1 a check failed, 2 bad input
+(case or policy), 3 a plugin failed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+# name -> (module, attribute, one-line help shown by --help without importing the module)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "evaluate": ("aftersales.cli.evaluate", "evaluate", "判定一个案例的售后权益 / Decide one case."),
+    "plugins": ("aftersales.cli.plugins", "plugins", "已加载的插件 / Loaded plugins."),
+    "policy": ("aftersales.cli.policy", "policy", "政策文件工具 / Policy editors' tools."),
+    "cases": ("aftersales.cli.cases", "cases", "案例库与柜台流程 / The case store and counter workflow."),
+    "db": ("aftersales.cli.db", "db", "数据库迁移 / Database migrations."),
+    "tui": ("aftersales.cli.tui", "tui", "打开柜台终端界面 / Open the counter terminal UI."),
+    "replay": ("aftersales.cli.replay", "replay", "批量重放案例 / Replay many cases."),
+    "plugin": ("aftersales.cli.plugin", "plugin", "新品牌插件脚手架 / Scaffold a brand plugin."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name, spec in COMMANDS.items() if _available(spec[0]))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        spec = COMMANDS.get(name)
+        if spec is None or not _available(spec[0]):
+            return None
+        module = importlib.import_module(spec[0])
+        return getattr(module, spec[1])
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _available(module: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="aftersales")
+@click.pass_context
+def main_group(ctx: click.Context) -> None:
+    """aftersales — 售后政策框架 / after-sales policy framework.
+
+    Without a command, opens the counter terminal UI (same as ``aftersales tui``).
+    """
+    if ctx.invoked_subcommand is None:
+        tui = main_group.get_command(ctx, "tui")
+        if tui is None:
+            click.echo(ctx.get_help())
+            return
+        ctx.invoke(tui)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: runs the group and maps the project's errors to exit codes."""
+    from aftersales.cli._common import run
+
+    sys.exit(run(main_group, argv))

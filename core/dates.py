@@ -1,0 +1,164 @@
+"""Every date computation of the project, in one small module.
+
+Rules (DOMAIN.md "Counting days"; Civil Code 第二百零一条至第二百零三条):
+
+* The start day is not counted: ``elapsed_days(start, day) = (day - start).days``, so the day
+  after the purchase is day 1 and day 1..7 is the return window.
+* A period in months ends on the corresponding day of the end month, or on that month's last
+  day when it has none: 12 months from 2024-02-29 ends 2025-02-28.
+* Days the unit spent in repair push the end later by as many days.
+* When a policy asks for it, a last day that is a rest day moves to the next working day. Rest
+  days are weekends and statutory holidays as actually observed; the official make-up working
+  days (调休) count as working days. Data: the ``chinesecalendar`` package plus dates a policy
+  adds. A year outside the data is reported by the caller (``CalendarGap``), never assumed.
+
+Pure functions over ``datetime.date``; no clock, no I/O.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Iterable
+
+from chinese_calendar import constants as _cc
+
+_ONE_DAY = timedelta(days=1)
+
+#: statutory holidays and make-up working days known to the ``chinesecalendar`` package
+BASE_HOLIDAYS: frozenset[date] = frozenset(_cc.holidays)
+BASE_WORKDAYS: frozenset[date] = frozenset(_cc.workdays)
+DATA_YEARS: tuple[int, int] = (min(d.year for d in _cc.holidays), max(d.year for d in _cc.holidays))
+
+
+def elapsed_days(start: date, day: date) -> int:
+    """Days from ``start`` to ``day``, the start day not counted (the day after is day 1)."""
+    return (day - start).days
+
+
+@lru_cache(maxsize=65536)
+def add_months(start: date, months: int) -> date:
+    """The corresponding day ``months`` later, or that month's last day when there is none.
+
+    >>> add_months(date(2024, 2, 29), 12)
+    datetime.date(2025, 2, 28)
+    >>> add_months(date(2026, 1, 31), 1)
+    datetime.date(2026, 2, 28)
+    """
+    total = start.year * 12 + (start.month - 1) + months
+    year, month0 = divmod(total, 12)
+    month = month0 + 1
+    last = _calendar.monthrange(year, month)[1]
+    return date(year, month, min(start.day, last))
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodEnd:
+    """The last day of a period and how it was reached."""
+
+    end: date
+    #: the end before rolling over a rest day (equal to ``end`` when nothing moved)
+    unrolled: date
+    #: years whose rest days the roll-over needed but no data covered (weekends only were used)
+    unknown_years: tuple[int, ...] = ()
+
+
+class RestDayCalendar:
+    """Weekends and statutory holidays as observed, with make-up working days as working days.
+
+    ``extra_rest_days`` / ``extra_working_days`` are dates a policy adds (a new year's
+    holiday notice before the package has it, a local rule). ``known_years`` are the years the
+    data covers: the package's range plus every year a policy gives dates for.
+    """
+
+    __slots__ = ("_rest", "_work", "_known_years", "_roll_cache")
+
+    def __init__(self, extra_rest_days: Iterable[date] = (), extra_working_days: Iterable[date] = ()) -> None:
+        extra_rest = frozenset(extra_rest_days)
+        extra_work = frozenset(extra_working_days)
+        self._rest = (BASE_HOLIDAYS - extra_work) | extra_rest
+        self._work = (BASE_WORKDAYS - extra_rest) | extra_work
+        years = set(range(DATA_YEARS[0], DATA_YEARS[1] + 1))
+        years.update(d.year for d in extra_rest | extra_work)
+        self._known_years = frozenset(years)
+        self._roll_cache: dict[date, PeriodEnd] = {}
+
+    def knows(self, year: int) -> bool:
+        """Whether holiday data covers ``year``."""
+        return year in self._known_years
+
+    def is_rest_day(self, day: date) -> bool:
+        """A weekend day that is not a make-up working day, or a statutory holiday."""
+        if day in self._work:
+            return False
+        if day in self._rest:
+            return True
+        return day.weekday() >= 5
+
+    def roll_forward(self, day: date) -> PeriodEnd:
+        """``day`` itself when it is a working day, else the next working day."""
+        hit = self._roll_cache.get(day)
+        if hit is not None:
+            return hit
+        unknown: set[int] = set()
+        current = day
+        while True:
+            if not self.knows(current.year):
+                unknown.add(current.year)
+            if not self.is_rest_day(current):
+                break
+            current += _ONE_DAY
+        result = PeriodEnd(current, day, tuple(sorted(unknown)))
+        if len(self._roll_cache) < 100_000:
+            self._roll_cache[day] = result
+        return result
+
+    def add_working_days(self, start: date, days: int) -> date:
+        """The working day ``days`` working days after ``start`` (the start day not counted)."""
+        current = start
+        left = days
+        while left > 0:
+            current += _ONE_DAY
+            if not self.is_rest_day(current):
+                left -= 1
+        return current
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end`` (0 when ``end <= start``)."""
+        count = 0
+        current = start
+        while current < end:
+            current += _ONE_DAY
+            if not self.is_rest_day(current):
+                count += 1
+        return count
+
+
+#: the calendar of the package data alone
+DEFAULT_CALENDAR = RestDayCalendar()
+
+
+def period_end(
+    start: date,
+    *,
+    months: int = 0,
+    days: int = 0,
+    extension_days: int = 0,
+    rollover: bool = False,
+    calendar: RestDayCalendar = DEFAULT_CALENDAR,
+) -> PeriodEnd:
+    """The last day of a period of ``months`` and/or ``days`` beginning after ``start``.
+
+    ``extension_days`` (days in repair) push the end later; with ``rollover`` a last day that is
+    a rest day moves to the next working day.
+    """
+    end = add_months(start, months) if months else start
+    if days:
+        end = end + timedelta(days=days)
+    if extension_days:
+        end = end + timedelta(days=extension_days)
+    if rollover:
+        return calendar.roll_forward(end)
+    return PeriodEnd(end, end)

@@ -1,0 +1,172 @@
+"""The decision: what the customer is entitled to, why, and on whose authority (v1 contract)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from .outcomes import ExchangeRule, ExclusionHit, Notice, PluginFailure
+
+DECISION_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class RemedyResult:
+    """One remedy as decided: available or not, on which basis, granted (or refused) by which rule."""
+
+    remedy: str
+    basis: str
+    available: bool
+    status: str
+    reason: str | None
+    missing_documents: tuple[str, ...]
+    required_documents: tuple[tuple[str, ...], ...]
+    asked_documents: tuple[str, ...]
+    policy: str | None
+    rule: str | None
+    citation: str
+    start: date | None
+    end: date | None
+    service_location: str
+    fee: tuple[float, str] | None = None
+    needs_confirmation: str | None = None
+    note: tuple[str, str] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "remedy": self.remedy,
+            "basis": self.basis,
+            "available": self.available,
+            "status": self.status,
+            "missing_documents": list(self.missing_documents),
+            "required_documents": [list(g) for g in self.required_documents],
+            "asked_documents": list(self.asked_documents),
+            "granted_by": {"policy": self.policy, "rule": self.rule, "citation": self.citation},
+            "start": self.start.isoformat() if self.start else None,
+            "end": self.end.isoformat() if self.end else None,
+            "service_location": self.service_location,
+        }
+        if self.reason:
+            out["reason"] = self.reason
+        if self.fee:
+            out["fee"] = {"amount": self.fee[0], "currency": self.fee[1]}
+        if self.needs_confirmation:
+            out["needs_confirmation"] = self.needs_confirmation
+        if self.note:
+            out["note"] = {"zh": self.note[0], "en": self.note[1]}
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    start: date
+    start_rule: str | None
+    start_citation: str | None
+    end: date | None
+    days_elapsed: int
+    policy: str
+    rule: str
+    citation: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start.isoformat(),
+            "start_rule": self.start_rule,
+            "start_citation": self.start_citation,
+            "end": self.end.isoformat() if self.end else None,
+            "days_elapsed": self.days_elapsed,
+            "granted_by": {"policy": self.policy, "rule": self.rule, "citation": self.citation},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyRef:
+    id: str
+    version: str
+    sha256: str
+    plugin: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "version": self.version, "sha256": self.sha256, "plugin": self.plugin}
+
+
+#: one trace entry: (plugin, policy, rule, effect, citation, detail)
+TraceEntry = tuple
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The answer for one case. ``to_dict()`` gives the v1 decision JSON."""
+
+    brand: str
+    case_date: date
+    region: str
+    region_rule: str | None
+    remedies: tuple[RemedyResult, ...]
+    coverage: Coverage | None
+    exclusions: tuple[ExclusionHit, ...]
+    exchange: ExchangeRule | None
+    service_location: str
+    notices: tuple[Notice, ...]
+    trace: tuple[TraceEntry, ...]
+    policies: tuple[PolicyRef, ...]
+    plugin_errors: tuple[PluginFailure, ...] = ()
+    calendar_gaps: tuple[int, ...] = ()
+
+    @property
+    def entitlement(self) -> str:
+        """The most favourable available remedy: return > exchange > repair > paid_repair."""
+        for r in self.remedies:
+            if r.available:
+                return r.remedy
+        return "paid_repair"
+
+    @property
+    def free_remedy(self) -> bool:
+        return any(r.available and r.remedy != "paid_repair" for r in self.remedies)
+
+    def remedy(self, name: str) -> RemedyResult | None:
+        for r in self.remedies:
+            if r.remedy == name:
+                return r
+        return None
+
+    def available(self) -> list[str]:
+        return [r.remedy for r in self.remedies if r.available]
+
+    def to_dict(self) -> dict[str, Any]:
+        ex = self.exchange
+        out: dict[str, Any] = {
+            "schema_version": DECISION_SCHEMA_VERSION,
+            "brand": self.brand,
+            "case_date": self.case_date.isoformat(),
+            "region": self.region,
+            "region_rule": self.region_rule,
+            "entitlement": self.entitlement,
+            "remedies": [r.to_dict() for r in self.remedies],
+            "coverage": self.coverage.to_dict() if self.coverage else None,
+            "exclusions": [
+                {"id": e.id, "message_zh": e.message_zh, "message_en": e.message_en, "citation": e.citation, "policy": e.policy}
+                for e in self.exclusions
+            ],
+            "exchange": None if ex is None else {
+                "mode": ex.mode,
+                "lead_days": {"min": ex.lead_days[0], "max": ex.lead_days[1]} if ex.lead_days else None,
+                "warranty_after": ex.warranty_after,
+                "granted_by": {"policy": ex.policy, "rule": ex.rule, "citation": ex.citation},
+            },
+            "service_location": self.service_location,
+            "notices": [
+                {"id": n.id, "message_zh": n.message_zh, "message_en": n.message_en, "citation": n.citation, "policy": n.policy}
+                for n in self.notices
+            ],
+            "trace": [
+                {"plugin": t[0], "policy": t[1], "rule": t[2], "effect": t[3], "citation": t[4], "detail": t[5]}
+                for t in self.trace
+            ],
+            "policies": [p.to_dict() for p in self.policies],
+            "plugin_errors": [{"plugin": f.plugin, "hook": f.hook, "error": f.error} for f in self.plugin_errors],
+            "calendar_gaps": list(self.calendar_gaps),
+        }
+        return out

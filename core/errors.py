@@ -1,0 +1,47 @@
+"""One exception root for everything the project refuses.
+
+The CLI maps each class to an exit code and prints ``str(error)`` on one line; a user's
+mistake never shows a traceback.
+"""
+
+from __future__ import annotations
+
+
+class AftersalesError(Exception):
+    """Root of the project's own errors. ``exit_code`` is what the CLI exits with."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+
+class CaseError(AftersalesError):
+    """A case (file, dict or form) that is not a valid v1 case. ``field`` names the place."""
+
+    exit_code = 2
+
+
+class PolicyError(AftersalesError):
+    """A policy file that cannot be used. ``issues`` holds every located problem found."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, issues: list | None = None, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.issues = list(issues or [])
+
+
+class PluginError(AftersalesError):
+    """A plugin that failed: raised while loading, or while answering a hook."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, *, plugin: str | None = None) -> None:
+        super().__init__(message)
+        self.plugin = plugin

@@ -1,0 +1,87 @@
+"""``PolicyPlugin``: a plugin whose every hook is answered from its YAML policies.
+
+The bundled plugins are subclasses with nothing but data; a new brand usually is too::
+
+    class XiaomiPlugin(PolicyPlugin):
+        name = "xiaomi"
+        version = "1.0"
+        brands = [Brand("xiaomi", "小米", "Xiaomi")]
+
+        def policy_files(self):
+            return [importlib.resources.files("aftersales_xiaomi") / "xiaomi.yaml"]
+
+    plugin = XiaomiPlugin()
+
+Override a hook method (keeping ``@hookimpl``) where a rule cannot be said in YAML.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from .hookspecs import hookimpl
+from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferResult
+from .plugininfo import Brand
+
+
+class PolicyPlugin:
+    """Answers the hooks from the policies the plugin ships (see ``policy_files``)."""
+
+    name: str = ""
+    version: str = "0"
+    brands: Sequence[Brand] = ()
+
+    def policy_files(self) -> list[Any]:
+        """Paths or ``importlib.resources`` traversables of this plugin's YAML policies."""
+        return []
+
+    @hookimpl
+    def aftersales_brands(self) -> list[Brand]:
+        return [Brand(b.id, b.label_zh, b.label_en, plugin=self.name) for b in self.brands]
+
+    @hookimpl
+    def aftersales_policy_files(self) -> list[Any]:
+        return list(self.policy_files())
+
+    @hookimpl
+    def aftersales_identify_device(self, case: Any, ctx: Any) -> Identity | None:
+        for policy in ctx.policies_of(self.name):
+            if policy.brands is not None and case.brand in policy.brands:
+                identity = policy.identify(case, self.name)
+                if identity is not None:
+                    return identity
+        return None
+
+    @hookimpl
+    def aftersales_offers(self, case: Any, ctx: Any) -> list[OfferResult]:
+        out: list[OfferResult] = []
+        region = ctx.region
+        for policy in ctx.policies_of(self.name):
+            if policy.applies(case, region):
+                out.extend(policy.check_offers(case, region))
+        return out
+
+    @hookimpl
+    def aftersales_exclusions(self, case: Any, ctx: Any) -> list[ExclusionHit]:
+        out: list[ExclusionHit] = []
+        region = ctx.region
+        for policy in ctx.policies_of(self.name):
+            if policy.applies(case, region):
+                out.extend(policy.exclusion_hits(case, region))
+        return out
+
+    @hookimpl
+    def aftersales_notices(self, case: Any, ctx: Any) -> list[Notice]:
+        out: list[Notice] = []
+        region = ctx.region
+        for policy in ctx.policies_of(self.name):
+            if policy.applies(case, region):
+                out.extend(policy.notices_for(case, region))
+        return out
+
+    @hookimpl
+    def aftersales_exchange_rule(self, case: Any, ctx: Any) -> ExchangeRule | None:
+        for policy in ctx.policies_of(self.name):
+            if policy.exchange is not None and policy.brands is not None and case.brand in policy.brands:
+                return policy.exchange
+        return None

@@ -1,0 +1,476 @@
+"""Compile a validated policy (a mapping, see ``policies/policy.schema.json``) into fast checks.
+
+Conditions are declarative field matchers. They are compiled once, when the policy loads, into
+small Python functions with the policy's constants inlined, so that checking a case costs about
+what a hand-written ``if`` would. Only values the schema admits (ids, numbers, booleans) reach
+the generated source, each through ``repr``; field paths are checked against a fixed grammar.
+
+Nothing here reads a file, the clock or the environment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any, Callable, Mapping
+
+from .dates import PeriodEnd, RestDayCalendar, period_end
+from .errors import PolicyError
+from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferResult
+
+_PATH = re.compile(r"^(region|brand|documents|coverage_plans|activation_date|"
+                   r"(device|purchase|fault|condition|history)\.[a-z_]+(\.[a-z_]+)?)$")
+_CASE_DATE_FIELDS = {
+    "purchase_date": "c.purchase.date",
+    "received_date": "c.purchase.received_date",
+    "activation_date": "c.activation_date",
+    "production_date": "c.device.production_date",
+}
+_REGION_FIELDS = {
+    "device.part_number": "part_number",
+    "device.model_code": "model_code",
+    "device.serial": "serial",
+    "device.imei": "imei",
+    "purchase.country": "country",
+}
+_ONE_DAY = timedelta(days=1)
+
+
+# --------------------------------------------------------------------------- code generation
+
+class _Source:
+    """Collects generated lines and the constants they refer to."""
+
+    def __init__(self) -> None:
+        self.consts: dict[str, Any] = {}
+
+    def const(self, value: Any) -> str:
+        if isinstance(value, (bool, int, float, str)) or value is None:
+            return repr(value)
+        name = f"_k{len(self.consts)}"
+        self.consts[name] = value
+        return name
+
+
+def _value_expr(path: str) -> str:
+    if not _PATH.match(path):
+        raise PolicyError(f"unknown case field {path!r}", field=path)
+    if path == "region":
+        return "r"
+    if path.startswith("history.plan_claims."):
+        return f"c.history.claims({path.rsplit('.', 1)[1]!r})"
+    if path.count(".") > 1:
+        raise PolicyError(f"unknown case field {path!r}", field=path)
+    return f"c.{path}"
+
+
+def _test_expr(path: str, matcher: Any, src: _Source) -> str:
+    """A Python expression that is true when the case satisfies ``path: matcher``."""
+    v = _value_expr(path)
+    if isinstance(matcher, bool) or matcher is None:
+        return f"({v} is {matcher!r})"
+    if isinstance(matcher, (str, int, float)):
+        return f"({v} == {src.const(matcher)})"
+    if isinstance(matcher, list):
+        return f"({v} in {src.const(frozenset(matcher))})"
+    if isinstance(matcher, Mapping) and len(matcher) == 1:
+        (op, arg), = matcher.items()
+        if op == "eq":
+            return _test_expr(path, arg, src)
+        if op == "ne":
+            return f"(not {_test_expr(path, arg, src)})"
+        if op == "in":
+            return f"({v} in {src.const(frozenset(arg))})"
+        if op == "not_in":
+            return f"({v} not in {src.const(frozenset(arg))})"
+        if op in ("gt", "gte", "lt", "lte"):
+            sym = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}[op]
+            return f"({v} is not None and {v} {sym} {src.const(arg)})"
+        if op == "present":
+            return f"({v} is not None)" if arg else f"({v} is None)"
+        if op == "includes":
+            return f"({src.const(arg)} in {v})"
+        if op == "excludes":
+            return f"({src.const(arg)} not in {v})"
+    raise PolicyError(f"cannot read the condition {matcher!r}", field=path)
+
+
+def _compile(name: str, lines: list[str], src: _Source, extra: Mapping[str, Any] | None = None) -> Callable:
+    namespace: dict[str, Any] = dict(src.consts)
+    if extra:
+        namespace.update(extra)
+    code = "\n".join(lines)
+    exec(compile(code, f"<policy {name}>", "exec"), namespace)  # noqa: S102 - source built above
+    return namespace["_fn"]
+
+
+def compile_when(when: Mapping[str, Any] | None, name: str = "when") -> Callable:
+    """``fn(case, region) -> None`` when every condition holds, else the failing field path."""
+    src = _Source()
+    lines = ["def _fn(c, r):"]
+    for path, matcher in (when or {}).items():
+        lines.append(f"    if not {_test_expr(path, matcher, src)}: return {path!r}")
+    lines.append("    return None")
+    return _compile(name, lines, src)
+
+
+def _start_expr(spec: Mapping[str, Any]) -> tuple[str, bool]:
+    """(expression giving the start date or None, needs helper functions)."""
+    def one(item: Mapping[str, Any]) -> str:
+        expr = _CASE_DATE_FIELDS[item["from"]]
+        days = item.get("offset_days", 0)
+        if days:
+            return f"_shift({expr}, {int(days)})"
+        return expr
+
+    if "from" in spec:
+        return one(spec), bool(spec.get("offset_days"))
+    if "first_of" in spec:
+        return "_first(" + ", ".join(one(i) for i in spec["first_of"]) + ")", True
+    return "_earliest(" + ", ".join(one(i) for i in spec["earliest_of"]) + ")", True
+
+
+def _shift(d: date | None, days: int) -> date | None:
+    return None if d is None else d + timedelta(days=days)
+
+
+def _first(*dates: date | None) -> date | None:
+    for d in dates:
+        if d is not None:
+            return d
+    return None
+
+
+def _earliest(*dates: date | None) -> date | None:
+    present = [d for d in dates if d is not None]
+    return min(present) if present else None
+
+
+@lru_cache(maxsize=131072)
+def _period(start: date, months: int, days: int, extension: int, rollover: bool, calendar: RestDayCalendar) -> PeriodEnd:
+    return period_end(start, months=months, days=days, extension_days=extension, rollover=rollover, calendar=calendar)
+
+
+# --------------------------------------------------------------------------- compiled rules
+
+def _documents(spec: list | None) -> tuple[tuple[str, ...], ...]:
+    groups = []
+    for item in spec or ():
+        groups.append((item,) if isinstance(item, str) else tuple(item))
+    return tuple(groups)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class OfferRule:
+    """One offer of a policy, compiled. ``check(case, region)`` gives an ``OfferResult``."""
+
+    policy: "CompiledPolicy"
+    id: str
+    remedy: str
+    basis: str
+    citation: str
+    documents: tuple[tuple[str, ...], ...]
+    asks: tuple[str, ...]
+    service_location: str
+    covers: frozenset[str]
+    fee: tuple[float, str] | None
+    needs_confirmation: str | None
+    note: tuple[str, str] | None
+    start_name: str | None
+    start_citation: str | None
+    specificity: int
+    check: Callable[[Any, str], OfferResult] = field(repr=False)
+
+    @property
+    def plugin(self) -> str:
+        return self.policy.plugin
+
+    @property
+    def statutory(self) -> bool:
+        return self.policy.statutory
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ExclusionRule:
+    id: str
+    test: Callable | None
+    hit: ExclusionHit
+    on_expiry: bool
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class NoticeRule:
+    id: str
+    test: Callable
+    notice: Notice
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class RegionRule:
+    id: str
+    field: str | None
+    pattern: re.Pattern | None
+    mapping: Mapping[str, str]
+    default: str | None
+    citation: str
+
+    def identify(self, case: Any) -> str | None:
+        if self.field is None:
+            return self.default
+        owner = case.purchase if self.field == "purchase.country" else case.device
+        value = getattr(owner, _REGION_FIELDS[self.field])
+        if value is None:
+            return None
+        if self.pattern is not None:
+            match = self.pattern.search(value.upper())
+            code = match.group(1) if match else None
+        else:
+            code = value.upper()
+        if code is not None and code in self.mapping:
+            return self.mapping[code]
+        return self.default
+
+
+@dataclass(frozen=True, slots=True)
+class Workflow:
+    """Counter-process settings a policy gives the case store."""
+
+    follow_up_days: int = 10
+    spare_phone_after_days: int = 7
+    overdue_exchange_days: int = 30
+    overdue_parts_days: int = 60
+    simple_repair_working_days: tuple[int, int] = (3, 5)
+    complex_repair_working_days: tuple[int, int] = (7, 10)
+    citation: str = ""
+
+
+class CompiledPolicy:
+    """A policy ready to check cases: the data it came from plus compiled rules."""
+
+    def __init__(self, data: Mapping[str, Any], *, sha256: str, source: str, plugin: str = "") -> None:
+        self.data = data
+        self.sha256 = sha256
+        self.source = source
+        self.plugin = plugin
+        self.id: str = data["id"]
+        self.kind: str = data["kind"]
+        self.statutory = self.kind == "statutory"
+        self.version: str = str(data["version"])
+        self.title: Mapping[str, str] = data["title"]
+        eff = data["effective"]
+        self.effective_from = date.fromisoformat(eff["from"])
+        self.effective_until = date.fromisoformat(eff["until"]) if eff.get("until") else None
+        self.effective_by: str = eff.get("by", "purchase_date")
+        applies = data["applies_to"]
+        brands = applies["brands"]
+        self.brands: frozenset[str] | None = None if brands == "any" else frozenset(brands)
+        self.regions: frozenset[str] | None = frozenset(applies["regions"]) if "regions" in applies else None
+        countries = applies.get("purchase_countries")
+        self.countries: frozenset[str | None] | None = (
+            None if countries is None else frozenset(None if c == "unknown" else c for c in countries)
+        )
+        cal = data.get("calendar", {})
+        self.rollover_periods: bool = cal.get("rollover_periods", True)
+        self.rollover_windows: bool = cal.get("rollover_windows", False)
+        self.extend_by_repair_days: bool = cal.get("extend_by_repair_days", True)
+        extra_rest = [date.fromisoformat(d) for d in cal.get("extra_rest_days", ())]
+        extra_work = [date.fromisoformat(d) for d in cal.get("extra_working_days", ())]
+        self.calendar = RestDayCalendar(extra_rest, extra_work) if (extra_rest or extra_work) else _default_calendar()
+        self.periods: dict[str, tuple[int, int]] = {
+            comp: (span.get("months", 0), span.get("days", 0)) for comp, span in data.get("periods", {}).items()
+        }
+        self.starts: Mapping[str, Mapping[str, Any]] = data.get("starts", {})
+        self.region_rules = tuple(self._region_rule(r) for r in data.get("region_rules", ()))
+        self.exclusions = tuple(self._exclusion(e) for e in data.get("exclusions", ()))
+        self.expiry_hit = next((e.hit for e in self.exclusions if e.on_expiry), None)
+        self._when_exclusions = tuple(e for e in self.exclusions if not e.on_expiry)
+        self.notices = tuple(self._notice(n) for n in data.get("notices", ()))
+        self.offers = tuple(self._offer(o) for o in data.get("offers", ()))
+        ex = data.get("exchange")
+        self.exchange: ExchangeRule | None = None
+        if ex:
+            lead = ex.get("lead_days")
+            self.exchange = ExchangeRule(
+                ex["mode"], (lead["min"], lead["max"]) if lead else None, ex["warranty_after"],
+                plugin, self.id, "exchange", ex["citation"],
+            )
+        wf = data.get("workflow")
+        self.workflow: Workflow | None = None
+        if wf:
+            self.workflow = Workflow(
+                follow_up_days=wf.get("follow_up_days", 10),
+                spare_phone_after_days=wf.get("spare_phone_after_days", 7),
+                overdue_exchange_days=wf.get("overdue_exchange_days", 30),
+                overdue_parts_days=wf.get("overdue_parts_days", 60),
+                simple_repair_working_days=tuple(wf.get("simple_repair_working_days", (3, 5))),
+                complex_repair_working_days=tuple(wf.get("complex_repair_working_days", (7, 10))),
+                citation=wf.get("citation", ""),
+            )
+
+    def __repr__(self) -> str:
+        return f"<CompiledPolicy {self.id} {self.version} from {self.source}>"
+
+    # ----------------------------------------------------------------- building
+
+    def _region_rule(self, spec: Mapping[str, Any]) -> RegionRule:
+        pattern = re.compile(spec["pattern"]) if spec.get("pattern") else None
+        return RegionRule(spec["id"], spec.get("field"), pattern, dict(spec.get("map", {})), spec.get("default"), spec["citation"])
+
+    def _exclusion(self, spec: Mapping[str, Any]) -> ExclusionRule:
+        msg = spec["message"]
+        hit = ExclusionHit(self.plugin, self.id, spec["id"], self.statutory, msg["zh"], msg["en"], spec["citation"])
+        test = None if spec.get("on_expiry") else compile_when(spec["when"], f"{self.id}/{spec['id']}")
+        return ExclusionRule(spec["id"], test, hit, bool(spec.get("on_expiry")))
+
+    def _notice(self, spec: Mapping[str, Any]) -> NoticeRule:
+        msg = spec["message"]
+        notice = Notice(self.plugin, self.id, spec["id"], msg["zh"], msg["en"], spec["citation"])
+        return NoticeRule(spec["id"], compile_when(spec["when"], f"{self.id}/{spec['id']}"), notice)
+
+    def _offer(self, spec: Mapping[str, Any]) -> OfferRule:
+        rid = spec["id"]
+        name = f"{self.id}/{rid}"
+        where = f"offers[{rid}]"
+        src = _Source()
+        lines = ["def _fn(c, r):"]
+        when = spec.get("when") or {}
+        for path, matcher in when.items():
+            lines.append(f"    if not {_test_expr(path, matcher, src)}:")
+            lines.append(f"        return _R(RULE, 'not_applicable', {path!r}, None, None, (), (), ())")
+
+        start_name = spec.get("start")
+        start_citation = None
+        window = spec.get("window")
+        period = spec.get("period")
+        if (window or period) and not start_name:
+            raise PolicyError("an offer with a window or period needs a `start`", field=f"{where}.start")
+        if start_name:
+            if start_name not in self.starts:
+                raise PolicyError(f"unknown start rule {start_name!r}; defined: {', '.join(self.starts) or 'none'}",
+                                  field=f"{where}.start")
+            start_spec = self.starts[start_name]
+            start_citation = start_spec.get("citation")
+            expr, _ = _start_expr(start_spec)
+            lines.append(f"    s = {expr}")
+            lines.append(f"    if s is None: return _R(RULE, 'no_start', {start_name!r}, None, None, (), (), ())")
+        else:
+            lines.append("    s = None")
+        lines.append("    e = None")
+        lines.append("    gap = ()")
+        if window:
+            days = int(window["days"])
+            from_day = int(window.get("from_day", 0))
+            lines.append(f"    el = (c.case_date - s).days")
+            if self.rollover_windows:
+                lines.append(f"    pe = _period(s, 0, {days}, 0, True, CAL)")
+                lines.append("    e = pe.end")
+                lines.append("    gap = pe.unknown_years")
+                lines.append(f"    if el < {from_day} or c.case_date > e:")
+            else:
+                lines.append(f"    e = s + _td({days})")
+                lines.append(f"    if el < {from_day} or el > {days}:")
+            lines.append("        return _R(RULE, 'outside_window', None, s, e, (), (), gap)")
+        if period:
+            ext = "c.history.days_in_repair" if self.extend_by_repair_days else "0"
+            roll = "True" if self.rollover_periods else "False"
+            if period == "warranty":
+                lines.append("    span = PERIODS.get(c.fault.component)")
+                lines.append("    if span is None: return _R(RULE, 'not_applicable', 'periods.' + c.fault.component, s, None, (), (), ())")
+                lines.append(f"    pe = _period(s, span[0], span[1], {ext}, {roll}, CAL)")
+            else:
+                lines.append(f"    pe = _period(s, {int(period.get('months', 0))}, {int(period.get('days', 0))}, {ext}, {roll}, CAL)")
+            lines.append("    e = pe.end")
+            lines.append("    gap = pe.unknown_years")
+            lines.append("    if c.case_date > e: return _R(RULE, 'expired', None, s, e, (), (), gap)")
+
+        groups = _documents(spec.get("documents"))
+        asks = tuple(spec.get("asks", ()))
+        if groups or asks:
+            lines.append("    d = c.documents")
+        if groups:
+            lines.append("    m = []")
+            for group in groups:
+                test = " and ".join(f"{doc!r} not in d" for doc in group)
+                lines.append(f"    if {test}: m.append({group[0]!r})")
+        if asks:
+            lines.append("    a = tuple(x for x in ASKS if x not in d)")
+        else:
+            lines.append("    a = ()")
+        if groups:
+            lines.append("    if m: return _R(RULE, 'blocked_documents', None, s, e, tuple(m), a, gap)")
+        lines.append("    return _R(RULE, 'granted', None, s, e, (), a, gap)")
+
+        fee = spec.get("fee")
+        note = spec.get("note")
+        holder: dict[str, Any] = {}
+        extra = {"_R": OfferResult, "_td": lambda n: timedelta(days=n), "_period": _period, "CAL": self.calendar,
+                 "PERIODS": self.periods, "ASKS": asks, "_shift": _shift, "_first": _first, "_earliest": _earliest}
+        fn = _compile(name, lines, src, extra)
+        rule = OfferRule(
+            policy=self,
+            id=rid,
+            remedy=spec["remedy"],
+            basis=spec["basis"],
+            citation=spec["citation"],
+            documents=groups,
+            asks=asks,
+            service_location=spec.get("service_location", "any_authorized"),
+            covers=frozenset(spec.get("covers", ())),
+            fee=(float(fee["amount"]), fee.get("currency", "CNY")) if fee else None,
+            needs_confirmation=spec.get("needs_confirmation"),
+            note=(note["zh"], note["en"]) if note else None,
+            start_name=start_name,
+            start_citation=start_citation,
+            specificity=len(when),
+            check=fn,
+        )
+        fn.__globals__["RULE"] = rule
+        del holder
+        return rule
+
+    # ----------------------------------------------------------------- per case
+
+    def in_force(self, case: Any) -> bool:
+        day = case.purchase.date if self.effective_by == "purchase_date" and case.purchase.date else case.case_date
+        if day < self.effective_from:
+            return False
+        return self.effective_until is None or day <= self.effective_until
+
+    def speaks_to_brand(self, brand: str) -> bool:
+        return self.brands is None or brand in self.brands
+
+    def applies(self, case: Any, region: str) -> bool:
+        if self.brands is not None and case.brand not in self.brands:
+            return False
+        if self.regions is not None and region not in self.regions:
+            return False
+        if self.countries is not None and case.purchase.country not in self.countries:
+            return False
+        return True
+
+    def identify(self, case: Any, plugin: str) -> Identity | None:
+        for rule in self.region_rules:
+            region = rule.identify(case)
+            if region is not None:
+                return Identity(region, plugin, self.id, rule.id, rule.citation)
+        return None
+
+    def check_offers(self, case: Any, region: str) -> list[OfferResult]:
+        return [offer.check(case, region) for offer in self.offers]
+
+    def exclusion_hits(self, case: Any, region: str) -> list[ExclusionHit]:
+        return [e.hit for e in self._when_exclusions if e.test(case, region) is None]
+
+    def notices_for(self, case: Any, region: str) -> list[Notice]:
+        return [n.notice for n in self.notices if n.test(case, region) is None]
+
+
+_DEFAULT_CAL: RestDayCalendar | None = None
+
+
+def _default_calendar() -> RestDayCalendar:
+    from .dates import DEFAULT_CALENDAR
+
+    return DEFAULT_CALENDAR

@@ -1,0 +1,1 @@
+"""Bundled plugins: generic_sanbao (the statutory floor), apple, huawei."""

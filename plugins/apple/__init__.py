@@ -1,0 +1,21 @@
+"""apple: Apple's own terms for iPhone units serviced in mainland China (policies/apple.yaml)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+from aftersales.core.plugininfo import Brand
+from aftersales.core.policyplugin import PolicyPlugin
+
+
+class ApplePlugin(PolicyPlugin):
+    name = "apple"
+    version = "2026.1"
+    brands = [Brand("apple", "苹果", "Apple")]
+
+    def policy_files(self) -> list[Any]:
+        return [resources.files("aftersales.policies") / "apple.yaml"]
+
+
+plugin = ApplePlugin()

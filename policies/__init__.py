@@ -1,0 +1,1 @@
+"""The bundled policies (YAML) and their JSON Schema, read with importlib.resources."""

@@ -1,0 +1,517 @@
+"""The case store: cases, their decisions, the event log and the follow-up calls.
+
+Every write is one transaction (``db.write_transaction``): a case is stored with its first
+decision, its ``created`` event and its follow-ups, or not at all. Input is validated and the
+case decided *before* the transaction starts, so bad input writes nothing.
+
+The clock is a parameter: every method that needs the time takes ``now`` (an aware datetime;
+a naive one is read as China Standard Time). The CLI reads the clock.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, timedelta
+from typing import Any, Iterable, Iterator, Mapping
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from . import db as _db
+from .contact import mask_phone, normalize_name, normalize_phone, normalize_staff, normalize_store
+from .errors import StoreError
+from .evaluator import Evaluator, default_evaluator
+from .mailin import parse_mail_in
+from .schema import case_counters, cases, decisions, events, follow_ups
+from .workflow import (
+    CHINA_TZ,
+    FINISHED,
+    REPAIR_KINDS,
+    STATES,
+    WITH_US,
+    WorkflowSettings,
+    check_move,
+    local_date,
+    notices,
+    repair_days,
+    repair_window,
+    state_label,
+)
+
+SYSTEM_ACTOR = "system"
+
+
+def aware(now: datetime | None) -> datetime:
+    """``now`` as an aware datetime (naive means China Standard Time); ``None`` reads the clock."""
+    if now is None:
+        return datetime.now(CHINA_TZ)
+    if now.tzinfo is None:
+        return now.replace(tzinfo=CHINA_TZ)
+    return now
+
+
+def _iso(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(CHINA_TZ).isoformat(timespec="seconds")
+    return value.isoformat()
+
+
+def _upsert(dialect: str):
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def _next_number(conn: sa.Connection, store: str, day: date) -> str:
+    """Allocate the next case number of ``store`` on ``day`` inside the caller's transaction.
+
+    One atomic upsert (``INSERT .. ON CONFLICT DO UPDATE .. RETURNING``) on both backends: the
+    counter row is locked until commit, so concurrent counters never get the same number.
+    """
+    key = day.strftime("%Y%m%d")
+    insert = _upsert(conn.dialect.name)
+    stmt = (
+        insert(case_counters)
+        .values(store_code=store, day=key, last_seq=1)
+        .on_conflict_do_update(
+            index_elements=[case_counters.c.store_code, case_counters.c.day],
+            set_={"last_seq": case_counters.c.last_seq + 1},
+        )
+        .returning(case_counters.c.last_seq)
+    )
+    seq = conn.execute(stmt).scalar_one()
+    return f"{store}-{key}-{seq:04d}"
+
+
+def normalize_number(number: str) -> str:
+    text = str(number or "").strip().upper()
+    if not text:
+        raise StoreError("give a case number, e.g. SZ01-20260615-0007")
+    return text
+
+
+class CaseStore:
+    """Cases in one database (SQLite file or PostgreSQL), through SQLAlchemy Core."""
+
+    def __init__(self, engine: Engine, evaluator: Evaluator | None = None) -> None:
+        self.engine = engine
+        self._evaluator = evaluator
+
+    # --- opening -----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, url: str | None = None, *, evaluator: Evaluator | None = None,
+             auto_upgrade: bool | None = None) -> "CaseStore":
+        """Open the store at ``url`` (else ``AFTERSALES_DB``, else the default file), schema checked."""
+        return cls(_db.open_engine(url, auto_upgrade=auto_upgrade), evaluator)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "CaseStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def evaluator(self) -> Evaluator:
+        if self._evaluator is None:
+            self._evaluator = default_evaluator()
+        return self._evaluator
+
+    # --- writes ------------------------------------------------------------------------------
+
+    def create_case(
+        self,
+        case_input: Mapping[str, Any],
+        *,
+        store: str,
+        staff: str,
+        customer: str,
+        phone: str,
+        now: datetime | None = None,
+        mail_in: Mapping[str, Any] | None = None,
+        repair_kind: str = "simple",
+        note: str | None = None,
+    ) -> dict[str, Any]:
+        """Take in a case: validate, decide, store with its follow-ups. Returns the summary."""
+        now = aware(now)
+        store = normalize_store(store)
+        staff = normalize_staff(staff)
+        customer = normalize_name(customer)
+        phone = normalize_phone(phone)
+        if repair_kind not in REPAIR_KINDS:
+            raise StoreError(f"{repair_kind!r}: one of {', '.join(REPAIR_KINDS)}", field="repair_kind")
+        today = local_date(now)
+        from aftersales.core.model import case_to_dict
+
+        case = self.evaluator.parse(case_input, today)
+        decision, entitlement = self.evaluator.evaluate(case)
+        settings = self.evaluator.workflow(case)
+        stored_input = case_to_dict(case)
+        mail_record = parse_mail_in(mail_in, stored_input) if mail_in is not None else None
+        due_from, due_by = repair_window(today, repair_kind, settings)
+        follow_up_day = today + timedelta(days=settings.follow_up_days)
+
+        with _db.write_transaction(self.engine) as conn:
+            number = _next_number(conn, store, today)
+            case_id = conn.execute(
+                cases.insert().returning(cases.c.id),
+                {
+                    "number": number, "store_code": store, "staff": staff,
+                    "customer_name": customer, "customer_phone": phone, "brand": case.brand,
+                    "device_model": case.device.model, "device_serial": case.device.serial,
+                    "device_imei": case.device.imei, "case_date": case.case_date, "intake_at": now,
+                    "state": "received", "state_since": now, "mail_in": mail_record is not None,
+                    "mail_in_record": mail_record, "case_input": stored_input, "repair_kind": repair_kind,
+                    "repair_due_from": due_from, "repair_due_by": due_by, "awaiting_parts": False,
+                    "workflow": settings.to_dict(), "entitlement": entitlement, "decision_count": 1,
+                    "updated_at": now, "closed_at": None,
+                },
+            ).scalar_one()
+            conn.execute(decisions.insert(), {
+                "case_id": case_id, "seq": 1, "evaluated_at": now, "trigger": "intake", "actor": staff,
+                "entitlement": entitlement, "policies": decision.get("policies", []),
+                "case_input": stored_input, "decision": decision,
+            })
+            conn.execute(events.insert(), {
+                "case_id": case_id, "at": now, "actor": staff, "kind": "created", "from_state": None,
+                "to_state": "received", "note": note,
+                "data": {"mail_in": mail_record is not None, "entitlement": entitlement},
+            })
+            conn.execute(follow_ups.insert(), [
+                {"case_id": case_id, "party": party, "purpose": "progress", "due_date": follow_up_day}
+                for party in ("repair_station", "customer")
+            ])
+        return self.get(number, today=today)
+
+    def move(self, number: str, target: str, *, actor: str, now: datetime | None = None,
+             note: str | None = None, repair_kind: str | None = None,
+             awaiting_parts: bool | None = None) -> dict[str, Any]:
+        """Move a case to ``target`` if the workflow allows it; one event, one transaction."""
+        now = aware(now)
+        actor = normalize_staff(actor)
+        number = normalize_number(number)
+        target = str(target).strip().lower()
+        if repair_kind is not None and repair_kind not in REPAIR_KINDS:
+            raise StoreError(f"{repair_kind!r}: one of {', '.join(REPAIR_KINDS)}", field="repair_kind")
+        today = local_date(now)
+        with _db.write_transaction(self.engine) as conn:
+            row = self._lock(conn, number)
+            check_move(row.state, target, note)
+            settings = WorkflowSettings.from_object(row.workflow)
+            values: dict[str, Any] = {"state": target, "state_since": now, "updated_at": now}
+            data: dict[str, Any] = {}
+            if repair_kind is not None and repair_kind != row.repair_kind:
+                intake = local_date(row.intake_at)
+                values["repair_kind"] = repair_kind
+                values["repair_due_from"], values["repair_due_by"] = repair_window(intake, repair_kind, settings)
+                data["repair_kind"] = repair_kind
+            if awaiting_parts is not None and awaiting_parts != row.awaiting_parts:
+                values["awaiting_parts"] = awaiting_parts
+                data["awaiting_parts"] = awaiting_parts
+            if target in ("closed", "cancelled"):
+                values["closed_at"] = now
+            conn.execute(cases.update().where(cases.c.id == row.id), values)
+            event_id = conn.execute(events.insert().returning(events.c.id), {
+                "case_id": row.id, "at": now, "actor": actor, "kind": "move", "from_state": row.state,
+                "to_state": target, "note": note, "data": data or None,
+            }).scalar_one()
+            # follow-ups the move settles or creates
+            if target == "ready_for_pickup" or target in FINISHED:
+                purposes = ["progress"] if target == "ready_for_pickup" else ["progress", "pickup"]
+                conn.execute(
+                    follow_ups.update()
+                    .where(follow_ups.c.case_id == row.id, follow_ups.c.done_at.is_(None),
+                           follow_ups.c.purpose.in_(purposes))
+                    .values(done_at=now, done_by=actor, done_event_id=event_id)
+                )
+            if target == "ready_for_pickup":
+                conn.execute(follow_ups.insert(), {"case_id": row.id, "party": "customer",
+                                                   "purpose": "pickup", "due_date": today})
+            if row.state == "ready_for_pickup" and target == "in_repair":
+                conn.execute(
+                    follow_ups.update()
+                    .where(follow_ups.c.case_id == row.id, follow_ups.c.done_at.is_(None))
+                    .values(done_at=now, done_by=actor, done_event_id=event_id)
+                )
+                due = today + timedelta(days=settings.follow_up_days)
+                conn.execute(follow_ups.insert(), [
+                    {"case_id": row.id, "party": p, "purpose": "progress", "due_date": due}
+                    for p in ("repair_station", "customer")
+                ])
+        return self.get(number, today=today)
+
+    def follow_up(self, number: str, *, actor: str, note: str, now: datetime | None = None,
+                  party: str = "both", next_in_days: int | None = None,
+                  awaiting_parts: bool | None = None) -> dict[str, Any]:
+        """Record a follow-up call (回访) to the repair station, the customer or both.
+
+        Open follow-ups of the party are marked done. ``next_in_days`` schedules the next call
+        (the chart's 再次电话回访); ``awaiting_parts`` records what the repair station said.
+        """
+        now = aware(now)
+        actor = normalize_staff(actor)
+        number = normalize_number(number)
+        if not note or not note.strip():
+            raise StoreError("a follow-up needs --note: what was said", field="note")
+        parties = {"both": ("repair_station", "customer"), "repair_station": ("repair_station",),
+                   "station": ("repair_station",), "customer": ("customer",)}.get(party)
+        if parties is None:
+            raise StoreError(f"{party!r}: one of repair_station, customer, both", field="party")
+        if next_in_days is not None and not (1 <= next_in_days <= 90):
+            raise StoreError("must be between 1 and 90 days", field="next_in_days")
+        today = local_date(now)
+        with _db.write_transaction(self.engine) as conn:
+            row = self._lock(conn, number)
+            if row.state in ("closed", "cancelled"):
+                raise StoreError(f"case {number} is {row.state} ({state_label(row.state)}); nothing to follow up")
+            data: dict[str, Any] = {"parties": list(parties)}
+            values: dict[str, Any] = {"updated_at": now}
+            if awaiting_parts is not None and awaiting_parts != row.awaiting_parts:
+                values["awaiting_parts"] = awaiting_parts
+                data["awaiting_parts"] = awaiting_parts
+            if next_in_days:
+                data["next_due"] = (today + timedelta(days=next_in_days)).isoformat()
+            event_id = conn.execute(events.insert().returning(events.c.id), {
+                "case_id": row.id, "at": now, "actor": actor, "kind": "follow_up", "from_state": row.state,
+                "to_state": row.state, "note": note.strip(), "data": data,
+            }).scalar_one()
+            conn.execute(
+                follow_ups.update()
+                .where(follow_ups.c.case_id == row.id, follow_ups.c.done_at.is_(None),
+                       follow_ups.c.party.in_(parties))
+                .values(done_at=now, done_by=actor, done_event_id=event_id)
+            )
+            if next_in_days:
+                purpose = "pickup" if row.state == "ready_for_pickup" else "progress"
+                conn.execute(follow_ups.insert(), [
+                    {"case_id": row.id, "party": p, "purpose": purpose,
+                     "due_date": today + timedelta(days=next_in_days)}
+                    for p in parties
+                ])
+            conn.execute(cases.update().where(cases.c.id == row.id), values)
+        return self.get(number, today=today)
+
+    def reevaluate(self, number: str, *, actor: str, now: datetime | None = None) -> dict[str, Any]:
+        """Decide the case again with its days in repair from the event log; appends a decision."""
+        now = aware(now)
+        actor = normalize_staff(actor)
+        number = normalize_number(number)
+        today = local_date(now)
+        from aftersales.core.model import case_to_dict
+
+        with _db.write_transaction(self.engine) as conn:
+            row = self._lock(conn, number)
+            changes = self._state_changes(conn, [row.id]).get(row.id, [])
+            current = repair_days(changes, today)
+            base = self.evaluator.parse(row.case_input, row.case_date)
+            history = dataclasses.replace(
+                base.history,
+                current_repair_days=current,
+                days_in_repair=base.history.days_in_repair + current,
+                awaiting_parts=bool(row.awaiting_parts or base.history.awaiting_parts),
+            )
+            case = dataclasses.replace(base, history=history)
+            decision, entitlement = self.evaluator.evaluate(case)
+            settings = self.evaluator.workflow(case)
+            seq = row.decision_count + 1
+            conn.execute(decisions.insert(), {
+                "case_id": row.id, "seq": seq, "evaluated_at": now, "trigger": "reevaluate", "actor": actor,
+                "entitlement": entitlement, "policies": decision.get("policies", []),
+                "case_input": case_to_dict(case), "decision": decision,
+            })
+            conn.execute(cases.update().where(cases.c.id == row.id), {
+                "entitlement": entitlement, "decision_count": seq, "updated_at": now,
+                "workflow": settings.to_dict(),
+            })
+            conn.execute(events.insert(), {
+                "case_id": row.id, "at": now, "actor": actor, "kind": "reevaluated", "from_state": row.state,
+                "to_state": row.state, "note": None,
+                "data": {"decision": seq, "entitlement": entitlement, "previous": row.entitlement,
+                         "current_repair_days": current},
+            })
+        return self.get(number, today=today)
+
+    # --- reads -------------------------------------------------------------------------------
+
+    def _lock(self, conn: sa.Connection, number: str):
+        row = conn.execute(sa.select(cases).where(cases.c.number == number).with_for_update()).first()
+        if row is None:
+            raise StoreError(f"no case numbered {number}")
+        return row
+
+    @staticmethod
+    def _state_changes(conn: sa.Connection, ids: list[int]) -> dict[int, list[tuple[datetime, str]]]:
+        out: dict[int, list[tuple[datetime, str]]] = {i: [] for i in ids}
+        for chunk in _chunks(ids, 500):
+            rows = conn.execute(
+                sa.select(events.c.case_id, events.c.at, events.c.to_state)
+                .where(events.c.case_id.in_(chunk), events.c.kind.in_(("created", "move")))
+                .order_by(events.c.case_id, events.c.id)
+            )
+            for case_id, at, to_state in rows:
+                out[case_id].append((at, to_state))
+        return out
+
+    @staticmethod
+    def _open_follow_ups(conn: sa.Connection, ids: list[int]) -> dict[int, list]:
+        out: dict[int, list] = {i: [] for i in ids}
+        for chunk in _chunks(ids, 500):
+            rows = conn.execute(
+                sa.select(follow_ups).where(follow_ups.c.case_id.in_(chunk)).order_by(follow_ups.c.id)
+            )
+            for r in rows:
+                out[r.case_id].append(r)
+        return out
+
+    def _summaries(self, conn, rows, today: date, *, reveal: bool) -> list[dict[str, Any]]:
+        ids = [r.id for r in rows]
+        changes = self._state_changes(conn, ids)
+        fups = self._open_follow_ups(conn, ids)
+        return [_summary(r, changes[r.id], fups[r.id], today, reveal=reveal) for r in rows]
+
+    def get(self, number: str, *, today: date | None = None, reveal: bool = True) -> dict[str, Any]:
+        """Everything about one case: summary, decisions, events, follow-ups, notices."""
+        number = normalize_number(number)
+        today = today or local_date(aware(None))
+        with _db.read_connection(self.engine) as conn:
+            row = conn.execute(sa.select(cases).where(cases.c.number == number)).first()
+            if row is None:
+                raise StoreError(f"no case numbered {number}")
+            out = self._summaries(conn, [row], today, reveal=reveal)[0]
+            out["case"] = row.case_input
+            out["mail_in_record"] = row.mail_in_record
+            out["workflow"] = row.workflow
+            out["decisions"] = [
+                {"seq": d.seq, "evaluated_at": _iso(d.evaluated_at), "trigger": d.trigger, "actor": d.actor,
+                 "entitlement": d.entitlement, "policies": d.policies, "case": d.case_input,
+                 "decision": d.decision}
+                for d in conn.execute(sa.select(decisions).where(decisions.c.case_id == row.id)
+                                      .order_by(decisions.c.seq))
+            ]
+            out["events"] = [
+                {"at": _iso(e.at), "actor": e.actor, "kind": e.kind, "from": e.from_state, "to": e.to_state,
+                 "note": e.note, "data": e.data}
+                for e in conn.execute(sa.select(events).where(events.c.case_id == row.id).order_by(events.c.id))
+            ]
+        return out
+
+    def list_cases(self, *, state: str | None = None, brand: str | None = None, store: str | None = None,
+                   due: bool = False, today: date | None = None, reveal: bool = False,
+                   limit: int | None = None) -> list[dict[str, Any]]:
+        """Case summaries, newest first. ``due``: only cases with a notice on ``today``."""
+        today = today or local_date(aware(None))
+        query = sa.select(cases).order_by(cases.c.id.desc())
+        if state:
+            states = [s.strip() for s in state.split(",") if s.strip()]
+            for s in states:
+                if s not in STATES:
+                    raise StoreError(f"unknown state {s!r}; states: {', '.join(STATES)}", field="state")
+            query = query.where(cases.c.state.in_(states))
+        if brand:
+            query = query.where(cases.c.brand == brand)
+        if store:
+            query = query.where(cases.c.store_code == normalize_store(store))
+        if due:
+            query = query.where(cases.c.state.not_in(("closed", "cancelled")))
+        if limit and not due:
+            query = query.limit(limit)
+        with _db.read_connection(self.engine) as conn:
+            rows = conn.execute(query).all()
+            out = self._summaries(conn, rows, today, reveal=reveal)
+        if due:
+            out = [s for s in out if s["notices"]]
+            if limit:
+                out = out[:limit]
+        return out
+
+    def export(self, *, reveal: bool = False, today: date | None = None,
+               state: str | None = None, brand: str | None = None) -> Iterator[dict[str, Any]]:
+        """Every case in full (decisions, events, follow-ups), oldest first, in batches."""
+        today = today or local_date(aware(None))
+        last = 0
+        while True:
+            query = sa.select(cases).where(cases.c.id > last).order_by(cases.c.id).limit(200)
+            if state:
+                query = query.where(cases.c.state == state)
+            if brand:
+                query = query.where(cases.c.brand == brand)
+            with _db.read_connection(self.engine) as conn:
+                rows = conn.execute(query).all()
+                if not rows:
+                    return
+                ids = [r.id for r in rows]
+                summaries = self._summaries(conn, rows, today, reveal=reveal)
+                decs: dict[int, list] = {i: [] for i in ids}
+                evs: dict[int, list] = {i: [] for i in ids}
+                for d in conn.execute(sa.select(decisions).where(decisions.c.case_id.in_(ids))
+                                      .order_by(decisions.c.case_id, decisions.c.seq)):
+                    decs[d.case_id].append({"seq": d.seq, "evaluated_at": _iso(d.evaluated_at),
+                                            "trigger": d.trigger, "actor": d.actor,
+                                            "entitlement": d.entitlement, "policies": d.policies,
+                                            "case": d.case_input, "decision": d.decision})
+                for e in conn.execute(sa.select(events).where(events.c.case_id.in_(ids))
+                                      .order_by(events.c.case_id, events.c.id)):
+                    evs[e.case_id].append({"at": _iso(e.at), "actor": e.actor, "kind": e.kind,
+                                           "from": e.from_state, "to": e.to_state, "note": e.note,
+                                           "data": e.data})
+            for row, summary in zip(rows, summaries):
+                mail = row.mail_in_record
+                if mail and not reveal and mail.get("return_phone"):
+                    mail = {**mail, "return_phone": mask_phone(mail["return_phone"])}
+                yield {**summary, "case": row.case_input, "mail_in_record": mail, "decisions": decs[row.id],
+                       "events": evs[row.id]}
+            last = rows[-1].id
+
+    def count(self) -> int:
+        with _db.read_connection(self.engine) as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(cases)).scalar_one()
+
+
+def _chunks(items: list, size: int) -> Iterable[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _summary(row, changes, fups, today: date, *, reveal: bool) -> dict[str, Any]:
+    settings = WorkflowSettings.from_object(row.workflow)
+    days = repair_days(changes, today) if changes else 0
+    open_fups = [(f.party, f.purpose, f.due_date) for f in fups if f.done_at is None]
+    notes = notices(state=row.state, days=days, awaiting_parts=bool(row.awaiting_parts),
+                    repair_due_by=row.repair_due_by, open_follow_ups=open_fups, today=today,
+                    settings=settings)
+    next_due = min((f[2] for f in open_fups), default=None)
+    return {
+        "number": row.number,
+        "store": row.store_code,
+        "staff": row.staff,
+        "customer": {"name": row.customer_name,
+                     "phone": row.customer_phone if reveal else mask_phone(row.customer_phone)},
+        "brand": row.brand,
+        "device": {"model": row.device_model, "serial": row.device_serial, "imei": row.device_imei},
+        "case_date": _iso(row.case_date),
+        "intake_at": _iso(row.intake_at),
+        "state": row.state,
+        "state_zh": state_label(row.state),
+        "state_since": _iso(row.state_since),
+        "entitlement": row.entitlement,
+        "decision_count": row.decision_count,
+        "mail_in": bool(row.mail_in),
+        "repair": {"kind": row.repair_kind, "due_from": _iso(row.repair_due_from),
+                   "due_by": _iso(row.repair_due_by), "awaiting_parts": bool(row.awaiting_parts),
+                   "days_in_repair": days},
+        "next_follow_up": _iso(next_due),
+        "follow_ups": [
+            {"party": f.party, "purpose": f.purpose, "due": _iso(f.due_date), "done_at": _iso(f.done_at),
+             "done_by": f.done_by}
+            for f in fups
+        ],
+        "notices": [n.to_dict() for n in notes],
+        "closed_at": _iso(row.closed_at),
+    }

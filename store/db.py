@@ -1,0 +1,315 @@
+"""Opening the database: URL resolution, engine settings, error translation, migrations.
+
+* ``default_url()`` — the SQLite file in the user data directory (platformdirs).
+* ``make_engine(url)`` — SQLite: WAL, ``busy_timeout``, foreign keys, ``synchronous=FULL``, and
+  write transactions that take the write lock up front (``BEGIN IMMEDIATE``) so two processes
+  writing at once wait for each other instead of failing. PostgreSQL: a connect timeout.
+* ``translate_errors(url)`` — every driver error becomes a ``DatabaseUnavailable`` /
+  ``StoreError`` with one clear line (the password never shown).
+* ``upgrade(engine)``, ``current_revision(engine)``, ``head_revision()``, ``check_schema(engine)``.
+
+The default SQLite file is created and upgraded automatically on first use (a counter expects
+it to just work; an existing file is copied to ``*.bak-<revision>`` before a migration). Any
+database given with ``--db`` / ``AFTERSALES_DB`` must be migrated with ``aftersales db upgrade``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from contextlib import contextmanager
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+import sqlalchemy as sa
+from sqlalchemy import event, exc
+from sqlalchemy.engine import URL, Engine, make_url
+
+from .errors import DatabaseUnavailable, SchemaError, StoreError
+
+#: environment variable naming the database URL (the CLI's ``--db``)
+ENV_DB = "AFTERSALES_DB"
+DEFAULT_FILENAME = "cases.sqlite3"
+#: seconds a writer waits for another writer's lock (SQLite) before giving up
+BUSY_TIMEOUT_S = 30
+#: seconds to wait for a PostgreSQL server to answer
+PG_CONNECT_TIMEOUT_S = 5
+
+
+def default_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("aftersales", appauthor=False)) / DEFAULT_FILENAME
+
+
+def default_url() -> str:
+    return f"sqlite:///{default_path()}"
+
+
+def resolve_url(url: str | None) -> tuple[str, bool]:
+    """``(url, is_default)``: the URL given, else ``AFTERSALES_DB``, else the default file."""
+    if url:
+        return url, False
+    env = os.environ.get(ENV_DB)
+    if env:
+        return env, False
+    return default_url(), True
+
+
+def display_url(url: str | URL) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - only for messages
+        return "<unreadable URL>"
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file behind a SQLite URL (``None`` for in-memory or ``file:`` URI forms)."""
+    db = url.database
+    if not db or db == ":memory:" or db.startswith("file:"):
+        return None
+    return Path(db)
+
+
+def _json_dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine for ``url`` with the store's settings (see the module docstring)."""
+    try:
+        parsed = make_url(url)
+    except exc.ArgumentError:
+        raise DatabaseUnavailable(f"not a database URL: {url!r} (expected e.g. sqlite:///path/cases.sqlite3 "
+                                  "or postgresql+psycopg://user@host/db)") from None
+    backend = parsed.get_backend_name()
+    kwargs: dict = {"echo": echo, "json_serializer": _json_dumps, "future": True}
+    if backend == "sqlite":
+        kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}
+    elif backend == "postgresql":
+        kwargs["connect_args"] = {"connect_timeout": PG_CONNECT_TIMEOUT_S, "application_name": "aftersales"}
+        kwargs["pool_pre_ping"] = True
+    else:
+        raise DatabaseUnavailable(f"unsupported database {backend!r} in {display_url(parsed)}: use sqlite or postgresql+psycopg")
+    try:
+        engine = sa.create_engine(parsed, **kwargs)
+    except (ImportError, exc.ArgumentError, exc.NoSuchModuleError) as e:
+        raise DatabaseUnavailable(f"cannot use {display_url(parsed)}: {e}") from None
+    if backend == "sqlite":
+        _sqlite_settings(engine)
+    return engine
+
+
+def _sqlite_settings(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised through every test
+        # We issue BEGIN ourselves (below): pysqlite's implicit transactions would start a
+        # write transaction lazily and fail with "database is locked" on the lock upgrade.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        try:
+            cur.execute("PRAGMA journal_mode = WAL")
+        except Exception:  # noqa: BLE001 - a read-only file keeps its journal mode
+            pass
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # pragma: no cover - exercised through every test
+        write = conn.get_execution_options().get("aftersales_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+def _driver_message(error: BaseException) -> str:
+    orig = getattr(error, "orig", None) or error
+    text = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    return text
+
+
+def describe_db_error(error: BaseException, url: str | URL) -> StoreError:
+    """One clear line for a driver error."""
+    where = display_url(url)
+    msg = _driver_message(error)
+    low = msg.lower()
+    if "readonly" in low or "read-only" in low or "read only" in low:
+        return DatabaseUnavailable(f"database {where} is read-only; nothing was written ({msg})")
+    if "disk is full" in low or "no space left" in low or "disk full" in low:
+        return DatabaseUnavailable(f"database {where} is full (disk or size limit); nothing was written ({msg})")
+    if "database is locked" in low or "lock timeout" in low:
+        return DatabaseUnavailable(f"database {where} stayed locked by another writer for {BUSY_TIMEOUT_S}s; "
+                                   f"nothing was written, try again")
+    if "unable to open database file" in low:
+        return DatabaseUnavailable(f"cannot open database {where}: the file or its folder is missing or not accessible")
+    if "no such table" in low or ("relation" in low and "does not exist" in low):
+        return SchemaError(f"database {where} has no aftersales schema: run `aftersales db upgrade`")
+    if isinstance(error, exc.IntegrityError):
+        return StoreError(f"the database refused the write ({msg}); nothing was written")
+    if isinstance(error, exc.OperationalError) or isinstance(error, exc.InterfaceError):
+        return DatabaseUnavailable(f"cannot use database {where}: {msg}")
+    return DatabaseUnavailable(f"database error on {where}: {msg}")
+
+
+@contextmanager
+def translate_errors(url: str | URL) -> Iterator[None]:
+    """Turn driver errors raised inside the block into the store's one-line errors."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except exc.DBAPIError as e:
+        raise describe_db_error(e, url) from e
+    except exc.SQLAlchemyError as e:
+        raise DatabaseUnavailable(f"database error on {display_url(url)}: {e}") from e
+    except OSError as e:
+        raise describe_db_error(e, url) from e
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[sa.Connection]:
+    """One write transaction: everything inside commits together or not at all."""
+    with translate_errors(engine.url):
+        with engine.connect() as conn:
+            conn.execution_options(aftersales_write=True)
+            with conn.begin():
+                yield conn
+
+
+@contextmanager
+def read_connection(engine: Engine) -> Iterator[sa.Connection]:
+    """A consistent read (one transaction, a snapshot in WAL mode)."""
+    with translate_errors(engine.url):
+        with engine.connect() as conn:
+            with conn.begin():
+                yield conn
+
+
+# --- migrations ------------------------------------------------------------------------------
+
+def _alembic_config():
+    from alembic.config import Config
+
+    base = resources.files("aftersales.store")
+    ini = base / "alembic.ini"
+    cfg = Config(str(ini)) if ini.is_file() else Config()
+    cfg.set_main_option("script_location", str(base / "migrations"))
+    return cfg
+
+
+@lru_cache(maxsize=1)
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    heads = ScriptDirectory.from_config(_alembic_config()).get_heads()
+    if len(heads) != 1:  # pragma: no cover - a packaging mistake
+        raise SchemaError(f"the store's migrations have {len(heads)} heads; expected one")
+    return heads[0]
+
+
+@lru_cache(maxsize=1)
+def known_revisions() -> frozenset[str]:
+    from alembic.script import ScriptDirectory
+
+    return frozenset(s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions())
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision of the database (``None`` when it has no aftersales schema)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with read_connection(engine) as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
+    """Apply the migrations up to ``revision``; returns ``(before, after)``.
+
+    Runs inside one write transaction that holds the write lock (SQLite) or an advisory lock
+    (PostgreSQL), so two counters upgrading at once do it once.
+    """
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
+    cfg = _alembic_config()
+    with write_transaction(engine) as conn:
+        before = MigrationContext.configure(conn).get_current_revision()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+        after = MigrationContext.configure(conn).get_current_revision()
+    return before, after
+
+
+def check_schema(engine: Engine, *, auto_upgrade: bool = False) -> str:
+    """Make sure the database is at this program's revision; returns it.
+
+    With ``auto_upgrade`` (the default SQLite file) a missing or old schema is migrated, after
+    copying an existing file aside. Otherwise a missing or old schema is a ``SchemaError``
+    telling the user to run ``aftersales db upgrade``.
+    """
+    head = head_revision()
+    current = current_revision(engine)
+    if current == head:
+        return current
+    where = display_url(engine.url)
+    if current is not None and current not in known_revisions():
+        raise SchemaError(f"database {where} has schema revision {current}, newer than this program "
+                          f"knows ({head}); upgrade aftersales")
+    if auto_upgrade:
+        path = sqlite_path(engine.url)
+        if current is not None and path is not None and path.exists():
+            backup = path.with_name(f"{path.name}.bak-{current}")
+            if not backup.exists():
+                with translate_errors(engine.url):
+                    with engine.connect() as conn:  # a consistent copy, WAL included
+                        conn.exec_driver_sql(f"VACUUM INTO '{backup}'")
+        upgrade(engine)
+        return head
+    if current is None:
+        raise SchemaError(f"database {where} has no aftersales schema: run `aftersales db upgrade --db URL` once")
+    raise SchemaError(f"database {where} has schema revision {current}, this program needs {head}: "
+                      f"run `aftersales db upgrade` (back it up first)")
+
+
+def open_engine(url: str | None = None, *, auto_upgrade: bool | None = None) -> Engine:
+    """Resolve ``url`` (see ``resolve_url``), connect and check the schema.
+
+    ``auto_upgrade`` defaults to True only for the default SQLite file, which is also created
+    (with its folder) when missing. A SQLite file named explicitly must already exist.
+    """
+    resolved, is_default = resolve_url(url)
+    engine = make_engine(resolved)
+    if auto_upgrade is None:
+        auto_upgrade = is_default
+    if engine.dialect.name == "sqlite":
+        path = sqlite_path(engine.url)
+        if path is not None:
+            if is_default:
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as e:
+                    raise DatabaseUnavailable(f"cannot create the data folder {path.parent}: {e.strerror}") from None
+            elif not path.exists():
+                raise SchemaError(f"database file {path} does not exist: create it with "
+                                  f"`aftersales db upgrade --db {display_url(engine.url)}`")
+    check_schema(engine, auto_upgrade=auto_upgrade)
+    return engine
+
+
+def create_database(url: str) -> Engine:
+    """An engine for ``url`` after migrating it to head (creating a SQLite file if needed)."""
+    engine = make_engine(url)
+    if engine.dialect.name == "sqlite":
+        path = sqlite_path(engine.url)
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise DatabaseUnavailable(f"cannot create the folder {path.parent}: {e.strerror}") from None
+    upgrade(engine)
+    return engine
+

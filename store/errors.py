@@ -1,0 +1,33 @@
+"""The store's errors. All are ``AftersalesError``s, so the CLI prints one line and exits.
+
+Exit codes (documented in docs/store.md):
+
+* 2 — ``StoreError``: bad input (unknown case number, a move the workflow does not allow,
+  a phone number that is not one, a mail-in record that does not validate).
+* 4 — ``DatabaseUnavailable``: the database cannot be reached, opened or written
+  (server down, wrong URL, read-only file, disk full, locked for too long).
+* 5 — ``SchemaError``: the database has no aftersales schema or another revision than this
+  program's; run ``aftersales db upgrade``.
+"""
+
+from __future__ import annotations
+
+from aftersales.core.errors import AftersalesError
+
+
+class StoreError(AftersalesError):
+    """Bad input to the store: nothing was written."""
+
+    exit_code = 2
+
+
+class DatabaseUnavailable(StoreError):
+    """The database cannot be reached, opened or written; nothing was written."""
+
+    exit_code = 4
+
+
+class SchemaError(StoreError):
+    """The database schema is missing or at another revision than this program's."""
+
+    exit_code = 5

@@ -1,0 +1,1 @@
+"""Alembic migrations of the case store (run by ``aftersales db upgrade``)."""

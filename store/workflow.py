@@ -1,0 +1,214 @@
+"""The counter workflow (seed 002 终端售后服务流程; DESIGN.md "Cases and the store"). Pure: no
+clock, no database; callers pass ``now`` / ``today``.
+
+States and the moves allowed between them::
+
+    received 受理 -> diagnosing 检测 -> in_repair 维修中 | awaiting_exchange 待换机
+        -> ready_for_pickup 待取机 -> picked_up 已取机签字 -> closed 结案
+
+    diagnosing -> ready_for_pickup       fixed at the counter, no fault found, or the customer
+                                         declines a paid repair: the unit goes back, signed for
+    in_repair -> awaiting_exchange       the repair overran or failed: exchange instead
+    ready_for_pickup -> in_repair        the customer tests the unit at pickup and it still fails
+    received | diagnosing -> cancelled   已撤销: taken in by mistake or withdrawn before any work
+
+Days in repair (修理占用天数) come from the event log: the calendar days the unit spent with the
+service point, in the states ``received`` .. ``awaiting_exchange``, from the day it was handed
+in (送修之日, not counted) to the day it became ready for pickup (or today). They feed the
+engine on re-evaluation (``history.current_repair_days``, ``history.days_in_repair``) and the
+notices: a spare phone is due after 7 days, an exchange after 30 (60 when parts are missing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Iterable, Sequence
+
+#: China Standard Time (no daylight saving): the service network's local day
+CHINA_TZ = timezone(timedelta(hours=8), "CST")
+
+STATES: dict[str, tuple[str, str]] = {
+    "received": ("受理", "received"),
+    "diagnosing": ("检测", "diagnosing"),
+    "in_repair": ("维修中", "in repair"),
+    "awaiting_exchange": ("待换机", "awaiting exchange"),
+    "ready_for_pickup": ("待取机", "ready for pickup"),
+    "picked_up": ("已取机签字", "picked up and signed"),
+    "closed": ("结案", "closed"),
+    "cancelled": ("已撤销", "cancelled"),
+}
+
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "received": ("diagnosing", "cancelled"),
+    "diagnosing": ("in_repair", "awaiting_exchange", "ready_for_pickup", "cancelled"),
+    "in_repair": ("ready_for_pickup", "awaiting_exchange"),
+    "awaiting_exchange": ("ready_for_pickup",),
+    "ready_for_pickup": ("picked_up", "in_repair"),
+    "picked_up": ("closed",),
+    "closed": (),
+    "cancelled": (),
+}
+
+#: the unit is with the service point in these states (the repair clock runs)
+WITH_US = frozenset({"received", "diagnosing", "in_repair", "awaiting_exchange"})
+#: states after which nothing is due any more
+FINISHED = frozenset({"picked_up", "closed", "cancelled"})
+#: moves that need a note (why)
+NOTE_REQUIRED = frozenset({("ready_for_pickup", "in_repair"), ("received", "cancelled"), ("diagnosing", "cancelled")})
+
+PARTIES: dict[str, tuple[str, str]] = {
+    "repair_station": ("维修站", "repair station"),
+    "customer": ("客户", "customer"),
+}
+PURPOSES: dict[str, tuple[str, str]] = {
+    "progress": ("回访维修进度", "follow-up on progress"),
+    "pickup": ("通知取机", "call to pick up"),
+}
+REPAIR_KINDS: dict[str, tuple[str, str]] = {
+    "simple": ("一般维修", "simple repair"),
+    "complex": ("复杂维修", "complex repair"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowSettings:
+    """The counter's time limits, taken from the policies (``registry.workflow(case)``)."""
+
+    follow_up_days: int = 10
+    spare_phone_after_days: int = 7
+    overdue_exchange_days: int = 30
+    overdue_parts_days: int = 60
+    simple_repair_working_days: tuple[int, int] = (3, 5)
+    complex_repair_working_days: tuple[int, int] = (7, 10)
+
+    @classmethod
+    def from_object(cls, obj) -> "WorkflowSettings":
+        """Settings from any object with the same attribute names; missing ones keep defaults."""
+        if obj is None:
+            return cls()
+        if isinstance(obj, cls):
+            return obj
+        values = {}
+        for name in cls.__dataclass_fields__:
+            value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+            if value is not None:
+                values[name] = tuple(value) if name.endswith("working_days") else int(value)
+        return cls(**values)
+
+    def to_dict(self) -> dict:
+        return {name: list(v) if isinstance(v, tuple) else v
+                for name in self.__dataclass_fields__ for v in [getattr(self, name)]}
+
+
+DEFAULT_SETTINGS = WorkflowSettings()
+
+
+def state_label(state: str, lang: str = "zh") -> str:
+    zh, en = STATES.get(state, (state, state))
+    return zh if lang == "zh" else en
+
+
+def allowed_moves(state: str) -> tuple[str, ...]:
+    return TRANSITIONS.get(state, ())
+
+
+def check_move(current: str, target: str, note: str | None) -> None:
+    """Raise ``StoreError`` unless the workflow allows ``current -> target``."""
+    from .errors import StoreError
+
+    if target not in STATES:
+        raise StoreError(f"unknown state {target!r}; states: {', '.join(STATES)}")
+    if target == current:
+        raise StoreError(f"the case is already {target} ({state_label(target)})")
+    allowed = allowed_moves(current)
+    if target not in allowed:
+        options = ", ".join(f"{s} ({state_label(s)})" for s in allowed) or "none (the case is finished)"
+        raise StoreError(f"cannot move a case from {current} ({state_label(current)}) to {target} "
+                         f"({state_label(target)}); allowed: {options}")
+    if (current, target) in NOTE_REQUIRED and not (note and note.strip()):
+        raise StoreError(f"moving from {current} to {target} needs --note saying why")
+
+
+def local_date(moment: datetime) -> date:
+    """The service network's calendar day of an aware moment."""
+    return moment.astimezone(CHINA_TZ).date()
+
+
+def repair_window(intake: date, kind: str, settings: WorkflowSettings = DEFAULT_SETTINGS,
+                  calendar=None) -> tuple[date, date]:
+    """The repair due window in working days after intake (seed 003: simple 3–5, complex 7–10)."""
+    if calendar is None:
+        from aftersales.core.dates import DEFAULT_CALENDAR as calendar
+    low, high = settings.complex_repair_working_days if kind == "complex" else settings.simple_repair_working_days
+    return calendar.add_working_days(intake, low), calendar.add_working_days(intake, high)
+
+
+def repair_days(state_changes: Sequence[tuple[datetime, str]], today: date) -> int:
+    """Calendar days the unit was with the service point, from ``(moment, new_state)`` changes.
+
+    The first change is the intake. Each stretch in a ``WITH_US`` state counts its end day minus
+    its start day (the hand-in day not counted); an open stretch runs to ``today``.
+    """
+    total = 0
+    start: date | None = None
+    for moment, state in state_changes:
+        day = local_date(moment)
+        if state in WITH_US:
+            if start is None:
+                start = day
+        elif start is not None:
+            total += max(0, (day - start).days)
+            start = None
+    if start is not None:
+        total += max(0, (today - start).days)
+    return total
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something staff must act on. ``id`` is stable for programs; the texts are for people."""
+
+    id: str
+    message_zh: str
+    message_en: str
+    due: date | None = None
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "message_zh": self.message_zh, "message_en": self.message_en,
+                "due": self.due.isoformat() if self.due else None}
+
+
+def notices(*, state: str, days: int, awaiting_parts: bool, repair_due_by: date | None,
+            open_follow_ups: Iterable[tuple[str, str, date]], today: date,
+            settings: WorkflowSettings = DEFAULT_SETTINGS) -> list[Notice]:
+    """What is due on ``today`` for a case (``open_follow_ups``: ``(party, purpose, due_date)``)."""
+    out: list[Notice] = []
+    for party, purpose, due in sorted(open_follow_ups, key=lambda f: f[2]):
+        if due <= today:
+            late = (today - due).days
+            when_zh = "今日" if late == 0 else f"已逾期{late}天"
+            when_en = "today" if late == 0 else f"{late} days overdue"
+            out.append(Notice(
+                f"follow_up_{purpose}_{party}",
+                f"{PURPOSES[purpose][0]}:致电{PARTIES[party][0]}({when_zh},应于{due.isoformat()})",
+                f"{PURPOSES[purpose][1]}: call the {PARTIES[party][1]} ({when_en}, due {due.isoformat()})",
+                due,
+            ))
+    if state not in WITH_US:
+        return out
+    if state == "in_repair" and repair_due_by is not None and today > repair_due_by:
+        out.append(Notice("repair_overdue_sla", f"维修超出承诺时限(应于{repair_due_by.isoformat()}前修复)",
+                          f"repair is past its working-day target ({repair_due_by.isoformat()})", repair_due_by))
+    if days > settings.spare_phone_after_days:
+        out.append(Notice("spare_phone", f"送修已{days}天,超过{settings.spare_phone_after_days}天:应提供备用机",
+                          f"in repair for {days} days (over {settings.spare_phone_after_days}): lend a spare phone"))
+    limit = settings.overdue_parts_days if awaiting_parts else settings.overdue_exchange_days
+    if days > limit:
+        why_zh = "(缺少零配件)" if awaiting_parts else ""
+        why_en = " (waiting for parts)" if awaiting_parts else ""
+        out.append(Notice("repair_overdue_exchange",
+                          f"修理已{days}天,超过{limit}天{why_zh}:消费者可要求免费换货,请重新判定",
+                          f"in repair for {days} days, over {limit}{why_en}: the customer may claim an exchange; "
+                          f"re-evaluate the case"))
+    return out

@@ -1,0 +1,1 @@
+"""The counter terminal UI (Textual)."""
