@@ -30,7 +30,7 @@ BASIS_RANK = {
     "doa": 8, "dap": 7, "repeat_failure": 6, "repair_overdue": 6, "warranty": 5,
     "no_reason": 4, "extended": 3, "out_of_warranty": 0,
 }
-_STATUS_RANK = {"granted": 3, "blocked_documents": 2}
+_STATUS_RANK = {"granted": 4, "blocked_documents": 3, "excluded": 2, "expired": 1, "outside_window": 1, "no_start": 1}
 _REASONS = {
     "outside_window": "outside_window",
     "expired": "expired",
@@ -71,7 +71,11 @@ class Engine:
 
     def _impls(self, caller: Any) -> tuple[tuple[str, Callable], ...]:
         # pluggy keeps implementations in call order reversed (last registered, tryfirst last)
-        return tuple((self.registry.pm.get_name(i.plugin) or i.plugin_name, i.function) for i in reversed(caller.get_hookimpls()))
+        impls = tuple((self.registry.pm.get_name(i.plugin) or i.plugin_name, i.function) for i in reversed(caller.get_hookimpls()))
+        monitor = getattr(self.registry, "hook_monitor", None)
+        if monitor is not None:
+            impls = tuple((name, _traced(monitor, caller.name, name, fn)) for name, fn in impls)
+        return impls
 
     # ------------------------------------------------------------------------------ evaluate
 
@@ -169,19 +173,17 @@ class Engine:
                                 break
                 if excluded_by is not None:
                     status = "excluded"
-            if result.unknown_years:
-                gaps.update(result.unknown_years)
             trace.append((rule.plugin, policy.id, rule.id, status, rule.citation,
                           excluded_by or (",".join(missing) if missing else result.detail)))
             rank = _STATUS_RANK.get(status, 0)
             end = result.end
             key = (
                 rank,
-                -len(missing) if rank == 2 else 0,
+                -len(missing) if rank == 3 else 0,
                 0 if rule.needs_confirmation else 1,
                 -(rule.fee[0] if rule.fee else 1e9) if rule.remedy == "paid_repair" else 0,
                 BASIS_RANK.get(rule.basis, 0),
-                end.toordinal() if end else (800000 if rank else 0),
+                end.toordinal() if end else (800000 if rank >= 3 else 0),
                 rule.specificity,
                 1 if policy.statutory else 0,
             )
@@ -202,6 +204,8 @@ class Engine:
             _, result, status, missing, excluded_by = entry
             rule = result.rule
             available = status == "granted"
+            if result.unknown_years:
+                gaps.update(result.unknown_years)
             remedies.append(RemedyResult(
                 remedy=remedy,
                 basis=rule.basis,
@@ -360,6 +364,15 @@ class Engine:
             if per:
                 out[plugin] = per
         return out
+
+
+def _traced(monitor: Callable[[str], None], hook: str, plugin: str, fn: Callable) -> Callable:
+    def call(**kwargs: Any) -> Any:
+        result = fn(**kwargs)
+        monitor(f"{hook} [{plugin}] -> {result!r:.200}")
+        return result
+
+    return call
 
 
 def _describe(exc: BaseException) -> str:

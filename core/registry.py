@@ -44,6 +44,7 @@ class LoadedPlugins:
     pm: pluggy.PluginManager
     infos: dict[str, PluginInfo] = field(default_factory=dict)
     errors: list[PluginError] = field(default_factory=list)
+    trace: bool = False
 
 
 def _wanted(env: Mapping[str, str]) -> set[str] | None:
@@ -99,7 +100,8 @@ def load_plugins(*, plugins_dir: str | os.PathLike | None = None, env: Mapping[s
         _register(loaded, name, obj, "registered", _plugin_version(obj, None))
 
     pm.check_pending()
-    if env.get("AFTERSALES_TRACE_PLUGINS"):
+    loaded.trace = bool(env.get("AFTERSALES_TRACE_PLUGINS"))
+    if loaded.trace:
         def before(hook_name: str, impls: list, kwargs: dict) -> None:
             print(f"[aftersales] {hook_name} -> {[i.plugin_name for i in impls]}", file=sys.stderr)
 
@@ -182,6 +184,8 @@ class Registry:
         self.pm = loaded.pm
         self.plugins: dict[str, PluginInfo] = loaded.infos
         self.load_errors: list[Any] = list(loaded.errors)
+        #: set by AFTERSALES_TRACE_PLUGINS: every hook call the engine makes is printed on stderr
+        self.hook_monitor = (lambda line: print(f"[aftersales] {line}", file=sys.stderr)) if loaded.trace else None
         self.brands: dict[str, Brand] = {}
         self.policies: dict[str, list[Any]] = {}   # id -> versions, sorted by effective.from
         self.owners: dict[str, str] = {}           # policy id -> plugin name

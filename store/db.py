@@ -265,8 +265,11 @@ def check_schema(engine: Engine, *, auto_upgrade: bool = False) -> str:
             backup = path.with_name(f"{path.name}.bak-{current}")
             if not backup.exists():
                 with translate_errors(engine.url):
-                    with engine.connect() as conn:  # a consistent copy, WAL included
-                        conn.exec_driver_sql(f"VACUUM INTO '{backup}'")
+                    raw = engine.raw_connection()  # outside any transaction: VACUUM refuses one
+                    try:  # a consistent copy, WAL content included
+                        raw.driver_connection.execute("VACUUM INTO ?", (str(backup),))
+                    finally:
+                        raw.close()
         upgrade(engine)
         return head
     if current is None:
@@ -289,10 +292,7 @@ def open_engine(url: str | None = None, *, auto_upgrade: bool | None = None) -> 
         path = sqlite_path(engine.url)
         if path is not None:
             if is_default:
-                try:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                except OSError as e:
-                    raise DatabaseUnavailable(f"cannot create the data folder {path.parent}: {e.strerror}") from None
+                ensure_sqlite_folder(engine)
             elif not path.exists():
                 raise SchemaError(f"database file {path} does not exist: create it with "
                                   f"`aftersales db upgrade --db {display_url(engine.url)}`")
@@ -300,16 +300,21 @@ def open_engine(url: str | None = None, *, auto_upgrade: bool | None = None) -> 
     return engine
 
 
+def ensure_sqlite_folder(engine: Engine) -> None:
+    """Create the folder of a SQLite file (the file itself is created by the first write)."""
+    if engine.dialect.name != "sqlite":
+        return
+    path = sqlite_path(engine.url)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise DatabaseUnavailable(f"cannot create the folder {path.parent}: {e.strerror}") from None
+
+
 def create_database(url: str) -> Engine:
     """An engine for ``url`` after migrating it to head (creating a SQLite file if needed)."""
     engine = make_engine(url)
-    if engine.dialect.name == "sqlite":
-        path = sqlite_path(engine.url)
-        if path is not None:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as e:
-                raise DatabaseUnavailable(f"cannot create the folder {path.parent}: {e.strerror}") from None
+    ensure_sqlite_folder(engine)
     upgrade(engine)
     return engine
-

@@ -1,0 +1,402 @@
+"""``aftersales cases``: the case store and the counter workflow.
+
+Every command takes ``--db URL`` (env ``AFTERSALES_DB``; default: the SQLite file in the user
+data directory, created on first use). Who is at the counter comes from ``--staff`` (env
+``AFTERSALES_STAFF``, else the login name); the store code from ``--store`` (env
+``AFTERSALES_STORE``). The clock is the system clock in China Standard Time; ``AFTERSALES_NOW``
+(an ISO date-time) fixes it for tests and replays.
+
+Exit codes: 0 ok; 2 bad input (case file, phone, unknown case, disallowed move); 3 a plugin
+failed; 4 the database cannot be reached or written; 5 the database schema needs
+``aftersales db upgrade``.
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import io
+import json
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from aftersales.cli._common import echo_json
+
+DB_OPTION = click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL",
+                         help="数据库 / database URL (sqlite:///FILE or postgresql+psycopg://...); env AFTERSALES_DB.")
+JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON.")
+REVEAL_OPTION = click.option("--reveal", is_flag=True, help="显示完整电话号码 / show full phone numbers.")
+
+
+def _staff_option(required: bool = False):
+    return click.option("--staff", "--by", "staff", envvar="AFTERSALES_STAFF", metavar="NAME",
+                        default=None if required else _login_name, show_default=False,
+                        required=required,
+                        help="经办人 / who does this (env AFTERSALES_STAFF; default: login name).")
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return "staff"
+
+
+def _now() -> datetime:
+    from aftersales.store.workflow import CHINA_TZ
+
+    fixed = os.environ.get("AFTERSALES_NOW")
+    if fixed:
+        from aftersales.store.errors import StoreError
+
+        try:
+            value = datetime.fromisoformat(fixed)
+        except ValueError:
+            raise StoreError(f"AFTERSALES_NOW={fixed!r} is not an ISO date-time") from None
+        return value if value.tzinfo else value.replace(tzinfo=CHINA_TZ)
+    return datetime.now(CHINA_TZ)
+
+
+def _open(db_url: str | None, *, engine: bool = False):
+    from aftersales.store.casestore import CaseStore
+
+    evaluator = None
+    if engine:
+        from aftersales.cli._common import make_registry
+        from aftersales.store.evaluator import RegistryEvaluator
+
+        evaluator = RegistryEvaluator(make_registry())
+    return CaseStore.open(db_url, evaluator=evaluator)
+
+
+def _load_mapping(path: str, what: str) -> Any:
+    """A YAML or JSON file's content (the engine's case-file loader when available)."""
+    if what == "case":
+        try:
+            from aftersales.core.casefile import load_case_file
+        except ImportError:
+            load_case_file = None
+        if load_case_file is not None:
+            return load_case_file(path)
+    from aftersales.core.errors import CaseError
+    from aftersales.store.errors import StoreError
+
+    error = CaseError if what == "case" else StoreError
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as e:
+        raise error(f"{path}: cannot read: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise error(f"{path}: not UTF-8 text") from None
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else path
+        raise error(f"{where}: {getattr(e, 'problem', None) or e}") from None
+
+
+def _state_arg(value: str) -> str:
+    from aftersales.store.workflow import STATES
+
+    text = value.strip()
+    for key, (zh, en) in STATES.items():
+        if text in (key, zh, en) or text.lower() == key:
+            return key
+    return text.lower()
+
+
+def _remedy(value: str | None) -> str:
+    from aftersales.core.vocab import label
+
+    return label("remedy", value) if value else "无"
+
+
+@click.group("cases")
+def cases() -> None:
+    """案例库与柜台流程 / The case store and counter workflow."""
+
+
+@cases.command("new")
+@click.argument("casefile", type=click.Path(dir_okay=False))
+@click.option("--customer", required=True, metavar="NAME", help="客户姓名 / customer's name.")
+@click.option("--phone", required=True, metavar="PHONE", help="联系电话 / mainland mobile or landline with area code.")
+@click.option("--store", "store_code", envvar="AFTERSALES_STORE", required=True, metavar="CODE",
+              help="服务网点代码 / service point code, e.g. SZ01 (env AFTERSALES_STORE).")
+@_staff_option()
+@click.option("--mail-in", "mail_in", type=click.Path(dir_okay=False), metavar="FILE",
+              help="寄修:寄送维修协议书 (YAML/JSON) / mail-in record; makes a mail-in case.")
+@click.option("--repair-kind", type=click.Choice(["simple", "complex"]), default="simple", show_default=True,
+              help="维修类别,决定工作日时限 / repair kind (3-5 or 7-10 working days).")
+@click.option("--note", help="备注 / note in the event log.")
+@DB_OPTION
+@JSON_OPTION
+def new(casefile, customer, phone, store_code, staff, mail_in, repair_kind, note, db_url, as_json) -> None:
+    """受理一个案例 / Take in a case: decide it and store it with its follow-ups."""
+    mapping = _load_mapping(casefile, "case")
+    mail = _load_mapping(mail_in, "mail_in") if mail_in else None
+    with _open(db_url, engine=True) as store:
+        view = store.create_case(mapping, store=store_code, staff=staff, customer=customer, phone=phone,
+                                 now=_now(), mail_in=mail, repair_kind=repair_kind, note=note)
+    if as_json:
+        echo_json(view)
+        return
+    click.echo(f"已受理 {view['number']}  {view['brand']} {view['device']['model']}  "
+               f"可享受:{_remedy(view['entitlement'])}  回访:{view['next_follow_up']}  "
+               f"预计修复:{view['repair']['due_from']}~{view['repair']['due_by']}")
+
+
+@cases.command("list")
+@click.option("--state", help="状态,逗号分隔 / state(s), comma-separated (received, in_repair...).")
+@click.option("--due", is_flag=True, help="只列今日到期或逾期的 / only cases with something due today.")
+@click.option("--brand", help="品牌 / brand id.")
+@click.option("--store", "store_code", help="服务网点 / store code.")
+@click.option("--limit", type=click.IntRange(1), help="最多列出 / at most this many.")
+@DB_OPTION
+@JSON_OPTION
+@REVEAL_OPTION
+def list_(state, due, brand, store_code, limit, db_url, as_json, reveal) -> None:
+    """列出案例(新的在前) / List cases, newest first."""
+    from aftersales.store.workflow import local_date
+
+    state = ",".join(_state_arg(s) for s in state.split(",")) if state else None
+    with _open(db_url) as store:
+        rows = store.list_cases(state=state, brand=brand, store=store_code, due=due,
+                                today=local_date(_now()), reveal=reveal, limit=limit)
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        click.echo("没有符合条件的案例 / no cases", err=True)
+        return
+    for r in rows:
+        line = (f"{r['number']:<20} {r['state_zh']:<6} {r['brand']:<8} {r['device']['model'][:18]:<18} "
+                f"{r['customer']['name'][:8]:<8} {r['customer']['phone']:<14} {_remedy(r['entitlement']):<6} "
+                f"回访 {r['next_follow_up'] or '-':<10}")
+        if r["notices"]:
+            line += "  ⚠ " + ";".join(n["message_zh"] for n in r["notices"])
+        click.echo(line)
+
+
+list_.name = "list"
+
+
+@cases.command("show")
+@click.argument("number")
+@DB_OPTION
+@JSON_OPTION
+@REVEAL_OPTION
+def show(number, db_url, as_json, reveal) -> None:
+    """一个案例的全部信息 / Everything about one case."""
+    from aftersales.store.contact import mask_phone
+    from aftersales.store.workflow import local_date, state_label
+
+    with _open(db_url) as store:
+        view = store.get(number, today=local_date(_now()))
+    if not reveal:
+        view["customer"]["phone"] = mask_phone(view["customer"]["phone"])
+        if view.get("mail_in_record") and view["mail_in_record"].get("return_phone"):
+            view["mail_in_record"]["return_phone"] = mask_phone(view["mail_in_record"]["return_phone"])
+    if as_json:
+        echo_json(view)
+        return
+    c = view["customer"]
+    click.echo(f"{view['number']}  {view['state_zh']}({view['state']})  {view['store']}  受理人 {view['staff']}")
+    click.echo(f"客户 {c['name']}  {c['phone']}   {view['brand']} {view['device']['model']}"
+               + (f"  IMEI {view['device']['imei']}" if view['device']['imei'] else "")
+               + ("  寄修" if view["mail_in"] else ""))
+    rep = view["repair"]
+    click.echo(f"受理 {view['intake_at']}  可享受 {_remedy(view['entitlement'])}  "
+               f"送修 {rep['days_in_repair']} 天  预计修复 {rep['due_from']}~{rep['due_by']}"
+               + ("  缺件" if rep["awaiting_parts"] else ""))
+    for n in view["notices"]:
+        click.echo(f"  ⚠ {n['message_zh']}")
+    click.echo("回访:")
+    for f in view["follow_ups"]:
+        done = f"已完成 {f['done_at']} ({f['done_by']})" if f["done_at"] else "待办"
+        click.echo(f"  {f['due']}  {f['party']:<14} {f['purpose']:<8} {done}")
+    click.echo("判定:")
+    for d in view["decisions"]:
+        pols = ", ".join(f"{p.get('id')} {p.get('version')}" for p in d["policies"])
+        click.echo(f"  #{d['seq']} {d['evaluated_at']} {d['trigger']:<10} {_remedy(d['entitlement'])}  [{pols}]")
+    click.echo("记录:")
+    for e in view["events"]:
+        move = f"{state_label(e['from'])} → {state_label(e['to'])}" if e["from"] and e["from"] != e["to"] \
+            else (state_label(e["to"]) if e["to"] else "")
+        click.echo(f"  {e['at']}  {e['actor']:<8} {e['kind']:<11} {move}" + (f"  {e['note']}" if e["note"] else ""))
+
+
+@cases.command("move")
+@click.argument("number")
+@click.argument("state")
+@click.option("--note", help="备注(撤销或退回维修时必填) / note (required to cancel or to send back to repair).")
+@click.option("--repair-kind", type=click.Choice(["simple", "complex"]), help="维修类别 / repair kind.")
+@click.option("--awaiting-parts/--parts-arrived", "awaiting_parts", default=None,
+              help="维修等待零配件 / the repair waits for parts (60-day exchange limit).")
+@_staff_option()
+@DB_OPTION
+@JSON_OPTION
+def move(number, state, note, repair_kind, awaiting_parts, staff, db_url, as_json) -> None:
+    """改变案例状态(仅限流程允许的) / Move a case to another state the workflow allows."""
+    from aftersales.store.workflow import state_label
+
+    with _open(db_url) as store:
+        view = store.move(number, _state_arg(state), actor=staff, now=_now(), note=note,
+                          repair_kind=repair_kind, awaiting_parts=awaiting_parts)
+    if as_json:
+        echo_json(view)
+        return
+    last_move = [e for e in view["events"] if e["kind"] == "move"][-1]
+    click.echo(f"{view['number']}: {state_label(last_move['from'])} → {view['state_zh']}")
+    for n in view["notices"]:
+        click.echo(f"  ⚠ {n['message_zh']}")
+
+
+@cases.command("follow-up")
+@click.argument("number")
+@click.option("--note", required=True, help="回访内容 / what was said.")
+@click.option("--party", type=click.Choice(["both", "repair_station", "customer"]), default="both",
+              show_default=True, help="回访对象 / who was called.")
+@click.option("--next-in", "next_in", type=click.IntRange(1, 90), metavar="DAYS",
+              help="再次回访(天后) / schedule the next call in DAYS days.")
+@click.option("--awaiting-parts/--parts-arrived", "awaiting_parts", default=None,
+              help="维修站说明是否缺件 / what the repair station said about parts.")
+@_staff_option()
+@DB_OPTION
+@JSON_OPTION
+def follow_up(number, note, party, next_in, awaiting_parts, staff, db_url, as_json) -> None:
+    """记录电话回访 / Record a follow-up call (day-10 回访 of repair station and customer)."""
+    with _open(db_url) as store:
+        view = store.follow_up(number, actor=staff, note=note, now=_now(), party=party,
+                               next_in_days=next_in, awaiting_parts=awaiting_parts)
+    if as_json:
+        echo_json(view)
+        return
+    click.echo(f"{view['number']}: 已记录回访  下次回访:{view['next_follow_up'] or '无'}")
+
+
+@cases.command("reevaluate")
+@click.argument("number")
+@_staff_option()
+@DB_OPTION
+@JSON_OPTION
+def reevaluate(number, staff, db_url, as_json) -> None:
+    """按送修天数重新判定(追加,不覆盖) / Decide again with the days in repair; appends a decision."""
+    with _open(db_url, engine=True) as store:
+        view = store.reevaluate(number, actor=staff, now=_now())
+    if as_json:
+        echo_json(view)
+        return
+    prev = view["decisions"][-2]["entitlement"] if len(view["decisions"]) > 1 else None
+    click.echo(f"{view['number']}: 第 {view['decision_count']} 次判定  送修 {view['repair']['days_in_repair']} 天  "
+               f"可享受:{_remedy(view['entitlement'])}(上次:{_remedy(prev)})")
+
+
+CSV_COLUMNS = ("number", "store", "staff", "customer_name", "customer_phone", "brand", "model", "imei", "serial",
+               "state", "state_zh", "case_date", "intake_at", "entitlement", "decision_count", "mail_in",
+               "repair_kind", "repair_due_by", "days_in_repair", "awaiting_parts", "next_follow_up",
+               "notices", "policies", "closed_at")
+
+
+def _csv_row(case: dict) -> dict:
+    latest = case["decisions"][-1] if case["decisions"] else {}
+    return {
+        "number": case["number"], "store": case["store"], "staff": case["staff"],
+        "customer_name": case["customer"]["name"], "customer_phone": case["customer"]["phone"],
+        "brand": case["brand"], "model": case["device"]["model"], "imei": case["device"]["imei"] or "",
+        "serial": case["device"]["serial"] or "", "state": case["state"], "state_zh": case["state_zh"],
+        "case_date": case["case_date"], "intake_at": case["intake_at"], "entitlement": case["entitlement"] or "",
+        "decision_count": case["decision_count"], "mail_in": "yes" if case["mail_in"] else "no",
+        "repair_kind": case["repair"]["kind"], "repair_due_by": case["repair"]["due_by"] or "",
+        "days_in_repair": case["repair"]["days_in_repair"],
+        "awaiting_parts": "yes" if case["repair"]["awaiting_parts"] else "no",
+        "next_follow_up": case["next_follow_up"] or "",
+        "notices": ";".join(n["id"] for n in case["notices"]),
+        "policies": ";".join(f"{p.get('id')}@{p.get('version')}" for p in latest.get("policies") or []),
+        "closed_at": case["closed_at"] or "",
+    }
+
+
+@cases.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
+              help="jsonl: every case in full (decisions, events); csv: one summary row per case.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="写入文件 / write to FILE.")
+@click.option("--state", help="只导出此状态 / only this state.")
+@click.option("--brand", help="只导出此品牌 / only this brand.")
+@DB_OPTION
+@REVEAL_OPTION
+def export(fmt, output, state, brand, db_url, reveal) -> None:
+    """导出全部案例 / Export the cases (phones masked unless --reveal)."""
+    from aftersales.store.workflow import local_date
+
+    with _open(db_url) as store:
+        rows = store.export(reveal=reveal, today=local_date(_now()),
+                            state=_state_arg(state) if state else None, brand=brand)
+        target = open(output, "w", encoding="utf-8", newline="") if output else None
+        out = target or sys.stdout
+        try:
+            if fmt == "csv":
+                writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+                writer.writeheader()
+                for case in rows:
+                    writer.writerow(_csv_row(case))
+            else:
+                for case in rows:
+                    out.write(json.dumps(case, ensure_ascii=False, separators=(",", ":")) + "\n")
+        finally:
+            if target:
+                target.close()
+            else:
+                out.flush()
+
+
+@cases.command("ticket")
+@click.argument("number")
+@click.option("--html", "as_html", is_flag=True, help="可打印的 HTML / printable HTML.")
+@click.option("--agreement", is_flag=True, help="寄送维修协议书(寄修案例)/ the mail-in agreement.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="写入文件 / write to FILE.")
+@DB_OPTION
+def ticket(number, as_html, agreement, output, db_url) -> None:
+    """打印受理单 / Print the service ticket (受理单) or the mail-in agreement."""
+    from aftersales.store.documents import render_mail_in, render_ticket
+    from aftersales.store.errors import StoreError
+    from aftersales.store.workflow import local_date
+
+    with _open(db_url) as store:
+        view = store.get(number, today=local_date(_now()))
+    fmt = "html" if as_html else "text"
+    if agreement:
+        if not view.get("mail_in_record"):
+            raise StoreError(f"case {view['number']} is not a mail-in case: no mail-in agreement")
+        text = render_mail_in(view, fmt)
+    else:
+        text = render_ticket(view, fmt, brand_label=_brand_labeler())
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(output)
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+def _brand_labeler():
+    """Brand labels from the registry when it loads; the brand id otherwise (a ticket always prints)."""
+    try:
+        from aftersales.cli._common import make_registry
+
+        registry = make_registry()
+    except Exception:  # noqa: BLE001 - labels are a nicety
+        return None
+    brands = getattr(registry, "brands", {}) or {}
+
+    def label(brand: str) -> str:
+        meta = brands.get(brand)
+        return getattr(meta, "label_zh", None) or brand
+
+    return label

@@ -1,0 +1,44 @@
+"""``aftersales evaluate CASE``: decide one case and explain it."""
+
+from __future__ import annotations
+
+import click
+
+from aftersales.cli._common import echo_json, make_registry
+
+
+@click.command()
+@click.argument("case_file", metavar="CASE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--json", "as_json", is_flag=True, help="Print the v1 decision JSON.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the summary.")
+@click.option("--trace", "show_trace", is_flag=True, help="Show every rule the engine checked.")
+@click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="Drop-in plugins folder.")
+@click.option("--policies", "policies_dir", type=click.Path(file_okay=False), help="Use the policies in this folder instead of the bundled ones.")
+def evaluate(case_file: str, as_json: bool, lang: str, show_trace: bool, plugins_dir: str | None, policies_dir: str | None) -> None:
+    """判定一个案例：退货、换货、免费维修还是付费维修，缺哪些单证，如何换机。
+
+    Decide one case file (YAML or JSON, the v1 case format; ``-`` reads standard input).
+    Exit codes: 0 decided, 2 bad case or policy, 3 a plugin failed.
+    """
+    import datetime
+    import sys
+
+    from aftersales.core.casefile import load_case_file, load_case_text
+    from aftersales.core.errors import PluginError
+
+    if case_file == "-":
+        data = load_case_text(sys.stdin.read(), "<stdin>")
+    else:
+        data = load_case_file(case_file)
+    registry = make_registry(plugins_dir, policies_dir)
+    case = registry.parse_case(data, today=datetime.date.today())
+    decision = registry.evaluate(case)
+    if as_json:
+        echo_json(decision.to_dict())
+    else:
+        from aftersales.cli.render import render_decision
+
+        click.echo(render_decision(decision, lang=lang, trace=show_trace))
+    if decision.plugin_errors:
+        failure = decision.plugin_errors[0]
+        raise PluginError(f"plugin {failure.plugin!r} failed in {failure.hook}: {failure.error}", plugin=failure.plugin)

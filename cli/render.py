@@ -1,0 +1,93 @@
+"""The human view of a decision: a short summary, Chinese first (``lang="en"`` for English)."""
+
+from __future__ import annotations
+
+from aftersales.core.vocab import CONDITIONS as _CONDITIONS, label
+
+_TEXT = {
+    "zh": {
+        "entitlement": "权益", "region": "机器版本", "why": "依据", "missing": "缺少单证", "asks": "另请出示",
+        "exchange": "换机方式", "lead": "约 {a}–{b} 天", "location": "服务地点", "exclusions": "除外情形",
+        "notices": "提示", "citations": "出处", "available": "可", "unavailable": "不可", "coverage": "权益期限",
+        "days": "第 {n} 天", "until": "至", "fee": "服务费", "plugin_error": "插件出错",
+        "calendar_gap": "{years} 年节假日数据缺失，期末顺延仅按周末计算",
+        "reasons": {"outside_window": "不在期限内", "expired": "已过期", "missing_documents": "缺单证",
+                    "not_applicable": "条件不符", "no_start": "缺少起算日期", "excluded": "除外",
+                    "free_remedy_available": "有免费权益"},
+        "trace": "规则检查",
+    },
+    "en": {
+        "entitlement": "Entitlement", "region": "Unit made for", "why": "Basis", "missing": "Missing papers", "asks": "Also ask for",
+        "exchange": "Exchange", "lead": "about {a}–{b} days", "location": "Where", "exclusions": "Exclusions",
+        "notices": "Notices", "citations": "Citations", "available": "yes", "unavailable": "no", "coverage": "Period",
+        "days": "day {n}", "until": "to", "fee": "fee", "plugin_error": "Plugin failed",
+        "calendar_gap": "no holiday data for {years}: the end rolls over weekends only",
+        "reasons": {"outside_window": "outside its window", "expired": "expired", "missing_documents": "papers missing",
+                    "not_applicable": "conditions not met", "no_start": "no start date", "excluded": "excluded",
+                    "free_remedy_available": "a free remedy is available"},
+        "trace": "Rules checked",
+    },
+}
+
+
+def render_decision(decision, *, lang: str = "zh", trace: bool = False) -> str:
+    t = _TEXT[lang]
+    lines: list[str] = []
+    ent = decision.entitlement
+    lines.append(f"{t['entitlement']}: {label('remedy', ent, lang)}  [{decision.brand} · {t['region']} {label('region', decision.region, lang)}]")
+    for r in decision.remedies:
+        mark = "✓" if r.available else "✗"
+        basis = label("basis", r.basis, lang)
+        text = f"  {mark} {label('remedy', r.remedy, lang)} — {basis}"
+        if r.fee:
+            text += f" ({t['fee']} {r.fee[0]:g} {r.fee[1]})"
+        if not r.available and r.reason:
+            reason = t["reasons"].get(r.reason)
+            if reason is None:
+                reason = label("condition", r.reason, lang) if r.reason in _CONDITIONS else f"{t['reasons']['not_applicable']} ({r.reason})"
+            text += f" · {reason}"
+        if r.missing_documents:
+            text += f" · {t['missing']}: " + "、".join(label("document", d, lang) for d in r.missing_documents)
+        if r.available and r.asked_documents:
+            text += f" · {t['asks']}: " + "、".join(label("document", d, lang) for d in r.asked_documents)
+        lines.append(text)
+    cov = decision.coverage
+    if cov:
+        end = cov.end.isoformat() if cov.end else "?"
+        lines.append(f"{t['coverage']}: {cov.start.isoformat()} {t['until']} {end} ({t['days'].format(n=cov.days_elapsed)})")
+    ex = decision.exchange
+    if ex and decision.remedy("exchange") is not None and decision.remedy("exchange").available:
+        text = f"{t['exchange']}: {label('exchange_mode', ex.mode, lang)}"
+        if ex.lead_days:
+            text += " · " + t["lead"].format(a=ex.lead_days[0], b=ex.lead_days[1])
+        text += f" · {label('warranty_after', ex.warranty_after, lang)}"
+        lines.append(text)
+    lines.append(f"{t['location']}: {label('service_location', decision.service_location, lang)}")
+    if decision.exclusions:
+        seen = set()
+        msgs = []
+        for e in decision.exclusions:
+            if e.id in seen:
+                continue
+            seen.add(e.id)
+            msgs.append(e.message_zh if lang == "zh" else e.message_en)
+        lines.append(f"{t['exclusions']}: " + "；".join(msgs))
+    for n in decision.notices:
+        lines.append(f"{t['notices']}: " + (n.message_zh if lang == "zh" else n.message_en))
+    if decision.calendar_gaps:
+        lines.append(t["calendar_gap"].format(years=", ".join(str(y) for y in decision.calendar_gaps)))
+    for f in decision.plugin_errors:
+        lines.append(f"{t['plugin_error']}: {f.plugin} ({f.hook}): {f.error}")
+    lines.append(f"{t['citations']}:")
+    for r in decision.remedies:
+        if r.policy and (r.available or r.missing_documents):
+            lines.append(f"  [{r.policy}/{r.rule}] {r.citation}")
+    if ex and decision.remedy("exchange") is not None and decision.remedy("exchange").available:
+        lines.append(f"  [{ex.policy}/{ex.rule}] {ex.citation}")
+    if trace:
+        lines.append(f"{t['trace']}:")
+        for plugin, policy, rule, effect, citation, detail in decision.trace:
+            lines.append(f"  {plugin}:{policy or '-'}/{rule} {effect}" + (f" ({detail})" if detail else ""))
+    versions = ", ".join(f"{p.id} {p.version}" for p in decision.policies)
+    lines.append(f"({versions})")
+    return "\n".join(lines)

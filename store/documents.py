@@ -1,0 +1,254 @@
+"""Documents for people, in Chinese: the service ticket (受理单) and, for mail-in cases, the
+mail-in agreement (寄送维修协议书, seed 000). Plain text for a receipt printer or the terminal,
+HTML for an A4 printer. Rendered with ``string.Template`` from ``templates/`` (package data);
+every value is HTML-escaped in the HTML forms.
+
+Input is ``CaseStore.get(number)``: the case with its latest decision.
+"""
+
+from __future__ import annotations
+
+import html
+from importlib import resources
+from string import Template
+from typing import Any, Callable, Iterable, Mapping
+
+from aftersales.core import vocab
+
+from .mailin import RETURN_BY, TRANSPORT
+from .workflow import PARTIES, PURPOSES, REPAIR_KINDS, state_label
+
+FORMATS = ("text", "html")
+
+
+def _template(name: str) -> Template:
+    return Template((resources.files("aftersales.store") / "templates" / name).read_text("utf-8"))
+
+
+def _yes(flag: bool) -> str:
+    return "是 ☑  否 ☐" if flag else "是 ☐  否 ☑"
+
+
+def _dt(iso: str | None) -> str:
+    if not iso:
+        return ""
+    return iso.replace("T", " ")[:16]
+
+
+class _Rows:
+    """Label/value rows rendered as aligned text or HTML table rows."""
+
+    def __init__(self, fmt: str) -> None:
+        self.fmt = fmt
+        self.rows: list[tuple[str, str]] = []
+
+    def add(self, label: str, value: Any) -> None:
+        if value is None or value == "":
+            return
+        self.rows.append((label, str(value)))
+
+    def render(self, indent: str = "  ", empty: str = "无") -> str:
+        rows = self.rows or [("", empty)]
+        if self.fmt == "html":
+            return "".join(
+                f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" if k
+                else f"<tr><td colspan=\"2\">{html.escape(v)}</td></tr>"
+                for k, v in rows
+            )
+        return "\n".join(f"{indent}{k}:{v}" if k else f"{indent}{v}" for k, v in rows)
+
+
+def _labels(kind: str, ids: Iterable[str]) -> str:
+    return "、".join(vocab.label(kind, i) for i in ids)
+
+
+def _latest(view: Mapping[str, Any]) -> tuple[int, str, dict]:
+    decs = view.get("decisions") or []
+    if not decs:
+        return 0, "", {}
+    last = decs[-1]
+    return last.get("seq", len(decs)), _dt(last.get("evaluated_at")), last.get("decision") or {}
+
+
+def _notice_text(item: Any) -> str:
+    if isinstance(item, Mapping):
+        return str(item.get("message_zh") or item.get("message") or item.get("id") or "")
+    return str(item)
+
+
+def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Callable[[str], str] | None = None) -> str:
+    """The service ticket (受理单) of a case."""
+    esc = html.escape if fmt == "html" else (lambda s: s)
+    case = view.get("case") or {}
+    device = case.get("device") or {}
+    purchase = case.get("purchase") or {}
+    fault = case.get("fault") or {}
+    brand = view.get("brand", "")
+    brand_name = brand_label(brand) if brand_label else brand
+
+    dev = _Rows(fmt)
+    dev.add("品牌", brand_name)
+    dev.add("型号", device.get("model"))
+    dev.add("部件号", device.get("part_number"))
+    dev.add("型号代码", device.get("model_code"))
+    dev.add("序列号", device.get("serial"))
+    dev.add("IMEI", device.get("imei"))
+    if device.get("region"):
+        dev.add("版本", vocab.label("region", device["region"]))
+    dev.add("购买日期", purchase.get("date"))
+    if purchase.get("channel"):
+        dev.add("购买渠道", vocab.label("channel", purchase["channel"]))
+    dev.add("激活日期", case.get("activation_date"))
+    if case.get("coverage_plans"):
+        dev.add("服务计划", _labels("coverage_plan", case["coverage_plans"]))
+
+    flt = _Rows(fmt)
+    if fault.get("component"):
+        flt.add("故障部件", vocab.label("component", fault["component"]))
+    flt.add("故障现象", fault.get("description"))
+    flt.add("故障已确认", "是" if fault.get("confirmed") else "否(待检测)")
+    flags = [k for k, v in (case.get("condition") or {}).items() if v]
+    flt.add("外观与状况", _labels("condition", flags) if flags else "未见异常")
+
+    docs = _Rows(fmt)
+    shown = case.get("documents") or []
+    for d in shown:
+        if d == "id_document":
+            docs.add(vocab.label("document", d), "已查验(不登记证件号码)")
+        else:
+            docs.add(vocab.label("document", d), "已出示")
+    seq, decided_at, decision = _latest(view)
+
+    remedies = decision.get("remedies") or []
+    if fmt == "html":
+        remedy_rows = "".join(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
+                esc(vocab.label("remedy", r.get("remedy", ""))),
+                esc(vocab.label("basis", r.get("basis") or "")),
+                "✔ 可办理" if r.get("available") else '<span class="no">✘ 不可</span>',
+                esc(_labels("document", r.get("missing_documents") or [])),
+                esc(" ".join(str(x) for x in ((r.get("granted_by") or {}).get("policy"),
+                                              (r.get("granted_by") or {}).get("citation")) if x)),
+            )
+            for r in remedies
+        ) or '<tr><td colspan="5">无</td></tr>'
+    else:
+        lines = []
+        for r in remedies:
+            line = "  {} {}({})".format("✔" if r.get("available") else "✘",
+                                       vocab.label("remedy", r.get("remedy", "")),
+                                       vocab.label("basis", r.get("basis") or ""))
+            if r.get("missing_documents"):
+                line += ",缺少:" + _labels("document", r["missing_documents"])
+            citation = (r.get("granted_by") or {}).get("citation")
+            if citation:
+                line += f" 〔{citation}〕"
+            lines.append(line)
+        remedy_rows = "\n".join(lines) or "  无"
+
+    dec = _Rows(fmt)
+    best = view.get("entitlement")
+    dec.add("可享受", vocab.label("remedy", best) if best else "无")
+    coverage = decision.get("coverage") or {}
+    if coverage.get("end"):
+        dec.add("适用期限", f"{coverage.get('start', '')} 至 {coverage['end']}")
+    for ex in decision.get("exclusions") or []:
+        dec.add("不予免费", ex.get("message_zh") or ex.get("id"))
+    exchange = decision.get("exchange") or {}
+    if exchange.get("mode"):
+        text = vocab.label("exchange_mode", exchange["mode"])
+        lead = exchange.get("lead_days")
+        if isinstance(lead, Mapping) and (lead.get("min") or lead.get("max")):
+            low, high = lead.get("min"), lead.get("max")
+            text += f"(约{low}~{high}天)" if low and high and low != high else f"(约{low or high}天)"
+        elif lead:
+            text += f"(约{lead}天)"
+        if exchange.get("warranty_after"):
+            text += ";" + vocab.label("warranty_after", exchange["warranty_after"])
+        dec.add("换机方式", text)
+    if decision.get("service_location"):
+        dec.add("服务地点", vocab.label("service_location", decision["service_location"]))
+    for n in decision.get("notices") or []:
+        dec.add("提示", _notice_text(n))
+    policies = "、".join(f"{p.get('id')} v{p.get('version')}" for p in decision.get("policies") or []) or "无"
+
+    svc = _Rows(fmt)
+    repair = view.get("repair") or {}
+    svc.add("维修类别", REPAIR_KINDS.get(repair.get("kind"), (repair.get("kind"),))[0])
+    if repair.get("due_from"):
+        svc.add("预计修复", f"{repair['due_from']} 至 {repair.get('due_by')}(工作日计)")
+    for f in view.get("follow_ups") or []:
+        status = f"已完成 {_dt(f.get('done_at'))}" if f.get("done_at") else "待办"
+        svc.add(f"{PURPOSES.get(f['purpose'], (f['purpose'],))[0]}·{PARTIES.get(f['party'], (f['party'],))[0]}",
+                f"{f.get('due')}({status})")
+    for n in view.get("notices") or []:
+        svc.add("待办提醒", n.get("message_zh"))
+
+    mail_in = view.get("mail_in")
+    values = {
+        "title": "手机售后服务受理单",
+        "number": esc(view.get("number", "")),
+        "store": esc(view.get("store", "")),
+        "staff": esc(view.get("staff", "")),
+        "intake_at": esc(_dt(view.get("intake_at"))),
+        "state": esc(state_label(view.get("state", ""))),
+        "mail_in_line": "            服务方式:寄修" if mail_in else "            服务方式:到店送修",
+        "mail_in_html": "<span>服务方式:寄修</span>" if mail_in else "<span>服务方式:到店送修</span>",
+        "customer_name": esc((view.get("customer") or {}).get("name", "")),
+        "customer_phone": esc((view.get("customer") or {}).get("phone", "")),
+        "device_rows": dev.render(),
+        "fault_rows": flt.render(),
+        "document_rows": docs.render(empty="未出示凭证"),
+        "decision_seq": str(seq),
+        "decided_at": esc(decided_at),
+        "remedy_rows": remedy_rows,
+        "decision_rows": dec.render(),
+        "policies": esc(policies),
+        "service_rows": svc.render(),
+    }
+    name = "ticket.html" if fmt == "html" else "ticket.txt"
+    return _template(name).substitute(values)
+
+
+def render_mail_in(view: Mapping[str, Any], fmt: str = "text") -> str:
+    """The mail-in agreement (寄送维修协议书) of a mail-in case, filled in."""
+    esc = html.escape if fmt == "html" else (lambda s: s)
+    record = view.get("mail_in_record") or {}
+    prod = _Rows(fmt)
+    prod.add("发货快递商名称", record.get("courier"))
+    prod.add("产品名称", record.get("product"))
+    prod.add("产品型号/配置", record.get("model_config"))
+    prod.add("机器序列号", record.get("serial"))
+    prod.add("随机附件", "、".join(record.get("accessories") or []) or "无")
+    prod.add("故障现象", record.get("fault"))
+    prod.add("是否使用原包装", _yes(bool(record.get("original_packaging"))))
+
+    ret = _Rows(fmt)
+    by_post = record.get("return_by") == "post"
+    ret.add("以邮寄方式送还", _yes(by_post))
+    if not by_post:
+        ret.add("其它取回方式", record.get("pickup_note") or RETURN_BY["pickup"][0])
+    else:
+        ret.add("运输方式", "  ".join(f"{'☑' if record.get('transport') == k else '☐'}{v[0]}"
+                                   for k, v in TRANSPORT.items()))
+        ret.add("运输公司名称", record.get("carrier"))
+        ins = _yes(bool(record.get("insurance")))
+        if record.get("insurance"):
+            ins += f",保险金额:{record.get('insurance_amount')} 元"
+        ret.add("是否需要购买保险", ins)
+        ret.add("是否加急", _yes(bool(record.get("express"))))
+        ret.add("返回地址", record.get("return_address"))
+        ret.add("返回邮政编码", record.get("return_postcode"))
+        ret.add("返回联系电话", record.get("return_phone"))
+    values = {
+        "number": esc(view.get("number", "")),
+        "store": esc(view.get("store", "")),
+        "date": esc((view.get("intake_at") or "")[:10]),
+        "backup_ack": "是 ☑" if record.get("data_backup_acknowledged") else "否 ☐",
+        "product_rows": prod.render(indent="   "),
+        "return_rows": ret.render(indent="   "),
+        "customer_name": esc((view.get("customer") or {}).get("name", "")),
+        "customer_phone": esc((view.get("customer") or {}).get("phone", "")),
+    }
+    name = "mail_in.html" if fmt == "html" else "mail_in.txt"
+    return _template(name).substitute(values)

@@ -1,0 +1,107 @@
+"""Bad input is one clear line naming the field, exit 2, and no traceback."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+
+BASE = {
+    "schema_version": 1,
+    "case_date": "2026-06-15",
+    "brand": "generic",
+    "device": {"model": "Redmi Note 13", "imei": "356938035643809"},
+    "purchase": {"channel": "authorized_reseller", "date": "2026-06-05", "country": "CN"},
+    "documents": ["invoice", "sanbao_certificate"],
+    "fault": {"component": "host", "confirmed": True},
+}
+
+
+def variant(path: str, value, *, delete: bool = False) -> dict:
+    case = copy.deepcopy(BASE)
+    node = case
+    keys = path.split(".")
+    for key in keys[:-1]:
+        node = node.setdefault(key, {})
+    if delete:
+        node.pop(keys[-1], None)
+    else:
+        node[keys[-1]] = value
+    return case
+
+
+BAD = [
+    ("brand", "nokia", ["brand", "apple", "generic", "huawei"]),
+    ("device.imei", "356938035643808", ["device.imei", "IMEI"]),
+    ("purchase.date", "2026-07-01", ["purchase.date", "after the case date"]),
+    ("activation_date", "2026-06-20", ["activation_date", "after the case date"]),
+    ("purchase.date", "2026-02-30", ["purchase.date", "not a date"]),
+    ("documents", ["invoice", "passport"], ["documents[1]", "passport", "invoice"]),
+    ("fault.component", "antenna", ["fault.component", "antenna", "host"]),
+    ("purchase.channel", "street", ["purchase.channel", "street", "carrier"]),
+    ("device.region", "EU", ["device.region", "EU", "CN"]),
+    ("coverage_plans", ["gold_care"], ["coverage_plans[0]", "gold_care", "applecare_plus"]),
+    ("condition.wet", True, ["condition.wet", "liquid_damage"]),
+    ("fault.confirmed", "yes", ["fault.confirmed", "true or false"]),
+    ("history.days_in_repair", -3, ["history.days_in_repair", "negative"]),
+    ("device.model", None, ["device.model", "required"]),
+]
+
+
+@pytest.mark.parametrize("path,value,words", BAD, ids=[b[0] + "=" + str(b[1]) for b in BAD])
+def test_bad_case_is_one_line_exit_2(tmp_path, cli, path, value, words):
+    case_file = tmp_path / "case.yaml"
+    case_file.write_text(yaml.safe_dump(variant(path, value), allow_unicode=True), encoding="utf-8")
+    code, out, err = cli("evaluate", str(case_file), "--json")
+    assert code == 2
+    assert out == ""
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err
+    for word in words:
+        assert word in err
+
+
+def test_missing_fault_is_named(tmp_path, cli):
+    case_file = tmp_path / "case.yaml"
+    case_file.write_text(yaml.safe_dump(variant("fault", None, delete=True)), encoding="utf-8")
+    code, _, err = cli("evaluate", str(case_file))
+    assert code == 2 and "fault" in err
+
+
+def test_case_that_is_not_a_mapping(tmp_path, cli):
+    case_file = tmp_path / "case.yaml"
+    case_file.write_text("- just\n- a list\n", encoding="utf-8")
+    code, _, err = cli("evaluate", str(case_file))
+    assert code == 2 and "mapping" in err
+
+
+def test_yaml_syntax_error_is_located(tmp_path, cli):
+    case_file = tmp_path / "case.yaml"
+    case_file.write_text("brand: apple\ndevice: {model: x\n", encoding="utf-8")
+    code, _, err = cli("evaluate", str(case_file))
+    assert code == 2
+    assert f"{case_file}:" in err and "Traceback" not in err
+
+
+def test_missing_file(cli, tmp_path):
+    code, _, err = cli("evaluate", str(tmp_path / "nope.yaml"))
+    assert code == 2 and "nope.yaml" in err
+
+
+def test_json_case_file(tmp_path, cli):
+    import json
+
+    case_file = tmp_path / "case.json"
+    case_file.write_text(json.dumps(BASE), encoding="utf-8")
+    code, out, _ = cli("evaluate", str(case_file), "--json")
+    assert code == 0 and json.loads(out)["brand"] == "generic"
+
+
+def test_case_date_defaults_to_today(registry):
+    from datetime import date
+
+    case = variant("case_date", None, delete=True)
+    case["purchase"]["date"] = "2026-01-01"
+    parsed = registry.parse_case(case, today=date(2026, 6, 1))
+    assert parsed.case_date == date(2026, 6, 1)

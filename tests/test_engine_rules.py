@@ -1,0 +1,209 @@
+"""Rules of the engine beyond the scenarios, each named like the rule it checks."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+
+import pytest
+
+BASE = {
+    "case_date": "2026-06-15",
+    "brand": "generic",
+    "device": {"model": "Redmi Note 13"},
+    "purchase": {"channel": "authorized_reseller", "date": "2026-06-05", "country": "CN"},
+    "documents": ["invoice", "sanbao_certificate"],
+    "fault": {"component": "host", "confirmed": True},
+    "condition": {"accessories_complete": True, "packaging_complete": True},
+}
+
+
+def decide(registry, **changes):
+    case = copy.deepcopy(BASE)
+    for path, value in changes.items():
+        node = case
+        keys = path.split("__")
+        for key in keys[:-1]:
+            node = node.setdefault(key, {})
+        node[keys[-1]] = value
+    return registry.evaluate(registry.parse_case(case))
+
+
+def test_return_on_day_7_exchange_not_return_on_day_8(registry):
+    assert "return" in decide(registry, purchase__date="2026-06-08").available()
+    d8 = decide(registry, purchase__date="2026-06-07")
+    assert "return" not in d8.available() and "exchange" in d8.available()
+    assert d8.remedy("exchange").basis == "dap"
+
+
+def test_exchange_on_day_15_repair_only_on_day_16(registry):
+    assert "exchange" in decide(registry, purchase__date="2026-05-31").available()
+    assert decide(registry, purchase__date="2026-05-30").available() == ["repair"]
+
+
+def test_unconfirmed_fault_gives_no_statutory_remedy(registry):
+    d = decide(registry, fault__confirmed=False)
+    assert d.available() == ["paid_repair"]
+
+
+def test_return_without_certificate_names_the_missing_paper(registry):
+    d = decide(registry, purchase__date="2026-06-12", documents=["invoice"])
+    ret = d.remedy("return")
+    assert not ret.available and ret.missing_documents == ("sanbao_certificate",)
+    assert "exchange" in d.available()
+
+
+def test_invoice_copy_proves_the_date_for_exchange(registry):
+    d = decide(registry, documents=["invoice_copy"])
+    assert "exchange" in d.available()
+
+
+def test_repaired_twice_gives_exchange(registry):
+    d = decide(registry, purchase__date="2025-10-08", documents=["invoice", "sanbao_certificate"],
+               history={"warranty_repairs_for_fault": 2})
+    assert d.remedy("exchange").available and d.remedy("exchange").basis == "repeat_failure"
+
+
+def test_repair_over_30_days_gives_exchange_over_60_when_waiting_for_parts(registry):
+    old = "2025-12-01"
+    assert decide(registry, purchase__date=old, history={"current_repair_days": 31}).remedy("exchange").available
+    waiting = decide(registry, purchase__date=old, history={"current_repair_days": 45, "awaiting_parts": True})
+    assert not waiting.remedy("exchange").available
+    assert decide(registry, purchase__date=old, history={"current_repair_days": 61, "awaiting_parts": True}).remedy("exchange").available
+
+
+def test_spare_phone_notice_after_7_days_in_repair(registry):
+    d = decide(registry, purchase__date="2025-12-01", history={"current_repair_days": 8})
+    assert "spare_phone_due" in [n.id for n in d.notices]
+
+
+def test_days_in_repair_push_the_warranty_end(registry):
+    expired = decide(registry, purchase__date="2025-06-10")
+    assert expired.available() == ["paid_repair"]
+    pushed = decide(registry, purchase__date="2025-06-10", history={"days_in_repair": 10})
+    assert pushed.available() == ["repair"]
+
+
+def test_accessory_fault_exchanges_the_accessory(registry):
+    d = decide(registry, purchase__date="2026-03-01", fault={"component": "charger", "confirmed": True})
+    assert d.available() == ["exchange"]
+
+
+def test_data_cable_has_no_statutory_period(registry):
+    d = decide(registry, purchase__date="2026-03-01", fault={"component": "data_cable", "confirmed": True})
+    assert d.available() == ["paid_repair"]
+
+
+def test_liquid_damage_excludes_every_free_remedy(registry):
+    d = decide(registry, purchase__date="2026-06-12", condition={"liquid_damage": True})
+    assert d.available() == ["paid_repair"]
+    assert "liquid_damage" in [e.id for e in d.exclusions]
+
+
+def test_hong_kong_unit_gets_no_statutory_remedy(registry):
+    d = decide(registry, purchase__country="HK", purchase__date="2026-06-12")
+    assert d.region == "HK" and d.available() == ["paid_repair"]
+
+
+def test_apple_warranty_continues_is_raised_to_restarts_for_mainland_units(registry):
+    d = decide(registry, brand="apple", device={"model": "iPhone 15", "part_number": "MTLE3CH/A"})
+    assert d.exchange.mode == "deferred" and d.exchange.lead_days == (10, 15)
+    assert d.exchange.warranty_after == "restarts"
+    assert any(t[3] == "floor" for t in d.trace)
+
+
+def test_apple_hong_kong_unit_without_papers_pays(registry):
+    d = decide(registry, brand="apple", device={"model": "iPhone 15", "part_number": "MTLE3ZP/A"},
+               purchase={"channel": "brand_store_retail", "date": "2026-04-16", "country": "HK"}, documents=[])
+    assert d.region == "HK"
+    assert d.available() == ["paid_repair"]
+    assert set(d.remedy("repair").missing_documents) == {"purchase_receipt", "exit_entry_proof"}
+
+
+def test_apple_start_is_the_earlier_of_invoice_and_activation(registry):
+    d = decide(registry, brand="apple", device={"model": "iPhone 15", "part_number": "MTLE3CH/A"},
+               purchase={"channel": "brand_store_retail", "date": "2025-06-20", "country": "CN"},
+               activation_date="2025-06-01", documents=[])
+    # Apple's own 12 months ran from the activation and ended 2026-06-01; no papers for the statutory offer
+    assert d.available() == ["paid_repair"]
+
+
+def test_applecare_plus_screen_damage_costs_188(registry):
+    d = decide(registry, brand="apple", device={"model": "iPhone 15", "part_number": "MTLE3CH/A"},
+               purchase__date="2025-09-01", coverage_plans=["applecare_plus"],
+               fault={"component": "host", "confirmed": True, "part": "screen"},
+               condition={"physical_damage": True})
+    paid = d.remedy("paid_repair")
+    assert paid.available and paid.basis == "extended" and paid.fee == (188.0, "CNY")
+
+
+def test_apple_online_store_14_day_return(registry):
+    d = decide(registry, brand="apple", device={"model": "iPhone 15", "part_number": "MTLE3CH/A"},
+               purchase={"channel": "brand_store_online", "date": "2026-06-03", "country": "CN"},
+               fault={"component": "host", "confirmed": False}, documents=[])
+    ret = d.remedy("return")
+    assert ret.available and ret.basis == "no_reason" and ret.policy == "apple"
+
+
+def test_huawei_export_model_code_is_other_region(registry):
+    d = decide(registry, brand="huawei", device={"model": "P30 Pro", "model_code": "VOG-L29"})
+    assert d.region == "OTHER"
+
+
+def test_huawei_screen_cover_repairs_a_broken_screen_once(registry):
+    common = dict(brand="huawei", device={"model": "Mate 60", "model_code": "BRA-AL00"},
+                  purchase__date="2026-01-10", coverage_plans=["huawei_screen_cover"],
+                  fault={"component": "host", "confirmed": True, "part": "screen"},
+                  condition={"physical_damage": True})
+    first = decide(registry, **common)
+    assert first.remedy("repair").available and first.remedy("repair").basis == "extended"
+    used = decide(registry, **common, history={"plan_claims": {"huawei_screen_cover": 1}})
+    assert used.available() == ["paid_repair"]
+
+
+def test_huawei_label_damage_keeps_the_statutory_repair(registry):
+    d = decide(registry, brand="huawei", device={"model": "Mate 60", "model_code": "BRA-AL00"},
+               purchase__date="2026-01-10", condition={"label_damaged": True})
+    repair = d.remedy("repair")
+    assert repair.available and repair.policy == "generic_sanbao"
+
+
+def test_huawei_extended_warranty_adds_a_year_for_the_host(registry):
+    d = decide(registry, brand="huawei", device={"model": "Mate 60", "model_code": "BRA-AL00"},
+               purchase__date="2025-03-01", coverage_plans=["huawei_extended_warranty"])
+    assert d.remedy("repair").available and d.remedy("repair").basis == "extended"
+
+
+def test_every_decision_names_policy_versions_and_hashes(registry):
+    d = decide(registry, brand="apple", device={"model": "iPhone 15", "part_number": "MTLE3CH/A"})
+    ids = {p.id for p in d.policies}
+    assert ids == {"generic_sanbao", "apple"}
+    assert all(len(p.sha256) == 64 and p.version for p in d.policies)
+
+
+def test_a_year_outside_the_holiday_data_is_said_in_the_decision(registry):
+    from aftersales.core.dates import DATA_YEARS
+
+    d = decide(registry, purchase__date="2026-06-05")
+    assert DATA_YEARS[1] + 1 in d.calendar_gaps
+    assert d.to_dict()["calendar_gaps"] == [DATA_YEARS[1] + 1]
+
+
+def test_national_day_rollover_reaches_the_decision(registry):
+    d = decide(registry, case_date="2026-10-08", purchase__date="2025-10-01")
+    assert d.remedy("repair").available
+    assert d.coverage.end == date(2026, 10, 8)
+
+
+def test_paid_repair_exactly_when_no_free_remedy(registry):
+    for purchase in ("2026-06-12", "2025-01-01"):
+        d = decide(registry, purchase__date=purchase)
+        assert d.remedy("paid_repair").available == (not d.free_remedy)
+
+
+@pytest.mark.parametrize("brand,device", [("apple", {"model": "iPhone", "part_number": "MTLE3CH/A"}),
+                                          ("huawei", {"model": "Mate", "model_code": "BRA-AL00"})])
+def test_remedies_are_in_contract_order(registry, brand, device):
+    d = decide(registry, brand=brand, device=device)
+    order = [r.remedy for r in d.remedies]
+    assert order == sorted(order, key=["return", "exchange", "repair", "paid_repair"].index)

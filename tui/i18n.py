@@ -1,0 +1,268 @@
+"""Every label the counter UI shows, Chinese first, English second: one table.
+
+Ids from the case vocabulary (remedies, documents, conditions...) are labelled by
+``aftersales.core.vocab`` and case states by ``aftersales.store.workflow``; this table holds
+what is particular to the screens. ``t(key, lang)`` looks a key up; ``vocab(kind, id, lang)``
+labels a vocabulary id; ``state(id, lang)`` a case state.
+"""
+
+from __future__ import annotations
+
+from aftersales.core.vocab import label as _vocab_label
+
+LANGS = ("zh", "en")
+
+# key -> (zh, en)
+TEXT: dict[str, tuple[str, str]] = {
+    # app, modes, bindings
+    "app.title": ("售后柜台", "After-sales counter"),
+    "mode.intake": ("受理", "Intake"),
+    "mode.queue": ("案例队列", "Queue"),
+    "mode.policies": ("政策", "Policies"),
+    "key.intake": ("受理", "Intake"),
+    "key.queue": ("队列", "Queue"),
+    "key.policies": ("政策", "Policies"),
+    "key.language": ("English", "中文"),
+    "key.quit": ("退出", "Quit"),
+    "key.save": ("保存", "Save"),
+    "key.new": ("新案例", "New case"),
+    "key.citations": ("出处", "Citations"),
+    "key.refresh": ("刷新", "Refresh"),
+    "key.filter": ("筛选", "Filter"),
+    "key.open": ("打开", "Open"),
+    "key.back": ("返回", "Back"),
+    "key.move": ("变更状态", "Move"),
+    "key.follow_up": ("回访", "Follow-up"),
+    "key.reevaluate": ("重新判定", "Re-evaluate"),
+    "key.ticket": ("打印受理单", "Print ticket"),
+    "key.view": ("查看", "View"),
+    "key.reload": ("重新加载", "Reload"),
+    "key.retry": ("重试", "Retry"),
+    "key.continue": ("继续(不保存)", "Continue (no saving)"),
+    "key.save_file": ("保存到文件", "Save to file"),
+    "key.close": ("关闭", "Close"),
+    "key.confirm": ("确定", "Confirm"),
+    # intake sections
+    "sec.device": ("设备", "Device"),
+    "sec.purchase": ("购买", "Purchase"),
+    "sec.documents": ("出示的单证", "Papers presented"),
+    "sec.fault": ("故障", "Fault"),
+    "sec.condition": ("外观与状况", "Condition"),
+    "sec.history": ("维修记录", "Repair history"),
+    "sec.plans": ("服务计划", "Coverage plans"),
+    "sec.customer": ("客户", "Customer"),
+    # intake fields (case paths)
+    "case_date": ("受理日期", "Case date"),
+    "brand": ("品牌", "Brand"),
+    "device.model": ("机型", "Model"),
+    "device.part_number": ("部件号", "Part number"),
+    "device.model_code": ("型号代码", "Model code"),
+    "device.serial": ("序列号", "Serial"),
+    "device.imei": ("IMEI", "IMEI"),
+    "device.region": ("机器版本", "Made for"),
+    "device.production_date": ("生产日期", "Production date"),
+    "purchase.date": ("购机日期", "Purchase date"),
+    "purchase.channel": ("购买渠道", "Channel"),
+    "purchase.country": ("购买国家/地区", "Country"),
+    "purchase.received_date": ("收货日期", "Received"),
+    "activation_date": ("激活日期", "Activation"),
+    "fault.component": ("故障部件", "Component"),
+    "fault.description": ("故障描述", "Description"),
+    "fault.confirmed": ("已检测确认性能故障", "Fault confirmed by test"),
+    "fault.part": ("损坏部位", "Damaged part"),
+    "history.warranty_repairs_for_fault": ("同一故障已保修次数", "Repairs for this fault"),
+    "history.days_in_repair": ("累计修理天数", "Days in repair"),
+    "history.accessory_exchanges": ("附件已换次数", "Accessory exchanges"),
+    "history.current_repair_days": ("本次修理已用天数", "Current repair days"),
+    "history.awaiting_parts": ("等待厂家配件", "Waiting for parts"),
+    "customer.name": ("客户姓名", "Customer name"),
+    "customer.phone": ("联系电话", "Phone"),
+    "region.auto": ("自动识别", "automatic"),
+    "region.derived": ("识别为 {region}（{rule}）", "identified as {region} ({rule})"),
+    "region.none": ("填写部件号或型号代码后自动识别", "filled in from the part number or model code"),
+    "select.none": ("（无）", "(none)"),
+    "placeholder.date": ("YYYY-MM-DD", "YYYY-MM-DD"),
+    "placeholder.count": ("0", "0"),
+    # field messages
+    "err.date": ("日期格式应为 YYYY-MM-DD", "a date is YYYY-MM-DD"),
+    "err.count": ("应为不小于 0 的整数", "a whole number, 0 or more"),
+    "err.imei_len": ("IMEI 为 15 位数字，已输入 {n} 位", "an IMEI has 15 digits; {n} so far"),
+    "err.imei_digits": ("IMEI 只能是数字", "an IMEI is digits only"),
+    "err.imei_check": ("IMEI 校验位不符，请核对", "the IMEI check digit is wrong; check it"),
+    "err.country": ("两位字母代码，如 CN、HK、US", "a two-letter code such as CN, HK, US"),
+    "err.required": ("必填", "required"),
+    "ok.imei": ("✓ IMEI 校验通过", "✓ IMEI check digit ok"),
+    # intake status
+    "save.need": ("保存前请填写：{fields}", "Before saving, fill in: {fields}"),
+    "save.fix": ("请先更正标红的字段", "Correct the fields marked in red first"),
+    "save.ready": ("可以保存（Ctrl+S）", "Ready to save (Ctrl+S)"),
+    "save.saving": ("正在保存…", "Saving…"),
+    "save.done": ("已保存，案例编号 {number}", "Saved as case {number}"),
+    "save.failed": ("保存失败：{error}", "Not saved: {error}"),
+    "save.no_store": ("案例库不可用，无法保存", "The case store is not available: cannot save"),
+    "save.unchanged": ("已保存 {number}；修改后可另存，Ctrl+N 新案例", "Saved as {number}; Ctrl+N for a new case"),
+    # decision panel
+    "panel.title": ("判定", "Decision"),
+    "panel.loading": ("正在加载政策…", "Loading policies…"),
+    "panel.no_policies": ("政策未能加载：{error}", "Policies could not be loaded: {error}"),
+    "panel.incomplete": ("尚不能判定：{field} {message}", "Cannot decide yet: {field} {message}"),
+    "panel.ignored": ("有误的字段未计入判定：{fields}", "Fields with errors are left out: {fields}"),
+    "panel.entitlement": ("权益", "Entitlement"),
+    "panel.region": ("机器版本", "Made for"),
+    "panel.remedies": ("补救方式", "Remedies"),
+    "panel.granted_by": ("依据", "granted by"),
+    "panel.missing": ("缺少", "missing"),
+    "panel.asks": ("另请出示", "also ask for"),
+    "panel.fee": ("服务费", "fee"),
+    "panel.confirm": ("需确认", "needs confirmation"),
+    "panel.coverage": ("权益期限", "Coverage"),
+    "panel.day": ("第 {n} 天", "day {n}"),
+    "panel.until": ("至", "to"),
+    "panel.exchange": ("换机", "Exchange"),
+    "panel.lead": ("约 {a}–{b} 天", "about {a}–{b} days"),
+    "panel.location": ("服务地点", "Where"),
+    "panel.exclusions": ("除外情形", "Exclusions"),
+    "panel.notices": ("提示", "Notices"),
+    "panel.plugin_error": ("插件出错", "Plugin failed"),
+    "panel.citations": ("出处", "Citations"),
+    "panel.citations_hint": ("Ctrl+E 显示出处", "Ctrl+E shows the citations"),
+    "panel.policies": ("政策版本", "Policies"),
+    "panel.calendar_gap": ("{years} 年节假日数据缺失", "no holiday data for {years}"),
+    "reason.outside_window": ("不在期限内", "outside its window"),
+    "reason.expired": ("已过期", "expired"),
+    "reason.missing_documents": ("缺单证", "papers missing"),
+    "reason.not_applicable": ("条件不符", "conditions not met"),
+    "reason.no_start": ("缺少起算日期", "no start date"),
+    "reason.excluded": ("除外", "excluded"),
+    "reason.free_remedy_available": ("有免费权益", "a free remedy is available"),
+    # queue
+    "queue.title": ("未结案例", "Open cases"),
+    "queue.state": ("状态", "State"),
+    "queue.brand": ("品牌", "Brand"),
+    "queue.text": ("搜索编号/客户/机型", "Search number / customer / model"),
+    "queue.all_open": ("全部未结", "all open"),
+    "queue.all_brands": ("全部品牌", "all brands"),
+    "col.number": ("编号", "Number"),
+    "col.state": ("状态", "State"),
+    "col.brand": ("品牌", "Brand"),
+    "col.model": ("机型", "Model"),
+    "col.customer": ("客户", "Customer"),
+    "col.intake": ("受理日期", "Intake"),
+    "col.next_due": ("下次回访", "Next due"),
+    "col.entitlement": ("权益", "Entitlement"),
+    "queue.empty": ("案例库里还没有未结案例。按 F1 受理第一台设备。",
+                    "No open cases yet. Press F1 to take in the first device."),
+    "queue.none_match": ("没有符合筛选条件的案例", "No case matches the filter"),
+    "queue.count": ("{n} 个案例，{late} 个回访逾期", "{n} cases, {late} follow-ups overdue"),
+    "queue.loading": ("正在读取案例…", "Reading cases…"),
+    # detail
+    "detail.title": ("案例 {number}", "Case {number}"),
+    "detail.case": ("案例信息", "Case"),
+    "detail.decisions": ("判定记录", "Decisions"),
+    "detail.timeline": ("事件记录", "Timeline"),
+    "detail.follow_ups": ("回访", "Follow-ups"),
+    "detail.actions": ("操作", "Actions"),
+    "detail.note": ("备注 / 回访内容", "Note / what was said"),
+    "detail.no_moves": ("案例已结束，没有可执行的状态变更", "The case is finished: no moves left"),
+    "detail.moved": ("{number} → {state}", "{number} → {state}"),
+    "detail.followed": ("已记录回访", "Follow-up recorded"),
+    "detail.reevaluated": ("已重新判定：{entitlement}", "Re-evaluated: {entitlement}"),
+    "detail.note_needed": ("这一步需要在备注里写明原因", "This move needs a note saying why"),
+    "detail.follow_note_needed": ("请先在备注里写下回访内容", "Write what was said in the note first"),
+    "detail.loading": ("正在读取案例…", "Reading the case…"),
+    "detail.customer": ("客户", "Customer"),
+    "detail.staff": ("经办人", "Staff"),
+    "detail.intake_at": ("受理时间", "Taken in"),
+    "detail.state_since": ("当前状态始于", "In this state since"),
+    "detail.repair_due": ("承诺修复", "Repair due"),
+    "detail.done": ("已完成", "done"),
+    "detail.due": ("应于", "due"),
+    "detail.party": ("回访对象", "Call"),
+    "party.both": ("维修站和客户", "station and customer"),
+    "party.repair_station": ("维修站", "repair station"),
+    "party.customer": ("客户", "customer"),
+    "event.created": ("受理", "taken in"),
+    "event.move": ("状态变更", "moved"),
+    "event.follow_up": ("回访", "follow-up"),
+    "event.reevaluated": ("重新判定", "re-evaluated"),
+    "ticket.title": ("受理单", "Service ticket"),
+    "ticket.saved": ("受理单已保存到 {path}", "Ticket saved to {path}"),
+    "move.title": ("变更状态：{number}", "Move case {number}"),
+    "follow.title": ("记录回访：{number}", "Record a follow-up: {number}"),
+    # policies
+    "pol.title": ("插件与政策", "Plugins and policies"),
+    "pol.plugin": ("插件", "Plugin"),
+    "pol.version": ("版本", "Version"),
+    "pol.origin": ("来源", "Origin"),
+    "pol.brands": ("品牌", "Brands"),
+    "pol.policy": ("政策", "Policy"),
+    "pol.policy_version": ("政策版本", "Policy version"),
+    "pol.effective": ("生效", "Effective"),
+    "pol.state": ("校验", "Check"),
+    "pol.valid": ("✓ 通过", "✓ valid"),
+    "pol.invalid": ("✗ 有误", "✗ errors"),
+    "pol.plugin_error": ("✗ 插件出错", "✗ plugin failed"),
+    "pol.errors": ("问题", "Problems"),
+    "pol.no_errors": ("所有政策文件校验通过。", "Every policy file is valid."),
+    "pol.reloading": ("正在重新加载政策…", "Reloading the policies…"),
+    "pol.reloaded": ("政策已重新加载（{n} 个）", "Policies reloaded ({n})"),
+    "pol.reload_failed": ("政策文件有误，仍使用原有政策：", "A policy file is broken; the old policies stay in force:"),
+    "pol.reload_failed_short": ("重新加载失败，原有政策继续有效", "Reload failed: the old policies stay in force"),
+    "pol.view_title": ("{id} {version}（只读）", "{id} {version} (read-only)"),
+    "pol.unreadable": ("无法读取 {source}：{error}", "cannot read {source}: {error}"),
+    # store unavailable
+    "store.title": ("案例库无法打开", "The case store cannot be opened"),
+    "store.url": ("数据库：{url}", "Database: {url}"),
+    "store.what": ("可以这样处理：", "What to do:"),
+    "store.todo": (
+        "• 检查 --db 参数或环境变量 AFTERSALES_DB 是否指向正确的数据库\n"
+        "• 新数据库先执行：aftersales db upgrade --db URL\n"
+        "• PostgreSQL：确认服务器已启动、网络可达、用户名和密码正确\n"
+        "• 不带 --db 运行时使用本机默认的 SQLite 文件，首次使用会自动创建\n"
+        "• 处理后按 R 重试；按 Esc 继续受理（可判定，不能保存）",
+        "• check that --db or the AFTERSALES_DB variable names the right database\n"
+        "• a new database needs: aftersales db upgrade --db URL\n"
+        "• PostgreSQL: make sure the server is up, reachable, and the user and password are right\n"
+        "• without --db the default SQLite file on this machine is used and created on first use\n"
+        "• then press R to retry; Esc goes on with intake (decisions work, saving does not)",
+    ),
+    "store.opening": ("正在打开案例库…", "Opening the case store…"),
+    "store.unavailable_short": ("案例库不可用", "case store unavailable"),
+    "lang.switched": ("界面语言：中文", "Language: English"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+}
+
+
+def t(key: str, lang: str = "zh", **fmt: object) -> str:
+    """The label for ``key`` in ``lang`` (the key itself when the table has none)."""
+    entry = TEXT.get(key)
+    text = key if entry is None else (entry[0] if lang == "zh" else entry[1])
+    return text.format(**fmt) if fmt else text
+
+
+def vocab(kind: str, id_: str, lang: str = "zh") -> str:
+    """A vocabulary id's label (``vocab("document", "invoice")`` → 购机发票)."""
+    return _vocab_label(kind, id_, lang)
+
+
+def state(id_: str, lang: str = "zh") -> str:
+    """A case state's label (受理 / received...)."""
+    from aftersales.store.workflow import STATES
+
+    zh, en = STATES.get(id_, (id_, id_))
+    return zh if lang == "zh" else en
+
+
+def field_label(path: str, lang: str = "zh") -> str:
+    """The label of a case field path (``device.imei``) or of an indexed id (``documents[0]``)."""
+    base = path.split("[", 1)[0]
+    if base in TEXT:
+        return t(base, lang)
+    if base.startswith("condition."):
+        return vocab("condition", base.split(".", 1)[1], lang)
+    if base == "documents":
+        return t("sec.documents", lang)
+    if base == "coverage_plans":
+        return t("sec.plans", lang)
+    return path
