@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from .outcomes import ExchangeRule, ExclusionHit, Notice, PluginFailure
 
 DECISION_SCHEMA_VERSION = 1
 
 
-@dataclass(frozen=True, slots=True)
-class RemedyResult:
-    """One remedy as decided: available or not, on which basis, granted (or refused) by which rule."""
+class RemedyResult(NamedTuple):
+    """One remedy as decided: available or not, on which basis, granted (or refused) by which rule.
+
+    A ``NamedTuple`` (immutable, and the cheapest record to build on the typing path)."""
 
     remedy: str
     basis: str

@@ -25,11 +25,6 @@ __all__ = [
     "Engine", "EvaluationContext", "Identity", "OfferResult", "ExclusionHit", "Notice", "ExchangeRule", "PluginFailure",
 ]
 
-#: how much each basis is worth to the customer when two offers of one remedy are both granted
-BASIS_RANK = {
-    "doa": 8, "dap": 7, "repeat_failure": 6, "repair_overdue": 6, "warranty": 5,
-    "no_reason": 4, "extended": 3, "out_of_warranty": 0,
-}
 _STATUS_RANK = {"granted": 4, "blocked_documents": 3, "excluded": 2, "expired": 1, "outside_window": 1, "no_start": 1}
 _REASONS = {
     "outside_window": "outside_window",
@@ -44,16 +39,20 @@ _REASONS = {
 class EvaluationContext:
     """What hooks get besides the case: the registry, the region (once known), the policies."""
 
-    __slots__ = ("registry", "case", "region")
+    __slots__ = ("registry", "case", "region", "_policies")
 
     def __init__(self, registry: "Registry", case: "Case") -> None:
         self.registry = registry
         self.case = case
         self.region: str | None = None
+        self._policies: dict[str, list[Any]] = {}
 
     def policies_of(self, plugin: str) -> list[Any]:
         """The versions in force for this case of every policy ``plugin`` ships."""
-        return self.registry.policies_in_force(plugin, self.case)
+        found = self._policies.get(plugin)
+        if found is None:
+            found = self._policies[plugin] = self.registry.policies_in_force(plugin, self.case)
+        return found
 
 
 class Engine:
@@ -151,7 +150,7 @@ class Engine:
         for result in offers:
             rule = result.rule
             policy = rule.policy
-            policies[(policy.id, policy.version)] = policy
+            policies[policy] = policy
             status = result.status
             missing = result.missing
             excluded_by = None
@@ -173,21 +172,21 @@ class Engine:
                                 break
                 if excluded_by is not None:
                     status = "excluded"
-            trace.append((rule.plugin, policy.id, rule.id, status, rule.citation,
+            trace.append((policy.plugin, policy.id, rule.id, status, rule.citation,
                           excluded_by or (",".join(missing) if missing else result.detail)))
             rank = _STATUS_RANK.get(status, 0)
+            current = best.get(rule.remedy)
+            if current is not None and rank < current[0][0]:
+                continue
             end = result.end
             key = (
                 rank,
                 -len(missing) if rank == 3 else 0,
-                0 if rule.needs_confirmation else 1,
-                -(rule.fee[0] if rule.fee else 1e9) if rule.remedy == "paid_repair" else 0,
-                BASIS_RANK.get(rule.basis, 0),
+                rule.static_rank,
                 end.toordinal() if end else (800000 if rank >= 3 else 0),
                 rule.specificity,
-                1 if policy.statutory else 0,
+                policy.statutory,
             )
-            current = best.get(rule.remedy)
             if current is None or key > current[0]:
                 best[rule.remedy] = (key, result, status, missing, excluded_by)
 

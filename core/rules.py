@@ -36,6 +36,11 @@ _REGION_FIELDS = {
     "purchase.country": "country",
 }
 _ONE_DAY = timedelta(days=1)
+#: how much each basis is worth to the customer when two offers of one remedy are both granted
+_BASIS_RANK = {
+    "doa": 8, "dap": 7, "repeat_failure": 6, "repair_overdue": 6, "warranty": 5,
+    "no_reason": 4, "extended": 3, "out_of_warranty": 0,
+}
 
 
 # --------------------------------------------------------------------------- code generation
@@ -182,6 +187,8 @@ class OfferRule:
     start_citation: str | None
     specificity: int
     check: Callable[[Any, str], OfferResult] = field(repr=False)
+    #: how good the offer is before looking at the case: no confirmation needed, lower fee, better basis
+    static_rank: tuple = ()
 
     @property
     def plugin(self) -> str:
@@ -404,7 +411,6 @@ class CompiledPolicy:
 
         fee = spec.get("fee")
         note = spec.get("note")
-        holder: dict[str, Any] = {}
         extra = {"_R": OfferResult, "_td": lambda n: timedelta(days=n), "_period": _period, "CAL": self.calendar,
                  "PERIODS": self.periods, "ASKS": asks, "_shift": _shift, "_first": _first, "_earliest": _earliest}
         fn = _compile(name, lines, src, extra)
@@ -425,9 +431,13 @@ class CompiledPolicy:
             start_citation=start_citation,
             specificity=len(when),
             check=fn,
+            static_rank=(
+                0 if spec.get("needs_confirmation") else 1,
+                -(float(fee["amount"]) if fee else 1e9) if spec["remedy"] == "paid_repair" else 0,
+                _BASIS_RANK.get(spec["basis"], 0),
+            ),
         )
         fn.__globals__["RULE"] = rule
-        del holder
         return rule
 
     # ----------------------------------------------------------------- per case
@@ -466,8 +476,6 @@ class CompiledPolicy:
     def notices_for(self, case: Any, region: str) -> list[Notice]:
         return [n.notice for n in self.notices if n.test(case, region) is None]
 
-
-_DEFAULT_CAL: RestDayCalendar | None = None
 
 
 def _default_calendar() -> RestDayCalendar:
