@@ -11,6 +11,7 @@ a naive one is read as China Standard Time). The CLI reads the clock.
 from __future__ import annotations
 
 import dataclasses
+from types import SimpleNamespace
 from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -39,6 +40,13 @@ from .workflow import (
 )
 
 SYSTEM_ACTOR = "system"
+
+# Statements built once (SQLAlchemy caches their compiled form per dialect).
+_INSERT_CASE = cases.insert().returning(cases.c.id)
+_INSERT_DECISION = decisions.insert()
+_INSERT_EVENT = events.insert()
+_INSERT_FOLLOW_UP = follow_ups.insert()
+_UPSERTS: dict[str, Any] = {}
 
 
 def aware(now: datetime | None) -> datetime:
@@ -73,17 +81,19 @@ def _next_number(conn: sa.Connection, store: str, day: date) -> str:
     counter row is locked until commit, so concurrent counters never get the same number.
     """
     key = day.strftime("%Y%m%d")
-    insert = _upsert(conn.dialect.name)
-    stmt = (
-        insert(case_counters)
-        .values(store_code=store, day=key, last_seq=1)
-        .on_conflict_do_update(
-            index_elements=[case_counters.c.store_code, case_counters.c.day],
-            set_={"last_seq": case_counters.c.last_seq + 1},
+    stmt = _UPSERTS.get(conn.dialect.name)
+    if stmt is None:
+        insert = _upsert(conn.dialect.name)
+        stmt = _UPSERTS[conn.dialect.name] = (
+            insert(case_counters)
+            .values(store_code=sa.bindparam("store"), day=sa.bindparam("day"), last_seq=1)
+            .on_conflict_do_update(
+                index_elements=[case_counters.c.store_code, case_counters.c.day],
+                set_={"last_seq": case_counters.c.last_seq + 1},
+            )
+            .returning(case_counters.c.last_seq)
         )
-        .returning(case_counters.c.last_seq)
-    )
-    seq = conn.execute(stmt).scalar_one()
+    seq = conn.execute(stmt, {"store": store, "day": key}).scalar_one()
     return f"{store}-{key}-{seq:04d}"
 
 
@@ -158,37 +168,39 @@ class CaseStore:
         due_from, due_by = repair_window(today, repair_kind, settings)
         follow_up_day = today + timedelta(days=settings.follow_up_days)
 
+        row = {
+            "store_code": store, "staff": staff, "customer_name": customer, "customer_phone": phone,
+            "brand": case.brand, "device_model": case.device.model, "device_serial": case.device.serial,
+            "device_imei": case.device.imei, "case_date": case.case_date, "intake_at": now,
+            "state": "received", "state_since": now, "mail_in": mail_record is not None,
+            "mail_in_record": mail_record, "case_input": stored_input, "repair_kind": repair_kind,
+            "repair_due_from": due_from, "repair_due_by": due_by, "awaiting_parts": False,
+            "workflow": settings.to_dict(), "entitlement": entitlement, "decision_count": 1,
+            "updated_at": now, "closed_at": None,
+        }
+        first = {"seq": 1, "evaluated_at": now, "trigger": "intake", "actor": staff,
+                 "entitlement": entitlement, "policies": decision.get("policies", []),
+                 "case_input": stored_input, "decision": decision}
+        created = {"at": now, "actor": staff, "kind": "created", "from_state": None, "to_state": "received",
+                   "note": note, "data": {"mail_in": mail_record is not None, "entitlement": entitlement}}
+        calls = [{"party": party, "purpose": "progress", "due_date": follow_up_day}
+                 for party in ("repair_station", "customer")]
         with _db.write_transaction(self.engine) as conn:
-            number = _next_number(conn, store, today)
-            case_id = conn.execute(
-                cases.insert().returning(cases.c.id),
-                {
-                    "number": number, "store_code": store, "staff": staff,
-                    "customer_name": customer, "customer_phone": phone, "brand": case.brand,
-                    "device_model": case.device.model, "device_serial": case.device.serial,
-                    "device_imei": case.device.imei, "case_date": case.case_date, "intake_at": now,
-                    "state": "received", "state_since": now, "mail_in": mail_record is not None,
-                    "mail_in_record": mail_record, "case_input": stored_input, "repair_kind": repair_kind,
-                    "repair_due_from": due_from, "repair_due_by": due_by, "awaiting_parts": False,
-                    "workflow": settings.to_dict(), "entitlement": entitlement, "decision_count": 1,
-                    "updated_at": now, "closed_at": None,
-                },
-            ).scalar_one()
-            conn.execute(decisions.insert(), {
-                "case_id": case_id, "seq": 1, "evaluated_at": now, "trigger": "intake", "actor": staff,
-                "entitlement": entitlement, "policies": decision.get("policies", []),
-                "case_input": stored_input, "decision": decision,
-            })
-            conn.execute(events.insert(), {
-                "case_id": case_id, "at": now, "actor": staff, "kind": "created", "from_state": None,
-                "to_state": "received", "note": note,
-                "data": {"mail_in": mail_record is not None, "entitlement": entitlement},
-            })
-            conn.execute(follow_ups.insert(), [
-                {"case_id": case_id, "party": party, "purpose": "progress", "due_date": follow_up_day}
-                for party in ("repair_station", "customer")
-            ])
-        return self.get(number, today=today)
+            row["number"] = _next_number(conn, store, today)
+            case_id = conn.execute(_INSERT_CASE, row).scalar_one()
+            conn.execute(_INSERT_DECISION, {"case_id": case_id, **first})
+            conn.execute(_INSERT_EVENT, {"case_id": case_id, **created})
+            conn.execute(_INSERT_FOLLOW_UP, [{"case_id": case_id, **c} for c in calls])
+        # The view of what was just committed, built from the same values (no second read).
+        ns = SimpleNamespace
+        view = _summary(ns(**row), [(now, "received")],
+                        [ns(done_at=None, done_by=None, **c) for c in calls], today, reveal=True)
+        view["case"] = stored_input
+        view["mail_in_record"] = mail_record
+        view["workflow"] = row["workflow"]
+        view["decisions"] = [_decision_dict(ns(**first))]
+        view["events"] = [_event_dict(ns(**created))]
+        return view
 
     def move(self, number: str, target: str, *, actor: str, now: datetime | None = None,
              note: str | None = None, repair_kind: str | None = None,
@@ -388,18 +400,10 @@ class CaseStore:
             out["case"] = row.case_input
             out["mail_in_record"] = row.mail_in_record
             out["workflow"] = row.workflow
-            out["decisions"] = [
-                {"seq": d.seq, "evaluated_at": _iso(d.evaluated_at), "trigger": d.trigger, "actor": d.actor,
-                 "entitlement": d.entitlement, "policies": d.policies, "case": d.case_input,
-                 "decision": d.decision}
-                for d in conn.execute(sa.select(decisions).where(decisions.c.case_id == row.id)
-                                      .order_by(decisions.c.seq))
-            ]
-            out["events"] = [
-                {"at": _iso(e.at), "actor": e.actor, "kind": e.kind, "from": e.from_state, "to": e.to_state,
-                 "note": e.note, "data": e.data}
-                for e in conn.execute(sa.select(events).where(events.c.case_id == row.id).order_by(events.c.id))
-            ]
+            out["decisions"] = [_decision_dict(d) for d in conn.execute(
+                sa.select(decisions).where(decisions.c.case_id == row.id).order_by(decisions.c.seq))]
+            out["events"] = [_event_dict(e) for e in conn.execute(
+                sa.select(events).where(events.c.case_id == row.id).order_by(events.c.id))]
         return out
 
     def list_cases(self, *, state: str | None = None, brand: str | None = None, store: str | None = None,
@@ -452,15 +456,10 @@ class CaseStore:
                 evs: dict[int, list] = {i: [] for i in ids}
                 for d in conn.execute(sa.select(decisions).where(decisions.c.case_id.in_(ids))
                                       .order_by(decisions.c.case_id, decisions.c.seq)):
-                    decs[d.case_id].append({"seq": d.seq, "evaluated_at": _iso(d.evaluated_at),
-                                            "trigger": d.trigger, "actor": d.actor,
-                                            "entitlement": d.entitlement, "policies": d.policies,
-                                            "case": d.case_input, "decision": d.decision})
+                    decs[d.case_id].append(_decision_dict(d))
                 for e in conn.execute(sa.select(events).where(events.c.case_id.in_(ids))
                                       .order_by(events.c.case_id, events.c.id)):
-                    evs[e.case_id].append({"at": _iso(e.at), "actor": e.actor, "kind": e.kind,
-                                           "from": e.from_state, "to": e.to_state, "note": e.note,
-                                           "data": e.data})
+                    evs[e.case_id].append(_event_dict(e))
             for row, summary in zip(rows, summaries):
                 mail = row.mail_in_record
                 if mail and not reveal and mail.get("return_phone"):
@@ -472,6 +471,16 @@ class CaseStore:
     def count(self) -> int:
         with _db.read_connection(self.engine) as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(cases)).scalar_one()
+
+
+def _decision_dict(d) -> dict[str, Any]:
+    return {"seq": d.seq, "evaluated_at": _iso(d.evaluated_at), "trigger": d.trigger, "actor": d.actor,
+            "entitlement": d.entitlement, "policies": d.policies, "case": d.case_input, "decision": d.decision}
+
+
+def _event_dict(e) -> dict[str, Any]:
+    return {"at": _iso(e.at), "actor": e.actor, "kind": e.kind, "from": e.from_state, "to": e.to_state,
+            "note": e.note, "data": e.data}
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:

@@ -1,7 +1,8 @@
 """Opening the database: URL resolution, engine settings, error translation, migrations.
 
 * ``default_url()`` — the SQLite file in the user data directory (platformdirs).
-* ``make_engine(url)`` — SQLite: WAL, ``busy_timeout``, foreign keys, ``synchronous=FULL``, and
+* ``make_engine(url)`` — SQLite: WAL, ``busy_timeout``, foreign keys, ``synchronous=FULL``
+  (``AFTERSALES_SQLITE_SYNCHRONOUS=NORMAL`` to trade power-cut durability for speed), and
   write transactions that take the write lock up front (``BEGIN IMMEDIATE``) so two processes
   writing at once wait for each other instead of failing. PostgreSQL: a connect timeout.
 * ``translate_errors(url)`` — every driver error becomes a ``DatabaseUnavailable`` /
@@ -34,6 +35,10 @@ ENV_DB = "AFTERSALES_DB"
 DEFAULT_FILENAME = "cases.sqlite3"
 #: seconds a writer waits for another writer's lock (SQLite) before giving up
 BUSY_TIMEOUT_S = 30
+#: SQLite's fsync policy: FULL (default) syncs every commit, so a power cut loses no committed case;
+#: NORMAL (env AFTERSALES_SQLITE_SYNCHRONOUS=NORMAL) is faster and still never loses a case to a
+#: crashed or killed program, but a power cut may undo the last commits (the file stays sound).
+ENV_SYNCHRONOUS = "AFTERSALES_SQLITE_SYNCHRONOUS"
 #: seconds to wait for a PostgreSQL server to answer
 PG_CONNECT_TIMEOUT_S = 5
 
@@ -85,7 +90,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         raise DatabaseUnavailable(f"not a database URL: {url!r} (expected e.g. sqlite:///path/cases.sqlite3 "
                                   "or postgresql+psycopg://user@host/db)") from None
     backend = parsed.get_backend_name()
-    kwargs: dict = {"echo": echo, "json_serializer": _json_dumps, "future": True}
+    # every use of a connection ends in COMMIT or ROLLBACK (write_transaction / read_connection),
+    # so the pool need not roll back again when it takes the connection back
+    kwargs: dict = {"echo": echo, "json_serializer": _json_dumps, "pool_reset_on_return": None}
     if backend == "sqlite":
         kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}
     elif backend == "postgresql":
@@ -98,11 +105,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     except (ImportError, exc.ArgumentError, exc.NoSuchModuleError) as e:
         raise DatabaseUnavailable(f"cannot use {display_url(parsed)}: {e}") from None
     if backend == "sqlite":
-        _sqlite_settings(engine)
+        synchronous = os.environ.get(ENV_SYNCHRONOUS, "FULL").strip().upper() or "FULL"
+        if synchronous not in ("FULL", "NORMAL", "EXTRA"):
+            raise StoreError(f"{ENV_SYNCHRONOUS}={synchronous!r}: one of FULL, NORMAL, EXTRA")
+        _sqlite_settings(engine, synchronous)
     return engine
 
 
-def _sqlite_settings(engine: Engine) -> None:
+def _sqlite_settings(engine: Engine, synchronous: str) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised through every test
         # We issue BEGIN ourselves (below): pysqlite's implicit transactions would start a
@@ -115,7 +125,7 @@ def _sqlite_settings(engine: Engine) -> None:
             cur.execute("PRAGMA journal_mode = WAL")
         except Exception:  # noqa: BLE001 - a read-only file keeps its journal mode
             pass
-        cur.execute("PRAGMA synchronous = FULL")
+        cur.execute(f"PRAGMA synchronous = {synchronous}")
         cur.close()
 
     @event.listens_for(engine, "begin")

@@ -1,0 +1,188 @@
+"""``aftersales cases`` and ``aftersales db`` through the command line, on both backends."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from store_helpers import CASE, MAIL_IN, counts
+
+
+@pytest.fixture
+def files(tmp_path):
+    case = tmp_path / "case.yaml"
+    case.write_text(yaml.safe_dump(CASE, allow_unicode=True), encoding="utf-8")
+    mail = tmp_path / "mail.yaml"
+    mail.write_text(yaml.safe_dump(MAIL_IN, allow_unicode=True), encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({**CASE, "fault": {"component": "toaster"}}), encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("brand: apple\ndevice: [unclosed\n", encoding="utf-8")
+    return {"case": str(case), "mail": str(mail), "bad": str(bad), "broken": str(broken)}
+
+
+def _new(store_cli, db_url, files, *extra):
+    return store_cli("cases", "new", files["case"], "--customer", "李雷", "--phone", "13800138000",
+                     "--store", "SZ01", "--staff", "王芳", "--db", db_url, *extra)
+
+
+def test_counter_day_through_the_cli(store_cli, db_url, files):
+    rc, out, err = _new(store_cli, db_url, files)
+    assert rc == 0, err
+    assert out.startswith("已受理 SZ01-20260615-0001") and "回访:2026-06-25" in out
+    n = "SZ01-20260615-0001"
+    rc, out, _ = _new(store_cli, db_url, files, "--mail-in", files["mail"], "--json")
+    assert rc == 0 and json.loads(out)["mail_in"] is True
+
+    rc, out, _ = store_cli("cases", "list", "--db", db_url)
+    assert rc == 0 and "138****8000" in out and "13800138000" not in out
+    rc, out, _ = store_cli("cases", "list", "--db", db_url, "--reveal")
+    assert "13800138000" in out
+    rc, out, _ = store_cli("cases", "list", "--db", db_url, "--json", "--brand", "huawei", "--state", "受理")
+    assert [c["number"] for c in json.loads(out)] == ["SZ01-20260615-0002", n]
+
+    assert store_cli("cases", "move", n, "diagnosing", "--db", db_url, "--by", "王芳")[0] == 0
+    rc, out, _ = store_cli("cases", "move", n, "维修中", "--db", db_url, "--repair-kind", "complex",
+                           now="2026-06-16T09:00:00")
+    assert rc == 0 and "检测 → 维修中" in out
+    rc, out, _ = store_cli("cases", "list", "--due", "--db", db_url, now="2026-06-25T09:00:00")
+    assert n in out and "回访" in out
+    rc, out, _ = store_cli("cases", "follow-up", n, "--note", "维修站:等屏幕", "--awaiting-parts",
+                           "--db", db_url, now="2026-06-25T10:00:00")
+    assert rc == 0
+    rc, out, _ = store_cli("cases", "reevaluate", n, "--db", db_url, now="2026-08-20T10:00:00")
+    assert rc == 0 and "第 2 次判定" in out and "换货" in out
+    rc, out, _ = store_cli("cases", "show", n, "--db", db_url, "--json")
+    view = json.loads(out)
+    assert view["customer"]["phone"] == "138****8000"
+    assert [d["seq"] for d in view["decisions"]] == [1, 2]
+    assert [e["kind"] for e in view["events"]] == ["created", "move", "move", "follow_up", "reevaluated"]
+    rc, out, _ = store_cli("cases", "show", n, "--db", db_url)
+    assert rc == 0 and "维修中" in out and "判定" in out
+
+    rc, out, _ = store_cli("cases", "export", "--db", db_url)
+    lines = [json.loads(x) for x in out.splitlines()]
+    assert [c["number"] for c in lines] == [n, "SZ01-20260615-0002"]
+    assert "13800138000" not in out
+    rc, out, _ = store_cli("cases", "export", "--format", "csv", "--db", db_url, "--reveal")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows[0]["customer_phone"] == "13800138000" and rows[0]["state"] == "in_repair"
+
+    rc, out, _ = store_cli("cases", "ticket", n, "--db", db_url)
+    assert rc == 0 and "手机售后服务受理单" in out and n in out and "身份证件:已查验(不登记证件号码)" in out
+    rc, out, _ = store_cli("cases", "ticket", n, "--html", "--db", db_url)
+    assert out.startswith("<!DOCTYPE html>") and "受理单" in out
+    rc, out, _ = store_cli("cases", "ticket", "SZ01-20260615-0002", "--agreement", "--db", db_url)
+    assert rc == 0 and "寄送维修协议书" in out and "顺丰速运" in out and "518057" in out
+    rc, out, _ = store_cli("cases", "ticket", "SZ01-20260615-0002", "--agreement", "--html", "--db", db_url)
+    assert "<table>" in out and "☑公路运输" in out
+    rc, _, err = store_cli("cases", "ticket", n, "--agreement", "--db", db_url)
+    assert rc == 2 and "not a mail-in case" in err
+
+
+def _one_line_error(rc, out, err, code):
+    assert rc == code, err
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("args,code,text", [
+    (["cases", "move", "SZ01-20260615-0001", "closed"], 2, "cannot move a case from received"),
+    (["cases", "move", "SZ01-20260615-0001", "cancelled"], 2, "needs --note"),
+    (["cases", "move", "SZ01-20260615-0042", "diagnosing"], 2, "no case numbered SZ01-20260615-0042"),
+    (["cases", "show", "SZ99-20260615-0001"], 2, "no case numbered"),
+    (["cases", "follow-up", "nope", "--note", "x"], 2, "no case numbered NOPE"),
+    (["cases", "reevaluate", "SZ01-20260615-0099"], 2, "no case numbered"),
+    (["cases", "ticket", "SZ01-20260615-0099"], 2, "no case numbered"),
+])
+def test_bad_input_is_one_line_and_writes_nothing(store_cli, db_url, files, args, code, text):
+    assert _new(store_cli, db_url, files)[0] == 0
+    before = counts(db_url)
+    rc, out, err = store_cli(*args, "--db", db_url)
+    _one_line_error(rc, out, err, code)
+    assert text in err
+    assert counts(db_url) == before
+
+
+@pytest.mark.parametrize("which,extra,text", [
+    ("bad", [], "fault.component"),
+    ("broken", [], "broken.yaml:"),
+    ("case", ["--phone", "12345"], "phone"),
+    ("case", ["--store", "深圳"], "store"),
+])
+def test_a_bad_case_file_or_phone_writes_nothing(store_cli, db_url, files, which, extra, text):
+    args = ["cases", "new", files[which], "--customer", "李雷", "--phone", "13800138000", "--store", "SZ01",
+            "--staff", "王芳", "--db", db_url, *extra]
+    rc, out, err = store_cli(*args)
+    _one_line_error(rc, out, err, 2)
+    assert text in err
+    assert counts(db_url) == {"cases": 0, "decisions": 0, "events": 0, "follow_ups": 0}
+
+
+def test_a_bad_mail_in_record_writes_nothing(store_cli, db_url, files, tmp_path):
+    bad = tmp_path / "mail.yaml"
+    bad.write_text(yaml.safe_dump({**MAIL_IN, "return_postcode": "12"}), encoding="utf-8")
+    rc, out, err = _new(store_cli, db_url, files, "--mail-in", str(bad))
+    _one_line_error(rc, out, err, 2)
+    assert "mail_in.return_postcode" in err
+    assert counts(db_url)["cases"] == 0
+
+
+@pytest.mark.parametrize("url,code,text", [
+    ("postgresql+psycopg://postgres@127.0.0.1:1/nowhere", 4, "cannot use database"),
+    ("sqlite:////nonexistent-dir/cases.sqlite3", 5, "does not exist"),
+    ("mysql://x@y/z", 4, "unsupported database"),
+    ("not a url", 4, "not a database URL"),
+])
+def test_an_unreachable_database_is_one_line(store_cli, files, url, code, text):
+    rc, out, err = store_cli("cases", "new", files["case"], "--customer", "李雷", "--phone", "13800138000",
+                             "--store", "SZ01", "--db", url)
+    _one_line_error(rc, out, err, code)
+    assert text in err
+    rc, out, err = store_cli("cases", "list", "--db", url)
+    _one_line_error(rc, out, err, code)
+
+
+def test_the_database_comes_from_the_environment(store_cli, db_url, files):
+    rc, _, err = store_cli("cases", "new", files["case"], "--customer", "李雷", "--phone", "13800138000",
+                           "--store", "SZ01", env={"AFTERSALES_DB": db_url, "AFTERSALES_STAFF": "王芳"})
+    assert rc == 0, err
+    rc, out, _ = store_cli("cases", "list", "--json", env={"AFTERSALES_DB": db_url})
+    assert json.loads(out)[0]["staff"] == "王芳"
+
+
+def test_a_database_without_schema_asks_for_db_upgrade(store_cli, empty_url, files):
+    from aftersales.store import db
+
+    db.make_engine(empty_url).connect().close()
+    rc, out, err = store_cli("cases", "list", "--db", empty_url)
+    _one_line_error(rc, out, err, 5)
+    assert "aftersales db upgrade" in err
+    rc, out, err = store_cli("db", "current", "--db", empty_url)
+    assert rc == 0 and "(none)" in out
+    rc, out, err = store_cli("db", "upgrade", "--db", empty_url)
+    assert rc == 0 and "upgraded (empty) -> 0001" in out
+    rc, out, err = store_cli("db", "upgrade", "--db", empty_url, "--json")
+    assert json.loads(out)["after"] == "0001"
+    rc, out, err = store_cli("db", "current", "--db", empty_url)
+    assert "up to date" in out
+    assert store_cli("cases", "list", "--db", empty_url)[0] == 0
+
+
+def test_python_dash_m_gives_one_line_and_no_traceback(db_url, files):
+    env = {**os.environ, "AFTERSALES_DB": db_url}
+    proc = subprocess.run([sys.executable, "-m", "aftersales", "cases", "move", "SZ01-20260615-0001", "closed"],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr == "error: no case numbered SZ01-20260615-0001\n"
+    proc = subprocess.run([sys.executable, "-m", "aftersales", "cases", "list", "--db",
+                           "postgresql+psycopg://postgres@127.0.0.1:1/x"],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 4 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
