@@ -37,6 +37,9 @@ def test_wheel_installs_and_evaluates_in_a_fresh_venv(tmp_path):
         assert bare not in installed, f"top-level {bare!r} landed in site-packages"
     assert (Path(site) / "aftersales" / "policies" / "apple.yaml").exists()
     assert (Path(site) / "aftersales" / "policies" / "policy.schema.json").exists()
+    assert (Path(site) / "aftersales" / "store" / "templates" / "ticket.html").exists()
+    assert (Path(site) / "aftersales" / "store" / "alembic.ini").exists()
+    assert list((Path(site) / "aftersales" / "store" / "migrations" / "versions").glob("0001_*.py"))
 
     run = subprocess.run([str(env_dir / "bin" / "aftersales"), "evaluate",
                           str(ROOT / "tests" / "scenarios" / "apple-cn-day10-deferred.yaml"), "--json"],
