@@ -40,10 +40,21 @@ def echo_json(data: Any) -> None:
 
 
 def make_registry(plugins_dir: str | None = None, policies_dir: str | None = None):
-    """The registry the CLI works with (plugins from entry points, env and folders)."""
+    """The registry the CLI works with (plugins from entry points, env and folders).
+
+    A drop-in folder is the user's own: a plugin there that fails to import stops the command
+    with a located one-line error (exit 2). An installed entry-point plugin that fails to load is
+    left out with a warning, so the other brands keep working.
+    """
+    import os
+
     from aftersales.core.registry import load_registry
 
-    return load_registry(plugins_dir=plugins_dir, policies_dir=policies_dir)
+    folder = plugins_dir or os.environ.get("AFTERSALES_PLUGINS_DIR")
+    registry = load_registry(plugins_dir=plugins_dir, policies_dir=policies_dir, strict_plugins=bool(folder))
+    for problem in registry.load_errors:
+        click.echo(f"warning: {problem}", err=True)
+    return registry
 
 
 def stdout_is_tty() -> bool:

@@ -16,37 +16,47 @@ def plugins() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="Drop-in plugins folder.")
 def list_plugins(as_json: bool, plugins_dir: str | None) -> None:
-    """List plugins: name, version, origin, hooks, brands and policies."""
-    from aftersales.core.errors import PolicyError
+    """List plugins: name, version, origin (bundled / entry point / folder), hooks, brands, and
+    each policy with its version, effective dates and validation state (valid, warnings, or the
+    first error). Exit 1 when a plugin failed to load or a policy is invalid.
+    """
     from aftersales.core.registry import Registry, load_plugins
 
-    loaded = load_plugins(plugins_dir=plugins_dir)
-    policy_error = None
-    try:
-        registry = Registry(loaded)
-        infos = registry.plugins
-        errors = registry.load_errors
-    except PolicyError as exc:
-        policy_error = exc
-        infos = loaded.infos
-        errors = loaded.errors
+    registry = Registry(load_plugins(plugins_dir=plugins_dir), strict=False)
+    floor = registry.floor_issues()
+    per_source: dict[str, int] = {}
+    for issue in floor:
+        per_source[issue.file] = per_source.get(issue.file, 0) + 1
+    infos = list(registry.plugins.values())
+    for info in infos:
+        for p in info.policies:
+            if p.get("valid") and "source" in p:
+                p["warnings"] = p.get("warnings", 0) + per_source.get(p["source"], 0)
+                p["state"] = "valid" if not p["warnings"] else f"valid, {p['warnings']} warnings"
+            else:
+                p["state"] = "invalid"
+    errors = registry.errors
     if as_json:
         echo_json({
-            "plugins": [info.to_dict() for info in infos.values()],
-            "errors": [str(e) for e in errors] + ([str(i) for i in policy_error.issues] if policy_error else []),
+            "plugins": [info.to_dict() for info in infos],
+            "errors": [i.to_dict() for i in errors],
+            "warnings": [i.to_dict() for i in floor],
         })
     else:
-        for info in infos.values():
+        for info in infos:
             click.echo(f"{info.name} {info.version} ({info.origin})" + (f" — ERROR: {info.error}" if info.error else ""))
             if info.brands:
                 click.echo(f"  brands: {', '.join(info.brands)}")
-            click.echo(f"  hooks: {', '.join(info.hooks)}")
+            if info.hooks:
+                click.echo(f"  hooks: {', '.join(info.hooks)}")
             for p in info.policies:
-                click.echo(f"  policy: {p['id']} {p['version']} ({p['source']}) valid")
-        for e in errors:
-            click.echo(f"error: {e}", err=True)
-        if policy_error:
-            for issue in policy_error.issues:
-                click.echo(f"error: {issue}", err=True)
-    if policy_error is not None:
-        raise SystemExit(2)
+                if p["state"] == "invalid":
+                    click.echo(f"  policy: {p.get('source')} INVALID: {p.get('error', '')}")
+                    continue
+                eff = p["effective"]
+                span = f"{eff['from']}..{eff['until'] or ''}"
+                click.echo(f"  policy: {p['id']} {p['version']} [{span} by {eff.get('by', 'purchase_date')}] ({p['source']}) {p['state']}")
+        for issue in errors:
+            click.echo(f"error: {issue}", err=True)
+    if errors:
+        raise SystemExit(1)

@@ -36,13 +36,18 @@ class PolicyIssue:
     message: str
     severity: str = "error"  # error | warning
     code: str = "schema"
+    #: extra facts for tools, as (key, value) pairs: the floor check names both rules and citations here
+    detail: tuple[tuple[str, Any], ...] = ()
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.path}: {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line, "column": self.column, "path": self.path,
-                "message": self.message, "severity": self.severity, "code": self.code}
+        out = {"file": self.file, "line": self.line, "column": self.column, "path": self.path,
+               "message": self.message, "severity": self.severity, "code": self.code}
+        if self.detail:
+            out["detail"] = dict(self.detail)
+        return out
 
 
 def _make_loader() -> type:
@@ -106,6 +111,8 @@ def read_yaml(text: str, name: str) -> tuple[Any, yaml.Node | None]:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
+        if exc.problem and exc.context and exc.context_mark is not None:
+            problem += f" ({exc.context} started at line {exc.context_mark.line + 1})"
         if "\t" in (text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""):
             problem += " (tabs cannot indent YAML; use spaces)"
         issue = PolicyIssue(name, line, col, "$", problem, code="yaml")
@@ -155,6 +162,59 @@ def _validator() -> Any:
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
+def locate_key(node: yaml.Node | None, parts: Iterable[Any], key: str) -> tuple[int, int]:
+    """Line and column of the *key* ``key`` in the mapping at ``parts`` (else of the mapping)."""
+    current = _node_at(node, parts)
+    if isinstance(current, yaml.MappingNode):
+        for k, _ in current.value:
+            if getattr(k, "value", None) == key:
+                return k.start_mark.line + 1, k.start_mark.column + 1
+    return locate(node, parts)
+
+
+def _node_at(node: yaml.Node | None, parts: Iterable[Any]) -> yaml.Node | None:
+    current = node
+    for part in parts:
+        if isinstance(current, yaml.MappingNode):
+            current = next((v for k, v in current.value if getattr(k, "value", None) == part), None)
+        elif isinstance(current, yaml.SequenceNode) and isinstance(part, int) and part < len(current.value):
+            current = current.value[part]
+        else:
+            return None
+    return current
+
+
+def duplicate_key_issues(node: yaml.Node | None, name: str) -> list[PolicyIssue]:
+    """A key given twice in one mapping (YAML would silently keep the last)."""
+    issues: list[PolicyIssue] = []
+    if node is None:
+        return issues
+    stack: list[tuple[yaml.Node, list[Any]]] = [(node, [])]
+    seen_nodes: set[int] = set()
+    while stack:
+        current, parts = stack.pop()
+        if id(current) in seen_nodes:
+            continue
+        seen_nodes.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            first: dict[Any, int] = {}
+            for key, value in current.value:
+                kv = getattr(key, "value", None)
+                if isinstance(kv, str):
+                    if kv in first:
+                        issues.append(PolicyIssue(name, key.start_mark.line + 1, key.start_mark.column + 1,
+                                                  json_path(parts + [kv]),
+                                                  f"key {kv!r} given twice in one mapping (first on line {first[kv]})",
+                                                  code="duplicate_key"))
+                    else:
+                        first[kv] = key.start_mark.line + 1
+                stack.append((value, parts + [kv]))
+        elif isinstance(current, yaml.SequenceNode):
+            for index, item in enumerate(current.value):
+                stack.append((item, parts + [index]))
+    return sorted(issues, key=lambda i: (i.line, i.column))
+
+
 def schema_issues(data: Any, node: yaml.Node | None, name: str) -> list[PolicyIssue]:
     """Every schema error, best match first, each located in the file."""
     from jsonschema.exceptions import best_match, relevance
@@ -170,17 +230,160 @@ def schema_issues(data: Any, node: yaml.Node | None, name: str) -> list[PolicyIs
         parts = list(error.absolute_path)
         line, col = locate(node, parts)
         message = error.message
+        if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
+            allowed = set((error.schema or {}).get("properties", {}))
+            patterns = list((error.schema or {}).get("patternProperties", {}))
+            import re
+
+            extra = [k for k in error.instance if k not in allowed and not any(re.search(p, str(k)) for p in patterns)]
+            for key in extra:
+                kline, kcol = locate_key(node, parts, key)
+                hint = _close_match(str(key), allowed)
+                msg = f"unknown key {key!r}" + (f"; did you mean {hint!r}?" if hint else
+                                                f"; allowed here: {', '.join(sorted(allowed))}" if len(allowed) <= 12 else "")
+                issues.append(PolicyIssue(name, kline, kcol, json_path(parts + [key]), msg))
+            if extra:
+                continue
         if len(message) > 200:
             message = message[:197] + "..."
         issues.append(PolicyIssue(name, line, col, json_path(parts), message))
     return issues
 
 
+def _close_match(word: str, options: Iterable[str]) -> str | None:
+    import difflib
+
+    found = difflib.get_close_matches(word, list(options), n=1, cutoff=0.75)
+    return found[0] if found else None
+
+
+# --------------------------------------------------------------------------- conditions as data
+# A small interpreter for the `when` matchers (the compiler in rules.py generates code for the
+# same grammar). Used to find conditions that can never hold and rules that overlap, and by the
+# floor check to compare a brand's conditions with the statutory ones.
+
+_OTHER = "\x00other"
+
+
+def matches(matcher: Any, value: Any) -> bool:
+    """Whether ``value`` satisfies ``matcher`` (the semantics of the compiled conditions)."""
+    if isinstance(matcher, bool) or matcher is None:
+        return value is matcher
+    if isinstance(matcher, (str, int, float)):
+        return value == matcher and not isinstance(value, bool)
+    if isinstance(matcher, list):
+        return value in matcher
+    if isinstance(matcher, Mapping) and len(matcher) == 1:
+        (op, arg), = matcher.items()
+        try:
+            if op == "eq":
+                return matches(arg, value)
+            if op == "ne":
+                return not matches(arg, value)
+            if op == "in":
+                return value in arg
+            if op == "not_in":
+                return value not in arg
+            if op in ("gt", "gte", "lt", "lte"):
+                if value is None or isinstance(value, (str, frozenset)):
+                    return False
+                return {"gt": value > arg, "gte": value >= arg, "lt": value < arg, "lte": value <= arg}[op]
+            if op == "present":
+                return (value is not None) == bool(arg)
+            if op == "includes":
+                return isinstance(value, frozenset) and arg in value
+            if op == "excludes":
+                return isinstance(value, frozenset) and arg not in value
+        except TypeError:
+            return False
+    return False
+
+
+def _constants(matcher: Any) -> list[Any]:
+    if isinstance(matcher, Mapping):
+        return [c for v in matcher.values() for c in _constants(v)]
+    if isinstance(matcher, list):
+        return [c for v in matcher for c in _constants(v)]
+    return [matcher]
+
+
+def _domain(path: str) -> list[Any] | None:
+    from . import vocab
+
+    if path in ("region",):
+        return list(vocab.REGIONS)
+    if path == "device.region":
+        return list(vocab.REGIONS) + [None]
+    if path == "purchase.channel":
+        return list(vocab.CHANNELS)
+    if path == "fault.component":
+        return list(vocab.COMPONENTS)
+    if path == "fault.part":
+        return list(vocab.PARTS) + [None]
+    if path.startswith("condition.") or path in ("fault.confirmed", "history.awaiting_parts"):
+        return [True, False]
+    if path in ("activation_date", "device.production_date", "purchase.date", "purchase.received_date"):
+        return [None, "a date"]
+    return None
+
+
+def candidates(path: str, matchers: Iterable[Any]) -> list[Any]:
+    """Values of the case field ``path`` worth trying against ``matchers``."""
+    matchers = list(matchers)
+    consts = [c for m in matchers for c in _constants(m)]
+    domain = _domain(path)
+    if domain is not None:
+        return domain
+    if path.startswith("history."):
+        numbers = {0}
+        for c in consts:
+            if isinstance(c, (int, float)) and not isinstance(c, bool):
+                numbers.update(x for x in (int(c) - 1, int(c), int(c) + 1) if x >= 0)
+        return sorted(numbers)
+    if path in ("documents", "coverage_plans"):
+        ids = [c for c in consts if isinstance(c, str)]
+        return [frozenset(), frozenset(ids)] + [frozenset([c]) for c in ids]
+    return [None, _OTHER] + [c for c in consts if isinstance(c, str)]
+
+
+def satisfiable(*whens: Mapping[str, Any] | None, extra: Mapping[str, list[Any]] | None = None) -> str | None:
+    """None when one case can meet every ``when`` at once; else the field path that cannot hold.
+
+    ``extra`` adds matchers per path (e.g. the regions a policy applies to).
+    """
+    by_path: dict[str, list[Any]] = {}
+    for when in whens:
+        for path, matcher in (when or {}).items():
+            by_path.setdefault(path, []).append(matcher)
+    for path, more in (extra or {}).items():
+        if path in by_path:
+            by_path[path].extend(more)
+    for path, ms in by_path.items():
+        if not any(all(matches(m, value) for m in ms) for value in candidates(path, ms)):
+            return path
+    return None
+
+
 def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) -> list[PolicyIssue]:
-    """What the schema cannot see: duplicate ids, references to unknown start rules."""
+    """What the schema cannot see: duplicate ids, unknown references, conditions that can never
+    hold, offers that overlap (same remedy, basis and start, conditions that can hold at once)."""
     issues: list[PolicyIssue] = []
+
+    def add(parts: list[Any], message: str, code: str, severity: str = "error", key: str | None = None) -> None:
+        line, col = locate_key(node, parts, key) if key else locate(node, parts)
+        issues.append(PolicyIssue(name, line, col, json_path(parts + ([key] if key else [])), message, severity, code))
+
     starts = data.get("starts", {}) or {}
+    periods = data.get("periods", {}) or {}
+    exclusion_ids = {e.get("id") for e in data.get("exclusions", []) or []}
     seen: dict[str, str] = {}
+    used_starts: set[str] = set()
+    applies = data.get("applies_to", {}) or {}
+    extra: dict[str, list[Any]] = {}
+    if "regions" in applies:
+        extra["region"] = [list(applies["regions"])]
+    if isinstance(applies.get("brands"), list):
+        extra["brand"] = [list(applies["brands"])]
     for section in ("offers", "exclusions", "notices", "region_rules"):
         for index, item in enumerate(data.get(section, []) or []):
             rid = item.get("id")
@@ -189,30 +392,149 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
             where = f"{section}[{index}]"
             key = f"{section}:{rid}" if section == "region_rules" else rid
             if key in seen:
-                line, col = locate(node, [section, index, "id"])
-                issues.append(PolicyIssue(name, line, col, json_path([section, index, "id"]),
-                                          f"duplicate rule id {rid!r} (first at {seen[key]})", code="duplicate_id"))
+                add([section, index, "id"], f"duplicate rule id {rid!r} (first at {seen[key]})", "duplicate_id")
             else:
                 seen[key] = where
-            if section == "offers":
-                start = item.get("start")
-                if start is not None and start not in starts:
-                    line, col = locate(node, [section, index, "start"])
+            when = item.get("when")
+            if when is not None and section != "region_rules":
+                bad = satisfiable(when, extra=extra)
+                if bad is not None:
+                    reason = ""
+                    if bad in extra:
+                        reason = f" within what the policy applies to (applies_to: {extra[bad][0]})"
+                    add([section, index, "when"], f"rule {rid!r} can never apply: the condition on {bad!r} cannot hold{reason}",
+                        "contradiction", key=bad)
+            if section != "offers":
+                continue
+            start = item.get("start")
+            if start is not None:
+                used_starts.add(start)
+                if start not in starts:
                     known = ", ".join(sorted(starts)) or "none"
-                    issues.append(PolicyIssue(name, line, col, json_path([section, index, "start"]),
-                                              f"unknown start rule {start!r}; defined under starts: {known}", code="unknown_ref"))
-                if (item.get("window") or item.get("period")) and start is None:
-                    line, col = locate(node, [section, index])
-                    issues.append(PolicyIssue(name, line, col, json_path([section, index]),
-                                              "an offer with a window or period needs a `start`", code="unknown_ref"))
-                if item.get("period") == "warranty" and not data.get("periods"):
-                    line, col = locate(node, [section, index, "period"])
-                    issues.append(PolicyIssue(name, line, col, json_path([section, index, "period"]),
-                                              "`period: warranty` needs a `periods` table", code="unknown_ref"))
+                    add([section, index, "start"], f"unknown start rule {start!r}; defined under starts: {known}", "unknown_ref")
+            if (item.get("window") or item.get("period")) and start is None:
+                add([section, index], "an offer with a window or period needs a `start`", "unknown_ref")
+            if item.get("period") == "warranty":
+                if not periods:
+                    add([section, index, "period"], "`period: warranty` needs a `periods` table", "unknown_ref")
+                else:
+                    comp = (when or {}).get("fault.component")
+                    comps = [c for c in candidates("fault.component", []) if comp is None or matches(comp, c)]
+                    if comps and not any(c in periods for c in comps):
+                        add([section, index, "period"], f"rule {rid!r} can never apply: `periods` has no period for "
+                            f"{', '.join(comps)}", "contradiction")
+            window = item.get("window") or {}
+            if window.get("from_day", 0) > window.get("days", 0):
+                add([section, index, "window"], f"window from day {window['from_day']} to day {window['days']} is empty",
+                    "contradiction")
+            for c_index, cid in enumerate(item.get("covers", []) or []):
+                if cid not in exclusion_ids and cid not in _KNOWN_EXCLUSIONS:
+                    add([section, index, "covers", c_index], f"covers unknown exclusion {cid!r}; this policy's exclusions: "
+                        f"{', '.join(sorted(exclusion_ids)) or 'none'}", "unknown_ref")
+            if item.get("basis") != "out_of_warranty":
+                for e_index, exc in enumerate(data.get("exclusions", []) or []):
+                    ew = exc.get("when")
+                    if not ew or exc.get("id") in (item.get("covers") or ()):
+                        continue
+                    # the exclusion holds for every case the offer admits: the offer is never granted
+                    if all(path in (when or {}) and all(matches(m, v) for v in candidates(path, [when[path], m])
+                                                       if matches(when[path], v))
+                           for path, m in ew.items()):
+                        add([section, index, "when"], f"offer {rid!r} can never be granted: exclusion {exc.get('id')!r} "
+                            f"refuses every case it admits (list it under `covers` if the offer is meant to cover it)",
+                            "contradiction")
+    for s_name in starts:
+        if s_name not in used_starts:
+            add(["starts", s_name], f"start rule {s_name!r} is not used by any offer", "unused", severity="warning")
+
+    offers = data.get("offers", []) or []
+    for i, a in enumerate(offers):
+        for j in range(i + 1, len(offers)):
+            b = offers[j]
+            if (a.get("remedy"), a.get("basis"), a.get("start")) != (b.get("remedy"), b.get("basis"), b.get("start")):
+                continue
+            if set(a.get("when") or {}) != set(b.get("when") or {}):
+                continue  # rules about different things (another plan, another fault) may both apply
+            if satisfiable(a.get("when"), b.get("when"), extra=extra) is None:
+                add(["offers", j, "id"], f"offers {a.get('id')!r} and {b.get('id')!r} overlap: both give "
+                    f"{a.get('remedy')}/{a.get('basis')} from start {a.get('start')!r} and one case can meet both "
+                    "conditions; make the conditions exclusive or merge the rules", "overlap")
+    for section in ("exclusions", "notices"):
+        items = data.get(section, []) or []
+        for i, a in enumerate(items):
+            for j in range(i + 1, len(items)):
+                if a.get("when") and a.get("when") == items[j].get("when"):
+                    add([section, j, "when"], f"{section[:-1]} {items[j].get('id')!r} has the same conditions as "
+                        f"{a.get('id')!r}", "overlap", severity="warning")
     eff = data.get("effective") or {}
     if eff.get("from") and eff.get("until") and str(eff["until"]) < str(eff["from"]):
-        line, col = locate(node, ["effective", "until"])
-        issues.append(PolicyIssue(name, line, col, "$.effective.until", "ends before it begins", code="dates"))
+        add(["effective", "until"], "ends before it begins", "dates")
+    return issues
+
+
+def _known_exclusions() -> frozenset[str]:
+    from .vocab import CONDITIONS
+
+    return frozenset(CONDITIONS) | {"expired"}
+
+
+_KNOWN_EXCLUSIONS = _known_exclusions()
+
+
+def version_issues(entries: Iterable[tuple[Mapping[str, Any], Any, str]]) -> list[PolicyIssue]:
+    """Across files: versions of one policy id must not repeat, overlap or leave gaps.
+
+    ``entries`` are (data, node, file name) of valid policies. Versions are ordered by
+    ``effective.from``; each but the last needs ``until``, and the next one starts the day after.
+    """
+    from datetime import date, timedelta
+
+    issues: list[PolicyIssue] = []
+    by_id: dict[str, list[tuple[date, date | None, Mapping[str, Any], Any, str]]] = {}
+    for data, node, name in entries:
+        eff = data.get("effective") or {}
+        try:
+            start = date.fromisoformat(str(eff["from"]))
+            until = date.fromisoformat(str(eff["until"])) if eff.get("until") else None
+        except (KeyError, ValueError):
+            continue
+        by_id.setdefault(str(data.get("id")), []).append((start, until, data, node, name))
+    for pid, versions in by_id.items():
+        versions.sort(key=lambda v: v[0])
+        seen_versions: dict[str, str] = {}
+        for start, until, data, node, name in versions:
+            ver = str(data.get("version"))
+            if ver in seen_versions:
+                line, col = locate(node, ["version"])
+                issues.append(PolicyIssue(name, line, col, "$.version",
+                                          f"version {ver!r} of policy {pid!r} is also in {seen_versions[ver]}", code="versions"))
+            seen_versions.setdefault(ver, name)
+        for (s1, u1, d1, n1, f1), (s2, u2, d2, n2, f2) in zip(versions, versions[1:]):
+            v1, v2 = d1.get("version"), d2.get("version")
+            if u1 is None:
+                line, col = locate(n1, ["effective"])
+                issues.append(PolicyIssue(f1, line, col, "$.effective.until",
+                                          f"version {v1!r} of {pid!r} has no `until` but version {v2!r} ({f2}) starts "
+                                          f"{s2.isoformat()}; end it on {(s2 - timedelta(days=1)).isoformat()}", code="versions"))
+            elif u1 >= s2:
+                line, col = locate(n2, ["effective", "from"])
+                issues.append(PolicyIssue(f2, line, col, "$.effective.from",
+                                          f"version {v2!r} of {pid!r} starts {s2.isoformat()}, while version {v1!r} ({f1}) "
+                                          f"is in force until {u1.isoformat()}: versions overlap", code="versions"))
+            elif (s2 - u1).days > 1:
+                line, col = locate(n2, ["effective", "from"])
+                issues.append(PolicyIssue(f2, line, col, "$.effective.from",
+                                          f"gap in effective dates of {pid!r}: version {v1!r} ({f1}) ends {u1.isoformat()}, "
+                                          f"version {v2!r} starts {s2.isoformat()}; no version is in force from "
+                                          f"{(u1 + timedelta(days=1)).isoformat()} to {(s2 - timedelta(days=1)).isoformat()}",
+                                          code="versions"))
+            by1 = (d1.get("effective") or {}).get("by", "purchase_date")
+            by2 = (d2.get("effective") or {}).get("by", "purchase_date")
+            if by1 != by2:
+                line, col = locate(n2, ["effective"])
+                issues.append(PolicyIssue(f2, line, col, "$.effective.by",
+                                          f"version {v2!r} of {pid!r} picks versions by {by2} but {v1!r} by {by1}; "
+                                          "a case could fall between them", severity="warning", code="versions"))
     return issues
 
 
@@ -260,19 +582,50 @@ def _display_name(location: Any) -> str:
     return str(location)
 
 
-def check_policy(source: PolicySource) -> tuple[dict[str, Any] | None, list[PolicyIssue]]:
-    """Parse and validate; returns the data (None when unusable) and every issue found."""
+def check_policy_full(source: PolicySource) -> tuple[dict[str, Any] | None, Any, list[PolicyIssue]]:
+    """Parse and validate: (data or None when unusable, YAML node tree, every issue found)."""
+    # --- validated-policy cache by content hash (core/policycache.py; issue 6) ---
+    from . import policycache
+
+    cached = policycache.get(source.sha256)
+    if cached is not None:
+        return cached, policycache.compose_node(source.text, PolicyLoader), []
+    # --- end of the cache lookup ---
     try:
         data, node = read_yaml(source.text, source.name)
     except PolicyError as exc:
-        return None, list(exc.issues)
+        return None, None, list(exc.issues)
     if not isinstance(data, Mapping):
-        kind = "empty" if data is None else type(data).__name__
-        return None, [PolicyIssue(source.name, 1, 1, "$", f"a policy must be a mapping, not {kind}", code="schema")]
-    issues = schema_issues(data, node, source.name)
+        kind = "an empty document" if data is None else f"a {_kind(data)}"
+        line, col = locate(node, [])
+        return None, node, [PolicyIssue(source.name, line, col, "$",
+                                        f"a policy must be a mapping of keys (id, version, offers...), not {kind}", code="schema")]
+    issues = duplicate_key_issues(node, source.name)
+    issues += schema_issues(data, node, source.name)
+    if not any(i.severity == "error" for i in issues):
+        issues += semantic_issues(data, node, source.name)
+    usable = not any(i.severity == "error" for i in issues)
     if not issues:
-        issues = semantic_issues(data, node, source.name)
-    return (data if not issues else None), issues
+        policycache.put(source.sha256, data)   # issue 6: remember a policy with no issue at all
+    return (dict(data) if usable else None), node, issues
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, str):
+        return "text scalar"
+    if isinstance(value, bool):
+        return "boolean scalar"
+    if isinstance(value, (int, float)):
+        return "number scalar"
+    return type(value).__name__
+
+
+def check_policy(source: PolicySource) -> tuple[dict[str, Any] | None, list[PolicyIssue]]:
+    """Parse and validate; returns the data (None when unusable) and every issue found."""
+    data, _, issues = check_policy_full(source)
+    return data, issues
 
 
 def compile_policy(location: Any, plugin: str = "") -> Any:

@@ -26,7 +26,7 @@ import pluggy
 from . import hookspecs
 from .errors import PluginError, PolicyError
 from .plugininfo import Brand, PluginInfo
-from .policyload import PolicyIssue, compile_policy
+from .policyload import PolicyIssue
 
 ENTRY_POINT_GROUP = "aftersales.plugins"
 OWN_DISTRIBUTION = "aftersales"
@@ -44,6 +44,18 @@ class LoadedPlugins:
     pm: pluggy.PluginManager
     infos: dict[str, PluginInfo] = field(default_factory=dict)
     errors: list[PluginError] = field(default_factory=list)
+    #: the same failures as located issues (file:line:column), for ``policy validate`` and ``reload()``
+    issues: list[PolicyIssue] = field(default_factory=list)
+
+
+class PluginLoadError(PluginError):
+    """A plugin that could not be imported or registered (exit 2: bad input, like a bad policy)."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, plugin: str | None = None, issues: list | None = None) -> None:
+        super().__init__(message, plugin=plugin)
+        self.issues = list(issues or [])
     trace: bool = False
 
 
@@ -84,8 +96,11 @@ def load_plugins(*, plugins_dir: str | os.PathLike | None = None, env: Mapping[s
         try:
             obj = ep.load()
         except Exception as exc:  # noqa: BLE001 - report, keep the other plugins
-            loaded.errors.append(PluginError(f"plugin {ep.name!r} ({ep.value}) failed to load: {type(exc).__name__}: {exc}", plugin=ep.name))
-            loaded.infos[ep.name] = PluginInfo(ep.name, "?", origin, error=f"{type(exc).__name__}: {exc}")
+            message = f"plugin {ep.name!r} ({ep.value}) failed to load: {type(exc).__name__}: {_one_line(exc)}"
+            loaded.errors.append(PluginError(message, plugin=ep.name))
+            file, line, col = _exc_location(exc, None)
+            loaded.issues.append(PolicyIssue(file or f"entry point {ep.name}", line, col, "$", message, code="plugin"))
+            loaded.infos[ep.name] = PluginInfo(ep.name, "?", origin, error=f"{type(exc).__name__}: {_one_line(exc)}")
             continue
         _register(loaded, ep.name, obj, origin, _plugin_version(obj, dist))
 
@@ -119,7 +134,8 @@ def _register(loaded: LoadedPlugins, name: str, obj: Any, origin: str, version: 
     try:
         pm.register(obj, name=name)
     except (ValueError, pluggy.PluginValidationError) as exc:
-        loaded.errors.append(PluginError(f"plugin {name!r} cannot be registered: {exc}", plugin=name))
+        loaded.errors.append(PluginError(f"plugin {name!r} cannot be registered: {_one_line(exc)}", plugin=name))
+        loaded.issues.append(PolicyIssue(f"plugin {name}", 1, 1, "$", f"plugin {name!r} cannot be registered: {_one_line(exc)}", code="plugin"))
         loaded.infos[name] = PluginInfo(name, version, origin, error=str(exc))
         return
     hooks = sorted(caller.name for caller in pm.get_hookcallers(obj) or [])
@@ -131,6 +147,7 @@ def _folder_plugins(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Any]
     out: list[tuple[str, Any]] = []
     if not folder.is_dir():
         loaded.errors.append(PluginError(f"{folder}: plugins folder does not exist"))
+        loaded.issues.append(PolicyIssue(str(folder), 1, 1, "$", "plugins folder does not exist", code="plugin"))
         return out
     for path in sorted(folder.iterdir()):
         if path.name.startswith((".", "_")):
@@ -153,144 +170,91 @@ def _folder_plugins(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Any]
             module = importlib.util.module_from_spec(spec)
             sys.modules[module_name] = module
             spec.loader.exec_module(module)
-        except Exception as exc:  # noqa: BLE001
+        except BaseException as exc:  # noqa: BLE001 - even SystemExit from a plugin must not end the program
+            if isinstance(exc, KeyboardInterrupt):
+                raise
             sys.modules.pop(module_name, None)
-            where = _exc_location(exc, init)
-            loaded.errors.append(PluginError(f"{where}: plugin {name!r} failed to import: {type(exc).__name__}: {exc}", plugin=name))
-            loaded.infos[name] = PluginInfo(name, "?", "folder", error=f"{type(exc).__name__}: {exc}")
+            file, line, col = _exc_location(exc, init)
+            message = f"plugin {name!r} failed to import: {type(exc).__name__}: {_one_line(exc)}"
+            loaded.errors.append(PluginError(f"{file}:{line}:{col}: {message}", plugin=name))
+            loaded.issues.append(PolicyIssue(file, line, col, "$", message, code="plugin"))
+            loaded.infos[name] = PluginInfo(name, "?", "folder", error=f"{type(exc).__name__}: {_one_line(exc)}")
             continue
-        out.append((name, getattr(module, "plugin", module)))
+        obj = getattr(module, "plugin", module)
+        # a PolicyPlugin answers for the policies of its own ``name``: register it under that name
+        own = getattr(obj, "name", None)
+        out.append((own if isinstance(own, str) and own else name, obj))
     return out
 
 
-def _exc_location(exc: BaseException, default: Path) -> str:
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else ""
+
+
+def _exc_location(exc: BaseException, default: Path | None) -> tuple[str, int, int]:
+    """(file, line, column) where a plugin's import failed: the plugin's own frame, not ours."""
     if isinstance(exc, SyntaxError) and exc.filename:
-        return f"{exc.filename}:{exc.lineno or 1}:{exc.offset or 1}"
+        return _show_path(exc.filename), exc.lineno or 1, exc.offset or 1
     tb = exc.__traceback__
     last = None
+    first_foreign = None
     while tb is not None:
-        if str(default.parent) in tb.tb_frame.f_code.co_filename:
+        filename = tb.tb_frame.f_code.co_filename
+        if default is not None and str(default.parent) in filename:
             last = tb
+        elif first_foreign is None and not filename.startswith("<") and "importlib" not in filename \
+                and not filename.endswith("registry.py"):
+            first_foreign = tb
         tb = tb.tb_next
-    if last is not None:
-        return f"{last.tb_frame.f_code.co_filename}:{last.tb_lineno}:1"
-    return f"{default}:1:1"
+    pick = last or (first_foreign if default is None else None)
+    if pick is not None:
+        return _show_path(pick.tb_frame.f_code.co_filename), pick.tb_lineno, 1
+    if default is not None:
+        return _show_path(str(default)), 1, 1
+    return "", 1, 1
 
 
-class Registry:
-    """Plugins, brands and compiled policies: everything ``evaluate`` needs, loaded up front."""
+def _show_path(filename: str) -> str:
+    try:
+        return str(Path(filename).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return filename
 
-    def __init__(self, loaded: LoadedPlugins, *, policies_dir: str | os.PathLike | None = None) -> None:
+
+def _print_hook_call(message: str) -> None:
+    print(f"[aftersales] {message}", file=sys.stderr)
+
+
+class _State:
+    """One consistent snapshot of plugins, brands and compiled policies.
+
+    The registry holds exactly one; ``Registry.reload()`` builds a new one and swaps it in with a
+    single assignment, so a decision never sees half of an old set and half of a new one (the
+    engine is part of the snapshot and reads only from it).
+    """
+
+    def __init__(self, loaded: LoadedPlugins) -> None:
         self.pm = loaded.pm
         self.plugins: dict[str, PluginInfo] = loaded.infos
         self.load_errors: list[Any] = list(loaded.errors)
-        #: set by AFTERSALES_TRACE_PLUGINS: every hook call the engine makes is printed on stderr
-        self.hook_monitor = (lambda line: print(f"[aftersales] {line}", file=sys.stderr)) if loaded.trace else None
+        self.plugin_issues: list[PolicyIssue] = list(loaded.issues)
         self.brands: dict[str, Brand] = {}
         self.policies: dict[str, list[Any]] = {}   # id -> versions, sorted by effective.from
         self.owners: dict[str, str] = {}           # policy id -> plugin name
         self.policy_issues: list[PolicyIssue] = []
+        self.nodes: dict[tuple[str, str], tuple[Any, Any]] = {}   # (id, version) -> (data, YAML node)
+        self.failed: dict[str, list[dict]] = {}    # plugin -> policy files that failed
+        # AFTERSALES_TRACE_PLUGINS: the engine calls implementations directly, through this monitor
+        self.hook_monitor = _print_hook_call if getattr(loaded, "trace", False) else None
         self._by_plugin: dict[str, list[list[Any]]] = {}
         self._engine = None
-        self._load_brands()
-        self._load_policies(policies_dir)
 
-    # ------------------------------------------------------------------ loading
-
-    def _load_brands(self) -> None:
-        for impl in self.pm.hook.aftersales_brands.get_hookimpls():
-            name = self.pm.get_name(impl.plugin)
-            try:
-                brands = impl.function() or []
-            except Exception as exc:  # noqa: BLE001
-                self.load_errors.append(PluginError(f"plugin {name!r}: aftersales_brands failed: {exc}", plugin=name))
-                continue
-            for brand in brands:
-                if brand.id in self.brands:
-                    self.load_errors.append(PluginError(
-                        f"brand {brand.id!r} is served by both {self.brands[brand.id].plugin!r} and {name!r}; keeping the first", plugin=name))
-                    continue
-                self.brands[brand.id] = Brand(brand.id, brand.label_zh, brand.label_en, plugin=name)
-                self.plugins[name].brands.append(brand.id)
-
-    def _load_policies(self, policies_dir: str | os.PathLike | None) -> None:
-        errors: list[PolicyError] = []
-        for impl in self.pm.hook.aftersales_policy_files.get_hookimpls():
-            name = self.pm.get_name(impl.plugin)
-            try:
-                files = list(impl.function() or [])
-            except Exception as exc:  # noqa: BLE001
-                self.load_errors.append(PluginError(f"plugin {name!r}: aftersales_policy_files failed: {exc}", plugin=name))
-                continue
-            for location in files:
-                try:
-                    policy = compile_policy(location, plugin=name)
-                except PolicyError as exc:
-                    errors.append(exc)
-                    self.policy_issues.extend(exc.issues)
-                    continue
-                self._add(policy, name, errors)
-        if policies_dir is not None:
-            self._override_from(Path(policies_dir), errors)
-        if errors:
-            raise PolicyError(str(errors[0]), issues=[i for e in errors for i in e.issues])
-        for plugin_name, info in self.plugins.items():
-            ids = sorted(pid for pid, owner in self.owners.items() if owner == plugin_name)
-            self._by_plugin[plugin_name] = [self.policies[pid] for pid in ids]
-            info.policies = [
-                {"id": p.id, "version": p.version, "sha256": p.sha256, "source": p.source,
-                 "effective": {"from": p.effective_from.isoformat(), "until": p.effective_until.isoformat() if p.effective_until else None},
-                 "valid": True}
-                for pid in ids for p in self.policies[pid]
-            ]
-
-    def _add(self, policy: Any, plugin: str, errors: list[PolicyError]) -> None:
-        owner = self.owners.get(policy.id)
-        if owner is not None and owner != plugin:
-            issue = PolicyIssue(policy.source, 1, 1, "$.id", f"policy id {policy.id!r} is already shipped by plugin {owner!r}")
-            errors.append(PolicyError(str(issue), issues=[issue]))
-            return
-        self.owners[policy.id] = plugin
-        versions = self.policies.setdefault(policy.id, [])
-        for other in versions:
-            if other.version == policy.version:
-                issue = PolicyIssue(policy.source, 1, 1, "$.version", f"version {policy.version!r} of {policy.id!r} is loaded twice ({other.source})")
-                errors.append(PolicyError(str(issue), issues=[issue]))
-                return
-        versions.append(policy)
-        versions.sort(key=lambda p: p.effective_from)
-
-    def _override_from(self, folder: Path, errors: list[PolicyError]) -> None:
-        """Policies in ``folder`` replace, by id, the ones the plugins ship."""
-        if not folder.is_dir():
-            raise PolicyError(f"{folder}: policies folder does not exist")
-        replaced: set[str] = set()
-        for path in sorted(folder.glob("*.yaml")):
-            if path.name.endswith(".cases.yaml"):
-                continue
-            try:
-                policy = compile_policy(path)
-            except PolicyError as exc:
-                errors.append(exc)
-                self.policy_issues.extend(exc.issues)
-                continue
-            owner = self.owners.get(policy.id)
-            if owner is None:
-                issue = PolicyIssue(policy.source, 1, 1, "$.id", f"no loaded plugin ships a policy {policy.id!r}; known: {', '.join(sorted(self.owners))}")
-                errors.append(PolicyError(str(issue), issues=[issue]))
-                continue
-            if policy.id not in replaced:
-                self.policies[policy.id] = []
-                replaced.add(policy.id)
-            policy.plugin = owner
-            for rule in policy.offers:
-                pass
-            self._add(policy, owner, errors)
-
-    # ------------------------------------------------------------------ queries
+    @property
+    def errors(self) -> list[PolicyIssue]:
+        return [i for i in self.plugin_issues + self.policy_issues if i.severity == "error"]
 
     def policies_in_force(self, plugin: str, case: Any) -> list[Any]:
-        """For each policy ``plugin`` ships, the version in force for ``case`` (if any)."""
         out = []
         for versions in self._by_plugin.get(plugin, ()):
             chosen = None
@@ -301,8 +265,254 @@ class Registry:
                 out.append(chosen)
         return out
 
+    @property
+    def engine(self) -> Any:
+        if self._engine is None:
+            from .engine import Engine
+
+            self._engine = Engine(self)
+        return self._engine
+
+
+def _compile_checked(location: Any, plugin: str) -> tuple[Any, Any, list[PolicyIssue]]:
+    """(compiled policy or None, YAML node, issues) for one policy file."""
+    from .policyload import check_policy_full, read_source
+    from .rules import CompiledPolicy
+
+    try:
+        source = read_source(location)
+    except PolicyError as exc:
+        return None, None, list(exc.issues)
+    data, node, issues = check_policy_full(source)
+    if data is None:
+        return None, node, issues
+    try:
+        policy = CompiledPolicy(data, sha256=source.sha256, source=source.name, plugin=plugin)
+    except PolicyError as exc:
+        issues.append(PolicyIssue(source.name, 1, 1, exc.field or "$", exc.message, code="compile"))
+        return None, node, issues
+    return policy, node, issues
+
+
+class _Builder:
+    """Loads brands and policies into a fresh ``_State``, collecting every issue."""
+
+    def __init__(self, loaded: LoadedPlugins) -> None:
+        self.state = _State(loaded)
+
+    def build(self, policies_dir: str | os.PathLike | None, policy_files: Iterable[Any]) -> _State:
+        self._load_brands()
+        self._load_policies()
+        overrides: list[Any] = []
+        if policies_dir is not None:
+            folder = Path(policies_dir)
+            if not folder.is_dir():
+                self.state.policy_issues.append(PolicyIssue(str(folder), 1, 1, "$", "policies folder does not exist", code="io"))
+            else:
+                overrides.extend(p for p in sorted(folder.glob("*.yaml")) if not p.name.endswith(".cases.yaml"))
+        overrides.extend(policy_files)
+        if overrides:
+            self._override(overrides)
+        self._check_versions()
+        self._finish()
+        return self.state
+
+    def _load_brands(self) -> None:
+        st = self.state
+        for impl in st.pm.hook.aftersales_brands.get_hookimpls():
+            name = st.pm.get_name(impl.plugin)
+            try:
+                brands = impl.function() or []
+            except Exception as exc:  # noqa: BLE001
+                st.load_errors.append(PluginError(f"plugin {name!r}: aftersales_brands failed: {exc}", plugin=name))
+                st.plugin_issues.append(PolicyIssue(f"plugin {name}", 1, 1, "$", f"aftersales_brands failed: {_one_line(exc)}", code="plugin"))
+                continue
+            for brand in brands:
+                if brand.id in st.brands:
+                    st.load_errors.append(PluginError(
+                        f"brand {brand.id!r} is served by both {st.brands[brand.id].plugin!r} and {name!r}; keeping the first", plugin=name))
+                    continue
+                st.brands[brand.id] = Brand(brand.id, brand.label_zh, brand.label_en, plugin=name)
+                st.plugins[name].brands.append(brand.id)
+
+    def _load_policies(self) -> None:
+        st = self.state
+        for impl in st.pm.hook.aftersales_policy_files.get_hookimpls():
+            name = st.pm.get_name(impl.plugin)
+            try:
+                files = list(impl.function() or [])
+            except Exception as exc:  # noqa: BLE001
+                st.load_errors.append(PluginError(f"plugin {name!r}: aftersales_policy_files failed: {exc}", plugin=name))
+                st.plugin_issues.append(PolicyIssue(f"plugin {name}", 1, 1, "$", f"aftersales_policy_files failed: {_one_line(exc)}", code="plugin"))
+                continue
+            for location in files:
+                policy, node, issues = _compile_checked(location, name)
+                st.policy_issues.extend(issues)
+                if policy is None:
+                    first = next((i for i in issues if i.severity == "error"), None)
+                    st.failed.setdefault(name, []).append({"source": first.file if first else str(location), "valid": False,
+                                                           "error": str(first) if first else "invalid"})
+                    continue
+                self._add(policy, node, name)
+
+    def _add(self, policy: Any, node: Any, plugin: str) -> None:
+        st = self.state
+        owner = st.owners.get(policy.id)
+        if owner is not None and owner != plugin:
+            st.policy_issues.append(PolicyIssue(policy.source, 1, 1, "$.id", f"policy id {policy.id!r} is already shipped by plugin {owner!r}",
+                                                code="duplicate_id"))
+            return
+        st.owners[policy.id] = plugin
+        versions = st.policies.setdefault(policy.id, [])
+        for other in versions:
+            if other.version == policy.version:
+                st.policy_issues.append(PolicyIssue(policy.source, 1, 1, "$.version",
+                                                    f"version {policy.version!r} of {policy.id!r} is loaded twice ({other.source})", code="versions"))
+                return
+        versions.append(policy)
+        versions.sort(key=lambda p: p.effective_from)
+        st.nodes[(policy.id, policy.version)] = (policy.data, node)
+
+    def _override(self, locations: list[Any]) -> None:
+        """Policies given explicitly replace, by id, every version the plugins ship."""
+        st = self.state
+        replaced: set[str] = set()
+        for location in locations:
+            policy, node, issues = _compile_checked(location, "")
+            st.policy_issues.extend(issues)
+            if policy is None:
+                continue
+            owner = st.owners.get(policy.id)
+            if owner is None:
+                st.policy_issues.append(PolicyIssue(policy.source, 1, 1, "$.id",
+                                                    f"no loaded plugin ships a policy {policy.id!r}; known: {', '.join(sorted(st.owners)) or 'none'}",
+                                                    code="unknown_ref"))
+                continue
+            if policy.id not in replaced:
+                for old in st.policies.get(policy.id, ()):
+                    st.nodes.pop((old.id, old.version), None)
+                st.policies[policy.id] = []
+                replaced.add(policy.id)
+            policy.plugin = owner
+            self._add(policy, node, owner)
+
+    def _check_versions(self) -> None:
+        from .policyload import version_issues
+
+        st = self.state
+        entries = [(p.data, st.nodes.get((p.id, p.version), (None, None))[1], p.source)
+                   for versions in st.policies.values() for p in versions]
+        st.policy_issues.extend(version_issues(entries))
+
+    def _finish(self) -> None:
+        st = self.state
+        by_source: dict[str, list[PolicyIssue]] = {}
+        for issue in st.policy_issues:
+            by_source.setdefault(issue.file, []).append(issue)
+        for plugin_name, info in st.plugins.items():
+            ids = sorted(pid for pid, owner in st.owners.items() if owner == plugin_name)
+            st._by_plugin[plugin_name] = [st.policies[pid] for pid in ids]
+            info.policies = [
+                {"id": p.id, "version": p.version, "sha256": p.sha256, "source": p.source,
+                 "effective": {"from": p.effective_from.isoformat(), "until": p.effective_until.isoformat() if p.effective_until else None,
+                               "by": p.effective_by},
+                 "valid": not any(i.severity == "error" for i in by_source.get(p.source, ())),
+                 "warnings": sum(1 for i in by_source.get(p.source, ()) if i.severity == "warning")}
+                for pid in ids for p in st.policies[pid]
+            ] + [dict(f) for f in st.failed.get(plugin_name, ())]
+
+
+def _build_state(loaded: LoadedPlugins, policies_dir: str | os.PathLike | None, policy_files: Iterable[Any]) -> _State:
+    return _Builder(loaded).build(policies_dir, policy_files)
+
+
+def _raise_for(issues: list[PolicyIssue]) -> None:
+    errors = [i for i in issues if i.severity == "error"]
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise PolicyError(f"{errors[0]}{more}", issues=errors)
+
+
+class Registry:
+    """Plugins, brands and compiled policies: everything ``evaluate`` needs, loaded up front.
+
+    Everything lives in one snapshot (``_State``); :meth:`reload` validates a complete new
+    snapshot and swaps it in with one assignment, or keeps the old one and returns the errors.
+    """
+
+    def __init__(self, loaded: LoadedPlugins, *, policies_dir: str | os.PathLike | None = None,
+                 policy_files: Iterable[Any] = (), strict: bool = True,
+                 _config: dict[str, Any] | None = None) -> None:
+        policy_files = list(policy_files)
+        state = _build_state(loaded, policies_dir, policy_files)
+        if strict:
+            _raise_for(state.policy_issues)
+        self._state = state
+        self._config = dict(_config or {}, policies_dir=policies_dir, policy_files=policy_files)
+
+    # ------------------------------------------------------------------ the current snapshot
+
+    pm = property(lambda self: self._state.pm)
+    plugins = property(lambda self: self._state.plugins)
+    load_errors = property(lambda self: self._state.load_errors)
+    brands = property(lambda self: self._state.brands)
+    policies = property(lambda self: self._state.policies)
+    owners = property(lambda self: self._state.owners)
+    policy_issues = property(lambda self: self._state.policy_issues)
+    hook_monitor = property(lambda self: self._state.hook_monitor)
+
+    @property
+    def plugin_issues(self) -> list[PolicyIssue]:
+        """Plugins that failed to import or register, as located issues."""
+        return self._state.plugin_issues
+
+    @property
+    def errors(self) -> list[PolicyIssue]:
+        """Every error of the loaded set (plugins that failed, invalid policies): empty when all is well."""
+        return self._state.errors
+
+    # ------------------------------------------------------------------ reload
+
+    def reload(self) -> list[PolicyIssue]:
+        """Load every plugin and policy again, validate the whole set, then swap it in at once.
+
+        Returns the errors as data (``PolicyIssue``: file, line, column, message), empty on
+        success. On any error, plugin or policy, nothing changes: the policies in force stay.
+        Warnings (floor check) do not block a reload; see :meth:`floor_issues`.
+        """
+        cfg = self._config
+        try:
+            loaded = load_plugins(plugins_dir=cfg.get("plugins_dir"), env=cfg.get("env"), extra=cfg.get("extra", ()))
+            state = _build_state(loaded, cfg.get("policies_dir"), cfg.get("policy_files", ()))
+        except Exception as exc:  # noqa: BLE001 - a reload never takes the program down
+            return [PolicyIssue("<plugins>", 1, 1, "$", f"{type(exc).__name__}: {_one_line(exc)}", code="plugin")]
+        errors = state.errors
+        if errors:
+            return errors
+        self._state = state
+        return []
+
+    # ------------------------------------------------------------------ queries
+
+    def policies_in_force(self, plugin: str, case: Any) -> list[Any]:
+        """For each policy ``plugin`` ships, the version in force for ``case`` (if any)."""
+        return self._state.policies_in_force(plugin, case)
+
     def all_policies(self) -> list[Any]:
         return [p for versions in self.policies.values() for p in versions]
+
+    def floor_issues(self) -> list[PolicyIssue]:
+        """Floor-check warnings for every loaded brand policy against the loaded statutory ones."""
+        from .floorcheck import floor_issues
+
+        st = self._state
+        policies = self.all_policies()
+        statutory = [(p.data, p.source) for p in policies if p.statutory]
+        out: list[PolicyIssue] = []
+        for p in policies:
+            if not p.statutory:
+                out.extend(floor_issues(p.data, st.nodes.get((p.id, p.version), (None, None))[1], p.source, statutory))
+        return out
 
     @property
     def coverage_plans(self) -> frozenset[str]:
@@ -329,15 +539,11 @@ class Registry:
 
     @property
     def engine(self) -> Any:
-        if self._engine is None:
-            from .engine import Engine
-
-            self._engine = Engine(self)
-        return self._engine
+        return self._state.engine
 
     def evaluate(self, case: Any) -> Any:
         """Decide one case (pure: no I/O)."""
-        return self.engine.evaluate(case)
+        return self._state.engine.evaluate(case)
 
     def workflow(self, case: Any) -> Any:
         """Counter-process settings for ``case``: the brand's policy first, then the statutory one."""
@@ -356,10 +562,22 @@ class Registry:
 
 
 def load_registry(*, plugins_dir: str | os.PathLike | None = None, policies_dir: str | os.PathLike | None = None,
-                  env: Mapping[str, str] | None = None, extra: Iterable[tuple[str, Any]] = ()) -> Registry:
-    """Find plugins, load and check their policies. Raises ``PolicyError`` for a broken policy."""
+                  env: Mapping[str, str] | None = None, extra: Iterable[tuple[str, Any]] = (),
+                  policy_files: Iterable[Any] = (), strict_plugins: bool = False) -> Registry:
+    """Find plugins, load and check their policies. Raises ``PolicyError`` for a broken policy.
+
+    ``policy_files`` replace, by policy id, what the plugins ship (like ``policies_dir``).
+    ``strict_plugins``: a plugin that fails to import raises ``PluginLoadError`` (located,
+    exit 2) instead of being left out and listed in ``load_errors``.
+    """
+    extra = list(extra)
     loaded = load_plugins(plugins_dir=plugins_dir, env=env, extra=extra)
-    return Registry(loaded, policies_dir=policies_dir)
+    if strict_plugins and loaded.issues:
+        first = loaded.issues[0]
+        more = f" (and {len(loaded.issues) - 1} more)" if len(loaded.issues) > 1 else ""
+        raise PluginLoadError(f"{first.file}:{first.line}:{first.column}: {first.message}{more}", issues=loaded.issues)
+    return Registry(loaded, policies_dir=policies_dir, policy_files=policy_files,
+                    _config={"plugins_dir": plugins_dir, "env": env, "extra": extra})
 
 
 _DEFAULT: Registry | None = None

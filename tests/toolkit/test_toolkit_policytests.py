@@ -1,0 +1,88 @@
+"""Policy tests beside each policy: the bundled ones pass and cover every rule; failures show expected vs actual."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from aftersales.core.policytest import run_policy_tests
+
+ROOT = Path(__file__).resolve().parents[2]
+POLICIES = ROOT / "policies"
+BUNDLED = ["generic_sanbao", "apple", "huawei"]
+
+
+@pytest.fixture(scope="module")
+def bundled_reports():
+    reports, errors = run_policy_tests()
+    assert errors == []
+    return {r.policy: r for r in reports}
+
+
+@pytest.mark.parametrize("policy", BUNDLED)
+def test_bundled_policy_has_tests_that_pass(bundled_reports, policy):
+    report = bundled_reports[policy]
+    assert (POLICIES / f"{policy}.cases.yaml").exists()
+    assert report.results, "no cases ran"
+    assert [(c.name, c.problems) for c in report.failed] == []
+    assert report.issues == []
+
+
+@pytest.mark.parametrize("policy", BUNDLED)
+def test_bundled_policy_tests_exercise_every_rule(bundled_reports, policy):
+    report = bundled_reports[policy]
+    assert report.uncovered == []
+    assert len(report.rules) >= 10
+
+
+def test_policy_test_cli_passes_for_the_bundled_policies(cli):
+    code, out, err = cli("policy", "test", "--strict")
+    assert code == 0, out + err
+    for policy in BUNDLED:
+        assert f"{policy} " in out
+
+
+def test_a_failing_case_prints_expected_against_actual(tmp_path, cli):
+    shutil.copy(POLICIES / "huawei.yaml", tmp_path / "huawei.yaml")
+    (tmp_path / "huawei.cases.yaml").write_text(
+        "- name: wrong on purpose\n"
+        "  case:\n"
+        "    case_date: '2026-06-15'\n"
+        "    brand: huawei\n"
+        "    device: {model: Mate 60, model_code: ALN-AL00}\n"
+        "    purchase: {channel: authorized_reseller, date: '2025-10-18', country: CN}\n"
+        "    documents: [invoice, sanbao_certificate]\n"
+        "    fault: {component: battery, confirmed: true}\n"
+        "  expect: {available: [return], granted_by: {repair: huawei/paid_repair}}\n", encoding="utf-8")
+    code, out, _ = cli("policy", "test", str(tmp_path / "huawei.yaml"))
+    assert code == 1
+    assert "FAIL" in out and "huawei.cases.yaml:1:3: wrong on purpose" in out
+    assert "available: expected ['return'], got ['repair']" in out
+    assert "granted_by of repair: expected huawei/paid_repair, got huawei/repair_warranty" in out
+    assert "not exercised by any case: " in out and "exclusions/label_damaged" in out
+
+
+def test_coverage_counts_only_the_deciding_rule(tmp_path, cli):
+    shutil.copy(POLICIES / "apple.yaml", tmp_path / "apple.yaml")
+    text = (POLICIES / "apple.cases.yaml").read_text(encoding="utf-8")
+    first_two = text.split("\n- name:")[:2]
+    (tmp_path / "apple.cases.yaml").write_text("\n- name:".join(first_two), encoding="utf-8")
+    code, out, _ = cli("policy", "test", "--format", "json", str(tmp_path / "apple.yaml"))
+    assert code == 0
+    report = json.loads(out)["policies"][0]
+    assert "offers/return_doa_apple_store" not in report["coverage"]["uncovered"]
+    assert "offers/repair_warranty_foreign" in report["coverage"]["uncovered"]
+    code, _, _ = cli("policy", "test", "--strict", str(tmp_path / "apple.yaml"))
+    assert code == 1
+
+
+def test_unknown_expect_keys_are_located_errors(tmp_path, cli):
+    shutil.copy(POLICIES / "huawei.yaml", tmp_path / "huawei.yaml")
+    (tmp_path / "huawei.cases.yaml").write_text("- name: typo\n  case: {brand: huawei}\n  expect: {availble: [repair]}\n",
+                                                encoding="utf-8")
+    code, out, _ = cli("policy", "test", str(tmp_path / "huawei.yaml"))
+    assert code == 1
+    assert "huawei.cases.yaml:1:3: $[0]: unknown key 'availble'" in out

@@ -1,0 +1,93 @@
+"""`aftersales plugin new`: a working package, loaded as a drop-in and installed by its entry point."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from aftersales.core.registry import load_registry
+
+CASE = {
+    "case_date": "2026-06-15", "brand": "xiaomi",
+    "device": {"model": "Xiaomi 14"},
+    "purchase": {"channel": "authorized_reseller", "date": "2025-10-18", "country": "CN"},
+    "documents": ["invoice", "sanbao_certificate"],
+    "fault": {"component": "battery", "confirmed": True},
+}
+
+
+@pytest.fixture
+def xiaomi(tmp_path, cli):
+    code, out, err = cli("plugin", "new", "xiaomi", "--dir", str(tmp_path), "--label-zh", "小米")
+    assert code == 0, out + err
+    return tmp_path / "aftersales-xiaomi"
+
+
+def test_scaffold_writes_a_complete_package(xiaomi):
+    pkg = xiaomi / "aftersales_xiaomi"
+    for path in (xiaomi / "pyproject.toml", xiaomi / "README.md", pkg / "__init__.py", pkg / "xiaomi.yaml",
+                 pkg / "xiaomi.cases.yaml", pkg / "policy.schema.json"):
+        assert path.is_file(), path
+    assert '[project.entry-points."aftersales.plugins"]' in (xiaomi / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'xiaomi = "aftersales_xiaomi:plugin"' in (xiaomi / "pyproject.toml").read_text(encoding="utf-8")
+    assert (pkg / "xiaomi.yaml").read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=policy.schema.json")
+
+
+def test_scaffold_passes_validate_and_test_out_of_the_box(xiaomi, cli):
+    pkg = xiaomi / "aftersales_xiaomi"
+    code, out, err = cli("policy", "validate", "--strict", str(pkg))
+    assert code == 0, out + err
+    code, out, err = cli("policy", "test", "--strict", str(pkg))
+    assert code == 0, out + err
+    assert "4/4 cases pass; rule coverage 4/4" in out
+
+
+def test_scaffold_refuses_a_bad_brand_id_and_an_existing_folder(tmp_path, cli, xiaomi):
+    code, _, err = cli("plugin", "new", "Xiao-Mi", "--dir", str(tmp_path))
+    assert code == 2 and "lower-case" in err and "Traceback" not in err
+    code, _, err = cli("plugin", "new", "xiaomi", "--dir", str(xiaomi.parent))
+    assert code == 2 and "already exists" in err
+
+
+def test_drop_in_folder_loads_the_scaffold(xiaomi, cli):
+    registry = load_registry(plugins_dir=xiaomi)
+    assert registry.plugins["xiaomi"].origin == "folder"
+    decision = registry.evaluate(registry.parse_case(CASE))
+    assert decision.available() == ["repair"]
+    assert decision.remedy("repair").rule == "repair_warranty" and decision.remedy("repair").policy == "xiaomi"
+    code, out, _ = cli("plugins", "list", "--json", env={"AFTERSALES_PLUGINS_DIR": str(xiaomi)})
+    assert code == 0
+    info = {p["name"]: p for p in json.loads(out)["plugins"]}["xiaomi"]
+    assert info["origin"] == "folder" and info["policies"][0]["valid"] and info["version"] == "0.1.0"
+    assert "aftersales_offers" in info["hooks"]
+
+
+@pytest.mark.slow
+def test_pip_install_e_registers_the_entry_point(xiaomi, tmp_path):
+    """A throwaway venv that sees this project's environment through a .pth, then pip install -e."""
+    venv = tmp_path / "venv"
+    base = getattr(sys, "_base_executable", sys.executable)
+    subprocess.run([base, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=60)
+    py = venv / "bin" / "python"
+    site = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    ours = sysconfig.get_paths()["purelib"]
+    Path(site, "_aftersales_parent.pth").write_text(f"import site; site.addsitedir({ours!r})\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AFTERSALES_", "PYTHON"))}
+    result = subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "--no-build-isolation",
+                             "--no-index", "-q", "-e", str(xiaomi)], capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    script = ("import json; from aftersales.core.registry import load_registry\n"
+              "r = load_registry()\n"
+              f"d = r.evaluate(r.parse_case({CASE!r}))\n"
+              "print(json.dumps({'origin': r.plugins['xiaomi'].origin, 'available': d.available(), "
+              "'rule': d.remedy('repair').rule}))\n")
+    result = subprocess.run([str(py), "-c", script], capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"origin": "entry point", "available": ["repair"], "rule": "repair_warranty"}

@@ -1,0 +1,189 @@
+"""`aftersales policy validate`: every error located, floor violations as warnings, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+POLICIES = ROOT / "policies"
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _huawei_text() -> str:
+    return (POLICIES / "huawei.yaml").read_text(encoding="utf-8")
+
+
+def test_bundled_policies_are_valid_and_apple_continues_is_a_floor_warning(cli):
+    code, out, err = cli("policy", "validate", "--format", "json")
+    assert code == 0, out + err
+    report = json.loads(out)
+    assert report["errors"] == 0
+    assert all(f["valid"] for f in report["files"])
+    floor = [i for i in report["issues"] if i["code"] == "floor"]
+    exchange = [i for i in floor if i["file"].endswith("apple.yaml") and i["path"] == "$.exchange.warranty_after"]
+    assert len(exchange) == 1
+    issue = exchange[0]
+    assert issue["severity"] == "warning"
+    assert issue["detail"]["rule"] == "apple/exchange" and issue["detail"]["statutory_rule"] == "generic_sanbao/exchange"
+    assert "第二十一条" in issue["detail"]["statutory_citation"] and "seed 001" in issue["detail"]["citation"]
+    assert "continues" in issue["message"] and "restarts" in issue["message"]
+
+
+def test_floor_warnings_fail_only_with_strict(cli):
+    code, out, _ = cli("policy", "validate", str(POLICIES / "apple.yaml"))
+    assert code == 0
+    assert "warning: $.exchange.warranty_after" in out
+    code, _, _ = cli("policy", "validate", "--strict", str(POLICIES / "apple.yaml"))
+    assert code == 1
+
+
+def test_floor_check_names_period_documents_condition_and_start(tmp_path, cli):
+    text = _huawei_text().replace("host: {months: 12}", "host: {months: 6}", 1)
+    path = _write(tmp_path, "huawei.yaml", text)
+    code, out, _ = cli("policy", "validate", "--format", "json", str(path))
+    assert code == 0
+    kinds = {i["detail"]["kind"] for i in json.loads(out)["issues"] if i["code"] == "floor"}
+    assert {"period", "documents", "condition"} <= kinds
+    code, out, _ = cli("policy", "validate", "--format", "json", str(POLICIES / "apple.yaml"))
+    kinds = {i["detail"]["kind"] for i in json.loads(out)["issues"] if i["code"] == "floor"}
+    assert {"start", "exchange", "documents"} <= kinds
+
+
+def test_every_error_is_reported_with_its_location(tmp_path, cli):
+    text = _huawei_text()
+    text = text.replace("host: {months: 12}", "host: {months: twelve}", 1)
+    text = text.replace("    remedy: exchange\n    basis: doa\n", "    remedy: exchange\n    basis: doa\n    documnets: []\n", 1)
+    path = _write(tmp_path, "huawei.yaml", text)
+    code, out, err = cli("policy", "validate", str(path))
+    assert code == 1
+    lines = out.strip().splitlines()
+    assert any(":" in line and "$.periods.host.months: 'twelve' is not of type 'integer'" in line for line in lines)
+    months_line = next(n for n, line in enumerate(text.splitlines(), 1) if "months: twelve" in line)
+    assert any(line.startswith(f"{path}:{months_line}:") or f"huawei.yaml:{months_line}:" in line for line in lines)
+    assert any("unknown key 'documnets'; did you mean 'documents'?" in line for line in lines)
+    assert "Traceback" not in out + err
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda t: t.replace("  - id: exchange_vmall_doa", "  - id: repair_warranty", 1), "duplicate rule id 'repair_warranty'"),
+    (lambda t: t.replace("    start: received\n    window: {days: 7}\n    documents: [sanbao_certificate, invoice]",
+                         "    start: recieved\n    window: {days: 7}\n    documents: [sanbao_certificate, invoice]", 1),
+     "unknown start rule 'recieved'"),
+    (lambda t: t.replace("applies_to:\n  brands: [huawei]", "applies_to:\n  brands: [huawei]\n  regions: [HK]", 1),
+     "can never apply: the condition on 'region' cannot hold"),
+    (lambda t: t.replace("    covers: [physical_damage]", "    covers: [physical_damag]", 1), "covers unknown exclusion 'physical_damag'"),
+    (lambda t: t.replace("    window: {days: 7}\n    documents: []", "    window: {from_day: 9, days: 7}\n    documents: []", 1),
+     "is empty"),
+    (lambda t: t.replace("id: huawei\n", "id: huawei\nid: huawei2\n", 1), "key 'id' given twice"),
+    (lambda t: t.replace("      history.warranty_repairs_for_fault: {gte: 2}", "      history.warranty_repairs_for_fault: {lt: 0}", 1),
+     "can never apply"),
+])
+def test_semantic_errors(tmp_path, cli, edit, expected):
+    path = _write(tmp_path, "huawei.yaml", edit(_huawei_text()))
+    code, out, _ = cli("policy", "validate", str(path))
+    assert code == 1, out
+    assert expected in out
+
+
+def test_overlapping_offers_are_an_error(tmp_path, cli):
+    text = _huawei_text().replace(
+        "  - id: paid_repair\n",
+        "  - id: repair_warranty_copy\n    remedy: repair\n    basis: warranty\n    when: {region: CN, fault.confirmed: true}\n"
+        "    start: invoice\n    period: warranty\n    documents: [invoice]\n    citation: copy\n  - id: paid_repair\n", 1)
+    path = _write(tmp_path, "huawei.yaml", text)
+    code, out, _ = cli("policy", "validate", str(path))
+    assert code == 1
+    assert "offers 'repair_warranty' and 'repair_warranty_copy' overlap" in out
+
+
+def _versions(tmp_path: Path, first_until: str | None, second_from: str) -> list[Path]:
+    text = _huawei_text()
+    a = text.replace('  from: "2018-01-01"', '  from: "2018-01-01"' + (f'\n  until: "{first_until}"' if first_until else ""), 1)
+    b = text.replace('version: "2026.1"', 'version: "2027.1"', 1).replace('  from: "2018-01-01"', f'  from: "{second_from}"', 1)
+    return [_write(tmp_path, "huawei.yaml", a), _write(tmp_path, "huawei-2027.yaml", b)]
+
+
+@pytest.mark.parametrize("until, start, expected", [
+    ("2026-12-31", "2027-02-01", "gap in effective dates of 'huawei'"),
+    ("2027-03-31", "2027-01-01", "versions overlap"),
+    (None, "2027-01-01", "has no `until`"),
+])
+def test_version_gaps_and_overlaps_are_errors(tmp_path, cli, until, start, expected):
+    _versions(tmp_path, until, start)
+    code, out, _ = cli("policy", "validate", str(tmp_path))
+    assert code == 1
+    assert expected in out
+
+
+def test_consecutive_versions_are_valid(tmp_path, cli):
+    _versions(tmp_path, "2026-12-31", "2027-01-01")
+    code, out, _ = cli("policy", "validate", "--format", "json", str(tmp_path))
+    assert code == 0, out
+    assert json.loads(out)["errors"] == 0
+
+
+BAD_INPUT = {
+    "malformed": ("id: x\noffers: [unclosed\n", "flow sequence"),
+    "tabs": ("schema_version: 1\nid: x\napplies_to:\n\tbrands: any\n", "tabs cannot indent YAML"),
+    "deep": ("a: " + "[" * 100 + "]" * 100 + "\n", "nesting deeper than"),
+    "aliases": ("a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{n}: &{n} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, n in zip("abcdefgh", "bcdefghi")), "aliases expand too far"),
+    "list": ("- id: x\n- id: y\n", "a policy must be a mapping of keys (id, version, offers...), not a list"),
+    "scalar": ("just some text\n", "not a text scalar"),
+    "empty": ("", "not an empty document"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_INPUT))
+def test_bad_input_gives_one_located_line_and_no_traceback(tmp_path, cli, kind):
+    text, expected = BAD_INPUT[kind]
+    path = _write(tmp_path, f"{kind}.yaml", text)
+    code, out, err = cli("policy", "validate", str(path))
+    assert code == 1
+    assert "Traceback" not in out + err
+    lines = out.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert expected in lines[0]
+    file, line, column = lines[0].split(":")[:3]
+    assert file.endswith(f"{kind}.yaml") and int(line) >= 1 and int(column) >= 1
+
+
+def test_bad_input_refuses_the_whole_policy_set(tmp_path):
+    from aftersales.core.errors import PolicyError
+    from aftersales.core.registry import load_registry
+
+    (tmp_path / "huawei.yaml").write_text("offers:\n\t- id: x\n", encoding="utf-8")
+    with pytest.raises(PolicyError) as info:
+        load_registry(policies_dir=tmp_path)
+    assert "tabs cannot indent YAML" in str(info.value)
+
+
+def test_a_drop_in_plugin_that_fails_to_import_is_a_located_error(tmp_path, cli):
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "broken.py").write_text("import os\nimport no_such_module_here\n", encoding="utf-8")
+    for args in (("policy", "validate", "--plugins-dir", str(plugins)), ("plugins", "list", "--plugins-dir", str(plugins))):
+        code, out, err = cli(*args)
+        assert code in (1, 2), args
+        assert "Traceback" not in out + err
+        text = out + err
+        assert "broken.py:2:1: " in text and "no_such_module_here" in text
+
+
+def test_strict_plugin_loading_raises_one_located_error(tmp_path):
+    from aftersales.core.registry import PluginLoadError, load_registry
+
+    (tmp_path / "broken.py").write_text("x = (\n", encoding="utf-8")
+    with pytest.raises(PluginLoadError) as info:
+        load_registry(plugins_dir=tmp_path, strict_plugins=True)
+    assert info.value.exit_code == 2
+    assert "broken.py:1:" in str(info.value) and "\n" not in str(info.value)
