@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any, Collection
 
 from stdnum import imei as _imei
+from stdnum import luhn as _luhn
 from stdnum.exceptions import ValidationError as _StdnumError
 
 from .errors import CaseError
@@ -192,23 +193,10 @@ def _id_set(value: Any, table: Collection[str], where: str) -> frozenset[str]:
     return frozenset(value)
 
 
-_LUHN_DOUBLE = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
-
-
-def _luhn_ok(digits: str) -> bool:
-    total = 0
-    double = False
-    for ch in reversed(digits):
-        d = ord(ch) - 48
-        total += _LUHN_DOUBLE[d] if double else d
-        double = not double
-    return total % 10 == 0
-
-
 def validate_imei(value: str, where: str = "device.imei") -> str:
     """The IMEI in its compact form; a wrong check digit or length is a ``CaseError``."""
     # fast path for the usual 15 plain digits with a right check digit (same answer as stdnum's)
-    if len(value) == 15 and value.isascii() and value.isdigit() and _luhn_ok(value):
+    if len(value) == 15 and value.isascii() and value.isdigit() and _luhn.checksum(value) == 0:
         return value
     try:
         return _imei.validate(value)
