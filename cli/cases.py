@@ -400,3 +400,12 @@ def _brand_labeler():
         return getattr(meta, "label_zh", None) or brand
 
     return label
+
+
+def _register_generate() -> None:
+    from aftersales.cli.generate import generate
+
+    cases.add_command(generate, "generate")
+
+
+_register_generate()

@@ -203,3 +203,12 @@ def schema(output: str | None) -> None:
         Path(output).write_text(text, encoding="utf-8")
     else:
         click.echo(text.rstrip("\n"))
+
+
+def _register_diff() -> None:
+    from aftersales.cli.diff import diff
+
+    policy.add_command(diff, "diff")
+
+
+_register_diff()

@@ -1,0 +1,87 @@
+"""Start-up: wall time of whole commands, as a user waits for them (median of N runs).
+
+    python benchmarks/bench_startup.py [--runs 20]
+
+* ``aftersales --help`` against ``python -c "import click"`` (target <= 1.5x)
+* ``aftersales evaluate CASE --json`` against ``python -c "import click, yaml, pluggy"`` (target <= 3x)
+* loading and validating all bundled policies (``load_registry()`` in a fresh process, timed
+  inside it so interpreter start-up is excluded; target <= 50 ms), with and without the
+  validated-policy cache when the cache module exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import PYTHON, ROOT, median  # noqa: E402
+
+AFTERSALES = str(Path(PYTHON).with_name("aftersales"))
+CASE = ROOT / "tests" / "scenarios" / "huawei-day10-onsite.yaml"
+
+LOAD_SNIPPET = """
+import time, json
+t0 = time.perf_counter()
+from aftersales.core.registry import load_registry
+reg = load_registry()
+t1 = time.perf_counter()
+print(json.dumps({"ms": (t1 - t0) * 1000, "policies": len(reg.all_policies())}))
+"""
+
+
+def wall(cmd: list[str], runs: int, env: dict | None = None) -> float:
+    times = []
+    for i in range(runs + 1):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env)
+        if i:  # the first run warms the OS file cache
+            times.append(time.perf_counter() - t0)
+    return median(times) * 1000
+
+
+def load_ms(runs: int, env: dict | None = None) -> float:
+    times = []
+    for _ in range(runs):
+        out = subprocess.run([PYTHON, "-c", LOAD_SNIPPET], capture_output=True, text=True, env=env, check=True)
+        times.append(json.loads(out.stdout.strip().splitlines()[-1])["ms"])
+    return median(times)
+
+
+def run(runs: int = 20) -> dict:
+    env = dict(os.environ)
+    click_ms = wall([PYTHON, "-c", "import click"], runs)
+    help_ms = wall([AFTERSALES, "--help"], runs)
+    trio_ms = wall([PYTHON, "-c", "import click, yaml, pluggy"], runs)
+    eval_ms = wall([AFTERSALES, "evaluate", str(CASE), "--json"], runs)
+    result = {
+        "runs": runs,
+        "python_import_click_ms": click_ms, "help_ms": help_ms, "help_ratio": help_ms / click_ms,
+        "python_import_click_yaml_pluggy_ms": trio_ms, "evaluate_ms": eval_ms, "evaluate_ratio": eval_ms / trio_ms,
+        "load_policies_ms": load_ms(runs, env),
+    }
+    try:
+        import aftersales.core.policycache as pc  # noqa: F401
+    except ImportError:
+        pc = None
+    if pc is not None:
+        cold = dict(env, AFTERSALES_POLICY_CACHE="off")
+        result["load_policies_nocache_ms"] = load_ms(runs, cold)
+        result["evaluate_nocache_ms"] = wall([AFTERSALES, "evaluate", str(CASE), "--json"], runs, cold)
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=20)
+    args = ap.parse_args()
+    print(json.dumps(run(args.runs), indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,174 @@
+"""``aftersales replay CASES.jsonl``: decide many cases in one run (an auditor's replay).
+
+Reads one v1 case per line (JSON Lines), decides each with the policies in force, and writes one
+JSON line per input line, in input order, to ``--out`` (standard output by default):
+
+* a decided case: ``{"line": N, ...compact decision...}`` (see ``aftersales.core.replay.compact_decision``);
+  ``--full`` writes the whole v1 decision without its trace, ``--trace`` the whole decision with it;
+* a bad line: ``{"line": N, "error": "reason"}`` — and the same reason on standard error as
+  ``CASES.jsonl:N: reason``. The run goes on.
+
+Ends with a summary on standard error: cases per entitled remedy and basis, errors by kind.
+Exit codes: 0 every line decided, 1 some line failed, 2 bad arguments, policies or output path.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+
+class Progress:
+    """A rich progress bar on standard error (bytes read for the bar and time left, cases for the rate)."""
+
+    def __init__(self, total_bytes: int | None, total_cases: int | None = None) -> None:
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress as RichProgress, TaskProgressColumn,
+                                   TextColumn, TimeElapsedColumn, TimeRemainingColumn)
+
+        self._bytes = total_bytes is not None
+        self.progress = RichProgress(
+            TextColumn("[bold]replay"), BarColumn(), TaskProgressColumn(),
+            TextColumn("{task.fields[cases]:,} cases"), TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+            console=Console(stderr=True), transient=False, refresh_per_second=4,
+        )
+        self.task = self.progress.add_task("replay", total=total_bytes if self._bytes else total_cases,
+                                           cases=0, rate="")
+        self.done = 0
+        import time
+
+        self._clock = time.perf_counter
+        self._start = self._clock()
+
+    def __enter__(self) -> "Progress":
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.progress.stop()
+
+    def bytes(self, n: int) -> None:
+        if self._bytes:
+            self.progress.advance(self.task, n)
+
+    def cases(self, n: int) -> None:
+        self.done += n
+        elapsed = self._clock() - self._start
+        rate = f"{self.done / elapsed:,.0f} cases/s" if elapsed > 0 else ""
+        self.progress.update(self.task, cases=self.done, rate=rate)
+        if not self._bytes:
+            self.progress.advance(self.task, n)
+
+
+def print_summary(stats: Any, *, workers: int, errors_shown: bool = True) -> None:
+    from aftersales.core.vocab import label
+
+    err = sys.stderr
+    rate = f"{stats.total / stats.seconds:,.0f} cases/s" if stats.seconds else ""
+    print(f"replayed {stats.total:,} cases in {stats.seconds:.2f} s ({rate}, {workers} worker{'s' if workers != 1 else ''})", file=err)
+    if stats.outcomes:
+        print(f"  {'entitlement':<13} {'basis':<16} {'cases':>10}  {'share':>6}", file=err)
+        for (remedy, basis), n in stats.outcomes.most_common():
+            share = 100.0 * n / stats.decided if stats.decided else 0.0
+            print(f"  {remedy:<13} {basis:<16} {n:>10,}  {share:5.1f}%  {label('remedy', remedy)}·{label('basis', basis)}", file=err)
+    failed = stats.total - stats.decided
+    if failed:
+        kinds = ", ".join(f"{k}: {n:,}" for k, n in stats.error_kinds.most_common())
+        print(f"errors: {failed:,} line{'s' if failed != 1 else ''} not decided ({kinds})", file=err)
+    else:
+        print("errors: none", file=err)
+
+
+@click.command()
+@click.argument("cases_file", metavar="CASES.jsonl", required=False,
+                type=click.Path(exists=True, dir_okay=False, allow_dash=False))
+@click.option("--policies", "policies_dir", type=click.Path(exists=True, file_okay=False),
+              help="Use the policies in this folder (they replace the bundled ones by id).")
+@click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="Drop-in plugins folder.")
+@click.option("--out", "out_path", metavar="DECISIONS.jsonl", default="-", show_default=True,
+              help="Where the decisions go, one JSON line per input line ('-': standard output).")
+@click.option("--workers", type=click.IntRange(1), default=None, help="Worker processes [default: one per core].")
+@click.option("--full", "full", is_flag=True, help="Write the whole v1 decision (without trace) instead of the compact one.")
+@click.option("--trace", "with_trace", is_flag=True, help="Write the whole v1 decision with its trace (largest, slowest).")
+@click.option("--from-store", is_flag=True, help="Replay the cases in the case store instead of a file.")
+@click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL", help="Case store URL for --from-store; env AFTERSALES_DB.")
+@click.option("--summary-json", "summary_json", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Also write the summary as JSON to FILE.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-line error messages (the summary stays).")
+def replay(cases_file: str | None, policies_dir: str | None, plugins_dir: str | None, out_path: str, workers: int | None,
+           full: bool, with_trace: bool, from_store: bool, db_url: str | None, summary_json: str | None, quiet: bool) -> None:
+    """批量重放案例 / Replay many cases (JSON Lines) through the engine.
+
+    One decision line per input line, in order; bad lines are reported with their line number
+    and the run goes on. A progress bar (rate, time left) shows on a terminal.
+    Exit codes: 0 all decided, 1 some line failed, 2 bad arguments, policies or output path.
+    """
+    import json
+
+    from aftersales import replay as rp
+
+    if from_store and cases_file:
+        raise click.UsageError("give either CASES.jsonl or --from-store, not both")
+    if not from_store and not cases_file:
+        raise click.UsageError("missing CASES.jsonl (or --from-store)")
+    if from_store:
+        try:
+            import aftersales.store  # noqa: F401
+        except ImportError as exc:  # pragma: no cover - the store ships with the package
+            raise click.UsageError(f"--from-store needs the case store (aftersales.store): {exc}") from None
+
+    # the output first: a path that cannot be written stops the run before any input is read
+    if out_path == "-":
+        out = sys.stdout
+        close = False
+    else:
+        try:
+            out = open(out_path, "w", encoding="utf-8", newline="\n")
+        except OSError as exc:
+            raise click.BadParameter(f"cannot write {out_path}: {exc.strerror or exc}", param_hint="--out") from None
+        close = True
+    workers = workers or rp.default_workers()
+    options = {"policies_dir": policies_dir, "plugins_dir": plugins_dir,
+               "format": "full" if (full or with_trace) else "compact", "trace": with_trace}
+    show_progress = not quiet and sys.stderr.isatty()
+    source = "store" if from_store else cases_file
+
+    def report(where: Any, reason: str) -> None:
+        if not quiet:
+            msg = f"{rp.where_text(source, where)}: {reason}"
+            if progress is not None:
+                progress.progress.console.print(msg, markup=False, highlight=False)
+            else:
+                click.echo(msg, err=True)
+
+    progress = None
+    try:
+        if show_progress:
+            import os
+
+            if from_store:
+                progress = Progress(None, rp.store_count(db_url))
+            else:
+                progress = Progress(os.path.getsize(cases_file))
+            with progress:
+                stats = rp.replay_file(cases_file, out, workers=workers, options=options, from_store=from_store,
+                                       db_url=db_url, progress=progress, report=report)
+        else:
+            stats = rp.replay_file(cases_file, out, workers=workers, options=options, from_store=from_store,
+                                   db_url=db_url, report=report)
+    finally:
+        if close:
+            out.close()
+        else:
+            out.flush()
+    print_summary(stats, workers=workers)
+    if summary_json:
+        with open(summary_json, "w", encoding="utf-8") as fh:
+            json.dump({**stats.to_dict(), "workers": workers, "source": source,
+                       "first_errors": [{**rp.ref(w), "reason": r} for w, r in stats.errors]},
+                      fh, ensure_ascii=False, indent=2)
+    if stats.total != stats.decided:
+        raise SystemExit(1)

@@ -1,0 +1,110 @@
+"""``aftersales policy diff``: grouping by change, the rule responsible, --json, --fail-on-change."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from importlib import resources
+
+from click.testing import CliRunner
+
+from aftersales.cli.diff import diff
+
+
+def _apple_case(age_days: int, case_date: str = "2026-05-20") -> dict:
+    day = date.fromisoformat(case_date)
+    return {
+        "schema_version": 1, "case_date": case_date, "brand": "apple",
+        "device": {"model": "iPhone 15", "part_number": "MTLE3CH/A"},
+        "purchase": {"channel": "brand_store_retail", "date": (day - timedelta(days=age_days)).isoformat(), "country": "CN"},
+        "documents": [], "fault": {"component": "host", "confirmed": True},
+        "condition": {"accessories_complete": True},
+    }
+
+
+def _folders(tmp_path, exchange_days: int):
+    text = resources.files("aftersales.policies").joinpath("apple.yaml").read_text(encoding="utf-8")
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    (old / "apple.yaml").write_text(text, encoding="utf-8")
+    changed = text.replace("window: {days: 15}", f"window: {{days: {exchange_days}}}")
+    assert changed != text
+    (new / "apple.yaml").write_text(changed.replace('version: "2026.1"', 'version: "2026.2"'), encoding="utf-8")
+    return old, new
+
+
+def _cases(tmp_path, ages, extra_lines=()):
+    path = tmp_path / "cases.jsonl"
+    with open(path, "w", encoding="utf-8") as fh:
+        for age in ages:
+            fh.write(json.dumps(_apple_case(age)) + "\n")
+        for line in extra_lines:
+            fh.write(line + "\n")
+    return path
+
+
+def _invoke(*args):
+    result = CliRunner().invoke(diff, [*args, "--workers", "1"])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_unchanged_policies_change_nothing(tmp_path):
+    old, _ = _folders(tmp_path, 10)
+    cases = _cases(tmp_path, [3, 12, 40, 400])
+    rc, out, err = _invoke("--old", str(old), "--new", str(old), "--cases", str(cases), "--fail-on-change")
+    assert rc == 0
+    assert "4 cases compared" in out
+    assert "0 decided differently" in out
+
+
+def test_shorter_exchange_window_groups_the_lost_exchanges(tmp_path):
+    old, new = _folders(tmp_path, 10)
+    # days 11..15 lose Apple's exchange (no papers: the statutory one needs an invoice) -> repair
+    cases = _cases(tmp_path, [2, 11, 12, 13, 14, 15, 40, 400])
+    rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(cases), "--examples", "2")
+    assert rc == 0
+    assert "5 decided differently" in out
+    assert "exchange (dap) → repair (warranty): 5 cases, rule apple/exchange_apple_store" in out
+    assert out.count("  line ") == 2                     # two examples
+    assert "line 2:" in out and "line 3:" in out
+
+
+def test_fail_on_change_exits_1(tmp_path):
+    old, new = _folders(tmp_path, 10)
+    cases = _cases(tmp_path, [12])
+    rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(cases), "--fail-on-change")
+    assert rc == 1
+    rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(cases))
+    assert rc == 0
+
+
+def test_longer_window_names_the_new_rule_and_json_report(tmp_path):
+    old, new = _folders(tmp_path, 20)
+    cases = _cases(tmp_path, [5, 16, 17, 18, 30], extra_lines=["not json"])
+    rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(cases), "--json")
+    assert rc == 0
+    report = json.loads(out)
+    assert report["cases"] == 6 and report["compared"] == 5 and report["errors"] == 1
+    assert report["first_errors"][0]["line"] == 6
+    assert report["changed"] == 3
+    (group,) = report["groups"]
+    assert (group["from"], group["to"], group["rule"], group["cases"]) == (
+        "repair (warranty)", "exchange (dap)", "apple/exchange_apple_store", 3)
+    assert [e["line"] for e in group["examples"]] == [2, 3, 4]
+    assert group["examples"][0]["old"]["entitlement"] == "repair"
+    assert group["examples"][0]["new"]["entitlement"] == "exchange"
+
+
+def test_cases_and_from_store_exclusive(tmp_path):
+    old, new = _folders(tmp_path, 10)
+    rc, out, err = _invoke("--old", str(old), "--new", str(new))
+    assert rc == 2
+
+
+def test_broken_new_policy_is_refused(tmp_path):
+    old, new = _folders(tmp_path, 10)
+    (new / "apple.yaml").write_text("id: apple\nversion: [\n", encoding="utf-8")
+    cases = _cases(tmp_path, [12])
+    result = CliRunner().invoke(diff, ["--old", str(old), "--new", str(new), "--cases", str(cases), "--workers", "1"])
+    assert result.exit_code != 0
