@@ -110,10 +110,32 @@ class Decision:
     exchange: ExchangeRule | None
     service_location: str
     notices: tuple[Notice, ...]
-    trace: tuple[TraceEntry, ...]
+    #: what the engine did, in order; read it through ``trace``
+    log: tuple[Any, ...]
     policies: tuple[PolicyRef, ...]
     plugin_errors: tuple[PluginFailure, ...] = ()
     calendar_gaps: tuple[int, ...] = ()
+
+    @property
+    def trace(self) -> tuple[TraceEntry, ...]:
+        """Every step, as (plugin, policy, rule, effect, citation, detail).
+
+        Offers are logged as the engine saw them and spelled out here, only when someone reads
+        the trace: the decision itself is cheap to make.
+        """
+        out = []
+        for entry in self.log:
+            if len(entry) == 6:
+                out.append(entry)
+                continue
+            if len(entry) == 4:
+                result, status, excluded_by, missing = entry
+                detail = excluded_by or (",".join(missing) if missing else result.detail)
+            else:  # an offer whose conditions did not hold
+                result, status, detail = entry, entry.status, entry.detail
+            rule = result.rule
+            out.append((rule.policy.plugin, rule.policy.id, rule.id, status, rule.citation, detail))
+        return tuple(out)
 
     @property
     def entitlement(self) -> str:

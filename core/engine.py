@@ -39,13 +39,15 @@ _REASONS = {
 class EvaluationContext:
     """What hooks get besides the case: the registry, the region (once known), the policies."""
 
-    __slots__ = ("registry", "case", "region", "_policies")
+    __slots__ = ("registry", "case", "region", "_policies", "memo")
 
     def __init__(self, registry: "Registry", case: "Case") -> None:
         self.registry = registry
         self.case = case
         self.region: str | None = None
         self._policies: dict[str, list[Any]] = {}
+        #: scratch space a plugin may use to share work between its hooks for this one case
+        self.memo: dict[str, Any] = {}
 
     def policies_of(self, plugin: str) -> list[Any]:
         """The versions in force for this case of every policy ``plugin`` ships."""
@@ -144,24 +146,29 @@ class Engine:
 
         # 4. score every offer and keep the best per remedy
         best: dict[str, tuple] = {}
-        policies: dict[tuple[str, str], Any] = {}
+        consulted: dict[Any, None] = {}
         gaps: set[int] = set()
+        unmet: list[OfferResult] = []
         extra_docs = self._extra_documents(case, ctx, failures, trace) if self._documents else None
         for result in offers:
             rule = result.rule
-            policy = rule.policy
-            policies[policy] = policy
+            consulted[rule.policy] = None
             status = result.status
+            if status == "not_applicable":
+                # conditions not met: kept for the trace, and as a fallback when no other offer speaks
+                trace.append(result)
+                unmet.append(result)
+                continue
             missing = result.missing
             excluded_by = None
-            if status in ("granted", "blocked_documents"):
-                if extra_docs and rule.plugin in extra_docs:
-                    more = tuple(d for d in extra_docs[rule.plugin].get(rule.remedy, ()) if d not in case.documents and d not in missing)
+            if status == "granted" or status == "blocked_documents":
+                if extra_docs and rule.policy.plugin in extra_docs:
+                    more = tuple(d for d in extra_docs[rule.policy.plugin].get(rule.remedy, ()) if d not in case.documents and d not in missing)
                     if more:
                         missing = missing + more
                         status = "blocked_documents"
                 if rule.basis != "out_of_warranty":
-                    for h in own_hits.get(policy.id, ()):
+                    for h in own_hits.get(rule.policy.id, ()):
                         if h.id not in rule.covers:
                             excluded_by = h.id
                             break
@@ -172,23 +179,12 @@ class Engine:
                                 break
                 if excluded_by is not None:
                     status = "excluded"
-            trace.append((policy.plugin, policy.id, rule.id, status, rule.citation,
-                          excluded_by or (",".join(missing) if missing else result.detail)))
-            rank = _STATUS_RANK.get(status, 0)
-            current = best.get(rule.remedy)
-            if current is not None and rank < current[0][0]:
-                continue
-            end = result.end
-            key = (
-                rank,
-                -len(missing) if rank == 3 else 0,
-                rule.static_rank,
-                end.toordinal() if end else (800000 if rank >= 3 else 0),
-                rule.specificity,
-                policy.statutory,
-            )
-            if current is None or key > current[0]:
-                best[rule.remedy] = (key, result, status, missing, excluded_by)
+            trace.append((result, status, excluded_by, missing))
+            _consider(best, result, status, missing, excluded_by)
+        for result in unmet:
+            if result.rule.remedy not in best or best[result.rule.remedy][0][0] == 0:
+                _consider(best, result, "not_applicable", (), None)
+        policies = consulted
 
         # 5. remedies in the contract's order; paid repair exactly when no free remedy
         free_available = any(best[r][2] == "granted" for r in FREE_REMEDIES if r in best)
@@ -224,7 +220,7 @@ class Engine:
                 needs_confirmation=rule.needs_confirmation,
                 note=rule.note,
             ))
-            trace.append((rule.plugin, rule.policy.id, rule.id, "chosen" if available else "refused", rule.citation, remedy))
+            trace.append((rule.policy.plugin, rule.policy.id, rule.id, "chosen" if available else "refused", rule.citation, remedy))
 
         # an offer that ran out: report the policy's expiry exclusion when nothing free is left
         exclusions = list(hits)
@@ -255,7 +251,7 @@ class Engine:
             trace.append((exchange.plugin, exchange.policy, exchange.rule, "exchange_rule", exchange.citation,
                           f"{exchange.mode}/{exchange.warranty_after}"))
             if exchange.warranty_after == "continues":
-                for policy in policies.values():
+                for policy in policies:
                     floor = policy.exchange if policy.statutory else None
                     if floor is not None and floor.warranty_after == "restarts":
                         exchange = exchange._replace(warranty_after="restarts")
@@ -280,8 +276,8 @@ class Engine:
             exchange=exchange,
             service_location=service_location,
             notices=tuple(notices),
-            trace=tuple(trace),
-            policies=tuple(PolicyRef(p.id, p.version, p.sha256, p.plugin) for p in policies.values()),
+            log=tuple(trace),
+            policies=tuple(PolicyRef(p.id, p.version, p.sha256, p.plugin) for p in policies),
             plugin_errors=tuple(failures),
             calendar_gaps=tuple(sorted(gaps)),
         )
@@ -363,6 +359,26 @@ class Engine:
             if per:
                 out[plugin] = per
         return out
+
+
+def _consider(best: dict[str, tuple], result: OfferResult, status: str, missing: tuple, excluded_by: str | None) -> None:
+    """Keep ``result`` as its remedy's best offer when it beats the one kept so far."""
+    rule = result.rule
+    rank = _STATUS_RANK.get(status, 0)
+    current = best.get(rule.remedy)
+    if current is not None and rank < current[0][0]:
+        return
+    end = result.end
+    key = (
+        rank,
+        -len(missing) if rank == 3 else 0,
+        rule.static_rank,
+        end.toordinal() if end else (800000 if rank >= 3 else 0),
+        rule.specificity,
+        rule.policy.statutory,
+    )
+    if current is None or key > current[0]:
+        best[rule.remedy] = (key, result, status, missing, excluded_by)
 
 
 def _traced(monitor: Callable[[str], None], hook: str, plugin: str, fn: Callable) -> Callable:

@@ -52,31 +52,38 @@ class PolicyPlugin:
                     return identity
         return None
 
+    def _assessments(self, case: Any, ctx: Any) -> list[Any]:
+        """(policy, assessment) for each of this plugin's policies that applies, once per case."""
+        memo = ctx.memo
+        found = memo.get(self.name)
+        if found is None:
+            region = ctx.region
+            found = memo[self.name] = [
+                (policy, policy.assess(case, region)) for policy in ctx.policies_of(self.name) if policy.applies(case, region)
+            ]
+        return found
+
     @hookimpl
     def aftersales_offers(self, case: Any, ctx: Any) -> list[OfferResult]:
         out: list[OfferResult] = []
-        region = ctx.region
-        for policy in ctx.policies_of(self.name):
-            if policy.applies(case, region):
-                out.extend(policy.check_offers(case, region))
+        for _, assessment in self._assessments(case, ctx):
+            out.extend(assessment.na)
+            for offer in assessment.live:
+                out.append(offer.tail(case))
         return out
 
     @hookimpl
     def aftersales_exclusions(self, case: Any, ctx: Any) -> list[ExclusionHit]:
         out: list[ExclusionHit] = []
-        region = ctx.region
-        for policy in ctx.policies_of(self.name):
-            if policy.applies(case, region):
-                out.extend(policy.exclusion_hits(case, region))
+        for _, assessment in self._assessments(case, ctx):
+            out.extend(assessment.hits)
         return out
 
     @hookimpl
     def aftersales_notices(self, case: Any, ctx: Any) -> list[Notice]:
         out: list[Notice] = []
-        region = ctx.region
-        for policy in ctx.policies_of(self.name):
-            if policy.applies(case, region):
-                out.extend(policy.notices_for(case, region))
+        for _, assessment in self._assessments(case, ctx):
+            out.extend(assessment.notices)
         return out
 
     @hookimpl

@@ -18,6 +18,8 @@ from typing import Any, Callable, Mapping
 
 from .dates import PeriodEnd, RestDayCalendar, period_end
 from .errors import PolicyError
+from typing import NamedTuple
+
 from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferResult
 
 _PATH = re.compile(r"^(region|brand|documents|coverage_plans|activation_date|"
@@ -187,6 +189,12 @@ class OfferRule:
     start_citation: str | None
     specificity: int
     check: Callable[[Any, str], OfferResult] = field(repr=False)
+    #: the part of ``check`` after the conditions: start, window or period, documents
+    tail: Callable[[Any], OfferResult] = field(repr=False, default=None)
+    #: the case fields the conditions read, in order
+    when_paths: tuple[str, ...] = ()
+    #: the ready-made results for each failing condition (nothing in them depends on the case)
+    na_results: tuple = ()
     #: how good the offer is before looking at the case: no confirmation needed, lower fee, better basis
     static_rank: tuple = ()
 
@@ -238,6 +246,19 @@ class RegionRule:
         if code is not None and code in self.mapping:
             return self.mapping[code]
         return self.default
+
+
+class Assessment(NamedTuple):
+    """What a policy's conditions say about every case with the same condition fields.
+
+    ``live`` are the offers whose conditions hold (their time limits and documents are checked
+    per case with ``OfferRule.tail``); ``na`` the ready-made results of the others.
+    """
+
+    live: tuple
+    na: tuple
+    hits: tuple
+    notices: tuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +316,8 @@ class CompiledPolicy:
         self._when_exclusions = tuple(e for e in self.exclusions if not e.on_expiry)
         self.notices = tuple(self._notice(n) for n in data.get("notices", ()))
         self.offers = tuple(self._offer(o) for o in data.get("offers", ()))
+        self._key = self._key_function()
+        self._assessments: dict[tuple, Assessment] = {}
         ex = data.get("exchange")
         self.exchange: ExchangeRule | None = None
         if ex:
@@ -341,11 +364,12 @@ class CompiledPolicy:
         name = f"{self.id}/{rid}"
         where = f"offers[{rid}]"
         src = _Source()
-        lines = ["def _fn(c, r):"]
+        head = ["def _fn(c, r):"]
         when = spec.get("when") or {}
-        for path, matcher in when.items():
-            lines.append(f"    if not {_test_expr(path, matcher, src)}:")
-            lines.append(f"        return _R(RULE, 'not_applicable', {path!r}, None, None, (), (), ())")
+        for index, path in enumerate(when):
+            head.append(f"    if not {_test_expr(path, when[path], src)}:")
+            head.append(f"        return NA[{index}]")
+        lines: list[str] = []
 
         start_name = spec.get("start")
         start_citation = None
@@ -396,24 +420,28 @@ class CompiledPolicy:
         asks = tuple(spec.get("asks", ()))
         if groups or asks:
             lines.append("    d = c.documents")
-        if groups:
-            lines.append("    m = []")
-            for group in groups:
-                test = " and ".join(f"{doc!r} not in d" for doc in group)
-                lines.append(f"    if {test}: m.append({group[0]!r})")
+        # documents: one membership test per paper, no loops (this runs for every case)
+        for index, group in enumerate(groups):
+            test = " and ".join(f"{doc!r} not in d" for doc in group)
+            lines.append(f"    m{index} = ({group[0]!r},) if {test} else ()")
         if asks:
-            lines.append("    a = tuple(x for x in ASKS if x not in d)")
+            parts = " + ".join(f"(({doc!r},) if {doc!r} not in d else ())" for doc in asks)
+            lines.append(f"    a = {parts}")
         else:
             lines.append("    a = ()")
         if groups:
-            lines.append("    if m: return _R(RULE, 'blocked_documents', None, s, e, tuple(m), a, gap)")
+            lines.append("    m = " + " + ".join(f"m{i}" for i in range(len(groups))))
+            lines.append("    if m: return _R(RULE, 'blocked_documents', None, s, e, m, a, gap)")
         lines.append("    return _R(RULE, 'granted', None, s, e, (), a, gap)")
+        tail_lines = ["def _fn(c):"] + lines
+        lines = head + lines
 
         fee = spec.get("fee")
         note = spec.get("note")
         extra = {"_R": OfferResult, "_td": lambda n: timedelta(days=n), "_period": _period, "CAL": self.calendar,
                  "PERIODS": self.periods, "ASKS": asks, "_shift": _shift, "_first": _first, "_earliest": _earliest}
         fn = _compile(name, lines, src, extra)
+        tail = _compile(name + "#tail", tail_lines, src, extra)
         rule = OfferRule(
             policy=self,
             id=rid,
@@ -431,13 +459,20 @@ class CompiledPolicy:
             start_citation=start_citation,
             specificity=len(when),
             check=fn,
+            tail=tail,
+            when_paths=tuple(when),
             static_rank=(
                 0 if spec.get("needs_confirmation") else 1,
                 -(float(fee["amount"]) if fee else 1e9) if spec["remedy"] == "paid_repair" else 0,
                 _BASIS_RANK.get(spec["basis"], 0),
             ),
         )
-        fn.__globals__["RULE"] = rule
+        # results that need nothing from the case are built once
+        na = tuple(OfferResult(rule, "not_applicable", path, None, None, (), (), ()) for path in when)
+        for f in (fn, tail):
+            f.__globals__["RULE"] = rule
+            f.__globals__["NA"] = na
+        object.__setattr__(rule, "na_results", na)
         return rule
 
     # ----------------------------------------------------------------- per case
@@ -467,8 +502,41 @@ class CompiledPolicy:
                 return Identity(region, plugin, self.id, rule.id, rule.citation)
         return None
 
+    def _key_function(self) -> Callable:
+        """``fn(case, region)``: the values of every case field this policy's conditions read."""
+        paths: dict[str, None] = {}
+        for offer in self.offers:
+            paths.update(dict.fromkeys(offer.when_paths))
+        for section in ("exclusions", "notices"):
+            for item in self.data.get(section, ()) or ():
+                paths.update(dict.fromkeys(item.get("when") or ()))
+        src = _Source()
+        exprs = [_value_expr(path) for path in paths]
+        return _compile(f"{self.id}#key", ["def _fn(c, r):", f"    return ({', '.join(exprs)}{',' if exprs else ''})"], src)
+
+    def assess(self, case: Any, region: str) -> Assessment:
+        """The conditions' verdict for this case; cases with the same condition fields share it."""
+        key = self._key(case, region)
+        found = self._assessments.get(key)
+        if found is not None:
+            return found
+        live = []
+        na = []
+        for offer in self.offers:
+            result = offer.check(case, region)
+            if result.status == "not_applicable" and result in offer.na_results:
+                na.append(result)
+            else:
+                live.append(offer)
+        found = Assessment(tuple(live), tuple(na), tuple(self.exclusion_hits(case, region)), tuple(self.notices_for(case, region)))
+        if len(self._assessments) > 50_000:
+            self._assessments.clear()
+        self._assessments[key] = found
+        return found
+
     def check_offers(self, case: Any, region: str) -> list[OfferResult]:
-        return [offer.check(case, region) for offer in self.offers]
+        assessment = self.assess(case, region)
+        return [*assessment.na, *(offer.tail(case) for offer in assessment.live)]
 
     def exclusion_hits(self, case: Any, region: str) -> list[ExclusionHit]:
         return [e.hit for e in self._when_exclusions if e.test(case, region) is None]
