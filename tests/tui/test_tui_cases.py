@@ -1,0 +1,140 @@
+"""Save a case, find it in the queue, open it, move it through to closed; store problems."""
+
+from __future__ import annotations
+
+import pytest
+from helpers_tui import fill_day5_case, settle
+from textual.widgets import DataTable
+
+from aftersales.tui.screens.detail import DetailScreen
+from aftersales.tui.screens.queue import QueueScreen, mask_name
+from aftersales.tui.screens.unavailable import StoreUnavailableScreen
+
+pytestmark = pytest.mark.asyncio
+
+NUMBER = "SZ01-20260615-0001"
+
+
+async def save_one(pilot) -> str:
+    await fill_day5_case(pilot)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    return pilot.app.screen.saved_number
+
+
+async def test_save_stores_the_case_and_shows_its_number(make, store):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert await save_one(pilot) == NUMBER
+        assert NUMBER in str(app.screen.query_one("#save-status").render())
+        # saving again without a change would make a duplicate: Save is off until something changes
+        assert app.screen.query_one("#save").disabled
+    view = store.get(NUMBER)
+    assert view["entitlement"] == "return"
+    assert view["customer"]["name"] == "李雷"
+    assert view["case"]["documents"] == ["invoice", "sanbao_certificate"]
+
+
+async def test_saved_case_is_in_the_queue_and_enter_opens_it(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await save_one(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        table = queue.query_one(DataTable)
+        assert table.row_count == 1
+        row = [str(c) for c in table.get_row_at(0)]
+        assert row[0] == NUMBER and "受理" in row[1]
+        assert mask_name("李雷") in row[4] and "138****8000" in row[4]
+        # the text filter narrows, and clears
+        queue.query_one("#q-text").value = "nobody"
+        await pilot.pause()
+        assert table.row_count == 0
+        queue.query_one("#q-text").value = "李"
+        await pilot.pause()
+        assert table.row_count == 1
+        table.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.view["number"] == NUMBER
+
+
+async def test_move_a_case_through_to_closed(make, store):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await save_one(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        app.screen.open_number(NUMBER)
+        await settle(pilot)
+        detail = app.screen
+        for target in ("diagnosing", "in_repair", "ready_for_pickup", "picked_up", "closed"):
+            buttons = {b.id for b in detail.query("#moves Button")}
+            assert f"move-{target}" in buttons
+            await pilot.click(f"#move-{target}")
+            await settle(pilot)
+            assert detail.view["state"] == target
+        assert not list(detail.query("#moves Button"))
+        assert [e["to"] for e in detail.view["events"]] == ["received", "diagnosing", "in_repair", "ready_for_pickup",
+                                                           "picked_up", "closed"]
+    assert store.get(NUMBER)["state"] == "closed"
+
+
+async def test_detail_offers_exactly_the_allowed_moves_and_asks_why_before_cancelling(make, store):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await save_one(pilot)
+        app.screen.app.push_screen(DetailScreen(NUMBER))
+        await settle(pilot)
+        detail = app.screen
+        assert {b.id for b in detail.query("#moves Button")} == {"move-diagnosing", "move-cancelled"}
+        await pilot.click("#move-cancelled")
+        await settle(pilot)
+        assert detail.view["state"] == "received"          # no note: refused, nothing written
+        detail.query_one("#note").value = "客户撤回"
+        await pilot.click("#move-cancelled")
+        await settle(pilot)
+        assert detail.view["state"] == "cancelled"
+
+
+async def test_follow_up_reevaluate_and_ticket(make, store):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await save_one(pilot)
+        app.push_screen(DetailScreen(NUMBER))
+        await settle(pilot)
+        detail = app.screen
+        detail.query_one("#note").value = "已致电客户"
+        await pilot.click("#do-follow-up")
+        await settle(pilot)
+        assert any(e["kind"] == "follow_up" for e in detail.view["events"])
+        await pilot.click("#do-reevaluate")
+        await settle(pilot)
+        assert len(detail.view["decisions"]) == 2
+        await pilot.click("#do-ticket")
+        await pilot.pause()
+        assert NUMBER in app.screen.text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is detail
+
+
+async def test_an_unreachable_store_shows_what_to_do(registry, clock, tmp_path):
+    from aftersales.tui.app import make_app
+
+    app = make_app(registry, None, "zh", clock, db_url=f"sqlite:///{tmp_path}/missing/cases.sqlite3",
+                   cursor_blink=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, StoreUnavailableScreen)
+        text = str(app.screen.query_one("#unavailable-text").render())
+        assert "aftersales db upgrade" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        # intake still decides; Save says why it cannot store
+        await fill_day5_case(pilot)
+        assert app.screen.query_one("#save").disabled
+        assert app.screen.decision["entitlement"] == "return"

@@ -1,0 +1,158 @@
+"""Intake: the decision panel follows every change; bad input is shown, kept, and blocks Save."""
+
+from __future__ import annotations
+
+import pytest
+from helpers_tui import choose, fill_day5_case, settle, tick, type_into
+from textual.widgets import Button, Static
+
+from aftersales.tui.widgets.decision_panel import DecisionPanel
+
+pytestmark = pytest.mark.asyncio
+
+
+def panel(app) -> DecisionPanel:
+    return app.screen.query_one(DecisionPanel)
+
+
+def available(app) -> list[str]:
+    return [r["remedy"] for r in panel(app).decision["remedies"] if r["available"]]
+
+
+async def test_day5_confirmed_fault_gives_return_then_liquid_damage_paid_repair_only(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_day5_case(pilot, customer=False)
+        assert panel(app).entitlement == "return"
+        assert available(app) == ["return", "exchange", "repair"]
+        assert "退货" in panel(app).body_text()
+
+        await tick(pilot, "#cond-liquid_damage")
+        assert panel(app).entitlement == "paid_repair"
+        assert available(app) == ["paid_repair"]
+        assert "付费维修" in panel(app).body_text()
+
+        await tick(pilot, "#cond-liquid_damage", False)
+        assert panel(app).entitlement == "return"
+
+
+async def test_unticking_the_invoice_shows_the_missing_paper(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_day5_case(pilot, customer=False)
+        assert "缺少" not in panel(app).body_text()
+        await tick(pilot, "#doc-invoice", False)
+        ret = next(r for r in panel(app).decision["remedies"] if r["remedy"] == "return")
+        assert not ret["available"]
+        assert "invoice" in ret["missing_documents"]
+        text = panel(app).body_text()
+        assert "缺少" in text and "购机发票" in text
+
+
+async def test_imei_is_checked_as_typed_and_blocks_save_until_valid(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_day5_case(pilot)
+        screen = app.screen
+        imei = screen.query_one("#f-device-imei")
+        imei.value = ""
+        await type_into(pilot, "#f-device-imei", "35693803564380")
+        await pilot.pause()
+        error = screen.query_one("#e-device-imei", Static)
+        assert "14" in str(error.render())
+        assert screen.query_one("#save", Button).disabled
+        await pilot.press("9")
+        await pilot.pause()
+        assert "✓" in str(error.render())
+        assert not screen.query_one("#save", Button).disabled
+        # a wrong check digit: message beside the field, what was typed stays
+        await pilot.press("backspace", "1")
+        await pilot.pause()
+        assert imei.value == "356938035643801"
+        assert "校验位" in str(error.render())
+        assert screen.query_one("#save", Button).disabled
+        # the decision still forms from the other fields
+        assert panel(app).entitlement == "return"
+
+
+async def test_a_date_after_the_case_date_is_shown_beside_the_field(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_day5_case(pilot)
+        screen = app.screen
+        screen.query_one("#f-purchase-date").value = ""
+        await type_into(pilot, "#f-purchase-date", "2026-07-01")
+        await pilot.pause()
+        assert "after the case date" in str(screen.query_one("#e-purchase-date", Static).render())
+        assert screen.query_one("#save", Button).disabled
+        assert screen.query_one("#f-purchase-date").value == "2026-07-01"
+
+
+async def test_region_is_derived_from_the_part_number_and_can_be_overridden(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await choose(pilot, "#f-brand", "apple")
+        await type_into(pilot, "#f-device-model", "iPhone 15")
+        await type_into(pilot, "#f-device-part_number", "MTLE3ZA/A")
+        await pilot.pause()
+        assert panel(app).decision["region"] == "HK"
+        assert "港版" in str(app.screen.query_one("#e-device-region", Static).render())
+        await choose(pilot, "#f-device-region", "CN")
+        assert panel(app).decision["region"] == "CN"
+
+
+async def test_citations_on_demand(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_day5_case(pilot, customer=False)
+        assert "第十一条" not in panel(app).body_text()
+        await pilot.press("ctrl+o")
+        assert "generic_sanbao/return_doa" in panel(app).body_text()
+
+
+async def test_english_by_key_keeps_what_was_typed(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_day5_case(pilot)
+        await pilot.press("f4")
+        await pilot.pause()
+        assert app.lang == "en"
+        assert "RETURN" in panel(app).body_text()
+        assert app.screen.query_one("#f-device-model").value == "Redmi Note 13"
+        footer_keys = {b.binding.description for b in app.screen.active_bindings.values()}
+        assert "Save" in footer_keys
+
+
+async def test_lang_en_option(make):
+    app = make(lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_day5_case(pilot, customer=False)
+        assert "RETURN" in panel(app).body_text()
+
+
+async def test_a_plugin_error_shows_in_the_panel_not_as_a_traceback(make, tmp_path):
+    from aftersales.core.hookspecs import hookimpl
+    from aftersales.core.registry import load_registry
+
+    class Broken:
+        @hookimpl
+        def aftersales_identify_device(self, case, ctx):
+            raise RuntimeError("boom in identify")
+
+    registry = load_registry(extra=[("broken", Broken())])
+    app = make(registry=registry)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_day5_case(pilot, customer=False)
+        text = panel(app).body_text()
+        assert "boom in identify" in text
+        assert panel(app).decision is not None
+
+
+async def test_usable_at_80x24(make):
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fill_day5_case(pilot)
+        assert panel(app).entitlement == "return"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen.saved_number

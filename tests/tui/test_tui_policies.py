@@ -1,0 +1,103 @@
+"""Policies screen: plugins and policies listed; reload swaps only when every file is valid."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+from helpers_tui import settle
+from textual.widgets import DataTable
+
+from aftersales.tui.screens.policies import PoliciesScreen, PolicyView
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+def policies_dir(tmp_path):
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    text = (resources.files("aftersales.policies") / "generic_sanbao.yaml").read_text(encoding="utf-8")
+    (folder / "generic_sanbao.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+async def test_policies_are_listed_with_versions(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PoliciesScreen)
+        policies = {r["policy"]: r for r in screen.rows}
+        assert {"generic_sanbao", "apple", "huawei"} <= set(policies)
+        assert all(r["valid"] for r in screen.rows)
+        table = screen.query_one(DataTable)
+        table.focus()
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, PolicyView)
+        await pilot.press("escape")
+
+
+async def test_reload_a_broken_policy_keeps_the_old(make, policies_dir):
+    from aftersales.core.registry import load_registry
+
+    def factory():
+        return load_registry(policies_dir=policies_dir)
+
+    first = factory()
+    app = make(registry=first, registry_factory=factory)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        path = policies_dir / "generic_sanbao.yaml"
+        good = path.read_text(encoding="utf-8")
+        path.write_text(good.replace("months: 12", "months: twelve", 1), encoding="utf-8")
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.registry is first                      # the old policies stay in force
+        assert app.reload_issues
+        issue = app.reload_issues[0]
+        assert "generic_sanbao.yaml" in str(issue) and getattr(issue, "line", 0) > 1
+        shown = str(app.screen.query_one("#pol-errors").render())
+        assert "generic_sanbao.yaml:" in shown and "twelve" in shown
+        # the counter keeps deciding with the old policies
+        await pilot.press("f1")
+        from helpers_tui import fill_day5_case
+
+        await fill_day5_case(pilot, customer=False)
+        assert app.screen.decision["entitlement"] == "return"
+        # fixed: the reload goes through
+        path.write_text(good, encoding="utf-8")
+        await pilot.press("f3")
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.registry is not first
+        assert not app.reload_issues
+
+
+async def test_reload_through_registry_reload_keeps_the_old(make, policies_dir):
+    """Without a factory the app uses ``Registry.reload()`` (validate all, then swap in place)."""
+    from aftersales.core.registry import load_registry
+
+    registry = load_registry(policies_dir=policies_dir)
+    if not hasattr(registry, "reload"):
+        pytest.skip("Registry.reload() not available")
+    app = make(registry=registry)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        path = policies_dir / "generic_sanbao.yaml"
+        good = path.read_text(encoding="utf-8")
+        before = [(p.id, p.version, p.sha256) for p in registry.all_policies()]
+        path.write_text(good.replace("months: 12", "months: twelve", 1), encoding="utf-8")
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.reload_issues
+        assert "generic_sanbao.yaml" in str(app.screen.query_one("#pol-errors").render())
+        assert [(p.id, p.version, p.sha256) for p in app.registry.all_policies()] == before
+        path.write_text(good, encoding="utf-8")
+        await pilot.press("r")
+        await settle(pilot)
+        assert not app.reload_issues

@@ -1,0 +1,69 @@
+"""Snapshots of the four main screens (pytest-textual-snapshot), on a fixed clock with the
+cursor blink off. Regenerate after an intended change with ``pytest tests/tui --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from helpers_tui import fill_day5_case, settle
+
+SIZE = (100, 32)
+CASE = {
+    "case_date": "2026-06-15", "brand": "apple",
+    "device": {"model": "iPhone 15", "part_number": "MTLE3CH/A", "imei": "356938035643809"},
+    "purchase": {"channel": "authorized_reseller", "date": "2026-06-05", "country": "CN"},
+    "documents": ["invoice", "sanbao_certificate"],
+    "fault": {"component": "host", "description": "无法开机", "confirmed": True},
+}
+
+
+@pytest.fixture
+def stocked(registry, store, clock):
+    """The temp store with two cases: one fresh, one whose follow-up is overdue."""
+    from datetime import timedelta
+
+    from aftersales.store.casestore import CaseStore
+    from aftersales.store.evaluator import RegistryEvaluator
+
+    bound = CaseStore(store.engine, RegistryEvaluator(registry))
+    early = clock() - timedelta(days=14)
+    bound.create_case({**CASE, "case_date": "2026-06-01", "purchase": {**CASE["purchase"], "date": "2026-05-20"}},
+                      store="SZ01", staff="王芳", customer="韩梅梅", phone="13912345678", now=early)
+    bound.create_case(CASE, store="SZ01", staff="王芳", customer="李雷", phone="13800138000", now=clock())
+    return store
+
+
+def test_intake_snapshot(snap_compare, make):
+    async def run_before(pilot):
+        await fill_day5_case(pilot)
+        await pilot.press("ctrl+o")
+        pilot.app.screen.query_one("#f-customer-phone").blur()
+        await pilot.pause()
+
+    assert snap_compare(make(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_queue_snapshot(snap_compare, make, stocked):
+    async def run_before(pilot):
+        await pilot.press("f2")
+        await settle(pilot)
+
+    assert snap_compare(make(store=stocked), terminal_size=SIZE, run_before=run_before)
+
+
+def test_detail_snapshot(snap_compare, make, stocked):
+    async def run_before(pilot):
+        await pilot.press("f2")
+        await settle(pilot)
+        pilot.app.screen.open_number("SZ01-20260615-0001")
+        await settle(pilot)
+
+    assert snap_compare(make(store=stocked), terminal_size=SIZE, run_before=run_before)
+
+
+def test_policies_snapshot(snap_compare, make):
+    async def run_before(pilot):
+        await pilot.press("f3")
+        await pilot.pause()
+
+    assert snap_compare(make(), terminal_size=SIZE, run_before=run_before)

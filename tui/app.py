@@ -1,0 +1,309 @@
+"""The counter terminal UI: intake with a live decision, the case queue, case detail, policies.
+
+    from aftersales.tui.app import make_app
+    make_app(lang="en").run()
+
+``make_app`` takes everything from outside as a parameter (registry, store, clock), so tests
+run it on a temporary store with a fixed clock. Without a registry the plugins and policies
+load in a worker while the first screen is already up; without a store the one at ``db_url``
+(else ``AFTERSALES_DB``, else the default SQLite file) is opened the same way.
+
+Three modes, one per F-key: intake (F1), queue (F2, case detail is pushed on it), policies
+(F3). F4 switches between Chinese and English.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import getpass
+import os
+from datetime import date, datetime
+from typing import Any, Callable
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+
+from .commands import BindingCommands
+from .i18n import t
+from .messages import (
+    PoliciesLoaded,
+    PoliciesReloaded,
+    PolicyReloadFailed,
+    StoreOpened,
+    StoreUnavailable,
+)
+
+Clock = Callable[[], datetime]
+
+
+def key(keys: str, action: str, id: str, *, show: bool = True, priority: bool = False) -> Binding:
+    """A binding whose label comes from the translation table (``key.<id>``)."""
+    return Binding(keys, action, t(f"key.{id}", "zh"), show=show, priority=priority, id=id)
+
+
+def translate_bindings(node: Any, lang: str) -> None:
+    """Relabel ``node``'s bindings (those made with ``key``) in ``lang``."""
+    bindings = getattr(node, "_bindings", None)
+    if bindings is None:
+        return
+    bindings.key_to_bindings = {
+        k: [dataclasses.replace(b, description=t(f"key.{b.id}", lang)) if b.id and f"key.{b.id}" in _KEYS else b
+            for b in group]
+        for k, group in bindings.key_to_bindings.items()
+    }
+
+
+def _keys() -> frozenset[str]:
+    from .i18n import TEXT
+
+    return frozenset(k for k in TEXT if k.startswith("key."))
+
+
+_KEYS = _keys()
+
+
+def default_clock() -> datetime:
+    from aftersales.store.workflow import CHINA_TZ
+
+    fixed = os.environ.get("AFTERSALES_NOW")
+    if fixed:
+        value = datetime.fromisoformat(fixed)
+        return value if value.tzinfo else value.replace(tzinfo=CHINA_TZ)
+    return datetime.now(CHINA_TZ)
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return "staff"
+
+
+class AftersalesApp(App):
+    """The counter UI. Build it with :func:`make_app`."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "售后柜台"
+    COMMANDS = App.COMMANDS | {BindingCommands}
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        key("f1", "switch_mode('intake')", "intake"),
+        key("f2", "switch_mode('queue')", "queue"),
+        key("f3", "switch_mode('policies')", "policies"),
+        key("f4", "toggle_language", "language"),
+        key("ctrl+q", "quit", "quit", priority=True),
+    ]
+
+    lang: reactive[str] = reactive("zh", init=False)
+
+    def __init__(self, registry: Any = None, store: Any = None, lang: str = "zh", clock: Clock | None = None, *,
+                 db_url: str | None = None, registry_factory: Callable[[], Any] | None = None,
+                 staff: str | None = None, store_code: str | None = None, cursor_blink: bool = True) -> None:
+        super().__init__()
+        from .screens.intake import IntakeScreen
+        from .screens.policies import PoliciesScreen
+        from .screens.queue import QueueScreen
+
+        self._mode_screens = {"intake": IntakeScreen, "queue": QueueScreen, "policies": PoliciesScreen}
+        self.registry = registry
+        self.registry_error: Any = None        # a PolicyError when the first load failed
+        self.reload_issues: list[Any] = []      # located issues of the last failed reload
+        self._store = store
+        self.store_error: str | None = None
+        self.db_url = db_url
+        self.registry_factory = registry_factory
+        self.clock: Clock = clock or default_clock
+        self.staff = staff or os.environ.get("AFTERSALES_STAFF") or _login_name()
+        self.store_code = (store_code or os.environ.get("AFTERSALES_STORE") or "MAIN").upper()
+        self.cursor_blink = cursor_blink
+        self._bound: tuple[Any, Any, Any] | None = None
+        self.set_reactive(AftersalesApp.lang, lang if lang in ("zh", "en") else "zh")
+
+    # --- modes -------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        for name, factory in self._mode_screens.items():
+            self.add_mode(name, factory)
+        translate_bindings(self, self.lang)
+        self.title = t("app.title", self.lang)
+        self.sub_title = self._subtitle()
+        self.switch_mode("intake")
+        if self.registry is None:
+            self.load_registry()
+        if self._store is None:
+            self.open_store()
+
+    def _subtitle(self) -> str:
+        where = self.store_code + " · " + self.staff
+        if self.store_error:
+            where += " · " + t("store.unavailable_short", self.lang)
+        return where
+
+    # --- time --------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        from aftersales.store.workflow import local_date
+
+        return local_date(self.clock())
+
+    # --- the store, bound to the registry in force --------------------------------------------
+
+    @property
+    def store(self) -> Any:
+        """The case store, deciding with the registry in force (``None`` while unavailable)."""
+        if self._store is None:
+            return None
+        if self.registry is None:
+            return self._store
+        if self._bound is None or self._bound[0] is not self._store or self._bound[1] is not self.registry:
+            from aftersales.store.casestore import CaseStore
+            from aftersales.store.evaluator import RegistryEvaluator
+
+            self._bound = (self._store, self.registry,
+                           CaseStore(self._store.engine, RegistryEvaluator(self.registry)))
+        return self._bound[2]
+
+    @work(thread=True, exclusive=True, group="store-open")
+    def open_store(self) -> None:
+        from aftersales.core.errors import AftersalesError
+        from aftersales.store.casestore import CaseStore
+
+        try:
+            store = CaseStore.open(self.db_url)
+        except AftersalesError as exc:
+            self.post_message(StoreUnavailable(str(exc), self._display_url()))
+            return
+        except Exception as exc:  # noqa: BLE001 - shown on the screen, never a traceback
+            self.post_message(StoreUnavailable(f"{type(exc).__name__}: {exc}", self._display_url()))
+            return
+        self.post_message(StoreOpened(store))
+
+    def _display_url(self) -> str:
+        try:
+            from aftersales.store.db import display_url, resolve_url
+
+            return display_url(resolve_url(self.db_url)[0])
+        except Exception:  # noqa: BLE001
+            return self.db_url or "?"
+
+    def on_store_opened(self, message: StoreOpened) -> None:
+        self._store = message.store
+        self.store_error = None
+        self.sub_title = self._subtitle()
+        self._broadcast("store_changed")
+
+    def on_store_unavailable(self, message: StoreUnavailable) -> None:
+        from .screens.unavailable import StoreUnavailableScreen
+
+        self.store_error = message.error
+        self.sub_title = self._subtitle()
+        self.push_screen(StoreUnavailableScreen(message.error, message.url))
+        self._broadcast("store_changed")
+
+    # --- policies ----------------------------------------------------------------------------
+
+    def _new_registry(self) -> Any:
+        if self.registry_factory is not None:
+            return self.registry_factory()
+        from aftersales.core.registry import load_registry
+
+        return load_registry()
+
+    @work(thread=True, exclusive=True, group="policies")
+    def load_registry(self) -> None:
+        from aftersales.core.errors import PolicyError
+
+        try:
+            registry = self._new_registry()
+        except PolicyError as exc:
+            self.post_message(PolicyReloadFailed(str(exc), list(exc.issues), initial=True))
+            return
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(PolicyReloadFailed(f"{type(exc).__name__}: {exc}", [], initial=True))
+            return
+        self.post_message(PoliciesLoaded(registry))
+
+    @work(thread=True, exclusive=True, group="policies")
+    def reload_policies(self) -> None:
+        """Load, validate, then swap: a broken file leaves the policies in force untouched."""
+        from aftersales.core.errors import PolicyError
+
+        current = self.registry
+        try:
+            reload = getattr(current, "reload", None) if self.registry_factory is None else None
+            if callable(reload):
+                # Registry.reload(): validates everything, swaps in place, returns the errors
+                result = reload()
+                if isinstance(result, (list, tuple)) and result:
+                    self.post_message(PolicyReloadFailed(str(result[0]), list(result)))
+                    return
+                registry = result if result is not None and hasattr(result, "evaluate") else current
+            else:
+                registry = self._new_registry()
+        except PolicyError as exc:
+            self.post_message(PolicyReloadFailed(str(exc), list(exc.issues)))
+            return
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(PolicyReloadFailed(f"{type(exc).__name__}: {exc}", []))
+            return
+        self.post_message(PoliciesReloaded(registry))
+
+    def on_policies_loaded(self, message: PoliciesLoaded) -> None:
+        self.registry = message.registry
+        self.registry_error = None
+        self._broadcast("registry_changed")
+
+    def on_policies_reloaded(self, message: PoliciesReloaded) -> None:
+        self.registry = message.registry
+        self.registry_error = None
+        self.reload_issues = []
+        n = len(self.registry.all_policies()) if hasattr(self.registry, "all_policies") else 0
+        self.notify(t("pol.reloaded", self.lang, n=n))
+        self._broadcast("registry_changed")
+
+    def on_policy_reload_failed(self, message: PolicyReloadFailed) -> None:
+        if message.initial:
+            self.registry_error = message.error
+        self.reload_issues = list(message.issues) or [message.error]
+        self.notify(t("pol.reload_failed_short", self.lang), severity="error")
+        self._broadcast("registry_changed")
+
+    # --- language ----------------------------------------------------------------------------
+
+    def action_toggle_language(self) -> None:
+        self.lang = "en" if self.lang == "zh" else "zh"
+
+    def watch_lang(self, lang: str) -> None:
+        translate_bindings(self, lang)
+        self.title = t("app.title", lang)
+        self.sub_title = self._subtitle()
+        for screen in self.screen_stack:
+            translate_bindings(screen, lang)
+            relabel = getattr(screen, "relabel", None)
+            if relabel is not None:
+                relabel()
+        self.refresh_bindings()
+        self.notify(t("lang.switched", lang), timeout=2)
+
+    def _broadcast(self, hook: str) -> None:
+        """Tell the screens of every mode that something they show has changed."""
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                fn = getattr(screen, hook, None)
+                if fn is not None:
+                    fn()
+
+
+def make_app(registry: Any = None, store: Any = None, lang: str = "zh", clock: Clock | None = None,
+             **options: Any) -> AftersalesApp:
+    """The counter UI. ``registry``: a loaded ``Registry`` (else loaded in the background);
+    ``store``: an open ``CaseStore`` (else opened from ``db_url``); ``clock``: returns an aware
+    ``datetime`` (tests fix it). Other options: ``db_url``, ``registry_factory``, ``staff``,
+    ``store_code``, ``cursor_blink``.
+    """
+    return AftersalesApp(registry, store, lang, clock, **options)

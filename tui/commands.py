@@ -1,0 +1,41 @@
+"""The command palette (Ctrl+P): every key binding of the screen in front is also a command.
+
+One source of truth: the palette lists exactly the bindings the Footer shows (plus the hidden
+ones), in the UI language, so a user who forgets a key can type what they want to do.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class BindingCommands(Provider):
+    def _commands(self):
+        screen = self.screen
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not active.enabled or not binding.description or binding.action in seen:
+                continue
+            if binding.action in ("command_palette", "app.command_palette"):
+                continue
+            seen.add(binding.action)
+            display = self.app.get_key_display(binding)
+            callback = partial(self.app.call_later, self._run, active.node, binding.action)
+            yield binding.description, f"{display}", callback
+
+    async def _run(self, node, action: str) -> None:
+        await self.app.run_action(action, node)
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

@@ -1,0 +1,377 @@
+"""Case detail: the case, its latest decision, its event timeline, and what can be done next.
+
+The actions offered are exactly the moves the workflow allows from the case's state (one
+button each, and ``m`` lists them); a follow-up call and the moves that need a reason take the
+note typed in the note field. Every store call runs in a worker and comes back as
+``CaseLoaded`` (with what was done) or ``StoreActionFailed``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from aftersales.store.workflow import NOTE_REQUIRED, allowed_moves
+
+from ..app import key, translate_bindings
+from ..i18n import state as state_label
+from ..i18n import t, vocab
+from ..messages import CaseLoaded, StoreActionFailed
+from ..widgets.decision_panel import DecisionPanel, badge_text
+from .base import CounterScreen, FormInput
+
+
+def _dt(text: str | None) -> str:
+    return (text or "")[:16].replace("T", " ")
+
+
+def case_text(view: dict[str, Any], lang: str, brand_label: str) -> Text:
+    """The head and the case fields of a stored case, for people."""
+    out = Text()
+    customer = view.get("customer") or {}
+    out.append(f"{view['number']}  ", "bold")
+    out.append(f"[{state_label(view['state'], lang)}]", "bold reverse")
+    out.append(f"  {brand_label} {(view.get('device') or {}).get('model') or ''}\n")
+    out.append(f"{t('detail.customer', lang)}: {customer.get('name')} {customer.get('phone') or ''}   ")
+    out.append(f"{t('detail.staff', lang)}: {view.get('staff')}   {t('detail.intake_at', lang)}: {_dt(view.get('intake_at'))}\n",
+               "dim")
+    repair = view.get("repair") or {}
+    if repair.get("due_by"):
+        out.append(f"{t('detail.repair_due', lang)}: {repair.get('due_from')} – {repair.get('due_by')}   ", "dim")
+    out.append(f"{t('detail.state_since', lang)}: {_dt(view.get('state_since'))}\n", "dim")
+    case = view.get("case") or {}
+    device = case.get("device") or {}
+    purchase = case.get("purchase") or {}
+    fault = case.get("fault") or {}
+    out.append(f"\n{t('detail.case', lang)}\n", "bold underline")
+    rows = [
+        ("case_date", case.get("case_date")),
+        ("device.part_number", device.get("part_number")),
+        ("device.model_code", device.get("model_code")),
+        ("device.imei", device.get("imei")),
+        ("device.serial", device.get("serial")),
+        ("device.region", vocab("region", device["region"], lang) if device.get("region") else None),
+        ("purchase.date", purchase.get("date")),
+        ("purchase.channel", vocab("channel", purchase["channel"], lang) if purchase.get("channel") else None),
+        ("activation_date", case.get("activation_date")),
+        ("fault.component", vocab("component", fault["component"], lang) if fault.get("component") else None),
+        ("fault.description", fault.get("description")),
+        ("fault.confirmed", t("yes" if fault.get("confirmed") else "no", lang)),
+    ]
+    from ..i18n import field_label
+
+    for path, value in rows:
+        if value:
+            out.append(f" {field_label(path, lang)}: ", "dim")
+            out.append(f"{value}\n")
+    docs = case.get("documents") or []
+    out.append(f" {t('sec.documents', lang)}: ", "dim")
+    out.append(("、".join(vocab("document", d, lang) for d in docs) or "—") + "\n")
+    flags = [k for k, v in (case.get("condition") or {}).items() if v]
+    if flags:
+        out.append(f" {t('sec.condition', lang)}: ", "dim")
+        out.append("、".join(vocab("condition", c, lang) for c in flags) + "\n")
+    if case.get("coverage_plans"):
+        out.append(f" {t('sec.plans', lang)}: ", "dim")
+        out.append("、".join(vocab("coverage_plan", p, lang) for p in case["coverage_plans"]) + "\n")
+    return out
+
+
+def timeline_text(view: dict[str, Any], lang: str) -> Text:
+    out = Text()
+    notices = view.get("notices") or []
+    for n in notices:
+        out.append("⚠ " + (n["message_zh"] if lang == "zh" else n["message_en"]) + "\n", "bold yellow")
+    out.append(f"{t('detail.follow_ups', lang)}\n", "bold underline")
+    for f in view.get("follow_ups") or []:
+        who = t(f"party.{f['party']}", lang)
+        if f.get("done_at"):
+            out.append(f" ✓ {who} · {t('detail.done', lang)} {_dt(f['done_at'])}\n", "dim")
+        else:
+            out.append(f" ○ {who} · {t('detail.due', lang)} {f['due']}\n")
+    out.append(f"\n{t('detail.decisions', lang)}\n", "bold underline")
+    for d in view.get("decisions") or []:
+        out.append(f" #{d['seq']} {_dt(d['evaluated_at'])} {d['trigger']} · "
+                   f"{badge_text(d.get('entitlement'), lang)} · {d.get('actor')}\n")
+    out.append(f"\n{t('detail.timeline', lang)}\n", "bold underline")
+    for e in view.get("events") or []:
+        kind = t(f"event.{e['kind']}", lang)
+        line = f" {_dt(e['at'])} {e['actor']} · {kind}"
+        if e["kind"] in ("move", "created") and e.get("to"):
+            line += (f" {state_label(e['from'], lang)} → " if e.get("from") else " ") + state_label(e["to"], lang)
+        out.append(line + "\n")
+        if e.get("note"):
+            out.append(f"     {e['note']}\n", "italic")
+    return out
+
+
+class MoveDialog(ModalScreen[str | None]):
+    """The moves allowed from the case's state; Enter picks one, Esc cancels."""
+
+    BINDINGS = [key("escape", "cancel", "back")]
+
+    def __init__(self, number: str, current: str) -> None:
+        super().__init__(id="move-dialog")
+        self.number = number
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        lang = self.app.lang
+        with Vertical(classes="dialog"):
+            yield Static(t("move.title", lang, number=self.number), classes="dialog-title")
+            yield OptionList(*(Option(f"{state_label(target, lang)} ({target})", id=target)
+                               for target in allowed_moves(self.current)), id="move-options")
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.app.lang)
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TicketScreen(ModalScreen[None]):
+    """The service ticket (受理单) as it prints; ``s`` saves it to a text file."""
+
+    BINDINGS = [key("escape", "dismiss_ticket", "close"), key("s", "save_file", "save_file")]
+
+    def __init__(self, number: str, text: str) -> None:
+        super().__init__(id="ticket")
+        self.number = number
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(t("ticket.title", self.app.lang) + f" {self.number}", classes="dialog-title")
+            with VerticalScroll():
+                yield Static(Text(self.text), id="ticket-text")
+            yield Footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.app.lang)
+
+    def action_dismiss_ticket(self) -> None:
+        self.dismiss(None)
+
+    def action_save_file(self) -> None:
+        folder = os.environ.get("AFTERSALES_TICKETS_DIR")
+        if folder:
+            base = Path(folder)
+        else:
+            from platformdirs import user_data_dir
+
+            base = Path(user_data_dir("aftersales", appauthor=False)) / "tickets"
+        try:
+            base.mkdir(parents=True, exist_ok=True)
+            path = base / f"{self.number}.txt"
+            path.write_text(self.text + "\n", encoding="utf-8")
+        except OSError as exc:
+            self.app.notify(str(exc), severity="error")
+            return
+        self.app.notify(t("ticket.saved", self.app.lang, path=str(path)))
+
+
+class DetailScreen(CounterScreen):
+    BINDINGS = [
+        key("escape", "back", "back"),
+        key("m", "move", "move"),
+        key("f", "follow_up", "follow_up"),
+        key("e", "reevaluate", "reevaluate"),
+        key("p", "ticket", "ticket"),
+    ]
+
+    def __init__(self, number: str) -> None:
+        super().__init__(id="detail")
+        self.number = number
+        self.view: dict[str, Any] | None = None
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        lang = self.app.lang
+        yield Header()
+        with Horizontal(id="detail-body"):
+            with VerticalScroll(id="detail-left"):
+                yield Static(t("detail.loading", lang), id="detail-case")
+                yield Static("", id="detail-timeline")
+            yield DecisionPanel(id="detail-panel")
+        with Horizontal(id="detail-actions"):
+            yield Horizontal(id="moves")
+            yield FormInput(placeholder=t("detail.note", lang), id="note", compact=True)
+            yield Button(t("key.follow_up", lang), id="do-follow-up", compact=True)
+            yield Button(t("key.reevaluate", lang), id="do-reevaluate", compact=True)
+            yield Button(t("key.ticket", lang), id="do-ticket", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    # --- store work --------------------------------------------------------------------------
+
+    def load(self) -> None:
+        self._run("load")
+
+    def _run(self, op: str, **kwargs: Any) -> None:
+        store = self.app.store
+        if store is None:
+            self.app.notify(t("save.no_store", self.app.lang), severity="error")
+            return
+        self.busy = True
+        self.store_op(store, op, kwargs)
+
+    @work(thread=True, exclusive=True, group="detail")
+    def store_op(self, store: Any, op: str, kwargs: dict[str, Any]) -> None:
+        app = self.app
+        try:
+            if op == "load":
+                view = store.get(self.number, today=app.today())
+            elif op == "move":
+                store.move(self.number, kwargs["target"], actor=app.staff, now=app.now(), note=kwargs.get("note"))
+                view = store.get(self.number, today=app.today())
+            elif op == "follow_up":
+                store.follow_up(self.number, actor=app.staff, note=kwargs["note"], now=app.now())
+                view = store.get(self.number, today=app.today())
+            elif op == "reevaluate":
+                store.reevaluate(self.number, actor=app.staff, now=app.now())
+                view = store.get(self.number, today=app.today())
+            else:  # pragma: no cover
+                raise ValueError(op)
+        except Exception as exc:  # noqa: BLE001 - the store's errors are one clear line
+            message = getattr(exc, "message", None) or str(exc)
+            self.post_message(StoreActionFailed(message))
+            return
+        self.post_message(CaseLoaded(view, None if op == "load" else op))
+
+    async def on_case_loaded(self, message: CaseLoaded) -> None:
+        self.busy = False
+        self.view = message.view
+        lang = self.app.lang
+        if message.done == "move":
+            self.app.notify(t("detail.moved", lang, number=self.number, state=state_label(self.view["state"], lang)))
+            self.query_one("#note", FormInput).value = ""
+        elif message.done == "follow_up":
+            self.app.notify(t("detail.followed", lang))
+            self.query_one("#note", FormInput).value = ""
+        elif message.done == "reevaluate":
+            self.app.notify(t("detail.reevaluated", lang, entitlement=badge_text(self.view.get("entitlement"), lang)))
+        if message.done:
+            self.app._broadcast("cases_changed")
+        await self._show()
+
+    def on_store_action_failed(self, message: StoreActionFailed) -> None:
+        self.busy = False
+        self.app.notify(message.error, severity="error", timeout=8)
+
+    # --- showing -----------------------------------------------------------------------------
+
+    def _brand_label(self, brand: str) -> str:
+        b = (getattr(self.app.registry, "brands", {}) or {}).get(brand)
+        if b is None:
+            return brand
+        return b.label_zh if self.app.lang == "zh" else b.label_en
+
+    async def _show(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        lang = self.app.lang
+        self.sub_title = t("detail.title", lang, number=self.number)
+        self.query_one("#detail-case", Static).update(case_text(view, lang, self._brand_label(view["brand"])))
+        self.query_one("#detail-timeline", Static).update(timeline_text(view, lang))
+        decisions = view.get("decisions") or []
+        latest = (decisions[-1].get("decision") if decisions else None) or None
+        if latest is not None and "entitlement" not in latest:
+            latest = {**latest, "entitlement": view.get("entitlement")}
+        self.query_one("#detail-panel", DecisionPanel).show_decision(latest, lang=lang)
+        moves = self.query_one("#moves", Horizontal)
+        await moves.remove_children()
+        targets = allowed_moves(view["state"])
+        if targets:
+            await moves.mount_all(Button(state_label(target, lang), id=f"move-{target}", compact=True,
+                                   variant="warning" if target == "cancelled" else "primary")
+                            for target in targets)
+        else:
+            await moves.mount(Static(t("detail.no_moves", lang), classes="dim"))
+        self.refresh_bindings()
+
+    def relabel(self) -> None:
+        super().relabel()
+        lang = self.app.lang
+        self.query_one("#note", FormInput).placeholder = t("detail.note", lang)
+        self.query_one("#do-follow-up", Button).label = t("key.follow_up", lang)
+        self.query_one("#do-reevaluate", Button).label = t("key.reevaluate", lang)
+        self.query_one("#do-ticket", Button).label = t("key.ticket", lang)
+        self.query_one("#detail-panel", DecisionPanel).set_lang(lang)
+        self.call_later(self._show)
+
+    def registry_changed(self) -> None:
+        pass
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "move":
+            return True if self.view is not None and allowed_moves(self.view["state"]) else None
+        if action in ("follow_up", "reevaluate", "ticket"):
+            return True if self.view is not None else None
+        return True
+
+    def move_to(self, target: str) -> None:
+        if self.view is None or self.busy:
+            return
+        note = self.query_one("#note", FormInput).value.strip() or None
+        if (self.view["state"], target) in NOTE_REQUIRED and not note:
+            self.app.notify(t("detail.note_needed", self.app.lang), severity="warning")
+            self.query_one("#note", FormInput).focus()
+            return
+        self._run("move", target=target, note=note)
+
+    @on(Button.Pressed, "#moves Button")
+    def _move_pressed(self, event: Button.Pressed) -> None:
+        self.move_to((event.button.id or "").removeprefix("move-"))
+
+    def action_move(self) -> None:
+        if self.view is None:
+            return
+
+        def picked(target: str | None) -> None:
+            if target:
+                self.move_to(target)
+
+        self.app.push_screen(MoveDialog(self.number, self.view["state"]), picked)
+
+    @on(Button.Pressed, "#do-follow-up")
+    def action_follow_up(self) -> None:
+        note = self.query_one("#note", FormInput).value.strip()
+        if not note:
+            self.app.notify(t("detail.follow_note_needed", self.app.lang), severity="warning")
+            self.query_one("#note", FormInput).focus()
+            return
+        self._run("follow_up", note=note)
+
+    @on(Button.Pressed, "#do-reevaluate")
+    def action_reevaluate(self) -> None:
+        self._run("reevaluate")
+
+    @on(Button.Pressed, "#do-ticket")
+    def action_ticket(self) -> None:
+        if self.view is None:
+            return
+        from aftersales.store.documents import render_ticket
+
+        text = render_ticket(self.view, "text", brand_label=lambda b: self._brand_label(b))
+        self.app.push_screen(TicketScreen(self.number, text))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,422 @@
+"""Intake (受理): every field of the case file on the left, the decision forming on the right.
+
+Each change (a key typed, a box ticked, an option chosen) updates ``FormState``, checks that
+one field, builds the case and decides it on the spot (the engine takes well under a
+millisecond), then hands the decision to the panel. A field that does not validate shows its
+message under it and is left out of the decision; Save stays disabled until every field is
+valid and the customer's name and phone are given. Saving runs in a worker.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Checkbox, Footer, Header, Select, Static
+
+from aftersales.core.vocab import CONDITIONS, COVERAGE_PLANS, DOCUMENTS
+
+from ..app import key
+from ..form import BY_PATH, BY_WIDGET, CHECK, FIELDS, OPTION_IDS, SECTIONS, FormState
+from ..i18n import field_label, t, vocab
+from ..messages import CaseEvaluated, CaseSaved, CaseSaveFailed
+from ..widgets.decision_panel import DecisionPanel
+from ..widgets.text import update_static
+from .base import CounterScreen, FormInput
+
+_PLACEHOLDER = {"date": "placeholder.date", "count": "placeholder.count"}
+
+
+class IntakeScreen(CounterScreen):
+    BINDINGS = [
+        key("ctrl+s", "save", "save"),
+        key("ctrl+n", "new_case", "new"),
+        key("ctrl+o", "citations", "citations"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="intake")
+        self.form = FormState.blank(self.app.today())
+        self.field_errors: dict[str, str] = {}
+        self.case_error: tuple[str, str] | None = None   # (field path, message) from parse_case
+        self.decision: dict[str, Any] | None = None
+        self.saved_number: str | None = None
+        self.saving = False
+        self._shown_errors: dict[str, str] = {}
+        self._plans: tuple[str, ...] = tuple(COVERAGE_PLANS)
+
+    # --- building ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        lang = self.app.lang
+        yield Header()
+        with Horizontal(id="intake-body"):
+            with VerticalScroll(id="form"):
+                for section in SECTIONS:
+                    yield Static(t(section, lang), classes="section-title", id=f"s-{section[4:]}")
+                    if section == "sec.documents":
+                        with Grid(classes="checks"):
+                            for doc in DOCUMENTS:
+                                yield Checkbox(vocab("document", doc, lang), False, id=f"doc-{doc}", compact=True)
+                        continue
+                    if section == "sec.condition":
+                        with Grid(classes="checks"):
+                            for cond in CONDITIONS:
+                                yield Checkbox(vocab("condition", cond, lang), False, id=f"cond-{cond}", compact=True)
+                        continue
+                    if section == "sec.plans":
+                        with Grid(classes="checks", id="plans"):
+                            for plan in self._plans:
+                                yield Checkbox(vocab("coverage_plan", plan, lang), False, id=f"plan-{plan}",
+                                               compact=True)
+                        continue
+                    for f in FIELDS:
+                        if f.section == section:
+                            yield from self._row(f, lang)
+            yield DecisionPanel(id="panel")
+        with Horizontal(id="save-bar"):
+            yield Button(t("key.save", lang), id="save", variant="primary", disabled=True, compact=True)
+            yield Static("", id="save-status")
+        yield Footer()
+
+    def _row(self, f, lang: str) -> ComposeResult:
+        value = self.form.values.get(f.path)
+        if f.kind == CHECK:
+            with Horizontal(classes="row"):
+                yield Static("", classes="field-label")
+                yield Checkbox(field_label(f.path, lang), bool(value), id=f.widget_id, compact=True)
+            return
+        with Horizontal(classes="row"):
+            yield Static(field_label(f.path, lang), classes="field-label", id=f"l-{f.widget_id}")
+            with Vertical(classes="field"):
+                if f.kind == "select":
+                    yield Select(self._options(f, lang), value=value or Select.NULL, allow_blank=True,
+                                 prompt=self._prompt(f, lang), id=f.widget_id, compact=True)
+                else:
+                    placeholder = t(_PLACEHOLDER[f.kind], lang) if f.kind in _PLACEHOLDER else ""
+                    yield FormInput(str(value or ""), placeholder=placeholder, id=f.widget_id, compact=True)
+                yield Static("", classes="field-error", id=f.error_id)
+
+    def _prompt(self, f, lang: str) -> str:
+        if f.path == "device.region":
+            return t("region.auto", lang)
+        return t("select.none", lang)
+
+    def _options(self, f, lang: str) -> list[tuple[str, str]]:
+        if f.options == "brand":
+            registry = self.app.registry
+            brands = getattr(registry, "brands", {}) or {}
+            return [(b.label_zh if lang == "zh" else b.label_en, bid) for bid, b in brands.items()]
+        return [(vocab(f.options, oid, lang), oid) for oid in OPTION_IDS[f.options]]
+
+    def on_mount(self) -> None:
+        self._fill_brand_default()
+        self.recompute()
+
+    # --- reacting to the app -----------------------------------------------------------------
+
+    def registry_changed(self) -> None:
+        if not self.is_mounted:
+            return
+        select = self.query_one("#f-brand", Select)
+        current = self.form.values.get("brand")
+        with self.prevent(Select.Changed):
+            select.set_options(self._options(BY_PATH["brand"], self.app.lang))
+            if current and current in (getattr(self.app.registry, "brands", {}) or {}):
+                select.value = current
+        self._fill_brand_default()
+        self.recompute()
+
+    def store_changed(self) -> None:
+        if self.is_mounted:
+            self._update_save()
+
+    def _fill_brand_default(self) -> None:
+        """With exactly one brand loaded, choose it (otherwise staff choose)."""
+        registry = self.app.registry
+        brands = list(getattr(registry, "brands", {}) or {})
+        if len(brands) == 1 and not self.form.values.get("brand"):
+            self.form.set("brand", brands[0])
+            with self.prevent(Select.Changed):
+                self.query_one("#f-brand", Select).value = brands[0]
+
+    def relabel(self) -> None:
+        super().relabel()
+        lang = self.app.lang
+        for section in SECTIONS:
+            self.query_one(f"#s-{section[4:]}", Static).update(t(section, lang))
+        for f in FIELDS:
+            if f.kind == CHECK:
+                self.query_one(f"#{f.widget_id}", Checkbox).label = field_label(f.path, lang)
+                continue
+            self.query_one(f"#l-{f.widget_id}", Static).update(field_label(f.path, lang))
+            if f.kind == "select":
+                select = self.query_one(f"#{f.widget_id}", Select)
+                value = self.form.values.get(f.path)
+                with self.prevent(Select.Changed):
+                    select.set_options(self._options(f, lang))
+                    select.prompt = self._prompt(f, lang)
+                    if value:
+                        select.value = value
+        for doc in DOCUMENTS:
+            self.query_one(f"#doc-{doc}", Checkbox).label = vocab("document", doc, lang)
+        for cond in CONDITIONS:
+            self.query_one(f"#cond-{cond}", Checkbox).label = vocab("condition", cond, lang)
+        for plan in self._plans:
+            self.query_one(f"#plan-{plan}", Checkbox).label = vocab("coverage_plan", plan, lang)
+        self.query_one("#save", Button).label = t("key.save", lang)
+        self._shown_errors = {}
+        self._region_hint = None
+        self.recompute()
+
+    # --- changes -----------------------------------------------------------------------------
+
+    def on_input_changed(self, event: FormInput.Changed) -> None:
+        f = BY_WIDGET.get(event.input.id or "")
+        if f is not None:
+            self.form.set(f.path, event.value)
+            self.changed()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        f = BY_WIDGET.get(event.select.id or "")
+        if f is not None:
+            value = "" if event.value is Select.NULL else event.value
+            if self.form.values.get(f.path) == value:
+                return
+            self.form.set(f.path, value)
+            self.changed()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        wid = event.checkbox.id or ""
+        on_ = event.value
+        if wid.startswith("doc-"):
+            target = self.form.documents
+        elif wid.startswith("cond-"):
+            target = self.form.conditions
+        elif wid.startswith("plan-"):
+            target = self.form.plans
+        else:
+            f = BY_WIDGET.get(wid)
+            if f is not None:
+                self.form.set(f.path, on_)
+                self.changed()
+            return
+        ident = wid.split("-", 1)[1]
+        (target.add if on_ else target.discard)(ident)
+        self.changed()
+
+    def changed(self) -> None:
+        self.saved_number = None
+        self.recompute()
+
+    # --- deciding ----------------------------------------------------------------------------
+
+    def recompute(self) -> None:
+        """Check the fields, decide the case, update the panel and the Save button."""
+        lang = self.app.lang
+        self.field_errors = self.form.errors(lang)
+        registry = self.app.registry
+        panel = self.query_one("#panel", DecisionPanel)
+        problems: list[tuple[str, str]] = []
+        self.case_error = None
+        decision = None
+        if registry is None:
+            if self.app.registry_error:
+                problems.append(("bold red", t("panel.no_policies", lang, error=self.app.registry_error)))
+            else:
+                problems.append(("italic", t("panel.loading", lang)))
+        else:
+            mapping = self.form.build(lang, self.field_errors)
+            if not mapping["device"].get("model"):
+                mapping["device"]["model"] = "—"   # the model never changes the decision; Save still needs it
+            from aftersales.core.errors import CaseError
+
+            try:
+                case = registry.parse_case(mapping, today=self.app.today())
+            except CaseError as exc:
+                path = (exc.field or "").split("[", 1)[0]
+                self.case_error = (path, exc.message)
+                problems.append(("bold yellow", t("panel.incomplete", lang, field=field_label(path, lang) if path else "",
+                                                  message=exc.message)))
+            else:
+                try:
+                    decision = registry.evaluate(case).to_dict()
+                except Exception as exc:  # noqa: BLE001 - shown in the panel, never a traceback
+                    problems.append(("bold red", f"{t('panel.plugin_error', lang)}: {type(exc).__name__}: {exc}"))
+        if self.field_errors:
+            names = "、".join(field_label(p, lang) for p in self.field_errors if p.startswith(("device", "purchase", "case", "activation", "fault", "history")))
+            if names:
+                problems.append(("yellow", t("panel.ignored", lang, fields=names)))
+        self.decision = decision
+        panel.show_decision(decision, problems=problems, lang=lang)
+        self._show_errors()
+        self._show_region()
+        self._update_save()
+        self.post_message(CaseEvaluated(decision, problems[0][1] if problems else None))
+
+    def _show_errors(self) -> None:
+        errors = dict(self.field_errors)
+        if self.case_error and self.case_error[0] in BY_PATH and self.case_error[0] not in errors:
+            errors[self.case_error[0]] = self.case_error[1]
+        for path in set(self._shown_errors) | set(errors):
+            msg = errors.get(path, "")
+            if self._shown_errors.get(path, "") == msg:
+                continue
+            f = BY_PATH.get(path)
+            if f is None or f.kind == CHECK:
+                continue
+            self._set_note(f, msg)
+            self.query_one(f"#{f.widget_id}").set_class(bool(msg), "invalid")
+        # a confirmation beside a good IMEI
+        imei = self.form.values.get("device.imei") or ""
+        if imei.strip() and "device.imei" not in errors:
+            ok = t("ok.imei", self.app.lang)
+            errors["device.imei"] = ok
+            if self._shown_errors.get("device.imei") != ok:
+                self._set_note(BY_PATH["device.imei"], ok)
+        self._shown_errors = errors
+
+    def _set_note(self, f, text: str) -> None:
+        widget = self.query_one(f"#{f.error_id}", Static)
+        if widget.display != bool(text):
+            widget.display = bool(text)
+        update_static(widget, text)
+
+    def _show_region(self) -> None:
+        f = BY_PATH["device.region"]
+        widget = self.query_one(f"#{f.error_id}", Static)
+        if "device.region" in self._shown_errors:
+            self._region_hint = None
+            return
+        lang = self.app.lang
+        if self.form.values.get("device.region"):
+            text = ""
+        elif self.decision is not None and self.decision.get("region_rule"):
+            text = t("region.derived", lang, region=vocab("region", self.decision["region"], lang),
+                     rule=self.decision["region_rule"])
+        else:
+            text = t("region.none", lang)
+        if text == getattr(self, "_region_hint", None):
+            return
+        self._region_hint = text
+        self._set_note(f, text)
+        widget.set_class(True, "hint")
+
+    # --- saving ------------------------------------------------------------------------------
+
+    def blocked(self) -> str | None:
+        """Why Save is disabled now (``None``: it is not)."""
+        lang = self.app.lang
+        if self.saving:
+            return t("save.saving", lang)
+        if self.app.store is None:
+            return t("save.no_store", lang)
+        if self.field_errors or self.case_error or self.decision is None:
+            if self.decision is None and not self.field_errors and not self.case_error:
+                return t("panel.loading", lang)
+            return t("save.fix", lang)
+        missing = self.form.missing_for_save()
+        if missing:
+            return t("save.need", lang, fields="、".join(field_label(p, lang) for p in missing))
+        if self.saved_number:
+            return t("save.unchanged", lang, number=self.saved_number)
+        return None
+
+    def _update_save(self) -> None:
+        reason = self.blocked()
+        self.query_one("#save", Button).disabled = reason is not None
+        status = self.query_one("#save-status", Static)
+        status.update(reason or t("save.ready", self.app.lang), layout=False)
+        status.set_class(reason is not None and not self.saved_number, "blocked")
+        status.set_class(bool(self.saved_number), "saved")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save":
+            return True if self.is_mounted and self.blocked() is None else None
+        return True
+
+    def action_save(self) -> None:
+        if self.blocked() is not None:
+            self._update_save()
+            return
+        self.saving = True
+        self._update_save()
+        lang = self.app.lang
+        mapping = self.form.build(lang, self.field_errors)
+        self.save_case(mapping, self.form.values["customer.name"], self.form.values["customer.phone"])
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @work(thread=True, exclusive=True, group="save")
+    def save_case(self, mapping: dict[str, Any], name: str, phone: str) -> None:
+        from aftersales.core.errors import AftersalesError
+
+        app = self.app
+        try:
+            summary = app.store.create_case(mapping, store=app.store_code, staff=app.staff, customer=name,
+                                            phone=phone, now=app.now())
+        except AftersalesError as exc:
+            self.post_message(CaseSaveFailed(exc.message, exc.field))
+            return
+        except Exception as exc:  # noqa: BLE001 - shown, never a traceback
+            self.post_message(CaseSaveFailed(f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(CaseSaved(summary))
+
+    def on_case_saved(self, message: CaseSaved) -> None:
+        self.saving = False
+        self.saved_number = message.summary["number"]
+        self._update_save()
+        self.app.notify(t("save.done", self.app.lang, number=self.saved_number))
+        self.app._broadcast("cases_changed")
+
+    def on_case_save_failed(self, message: CaseSaveFailed) -> None:
+        self.saving = False
+        self._update_save()
+        text = t("save.failed", self.app.lang, error=message.error)
+        self.query_one("#save-status", Static).update(text)
+        self.app.notify(text, severity="error")
+
+    # --- other actions -----------------------------------------------------------------------
+
+    def action_citations(self) -> None:
+        self.query_one("#panel", DecisionPanel).toggle_citations()
+
+    def action_new_case(self) -> None:
+        """A blank form (the brand stays: the next customer is often the same brand)."""
+        brand = self.form.values.get("brand")
+        self.form = FormState.blank(self.app.today(), brand)
+        self.saved_number = None
+        self.load_form()
+
+    def load_form(self) -> None:
+        """Put ``self.form`` into the widgets (no change events), then decide."""
+        with self.prevent(FormInput.Changed, Select.Changed, Checkbox.Changed):
+            for f in FIELDS:
+                widget = self.query_one(f"#{f.widget_id}")
+                value = self.form.values.get(f.path)
+                if f.kind == CHECK:
+                    widget.value = bool(value)
+                elif f.kind == "select":
+                    widget.value = value if value else Select.NULL
+                else:
+                    widget.value = str(value or "")
+            for doc in DOCUMENTS:
+                self.query_one(f"#doc-{doc}", Checkbox).value = doc in self.form.documents
+            for cond in CONDITIONS:
+                self.query_one(f"#cond-{cond}", Checkbox).value = cond in self.form.conditions
+            for plan in self._plans:
+                self.query_one(f"#plan-{plan}", Checkbox).value = plan in self.form.plans
+        self.recompute()
+
+    def fill(self, mapping: dict[str, Any], *, name: str = "", phone: str = "") -> None:
+        """Fill the form from a v1 case mapping (and customer details)."""
+        self.form = FormState.from_case(mapping, self.app.today())
+        self.form.values["customer.name"] = name
+        self.form.values["customer.phone"] = phone
+        self.saved_number = None
+        self.load_form()

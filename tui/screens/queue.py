@@ -1,0 +1,227 @@
+"""The queue (案例队列): open cases, newest first, overdue follow-ups in red; Enter opens one.
+
+Reading the store runs in a worker (``CasesListed`` comes back); the state and brand filters
+ask the store again, the text filter narrows what was read as you type.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Select, Static
+
+from ..app import key
+from ..i18n import state as state_label
+from ..i18n import t, vocab
+from ..messages import CasesListed, StoreActionFailed
+from .base import CounterScreen, FormInput
+
+OPEN_STATES = ("received", "diagnosing", "in_repair", "awaiting_exchange", "ready_for_pickup", "picked_up")
+ALL_STATES = OPEN_STATES + ("closed", "cancelled")
+COLUMNS = ("number", "state", "brand", "model", "customer", "intake", "next_due")
+
+
+def mask_name(name: str | None) -> str:
+    """``李雷`` → ``李*``; enough to recognise at the counter, not to read over a shoulder."""
+    if not name:
+        return ""
+    return name[0] + "*" * (len(name) - 1) if len(name) > 1 else name
+
+
+def masked_customer(summary: dict[str, Any]) -> str:
+    customer = summary.get("customer") or {}
+    return f"{mask_name(customer.get('name'))} {customer.get('phone') or ''}".strip()
+
+
+def matches(summary: dict[str, Any], text: str) -> bool:
+    if not text:
+        return True
+    needle = text.strip().lower()
+    customer = summary.get("customer") or {}
+    device = summary.get("device") or {}
+    hay = " ".join(str(x or "") for x in (summary.get("number"), customer.get("name"), customer.get("phone"),
+                                          device.get("model"), device.get("serial"), device.get("imei"),
+                                          summary.get("brand"), summary.get("state_zh"), summary.get("state")))
+    return needle in hay.lower()
+
+
+class QueueScreen(CounterScreen):
+    BINDINGS = [
+        key("enter", "open_case", "open", show=True),
+        key("slash", "focus_filter", "filter"),
+        key("f5", "refresh", "refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="queue")
+        self.cases: list[dict[str, Any]] = []
+        self.shown: list[dict[str, Any]] = []
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        lang = self.app.lang
+        yield Header()
+        with Horizontal(id="queue-filters"):
+            yield Select(self._state_options(lang), prompt=t("queue.all_open", lang), id="q-state", compact=True)
+            yield Select(self._brand_options(lang), prompt=t("queue.all_brands", lang), id="q-brand", compact=True)
+            yield FormInput(placeholder=t("queue.text", lang), id="q-text", compact=True)
+        yield Static(t("queue.loading", lang), id="queue-status")
+        table: DataTable = DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Footer()
+
+    def _state_options(self, lang: str) -> list[tuple[str, str]]:
+        return [(state_label(s, lang), s) for s in ALL_STATES]
+
+    def _brand_options(self, lang: str) -> list[tuple[str, str]]:
+        brands = getattr(self.app.registry, "brands", {}) or {}
+        return [(b.label_zh if lang == "zh" else b.label_en, bid) for bid, b in brands.items()]
+
+    def _columns(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        for col in COLUMNS:
+            table.add_column(t(f"col.{col}", self.app.lang), key=col)
+
+    def on_mount(self) -> None:
+        self._columns()
+        self.refresh_cases()
+
+    def on_screen_resume(self) -> None:
+        if self.loaded:
+            self.refresh_cases()
+
+    # --- app hooks ---------------------------------------------------------------------------
+
+    def cases_changed(self) -> None:
+        if self.is_mounted:
+            self.refresh_cases()
+
+    store_changed = cases_changed
+
+    def registry_changed(self) -> None:
+        if self.is_mounted:
+            select = self.query_one("#q-brand", Select)
+            value = select.value
+            with self.prevent(Select.Changed):
+                select.set_options(self._brand_options(self.app.lang))
+                if value is not Select.NULL and value in (getattr(self.app.registry, "brands", {}) or {}):
+                    select.value = value
+
+    def relabel(self) -> None:
+        super().relabel()
+        lang = self.app.lang
+        for sid, options, prompt in (("#q-state", self._state_options(lang), "queue.all_open"),
+                                     ("#q-brand", self._brand_options(lang), "queue.all_brands")):
+            select = self.query_one(sid, Select)
+            value = select.value
+            with self.prevent(Select.Changed):
+                select.set_options(options)
+                select.prompt = t(prompt, lang)
+                if value is not Select.NULL:
+                    select.value = value
+        self.query_one("#q-text", FormInput).placeholder = t("queue.text", lang)
+        self._columns()
+        self._fill()
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def refresh_cases(self) -> None:
+        store = self.app.store
+        if store is None:
+            self.query_one("#queue-status", Static).update(self.app.store_error or t("save.no_store", self.app.lang))
+            return
+        state = self.query_one("#q-state", Select).value
+        brand = self.query_one("#q-brand", Select).value
+        states = ",".join(OPEN_STATES) if state is Select.NULL else state
+        self.list_cases(store, states, None if brand is Select.NULL else brand, self.app.today())
+
+    @work(thread=True, exclusive=True, group="queue")
+    def list_cases(self, store: Any, states: str, brand: str | None, today: date) -> None:
+        try:
+            cases = store.list_cases(state=states, brand=brand, today=today)
+        except Exception as exc:  # noqa: BLE001 - shown on the screen
+            self.post_message(StoreActionFailed(str(exc)))
+            return
+        self.post_message(CasesListed(cases))
+
+    def on_cases_listed(self, message: CasesListed) -> None:
+        self.cases = message.cases
+        self.loaded = True
+        self._fill()
+
+    def on_store_action_failed(self, message: StoreActionFailed) -> None:
+        self.query_one("#queue-status", Static).update(Text(message.error, style="bold red"))
+
+    def _fill(self) -> None:
+        lang = self.app.lang
+        table = self.query_one(DataTable)
+        text = self.query_one("#q-text", FormInput).value
+        today = self.app.today().isoformat()
+        self.shown = [c for c in self.cases if matches(c, text)]
+        cursor = table.cursor_row
+        table.clear()
+        late = 0
+        for c in self.shown:
+            due = c.get("next_follow_up") or ""
+            style = ""
+            if due and due < today:
+                style = "bold red"
+                late += 1
+            elif due and due == today or c.get("notices"):
+                style = "yellow"
+            brand = (getattr(self.app.registry, "brands", {}) or {}).get(c["brand"])
+            brand_text = (brand.label_zh if lang == "zh" else brand.label_en) if brand else c["brand"]
+            cells = [c["number"], state_label(c["state"], lang), brand_text, (c.get("device") or {}).get("model") or "",
+                     masked_customer(c), (c.get("intake_at") or c.get("case_date") or "")[:10],
+                     ("⚠ " if style == "bold red" else "") + due]
+            table.add_row(*(Text(str(x), style=style) for x in cells), key=c["number"])
+        if self.shown:
+            table.move_cursor(row=min(cursor, len(self.shown) - 1))
+        status = self.query_one("#queue-status", Static)
+        if not self.cases:
+            status.update(t("queue.empty", lang))
+        elif not self.shown:
+            status.update(t("queue.none_match", lang))
+        else:
+            status.update(t("queue.count", lang, n=len(self.shown), late=late))
+
+    # --- filters and actions -----------------------------------------------------------------
+
+    @on(Select.Changed, "#q-state, #q-brand")
+    def _filter_changed(self) -> None:
+        self.refresh_cases()
+
+    @on(FormInput.Changed, "#q-text")
+    def _text_changed(self) -> None:
+        self._fill()
+
+    @on(FormInput.Submitted, "#q-text")
+    def _text_submitted(self) -> None:
+        self.query_one(DataTable).focus()
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.open_number(str(event.row_key.value))
+
+    def action_open_case(self) -> None:
+        table = self.query_one(DataTable)
+        if not self.shown or table.cursor_row < 0:
+            return
+        self.open_number(self.shown[table.cursor_row]["number"])
+
+    def open_number(self, number: str) -> None:
+        from .detail import DetailScreen
+
+        self.app.push_screen(DetailScreen(number))
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#q-text", FormInput).focus()
+
+    def action_refresh(self) -> None:
+        self.refresh_cases()
