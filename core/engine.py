@@ -10,7 +10,7 @@ The engine does no I/O; everything it needs was loaded into the registry beforeh
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .decision import Coverage, Decision, PolicyRef, RemedyResult
 from .errors import CaseError
@@ -394,6 +394,3 @@ def _describe(exc: BaseException) -> str:
     text = str(exc)
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
-
-def iter_remedy_ids(results: Iterable[RemedyResult]) -> list[str]:
-    return [r.remedy for r in results if r.available]
