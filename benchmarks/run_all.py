@@ -40,9 +40,9 @@ def render(m: dict, eng: dict, rep: dict, st: dict, quick: bool, started: str, t
     w("# Performance")
     w("")
     w("Figures from one run of `python benchmarks/run_all.py`" + (" --quick" if quick else "") + f", {started} UTC "
-      f"({total_s:.0f} s in all). Benchmarks measure; no test is timed. The machine is shared with other work, so "
-      "figures are noisy — between runs on this machine the replay rate varied 2,900–4,000 cases/s and the "
-      "start-up medians by 2–3x (compare the two baselines, `import click` and `import click, yaml, pluggy`).")
+      f"({total_s:.0f} s in all). Benchmarks measure; no test is timed. Figures vary between runs on a "
+      "2-core machine; read each one beside its baseline from the same run (the plain-Python floor, "
+      "`import click`, `import click, yaml, pluggy`).")
     w("")
     w("## Machine")
     w("")
