@@ -529,7 +529,7 @@ class CompiledPolicy:
             else:
                 live.append(offer)
         found = Assessment(tuple(live), tuple(na), tuple(self.exclusion_hits(case, region)), tuple(self.notices_for(case, region)))
-        if len(self._assessments) > 50_000:
+        if len(self._assessments) >= 4096:  # bounded: memory stays flat however many cases go by
             self._assessments.clear()
         self._assessments[key] = found
         return found

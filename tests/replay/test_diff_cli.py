@@ -28,7 +28,7 @@ def _folders(tmp_path, exchange_days: int):
     old.mkdir()
     new.mkdir()
     (old / "apple.yaml").write_text(text, encoding="utf-8")
-    changed = text.replace("window: {days: 15}", f"window: {{days: {exchange_days}}}")
+    changed = text.replace("window: {from_day: 8, days: 15}", f"window: {{from_day: 8, days: {exchange_days}}}")
     assert changed != text
     (new / "apple.yaml").write_text(changed.replace('version: "2026.1"', 'version: "2026.2"'), encoding="utf-8")
     return old, new
