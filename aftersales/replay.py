@@ -175,8 +175,6 @@ def setup_worker(task: str, options: dict[str, Any]) -> None:
     if _STATE.get("key") == key:
         return
     from aftersales.core.registry import load_registry
-    from aftersales.core.replay import CaseReader
-
     _STATE.clear()
     _STATE["key"] = key
     _STATE["task"] = task
@@ -184,12 +182,10 @@ def setup_worker(task: str, options: dict[str, Any]) -> None:
     if task == "replay":
         reg = load_registry(policies_dir=options.get("policies_dir"), plugins_dir=options.get("plugins_dir"))
         _STATE["registry"] = reg
-        _STATE["reader"] = CaseReader(reg)
     elif task == "diff":
         old = load_registry(policies_dir=options.get("old_dir"), plugins_dir=options.get("plugins_dir"))
         new = load_registry(policies_dir=options.get("new_dir"), plugins_dir=options.get("plugins_dir"))
         _STATE["old"], _STATE["new"] = old, new
-        _STATE["old_reader"], _STATE["new_reader"] = CaseReader(old), CaseReader(new)
     else:  # pragma: no cover
         raise ValueError(task)
 
@@ -215,7 +211,7 @@ def _replay_chunk(chunk: list[Item]) -> ChunkResult:
     from aftersales.core.replay import compact_decision
 
     opts = _STATE["options"]
-    reader = _STATE["reader"]
+    parse = _STATE["registry"].parse_case
     evaluate = _STATE["registry"].engine.evaluate
     fmt = opts.get("format", "compact")
     with_trace = bool(opts.get("trace"))
@@ -226,7 +222,7 @@ def _replay_chunk(chunk: list[Item]) -> ChunkResult:
     for item in chunk:
         where = item[0]
         try:
-            decision = evaluate(reader.read(decode(item)))
+            decision = evaluate(parse(decode(item)))
         except Exception as exc:  # noqa: BLE001 - every bad line is reported, the run goes on
             reason = _reason(exc)
             result.errors.append((where, reason))
@@ -251,7 +247,7 @@ def _replay_chunk(chunk: list[Item]) -> ChunkResult:
 def _diff_chunk(chunk: list[Item]) -> ChunkResult:
     from aftersales.core.replay import change_key, changes, outcome
 
-    old_reader, new_reader = _STATE["old_reader"], _STATE["new_reader"]
+    old_parse, new_parse = _STATE["old"].parse_case, _STATE["new"].parse_case
     old_eval, new_eval = _STATE["old"].engine.evaluate, _STATE["new"].engine.evaluate
     result = ChunkResult(count=len(chunk))
     changed: list = []
@@ -259,8 +255,8 @@ def _diff_chunk(chunk: list[Item]) -> ChunkResult:
         where = item[0]
         try:
             data = decode(item)
-            old = outcome(old_eval(old_reader.read(data)))
-            new = outcome(new_eval(new_reader.read(data)))
+            old = outcome(old_eval(old_parse(data)))
+            new = outcome(new_eval(new_parse(data)))
         except Exception as exc:  # noqa: BLE001
             result.errors.append((where, _reason(exc)))
             continue

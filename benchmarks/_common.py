@@ -44,9 +44,7 @@ def parsed_cases(n: int, seed: int = 1):
     """``n`` generated cases, validated by the bundled registry: (registry, mappings, cases)."""
     from aftersales.core.generate import generate_cases
     from aftersales.core.registry import load_registry
-    from aftersales.core.replay import CaseReader
 
     reg = load_registry()
-    reader = CaseReader(reg)
     mappings = list(generate_cases(n, seed))
-    return reg, mappings, [reader.read(m) for m in mappings]
+    return reg, mappings, [reg.parse_case(m) for m in mappings]

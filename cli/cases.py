@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import getpass
-import io
 import json
 import os
 import sys
@@ -75,32 +74,14 @@ def _open(db_url: str | None, *, engine: bool = False):
 
 
 def _load_mapping(path: str, what: str) -> Any:
-    """A YAML or JSON file's content (the engine's case-file loader when available)."""
+    """A case file, or another YAML or JSON file (the mail-in record), read by the one loader."""
+    from aftersales.core.casefile import load_case_file, load_data_file
+
     if what == "case":
-        try:
-            from aftersales.core.casefile import load_case_file
-        except ImportError:
-            load_case_file = None
-        if load_case_file is not None:
-            return load_case_file(path)
-    from aftersales.core.errors import CaseError
+        return load_case_file(path)
     from aftersales.store.errors import StoreError
 
-    error = CaseError if what == "case" else StoreError
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as e:
-        raise error(f"{path}: cannot read: {e.strerror}") from None
-    except UnicodeDecodeError:
-        raise error(f"{path}: not UTF-8 text") from None
-    import yaml
-
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else path
-        raise error(f"{where}: {getattr(e, 'problem', None) or e}") from None
+    return load_data_file(path, StoreError)
 
 
 def _state_arg(value: str) -> str:

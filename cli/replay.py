@@ -25,7 +25,7 @@ class Progress:
 
     def __init__(self, total_bytes: int | None, total_cases: int | None = None) -> None:
         from rich.console import Console
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress as RichProgress, TaskProgressColumn,
+        from rich.progress import (BarColumn, Progress as RichProgress, TaskProgressColumn,
                                    TextColumn, TimeElapsedColumn, TimeRemainingColumn)
 
         self._bytes = total_bytes is not None

@@ -17,7 +17,7 @@ from stdnum import luhn as _luhn
 from stdnum.exceptions import ValidationError as _StdnumError
 
 from .errors import CaseError
-from .vocab import CHANNELS, COMPONENTS, CONDITIONS, COVERAGE_PLANS, DOCUMENTS, PARTS, REGIONS
+from .vocab import CHANNELS, COMPONENTS, COVERAGE_PLANS, DOCUMENTS, PARTS, REGIONS
 
 SCHEMA_VERSION = 1
 

@@ -135,7 +135,7 @@ def locate(node: yaml.Node | None, parts: Iterable[Any]) -> tuple[int, int]:
         if isinstance(current, yaml.MappingNode):
             for key, value in current.value:
                 if key.value == part:
-                    nxt = value if not isinstance(value, yaml.ScalarNode) or True else value
+                    nxt = value
                     break
         elif isinstance(current, yaml.SequenceNode) and isinstance(part, int) and part < len(current.value):
             nxt = current.value[part]

@@ -249,6 +249,23 @@ class _State:
         self.hook_monitor = _print_hook_call if getattr(loaded, "trace", False) else None
         self._by_plugin: dict[str, list[list[Any]]] = {}
         self._engine = None
+        self._coverage_plans: frozenset[str] | None = None
+
+    @property
+    def coverage_plans(self) -> frozenset[str]:
+        # read for every parsed case: worked out once per snapshot
+        if self._coverage_plans is None:
+            from .vocab import COVERAGE_PLANS
+
+            plans = set(COVERAGE_PLANS)
+            for versions in self.policies.values():
+                for policy in versions:
+                    for offer in policy.data.get("offers", ()):
+                        matcher = (offer.get("when") or {}).get("coverage_plans")
+                        if isinstance(matcher, Mapping) and "includes" in matcher:
+                            plans.add(matcher["includes"])
+            self._coverage_plans = frozenset(plans)
+        return self._coverage_plans
 
     @property
     def errors(self) -> list[PolicyIssue]:
@@ -516,15 +533,8 @@ class Registry:
 
     @property
     def coverage_plans(self) -> frozenset[str]:
-        from .vocab import COVERAGE_PLANS
-
-        plans = set(COVERAGE_PLANS)
-        for policy in self.all_policies():
-            for offer in policy.data.get("offers", ()):
-                for path, matcher in (offer.get("when") or {}).items():
-                    if path == "coverage_plans" and isinstance(matcher, Mapping) and "includes" in matcher:
-                        plans.add(matcher["includes"])
-        return frozenset(plans)
+        """Plan ids a case may name: the vocabulary's and every plan a loaded policy tests for."""
+        return self._state.coverage_plans
 
     def parse_case(self, data: Any, *, today: date | None = None) -> Any:
         """Validate a case mapping against the vocabulary and the plans the policies know."""

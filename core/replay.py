@@ -1,7 +1,5 @@
 """Pure helpers for bulk replay and policy impact previews (no files, no clock, no processes).
 
-* ``CaseReader``: a registry's ``parse_case`` with the per-registry work (the plan ids the
-  policies know, the brand table) done once instead of per case.
 * ``compact_decision``: the decision as one replay output line needs it — every remedy with its
   basis, status, missing papers and the policy/rule that decided it, coverage, exclusion ids,
   exchange mode and the policy versions — without citations, messages or the trace (those are
@@ -16,26 +14,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Mapping
 
-from .errors import CaseError
-from .model import parse_case
-
-
-class CaseReader:
-    """``read(mapping) -> Case`` for one registry; raises ``CaseError`` like ``Registry.parse_case``."""
-
-    __slots__ = ("plans", "brands", "today")
-
-    def __init__(self, registry: Any, today: date | None = None) -> None:
-        self.plans = registry.coverage_plans
-        self.brands = frozenset(registry.brands)
-        self.today = today
-
-    def read(self, data: Any) -> Any:
-        case = parse_case(data, today=self.today, coverage_plans=self.plans)
-        if case.brand not in self.brands:
-            raise CaseError(f"unknown brand {case.brand!r}; known brands: {', '.join(sorted(self.brands)) or 'none'}",
-                            field="brand")
-        return case
 
 
 def _iso(d: date | None) -> str | None:

@@ -123,8 +123,8 @@ def compile_when(when: Mapping[str, Any] | None, name: str = "when") -> Callable
     return _compile(name, lines, src)
 
 
-def _start_expr(spec: Mapping[str, Any]) -> tuple[str, bool]:
-    """(expression giving the start date or None, needs helper functions)."""
+def _start_expr(spec: Mapping[str, Any]) -> str:
+    """A Python expression giving the start date (or None) of a start rule."""
     def one(item: Mapping[str, Any]) -> str:
         expr = _CASE_DATE_FIELDS[item["from"]]
         days = item.get("offset_days", 0)
@@ -133,10 +133,10 @@ def _start_expr(spec: Mapping[str, Any]) -> tuple[str, bool]:
         return expr
 
     if "from" in spec:
-        return one(spec), bool(spec.get("offset_days"))
+        return one(spec)
     if "first_of" in spec:
-        return "_first(" + ", ".join(one(i) for i in spec["first_of"]) + ")", True
-    return "_earliest(" + ", ".join(one(i) for i in spec["earliest_of"]) + ")", True
+        return "_first(" + ", ".join(one(i) for i in spec["first_of"]) + ")"
+    return "_earliest(" + ", ".join(one(i) for i in spec["earliest_of"]) + ")"
 
 
 def _shift(d: date | None, days: int) -> date | None:
@@ -383,7 +383,7 @@ class CompiledPolicy:
                                   field=f"{where}.start")
             start_spec = self.starts[start_name]
             start_citation = start_spec.get("citation")
-            expr, _ = _start_expr(start_spec)
+            expr = _start_expr(start_spec)
             lines.append(f"    s = {expr}")
             lines.append(f"    if s is None: return _R(RULE, 'no_start', {start_name!r}, None, None, (), (), ())")
         else:
@@ -393,7 +393,7 @@ class CompiledPolicy:
         if window:
             days = int(window["days"])
             from_day = int(window.get("from_day", 0))
-            lines.append(f"    el = (c.case_date - s).days")
+            lines.append("    el = (c.case_date - s).days")
             if self.rollover_windows:
                 lines.append(f"    pe = _period(s, 0, {days}, 0, True, CAL)")
                 lines.append("    e = pe.end")
@@ -533,10 +533,6 @@ class CompiledPolicy:
             self._assessments.clear()
         self._assessments[key] = found
         return found
-
-    def check_offers(self, case: Any, region: str) -> list[OfferResult]:
-        assessment = self.assess(case, region)
-        return [*assessment.na, *(offer.tail(case) for offer in assessment.live)]
 
     def exclusion_hits(self, case: Any, region: str) -> list[ExclusionHit]:
         return [e.hit for e in self._when_exclusions if e.test(case, region) is None]

@@ -29,7 +29,6 @@ from .workflow import (
     FINISHED,
     REPAIR_KINDS,
     STATES,
-    WITH_US,
     WorkflowSettings,
     check_move,
     local_date,

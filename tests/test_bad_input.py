@@ -7,15 +7,7 @@ import copy
 import pytest
 import yaml
 
-BASE = {
-    "schema_version": 1,
-    "case_date": "2026-06-15",
-    "brand": "generic",
-    "device": {"model": "Redmi Note 13", "imei": "356938035643809"},
-    "purchase": {"channel": "authorized_reseller", "date": "2026-06-05", "country": "CN"},
-    "documents": ["invoice", "sanbao_certificate"],
-    "fault": {"component": "host", "confirmed": True},
-}
+from scenario_helpers import DAY10_CASE as BASE
 
 
 def variant(path: str, value, *, delete: bool = False) -> dict:

@@ -7,15 +7,7 @@ from datetime import date
 
 import pytest
 
-BASE = {
-    "case_date": "2026-06-15",
-    "brand": "generic",
-    "device": {"model": "Redmi Note 13"},
-    "purchase": {"channel": "authorized_reseller", "date": "2026-06-05", "country": "CN"},
-    "documents": ["invoice", "sanbao_certificate"],
-    "fault": {"component": "host", "confirmed": True},
-    "condition": {"accessories_complete": True, "packaging_complete": True},
-}
+from scenario_helpers import DAY10_CASE as BASE
 
 
 def decide(registry, **changes):

@@ -15,14 +15,7 @@ from aftersales import hookimpl
 from aftersales.core import hookspecs
 from aftersales.core.registry import load_registry
 
-CASE = {
-    "case_date": "2026-06-15",
-    "brand": "generic",
-    "device": {"model": "Redmi Note 13"},
-    "purchase": {"channel": "authorized_reseller", "date": "2026-06-05", "country": "CN"},
-    "documents": ["invoice", "sanbao_certificate"],
-    "fault": {"component": "host", "confirmed": True},
-}
+from scenario_helpers import DAY10_CASE as CASE
 TESTS = Path(__file__).parent
 
 
@@ -93,30 +86,109 @@ def test_every_hook_has_a_test():
             assert name in text.replace("hookspecs.", ""), f"no test mentions {name}"
 
 
-def test_hooks_called_per_case(registry):
-    """aftersales_identify_device aftersales_offers aftersales_exclusions aftersales_notices
-    aftersales_exchange_rule aftersales_brands aftersales_policy_files are all used by a decision."""
-    hook = registry.pm.hook
-    for name in ("aftersales_identify_device", "aftersales_offers", "aftersales_exclusions", "aftersales_notices",
-                 "aftersales_exchange_rule", "aftersales_brands", "aftersales_policy_files"):
-        assert getattr(hook, name).get_hookimpls(), name
+class Recorder:
+    """Implements every hook, answers nothing, and notes each call."""
+
+    def __init__(self):
+        self.calls = []
+
+    @hookimpl
+    def aftersales_brands(self):
+        self.calls.append("aftersales_brands")
+        return []
+
+    @hookimpl
+    def aftersales_policy_files(self):
+        self.calls.append("aftersales_policy_files")
+        return []
+
+    @hookimpl(tryfirst=True)
+    def aftersales_identify_device(self, case, ctx):
+        self.calls.append("aftersales_identify_device")
+
+    @hookimpl
+    def aftersales_offers(self, case, ctx):
+        self.calls.append("aftersales_offers")
+        return []
+
+    @hookimpl
+    def aftersales_exclusions(self, case, ctx):
+        self.calls.append("aftersales_exclusions")
+        return []
+
+    @hookimpl
+    def aftersales_notices(self, case, ctx):
+        self.calls.append("aftersales_notices")
+        return []
+
+    @hookimpl
+    def aftersales_required_documents(self, case, remedy, ctx):
+        self.calls.append("aftersales_required_documents")
+
+    @hookimpl(tryfirst=True)
+    def aftersales_exchange_rule(self, case, ctx):
+        self.calls.append("aftersales_exchange_rule")
 
 
-def test_required_documents_hook_adds_papers_to_its_own_offers():
+def test_every_hook_is_called_for_a_decision():
+    recorder = Recorder()
+    registry = load_registry(extra=[("recorder", recorder)])
+    assert recorder.calls == ["aftersales_brands", "aftersales_policy_files"]
+    decision = registry.evaluate(registry.parse_case(CASE))
+    specs = {name for name, _ in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("aftersales_")}
+    assert set(recorder.calls) == specs
+    # answering nothing changes nothing
+    assert decision.available() == ["exchange", "repair"]
+
+
+ACME_POLICY = """\
+schema_version: 1
+id: acme
+kind: brand
+version: "1"
+title: {zh: 测试品牌, en: test brand}
+source: a test
+effective: {from: "2000-01-01"}
+applies_to: {brands: [acme]}
+starts:
+  invoice: {from: purchase_date, citation: 发票日期起算}
+offers:
+  - id: exchange_15_days
+    remedy: exchange
+    basis: dap
+    when: {fault.confirmed: true}
+    start: invoice
+    window: {days: 15}
+    citation: 15日内换货
+"""
+
+
+def test_required_documents_hook_adds_papers_to_its_own_offers(tmp_path):
     from aftersales.core.plugininfo import Brand
     from aftersales.core.policyplugin import PolicyPlugin
 
-    class Strict(PolicyPlugin):
-        name = "strict"
+    policy = tmp_path / "acme.yaml"
+    policy.write_text(ACME_POLICY, encoding="utf-8")
+
+    class Acme(PolicyPlugin):
+        name = "acme"
+        brands = [Brand("acme", "测试", "Acme")]
+
+        def policy_files(self):
+            return [policy]
 
         @hookimpl
         def aftersales_required_documents(self, case, remedy, ctx):
             return ["id_document"] if remedy == "exchange" else None
 
-    registry = load_registry(extra=[("strict", Strict())])
-    decision = registry.evaluate(registry.parse_case(CASE))
-    # the statutory offers belong to generic_sanbao, not to "strict": unchanged
-    assert "exchange" in decision.available()
+    registry = load_registry(extra=[("acme", Acme())])
+    acme = dict(CASE, brand="acme", device={"model": "A1", "region": "OTHER"}, documents=[])
+    exchange = registry.evaluate(registry.parse_case(acme)).remedy("exchange")
+    assert not exchange.available and exchange.missing_documents == ("id_document",)
+    with_id = registry.evaluate(registry.parse_case(dict(acme, documents=["id_document"])))
+    assert with_id.remedy("exchange").available
+    # the statutory offers belong to generic_sanbao, not to "acme": a generic case keeps its exchange
+    assert "exchange" in registry.evaluate(registry.parse_case(CASE)).available()
 
 
 def test_trace_plugins_env_prints_hook_calls(tmp_path):

@@ -136,10 +136,9 @@ def test_full_and_trace_formats(tmp_path, flag, has_trace, has_citations, regist
     assert first["schema_version"] == 1
     assert "citation" in first["remedies"][0]["granted_by"]
     # the same decision the Python API gives, apart from the line number
-    from aftersales.core.replay import CaseReader
 
     data = json.loads(cases.read_text(encoding="utf-8").splitlines()[0])
-    expected = registry.evaluate(CaseReader(registry).read(data)).to_dict()
+    expected = registry.evaluate(registry.parse_case(data)).to_dict()
     if not has_trace:
         expected.pop("trace")
     first.pop("line")

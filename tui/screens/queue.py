@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Select, Static
 
 from ..app import key
 from ..i18n import state as state_label
-from ..i18n import t, vocab
+from ..i18n import t
 from ..messages import CasesListed, StoreActionFailed
 from .base import CounterScreen, FormInput
 
