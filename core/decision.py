@@ -59,8 +59,9 @@ class RemedyResult(NamedTuple):
         return out
 
 
-@dataclass(frozen=True, slots=True)
-class Coverage:
+class Coverage(NamedTuple):
+    """The period the decision's free remedy runs in (or the longest one, when none is free)."""
+
     start: date
     start_rule: str | None
     start_citation: str | None

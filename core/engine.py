@@ -6,16 +6,30 @@
 Each hook implementation is called on its own, inside its own ``try``: a plugin that raises is
 named in the decision (``plugin_errors``) and the trace, and every other plugin keeps working.
 The engine does no I/O; everything it needs was loaded into the registry beforehand.
+
+**Frames.** When every plugin is declarative (its hooks are ``PolicyPlugin``'s own answers from
+its policies, see ``core/policyplugin.py``), most of a decision depends only on the brand, the
+region, the policy versions in force and the fields the policies' conditions read. The engine
+then works out once per brand, region, purchase country and policy versions (a ``_Frame``)
+which policies apply and the exchange rule with the floor; each policy's conditions are
+settled once per combination of their outcomes (``CompiledPolicy.assess``); for each case the
+engine checks only the time limits and papers of the offers left and writes the decision. The
+answer is the same as calling every hook (a test compares both on generated cases); a plugin
+with hook code of its own, a plugin tracer, or an offer rule that fails on an unusual case
+takes the hook path.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from bisect import bisect_right
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from .decision import Coverage, Decision, PolicyRef, RemedyResult
 from .errors import CaseError
 from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferResult, PluginFailure
-from .vocab import FREE_REMEDIES, REMEDY_ORDER
+from .policyplugin import DECLARATIVE, PolicyPlugin
+from .vocab import FREE_REMEDIES
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Case
@@ -57,6 +71,34 @@ class EvaluationContext:
         return found
 
 
+#: builds a NamedTuple record from a full tuple of its fields, without the Python-level ``__new__``
+_new = tuple.__new__
+
+#: paid repair when no policy offers it: available exactly when nothing free is
+_PAID_BY_DEFAULT = RemedyResult("paid_repair", "out_of_warranty", True, "granted", None,
+                                (), (), (), None, None, "", None, None, "any_authorized")
+_NOT_NEEDED = _PAID_BY_DEFAULT._replace(available=False, status="not_needed", reason="free_remedy_available")
+
+#: frames kept per engine; beyond this the cache starts again, so memory stays flat
+FRAME_CACHE_SIZE = 4096
+
+
+class _Frame(NamedTuple):
+    """What every case of one brand, region, purchase country and set of policy versions shares."""
+
+    region: str
+    region_rule: str | None
+    region_entry: tuple
+    #: the policies that apply, in the offers hook's order
+    policies: tuple
+    #: the same policies in the exclusions and notices hooks' orders
+    hit_order: tuple
+    notice_order: tuple
+    exchange: ExchangeRule | None
+    exchange_log: tuple
+    refs: tuple
+
+
 class Engine:
     """Decides cases with the plugins and policies of one registry."""
 
@@ -69,6 +111,36 @@ class Engine:
         self._notices = self._impls(hook.aftersales_notices)
         self._documents = self._impls(hook.aftersales_required_documents)
         self._exchange = self._impls(hook.aftersales_exchange_rule)
+        self._plan_order = self._declarative()
+        self._frames: dict[tuple, _Frame] = {}
+        self._forces: dict[tuple, tuple] = {}
+        if self._plan_order is not None:
+            policies = [policy for versions in registry.policies.values() for policy in versions]
+            fields = sorted({rule.field for policy in policies for rule in policy.region_rules if rule.field})
+            self._region_fields = _fields_getter(fields)
+            # the versions in force change only at these days (by purchase date, by case date)
+            self._bounds = tuple(
+                sorted({d for policy in policies if (policy.effective_by == "purchase_date") == by_purchase
+                        for d in (policy.effective_from,
+                                  policy.effective_until + timedelta(days=1) if policy.effective_until else None) if d})
+                for by_purchase in (True, False))
+
+    def _declarative(self) -> dict[str, tuple[tuple[str, str], ...]] | None:
+        """Per hook, (plugin name, how it answers) in call order; None when a plan cannot stand
+        in for the hooks (hook code of a plugin's own, extra papers, a plugin tracer)."""
+        if getattr(self.registry, "hook_monitor", None) is not None or self._documents:
+            return None
+        hook = self.registry.pm.hook
+        order: dict[str, tuple[tuple[str, str], ...]] = {}
+        for name in ("identify_device", "offers", "exclusions", "notices", "exchange_rule"):
+            seq = []
+            for impl in reversed(getattr(hook, f"aftersales_{name}").get_hookimpls()):
+                kind = DECLARATIVE.get(getattr(impl.function, "__func__", None))
+                if kind is None or not isinstance(impl.plugin, PolicyPlugin) or impl.hookwrapper or impl.wrapper:
+                    return None
+                seq.append((impl.plugin.name, kind))
+            order[name] = tuple(seq)
+        return order
 
     def _impls(self, caller: Any) -> tuple[tuple[str, Callable], ...]:
         # pluggy keeps implementations in call order reversed (last registered, tryfirst last)
@@ -81,9 +153,149 @@ class Engine:
     # ------------------------------------------------------------------------------ evaluate
 
     def evaluate(self, case: "Case") -> Decision:
+        if case.brand not in self.registry.brands:
+            raise CaseError(f"unknown brand {case.brand!r}; known brands: {', '.join(sorted(self.registry.brands))}",
+                            field="brand")
+        if self._plan_order is not None:
+            try:
+                return self._evaluate_planned(case)
+            except Exception:  # noqa: BLE001 - the hook path decides it and names any failing plugin
+                pass
+        return self._evaluate_hooks(case)
+
+    # ------------------------------------------------------------------------------ planned
+
+    def _evaluate_planned(self, case: "Case") -> Decision:
+        brand = case.brand
+        day = case.case_date
+        by_purchase, by_case = self._bounds
+        vkey = (bisect_right(by_purchase, case.purchase.date or day), bisect_right(by_case, day))
+        forces = self._forces.get(vkey)
+        if forces is None:
+            pif = self.registry.policies_in_force
+            forces = self._forces[vkey] = tuple([tuple(pif(name, case)) for name in self._plan_names])
+        given = case.device.region
+        fkey = (given, brand, case.purchase.country, forces) if given else \
+            (None, brand, case.purchase.country, forces, self._region_fields(case))
+        frame = self._frames.get(fkey)
+        if frame is None:
+            frame = self._frame(case, brand, forces)
+            if len(self._frames) >= FRAME_CACHE_SIZE:
+                self._frames.clear()
+            self._frames[fkey] = frame
+        region = frame.region
+
+        assessed = {policy: policy.assess(case, region) for policy in frame.policies}
+        log = [frame.region_entry]
+        statutory_hits: tuple = ()
+        hits: tuple = ()
+        for policy in frame.hit_order:
+            assessment = assessed[policy]
+            if assessment.hits:
+                hits += assessment.hits
+                log.extend(assessment.hit_log)
+                if policy.statutory:
+                    statutory_hits += assessment.hits
+        best: dict[str, tuple] = {}
+        results: list[OfferResult] = []
+        na_best: dict[str, OfferResult] = {}
+        late: list[OfferResult] = []
+        for policy in frame.policies:
+            assessment = assessed[policy]
+            if assessment.na:
+                log.extend(assessment.na)
+                for remedy, result in assessment.na_best:
+                    current = na_best.get(remedy)
+                    if current is None or result.rule.na_rank > current.rule.na_rank:
+                        na_best[remedy] = result
+            own = () if policy.statutory else assessment.hits
+            for rule in assessment.live:
+                result = rule.tail(case)
+                status = result.status
+                excluded_by = None
+                if status == "granted" or status == "blocked_documents":
+                    if (own or statutory_hits) and rule.basis != "out_of_warranty":
+                        excluded_by = _first_uncovered(own, rule.covers) or _first_uncovered(statutory_hits, rule.covers)
+                        if excluded_by is not None:
+                            status = "excluded"
+                elif status == "not_applicable":  # a condition of the time limit (no period for this part)
+                    log.append(result)
+                    late.append(result)
+                    continue
+                log.append((result, status, excluded_by, result.missing))
+                results.append(result)
+                _consider(best, result, status, result.missing, excluded_by)
+        if late:  # rare: rank every not-applicable offer in order, as the hooks would
+            for policy in frame.policies:
+                for result in assessed[policy].na + tuple(r for r in late if r.rule.policy is policy):
+                    if result.rule.remedy not in best or best[result.rule.remedy][0][0] == 0:
+                        _consider(best, result, "not_applicable", (), None)
+        else:
+            for remedy, result in na_best.items():
+                if remedy not in best:
+                    _consider(best, result, "not_applicable", (), None)
+        if frame.notice_order is frame.policies:
+            notices = tuple(n for policy in frame.policies for n in assessed[policy].notices)
+        else:
+            notices = tuple(n for policy in frame.notice_order for n in assessed[policy].notices)
+        return self._conclude(case, region, frame.region_rule, best, log, results, hits, notices,
+                              frame.exchange, frame.exchange_log, frame.refs, ())
+
+    @property
+    def _plan_names(self) -> tuple[str, ...]:
+        names = self.__dict__.get("_names")
+        if names is None:
+            seen: dict[str, None] = {}
+            for seq in self._plan_order.values():
+                seen.update((name, None) for name, _ in seq)
+            names = self.__dict__["_names"] = tuple(seen)
+        return names
+
+    def _frame(self, case: "Case", brand: str, forces: tuple) -> _Frame:
+        """Region, the policies that apply, and the exchange rule: what the hooks would answer."""
+        by_name = dict(zip(self._plan_names, forces))
+        order = self._plan_order
+        region, region_rule, entry = "OTHER", None, ("core", None, "region_unknown", "region", "", "OTHER")
+        if case.device.region:
+            region, entry = case.device.region, ("core", None, "region_given", "region", "", case.device.region)
+        else:
+            identity = None
+            for name, kind in order["identify_device"]:
+                for policy in by_name[name]:
+                    if kind == "any" or (policy.brands is not None and brand in policy.brands):
+                        identity = policy.identify(case, name)
+                        if identity is not None:
+                            break
+                if identity is not None:
+                    region = identity.region
+                    region_rule = f"{identity.policy}/{identity.rule}" if identity.policy else identity.rule
+                    entry = (identity.plugin, identity.policy, identity.rule, "region", identity.citation, region)
+                    break
+
+        def applying(hook: str) -> tuple:
+            return tuple(p for name, _ in order[hook] for p in by_name[name] if p.applies(case, region))
+
+        policies = applying("offers")
+        hit_order = applying("exclusions")
+        notice_order = applying("notices")
+        exchange = None
+        for name, kind in order["exchange_rule"]:
+            for policy in by_name[name]:
+                if policy.exchange is not None and (
+                        policy.applies(case, region) if kind == "any" else (policy.brands is not None and brand in policy.brands)):
+                    exchange = policy.exchange
+                    break
+            if exchange is not None:
+                break
+        consulted = dict.fromkeys(p for p in policies if p.offers)
+        exchange, exchange_log = _exchange_with_floor(exchange, consulted)
+        return _Frame(region, region_rule, entry, policies, policies if hit_order == policies else hit_order,
+                      policies if notice_order == policies else notice_order, exchange, tuple(exchange_log), _refs(consulted))
+
+    # ------------------------------------------------------------------------------ hooks
+
+    def _evaluate_hooks(self, case: "Case") -> Decision:
         reg = self.registry
-        if case.brand not in reg.brands:
-            raise CaseError(f"unknown brand {case.brand!r}; known brands: {', '.join(sorted(reg.brands))}", field="brand")
         ctx = EvaluationContext(reg, case)
         trace: list[tuple] = []
         failures: list[PluginFailure] = []
@@ -147,7 +359,6 @@ class Engine:
         # 4. score every offer and keep the best per remedy
         best: dict[str, tuple] = {}
         consulted: dict[Any, None] = {}
-        gaps: set[int] = set()
         unmet: list[OfferResult] = []
         extra_docs = self._extra_documents(case, ctx, failures, trace) if self._documents else None
         for result in offers:
@@ -167,16 +378,7 @@ class Engine:
                     if more:
                         missing = missing + more
                         status = "blocked_documents"
-                if rule.basis != "out_of_warranty":
-                    for h in own_hits.get(rule.policy.id, ()):
-                        if h.id not in rule.covers:
-                            excluded_by = h.id
-                            break
-                    else:
-                        for h in statutory_hits:
-                            if h.id not in rule.covers:
-                                excluded_by = h.id
-                                break
+                excluded_by = _excluded_by(rule, own_hits, statutory_hits)
                 if excluded_by is not None:
                     status = "excluded"
             trace.append((result, status, excluded_by, missing))
@@ -184,164 +386,105 @@ class Engine:
         for result in unmet:
             if result.rule.remedy not in best or best[result.rule.remedy][0][0] == 0:
                 _consider(best, result, "not_applicable", (), None)
-        policies = consulted
 
-        # 5. remedies in the contract's order; paid repair exactly when no free remedy
-        free_available = any(best[r][2] == "granted" for r in FREE_REMEDIES if r in best)
-        remedies: list[RemedyResult] = []
-        for remedy in REMEDY_ORDER:
-            entry = best.get(remedy)
-            if remedy == "paid_repair":
-                remedies.append(self._paid_repair(entry, free_available))
-                continue
-            if entry is None:
-                continue
-            _, result, status, missing, excluded_by = entry
-            rule = result.rule
-            available = status == "granted"
-            if result.unknown_years:
-                gaps.update(result.unknown_years)
-            remedies.append(RemedyResult(
-                remedy=remedy,
-                basis=rule.basis,
-                available=available,
-                status=status,
-                reason=None if available else (excluded_by or result.detail or _REASONS.get(status, status)),
-                missing_documents=missing if status in ("blocked_documents",) else (),
-                required_documents=rule.documents,
-                asked_documents=result.asks_missing,
-                policy=rule.policy.id,
-                rule=rule.id,
-                citation=rule.citation,
-                start=result.start,
-                end=result.end,
-                service_location=rule.service_location,
-                fee=rule.fee,
-                needs_confirmation=rule.needs_confirmation,
-                note=rule.note,
-            ))
-            trace.append((rule.policy.plugin, rule.policy.id, rule.id, "chosen" if available else "refused", rule.citation, remedy))
-
-        # an offer that ran out: report the policy's expiry exclusion when nothing free is left
-        exclusions = list(hits)
-        if not free_available:
-            seen: set[str] = set()
-            for result in offers:
-                if result.status == "expired" and result.rule.remedy in FREE_REMEDIES:
-                    hit = result.rule.policy.expiry_hit
-                    if hit is not None and hit.policy not in seen:
-                        seen.add(hit.policy)
-                        exclusions.append(hit)
-                        trace.append((hit.plugin, hit.policy, hit.id, "exclusion", hit.citation, hit.message_zh))
-
-        coverage = self._coverage(case, best)
-
-        # 6. exchange rule, with the statutory floor for mainland units
+        # 6. exchange rule, with the statutory floor for mainland units (logged after the remedies)
         exchange = None
+        exchange_log: list[tuple] = []
         for plugin, fn in self._exchange:
             try:
                 exchange = fn(case=case, ctx=ctx)
             except Exception as exc:  # noqa: BLE001
                 failures.append(PluginFailure(plugin, "aftersales_exchange_rule", _describe(exc)))
-                trace.append((plugin, None, "aftersales_exchange_rule", "plugin_error", "", _describe(exc)))
+                exchange_log.append((plugin, None, "aftersales_exchange_rule", "plugin_error", "", _describe(exc)))
                 continue
             if exchange is not None:
                 break
-        if exchange is not None:
-            trace.append((exchange.plugin, exchange.policy, exchange.rule, "exchange_rule", exchange.citation,
-                          f"{exchange.mode}/{exchange.warranty_after}"))
-            if exchange.warranty_after == "continues":
-                for policy in policies:
-                    floor = policy.exchange if policy.statutory else None
-                    if floor is not None and floor.warranty_after == "restarts":
-                        exchange = exchange._replace(warranty_after="restarts")
-                        trace.append((floor.plugin, floor.policy, "exchange", "floor", floor.citation,
-                                      "warranty_after: continues -> restarts"))
-                        break
+        exchange, floor_log = _exchange_with_floor(exchange, consulted)
+        exchange_log.extend(floor_log)
+        return self._conclude(case, region, region_rule, best, trace, offers, hits, notices, exchange, exchange_log,
+                              _refs(consulted), failures)
 
-        service_location = "any_authorized"
-        for r in remedies:
-            if r.available:
-                service_location = r.service_location
-                break
+    # ------------------------------------------------------------------------------ both
+
+    def _conclude(self, case: "Case", region: str, region_rule: str | None, best: dict[str, tuple], trace: list,
+                  offers: list, hits: list | tuple, notices: list | tuple, exchange: ExchangeRule | None,
+                  exchange_log: list | tuple, refs: tuple, failures: list | tuple) -> Decision:
+        """Remedies in the contract's order, expiry, coverage, and the decision record."""
+        gaps: set[int] = set()
+        remedies: list[RemedyResult] = []
+        free_available = False
+        service_location = None
+        for remedy in FREE_REMEDIES:
+            entry = best.get(remedy)
+            if entry is None:
+                continue
+            _, result, status, missing, excluded_by = entry
+            rule = result.rule
+            available = status == "granted"
+            if available:
+                free_available = True
+                if service_location is None:
+                    service_location = rule.service_location
+            if result.unknown_years:
+                gaps.update(result.unknown_years)
+            remedies.append(_new(RemedyResult, (
+                remedy,
+                rule.basis,
+                available,
+                status,
+                None if available else (excluded_by or result.detail or _REASONS.get(status, status)),
+                missing if status == "blocked_documents" else (),
+                rule.documents,
+                result.asks_missing,
+                rule.policy.id,
+                rule.id,
+                rule.citation,
+                result.start,
+                result.end,
+                rule.service_location,
+                rule.fee,
+                rule.needs_confirmation,
+                rule.note,
+            )))
+            trace.append(rule.chosen_log if available else rule.refused_log)
+        # paid repair exactly when no free remedy
+        paid = _paid_repair(best.get("paid_repair"), free_available)
+        remedies.append(paid)
+        if service_location is None:
+            service_location = paid.service_location if paid.available else "any_authorized"
+
+        # an offer that ran out: report the policy's expiry exclusion when nothing free is left
+        exclusions = tuple(hits)
+        if not free_available:
+            seen: set[str] = set()
+            for result in offers:
+                if result.status == "expired" and result.rule.remedy != "paid_repair":
+                    hit = result.rule.policy.expiry_hit
+                    if hit is not None and hit.policy not in seen:
+                        seen.add(hit.policy)
+                        exclusions += (hit,)
+                        trace.append((hit.plugin, hit.policy, hit.id, "exclusion", hit.citation, hit.message_zh))
+        if exchange_log:
+            trace.extend(exchange_log)
 
         return Decision(
-            brand=case.brand,
-            case_date=case.case_date,
-            region=region,
-            region_rule=region_rule,
-            remedies=tuple(remedies),
-            coverage=coverage,
-            exclusions=tuple(exclusions),
-            exchange=exchange,
-            service_location=service_location,
-            notices=tuple(notices),
-            log=tuple(trace),
-            policies=tuple(PolicyRef(p.id, p.version, p.sha256, p.plugin) for p in policies),
-            plugin_errors=tuple(failures),
-            calendar_gaps=tuple(sorted(gaps)),
+            case.brand,
+            case.case_date,
+            region,
+            region_rule,
+            tuple(remedies),
+            _coverage(case, best),
+            exclusions,
+            exchange,
+            service_location,
+            tuple(notices),
+            tuple(trace),
+            refs,
+            tuple(failures),
+            tuple(sorted(gaps)) if gaps else (),
         )
 
     # ------------------------------------------------------------------------------ helpers
-
-    def _paid_repair(self, entry: tuple | None, free_available: bool) -> RemedyResult:
-        if entry is None:
-            return RemedyResult("paid_repair", "out_of_warranty", not free_available,
-                                "granted" if not free_available else "not_needed",
-                                None if not free_available else "free_remedy_available",
-                                (), (), (), None, None, "", None, None, "any_authorized")
-        _, result, status, missing, excluded_by = entry
-        rule = result.rule
-        available = not free_available
-        return RemedyResult(
-            remedy="paid_repair",
-            basis=rule.basis,
-            available=available,
-            status="granted" if available else "not_needed",
-            reason=None if available else "free_remedy_available",
-            missing_documents=(),
-            required_documents=(),
-            asked_documents=(),
-            policy=rule.policy.id,
-            rule=rule.id,
-            citation=rule.citation,
-            start=result.start,
-            end=result.end,
-            service_location=rule.service_location,
-            fee=rule.fee,
-            note=rule.note,
-        )
-
-    @staticmethod
-    def _coverage(case: "Case", best: dict[str, tuple]) -> Coverage | None:
-        chosen = None
-        for remedy in FREE_REMEDIES:
-            entry = best.get(remedy)
-            if entry is not None and entry[2] == "granted" and entry[1].start is not None:
-                chosen = entry[1]
-                break
-        if chosen is None:
-            longest = None
-            for remedy in FREE_REMEDIES:
-                entry = best.get(remedy)
-                if entry is None or entry[1].start is None or entry[1].end is None:
-                    continue
-                if longest is None or entry[1].end > longest.end:
-                    longest = entry[1]
-            chosen = longest
-        if chosen is None:
-            return None
-        rule = chosen.rule
-        return Coverage(
-            start=chosen.start,
-            start_rule=rule.start_name,
-            start_citation=rule.start_citation,
-            end=chosen.end,
-            days_elapsed=(case.case_date - chosen.start).days,
-            policy=rule.policy.id,
-            rule=rule.id,
-            citation=rule.citation,
-        )
 
     def _extra_documents(self, case: "Case", ctx: EvaluationContext, failures: list, trace: list) -> dict[str, dict[str, tuple]]:
         out: dict[str, dict[str, tuple]] = {}
@@ -361,6 +504,88 @@ class Engine:
         return out
 
 
+def _paid_repair(entry: tuple | None, free_available: bool) -> RemedyResult:
+    if entry is None:
+        return _NOT_NEEDED if free_available else _PAID_BY_DEFAULT
+    _, result, status, missing, excluded_by = entry
+    rule = result.rule
+    available = not free_available
+    return _new(RemedyResult, ("paid_repair", rule.basis, available, "granted" if available else "not_needed",
+                               None if available else "free_remedy_available", (), (), (), rule.policy.id, rule.id,
+                               rule.citation, result.start, result.end, rule.service_location, rule.fee, None, rule.note))
+
+
+def _coverage(case: "Case", best: dict[str, tuple]) -> Coverage | None:
+    chosen = None
+    for remedy in FREE_REMEDIES:
+        entry = best.get(remedy)
+        if entry is not None and entry[2] == "granted" and entry[1].start is not None:
+            chosen = entry[1]
+            break
+    if chosen is None:
+        longest = None
+        for remedy in FREE_REMEDIES:
+            entry = best.get(remedy)
+            if entry is None or entry[1].start is None or entry[1].end is None:
+                continue
+            if longest is None or entry[1].end > longest.end:
+                longest = entry[1]
+        chosen = longest
+    if chosen is None:
+        return None
+    rule = chosen.rule
+    return _new(Coverage, (chosen.start, rule.start_name, rule.start_citation, chosen.end,
+                           (case.case_date - chosen.start).days, rule.policy.id, rule.id, rule.citation))
+
+
+def _excluded_by(rule: Any, own_hits: dict[str, list[ExclusionHit]], statutory_hits: list[ExclusionHit]) -> str | None:
+    """The exclusion that refuses a granted offer: its own policy's first, then the statutory ones;
+    an offer ``covers`` the exclusions it is meant for, and paid repair is never excluded."""
+    if rule.basis == "out_of_warranty":
+        return None
+    return _first_uncovered(own_hits.get(rule.policy.id, ()), rule.covers) or _first_uncovered(statutory_hits, rule.covers)
+
+
+def _first_uncovered(hits: tuple, covers: frozenset[str]) -> str | None:
+    for h in hits:
+        if h.id not in covers:
+            return h.id
+    return None
+
+
+def _exchange_with_floor(exchange: ExchangeRule | None, consulted: dict[Any, None]) -> tuple[ExchangeRule | None, list]:
+    """The exchange rule as answered, with the statutory floor's ``restarts`` where a brand says
+    ``continues`` (a statutory policy was consulted, so the unit is covered by the regulation)."""
+    log: list[tuple] = []
+    if exchange is None:
+        return None, log
+    log.append((exchange.plugin, exchange.policy, exchange.rule, "exchange_rule", exchange.citation,
+                f"{exchange.mode}/{exchange.warranty_after}"))
+    if exchange.warranty_after == "continues":
+        for policy in consulted:
+            floor = policy.exchange if policy.statutory else None
+            if floor is not None and floor.warranty_after == "restarts":
+                exchange = exchange._replace(warranty_after="restarts")
+                log.append((floor.plugin, floor.policy, "exchange", "floor", floor.citation,
+                            "warranty_after: continues -> restarts"))
+                break
+    return exchange, log
+
+
+def _refs(consulted: dict[Any, None]) -> tuple[PolicyRef, ...]:
+    return tuple(PolicyRef(p.id, p.version, p.sha256, p.plugin) for p in consulted)
+
+
+def _fields_getter(fields: list[str]) -> Callable[[Any], tuple]:
+    """``fn(case)``: the values of the region rules' fields (``device.x`` / ``purchase.x``)."""
+    parts = [tuple(f.split(".", 1)) for f in fields]
+
+    def get(case: Any) -> tuple:
+        return tuple(getattr(getattr(case, owner), attr) for owner, attr in parts)
+
+    return get
+
+
 def _consider(best: dict[str, tuple], result: OfferResult, status: str, missing: tuple, excluded_by: str | None) -> None:
     """Keep ``result`` as its remedy's best offer when it beats the one kept so far."""
     rule = result.rule
@@ -369,6 +594,7 @@ def _consider(best: dict[str, tuple], result: OfferResult, status: str, missing:
     if current is not None and rank < current[0][0]:
         return
     end = result.end
+    # not-applicable offers compare by ``OfferRule.na_rank`` (static_rank, specificity, statutory): keep in step
     key = (
         rank,
         -len(missing) if rank == 3 else 0,

@@ -12,7 +12,14 @@ The bundled plugins are subclasses with nothing but data; a new brand usually is
 
     plugin = XiaomiPlugin()
 
-Override a hook method (keeping ``@hookimpl``) where a rule cannot be said in YAML.
+Override a hook method (keeping ``@hookimpl``) where a rule cannot be said in YAML. A plugin
+whose hooks are all ``PolicyPlugin``'s own answers from policies is *declarative*: the engine
+then plans its answers once per kind of case instead of calling each hook for every case (see
+``Engine``); overriding any hook method simply turns that off for the registry.
+
+The statutory floor sets ``floor = True``: its policies then also say which region a unit of
+*any* brand was made for, and how *any* brand's exchange is done, after every brand plugin
+(``trylast``).
 """
 
 from __future__ import annotations
@@ -30,6 +37,14 @@ class PolicyPlugin:
     name: str = ""
     version: str = "0"
     brands: Sequence[Brand] = ()
+    #: the statutory floor: answers region and exchange for every brand, after the brand plugins
+    floor: bool = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("floor"):
+            cls.aftersales_identify_device = _floor_identify_device  # type: ignore[method-assign]
+            cls.aftersales_exchange_rule = _floor_exchange_rule  # type: ignore[method-assign]
 
     def policy_files(self) -> list[Any]:
         """Paths or ``importlib.resources`` traversables of this plugin's YAML policies."""
@@ -92,3 +107,36 @@ class PolicyPlugin:
             if policy.exchange is not None and policy.brands is not None and case.brand in policy.brands:
                 return policy.exchange
         return None
+
+
+
+# the floor's answers (``PolicyPlugin.floor``): every brand, after the brand plugins
+
+@hookimpl(trylast=True)
+def _floor_identify_device(self: PolicyPlugin, case: Any, ctx: Any) -> Identity | None:
+    for policy in ctx.policies_of(self.name):
+        identity = policy.identify(case, self.name)
+        if identity is not None:
+            return identity
+    return None
+
+
+@hookimpl(trylast=True)
+def _floor_exchange_rule(self: PolicyPlugin, case: Any, ctx: Any) -> ExchangeRule | None:
+    for policy in ctx.policies_of(self.name):
+        if policy.exchange is not None and policy.applies(case, ctx.region):
+            return policy.exchange
+    return None
+
+
+#: hook implementations that answer only from the plugin's policies, and how:
+#: "brand" (policies naming the case's brand), "any" (the floor's), "policies" (every policy that applies)
+DECLARATIVE = {
+    PolicyPlugin.aftersales_identify_device: "brand",
+    _floor_identify_device: "any",
+    PolicyPlugin.aftersales_offers: "policies",
+    PolicyPlugin.aftersales_exclusions: "policies",
+    PolicyPlugin.aftersales_notices: "policies",
+    PolicyPlugin.aftersales_exchange_rule: "brand",
+    _floor_exchange_rule: "any",
+}

@@ -18,8 +18,6 @@ from typing import Any, Callable, Mapping
 
 from .dates import PeriodEnd, RestDayCalendar, period_end
 from .errors import PolicyError
-from typing import NamedTuple
-
 from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferResult
 
 _PATH = re.compile(r"^(region|brand|documents|coverage_plans|activation_date|"
@@ -197,6 +195,11 @@ class OfferRule:
     na_results: tuple = ()
     #: how good the offer is before looking at the case: no confirmation needed, lower fee, better basis
     static_rank: tuple = ()
+    #: how two offers whose conditions fail compare (the engine ranks them the same way)
+    na_rank: tuple = ()
+    #: the trace entries when the engine chooses or refuses this offer for its remedy
+    chosen_log: tuple = ()
+    refused_log: tuple = ()
 
     @property
     def plugin(self) -> str:
@@ -248,17 +251,33 @@ class RegionRule:
         return self.default
 
 
-class Assessment(NamedTuple):
-    """What a policy's conditions say about every case with the same condition fields.
+class Assessment:
+    """What a policy's conditions say about every case with the same condition outcomes.
 
     ``live`` are the offers whose conditions hold (their time limits and documents are checked
-    per case with ``OfferRule.tail``); ``na`` the ready-made results of the others.
+    per case with ``OfferRule.tail``); ``na`` the ready-made results of the others; ``hits`` and
+    ``notices`` the exclusions and notices whose conditions hold, ``hit_log`` their trace
+    entries. ``na_best`` is, per remedy, the not-applicable result to show when no live offer of
+    any policy speaks for that remedy: the first of the best by ``OfferRule.na_rank``.
     """
 
-    live: tuple
-    na: tuple
-    hits: tuple
-    notices: tuple
+    __slots__ = ("live", "na", "hits", "notices", "hit_log", "na_best")
+
+    def __init__(self, live: tuple, na: tuple, hits: tuple, notices: tuple) -> None:
+        self.live = live
+        self.na = na
+        self.hits = hits
+        self.notices = notices
+        self.hit_log = tuple((h.plugin, h.policy, h.id, "exclusion", h.citation, h.message_zh) for h in hits)
+        best: dict[str, OfferResult] = {}
+        for result in na:
+            current = best.get(result.rule.remedy)
+            if current is None or result.rule.na_rank > current.rule.na_rank:
+                best[result.rule.remedy] = result
+        self.na_best = tuple(best.items())
+
+    def __iter__(self):  # (live, na, hits, notices), as the tuple it once was
+        return iter((self.live, self.na, self.hits, self.notices))
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,7 +404,7 @@ class CompiledPolicy:
             start_citation = start_spec.get("citation")
             expr = _start_expr(start_spec)
             lines.append(f"    s = {expr}")
-            lines.append(f"    if s is None: return _R(RULE, 'no_start', {start_name!r}, None, None, (), (), ())")
+            lines.append(f"    if s is None: return _new(_R, (RULE, 'no_start', {start_name!r}, None, None, (), (), ()))")
         else:
             lines.append("    s = None")
         lines.append("    e = None")
@@ -400,21 +419,21 @@ class CompiledPolicy:
                 lines.append("    gap = pe.unknown_years")
                 lines.append(f"    if el < {from_day} or c.case_date > e:")
             else:
-                lines.append(f"    e = s + _td({days})")
+                lines.append(f"    e = s + {src.const(timedelta(days=days))}")
                 lines.append(f"    if el < {from_day} or el > {days}:")
-            lines.append("        return _R(RULE, 'outside_window', None, s, e, (), (), gap)")
+            lines.append("        return _new(_R, (RULE, 'outside_window', None, s, e, (), (), gap))")
         if period:
             ext = "c.history.days_in_repair" if self.extend_by_repair_days else "0"
             roll = "True" if self.rollover_periods else "False"
             if period == "warranty":
                 lines.append("    span = PERIODS.get(c.fault.component)")
-                lines.append("    if span is None: return _R(RULE, 'not_applicable', 'periods.' + c.fault.component, s, None, (), (), ())")
+                lines.append("    if span is None: return _new(_R, (RULE, 'not_applicable', 'periods.' + c.fault.component, s, None, (), (), ()))")
                 lines.append(f"    pe = _period(s, span[0], span[1], {ext}, {roll}, CAL)")
             else:
                 lines.append(f"    pe = _period(s, {int(period.get('months', 0))}, {int(period.get('days', 0))}, {ext}, {roll}, CAL)")
             lines.append("    e = pe.end")
             lines.append("    gap = pe.unknown_years")
-            lines.append("    if c.case_date > e: return _R(RULE, 'expired', None, s, e, (), (), gap)")
+            lines.append("    if c.case_date > e: return _new(_R, (RULE, 'expired', None, s, e, (), (), gap))")
 
         groups = _documents(spec.get("documents"))
         asks = tuple(spec.get("asks", ()))
@@ -431,14 +450,14 @@ class CompiledPolicy:
             lines.append("    a = ()")
         if groups:
             lines.append("    m = " + " + ".join(f"m{i}" for i in range(len(groups))))
-            lines.append("    if m: return _R(RULE, 'blocked_documents', None, s, e, m, a, gap)")
-        lines.append("    return _R(RULE, 'granted', None, s, e, (), a, gap)")
+            lines.append("    if m: return _new(_R, (RULE, 'blocked_documents', None, s, e, m, a, gap))")
+        lines.append("    return _new(_R, (RULE, 'granted', None, s, e, (), a, gap))")
         tail_lines = ["def _fn(c):"] + lines
         lines = head + lines
 
         fee = spec.get("fee")
         note = spec.get("note")
-        extra = {"_R": OfferResult, "_td": lambda n: timedelta(days=n), "_period": _period, "CAL": self.calendar,
+        extra = {"_R": OfferResult, "_new": tuple.__new__, "_period": _period, "CAL": self.calendar,
                  "PERIODS": self.periods, "ASKS": asks, "_shift": _shift, "_first": _first, "_earliest": _earliest}
         fn = _compile(name, lines, src, extra)
         tail = _compile(name + "#tail", tail_lines, src, extra)
@@ -467,6 +486,9 @@ class CompiledPolicy:
                 _BASIS_RANK.get(spec["basis"], 0),
             ),
         )
+        object.__setattr__(rule, "na_rank", (rule.static_rank, rule.specificity, self.statutory))
+        for effect in ("chosen", "refused"):
+            object.__setattr__(rule, f"{effect}_log", (self.plugin, self.id, rid, effect, rule.citation, rule.remedy))
         # results that need nothing from the case are built once
         na = tuple(OfferResult(rule, "not_applicable", path, None, None, (), (), ()) for path in when)
         for f in (fn, tail):
@@ -503,16 +525,34 @@ class CompiledPolicy:
         return None
 
     def _key_function(self) -> Callable:
-        """``fn(case, region)``: the values of every case field this policy's conditions read."""
-        paths: dict[str, None] = {}
-        for offer in self.offers:
-            paths.update(dict.fromkeys(offer.when_paths))
-        for section in ("exclusions", "notices"):
-            for item in self.data.get(section, ()) or ():
-                paths.update(dict.fromkeys(item.get("when") or ()))
+        """``fn(case, region)``: what this policy's conditions can tell apart between two cases.
+
+        Two cases with the same key get the same verdict from the conditions, so it is what they
+        share it by. A field matched against fixed values (a flag, an id, a list of ids) enters
+        with its value; a field compared with a threshold, checked for presence or for one
+        member enters with the test's outcome, so a date or a count gives two keys, not one
+        per value."""
         src = _Source()
-        exprs = [_value_expr(path) for path in paths]
-        return _compile(f"{self.id}#key", ["def _fn(c, r):", f"    return ({', '.join(exprs)}{',' if exprs else ''})"], src)
+        parts: dict[str, None] = {}
+        whens = [spec.get("when") or {} for spec in self.data.get("offers", ()) or ()]
+        for section in ("exclusions", "notices"):
+            whens += [item.get("when") or {} for item in self.data.get(section, ()) or ()]
+        for when in whens:
+            for path, matcher in when.items():
+                plain = isinstance(matcher, (bool, str, int, float, list)) or matcher is None or (
+                    isinstance(matcher, Mapping) and len(matcher) == 1 and next(iter(matcher)) in ("eq", "ne", "in", "not_in"))
+                if plain and not path.startswith("history.plan_claims."):
+                    parts[_value_expr(path)] = None
+                else:
+                    parts[_test_expr(path, matcher, src)] = None
+        body = ", ".join(parts)
+        lines = ["def _fn(c, r):"]
+        for owner in ("device", "purchase", "fault", "condition", "history"):
+            if body.count(f"c.{owner}.") > 1:  # read each part of the case once
+                lines.append(f"    _{owner} = c.{owner}")
+                body = body.replace(f"c.{owner}.", f"_{owner}.")
+        lines.append(f"    return ({body}{',' if parts else ''})")
+        return _compile(f"{self.id}#key", lines, src)
 
     def assess(self, case: Any, region: str) -> Assessment:
         """The conditions' verdict for this case; cases with the same condition fields share it."""

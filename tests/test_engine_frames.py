@@ -1,0 +1,88 @@
+"""The engine's planned path (frames and shared condition verdicts) decides exactly as the hooks do."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from aftersales.core.generate import generate_cases
+from aftersales.core.hookspecs import hookimpl
+from aftersales.core.policyplugin import PolicyPlugin
+from aftersales.core.registry import load_registry
+from scenario_helpers import DAY10_CASE
+
+
+@pytest.fixture(scope="module")
+def cases(registry):
+    return [registry.parse_case(m) for m in generate_cases(3000, 20261122)]
+
+
+def test_the_bundled_plugins_are_planned(registry):
+    assert registry.engine._plan_order is not None
+    kinds = dict(registry.engine._plan_order["identify_device"])
+    assert kinds == {"apple": "brand", "huawei": "brand", "generic_sanbao": "any"}
+    # the floor answers after the brand plugins
+    assert registry.engine._plan_order["identify_device"][-1][0] == "generic_sanbao"
+
+
+def test_planned_and_hook_paths_give_the_same_decisions(registry, cases):
+    engine = registry.engine
+    differ = [i for i, case in enumerate(cases)
+              if engine._evaluate_planned(case).to_dict() != engine._evaluate_hooks(case).to_dict()]
+    assert differ == []
+
+
+def test_shared_verdicts_match_a_fresh_check(registry, cases):
+    """Cases share a policy's verdict by its key; the verdict must be what checking the case alone gives."""
+    for policy in registry.all_policies():
+        for case in cases[:1500]:
+            if not policy.speaks_to_brand(case.brand):
+                continue
+            for region in ("CN", "HK", "OTHER"):
+                shared = tuple(policy.assess(case, region))
+                kept, policy._assessments = policy._assessments, {}
+                try:
+                    fresh = tuple(policy.assess(case, region))
+                finally:
+                    policy._assessments = kept
+                assert shared == fresh, (policy.id, case, region)
+
+
+def test_a_threshold_field_gives_two_keys_not_one_per_value(registry, cases):
+    generic = next(p for p in registry.all_policies() if p.id == "generic_sanbao")
+    keys = {generic._key(c, "CN") for c in cases}
+    productions = {c.device.production_date for c in cases}
+    assert len(productions) > 200
+    assert len(keys) < len(cases) / 2
+
+
+def test_a_plugin_with_hook_code_of_its_own_takes_the_hook_path():
+    class Noisy(PolicyPlugin):
+        name = "noisy"
+        calls = 0
+
+        @hookimpl
+        def aftersales_notices(self, case, ctx):
+            Noisy.calls += 1
+            return []
+
+    reg = load_registry(extra=[("noisy", Noisy())])
+    assert reg.engine._plan_order is None
+    case = reg.parse_case(copy.deepcopy(DAY10_CASE))
+    decision = reg.evaluate(case)
+    assert Noisy.calls == 1
+    assert decision.to_dict() == load_registry().evaluate(case).to_dict()
+
+
+def test_the_floor_flag_answers_region_and_exchange_for_any_brand(registry):
+    generic = registry.pm.get_plugin("generic_sanbao")
+    assert generic.floor is True
+    impl = {i.plugin_name: i for i in registry.pm.hook.aftersales_identify_device.get_hookimpls()}
+    assert impl["generic_sanbao"].trylast and not impl["apple"].trylast
+    data = copy.deepcopy(DAY10_CASE)
+    data["brand"] = "generic"
+    data["device"].pop("model_code", None)
+    data["purchase"]["country"] = "HK"
+    decision = registry.evaluate(registry.parse_case(data))
+    assert decision.region == "HK" and decision.region_rule.startswith("generic_sanbao/")
