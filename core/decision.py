@@ -97,9 +97,11 @@ class PolicyRef:
 TraceEntry = tuple
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """The answer for one case. ``to_dict()`` gives the v1 decision JSON."""
+class Decision(NamedTuple):
+    """The answer for one case. ``to_dict()`` gives the v1 decision JSON.
+
+    An immutable record (a ``NamedTuple``: the engine makes one per case, and this is the
+    cheapest immutable record to build)."""
 
     brand: str
     case_date: date

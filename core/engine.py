@@ -22,6 +22,7 @@ takes the hook path.
 from __future__ import annotations
 
 from bisect import bisect_right
+from operator import attrgetter
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
@@ -185,12 +186,16 @@ class Engine:
             self._frames[fkey] = frame
         region = frame.region
 
-        assessed = {policy: policy.assess(case, region) for policy in frame.policies}
+        assessed = []
+        for policy in frame.policies:
+            assessment = policy._assessments.get(policy._key(case, region))
+            assessed.append(assessment if assessment is not None else policy.assess(case, region))
         log = [frame.region_entry]
         statutory_hits: tuple = ()
         hits: tuple = ()
-        for policy in frame.hit_order:
-            assessment = assessed[policy]
+        pairs = list(zip(frame.policies, assessed))
+        for policy, assessment in (pairs if frame.hit_order is frame.policies else
+                                   [(p, assessed[frame.policies.index(p)]) for p in frame.hit_order]):
             if assessment.hits:
                 hits += assessment.hits
                 log.extend(assessment.hit_log)
@@ -200,8 +205,7 @@ class Engine:
         results: list[OfferResult] = []
         na_best: dict[str, OfferResult] = {}
         late: list[OfferResult] = []
-        for policy in frame.policies:
-            assessment = assessed[policy]
+        for policy, assessment in pairs:
             if assessment.na:
                 log.extend(assessment.na)
                 for remedy, result in assessment.na_best:
@@ -226,8 +230,8 @@ class Engine:
                 results.append(result)
                 _consider(best, result, status, result.missing, excluded_by)
         if late:  # rare: rank every not-applicable offer in order, as the hooks would
-            for policy in frame.policies:
-                for result in assessed[policy].na + tuple(r for r in late if r.rule.policy is policy):
+            for policy, assessment in pairs:
+                for result in assessment.na + tuple(r for r in late if r.rule.policy is policy):
                     if result.rule.remedy not in best or best[result.rule.remedy][0][0] == 0:
                         _consider(best, result, "not_applicable", (), None)
         else:
@@ -235,9 +239,9 @@ class Engine:
                 if remedy not in best:
                     _consider(best, result, "not_applicable", (), None)
         if frame.notice_order is frame.policies:
-            notices = tuple(n for policy in frame.policies for n in assessed[policy].notices)
+            notices = tuple(n for assessment in assessed for n in assessment.notices)
         else:
-            notices = tuple(n for policy in frame.notice_order for n in assessed[policy].notices)
+            notices = tuple(n for policy in frame.notice_order for n in assessed[frame.policies.index(policy)].notices)
         return self._conclude(case, region, frame.region_rule, best, log, results, hits, notices,
                               frame.exchange, frame.exchange_log, frame.refs, ())
 
@@ -410,10 +414,11 @@ class Engine:
                   offers: list, hits: list | tuple, notices: list | tuple, exchange: ExchangeRule | None,
                   exchange_log: list | tuple, refs: tuple, failures: list | tuple) -> Decision:
         """Remedies in the contract's order, expiry, coverage, and the decision record."""
-        gaps: set[int] = set()
+        gaps: tuple = ()
         remedies: list[RemedyResult] = []
         free_available = False
         service_location = None
+        covered = longest = None  # the coverage: the first free remedy granted, else the longest period
         for remedy in FREE_REMEDIES:
             entry = best.get(remedy)
             if entry is None:
@@ -421,12 +426,18 @@ class Engine:
             _, result, status, missing, excluded_by = entry
             rule = result.rule
             available = status == "granted"
+            if result.start is not None:
+                if available:
+                    if covered is None:
+                        covered = result
+                elif result.end is not None and (longest is None or result.end > longest.end):
+                    longest = result
             if available:
                 free_available = True
                 if service_location is None:
                     service_location = rule.service_location
             if result.unknown_years:
-                gaps.update(result.unknown_years)
+                gaps += result.unknown_years
             remedies.append(_new(RemedyResult, (
                 remedy,
                 rule.basis,
@@ -447,11 +458,22 @@ class Engine:
                 rule.note,
             )))
             trace.append(rule.chosen_log if available else rule.refused_log)
+
         # paid repair exactly when no free remedy
-        paid = _paid_repair(best.get("paid_repair"), free_available)
-        remedies.append(paid)
-        if service_location is None:
-            service_location = paid.service_location if paid.available else "any_authorized"
+        entry = best.get("paid_repair")
+        if entry is None:
+            remedies.append(_NOT_NEEDED if free_available else _PAID_BY_DEFAULT)
+            if service_location is None:
+                service_location = "any_authorized"
+        else:
+            result = entry[1]
+            rule = result.rule
+            remedies.append(_new(RemedyResult, (
+                "paid_repair", rule.basis, not free_available, "not_needed" if free_available else "granted",
+                "free_remedy_available" if free_available else None, (), (), (), rule.policy.id, rule.id,
+                rule.citation, result.start, result.end, rule.service_location, rule.fee, None, rule.note)))
+            if service_location is None:
+                service_location = rule.service_location
 
         # an offer that ran out: report the policy's expiry exclusion when nothing free is left
         exclusions = tuple(hits)
@@ -467,13 +489,19 @@ class Engine:
         if exchange_log:
             trace.extend(exchange_log)
 
-        return Decision(
+        chosen = covered or longest
+        coverage = None
+        if chosen is not None:
+            rule = chosen.rule
+            coverage = _new(Coverage, (chosen.start, rule.start_name, rule.start_citation, chosen.end,
+                                       (case.case_date - chosen.start).days, rule.policy.id, rule.id, rule.citation))
+        return _new(Decision, (
             case.brand,
             case.case_date,
             region,
             region_rule,
             tuple(remedies),
-            _coverage(case, best),
+            coverage,
             exclusions,
             exchange,
             service_location,
@@ -481,8 +509,8 @@ class Engine:
             tuple(trace),
             refs,
             tuple(failures),
-            tuple(sorted(gaps)) if gaps else (),
-        )
+            tuple(sorted(set(gaps))) if gaps else (),
+        ))
 
     # ------------------------------------------------------------------------------ helpers
 
@@ -502,40 +530,6 @@ class Engine:
             if per:
                 out[plugin] = per
         return out
-
-
-def _paid_repair(entry: tuple | None, free_available: bool) -> RemedyResult:
-    if entry is None:
-        return _NOT_NEEDED if free_available else _PAID_BY_DEFAULT
-    _, result, status, missing, excluded_by = entry
-    rule = result.rule
-    available = not free_available
-    return _new(RemedyResult, ("paid_repair", rule.basis, available, "granted" if available else "not_needed",
-                               None if available else "free_remedy_available", (), (), (), rule.policy.id, rule.id,
-                               rule.citation, result.start, result.end, rule.service_location, rule.fee, None, rule.note))
-
-
-def _coverage(case: "Case", best: dict[str, tuple]) -> Coverage | None:
-    chosen = None
-    for remedy in FREE_REMEDIES:
-        entry = best.get(remedy)
-        if entry is not None and entry[2] == "granted" and entry[1].start is not None:
-            chosen = entry[1]
-            break
-    if chosen is None:
-        longest = None
-        for remedy in FREE_REMEDIES:
-            entry = best.get(remedy)
-            if entry is None or entry[1].start is None or entry[1].end is None:
-                continue
-            if longest is None or entry[1].end > longest.end:
-                longest = entry[1]
-        chosen = longest
-    if chosen is None:
-        return None
-    rule = chosen.rule
-    return _new(Coverage, (chosen.start, rule.start_name, rule.start_citation, chosen.end,
-                           (case.case_date - chosen.start).days, rule.policy.id, rule.id, rule.citation))
 
 
 def _excluded_by(rule: Any, own_hits: dict[str, list[ExclusionHit]], statutory_hits: list[ExclusionHit]) -> str | None:
@@ -577,13 +571,13 @@ def _refs(consulted: dict[Any, None]) -> tuple[PolicyRef, ...]:
 
 
 def _fields_getter(fields: list[str]) -> Callable[[Any], tuple]:
-    """``fn(case)``: the values of the region rules' fields (``device.x`` / ``purchase.x``)."""
-    parts = [tuple(f.split(".", 1)) for f in fields]
-
-    def get(case: Any) -> tuple:
-        return tuple(getattr(getattr(case, owner), attr) for owner, attr in parts)
-
-    return get
+    """``fn(case)``: the values of the region rules' fields (``device.x`` / ``purchase.x``), as a tuple."""
+    if not fields:
+        return lambda case: ()
+    if len(fields) == 1:
+        get = attrgetter(fields[0])
+        return lambda case: (get(case),)
+    return attrgetter(*fields)
 
 
 def _consider(best: dict[str, tuple], result: OfferResult, status: str, missing: tuple, excluded_by: str | None) -> None:
