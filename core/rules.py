@@ -121,36 +121,29 @@ def compile_when(when: Mapping[str, Any] | None, name: str = "when") -> Callable
     return _compile(name, lines, src)
 
 
-def _start_expr(spec: Mapping[str, Any]) -> str:
-    """A Python expression giving the start date (or None) of a start rule."""
-    def one(item: Mapping[str, Any]) -> str:
-        expr = _CASE_DATE_FIELDS[item["from"]]
-        days = item.get("offset_days", 0)
+def _start_lines(spec: Mapping[str, Any], src: _Source) -> list[str]:
+    """Statements that set ``s`` to the start date (or None) of a start rule, inline: no calls."""
+    def one(item: Mapping[str, Any], var: str) -> list[str]:
+        lines = [f"    {var} = {_CASE_DATE_FIELDS[item['from']]}"]
+        days = int(item.get("offset_days", 0))
         if days:
-            return f"_shift({expr}, {int(days)})"
-        return expr
+            lines.append(f"    if {var} is not None: {var} = {var} + {src.const(timedelta(days=days))}")
+        return lines
 
     if "from" in spec:
-        return one(spec)
-    if "first_of" in spec:
-        return "_first(" + ", ".join(one(i) for i in spec["first_of"]) + ")"
-    return "_earliest(" + ", ".join(one(i) for i in spec["earliest_of"]) + ")"
-
-
-def _shift(d: date | None, days: int) -> date | None:
-    return None if d is None else d + timedelta(days=days)
-
-
-def _first(*dates: date | None) -> date | None:
-    for d in dates:
-        if d is not None:
-            return d
-    return None
-
-
-def _earliest(*dates: date | None) -> date | None:
-    present = [d for d in dates if d is not None]
-    return min(present) if present else None
+        return one(spec, "s")
+    items = spec["first_of"] if "first_of" in spec else spec["earliest_of"]
+    lines: list[str] = []
+    for index, item in enumerate(items):
+        lines += one(item, f"s{index}")
+    lines.append("    s = None")
+    for index in range(len(items)):
+        var = f"s{index}"
+        if "first_of" in spec:  # the first date given
+            lines.append(f"    if s is None: s = {var}")
+        else:  # the earliest date given
+            lines.append(f"    if {var} is not None and (s is None or {var} < s): s = {var}")
+    return lines
 
 
 @lru_cache(maxsize=131072)
@@ -402,8 +395,7 @@ class CompiledPolicy:
                                   field=f"{where}.start")
             start_spec = self.starts[start_name]
             start_citation = start_spec.get("citation")
-            expr = _start_expr(start_spec)
-            lines.append(f"    s = {expr}")
+            lines += _start_lines(start_spec, src)
             lines.append(f"    if s is None: return _new(_R, (RULE, 'no_start', {start_name!r}, None, None, (), (), ()))")
         else:
             lines.append("    s = None")
@@ -458,7 +450,7 @@ class CompiledPolicy:
         fee = spec.get("fee")
         note = spec.get("note")
         extra = {"_R": OfferResult, "_new": tuple.__new__, "_period": _period, "CAL": self.calendar,
-                 "PERIODS": self.periods, "ASKS": asks, "_shift": _shift, "_first": _first, "_earliest": _earliest}
+                 "PERIODS": self.periods, "ASKS": asks}
         fn = _compile(name, lines, src, extra)
         tail = _compile(name + "#tail", tail_lines, src, extra)
         rule = OfferRule(
