@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import timedelta
 
 import pytest
 
@@ -86,3 +87,38 @@ def test_the_floor_flag_answers_region_and_exchange_for_any_brand(registry):
     data["purchase"]["country"] = "HK"
     decision = registry.evaluate(registry.parse_case(data))
     assert decision.region == "HK" and decision.region_rule.startswith("generic_sanbao/")
+
+
+def _reference_start(spec, case):
+    """A start rule read the plain way: ``from`` a date (plus an offset), the first given, or the earliest."""
+    fields = {"purchase_date": case.purchase.date, "received_date": case.purchase.received_date,
+              "activation_date": case.activation_date, "production_date": case.device.production_date}
+
+    def one(item):
+        day = fields[item["from"]]
+        return None if day is None else day + timedelta(days=item.get("offset_days", 0))
+
+    if "from" in spec:
+        return one(spec)
+    days = [one(item) for item in spec.get("first_of") or spec["earliest_of"]]
+    given = [d for d in days if d is not None]
+    if not given:
+        return None
+    return given[0] if "first_of" in spec else min(given)
+
+
+def test_generated_start_dates_match_the_plain_reading(registry, cases):
+    checked = 0
+    for policy in registry.all_policies():
+        for offer in policy.offers:
+            if not offer.start_name:
+                continue
+            spec = policy.starts[offer.start_name]
+            for case in cases:
+                result = offer.tail(case)
+                if result.status == "not_applicable":
+                    continue
+                assert (None if result.status == "no_start" else result.start) == _reference_start(spec, case), \
+                    (policy.id, offer.id, case)
+                checked += 1
+    assert checked > 10_000
