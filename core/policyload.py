@@ -4,21 +4,27 @@ YAML is read with a safe loader only (the C one when available), dates stay text
 checks them), and a document that nests too deep or expands aliases too far is refused before
 anything else looks at it. The JSON Schema (draft 2020-12) ships as ``policy.schema.json`` in
 ``aftersales.policies``.
+
+A policy found valid before comes from the validated-policy cache (``policycache``): then
+neither yaml nor jsonschema is imported, and its YAML node tree is a :class:`LazyNode`, composed
+only if a location in it is asked for (a cross-file or floor issue).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-import yaml
-
+from . import policycache
 from .errors import PolicyError
+from .policycache import LazyNode, display_name
+
+# LazyNode and display_name live in policycache (the registry's cache-first path uses them
+# without importing this module); they are part of this module's API all the same.
+
+if TYPE_CHECKING:
+    import yaml
 
 MAX_DEPTH = 64
 MAX_NODES = 200_000
@@ -50,7 +56,11 @@ class PolicyIssue:
         return out
 
 
-def _make_loader() -> type:
+@lru_cache(maxsize=1)
+def policy_loader() -> type:
+    """The YAML loader class for policies (built on first use: importing yaml takes a while)."""
+    import yaml
+
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     class PolicyLoader(base):  # type: ignore[misc, valid-type]
@@ -63,7 +73,25 @@ def _make_loader() -> type:
     return PolicyLoader
 
 
-PolicyLoader = _make_loader()
+def __getattr__(name: str) -> Any:
+    if name == "PolicyLoader":
+        return policy_loader()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def compose(text: str) -> Any:
+    """The node tree of a text that was read, size-checked and validated before (else None)."""
+    loader = policy_loader()(text)
+    try:
+        return loader.get_single_node()
+    except Exception:  # noqa: BLE001 - a location aid only
+        return None
+    finally:
+        loader.dispose()
+
+
+def _resolve(node: Any) -> Any:
+    return node.resolve() if isinstance(node, LazyNode) else node
 
 
 def json_path(parts: Iterable[Any]) -> str:
@@ -75,6 +103,8 @@ def json_path(parts: Iterable[Any]) -> str:
 
 def _check_size(node: yaml.Node, name: str) -> None:
     """Refuse deep nesting and alias expansion (a YAML bomb) before constructing anything."""
+    import yaml
+
     count = 0
     stack: list[tuple[yaml.Node, int]] = [(node, 1)]
     while stack:
@@ -100,7 +130,9 @@ def _check_size(node: yaml.Node, name: str) -> None:
 
 def read_yaml(text: str, name: str) -> tuple[Any, yaml.Node | None]:
     """Parse YAML text safely: (data, node tree). Errors are ``PolicyError`` with a location."""
-    loader = PolicyLoader(text)
+    import yaml
+
+    loader = policy_loader()(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -127,8 +159,11 @@ def read_yaml(text: str, name: str) -> tuple[Any, yaml.Node | None]:
 
 def locate(node: yaml.Node | None, parts: Iterable[Any]) -> tuple[int, int]:
     """Line and column (1-based) of the node at ``parts`` (as deep as the path exists)."""
+    node = _resolve(node)
     if node is None:
         return 1, 1
+    import yaml
+
     current = node
     for part in parts:
         nxt = None
@@ -149,6 +184,9 @@ def locate(node: yaml.Node | None, parts: Iterable[Any]) -> tuple[int, int]:
 @lru_cache(maxsize=1)
 def policy_schema() -> dict[str, Any]:
     """The policy JSON Schema shipped with the package."""
+    import json
+    from importlib import resources
+
     text = resources.files(SCHEMA_RESOURCE[0]).joinpath(SCHEMA_RESOURCE[1]).read_text(encoding="utf-8")
     return json.loads(text)
 
@@ -164,6 +202,9 @@ def _validator() -> Any:
 
 def locate_key(node: yaml.Node | None, parts: Iterable[Any], key: str) -> tuple[int, int]:
     """Line and column of the *key* ``key`` in the mapping at ``parts`` (else of the mapping)."""
+    import yaml
+
+    node = _resolve(node)
     current = _node_at(node, parts)
     if isinstance(current, yaml.MappingNode):
         for k, _ in current.value:
@@ -173,7 +214,9 @@ def locate_key(node: yaml.Node | None, parts: Iterable[Any], key: str) -> tuple[
 
 
 def _node_at(node: yaml.Node | None, parts: Iterable[Any]) -> yaml.Node | None:
-    current = node
+    import yaml
+
+    current = _resolve(node)
     for part in parts:
         if isinstance(current, yaml.MappingNode):
             current = next((v for k, v in current.value if getattr(k, "value", None) == part), None)
@@ -186,6 +229,9 @@ def _node_at(node: yaml.Node | None, parts: Iterable[Any]) -> yaml.Node | None:
 
 def duplicate_key_issues(node: yaml.Node | None, name: str) -> list[PolicyIssue]:
     """A key given twice in one mapping (YAML would silently keep the last)."""
+    import yaml
+
+    node = _resolve(node)
     issues: list[PolicyIssue] = []
     if node is None:
         return issues
@@ -428,7 +474,7 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
                 add([section, index, "window"], f"window from day {window['from_day']} to day {window['days']} is empty",
                     "contradiction")
             for c_index, cid in enumerate(item.get("covers", []) or []):
-                if cid not in exclusion_ids and cid not in _KNOWN_EXCLUSIONS:
+                if cid not in exclusion_ids and cid not in _known_exclusions():
                     add([section, index, "covers", c_index], f"covers unknown exclusion {cid!r}; this policy's exclusions: "
                         f"{', '.join(sorted(exclusion_ids)) or 'none'}", "unknown_ref")
             if item.get("basis") != "out_of_warranty":
@@ -472,13 +518,11 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
     return issues
 
 
+@lru_cache(maxsize=1)
 def _known_exclusions() -> frozenset[str]:
     from .vocab import CONDITIONS
 
     return frozenset(CONDITIONS) | {"expired"}
-
-
-_KNOWN_EXCLUSIONS = _known_exclusions()
 
 
 def version_issues(entries: Iterable[tuple[Mapping[str, Any], Any, str]]) -> list[PolicyIssue]:
@@ -547,14 +591,14 @@ class PolicySource:
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        return policycache.sha256_hex(self.text.encode("utf-8"))
 
 
 def read_source(location: Any) -> PolicySource:
     """Read a policy from a path or an ``importlib.resources`` traversable."""
     if isinstance(location, PolicySource):
         return location
-    name = _display_name(location)
+    name = display_name(location)
     try:
         raw = location.read_bytes()
     except OSError as exc:
@@ -569,28 +613,15 @@ def read_source(location: Any) -> PolicySource:
     return PolicySource(name, text)
 
 
-def _display_name(location: Any) -> str:
-    if isinstance(location, Path):
-        try:
-            return str(location.relative_to(Path.cwd()))
-        except ValueError:
-            return str(location)
-    name = getattr(location, "name", None)
-    if name and not isinstance(location, (str, bytes)):
-        # a resource inside the installed package: show it as the repository path
-        return f"policies/{name}"
-    return str(location)
-
-
 def check_policy_full(source: PolicySource) -> tuple[dict[str, Any] | None, Any, list[PolicyIssue]]:
-    """Parse and validate: (data or None when unusable, YAML node tree, every issue found)."""
-    # --- validated-policy cache by content hash (core/policycache.py; issue 6) ---
-    from . import policycache
+    """Parse and validate: (data or None when unusable, YAML node tree, every issue found).
 
-    cached = policycache.get(source.sha256)
+    A policy found valid with no issue before comes from the validated-policy cache: its node
+    tree is then a :class:`LazyNode` (composed only if a location is asked for)."""
+    sha256 = source.sha256
+    cached = policycache.get(sha256)
     if cached is not None:
-        return cached, policycache.compose_node(source.text, PolicyLoader), []
-    # --- end of the cache lookup ---
+        return cached, LazyNode(source.text), []
     try:
         data, node = read_yaml(source.text, source.name)
     except PolicyError as exc:
@@ -606,8 +637,21 @@ def check_policy_full(source: PolicySource) -> tuple[dict[str, Any] | None, Any,
         issues += semantic_issues(data, node, source.name)
     usable = not any(i.severity == "error" for i in issues)
     if not issues:
-        policycache.put(source.sha256, data)   # issue 6: remember a policy with no issue at all
+        policycache.put(sha256, data)   # remember a policy with no issue at all
     return (dict(data) if usable else None), node, issues
+
+
+def compile_checked(data: Mapping[str, Any], source: PolicySource, issues: list[PolicyIssue], plugin: str = "") -> Any:
+    """``CompiledPolicy`` of a policy ``check_policy_full`` found usable (``PolicyError`` if it
+    cannot be compiled). For a policy with no issue at all, the generated functions' code
+    objects come from (and go to) the policy cache."""
+    from .rules import CompiledPolicy
+
+    sha256 = source.sha256
+    if issues:
+        return CompiledPolicy(data, sha256=sha256, source=source.name, plugin=plugin)
+    with policycache.compiling(sha256):
+        return CompiledPolicy(data, sha256=sha256, source=source.name, plugin=plugin)
 
 
 def _kind(value: Any) -> str:
@@ -630,8 +674,6 @@ def check_policy(source: PolicySource) -> tuple[dict[str, Any] | None, list[Poli
 
 def compile_policy(location: Any, plugin: str = "") -> Any:
     """Read, validate and compile one policy; ``PolicyError`` (with every issue) when it fails."""
-    from .rules import CompiledPolicy
-
     source = read_source(location)
     data, issues = check_policy(source)
     errors = [i for i in issues if i.severity == "error"]
@@ -640,7 +682,7 @@ def compile_policy(location: Any, plugin: str = "") -> Any:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise PolicyError(f"{first}{more}", issues=issues)
     try:
-        return CompiledPolicy(data, sha256=source.sha256, source=source.name, plugin=plugin)
+        return compile_checked(data, source, issues, plugin)
     except PolicyError as exc:
         issue = PolicyIssue(source.name, 1, 1, exc.field or "$", exc.message, code="compile")
         raise PolicyError(str(issue), issues=[issue]) from None

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .errors import AftersalesError, PolicyError
-from .policyload import PolicyIssue, locate, read_source, read_yaml
+from .policyload import PolicyIssue, display_name, locate, read_source, read_yaml
 
 FREE = ("return", "exchange", "repair")
 EXPECT_KEYS = frozenset({
@@ -285,6 +285,7 @@ def registry_for(policy_files: list[Path], *, plugins_dir: str | None = None, en
     extra: list[tuple[str, Any]] = []
     overrides: list[Path] = []
     standins: dict[str, list[Path]] = {}
+    first_data: dict[str, Mapping[str, Any]] = {}
     for path in policy_files:
         data, _ = check_policy(read_source(path)) if path.exists() else (None, [])
         if data is None:
@@ -294,8 +295,9 @@ def registry_for(policy_files: list[Path], *, plugins_dir: str | None = None, en
             overrides.append(path)
         else:
             standins.setdefault(data["id"], []).append(path)
+            first_data.setdefault(data["id"], data)
     for pid, files in standins.items():
-        data, _ = check_policy(read_source(files[0]))
+        data = first_data[pid]
         brands = data["applies_to"]["brands"]
         new_brands = [Brand(b, b, b) for b in (brands if isinstance(brands, list) else []) if b not in served]
 
@@ -338,7 +340,7 @@ def run_policy_tests(paths: Iterable[str | Path] = (), *, plugins_dir: str | Non
     errors = registry.errors
     if errors:
         return [], errors
-    wanted = {str(read_source(p).name) for p in files} if files else None
+    wanted = {display_name(p) for p in files} if files else None
     reports = []
     for policy in registry.all_policies():
         if wanted is not None and policy.source not in wanted:

@@ -12,21 +12,37 @@ Loading reads files; deciding (``Registry.evaluate``) does not.
 from __future__ import annotations
 
 import importlib
-import importlib.metadata
-import importlib.util
 import os
 import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 import pluggy
 
-from . import hookspecs
+from . import hookspecs, policycache
 from .errors import PluginError, PolicyError
 from .plugininfo import Brand, PluginInfo
-from .policyload import PolicyIssue
+
+if TYPE_CHECKING:
+    from .policyload import PolicyIssue
+
+
+def _issue(*args: Any, **kwargs: Any) -> PolicyIssue:
+    """A ``PolicyIssue``: the checker module is imported only when something is wrong (or a
+    policy is not in the cache), not to load policies found valid before."""
+    from .policyload import PolicyIssue
+
+    return PolicyIssue(*args, **kwargs)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "PolicyIssue":
+        from .policyload import PolicyIssue
+
+        return PolicyIssue
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 ENTRY_POINT_GROUP = "aftersales.plugins"
 OWN_DISTRIBUTION = "aftersales"
@@ -71,11 +87,142 @@ def _plugin_version(obj: Any, dist: str | None) -> str:
     if version:
         return str(version)
     if dist:
+        import importlib.metadata
+
         try:
             return importlib.metadata.version(dist)
         except importlib.metadata.PackageNotFoundError:
             pass
     return "0"
+
+
+# --------------------------------------------------------------------------- entry points
+# ``importlib.metadata.entry_points`` costs about 30 ms at start-up (importing it pulls in the
+# email package, and it parses every distribution's metadata to learn its name). For the usual
+# sys.path of plain folders, the same entry points are read here directly, the way it reads
+# them; anything else on the path (a zip, a custom distribution finder) goes to it.
+
+class _EntryPoint:
+    """What the registry uses of an ``importlib.metadata.EntryPoint``."""
+
+    __slots__ = ("name", "value", "group", "_info")
+
+    def __init__(self, name: str, value: str, group: str, info: str) -> None:
+        self.name, self.value, self.group, self._info = name, value, group, info
+
+    @property
+    def dist(self) -> "_Distribution":
+        return _Distribution(self._info)
+
+    def load(self) -> Any:
+        """``module:attr.attr [extras]``: import the module, then get the attributes."""
+        module, _, attrs = self.value.partition(":")
+        module = module.split("[", 1)[0].strip()
+        obj = importlib.import_module(module)
+        for attr in filter(None, attrs.split("[", 1)[0].strip().split(".")):
+            obj = getattr(obj, attr)
+        return obj
+
+
+class _Distribution:
+    __slots__ = ("_info",)
+
+    def __init__(self, info: str) -> None:
+        self._info = info
+
+    @property
+    def name(self) -> str | None:
+        """The ``Name`` field of the distribution's metadata."""
+        for filename in ("METADATA", "PKG-INFO"):
+            try:
+                with open(os.path.join(self._info, filename), encoding="utf-8") as fh:
+                    for line in fh:
+                        if not line.strip():
+                            break
+                        key, sep, value = line.partition(":")
+                        if sep and key.strip().lower() == "name":
+                            return value.strip()
+            except (OSError, ValueError):
+                continue
+            return None
+        return None
+
+
+def _normalize(name: str) -> str:
+    """PEP 503 normalization with underscores (runs of ``-_.`` become one ``_``)."""
+    out = name.lower().replace("-", "_").replace(".", "_")
+    while "__" in out:
+        out = out.replace("__", "_")
+    return out
+
+
+def _read_entry_points(group: str) -> list[Any] | None:
+    """The entry points of ``group`` of every distribution on ``sys.path`` (the first one of each
+    name), from their ``*.dist-info`` / ``*.egg-info`` folders; None when only
+    ``importlib.metadata`` can tell (a finder of its own that finds distributions, a zip or an
+    egg on the path)."""
+    from importlib.machinery import PathFinder
+
+    if any(getattr(finder, "find_distributions", None) is not None for finder in sys.meta_path if finder is not PathFinder):
+        return None
+    found: list[Any] = []
+    seen: set[str] = set()
+    for entry in sys.path:
+        if not isinstance(entry, str):
+            return None
+        root = entry or "."
+        try:
+            children = os.listdir(root)
+        except (FileNotFoundError, PermissionError):
+            continue
+        except OSError:
+            return None  # a file: a zip the standard reader looks into
+        if os.path.basename(root).lower().endswith(".egg"):
+            return None
+        infos: dict[str, list[str]] = {}
+        for child in children:
+            low = child.lower()
+            if low.endswith((".dist-info", ".egg-info")):
+                infos.setdefault(_normalize(low.rpartition(".")[0].partition("-")[0]), []).append(child)
+        for name, dirs in infos.items():
+            for child in dirs:
+                if name in seen:  # the first distribution of a name hides the others
+                    continue
+                seen.add(name)
+                info = os.path.join(entry, child)
+                try:
+                    with open(os.path.join(info, "entry_points.txt"), encoding="utf-8") as fh:
+                        text = fh.read()
+                except (OSError, ValueError):
+                    continue
+                if group in text:
+                    found.extend(_parse_entry_points(text, group, info))
+    return found
+
+
+def _parse_entry_points(text: str, group: str, info: str) -> list[_EntryPoint]:
+    out: list[_EntryPoint] = []
+    section = None
+    for line in map(str.strip, text.splitlines()):
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line.strip("[]")
+            continue
+        if section == group:
+            name, _, value = (part.strip() for part in line.partition("="))
+            out.append(_EntryPoint(name, value, group, info))
+    return out
+
+
+def entry_points(group: str) -> list[Any]:
+    """The entry points of ``group``, as ``importlib.metadata.entry_points(group=...)`` gives them."""
+    found = _read_entry_points(group)
+    if found is not None:
+        return found
+    import importlib.metadata
+
+    return list(importlib.metadata.entry_points(group=group))
 
 
 def load_plugins(*, plugins_dir: str | os.PathLike | None = None, env: Mapping[str, str] | None = None,
@@ -86,7 +233,7 @@ def load_plugins(*, plugins_dir: str | os.PathLike | None = None, env: Mapping[s
     loaded = LoadedPlugins(pm)
     wanted = _wanted(env)
 
-    for ep in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+    for ep in sorted(entry_points(ENTRY_POINT_GROUP), key=lambda e: e.name):
         if wanted is not None and ep.name not in wanted:
             continue
         if pm.get_plugin(ep.name) is not None:
@@ -99,7 +246,7 @@ def load_plugins(*, plugins_dir: str | os.PathLike | None = None, env: Mapping[s
             message = f"plugin {ep.name!r} ({ep.value}) failed to load: {type(exc).__name__}: {_one_line(exc)}"
             loaded.errors.append(PluginError(message, plugin=ep.name))
             file, line, col = _exc_location(exc, None)
-            loaded.issues.append(PolicyIssue(file or f"entry point {ep.name}", line, col, "$", message, code="plugin"))
+            loaded.issues.append(_issue(file or f"entry point {ep.name}", line, col, "$", message, code="plugin"))
             loaded.infos[ep.name] = PluginInfo(ep.name, "?", origin, error=f"{type(exc).__name__}: {_one_line(exc)}")
             continue
         _register(loaded, ep.name, obj, origin, _plugin_version(obj, dist))
@@ -135,7 +282,7 @@ def _register(loaded: LoadedPlugins, name: str, obj: Any, origin: str, version: 
         pm.register(obj, name=name)
     except (ValueError, pluggy.PluginValidationError) as exc:
         loaded.errors.append(PluginError(f"plugin {name!r} cannot be registered: {_one_line(exc)}", plugin=name))
-        loaded.issues.append(PolicyIssue(f"plugin {name}", 1, 1, "$", f"plugin {name!r} cannot be registered: {_one_line(exc)}", code="plugin"))
+        loaded.issues.append(_issue(f"plugin {name}", 1, 1, "$", f"plugin {name!r} cannot be registered: {_one_line(exc)}", code="plugin"))
         loaded.infos[name] = PluginInfo(name, version, origin, error=str(exc))
         return
     hooks = sorted(caller.name for caller in pm.get_hookcallers(obj) or [])
@@ -147,7 +294,7 @@ def _folder_plugins(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Any]
     out: list[tuple[str, Any]] = []
     if not folder.is_dir():
         loaded.errors.append(PluginError(f"{folder}: plugins folder does not exist"))
-        loaded.issues.append(PolicyIssue(str(folder), 1, 1, "$", "plugins folder does not exist", code="plugin"))
+        loaded.issues.append(_issue(str(folder), 1, 1, "$", "plugins folder does not exist", code="plugin"))
         return out
     for path in sorted(folder.iterdir()):
         if path.name.startswith((".", "_")):
@@ -164,6 +311,8 @@ def _folder_plugins(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Any]
             continue
         module_name = f"aftersales_dropin_{name}"
         try:
+            import importlib.util
+
             spec = importlib.util.spec_from_file_location(module_name, init, submodule_search_locations=search)
             if spec is None or spec.loader is None:
                 raise ImportError("not a Python module")
@@ -177,7 +326,7 @@ def _folder_plugins(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Any]
             file, line, col = _exc_location(exc, init)
             message = f"plugin {name!r} failed to import: {type(exc).__name__}: {_one_line(exc)}"
             loaded.errors.append(PluginError(f"{file}:{line}:{col}: {message}", plugin=name))
-            loaded.issues.append(PolicyIssue(file, line, col, "$", message, code="plugin"))
+            loaded.issues.append(_issue(file, line, col, "$", message, code="plugin"))
             loaded.infos[name] = PluginInfo(name, "?", "folder", error=f"{type(exc).__name__}: {_one_line(exc)}")
             continue
         obj = getattr(module, "plugin", module)
@@ -292,21 +441,44 @@ class _State:
 
 
 def _compile_checked(location: Any, plugin: str) -> tuple[Any, Any, list[PolicyIssue]]:
-    """(compiled policy or None, YAML node, issues) for one policy file."""
-    from .policyload import check_policy_full, read_source
-    from .rules import CompiledPolicy
+    """(compiled policy or None, YAML node, issues) for one policy file.
 
-    try:
-        source = read_source(location)
-    except PolicyError as exc:
-        return None, None, list(exc.issues)
+    A file found valid before (same text, same checks) comes straight from the policy cache:
+    no YAML, no validation, its node tree composed only if a location is asked for."""
+    found = policycache.read_text(location)
+    if found is not None:
+        name, text, sha256 = found
+        data = policycache.get(sha256)
+        if data is not None:
+            return _compile(data, name, sha256, policycache.LazyNode(text), [], plugin)
+    from .policyload import PolicySource, check_policy_full, read_source
+
+    if found is None:
+        try:
+            source = read_source(location)   # says why, located
+        except PolicyError as exc:
+            return None, None, list(exc.issues)
+    else:
+        source = PolicySource(found[0], found[1])
     data, node, issues = check_policy_full(source)
     if data is None:
         return None, node, issues
+    return _compile(data, source.name, source.sha256, node, issues, plugin)
+
+
+def _compile(data: Mapping[str, Any], name: str, sha256: str, node: Any, issues: list[PolicyIssue],
+             plugin: str) -> tuple[Any, Any, list[PolicyIssue]]:
+    """Compile a usable policy; the generated code objects of one with no issue are cached."""
+    from .rules import CompiledPolicy
+
     try:
-        policy = CompiledPolicy(data, sha256=source.sha256, source=source.name, plugin=plugin)
+        if issues:
+            policy = CompiledPolicy(data, sha256=sha256, source=name, plugin=plugin)
+        else:
+            with policycache.compiling(sha256):
+                policy = CompiledPolicy(data, sha256=sha256, source=name, plugin=plugin)
     except PolicyError as exc:
-        issues.append(PolicyIssue(source.name, 1, 1, exc.field or "$", exc.message, code="compile"))
+        issues.append(_issue(name, 1, 1, exc.field or "$", exc.message, code="compile"))
         return None, node, issues
     return policy, node, issues
 
@@ -324,7 +496,7 @@ class _Builder:
         if policies_dir is not None:
             folder = Path(policies_dir)
             if not folder.is_dir():
-                self.state.policy_issues.append(PolicyIssue(str(folder), 1, 1, "$", "policies folder does not exist", code="io"))
+                self.state.policy_issues.append(_issue(str(folder), 1, 1, "$", "policies folder does not exist", code="io"))
             else:
                 overrides.extend(p for p in sorted(folder.glob("*.yaml")) if not p.name.endswith(".cases.yaml"))
         overrides.extend(policy_files)
@@ -342,7 +514,7 @@ class _Builder:
                 brands = impl.function() or []
             except Exception as exc:  # noqa: BLE001
                 st.load_errors.append(PluginError(f"plugin {name!r}: aftersales_brands failed: {exc}", plugin=name))
-                st.plugin_issues.append(PolicyIssue(f"plugin {name}", 1, 1, "$", f"aftersales_brands failed: {_one_line(exc)}", code="plugin"))
+                st.plugin_issues.append(_issue(f"plugin {name}", 1, 1, "$", f"aftersales_brands failed: {_one_line(exc)}", code="plugin"))
                 continue
             for brand in brands:
                 if brand.id in st.brands:
@@ -360,7 +532,7 @@ class _Builder:
                 files = list(impl.function() or [])
             except Exception as exc:  # noqa: BLE001
                 st.load_errors.append(PluginError(f"plugin {name!r}: aftersales_policy_files failed: {exc}", plugin=name))
-                st.plugin_issues.append(PolicyIssue(f"plugin {name}", 1, 1, "$", f"aftersales_policy_files failed: {_one_line(exc)}", code="plugin"))
+                st.plugin_issues.append(_issue(f"plugin {name}", 1, 1, "$", f"aftersales_policy_files failed: {_one_line(exc)}", code="plugin"))
                 continue
             for location in files:
                 policy, node, issues = _compile_checked(location, name)
@@ -376,14 +548,14 @@ class _Builder:
         st = self.state
         owner = st.owners.get(policy.id)
         if owner is not None and owner != plugin:
-            st.policy_issues.append(PolicyIssue(policy.source, 1, 1, "$.id", f"policy id {policy.id!r} is already shipped by plugin {owner!r}",
+            st.policy_issues.append(_issue(policy.source, 1, 1, "$.id", f"policy id {policy.id!r} is already shipped by plugin {owner!r}",
                                                 code="duplicate_id"))
             return
         st.owners[policy.id] = plugin
         versions = st.policies.setdefault(policy.id, [])
         for other in versions:
             if other.version == policy.version:
-                st.policy_issues.append(PolicyIssue(policy.source, 1, 1, "$.version",
+                st.policy_issues.append(_issue(policy.source, 1, 1, "$.version",
                                                     f"version {policy.version!r} of {policy.id!r} is loaded twice ({other.source})", code="versions"))
                 return
         versions.append(policy)
@@ -401,7 +573,7 @@ class _Builder:
                 continue
             owner = st.owners.get(policy.id)
             if owner is None:
-                st.policy_issues.append(PolicyIssue(policy.source, 1, 1, "$.id",
+                st.policy_issues.append(_issue(policy.source, 1, 1, "$.id",
                                                     f"no loaded plugin ships a policy {policy.id!r}; known: {', '.join(sorted(st.owners)) or 'none'}",
                                                     code="unknown_ref"))
                 continue
@@ -414,9 +586,11 @@ class _Builder:
             self._add(policy, node, owner)
 
     def _check_versions(self) -> None:
+        st = self.state
+        if all(len(versions) < 2 for versions in st.policies.values()):
+            return   # one version of each policy: nothing to compare
         from .policyload import version_issues
 
-        st = self.state
         entries = [(p.data, st.nodes.get((p.id, p.version), (None, None))[1], p.source)
                    for versions in st.policies.values() for p in versions]
         st.policy_issues.extend(version_issues(entries))
@@ -502,7 +676,7 @@ class Registry:
             loaded = load_plugins(plugins_dir=cfg.get("plugins_dir"), env=cfg.get("env"), extra=cfg.get("extra", ()))
             state = _build_state(loaded, cfg.get("policies_dir"), cfg.get("policy_files", ()))
         except Exception as exc:  # noqa: BLE001 - a reload never takes the program down
-            return [PolicyIssue("<plugins>", 1, 1, "$", f"{type(exc).__name__}: {_one_line(exc)}", code="plugin")]
+            return [_issue("<plugins>", 1, 1, "$", f"{type(exc).__name__}: {_one_line(exc)}", code="plugin")]
         errors = state.errors
         if errors:
             return errors

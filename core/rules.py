@@ -103,11 +103,14 @@ def _test_expr(path: str, matcher: Any, src: _Source) -> str:
 
 
 def _compile(name: str, lines: list[str], src: _Source, extra: Mapping[str, Any] | None = None) -> Callable:
+    # The code object depends only on the source text: while a policy loads, ``policycache``
+    # hands back the one compiled for the same text before (no file is read here).
+    from .policycache import code as _code
+
     namespace: dict[str, Any] = dict(src.consts)
     if extra:
         namespace.update(extra)
-    code = "\n".join(lines)
-    exec(compile(code, f"<policy {name}>", "exec"), namespace)  # noqa: S102 - source built above
+    exec(_code("\n".join(lines), f"<policy {name}>"), namespace)  # noqa: S102 - source built above
     return namespace["_fn"]
 
 
