@@ -15,6 +15,7 @@ Three modes, one per F-key: intake (F1), queue (F2, case detail is pushed on it)
 from __future__ import annotations
 
 import dataclasses
+import gc
 import getpass
 import os
 from datetime import date, datetime
@@ -77,8 +78,23 @@ def default_clock() -> datetime:
 def _login_name() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
+    except Exception:
         return "staff"
+
+
+def _screen(mode: str) -> Any:
+    """The base screen of a mode (F1 intake, F2 queue, F3 policies)."""
+    if mode == "intake":
+        from .screens.intake import IntakeScreen
+
+        return IntakeScreen()
+    if mode == "queue":
+        from .screens.queue import QueueScreen
+
+        return QueueScreen()
+    from .screens.policies import PoliciesScreen
+
+    return PoliciesScreen()
 
 
 class AftersalesApp(App):
@@ -96,17 +112,18 @@ class AftersalesApp(App):
         key("ctrl+q", "quit", "quit", priority=True),
     ]
 
+    # The app starts in the intake mode itself (switching to it from Textual's default screen
+    # would build and restyle the screen twice); each mode's module is imported when first used.
+    MODES = {"intake": lambda: _screen("intake"), "queue": lambda: _screen("queue"),
+             "policies": lambda: _screen("policies")}
+    DEFAULT_MODE = "intake"
+
     lang: reactive[str] = reactive("zh", init=False)
 
     def __init__(self, registry: Any = None, store: Any = None, lang: str = "zh", clock: Clock | None = None, *,
                  db_url: str | None = None, registry_factory: Callable[[], Any] | None = None,
                  staff: str | None = None, store_code: str | None = None, cursor_blink: bool = True) -> None:
         super().__init__()
-        from .screens.intake import IntakeScreen
-        from .screens.policies import PoliciesScreen
-        from .screens.queue import QueueScreen
-
-        self._mode_screens = {"intake": IntakeScreen, "queue": QueueScreen, "policies": PoliciesScreen}
         self.registry = registry
         self.registry_error: Any = None        # a PolicyError when the first load failed
         self.reload_issues: list[Any] = []      # located issues of the last failed reload
@@ -119,17 +136,30 @@ class AftersalesApp(App):
         self.store_code = (store_code or os.environ.get("AFTERSALES_STORE") or "MAIN").upper()
         self.cursor_blink = cursor_blink
         self._bound: tuple[Any, Any, Any] | None = None
+        self._background_started = False
         self.set_reactive(AftersalesApp.lang, lang if lang in ("zh", "en") else "zh")
 
     # --- modes -------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        for name, factory in self._mode_screens.items():
-            self.add_mode(name, factory)
         translate_bindings(self, self.lang)
         self.title = t("app.title", self.lang)
         self.sub_title = self._subtitle()
-        self.switch_mode("intake")
+        # The policies and the store load in workers once the first screen is up (the intake
+        # screen calls first_screen_shown after its first paint): they are Python threads, and
+        # run alongside the first screen's build they would slow it down (opening the store
+        # imports SQLAlchemy and Alembic). A timer covers an app that starts on another screen.
+        self.set_timer(1.0, self.first_screen_shown)
+
+    def first_screen_shown(self) -> None:
+        """Start loading what the first screen did not wait for (once)."""
+        if self._background_started:
+            return
+        self._background_started = True
+        # What exists now (the app, its screens and widgets, the imported modules) lives as long
+        # as the app: keep it out of the cyclic garbage collector's full passes, which otherwise
+        # walk all of it and pause the UI for milliseconds at random keystrokes.
+        gc.freeze()
         if self.registry is None:
             self.load_registry()
         if self._store is None:
@@ -178,7 +208,7 @@ class AftersalesApp(App):
         except AftersalesError as exc:
             self.post_message(StoreUnavailable(str(exc), self._display_url()))
             return
-        except Exception as exc:  # noqa: BLE001 - shown on the screen, never a traceback
+        except Exception as exc:
             self.post_message(StoreUnavailable(f"{type(exc).__name__}: {exc}", self._display_url()))
             return
         self.post_message(StoreOpened(store))
@@ -188,7 +218,7 @@ class AftersalesApp(App):
             from aftersales.store.db import display_url, resolve_url
 
             return display_url(resolve_url(self.db_url)[0])
-        except Exception:  # noqa: BLE001
+        except Exception:
             return self.db_url or "?"
 
     def on_store_opened(self, message: StoreOpened) -> None:
@@ -223,7 +253,7 @@ class AftersalesApp(App):
         except PolicyError as exc:
             self.post_message(PolicyReloadFailed(str(exc), list(exc.issues), initial=True))
             return
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self.post_message(PolicyReloadFailed(f"{type(exc).__name__}: {exc}", [], initial=True))
             return
         self.post_message(PoliciesLoaded(registry))
@@ -248,7 +278,7 @@ class AftersalesApp(App):
         except PolicyError as exc:
             self.post_message(PolicyReloadFailed(str(exc), list(exc.issues)))
             return
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self.post_message(PolicyReloadFailed(f"{type(exc).__name__}: {exc}", []))
             return
         self.post_message(PoliciesReloaded(registry))

@@ -125,7 +125,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "panel.notices": ("提示", "Notices"),
     "panel.plugin_error": ("插件出错", "Plugin failed"),
     "panel.citations": ("出处", "Citations"),
-    "panel.citations_hint": ("Ctrl+E 显示出处", "Ctrl+E shows the citations"),
+    "panel.citations_hint": ("Ctrl+O 显示出处", "Ctrl+O shows the citations"),
     "panel.policies": ("政策版本", "Policies"),
     "panel.calendar_gap": ("{years} 年节假日数据缺失", "no holiday data for {years}"),
     "reason.outside_window": ("不在期限内", "outside its window"),

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from textual.widgets import Checkbox, Select
+from textual.widgets import Checkbox, Select, SelectionList
+
+
+async def ready(pilot) -> None:
+    """Wait until the intake form has all its sections (the lower ones are mounted right after
+    the first paint) and the app has started loading what it loads in the background."""
+    app = pilot.app
+    for _ in range(200):
+        intake = next((s for s in app.screen_stack if type(s).__name__ == "IntakeScreen"), None)
+        if app._background_started and (intake is None or intake.complete):
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the intake screen did not finish mounting")
 
 
 async def settle(pilot) -> None:
     """Let workers finish and their messages land."""
     app = pilot.app
+    await ready(pilot)
     for _ in range(3):
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -27,6 +40,7 @@ async def type_into(pilot, selector: str, text: str) -> None:
 
 
 async def tick(pilot, selector: str, on: bool = True) -> None:
+    """Tick (or untick) a checkbox by clicking it."""
     box = pilot.app.screen.query_one(selector, Checkbox)
     if box.value != on:
         box.scroll_visible(animate=False)
@@ -36,15 +50,31 @@ async def tick(pilot, selector: str, on: bool = True) -> None:
     assert box.value == on
 
 
+async def tick_item(pilot, selector: str, value: str, on: bool = True) -> None:
+    """Tick (or untick) one item of a tick list (papers, conditions, plans) from the keyboard:
+    focus the list, move to the item, press space."""
+    ticks = pilot.app.screen.query_one(selector, SelectionList)
+    values = [ticks.get_option_at_index(i).value for i in range(ticks.option_count)]
+    if (value in ticks.selected) != on:
+        ticks.focus()
+        ticks.scroll_visible(animate=False)
+        await pilot.pause()
+        ticks.highlighted = values.index(value)
+        await pilot.press("space")
+        await pilot.pause()
+    assert (value in ticks.selected) == on
+
+
 async def fill_day5_case(pilot, *, customer: bool = True) -> None:
     """A generic-brand handset bought 5 days before the case date, fault confirmed, papers complete."""
+    await ready(pilot)
     await choose(pilot, "#f-brand", "generic")
     await type_into(pilot, "#f-device-model", "Redmi Note 13")
     await type_into(pilot, "#f-device-imei", "356938035643809")
     await type_into(pilot, "#f-purchase-date", "2026-06-10")
     await choose(pilot, "#f-purchase-channel", "authorized_reseller")
-    await tick(pilot, "#doc-invoice")
-    await tick(pilot, "#doc-sanbao_certificate")
+    await tick_item(pilot, "#docs", "invoice")
+    await tick_item(pilot, "#docs", "sanbao_certificate")
     await tick(pilot, "#f-fault-confirmed")
     if customer:
         await type_into(pilot, "#f-customer-name", "李雷")

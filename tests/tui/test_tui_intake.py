@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers_tui import choose, fill_day5_case, settle, tick, type_into
+from helpers_tui import choose, fill_day5_case, settle, tick_item, type_into
 from textual.widgets import Button, Static
 
 from aftersales.tui.widgets.decision_panel import DecisionPanel
@@ -27,12 +27,12 @@ async def test_day5_confirmed_fault_gives_return_then_liquid_damage_paid_repair_
         assert available(app) == ["return", "exchange", "repair"]
         assert "退货" in panel(app).body_text()
 
-        await tick(pilot, "#cond-liquid_damage")
+        await tick_item(pilot, "#conds", "liquid_damage")
         assert panel(app).entitlement == "paid_repair"
         assert available(app) == ["paid_repair"]
         assert "付费维修" in panel(app).body_text()
 
-        await tick(pilot, "#cond-liquid_damage", False)
+        await tick_item(pilot, "#conds", "liquid_damage", False)
         assert panel(app).entitlement == "return"
 
 
@@ -41,7 +41,7 @@ async def test_unticking_the_invoice_shows_the_missing_paper(make):
     async with app.run_test(size=(120, 40)) as pilot:
         await fill_day5_case(pilot, customer=False)
         assert "缺少" not in panel(app).body_text()
-        await tick(pilot, "#doc-invoice", False)
+        await tick_item(pilot, "#docs", "invoice", False)
         ret = next(r for r in panel(app).decision["remedies"] if r["remedy"] == "return")
         assert not ret["available"]
         assert "invoice" in ret["missing_documents"]

@@ -13,7 +13,9 @@ from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal
+from textual.css.query import NoMatches
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Header, Select, Static
 
 from aftersales.core.vocab import CONDITIONS, COVERAGE_PLANS, DOCUMENTS
@@ -24,12 +26,19 @@ from ..i18n import field_label, t, vocab
 from ..messages import CaseEvaluated, CaseSaved, CaseSaveFailed
 from ..widgets.decision_panel import DecisionPanel
 from ..widgets.text import update_static
-from .base import CounterScreen, FormInput
+from .base import CounterScreen, FormGrid, FormInput, FormScroll, TickList
 
 _PLACEHOLDER = {"date": "placeholder.date", "count": "placeholder.count"}
+#: the sections ticked in a list: section -> (list widget id, vocabulary kind, FormState attribute)
+#: mounted with the screen; the sections below follow right after the first paint
+FIRST_SECTIONS = ("sec.device",)
+TICK_LISTS = {"sec.documents": ("docs", "document", "documents"),
+              "sec.condition": ("conds", "condition", "conditions"),
+              "sec.plans": ("plans", "coverage_plan", "plans")}
 
 
 class IntakeScreen(CounterScreen):
+    AUTO_FOCUS = ""        # the first field is focused after the first paint (_first_paint)
     BINDINGS = [
         key("ctrl+s", "save", "save"),
         key("ctrl+n", "new_case", "new"),
@@ -46,6 +55,9 @@ class IntakeScreen(CounterScreen):
         self.saving = False
         self._shown_errors: dict[str, str] = {}
         self._plans: tuple[str, ...] = tuple(COVERAGE_PLANS)
+        self._loading = False
+        self._resumed = False
+        self.complete = False   # every section mounted (the lower ones follow the first paint)
 
     # --- building ----------------------------------------------------------------------------
 
@@ -53,51 +65,58 @@ class IntakeScreen(CounterScreen):
         lang = self.app.lang
         yield Header()
         with Horizontal(id="intake-body"):
-            with VerticalScroll(id="form"):
-                for section in SECTIONS:
-                    yield Static(t(section, lang), classes="section-title", id=f"s-{section[4:]}")
-                    if section == "sec.documents":
-                        with Grid(classes="checks"):
-                            for doc in DOCUMENTS:
-                                yield Checkbox(vocab("document", doc, lang), False, id=f"doc-{doc}", compact=True)
-                        continue
-                    if section == "sec.condition":
-                        with Grid(classes="checks"):
-                            for cond in CONDITIONS:
-                                yield Checkbox(vocab("condition", cond, lang), False, id=f"cond-{cond}", compact=True)
-                        continue
-                    if section == "sec.plans":
-                        with Grid(classes="checks", id="plans"):
-                            for plan in self._plans:
-                                yield Checkbox(vocab("coverage_plan", plan, lang), False, id=f"plan-{plan}",
-                                               compact=True)
-                        continue
-                    for f in FIELDS:
-                        if f.section == section:
-                            yield from self._row(f, lang)
+            with FormScroll(id="form"):
+                for section in FIRST_SECTIONS:
+                    yield from self._section(section, lang)
             yield DecisionPanel(id="panel")
         with Horizontal(id="save-bar"):
             yield Button(t("key.save", lang), id="save", variant="primary", disabled=True, compact=True)
             yield Static("", id="save-status")
         yield Footer()
 
-    def _row(self, f, lang: str) -> ComposeResult:
+    def _section(self, section: str, lang: str) -> list[Widget]:
+        """A section's title and its fields: one grid (label | field, the note under the field:
+        three widgets a field, so a frame has few widgets to paint), or one tick list."""
+        title = Static(t(section, lang), classes="section-title", id=f"s-{section[4:]}")
+        if section in TICK_LISTS:
+            return [title, TickList(*self._ticks(section, lang), id=TICK_LISTS[section][0], compact=True,
+                                    on_change=self._ticked)]
+        fields = [w for f in FIELDS if f.section == section for w in self._field(f, lang)]
+        return [title, FormGrid(*fields, classes="fields")]
+
+    def _ticks(self, section: str, lang: str) -> list[tuple[str, str, bool]]:
+        _, kind, attr = TICK_LISTS[section]
+        chosen = getattr(self.form, attr)
+        return [(vocab(kind, ident, lang), ident, ident in chosen) for ident in self._tick_ids(section)]
+
+    def _tick_ids(self, section: str) -> tuple[str, ...]:
+        if section == "sec.documents":
+            return tuple(DOCUMENTS)
+        if section == "sec.condition":
+            return tuple(CONDITIONS)
+        return self._plans
+
+    def _field(self, f, lang: str) -> list[Widget]:
         value = self.form.values.get(f.path)
         if f.kind == CHECK:
-            with Horizontal(classes="row"):
-                yield Static("", classes="field-label")
-                yield Checkbox(field_label(f.path, lang), bool(value), id=f.widget_id, compact=True)
-            return
-        with Horizontal(classes="row"):
-            yield Static(field_label(f.path, lang), classes="field-label", id=f"l-{f.widget_id}")
-            with Vertical(classes="field"):
-                if f.kind == "select":
-                    yield Select(self._options(f, lang), value=value or Select.NULL, allow_blank=True,
-                                 prompt=self._prompt(f, lang), id=f.widget_id, compact=True)
-                else:
-                    placeholder = t(_PLACEHOLDER[f.kind], lang) if f.kind in _PLACEHOLDER else ""
-                    yield FormInput(str(value or ""), placeholder=placeholder, id=f.widget_id, compact=True)
-                yield Static("", classes="field-error", id=f.error_id)
+            return [Checkbox(field_label(f.path, lang), bool(value), id=f.widget_id, compact=True, classes="wide")]
+        label = Static(field_label(f.path, lang), classes="field-label", id=f"l-{f.widget_id}")
+        widget: Widget
+        if f.kind == "select":
+            widget = Select(self._options(f, lang), value=value or Select.NULL, allow_blank=True,
+                            prompt=self._prompt(f, lang), id=f.widget_id, compact=True)
+        else:
+            placeholder = t(_PLACEHOLDER[f.kind], lang) if f.kind in _PLACEHOLDER else ""
+            widget = FormInput(str(value or ""), placeholder=placeholder, id=f.widget_id, compact=True,
+                               on_change=self._typed)
+        return [label, widget, Static("", classes="field-error", id=f.error_id)]
+
+    def _find(self, selector: str) -> Any:
+        """The widget, or ``None`` while its section is not mounted yet."""
+        try:
+            return self.query_one(selector)
+        except NoMatches:
+            return None
 
     def _prompt(self, f, lang: str) -> str:
         if f.path == "device.region":
@@ -111,9 +130,35 @@ class IntakeScreen(CounterScreen):
             return [(b.label_zh if lang == "zh" else b.label_en, bid) for bid, b in brands.items()]
         return [(vocab(f.options, oid, lang), oid) for oid in OPTION_IDS[f.options]]
 
+    def _on_screen_resume(self, event: Any) -> None:
+        # Textual restyles every widget of a screen when it is resumed (the theme may have
+        # changed while it was away). The first resume follows the mount, which has just styled
+        # them all: restyling again would only delay the first screen.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
+        super()._on_screen_resume(event)
+
     def on_mount(self) -> None:
         self._fill_brand_default()
         self.recompute()
+        self.call_after_refresh(self._first_paint)
+
+    async def _first_paint(self) -> None:
+        """After the first paint: mount the sections below the first screenful, focus the first
+        field (focusing restyles the form), then let the app load the policies and the store.
+        All of it would otherwise delay the first screen."""
+        lang = self.app.lang
+        rest = [w for section in SECTIONS if section not in FIRST_SECTIONS for w in self._section(section, lang)]
+        await self.query_one("#form", FormScroll).mount_all(rest)
+        self.complete = True
+        self._load_widgets()            # what changed in the form meanwhile
+        self._shown_errors = {}         # notes of the new sections
+        self._region_hint = None
+        self.recompute()
+        if self.focused is None and self.app.app_focus:
+            self.query_one("#f-case_date").focus()
+        self.app.first_screen_shown()
 
     # --- reacting to the app -----------------------------------------------------------------
 
@@ -146,26 +191,30 @@ class IntakeScreen(CounterScreen):
         super().relabel()
         lang = self.app.lang
         for section in SECTIONS:
-            self.query_one(f"#s-{section[4:]}", Static).update(t(section, lang))
+            title = self._find(f"#s-{section[4:]}")
+            if title is not None:
+                title.update(t(section, lang))
         for f in FIELDS:
+            widget = self._find(f"#{f.widget_id}")
+            if widget is None:
+                continue
             if f.kind == CHECK:
-                self.query_one(f"#{f.widget_id}", Checkbox).label = field_label(f.path, lang)
+                widget.label = field_label(f.path, lang)
                 continue
             self.query_one(f"#l-{f.widget_id}", Static).update(field_label(f.path, lang))
             if f.kind == "select":
-                select = self.query_one(f"#{f.widget_id}", Select)
                 value = self.form.values.get(f.path)
                 with self.prevent(Select.Changed):
-                    select.set_options(self._options(f, lang))
-                    select.prompt = self._prompt(f, lang)
+                    widget.set_options(self._options(f, lang))
+                    widget.prompt = self._prompt(f, lang)
                     if value:
-                        select.value = value
-        for doc in DOCUMENTS:
-            self.query_one(f"#doc-{doc}", Checkbox).label = vocab("document", doc, lang)
-        for cond in CONDITIONS:
-            self.query_one(f"#cond-{cond}", Checkbox).label = vocab("condition", cond, lang)
-        for plan in self._plans:
-            self.query_one(f"#plan-{plan}", Checkbox).label = vocab("coverage_plan", plan, lang)
+                        widget.value = value
+        for section, (list_id, kind, _) in TICK_LISTS.items():
+            ticks = self._find(f"#{list_id}")
+            if ticks is None:
+                continue
+            for i, ident in enumerate(self._tick_ids(section)):
+                ticks.replace_option_prompt_at_index(i, vocab(kind, ident, lang))
         self.query_one("#save", Button).label = t("key.save", lang)
         self._shown_errors = {}
         self._region_hint = None
@@ -173,11 +222,17 @@ class IntakeScreen(CounterScreen):
 
     # --- changes -----------------------------------------------------------------------------
 
-    def on_input_changed(self, event: FormInput.Changed) -> None:
-        f = BY_WIDGET.get(event.input.id or "")
-        if f is not None:
-            self.form.set(f.path, event.value)
+    def _typed(self, widget: FormInput, value: str) -> None:
+        """A form field's value changed (called inside the key's handling: same frame)."""
+        if self._loading:
+            return
+        f = BY_WIDGET.get(widget.id or "")
+        if f is not None and self.form.values.get(f.path) != value:
+            self.form.set(f.path, value)
             self.changed()
+
+    def on_input_changed(self, event: FormInput.Changed) -> None:
+        self._typed(event.input, event.value)     # already done, unless on_change was not set
 
     def on_select_changed(self, event: Select.Changed) -> None:
         f = BY_WIDGET.get(event.select.id or "")
@@ -189,23 +244,22 @@ class IntakeScreen(CounterScreen):
             self.changed()
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
-        wid = event.checkbox.id or ""
-        on_ = event.value
-        if wid.startswith("doc-"):
-            target = self.form.documents
-        elif wid.startswith("cond-"):
-            target = self.form.conditions
-        elif wid.startswith("plan-"):
-            target = self.form.plans
-        else:
-            f = BY_WIDGET.get(wid)
-            if f is not None:
-                self.form.set(f.path, on_)
-                self.changed()
+        f = BY_WIDGET.get(event.checkbox.id or "")
+        if f is not None and self.form.values.get(f.path) != event.value:
+            self.form.set(f.path, event.value)
+            self.changed()
+
+    def _ticked(self, ticks: TickList) -> None:
+        """A paper, condition or plan ticked or unticked (inside the key's handling: same frame)."""
+        if self._loading:
             return
-        ident = wid.split("-", 1)[1]
-        (target.add if on_ else target.discard)(ident)
-        self.changed()
+        attr = {list_id: attr for list_id, _, attr in TICK_LISTS.values()}.get(ticks.id or "")
+        if attr is None:
+            return
+        chosen = set(ticks.selected)
+        if chosen != getattr(self.form, attr):
+            setattr(self.form, attr, chosen)
+            self.changed()
 
     def changed(self) -> None:
         self.saved_number = None
@@ -237,13 +291,14 @@ class IntakeScreen(CounterScreen):
                 case = registry.parse_case(mapping, today=self.app.today())
             except CaseError as exc:
                 path = (exc.field or "").split("[", 1)[0]
-                self.case_error = (path, exc.message)
+                message = t("err.required", lang) if exc.message == "required" else exc.message
+                self.case_error = (path, message)
                 problems.append(("bold yellow", t("panel.incomplete", lang, field=field_label(path, lang) if path else "",
-                                                  message=exc.message)))
+                                                  message=message)))
             else:
                 try:
                     decision = registry.evaluate(case).to_dict()
-                except Exception as exc:  # noqa: BLE001 - shown in the panel, never a traceback
+                except Exception as exc:
                     problems.append(("bold red", f"{t('panel.plugin_error', lang)}: {type(exc).__name__}: {exc}"))
         if self.field_errors:
             names = "、".join(field_label(p, lang) for p in self.field_errors if p.startswith(("device", "purchase", "case", "activation", "fault", "history")))
@@ -260,33 +315,34 @@ class IntakeScreen(CounterScreen):
         errors = dict(self.field_errors)
         if self.case_error and self.case_error[0] in BY_PATH and self.case_error[0] not in errors:
             errors[self.case_error[0]] = self.case_error[1]
-        for path in set(self._shown_errors) | set(errors):
-            msg = errors.get(path, "")
+        notes = dict(errors)
+        # a confirmation beside a good IMEI
+        imei = self.form.values.get("device.imei") or ""
+        if imei.strip() and "device.imei" not in errors:
+            notes["device.imei"] = t("ok.imei", self.app.lang)
+        for path in set(self._shown_errors) | set(notes):
+            msg = notes.get(path, "")
             if self._shown_errors.get(path, "") == msg:
                 continue
             f = BY_PATH.get(path)
             if f is None or f.kind == CHECK:
                 continue
+            widget = self._find(f"#{f.widget_id}")
+            if widget is None:
+                continue                # not mounted yet: shown once it is
             self._set_note(f, msg)
-            self.query_one(f"#{f.widget_id}").set_class(bool(msg), "invalid")
-        # a confirmation beside a good IMEI
-        imei = self.form.values.get("device.imei") or ""
-        if imei.strip() and "device.imei" not in errors:
-            ok = t("ok.imei", self.app.lang)
-            errors["device.imei"] = ok
-            if self._shown_errors.get("device.imei") != ok:
-                self._set_note(BY_PATH["device.imei"], ok)
-        self._shown_errors = errors
+            widget.set_class(path in errors, "invalid")
+        self._shown_errors = notes      # (reset once the lower sections are mounted)
 
-    def _set_note(self, f, text: str) -> None:
+    def _set_note(self, f, text: str, *, hint: bool = False) -> None:
         widget = self.query_one(f"#{f.error_id}", Static)
+        widget.set_class(hint, "hint")
         if widget.display != bool(text):
             widget.display = bool(text)
         update_static(widget, text)
 
     def _show_region(self) -> None:
         f = BY_PATH["device.region"]
-        widget = self.query_one(f"#{f.error_id}", Static)
         if "device.region" in self._shown_errors:
             self._region_hint = None
             return
@@ -301,8 +357,7 @@ class IntakeScreen(CounterScreen):
         if text == getattr(self, "_region_hint", None):
             return
         self._region_hint = text
-        self._set_note(f, text)
-        widget.set_class(True, "hint")
+        self._set_note(f, text, hint=True)
 
     # --- saving ------------------------------------------------------------------------------
 
@@ -328,7 +383,7 @@ class IntakeScreen(CounterScreen):
         reason = self.blocked()
         self.query_one("#save", Button).disabled = reason is not None
         status = self.query_one("#save-status", Static)
-        status.update(reason or t("save.ready", self.app.lang), layout=False)
+        update_static(status, reason or t("save.ready", self.app.lang))
         status.set_class(reason is not None and not self.saved_number, "blocked")
         status.set_class(bool(self.saved_number), "saved")
 
@@ -362,7 +417,7 @@ class IntakeScreen(CounterScreen):
         except AftersalesError as exc:
             self.post_message(CaseSaveFailed(exc.message, exc.field))
             return
-        except Exception as exc:  # noqa: BLE001 - shown, never a traceback
+        except Exception as exc:
             self.post_message(CaseSaveFailed(f"{type(exc).__name__}: {exc}"))
             return
         self.post_message(CaseSaved(summary))
@@ -378,7 +433,7 @@ class IntakeScreen(CounterScreen):
         self.saving = False
         self._update_save()
         text = t("save.failed", self.app.lang, error=message.error)
-        self.query_one("#save-status", Static).update(text)
+        update_static(self.query_one("#save-status", Static), text)
         self.app.notify(text, severity="error")
 
     # --- other actions -----------------------------------------------------------------------
@@ -395,23 +450,39 @@ class IntakeScreen(CounterScreen):
 
     def load_form(self) -> None:
         """Put ``self.form`` into the widgets (no change events), then decide."""
-        with self.prevent(FormInput.Changed, Select.Changed, Checkbox.Changed):
-            for f in FIELDS:
-                widget = self.query_one(f"#{f.widget_id}")
-                value = self.form.values.get(f.path)
-                if f.kind == CHECK:
-                    widget.value = bool(value)
-                elif f.kind == "select":
-                    widget.value = value if value else Select.NULL
-                else:
-                    widget.value = str(value or "")
-            for doc in DOCUMENTS:
-                self.query_one(f"#doc-{doc}", Checkbox).value = doc in self.form.documents
-            for cond in CONDITIONS:
-                self.query_one(f"#cond-{cond}", Checkbox).value = cond in self.form.conditions
-            for plan in self._plans:
-                self.query_one(f"#plan-{plan}", Checkbox).value = plan in self.form.plans
+        self._load_widgets()
         self.recompute()
+
+    def _load_widgets(self) -> None:
+        """Put ``self.form`` into the widgets mounted so far, without change events."""
+        self._loading = True
+        try:
+            with self.prevent(FormInput.Changed, Select.Changed, Checkbox.Changed, TickList.SelectedChanged,
+                              TickList.SelectionToggled):
+                for f in FIELDS:
+                    widget = self._find(f"#{f.widget_id}")
+                    if widget is None:
+                        continue
+                    value = self.form.values.get(f.path)
+                    if f.kind == CHECK:
+                        widget.value = bool(value)
+                    elif f.kind == "select":
+                        widget.value = value if value else Select.NULL
+                    else:
+                        widget.value = str(value or "")
+                for section, (list_id, _, attr) in TICK_LISTS.items():
+                    ticks = self._find(f"#{list_id}")
+                    if ticks is None:
+                        continue
+                    chosen = getattr(self.form, attr)
+                    if set(ticks.selected) == chosen:
+                        continue
+                    ticks.deselect_all()
+                    for ident in self._tick_ids(section):
+                        if ident in chosen:
+                            ticks.select(ident)
+        finally:
+            self._loading = False
 
     def fill(self, mapping: dict[str, Any], *, name: str = "", phone: str = "") -> None:
         """Fill the form from a v1 case mapping (and customer details)."""

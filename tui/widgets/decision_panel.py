@@ -2,8 +2,8 @@
 
 Attributes down: the intake and detail screens hand it a decision (the v1 decision mapping,
 ``Decision.to_dict()``, which is also what the store keeps) with ``show_decision``; it never
-evaluates anything itself. Rendering is one Rich ``Text`` per part, cheap enough for every
-keystroke.
+evaluates anything itself. Rendering is one Rich ``Text``, wrapped to the panel's width and
+drawn line by line, cheap enough for every keystroke.
 """
 
 from __future__ import annotations
@@ -11,14 +11,13 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from ..i18n import t, vocab
-from .text import update_static
 
-ENTITLEMENT_CLASSES = ("ent-return", "ent-exchange", "ent-repair", "ent-paid_repair", "ent-none")
+ENTITLEMENTS = ("return", "exchange", "repair", "paid_repair", "none")
 _BADGE = {"return": "退货", "exchange": "换货", "repair": "维修", "paid_repair": "付费维修"}
 _BADGE_EN = {"return": "RETURN", "exchange": "EXCHANGE", "repair": "FREE REPAIR", "paid_repair": "PAID REPAIR"}
 
@@ -138,9 +137,32 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
     return out
 
 
-class DecisionPanel(VerticalScroll):
-    """Badge on top, the decision below; ``show_decision`` / ``show_problem`` set what it shows."""
+class DecisionPanel(ScrollView):
+    """Badge on top, the decision below; ``show_decision`` sets what it shows.
 
+    One widget that draws its own lines (Textual's line API) in a box of fixed size: a new
+    decision repaints the panel and nothing else. A panel made of ``Static`` widgets in a scroll
+    container changes height with the decision, and every height change lays out the whole
+    screen, which on the intake form costs more than a frame. Only when the text starts or stops
+    needing the scroll bar is a layout asked for (the bar's column is always reserved, so the
+    text never re-wraps for it).
+    """
+
+    DEFAULT_CSS = """
+    DecisionPanel {
+        height: 1fr;
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-gutter: stable;
+    }
+    DecisionPanel > .decision-panel--badge { text-style: bold; }
+    DecisionPanel > .decision-panel--return { background: $success; color: $text; text-style: bold; }
+    DecisionPanel > .decision-panel--exchange { background: $primary; color: $text; text-style: bold; }
+    DecisionPanel > .decision-panel--repair { background: $warning; color: $text; text-style: bold; }
+    DecisionPanel > .decision-panel--paid_repair { background: $error; color: $text; text-style: bold; }
+    DecisionPanel > .decision-panel--none { background: $panel; color: $text-muted; }
+    """
+    COMPONENT_CLASSES = {f"decision-panel--{e}" for e in ENTITLEMENTS} | {"decision-panel--badge"}
     DEFAULT_CLASSES = "decision-panel"
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -150,11 +172,13 @@ class DecisionPanel(VerticalScroll):
         self.citations = False
         self.lang = "zh"
         self.updates = 0   # bumped on every render (tests and the benchmark watch it)
-
-    def compose(self) -> ComposeResult:
-        yield Static("—", id="badge", classes="badge ent-none")
-        yield Static("", id="problems")
-        yield Static("", id="decision-body")
+        self._badge = "—"
+        self._text = Text()
+        self._lines: list[Strip] = []
+        self._shown: tuple[Any, ...] | None = None
+        self._base_style: Any = None
+        self._styles: dict[str, Any] = {}                       # entitlement -> badge style
+        self._wrapped: dict[tuple[Any, ...], list[Strip]] = {}  # a line of text -> its wrapped strips
 
     @property
     def entitlement(self) -> str | None:
@@ -168,6 +192,9 @@ class DecisionPanel(VerticalScroll):
             self.lang = lang
         self._render_all()
 
+    def show_problem(self, style: str, text: str) -> None:
+        self.show_decision(None, problems=[(style, text)])
+
     def toggle_citations(self) -> None:
         self.citations = not self.citations
         self._render_all()
@@ -178,33 +205,97 @@ class DecisionPanel(VerticalScroll):
 
     def body_text(self) -> str:
         """The panel as plain text (what the tests read)."""
-        badge = self.query_one("#badge", Static)
-        parts = [str(badge.render()), str(self.query_one("#problems", Static).render()),
-                 str(self.query_one("#decision-body", Static).render())]
-        return "\n".join(parts)
+        return self._badge + "\n" + self._text.plain
+
+    # --- drawing -----------------------------------------------------------------------------
 
     def _render_all(self) -> None:
+        ent = self.entitlement
+        self._badge = f"{t('panel.entitlement', self.lang)}  {badge_text(ent, self.lang)}" if ent else "—"
+        text = Text()
+        for style, line in self.problems:
+            text.append(line + "\n", style)
+        if self.decision is not None:
+            text.append_text(render_decision(self.decision, self.lang, citations=self.citations))
+        self._text = text
+        self.updates += 1
+        self._layout_lines()
+
+    def _layout_lines(self) -> None:
+        """Wrap the badge and the text to the panel's width; repaint only if they changed."""
         if not self.is_mounted:
             return
-        badge = self.query_one("#badge", Static)
-        ent = self.entitlement
-        for cls in ENTITLEMENT_CLASSES:
-            badge.set_class(cls == f"ent-{ent or 'none'}", cls)
-        label = badge_text(ent, self.lang)
-        badge.update(f"{t('panel.entitlement', self.lang)}  {label}" if ent else "—", layout=False)
-        problems = Text()
-        for style, line in self.problems:
-            problems.append(line + "\n", style)
-        box = self.query_one("#problems", Static)
-        if box.display != bool(self.problems):
-            box.display = bool(self.problems)
-        update_static(box, problems)
-        body = self.query_one("#decision-body", Static)
-        if self.decision is None:
-            update_static(body, "")
-        else:
-            update_static(body, render_decision(self.decision, self.lang, citations=self.citations))
-        self.updates += 1
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            return
+        ent = self.entitlement or "none"
+        key = (width, ent, self._badge, self._text)
+        if key == self._shown:
+            return
+        self._shown = key
+        badge_style = self._styles.get(ent)
+        if badge_style is None:
+            badge_style = self._styles[ent] = self.get_component_rich_style(f"decision-panel--{ent}")
+        label = Text(self._badge, style=badge_style)
+        label.truncate(width)
+        label.align("center", width)
+        blank = self._wrap(Text(" " * width, style=badge_style), width)
+        lines = [*blank, *self._wrap(label, width), *blank, Strip.blank(width)]
+        if self._text.plain:
+            body = self._text.copy()
+            body.rstrip()
+            for line in body.split("\n"):
+                lines += self._wrap(line, width)
+        old, self._lines = self._lines, lines
+        size = Size(width, len(lines))
+        if size != self.virtual_size:
+            # no layout: the panel keeps its size; the scroll bar follows (a layout only when it
+            # appears or goes, as show_vertical_scrollbar asks for one)
+            self.set_reactive(ScrollView.virtual_size, size)
+            if self.container_size:
+                self._scroll_update(size)
+        # repaint the lines that changed, not the whole panel
+        top = self.scroll_offset.y
+        height = self.scrollable_content_region.height
+        regions = [Region(0, y - top, width, 1) for y in range(top, min(top + height, max(len(old), len(lines))))
+                   if y >= len(old) or y >= len(lines) or old[y] != lines[y]]
+        if regions:
+            self.refresh(*regions)
+
+    def _wrap(self, line: Text, width: int) -> list[Strip]:
+        """One line of text wrapped to ``width`` (remembered: most lines stay the same from one
+        keystroke to the next)."""
+        key = (line.plain, tuple(line.spans), line.style, width)
+        strips = self._wrapped.get(key)
+        if strips is None:
+            if len(self._wrapped) > 1024:
+                self._wrapped.clear()
+            console = self.app.console
+            options = console.options.update(width=width, highlight=False)
+            strips = self._wrapped[key] = [Strip(segments, width)
+                                           for segments in console.render_lines(line, options, pad=True)]
+        return strips
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        if index < len(self._lines):
+            return self._lines[index].crop_extend(0, width, None).apply_style(self._base_style)
+        return Strip.blank(width, self._base_style)
+
+    def on_resize(self) -> None:
+        self._layout_lines()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._shown = None
+        self._base_style = None
+        self._styles.clear()
+        self._wrapped.clear()
+        if self.is_mounted:
+            self.call_later(self._layout_lines)
 
     def on_mount(self) -> None:
         self._render_all()

@@ -1,30 +1,38 @@
 """Updating a ``Static`` without a screen-wide layout pass when its height does not change.
 
-A layout pass arranges every widget on the screen (the intake form has well over a hundred);
-a plain refresh repaints one. On the typing path that is the difference between a frame and
-several, so text widgets that change on every keystroke go through ``update_static``.
+A layout pass arranges every widget on the screen; a plain refresh repaints one. On the typing
+path that is the difference between a frame and several, so text widgets that change on every
+keystroke go through ``update_static``: nothing happens when the content is the same, and a
+layout is asked for only when the widget is shown and its height at its current width changes
+(measured the way Textual measures it, wrapping included).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from rich.cells import cell_len
-from rich.text import Text
+from textual.geometry import Size
 
-
-def _rows(content: Any, width: int) -> int:
-    plain = content.plain if isinstance(content, Text) else str(content)
-    if plain.endswith("\n"):
-        plain = plain[:-1]
-    width = max(1, width)
-    return sum(max(1, -(-cell_len(line) // width)) for line in plain.split("\n"))
+_NONE = Size(0, 0)
 
 
 def update_static(widget: Any, content: Any) -> None:
-    """``widget.update(content)``, asking for a layout only when the row count changes."""
-    width = widget.content_region.width if widget.is_mounted else 0
-    rows = _rows(content, width) if width else -1
-    previous = getattr(widget, "_as_rows", None)
-    widget._as_rows = rows
-    widget.update(content, layout=(rows == -1 or rows != previous))
+    """``widget.update(content)``, asking for a layout only when the height changes."""
+    if not widget.is_mounted:
+        widget.update(content)
+        widget._shown_content = content
+        return
+    if getattr(widget, "_shown_content", None) == content and type(widget._shown_content) is type(content):
+        return
+    widget._shown_content = content
+    width = widget.content_size.width
+    if not widget.display:
+        widget.update(content, layout=False)    # showing it later lays the screen out anyway
+        return
+    if width <= 0:
+        widget.update(content)                  # not laid out yet
+        return
+    before = widget.get_content_height(_NONE, _NONE, width)
+    widget.update(content, layout=False)
+    if widget.get_content_height(_NONE, _NONE, width) != before:
+        widget.refresh(layout=True)
