@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable
 
-from aftersales.core.vocab import CHANNELS, COMPONENTS, CONDITIONS, DOCUMENTS, PARTS, REGIONS
+from aftersales.core.vocab import CHANNELS, COMPONENTS, CONDITIONS, COVERAGE_PLANS, DOCUMENTS, PARTS, REGIONS
 
 from .i18n import t
 
@@ -62,6 +62,8 @@ FIELDS: tuple[Field, ...] = (
     Field("history.accessory_exchanges", COUNT, "sec.history"),
     Field("history.current_repair_days", COUNT, "sec.history"),
     Field("history.awaiting_parts", CHECK, "sec.history"),
+    # how many times each service plan has been claimed (AppleCare+ screen repairs, Huawei screen cover...)
+    *(Field(f"history.plan_claims.{plan}", COUNT, "sec.history") for plan in COVERAGE_PLANS),
     Field("customer.name", TEXT, "sec.customer"),
     Field("customer.phone", TEXT, "sec.customer"),
 )
@@ -220,6 +222,9 @@ class FormState:
                 history[key] = int(value)
         if v.get("history.awaiting_parts"):
             history["awaiting_parts"] = True
+        claims = {plan: int(value) for plan in COVERAGE_PLANS if (value := get(f"history.plan_claims.{plan}"))}
+        if claims:
+            history["plan_claims"] = claims
         out: dict[str, Any] = {
             "schema_version": 1,
             "case_date": day("case_date"),
@@ -272,6 +277,9 @@ class FormState:
         for key, value in (mapping.get("history") or {}).items():
             if f"history.{key}" in BY_PATH:
                 put(f"history.{key}", value)
+        for plan, count in ((mapping.get("history") or {}).get("plan_claims") or {}).items():
+            if f"history.plan_claims.{plan}" in BY_PATH:
+                put(f"history.plan_claims.{plan}", count)
         state.documents = set(mapping.get("documents") or ())
         state.conditions = {k for k, on in (mapping.get("condition") or {}).items() if on}
         state.plans = set(mapping.get("coverage_plans") or ())

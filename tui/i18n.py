@@ -265,4 +265,7 @@ def field_label(path: str, lang: str = "zh") -> str:
         return t("sec.documents", lang)
     if base == "coverage_plans":
         return t("sec.plans", lang)
+    if base.startswith("history.plan_claims."):
+        plan = vocab("coverage_plan", base.rsplit(".", 1)[1], lang)
+        return f"{plan} 已用次数" if lang == "zh" else f"{plan} claims used"
     return path

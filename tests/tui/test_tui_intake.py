@@ -156,3 +156,21 @@ async def test_usable_at_80x24(make):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen.saved_number
+
+
+async def test_a_used_service_plan_claim_ends_its_free_repair(make):
+    """Huawei screen cover repairs a broken screen once: with one claim used, the repair is paid."""
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_day5_case(pilot, customer=False)
+        await choose(pilot, "#f-brand", "huawei")
+        await type_into(pilot, "#f-device-model_code", "BRA-AL00")
+        await choose(pilot, "#f-fault-part", "screen")
+        await tick_item(pilot, "#conds", "physical_damage")
+        await tick_item(pilot, "#plans", "huawei_screen_cover")
+        repair = next(r for r in panel(app).decision["remedies"] if r["remedy"] == "repair")
+        assert repair["available"] and repair["basis"] == "extended"
+
+        await type_into(pilot, "#f-history-plan_claims-huawei_screen_cover", "1")
+        assert available(app) == ["paid_repair"]
+        assert app.screen.form.build()["history"]["plan_claims"] == {"huawei_screen_cover": 1}
