@@ -1,14 +1,17 @@
 """The command palette (Ctrl+P): every key binding of the screen in front is also a command.
 
-One source of truth: the palette lists exactly the bindings the Footer shows (plus the hidden
-ones), in the UI language, so a user who forgets a key can type what they want to do.
+One source of truth: the palette lists the app's and the screen's bindings (the counter's own
+actions, in the UI language), so a user who forgets a key can type what they want to do. The
+focused widget's editing keys (cursor movement in a field...) are not actions and stay out.
 """
 
 from __future__ import annotations
 
 from functools import partial
 
+from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
 
 
 class BindingCommands(Provider):
@@ -18,6 +21,8 @@ class BindingCommands(Provider):
         for key, active in screen.active_bindings.items():
             binding = active.binding
             if not active.enabled or not binding.description or binding.action in seen:
+                continue
+            if not isinstance(active.node, (App, Screen)):
                 continue
             if binding.action in ("command_palette", "app.command_palette"):
                 continue

@@ -1,0 +1,36 @@
+"""Every action is a Binding, and the command palette offers the screen's bindings by name."""
+
+from __future__ import annotations
+
+import pytest
+from helpers_tui import ready
+
+from aftersales.tui.commands import BindingCommands
+from aftersales.tui.screens.queue import QueueScreen
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_the_palette_lists_the_bindings_and_runs_one(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        names = [name for name, _, _ in BindingCommands(app.screen)._commands()]
+        for label in ("新案例", "出处", "受理", "队列", "政策", "English", "退出"):
+            assert label in names, (label, names)
+        assert "保存" not in names  # Save is offered once the case can be saved
+        assert "Move cursor left" not in names  # the field's editing keys are not actions
+
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"队列")
+        for _ in range(50):  # the palette searches in a worker
+            await pilot.pause(0.02)
+            if app.screen.query("CommandList Option"):
+                break
+        await pilot.press("enter")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, QueueScreen):
+                break
+        assert isinstance(app.screen, QueueScreen)
