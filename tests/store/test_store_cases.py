@@ -377,3 +377,10 @@ def test_the_default_file_is_backed_up_before_a_migration(tmp_path, monkeypatch,
     CaseStore.open(evaluator=evaluator).close()
     assert calls == ["head"]
     assert (tmp_path / "cases.sqlite3.bak-0001").exists()
+
+
+def test_the_head_revision_constant_is_alembics_head():
+    from aftersales.store import db
+
+    assert db.head_revision() == db.alembic_head()
+    assert db.head_revision() in db.known_revisions()
