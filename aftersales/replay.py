@@ -1,10 +1,15 @@
 """Bulk replay: many cases through the engine, streamed, on every core.
 
-The I/O shell around ``aftersales.core``: it reads JSONL (or the case store), hands chunks of
-raw lines to worker processes, and writes what comes back in input order. At most
-``workers * INFLIGHT_PER_WORKER`` chunks are in flight at any time, so memory stays flat however
-long the input is. A worker decodes, parses, validates and decides; a line that fails any of
-those steps becomes an error record with its line number and the reason, and the run goes on.
+The I/O shell around ``aftersales.core``. For a JSONL file the main process only cuts the file
+into blocks of about ``CHUNK_BYTES`` at line ends and counts their lines (no per-line work). Each
+worker reads its block's byte range itself; decodes, parses, validates, decides and encodes every
+line; and writes the block's output lines to a part file of its own, which the main process
+appends to the output in input order (``os.sendfile``) and removes. (Input that cannot be read at
+an offset, a pipe, travels with its block; with one worker everything happens in this process.)
+The case store and ``policy diff`` go by chunks of ``CHUNK_LINES`` items, their output through
+the pipe. At most ``workers * INFLIGHT_PER_WORKER`` blocks or chunks are in flight at any time, so
+memory (and the parts on disk) stay flat however long the input is. A line that fails any step
+becomes an error record with its line number and the reason, and the run goes on.
 
 Used by ``aftersales replay`` and ``aftersales policy diff``; usable from Python::
 
@@ -14,14 +19,21 @@ Used by ``aftersales replay`` and ``aftersales policy diff``; usable from Python
 
 from __future__ import annotations
 
+import codecs
+import errno
+import gc
 import json
 import multiprocessing
 import os
+import stat
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, TextIO
 
+#: items per chunk (case store, ``policy diff``)
 CHUNK_LINES = 1000
+#: bytes of JSONL per block (file replay); a block ends at a line end
+CHUNK_BYTES = 1 << 20
 INFLIGHT_PER_WORKER = 3
 
 # ----------------------------------------------------------------------------- input
@@ -45,6 +57,70 @@ def jsonl_items(path: str, progress: Callable[[int], None] | None = None) -> Ite
             if not body.strip():
                 continue
             yield (lineno, body, complete)
+
+
+#: one block of a JSONL file: (path, first line number, byte offset, byte length, bytes or None).
+#: The bytes travel with the block only when the input cannot be read at an offset (a pipe);
+#: otherwise the worker reads the range itself.
+Block = tuple
+
+
+def jsonl_blocks(path: str, size: int | None = None) -> Iterator[Block]:
+    """The file cut into blocks of about ``size`` bytes, each ending at a line end (the last one
+    at the end of the file), with the number of its first line. Reads the file once into one
+    reused buffer, counting newlines; no per-line work."""
+    size = size or CHUNK_BYTES
+    path = os.path.abspath(path)
+    with open(path, "rb", buffering=0) as fh:
+        fd = fh.fileno()
+        if not stat.S_ISREG(os.fstat(fd).st_mode) or not hasattr(os, "pread"):
+            yield from _stream_blocks(fh, path, size)
+            return
+        buf = bytearray(size)
+        offset = 0
+        line = 1
+        while True:
+            got = _read_into(fd, buf, offset)
+            if not got:
+                return
+            cut = buf.rfind(b"\n", 0, got) + 1
+            if cut == 0:
+                if got == len(buf):       # a line longer than a block: take more of it
+                    buf = bytearray(2 * len(buf))
+                    continue
+                cut = got                 # the last line, with no newline after it
+            yield (path, line, offset, cut, None)
+            line += buf.count(b"\n", 0, cut)
+            offset += cut
+            if len(buf) > size and cut < len(buf) // 2:
+                buf = bytearray(size)
+
+
+def _read_into(fd: int, buf: bytearray, offset: int) -> int:
+    if hasattr(os, "preadv"):
+        return os.preadv(fd, [buf], offset)
+    data = os.pread(fd, len(buf), offset)       # pragma: no cover - systems without preadv
+    buf[:len(data)] = data
+    return len(data)
+
+
+def _stream_blocks(fh: Any, path: str, size: int) -> Iterator[Block]:
+    """Blocks of a pipe or other stream: the same cuts, the bytes carried in the block."""
+    line, carry = 1, b""
+    while True:
+        data = fh.read(size)
+        if not data:
+            if carry:
+                yield (path, line, None, len(carry), carry)
+            return
+        buf = carry + data if carry else data
+        cut = buf.rfind(b"\n") + 1
+        if cut == 0:
+            carry = buf
+            continue
+        body, carry = buf[:cut], buf[cut:]
+        yield (path, line, None, cut, body)
+        line += body.count(b"\n")
 
 
 def store_items(url: str | None = None, batch: int = 500) -> Iterator[Item]:
@@ -89,6 +165,11 @@ def chunked(items: Iterable[Item], size: int = CHUNK_LINES) -> Iterator[list[Ite
         yield chunk
 
 
+_scan = json.JSONDecoder().scan_once     # the C scanner behind json.loads, without its wrapper
+_JSON_SPACE = " \t\n\r"                   # what json.loads allows around a value
+_LINE_SPACE = b" \t\n\r\x0b\x0c"            # what makes a line blank (bytes.strip())
+
+
 def decode(item: Item) -> Any:
     """The mapping of one item, or raise ``ValueError`` with the reason a line is bad."""
     where, payload, complete = item
@@ -123,8 +204,10 @@ def where_text(source: str, where: Any) -> str:
 class ChunkResult:
     """What a worker sends back for one chunk."""
 
-    text: str = ""                                       # output lines, each ending in "\n"
+    data: bytes = b""                                    # output lines (UTF-8), each ending in "\n"
     count: int = 0                                       # items processed (good + bad)
+    part: str | None = None                              # or: a file holding them (written by a worker)
+    size: int = 0                                        # input bytes covered (file blocks)
     outcomes: Counter = field(default_factory=Counter)   # (remedy, basis) -> cases
     errors: list = field(default_factory=list)           # (where, reason)
     extra: Any = None                                    # task-specific (diff groups)
@@ -172,22 +255,28 @@ _STATE: dict[str, Any] = {}
 def setup_worker(task: str, options: dict[str, Any]) -> None:
     """Load what a task needs, once per process (skipped when inherited through fork)."""
     key = (task, json.dumps(options, sort_keys=True, default=str))
-    if _STATE.get("key") == key:
-        return
-    from aftersales.core.registry import load_registry
-    _STATE.clear()
-    _STATE["key"] = key
-    _STATE["task"] = task
-    _STATE["options"] = options
-    if task == "replay":
-        reg = load_registry(policies_dir=options.get("policies_dir"), plugins_dir=options.get("plugins_dir"))
-        _STATE["registry"] = reg
-    elif task == "diff":
-        old = load_registry(policies_dir=options.get("old_dir"), plugins_dir=options.get("plugins_dir"))
-        new = load_registry(policies_dir=options.get("new_dir"), plugins_dir=options.get("plugins_dir"))
-        _STATE["old"], _STATE["new"] = old, new
-    else:  # pragma: no cover
-        raise ValueError(task)
+    if _STATE.get("key") != key:
+        from aftersales.core.registry import load_registry
+        _STATE.clear()
+        _STATE["key"] = key
+        _STATE["task"] = task
+        _STATE["options"] = options
+        if task == "replay":
+            reg = load_registry(policies_dir=options.get("policies_dir"), plugins_dir=options.get("plugins_dir"))
+            _STATE["registry"] = reg
+        elif task == "diff":
+            old = load_registry(policies_dir=options.get("old_dir"), plugins_dir=options.get("plugins_dir"))
+            new = load_registry(policies_dir=options.get("new_dir"), plugins_dir=options.get("plugins_dir"))
+            _STATE["old"], _STATE["new"] = old, new
+        else:  # pragma: no cover
+            raise ValueError(task)
+
+
+def _worker_init(task: str, options: dict[str, Any]) -> None:
+    setup_worker(task, options)
+    # the policies and plugins loaded so far live as long as the worker: keep them out of the
+    # cyclic collector's way, so its passes only look at what the current block allocates
+    gc.freeze()
 
 
 def run_chunk(chunk: list[Item]) -> ChunkResult:
@@ -195,6 +284,39 @@ def run_chunk(chunk: list[Item]) -> ChunkResult:
     if task == "replay":
         return _replay_chunk(chunk)
     return _diff_chunk(chunk)
+
+
+def run_block(block: Block) -> ChunkResult:
+    """Replay one block of a JSONL file (read here, from its byte range, unless it carries its
+    bytes). When the block names a part file, the output lines go there instead of back through
+    the pipe."""
+    path, first_line, offset, length, payload = block[:5]
+    if payload is None:
+        fds = _STATE.setdefault("fds", {})
+        fd = fds.get(path)
+        if fd is None:
+            fd = fds[path] = os.open(path, os.O_RDONLY)
+        payload = os.pread(fd, length, offset)
+    result = _replay_lines(payload, first_line)
+    part = block[5] if len(block) > 5 else None
+    if part is not None and result.data:
+        try:
+            _write_file(part, result.data)
+        except OSError:               # no room for the part: the lines go back the usual way
+            pass
+        else:
+            result.part, result.data = part, b""
+    return result
+
+
+def _write_file(path: str, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def _reason(exc: BaseException) -> str:
@@ -207,40 +329,139 @@ def _reason(exc: BaseException) -> str:
     return f"internal error: {type(exc).__name__}: {exc}"
 
 
-def _replay_chunk(chunk: list[Item]) -> ChunkResult:
-    from aftersales.core.replay import compact_decision
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
-    opts = _STATE["options"]
-    parse = _STATE["registry"].parse_case
-    evaluate = _STATE["registry"].engine.evaluate
-    fmt = opts.get("format", "compact")
-    with_trace = bool(opts.get("trace"))
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+def _tools() -> tuple:
+    """What deciding and encoding take in this process, looked up once:
+    ``(parse_case, plans, brands, registry_parse, evaluate, compact, encode_full)``.
+
+    ``parse_case`` with the registry's ``plans`` is ``Registry.parse_case`` without its per-call
+    overhead; a case whose brand is not in ``brands`` goes to ``registry_parse`` instead, which
+    refuses it with the registry's own message. ``compact`` tells the output format: the compact
+    line (``core.replay.compact_line``) or ``encode_full(decision, where)``."""
+    tools = _STATE.get("tools")
+    if tools is None:
+        from aftersales.core.model import parse_case
+
+        reg = _STATE["registry"]
+        opts = _STATE["options"]
+        with_trace = bool(opts.get("trace"))
+
+        def encode_full(decision: Any, where: Any) -> tuple[str, Any]:
+            record = decision.to_dict()
+            if not with_trace:
+                del record["trace"]
+            entitled = next(((r.remedy, r.basis) for r in decision.remedies if r.available), None)
+            return _dumps({**ref(where), **record}), entitled
+
+        compact = opts.get("format", "compact") == "compact" and not with_trace
+        tools = _STATE["tools"] = (parse_case, reg.coverage_plans, reg.brands, reg.parse_case, reg.engine.evaluate,
+                                   compact, encode_full)
+    return tools
+
+
+def _replay_lines(raw: bytes, first_line: int) -> ChunkResult:
+    """Every line of a block of JSONL: decided and encoded, or an error record."""
+    from aftersales.core.replay import compact_line
+
+    parse_case, plans, brands, registry_parse, evaluate, compact, encode_full = _tools()
+    scan = _scan
+    try:
+        lines: list = raw.decode("utf-8").split("\n")
+    except UnicodeDecodeError:       # some line is not UTF-8: decode line by line (bad ones stay bytes)
+        lines = [_utf8_or_bytes(piece) for piece in raw.split(b"\n")]
+    last_complete = raw.endswith(b"\n")
+    if last_complete:
+        lines.pop()                  # the empty piece after the last newline
+    last = len(lines) - 1
+    out: list[str] = []
+    result = ChunkResult(size=len(raw))
+    outcomes = result.outcomes
+    errors = result.errors
+    lineno = first_line - 1
+    for index, line in enumerate(lines):
+        lineno += 1
+        data = None
+        if type(line) is str and line[:1] == "{":          # the usual line: one JSON object
+            try:
+                data, end = scan(line, 0)
+            except Exception:  # noqa: BLE001 - decode() below gives the reason
+                data = None
+            else:
+                if end != len(line) and line[end:].strip(_JSON_SPACE):
+                    data = None
+        if data is None:                                     # blank, or something to explain
+            body = (line.encode("utf-8") if type(line) is str else line).rstrip(b"\r")
+            if not body.strip():
+                continue
+            try:
+                data = decode((lineno, body, index != last or last_complete))
+            except Exception as exc:  # noqa: BLE001 - every bad line is reported, the run goes on
+                reason = _reason(exc)
+                errors.append((lineno, reason))
+                out.append(f'{{"line":{lineno},"error":{_dumps(reason)}}}')
+                continue
+        try:
+            case = parse_case(data, coverage_plans=plans)
+            if case.brand not in brands:
+                case = registry_parse(data)
+            if compact:
+                text, entitled = compact_line(evaluate(case), f'{{"line":{lineno},')
+            else:
+                text, entitled = encode_full(evaluate(case), lineno)
+        except Exception as exc:  # noqa: BLE001
+            reason = _reason(exc)
+            errors.append((lineno, reason))
+            out.append(f'{{"line":{lineno},"error":{_dumps(reason)}}}')
+            continue
+        out.append(text)
+        if entitled is not None:
+            outcomes[entitled] += 1
+    result.count = len(out)
+    if out:
+        out.append("")
+        result.data = "\n".join(out).encode("utf-8")
+    return result
+
+
+def _utf8_or_bytes(piece: bytes) -> Any:
+    try:
+        return piece.decode("utf-8")
+    except UnicodeDecodeError:
+        return piece
+
+
+def _replay_chunk(chunk: list[Item]) -> ChunkResult:
+    """A chunk of items (the case store): decided and encoded, or error records."""
+    from aftersales.core.replay import compact_line
+
+    parse_case, plans, brands, registry_parse, evaluate, compact, encode_full = _tools()
     out: list[str] = []
     result = ChunkResult(count=len(chunk))
     outcomes = result.outcomes
     for item in chunk:
         where = item[0]
         try:
-            decision = evaluate(parse(decode(item)))
+            data = decode(item)
+            case = parse_case(data, coverage_plans=plans)
+            if case.brand not in brands:
+                case = registry_parse(data)
+            if compact:
+                text, entitled = compact_line(evaluate(case), f"{{{_dumps(ref(where))[1:-1]},")
+            else:
+                text, entitled = encode_full(evaluate(case), where)
         except Exception as exc:  # noqa: BLE001 - every bad line is reported, the run goes on
             reason = _reason(exc)
             result.errors.append((where, reason))
-            out.append(dumps({**ref(where), "error": reason}))
+            out.append(_dumps({**ref(where), "error": reason}))
             continue
-        for r in decision.remedies:
-            if r.available:
-                outcomes[(r.remedy, r.basis)] += 1
-                break
-        if fmt == "compact" and not with_trace:
-            record = compact_decision(decision)
-        else:
-            record = decision.to_dict()
-            if not with_trace:
-                del record["trace"]
-        out.append(dumps({**ref(where), **record}))
-    out.append("")
-    result.text = "\n".join(out)
+        out.append(text)
+        if entitled is not None:
+            outcomes[entitled] += 1
+    if out:
+        out.append("")
+        result.data = "\n".join(out).encode("utf-8")
     return result
 
 
@@ -277,22 +498,28 @@ def default_workers() -> int:
 
 
 def run(items: Iterable[Item], task: str, options: dict[str, Any], *, workers: int,
-        on_result: Callable[[ChunkResult], None], chunk_lines: int = CHUNK_LINES) -> None:
+        on_result: Callable[[ChunkResult], None], chunk_lines: int | None = None) -> None:
     """Feed ``items`` in chunks to ``workers`` processes; ``on_result`` sees results in order."""
+    run_tasks(chunked(items, chunk_lines or CHUNK_LINES), run_chunk, task, options, workers=workers, on_result=on_result)
+
+
+def run_tasks(tasks: Iterable[Any], function: Callable[[Any], ChunkResult], task: str, options: dict[str, Any], *,
+              workers: int, on_result: Callable[[ChunkResult], None]) -> None:
+    """Run ``function`` on each of ``tasks`` (chunks or blocks) in ``workers`` processes, at most
+    ``workers * INFLIGHT_PER_WORKER`` at a time; ``on_result`` sees the results in order."""
     setup_worker(task, options)   # here first: a broken policy stops the run before any input is read
-    chunks = chunked(items, chunk_lines)
     if workers <= 1:
-        for chunk in chunks:
-            on_result(run_chunk(chunk))
+        for item in tasks:
+            on_result(function(item))
         return
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     pending: deque = deque()
     limit = workers * INFLIGHT_PER_WORKER
-    with ctx.Pool(workers, initializer=setup_worker, initargs=(task, options)) as pool:
+    with ctx.Pool(workers, initializer=_worker_init, initargs=(task, options)) as pool:
         try:
-            for chunk in chunks:
-                pending.append(pool.apply_async(run_chunk, (chunk,)))
+            for item in tasks:
+                pending.append(pool.apply_async(function, (item,)))
                 while len(pending) >= limit:
                     on_result(pending.popleft().get())
             while pending:
@@ -302,30 +529,118 @@ def run(items: Iterable[Item], task: str, options: dict[str, Any], *, workers: i
             raise
 
 
+#: what sendfile answers for an output it cannot write to (then the part is copied through memory)
+_NO_SENDFILE = {errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.ESPIPE, errno.EBADF,
+                errno.ENOTSOCK}
+
+
+class _Sink:
+    """Where the output bytes go: ``out``'s binary buffer when it has one that takes UTF-8 (after
+    its text is flushed), else ``out`` itself as text. Part files written by the workers are
+    appended with ``os.sendfile`` (a copy inside the kernel) when ``out`` has a file descriptor."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.buffer: Any = None
+        self.fd: int | None = None
+        buffer = getattr(out, "buffer", None)
+        encoding = getattr(out, "encoding", None)
+        if buffer is not None and encoding:
+            try:
+                utf8 = codecs.lookup(encoding).name == "utf-8"
+            except LookupError:
+                utf8 = False
+            if utf8:
+                out.flush()
+                self.buffer = buffer
+                try:
+                    self.fd = buffer.fileno() if hasattr(os, "sendfile") else None
+                except (AttributeError, OSError, ValueError):
+                    self.fd = None
+
+    def write(self, data: bytes) -> None:
+        if self.buffer is not None:
+            self.buffer.write(data)
+        else:
+            self.out.write(data.decode("utf-8"))
+
+    def append(self, part: str) -> None:
+        """Copy a part file to the output, then remove it."""
+        try:
+            with open(part, "rb") as fh:
+                sent = 0
+                if self.fd is not None:
+                    self.buffer.flush()
+                    size = os.fstat(fh.fileno()).st_size
+                    try:
+                        while sent < size:
+                            n = os.sendfile(self.fd, fh.fileno(), sent, size - sent)
+                            if n == 0:
+                                break
+                            sent += n
+                    except OSError as exc:    # an output sendfile cannot write to: copy through memory
+                        if exc.errno not in _NO_SENDFILE:
+                            raise
+                        self.fd = None
+                fh.seek(sent)
+                rest = fh.read()
+                if rest:
+                    self.write(rest)
+        finally:
+            os.unlink(part)
+
+    def flush(self) -> None:
+        flush = getattr(self.out, "flush", None)
+        if flush is not None:
+            flush()
+
+
 def replay_file(path: str | None, out: TextIO, *, workers: int = 1, options: dict[str, Any] | None = None,
                 from_store: bool = False, db_url: str | None = None,
                 progress: Any = None, report: Callable[[Any, str], None] | None = None) -> RunStats:
-    """Replay a JSONL file (or the store) into ``out``; returns the counts for the summary."""
+    """Replay a JSONL file (or the store) into ``out``; returns the counts for the summary.
+
+    ``progress`` (optional) has ``bytes(n)`` and ``cases(n)``, called once per block or chunk
+    done; ``report(where, reason)`` is called for each bad line, in input order.
+    """
+    import shutil
+    import tempfile
     import time
 
     stats = RunStats()
     options = dict(options or {})
+    sink = _Sink(out)
 
     def on_result(result: ChunkResult) -> None:
-        if result.text:
-            out.write(result.text)
+        if result.part:
+            sink.append(result.part)
+        elif result.data:
+            sink.write(result.data)
         stats.add(result)
         if report is not None:
             for where, reason in result.errors:
                 report(where, reason)
         if progress is not None:
+            if result.size:
+                progress.bytes(result.size)
             progress.cases(result.count)
 
     start = time.perf_counter()
-    if from_store:
-        items: Iterable[Item] = store_items(db_url)
-    else:
-        items = jsonl_items(path, progress.bytes if progress is not None else None)
-    run(items, "replay", options, workers=workers, on_result=on_result)
+    parts = None
+    try:
+        if from_store:
+            run(store_items(db_url), "replay", options, workers=workers, on_result=on_result)
+        else:
+            blocks: Iterable[Block] = jsonl_blocks(path)
+            if workers > 1:
+                # each worker writes its blocks' output lines to a part file of its own; the parts
+                # are appended to the output in input order and removed
+                parts = tempfile.mkdtemp(prefix="aftersales-replay-")
+                blocks = ((*block, os.path.join(parts, f"{index}.jsonl")) for index, block in enumerate(blocks))
+            run_tasks(blocks, run_block, "replay", options, workers=workers, on_result=on_result)
+    finally:
+        if parts is not None:
+            shutil.rmtree(parts, ignore_errors=True)
+    sink.flush()
     stats.seconds = time.perf_counter() - start
     return stats

@@ -1,17 +1,27 @@
 """Replay end to end: JSONL in, JSONL out, through ``aftersales replay`` as a user runs it.
 
-    python benchmarks/bench_replay.py [--cases 1000000] [--workers 2] [--keep DIR]
+    python benchmarks/bench_replay.py [--cases 1000000] [--workers 2] [--runs 3] [--stages 20000] [--keep DIR]
 
-Generates the cases (``python -m aftersales.cli.generate``), then runs the replay twice — on a
-tenth of the cases and on all of them — sampling the resident memory of the whole process tree
-(main process + workers, from /proc) every 0.1 s. Flat memory means the peak of the full run is
-about the peak of the small one.
+Generates the cases (``python -m aftersales.cli.generate``), then runs the replay on a tenth of
+the cases and ``--runs`` times on all of them (the median is reported), sampling the resident
+memory of the whole process tree (main process + workers, from /proc) every 0.1 s. Flat memory
+means the peak of the full run is about the peak of the small one.
+
+``--stages N`` also times, in this process, what a worker does per case, stage by stage, on N
+generated cases cut into the blocks a replay uses: splitting a block into lines and joining the
+output (``split_join``), JSON decoding, ``parse_case``, the engine's ``evaluate`` and encoding the
+compact line — the worker's loop for good lines with a clock read between the stages (best of
+``--stage-repeats`` passes after a warm-up pass) — and the worker's real loop
+(``replay._replay_lines``) untouched, as ``worker_total``. The load average is recorded: the
+figures only mean something on an otherwise idle machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -76,7 +86,7 @@ def generate(n: int, path: Path, seed: int = 7) -> float:
     return time.perf_counter() - t0
 
 
-def run(n: int = 1_000_000, workers: int = 2, keep: str | None = None) -> dict:
+def run(n: int = 1_000_000, workers: int = 2, keep: str | None = None, runs: int = 1) -> dict:
     folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="aftersales-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     small_n = max(n // 10, 1)
@@ -88,15 +98,19 @@ def run(n: int = 1_000_000, workers: int = 2, keep: str | None = None) -> dict:
                 break
             dst.write(line)
     cmd = [AFTERSALES, "replay", "--workers", str(workers), "--quiet", "--out", str(out)]
+    load_before = os.getloadavg()[0]
     small_run = run_measured(cmd + [str(small)])
-    big_run = run_measured(cmd + [str(big)])
+    big_runs = [run_measured(cmd + [str(big)]) for _ in range(max(runs, 1))]
+    big_run = sorted(big_runs, key=lambda r: r["seconds"])[len(big_runs) // 2]     # the median run
     result = {
         "cases": n, "workers": workers, "input_mib": big.stat().st_size / 2**20,
         "output_mib": out.stat().st_size / 2**20 if out.exists() else None,
         "generate_seconds": gen_s,
         "seconds": big_run["seconds"], "cases_per_second": n / big_run["seconds"],
-        "peak_rss_mib": big_run["peak_rss_mib"], "returncode": big_run["returncode"],
+        "runs": len(big_runs), "cases_per_second_each": [round(n / r["seconds"]) for r in big_runs],
+        "peak_rss_mib": max(r["peak_rss_mib"] for r in big_runs), "returncode": big_run["returncode"],
         "small_cases": small_n, "small_seconds": small_run["seconds"], "small_peak_rss_mib": small_run["peak_rss_mib"],
+        "load_average_before": load_before, "load_average_after": os.getloadavg()[0],
         "command": " ".join(["aftersales", "replay", str(big.name), "--workers", str(workers), "--quiet", "--out", out.name]),
         "summary": big_run["stderr_tail"],
     }
@@ -107,13 +121,95 @@ def run(n: int = 1_000_000, workers: int = 2, keep: str | None = None) -> dict:
     return result
 
 
+def stages(n: int = 20_000, seed: int = 7, repeats: int = 5) -> dict:
+    """Per-case time of each stage of a replay worker, in µs (see the module docstring)."""
+    from aftersales import replay as rp
+    from aftersales.core.generate import generate_cases
+    from aftersales.core.replay import compact_line
+
+    folder = Path(tempfile.mkdtemp(prefix="aftersales-stages-"))
+    path = folder / "cases.jsonl"
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            for case in generate_cases(n, seed):
+                fh.write(json.dumps(case, ensure_ascii=False, separators=(",", ":")) + "\n")
+        rp.setup_worker("replay", {"format": "compact"})
+        gc.freeze()                                   # as a worker does after loading
+        parse_case, plans, _brands, _registry_parse, evaluate, _compact, _full = rp._tools()
+
+        def parse(data: dict):                        # as the worker does for a brand it serves
+            return parse_case(data, coverage_plans=plans)
+
+        scan = rp._scan
+        fd = os.open(path, os.O_RDONLY)
+        raws = [os.pread(fd, b[3], b[2]) for b in rp.jsonl_blocks(str(path))]
+        os.close(fd)
+        clock = time.perf_counter
+
+        def instrumented() -> list[float]:
+            """The worker's loop for good lines, with a clock between the stages."""
+            split = decode = parse_s = evaluate_s = encode = 0.0
+            for raw in raws:
+                t0 = clock()
+                lines = raw.decode("utf-8").split("\n")
+                lines.pop()
+                split += clock() - t0
+                out = []
+                for lineno, line in enumerate(lines, 1):
+                    t0 = clock()
+                    data, _end = scan(line, 0)
+                    t1 = clock()
+                    case = parse(data)
+                    t2 = clock()
+                    decision = evaluate(case)
+                    t3 = clock()
+                    out.append(compact_line(decision, f'{{"line":{lineno},')[0])
+                    t4 = clock()
+                    decode += t1 - t0
+                    parse_s += t2 - t1
+                    evaluate_s += t3 - t2
+                    encode += t4 - t3
+                t0 = clock()
+                out.append("")
+                "\n".join(out).encode("utf-8")
+                split += clock() - t0
+            return [split, decode, parse_s, evaluate_s, encode]
+
+        def whole() -> float:
+            t0 = clock()
+            for raw in raws:
+                rp._replay_lines(raw, 1)
+            return clock() - t0
+
+        whole()                                       # warm the engine's and the parser's tables
+        runs = [instrumented() for _ in range(repeats)]
+        best = min(runs, key=sum)
+        total = min(whole() for _ in range(repeats))
+        names = ("split_join_us", "json_decode_us", "parse_case_us", "evaluate_us", "encode_us")
+        out = {"cases": n, "blocks": len(raws), **{k: v * 1e6 / n for k, v in zip(names, best)},
+               "worker_total_us": total * 1e6 / n, "load_average": os.getloadavg()[0]}
+        out["outside_engine_us"] = out["worker_total_us"] - out["evaluate_us"]
+        return {k: round(v, 2) if isinstance(v, float) else v for k, v in out.items()}
+    finally:
+        path.unlink(missing_ok=True)
+        folder.rmdir()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cases", type=int, default=1_000_000)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--runs", type=int, default=1, help="replays of the full file (the median is reported)")
+    ap.add_argument("--stages", type=int, default=0, metavar="N", help="also time a worker's stages on N cases")
+    ap.add_argument("--stage-repeats", type=int, default=5)
     ap.add_argument("--keep", help="keep the generated files in this folder (and reuse them)")
     args = ap.parse_args()
-    print(json.dumps(run(args.cases, args.workers, args.keep), indent=2, ensure_ascii=False))
+    result: dict = {}
+    if args.stages:
+        result["stages"] = stages(args.stages, repeats=args.stage_repeats)
+    if args.cases:
+        result.update(run(args.cases, args.workers, args.keep, args.runs))
+    print(json.dumps(result, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

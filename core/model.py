@@ -222,7 +222,314 @@ def parse_case(
 
     ``today`` fills a missing ``case_date``; ``coverage_plans`` are the plan ids the loaded
     policies know (the bundled ones by default).
+
+    A plain, well-formed mapping (what JSON, YAML and the counter form give) takes one lean pass;
+    anything the lean pass does not recognise at once — a wrong field, an odd type, a mapping
+    that is not a ``dict`` — goes through the careful parser, which names the field.
     """
+    if type(data) is dict:
+        try:
+            case = _parse_lean(data, today, COVERAGE_PLANS if coverage_plans is None else coverage_plans)
+        except Exception:  # noqa: BLE001 - whatever the lean pass trips on, the careful one explains
+            case = None
+        if case is not None:
+            return case
+    return _parse_careful(data, today, coverage_plans)
+
+
+# Values the lean pass meets again and again, with what they validate to. Each table only ever
+# holds entries the careful parser would give the same answer for, and is emptied when it grows
+# past ``_MEMO_LIMIT`` entries (so memory stays bounded on any input).
+_MEMO_LIMIT = 8192
+_DATES: dict[str, date] = {}                                   # "2026-06-15" -> date
+_COUNTRIES: dict[str, str] = {}                                # " cn" -> "CN"
+_ID_SETS: dict[tuple, frozenset[str]] = {}                     # ("invoice", ...) -> documents
+_FAULTS: dict[tuple, Fault] = {}                               # (component, description, confirmed, part)
+_CONDITIONS: dict[tuple, Condition] = {}                       # the condition's items (all booleans)
+_HISTORIES: dict[tuple, History] = {}                          # the five counts and the claims
+
+_TOP_KEYS = frozenset(_TOP)
+_DEVICE_KEYS = frozenset(_DEVICE)
+_PURCHASE_KEYS = frozenset(_PURCHASE)
+_FAULT_KEYS = frozenset(_FAULT)
+_CONDITION_KEYS = frozenset(_CONDITION_FLAGS)
+_HISTORY_KEYS = frozenset(_HISTORY)
+_NO_PURCHASE = Purchase()
+_NO_CONDITION = Condition()
+_NO_HISTORY = History()
+_NO_IDS: frozenset[str] = frozenset()
+
+
+
+
+def _lean_date(value: Any) -> date | None:
+    """A date from ISO text (memoised) or a ``date``; ``None`` for anything else."""
+    if type(value) is str:
+        try:
+            day = date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+        if len(_DATES) >= _MEMO_LIMIT:
+            _DATES.clear()
+        _DATES[value] = day
+        return day
+    if type(value) is date:
+        return value
+    return None
+
+
+def _parse_lean(data: dict, today: date | None, plans: Collection[str]) -> Case | None:
+    """The case in one pass, or ``None`` when anything is unusual (the careful parser then decides).
+
+    Gives exactly the ``Case`` the careful parser gives for every input it accepts.
+    """
+    if not _TOP_KEYS.issuperset(data) or data.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
+        return None
+    get = data.get
+    dates = _DATES
+
+    value = get("case_date")
+    if value is None or value == "":
+        if today is None:
+            return None
+        case_date = today
+    else:
+        case_date = dates.get(value) or _lean_date(value)
+        if case_date is None:
+            return None
+    brand = get("brand")
+    if type(brand) is not str or not brand:
+        return None
+    brand = brand.strip()
+
+    # device
+    d = get("device")
+    if type(d) is not dict or not _DEVICE_KEYS.issuperset(d):
+        return None
+    model = d.get("model")
+    if type(model) is not str or not model:
+        return None
+    part_number = d.get("part_number")
+    if part_number is not None:
+        if type(part_number) is not str:
+            return None
+        part_number = part_number.strip() if part_number else None
+    model_code = d.get("model_code")
+    if model_code is not None:
+        if type(model_code) is not str:
+            return None
+        model_code = model_code.strip() if model_code else None
+    serial = d.get("serial")
+    if serial is not None:
+        if type(serial) is not str:
+            return None
+        serial = serial.strip() if serial else None
+    imei = d.get("imei")
+    if imei is not None:
+        if type(imei) is not str:
+            return None
+        if imei:
+            imei = imei.strip()
+            # 15 plain digits with the right Luhn check digit (anything else: stdnum, in the careful parser)
+            if len(imei) != 15 or not imei.isascii() or not imei.isdigit():
+                return None
+            if _luhn.checksum(imei) != 0:
+                return None
+        else:
+            imei = None
+    region = d.get("region")
+    if region is not None and region != "":
+        if region not in REGIONS:
+            return None
+    else:
+        region = None
+    production_date = d.get("production_date")
+    if production_date is not None and production_date != "":
+        production_date = dates.get(production_date) or _lean_date(production_date)
+        if production_date is None:
+            return None
+    else:
+        production_date = None
+    device = Device(model.strip(), part_number, model_code, serial, imei, region, production_date)
+
+    # purchase
+    p = get("purchase")
+    purchase_date = received_date = None
+    if p is None:
+        purchase = _NO_PURCHASE
+    else:
+        if type(p) is not dict or not _PURCHASE_KEYS.issuperset(p):
+            return None
+        purchase_date = p.get("date")
+        if purchase_date is not None and purchase_date != "":
+            purchase_date = dates.get(purchase_date) or _lean_date(purchase_date)
+            if purchase_date is None or purchase_date > case_date:
+                return None
+        else:
+            purchase_date = None
+        channel = p.get("channel")
+        if channel is None or channel == "":
+            channel = "unknown"
+        elif channel not in CHANNELS:
+            return None
+        country = p.get("country")
+        if country is not None and country != "":
+            raw = country
+            country = _COUNTRIES.get(raw)
+            if country is None:
+                if type(raw) is not str:
+                    return None
+                country = raw.strip().upper()
+                if len(country) != 2 or not country.isalpha() or not country.isascii():
+                    return None
+                if len(_COUNTRIES) >= _MEMO_LIMIT:
+                    _COUNTRIES.clear()
+                _COUNTRIES[raw] = country
+        else:
+            country = None
+        received_date = p.get("received_date")
+        if received_date is not None and received_date != "":
+            received_date = dates.get(received_date) or _lean_date(received_date)
+            if received_date is None or received_date > case_date \
+                    or (purchase_date is not None and received_date < purchase_date):
+                return None
+        else:
+            received_date = None
+        purchase = Purchase(purchase_date, channel, country, received_date)
+    if production_date is not None and (production_date > case_date
+                                        or (purchase_date is not None and production_date > purchase_date)):
+        return None
+
+    value = get("activation_date")
+    if value is not None and value != "":
+        activation_date = dates.get(value) or _lean_date(value)
+        if activation_date is None or activation_date > case_date:
+            return None
+    else:
+        activation_date = None
+
+    value = get("documents")
+    if value is None:
+        documents = _NO_IDS
+    else:
+        if type(value) is not list:
+            return None
+        key = tuple(value)
+        documents = _ID_SETS.get(key)
+        if documents is None:
+            for item in key:
+                if type(item) is not str or item not in DOCUMENTS:
+                    return None
+            documents = frozenset(key)
+            if len(_ID_SETS) >= _MEMO_LIMIT:
+                _ID_SETS.clear()
+            _ID_SETS[key] = documents
+
+    # fault
+    f = get("fault")
+    if type(f) is not dict:
+        return None
+    key = (f.get("component"), f.get("description"), f.get("confirmed"), f.get("part"))
+    fault = _FAULTS.get(key)
+    if fault is None or type(key[2]) is not type(fault.confirmed) and key[2] is not None:
+        if not _FAULT_KEYS.issuperset(f):
+            return None
+        component, description, confirmed, part = key
+        if type(component) is not str or component not in COMPONENTS:
+            return None
+        if description is not None:
+            if type(description) is not str:
+                return None
+            description = description.strip() if description else None
+        if confirmed is None:
+            confirmed = False
+        elif type(confirmed) is not bool:
+            return None
+        if part is not None and part != "":
+            if part not in PARTS:
+                return None
+        else:
+            part = None
+        fault = Fault(component, description, confirmed, part)
+        if len(_FAULTS) >= _MEMO_LIMIT:
+            _FAULTS.clear()
+        _FAULTS[key] = fault
+    elif not _FAULT_KEYS.issuperset(f):
+        return None
+
+    # condition: every value true, false or null
+    c = get("condition")
+    if c is None:
+        condition = _NO_CONDITION
+    else:
+        if type(c) is not dict:
+            return None
+        for value in c.values():
+            if value is not True and value is not False and value is not None:
+                return None
+        key = tuple(c.items())
+        condition = _CONDITIONS.get(key)
+        if condition is None:
+            if not _CONDITION_KEYS.issuperset(c):
+                return None
+            condition = Condition(**{k: v is True for k, v in key})
+            if len(_CONDITIONS) >= _MEMO_LIMIT:
+                _CONDITIONS.clear()
+            _CONDITIONS[key] = condition
+
+    # history: counts are whole numbers >= 0 (not booleans), awaiting_parts a boolean
+    h = get("history")
+    if h is None:
+        history = _NO_HISTORY
+    else:
+        if type(h) is not dict or not _HISTORY_KEYS.issuperset(h):
+            return None
+        counts = (h.get("warranty_repairs_for_fault"), h.get("days_in_repair"), h.get("accessory_exchanges"),
+                  h.get("current_repair_days"))
+        for value in counts:
+            if value is not None and (type(value) is not int or value < 0):
+                return None
+        awaiting = h.get("awaiting_parts")
+        if awaiting is not None and type(awaiting) is not bool:
+            return None
+        raw_claims = h.get("plan_claims")
+        claims: tuple = ()
+        if raw_claims is not None:
+            if type(raw_claims) is not dict:
+                return None
+            for plan, count in raw_claims.items():
+                if type(plan) is not str or plan not in plans or type(count) is not int or count < 0:
+                    return None
+            claims = tuple(sorted(raw_claims.items()))
+        key = (counts, awaiting, claims)
+        history = _HISTORIES.get(key)
+        if history is None:
+            w, r, a, cur = counts
+            history = History(w or 0, r or 0, a or 0, cur or 0, awaiting or False, claims)
+            if len(_HISTORIES) >= _MEMO_LIMIT:
+                _HISTORIES.clear()
+            _HISTORIES[key] = history
+
+    value = get("coverage_plans")
+    if not value:
+        if value is not None and type(value) is not list:
+            return None
+        coverage = _NO_IDS
+    else:
+        if type(value) is not list:
+            return None
+        for item in value:
+            if type(item) is not str or item not in plans:
+                return None
+        coverage = frozenset(value)
+
+    return Case(case_date, brand, device, purchase, activation_date, documents, fault, condition, history,
+                     coverage, SCHEMA_VERSION)
+
+
+def _parse_careful(data: Any, today: date | None, coverage_plans: Collection[str] | None) -> Case:
+    """The reference parser: each field through its helper; the first problem is a ``CaseError``
+    naming the field. Every case the lean pass cannot take comes here."""
     if not isinstance(data, Mapping):
         raise CaseError(f"a case must be a mapping of fields, not {type(data).__name__}")
     _check_keys(data, _TOP, "")

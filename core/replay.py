@@ -3,7 +3,8 @@
 * ``compact_decision``: the decision as one replay output line needs it — every remedy with its
   basis, status, missing papers and the policy/rule that decided it, coverage, exclusion ids,
   exchange mode and the policy versions — without citations, messages or the trace (those are
-  fixed by the policy versions, which the line names).
+  fixed by the policy versions, which the line names). ``compact_line`` writes the same as one
+  JSON line directly, without the dict and ``json.dumps`` (what a replay worker uses).
 * ``outcome`` / ``changes``: what a policy editor compares between an old and a new decision.
 
 The streaming, multiprocessing and store access live in ``aftersales.replay``.
@@ -11,6 +12,7 @@ The streaming, multiprocessing and store access live in ``aftersales.replay``.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any, Mapping
 
@@ -53,6 +55,119 @@ def compact_decision(decision: Any) -> dict[str, Any]:
     if decision.plugin_errors:
         out["plugin_errors"] = [{"plugin": f.plugin, "hook": f.hook, "error": f.error} for f in decision.plugin_errors]
     return out
+
+
+# ----------------------------------------------------------------------------- compact lines
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_MEMO_LIMIT = 8192
+#: JSON text of the ids, names and statuses decisions repeat (a few hundred in practice)
+_TEXT: dict[str, str] = {}
+#: JSON text of dates ('"2026-06-15"')
+_DAYS: dict[date, str] = {}
+#: a remedy's JSON object up to (not including) its ``end``, keyed by what it depends on
+_REMEDY: dict[tuple, str] = {}
+#: ``"policies":[...]`` keyed by the engine's tuple of policy versions (held, so its id stays unique)
+_POLICIES: dict[int, tuple[Any, str]] = {}
+
+
+def _text(value: Any) -> str:
+    """JSON text of a scalar, as ``json.dumps(..., ensure_ascii=False)`` writes it (text memoised)."""
+    text = _dumps(value)
+    if type(value) is str:
+        if len(_TEXT) >= _MEMO_LIMIT:
+            _TEXT.clear()
+        _TEXT[value] = text
+    return text
+
+
+def _day(value: date | None) -> str:
+    """JSON text of a date (ISO, memoised) or null."""
+    if value is None:
+        return "null"
+    text = f'"{value.isoformat()}"'
+    if type(value) is date:
+        if len(_DAYS) >= _MEMO_LIMIT:
+            _DAYS.clear()
+        _DAYS[value] = text
+    return text
+
+
+def _remedy_head(r: Any) -> str:
+    head = (f'{{"remedy":{_text(r.remedy)},"basis":{_text(r.basis)},"available":{_dumps(r.available)},'
+            f'"status":{_text(r.status)},"policy":{_text(r.policy)},"rule":{_text(r.rule)}')
+    if r.missing_documents:
+        head += f',"missing_documents":{_dumps(list(r.missing_documents))}'
+    if r.reason:
+        head += f',"reason":{_text(r.reason)}'
+    return head
+
+
+def compact_line(decision: Any, head: str = "{") -> tuple[str, tuple[str, str] | None]:
+    """``compact_decision`` as one JSON line, written directly: the same text as
+    ``json.dumps({..., **compact_decision(decision)}, ensure_ascii=False, separators=(",", ":"))``.
+
+    ``head`` opens the object and carries the fields that come first (``'{"line":7,'``). Returns
+    the line (no newline) and the (remedy, basis) of the entitlement, ``None`` when no remedy is
+    available. Ids, dates and whole remedies (but their end) are memoised: a decision's text is
+    mostly put together from pieces already written for earlier decisions.
+    """
+    text = _TEXT
+    days = _DAYS
+    memo = _REMEDY
+    remedies = []
+    entitled = None
+    for r in decision.remedies:
+        available = r.available
+        key = (r.remedy, r.basis, available, r.status, r.policy, r.rule, r.missing_documents, r.reason)
+        part = memo.get(key)
+        if part is None or type(available) is not bool:
+            part = _remedy_head(r)
+            if type(available) is bool:       # (1 == True: only the boolean's text is kept)
+                if len(memo) >= _MEMO_LIMIT:
+                    memo.clear()
+                memo[key] = part
+        end = r.end
+        remedies.append(f"{part}}}" if end is None else f'{part},"end":{days.get(end) or _day(end)}}}')
+        if available and entitled is None:
+            entitled = (r.remedy, r.basis)
+    cov = decision.coverage
+    if cov is None:
+        coverage = "null"
+    else:
+        start, end = cov.start, cov.end
+        coverage = (f'{{"start":{days.get(start) or _day(start)},"end":{days.get(end) or _day(end)},'
+                    f'"policy":{text.get(cov.policy) or _text(cov.policy)},"rule":{text.get(cov.rule) or _text(cov.rule)}}}')
+    exclusions = ",".join([text.get(e.id) or _text(e.id) for e in decision.exclusions])
+    ex = decision.exchange
+    exchange = "null" if ex is None else (
+        f'{{"mode":{text.get(ex.mode) or _text(ex.mode)},'
+        f'"warranty_after":{text.get(ex.warranty_after) or _text(ex.warranty_after)}}}')
+    refs = decision.policies
+    held = _POLICIES.get(id(refs))
+    if held is not None and held[0] is refs:
+        policies = held[1]
+    else:
+        policies = _dumps([f"{p.id}@{p.version}" for p in refs])
+        if len(_POLICIES) >= 1024:
+            _POLICIES.clear()
+        _POLICIES[id(refs)] = (refs, policies)
+    day = decision.case_date
+    line = (f'{head}"brand":{text.get(decision.brand) or _text(decision.brand)},'
+            f'"case_date":{days.get(day) or _day(day)},'
+            f'"region":{text.get(decision.region) or _text(decision.region)},'
+            f'"entitlement":{text.get(entitled[0]) or _text(entitled[0]) if entitled else _PAID},'
+            f'"remedies":[{",".join(remedies)}],"coverage":{coverage},"exclusions":[{exclusions}],'
+            f'"exchange":{exchange},"service_location":{text.get(decision.service_location) or _text(decision.service_location)},'
+            f'"policies":{policies}')
+    if decision.notices:
+        line += f',"notices":{_dumps([n.id for n in decision.notices])}'
+    if decision.plugin_errors:
+        line += f',"plugin_errors":{_dumps([{"plugin": f.plugin, "hook": f.hook, "error": f.error} for f in decision.plugin_errors])}'
+    return line + "}", entitled
+
+
+_PAID = '"paid_repair"'
 
 
 def entitlement_of(decision: Any) -> tuple[str, str, str | None]:

@@ -89,6 +89,7 @@ def test_unwritable_output_stops_before_reading(tmp_path, monkeypatch):
         raise AssertionError("input was read")
 
     monkeypatch.setattr(rp, "jsonl_items", boom)
+    monkeypatch.setattr(rp, "jsonl_blocks", boom)
     cases = _write_cases(tmp_path / "c.jsonl", 3)
     rc, stdout, stderr = _invoke(str(cases), "--out", str(tmp_path / "no" / "such" / "dir" / "d.jsonl"))
     assert rc == 2
@@ -116,6 +117,7 @@ def test_two_workers_give_the_same_output_as_one(tmp_path, monkeypatch):
     import aftersales.replay as rp
 
     monkeypatch.setattr(rp, "CHUNK_LINES", 7)
+    monkeypatch.setattr(rp, "CHUNK_BYTES", 3000)        # many blocks
     cases = _write_cases(tmp_path / "c.jsonl", 100, seed=2)
     with open(cases, "a", encoding="utf-8") as fh:
         fh.write("{oops\n")
@@ -124,6 +126,27 @@ def test_two_workers_give_the_same_output_as_one(tmp_path, monkeypatch):
     rc2, _, _ = _invoke(str(cases), "--out", str(two), "--workers", "2")
     assert rc1 == rc2 == 1
     assert one.read_bytes() == two.read_bytes()
+    rc3, stdout, _ = _invoke(str(cases), "--workers", "2")         # to standard output
+    assert rc3 == 1
+    assert stdout.encode("utf-8") == one.read_bytes()
+
+
+def test_progress_bar_counts_bytes_and_cases(tmp_path, monkeypatch):
+    import io
+    import os
+
+    import aftersales.replay as rp
+    from aftersales.cli.replay import Progress
+
+    monkeypatch.setattr(rp, "CHUNK_BYTES", 2000)
+    cases = _write_cases(tmp_path / "c.jsonl", 20, seed=5)
+    progress = Progress(os.path.getsize(cases))
+    with progress:
+        stats = rp.replay_file(str(cases), io.StringIO(), workers=2, progress=progress)
+    task = progress.progress.tasks[0]
+    assert task.completed == task.total == os.path.getsize(cases)
+    assert progress.done == stats.total == 20
+    assert task.fields["cases"] == 20 and task.fields["rate"].endswith("cases/s")
 
 
 @pytest.mark.parametrize("flag, has_trace, has_citations", [("--full", False, True), ("--trace", True, True)])
