@@ -239,7 +239,10 @@ class Engine:
                 if remedy not in best:
                     _consider(best, result, "not_applicable", (), None)
         if frame.notice_order is frame.policies:
-            notices = tuple(n for assessment in assessed for n in assessment.notices)
+            notices: tuple = ()
+            for assessment in assessed:
+                if assessment.notices:
+                    notices += assessment.notices
         else:
             notices = tuple(n for policy in frame.notice_order for n in assessed[frame.policies.index(policy)].notices)
         return self._conclude(case, region, frame.region_rule, best, log, results, hits, notices,
