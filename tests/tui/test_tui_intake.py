@@ -88,6 +88,23 @@ async def test_a_date_after_the_case_date_is_shown_beside_the_field(make):
         assert screen.query_one("#f-purchase-date").value == "2026-07-01"
 
 
+async def test_the_note_line_stays_while_the_field_is_edited(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_day5_case(pilot)
+        screen = app.screen
+        note = screen.query_one("#e-purchase-date", Static)
+        await type_into(pilot, "#f-purchase-date", "x")
+        await pilot.pause()
+        assert note.display and str(note.render())
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert note.display and not str(note.render()).strip()   # blank, still there: no jump
+        screen.query_one("#f-customer-name").focus()
+        await pilot.pause()
+        assert not note.display
+
+
 async def test_region_is_derived_from_the_part_number_and_can_be_overridden(make):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -335,11 +335,32 @@ class IntakeScreen(CounterScreen):
         self._shown_errors = notes      # (reset once the lower sections are mounted)
 
     def _set_note(self, f, text: str, *, hint: bool = False) -> None:
+        """Show ``text`` on the line under ``f`` (empty: nothing to say).
+
+        Showing or hiding the line moves everything below it, and that lays out the whole
+        screen (more than a frame on this form). So the line of the field being edited stays
+        once it has appeared, blank when there is nothing to say, until the field is left
+        (``on_descendant_blur``): typing into a field shows its line at most once, whatever
+        the message does key by key."""
         widget = self.query_one(f"#{f.error_id}", Static)
         widget.set_class(hint, "hint")
-        if widget.display != bool(text):
-            widget.display = bool(text)
+        show = bool(text) or (widget.display and self._editing(f))
+        if widget.display != show:
+            widget.display = show
         update_static(widget, text)
+
+    def _editing(self, f) -> bool:
+        focused = self.focused
+        return focused is not None and focused.id == f.widget_id
+
+    def on_descendant_blur(self, event: Any) -> None:
+        """A field was left: its note line goes if it has nothing to say."""
+        f = BY_WIDGET.get(getattr(event.widget, "id", None) or "")
+        if f is None or f.kind == CHECK:
+            return
+        note = self._find(f"#{f.error_id}")
+        if note is not None and note.display and not getattr(note, "_shown_content", ""):
+            note.display = False
 
     def _show_region(self) -> None:
         f = BY_PATH["device.region"]
