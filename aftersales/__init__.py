@@ -13,13 +13,16 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from aftersales.core.hookspecs import hookimpl, hookspec  # noqa: E402
-
 __all__ = ["__version__", "hookimpl", "hookspec", "evaluate", "parse_case", "Case", "Decision", "default_registry"]
 
 
 def __getattr__(name: str):
-    # Lazy: importing the package for ``hookimpl`` must stay cheap.
+    # Lazy: importing the package (``aftersales --help``, a plugin's ``from aftersales import
+    # hookimpl``) loads only what is asked for.
+    if name in ("hookimpl", "hookspec"):
+        from aftersales.core import hookspecs
+
+        return getattr(hookspecs, name)
     if name in ("evaluate", "default_registry"):
         from aftersales.core import registry
 
