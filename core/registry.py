@@ -23,7 +23,6 @@ import pluggy
 
 from . import hookspecs, policycache
 from .errors import CaseError, PluginError, PolicyError
-from .model import parse_case as _parse_case
 from .plugininfo import Brand, PluginInfo
 
 if TYPE_CHECKING:
@@ -713,7 +712,9 @@ class Registry:
 
     def parse_case(self, data: Any, *, today: date | None = None) -> Any:
         """Validate a case mapping against the vocabulary and the plans the policies know."""
-        case = _parse_case(data, today=today, coverage_plans=self.coverage_plans)
+        from .model import parse_case  # not at module level: loading policies needs no case model (nor stdnum)
+
+        case = parse_case(data, today=today, coverage_plans=self.coverage_plans)
         if case.brand not in self.brands:
             raise CaseError(f"unknown brand {case.brand!r}; known brands: {', '.join(sorted(self.brands)) or 'none (no plugin loaded)'}",
                             field="brand")

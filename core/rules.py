@@ -149,7 +149,7 @@ def _start_lines(spec: Mapping[str, Any], src: _Source) -> list[str]:
     return lines
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=16384)
 def _period(start: date, months: int, days: int, extension: int, rollover: bool, calendar: RestDayCalendar) -> PeriodEnd:
     return period_end(start, months=months, days=days, extension_days=extension, rollover=rollover, calendar=calendar)
 
