@@ -27,7 +27,7 @@ A file whose digest does not match, that does not belong to the policy, cannot b
 code) is not the user's own or is writable by others is ignored: the policy is then validated
 or compiled as if there were no cache. Writing never raises either.
 
-Location: ``$AFTERSALES_POLICY_CACHE`` (a folder; ``off`` disables the cache), else the user
+Location: ``$AFTERSALES_POLICY_CACHE`` (a folder; ``off`` disables the cache, ``on`` is the default), else the user
 cache folder (``~/.cache/aftersales/policies`` on Linux, ``$XDG_CACHE_HOME`` honoured).
 
 Not on the decision path: this runs while policies load, never while a case is decided.
@@ -70,18 +70,16 @@ def folder() -> Path | None:
     setting = os.environ.get("AFTERSALES_POLICY_CACHE")
     if setting is not None and setting.strip().lower() in ("off", "0", "no", "false", ""):
         return None
-    if setting:
+    if setting and setting.strip().lower() not in ("on", "1", "yes", "true"):
         return Path(setting)
     return _user_cache() / "aftersales" / "policies"
 
 
 def _user_cache() -> Path:
-    """The user cache folder, as platformdirs gives it (without importing platformdirs: start-up)."""
-    if sys.platform == "win32":  # pragma: no cover
-        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    if sys.platform == "darwin":  # pragma: no cover
-        return Path.home() / "Library" / "Caches"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    """The user cache folder of this platform."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir())
 
 
 def _schema_bytes() -> bytes:

@@ -350,6 +350,10 @@ def test_the_cache_lives_in_the_user_cache_folder_unless_told(monkeypatch, tmp_p
     try:
         if sys.platform.startswith("linux"):
             assert policycache.folder() == tmp_path / "xdg" / "aftersales" / "policies"
+        monkeypatch.setenv("AFTERSALES_POLICY_CACHE", "on")  # a switch, not a folder named "on"
+        _clear()
+        if sys.platform.startswith("linux"):
+            assert policycache.folder() == tmp_path / "xdg" / "aftersales" / "policies"
         monkeypatch.setenv("AFTERSALES_POLICY_CACHE", "off")
         _clear()
         assert policycache.folder() is None
