@@ -23,7 +23,6 @@ import codecs
 import errno
 import gc
 import json
-import multiprocessing
 import os
 import stat
 from collections import Counter, deque
@@ -44,14 +43,12 @@ INFLIGHT_PER_WORKER = 3
 Item = tuple
 
 
-def jsonl_items(path: str, progress: Callable[[int], None] | None = None) -> Iterator[Item]:
+def jsonl_items(path: str) -> Iterator[Item]:
     """Lines of a JSONL file as items; blank lines are skipped (their numbers still count)."""
     with open(path, "rb") as fh:
         lineno = 0
         for raw in fh:
             lineno += 1
-            if progress is not None:
-                progress(len(raw))
             complete = raw.endswith(b"\n")
             body = raw.rstrip(b"\r\n")
             if not body.strip():
@@ -167,7 +164,6 @@ def chunked(items: Iterable[Item], size: int = CHUNK_LINES) -> Iterator[list[Ite
 
 _scan = json.JSONDecoder().scan_once     # the C scanner behind json.loads, without its wrapper
 _JSON_SPACE = " \t\n\r"                   # what json.loads allows around a value
-_LINE_SPACE = b" \t\n\r\x0b\x0c"            # what makes a line blank (bytes.strip())
 
 
 def decode(item: Item) -> Any:
@@ -512,6 +508,8 @@ def run_tasks(tasks: Iterable[Any], function: Callable[[Any], ChunkResult], task
         for item in tasks:
             on_result(function(item))
         return
+    import multiprocessing  # only with more than one worker
+
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     pending: deque = deque()

@@ -90,11 +90,8 @@ class _Frame(NamedTuple):
     region: str
     region_rule: str | None
     region_entry: tuple
-    #: the policies that apply, in the offers hook's order
+    #: the policies that apply, in the hooks' order (offers, exclusions and notices share it)
     policies: tuple
-    #: the same policies in the exclusions and notices hooks' orders
-    hit_order: tuple
-    notice_order: tuple
     exchange: ExchangeRule | None
     exchange_log: tuple
     refs: tuple
@@ -113,9 +110,11 @@ class Engine:
         self._documents = self._impls(hook.aftersales_required_documents)
         self._exchange = self._impls(hook.aftersales_exchange_rule)
         self._plan_order = self._declarative()
+        self._plan_names: tuple[str, ...] = ()
         self._frames: dict[tuple, _Frame] = {}
         self._forces: dict[tuple, tuple] = {}
         if self._plan_order is not None:
+            self._plan_names = tuple(dict.fromkeys(name for seq in self._plan_order.values() for name, _ in seq))
             policies = [policy for versions in registry.policies.values() for policy in versions]
             fields = sorted({rule.field for policy in policies for rule in policy.region_rules if rule.field})
             self._region_fields = _fields_getter(fields)
@@ -141,6 +140,8 @@ class Engine:
                     return None
                 seq.append((impl.plugin.name, kind))
             order[name] = tuple(seq)
+        if not order["offers"] == order["exclusions"] == order["notices"]:
+            return None  # the planned path reads offers, exclusions and notices policy by policy
         return order
 
     def _impls(self, caller: Any) -> tuple[tuple[str, Callable], ...]:
@@ -186,16 +187,15 @@ class Engine:
             self._frames[fkey] = frame
         region = frame.region
 
-        assessed = []
-        for policy in frame.policies:
-            assessment = policy._assessments.get(policy._key(case, region))
-            assessed.append(assessment if assessment is not None else policy.assess(case, region))
+        assessed = [policy.assess(case, region) for policy in frame.policies]
         log = [frame.region_entry]
         statutory_hits: tuple = ()
         hits: tuple = ()
         pairs = list(zip(frame.policies, assessed))
-        for policy, assessment in (pairs if frame.hit_order is frame.policies else
-                                   [(p, assessed[frame.policies.index(p)]) for p in frame.hit_order]):
+        notices: tuple = ()
+        for policy, assessment in pairs:
+            if assessment.notices:
+                notices += assessment.notices
             if assessment.hits:
                 hits += assessment.hits
                 log.extend(assessment.hit_log)
@@ -218,8 +218,8 @@ class Engine:
                 status = result.status
                 excluded_by = None
                 if status == "granted" or status == "blocked_documents":
-                    if (own or statutory_hits) and rule.basis != "out_of_warranty":
-                        excluded_by = _first_uncovered(own, rule.covers) or _first_uncovered(statutory_hits, rule.covers)
+                    if own or statutory_hits:
+                        excluded_by = _excluded_by(rule, own, statutory_hits)
                         if excluded_by is not None:
                             status = "excluded"
                 elif status == "not_applicable":  # a condition of the time limit (no period for this part)
@@ -238,25 +238,8 @@ class Engine:
             for remedy, result in na_best.items():
                 if remedy not in best:
                     _consider(best, result, "not_applicable", (), None)
-        if frame.notice_order is frame.policies:
-            notices: tuple = ()
-            for assessment in assessed:
-                if assessment.notices:
-                    notices += assessment.notices
-        else:
-            notices = tuple(n for policy in frame.notice_order for n in assessed[frame.policies.index(policy)].notices)
         return self._conclude(case, region, frame.region_rule, best, log, results, hits, notices,
                               frame.exchange, frame.exchange_log, frame.refs, ())
-
-    @property
-    def _plan_names(self) -> tuple[str, ...]:
-        names = self.__dict__.get("_names")
-        if names is None:
-            seen: dict[str, None] = {}
-            for seq in self._plan_order.values():
-                seen.update((name, None) for name, _ in seq)
-            names = self.__dict__["_names"] = tuple(seen)
-        return names
 
     def _frame(self, case: "Case", brand: str, forces: tuple) -> _Frame:
         """Region, the policies that apply, and the exchange rule: what the hooks would answer."""
@@ -279,12 +262,7 @@ class Engine:
                     entry = (identity.plugin, identity.policy, identity.rule, "region", identity.citation, region)
                     break
 
-        def applying(hook: str) -> tuple:
-            return tuple(p for name, _ in order[hook] for p in by_name[name] if p.applies(case, region))
-
-        policies = applying("offers")
-        hit_order = applying("exclusions")
-        notice_order = applying("notices")
+        policies = tuple(p for name, _ in order["offers"] for p in by_name[name] if p.applies(case, region))
         exchange = None
         for name, kind in order["exchange_rule"]:
             for policy in by_name[name]:
@@ -296,8 +274,7 @@ class Engine:
                 break
         consulted = dict.fromkeys(p for p in policies if p.offers)
         exchange, exchange_log = _exchange_with_floor(exchange, consulted)
-        return _Frame(region, region_rule, entry, policies, policies if hit_order == policies else hit_order,
-                      policies if notice_order == policies else notice_order, exchange, tuple(exchange_log), _refs(consulted))
+        return _Frame(region, region_rule, entry, policies, exchange, tuple(exchange_log), _refs(consulted))
 
     # ------------------------------------------------------------------------------ hooks
 
@@ -385,7 +362,7 @@ class Engine:
                     if more:
                         missing = missing + more
                         status = "blocked_documents"
-                excluded_by = _excluded_by(rule, own_hits, statutory_hits)
+                excluded_by = _excluded_by(rule, own_hits.get(rule.policy.id, ()), statutory_hits)
                 if excluded_by is not None:
                     status = "excluded"
             trace.append((result, status, excluded_by, missing))
@@ -535,12 +512,12 @@ class Engine:
         return out
 
 
-def _excluded_by(rule: Any, own_hits: dict[str, list[ExclusionHit]], statutory_hits: list[ExclusionHit]) -> str | None:
+def _excluded_by(rule: Any, own_hits: tuple | list, statutory_hits: tuple | list) -> str | None:
     """The exclusion that refuses a granted offer: its own policy's first, then the statutory ones;
     an offer ``covers`` the exclusions it is meant for, and paid repair is never excluded."""
     if rule.basis == "out_of_warranty":
         return None
-    return _first_uncovered(own_hits.get(rule.policy.id, ()), rule.covers) or _first_uncovered(statutory_hits, rule.covers)
+    return _first_uncovered(own_hits, rule.covers) or _first_uncovered(statutory_hits, rule.covers)
 
 
 def _first_uncovered(hits: tuple, covers: frozenset[str]) -> str | None:

@@ -262,6 +262,18 @@ _NO_IDS: frozenset[str] = frozenset()
 
 
 
+_ODD = object()
+
+
+def _lean_text(value: Any) -> Any:
+    """An optional text field, stripped (``None`` when absent or empty); ``_ODD`` when not text."""
+    if value is None:
+        return None
+    if type(value) is not str:
+        return _ODD
+    return value.strip() if value else None
+
+
 def _lean_date(value: Any) -> date | None:
     """A date from ISO text (memoised) or a ``date``; ``None`` for anything else."""
     if type(value) is str:
@@ -309,34 +321,17 @@ def _parse_lean(data: dict, today: date | None, plans: Collection[str]) -> Case 
     model = d.get("model")
     if type(model) is not str or not model:
         return None
-    part_number = d.get("part_number")
-    if part_number is not None:
-        if type(part_number) is not str:
-            return None
-        part_number = part_number.strip() if part_number else None
-    model_code = d.get("model_code")
-    if model_code is not None:
-        if type(model_code) is not str:
-            return None
-        model_code = model_code.strip() if model_code else None
-    serial = d.get("serial")
-    if serial is not None:
-        if type(serial) is not str:
-            return None
-        serial = serial.strip() if serial else None
+    part_number = _lean_text(d.get("part_number"))
+    model_code = _lean_text(d.get("model_code"))
+    serial = _lean_text(d.get("serial"))
+    if part_number is _ODD or model_code is _ODD or serial is _ODD:
+        return None
     imei = d.get("imei")
     if imei is not None:
         if type(imei) is not str:
             return None
-        if imei:
-            imei = imei.strip()
-            # 15 plain digits with the right Luhn check digit (anything else: stdnum, in the careful parser)
-            if len(imei) != 15 or not imei.isascii() or not imei.isdigit():
-                return None
-            if _luhn.checksum(imei) != 0:
-                return None
-        else:
-            imei = None
+        # a bad IMEI raises here, and the careful parser says what is wrong with it
+        imei = validate_imei(imei.strip()) if imei else None
     region = d.get("region")
     if region is not None and region != "":
         if region not in REGIONS:

@@ -43,15 +43,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-# the interpreter's own SHA-256 (the same digest): importing hashlib loads OpenSSL, a few ms of
-# every start-up
-try:
-    from _sha256 import sha256 as _sha256  # Python 3.11
-except ImportError:  # pragma: no cover - other versions
-    try:
-        from _sha2 import sha256 as _sha256  # Python 3.12+
-    except ImportError:
-        from hashlib import sha256 as _sha256
+from hashlib import sha256 as _sha256
 
 FORMAT = "2"
 #: the other modules whose code decides what "valid" means (besides the schema)
@@ -72,14 +64,9 @@ def folder() -> Path | None:
         return None
     if setting and setting.strip().lower() not in ("on", "1", "yes", "true"):
         return Path(setting)
-    return _user_cache() / "aftersales" / "policies"
-
-
-def _user_cache() -> Path:
-    """The user cache folder of this platform."""
     import platformdirs
 
-    return Path(platformdirs.user_cache_dir())
+    return platformdirs.user_cache_path("aftersales") / "policies"
 
 
 def _schema_bytes() -> bytes:

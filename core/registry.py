@@ -11,7 +11,6 @@ Loading reads files; deciding (``Registry.evaluate``) does not.
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 from dataclasses import dataclass, field
@@ -96,131 +95,9 @@ def _plugin_version(obj: Any, dist: str | None) -> str:
     return "0"
 
 
-# --------------------------------------------------------------------------- entry points
-# ``importlib.metadata.entry_points`` costs about 30 ms at start-up (importing it pulls in the
-# email package, and it parses every distribution's metadata to learn its name). For the usual
-# sys.path of plain folders, the same entry points are read here directly, the way it reads
-# them; anything else on the path (a zip, a custom distribution finder) goes to it.
-
-class _EntryPoint:
-    """What the registry uses of an ``importlib.metadata.EntryPoint``."""
-
-    __slots__ = ("name", "value", "group", "_info")
-
-    def __init__(self, name: str, value: str, group: str, info: str) -> None:
-        self.name, self.value, self.group, self._info = name, value, group, info
-
-    @property
-    def dist(self) -> "_Distribution":
-        return _Distribution(self._info)
-
-    def load(self) -> Any:
-        """``module:attr.attr [extras]``: import the module, then get the attributes."""
-        module, _, attrs = self.value.partition(":")
-        module = module.split("[", 1)[0].strip()
-        obj = importlib.import_module(module)
-        for attr in filter(None, attrs.split("[", 1)[0].strip().split(".")):
-            obj = getattr(obj, attr)
-        return obj
-
-
-class _Distribution:
-    __slots__ = ("_info",)
-
-    def __init__(self, info: str) -> None:
-        self._info = info
-
-    @property
-    def name(self) -> str | None:
-        """The ``Name`` field of the distribution's metadata."""
-        for filename in ("METADATA", "PKG-INFO"):
-            try:
-                with open(os.path.join(self._info, filename), encoding="utf-8") as fh:
-                    for line in fh:
-                        if not line.strip():
-                            break
-                        key, sep, value = line.partition(":")
-                        if sep and key.strip().lower() == "name":
-                            return value.strip()
-            except (OSError, ValueError):
-                continue
-            return None
-        return None
-
-
-def _normalize(name: str) -> str:
-    """PEP 503 normalization with underscores (runs of ``-_.`` become one ``_``)."""
-    out = name.lower().replace("-", "_").replace(".", "_")
-    while "__" in out:
-        out = out.replace("__", "_")
-    return out
-
-
-def _read_entry_points(group: str) -> list[Any] | None:
-    """The entry points of ``group`` of every distribution on ``sys.path`` (the first one of each
-    name), from their ``*.dist-info`` / ``*.egg-info`` folders; None when only
-    ``importlib.metadata`` can tell (a finder of its own that finds distributions, a zip or an
-    egg on the path)."""
-    from importlib.machinery import PathFinder
-
-    if any(getattr(finder, "find_distributions", None) is not None for finder in sys.meta_path if finder is not PathFinder):
-        return None
-    found: list[Any] = []
-    seen: set[str] = set()
-    for entry in sys.path:
-        if not isinstance(entry, str):
-            return None
-        root = entry or "."
-        try:
-            children = os.listdir(root)
-        except (FileNotFoundError, PermissionError):
-            continue
-        except OSError:
-            return None  # a file: a zip the standard reader looks into
-        if os.path.basename(root).lower().endswith(".egg"):
-            return None
-        infos: dict[str, list[str]] = {}
-        for child in children:
-            low = child.lower()
-            if low.endswith((".dist-info", ".egg-info")):
-                infos.setdefault(_normalize(low.rpartition(".")[0].partition("-")[0]), []).append(child)
-        for name, dirs in infos.items():
-            for child in dirs:
-                if name in seen:  # the first distribution of a name hides the others
-                    continue
-                seen.add(name)
-                info = os.path.join(entry, child)
-                try:
-                    with open(os.path.join(info, "entry_points.txt"), encoding="utf-8") as fh:
-                        text = fh.read()
-                except (OSError, ValueError):
-                    continue
-                if group in text:
-                    found.extend(_parse_entry_points(text, group, info))
-    return found
-
-
-def _parse_entry_points(text: str, group: str, info: str) -> list[_EntryPoint]:
-    out: list[_EntryPoint] = []
-    section = None
-    for line in map(str.strip, text.splitlines()):
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            section = line.strip("[]")
-            continue
-        if section == group:
-            name, _, value = (part.strip() for part in line.partition("="))
-            out.append(_EntryPoint(name, value, group, info))
-    return out
-
-
 def entry_points(group: str) -> list[Any]:
-    """The entry points of ``group``, as ``importlib.metadata.entry_points(group=...)`` gives them."""
-    found = _read_entry_points(group)
-    if found is not None:
-        return found
-    import importlib.metadata
+    """The entry points of ``group`` of the installed distributions."""
+    import importlib.metadata  # not at module level: loading the bundled plugins alone needs none of it
 
     return list(importlib.metadata.entry_points(group=group))
 

@@ -185,8 +185,6 @@ class OfferRule:
     check: Callable[[Any, str], OfferResult] = field(repr=False)
     #: the part of ``check`` after the conditions: start, window or period, documents
     tail: Callable[[Any], OfferResult] = field(repr=False, default=None)
-    #: the case fields the conditions read, in order
-    when_paths: tuple[str, ...] = ()
     #: the ready-made results for each failing condition (nothing in them depends on the case)
     na_results: tuple = ()
     #: how good the offer is before looking at the case: no confirmation needed, lower fee, better basis
@@ -453,7 +451,7 @@ class CompiledPolicy:
         fee = spec.get("fee")
         note = spec.get("note")
         extra = {"_R": OfferResult, "_new": tuple.__new__, "_period": _period, "CAL": self.calendar,
-                 "PERIODS": self.periods, "ASKS": asks}
+                 "PERIODS": self.periods}
         fn = _compile(name, lines, src, extra)
         tail = _compile(name + "#tail", tail_lines, src, extra)
         rule = OfferRule(
@@ -474,7 +472,6 @@ class CompiledPolicy:
             specificity=len(when),
             check=fn,
             tail=tail,
-            when_paths=tuple(when),
             static_rank=(
                 0 if spec.get("needs_confirmation") else 1,
                 -(float(fee["amount"]) if fee else 1e9) if spec["remedy"] == "paid_repair" else 0,
