@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable
 
-from aftersales.core.vocab import CHANNELS, COMPONENTS, CONDITIONS, COVERAGE_PLANS, DOCUMENTS, PARTS, REGIONS
+from aftersales.core.vocab import CHANNELS, COMPONENTS, COVERAGE_PLANS, PARTS, REGIONS
 
 from .i18n import t
 
@@ -71,12 +71,9 @@ BY_PATH = {f.path: f for f in FIELDS}
 BY_WIDGET = {f.widget_id: f for f in FIELDS}
 SECTIONS = ("sec.device", "sec.purchase", "sec.documents", "sec.fault", "sec.condition",
             "sec.history", "sec.plans", "sec.customer")
-CHECK_GROUPS = {"sec.documents": ("documents", tuple(DOCUMENTS)),
-                "sec.condition": ("condition", tuple(CONDITIONS))}
 OPTION_IDS = {"region": tuple(REGIONS), "channel": tuple(CHANNELS), "component": tuple(COMPONENTS),
               "part": tuple(PARTS)}
 
-_DIGITS = re.compile(r"\D")
 
 
 def parse_date(text: str) -> date:

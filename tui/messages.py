@@ -95,8 +95,3 @@ class PolicyReloadFailed(Message):
         self.issues = issues
         self.initial = initial
 
-
-class LanguageChanged(Message):
-    def __init__(self, lang: str) -> None:
-        super().__init__()
-        self.lang = lang

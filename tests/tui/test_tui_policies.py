@@ -82,8 +82,6 @@ async def test_reload_through_registry_reload_keeps_the_old(make, policies_dir):
     from aftersales.core.registry import load_registry
 
     registry = load_registry(policies_dir=policies_dir)
-    if not hasattr(registry, "reload"):
-        pytest.skip("Registry.reload() not available")
     app = make(registry=registry)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("f3")

@@ -192,9 +192,6 @@ class DecisionPanel(ScrollView):
             self.lang = lang
         self._render_all()
 
-    def show_problem(self, style: str, text: str) -> None:
-        self.show_decision(None, problems=[(style, text)])
-
     def toggle_citations(self) -> None:
         self.citations = not self.citations
         self._render_all()

@@ -1,0 +1,64 @@
+"""``aftersales tui`` and bare ``aftersales`` open the UI with the options and environment the docs give."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+
+@pytest.fixture
+def opened(monkeypatch):
+    """Replace the app by a recorder: what ``make_app`` was given, and that ``run()`` was called."""
+    calls: list[dict] = []
+
+    class Recorder:
+        def __init__(self, **kwargs):
+            calls.append(kwargs)
+
+        def run(self):
+            calls[-1]["ran"] = True
+
+    import aftersales.tui.app as app_module
+
+    monkeypatch.setattr(app_module, "make_app", lambda **kw: Recorder(**kw))
+    for name in ("AFTERSALES_LANG", "AFTERSALES_STORE", "AFTERSALES_STAFF", "AFTERSALES_DB"):
+        monkeypatch.delenv(name, raising=False)
+    return calls
+
+
+def test_tui_lang_en_option(opened):
+    from aftersales.cli.tui import tui
+
+    result = CliRunner().invoke(tui, ["--lang", "en", "--store", "sz01"])
+    assert result.exit_code == 0, result.output
+    assert opened == [{"lang": "en", "db_url": None, "store_code": "sz01", "staff": None, "ran": True}]
+
+
+def test_tui_reads_its_environment(opened):
+    from aftersales.cli.tui import tui
+
+    result = CliRunner().invoke(tui, [], env={"AFTERSALES_LANG": "en", "AFTERSALES_STORE": "sz02",
+                                              "AFTERSALES_DB": "sqlite:///x.sqlite3"})
+    assert result.exit_code == 0, result.output
+    assert opened[0]["lang"] == "en" and opened[0]["store_code"] == "sz02" and opened[0]["db_url"] == "sqlite:///x.sqlite3"
+
+
+def test_tui_rejects_an_unknown_language(opened):
+    from aftersales.cli.tui import tui
+
+    result = CliRunner().invoke(tui, ["--lang", "fr"])
+    assert result.exit_code == 2 and opened == []
+
+
+def test_the_store_code_defaults_to_main(registry, monkeypatch):
+    from aftersales.tui.app import make_app
+
+    monkeypatch.delenv("AFTERSALES_STORE", raising=False)
+    app = make_app(registry, None, "zh", db_url="sqlite:////nonexistent/aftersales-test.sqlite3")
+    assert app.store_code == "MAIN"
+
+
+def test_aftersales_alone_opens_the_ui(opened, cli):
+    rc, _, err = cli()
+    assert rc == 0, err
+    assert opened and opened[0]["ran"] and opened[0]["lang"] == "zh"
