@@ -82,6 +82,8 @@ _NOT_NEEDED = _PAID_BY_DEFAULT._replace(available=False, status="not_needed", re
 
 #: frames kept per engine; beyond this the cache starts again, so memory stays flat
 FRAME_CACHE_SIZE = 4096
+#: plans kept per frame (see ``_Plan``); beyond this the frame's plans start again
+PLAN_CACHE_SIZE = 4096
 
 
 class _Frame(NamedTuple):
@@ -95,6 +97,34 @@ class _Frame(NamedTuple):
     exchange: ExchangeRule | None
     exchange_log: tuple
     refs: tuple
+    #: the ``_Plan`` for each combination of the policies' verdicts seen so far
+    plans: dict
+
+
+class _Plan:
+    """What every case of one frame whose policies give the same verdicts shares: the exclusions
+    and notices, the offers left to check with the exclusion that refuses each, the trace up to
+    them, and per remedy the not-applicable offer to show when no offer left speaks for it."""
+
+    __slots__ = ("prefix", "groups", "hits", "notices", "na_best")
+
+    def __init__(self, frame: _Frame, assessed: tuple) -> None:
+        pairs = tuple(zip(frame.policies, assessed))
+        statutory_hits = tuple(h for policy, a in pairs if policy.statutory for h in a.hits)
+        self.hits = tuple(h for a in assessed for h in a.hits)
+        self.notices = tuple(n for a in assessed for n in a.notices)
+        self.prefix = (frame.region_entry,) + tuple(entry for a in assessed for entry in a.hit_log)
+        #: per policy: its not-applicable results, then its live offers with their exclusion
+        self.groups = tuple(
+            (a.na, tuple((rule, _excluded_by(rule, () if policy.statutory else a.hits, statutory_hits)) for rule in a.live))
+            for policy, a in pairs)
+        best: dict[str, OfferResult] = {}
+        for a in assessed:
+            for remedy, result in a.na_best:
+                current = best.get(remedy)
+                if current is None or result.rule.na_rank > current.rule.na_rank:
+                    best[remedy] = result
+        self.na_best = tuple(best.items())
 
 
 class Engine:
@@ -112,6 +142,7 @@ class Engine:
         self._plan_order = self._declarative()
         self._plan_names: tuple[str, ...] = ()
         self._frames: dict[tuple, _Frame] = {}
+        self._frame_kinds: dict[tuple, _Frame] = {}
         self._forces: dict[tuple, tuple] = {}
         if self._plan_order is not None:
             self._plan_names = tuple(dict.fromkeys(name for seq in self._plan_order.values() for name, _ in seq))
@@ -184,61 +215,55 @@ class Engine:
             frame = self._frame(case, brand, forces)
             if len(self._frames) >= FRAME_CACHE_SIZE:
                 self._frames.clear()
+                self._frame_kinds.clear()
             self._frames[fkey] = frame
         region = frame.region
+        assessed = tuple([policy.assess(case, region) for policy in frame.policies])
+        plans = frame.plans
+        plan = plans.get(assessed)
+        if plan is None:
+            if len(plans) >= PLAN_CACHE_SIZE:
+                plans.clear()
+            plan = plans[assessed] = _Plan(frame, assessed)
 
-        assessed = [policy.assess(case, region) for policy in frame.policies]
-        log = [frame.region_entry]
-        statutory_hits: tuple = ()
-        hits: tuple = ()
-        pairs = list(zip(frame.policies, assessed))
-        notices: tuple = ()
-        for policy, assessment in pairs:
-            if assessment.notices:
-                notices += assessment.notices
-            if assessment.hits:
-                hits += assessment.hits
-                log.extend(assessment.hit_log)
-                if policy.statutory:
-                    statutory_hits += assessment.hits
+        log = list(plan.prefix)
         best: dict[str, tuple] = {}
-        results: list[OfferResult] = []
-        na_best: dict[str, OfferResult] = {}
-        late: list[OfferResult] = []
-        for policy, assessment in pairs:
-            if assessment.na:
-                log.extend(assessment.na)
-                for remedy, result in assessment.na_best:
-                    current = na_best.get(remedy)
-                    if current is None or result.rule.na_rank > current.rule.na_rank:
-                        na_best[remedy] = result
-            own = () if policy.statutory else assessment.hits
-            for rule in assessment.live:
+        expired: list[OfferResult] = []
+        late: list[tuple[int, OfferResult]] = []
+        for group, (na, live) in enumerate(plan.groups):
+            if na:
+                log.extend(na)
+            for rule, excluded_by in live:
                 result = rule.tail(case)
                 status = result.status
-                excluded_by = None
+                missing = result.missing
                 if status == "granted" or status == "blocked_documents":
-                    if own or statutory_hits:
-                        excluded_by = _excluded_by(rule, own, statutory_hits)
-                        if excluded_by is not None:
-                            status = "excluded"
-                elif status == "not_applicable":  # a condition of the time limit (no period for this part)
-                    log.append(result)
-                    late.append(result)
-                    continue
-                log.append((result, status, excluded_by, result.missing))
-                results.append(result)
-                _consider(best, result, status, result.missing, excluded_by)
+                    if excluded_by is not None:
+                        status = "excluded"
+                else:
+                    if status == "expired":
+                        expired.append(result)
+                    elif status == "not_applicable":  # a condition of the time limit (no period for this part)
+                        log.append(result)
+                        late.append((group, result))
+                        continue
+                    excluded_by = None
+                log.append((result, status, excluded_by, missing))
+                if rule.remedy in best:
+                    _consider(best, result, status, missing, excluded_by)
+                else:
+                    best[rule.remedy] = (_STATUS_RANK[status], result, status, missing, excluded_by)
         if late:  # rare: rank every not-applicable offer in order, as the hooks would
-            for policy, assessment in pairs:
-                for result in assessment.na + tuple(r for r in late if r.rule.policy is policy):
-                    if result.rule.remedy not in best or best[result.rule.remedy][0][0] == 0:
+            for group, (na, _live) in enumerate(plan.groups):
+                for result in na + tuple(r for g, r in late if g == group):
+                    entry = best.get(result.rule.remedy)
+                    if entry is None or entry[0] == 0:
                         _consider(best, result, "not_applicable", (), None)
         else:
-            for remedy, result in na_best.items():
+            for remedy, result in plan.na_best:
                 if remedy not in best:
-                    _consider(best, result, "not_applicable", (), None)
-        return self._conclude(case, region, frame.region_rule, best, log, results, hits, notices,
+                    best[remedy] = (0, result, "not_applicable", (), None)
+        return self._conclude(case, region, frame.region_rule, best, log, expired, plan.hits, plan.notices,
                               frame.exchange, frame.exchange_log, frame.refs, ())
 
     def _frame(self, case: "Case", brand: str, forces: tuple) -> _Frame:
@@ -274,7 +299,10 @@ class Engine:
                 break
         consulted = dict.fromkeys(p for p in policies if p.offers)
         exchange, exchange_log = _exchange_with_floor(exchange, consulted)
-        return _Frame(region, region_rule, entry, policies, exchange, tuple(exchange_log), _refs(consulted))
+        # frames alike in all but their key (another part number of the same region...) are one
+        # frame, so that they share its plans
+        frame = _Frame(region, region_rule, entry, policies, exchange, tuple(exchange_log), _refs(consulted), {})
+        return self._frame_kinds.setdefault(frame[:-1], frame)
 
     # ------------------------------------------------------------------------------ hooks
 
@@ -368,7 +396,8 @@ class Engine:
             trace.append((result, status, excluded_by, missing))
             _consider(best, result, status, missing, excluded_by)
         for result in unmet:
-            if result.rule.remedy not in best or best[result.rule.remedy][0][0] == 0:
+            entry = best.get(result.rule.remedy)
+            if entry is None or entry[0] == 0:
                 _consider(best, result, "not_applicable", (), None)
 
         # 6. exchange rule, with the statutory floor for mainland units (logged after the remedies)
@@ -561,24 +590,37 @@ def _fields_getter(fields: list[str]) -> Callable[[Any], tuple]:
 
 
 def _consider(best: dict[str, tuple], result: OfferResult, status: str, missing: tuple, excluded_by: str | None) -> None:
-    """Keep ``result`` as its remedy's best offer when it beats the one kept so far."""
-    rule = result.rule
+    """Keep ``result`` as its remedy's best offer when it beats the one kept so far.
+
+    ``best[remedy]`` is ``(rank, result, status, missing, excluded_by)``; the rank of the status
+    decides first, and only offers of equal rank are compared further (``_tie_key``)."""
     rank = _STATUS_RANK.get(status, 0)
-    current = best.get(rule.remedy)
-    if current is not None and rank < current[0][0]:
-        return
-    end = result.end
-    # not-applicable offers compare by ``OfferRule.na_rank`` (static_rank, specificity, statutory): keep in step
-    key = (
-        rank,
-        -len(missing) if rank == 3 else 0,
-        rule.static_rank,
-        end.toordinal() if end else (800000 if rank >= 3 else 0),
-        rule.specificity,
-        rule.policy.statutory,
-    )
-    if current is None or key > current[0]:
-        best[rule.remedy] = (key, result, status, missing, excluded_by)
+    current = best.get(result.rule.remedy)
+    if current is not None:
+        if rank < current[0]:
+            return
+        if rank == current[0] and not _beats(rank, result, missing, current[1], current[3]):
+            return
+    best[result.rule.remedy] = (rank, result, status, missing, excluded_by)
+
+
+def _beats(rank: int, result: OfferResult, missing: tuple, other: OfferResult, other_missing: tuple) -> bool:
+    """Whether ``result`` beats ``other``, an offer of the same remedy with the same status rank:
+    fewer missing papers, the better offer before looking at the case, the later end (no end:
+    the longest for a granted offer, the shortest for a refused one), the more specific, the
+    statutory. Not-applicable offers (rank 0) compare as ``OfferRule.na_rank`` (static_rank,
+    specificity, statutory): keep in step."""
+    if rank == 3 and len(missing) != len(other_missing):
+        return len(missing) < len(other_missing)
+    rule, other_rule = result.rule, other.rule
+    if rule.static_rank != other_rule.static_rank:
+        return rule.static_rank > other_rule.static_rank
+    end, other_end = result.end, other.end
+    if end != other_end:
+        if end is None or other_end is None:
+            return (end is None) == (rank >= 3)
+        return end > other_end
+    return rule.tie_break > other_rule.tie_break
 
 
 def _traced(monitor: Callable[[str], None], hook: str, plugin: str, fn: Callable) -> Callable:

@@ -36,6 +36,8 @@ _REGION_FIELDS = {
     "purchase.country": "country",
 }
 _ONE_DAY = timedelta(days=1)
+#: condition verdicts kept per policy (by key, and by verdict); beyond this a table starts again
+ASSESSMENT_CACHE_SIZE = 4096
 #: how much each basis is worth to the customer when two offers of one remedy are both granted
 _BASIS_RANK = {
     "doa": 8, "dap": 7, "repeat_failure": 6, "repair_overdue": 6, "warranty": 5,
@@ -191,6 +193,8 @@ class OfferRule:
     static_rank: tuple = ()
     #: how two offers whose conditions fail compare (the engine ranks them the same way)
     na_rank: tuple = ()
+    #: the last word between two offers alike in everything else: (specificity, statutory)
+    tie_break: tuple = ()
     #: the trace entries when the engine chooses or refuses this offer for its remedy
     chosen_log: tuple = ()
     refused_log: tuple = ()
@@ -331,6 +335,7 @@ class CompiledPolicy:
         self.offers = tuple(self._offer(o) for o in data.get("offers", ()))
         self._key = self._key_function()
         self._assessments: dict[tuple, Assessment] = {}
+        self._verdicts: dict[tuple, Assessment] = {}
         ex = data.get("exchange")
         self.exchange: ExchangeRule | None = None
         if ex:
@@ -479,6 +484,7 @@ class CompiledPolicy:
             ),
         )
         object.__setattr__(rule, "na_rank", (rule.static_rank, rule.specificity, self.statutory))
+        object.__setattr__(rule, "tie_break", (rule.specificity, self.statutory))
         for effect in ("chosen", "refused"):
             object.__setattr__(rule, f"{effect}_log", (self.plugin, self.id, rid, effect, rule.citation, rule.remedy))
         # results that need nothing from the case are built once
@@ -560,8 +566,16 @@ class CompiledPolicy:
                 na.append(result)
             else:
                 live.append(offer)
-        found = Assessment(tuple(live), tuple(na), tuple(self.exclusion_hits(case, region)), tuple(self.notices_for(case, region)))
-        if len(self._assessments) >= 4096:  # bounded: memory stays flat however many cases go by
+        verdict = (tuple(live), tuple(na), tuple(self.exclusion_hits(case, region)), tuple(self.notices_for(case, region)))
+        # keys that reach the same verdict share one Assessment, so that what is planned per
+        # combination of verdicts (see ``Engine``) is planned once
+        found = self._verdicts.get(verdict)
+        if found is None:
+            found = Assessment(*verdict)
+            if len(self._verdicts) >= ASSESSMENT_CACHE_SIZE:
+                self._verdicts.clear()
+            self._verdicts[verdict] = found
+        if len(self._assessments) >= ASSESSMENT_CACHE_SIZE:  # bounded: memory stays flat however many cases go by
             self._assessments.clear()
         self._assessments[key] = found
         return found
