@@ -17,20 +17,32 @@ Pure functions over ``datetime.date``; no clock, no I/O.
 
 from __future__ import annotations
 
-import calendar as _calendar
-from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Iterable
-
-from chinese_calendar import constants as _cc
+from typing import Any, Iterable, NamedTuple
 
 _ONE_DAY = timedelta(days=1)
 
-#: statutory holidays and make-up working days known to the ``chinesecalendar`` package
-BASE_HOLIDAYS: frozenset[date] = frozenset(_cc.holidays)
-BASE_WORKDAYS: frozenset[date] = frozenset(_cc.workdays)
-DATA_YEARS: tuple[int, int] = (min(d.year for d in _cc.holidays), max(d.year for d in _cc.holidays))
+
+@lru_cache(maxsize=1)
+def _package_data() -> tuple[frozenset[date], frozenset[date], tuple[int, int]]:
+    """The ``chinesecalendar`` package's holidays and make-up working days, read when first
+    needed (loading policies needs none of it)."""
+    from chinese_calendar import constants
+
+    holidays = frozenset(constants.holidays)
+    return holidays, frozenset(constants.workdays), (min(d.year for d in holidays), max(d.year for d in holidays))
+
+
+#: statutory holidays and make-up working days known to the ``chinesecalendar`` package, and the
+#: years it covers: module attributes, read through ``_package_data`` on first use
+_PACKAGE_DATA = {"BASE_HOLIDAYS": 0, "BASE_WORKDAYS": 1, "DATA_YEARS": 2}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PACKAGE_DATA:
+        return _package_data()[_PACKAGE_DATA[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def elapsed_days(start: date, day: date) -> int:
@@ -47,15 +59,16 @@ def add_months(start: date, months: int) -> date:
     >>> add_months(date(2026, 1, 31), 1)
     datetime.date(2026, 2, 28)
     """
+    from calendar import monthrange
+
     total = start.year * 12 + (start.month - 1) + months
     year, month0 = divmod(total, 12)
     month = month0 + 1
-    last = _calendar.monthrange(year, month)[1]
+    last = monthrange(year, month)[1]
     return date(year, month, min(start.day, last))
 
 
-@dataclass(frozen=True, slots=True)
-class PeriodEnd:
+class PeriodEnd(NamedTuple):
     """The last day of a period and how it was reached."""
 
     end: date
@@ -73,24 +86,35 @@ class RestDayCalendar:
     data covers: the package's range plus every year a policy gives dates for.
     """
 
-    __slots__ = ("_rest", "_work", "_known_years", "_roll_cache")
+    __slots__ = ("_extra_rest", "_extra_work", "_rest", "_work", "_known_years", "_roll_cache")
 
     def __init__(self, extra_rest_days: Iterable[date] = (), extra_working_days: Iterable[date] = ()) -> None:
-        extra_rest = frozenset(extra_rest_days)
-        extra_work = frozenset(extra_working_days)
-        self._rest = (BASE_HOLIDAYS - extra_work) | extra_rest
-        self._work = (BASE_WORKDAYS - extra_rest) | extra_work
-        years = set(range(DATA_YEARS[0], DATA_YEARS[1] + 1))
+        self._extra_rest = frozenset(extra_rest_days)
+        self._extra_work = frozenset(extra_working_days)
+        self._rest: frozenset[date] | None = None  # with the package's data, on first use (``_load``)
+        self._work: frozenset[date] = frozenset()
+        self._known_years: frozenset[int] = frozenset()
+        self._roll_cache: dict[date, PeriodEnd] = {}
+
+    def _load(self) -> None:
+        holidays, workdays, (first, last) = _package_data()
+        extra_rest, extra_work = self._extra_rest, self._extra_work
+        self._work = (workdays - extra_rest) | extra_work
+        years = set(range(first, last + 1))
         years.update(d.year for d in extra_rest | extra_work)
         self._known_years = frozenset(years)
-        self._roll_cache: dict[date, PeriodEnd] = {}
+        self._rest = (holidays - extra_work) | extra_rest
 
     def knows(self, year: int) -> bool:
         """Whether holiday data covers ``year``."""
+        if self._rest is None:
+            self._load()
         return year in self._known_years
 
     def is_rest_day(self, day: date) -> bool:
         """A weekend day that is not a make-up working day, or a statutory holiday."""
+        if self._rest is None:
+            self._load()
         if day in self._work:
             return False
         if day in self._rest:

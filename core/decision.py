@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -82,8 +81,7 @@ class Coverage(NamedTuple):
         }
 
 
-@dataclass(frozen=True, slots=True)
-class PolicyRef:
+class PolicyRef(NamedTuple):
     id: str
     version: str
     sha256: str

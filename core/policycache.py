@@ -30,6 +30,9 @@ or compiled as if there were no cache. Writing never raises either.
 Location: ``$AFTERSALES_POLICY_CACHE`` (a folder; ``off`` disables the cache, ``on`` is the default), else the user
 cache folder (``~/.cache/aftersales/policies`` on Linux, ``$XDG_CACHE_HOME`` honoured).
 
+The same folder remembers which plugin entry points the installed distributions declare
+(:func:`entry_points`), while nothing on ``sys.path`` was installed or removed.
+
 Not on the decision path: this runs while policies load, never while a case is decided.
 """
 
@@ -41,7 +44,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, NamedTuple
 
 from hashlib import sha256 as _sha256
 
@@ -70,17 +73,9 @@ def folder() -> Path | None:
 
 
 def _schema_bytes() -> bytes:
-    import aftersales.policies as package
+    from aftersales.policies import bundled
 
-    where = getattr(package, "__file__", None)
-    if where:
-        try:
-            return Path(where).with_name("policy.schema.json").read_bytes()
-        except OSError:
-            pass
-    from importlib import resources  # a package that is not plain files (a zip)
-
-    return resources.files("aftersales.policies").joinpath("policy.schema.json").read_bytes()
+    return bundled("policy.schema.json").read_bytes()
 
 
 def _library_mark(name: str) -> str:
@@ -340,3 +335,77 @@ def compiling(sha256: str) -> Iterator[None]:
         _session.reset(token)
     if codes.missed and codes.used:
         _store_codes(path, sha256, codes.used)
+
+
+# --------------------------------------------------------------------------- plugin entry points
+
+class EntryRef(NamedTuple):
+    """A plugin entry point as ``importlib.metadata`` found it: enough to load and report it."""
+
+    name: str
+    #: as written in the distribution (``module:attr``), for messages
+    value: str
+    #: the distribution's name, if known
+    dist: str | None
+    module: str
+    attr: str | None
+
+    def load(self) -> Any:
+        from pkgutil import resolve_name
+
+        return resolve_name(f"{self.module}:{self.attr}" if self.attr else self.module)
+
+
+def _search_path_mark() -> str:
+    """``sys.path`` and when each of its folders last changed: installing, upgrading or removing
+    a distribution adds or removes its metadata folder, which changes its parent folder."""
+    h = _sha256(f"{FORMAT}\n{sys.version}\n".encode())
+    for entry in sys.path:
+        try:
+            st = os.stat(entry or ".")
+            mark = f"{st.st_mtime_ns} {st.st_ino}"
+        except (OSError, ValueError):
+            mark = "-"
+        h.update(f"{entry}\0{mark}\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+#: search paths remembered per group (one per folder Python is started from, for ``python -m``)
+ENTRY_POINT_MARKS = 16
+
+
+def entry_points(group: str) -> list[EntryRef]:
+    """The entry points of ``group`` of the installed distributions.
+
+    Found by ``importlib.metadata`` (whose import alone takes longer than loading the bundled
+    policies) and remembered in the cache folder under a mark of ``sys.path`` and of when each
+    of its folders last changed; while nothing was installed or removed, the remembered answer
+    is used. Without a cache folder every call asks ``importlib.metadata``."""
+    base = folder()
+    path = base / f"entry-points-{group}.json" if base is not None else None
+    mark = _search_path_mark() if path is not None else ""
+    known: dict[str, Any] = {}
+    if path is not None:
+        payload = _read(path, "entry-points", group, own=True)
+        if payload is not None:
+            import json
+
+            try:
+                known = json.loads(payload.decode("utf-8"))
+                if mark in known:
+                    return [EntryRef(*item) for item in known[mark]]
+            except (UnicodeDecodeError, ValueError, TypeError, RecursionError):
+                known = {}
+    import importlib.metadata
+
+    found = [EntryRef(ep.name, ep.value, ep.dist.name if ep.dist else None, ep.module, ep.attr or None)
+             for ep in importlib.metadata.entry_points(group=group)]
+    if path is not None and isinstance(known, dict):
+        import json
+
+        known.pop(mark, None)
+        known[mark] = found
+        while len(known) > ENTRY_POINT_MARKS:  # the oldest goes first
+            del known[next(iter(known))]
+        _write(path, "entry-points", group, json.dumps(known).encode("utf-8"))
+    return found

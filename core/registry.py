@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
@@ -54,13 +53,19 @@ def make_plugin_manager() -> pluggy.PluginManager:
     return pm
 
 
-@dataclass
 class LoadedPlugins:
-    pm: pluggy.PluginManager
-    infos: dict[str, PluginInfo] = field(default_factory=dict)
-    errors: list[PluginError] = field(default_factory=list)
-    #: the same failures as located issues (file:line:column), for ``policy validate`` and ``reload()``
-    issues: list[PolicyIssue] = field(default_factory=list)
+    """A plugin manager with the plugins registered, and what went wrong registering them."""
+
+    __slots__ = ("pm", "infos", "errors", "issues", "trace")
+
+    def __init__(self, pm: pluggy.PluginManager) -> None:
+        self.pm = pm
+        self.infos: dict[str, PluginInfo] = {}
+        self.errors: list[PluginError] = []
+        #: the same failures as located issues (file:line:column), for ``policy validate`` and ``reload()``
+        self.issues: list[PolicyIssue] = []
+        #: each hook call is printed (``AFTERSALES_TRACE_PLUGINS``)
+        self.trace = False
 
 
 class PluginLoadError(PluginError):
@@ -71,7 +76,6 @@ class PluginLoadError(PluginError):
     def __init__(self, message: str, *, plugin: str | None = None, issues: list | None = None) -> None:
         super().__init__(message, plugin=plugin)
         self.issues = list(issues or [])
-    trace: bool = False
 
 
 def _wanted(env: Mapping[str, str]) -> set[str] | None:
@@ -96,10 +100,9 @@ def _plugin_version(obj: Any, dist: str | None) -> str:
 
 
 def entry_points(group: str) -> list[Any]:
-    """The entry points of ``group`` of the installed distributions."""
-    import importlib.metadata  # not at module level: loading the bundled plugins alone needs none of it
-
-    return list(importlib.metadata.entry_points(group=group))
+    """The entry points of ``group`` of the installed distributions (``name``, ``value``,
+    ``dist``, ``load()``), remembered while nothing is installed or removed."""
+    return policycache.entry_points(group)
 
 
 def load_plugins(*, plugins_dir: str | os.PathLike | None = None, env: Mapping[str, str] | None = None,
@@ -115,7 +118,7 @@ def load_plugins(*, plugins_dir: str | os.PathLike | None = None, env: Mapping[s
             continue
         if pm.get_plugin(ep.name) is not None:
             continue
-        dist = ep.dist.name if ep.dist else None
+        dist = ep.dist
         origin = "bundled" if dist == OWN_DISTRIBUTION else "entry point"
         try:
             obj = ep.load()

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 
 from .dates import PeriodEnd, RestDayCalendar, period_end
 from .errors import PolicyError
@@ -208,23 +208,20 @@ class OfferRule:
         return self.policy.statutory
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class ExclusionRule:
+class ExclusionRule(NamedTuple):
     id: str
     test: Callable | None
     hit: ExclusionHit
     on_expiry: bool
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class NoticeRule:
+class NoticeRule(NamedTuple):
     id: str
     test: Callable
     notice: Notice
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class RegionRule:
+class RegionRule(NamedTuple):
     id: str
     field: str | None
     pattern: re.Pattern | None
@@ -278,8 +275,7 @@ class Assessment:
         return iter((self.live, self.na, self.hits, self.notices))
 
 
-@dataclass(frozen=True, slots=True)
-class Workflow:
+class Workflow(NamedTuple):
     """Counter-process settings a policy gives the case store."""
 
     follow_up_days: int = 10

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from typing import Any
 
 from aftersales.core.plugininfo import Brand
 from aftersales.core.policyplugin import PolicyPlugin
+from aftersales.policies import bundled
 
 
 class ApplePlugin(PolicyPlugin):
@@ -15,7 +15,7 @@ class ApplePlugin(PolicyPlugin):
     brands = [Brand("apple", "苹果", "Apple")]
 
     def policy_files(self) -> list[Any]:
-        return [resources.files("aftersales.policies") / "apple.yaml"]
+        return [bundled("apple.yaml")]
 
 
 plugin = ApplePlugin()

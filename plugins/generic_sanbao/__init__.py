@@ -8,11 +8,11 @@ answers first.
 
 from __future__ import annotations
 
-from importlib import resources
 from typing import Any
 
 from aftersales.core.plugininfo import Brand
 from aftersales.core.policyplugin import PolicyPlugin
+from aftersales.policies import bundled
 
 
 class GenericSanbaoPlugin(PolicyPlugin):
@@ -22,7 +22,7 @@ class GenericSanbaoPlugin(PolicyPlugin):
     floor = True
 
     def policy_files(self) -> list[Any]:
-        return [resources.files("aftersales.policies") / "generic_sanbao.yaml"]
+        return [bundled("generic_sanbao.yaml")]
 
 
 plugin = GenericSanbaoPlugin()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from typing import Any
 
 from aftersales.core.plugininfo import Brand
 from aftersales.core.policyplugin import PolicyPlugin
+from aftersales.policies import bundled
 
 
 class HuaweiPlugin(PolicyPlugin):
@@ -15,7 +15,7 @@ class HuaweiPlugin(PolicyPlugin):
     brands = [Brand("huawei", "华为", "Huawei")]
 
     def policy_files(self) -> list[Any]:
-        return [resources.files("aftersales.policies") / "huawei.yaml"]
+        return [bundled("huawei.yaml")]
 
 
 plugin = HuaweiPlugin()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 from aftersales.core.registry import load_registry
 
 
@@ -31,3 +33,34 @@ def test_a_plugin_installed_beside_the_bundled_ones_is_registered(tmp_path, monk
         assert reg.plugins["apple"].origin == "bundled"
     finally:
         sys.modules.pop("demo_brand_plugin", None)
+
+
+def test_a_plugin_installed_after_the_entry_points_were_remembered_is_found(tmp_path, monkeypatch):
+    """The entry points are remembered per ``sys.path`` and the time each of its folders last
+    changed: installing a distribution into a folder already searched is noticed."""
+    from aftersales.core import policycache
+
+    monkeypatch.setenv("AFTERSALES_POLICY_CACHE", str(tmp_path / "cache"))
+    policycache.folder.cache_clear()
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.setattr(sys, "path", [str(site)] + sys.path)
+    try:
+        assert "late_brand" not in load_registry().plugins
+        assert (tmp_path / "cache" / "entry-points-aftersales.plugins.json").exists()
+        (site / "late_brand_plugin.py").write_text(
+            "class Plugin:\n    version = '1.2'\n\nplugin = Plugin()\n", encoding="utf-8")
+        _dist(site, "late_brand-1.0.dist-info", "late-brand", "[aftersales.plugins]\nlate_brand = late_brand_plugin:plugin\n")
+        info = load_registry().plugins["late_brand"]
+        assert (info.origin, info.version) == ("entry point", "1.2")
+        # and remembered: found again without asking importlib.metadata
+        calls = []
+        real = policycache._search_path_mark
+        monkeypatch.setattr(policycache, "_search_path_mark", lambda: calls.append(1) or real())
+        import importlib.metadata
+
+        monkeypatch.setattr(importlib.metadata, "entry_points", lambda **kw: pytest.fail("not remembered"))
+        assert load_registry().plugins["late_brand"].version == "1.2" and calls
+    finally:
+        sys.modules.pop("late_brand_plugin", None)
+        policycache.folder.cache_clear()
