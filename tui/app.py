@@ -137,6 +137,7 @@ class AftersalesApp(App):
         self.cursor_blink = cursor_blink
         self._bound: tuple[Any, Any, Any] | None = None
         self._background_started = False
+        self._after_display: list[Callable[[], Any]] = []
         self.set_reactive(AftersalesApp.lang, lang if lang in ("zh", "en") else "zh")
 
     # --- modes -------------------------------------------------------------------------------
@@ -150,6 +151,21 @@ class AftersalesApp(App):
         # run alongside the first screen's build they would slow it down (opening the store
         # imports SQLAlchemy and Alembic). A timer covers an app that starts on another screen.
         self.set_timer(1.0, self.first_screen_shown)
+
+    def call_after_display(self, callback: Callable[[], Any]) -> None:
+        """Call ``callback`` once the next frame has been handed to the terminal.
+
+        ``call_after_refresh`` runs before the frame is written: work done there (mounting more
+        widgets) delays what the user first sees."""
+        self._after_display.append(callback)
+
+    def post_display_hook(self) -> None:
+        super().post_display_hook()
+        # frames made while the app starts up (inside Textual's batch update) are not written
+        if self._after_display and self._running and not self._batch_count:
+            waiting, self._after_display = self._after_display, []
+            for callback in waiting:
+                self.call_later(callback)
 
     def first_screen_shown(self) -> None:
         """Start loading what the first screen did not wait for (once)."""

@@ -39,6 +39,21 @@ class _Compositor(Compositor):
 
     _changed: list[Region] | None = None
 
+    def render_update(self, full: bool = False, screen_stack: Any = None, simplify: bool = False) -> Any:
+        # A frame made while the app holds its updates (``App.batch_update``: while it starts,
+        # among others) is thrown away unwritten. Drawing every widget for it would only delay
+        # the first frame that is written: mark the whole screen for the next update instead.
+        from textual._context import active_app
+
+        app = active_app.get(None)
+        if app is not None and app._batch_count:
+            self._dirty_regions.add(self.size.region)
+            screen = app.screen if app._screen_stacks.get(app._current_mode) else None
+            if screen is not None:
+                app.call_later(screen.refresh)
+            return None
+        return super().render_update(full, screen_stack, simplify)
+
     def render_partial_update(self) -> Any:
         regions = self._dirty_regions
         self._changed = _merge(regions) if len(regions) > 1 else None

@@ -72,7 +72,7 @@ class IntakeScreen(CounterScreen):
         with Horizontal(id="save-bar"):
             yield Button(t("key.save", lang), id="save", variant="primary", disabled=True, compact=True)
             yield Static("", id="save-status")
-        yield Footer()
+        # the Footer (a widget per key, each restyled as it mounts) follows the first paint
 
     def _section(self, section: str, lang: str) -> list[Widget]:
         """A section's title and its fields: one grid (label | field, the note under the field:
@@ -142,7 +142,7 @@ class IntakeScreen(CounterScreen):
     def on_mount(self) -> None:
         self._fill_brand_default()
         self.recompute()
-        self.call_after_refresh(self._first_paint)
+        self.app.call_after_display(self._first_paint)
 
     async def _first_paint(self) -> None:
         """After the first paint: mount the sections below the first screenful, focus the first
@@ -151,6 +151,7 @@ class IntakeScreen(CounterScreen):
         lang = self.app.lang
         rest = [w for section in SECTIONS if section not in FIRST_SECTIONS for w in self._section(section, lang)]
         await self.query_one("#form", FormScroll).mount_all(rest)
+        await self.mount(Footer())
         self.complete = True
         self._load_widgets()            # what changed in the form meanwhile
         self._shown_errors = {}         # notes of the new sections
