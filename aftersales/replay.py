@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import functools
 import gc
 import json
 import os
@@ -254,18 +255,21 @@ def setup_worker(task: str, options: dict[str, Any]) -> None:
     if _STATE.get("key") != key:
         from aftersales.core.registry import load_registry
         _STATE.clear()
-        _STATE["key"] = key
         _STATE["task"] = task
         _STATE["options"] = options
+        # a drop-in plugins folder is the user's own: a plugin there that fails to import stops
+        # the run (exit 2), as it stops ``evaluate``
+        folder = options.get("plugins_dir") or os.environ.get("AFTERSALES_PLUGINS_DIR")
+        load = functools.partial(load_registry, plugins_dir=options.get("plugins_dir"), strict_plugins=bool(folder))
         if task == "replay":
-            reg = load_registry(policies_dir=options.get("policies_dir"), plugins_dir=options.get("plugins_dir"))
-            _STATE["registry"] = reg
+            _STATE["registry"] = load(policies_dir=options.get("policies_dir"))
         elif task == "diff":
-            old = load_registry(policies_dir=options.get("old_dir"), plugins_dir=options.get("plugins_dir"))
-            new = load_registry(policies_dir=options.get("new_dir"), plugins_dir=options.get("plugins_dir"))
+            old = load(policies_dir=options.get("old_dir"))
+            new = load(policies_dir=options.get("new_dir"))
             _STATE["old"], _STATE["new"] = old, new
         else:  # pragma: no cover
             raise ValueError(task)
+        _STATE["key"] = key  # only once loaded: a load that failed is tried again
 
 
 def _worker_init(task: str, options: dict[str, Any]) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator, TextIO
 
 import click
 
@@ -55,6 +57,55 @@ def make_registry(plugins_dir: str | None = None, policies_dir: str | None = Non
     for problem in registry.load_errors:
         click.echo(f"warning: {problem}", err=True)
     return registry
+
+
+@contextmanager
+def output_file(path: str, option: str = "--out") -> Iterator[TextIO]:
+    """Where a command writes its output: standard output for ``-``, else the file ``path``,
+    written whole or not at all.
+
+    The text goes to a temporary file beside ``path``, which replaces it when the command's work
+    is done. A path that cannot be written is a usage error (exit 2) before anything is read;
+    an error or an interrupt on the way leaves no file behind and an existing one as it was.
+    """
+    if path == "-":
+        try:
+            yield sys.stdout
+        finally:
+            sys.stdout.flush()
+        return
+    import tempfile
+
+    target = os.path.abspath(path)
+    exists = os.path.lexists(target)
+    if os.path.isdir(target) or (exists and not os.access(target, os.W_OK)):
+        reason = "is a directory" if os.path.isdir(target) else "permission denied"
+        raise click.BadParameter(f"cannot write {path}: {reason}", param_hint=option)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=os.path.dirname(target))
+    except OSError as exc:
+        raise click.BadParameter(f"cannot write {path}: {exc.strerror or exc}", param_hint=option) from None
+    done = False
+    try:
+        # the file gets the mode a plain open() would have given it (mkstemp's is 0600)
+        mode = os.stat(target).st_mode & 0o7777 if exists else 0o666 & ~_umask()
+        os.chmod(tmp, mode)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            yield fh
+        os.replace(tmp, target)
+        done = True
+    finally:
+        if not done:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def stdout_is_tty() -> bool:

@@ -11,6 +11,8 @@ import sys
 
 import click
 
+from aftersales.cli._common import output_file
+
 
 @click.command()
 @click.argument("n", type=click.IntRange(0), metavar="N")
@@ -34,14 +36,7 @@ def generate(n: int, seed: int, out_path: str, start, end) -> None:
     if end < start:
         raise click.BadParameter("ends before --from", param_hint="--to")
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    if out_path == "-":
-        out = sys.stdout
-    else:
-        try:
-            out = open(out_path, "w", encoding="utf-8", newline="\n")
-        except OSError as exc:
-            raise click.BadParameter(f"cannot write {out_path}: {exc.strerror or exc}", param_hint="--out") from None
-    try:
+    with output_file(out_path) as out:
         buf: list[str] = []
         for case in generate_cases(n, seed, start=start.date(), end=end.date()):
             buf.append(dumps(case))
@@ -52,11 +47,6 @@ def generate(n: int, seed: int, out_path: str, start, end) -> None:
         if buf:
             buf.append("")
             out.write("\n".join(buf))
-    finally:
-        if out is not sys.stdout:
-            out.close()
-        else:
-            out.flush()
 
 
 if __name__ == "__main__":  # pragma: no cover

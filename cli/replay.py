@@ -19,6 +19,8 @@ from typing import Any
 
 import click
 
+from aftersales.cli._common import output_file
+
 
 class Progress:
     """A rich progress bar on standard error (bytes read for the bar and time left, cases for the rate)."""
@@ -120,16 +122,6 @@ def replay(cases_file: str | None, policies_dir: str | None, plugins_dir: str | 
         except ImportError as exc:  # pragma: no cover - the store ships with the package
             raise click.UsageError(f"--from-store needs the case store (aftersales.store): {exc}") from None
 
-    # the output first: a path that cannot be written stops the run before any input is read
-    if out_path == "-":
-        out = sys.stdout
-        close = False
-    else:
-        try:
-            out = open(out_path, "w", encoding="utf-8", newline="\n")
-        except OSError as exc:
-            raise click.BadParameter(f"cannot write {out_path}: {exc.strerror or exc}", param_hint="--out") from None
-        close = True
     workers = workers or rp.default_workers()
     options = {"policies_dir": policies_dir, "plugins_dir": plugins_dir,
                "format": "full" if (full or with_trace) else "compact", "trace": with_trace}
@@ -145,7 +137,9 @@ def replay(cases_file: str | None, policies_dir: str | None, plugins_dir: str | 
                 click.echo(msg, err=True)
 
     progress = None
-    try:
+    # the output first: a path that cannot be written stops the run before any input is read;
+    # the file is written whole or not at all (policies that fail to load leave none)
+    with output_file(out_path) as out:
         if show_progress:
             import os
 
@@ -159,11 +153,6 @@ def replay(cases_file: str | None, policies_dir: str | None, plugins_dir: str | 
         else:
             stats = rp.replay_file(cases_file, out, workers=workers, options=options, from_store=from_store,
                                    db_url=db_url, report=report)
-    finally:
-        if close:
-            out.close()
-        else:
-            out.flush()
     print_summary(stats, workers=workers)
     if summary_json:
         with open(summary_json, "w", encoding="utf-8") as fh:

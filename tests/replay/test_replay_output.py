@@ -1,0 +1,76 @@
+"""What ``replay``, ``policy diff`` and ``cases generate`` leave behind: an output file written
+whole or not at all, and a drop-in plugin that fails to import stopping the run (exit 2), as it
+stops ``evaluate``."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+from aftersales.core.generate import generate_cases
+
+
+def _cases(path, n=5):
+    path.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in generate_cases(n, 3)), encoding="utf-8")
+    return path
+
+
+def _broken_plugins(tmp_path):
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "bad.py").write_text("raise ImportError('boom')\n", encoding="utf-8")
+    return folder
+
+
+def test_policies_that_fail_to_load_leave_no_output_and_an_old_one_as_it_was(tmp_path, cli):
+    cases = _cases(tmp_path / "c.jsonl")
+    policies = tmp_path / "policies"
+    policies.mkdir()
+    (policies / "x.yaml").write_text("id: [broken\n", encoding="utf-8")
+    rc, _, err = cli("replay", str(cases), "--policies", str(policies), "--out", str(tmp_path / "new.jsonl"))
+    assert rc == 2 and "x.yaml:2:1" in err
+    assert not (tmp_path / "new.jsonl").exists()
+    old = tmp_path / "old.jsonl"
+    old.write_text("yesterday's decisions\n", encoding="utf-8")
+    rc, _, _ = cli("replay", str(cases), "--policies", str(policies), "--out", str(old))
+    assert rc == 2 and old.read_text(encoding="utf-8") == "yesterday's decisions\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl", "old.jsonl", "policies"]  # no temporary left
+
+
+def test_a_broken_drop_in_plugin_stops_replay_and_diff(tmp_path, cli):
+    cases = _cases(tmp_path / "c.jsonl")
+    plugins = _broken_plugins(tmp_path)
+    rc, _, err = cli("replay", str(cases), "--plugins-dir", str(plugins), "--out", str(tmp_path / "d.jsonl"), "--workers", "1")
+    assert rc == 2 and "bad.py:1:1" in err and "boom" in err
+    assert not (tmp_path / "d.jsonl").exists()
+    from aftersales.policies import bundled
+
+    rc, _, err = cli("policy", "diff", "--old", str(bundled("apple.yaml").parent), "--new", str(bundled("apple.yaml").parent),
+                     "--cases", str(cases), "--plugins-dir", str(plugins), "--workers", "1")
+    assert rc == 2 and "bad.py:1:1" in err
+
+
+def test_a_finished_output_replaces_the_old_one_with_the_usual_mode(tmp_path, cli):
+    cases = _cases(tmp_path / "c.jsonl")
+    out = tmp_path / "d.jsonl"
+    out.write_text("old\n", encoding="utf-8")
+    os.chmod(out, 0o640)
+    rc, _, err = cli("replay", str(cases), "--out", str(out), "--workers", "1")
+    assert rc == 0, err
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 5
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640          # an existing file keeps its mode
+    fresh = tmp_path / "g.jsonl"
+    mask = os.umask(0o022)
+    try:
+        rc, _, err = cli("cases", "generate", "3", "--out", str(fresh))
+    finally:
+        os.umask(mask)
+    assert rc == 0, err
+    assert len(fresh.read_text(encoding="utf-8").splitlines()) == 3
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o644        # a new one: as open() would make it
+
+
+def test_an_unwritable_output_of_generate_is_refused(tmp_path, cli):
+    rc, _, err = cli("cases", "generate", "3", "--out", str(tmp_path))
+    assert rc == 2 and "cannot write" in err
