@@ -82,6 +82,30 @@ def _login_name() -> str:
         return "staff"
 
 
+def _terminal_fd() -> int | None:
+    """The file descriptor the UI reads its keys from, when it is a terminal."""
+    import sys
+
+    stream = sys.__stdin__
+    try:
+        fd = stream.fileno() if stream is not None else None
+    except (OSError, ValueError):
+        return None
+    return fd if fd is not None and os.isatty(fd) else None
+
+
+def terminal_gone(fd: int) -> bool:
+    """Whether the terminal on ``fd`` has hung up (its other end was closed), asked without
+    reading from it."""
+    import select
+
+    if not hasattr(select, "poll"):  # pragma: no cover - Windows: a console does not go away like this
+        return False
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)  # hang-up, error and a closed descriptor are always reported
+    return any(event & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, event in poller.poll(0))
+
+
 def _screen(mode: str) -> Any:
     """The base screen of a mode (F1 intake, F2 queue, F3 policies)."""
     if mode == "intake":
@@ -151,6 +175,21 @@ class AftersalesApp(App):
         # run alongside the first screen's build they would slow it down (opening the store
         # imports SQLAlchemy and Alembic). A timer covers an app that starts on another screen.
         self.set_timer(1.0, self.first_screen_shown)
+        # a counter session whose terminal went away (a remote session lost without a hang-up
+        # signal) must end, not keep polling a dead terminal for ever
+        if not self.is_headless and _terminal_fd() is not None:
+            self.set_interval(1.0, self._check_terminal, name="terminal check")
+
+    def _check_terminal(self) -> None:
+        fd = _terminal_fd()
+        if fd is None or terminal_gone(fd):
+            # nothing can be written to a terminal that is gone (Textual's writer thread has
+            # died on it, and the farewell escape codes would wait on it for ever)
+            driver = self._driver
+            if driver is not None:
+                driver.write = lambda data: None
+                driver.flush = lambda: None
+            self.exit()
 
     def call_after_display(self, callback: Callable[[], Any]) -> None:
         """Call ``callback`` once the next frame has been handed to the terminal.
