@@ -187,8 +187,9 @@ class Engine:
 
     def evaluate(self, case: "Case") -> Decision:
         if case.brand not in self.registry.brands:
-            raise CaseError(f"unknown brand {case.brand!r}; known brands: {', '.join(sorted(self.registry.brands))}",
-                            field="brand")
+            known = ", ".join(sorted(self.registry.brands))
+            raise CaseError(f"unknown brand {case.brand!r}; known brands: {known}", field="brand",
+                            zh=f"未知品牌 {case.brand!r}；已加载的品牌：{known}")
         if self._plan_order is not None:
             try:
                 return self._evaluate_planned(case)

@@ -8,14 +8,22 @@ from __future__ import annotations
 
 
 class AftersalesError(Exception):
-    """Root of the project's own errors. ``exit_code`` is what the CLI exits with."""
+    """Root of the project's own errors. ``exit_code`` is what the CLI exits with.
+
+    ``message`` says what is wrong in English (as the CLI prints it); ``message_zh`` in Chinese,
+    where the error gives one (``zh=``), for the counter UI."""
 
     exit_code = 1
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None, zh: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.message_zh = zh or message
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (``zh`` or ``en``)."""
+        return self.message_zh if lang == "zh" else self.message
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}" if self.field else self.message

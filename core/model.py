@@ -116,33 +116,35 @@ def _check_keys(data: Mapping, allowed: Collection[str], where: str) -> None:
     for key in data:
         if key not in allowed:
             path = f"{where}.{key}" if where else str(key)
-            raise CaseError(f"unknown field; allowed here: {_allowed(allowed)}", field=path)
+            raise CaseError(f"unknown field; allowed here: {_allowed(allowed)}", field=path,
+                            zh=f"未知字段；此处可用：{_allowed(allowed)}")
 
 
 def _mapping(value: Any, where: str, *, required: bool = False) -> Mapping:
     if value is None:
         if required:
-            raise CaseError("required", field=where)
+            raise CaseError("required", field=where, zh="必填")
         return {}
     if not isinstance(value, Mapping):
-        raise CaseError(f"must be a mapping, not {type(value).__name__}", field=where)
+        raise CaseError(f"must be a mapping, not {type(value).__name__}", field=where,
+                        zh=f"应为字段映射，而不是 {type(value).__name__}")
     return value
 
 
 def _text(value: Any, where: str, *, required: bool = False) -> str | None:
     if value is None or value == "":
         if required:
-            raise CaseError("required", field=where)
+            raise CaseError("required", field=where, zh="必填")
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise CaseError(f"must be text, not {type(value).__name__}", field=where)
+        raise CaseError(f"must be text, not {type(value).__name__}", field=where, zh=f"应为文本，而不是 {type(value).__name__}")
     return str(value).strip()
 
 
 def _date(value: Any, where: str, *, required: bool = False) -> date | None:
     if value is None or value == "":
         if required:
-            raise CaseError("required (a date, YYYY-MM-DD)", field=where)
+            raise CaseError("required (a date, YYYY-MM-DD)", field=where, zh="必填（日期，YYYY-MM-DD）")
         return None
     if isinstance(value, date):
         return value.date() if hasattr(value, "hour") else value
@@ -150,8 +152,10 @@ def _date(value: Any, where: str, *, required: bool = False) -> date | None:
         try:
             return date.fromisoformat(value.strip())
         except ValueError:
-            raise CaseError(f"{value!r} is not a date (YYYY-MM-DD)", field=where) from None
-    raise CaseError(f"must be a date (YYYY-MM-DD), not {type(value).__name__}", field=where)
+            raise CaseError(f"{value!r} is not a date (YYYY-MM-DD)", field=where,
+                            zh=f"{value!r} 不是日期（YYYY-MM-DD）") from None
+    raise CaseError(f"must be a date (YYYY-MM-DD), not {type(value).__name__}", field=where,
+                    zh=f"应为日期（YYYY-MM-DD），而不是 {type(value).__name__}")
 
 
 def _bool(value: Any, where: str) -> bool:
@@ -159,26 +163,27 @@ def _bool(value: Any, where: str) -> bool:
         return False
     if isinstance(value, bool):
         return value
-    raise CaseError(f"must be true or false, not {value!r}", field=where)
+    raise CaseError(f"must be true or false, not {value!r}", field=where, zh=f"应为 true 或 false，而不是 {value!r}")
 
 
 def _count(value: Any, where: str) -> int:
     if value is None:
         return 0
     if isinstance(value, bool) or not isinstance(value, int):
-        raise CaseError(f"must be a whole number, not {value!r}", field=where)
+        raise CaseError(f"must be a whole number, not {value!r}", field=where, zh=f"应为整数，而不是 {value!r}")
     if value < 0:
-        raise CaseError(f"must not be negative, not {value}", field=where)
+        raise CaseError(f"must not be negative, not {value}", field=where, zh=f"不能为负数：{value}")
     return value
 
 
 def _choice(value: Any, table: Collection[str], where: str, *, required: bool = False, default: str | None = None) -> str | None:
     if value is None or value == "":
         if required:
-            raise CaseError(f"required; one of: {_allowed(table)}", field=where)
+            raise CaseError(f"required; one of: {_allowed(table)}", field=where, zh=f"必填；可选：{_allowed(table)}")
         return default
     if not isinstance(value, str) or value not in table:
-        raise CaseError(f"unknown id {value!r}; allowed: {_allowed(table)}", field=where)
+        raise CaseError(f"unknown id {value!r}; allowed: {_allowed(table)}", field=where,
+                        zh=f"未知代码 {value!r}；可用：{_allowed(table)}")
     return value
 
 
@@ -186,10 +191,11 @@ def _id_set(value: Any, table: Collection[str], where: str) -> frozenset[str]:
     if value is None:
         return frozenset()
     if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, set, frozenset)):
-        raise CaseError(f"must be a list of ids ({_allowed(table)})", field=where)
+        raise CaseError(f"must be a list of ids ({_allowed(table)})", field=where, zh=f"应为代码列表（{_allowed(table)}）")
     for index, item in enumerate(value):
         if not isinstance(item, str) or item not in table:
-            raise CaseError(f"unknown id {item!r}; allowed: {_allowed(table)}", field=f"{where}[{index}]")
+            raise CaseError(f"unknown id {item!r}; allowed: {_allowed(table)}", field=f"{where}[{index}]",
+                            zh=f"未知代码 {item!r}；可用：{_allowed(table)}")
     return frozenset(value)
 
 
@@ -201,7 +207,8 @@ def validate_imei(value: str, where: str = "device.imei") -> str:
     try:
         return _imei.validate(value)
     except _StdnumError as exc:
-        raise CaseError(f"{value!r} is not a valid IMEI ({exc.message})", field=where) from None
+        raise CaseError(f"{value!r} is not a valid IMEI ({exc.message})", field=where,
+                        zh=f"{value!r} 不是有效的 IMEI（{exc.message}）") from None
 
 
 _TOP = ("schema_version", "case_date", "brand", "device", "purchase", "activation_date", "documents",
@@ -526,16 +533,18 @@ def _parse_careful(data: Any, today: date | None, coverage_plans: Collection[str
     """The reference parser: each field through its helper; the first problem is a ``CaseError``
     naming the field. Every case the lean pass cannot take comes here."""
     if not isinstance(data, Mapping):
-        raise CaseError(f"a case must be a mapping of fields, not {type(data).__name__}")
+        raise CaseError(f"a case must be a mapping of fields, not {type(data).__name__}",
+                        zh=f"案例应为字段映射，而不是 {type(data).__name__}")
     _check_keys(data, _TOP, "")
     version = data.get("schema_version", SCHEMA_VERSION)
     if version != SCHEMA_VERSION:
-        raise CaseError(f"unsupported schema_version {version!r}; this program reads 1", field="schema_version")
+        raise CaseError(f"unsupported schema_version {version!r}; this program reads 1", field="schema_version",
+                        zh=f"不支持的 schema_version {version!r}；本程序读取版本 1")
 
     case_date = _date(data.get("case_date"), "case_date")
     if case_date is None:
         if today is None:
-            raise CaseError("required (a date, YYYY-MM-DD)", field="case_date")
+            raise CaseError("required (a date, YYYY-MM-DD)", field="case_date", zh="必填（日期，YYYY-MM-DD）")
         case_date = today
     brand = _text(data.get("brand"), "brand", required=True)
 
@@ -560,7 +569,8 @@ def _parse_careful(data: Any, today: date | None, coverage_plans: Collection[str
     if country is not None:
         country = country.upper()
         if len(country) != 2 or not country.isalpha() or not country.isascii():
-            raise CaseError(f"{country!r} is not a two-letter country code (CN, HK, US...)", field="purchase.country")
+            raise CaseError(f"{country!r} is not a two-letter country code (CN, HK, US...)", field="purchase.country",
+                            zh=f"{country!r} 不是两位字母的国家或地区代码（CN、HK、US…）")
     purchase = Purchase(
         date=_date(p.get("date"), "purchase.date"),
         channel=_choice(p.get("channel"), CHANNELS, "purchase.channel", default="unknown"),
@@ -620,15 +630,17 @@ def _check_dates(case: Case) -> None:
         ("device.production_date", case.device.production_date),
     ):
         if value is not None and value > day:
-            raise CaseError(f"{value.isoformat()} is after the case date {day.isoformat()}", field=where)
+            raise CaseError(f"{value.isoformat()} is after the case date {day.isoformat()}", field=where,
+                            zh=f"{value.isoformat()} 晚于受理日期 {day.isoformat()}")
     p = case.purchase
     if p.date and p.received_date and p.received_date < p.date:
         raise CaseError(f"{p.received_date.isoformat()} is before the purchase date {p.date.isoformat()}",
-                        field="purchase.received_date")
+                        field="purchase.received_date",
+                        zh=f"{p.received_date.isoformat()} 早于购买日期 {p.date.isoformat()}")
     prod = case.device.production_date
     if prod and p.date and prod > p.date:
         raise CaseError(f"{prod.isoformat()} is after the purchase date {p.date.isoformat()}",
-                        field="device.production_date")
+                        field="device.production_date", zh=f"{prod.isoformat()} 晚于购买日期 {p.date.isoformat()}")
 
 
 def case_to_dict(case: Case) -> dict[str, Any]:

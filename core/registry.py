@@ -596,8 +596,9 @@ class Registry:
 
         case = parse_case(data, today=today, coverage_plans=self.coverage_plans)
         if case.brand not in self.brands:
-            raise CaseError(f"unknown brand {case.brand!r}; known brands: {', '.join(sorted(self.brands)) or 'none (no plugin loaded)'}",
-                            field="brand")
+            known = ", ".join(sorted(self.brands))
+            raise CaseError(f"unknown brand {case.brand!r}; known brands: {known or 'none (no plugin loaded)'}",
+                            field="brand", zh=f"未知品牌 {case.brand!r}；已加载的品牌：{known or '无（没有加载插件）'}")
         return case
 
     @property

@@ -97,3 +97,17 @@ def test_case_date_defaults_to_today(registry):
     case["purchase"]["date"] = "2026-01-01"
     parsed = registry.parse_case(case, today=date(2026, 6, 1))
     assert parsed.case_date == date(2026, 6, 1)
+
+
+@pytest.mark.parametrize("path,value,words", BAD, ids=[b[0] + "=" + str(b[1]) for b in BAD])
+def test_every_case_error_says_it_in_chinese_too(registry, path, value, words):
+    """The counter UI shows ``message_zh``: each refusal has one of its own, with the same values."""
+    from aftersales.core.errors import CaseError
+
+    with pytest.raises(CaseError) as info:
+        registry.evaluate(registry.parse_case(variant(path, value)))
+    error = info.value
+    assert error.text("zh") == error.message_zh != error.message == error.text("en")
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in error.message_zh), error.message_zh
+    if isinstance(value, str) and value in error.message:
+        assert value in error.message_zh

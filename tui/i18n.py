@@ -90,7 +90,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "err.imei_digits": ("IMEI 只能是数字", "an IMEI is digits only"),
     "err.imei_check": ("IMEI 校验位不符，请核对", "the IMEI check digit is wrong; check it"),
     "err.country": ("两位字母代码，如 CN、HK、US", "a two-letter code such as CN, HK, US"),
-    "err.required": ("必填", "required"),
     "ok.imei": ("✓ IMEI 校验通过", "✓ IMEI check digit ok"),
     # intake status
     "save.need": ("保存前请填写：{fields}", "Before saving, fill in: {fields}"),

@@ -83,9 +83,13 @@ async def test_a_date_after_the_case_date_is_shown_beside_the_field(make):
         screen.query_one("#f-purchase-date").value = ""
         await type_into(pilot, "#f-purchase-date", "2026-07-01")
         await pilot.pause()
-        assert "after the case date" in str(screen.query_one("#e-purchase-date", Static).render())
+        note = screen.query_one("#e-purchase-date", Static)
+        assert "2026-07-01 晚于受理日期 2026-06-15" in str(note.render())   # Chinese first
         assert screen.query_one("#save", Button).disabled
         assert screen.query_one("#f-purchase-date").value == "2026-07-01"
+        await pilot.press("f4")
+        await pilot.pause()
+        assert "2026-07-01 is after the case date 2026-06-15" in str(screen.query_one("#e-purchase-date", Static).render())
 
 
 async def test_the_note_line_stays_while_the_field_is_edited(make):

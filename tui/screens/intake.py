@@ -292,7 +292,7 @@ class IntakeScreen(CounterScreen):
                 case = registry.parse_case(mapping, today=self.app.today())
             except CaseError as exc:
                 path = (exc.field or "").split("[", 1)[0]
-                message = t("err.required", lang) if exc.message == "required" else exc.message
+                message = exc.text(lang)
                 self.case_error = (path, message)
                 problems.append(("bold yellow", t("panel.incomplete", lang, field=field_label(path, lang) if path else "",
                                                   message=message)))
@@ -437,7 +437,7 @@ class IntakeScreen(CounterScreen):
             summary = app.store.create_case(mapping, store=app.store_code, staff=app.staff, customer=name,
                                             phone=phone, now=app.now())
         except AftersalesError as exc:
-            self.post_message(CaseSaveFailed(exc.message, exc.field))
+            self.post_message(CaseSaveFailed(exc.text(app.lang), exc.field))
             return
         except Exception as exc:
             self.post_message(CaseSaveFailed(f"{type(exc).__name__}: {exc}"))
