@@ -594,7 +594,7 @@ def _consider(best: dict[str, tuple], result: OfferResult, status: str, missing:
     """Keep ``result`` as its remedy's best offer when it beats the one kept so far.
 
     ``best[remedy]`` is ``(rank, result, status, missing, excluded_by)``; the rank of the status
-    decides first, and only offers of equal rank are compared further (``_tie_key``)."""
+    decides first, and only offers of equal rank are compared further (``_beats``)."""
     rank = _STATUS_RANK.get(status, 0)
     current = best.get(result.rule.remedy)
     if current is not None:

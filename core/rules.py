@@ -36,7 +36,7 @@ _REGION_FIELDS = {
     "purchase.country": "country",
 }
 _ONE_DAY = timedelta(days=1)
-#: condition verdicts kept per policy (by key, and by verdict); beyond this a table starts again
+#: condition verdicts kept per policy; beyond this the table starts again
 ASSESSMENT_CACHE_SIZE = 4096
 #: how much each basis is worth to the customer when two offers of one remedy are both granted
 _BASIS_RANK = {
@@ -329,8 +329,7 @@ class CompiledPolicy:
         self._when_exclusions = tuple(e for e in self.exclusions if not e.on_expiry)
         self.notices = tuple(self._notice(n) for n in data.get("notices", ()))
         self.offers = tuple(self._offer(o) for o in data.get("offers", ()))
-        self._key = self._key_function()
-        self._assessments: dict[tuple, Assessment] = {}
+        self._verdict = self._verdict_function()
         self._verdicts: dict[tuple, Assessment] = {}
         ex = data.get("exchange")
         self.exchange: ExchangeRule | None = None
@@ -518,63 +517,55 @@ class CompiledPolicy:
                 return Identity(region, plugin, self.id, rule.id, rule.citation)
         return None
 
-    def _key_function(self) -> Callable:
-        """``fn(case, region)``: what this policy's conditions can tell apart between two cases.
-
-        Two cases with the same key get the same verdict from the conditions, so it is what they
-        share it by. A field matched against fixed values (a flag, an id, a list of ids) enters
-        with its value; a field compared with a threshold, checked for presence or for one
-        member enters with the test's outcome, so a date or a count gives two keys, not one
-        per value."""
+    def _verdict_function(self) -> Callable:
+        """``fn(case, region)``: what the conditions say, as a tuple: per offer the index of its
+        first condition that fails (-1: all hold), then per exclusion and per notice whether
+        its conditions all hold. Cheap to work out: no time limit or paper is looked at."""
         src = _Source()
-        parts: dict[str, None] = {}
-        whens = [spec.get("when") or {} for spec in self.data.get("offers", ()) or ()]
-        for section in ("exclusions", "notices"):
-            whens += [item.get("when") or {} for item in self.data.get(section, ()) or ()]
-        for when in whens:
-            for path, matcher in when.items():
-                plain = isinstance(matcher, (bool, str, int, float, list)) or matcher is None or (
-                    isinstance(matcher, Mapping) and len(matcher) == 1 and next(iter(matcher)) in ("eq", "ne", "in", "not_in"))
-                if plain and not path.startswith("history.plan_claims."):
-                    parts[_value_expr(path)] = None
-                else:
-                    parts[_test_expr(path, matcher, src)] = None
-        body = ", ".join(parts)
         lines = ["def _fn(c, r):"]
-        for owner in ("device", "purchase", "fault", "condition", "history"):
-            if body.count(f"c.{owner}.") > 1:  # read each part of the case once
-                lines.append(f"    _{owner} = c.{owner}")
-                body = body.replace(f"c.{owner}.", f"_{owner}.")
-        lines.append(f"    return ({body}{',' if parts else ''})")
-        return _compile(f"{self.id}#key", lines, src)
+        names = []
+        for index, spec in enumerate(self.data.get("offers", ()) or ()):
+            name = f"o{index}"
+            names.append(name)
+            branch = "if"
+            for position, (path, matcher) in enumerate((spec.get("when") or {}).items()):
+                lines.append(f"    {branch} not {_test_expr(path, matcher, src)}: {name} = {position}")
+                branch = "elif"
+            lines.append(f"    {'else' if branch == 'elif' else 'if True'}: {name} = -1")
+        for section, items in (("e", [e for e in self.data.get("exclusions", ()) or () if not e.get("on_expiry")]),
+                               ("n", self.data.get("notices", ()) or ())):
+            for index, item in enumerate(items):
+                name = f"{section}{index}"
+                names.append(name)
+                tests = [_test_expr(path, matcher, src) for path, matcher in (item.get("when") or {}).items()]
+                lines.append(f"    {name} = {' and '.join(tests) if tests else 'True'}")
+        lines.append(f"    return ({', '.join(names)}{',' if names else ''})")
+        return _compile(f"{self.id}#verdict", lines, src)
 
     def assess(self, case: Any, region: str) -> Assessment:
-        """The conditions' verdict for this case; cases with the same condition fields share it."""
-        key = self._key(case, region)
-        found = self._assessments.get(key)
-        if found is not None:
-            return found
-        live = []
-        na = []
-        for offer in self.offers:
-            result = offer.check(case, region)
-            if result.status == "not_applicable" and result in offer.na_results:
-                na.append(result)
-            else:
-                live.append(offer)
-        verdict = (tuple(live), tuple(na), tuple(self.exclusion_hits(case, region)), tuple(self.notices_for(case, region)))
-        # keys that reach the same verdict share one Assessment, so that what is planned per
-        # combination of verdicts (see ``Engine``) is planned once
+        """What the conditions say about this case (``_verdict``); cases with the same verdict
+        share one ``Assessment``."""
+        verdict = self._verdict(case, region)
         found = self._verdicts.get(verdict)
         if found is None:
-            found = Assessment(*verdict)
-            if len(self._verdicts) >= ASSESSMENT_CACHE_SIZE:
+            found = self._assessment(verdict)
+            if len(self._verdicts) >= ASSESSMENT_CACHE_SIZE:  # bounded: memory stays flat however many cases go by
                 self._verdicts.clear()
             self._verdicts[verdict] = found
-        if len(self._assessments) >= ASSESSMENT_CACHE_SIZE:  # bounded: memory stays flat however many cases go by
-            self._assessments.clear()
-        self._assessments[key] = found
         return found
+
+    def _assessment(self, verdict: tuple) -> Assessment:
+        offers = len(self.offers)
+        exclusions = len(self._when_exclusions)
+        live, na = [], []
+        for offer, failed in zip(self.offers, verdict[:offers]):
+            if failed < 0:
+                live.append(offer)
+            else:
+                na.append(offer.na_results[failed])
+        hits = [e.hit for e, holds in zip(self._when_exclusions, verdict[offers:offers + exclusions]) if holds]
+        notices = [n.notice for n, holds in zip(self.notices, verdict[offers + exclusions:]) if holds]
+        return Assessment(tuple(live), tuple(na), tuple(hits), tuple(notices))
 
     def exclusion_hits(self, case: Any, region: str) -> list[ExclusionHit]:
         return [e.hit for e in self._when_exclusions if e.test(case, region) is None]
