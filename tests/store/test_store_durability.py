@@ -128,3 +128,29 @@ def test_a_full_disk_gives_a_clear_error_and_loses_nothing(db_url, evaluator, ba
     assert "\n" not in str(info.value)
     s.close()
     assert assert_complete(db_url) == stored
+
+
+@pytest.mark.parametrize("setting,expected", [(None, 2), ("normal", 1), (" EXTRA ", 3), ("", 2)])
+def test_sqlite_synchronous_follows_the_environment(tmp_path, monkeypatch, setting, expected):
+    """FULL (2) unless AFTERSALES_SQLITE_SYNCHRONOUS says NORMAL (1) or EXTRA (3)."""
+    from aftersales.store.db import ENV_SYNCHRONOUS, make_engine
+
+    if setting is None:
+        monkeypatch.delenv(ENV_SYNCHRONOUS, raising=False)
+    else:
+        monkeypatch.setenv(ENV_SYNCHRONOUS, setting)
+    engine = make_engine(f"sqlite:///{tmp_path / 'cases.sqlite3'}")
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == expected
+    finally:
+        engine.dispose()
+
+
+def test_an_unknown_sqlite_synchronous_setting_is_refused(tmp_path, monkeypatch):
+    from aftersales.store.db import ENV_SYNCHRONOUS, make_engine
+    from aftersales.store.errors import StoreError
+
+    monkeypatch.setenv(ENV_SYNCHRONOUS, "OFF")
+    with pytest.raises(StoreError, match="AFTERSALES_SQLITE_SYNCHRONOUS='OFF': one of FULL, NORMAL, EXTRA"):
+        make_engine(f"sqlite:///{tmp_path / 'cases.sqlite3'}")
