@@ -270,7 +270,7 @@ class CaseStore:
         actor = normalize_staff(actor)
         number = normalize_number(number)
         if not note or not note.strip():
-            raise StoreError("a follow-up needs --note: what was said", field="note")
+            raise StoreError("a follow-up needs --note: what was said", field="note", zh="跟进需要填写备注：对方说了什么")
         parties = {"both": ("repair_station", "customer"), "repair_station": ("repair_station",),
                    "station": ("repair_station",), "customer": ("customer",)}.get(party)
         if parties is None:
@@ -281,7 +281,8 @@ class CaseStore:
         with _db.write_transaction(self.engine) as conn:
             row = self._lock(conn, number)
             if row.state in ("closed", "cancelled"):
-                raise StoreError(f"case {number} is {row.state} ({state_label(row.state)}); nothing to follow up")
+                raise StoreError(f"case {number} is {row.state} ({state_label(row.state)}); nothing to follow up",
+                                 zh=f"案例 {number} 已「{state_label(row.state)}」，无需跟进")
             data: dict[str, Any] = {"parties": list(parties)}
             values: dict[str, Any] = {"updated_at": now}
             if awaiting_parts is not None and awaiting_parts != row.awaiting_parts:
@@ -354,7 +355,7 @@ class CaseStore:
     def _lock(self, conn: sa.Connection, number: str):
         row = conn.execute(sa.select(cases).where(cases.c.number == number).with_for_update()).first()
         if row is None:
-            raise StoreError(f"no case numbered {number}")
+            raise StoreError(f"no case numbered {number}", zh=f"没有编号为 {number} 的案例")
         return row
 
     @staticmethod
@@ -394,7 +395,7 @@ class CaseStore:
         with _db.read_connection(self.engine) as conn:
             row = conn.execute(sa.select(cases).where(cases.c.number == number)).first()
             if row is None:
-                raise StoreError(f"no case numbered {number}")
+                raise StoreError(f"no case numbered {number}", zh=f"没有编号为 {number} 的案例")
             out = self._summaries(conn, [row], today, reveal=reveal)[0]
             out["case"] = row.case_input
             out["mail_in_record"] = row.mail_in_record

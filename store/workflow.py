@@ -118,16 +118,20 @@ def check_move(current: str, target: str, note: str | None) -> None:
     from .errors import StoreError
 
     if target not in STATES:
-        raise StoreError(f"unknown state {target!r}; states: {', '.join(STATES)}")
+        raise StoreError(f"unknown state {target!r}; states: {', '.join(STATES)}",
+                         zh=f"未知状态 {target!r}；可用状态：{', '.join(STATES)}")
     if target == current:
-        raise StoreError(f"the case is already {target} ({state_label(target)})")
+        raise StoreError(f"the case is already {target} ({state_label(target)})", zh=f"案例已是「{state_label(target)}」")
     allowed = allowed_moves(current)
     if target not in allowed:
         options = ", ".join(f"{s} ({state_label(s)})" for s in allowed) or "none (the case is finished)"
+        options_zh = "、".join(f"「{state_label(s)}」" for s in allowed) or "无（案例已结束）"
         raise StoreError(f"cannot move a case from {current} ({state_label(current)}) to {target} "
-                         f"({state_label(target)}); allowed: {options}")
+                         f"({state_label(target)}); allowed: {options}",
+                         zh=f"案例不能从「{state_label(current)}」转为「{state_label(target)}」；可转为：{options_zh}")
     if (current, target) in NOTE_REQUIRED and not (note and note.strip()):
-        raise StoreError(f"moving from {current} to {target} needs --note saying why")
+        raise StoreError(f"moving from {current} to {target} needs --note saying why",
+                         zh=f"从「{state_label(current)}」转为「{state_label(target)}」需要在备注里写明原因")
 
 
 def local_date(moment: datetime) -> date:

@@ -384,3 +384,20 @@ def test_the_head_revision_constant_is_alembics_head():
 
     assert db.head_revision() == db.alembic_head()
     assert db.head_revision() in db.known_revisions()
+
+
+@pytest.mark.parametrize("current,target,note,zh", [
+    ("received", "closed", None, "案例不能从「受理」转为「结案」；可转为：「检测」、「已撤销」"),
+    ("received", "received", None, "案例已是「受理」"),
+    ("received", "cancelled", " ", "从「受理」转为「已撤销」需要在备注里写明原因"),
+])
+def test_a_refused_move_says_why_in_chinese_too(current, target, note, zh):
+    """The counter UI shows the store's refusals in its language."""
+    from aftersales.store.errors import StoreError
+    from aftersales.store.workflow import check_move, state_label
+
+    assert state_label("received") == "受理"  # the labels the messages are made of
+    with pytest.raises(StoreError) as info:
+        check_move(current, target, note)
+    assert zh in info.value.text("zh")
+    assert info.value.text("en") == info.value.message and target in info.value.message

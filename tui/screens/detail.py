@@ -248,7 +248,9 @@ class DetailScreen(CounterScreen):
             else:  # pragma: no cover
                 raise ValueError(op)
         except Exception as exc:  # noqa: BLE001 - the store's errors are one clear line
-            message = getattr(exc, "message", None) or str(exc)
+            from aftersales.core.errors import AftersalesError
+
+            message = exc.text(app.lang) if isinstance(exc, AftersalesError) else f"{type(exc).__name__}: {exc}"
             self.post_message(StoreActionFailed(message))
             return
         self.post_message(CaseLoaded(view, None if op == "load" else op))
