@@ -82,7 +82,7 @@ _NOT_NEEDED = _PAID_BY_DEFAULT._replace(available=False, status="not_needed", re
 
 #: frames kept per engine; beyond this the cache starts again, so memory stays flat
 FRAME_CACHE_SIZE = 4096
-#: plans kept per frame (see ``_Plan``); beyond this the frame's plans start again
+#: plans kept over all frames (see ``_Plan``; about 1 KiB each); beyond this they start again
 PLAN_CACHE_SIZE = 4096
 
 
@@ -143,6 +143,7 @@ class Engine:
         self._plan_names: tuple[str, ...] = ()
         self._frames: dict[tuple, _Frame] = {}
         self._frame_kinds: dict[tuple, _Frame] = {}
+        self._plan_count = 0
         self._forces: dict[tuple, tuple] = {}
         if self._plan_order is not None:
             self._plan_names = tuple(dict.fromkeys(name for seq in self._plan_order.values() for name, _ in seq))
@@ -217,15 +218,19 @@ class Engine:
             if len(self._frames) >= FRAME_CACHE_SIZE:
                 self._frames.clear()
                 self._frame_kinds.clear()
+                self._plan_count = 0
             self._frames[fkey] = frame
         region = frame.region
         assessed = tuple([policy.assess(case, region) for policy in frame.policies])
         plans = frame.plans
         plan = plans.get(assessed)
         if plan is None:
-            if len(plans) >= PLAN_CACHE_SIZE:
-                plans.clear()
+            if self._plan_count >= PLAN_CACHE_SIZE:  # bounded over all frames: memory stays flat
+                for kind in self._frame_kinds.values():
+                    kind.plans.clear()
+                self._plan_count = 0
             plan = plans[assessed] = _Plan(frame, assessed)
+            self._plan_count += 1
 
         log = list(plan.prefix)
         best: dict[str, tuple] = {}

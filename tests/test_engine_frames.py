@@ -128,3 +128,16 @@ def test_generated_start_dates_match_the_plain_reading(registry, cases):
                     (policy.id, offer.id, case)
                 checked += 1
     assert checked > 10_000
+
+
+def test_the_plans_stay_bounded_and_decide_the_same_when_they_start_again(cases, monkeypatch):
+    from aftersales.core import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "PLAN_CACHE_SIZE", 50)
+    registry = load_registry()
+    engine = registry.engine
+    for case in cases[:600]:
+        assert engine._evaluate_planned(case).to_dict() == engine._evaluate_hooks(case).to_dict()
+        kinds = {id(f): f for f in engine._frames.values()}
+        assert sum(len(f.plans) for f in kinds.values()) <= 50
+    assert engine._plan_count > 0
