@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 
@@ -15,17 +14,28 @@ class Brand(NamedTuple):
     plugin: str = ""
 
 
-@dataclass(slots=True)
 class PluginInfo:
     """What ``aftersales plugins list`` shows for one plugin."""
 
-    name: str
-    version: str
-    origin: str  # bundled | entry point | folder
-    hooks: list[str] = field(default_factory=list)
-    brands: list[str] = field(default_factory=list)
-    policies: list[dict] = field(default_factory=list)
-    error: str | None = None
+    __slots__ = ("name", "version", "origin", "hooks", "brands", "policies", "error")
+
+    def __init__(self, name: str, version: str, origin: str, *, hooks: list[str] | None = None,
+                 brands: list[str] | None = None, policies: list[dict] | None = None, error: str | None = None) -> None:
+        self.name = name
+        self.version = version
+        self.origin = origin  # bundled | entry point | folder
+        self.hooks = list(hooks or [])
+        self.brands = list(brands or [])
+        self.policies = list(policies or [])
+        self.error = error
+
+    def __repr__(self) -> str:
+        return f"PluginInfo({self.name!r}, {self.version!r}, {self.origin!r}, error={self.error!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PluginInfo):
+            return NotImplemented
+        return self.to_dict() == other.to_dict()
 
     def to_dict(self) -> dict:
         return {

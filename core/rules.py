@@ -11,7 +11,6 @@ Nothing here reads a file, the clock or the environment.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Callable, Mapping, NamedTuple
@@ -165,39 +164,55 @@ def _documents(spec: list | None) -> tuple[tuple[str, ...], ...]:
     return tuple(groups)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class OfferRule:
-    """One offer of a policy, compiled. ``check(case, region)`` gives an ``OfferResult``."""
+    """One offer of a policy, compiled: read-only once built. ``check(case, region)`` gives an
+    ``OfferResult``; ``tail(case)`` the same for a case whose conditions hold.
 
-    policy: "CompiledPolicy"
-    id: str
-    remedy: str
-    basis: str
-    citation: str
-    documents: tuple[tuple[str, ...], ...]
-    asks: tuple[str, ...]
-    service_location: str
-    covers: frozenset[str]
-    fee: tuple[float, str] | None
-    needs_confirmation: str | None
-    note: tuple[str, str] | None
-    start_name: str | None
-    start_citation: str | None
-    specificity: int
-    check: Callable[[Any, str], OfferResult] = field(repr=False)
-    #: the part of ``check`` after the conditions: start, window or period, documents
-    tail: Callable[[Any], OfferResult] = field(repr=False, default=None)
-    #: the ready-made results for each failing condition (nothing in them depends on the case)
-    na_results: tuple = ()
-    #: how good the offer is before looking at the case: no confirmation needed, lower fee, better basis
-    static_rank: tuple = ()
-    #: how two offers whose conditions fail compare (the engine ranks them the same way)
-    na_rank: tuple = ()
-    #: the last word between two offers alike in everything else: (specificity, statutory)
-    tie_break: tuple = ()
-    #: the trace entries when the engine chooses or refuses this offer for its remedy
-    chosen_log: tuple = ()
-    refused_log: tuple = ()
+    A plain class with slots (a dataclass of this size costs over a millisecond to create when
+    the module is imported, on the path of every command that loads policies)."""
+
+    __slots__ = ("policy", "id", "remedy", "basis", "citation", "documents", "asks", "service_location", "covers",
+                 "fee", "needs_confirmation", "note", "start_name", "start_citation", "specificity", "check", "tail",
+                 "na_results", "static_rank", "na_rank", "tie_break", "chosen_log", "refused_log")
+
+    def __init__(self, *, policy: "CompiledPolicy", id: str, remedy: str, basis: str, citation: str,
+                 documents: tuple[tuple[str, ...], ...], asks: tuple[str, ...], service_location: str,
+                 covers: frozenset[str], fee: tuple[float, str] | None, needs_confirmation: str | None,
+                 note: tuple[str, str] | None, start_name: str | None, start_citation: str | None,
+                 specificity: int, check: Callable[[Any, str], OfferResult], tail: Callable[[Any], OfferResult],
+                 static_rank: tuple) -> None:
+        self.policy = policy
+        self.id = id
+        self.remedy = remedy
+        self.basis = basis
+        self.citation = citation
+        self.documents = documents
+        self.asks = asks
+        self.service_location = service_location
+        self.covers = covers
+        self.fee = fee
+        self.needs_confirmation = needs_confirmation
+        self.note = note
+        self.start_name = start_name
+        self.start_citation = start_citation
+        self.specificity = specificity
+        self.check = check
+        #: the part of ``check`` after the conditions: start, window or period, documents
+        self.tail = tail
+        #: how good the offer is before looking at the case: no confirmation needed, lower fee, better basis
+        self.static_rank = static_rank
+        #: how two offers whose conditions fail compare (the engine ranks them the same way)
+        self.na_rank = (static_rank, specificity, policy.statutory)
+        #: the last word between two offers alike in everything else: (specificity, statutory)
+        self.tie_break = (specificity, policy.statutory)
+        #: the trace entries when the engine chooses or refuses this offer for its remedy
+        self.chosen_log = (policy.plugin, policy.id, id, "chosen", citation, remedy)
+        self.refused_log = (policy.plugin, policy.id, id, "refused", citation, remedy)
+        #: the ready-made results for each failing condition (nothing in them depends on the case)
+        self.na_results: tuple = ()
+
+    def __repr__(self) -> str:
+        return f"<OfferRule {self.policy.id}/{self.id} {self.remedy} ({self.basis})>"
 
     @property
     def plugin(self) -> str:
@@ -478,16 +493,12 @@ class CompiledPolicy:
                 _BASIS_RANK.get(spec["basis"], 0),
             ),
         )
-        object.__setattr__(rule, "na_rank", (rule.static_rank, rule.specificity, self.statutory))
-        object.__setattr__(rule, "tie_break", (rule.specificity, self.statutory))
-        for effect in ("chosen", "refused"):
-            object.__setattr__(rule, f"{effect}_log", (self.plugin, self.id, rid, effect, rule.citation, rule.remedy))
         # results that need nothing from the case are built once
         na = tuple(OfferResult(rule, "not_applicable", path, None, None, (), (), ()) for path in when)
         for f in (fn, tail):
             f.__globals__["RULE"] = rule
             f.__globals__["NA"] = na
-        object.__setattr__(rule, "na_results", na)
+        rule.na_results = na
         return rule
 
     # ----------------------------------------------------------------- per case
