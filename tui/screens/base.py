@@ -38,19 +38,18 @@ class _Compositor(Compositor):
     """
 
     _changed: list[Region] | None = None
+    #: the screen this compositor draws (set by ``CounterScreen``)
+    screen: Screen | None = None
 
     def render_update(self, full: bool = False, screen_stack: Any = None, simplify: bool = False) -> Any:
         # A frame made while the app holds its updates (``App.batch_update``: while it starts,
         # among others) is thrown away unwritten. Drawing every widget for it would only delay
         # the first frame that is written: mark the whole screen for the next update instead.
-        from textual._context import active_app
-
-        app = active_app.get(None)
+        screen = self.screen
+        app = screen.app if screen is not None else None
         if app is not None and app._batch_count:
             self._dirty_regions.add(self.size.region)
-            screen = app.screen if app._screen_stacks.get(app._current_mode) else None
-            if screen is not None:
-                app.call_later(screen.refresh)
+            app.call_later(screen.refresh)
             return None
         return super().render_update(full, screen_stack, simplify)
 
@@ -82,6 +81,7 @@ class CounterScreen(Screen):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._compositor = _Compositor()
+        self._compositor.screen = self
         self._lang: str | None = None
 
     @property
