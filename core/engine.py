@@ -7,16 +7,17 @@ Each hook implementation is called on its own, inside its own ``try``: a plugin 
 named in the decision (``plugin_errors``) and the trace, and every other plugin keeps working.
 The engine does no I/O; everything it needs was loaded into the registry beforehand.
 
-**Frames.** When every plugin is declarative (its hooks are ``PolicyPlugin``'s own answers from
-its policies, see ``core/policyplugin.py``), most of a decision depends only on the brand, the
-region, the policy versions in force and the fields the policies' conditions read. The engine
-then works out once per brand, region, purchase country and policy versions (a ``_Frame``)
-which policies apply and the exchange rule with the floor; each policy's conditions are
-settled once per combination of their outcomes (``CompiledPolicy.assess``); for each case the
-engine checks only the time limits and papers of the offers left and writes the decision. The
-answer is the same as calling every hook (a test compares both on generated cases); a plugin
-with hook code of its own, a plugin tracer, or an offer rule that fails on an unusual case
-takes the hook path.
+**Frames and plans.** When every plugin is declarative (its hooks are ``PolicyPlugin``'s own
+answers from its policies, see ``core/policyplugin.py``), most of a decision depends only on the
+brand, the region, the policy versions in force and what the policies' conditions say. The
+engine then works out once per brand, region, purchase country and policy versions (a
+``_Frame``) which policies apply and the exchange rule with the floor; each policy reads its
+conditions into a verdict (``CompiledPolicy.assess``), and once per combination of verdicts in a
+frame a ``_Plan`` settles the exclusions, the offers left to check and the trace up to them.
+For each case the engine checks only the time limits and papers of the offers left and writes
+the decision. The answer is the same as calling every hook (a test compares both on generated
+cases); a plugin with hook code of its own, a plugin tracer, or an offer rule that fails on an
+unusual case takes the hook path. Frames and plans are kept in bounded tables.
 """
 
 from __future__ import annotations
