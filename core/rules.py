@@ -165,22 +165,21 @@ def _documents(spec: list | None) -> tuple[tuple[str, ...], ...]:
 
 
 class OfferRule:
-    """One offer of a policy, compiled: read-only once built. ``check(case, region)`` gives an
-    ``OfferResult``; ``tail(case)`` the same for a case whose conditions hold.
+    """One offer of a policy, compiled: read-only once built. Whether its conditions hold is
+    part of the policy's verdict (``CompiledPolicy.assess``); ``tail(case)`` checks the rest.
 
     A plain class with slots (a dataclass of this size costs over a millisecond to create when
     the module is imported, on the path of every command that loads policies)."""
 
     __slots__ = ("policy", "id", "remedy", "basis", "citation", "documents", "asks", "service_location", "covers",
-                 "fee", "needs_confirmation", "note", "start_name", "start_citation", "specificity", "check", "tail",
+                 "fee", "needs_confirmation", "note", "start_name", "start_citation", "specificity", "tail",
                  "na_results", "static_rank", "na_rank", "tie_break", "chosen_log", "refused_log")
 
     def __init__(self, *, policy: "CompiledPolicy", id: str, remedy: str, basis: str, citation: str,
                  documents: tuple[tuple[str, ...], ...], asks: tuple[str, ...], service_location: str,
                  covers: frozenset[str], fee: tuple[float, str] | None, needs_confirmation: str | None,
                  note: tuple[str, str] | None, start_name: str | None, start_citation: str | None,
-                 specificity: int, check: Callable[[Any, str], OfferResult], tail: Callable[[Any], OfferResult],
-                 static_rank: tuple) -> None:
+                 specificity: int, tail: Callable[[Any], OfferResult], static_rank: tuple) -> None:
         self.policy = policy
         self.id = id
         self.remedy = remedy
@@ -196,8 +195,8 @@ class OfferRule:
         self.start_name = start_name
         self.start_citation = start_citation
         self.specificity = specificity
-        self.check = check
-        #: the part of ``check`` after the conditions: start, window or period, documents
+        #: ``tail(case)``: the offer checked for a case whose conditions hold (its start, window or
+        #: period, and papers), as an ``OfferResult``
         self.tail = tail
         #: how good the offer is before looking at the case: no confirmation needed, lower fee, better basis
         self.static_rank = static_rank
@@ -392,11 +391,9 @@ class CompiledPolicy:
         name = f"{self.id}/{rid}"
         where = f"offers[{rid}]"
         src = _Source()
-        head = ["def _fn(c, r):"]
         when = spec.get("when") or {}
-        for index, path in enumerate(when):
-            head.append(f"    if not {_test_expr(path, when[path], src)}:")
-            head.append(f"        return NA[{index}]")
+        for path, matcher in when.items():  # checked here; the conditions are read by ``_verdict``
+            _test_expr(path, matcher, _Source())
         lines: list[str] = []
 
         start_name = spec.get("start")
@@ -460,15 +457,13 @@ class CompiledPolicy:
             lines.append("    m = " + " + ".join(f"m{i}" for i in range(len(groups))))
             lines.append("    if m: return _new(_R, (RULE, 'blocked_documents', None, s, e, m, a, gap))")
         lines.append("    return _new(_R, (RULE, 'granted', None, s, e, (), a, gap))")
-        tail_lines = ["def _fn(c):"] + lines
-        lines = head + lines
+        lines = ["def _fn(c):"] + lines
 
         fee = spec.get("fee")
         note = spec.get("note")
         extra = {"_R": OfferResult, "_new": tuple.__new__, "_period": _period, "CAL": self.calendar,
                  "PERIODS": self.periods}
-        fn = _compile(name, lines, src, extra)
-        tail = _compile(name + "#tail", tail_lines, src, extra)
+        tail = _compile(name + "#tail", lines, src, extra)
         rule = OfferRule(
             policy=self,
             id=rid,
@@ -485,7 +480,6 @@ class CompiledPolicy:
             start_name=start_name,
             start_citation=start_citation,
             specificity=len(when),
-            check=fn,
             tail=tail,
             static_rank=(
                 0 if spec.get("needs_confirmation") else 1,
@@ -495,9 +489,7 @@ class CompiledPolicy:
         )
         # results that need nothing from the case are built once
         na = tuple(OfferResult(rule, "not_applicable", path, None, None, (), (), ()) for path in when)
-        for f in (fn, tail):
-            f.__globals__["RULE"] = rule
-            f.__globals__["NA"] = na
+        tail.__globals__["RULE"] = rule
         rule.na_results = na
         return rule
 
