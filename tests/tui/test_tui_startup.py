@@ -33,3 +33,26 @@ async def test_the_lower_sections_and_the_footer_follow_the_first_frame(make):
     first = frames[0]
     assert (first[3], first[4]) == (0, 0)
     assert any(docs and footer for _, _, _, docs, footer in frames[1:])
+
+
+async def test_the_first_screen_is_not_restyled_at_start_yet_follows_a_theme_change(make):
+    """Textual parses every stylesheet again when a mode starts with a screen it counts as out
+    of date; a counter screen is made up to date, and a change of theme still restyles it."""
+    app = make()
+    parses = []
+    reparse = app.stylesheet.reparse
+
+    def counted():
+        parses.append(1)
+        return reparse()
+
+    app.stylesheet.reparse = counted
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert parses == []
+        before = app.screen.styles.background
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        await pilot.pause()
+        assert parses, "a change of theme parses the stylesheets again"
+        assert app.screen.styles.background != before

@@ -83,6 +83,11 @@ class CounterScreen(Screen):
         self._compositor = _Compositor()
         self._compositor.screen = self
         self._lang: str | None = None
+        # A screen made now is styled with the app's CSS as it is now when its widgets mount.
+        # Textual counts a new screen as out of date and, when it starts a mode with it, parses
+        # every stylesheet again and restyles the app (tens of milliseconds before the first
+        # screen); a later change of theme still refreshes it as usual.
+        self._css_update_count = self.app._css_update_count
 
     @property
     def lang(self) -> str:
