@@ -20,6 +20,15 @@ def tui(db_url: str | None, lang: str, store_code: str | None, staff: str | None
 
     F1 受理 intake · F2 案例队列 queue · F3 政策 policies · F4 中文/English · Ctrl+P commands · Ctrl+Q quit.
     """
-    from aftersales.tui.app import make_app
+    import gc
 
-    make_app(lang=lang, db_url=db_url, store_code=store_code, staff=staff).run()
+    # Starting the UI allocates a great deal (importing Textual, building and styling the first
+    # screen) and next to none of it is garbage: the cyclic collector's passes would only delay
+    # the first screen. The app turns the collector back on once that screen is shown.
+    gc.disable()
+    try:
+        from aftersales.tui.app import make_app
+
+        make_app(lang=lang, db_url=db_url, store_code=store_code, staff=staff).run()
+    finally:
+        gc.enable()

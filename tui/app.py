@@ -215,6 +215,7 @@ class AftersalesApp(App):
         # as the app: keep it out of the cyclic garbage collector's full passes, which otherwise
         # walk all of it and pause the UI for milliseconds at random keystrokes.
         gc.freeze()
+        gc.enable()  # ``aftersales tui`` starts with the collector off
         if self.registry is None:
             self.load_registry()
         if self._store is None:

@@ -62,3 +62,25 @@ def test_aftersales_alone_opens_the_ui(opened, cli):
     rc, _, err = cli()
     assert rc == 0, err
     assert opened and opened[0]["ran"] and opened[0]["lang"] == "zh"
+
+
+def test_the_ui_starts_with_the_garbage_collector_off_and_ends_with_it_on(monkeypatch):
+    import gc
+
+    import aftersales.tui.app as app_module
+    from aftersales.cli.tui import tui
+
+    seen = []
+
+    class Recorder:
+        def __init__(self, **kwargs):
+            seen.append(gc.isenabled())
+
+        def run(self):
+            seen.append(gc.isenabled())
+
+    monkeypatch.setattr(app_module, "make_app", lambda **kw: Recorder(**kw))
+    assert gc.isenabled()
+    result = CliRunner().invoke(tui, [])
+    assert result.exit_code == 0, result.output
+    assert seen == [False, False] and gc.isenabled()

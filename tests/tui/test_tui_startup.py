@@ -56,3 +56,16 @@ async def test_the_first_screen_is_not_restyled_at_start_yet_follows_a_theme_cha
         await pilot.pause()
         assert parses, "a change of theme parses the stylesheets again"
         assert app.screen.styles.background != before
+
+
+async def test_the_garbage_collector_is_back_on_once_the_first_screen_is_shown(make):
+    import gc
+
+    app = make()
+    gc.disable()
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await ready(pilot)
+            assert gc.isenabled()
+    finally:
+        gc.enable()
