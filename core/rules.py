@@ -355,16 +355,9 @@ class CompiledPolicy:
             )
         wf = data.get("workflow")
         self.workflow: Workflow | None = None
-        if wf:
-            self.workflow = Workflow(
-                follow_up_days=wf.get("follow_up_days", 10),
-                spare_phone_after_days=wf.get("spare_phone_after_days", 7),
-                overdue_exchange_days=wf.get("overdue_exchange_days", 30),
-                overdue_parts_days=wf.get("overdue_parts_days", 60),
-                simple_repair_working_days=tuple(wf.get("simple_repair_working_days", (3, 5))),
-                complex_repair_working_days=tuple(wf.get("complex_repair_working_days", (7, 10))),
-                citation=wf.get("citation", ""),
-            )
+        if wf:  # what the policy leaves out keeps ``Workflow``'s default
+            self.workflow = Workflow(**{name: tuple(value) if isinstance(value, list) else value
+                                        for name, value in wf.items() if name in Workflow._fields})
 
     def __repr__(self) -> str:
         return f"<CompiledPolicy {self.id} {self.version} from {self.source}>"

@@ -199,3 +199,13 @@ def test_remedies_are_in_contract_order(registry, brand, device):
     d = decide(registry, brand=brand, device=device)
     order = [r.remedy for r in d.remedies]
     assert order == sorted(order, key=["return", "exchange", "repair", "paid_repair"].index)
+
+
+def test_a_policys_workflow_keeps_the_defaults_it_leaves_out(registry):
+    from aftersales.core.rules import CompiledPolicy, Workflow
+
+    generic = next(p for p in registry.all_policies() if p.id == "generic_sanbao")
+    data = {**generic.data, "workflow": {"follow_up_days": 5, "simple_repair_working_days": [2, 4], "citation": "x"}}
+    workflow = CompiledPolicy(data, sha256=generic.sha256, source="test", plugin="generic_sanbao").workflow
+    assert workflow == Workflow()._replace(follow_up_days=5, simple_repair_working_days=(2, 4), citation="x")
+    assert generic.workflow.complex_repair_working_days == (7, 10) and generic.workflow.citation
