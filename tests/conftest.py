@@ -1,6 +1,27 @@
 from __future__ import annotations
 
+import os
+
 import pytest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_policy_cache(tmp_path_factory):
+    """The tests keep their validated policies and remembered entry points in a folder of their
+    own (the processes they start inherit it), not in the user's cache. Tests of the cache
+    setting itself change it for their own duration."""
+    from aftersales.core import policycache
+
+    if "AFTERSALES_POLICY_CACHE" in os.environ:
+        yield
+        return
+    os.environ["AFTERSALES_POLICY_CACHE"] = str(tmp_path_factory.mktemp("policy-cache"))
+    policycache.folder.cache_clear()
+    try:
+        yield
+    finally:
+        os.environ.pop("AFTERSALES_POLICY_CACHE", None)
+        policycache.folder.cache_clear()
 
 
 @pytest.fixture(scope="session")
