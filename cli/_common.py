@@ -76,11 +76,22 @@ def output_file(path: str, option: str = "--out") -> Iterator[TextIO]:
         return
     import tempfile
 
+    import stat
+
     target = os.path.abspath(path)
     exists = os.path.lexists(target)
     if os.path.isdir(target) or (exists and not os.access(target, os.W_OK)):
         reason = "is a directory" if os.path.isdir(target) else "permission denied"
         raise click.BadParameter(f"cannot write {path}: {reason}", param_hint=option)
+    if exists and not stat.S_ISREG(os.stat(target).st_mode):
+        # a device or a pipe (/dev/null, a FIFO): written to as it is, never replaced
+        try:
+            fh = open(target, "w", encoding="utf-8", newline="\n")
+        except OSError as exc:
+            raise click.BadParameter(f"cannot write {path}: {exc.strerror or exc}", param_hint=option) from None
+        with fh:
+            yield fh
+        return
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=os.path.dirname(target))
     except OSError as exc:

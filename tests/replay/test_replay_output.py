@@ -74,3 +74,26 @@ def test_a_finished_output_replaces_the_old_one_with_the_usual_mode(tmp_path, cl
 def test_an_unwritable_output_of_generate_is_refused(tmp_path, cli):
     rc, _, err = cli("cases", "generate", "3", "--out", str(tmp_path))
     assert rc == 2 and "cannot write" in err
+
+
+def test_an_output_that_is_a_device_is_written_to_not_replaced(tmp_path, cli):
+    devnull = os.devnull
+    before = os.stat(devnull)
+    if stat.S_ISREG(before.st_mode):  # pragma: no cover - a platform without a null device
+        return
+    cases = _cases(tmp_path / "c.jsonl")
+    rc, _, err = cli("replay", str(cases), "--out", devnull, "--workers", "1")
+    assert rc == 0, err
+    after = os.stat(devnull)
+    assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    import threading
+
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    rc, _, err = cli("cases", "generate", "2", "--out", str(fifo))
+    reader.join(10)
+    assert rc == 0, err
+    assert stat.S_ISFIFO(fifo.stat().st_mode) and len(got[0].splitlines()) == 2
