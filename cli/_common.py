@@ -78,7 +78,7 @@ def output_file(path: str, option: str = "--out") -> Iterator[TextIO]:
 
     import stat
 
-    target = os.path.abspath(path)
+    target = os.path.realpath(path)  # through a symbolic link: the file it names is replaced
     exists = os.path.lexists(target)
     if os.path.isdir(target) or (exists and not os.access(target, os.W_OK)):
         reason = "is a directory" if os.path.isdir(target) else "permission denied"

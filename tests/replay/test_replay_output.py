@@ -97,3 +97,13 @@ def test_an_output_that_is_a_device_is_written_to_not_replaced(tmp_path, cli):
     reader.join(10)
     assert rc == 0, err
     assert stat.S_ISFIFO(fifo.stat().st_mode) and len(got[0].splitlines()) == 2
+
+
+def test_an_output_through_a_symbolic_link_replaces_the_file_it_names(tmp_path, cli):
+    real = tmp_path / "real.jsonl"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(real)
+    rc, _, err = cli("cases", "generate", "2", "--out", str(link))
+    assert rc == 0, err
+    assert link.is_symlink() and len(real.read_text(encoding="utf-8").splitlines()) == 2
