@@ -361,11 +361,31 @@ def _tools() -> tuple:
     return tools
 
 
+def _decider() -> Callable[[Any, Any, str], tuple[str, Any]]:
+    """``decide(data, where, head)``: one decoded case parsed, decided and encoded, as
+    ``(output line, (remedy, basis) of the entitlement or None)``; ``head`` opens a compact line.
+    A bad case raises (the caller reports it with its line)."""
+    decide = _STATE.get("decide")
+    if decide is None:
+        from aftersales.core.replay import compact_line
+
+        parse_case, plans, brands, registry_parse, evaluate, compact, encode_full = _tools()
+
+        def decide(data: Any, where: Any, head: str) -> tuple[str, Any]:
+            case = parse_case(data, coverage_plans=plans)
+            if case.brand not in brands:
+                case = registry_parse(data)
+            if compact:
+                return compact_line(evaluate(case), head)
+            return encode_full(evaluate(case), where)
+
+        _STATE["decide"] = decide
+    return decide
+
+
 def _replay_lines(raw: bytes, first_line: int) -> ChunkResult:
     """Every line of a block of JSONL: decided and encoded, or an error record."""
-    from aftersales.core.replay import compact_line
-
-    parse_case, plans, brands, registry_parse, evaluate, compact, encode_full = _tools()
+    decide = _decider()
     scan = _scan
     try:
         lines: list = raw.decode("utf-8").split("\n")
@@ -403,13 +423,7 @@ def _replay_lines(raw: bytes, first_line: int) -> ChunkResult:
                 out.append(f'{{"line":{lineno},"error":{_dumps(reason)}}}')
                 continue
         try:
-            case = parse_case(data, coverage_plans=plans)
-            if case.brand not in brands:
-                case = registry_parse(data)
-            if compact:
-                text, entitled = compact_line(evaluate(case), f'{{"line":{lineno},')
-            else:
-                text, entitled = encode_full(evaluate(case), lineno)
+            text, entitled = decide(data, lineno, f'{{"line":{lineno},')
         except Exception as exc:  # noqa: BLE001
             reason = _reason(exc)
             errors.append((lineno, reason))
@@ -434,23 +448,14 @@ def _utf8_or_bytes(piece: bytes) -> Any:
 
 def _replay_chunk(chunk: list[Item]) -> ChunkResult:
     """A chunk of items (the case store): decided and encoded, or error records."""
-    from aftersales.core.replay import compact_line
-
-    parse_case, plans, brands, registry_parse, evaluate, compact, encode_full = _tools()
+    decide = _decider()
     out: list[str] = []
     result = ChunkResult(count=len(chunk))
     outcomes = result.outcomes
     for item in chunk:
         where = item[0]
         try:
-            data = decode(item)
-            case = parse_case(data, coverage_plans=plans)
-            if case.brand not in brands:
-                case = registry_parse(data)
-            if compact:
-                text, entitled = compact_line(evaluate(case), f"{{{_dumps(ref(where))[1:-1]},")
-            else:
-                text, entitled = encode_full(evaluate(case), where)
+            text, entitled = decide(decode(item), where, f"{{{_dumps(ref(where))[1:-1]},")
         except Exception as exc:  # noqa: BLE001 - every bad line is reported, the run goes on
             reason = _reason(exc)
             result.errors.append((where, reason))

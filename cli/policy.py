@@ -48,8 +48,6 @@ def _shipped_locations(plugins_dir: str | None) -> tuple[list[Any], list[Any]]:
 
 def validate_locations(locations: list[Any]) -> tuple[list[dict], list[Any]]:
     """Check every file, then across files (versions) and against the statutory floor."""
-    from importlib import resources
-
     from aftersales.core.errors import PolicyError
     from aftersales.core.floorcheck import floor_issues
     from aftersales.core.policyload import check_policy_full, read_source, version_issues
@@ -82,10 +80,12 @@ def validate_locations(locations: list[Any]) -> tuple[list[dict], list[Any]]:
     issues.extend(version_issues(valid))
     statutory = [(d, name) for d, _, name in valid if d.get("kind") == "statutory"]
     if not statutory:
-        bundled = resources.files("aftersales.policies") / "generic_sanbao.yaml"
-        data, _, _ = check_policy_full(read_source(bundled))
+        from aftersales.policies import bundled
+
+        floor = bundled("generic_sanbao.yaml")
+        data, _, _ = check_policy_full(read_source(floor))
         if data is not None:
-            statutory = [(data, read_source(bundled).name)]
+            statutory = [(data, read_source(floor).name)]
     for data, node, name in valid:
         issues.extend(floor_issues(data, node, name, statutory))
     bad_files = {i.file for i in issues if i.severity == "error"}
@@ -196,9 +196,9 @@ def schema(output: str | None) -> None:
     Save it beside your policies and start each policy file with
     ``# yaml-language-server: $schema=policy.schema.json`` to get completion and checks as you type.
     """
-    from importlib import resources
+    from aftersales.policies import bundled
 
-    text = resources.files("aftersales.policies").joinpath("policy.schema.json").read_text(encoding="utf-8")
+    text = bundled("policy.schema.json").read_text(encoding="utf-8")
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:

@@ -34,14 +34,10 @@ def _package_data() -> tuple[frozenset[date], frozenset[date], tuple[int, int]]:
     return holidays, frozenset(constants.workdays), (min(d.year for d in holidays), max(d.year for d in holidays))
 
 
-#: statutory holidays and make-up working days known to the ``chinesecalendar`` package, and the
-#: years it covers: module attributes, read through ``_package_data`` on first use
-_PACKAGE_DATA = {"BASE_HOLIDAYS": 0, "BASE_WORKDAYS": 1, "DATA_YEARS": 2}
-
-
 def __getattr__(name: str) -> Any:
-    if name in _PACKAGE_DATA:
-        return _package_data()[_PACKAGE_DATA[name]]
+    """``DATA_YEARS``: the first and last year the ``chinesecalendar`` data covers (read on first use)."""
+    if name == "DATA_YEARS":
+        return _package_data()[2]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

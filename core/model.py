@@ -265,10 +265,7 @@ _NO_PURCHASE = Purchase()
 _NO_CONDITION = Condition()
 _NO_HISTORY = History()
 _NO_IDS: frozenset[str] = frozenset()
-
-
-
-
+#: what a lean helper gives for a value the careful parser must look at
 _ODD = object()
 
 
@@ -279,6 +276,14 @@ def _lean_text(value: Any) -> Any:
     if type(value) is not str:
         return _ODD
     return value.strip() if value else None
+
+
+def _lean_day(value: Any) -> Any:
+    """An optional date field: ``None`` when absent or empty, the date (ISO text, memoised, or a
+    ``date``), or ``_ODD`` for anything else."""
+    if value is None or value == "":
+        return None
+    return _DATES.get(value) or _lean_date(value) or _ODD
 
 
 def _lean_date(value: Any) -> date | None:
@@ -305,17 +310,14 @@ def _parse_lean(data: dict, today: date | None, plans: Collection[str]) -> Case 
     if not _TOP_KEYS.issuperset(data) or data.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
         return None
     get = data.get
-    dates = _DATES
 
-    value = get("case_date")
-    if value is None or value == "":
+    case_date = _lean_day(get("case_date"))
+    if case_date is None:
         if today is None:
             return None
         case_date = today
-    else:
-        case_date = dates.get(value) or _lean_date(value)
-        if case_date is None:
-            return None
+    elif case_date is _ODD:
+        return None
     brand = get("brand")
     if type(brand) is not str or not brand:
         return None
@@ -345,13 +347,9 @@ def _parse_lean(data: dict, today: date | None, plans: Collection[str]) -> Case 
             return None
     else:
         region = None
-    production_date = d.get("production_date")
-    if production_date is not None and production_date != "":
-        production_date = dates.get(production_date) or _lean_date(production_date)
-        if production_date is None:
-            return None
-    else:
-        production_date = None
+    production_date = _lean_day(d.get("production_date"))
+    if production_date is _ODD:
+        return None
     device = Device(model.strip(), part_number, model_code, serial, imei, region, production_date)
 
     # purchase
@@ -362,13 +360,9 @@ def _parse_lean(data: dict, today: date | None, plans: Collection[str]) -> Case 
     else:
         if type(p) is not dict or not _PURCHASE_KEYS.issuperset(p):
             return None
-        purchase_date = p.get("date")
-        if purchase_date is not None and purchase_date != "":
-            purchase_date = dates.get(purchase_date) or _lean_date(purchase_date)
-            if purchase_date is None or purchase_date > case_date:
-                return None
-        else:
-            purchase_date = None
+        purchase_date = _lean_day(p.get("date"))
+        if purchase_date is _ODD or (purchase_date is not None and purchase_date > case_date):
+            return None
         channel = p.get("channel")
         if channel is None or channel == "":
             channel = "unknown"
@@ -389,26 +383,18 @@ def _parse_lean(data: dict, today: date | None, plans: Collection[str]) -> Case 
                 _COUNTRIES[raw] = country
         else:
             country = None
-        received_date = p.get("received_date")
-        if received_date is not None and received_date != "":
-            received_date = dates.get(received_date) or _lean_date(received_date)
-            if received_date is None or received_date > case_date \
-                    or (purchase_date is not None and received_date < purchase_date):
-                return None
-        else:
-            received_date = None
+        received_date = _lean_day(p.get("received_date"))
+        if received_date is _ODD or (received_date is not None and (
+                received_date > case_date or (purchase_date is not None and received_date < purchase_date))):
+            return None
         purchase = Purchase(purchase_date, channel, country, received_date)
     if production_date is not None and (production_date > case_date
                                         or (purchase_date is not None and production_date > purchase_date)):
         return None
 
-    value = get("activation_date")
-    if value is not None and value != "":
-        activation_date = dates.get(value) or _lean_date(value)
-        if activation_date is None or activation_date > case_date:
-            return None
-    else:
-        activation_date = None
+    activation_date = _lean_day(get("activation_date"))
+    if activation_date is _ODD or (activation_date is not None and activation_date > case_date):
+        return None
 
     value = get("documents")
     if value is None:

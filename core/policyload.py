@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 MAX_DEPTH = 64
 MAX_NODES = 200_000
-SCHEMA_RESOURCE = ("aftersales.policies", "policy.schema.json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,9 +184,9 @@ def locate(node: yaml.Node | None, parts: Iterable[Any]) -> tuple[int, int]:
 def policy_schema() -> dict[str, Any]:
     """The policy JSON Schema shipped with the package."""
     import json
-    from importlib import resources
+    from aftersales.policies import bundled
 
-    text = resources.files(SCHEMA_RESOURCE[0]).joinpath(SCHEMA_RESOURCE[1]).read_text(encoding="utf-8")
+    text = bundled("policy.schema.json").read_text(encoding="utf-8")
     return json.loads(text)
 
 

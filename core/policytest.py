@@ -352,9 +352,9 @@ def run_policy_tests(paths: Iterable[str | Path] = (), *, plugins_dir: str | Non
 def _cases_path(source: str) -> Path | None:
     path = Path(source)
     if not path.exists():
-        from importlib import resources
+        from aftersales.policies import bundled
 
-        candidate = resources.files("aftersales.policies") / Path(source).name
+        candidate = bundled(Path(source).name)
         if isinstance(candidate, Path) and candidate.exists():
             path = candidate
         else:

@@ -99,12 +99,6 @@ def _plugin_version(obj: Any, dist: str | None) -> str:
     return "0"
 
 
-def entry_points(group: str) -> list[Any]:
-    """The entry points of ``group`` of the installed distributions (``name``, ``value``,
-    ``dist``, ``load()``), remembered while nothing is installed or removed."""
-    return policycache.entry_points(group)
-
-
 def load_plugins(*, plugins_dir: str | os.PathLike | None = None, env: Mapping[str, str] | None = None,
                  extra: Iterable[tuple[str, Any]] = ()) -> LoadedPlugins:
     """Register entry-point plugins, drop-in folder plugins and ``extra`` (name, object) pairs."""
@@ -113,7 +107,7 @@ def load_plugins(*, plugins_dir: str | os.PathLike | None = None, env: Mapping[s
     loaded = LoadedPlugins(pm)
     wanted = _wanted(env)
 
-    for ep in sorted(entry_points(ENTRY_POINT_GROUP), key=lambda e: e.name):
+    for ep in sorted(policycache.entry_points(ENTRY_POINT_GROUP), key=lambda e: e.name):
         if wanted is not None and ep.name not in wanted:
             continue
         if pm.get_plugin(ep.name) is not None:

@@ -12,7 +12,6 @@ The templates live here as text (no package data to ship); ``{brand}`` and frien
 from __future__ import annotations
 
 import re
-from importlib import resources
 from pathlib import Path
 
 from .errors import AftersalesError
@@ -254,7 +253,9 @@ def scaffold(brand: str, directory: str | Path = ".", *, label_zh: str | None = 
               "Class": "".join(part.title() for part in brand.split("_"))}
     package = root / f"aftersales_{brand}"
     package.mkdir(parents=True, exist_ok=True)
-    schema = resources.files("aftersales.policies").joinpath("policy.schema.json").read_text(encoding="utf-8")
+    from aftersales.policies import bundled
+
+    schema = bundled("policy.schema.json").read_text(encoding="utf-8")
     files = {
         root / "pyproject.toml": _fill(PYPROJECT, values),
         root / "README.md": _fill(README, values),
