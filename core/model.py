@@ -269,6 +269,13 @@ _NO_IDS: frozenset[str] = frozenset()
 _ODD = object()
 
 
+def _remember(table: dict, key: Any, value: Any) -> None:
+    """Keep ``key -> value`` in one of the tables above, emptying it first when it is full."""
+    if len(table) >= _MEMO_LIMIT:
+        table.clear()
+    table[key] = value
+
+
 def _lean_text(value: Any) -> Any:
     """An optional text field, stripped (``None`` when absent or empty); ``_ODD`` when not text."""
     if value is None:
@@ -293,9 +300,7 @@ def _lean_date(value: Any) -> date | None:
             day = date.fromisoformat(value.strip())
         except ValueError:
             return None
-        if len(_DATES) >= _MEMO_LIMIT:
-            _DATES.clear()
-        _DATES[value] = day
+        _remember(_DATES, value, day)
         return day
     if type(value) is date:
         return value
@@ -378,9 +383,7 @@ def _parse_lean(data: dict, today: date | None, plans: Collection[str]) -> Case 
                 country = raw.strip().upper()
                 if len(country) != 2 or not country.isalpha() or not country.isascii():
                     return None
-                if len(_COUNTRIES) >= _MEMO_LIMIT:
-                    _COUNTRIES.clear()
-                _COUNTRIES[raw] = country
+                _remember(_COUNTRIES, raw, country)
         else:
             country = None
         received_date = _lean_day(p.get("received_date"))
@@ -409,9 +412,7 @@ def _parse_lean(data: dict, today: date | None, plans: Collection[str]) -> Case 
                 if type(item) is not str or item not in DOCUMENTS:
                     return None
             documents = frozenset(key)
-            if len(_ID_SETS) >= _MEMO_LIMIT:
-                _ID_SETS.clear()
-            _ID_SETS[key] = documents
+            _remember(_ID_SETS, key, documents)
 
     # fault
     f = get("fault")
@@ -439,9 +440,7 @@ def _parse_lean(data: dict, today: date | None, plans: Collection[str]) -> Case 
         else:
             part = None
         fault = Fault(component, description, confirmed, part)
-        if len(_FAULTS) >= _MEMO_LIMIT:
-            _FAULTS.clear()
-        _FAULTS[key] = fault
+        _remember(_FAULTS, key, fault)
     elif not _FAULT_KEYS.issuperset(f):
         return None
 
@@ -461,9 +460,7 @@ def _parse_lean(data: dict, today: date | None, plans: Collection[str]) -> Case 
             if not _CONDITION_KEYS.issuperset(c):
                 return None
             condition = Condition(**{k: v is True for k, v in key})
-            if len(_CONDITIONS) >= _MEMO_LIMIT:
-                _CONDITIONS.clear()
-            _CONDITIONS[key] = condition
+            _remember(_CONDITIONS, key, condition)
 
     # history: counts are whole numbers >= 0 (not booleans), awaiting_parts a boolean
     h = get("history")
@@ -494,9 +491,7 @@ def _parse_lean(data: dict, today: date | None, plans: Collection[str]) -> Case 
         if history is None:
             w, r, a, cur = counts
             history = History(w or 0, r or 0, a or 0, cur or 0, awaiting or False, claims)
-            if len(_HISTORIES) >= _MEMO_LIMIT:
-                _HISTORIES.clear()
-            _HISTORIES[key] = history
+            _remember(_HISTORIES, key, history)
 
     value = get("coverage_plans")
     if not value:
