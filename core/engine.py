@@ -85,6 +85,8 @@ _NOT_NEEDED = _PAID_BY_DEFAULT._replace(available=False, status="not_needed", re
 FRAME_CACHE_SIZE = 4096
 #: plans kept over all frames (see ``_Plan``; about 1 KiB each); beyond this they start again
 PLAN_CACHE_SIZE = 4096
+#: paid-repair records kept (see ``Engine._paid_made``)
+PAID_CACHE_SIZE = 1024
 
 
 class _Frame(NamedTuple):
@@ -105,9 +107,11 @@ class _Frame(NamedTuple):
 class _Plan:
     """What every case of one frame whose policies give the same verdicts shares: the exclusions
     and notices, the offers left to check with the exclusion that refuses each, the trace up to
-    them, and per remedy the not-applicable offer to show when no offer left speaks for it."""
+    them, and per remedy the not-applicable offer to show when no offer left speaks for it
+    (``na_best``; ``na_fill`` holds those of remedies no offer left belongs to, ready to rank,
+    each with its ``RemedyResult`` made)."""
 
-    __slots__ = ("prefix", "groups", "hits", "notices", "na_best")
+    __slots__ = ("prefix", "groups", "hits", "notices", "na_best", "na_fill")
 
     def __init__(self, frame: _Frame, assessed: tuple) -> None:
         pairs = tuple(zip(frame.policies, assessed))
@@ -126,6 +130,10 @@ class _Plan:
                 if current is None or result.rule.na_rank > current.rule.na_rank:
                     best[remedy] = result
         self.na_best = tuple(best.items())
+        live = {rule.remedy for a in assessed for rule in a.live}
+        self.na_fill = tuple((remedy, (0, result, "not_applicable", (), None,
+                                       _remedy_result(remedy, result, "not_applicable", (), None)))
+                             for remedy, result in self.na_best if remedy not in live)
 
 
 class Engine:
@@ -146,6 +154,8 @@ class Engine:
         self._frame_kinds: dict[tuple, _Frame] = {}
         self._plan_count = 0
         self._forces: dict[tuple, tuple] = {}
+        #: (paid repair offer, free remedy available, start, end) -> its RemedyResult
+        self._paid_made: dict[tuple, RemedyResult] = {}
         if self._plan_order is not None:
             self._plan_names = tuple(dict.fromkeys(name for seq in self._plan_order.values() for name, _ in seq))
             policies = [policy for versions in registry.policies.values() for policy in versions]
@@ -205,16 +215,18 @@ class Engine:
         brand = case.brand
         day = case.case_date
         by_purchase, by_case = self._bounds
+        # the versions in force depend only on where the dates fall among the days versions
+        # start or end: that position stands for them in the frame's key
         vkey = (bisect_right(by_purchase, case.purchase.date or day), bisect_right(by_case, day))
-        forces = self._forces.get(vkey)
-        if forces is None:
-            pif = self.registry.policies_in_force
-            forces = self._forces[vkey] = tuple([tuple(pif(name, case)) for name in self._plan_names])
         given = case.device.region
-        fkey = (given, brand, case.purchase.country, forces) if given else \
-            (None, brand, case.purchase.country, forces, self._region_fields(case))
+        fkey = (given, brand, case.purchase.country, vkey) if given else \
+            (None, brand, case.purchase.country, vkey, self._region_fields(case))
         frame = self._frames.get(fkey)
         if frame is None:
+            forces = self._forces.get(vkey)
+            if forces is None:
+                pif = self.registry.policies_in_force
+                forces = self._forces[vkey] = tuple([tuple(pif(name, case)) for name in self._plan_names])
             frame = self._frame(case, brand, forces)
             if len(self._frames) >= FRAME_CACHE_SIZE:
                 self._frames.clear()
@@ -247,6 +259,9 @@ class Engine:
                 if status == "granted" or status == "blocked_documents":
                     if excluded_by is not None:
                         status = "excluded"
+                        log.append((result, status, excluded_by, missing))
+                    else:
+                        log.append((result, status, None, missing) if missing else result)
                 else:
                     if status == "expired":
                         expired.append(result)
@@ -255,21 +270,19 @@ class Engine:
                         late.append((group, result))
                         continue
                     excluded_by = None
-                log.append((result, status, excluded_by, missing))
+                    log.append((result, status, None, missing) if missing else result)
                 if rule.remedy in best:
                     _consider(best, result, status, missing, excluded_by)
                 else:
-                    best[rule.remedy] = (_STATUS_RANK[status], result, status, missing, excluded_by)
+                    best[rule.remedy] = (_STATUS_RANK[status], result, status, missing, excluded_by, None)
         if late:  # rare: rank every not-applicable offer in order, as the hooks would
             for group, (na, _live) in enumerate(plan.groups):
                 for result in na + tuple(r for g, r in late if g == group):
                     entry = best.get(result.rule.remedy)
                     if entry is None or entry[0] == 0:
                         _consider(best, result, "not_applicable", (), None)
-        else:
-            for remedy, result in plan.na_best:
-                if remedy not in best:
-                    best[remedy] = (0, result, "not_applicable", (), None)
+        else:  # every remedy of an offer left is in ``best`` now: only those of none are missing
+            best.update(plan.na_fill)
         return self._conclude(case, region, frame.region_rule, best, log, expired, plan.hits, plan.notices,
                               frame.exchange, frame.exchange_log, frame.refs, ())
 
@@ -439,7 +452,7 @@ class Engine:
             entry = best.get(remedy)
             if entry is None:
                 continue
-            _, result, status, missing, excluded_by = entry
+            _, result, status, missing, excluded_by, made = entry
             rule = result.rule
             available = status == "granted"
             if result.start is not None:
@@ -454,25 +467,7 @@ class Engine:
                     service_location = rule.service_location
             if result.unknown_years:
                 gaps += result.unknown_years
-            remedies.append(_new(RemedyResult, (
-                remedy,
-                rule.basis,
-                available,
-                status,
-                None if available else (excluded_by or result.detail or _REASONS.get(status, status)),
-                missing if status == "blocked_documents" else (),
-                rule.documents,
-                result.asks_missing,
-                rule.policy.id,
-                rule.id,
-                rule.citation,
-                result.start,
-                result.end,
-                rule.service_location,
-                rule.fee,
-                rule.needs_confirmation,
-                rule.note,
-            )))
+            remedies.append(made or _remedy_result(remedy, result, status, missing, excluded_by))
             trace.append(rule.chosen_log if available else rule.refused_log)
 
         # paid repair exactly when no free remedy
@@ -484,10 +479,17 @@ class Engine:
         else:
             result = entry[1]
             rule = result.rule
-            remedies.append(_new(RemedyResult, (
-                "paid_repair", rule.basis, not free_available, "not_needed" if free_available else "granted",
-                "free_remedy_available" if free_available else None, (), (), (), rule.policy.id, rule.id,
-                rule.citation, result.start, result.end, rule.service_location, rule.fee, None, rule.note)))
+            # the same few records again and again (a paid repair seldom has a period): made once
+            key = (rule, free_available, result.start, result.end)
+            made = self._paid_made.get(key)
+            if made is None:
+                if len(self._paid_made) >= PAID_CACHE_SIZE:
+                    self._paid_made.clear()
+                made = self._paid_made[key] = _new(RemedyResult, (
+                    "paid_repair", rule.basis, not free_available, "not_needed" if free_available else "granted",
+                    "free_remedy_available" if free_available else None, (), (), (), rule.policy.id, rule.id,
+                    rule.citation, result.start, result.end, rule.service_location, rule.fee, None, rule.note))
+            remedies.append(made)
             if service_location is None:
                 service_location = rule.service_location
 
@@ -596,10 +598,37 @@ def _fields_getter(fields: list[str]) -> Callable[[Any], tuple]:
     return attrgetter(*fields)
 
 
+def _remedy_result(remedy: str, result: OfferResult, status: str, missing: tuple,
+                   excluded_by: str | None) -> RemedyResult:
+    """The decision's record of a free remedy whose best offer gave ``result``."""
+    rule = result.rule
+    available = status == "granted"
+    return _new(RemedyResult, (
+        remedy,
+        rule.basis,
+        available,
+        status,
+        None if available else (excluded_by or result.detail or _REASONS.get(status, status)),
+        missing if status == "blocked_documents" else (),
+        rule.documents,
+        result.asks_missing,
+        rule.policy.id,
+        rule.id,
+        rule.citation,
+        result.start,
+        result.end,
+        rule.service_location,
+        rule.fee,
+        rule.needs_confirmation,
+        rule.note,
+    ))
+
+
 def _consider(best: dict[str, tuple], result: OfferResult, status: str, missing: tuple, excluded_by: str | None) -> None:
     """Keep ``result`` as its remedy's best offer when it beats the one kept so far.
 
-    ``best[remedy]`` is ``(rank, result, status, missing, excluded_by)``; the rank of the status
+    ``best[remedy]`` is ``(rank, result, status, missing, excluded_by, made)`` (``made``: the
+    ``RemedyResult`` when it is ready-made, else None); the rank of the status
     decides first, and only offers of equal rank are compared further (``_beats``)."""
     rank = _STATUS_RANK.get(status, 0)
     current = best.get(result.rule.remedy)
@@ -608,7 +637,7 @@ def _consider(best: dict[str, tuple], result: OfferResult, status: str, missing:
             return
         if rank == current[0] and not _beats(rank, result, missing, current[1], current[3]):
             return
-    best[result.rule.remedy] = (rank, result, status, missing, excluded_by)
+    best[result.rule.remedy] = (rank, result, status, missing, excluded_by, None)
 
 
 def _beats(rank: int, result: OfferResult, missing: tuple, other: OfferResult, other_missing: tuple) -> bool:

@@ -144,3 +144,18 @@ def test_the_plans_stay_bounded_and_decide_the_same_when_they_start_again(cases,
         kinds = {id(f): f for f in engine._frames.values()}
         assert sum(len(f.plans) for f in kinds.values()) <= 50
     assert engine._plan_count > 0
+
+
+def test_the_ready_made_paid_repair_records_stay_bounded_and_decide_the_same(cases, monkeypatch):
+    from aftersales.core import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "PAID_CACHE_SIZE", 8)
+    engine = load_registry().engine
+    reference = load_registry().engine   # makes every record afresh
+    seen = set()
+    for case in cases:
+        reference._paid_made.clear()
+        assert engine.evaluate(case).to_dict() == reference.evaluate(case).to_dict()
+        assert len(engine._paid_made) <= 8
+        seen.update(engine._paid_made)
+    assert len(seen) > 8   # the table was emptied and filled again
