@@ -473,16 +473,21 @@ def _replay_chunk(chunk: list[Item]) -> ChunkResult:
 def _diff_chunk(chunk: list[Item]) -> ChunkResult:
     from aftersales.core.replay import change_key, changes, outcome
 
-    old_parse, new_parse = _STATE["old"].parse_case, _STATE["new"].parse_case
-    old_eval, new_eval = _STATE["old"].engine.evaluate, _STATE["new"].engine.evaluate
+    old_reg, new_reg = _STATE["old"], _STATE["new"]
+    old_parse, new_parse = old_reg.parse_case, new_reg.parse_case
+    old_eval, new_eval = old_reg.engine.evaluate, new_reg.engine.evaluate
+    # the two sets of policies usually accept the same cases (the same brands and coverage
+    # plans): then each case is parsed once (a case is immutable, both engines may read it)
+    once = old_reg.brands.keys() == new_reg.brands.keys() and old_reg.coverage_plans == new_reg.coverage_plans
     result = ChunkResult(count=len(chunk))
     changed: list = []
     for item in chunk:
         where = item[0]
         try:
             data = decode(item)
-            old = outcome(old_eval(old_parse(data)))
-            new = outcome(new_eval(new_parse(data)))
+            case = old_parse(data)
+            old = outcome(old_eval(case))
+            new = outcome(new_eval(case if once else new_parse(data)))
         except Exception as exc:  # noqa: BLE001
             result.errors.append((where, _reason(exc)))
             continue

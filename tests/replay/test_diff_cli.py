@@ -108,3 +108,23 @@ def test_broken_new_policy_is_refused(tmp_path):
     cases = _cases(tmp_path, [12])
     result = CliRunner().invoke(diff, ["--old", str(old), "--new", str(new), "--cases", str(cases), "--workers", "1"])
     assert result.exit_code != 0
+
+
+def test_a_case_is_parsed_for_each_side_when_the_two_know_different_plans(tmp_path):
+    # the old policies test for a plan of their own; the new ones do not know it, so a case
+    # naming it is refused by the new side (a bad line), not decided with a case the old side read
+    old, new = _folders(tmp_path, 14)
+    text = (old / "apple.yaml").read_text(encoding="utf-8")
+    assert "coverage_plans: {includes: applecare_plus}" in text
+    (old / "apple.yaml").write_text(text.replace("coverage_plans: {includes: applecare_plus}",
+                                                 "coverage_plans: {includes: carrier_care}", 1), encoding="utf-8")
+    case = _apple_case(40)
+    case["coverage_plans"] = ["carrier_care"]
+    path = tmp_path / "cases.jsonl"
+    path.write_text(json.dumps(case) + "\n" + json.dumps(_apple_case(12)) + "\n", encoding="utf-8")
+    rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(path), "--json")
+    assert rc == 0, err
+    report = json.loads(out)
+    assert (report["cases"], report["compared"], report["errors"]) == (2, 1, 1)
+    assert report["first_errors"][0]["line"] == 1
+    assert "carrier_care" in report["first_errors"][0]["reason"]
