@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
+import subprocess
 import sys
 import time
 from datetime import datetime, timezone
@@ -17,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_engine  # noqa: E402
+import bench_instructions  # noqa: E402
 import bench_replay  # noqa: E402
 import bench_startup  # noqa: E402
 from _common import ROOT, machine  # noqa: E402
@@ -80,6 +83,7 @@ def render(m: dict, eng: dict, rep: dict, st: dict, quick: bool, started: str, t
     w(f"python benchmarks/bench_engine.py --cases {eng['cases']} --seed {eng['seed']}")
     w(f"python benchmarks/bench_replay.py --cases {rep['cases']} --workers {rep['workers']}")
     w(f"python benchmarks/bench_startup.py --runs {st['runs']}")
+    w("python benchmarks/bench_instructions.py         # instructions per evaluate(), under valgrind")
     w("```")
     w("")
     w("## Engine")
@@ -99,6 +103,10 @@ def render(m: dict, eng: dict, rep: dict, st: dict, quick: bool, started: str, t
           f"the floor's on {eng['zen_agreement_with_floor']:.0%} of the cases (months approximated in days).")
     w("- **engine**: the full decision — region identification, offers of every applicable policy (statutory + "
       "brand + plans), exclusions, notices, documents, exchange rule, coverage, trace and policy versions.")
+    if eng.get("instructions_per_evaluate"):
+        w(f"- **instructions**: {eng['instructions_per_evaluate']:,} per `evaluate()` on the same cases, counted by "
+          "valgrind (`bench_instructions.py`): a figure that does not swing with the machine's speed, for comparing "
+          "two versions of the code.")
     w("")
     w("## Replay")
     w("")
@@ -147,6 +155,11 @@ def main() -> None:
     m = machine()
     print("engine ...", file=sys.stderr)
     eng = bench_engine.run(10_000, 1)
+    if shutil.which("valgrind"):
+        try:
+            eng["instructions_per_evaluate"] = bench_instructions.run(10_000, 2, 1)["instructions_per_evaluate"]
+        except (subprocess.CalledProcessError, SystemExit) as exc:
+            print(f"instructions: not counted ({exc})", file=sys.stderr)
     print(json.dumps(eng), file=sys.stderr)
     print("start-up ...", file=sys.stderr)
     st = bench_startup.run(5 if args.quick else 20)

@@ -1,0 +1,71 @@
+"""Instructions per ``evaluate()``, counted by valgrind: a figure that does not swing with the machine.
+
+    python benchmarks/bench_instructions.py [--cases 10000] [--loops 2]
+
+Times on a shared 2-core machine swing by 1.5-2x within minutes, which hides a change worth a few per
+cent. This runs the engine under ``valgrind --tool=cachegrind`` twice — once deciding the generated
+cases ``--loops`` times after a warm-up pass, once with the warm-up pass only — and divides the
+difference in instructions by the number of decisions. Compare two versions of the code with it, not
+with the time benchmarks. Needs valgrind (Debian: ``apt install valgrind``); a run takes ~20 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+_CHILD = """
+import sys
+sys.path.insert(0, {here!r})
+from _common import parsed_cases
+reg, _mappings, cases = parsed_cases({cases}, {seed})
+evaluate = reg.engine.evaluate
+for case in cases:            # warm-up: frames, verdicts, plans
+    evaluate(case)
+for _ in range({loops}):
+    for case in cases:
+        evaluate(case)
+"""
+
+
+def count(loops: int, cases: int, seed: int) -> int:
+    """Instructions of one child process (cachegrind's ``I refs``)."""
+    code = _CHILD.format(here=str(HERE), cases=cases, seed=seed, loops=loops)
+    proc = subprocess.run(
+        ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+         sys.executable, "-c", code],
+        capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    match = re.search(r"I\s+refs:\s+([\d,]+)", proc.stderr)
+    if match is None:
+        raise SystemExit(f"valgrind gave no instruction count:\n{proc.stderr[-2000:]}")
+    return int(match.group(1).replace(",", ""))
+
+
+def run(cases: int = 10_000, loops: int = 2, seed: int = 1) -> dict:
+    base = count(0, cases, seed)
+    total = count(loops, cases, seed)
+    return {"cases": cases, "loops": loops, "seed": seed,
+            "instructions_per_evaluate": round((total - base) / (cases * loops))}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cases", type=int, default=10_000)
+    ap.add_argument("--loops", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    if shutil.which("valgrind") is None:
+        raise SystemExit("bench_instructions: valgrind is not installed (Debian: apt install valgrind)")
+    print(json.dumps(run(args.cases, args.loops, args.seed), indent=2))
+
+
+if __name__ == "__main__":
+    main()
