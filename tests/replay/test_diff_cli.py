@@ -128,3 +128,22 @@ def test_a_case_is_parsed_for_each_side_when_the_two_know_different_plans(tmp_pa
     assert (report["cases"], report["compared"], report["errors"]) == (2, 1, 1)
     assert report["first_errors"][0]["line"] == 1
     assert "carrier_care" in report["first_errors"][0]["reason"]
+
+
+def test_the_quick_check_says_same_only_when_the_outcomes_are_equal(tmp_path):
+    from aftersales.core.generate import generate_cases
+    from aftersales.core.registry import load_registry
+    from aftersales.core.replay import outcome, same_outcome
+
+    old_dir, new_dir = _folders(tmp_path, 10)
+    old, new = load_registry(policies_dir=str(old_dir)), load_registry(policies_dir=str(new_dir))
+    same = differ = 0
+    for data in generate_cases(3000, 5):
+        case = old.parse_case(data)
+        a, b = old.evaluate(case), new.evaluate(case)
+        if same_outcome(a, b):
+            same += 1
+            assert outcome(a) == outcome(b), data
+        elif outcome(a) != outcome(b):
+            differ += 1
+    assert same > 2000 and differ > 0, (same, differ)
