@@ -5,8 +5,9 @@
 Times on a shared 2-core machine swing by 1.5-2x within minutes, which hides a change worth a few per
 cent. This runs the engine under ``valgrind --tool=cachegrind`` twice — once deciding the generated
 cases ``--loops`` times after a warm-up pass, once with the warm-up pass only — and divides the
-difference in instructions by the number of decisions. Compare two versions of the code with it, not
-with the time benchmarks. Needs valgrind (Debian: ``apt install valgrind``); a run takes ~20 s.
+difference in instructions by the number of decisions. Compare two versions of the code with it, run
+back to back (the count still moves by 2-3% with the state of the caches: a smaller change needs more
+than one pair of runs). Needs valgrind (Debian: ``apt install valgrind``); a run takes ~20 s.
 """
 
 from __future__ import annotations
