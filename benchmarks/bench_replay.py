@@ -100,6 +100,11 @@ def run(n: int = 1_000_000, workers: int = 2, keep: str | None = None, runs: int
     cmd = [AFTERSALES, "replay", "--workers", str(workers), "--quiet", "--out", str(out)]
     load_before = os.getloadavg()[0]
     small_run = run_measured(cmd + [str(small)])
+    # an impact preview decides every case twice (the bundled policies on both sides: nothing changes)
+    policies = subprocess.run([PYTHON, "-c", "import aftersales.policies as p, os; print(os.path.dirname(p.__file__))"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+    diff_run = run_measured([AFTERSALES, "policy", "diff", "--old", policies, "--new", policies, "--cases", str(small),
+                             "--workers", str(workers)])
     big_runs = [run_measured(cmd + [str(big)]) for _ in range(max(runs, 1))]
     big_run = sorted(big_runs, key=lambda r: r["seconds"])[len(big_runs) // 2]     # the median run
     result = {
@@ -110,6 +115,7 @@ def run(n: int = 1_000_000, workers: int = 2, keep: str | None = None, runs: int
         "runs": len(big_runs), "cases_per_second_each": [round(n / r["seconds"]) for r in big_runs],
         "peak_rss_mib": max(r["peak_rss_mib"] for r in big_runs), "returncode": big_run["returncode"],
         "small_cases": small_n, "small_seconds": small_run["seconds"], "small_peak_rss_mib": small_run["peak_rss_mib"],
+        "diff_seconds": diff_run["seconds"], "diff_returncode": diff_run["returncode"],
         "load_average_before": load_before, "load_average_after": os.getloadavg()[0],
         "command": " ".join(["aftersales", "replay", str(big.name), "--workers", str(workers), "--quiet", "--out", out.name]),
         "summary": big_run["stderr_tail"],

@@ -67,6 +67,11 @@ def render(m: dict, eng: dict, rep: dict, st: dict, quick: bool, started: str, t
     w(f"| replay end to end, {rep['cases']:,} cases, {rep['workers']} workers | {rep['cases_per_second']:,.0f} cases/s ({rep['seconds']:.1f} s) | – | – | ≥ 50,000 cases/s | {verdict(rep['cases_per_second'], 50000, lower_is_better=False)} |")
     flat = rep["peak_rss_mib"] / rep["small_peak_rss_mib"] if rep["small_peak_rss_mib"] else None
     w(f"| replay peak memory (whole process tree) | {rep['peak_rss_mib']:.0f} MiB at {rep['cases']:,} cases | {rep['small_peak_rss_mib']:.0f} MiB at {rep['small_cases']:,} cases | {flat:.2f}x | flat | {'met' if flat is not None and flat < 1.25 else '**missed**'} |")
+    if rep.get("diff_seconds") and rep.get("diff_returncode") == 0:
+        diff_rate, small_rate = rep["small_cases"] / rep["diff_seconds"], rep["small_cases"] / rep["small_seconds"]
+        w(f"| `policy diff`, {rep['small_cases']:,} cases decided twice, {rep['workers']} workers | {diff_rate:,.0f} cases/s "
+          f"({rep['diff_seconds']:.1f} s) | replay of the same cases {small_rate:,.0f} cases/s | {diff_rate / small_rate:.2f}x | "
+          "(no target) | – |")
     w(f"| `aftersales --help` | {st['help_ms']:.0f} ms | `python -c \"import click\"` {st['python_import_click_ms']:.0f} ms | {st['help_ratio']:.2f}x | ≤ 1.5x | {verdict(st['help_ratio'], 1.5)} |")
     w(f"| `aftersales evaluate CASE --json` | {st['evaluate_ms']:.0f} ms | `python -c \"import click, yaml, pluggy\"` {st['python_import_click_yaml_pluggy_ms']:.0f} ms | {st['evaluate_ratio']:.2f}x | ≤ 3x | {verdict(st['evaluate_ratio'], 3)} |")
     w(f"| load + validate all bundled policies (in-process) | {st['load_policies_ms']:.1f} ms | – | – | ≤ 50 ms | {verdict(st['load_policies_ms'], 50)} |")
