@@ -51,6 +51,8 @@ def count(loops: int, cases: int, seed: int) -> int:
 
 
 def run(cases: int = 10_000, loops: int = 2, seed: int = 1) -> dict:
+    if shutil.which("valgrind") is None:
+        raise SystemExit("bench_instructions: valgrind is not installed (Debian: apt install valgrind)")
     base = count(0, cases, seed)
     total = count(loops, cases, seed)
     return {"cases": cases, "loops": loops, "seed": seed,
@@ -63,8 +65,6 @@ def main() -> None:
     ap.add_argument("--loops", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
-    if shutil.which("valgrind") is None:
-        raise SystemExit("bench_instructions: valgrind is not installed (Debian: apt install valgrind)")
     print(json.dumps(run(args.cases, args.loops, args.seed), indent=2))
 
 

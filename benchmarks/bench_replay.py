@@ -101,8 +101,9 @@ def run(n: int = 1_000_000, workers: int = 2, keep: str | None = None, runs: int
     load_before = os.getloadavg()[0]
     small_run = run_measured(cmd + [str(small)])
     # an impact preview decides every case twice (the bundled policies on both sides: nothing changes)
-    policies = subprocess.run([PYTHON, "-c", "import aftersales.policies as p, os; print(os.path.dirname(p.__file__))"],
-                              capture_output=True, text=True, check=True).stdout.strip()
+    import aftersales.policies
+
+    policies = os.path.dirname(aftersales.policies.__file__)
     diff_run = run_measured([AFTERSALES, "policy", "diff", "--old", policies, "--new", policies, "--cases", str(small),
                              "--workers", str(workers)])
     big_runs = [run_measured(cmd + [str(big)]) for _ in range(max(runs, 1))]

@@ -132,7 +132,7 @@ class Decision(NamedTuple):
             if len(entry) == 4:
                 result, status, excluded_by, missing = entry
                 detail = excluded_by or (",".join(missing) if missing else result.detail)
-            else:  # an offer whose conditions did not hold
+            else:  # an offer's result as it came: its own status and detail
                 result, status, detail = entry, entry.status, entry.detail
             rule = result.rule
             out.append((rule.policy.plugin, rule.policy.id, rule.id, status, rule.citation, detail))

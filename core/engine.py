@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from .decision import Coverage, Decision, PolicyRef, RemedyResult
 from .errors import CaseError
+from .memo import remember
 from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferResult, PluginFailure
 from .policyplugin import DECLARATIVE, PolicyPlugin
 from .vocab import FREE_REMEDIES
@@ -107,11 +108,10 @@ class _Frame(NamedTuple):
 class _Plan:
     """What every case of one frame whose policies give the same verdicts shares: the exclusions
     and notices, the offers left to check with the exclusion that refuses each, the trace up to
-    them, and per remedy the not-applicable offer to show when no offer left speaks for it
-    (``na_best``; ``na_fill`` holds those of remedies no offer left belongs to, ready to rank,
-    each with its ``RemedyResult`` made)."""
+    them, and, for each remedy no offer left belongs to, the not-applicable offer to show, ready to
+    rank with its ``RemedyResult`` made (``na_fill``)."""
 
-    __slots__ = ("prefix", "groups", "hits", "notices", "na_best", "na_fill")
+    __slots__ = ("prefix", "groups", "hits", "notices", "na_fill")
 
     def __init__(self, frame: _Frame, assessed: tuple) -> None:
         pairs = tuple(zip(frame.policies, assessed))
@@ -129,11 +129,10 @@ class _Plan:
                 current = best.get(remedy)
                 if current is None or result.rule.na_rank > current.rule.na_rank:
                     best[remedy] = result
-        self.na_best = tuple(best.items())
         live = {rule.remedy for a in assessed for rule in a.live}
         self.na_fill = tuple((remedy, (0, result, "not_applicable", (), None,
                                        _remedy_result(remedy, result, "not_applicable", (), None)))
-                             for remedy, result in self.na_best if remedy not in live)
+                             for remedy, result in best.items() if remedy not in live)
 
 
 class Engine:
@@ -259,9 +258,6 @@ class Engine:
                 if status == "granted" or status == "blocked_documents":
                     if excluded_by is not None:
                         status = "excluded"
-                        log.append((result, status, excluded_by, missing))
-                    else:
-                        log.append((result, status, None, missing) if missing else result)
                 else:
                     if status == "expired":
                         expired.append(result)
@@ -270,7 +266,8 @@ class Engine:
                         late.append((group, result))
                         continue
                     excluded_by = None
-                    log.append((result, status, None, missing) if missing else result)
+                # logged as the result itself when its own status and detail tell it all
+                log.append(result if excluded_by is None and not missing else (result, status, excluded_by, missing))
                 if rule.remedy in best:
                     _consider(best, result, status, missing, excluded_by)
                 else:
@@ -483,12 +480,11 @@ class Engine:
             key = (rule, free_available, result.start, result.end)
             made = self._paid_made.get(key)
             if made is None:
-                if len(self._paid_made) >= PAID_CACHE_SIZE:
-                    self._paid_made.clear()
-                made = self._paid_made[key] = _new(RemedyResult, (
+                made = remember(self._paid_made, key, _new(RemedyResult, (
                     "paid_repair", rule.basis, not free_available, "not_needed" if free_available else "granted",
                     "free_remedy_available" if free_available else None, (), (), (), rule.policy.id, rule.id,
-                    rule.citation, result.start, result.end, rule.service_location, rule.fee, None, rule.note))
+                    rule.citation, result.start, result.end, rule.service_location, rule.fee, None, rule.note)),
+                    PAID_CACHE_SIZE)
             remedies.append(made)
             if service_location is None:
                 service_location = rule.service_location

@@ -17,6 +17,7 @@ from stdnum import luhn as _luhn
 from stdnum.exceptions import ValidationError as _StdnumError
 
 from .errors import CaseError
+from .memo import remember
 from .vocab import CHANNELS, COMPONENTS, COVERAGE_PLANS, DOCUMENTS, PARTS, REGIONS
 
 SCHEMA_VERSION = 1
@@ -286,13 +287,6 @@ _NO_IDS: frozenset[str] = frozenset()
 _ODD = object()
 
 
-def _remember(table: dict, key: Any, value: Any) -> None:
-    """Keep ``key -> value`` in one of the tables above, emptying it first when it is full."""
-    if len(table) >= _MEMO_LIMIT:
-        table.clear()
-    table[key] = value
-
-
 def _lean_text(value: Any) -> Any:
     """An optional text field, stripped (``None`` when absent or empty); ``_ODD`` when not text."""
     if value is None:
@@ -317,7 +311,7 @@ def _lean_date(value: Any) -> date | None:
             day = date.fromisoformat(value.strip())
         except ValueError:
             return None
-        _remember(_DATES, value, day)
+        remember(_DATES, value, day, _MEMO_LIMIT)
         return day
     if type(value) is date:
         return value
@@ -400,7 +394,7 @@ def _parse_lean(data: dict, today: date | None, plans: Collection[str]) -> Case 
                 country = raw.strip().upper()
                 if len(country) != 2 or not country.isalpha() or not country.isascii():
                     return None
-                _remember(_COUNTRIES, raw, country)
+                remember(_COUNTRIES, raw, country, _MEMO_LIMIT)
         else:
             country = None
         received_date = _lean_day(p.get("received_date"))
@@ -429,7 +423,7 @@ def _parse_lean(data: dict, today: date | None, plans: Collection[str]) -> Case 
                 if type(item) is not str or item not in DOCUMENTS:
                     return None
             documents = frozenset(key)
-            _remember(_ID_SETS, key, documents)
+            remember(_ID_SETS, key, documents, _MEMO_LIMIT)
 
     # fault
     f = get("fault")
@@ -457,7 +451,7 @@ def _parse_lean(data: dict, today: date | None, plans: Collection[str]) -> Case 
         else:
             part = None
         fault = Fault(component, description, confirmed, part)
-        _remember(_FAULTS, key, fault)
+        remember(_FAULTS, key, fault, _MEMO_LIMIT)
     elif not _FAULT_KEYS.issuperset(f):
         return None
 
@@ -477,7 +471,7 @@ def _parse_lean(data: dict, today: date | None, plans: Collection[str]) -> Case 
             if not _CONDITION_KEYS.issuperset(c):
                 return None
             condition = Condition(**{k: v is True for k, v in key})
-            _remember(_CONDITIONS, key, condition)
+            remember(_CONDITIONS, key, condition, _MEMO_LIMIT)
 
     # history: counts are whole numbers >= 0 (not booleans), awaiting_parts a boolean
     h = get("history")
@@ -508,7 +502,7 @@ def _parse_lean(data: dict, today: date | None, plans: Collection[str]) -> Case 
         if history is None:
             w, r, a, cur = counts
             history = History(w or 0, r or 0, a or 0, cur or 0, awaiting or False, claims)
-            _remember(_HISTORIES, key, history)
+            remember(_HISTORIES, key, history, _MEMO_LIMIT)
 
     value = get("coverage_plans")
     if not value:

@@ -16,6 +16,8 @@ import json
 from datetime import date
 from typing import Any, Mapping
 
+from .memo import remember
+
 
 
 def _iso(d: date | None) -> str | None:
@@ -75,9 +77,7 @@ def _text(value: Any) -> str:
     """JSON text of a scalar, as ``json.dumps(..., ensure_ascii=False)`` writes it (text memoised)."""
     text = _dumps(value)
     if type(value) is str:
-        if len(_TEXT) >= _MEMO_LIMIT:
-            _TEXT.clear()
-        _TEXT[value] = text
+        remember(_TEXT, value, text, _MEMO_LIMIT)
     return text
 
 
@@ -87,9 +87,7 @@ def _day(value: date | None) -> str:
         return "null"
     text = f'"{value.isoformat()}"'
     if type(value) is date:
-        if len(_DAYS) >= _MEMO_LIMIT:
-            _DAYS.clear()
-        _DAYS[value] = text
+        remember(_DAYS, value, text, _MEMO_LIMIT)
     return text
 
 
@@ -124,9 +122,7 @@ def compact_line(decision: Any, head: str = "{") -> tuple[str, tuple[str, str] |
         if part is None or type(available) is not bool:
             part = _remedy_head(r)
             if type(available) is bool:       # (1 == True: only the boolean's text is kept)
-                if len(memo) >= _MEMO_LIMIT:
-                    memo.clear()
-                memo[key] = part
+                remember(memo, key, part, _MEMO_LIMIT)
         end = r.end
         remedies.append(f"{part}}}" if end is None else f'{part},"end":{days.get(end) or _day(end)}}}')
         if available and entitled is None:

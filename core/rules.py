@@ -17,6 +17,7 @@ from typing import Any, Callable, Mapping, NamedTuple
 
 from .dates import PeriodEnd, RestDayCalendar, period_end
 from .errors import PolicyError
+from .memo import remember
 from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferResult
 
 _PATH = re.compile(r"^(region|brand|documents|coverage_plans|activation_date|"
@@ -544,10 +545,7 @@ class CompiledPolicy:
         verdict = self._verdict(case, region)
         found = self._verdicts.get(verdict)
         if found is None:
-            found = self._assessment(verdict)
-            if len(self._verdicts) >= ASSESSMENT_CACHE_SIZE:  # bounded: memory stays flat however many cases go by
-                self._verdicts.clear()
-            self._verdicts[verdict] = found
+            found = remember(self._verdicts, verdict, self._assessment(verdict), ASSESSMENT_CACHE_SIZE)
         return found
 
     def _assessment(self, verdict: tuple) -> Assessment:
