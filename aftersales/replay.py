@@ -163,8 +163,6 @@ def chunked(items: Iterable[Item], size: int = CHUNK_LINES) -> Iterator[list[Ite
         yield chunk
 
 
-_scan = json.JSONDecoder().scan_once     # the C scanner behind json.loads, without its wrapper
-_JSON_SPACE = " \t\n\r"                   # what json.loads allows around a value
 
 
 def decode(item: Item) -> Any:
@@ -178,6 +176,8 @@ def decode(item: Item) -> Any:
         raise ValueError(f"not UTF-8 text (byte 0x{payload[exc.start]:02x} at column {exc.start + 1})") from None
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise ValueError("not a case: nesting too deep") from None
     except json.JSONDecodeError as exc:
         if not complete:
             raise ValueError(f"truncated last line (no newline at the end of the file): {exc.msg} at column {exc.colno}") from None
@@ -362,19 +362,25 @@ def _tools() -> tuple:
 
 
 def _decider() -> Callable[[Any, Any, str], tuple[str, Any]]:
-    """``decide(data, where, head)``: one decoded case parsed, decided and encoded, as
-    ``(output line, (remedy, basis) of the entitlement or None)``; ``head`` opens a compact line.
-    A bad case raises (the caller reports it with its line)."""
+    """``decide(data, where, head)``: one case — a JSON line (text) or a decoded mapping —
+    parsed, decided and encoded, as ``(output line, (remedy, basis) of the entitlement or None)``;
+    ``head`` opens a compact line. A bad case raises (the caller reports it with its line)."""
     decide = _STATE.get("decide")
     if decide is None:
+        from aftersales.core.model import decode_case
         from aftersales.core.replay import compact_line
 
         parse_case, plans, brands, registry_parse, evaluate, compact, encode_full = _tools()
 
         def decide(data: Any, where: Any, head: str) -> tuple[str, Any]:
-            case = parse_case(data, coverage_plans=plans)
-            if case.brand not in brands:
-                case = registry_parse(data)
+            if type(data) is str:
+                case = decode_case(data, coverage_plans=plans)
+                if case.brand not in brands:
+                    case = registry_parse(json.loads(data))
+            else:
+                case = parse_case(data, coverage_plans=plans)
+                if case.brand not in brands:
+                    case = registry_parse(data)
             if compact:
                 return compact_line(evaluate(case), head)
             return encode_full(evaluate(case), where)
@@ -385,8 +391,9 @@ def _decider() -> Callable[[Any, Any, str], tuple[str, Any]]:
 
 def _replay_lines(raw: bytes, first_line: int) -> ChunkResult:
     """Every line of a block of JSONL: decided and encoded, or an error record."""
+    from aftersales.core.errors import CaseError
+
     decide = _decider()
-    scan = _scan
     try:
         lines: list = raw.decode("utf-8").split("\n")
     except UnicodeDecodeError:       # some line is not UTF-8: decode line by line (bad ones stay bytes)
@@ -402,29 +409,23 @@ def _replay_lines(raw: bytes, first_line: int) -> ChunkResult:
     lineno = first_line - 1
     for index, line in enumerate(lines):
         lineno += 1
-        data = None
-        if type(line) is str and line[:1] == "{":          # the usual line: one JSON object
-            try:
-                data, end = scan(line, 0)
-            except Exception:  # noqa: BLE001 - decode() below gives the reason
-                data = None
-            else:
-                if end != len(line) and line[end:].strip(_JSON_SPACE):
-                    data = None
-        if data is None:                                     # blank, or something to explain
-            body = (line.encode("utf-8") if type(line) is str else line).rstrip(b"\r")
-            if not body.strip():
-                continue
-            try:
-                data = decode((lineno, body, index != last or last_complete))
-            except Exception as exc:  # noqa: BLE001 - every bad line is reported, the run goes on
-                reason = _reason(exc)
-                errors.append((lineno, reason))
-                out.append(f'{{"line":{lineno},"error":{_dumps(reason)}}}')
-                continue
         try:
-            text, entitled = decide(data, lineno, f'{{"line":{lineno},')
-        except Exception as exc:  # noqa: BLE001
+            if type(line) is str and line[:1] == "{":        # the usual line: one JSON object
+                try:
+                    text, entitled = decide(line, lineno, f'{{"line":{lineno},')
+                except CaseError as exc:
+                    if exc.field is not None:
+                        raise
+                    # not JSON, or not an object: the line's own reason, with its column
+                    decode((lineno, line.encode("utf-8"), index != last or last_complete))
+                    raise
+            else:                                            # blank, or something to explain
+                body = (line.encode("utf-8") if type(line) is str else line).rstrip(b"\r")
+                if not body.strip():
+                    continue
+                data = decode((lineno, body, index != last or last_complete))
+                text, entitled = decide(data, lineno, f'{{"line":{lineno},')
+        except Exception as exc:  # noqa: BLE001 - every bad line is reported, the run goes on
             reason = _reason(exc)
             errors.append((lineno, reason))
             out.append(f'{{"line":{lineno},"error":{_dumps(reason)}}}')

@@ -17,7 +17,8 @@ def run(group: click.Group, argv: list[str] | None) -> int:
     try:
         rv = group.main(args=argv, prog_name="aftersales", standalone_mode=False)
     except AftersalesError as exc:
-        click.echo(f"error: {exc}", err=True)
+        lang = message_lang(argv)
+        click.echo(f"错误：{exc.line('zh')}" if lang == "zh" else f"error: {exc}", err=True)
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
@@ -33,6 +34,18 @@ def run(group: click.Group, argv: list[str] | None) -> int:
         click.echo("interrupted", err=True)
         return 130
     return rv if isinstance(rv, int) else 0
+
+
+def message_lang(argv: list[str] | None) -> str:
+    """The language of error messages: Chinese unless ``--lang en`` is given or
+    ``AFTERSALES_LANG=en`` is set."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    for index, arg in enumerate(args):
+        if arg == "--lang" and index + 1 < len(args):
+            return "en" if args[index + 1] == "en" else "zh"
+        if arg.startswith("--lang="):
+            return "en" if arg.split("=", 1)[1] == "en" else "zh"
+    return "en" if os.environ.get("AFTERSALES_LANG", "").lower().startswith("en") else "zh"
 
 
 def echo_json(data: Any) -> None:

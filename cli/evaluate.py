@@ -23,11 +23,11 @@ def evaluate(case_file: str, as_json: bool, lang: str, show_trace: bool, plugins
     import datetime
     import sys
 
-    from aftersales.core.casefile import load_case_file, load_case_text
+    from aftersales.core.casefile import load_case_bytes, load_case_file
     from aftersales.core.errors import PluginError
 
     if case_file == "-":
-        data = load_case_text(sys.stdin.read(), "<stdin>")
+        data = load_case_bytes(sys.stdin.buffer.read(), "<stdin>")
     else:
         data = load_case_file(case_file)
     registry = make_registry(plugins_dir, policies_dir)

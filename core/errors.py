@@ -25,6 +25,12 @@ class AftersalesError(Exception):
         """The message in ``lang`` (``zh`` or ``en``)."""
         return self.message_zh if lang == "zh" else self.message
 
+    def line(self, lang: str) -> str:
+        """The one line people read, in ``lang``: the field (if any), then the message."""
+        if lang == "zh":
+            return f"{self.field}：{self.message_zh}" if self.field else self.message_zh
+        return str(self)
+
     def __str__(self) -> str:
         return f"{self.field}: {self.message}" if self.field else self.message
 

@@ -9,6 +9,8 @@ Hong Kong / US / Japan iPhones and overseas Huawei models, other makers under ``
 purchases from a few days to a few years before the visit; papers kept or lost; faults in the
 handset or an accessory, some unconfirmed; liquid, drop and tamper damage at counter-like rates;
 repeat repairs and service plans now and then. Every IMEI has a correct check digit (Luhn).
+Ids, flags and bounds come from the table of case fields (``core.casefields``): a condition
+flag added there is generated at ``_RARE`` until it gets a rate of its own.
 
 Pure: no clock, no files. The case dates fall in a fixed range (default 2025-01-01 .. 2026-12-31).
 """
@@ -20,6 +22,8 @@ from datetime import date, timedelta
 from typing import Any, Iterator
 
 from stdnum import luhn
+
+from .casefields import FIELDS
 
 DEFAULT_START = date(2025, 1, 1)
 DEFAULT_END = date(2026, 12, 31)
@@ -70,6 +74,16 @@ _DESCRIPTIONS = {
 
 # Type Allocation Codes that look like real phone TACs (8 digits)
 _TACS = ("35693803", "35332510", "35391110", "86769804", "86012345", "35209911", "86473605", "35467812")
+
+
+# condition flags: how often staff tick each (a flag the table adds later gets ``_RARE``)
+_CONDITION_FLAGS = tuple(path.split(".", 1)[1] for path in FIELDS if path.startswith("condition."))
+_CONDITION_RATES = {"liquid_damage": 0.05, "physical_damage": 0.09, "unauthorized_repair": 0.03,
+                    "certificate_altered": 0.008, "identity_mismatch": 0.008, "label_damaged": 0.015,
+                    "cosmetic_wear": 0.3, "accessories_complete": 0.72, "packaging_complete": 0.55,
+                    "force_majeure": 0.003, "frame_bent": 0.015}
+_RARE = 0.01
+_BATTERY_HEALTH = (FIELDS["device.battery_health"].minimum or 0, FIELDS["device.battery_health"].maximum or 100)
 
 
 def _pick(rng: random.Random, table: tuple) -> Any:
@@ -140,6 +154,10 @@ def generate_case(rng: random.Random, *, start: date = DEFAULT_START, end: date 
             country, foreign = "HK", True
     if r() < 0.85:
         device["imei"] = make_imei(rng)
+    # battery health as the phone reports it: worn batteries come in with battery faults
+    if r() < (0.9 if brand == "apple" else 0.3):
+        low, high = _BATTERY_HEALTH
+        device["battery_health"] = rng.randrange(max(low, high - 45), high + 1)
 
     # purchase
     if foreign:
@@ -196,12 +214,9 @@ def generate_case(rng: random.Random, *, start: date = DEFAULT_START, end: date 
 
     # condition: what staff see on the unit
     condition: dict[str, bool] = {}
-    for flag, p in (("liquid_damage", 0.05), ("physical_damage", 0.09), ("unauthorized_repair", 0.03),
-                    ("jailbroken", 0.02 if brand == "apple" else 0.01), ("certificate_altered", 0.008),
-                    ("identity_mismatch", 0.008), ("label_damaged", 0.015), ("cosmetic_wear", 0.3),
-                    ("accessories_complete", 0.72), ("packaging_complete", 0.55), ("force_majeure", 0.003),
-                    ("frame_bent", 0.015)):
-        if r() < p:
+    rates = dict(_CONDITION_RATES, jailbroken=0.02 if brand == "apple" else 0.01)
+    for flag in _CONDITION_FLAGS:
+        if r() < rates.get(flag, _RARE):
             condition[flag] = True
     if condition.get("physical_damage") and component == "host" and "part" not in fault and r() < 0.6:
         fault["part"] = "screen"

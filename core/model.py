@@ -1,676 +1,510 @@
 """The case: what the customer brings to the counter (v1 case file), frozen after validation.
 
-``parse_case(data)`` turns a mapping (from YAML, JSON or the TUI form) into a ``Case`` or raises
-``CaseError`` naming the field and what is allowed. ``case_to_dict`` gives the v1 mapping back.
+**The table of case fields.** The typed records below are the one declaration of every case
+field: its path, type, allowed values or bounds, Chinese and English label and help, and the
+form widget it wants, each in the field's ``Annotated[..., field_meta(...)]``. Decoding
+(``msgspec``), the ``when`` properties of the policy schema, the policy checker's domains, the
+counter's intake form, the case generator and the README's case-file reference are all read from
+it (``core.casefields``). A new field is one line here.
+
+``parse_case(data)`` turns a mapping (from YAML, JSON or the counter form) into a ``Case``;
+``decode_case(line)`` does the same straight from JSON bytes. Either raises ``CaseError`` naming
+the field and what is allowed (Chinese and English). ``case_to_dict`` gives the v1 mapping back.
 Pure: the caller supplies ``today`` when the case has no ``case_date``.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass, field, fields
+import re
+from collections.abc import Collection, Mapping
 from datetime import date
-from collections.abc import Mapping
-from typing import Any, Collection
+from typing import Annotated, Any, Literal
 
-from stdnum import imei as _imei
-from stdnum import luhn as _luhn
-from stdnum.exceptions import ValidationError as _StdnumError
+import msgspec
+from msgspec import Meta, Struct, field
+from msgspec.structs import force_setattr
 
 from .errors import CaseError
-from .memo import remember
-from .vocab import CHANNELS, COMPONENTS, COVERAGE_PLANS, DOCUMENTS, PARTS, REGIONS
+from .vocab import CHANNELS, COMPONENTS, CONDITIONS, COVERAGE_PLANS, DOCUMENTS, PARTS, REGIONS
 
 SCHEMA_VERSION = 1
+#: every date of a case lies in these years (a typo such as 2062 or 1926 is refused, not decided)
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+_FIRST_DAY, _LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
+#: text fields hold no control characters (C0, DEL, C1) and no lone surrogates
+PRINTABLE = r"^[^\x00-\x1f\x7f-\x9f\ud800-\udfff]*$"
+#: an id a policy or a plugin may add (coverage plans)
+ID_PATTERN = r"^[a-z][a-z0-9_]{0,47}$"
 
 
-@dataclass(frozen=True, slots=True)
-class Device:
-    model: str
-    part_number: str | None = None
-    model_code: str | None = None
-    serial: str | None = None
-    imei: str | None = None
-    region: str | None = None
-    production_date: date | None = None
+def field_meta(zh: str, en: str, help_zh: str = "", help_en: str = "", *, widget: str, section: str,
+               vocab: str | None = None, example: Any = None, condition: bool = True, **constraints: Any) -> Meta:
+    """A field's entry in the table: labels and help (Chinese first), the form widget
+    (``text``, ``date``, ``count``, ``select``, ``check``, ``ticks``), the form section, the
+    vocabulary its ids come from, an example for the docs, whether a policy's ``when`` may test it
+    (``condition``), and the bounds ``msgspec`` checks (``ge``, ``le``, ``max_length``, ``pattern``)."""
+    extra = {"zh": zh, "en": en, "help_zh": help_zh or zh, "help_en": help_en or en, "widget": widget,
+             "section": section, "vocab": vocab, "example": example, "condition": condition}
+    return Meta(title=f"{zh} / {en}", description=help_en or en, extra=extra, **constraints)
 
 
-@dataclass(frozen=True, slots=True)
-class Purchase:
-    date: date | None = None
-    channel: str = "unknown"
-    country: str | None = None
+def text(zh: str, en: str, help_zh: str = "", help_en: str = "", *, max_length: int, section: str,
+         example: Any = None) -> Meta:
+    """A text field: at most ``max_length`` characters, no control characters."""
+    return field_meta(zh, en, help_zh, help_en, widget="text", section=section, example=example,
+                      max_length=max_length, pattern=PRINTABLE)
+
+
+def day(zh: str, en: str, help_zh: str = "", help_en: str = "", *, section: str, example: Any = None,
+        condition: bool = True) -> Meta:
+    """A date field (``YYYY-MM-DD``, FIRST_YEAR to LAST_YEAR)."""
+    return field_meta(zh, en, help_zh, help_en, widget="date", section=section, example=example, condition=condition)
+
+
+def count(zh: str, en: str, help_zh: str = "", help_en: str = "", *, le: int, section: str = "history",
+          example: Any = None) -> Meta:
+    """A whole number from 0 to ``le``."""
+    return field_meta(zh, en, help_zh, help_en, widget="count", section=section, example=example, ge=0, le=le)
+
+
+def flag(zh: str, en: str, help_zh: str = "", help_en: str = "", *, section: str) -> Meta:
+    """A yes/no field (false when absent)."""
+    return field_meta(zh, en, help_zh, help_en, widget="check", section=section)
+
+
+def choice(kind: str, zh: str, en: str, help_zh: str = "", help_en: str = "", *, section: str,
+           example: Any = None) -> Meta:
+    """One id of the vocabulary ``kind`` (``core.vocab``)."""
+    return field_meta(zh, en, help_zh, help_en, widget="select", section=section, vocab=kind, example=example)
+
+
+def _condition(id_: str) -> Meta:
+    zh, en = CONDITIONS[id_]
+    return flag(zh, en, section="condition")
+
+
+# the vocabularies as types (decoding refuses any other id and names the allowed ones)
+RegionId = Literal[tuple(REGIONS)]  # type: ignore[valid-type]
+ChannelId = Literal[tuple(CHANNELS)]  # type: ignore[valid-type]
+ComponentId = Literal[tuple(COMPONENTS)]  # type: ignore[valid-type]
+PartId = Literal[tuple(PARTS)]  # type: ignore[valid-type]
+DocumentId = Literal[tuple(DOCUMENTS)]  # type: ignore[valid-type]
+PlanId = Annotated[str, Meta(max_length=48, pattern=ID_PATTERN)]
+#: ``date`` under a name a field called ``date`` does not hide
+Day = date
+#: the day a case without ``case_date`` gets until ``parse_case`` fills in ``today``
+NO_DATE = date(1, 1, 1)
+
+
+class _Record(Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """Every part of a case: immutable, unknown fields refused, defaults left out when encoded."""
+
+
+class Device(_Record, kw_only=True):
+    model: Annotated[str, text("机型", "Model", "商品型号，如 iPhone 15、Mate 60", "The model name, e.g. iPhone 15, Mate 60",
+                               max_length=100, section="device", example="iPhone 15")]
+    part_number: Annotated[str, text(
+        "部件号", "Part number", "包装或设置中的部件号（Apple 的 MTLE3CH/A：CH 为国行）",
+        "The part number on the box or in settings (Apple's MTLE3CH/A: CH is mainland China)",
+        max_length=32, section="device", example="MTLE3CH/A")] | None = None
+    model_code: Annotated[str, text("型号代码", "Model code", "如华为的 BRA-AL00", "e.g. Huawei's BRA-AL00",
+                                    max_length=32, section="device", example="BRA-AL00")] | None = None
+    serial: Annotated[str, text("序列号", "Serial", "机身或包装上的序列号", "The serial number on the unit or the box",
+                                max_length=64, section="device")] | None = None
+    imei: Annotated[str, text("IMEI", "IMEI", "15 位，最后一位为校验位（拨 *#06# 可见）",
+                              "15 digits, the last a check digit (dial *#06#)", max_length=32, section="device",
+                              example="356938035643809")] | None = None
+    region: Annotated[RegionId, choice(
+        "region", "机器版本", "Made for", "机器的销售地区；不填时由部件号、型号代码等识别",
+        "The region the unit was made for; identified from the part number or model code when absent",
+        section="device", example="CN")] | None = None
+    production_date: Annotated[date, day("生产日期", "Production date", "铭牌或 SN 标签上的生产日期",
+                                         "The production date on the SN label", section="device")] | None = None
+    battery_health: Annotated[int, count(
+        "电池健康度（%）", "Battery health (%)", "手机报告的电池最大容量，0–100（设置 › 电池 › 电池健康）",
+        "The battery's maximum capacity as the phone reports it, 0-100 (Settings › Battery)",
+        le=100, section="device", example=76)] | None = None
+
+
+class Purchase(_Record, kw_only=True):
+    date: Annotated[Day, day("购机日期", "Purchase date", "发票或购买凭证上的日期", "The date on the invoice or receipt",
+                              section="purchase", example="2026-06-05")] | None = None
+    channel: Annotated[ChannelId, choice("channel", "购买渠道", "Channel", section="purchase",
+                                         example="authorized_reseller")] = "unknown"
+    country: Annotated[str, text("购买国家/地区", "Country", "两位字母代码：CN、HK、US…", "Two-letter code: CN, HK, US...",
+                                 max_length=8, section="purchase", example="CN")] | None = None
     #: when an online order reached the customer (no-reason returns count from it)
-    received_date: date | None = None
+    received_date: Annotated[Day, day("收货日期", "Received", "网购商品送达的日期（无理由退货自此起算）",
+                                       "The day an online order reached the customer (no-reason returns count from it)",
+                                       section="purchase")] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Fault:
-    component: str = "host"
-    description: str | None = None
-    confirmed: bool = False
+class Fault(_Record, kw_only=True):
+    component: Annotated[ComponentId, choice("component", "故障部件", "Component", section="fault", example="host")]
+    description: Annotated[str, text("故障描述", "Description", "顾客所述或检测所见", "What the customer says or testing found",
+                                     max_length=500, section="fault", example="无法开机")] | None = None
+    confirmed: Annotated[bool, flag("已检测确认性能故障", "Fault confirmed by test", "维修者检测确认属于性能故障",
+                                    "Testing confirmed a performance fault", section="fault")] = False
     #: which part is damaged or faulty, for plans priced by part (screen / back_cover / other)
-    part: str | None = None
+    part: Annotated[PartId, choice("part", "损坏部位", "Damaged part", "按部位计价的服务计划用（屏幕、后盖、其他）",
+                                   "For plans priced by part (screen, back cover, other)", section="fault")] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Condition:
-    liquid_damage: bool = False
-    physical_damage: bool = False
-    unauthorized_repair: bool = False
-    jailbroken: bool = False
-    certificate_altered: bool = False
-    identity_mismatch: bool = False
-    label_damaged: bool = False
-    cosmetic_wear: bool = False
-    accessories_complete: bool = False
-    packaging_complete: bool = False
-    force_majeure: bool = False
-    frame_bent: bool = False
+class Condition(_Record, kw_only=True):
+    liquid_damage: Annotated[bool, _condition("liquid_damage")] = False
+    physical_damage: Annotated[bool, _condition("physical_damage")] = False
+    unauthorized_repair: Annotated[bool, _condition("unauthorized_repair")] = False
+    jailbroken: Annotated[bool, _condition("jailbroken")] = False
+    certificate_altered: Annotated[bool, _condition("certificate_altered")] = False
+    identity_mismatch: Annotated[bool, _condition("identity_mismatch")] = False
+    label_damaged: Annotated[bool, _condition("label_damaged")] = False
+    cosmetic_wear: Annotated[bool, _condition("cosmetic_wear")] = False
+    accessories_complete: Annotated[bool, _condition("accessories_complete")] = False
+    packaging_complete: Annotated[bool, _condition("packaging_complete")] = False
+    force_majeure: Annotated[bool, _condition("force_majeure")] = False
+    frame_bent: Annotated[bool, _condition("frame_bent")] = False
 
 
-@dataclass(frozen=True, slots=True)
-class History:
+class History(_Record, kw_only=True):
     #: warranty repairs already made for this fault
-    warranty_repairs_for_fault: int = 0
+    warranty_repairs_for_fault: Annotated[int, count(
+        "同一故障已保修次数", "Repairs for this fault", "此前同一性能故障的保修次数",
+        "Warranty repairs already made for this fault", le=99)] = 0
     #: days the unit spent in repair or waiting for parts (they push the warranty end later)
-    days_in_repair: int = 0
+    days_in_repair: Annotated[int, count("累计修理天数", "Days in repair", "在修及等待配件的天数（顺延保修期）",
+                                         "Days in repair or waiting for parts (they extend the warranty)", le=3650)] = 0
     #: times the faulty accessory was already exchanged
-    accessory_exchanges: int = 0
+    accessory_exchanges: Annotated[int, count("附件已换次数", "Accessory exchanges", le=99)] = 0
     #: days the current repair has lasted so far
-    current_repair_days: int = 0
+    current_repair_days: Annotated[int, count("本次修理已用天数", "Current repair days", le=3650)] = 0
     #: the current repair waits for parts the producer has not supplied
-    awaiting_parts: bool = False
+    awaiting_parts: Annotated[bool, flag("等待厂家配件", "Waiting for parts", section="history")] = False
     #: claims already made under each coverage plan in its current term, e.g. {"applecare_plus": 1}
-    plan_claims: tuple[tuple[str, int], ...] = ()
+    plan_claims: Annotated[dict[PlanId, Annotated[int, Meta(ge=0, le=99)]], field_meta(
+        "服务计划已用次数", "Plan claims used", "本期内各服务计划已使用的次数", "Claims already made under each plan",
+        widget="count", section="history", vocab="coverage_plan", max_length=16)] = field(default_factory=dict)
 
     def claims(self, plan: str) -> int:
-        for name, count in self.plan_claims:
-            if name == plan:
-                return count
-        return 0
+        return self.plan_claims.get(plan, 0)
 
 
-@dataclass(frozen=True, slots=True)
-class Case:
-    case_date: date
-    brand: str
+class Case(_Record, kw_only=True):
+    schema_version: Literal[1] = 1
+    case_date: Annotated[date, day("受理日期", "Case date", "顾客送修之日；不填为今天",
+                                   "The day the customer presents the unit; today when absent",
+                                   section="device", example="2026-06-15", condition=False)] = NO_DATE
+    brand: Annotated[str, field_meta("品牌", "Brand", "插件的品牌代码：apple、huawei、generic…",
+                                     "A plugin's brand id: apple, huawei, generic...", widget="select",
+                                     section="device", vocab="brand", example="apple",
+                                     max_length=40, pattern=PRINTABLE)]
     device: Device
     purchase: Purchase = field(default_factory=Purchase)
-    activation_date: date | None = None
-    documents: frozenset[str] = frozenset()
-    fault: Fault = field(default_factory=Fault)
+    activation_date: Annotated[date, day("激活日期", "Activation", "首次激活日期", "First activation",
+                                         section="purchase")] | None = None
+    documents: Annotated[frozenset[DocumentId], field_meta(
+        "出示的单证", "Papers presented", widget="ticks", section="documents", vocab="document",
+        example=["invoice", "sanbao_certificate"])] = frozenset()
+    fault: Fault
     condition: Condition = field(default_factory=Condition)
     history: History = field(default_factory=History)
-    coverage_plans: frozenset[str] = frozenset()
-    schema_version: int = SCHEMA_VERSION
+    coverage_plans: Annotated[frozenset[PlanId], field_meta(
+        "服务计划", "Coverage plans", "AppleCare+、华为延长服务宝…", "AppleCare+, Huawei extended warranty...",
+        widget="ticks", section="plans", vocab="coverage_plan", max_length=16)] = frozenset()
 
 
-def _builder(cls: type) -> Any:
-    """``build(*values)``: a ``cls`` (a frozen dataclass with slots) from every field's value in
-    order, set straight through the slots. The dataclass's ``__init__`` sets each field through
-    ``object.__setattr__`` (about twice as slow); the lean parser, whose values are already
-    checked, builds its records with this."""
-    names = [f.name for f in fields(cls)]
-    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
-    namespace.update({f"_set{i}": getattr(cls, name).__set__ for i, name in enumerate(names)})
-    args = ", ".join(f"v{i}" for i in range(len(names)))
-    sets = "; ".join(f"_set{i}(o, v{i})" for i in range(len(names)))
-    exec(f"def build({args}):\n    o = _new(_cls); {sets}\n    return o", namespace)  # noqa: S102 - built above
-    return namespace["build"]
+# --------------------------------------------------------------------------- reading a case
+
+_JSON = msgspec.json.Decoder(Case)
 
 
-_CONDITION_FLAGS = tuple(f.name for f in fields(Condition))
-_HISTORY_INTS = ("warranty_repairs_for_fault", "days_in_repair", "accessory_exchanges", "current_repair_days")
+def parse_case(data: Any, *, today: date | None = None, coverage_plans: Collection[str] | None = None) -> Case:
+    """Validate a v1 case mapping and freeze it.
+
+    ``today`` fills a missing ``case_date``; ``coverage_plans`` are the plan ids the loaded
+    policies know (the bundled ones by default). Any problem is one ``CaseError`` naming the
+    field."""
+    if type(data) is not dict:
+        if not isinstance(data, Mapping):
+            raise CaseError(f"a case must be a mapping of fields, not {_kind(data)}",
+                            zh=f"案例应为字段映射，而不是{_kind_zh(data)}")
+        data = dict(data)
+    try:
+        case = msgspec.convert(data, Case)
+    except msgspec.ValidationError as exc:
+        raise _case_error(str(exc), data) from None
+    except RecursionError:
+        raise CaseError("nesting too deep", zh="嵌套过深") from None
+    return _finish(case, today, COVERAGE_PLANS if coverage_plans is None else coverage_plans)
 
 
-def _allowed(table: Collection[str]) -> str:
-    return ", ".join(sorted(table))
+def decode_case(line: bytes | str, *, today: date | None = None, coverage_plans: Collection[str] | None = None) -> Case:
+    """``parse_case`` straight from JSON text (a case file or a line of a JSON Lines file)."""
+    try:
+        case = _JSON.decode(line)
+    except msgspec.ValidationError as exc:
+        raise _case_error(str(exc), _loose(line)) from None
+    except msgspec.DecodeError as exc:
+        raise CaseError(f"not valid JSON: {_clip(str(exc))}", zh=f"不是有效的 JSON：{_clip(str(exc))}") from None
+    return _finish(case, today, COVERAGE_PLANS if coverage_plans is None else coverage_plans)
 
 
-def _check_keys(data: Mapping, allowed: Collection[str], where: str) -> None:
-    for key in data:
-        if key not in allowed:
-            path = f"{where}.{key}" if where else str(key)
-            raise CaseError(f"unknown field; allowed here: {_allowed(allowed)}", field=path,
-                            zh=f"未知字段；此处可用：{_allowed(allowed)}")
+def _finish(case: Case, today: date | None, plans: Collection[str]) -> Case:
+    """What the types alone cannot say: text tidied (stripped; empty is absent), the IMEI's
+    check digit, the country code, dates in range and in order, plans the policies know.
+    Fills ``case_date`` from ``today``."""
+    brand = case.brand.strip()
+    if brand is not case.brand:
+        force_setattr(case, "brand", brand)
+    if not brand:
+        raise CaseError("required", field="brand", zh="必填")
+    day = case.case_date
+    if day is NO_DATE:
+        if today is None:
+            raise CaseError("required (a date, YYYY-MM-DD)", field="case_date", zh="必填（日期，YYYY-MM-DD）")
+        day = today
+        force_setattr(case, "case_date", day)
+    if not _FIRST_DAY <= day <= _LAST_DAY:
+        raise _out_of_range("case_date", day)
+
+    d = case.device
+    _tidy(d, ("part_number", "model_code", "serial", "imei"))
+    model = d.model.strip()
+    if model is not d.model:
+        force_setattr(d, "model", model)
+    if not model:
+        raise CaseError("required", field="device.model", zh="必填")
+    if d.imei is not None:
+        imei = validate_imei(d.imei)
+        if imei is not d.imei:
+            force_setattr(d, "imei", imei)
+
+    p = case.purchase
+    if p.country is not None:
+        country: str | None = p.country.strip().upper()
+        if country and (len(country) != 2 or not country.isascii() or not country.isalpha()):
+            raise CaseError(f"{_clip(repr(p.country))} is not a two-letter country code (CN, HK, US...)",
+                            field="purchase.country",
+                            zh=f"{_clip(repr(p.country))} 不是两位字母的国家或地区代码（CN、HK、US…）")
+        if country != p.country:
+            force_setattr(p, "country", country or None)
+    f = case.fault
+    if f.description is not None:
+        _tidy(f, ("description",))
+    claims = case.history.plan_claims
+    if claims:
+        for plan in claims:
+            if plan not in plans:
+                raise _unknown_id("history.plan_claims", plan, plans)
+    if case.coverage_plans:
+        for plan in case.coverage_plans:
+            if plan not in plans:
+                raise _unknown_id("coverage_plans", plan, plans)
+
+    # dates: in range, none after the case date, and in the order things happen
+    for where, value in (("purchase.date", p.date), ("purchase.received_date", p.received_date),
+                         ("activation_date", case.activation_date),
+                         ("device.production_date", d.production_date)):
+        if value is not None:
+            if value > day:
+                raise CaseError(f"{value.isoformat()} is after the case date {day.isoformat()}", field=where,
+                                zh=f"{value.isoformat()} 晚于受理日期 {day.isoformat()}")
+            if value < _FIRST_DAY:
+                raise _out_of_range(where, value)
+    if p.date and p.received_date and p.received_date < p.date:
+        raise CaseError(f"{p.received_date.isoformat()} is before the purchase date {p.date.isoformat()}",
+                        field="purchase.received_date",
+                        zh=f"{p.received_date.isoformat()} 早于购买日期 {p.date.isoformat()}")
+    prod = d.production_date
+    if prod and p.date and prod > p.date:
+        raise CaseError(f"{prod.isoformat()} is after the purchase date {p.date.isoformat()}",
+                        field="device.production_date", zh=f"{prod.isoformat()} 晚于购买日期 {p.date.isoformat()}")
+    return case
 
 
-def _mapping(value: Any, where: str, *, required: bool = False) -> Mapping:
-    if value is None:
-        if required:
-            raise CaseError("required", field=where, zh="必填")
-        return {}
-    if not isinstance(value, Mapping):
-        raise CaseError(f"must be a mapping, not {type(value).__name__}", field=where,
-                        zh=f"应为字段映射，而不是 {type(value).__name__}")
-    return value
-
-
-def _text(value: Any, where: str, *, required: bool = False) -> str | None:
-    if value is None or value == "":
-        if required:
-            raise CaseError("required", field=where, zh="必填")
-        return None
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise CaseError(f"must be text, not {type(value).__name__}", field=where, zh=f"应为文本，而不是 {type(value).__name__}")
-    return str(value).strip()
-
-
-def _date(value: Any, where: str, *, required: bool = False) -> date | None:
-    if value is None or value == "":
-        if required:
-            raise CaseError("required (a date, YYYY-MM-DD)", field=where, zh="必填（日期，YYYY-MM-DD）")
-        return None
-    if isinstance(value, date):
-        return value.date() if hasattr(value, "hour") else value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            raise CaseError(f"{value!r} is not a date (YYYY-MM-DD)", field=where,
-                            zh=f"{value!r} 不是日期（YYYY-MM-DD）") from None
-    raise CaseError(f"must be a date (YYYY-MM-DD), not {type(value).__name__}", field=where,
-                    zh=f"应为日期（YYYY-MM-DD），而不是 {type(value).__name__}")
-
-
-def _bool(value: Any, where: str) -> bool:
-    if value is None:
-        return False
-    if isinstance(value, bool):
-        return value
-    raise CaseError(f"must be true or false, not {value!r}", field=where, zh=f"应为 true 或 false，而不是 {value!r}")
-
-
-def _count(value: Any, where: str) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise CaseError(f"must be a whole number, not {value!r}", field=where, zh=f"应为整数，而不是 {value!r}")
-    if value < 0:
-        raise CaseError(f"must not be negative, not {value}", field=where, zh=f"不能为负数：{value}")
-    return value
-
-
-def _choice(value: Any, table: Collection[str], where: str, *, required: bool = False, default: str | None = None) -> str | None:
-    if value is None or value == "":
-        if required:
-            raise CaseError(f"required; one of: {_allowed(table)}", field=where, zh=f"必填；可选：{_allowed(table)}")
-        return default
-    if not isinstance(value, str) or value not in table:
-        raise CaseError(f"unknown id {value!r}; allowed: {_allowed(table)}", field=where,
-                        zh=f"未知代码 {value!r}；可用：{_allowed(table)}")
-    return value
-
-
-def _id_set(value: Any, table: Collection[str], where: str) -> frozenset[str]:
-    if value is None:
-        return frozenset()
-    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, set, frozenset)):
-        raise CaseError(f"must be a list of ids ({_allowed(table)})", field=where, zh=f"应为代码列表（{_allowed(table)}）")
-    for index, item in enumerate(value):
-        if not isinstance(item, str) or item not in table:
-            raise CaseError(f"unknown id {item!r}; allowed: {_allowed(table)}", field=f"{where}[{index}]",
-                            zh=f"未知代码 {item!r}；可用：{_allowed(table)}")
-    return frozenset(value)
+def _tidy(record: Any, names: tuple[str, ...]) -> None:
+    """Strip the text fields ``names`` of ``record``; empty text counts as absent."""
+    for name in names:
+        value = getattr(record, name)
+        if value is not None:
+            stripped = value.strip()
+            if stripped is not value:
+                force_setattr(record, name, stripped or None)
+            elif not value:
+                force_setattr(record, name, None)
 
 
 def validate_imei(value: str, where: str = "device.imei") -> str:
     """The IMEI in its compact form; a wrong check digit or length is a ``CaseError``."""
-    # fast path for the usual 15 plain digits with a right check digit (same answer as stdnum's)
+    from stdnum import imei as _imei
+    from stdnum import luhn as _luhn
+    from stdnum.exceptions import ValidationError as _StdnumError
+
+    # the usual 15 plain digits with a right check digit (same answer as stdnum's validate)
     if len(value) == 15 and value.isascii() and value.isdigit() and _luhn.checksum(value) == 0:
         return value
     try:
         return _imei.validate(value)
     except _StdnumError as exc:
-        raise CaseError(f"{value!r} is not a valid IMEI ({exc.message})", field=where,
-                        zh=f"{value!r} 不是有效的 IMEI（{exc.message}）") from None
+        raise CaseError(f"{_clip(repr(value))} is not a valid IMEI ({exc.message})", field=where,
+                        zh=f"{_clip(repr(value))} 不是有效的 IMEI（{_imei_zh(exc.message)}）") from None
 
 
-_TOP = ("schema_version", "case_date", "brand", "device", "purchase", "activation_date", "documents",
-        "fault", "condition", "history", "coverage_plans")
-_DEVICE = ("model", "part_number", "model_code", "serial", "imei", "region", "production_date")
-_PURCHASE = ("date", "channel", "country", "received_date")
-_FAULT = ("component", "description", "confirmed", "part")
-_HISTORY = _HISTORY_INTS + ("awaiting_parts", "plan_claims")
+def _imei_zh(message: str) -> str:
+    return {"The number has an invalid length.": "长度不对，应为 15 位",
+            "The number's checksum or check digit is invalid.": "校验位不对",
+            "The number has an invalid format.": "格式不对，只能是数字"}.get(message, message)
 
 
-def parse_case(
-    data: Any,
-    *,
-    today: date | None = None,
-    coverage_plans: Collection[str] | None = None,
-) -> Case:
-    """Validate a v1 case mapping and freeze it.
+# --------------------------------------------------------------------------- messages
 
-    ``today`` fills a missing ``case_date``; ``coverage_plans`` are the plan ids the loaded
-    policies know (the bundled ones by default).
+_AT = re.compile(r"^(?P<what>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
+_INDEX = re.compile(r"\[(\d+)\]")
 
-    A plain, well-formed mapping (what JSON, YAML and the counter form give) takes one lean pass;
-    anything the lean pass does not recognise at once — a wrong field, an odd type, a mapping
-    that is not a ``dict`` — goes through the careful parser, which names the field.
-    """
-    if type(data) is dict:
+
+def _case_error(text: str, data: Any) -> CaseError:
+    """The project's one-line message for a ``msgspec`` validation error: the field's path, what
+    is allowed there (from the table of case fields), and the value given."""
+    from .casefields import FIELDS, allowed_text
+
+    m = _AT.match(text)
+    assert m is not None
+    what, raw = m.group("what"), m.group("path") or ""
+    path = raw.lstrip(".")
+    unknown = re.match(r"Object contains unknown field `(.*)`$", what)
+    if unknown:
+        parent = path
+        path = f"{parent}.{unknown.group(1)}" if parent else unknown.group(1)
+        allowed = ", ".join(_children(parent))
+        return CaseError(f"unknown field; allowed here: {allowed}", field=_clip(path, 80),
+                         zh=f"未知字段；此处可用：{allowed}")
+    missing = re.match(r"Object missing required field `(.*)`$", what)
+    if missing:
+        path = f"{path}.{missing.group(1)}" if path else missing.group(1)
+        return CaseError("required", field=path, zh="必填")
+    value = _value_at(data, raw)
+    schema_path = _INDEX.sub("", path)
+    spec = FIELDS.get(schema_path) or FIELDS.get(schema_path.rsplit(".", 1)[0] if schema_path.startswith(
+        "history.plan_claims.") else schema_path)
+    if path == "":
+        return CaseError(f"a case must be a mapping of fields, not {_kind(value)}",
+                         zh=f"案例应为字段映射，而不是{_kind_zh(value)}")
+    if spec is None:
+        if schema_path == "schema_version":
+            return CaseError(f"unsupported schema_version {_show(value)}; this program reads 1",
+                             field="schema_version", zh=f"不支持的 schema_version {_show(value)}；本程序读取版本 1")
+        part_en, part_zh = ("a mapping of fields", "字段映射")
+        return CaseError(f"must be {part_en}, not {_kind(value)}", field=path, zh=f"应为{part_zh}，而不是{_kind_zh(value)}")
+    if what.startswith("Invalid enum value"):
+        allowed = ", ".join(spec.choices)
+        return CaseError(f"unknown id {_show(value)}; allowed: {allowed}", field=path,
+                         zh=f"未知代码 {_show(value)}；可用：{allowed}")
+    en, zh = allowed_text(spec)
+    if value is None and spec.required:
+        return CaseError(f"required: {en}", field=path, zh=f"必填：{zh}")
+    if path != schema_path and spec.kind in ("ids", "claims"):
+        en, zh = ("an id" + (f" ({', '.join(spec.choices)})" if spec.choices else ""),
+                  "代码" + (f"（{', '.join(spec.choices)}）" if spec.choices else ""))
+    if "matching regex" in what and isinstance(value, str):
+        return CaseError(f"{_show(value)} contains control characters; must be {en}", field=path,
+                         zh=f"{_show(value)} 含有控制字符；应为{zh}")
+    if spec.kind == "date" and isinstance(value, str):
+        return CaseError(f"{_show(value)} is not a date ({en})", field=path, zh=f"{_show(value)} 不是日期（{zh}）")
+    return CaseError(f"must be {en}, not {_show(value)}", field=path, zh=f"应为{zh}，而不是 {_show(value)}")
+
+
+def _children(parent: str) -> list[str]:
+    from .casefields import FIELDS
+
+    depth = parent.count(".") + 1 if parent else 0
+    names = []
+    for path in FIELDS:
+        parts = path.split(".")
+        if len(parts) > depth and ".".join(parts[:depth]) == parent:
+            names.append(parts[depth])
+    if not parent:
+        names.insert(0, "schema_version")
+    return list(dict.fromkeys(names))
+
+
+def _loose(line: bytes | str) -> Any:
+    """The JSON value of ``line`` as plain data (only to quote a bad value), or ``None``."""
+    try:
+        return msgspec.json.decode(line)
+    except Exception:  # noqa: BLE001 - a quote aid only
+        return None
+
+
+def _value_at(data: Any, path: str) -> Any:
+    """The value at a ``msgspec`` error path (``.device.imei``, ``.documents[2]``) in ``data``."""
+    for part in re.findall(r"\.([^.\[]+)|\[(\d+)\]", path):
+        key, index = part
         try:
-            case = _parse_lean(data, today, COVERAGE_PLANS if coverage_plans is None else coverage_plans)
-        except Exception:  # noqa: BLE001 - whatever the lean pass trips on, the careful one explains
-            case = None
-        if case is not None:
-            return case
-    return _parse_careful(data, today, coverage_plans)
+            if key:
+                data = data[key]
+            else:
+                data = list(data)[int(index)]
+        except Exception:  # noqa: BLE001 - a quote aid only
+            return _UNKNOWN
+    return data
 
 
-# Values the lean pass meets again and again, with what they validate to. Each table only ever
-# holds entries the careful parser would give the same answer for, and is emptied when it grows
-# past ``_MEMO_LIMIT`` entries (so memory stays bounded on any input).
-_MEMO_LIMIT = 8192
-_DATES: dict[str, date] = {}                                   # "2026-06-15" -> date
-_COUNTRIES: dict[str, str] = {}                                # " cn" -> "CN"
-_ID_SETS: dict[tuple, frozenset[str]] = {}                     # ("invoice", ...) -> documents
-_FAULTS: dict[tuple, Fault] = {}                               # (component, description, confirmed, part)
-_CONDITIONS: dict[tuple, Condition] = {}                       # the condition's items (all booleans)
-_HISTORIES: dict[tuple, History] = {}                          # the five counts and the claims
-
-_TOP_KEYS = frozenset(_TOP)
-_DEVICE_KEYS = frozenset(_DEVICE)
-_PURCHASE_KEYS = frozenset(_PURCHASE)
-_FAULT_KEYS = frozenset(_FAULT)
-_CONDITION_KEYS = frozenset(_CONDITION_FLAGS)
-_HISTORY_KEYS = frozenset(_HISTORY)
-_NO_PURCHASE = Purchase()
-_DEVICE_OF = _builder(Device)
-_PURCHASE_OF = _builder(Purchase)
-_CASE_OF = _builder(Case)
-_NO_CONDITION = Condition()
-_NO_HISTORY = History()
-_NO_IDS: frozenset[str] = frozenset()
-#: what a lean helper gives for a value the careful parser must look at
-_ODD = object()
+_UNKNOWN = object()
 
 
-def _lean_text(value: Any) -> Any:
-    """An optional text field, stripped (``None`` when absent or empty); ``_ODD`` when not text."""
+def _clip(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters, control characters shown escaped."""
+    text = text.encode("unicode_escape", "backslashreplace").decode("ascii") if not text.isprintable() else text
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _show(value: Any) -> str:
+    if value is _UNKNOWN:
+        return "that value"
     if value is None:
-        return None
-    if type(value) is not str:
-        return _ODD
-    return value.strip() if value else None
+        return "null"
+    if isinstance(value, (dict, list, tuple, set, frozenset)):
+        return _kind(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**30:
+        return "a number too large"
+    try:
+        return _clip(repr(value))
+    except ValueError:  # an int past Python's digit limit
+        return "a number too large"
 
 
-def _lean_day(value: Any) -> Any:
-    """An optional date field: ``None`` when absent or empty, the date (ISO text, memoised, or a
-    ``date``), or ``_ODD`` for anything else."""
-    if value is None or value == "":
-        return None
-    return _DATES.get(value) or _lean_date(value) or _ODD
+def _kind(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
+            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
 
 
-def _lean_date(value: Any) -> date | None:
-    """A date from ISO text (memoised) or a ``date``; ``None`` for anything else."""
-    if type(value) is str:
-        try:
-            day = date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-        remember(_DATES, value, day, _MEMO_LIMIT)
-        return day
-    if type(value) is date:
-        return value
-    return None
+def _kind_zh(value: Any) -> str:
+    return {dict: "字段映射", list: "列表", str: "文本", bool: "true/false", int: "数字",
+            float: "数字", type(None): "空值"}.get(type(value), type(value).__name__)
 
 
-def _parse_lean(data: dict, today: date | None, plans: Collection[str]) -> Case | None:
-    """The case in one pass, or ``None`` when anything is unusual (the careful parser then decides).
-
-    Gives exactly the ``Case`` the careful parser gives for every input it accepts.
-    """
-    if not _TOP_KEYS.issuperset(data) or data.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
-        return None
-    get = data.get
-
-    case_date = _lean_day(get("case_date"))
-    if case_date is None:
-        if today is None:
-            return None
-        case_date = today
-    elif case_date is _ODD:
-        return None
-    brand = get("brand")
-    if type(brand) is not str or not brand:
-        return None
-    brand = brand.strip()
-
-    # device
-    d = get("device")
-    if type(d) is not dict or not _DEVICE_KEYS.issuperset(d):
-        return None
-    model = d.get("model")
-    if type(model) is not str or not model:
-        return None
-    part_number = _lean_text(d.get("part_number"))
-    model_code = _lean_text(d.get("model_code"))
-    serial = _lean_text(d.get("serial"))
-    if part_number is _ODD or model_code is _ODD or serial is _ODD:
-        return None
-    imei = d.get("imei")
-    if imei is not None:
-        if type(imei) is not str:
-            return None
-        # a bad IMEI raises here, and the careful parser says what is wrong with it
-        imei = validate_imei(imei.strip()) if imei else None
-    region = d.get("region")
-    if region is not None and region != "":
-        if region not in REGIONS:
-            return None
-    else:
-        region = None
-    production_date = _lean_day(d.get("production_date"))
-    if production_date is _ODD:
-        return None
-    device = _DEVICE_OF(model.strip(), part_number, model_code, serial, imei, region, production_date)
-
-    # purchase
-    p = get("purchase")
-    purchase_date = received_date = None
-    if p is None:
-        purchase = _NO_PURCHASE
-    else:
-        if type(p) is not dict or not _PURCHASE_KEYS.issuperset(p):
-            return None
-        purchase_date = _lean_day(p.get("date"))
-        if purchase_date is _ODD or (purchase_date is not None and purchase_date > case_date):
-            return None
-        channel = p.get("channel")
-        if channel is None or channel == "":
-            channel = "unknown"
-        elif channel not in CHANNELS:
-            return None
-        country = p.get("country")
-        if country is not None and country != "":
-            raw = country
-            country = _COUNTRIES.get(raw)
-            if country is None:
-                if type(raw) is not str:
-                    return None
-                country = raw.strip().upper()
-                if len(country) != 2 or not country.isalpha() or not country.isascii():
-                    return None
-                remember(_COUNTRIES, raw, country, _MEMO_LIMIT)
-        else:
-            country = None
-        received_date = _lean_day(p.get("received_date"))
-        if received_date is _ODD or (received_date is not None and (
-                received_date > case_date or (purchase_date is not None and received_date < purchase_date))):
-            return None
-        purchase = _PURCHASE_OF(purchase_date, channel, country, received_date)
-    if production_date is not None and (production_date > case_date
-                                        or (purchase_date is not None and production_date > purchase_date)):
-        return None
-
-    activation_date = _lean_day(get("activation_date"))
-    if activation_date is _ODD or (activation_date is not None and activation_date > case_date):
-        return None
-
-    value = get("documents")
-    if value is None:
-        documents = _NO_IDS
-    else:
-        if type(value) is not list:
-            return None
-        key = tuple(value)
-        documents = _ID_SETS.get(key)
-        if documents is None:
-            for item in key:
-                if type(item) is not str or item not in DOCUMENTS:
-                    return None
-            documents = frozenset(key)
-            remember(_ID_SETS, key, documents, _MEMO_LIMIT)
-
-    # fault
-    f = get("fault")
-    if type(f) is not dict:
-        return None
-    key = (f.get("component"), f.get("description"), f.get("confirmed"), f.get("part"))
-    fault = _FAULTS.get(key)
-    if fault is None or type(key[2]) is not type(fault.confirmed) and key[2] is not None:
-        if not _FAULT_KEYS.issuperset(f):
-            return None
-        component, description, confirmed, part = key
-        if type(component) is not str or component not in COMPONENTS:
-            return None
-        if description is not None:
-            if type(description) is not str:
-                return None
-            description = description.strip() if description else None
-        if confirmed is None:
-            confirmed = False
-        elif type(confirmed) is not bool:
-            return None
-        if part is not None and part != "":
-            if part not in PARTS:
-                return None
-        else:
-            part = None
-        fault = Fault(component, description, confirmed, part)
-        remember(_FAULTS, key, fault, _MEMO_LIMIT)
-    elif not _FAULT_KEYS.issuperset(f):
-        return None
-
-    # condition: every value true, false or null
-    c = get("condition")
-    if c is None:
-        condition = _NO_CONDITION
-    else:
-        if type(c) is not dict:
-            return None
-        for value in c.values():
-            if value is not True and value is not False and value is not None:
-                return None
-        key = tuple(c.items())
-        condition = _CONDITIONS.get(key)
-        if condition is None:
-            if not _CONDITION_KEYS.issuperset(c):
-                return None
-            condition = Condition(**{k: v is True for k, v in key})
-            remember(_CONDITIONS, key, condition, _MEMO_LIMIT)
-
-    # history: counts are whole numbers >= 0 (not booleans), awaiting_parts a boolean
-    h = get("history")
-    if h is None:
-        history = _NO_HISTORY
-    else:
-        if type(h) is not dict or not _HISTORY_KEYS.issuperset(h):
-            return None
-        counts = (h.get("warranty_repairs_for_fault"), h.get("days_in_repair"), h.get("accessory_exchanges"),
-                  h.get("current_repair_days"))
-        for value in counts:
-            if value is not None and (type(value) is not int or value < 0):
-                return None
-        awaiting = h.get("awaiting_parts")
-        if awaiting is not None and type(awaiting) is not bool:
-            return None
-        raw_claims = h.get("plan_claims")
-        claims: tuple = ()
-        if raw_claims is not None:
-            if type(raw_claims) is not dict:
-                return None
-            for plan, count in raw_claims.items():
-                if type(plan) is not str or plan not in plans or type(count) is not int or count < 0:
-                    return None
-            claims = tuple(sorted(raw_claims.items()))
-        key = (counts, awaiting, claims)
-        history = _HISTORIES.get(key)
-        if history is None:
-            w, r, a, cur = counts
-            history = History(w or 0, r or 0, a or 0, cur or 0, awaiting or False, claims)
-            remember(_HISTORIES, key, history, _MEMO_LIMIT)
-
-    value = get("coverage_plans")
-    if not value:
-        if value is not None and type(value) is not list:
-            return None
-        coverage = _NO_IDS
-    else:
-        if type(value) is not list:
-            return None
-        for item in value:
-            if type(item) is not str or item not in plans:
-                return None
-        coverage = frozenset(value)
-
-    return _CASE_OF(case_date, brand, device, purchase, activation_date, documents, fault, condition, history,
-                    coverage, SCHEMA_VERSION)
+def _out_of_range(where: str, value: date) -> CaseError:
+    return CaseError(f"{value.isoformat()} is outside {FIRST_YEAR}-{LAST_YEAR}", field=where,
+                     zh=f"{value.isoformat()} 不在 {FIRST_YEAR}–{LAST_YEAR} 年之间")
 
 
-def _parse_careful(data: Any, today: date | None, coverage_plans: Collection[str] | None) -> Case:
-    """The reference parser: each field through its helper; the first problem is a ``CaseError``
-    naming the field. Every case the lean pass cannot take comes here."""
-    if not isinstance(data, Mapping):
-        raise CaseError(f"a case must be a mapping of fields, not {type(data).__name__}",
-                        zh=f"案例应为字段映射，而不是 {type(data).__name__}")
-    _check_keys(data, _TOP, "")
-    version = data.get("schema_version", SCHEMA_VERSION)
-    if version != SCHEMA_VERSION:
-        raise CaseError(f"unsupported schema_version {version!r}; this program reads 1", field="schema_version",
-                        zh=f"不支持的 schema_version {version!r}；本程序读取版本 1")
-
-    case_date = _date(data.get("case_date"), "case_date")
-    if case_date is None:
-        if today is None:
-            raise CaseError("required (a date, YYYY-MM-DD)", field="case_date", zh="必填（日期，YYYY-MM-DD）")
-        case_date = today
-    brand = _text(data.get("brand"), "brand", required=True)
-
-    d = _mapping(data.get("device"), "device", required=True)
-    _check_keys(d, _DEVICE, "device")
-    imei = _text(d.get("imei"), "device.imei")
-    if imei is not None:
-        imei = validate_imei(imei)
-    device = Device(
-        model=_text(d.get("model"), "device.model", required=True),
-        part_number=_text(d.get("part_number"), "device.part_number"),
-        model_code=_text(d.get("model_code"), "device.model_code"),
-        serial=_text(d.get("serial"), "device.serial"),
-        imei=imei,
-        region=_choice(d.get("region"), REGIONS, "device.region"),
-        production_date=_date(d.get("production_date"), "device.production_date"),
-    )
-
-    p = _mapping(data.get("purchase"), "purchase")
-    _check_keys(p, _PURCHASE, "purchase")
-    country = _text(p.get("country"), "purchase.country")
-    if country is not None:
-        country = country.upper()
-        if len(country) != 2 or not country.isalpha() or not country.isascii():
-            raise CaseError(f"{country!r} is not a two-letter country code (CN, HK, US...)", field="purchase.country",
-                            zh=f"{country!r} 不是两位字母的国家或地区代码（CN、HK、US…）")
-    purchase = Purchase(
-        date=_date(p.get("date"), "purchase.date"),
-        channel=_choice(p.get("channel"), CHANNELS, "purchase.channel", default="unknown"),
-        country=country,
-        received_date=_date(p.get("received_date"), "purchase.received_date"),
-    )
-
-    f = _mapping(data.get("fault"), "fault", required=True)
-    _check_keys(f, _FAULT, "fault")
-    fault = Fault(
-        component=_choice(f.get("component"), COMPONENTS, "fault.component", required=True),
-        description=_text(f.get("description"), "fault.description"),
-        confirmed=_bool(f.get("confirmed"), "fault.confirmed"),
-        part=_choice(f.get("part"), PARTS, "fault.part"),
-    )
-
-    c = _mapping(data.get("condition"), "condition")
-    _check_keys(c, _CONDITION_FLAGS, "condition")
-    condition = Condition(**{k: _bool(v, f"condition.{k}") for k, v in c.items()})
-
-    h = _mapping(data.get("history"), "history")
-    _check_keys(h, _HISTORY, "history")
-    claims_raw = _mapping(h.get("plan_claims"), "history.plan_claims")
-    plans_known = COVERAGE_PLANS if coverage_plans is None else coverage_plans
-    claims = []
-    for plan, count in claims_raw.items():
-        _choice(plan, plans_known, "history.plan_claims")
-        claims.append((plan, _count(count, f"history.plan_claims.{plan}")))
-    history = History(
-        **{k: _count(h.get(k), f"history.{k}") for k in _HISTORY_INTS},
-        awaiting_parts=_bool(h.get("awaiting_parts"), "history.awaiting_parts"),
-        plan_claims=tuple(sorted(claims)),
-    )
-
-    case = Case(
-        case_date=case_date,
-        brand=brand,
-        device=device,
-        purchase=purchase,
-        activation_date=_date(data.get("activation_date"), "activation_date"),
-        documents=_id_set(data.get("documents"), DOCUMENTS, "documents"),
-        fault=fault,
-        condition=condition,
-        history=history,
-        coverage_plans=_id_set(data.get("coverage_plans"), plans_known, "coverage_plans"),
-    )
-    _check_dates(case)
-    return case
+def _unknown_id(where: str, value: str, table: Collection[str]) -> CaseError:
+    allowed = ", ".join(sorted(table))
+    return CaseError(f"unknown id {_show(value)}; allowed: {allowed}", field=where,
+                     zh=f"未知代码 {_show(value)}；可用：{allowed}")
 
 
-def _check_dates(case: Case) -> None:
-    day = case.case_date
-    for where, value in (
-        ("purchase.date", case.purchase.date),
-        ("purchase.received_date", case.purchase.received_date),
-        ("activation_date", case.activation_date),
-        ("device.production_date", case.device.production_date),
-    ):
-        if value is not None and value > day:
-            raise CaseError(f"{value.isoformat()} is after the case date {day.isoformat()}", field=where,
-                            zh=f"{value.isoformat()} 晚于受理日期 {day.isoformat()}")
-    p = case.purchase
-    if p.date and p.received_date and p.received_date < p.date:
-        raise CaseError(f"{p.received_date.isoformat()} is before the purchase date {p.date.isoformat()}",
-                        field="purchase.received_date",
-                        zh=f"{p.received_date.isoformat()} 早于购买日期 {p.date.isoformat()}")
-    prod = case.device.production_date
-    if prod and p.date and prod > p.date:
-        raise CaseError(f"{prod.isoformat()} is after the purchase date {p.date.isoformat()}",
-                        field="device.production_date", zh=f"{prod.isoformat()} 晚于购买日期 {p.date.isoformat()}")
-
+# --------------------------------------------------------------------------- writing a case
 
 def case_to_dict(case: Case) -> dict[str, Any]:
     """The v1 case mapping (JSON-ready: dates as ISO text, empty optional fields left out)."""
-    def clean(obj: Any) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for f in fields(obj):
-            value = getattr(obj, f.name)
-            if value is None:
-                continue
-            if isinstance(value, date):
-                value = value.isoformat()
-            out[f.name] = value
-        return out
-
-    device = clean(case.device)
-    purchase = clean(case.purchase)
-    fault = clean(case.fault)
-    condition = {k: v for k, v in clean(case.condition).items() if v}
-    history = clean(case.history)
-    claims = dict(history.pop("plan_claims", ()))
-    history = {k: v for k, v in history.items() if v}
-    if claims:
-        history["plan_claims"] = claims
-    out: dict[str, Any] = {
-        "schema_version": case.schema_version,
-        "case_date": case.case_date.isoformat(),
-        "brand": case.brand,
-        "device": device,
-        "purchase": purchase,
-    }
-    if case.activation_date:
-        out["activation_date"] = case.activation_date.isoformat()
-    out["documents"] = sorted(case.documents)
-    out["fault"] = fault
-    out["condition"] = condition
-    if history:
-        out["history"] = history
+    out: dict[str, Any] = msgspec.to_builtins(case)
+    out["schema_version"] = case.schema_version
+    out.setdefault("purchase", {"channel": "unknown"}).setdefault("channel", "unknown")
+    out["documents"] = sorted(case.documents or ())
+    out.setdefault("fault", {}).setdefault("confirmed", False)
+    out.setdefault("condition", {})
+    if not out.get("history"):
+        out.pop("history", None)
     if case.coverage_plans:
         out["coverage_plans"] = sorted(case.coverage_plans)
-    return out
+    order = ("schema_version", "case_date", "brand", "device", "purchase", "activation_date", "documents", "fault",
+             "condition", "history", "coverage_plans")
+    return {key: out[key] for key in order if key in out}

@@ -352,40 +352,24 @@ def _constants(matcher: Any) -> list[Any]:
     return [matcher]
 
 
-def _domain(path: str) -> list[Any] | None:
-    from . import vocab
-
-    if path in ("region",):
-        return list(vocab.REGIONS)
-    if path == "device.region":
-        return list(vocab.REGIONS) + [None]
-    if path == "purchase.channel":
-        return list(vocab.CHANNELS)
-    if path == "fault.component":
-        return list(vocab.COMPONENTS)
-    if path == "fault.part":
-        return list(vocab.PARTS) + [None]
-    if path.startswith("condition.") or path in ("fault.confirmed", "history.awaiting_parts"):
-        return [True, False]
-    if path in ("activation_date", "device.production_date", "purchase.date", "purchase.received_date"):
-        return [None, "a date"]
-    return None
-
-
 def candidates(path: str, matchers: Iterable[Any]) -> list[Any]:
     """Values of the case field ``path`` worth trying against ``matchers``."""
+    from .casefields import domain as field_domain, field_of
+
     matchers = list(matchers)
     consts = [c for m in matchers for c in _constants(m)]
-    domain = _domain(path)
+    domain = field_domain(path)
     if domain is not None:
         return domain
-    if path.startswith("history."):
+    spec = field_of(path)
+    if spec is not None and spec.kind in ("count", "claims"):
         numbers = {0}
         for c in consts:
             if isinstance(c, (int, float)) and not isinstance(c, bool):
                 numbers.update(x for x in (int(c) - 1, int(c), int(c) + 1) if x >= 0)
-        return sorted(numbers)
-    if path in ("documents", "coverage_plans"):
+        absent = [None] if spec.kind == "count" and spec.default is None else []  # an optional count
+        return sorted(numbers) + absent
+    if spec is not None and spec.kind == "ids":
         ids = [c for c in consts if isinstance(c, str)]
         return [frozenset(), frozenset(ids)] + [frozenset([c]) for c in ids]
     return [None, _OTHER] + [c for c in consts if isinstance(c, str)]

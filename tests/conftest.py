@@ -40,6 +40,8 @@ def cli():
     from aftersales.cli._common import run
 
     def invoke(*args: str, input: str | None = None, env: dict | None = None):
+        # messages are Chinese unless asked for in English; most tests read the English words
+        env = {"AFTERSALES_LANG": "en", **(env or {})}
         runner = CliRunner()
         holder = {}
 

@@ -33,10 +33,10 @@ BAD = [
     ("fault.component", "antenna", ["fault.component", "antenna", "host"]),
     ("purchase.channel", "street", ["purchase.channel", "street", "carrier"]),
     ("device.region", "EU", ["device.region", "EU", "CN"]),
-    ("coverage_plans", ["gold_care"], ["coverage_plans[0]", "gold_care", "applecare_plus"]),
+    ("coverage_plans", ["gold_care"], ["coverage_plans", "gold_care", "applecare_plus"]),
     ("condition.wet", True, ["condition.wet", "liquid_damage"]),
     ("fault.confirmed", "yes", ["fault.confirmed", "true or false"]),
-    ("history.days_in_repair", -3, ["history.days_in_repair", "negative"]),
+    ("history.days_in_repair", -3, ["history.days_in_repair", "0 to 3650", "-3"]),
     ("device.model", None, ["device.model", "required"]),
 ]
 
