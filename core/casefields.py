@@ -95,6 +95,9 @@ def _walk(struct: mi.StructType, prefix: str) -> list[CaseField]:
         if not extra:
             continue  # schema_version: not a field people fill in
         kind = _kind(t)
+        bounds = t.value_type if isinstance(t, mi.DictType) else t  # plan claims: the count's bounds
+        if isinstance(bounds, mi.Metadata):
+            bounds = bounds.type
         default = None if f.default is msgspec.NODEFAULT else f.default
         if default is model.NO_DATE:
             default = None
@@ -102,7 +105,7 @@ def _walk(struct: mi.StructType, prefix: str) -> list[CaseField]:
             path=path, kind=kind, zh=extra["zh"], en=extra["en"], help_zh=extra["help_zh"], help_en=extra["help_en"],
             widget=extra["widget"], section=extra["section"], vocab=extra.get("vocab"),
             required=f.required and not nullable, default=default,
-            minimum=getattr(t, "ge", None), maximum=getattr(t, "le", None),
+            minimum=getattr(bounds, "ge", None), maximum=getattr(bounds, "le", None),
             max_length=getattr(t, "max_length", None), example=extra.get("example"),
             condition=extra.get("condition", True)))
     return out
@@ -152,7 +155,8 @@ def allowed_text(spec: CaseField) -> tuple[str, str]:
         return (f"a list of ids ({ids})", f"代码列表（{ids}）")
     if kind == "claims":
         ids = ", ".join(spec.choices)
-        return (f"a mapping of plan id ({ids}) to a whole number 0-99", f"服务计划代码（{ids}）到 0–99 整数的映射")
+        return (f"a mapping of plan id ({ids}) to a whole number {spec.minimum} to {spec.maximum}",
+                f"服务计划代码（{ids}）到 {spec.minimum}–{spec.maximum} 整数的映射")
     raise AssertionError(kind)
 
 

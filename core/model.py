@@ -107,15 +107,15 @@ class Device(_Record, kw_only=True):
         max_length=32, section="device", example="MTLE3CH/A")] | None = None
     model_code: Annotated[str, text("型号代码", "Model code", "如华为的 BRA-AL00", "e.g. Huawei's BRA-AL00",
                                     max_length=32, section="device", example="BRA-AL00")] | None = None
-    serial: Annotated[str, text("序列号", "Serial", "机身或包装上的序列号", "The serial number on the unit or the box",
-                                max_length=64, section="device")] | None = None
-    imei: Annotated[str, text("IMEI", "IMEI", "15 位，最后一位为校验位（拨 *#06# 可见）",
-                              "15 digits, the last a check digit (dial *#06#)", max_length=32, section="device",
-                              example="356938035643809")] | None = None
     region: Annotated[RegionId, choice(
         "region", "机器版本", "Made for", "机器的销售地区；不填时由部件号、型号代码等识别",
         "The region the unit was made for; identified from the part number or model code when absent",
         section="device", example="CN")] | None = None
+    imei: Annotated[str, text("IMEI", "IMEI", "15 位，最后一位为校验位（拨 *#06# 可见）",
+                              "15 digits, the last a check digit (dial *#06#)", max_length=32, section="device",
+                              example="356938035643809")] | None = None
+    serial: Annotated[str, text("序列号", "Serial", "机身或包装上的序列号", "The serial number on the unit or the box",
+                                max_length=64, section="device")] | None = None
     production_date: Annotated[date, day("生产日期", "Production date", "铭牌或 SN 标签上的生产日期",
                                          "The production date on the SN label", section="device")] | None = None
     battery_health: Annotated[int, count(

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable
 
-from aftersales.core.vocab import CHANNELS, COMPONENTS, COVERAGE_PLANS, PARTS, REGIONS
+from aftersales.core.casefields import FIELDS as CASE_FIELDS
+from aftersales.core.casefields import CaseField
+from aftersales.core.vocab import COVERAGE_PLANS, TABLES
 
 from .i18n import t
 
@@ -28,6 +30,7 @@ class Field:
     section: str
     options: str | None = None   # vocabulary kind for selects
     blank: bool = False          # select may stay empty
+    spec: CaseField | None = None  # the case field's entry in the table (None: a customer field)
 
     @property
     def widget_id(self) -> str:
@@ -38,42 +41,30 @@ class Field:
         return "e-" + self.path.replace(".", "-")
 
 
-FIELDS: tuple[Field, ...] = (
-    Field("case_date", DATE, "sec.device"),
-    Field("brand", SELECT, "sec.device", "brand"),
-    Field("device.model", TEXT, "sec.device"),
-    Field("device.part_number", TEXT, "sec.device"),
-    Field("device.model_code", TEXT, "sec.device"),
-    Field("device.region", SELECT, "sec.device", "region", blank=True),
-    Field("device.imei", TEXT, "sec.device"),
-    Field("device.serial", TEXT, "sec.device"),
-    Field("device.production_date", DATE, "sec.device"),
-    Field("purchase.date", DATE, "sec.purchase"),
-    Field("purchase.channel", SELECT, "sec.purchase", "channel"),
-    Field("purchase.country", TEXT, "sec.purchase"),
-    Field("purchase.received_date", DATE, "sec.purchase"),
-    Field("activation_date", DATE, "sec.purchase"),
-    Field("fault.component", SELECT, "sec.fault", "component"),
-    Field("fault.description", TEXT, "sec.fault"),
-    Field("fault.confirmed", CHECK, "sec.fault"),
-    Field("fault.part", SELECT, "sec.fault", "part", blank=True),
-    Field("history.warranty_repairs_for_fault", COUNT, "sec.history"),
-    Field("history.days_in_repair", COUNT, "sec.history"),
-    Field("history.accessory_exchanges", COUNT, "sec.history"),
-    Field("history.current_repair_days", COUNT, "sec.history"),
-    Field("history.awaiting_parts", CHECK, "sec.history"),
-    # how many times each service plan has been claimed (AppleCare+ screen repairs, Huawei screen cover...)
-    *(Field(f"history.plan_claims.{plan}", COUNT, "sec.history") for plan in COVERAGE_PLANS),
-    Field("customer.name", TEXT, "sec.customer"),
-    Field("customer.phone", TEXT, "sec.customer"),
-)
+def _form_fields() -> tuple[Field, ...]:
+    """The form's inputs, in the table's order: one per case field that takes an input (ticked
+    ids and condition flags are tick lists), a count per coverage plan, then the customer."""
+    out = []
+    for spec in CASE_FIELDS.values():
+        if spec.widget == "ticks" or spec.section == "condition":
+            continue
+        section = f"sec.{spec.section}"
+        if spec.kind == "claims":
+            # how many times each service plan has been claimed (AppleCare+ screen repairs...)
+            out += [Field(f"{spec.path}.{plan}", COUNT, section, spec=spec) for plan in COVERAGE_PLANS]
+            continue
+        blank = spec.widget == SELECT and not spec.required and spec.default is None
+        out.append(Field(spec.path, spec.widget, section, spec.vocab, blank, spec))
+    out += [Field("customer.name", TEXT, "sec.customer"), Field("customer.phone", TEXT, "sec.customer")]
+    return tuple(out)
+
+
+FIELDS: tuple[Field, ...] = _form_fields()
 BY_PATH = {f.path: f for f in FIELDS}
 BY_WIDGET = {f.widget_id: f for f in FIELDS}
 SECTIONS = ("sec.device", "sec.purchase", "sec.documents", "sec.fault", "sec.condition",
             "sec.history", "sec.plans", "sec.customer")
-OPTION_IDS = {"region": tuple(REGIONS), "channel": tuple(CHANNELS), "component": tuple(COMPONENTS),
-              "part": tuple(PARTS)}
-
+OPTION_IDS = {f.options: tuple(TABLES[f.options]) for f in FIELDS if f.options and f.options in TABLES}
 
 
 def parse_date(text: str) -> date:
@@ -116,6 +107,10 @@ def check_phone(text: str, lang: str) -> str | None:
     return None
 
 
+def _maximum(f: Field) -> int | None:
+    return None if f.spec is None else f.spec.maximum
+
+
 def check_field(f: Field, value: Any, lang: str) -> str | None:
     """The message to show beside ``f`` for ``value`` as typed, or ``None``."""
     if f.kind == DATE:
@@ -127,8 +122,11 @@ def check_field(f: Field, value: Any, lang: str) -> str | None:
         return None
     if f.kind == COUNT:
         s = str(value or "").strip()
-        if s and not s.isdigit():
+        if s and not (s.isascii() and s.isdigit()):
             return t("err.count", lang)
+        top = _maximum(f)
+        if s and top is not None and int(s) > top:
+            return t("err.count_max", lang, max=top)
         return None
     if f.path == "device.imei":
         return check_imei(str(value or ""), lang)
@@ -170,76 +168,38 @@ class FormState:
         return out
 
     def build(self, lang: str = "zh", errors: dict[str, str] | None = None) -> dict[str, Any]:
-        """The v1 case mapping of the valid fields (invalid ones are left out)."""
+        """The v1 case mapping of the valid fields (invalid ones are left out), each put at its
+        path in the table's order."""
         errors = self.errors(lang) if errors is None else errors
         v = self.values
-
-        def get(path: str) -> Any:
-            if path in errors:
-                return None
-            value = v.get(path)
+        out: dict[str, Any] = {"schema_version": 1}
+        for f in FIELDS:
+            if f.spec is None:
+                continue  # the customer: not part of the case
+            value = None if f.path in errors else v.get(f.path)
             if isinstance(value, str):
-                value = value.strip()
-                if not value:
-                    return None
-            return value
-
-        def day(path: str) -> str | None:
-            value = get(path)
-            return parse_date(value).isoformat() if value else None
-
-        device = {"model": get("device.model")}
-        for key in ("part_number", "model_code", "serial", "region"):
-            value = get(f"device.{key}")
-            if value:
-                device[key] = value
-        imei = get("device.imei")
-        if imei:
-            device["imei"] = imei.replace(" ", "").replace("-", "")
-        prod = day("device.production_date")
-        if prod:
-            device["production_date"] = prod
-        purchase: dict[str, Any] = {"channel": get("purchase.channel") or "unknown"}
-        for key, path in (("date", "purchase.date"), ("received_date", "purchase.received_date")):
-            value = day(path)
-            if value:
-                purchase[key] = value
-        country = get("purchase.country")
-        if country:
-            purchase["country"] = country.upper()
-        fault: dict[str, Any] = {"component": get("fault.component"), "confirmed": bool(v.get("fault.confirmed"))}
-        if get("fault.description"):
-            fault["description"] = get("fault.description")
-        if get("fault.part"):
-            fault["part"] = get("fault.part")
-        history: dict[str, Any] = {}
-        for key in ("warranty_repairs_for_fault", "days_in_repair", "accessory_exchanges", "current_repair_days"):
-            value = get(f"history.{key}")
-            if value:
-                history[key] = int(value)
-        if v.get("history.awaiting_parts"):
-            history["awaiting_parts"] = True
-        claims = {plan: int(value) for plan in COVERAGE_PLANS if (value := get(f"history.plan_claims.{plan}"))}
-        if claims:
-            history["plan_claims"] = claims
-        out: dict[str, Any] = {
-            "schema_version": 1,
-            "case_date": day("case_date"),
-            "brand": get("brand"),
-            "device": device,
-            "purchase": purchase,
-            "documents": sorted(self.documents),
-            "fault": fault,
-            "condition": {c: True for c in sorted(self.conditions)},
-        }
-        act = day("activation_date")
-        if act:
-            out["activation_date"] = act
-        if history:
-            out["history"] = history
+                value = value.strip() or None
+            if f.kind == DATE:
+                value = parse_date(value).isoformat() if value else None
+            elif f.kind == COUNT:
+                value = int(value) if value else None
+            elif f.kind == CHECK:
+                value = bool(value) or (False if f.spec.required or f.path == "fault.confirmed" else None)
+            if value is None and f.path not in ("case_date", "brand", "device.model", "fault.component"):
+                continue
+            *parents, name = f.path.split(".")
+            node = out
+            for key in parents:
+                node = node.setdefault(key, {})
+            node[name] = value
+        out.setdefault("purchase", {}).setdefault("channel", "unknown")
+        out["documents"] = sorted(self.documents)
+        out["condition"] = {c: True for c in sorted(self.conditions)}
         if self.plans:
             out["coverage_plans"] = sorted(self.plans)
-        return out
+        order = ("schema_version", "case_date", "brand", "device", "purchase", "activation_date", "documents",
+                 "fault", "condition", "history", "coverage_plans")
+        return {key: out[key] for key in order if key in out}
 
     def missing_for_save(self) -> list[str]:
         """Field paths that must be filled in before the case can be stored."""
@@ -262,21 +222,11 @@ class FormState:
             f = BY_PATH[path]
             v[path] = bool(value) if f.kind == CHECK else str(value)
 
-        put("case_date", mapping.get("case_date"))
-        put("brand", mapping.get("brand"))
-        for key, value in (mapping.get("device") or {}).items():
-            put(f"device.{key}", value)
-        for key, value in (mapping.get("purchase") or {}).items():
-            put(f"purchase.{key}", value)
-        put("activation_date", mapping.get("activation_date"))
-        for key, value in (mapping.get("fault") or {}).items():
-            put(f"fault.{key}", value)
-        for key, value in (mapping.get("history") or {}).items():
-            if f"history.{key}" in BY_PATH:
-                put(f"history.{key}", value)
-        for plan, count in ((mapping.get("history") or {}).get("plan_claims") or {}).items():
-            if f"history.plan_claims.{plan}" in BY_PATH:
-                put(f"history.plan_claims.{plan}", count)
+        for f in FIELDS:
+            node: Any = mapping
+            for key in f.path.split("."):
+                node = node.get(key) if isinstance(node, dict) else None
+            put(f.path, node)
         state.documents = set(mapping.get("documents") or ())
         state.conditions = {k for k, on in (mapping.get("condition") or {}).items() if on}
         state.plans = set(mapping.get("coverage_plans") or ())

@@ -52,29 +52,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "sec.plans": ("服务计划", "Coverage plans"),
     "sec.customer": ("客户", "Customer"),
     # intake fields (case paths)
-    "case_date": ("受理日期", "Case date"),
-    "brand": ("品牌", "Brand"),
-    "device.model": ("机型", "Model"),
-    "device.part_number": ("部件号", "Part number"),
-    "device.model_code": ("型号代码", "Model code"),
-    "device.serial": ("序列号", "Serial"),
-    "device.imei": ("IMEI", "IMEI"),
-    "device.region": ("机器版本", "Made for"),
-    "device.production_date": ("生产日期", "Production date"),
-    "purchase.date": ("购机日期", "Purchase date"),
-    "purchase.channel": ("购买渠道", "Channel"),
-    "purchase.country": ("购买国家/地区", "Country"),
-    "purchase.received_date": ("收货日期", "Received"),
-    "activation_date": ("激活日期", "Activation"),
-    "fault.component": ("故障部件", "Component"),
-    "fault.description": ("故障描述", "Description"),
-    "fault.confirmed": ("已检测确认性能故障", "Fault confirmed by test"),
-    "fault.part": ("损坏部位", "Damaged part"),
-    "history.warranty_repairs_for_fault": ("同一故障已保修次数", "Repairs for this fault"),
-    "history.days_in_repair": ("累计修理天数", "Days in repair"),
-    "history.accessory_exchanges": ("附件已换次数", "Accessory exchanges"),
-    "history.current_repair_days": ("本次修理已用天数", "Current repair days"),
-    "history.awaiting_parts": ("等待厂家配件", "Waiting for parts"),
     "customer.name": ("客户姓名", "Customer name"),
     "customer.phone": ("联系电话", "Phone"),
     "region.auto": ("自动识别", "automatic"),
@@ -86,6 +63,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # field messages
     "err.date": ("日期格式应为 YYYY-MM-DD", "a date is YYYY-MM-DD"),
     "err.count": ("应为不小于 0 的整数", "a whole number, 0 or more"),
+    "err.count_max": ("应为 0–{max} 的整数", "a whole number from 0 to {max}"),
     "err.imei_len": ("IMEI 为 15 位数字，已输入 {n} 位", "an IMEI has 15 digits; {n} so far"),
     "err.imei_digits": ("IMEI 只能是数字", "an IMEI is digits only"),
     "err.imei_check": ("IMEI 校验位不符，请核对", "the IMEI check digit is wrong; check it"),
@@ -255,16 +233,13 @@ def state(id_: str, lang: str = "zh") -> str:
 
 def field_label(path: str, lang: str = "zh") -> str:
     """The label of a case field path (``device.imei``) or of an indexed id (``documents[0]``)."""
+    from aftersales.core.casefields import field_of
+
     base = path.split("[", 1)[0]
     if base in TEXT:
         return t(base, lang)
-    if base.startswith("condition."):
-        return vocab("condition", base.split(".", 1)[1], lang)
-    if base == "documents":
-        return t("sec.documents", lang)
-    if base == "coverage_plans":
-        return t("sec.plans", lang)
     if base.startswith("history.plan_claims."):
         plan = vocab("coverage_plan", base.rsplit(".", 1)[1], lang)
         return f"{plan} 已用次数" if lang == "zh" else f"{plan} claims used"
-    return path
+    spec = field_of(base)
+    return spec.label(lang) if spec is not None else path
