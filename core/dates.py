@@ -17,9 +17,10 @@ Pure functions over ``datetime.date``; no clock, no I/O.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
 _ONE_DAY = timedelta(days=1)
 

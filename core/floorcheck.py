@@ -29,7 +29,8 @@ Pure functions over validated policy data; nothing here reads a file.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from .policyload import PolicyIssue, candidates, locate, matches, satisfiable
 

@@ -22,9 +22,10 @@ rule are not. Every rule no case exercises is listed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .errors import AftersalesError, PolicyError
 from .policyload import PolicyIssue, display_name, locate, read_source, read_yaml
