@@ -27,8 +27,9 @@ import json
 import os
 import stat
 from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, TextIO
+from typing import Any, TextIO
 
 #: items per chunk (case store, ``policy diff``)
 CHUNK_LINES = 1000

@@ -153,7 +153,7 @@ def run(n: int = 10_000, seed: int = 1) -> dict:
     else:
         decision = zen.ZenEngine().create_decision(json.dumps(jdm_table()))
         inputs = [zen_input(c) for c in cases]
-        agree = sum(1 for c, i in zip(cases[:2000], inputs[:2000])
+        agree = sum(1 for c, i in zip(cases[:2000], inputs[:2000], strict=True)
                     if decision.evaluate(i)["result"]["remedy"] == statutory_floor(c))
         zen_ns = _time_each(decision.evaluate, inputs)
         result["zen_us"] = median(zen_ns) / 1000

@@ -193,7 +193,7 @@ def stages(n: int = 20_000, seed: int = 7, repeats: int = 5) -> dict:
         best = min(runs, key=sum)
         total = min(whole() for _ in range(repeats))
         names = ("split_join_us", "json_decode_us", "parse_case_us", "evaluate_us", "encode_us")
-        out = {"cases": n, "blocks": len(raws), **{k: v * 1e6 / n for k, v in zip(names, best)},
+        out = {"cases": n, "blocks": len(raws), **{k: v * 1e6 / n for k, v in zip(names, best, strict=True)},
                "worker_total_us": total * 1e6 / n, "load_average": os.getloadavg()[0]}
         out["outside_engine_us"] = out["worker_total_us"] - out["evaluate_us"]
         return {k: round(v, 2) if isinstance(v, float) else v for k, v in out.items()}

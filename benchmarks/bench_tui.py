@@ -42,9 +42,10 @@ import sys
 import tempfile
 import textwrap
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 NOW = datetime(2026, 6, 15, 10, 30, tzinfo=timezone(timedelta(hours=8)))
 TYPED = "screen flickers then goes black "

@@ -13,7 +13,7 @@ import json
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -155,7 +155,7 @@ def main() -> None:
     ap.add_argument("--replay-cases", type=int, default=None)
     args = ap.parse_args()
     t0 = time.perf_counter()
-    started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
+    started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
     m = machine()
     print("engine ...", file=sys.stderr)
     eng = bench_engine.run(10_000, 1)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator, TextIO
+from typing import Any, TextIO
 
 import click
 
@@ -87,9 +88,8 @@ def output_file(path: str, option: str = "--out") -> Iterator[TextIO]:
         finally:
             sys.stdout.flush()
         return
-    import tempfile
-
     import stat
+    import tempfile
 
     target = os.path.realpath(path)  # through a symbolic link: the file it names is replaced
     exists = os.path.lexists(target)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from aftersales.core.vocab import CONDITIONS as _CONDITIONS, label
+from aftersales.core.vocab import CONDITIONS as _CONDITIONS
+from aftersales.core.vocab import label
 
 _TEXT = {
     "zh": {
@@ -86,7 +87,7 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False) -> str:
         lines.append(f"  [{ex.policy}/{ex.rule}] {ex.citation}")
     if trace:
         lines.append(f"{t['trace']}:")
-        for plugin, policy, rule, effect, citation, detail in decision.trace:
+        for plugin, policy, rule, effect, _citation, detail in decision.trace:
             lines.append(f"  {plugin}:{policy or '-'}/{rule} {effect}" + (f" ({detail})" if detail else ""))
     versions = ", ".join(f"{p.id} {p.version}" for p in decision.policies)
     lines.append(f"({versions})")

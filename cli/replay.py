@@ -27,8 +27,8 @@ class Progress:
 
     def __init__(self, total_bytes: int | None, total_cases: int | None = None) -> None:
         from rich.console import Console
-        from rich.progress import (BarColumn, Progress as RichProgress, TaskProgressColumn,
-                                   TextColumn, TimeElapsedColumn, TimeRemainingColumn)
+        from rich.progress import BarColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        from rich.progress import Progress as RichProgress
 
         self._bytes = total_bytes is not None
         self.progress = RichProgress(
@@ -45,7 +45,7 @@ class Progress:
         self._clock = time.perf_counter
         self._start = self._clock()
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         self.progress.start()
         return self
 

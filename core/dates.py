@@ -17,9 +17,10 @@ Pure functions over ``datetime.date``; no clock, no I/O.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
 _ONE_DAY = timedelta(days=1)
 
@@ -92,14 +93,15 @@ class RestDayCalendar:
         self._known_years: frozenset[int] = frozenset()
         self._roll_cache: dict[date, PeriodEnd] = {}
 
-    def _load(self) -> None:
+    def _load(self) -> frozenset[date]:
         holidays, workdays, (first, last) = _package_data()
         extra_rest, extra_work = self._extra_rest, self._extra_work
         self._work = (workdays - extra_rest) | extra_work
         years = set(range(first, last + 1))
         years.update(d.year for d in extra_rest | extra_work)
         self._known_years = frozenset(years)
-        self._rest = (holidays - extra_work) | extra_rest
+        self._rest = rest = (holidays - extra_work) | extra_rest
+        return rest
 
     def knows(self, year: int) -> bool:
         """Whether holiday data covers ``year``."""
@@ -109,11 +111,12 @@ class RestDayCalendar:
 
     def is_rest_day(self, day: date) -> bool:
         """A weekend day that is not a make-up working day, or a statutory holiday."""
-        if self._rest is None:
-            self._load()
+        rest = self._rest
+        if rest is None:
+            rest = self._load()
         if day in self._work:
             return False
-        if day in self._rest:
+        if day in rest:
             return True
         return day.weekday() >= 5
 

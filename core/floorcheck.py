@@ -29,7 +29,8 @@ Pure functions over validated policy data; nothing here reads a file.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from .policyload import PolicyIssue, candidates, locate, matches, satisfiable
 
@@ -158,8 +159,8 @@ def floor_issues(data: Mapping[str, Any], node: Any, name: str,
     seen: set[tuple] = set()
     pid = data.get("id")
 
-    def warn(parts: list[Any], what: str, brand_rule: str, brand_cite: str, s_data: Mapping[str, Any], s_file: str,
-             s_rule: str, s_cite: str, message: str) -> None:
+    def warn(parts: list[Any], what: str, brand_rule: str | None, brand_cite: str, s_data: Mapping[str, Any],
+             s_file: str, s_rule: str | None, s_cite: str, message: str) -> None:
         key = (tuple(parts), what, s_rule)
         if key in seen:
             return
@@ -247,7 +248,7 @@ def floor_issues(data: Mapping[str, Any], node: Any, name: str,
                 continue
             if any(_statute_excludes(s_data, path, m) for path, m in ew.items()):
                 continue
-            s_ref = warranty_offer or next(iter(s_by_id.values()), {})
+            s_ref: Mapping[str, Any] = warranty_offer or next(iter(s_by_id.values()), {})
             warn(["exclusions", index, "when"], "condition", exc.get("id"), exc.get("citation", ""), s_data, s_file,
                  s_ref.get("id", "offers"), s_ref.get("citation", ""),
                  f"refuses free remedies when {', '.join(f'{p}: {_show(m)}' for p, m in ew.items())}, which the statute does not exclude")

@@ -40,13 +40,13 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
-from pathlib import Path
-from typing import Any, Iterator, Mapping, NamedTuple
-
 from hashlib import sha256 as _sha256
+from pathlib import Path
+from typing import Any, NamedTuple
 
 FORMAT = "2"
 #: the other modules whose code decides what "valid" means (besides the schema)

@@ -12,9 +12,11 @@ only if a location in it is asked for (a cross-file or floor issue).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
 
 from . import policycache
 from .errors import PolicyError
@@ -184,6 +186,7 @@ def locate(node: yaml.Node | None, parts: Iterable[Any]) -> tuple[int, int]:
 def policy_schema() -> dict[str, Any]:
     """The policy JSON Schema shipped with the package."""
     import json
+
     from aftersales.policies import bundled
 
     text = bundled("policy.schema.json").read_text(encoding="utf-8")
@@ -461,7 +464,7 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
                     add([section, index, "covers", c_index], f"covers unknown exclusion {cid!r}; this policy's exclusions: "
                         f"{', '.join(sorted(exclusion_ids)) or 'none'}", "unknown_ref")
             if item.get("basis") != "out_of_warranty":
-                for e_index, exc in enumerate(data.get("exclusions", []) or []):
+                for exc in data.get("exclusions", []) or []:
                     ew = exc.get("when")
                     if not ew or exc.get("id") in (item.get("covers") or ()):
                         continue
@@ -529,14 +532,14 @@ def version_issues(entries: Iterable[tuple[Mapping[str, Any], Any, str]]) -> lis
     for pid, versions in by_id.items():
         versions.sort(key=lambda v: v[0])
         seen_versions: dict[str, str] = {}
-        for start, until, data, node, name in versions:
+        for _start, _until, data, node, name in versions:
             ver = str(data.get("version"))
             if ver in seen_versions:
                 line, col = locate(node, ["version"])
                 issues.append(PolicyIssue(name, line, col, "$.version",
                                           f"version {ver!r} of policy {pid!r} is also in {seen_versions[ver]}", code="versions"))
             seen_versions.setdefault(ver, name)
-        for (s1, u1, d1, n1, f1), (s2, u2, d2, n2, f2) in zip(versions, versions[1:]):
+        for (_s1, u1, d1, n1, f1), (s2, _u2, d2, n2, f2) in pairwise(versions):
             v1, v2 = d1.get("version"), d2.get("version")
             if u1 is None:
                 line, col = locate(n1, ["effective"])

@@ -22,9 +22,10 @@ rule are not. Every rule no case exercises is listed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, cast
 
 from .errors import AftersalesError, PolicyError
 from .policyload import PolicyIssue, display_name, locate, read_source, read_yaml
@@ -257,8 +258,7 @@ def test_targets(paths: Iterable[str | Path]) -> list[Path]:
             out.append(p.with_name(p.name[: -len(".cases.yaml")] + ".yaml"))
         else:
             out.append(p)
-    seen: set[Path] = set()
-    return [p for p in out if not (p in seen or seen.add(p))]
+    return list(dict.fromkeys(out))
 
 
 def registry_for(policy_files: list[Path], *, plugins_dir: str | None = None, env: Mapping[str, str] | None = None) -> Any:
@@ -275,13 +275,14 @@ def registry_for(policy_files: list[Path], *, plugins_dir: str | None = None, en
     probe = load_plugins(plugins_dir=plugins_dir, env=env)
     shipped: set[str] = set()
     served: set[str] = set()
+    # pluggy types an implementation as returning ``object``; the hook specs say what these return
     for impl in probe.pm.hook.aftersales_policy_files.get_hookimpls():
-        for location in impl.function() or ():
+        for location in cast("Sequence[Any] | None", impl.function()) or ():
             data, _ = check_policy(read_source(location)) if _readable(location) else (None, [])
             if data:
                 shipped.add(data["id"])
     for impl in probe.pm.hook.aftersales_brands.get_hookimpls():
-        served.update(b.id for b in impl.function() or ())
+        served.update(b.id for b in cast("Sequence[Brand] | None", impl.function()) or ())
     extra: list[tuple[str, Any]] = []
     overrides: list[Path] = []
     standins: dict[str, list[Path]] = {}
@@ -297,13 +298,13 @@ def registry_for(policy_files: list[Path], *, plugins_dir: str | None = None, en
             standins.setdefault(data["id"], []).append(path)
             first_data.setdefault(data["id"], data)
     for pid, files in standins.items():
-        data = first_data[pid]
-        brands = data["applies_to"]["brands"]
+        first = first_data[pid]
+        brands = first["applies_to"]["brands"]
         new_brands = [Brand(b, b, b) for b in (brands if isinstance(brands, list) else []) if b not in served]
 
         class StandIn(PolicyPlugin):
             name = f"{pid}"
-            version = str(data["version"])
+            version = str(first["version"])
             brands = new_brands
 
             def policy_files(self, _files=tuple(files)) -> list[Any]:

@@ -13,11 +13,11 @@ The streaming, multiprocessing and store access live in ``aftersales.replay``.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 from .memo import remember
-
 
 
 def _iso(d: date | None) -> str | None:

@@ -11,9 +11,10 @@ a naive one is read as China Standard Time). The CLI reads the clock.
 from __future__ import annotations
 
 import dataclasses
-from types import SimpleNamespace
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable, Iterator, Mapping
+from types import SimpleNamespace
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -114,14 +115,14 @@ class CaseStore:
 
     @classmethod
     def open(cls, url: str | None = None, *, evaluator: Evaluator | None = None,
-             auto_upgrade: bool | None = None) -> "CaseStore":
+             auto_upgrade: bool | None = None) -> CaseStore:
         """Open the store at ``url`` (else ``AFTERSALES_DB``, else the default file), schema checked."""
         return cls(_db.open_engine(url, auto_upgrade=auto_upgrade), evaluator)
 
     def close(self) -> None:
         self.engine.dispose()
 
-    def __enter__(self) -> "CaseStore":
+    def __enter__(self) -> CaseStore:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -460,7 +461,7 @@ class CaseStore:
                 for e in conn.execute(sa.select(events).where(events.c.case_id.in_(ids))
                                       .order_by(events.c.case_id, events.c.id)):
                     evs[e.case_id].append(_event_dict(e))
-            for row, summary in zip(rows, summaries):
+            for row, summary in zip(rows, summaries, strict=True):
                 mail = row.mail_in_record
                 if mail and not reveal and mail.get("return_phone"):
                     mail = {**mail, "return_phone": mask_phone(mail["return_phone"])}

@@ -9,9 +9,10 @@ Input is ``CaseStore.get(number)``: the case with its latest decision.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from string import Template
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from aftersales.core import vocab
 

@@ -6,8 +6,9 @@ same four methods can stand in (tests, benchmarks, other front-ends).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, Mapping, Protocol
+from typing import Any, Protocol
 
 from .workflow import DEFAULT_SETTINGS, WorkflowSettings
 

@@ -30,8 +30,9 @@ data_backup_acknowledged  已知维修可能清除数据          must be true: 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any, Mapping
+from typing import Any
 
 from .contact import normalize_phone
 from .errors import StoreError

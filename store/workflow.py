@@ -21,9 +21,9 @@ notices: a spare phone is due after 7 days, an exchange after 30 (60 when parts 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Iterable, Sequence
 
 #: China Standard Time (no daylight saving): the service network's local day
 CHINA_TZ = timezone(timedelta(hours=8), "CST")
@@ -83,7 +83,7 @@ class WorkflowSettings:
     complex_repair_working_days: tuple[int, int] = (7, 10)
 
     @classmethod
-    def from_object(cls, obj) -> "WorkflowSettings":
+    def from_object(cls, obj) -> WorkflowSettings:
         """Settings from any object with the same attribute names; missing ones keep defaults."""
         if obj is None:
             return cls()

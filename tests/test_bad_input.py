@@ -6,7 +6,6 @@ import copy
 
 import pytest
 import yaml
-
 from scenario_helpers import DAY10_CASE as BASE
 
 

@@ -6,12 +6,12 @@ import copy
 from datetime import timedelta
 
 import pytest
+from scenario_helpers import DAY10_CASE
 
 from aftersales.core.generate import generate_cases
 from aftersales.core.hookspecs import hookimpl
 from aftersales.core.policyplugin import PolicyPlugin
 from aftersales.core.registry import load_registry
-from scenario_helpers import DAY10_CASE
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def test_shared_verdicts_match_a_fresh_check(registry, cases):
             for region in ("CN", "HK", "OTHER"):
                 shared = policy.assess(case, region)
                 live, na = [], []
-                for offer, when in zip(policy.offers, whens):
+                for offer, when in zip(policy.offers, whens, strict=True):
                     failed = when(case, region)
                     if failed is None:
                         live.append(offer)

@@ -6,7 +6,6 @@ import copy
 from datetime import date
 
 import pytest
-
 from scenario_helpers import DAY10_CASE as BASE
 
 

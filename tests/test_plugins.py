@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pluggy
 import pytest
+from scenario_helpers import DAY10_CASE as CASE
 
 from aftersales import hookimpl
 from aftersales.core import hookspecs
 from aftersales.core.registry import load_registry
 
-from scenario_helpers import DAY10_CASE as CASE
 TESTS = Path(__file__).parent
 
 
@@ -81,7 +81,7 @@ def test_every_hook_is_documented_with_an_example():
 
 def test_every_hook_has_a_test():
     text = "".join(p.read_text(encoding="utf-8") for p in TESTS.rglob("test_*.py"))
-    for name, fn in inspect.getmembers(hookspecs, inspect.isfunction):
+    for name, _fn in inspect.getmembers(hookspecs, inspect.isfunction):
         if name.startswith("aftersales_"):
             assert name in text.replace("hookspecs.", ""), f"no test mentions {name}"
 

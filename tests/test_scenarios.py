@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from scenario_helpers import check_expect, load_scenario, scenario_files
 
 from aftersales.core.casefile import load_case_file
 from aftersales.core.errors import AftersalesError
-
-from scenario_helpers import check_expect, load_scenario, scenario_files
 
 SCENARIOS = scenario_files()
 

@@ -18,8 +18,9 @@ import dataclasses
 import gc
 import getpass
 import os
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any
 
 from textual import work
 from textual.app import App

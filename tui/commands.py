@@ -18,7 +18,7 @@ class BindingCommands(Provider):
     def _commands(self):
         screen = self.screen
         seen: set[str] = set()
-        for key, active in screen.active_bindings.items():
+        for active in screen.active_bindings.values():
             binding = active.binding
             if not active.enabled or not binding.description or binding.action in seen:
                 continue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from click.testing import CliRunner
@@ -19,7 +19,7 @@ def store_url(tmp_path):
 
     url = f"sqlite:///{tmp_path / 'cases.sqlite3'}"
     db.create_database(url).dispose()
-    now = datetime(2026, 12, 31, 10, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 12, 31, 10, 0, tzinfo=UTC)
     with open_store(url) as store:
         for case in generate_cases(12, seed=11):
             store.create_case(case, store="SZ01", staff="王芳", customer="李雷", phone="13800138000", now=now)

@@ -7,7 +7,6 @@ import os
 import uuid
 
 import pytest
-
 from store_helpers import CASE, NOW
 
 PG_ENV = "AFTERSALES_TEST_PG_URL"

@@ -8,12 +8,12 @@ from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa
+from store_helpers import CASE, MAIL_IN, NOW, assert_complete, counts
 
 from aftersales.core.dates import DEFAULT_CALENDAR
 from aftersales.core.errors import CaseError
 from aftersales.store import StoreError
 from aftersales.store.errors import SchemaError
-from store_helpers import CASE, MAIL_IN, NOW, assert_complete, counts
 
 
 def at(day: int, hour: int = 10, month: int = 6) -> datetime:

@@ -11,7 +11,6 @@ import sys
 
 import pytest
 import yaml
-
 from store_helpers import CASE, MAIL_IN, counts
 
 

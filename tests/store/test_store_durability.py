@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from store_helpers import CASE, NOW, assert_complete, counts
 
 from aftersales.store import DatabaseUnavailable
-from store_helpers import CASE, NOW, assert_complete, counts
 
 WRITER = str(Path(__file__).with_name("store_writer.py"))
 
@@ -54,7 +54,7 @@ def test_sigkill_mid_burst_leaves_only_complete_cases(db_url):
 def test_two_processes_write_one_database_at_once(db_url):
     procs = [_writer(db_url, code, 150) for code in ("SZ01", "SZ02")]
     outputs = [p.communicate(timeout=180) for p in procs]
-    for p, (out, err) in zip(procs, outputs):
+    for p, (out, err) in zip(procs, outputs, strict=True):
         assert p.returncode == 0, err
         assert len(out.split()) == 151
     assert assert_complete(db_url) == 300

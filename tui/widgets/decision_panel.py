@@ -8,7 +8,8 @@ drawn line by line, cheap enough for every keystroke.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from rich.text import Text
 from textual.geometry import Region, Size
