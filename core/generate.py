@@ -18,8 +18,9 @@ Pure: no clock, no files. The case dates fall in a fixed range (default 2025-01-
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import Any, Iterator
+from typing import Any
 
 from stdnum import luhn
 

@@ -16,7 +16,7 @@ Pure: the caller supplies ``today`` when the case has no ``case_date``.
 import re
 from collections.abc import Collection, Mapping
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 import msgspec
 from msgspec import Meta, Struct, field
@@ -82,11 +82,18 @@ def _condition(id_: str) -> Meta:
 
 
 # the vocabularies as types (decoding refuses any other id and names the allowed ones)
-RegionId = Literal[tuple(REGIONS)]  # type: ignore[valid-type]
-ChannelId = Literal[tuple(CHANNELS)]  # type: ignore[valid-type]
-ComponentId = Literal[tuple(COMPONENTS)]  # type: ignore[valid-type]
-PartId = Literal[tuple(PARTS)]  # type: ignore[valid-type]
-DocumentId = Literal[tuple(DOCUMENTS)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # to a type checker an id is text; decoding checks it against the vocabulary
+    RegionId: TypeAlias = str
+    ChannelId: TypeAlias = str
+    ComponentId: TypeAlias = str
+    PartId: TypeAlias = str
+    DocumentId: TypeAlias = str
+else:
+    RegionId = Literal[tuple(REGIONS)]
+    ChannelId = Literal[tuple(CHANNELS)]
+    ComponentId = Literal[tuple(COMPONENTS)]
+    PartId = Literal[tuple(PARTS)]
+    DocumentId = Literal[tuple(DOCUMENTS)]
 PlanId = Annotated[str, Meta(max_length=48, pattern=ID_PATTERN)]
 #: ``date`` under a name a field called ``date`` does not hide
 Day = date
@@ -98,7 +105,7 @@ class _Record(Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=Tru
     """Every part of a case: immutable, unknown fields refused, defaults left out when encoded."""
 
 
-class Device(_Record, kw_only=True):
+class Device(_Record, frozen=True, kw_only=True):
     model: Annotated[str, text("机型", "Model", "商品型号，如 iPhone 15、Mate 60", "The model name, e.g. iPhone 15, Mate 60",
                                max_length=100, section="device", example="iPhone 15")]
     part_number: Annotated[str, text(
@@ -124,7 +131,7 @@ class Device(_Record, kw_only=True):
         le=100, section="device", example=76)] | None = None
 
 
-class Purchase(_Record, kw_only=True):
+class Purchase(_Record, frozen=True, kw_only=True):
     date: Annotated[Day, day("购机日期", "Purchase date", "发票或购买凭证上的日期", "The date on the invoice or receipt",
                               section="purchase", example="2026-06-05")] | None = None
     channel: Annotated[ChannelId, choice("channel", "购买渠道", "Channel", section="purchase",
@@ -137,7 +144,7 @@ class Purchase(_Record, kw_only=True):
                                        section="purchase")] | None = None
 
 
-class Fault(_Record, kw_only=True):
+class Fault(_Record, frozen=True, kw_only=True):
     component: Annotated[ComponentId, choice("component", "故障部件", "Component", section="fault", example="host")]
     description: Annotated[str, text("故障描述", "Description", "顾客所述或检测所见", "What the customer says or testing found",
                                      max_length=500, section="fault", example="无法开机")] | None = None
@@ -148,7 +155,7 @@ class Fault(_Record, kw_only=True):
                                    "For plans priced by part (screen, back cover, other)", section="fault")] | None = None
 
 
-class Condition(_Record, kw_only=True):
+class Condition(_Record, frozen=True, kw_only=True):
     liquid_damage: Annotated[bool, _condition("liquid_damage")] = False
     physical_damage: Annotated[bool, _condition("physical_damage")] = False
     unauthorized_repair: Annotated[bool, _condition("unauthorized_repair")] = False
@@ -163,7 +170,7 @@ class Condition(_Record, kw_only=True):
     frame_bent: Annotated[bool, _condition("frame_bent")] = False
 
 
-class History(_Record, kw_only=True):
+class History(_Record, frozen=True, kw_only=True):
     #: warranty repairs already made for this fault
     warranty_repairs_for_fault: Annotated[int, count(
         "同一故障已保修次数", "Repairs for this fault", "此前同一性能故障的保修次数",
@@ -186,7 +193,7 @@ class History(_Record, kw_only=True):
         return self.plan_claims.get(plan, 0)
 
 
-class Case(_Record, kw_only=True):
+class Case(_Record, frozen=True, kw_only=True):
     schema_version: Literal[1] = 1
     case_date: Annotated[date, day("受理日期", "Case date", "顾客送修之日；不填为今天",
                                    "The day the customer presents the unit; today when absent",
@@ -343,8 +350,8 @@ def validate_imei(value: str, where: str = "device.imei") -> str:
     try:
         return _imei.validate(value)
     except _StdnumError as exc:
-        raise CaseError(f"{_clip(repr(value))} is not a valid IMEI ({exc.message})", field=where,
-                        zh=f"{_clip(repr(value))} 不是有效的 IMEI（{_imei_zh(exc.message)}）") from None
+        raise CaseError(f"{_clip(repr(value))} is not a valid IMEI ({exc})", field=where,
+                        zh=f"{_clip(repr(value))} 不是有效的 IMEI（{_imei_zh(str(exc))}）") from None
 
 
 def _imei_zh(message: str) -> str:

@@ -357,7 +357,8 @@ def _constants(matcher: Any) -> list[Any]:
 
 def candidates(path: str, matchers: Iterable[Any]) -> list[Any]:
     """Values of the case field ``path`` worth trying against ``matchers``."""
-    from .casefields import domain as field_domain, field_of
+    from .casefields import domain as field_domain
+    from .casefields import field_of
 
     matchers = list(matchers)
     consts = [c for m in matchers for c in _constants(m)]

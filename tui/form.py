@@ -9,9 +9,10 @@ field path with a message in the UI language.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 from aftersales.core.casefields import FIELDS as CASE_FIELDS
 from aftersales.core.casefields import CaseField
@@ -97,8 +98,8 @@ def check_imei(text: str, lang: str) -> str | None:
 def check_phone(text: str, lang: str) -> str | None:
     if not text.strip():
         return None
-    from aftersales.store.contact import normalize_phone
     from aftersales.core.errors import AftersalesError
+    from aftersales.store.contact import normalize_phone
 
     try:
         normalize_phone(text)
@@ -149,7 +150,7 @@ class FormState:
     plans: set[str] = field(default_factory=set)
 
     @classmethod
-    def blank(cls, today: date, brand: str | None = None) -> "FormState":
+    def blank(cls, today: date, brand: str | None = None) -> FormState:
         values: dict[str, Any] = {f.path: (False if f.kind == CHECK else "") for f in FIELDS}
         values.update({"case_date": today.isoformat(), "brand": brand or "", "purchase.channel": "unknown",
                        "purchase.country": "CN", "fault.component": "host", "device.region": "",
@@ -211,7 +212,7 @@ class FormState:
         return need
 
     @classmethod
-    def from_case(cls, mapping: dict[str, Any], today: date) -> "FormState":
+    def from_case(cls, mapping: dict[str, Any], today: date) -> FormState:
         """A form filled from a v1 case mapping (tests, benchmarks, re-use of a stored case)."""
         state = cls.blank(today)
         v = state.values
