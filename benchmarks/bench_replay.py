@@ -9,7 +9,8 @@ means the peak of the full run is about the peak of the small one.
 
 ``--stages N`` also times, in this process, what a worker does per case, stage by stage, on N
 generated cases cut into the blocks a replay uses: splitting a block into lines and joining the
-output (``split_join``), JSON decoding, ``parse_case``, the engine's ``evaluate`` and encoding the
+output (``split_join``), decoding and validating the line (``decode_case``: JSON straight into the
+typed case), the engine's ``evaluate`` and encoding the
 compact line — the worker's loop for good lines with a clock read between the stages (best of
 ``--stage-repeats`` passes after a warm-up pass) — and the worker's real loop
 (``replay._replay_lines``) untouched, as ``worker_total``. The load average is recorded: the
@@ -132,6 +133,7 @@ def stages(n: int = 20_000, seed: int = 7, repeats: int = 5) -> dict:
     """Per-case time of each stage of a replay worker, in µs (see the module docstring)."""
     from aftersales import replay as rp
     from aftersales.core.generate import generate_cases
+    from aftersales.core.model import decode_case
     from aftersales.core.replay import compact_line
 
     folder = Path(tempfile.mkdtemp(prefix="aftersales-stages-"))
@@ -142,12 +144,11 @@ def stages(n: int = 20_000, seed: int = 7, repeats: int = 5) -> dict:
                 fh.write(json.dumps(case, ensure_ascii=False, separators=(",", ":")) + "\n")
         rp.setup_worker("replay", {"format": "compact"})
         gc.freeze()                                   # as a worker does after loading
-        parse_case, plans, _brands, _registry_parse, evaluate, _compact, _full = rp._tools()
+        _parse_case, plans, _brands, _registry_parse, evaluate, _compact, _full = rp._tools()
 
-        def parse(data: dict):                        # as the worker does for a brand it serves
-            return parse_case(data, coverage_plans=plans)
+        def parse(line: str):                         # as the worker does for a brand it serves
+            return decode_case(line, coverage_plans=plans)
 
-        scan = rp._scan
         fd = os.open(path, os.O_RDONLY)
         raws = [os.pread(fd, b[3], b[2]) for b in rp.jsonl_blocks(str(path))]
         os.close(fd)
@@ -155,7 +156,7 @@ def stages(n: int = 20_000, seed: int = 7, repeats: int = 5) -> dict:
 
         def instrumented() -> list[float]:
             """The worker's loop for good lines, with a clock between the stages."""
-            split = decode = parse_s = evaluate_s = encode = 0.0
+            split = parse_s = evaluate_s = encode = 0.0
             for raw in raws:
                 t0 = clock()
                 lines = raw.decode("utf-8").split("\n")
@@ -163,16 +164,13 @@ def stages(n: int = 20_000, seed: int = 7, repeats: int = 5) -> dict:
                 split += clock() - t0
                 out = []
                 for lineno, line in enumerate(lines, 1):
-                    t0 = clock()
-                    data, _end = scan(line, 0)
                     t1 = clock()
-                    case = parse(data)
+                    case = parse(line)
                     t2 = clock()
                     decision = evaluate(case)
                     t3 = clock()
                     out.append(compact_line(decision, f'{{"line":{lineno},')[0])
                     t4 = clock()
-                    decode += t1 - t0
                     parse_s += t2 - t1
                     evaluate_s += t3 - t2
                     encode += t4 - t3
@@ -180,7 +178,7 @@ def stages(n: int = 20_000, seed: int = 7, repeats: int = 5) -> dict:
                 out.append("")
                 "\n".join(out).encode("utf-8")
                 split += clock() - t0
-            return [split, decode, parse_s, evaluate_s, encode]
+            return [split, parse_s, evaluate_s, encode]
 
         def whole() -> float:
             t0 = clock()
@@ -192,7 +190,7 @@ def stages(n: int = 20_000, seed: int = 7, repeats: int = 5) -> dict:
         runs = [instrumented() for _ in range(repeats)]
         best = min(runs, key=sum)
         total = min(whole() for _ in range(repeats))
-        names = ("split_join_us", "json_decode_us", "parse_case_us", "evaluate_us", "encode_us")
+        names = ("split_join_us", "parse_case_us", "evaluate_us", "encode_us")
         out = {"cases": n, "blocks": len(raws), **{k: v * 1e6 / n for k, v in zip(names, best, strict=True)},
                "worker_total_us": total * 1e6 / n, "load_average": os.getloadavg()[0]}
         out["outside_engine_us"] = out["worker_total_us"] - out["evaluate_us"]

@@ -168,8 +168,11 @@ _ID_MATCHER = {"region": "match_region", "channel": "match_channel", "component"
                "brand": "match_text"}
 
 
-def _described(ref: str, zh: str, en: str) -> dict[str, Any]:
-    return {"$ref": f"#/$defs/{ref}", "title": f"{zh} / {en}", "description": f"{zh}。{en}"}
+def _described(ref: str, zh: str, en: str, help_zh: str = "", help_en: str = "") -> dict[str, Any]:
+    """A ``when`` property: its matcher, and the field's words (Chinese first) for editors."""
+    title_zh = zh if any("\u4e00" <= ch <= "\u9fff" for ch in zh) else (help_zh or zh)
+    return {"$ref": f"#/$defs/{ref}", "title": f"{title_zh} / {en}",
+            "description": f"{help_zh or zh}。{help_en or en}"}
 
 
 def when_properties() -> dict[str, Any]:
@@ -181,7 +184,7 @@ def when_properties() -> dict[str, Any]:
         if spec.kind == "claims" or not spec.condition:
             continue  # history.plan_claims.<plan>: a pattern property
         ref = _ID_MATCHER[spec.vocab] if spec.vocab else _MATCHER[spec.kind]
-        props[spec.path] = _described(ref, spec.zh, spec.help_en)
+        props[spec.path] = _described(ref, spec.zh, spec.en, spec.help_zh, spec.help_en)
     return props
 
 

@@ -80,8 +80,8 @@ def _parse_json(text: str, name: str, error: type[AftersalesError]) -> Any:
                     zh=f"{name}：同一对象中键 {key!r} 出现了两次") from None
     except RecursionError:
         raise error(f"{name}: nesting too deep", zh=f"{name}：嵌套过深") from None
-    except ValueError as exc:  # an integer past Python's digit limit
-        raise error(f"{name}: a number is too large ({_short(str(exc), 60)})", zh=f"{name}：数字过大") from None
+    except ValueError:  # an integer past Python's digit limit
+        raise error(f"{name}: a number is too large", zh=f"{name}：数字过大") from None
 
 
 def load_yaml(text: str, name: str, error: type[AftersalesError] = CaseError, loader: Any = None) -> Any:
@@ -111,6 +111,8 @@ def load_yaml(text: str, name: str, error: type[AftersalesError] = CaseError, lo
     except RecursionError:
         raise error(f"{name}: nesting too deep", zh=f"{name}：嵌套过深") from None
     except ValueError as exc:  # an integer past Python's digit limit, an impossible date
+        if "integer string conversion" in str(exc):
+            raise error(f"{name}: a number is too large", zh=f"{name}：数字过大") from None
         raise error(f"{name}: {_short(str(exc), 80)}", zh=f"{name}：{_short(str(exc), 80)}") from None
     finally:
         reader.dispose()

@@ -114,8 +114,6 @@ SERVICE_LOCATIONS: dict[str, tuple[str, str]] = {
     "seller": ("原销售商", "the seller"),
 }
 
-HISTORY_FIELDS = ("warranty_repairs_for_fault", "days_in_repair", "accessory_exchanges", "current_repair_days")
-
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "remedy": REMEDIES,
     "basis": BASES,

@@ -10,12 +10,12 @@ a naive one is read as China Standard Time). The CLI reads the clock.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
@@ -324,13 +324,13 @@ class CaseStore:
             changes = self._state_changes(conn, [row.id]).get(row.id, [])
             current = repair_days(changes, today)
             base = self.evaluator.parse(row.case_input, row.case_date)
-            history = dataclasses.replace(
+            history = msgspec.structs.replace(
                 base.history,
                 current_repair_days=current,
                 days_in_repair=base.history.days_in_repair + current,
                 awaiting_parts=bool(row.awaiting_parts or base.history.awaiting_parts),
             )
-            case = dataclasses.replace(base, history=history)
+            case = msgspec.structs.replace(base, history=history)
             decision, entitlement = self.evaluator.evaluate(case)
             settings = self.evaluator.workflow(case)
             seq = row.decision_count + 1

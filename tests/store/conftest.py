@@ -97,6 +97,7 @@ def store_cli(capsys, monkeypatch):
 
     def invoke(*args: str, now: str | None = "2026-06-15T10:00:00", env: dict | None = None):
         capsys.readouterr()
+        monkeypatch.setenv("AFTERSALES_LANG", "en")  # the tests read the English messages
         if now:
             monkeypatch.setenv("AFTERSALES_NOW", now)
         for k, v in (env or {}).items():

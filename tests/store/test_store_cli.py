@@ -176,7 +176,7 @@ def test_a_database_without_schema_asks_for_db_upgrade(store_cli, empty_url, fil
 
 
 def test_python_dash_m_gives_one_line_and_no_traceback(db_url, files):
-    env = {**os.environ, "AFTERSALES_DB": db_url}
+    env = {**os.environ, "AFTERSALES_DB": db_url, "AFTERSALES_LANG": "en"}
     proc = subprocess.run([sys.executable, "-m", "aftersales", "cases", "move", "SZ01-20260615-0001", "closed"],
                           capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 2
