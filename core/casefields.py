@@ -66,22 +66,9 @@ def _unwrap(t: mi.Type) -> tuple[mi.Type, dict[str, Any], bool]:
     return t, extra, nullable
 
 
-def _kind(t: mi.Type) -> str:
-    if isinstance(t, mi.StrType):
-        return "text"
-    if isinstance(t, mi.DateType):
-        return "date"
-    if isinstance(t, mi.BoolType):
-        return "flag"
-    if isinstance(t, mi.IntType):
-        return "count"
-    if isinstance(t, mi.LiteralType):
-        return "choice"
-    if isinstance(t, mi.FrozenSetType):
-        return "ids"
-    if isinstance(t, mi.DictType):
-        return "claims"
-    raise TypeError(f"no field kind for {t!r}")
+#: the kind of field each decoded type makes
+_KINDS: dict[type, str] = {mi.StrType: "text", mi.DateType: "date", mi.BoolType: "flag", mi.IntType: "count",
+                           mi.LiteralType: "choice", mi.FrozenSetType: "ids", mi.DictType: "claims"}
 
 
 def _walk(struct: mi.StructType, prefix: str) -> list[CaseField]:
@@ -94,7 +81,7 @@ def _walk(struct: mi.StructType, prefix: str) -> list[CaseField]:
             continue
         if not extra:
             continue  # schema_version: not a field people fill in
-        kind = _kind(t)
+        kind = _KINDS[type(t)]
         bounds = t.value_type if isinstance(t, mi.DictType) else t  # plan claims: the count's bounds
         if isinstance(bounds, mi.Metadata):
             bounds = bounds.type

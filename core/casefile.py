@@ -9,6 +9,7 @@ digits. Nothing here decides anything.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -97,8 +98,7 @@ def load_yaml(text: str, name: str, error: type[AftersalesError] = CaseError, lo
         node = reader.get_single_node()
         if node is None:
             return None
-        check_yaml_size(node, name, error)
-        _check_duplicates(node, name, error)
+        _check(node, name, error)
         return reader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -118,8 +118,10 @@ def load_yaml(text: str, name: str, error: type[AftersalesError] = CaseError, lo
         reader.dispose()
 
 
-def check_yaml_size(node: Any, name: str, error: type[AftersalesError]) -> None:
-    """Refuse deep nesting and alias expansion (a YAML bomb) before constructing anything."""
+def yaml_size_problem(node: Any) -> tuple[Any, str, str] | None:
+    """``(mark, English, Chinese)`` when a node tree nests deeper than ``MAX_DEPTH`` or its
+    aliases expand past ``MAX_NODES`` (a YAML bomb); ``None`` when it is within bounds. Walks
+    the tree without recursion and without constructing anything."""
     import yaml
 
     count = 0
@@ -127,14 +129,11 @@ def check_yaml_size(node: Any, name: str, error: type[AftersalesError]) -> None:
     while stack:
         current, depth = stack.pop()
         count += 1
-        if count > MAX_NODES or depth > MAX_DEPTH:
-            mark = current.start_mark
-            where = f"{name}:{mark.line + 1}:{mark.column + 1}"
-            if depth > MAX_DEPTH:
-                raise error(f"{where}: nesting deeper than {MAX_DEPTH} levels",
-                            zh=f"{where}：嵌套超过 {MAX_DEPTH} 层")
-            raise error(f"{where}: document too large (aliases expand past {MAX_NODES} nodes)",
-                        zh=f"{where}：文档过大（别名展开超过 {MAX_NODES} 个节点）")
+        if depth > MAX_DEPTH:
+            return current.start_mark, f"nesting deeper than {MAX_DEPTH} levels", f"嵌套超过 {MAX_DEPTH} 层"
+        if count > MAX_NODES:
+            return (current.start_mark, f"document too large (aliases expand past {MAX_NODES} nodes)",
+                    f"文档过大（别名展开超过 {MAX_NODES} 个节点）")
         if isinstance(current, yaml.MappingNode):
             for key, value in current.value:
                 stack.append((key, depth + 1))
@@ -142,15 +141,18 @@ def check_yaml_size(node: Any, name: str, error: type[AftersalesError]) -> None:
         elif isinstance(current, yaml.SequenceNode):
             for item in current.value:
                 stack.append((item, depth + 1))
+    return None
 
 
-def _check_duplicates(node: Any, name: str, error: type[AftersalesError]) -> None:
+def duplicate_keys(node: Any) -> Iterator[tuple[Any, str, int, list[Any]]]:
+    """Every key given twice in one mapping (YAML would silently keep the last), in document
+    order of the mappings met: ``(key node, key, line of the first, path to the mapping)``."""
     import yaml
 
-    stack = [node]
+    stack: list[tuple[Any, list[Any]]] = [(node, [])]
     seen: set[int] = set()
     while stack:
-        current = stack.pop()
+        current, parts = stack.pop()
         if id(current) in seen:
             continue
         seen.add(id(current))
@@ -160,14 +162,26 @@ def _check_duplicates(node: Any, name: str, error: type[AftersalesError]) -> Non
                 kv = getattr(key, "value", None)
                 if isinstance(kv, str):
                     if kv in first:
-                        mark = key.start_mark
-                        where = f"{name}:{mark.line + 1}:{mark.column + 1}"
-                        raise error(f"{where}: key {_short(kv)!r} given twice in one mapping (first on line {first[kv]})",
-                                    zh=f"{where}：同一映射中键 {_short(kv)!r} 出现了两次（第一次在第 {first[kv]} 行）")
-                    first[kv] = key.start_mark.line + 1
-                stack.append(value)
+                        yield key, kv, first[kv], parts
+                    else:
+                        first[kv] = key.start_mark.line + 1
+                stack.append((value, [*parts, kv]))
         elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
+            for index, item in enumerate(current.value):
+                stack.append((item, [*parts, index]))
+
+
+def _check(node: Any, name: str, error: type[AftersalesError]) -> None:
+    problem = yaml_size_problem(node)
+    if problem is not None:
+        mark, en, zh = problem
+        where = f"{name}:{mark.line + 1}:{mark.column + 1}"
+        raise error(f"{where}: {en}", zh=f"{where}：{zh}")
+    for key, kv, first, _parts in duplicate_keys(node):
+        mark = key.start_mark
+        where = f"{name}:{mark.line + 1}:{mark.column + 1}"
+        raise error(f"{where}: key {_short(kv)!r} given twice in one mapping (first on line {first})",
+                    zh=f"{where}：同一映射中键 {_short(kv)!r} 出现了两次（第一次在第 {first} 行）")
 
 
 def _short(text: str, limit: int = 40) -> str:

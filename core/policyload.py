@@ -28,8 +28,7 @@ from .policycache import LazyNode, display_name
 if TYPE_CHECKING:
     import yaml
 
-MAX_DEPTH = 64
-MAX_NODES = 200_000
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,29 +103,12 @@ def json_path(parts: Iterable[Any]) -> str:
 
 def _check_size(node: yaml.Node, name: str) -> None:
     """Refuse deep nesting and alias expansion (a YAML bomb) before constructing anything."""
-    import yaml
+    from .casefile import yaml_size_problem
 
-    count = 0
-    stack: list[tuple[yaml.Node, int]] = [(node, 1)]
-    while stack:
-        current, depth = stack.pop()
-        count += 1
-        if count > MAX_NODES:
-            mark = current.start_mark
-            raise PolicyError("document too large (aliases expand past the limit of "
-                              f"{MAX_NODES} nodes)", issues=[PolicyIssue(name, mark.line + 1, mark.column + 1, "$",
-                                                                         "document too large: aliases expand too far", code="yaml")])
-        if depth > MAX_DEPTH:
-            mark = current.start_mark
-            raise PolicyError(f"nesting deeper than {MAX_DEPTH} levels", issues=[
-                PolicyIssue(name, mark.line + 1, mark.column + 1, "$", f"nesting deeper than {MAX_DEPTH} levels", code="yaml")])
-        if isinstance(current, yaml.MappingNode):
-            for key, value in current.value:
-                stack.append((key, depth + 1))
-                stack.append((value, depth + 1))
-        elif isinstance(current, yaml.SequenceNode):
-            for item in current.value:
-                stack.append((item, depth + 1))
+    problem = yaml_size_problem(node)
+    if problem is not None:
+        mark, message, _zh = problem
+        raise PolicyError(message, issues=[PolicyIssue(name, mark.line + 1, mark.column + 1, "$", message, code="yaml")])
 
 
 def read_yaml(text: str, name: str) -> tuple[Any, yaml.Node | None]:
@@ -231,35 +213,14 @@ def _node_at(node: yaml.Node | None, parts: Iterable[Any]) -> yaml.Node | None:
 
 def duplicate_key_issues(node: yaml.Node | None, name: str) -> list[PolicyIssue]:
     """A key given twice in one mapping (YAML would silently keep the last)."""
-    import yaml
+    from .casefile import duplicate_keys
 
     node = _resolve(node)
-    issues: list[PolicyIssue] = []
     if node is None:
-        return issues
-    stack: list[tuple[yaml.Node, list[Any]]] = [(node, [])]
-    seen_nodes: set[int] = set()
-    while stack:
-        current, parts = stack.pop()
-        if id(current) in seen_nodes:
-            continue
-        seen_nodes.add(id(current))
-        if isinstance(current, yaml.MappingNode):
-            first: dict[Any, int] = {}
-            for key, value in current.value:
-                kv = getattr(key, "value", None)
-                if isinstance(kv, str):
-                    if kv in first:
-                        issues.append(PolicyIssue(name, key.start_mark.line + 1, key.start_mark.column + 1,
-                                                  json_path(parts + [kv]),
-                                                  f"key {kv!r} given twice in one mapping (first on line {first[kv]})",
-                                                  code="duplicate_key"))
-                    else:
-                        first[kv] = key.start_mark.line + 1
-                stack.append((value, parts + [kv]))
-        elif isinstance(current, yaml.SequenceNode):
-            for index, item in enumerate(current.value):
-                stack.append((item, parts + [index]))
+        return []
+    issues = [PolicyIssue(name, key.start_mark.line + 1, key.start_mark.column + 1, json_path([*parts, kv]),
+                          f"key {kv!r} given twice in one mapping (first on line {first})", code="duplicate_key")
+              for key, kv, first, parts in duplicate_keys(node)]
     return sorted(issues, key=lambda i: (i.line, i.column))
 
 
@@ -309,6 +270,8 @@ def _close_match(word: str, options: Iterable[str]) -> str | None:
 # A small interpreter for the `when` matchers (the compiler in rules.py generates code for the
 # same grammar). Used to find conditions that can never hold and rules that overlap, and by the
 # floor check to compare a brand's conditions with the statutory ones.
+
+
 
 _OTHER = "\x00other"
 

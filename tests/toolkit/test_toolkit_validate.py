@@ -136,7 +136,7 @@ BAD_INPUT = {
     "deep": ("a: " + "[" * 100 + "]" * 100 + "\n", "nesting deeper than"),
     "aliases": ("a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{n}: &{n} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
-        for p, n in zip("abcdefgh", "bcdefghi", strict=True)), "aliases expand too far"),
+        for p, n in zip("abcdefgh", "bcdefghi", strict=True)), "aliases expand past"),
     "list": ("- id: x\n- id: y\n", "a policy must be a mapping of keys (id, version, offers...), not a list"),
     "scalar": ("just some text\n", "not a text scalar"),
     "empty": ("", "not an empty document"),
