@@ -42,7 +42,7 @@ def median(values) -> float:
 
 def parsed_cases(n: int, seed: int = 1):
     """``n`` generated cases, validated by the bundled registry: (registry, mappings, cases)."""
-    from aftersales.core.generate import generate_cases
+    from aftersales.batch.generate import generate_cases
     from aftersales.core.registry import load_registry
 
     reg = load_registry()

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 def run(n: int = 20_000, repeats: int = 7, seed: int = 11) -> dict:
     import msgspec
 
-    from aftersales.core.generate import generate_cases
+    from aftersales.batch.generate import generate_cases
     from aftersales.core.model import Case, decode_case
     from aftersales.core.registry import load_registry
 

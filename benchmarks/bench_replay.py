@@ -131,10 +131,10 @@ def run(n: int = 1_000_000, workers: int = 2, keep: str | None = None, runs: int
 
 def stages(n: int = 20_000, seed: int = 7, repeats: int = 5) -> dict:
     """Per-case time of each stage of a replay worker, in µs (see the module docstring)."""
-    from aftersales import replay as rp
-    from aftersales.core.generate import generate_cases
+    from aftersales.batch import replay as rp
+    from aftersales.batch.compact import compact_line
+    from aftersales.batch.generate import generate_cases
     from aftersales.core.model import decode_case
-    from aftersales.core.replay import compact_line
 
     folder = Path(tempfile.mkdtemp(prefix="aftersales-stages-"))
     path = folder / "cases.jsonl"

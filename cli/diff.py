@@ -59,7 +59,7 @@ def _outcome_text(o: dict[str, Any]) -> str:
 def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, db_url: str | None, plugins_dir: str | None,
          as_json: bool, examples: int, fail_on_change: bool, workers: int | None) -> None:
     """政策变更影响预览 / Preview which cases a policy change decides differently."""
-    from aftersales import replay as rp
+    from aftersales.batch import replay as rp
     from aftersales.cli._common import echo_json
 
     if bool(cases_file) == bool(from_store):

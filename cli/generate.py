@@ -1,7 +1,7 @@
 """``aftersales cases generate N [--seed S]``: realistic v1 cases as JSON Lines.
 
 Reproducible: the same N, seed and date range give byte-identical output. For benchmarks,
-replays and tests (see ``aftersales.core.generate``). Also runnable as
+replays and tests (see ``aftersales.batch.generate``). Also runnable as
 ``python -m aftersales.cli.generate N``.
 """
 
@@ -31,7 +31,7 @@ def generate(n: int, seed: int, out_path: str, start, end) -> None:
     """
     import json
 
-    from aftersales.core.generate import generate_cases
+    from aftersales.batch.generate import generate_cases
 
     if end < start:
         raise click.BadParameter("ends before --from", param_hint="--to")

@@ -25,7 +25,7 @@ def new(brand: str, directory: str, label_zh: str | None, label_en: str | None, 
     As written it passes ``policy validate``, ``policy test`` and ``pip install -e``; it also
     loads without installing: ``--plugins-dir aftersales-BRAND``.
     """
-    from aftersales.core.scaffold import scaffold
+    from aftersales.authoring.scaffold import scaffold
 
     root = scaffold(brand, directory, label_zh=label_zh, label_en=label_en, force=force)
     pkg = root / f"aftersales_{brand}"

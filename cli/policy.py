@@ -31,7 +31,7 @@ def _policy_locations(paths: tuple[str, ...]) -> list[Any]:
 
 def _shipped_locations(plugins_dir: str | None) -> tuple[list[Any], list[Any]]:
     """Every policy file the loaded plugins ship, and the plugins' load issues."""
-    from aftersales.core.policyload import PolicyIssue
+    from aftersales.authoring.policyload import PolicyIssue
     from aftersales.core.registry import load_plugins
 
     loaded = load_plugins(plugins_dir=plugins_dir)
@@ -48,9 +48,9 @@ def _shipped_locations(plugins_dir: str | None) -> tuple[list[Any], list[Any]]:
 
 def validate_locations(locations: list[Any]) -> tuple[list[dict], list[Any]]:
     """Check every file, then across files (versions) and against the statutory floor."""
+    from aftersales.authoring.floorcheck import floor_issues
+    from aftersales.authoring.policyload import check_policy_full, read_source, version_issues
     from aftersales.core.errors import PolicyError
-    from aftersales.core.floorcheck import floor_issues
-    from aftersales.core.policyload import check_policy_full, read_source, version_issues
     from aftersales.core.rules import CompiledPolicy
 
     results: list[dict] = []
@@ -68,7 +68,7 @@ def validate_locations(locations: list[Any]) -> tuple[list[dict], list[Any]]:
             try:
                 CompiledPolicy(data, sha256=source.sha256, source=source.name)
             except PolicyError as exc:
-                from aftersales.core.policyload import PolicyIssue
+                from aftersales.authoring.policyload import PolicyIssue
 
                 found.append(PolicyIssue(source.name, 1, 1, exc.field or "$", exc.message, code="compile"))
                 data = None
@@ -151,7 +151,7 @@ def test(paths: tuple[str, ...], fmt: str, strict: bool, plugins_dir: str | None
     among the exclusions or notices. Exit 1 when a case fails (with ``--strict``, also when a
     rule is not exercised).
     """
-    from aftersales.core.policytest import run_policy_tests
+    from aftersales.authoring.policytest import run_policy_tests
 
     reports, load_errors = run_policy_tests(paths, plugins_dir=plugins_dir)
     if load_errors:

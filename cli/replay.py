@@ -3,7 +3,7 @@
 Reads one v1 case per line (JSON Lines), decides each with the policies in force, and writes one
 JSON line per input line, in input order, to ``--out`` (standard output by default):
 
-* a decided case: ``{"line": N, ...compact decision...}`` (see ``aftersales.core.replay.compact_decision``);
+* a decided case: ``{"line": N, ...compact decision...}`` (see ``aftersales.batch.compact.compact_decision``);
   ``--full`` writes the whole v1 decision without its trace, ``--trace`` the whole decision with it;
 * a bad line: ``{"line": N, "error": "reason"}`` — and the same reason on standard error as
   ``CASES.jsonl:N: reason``. The run goes on.
@@ -110,7 +110,7 @@ def replay(cases_file: str | None, policies_dir: str | None, plugins_dir: str | 
     """
     import json
 
-    from aftersales import replay as rp
+    from aftersales.batch import replay as rp
 
     if from_store and cases_file:
         raise click.UsageError("give either CASES.jsonl or --from-store, not both")

@@ -24,20 +24,20 @@ from .errors import CaseError, PluginError, PolicyError
 from .plugininfo import Brand, PluginInfo
 
 if TYPE_CHECKING:
-    from .policyload import PolicyIssue
+    from aftersales.authoring.policyload import PolicyIssue
 
 
 def _issue(*args: Any, **kwargs: Any) -> PolicyIssue:
     """A ``PolicyIssue``: the checker module is imported only when something is wrong (or a
     policy is not in the cache), not to load policies found valid before."""
-    from .policyload import PolicyIssue
+    from aftersales.authoring.policyload import PolicyIssue
 
     return PolicyIssue(*args, **kwargs)
 
 
 def __getattr__(name: str) -> Any:
     if name == "PolicyIssue":
-        from .policyload import PolicyIssue
+        from aftersales.authoring.policyload import PolicyIssue
 
         return PolicyIssue
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -325,7 +325,7 @@ def _compile_checked(location: Any, plugin: str) -> tuple[Any, Any, list[PolicyI
         data = policycache.get(sha256)
         if data is not None:
             return _compile(data, name, sha256, policycache.LazyNode(text), [], plugin)
-    from .policyload import PolicySource, check_policy_full, read_source
+    from aftersales.authoring.policyload import PolicySource, check_policy_full, read_source
 
     if found is None:
         try:
@@ -463,7 +463,7 @@ class _Builder:
         st = self.state
         if all(len(versions) < 2 for versions in st.policies.values()):
             return   # one version of each policy: nothing to compare
-        from .policyload import version_issues
+        from aftersales.authoring.policyload import version_issues
 
         entries = [(p.data, st.nodes.get((p.id, p.version), (None, None))[1], p.source)
                    for versions in st.policies.values() for p in versions]
@@ -568,7 +568,7 @@ class Registry:
 
     def floor_issues(self) -> list[PolicyIssue]:
         """Floor-check warnings for every loaded brand policy against the loaded statutory ones."""
-        from .floorcheck import floor_issues
+        from aftersales.authoring.floorcheck import floor_issues
 
         st = self._state
         policies = self.all_policies()

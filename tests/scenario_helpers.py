@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from aftersales.core.policytest import check_expect  # noqa: F401 - one implementation for policy tests and these
+from aftersales.authoring.policytest import check_expect  # noqa: F401 - one implementation for policy tests and these
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 

@@ -69,7 +69,7 @@ def test_a_form_with_battery_health_builds_the_case_field():
 
 
 def test_the_generator_fills_table_fields_within_their_bounds(registry):
-    from aftersales.core.generate import generate_cases
+    from aftersales.batch.generate import generate_cases
 
     seen = [c["device"]["battery_health"] for c in generate_cases(300, seed=5) if "battery_health" in c["device"]]
     spec = casefields.FIELDS["device.battery_health"]
@@ -89,7 +89,7 @@ def test_applecare_battery_below_80_percent_is_a_free_repair(registry):
 
 
 def test_a_case_round_trips_through_its_mapping(registry):
-    from aftersales.core.generate import generate_cases
+    from aftersales.batch.generate import generate_cases
 
     for mapping in generate_cases(200, seed=9):
         case = registry.parse_case(mapping)

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from scenario_helpers import DAY10_CASE
 
-from aftersales.core.generate import generate_cases
+from aftersales.batch.generate import generate_cases
 from aftersales.core.hookspecs import hookimpl
 from aftersales.core.policyplugin import PolicyPlugin
 from aftersales.core.registry import load_registry

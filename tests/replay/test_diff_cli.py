@@ -131,9 +131,9 @@ def test_a_case_is_parsed_for_each_side_when_the_two_know_different_plans(tmp_pa
 
 
 def test_the_quick_check_says_same_only_when_the_outcomes_are_equal(tmp_path):
-    from aftersales.core.generate import generate_cases
+    from aftersales.batch.compact import outcome, same_outcome
+    from aftersales.batch.generate import generate_cases
     from aftersales.core.registry import load_registry
-    from aftersales.core.replay import outcome, same_outcome
 
     old_dir, new_dir = _folders(tmp_path, 10)
     old, new = load_registry(policies_dir=str(old_dir)), load_registry(policies_dir=str(new_dir))

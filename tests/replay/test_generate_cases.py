@@ -8,8 +8,8 @@ from collections import Counter
 from click.testing import CliRunner
 from stdnum import imei
 
+from aftersales.batch.generate import generate_cases
 from aftersales.cli.generate import generate
-from aftersales.core.generate import generate_cases
 
 
 def test_same_seed_same_cases_other_seed_other_cases():

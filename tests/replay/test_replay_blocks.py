@@ -12,10 +12,10 @@ from types import SimpleNamespace
 
 import pytest
 
-import aftersales.replay as rp
+import aftersales.batch.replay as rp
+from aftersales.batch.compact import compact_decision, compact_line
+from aftersales.batch.generate import generate_cases
 from aftersales.core.errors import CaseError
-from aftersales.core.generate import generate_cases
-from aftersales.core.replay import compact_decision, compact_line
 
 DUMPS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 

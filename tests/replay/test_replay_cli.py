@@ -7,8 +7,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from aftersales.batch.generate import generate_cases
 from aftersales.cli.replay import replay
-from aftersales.core.generate import generate_cases
 
 
 def _write_cases(path, n=30, seed=4):
@@ -83,7 +83,7 @@ def test_a_complete_last_line_without_newline_is_fine(tmp_path):
 
 
 def test_unwritable_output_stops_before_reading(tmp_path, monkeypatch):
-    import aftersales.replay as rp
+    import aftersales.batch.replay as rp
 
     def boom(*a, **k):  # pragma: no cover - must not be called
         raise AssertionError("input was read")
@@ -114,7 +114,7 @@ def test_summary_counts_per_remedy_and_basis(tmp_path):
 
 
 def test_two_workers_give_the_same_output_as_one(tmp_path, monkeypatch):
-    import aftersales.replay as rp
+    import aftersales.batch.replay as rp
 
     monkeypatch.setattr(rp, "CHUNK_LINES", 7)
     monkeypatch.setattr(rp, "CHUNK_BYTES", 3000)        # many blocks
@@ -135,7 +135,7 @@ def test_progress_bar_counts_bytes_and_cases(tmp_path, monkeypatch):
     import io
     import os
 
-    import aftersales.replay as rp
+    import aftersales.batch.replay as rp
     from aftersales.cli.replay import Progress
 
     monkeypatch.setattr(rp, "CHUNK_BYTES", 2000)

@@ -8,7 +8,7 @@ import json
 import os
 import stat
 
-from aftersales.core.generate import generate_cases
+from aftersales.batch.generate import generate_cases
 
 
 def _cases(path, n=5):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from importlib import resources
 
+from aftersales.authoring.policyload import PolicySource, check_policy_full
 from aftersales.core import policycache
-from aftersales.core.policyload import PolicySource, check_policy_full
 
 
 def _use(tmp_path, monkeypatch):

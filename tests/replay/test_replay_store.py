@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import pytest
 from click.testing import CliRunner
 
+from aftersales.batch.generate import generate_cases
 from aftersales.cli.diff import diff
 from aftersales.cli.replay import replay
-from aftersales.core.generate import generate_cases
 
 
 @pytest.fixture

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from aftersales.core import policycache, policyload
+from aftersales.authoring import policyload
+from aftersales.authoring.policyload import LazyNode, PolicySource, check_policy_full, locate, version_issues
+from aftersales.core import policycache
 from aftersales.core.errors import PolicyError
-from aftersales.core.policyload import LazyNode, PolicySource, check_policy_full, locate, version_issues
 from aftersales.core.registry import load_registry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,13 +112,13 @@ def test_the_node_tree_of_a_cached_policy_is_composed_only_for_a_location(cache)
 
 def test_the_checker_and_yaml_stay_unimported_on_a_cache_hit(cache):
     """Nor importlib.metadata: the plugins' entry points are remembered while nothing is installed."""
-    modules = ("yaml", "jsonschema", "aftersales.core.policyload", "importlib.metadata")
+    modules = ("yaml", "jsonschema", "aftersales.authoring.policyload", "importlib.metadata")
     code = ("import sys\nfrom aftersales.core.registry import load_registry\nr = load_registry()\n"
             f"print(len(r.all_policies()), ','.join(m for m in {modules!r} if m in sys.modules))")
     env = dict(os.environ, AFTERSALES_POLICY_CACHE=str(cache))
     cold = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd="/")
     assert cold.returncode == 0, cold.stderr
-    assert cold.stdout.split()[0] == "3" and "yaml" in cold.stdout and "aftersales.core.policyload" in cold.stdout
+    assert cold.stdout.split()[0] == "3" and "yaml" in cold.stdout and "aftersales.authoring.policyload" in cold.stdout
     assert "importlib.metadata" in cold.stdout
     warm = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd="/")
     assert warm.returncode == 0, warm.stderr
@@ -202,13 +203,14 @@ def test_changing_the_schema_or_the_checker_code_changes_the_key(cache, tmp_path
     assert counted["yaml"] == 1
     before = policycache.fingerprint()
 
-    # the checker's code: a copy of the core folder where policyload.py differs by one comment
+    # the checker's code: a copy of the checker's modules where policyload.py differs by one comment
     core = Path(policycache.__file__).parent
     copy = tmp_path / "core"
     copy.mkdir()
     for name in policycache.CHECKER_MODULES:
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
         (copy / name).write_bytes((core / name).read_bytes())
-    with open(copy / "policyload.py", "a", encoding="utf-8") as fh:
+    with open(copy / "../authoring/policyload.py", "a", encoding="utf-8") as fh:
         fh.write("\n# a new check\n")
     monkeypatch.setattr(policycache, "__file__", str(copy / "policycache.py"))
     policycache.fingerprint.cache_clear()

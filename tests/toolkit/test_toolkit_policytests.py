@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from aftersales.core.policytest import run_policy_tests
+from aftersales.authoring.policytest import run_policy_tests
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICIES = ROOT / "policies"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import msgspec
 
+from aftersales.authoring.policyload import policy_schema
 from aftersales.core import model, vocab
-from aftersales.core.policyload import policy_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = policy_schema()

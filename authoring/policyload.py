@@ -18,9 +18,9 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from . import policycache
-from .errors import PolicyError
-from .policycache import LazyNode, display_name
+from aftersales.core import policycache
+from aftersales.core.errors import PolicyError
+from aftersales.core.policycache import LazyNode, display_name
 
 # LazyNode and display_name live in policycache (the registry's cache-first path uses them
 # without importing this module); they are part of this module's API all the same.
@@ -103,7 +103,7 @@ def json_path(parts: Iterable[Any]) -> str:
 
 def _check_size(node: yaml.Node, name: str) -> None:
     """Refuse deep nesting and alias expansion (a YAML bomb) before constructing anything."""
-    from .casefile import yaml_size_problem
+    from aftersales.core.casefile import yaml_size_problem
 
     problem = yaml_size_problem(node)
     if problem is not None:
@@ -213,7 +213,7 @@ def _node_at(node: yaml.Node | None, parts: Iterable[Any]) -> yaml.Node | None:
 
 def duplicate_key_issues(node: yaml.Node | None, name: str) -> list[PolicyIssue]:
     """A key given twice in one mapping (YAML would silently keep the last)."""
-    from .casefile import duplicate_keys
+    from aftersales.core.casefile import duplicate_keys
 
     node = _resolve(node)
     if node is None:
@@ -320,8 +320,8 @@ def _constants(matcher: Any) -> list[Any]:
 
 def candidates(path: str, matchers: Iterable[Any]) -> list[Any]:
     """Values of the case field ``path`` worth trying against ``matchers``."""
-    from .casefields import domain as field_domain
-    from .casefields import field_of
+    from aftersales.core.casefields import domain as field_domain
+    from aftersales.core.casefields import field_of
 
     matchers = list(matchers)
     consts = [c for m in matchers for c in _constants(m)]
@@ -470,7 +470,7 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
 
 @lru_cache(maxsize=1)
 def _known_exclusions() -> frozenset[str]:
-    from .vocab import CONDITIONS
+    from aftersales.core.vocab import CONDITIONS
 
     return frozenset(CONDITIONS) | {"expired"}
 
@@ -595,7 +595,7 @@ def compile_checked(data: Mapping[str, Any], source: PolicySource, issues: list[
     """``CompiledPolicy`` of a policy ``check_policy_full`` found usable (``PolicyError`` if it
     cannot be compiled). For a policy with no issue at all, the generated functions' code
     objects come from (and go to) the policy cache."""
-    from .rules import CompiledPolicy
+    from aftersales.core.rules import CompiledPolicy
 
     sha256 = source.sha256
     if issues:

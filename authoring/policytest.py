@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from .errors import AftersalesError, PolicyError
+from aftersales.core.errors import AftersalesError, PolicyError
+
 from .policyload import PolicyIssue, display_name, locate, read_source, read_yaml
 
 FREE = ("return", "exchange", "repair")
@@ -267,10 +268,11 @@ def registry_for(policy_files: list[Path], *, plugins_dir: str | None = None, en
     A policy no loaded plugin ships (a new brand's file before its plugin is installed) gets a
     stand-in ``PolicyPlugin`` serving the brands it names, so its tests run all the same.
     """
-    from .plugininfo import Brand
+    from aftersales.core.plugininfo import Brand
+    from aftersales.core.policyplugin import PolicyPlugin
+    from aftersales.core.registry import load_plugins
+
     from .policyload import check_policy
-    from .policyplugin import PolicyPlugin
-    from .registry import load_plugins
 
     probe = load_plugins(plugins_dir=plugins_dir, env=env)
     shipped: set[str] = set()
@@ -311,7 +313,7 @@ def registry_for(policy_files: list[Path], *, plugins_dir: str | None = None, en
                 return list(_files)
 
         extra.append((pid, StandIn()))
-    from .registry import Registry
+    from aftersales.core.registry import Registry
 
     loaded = load_plugins(plugins_dir=plugins_dir, env=env, extra=extra)
     return Registry(loaded, policy_files=overrides, strict=False)
@@ -331,7 +333,7 @@ def run_policy_tests(paths: Iterable[str | Path] = (), *, plugins_dir: str | Non
     Returns one report per policy version and the load errors (plugins or policies that failed:
     then no test runs, so nothing is judged against a half-loaded set).
     """
-    from .registry import load_registry
+    from aftersales.core.registry import load_registry
 
     files = test_targets(paths)
     if files:

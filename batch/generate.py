@@ -24,7 +24,7 @@ from typing import Any
 
 from stdnum import luhn
 
-from .casefields import FIELDS
+from aftersales.core.casefields import FIELDS
 
 DEFAULT_START = date(2025, 1, 1)
 DEFAULT_END = date(2026, 12, 31)

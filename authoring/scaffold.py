@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import AftersalesError
+from aftersales.core.errors import AftersalesError
 
 BRAND_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 

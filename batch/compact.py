@@ -7,7 +7,7 @@
   JSON line directly, without the dict and ``json.dumps`` (what a replay worker uses).
 * ``outcome`` / ``changes``: what a policy editor compares between an old and a new decision.
 
-The streaming, multiprocessing and store access live in ``aftersales.replay``.
+The streaming, multiprocessing and store access live in ``aftersales.batch.replay``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from .memo import remember
+from aftersales.core.memo import remember
 
 
 def _iso(d: date | None) -> str | None:

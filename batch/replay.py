@@ -13,7 +13,7 @@ becomes an error record with its line number and the reason, and the run goes on
 
 Used by ``aftersales replay`` and ``aftersales policy diff``; usable from Python::
 
-    from aftersales.replay import replay_file
+    from aftersales.batch.replay import replay_file
     stats = replay_file("cases.jsonl", out=open("decisions.jsonl", "w"), workers=2)
 """
 
@@ -340,7 +340,7 @@ def _tools() -> tuple:
     ``parse_case`` with the registry's ``plans`` is ``Registry.parse_case`` without its per-call
     overhead; a case whose brand is not in ``brands`` goes to ``registry_parse`` instead, which
     refuses it with the registry's own message. ``compact`` tells the output format: the compact
-    line (``core.replay.compact_line``) or ``encode_full(decision, where)``."""
+    line (``batch.compact.compact_line``) or ``encode_full(decision, where)``."""
     tools = _STATE.get("tools")
     if tools is None:
         from aftersales.core.model import parse_case
@@ -368,8 +368,8 @@ def _decider() -> Callable[[Any, Any, str], tuple[str, Any]]:
     ``head`` opens a compact line. A bad case raises (the caller reports it with its line)."""
     decide = _STATE.get("decide")
     if decide is None:
+        from aftersales.batch.compact import compact_line
         from aftersales.core.model import decode_case
-        from aftersales.core.replay import compact_line
 
         parse_case, plans, brands, registry_parse, evaluate, compact, encode_full = _tools()
 
@@ -473,7 +473,7 @@ def _replay_chunk(chunk: list[Item]) -> ChunkResult:
 
 
 def _diff_chunk(chunk: list[Item]) -> ChunkResult:
-    from aftersales.core.replay import change_key, changes, entitlement_of, outcome, same_outcome
+    from aftersales.batch.compact import change_key, changes, entitlement_of, outcome, same_outcome
 
     old_reg, new_reg = _STATE["old"], _STATE["new"]
     old_parse, new_parse = old_reg.parse_case, new_reg.parse_case
@@ -649,6 +649,7 @@ def replay_file(path: str | None, out: TextIO, *, workers: int = 1, options: dic
         if from_store:
             run(store_items(db_url), "replay", options, workers=workers, on_result=on_result)
         else:
+            assert path is not None  # without --from-store the CLI always passes a file
             blocks: Iterable[Block] = jsonl_blocks(path)
             if workers > 1:
                 # each worker writes its blocks' output lines to a part file of its own; the parts
