@@ -221,6 +221,8 @@ class Case(_Record, frozen=True, kw_only=True):
 # --------------------------------------------------------------------------- reading a case
 
 _JSON = msgspec.json.Decoder(Case)
+#: every two capital letters: a country code as the case should give it (anything else is tidied or refused)
+_COUNTRY_CODES = frozenset(a + b for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" for b in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def parse_case(data: Any, *, today: date | None = None, coverage_plans: Collection[str] | None = None) -> Case:
@@ -288,7 +290,7 @@ def _finish(case: Case, today: date | None, plans: Collection[str]) -> Case:
             force_setattr(d, "imei", imei)
 
     p = case.purchase
-    if p.country is not None:
+    if p.country is not None and p.country not in _COUNTRY_CODES:
         country: str | None = p.country.strip().upper()
         if country and (len(country) != 2 or not country.isascii() or not country.isalpha()):
             raise CaseError(f"{_clip(repr(p.country))} is not a two-letter country code (CN, HK, US...)",
@@ -309,10 +311,22 @@ def _finish(case: Case, today: date | None, plans: Collection[str]) -> Case:
             if plan not in plans:
                 raise _unknown_id("coverage_plans", plan, plans)
 
-    # dates: in range, none after the case date, and in the order things happen
+    # dates: in range, none after the case date, and in the order things happen (checked in
+    # one expression; the slow path finds which date is wrong)
+    bought, received, activated, made = p.date, p.received_date, case.activation_date, d.production_date
+    if not ((bought is None or _FIRST_DAY <= bought <= day)
+            and (received is None or (_FIRST_DAY <= received <= day and (bought is None or received >= bought)))
+            and (activated is None or _FIRST_DAY <= activated <= day)
+            and (made is None or (_FIRST_DAY <= made <= day and (bought is None or made <= bought)))):
+        _date_error(case)
+    return case
+
+
+def _date_error(case: Case) -> None:
+    """Raise the ``CaseError`` for the first date out of range or out of order."""
+    day, p, prod = case.case_date, case.purchase, case.device.production_date
     for where, value in (("purchase.date", p.date), ("purchase.received_date", p.received_date),
-                         ("activation_date", case.activation_date),
-                         ("device.production_date", d.production_date)):
+                         ("activation_date", case.activation_date), ("device.production_date", prod)):
         if value is not None:
             if value > day:
                 raise CaseError(f"{value.isoformat()} is after the case date {day.isoformat()}", field=where,
@@ -323,11 +337,10 @@ def _finish(case: Case, today: date | None, plans: Collection[str]) -> Case:
         raise CaseError(f"{p.received_date.isoformat()} is before the purchase date {p.date.isoformat()}",
                         field="purchase.received_date",
                         zh=f"{p.received_date.isoformat()} 早于购买日期 {p.date.isoformat()}")
-    prod = d.production_date
     if prod and p.date and prod > p.date:
         raise CaseError(f"{prod.isoformat()} is after the purchase date {p.date.isoformat()}",
                         field="device.production_date", zh=f"{prod.isoformat()} 晚于购买日期 {p.date.isoformat()}")
-    return case
+    raise AssertionError("no date error found")  # pragma: no cover - the caller saw one
 
 
 def _tidy(record: Any, names: tuple[str, ...]) -> None:
