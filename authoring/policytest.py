@@ -28,10 +28,11 @@ from pathlib import Path
 from typing import Any, cast
 
 from aftersales.core.errors import AftersalesError, PolicyError
+from aftersales.core.vocab import FREE_REMEDIES
 
 from .policyload import PolicyIssue, display_name, locate, read_source, read_yaml
 
-FREE = ("return", "exchange", "repair")
+FREE = FREE_REMEDIES
 EXPECT_KEYS = frozenset({
     "available", "available_includes", "available_excludes", "unavailable", "free_remedy", "basis", "missing",
     "exchange_mode", "warranty_after", "region", "service_location", "coverage_start", "coverage_end", "exclusions",

@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from aftersales.core.memo import remember
+from aftersales.core.vocab import REMEDY_ORDER
 
 
 def _iso(d: date | None) -> str | None:
@@ -221,7 +222,7 @@ def change_key(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[str, str
     what = changes(old, new)
     frm = f"{old['entitlement']} ({old['basis']})"
     to = f"{new['entitlement']} ({new['basis']})"
-    order = ("return", "exchange", "repair", "paid_repair")
+    order = REMEDY_ORDER
     if old["entitlement"] != new["entitlement"]:
         gained = order.index(new["entitlement"]) < order.index(old["entitlement"])
         rule = (new["rule"] if gained else old["rule"]) or new["rule"] or old["rule"] or "-"

@@ -22,9 +22,10 @@ class Evaluator(Protocol):
 
 def best_remedy(decision: Mapping[str, Any]) -> str | None:
     """The first available remedy in the contract's order (return, exchange, repair, paid_repair)."""
-    order = ("return", "exchange", "repair", "paid_repair")
+    from aftersales.core.vocab import REMEDY_ORDER
+
     available = {r.get("remedy") for r in decision.get("remedies", ()) if r.get("available")}
-    return next((r for r in order if r in available), None)
+    return next((r for r in REMEDY_ORDER if r in available), None)
 
 
 class RegistryEvaluator:

@@ -16,9 +16,11 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from aftersales.core.vocab import REMEDY_ORDER
+
 from ..i18n import t, vocab
 
-ENTITLEMENTS = ("return", "exchange", "repair", "paid_repair", "none")
+ENTITLEMENTS = (*REMEDY_ORDER, "none")
 _BADGE = {"return": "退货", "exchange": "换货", "repair": "维修", "paid_repair": "付费维修"}
 _BADGE_EN = {"return": "RETURN", "exchange": "EXCHANGE", "repair": "FREE REPAIR", "paid_repair": "PAID REPAIR"}
 
