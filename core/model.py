@@ -236,6 +236,7 @@ def parse_case(data: Any, *, today: date | None = None, coverage_plans: Collecti
             raise CaseError(f"a case must be a mapping of fields, not {_kind(data)}",
                             zh=f"案例应为字段映射，而不是{_kind_zh(data)}")
         data = dict(data)
+    data = _without_nulls(data)
     try:
         case = msgspec.convert(data, Case)
     except msgspec.ValidationError as exc:
@@ -245,12 +246,35 @@ def parse_case(data: Any, *, today: date | None = None, coverage_plans: Collecti
     return _finish(case, today, COVERAGE_PLANS if coverage_plans is None else coverage_plans)
 
 
+#: fields that must be given: null there is "required", not "absent"
+_REQUIRED_KEYS = frozenset({"brand", "device", "fault", "model", "component"})
+
+
+def _without_nulls(data: dict) -> dict:
+    """``data`` with every optional field given as null left out, as if it were absent (a YAML
+    section with nothing under it, ``fault.confirmed: null``), in the case and its parts."""
+    if None not in data.values() and not any(type(v) is dict and None in v.values() for v in data.values()):
+        return data
+    out = {}
+    for key, value in data.items():
+        if value is None and key not in _REQUIRED_KEYS:
+            continue
+        if type(value) is dict and None in value.values():
+            value = {k: v for k, v in value.items() if v is not None or k in _REQUIRED_KEYS}
+        out[key] = value
+    return out
+
+
 def decode_case(line: bytes | str, *, today: date | None = None, coverage_plans: Collection[str] | None = None) -> Case:
     """``parse_case`` straight from JSON text (a case file or a line of a JSON Lines file)."""
     try:
         case = _JSON.decode(line)
     except msgspec.ValidationError as exc:
-        raise _case_error(str(exc), _loose(line)) from None
+        # the mapping's reading decides (nulls as absent) and says what is wrong
+        data = _loose(line)
+        if type(data) is dict:
+            return parse_case(data, today=today, coverage_plans=coverage_plans)
+        raise _case_error(str(exc), data) from None
     except msgspec.DecodeError as exc:
         raise CaseError(f"not valid JSON: {_clip(str(exc))}", zh=f"不是有效的 JSON：{_clip(str(exc))}") from None
     return _finish(case, today, COVERAGE_PLANS if coverage_plans is None else coverage_plans)
@@ -433,6 +457,9 @@ def _case_error(text: str, data: Any) -> CaseError:
     if path != schema_path and spec.kind in ("ids", "claims"):
         en, zh = ("an id" + (f" ({', '.join(spec.choices)})" if spec.choices else ""),
                   "代码" + (f"（{', '.join(spec.choices)}）" if spec.choices else ""))
+    if spec.kind == "text" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return CaseError(f"must be text: put the number in quotes (\"{_clip(str(value), 40)}\")", field=path,
+                         zh=f"应为文本：请给数字加引号（\"{_clip(str(value), 40)}\"）")
     if "matching regex" in what and isinstance(value, str):
         return CaseError(f"{_show(value)} contains control or invalid characters; must be {en}", field=path,
                          zh=f"{_show(value, 'zh')} 含有控制字符或无效字符；应为{zh}")

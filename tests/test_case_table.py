@@ -236,3 +236,20 @@ def test_the_quick_luhn_check_is_stdnums(digits):
     from stdnum import luhn
 
     assert model._luhn_ok(digits) == (luhn.checksum(digits) == 0)
+
+
+def test_an_empty_section_or_a_null_optional_field_counts_as_absent(registry):
+    case = {**_case(), "condition": None, "history": None, "fault": {"component": "host", "confirmed": None}}
+    parsed = registry.parse_case(case)
+    assert parsed == registry.parse_case({**_case(), "fault": {"component": "host"}, "condition": {}})
+    assert model.decode_case(json.dumps(case), coverage_plans=registry.coverage_plans) == parsed
+    with pytest.raises(CaseError) as info:
+        registry.parse_case({**_case(), "brand": None})
+    assert info.value.field == "brand" and "required" in str(info.value)
+
+
+def test_a_number_where_text_is_expected_asks_for_quotes(registry):
+    with pytest.raises(CaseError) as info:
+        registry.parse_case(_case(device__imei=356938035643809))
+    assert info.value.field == "device.imei"
+    assert "quotes" in str(info.value) and "引号" in info.value.message_zh and "356938035643809" in str(info.value)
