@@ -32,6 +32,11 @@ def upgrade(db_url, as_json) -> None:
     engine = store_db.make_engine(url)
     try:
         store_db.ensure_sqlite_folder(engine)
+        path = store_db.sqlite_path(engine.url) if engine.dialect.name == "sqlite" else None
+        if path is not None:
+            store_db.create_private_file(path)  # mode 0600: it will hold customers' data
+        for line in store_db.permission_warnings(engine):
+            click.echo(f"warning: {line}", err=True)
         before, after = store_db.upgrade(engine)
     finally:
         engine.dispose()

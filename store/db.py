@@ -293,6 +293,7 @@ def check_schema(engine: Engine, *, auto_upgrade: bool = False) -> str:
                 with translate_errors(engine.url):
                     raw = engine.raw_connection()  # outside any transaction: VACUUM refuses one
                     try:  # a consistent copy, WAL content included
+                        create_private_file(backup)
                         raw.driver_connection.execute("VACUUM INTO ?", (str(backup),))
                     finally:
                         raw.close()
@@ -319,6 +320,7 @@ def open_engine(url: str | None = None, *, auto_upgrade: bool | None = None) -> 
         if path is not None:
             if is_default:
                 ensure_sqlite_folder(engine)
+                create_private_file(path)
             elif not path.exists():
                 raise SchemaError(f"database file {path} does not exist: create it with "
                                   f"`aftersales db upgrade --db {display_url(engine.url)}`")
@@ -327,20 +329,66 @@ def open_engine(url: str | None = None, *, auto_upgrade: bool | None = None) -> 
 
 
 def ensure_sqlite_folder(engine: Engine) -> None:
-    """Create the folder of a SQLite file (the file itself is created by the first write)."""
+    """Create the folder of a SQLite file, readable by its owner only (0700), when missing."""
     if engine.dialect.name != "sqlite":
         return
     path = sqlite_path(engine.url)
-    if path is not None:
+    if path is not None and not path.parent.exists():
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=PRIVATE_FOLDER_MODE, parents=True, exist_ok=True)
+            os.chmod(path.parent, PRIVATE_FOLDER_MODE)  # mkdir's mode passes through the umask
         except OSError as e:
             raise DatabaseUnavailable(f"cannot create the folder {path.parent}: {e.strerror}") from None
 
 
+#: the SQLite file holds customers' names and phone numbers: its owner alone reads it
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_FOLDER_MODE = 0o700
+
+
+def create_private_file(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 unless it exists (SQLite then writes into it, and
+    gives its ``-wal`` and ``-shm`` files the same mode)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        return
+    except OSError as e:
+        raise DatabaseUnavailable(f"cannot create the database file {path}: {e.strerror}") from None
+    os.close(fd)
+
+
+def permission_warnings(engine: Engine, *, folder: bool | None = None) -> list[str]:
+    """One line for a SQLite file others may read (mode beyond 0600) and, for the default file
+    (or with ``folder=True``), for a folder others may enter (beyond 0700). Empty elsewhere."""
+    if engine.dialect.name != "sqlite" or os.name == "nt":
+        return []
+    path = sqlite_path(engine.url)
+    if path is None:
+        return []
+    if folder is None:
+        folder = path == default_path()
+    out = []
+    checks = [(path, PRIVATE_FILE_MODE, "chmod 600")]
+    if folder:
+        checks.append((path.parent, PRIVATE_FOLDER_MODE, "chmod 700"))
+    for where, wanted, fix in checks:
+        try:
+            mode = where.stat().st_mode & 0o777
+        except OSError:
+            continue
+        if mode & ~wanted:
+            out.append(f"{where} 权限为 {mode:04o},他人可读取客户资料 / has mode {mode:04o}: others can read "
+                       f"customers' data; run `{fix} {where}`")
+    return out
+
+
 def create_database(url: str) -> Engine:
-    """An engine for ``url`` after migrating it to head (creating a SQLite file if needed)."""
+    """An engine for ``url`` after migrating it to head (creating a SQLite file, mode 0600, if needed)."""
     engine = make_engine(url)
     ensure_sqlite_folder(engine)
+    path = sqlite_path(engine.url) if engine.dialect.name == "sqlite" else None
+    if path is not None:
+        create_private_file(path)
     upgrade(engine)
     return engine
