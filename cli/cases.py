@@ -6,30 +6,173 @@ data directory, created on first use). Who is at the counter comes from ``--staf
 ``AFTERSALES_STORE``). The clock is the system clock in China Standard Time; ``AFTERSALES_NOW``
 (an ISO date-time) fixes it for tests and replays.
 
-Exit codes: 0 ok; 2 bad input (case file, phone, unknown case, disallowed move); 3 a plugin
-failed; 4 the database cannot be reached or written; 5 the database schema needs
-``aftersales db upgrade``.
+Every output masks phone numbers unless ``--reveal``; whatever is printed has its control
+characters escaped (``\x1b``), so stored text cannot drive the terminal. Files (``-o``) are
+written whole or not at all: a temporary file beside the target, synced, then renamed.
+
+Exit codes: 0 ok; 2 bad input (case file, phone, unknown case, disallowed move, an output file
+that cannot be written); 3 a plugin failed; 4 the database cannot be reached or written; 5 the
+database schema needs ``aftersales db upgrade``.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import getpass
 import json
 import os
+import re
+import stat
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
-
-from aftersales.cli._common import echo_json
 
 DB_OPTION = click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL",
                          help="数据库 / database URL (sqlite:///FILE or postgresql+psycopg://...); env AFTERSALES_DB.")
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON.")
 REVEAL_OPTION = click.option("--reveal", is_flag=True, help="显示完整电话号码 / show full phone numbers.")
+OUTPUT_OPTION = click.option("--output", "-o", type=click.Path(), metavar="FILE",
+                             help="写入文件(完整写入或不写)/ write to FILE, whole or not at all.")
+
+
+# --- what reaches the terminal ------------------------------------------------------------------
+
+def _echo(text: str = "", **kwargs) -> None:
+    """``click.echo`` of human text with its control characters escaped (``\x1b``)."""
+    from aftersales.store.privacy import escape_controls
+
+    click.echo(escape_controls(text), **kwargs)
+
+
+def _warn(lines) -> None:
+    for line in lines or ():
+        _echo(f"warning: {line}", err=True)
+
+
+#: characters JSON leaves raw with ensure_ascii=False that a terminal still obeys (DEL, C1,
+#: bidirectional overrides); JSON itself escapes C0
+_JSON_RAW_CONTROLS = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _json_text(data: Any, **kwargs) -> str:
+    text = json.dumps(data, ensure_ascii=False, **kwargs)
+    return _JSON_RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def echo_json(data: Any) -> None:
+    click.echo(_json_text(data, indent=2, sort_keys=False))
+
+
+def _mask_view(view: dict, reveal: bool) -> dict:
+    """The case view with ID-card and passport-like numbers in its free text masked (always: a
+    row stored before intake masked them) and its phone numbers masked unless ``reveal``."""
+    from aftersales.store.contact import mask_phone
+    from aftersales.store.privacy import mask_stored_text
+
+    view = mask_stored_text(view)
+    if reveal:
+        return view
+    if view.get("customer"):
+        view["customer"] = {**view["customer"], "phone": mask_phone(view["customer"].get("phone"))}
+    mail = view.get("mail_in_record")
+    if mail and mail.get("return_phone"):
+        view["mail_in_record"] = {**mail, "return_phone": mask_phone(mail["return_phone"])}
+    return view
+
+
+# --- files ----------------------------------------------------------------------------------------
+
+@contextmanager
+def _output(path: str | None) -> Iterator[TextIO]:
+    """Standard output, or the file ``path`` written whole or not at all.
+
+    The destination is checked before any work (missing folder, no permission, a directory: one
+    line, exit 2). Text goes to a temporary file beside it (mode 0600: exports hold customers'
+    data), which is flushed, synced and renamed over ``path`` when the work is done; an error,
+    an interrupt or a kill on the way leaves ``path`` as it was. A device or a pipe
+    (``/dev/stdout``) is written to directly.
+    """
+    from aftersales.store.errors import OutputError
+    from aftersales.store.privacy import escape_all_controls
+
+    if path is None or path == "-":
+        try:
+            yield sys.stdout
+            sys.stdout.flush()
+        except OSError as exc:
+            if isinstance(exc, BrokenPipeError):
+                raise
+            raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
+        return
+
+    def fail(exc: OSError | str) -> OutputError:
+        reason = exc if isinstance(exc, str) else (exc.strerror or str(exc))
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            reason = "no space left on the disk"
+        shown = escape_all_controls(path)
+        return OutputError(f"cannot write {shown}: {reason}; nothing was written",
+                           zh=f"无法写入 {shown}:{reason};未写入任何内容")
+
+    target = os.path.realpath(path)
+    folder = os.path.dirname(target) or "."
+    if os.path.isdir(target):
+        raise fail("it is a directory")
+    if not os.path.isdir(folder):
+        raise fail(f"no such folder {escape_all_controls(os.path.dirname(path) or '.')}")
+    if os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode):
+        try:
+            with open(target, "w", encoding="utf-8", newline="") as fh:
+                yield fh
+        except OSError as exc:
+            raise fail(exc) from None
+        return
+    if os.path.exists(target) and not os.access(target, os.W_OK):
+        raise fail("permission denied")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise fail(exc) from None
+    done = False
+    try:
+        try:
+            fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        except OSError as exc:  # pragma: no cover - fdopen of a fresh descriptor
+            os.close(fd)
+            raise fail(exc) from None
+        with fh:
+            yield fh
+            try:
+                fh.flush()
+                os.fsync(fh.fileno())
+            except OSError as exc:
+                raise fail(exc) from None
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise fail(exc) from None
+        done = True
+        try:  # the rename itself reaches the disk
+            dfd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
+        except OSError:  # pragma: no cover - some file systems cannot sync a folder
+            pass
+    except OSError as exc:
+        raise fail(exc) from None
+    finally:
+        if not done:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def _staff_option(required: bool = False):
@@ -70,7 +213,9 @@ def _open(db_url: str | None, *, engine: bool = False):
         from aftersales.store.evaluator import RegistryEvaluator
 
         evaluator = RegistryEvaluator(make_registry())
-    return CaseStore.open(db_url, evaluator=evaluator)
+    store = CaseStore.open(db_url, evaluator=evaluator)
+    _warn(store.warnings)
+    return store
 
 
 def _load_mapping(path: str, what: str) -> Any:
@@ -117,19 +262,32 @@ def cases() -> None:
 @click.option("--repair-kind", type=click.Choice(["simple", "complex"]), default="simple", show_default=True,
               help="维修类别,决定工作日时限 / repair kind (3-5 or 7-10 working days).")
 @click.option("--note", help="备注 / note in the event log.")
+@click.option("--backdate", is_flag=True,
+              help="按案例文件的 case_date(早于今日)判定并记入日志 / decide as of the file's earlier "
+                   "case_date (recorded as back-dated); without it a case is decided as of the intake day.")
 @DB_OPTION
 @JSON_OPTION
-def new(casefile, customer, phone, store_code, staff, mail_in, repair_kind, note, db_url, as_json) -> None:
-    """受理一个案例 / Take in a case: decide it and store it with its follow-ups."""
+@REVEAL_OPTION
+def new(casefile, customer, phone, store_code, staff, mail_in, repair_kind, note, backdate, db_url, as_json,
+        reveal) -> None:
+    """受理一个案例 / Take in a case: decide it and store it with its follow-ups.
+
+    The case is decided as of today (the intake day). A case file whose ``case_date`` is earlier
+    is refused unless ``--backdate`` is given; free text with an ID-card or passport number is
+    masked before it is stored, with a warning.
+    """
     mapping = _load_mapping(casefile, "case")
     mail = _load_mapping(mail_in, "mail_in") if mail_in else None
     with _open(db_url, engine=True) as store:
         view = store.create_case(mapping, store=store_code, staff=staff, customer=customer, phone=phone,
-                                 now=_now(), mail_in=mail, repair_kind=repair_kind, note=note)
+                                 now=_now(), mail_in=mail, repair_kind=repair_kind, note=note,
+                                 backdate=backdate)
+    _warn(view.get("warnings"))
+    view = _mask_view(view, reveal)
     if as_json:
         echo_json(view)
         return
-    click.echo(f"已受理 {view['number']}  {view['brand']} {view['device']['model']}  "
+    _echo(f"已受理 {view['number']}  {view['brand']} {view['device']['model']}  "
                f"可享受:{_remedy(view['entitlement'])}  回访:{view['next_follow_up']}  "
                f"预计修复:{view['repair']['due_from']}~{view['repair']['due_by']}")
 
@@ -151,11 +309,12 @@ def list_(state, due, brand, store_code, limit, db_url, as_json, reveal) -> None
     with _open(db_url) as store:
         rows = store.list_cases(state=state, brand=brand, store=store_code, due=due,
                                 today=local_date(_now()), reveal=reveal, limit=limit)
+    rows = [_mask_view(r, reveal) for r in rows]
     if as_json:
         echo_json(rows)
         return
     if not rows:
-        click.echo("没有符合条件的案例 / no cases", err=True)
+        _echo("没有符合条件的案例 / no cases", err=True)
         return
     for r in rows:
         line = (f"{r['number']:<20} {r['state_zh']:<6} {r['brand']:<8} {r['device']['model'][:18]:<18} "
@@ -163,7 +322,7 @@ def list_(state, due, brand, store_code, limit, db_url, as_json, reveal) -> None
                 f"回访 {r['next_follow_up'] or '-':<10}")
         if r["notices"]:
             line += "  ⚠ " + ";".join(n["message_zh"] for n in r["notices"])
-        click.echo(line)
+        _echo(line)
 
 
 list_.name = "list"
@@ -176,42 +335,37 @@ list_.name = "list"
 @REVEAL_OPTION
 def show(number, db_url, as_json, reveal) -> None:
     """一个案例的全部信息 / Everything about one case."""
-    from aftersales.store.contact import mask_phone
     from aftersales.store.workflow import local_date, state_label
 
     with _open(db_url) as store:
-        view = store.get(number, today=local_date(_now()))
-    if not reveal:
-        view["customer"]["phone"] = mask_phone(view["customer"]["phone"])
-        if view.get("mail_in_record") and view["mail_in_record"].get("return_phone"):
-            view["mail_in_record"]["return_phone"] = mask_phone(view["mail_in_record"]["return_phone"])
+        view = _mask_view(store.get(number, today=local_date(_now())), reveal)
     if as_json:
         echo_json(view)
         return
     c = view["customer"]
-    click.echo(f"{view['number']}  {view['state_zh']}({view['state']})  {view['store']}  受理人 {view['staff']}")
-    click.echo(f"客户 {c['name']}  {c['phone']}   {view['brand']} {view['device']['model']}"
+    _echo(f"{view['number']}  {view['state_zh']}({view['state']})  {view['store']}  受理人 {view['staff']}")
+    _echo(f"客户 {c['name']}  {c['phone']}   {view['brand']} {view['device']['model']}"
                + (f"  IMEI {view['device']['imei']}" if view['device']['imei'] else "")
                + ("  寄修" if view["mail_in"] else ""))
     rep = view["repair"]
-    click.echo(f"受理 {view['intake_at']}  可享受 {_remedy(view['entitlement'])}  "
+    _echo(f"受理 {view['intake_at']}  可享受 {_remedy(view['entitlement'])}  "
                f"送修 {rep['days_in_repair']} 天  预计修复 {rep['due_from']}~{rep['due_by']}"
                + ("  缺件" if rep["awaiting_parts"] else ""))
     for n in view["notices"]:
-        click.echo(f"  ⚠ {n['message_zh']}")
-    click.echo("回访:")
+        _echo(f"  ⚠ {n['message_zh']}")
+    _echo("回访:")
     for f in view["follow_ups"]:
         done = f"已完成 {f['done_at']} ({f['done_by']})" if f["done_at"] else "待办"
-        click.echo(f"  {f['due']}  {f['party']:<14} {f['purpose']:<8} {done}")
-    click.echo("判定:")
+        _echo(f"  {f['due']}  {f['party']:<14} {f['purpose']:<8} {done}")
+    _echo("判定:")
     for d in view["decisions"]:
         pols = ", ".join(f"{p.get('id')} {p.get('version')}" for p in d["policies"])
-        click.echo(f"  #{d['seq']} {d['evaluated_at']} {d['trigger']:<10} {_remedy(d['entitlement'])}  [{pols}]")
-    click.echo("记录:")
+        _echo(f"  #{d['seq']} {d['evaluated_at']} {d['trigger']:<10} {_remedy(d['entitlement'])}  [{pols}]")
+    _echo("记录:")
     for e in view["events"]:
         move = f"{state_label(e['from'])} → {state_label(e['to'])}" if e["from"] and e["from"] != e["to"] \
             else (state_label(e["to"]) if e["to"] else "")
-        click.echo(f"  {e['at']}  {e['actor']:<8} {e['kind']:<11} {move}" + (f"  {e['note']}" if e["note"] else ""))
+        _echo(f"  {e['at']}  {e['actor']:<8} {e['kind']:<11} {move}" + (f"  {e['note']}" if e["note"] else ""))
 
 
 @cases.command("move")
@@ -224,20 +378,23 @@ def show(number, db_url, as_json, reveal) -> None:
 @_staff_option()
 @DB_OPTION
 @JSON_OPTION
-def move(number, state, note, repair_kind, awaiting_parts, staff, db_url, as_json) -> None:
+@REVEAL_OPTION
+def move(number, state, note, repair_kind, awaiting_parts, staff, db_url, as_json, reveal) -> None:
     """改变案例状态(仅限流程允许的) / Move a case to another state the workflow allows."""
     from aftersales.store.workflow import state_label
 
     with _open(db_url) as store:
         view = store.move(number, _state_arg(state), actor=staff, now=_now(), note=note,
                           repair_kind=repair_kind, awaiting_parts=awaiting_parts)
+    _warn(view.get("warnings"))
+    view = _mask_view(view, reveal)
     if as_json:
         echo_json(view)
         return
     last_move = [e for e in view["events"] if e["kind"] == "move"][-1]
-    click.echo(f"{view['number']}: {state_label(last_move['from'])} → {view['state_zh']}")
+    _echo(f"{view['number']}: {state_label(last_move['from'])} → {view['state_zh']}")
     for n in view["notices"]:
-        click.echo(f"  ⚠ {n['message_zh']}")
+        _echo(f"  ⚠ {n['message_zh']}")
 
 
 @cases.command("follow-up")
@@ -252,15 +409,18 @@ def move(number, state, note, repair_kind, awaiting_parts, staff, db_url, as_jso
 @_staff_option()
 @DB_OPTION
 @JSON_OPTION
-def follow_up(number, note, party, next_in, awaiting_parts, staff, db_url, as_json) -> None:
+@REVEAL_OPTION
+def follow_up(number, note, party, next_in, awaiting_parts, staff, db_url, as_json, reveal) -> None:
     """记录电话回访 / Record a follow-up call (day-10 回访 of repair station and customer)."""
     with _open(db_url) as store:
         view = store.follow_up(number, actor=staff, note=note, now=_now(), party=party,
                                next_in_days=next_in, awaiting_parts=awaiting_parts)
+    _warn(view.get("warnings"))
+    view = _mask_view(view, reveal)
     if as_json:
         echo_json(view)
         return
-    click.echo(f"{view['number']}: 已记录回访  下次回访:{view['next_follow_up'] or '无'}")
+    _echo(f"{view['number']}: 已记录回访  下次回访:{view['next_follow_up'] or '无'}")
 
 
 @cases.command("reevaluate")
@@ -268,15 +428,18 @@ def follow_up(number, note, party, next_in, awaiting_parts, staff, db_url, as_js
 @_staff_option()
 @DB_OPTION
 @JSON_OPTION
-def reevaluate(number, staff, db_url, as_json) -> None:
+@REVEAL_OPTION
+def reevaluate(number, staff, db_url, as_json, reveal) -> None:
     """按送修天数重新判定(追加,不覆盖) / Decide again with the days in repair; appends a decision."""
     with _open(db_url, engine=True) as store:
         view = store.reevaluate(number, actor=staff, now=_now())
+    _warn(view.get("warnings"))
+    view = _mask_view(view, reveal)
     if as_json:
         echo_json(view)
         return
     prev = view["decisions"][-2]["entitlement"] if len(view["decisions"]) > 1 else None
-    click.echo(f"{view['number']}: 第 {view['decision_count']} 次判定  送修 {view['repair']['days_in_repair']} 天  "
+    _echo(f"{view['number']}: 第 {view['decision_count']} 次判定  送修 {view['repair']['days_in_repair']} 天  "
                f"可享受:{_remedy(view['entitlement'])}(上次:{_remedy(prev)})")
 
 
@@ -308,62 +471,66 @@ def _csv_row(case: dict) -> dict:
 @cases.command("export")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
               help="jsonl: every case in full (decisions, events); csv: one summary row per case.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="写入文件 / write to FILE.")
+@OUTPUT_OPTION
 @click.option("--state", help="只导出此状态 / only this state.")
 @click.option("--brand", help="只导出此品牌 / only this brand.")
 @DB_OPTION
 @REVEAL_OPTION
 def export(fmt, output, state, brand, db_url, reveal) -> None:
-    """导出全部案例 / Export the cases (phones masked unless --reveal)."""
+    """导出全部案例 / Export the cases (phones masked unless --reveal).
+
+    With ``-o FILE`` the file appears complete or not at all (a temporary file beside it,
+    synced and renamed when the last case is written).
+    """
+    from aftersales.store.privacy import escape_all_controls
     from aftersales.store.workflow import local_date
 
-    with _open(db_url) as store:
-        rows = store.export(reveal=reveal, today=local_date(_now()),
-                            state=_state_arg(state) if state else None, brand=brand)
-        target = open(output, "w", encoding="utf-8", newline="") if output else None
-        out = target or sys.stdout
-        try:
-            if fmt == "csv":
-                writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
-                writer.writeheader()
-                for case in rows:
-                    writer.writerow(_csv_row(case))
-            else:
-                for case in rows:
-                    out.write(json.dumps(case, ensure_ascii=False, separators=(",", ":")) + "\n")
-        finally:
-            if target:
-                target.close()
-            else:
-                out.flush()
+    with _output(output) as out, _open(db_url) as store:
+        rows = (_mask_view(r, reveal) for r in store.export(
+            reveal=reveal, today=local_date(_now()), state=_state_arg(state) if state else None, brand=brand))
+        if fmt == "csv":
+            writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+            writer.writeheader()
+            for case in rows:
+                writer.writerow({k: escape_all_controls(v) if isinstance(v, str) else v
+                                 for k, v in _csv_row(case).items()})
+        else:
+            for case in rows:
+                out.write(_json_text(case, separators=(",", ":")) + "\n")
 
 
 @cases.command("ticket")
 @click.argument("number")
 @click.option("--html", "as_html", is_flag=True, help="可打印的 HTML / printable HTML.")
 @click.option("--agreement", is_flag=True, help="寄送维修协议书(寄修案例)/ the mail-in agreement.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="写入文件 / write to FILE.")
+@OUTPUT_OPTION
 @DB_OPTION
-def ticket(number, as_html, agreement, output, db_url) -> None:
-    """打印受理单 / Print the service ticket (受理单) or the mail-in agreement."""
+@click.option("--reveal", is_flag=True,
+              help="打印完整电话号码(交给客户的单据)/ print full phone numbers (the customer's own copy).")
+def ticket(number, as_html, agreement, output, db_url, reveal) -> None:
+    """打印受理单 / Print the service ticket (受理单) or the mail-in agreement.
+
+    Phone numbers are masked unless ``--reveal`` (the copy handed to the customer).
+    """
     from aftersales.store.documents import render_mail_in, render_ticket
     from aftersales.store.errors import StoreError
+    from aftersales.store.privacy import escape_controls
     from aftersales.store.workflow import local_date
 
-    with _open(db_url) as store:
-        view = store.get(number, today=local_date(_now()))
-    fmt = "html" if as_html else "text"
-    if agreement:
-        if not view.get("mail_in_record"):
-            raise StoreError(f"case {view['number']} is not a mail-in case: no mail-in agreement")
-        text = render_mail_in(view, fmt)
-    else:
-        text = render_ticket(view, fmt, brand_label=_brand_labeler())
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-        click.echo(output)
-    else:
-        click.echo(text, nl=not text.endswith("\n"))
+    with _output(output) as out:
+        with _open(db_url) as store:
+            view = _mask_view(store.get(number, today=local_date(_now())), reveal)
+        fmt = "html" if as_html else "text"
+        if agreement:
+            if not view.get("mail_in_record"):
+                raise StoreError(f"case {view['number']} is not a mail-in case: no mail-in agreement")
+            text = render_mail_in(view, fmt)
+        else:
+            text = render_ticket(view, fmt, brand_label=_brand_labeler())
+        text = escape_controls(text)
+        out.write(text if text.endswith("\n") else text + "\n")
+    if output and output != "-":
+        _echo(output)
 
 
 def _brand_labeler():

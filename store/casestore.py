@@ -24,6 +24,7 @@ from .contact import mask_phone, normalize_name, normalize_phone, normalize_staf
 from .errors import StoreError
 from .evaluator import Evaluator, default_evaluator
 from .mailin import parse_mail_in
+from .privacy import clean_mapping, clean_text, escape_all_controls, has_controls
 from .schema import case_counters, cases, decisions, events, follow_ups
 from .workflow import (
     CHINA_TZ,
@@ -101,6 +102,8 @@ def normalize_number(number: str) -> str:
     text = str(number or "").strip().upper()
     if not text:
         raise StoreError("give a case number, e.g. SZ01-20260615-0007")
+    if has_controls(text):
+        raise StoreError(f"{escape_all_controls(text)!r} is not a case number (control characters)")
     return text
 
 
@@ -110,6 +113,8 @@ class CaseStore:
     def __init__(self, engine: Engine, evaluator: Evaluator | None = None) -> None:
         self.engine = engine
         self._evaluator = evaluator
+        #: lines for the person at the counter found on opening (a database file others can read)
+        self.warnings: list[str] = _db.permission_warnings(engine)
 
     # --- opening -----------------------------------------------------------------------------
 
@@ -148,19 +153,52 @@ class CaseStore:
         mail_in: Mapping[str, Any] | None = None,
         repair_kind: str = "simple",
         note: str | None = None,
+        backdate: bool | None = None,
     ) -> dict[str, Any]:
-        """Take in a case: validate, decide, store with its follow-ups. Returns the summary."""
+        """Take in a case: validate, decide, store with its follow-ups. Returns the summary.
+
+        The case is decided as of its ``case_date``, the intake day when the input has none. An
+        earlier ``case_date`` is refused when ``backdate`` is False (the CLI's default), accepted
+        when it is True or None, and then recorded in the ``created`` event (``data.backdated``).
+        A later one is always refused. Free text (the name, the note, the fault description, the
+        mail-in record) is cleaned first (``privacy.clean_text``); the summary's ``warnings``
+        say what was changed.
+        """
         now = aware(now)
+        warnings: list[str] = []
         store = normalize_store(store)
-        staff = normalize_staff(staff)
-        customer = normalize_name(customer)
+        staff = normalize_staff(_clean(staff, "staff", warnings))
+        customer = normalize_name(_clean(customer, "customer", warnings))
+        note = _clean(note, "note", warnings)
         phone = normalize_phone(phone)
         if repair_kind not in REPAIR_KINDS:
             raise StoreError(f"{repair_kind!r}: one of {', '.join(REPAIR_KINDS)}", field="repair_kind")
         today = local_date(now)
         from aftersales.core.model import case_to_dict
 
+        if isinstance(case_input, Mapping) and isinstance(case_input.get("fault"), Mapping):
+            fault, found = clean_mapping(case_input["fault"], "fault", ("description",))
+            warnings.extend(found)
+            case_input = {**case_input, "fault": fault}
+        if mail_in is not None:
+            mail_in, found = clean_mapping(mail_in, "mail_in")
+            warnings.extend(found)
         case = self.evaluator.parse(case_input, today)
+        backdated = None
+        if case.case_date > today:
+            raise StoreError(f"case_date {case.case_date.isoformat()} is after the intake day {today.isoformat()}",
+                             field="case_date", zh=f"case_date {case.case_date.isoformat()} 晚于受理日 {today.isoformat()}")
+        if case.case_date < today:
+            if backdate is False:
+                raise StoreError(
+                    f"case_date {case.case_date.isoformat()} is before the intake day {today.isoformat()}: "
+                    "the case would be decided as of that day; give --backdate to do so, or remove case_date",
+                    field="case_date",
+                    zh=f"case_date {case.case_date.isoformat()} 早于受理日 {today.isoformat()}:"
+                       "将按该日判定;确需如此请加 --backdate,否则删去 case_date")
+            backdated = case.case_date.isoformat()
+            warnings.append(f"case_date: 按 {backdated} 判定(补登,已记入日志) / decided as of {backdated} "
+                            f"(back-dated, recorded in the event log)")
         decision, entitlement = self.evaluator.evaluate(case)
         settings = self.evaluator.workflow(case)
         stored_input = case_to_dict(case)
@@ -182,7 +220,9 @@ class CaseStore:
                  "entitlement": entitlement, "policies": decision.get("policies", []),
                  "case_input": stored_input, "decision": decision}
         created = {"at": now, "actor": staff, "kind": "created", "from_state": None, "to_state": "received",
-                   "note": note, "data": {"mail_in": mail_record is not None, "entitlement": entitlement}}
+                   "note": note, "data": {"mail_in": mail_record is not None, "entitlement": entitlement,
+                                          **({"backdated": backdated, "intake_day": today.isoformat()}
+                                             if backdated else {})}}
         calls = [{"party": party, "purpose": "progress", "due_date": follow_up_day}
                  for party in ("repair_station", "customer")]
         with _db.write_transaction(self.engine) as conn:
@@ -200,6 +240,7 @@ class CaseStore:
         view["workflow"] = row["workflow"]
         view["decisions"] = [_decision_dict(ns(**first))]
         view["events"] = [_event_dict(ns(**created))]
+        view["warnings"] = warnings
         return view
 
     def move(self, number: str, target: str, *, actor: str, now: datetime | None = None,
@@ -207,7 +248,9 @@ class CaseStore:
              awaiting_parts: bool | None = None) -> dict[str, Any]:
         """Move a case to ``target`` if the workflow allows it; one event, one transaction."""
         now = aware(now)
-        actor = normalize_staff(actor)
+        warnings: list[str] = []
+        actor = normalize_staff(_clean(actor, "staff", warnings))
+        note = _clean(note, "note", warnings)
         number = normalize_number(number)
         target = str(target).strip().lower()
         if repair_kind is not None and repair_kind not in REPAIR_KINDS:
@@ -257,7 +300,7 @@ class CaseStore:
                     {"case_id": row.id, "party": p, "purpose": "progress", "due_date": due}
                     for p in ("repair_station", "customer")
                 ])
-        return self.get(number, today=today)
+        return {**self.get(number, today=today), "warnings": warnings}
 
     def follow_up(self, number: str, *, actor: str, note: str, now: datetime | None = None,
                   party: str = "both", next_in_days: int | None = None,
@@ -268,7 +311,9 @@ class CaseStore:
         (the chart's 再次电话回访); ``awaiting_parts`` records what the repair station said.
         """
         now = aware(now)
-        actor = normalize_staff(actor)
+        warnings: list[str] = []
+        actor = normalize_staff(_clean(actor, "staff", warnings))
+        note = _clean(note, "note", warnings)
         number = normalize_number(number)
         if not note or not note.strip():
             raise StoreError("a follow-up needs --note: what was said", field="note", zh="跟进需要填写备注：对方说了什么")
@@ -309,12 +354,13 @@ class CaseStore:
                     for p in parties
                 ])
             conn.execute(cases.update().where(cases.c.id == row.id), values)
-        return self.get(number, today=today)
+        return {**self.get(number, today=today), "warnings": warnings}
 
     def reevaluate(self, number: str, *, actor: str, now: datetime | None = None) -> dict[str, Any]:
         """Decide the case again with its days in repair from the event log; appends a decision."""
         now = aware(now)
-        actor = normalize_staff(actor)
+        warnings: list[str] = []
+        actor = normalize_staff(_clean(actor, "staff", warnings))
         number = normalize_number(number)
         today = local_date(now)
         from aftersales.core.model import case_to_dict
@@ -349,7 +395,7 @@ class CaseStore:
                 "data": {"decision": seq, "entitlement": entitlement, "previous": row.entitlement,
                          "current_repair_days": current},
             })
-        return self.get(number, today=today)
+        return {**self.get(number, today=today), "warnings": warnings}
 
     # --- reads -------------------------------------------------------------------------------
 
@@ -472,6 +518,12 @@ class CaseStore:
     def count(self) -> int:
         with _db.read_connection(self.engine) as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(cases)).scalar_one()
+
+
+def _clean(value: str | None, field: str, warnings: list[str]) -> str | None:
+    text, found = clean_text(value, field)
+    warnings.extend(found)
+    return text
 
 
 def _decision_dict(d) -> dict[str, Any]:

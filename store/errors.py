@@ -3,7 +3,8 @@
 Exit codes (documented in docs/store.md):
 
 * 2 — ``StoreError``: bad input (unknown case number, a move the workflow does not allow,
-  a phone number that is not one, a mail-in record that does not validate).
+  a phone number that is not one, a mail-in record that does not validate); ``OutputError``:
+  an output file that cannot be written.
 * 4 — ``DatabaseUnavailable``: the database cannot be reached, opened or written
   (server down, wrong URL, read-only file, disk full, locked for too long).
 * 5 — ``SchemaError``: the database has no aftersales schema or another revision than this
@@ -17,6 +18,13 @@ from aftersales.core.errors import AftersalesError
 
 class StoreError(AftersalesError):
     """Bad input to the store: nothing was written."""
+
+    exit_code = 2
+
+
+class OutputError(StoreError):
+    """A file the command was asked to write cannot be written (missing folder, no permission,
+    a full disk); nothing was written and an existing file is left as it was."""
 
     exit_code = 2
 
