@@ -47,7 +47,29 @@ def _echo(text: str = "", **kwargs) -> None:
     """``click.echo`` of human text with its control characters escaped (``\x1b``)."""
     from aftersales.store.privacy import escape_controls
 
-    click.echo(escape_controls(text), **kwargs)
+    try:
+        click.echo(escape_controls(text), **kwargs)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise _stdout_error(exc) from None
+
+
+def _stdout_error(exc: OSError):
+    """The one-line error for standard output that cannot be written (a full disk behind ``>``).
+
+    What is still buffered goes to the null device, so the interpreter's last flush on exit does
+    not fail again with a second message."""
+    from aftersales.store.errors import OutputError
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # a captured stdout in tests has no descriptor
+        pass
+    reason = exc.strerror or str(exc)
+    return OutputError(f"cannot write to standard output: {reason}", zh=f"无法写入标准输出:{reason}")
 
 
 def _warn(lines) -> None:
@@ -66,7 +88,12 @@ def _json_text(data: Any, **kwargs) -> str:
 
 
 def echo_json(data: Any) -> None:
-    click.echo(_json_text(data, indent=2, sort_keys=False))
+    try:
+        click.echo(_json_text(data, indent=2, sort_keys=False))
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise _stdout_error(exc) from None
 
 
 def _mask_view(view: dict, reveal: bool) -> dict:
@@ -105,10 +132,10 @@ def _output(path: str | None) -> Iterator[TextIO]:
         try:
             yield sys.stdout
             sys.stdout.flush()
+        except BrokenPipeError:
+            raise
         except OSError as exc:
-            if isinstance(exc, BrokenPipeError):
-                raise
-            raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
+            raise _stdout_error(exc) from None
         return
 
     def fail(exc: OSError | str) -> OutputError:

@@ -318,3 +318,16 @@ def test_new_decides_as_of_the_intake_day(store_cli, db_url, files):
     later = files["write"]("later.yaml", {**CASE, "case_date": "2026-06-16"})
     rc, _, err = _new(store_cli, db_url, later, "--backdate")
     assert rc == 2 and "after the intake day" in err
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [("list",), ("show", "SZ01-20260615-0001", "--json"), ("export",),
+                                  ("ticket", "SZ01-20260615-0001")])
+def test_a_full_standard_output_is_one_line(store_cli, db_url, files, args):
+    assert _new(store_cli, db_url, files["case"])[0] == 0
+    env = {**os.environ, "AFTERSALES_LANG": "en", "AFTERSALES_NOW": "2026-06-15T10:00:00"}
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "aftersales", "cases", *args, "--db", db_url],
+                              stdout=full, stderr=subprocess.PIPE, text=True, env=env, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr == "error: cannot write to standard output: No space left on device\n"
