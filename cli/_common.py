@@ -18,8 +18,11 @@ def run(group: click.Group, argv: list[str] | None) -> int:
     try:
         rv = group.main(args=argv, prog_name="aftersales", standalone_mode=False)
     except AftersalesError as exc:
+        from aftersales.store.privacy import escape_all_controls
+
         lang = message_lang(argv)
-        click.echo(f"错误：{exc.line('zh')}" if lang == "zh" else f"error: {exc}", err=True)
+        line = f"错误：{exc.line('zh')}" if lang == "zh" else f"error: {exc}"
+        click.echo(escape_all_controls(line), err=True)  # a hostile path or value cannot reach the terminal raw
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("aborted", err=True)

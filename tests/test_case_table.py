@@ -253,3 +253,8 @@ def test_a_number_where_text_is_expected_asks_for_quotes(registry):
         registry.parse_case(_case(device__imei=356938035643809))
     assert info.value.field == "device.imei"
     assert "quotes" in str(info.value) and "引号" in info.value.message_zh and "356938035643809" in str(info.value)
+
+
+def test_an_error_line_never_carries_a_raw_control_character(tmp_path, cli):
+    code, _, err = cli("evaluate", str(tmp_path / "x\x1b]0;owned\x07.yaml"))
+    assert code == 2 and "\x1b" not in err and "\x07" not in err and "\\x1b" in err
