@@ -365,7 +365,7 @@ def _domain(path: str) -> list[Any] | None:
         return list(vocab.COMPONENTS)
     if path == "fault.part":
         return list(vocab.PARTS) + [None]
-    if path.startswith("condition.") or path in ("fault.confirmed", "history.awaiting_parts"):
+    if path.startswith(("condition.", "predicate.")) or path in ("fault.confirmed", "history.awaiting_parts"):
         return [True, False]
     if path in ("activation_date", "device.production_date", "purchase.date", "purchase.received_date"):
         return [None, "a date"]
