@@ -152,3 +152,22 @@ def test_the_ready_made_paid_repair_records_stay_bounded_and_decide_the_same(cas
         assert len(engine._paid_made) <= 8
         seen.update(engine._paid_made)
     assert len(seen) > 8   # the table was emptied and filled again
+
+
+def test_the_policy_checker_reads_conditions_with_the_compiled_expressions(registry):
+    """``policyload.matches`` (contradictions, overlaps, floor check) is the engine's compiled
+    condition, not an interpreter of its own: it agrees with the reference reading on every
+    value the checker tries, for every matcher of the bundled policies."""
+    from aftersales.core.policyload import _OTHER, candidates, matches
+
+    tried = 0
+    for policy in registry.all_policies():
+        for section in ("offers", "exclusions", "notices"):
+            for item in policy.data.get(section, ()) or ():
+                for path, matcher in (item.get("when") or {}).items():
+                    for value in candidates(path, [matcher]):
+                        if value in ("a date", _OTHER) or isinstance(value, str) and path.startswith("history."):
+                            continue   # the checker's stand-ins for "some other value"
+                        assert matches(matcher, value) == reference_conditions.holds(matcher, value), (path, matcher, value)
+                        tried += 1
+    assert tried > 200
