@@ -106,9 +106,10 @@ def aftersales_predicates() -> Mapping[str, Callable[["Case"], bool]]:
     case letters, digits, ``_``) and a function of the case that returns ``True`` or ``False``.
     A policy then says ``when: {predicate.<name>: true}`` (or ``false``); the condition is
     compiled with the others. The function itself is called per case, only when a policy that
-    applies to the case uses it, and at most once per case. A name two plugins offer is kept for
-    the first; a function that raises or returns anything but a bool is named in the decision
-    (``plugin_errors``) and its condition does not hold.
+    applies to the case uses it, and at most once per case. A name another plugin offered first
+    (in pluggy's order) or a malformed entry is refused and named; a function that raises or
+    returns anything but a bool is named in the decision (``plugin_errors``) and its condition
+    does not hold.
 
     Example::
 
