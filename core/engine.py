@@ -18,7 +18,9 @@ Plugin code runs per case in two places only, each plugin on its own and contain
 hook ``aftersales_identify_device`` (through pluggy, when the case gives no region) and the named
 predicates a frame's policies use. A plugin that raises or answers what it may not is named in
 ``Decision.plugin_errors`` (and the trace), and the decision goes on without that answer: the
-statutory floor always decides. A failure of the engine's own is raised as ``EngineError``.
+statutory floor always decides. So is an offer of a plugin's policy whose time limit cannot be
+worked out for the case (a period running past the calendar: an overflow). A failure of the
+engine's own is raised as ``EngineError``.
 
 The engine does no I/O; everything it needs was loaded into the registry beforehand.
 """
@@ -106,6 +108,14 @@ PLAN_CACHE_SIZE = 4096
 PAID_CACHE_SIZE = 1024
 
 
+class _Group(NamedTuple):
+    """One policy's part of a plan: its not-applicable results, then its live offers, each with
+    the exclusion that refuses it (or None)."""
+
+    na: tuple
+    live: tuple
+
+
 class _Frame(NamedTuple):
     """What every case of one brand, region, purchase country and set of policy versions shares."""
 
@@ -139,7 +149,8 @@ class _Plan:
         self.prefix = (frame.region_entry,) + tuple(entry for a in assessed for entry in a.hit_log)
         #: per policy: its not-applicable results, then its live offers with their exclusion
         self.groups = tuple(
-            (a.na, tuple((rule, _excluded_by(rule, () if policy.statutory else a.hits, statutory_hits)) for rule in a.live))
+            _Group(na=a.na, live=tuple((rule, _excluded_by(rule, () if policy.statutory else a.hits, statutory_hits))
+                                       for rule in a.live))
             for policy, a in pairs)
         best: dict[str, OfferResult] = {}
         for a in assessed:
@@ -276,7 +287,13 @@ class Engine:
             if na:
                 log.extend(na)
             for rule, excluded_by in live:
-                result = rule.tail(case)
+                try:
+                    result = rule.tail(case)
+                except Exception as exc:  # noqa: BLE001 - a plugin's policy that cannot be read for this case
+                    failure, step = _failed(rule.policy.plugin, f"policy {rule.policy.id}/{rule.id}", _describe(exc))
+                    failures += (failure,)
+                    log.append(step)
+                    continue
                 status = result.status
                 missing = result.missing
                 if status == "granted" or status == "blocked_documents":

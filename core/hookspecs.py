@@ -135,5 +135,6 @@ def aftersales_identify_device(case: "Case") -> "Identity | None":
         @hookimpl
         def aftersales_identify_device(case):
             if case.brand == "xiaomi" and case.device.model_code:
-                return Identity("CN", "xiaomi", None, "region_from_model_code", "…")
+                return Identity(region="CN", plugin="xiaomi", policy=None,
+                                rule="region_from_model_code", citation="…")
     """

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 import pluggy
 
 from . import hookspecs, policycache
+from .policycache import display_name
 from .errors import CaseError, PluginError, PolicyError
 from .outcomes import PluginFailure, Predicate
 from .plugininfo import Brand, PluginInfo
@@ -486,7 +487,16 @@ class _Builder:
                 self._fail(name, "aftersales_policy_files", f"returned {_show_value(files)}, not a list of files")
                 continue
             for location in list(files):
-                policy, node, issues = _compile_checked(location, name, st.predicates)
+                if isinstance(location, (str, os.PathLike)):
+                    location = Path(location)
+                elif not callable(getattr(location, "read_bytes", None)):
+                    self._fail(name, "aftersales_policy_files", f"{_show_value(location)} is not a path or a resource")
+                    continue
+                try:
+                    policy, node, issues = _compile_checked(location, name, st.predicates)
+                except Exception as exc:  # noqa: BLE001 - a resource that fails to read in its own way
+                    self._fail(name, "aftersales_policy_files", f"{display_name(location)}: {describe(exc)}")
+                    continue
                 st.policy_issues.extend(issues)
                 if policy is None:
                     first = next((i for i in issues if i.severity == "error"), None)

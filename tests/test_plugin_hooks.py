@@ -107,6 +107,41 @@ def test_a_load_time_hook_that_raises_is_named_and_the_floor_decides(hook):
     assert decision.available() == ["exchange", "repair"]
 
 
+def test_a_policy_whose_period_overflows_names_its_plugin_and_the_floor_decides(floor_only):
+    """A period no calendar holds (a plugin's policy, valid by the schema) fails for the case:
+    the plugin is named, its offer left out, and the statutory offers stand."""
+    class Endless(PolicyPlugin):
+        name = "endless"
+        brands = [Brand("endless", "无尽", "Endless")]
+
+        def policies(self):
+            return [dict(pybrand.POLICY, id="endless", applies_to={"brands": ["endless"]},
+                         periods={"host": {"months": 10 ** 7}}, exclusions=[],
+                         offers=[pybrand.POLICY["offers"][1]])]
+
+    registry = load_registry(extra=[("endless", Endless())])
+    decision = registry.evaluate(_case(registry, brand="endless"))
+    assert [(f.plugin, f.hook) for f in decision.plugin_errors] == [("endless", "policy endless/repair_24_months")]
+    expected = floor_only.evaluate(_case(floor_only))
+    assert decision.available() == expected.available() == ["exchange", "repair"]
+    assert decision.remedy("repair").policy == "generic_sanbao"
+
+
+@pytest.mark.parametrize("answer", [[42], "policies/x.yaml", [None]])
+def test_a_policy_files_answer_that_is_not_files_is_named(answer):
+    class Odd(PolicyPlugin):
+        name = "odd"
+        brands = [Brand("odd", "怪", "Odd")]
+
+        def policy_files(self):
+            return answer
+
+    registry = load_registry(extra=[("odd", Odd())])
+    decision = registry.evaluate(_case(registry, brand="odd"))
+    assert [(f.plugin, f.hook) for f in decision.plugin_errors] == [("odd", "aftersales_policy_files")]
+    assert "exchange" in decision.available()
+
+
 # --------------------------------------------------------------------------- named predicates
 
 PREDICATE_POLICY = """\
