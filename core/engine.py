@@ -36,7 +36,6 @@ from .decision import Coverage, Decision, PolicyRef, RemedyResult
 from .errors import CaseError, EngineError
 from .memo import remember
 from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferJudged, OfferResult, PluginFailure, TraceStep
-from .rules import exclusion_step
 from .vocab import FREE_REMEDIES, REGIONS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,20 +66,23 @@ def _in_field_order(cls: type, *names: str) -> Callable[[type, tuple], Any]:
     return tuple.__new__
 
 
-class _Best(NamedTuple):
-    """The best offer of one remedy so far (``_consider``)."""
+class _Ready(NamedTuple):
+    """A plan's not-applicable offer for a remedy no live offer speaks for, with its
+    ``RemedyResult`` made once (``_Plan.na_fill``)."""
 
-    rank: int
     result: OfferResult
     status: str
     missing: tuple
-    excluded_by: str | None
-    #: the ``RemedyResult`` when it is ready-made, else None
-    made: RemedyResult | None
+    made: RemedyResult
 
+
+#: The best offer of each remedy so far is kept as the very record logged for it (see
+#: ``_consider``): an ``OfferResult`` (its own status, nothing missing, not excluded), an
+#: ``OfferJudged`` (excluded or blocked by papers), or a plan's ``_Ready``. All three have
+#: ``status`` and ``missing``; nothing is built to rank offers.
+_BestEntry = Any
 
 #: builders of the records the engine makes per case, their fields in declared order
-_best = _in_field_order(_Best, "rank", "result", "status", "missing", "excluded_by", "made")
 _judged = _in_field_order(OfferJudged, "result", "status", "excluded_by", "missing")
 _remedy = _in_field_order(RemedyResult, "remedy", "basis", "available", "status", "reason", "missing_documents",
                           "required_documents", "asked_documents", "policy", "rule", "citation", "start", "end",
@@ -106,14 +108,6 @@ FRAME_CACHE_SIZE = 4096
 PLAN_CACHE_SIZE = 4096
 #: paid-repair records kept (see ``Engine._paid_made``)
 PAID_CACHE_SIZE = 1024
-
-
-class _Group(NamedTuple):
-    """One policy's part of a plan: its not-applicable results, then its live offers, each with
-    the exclusion that refuses it (or None)."""
-
-    na: tuple
-    live: tuple
 
 
 class _Frame(NamedTuple):
@@ -147,10 +141,10 @@ class _Plan:
         self.hits = tuple(h for a in assessed for h in a.hits)
         self.notices = tuple(n for a in assessed for n in a.notices)
         self.prefix = (frame.region_entry,) + tuple(entry for a in assessed for entry in a.hit_log)
-        #: per policy: its not-applicable results, then its live offers with their exclusion
+        #: per policy, the pair (its not-applicable results, its live offers each paired with the
+        #: exclusion that refuses it or None): plain pairs, unpacked on the per-case path
         self.groups = tuple(
-            _Group(na=a.na, live=tuple((rule, _excluded_by(rule, () if policy.statutory else a.hits, statutory_hits))
-                                       for rule in a.live))
+            (a.na, tuple((rule, _excluded_by(rule, () if policy.statutory else a.hits, statutory_hits)) for rule in a.live))
             for policy, a in pairs)
         best: dict[str, OfferResult] = {}
         for a in assessed:
@@ -160,8 +154,8 @@ class _Plan:
                     best[remedy] = result
         live = {rule.remedy for a in assessed for rule in a.live}
         self.na_fill = tuple(
-            (remedy, _Best(rank=0, result=result, status="not_applicable", missing=(), excluded_by=None,
-                           made=_remedy_result(remedy, result, "not_applicable", (), None)))
+            (remedy, _Ready(result=result, status="not_applicable", missing=(),
+                            made=_remedy_result(remedy, result, "not_applicable", (), None)))
             for remedy, result in best.items() if remedy not in live)
 
 
@@ -280,7 +274,7 @@ class Engine:
         else:
             failures = ()
             log = list(plan.prefix)
-        best: dict[str, _Best] = {}
+        best: dict[str, _BestEntry] = {}
         expired: list[OfferResult] = []
         late: list[tuple[int, OfferResult]] = []
         for group, (na, live) in enumerate(plan.groups):
@@ -308,18 +302,23 @@ class Engine:
                         continue
                     excluded_by = None
                 # logged as the result itself when its own status and detail tell it all
-                log.append(result if excluded_by is None and not missing else
-                           _judged(OfferJudged, (result, status, excluded_by, missing)))
-                if rule.remedy in best:
-                    _consider(best, result, status, missing, excluded_by)
+                entry = result if excluded_by is None and not missing else \
+                    _judged(OfferJudged, (result, status, excluded_by, missing))
+                log.append(entry)
+                remedy = rule.remedy
+                if remedy in best:
+                    _consider(best, remedy, entry, result, status, missing)
                 else:
-                    best[rule.remedy] = _best(_Best, (_STATUS_RANK[status], result, status, missing, excluded_by, None))
+                    best[remedy] = entry
         if late:  # rare: rank every not-applicable offer in order
             for group, (na, _live) in enumerate(plan.groups):
                 for result in na + tuple(r for g, r in late if g == group):
-                    entry = best.get(result.rule.remedy)
-                    if entry is None or entry.rank == 0:
-                        _consider(best, result, "not_applicable", (), None)
+                    remedy = result.rule.remedy
+                    entry = best.get(remedy)
+                    if entry is None:
+                        best[remedy] = result
+                    elif _STATUS_RANK.get(entry.status, 0) == 0:
+                        _consider(best, remedy, result, result, "not_applicable", ())
         else:  # every remedy of an offer left is in ``best`` now: only those of none are missing
             best.update(plan.na_fill)
         return self._conclude(case, region, frame.region_rule, best, log, expired, plan.hits, plan.notices,
@@ -411,7 +410,7 @@ class Engine:
 
     # ------------------------------------------------------------------------------ the decision
 
-    def _conclude(self, case: "Case", region: str, region_rule: str | None, best: dict[str, _Best], trace: list,
+    def _conclude(self, case: "Case", region: str, region_rule: str | None, best: dict[str, _BestEntry], trace: list,
                   offers: list, hits: tuple, notices: tuple, exchange: ExchangeRule | None,
                   exchange_log: tuple, refs: tuple, failures: tuple) -> Decision:
         """Remedies in the contract's order, expiry, coverage, and the decision record."""
@@ -424,21 +423,32 @@ class Engine:
             entry = best.get(remedy)
             if entry is None:
                 continue
-            _, result, status, missing, excluded_by, made = entry
-            rule = result.rule
+            # each record read in its declared field order
+            kind = type(entry)
+            if kind is OfferResult:
+                rule, status, _detail, start, end, missing, _asks, unknown_years = result = entry
+                excluded_by = made = None
+            elif kind is OfferJudged:
+                result, status, excluded_by, missing = entry
+                made = None
+                rule, _status, _detail, start, end, _missing, _asks, unknown_years = result
+            else:
+                result, status, missing, made = entry
+                excluded_by = None
+                rule, _status, _detail, start, end, _missing, _asks, unknown_years = result
             available = status == "granted"
-            if result.start is not None:
+            if start is not None:
                 if available:
                     if covered is None:
                         covered = result
-                elif result.end is not None and (longest is None or result.end > longest.end):
+                elif end is not None and (longest is None or end > longest.end):
                     longest = result
             if available:
                 free_available = True
                 if service_location is None:
                     service_location = rule.service_location
-            if result.unknown_years:
-                gaps += result.unknown_years
+            if unknown_years:
+                gaps += unknown_years
             remedies.append(made or _remedy_result(remedy, result, status, missing, excluded_by))
             trace.append(rule.chosen_log if available else rule.refused_log)
 
@@ -449,7 +459,7 @@ class Engine:
             if service_location is None:
                 service_location = "any_authorized"
         else:
-            result = entry.result
+            result = entry if type(entry) is OfferResult else entry.result
             rule = result.rule
             # the same few records again and again (a paid repair seldom has a period): made once
             key = (rule, free_available, result.start, result.end)
@@ -470,11 +480,12 @@ class Engine:
             seen: set[str] = set()
             for result in offers:
                 if result.status == "expired" and result.rule.remedy != "paid_repair":
-                    hit = result.rule.policy.expiry_hit
+                    policy = result.rule.policy
+                    hit = policy.expiry_hit
                     if hit is not None and hit.policy not in seen:
                         seen.add(hit.policy)
                         exclusions += (hit,)
-                        trace.append(exclusion_step(hit))
+                        trace.append(policy.expiry_step)
         if exchange_log:
             trace.extend(exchange_log)
 
@@ -607,18 +618,25 @@ def _remedy_result(remedy: str, result: OfferResult, status: str, missing: tuple
     ))
 
 
-def _consider(best: dict[str, _Best], result: OfferResult, status: str, missing: tuple, excluded_by: str | None) -> None:
-    """Keep ``result`` as its remedy's best offer (``_Best``) when it beats the one kept so far:
-    the rank of the status decides first, and only offers of equal rank are compared further
-    (``_beats``)."""
+def _consider(best: dict[str, _BestEntry], remedy: str, entry: Any, result: OfferResult, status: str,
+              missing: tuple) -> None:
+    """Keep ``entry`` (the record logged for ``result``, see ``_BestEntry``) as the best offer of
+    ``remedy`` when it beats the one kept so far: the rank of the status decides first, and only
+    offers of equal rank are compared further (``_beats``)."""
+    current = best[remedy]
     rank = _STATUS_RANK.get(status, 0)
-    current = best.get(result.rule.remedy)
-    if current is not None:
-        if rank < current.rank:
-            return
-        if rank == current.rank and not _beats(rank, result, missing, current.result, current.missing):
-            return
-    best[result.rule.remedy] = _best(_Best, (rank, result, status, missing, excluded_by, None))
+    if type(current) is OfferJudged:
+        current_result, current_status, _excluded_by, current_missing = current
+    elif type(current) is OfferResult:
+        current_result, current_status, current_missing = current, current.status, current.missing
+    else:
+        current_result, current_status, current_missing, _made = current
+    current_rank = _STATUS_RANK.get(current_status, 0)
+    if rank < current_rank:
+        return
+    if rank == current_rank and not _beats(rank, result, missing, current_result, current_missing):
+        return
+    best[remedy] = entry
 
 
 def _beats(rank: int, result: OfferResult, missing: tuple, other: OfferResult, other_missing: tuple) -> bool:

@@ -378,6 +378,8 @@ class CompiledPolicy:
         self.region_rules = tuple(self._region_rule(r) for r in data.get("region_rules", ()))
         self.exclusions = tuple(self._exclusion(e) for e in data.get("exclusions", ()))
         self.expiry_hit = next((e.hit for e in self.exclusions if e.on_expiry), None)
+        #: its trace entry, made once
+        self.expiry_step = exclusion_step(self.expiry_hit) if self.expiry_hit is not None else None
         self._when_exclusions = tuple(e for e in self.exclusions if not e.on_expiry)
         self.notices = tuple(self._notice(n) for n in data.get("notices", ()))
         self.offers = tuple(self._offer(o) for o in data.get("offers", ()))
