@@ -267,9 +267,10 @@ def _close_match(word: str, options: Iterable[str]) -> str | None:
 
 
 # --------------------------------------------------------------------------- conditions as data
-# A small interpreter for the `when` matchers (the compiler in rules.py generates code for the
-# same grammar). Used to find conditions that can never hold and rules that overlap, and by the
-# floor check to compare a brand's conditions with the statutory ones.
+# Reasoning about the `when` matchers without a case: conditions that can never hold, rules that
+# overlap, and (floor check) a brand's conditions against the statutory ones. Whether a value
+# satisfies a matcher is answered by the expression the compiler in rules.py generates for the
+# engine (``rules.compile_matcher``): conditions are compiled one way.
 
 
 
@@ -277,37 +278,26 @@ _OTHER = "\x00other"
 
 
 def matches(matcher: Any, value: Any) -> bool:
-    """Whether ``value`` satisfies ``matcher`` (the semantics of the compiled conditions)."""
-    if isinstance(matcher, bool) or matcher is None:
-        return value is matcher
-    if isinstance(matcher, (str, int, float)):
-        return value == matcher and not isinstance(value, bool)
-    if isinstance(matcher, list):
-        return value in matcher
-    if isinstance(matcher, Mapping) and len(matcher) == 1:
-        (op, arg), = matcher.items()
-        try:
-            if op == "eq":
-                return matches(arg, value)
-            if op == "ne":
-                return not matches(arg, value)
-            if op == "in":
-                return value in arg
-            if op == "not_in":
-                return value not in arg
-            if op in ("gt", "gte", "lt", "lte"):
-                if value is None or isinstance(value, (str, frozenset)):
-                    return False
-                return {"gt": value > arg, "gte": value >= arg, "lt": value < arg, "lte": value <= arg}[op]
-            if op == "present":
-                return (value is not None) == bool(arg)
-            if op == "includes":
-                return isinstance(value, frozenset) and arg in value
-            if op == "excludes":
-                return isinstance(value, frozenset) and arg not in value
-        except TypeError:
-            return False
-    return False
+    """Whether ``value`` satisfies ``matcher``, by the compiled condition's own expression."""
+    return _matcher(_matcher_key(matcher))(value)
+
+
+def _matcher_key(matcher: Any) -> str:
+    import json
+
+    return json.dumps(matcher, ensure_ascii=False)
+
+
+@lru_cache(maxsize=4096)
+def _matcher(key: str) -> Any:
+    import json
+
+    from aftersales.core.rules import compile_matcher
+
+    try:
+        return compile_matcher("value", json.loads(key))
+    except PolicyError:   # a matcher the grammar does not know (the schema refuses it first)
+        return lambda value: False
 
 
 def _constants(matcher: Any) -> list[Any]:

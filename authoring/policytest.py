@@ -22,10 +22,10 @@ rule are not. Every rule no case exercises is listed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from aftersales.core.errors import AftersalesError, PolicyError
 from aftersales.core.vocab import FREE_REMEDIES
@@ -271,21 +271,33 @@ def registry_for(policy_files: list[Path], *, plugins_dir: str | None = None, en
     """
     from aftersales.core.plugininfo import Brand
     from aftersales.core.policyplugin import PolicyPlugin
-    from aftersales.core.registry import load_plugins
+    from aftersales.core.registry import each_plugin, load_plugins
 
     from .policyload import check_policy
 
     probe = load_plugins(plugins_dir=plugins_dir, env=env)
     shipped: set[str] = set()
     served: set[str] = set()
-    # pluggy types an implementation as returning ``object``; the hook specs say what these return
-    for impl in probe.pm.hook.aftersales_policy_files.get_hookimpls():
-        for location in cast("Sequence[Any] | None", impl.function()) or ():
+    for _name, call in each_plugin(probe.pm, "aftersales_policy_files"):
+        try:   # a plugin that fails here is reported by the registry built below
+            locations = list((call() or [None])[0] or ())
+        except Exception:  # noqa: BLE001
+            continue
+        for location in locations:
             data, _ = check_policy(read_source(location)) if _readable(location) else (None, [])
             if data:
                 shipped.add(data["id"])
-    for impl in probe.pm.hook.aftersales_brands.get_hookimpls():
-        served.update(b.id for b in cast("Sequence[Brand] | None", impl.function()) or ())
+    for _name, call in each_plugin(probe.pm, "aftersales_policies"):
+        try:
+            given = list((call() or [None])[0] or ())
+        except Exception:  # noqa: BLE001
+            continue
+        shipped.update(d["id"] for d in given if isinstance(d, Mapping) and isinstance(d.get("id"), str))
+    for _name, call in each_plugin(probe.pm, "aftersales_brands"):
+        try:
+            served.update(b.id for b in (call() or [None])[0] or ())
+        except Exception:  # noqa: BLE001
+            continue
     extra: list[tuple[str, Any]] = []
     overrides: list[Path] = []
     standins: dict[str, list[Path]] = {}

@@ -50,8 +50,16 @@ packages = ["aftersales_@brand@"]
 
 INIT = '''"""@brand@: @label_en@'s after-sales terms for aftersales (policy in @brand@.yaml).
 
-Every hook is answered from the YAML policy by ``PolicyPlugin``; override a hook method (keep
-``@hookimpl``) only for a rule YAML cannot say.
+``PolicyPlugin`` answers the load-time hooks (brands, policy files) once per registry snapshot;
+the engine compiles the policy and decides from it. For a condition YAML cannot say, return
+``{name: function(case) -> bool}`` from ``predicates()`` and write ``predicate.<name>: true`` in a
+``when``; for a region only code can find, add the per-case hook::
+
+    @hookimpl
+    def aftersales_identify_device(self, case):
+        ...  # an Identity, or None for another brand's case
+
+(the hooks are listed in aftersales' docs/plugins.md).
 """
 
 from __future__ import annotations

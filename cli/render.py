@@ -87,8 +87,9 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False) -> str:
         lines.append(f"  [{ex.policy}/{ex.rule}] {ex.citation}")
     if trace:
         lines.append(f"{t['trace']}:")
-        for plugin, policy, rule, effect, _citation, detail in decision.trace:
-            lines.append(f"  {plugin}:{policy or '-'}/{rule} {effect}" + (f" ({detail})" if detail else ""))
+        for step in decision.trace:
+            lines.append(f"  {step.plugin}:{step.policy or '-'}/{step.rule} {step.effect}"
+                         + (f" ({step.detail})" if step.detail else ""))
     versions = ", ".join(f"{p.id} {p.version}" for p in decision.policies)
     lines.append(f"({versions})")
     return "\n".join(lines)

@@ -176,7 +176,17 @@ def when_properties() -> dict[str, Any]:
 
 
 def when_pattern_properties() -> dict[str, Any]:
-    return {r"^history\.plan_claims\.[a-z][a-z0-9_]*$": {"$ref": "#/$defs/match_count"}}
+    """``when`` keys by pattern: a plan's claims (``history.plan_claims.<plan>``) and a plugin's
+    named predicate (``predicate.<name>``, see ``aftersales_predicates``)."""
+    return {
+        r"^history\.plan_claims\.[a-z][a-z0-9_]*$": {"$ref": "#/$defs/match_count"},
+        r"^predicate\.[a-z][a-z0-9_]*$": {
+            "$ref": "#/$defs/match_flag",
+            "title": "插件条件 / A named predicate a plugin offers (aftersales_predicates): true when it holds for the case",
+            "description": "插件条件。A named predicate a plugin offers (aftersales_predicates): true when its Python "
+                           "function returns True for the case",
+        },
+    }
 
 
 # --------------------------------------------------------------------------- the policy checker
@@ -186,6 +196,8 @@ def domain(path: str) -> list[Any] | None:
     not); ``None`` for fields whose values the checker takes from the conditions themselves."""
     if path in DERIVED:
         return list(vocab.REGIONS)
+    if path.startswith("predicate."):
+        return [True, False]
     spec = field_of(path)
     if spec is None:
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, NamedTuple
 
-from .outcomes import ExchangeRule, ExclusionHit, Notice, PluginFailure
+from .outcomes import ExchangeRule, ExclusionHit, Notice, OfferJudged, OfferResult, PluginFailure, TraceStep
 
 DECISION_SCHEMA_VERSION = 1
 
@@ -91,8 +91,8 @@ class PolicyRef(NamedTuple):
         return {"id": self.id, "version": self.version, "sha256": self.sha256, "plugin": self.plugin}
 
 
-#: one trace entry: (plugin, policy, rule, effect, citation, detail)
-TraceEntry = tuple
+#: one trace entry, spelled out: (plugin, policy, rule, effect, citation, detail)
+TraceEntry = TraceStep
 
 
 class Decision(NamedTuple):
@@ -111,31 +111,36 @@ class Decision(NamedTuple):
     exchange: ExchangeRule | None
     service_location: str
     notices: tuple[Notice, ...]
-    #: what the engine did, in order; read it through ``trace``
+    #: what the engine did, in order (``TraceStep``, ``OfferResult``, ``OfferJudged``); read it through ``trace``
     log: tuple[Any, ...]
     policies: tuple[PolicyRef, ...]
     plugin_errors: tuple[PluginFailure, ...] = ()
     calendar_gaps: tuple[int, ...] = ()
 
     @property
-    def trace(self) -> tuple[TraceEntry, ...]:
-        """Every step, as (plugin, policy, rule, effect, citation, detail).
+    def trace(self) -> tuple[TraceStep, ...]:
+        """Every step, as ``TraceStep`` records (plugin, policy, rule, effect, citation, detail).
 
-        Offers are logged as the engine saw them and spelled out here, only when someone reads
-        the trace: the decision itself is cheap to make.
+        The engine logs three kinds of record (``log``): a ``TraceStep`` told in full, an
+        ``OfferResult`` as its rule gave it (its own status and detail), and an ``OfferJudged``
+        (an offer excluded or blocked by papers). They are spelled out here, only when someone
+        reads the trace: the decision itself is cheap to make.
         """
         out = []
         for entry in self.log:
-            if len(entry) == 6:
+            kind = type(entry)
+            if kind is TraceStep:
                 out.append(entry)
                 continue
-            if len(entry) == 4:
-                result, status, excluded_by, missing = entry
-                detail = excluded_by or (",".join(missing) if missing else result.detail)
-            else:  # an offer's result as it came: its own status and detail
+            if kind is OfferJudged:
+                result, status = entry.result, entry.status
+                detail = entry.excluded_by or (",".join(entry.missing) if entry.missing else result.detail)
+            elif kind is OfferResult:
                 result, status, detail = entry, entry.status, entry.detail
+            else:  # pragma: no cover - the engine logs only the three kinds above
+                raise TypeError(f"unknown trace record {kind.__name__}")
             rule = result.rule
-            out.append((rule.policy.plugin, rule.policy.id, rule.id, status, rule.citation, detail))
+            out.append(TraceStep(rule.policy.plugin, rule.policy.id, rule.id, status, rule.citation, detail))
         return tuple(out)
 
     @property
@@ -186,7 +191,8 @@ class Decision(NamedTuple):
                 for n in self.notices
             ],
             "trace": [
-                {"plugin": t[0], "policy": t[1], "rule": t[2], "effect": t[3], "citation": t[4], "detail": t[5]}
+                {"plugin": t.plugin, "policy": t.policy, "rule": t.rule, "effect": t.effect, "citation": t.citation,
+                 "detail": t.detail}
                 for t in self.trace
             ],
             "policies": [p.to_dict() for p in self.policies],

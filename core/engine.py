@@ -3,44 +3,46 @@
     identify device  -> collect offers -> apply exclusions -> choose per remedy
                      -> exchange rule (with the statutory floor) -> Decision
 
-Each hook implementation is called on its own, inside its own ``try``: a plugin that raises is
-named in the decision (``plugin_errors``) and the trace, and every other plugin keeps working.
-The engine does no I/O; everything it needs was loaded into the registry beforehand.
-
-**Frames and plans.** When every plugin is declarative (its hooks are ``PolicyPlugin``'s own
-answers from its policies, see ``core/policyplugin.py``), most of a decision depends only on the
-brand, the region, the policy versions in force and what the policies' conditions say. The
-engine then works out once per brand, region, purchase country and policy versions (a
-``_Frame``) which policies apply and the exchange rule with the floor; each policy reads its
+One algorithm. The plugins' load-time hooks were called once per registry snapshot (see
+``hookspecs`` and ``registry``): their policies are compiled (``core/rules.py``), their
+predicates known by name. Most of a decision depends only on the brand, the region, the policy
+versions in force and what the policies' conditions say. So the engine works out once per
+brand, region, purchase country and policy versions (a ``_Frame``) which policies apply, the
+exchange rule with the floor and the predicates their conditions use; each policy reads its
 conditions into a verdict (``CompiledPolicy.assess``), and once per combination of verdicts in a
-frame a ``_Plan`` settles the exclusions, the offers left to check and the trace up to them.
-For each case the engine checks only the time limits and papers of the offers left and writes
-the decision. The answer is the same as calling every hook (a test compares both on generated
-cases); a plugin with hook code of its own, a plugin tracer, or an offer rule that fails on an
-unusual case takes the hook path. Frames and plans are kept in bounded tables.
+frame a ``_Plan`` settles the exclusions, the offers left to check and the trace up to them. For
+each case the engine checks only the time limits and papers of the offers left and writes the
+decision. Frames and plans are kept in bounded tables.
+
+Plugin code runs per case in two places only, each plugin on its own and contained: the per-case
+hook ``aftersales_identify_device`` (through pluggy, when the case gives no region) and the named
+predicates a frame's policies use. A plugin that raises or answers what it may not is named in
+``Decision.plugin_errors`` (and the trace), and the decision goes on without that answer: the
+statutory floor always decides. So is an offer of a plugin's policy whose time limit cannot be
+worked out for the case (a period running past the calendar: an overflow). A failure of the
+engine's own is raised as ``EngineError``.
+
+The engine does no I/O; everything it needs was loaded into the registry beforehand.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from operator import attrgetter
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, Callable, Mapping, NamedTuple
 
 from .decision import Coverage, Decision, PolicyRef, RemedyResult
-from .errors import CaseError
+from .errors import CaseError, EngineError
 from .memo import remember
-from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferResult, PluginFailure
-from .policyplugin import DECLARATIVE, PolicyPlugin
-from .vocab import FREE_REMEDIES
+from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferJudged, OfferResult, PluginFailure, TraceStep
+from .vocab import FREE_REMEDIES, REGIONS
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Case
     from .registry import Registry
 
-__all__ = [
-    "Engine", "EvaluationContext", "Identity", "OfferResult", "ExclusionHit", "Notice", "ExchangeRule", "PluginFailure",
-]
+__all__ = ["Engine", "Identity", "OfferResult", "ExclusionHit", "Notice", "ExchangeRule", "PluginFailure"]
 
 _STATUS_RANK = {"granted": 4, "blocked_documents": 3, "excluded": 2, "expired": 1, "outside_window": 1, "no_start": 1}
 _REASONS = {
@@ -51,36 +53,54 @@ _REASONS = {
     "blocked_documents": "missing_documents",
     "excluded": "excluded",
 }
+_IDENTIFY = "aftersales_identify_device"
+_PREDICATES = "aftersales_predicates"
 
 
-class EvaluationContext:
-    """What hooks get besides the case: the registry, the region (once known), the policies."""
-
-    __slots__ = ("registry", "case", "region", "_policies", "memo")
-
-    def __init__(self, registry: "Registry", case: "Case") -> None:
-        self.registry = registry
-        self.case = case
-        self.region: str | None = None
-        self._policies: dict[str, list[Any]] = {}
-        #: scratch space a plugin may use to share work between its hooks for this one case
-        self.memo: dict[str, Any] = {}
-
-    def policies_of(self, plugin: str) -> list[Any]:
-        """The versions in force for this case of every policy ``plugin`` ships."""
-        found = self._policies.get(plugin)
-        if found is None:
-            found = self._policies[plugin] = self.registry.policies_in_force(plugin, self.case)
-        return found
+def _in_field_order(cls: type, *names: str) -> Callable[[type, tuple], Any]:
+    """``tuple.__new__``, to build a ``cls`` record on the per-case path from its fields written
+    in the order ``names`` gives, which must be the record's declared order (checked here, once:
+    a reordered record fails at import rather than mixing fields up)."""
+    if tuple(cls._fields) != names:
+        raise ImportError(f"{cls.__name__} fields are {cls._fields}, the engine writes {names}")
+    return tuple.__new__
 
 
-#: builds a NamedTuple record from a full tuple of its fields, without the Python-level ``__new__``
-_new = tuple.__new__
+class _Ready(NamedTuple):
+    """A plan's not-applicable offer for a remedy no live offer speaks for, with its
+    ``RemedyResult`` made once (``_Plan.na_fill``)."""
+
+    result: OfferResult
+    status: str
+    missing: tuple
+    made: RemedyResult
+
+
+#: The best offer of each remedy so far is kept as the very record logged for it (see
+#: ``_consider``): an ``OfferResult`` (its own status, nothing missing, not excluded), an
+#: ``OfferJudged`` (excluded or blocked by papers), or a plan's ``_Ready``. All three have
+#: ``status`` and ``missing``; nothing is built to rank offers.
+_BestEntry = Any
+
+#: builders of the records the engine makes per case, their fields in declared order
+_judged = _in_field_order(OfferJudged, "result", "status", "excluded_by", "missing")
+_remedy = _in_field_order(RemedyResult, "remedy", "basis", "available", "status", "reason", "missing_documents",
+                          "required_documents", "asked_documents", "policy", "rule", "citation", "start", "end",
+                          "service_location", "fee", "needs_confirmation", "note")
+_coverage = _in_field_order(Coverage, "start", "start_rule", "start_citation", "end", "days_elapsed", "policy", "rule",
+                            "citation")
+_decision = _in_field_order(Decision, "brand", "case_date", "region", "region_rule", "remedies", "coverage",
+                            "exclusions", "exchange", "service_location", "notices", "log", "policies",
+                            "plugin_errors", "calendar_gaps")
 
 #: paid repair when no policy offers it: available exactly when nothing free is
-_PAID_BY_DEFAULT = RemedyResult("paid_repair", "out_of_warranty", True, "granted", None,
-                                (), (), (), None, None, "", None, None, "any_authorized")
+_PAID_BY_DEFAULT = RemedyResult(remedy="paid_repair", basis="out_of_warranty", available=True, status="granted",
+                                reason=None, missing_documents=(), required_documents=(), asked_documents=(),
+                                policy=None, rule=None, citation="", start=None, end=None,
+                                service_location="any_authorized")
 _NOT_NEEDED = _PAID_BY_DEFAULT._replace(available=False, status="not_needed", reason="free_remedy_available")
+#: the predicate values of a frame whose policies use none
+_NO_PREDICATES: Mapping[str, bool] = {}
 
 #: frames kept per engine; beyond this the cache starts again, so memory stays flat
 FRAME_CACHE_SIZE = 4096
@@ -95,12 +115,14 @@ class _Frame(NamedTuple):
 
     region: str
     region_rule: str | None
-    region_entry: tuple
-    #: the policies that apply, in the hooks' order (offers, exclusions and notices share it)
+    region_entry: TraceStep
+    #: the policies that apply, in the plugins' order
     policies: tuple
     exchange: ExchangeRule | None
     exchange_log: tuple
     refs: tuple
+    #: the named predicates the policies' conditions use (``Predicate`` records)
+    predicates: tuple
     #: the ``_Plan`` for each combination of the policies' verdicts seen so far
     plans: dict
 
@@ -119,7 +141,8 @@ class _Plan:
         self.hits = tuple(h for a in assessed for h in a.hits)
         self.notices = tuple(n for a in assessed for n in a.notices)
         self.prefix = (frame.region_entry,) + tuple(entry for a in assessed for entry in a.hit_log)
-        #: per policy: its not-applicable results, then its live offers with their exclusion
+        #: per policy, the pair (its not-applicable results, its live offers each paired with the
+        #: exclusion that refuses it or None): plain pairs, unpacked on the per-case path
         self.groups = tuple(
             (a.na, tuple((rule, _excluded_by(rule, () if policy.statutory else a.hits, statutory_hits)) for rule in a.live))
             for policy, a in pairs)
@@ -130,110 +153,110 @@ class _Plan:
                 if current is None or result.rule.na_rank > current.rule.na_rank:
                     best[remedy] = result
         live = {rule.remedy for a in assessed for rule in a.live}
-        self.na_fill = tuple((remedy, (0, result, "not_applicable", (), None,
-                                       _remedy_result(remedy, result, "not_applicable", (), None)))
-                             for remedy, result in best.items() if remedy not in live)
+        self.na_fill = tuple(
+            (remedy, _Ready(result=result, status="not_applicable", missing=(),
+                            made=_remedy_result(remedy, result, "not_applicable", (), None)))
+            for remedy, result in best.items() if remedy not in live)
 
 
 class Engine:
-    """Decides cases with the plugins and policies of one registry."""
+    """Decides cases with the plugins and compiled policies of one registry snapshot."""
 
     def __init__(self, registry: "Registry") -> None:
+        from .registry import each_plugin
+
         self.registry = registry
-        hook = registry.pm.hook
-        self._identify = self._impls(hook.aftersales_identify_device)
-        self._offers = self._impls(hook.aftersales_offers)
-        self._exclusions = self._impls(hook.aftersales_exclusions)
-        self._notices = self._impls(hook.aftersales_notices)
-        self._documents = self._impls(hook.aftersales_required_documents)
-        self._exchange = self._impls(hook.aftersales_exchange_rule)
-        self._plan_order = self._declarative()
-        self._plan_names: tuple[str, ...] = ()
+        #: the per-case hook, each plugin's implementation on its own (through pluggy)
+        self._identify = tuple(each_plugin(registry.pm, _IDENTIFY))
+        #: plugins with policies, in the order their policies are read
+        self._plugins = tuple(name for name in registry.plugin_order if registry._by_plugin.get(name))
+        self._predicates = dict(registry.predicates)
         self._frames: dict[tuple, _Frame] = {}
         self._frame_kinds: dict[tuple, _Frame] = {}
         self._plan_count = 0
         self._forces: dict[tuple, tuple] = {}
         #: (paid repair offer, free remedy available, start, end) -> its RemedyResult
         self._paid_made: dict[tuple, RemedyResult] = {}
-        if self._plan_order is not None:
-            self._plan_names = tuple(dict.fromkeys(name for seq in self._plan_order.values() for name, _ in seq))
-            policies = [policy for versions in registry.policies.values() for policy in versions]
-            fields = sorted({rule.field for policy in policies for rule in policy.region_rules if rule.field})
-            self._region_fields = _fields_getter(fields)
-            # the versions in force change only at these days (by purchase date, by case date)
-            self._bounds = tuple(
-                sorted({d for policy in policies if (policy.effective_by == "purchase_date") == by_purchase
-                        for d in (policy.effective_from,
-                                  policy.effective_until + timedelta(days=1) if policy.effective_until else None) if d})
-                for by_purchase in (True, False))
+        self._load_failures = self._failures_by_brand(registry)
+        policies = [policy for versions in registry.policies.values() for policy in versions]
+        fields = sorted({rule.field for policy in policies for rule in policy.region_rules if rule.field})
+        self._region_fields = _fields_getter(fields)
+        # the versions in force change only at these days (by purchase date, by case date)
+        self._bounds = tuple(
+            sorted({d for policy in policies if (policy.effective_by == "purchase_date") == by_purchase
+                    for d in (policy.effective_from,
+                              policy.effective_until + timedelta(days=1) if policy.effective_until else None) if d})
+            for by_purchase in (True, False))
 
-    def _declarative(self) -> dict[str, tuple[tuple[str, str], ...]] | None:
-        """Per hook, (plugin name, how it answers) in call order; None when a plan cannot stand
-        in for the hooks (hook code of a plugin's own, extra papers, a plugin tracer)."""
-        if getattr(self.registry, "hook_monitor", None) is not None or self._documents:
-            return None
-        hook = self.registry.pm.hook
-        order: dict[str, tuple[tuple[str, str], ...]] = {}
-        for name in ("identify_device", "offers", "exclusions", "notices", "exchange_rule"):
-            seq = []
-            for impl in reversed(getattr(hook, f"aftersales_{name}").get_hookimpls()):
-                kind = DECLARATIVE.get(getattr(impl.function, "__func__", None))
-                if kind is None or not isinstance(impl.plugin, PolicyPlugin) or impl.hookwrapper or impl.wrapper:
-                    return None
-                seq.append((impl.plugin.name, kind))
-            order[name] = tuple(seq)
-        if not order["offers"] == order["exclusions"] == order["notices"]:
-            return None  # the planned path reads offers, exclusions and notices policy by policy
-        return order
-
-    def _impls(self, caller: Any) -> tuple[tuple[str, Callable], ...]:
-        # pluggy keeps implementations in call order reversed (last registered, tryfirst last)
-        impls = tuple((self.registry.pm.get_name(i.plugin) or i.plugin_name, i.function) for i in reversed(caller.get_hookimpls()))
-        monitor = getattr(self.registry, "hook_monitor", None)
-        if monitor is not None:
-            impls = tuple((name, _traced(monitor, caller.name, name, fn)) for name, fn in impls)
-        return impls
+    @staticmethod
+    def _failures_by_brand(registry: Any) -> dict[str, tuple[tuple, tuple]]:
+        """Per brand, the load-time failures its decisions name (those of the plugin serving it,
+        and of plugins serving no brand), with their trace entries."""
+        failures = tuple(getattr(registry, "failures", ()) or ())
+        if not failures:
+            return {}
+        served = {name: set(info.brands) for name, info in registry.plugins.items() if info.brands}
+        out = {}
+        for brand in registry.brands:
+            mine = tuple(f for f in failures if f.plugin not in served or brand in served[f.plugin])
+            if mine:
+                out[brand] = (mine, tuple(_failure_step(f) for f in mine))
+        return out
 
     # ------------------------------------------------------------------------------ evaluate
 
     def evaluate(self, case: "Case") -> Decision:
+        """Decide one case. A plugin's failure is named in the decision; the engine's own is
+        raised as ``EngineError``."""
         if case.brand not in self.registry.brands:
             known = ", ".join(sorted(self.registry.brands))
             raise CaseError(f"unknown brand {case.brand!r}; known brands: {known}", field="brand",
                             zh=f"未知品牌 {case.brand!r}；已加载的品牌：{known}")
-        if self._plan_order is not None:
-            try:
-                return self._evaluate_planned(case)
-            except Exception:  # noqa: BLE001 - the hook path decides it and names any failing plugin
-                pass
-        return self._evaluate_hooks(case)
+        try:
+            return self._decide(case)
+        except Exception as exc:  # not a plugin's (those are contained where they are called)
+            raise EngineError(f"internal error deciding a {case.brand!r} case: {type(exc).__name__}: {exc}",
+                              zh=f"引擎内部错误：{type(exc).__name__}: {exc}") from exc
 
-    # ------------------------------------------------------------------------------ planned
-
-    def _evaluate_planned(self, case: "Case") -> Decision:
+    def _decide(self, case: "Case") -> Decision:
         brand = case.brand
         day = case.case_date
         by_purchase, by_case = self._bounds
+        failed: list | None = None   # (PluginFailure, TraceStep) of plugins that failed on this case
         # the versions in force depend only on where the dates fall among the days versions
         # start or end: that position stands for them in the frame's key
         vkey = (bisect_right(by_purchase, case.purchase.date or day), bisect_right(by_case, day))
         given = case.device.region
-        fkey = (given, brand, case.purchase.country, vkey) if given else \
-            (None, brand, case.purchase.country, vkey, self._region_fields(case))
+        identity = None
+        if given:
+            fkey: tuple = (given, brand, case.purchase.country, vkey)
+        else:
+            if self._identify:
+                identity, failed = self._identify_by_hooks(case)
+            if identity is not None:
+                fkey = (identity, brand, case.purchase.country, vkey)
+            else:
+                fkey = (None, brand, case.purchase.country, vkey, self._region_fields(case))
         frame = self._frames.get(fkey)
         if frame is None:
             forces = self._forces.get(vkey)
             if forces is None:
                 pif = self.registry.policies_in_force
-                forces = self._forces[vkey] = tuple([tuple(pif(name, case)) for name in self._plan_names])
-            frame = self._frame(case, brand, forces)
+                forces = self._forces[vkey] = tuple([tuple(pif(name, case)) for name in self._plugins])
+            frame = self._frame(case, brand, forces, identity)
             if len(self._frames) >= FRAME_CACHE_SIZE:
                 self._frames.clear()
                 self._frame_kinds.clear()
                 self._plan_count = 0
             self._frames[fkey] = frame
         region = frame.region
-        assessed = tuple([policy.assess(case, region) for policy in frame.policies])
+        if frame.predicates:
+            values, more = self._predicate_values(case, frame.predicates)
+            if more:
+                failed = (failed or []) + more
+        else:
+            values = _NO_PREDICATES
+        assessed = tuple([policy.assess(case, region, values) for policy in frame.policies])
         plans = frame.plans
         plan = plans.get(assessed)
         if plan is None:
@@ -244,15 +267,27 @@ class Engine:
             plan = plans[assessed] = _Plan(frame, assessed)
             self._plan_count += 1
 
-        log = list(plan.prefix)
-        best: dict[str, tuple] = {}
+        loaded = self._load_failures.get(brand) if self._load_failures else None
+        if failed or loaded:
+            failures = (loaded[0] if loaded else ()) + tuple(f for f, _ in failed or ())
+            log = list(loaded[1] if loaded else ()) + [step for _, step in failed or ()] + list(plan.prefix)
+        else:
+            failures = ()
+            log = list(plan.prefix)
+        best: dict[str, _BestEntry] = {}
         expired: list[OfferResult] = []
         late: list[tuple[int, OfferResult]] = []
         for group, (na, live) in enumerate(plan.groups):
             if na:
                 log.extend(na)
             for rule, excluded_by in live:
-                result = rule.tail(case)
+                try:
+                    result = rule.tail(case)
+                except Exception as exc:  # noqa: BLE001 - a plugin's policy that cannot be read for this case
+                    failure, step = _failed(rule.policy.plugin, f"policy {rule.policy.id}/{rule.id}", _describe(exc))
+                    failures += (failure,)
+                    log.append(step)
+                    continue
                 status = result.status
                 missing = result.missing
                 if status == "granted" or status == "blocked_documents":
@@ -267,178 +302,117 @@ class Engine:
                         continue
                     excluded_by = None
                 # logged as the result itself when its own status and detail tell it all
-                log.append(result if excluded_by is None and not missing else (result, status, excluded_by, missing))
-                if rule.remedy in best:
-                    _consider(best, result, status, missing, excluded_by)
+                entry = result if excluded_by is None and not missing else \
+                    _judged(OfferJudged, (result, status, excluded_by, missing))
+                log.append(entry)
+                remedy = rule.remedy
+                if remedy in best:
+                    _consider(best, remedy, entry, result, status, missing)
                 else:
-                    best[rule.remedy] = (_STATUS_RANK[status], result, status, missing, excluded_by, None)
-        if late:  # rare: rank every not-applicable offer in order, as the hooks would
+                    best[remedy] = entry
+        if late:  # rare: rank every not-applicable offer in order
             for group, (na, _live) in enumerate(plan.groups):
                 for result in na + tuple(r for g, r in late if g == group):
-                    entry = best.get(result.rule.remedy)
-                    if entry is None or entry[0] == 0:
-                        _consider(best, result, "not_applicable", (), None)
+                    remedy = result.rule.remedy
+                    entry = best.get(remedy)
+                    if entry is None:
+                        best[remedy] = result
+                    elif _STATUS_RANK.get(entry.status, 0) == 0:
+                        _consider(best, remedy, result, result, "not_applicable", ())
         else:  # every remedy of an offer left is in ``best`` now: only those of none are missing
             best.update(plan.na_fill)
         return self._conclude(case, region, frame.region_rule, best, log, expired, plan.hits, plan.notices,
-                              frame.exchange, frame.exchange_log, frame.refs, ())
+                              frame.exchange, frame.exchange_log, frame.refs, failures)
 
-    def _frame(self, case: "Case", brand: str, forces: tuple) -> _Frame:
-        """Region, the policies that apply, and the exchange rule: what the hooks would answer."""
-        by_name = dict(zip(self._plan_names, forces))
-        order = self._plan_order
-        region, region_rule, entry = "OTHER", None, ("core", None, "region_unknown", "region", "", "OTHER")
-        if case.device.region:
-            region, entry = case.device.region, ("core", None, "region_given", "region", "", case.device.region)
-        else:
-            identity = None
-            for name, kind in order["identify_device"]:
-                for policy in by_name[name]:
-                    if kind == "any" or (policy.brands is not None and brand in policy.brands):
-                        identity = policy.identify(case, name)
-                        if identity is not None:
-                            break
-                if identity is not None:
-                    region = identity.region
-                    region_rule = f"{identity.policy}/{identity.rule}" if identity.policy else identity.rule
-                    entry = (identity.plugin, identity.policy, identity.rule, "region", identity.citation, region)
-                    break
+    # ------------------------------------------------------------------------------ plugin code per case
 
-        policies = tuple(p for name, _ in order["offers"] for p in by_name[name] if p.applies(case, region))
-        exchange = None
-        for name, kind in order["exchange_rule"]:
-            for policy in by_name[name]:
-                if policy.exchange is not None and (
-                        policy.applies(case, region) if kind == "any" else (policy.brands is not None and brand in policy.brands)):
-                    exchange = policy.exchange
-                    break
-            if exchange is not None:
-                break
-        consulted = dict.fromkeys(p for p in policies if p.offers)
-        exchange, exchange_log = _exchange_with_floor(exchange, consulted)
-        # frames alike in all but their key (another part number of the same region...) are one
-        # frame, so that they share its plans
-        frame = _Frame(region, region_rule, entry, policies, exchange, tuple(exchange_log), _refs(consulted), {})
-        return self._frame_kinds.setdefault(frame[:-1], frame)
+    def _identify_by_hooks(self, case: "Case") -> tuple[Identity | None, list | None]:
+        """The first ``Identity`` a plugin's ``aftersales_identify_device`` gives, each plugin
+        called on its own; what failed on the way, as (PluginFailure, TraceStep) pairs."""
+        failed = None
+        for plugin, call in self._identify:
+            try:
+                identity = call(case=case)
+            except Exception as exc:  # noqa: BLE001 - contained: named in the decision
+                failed = (failed or []) + [_failed(plugin, _IDENTIFY, _describe(exc))]
+                continue
+            if identity is None:
+                continue
+            if not _valid_identity(identity):
+                failed = (failed or []) + [_failed(plugin, _IDENTIFY, f"returned {_show(identity)}, not an Identity "
+                                                                       f"with a known region or None")]
+                continue
+            return identity, failed
+        return None, failed
 
-    # ------------------------------------------------------------------------------ hooks
+    def _predicate_values(self, case: "Case", predicates: tuple) -> tuple[dict[str, bool], list]:
+        """Each predicate's value for the case; one that raises or gives no bool is False, and named."""
+        values: dict[str, bool] = {}
+        failed: list = []
+        for predicate in predicates:
+            try:
+                value = predicate.function(case)
+            except Exception as exc:  # noqa: BLE001 - contained: named in the decision
+                failed.append(_failed(predicate.plugin, f"{_PREDICATES}[{predicate.name}]", _describe(exc)))
+                value = False
+            else:
+                if type(value) is not bool:
+                    failed.append(_failed(predicate.plugin, f"{_PREDICATES}[{predicate.name}]",
+                                          f"returned {_show(value)}, not True or False"))
+                    value = False
+            values[predicate.name] = value
+        return values, failed
 
-    def _evaluate_hooks(self, case: "Case") -> Decision:
-        reg = self.registry
-        ctx = EvaluationContext(reg, case)
-        trace: list[tuple] = []
-        failures: list[PluginFailure] = []
+    # ------------------------------------------------------------------------------ frames
 
-        # 1. identify the device
+    def _frame(self, case: "Case", brand: str, forces: tuple, identity: Identity | None) -> _Frame:
+        """Region, the policies that apply, the exchange rule and the predicates they use.
+
+        The region rules and the exchange rule are read first from the policies naming the
+        case's brand, then from those for any brand (the statutory floor), in plugin order."""
+        in_force = tuple(policy for versions in forces for policy in versions)
+        own = tuple(p for p in in_force if p.brands is not None and brand in p.brands)
+        anyone = tuple(p for p in in_force if p.brands is None)
         region_rule = None
         if case.device.region:
             region = case.device.region
-            trace.append(("core", None, "region_given", "region", "", region))
+            entry = TraceStep(plugin="core", policy=None, rule="region_given", effect="region", citation="", detail=region)
         else:
-            identity = None
-            for plugin, fn in self._identify:
-                try:
-                    identity = fn(case=case, ctx=ctx)
-                except Exception as exc:  # noqa: BLE001 - a plugin must not take the program down
-                    failures.append(PluginFailure(plugin, "aftersales_identify_device", _describe(exc)))
-                    trace.append((plugin, None, "aftersales_identify_device", "plugin_error", "", _describe(exc)))
-                    continue
-                if identity is not None:
-                    break
+            if identity is None:
+                for policy in own + anyone:
+                    identity = policy.identify(case, policy.plugin)
+                    if identity is not None:
+                        break
             if identity is None:
                 region = "OTHER"
-                trace.append(("core", None, "region_unknown", "region", "", region))
+                entry = TraceStep(plugin="core", policy=None, rule="region_unknown", effect="region", citation="",
+                                  detail=region)
             else:
                 region = identity.region
                 region_rule = f"{identity.policy}/{identity.rule}" if identity.policy else identity.rule
-                trace.append((identity.plugin, identity.policy, identity.rule, "region", identity.citation, region))
-        ctx.region = region
+                entry = TraceStep(plugin=identity.plugin, policy=identity.policy, rule=identity.rule, effect="region",
+                                  citation=identity.citation, detail=region)
 
-        # 2. offers, exclusions and notices from every plugin
-        offers: list[OfferResult] = []
-        for plugin, fn in self._offers:
-            try:
-                offers.extend(fn(case=case, ctx=ctx))
-            except Exception as exc:  # noqa: BLE001
-                failures.append(PluginFailure(plugin, "aftersales_offers", _describe(exc)))
-                trace.append((plugin, None, "aftersales_offers", "plugin_error", "", _describe(exc)))
-        hits: list[ExclusionHit] = []
-        for plugin, fn in self._exclusions:
-            try:
-                hits.extend(fn(case=case, ctx=ctx))
-            except Exception as exc:  # noqa: BLE001
-                failures.append(PluginFailure(plugin, "aftersales_exclusions", _describe(exc)))
-                trace.append((plugin, None, "aftersales_exclusions", "plugin_error", "", _describe(exc)))
-        notices: list[Notice] = []
-        for plugin, fn in self._notices:
-            try:
-                notices.extend(fn(case=case, ctx=ctx))
-            except Exception as exc:  # noqa: BLE001
-                failures.append(PluginFailure(plugin, "aftersales_notices", _describe(exc)))
-                trace.append((plugin, None, "aftersales_notices", "plugin_error", "", _describe(exc)))
+        policies = tuple(p for p in in_force if p.applies(case, region))
+        exchange = next((p.exchange for p in own if p.exchange is not None), None)
+        if exchange is None:
+            exchange = next((p.exchange for p in anyone if p.exchange is not None and p.applies(case, region)), None)
+        consulted = dict.fromkeys(p for p in policies if p.offers)
+        exchange, exchange_log = _exchange_with_floor(exchange, consulted)
+        predicates = tuple(self._predicates[name] for name in dict.fromkeys(
+            name for p in policies for name in p.predicates_used))
+        # frames alike in all but their key (another part number of the same region...) are one
+        # frame, so that they share its plans
+        frame = _Frame(region=region, region_rule=region_rule, region_entry=entry, policies=policies,
+                       exchange=exchange, exchange_log=tuple(exchange_log), refs=_refs(consulted),
+                       predicates=predicates, plans={})
+        return self._frame_kinds.setdefault(frame[:-1], frame)
 
-        # 3. exclusions: a policy's own refuse its offers; statutory ones refuse everyone's
-        statutory_hits = [h for h in hits if h.statutory]
-        own_hits: dict[str, list[ExclusionHit]] = {}
-        for h in hits:
-            trace.append((h.plugin, h.policy, h.id, "exclusion", h.citation, h.message_zh))
-            if not h.statutory:
-                own_hits.setdefault(h.policy, []).append(h)
+    # ------------------------------------------------------------------------------ the decision
 
-        # 4. score every offer and keep the best per remedy
-        best: dict[str, tuple] = {}
-        consulted: dict[Any, None] = {}
-        unmet: list[OfferResult] = []
-        extra_docs = self._extra_documents(case, ctx, failures, trace) if self._documents else None
-        for result in offers:
-            rule = result.rule
-            consulted[rule.policy] = None
-            status = result.status
-            if status == "not_applicable":
-                # conditions not met: kept for the trace, and as a fallback when no other offer speaks
-                trace.append(result)
-                unmet.append(result)
-                continue
-            missing = result.missing
-            excluded_by = None
-            if status == "granted" or status == "blocked_documents":
-                if extra_docs and rule.policy.plugin in extra_docs:
-                    more = tuple(d for d in extra_docs[rule.policy.plugin].get(rule.remedy, ()) if d not in case.documents and d not in missing)
-                    if more:
-                        missing = missing + more
-                        status = "blocked_documents"
-                excluded_by = _excluded_by(rule, own_hits.get(rule.policy.id, ()), statutory_hits)
-                if excluded_by is not None:
-                    status = "excluded"
-            trace.append((result, status, excluded_by, missing))
-            _consider(best, result, status, missing, excluded_by)
-        for result in unmet:
-            entry = best.get(result.rule.remedy)
-            if entry is None or entry[0] == 0:
-                _consider(best, result, "not_applicable", (), None)
-
-        # 6. exchange rule, with the statutory floor for mainland units (logged after the remedies)
-        exchange = None
-        exchange_log: list[tuple] = []
-        for plugin, fn in self._exchange:
-            try:
-                exchange = fn(case=case, ctx=ctx)
-            except Exception as exc:  # noqa: BLE001
-                failures.append(PluginFailure(plugin, "aftersales_exchange_rule", _describe(exc)))
-                exchange_log.append((plugin, None, "aftersales_exchange_rule", "plugin_error", "", _describe(exc)))
-                continue
-            if exchange is not None:
-                break
-        exchange, floor_log = _exchange_with_floor(exchange, consulted)
-        exchange_log.extend(floor_log)
-        return self._conclude(case, region, region_rule, best, trace, offers, hits, notices, exchange, exchange_log,
-                              _refs(consulted), failures)
-
-    # ------------------------------------------------------------------------------ both
-
-    def _conclude(self, case: "Case", region: str, region_rule: str | None, best: dict[str, tuple], trace: list,
-                  offers: list, hits: list | tuple, notices: list | tuple, exchange: ExchangeRule | None,
-                  exchange_log: list | tuple, refs: tuple, failures: list | tuple) -> Decision:
+    def _conclude(self, case: "Case", region: str, region_rule: str | None, best: dict[str, _BestEntry], trace: list,
+                  offers: list, hits: tuple, notices: tuple, exchange: ExchangeRule | None,
+                  exchange_log: tuple, refs: tuple, failures: tuple) -> Decision:
         """Remedies in the contract's order, expiry, coverage, and the decision record."""
         gaps: tuple = ()
         remedies: list[RemedyResult] = []
@@ -449,21 +423,32 @@ class Engine:
             entry = best.get(remedy)
             if entry is None:
                 continue
-            _, result, status, missing, excluded_by, made = entry
-            rule = result.rule
+            # each record read in its declared field order
+            kind = type(entry)
+            if kind is OfferResult:
+                rule, status, _detail, start, end, missing, _asks, unknown_years = result = entry
+                excluded_by = made = None
+            elif kind is OfferJudged:
+                result, status, excluded_by, missing = entry
+                made = None
+                rule, _status, _detail, start, end, _missing, _asks, unknown_years = result
+            else:
+                result, status, missing, made = entry
+                excluded_by = None
+                rule, _status, _detail, start, end, _missing, _asks, unknown_years = result
             available = status == "granted"
-            if result.start is not None:
+            if start is not None:
                 if available:
                     if covered is None:
                         covered = result
-                elif result.end is not None and (longest is None or result.end > longest.end):
+                elif end is not None and (longest is None or end > longest.end):
                     longest = result
             if available:
                 free_available = True
                 if service_location is None:
                     service_location = rule.service_location
-            if result.unknown_years:
-                gaps += result.unknown_years
+            if unknown_years:
+                gaps += unknown_years
             remedies.append(made or _remedy_result(remedy, result, status, missing, excluded_by))
             trace.append(rule.chosen_log if available else rule.refused_log)
 
@@ -474,13 +459,13 @@ class Engine:
             if service_location is None:
                 service_location = "any_authorized"
         else:
-            result = entry[1]
+            result = entry if type(entry) is OfferResult else entry.result
             rule = result.rule
             # the same few records again and again (a paid repair seldom has a period): made once
             key = (rule, free_available, result.start, result.end)
             made = self._paid_made.get(key)
             if made is None:
-                made = remember(self._paid_made, key, _new(RemedyResult, (
+                made = remember(self._paid_made, key, _remedy(RemedyResult, (
                     "paid_repair", rule.basis, not free_available, "not_needed" if free_available else "granted",
                     "free_remedy_available" if free_available else None, (), (), (), rule.policy.id, rule.id,
                     rule.citation, result.start, result.end, rule.service_location, rule.fee, None, rule.note)),
@@ -495,11 +480,12 @@ class Engine:
             seen: set[str] = set()
             for result in offers:
                 if result.status == "expired" and result.rule.remedy != "paid_repair":
-                    hit = result.rule.policy.expiry_hit
+                    policy = result.rule.policy
+                    hit = policy.expiry_hit
                     if hit is not None and hit.policy not in seen:
                         seen.add(hit.policy)
                         exclusions += (hit,)
-                        trace.append((hit.plugin, hit.policy, hit.id, "exclusion", hit.citation, hit.message_zh))
+                        trace.append(policy.expiry_step)
         if exchange_log:
             trace.extend(exchange_log)
 
@@ -507,9 +493,9 @@ class Engine:
         coverage = None
         if chosen is not None:
             rule = chosen.rule
-            coverage = _new(Coverage, (chosen.start, rule.start_name, rule.start_citation, chosen.end,
-                                       (case.case_date - chosen.start).days, rule.policy.id, rule.id, rule.citation))
-        return _new(Decision, (
+            coverage = _coverage(Coverage, (chosen.start, rule.start_name, rule.start_citation, chosen.end,
+                                            (case.case_date - chosen.start).days, rule.policy.id, rule.id, rule.citation))
+        return _decision(Decision, (
             case.brand,
             case.case_date,
             region,
@@ -522,28 +508,40 @@ class Engine:
             tuple(notices),
             tuple(trace),
             refs,
-            tuple(failures),
+            failures,
             tuple(sorted(set(gaps))) if gaps else (),
         ))
 
-    # ------------------------------------------------------------------------------ helpers
 
-    def _extra_documents(self, case: "Case", ctx: EvaluationContext, failures: list, trace: list) -> dict[str, dict[str, tuple]]:
-        out: dict[str, dict[str, tuple]] = {}
-        for plugin, fn in self._documents:
-            per: dict[str, tuple] = {}
-            for remedy in FREE_REMEDIES:
-                try:
-                    docs = fn(case=case, remedy=remedy, ctx=ctx)
-                except Exception as exc:  # noqa: BLE001
-                    failures.append(PluginFailure(plugin, "aftersales_required_documents", _describe(exc)))
-                    trace.append((plugin, None, "aftersales_required_documents", "plugin_error", "", _describe(exc)))
-                    break
-                if docs:
-                    per[remedy] = tuple(docs)
-            if per:
-                out[plugin] = per
-        return out
+# ---------------------------------------------------------------------------------- helpers
+
+def _failure_step(failure: PluginFailure) -> TraceStep:
+    return TraceStep(plugin=failure.plugin, policy=None, rule=failure.hook, effect="plugin_error", citation="",
+                     detail=failure.error)
+
+
+def _failed(plugin: str, hook: str, error: str) -> tuple[PluginFailure, TraceStep]:
+    failure = PluginFailure(plugin=plugin, hook=hook, error=error)
+    return failure, _failure_step(failure)
+
+
+def _valid_identity(value: Any) -> bool:
+    return (isinstance(value, Identity) and value.region in REGIONS and isinstance(value.plugin, str)
+            and isinstance(value.rule, str) and isinstance(value.citation, str)
+            and (value.policy is None or isinstance(value.policy, str)))
+
+
+def _show(value: Any) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a plugin's value whose repr fails is still named
+        text = "?"
+    return f"{type(value).__name__} {text[:60]}{'…' if len(text) > 60 else ''}"
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
 def _excluded_by(rule: Any, own_hits: tuple | list, statutory_hits: tuple | list) -> str | None:
@@ -564,24 +562,24 @@ def _first_uncovered(hits: tuple, covers: frozenset[str]) -> str | None:
 def _exchange_with_floor(exchange: ExchangeRule | None, consulted: dict[Any, None]) -> tuple[ExchangeRule | None, list]:
     """The exchange rule as answered, with the statutory floor's ``restarts`` where a brand says
     ``continues`` (a statutory policy was consulted, so the unit is covered by the regulation)."""
-    log: list[tuple] = []
+    log: list[TraceStep] = []
     if exchange is None:
         return None, log
-    log.append((exchange.plugin, exchange.policy, exchange.rule, "exchange_rule", exchange.citation,
-                f"{exchange.mode}/{exchange.warranty_after}"))
+    log.append(TraceStep(plugin=exchange.plugin, policy=exchange.policy, rule=exchange.rule, effect="exchange_rule",
+                         citation=exchange.citation, detail=f"{exchange.mode}/{exchange.warranty_after}"))
     if exchange.warranty_after == "continues":
         for policy in consulted:
             floor = policy.exchange if policy.statutory else None
             if floor is not None and floor.warranty_after == "restarts":
                 exchange = exchange._replace(warranty_after="restarts")
-                log.append((floor.plugin, floor.policy, "exchange", "floor", floor.citation,
-                            "warranty_after: continues -> restarts"))
+                log.append(TraceStep(plugin=floor.plugin, policy=floor.policy, rule="exchange", effect="floor",
+                                     citation=floor.citation, detail="warranty_after: continues -> restarts"))
                 break
     return exchange, log
 
 
 def _refs(consulted: dict[Any, None]) -> tuple[PolicyRef, ...]:
-    return tuple(PolicyRef(p.id, p.version, p.sha256, p.plugin) for p in consulted)
+    return tuple(PolicyRef(id=p.id, version=p.version, sha256=p.sha256, plugin=p.plugin) for p in consulted)
 
 
 def _fields_getter(fields: list[str]) -> Callable[[Any], tuple]:
@@ -599,7 +597,7 @@ def _remedy_result(remedy: str, result: OfferResult, status: str, missing: tuple
     """The decision's record of a free remedy whose best offer gave ``result``."""
     rule = result.rule
     available = status == "granted"
-    return _new(RemedyResult, (
+    return _remedy(RemedyResult, (
         remedy,
         rule.basis,
         available,
@@ -620,20 +618,25 @@ def _remedy_result(remedy: str, result: OfferResult, status: str, missing: tuple
     ))
 
 
-def _consider(best: dict[str, tuple], result: OfferResult, status: str, missing: tuple, excluded_by: str | None) -> None:
-    """Keep ``result`` as its remedy's best offer when it beats the one kept so far.
-
-    ``best[remedy]`` is ``(rank, result, status, missing, excluded_by, made)`` (``made``: the
-    ``RemedyResult`` when it is ready-made, else None); the rank of the status
-    decides first, and only offers of equal rank are compared further (``_beats``)."""
+def _consider(best: dict[str, _BestEntry], remedy: str, entry: Any, result: OfferResult, status: str,
+              missing: tuple) -> None:
+    """Keep ``entry`` (the record logged for ``result``, see ``_BestEntry``) as the best offer of
+    ``remedy`` when it beats the one kept so far: the rank of the status decides first, and only
+    offers of equal rank are compared further (``_beats``)."""
+    current = best[remedy]
     rank = _STATUS_RANK.get(status, 0)
-    current = best.get(result.rule.remedy)
-    if current is not None:
-        if rank < current[0]:
-            return
-        if rank == current[0] and not _beats(rank, result, missing, current[1], current[3]):
-            return
-    best[result.rule.remedy] = (rank, result, status, missing, excluded_by, None)
+    if type(current) is OfferJudged:
+        current_result, current_status, _excluded_by, current_missing = current
+    elif type(current) is OfferResult:
+        current_result, current_status, current_missing = current, current.status, current.missing
+    else:
+        current_result, current_status, current_missing, _made = current
+    current_rank = _STATUS_RANK.get(current_status, 0)
+    if rank < current_rank:
+        return
+    if rank == current_rank and not _beats(rank, result, missing, current_result, current_missing):
+        return
+    best[remedy] = entry
 
 
 def _beats(rank: int, result: OfferResult, missing: tuple, other: OfferResult, other_missing: tuple) -> bool:
@@ -653,18 +656,3 @@ def _beats(rank: int, result: OfferResult, missing: tuple, other: OfferResult, o
             return (end is None) == (rank >= 3)
         return end > other_end
     return rule.tie_break > other_rule.tie_break
-
-
-def _traced(monitor: Callable[[str], None], hook: str, plugin: str, fn: Callable) -> Callable:
-    def call(**kwargs: Any) -> Any:
-        result = fn(**kwargs)
-        monitor(f"{hook} [{plugin}] -> {result!r:.200}")
-        return result
-
-    return call
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-

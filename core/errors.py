@@ -59,3 +59,10 @@ class PluginError(AftersalesError):
     def __init__(self, message: str, *, plugin: str | None = None) -> None:
         super().__init__(message)
         self.plugin = plugin
+
+
+class EngineError(AftersalesError):
+    """The engine itself failed on a case (a bug, not the user's nor a plugin's doing): raised
+    and named, never answered some other way. Exit 6."""
+
+    exit_code = 6

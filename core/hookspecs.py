@@ -2,26 +2,36 @@
 
 A plugin is any object or module with functions marked ``@aftersales.hookimpl``; it is found
 through the entry-point group ``aftersales.plugins`` (the bundled generic_sanbao, apple and
-huawei plugins register exactly that way), or from a drop-in folder. Most plugins need no code
-beyond data: subclass :class:`aftersales.core.policyplugin.PolicyPlugin`, which implements every
-hook from the plugin's YAML policies.
+huawei plugins register exactly that way), or from a drop-in folder.
 
-Hooks called per case get the frozen :class:`~aftersales.core.model.Case` and an
-:class:`~aftersales.core.engine.EvaluationContext` (``ctx``): ``ctx.region`` (once known),
-``ctx.policy_versions(policy_id)`` and ``ctx.registry``. They must not do I/O: the decision path
-is pure. A hook implementation that raises is reported in the decision (``plugin_errors``) and
-the other plugins keep working.
+**Load-time hooks** are called once per registry snapshot (when the registry loads or
+reloads), each plugin on its own: ``aftersales_brands``, ``aftersales_policy_files``,
+``aftersales_policies`` and ``aftersales_predicates``. What they return is checked there and
+then (a policy against the same JSON Schema as a YAML file) and compiled; the engine decides
+from the compiled result. A brand is data: its terms, documents, exclusions, notices, region
+rules and exchange rule are a policy, given as a YAML file or as a mapping from Python.
+
+**Per-case hooks** are called for each case, only where the answer depends on the case in a way
+data cannot say: ``aftersales_identify_device``. So is each named predicate a plugin offers,
+when a condition of a policy that applies uses it.
+
+Containment: each plugin is consulted on its own. A hook that raises (an overflow included),
+returns a value of the wrong type, or a policy that does not validate, is named in the decision
+(``plugin_errors``: plugin, hook, error; the CLI exits 3) and the statutory floor still decides.
+A plugin that implements a hook as a wrapper (``wrapper=True`` or ``hookwrapper=True``) is
+refused when it registers, named the same way. Hooks must not do I/O per case: the decision path
+is pure.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 import pluggy
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .engine import EvaluationContext, ExclusionHit, ExchangeRule, Identity, OfferResult
     from .model import Case
+    from .outcomes import Identity
     from .plugininfo import Brand
 
 PROJECT = "aftersales"
@@ -29,12 +39,16 @@ PROJECT = "aftersales"
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
+#: the hooks called once per registry snapshot, and those called per case (docs and tests read these)
+LOAD_TIME_HOOKS = ("aftersales_brands", "aftersales_policy_files", "aftersales_policies", "aftersales_predicates")
+PER_CASE_HOOKS = ("aftersales_identify_device",)
+
 
 @hookspec
 def aftersales_brands() -> Sequence["Brand"]:
     """Brands this plugin serves.
 
-    Called once when the registry loads. Return a list of
+    Called once per registry snapshot (load-time). Return a list of
     :class:`~aftersales.core.plugininfo.Brand` (id, Chinese and English names). A case whose
     ``brand`` no plugin lists is refused with the list of known brands.
 
@@ -50,9 +64,10 @@ def aftersales_brands() -> Sequence["Brand"]:
 def aftersales_policy_files() -> Sequence[Any]:
     """Policy files this plugin ships.
 
-    Called once when the registry loads. Return paths or ``importlib.resources`` traversables of
-    YAML policies; the registry validates each against the policy JSON Schema and compiles it.
-    A policy that fails validation is refused with ``file:line:column`` and nothing half-loaded.
+    Called once per registry snapshot (load-time). Return paths or ``importlib.resources``
+    traversables of YAML policies; the registry validates each against the policy JSON Schema
+    and compiles it. A policy that fails validation is refused with ``file:line:column`` and
+    nothing half-loaded.
 
     Example::
 
@@ -62,108 +77,64 @@ def aftersales_policy_files() -> Sequence[Any]:
     """
 
 
-@hookspec(firstresult=True)
-def aftersales_identify_device(case: "Case", ctx: "EvaluationContext") -> "Identity | None":
-    """Work out which region the unit was made for (CN, HK, MO, TW, US, JP, OTHER).
+@hookspec
+def aftersales_policies() -> Sequence[Mapping[str, Any]]:
+    """Policies this plugin gives as Python mappings: a brand written in Python alone.
 
-    Called per case when the case does not give ``device.region``. Return an
-    :class:`~aftersales.core.engine.Identity` (region, the rule that found it, its citation), or
-    ``None`` when the case is not this plugin's brand. Stops at the first non-None result; the
-    statutory plugin answers last (``trylast``) for any brand.
+    Called once per registry snapshot (load-time). Return a list of mappings of the same shape
+    as a YAML policy (dates as ISO text), each validated by the same JSON Schema and checks as a
+    file, then compiled like one; its name in messages is ``<plugin>:aftersales_policies[i]``. A
+    value that is not a list of mappings, or a policy that does not validate, is named in the
+    decisions (``plugin_errors``) and left out; the other plugins' policies load as usual.
 
     Example::
 
         @hookimpl
-        def aftersales_identify_device(case, ctx):
+        def aftersales_policies():
+            return [{"schema_version": 1, "id": "xiaomi", "kind": "brand", "version": "1",
+                     "title": {"zh": "小米", "en": "Xiaomi"}, "source": "xiaomi.com",
+                     "effective": {"from": "2024-01-01"}, "applies_to": {"brands": ["xiaomi"]},
+                     "offers": [...], "exchange": {...}}]
+    """
+
+
+@hookspec
+def aftersales_predicates() -> Mapping[str, Callable[["Case"], bool]]:
+    """Named conditions written in Python, for policies' ``when`` clauses.
+
+    Called once per registry snapshot (load-time). Return ``{name: function}``: a name (lower
+    case letters, digits, ``_``) and a function of the case that returns ``True`` or ``False``.
+    A policy then says ``when: {predicate.<name>: true}`` (or ``false``); the condition is
+    compiled with the others. The function itself is called per case, only when a policy that
+    applies to the case uses it, and at most once per case. A name another plugin offered first
+    (in pluggy's order) or a malformed entry is refused and named; a function that raises or
+    returns anything but a bool is named in the decision (``plugin_errors``) and its condition
+    does not hold.
+
+    Example::
+
+        @hookimpl
+        def aftersales_predicates():
+            return {"refurbished_unit": lambda case: (case.device.serial or "").startswith("F")}
+    """
+
+
+@hookspec(firstresult=True)
+def aftersales_identify_device(case: "Case") -> "Identity | None":
+    """Work out which region the unit was made for (CN, HK, MO, TW, US, JP, OTHER), in code.
+
+    Called per case, when the case does not give ``device.region``, for every plugin that
+    implements it, before the policies' ``region_rules`` are read (a YAML brand needs no code
+    for this: its ``region_rules`` say it). Return an :class:`~aftersales.core.outcomes.Identity`
+    (region, plugin, policy or None, rule, citation), or ``None`` when the case is not this
+    plugin's brand. Stops at the first non-None result; anything else than an ``Identity`` with
+    a known region, or an exception, is named in the decision and the next plugin answers.
+
+    Example::
+
+        @hookimpl
+        def aftersales_identify_device(case):
             if case.brand == "xiaomi" and case.device.model_code:
-                return Identity("CN", "xiaomi", "region_from_model_code", "…")
-    """
-
-
-@hookspec
-def aftersales_offers(case: "Case", ctx: "EvaluationContext") -> Sequence["OfferResult"]:
-    """Offers of remedies for this case, each with its conditions already checked.
-
-    Called per case for every plugin. Return one
-    :class:`~aftersales.core.engine.OfferResult` per rule the plugin's policies have for the case
-    (granted, blocked by documents, outside its window, not applicable...), or an empty list
-    when none of its policies applies. The engine applies exclusions, then for each remedy picks
-    the most favourable satisfied offer.
-
-    Example::
-
-        @hookimpl
-        def aftersales_offers(case, ctx):
-            return [result for policy in my_policies(ctx) for result in policy.offers(case, ctx)]
-    """
-
-
-@hookspec
-def aftersales_exclusions(case: "Case", ctx: "EvaluationContext") -> Sequence["ExclusionHit"]:
-    """Exclusions that hold for this case (liquid damage, jailbreak, ...).
-
-    Called per case for every plugin. Return an
-    :class:`~aftersales.core.engine.ExclusionHit` for each exclusion rule whose conditions hold.
-    An exclusion refuses the free offers of its own policy; a statutory policy's exclusions
-    refuse every policy's free offers, except offers that list the exclusion under ``covers``.
-
-    Example::
-
-        @hookimpl
-        def aftersales_exclusions(case, ctx):
-            if case.condition.liquid_damage:
-                return [ExclusionHit("xiaomi", "xiaomi", "liquid_damage", False, "进液", "liquid", "…")]
-            return []
-    """
-
-
-@hookspec
-def aftersales_required_documents(case: "Case", remedy: str, ctx: "EvaluationContext") -> Sequence[str] | None:
-    """Extra documents this plugin requires before its own offers of ``remedy`` are given.
-
-    Called per case and remedy, only for plugins that implement it (the bundled plugins keep
-    their documents in YAML and do not). Return document ids; they are added to the
-    requirements of the offers granted by this plugin's policies, never to another plugin's.
-
-    Example::
-
-        @hookimpl
-        def aftersales_required_documents(case, remedy, ctx):
-            return ["id_document"] if remedy == "return" else None
-    """
-
-
-@hookspec(firstresult=True)
-def aftersales_exchange_rule(case: "Case", ctx: "EvaluationContext") -> "ExchangeRule | None":
-    """How an exchange is carried out for this case.
-
-    Called per case. Return an :class:`~aftersales.core.engine.ExchangeRule` (``on_site`` or
-    ``deferred``, lead days, whether the warranty ``restarts`` or ``continues``), or ``None``
-    when the case is not this plugin's brand. Stops at the first non-None result; the statutory
-    plugin answers last. For a mainland unit the engine keeps the statutory ``restarts`` when a
-    brand says ``continues`` (the floor), and records it in the trace.
-
-    Example::
-
-        @hookimpl
-        def aftersales_exchange_rule(case, ctx):
-            if case.brand == "xiaomi":
-                return ExchangeRule("on_site", None, "restarts", "xiaomi", "xiaomi", "exchange", "…")
-    """
-
-
-@hookspec
-def aftersales_notices(case: "Case", ctx: "EvaluationContext") -> Sequence[Any]:
-    """Notices for staff that are not remedies (a spare phone is due, the fault needs testing).
-
-    Called per case for every plugin. Return :class:`~aftersales.core.engine.Notice` records
-    for the notice rules of the plugin's policies whose conditions hold.
-
-    Example::
-
-        @hookimpl
-        def aftersales_notices(case, ctx):
-            if case.history.current_repair_days > 7:
-                return [Notice("xiaomi", "xiaomi", "spare_phone_due", "应提供备用机", "spare phone due", "…")]
-            return []
+                return Identity(region="CN", plugin="xiaomi", policy=None,
+                                rule="region_from_model_code", citation="…")
     """

@@ -76,8 +76,45 @@ class ExchangeRule(NamedTuple):
 
 
 class PluginFailure(NamedTuple):
-    """A plugin hook that raised while deciding a case."""
+    """A plugin hook that raised or answered something it may not (a value of the wrong type, a
+    policy that does not validate, a wrapper): ``hook`` names it, ``error`` says what happened."""
 
     plugin: str
     hook: str
     error: str
+
+
+class Predicate(NamedTuple):
+    """A named Python condition a plugin offers to policies (``aftersales_predicates``):
+    ``when: {predicate.<name>: true}`` holds when ``function(case)`` returns True."""
+
+    name: str
+    plugin: str
+    function: Any
+
+
+# ----------------------------------------------------------------------------- the trace
+# The decision's trace is a tuple of these records, one type per kind of entry; the decision
+# spells each out as a ``TraceStep`` (``Decision.trace``) only when someone reads it.
+
+
+class TraceStep(NamedTuple):
+    """A step of the decision told in full: the region found, an exclusion that holds, the
+    exchange rule and the floor, a remedy chosen or refused, a plugin that failed."""
+
+    plugin: str
+    policy: str | None
+    rule: str
+    effect: str
+    citation: str
+    detail: Any
+
+
+class OfferJudged(NamedTuple):
+    """An offer whose standing the engine changed or explained: excluded (``excluded_by``), or
+    blocked by papers (``missing``). An offer logged as its rule gave it is its ``OfferResult``."""
+
+    result: OfferResult
+    status: str
+    excluded_by: str | None
+    missing: tuple[str, ...]

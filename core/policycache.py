@@ -9,7 +9,8 @@ The Python functions ``rules.py`` generates for its conditions are compiled once
 code objects are kept (``marshal``) beside the validated mapping.
 
 Keys: SHA-256 of the policy text, together with a fingerprint of what validated it (the schema
-file, the checker's code (``authoring/policyload.py``, the table of case fields, ``vocab.py``), this module and its format, the
+file, the checker's code (``authoring/policyload.py``, ``rules.py`` whose condition expressions it uses,
+the table of case fields, ``vocab.py``), this module and its format, the
 installed yaml and jsonschema) and of the Python that compiled the code objects
 (``sys.version``). Change the policy, the schema, the checks, a library or the interpreter and
 the entry is simply not found. A code object is stored under the exact source text it was
@@ -50,7 +51,7 @@ from typing import Any, NamedTuple
 
 FORMAT = "2"
 #: the other modules whose code decides what "valid" means (besides the schema)
-CHECKER_MODULES = ("../authoring/policyload.py", "casefields.py", "model.py", "vocab.py", "policycache.py")
+CHECKER_MODULES = ("../authoring/policyload.py", "rules.py", "casefields.py", "model.py", "vocab.py", "policycache.py")
 #: the libraries that parse and validate: an upgrade (a new file) changes the fingerprint too
 LIBRARIES = ("yaml", "jsonschema")
 

@@ -6,6 +6,11 @@ third-party one) and from a drop-in folder (``plugins_dir`` / ``AFTERSALES_PLUGI
 ``AFTERSALES_LOAD_PLUGINS=a,b`` loads only the named plugins (empty: none), the way out of a
 broken one. ``AFTERSALES_TRACE_PLUGINS=1`` prints every hook call on stderr.
 
+The load-time hooks (``hookspecs.LOAD_TIME_HOOKS``) are called here, once per snapshot, each
+plugin on its own through pluggy; what a plugin returns is checked inside that containment. A
+plugin that fails there is named (``_State.failures``) in the decisions of its brands (of every
+brand, for a plugin that serves none), and the other plugins load as usual.
+
 Loading reads files; deciding (``Registry.evaluate``) does not.
 """
 
@@ -21,7 +26,9 @@ import pluggy
 
 from . import hookspecs, policycache
 from .errors import CaseError, PluginError, PolicyError
+from .outcomes import PluginFailure, Predicate
 from .plugininfo import Brand, PluginInfo
+from .policycache import display_name
 
 if TYPE_CHECKING:
     from aftersales.authoring.policyload import PolicyIssue
@@ -56,12 +63,14 @@ def make_plugin_manager() -> pluggy.PluginManager:
 class LoadedPlugins:
     """A plugin manager with the plugins registered, and what went wrong registering them."""
 
-    __slots__ = ("pm", "infos", "errors", "issues", "trace")
+    __slots__ = ("pm", "infos", "errors", "issues", "trace", "failures")
 
     def __init__(self, pm: pluggy.PluginManager) -> None:
         self.pm = pm
         self.infos: dict[str, PluginInfo] = {}
         self.errors: list[PluginError] = []
+        #: plugins refused at registration (a wrapper hook), named in every decision
+        self.failures: list[PluginFailure] = []
         #: the same failures as located issues (file:line:column), for ``policy validate`` and ``reload()``
         self.issues: list[PolicyIssue] = []
         #: each hook call is printed (``AFTERSALES_TRACE_PLUGINS``)
@@ -159,7 +168,19 @@ def _register(loaded: LoadedPlugins, name: str, obj: Any, origin: str, version: 
         loaded.issues.append(_issue(f"plugin {name}", 1, 1, "$", f"plugin {name!r} cannot be registered: {_one_line(exc)}", code="plugin"))
         loaded.infos[name] = PluginInfo(name, version, origin, error=str(exc))
         return
-    hooks = sorted(caller.name for caller in pm.get_hookcallers(obj) or [])
+    callers = pm.get_hookcallers(obj) or []
+    wrappers = [caller.name for caller in callers for impl in caller.get_hookimpls()
+                if impl.plugin is obj and (impl.wrapper or impl.hookwrapper)]
+    if wrappers:
+        # a wrapper sees (and may change or swallow) every other plugin's answers: refused
+        pm.unregister(obj)
+        error = (f"refused: {wrappers[0]} is a wrapper (wrapper=True or hookwrapper=True); "
+                 f"aftersales hooks take plain implementations only")
+        loaded.errors.append(PluginError(f"plugin {name!r} {error}", plugin=name))
+        loaded.failures.append(PluginFailure(plugin=name, hook=wrappers[0], error=error))
+        loaded.infos[name] = PluginInfo(name, version, origin, error=error)
+        return
+    hooks = sorted(caller.name for caller in callers)
     loaded.infos[name] = PluginInfo(name, version, origin, hooks=hooks)
 
 
@@ -245,8 +266,22 @@ def _show_path(filename: str) -> str:
         return filename
 
 
-def _print_hook_call(message: str) -> None:
-    print(f"[aftersales] {message}", file=sys.stderr)
+def each_plugin(pm: pluggy.PluginManager, hook_name: str) -> list[tuple[str, Any]]:
+    """(plugin name, a hook caller for that plugin alone) for each plugin implementing
+    ``hook_name``, in pluggy's call order: a plugin is consulted through pluggy (monitoring,
+    argument checks and all) yet on its own, so that its failure is contained."""
+    impls = list(reversed(getattr(pm.hook, hook_name).get_hookimpls()))
+    out = []
+    for impl in impls:
+        others = [other.plugin for other in impls if other is not impl]
+        out.append((pm.get_name(impl.plugin) or impl.plugin_name, pm.subset_hook_caller(hook_name, others)))
+    return out
+
+
+def describe(exc: BaseException) -> str:
+    """``Type: message`` of an exception a plugin raised, on one line."""
+    text = _one_line(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 class _State:
@@ -268,8 +303,14 @@ class _State:
         self.policy_issues: list[PolicyIssue] = []
         self.nodes: dict[tuple[str, str], tuple[Any, Any]] = {}   # (id, version) -> (data, YAML node)
         self.failed: dict[str, list[dict]] = {}    # plugin -> policy files that failed
-        # AFTERSALES_TRACE_PLUGINS: the engine calls implementations directly, through this monitor
-        self.hook_monitor = _print_hook_call if getattr(loaded, "trace", False) else None
+        #: load-time hooks that failed or answered what they may not (and wrappers refused)
+        self.failures: list[PluginFailure] = list(loaded.failures)
+        #: the named predicates the plugins offer (``aftersales_predicates``)
+        self.predicates: dict[str, Predicate] = {}
+        #: registered plugins in pluggy's call order (the last registered first): the order
+        #: in which their policies are read
+        self.plugin_order: tuple[str, ...] = tuple(
+            name for name in reversed(list(loaded.infos)) if loaded.pm.get_plugin(name) is not None)
         self._by_plugin: dict[str, list[list[Any]]] = {}
         self._engine = None
         self._coverage_plans: frozenset[str] | None = None
@@ -314,7 +355,7 @@ class _State:
         return self._engine
 
 
-def _compile_checked(location: Any, plugin: str) -> tuple[Any, Any, list[PolicyIssue]]:
+def _compile_checked(location: Any, plugin: str, predicates: Any = None) -> tuple[Any, Any, list[PolicyIssue]]:
     """(compiled policy or None, YAML node, issues) for one policy file.
 
     A file found valid before (same text, same checks) comes straight from the policy cache:
@@ -324,7 +365,7 @@ def _compile_checked(location: Any, plugin: str) -> tuple[Any, Any, list[PolicyI
         name, text, sha256 = found
         data = policycache.get(sha256)
         if data is not None:
-            return _compile(data, name, sha256, policycache.LazyNode(text), [], plugin)
+            return _compile(data, name, sha256, policycache.LazyNode(text), [], plugin, predicates)
     from aftersales.authoring.policyload import PolicySource, check_policy_full, read_source
 
     if found is None:
@@ -337,20 +378,20 @@ def _compile_checked(location: Any, plugin: str) -> tuple[Any, Any, list[PolicyI
     data, node, issues = check_policy_full(source)
     if data is None:
         return None, node, issues
-    return _compile(data, source.name, source.sha256, node, issues, plugin)
+    return _compile(data, source.name, source.sha256, node, issues, plugin, predicates)
 
 
 def _compile(data: Mapping[str, Any], name: str, sha256: str, node: Any, issues: list[PolicyIssue],
-             plugin: str) -> tuple[Any, Any, list[PolicyIssue]]:
+             plugin: str, predicates: Any = None) -> tuple[Any, Any, list[PolicyIssue]]:
     """Compile a usable policy; the generated code objects of one with no issue are cached."""
     from .rules import CompiledPolicy
 
     try:
         if issues:
-            policy = CompiledPolicy(data, sha256=sha256, source=name, plugin=plugin)
+            policy = CompiledPolicy(data, sha256=sha256, source=name, plugin=plugin, predicates=predicates)
         else:
             with policycache.compiling(sha256):
-                policy = CompiledPolicy(data, sha256=sha256, source=name, plugin=plugin)
+                policy = CompiledPolicy(data, sha256=sha256, source=name, plugin=plugin, predicates=predicates)
     except PolicyError as exc:
         issues.append(_issue(name, 1, 1, exc.field or "$", exc.message, code="compile"))
         return None, node, issues
@@ -365,6 +406,7 @@ class _Builder:
 
     def build(self, policies_dir: str | os.PathLike | None, policy_files: Iterable[Any]) -> _State:
         self._load_brands()
+        self._load_predicates()
         self._load_policies()
         overrides: list[Any] = []
         if policies_dir is not None:
@@ -380,15 +422,32 @@ class _Builder:
         self._finish()
         return self.state
 
+    def _fail(self, plugin: str, hook: str, error: str, issue: Any = None) -> None:
+        """A load-time hook of ``plugin`` that raised or answered what it may not."""
+        st = self.state
+        st.failures.append(PluginFailure(plugin=plugin, hook=hook, error=error))
+        st.load_errors.append(PluginError(f"plugin {plugin!r}: {hook} failed: {error}", plugin=plugin))
+        st.plugin_issues.append(issue or _issue(f"plugin {plugin}", 1, 1, "$", f"{hook} failed: {error}", code="plugin"))
+
+    def _answers(self, hook: str) -> Iterable[tuple[str, Any]]:
+        """(plugin, answer) of each plugin implementing the load-time ``hook``, each called on
+        its own; a plugin that raises is recorded and skipped."""
+        for name, call in each_plugin(self.state.pm, hook):
+            try:
+                answer = call()
+            except Exception as exc:  # noqa: BLE001 - contained: named, the other plugins load
+                self._fail(name, hook, describe(exc))
+                continue
+            yield name, answer[0] if answer else None
+
     def _load_brands(self) -> None:
         st = self.state
-        for impl in st.pm.hook.aftersales_brands.get_hookimpls():
-            name = st.pm.get_name(impl.plugin)
-            try:
-                brands = impl.function() or []
-            except Exception as exc:  # noqa: BLE001
-                st.load_errors.append(PluginError(f"plugin {name!r}: aftersales_brands failed: {exc}", plugin=name))
-                st.plugin_issues.append(_issue(f"plugin {name}", 1, 1, "$", f"aftersales_brands failed: {_one_line(exc)}", code="plugin"))
+        for name, brands in self._answers("aftersales_brands"):
+            if brands is None:
+                continue
+            if isinstance(brands, (str, bytes, Mapping)) or not isinstance(brands, Iterable) \
+                    or not all(isinstance(b, Brand) and isinstance(b.id, str) for b in brands):
+                self._fail(name, "aftersales_brands", f"returned {_show_value(brands)}, not a list of Brand")
                 continue
             for brand in brands:
                 if brand.id in st.brands:
@@ -398,24 +457,74 @@ class _Builder:
                 st.brands[brand.id] = Brand(brand.id, brand.label_zh, brand.label_en, plugin=name)
                 st.plugins[name].brands.append(brand.id)
 
+    def _load_predicates(self) -> None:
+        from .rules import PREDICATE_NAME
+
+        st = self.state
+        for name, offered in self._answers("aftersales_predicates"):
+            if offered is None:
+                continue
+            if not isinstance(offered, Mapping):
+                self._fail(name, "aftersales_predicates", f"returned {_show_value(offered)}, not a mapping of names to functions")
+                continue
+            for key, function in offered.items():
+                if not isinstance(key, str) or not PREDICATE_NAME.match(key) or not callable(function):
+                    self._fail(name, "aftersales_predicates",
+                               f"{key!r}: {_show_value(function)} (a name of lower-case letters, digits and _, and a function)")
+                    continue
+                if key in st.predicates:
+                    self._fail(name, "aftersales_predicates",
+                               f"predicate {key!r} is already offered by plugin {st.predicates[key].plugin!r}")
+                    continue
+                st.predicates[key] = Predicate(name=key, plugin=name, function=function)
+
     def _load_policies(self) -> None:
         st = self.state
-        for impl in st.pm.hook.aftersales_policy_files.get_hookimpls():
-            name = st.pm.get_name(impl.plugin)
-            try:
-                files = list(impl.function() or [])
-            except Exception as exc:  # noqa: BLE001
-                st.load_errors.append(PluginError(f"plugin {name!r}: aftersales_policy_files failed: {exc}", plugin=name))
-                st.plugin_issues.append(_issue(f"plugin {name}", 1, 1, "$", f"aftersales_policy_files failed: {_one_line(exc)}", code="plugin"))
+        for name, files in self._answers("aftersales_policy_files"):
+            if files is None:
                 continue
-            for location in files:
-                policy, node, issues = _compile_checked(location, name)
+            if isinstance(files, (str, bytes, Mapping)) or not isinstance(files, Iterable):
+                self._fail(name, "aftersales_policy_files", f"returned {_show_value(files)}, not a list of files")
+                continue
+            for location in list(files):
+                if isinstance(location, (str, os.PathLike)):
+                    location = Path(location)
+                elif not callable(getattr(location, "read_bytes", None)):
+                    self._fail(name, "aftersales_policy_files", f"{_show_value(location)} is not a path or a resource")
+                    continue
+                try:
+                    policy, node, issues = _compile_checked(location, name, st.predicates)
+                except Exception as exc:  # noqa: BLE001 - a resource that fails to read in its own way
+                    self._fail(name, "aftersales_policy_files", f"{display_name(location)}: {describe(exc)}")
+                    continue
                 st.policy_issues.extend(issues)
                 if policy is None:
                     first = next((i for i in issues if i.severity == "error"), None)
                     st.failed.setdefault(name, []).append({"source": first.file if first else str(location), "valid": False,
                                                            "error": str(first) if first else "invalid"})
                     continue
+                self._add(policy, node, name)
+        for name, mappings in self._answers("aftersales_policies"):
+            if mappings is None:
+                continue
+            if isinstance(mappings, (str, bytes, Mapping)) or not isinstance(mappings, Iterable):
+                self._fail(name, "aftersales_policies", f"returned {_show_value(mappings)}, not a list of policy mappings")
+                continue
+            for index, data in enumerate(list(mappings)):
+                where = f"{name}:aftersales_policies[{index}]"
+                text = _policy_text(data)
+                if text is None:
+                    self._fail(name, "aftersales_policies", f"[{index}] is {_show_value(data)}, not a policy mapping of "
+                                                            "JSON values (text, numbers, booleans, lists, mappings)")
+                    continue
+                from aftersales.authoring.policyload import PolicySource
+
+                policy, node, issues = _compile_checked(PolicySource(where, text), name, st.predicates)
+                if policy is None:
+                    first = next((i for i in issues if i.severity == "error"), issues[0] if issues else None)
+                    self._fail(name, "aftersales_policies", str(first) if first else f"{where}: invalid", first)
+                    continue
+                st.policy_issues.extend(issues)   # warnings only
                 self._add(policy, node, name)
 
     def _add(self, policy: Any, node: Any, plugin: str) -> None:
@@ -441,7 +550,7 @@ class _Builder:
         st = self.state
         replaced: set[str] = set()
         for location in locations:
-            policy, node, issues = _compile_checked(location, "")
+            policy, node, issues = _compile_checked(location, "", st.predicates)
             st.policy_issues.extend(issues)
             if policy is None:
                 continue
@@ -487,6 +596,24 @@ class _Builder:
             ] + [dict(f) for f in st.failed.get(plugin_name, ())]
 
 
+def _show_value(value: Any) -> str:
+    text = repr(value)
+    return f"{type(value).__name__} {text[:60]}{'…' if len(text) > 60 else ''}"
+
+
+def _policy_text(data: Any) -> str | None:
+    """A policy mapping given from Python as policy text (JSON, which YAML reads as is), so that
+    it is read, validated, hashed and compiled exactly as a file; None when it is not JSON data."""
+    import json
+
+    if not isinstance(data, Mapping):
+        return None
+    try:
+        return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
 def _build_state(loaded: LoadedPlugins, policies_dir: str | os.PathLike | None, policy_files: Iterable[Any]) -> _State:
     return _Builder(loaded).build(policies_dir, policy_files)
 
@@ -524,7 +651,9 @@ class Registry:
     policies = property(lambda self: self._state.policies)
     owners = property(lambda self: self._state.owners)
     policy_issues = property(lambda self: self._state.policy_issues)
-    hook_monitor = property(lambda self: self._state.hook_monitor)
+    failures = property(lambda self: self._state.failures)
+    predicates = property(lambda self: self._state.predicates)
+    plugin_order = property(lambda self: self._state.plugin_order)
 
     @property
     def plugin_issues(self) -> list[PolicyIssue]:

@@ -13,15 +13,19 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any, Callable, Mapping, NamedTuple
+from typing import Any, Callable, Collection, Mapping, NamedTuple
 
 from .dates import PeriodEnd, RestDayCalendar, period_end
 from .errors import PolicyError
 from .memo import remember
-from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferResult
+from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferResult, TraceStep
 
 _PATH = re.compile(r"^(region|brand|documents|coverage_plans|activation_date|"
-                   r"(device|purchase|fault|condition|history)\.[a-z_]+(\.[a-z_]+)?)$")
+                   r"(device|purchase|fault|condition|history)\.[a-z_]+(\.[a-z_]+)?|"
+                   r"predicate\.[a-z][a-z0-9_]*)$")
+#: the prefix of a condition on a plugin's named predicate (``aftersales_predicates``), and the names
+PREDICATE_PREFIX = "predicate."
+PREDICATE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _CASE_DATE_FIELDS = {
     "purchase_date": "c.purchase.date",
     "received_date": "c.purchase.received_date",
@@ -62,10 +66,14 @@ class _Source:
 
 
 def _value_expr(path: str) -> str:
+    """The expression a condition reads: ``c`` is the case, ``r`` the region, ``p`` the values
+    of the named predicates for the case (worked out by the engine, see ``CompiledPolicy``)."""
     if not _PATH.match(path):
         raise PolicyError(f"unknown case field {path!r}", field=path)
     if path == "region":
         return "r"
+    if path.startswith(PREDICATE_PREFIX):
+        return f"p[{path[len(PREDICATE_PREFIX):]!r}]"
     if path.startswith("history.plan_claims."):
         return f"c.history.claims({path.rsplit('.', 1)[1]!r})"
     if path.count(".") > 1:
@@ -73,9 +81,10 @@ def _value_expr(path: str) -> str:
     return f"c.{path}"
 
 
-def _test_expr(path: str, matcher: Any, src: _Source) -> str:
-    """A Python expression that is true when the case satisfies ``path: matcher``."""
-    v = _value_expr(path)
+def _test_expr(path: str, matcher: Any, src: _Source, value: str | None = None) -> str:
+    """A Python expression that is true when the case satisfies ``path: matcher`` (``value``:
+    read the field from this expression instead of the case)."""
+    v = _value_expr(path) if value is None else value
     if isinstance(matcher, bool) or matcher is None:
         return f"({v} is {matcher!r})"
     if isinstance(matcher, (str, int, float)):
@@ -85,9 +94,9 @@ def _test_expr(path: str, matcher: Any, src: _Source) -> str:
     if isinstance(matcher, Mapping) and len(matcher) == 1:
         (op, arg), = matcher.items()
         if op == "eq":
-            return _test_expr(path, arg, src)
+            return _test_expr(path, arg, src, value)
         if op == "ne":
-            return f"(not {_test_expr(path, arg, src)})"
+            return f"(not {_test_expr(path, arg, src, value)})"
         if op == "in":
             return f"({v} in {src.const(frozenset(arg))})"
         if op == "not_in":
@@ -116,14 +125,15 @@ def _compile(name: str, lines: list[str], src: _Source, extra: Mapping[str, Any]
     return namespace["_fn"]
 
 
-def compile_when(when: Mapping[str, Any] | None, name: str = "when") -> Callable:
-    """``fn(case, region) -> None`` when every condition holds, else the failing field path."""
+def compile_matcher(path: str, matcher: Any) -> Callable[[Any], bool]:
+    """``fn(value) -> bool``: whether one value of the field ``path`` satisfies ``matcher``, by the
+    very expression a policy's verdict uses (``_test_expr``), for the checks that reason about
+    conditions without a case (``policyload.satisfiable``, the floor check). A value of a type
+    the expression cannot compare does not satisfy it."""
     src = _Source()
-    lines = ["def _fn(c, r):"]
-    for path, matcher in (when or {}).items():
-        lines.append(f"    if not {_test_expr(path, matcher, src)}: return {path!r}")
-    lines.append("    return None")
-    return _compile(name, lines, src)
+    expr = _test_expr(path, matcher, src, value="v")
+    lines = ["def _fn(v):", "    try:", f"        return bool({expr})", "    except TypeError:", "        return False"]
+    return _compile(f"matcher {path}", lines, src)
 
 
 def _start_lines(spec: Mapping[str, Any], src: _Source) -> list[str]:
@@ -151,12 +161,26 @@ def _start_lines(spec: Mapping[str, Any], src: _Source) -> list[str]:
     return lines
 
 
+def _result(status: str, *, detail: str = "None", start: str = "s", end: str = "e", missing: str = "()",
+            asks_missing: str = "()", gaps: str = "()") -> str:
+    """Source of an ``OfferResult`` of the offer ``RULE`` built in generated code: the fields'
+    expressions by name, written in the record's declared field order (``tuple.__new__`` on
+    them skips the Python-level ``__new__`` on this per-case path)."""
+    fields = {"rule": "RULE", "status": repr(status), "detail": detail, "start": start, "end": end,
+              "missing": missing, "asks_missing": asks_missing, "unknown_years": gaps}
+    return f"_new(_R, ({', '.join(fields[name] for name in OfferResult._fields)}))"
+
+
 @lru_cache(maxsize=16384)
 def _period(start: date, months: int, days: int, extension: int, rollover: bool, calendar: RestDayCalendar) -> PeriodEnd:
     return period_end(start, months=months, days=days, extension_days=extension, rollover=rollover, calendar=calendar)
 
 
 # --------------------------------------------------------------------------- compiled rules
+
+#: the predicate values of a policy that uses none
+_NO_PREDICATES: Mapping[str, bool] = {}
+
 
 def _documents(spec: list | None) -> tuple[tuple[str, ...], ...]:
     groups = []
@@ -206,8 +230,8 @@ class OfferRule:
         #: the last word between two offers alike in everything else: (specificity, statutory)
         self.tie_break = (specificity, policy.statutory)
         #: the trace entries when the engine chooses or refuses this offer for its remedy
-        self.chosen_log = (policy.plugin, policy.id, id, "chosen", citation, remedy)
-        self.refused_log = (policy.plugin, policy.id, id, "refused", citation, remedy)
+        self.chosen_log = TraceStep(policy.plugin, policy.id, id, "chosen", citation, remedy)
+        self.refused_log = TraceStep(policy.plugin, policy.id, id, "refused", citation, remedy)
         #: the ready-made results for each failing condition (nothing in them depends on the case)
         self.na_results: tuple = ()
 
@@ -224,15 +248,17 @@ class OfferRule:
 
 
 class ExclusionRule(NamedTuple):
+    """An exclusion of a policy; whether its conditions hold is part of the policy's verdict."""
+
     id: str
-    test: Callable | None
     hit: ExclusionHit
     on_expiry: bool
 
 
 class NoticeRule(NamedTuple):
+    """A notice of a policy; whether its conditions hold is part of the policy's verdict."""
+
     id: str
-    test: Callable
     notice: Notice
 
 
@@ -261,6 +287,12 @@ class RegionRule(NamedTuple):
         return self.default
 
 
+def exclusion_step(hit: ExclusionHit) -> TraceStep:
+    """The trace entry of an exclusion that holds."""
+    return TraceStep(plugin=hit.plugin, policy=hit.policy, rule=hit.id, effect="exclusion", citation=hit.citation,
+                     detail=hit.message_zh)
+
+
 class Assessment:
     """What a policy's conditions say about every case with the same condition outcomes.
 
@@ -278,7 +310,7 @@ class Assessment:
         self.na = na
         self.hits = hits
         self.notices = notices
-        self.hit_log = tuple((h.plugin, h.policy, h.id, "exclusion", h.citation, h.message_zh) for h in hits)
+        self.hit_log = tuple(exclusion_step(h) for h in hits)
         best: dict[str, OfferResult] = {}
         for result in na:
             current = best.get(result.rule.remedy)
@@ -305,7 +337,10 @@ class Workflow(NamedTuple):
 class CompiledPolicy:
     """A policy ready to check cases: the data it came from plus compiled rules."""
 
-    def __init__(self, data: Mapping[str, Any], *, sha256: str, source: str, plugin: str = "") -> None:
+    def __init__(self, data: Mapping[str, Any], *, sha256: str, source: str, plugin: str = "",
+                 predicates: Collection[str] | None = None) -> None:
+        """``predicates``: the names of the predicates the plugins offer; a condition on another
+        name is refused. None: any name (a policy checked on its own, without plugins)."""
         self.data = data
         self.sha256 = sha256
         self.source = source
@@ -338,9 +373,13 @@ class CompiledPolicy:
             comp: (span.get("months", 0), span.get("days", 0)) for comp, span in data.get("periods", {}).items()
         }
         self.starts: Mapping[str, Mapping[str, Any]] = data.get("starts", {})
+        #: the named predicates the policy's conditions use, in order of first use
+        self.predicates_used: tuple[str, ...] = self._predicates_used(predicates)
         self.region_rules = tuple(self._region_rule(r) for r in data.get("region_rules", ()))
         self.exclusions = tuple(self._exclusion(e) for e in data.get("exclusions", ()))
         self.expiry_hit = next((e.hit for e in self.exclusions if e.on_expiry), None)
+        #: its trace entry, made once
+        self.expiry_step = exclusion_step(self.expiry_hit) if self.expiry_hit is not None else None
         self._when_exclusions = tuple(e for e in self.exclusions if not e.on_expiry)
         self.notices = tuple(self._notice(n) for n in data.get("notices", ()))
         self.offers = tuple(self._offer(o) for o in data.get("offers", ()))
@@ -351,8 +390,9 @@ class CompiledPolicy:
         if ex:
             lead = ex.get("lead_days")
             self.exchange = ExchangeRule(
-                ex["mode"], (lead["min"], lead["max"]) if lead else None, ex["warranty_after"],
-                plugin, self.id, "exchange", ex["citation"],
+                mode=ex["mode"], lead_days=(lead["min"], lead["max"]) if lead else None,
+                warranty_after=ex["warranty_after"], plugin=plugin, policy=self.id, rule="exchange",
+                citation=ex["citation"],
             )
         wf = data.get("workflow")
         self.workflow: Workflow | None = None
@@ -365,20 +405,37 @@ class CompiledPolicy:
 
     # ----------------------------------------------------------------- building
 
+    def _predicates_used(self, known: Collection[str] | None) -> tuple[str, ...]:
+        used: dict[str, None] = {}
+        for section in ("offers", "exclusions", "notices"):
+            for index, item in enumerate(self.data.get(section, ()) or ()):
+                for path in item.get("when") or {}:
+                    if not path.startswith(PREDICATE_PREFIX):
+                        continue
+                    name = path[len(PREDICATE_PREFIX):]
+                    if known is not None and name not in known:
+                        offered = ", ".join(sorted(known)) or "none"
+                        raise PolicyError(f"unknown predicate {name!r} (no loaded plugin offers it; offered: {offered})",
+                                          field=f"{section}[{item.get('id', index)}].when.{path}")
+                    used[name] = None
+        return tuple(used)
+
     def _region_rule(self, spec: Mapping[str, Any]) -> RegionRule:
         pattern = re.compile(spec["pattern"]) if spec.get("pattern") else None
-        return RegionRule(spec["id"], spec.get("field"), pattern, dict(spec.get("map", {})), spec.get("default"), spec["citation"])
+        return RegionRule(id=spec["id"], field=spec.get("field"), pattern=pattern, mapping=dict(spec.get("map", {})),
+                          default=spec.get("default"), citation=spec["citation"])
 
     def _exclusion(self, spec: Mapping[str, Any]) -> ExclusionRule:
         msg = spec["message"]
-        hit = ExclusionHit(self.plugin, self.id, spec["id"], self.statutory, msg["zh"], msg["en"], spec["citation"])
-        test = None if spec.get("on_expiry") else compile_when(spec["when"], f"{self.id}/{spec['id']}")
-        return ExclusionRule(spec["id"], test, hit, bool(spec.get("on_expiry")))
+        hit = ExclusionHit(plugin=self.plugin, policy=self.id, id=spec["id"], statutory=self.statutory,
+                           message_zh=msg["zh"], message_en=msg["en"], citation=spec["citation"])
+        return ExclusionRule(id=spec["id"], hit=hit, on_expiry=bool(spec.get("on_expiry")))
 
     def _notice(self, spec: Mapping[str, Any]) -> NoticeRule:
         msg = spec["message"]
-        notice = Notice(self.plugin, self.id, spec["id"], msg["zh"], msg["en"], spec["citation"])
-        return NoticeRule(spec["id"], compile_when(spec["when"], f"{self.id}/{spec['id']}"), notice)
+        notice = Notice(plugin=self.plugin, policy=self.id, id=spec["id"], message_zh=msg["zh"], message_en=msg["en"],
+                        citation=spec["citation"])
+        return NoticeRule(id=spec["id"], notice=notice)
 
     def _offer(self, spec: Mapping[str, Any]) -> OfferRule:
         rid = spec["id"]
@@ -403,7 +460,7 @@ class CompiledPolicy:
             start_spec = self.starts[start_name]
             start_citation = start_spec.get("citation")
             lines += _start_lines(start_spec, src)
-            lines.append(f"    if s is None: return _new(_R, (RULE, 'no_start', {start_name!r}, None, None, (), (), ()))")
+            lines.append(f"    if s is None: return {_result('no_start', detail=repr(start_name), start='None', end='None')}")
         else:
             lines.append("    s = None")
         lines.append("    e = None")
@@ -420,19 +477,20 @@ class CompiledPolicy:
             else:
                 lines.append(f"    e = s + {src.const(timedelta(days=days))}")
                 lines.append(f"    if el < {from_day} or el > {days}:")
-            lines.append("        return _new(_R, (RULE, 'outside_window', None, s, e, (), (), gap))")
+            lines.append(f"        return {_result('outside_window', gaps='gap')}")
         if period:
             ext = "c.history.days_in_repair" if self.extend_by_repair_days else "0"
             roll = "True" if self.rollover_periods else "False"
             if period == "warranty":
                 lines.append("    span = PERIODS.get(c.fault.component)")
-                lines.append("    if span is None: return _new(_R, (RULE, 'not_applicable', 'periods.' + c.fault.component, s, None, (), (), ()))")
+                missing_span = _result("not_applicable", detail="'periods.' + c.fault.component", end="None")
+                lines.append(f"    if span is None: return {missing_span}")
                 lines.append(f"    pe = _period(s, span[0], span[1], {ext}, {roll}, CAL)")
             else:
                 lines.append(f"    pe = _period(s, {int(period.get('months', 0))}, {int(period.get('days', 0))}, {ext}, {roll}, CAL)")
             lines.append("    e = pe.end")
             lines.append("    gap = pe.unknown_years")
-            lines.append("    if c.case_date > e: return _new(_R, (RULE, 'expired', None, s, e, (), (), gap))")
+            lines.append(f"    if c.case_date > e: return {_result('expired', gaps='gap')}")
 
         groups = _documents(spec.get("documents"))
         asks = tuple(spec.get("asks", ()))
@@ -449,8 +507,8 @@ class CompiledPolicy:
             lines.append("    a = ()")
         if groups:
             lines.append("    m = " + " + ".join(f"m{i}" for i in range(len(groups))))
-            lines.append("    if m: return _new(_R, (RULE, 'blocked_documents', None, s, e, m, a, gap))")
-        lines.append("    return _new(_R, (RULE, 'granted', None, s, e, (), a, gap))")
+            lines.append(f"    if m: return {_result('blocked_documents', missing='m', asks_missing='a', gaps='gap')}")
+        lines.append(f"    return {_result('granted', asks_missing='a', gaps='gap')}")
         lines = ["def _fn(c):"] + lines
 
         fee = spec.get("fee")
@@ -482,7 +540,8 @@ class CompiledPolicy:
             ),
         )
         # results that need nothing from the case are built once
-        na = tuple(OfferResult(rule, "not_applicable", path, None, None, (), (), ()) for path in when)
+        na = tuple(OfferResult(rule=rule, status="not_applicable", detail=path, start=None, end=None, missing=(),
+                               asks_missing=(), unknown_years=()) for path in when)
         tail.__globals__["RULE"] = rule
         rule.na_results = na
         return rule
@@ -511,15 +570,19 @@ class CompiledPolicy:
         for rule in self.region_rules:
             region = rule.identify(case)
             if region is not None:
-                return Identity(region, plugin, self.id, rule.id, rule.citation)
+                return Identity(region=region, plugin=plugin, policy=self.id, rule=rule.id, citation=rule.citation)
         return None
 
     def _verdict_function(self) -> Callable:
-        """``fn(case, region)``: what the conditions say, as a tuple: per offer the index of its
-        first condition that fails (-1: all hold), then per exclusion and per notice whether
-        its conditions all hold. Cheap to work out: no time limit or paper is looked at."""
+        """``fn(case, region, predicates)``: what the conditions say, as a tuple: per offer the
+        index of its first condition that fails (-1: all hold), then per exclusion and per notice
+        whether its conditions all hold. Cheap to work out: no time limit or paper is looked at.
+        ``predicates`` maps each name in ``predicates_used`` to its value for the case.
+
+        This is the one place conditions are compiled for deciding (the checks that reason
+        about conditions without a case use the same expressions, see ``compile_matcher``)."""
         src = _Source()
-        lines = ["def _fn(c, r):"]
+        lines = ["def _fn(c, r, p):"]
         names = []
         for index, spec in enumerate(self.data.get("offers", ()) or ()):
             name = f"o{index}"
@@ -539,10 +602,10 @@ class CompiledPolicy:
         lines.append(f"    return ({', '.join(names)}{',' if names else ''})")
         return _compile(f"{self.id}#verdict", lines, src)
 
-    def assess(self, case: Any, region: str) -> Assessment:
+    def assess(self, case: Any, region: str, predicates: Mapping[str, bool] = _NO_PREDICATES) -> Assessment:
         """What the conditions say about this case (``_verdict``); cases with the same verdict
-        share one ``Assessment``."""
-        verdict = self._verdict(case, region)
+        share one ``Assessment``. ``predicates``: the value of each predicate the policy uses."""
+        verdict = self._verdict(case, region, predicates)
         found = self._verdicts.get(verdict)
         if found is None:
             found = remember(self._verdicts, verdict, self._assessment(verdict), ASSESSMENT_CACHE_SIZE)
@@ -561,11 +624,6 @@ class CompiledPolicy:
         notices = [n.notice for n, holds in zip(self.notices, verdict[offers + exclusions:]) if holds]
         return Assessment(tuple(live), tuple(na), tuple(hits), tuple(notices))
 
-    def exclusion_hits(self, case: Any, region: str) -> list[ExclusionHit]:
-        return [e.hit for e in self._when_exclusions if e.test(case, region) is None]
-
-    def notices_for(self, case: Any, region: str) -> list[Notice]:
-        return [n.notice for n in self.notices if n.test(case, region) is None]
 
 
 

@@ -1,4 +1,5 @@
-"""The engine's planned path (frames and shared condition verdicts) decides exactly as the hooks do."""
+"""The engine's one algorithm: frames and shared condition verdicts, checked against a plain
+reference reading of the conditions (``reference_conditions``, an oracle kept under tests/)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ import copy
 from datetime import timedelta
 
 import pytest
+import reference_conditions
 from scenario_helpers import DAY10_CASE
 
 from aftersales.batch.generate import generate_cases
 from aftersales.core.hookspecs import hookimpl
-from aftersales.core.policyplugin import PolicyPlugin
+from aftersales.core.outcomes import Identity
 from aftersales.core.registry import load_registry
 
 
@@ -19,83 +21,74 @@ def cases(registry):
     return [registry.parse_case(m) for m in generate_cases(3000, 20261122)]
 
 
-def test_the_bundled_plugins_are_planned(registry):
-    assert registry.engine._plan_order is not None
-    kinds = dict(registry.engine._plan_order["identify_device"])
-    assert kinds == {"apple": "brand", "huawei": "brand", "generic_sanbao": "any"}
-    # the floor answers after the brand plugins
-    assert registry.engine._plan_order["identify_device"][-1][0] == "generic_sanbao"
+def test_policies_are_read_in_plugin_order_the_last_registered_first(registry):
+    assert registry.engine._plugins == ("huawei", "generic_sanbao", "apple")
 
 
-def test_planned_and_hook_paths_give_the_same_decisions(registry, cases):
-    engine = registry.engine
-    differ = [i for i, case in enumerate(cases)
-              if engine._evaluate_planned(case).to_dict() != engine._evaluate_hooks(case).to_dict()]
-    assert differ == []
-
-
-def test_shared_verdicts_match_a_fresh_check(registry, cases):
-    """Cases share a policy's verdict; the verdict must be what checking the case alone gives:
-    each offer's conditions (compiled on their own, as exclusions and notices are), and each
-    exclusion's and notice's conditions."""
-    from aftersales.core.rules import compile_when
-
+def test_shared_verdicts_match_a_plain_reading(registry, cases):
+    """Cases share a policy's verdict; the verdict must be what reading the case alone gives,
+    each offer's, exclusion's and notice's conditions read by the reference interpreter."""
     for policy in registry.all_policies():
-        whens = [compile_when(spec.get("when")) for spec in policy.data.get("offers", ())]
         for case in cases[:1500]:
             if not policy.speaks_to_brand(case.brand):
                 continue
             for region in ("CN", "HK", "OTHER"):
                 shared = policy.assess(case, region)
-                live, na = [], []
-                for offer, when in zip(policy.offers, whens, strict=True):
-                    failed = when(case, region)
-                    if failed is None:
-                        live.append(offer)
-                    else:
-                        na.append(next(r for r in offer.na_results if r.detail == failed))
-                fresh = (tuple(live), tuple(na), tuple(policy.exclusion_hits(case, region)),
-                         tuple(policy.notices_for(case, region)))
-                assert tuple(shared) == fresh, (policy.id, case, region)
+                assert tuple(shared) == reference_conditions.assessment(policy, case, region), (policy.id, case, region)
 
 
 def test_a_threshold_field_gives_two_verdicts_not_one_per_value(registry, cases):
     generic = next(p for p in registry.all_policies() if p.id == "generic_sanbao")
-    verdicts = {generic._verdict(c, "CN") for c in cases}
+    verdicts = {generic._verdict(c, "CN", {}) for c in cases}
     productions = {c.device.production_date for c in cases}
     assert len(productions) > 200
     assert len(verdicts) < len(cases) / 5
 
 
-def test_a_plugin_with_hook_code_of_its_own_takes_the_hook_path():
-    class Noisy(PolicyPlugin):
-        name = "noisy"
+def test_a_per_case_identify_hook_decides_the_frame_of_its_cases(registry, cases):
+    class HongKong:
         calls = 0
 
         @hookimpl
-        def aftersales_notices(self, case, ctx):
-            Noisy.calls += 1
-            return []
+        def aftersales_identify_device(self, case):
+            HongKong.calls += 1
+            if case.brand == "generic":
+                return Identity(region="HK", plugin="hongkong", policy=None, rule="always_hk", citation="测试")
+            return None
 
-    reg = load_registry(extra=[("noisy", Noisy())])
-    assert reg.engine._plan_order is None
+    reg = load_registry(extra=[("hongkong", HongKong())])
     case = reg.parse_case(copy.deepcopy(DAY10_CASE))
     decision = reg.evaluate(case)
-    assert Noisy.calls == 1
-    assert decision.to_dict() == load_registry().evaluate(case).to_dict()
+    assert HongKong.calls == 1 and (decision.region, decision.region_rule) == ("HK", "always_hk")
+    assert decision.trace[0] == ("hongkong", None, "always_hk", "region", "测试", "HK")
+    # the same as the case giving that region itself, but for the region's trace entry and rule
+    given = copy.deepcopy(DAY10_CASE)
+    given["device"]["region"] = "HK"
+    expected = registry.evaluate(registry.parse_case(given))
+    assert decision.remedies == expected.remedies and decision.trace[1:] == expected.trace[1:]
+    # other brands: the hook answers None, the policies' region rules decide as before
+    for other in [c for c in cases if c.brand != "generic"][:300]:
+        assert reg.evaluate(other).to_dict() == registry.evaluate(other).to_dict()
 
 
-def test_the_floor_flag_answers_region_and_exchange_for_any_brand(registry):
-    generic = registry.pm.get_plugin("generic_sanbao")
-    assert generic.floor is True
-    impl = {i.plugin_name: i for i in registry.pm.hook.aftersales_identify_device.get_hookimpls()}
-    assert impl["generic_sanbao"].trylast and not impl["apple"].trylast
+def test_the_statutory_policy_answers_region_and_exchange_for_any_brand(registry):
+    generic = next(p for p in registry.all_policies() if p.id == "generic_sanbao")
+    assert generic.brands is None and generic.exchange is not None
     data = copy.deepcopy(DAY10_CASE)
     data["brand"] = "generic"
     data["device"].pop("model_code", None)
     data["purchase"]["country"] = "HK"
     decision = registry.evaluate(registry.parse_case(data))
     assert decision.region == "HK" and decision.region_rule.startswith("generic_sanbao/")
+
+
+def test_the_trace_is_typed_one_record_per_kind(registry, cases):
+    from aftersales.core.outcomes import OfferJudged, OfferResult, TraceStep
+
+    kinds = {type(entry) for case in cases[:500] for entry in registry.evaluate(case).log}
+    assert kinds == {TraceStep, OfferResult, OfferJudged}
+    for case in cases[:200]:
+        assert all(type(step) is TraceStep for step in registry.evaluate(case).trace)
 
 
 def _reference_start(spec, case):
@@ -133,14 +126,14 @@ def test_generated_start_dates_match_the_plain_reading(registry, cases):
     assert checked > 10_000
 
 
-def test_the_plans_stay_bounded_and_decide_the_same_when_they_start_again(cases, monkeypatch):
+def test_the_plans_stay_bounded_and_decide_the_same_when_they_start_again(registry, cases, monkeypatch):
     from aftersales.core import engine as engine_module
 
+    expected = [registry.evaluate(case).to_dict() for case in cases[:600]]
     monkeypatch.setattr(engine_module, "PLAN_CACHE_SIZE", 50)
-    registry = load_registry()
-    engine = registry.engine
-    for case in cases[:600]:
-        assert engine._evaluate_planned(case).to_dict() == engine._evaluate_hooks(case).to_dict()
+    engine = load_registry().engine
+    for case, decided in zip(cases[:600], expected, strict=True):
+        assert engine.evaluate(case).to_dict() == decided
         kinds = {id(f): f for f in engine._frames.values()}
         assert sum(len(f.plans) for f in kinds.values()) <= 50
     assert engine._plan_count > 0
@@ -159,3 +152,22 @@ def test_the_ready_made_paid_repair_records_stay_bounded_and_decide_the_same(cas
         assert len(engine._paid_made) <= 8
         seen.update(engine._paid_made)
     assert len(seen) > 8   # the table was emptied and filled again
+
+
+def test_the_policy_checker_reads_conditions_with_the_compiled_expressions(registry):
+    """``policyload.matches`` (contradictions, overlaps, floor check) is the engine's compiled
+    condition, not an interpreter of its own: it agrees with the reference reading on every
+    value the checker tries, for every matcher of the bundled policies."""
+    from aftersales.authoring.policyload import _OTHER, candidates, matches
+
+    tried = 0
+    for policy in registry.all_policies():
+        for section in ("offers", "exclusions", "notices"):
+            for item in policy.data.get(section, ()) or ():
+                for path, matcher in (item.get("when") or {}).items():
+                    for value in candidates(path, [matcher]):
+                        if value in ("a date", _OTHER) or isinstance(value, str) and path.startswith("history."):
+                            continue   # the checker's stand-ins for "some other value"
+                        assert matches(matcher, value) == reference_conditions.holds(matcher, value), (path, matcher, value)
+                        tried += 1
+    assert tried > 200

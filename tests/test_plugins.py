@@ -1,4 +1,5 @@
-"""The plugin system: bundled plugins through entry points, failures contained, hooks documented."""
+"""The plugin system: bundled plugins through entry points, load-time and per-case hooks through
+pluggy, failures contained and named, hooks documented."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ TESTS = Path(__file__).parent
 
 class Exploding:
     @hookimpl
-    def aftersales_offers(self, case, ctx):
+    def aftersales_identify_device(self, case):
         raise RuntimeError("boom")
 
 
@@ -44,7 +45,7 @@ def test_cli_exits_3_naming_the_failed_plugin(tmp_path):
     (plugins / "exploding.py").write_text(
         "from aftersales import hookimpl\n"
         "@hookimpl\n"
-        "def aftersales_offers(case, ctx):\n"
+        "def aftersales_identify_device(case):\n"
         "    raise RuntimeError('boom')\n", encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "aftersales", "evaluate", str(TESTS / "scenarios" / "generic-day10-exchange.yaml"),
                              "--plugins-dir", str(plugins)], capture_output=True, text=True)
@@ -102,43 +103,57 @@ class Recorder:
         self.calls.append("aftersales_policy_files")
         return []
 
-    @hookimpl(tryfirst=True)
-    def aftersales_identify_device(self, case, ctx):
+    @hookimpl
+    def aftersales_policies(self):
+        self.calls.append("aftersales_policies")
+        return []
+
+    @hookimpl
+    def aftersales_predicates(self):
+        self.calls.append("aftersales_predicates")
+        return {}
+
+    @hookimpl
+    def aftersales_identify_device(self, case):
         self.calls.append("aftersales_identify_device")
 
-    @hookimpl
-    def aftersales_offers(self, case, ctx):
-        self.calls.append("aftersales_offers")
-        return []
 
-    @hookimpl
-    def aftersales_exclusions(self, case, ctx):
-        self.calls.append("aftersales_exclusions")
-        return []
-
-    @hookimpl
-    def aftersales_notices(self, case, ctx):
-        self.calls.append("aftersales_notices")
-        return []
-
-    @hookimpl
-    def aftersales_required_documents(self, case, remedy, ctx):
-        self.calls.append("aftersales_required_documents")
-
-    @hookimpl(tryfirst=True)
-    def aftersales_exchange_rule(self, case, ctx):
-        self.calls.append("aftersales_exchange_rule")
-
-
-def test_every_hook_is_called_for_a_decision():
+def test_load_time_hooks_are_called_once_per_snapshot_and_the_per_case_hook_per_case():
     recorder = Recorder()
     registry = load_registry(extra=[("recorder", recorder)])
-    assert recorder.calls == ["aftersales_brands", "aftersales_policy_files"]
-    decision = registry.evaluate(registry.parse_case(CASE))
+    assert sorted(recorder.calls) == sorted(hookspecs.LOAD_TIME_HOOKS)
+    recorder.calls.clear()
+    for _ in range(3):
+        decision = registry.evaluate(registry.parse_case(CASE))
+    assert recorder.calls == list(hookspecs.PER_CASE_HOOKS) * 3
     specs = {name for name, _ in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("aftersales_")}
-    assert set(recorder.calls) == specs
+    assert specs == set(hookspecs.LOAD_TIME_HOOKS) | set(hookspecs.PER_CASE_HOOKS)
     # answering nothing changes nothing
     assert decision.available() == ["exchange", "repair"]
+    assert decision.to_dict() == load_registry().evaluate(registry.parse_case(CASE)).to_dict()
+    # a reload is a new snapshot: the load-time hooks are called again
+    recorder.calls.clear()
+    assert registry.reload() == []
+    assert sorted(recorder.calls) == sorted(hookspecs.LOAD_TIME_HOOKS)
+
+
+def test_the_bundled_plugins_run_no_code_per_case(registry):
+    assert registry.pm.hook.aftersales_identify_device.get_hookimpls() == []
+    assert registry.predicates == {}
+
+
+def test_the_hook_docs_say_which_hooks_are_load_time_and_which_per_case():
+    for name in hookspecs.LOAD_TIME_HOOKS:
+        assert "Called once per registry snapshot (load-time)" in inspect.getdoc(getattr(hookspecs, name)), name
+    for name in hookspecs.PER_CASE_HOOKS:
+        assert "Called per case" in inspect.getdoc(getattr(hookspecs, name)), name
+    docs = (TESTS.parent / "docs" / "plugins.md").read_text(encoding="utf-8").replace("\\|", "|")  # tables escape |
+    for name in hookspecs.LOAD_TIME_HOOKS + hookspecs.PER_CASE_HOOKS:
+        spec = getattr(hookspecs, name)
+        assert f"{name}{inspect.signature(spec)}".replace("'", "").replace('"', "") in docs, name
+    for gone in ("aftersales_offers", "aftersales_exclusions", "aftersales_notices", "aftersales_required_documents",
+                 "aftersales_exchange_rule"):
+        assert not hasattr(hookspecs, gone)
 
 
 ACME_POLICY = """\
@@ -163,7 +178,9 @@ offers:
 """
 
 
-def test_required_documents_hook_adds_papers_to_its_own_offers(tmp_path):
+def test_a_brand_plugin_may_mix_yaml_policy_files_and_code(tmp_path):
+    """A YAML brand with the per-case hook: its region comes from code, its terms from YAML."""
+    from aftersales.core.outcomes import Identity
     from aftersales.core.plugininfo import Brand
     from aftersales.core.policyplugin import PolicyPlugin
 
@@ -178,17 +195,18 @@ def test_required_documents_hook_adds_papers_to_its_own_offers(tmp_path):
             return [policy]
 
         @hookimpl
-        def aftersales_required_documents(self, case, remedy, ctx):
-            return ["id_document"] if remedy == "exchange" else None
+        def aftersales_identify_device(self, case):
+            if case.brand == "acme":
+                return Identity(region="HK", plugin="acme", policy=None, rule="acme_serial", citation="序列号")
+            return None
 
     registry = load_registry(extra=[("acme", Acme())])
-    acme = dict(CASE, brand="acme", device={"model": "A1", "region": "OTHER"}, documents=[])
-    exchange = registry.evaluate(registry.parse_case(acme)).remedy("exchange")
-    assert not exchange.available and exchange.missing_documents == ("id_document",)
-    with_id = registry.evaluate(registry.parse_case(dict(acme, documents=["id_document"])))
-    assert with_id.remedy("exchange").available
-    # the statutory offers belong to generic_sanbao, not to "acme": a generic case keeps its exchange
-    assert "exchange" in registry.evaluate(registry.parse_case(CASE)).available()
+    acme = dict(CASE, brand="acme", device={"model": "A1"})
+    decision = registry.evaluate(registry.parse_case(acme))
+    assert (decision.region, decision.region_rule) == ("HK", "acme_serial")
+    assert decision.remedy("exchange").available and decision.remedy("exchange").policy == "acme"
+    # another brand's case is left to the policies' region rules
+    assert registry.evaluate(registry.parse_case(CASE)).to_dict() == load_registry().evaluate(registry.parse_case(CASE)).to_dict()
 
 
 def test_trace_plugins_env_prints_hook_calls(tmp_path):
@@ -196,4 +214,4 @@ def test_trace_plugins_env_prints_hook_calls(tmp_path):
     result = subprocess.run([sys.executable, "-m", "aftersales", "evaluate", str(TESTS / "scenarios" / "generic-day10-exchange.yaml")],
                             capture_output=True, text=True, env=env)
     assert result.returncode == 0
-    assert "[aftersales] aftersales_offers [generic_sanbao]" in result.stderr
+    assert "[aftersales] aftersales_policy_files -> ['generic_sanbao']" in result.stderr

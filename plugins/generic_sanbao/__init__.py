@@ -1,9 +1,9 @@
 """generic_sanbao: the statutory floor (《移动电话机商品修理更换退货责任规定》, 2001).
 
 Brand ``generic`` is the regulation alone, for any maker without a plugin of its own; the same
-policy makes the statutory offers for every brand's mainland unit. As the floor
-(``floor = True``) its region and exchange answers come last (``trylast``), so a brand plugin
-answers first.
+policy makes the statutory offers for every brand's mainland unit. Its policy is for any brand
+(``brands: any``), so its region rules and exchange rule are read after those of the policies
+naming the case's brand.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ class GenericSanbaoPlugin(PolicyPlugin):
     name = "generic_sanbao"
     version = "2001.1"
     brands = [Brand("generic", "其他品牌（仅三包规定）", "any other maker (statutory rules only)")]
-    floor = True
 
     def policy_files(self) -> list[Any]:
         return [bundled("generic_sanbao.yaml")]

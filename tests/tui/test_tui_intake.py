@@ -157,7 +157,7 @@ async def test_a_plugin_error_shows_in_the_panel_not_as_a_traceback(make, tmp_pa
 
     class Broken:
         @hookimpl
-        def aftersales_identify_device(self, case, ctx):
+        def aftersales_identify_device(self, case):
             raise RuntimeError("boom in identify")
 
     registry = load_registry(extra=[("broken", Broken())])
