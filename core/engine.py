@@ -28,9 +28,10 @@ The engine does no I/O; everything it needs was loaded into the registry beforeh
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, Callable, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .decision import Coverage, Decision, PolicyRef, RemedyResult
 from .errors import CaseError, EngineError
@@ -40,7 +41,7 @@ from .vocab import FREE_REMEDIES, REGIONS
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Case
-    from .registry import Registry
+    from .registry import _State
 
 __all__ = ["Engine", "Identity", "OfferResult", "ExclusionHit", "Notice", "ExchangeRule", "PluginFailure"]
 
@@ -57,7 +58,7 @@ _IDENTIFY = "aftersales_identify_device"
 _PREDICATES = "aftersales_predicates"
 
 
-def _in_field_order(cls: type, *names: str) -> Callable[[type, tuple], Any]:
+def _in_field_order(cls: Any, *names: str) -> Callable[[type, tuple], Any]:
     """``tuple.__new__``, to build a ``cls`` record on the per-case path from its fields written
     in the order ``names`` gives, which must be the record's declared order (checked here, once:
     a reordered record fails at import rather than mixing fields up)."""
@@ -136,7 +137,7 @@ class _Plan:
     __slots__ = ("prefix", "groups", "hits", "notices", "na_fill")
 
     def __init__(self, frame: _Frame, assessed: tuple) -> None:
-        pairs = tuple(zip(frame.policies, assessed))
+        pairs = tuple(zip(frame.policies, assessed, strict=True))
         statutory_hits = tuple(h for policy, a in pairs if policy.statutory for h in a.hits)
         self.hits = tuple(h for a in assessed for h in a.hits)
         self.notices = tuple(n for a in assessed for n in a.notices)
@@ -162,14 +163,14 @@ class _Plan:
 class Engine:
     """Decides cases with the plugins and compiled policies of one registry snapshot."""
 
-    def __init__(self, registry: "Registry") -> None:
+    def __init__(self, registry: _State) -> None:
         from .registry import each_plugin
 
         self.registry = registry
         #: the per-case hook, each plugin's implementation on its own (through pluggy)
         self._identify = tuple(each_plugin(registry.pm, _IDENTIFY))
         #: plugins with policies, in the order their policies are read
-        self._plugins = tuple(name for name in registry.plugin_order if registry._by_plugin.get(name))
+        self._plugins = tuple(name for name in registry.plugin_order if registry.by_plugin.get(name))
         self._predicates = dict(registry.predicates)
         self._frames: dict[tuple, _Frame] = {}
         self._frame_kinds: dict[tuple, _Frame] = {}
@@ -205,7 +206,7 @@ class Engine:
 
     # ------------------------------------------------------------------------------ evaluate
 
-    def evaluate(self, case: "Case") -> Decision:
+    def evaluate(self, case: Case) -> Decision:
         """Decide one case. A plugin's failure is named in the decision; the engine's own is
         raised as ``EngineError``."""
         if case.brand not in self.registry.brands:
@@ -218,7 +219,7 @@ class Engine:
             raise EngineError(f"internal error deciding a {case.brand!r} case: {type(exc).__name__}: {exc}",
                               zh=f"引擎内部错误：{type(exc).__name__}: {exc}") from exc
 
-    def _decide(self, case: "Case") -> Decision:
+    def _decide(self, case: Case) -> Decision:
         brand = case.brand
         day = case.case_date
         by_purchase, by_case = self._bounds
@@ -250,6 +251,7 @@ class Engine:
                 self._plan_count = 0
             self._frames[fkey] = frame
         region = frame.region
+        values: Mapping[str, bool]
         if frame.predicates:
             values, more = self._predicate_values(case, frame.predicates)
             if more:
@@ -326,7 +328,7 @@ class Engine:
 
     # ------------------------------------------------------------------------------ plugin code per case
 
-    def _identify_by_hooks(self, case: "Case") -> tuple[Identity | None, list | None]:
+    def _identify_by_hooks(self, case: Case) -> tuple[Identity | None, list | None]:
         """The first ``Identity`` a plugin's ``aftersales_identify_device`` gives, each plugin
         called on its own; what failed on the way, as (PluginFailure, TraceStep) pairs."""
         failed = None
@@ -345,7 +347,7 @@ class Engine:
             return identity, failed
         return None, failed
 
-    def _predicate_values(self, case: "Case", predicates: tuple) -> tuple[dict[str, bool], list]:
+    def _predicate_values(self, case: Case, predicates: tuple) -> tuple[dict[str, bool], list]:
         """Each predicate's value for the case; one that raises or gives no bool is False, and named."""
         values: dict[str, bool] = {}
         failed: list = []
@@ -365,7 +367,7 @@ class Engine:
 
     # ------------------------------------------------------------------------------ frames
 
-    def _frame(self, case: "Case", brand: str, forces: tuple, identity: Identity | None) -> _Frame:
+    def _frame(self, case: Case, brand: str, forces: tuple, identity: Identity | None) -> _Frame:
         """Region, the policies that apply, the exchange rule and the predicates they use.
 
         The region rules and the exchange rule are read first from the policies naming the
@@ -410,7 +412,7 @@ class Engine:
 
     # ------------------------------------------------------------------------------ the decision
 
-    def _conclude(self, case: "Case", region: str, region_rule: str | None, best: dict[str, _BestEntry], trace: list,
+    def _conclude(self, case: Case, region: str, region_rule: str | None, best: dict[str, _BestEntry], trace: list,
                   offers: list, hits: tuple, notices: tuple, exchange: ExchangeRule | None,
                   exchange_log: tuple, refs: tuple, failures: tuple) -> Decision:
         """Remedies in the contract's order, expiry, coverage, and the decision record."""
@@ -552,7 +554,7 @@ def _excluded_by(rule: Any, own_hits: tuple | list, statutory_hits: tuple | list
     return _first_uncovered(own_hits, rule.covers) or _first_uncovered(statutory_hits, rule.covers)
 
 
-def _first_uncovered(hits: tuple, covers: frozenset[str]) -> str | None:
+def _first_uncovered(hits: tuple | list, covers: frozenset[str]) -> str | None:
     for h in hits:
         if h.id not in covers:
             return h.id

@@ -25,7 +25,8 @@ is pure.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -45,7 +46,7 @@ PER_CASE_HOOKS = ("aftersales_identify_device",)
 
 
 @hookspec
-def aftersales_brands() -> Sequence["Brand"]:
+def aftersales_brands() -> Sequence[Brand]:
     """Brands this plugin serves.
 
     Called once per registry snapshot (load-time). Return a list of
@@ -99,7 +100,7 @@ def aftersales_policies() -> Sequence[Mapping[str, Any]]:
 
 
 @hookspec
-def aftersales_predicates() -> Mapping[str, Callable[["Case"], bool]]:
+def aftersales_predicates() -> Mapping[str, Callable[[Case], bool]]:
     """Named conditions written in Python, for policies' ``when`` clauses.
 
     Called once per registry snapshot (load-time). Return ``{name: function}``: a name (lower
@@ -120,7 +121,7 @@ def aftersales_predicates() -> Mapping[str, Callable[["Case"], bool]]:
 
 
 @hookspec(firstresult=True)
-def aftersales_identify_device(case: "Case") -> "Identity | None":
+def aftersales_identify_device(case: Case) -> Identity | None:
     """Work out which region the unit was made for (CN, HK, MO, TW, US, JP, OTHER), in code.
 
     Called per case, when the case does not give ``device.region``, for every plugin that

@@ -24,7 +24,8 @@ naming the case's brand, then those for any brand (the statutory floor, ``brands
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from .hookspecs import hookimpl
 from .plugininfo import Brand

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -147,10 +148,10 @@ def load_plugins(*, plugins_dir: str | os.PathLike | None = None, env: Mapping[s
     pm.check_pending()
     loaded.trace = bool(env.get("AFTERSALES_TRACE_PLUGINS"))
     if loaded.trace:
-        def before(hook_name: str, impls: list, kwargs: dict) -> None:
+        def before(hook_name: str, impls: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
             print(f"[aftersales] {hook_name} -> {[i.plugin_name for i in impls]}", file=sys.stderr)
 
-        def after(outcome: Any, hook_name: str, impls: list, kwargs: dict) -> None:
+        def after(outcome: Any, hook_name: str, impls: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
             print(f"[aftersales] {hook_name} <- {outcome.get_result()!r:.200}", file=sys.stderr)
 
         pm.add_hookcall_monitoring(before, after)
@@ -311,8 +312,8 @@ class _State:
         #: in which their policies are read
         self.plugin_order: tuple[str, ...] = tuple(
             name for name in reversed(list(loaded.infos)) if loaded.pm.get_plugin(name) is not None)
-        self._by_plugin: dict[str, list[list[Any]]] = {}
-        self._engine = None
+        self.by_plugin: dict[str, list[list[Any]]] = {}
+        self._engine: Any = None
         self._coverage_plans: frozenset[str] | None = None
 
     @property
@@ -337,7 +338,7 @@ class _State:
 
     def policies_in_force(self, plugin: str, case: Any) -> list[Any]:
         out = []
-        for versions in self._by_plugin.get(plugin, ()):
+        for versions in self.by_plugin.get(plugin, ()):
             chosen = None
             for policy in versions:
                 if policy.in_force(case):
@@ -585,7 +586,7 @@ class _Builder:
             by_source.setdefault(issue.file, []).append(issue)
         for plugin_name, info in st.plugins.items():
             ids = sorted(pid for pid, owner in st.owners.items() if owner == plugin_name)
-            st._by_plugin[plugin_name] = [st.policies[pid] for pid in ids]
+            st.by_plugin[plugin_name] = [st.policies[pid] for pid in ids]
             info.policies = [
                 {"id": p.id, "version": p.version, "sha256": p.sha256, "source": p.source,
                  "effective": {"from": p.effective_from.isoformat(), "until": p.effective_until.isoformat() if p.effective_until else None,

@@ -11,9 +11,10 @@ Nothing here reads a file, the clock or the environment.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection, Mapping
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any, Callable, Collection, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 from .dates import PeriodEnd, RestDayCalendar, period_end
 from .errors import PolicyError
@@ -200,7 +201,7 @@ class OfferRule:
                  "fee", "needs_confirmation", "note", "start_name", "start_citation", "specificity", "tail",
                  "na_results", "static_rank", "na_rank", "tie_break", "chosen_log", "refused_log")
 
-    def __init__(self, *, policy: "CompiledPolicy", id: str, remedy: str, basis: str, citation: str,
+    def __init__(self, *, policy: CompiledPolicy, id: str, remedy: str, basis: str, citation: str,
                  documents: tuple[tuple[str, ...], ...], asks: tuple[str, ...], service_location: str,
                  covers: frozenset[str], fee: tuple[float, str] | None, needs_confirmation: str | None,
                  note: tuple[str, str] | None, start_name: str | None, start_citation: str | None,
@@ -397,8 +398,9 @@ class CompiledPolicy:
         wf = data.get("workflow")
         self.workflow: Workflow | None = None
         if wf:  # what the policy leaves out keeps ``Workflow``'s default
-            self.workflow = Workflow(**{name: tuple(value) if isinstance(value, list) else value
-                                        for name, value in wf.items() if name in Workflow._fields})
+            given: dict[str, Any] = {name: tuple(value) if isinstance(value, list) else value
+                                     for name, value in wf.items() if name in Workflow._fields}
+            self.workflow = Workflow(**given)
 
     def __repr__(self) -> str:
         return f"<CompiledPolicy {self.id} {self.version} from {self.source}>"
@@ -615,13 +617,13 @@ class CompiledPolicy:
         offers = len(self.offers)
         exclusions = len(self._when_exclusions)
         live, na = [], []
-        for offer, failed in zip(self.offers, verdict[:offers]):
+        for offer, failed in zip(self.offers, verdict[:offers], strict=True):
             if failed < 0:
                 live.append(offer)
             else:
                 na.append(offer.na_results[failed])
-        hits = [e.hit for e, holds in zip(self._when_exclusions, verdict[offers:offers + exclusions]) if holds]
-        notices = [n.notice for n, holds in zip(self.notices, verdict[offers + exclusions:]) if holds]
+        hits = [e.hit for e, holds in zip(self._when_exclusions, verdict[offers:offers + exclusions], strict=True) if holds]
+        notices = [n.notice for n, holds in zip(self.notices, verdict[offers + exclusions:], strict=True) if holds]
         return Assessment(tuple(live), tuple(na), tuple(hits), tuple(notices))
 
 
