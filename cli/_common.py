@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -77,56 +79,112 @@ def make_registry(plugins_dir: str | None = None, policies_dir: str | None = Non
 
 
 @contextmanager
-def output_file(path: str, option: str = "--out") -> Iterator[TextIO]:
-    """Where a command writes its output: standard output for ``-``, else the file ``path``,
-    written whole or not at all.
+def output_file(path: str | None, *, private: bool = False) -> Iterator[TextIO]:
+    """Standard output, or the file ``path`` written whole or not at all.
 
-    The text goes to a temporary file beside ``path``, which replaces it when the command's work
-    is done. A path that cannot be written is a usage error (exit 2) before anything is read;
-    an error or an interrupt on the way leaves no file behind and an existing one as it was.
+    The destination is checked before any work (missing folder, no permission, a directory: one
+    line, exit 2). Text goes to a temporary file beside it, which is flushed, synced and renamed
+    over ``path`` when the work is done (mode 0600 when ``private``: exports and tickets hold
+    customers' data; else the mode a plain ``open`` would give); an error,
+    an interrupt or a kill on the way leaves ``path`` as it was. A device or a pipe
+    (``/dev/stdout``) is written to directly.
     """
-    if path == "-":
-        try:
-            yield sys.stdout
-        finally:
-            sys.stdout.flush()
-        return
-    import stat
     import tempfile
 
-    target = os.path.realpath(path)  # through a symbolic link: the file it names is replaced
-    exists = os.path.lexists(target)
-    if os.path.isdir(target) or (exists and not os.access(target, os.W_OK)):
-        reason = "is a directory" if os.path.isdir(target) else "permission denied"
-        raise click.BadParameter(f"cannot write {path}: {reason}", param_hint=option)
-    if exists and not stat.S_ISREG(os.stat(target).st_mode):
-        # a device or a pipe (/dev/null, a FIFO): written to as it is, never replaced
+    from aftersales.core.errors import OutputError
+    from aftersales.store.privacy import escape_all_controls
+
+    if path is None or path == "-":
         try:
-            fh = open(target, "w", encoding="utf-8", newline="\n")
+            yield sys.stdout
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
         except OSError as exc:
-            raise click.BadParameter(f"cannot write {path}: {exc.strerror or exc}", param_hint=option) from None
-        with fh:
-            yield fh
+            raise stdout_error(exc) from None
         return
+
+    def fail(exc: OSError | str) -> OutputError:
+        reason = exc if isinstance(exc, str) else (exc.strerror or str(exc))
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            reason = "no space left on the disk"
+        shown = escape_all_controls(path)
+        return OutputError(f"cannot write {shown}: {reason}; nothing was written",
+                           zh=f"无法写入 {shown}:{reason};未写入任何内容")
+
+    target = os.path.realpath(path)
+    folder = os.path.dirname(target) or "."
+    if os.path.isdir(target):
+        raise fail("it is a directory")
+    if not os.path.isdir(folder):
+        raise fail(f"no such folder {escape_all_controls(os.path.dirname(path) or '.')}")
+    if os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode):
+        try:
+            with open(target, "w", encoding="utf-8", newline="") as fh:
+                yield fh
+        except OSError as exc:
+            raise fail(exc) from None
+        return
+    if os.path.exists(target) and not os.access(target, os.W_OK):
+        raise fail("permission denied")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=os.path.dirname(target))
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".part", dir=folder)
     except OSError as exc:
-        raise click.BadParameter(f"cannot write {path}: {exc.strerror or exc}", param_hint=option) from None
+        raise fail(exc) from None
     done = False
     try:
-        # the file gets the mode a plain open() would have given it (mkstemp's is 0600)
-        mode = os.stat(target).st_mode & 0o7777 if exists else 0o666 & ~_umask()
-        os.chmod(tmp, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        if not private:
+            os.chmod(tmp, os.stat(target).st_mode & 0o7777 if os.path.exists(target) else 0o666 & ~_umask())
+        try:
+            fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        except OSError as exc:  # pragma: no cover - fdopen of a fresh descriptor
+            os.close(fd)
+            raise fail(exc) from None
+        with fh:
             yield fh
-        os.replace(tmp, target)
+            try:
+                fh.flush()
+                os.fsync(fh.fileno())
+            except OSError as exc:
+                raise fail(exc) from None
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise fail(exc) from None
         done = True
+        try:  # the rename itself reaches the disk
+            dfd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
+        except OSError:  # pragma: no cover - some file systems cannot sync a folder
+            pass
+    except OSError as exc:
+        raise fail(exc) from None
     finally:
         if not done:
             try:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def stdout_error(exc: OSError) -> AftersalesError:
+    """The one-line error for standard output that cannot be written (a full disk behind ``>``).
+
+    What is still buffered goes to the null device, so the interpreter's last flush on exit does
+    not fail again with a second message."""
+    from aftersales.core.errors import OutputError
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # a captured stdout in tests has no descriptor
+        pass
+    reason = exc.strerror or str(exc)
+    return OutputError(f"cannot write to standard output: {reason}", zh=f"无法写入标准输出:{reason}")
 
 
 def _umask() -> int:

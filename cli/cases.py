@@ -18,20 +18,16 @@ database schema needs ``aftersales db upgrade``.
 from __future__ import annotations
 
 import csv
-import errno
 import getpass
 import json
 import os
 import re
-import stat
-import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, TextIO
+from typing import Any
 
 import click
+
+from aftersales.cli._common import output_file, stdout_error
 
 DB_OPTION = click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL",
                          help="数据库 / database URL (sqlite:///FILE or postgresql+psycopg://...); env AFTERSALES_DB.")
@@ -52,24 +48,7 @@ def _echo(text: str = "", **kwargs) -> None:
     except BrokenPipeError:
         raise
     except OSError as exc:
-        raise _stdout_error(exc) from None
-
-
-def _stdout_error(exc: OSError):
-    """The one-line error for standard output that cannot be written (a full disk behind ``>``).
-
-    What is still buffered goes to the null device, so the interpreter's last flush on exit does
-    not fail again with a second message."""
-    from aftersales.store.errors import OutputError
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):  # a captured stdout in tests has no descriptor
-        pass
-    reason = exc.strerror or str(exc)
-    return OutputError(f"cannot write to standard output: {reason}", zh=f"无法写入标准输出:{reason}")
+        raise stdout_error(exc) from None
 
 
 def _warn(lines) -> None:
@@ -93,7 +72,7 @@ def echo_json(data: Any) -> None:
     except BrokenPipeError:
         raise
     except OSError as exc:
-        raise _stdout_error(exc) from None
+        raise stdout_error(exc) from None
 
 
 def _mask_view(view: dict, reveal: bool) -> dict:
@@ -114,93 +93,6 @@ def _mask_view(view: dict, reveal: bool) -> dict:
 
 
 # --- files ----------------------------------------------------------------------------------------
-
-@contextmanager
-def _output(path: str | None) -> Iterator[TextIO]:
-    """Standard output, or the file ``path`` written whole or not at all.
-
-    The destination is checked before any work (missing folder, no permission, a directory: one
-    line, exit 2). Text goes to a temporary file beside it (mode 0600: exports hold customers'
-    data), which is flushed, synced and renamed over ``path`` when the work is done; an error,
-    an interrupt or a kill on the way leaves ``path`` as it was. A device or a pipe
-    (``/dev/stdout``) is written to directly.
-    """
-    from aftersales.store.errors import OutputError
-    from aftersales.store.privacy import escape_all_controls
-
-    if path is None or path == "-":
-        try:
-            yield sys.stdout
-            sys.stdout.flush()
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            raise _stdout_error(exc) from None
-        return
-
-    def fail(exc: OSError | str) -> OutputError:
-        reason = exc if isinstance(exc, str) else (exc.strerror or str(exc))
-        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            reason = "no space left on the disk"
-        shown = escape_all_controls(path)
-        return OutputError(f"cannot write {shown}: {reason}; nothing was written",
-                           zh=f"无法写入 {shown}:{reason};未写入任何内容")
-
-    target = os.path.realpath(path)
-    folder = os.path.dirname(target) or "."
-    if os.path.isdir(target):
-        raise fail("it is a directory")
-    if not os.path.isdir(folder):
-        raise fail(f"no such folder {escape_all_controls(os.path.dirname(path) or '.')}")
-    if os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode):
-        try:
-            with open(target, "w", encoding="utf-8", newline="") as fh:
-                yield fh
-        except OSError as exc:
-            raise fail(exc) from None
-        return
-    if os.path.exists(target) and not os.access(target, os.W_OK):
-        raise fail("permission denied")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise fail(exc) from None
-    done = False
-    try:
-        try:
-            fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
-        except OSError as exc:  # pragma: no cover - fdopen of a fresh descriptor
-            os.close(fd)
-            raise fail(exc) from None
-        with fh:
-            yield fh
-            try:
-                fh.flush()
-                os.fsync(fh.fileno())
-            except OSError as exc:
-                raise fail(exc) from None
-        try:
-            os.replace(tmp, target)
-        except OSError as exc:
-            raise fail(exc) from None
-        done = True
-        try:  # the rename itself reaches the disk
-            dfd = os.open(folder, os.O_RDONLY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
-        except OSError:  # pragma: no cover - some file systems cannot sync a folder
-            pass
-    except OSError as exc:
-        raise fail(exc) from None
-    finally:
-        if not done:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-
 
 def _staff_option(required: bool = False):
     return click.option("--staff", "--by", "staff", envvar="AFTERSALES_STAFF", metavar="NAME",
@@ -512,7 +404,7 @@ def export(fmt, output, state, brand, db_url, reveal) -> None:
     from aftersales.store.privacy import escape_all_controls
     from aftersales.store.workflow import local_date
 
-    with _output(output) as out, _open(db_url) as store:
+    with output_file(output, private=True) as out, _open(db_url) as store:
         rows = (_mask_view(r, reveal) for r in store.export(
             reveal=reveal, today=local_date(_now()), state=_state_arg(state) if state else None, brand=brand))
         if fmt == "csv":
@@ -544,7 +436,7 @@ def ticket(number, as_html, agreement, output, db_url, reveal) -> None:
     from aftersales.store.privacy import escape_controls
     from aftersales.store.workflow import local_date
 
-    with _output(output) as out:
+    with output_file(output, private=True) as out:
         with _open(db_url) as store:
             view = _mask_view(store.get(number, today=local_date(_now())), reveal)
         fmt = "html" if as_html else "text"

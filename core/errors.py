@@ -66,3 +66,10 @@ class EngineError(AftersalesError):
     and named, never answered some other way. Exit 6."""
 
     exit_code = 6
+
+
+class OutputError(AftersalesError):
+    """A file a command was asked to write cannot be written (missing folder, no permission, a
+    full disk); nothing was written and an existing file is left as it was."""
+
+    exit_code = 2

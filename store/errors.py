@@ -13,18 +13,11 @@ Exit codes (documented in docs/store.md):
 
 from __future__ import annotations
 
-from aftersales.core.errors import AftersalesError
+from aftersales.core.errors import AftersalesError, OutputError  # noqa: F401 - re-exported for the store's callers
 
 
 class StoreError(AftersalesError):
     """Bad input to the store: nothing was written."""
-
-    exit_code = 2
-
-
-class OutputError(StoreError):
-    """A file the command was asked to write cannot be written (missing folder, no permission,
-    a full disk); nothing was written and an existing file is left as it was."""
 
     exit_code = 2
 
