@@ -29,6 +29,7 @@ from textual.reactive import reactive
 
 from .commands import BindingCommands
 from .i18n import t
+from .keyorder import InOrderKeys
 from .messages import (
     PoliciesLoaded,
     PoliciesReloaded,
@@ -122,7 +123,7 @@ def _screen(mode: str) -> Any:
     return PoliciesScreen()
 
 
-class AftersalesApp(App):
+class AftersalesApp(InOrderKeys, App):
     """The counter UI. Build it with :func:`make_app`."""
 
     CSS_PATH = "app.tcss"
