@@ -148,7 +148,8 @@ class AftersalesApp(InOrderKeys, App):
 
     def __init__(self, registry: Any = None, store: Any = None, lang: str = "zh", clock: Clock | None = None, *,
                  db_url: str | None = None, registry_factory: Callable[[], Any] | None = None,
-                 staff: str | None = None, store_code: str | None = None, cursor_blink: bool = True) -> None:
+                 staff: str | None = None, store_code: str | None = None, cursor_blink: bool = True,
+                 auto_advance: bool | None = None) -> None:
         super().__init__()
         self.registry = registry
         self.registry_error: Any = None        # a PolicyError when the first load failed
@@ -161,6 +162,9 @@ class AftersalesApp(InOrderKeys, App):
         self.staff = staff or os.environ.get("AFTERSALES_STAFF") or _login_name()
         self.store_code = (store_code or os.environ.get("AFTERSALES_STORE") or "MAIN").upper()
         self.cursor_blink = cursor_blink
+        #: a complete IMEI or date moves on to the next field (Ctrl+G; AFTERSALES_AUTO_ADVANCE=1)
+        self.auto_advance = (os.environ.get("AFTERSALES_AUTO_ADVANCE", "") in ("1", "on", "yes")
+                             if auto_advance is None else auto_advance)
         self._bound: tuple[Any, Any, Any] | None = None
         self._background_started = False
         self._after_display: list[Callable[[], Any]] = []
@@ -392,6 +396,6 @@ def make_app(registry: Any = None, store: Any = None, lang: str = "zh", clock: C
     """The counter UI. ``registry``: a loaded ``Registry`` (else loaded in the background);
     ``store``: an open ``CaseStore`` (else opened from ``db_url``); ``clock``: returns an aware
     ``datetime`` (tests fix it). Other options: ``db_url``, ``registry_factory``, ``staff``,
-    ``store_code``, ``cursor_blink``.
+    ``store_code``, ``cursor_blink``, ``auto_advance``.
     """
     return AftersalesApp(registry, store, lang, clock, **options)

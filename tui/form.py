@@ -108,6 +108,24 @@ def check_phone(text: str, lang: str) -> str | None:
     return None
 
 
+_FULL_DATE = re.compile(r"\d{4}([-/.])\d{2}\1\d{2}|\d{8}")
+
+
+def complete(f: Field, value: str) -> bool:
+    """Whether ``value`` fills ``f`` completely, so the form may move on by itself: a date
+    written in full (``2026-08-01``, ``20260801``), a field of fixed length (the table's
+    ``length``: the IMEI's 15 digits) that has it; valid either way."""
+    s = value.strip()
+    if f.kind == DATE:
+        if not _FULL_DATE.fullmatch(s):
+            return False
+    elif f.spec is None or f.spec.length is None:
+        return False
+    elif len(s.replace(" ", "").replace("-", "")) != f.spec.length:
+        return False
+    return check_field(f, s, "en") is None
+
+
 def _maximum(f: Field) -> int | None:
     return None if f.spec is None else f.spec.maximum
 

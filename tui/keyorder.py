@@ -50,6 +50,8 @@ class InOrderKeys:
         self._key: events.Key | None = None       # the key on its way
         self._key_reached_app = False
         self._key_watchdog: asyncio.TimerHandle | None = None
+        #: keys taken so far (a key's handlers can tell whether the key before was theirs)
+        self.keys_taken = 0
         super().__init__(*args, **kwargs)
 
     @property
@@ -78,6 +80,7 @@ class InOrderKeys:
             if event is self._key:
                 self._key_done()
             return
+        self.keys_taken += 1
         await super().on_event(event)  # type: ignore[misc]  # priority bindings, or handed to the focused widget
         if event is not self._key:
             return

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
@@ -21,7 +22,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Select, Static
 from aftersales.core.vocab import CONDITIONS, COVERAGE_PLANS, DOCUMENTS
 
 from ..app import key
-from ..form import BY_PATH, BY_WIDGET, CHECK, FIELDS, OPTION_IDS, SECTIONS, FormState
+from ..form import BY_PATH, BY_WIDGET, CHECK, FIELDS, OPTION_IDS, SECTIONS, FormState, complete
 from ..i18n import field_label, t, vocab
 from ..messages import CaseEvaluated, CaseSaved, CaseSaveFailed
 from ..widgets.decision_panel import DecisionPanel
@@ -43,6 +44,11 @@ class IntakeScreen(CounterScreen):
         key("ctrl+s", "save", "save"),
         key("ctrl+n", "new_case", "new"),
         key("ctrl+o", "citations", "citations"),
+        key("ctrl+g", "toggle_auto_advance", "auto_advance"),
+        # Tab moves on at once (before the keys after it are handled); a scanner's Tab or Enter
+        # right after a field that moved on by itself is not a second move
+        key("tab", "next_field", "next_field", show=False, priority=True),
+        key("enter", "scanner_suffix", "scanner_suffix", show=False, priority=True),
     ]
 
     def __init__(self) -> None:
@@ -58,6 +64,7 @@ class IntakeScreen(CounterScreen):
         self._loading = False
         self._resumed = False
         self.complete = False   # every section mounted (the lower ones follow the first paint)
+        self._advanced_at = -1  # the key (``app.keys_taken``) that completed a field and moved on
 
     # --- building ----------------------------------------------------------------------------
 
@@ -108,7 +115,7 @@ class IntakeScreen(CounterScreen):
         else:
             placeholder = t(_PLACEHOLDER[f.kind], lang) if f.kind in _PLACEHOLDER else ""
             widget = FormInput(str(value or ""), placeholder=placeholder, id=f.widget_id, compact=True,
-                               on_change=self._typed)
+                               on_change=self._typed, on_submit=self._submitted)
         return [label, widget, Static("", classes="field-error", id=f.error_id)]
 
     def _find(self, selector: str) -> Any:
@@ -231,6 +238,41 @@ class IntakeScreen(CounterScreen):
         if f is not None and self.form.values.get(f.path) != value:
             self.form.set(f.path, value)
             self.changed()
+            if self.app.auto_advance and complete(f, value):
+                # once the key is done (the cursor moves after the value changes), before the next
+                widget.call_next(self._completed, widget)
+
+    def _completed(self, widget: FormInput) -> None:
+        """A field complete with the cursor at its end moves on (auto-advance)."""
+        f = BY_WIDGET.get(widget.id or "")
+        if f is not None and widget.has_focus and widget.cursor_at_end and complete(f, widget.value):
+            self._advanced_at = self.app.keys_taken
+            self.focus_next()
+
+    def _submitted(self, widget: FormInput) -> None:
+        """Enter in a field: on to the next one (before the keys after the Enter are handled)."""
+        if widget.has_focus:
+            self.focus_next()
+
+    def _after_completion(self) -> bool:
+        """Whether the key being handled directly follows a key that completed a field and moved
+        on (a scanner ends what it sends with a Tab or an Enter: not a second move)."""
+        after = self._advanced_at >= 0 and self.app.keys_taken == self._advanced_at + 1
+        self._advanced_at = -1
+        return after
+
+    def action_next_field(self) -> None:
+        if not self._after_completion():
+            self.focus_next()
+
+    def action_scanner_suffix(self) -> None:
+        if not self._after_completion():
+            raise SkipAction()     # Enter does what it does in the focused widget
+
+    def action_toggle_auto_advance(self) -> None:
+        app = self.app
+        app.auto_advance = not app.auto_advance
+        app.notify(t("auto_advance.on" if app.auto_advance else "auto_advance.off", app.lang), timeout=3)
 
     def on_input_changed(self, event: FormInput.Changed) -> None:
         self._typed(event.input, event.value)     # already done, unless on_change was not set
