@@ -63,8 +63,11 @@ def _form_fields() -> tuple[Field, ...]:
 FIELDS: tuple[Field, ...] = _form_fields()
 BY_PATH = {f.path: f for f in FIELDS}
 BY_WIDGET = {f.widget_id: f for f in FIELDS}
-SECTIONS = ("sec.device", "sec.purchase", "sec.documents", "sec.fault", "sec.condition",
-            "sec.history", "sec.plans", "sec.customer")
+#: the form's sections in counter order: who the customer is, then the device and the rest
+SECTIONS = ("sec.customer", "sec.device", "sec.purchase", "sec.documents", "sec.fault", "sec.condition",
+            "sec.history", "sec.plans")
+#: the field a new intake starts in: the first of the first section
+FIRST_FIELD = next(f for f in FIELDS if f.section == SECTIONS[0])
 OPTION_IDS = {f.options: tuple(TABLES[f.options]) for f in FIELDS if f.options and f.options in TABLES}
 
 

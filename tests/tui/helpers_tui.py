@@ -32,10 +32,13 @@ async def choose(pilot, selector: str, value: str) -> None:
 
 
 async def type_into(pilot, selector: str, text: str) -> None:
+    """Focus the field and type ``text`` into it. (Not by ``pilot.click``: Pilot pauses between
+    the button's press and release, and leaving a field above may hide its blank note line in
+    between, so the release lands on the field below; a real click is handled in one go, and
+    the screen keeps such a line until the button is released.)"""
     widget = pilot.app.screen.query_one(selector)
-    widget.scroll_visible(animate=False)
+    widget.focus()
     await pilot.pause()
-    await pilot.click(selector)
     await pilot.press(*list(text))
 
 

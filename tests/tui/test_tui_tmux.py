@@ -63,10 +63,11 @@ def test_scanned_values_each_land_in_their_own_field_in_a_real_terminal(tmp_path
         term.wait_for("受理日期")
         term.wait_for("出示的单证")          # the lower sections follow the first paint
         time.sleep(1.0)                        # the first field is focused after that
-        # one write: model, part number, model code, (the region list), IMEI, serial, date, battery
-        term.send("Tab", "Tab", "iPhone 15", "Tab", "MTLE3CH/A", "Tab", "A3092", "Tab", "Tab",
-                  "356938035643809", "Enter", "F2LXK0ABCD", "Tab", "2025-08-01", "Tab", "95", "BSpace", "7")
-        expected = {"机型": "iPhone 15", "部件号": "MTLE3CH/A", "型号代码": "A3092", "IMEI": "356938035643809",
+        # one write, from the first field: name, phone, (case date, brand list), model, part number,
+        # model code, (the region list), IMEI, serial, date, battery
+        term.send("李雷", "Tab", "13800138000", "Tab", "Tab", "Tab", "iPhone 15", "Tab", "MTLE3CH/A", "Tab", "A3092",
+                  "Tab", "Tab", "356938035643809", "Enter", "F2LXK0ABCD", "Tab", "2025-08-01", "Tab", "95", "BSpace", "7")
+        expected = {"客户姓名": "李雷", "联系电话": "13800138000", "机型": "iPhone 15", "部件号": "MTLE3CH/A", "型号代码": "A3092", "IMEI": "356938035643809",
                     "序列号": "F2LXK0ABCD", "生产日期": "2025-08-01", "电池健康": "97"}
         text = term.wait_for(r"电池健康\s+97\b", timeout=20)
         for label, value in expected.items():

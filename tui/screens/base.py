@@ -195,4 +195,6 @@ class FormGrid(_OnePass, Grid):
 
 
 class FormScroll(_OnePass, VerticalScroll):
-    """The scrolling form."""
+    """The scrolling form (not a tab stop itself: its fields are, and focusing one scrolls it)."""
+
+    can_focus = False
