@@ -43,8 +43,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "key.close": ("关闭", "Close"),
     "key.confirm": ("确定", "Confirm"),
     "key.auto_advance": ("自动跳栏", "Auto-advance"),
-    "key.scanner_suffix": ("扫码枪结束符", "Scanner suffix"),
-    "key.next_field": ("下一栏", "Next field"),
     "auto_advance.on": ("自动跳栏已开启：IMEI、日期填完后自动跳到下一栏", "Auto-advance on: a complete IMEI or date moves to the next field"),
     "auto_advance.off": ("自动跳栏已关闭", "Auto-advance off"),
     "unsaved.new": ("本次受理尚未保存。清空表单，开始新案例？", "This intake is not saved. Clear the form and start a new case?"),

@@ -132,3 +132,16 @@ async def test_a_declined_draft_is_removed(make, draft_file):
         await pilot.pause()
         assert app.screen.form.values["customer.name"] == ""
         assert not draft_file.exists()
+
+
+async def test_the_palette_offers_a_jump_to_each_section(make):
+    from aftersales.tui.commands import BindingCommands
+    from aftersales.tui.i18n import t
+
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        names = [name for name, _, _ in BindingCommands(app.screen)._commands()]
+        for section in SECTIONS:
+            assert "跳到" + t(section, "zh") in names, names
+        assert "自动跳栏" in names

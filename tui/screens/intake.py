@@ -15,6 +15,7 @@ from rich.text import Text
 from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.widget import Widget
@@ -58,8 +59,9 @@ class IntakeScreen(CounterScreen):
           for section in SECTIONS),
         # Tab moves on at once (before the keys after it are handled); a scanner's Tab or Enter
         # right after a field that moved on by itself is not a second move
-        key("tab", "next_field", "next_field", show=False, priority=True),
-        key("enter", "scanner_suffix", "scanner_suffix", show=False, priority=True),
+        # (no label: editing keys, not commands for the footer or the palette)
+        Binding("tab", "next_field", show=False, priority=True),
+        Binding("enter", "scanner_suffix", show=False, priority=True),
     ]
 
     def __init__(self) -> None:
