@@ -189,7 +189,7 @@ async def app_keystrokes(text: str, profile: bool = False) -> dict[str, list[flo
     from aftersales.tui.app import make_app
     from aftersales.tui.widgets.decision_panel import DecisionPanel
 
-    app = make_app(load_registry(), None, "zh", lambda: NOW, cursor_blink=False,
+    app = make_app(load_registry(), None, "zh", lambda: NOW, cursor_blink=False, draft_path=None,
                    db_url="sqlite:////nonexistent/aftersales-bench.sqlite3")
     handler_ms: list[float] = []
     out: dict[str, list[float]] = {}

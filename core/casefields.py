@@ -37,6 +37,7 @@ class CaseField:
     max_length: int | None = None
     example: Any = None
     condition: bool = True   #: a policy's ``when`` may test it
+    length: int | None = None  #: the characters of a complete value, written compactly (IMEI: 15)
 
     @property
     def choices(self) -> tuple[str, ...]:
@@ -94,7 +95,7 @@ def _walk(struct: mi.StructType, prefix: str) -> list[CaseField]:
             required=f.required and not nullable, default=default,
             minimum=getattr(bounds, "ge", None), maximum=getattr(bounds, "le", None),
             max_length=getattr(t, "max_length", None), example=extra.get("example"),
-            condition=extra.get("condition", True)))
+            condition=extra.get("condition", True), length=extra.get("length")))
     return out
 
 

@@ -37,21 +37,26 @@ ID_PATTERN = r"^[a-z][a-z0-9_]{0,47}$"
 
 
 def field_meta(zh: str, en: str, help_zh: str = "", help_en: str = "", *, widget: str, section: str,
-               vocab: str | None = None, example: Any = None, condition: bool = True, **constraints: Any) -> Meta:
+               vocab: str | None = None, example: Any = None, condition: bool = True, length: int | None = None,
+               **constraints: Any) -> Meta:
     """A field's entry in the table: labels and help (Chinese first), the form widget
     (``text``, ``date``, ``count``, ``select``, ``check``, ``ticks``), the form section, the
     vocabulary its ids come from, an example for the docs, whether a policy's ``when`` may test it
-    (``condition``), and the bounds ``msgspec`` checks (``ge``, ``le``, ``max_length``, ``pattern``)."""
+    (``condition``), the length of a complete value written compactly (``length``), and the
+    bounds ``msgspec`` checks (``ge``, ``le``, ``max_length``, ``pattern``)."""
     extra = {"zh": zh, "en": en, "help_zh": help_zh or zh, "help_en": help_en or en, "widget": widget,
              "section": section, "vocab": vocab, "example": example, "condition": condition}
+    if length is not None:
+        extra["length"] = length
     return Meta(title=f"{zh} / {en}", description=help_en or en, extra=extra, **constraints)
 
 
 def text(zh: str, en: str, help_zh: str = "", help_en: str = "", *, max_length: int, section: str,
-         example: Any = None) -> Meta:
-    """A text field: at most ``max_length`` characters, no control characters."""
+         example: Any = None, length: int | None = None) -> Meta:
+    """A text field: at most ``max_length`` characters, no control characters; ``length``: the
+    number of characters a complete value has, written compactly (the IMEI's 15 digits)."""
     return field_meta(zh, en, help_zh, help_en, widget="text", section=section, example=example,
-                      max_length=max_length, pattern=PRINTABLE)
+                      length=length, max_length=max_length, pattern=PRINTABLE)
 
 
 def day(zh: str, en: str, help_zh: str = "", help_en: str = "", *, section: str, example: Any = None,
@@ -121,7 +126,7 @@ class Device(_Record, frozen=True, kw_only=True):
         section="device", example="CN")] | None = None
     imei: Annotated[str, text("IMEI", "IMEI", "15 位，最后一位为校验位（拨 *#06# 可见）",
                               "15 digits, the last a check digit (dial *#06#)", max_length=32, section="device",
-                              example="356938035643809")] | None = None
+                              example="356938035643809", length=15)] | None = None
     serial: Annotated[str, text("序列号", "Serial", "机身或包装上的序列号", "The serial number on the unit or the box",
                                 max_length=64, section="device")] | None = None
     production_date: Annotated[date, day("生产日期", "Production date", "铭牌或 SN 标签上的生产日期",

@@ -20,6 +20,7 @@ import getpass
 import os
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from textual import work
@@ -29,6 +30,7 @@ from textual.reactive import reactive
 
 from .commands import BindingCommands
 from .i18n import t
+from .keyorder import InOrderKeys
 from .messages import (
     PoliciesLoaded,
     PoliciesReloaded,
@@ -122,7 +124,7 @@ def _screen(mode: str) -> Any:
     return PoliciesScreen()
 
 
-class AftersalesApp(App):
+class AftersalesApp(InOrderKeys, App):
     """The counter UI. Build it with :func:`make_app`."""
 
     CSS_PATH = "app.tcss"
@@ -147,7 +149,8 @@ class AftersalesApp(App):
 
     def __init__(self, registry: Any = None, store: Any = None, lang: str = "zh", clock: Clock | None = None, *,
                  db_url: str | None = None, registry_factory: Callable[[], Any] | None = None,
-                 staff: str | None = None, store_code: str | None = None, cursor_blink: bool = True) -> None:
+                 staff: str | None = None, store_code: str | None = None, cursor_blink: bool = True,
+                 auto_advance: bool | None = None, draft_path: Any = "default") -> None:
         super().__init__()
         self.registry = registry
         self.registry_error: Any = None        # a PolicyError when the first load failed
@@ -160,9 +163,15 @@ class AftersalesApp(App):
         self.staff = staff or os.environ.get("AFTERSALES_STAFF") or _login_name()
         self.store_code = (store_code or os.environ.get("AFTERSALES_STORE") or "MAIN").upper()
         self.cursor_blink = cursor_blink
+        #: a complete IMEI or date moves on to the next field (Ctrl+G; AFTERSALES_AUTO_ADVANCE=1)
+        self.auto_advance = (os.environ.get("AFTERSALES_AUTO_ADVANCE", "") in ("1", "on", "yes")
+                             if auto_advance is None else auto_advance)
         self._bound: tuple[Any, Any, Any] | None = None
         self._background_started = False
         self._after_display: list[Callable[[], Any]] = []
+        self.intake: Any = None                 # the intake screen, once mounted
+        self.mouse_pressed = False              # a mouse button is down
+        self._draft_path = draft_path
         self.set_reactive(AftersalesApp.lang, lang if lang in ("zh", "en") else "zh")
 
     # --- modes -------------------------------------------------------------------------------
@@ -180,6 +189,34 @@ class AftersalesApp(App):
         # signal) must end, not keep polling a dead terminal for ever
         if not self.is_headless and _terminal_fd() is not None:
             self.set_interval(1.0, self._check_terminal, name="terminal check")
+
+    async def on_event(self, event: Any) -> None:
+        from textual import events
+
+        released = isinstance(event, events.MouseUp) and not event.is_forwarded
+        if isinstance(event, events.MouseDown) and not event.is_forwarded:
+            self.mouse_pressed = True
+        await super().on_event(event)
+        if released:
+            self.mouse_pressed = False
+            after = getattr(self.screen, "mouse_released", None)
+            if after is not None:
+                self.call_later(after)
+
+    async def action_quit(self) -> None:
+        """Quit, after asking when the intake form holds something not saved."""
+        from .screens.confirm import ConfirmDialog
+
+        intake = self.intake
+        if intake is None or not intake.unsaved or isinstance(self.screen, ConfirmDialog):
+            self.exit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmDialog(t("unsaved.quit", self.lang), t("unsaved.quit_yes", self.lang)), answered)
 
     def _check_terminal(self) -> None:
         fd = _terminal_fd()
@@ -227,6 +264,15 @@ class AftersalesApp(App):
         if self.store_error:
             where += " · " + t("store.unavailable_short", self.lang)
         return where
+
+    @property
+    def draft_path(self) -> Path | None:
+        """Where the intake draft is kept (``None``: no draft is kept)."""
+        if self._draft_path == "default":
+            from .draft import default_path
+
+            self._draft_path = default_path()
+        return None if self._draft_path is None else Path(self._draft_path)
 
     # --- time --------------------------------------------------------------------------------
 
@@ -391,6 +437,6 @@ def make_app(registry: Any = None, store: Any = None, lang: str = "zh", clock: C
     """The counter UI. ``registry``: a loaded ``Registry`` (else loaded in the background);
     ``store``: an open ``CaseStore`` (else opened from ``db_url``); ``clock``: returns an aware
     ``datetime`` (tests fix it). Other options: ``db_url``, ``registry_factory``, ``staff``,
-    ``store_code``, ``cursor_blink``.
+    ``store_code``, ``cursor_blink``, ``auto_advance``, ``draft_path`` (``None``: keep no draft).
     """
     return AftersalesApp(registry, store, lang, clock, **options)

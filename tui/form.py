@@ -63,8 +63,11 @@ def _form_fields() -> tuple[Field, ...]:
 FIELDS: tuple[Field, ...] = _form_fields()
 BY_PATH = {f.path: f for f in FIELDS}
 BY_WIDGET = {f.widget_id: f for f in FIELDS}
-SECTIONS = ("sec.device", "sec.purchase", "sec.documents", "sec.fault", "sec.condition",
-            "sec.history", "sec.plans", "sec.customer")
+#: the form's sections in counter order: who the customer is, then the device and the rest
+SECTIONS = ("sec.customer", "sec.device", "sec.purchase", "sec.documents", "sec.fault", "sec.condition",
+            "sec.history", "sec.plans")
+#: the field a new intake starts in: the first of the first section
+FIRST_FIELD = next(f for f in FIELDS if f.section == SECTIONS[0])
 OPTION_IDS = {f.options: tuple(TABLES[f.options]) for f in FIELDS if f.options and f.options in TABLES}
 
 
@@ -106,6 +109,24 @@ def check_phone(text: str, lang: str) -> str | None:
     except AftersalesError as exc:
         return exc.message if lang == "en" else "不是有效的内地电话号码（手机 11 位，或带区号的座机）"
     return None
+
+
+_FULL_DATE = re.compile(r"\d{4}([-/.])\d{2}\1\d{2}|\d{8}")
+
+
+def complete(f: Field, value: str) -> bool:
+    """Whether ``value`` fills ``f`` completely, so the form may move on by itself: a date
+    written in full (``2026-08-01``, ``20260801``), a field of fixed length (the table's
+    ``length``: the IMEI's 15 digits) that has it; valid either way."""
+    s = value.strip()
+    if f.kind == DATE:
+        if not _FULL_DATE.fullmatch(s):
+            return False
+    elif f.spec is None or f.spec.length is None:
+        return False
+    elif len(s.replace(" ", "").replace("-", "")) != f.spec.length:
+        return False
+    return check_field(f, s, "en") is None
 
 
 def _maximum(f: Field) -> int | None:

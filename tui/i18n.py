@@ -42,6 +42,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "key.save_file": ("保存到文件", "Save to file"),
     "key.close": ("关闭", "Close"),
     "key.confirm": ("确定", "Confirm"),
+    "key.auto_advance": ("自动跳栏", "Auto-advance"),
+    "auto_advance.on": ("自动跳栏已开启：IMEI、日期填完后自动跳到下一栏", "Auto-advance on: a complete IMEI or date moves to the next field"),
+    "auto_advance.off": ("自动跳栏已关闭", "Auto-advance off"),
+    "unsaved.new": ("本次受理尚未保存。清空表单，开始新案例？", "This intake is not saved. Clear the form and start a new case?"),
+    "unsaved.new_yes": ("清空", "Clear"),
+    "unsaved.quit": ("本次受理尚未保存。仍要退出吗？（草稿会保留，下次启动时可恢复）",
+                     "This intake is not saved. Quit anyway? (The draft is kept and offered at the next start.)"),
+    "unsaved.quit_yes": ("退出", "Quit"),
+    "draft.offer": ("发现上次未保存的受理草稿（客户：{name}，{when}）。恢复吗？",
+                    "An intake draft was not saved last time (customer: {name}, {when}). Restore it?"),
+    "draft.restore": ("恢复", "Restore"),
+    "draft.discard": ("丢弃", "Discard"),
     # intake sections
     "sec.device": ("设备", "Device"),
     "sec.purchase": ("购买", "Purchase"),
@@ -209,6 +221,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "yes": ("是", "yes"),
     "no": ("否", "no"),
 }
+
+# the keys that jump to each section of the intake form ("sec.device" -> "key.jump_device")
+TEXT.update({f"key.jump_{k[4:]}": (f"跳到{zh}", f"Go to {en}") for k, (zh, en) in list(TEXT.items())
+             if k.startswith("sec.")})
 
 
 def t(key: str, lang: str = "zh", **fmt: object) -> str:

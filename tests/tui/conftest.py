@@ -40,3 +40,11 @@ def make(registry, store, clock):
 
     return build
 
+
+
+@pytest.fixture(autouse=True)
+def draft_file(tmp_path, monkeypatch):
+    """The intake draft of each test in its own temporary folder (never the user's)."""
+    path = tmp_path / "state" / "intake-draft.json"
+    monkeypatch.setenv("AFTERSALES_DRAFT", str(path))
+    return path

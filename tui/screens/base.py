@@ -119,14 +119,25 @@ class FormInput(Input):
     key's own handling, so what it updates is painted in the same frame as the typed character
     (``Input.Changed`` is still posted, but it reaches the screen only after several message
     hops, typically a frame later).
+
+    ``on_submit(input)``, when given, is called on Enter, inside the key's own handling, before
+    ``Input.Submitted`` is posted: a form moves to its next field there, so the keys after the
+    Enter go to that field.
     """
 
     on_change: Callable[[FormInput, str], None] | None = None
+    on_submit: Callable[[FormInput], None] | None = None
 
     def __init__(self, *args: Any, on_change: Callable[[FormInput, str], None] | None = None,
-                 **kwargs: Any) -> None:
+                 on_submit: Callable[[FormInput], None] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.on_change = on_change
+        self.on_submit = on_submit
+
+    async def action_submit(self) -> None:
+        if self.on_submit is not None:
+            self.on_submit(self)
+        await super().action_submit()
 
     def on_mount(self) -> None:
         self.cursor_blink = getattr(self.app, "cursor_blink", True)
@@ -184,4 +195,6 @@ class FormGrid(_OnePass, Grid):
 
 
 class FormScroll(_OnePass, VerticalScroll):
-    """The scrolling form."""
+    """The scrolling form (not a tab stop itself: its fields are, and focusing one scrolls it)."""
+
+    can_focus = False

@@ -11,17 +11,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Header, Select, Static
+from textual.widgets.select import InvalidSelectValueError
 
 from aftersales.core.vocab import CONDITIONS, COVERAGE_PLANS, DOCUMENTS
 
 from ..app import key
-from ..form import BY_PATH, BY_WIDGET, CHECK, FIELDS, OPTION_IDS, SECTIONS, FormState
+from ..form import BY_PATH, BY_WIDGET, CHECK, FIELDS, FIRST_FIELD, OPTION_IDS, SECTIONS, FormState, complete
 from ..i18n import field_label, t, vocab
 from ..messages import CaseEvaluated, CaseSaved, CaseSaveFailed
 from ..widgets.decision_panel import DecisionPanel
@@ -31,10 +35,16 @@ from .base import CounterScreen, FormGrid, FormInput, FormScroll, TickList
 _PLACEHOLDER = {"date": "placeholder.date", "count": "placeholder.count"}
 #: the sections ticked in a list: section -> (list widget id, vocabulary kind, FormState attribute)
 #: mounted with the screen; the sections below follow right after the first paint
-FIRST_SECTIONS = ("sec.device",)
+FIRST_SECTIONS = SECTIONS[:2]
 TICK_LISTS = {"sec.documents": ("docs", "document", "documents"),
               "sec.condition": ("conds", "condition", "conditions"),
               "sec.plans": ("plans", "coverage_plan", "plans")}
+
+
+def jump_key(section: str) -> str:
+    """The key to a section of the form: F5 for the first, F6 for the next... (F1-F4 are the
+    app's modes and language)."""
+    return f"f{5 + SECTIONS.index(section)}"
 
 
 class IntakeScreen(CounterScreen):
@@ -43,6 +53,15 @@ class IntakeScreen(CounterScreen):
         key("ctrl+s", "save", "save"),
         key("ctrl+n", "new_case", "new"),
         key("ctrl+o", "citations", "citations"),
+        key("ctrl+g", "toggle_auto_advance", "auto_advance"),
+        # F5... to each section, in order (also in the command palette)
+        *(key(jump_key(section), f"jump('{section}')", f"jump_{section[4:]}", show=False, priority=True)
+          for section in SECTIONS),
+        # Tab moves on at once (before the keys after it are handled); a scanner's Tab or Enter
+        # right after a field that moved on by itself is not a second move
+        # (no label: editing keys, not commands for the footer or the palette)
+        Binding("tab", "next_field", show=False, priority=True),
+        Binding("enter", "scanner_suffix", show=False, priority=True),
     ]
 
     def __init__(self) -> None:
@@ -58,6 +77,9 @@ class IntakeScreen(CounterScreen):
         self._loading = False
         self._resumed = False
         self.complete = False   # every section mounted (the lower ones follow the first paint)
+        self._advanced_at = -1  # the key (``app.keys_taken``) that completed a field and moved on
+        self._draft_timer: Any = None
+        self._hide_after_click: list[Static] = []
 
     # --- building ----------------------------------------------------------------------------
 
@@ -77,12 +99,30 @@ class IntakeScreen(CounterScreen):
     def _section(self, section: str, lang: str) -> list[Widget]:
         """A section's title and its fields: one grid (label | field, the note under the field:
         three widgets a field, so a frame has few widgets to paint), or one tick list."""
-        title = Static(t(section, lang), classes="section-title", id=f"s-{section[4:]}")
+        title = Static(self._title(section, lang), classes="section-title", id=f"s-{section[4:]}")
         if section in TICK_LISTS:
             return [title, TickList(*self._ticks(section, lang), id=TICK_LISTS[section][0], compact=True,
                                     on_change=self._ticked)]
         fields = [w for f in FIELDS if f.section == section for w in self._field(f, lang)]
         return [title, FormGrid(*fields, classes="fields")]
+
+    @staticmethod
+    def _title(section: str, lang: str) -> Text:
+        """A section's title with the key that jumps to it."""
+        return Text.assemble(t(section, lang), ("  " + jump_key(section).upper(), "dim not bold"))
+
+    def action_jump(self, section: str) -> None:
+        """To a section: its title at the top of the form, its first field focused."""
+        title = self._find(f"#s-{section[4:]}")
+        if title is None or section not in SECTIONS:
+            return                  # not mounted yet
+        if section in TICK_LISTS:
+            target = self._find(f"#{TICK_LISTS[section][0]}")
+        else:
+            target = self._find(f"#{next(f for f in FIELDS if f.section == section).widget_id}")
+        if target is not None:
+            target.focus(scroll_visible=False)
+        self.query_one("#form", FormScroll).scroll_to_widget(title, animate=False, top=True)
 
     def _ticks(self, section: str, lang: str) -> list[tuple[str, str, bool]]:
         _, kind, attr = TICK_LISTS[section]
@@ -108,7 +148,7 @@ class IntakeScreen(CounterScreen):
         else:
             placeholder = t(_PLACEHOLDER[f.kind], lang) if f.kind in _PLACEHOLDER else ""
             widget = FormInput(str(value or ""), placeholder=placeholder, id=f.widget_id, compact=True,
-                               on_change=self._typed)
+                               on_change=self._typed, on_submit=self._submitted)
         return [label, widget, Static("", classes="field-error", id=f.error_id)]
 
     def _find(self, selector: str) -> Any:
@@ -140,6 +180,7 @@ class IntakeScreen(CounterScreen):
         super()._on_screen_resume(event)
 
     def on_mount(self) -> None:
+        self.app.intake = self
         self._fill_brand_default()
         self.recompute()
         self.app.call_after_display(self._first_paint)
@@ -158,8 +199,9 @@ class IntakeScreen(CounterScreen):
         self._region_hint = None
         self.recompute()
         if self.focused is None and self.app.app_focus:
-            self.query_one("#f-case_date").focus()
+            self.query_one(f"#{FIRST_FIELD.widget_id}").focus(scroll_visible=False)
         self.app.first_screen_shown()
+        self._offer_draft()
 
     # --- reacting to the app -----------------------------------------------------------------
 
@@ -194,7 +236,7 @@ class IntakeScreen(CounterScreen):
         for section in SECTIONS:
             title = self._find(f"#s-{section[4:]}")
             if title is not None:
-                title.update(t(section, lang))
+                title.update(self._title(section, lang))
         for f in FIELDS:
             widget = self._find(f"#{f.widget_id}")
             if widget is None:
@@ -231,6 +273,41 @@ class IntakeScreen(CounterScreen):
         if f is not None and self.form.values.get(f.path) != value:
             self.form.set(f.path, value)
             self.changed()
+            if self.app.auto_advance and complete(f, value):
+                # once the key is done (the cursor moves after the value changes), before the next
+                widget.call_next(self._completed, widget)
+
+    def _completed(self, widget: FormInput) -> None:
+        """A field complete with the cursor at its end moves on (auto-advance)."""
+        f = BY_WIDGET.get(widget.id or "")
+        if f is not None and widget.has_focus and widget.cursor_at_end and complete(f, widget.value):
+            self._advanced_at = self.app.keys_taken
+            self.focus_next()
+
+    def _submitted(self, widget: FormInput) -> None:
+        """Enter in a field: on to the next one (before the keys after the Enter are handled)."""
+        if widget.has_focus:
+            self.focus_next()
+
+    def _after_completion(self) -> bool:
+        """Whether the key being handled directly follows a key that completed a field and moved
+        on (a scanner ends what it sends with a Tab or an Enter: not a second move)."""
+        after = self._advanced_at >= 0 and self.app.keys_taken == self._advanced_at + 1
+        self._advanced_at = -1
+        return after
+
+    def action_next_field(self) -> None:
+        if not self._after_completion():
+            self.focus_next()
+
+    def action_scanner_suffix(self) -> None:
+        if not self._after_completion():
+            raise SkipAction()     # Enter does what it does in the focused widget
+
+    def action_toggle_auto_advance(self) -> None:
+        app = self.app
+        app.auto_advance = not app.auto_advance
+        app.notify(t("auto_advance.on" if app.auto_advance else "auto_advance.off", app.lang), timeout=3)
 
     def on_input_changed(self, event: FormInput.Changed) -> None:
         self._typed(event.input, event.value)     # already done, unless on_change was not set
@@ -265,6 +342,63 @@ class IntakeScreen(CounterScreen):
     def changed(self) -> None:
         self.saved_number = None
         self.recompute()
+        self._draft_later()
+
+    # --- the draft ---------------------------------------------------------------------------
+
+    def _draft_later(self) -> None:
+        """Write the draft shortly (one write for a burst of keys)."""
+        if self._draft_timer is None:
+            self._draft_timer = self.set_timer(0.5, self.write_draft)
+
+    def write_draft(self) -> None:
+        """The form as it is now into the draft file (removed when there is nothing unsaved)."""
+        from .. import draft
+
+        self._draft_timer = None
+        path = self.app.draft_path
+        if path is None:
+            return
+        try:
+            if self.unsaved:
+                draft.write(path, self.form, self.app.now())
+            else:
+                draft.remove(path)
+        except OSError:
+            pass                    # a draft is a convenience: the form itself is unaffected
+
+    def on_unmount(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self.write_draft()
+
+    def _offer_draft(self) -> None:
+        """At start-up: a draft left by a session that ended without saving is offered back."""
+        from .. import draft
+        from .confirm import ConfirmDialog
+
+        path = self.app.draft_path
+        found = draft.read(path, FormState.blank(self.app.today())) if path is not None and path.exists() else None
+        if found is None:
+            return
+        form, when = found
+        lang = self.app.lang
+        name = str(form.values.get("customer.name") or "").strip() or "—"
+        question = t("draft.offer", lang, name=name, when=when.replace("T", " ")[:16])
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                brands = getattr(self.app.registry, "brands", None)
+                if brands is not None and form.values.get("brand") not in brands:
+                    form.values["brand"] = ""       # a brand no longer loaded
+                self.form = form
+                self.saved_number = None
+                self.load_form()
+                self.to_start()
+            elif path is not None:
+                draft.remove(path)
+
+        self.app.push_screen(ConfirmDialog(question, t("draft.restore", lang), no=t("draft.discard", lang), safe_yes=True), answered)
 
     # --- deciding ----------------------------------------------------------------------------
 
@@ -361,7 +495,19 @@ class IntakeScreen(CounterScreen):
             return
         note = self._find(f"#{f.error_id}")
         if note is not None and note.display and not getattr(note, "_shown_content", ""):
-            note.display = False
+            if self.app.mouse_pressed:
+                # left by a click: hiding the line now would move what is under the pointer
+                # before the button is released (the click would land on the field below)
+                self._hide_after_click.append(note)
+            else:
+                note.display = False
+
+    def mouse_released(self) -> None:
+        """The click is over: the blank note lines of the fields it left go."""
+        notes, self._hide_after_click = self._hide_after_click, []
+        for note in notes:
+            if not getattr(note, "_shown_content", "") and not (self.focused and self.focused.id == "f" + note.id[1:]):
+                note.display = False
 
     def _show_region(self) -> None:
         f = BY_PATH["device.region"]
@@ -447,6 +593,7 @@ class IntakeScreen(CounterScreen):
     def on_case_saved(self, message: CaseSaved) -> None:
         self.saving = False
         self.saved_number = message.summary["number"]
+        self.write_draft()          # saved: no draft
         self._update_save()
         self.app.notify(t("save.done", self.app.lang, number=self.saved_number))
         self.app._broadcast("cases_changed")
@@ -463,12 +610,50 @@ class IntakeScreen(CounterScreen):
     def action_citations(self) -> None:
         self.query_one("#panel", DecisionPanel).toggle_citations()
 
+    @property
+    def unsaved(self) -> bool:
+        """Whether the form holds something typed that is not saved (a new case's defaults aside)."""
+        if self.saved_number or self.saving:
+            return False
+        form = self.form
+        blank = FormState.blank(self.app.today(), form.values.get("brand"))
+        return form.values != blank.values or bool(form.documents or form.conditions or form.plans)
+
     def action_new_case(self) -> None:
+        """A blank form, after asking when the one on screen is not saved."""
+        if not self.unsaved:
+            self.new_case()
+            return
+        from .confirm import ConfirmDialog
+
+        lang = self.app.lang
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.new_case()
+
+        self.app.push_screen(ConfirmDialog(t("unsaved.new", lang), t("unsaved.new_yes", lang)), answered)
+
+    def new_case(self) -> None:
         """A blank form (the brand stays: the next customer is often the same brand)."""
         brand = self.form.values.get("brand")
         self.form = FormState.blank(self.app.today(), brand)
         self.saved_number = None
         self.load_form()
+        self.to_start()
+        self.write_draft()          # cleared: no draft
+
+    def to_start(self) -> None:
+        """The top of the form, the first field focused, the tick lists at their first row."""
+        for list_id, _, _ in TICK_LISTS.values():
+            ticks = self._find(f"#{list_id}")
+            if ticks is not None and ticks.option_count:
+                ticks.highlighted = 0
+                ticks.scroll_home(animate=False)
+        self.query_one("#form", FormScroll).scroll_home(animate=False)
+        first = self._find(f"#{FIRST_FIELD.widget_id}")
+        if first is not None:
+            first.focus(scroll_visible=False)
 
     def load_form(self) -> None:
         """Put ``self.form`` into the widgets (no change events), then decide."""
@@ -489,7 +674,10 @@ class IntakeScreen(CounterScreen):
                     if f.kind == CHECK:
                         widget.value = bool(value)
                     elif f.kind == "select":
-                        widget.value = value if value else Select.NULL
+                        try:
+                            widget.value = value if value else Select.NULL
+                        except InvalidSelectValueError:
+                            widget.value = Select.NULL   # a brand not loaded yet: set once it is
                     else:
                         widget.value = str(value or "")
                 for section, (list_id, _, attr) in TICK_LISTS.items():

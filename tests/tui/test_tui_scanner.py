@@ -1,0 +1,99 @@
+"""Keys sent with no pause between them (a barcode scanner, a fast typist) are handled in order:
+a focus move (Tab, Enter, a field that is complete) takes effect before the next key."""
+
+from __future__ import annotations
+
+import pytest
+from helpers_tui import ready, scan
+
+pytestmark = pytest.mark.asyncio
+
+DEVICE = ("device.model", "device.part_number", "device.model_code", "device.imei", "device.serial",
+          "device.production_date", "device.battery_health")
+
+
+def values(app, paths=DEVICE) -> dict[str, str]:
+    form = app.screen.form.values
+    return {p: form[p] for p in paths}
+
+
+async def test_scanned_values_each_land_in_their_own_field(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.screen.query_one("#f-device-model").focus()
+        await pilot.pause()
+        # model, part number, model code, (region: a list, passed with Tab), IMEI, serial, dates...
+        await scan(pilot, "iPhone 15", "tab", "MTLE3CH/A", "tab", "A3092", "tab", "tab", "356938035643809", "tab",
+                   "F2LXK0ABCD", "tab", "2025-08-01", "tab", "95")
+        assert values(app) == {"device.model": "iPhone 15", "device.part_number": "MTLE3CH/A",
+                               "device.model_code": "A3092", "device.imei": "356938035643809",
+                               "device.serial": "F2LXK0ABCD", "device.production_date": "2025-08-01",
+                               "device.battery_health": "95"}
+        assert app.focused.id == "f-device-battery_health"
+
+
+async def test_enter_moves_to_the_next_field_before_the_next_key(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.screen.query_one("#f-device-model").focus()
+        await pilot.pause()
+        await scan(pilot, "Mate 60", "enter", "BRA-AL00X", "enter", "BRA-AL00", "enter")
+        assert values(app, DEVICE[:3]) == {"device.model": "Mate 60", "device.part_number": "BRA-AL00X",
+                                           "device.model_code": "BRA-AL00"}
+        assert app.focused.id == "f-device-region"
+
+
+async def test_a_backspace_among_fast_characters_deletes_the_one_before_it(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.screen.query_one("#f-device-serial").focus()
+        await pilot.pause()
+        await scan(pilot, "F2LX", "backspace", "K0", "backspace", "backspace", "ABC")
+        assert app.screen.form.values["device.serial"] == "F2LABC"
+
+
+async def test_pilot_press_of_many_keys_in_one_call_fills_each_field(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.screen.query_one("#f-device-imei").focus()
+        await pilot.pause()
+        await pilot.press(*"356938035643809", "tab", *"SN123", "tab", *"2025-08-01", "enter", "9", "0")
+        assert values(app, DEVICE[3:]) == {"device.imei": "356938035643809", "device.serial": "SN123",
+                                           "device.production_date": "2025-08-01", "device.battery_health": "90"}
+
+
+async def test_a_complete_imei_or_date_moves_on_when_auto_advance_is_on(make):
+    app = make(auto_advance=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.screen.query_one("#f-device-imei").focus()
+        await pilot.pause()
+        # the scanner ends each value with Tab or Enter: not a second move after a complete field
+        await scan(pilot, "356938035643809", "tab", "SN123", "tab", "20250801", "enter", "88")
+        assert values(app, DEVICE[3:]) == {"device.imei": "356938035643809", "device.serial": "SN123",
+                                           "device.production_date": "20250801", "device.battery_health": "88"}
+        # typed without a suffix: the field moves on by itself
+        app.screen.query_one("#f-purchase-date").focus()
+        await pilot.pause()
+        await scan(pilot, "2026-06-10")
+        assert app.focused.id == "f-purchase-channel"
+
+
+async def test_auto_advance_is_off_by_default_and_ctrl_g_turns_it_on(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.screen.query_one("#f-device-imei").focus()
+        await pilot.pause()
+        await scan(pilot, "356938035643809")
+        assert app.focused.id == "f-device-imei"
+        await pilot.press("ctrl+g")
+        assert app.auto_advance
+        app.screen.query_one("#f-device-production_date").focus()
+        await pilot.pause()
+        await scan(pilot, "2025-08-01")
+        assert app.focused.id == "f-device-battery_health"

@@ -1,0 +1,55 @@
+"""The intake draft: what the form holds, written to a file shortly after each change, so a
+half-filled intake survives a crash or a closed terminal and is offered back at the next start.
+
+One file (``AFTERSALES_DRAFT``, else ``intake-draft.json`` in the user's state folder), written
+whole to a temporary file and renamed over the old one, removed once the case is saved or the
+form is cleared.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .form import FIELDS, FormState
+
+
+def default_path() -> Path:
+    fixed = os.environ.get("AFTERSALES_DRAFT")
+    if fixed:
+        return Path(fixed)
+    from platformdirs import user_state_dir
+
+    return Path(user_state_dir("aftersales", appauthor=False)) / "intake-draft.json"
+
+
+def write(path: Path, form: FormState, when: datetime) -> None:
+    data = {"saved_at": when.isoformat(timespec="seconds"), "values": form.values,
+            "documents": sorted(form.documents), "conditions": sorted(form.conditions), "plans": sorted(form.plans)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read(path: Path, blank: FormState) -> tuple[FormState, str] | None:
+    """The form in the draft and when it was written (``None``: no draft, or not readable)."""
+    try:
+        data: Any = json.loads(path.read_text(encoding="utf-8"))
+        values = data["values"]
+        known = {f.path for f in FIELDS}
+        form = FormState({**blank.values, **{k: v for k, v in values.items() if k in known}},
+                         set(data.get("documents", ())), set(data.get("conditions", ())), set(data.get("plans", ())))
+        return form, str(data.get("saved_at", ""))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass                    # already gone

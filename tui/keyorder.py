@@ -1,0 +1,120 @@
+"""Keys handled one at a time, in the order they were typed, whatever the speed.
+
+Textual hands each key to the focused widget's own queue and moves straight on to the next key.
+The widget inserts a printable character itself, but every other key (Tab, Enter, Backspace,
+the arrows) does its work only when it has bubbled back up to the app, through the queue of
+each container on the way. A barcode scanner or a fast typist sends the next keys before that:
+they are handed to the widget that had the focus, so the characters after a Tab land in the
+previous field, and a Backspace deletes a character typed after it.
+
+``InOrderKeys`` (mixed into the app) holds the keys and clicks that arrive while one key is
+still on its way, and lets the next one go only when that key is done: handled by the widget,
+bubbled up and run by the bindings, or stopped on the way. "Done" is known without Textual's
+internals: a callback queued (``call_later``) on the widget behind the key runs once the widget
+has handled it; if the key bubbled, it is by then in the parent's queue, so the callback is
+queued there next, up to the screen; a key that reaches the app is run there and then released.
+A focus move made while handling a key (a binding, Enter moving to the next field, a field that
+is complete) has therefore taken effect before the next key is handed to the focused widget.
+
+Only public API is used (``post_message``, ``on_event``, ``call_later``, ``Event.is_forwarded``).
+A key that is not done within ``KEY_TIMEOUT`` seconds (a handler waiting on something) lets the
+next ones go as Textual would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from typing import Any
+
+from textual import events
+from textual.message import Message
+from textual.screen import Screen
+
+#: seconds a key may take before the keys behind it are let go anyway
+KEY_TIMEOUT = 1.0
+
+
+def _held(message: Message) -> bool:
+    """Input that must wait for the key before it (keys, pastes, clicks; not mouse moves)."""
+    if isinstance(message, (events.MouseMove, events.Enter, events.Leave)):
+        return False
+    return isinstance(message, (events.Key, events.Paste, events.MouseEvent)) and not message.is_forwarded
+
+
+class InOrderKeys:
+    """Mixed into an ``App`` (before it): handle the keys strictly one after the other."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._waiting: deque[Message] = deque()
+        self._key: events.Key | None = None       # the key on its way
+        self._key_reached_app = False
+        self._key_watchdog: asyncio.TimerHandle | None = None
+        #: keys taken so far (a key's handlers can tell whether the key before was theirs)
+        self.keys_taken = 0
+        super().__init__(*args, **kwargs)
+
+    @property
+    def keys_pending(self) -> int:
+        """Keys (and other input) received and not handled yet: 0 when the app has caught up."""
+        return len(self._waiting) + (self._key is not None)
+
+    def post_message(self, message: Message) -> bool:
+        if _held(message):
+            if self._key is not None or self._waiting:
+                self._waiting.append(message)
+                return True
+            if isinstance(message, events.Key):
+                self._key, self._key_reached_app = message, False    # on its way from now
+        elif self._key is not None and message is self._key:
+            self._key_reached_app = True      # bubbled up: the bindings run when the app takes it
+        return super().post_message(message)  # type: ignore[misc]
+
+    async def on_event(self, event: events.Event) -> None:
+        if not isinstance(event, events.Key):
+            await super().on_event(event)  # type: ignore[misc]
+            return
+        if event.is_forwarded:
+            # a key back from the focused widget: its bindings run now
+            await super().on_event(event)  # type: ignore[misc]
+            if event is self._key:
+                self._key_done()
+            return
+        self.keys_taken += 1
+        await super().on_event(event)  # type: ignore[misc]  # priority bindings, or handed to the focused widget
+        if event is not self._key:
+            return
+        if event.is_forwarded:
+            app: Any = self
+            self._key_watchdog = asyncio.get_running_loop().call_later(KEY_TIMEOUT, self._key_done)
+            self._follow(event, app.focused or app.screen)
+        else:
+            self._key_done()
+
+    def _follow(self, event: events.Key, node: Any) -> None:
+        """Once ``node`` has handled ``event``: done, or follow it to the parent it bubbled to."""
+
+        def handled() -> None:
+            if self._key is not event:
+                return
+            parent = node.parent
+            if isinstance(node, Screen) or parent is None or parent is self:
+                if not self._key_reached_app:
+                    self._key_done()          # stopped on its way (a character typed into a field)
+                return                        # else: released when the app has run it
+            self._follow(event, parent)
+
+        if not node.call_later(handled):
+            self._key_done()                  # the widget has gone
+
+    def _key_done(self) -> None:
+        if self._key_watchdog is not None:
+            self._key_watchdog.cancel()
+            self._key_watchdog = None
+        self._key = None
+        self._key_reached_app = False
+        while self._waiting and self._key is None:
+            message = self._waiting.popleft()
+            if isinstance(message, events.Key):
+                self._key = message           # on its way: what arrives meanwhile waits behind it
+            super().post_message(message)  # type: ignore[misc]
