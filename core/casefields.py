@@ -126,6 +126,8 @@ def field_of(path: str) -> CaseField | None:
 def allowed_text(spec: CaseField) -> tuple[str, str]:
     """(English, Chinese) words for what ``spec`` allows, for messages and the docs."""
     kind = spec.kind
+    if spec.vocab == "brand":
+        return ("the brand id of a loaded plugin (apple, huawei, generic...)", "已加载插件的品牌代码（apple、huawei、generic…）")
     if kind == "text":
         return (f"text of at most {spec.max_length} characters", f"不超过 {spec.max_length} 个字符的文本")
     if kind == "date":
