@@ -458,7 +458,7 @@ def _case_error(text: str, data: Any) -> CaseError:
                          zh=f"未知代码 {_show(value, 'zh')}；可用：{allowed}")
     en, zh = allowed_text(spec)
     if value is None and spec.required:
-        return CaseError(f"required: {en}", field=path, zh=f"必填：{zh}")
+        return CaseError("required", field=path, zh="必填")
     if path != schema_path and spec.kind in ("ids", "claims"):
         en, zh = ("an id" + (f" ({', '.join(spec.choices)})" if spec.choices else ""),
                   "代码" + (f"（{', '.join(spec.choices)}）" if spec.choices else ""))
