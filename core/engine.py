@@ -111,21 +111,31 @@ PLAN_CACHE_SIZE = 4096
 PAID_CACHE_SIZE = 1024
 
 
-class _Frame(NamedTuple):
-    """What every case of one brand, region, purchase country and set of policy versions shares."""
+class _Frame:
+    """What every case of one brand, region, purchase country and set of policy versions shares.
 
-    region: str
-    region_rule: str | None
-    region_entry: TraceStep
-    #: the policies that apply, in the plugins' order
-    policies: tuple
-    exchange: ExchangeRule | None
-    exchange_log: tuple
-    refs: tuple
-    #: the named predicates the policies' conditions use (``Predicate`` records)
-    predicates: tuple
-    #: the ``_Plan`` for each combination of the policies' verdicts seen so far
-    plans: dict
+    A plain class with slots, not a record: its fields are read for every case, and a slot is
+    the cheapest attribute Python reads. ``kind`` (every field but the plans) tells frames that
+    are alike apart from their key, so that they share one frame and its plans."""
+
+    __slots__ = ("region", "region_rule", "region_entry", "policies", "exchange", "exchange_log", "refs",
+                 "predicates", "plans", "kind")
+
+    def __init__(self, *, region: str, region_rule: str | None, region_entry: TraceStep, policies: tuple,
+                 exchange: ExchangeRule | None, exchange_log: tuple, refs: tuple, predicates: tuple) -> None:
+        self.region = region
+        self.region_rule = region_rule
+        self.region_entry = region_entry
+        #: the policies that apply, in the plugins' order
+        self.policies = policies
+        self.exchange = exchange
+        self.exchange_log = exchange_log
+        self.refs = refs
+        #: the named predicates the policies' conditions use (``Predicate`` records)
+        self.predicates = predicates
+        #: the ``_Plan`` for each combination of the policies' verdicts seen so far
+        self.plans: dict[tuple, _Plan] = {}
+        self.kind = (region, region_rule, region_entry, policies, exchange, exchange_log, refs, predicates)
 
 
 class _Plan:
@@ -407,8 +417,8 @@ class Engine:
         # frame, so that they share its plans
         frame = _Frame(region=region, region_rule=region_rule, region_entry=entry, policies=policies,
                        exchange=exchange, exchange_log=tuple(exchange_log), refs=_refs(consulted),
-                       predicates=predicates, plans={})
-        return self._frame_kinds.setdefault(frame[:-1], frame)
+                       predicates=predicates)
+        return self._frame_kinds.setdefault(frame.kind, frame)
 
     # ------------------------------------------------------------------------------ the decision
 
@@ -623,38 +633,37 @@ def _remedy_result(remedy: str, result: OfferResult, status: str, missing: tuple
 def _consider(best: dict[str, _BestEntry], remedy: str, entry: Any, result: OfferResult, status: str,
               missing: tuple) -> None:
     """Keep ``entry`` (the record logged for ``result``, see ``_BestEntry``) as the best offer of
-    ``remedy`` when it beats the one kept so far: the rank of the status decides first, and only
-    offers of equal rank are compared further (``_beats``)."""
+    ``remedy`` when it beats the one kept so far.
+
+    The rank of the status decides first. Between offers of the same rank: fewer missing papers,
+    the better offer before looking at the case, the later end (no end: the longest for a granted
+    offer, the shortest for a refused one), the more specific, the statutory. Not-applicable
+    offers (rank 0) compare as ``OfferRule.na_rank`` (static_rank, specificity, statutory): keep
+    in step. (One function, no helper call: this runs a few times per case.)"""
     current = best[remedy]
     rank = _STATUS_RANK.get(status, 0)
     if type(current) is OfferJudged:
-        current_result, current_status, _excluded_by, current_missing = current
+        other, current_status, _excluded_by, other_missing = current
     elif type(current) is OfferResult:
-        current_result, current_status, current_missing = current, current.status, current.missing
+        other, current_status, other_missing = current, current.status, current.missing
     else:
-        current_result, current_status, current_missing, _made = current
+        other, current_status, other_missing, _made = current
     current_rank = _STATUS_RANK.get(current_status, 0)
     if rank < current_rank:
         return
-    if rank == current_rank and not _beats(rank, result, missing, current_result, current_missing):
-        return
+    if rank == current_rank:
+        if rank == 3 and len(missing) != len(other_missing):
+            beats = len(missing) < len(other_missing)
+        else:
+            rule, other_rule = result.rule, other.rule
+            if rule.static_rank != other_rule.static_rank:
+                beats = rule.static_rank > other_rule.static_rank
+            else:
+                end, other_end = result.end, other.end
+                if end != other_end:
+                    beats = (end is None) == (rank >= 3) if end is None or other_end is None else end > other_end
+                else:
+                    beats = rule.tie_break > other_rule.tie_break
+        if not beats:
+            return
     best[remedy] = entry
-
-
-def _beats(rank: int, result: OfferResult, missing: tuple, other: OfferResult, other_missing: tuple) -> bool:
-    """Whether ``result`` beats ``other``, an offer of the same remedy with the same status rank:
-    fewer missing papers, the better offer before looking at the case, the later end (no end:
-    the longest for a granted offer, the shortest for a refused one), the more specific, the
-    statutory. Not-applicable offers (rank 0) compare as ``OfferRule.na_rank`` (static_rank,
-    specificity, statutory): keep in step."""
-    if rank == 3 and len(missing) != len(other_missing):
-        return len(missing) < len(other_missing)
-    rule, other_rule = result.rule, other.rule
-    if rule.static_rank != other_rule.static_rank:
-        return rule.static_rank > other_rule.static_rank
-    end, other_end = result.end, other.end
-    if end != other_end:
-        if end is None or other_end is None:
-            return (end is None) == (rank >= 3)
-        return end > other_end
-    return rule.tie_break > other_rule.tie_break
