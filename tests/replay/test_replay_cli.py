@@ -8,7 +8,6 @@ import pytest
 from click.testing import CliRunner
 
 from aftersales.batch.generate import generate_cases
-from aftersales.cli.replay import replay
 
 
 def _write_cases(path, n=30, seed=4):
@@ -19,8 +18,20 @@ def _write_cases(path, n=30, seed=4):
 
 
 def _invoke(*args):
-    result = CliRunner().invoke(replay, list(args))
-    return result.exit_code, result.stdout, result.stderr
+    """``aftersales replay ARGS`` as the console script runs it (its errors mapped to exit codes)."""
+    import click
+
+    from aftersales.cli import main_group
+    from aftersales.cli._common import run
+
+    holder = {}
+
+    @click.command()
+    def shim():
+        holder["rc"] = run(main_group, ["replay", *args])
+
+    result = CliRunner().invoke(shim, [], env={"AFTERSALES_LANG": "en"})
+    return holder.get("rc", result.exit_code), result.stdout, result.stderr
 
 
 def test_good_file_exit_0_one_line_per_case_in_order(tmp_path):
