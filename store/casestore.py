@@ -31,12 +31,13 @@ from .workflow import (
     FINISHED,
     REPAIR_KINDS,
     STATES,
-    WorkflowSettings,
     check_move,
     local_date,
     notices,
     repair_days,
     repair_window,
+    settings_dict,
+    settings_from,
     state_label,
 )
 
@@ -213,7 +214,7 @@ class CaseStore:
             "state": "received", "state_since": now, "mail_in": mail_record is not None,
             "mail_in_record": mail_record, "case_input": stored_input, "repair_kind": repair_kind,
             "repair_due_from": due_from, "repair_due_by": due_by, "awaiting_parts": False,
-            "workflow": settings.to_dict(), "entitlement": entitlement, "decision_count": 1,
+            "workflow": settings_dict(settings), "entitlement": entitlement, "decision_count": 1,
             "updated_at": now, "closed_at": None,
         }
         first = {"seq": 1, "evaluated_at": now, "trigger": "intake", "actor": staff,
@@ -259,7 +260,7 @@ class CaseStore:
         with _db.write_transaction(self.engine) as conn:
             row = self._lock(conn, number)
             check_move(row.state, target, note)
-            settings = WorkflowSettings.from_object(row.workflow)
+            settings = settings_from(row.workflow)
             values: dict[str, Any] = {"state": target, "state_since": now, "updated_at": now}
             data: dict[str, Any] = {}
             if repair_kind is not None and repair_kind != row.repair_kind:
@@ -387,7 +388,7 @@ class CaseStore:
             })
             conn.execute(cases.update().where(cases.c.id == row.id), {
                 "entitlement": entitlement, "decision_count": seq, "updated_at": now,
-                "workflow": settings.to_dict(),
+                "workflow": settings_dict(settings),
             })
             conn.execute(events.insert(), {
                 "case_id": row.id, "at": now, "actor": actor, "kind": "reevaluated", "from_state": row.state,
@@ -542,7 +543,7 @@ def _chunks(items: list, size: int) -> Iterable[list]:
 
 
 def _summary(row, changes, fups, today: date, *, reveal: bool) -> dict[str, Any]:
-    settings = WorkflowSettings.from_object(row.workflow)
+    settings = settings_from(row.workflow)
     days = repair_days(changes, today) if changes else 0
     open_fups = [(f.party, f.purpose, f.due_date) for f in fups if f.done_at is None]
     notes = notices(state=row.state, days=days, awaiting_parts=bool(row.awaiting_parts),

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, Protocol
 
-from .workflow import DEFAULT_SETTINGS, WorkflowSettings
+from .workflow import DEFAULT_SETTINGS, WorkflowSettings, settings_from
 
 
 class Evaluator(Protocol):
@@ -54,7 +54,7 @@ class RegistryEvaluator:
         getter = getattr(self.registry, "workflow", None)
         if getter is None:  # an engine without workflow settings: the seeds' defaults
             return DEFAULT_SETTINGS
-        return WorkflowSettings.from_object(getter(case))
+        return settings_from(getter(case))
 
     def brand_label(self, brand: str) -> str:
         if brand not in self._labels:

@@ -24,6 +24,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from aftersales.core.rules import Workflow
 
 #: China Standard Time (no daylight saving): the service network's local day
 CHINA_TZ = timezone(timedelta(hours=8), "CST")
@@ -71,36 +74,32 @@ REPAIR_KINDS: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class WorkflowSettings:
-    """The counter's time limits, taken from the policies (``registry.workflow(case)``)."""
-
-    follow_up_days: int = 10
-    spare_phone_after_days: int = 7
-    overdue_exchange_days: int = 30
-    overdue_parts_days: int = 60
-    simple_repair_working_days: tuple[int, int] = (3, 5)
-    complex_repair_working_days: tuple[int, int] = (7, 10)
-
-    @classmethod
-    def from_object(cls, obj) -> WorkflowSettings:
-        """Settings from any object with the same attribute names; missing ones keep defaults."""
-        if obj is None:
-            return cls()
-        if isinstance(obj, cls):
-            return obj
-        values = {}
-        for name in cls.__dataclass_fields__:
-            value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-            if value is not None:
-                values[name] = tuple(value) if name.endswith("working_days") else int(value)
-        return cls(**values)
-
-    def to_dict(self) -> dict:
-        return {name: list(v) if isinstance(v, tuple) else v
-                for name in self.__dataclass_fields__ for v in [getattr(self, name)]}
+#: the counter's time limits, taken from the policies (``registry.workflow(case)``): the policy's
+#: workflow record, whose defaults are declared once, in ``core.rules.Workflow``
+WorkflowSettings = Workflow
 
 
+def settings_from(obj: Any) -> WorkflowSettings:
+    """Settings from a policy's record, a stored mapping or ``None``; what is missing keeps its default."""
+    if obj is None:
+        return DEFAULT_SETTINGS
+    if isinstance(obj, Workflow):
+        return obj
+    values: dict[str, Any] = {}
+    for name in _STORED:
+        value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+        if value is not None:
+            values[name] = tuple(value) if name.endswith("working_days") else int(value)
+    return Workflow(**values)
+
+
+def settings_dict(settings: WorkflowSettings) -> dict[str, Any]:
+    """The settings as the store keeps them with a case (JSON-ready; the citation stays with the policy)."""
+    return {name: list(v) if isinstance(v, tuple) else v for name in _STORED for v in [getattr(settings, name)]}
+
+
+#: the settings the store keeps with a case
+_STORED = tuple(name for name in Workflow._fields if name != "citation")
 DEFAULT_SETTINGS = WorkflowSettings()
 
 
