@@ -274,6 +274,14 @@ def setup_worker(task: str, options: dict[str, Any]) -> None:
 
 
 def _worker_init(task: str, options: dict[str, Any]) -> None:
+    import signal
+
+    # Ctrl-C reaches every process of the terminal's group: the main process alone handles it
+    # (and ends the workers); a worker ends quietly on SIGTERM, as the pool ends it
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     setup_worker(task, options)
     # the policies and plugins loaded so far live as long as the worker: keep them out of the
     # cyclic collector's way, so its passes only look at what the current block allocates
@@ -654,7 +662,10 @@ def replay_file(path: str | None, out: TextIO, *, workers: int = 1, options: dic
             if workers > 1:
                 # each worker writes its blocks' output lines to a part file of its own; the parts
                 # are appended to the output in input order and removed
-                parts = tempfile.mkdtemp(prefix="aftersales-replay-")
+                from aftersales.cli._common import remove_stale
+
+                remove_stale(tempfile.gettempdir(), "aftersales-replay-")   # a killed run's parts
+                parts = tempfile.mkdtemp(prefix=f"aftersales-replay-{os.getpid()}-")
                 blocks = ((*block, os.path.join(parts, f"{index}.jsonl")) for index, block in enumerate(blocks))
             run_tasks(blocks, run_block, "replay", options, workers=workers, on_result=on_result)
     finally:

@@ -15,8 +15,40 @@ import click
 from aftersales.core.errors import AftersalesError
 
 
+class Interrupted(BaseException):
+    """SIGTERM or SIGHUP, raised where the program is so that its cleanup runs (temporary files,
+    worker processes) as it does for Ctrl-C; ``signum`` says which. Not a ``KeyboardInterrupt``,
+    which click would turn into an "Aborted!" of its own."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _interrupt(signum: int, _frame: Any) -> None:
+    raise Interrupted(signum)
+
+
+def _catch_termination() -> None:
+    """SIGTERM and SIGHUP unwind the program like Ctrl-C (the main thread only; a no-op elsewhere)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None and signal.getsignal(signum) in (signal.SIG_DFL, None):
+            signal.signal(signum, _interrupt)
+
+
 def run(group: click.Group, argv: list[str] | None) -> int:
-    """Run ``group``; a project error prints one line on stderr and gives its exit code."""
+    """Run ``group``; a project error prints one line on stderr and gives its exit code. Ctrl-C,
+    SIGTERM and SIGHUP unwind it (its temporary files removed) and exit 130, 143 and 129."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in args if not a.startswith("-")), None)
+    if command not in (None, "tui"):    # the counter UI handles its own ending (it keeps a draft)
+        _catch_termination()
     try:
         rv = group.main(args=argv, prog_name="aftersales", standalone_mode=False)
     except AftersalesError as exc:
@@ -26,7 +58,9 @@ def run(group: click.Group, argv: list[str] | None) -> int:
         line = f"错误：{exc.line('zh')}" if lang == "zh" else f"error: {exc}"
         click.echo(escape_all_controls(line), err=True)  # a hostile path or value cannot reach the terminal raw
         return exc.exit_code
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            return _interrupted(exc.__context__)
         click.echo("aborted", err=True)
         return 1
     except click.ClickException as exc:
@@ -36,10 +70,52 @@ def run(group: click.Group, argv: list[str] | None) -> int:
         return exc.exit_code
     except BrokenPipeError:
         return 0
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        return 130
+    except (KeyboardInterrupt, Interrupted) as exc:
+        return _interrupted(exc)
     return rv if isinstance(rv, int) else 0
+
+
+def remove_stale(folder: str, prefix: str, suffix: str = "") -> None:
+    """Remove what a killed run left in ``folder``: entries named ``PREFIX<pid>.…SUFFIX`` whose
+    process is gone (SIGKILL leaves a temporary file or folder no handler could remove)."""
+    import shutil
+
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(prefix) and n.endswith(suffix)]
+    except OSError:
+        return
+    for name in names:
+        pid_text = name[len(prefix):].split(".", 1)[0].split("-", 1)[0]
+        if not pid_text.isdigit() or int(pid_text) == os.getpid() or _alive(int(pid_text)):
+            continue
+        path = os.path.join(folder, name)
+        try:
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path)
+            else:
+                os.unlink(path)
+        except OSError:
+            pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
+
+
+def _interrupted(exc: BaseException) -> int:
+    """The exit code for an interruption: 128 + the signal (Ctrl-C 130, SIGTERM 143, SIGHUP 129)."""
+    signum = exc.signum if isinstance(exc, Interrupted) else 2
+    try:
+        click.echo("interrupted" if signum == 2 else f"interrupted (signal {signum})", err=True)
+    except OSError:  # the terminal is gone (SIGHUP)
+        pass
+    return 128 + signum
 
 
 def message_lang(argv: list[str] | None) -> str:
@@ -128,7 +204,10 @@ def output_file(path: str | None, *, private: bool = False) -> Iterator[TextIO]:
     if os.path.exists(target) and not os.access(target, os.W_OK):
         raise fail("permission denied")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".part", dir=folder)
+        # named by this process, so that a later run can tell a killed run's leftover from a live one's
+        prefix = f".{os.path.basename(target)}."
+        remove_stale(folder, prefix, ".part")
+        fd, tmp = tempfile.mkstemp(prefix=f"{prefix}{os.getpid()}.", suffix=".part", dir=folder)
     except OSError as exc:
         raise fail(exc) from None
     done = False
