@@ -180,20 +180,23 @@ def output_file(path: str | None, *, private: bool = False) -> Iterator[TextIO]:
             raise stdout_error(exc) from None
         return
 
-    def fail(exc: OSError | str) -> OutputError:
+    def fail(exc: OSError | str, zh: str | None = None) -> OutputError:
         reason = exc if isinstance(exc, str) else (exc.strerror or str(exc))
         if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            reason = "no space left on the disk"
+            reason, zh = "no space left on the disk", "磁盘已满"
+        elif isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM):
+            zh = "没有写入权限"
         shown = escape_all_controls(path)
         return OutputError(f"cannot write {shown}: {reason}; nothing was written",
-                           zh=f"无法写入 {shown}:{reason};未写入任何内容")
+                           zh=f"无法写入 {shown}：{zh or reason}；未写入任何内容")
 
     target = os.path.realpath(path)
     folder = os.path.dirname(target) or "."
     if os.path.isdir(target):
-        raise fail("it is a directory")
+        raise fail("it is a directory", "这是一个文件夹")
     if not os.path.isdir(folder):
-        raise fail(f"no such folder {escape_all_controls(os.path.dirname(path) or '.')}")
+        folder_shown = escape_all_controls(os.path.dirname(path) or ".")
+        raise fail(f"no such folder {folder_shown}", f"文件夹 {folder_shown} 不存在")
     if os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode):
         try:
             with open(target, "w", encoding="utf-8", newline="") as fh:
@@ -202,7 +205,7 @@ def output_file(path: str | None, *, private: bool = False) -> Iterator[TextIO]:
             raise fail(exc) from None
         return
     if os.path.exists(target) and not os.access(target, os.W_OK):
-        raise fail("permission denied")
+        raise fail("permission denied", "没有写入权限")
     try:
         # named by this process, so that a later run can tell a killed run's leftover from a live one's
         prefix = f".{os.path.basename(target)}."

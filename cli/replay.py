@@ -14,6 +14,7 @@ Exit codes: 0 every line decided, 1 some line failed, 2 bad arguments, policies 
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import Any
 
@@ -137,9 +138,11 @@ def replay(cases_file: str | None, policies_dir: str | None, plugins_dir: str | 
                 click.echo(msg, err=True)
 
     progress = None
-    # the output first: a path that cannot be written stops the run before any input is read;
-    # the file is written whole or not at all (policies that fail to load leave none)
-    with output_file(out_path) as out:
+    # the outputs first: a path that cannot be written stops the run before any input is read;
+    # each file is written whole or not at all (policies that fail to load leave none)
+    with contextlib.ExitStack() as outputs:
+        summary_out = outputs.enter_context(output_file(summary_json)) if summary_json else None
+        out = outputs.enter_context(output_file(out_path))
         if show_progress:
             import os
 
@@ -153,11 +156,10 @@ def replay(cases_file: str | None, policies_dir: str | None, plugins_dir: str | 
         else:
             stats = rp.replay_file(cases_file, out, workers=workers, options=options, from_store=from_store,
                                    db_url=db_url, report=report)
-    print_summary(stats, workers=workers)
-    if summary_json:
-        with open(summary_json, "w", encoding="utf-8") as fh:
+        if summary_out is not None:
             json.dump({**stats.to_dict(), "workers": workers, "source": source,
                        "first_errors": [{**rp.ref(w), "reason": r} for w, r in stats.errors]},
-                      fh, ensure_ascii=False, indent=2)
+                      summary_out, ensure_ascii=False, indent=2)
+    print_summary(stats, workers=workers)
     if stats.total != stats.decided:
         raise SystemExit(1)

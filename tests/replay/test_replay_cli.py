@@ -192,3 +192,17 @@ def test_registered_as_aftersales_replay(tmp_path, cli):
     rc, stdout, stderr = cli("replay", str(cases), "--workers", "1", "--quiet")
     assert rc == 0
     assert len(stdout.splitlines()) == 3
+
+
+def test_an_unwritable_summary_stops_before_reading(tmp_path, monkeypatch):
+    import aftersales.batch.replay as rp
+
+    def boom(*a, **k):  # pragma: no cover - must not be called
+        raise AssertionError("input was read")
+
+    monkeypatch.setattr(rp, "jsonl_blocks", boom)
+    cases = _write_cases(tmp_path / "c.jsonl", 3)
+    rc, _, stderr = _invoke(str(cases), "--out", str(tmp_path / "d.jsonl"),
+                            "--summary-json", str(tmp_path / "no" / "s.json"))
+    assert rc == 2 and "cannot write" in stderr and "Traceback" not in stderr
+    assert not (tmp_path / "d.jsonl").exists()
