@@ -45,7 +45,7 @@ def _catch_termination() -> None:
 def run(group: click.Group, argv: list[str] | None) -> int:
     """Run ``group``; a project error prints one line on stderr and gives its exit code. Ctrl-C,
     SIGTERM and SIGHUP unwind it (its temporary files removed) and exit 130, 143 and 129."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = _arguments(argv)
     command = next((a for a in args if not a.startswith("-")), None)
     if command not in (None, "tui"):    # the counter UI handles its own ending (it keeps a draft)
         _catch_termination()
@@ -54,7 +54,7 @@ def run(group: click.Group, argv: list[str] | None) -> int:
     except AftersalesError as exc:
         from aftersales.store.privacy import escape_all_controls
 
-        lang = message_lang(argv)
+        lang = message_lang(args)
         line = f"错误：{exc.line('zh')}" if lang == "zh" else f"error: {exc}"
         click.echo(escape_all_controls(line), err=True)  # a hostile path or value cannot reach the terminal raw
         return exc.exit_code
@@ -118,10 +118,15 @@ def _interrupted(exc: BaseException) -> int:
     return 128 + signum
 
 
+def _arguments(argv: list[str] | None) -> list[str]:
+    """The command's arguments: ``argv``, or the process's own when None (as click reads them)."""
+    return list(sys.argv[1:] if argv is None else argv)
+
+
 def message_lang(argv: list[str] | None) -> str:
     """The language of error messages: Chinese unless ``--lang en`` is given or
     ``AFTERSALES_LANG=en`` is set."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = _arguments(argv)
     for index, arg in enumerate(args):
         if arg == "--lang" and index + 1 < len(args):
             return "en" if args[index + 1] == "en" else "zh"

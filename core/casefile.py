@@ -21,16 +21,10 @@ MAX_DEPTH = 64
 MAX_NODES = 200_000
 
 
-def load_case_text(text: str, name: str) -> Any:
-    """Parse case text: JSON when it looks like JSON, else safe YAML.
-
-    A scenario (a mapping with ``case:`` and ``expect:``) gives its case.
-    """
-    return _case_of(_parse(text, name))
-
-
 def load_case_bytes(raw: bytes, name: str) -> Any:
-    """``load_case_text`` of raw bytes (standard input), refusing text that is not UTF-8."""
+    """Parse case text given as bytes (standard input): JSON when it looks like JSON, else safe
+    YAML; text that is not UTF-8 is refused. A scenario (a mapping with ``case:`` and
+    ``expect:``) gives its case."""
     return _case_of(_parse(_utf8(raw, name, CaseError), name))
 
 
@@ -199,5 +193,5 @@ def load_data_file(path: str | Path, error: type[AftersalesError] = CaseError) -
 
 
 def load_case_file(path: str | Path) -> Any:
-    """The mapping in a case file (see ``load_case_text``)."""
+    """The mapping in a case file (see ``load_case_bytes``)."""
     return _case_of(load_data_file(path))

@@ -226,6 +226,9 @@ class Case(_Record, frozen=True, kw_only=True):
 # --------------------------------------------------------------------------- reading a case
 
 _JSON = msgspec.json.Decoder(Case)
+#: the names of the fields that must be given (null there is "required", not "absent")
+_REQUIRED_KEYS = frozenset(f.name for record in (Case, Device, Purchase, Fault, Condition, History)
+                           for f in msgspec.structs.fields(record) if f.required)
 #: every two capital letters: a country code as the case should give it (anything else is tidied or refused)
 _COUNTRY_CODES = frozenset(a + b for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" for b in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
@@ -251,8 +254,6 @@ def parse_case(data: Any, *, today: date | None = None, coverage_plans: Collecti
     return _finish(case, today, COVERAGE_PLANS if coverage_plans is None else coverage_plans)
 
 
-#: fields that must be given: null there is "required", not "absent"
-_REQUIRED_KEYS = frozenset({"brand", "device", "fault", "model", "component"})
 
 
 def _without_nulls(data: dict) -> dict:

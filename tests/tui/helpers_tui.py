@@ -17,6 +17,13 @@ async def ready(pilot) -> None:
     raise AssertionError("the intake screen did not finish mounting")
 
 
+async def ready_at(pilot, selector: str) -> None:
+    """The intake ready, with the focus on the field ``selector`` (as a clerk would click it)."""
+    await ready(pilot)
+    pilot.app.screen.query_one(selector).focus()
+    await pilot.pause()
+
+
 async def settle(pilot) -> None:
     """Let workers finish and their messages land."""
     app = pilot.app

@@ -4,7 +4,7 @@ keys jump to each section, and a half-filled intake is neither thrown away unask
 from __future__ import annotations
 
 import pytest
-from helpers_tui import ready, scan, settle, tick_item
+from helpers_tui import ready, ready_at, scan, settle, tick_item
 
 from aftersales.tui.form import FIELDS, SECTIONS
 
@@ -51,9 +51,7 @@ async def test_ctrl_n_asks_then_clears_scrolls_to_the_top_and_focuses_the_first_
 async def test_ctrl_n_on_a_blank_form_does_not_ask(make):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        app.screen.query_one("#f-device-serial").focus()
-        await pilot.pause()
+        await ready_at(pilot, "#f-device-serial")
         await pilot.press("ctrl+n")
         assert type(app.screen).__name__ == "IntakeScreen"
         assert app.focused.id == "f-customer-name"

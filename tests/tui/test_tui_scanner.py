@@ -4,7 +4,7 @@ a focus move (Tab, Enter, a field that is complete) takes effect before the next
 from __future__ import annotations
 
 import pytest
-from helpers_tui import ready, scan
+from helpers_tui import ready_at, scan
 
 pytestmark = pytest.mark.asyncio
 
@@ -20,9 +20,7 @@ def values(app, paths=DEVICE) -> dict[str, str]:
 async def test_scanned_values_each_land_in_their_own_field(make):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        app.screen.query_one("#f-device-model").focus()
-        await pilot.pause()
+        await ready_at(pilot, "#f-device-model")
         # model, part number, model code, (region: a list, passed with Tab), IMEI, serial, dates...
         await scan(pilot, "iPhone 15", "tab", "MTLE3CH/A", "tab", "A3092", "tab", "tab", "356938035643809", "tab",
                    "F2LXK0ABCD", "tab", "2025-08-01", "tab", "95")
@@ -36,9 +34,7 @@ async def test_scanned_values_each_land_in_their_own_field(make):
 async def test_enter_moves_to_the_next_field_before_the_next_key(make):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        app.screen.query_one("#f-device-model").focus()
-        await pilot.pause()
+        await ready_at(pilot, "#f-device-model")
         await scan(pilot, "Mate 60", "enter", "BRA-AL00X", "enter", "BRA-AL00", "enter")
         assert values(app, DEVICE[:3]) == {"device.model": "Mate 60", "device.part_number": "BRA-AL00X",
                                            "device.model_code": "BRA-AL00"}
@@ -48,9 +44,7 @@ async def test_enter_moves_to_the_next_field_before_the_next_key(make):
 async def test_a_backspace_among_fast_characters_deletes_the_one_before_it(make):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        app.screen.query_one("#f-device-serial").focus()
-        await pilot.pause()
+        await ready_at(pilot, "#f-device-serial")
         await scan(pilot, "F2LX", "backspace", "K0", "backspace", "backspace", "ABC")
         assert app.screen.form.values["device.serial"] == "F2LABC"
 
@@ -58,9 +52,7 @@ async def test_a_backspace_among_fast_characters_deletes_the_one_before_it(make)
 async def test_pilot_press_of_many_keys_in_one_call_fills_each_field(make):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        app.screen.query_one("#f-device-imei").focus()
-        await pilot.pause()
+        await ready_at(pilot, "#f-device-imei")
         await pilot.press(*"356938035643809", "tab", *"SN123", "tab", *"2025-08-01", "enter", "9", "0")
         assert values(app, DEVICE[3:]) == {"device.imei": "356938035643809", "device.serial": "SN123",
                                            "device.production_date": "2025-08-01", "device.battery_health": "90"}
@@ -69,9 +61,7 @@ async def test_pilot_press_of_many_keys_in_one_call_fills_each_field(make):
 async def test_a_complete_imei_or_date_moves_on_when_auto_advance_is_on(make):
     app = make(auto_advance=True)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        app.screen.query_one("#f-device-imei").focus()
-        await pilot.pause()
+        await ready_at(pilot, "#f-device-imei")
         # the scanner ends each value with Tab or Enter: not a second move after a complete field
         await scan(pilot, "356938035643809", "tab", "SN123", "tab", "20250801", "enter", "88")
         assert values(app, DEVICE[3:]) == {"device.imei": "356938035643809", "device.serial": "SN123",
@@ -86,9 +76,7 @@ async def test_a_complete_imei_or_date_moves_on_when_auto_advance_is_on(make):
 async def test_auto_advance_is_off_by_default_and_ctrl_g_turns_it_on(make):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        app.screen.query_one("#f-device-imei").focus()
-        await pilot.pause()
+        await ready_at(pilot, "#f-device-imei")
         await scan(pilot, "356938035643809")
         assert app.focused.id == "f-device-imei"
         await pilot.press("ctrl+g")
