@@ -83,28 +83,20 @@ class CompactDecision(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 _encode = msgspec.json.Encoder().encode
-#: remedy records by what they are made of (a few hundred in practice), and the ``policies`` list
-#: by the engine's tuple of policy versions (held, so its id stays unique)
-_MEMO_LIMIT = 8192
-_REMEDY: dict[tuple, CompactRemedy] = {}
+#: the ``policies`` list by the engine's tuple of policy versions (held, so its id stays unique)
 _POLICIES: dict[int, tuple[Any, list[str]]] = {}
 
 
 def compact_record(decision: Any, where: int | str | None = None) -> tuple[CompactDecision, tuple[str, str] | None]:
     """The compact record of a decision, and the (remedy, basis) of its entitlement (``None``
     when no remedy is available). ``where`` is the line number (int) or the stored case number."""
-    memo = _REMEDY
-    remedies = []
+    remedies = [CompactRemedy(r.remedy, r.basis, bool(r.available), r.status, r.policy, r.rule,
+                              tuple(r.missing_documents), r.reason or None, r.end) for r in decision.remedies]
     entitled = None
-    for r in decision.remedies:
-        key = (r.remedy, r.basis, r.available, r.status, r.policy, r.rule, r.missing_documents, r.reason, r.end)
-        item = memo.get(key)
-        if item is None:
-            item = remember(memo, key, CompactRemedy(r.remedy, r.basis, bool(r.available), r.status, r.policy, r.rule,
-                                                     tuple(r.missing_documents), r.reason or None, r.end), _MEMO_LIMIT)
-        remedies.append(item)
-        if entitled is None and r.available:
+    for r in remedies:
+        if r.available:
             entitled = (r.remedy, r.basis)
+            break
     cov = decision.coverage
     ex = decision.exchange
     refs = decision.policies
