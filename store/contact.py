@@ -86,8 +86,8 @@ def format_phone(phone: str | None) -> str | None:
 
 def mask_phone(phone: str | None) -> str | None:
     """``138****8000`` / ``0755-****4321`` / ``+852 ****4567``: enough to recognise, not to dial."""
-    if not phone:
-        return phone
+    if not phone or "*" in phone:
+        return phone                        # none, or masked already
     if phone.startswith("+"):
         number = _parse(phone)
         if number is not None:
