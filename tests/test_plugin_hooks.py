@@ -168,6 +168,8 @@ notices:
     when: {predicate.acme_loyal_customer: true}
     message: {zh: 老客户, en: a loyal customer}
     citation: 会员
+exclusions: []
+exchange: {mode: on_site, warranty_after: continues, citation: 当场换机}
 """
 
 

@@ -175,6 +175,8 @@ offers:
     start: invoice
     window: {days: 15}
     citation: 15日内换货
+exclusions: []
+exchange: {mode: on_site, warranty_after: continues, citation: 当场换机}
 """
 
 
