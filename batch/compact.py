@@ -57,6 +57,10 @@ def compact_decision(decision: Any) -> dict[str, Any]:
         out["notices"] = [n.id for n in decision.notices]
     if decision.plugin_errors:
         out["plugin_errors"] = [{"plugin": f.plugin, "hook": f.hook, "error": f.error} for f in decision.plugin_errors]
+    if decision.bundle is not None:
+        out["bundle"] = {"id": decision.bundle[0], "sha256": decision.bundle[1]}
+    if not decision.legal:   # said first
+        out = {"legal": False, **out}
     return out
 
 
@@ -161,6 +165,11 @@ def compact_line(decision: Any, head: str = "{") -> tuple[str, tuple[str, str] |
         line += f',"notices":{_dumps([n.id for n in decision.notices])}'
     if decision.plugin_errors:
         line += f',"plugin_errors":{_dumps([{"plugin": f.plugin, "hook": f.hook, "error": f.error} for f in decision.plugin_errors])}'
+    bundle = decision.bundle
+    if bundle is not None:
+        line += f',"bundle":{{"id":{_dumps(bundle[0])},"sha256":{_dumps(bundle[1])}}}'
+    if not decision.legal:   # said first: the statutory floor was left out
+        line = f'{head}"legal":false,{line[len(head):]}'
     return line + "}", entitled
 
 
