@@ -62,12 +62,19 @@ class CompactPluginError(msgspec.Struct, frozen=True):
     error: str
 
 
+class CompactBundle(msgspec.Struct, frozen=True):
+    id: str
+    sha256: str
+
+
 class CompactDecision(msgspec.Struct, kw_only=True, omit_defaults=True):
     """One replay output line: the decision without citations, messages and trace, opened by
     where the case came from (``line`` of a file or ``number`` of a stored case)."""
 
     line: int | msgspec.UnsetType = msgspec.UNSET
     number: str | msgspec.UnsetType = msgspec.UNSET
+    #: false (and said first) when the statutory floor was left out: not a legal decision
+    legal: bool = True
     brand: str
     case_date: date
     region: str
@@ -80,6 +87,7 @@ class CompactDecision(msgspec.Struct, kw_only=True, omit_defaults=True):
     policies: list[str]
     notices: list[str] = []
     plugin_errors: list[CompactPluginError] = []
+    bundle: CompactBundle | None = None
 
 
 _encode = msgspec.json.Encoder().encode
@@ -121,6 +129,8 @@ def compact_record(decision: Any, where: int | str | None = None) -> tuple[Compa
         policies=policies,
         notices=[n.id for n in decision.notices],
         plugin_errors=[CompactPluginError(f.plugin, f.hook, f.error) for f in decision.plugin_errors],
+        legal=decision.legal,
+        bundle=None if decision.bundle is None else CompactBundle(*decision.bundle),
     )
     return record, entitled
 

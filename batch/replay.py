@@ -260,10 +260,9 @@ def setup_worker(task: str, options: dict[str, Any]) -> None:
         _STATE.clear()
         _STATE["task"] = task
         _STATE["options"] = options
-        # a drop-in plugins folder is the user's own: a plugin there that fails to import stops
-        # the run (exit 2), as it stops ``evaluate``
-        folder = options.get("plugins_dir") or os.environ.get("AFTERSALES_PLUGINS_DIR")
-        load = functools.partial(load_registry, plugins_dir=options.get("plugins_dir"), strict_plugins=bool(folder))
+        # a plugin that fails to import or validate is quarantined: its brands' lines are errors
+        # naming it, every other brand is decided
+        load = functools.partial(load_registry, plugins_dir=options.get("plugins_dir"))
         if task == "replay":
             _STATE["registry"] = load(policies_dir=options.get("policies_dir"))
         elif task == "diff":
@@ -331,12 +330,14 @@ def _write_file(path: str, data: bytes) -> None:
 
 
 def _reason(exc: BaseException) -> str:
-    from aftersales.core.errors import CaseError
+    from aftersales.core.errors import CaseError, PluginError
 
     if isinstance(exc, ValueError) and not isinstance(exc, CaseError):
         return str(exc)
     if isinstance(exc, CaseError):
         return f"invalid case: {exc}"
+    if isinstance(exc, PluginError):
+        return f"plugin failed: {exc}"
     return f"internal error: {type(exc).__name__}: {exc}"
 
 

@@ -157,14 +157,25 @@ def test_bad_input_gives_one_located_line_and_no_traceback(tmp_path, cli, kind):
     assert file.endswith(f"{kind}.yaml") and int(line) >= 1 and int(column) >= 1
 
 
-def test_bad_input_refuses_the_whole_policy_set(tmp_path):
-    from aftersales.core.errors import PolicyError
+def test_a_bad_override_quarantines_its_brand_only(tmp_path):
+    """A broken huawei.yaml never loads: huawei's cases answer with its location (exit 3), no
+    other brand is stopped and huawei is never decided by the bundled terms in its place."""
+    from aftersales.core.errors import QuarantineError
     from aftersales.core.registry import load_registry
 
     (tmp_path / "huawei.yaml").write_text("offers:\n\t- id: x\n", encoding="utf-8")
-    with pytest.raises(PolicyError) as info:
-        load_registry(policies_dir=tmp_path)
-    assert "tabs cannot indent YAML" in str(info.value)
+    registry = load_registry(policies_dir=tmp_path)
+    assert "tabs cannot indent YAML" in registry.quarantined["huawei"].reason
+    assert "huawei" not in registry.policies
+    with pytest.raises(QuarantineError, match="huawei.yaml:2:1") as info:
+        registry.evaluate(registry.parse_case(dict(_CASE, brand="huawei")))
+    assert info.value.exit_code == 3
+    assert registry.evaluate(registry.parse_case(dict(_CASE, brand="apple"))).brand == "apple"
+
+
+_CASE = {"schema_version": 1, "case_date": "2026-06-15", "brand": "apple", "device": {"model": "phone"},
+         "purchase": {"channel": "authorized_reseller", "date": "2026-06-05", "country": "CN"},
+         "documents": ["invoice"], "fault": {"component": "host", "confirmed": True}}
 
 
 def test_a_drop_in_plugin_that_fails_to_import_is_a_located_error(tmp_path, cli):
