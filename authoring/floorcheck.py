@@ -83,13 +83,16 @@ def _span_days(span: Mapping[str, Any]) -> float:
     return span.get("months", 0) * 30.44 + span.get("days", 0)
 
 
-def _span_text(span: Mapping[str, Any]) -> str:
+def _span_text(span: Mapping[str, Any], lang: str = "en") -> str:
     parts = []
     if span.get("months"):
-        parts.append(f"{span['months']} months")
+        parts.append(f"{span['months']} 个月" if lang == "zh" else f"{span['months']} months")
     if span.get("days"):
-        parts.append(f"{span['days']} days")
-    return " ".join(parts) or "0 days"
+        parts.append(f"{span['days']} 天" if lang == "zh" else f"{span['days']} days")
+    return " ".join(parts) or ("0 天" if lang == "zh" else "0 days")
+
+
+_KIND_ZH = {"period": "期限", "documents": "单证", "condition": "条件", "start": "起算日", "exchange": "换货"}
 
 
 def _doc_groups(spec: Iterable[Any] | None) -> list[frozenset[str]]:
@@ -160,16 +163,19 @@ def floor_issues(data: Mapping[str, Any], node: Any, name: str,
     pid = data.get("id")
 
     def warn(parts: list[Any], what: str, brand_rule: str | None, brand_cite: str, s_data: Mapping[str, Any],
-             s_file: str, s_rule: str | None, s_cite: str, message: str) -> None:
+             s_file: str, s_rule: str | None, s_cite: str, message: tuple[str, str]) -> None:
         key = (tuple(parts), what, s_rule)
         if key in seen:
             return
         seen.add(key)
         line, col = locate(node, parts)
         path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
-        text = (f"below the statutory floor ({what}): {pid}/{brand_rule} {message} — {s_data.get('id')}/{s_rule} "
+        text = (f"below the statutory floor ({what}): {pid}/{brand_rule} {message[1]} — {s_data.get('id')}/{s_rule} "
                 f"「{s_cite}」; {pid}/{brand_rule} 「{brand_cite}」")
-        issues.append(PolicyIssue(name, line, col, path, text, severity="warning", code="floor", detail=(
+        zh = (f"低于法定底线（{_KIND_ZH.get(what, what)}）：{pid}/{brand_rule} {message[0]} — {s_data.get('id')}/{s_rule} "
+              f"「{s_cite}」；{pid}/{brand_rule} 「{brand_cite}」")
+        issues.append(PolicyIssue(name, line, col, path, text, severity="warning", code="floor", zh=zh, detail=(
+            ("ack", f"floor:{what}:{brand_rule}"),
             ("kind", what), ("rule", f"{pid}/{brand_rule}"), ("citation", brand_cite),
             ("statutory_rule", f"{s_data.get('id')}/{s_rule}"), ("statutory_citation", s_cite),
             ("statutory_file", s_file))))
@@ -196,7 +202,8 @@ def floor_issues(data: Mapping[str, Any], node: Any, name: str,
                     b_offer = uses_warranty[0]
                     warn(["periods", comp], "period", f"periods.{comp}", b_offer.get("citation", ""), s_data, s_file,
                          f"periods.{comp}", (warranty_offer or {}).get("citation", ""),
-                         f"gives {comp} {_span_text(span)} where the statute gives {_span_text(s_span)}")
+                         (f"给 {comp} {_span_text(span, 'zh')}，法定为 {_span_text(s_span, 'zh')}",
+                          f"gives {comp} {_span_text(span)} where the statute gives {_span_text(s_span)}"))
 
         for index, offer in enumerate(offers):
             if offer.get("remedy") == "paid_repair" or not _offer_reaches_mainland(offer):
@@ -213,15 +220,16 @@ def floor_issues(data: Mapping[str, Any], node: Any, name: str,
                 if win and s_win and (win.get("days", 0) < s_win.get("days", 0)
                                       or win.get("from_day", 0) > s_win.get("from_day", 0)):
                     warn(["offers", index, "window"], "period", rid, cite, s_data, s_file, sid, s_cite,
-                         f"gives days {win.get('from_day', 0)}–{win['days']} where the statute gives days "
-                         f"{s_win.get('from_day', 0)}–{s_win['days']}")
+                         (f"给第 {win.get('from_day', 0)}–{win['days']} 日，法定为第 {s_win.get('from_day', 0)}–{s_win['days']} 日",
+                          f"gives days {win.get('from_day', 0)}–{win['days']} where the statute gives days "
+                          f"{s_win.get('from_day', 0)}–{s_win['days']}"))
                 # documents
                 extra = _extra_documents(_doc_groups(offer.get("documents")), _doc_groups(s_offer.get("documents")))
                 if extra:
                     needs = ", ".join(" or ".join(sorted(g)) for g in extra)
                     s_needs = ", ".join(" or ".join(sorted(g)) for g in _doc_groups(s_offer.get("documents"))) or "nothing"
                     warn(["offers", index, "documents"], "documents", rid, cite, s_data, s_file, sid, s_cite,
-                         f"needs {needs} where the statute needs {s_needs}")
+                         (f"需要 {needs}，法定只需 {s_needs}", f"needs {needs} where the statute needs {s_needs}"))
                 # conditions
                 for path, matcher in when.items():
                     if not _is_condition_path(path):
@@ -232,14 +240,16 @@ def floor_issues(data: Mapping[str, Any], node: Any, name: str,
                         if all(matches(m, value) for m in s_matchers) and not any(matches(r, value) for r in refused) \
                                 and not matches(matcher, value):
                             warn(["offers", index, "when", path], "condition", rid, cite, s_data, s_file, sid, s_cite,
-                                 f"requires {path}: {_show(matcher)}, a condition the statute does not set")
+                                 (f"要求 {path}: {_show(matcher)}，法定没有这个条件",
+                                  f"requires {path}: {_show(matcher)}, a condition the statute does not set"))
                             break
                 # start
                 b_start, s_start = starts.get(offer.get("start")), s_starts.get(s_offer.get("start"))
                 if b_start and s_start and start_may_be_earlier(b_start, s_start):
                     warn(["starts", offer.get("start")], "start", f"starts.{offer.get('start')}", b_start.get("citation", ""),
                          s_data, s_file, f"starts.{s_offer.get('start')}", s_start.get("citation", ""),
-                         f"can start earlier than the statutory start (used by {_users(offers, offer.get('start'))})")
+                         (f"可能早于法定起算日（用于 {_users(offers, offer.get('start'))}）",
+                          f"can start earlier than the statutory start (used by {_users(offers, offer.get('start'))})"))
 
         # brand exclusions on conditions the statute does not exclude
         for index, exc in enumerate(data.get("exclusions") or ()):
@@ -251,13 +261,16 @@ def floor_issues(data: Mapping[str, Any], node: Any, name: str,
             s_ref: Mapping[str, Any] = warranty_offer or next(iter(s_by_id.values()), {})
             warn(["exclusions", index, "when"], "condition", exc.get("id"), exc.get("citation", ""), s_data, s_file,
                  s_ref.get("id", "offers"), s_ref.get("citation", ""),
-                 f"refuses free remedies when {', '.join(f'{p}: {_show(m)}' for p, m in ew.items())}, which the statute does not exclude")
+                 (f"在 {', '.join(f'{p}: {_show(m)}' for p, m in ew.items())} 时拒绝免费处理，法定并不排除",
+                  f"refuses free remedies when {', '.join(f'{p}: {_show(m)}' for p, m in ew.items())}, "
+                  "which the statute does not exclude"))
 
         # exchange
         ex, s_ex = data.get("exchange"), s_data.get("exchange")
         if ex and s_ex and ex.get("warranty_after") == "continues" and s_ex.get("warranty_after") == "restarts":
             warn(["exchange", "warranty_after"], "exchange", "exchange", ex.get("citation", ""), s_data, s_file, "exchange",
-                 s_ex.get("citation", ""), "says the warranty continues after an exchange where the statute says it restarts")
+                 s_ex.get("citation", ""), ("规定换货后保修期延续，法定为重新计算",
+                                            "says the warranty continues after an exchange where the statute says it restarts"))
     return issues
 
 

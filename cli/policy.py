@@ -9,13 +9,15 @@ import click
 
 from aftersales.cli._common import echo_json
 
+LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+                    help="Language of the messages: zh (default) or en; also AFTERSALES_LANG or the locale.")
 PLUGINS_DIR = click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR",
                            help="Drop-in plugins folder (also AFTERSALES_PLUGINS_DIR).")
 
 
 @click.group()
 def policy() -> None:
-    """政策文件工具 / Policy editors' tools: validate, test, schema."""
+    """政策文件工具 / Policy editors' tools: validate, test, diff, schema."""
 
 
 def _policy_locations(paths: tuple[str, ...]) -> list[Any]:
@@ -77,6 +79,11 @@ def validate_locations(locations: list[Any]) -> tuple[list[dict], list[Any]]:
         issues.extend(found)
         results.append({"file": source.name, "id": (data or {}).get("id"), "version": (data or {}).get("version"),
                         "valid": data is not None})
+        if data is None and node is not None:   # an invalid file still names the policy it is meant to be
+            from aftersales.authoring.policyload import compose_data
+
+            raw = compose_data(node)
+            results[-1]["id"], results[-1]["version"] = raw.get("id"), raw.get("version")
     issues.extend(version_issues(valid))
     statutory = [(d, name) for d, _, name in valid if d.get("kind") == "statutory"]
     if not statutory:
@@ -98,9 +105,10 @@ def validate_locations(locations: list[Any]) -> tuple[list[dict], list[Any]]:
 @policy.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(exists=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--strict", is_flag=True, help="Warnings (floor violations...) fail too (exit 1).")
+@click.option("--strict", is_flag=True, help="Warnings not acknowledged by the policy fail too (exit 1).")
+@LANG
 @PLUGINS_DIR
-def validate(paths: tuple[str, ...], fmt: str, strict: bool, plugins_dir: str | None) -> None:
+def validate(paths: tuple[str, ...], fmt: str, strict: bool, lang: str | None, plugins_dir: str | None) -> None:
     """校验政策文件 / Validate policy files (default: every policy the loaded plugins ship).
 
     Reports every problem as ``file:line:column: $.json.path: message``: the schema, duplicate
@@ -118,6 +126,9 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, plugins_dir: str | 
             plugin_issues = list(load_plugins(plugins_dir=plugins_dir).issues)
     else:
         locations, plugin_issues = _shipped_locations(plugins_dir)
+    from aftersales.authoring.messages import resolve_lang
+
+    lang = resolve_lang(lang)
     results, issues = validate_locations(locations)
     issues = plugin_issues + issues
     errors = [i for i in issues if i.severity == "error"]
@@ -126,14 +137,19 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, plugins_dir: str | 
         echo_json({"files": results, "errors": len(errors), "warnings": len(warnings), "issues": [i.to_dict() for i in issues]})
     else:
         for issue in errors + warnings:
-            if issue.severity == "error":
-                click.echo(str(issue))
-            else:
-                click.echo(f"{issue.file}:{issue.line}:{issue.column}: warning: {issue.path}: {issue.message}")
+            click.echo(issue.text(lang))
         ok = sum(1 for r in results if r["valid"])
-        click.echo(f"{ok}/{len(results)} policy files valid; {len(errors)} errors, {len(warnings)} warnings", err=True)
+        if lang == "en":
+            click.echo(f"{ok}/{len(results)} policy files valid; {_n(len(errors), 'error')}, "
+                       f"{_n(len(warnings), 'warning')}", err=True)
+        else:
+            click.echo(f"{len(results)} 个政策文件中 {ok} 个有效；{len(errors)} 个错误，{len(warnings)} 个警告", err=True)
     if errors or (strict and warnings):
         raise SystemExit(1)
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 @policy.command("test")
