@@ -40,7 +40,7 @@ class PolicyIssue:
     column: int
     path: str
     message: str
-    severity: str = "error"  # error | warning
+    severity: str = "error"  # error | warning | acknowledged (a warning the policy acknowledges)
     code: str = "schema"
     #: extra facts for tools, as (key, value) pairs: the floor check names both rules and citations here
     detail: tuple[tuple[str, Any], ...] = ()
@@ -58,6 +58,8 @@ class PolicyIssue:
         head = f"{self.file}:{self.line}:{self.column}: "
         if self.severity == "warning":
             head += ("warning" if lang == "en" else "警告") + f" [{self.ack_id}]: "
+        elif self.severity == "acknowledged":
+            head += ("acknowledged" if lang == "en" else "已确认") + f" [{self.ack_id}]: "
         return f"{head}{self.path}: {self.message_in(lang)}"
 
     @property
@@ -72,7 +74,7 @@ class PolicyIssue:
         out = {"file": self.file, "line": self.line, "column": self.column, "path": self.path,
                "message": self.message, "message_zh": self.zh or self.message, "severity": self.severity,
                "code": self.code}
-        if self.severity == "warning":
+        if self.severity != "error":
             out["id"] = self.ack_id
         if self.detail:
             out["detail"] = dict(self.detail)
@@ -596,12 +598,14 @@ def satisfiable(*whens: Mapping[str, Any] | None, extra: Mapping[str, list[Any]]
 
 def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) -> list[PolicyIssue]:
     """What the schema cannot see: duplicate ids, unknown references, conditions that can never
-    hold, offers that overlap (same remedy, basis and start, conditions that can hold at once)."""
+    hold, offers that overlap (same remedy, basis and start, conditions that can hold at once),
+    ranges given upside down (``lead_days``, windows), a policy none of whose offers can apply."""
     issues: list[PolicyIssue] = []
 
-    def add(parts: list[Any], message: str, code: str, severity: str = "error", key: str | None = None) -> None:
+    def add(parts: list[Any], message: tuple[str, str], code: str, severity: str = "error", key: str | None = None) -> None:
         line, col = locate_key(node, parts, key) if key else locate(node, parts)
-        issues.append(PolicyIssue(name, line, col, json_path(parts + ([key] if key else [])), message, severity, code))
+        issues.append(PolicyIssue(name, line, col, json_path(parts + ([key] if key else [])), message[1], severity, code,
+                                  zh=message[0]))
 
     starts = data.get("starts", {}) or {}
     periods = data.get("periods", {}) or {}
@@ -614,6 +618,7 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
         extra["region"] = [list(applies["regions"])]
     if isinstance(applies.get("brands"), list):
         extra["brand"] = [list(applies["brands"])]
+    never: list[str] = []
     for section in ("offers", "exclusions", "notices", "region_rules"):
         for index, item in enumerate(data.get(section, []) or []):
             rid = item.get("id")
@@ -622,17 +627,22 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
             where = f"{section}[{index}]"
             key = f"{section}:{rid}" if section == "region_rules" else rid
             if key in seen:
-                add([section, index, "id"], f"duplicate rule id {rid!r} (first at {seen[key]})", "duplicate_id")
+                add([section, index, "id"], (f"规则 id {rid!r} 重复（第一次出现在 {seen[key]}）",
+                                             f"duplicate rule id {rid!r} (first at {seen[key]})"), "duplicate_id")
             else:
                 seen[key] = where
             when = item.get("when")
             if when is not None and section != "region_rules":
                 bad = satisfiable(when, extra=extra)
                 if bad is not None:
-                    reason = ""
+                    reason = ("", "")
                     if bad in extra:
-                        reason = f" within what the policy applies to (applies_to: {extra[bad][0]})"
-                    add([section, index, "when"], f"rule {rid!r} can never apply: the condition on {bad!r} cannot hold{reason}",
+                        reason = (f"（在本政策的适用范围内，applies_to: {extra[bad][0]}）",
+                                  f" within what the policy applies to (applies_to: {extra[bad][0]})")
+                    if section == "offers":
+                        never.append(str(rid))
+                    add([section, index, "when"], (f"规则 {rid!r} 永远不会适用：{bad!r} 上的条件不可能成立{reason[0]}",
+                                                   f"rule {rid!r} can never apply: the condition on {bad!r} cannot hold{reason[1]}"),
                         "contradiction", key=bad)
             if section != "offers":
                 continue
@@ -641,26 +651,36 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
                 used_starts.add(start)
                 if start not in starts:
                     known = ", ".join(sorted(starts)) or "none"
-                    add([section, index, "start"], f"unknown start rule {start!r}; defined under starts: {known}", "unknown_ref")
+                    add([section, index, "start"], (f"未知的起算规则 {start!r}；starts 下定义的有：{known}",
+                                                    f"unknown start rule {start!r}; defined under starts: {known}"),
+                        "unknown_ref")
             if (item.get("window") or item.get("period")) and start is None:
-                add([section, index], "an offer with a window or period needs a `start`", "unknown_ref")
+                add([section, index], ("有时限（window）或期限（period）的规则需要写 `start`（起算规则）",
+                                       "an offer with a window or period needs a `start`"), "unknown_ref")
             if item.get("period") == "warranty":
                 if not periods:
-                    add([section, index, "period"], "`period: warranty` needs a `periods` table", "unknown_ref")
+                    add([section, index, "period"], ("`period: warranty` 需要 `periods`（各部件保修期）表",
+                                                     "`period: warranty` needs a `periods` table"), "unknown_ref")
                 else:
                     comp = (when or {}).get("fault.component")
                     comps = [c for c in candidates("fault.component", []) if comp is None or matches(comp, c)]
                     if comps and not any(c in periods for c in comps):
-                        add([section, index, "period"], f"rule {rid!r} can never apply: `periods` has no period for "
-                            f"{', '.join(comps)}", "contradiction")
+                        never.append(str(rid))
+                        add([section, index, "period"], (f"规则 {rid!r} 永远不会适用：`periods` 里没有 {', '.join(comps)} 的期限",
+                                                         f"rule {rid!r} can never apply: `periods` has no period for "
+                                                         f"{', '.join(comps)}"), "contradiction")
             window = item.get("window") or {}
             if window.get("from_day", 0) > window.get("days", 0):
-                add([section, index, "window"], f"window from day {window['from_day']} to day {window['days']} is empty",
-                    "contradiction")
+                never.append(str(rid))
+                add([section, index, "window"], (f"时限从第 {window['from_day']} 日到第 {window['days']} 日，是空的（起止写反了？）",
+                                                 f"window from day {window['from_day']} to day {window['days']} is empty "
+                                                 "(the ends given the wrong way round?)"), "range")
             for c_index, cid in enumerate(item.get("covers", []) or []):
                 if cid not in exclusion_ids and cid not in _known_exclusions():
-                    add([section, index, "covers", c_index], f"covers unknown exclusion {cid!r}; this policy's exclusions: "
-                        f"{', '.join(sorted(exclusion_ids)) or 'none'}", "unknown_ref")
+                    mine = ', '.join(sorted(exclusion_ids)) or 'none'
+                    add([section, index, "covers", c_index], (f"covers 了未知的排除项 {cid!r}；本政策的排除项：{mine}",
+                                                              f"covers unknown exclusion {cid!r}; this policy's exclusions: {mine}"),
+                        "unknown_ref")
             if item.get("basis") != "out_of_warranty":
                 for exc in data.get("exclusions", []) or []:
                     ew = exc.get("when")
@@ -670,14 +690,28 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
                     if all(path in (when or {}) and all(matches(m, v) for v in candidates(path, [when[path], m])
                                                        if matches(when[path], v))
                            for path, m in ew.items()):
-                        add([section, index, "when"], f"offer {rid!r} can never be granted: exclusion {exc.get('id')!r} "
-                            f"refuses every case it admits (list it under `covers` if the offer is meant to cover it)",
+                        never.append(str(rid))
+                        add([section, index, "when"], (
+                            f"规则 {rid!r} 永远不会给出：排除项 {exc.get('id')!r} 拒绝它接受的每一个案例"
+                            "（如果本规则本来就要覆盖这种情况，请把它写进 `covers`）",
+                            f"offer {rid!r} can never be granted: exclusion {exc.get('id')!r} "
+                            f"refuses every case it admits (list it under `covers` if the offer is meant to cover it)"),
                             "contradiction")
     for s_name in starts:
         if s_name not in used_starts:
-            add(["starts", s_name], f"start rule {s_name!r} is not used by any offer", "unused", severity="warning")
+            add(["starts", s_name], (f"起算规则 {s_name!r} 没有被任何规则使用", f"start rule {s_name!r} is not used by any offer"),
+                "unused", severity="warning")
+    lead = (data.get("exchange") or {}).get("lead_days") or {}
+    if isinstance(lead.get("min"), int) and isinstance(lead.get("max"), int) and lead["min"] > lead["max"]:
+        add(["exchange", "lead_days"], (f"等待天数 min {lead['min']} 大于 max {lead['max']}（柜台会显示“约 {lead['min']}–"
+                                        f"{lead['max']} 天”）；请对调两个数",
+                                        f"lead_days min {lead['min']} is more than max {lead['max']} (the counter would show "
+                                        f"\"about {lead['min']}–{lead['max']} days\"); swap them"), "range", key="min")
 
     offers = data.get("offers", []) or []
+    if offers and set(never) >= {str(o.get("id")) for o in offers}:
+        add(["offers"], ("这份政策永远不会适用：它的每一条规则都不可能成立（见上面各条）",
+                         "this policy can never apply: none of its offers can ever hold (see above)"), "never_applies")
     for i, a in enumerate(offers):
         for j in range(i + 1, len(offers)):
             b = offers[j]
@@ -686,19 +720,53 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
             if set(a.get("when") or {}) != set(b.get("when") or {}):
                 continue  # rules about different things (another plan, another fault) may both apply
             if satisfiable(a.get("when"), b.get("when"), extra=extra) is None:
-                add(["offers", j, "id"], f"offers {a.get('id')!r} and {b.get('id')!r} overlap: both give "
+                add(["offers", j, "id"], (
+                    f"规则 {a.get('id')!r} 与 {b.get('id')!r} 重叠：都从起算规则 {a.get('start')!r} 给出 "
+                    f"{a.get('remedy')}/{a.get('basis')}，且同一个案例可以同时满足两者的条件；请让条件互斥或合并两条规则",
+                    f"offers {a.get('id')!r} and {b.get('id')!r} overlap: both give "
                     f"{a.get('remedy')}/{a.get('basis')} from start {a.get('start')!r} and one case can meet both "
-                    "conditions; make the conditions exclusive or merge the rules", "overlap")
+                    "conditions; make the conditions exclusive or merge the rules"), "overlap")
     for section in ("exclusions", "notices"):
         items = data.get(section, []) or []
         for i, a in enumerate(items):
             for j in range(i + 1, len(items)):
                 if a.get("when") and a.get("when") == items[j].get("when"):
-                    add([section, j, "when"], f"{section[:-1]} {items[j].get('id')!r} has the same conditions as "
-                        f"{a.get('id')!r}", "overlap", severity="warning")
+                    add([section, j, "when"], (f"{items[j].get('id')!r} 的条件与 {a.get('id')!r} 完全相同",
+                                               f"{section[:-1]} {items[j].get('id')!r} has the same conditions as "
+                                               f"{a.get('id')!r}"), "overlap", severity="warning")
     eff = data.get("effective") or {}
     if eff.get("from") and eff.get("until") and str(eff["until"]) < str(eff["from"]):
-        add(["effective", "until"], "ends before it begins", "dates")
+        add(["effective", "until"], (f"失效日 {eff['until']} 早于生效日 {eff['from']}：这个版本永远不会生效",
+                                     f"ends ({eff['until']}) before it begins ({eff['from']}): this version is never in force"),
+            "dates")
+    return issues
+
+
+def brand_issues(data: Mapping[str, Any], node: Any, name: str, known: Iterable[str]) -> list[PolicyIssue]:
+    """``applies_to.brands`` naming a brand no loaded plugin serves but close to one that is (a
+    typo: the policy would silently never apply to the brand meant). A brand far from every known
+    one is taken as a new brand whose plugin is not installed yet (the scaffold's case)."""
+    from .messages import nearest
+
+    brands = (data.get("applies_to") or {}).get("brands")
+    known = sorted(set(known))
+    if not isinstance(brands, list) or not known:
+        return []
+    issues = []
+    unknown = [b for b in brands if b not in known]
+    for index, brand in enumerate(brands):
+        if brand in known:
+            continue
+        close = nearest(str(brand), known)
+        if not close:
+            continue
+        line, col = locate(node, ["applies_to", "brands", index])
+        never = len(unknown) == len(brands)
+        tail = ("；这份政策因此永远不会适用" if never else "", "; as written this policy can never apply" if never else "")
+        issues.append(PolicyIssue(
+            name, line, col, f"$.applies_to.brands[{index}]",
+            f"unknown brand {brand!r}; did you mean {close[0]!r}? Brands served: {', '.join(known)}{tail[1]}",
+            code="unknown_brand", zh=f"未知的品牌 {brand!r}；您是否想写 {close[0]!r}？已安装的品牌：{', '.join(known)}{tail[0]}"))
     return issues
 
 
