@@ -587,7 +587,8 @@ def _exchange_with_floor(exchange: ExchangeRule | None, consulted: dict[Any, Non
     if exchange is None:
         return None, log
     log.append(TraceStep(plugin=exchange.plugin, policy=exchange.policy, rule=exchange.rule, effect="exchange_rule",
-                         citation=exchange.citation, detail=f"{exchange.mode}/{exchange.warranty_after}"))
+                         citation=exchange.citation, detail=f"{exchange.mode}/{exchange.warranty_after}"
+                         + (f"; {exchange.acknowledged}" if exchange.acknowledged else "")))
     if exchange.warranty_after == "continues":
         for policy in consulted:
             floor = policy.exchange if policy.statutory else None
