@@ -37,6 +37,8 @@ def compact_decision(decision: Any) -> dict[str, Any]:
             item["reason"] = r.reason
         if r.end is not None:
             item["end"] = r.end.isoformat()
+        if r.refund_instead is not None:  # (issue 17) the refund instead of an exchange: amount and basis
+            item["refund_instead"] = {"amount": r.refund_instead.amount, "basis": r.refund_instead.basis}
         remedies.append(item)
     cov = decision.coverage
     ex = decision.exchange
@@ -125,7 +127,11 @@ def compact_line(decision: Any, head: str = "{") -> tuple[str, tuple[str, str] |
             if type(available) is bool:       # (1 == True: only the boolean's text is kept)
                 remember(memo, key, part, _MEMO_LIMIT)
         end = r.end
-        remedies.append(f"{part}}}" if end is None else f'{part},"end":{days.get(end) or _day(end)}}}')
+        if end is not None:
+            part = f'{part},"end":{days.get(end) or _day(end)}'
+        if r.refund_instead is not None:  # (issue 17) rare: written plainly, not memoised
+            part += ',"refund_instead":' + json.dumps({"amount": r.refund_instead.amount, "basis": r.refund_instead.basis})
+        remedies.append(f"{part}}}")
         if available and entitled is None:
             entitled = (r.remedy, r.basis)
     cov = decision.coverage

@@ -154,7 +154,8 @@ def allowed_text(spec: CaseField) -> tuple[str, str]:
 
 # --------------------------------------------------------------------------- the policy schema
 
-_MATCHER = {"text": "match_text", "date": "match_date", "flag": "match_flag", "count": "match_count"}
+_MATCHER = {"text": "match_text", "date": "match_date", "flag": "match_flag", "count": "match_count",
+            "amount": "match_amount"}
 _ID_MATCHER = {"region": "match_region", "channel": "match_channel", "component": "match_component",
                "part": "match_part", "document": "match_documents", "coverage_plan": "match_plans",
                "brand": "match_text"}

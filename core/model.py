@@ -151,7 +151,7 @@ class Purchase(_Record, frozen=True, kw_only=True):
     #: the price on the invoice, in yuan (a refund instead of an exchange is counted from it)
     price: Annotated[float, field_meta(
         "发票金额", "Invoice price", "购机发票上的价格（元），退货退款按此计算", "The price on the invoice in yuan (refunds count from it)",
-        widget="amount", section="purchase", example=4999, condition=False, ge=0, le=1_000_000)] | None = None
+        widget="amount", section="purchase", example=4999, ge=0, le=1_000_000)] | None = None
 
 
 class Stock(_Record, frozen=True, kw_only=True):
