@@ -36,7 +36,7 @@ FREE = FREE_REMEDIES
 EXPECT_KEYS = frozenset({
     "available", "available_includes", "available_excludes", "unavailable", "free_remedy", "basis", "missing",
     "exchange_mode", "warranty_after", "region", "service_location", "coverage_start", "coverage_end", "exclusions",
-    "error", "error_mentions", "granted_by", "notices", "exclusions_exclude",
+    "error", "error_mentions", "granted_by", "notices", "exclusions_exclude", "paths",
 })
 CASE_KEYS = frozenset({"name", "source", "case", "expect"})
 
@@ -96,7 +96,27 @@ def check_expect(decision: Mapping[str, Any], expect: Mapping[str, Any]) -> list
     for n_id in expect.get("notices", ()):
         if n_id not in notices:
             problems.append(f"notices: expected {n_id} among them, got {notices}")
+    for path, want in (expect.get("paths") or {}).items():
+        got = value_at(decision, path)
+        if got != want or isinstance(got, bool) != isinstance(want, bool):  # True is not 1
+            problems.append(f"{path}: expected {want!r}, got {got!r}")
     return problems
+
+
+def value_at(decision: Mapping[str, Any], path: str) -> Any:
+    """The value at ``path`` in a decision: dotted keys, and ``remedies[exchange]`` for the remedy
+    of that name (``remedies[exchange].refund_instead.amount``); ``None`` where nothing is."""
+    node: Any = decision
+    for part in path.split("."):
+        name, _, key = part.partition("[")
+        node = node.get(name) if isinstance(node, Mapping) else None
+        if key:
+            key = key.rstrip("]")
+            node = next((item for item in node or () if isinstance(item, Mapping)
+                         and (item.get("remedy") == key or item.get("id") == key)), None)
+        if node is None:
+            return None
+    return node
 
 
 def exercised_rules(decision: Mapping[str, Any]) -> set[tuple[str, str]]:

@@ -32,6 +32,13 @@ def _iso(d: date | None) -> str | None:
 # below is the order of the line, a field with a default is left out when it holds the default.
 
 
+class CompactRefund(msgspec.Struct, frozen=True):
+    """A refund the customer may take instead of an exchange (``amount`` None: no price given)."""
+
+    amount: float | None
+    basis: str
+
+
 class CompactRemedy(msgspec.Struct, frozen=True, omit_defaults=True):
     remedy: str
     basis: str
@@ -42,6 +49,7 @@ class CompactRemedy(msgspec.Struct, frozen=True, omit_defaults=True):
     missing_documents: tuple[str, ...] = ()
     reason: str | None = None
     end: date | None = None
+    refund_instead: CompactRefund | None = None
 
 
 class CompactCoverage(msgspec.Struct, frozen=True):
@@ -99,7 +107,10 @@ def compact_record(decision: Any, where: int | str | None = None) -> tuple[Compa
     """The compact record of a decision, and the (remedy, basis) of its entitlement (``None``
     when no remedy is available). ``where`` is the line number (int) or the stored case number."""
     remedies = [CompactRemedy(r.remedy, r.basis, bool(r.available), r.status, r.policy, r.rule,
-                              tuple(r.missing_documents), r.reason or None, r.end) for r in decision.remedies]
+                              tuple(r.missing_documents), r.reason or None, r.end,
+                              None if r.refund_instead is None else CompactRefund(r.refund_instead.amount,
+                                                                                  r.refund_instead.basis))
+                for r in decision.remedies]
     entitled = None
     for r in remedies:
         if r.available:

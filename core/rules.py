@@ -20,6 +20,7 @@ from .dates import PeriodEnd, RestDayCalendar, period_end
 from .errors import PolicyError
 from .memo import remember
 from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferResult, TraceStep
+from .refund import RefundRule
 
 _PATH = re.compile(r"^(region|brand|documents|coverage_plans|activation_date|"
                    r"(device|purchase|fault|condition|history)\.[a-z_]+(\.[a-z_]+)?|"
@@ -111,6 +112,10 @@ def _test_expr(path: str, matcher: Any, src: _Source, value: str | None = None) 
             return f"({src.const(arg)} in {v})"
         if op == "excludes":
             return f"({src.const(arg)} not in {v})"
+        if op == "any_of":
+            return f"(not {v}.isdisjoint({src.const(frozenset(arg))}))"
+        if op == "none_of":
+            return f"({v}.isdisjoint({src.const(frozenset(arg))}))"
     raise PolicyError(f"cannot read the condition {matcher!r}", field=path)
 
 
@@ -404,6 +409,9 @@ class CompiledPolicy:
                 warranty_after=ex["warranty_after"], plugin=plugin, policy=self.id, rule="exchange",
                 citation=ex["citation"], acknowledged=self.acknowledged("exchange"),
             )
+        refund = data.get("refund_instead")
+        #: the refund a customer may take instead of an exchange that is due (``core.refund``)
+        self.refund_instead: RefundRule | None = RefundRule.from_data(self.id, refund) if refund else None
         wf = data.get("workflow")
         self.workflow: Workflow | None = None
         if wf:  # what the policy leaves out keeps ``Workflow``'s default
