@@ -39,7 +39,8 @@ def test_bundled_policies_are_valid_and_apple_continues_is_an_acknowledged_floor
 
 def test_floor_warnings_fail_only_with_strict_unless_acknowledged(cli, tmp_path):
     text = (POLICIES / "apple.yaml").read_text(encoding="utf-8")
-    path = _write(tmp_path, "apple.yaml", text[: text.index("\nacknowledgements:")] + "\n")
+    start = text.index("\nacknowledgements:")
+    path = _write(tmp_path, "apple.yaml", text[:start] + text[text.index("\n\n", start):])   # the section taken out
     code, out, _ = cli("policy", "validate", str(path))
     assert code == 0
     assert "warning [floor:exchange:exchange]: $.exchange.warranty_after" in out
