@@ -127,13 +127,13 @@ offers:
   - id: repair_warranty
     remedy: repair
     basis: warranty
-    when: {region: CN, fault.confirmed: true}
+    when: {fault.confirmed: true}
     start: invoice
     period: warranty
     documents: [[invoice, invoice_copy]]
     asks: [sanbao_certificate]
     service_location: any_authorized
-    citation: 主机1年、电池1年、充电器1年、耳机3个月保修，凭发票（或底联、复印件）办理
+    citation: 主机1年、电池1年、充电器1年、耳机3个月保修（各地购买均可），凭发票（或底联、复印件）办理
   - id: paid_repair
     remedy: paid_repair
     basis: out_of_warranty
@@ -193,11 +193,48 @@ CASES = '''# Policy tests for @brand@.yaml: `aftersales policy test aftersales_@
   case: {<<: *cn, condition: {liquid_damage: true}}
   expect: {free_remedy: false, exclusions: [liquid_damage]}
 
-- name: 香港购买：品牌付费维修（三包不适用）
-  source: "@brand@.yaml offers.paid_repair"
+- name: 国行主机第10日故障：三包换货，按品牌换货规则当场换机
+  source: "@brand@.yaml exchange；第十二条"
+  case:
+    <<: *cn
+    purchase: {channel: authorized_reseller, date: "2026-06-05", country: CN}
+    fault: {component: host, confirmed: true}
+  expect:
+    available_includes: [exchange, repair]
+    exchange_mode: on_site
+    warranty_after: restarts
+    service_location: {repair: any_authorized}
+
+- name: 国行充电器第8个月故障：保修1年内
+  source: "@brand@.yaml periods.charger"
+  case: {<<: *cn, fault: {component: charger, confirmed: true}}
+  expect: {available_includes: [repair], granted_by: {repair: @brand@/repair_warranty}}
+
+- name: 国行耳机第2个月故障：保修3个月内
+  source: "@brand@.yaml periods.earphone"
+  case:
+    <<: *cn
+    purchase: {channel: authorized_reseller, date: "2026-04-20", country: CN}
+    fault: {component: earphone, confirmed: true}
+  expect: {available_includes: [repair], granted_by: {repair: @brand@/repair_warranty}, end: {repair: "2026-07-20"}}
+
+- name: 香港购买，主机第8个月故障：品牌保修（三包不适用）
+  source: "@brand@.yaml periods.host"
   case:
     <<: *cn
     purchase: {channel: authorized_reseller, date: "2025-10-18", country: HK}
+    fault: {component: host, confirmed: true}
+  expect:
+    region: HK
+    available: [repair]
+    granted_by: {repair: @brand@/repair_warranty}
+
+- name: 香港购买，两年后故障：品牌付费维修
+  source: "@brand@.yaml offers.paid_repair"
+  case:
+    <<: *cn
+    purchase: {channel: authorized_reseller, date: "2024-05-10", country: HK}
+    fault: {component: host, confirmed: true}
   expect:
     region: HK
     available: [paid_repair]

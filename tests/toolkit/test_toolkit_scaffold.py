@@ -45,7 +45,7 @@ def test_scaffold_passes_validate_and_test_out_of_the_box(xiaomi, cli):
     assert code == 0, out + err
     code, out, err = cli("policy", "test", "--strict", str(pkg))
     assert code == 0, out + err
-    assert "4/4 cases pass; rule coverage 4/4" in out
+    assert "8/8 cases pass; rule coverage 11/11" in out
 
 
 def test_scaffold_refuses_a_bad_brand_id_and_an_existing_folder(tmp_path, cli, xiaomi):
