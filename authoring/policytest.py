@@ -283,7 +283,8 @@ def load_cases(path: Path) -> tuple[list[tuple[Mapping[str, Any], int, int]], li
         node_path = []
     if not isinstance(data, list):
         line, col = locate(node, node_path)
-        return [], [PolicyIssue(name, line, col, "$", "a policy test file is a list of cases (name, case, expect)", code="cases")]
+        return [], [PolicyIssue(name, line, col, "$", "a policy test file is a list of cases (name, case, expect)", code="cases",
+                                zh="政策测试文件是案例的列表（每项有 name、case、expect）")]
     out, issues = [], []
     for index, item in enumerate(data):
         line, col = locate(node, node_path + [index])
@@ -322,8 +323,9 @@ def run_cases(registry: Any, policy: Any, cases_path: Path | None, select: str |
     report.rules = policy_rules(policy.data)
     exercised: set[str] = set()
     if cases_path is None or not cases_path.exists():
-        report.issues.append(PolicyIssue(policy.source, 1, 1, "$", f"no policy tests: write {cases_path.name if cases_path else 'a .cases.yaml'} "
-                                         "beside the policy", severity="warning", code="cases"))
+        wanted = cases_path.name if cases_path else "a .cases.yaml"
+        report.issues.append(PolicyIssue(policy.source, 1, 1, "$", f"no policy tests: write {wanted} beside the policy",
+                                         severity="warning", code="cases", zh=f"没有政策测试：请在政策文件旁写 {wanted}"))
         report.uncovered = list(report.rules)
         return report
     cases, issues = load_cases(cases_path)

@@ -44,7 +44,8 @@ def _shipped_locations(plugins_dir: str | None) -> tuple[list[Any], list[Any]]:
         try:
             out.extend(impl.function() or [])
         except Exception as exc:  # noqa: BLE001
-            issues.append(PolicyIssue(f"plugin {name}", 1, 1, "$", f"aftersales_policy_files failed: {exc}", code="plugin"))
+            issues.append(PolicyIssue(f"plugin {name}", 1, 1, "$", f"aftersales_policy_files failed: {exc}", code="plugin",
+                                      zh=f"插件的 aftersales_policy_files 出错：{exc}"))
     return out, issues
 
 
@@ -89,17 +90,17 @@ def validate_locations(locations: list[Any], plugins_dir: str | None = None,
             except PolicyError as exc:
                 from aftersales.authoring.policyload import PolicyIssue
 
-                found.append(PolicyIssue(source.name, 1, 1, exc.field or "$", exc.message, code="compile"))
+                found.append(PolicyIssue(source.name, 1, 1, exc.field or "$", exc.message, code="compile", zh=exc.message_zh))
                 data = None
         if data is not None:
             valid.append((data, node, source.name))
         issues.extend(found)
         results.append({"file": source.name, "id": (data or {}).get("id"), "version": (data or {}).get("version"),
                         "valid": data is not None})
-        if data is None and node is not None:   # an invalid file still names the policy it is meant to be
-            from aftersales.authoring.policyload import compose_data
+        if data is None:   # an invalid file still names the policy it is meant to be
+            from aftersales.authoring.policyload import compose_data, top_level_scalars
 
-            raw = compose_data(node)
+            raw = compose_data(node) if node is not None else top_level_scalars(source.text)
             results[-1]["id"], results[-1]["version"] = raw.get("id"), raw.get("version")
     issues.extend(version_issues(valid))
     statutory = [(d, name) for d, _, name in valid if d.get("kind") == "statutory"]
