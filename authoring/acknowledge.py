@@ -36,11 +36,12 @@ def acknowledgements(data: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-def apply_acknowledgements(issues: Iterable[PolicyIssue],
-                           policies: Iterable[tuple[Mapping[str, Any], Any, str]]) -> list[PolicyIssue]:
+def apply_acknowledgements(issues: Iterable[PolicyIssue], policies: Iterable[tuple[Mapping[str, Any], Any, str]],
+                           *, report_unused: bool = True) -> list[PolicyIssue]:
     """``issues`` with each warning its policy acknowledges marked ``acknowledged`` (the reason
-    added), and a warning for each acknowledgement that matches nothing. ``policies`` are
-    (data, node, file name) of the valid policies."""
+    added), and (``report_unused``: when ``issues`` are every check's) a warning for each
+    acknowledgement that matches nothing. ``policies`` are (data, node, file name) of the valid
+    policies."""
     by_file = {name: (data, node) for data, node, name in policies}
     used: set[tuple[str, str]] = set()
     out: list[PolicyIssue] = []
@@ -55,7 +56,7 @@ def apply_acknowledgements(issues: Iterable[PolicyIssue],
                 zh=f"{issue.zh or issue.message}（已确认：{reason}）",
                 detail=(*issue.detail, ("acknowledged", reason)))
         out.append(issue)
-    for name, (data, node) in by_file.items():
+    for name, (data, node) in by_file.items() if report_unused else ():
         for index, (ack_id, _reason) in enumerate(acknowledgements(data).items()):
             if (name, ack_id) in used:
                 continue

@@ -125,6 +125,18 @@ def compose_data(node: Any) -> dict[str, Any]:
     return {k.value: v.value for k, v in node.value if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)}
 
 
+def top_level_scalars(text: str) -> dict[str, str]:
+    """``id`` and ``version`` read line by line from a file YAML cannot parse."""
+    import re
+
+    out: dict[str, str] = {}
+    for key in ("id", "version"):
+        found = re.search(rf"^{key}:[ \t]*[\"']?([^\"'#\s]+)", text, re.MULTILINE)
+        if found:
+            out[key] = found.group(1)
+    return out
+
+
 def _resolve(node: Any) -> Any:
     return node.resolve() if isinstance(node, LazyNode) else node
 
@@ -265,7 +277,8 @@ def duplicate_key_issues(node: yaml.Node | None, name: str) -> list[PolicyIssue]
     if node is None:
         return []
     issues = [PolicyIssue(name, key.start_mark.line + 1, key.start_mark.column + 1, json_path([*parts, kv]),
-                          f"key {kv!r} given twice in one mapping (first on line {first})", code="duplicate_key")
+                          f"key {kv!r} given twice in one mapping (first on line {first})", code="duplicate_key",
+                          zh=f"键 {kv!r} 在同一个映射里写了两次（第一次在第 {first} 行）；YAML 只会保留后一个")
               for key, kv, first, parts in duplicate_keys(node)]
     return sorted(issues, key=lambda i: (i.line, i.column))
 
@@ -803,7 +816,8 @@ def version_issues(entries: Iterable[tuple[Mapping[str, Any], Any, str]]) -> lis
             if ver in seen_versions:
                 line, col = locate(node, ["version"])
                 issues.append(PolicyIssue(name, line, col, "$.version",
-                                          f"version {ver!r} of policy {pid!r} is also in {seen_versions[ver]}", code="versions"))
+                                          f"version {ver!r} of policy {pid!r} is also in {seen_versions[ver]}", code="versions",
+                                          zh=f"政策 {pid!r} 的版本 {ver!r} 在 {seen_versions[ver]} 里也有"))
             seen_versions.setdefault(ver, name)
         for (_s1, u1, d1, n1, f1), (s2, _u2, d2, n2, f2) in pairwise(versions):
             v1, v2 = d1.get("version"), d2.get("version")
@@ -811,26 +825,34 @@ def version_issues(entries: Iterable[tuple[Mapping[str, Any], Any, str]]) -> lis
                 line, col = locate(n1, ["effective"])
                 issues.append(PolicyIssue(f1, line, col, "$.effective.until",
                                           f"version {v1!r} of {pid!r} has no `until` but version {v2!r} ({f2}) starts "
-                                          f"{s2.isoformat()}; end it on {(s2 - timedelta(days=1)).isoformat()}", code="versions"))
+                                          f"{s2.isoformat()}; end it on {(s2 - timedelta(days=1)).isoformat()}", code="versions",
+                                          zh=f"{pid!r} 的版本 {v1!r} 没有 `until`，但版本 {v2!r}（{f2}）从 {s2.isoformat()} 起生效；"
+                                             f"请写 until: \"{(s2 - timedelta(days=1)).isoformat()}\""))
             elif u1 >= s2:
                 line, col = locate(n2, ["effective", "from"])
                 issues.append(PolicyIssue(f2, line, col, "$.effective.from",
                                           f"version {v2!r} of {pid!r} starts {s2.isoformat()}, while version {v1!r} ({f1}) "
-                                          f"is in force until {u1.isoformat()}: versions overlap", code="versions"))
+                                          f"is in force until {u1.isoformat()}: versions overlap", code="versions",
+                                          zh=f"{pid!r} 的版本 {v2!r} 从 {s2.isoformat()} 起生效，而版本 {v1!r}（{f1}）"
+                                             f"到 {u1.isoformat()} 才失效：两个版本重叠"))
             elif (s2 - u1).days > 1:
                 line, col = locate(n2, ["effective", "from"])
                 issues.append(PolicyIssue(f2, line, col, "$.effective.from",
                                           f"gap in effective dates of {pid!r}: version {v1!r} ({f1}) ends {u1.isoformat()}, "
                                           f"version {v2!r} starts {s2.isoformat()}; no version is in force from "
                                           f"{(u1 + timedelta(days=1)).isoformat()} to {(s2 - timedelta(days=1)).isoformat()}",
-                                          code="versions"))
+                                          code="versions",
+                                          zh=f"{pid!r} 的生效期有空档：版本 {v1!r}（{f1}）{u1.isoformat()} 失效，版本 {v2!r} "
+                                             f"{s2.isoformat()} 才生效；{(u1 + timedelta(days=1)).isoformat()} 至 "
+                                             f"{(s2 - timedelta(days=1)).isoformat()} 没有任何版本生效"))
             by1 = (d1.get("effective") or {}).get("by", "purchase_date")
             by2 = (d2.get("effective") or {}).get("by", "purchase_date")
             if by1 != by2:
                 line, col = locate(n2, ["effective"])
                 issues.append(PolicyIssue(f2, line, col, "$.effective.by",
                                           f"version {v2!r} of {pid!r} picks versions by {by2} but {v1!r} by {by1}; "
-                                          "a case could fall between them", severity="warning", code="versions"))
+                                          "a case could fall between them", severity="warning", code="versions",
+                                          zh=f"{pid!r} 的版本 {v2!r} 按 {by2} 选版本，而 {v1!r} 按 {by1}；有的案例可能两个版本都落不上"))
     return issues
 
 
@@ -854,13 +876,15 @@ def read_source(location: Any) -> PolicySource:
     try:
         raw = location.read_bytes()
     except OSError as exc:
-        issue = PolicyIssue(name, 1, 1, "$", f"cannot read: {exc.strerror or exc}", code="io")
+        issue = PolicyIssue(name, 1, 1, "$", f"cannot read: {exc.strerror or exc}", code="io",
+                            zh=f"无法读取：{exc.strerror or exc}")
         raise PolicyError(str(issue), issues=[issue]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        issue = PolicyIssue(name, line, 1, "$", "not UTF-8 text", code="yaml")
+        issue = PolicyIssue(name, line, 1, "$", "not UTF-8 text", code="yaml",
+                            zh="不是 UTF-8 文本：请用 UTF-8 编码保存（不要用 GBK）")
         raise PolicyError(str(issue), issues=[issue]) from None
     return PolicySource(name, text)
 
@@ -881,8 +905,10 @@ def check_policy_full(source: PolicySource) -> tuple[dict[str, Any] | None, Any,
     if not isinstance(data, Mapping):
         kind = "an empty document" if data is None else f"a {_kind(data)}"
         line, col = locate(node, [])
+        kind_zh = {"an empty document": "空文档", "a list": "列表"}.get(kind, "单个值")
         return None, node, [PolicyIssue(source.name, line, col, "$",
-                                        f"a policy must be a mapping of keys (id, version, offers...), not {kind}", code="schema")]
+                                        f"a policy must be a mapping of keys (id, version, offers...), not {kind}", code="schema",
+                                        zh=f"政策文件必须是键值映射（id、version、offers……），而不是{kind_zh}")]
     issues = duplicate_key_issues(node, source.name)
     issues += schema_issues(data, node, source.name)
     if not any(i.severity == "error" for i in issues):
@@ -936,5 +962,5 @@ def compile_policy(location: Any, plugin: str = "") -> Any:
     try:
         return compile_checked(data, source, issues, plugin)
     except PolicyError as exc:
-        issue = PolicyIssue(source.name, 1, 1, exc.field or "$", exc.message, code="compile")
+        issue = PolicyIssue(source.name, 1, 1, exc.field or "$", exc.message, code="compile", zh=exc.message_zh)
         raise PolicyError(str(issue), issues=[issue]) from None

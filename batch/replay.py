@@ -485,7 +485,8 @@ def _replay_chunk(chunk: list[Item]) -> ChunkResult:
 
 
 def _diff_chunk(chunk: list[Item]) -> ChunkResult:
-    from aftersales.batch.compact import change_key, changes, entitlement_of, outcome, same_outcome
+    from aftersales.batch.compact import entitlement_of, same_outcome
+    from aftersales.batch.impact import compare, group_key, outcome
 
     old_reg, new_reg = _STATE["old"], _STATE["new"]
     old_parse, new_parse = old_reg.parse_case, new_reg.parse_case
@@ -510,8 +511,9 @@ def _diff_chunk(chunk: list[Item]) -> ChunkResult:
             result.errors.append((where, _reason(exc)))
             continue
         result.outcomes[(new["entitlement"], new["basis"])] += 1
-        if changes(old, new):
-            changed.append((change_key(old, new), where, data, old, new))
+        differences = compare(old, new)
+        if differences:
+            changed.append((group_key(differences, old, new), where, data, old, new, differences))
     result.extra = changed
     return result
 

@@ -44,7 +44,8 @@ def _shipped_locations(plugins_dir: str | None) -> tuple[list[Any], list[Any]]:
         try:
             out.extend(impl.function() or [])
         except Exception as exc:  # noqa: BLE001
-            issues.append(PolicyIssue(f"plugin {name}", 1, 1, "$", f"aftersales_policy_files failed: {exc}", code="plugin"))
+            issues.append(PolicyIssue(f"plugin {name}", 1, 1, "$", f"aftersales_policy_files failed: {exc}", code="plugin",
+                                      zh=f"插件的 aftersales_policy_files 出错：{exc}"))
     return out, issues
 
 
@@ -89,17 +90,17 @@ def validate_locations(locations: list[Any], plugins_dir: str | None = None,
             except PolicyError as exc:
                 from aftersales.authoring.policyload import PolicyIssue
 
-                found.append(PolicyIssue(source.name, 1, 1, exc.field or "$", exc.message, code="compile"))
+                found.append(PolicyIssue(source.name, 1, 1, exc.field or "$", exc.message, code="compile", zh=exc.message_zh))
                 data = None
         if data is not None:
             valid.append((data, node, source.name))
         issues.extend(found)
         results.append({"file": source.name, "id": (data or {}).get("id"), "version": (data or {}).get("version"),
                         "valid": data is not None})
-        if data is None and node is not None:   # an invalid file still names the policy it is meant to be
-            from aftersales.authoring.policyload import compose_data
+        if data is None:   # an invalid file still names the policy it is meant to be
+            from aftersales.authoring.policyload import compose_data, top_level_scalars
 
-            raw = compose_data(node)
+            raw = compose_data(node) if node is not None else top_level_scalars(source.text)
             results[-1]["id"], results[-1]["version"] = raw.get("id"), raw.get("version")
     issues.extend(version_issues(valid))
     statutory = [(d, name) for d, _, name in valid if d.get("kind") == "statutory"]
@@ -181,27 +182,38 @@ def _n(count: int, word: str) -> str:
 @click.argument("paths", nargs=-1, type=click.Path(exists=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Rules no case exercises fail too (exit 1).")
+@click.option("-k", "select", metavar="TEXT", help="Only the cases whose name contains TEXT (case-insensitive).")
+@LANG
 @PLUGINS_DIR
-def test(paths: tuple[str, ...], fmt: str, strict: bool, plugins_dir: str | None) -> None:
+def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None, lang: str | None,
+         plugins_dir: str | None) -> None:
     """运行政策测试 / Run the policy tests (``*.cases.yaml`` beside each policy) and show rule coverage.
 
     PATHS are policy files, their ``.cases.yaml`` files or folders (default: every policy the
     loaded plugins ship). A policy file given here replaces the installed version with the same
-    id, so an edited policy is tested as it would decide. A rule is *exercised* when some case's
-    decision names it as the deciding rule of a remedy (granted, refused or blocked), or lists it
-    among the exclusions or notices. Exit 1 when a case fails (with ``--strict``, also when a
-    rule is not exercised).
+    id, so an edited policy is tested as it would decide. ``expect`` can check the remedies,
+    their basis, papers, deciding rule, start and end, the exchange (``exchange_mode``,
+    ``lead_days``, ``warranty_after``), the coverage dates and the service location (one, or
+    per remedy). A rule is *exercised* when it decided some case: an offer that granted its
+    remedy, or whose own papers, condition or an exclusion refused it (not one that merely did not
+    apply); an exclusion or notice that held; the exchange rule behind an exchange; a start or a
+    component's period behind a granted remedy; a region rule that named the region. A case with
+    an unknown ``expect`` key fails. Exit 1 when a case fails (with ``--strict``, also when a rule
+    is not exercised).
     """
+    from aftersales.authoring.messages import resolve_lang
     from aftersales.authoring.policytest import run_policy_tests
 
-    reports, load_errors = run_policy_tests(paths, plugins_dir=plugins_dir)
+    lang = resolve_lang(lang)
+    en = lang == "en"
+    reports, load_errors = run_policy_tests(paths, plugins_dir=plugins_dir, select=select)
     if load_errors:
         if fmt == "json":
             echo_json({"errors": [i.to_dict() for i in load_errors], "policies": []})
         else:
             for issue in load_errors:
-                click.echo(str(issue))
-            click.echo("policy tests not run: the policies do not load", err=True)
+                click.echo(issue.text(lang) if hasattr(issue, "text") else str(issue))
+            click.echo("policy tests not run: the policies do not load" if en else "政策测试未运行：政策无法加载", err=True)
         raise SystemExit(1)
     failed = sum(len(r.failed) for r in reports)
     uncovered = sum(len(r.uncovered) for r in reports)
@@ -212,19 +224,26 @@ def test(paths: tuple[str, ...], fmt: str, strict: bool, plugins_dir: str | None
         for r in reports:
             passed = sum(1 for c in r.results if c.passed)
             covered = len(r.rules) - len(r.uncovered)
-            click.echo(f"{r.policy} {r.version} ({r.policy_file}): {passed}/{len(r.results)} cases pass; "
-                       f"rule coverage {covered}/{len(r.rules)}")
+            if en:
+                click.echo(f"{r.policy} {r.version} ({r.policy_file}): {passed}/{len(r.results)} cases pass; "
+                           f"rule coverage {covered}/{len(r.rules)}")
+            else:
+                click.echo(f"{r.policy} {r.version}（{r.policy_file}）：{len(r.results)} 个案例中 {passed} 个通过；"
+                           f"规则覆盖 {covered}/{len(r.rules)}")
             for issue in r.issues:
-                prefix = "" if issue.severity == "error" else "warning: "
-                click.echo(f"  {prefix}{issue}")
+                click.echo(f"  {issue.text(lang)}")
             for c in r.failed:
-                click.echo(f"  FAIL {c.file}:{c.line}:{c.column}: {c.name}")
+                click.echo(f"  {'FAIL' if en else '未通过'} {c.file}:{c.line}:{c.column}: {c.name}")
                 for problem in c.problems:
-                    click.echo(f"    {problem}")
+                    click.echo(f"    {problem.text(lang) if hasattr(problem, 'text') else problem}")
             if r.uncovered:
-                click.echo("  not exercised by any case: " + ", ".join(f"{s}/{rid}" for s, rid in r.uncovered))
+                click.echo(("  not exercised by any case: " if en else "  没有案例覆盖：")
+                           + ", ".join(f"{s}/{rid}" for s, rid in r.uncovered))
         total = sum(len(r.results) for r in reports)
-        click.echo(f"{total - failed}/{total} cases pass; {uncovered} rules not exercised", err=True)
+        if en:
+            click.echo(f"{total - failed}/{total} cases pass; {_n(uncovered, 'rule')} not exercised", err=True)
+        else:
+            click.echo(f"{total} 个案例中 {total - failed} 个通过；{uncovered} 条规则没有案例覆盖", err=True)
     if bad or (strict and uncovered):
         raise SystemExit(1)
 
