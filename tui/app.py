@@ -218,6 +218,40 @@ class AftersalesApp(InOrderKeys, App):
 
         self.push_screen(ConfirmDialog(t("unsaved.quit", self.lang), t("unsaved.quit_yes", self.lang)), answered)
 
+    def open_case(self, number: str) -> None:
+        """The case's detail, on the queue (F2; Esc goes back to the queue)."""
+        from .screens.detail import DetailScreen
+
+        async def show() -> None:
+            if self.current_mode != "queue":
+                await self.switch_mode("queue")
+            await self.push_screen(DetailScreen(number))
+
+        self.call_later(show)
+
+    def correct_case(self, view: dict[str, Any]) -> None:
+        """A saved case into the intake form to be corrected (after asking when the form holds
+        an intake not saved)."""
+        from .screens.confirm import ConfirmDialog
+
+        async def start() -> None:
+            if self.current_mode != "intake":
+                await self.switch_mode("intake")
+            if self.intake is not None:
+                self.intake.correct(view)
+
+        intake = self.intake
+        if intake is None or not intake.unsaved:
+            self.call_later(start)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.call_later(start)
+
+        self.push_screen(ConfirmDialog(t("unsaved.correct", self.lang, number=view["number"]),
+                                       t("unsaved.correct_yes", self.lang)), answered)
+
     def _check_terminal(self) -> None:
         fd = _terminal_fd()
         if fd is None or terminal_gone(fd):

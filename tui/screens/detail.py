@@ -41,7 +41,9 @@ def case_text(view: dict[str, Any], lang: str, brand_label: str) -> Text:
     out.append(f"{view['number']}  ", "bold")
     out.append(f"[{state_label(view['state'], lang)}]", "bold reverse")
     out.append(f"  {brand_label} {(view.get('device') or {}).get('model') or ''}\n")
-    out.append(f"{t('detail.customer', lang)}: {customer.get('name')} {customer.get('phone') or ''}   ")
+    from aftersales.store.contact import mask_phone
+
+    out.append(f"{t('detail.customer', lang)}: {customer.get('name')} {mask_phone(customer.get('phone')) or ''}   ")
     out.append(f"{t('detail.staff', lang)}: {view.get('staff')}   {t('detail.intake_at', lang)}: {_dt(view.get('intake_at'))}\n",
                "dim")
     repair = view.get("repair") or {}
@@ -86,7 +88,23 @@ def case_text(view: dict[str, Any], lang: str, brand_label: str) -> Text:
     return out
 
 
+def _value(path: str, value: Any, lang: str) -> str:
+    """A changed value as the clerk reads it: empty, yes / no, ids by their labels."""
+    from aftersales.core.casefields import field_of
+
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return t("yes" if value else "no", lang)
+    spec = field_of(path)
+    kind = spec.vocab if spec is not None and spec.vocab not in (None, "brand") else None
+    items = value if isinstance(value, list) else [value]
+    return "、".join(vocab(kind, str(v), lang) if kind else str(v) for v in items)
+
+
 def timeline_text(view: dict[str, Any], lang: str) -> Text:
+    from ..i18n import field_label
+
     out = Text()
     notices = view.get("notices") or []
     for n in notices:
@@ -100,15 +118,19 @@ def timeline_text(view: dict[str, Any], lang: str) -> Text:
             out.append(f" ○ {who} · {t('detail.due', lang)} {f['due']}\n")
     out.append(f"\n{t('detail.decisions', lang)}\n", "bold underline")
     for d in view.get("decisions") or []:
-        out.append(f" #{d['seq']} {_dt(d['evaluated_at'])} {d['trigger']} · "
+        out.append(f" #{d['seq']} {_dt(d['evaluated_at'])} {t('trigger.' + d['trigger'], lang)} · "
                    f"{badge_text(d.get('entitlement'), lang)} · {d.get('actor')}\n")
     out.append(f"\n{t('detail.timeline', lang)}\n", "bold underline")
     for e in view.get("events") or []:
         kind = t(f"event.{e['kind']}", lang)
         line = f" {_dt(e['at'])} {e['actor']} · {kind}"
-        if e["kind"] in ("move", "created") and e.get("to"):
+        if e["kind"] == "move" and e.get("to"):
             line += (f" {state_label(e['from'], lang)} → " if e.get("from") else " ") + state_label(e["to"], lang)
         out.append(line + "\n")
+        changes = (e.get("data") or {}).get("changes") if e["kind"] == "edited" else None
+        for path, change in (changes or {}).items():
+            out.append(f"     {field_label(path, lang)}: {_value(path, change.get('from'), lang)} → "
+                       f"{_value(path, change.get('to'), lang)}\n", "dim")
         if e.get("note"):
             out.append(f"     {e['note']}\n", "italic")
     return out
@@ -128,7 +150,7 @@ class MoveDialog(ModalScreen[str | None]):
         lang = self.app.lang
         with Vertical(classes="dialog"):
             yield Static(t("move.title", lang, number=self.number), classes="dialog-title")
-            yield OptionList(*(Option(f"{state_label(target, lang)} ({target})", id=target)
+            yield OptionList(*(Option(state_label(target, lang), id=target)
                                for target in allowed_moves(self.current)), id="move-options")
 
     def on_mount(self) -> None:
@@ -190,6 +212,7 @@ class DetailScreen(CounterScreen):
         key("f", "follow_up", "follow_up"),
         key("e", "reevaluate", "reevaluate"),
         key("p", "ticket", "ticket"),
+        key("c", "correct", "correct"),
     ]
 
     def __init__(self, number: str) -> None:
@@ -327,6 +350,10 @@ class DetailScreen(CounterScreen):
             return True if self.view is not None and allowed_moves(self.view["state"]) else None
         if action in ("follow_up", "reevaluate", "ticket"):
             return True if self.view is not None else None
+        if action == "correct":
+            from aftersales.store.workflow import FINISHED
+
+            return True if self.view is not None and self.view["state"] not in FINISHED else None
         return True
 
     def move_to(self, target: str) -> None:
@@ -374,6 +401,11 @@ class DetailScreen(CounterScreen):
 
         text = render_ticket(self.view, "text", brand_label=lambda b: self._brand_label(b))
         self.app.push_screen(TicketScreen(self.number, text))
+
+    def action_correct(self) -> None:
+        """The case into the intake form, to be corrected in place (the number stays)."""
+        if self.view is not None:
+            self.app.correct_case(self.view)
 
     def action_back(self) -> None:
         self.app.pop_screen()

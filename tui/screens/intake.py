@@ -27,7 +27,7 @@ from aftersales.core.vocab import CONDITIONS, COVERAGE_PLANS, DOCUMENTS
 from ..app import key
 from ..form import BY_PATH, BY_WIDGET, CHECK, FIELDS, FIRST_FIELD, OPTION_IDS, SECTIONS, FormState, complete
 from ..i18n import field_label, t, vocab
-from ..messages import CaseEvaluated, CaseSaved, CaseSaveFailed
+from ..messages import CaseEvaluated, CaseSaved, CaseSaveFailed, SameUnitFound
 from ..widgets.decision_panel import DecisionPanel
 from ..widgets.text import update_static
 from .base import CounterScreen, FormGrid, FormInput, FormScroll, TickList
@@ -71,6 +71,11 @@ class IntakeScreen(CounterScreen):
         self.case_error: tuple[str, str] | None = None   # (field path, message) from parse_case
         self.decision: dict[str, Any] | None = None
         self.saved_number: str | None = None
+        #: the saved case this form corrects (after its first save, or "correct" on a case): Ctrl+S
+        #: then corrects that case in place instead of taking in another
+        self.correcting: str | None = None
+        self._phone_saved = ""            # the phone as saved (a correction sends it only if changed)
+        self._same_unit_seen: tuple[str, ...] = ()   # open cases of this unit the clerk was shown
         self.saving = False
         self._shown_errors: dict[str, str] = {}
         self._plans: tuple[str, ...] = tuple(COVERAGE_PLANS)
@@ -541,6 +546,8 @@ class IntakeScreen(CounterScreen):
                 return t("panel.loading", lang)
             return t("save.fix", lang)
         missing = self.form.missing_for_save()
+        if self.correcting:
+            missing = [p for p in missing if p != "customer.phone"]   # empty: the stored one stays
         if missing:
             return t("save.need", lang, fields="、".join(field_label(p, lang) for p in missing))
         if self.saved_number:
@@ -551,7 +558,9 @@ class IntakeScreen(CounterScreen):
         reason = self.blocked()
         self.query_one("#save", Button).disabled = reason is not None
         status = self.query_one("#save-status", Static)
-        update_static(status, reason or t("save.ready", self.app.lang))
+        ready = t("save.correcting", self.app.lang, number=self.correcting) if self.correcting \
+            else t("save.ready", self.app.lang)
+        update_static(status, reason or ready)
         status.set_class(reason is not None and not self.saved_number, "blocked")
         status.set_class(bool(self.saved_number), "saved")
 
@@ -568,18 +577,29 @@ class IntakeScreen(CounterScreen):
         self._update_save()
         lang = self.app.lang
         mapping = self.form.build(lang, self.field_errors)
-        self.save_case(mapping, self.form.values["customer.name"], self.form.values["customer.phone"])
+        name, phone = self.form.values["customer.name"], self.form.values["customer.phone"]
+        if self.correcting:
+            changed_phone = phone if phone.strip() and phone.strip() != self._phone_saved else None
+            self.correct_case(self.correcting, mapping, name, changed_phone)
+        else:
+            self.save_case(mapping, name, phone, self._same_unit_seen)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
         self.action_save()
 
     @work(thread=True, exclusive=True, group="save")
-    def save_case(self, mapping: dict[str, Any], name: str, phone: str) -> None:
+    def save_case(self, mapping: dict[str, Any], name: str, phone: str, seen: tuple[str, ...] = ()) -> None:
         from aftersales.core.errors import AftersalesError
 
         app = self.app
         try:
+            device = mapping.get("device") or {}
+            same = [c["number"] for c in app.store.open_cases_with_device(
+                imei=device.get("imei"), serial=device.get("serial"), today=app.today())]
+            if same and not set(same) <= set(seen):
+                self.post_message(SameUnitFound(same))   # asked first; Ctrl+S again saves anyway
+                return
             summary = app.store.create_case(mapping, store=app.store_code, staff=app.staff, customer=name,
                                             phone=phone, now=app.now())
         except AftersalesError as exc:
@@ -590,12 +610,52 @@ class IntakeScreen(CounterScreen):
             return
         self.post_message(CaseSaved(summary))
 
+    @work(thread=True, exclusive=True, group="save")
+    def correct_case(self, number: str, mapping: dict[str, Any], name: str, phone: str | None) -> None:
+        from aftersales.core.errors import AftersalesError
+
+        app = self.app
+        try:
+            summary = app.store.edit_case(number, actor=app.staff, case_input=mapping, customer=name,
+                                          phone=phone, now=app.now())
+        except AftersalesError as exc:
+            self.post_message(CaseSaveFailed(exc.text(app.lang), exc.field))
+            return
+        except Exception as exc:
+            self.post_message(CaseSaveFailed(f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(CaseSaved(summary))
+
+    def on_same_unit_found(self, message: SameUnitFound) -> None:
+        from .confirm import ConfirmDialog
+
+        self.saving = False
+        self._same_unit_seen = tuple(message.numbers)
+        self._update_save()
+        lang = self.app.lang
+        first = message.numbers[0]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.open_case(first)
+
+        self.app.push_screen(ConfirmDialog(t("same_unit.found", lang, numbers="、".join(message.numbers)),
+                                           t("same_unit.open", lang, number=first), safe_yes=True), answered)
+
     def on_case_saved(self, message: CaseSaved) -> None:
         self.saving = False
+        corrected = self.correcting is not None
         self.saved_number = message.summary["number"]
+        self.correcting = self.saved_number       # a change from now on corrects this case
+        self._phone_saved = str(self.form.values.get("customer.phone") or "").strip()
         self.write_draft()          # saved: no draft
         self._update_save()
-        self.app.notify(t("save.done", self.app.lang, number=self.saved_number))
+        lang = self.app.lang
+        if corrected:
+            self.app.notify(t("save.corrected", lang, number=self.saved_number,
+                              n=len(message.summary.get("changes") or ())))
+        else:
+            self.app.notify(t("save.done", lang, number=self.saved_number))
         self.app._broadcast("cases_changed")
 
     def on_case_save_failed(self, message: CaseSaveFailed) -> None:
@@ -639,9 +699,38 @@ class IntakeScreen(CounterScreen):
         brand = self.form.values.get("brand")
         self.form = FormState.blank(self.app.today(), brand)
         self.saved_number = None
+        self._leave_correction()
         self.load_form()
         self.to_start()
         self.write_draft()          # cleared: no draft
+
+    def _leave_correction(self) -> None:
+        self.correcting = None
+        self._phone_saved = ""
+        self._same_unit_seen = ()
+        phone = self._find(f"#{BY_PATH['customer.phone'].widget_id}")
+        if phone is not None:
+            phone.placeholder = ""
+
+    def correct(self, view: dict[str, Any]) -> None:
+        """Put a saved case into the form to correct it: Ctrl+S stores the change under its
+        number. The phone field starts empty (the number stays masked; typed, it replaces it)."""
+        from aftersales.store.contact import mask_phone
+
+        number = view["number"]
+        self.form = FormState.from_case(view.get("case") or {}, self.app.today())
+        self.form.values["customer.name"] = (view.get("customer") or {}).get("name") or ""
+        self.form.values["customer.phone"] = ""
+        self.saved_number = number
+        self.correcting = number
+        self._phone_saved = ""
+        self._same_unit_seen = ()
+        phone = self._find(f"#{BY_PATH['customer.phone'].widget_id}")
+        if phone is not None:
+            masked = mask_phone((view.get("customer") or {}).get("phone")) or ""
+            phone.placeholder = t("save.phone_kept", self.app.lang, phone=masked)
+        self.load_form()
+        self.to_start()
 
     def to_start(self) -> None:
         """The top of the form, the first field focused, the tick lists at their first row."""

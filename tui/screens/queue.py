@@ -1,7 +1,10 @@
 """The queue (案例队列): open cases, newest first, overdue follow-ups in red; Enter opens one.
 
 Reading the store runs in a worker (``CasesListed`` comes back); the state and brand filters
-ask the store again, the text filter narrows what was read as you type.
+ask the store again. The text box narrows what was read as you type, and asks the store too
+(``CaseStore.search``: a full phone number, any part of an IMEI or serial, a case number, a
+brand by its Chinese or English name; closed cases included), whose answer then replaces the
+list. Enter in the text box opens the case when exactly one is found.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from textual.widgets import DataTable, Footer, Header, Select, Static
 from ..app import key
 from ..i18n import state as state_label
 from ..i18n import t
-from ..messages import CasesListed, StoreActionFailed
+from ..messages import CasesFound, CasesListed, StoreActionFailed
 from .base import CounterScreen, FormInput
 
 OPEN_STATES = ("received", "diagnosing", "in_repair", "awaiting_exchange", "ready_for_pickup", "picked_up")
@@ -62,6 +65,9 @@ class QueueScreen(CounterScreen):
         self.cases: list[dict[str, Any]] = []
         self.shown: list[dict[str, Any]] = []
         self.loaded = False
+        #: the store's answer for the text in the box: (text, cases), or None while none
+        self.found: tuple[str, list[dict[str, Any]]] | None = None
+        self._open_single = False       # Enter was pressed before the answer came
 
     def compose(self) -> ComposeResult:
         lang = self.app.lang
@@ -154,6 +160,8 @@ class QueueScreen(CounterScreen):
         self.cases = message.cases
         self.loaded = True
         self._fill()
+        if self.query_one("#q-text", FormInput).value.strip():
+            self._text_changed()        # the store may have changed: ask again
 
     def on_store_action_failed(self, message: StoreActionFailed) -> None:
         self.query_one("#queue-status", Static).update(Text(message.error, style="bold red"))
@@ -163,7 +171,14 @@ class QueueScreen(CounterScreen):
         table = self.query_one(DataTable)
         text = self.query_one("#q-text", FormInput).value
         today = self.app.today().isoformat()
-        self.shown = [c for c in self.cases if matches(c, text)]
+        found = self.found if self.found is not None and self.found[0] == text.strip() else None
+        if found is not None:
+            state = self.query_one("#q-state", Select).value
+            brand = self.query_one("#q-brand", Select).value
+            self.shown = [c for c in found[1] if (state is Select.NULL or c["state"] == state)
+                          and (brand is Select.NULL or c["brand"] == brand)]
+        else:
+            self.shown = [c for c in self.cases if matches(c, text)]
         cursor = table.cursor_row
         table.clear()
         late = 0
@@ -188,6 +203,8 @@ class QueueScreen(CounterScreen):
             status.update(t("queue.empty", lang))
         elif not self.shown:
             status.update(t("queue.none_match", lang))
+        elif found is not None:
+            status.update(t("queue.found", lang, n=len(self.shown)))
         else:
             status.update(t("queue.count", lang, n=len(self.shown), late=late))
 
@@ -199,11 +216,50 @@ class QueueScreen(CounterScreen):
 
     @on(FormInput.Changed, "#q-text")
     def _text_changed(self) -> None:
+        text = self.query_one("#q-text", FormInput).value.strip()
+        self._open_single = False
         self._fill()
+        store = self.app.store
+        if text and store is not None:
+            brands = {bid: (b.label_zh, b.label_en)
+                      for bid, b in (getattr(self.app.registry, "brands", {}) or {}).items()}
+            self.search_cases(store, text, brands, self.app.today())
+
+    @work(thread=True, exclusive=True, group="queue-search")
+    def search_cases(self, store: Any, text: str, brands: dict[str, tuple[str, str]], today: date) -> None:
+        try:
+            found = store.search(text, brands=brands, today=today)
+        except Exception as exc:  # noqa: BLE001 - shown on the screen
+            from aftersales.core.errors import AftersalesError
+
+            self.post_message(StoreActionFailed(exc.text(self.app.lang) if isinstance(exc, AftersalesError)
+                                                else f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(CasesFound(text, found))
+
+    def on_cases_found(self, message: CasesFound) -> None:
+        if message.text != self.query_one("#q-text", FormInput).value.strip():
+            return                      # an answer to what was typed before
+        self.found = (message.text, message.cases)
+        self._fill()
+        if self._open_single:
+            self._open_single = False
+            self._open_or_pick()
 
     @on(FormInput.Submitted, "#q-text")
     def _text_submitted(self) -> None:
-        self.query_one(DataTable).focus()
+        text = self.query_one("#q-text", FormInput).value.strip()
+        if text and self.app.store is not None and (self.found is None or self.found[0] != text):
+            self._open_single = True    # opened (or the list focused) when the answer comes
+            return
+        self._open_or_pick()
+
+    def _open_or_pick(self) -> None:
+        """One case found: open it; else the list, to pick one."""
+        if len(self.shown) == 1:
+            self.open_number(self.shown[0]["number"])
+        else:
+            self.query_one(DataTable).focus()
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
