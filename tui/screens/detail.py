@@ -318,7 +318,14 @@ class DetailScreen(CounterScreen):
         latest = (decisions[-1].get("decision") if decisions else None) or None
         if latest is not None and "entitlement" not in latest:
             latest = {**latest, "entitlement": view.get("entitlement")}
-        self.query_one("#detail-panel", DecisionPanel).show_decision(latest, lang=lang)
+        from ..region import policy_titles, region_note
+
+        values = {f"device.{k}": v for k, v in ((view.get("case") or {}).get("device") or {}).items()}
+        values.update({f"purchase.{k}": v for k, v in ((view.get("case") or {}).get("purchase") or {}).items()})
+        registry = self.app.registry
+        self.query_one("#detail-panel", DecisionPanel).show_decision(
+            latest, lang=lang, region_note=region_note(registry, latest, values, lang),
+            titles=policy_titles(registry, lang))
         moves = self.query_one("#moves", Horizontal)
         await moves.remove_children()
         targets = allowed_moves(view["state"])

@@ -445,7 +445,14 @@ class IntakeScreen(CounterScreen):
             if names:
                 problems.append(("yellow", t("panel.ignored", lang, fields=names)))
         self.decision = decision
-        panel.show_decision(decision, problems=problems, lang=lang)
+        from ..region import policy_titles, region_note
+
+        self._region_note = region_note(registry, decision, self.form.values, lang)
+        if getattr(self, "_titles_for", None) != (registry, lang):
+            self._titles_for = (registry, lang)
+            self._titles = policy_titles(registry, lang)
+        panel.show_decision(decision, problems=problems, lang=lang, region_note=self._region_note,
+                            titles=self._titles)
         self._show_errors()
         self._show_region()
         self._update_save()
@@ -522,9 +529,9 @@ class IntakeScreen(CounterScreen):
         lang = self.app.lang
         if self.form.values.get("device.region"):
             text = ""
-        elif self.decision is not None and self.decision.get("region_rule"):
+        elif self.decision is not None and getattr(self, "_region_note", None):
             text = t("region.derived", lang, region=vocab("region", self.decision["region"], lang),
-                     rule=self.decision["region_rule"])
+                     how=self._region_note[0])
         else:
             text = t("region.none", lang)
         if text == getattr(self, "_region_hint", None):

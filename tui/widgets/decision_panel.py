@@ -39,19 +39,24 @@ def _reason(reason: str | None, lang: str) -> str:
     if text != key:
         return text
     label = vocab("condition", reason, lang)
-    return label if label != reason else f"{t('reason.not_applicable', lang)} ({reason})"
+    return label if label != reason else t("reason.not_applicable", lang)
 
 
-def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool = False) -> Text:
-    """The body of the panel for one v1 decision mapping."""
+def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool = False,
+                    region_note: tuple[str, str | None] | None = None,
+                    titles: Mapping[str, str] | None = None) -> Text:
+    """The body of the panel for one v1 decision mapping. ``region_note``: how the region was
+    found, and what to ask for when it was only assumed (``tui.region.region_note``)."""
     out = Text()
     region = decision.get("region")
     if region:
         out.append(f"{t('panel.region', lang)}: ", "dim")
         out.append(vocab("region", region, lang), "bold")
-        if decision.get("region_rule"):
-            out.append(f"  ({decision['region_rule']})", "dim")
+        if region_note is not None:
+            out.append(f" · {region_note[0]}", "dim" if region_note[1] is None else "yellow")
         out.append("\n")
+        if region_note is not None and region_note[1]:
+            out.append(f"  ⚠ {region_note[1]}\n", "bold yellow")
     out.append(f"{t('panel.remedies', lang)}\n", "bold underline")
     for r in decision.get("remedies", ()):
         ok = r.get("available")
@@ -65,9 +70,12 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
             out.append(" · " + _reason(r["reason"], lang), "dim italic")
         out.append("\n")
         granted = r.get("granted_by") or {}
-        if granted.get("policy"):
-            out.append(f"    {t('panel.granted_by', lang)} {granted['policy']}/{granted.get('rule')}\n", "dim")
         missing = r.get("missing_documents") or []
+        if r.get("service_location") and (ok or missing):
+            out.append(f"    {t('panel.where', lang)}: ", "dim")
+            out.append(vocab("service_location", r["service_location"], lang) + "\n", "" if ok else "dim")
+        if citations and granted.get("policy"):
+            out.append(f"    {t('panel.granted_by', lang)} {granted['policy']}/{granted.get('rule')}\n", "dim")
         if missing:
             out.append(f"    {t('panel.missing', lang)}: ", "bold red")
             out.append("、".join(vocab("document", d, lang) for d in missing), "bold reverse red")
@@ -87,7 +95,8 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
         out.append(f"{cov['start']} {t('panel.until', lang)} {cov.get('end') or '?'} ")
         out.append(f"({t('panel.day', lang, n=cov['days_elapsed'])})\n", "dim")
     ex = decision.get("exchange")
-    exchange_offered = any(r["remedy"] == "exchange" for r in decision.get("remedies", ()))
+    # how an exchange is done: only while one is open to the customer
+    exchange_offered = any(r["remedy"] == "exchange" and r.get("available") for r in decision.get("remedies", ()))
     if ex and exchange_offered:
         out.append(f"{t('panel.exchange', lang)}: ", "dim")
         out.append(vocab("exchange_mode", ex["mode"], lang), "bold")
@@ -95,9 +104,6 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
         if lead:
             out.append(" · " + t("panel.lead", lang, a=lead["min"], b=lead["max"]))
         out.append(" · " + vocab("warranty_after", ex["warranty_after"], lang) + "\n")
-    if decision.get("service_location"):
-        out.append(f"{t('panel.location', lang)}: ", "dim")
-        out.append(vocab("service_location", decision["service_location"], lang) + "\n")
     exclusions = decision.get("exclusions") or []
     if exclusions:
         out.append(f"{t('panel.exclusions', lang)}\n", "bold underline")
@@ -136,7 +142,9 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
         out.append(t("panel.citations_hint", lang) + "\n", "dim italic")
     pols = decision.get("policies") or []
     if pols:
-        out.append(f"{t('panel.policies', lang)}: " + ", ".join(f"{p['id']} {p['version']}" for p in pols), "dim")
+        names = titles or {}
+        out.append(f"{t('panel.policies', lang)}: " + "，".join(f"{names.get(p['id'], p['id'])} {p['version']}"
+                                                            for p in pols), "dim")
     return out
 
 
@@ -173,6 +181,8 @@ class DecisionPanel(ScrollView):
         self.decision: Mapping[str, Any] | None = None
         self.problems: list[tuple[str, str]] = []   # (style, text) lines shown above the decision
         self.citations = False
+        self.region_note: tuple[str, str | None] | None = None
+        self.titles: Mapping[str, str] = {}     # policy id -> title, in the panel's language
         self.lang = "zh"
         self.updates = 0   # bumped on every render (tests and the benchmark watch it)
         self._badge = "—"
@@ -188,8 +198,12 @@ class DecisionPanel(ScrollView):
         return None if self.decision is None else self.decision.get("entitlement")
 
     def show_decision(self, decision: Mapping[str, Any] | None, *, problems: Sequence[tuple[str, str]] = (),
-                      lang: str | None = None) -> None:
+                      lang: str | None = None, region_note: tuple[str, str | None] | None = None,
+                      titles: Mapping[str, str] | None = None) -> None:
         self.decision = decision
+        self.region_note = region_note
+        if titles is not None:
+            self.titles = titles
         self.problems = list(problems)
         if lang:
             self.lang = lang
@@ -216,7 +230,8 @@ class DecisionPanel(ScrollView):
         for style, line in self.problems:
             text.append(line + "\n", style)
         if self.decision is not None:
-            text.append_text(render_decision(self.decision, self.lang, citations=self.citations))
+            text.append_text(render_decision(self.decision, self.lang, citations=self.citations,
+                                             region_note=self.region_note, titles=self.titles))
         self._text = text
         self.updates += 1
         self._layout_lines()
