@@ -137,6 +137,8 @@ class AftersalesApp(InOrderKeys, App):
         key("f3", "switch_mode('policies')", "policies"),
         key("f4", "toggle_language", "language"),
         key("ctrl+q", "quit", "quit", priority=True),
+        # the palette's own key, labelled in the UI language (Textual would add it in English)
+        key("ctrl+p", "command_palette", "palette", show=False, priority=True),
     ]
 
     # The app starts in the intake mode itself (switching to it from Textual's default screen
@@ -217,6 +219,18 @@ class AftersalesApp(InOrderKeys, App):
                 self.exit()
 
         self.push_screen(ConfirmDialog(t("unsaved.quit", self.lang), t("unsaved.quit_yes", self.lang)), answered)
+
+    def action_command_palette(self) -> None:
+        """The command palette, its search box in the UI language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=t("palette.placeholder", self.lang)))
+
+    def get_system_commands(self, screen: Any) -> Any:
+        """None of Textual's own (their names are English, and what the counter needs is a key
+        binding, which the palette offers by its Chinese name)."""
+        return iter(())
 
     def open_case(self, number: str) -> None:
         """The case's detail, on the queue (F2; Esc goes back to the queue)."""

@@ -44,6 +44,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "key.confirm": ("确定", "Confirm"),
     "key.auto_advance": ("自动跳栏", "Auto-advance"),
     "key.correct": ("更正", "Correct"),
+    "key.palette": ("命令", "Commands"),
+    "palette.placeholder": ("输入要做的事，如：新案例、队列、保存…", "Type what you want to do: new case, queue, save…"),
     "auto_advance.on": ("自动跳栏已开启：IMEI、日期填完后自动跳到下一栏", "Auto-advance on: a complete IMEI or date moves to the next field"),
     "auto_advance.off": ("自动跳栏已关闭", "Auto-advance off"),
     "unsaved.new": ("本次受理尚未保存。清空表单，开始新案例？", "This intake is not saved. Clear the form and start a new case?"),
