@@ -14,10 +14,10 @@ Three modes, one per F-key: intake (F1), queue (F2, case detail is pushed on it)
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import getpass
 import os
+import weakref
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -49,14 +49,9 @@ def key(keys: str, action: str, id: str, *, show: bool = True, priority: bool = 
 
 def translate_bindings(node: Any, lang: str) -> None:
     """Relabel ``node``'s bindings (those made with ``key``) in ``lang``."""
-    bindings = getattr(node, "_bindings", None)
-    if bindings is None:
-        return
-    bindings.key_to_bindings = {
-        k: [dataclasses.replace(b, description=t(f"key.{b.id}", lang)) if b.id and f"key.{b.id}" in _KEYS else b
-            for b in group]
-        for k, group in bindings.key_to_bindings.items()
-    }
+    from . import compat
+
+    compat.relabel_bindings(node, lambda b: t(f"key.{b.id}", lang) if b.id and f"key.{b.id}" in _KEYS else None)
 
 
 def _keys() -> frozenset[str]:
@@ -172,6 +167,8 @@ class AftersalesApp(InOrderKeys, App):
         self._background_started = False
         self._after_display: list[Callable[[], Any]] = []
         self.intake: Any = None                 # the intake screen, once mounted
+        #: the counter screens made so far, in every mode (what ``_broadcast`` tells)
+        self.counter_screens: weakref.WeakSet[Any] = weakref.WeakSet()
         self.mouse_pressed = False              # a mouse button is down
         self._draft_path = draft_path
         self.set_reactive(AftersalesApp.lang, lang if lang in ("zh", "en") else "zh")
@@ -271,10 +268,9 @@ class AftersalesApp(InOrderKeys, App):
         if fd is None or terminal_gone(fd):
             # nothing can be written to a terminal that is gone (Textual's writer thread has
             # died on it, and the farewell escape codes would wait on it for ever)
-            driver = self._driver
-            if driver is not None:
-                driver.write = lambda data: None
-                driver.flush = lambda: None
+            from . import compat
+
+            compat.silence_driver(self)
             self.exit()
 
     def call_after_display(self, callback: Callable[[], Any]) -> None:
@@ -287,7 +283,9 @@ class AftersalesApp(InOrderKeys, App):
     def post_display_hook(self) -> None:
         super().post_display_hook()
         # frames made while the app starts up (inside Textual's batch update) are not written
-        if self._after_display and self._running and not self._batch_count:
+        from . import compat
+
+        if self._after_display and compat.app_running(self) and not compat.batch_count(self):
             waiting, self._after_display = self._after_display, []
             for callback in waiting:
                 self.call_later(callback)
@@ -473,11 +471,10 @@ class AftersalesApp(InOrderKeys, App):
 
     def _broadcast(self, hook: str) -> None:
         """Tell the screens of every mode that something they show has changed."""
-        for stack in self._screen_stacks.values():
-            for screen in stack:
-                fn = getattr(screen, hook, None)
-                if fn is not None:
-                    fn()
+        for screen in list(self.counter_screens):
+            fn = getattr(screen, hook, None)
+            if fn is not None and screen.is_attached:
+                fn()
 
 
 def make_app(registry: Any = None, store: Any = None, lang: str = "zh", clock: Clock | None = None,

@@ -46,7 +46,7 @@ async def type_into(pilot, selector: str, text: str) -> None:
     widget = pilot.app.screen.query_one(selector)
     widget.focus()
     await pilot.pause()
-    await pilot.press(*list(text))
+    await scan(pilot, text)     # the keys sent at once, handled in order (no idle wait per key)
 
 
 async def tick(pilot, selector: str, on: bool = True) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Header, OptionList, Static
@@ -179,7 +180,7 @@ class TicketScreen(ModalScreen[None]):
             yield Static(t("ticket.title", self.app.lang) + f" {self.number}", classes="dialog-title")
             with VerticalScroll():
                 yield Static(Text(self.text), id="ticket-text")
-            yield Footer()
+            yield Footer(compact=True)
 
     def on_mount(self) -> None:
         translate_bindings(self, self.app.lang)
@@ -213,6 +214,9 @@ class DetailScreen(CounterScreen):
         key("e", "reevaluate", "reevaluate"),
         key("p", "ticket", "ticket"),
         key("c", "correct", "correct"),
+        # the modes' keys work here as everywhere, out of this footer (full at 80 columns)
+        *(Binding(f"f{n}", f"app.switch_mode('{mode}')", show=False)
+          for n, mode in ((1, "intake"), (2, "queue"), (3, "policies"))),
     ]
 
     def __init__(self, number: str) -> None:
@@ -235,7 +239,7 @@ class DetailScreen(CounterScreen):
             yield Button(t("key.follow_up", lang), id="do-follow-up", compact=True)
             yield Button(t("key.reevaluate", lang), id="do-reevaluate", compact=True)
             yield Button(t("key.ticket", lang), id="do-ticket", compact=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.load()

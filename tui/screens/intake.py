@@ -24,6 +24,7 @@ from textual.widgets.select import InvalidSelectValueError
 
 from aftersales.core.vocab import CONDITIONS, COVERAGE_PLANS, DOCUMENTS
 
+from .. import compat
 from ..app import key
 from ..form import BY_PATH, BY_WIDGET, CHECK, FIELDS, FIRST_FIELD, OPTION_IDS, SECTIONS, FormState, complete
 from ..i18n import field_label, t, vocab
@@ -47,13 +48,13 @@ def jump_key(section: str) -> str:
     return f"f{5 + SECTIONS.index(section)}"
 
 
-class IntakeScreen(CounterScreen):
+class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
     AUTO_FOCUS = ""        # the first field is focused after the first paint (_first_paint)
     BINDINGS = [
         key("ctrl+s", "save", "save"),
         key("ctrl+n", "new_case", "new"),
         key("ctrl+o", "citations", "citations"),
-        key("ctrl+g", "toggle_auto_advance", "auto_advance"),
+        key("ctrl+g", "toggle_auto_advance", "auto_advance", show=False),   # in the palette; the footer is full at 80 columns
         # F5... to each section, in order (also in the command palette)
         *(key(jump_key(section), f"jump('{section}')", f"jump_{section[4:]}", show=False, priority=True)
           for section in SECTIONS),
@@ -175,14 +176,7 @@ class IntakeScreen(CounterScreen):
             return [(b.label_zh if lang == "zh" else b.label_en, bid) for bid, b in brands.items()]
         return [(vocab(f.options, oid, lang), oid) for oid in OPTION_IDS[f.options]]
 
-    def _on_screen_resume(self, event: Any) -> None:
-        # Textual restyles every widget of a screen when it is resumed (the theme may have
-        # changed while it was away). The first resume follows the mount, which has just styled
-        # them all: restyling again would only delay the first screen.
-        if not self._resumed:
-            self._resumed = True
-            event.refresh_styles = False
-        super()._on_screen_resume(event)
+
 
     def on_mount(self) -> None:
         self.app.intake = self
@@ -197,7 +191,7 @@ class IntakeScreen(CounterScreen):
         lang = self.app.lang
         rest = [w for section in SECTIONS if section not in FIRST_SECTIONS for w in self._section(section, lang)]
         await self.query_one("#form", FormScroll).mount_all(rest)
-        await self.mount(Footer())
+        await self.mount(Footer(compact=True))
         self.complete = True
         self._load_widgets()            # what changed in the form meanwhile
         self._shown_errors = {}         # notes of the new sections

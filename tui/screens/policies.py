@@ -80,7 +80,7 @@ class PolicyView(ModalScreen[None]):
             yield Static(self.title_text, classes="dialog-title")
             with VerticalScroll(id="policy-source"):
                 yield Static(body)
-            yield Footer()
+            yield Footer(compact=True)
 
     def on_mount(self) -> None:
         translate_bindings(self, self.app.lang)
@@ -107,7 +107,7 @@ class PoliciesScreen(CounterScreen):
         yield Static(t("pol.errors", self.app.lang), id="pol-errors-title", classes="section-title")
         with VerticalScroll(id="pol-errors-box"):
             yield Static("", id="pol-errors")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._fill()

@@ -26,7 +26,12 @@ from .base import CounterScreen, FormInput
 
 OPEN_STATES = ("received", "diagnosing", "in_repair", "awaiting_exchange", "ready_for_pickup", "picked_up")
 ALL_STATES = OPEN_STATES + ("closed", "cancelled")
-COLUMNS = ("number", "state", "brand", "model", "customer", "intake", "next_due")
+COLUMNS = ("number", "state", "customer", "brand", "model", "intake", "next_due")
+#: the columns' widths (a column of space after each); the model takes what is left: at 80
+#: columns every column fits (李* 138****8000, +852 ****4567, 已取机签字)
+_WIDTHS = {"number": 18, "state": 10, "customer": 17, "brand": 4}
+#: below this width the dates drop their year (06-25)
+_SHORT_DATES_BELOW = 100
 
 
 def mask_name(name: str | None) -> str:
@@ -39,6 +44,13 @@ def mask_name(name: str | None) -> str:
 def masked_customer(summary: dict[str, Any]) -> str:
     customer = summary.get("customer") or {}
     return f"{mask_name(customer.get('name'))} {customer.get('phone') or ''}".strip()
+
+
+def short_label(label: str) -> str:
+    """A brand's label without its explanation in brackets (其他品牌（仅三包规定） → 其他品牌)."""
+    for bracket in ("（", "("):
+        label = label.split(bracket, 1)[0]
+    return label.strip()
 
 
 def matches(summary: dict[str, Any], text: str) -> bool:
@@ -54,6 +66,7 @@ def matches(summary: dict[str, Any], text: str) -> bool:
 
 
 class QueueScreen(CounterScreen):
+    AUTO_FOCUS = "#queue-table"     # Enter opens the case under the cursor from the start
     BINDINGS = [
         key("enter", "open_case", "open", show=True),
         key("slash", "focus_filter", "filter"),
@@ -77,9 +90,9 @@ class QueueScreen(CounterScreen):
             yield Select(self._brand_options(lang), prompt=t("queue.all_brands", lang), id="q-brand", compact=True)
             yield FormInput(placeholder=t("queue.text", lang), id="q-text", compact=True)
         yield Static(t("queue.loading", lang), id="queue-status")
-        table: DataTable = DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable = DataTable(id="queue-table", cursor_type="row", zebra_stripes=True, cell_padding=0)
         yield table
-        yield Footer()
+        yield Footer(compact=True)
 
     def _state_options(self, lang: str) -> list[tuple[str, str]]:
         return [(state_label(s, lang), s) for s in ALL_STATES]
@@ -88,11 +101,30 @@ class QueueScreen(CounterScreen):
         brands = getattr(self.app.registry, "brands", {}) or {}
         return [(b.label_zh if lang == "zh" else b.label_en, bid) for bid, b in brands.items()]
 
+    def _short_dates(self) -> bool:
+        return 0 < self.size.width < _SHORT_DATES_BELOW
+
     def _columns(self) -> None:
         table = self.query_one(DataTable)
         table.clear(columns=True)
+        widths = dict(_WIDTHS)
+        short = self._short_dates()
+        date = 5 if short else 10
+        widths["intake"], widths["next_due"] = date, date + 2
+        if not short:
+            widths["brand"] = 8
+        # a column of space after each column; one column for the scroll bar
+        total = self.size.width or 120
+        widths["model"] = max(8, total - 1 - sum(widths.values()) - len(COLUMNS))
         for col in COLUMNS:
-            table.add_column(t(f"col.{col}", self.app.lang), key=col)
+            label = t(f"col.{col}_short" if short and col in ("intake", "next_due") else f"col.{col}", self.app.lang)
+            table.add_column(label, key=col, width=widths[col] + 1)
+        self._columns_for = self.size.width
+
+    def on_resize(self) -> None:
+        if self.is_mounted and getattr(self, "_columns_for", None) != self.size.width:
+            self._columns()
+            self._fill()
 
     def on_mount(self) -> None:
         self._columns()
@@ -191,10 +223,14 @@ class QueueScreen(CounterScreen):
             elif due and due == today or c.get("notices"):
                 style = "yellow"
             brand = (getattr(self.app.registry, "brands", {}) or {}).get(c["brand"])
-            brand_text = (brand.label_zh if lang == "zh" else brand.label_en) if brand else c["brand"]
-            cells = [c["number"], state_label(c["state"], lang), brand_text, (c.get("device") or {}).get("model") or "",
-                     masked_customer(c), (c.get("intake_at") or c.get("case_date") or "")[:10],
-                     ("⚠ " if style == "bold red" else "") + due]
+            brand_text = short_label(brand.label_zh if lang == "zh" else brand.label_en) if brand else c["brand"]
+            intake = (c.get("intake_at") or c.get("case_date") or "")[:10]
+            shown_due = due
+            if self._short_dates():
+                intake, shown_due = intake[5:], due[5:]
+            cells = [c["number"], state_label(c["state"], lang), masked_customer(c), brand_text,
+                     (c.get("device") or {}).get("model") or "", intake,
+                     ("⚠ " if style == "bold red" else "") + shown_due]
             table.add_row(*(Text(str(x), style=style) for x in cells), key=c["number"])
         if self.shown:
             table.move_cursor(row=min(cursor, len(self.shown) - 1))

@@ -18,6 +18,7 @@ from textual.strip import Strip
 
 from aftersales.core.vocab import REMEDY_ORDER
 
+from .. import compat
 from ..i18n import t, vocab
 
 ENTITLEMENTS = (*REMEDY_ORDER, "none")
@@ -56,7 +57,7 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
             out.append(f" · {region_note[0]}", "dim" if region_note[1] is None else "yellow")
         out.append("\n")
         if region_note is not None and region_note[1]:
-            out.append(f"  ⚠ {region_note[1]}\n", "bold yellow")
+            out.append(f"  ⚠\u00a0{region_note[1]}\n", "bold yellow")
     out.append(f"{t('panel.remedies', lang)}\n", "bold underline")
     for r in decision.get("remedies", ()):
         ok = r.get("available")
@@ -138,13 +139,12 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
             out.append(f"{e.get('citation') or ''}\n")
         if cov and cov.get("start_citation"):
             out.append(f" [{cov.get('start_rule')}] {cov['start_citation']}\n")
-    else:
-        out.append(t("panel.citations_hint", lang) + "\n", "dim italic")
-    pols = decision.get("policies") or []
-    if pols:
-        names = titles or {}
-        out.append(f"{t('panel.policies', lang)}: " + "，".join(f"{names.get(p['id'], p['id'])} {p['version']}"
-                                                            for p in pols), "dim")
+        # the policies and versions that decided (kept with every stored decision)
+        pols = decision.get("policies") or []
+        if pols:
+            names = titles or {}
+            out.append(f"{t('panel.policies', lang)}: " + "，".join(f"{names.get(p['id'], p['id'])} {p['version']}"
+                                                                for p in pols) + "\n", "dim")
     return out
 
 
@@ -254,8 +254,8 @@ class DecisionPanel(ScrollView):
         label = Text(self._badge, style=badge_style)
         label.truncate(width)
         label.align("center", width)
-        blank = self._wrap(Text(" " * width, style=badge_style), width)
-        lines = [*blank, *self._wrap(label, width), *blank, Strip.blank(width)]
+        # the badge on one line, a blank line under it: at 80x24 the panel has 16 lines
+        lines = [*self._wrap(label, width), Strip.blank(width)]
         if self._text.plain:
             body = self._text.copy()
             body.rstrip()
@@ -268,7 +268,7 @@ class DecisionPanel(ScrollView):
             # appears or goes, as show_vertical_scrollbar asks for one)
             self.set_reactive(ScrollView.virtual_size, size)
             if self.container_size:
-                self._scroll_update(size)
+                compat.scroll_update(self, size)
         # repaint the lines that changed, not the whole panel
         top = self.scroll_offset.y
         height = self.scrollable_content_region.height
