@@ -106,7 +106,7 @@ def _key_event(key: str):
 
 #: key names ``scan`` sends as one key (anything else is text, sent character by character)
 KEY_NAMES = frozenset({"tab", "shift+tab", "enter", "backspace", "space", "ctrl+n", "ctrl+q", "escape",
-                       "down", "up"})
+                       "down", "up", "f6", "f7", "ctrl+s"})
 
 
 async def scan(pilot, *keys: str) -> None:

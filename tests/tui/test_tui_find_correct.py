@@ -153,3 +153,20 @@ async def test_phone_numbers_of_hong_kong_macao_taiwan_are_accepted_and_bad_ones
         await type_into(pilot, "#f-customer-phone", "91234567")
         message = app.screen.field_errors["customer.phone"]
         assert "+852" in message and "不是有效的电话号码" in message
+
+
+async def test_ctrl_n_right_after_ctrl_s_starts_a_new_case_not_a_correction(make, store):
+    """Ctrl+S then Ctrl+N and the next customer typed at once, before the first save has come
+    back: the next Ctrl+S takes in a second case (it does not correct the first)."""
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_day5_case(pilot)
+        await scan(pilot, "ctrl+s", "ctrl+n", "韩梅梅", "tab", "+852 9123 4567", "f6", "tab", "tab",
+                   "Mate 60", "tab", "tab", "tab", "tab", OTHER_IMEI, "ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+    assert store.count() == 2
+    second = store.get("SZ01-20260615-0002")
+    assert second["customer"]["name"] == "韩梅梅" and second["device"]["imei"] == OTHER_IMEI
+    assert store.get(NUMBER)["customer"]["name"] == "李雷"
+    assert [e["kind"] for e in store.get(NUMBER)["events"]] == ["created"]

@@ -42,6 +42,12 @@ TICK_LISTS = {"sec.documents": ("docs", "document", "documents"),
               "sec.plans": ("plans", "coverage_plan", "plans")}
 
 
+def _for(message: Any, form: FormState | None) -> Any:
+    """``message`` marked as the answer for ``form``."""
+    message.form = form
+    return message
+
+
 def jump_key(section: str) -> str:
     """The key to a section of the form: F5 for the first, F6 for the next... (F1-F4 are the
     app's modes and language)."""
@@ -581,16 +587,19 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
         name, phone = self.form.values["customer.name"], self.form.values["customer.phone"]
         if self.correcting:
             changed_phone = phone if phone.strip() and phone.strip() != self._phone_saved else None
-            self.correct_case(self.correcting, mapping, name, changed_phone)
+            self.correct_case(self.correcting, mapping, name, changed_phone, self.form)
         else:
-            self.save_case(mapping, name, phone, self._same_unit_seen)
+            self.save_case(mapping, name, phone, self._same_unit_seen, self.form)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
         self.action_save()
 
     @work(thread=True, exclusive=True, group="save")
-    def save_case(self, mapping: dict[str, Any], name: str, phone: str, seen: tuple[str, ...] = ()) -> None:
+    def save_case(self, mapping: dict[str, Any], name: str, phone: str, seen: tuple[str, ...] = (),
+                  form: FormState | None = None) -> None:
+        """Store a new case. ``form``: the form saved (the answer is for it: after Ctrl+N the
+        form on screen is another one)."""
         from aftersales.core.errors import AftersalesError
 
         app = self.app
@@ -599,20 +608,21 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
             same = [c["number"] for c in app.store.open_cases_with_device(
                 imei=device.get("imei"), serial=device.get("serial"), today=app.today())]
             if same and not set(same) <= set(seen):
-                self.post_message(SameUnitFound(same))   # asked first; Ctrl+S again saves anyway
+                self.post_message(_for(SameUnitFound(same), form))   # asked first; Ctrl+S again saves anyway
                 return
             summary = app.store.create_case(mapping, store=app.store_code, staff=app.staff, customer=name,
                                             phone=phone, now=app.now())
         except AftersalesError as exc:
-            self.post_message(CaseSaveFailed(exc.text(app.lang), exc.field))
+            self.post_message(_for(CaseSaveFailed(exc.text(app.lang), exc.field), form))
             return
         except Exception as exc:
-            self.post_message(CaseSaveFailed(f"{type(exc).__name__}: {exc}"))
+            self.post_message(_for(CaseSaveFailed(f"{type(exc).__name__}: {exc}"), form))
             return
-        self.post_message(CaseSaved(summary))
+        self.post_message(_for(CaseSaved(summary), form))
 
     @work(thread=True, exclusive=True, group="save")
-    def correct_case(self, number: str, mapping: dict[str, Any], name: str, phone: str | None) -> None:
+    def correct_case(self, number: str, mapping: dict[str, Any], name: str, phone: str | None,
+                     form: FormState | None = None) -> None:
         from aftersales.core.errors import AftersalesError
 
         app = self.app
@@ -620,17 +630,23 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
             summary = app.store.edit_case(number, actor=app.staff, case_input=mapping, customer=name,
                                           phone=phone, now=app.now())
         except AftersalesError as exc:
-            self.post_message(CaseSaveFailed(exc.text(app.lang), exc.field))
+            self.post_message(_for(CaseSaveFailed(exc.text(app.lang), exc.field), form))
             return
         except Exception as exc:
-            self.post_message(CaseSaveFailed(f"{type(exc).__name__}: {exc}"))
+            self.post_message(_for(CaseSaveFailed(f"{type(exc).__name__}: {exc}"), form))
             return
-        self.post_message(CaseSaved(summary))
+        self.post_message(_for(CaseSaved(summary), form))
 
     def on_same_unit_found(self, message: SameUnitFound) -> None:
         from .confirm import ConfirmDialog
 
         self.saving = False
+        if getattr(message, "form", None) is not self.form:
+            # the form was cleared meanwhile (Ctrl+N right after Ctrl+S): say it was not saved
+            self.app.notify(t("same_unit.not_saved", self.app.lang, numbers="、".join(message.numbers)),
+                            severity="error", timeout=15)
+            self._update_save()
+            return
         self._same_unit_seen = tuple(message.numbers)
         self._update_save()
         lang = self.app.lang
@@ -645,6 +661,13 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
 
     def on_case_saved(self, message: CaseSaved) -> None:
         self.saving = False
+        if getattr(message, "form", None) is not self.form:
+            # saved, but the form on screen is another one now (Ctrl+N right after Ctrl+S):
+            # it is not bound to that case
+            self.app.notify(t("save.done", self.app.lang, number=message.summary["number"]))
+            self._update_save()
+            self.app._broadcast("cases_changed")
+            return
         corrected = self.correcting is not None
         self.saved_number = message.summary["number"]
         self.correcting = self.saved_number       # a change from now on corrects this case
@@ -663,8 +686,9 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
         self.saving = False
         self._update_save()
         text = t("save.failed", self.app.lang, error=message.error)
-        update_static(self.query_one("#save-status", Static), text)
-        self.app.notify(text, severity="error")
+        if getattr(message, "form", None) is self.form:
+            update_static(self.query_one("#save-status", Static), text)
+        self.app.notify(text, severity="error", timeout=15)
 
     # --- other actions -----------------------------------------------------------------------
 
