@@ -214,6 +214,9 @@ TEXT: dict[str, tuple[str, str]] = {
     # policies
     "pol.title": ("插件与政策", "Plugins and policies"),
     "pol.plugin": ("插件", "Plugin"),
+    "origin.bundled": ("内置", "bundled"),
+    "origin.entry_point": ("已安装", "installed"),
+    "origin.folder": ("插件目录", "plugin folder"),
     "pol.version": ("版本", "Version"),
     "pol.origin": ("来源", "Origin"),
     "pol.brands": ("品牌", "Brands"),
