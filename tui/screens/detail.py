@@ -416,7 +416,9 @@ class DetailScreen(CounterScreen):
     def action_correct(self) -> None:
         """The case into the intake form, to be corrected in place (the number stays)."""
         if self.view is not None:
-            self.app.correct_case(self.view)
+            view = self.view
+            self.app.pop_screen()      # F2 comes back to the queue (this view is out of date after it)
+            self.app.correct_case(view)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -29,7 +29,7 @@ ALL_STATES = OPEN_STATES + ("closed", "cancelled")
 COLUMNS = ("number", "state", "customer", "brand", "model", "intake", "next_due")
 #: the columns' widths (a column of space after each); the model takes what is left: at 80
 #: columns every column fits (李* 138****8000, +852 ****4567, 已取机签字)
-_WIDTHS = {"number": 18, "state": 10, "customer": 17, "brand": 4}
+_WIDTHS = {"number": 18, "state": 10, "customer": 18, "brand": 4}
 #: below this width the dates drop their year (06-25)
 _SHORT_DATES_BELOW = 100
 
