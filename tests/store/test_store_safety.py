@@ -331,3 +331,18 @@ def test_a_full_standard_output_is_one_line(store_cli, db_url, files, args):
                               stdout=full, stderr=subprocess.PIPE, text=True, env=env, timeout=120)
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr == "error: cannot write to standard output: No space left on device\n"
+
+
+def test_the_python_api_needs_backdate_for_an_earlier_case_date(store, new_case):
+    from aftersales.store.errors import StoreError
+
+    early = {**CASE, "case_date": "2026-03-01"}
+    with pytest.raises(StoreError, match="before the intake day 2026-06-15"):
+        new_case(case=early)
+    assert store.count() == 0
+    view = new_case(case=CASE)
+    assert view["case_date"] == "2026-06-15" and "backdated" not in view["events"][0]["data"]
+    view = new_case(case=early, backdate=True)
+    assert view["case_date"] == "2026-03-01"
+    assert view["events"][0]["data"]["backdated"] == "2026-03-01"
+    assert store.get(view["number"])["events"][0]["data"]["intake_day"] == "2026-06-15"
