@@ -87,6 +87,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "save.ready": ("可以保存（Ctrl+S）", "Ready to save (Ctrl+S)"),
     "save.saving": ("正在保存…", "Saving…"),
     "save.done": ("已保存，案例编号 {number}", "Saved as case {number}"),
+    "save.changed": ("已保存,但以下内容已改动:\n{changes}", "Saved, but changed before storing:\n{changes}"),
     "save.failed": ("保存失败：{error}", "Not saved: {error}"),
     "save.no_store": ("案例库不可用，无法保存", "The case store is not available: cannot save"),
     "save.unchanged": ("已保存 {number}；修改后可另存，Ctrl+N 新案例", "Saved as {number}; Ctrl+N for a new case"),

@@ -596,6 +596,10 @@ class IntakeScreen(CounterScreen):
         self.write_draft()          # saved: no draft
         self._update_save()
         self.app.notify(t("save.done", self.app.lang, number=self.saved_number))
+        changed = message.summary.get("warnings") or []
+        if changed:  # an ID number masked, control characters removed, a back-dated case_date
+            self.app.notify(t("save.changed", self.app.lang, changes="\n".join(changed)),
+                            severity="warning", timeout=20)
         self.app._broadcast("cases_changed")
 
     def on_case_save_failed(self, message: CaseSaveFailed) -> None:
