@@ -216,6 +216,11 @@ def test_an_unwritable_output_is_one_line(store_cli, db_url, files, args):
 def test_an_output_that_is_a_folder_is_one_line(store_cli, db_url, tmp_path):
     rc, _, err = store_cli("cases", "export", "-o", str(tmp_path), "--db", db_url)
     assert rc == 2 and err.count("\n") == 1 and "is a directory" in err
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps({**CASE, "case_date": "2026-06-15"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    rc, _, err = store_cli("replay", str(cases), "--out", str(tmp_path / "d.jsonl"), "--summary-json",
+                           str(tmp_path), "-q")
+    assert rc == 2 and err.count("\n") == 1 and "is a directory" in err
 
 
 def test_an_output_is_checked_before_the_database_is_opened(store_cli, tmp_path):
