@@ -75,7 +75,12 @@ def _manager(engine, by: str | None) -> str:
 
     if not store_staff.sign_in_required(engine):
         return "(first manager)"
-    member = store_staff.sign_in(engine, by, read_pin())
+    pin = read_pin()
+    if not by or not pin:
+        raise AccessDenied(f"only a signed-in manager changes the staff list: give --by CODE (env AFTERSALES_STAFF) "
+                           f"and the PIN ({PIN_ENV}, or type it at a terminal)",
+                           zh=f"须由经理登录后修改员工名单:--by 工号,PIN 由 {PIN_ENV} 提供或在终端输入")
+    member = store_staff.sign_in(engine, by, pin)
     if member.role != "manager":
         raise AccessDenied(f"{member.code} is a clerk: only a manager changes the staff list",
                            zh=f"{member.code} 不是经理,不能修改员工名单")

@@ -115,8 +115,10 @@ def list_staff(engine: Engine, *, store: str | None = None) -> list[dict[str, An
         query = query.where(staff.c.store_code == normalize_store(store))
     with _db.read_connection(engine) as conn:
         rows = conn.execute(query).all()
+    from .workflow import CHINA_TZ
+
     return [{"code": r.code, "name": r.name, "store": r.store_code, "role": r.role, "active": bool(r.active),
-             "created_at": r.created_at.isoformat(timespec="seconds")} for r in rows]
+             "created_at": r.created_at.astimezone(CHINA_TZ).isoformat(timespec="seconds")} for r in rows]
 
 
 def sign_in_required(engine: Engine) -> bool:
@@ -176,6 +178,8 @@ def read_access_log(engine: Engine, *, limit: int | None = None) -> list[dict[st
         query = query.limit(limit)
     with _db.read_connection(engine) as conn:
         rows = conn.execute(query).all()
-    return [{"at": r.at.isoformat(timespec="seconds"), "actor": r.actor, "store": r.store_code,
+    from .workflow import CHINA_TZ
+
+    return [{"at": r.at.astimezone(CHINA_TZ).isoformat(timespec="seconds"), "actor": r.actor, "store": r.store_code,
              "action": r.action, "reason": r.reason, "command": r.command, "case_count": r.case_count,
              "cases": r.cases} for r in rows]
