@@ -304,6 +304,8 @@ class AftersalesApp(InOrderKeys, App):
             self.load_registry()
         if self._store is None:
             self.open_store()
+        else:
+            self.require_sign_in()
 
     def _subtitle(self) -> str:
         where = self.store_code + " · " + self.staff
@@ -375,6 +377,26 @@ class AftersalesApp(InOrderKeys, App):
         self.store_error = None
         self.sub_title = self._subtitle()
         self._broadcast("store_changed")
+        self.require_sign_in()
+
+    def require_sign_in(self) -> None:
+        """Once staff are registered, the counter signs in before anything else (screens/signin.py)."""
+        from aftersales.store import staff as store_staff
+
+        from .screens.signin import SignInScreen
+
+        try:
+            required = store_staff.sign_in_required(self._store.engine)
+        except Exception:  # noqa: BLE001 - a store without the staff table (an older schema) has none
+            required = False
+        if required and not isinstance(self.screen, SignInScreen):
+            self.push_screen(SignInScreen(self._store.engine, self.store_code), self._signed_in)
+
+    def _signed_in(self, member: Any) -> None:
+        self.staff = member.actor
+        if member.store:
+            self.store_code = member.store
+        self.sub_title = self._subtitle()
 
     def on_store_unavailable(self, message: StoreUnavailable) -> None:
         from .screens.unavailable import StoreUnavailableScreen

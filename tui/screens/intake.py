@@ -680,6 +680,10 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
                               n=len(message.summary.get("changes") or ())))
         else:
             self.app.notify(t("save.done", lang, number=self.saved_number))
+        changed = message.summary.get("warnings") or []
+        if changed:  # an ID number masked, control characters removed, a back-dated case_date
+            self.app.notify(t("save.changed", lang, changes="\n".join(changed)),
+                            severity="warning", timeout=20)
         self.app._broadcast("cases_changed")
 
     def on_case_save_failed(self, message: CaseSaveFailed) -> None:
