@@ -184,7 +184,7 @@ def create_login(engine: Engine, login: str, member_of: str, password: str | Non
         q = lambda name: _quote(conn, name)  # noqa: E731
         verb = "ALTER" if _role_exists(conn, login) else "CREATE"
         if password:  # DDL takes no parameters: the password as a quoted literal
-            literal = sa.String().literal_processor(conn.dialect)(password)  # type: ignore[misc]
+            literal = sa.String().literal_processor(conn.dialect)(password)
             conn.exec_driver_sql(f"{verb} ROLE {q(login)} LOGIN PASSWORD {literal}")
         else:
             conn.exec_driver_sql(f"{verb} ROLE {q(login)} LOGIN")

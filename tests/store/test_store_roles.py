@@ -287,3 +287,22 @@ def test_reveal_is_logged_under_the_store_and_exports_are_the_managers(network, 
     assert json.loads(store_cli("staff", "log", "--db", network.urls["sz02"], "--json")[1]) == []
     assert [e["action"] for e in json.loads(store_cli("staff", "log", "--db", network.urls["sz01"], "--json")[1])] \
         == ["reveal"]
+
+
+def test_db_login_sets_a_password_with_quotes_intact(network, store_cli):
+    import sqlalchemy as sa
+
+    login = network.urls["sz01"].split("://", 1)[1].split("@", 1)[0] + "_pw"
+    rc, out, err = store_cli("db", "login", login, "--role", network.roles["stores"]["SZ01"], "--db",
+                             network.admin_url, env={"AFTERSALES_DB_PASSWORD": "it's a \\ 'secret'"})
+    assert rc == 0, err
+    admin = sa.create_engine(pg_url())
+    try:
+        with admin.connect() as conn:
+            row = conn.execute(sa.text("SELECT rolcanlogin, rolpassword FROM pg_authid WHERE rolname = :n"),
+                               {"n": login}).one()
+            member = conn.execute(sa.text("SELECT pg_has_role(:n, :r, 'MEMBER')"),
+                                  {"n": login, "r": network.roles["stores"]["SZ01"]}).scalar()
+    finally:
+        admin.dispose()
+    assert row.rolcanlogin and row.rolpassword.startswith("SCRAM-SHA-256$") and member

@@ -157,3 +157,13 @@ async def test_the_clerk_is_told_when_an_id_number_was_masked(make, store, monke
     warnings = [m for m, severity in shown if severity == "warning"]
     assert len(warnings) == 1 and "身份证号码" in warnings[0] and "customer" in warnings[0]
     assert store.get(NUMBER)["customer"]["name"] == "李雷 **************4514"
+
+
+async def test_the_case_screen_masks_the_phone_number():
+    from aftersales.tui.screens.detail import case_text
+
+    view = {"number": NUMBER, "state": "received", "customer": {"name": "李雷", "phone": "13800138000"},
+            "device": {"model": "Mate 60"}, "staff": "王芳", "intake_at": "2026-06-15T10:30:00+08:00",
+            "state_since": "2026-06-15T10:30:00+08:00", "repair": {}, "case": {}}
+    text = case_text(view, "zh", "华为").plain
+    assert "138****8000" in text and "13800138000" not in text

@@ -42,7 +42,7 @@ def case_text(view: dict[str, Any], lang: str, brand_label: str) -> Text:
     out.append(f"{view['number']}  ", "bold")
     out.append(f"[{state_label(view['state'], lang)}]", "bold reverse")
     out.append(f"  {brand_label} {(view.get('device') or {}).get('model') or ''}\n")
-    from aftersales.store.contact import mask_phone
+    from aftersales.store.contact import mask_phone  # masked on screen too (the CLI's --reveal is logged)
 
     out.append(f"{t('detail.customer', lang)}: {customer.get('name')} {mask_phone(customer.get('phone')) or ''}   ")
     out.append(f"{t('detail.staff', lang)}: {view.get('staff')}   {t('detail.intake_at', lang)}: {_dt(view.get('intake_at'))}\n",
