@@ -510,6 +510,13 @@ class Engine:
         if exchange_log:
             trace.extend(exchange_log)
 
+        if covered is None:
+            # nothing free: the cover that ran longest, whichever offer it was (a plan's too),
+            # not only the offer that stood for its remedy
+            for result in offers:
+                end = result.end
+                if end is not None and result.rule.basis != "out_of_warranty" and (longest is None or end > longest.end):
+                    longest = result
         chosen = covered or longest
         coverage = None
         if chosen is not None:
