@@ -16,6 +16,7 @@ _TEXT = {
         "reasons": {"outside_window": "不在期限内", "expired": "已过期", "missing_documents": "缺单证",
                     "not_applicable": "条件不符", "no_start": "缺少起算日期", "excluded": "除外",
                     "free_remedy_available": "有免费权益"},
+        "pending": "检测确认后可{remedy}", "still_needs": "还需",
         "trace": "规则检查",
     },
     "en": {
@@ -27,6 +28,7 @@ _TEXT = {
         "reasons": {"outside_window": "outside its window", "expired": "expired", "missing_documents": "papers missing",
                     "not_applicable": "conditions not met", "no_start": "no start date", "excluded": "excluded",
                     "free_remedy_available": "a free remedy is available"},
+        "pending": "{remedy} once testing confirms the fault", "still_needs": "still needed",
         "trace": "Rules checked",
     },
 }
@@ -43,13 +45,17 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False) -> str:
         text = f"  {mark} {label('remedy', r.remedy, lang)} — {basis}"
         if r.fee:
             text += f" ({t['fee']} {r.fee[0]:g} {r.fee[1]})"
-        if not r.available and r.reason:
+        pending = r.status == "pending_detection"
+        if pending:
+            text += " · " + t["pending"].format(remedy=label("remedy", r.remedy, lang))
+        elif not r.available and r.reason:
             reason = t["reasons"].get(r.reason)
             if reason is None:
                 reason = label("condition", r.reason, lang) if r.reason in _CONDITIONS else f"{t['reasons']['not_applicable']} ({r.reason})"
             text += f" · {reason}"
         if r.missing_documents:
-            text += f" · {t['missing']}: " + "、".join(label("document", d, lang) for d in r.missing_documents)
+            text += f"；{t['still_needs']}：" if pending and lang == "zh" else f" · {t['still_needs' if pending else 'missing']}: "
+            text += "、".join(label("document", d, lang) for d in r.missing_documents)
         if r.available and r.asked_documents:
             text += f" · {t['asks']}: " + "、".join(label("document", d, lang) for d in r.asked_documents)
         lines.append(text)

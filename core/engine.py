@@ -46,7 +46,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Engine", "Identity", "OfferResult", "ExclusionHit", "Notice", "ExchangeRule", "PluginFailure"]
 
-_STATUS_RANK = {"granted": 4, "blocked_documents": 3, "excluded": 2, "expired": 1, "outside_window": 1, "no_start": 1}
+_STATUS_RANK = {"granted": 4, "blocked_documents": 3, "pending_detection": 2.5, "excluded": 2, "expired": 1,
+                "outside_window": 1, "no_start": 1}
 _REASONS = {
     "outside_window": "outside_window",
     "expired": "expired",
@@ -54,6 +55,7 @@ _REASONS = {
     "not_applicable": "not_applicable",
     "blocked_documents": "missing_documents",
     "excluded": "excluded",
+    "pending_detection": "pending_detection",
 }
 _IDENTIFY = "aftersales_identify_device"
 _PREDICATES = "aftersales_predicates"
@@ -148,7 +150,7 @@ class _Plan:
     them, and, for each remedy no offer left belongs to, the not-applicable offer to show, ready to
     rank with its ``RemedyResult`` made (``na_fill``)."""
 
-    __slots__ = ("prefix", "groups", "hits", "notices", "na_fill")
+    __slots__ = ("prefix", "groups", "hits", "notices", "na_fill", "pending")
 
     def __init__(self, frame: _Frame, assessed: tuple) -> None:
         pairs = tuple(zip(frame.policies, assessed, strict=True))
@@ -168,6 +170,11 @@ class _Plan:
                 if current is None or result.rule.na_rank > current.rule.na_rank:
                     best[remedy] = result
         live = {rule.remedy for a in assessed for rule in a.live}
+        #: offers waiting only for the fault's confirmation and refused by no exclusion: their time
+        #: limits and papers are checked per case (``pending_detection``)
+        self.pending = tuple(
+            rule for policy, a in pairs for rule in a.pending
+            if _excluded_by(rule, () if policy.statutory else a.hits, statutory_hits) is None)
         self.na_fill = tuple(
             (remedy, _Ready(result=result, status="not_applicable", missing=(),
                             made=_remedy_result(remedy, result, "not_applicable", (), None)))
@@ -337,6 +344,22 @@ class Engine:
                         _consider(best, remedy, result, result, "not_applicable", ())
         else:  # every remedy of an offer left is in ``best`` now: only those of none are missing
             best.update(plan.na_fill)
+        for rule in plan.pending:  # rare: the fault is not confirmed yet
+            try:
+                result = rule.tail(case)
+            except Exception as exc:  # noqa: BLE001 - as for the live offers above
+                failure, step = _failed(rule.policy.plugin, f"policy {rule.policy.id}/{rule.id}", _describe(exc))
+                failures += (failure,)
+                log.append(step)
+                continue
+            if result.status == "granted" or result.status == "blocked_documents":
+                entry = _judged(OfferJudged, (result, "pending_detection", None, result.missing))
+                log.append(entry)
+                remedy = rule.remedy
+                if remedy in best:
+                    _consider(best, remedy, entry, result, "pending_detection", result.missing)
+                else:
+                    best[remedy] = entry
         decision = self._conclude(case, region, frame.region_rule, best, log, expired, plan.hits, plan.notices,
                                   frame.exchange, frame.exchange_log, frame.refs, failures)
         if frame.refund is not None:
@@ -645,7 +668,7 @@ def _remedy_result(remedy: str, result: OfferResult, status: str, missing: tuple
         available,
         status,
         None if available else (excluded_by or result.detail or _REASONS.get(status, status)),
-        missing if status == "blocked_documents" else (),
+        missing if status == "blocked_documents" or status == "pending_detection" else (),
         rule.documents,
         result.asks_missing,
         rule.policy.id,

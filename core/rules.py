@@ -42,6 +42,11 @@ _REGION_FIELDS = {
     "purchase.country": "country",
 }
 _ONE_DAY = timedelta(days=1)
+#: the condition that waits for the repairer's test: an offer whose only unmet condition is this
+#: one is ``pending_detection`` (its time limit and papers are checked, so the papers can be asked for)
+DETECTION = ("fault.confirmed", True)
+#: the verdict of an offer whose only unmet condition is ``DETECTION``
+PENDING = -2
 #: condition verdicts kept per policy; beyond this the table starts again
 ASSESSMENT_CACHE_SIZE = 4096
 #: how much each basis is worth to the customer when two offers of one remedy are both granted
@@ -204,7 +209,7 @@ class OfferRule:
 
     __slots__ = ("policy", "id", "remedy", "basis", "citation", "documents", "asks", "service_location", "covers",
                  "fee", "needs_confirmation", "note", "start_name", "start_citation", "specificity", "tail",
-                 "na_results", "static_rank", "na_rank", "tie_break", "chosen_log", "refused_log")
+                 "na_results", "static_rank", "na_rank", "tie_break", "chosen_log", "refused_log", "detection_at")
 
     def __init__(self, *, policy: CompiledPolicy, id: str, remedy: str, basis: str, citation: str,
                  documents: tuple[tuple[str, ...], ...], asks: tuple[str, ...], service_location: str,
@@ -240,6 +245,8 @@ class OfferRule:
         self.refused_log = TraceStep(policy.plugin, policy.id, id, "refused", citation, remedy)
         #: the ready-made results for each failing condition (nothing in them depends on the case)
         self.na_results: tuple = ()
+        #: the position of the condition on the fault's confirmation (``DETECTION``) in ``when``, or -1
+        self.detection_at = -1
 
     def __repr__(self) -> str:
         return f"<OfferRule {self.policy.id}/{self.id} {self.remedy} ({self.basis})>"
@@ -309,10 +316,13 @@ class Assessment:
     any policy speaks for that remedy: the first of the best by ``OfferRule.na_rank``.
     """
 
-    __slots__ = ("live", "na", "hits", "notices", "hit_log", "na_best")
+    __slots__ = ("live", "na", "hits", "notices", "hit_log", "na_best", "pending")
 
-    def __init__(self, live: tuple, na: tuple, hits: tuple, notices: tuple) -> None:
+    def __init__(self, live: tuple, na: tuple, hits: tuple, notices: tuple, pending: tuple = ()) -> None:
         self.live = live
+        #: offers whose only unmet condition is the fault's confirmation (``DETECTION``); their
+        #: not-applicable results are in ``na`` too
+        self.pending = pending
         self.na = na
         self.hits = hits
         self.notices = notices
@@ -554,6 +564,7 @@ class CompiledPolicy:
                                asks_missing=(), unknown_years=()) for path in when)
         tail.__globals__["RULE"] = rule
         rule.na_results = na
+        rule.detection_at = next((i for i, item in enumerate(when.items()) if item == DETECTION), -1)
         return rule
 
     # ----------------------------------------------------------------- per case
@@ -598,8 +609,14 @@ class CompiledPolicy:
             name = f"o{index}"
             names.append(name)
             branch = "if"
-            for position, (path, matcher) in enumerate((spec.get("when") or {}).items()):
-                lines.append(f"    {branch} not {_test_expr(path, matcher, src)}: {name} = {position}")
+            conditions = list((spec.get("when") or {}).items())
+            for position, (path, matcher) in enumerate(conditions):
+                if (path, matcher) == DETECTION:  # all the others holding: pending the test
+                    rest = [_test_expr(p, m, src) for p, m in conditions[position + 1:]]
+                    verdict = f"{PENDING} if {' and '.join(rest)} else {position}" if rest else str(PENDING)
+                    lines.append(f"    {branch} not {_test_expr(path, matcher, src)}: {name} = {verdict}")
+                else:
+                    lines.append(f"    {branch} not {_test_expr(path, matcher, src)}: {name} = {position}")
                 branch = "elif"
             lines.append(f"    {'else' if branch == 'elif' else 'if True'}: {name} = -1")
         for section, items in (("e", [e for e in self.data.get("exclusions", ()) or () if not e.get("on_expiry")]),
@@ -624,15 +641,18 @@ class CompiledPolicy:
     def _assessment(self, verdict: tuple) -> Assessment:
         offers = len(self.offers)
         exclusions = len(self._when_exclusions)
-        live, na = [], []
+        live, na, pending = [], [], []
         for offer, failed in zip(self.offers, verdict[:offers], strict=True):
-            if failed < 0:
+            if failed == -1:
                 live.append(offer)
+            elif failed == PENDING:
+                na.append(offer.na_results[offer.detection_at])
+                pending.append(offer)
             else:
                 na.append(offer.na_results[failed])
         hits = [e.hit for e, holds in zip(self._when_exclusions, verdict[offers:offers + exclusions], strict=True) if holds]
         notices = [n.notice for n, holds in zip(self.notices, verdict[offers + exclusions:], strict=True) if holds]
-        return Assessment(tuple(live), tuple(na), tuple(hits), tuple(notices))
+        return Assessment(tuple(live), tuple(na), tuple(hits), tuple(notices), tuple(pending))
 
 
 

@@ -125,6 +125,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "reason.no_start": ("缺少起算日期", "no start date"),
     "reason.excluded": ("除外", "excluded"),
     "reason.free_remedy_available": ("有免费权益", "a free remedy is available"),
+    "reason.pending_detection": ("检测确认后可{remedy}", "{remedy} once testing confirms the fault"),
+    "panel.still_needs": ("还需", "still needed"),
     # queue
     "queue.title": ("未结案例", "Open cases"),
     "queue.state": ("状态", "State"),
