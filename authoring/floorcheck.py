@@ -10,8 +10,8 @@ the brand's rule and the statutory rule, with both citations.
 What is compared, for a brand policy that can apply to mainland units (``applies_to.regions``
 absent or including ``CN``) and each of its offers that can apply to a mainland unit, against
 the statutory offers of the same remedy and basis whose scope overlaps (fault component, channel)
-— statutory fallback offers that need a field to be present (lost papers: production date + 90
-days) are not counterparts:
+— fallback offers for lost papers (that need a field to be present, or apply only when some
+papers are absent: production date + 90 days, the activation date) are compared with none:
 
 * **period** — the warranty period per component (``periods``) is shorter than the statutory one,
   or a window (7/15 days) is shorter or starts later;
@@ -60,7 +60,13 @@ def _offer_reaches_mainland(offer: Mapping[str, Any]) -> bool:
 
 
 def _is_fallback(offer: Mapping[str, Any]) -> bool:
-    return any(isinstance(m, Mapping) and m.get("present") is True for m in (offer.get("when") or {}).values())
+    """An offer for when papers are lost: it needs a field to be present, or applies only when
+    some papers are absent (``documents: {none_of: [...]}``). It adds to the regular offers and
+    is compared with none of them."""
+    when = offer.get("when") or {}
+    docs = when.get("documents")
+    return (isinstance(docs, Mapping) and "none_of" in docs) or any(
+        isinstance(m, Mapping) and m.get("present") is True for m in when.values())
 
 
 def _counterparts(offer: Mapping[str, Any], statutory: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -199,7 +205,7 @@ def floor_issues(data: Mapping[str, Any], node: Any, name: str,
                          f"gives {comp} {_span_text(span)} where the statute gives {_span_text(s_span)}")
 
         for index, offer in enumerate(offers):
-            if offer.get("remedy") == "paid_repair" or not _offer_reaches_mainland(offer):
+            if offer.get("remedy") == "paid_repair" or not _offer_reaches_mainland(offer) or _is_fallback(offer):
                 continue
             rid = offer.get("id")
             cite = offer.get("citation", "")

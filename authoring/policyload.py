@@ -452,6 +452,27 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
                 if a.get("when") and a.get("when") == items[j].get("when"):
                     add([section, j, "when"], f"{section[:-1]} {items[j].get('id')!r} has the same conditions as "
                         f"{a.get('id')!r}", "overlap", severity="warning")
+    # papers that prove the same thing: one row per document, never the document itself
+    rows: dict[str, int] = {}
+    for index, row in enumerate(data.get("equivalent_documents", []) or []):
+        doc = row.get("document")
+        if doc in rows:
+            add(["equivalent_documents", index, "document"], f"{doc!r} is listed twice (first at "
+                f"equivalent_documents[{rows[doc]}]): give all its equivalents in one row", "duplicate_id")
+        rows.setdefault(doc, index)
+        if doc in (row.get("given_by") or ()):
+            add(["equivalent_documents", index, "given_by"], f"{doc!r} cannot be given by itself", "contradiction")
+    # a refund instead of an exchange needs an exchange it can follow
+    refund = data.get("refund_instead")
+    if refund:
+        comps = set(refund.get("components") or ())
+        skipped = set(refund.get("except_bases") or ())
+        if not any(o.get("remedy") == "exchange" and o.get("basis") not in skipped
+                   and any(matches((o.get("when") or {}).get("fault.component", comps and sorted(comps)), c) for c in comps)
+                   for o in offers):
+            add(["refund_instead"], "refund_instead follows no exchange offer of this policy (for its components, "
+                "outside except_bases): a refund is offered only instead of an exchange that is due",
+                "unused", severity="warning")
     eff = data.get("effective") or {}
     if eff.get("from") and eff.get("until") and str(eff["until"]) < str(eff["from"]):
         add(["effective", "until"], "ends before it begins", "dates")

@@ -398,6 +398,9 @@ class CompiledPolicy:
         self.expiry_step = exclusion_step(self.expiry_hit) if self.expiry_hit is not None else None
         self._when_exclusions = tuple(e for e in self.exclusions if not e.on_expiry)
         self.notices = tuple(self._notice(n) for n in data.get("notices", ()))
+        #: papers that prove the same thing: a document -> the documents that also give it
+        self.equivalents: dict[str, tuple[str, ...]] = {
+            item["document"]: tuple(item["given_by"]) for item in data.get("equivalent_documents", ())}
         self.offers = tuple(self._offer(o) for o in data.get("offers", ()))
         self._verdict = self._verdict_function()
         self._verdicts: dict[tuple, Assessment] = {}
@@ -516,12 +519,19 @@ class CompiledPolicy:
         asks = tuple(spec.get("asks", ()))
         if groups or asks:
             lines.append("    d = c.documents")
+        # a paper is given by itself or by one the policy's table says proves the same
+        same = self.equivalents
+
+        def given(docs: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(d for doc in docs for d in (doc, *same.get(doc, ()))))
+
         # documents: one membership test per paper, no loops (this runs for every case)
         for index, group in enumerate(groups):
-            test = " and ".join(f"{doc!r} not in d" for doc in group)
+            test = " and ".join(f"{doc!r} not in d" for doc in given(group))
             lines.append(f"    m{index} = ({group[0]!r},) if {test} else ()")
         if asks:
-            parts = " + ".join(f"(({doc!r},) if {doc!r} not in d else ())" for doc in asks)
+            parts = " + ".join(f"(({doc!r},) if {' and '.join(f'{d!r} not in d' for d in given((doc,)))} else ())"
+                               for doc in asks)
             lines.append(f"    a = {parts}")
         else:
             lines.append("    a = ()")
