@@ -465,10 +465,10 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
     # a refund instead of an exchange needs an exchange it can follow
     refund = data.get("refund_instead")
     if refund:
-        comps = set(refund.get("components") or ())
+        refunded = sorted(refund.get("components") or ())
         skipped = set(refund.get("except_bases") or ())
         if not any(o.get("remedy") == "exchange" and o.get("basis") not in skipped
-                   and any(matches((o.get("when") or {}).get("fault.component", comps and sorted(comps)), c) for c in comps)
+                   and any(matches((o.get("when") or {}).get("fault.component", refunded), c) for c in refunded)
                    for o in offers):
             add(["refund_instead"], "refund_instead follows no exchange offer of this policy (for its components, "
                 "outside except_bases): a refund is offered only instead of an exchange that is due",
