@@ -131,7 +131,7 @@ def _not_before(a: tuple[str, int], b: tuple[str, int]) -> bool:
 
 def start_may_be_earlier(brand: Mapping[str, Any], statute: Mapping[str, Any]) -> bool:
     """Whether the brand's start rule can give an earlier day than the statutory one."""
-    strip = lambda s: {k: v for k, v in s.items() if k != "citation"}  # noqa: E731
+    strip = lambda s: {k: v for k, v in s.items() if k not in ("citation", "ref")}  # noqa: E731
     if strip(brand) == strip(statute):
         return False
     _, b_sources = _sources(brand)

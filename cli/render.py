@@ -34,7 +34,9 @@ _TEXT = {
 }
 
 
-def render_decision(decision, *, lang: str = "zh", trace: bool = False) -> str:
+def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=None) -> str:
+    """The summary; with ``trace``, every rule checked, each with its editors' reference from
+    ``refs`` (``{(policy, rule): ref}``, see ``trace_refs``) — never shown without the trace."""
     t = _TEXT[lang]
     lines: list[str] = []
     ent = decision.entitlement
@@ -97,8 +99,14 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False) -> str:
     if trace:
         lines.append(f"{t['trace']}:")
         for step in decision.trace:
+            ref = (refs or {}).get((step.policy, step.rule))
             lines.append(f"  {step.plugin}:{step.policy or '-'}/{step.rule} {step.effect}"
-                         + (f" ({step.detail})" if step.detail else ""))
+                         + (f" ({step.detail})" if step.detail else "") + (f" ‹{ref}›" if ref else ""))
     versions = ", ".join(f"{p.id} {p.version}" for p in decision.policies)
     lines.append(f"({versions})")
     return "\n".join(lines)
+
+
+def trace_refs(registry) -> dict[tuple[str, str], str]:
+    """``{(policy id, rule): ref}`` of every loaded policy: the editors' references a trace shows."""
+    return {(policy.id, rule): ref for policy in registry.all_policies() for rule, ref in policy.refs().items()}

@@ -426,6 +426,24 @@ class CompiledPolicy:
     def __repr__(self) -> str:
         return f"<CompiledPolicy {self.id} {self.version} from {self.source}>"
 
+    def refs(self) -> dict[str, str]:
+        """The editors' references (``ref``) of the policy's rules, by the rule name a decision's
+        trace gives (an offer's, exclusion's or notice's id, ``exchange``, ``starts.<name>``,
+        ``refund_instead``). Never part of a decision: traces and policy tools show them."""
+        data = self.data
+        out: dict[str, str] = {}
+        for section in ("offers", "exclusions", "notices", "region_rules"):
+            for item in data.get(section, ()) or ():
+                if item.get("ref"):
+                    out[item["id"]] = item["ref"]
+        for name, start in (data.get("starts") or {}).items():
+            if start.get("ref"):
+                out[f"starts.{name}"] = start["ref"]
+        for name in ("exchange", "refund_instead", "workflow"):
+            if (data.get(name) or {}).get("ref"):
+                out[name] = data[name]["ref"]
+        return out
+
     # ----------------------------------------------------------------- building
 
     def _predicates_used(self, known: Collection[str] | None) -> tuple[str, ...]:
