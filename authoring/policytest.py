@@ -127,7 +127,8 @@ def exercised_rules(decision: Mapping[str, Any]) -> set[tuple[str, str]]:
         if by.get("policy") and by.get("rule"):
             out.add((by["policy"], by["rule"]))
     for e in decision.get("exclusions", ()):
-        out.add((e["policy"], e["id"]))
+        for policy in e.get("policies") or [e["policy"]]:  # one id once, naming every policy that applied it
+            out.add((policy, e["id"]))
     for n in decision.get("notices", ()):
         out.add((n["policy"], n["id"]))
     return out

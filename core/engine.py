@@ -155,7 +155,7 @@ class _Plan:
     def __init__(self, frame: _Frame, assessed: tuple) -> None:
         pairs = tuple(zip(frame.policies, assessed, strict=True))
         statutory_hits = tuple(h for policy, a in pairs if policy.statutory for h in a.hits)
-        self.hits = tuple(h for a in assessed for h in a.hits)
+        self.hits = _merged(tuple(h for a in assessed for h in a.hits))
         self.notices = tuple(n for a in assessed for n in a.notices)
         self.prefix = (frame.region_entry,) + tuple(entry for a in assessed for entry in a.hit_log)
         #: per policy, the pair (its not-applicable results, its live offers each paired with the
@@ -528,7 +528,7 @@ class Engine:
                     hit = policy.expiry_hit
                     if hit is not None and hit.policy not in seen:
                         seen.add(hit.policy)
-                        exclusions += (hit,)
+                        exclusions = _merged(exclusions + (hit,))
                         trace.append(policy.expiry_step)
         if exchange_log:
             trace.extend(exchange_log)
@@ -565,6 +565,21 @@ class Engine:
 
 
 # ---------------------------------------------------------------------------------- helpers
+
+def _merged(hits: tuple) -> tuple:
+    """The exclusions with each id once: the first hit of an id, naming in ``also`` every other
+    policy that applied it."""
+    if len({h.id for h in hits}) == len(hits):
+        return hits
+    first: dict[str, ExclusionHit] = {}
+    for hit in hits:
+        kept = first.get(hit.id)
+        if kept is None:
+            first[hit.id] = hit
+        elif hit.policy != kept.policy and hit.policy not in kept.also:
+            first[hit.id] = kept._replace(also=kept.also + (hit.policy,))
+    return tuple(first.values())
+
 
 def _with_refund(decision: Decision, case: Case, rule: RefundRule) -> Decision:
     """The decision with a ``refund_instead`` block on its available exchange, when ``rule``

@@ -45,6 +45,10 @@ _ONE_DAY = timedelta(days=1)
 #: the condition that waits for the repairer's test: an offer whose only unmet condition is this
 #: one is ``pending_detection`` (its time limit and papers are checked, so the papers can be asked for)
 DETECTION = ("fault.confirmed", True)
+#: how far past a period's unrolled last day rest days can carry it: a year without holiday data
+#: matters to a case only when its date falls within this reach (else the rollover decides nothing)
+ROLLOVER_REACH = timedelta(days=15)
+_NO_DAYS = timedelta(0)
 #: the verdict of an offer whose only unmet condition is ``DETECTION``
 PENDING = -2
 #: condition verdicts kept per policy; beyond this the table starts again
@@ -513,7 +517,7 @@ class CompiledPolicy:
             if self.rollover_windows:
                 lines.append(f"    pe = _period(s, 0, {days}, 0, True, CAL)")
                 lines.append("    e = pe.end")
-                lines.append("    gap = pe.unknown_years")
+                lines.append(f"    gap = pe.unknown_years if pe.unknown_years and {src.const(_NO_DAYS)} < c.case_date - pe.unrolled <= {src.const(ROLLOVER_REACH)} else ()")
                 lines.append(f"    if el < {from_day} or c.case_date > e:")
             else:
                 lines.append(f"    e = s + {src.const(timedelta(days=days))}")
@@ -530,7 +534,7 @@ class CompiledPolicy:
             else:
                 lines.append(f"    pe = _period(s, {int(period.get('months', 0))}, {int(period.get('days', 0))}, {ext}, {roll}, CAL)")
             lines.append("    e = pe.end")
-            lines.append("    gap = pe.unknown_years")
+            lines.append(f"    gap = pe.unknown_years if pe.unknown_years and {src.const(_NO_DAYS)} < c.case_date - pe.unrolled <= {src.const(ROLLOVER_REACH)} else ()")
             lines.append(f"    if c.case_date > e: return {_result('expired', gaps='gap')}")
 
         groups = _documents(spec.get("documents"))
