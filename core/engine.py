@@ -362,8 +362,9 @@ class Engine:
                     best[remedy] = entry
         decision = self._conclude(case, region, frame.region_rule, best, log, expired, plan.hits, plan.notices,
                                   frame.exchange, frame.exchange_log, frame.refs, failures)
-        if frame.refund is not None:
-            decision = _with_refund(decision, case, frame.refund)
+        refund = frame.refund
+        if refund is not None and case.fault.component in refund.components:
+            decision = _with_refund(decision, case, refund)
         return decision
 
     # ------------------------------------------------------------------------------ plugin code per case
