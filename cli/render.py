@@ -94,6 +94,8 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=Non
     for r in decision.remedies:
         if r.policy and (r.available or r.missing_documents):
             lines.append(f"  [{r.policy}/{r.rule}] {r.citation}")
+        if r.refund_instead is not None:
+            lines.append(f"  [{r.refund_instead.policy}/refund_instead] {r.refund_instead.citation}")
     if ex and decision.remedy("exchange") is not None and decision.remedy("exchange").available:
         lines.append(f"  [{ex.policy}/{ex.rule}] {ex.citation}")
     if trace:

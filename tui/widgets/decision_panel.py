@@ -129,6 +129,10 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
             if g.get("policy") and (r.get("available") or r.get("missing_documents")):
                 out.append(f" [{g['policy']}/{g.get('rule')}] ", "bold")
                 out.append(f"{g.get('citation') or ''}\n")
+            refund = r.get("refund_instead")
+            if refund:
+                out.append(f" [{refund['granted_by']['policy']}/refund_instead] ", "bold")
+                out.append(f"{refund['granted_by']['citation']}\n")
         if ex and exchange_offered:
             g = ex.get("granted_by") or {}
             out.append(f" [{g.get('policy')}/{g.get('rule')}] ", "bold")
