@@ -37,8 +37,9 @@ def compact_decision(decision: Any) -> dict[str, Any]:
             item["reason"] = r.reason
         if r.end is not None:
             item["end"] = r.end.isoformat()
-        if r.refund_instead is not None:  # (issue 17) the refund instead of an exchange: amount and basis
-            item["refund_instead"] = {"amount": r.refund_instead.amount, "basis": r.refund_instead.basis}
+        refund = getattr(r, "refund_instead", None)  # (issue 17) the refund instead of an exchange
+        if refund is not None:
+            item["refund_instead"] = {"amount": refund.amount, "basis": refund.basis}
         remedies.append(item)
     cov = decision.coverage
     ex = decision.exchange
@@ -129,8 +130,10 @@ def compact_line(decision: Any, head: str = "{") -> tuple[str, tuple[str, str] |
         end = r.end
         if end is not None:
             part = f'{part},"end":{days.get(end) or _day(end)}'
-        if r.refund_instead is not None:  # (issue 17) rare: written plainly, not memoised
-            part += ',"refund_instead":' + json.dumps({"amount": r.refund_instead.amount, "basis": r.refund_instead.basis})
+        refund = getattr(r, "refund_instead", None)  # (issue 17) rare: written plainly, not memoised
+        if refund is not None:
+            part += ',"refund_instead":' + json.dumps({"amount": refund.amount, "basis": refund.basis},
+                                                        separators=(",", ":"))
         remedies.append(f"{part}}}")
         if available and entitled is None:
             entitled = (r.remedy, r.basis)
@@ -200,7 +203,7 @@ def outcome(decision: Any) -> dict[str, Any]:
         "region": decision.region,
         # (issue 17) the refund instead of an exchange: a rate or price rule change shows
         "refund": [[r.remedy, r.refund_instead.amount, r.refund_instead.basis] for r in decision.remedies
-                   if r.refund_instead is not None],
+                   if getattr(r, "refund_instead", None) is not None],
     }
 
 
