@@ -175,10 +175,12 @@ def floor_issues(data: Mapping[str, Any], node: Any, name: str,
         path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
         text = (f"below the statutory floor ({what}): {pid}/{brand_rule} {message} — {s_data.get('id')}/{s_rule} "
                 f"「{s_cite}」; {pid}/{brand_rule} 「{brand_cite}」")
+        refs = tuple((key, ref) for key, ref in (("ref", _ref(data, brand_rule)), ("statutory_ref", _ref(s_data, s_rule)))
+                     if ref)  # the editors' references of both rules
         issues.append(PolicyIssue(name, line, col, path, text, severity="warning", code="floor", detail=(
             ("kind", what), ("rule", f"{pid}/{brand_rule}"), ("citation", brand_cite),
             ("statutory_rule", f"{s_data.get('id')}/{s_rule}"), ("statutory_citation", s_cite),
-            ("statutory_file", s_file))))
+            ("statutory_file", s_file)) + refs))
 
     starts = data.get("starts") or {}
     periods = data.get("periods") or {}
@@ -265,6 +267,21 @@ def floor_issues(data: Mapping[str, Any], node: Any, name: str,
             warn(["exchange", "warranty_after"], "exchange", "exchange", ex.get("citation", ""), s_data, s_file, "exchange",
                  s_ex.get("citation", ""), "says the warranty continues after an exchange where the statute says it restarts")
     return issues
+
+
+def _ref(data: Mapping[str, Any], rule: str | None) -> str | None:
+    """The ``ref`` of a rule named as the floor check names it (an id, ``starts.x``, ``periods.x``, ``exchange``)."""
+    if not rule:
+        return None
+    if rule.startswith("starts."):
+        return ((data.get("starts") or {}).get(rule[len("starts."):]) or {}).get("ref")
+    if rule == "exchange":
+        return (data.get("exchange") or {}).get("ref")
+    for section in ("offers", "exclusions", "notices"):
+        for item in data.get(section) or ():
+            if item.get("id") == rule:
+                return item.get("ref")
+    return None
 
 
 def _statute_excludes(s_data: Mapping[str, Any], path: str, matcher: Any) -> bool:
