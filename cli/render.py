@@ -40,6 +40,10 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=Non
     t = _TEXT[lang]
     lines: list[str] = []
     ent = decision.entitlement
+    if not getattr(decision, "legal", True):   # said first: the statutory floor was left out
+        from aftersales.core.decision import NOT_LEGAL_EN, NOT_LEGAL_ZH
+
+        lines.append(f"!! {NOT_LEGAL_ZH if lang == 'zh' else NOT_LEGAL_EN}")
     lines.append(f"{t['entitlement']}: {label('remedy', ent, lang)}  [{decision.brand} · {t['region']} {label('region', decision.region, lang)}]")
     for r in decision.remedies:
         mark = "✓" if r.available else "✗"
@@ -105,6 +109,9 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=Non
             lines.append(f"  {step.plugin}:{step.policy or '-'}/{step.rule} {step.effect}"
                          + (f" ({step.detail})" if step.detail else "") + (f" ‹{ref}›" if ref else ""))
     versions = ", ".join(f"{p.id} {p.version}" for p in decision.policies)
+    bundle = getattr(decision, "bundle", None)
+    if bundle is not None:
+        versions += f"; bundle {bundle[0]} sha256 {bundle[1][:12]}"
     lines.append(f"({versions})")
     return "\n".join(lines)
 

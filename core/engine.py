@@ -34,7 +34,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .decision import Coverage, Decision, PolicyRef, RemedyResult
-from .errors import CaseError, EngineError
+from .errors import CaseError, EngineError, QuarantineError
 from .memo import remember
 from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferJudged, OfferResult, PluginFailure, TraceStep
 from .refund import RefundRule, refund_instead
@@ -95,7 +95,7 @@ _coverage = _in_field_order(Coverage, "start", "start_rule", "start_citation", "
                             "citation")
 _decision = _in_field_order(Decision, "brand", "case_date", "region", "region_rule", "remedies", "coverage",
                             "exclusions", "exchange", "service_location", "notices", "log", "policies",
-                            "plugin_errors", "calendar_gaps")
+                            "plugin_errors", "calendar_gaps", "legal", "bundle")
 
 #: paid repair when no policy offers it: available exactly when nothing free is
 _PAID_BY_DEFAULT = RemedyResult(remedy="paid_repair", basis="out_of_warranty", available=True, status="granted",
@@ -200,6 +200,11 @@ class Engine:
         #: (paid repair offer, free remedy available, start, end) -> its RemedyResult
         self._paid_made: dict[tuple, RemedyResult] = {}
         self._load_failures = self._failures_by_brand(registry)
+        #: brands whose plugin is quarantined answer with it (``QuarantineError``), never a decision
+        self._quarantine = dict(getattr(registry, "quarantine_by_brand", None) or {})
+        #: every decision says whether the statutory floor took part, and which bundle decided it
+        self._legal = bool(getattr(registry, "statutory_loaded", True))
+        self._bundle = getattr(registry, "bundle", None)
         policies = [policy for versions in registry.policies.values() for policy in versions]
         fields = sorted({rule.field for policy in policies for rule in policy.region_rules if rule.field})
         self._region_fields = _fields_getter(fields)
@@ -230,6 +235,8 @@ class Engine:
     def evaluate(self, case: Case) -> Decision:
         """Decide one case. A plugin's failure is named in the decision; the engine's own is
         raised as ``EngineError``."""
+        if self._quarantine and case.brand in self._quarantine:
+            raise QuarantineError(self._quarantine[case.brand])
         if case.brand not in self.registry.brands:
             known = ", ".join(sorted(self.registry.brands))
             raise CaseError(f"unknown brand {case.brand!r}; known brands: {known}", field="brand",
@@ -562,6 +569,8 @@ class Engine:
             refs,
             failures,
             tuple(sorted(set(gaps))) if gaps else (),
+            self._legal,
+            self._bundle,
         ))
 
 
@@ -647,7 +656,8 @@ def _exchange_with_floor(exchange: ExchangeRule | None, consulted: dict[Any, Non
     if exchange is None:
         return None, log
     log.append(TraceStep(plugin=exchange.plugin, policy=exchange.policy, rule=exchange.rule, effect="exchange_rule",
-                         citation=exchange.citation, detail=f"{exchange.mode}/{exchange.warranty_after}"))
+                         citation=exchange.citation, detail=f"{exchange.mode}/{exchange.warranty_after}"
+                         + (f"; {exchange.acknowledged}" if exchange.acknowledged else "")))
     if exchange.warranty_after == "continues":
         for policy in consulted:
             floor = policy.exchange if policy.statutory else None

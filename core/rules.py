@@ -406,6 +406,15 @@ class CompiledPolicy:
         self.equivalents: dict[str, tuple[str, ...]] = {
             item["document"]: tuple(item["given_by"]) for item in data.get("equivalent_documents", ())}
         self.offers = tuple(self._offer(o) for o in data.get("offers", ()))
+        #: warnings the policy acknowledges (``acknowledgements``: id -> reason); each rule they
+        #: name carries them in its trace entries
+        self.acknowledgements: dict[str, str] = {
+            a["id"]: str(a.get("reason", "")) for a in data.get("acknowledgements", ()) or () if isinstance(a, Mapping)}
+        for offer in self.offers:
+            noted = self.acknowledged(offer.id)
+            if noted:
+                offer.chosen_log = offer.chosen_log._replace(detail=f"{offer.remedy}; {noted}")
+                offer.refused_log = offer.refused_log._replace(detail=f"{offer.remedy}; {noted}")
         self._verdict = self._verdict_function()
         self._verdicts: dict[tuple, Assessment] = {}
         ex = data.get("exchange")
@@ -415,7 +424,7 @@ class CompiledPolicy:
             self.exchange = ExchangeRule(
                 mode=ex["mode"], lead_days=(lead["min"], lead["max"]) if lead else None,
                 warranty_after=ex["warranty_after"], plugin=plugin, policy=self.id, rule="exchange",
-                citation=ex["citation"],
+                citation=ex["citation"], acknowledged=self.acknowledged("exchange"),
             )
         refund = data.get("refund_instead")
         #: the refund a customer may take instead of an exchange that is due (``core.refund``)
@@ -481,6 +490,11 @@ class CompiledPolicy:
         notice = Notice(plugin=self.plugin, policy=self.id, id=spec["id"], message_zh=msg["zh"], message_en=msg["en"],
                         citation=spec["citation"])
         return NoticeRule(id=spec["id"], notice=notice)
+
+    def acknowledged(self, rule: str) -> str:
+        """The acknowledgements naming ``rule`` (ids ending in ``:rule``), as trace text."""
+        return "; ".join(f"acknowledged {a}: {reason}" for a, reason in self.acknowledgements.items()
+                         if a.rsplit(":", 1)[-1] == rule)
 
     def _offer(self, spec: Mapping[str, Any]) -> OfferRule:
         rid = spec["id"]

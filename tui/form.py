@@ -107,7 +107,7 @@ def check_phone(text: str, lang: str) -> str | None:
     try:
         normalize_phone(text)
     except AftersalesError as exc:
-        return exc.message if lang == "en" else "不是有效的内地电话号码（手机 11 位，或带区号的座机）"
+        return exc.text(lang)
     return None
 
 

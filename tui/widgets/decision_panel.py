@@ -46,6 +46,10 @@ def _reason(reason: str | None, lang: str) -> str:
 def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool = False) -> Text:
     """The body of the panel for one v1 decision mapping."""
     out = Text()
+    if decision.get("legal") is False:   # first: the statutory floor was left out
+        from aftersales.core.decision import NOT_LEGAL_EN, NOT_LEGAL_ZH
+
+        out.append(f"!! {NOT_LEGAL_ZH if lang == 'zh' else NOT_LEGAL_EN}\n", "bold reverse red")
     region = decision.get("region")
     if region:
         out.append(f"{t('panel.region', lang)}: ", "dim")
