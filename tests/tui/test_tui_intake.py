@@ -141,7 +141,10 @@ async def test_english_by_key_keeps_what_was_typed(make):
         assert "RETURN" in panel(app).body_text()
         assert app.screen.query_one("#f-device-model").value == "Redmi Note 13"
         footer_keys = {b.binding.description for b in app.screen.active_bindings.values()}
-        assert "Save" in footer_keys
+        from aftersales.tui import compat
+
+        # the keys' labels follow the language where Textual's bindings can be relabelled
+        assert ("Save" if compat.ENABLED else "保存") in footer_keys
 
 
 async def test_lang_en_option(make):
