@@ -145,6 +145,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "reason.no_start": ("缺少起算日期", "no start date"),
     "reason.excluded": ("除外", "excluded"),
     "reason.free_remedy_available": ("有免费权益", "a free remedy is available"),
+    "reason.pending_detection": ("检测确认后可{remedy}", "{remedy} once testing confirms the fault"),
+    "panel.still_needs": ("还需", "still needed"),
     "reason.region": ("机器版本不适用", "not for a unit made for this region"),
     "panel.where": ("服务地点", "where"),
     "region.how_given": ("已选择", "chosen"),

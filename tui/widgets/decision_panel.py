@@ -72,7 +72,10 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
         fee = r.get("fee")
         if fee:
             out.append(f" · {t('panel.fee', lang)} {fee['amount']:g} {fee['currency']}")
-        if not ok and r.get("reason") and r.get("reason") != "missing_documents":
+        pending = r.get("status") == "pending_detection"
+        if pending:
+            out.append(" · " + t("reason.pending_detection", lang, remedy=vocab("remedy", r["remedy"], lang)), "yellow")
+        elif not ok and r.get("reason") and r.get("reason") != "missing_documents":
             out.append(" · " + _reason(r["reason"], lang), "dim italic")
         out.append("\n")
         granted = r.get("granted_by") or {}
@@ -83,7 +86,7 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
         if citations and granted.get("policy"):
             out.append(f"    {t('panel.granted_by', lang)} {granted['policy']}/{granted.get('rule')}\n", "dim")
         if missing:
-            out.append(f"    {t('panel.missing', lang)}: ", "bold red")
+            out.append(f"    {t('panel.still_needs' if pending else 'panel.missing', lang)}: ", "bold red")
             out.append("、".join(vocab("document", d, lang) for d in missing), "bold reverse red")
             out.append("\n")
         asked = r.get("asked_documents") or []
@@ -137,6 +140,10 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
             if g.get("policy") and (r.get("available") or r.get("missing_documents")):
                 out.append(f" [{g['policy']}/{g.get('rule')}] ", "bold")
                 out.append(f"{g.get('citation') or ''}\n")
+            refund = r.get("refund_instead")
+            if refund:
+                out.append(f" [{refund['granted_by']['policy']}/refund_instead] ", "bold")
+                out.append(f"{refund['granted_by']['citation']}\n")
         if ex and exchange_offered:
             g = ex.get("granted_by") or {}
             out.append(f" [{g.get('policy')}/{g.get('rule')}] ", "bold")
