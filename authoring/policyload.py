@@ -359,6 +359,17 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
         line, col = locate_key(node, parts, key) if key else locate(node, parts)
         issues.append(PolicyIssue(name, line, col, json_path(parts + ([key] if key else [])), message, severity, code))
 
+    # a pattern runs on RE2 (linear time): one it cannot run is refused here, located
+    from aftersales.core.errors import PolicyError
+    from aftersales.core.rules import compile_pattern
+
+    for index, rule in enumerate(data.get("region_rules", []) or []):
+        if isinstance(rule, Mapping) and isinstance(rule.get("pattern"), str):
+            try:
+                compile_pattern(rule["pattern"], field=f"$.region_rules[{index}].pattern")
+            except PolicyError as refused:
+                add(["region_rules", index, "pattern"], refused.message, "pattern")
+
     starts = data.get("starts", {}) or {}
     periods = data.get("periods", {}) or {}
     exclusion_ids = {e.get("id") for e in data.get("exclusions", []) or []}

@@ -57,9 +57,10 @@ def compact_decision(decision: Any) -> dict[str, Any]:
         out["notices"] = [n.id for n in decision.notices]
     if decision.plugin_errors:
         out["plugin_errors"] = [{"plugin": f.plugin, "hook": f.hook, "error": f.error} for f in decision.plugin_errors]
-    if decision.bundle is not None:
-        out["bundle"] = {"id": decision.bundle[0], "sha256": decision.bundle[1]}
-    if not decision.legal:   # said first
+    bundle = getattr(decision, "bundle", None)
+    if bundle is not None:
+        out["bundle"] = {"id": bundle[0], "sha256": bundle[1]}
+    if getattr(decision, "legal", True) is False:   # said first
         out = {"legal": False, **out}
     return out
 
@@ -165,10 +166,10 @@ def compact_line(decision: Any, head: str = "{") -> tuple[str, tuple[str, str] |
         line += f',"notices":{_dumps([n.id for n in decision.notices])}'
     if decision.plugin_errors:
         line += f',"plugin_errors":{_dumps([{"plugin": f.plugin, "hook": f.hook, "error": f.error} for f in decision.plugin_errors])}'
-    bundle = decision.bundle
+    bundle = getattr(decision, "bundle", None)
     if bundle is not None:
         line += f',"bundle":{{"id":{_dumps(bundle[0])},"sha256":{_dumps(bundle[1])}}}'
-    if not decision.legal:   # said first: the statutory floor was left out
+    if getattr(decision, "legal", True) is False:   # said first: the statutory floor was left out
         line = f'{head}"legal":false,{line[len(head):]}'
     return line + "}", entitled
 

@@ -203,12 +203,33 @@ def new(casefile, customer, phone, store_code, staff, mail_in, repair_kind, note
                                  backdate=backdate)
     _warn(view.get("warnings"))
     view = _mask_view(view, reveal)
+    decided = view["decisions"][0]["decision"] if view.get("decisions") else {}
     if as_json:
         echo_json(view)
-        return
-    _echo(f"已受理 {view['number']}  {view['brand']} {view['device']['model']}  "
-               f"可享受:{_remedy(view['entitlement'])}  回访:{view['next_follow_up']}  "
-               f"预计修复:{view['repair']['due_from']}~{view['repair']['due_by']}")
+    else:
+        if decided.get("legal") is False:   # the first line says it
+            from aftersales.core.decision import NOT_LEGAL_ZH
+
+            _echo(f"!! {NOT_LEGAL_ZH}")
+        _echo(f"已受理 {view['number']}  {view['brand']} {view['device']['model']}  "
+                   f"可享受:{_remedy(view['entitlement'])}  回访:{view['next_follow_up']}  "
+                   f"预计修复:{view['repair']['due_from']}~{view['repair']['due_by']}")
+    _plugin_failed(view["number"], decided)
+
+
+def _plugin_failed(number: str, decision: dict) -> None:
+    """A stored decision made without a plugin: exit 3, saying which and what to do next."""
+    failures = decision.get("plugin_errors") or []
+    if failures:
+        from aftersales.core.errors import PluginError
+
+        f = failures[0]
+        error = PluginError(
+            f"case {number} is stored, but decided without plugin {f['plugin']!r} ({f['hook']}: {f['error']}); "
+            f"once it is fixed: aftersales cases reevaluate {number}", plugin=f["plugin"])
+        error.message_zh = (f"案例 {number} 已保存，但判定时插件 {f['plugin']!r} 出错（{f['hook']}: {f['error']}），"
+                            f"结论缺少该插件；修复后请执行 aftersales cases reevaluate {number}")
+        raise error
 
 
 @cases.command("list")

@@ -92,6 +92,10 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
 
     import time
 
+    from aftersales.cli._common import report_registry
+
+    for registry in rp.loaded_registries("diff", options):   # said once: what is quarantined
+        report_registry(registry)
     t0 = time.perf_counter()
     items = rp.store_items(db_url) if from_store else rp.jsonl_items(cases_file)
     rp.run(items, "diff", options, workers=workers, on_result=on_result)
@@ -104,6 +108,8 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
             "old": old_dir, "new": new_dir, "source": source,
             "cases": stats.total, "compared": stats.decided, "changed": changed_total, "errors": errors,
             "errors_by_kind": dict(stats.error_kinds),
+            "plugin_failures": sum(stats.plugin_failures.values()),
+            "plugin_failures_by_plugin": dict(stats.plugin_failures.most_common()),
             "first_errors": [{**rp.ref(w), "reason": r} for w, r in stats.errors],
             "groups": ordered,
         })
@@ -124,5 +130,10 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
                         out(f"      {key}: {ex['old'].get(key)} → {ex['new'].get(key)}")
         if not ordered:
             out("no case is decided differently")
+        if stats.plugin_failures:
+            out("plugin failures: " + ", ".join(f"{p}: {n:,}" for p, n in stats.plugin_failures.most_common())
+                + " (cases decided without the plugin, or not decided: it is quarantined)")
+    if stats.plugin_failures:   # a comparison with a plugin missing says nothing about the change
+        raise SystemExit(3)
     if fail_on_change and changed_total:
         raise SystemExit(1)

@@ -83,6 +83,12 @@ def print_summary(stats: Any, *, workers: int, errors_shown: bool = True) -> Non
         print(f"errors: {failed:,} line{'s' if failed != 1 else ''} not decided ({kinds})", file=err)
     else:
         print("errors: none", file=err)
+    if stats.plugin_failures:
+        by_plugin = ", ".join(f"{p}: {n:,}" for p, n in stats.plugin_failures.most_common())
+        print(f"plugin failures: {sum(stats.plugin_failures.values()):,} cases decided without a plugin or not decided "
+              f"({by_plugin})", file=err)
+    else:
+        print("plugin failures: none", file=err)
 
 
 @click.command()
@@ -107,7 +113,8 @@ def replay(cases_file: str | None, policies_dir: str | None, plugins_dir: str | 
 
     One decision line per input line, in order; bad lines are reported with their line number
     and the run goes on. A progress bar (rate, time left) shows on a terminal.
-    Exit codes: 0 all decided, 1 some line failed, 2 bad arguments, policies or output path.
+    Exit codes: 0 all decided, 1 some line failed, 2 bad arguments, policies or output path,
+    3 some case was decided without a plugin (or its plugin is quarantined).
     """
     import json
 
@@ -143,6 +150,10 @@ def replay(cases_file: str | None, policies_dir: str | None, plugins_dir: str | 
     with contextlib.ExitStack() as outputs:
         summary_out = outputs.enter_context(output_file(summary_json)) if summary_json else None
         out = outputs.enter_context(output_file(out_path))
+        from aftersales.cli._common import report_registry
+
+        for registry in rp.loaded_registries("replay", options):   # said once: what is quarantined
+            report_registry(registry)
         if show_progress:
             import os
 
@@ -161,5 +172,7 @@ def replay(cases_file: str | None, policies_dir: str | None, plugins_dir: str | 
                        "first_errors": [{**rp.ref(w), "reason": r} for w, r in stats.errors]},
                       summary_out, ensure_ascii=False, indent=2)
     print_summary(stats, workers=workers)
+    if stats.plugin_failures:
+        raise SystemExit(3)
     if stats.total != stats.decided:
         raise SystemExit(1)

@@ -519,9 +519,26 @@ def _compile(data: Mapping[str, Any], name: str, sha256: str, node: Any, issues:
             with policycache.compiling(sha256):
                 policy = CompiledPolicy(data, sha256=sha256, source=name, plugin=plugin, predicates=predicates)
     except PolicyError as exc:
-        issues.append(_issue(name, 1, 1, exc.field or "$", exc.message, code="compile"))
+        line, column = _locate_field(node, exc.field)
+        issues.append(_issue(name, line, column, exc.field or "$", exc.message, code="compile"))
         return None, node, issues
     return policy, node, issues
+
+
+def _locate_field(node: Any, field: str | None) -> tuple[int, int]:
+    """Line and column of a JSON path such as ``$.region_rules[0].pattern`` (1:1 when it is not
+    one, or the policy has no node tree)."""
+    import re
+
+    if node is None or not field or not field.startswith("$"):
+        return 1, 1
+    parts: list[Any] = [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]$]+", field)]
+    from aftersales.authoring.policyload import locate
+
+    try:
+        return locate(node, parts)
+    except Exception:  # noqa: BLE001 - a location is a help, never a second failure
+        return 1, 1
 
 
 class _Builder:

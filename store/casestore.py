@@ -201,6 +201,10 @@ class CaseStore:
             warnings.append(f"case_date: 按 {backdated} 判定(补登,已记入日志) / decided as of {backdated} "
                             f"(back-dated, recorded in the event log)")
         decision, entitlement = self.evaluator.evaluate(case)
+        if decision.get("plugin_errors"):   # decided without a plugin: the decision says so, stored as made
+            decision = {**decision, "incomplete": True}
+            warnings.append("decision: 有插件出错，本判定缺少该插件的结论 / decided without a failed plugin: "
+                            + ", ".join(sorted({f["plugin"] for f in decision["plugin_errors"]})))
         settings = self.evaluator.workflow(case)
         stored_input = case_to_dict(case)
         mail_record = parse_mail_in(mail_in, stored_input) if mail_in is not None else None

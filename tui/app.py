@@ -263,7 +263,22 @@ class AftersalesApp(InOrderKeys, App):
         where = self.store_code + " · " + self.staff
         if self.store_error:
             where += " · " + t("store.unavailable_short", self.lang)
-        return where
+        return where + "".join(" · " + part for part in self._registry_banner())
+
+    def _registry_banner(self) -> list[str]:
+        """What the header says about the policies in force: the bundle, and (never silently) a
+        plugin quarantined or the statutory policy left out."""
+        registry = self.registry
+        out: list[str] = []
+        bundle = getattr(registry, "bundle", None)
+        if bundle:
+            out.append(t("banner.bundle", self.lang, id=bundle[0], sha=bundle[1][:12]))
+        quarantined = getattr(registry, "quarantined", None)
+        if quarantined:
+            out.append(t("banner.quarantined", self.lang, plugins=", ".join(sorted(quarantined))))
+        if registry is not None and getattr(registry, "statutory_loaded", True) is False:
+            out.append(t("banner.not_legal", self.lang))
+        return out
 
     @property
     def draft_path(self) -> Path | None:
@@ -389,6 +404,9 @@ class AftersalesApp(InOrderKeys, App):
     def on_policies_loaded(self, message: PoliciesLoaded) -> None:
         self.registry = message.registry
         self.registry_error = None
+        self.sub_title = self._subtitle()
+        for q in (getattr(self.registry, "quarantined", None) or {}).values():
+            self.notify(q.line(self.lang), severity="error", timeout=30)
         self._broadcast("registry_changed")
 
     def on_policies_reloaded(self, message: PoliciesReloaded) -> None:
@@ -397,6 +415,7 @@ class AftersalesApp(InOrderKeys, App):
         self.reload_issues = []
         n = len(self.registry.all_policies()) if hasattr(self.registry, "all_policies") else 0
         self.notify(t("pol.reloaded", self.lang, n=n))
+        self.sub_title = self._subtitle()
         self._broadcast("registry_changed")
 
     def on_policy_reload_failed(self, message: PolicyReloadFailed) -> None:

@@ -431,8 +431,12 @@ class IntakeScreen(CounterScreen):
                 problems.append(("bold yellow", t("panel.incomplete", lang, field=field_label(path, lang) if path else "",
                                                   message=message)))
             else:
+                from aftersales.core.errors import QuarantineError
+
                 try:
                     decision = registry.evaluate(case).to_dict()
+                except QuarantineError as exc:   # its brand's plugin is quarantined: where, why, what to do
+                    problems.append(("bold red", exc.text(lang)))
                 except Exception as exc:
                     problems.append(("bold red", f"{t('panel.plugin_error', lang)}: {type(exc).__name__}: {exc}"))
         if self.field_errors:
