@@ -126,13 +126,16 @@ def _now() -> datetime:
 def _open(db_url: str | None, *, engine: bool = False):
     from aftersales.store.casestore import CaseStore
 
-    evaluator = None
-    if engine:
+    store = CaseStore.open(db_url)
+    if engine:   # decided with the bundle in force in this store (or the counter's own folder)
         from aftersales.cli._common import make_registry
         from aftersales.store.evaluator import RegistryEvaluator
 
-        evaluator = RegistryEvaluator(make_registry())
-    store = CaseStore.open(db_url, evaluator=evaluator)
+        try:
+            store._evaluator = RegistryEvaluator(make_registry(engine=store.engine))
+        except BaseException:
+            store.close()
+            raise
     _warn(store.warnings)
     return store
 

@@ -544,8 +544,11 @@ def _locate_field(node: Any, field: str | None) -> tuple[int, int]:
 class _Builder:
     """Loads brands and policies into a fresh ``_State``, collecting every issue."""
 
-    def __init__(self, loaded: LoadedPlugins) -> None:
+    def __init__(self, loaded: LoadedPlugins, bundle: tuple[str, str] | None = None) -> None:
         self.state = _State(loaded)
+        self.state.bundle = bundle
+        #: policy ids an override replaced (or tried to: a broken one quarantines its plugin)
+        self._replaced: set[str] = set()
 
     def build(self, policies_dir: str | os.PathLike | None, policy_files: Iterable[Any]) -> _State:
         self._load_brands()
@@ -559,8 +562,15 @@ class _Builder:
             else:
                 overrides.extend(p for p in sorted(folder.glob("*.yaml")) if not p.name.endswith(".cases.yaml"))
         overrides.extend(policy_files)
-        if overrides:
+        if overrides or policies_dir is not None:
             self._override(overrides)
+            where = f"policies folder {policies_dir}" if policies_dir is not None else "the policies given"
+            if self.state.bundle is not None:
+                where = f"policy bundle {self.state.bundle[0]}"
+            missing = sorted(pid for pid in self.state.owners if pid not in self._replaced)
+            for pid in missing:   # a deleted override falls back to the plugin's own policy: said
+                self.state.warnings.append(f"{where} has no policy {pid!r} ({pid}.yaml): {pid!r} decides with the "
+                                           f"policy plugin {self.state.owners[pid]!r} ships")
         self._check_versions()
         self._contain()
         self._finish()
@@ -751,6 +761,7 @@ class _Builder:
                 # the file's own policy id, when it can be read; else its name (apple.yaml: apple)
                 first = next((i for i in issues if i.severity == "error"), None)
                 owner = st.owners.get(_policy_id(location))
+                self._replaced.add(_policy_id(location))
                 if owner is not None:
                     self._quarantine(owner, first)
                     for issue in issues:
@@ -762,6 +773,7 @@ class _Builder:
                                                     f"no loaded plugin ships a policy {policy.id!r}; known: {', '.join(sorted(st.owners)) or 'none'}",
                                                     code="unknown_ref"))
                 continue
+            self._replaced.add(policy.id)
             if policy.id not in replaced:
                 for old in st.policies.get(policy.id, ()):
                     st.nodes.pop((old.id, old.version), None)
@@ -802,6 +814,9 @@ def _policy_id(location: Any) -> str:
     """The ``id`` a policy file gives (read leniently), else its name without ``.yaml``."""
     import re
 
+    given = getattr(location, "policy_id", None)
+    if isinstance(given, str):
+        return given
     name = getattr(location, "name", str(location))
     stem = str(name).rsplit("/", 1)[-1].removesuffix(".yaml").removesuffix(".yml")
     try:
@@ -831,8 +846,9 @@ def _policy_text(data: Any) -> str | None:
         return None
 
 
-def _build_state(loaded: LoadedPlugins, policies_dir: str | os.PathLike | None, policy_files: Iterable[Any]) -> _State:
-    return _Builder(loaded).build(policies_dir, policy_files)
+def _build_state(loaded: LoadedPlugins, policies_dir: str | os.PathLike | None, policy_files: Iterable[Any],
+                 bundle: tuple[str, str] | None = None) -> _State:
+    return _Builder(loaded, bundle).build(policies_dir, policy_files)
 
 
 def _raise_for(issues: list[PolicyIssue]) -> None:
@@ -851,13 +867,13 @@ class Registry:
 
     def __init__(self, loaded: LoadedPlugins, *, policies_dir: str | os.PathLike | None = None,
                  policy_files: Iterable[Any] = (), strict: bool = True,
-                 _config: dict[str, Any] | None = None) -> None:
+                 _config: dict[str, Any] | None = None, bundle: tuple[str, str] | None = None) -> None:
         policy_files = list(policy_files)
-        state = _build_state(loaded, policies_dir, policy_files)
+        state = _build_state(loaded, policies_dir, policy_files, bundle)
         if strict:   # an error a quarantined plugin owns stops only its brands
             _raise_for([i for i in state.policy_issues if id(i) not in state.contained])
         self._state = state
-        self._config = dict(_config or {}, policies_dir=policies_dir, policy_files=policy_files)
+        self._config = dict(_config or {}, policies_dir=policies_dir, policy_files=policy_files, bundle=bundle)
 
     # ------------------------------------------------------------------ the current snapshot
 
@@ -877,6 +893,8 @@ class Registry:
     warnings = property(lambda self: self._state.warnings)
     #: a statutory policy is loaded (else every decision says it is not a legal one)
     statutory_loaded = property(lambda self: self._state.statutory_loaded)
+    #: the published policy bundle in force: (id, sha256), or None (named in every decision)
+    bundle = property(lambda self: self._state.bundle)
     without_statutory = property(lambda self: self._state.without_statutory)
 
     def quarantine_for(self, brand: str) -> Quarantine | None:
@@ -905,7 +923,7 @@ class Registry:
         cfg = self._config
         try:
             loaded = load_plugins(plugins_dir=cfg.get("plugins_dir"), env=cfg.get("env"), extra=cfg.get("extra", ()))
-            state = _build_state(loaded, cfg.get("policies_dir"), cfg.get("policy_files", ()))
+            state = _build_state(loaded, cfg.get("policies_dir"), cfg.get("policy_files", ()), cfg.get("bundle"))
         except Exception as exc:  # noqa: BLE001 - a reload never takes the program down
             return [_issue("<plugins>", 1, 1, "$", f"{type(exc).__name__}: {_one_line(exc)}", code="plugin")]
         errors = state.errors
@@ -984,7 +1002,8 @@ class Registry:
 
 def load_registry(*, plugins_dir: str | os.PathLike | None = None, policies_dir: str | os.PathLike | None = None,
                   env: Mapping[str, str] | None = None, extra: Iterable[tuple[str, Any]] = (),
-                  policy_files: Iterable[Any] = (), strict_plugins: bool = False) -> Registry:
+                  policy_files: Iterable[Any] = (), strict_plugins: bool = False,
+                  bundle: tuple[str, str] | None = None) -> Registry:
     """Find plugins, load and check their policies. Raises ``PolicyError`` for a broken policy.
 
     ``policy_files`` replace, by policy id, what the plugins ship (like ``policies_dir``).
@@ -997,7 +1016,7 @@ def load_registry(*, plugins_dir: str | os.PathLike | None = None, policies_dir:
         first = loaded.issues[0]
         more = f" (and {len(loaded.issues) - 1} more)" if len(loaded.issues) > 1 else ""
         raise PluginLoadError(f"{first.file}:{first.line}:{first.column}: {first.message}{more}", issues=loaded.issues)
-    return Registry(loaded, policies_dir=policies_dir, policy_files=policy_files,
+    return Registry(loaded, policies_dir=policies_dir, policy_files=policy_files, bundle=bundle,
                     _config={"plugins_dir": plugins_dir, "env": env, "extra": extra})
 
 
