@@ -258,6 +258,8 @@ class AftersalesApp(InOrderKeys, App):
             self.load_registry()
         if self._store is None:
             self.open_store()
+        else:
+            self._start_bundle_poll()
 
     def _subtitle(self) -> str:
         where = self.store_code + " · " + self.staff
@@ -344,6 +346,7 @@ class AftersalesApp(InOrderKeys, App):
         self.store_error = None
         self.sub_title = self._subtitle()
         self._broadcast("store_changed")
+        self._start_bundle_poll()
 
     def on_store_unavailable(self, message: StoreUnavailable) -> None:
         from .screens.unavailable import StoreUnavailableScreen
@@ -356,11 +359,65 @@ class AftersalesApp(InOrderKeys, App):
     # --- policies ----------------------------------------------------------------------------
 
     def _new_registry(self) -> Any:
+        """The counter's registry: its own policies folder if one is set, else the bundle in force
+        in the case store (once the store is open), else the plugins' own policies."""
         if self.registry_factory is not None:
             return self.registry_factory()
-        from aftersales.core.registry import load_registry
+        from aftersales.store.policysource import policy_source, registry_for
 
-        return load_registry()
+        engine = getattr(self._store, "engine", None)
+        return registry_for(policy_source(None, engine))
+
+    # --- the policy bundle in force: polled, swapped in without a restart ------------------------
+
+    #: how often a running counter asks the store which policy bundle is in force (one small query)
+    BUNDLE_POLL_SECONDS = 3.0
+
+    def _start_bundle_poll(self) -> None:
+        if self.registry_factory is not None or getattr(self, "_bundle_polling", False):
+            return
+        self._bundle_polling = True
+        self._bundle_seq: Any = None
+        self.check_bundle()
+        self.set_interval(self.BUNDLE_POLL_SECONDS, self.check_bundle, name="bundle poll")
+
+    @work(thread=True, exclusive=True, group="bundle")
+    def check_bundle(self) -> None:
+        """A newly activated bundle (``aftersales policy activate``) is loaded, validated and
+        swapped in; a bundle that does not load leaves the policies in force, said once."""
+        from aftersales.store.bundles import active_marker
+        from aftersales.store.policysource import configured_folder, policy_source, registry_for
+
+        engine = getattr(self._store, "engine", None)
+        if engine is None:
+            return
+        try:
+            if configured_folder() is not None:   # the counter's own folder wins over the bundle
+                return
+            marker = active_marker(engine)
+            if marker is None or marker == self._bundle_seq:
+                return
+            current = getattr(self.registry, "bundle", None)
+            self._bundle_seq = marker
+            if current is not None and current[0] == str(marker[1]):
+                return
+            registry = registry_for(policy_source(None, engine))
+        except Exception as exc:  # noqa: BLE001 - the counter keeps the policies in force
+            self.call_from_thread(self.notify, f"{type(exc).__name__}: {exc}", severity="error", timeout=30)
+            return
+        self.call_from_thread(self._bundle_in_force, registry)
+
+    def _bundle_in_force(self, registry: Any) -> None:
+        self.registry = registry
+        self.registry_error = None
+        self.reload_issues = []
+        self.sub_title = self._subtitle()
+        bundle = getattr(registry, "bundle", None)
+        if bundle:
+            self.notify(t("banner.bundle_switched", self.lang, id=bundle[0], sha=bundle[1][:12]))
+        for q in (getattr(registry, "quarantined", None) or {}).values():
+            self.notify(q.line(self.lang), severity="error", timeout=30)
+        self._broadcast("registry_changed")
 
     @work(thread=True, exclusive=True, group="policies")
     def load_registry(self) -> None:
@@ -402,6 +459,8 @@ class AftersalesApp(InOrderKeys, App):
         self.post_message(PoliciesReloaded(registry))
 
     def on_policies_loaded(self, message: PoliciesLoaded) -> None:
+        if getattr(self.registry, "bundle", None) and not getattr(message.registry, "bundle", None):
+            return   # the bundle in force was swapped in meanwhile (the store opened first)
         self.registry = message.registry
         self.registry_error = None
         self.sub_title = self._subtitle()
