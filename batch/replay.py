@@ -269,7 +269,18 @@ def setup_worker(task: str, options: dict[str, Any]) -> None:
         # a plugin that fails to import or validate is quarantined: its brands' lines are errors
         # naming it, every other brand is decided
         load = functools.partial(load_registry, plugins_dir=options.get("plugins_dir"))
-        if task == "replay":
+        if task == "replay" and options.get("bundle"):   # the bundle in force when the run began
+            from aftersales.store import db
+            from aftersales.store.bundles import active_bundle
+            from aftersales.store.policysource import PolicySource, registry_for
+
+            engine = db.open_engine(options["bundle"]["db"])
+            try:
+                bundle = active_bundle(engine, options["bundle"]["id"])
+            finally:
+                engine.dispose()
+            _STATE["registry"] = registry_for(PolicySource("bundle", bundle=bundle), plugins_dir=options.get("plugins_dir"))
+        elif task == "replay":
             _STATE["registry"] = load(policies_dir=options.get("policies_dir"))
         elif task == "diff":
             old = load(policies_dir=options.get("old_dir"))

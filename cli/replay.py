@@ -91,6 +91,33 @@ def print_summary(stats: Any, *, workers: int, errors_shown: bool = True) -> Non
         print("plugin failures: none", file=err)
 
 
+def _policies_of_the_counter(options: dict, db_url: str | None, from_store: bool) -> None:
+    """The policies a replay decides with, as every command does (``store.policysource``): the
+    ``--policies`` folder, else the counter's own folder, else the bundle in force in the store
+    the run reads (``--from-store``) or names (``--db`` / ``AFTERSALES_DB``)."""
+    import os
+
+    from aftersales.store.policysource import policy_source
+
+    if options["policies_dir"]:
+        return
+    url = db_url or os.environ.get("AFTERSALES_DB")
+    engine = None
+    if from_store or url:
+        from aftersales.store import db
+
+        engine = db.open_engine(url)
+    try:
+        source = policy_source(None, engine)
+    finally:
+        if engine is not None:
+            engine.dispose()
+    if source.kind == "folder":
+        options["policies_dir"] = source.folder
+    elif source.kind == "bundle":
+        options["bundle"] = {"db": url, "id": source.bundle.id}
+
+
 @click.command()
 @click.argument("cases_file", metavar="CASES.jsonl", required=False,
                 type=click.Path(exists=True, dir_okay=False, allow_dash=False))
@@ -133,6 +160,7 @@ def replay(cases_file: str | None, policies_dir: str | None, plugins_dir: str | 
     workers = workers or rp.default_workers()
     options = {"policies_dir": policies_dir, "plugins_dir": plugins_dir,
                "format": "full" if (full or with_trace) else "compact", "trace": with_trace}
+    _policies_of_the_counter(options, db_url, from_store)
     show_progress = not quiet and sys.stderr.isatty()
     source = "store" if from_store else cases_file
 

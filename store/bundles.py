@@ -197,20 +197,25 @@ class ActiveBundle:
         return (str(self.id), self.sha256)
 
 
-def active_bundle(engine: sa.Engine) -> ActiveBundle | None:
-    """The bundle in force, its files ready for the registry, or None when none is."""
+def active_bundle(engine: sa.Engine, bundle_id: int | None = None) -> ActiveBundle | None:
+    """The bundle in force (or bundle ``bundle_id``), its files ready for the registry, or None
+    when none is in force."""
     with _db.read_connection(engine) as conn:
         latest = _latest(conn)
-        if not latest:
-            return None
-        row = conn.execute(sa.select(policy_bundles).where(policy_bundles.c.id == latest[0]["bundle_id"])).mappings().one()
+        if bundle_id is None:
+            if not latest:
+                return None
+            bundle_id = latest[0]["bundle_id"]
+        row = conn.execute(sa.select(policy_bundles).where(policy_bundles.c.id == bundle_id)).mappings().first()
+        if row is None:
+            raise StoreError(f"no policy bundle {bundle_id}", zh=f"没有政策包 {bundle_id}")
     manifest = dict(row["manifest"] or {})
     problem = None
     if manifest_sha256(manifest) != row["sha256"]:
         problem = f"policy bundle {row['id']}: its manifest does not match its sha256 {row['sha256']}"
     files = [BundleFile(row["id"], name, text, manifest.get(name))
              for name, text in sorted((row["files"] or {}).items()) if not name.endswith(".cases.yaml")]
-    return ActiveBundle(row["id"], row["sha256"], files, latest[0]["seq"], problem)
+    return ActiveBundle(row["id"], row["sha256"], files, latest[0]["seq"] if latest else 0, problem)
 
 
 def bundle_files(engine: sa.Engine, bundle_id: int) -> dict[str, str]:

@@ -109,3 +109,15 @@ def test_a_counters_own_folder_is_one_setting_and_wins_saying_so(store_cli, db_u
     config.write_text("policies = [1]\n", encoding="utf-8")
     rc, out, err = store_cli("evaluate", case_file, env=env)
     assert rc == 2 and "config.toml: policies: a folder name" in err
+
+
+def test_replay_of_the_store_decides_with_the_bundle_in_force(store_cli, db_url, folder, case_file, tmp_path):
+    rc, out, _ = _publish(store_cli, db_url, folder, "--activate")
+    sha = json.loads(out)["sha256"]
+    assert store_cli("cases", "new", case_file, "--customer", "李雷", "--phone", "13800138000",
+                     "--store", "SZ01", "--db", db_url)[0] == 0
+    out_file = tmp_path / "d.jsonl"
+    rc, _, err = store_cli("replay", "--from-store", "--db", db_url, "--workers", "1", "--out", str(out_file))
+    assert rc == 0, err
+    line = json.loads(out_file.read_text(encoding="utf-8").splitlines()[0])
+    assert line["bundle"] == {"id": "1", "sha256": sha}
