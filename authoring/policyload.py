@@ -466,6 +466,9 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
     eff = data.get("effective") or {}
     if eff.get("from") and eff.get("until") and str(eff["until"]) < str(eff["from"]):
         add(["effective", "until"], "ends before it begins", "dates")
+    from aftersales.authoring.vocabcheck import vocabulary_issues  # ids the policy declares and uses
+
+    vocabulary_issues(data, add)
     return issues
 
 

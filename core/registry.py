@@ -438,6 +438,8 @@ class _State:
         self.statutory_loaded = True
         #: the published bundle the policies come from: (id, sha256), or None
         self.bundle: tuple[str, str] | None = None
+        #: the document and checklist ids the loaded policies declare: id -> (zh, en, kind, gates)
+        self.vocabulary: dict[str, tuple[str, str, str, tuple[str, ...]]] = {}
         self._engine: Any = None
         self._coverage_plans: frozenset[str] | None = None
 
@@ -792,8 +794,26 @@ class _Builder:
                    for versions in st.policies.values() for p in versions]
         st.policy_issues.extend(version_issues(entries))
 
+    def _vocabulary(self) -> None:
+        """The ids the loaded policies declare (first declaration wins; a different one is said)."""
+        from aftersales.authoring.vocabcheck import declared
+
+        st = self.state
+        for versions in st.policies.values():
+            for policy in versions:
+                if not policy.data.get("vocabulary"):
+                    continue
+                for id_, entry in declared(policy.data).items():
+                    known = st.vocabulary.get(id_)
+                    if known is None:
+                        st.vocabulary[id_] = entry
+                    elif known[:3] != entry[:3]:
+                        st.warnings.append(f"{policy.source}: {id_!r} is declared again with other labels "
+                                           f"({entry[0]}/{entry[1]}); keeping {known[0]}/{known[1]}")
+
     def _finish(self) -> None:
         st = self.state
+        self._vocabulary()
         by_source: dict[str, list[PolicyIssue]] = {}
         for issue in st.policy_issues:
             by_source.setdefault(issue.file, []).append(issue)
@@ -851,6 +871,14 @@ def _build_state(loaded: LoadedPlugins, policies_dir: str | os.PathLike | None, 
     return _Builder(loaded, bundle).build(policies_dir, policy_files)
 
 
+def _adopt_vocabulary(state: _State) -> None:
+    """The declared ids of the snapshot in force become the vocabulary's (labels, case check,
+    tick lists): done when a snapshot is swapped in, never on the decision path."""
+    from . import vocab
+
+    vocab.extend_documents(state.vocabulary)
+
+
 def _raise_for(issues: list[PolicyIssue]) -> None:
     errors = [i for i in issues if i.severity == "error"]
     if errors:
@@ -873,6 +901,7 @@ class Registry:
         if strict:   # an error a quarantined plugin owns stops only its brands
             _raise_for([i for i in state.policy_issues if id(i) not in state.contained])
         self._state = state
+        _adopt_vocabulary(state)
         self._config = dict(_config or {}, policies_dir=policies_dir, policy_files=policy_files, bundle=bundle)
 
     # ------------------------------------------------------------------ the current snapshot
@@ -895,6 +924,8 @@ class Registry:
     statutory_loaded = property(lambda self: self._state.statutory_loaded)
     #: the published policy bundle in force: (id, sha256), or None (named in every decision)
     bundle = property(lambda self: self._state.bundle)
+    #: the document and checklist ids the loaded policies declare: id -> (zh, en, kind, gates)
+    vocabulary = property(lambda self: self._state.vocabulary)
     without_statutory = property(lambda self: self._state.without_statutory)
 
     def quarantine_for(self, brand: str) -> Quarantine | None:
@@ -930,6 +961,7 @@ class Registry:
         if errors:
             return errors
         self._state = state
+        _adopt_vocabulary(state)
         return []
 
     # ------------------------------------------------------------------ queries

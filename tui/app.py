@@ -450,6 +450,10 @@ class AftersalesApp(InOrderKeys, App):
                 registry = result if result is not None and hasattr(result, "evaluate") else current
             else:
                 registry = self._new_registry()
+                errors = list(getattr(registry, "errors", ()) or ())
+                if errors:   # a broken plugin or policy is quarantined at start; a reload keeps the old set
+                    self.post_message(PolicyReloadFailed(str(errors[0]), errors))
+                    return
         except PolicyError as exc:
             self.post_message(PolicyReloadFailed(str(exc), list(exc.issues)))
             return
