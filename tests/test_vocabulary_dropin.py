@@ -23,9 +23,11 @@ NOKIA = {"schema_version": 1, "case_date": "2026-06-15", "brand": "nokia", "devi
 
 @pytest.fixture(scope="module")
 def registry():
+    from aftersales.core import vocab
     from aftersales.core.registry import load_registry
 
-    return load_registry(plugins_dir=PLUGINS)
+    yield load_registry(plugins_dir=PLUGINS)
+    vocab.extend_documents({})   # the next tests' registries declare nothing of their own
 
 
 def test_the_example_folder_is_a_drop_in_its_owner_alone_writes():

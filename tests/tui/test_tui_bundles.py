@@ -56,3 +56,26 @@ async def test_the_header_names_a_quarantined_plugin(make, tmp_path):
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         assert "⚠ 插件已隔离：nokia" in app._subtitle()
+
+
+async def test_the_documents_tick_list_offers_the_ids_a_network_declares(make):
+    from pathlib import Path
+
+    from aftersales.core.registry import load_registry
+
+    plugins = Path(__file__).resolve().parents[2] / "examples" / "plugins"
+    app = make(registry=load_registry())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        ticks = app.intake.query_one("#docs")
+        assert "handset" not in [ticks.get_option_at_index(i).value for i in range(ticks.option_count)]
+        app.registry = load_registry(plugins_dir=plugins)   # the policies in force change
+        app._broadcast("registry_changed")
+        await pilot.pause()
+        options = {ticks.get_option_at_index(i).value: str(ticks.get_option_at_index(i).prompt)
+                   for i in range(ticks.option_count)}
+        assert options["handset"] == "机头" and options["licence_sticker_unworn"] == "入网证完好无磨损"
+        assert options["invoice"] == "购机发票"
+    from aftersales.core import vocab
+
+    vocab.extend_documents({})   # the next tests' registries declare nothing of their own

@@ -130,8 +130,10 @@ class IntakeScreen(CounterScreen):
         return [(vocab(kind, ident, lang), ident, ident in chosen) for ident in self._tick_ids(section)]
 
     def _tick_ids(self, section: str) -> tuple[str, ...]:
-        if section == "sec.documents":
-            return tuple(DOCUMENTS)
+        if section == "sec.documents":   # the bundled papers, then the ids the loaded policies declare
+            from aftersales.core.vocab import EXTENDED_DOCUMENTS
+
+            return tuple(DOCUMENTS) + tuple(EXTENDED_DOCUMENTS)
         if section == "sec.condition":
             return tuple(CONDITIONS)
         return self._plans
@@ -215,7 +217,26 @@ class IntakeScreen(CounterScreen):
             if current and current in (getattr(self.app.registry, "brands", {}) or {}):
                 select.value = current
         self._fill_brand_default()
+        self._sync_document_ticks()
         self.recompute()
+
+    def _sync_document_ticks(self) -> None:
+        """The documents tick list offers the ids the policies in force declare (a network's
+        checklist items): added after the bundled ones, or the list rebuilt when they changed."""
+        ticks = self._find(f"#{TICK_LISTS['sec.documents'][0]}")
+        if ticks is None:
+            return
+        wanted = self._tick_ids("sec.documents")
+        shown = tuple(ticks.get_option_at_index(i).value for i in range(ticks.option_count))
+        if shown == wanted:
+            return
+        lang = self.app.lang
+        chosen = self.form.documents
+        if shown == wanted[:len(shown)]:
+            ticks.add_options([(vocab("document", i, lang), i, i in chosen) for i in wanted[len(shown):]])
+            return
+        ticks.clear_options()
+        ticks.add_options([(vocab("document", i, lang), i, i in chosen) for i in wanted])
 
     def store_changed(self) -> None:
         if self.is_mounted:
