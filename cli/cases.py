@@ -463,25 +463,28 @@ def ticket(number, as_html, agreement, output, db_url, reveal) -> None:
     with output_file(output, private=True) as out:
         with _open(db_url) as store:
             view = _mask_view(store.get(number, today=local_date(_now())), reveal)
+            # the labels of the policies in force (brands; documents a network declares)
+            labeler = None if agreement else _brand_labeler(store.engine)
         fmt = "html" if as_html else "text"
         if agreement:
             if not view.get("mail_in_record"):
                 raise StoreError(f"case {view['number']} is not a mail-in case: no mail-in agreement")
             text = render_mail_in(view, fmt)
         else:
-            text = render_ticket(view, fmt, brand_label=_brand_labeler())
+            text = render_ticket(view, fmt, brand_label=labeler)
         text = escape_controls(text)
         out.write(text if text.endswith("\n") else text + "\n")
     if output and output != "-":
         _echo(output)
 
 
-def _brand_labeler():
-    """Brand labels from the registry when it loads; the brand id otherwise (a ticket always prints)."""
+def _brand_labeler(engine=None):
+    """Brand labels from the registry when it loads; the brand id otherwise (a ticket always prints).
+    Loading it also puts in force the document labels its policies declare."""
     try:
         from aftersales.cli._common import make_registry
 
-        registry = make_registry()
+        registry = make_registry(engine=engine)
     except Exception:  # noqa: BLE001 - labels are a nicety
         return None
     brands = getattr(registry, "brands", {}) or {}
