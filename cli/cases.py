@@ -380,10 +380,11 @@ def reevaluate(number, staff, db_url, as_json, reveal) -> None:
     view = _mask_view(view, reveal)
     if as_json:
         echo_json(view)
-        return
-    prev = view["decisions"][-2]["entitlement"] if len(view["decisions"]) > 1 else None
-    _echo(f"{view['number']}: 第 {view['decision_count']} 次判定  送修 {view['repair']['days_in_repair']} 天  "
-               f"可享受:{_remedy(view['entitlement'])}(上次:{_remedy(prev)})")
+    else:
+        prev = view["decisions"][-2]["entitlement"] if len(view["decisions"]) > 1 else None
+        _echo(f"{view['number']}: 第 {view['decision_count']} 次判定  送修 {view['repair']['days_in_repair']} 天  "
+                   f"可享受:{_remedy(view['entitlement'])}(上次:{_remedy(prev)})")
+    _plugin_failed(view["number"], view["decisions"][-1]["decision"] if view.get("decisions") else {})
 
 
 CSV_COLUMNS = ("number", "store", "staff", "customer_name", "customer_phone", "brand", "model", "imei", "serial",

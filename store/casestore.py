@@ -201,10 +201,7 @@ class CaseStore:
             warnings.append(f"case_date: 按 {backdated} 判定(补登,已记入日志) / decided as of {backdated} "
                             f"(back-dated, recorded in the event log)")
         decision, entitlement = self.evaluator.evaluate(case)
-        if decision.get("plugin_errors"):   # decided without a plugin: the decision says so, stored as made
-            decision = {**decision, "incomplete": True}
-            warnings.append("decision: 有插件出错，本判定缺少该插件的结论 / decided without a failed plugin: "
-                            + ", ".join(sorted({f["plugin"] for f in decision["plugin_errors"]})))
+        decision = _marked(decision, warnings)
         settings = self.evaluator.workflow(case)
         stored_input = case_to_dict(case)
         mail_record = parse_mail_in(mail_in, stored_input) if mail_in is not None else None
@@ -383,6 +380,7 @@ class CaseStore:
             )
             case = msgspec.structs.replace(base, history=history)
             decision, entitlement = self.evaluator.evaluate(case)
+            decision = _marked(decision, warnings)
             settings = self.evaluator.workflow(case)
             seq = row.decision_count + 1
             conn.execute(decisions.insert(), {
@@ -529,6 +527,15 @@ def _clean(value: str | None, field: str, warnings: list[str]) -> str | None:
     text, found = clean_text(value, field)
     warnings.extend(found)
     return text
+
+
+def _marked(decision: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
+    """A decision made without a failed plugin is stored as made, marked ``incomplete``, and said."""
+    if not decision.get("plugin_errors"):
+        return decision
+    warnings.append("decision: 有插件出错，本判定缺少该插件的结论 / decided without a failed plugin: "
+                    + ", ".join(sorted({f["plugin"] for f in decision["plugin_errors"]})))
+    return {**decision, "incomplete": True}
 
 
 def _decision_dict(d) -> dict[str, Any]:

@@ -61,3 +61,6 @@ def test_a_decision_without_a_failed_plugin_is_stored_marked_and_exits_3(store_c
     assert stored["incomplete"] is True and stored["plugin_errors"][0]["plugin"] == "flaky"
     assert f"case {view['number']} is stored, but decided without plugin 'flaky'" in err
     assert f"aftersales cases reevaluate {view['number']}" in err
+    rc, out, err = store_cli("cases", "reevaluate", view["number"], "--db", db_url, "--json",
+                             env={"AFTERSALES_PLUGINS_DIR": str(files["plugins"])})
+    assert rc == 3 and json.loads(out)["decisions"][-1]["decision"]["incomplete"] is True
