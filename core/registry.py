@@ -734,11 +734,22 @@ class _Builder:
         st = self.state
         owner = st.owners.get(policy.id)
         if owner is not None and owner != plugin:
-            issue = _issue(policy.source, 1, 1, "$.id", f"policy id {policy.id!r} is already shipped by plugin {owner!r}",
-                           code="duplicate_id")
-            st.policy_issues.append(issue)
-            self._quarantine(plugin, issue)
-            return
+            # two plugins ship one policy id: the one it belongs to keeps it (the plugin of that
+            # name, or serving its brands), whichever loaded first; the other is quarantined
+            if self._rightful(policy, plugin) and not self._rightful(st.policies[policy.id][0], owner):
+                old = st.policies.pop(policy.id)
+                for version in old:
+                    st.nodes.pop((version.id, version.version), None)
+                issue = _issue(old[0].source, 1, 1, "$.id", f"policy id {policy.id!r} belongs to plugin {plugin!r} "
+                               f"(it ships {policy.source}); plugin {owner!r} may not ship it", code="duplicate_id")
+                st.policy_issues.append(issue)
+                self._quarantine(owner, issue)
+            else:
+                issue = _issue(policy.source, 1, 1, "$.id", f"policy id {policy.id!r} is already shipped by plugin "
+                               f"{owner!r}; plugin {plugin!r} may not ship it", code="duplicate_id")
+                st.policy_issues.append(issue)
+                self._quarantine(plugin, issue)
+                return
         st.owners[policy.id] = plugin
         versions = st.policies.setdefault(policy.id, [])
         for other in versions:
@@ -751,6 +762,14 @@ class _Builder:
         versions.append(policy)
         versions.sort(key=lambda p: p.effective_from)
         st.nodes[(policy.id, policy.version)] = (policy.data, node)
+
+    def _rightful(self, policy: Any, plugin: str) -> bool:
+        """``plugin`` is the one ``policy`` belongs to: it bears the policy's id, or serves every
+        brand the policy names."""
+        if policy.id == plugin:
+            return True
+        served = {b for b, brand in self.state.brands.items() if brand.plugin == plugin}
+        return bool(policy.brands) and bool(served) and set(policy.brands) <= served
 
     def _override(self, locations: list[Any]) -> None:
         """Policies given explicitly replace, by id, every version the plugins ship."""
