@@ -815,13 +815,13 @@ class _Builder:
 
     def _vocabulary(self) -> None:
         """The ids the loaded policies declare (first declaration wins; a different one is said)."""
-        from aftersales.authoring.vocabcheck import declared
-
         st = self.state
         for versions in st.policies.values():
             for policy in versions:
                 if not policy.data.get("vocabulary"):
                     continue
+                from aftersales.authoring.vocabcheck import declared  # only for a policy that declares ids
+
                 for id_, entry in declared(policy.data).items():
                     known = st.vocabulary.get(id_)
                     if known is None:
