@@ -136,3 +136,16 @@ def test_a_drop_in_shipping_another_plugins_policy_id_is_the_one_quarantined(tmp
     assert "plugin 'acme' is quarantined" in err and "plugin 'apple' is quarantined" not in err
     code, out, err = cli("evaluate", _case(tmp_path, "apple-cn-day10-deferred", brand="acme"), "--plugins-dir", str(plugins))
     assert code == 3 and "policy id 'apple' belongs to plugin 'apple'" in err
+
+
+def test_a_broken_statutory_policy_stops_every_brand(tmp_path, cli):
+    """The floor is never dropped silently: with the statutory policy quarantined no brand decides."""
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    text = bundled("generic_sanbao.yaml").read_text(encoding="utf-8")
+    (folder / "generic_sanbao.yaml").write_text(text.replace("host: {months: 12}", "host: {months: -1}", 1),
+                                                encoding="utf-8")
+    for scenario in ("apple-cn-day10-deferred", "huawei-day10-onsite", "generic-day10-exchange"):
+        code, out, err = cli("evaluate", _case(tmp_path, scenario), "--policies", str(folder))
+        assert code == 3 and out == "" and "plugin 'generic_sanbao' is quarantined" in err, scenario
+        assert "generic_sanbao.yaml:" in err.strip().splitlines()[-1]
