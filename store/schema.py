@@ -6,6 +6,8 @@ this module is what the code reads and writes through (one code path for SQLite 
 * ``events`` — the append-only event log: who, when, from, to, note.
 * ``follow_ups`` — calls due (day-10 回访 of the repair station and the customer, pickup calls).
 * ``case_counters`` — the last sequence number per store and day, for case numbers.
+* ``policy_bundles``, ``policy_activations`` — a network's published policies and which one is in
+  force (declared in ``bundles.py``).
 
 ``decisions`` and ``events`` are append-only: database triggers refuse UPDATE and DELETE.
 """
