@@ -403,8 +403,12 @@ class AftersalesApp(InOrderKeys, App):
                 return
             registry = registry_for(policy_source(None, engine))
         except Exception as exc:  # noqa: BLE001 - the counter keeps the policies in force
-            self.call_from_thread(self.notify, f"{type(exc).__name__}: {exc}", severity="error", timeout=30)
+            text = f"{type(exc).__name__}: {exc}"
+            if text != getattr(self, "_bundle_error", None):   # said once, not at every poll
+                self._bundle_error = text
+                self.call_from_thread(self.notify, text, severity="error", timeout=30)
             return
+        self._bundle_error = None
         self.call_from_thread(self._bundle_in_force, registry)
 
     def _bundle_in_force(self, registry: Any) -> None:
