@@ -398,10 +398,11 @@ class AftersalesApp(InOrderKeys, App):
             if marker is None or marker == self._bundle_seq:
                 return
             current = getattr(self.registry, "bundle", None)
-            self._bundle_seq = marker
             if current is not None and current[0] == str(marker[1]):
+                self._bundle_seq = marker
                 return
             registry = registry_for(policy_source(None, engine))
+            self._bundle_seq = marker   # loaded: not loaded again until the next activation
         except Exception as exc:  # noqa: BLE001 - the counter keeps the policies in force
             text = f"{type(exc).__name__}: {exc}"
             if text != getattr(self, "_bundle_error", None):   # said once, not at every poll
