@@ -51,7 +51,7 @@ def _uses(data: Mapping[str, Any]) -> Iterator[tuple[list[Any], str, str | None]
 
 
 def vocabulary_issues(data: Mapping[str, Any], add: Callable[..., None]) -> None:
-    """Report (through ``add(parts, message, code, severity=...)``) what is wrong with the ids a
+    """Report (through ``add(parts, (zh, en), code, severity=...)``) what is wrong with the ids a
     policy declares and uses."""
     from aftersales.core.vocab import DOCUMENTS
 
@@ -60,12 +60,14 @@ def vocabulary_issues(data: Mapping[str, Any], add: Callable[..., None]) -> None
     docs = set(vocabulary.get("documents") or {})
     for id_ in (vocabulary.get("checklist") or {}):
         if id_ in docs:
-            add(["vocabulary", "checklist", id_], f"{id_!r} is declared both as a document and as a checklist item",
+            add(["vocabulary", "checklist", id_], (f"{id_!r} 同时声明为单证和清单项",
+                                                   f"{id_!r} is declared both as a document and as a checklist item"),
                 "vocabulary")
     for id_, (_zh, _en, kind, _gates) in own.items():
         if id_ in DOCUMENTS:
             add(["vocabulary", "documents" if kind == "document" else "checklist", id_],
-                f"{id_!r} is a bundled document id; declare only ids of your own", "vocabulary")
+                (f"{id_!r} 是内置的单证代码；这里只声明自己的代码",
+                 f"{id_!r} is a bundled document id; declare only ids of your own"), "vocabulary")
     known = set(DOCUMENTS) | set(own)
     used: dict[str, set[str]] = {}
     for parts, id_, remedy in _uses(data):
@@ -75,19 +77,22 @@ def vocabulary_issues(data: Mapping[str, Any], add: Callable[..., None]) -> None
         if remedy:
             used[id_].add(remedy)
         if id_ not in known:
-            from aftersales.authoring.policyload import _close_match
+            from aftersales.authoring.messages import nearest
 
-            near = _close_match(id_, known)
-            hint = f" (did you mean {near!r}?)" if near else ""
-            add(parts, f"unknown document id {id_!r}{hint}; a document of your own is declared under "
-                f"vocabulary.documents or vocabulary.checklist", "unknown_ref")
+            near = nearest(id_, sorted(known), 1)
+            hint = (f"（您是否想写 {near[0]!r}？）" if near else "", f" (did you mean {near[0]!r}?)" if near else "")
+            add(parts, (f"未知的单证代码 {id_!r}{hint[0]}；自己的单证请在 vocabulary.documents 或 vocabulary.checklist 中声明",
+                        f"unknown document id {id_!r}{hint[1]}; a document of your own is declared under "
+                        f"vocabulary.documents or vocabulary.checklist"), "unknown_ref")
     for id_, (_zh, _en, kind, gates) in own.items():
         section = "documents" if kind == "document" else "checklist"
         if id_ not in used:
-            add(["vocabulary", section, id_], f"{id_!r} is declared but no offer, exclusion or notice uses it",
+            add(["vocabulary", section, id_], (f"{id_!r} 已声明，但没有任何规则用到它",
+                                               f"{id_!r} is declared but no offer, exclusion or notice uses it"),
                 "vocabulary", severity="warning")
             continue
         for remedy in gates:
             if remedy not in used[id_]:
-                add(["vocabulary", section, id_, "gates"], f"{id_!r} is declared to gate {remedy} but no {remedy} "
-                    f"offer of this policy needs it", "vocabulary", severity="warning")
+                add(["vocabulary", section, id_, "gates"], (f"{id_!r} 声明为{remedy}所需，但本政策没有哪条{remedy}规则需要它",
+                                                            f"{id_!r} is declared to gate {remedy} but no {remedy} "
+                                                            f"offer of this policy needs it"), "vocabulary", severity="warning")

@@ -31,6 +31,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+import msgspec
+
 #: items per chunk (case store, ``policy diff``)
 CHUNK_LINES = 1000
 #: bytes of JSONL per block (file replay); a block ends at a line end
@@ -365,7 +367,7 @@ def _reason(exc: BaseException) -> str:
     return f"internal error: {type(exc).__name__}: {exc}"
 
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_encode = msgspec.json.Encoder().encode
 
 
 def _tools() -> tuple:
@@ -384,12 +386,12 @@ def _tools() -> tuple:
         opts = _STATE["options"]
         with_trace = bool(opts.get("trace"))
 
-        def encode_full(decision: Any, where: Any) -> tuple[str, Any]:
+        def encode_full(decision: Any, where: Any) -> tuple[bytes, Any]:
             record = decision.to_dict()
             if not with_trace:
                 del record["trace"]
             entitled = next(((r.remedy, r.basis) for r in decision.remedies if r.available), None)
-            return _dumps({**ref(where), **record}), entitled
+            return _encode({**ref(where), **record}), entitled
 
         compact = opts.get("format", "compact") == "compact" and not with_trace
         tools = _STATE["tools"] = (parse_case, reg.coverage_plans, reg.brands, reg.parse_case, reg.engine.evaluate,
@@ -397,10 +399,11 @@ def _tools() -> tuple:
     return tools
 
 
-def _decider() -> Callable[[Any, Any, str], tuple[str, Any]]:
-    """``decide(data, where, head)``: one case — a JSON line (text) or a decoded mapping —
-    parsed, decided and encoded, as ``(output line, (remedy, basis) of the entitlement or None)``;
-    ``head`` opens a compact line. A bad case raises (the caller reports it with its line)."""
+def _decider() -> Callable[[Any, Any], tuple[bytes, Any]]:
+    """``decide(data, where)``: one case — a JSON line (text) or a decoded mapping — parsed,
+    decided and encoded, as ``(output line (UTF-8), (remedy, basis) of the entitlement or None)``;
+    ``where`` is the line number or the stored case number the line opens with. A bad case
+    raises (the caller reports it with its line)."""
     decide = _STATE.get("decide")
     if decide is None:
         from aftersales.batch.compact import compact_line
@@ -410,7 +413,7 @@ def _decider() -> Callable[[Any, Any, str], tuple[str, Any]]:
 
         failures = _STATE["plugin_failures"] = Counter()
 
-        def decide(data: Any, where: Any, head: str) -> tuple[str, Any]:
+        def decide(data: Any, where: Any) -> tuple[bytes, Any]:
             if type(data) is str:
                 case = decode_case(data, coverage_plans=plans)
                 if case.brand not in brands:
@@ -423,7 +426,7 @@ def _decider() -> Callable[[Any, Any, str], tuple[str, Any]]:
             if decision.plugin_errors:   # decided without a plugin: counted
                 failures.update({f.plugin for f in decision.plugin_errors})
             if compact:
-                return compact_line(decision, head)
+                return compact_line(decision, where)
             return encode_full(decision, where)
 
         _STATE["decide"] = decide
@@ -443,7 +446,7 @@ def _replay_lines(raw: bytes, first_line: int) -> ChunkResult:
     if last_complete:
         lines.pop()                  # the empty piece after the last newline
     last = len(lines) - 1
-    out: list[str] = []
+    out: list[bytes] = []
     result = ChunkResult(size=len(raw))
     outcomes = result.outcomes
     errors = result.errors
@@ -453,7 +456,7 @@ def _replay_lines(raw: bytes, first_line: int) -> ChunkResult:
         try:
             if type(line) is str and line[:1] == "{":        # the usual line: one JSON object
                 try:
-                    text, entitled = decide(line, lineno, f'{{"line":{lineno},')
+                    text, entitled = decide(line, lineno)
                 except CaseError as exc:
                     if exc.field is not None:
                         raise
@@ -465,12 +468,12 @@ def _replay_lines(raw: bytes, first_line: int) -> ChunkResult:
                 if not body.strip():
                     continue
                 data = decode((lineno, body, index != last or last_complete))
-                text, entitled = decide(data, lineno, f'{{"line":{lineno},')
+                text, entitled = decide(data, lineno)
         except Exception as exc:  # noqa: BLE001 - every bad line is reported, the run goes on
             reason = _reason(exc)
             errors.append((lineno, reason))
             _count_plugin(result, exc)
-            out.append(f'{{"line":{lineno},"error":{_dumps(reason)}}}')
+            out.append(_encode({"line": lineno, "error": reason}))
             continue
         out.append(text)
         if entitled is not None:
@@ -478,8 +481,8 @@ def _replay_lines(raw: bytes, first_line: int) -> ChunkResult:
     _take_plugin_failures(result)
     result.count = len(out)
     if out:
-        out.append("")
-        result.data = "\n".join(out).encode("utf-8")
+        out.append(b"")
+        result.data = b"\n".join(out)
     return result
 
 
@@ -509,31 +512,32 @@ def _utf8_or_bytes(piece: bytes) -> Any:
 def _replay_chunk(chunk: list[Item]) -> ChunkResult:
     """A chunk of items (the case store): decided and encoded, or error records."""
     decide = _decider()
-    out: list[str] = []
+    out: list[bytes] = []
     result = ChunkResult(count=len(chunk))
     outcomes = result.outcomes
     for item in chunk:
         where = item[0]
         try:
-            text, entitled = decide(decode(item), where, f"{{{_dumps(ref(where))[1:-1]},")
+            text, entitled = decide(decode(item), where)
         except Exception as exc:  # noqa: BLE001 - every bad line is reported, the run goes on
             reason = _reason(exc)
             _count_plugin(result, exc)
             result.errors.append((where, reason))
-            out.append(_dumps({**ref(where), "error": reason}))
+            out.append(_encode({**ref(where), "error": reason}))
             continue
         out.append(text)
         if entitled is not None:
             outcomes[entitled] += 1
     if out:
-        out.append("")
-        result.data = "\n".join(out).encode("utf-8")
+        out.append(b"")
+        result.data = b"\n".join(out)
     _take_plugin_failures(result)
     return result
 
 
 def _diff_chunk(chunk: list[Item]) -> ChunkResult:
-    from aftersales.batch.compact import change_key, changes, entitlement_of, outcome, same_outcome
+    from aftersales.batch.compact import entitlement_of, same_outcome
+    from aftersales.batch.impact import compare, group_key, outcome
 
     old_reg, new_reg = _STATE["old"], _STATE["new"]
     old_parse, new_parse = old_reg.parse_case, new_reg.parse_case
@@ -562,8 +566,9 @@ def _diff_chunk(chunk: list[Item]) -> ChunkResult:
             _count_plugin(result, exc)
             continue
         result.outcomes[(new["entitlement"], new["basis"])] += 1
-        if changes(old, new):
-            changed.append((change_key(old, new), where, data, old, new))
+        differences = compare(old, new)
+        if differences:
+            changed.append((group_key(differences, old, new), where, data, old, new, differences))
     result.extra = changed
     return result
 

@@ -136,9 +136,11 @@ def message_lang(argv: list[str] | None) -> str:
 
 
 def echo_json(data: Any) -> None:
-    import json
+    """Print JSON for a reader: msgspec's encoder, indented by two (the text ``json.dumps(data,
+    ensure_ascii=False, indent=2)`` gives)."""
+    import msgspec
 
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
+    click.echo(msgspec.json.format(msgspec.json.encode(data), indent=2).decode("utf-8"))
 
 
 def make_registry(plugins_dir: str | None = None, policies_dir: str | None = None, *, engine: Any = None):

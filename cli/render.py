@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aftersales.core.refund import refund_text
 from aftersales.core.vocab import CONDITIONS as _CONDITIONS
 from aftersales.core.vocab import label
 
@@ -56,6 +57,8 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False) -> str:
         if r.available and r.asked_documents:
             text += f" · {t['asks']}: " + "、".join(label("document", d, lang) for d in r.asked_documents)
         lines.append(text)
+        if r.refund_instead is not None:
+            lines.append("    " + refund_text(r.refund_instead.to_dict(), lang))
     cov = decision.coverage
     if cov:
         end = cov.end.isoformat() if cov.end else "?"

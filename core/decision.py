@@ -32,6 +32,8 @@ class RemedyResult(NamedTuple):
     fee: tuple[float, str] | None = None
     needs_confirmation: str | None = None
     note: tuple[str, str] | None = None
+    #: a refund the customer may take instead of this exchange (``core.refund.RefundInstead``)
+    refund_instead: Any = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -55,6 +57,8 @@ class RemedyResult(NamedTuple):
             out["needs_confirmation"] = self.needs_confirmation
         if self.note:
             out["note"] = {"zh": self.note[0], "en": self.note[1]}
+        if self.refund_instead is not None:
+            out["refund_instead"] = self.refund_instead.to_dict()
         return out
 
 

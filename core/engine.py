@@ -37,6 +37,7 @@ from .decision import Coverage, Decision, PolicyRef, RemedyResult
 from .errors import CaseError, EngineError, QuarantineError
 from .memo import remember
 from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferJudged, OfferResult, PluginFailure, TraceStep
+from .refund import RefundRule, refund_instead
 from .vocab import FREE_REMEDIES, REGIONS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -87,7 +88,7 @@ _BestEntry = Any
 _judged = _in_field_order(OfferJudged, "result", "status", "excluded_by", "missing")
 _remedy = _in_field_order(RemedyResult, "remedy", "basis", "available", "status", "reason", "missing_documents",
                           "required_documents", "asked_documents", "policy", "rule", "citation", "start", "end",
-                          "service_location", "fee", "needs_confirmation", "note")
+                          "service_location", "fee", "needs_confirmation", "note", "refund_instead")
 _coverage = _in_field_order(Coverage, "start", "start_rule", "start_citation", "end", "days_elapsed", "policy", "rule",
                             "citation")
 _decision = _in_field_order(Decision, "brand", "case_date", "region", "region_rule", "remedies", "coverage",
@@ -119,10 +120,11 @@ class _Frame:
     are alike apart from their key, so that they share one frame and its plans."""
 
     __slots__ = ("region", "region_rule", "region_entry", "policies", "exchange", "exchange_log", "refs",
-                 "predicates", "plans", "kind")
+                 "predicates", "plans", "kind", "refund")
 
     def __init__(self, *, region: str, region_rule: str | None, region_entry: TraceStep, policies: tuple,
-                 exchange: ExchangeRule | None, exchange_log: tuple, refs: tuple, predicates: tuple) -> None:
+                 exchange: ExchangeRule | None, exchange_log: tuple, refs: tuple, predicates: tuple,
+                 refund: RefundRule | None = None) -> None:
         self.region = region
         self.region_rule = region_rule
         self.region_entry = region_entry
@@ -135,7 +137,9 @@ class _Frame:
         self.predicates = predicates
         #: the ``_Plan`` for each combination of the policies' verdicts seen so far
         self.plans: dict[tuple, _Plan] = {}
-        self.kind = (region, region_rule, region_entry, policies, exchange, exchange_log, refs, predicates)
+        #: the refund instead of an exchange (the statutory policy's first, see ``core.refund``)
+        self.refund = refund
+        self.kind = (region, region_rule, region_entry, policies, exchange, exchange_log, refs, predicates, refund)
 
 
 class _Plan:
@@ -340,8 +344,11 @@ class Engine:
                         _consider(best, remedy, result, result, "not_applicable", ())
         else:  # every remedy of an offer left is in ``best`` now: only those of none are missing
             best.update(plan.na_fill)
-        return self._conclude(case, region, frame.region_rule, best, log, expired, plan.hits, plan.notices,
-                              frame.exchange, frame.exchange_log, frame.refs, failures)
+        decision = self._conclude(case, region, frame.region_rule, best, log, expired, plan.hits, plan.notices,
+                                  frame.exchange, frame.exchange_log, frame.refs, failures)
+        if frame.refund is not None:
+            decision = _with_refund(decision, case, frame.refund)
+        return decision
 
     # ------------------------------------------------------------------------------ plugin code per case
 
@@ -422,9 +429,11 @@ class Engine:
             name for p in policies for name in p.predicates_used))
         # frames alike in all but their key (another part number of the same region...) are one
         # frame, so that they share its plans
+        refund = next((p.refund_instead for p in sorted(policies, key=lambda p: not p.statutory)
+                       if p.refund_instead is not None), None)
         frame = _Frame(region=region, region_rule=region_rule, region_entry=entry, policies=policies,
                        exchange=exchange, exchange_log=tuple(exchange_log), refs=_refs(consulted),
-                       predicates=predicates)
+                       predicates=predicates, refund=refund)
         return self._frame_kinds.setdefault(frame.kind, frame)
 
     # ------------------------------------------------------------------------------ the decision
@@ -487,7 +496,7 @@ class Engine:
                 made = remember(self._paid_made, key, _remedy(RemedyResult, (
                     "paid_repair", rule.basis, not free_available, "not_needed" if free_available else "granted",
                     "free_remedy_available" if free_available else None, (), (), (), rule.policy.id, rule.id,
-                    rule.citation, result.start, result.end, rule.service_location, rule.fee, None, rule.note)),
+                    rule.citation, result.start, result.end, rule.service_location, rule.fee, None, rule.note, None)),
                     PAID_CACHE_SIZE)
             remedies.append(made)
             if service_location is None:
@@ -535,6 +544,20 @@ class Engine:
 
 
 # ---------------------------------------------------------------------------------- helpers
+
+def _with_refund(decision: Decision, case: Case, rule: RefundRule) -> Decision:
+    """The decision with a ``refund_instead`` block on its available exchange, when ``rule``
+    follows that exchange (its component and basis)."""
+    remedies = decision.remedies
+    for index, r in enumerate(remedies):
+        if r.remedy == "exchange" and r.available and rule.follows(case.fault.component, r.basis):
+            block = refund_instead(rule, price=case.purchase.price, same_model_in_stock=case.stock.same_model,
+                                   invoice_date=case.purchase.date or r.start, case_date=case.case_date,
+                                   days_in_repair=case.history.days_in_repair)
+            changed = remedies[:index] + (r._replace(refund_instead=block),) + remedies[index + 1:]
+            return decision._replace(remedies=changed)
+    return decision
+
 
 def _failure_step(failure: PluginFailure) -> TraceStep:
     return TraceStep(plugin=failure.plugin, policy=None, rule=failure.hook, effect="plugin_error", citation="",
@@ -587,7 +610,8 @@ def _exchange_with_floor(exchange: ExchangeRule | None, consulted: dict[Any, Non
     if exchange is None:
         return None, log
     log.append(TraceStep(plugin=exchange.plugin, policy=exchange.policy, rule=exchange.rule, effect="exchange_rule",
-                         citation=exchange.citation, detail=f"{exchange.mode}/{exchange.warranty_after}"))
+                         citation=exchange.citation, detail=f"{exchange.mode}/{exchange.warranty_after}"
+                         + (f"; {exchange.acknowledged}" if exchange.acknowledged else "")))
     if exchange.warranty_after == "continues":
         for policy in consulted:
             floor = policy.exchange if policy.statutory else None
@@ -636,6 +660,7 @@ def _remedy_result(remedy: str, result: OfferResult, status: str, missing: tuple
         rule.fee,
         rule.needs_confirmation,
         rule.note,
+        None,
     ))
 
 

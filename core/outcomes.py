@@ -73,6 +73,8 @@ class ExchangeRule(NamedTuple):
     policy: str | None
     rule: str
     citation: str
+    #: the policy's acknowledgement of a warning about this rule (shown in the trace), if any
+    acknowledged: str = ""
 
 
 class PluginFailure(NamedTuple):

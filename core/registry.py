@@ -993,7 +993,9 @@ class Registry:
         return [p for versions in self.policies.values() for p in versions]
 
     def floor_issues(self) -> list[PolicyIssue]:
-        """Floor-check warnings for every loaded brand policy against the loaded statutory ones."""
+        """Floor-check warnings for every loaded brand policy against the loaded statutory ones
+        (those a policy acknowledges marked ``acknowledged``)."""
+        from aftersales.authoring.acknowledge import apply_acknowledgements
         from aftersales.authoring.floorcheck import floor_issues
 
         st = self._state
@@ -1003,7 +1005,7 @@ class Registry:
         for p in policies:
             if not p.statutory:
                 out.extend(floor_issues(p.data, st.nodes.get((p.id, p.version), (None, None))[1], p.source, statutory))
-        return out
+        return apply_acknowledgements(out, [(p.data, None, p.source) for p in policies], report_unused=False)
 
     @property
     def coverage_plans(self) -> frozenset[str]:

@@ -20,6 +20,7 @@ from .dates import PeriodEnd, RestDayCalendar, period_end
 from .errors import PolicyError
 from .memo import remember
 from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferResult, TraceStep
+from .refund import RefundRule
 
 _PATH = re.compile(r"^(region|brand|documents|coverage_plans|activation_date|"
                    r"(device|purchase|fault|condition|history)\.[a-z_]+(\.[a-z_]+)?|"
@@ -111,6 +112,10 @@ def _test_expr(path: str, matcher: Any, src: _Source, value: str | None = None) 
             return f"({src.const(arg)} in {v})"
         if op == "excludes":
             return f"({src.const(arg)} not in {v})"
+        if op == "any_of":
+            return f"(not {v}.isdisjoint({src.const(frozenset(arg))}))"
+        if op == "none_of":
+            return f"({v}.isdisjoint({src.const(frozenset(arg))}))"
     raise PolicyError(f"cannot read the condition {matcher!r}", field=path)
 
 
@@ -404,6 +409,15 @@ class CompiledPolicy:
         self._when_exclusions = tuple(e for e in self.exclusions if not e.on_expiry)
         self.notices = tuple(self._notice(n) for n in data.get("notices", ()))
         self.offers = tuple(self._offer(o) for o in data.get("offers", ()))
+        #: warnings the policy acknowledges (``acknowledgements``: id -> reason); each rule they
+        #: name carries them in its trace entries
+        self.acknowledgements: dict[str, str] = {
+            a["id"]: str(a.get("reason", "")) for a in data.get("acknowledgements", ()) or () if isinstance(a, Mapping)}
+        for offer in self.offers:
+            noted = self.acknowledged(offer.id)
+            if noted:
+                offer.chosen_log = offer.chosen_log._replace(detail=f"{offer.remedy}; {noted}")
+                offer.refused_log = offer.refused_log._replace(detail=f"{offer.remedy}; {noted}")
         self._verdict = self._verdict_function()
         self._verdicts: dict[tuple, Assessment] = {}
         ex = data.get("exchange")
@@ -413,8 +427,11 @@ class CompiledPolicy:
             self.exchange = ExchangeRule(
                 mode=ex["mode"], lead_days=(lead["min"], lead["max"]) if lead else None,
                 warranty_after=ex["warranty_after"], plugin=plugin, policy=self.id, rule="exchange",
-                citation=ex["citation"],
+                citation=ex["citation"], acknowledged=self.acknowledged("exchange"),
             )
+        refund = data.get("refund_instead")
+        #: the refund a customer may take instead of an exchange that is due (``core.refund``)
+        self.refund_instead: RefundRule | None = RefundRule.from_data(self.id, refund) if refund else None
         wf = data.get("workflow")
         self.workflow: Workflow | None = None
         if wf:  # what the policy leaves out keeps ``Workflow``'s default
@@ -459,6 +476,11 @@ class CompiledPolicy:
         notice = Notice(plugin=self.plugin, policy=self.id, id=spec["id"], message_zh=msg["zh"], message_en=msg["en"],
                         citation=spec["citation"])
         return NoticeRule(id=spec["id"], notice=notice)
+
+    def acknowledged(self, rule: str) -> str:
+        """The acknowledgements naming ``rule`` (ids ending in ``:rule``), as trace text."""
+        return "; ".join(f"acknowledged {a}: {reason}" for a, reason in self.acknowledgements.items()
+                         if a.rsplit(":", 1)[-1] == rule)
 
     def _offer(self, spec: Mapping[str, Any]) -> OfferRule:
         rid = spec["id"]

@@ -114,6 +114,12 @@ SERVICE_LOCATIONS: dict[str, tuple[str, str]] = {
     "seller": ("原销售商", "the seller"),
 }
 
+#: a yes/no answer that may stay unknown (a select: blank, 有, 无)
+YES_NO: dict[str, tuple[str, str]] = {
+    "true": ("有", "yes"),
+    "false": ("无", "no"),
+}
+
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "remedy": REMEDIES,
     "basis": BASES,
@@ -127,6 +133,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "exchange_mode": EXCHANGE_MODES,
     "warranty_after": WARRANTY_AFTER,
     "service_location": SERVICE_LOCATIONS,
+    "yes_no": YES_NO,
 }
 
 

@@ -10,7 +10,8 @@ bundle in force, and says which (``Decision.bundle``: id and SHA-256).
 A bundle is checked against its manifest when it is read: a file whose text does not match is
 never loaded (its brand is quarantined, named), whatever was changed in the database.
 
-Two tables (migration 0003): ``policy_bundles`` and ``policy_activations``. One code path for
+Two tables (``store/schema.py``, migration 0003): ``policy_bundles`` and ``policy_activations``;
+on a PostgreSQL with roles every counter reads them and only the manager writes them. One code path for
 SQLite and PostgreSQL; a running counter polls ``active_marker`` (one small query) to notice a
 new activation.
 """
@@ -28,31 +29,7 @@ import sqlalchemy as sa
 
 from . import db as _db
 from .errors import StoreError
-from .schema import UTCDateTime
-
-metadata = sa.MetaData()
-
-policy_bundles = sa.Table(
-    "policy_bundles",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("sha256", sa.String(64), nullable=False),
-    sa.Column("author", sa.String(64), nullable=False),
-    sa.Column("note", sa.Text),
-    sa.Column("created_at", UTCDateTime, nullable=False),
-    sa.Column("manifest", sa.JSON, nullable=False),
-    sa.Column("files", sa.JSON, nullable=False),
-)
-
-policy_activations = sa.Table(
-    "policy_activations",
-    metadata,
-    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("bundle_id", sa.Integer, sa.ForeignKey("policy_bundles.id"), nullable=False),
-    sa.Column("at", UTCDateTime, nullable=False),
-    sa.Column("actor", sa.String(64), nullable=False),
-    sa.Column("kind", sa.String(16), nullable=False),
-)
+from .schema import policy_activations, policy_bundles
 
 #: the largest bundle file accepted (a policy is a few tens of kilobytes)
 MAX_FILE_BYTES = 1 << 20

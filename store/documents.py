@@ -15,6 +15,7 @@ from string import Template
 from typing import Any
 
 from aftersales.core import vocab
+from aftersales.core.refund import refund_text
 
 from .mailin import RETURN_BY, TRANSPORT
 from .workflow import PARTIES, PURPOSES, REPAIR_KINDS, state_label
@@ -125,7 +126,8 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
         remedy_rows = "".join(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
                 esc(vocab.label("remedy", r.get("remedy", ""))),
-                esc(vocab.label("basis", r.get("basis") or "")),
+                esc(vocab.label("basis", r.get("basis") or ""))
+                + (f"<br>{esc(refund_text(r['refund_instead']))}" if r.get("refund_instead") else ""),
                 "✔ 可办理" if r.get("available") else '<span class="no">✘ 不可</span>',
                 esc(_labels("document", r.get("missing_documents") or [])),
                 esc(" ".join(str(x) for x in ((r.get("granted_by") or {}).get("policy"),
@@ -145,6 +147,8 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
             if citation:
                 line += f" 〔{citation}〕"
             lines.append(line)
+            if r.get("refund_instead"):
+                lines.append("    " + refund_text(r["refund_instead"]))
         remedy_rows = "\n".join(lines) or "  无"
 
     dec = _Rows(fmt)

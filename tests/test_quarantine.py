@@ -61,7 +61,7 @@ def test_a_policy_with_a_wrong_type_quarantines_its_brand_located(tmp_path, cli)
     line_no = next(n for n, t in enumerate(text.splitlines(), 1) if "host: {months: 12}" in t)
     code, out, err = cli("evaluate", _case(tmp_path, "apple-cn-day10-deferred"), "--policies", str(folder))
     assert code == 3 and out == ""
-    assert f"apple.yaml:{line_no}:" in err and "'twelve' is not of type 'integer'" in err and "policy validate" in err
+    assert f"apple.yaml:{line_no}:" in err and "expected a whole number here, got text 'twelve'" in err and "policy validate" in err
     for scenario in ("huawei-day10-onsite", "generic-day10-exchange"):
         code, out, err = cli("evaluate", _case(tmp_path, scenario), "--json", "--policies", str(folder))
         assert code == 0 and json.loads(out)["entitlement"] == "exchange", err
@@ -75,7 +75,7 @@ def test_a_truncated_override_never_decides_its_brand(tmp_path, cli):
     text = bundled("apple.yaml").read_text(encoding="utf-8")
     (folder / "apple.yaml").write_text(text[: text.index("\nexclusions:")] + "\n", encoding="utf-8")
     code, out, err = cli("evaluate", _case(tmp_path, "apple-cn-day10-deferred"), "--policies", str(folder))
-    assert code == 3 and "'exclusions' is a required property" in err
+    assert code == 3 and "missing required key exclusions, exchange" in err
     code, out, err = cli("evaluate", _case(tmp_path, "huawei-day10-onsite"), "--policies", str(folder))
     assert code == 0
 

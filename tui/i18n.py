@@ -75,6 +75,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # field messages
     "err.date": ("日期格式应为 YYYY-MM-DD", "a date is YYYY-MM-DD"),
     "err.count": ("应为不小于 0 的整数", "a whole number, 0 or more"),
+    "err.amount": ("应为不小于 0 的金额（元），如 4999 或 4999.50", "an amount in yuan, 0 or more, e.g. 4999 or 4999.50"),
     "err.count_max": ("应为 0–{max} 的整数", "a whole number from 0 to {max}"),
     "err.imei_len": ("IMEI 为 15 位数字，已输入 {n} 位", "an IMEI has 15 digits; {n} so far"),
     "err.imei_digits": ("IMEI 只能是数字", "an IMEI is digits only"),

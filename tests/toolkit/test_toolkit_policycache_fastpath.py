@@ -174,7 +174,7 @@ def test_floor_warnings_of_cached_policies_show_exactly_as_without_the_cache(cac
     _clear()
     off = cli("policy", "validate", str(POLICIES / "apple.yaml"))
     assert first == warm == off
-    assert "warning: $.exchange.warranty_after" in warm[1]
+    assert "acknowledged [floor:exchange:exchange]: $.exchange.warranty_after" in warm[1]
     floor = load_registry().floor_issues()
     assert floor and all(i.line > 1 for i in floor)
 

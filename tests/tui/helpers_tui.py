@@ -105,7 +105,8 @@ def _key_event(key: str):
 
 
 #: key names ``scan`` sends as one key (anything else is text, sent character by character)
-KEY_NAMES = frozenset({"tab", "shift+tab", "enter", "backspace", "space", "ctrl+n", "ctrl+q", "escape"})
+KEY_NAMES = frozenset({"tab", "shift+tab", "enter", "backspace", "space", "ctrl+n", "ctrl+q", "escape",
+                       "down", "up"})
 
 
 async def scan(pilot, *keys: str) -> None:

@@ -16,6 +16,7 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from aftersales.core.refund import refund_text
 from aftersales.core.vocab import REMEDY_ORDER
 
 from ..i18n import t, vocab
@@ -80,6 +81,8 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
         if ok and asked:
             out.append(f"    {t('panel.asks', lang)}: " + "、".join(vocab("document", d, lang) for d in asked) + "\n",
                        "yellow")
+        if r.get("refund_instead"):
+            out.append(f"    {refund_text(r['refund_instead'], lang)}\n", "green")
         if r.get("needs_confirmation"):
             out.append(f"    {t('panel.confirm', lang)}: {r['needs_confirmation']}\n", "yellow")
         note = r.get("note")
