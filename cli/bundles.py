@@ -29,6 +29,13 @@ def _actor(actor: str | None) -> str:
         return "staff"
 
 
+def _en() -> bool:
+    """Messages in English (``AFTERSALES_LANG=en`` or the locale); Chinese first otherwise."""
+    from aftersales.authoring.messages import resolve_lang
+
+    return resolve_lang(None) == "en"
+
+
 def _now():
     from datetime import UTC, datetime
 
@@ -46,21 +53,26 @@ def _engine(db_url: str | None):
 @click.option("--note", help="说明 / what changed (kept with the bundle).")
 @click.option("--activate", "then_activate", is_flag=True, help="发布后立即生效 / put it in force at once.")
 @click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="Drop-in plugins folder.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of the messages: zh (default) or en; also AFTERSALES_LANG or the locale.")
 @_BY
 @_DB
 @_JSON
-def publish(folder: str, note: str | None, then_activate: bool, plugins_dir: str | None, actor: str | None,
-            db_url: str | None, as_json: bool) -> None:
+def publish(folder: str, note: str | None, then_activate: bool, plugins_dir: str | None, lang: str | None,
+            actor: str | None, db_url: str | None, as_json: bool) -> None:
     """发布政策包 / Validate FOLDER, run its policy tests, and store it as a bundle.
 
     Refused (exit 1, nothing stored) on any validation error or failing policy test. The bundle
     keeps every ``*.yaml`` of FOLDER, a SHA-256 manifest, who published it, the note and when;
     it is put in force with ``aftersales policy activate ID`` (or ``--activate``).
     """
+    from aftersales.authoring.messages import resolve_lang
     from aftersales.authoring.policytest import run_policy_tests
     from aftersales.cli.policy import _policy_locations, validate_locations
     from aftersales.store import bundles
 
+    lang = resolve_lang(lang)
+    en = lang == "en"
     files = bundles.read_folder(folder)
     _results, issues = validate_locations(_policy_locations((folder,)))
     errors = [i for i in issues if i.severity == "error"]
@@ -71,12 +83,20 @@ def publish(folder: str, note: str | None, then_activate: bool, plugins_dir: str
     failed = [c for r in reports for c in r.failed]
     if errors or failed:
         for issue in errors:
-            click.echo(str(issue), err=True)
+            click.echo(issue.text(lang) if hasattr(issue, "text") else str(issue), err=True)
         for c in failed:
-            click.echo(f"{c.file}:{c.line}:{c.column}: policy test failed: {c.name}: {'; '.join(c.problems)}", err=True)
-        click.echo(f"not published: {len(errors)} errors, {len(failed)} failing policy tests", err=True)
+            problems = "; ".join(str(p) for p in c.problems)
+            click.echo(f"{c.file}:{c.line}:{c.column}: " + ("policy test failed" if en else "政策测试未通过")
+                       + f": {c.name}: {problems}", err=True)
+        click.echo(f"not published: {len(errors)} errors, {len(failed)} failing policy tests" if en else
+                   f"未发布：{len(errors)} 个错误，{len(failed)} 个政策测试未通过", err=True)
         raise click.exceptions.Exit(1)
     tested = sum(len(r.results) for r in reports)
+    untested = sorted({r.policy_file for r in reports if not r.results})
+    if untested:   # published, but said: nothing checks how these decide
+        names = ", ".join(untested)
+        click.echo(f"warning: no policy tests for {names} (a .cases.yaml beside each policy checks how it decides)"
+                   if en else f"警告：{names} 没有政策测试（每份政策旁的 .cases.yaml 检查它如何判定）", err=True)
     engine = _engine(db_url)
     try:
         record = bundles.publish(engine, files, author=_actor(actor), note=note, now=_now())
@@ -87,9 +107,14 @@ def publish(folder: str, note: str | None, then_activate: bool, plugins_dir: str
     if as_json:
         echo_json({**record, "policy_tests": tested})
         return
-    click.echo(f"published policy bundle {record['id']} (sha256 {record['sha256']}, {len(record['files'])} files, "
-               f"{tested} policy tests pass) by {record['author']}"
-               + (" — in force" if record["active"] else f"; put it in force: aftersales policy activate {record['id']}"))
+    if en:
+        click.echo(f"published policy bundle {record['id']} (sha256 {record['sha256']}, {len(record['files'])} files, "
+                   f"{tested} policy tests pass) by {record['author']}"
+                   + (" — in force" if record["active"] else f"; put it in force: aftersales policy activate {record['id']}"))
+    else:
+        click.echo(f"已发布政策包 {record['id']}（sha256 {record['sha256']}，{len(record['files'])} 个文件，"
+                   f"{tested} 个政策测试通过），发布人 {record['author']}"
+                   + ("，已生效" if record["active"] else f"；使其生效：aftersales policy activate {record['id']}"))
 
 
 @click.command("bundles")
@@ -108,7 +133,8 @@ def list_bundles(db_url: str | None, as_json: bool) -> None:
         echo_json(rows)
         return
     if not rows:
-        click.echo("no policy bundle published (aftersales policy publish DIR)", err=True)
+        click.echo("no policy bundle published (aftersales policy publish DIR)" if _en() else
+                   "还没有发布任何政策包（aftersales policy publish 文件夹）", err=True)
         return
     for r in rows:
         mark = "*" if r["active"] else " "
@@ -129,7 +155,8 @@ def activate(bundle_id: int, actor: str | None, db_url: str | None) -> None:
         record = bundles.activate(engine, bundle_id, actor=_actor(actor), now=_now())
     finally:
         engine.dispose()
-    click.echo(f"policy bundle {record['id']} (sha256 {record['sha256'][:12]}) is in force")
+    click.echo(f"policy bundle {record['id']} (sha256 {record['sha256'][:12]}) is in force" if _en() else
+               f"政策包 {record['id']}（sha256 {record['sha256'][:12]}）已生效")
 
 
 @click.command("rollback")
@@ -144,7 +171,8 @@ def rollback(actor: str | None, db_url: str | None) -> None:
         record = bundles.rollback(engine, actor=_actor(actor), now=_now())
     finally:
         engine.dispose()
-    click.echo(f"rolled back: policy bundle {record['id']} (sha256 {record['sha256'][:12]}) is in force")
+    click.echo(f"rolled back: policy bundle {record['id']} (sha256 {record['sha256'][:12]}) is in force" if _en() else
+               f"已回退：政策包 {record['id']}（sha256 {record['sha256'][:12]}）已生效")
 
 
 COMMANDS = (publish, list_bundles, activate, rollback)
