@@ -587,8 +587,10 @@ class _Builder:
             if issue is None:
                 st.quarantined[plugin] = Quarantine(plugin, "", 1, 1, "a policy is invalid", *hint)
             else:
-                reason = f"{issue.path}: {issue.message}" if getattr(issue, "path", "$") not in ("", "$") else issue.message
-                st.quarantined[plugin] = Quarantine(plugin, issue.file, issue.line, issue.column, reason, *hint)
+                zh = getattr(issue, "zh", "") or issue.message
+                at = f"{issue.path}: " if getattr(issue, "path", "$") not in ("", "$") else ""
+                st.quarantined[plugin] = Quarantine(plugin, issue.file, issue.line, issue.column, at + issue.message,
+                                                    *hint, reason_zh=at + zh)
 
     def _contain(self) -> None:
         """Every policy error is laid at the door of the plugin whose policy it is; those plugins'
