@@ -104,9 +104,10 @@ class LoadedPlugins:
         #: the statutory plugin was left out on purpose (``AFTERSALES_WITHOUT_STATUTORY``)
         self.without_statutory = False
 
-    def quarantine(self, name: str, file: str, line: int, column: int, reason: str, hint: tuple[str, str]) -> None:
+    def quarantine(self, name: str, file: str, line: int, column: int, reason: str, hint: tuple[str, str],
+                   reason_zh: str = "") -> None:
         if name not in self.quarantined:
-            self.quarantined[name] = Quarantine(name, file, line, column, reason, hint[0], hint[1])
+            self.quarantined[name] = Quarantine(name, file, line, column, reason, hint[0], hint[1], reason_zh=reason_zh)
 
 
 class PluginLoadError(PluginError):
@@ -177,7 +178,7 @@ def load_plugins(*, plugins_dir: str | os.PathLike | None = None, env: Mapping[s
             loaded.issues.append(_issue(file or f"entry point {ep.name}", line, col, "$", message, code="plugin"))
             loaded.infos[ep.name] = PluginInfo(ep.name, "?", origin, error=f"{type(exc).__name__}: {_one_line(exc)}")
             loaded.quarantine(ep.name, file or f"entry point {ep.name}", line, col,
-                              f"failed to load: {describe(exc)}", _HINT_ENTRY)
+                              f"failed to load: {describe(exc)}", _HINT_ENTRY, f"加载失败：{describe(exc)}")
             continue
         _register(loaded, ep.name, obj, origin, _plugin_version(obj, dist))
 
@@ -227,7 +228,7 @@ def _register(loaded: LoadedPlugins, name: str, obj: Any, origin: str, version: 
         loaded.issues.append(_issue(f"plugin {name}", 1, 1, "$", f"plugin {name!r} cannot be registered: {_one_line(exc)}", code="plugin"))
         loaded.infos[name] = PluginInfo(name, version, origin, error=str(exc))
         loaded.quarantine(name, "", 1, 1, f"cannot be registered: {_one_line(exc)}",
-                          _HINT_IMPORT if origin == "folder" else _HINT_ENTRY)
+                          _HINT_IMPORT if origin == "folder" else _HINT_ENTRY, f"无法注册：{_one_line(exc)}")
         return
     callers = pm.get_hookcallers(obj) or []
     wrappers = [caller.name for caller in callers for impl in caller.get_hookimpls()
@@ -315,7 +316,8 @@ def _folder_plugins(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Any]
             loaded.errors.append(PluginError(message, plugin=name))
             loaded.issues.append(_issue(_show_path(str(init)), 1, 1, "$", message, code="plugin"))
             loaded.infos[name] = PluginInfo(name, "?", "folder", error=f"writable by {who}: not loaded")
-            loaded.quarantine(name, _show_path(str(init)), 1, 1, f"writable by {who}, not loaded", _HINT_WRITABLE)
+            loaded.quarantine(name, _show_path(str(init)), 1, 1, f"writable by {who}, not loaded", _HINT_WRITABLE,
+                              f"{'其他用户' if who == 'others' else '同组用户'}可写入，未加载")
             continue
         module_name = f"aftersales_dropin_{name}"
         try:
@@ -336,7 +338,8 @@ def _folder_plugins(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Any]
             loaded.errors.append(PluginError(f"{file}:{line}:{col}: {message}", plugin=name))
             loaded.issues.append(_issue(file, line, col, "$", message, code="plugin"))
             loaded.infos[name] = PluginInfo(name, "?", "folder", error=f"{type(exc).__name__}: {_one_line(exc)}")
-            loaded.quarantine(name, file, line, col, f"failed to import: {describe(exc)}", _HINT_IMPORT)
+            loaded.quarantine(name, file, line, col, f"failed to import: {describe(exc)}", _HINT_IMPORT,
+                              f"导入失败：{describe(exc)}")
             continue
         obj = getattr(module, "plugin", module)
         # a PolicyPlugin answers for the policies of its own ``name``: register it under that name
