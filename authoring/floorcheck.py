@@ -10,8 +10,8 @@ the brand's rule and the statutory rule, with both citations.
 What is compared, for a brand policy that can apply to mainland units (``applies_to.regions``
 absent or including ``CN``) and each of its offers that can apply to a mainland unit, against
 the statutory offers of the same remedy and basis whose scope overlaps (fault component, channel)
-— statutory fallback offers that need a field to be present (lost papers: production date + 90
-days) are not counterparts:
+— fallback offers for lost papers (that need a field to be present, or apply only when some
+papers are absent: production date + 90 days, the activation date) are compared with none:
 
 * **period** — the warranty period per component (``periods``) is shorter than the statutory one,
   or a window (7/15 days) is shorter or starts later;
@@ -60,7 +60,13 @@ def _offer_reaches_mainland(offer: Mapping[str, Any]) -> bool:
 
 
 def _is_fallback(offer: Mapping[str, Any]) -> bool:
-    return any(isinstance(m, Mapping) and m.get("present") is True for m in (offer.get("when") or {}).values())
+    """An offer for when papers are lost: it needs a field to be present, or applies only when
+    some papers are absent (``documents: {none_of: [...]}``). It adds to the regular offers and
+    is compared with none of them."""
+    when = offer.get("when") or {}
+    docs = when.get("documents")
+    return (isinstance(docs, Mapping) and "none_of" in docs) or any(
+        isinstance(m, Mapping) and m.get("present") is True for m in when.values())
 
 
 def _counterparts(offer: Mapping[str, Any], statutory: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -129,7 +135,7 @@ def _not_before(a: tuple[str, int], b: tuple[str, int]) -> bool:
 
 def start_may_be_earlier(brand: Mapping[str, Any], statute: Mapping[str, Any]) -> bool:
     """Whether the brand's start rule can give an earlier day than the statutory one."""
-    strip = lambda s: {k: v for k, v in s.items() if k != "citation"}  # noqa: E731
+    strip = lambda s: {k: v for k, v in s.items() if k not in ("citation", "ref")}  # noqa: E731
     if strip(brand) == strip(statute):
         return False
     _, b_sources = _sources(brand)
@@ -173,6 +179,8 @@ def floor_issues(data: Mapping[str, Any], node: Any, name: str,
         path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
         text = (f"below the statutory floor ({what}): {pid}/{brand_rule} {message[1]} — {s_data.get('id')}/{s_rule} "
                 f"「{s_cite}」; {pid}/{brand_rule} 「{brand_cite}」")
+        refs = tuple((key, ref) for key, ref in (("ref", _ref(data, brand_rule)), ("statutory_ref", _ref(s_data, s_rule)))
+                     if ref)  # the editors' references of both rules
         zh = (f"低于法定底线（{_KIND_ZH.get(what, what)}）：{pid}/{brand_rule} {message[0]} — {s_data.get('id')}/{s_rule} "
               f"「{s_cite}」；{pid}/{brand_rule} 「{brand_cite}」")
         code = "floor"
@@ -184,7 +192,7 @@ def floor_issues(data: Mapping[str, Any], node: Any, name: str,
             ("ack", f"shadowed:{brand_rule}" if what == "shadowed" else f"floor:{what}:{brand_rule}"),
             ("kind", what), ("rule", f"{pid}/{brand_rule}"), ("citation", brand_cite),
             ("statutory_rule", f"{s_data.get('id')}/{s_rule}"), ("statutory_citation", s_cite),
-            ("statutory_file", s_file))))
+            ("statutory_file", s_file)) + refs))
 
     starts = data.get("starts") or {}
     periods = data.get("periods") or {}
@@ -212,7 +220,7 @@ def floor_issues(data: Mapping[str, Any], node: Any, name: str,
                           f"gives {comp} {_span_text(span)} where the statute gives {_span_text(s_span)}"))
 
         for index, offer in enumerate(offers):
-            if offer.get("remedy") == "paid_repair" or not _offer_reaches_mainland(offer):
+            if offer.get("remedy") == "paid_repair" or not _offer_reaches_mainland(offer) or _is_fallback(offer):
                 continue
             rid = offer.get("id")
             cite = offer.get("citation", "")
@@ -287,7 +295,7 @@ def floor_issues(data: Mapping[str, Any], node: Any, name: str,
     return issues
 
 
-_TERMS_IGNORED = frozenset({"id", "citation", "when", "start", "period", "documents", "note"})
+_TERMS_IGNORED = frozenset({"id", "citation", "ref", "when", "start", "period", "documents", "note"})
 
 
 def _same_terms(offer: Mapping[str, Any], s_offer: Mapping[str, Any], periods: Mapping[str, Any],
@@ -299,7 +307,7 @@ def _same_terms(offer: Mapping[str, Any], s_offer: Mapping[str, Any], periods: M
         return False
     if set(_doc_groups(offer.get("documents"))) != set(_doc_groups(s_offer.get("documents"))):
         return False
-    strip = lambda s: {k: v for k, v in (s or {}).items() if k != "citation"}  # noqa: E731
+    strip = lambda s: {k: v for k, v in (s or {}).items() if k not in ("citation", "ref")}  # noqa: E731
     if strip(b_start) != strip(s_start):
         return False
     when, s_when = offer.get("when") or {}, s_offer.get("when") or {}
@@ -382,6 +390,21 @@ def statute_issues(data: Mapping[str, Any], node: Any, name: str) -> list[Policy
                                                           "the warranty continues after an exchange where the regulation "
                                                           "restarts it"), REGULATION_EXCHANGE)
     return issues
+
+
+def _ref(data: Mapping[str, Any], rule: str | None) -> str | None:
+    """The ``ref`` of a rule named as the floor check names it (an id, ``starts.x``, ``periods.x``, ``exchange``)."""
+    if not rule:
+        return None
+    if rule.startswith("starts."):
+        return ((data.get("starts") or {}).get(rule[len("starts."):]) or {}).get("ref")
+    if rule == "exchange":
+        return (data.get("exchange") or {}).get("ref")
+    for section in ("offers", "exclusions", "notices"):
+        for item in data.get(section) or ():
+            if item.get("id") == rule:
+                return item.get("ref")
+    return None
 
 
 def _statute_excludes(s_data: Mapping[str, Any], path: str, matcher: Any) -> bool:

@@ -776,6 +776,31 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
                     add([section, j, "when"], (f"{items[j].get('id')!r} 的条件与 {a.get('id')!r} 完全相同",
                                                f"{section[:-1]} {items[j].get('id')!r} has the same conditions as "
                                                f"{a.get('id')!r}"), "overlap", severity="warning")
+    # papers that prove the same thing: one row per document, never the document itself
+    rows: dict[str, int] = {}
+    for index, row in enumerate(data.get("equivalent_documents", []) or []):
+        doc = row.get("document")
+        if doc in rows:
+            add(["equivalent_documents", index, "document"],
+                (f"{doc!r} 列了两次（第一次在 equivalent_documents[{rows[doc]}]）：它的等效单证请写在同一行",
+                 f"{doc!r} is listed twice (first at equivalent_documents[{rows[doc]}]): give all its equivalents in "
+                 "one row"), "duplicate_id")
+        rows.setdefault(doc, index)
+        if doc in (row.get("given_by") or ()):
+            add(["equivalent_documents", index, "given_by"],
+                (f"{doc!r} 不能由它自己等效", f"{doc!r} cannot be given by itself"), "contradiction")
+    # a refund instead of an exchange needs an exchange it can follow
+    refund = data.get("refund_instead")
+    if refund:
+        refunded = sorted(refund.get("components") or ())
+        skipped = set(refund.get("except_bases") or ())
+        if not any(o.get("remedy") == "exchange" and o.get("basis") not in skipped
+                   and any(matches((o.get("when") or {}).get("fault.component", refunded), c) for c in refunded)
+                   for o in offers):
+            add(["refund_instead"], ("refund_instead 没有可跟随的换货规则（其部件、except_bases 之外）：退款只能代替应给的换货",
+                                     "refund_instead follows no exchange offer of this policy (for its components, "
+                                     "outside except_bases): a refund is offered only instead of an exchange that is due"),
+                "unused", severity="warning")
     eff = data.get("effective") or {}
     if eff.get("from") and eff.get("until") and str(eff["until"]) < str(eff["from"]):
         add(["effective", "until"], (f"失效日 {eff['until']} 早于生效日 {eff['from']}：这个版本永远不会生效",

@@ -191,7 +191,8 @@ def exercised_rules(decision: Mapping[str, Any], case: Mapping[str, Any] | None 
         if r.get("available") or effect in _REFUSED_BY_ITS_TERMS or (effect == "not_applicable" and _own_condition(detail)):
             out.add((str(key[0]), str(key[1])))
     for e in decision.get("exclusions", ()):
-        out.add((e["policy"], e["id"]))
+        for applied_by in e.get("policies") or [e["policy"]]:  # one id once, naming every policy that applied it
+            out.add((applied_by, e["id"]))
     for n in decision.get("notices", ()):
         out.add((n["policy"], n["id"]))
     if policy is None or policy_id is None:

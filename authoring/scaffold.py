@@ -216,6 +216,8 @@ POLICY = '''# yaml-language-server: $schema=policy.schema.json
 # policy (generic_sanbao) applies too; a brand may give more, never less (`policy validate`
 # warns when a term is below the floor). Check with:
 #   aftersales policy validate aftersales_@brand@/   and   aftersales policy test aftersales_@brand@/
+# A `citation` is what customers read: name the public source (the brand's published terms, the
+# regulation's article). Notes for editors (where a rule was taken from) go in the rule's `ref`.
 schema_version: 1
 id: @brand@
 kind: brand

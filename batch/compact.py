@@ -183,6 +183,9 @@ def outcome(decision: Any) -> dict[str, Any]:
         "exchange": None if ex is None else f"{ex.mode}/{ex.warranty_after}",
         "service_location": decision.service_location,
         "region": decision.region,
+        # (issue 17) the refund instead of an exchange: a rate or price rule change shows
+        "refund": [[r.remedy, r.refund_instead.amount, r.refund_instead.basis] for r in decision.remedies
+                   if getattr(r, "refund_instead", None) is not None],
     }
 
 
@@ -195,7 +198,7 @@ def same_outcome(old: Any, new: Any) -> bool:
 
 
 _CHANGE_ORDER = ("entitlement", "basis", "available", "missing", "coverage_end", "exclusions", "exchange",
-                 "service_location", "region")
+                 "service_location", "region", "refund")
 
 
 def changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:

@@ -28,11 +28,14 @@ from typing import Any
 import click
 
 from aftersales.cli._common import output_file, stdout_error
+from aftersales.cli.access import begin_access, note_seen, reveal_option
+from aftersales.cli.staff import signed_in
 
 DB_OPTION = click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL",
                          help="数据库 / database URL (sqlite:///FILE or postgresql+psycopg://...); env AFTERSALES_DB.")
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON.")
-REVEAL_OPTION = click.option("--reveal", is_flag=True, help="显示完整电话号码 / show full phone numbers.")
+#: ``--reveal`` with its ``--reason``: signed in and written to the access log (cli/access.py)
+REVEAL_OPTION = reveal_option()
 OUTPUT_OPTION = click.option("--output", "-o", type=click.Path(), metavar="FILE",
                              help="写入文件(完整写入或不写)/ write to FILE, whole or not at all.")
 
@@ -82,6 +85,7 @@ def _mask_view(view: dict, reveal: bool) -> dict:
     from aftersales.store.privacy import mask_stored_text
 
     view = mask_stored_text(view)
+    note_seen(view)  # for the access log of --reveal and exports
     if reveal:
         return view
     if view.get("customer"):
@@ -137,6 +141,7 @@ def _open(db_url: str | None, *, engine: bool = False):
             store.close()
             raise
     _warn(store.warnings)
+    begin_access(store)  # --reveal and exports: signed in, logged
     return store
 
 
@@ -202,6 +207,7 @@ def new(casefile, customer, phone, store_code, staff, mail_in, repair_kind, note
     mapping = _load_mapping(casefile, "case")
     mail = _load_mapping(mail_in, "mail_in") if mail_in else None
     with _open(db_url, engine=True) as store:
+        staff = signed_in(store, staff, store_code)
         view = store.create_case(mapping, store=store_code, staff=staff, customer=customer, phone=phone,
                                  now=_now(), mail_in=mail, repair_kind=repair_kind, note=note,
                                  backdate=backdate)
@@ -328,6 +334,7 @@ def move(number, state, note, repair_kind, awaiting_parts, staff, db_url, as_jso
     from aftersales.store.workflow import state_label
 
     with _open(db_url) as store:
+        staff = signed_in(store, staff)
         view = store.move(number, _state_arg(state), actor=staff, now=_now(), note=note,
                           repair_kind=repair_kind, awaiting_parts=awaiting_parts)
     _warn(view.get("warnings"))
@@ -357,6 +364,7 @@ def move(number, state, note, repair_kind, awaiting_parts, staff, db_url, as_jso
 def follow_up(number, note, party, next_in, awaiting_parts, staff, db_url, as_json, reveal) -> None:
     """记录电话回访 / Record a follow-up call (day-10 回访 of repair station and customer)."""
     with _open(db_url) as store:
+        staff = signed_in(store, staff)
         view = store.follow_up(number, actor=staff, note=note, now=_now(), party=party,
                                next_in_days=next_in, awaiting_parts=awaiting_parts)
     _warn(view.get("warnings"))
@@ -376,6 +384,7 @@ def follow_up(number, note, party, next_in, awaiting_parts, staff, db_url, as_js
 def reevaluate(number, staff, db_url, as_json, reveal) -> None:
     """按送修天数重新判定(追加,不覆盖) / Decide again with the days in repair; appends a decision."""
     with _open(db_url, engine=True) as store:
+        staff = signed_in(store, staff)
         view = store.reevaluate(number, actor=staff, now=_now())
     _warn(view.get("warnings"))
     view = _mask_view(view, reveal)
@@ -552,7 +561,7 @@ def _csv_row(case: dict) -> dict:
 @click.option("--state", help="只导出此状态 / only this state.")
 @click.option("--brand", help="只导出此品牌 / only this brand.")
 @DB_OPTION
-@REVEAL_OPTION
+@reveal_option(export=True)
 def export(fmt, output, state, brand, db_url, reveal) -> None:
     """导出全部案例 / Export the cases (phones masked unless --reveal).
 
@@ -582,8 +591,8 @@ def export(fmt, output, state, brand, db_url, reveal) -> None:
 @click.option("--agreement", is_flag=True, help="寄送维修协议书(寄修案例)/ the mail-in agreement.")
 @OUTPUT_OPTION
 @DB_OPTION
-@click.option("--reveal", is_flag=True,
-              help="打印完整电话号码(交给客户的单据)/ print full phone numbers (the customer's own copy).")
+@reveal_option("打印完整电话号码(交给客户的单据;须 --reason,记入访问日志)/ print full phone numbers "
+               "(the customer's own copy; needs --reason, logged).")
 def ticket(number, as_html, agreement, output, db_url, reveal) -> None:
     """打印受理单 / Print the service ticket (受理单) or the mail-in agreement.
 

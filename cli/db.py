@@ -125,15 +125,22 @@ def login(db_url, login, member_of, password_env) -> None:
     AFTERSALES_DB=postgresql+psycopg://LOGIN:PASSWORD@HOST/DB
     """
     import os
+    import sys
 
     from aftersales.store import db as store_db
     from aftersales.store import roles as store_roles
+    from aftersales.store.errors import StoreError
 
-    password = os.environ.get(password_env) or click.prompt("密码 / password", hide_input=True,
-                                                           confirmation_prompt=True)
     url, _ = store_db.resolve_url(db_url)
     engine = store_db.make_engine(url)
     try:
+        store_roles.check_member_of(engine, member_of)  # before asking for a password
+        password = os.environ.get(password_env)
+        if not password:
+            if not sys.stdin.isatty():
+                raise StoreError(f"give the login's password in {password_env} (or type it at a terminal)",
+                                 field="password", zh=f"请在 {password_env} 中提供密码,或在终端输入")
+            password = click.prompt("密码 / password", hide_input=True, confirmation_prompt=True, err=True)
         store_roles.create_login(engine, login, member_of, password)
     finally:
         engine.dispose()

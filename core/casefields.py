@@ -136,7 +136,8 @@ def allowed_text(spec: CaseField) -> tuple[str, str]:
     if kind == "flag":
         return ("true or false", "true 或 false")
     if kind == "amount":
-        return (f"an amount in yuan from {spec.minimum:g} to {spec.maximum:g}", f"{spec.minimum:g}–{spec.maximum:g} 元的金额")
+        low, high = f"{spec.minimum:,.0f}", f"{spec.maximum:,.0f}"
+        return (f"an amount in yuan from {low} to {high}", f"{low}–{high} 元的金额")
     if kind == "count":
         return (f"a whole number from {spec.minimum} to {spec.maximum}", f"{spec.minimum}–{spec.maximum} 的整数")
     if kind == "choice":

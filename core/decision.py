@@ -190,7 +190,8 @@ class Decision(NamedTuple):
             "remedies": [r.to_dict() for r in self.remedies],
             "coverage": self.coverage.to_dict() if self.coverage else None,
             "exclusions": [
-                {"id": e.id, "message_zh": e.message_zh, "message_en": e.message_en, "citation": e.citation, "policy": e.policy}
+                {"id": e.id, "message_zh": e.message_zh, "message_en": e.message_en, "citation": e.citation, "policy": e.policy,
+                 "policies": [e.policy, *e.also]}
                 for e in self.exclusions
             ],
             "exchange": None if ex is None else {

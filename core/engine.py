@@ -46,7 +46,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Engine", "Identity", "OfferResult", "ExclusionHit", "Notice", "ExchangeRule", "PluginFailure"]
 
-_STATUS_RANK = {"granted": 4, "blocked_documents": 3, "excluded": 2, "expired": 1, "outside_window": 1, "no_start": 1}
+_STATUS_RANK = {"granted": 4, "blocked_documents": 3, "pending_detection": 2.5, "excluded": 2, "expired": 1,
+                "outside_window": 1, "no_start": 1}
 _REASONS = {
     "outside_window": "outside_window",
     "expired": "expired",
@@ -54,6 +55,7 @@ _REASONS = {
     "not_applicable": "not_applicable",
     "blocked_documents": "missing_documents",
     "excluded": "excluded",
+    "pending_detection": "pending_detection",
 }
 _IDENTIFY = "aftersales_identify_device"
 _PREDICATES = "aftersales_predicates"
@@ -148,12 +150,12 @@ class _Plan:
     them, and, for each remedy no offer left belongs to, the not-applicable offer to show, ready to
     rank with its ``RemedyResult`` made (``na_fill``)."""
 
-    __slots__ = ("prefix", "groups", "hits", "notices", "na_fill")
+    __slots__ = ("prefix", "groups", "hits", "notices", "na_fill", "pending")
 
     def __init__(self, frame: _Frame, assessed: tuple) -> None:
         pairs = tuple(zip(frame.policies, assessed, strict=True))
         statutory_hits = tuple(h for policy, a in pairs if policy.statutory for h in a.hits)
-        self.hits = tuple(h for a in assessed for h in a.hits)
+        self.hits = _merged(tuple(h for a in assessed for h in a.hits))
         self.notices = tuple(n for a in assessed for n in a.notices)
         self.prefix = (frame.region_entry,) + tuple(entry for a in assessed for entry in a.hit_log)
         #: per policy, the pair (its not-applicable results, its live offers each paired with the
@@ -168,6 +170,11 @@ class _Plan:
                 if current is None or result.rule.na_rank > current.rule.na_rank:
                     best[remedy] = result
         live = {rule.remedy for a in assessed for rule in a.live}
+        #: offers waiting only for the fault's confirmation and refused by no exclusion: their time
+        #: limits and papers are checked per case (``pending_detection``)
+        self.pending = tuple(
+            rule for policy, a in pairs for rule in a.pending
+            if _excluded_by(rule, () if policy.statutory else a.hits, statutory_hits) is None)
         self.na_fill = tuple(
             (remedy, _Ready(result=result, status="not_applicable", missing=(),
                             made=_remedy_result(remedy, result, "not_applicable", (), None)))
@@ -344,10 +351,27 @@ class Engine:
                         _consider(best, remedy, result, result, "not_applicable", ())
         else:  # every remedy of an offer left is in ``best`` now: only those of none are missing
             best.update(plan.na_fill)
+        for rule in plan.pending:  # rare: the fault is not confirmed yet
+            try:
+                result = rule.tail(case)
+            except Exception as exc:  # noqa: BLE001 - as for the live offers above
+                failure, step = _failed(rule.policy.plugin, f"policy {rule.policy.id}/{rule.id}", _describe(exc))
+                failures += (failure,)
+                log.append(step)
+                continue
+            if result.status == "granted" or result.status == "blocked_documents":
+                entry = _judged(OfferJudged, (result, "pending_detection", None, result.missing))
+                log.append(entry)
+                remedy = rule.remedy
+                if remedy in best:
+                    _consider(best, remedy, entry, result, "pending_detection", result.missing)
+                else:
+                    best[remedy] = entry
         decision = self._conclude(case, region, frame.region_rule, best, log, expired, plan.hits, plan.notices,
                                   frame.exchange, frame.exchange_log, frame.refs, failures)
-        if frame.refund is not None:
-            decision = _with_refund(decision, case, frame.refund)
+        refund = frame.refund
+        if refund is not None and case.fault.component in refund.components:
+            decision = _with_refund(decision, case, refund)
         return decision
 
     # ------------------------------------------------------------------------------ plugin code per case
@@ -512,11 +536,18 @@ class Engine:
                     hit = policy.expiry_hit
                     if hit is not None and hit.policy not in seen:
                         seen.add(hit.policy)
-                        exclusions += (hit,)
+                        exclusions = _merged(exclusions + (hit,))
                         trace.append(policy.expiry_step)
         if exchange_log:
             trace.extend(exchange_log)
 
+        if covered is None:
+            # nothing free: the cover that ran longest, whichever offer it was (a plan's too),
+            # not only the offer that stood for its remedy
+            for result in offers:
+                end = result.end
+                if end is not None and result.rule.basis != "out_of_warranty" and (longest is None or end > longest.end):
+                    longest = result
         chosen = covered or longest
         coverage = None
         if chosen is not None:
@@ -544,6 +575,21 @@ class Engine:
 
 
 # ---------------------------------------------------------------------------------- helpers
+
+def _merged(hits: tuple) -> tuple:
+    """The exclusions with each id once: the first hit of an id, naming in ``also`` every other
+    policy that applied it."""
+    if len({h.id for h in hits}) == len(hits):
+        return hits
+    first: dict[str, ExclusionHit] = {}
+    for hit in hits:
+        kept = first.get(hit.id)
+        if kept is None:
+            first[hit.id] = hit
+        elif hit.policy != kept.policy and hit.policy not in kept.also:
+            first[hit.id] = kept._replace(also=kept.also + (hit.policy,))
+    return tuple(first.values())
+
 
 def _with_refund(decision: Decision, case: Case, rule: RefundRule) -> Decision:
     """The decision with a ``refund_instead`` block on its available exchange, when ``rule``
@@ -648,7 +694,7 @@ def _remedy_result(remedy: str, result: OfferResult, status: str, missing: tuple
         available,
         status,
         None if available else (excluded_by or result.detail or _REASONS.get(status, status)),
-        missing if status == "blocked_documents" else (),
+        missing if status == "blocked_documents" or status == "pending_detection" else (),
         rule.documents,
         result.asks_missing,
         rule.policy.id,

@@ -168,7 +168,7 @@ class Purchase(_Record, frozen=True, kw_only=True):
 class Stock(_Record, frozen=True, kw_only=True):
     #: whether the seller has a unit of the same model and specification to exchange (absent: unknown)
     same_model: Annotated[bool, field_meta(
-        "同型号同规格有货", "Same model in stock", "销售者是否有同型号同规格的机器可换（不填为未知）",
+        "同型号有货", "Same model in stock", "销售者是否有同型号同规格的机器可换（不填为未知）",
         "Whether the seller has a unit of the same model and spec to exchange (unknown when absent)",
         widget="select", section="purchase", vocab="yes_no", condition=False)] | None = None
 

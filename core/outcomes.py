@@ -50,6 +50,8 @@ class ExclusionHit(NamedTuple):
     message_zh: str
     message_en: str
     citation: str
+    #: the other policies that apply the same exclusion (one id is listed once, naming them all)
+    also: tuple[str, ...] = ()
 
 
 class Notice(NamedTuple):

@@ -45,6 +45,7 @@ PARTS: dict[str, tuple[str, str]] = {
 
 DOCUMENTS: dict[str, tuple[str, str]] = {
     "sanbao_certificate": ("三包凭证", "three-guarantees certificate"),
+    "electronic_certificate": ("电子三包凭证（电子保卡）", "electronic three-guarantees certificate"),
     "invoice": ("购机发票", "invoice"),
     "invoice_copy": ("发票底联或复印件", "invoice stub or copy"),
     "warranty_card": ("保修卡", "warranty card"),

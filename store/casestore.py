@@ -154,13 +154,13 @@ class CaseStore:
         mail_in: Mapping[str, Any] | None = None,
         repair_kind: str = "simple",
         note: str | None = None,
-        backdate: bool | None = None,
+        backdate: bool = False,
     ) -> dict[str, Any]:
         """Take in a case: validate, decide, store with its follow-ups. Returns the summary.
 
-        The case is decided as of its ``case_date``, the intake day when the input has none. An
-        earlier ``case_date`` is refused when ``backdate`` is False (the CLI's default), accepted
-        when it is True or None, and then recorded in the ``created`` event (``data.backdated``).
+        The case is decided as of the intake day (``now`` in China Standard Time). An earlier
+        ``case_date`` is refused unless ``backdate=True`` (the CLI's ``--backdate``): the case is
+        then decided as of that day and the ``created`` event records it (``data.backdated``).
         A later one is always refused. Free text (the name, the note, the fault description, the
         mail-in record) is cleaned first (``privacy.clean_text``); the summary's ``warnings``
         say what was changed.

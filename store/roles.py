@@ -160,6 +160,16 @@ def apply_grants(conn: sa.Connection) -> list[str]:
     return guarded
 
 
+def check_member_of(engine: Engine, member_of: str) -> None:
+    """``member_of`` is a role ``aftersales db roles`` made (else a ``StoreError``)."""
+    _require_postgres(engine)
+    with _db.read_connection(engine) as conn:
+        known = conn.execute(sa.text("SELECT kind FROM aftersales_roles WHERE role_name = :r"),
+                             {"r": member_of}).first()
+    if known is None:
+        raise StoreError(f"{member_of!r} is not a role made by `aftersales db roles`", field="role")
+
+
 def create_login(engine: Engine, login: str, member_of: str, password: str | None) -> None:
     """A login role (a counter PC, a manager's account) that acts as ``member_of``."""
     _require_postgres(engine)
@@ -174,7 +184,7 @@ def create_login(engine: Engine, login: str, member_of: str, password: str | Non
         q = lambda name: _quote(conn, name)  # noqa: E731
         verb = "ALTER" if _role_exists(conn, login) else "CREATE"
         if password:  # DDL takes no parameters: the password as a quoted literal
-            literal = sa.String().literal_processor(conn.dialect)(password)  # type: ignore[misc]
+            literal = sa.String().literal_processor(conn.dialect)(password)
             conn.exec_driver_sql(f"{verb} ROLE {q(login)} LOGIN PASSWORD {literal}")
         else:
             conn.exec_driver_sql(f"{verb} ROLE {q(login)} LOGIN")

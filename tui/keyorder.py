@@ -14,7 +14,10 @@ internals: a callback queued (``call_later``) on the widget behind the key runs 
 has handled it; if the key bubbled, it is by then in the parent's queue, so the callback is
 queued there next, up to the screen; a key that reaches the app is run there and then released.
 A focus move made while handling a key (a binding, Enter moving to the next field, a field that
-is complete) has therefore taken effect before the next key is handed to the focused widget.
+is complete) has therefore taken effect before the next key is handed to the focused widget;
+one asked for with ``Widget.focus`` (a jump to a section, Ctrl+N back to the first field) is
+set by a callback on the app's queue, so the next key goes only once that queue has come
+round (``call_later`` on the app).
 
 A key that opens or closes a dropdown list (``Select``) moves the focus through a chain of
 messages that ends after the key itself is done (Enter in the list: option chosen, selection
@@ -38,8 +41,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Select
 
-#: seconds a key may take before the keys behind it are let go anyway
-KEY_TIMEOUT = 1.0
+#: seconds a key may take before the keys behind it are let go anyway (generous: on a machine
+#: under heavy load one key can take over a second, and the keys behind must not overtake it)
+KEY_TIMEOUT = 3.0
 #: seconds between two looks at a dropdown list that is opening or closing
 _SETTLE_POLL = 0.002
 
@@ -88,6 +92,7 @@ class InOrderKeys:
         self._key_reached_app = False
         self._key_watchdog: asyncio.TimerHandle | None = None
         self._key_settled: Any = None           # test for a key whose focus move follows it
+        self._gate = False                      # a key is done; the next waits for the app's queue
         self._key_deadline = 0.0
         #: keys taken so far (a key's handlers can tell whether the key before was theirs)
         self.keys_taken = 0
@@ -96,11 +101,11 @@ class InOrderKeys:
     @property
     def keys_pending(self) -> int:
         """Keys (and other input) received and not handled yet: 0 when the app has caught up."""
-        return len(self._waiting) + (self._key is not None)
+        return len(self._waiting) + (self._key is not None) + self._gate
 
     def post_message(self, message: Message) -> bool:
         if _held(message):
-            if self._key is not None or self._waiting:
+            if self._key is not None or self._waiting or self._gate:
                 self._waiting.append(message)
                 return True
             if isinstance(message, events.Key):
@@ -165,6 +170,15 @@ class InOrderKeys:
         self._key_deadline = 0.0
         self._key = None
         self._key_reached_app = False
+        if self._waiting and not self._gate:
+            # A focus moved by the key (``Widget.focus``) is set by a callback the app runs
+            # later: the next key goes once the app's queue has come round to it.
+            self._gate = True
+            app: Any = self
+            app.call_later(self._open_gate)
+
+    def _open_gate(self) -> None:
+        self._gate = False
         while self._waiting and self._key is None:
             message = self._waiting.popleft()
             if isinstance(message, events.Key):

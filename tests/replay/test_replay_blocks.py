@@ -207,6 +207,12 @@ def test_compact_line_is_the_json_of_compact_decision(registry):
     from datetime import date, datetime
 
     decisions = [registry.evaluate(registry.parse_case(c)) for c in generate_cases(300, seed=9)]
+    # a refund instead of an exchange, and an amount with fen (issue 17)
+    refund = {"case_date": "2026-06-15", "brand": "generic",
+              "device": {"model": "X1"}, "fault": {"component": "host", "confirmed": True},
+              "documents": ["invoice"], "purchase": {"channel": "authorized_reseller", "date": "2026-06-06", "price": 4999.9}}
+    decisions += [registry.evaluate(registry.parse_case(refund))]
+    assert decisions[-1].remedy("exchange").refund_instead.amount == 4774.9
     r = SimpleNamespace(remedy="exchange", basis="dap", available=True, status="granted", policy=None, rule=None,
                         missing_documents=(), reason=None, end=date(2026, 3, 4), refund_instead=None)
     odd = [

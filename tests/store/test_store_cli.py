@@ -42,7 +42,7 @@ def test_counter_day_through_the_cli(store_cli, db_url, files):
 
     rc, out, _ = store_cli("cases", "list", "--db", db_url)
     assert rc == 0 and "138****8000" in out and "13800138000" not in out
-    rc, out, _ = store_cli("cases", "list", "--db", db_url, "--reveal")
+    rc, out, _ = store_cli("cases", "list", "--db", db_url, "--reveal", "--reason", "客户来电核对")
     assert "13800138000" in out
     rc, out, _ = store_cli("cases", "list", "--db", db_url, "--json", "--brand", "huawei", "--state", "受理")
     assert [c["number"] for c in json.loads(out)] == ["SZ01-20260615-0002", n]
@@ -70,7 +70,7 @@ def test_counter_day_through_the_cli(store_cli, db_url, files):
     lines = [json.loads(x) for x in out.splitlines()]
     assert [c["number"] for c in lines] == [n, "SZ01-20260615-0002"]
     assert "13800138000" not in out
-    rc, out, _ = store_cli("cases", "export", "--format", "csv", "--db", db_url, "--reveal")
+    rc, out, _ = store_cli("cases", "export", "--format", "csv", "--db", db_url, "--reveal", "--reason", "月度对账")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[0]["customer_phone"] == "13800138000" and rows[0]["state"] == "in_repair"
 

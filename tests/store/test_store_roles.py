@@ -269,3 +269,40 @@ def test_db_roles_cli_and_a_counter_connecting_as_its_login(network, store_cli, 
     rc, out, err = store_cli("cases", "new", str(case_file), "--customer", "李雷", "--phone", "13800138000",
                              "--store", "SZ02", "--staff", "王芳", "--db", network.urls["sz01"])
     assert rc == 7 and "may not" in err and len(err.strip().splitlines()) == 1
+
+
+def test_reveal_is_logged_under_the_store_and_exports_are_the_managers(network, store_cli):
+    import json
+
+    number = _take_in(network.open("sz01"), "SZ01")
+    rc, out, err = store_cli("cases", "show", number, "--db", network.urls["sz01"], "--reveal", "--reason", "核对",
+                             env={"AFTERSALES_STAFF": "王芳"})
+    assert rc == 0 and "13800138000" in out
+    rc, out, err = store_cli("cases", "export", "--db", network.urls["sz01"])
+    assert rc == 7 and out == "" and "manager" in err
+    rc, out, err = store_cli("cases", "export", "--db", network.urls["manager"], env={"AFTERSALES_STAFF": "店长"})
+    assert rc == 0 and number in out
+    log = json.loads(store_cli("staff", "log", "--db", network.urls["manager"], "--json")[1])
+    assert [(e["actor"], e["action"], e["store"]) for e in log] == [("店长", "export", None), ("王芳", "reveal", "SZ01")]
+    assert json.loads(store_cli("staff", "log", "--db", network.urls["sz02"], "--json")[1]) == []
+    assert [e["action"] for e in json.loads(store_cli("staff", "log", "--db", network.urls["sz01"], "--json")[1])] \
+        == ["reveal"]
+
+
+def test_db_login_sets_a_password_with_quotes_intact(network, store_cli):
+    import sqlalchemy as sa
+
+    login = network.urls["sz01"].split("://", 1)[1].split("@", 1)[0] + "_pw"
+    rc, out, err = store_cli("db", "login", login, "--role", network.roles["stores"]["SZ01"], "--db",
+                             network.admin_url, env={"AFTERSALES_DB_PASSWORD": "it's a \\ 'secret'"})
+    assert rc == 0, err
+    admin = sa.create_engine(pg_url())
+    try:
+        with admin.connect() as conn:
+            row = conn.execute(sa.text("SELECT rolcanlogin, rolpassword FROM pg_authid WHERE rolname = :n"),
+                               {"n": login}).one()
+            member = conn.execute(sa.text("SELECT pg_has_role(:n, :r, 'MEMBER')"),
+                                  {"n": login, "r": network.roles["stores"]["SZ01"]}).scalar()
+    finally:
+        admin.dispose()
+    assert row.rolcanlogin and row.rolpassword.startswith("SCRAM-SHA-256$") and member

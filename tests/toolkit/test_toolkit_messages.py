@@ -62,7 +62,7 @@ def test_a_wrong_condition_value_suggests_the_valid_one(cli, tmp_path, old, new,
 def test_a_wrong_type_names_the_expected_type(cli, tmp_path):
     path, line, _ = _edit(tmp_path, "period: {months: 24}", "period: {months: three_years}")
     (error,) = _errors(cli, path)
-    assert f":{line}:" in error and "$.offers[7].period.months: 这里应为整数" in error and "'three_years'" in error
+    assert f":{line}:" in error and "$.offers[9].period.months: 这里应为整数" in error and "'three_years'" in error
     assert "'warranty' was expected" not in error
 
 
@@ -73,10 +73,10 @@ def test_an_unknown_component_key_under_periods_is_reported_at_the_key(cli, tmp_
 
 
 @pytest.mark.parametrize(("old", "new", "hint", "at_line_of_new"), [
-    ("citation: Apple 在线商店自收到产品之日起", "citation: Apple 在线商店: 自收到产品之日起", "请给整个值加引号", True),
-    ("    citation: AppleCare+ 自购买产品之日起", "    citation：AppleCare+ 自购买产品之日起", "全角冒号", True),
+    ("citation: Apple 在线商店销售和退款政策：自收到产品之日起", "citation: Apple 在线商店销售和退款政策: 自收到产品之日起", "请给整个值加引号", True),
+    ("    citation: AppleCare+ 服务条款：自购买产品之日起", "    citation：AppleCare+ 服务条款：自购买产品之日起", "全角冒号", True),
     ("  battery: {months: 12}", "\tbattery: {months: 12}", "制表符", True),
-    ("citation: Apple 在线商店自收到产品之日起", "citation: \"Apple 在线商店自收到产品之日起", "引号没有闭合", True),
+    ("citation: Apple 在线商店销售和退款政策：自收到产品之日起", "citation: \"Apple 在线商店销售和退款政策：自收到产品之日起", "引号没有闭合", True),
 ])
 def test_yaml_syntax_errors_say_the_usual_cause(cli, tmp_path, old, new, hint, at_line_of_new):
     path, line, _ = _edit(tmp_path, old, new)

@@ -33,7 +33,7 @@ def test_bundled_policies_are_valid_and_apple_continues_is_an_acknowledged_floor
     issue = exchange[0]
     assert issue["severity"] == "acknowledged" and issue["id"] == "floor:exchange:exchange"
     assert issue["detail"]["rule"] == "apple/exchange" and issue["detail"]["statutory_rule"] == "generic_sanbao/exchange"
-    assert "第二十一条" in issue["detail"]["statutory_citation"] and "seed 001" in issue["detail"]["citation"]
+    assert "第二十一条" in issue["detail"]["statutory_citation"] and "Apple 中国一年有限保修" in issue["detail"]["citation"]
     assert "continues" in issue["message"] and "restarts" in issue["message"]
 
 

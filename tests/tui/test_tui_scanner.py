@@ -108,3 +108,14 @@ async def test_keys_right_after_choosing_from_a_list_land_in_the_next_field(make
         await scan(pilot, "enter", "escape", "tab", "Mate X5")
         assert app.screen.form.values["brand"] == brand
         assert app.screen.form.values["device.model"] == "Mate X5"
+
+
+async def test_keys_right_after_a_section_jump_go_to_that_section(make):
+    """F6 (a jump: the focus is set by a callback) then Tab, Enter, Down, Enter at once: the
+    brand list is opened from the brand field, not from the field the focus was leaving."""
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready_at(pilot, "#f-customer-phone")
+        await scan(pilot, "f6", "tab", "enter", "down", "enter", "tab", "Mate 60")
+        assert app.screen.form.values["brand"] in app.registry.brands
+        assert app.screen.form.values["device.model"] == "Mate 60"
