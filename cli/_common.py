@@ -163,8 +163,11 @@ def make_registry(plugins_dir: str | None = None, policies_dir: str | None = Non
 
         bundle = active_id(engine)
         if bundle is not None:   # the counter's own folder wins over the network's bundle: said
-            click.echo(f"warning: deciding with {source.describe()}, not with policy bundle {bundle} in force "
-                       f"in the case store", err=True)
+            if message_lang(None) == "zh":
+                click.echo(f"警告：按{source.describe('zh')}判定，而不是案例库中生效的政策包 {bundle}", err=True)
+            else:
+                click.echo(f"warning: deciding with {source.describe()}, not with policy bundle {bundle} in force "
+                           f"in the case store", err=True)
     return registry
 
 
@@ -194,7 +197,8 @@ def report_registry(registry: Any) -> None:
             continue
         click.echo(f"warning: {problem}", err=True)
     for warning in registry.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        text = warning.text(lang) if hasattr(warning, "text") else str(warning)
+        click.echo(("警告：" if lang == "zh" else "warning: ") + text, err=True)
     if not registry.statutory_loaded:
         from aftersales.core.decision import NOT_LEGAL_EN, NOT_LEGAL_ZH
 

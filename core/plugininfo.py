@@ -81,3 +81,17 @@ class Quarantine(NamedTuple):
     def to_dict(self) -> dict:
         return {"plugin": self.plugin, "file": self.file, "line": self.line_no, "column": self.column,
                 "reason": self.reason, "hint": self.hint, "hint_zh": self.hint_zh, "brands": list(self.brands)}
+
+
+class Said(str):
+    """A warning in English (the text itself) with its Chinese beside it (``zh``)."""
+
+    zh: str
+
+    def __new__(cls, en: str, zh: str) -> Said:
+        obj = super().__new__(cls, en)
+        obj.zh = zh
+        return obj
+
+    def text(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else str(self)

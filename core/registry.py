@@ -36,7 +36,7 @@ import pluggy
 from . import hookspecs, policycache
 from .errors import CaseError, PluginError, PolicyError, QuarantineError
 from .outcomes import PluginFailure, Predicate
-from .plugininfo import Brand, PluginInfo, Quarantine
+from .plugininfo import Brand, PluginInfo, Quarantine, Said
 from .policycache import display_name
 
 if TYPE_CHECKING:
@@ -191,15 +191,18 @@ def load_plugins(*, plugins_dir: str | os.PathLike | None = None, env: Mapping[s
             version = _plugin_version(obj, None)
             installed = loaded.infos.get(name)
             if installed is not None and installed.origin != "folder":
-                loaded.warnings.append(
+                loaded.warnings.append(Said(
                     f"plugin {name!r} {version} in the plugins folder {folder} is not used: {name!r} {installed.version} "
-                    f"is installed ({installed.origin}); uninstall one of them")
+                    f"is installed ({installed.origin}); uninstall one of them",
+                    f"插件文件夹 {folder} 中的插件 {name!r} {version} 未被使用：已安装 {name!r} {installed.version}"
+                    f"（{installed.origin}）；请卸载其中一个"))
                 continue
             _register(loaded, name, obj, "folder", version)
         if not found and not any(info.origin == "folder" for info in loaded.infos.values()) \
                 and not loaded.issues and Path(folder).is_dir():
-            loaded.warnings.append(f"plugins folder {folder} holds no plugin (a *.py file or a package with "
-                                   f"__init__.py giving aftersales hooks)")
+            loaded.warnings.append(Said(f"plugins folder {folder} holds no plugin (a *.py file or a package with "
+                                        f"__init__.py giving aftersales hooks)",
+                                        f"插件文件夹 {folder} 中没有插件（应为提供 aftersales 钩子的 *.py 文件或含 __init__.py 的包）"))
 
     for name, obj in extra:
         _register(loaded, name, obj, "registered", _plugin_version(obj, None))
@@ -244,8 +247,10 @@ def _register(loaded: LoadedPlugins, name: str, obj: Any, origin: str, version: 
         return
     hooks = sorted(caller.name for caller in callers)
     if not hooks and origin == "folder":
-        loaded.warnings.append(f"plugins folder: {name!r} implements no aftersales hook (nothing marked "
-                               f"@aftersales.hookimpl, and no `plugin` object): it adds nothing")
+        loaded.warnings.append(Said(f"plugins folder: {name!r} implements no aftersales hook (nothing marked "
+                                    f"@aftersales.hookimpl, and no `plugin` object): it adds nothing",
+                                    f"插件文件夹：{name!r} 没有实现任何 aftersales 钩子（没有 @aftersales.hookimpl，"
+                                    f"也没有 plugin 对象），不起作用"))
     loaded.infos[name] = PluginInfo(name, version, origin, hooks=hooks)
 
 
@@ -273,8 +278,9 @@ def _candidates(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Path, li
     (``aftersales-BRAND/`` with its package inside). Anything else there is named in a warning."""
     out: list[tuple[str, Path, list[str] | None]] = []
     if (folder / "__init__.py").exists() and not any(folder.glob("*/__init__.py")):
-        loaded.warnings.append(f"plugins folder {folder} is itself a package: point the plugins folder at the folder "
-                               f"holding it ({folder.parent})")
+        loaded.warnings.append(Said(f"plugins folder {folder} is itself a package: point the plugins folder at the "
+                                    f"folder holding it ({folder.parent})",
+                                    f"插件文件夹 {folder} 本身是一个包：请把插件文件夹指向它的上一级（{folder.parent}）"))
     for path in sorted(folder.iterdir()):
         if path.name.startswith((".", "_")):
             continue
@@ -288,7 +294,8 @@ def _candidates(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Path, li
             if (path / "pyproject.toml").exists() and inner:
                 out.extend((p.name, p / "__init__.py", [str(p)]) for p in inner)
             else:
-                loaded.warnings.append(f"plugins folder: {path} is not a plugin (no __init__.py); left out")
+                loaded.warnings.append(Said(f"plugins folder: {path} is not a plugin (no __init__.py); left out",
+                                            f"插件文件夹：{path} 不是插件（没有 __init__.py），未加载"))
     return out
 
 
@@ -570,12 +577,15 @@ class _Builder:
         if overrides or policies_dir is not None:
             self._override(overrides)
             where = f"policies folder {policies_dir}" if policies_dir is not None else "the policies given"
+            where_zh = f"政策文件夹 {policies_dir}" if policies_dir is not None else "给出的政策"
             if self.state.bundle is not None:
-                where = f"policy bundle {self.state.bundle[0]}"
+                where, where_zh = f"policy bundle {self.state.bundle[0]}", f"政策包 {self.state.bundle[0]}"
             missing = sorted(pid for pid in self.state.owners if pid not in self._replaced)
             for pid in missing:   # a deleted override falls back to the plugin's own policy: said
-                self.state.warnings.append(f"{where} has no policy {pid!r} ({pid}.yaml): {pid!r} decides with the "
-                                           f"policy plugin {self.state.owners[pid]!r} ships")
+                owner = self.state.owners[pid]
+                self.state.warnings.append(Said(
+                    f"{where} has no policy {pid!r} ({pid}.yaml): {pid!r} decides with the policy plugin {owner!r} ships",
+                    f"{where_zh} 中没有政策 {pid!r}（{pid}.yaml）：{pid!r} 按插件 {owner!r} 自带的政策判定"))
         self._check_versions()
         self._contain()
         self._finish()
@@ -832,8 +842,11 @@ class _Builder:
                     if known is None:
                         st.vocabulary[id_] = entry
                     elif known[:3] != entry[:3]:
-                        st.warnings.append(f"{policy.source}: {id_!r} is declared again with other labels "
-                                           f"({entry[0]}/{entry[1]}); keeping {known[0]}/{known[1]}")
+                        st.warnings.append(Said(
+                            f"{policy.source}: {id_!r} is declared again with other labels "
+                            f"({entry[0]}/{entry[1]}); keeping {known[0]}/{known[1]}",
+                            f"{policy.source}：{id_!r} 以不同的名称再次声明（{entry[0]}/{entry[1]}），"
+                            f"沿用 {known[0]}/{known[1]}"))
 
     def _finish(self) -> None:
         st = self.state
