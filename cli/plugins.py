@@ -67,7 +67,7 @@ def list_plugins(as_json: bool, plugins_dir: str | None) -> None:
             "policies_from": source.describe(),
             "errors": [i.to_dict() for i in errors],
             "warnings": [i.to_dict() for i in floor],
-            "folder_warnings": list(registry.warnings),
+            "folder_warnings": [str(w) for w in registry.warnings],
         })
     else:
         click.echo(f"policies: {source.describe()}")

@@ -149,3 +149,11 @@ def test_a_broken_statutory_policy_stops_every_brand(tmp_path, cli):
         code, out, err = cli("evaluate", _case(tmp_path, scenario), "--policies", str(folder))
         assert code == 3 and out == "" and "plugin 'generic_sanbao' is quarantined" in err, scenario
         assert "generic_sanbao.yaml:" in err.strip().splitlines()[-1]
+
+
+def test_plugins_list_names_each_plugins_state_and_the_folder_warnings(plugins, cli):
+    code, out, err = cli("plugins", "list", "--json", "--plugins-dir", str(plugins))
+    data = json.loads(out)
+    assert code == 0 and data["statutory"] is True
+    assert {p["name"]: p["state"] for p in data["plugins"]} == {"apple": "ok", "generic_sanbao": "ok", "huawei": "ok"}
+    assert any("holds no plugin" in w for w in data["folder_warnings"])
