@@ -137,7 +137,7 @@ class _Frame:
         self.refs = refs
         #: the named predicates the policies' conditions use (``Predicate`` records)
         self.predicates = predicates
-        #: the ``_Plan`` for each combination of the policies' verdicts seen so far
+        #: the ``_Plan`` for each combination of the policies' verdicts seen so far, by the verdicts
         self.plans: dict[tuple, _Plan] = {}
         #: the refund instead of an exchange (the statutory policy's first, see ``core.refund``)
         self.refund = refund
@@ -286,15 +286,18 @@ class Engine:
                 failed = (failed or []) + more
         else:
             values = _NO_PREDICATES
-        assessed = tuple([policy.assess(case, region, values) for policy in frame.policies])
+        # the plan is found by the policies' verdicts themselves; their assessments are looked
+        # up only to make a new plan
+        verdicts = tuple([policy._verdict(case, region, values) for policy in frame.policies])
         plans = frame.plans
-        plan = plans.get(assessed)
+        plan = plans.get(verdicts)
         if plan is None:
             if self._plan_count >= PLAN_CACHE_SIZE:  # bounded over all frames: memory stays flat
                 for kind in self._frame_kinds.values():
                     kind.plans.clear()
                 self._plan_count = 0
-            plan = plans[assessed] = _Plan(frame, assessed)
+            assessed = tuple([policy.assessment(v) for policy, v in zip(frame.policies, verdicts, strict=True)])
+            plan = plans[verdicts] = _Plan(frame, assessed)
             self._plan_count += 1
 
         loaded = self._load_failures.get(brand) if self._load_failures else None

@@ -678,7 +678,10 @@ class CompiledPolicy:
     def assess(self, case: Any, region: str, predicates: Mapping[str, bool] = _NO_PREDICATES) -> Assessment:
         """What the conditions say about this case (``_verdict``); cases with the same verdict
         share one ``Assessment``. ``predicates``: the value of each predicate the policy uses."""
-        verdict = self._verdict(case, region, predicates)
+        return self.assessment(self._verdict(case, region, predicates))
+
+    def assessment(self, verdict: tuple) -> Assessment:
+        """The ``Assessment`` of a verdict (``_verdict``), one per distinct verdict."""
         found = self._verdicts.get(verdict)
         if found is None:
             found = remember(self._verdicts, verdict, self._assessment(verdict), ASSESSMENT_CACHE_SIZE)
