@@ -150,7 +150,7 @@ class _Plan:
     them, and, for each remedy no offer left belongs to, the not-applicable offer to show, ready to
     rank with its ``RemedyResult`` made (``na_fill``)."""
 
-    __slots__ = ("prefix", "groups", "hits", "notices", "na_fill", "pending")
+    __slots__ = ("prefix", "groups", "hits", "notices", "na_fill", "pending", "expiry")
 
     def __init__(self, frame: _Frame, assessed: tuple) -> None:
         pairs = tuple(zip(frame.policies, assessed, strict=True))
@@ -179,6 +179,24 @@ class _Plan:
             (remedy, _Ready(result=result, status="not_applicable", missing=(),
                             made=_remedy_result(remedy, result, "not_applicable", (), None)))
             for remedy, result in best.items() if remedy not in live)
+        #: the exclusions and their trace entries when offers of these policies ran out and nothing
+        #: free is left (``expired``), by the policies of the expired offers in order
+        self.expiry: dict[tuple, tuple[tuple, tuple]] = {}
+
+    def expired(self, policies: tuple) -> tuple[tuple, tuple]:
+        """The exclusions (``hits`` with each policy's expiry exclusion) and the trace entries of
+        those, when offers of ``policies`` (in the order they were checked) ran out."""
+        exclusions = self.hits
+        steps: list[TraceStep] = []
+        seen: set[str] = set()
+        for policy in policies:
+            hit = policy.expiry_hit
+            if hit is not None and hit.policy not in seen:
+                seen.add(hit.policy)
+                exclusions = _merged(exclusions + (hit,))
+                steps.append(policy.expiry_step)
+        made = self.expiry[policies] = (exclusions, tuple(steps))
+        return made
 
 
 class Engine:
@@ -370,7 +388,7 @@ class Engine:
                     _consider(best, remedy, entry, result, "pending_detection", result.missing)
                 else:
                     best[remedy] = entry
-        decision = self._conclude(case, region, frame.region_rule, best, log, expired, plan.hits, plan.notices,
+        decision = self._conclude(case, region, frame.region_rule, best, log, expired, plan, plan.notices,
                                   frame.exchange, frame.exchange_log, frame.refs, failures)
         refund = frame.refund
         if refund is not None and case.fault.component in refund.components:
@@ -466,7 +484,7 @@ class Engine:
     # ------------------------------------------------------------------------------ the decision
 
     def _conclude(self, case: Case, region: str, region_rule: str | None, best: dict[str, _BestEntry], trace: list,
-                  offers: list, hits: tuple, notices: tuple, exchange: ExchangeRule | None,
+                  offers: list, plan: _Plan, notices: tuple, exchange: ExchangeRule | None,
                   exchange_log: tuple, refs: tuple, failures: tuple) -> Decision:
         """Remedies in the contract's order, expiry, coverage, and the decision record."""
         gaps: tuple = ()
@@ -530,17 +548,14 @@ class Engine:
                 service_location = rule.service_location
 
         # an offer that ran out: report the policy's expiry exclusion when nothing free is left
-        exclusions = tuple(hits)
-        if not free_available:
-            seen: set[str] = set()
-            for result in offers:
-                if result.status == "expired" and result.rule.remedy != "paid_repair":
-                    policy = result.rule.policy
-                    hit = policy.expiry_hit
-                    if hit is not None and hit.policy not in seen:
-                        seen.add(hit.policy)
-                        exclusions = _merged(exclusions + (hit,))
-                        trace.append(policy.expiry_step)
+        exclusions = plan.hits
+        if not free_available and offers:
+            ran_out = tuple([result.rule.policy for result in offers
+                             if result.status == "expired" and result.rule.remedy != "paid_repair"])
+            if ran_out:
+                made = plan.expiry.get(ran_out) or plan.expired(ran_out)
+                exclusions = made[0]
+                trace.extend(made[1])
         if exchange_log:
             trace.extend(exchange_log)
 
