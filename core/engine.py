@@ -392,7 +392,9 @@ class Engine:
                                   frame.exchange, frame.exchange_log, frame.refs, failures)
         refund = frame.refund
         if refund is not None and case.fault.component in refund.components:
-            decision = _with_refund(decision, case, refund)
+            exchange = best.get("exchange")  # the decision's exchange is available exactly when granted
+            if exchange is not None and exchange.status == "granted":
+                decision = _with_refund(decision, case, refund)
         return decision
 
     # ------------------------------------------------------------------------------ plugin code per case
