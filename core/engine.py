@@ -148,9 +148,12 @@ class _Plan:
     """What every case of one frame whose policies give the same verdicts shares: the exclusions
     and notices, the offers left to check with the exclusion that refuses each, the trace up to
     them, and, for each remedy no offer left belongs to, the not-applicable offer to show, ready to
-    rank with its ``RemedyResult`` made (``na_fill``)."""
+    rank with its ``RemedyResult`` made (``na_fill``). Offers left whose result is the same for
+    every case (``OfferRule.fixed``: no start, time limit or papers) are logged and ranked here
+    when no offer of their remedy needs the case (``fixed_best``); the others are ``steps``."""
 
-    __slots__ = ("prefix", "groups", "hits", "notices", "na_fill", "pending", "expiry")
+    __slots__ = ("prefix", "groups", "hits", "notices", "na_fill", "pending", "expiry", "steps", "trailing",
+                 "fixed_best")
 
     def __init__(self, frame: _Frame, assessed: tuple) -> None:
         pairs = tuple(zip(frame.policies, assessed, strict=True))
@@ -163,6 +166,35 @@ class _Plan:
         self.groups = tuple(
             (a.na, tuple((rule, _excluded_by(rule, () if policy.statutory else a.hits, statutory_hits)) for rule in a.live))
             for policy, a in pairs)
+        # the offers left in order, each after the trace entries that come before it and are
+        # known now: the not-applicable results and the entries of fixed offers (``fixed_best``)
+        needs_case = {rule.remedy for a in assessed for rule in a.live if rule.fixed is None}
+        steps: list[tuple] = []
+        known: list = []
+        fixed_best: dict[str, _BestEntry] = {}
+        for group, (na, live_rules) in enumerate(self.groups):
+            known.extend(na)
+            for rule, excluded_by in live_rules:
+                result = rule.fixed
+                if result is None or rule.remedy in needs_case:
+                    steps.append((tuple(known), rule, excluded_by, group))
+                    known = []
+                    continue
+                # as ``Engine._decide`` judges a granted result with nothing missing
+                status = "granted" if excluded_by is None else "excluded"
+                entry = result if excluded_by is None else _judged(OfferJudged, (result, status, excluded_by, ()))
+                known.append(entry)
+                if rule.remedy in fixed_best:
+                    _consider(fixed_best, rule.remedy, entry, result, status, ())
+                else:
+                    fixed_best[rule.remedy] = entry
+        #: per offer left to check for each case: (the known trace entries before it, the offer,
+        #: the exclusion that refuses it or None, its policy's position)
+        self.steps = tuple(steps)
+        #: the known trace entries after the last of ``steps``
+        self.trailing = tuple(known)
+        #: the best offer of each remedy whose offers left are all fixed
+        self.fixed_best = fixed_best
         best: dict[str, OfferResult] = {}
         for a in assessed:
             for remedy, result in a.na_best:
@@ -325,42 +357,43 @@ class Engine:
         else:
             failures = ()
             log = list(plan.prefix)
-        best: dict[str, _BestEntry] = {}
+        best: dict[str, _BestEntry] = plan.fixed_best.copy()
         expired: list[OfferResult] = []
         late: list[tuple[int, OfferResult]] = []
-        for group, (na, live) in enumerate(plan.groups):
-            if na:
-                log.extend(na)
-            for rule, excluded_by in live:
-                try:
-                    result = rule.tail(case)
-                except Exception as exc:  # noqa: BLE001 - a plugin's policy that cannot be read for this case
-                    failure, step = _failed(rule.policy.plugin, f"policy {rule.policy.id}/{rule.id}", _describe(exc))
-                    failures += (failure,)
-                    log.append(step)
+        for known, rule, excluded_by, group in plan.steps:
+            if known:
+                log.extend(known)
+            try:
+                result = rule.tail(case)
+            except Exception as exc:  # noqa: BLE001 - a plugin's policy that cannot be read for this case
+                failure, step = _failed(rule.policy.plugin, f"policy {rule.policy.id}/{rule.id}", _describe(exc))
+                failures += (failure,)
+                log.append(step)
+                continue
+            status = result.status
+            missing = result.missing
+            if status == "granted" or status == "blocked_documents":
+                if excluded_by is not None:
+                    status = "excluded"
+            else:
+                if status == "expired":
+                    expired.append(result)
+                elif status == "not_applicable":  # a condition of the time limit (no period for this part)
+                    log.append(result)
+                    late.append((group, result))
                     continue
-                status = result.status
-                missing = result.missing
-                if status == "granted" or status == "blocked_documents":
-                    if excluded_by is not None:
-                        status = "excluded"
-                else:
-                    if status == "expired":
-                        expired.append(result)
-                    elif status == "not_applicable":  # a condition of the time limit (no period for this part)
-                        log.append(result)
-                        late.append((group, result))
-                        continue
-                    excluded_by = None
-                # logged as the result itself when its own status and detail tell it all
-                entry = result if excluded_by is None and not missing else \
-                    _judged(OfferJudged, (result, status, excluded_by, missing))
-                log.append(entry)
-                remedy = rule.remedy
-                if remedy in best:
-                    _consider(best, remedy, entry, result, status, missing)
-                else:
-                    best[remedy] = entry
+                excluded_by = None
+            # logged as the result itself when its own status and detail tell it all
+            entry = result if excluded_by is None and not missing else \
+                _judged(OfferJudged, (result, status, excluded_by, missing))
+            log.append(entry)
+            remedy = rule.remedy
+            if remedy in best:
+                _consider(best, remedy, entry, result, status, missing)
+            else:
+                best[remedy] = entry
+        if plan.trailing:
+            log.extend(plan.trailing)
         if late:  # rare: rank every not-applicable offer in order
             for group, (na, _live) in enumerate(plan.groups):
                 for result in na + tuple(r for g, r in late if g == group):

@@ -213,7 +213,8 @@ class OfferRule:
 
     __slots__ = ("policy", "id", "remedy", "basis", "citation", "documents", "asks", "service_location", "covers",
                  "fee", "needs_confirmation", "note", "start_name", "start_citation", "specificity", "tail",
-                 "na_results", "static_rank", "na_rank", "tie_break", "chosen_log", "refused_log", "detection_at")
+                 "na_results", "static_rank", "na_rank", "tie_break", "chosen_log", "refused_log", "detection_at",
+                 "fixed")
 
     def __init__(self, *, policy: CompiledPolicy, id: str, remedy: str, basis: str, citation: str,
                  documents: tuple[tuple[str, ...], ...], asks: tuple[str, ...], service_location: str,
@@ -251,6 +252,9 @@ class OfferRule:
         self.na_results: tuple = ()
         #: the position of the condition on the fault's confirmation (``DETECTION``) in ``when``, or -1
         self.detection_at = -1
+        #: what ``tail`` gives for every case when the offer has no start, time limit or papers
+        #: (granted, nothing more), made once; None when its tail reads the case
+        self.fixed: OfferResult | None = None
 
     def __repr__(self) -> str:
         return f"<OfferRule {self.policy.id}/{self.id} {self.remedy} ({self.basis})>"
@@ -611,6 +615,9 @@ class CompiledPolicy:
         tail.__globals__["RULE"] = rule
         rule.na_results = na
         rule.detection_at = next((i for i, item in enumerate(when.items()) if item == DETECTION), -1)
+        if not (start_name or window or period or groups or asks):  # the tail above reads nothing of the case
+            rule.fixed = OfferResult(rule=rule, status="granted", detail=None, start=None, end=None, missing=(),
+                                     asks_missing=(), unknown_years=())
         return rule
 
     # ----------------------------------------------------------------- per case
