@@ -46,8 +46,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Engine", "Identity", "OfferResult", "ExclusionHit", "Notice", "ExchangeRule", "PluginFailure"]
 
+#: every status an offer can have (read by subscript: an unknown one is the engine's own error)
 _STATUS_RANK = {"granted": 4, "blocked_documents": 3, "pending_detection": 2.5, "excluded": 2, "expired": 1,
-                "outside_window": 1, "no_start": 1}
+                "outside_window": 1, "no_start": 1, "not_applicable": 0}
 _REASONS = {
     "outside_window": "outside_window",
     "expired": "expired",
@@ -401,7 +402,7 @@ class Engine:
                     entry = best.get(remedy)
                     if entry is None:
                         best[remedy] = result
-                    elif _STATUS_RANK.get(entry.status, 0) == 0:
+                    elif _STATUS_RANK[entry.status] == 0:
                         _consider(best, remedy, result, result, "not_applicable", ())
         else:  # every remedy of an offer left is in ``best`` now: only those of none are missing
             best.update(plan.na_fill)
@@ -774,14 +775,14 @@ def _consider(best: dict[str, _BestEntry], remedy: str, entry: Any, result: Offe
     offers (rank 0) compare as ``OfferRule.na_rank`` (static_rank, specificity, statutory): keep
     in step. (One function, no helper call: this runs a few times per case.)"""
     current = best[remedy]
-    rank = _STATUS_RANK.get(status, 0)
+    rank = _STATUS_RANK[status]
     if type(current) is OfferJudged:
         other, current_status, _excluded_by, other_missing = current
     elif type(current) is OfferResult:
         other, current_status, other_missing = current, current.status, current.missing
     else:
         other, current_status, other_missing, _made = current
-    current_rank = _STATUS_RANK.get(current_status, 0)
+    current_rank = _STATUS_RANK[current_status]
     if rank < current_rank:
         return
     if rank == current_rank:
