@@ -658,11 +658,17 @@ class CompiledPolicy:
         src = _Source()
         lines = ["def _fn(c, r, p):"]
         names = []
+        written: dict[str, str] = {}  # offers with the same conditions in the same order share one reading
         for index, spec in enumerate(self.data.get("offers", ()) or ()):
             name = f"o{index}"
             names.append(name)
             branch = "if"
             conditions = list((spec.get("when") or {}).items())
+            same = repr(conditions)
+            if same in written:
+                lines.append(f"    {name} = {written[same]}")
+                continue
+            written[same] = name
             for position, (path, matcher) in enumerate(conditions):
                 if (path, matcher) == DETECTION:  # all the others holding: pending the test
                     rest = [_test_expr(p, m, src) for p, m in conditions[position + 1:]]
