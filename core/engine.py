@@ -536,15 +536,14 @@ class Engine:
             kind = type(entry)
             if kind is OfferResult:
                 rule, status, _detail, start, end, missing, _asks, unknown_years = result = entry
-                excluded_by = made = None
+                excluded_by = None
             elif kind is OfferJudged:
                 result, status, excluded_by, missing = entry
-                made = None
                 rule, _status, _detail, start, end, _missing, _asks, unknown_years = result
-            else:
-                result, status, missing, made = entry
-                excluded_by = None
-                rule, _status, _detail, start, end, _missing, _asks, unknown_years = result
+            else:  # a plan's not-applicable offer: no dates, refused, its record made
+                remedies.append(entry.made)
+                trace.append(entry.result.rule.refused_log)
+                continue
             available = status == "granted"
             if start is not None:
                 if available:
@@ -558,7 +557,7 @@ class Engine:
                     service_location = rule.service_location
             if unknown_years:
                 gaps += unknown_years
-            remedies.append(made or _remedy_result(remedy, result, status, missing, excluded_by))
+            remedies.append(_remedy_result(remedy, result, status, missing, excluded_by))
             trace.append(rule.chosen_log if available else rule.refused_log)
 
         # paid repair exactly when no free remedy
