@@ -588,9 +588,8 @@ class Engine:
             ran_out = tuple([result.rule.policy for result in offers
                              if result.status == "expired" and result.rule.remedy != "paid_repair"])
             if ran_out:
-                made = plan.expiry.get(ran_out) or plan.expired(ran_out)
-                exclusions = made[0]
-                trace.extend(made[1])
+                exclusions, steps = plan.expiry.get(ran_out) or plan.expired(ran_out)
+                trace.extend(steps)
         if exchange_log:
             trace.extend(exchange_log)
 
