@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_engine  # noqa: E402
 import bench_instructions  # noqa: E402
+import bench_opcodes  # noqa: E402
 import bench_parse  # noqa: E402
 import bench_replay  # noqa: E402
 import bench_startup  # noqa: E402
@@ -93,6 +94,7 @@ def render(m: dict, eng: dict, rep: dict, st: dict, quick: bool, started: str, t
     w(f"python benchmarks/bench_replay.py --cases {rep['cases']} --workers {rep['workers']}")
     w(f"python benchmarks/bench_startup.py --runs {st['runs']}")
     w("python benchmarks/bench_instructions.py         # instructions per evaluate(), under valgrind")
+    w("python benchmarks/bench_opcodes.py              # Python opcodes per evaluate(), by function (traced)")
     w("```")
     w("")
     w("## Engine")
@@ -116,6 +118,9 @@ def render(m: dict, eng: dict, rep: dict, st: dict, quick: bool, started: str, t
         w(f"- **instructions**: {eng['instructions_per_evaluate']:,} per `evaluate()` on the same cases, counted by "
           "valgrind (`bench_instructions.py`): a figure that does not swing with the machine's speed, for comparing "
           "two versions of the code.")
+    if eng.get("opcodes_per_evaluate"):
+        w(f"- **opcodes**: {eng['opcodes_per_evaluate']:,} Python opcodes per `evaluate()` (`bench_opcodes.py`, "
+          "traced): exact and repeatable, for comparing two versions of the code beside the instructions.")
     w("")
     w("## Replay")
     w("")
@@ -168,6 +173,7 @@ def main() -> None:
         eng["instructions_per_evaluate"] = bench_instructions.run(10_000, 2, 1)["instructions_per_evaluate"]
     except (subprocess.CalledProcessError, SystemExit) as exc:   # no valgrind here, or it failed
         print(f"instructions: not counted ({exc})", file=sys.stderr)
+    eng["opcodes_per_evaluate"] = bench_opcodes.run()["opcodes_per_evaluate"]
     print(json.dumps(eng), file=sys.stderr)
     print("parse ...", file=sys.stderr)
     parse = bench_parse.run(20_000, 7)

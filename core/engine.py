@@ -46,8 +46,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Engine", "Identity", "OfferResult", "ExclusionHit", "Notice", "ExchangeRule", "PluginFailure"]
 
+#: every status an offer can have (read by subscript: an unknown one is the engine's own error)
 _STATUS_RANK = {"granted": 4, "blocked_documents": 3, "pending_detection": 2.5, "excluded": 2, "expired": 1,
-                "outside_window": 1, "no_start": 1}
+                "outside_window": 1, "no_start": 1, "not_applicable": 0}
 _REASONS = {
     "outside_window": "outside_window",
     "expired": "expired",
@@ -137,7 +138,7 @@ class _Frame:
         self.refs = refs
         #: the named predicates the policies' conditions use (``Predicate`` records)
         self.predicates = predicates
-        #: the ``_Plan`` for each combination of the policies' verdicts seen so far
+        #: the ``_Plan`` for each combination of the policies' verdicts seen so far, by the verdicts
         self.plans: dict[tuple, _Plan] = {}
         #: the refund instead of an exchange (the statutory policy's first, see ``core.refund``)
         self.refund = refund
@@ -148,9 +149,12 @@ class _Plan:
     """What every case of one frame whose policies give the same verdicts shares: the exclusions
     and notices, the offers left to check with the exclusion that refuses each, the trace up to
     them, and, for each remedy no offer left belongs to, the not-applicable offer to show, ready to
-    rank with its ``RemedyResult`` made (``na_fill``)."""
+    rank with its ``RemedyResult`` made (``na_fill``). Offers left whose result is the same for
+    every case (``OfferRule.fixed``: no start, time limit or papers) are logged and ranked here
+    when no offer of their remedy needs the case (``fixed_best``); the others are ``steps``."""
 
-    __slots__ = ("prefix", "groups", "hits", "notices", "na_fill", "pending")
+    __slots__ = ("prefix", "groups", "hits", "notices", "na_fill", "pending", "expiry", "steps", "trailing",
+                 "fixed_best")
 
     def __init__(self, frame: _Frame, assessed: tuple) -> None:
         pairs = tuple(zip(frame.policies, assessed, strict=True))
@@ -163,6 +167,35 @@ class _Plan:
         self.groups = tuple(
             (a.na, tuple((rule, _excluded_by(rule, () if policy.statutory else a.hits, statutory_hits)) for rule in a.live))
             for policy, a in pairs)
+        # the offers left in order, each after the trace entries that come before it and are
+        # known now: the not-applicable results and the entries of fixed offers (``fixed_best``)
+        needs_case = {rule.remedy for a in assessed for rule in a.live if rule.fixed is None}
+        steps: list[tuple] = []
+        known: list = []
+        fixed_best: dict[str, _BestEntry] = {}
+        for group, (na, live_rules) in enumerate(self.groups):
+            known.extend(na)
+            for rule, excluded_by in live_rules:
+                result = rule.fixed
+                if result is None or rule.remedy in needs_case:
+                    steps.append((tuple(known), rule, excluded_by, group))
+                    known = []
+                    continue
+                # as ``Engine._decide`` judges a granted result with nothing missing
+                status = "granted" if excluded_by is None else "excluded"
+                entry = result if excluded_by is None else _judged(OfferJudged, (result, status, excluded_by, ()))
+                known.append(entry)
+                if rule.remedy in fixed_best:
+                    _consider(fixed_best, rule.remedy, entry, result, status, ())
+                else:
+                    fixed_best[rule.remedy] = entry
+        #: per offer left to check for each case: (the known trace entries before it, the offer,
+        #: the exclusion that refuses it or None, its policy's position)
+        self.steps = tuple(steps)
+        #: the known trace entries after the last of ``steps``
+        self.trailing = tuple(known)
+        #: the best offer of each remedy whose offers left are all fixed
+        self.fixed_best = fixed_best
         best: dict[str, OfferResult] = {}
         for a in assessed:
             for remedy, result in a.na_best:
@@ -179,6 +212,24 @@ class _Plan:
             (remedy, _Ready(result=result, status="not_applicable", missing=(),
                             made=_remedy_result(remedy, result, "not_applicable", (), None)))
             for remedy, result in best.items() if remedy not in live)
+        #: the exclusions and their trace entries when offers of these policies ran out and nothing
+        #: free is left (``expired``), by the policies of the expired offers in order
+        self.expiry: dict[tuple, tuple[tuple, tuple]] = {}
+
+    def expired(self, policies: tuple) -> tuple[tuple, tuple]:
+        """The exclusions (``hits`` with each policy's expiry exclusion) and the trace entries of
+        those, when offers of ``policies`` (in the order they were checked) ran out."""
+        exclusions = self.hits
+        steps: list[TraceStep] = []
+        seen: set[str] = set()
+        for policy in policies:
+            hit = policy.expiry_hit
+            if hit is not None and hit.policy not in seen:
+                seen.add(hit.policy)
+                exclusions = _merged(exclusions + (hit,))
+                steps.append(policy.expiry_step)
+        made = self.expiry[policies] = (exclusions, tuple(steps))
+        return made
 
 
 class Engine:
@@ -286,15 +337,18 @@ class Engine:
                 failed = (failed or []) + more
         else:
             values = _NO_PREDICATES
-        assessed = tuple([policy.assess(case, region, values) for policy in frame.policies])
+        # the plan is found by the policies' verdicts themselves; their assessments are looked
+        # up only to make a new plan
+        verdicts = tuple([policy._verdict(case, region, values) for policy in frame.policies])
         plans = frame.plans
-        plan = plans.get(assessed)
+        plan = plans.get(verdicts)
         if plan is None:
             if self._plan_count >= PLAN_CACHE_SIZE:  # bounded over all frames: memory stays flat
                 for kind in self._frame_kinds.values():
                     kind.plans.clear()
                 self._plan_count = 0
-            plan = plans[assessed] = _Plan(frame, assessed)
+            assessed = tuple([policy.assessment(v) for policy, v in zip(frame.policies, verdicts, strict=True)])
+            plan = plans[verdicts] = _Plan(frame, assessed)
             self._plan_count += 1
 
         loaded = self._load_failures.get(brand) if self._load_failures else None
@@ -304,42 +358,43 @@ class Engine:
         else:
             failures = ()
             log = list(plan.prefix)
-        best: dict[str, _BestEntry] = {}
+        best: dict[str, _BestEntry] = plan.fixed_best.copy()
         expired: list[OfferResult] = []
         late: list[tuple[int, OfferResult]] = []
-        for group, (na, live) in enumerate(plan.groups):
-            if na:
-                log.extend(na)
-            for rule, excluded_by in live:
-                try:
-                    result = rule.tail(case)
-                except Exception as exc:  # noqa: BLE001 - a plugin's policy that cannot be read for this case
-                    failure, step = _failed(rule.policy.plugin, f"policy {rule.policy.id}/{rule.id}", _describe(exc))
-                    failures += (failure,)
-                    log.append(step)
+        for known, rule, excluded_by, group in plan.steps:
+            if known:
+                log.extend(known)
+            try:
+                result = rule.tail(case)
+            except Exception as exc:  # noqa: BLE001 - a plugin's policy that cannot be read for this case
+                failure, step = _failed(rule.policy.plugin, f"policy {rule.policy.id}/{rule.id}", _describe(exc))
+                failures += (failure,)
+                log.append(step)
+                continue
+            status = result.status
+            missing = result.missing
+            if status == "granted" or status == "blocked_documents":
+                if excluded_by is not None:
+                    status = "excluded"
+            else:
+                if status == "expired":
+                    expired.append(result)
+                elif status == "not_applicable":  # a condition of the time limit (no period for this part)
+                    log.append(result)
+                    late.append((group, result))
                     continue
-                status = result.status
-                missing = result.missing
-                if status == "granted" or status == "blocked_documents":
-                    if excluded_by is not None:
-                        status = "excluded"
-                else:
-                    if status == "expired":
-                        expired.append(result)
-                    elif status == "not_applicable":  # a condition of the time limit (no period for this part)
-                        log.append(result)
-                        late.append((group, result))
-                        continue
-                    excluded_by = None
-                # logged as the result itself when its own status and detail tell it all
-                entry = result if excluded_by is None and not missing else \
-                    _judged(OfferJudged, (result, status, excluded_by, missing))
-                log.append(entry)
-                remedy = rule.remedy
-                if remedy in best:
-                    _consider(best, remedy, entry, result, status, missing)
-                else:
-                    best[remedy] = entry
+                excluded_by = None
+            # logged as the result itself when its own status and detail tell it all
+            entry = result if excluded_by is None and not missing else \
+                _judged(OfferJudged, (result, status, excluded_by, missing))
+            log.append(entry)
+            remedy = rule.remedy
+            if remedy in best:
+                _consider(best, remedy, entry, result, status, missing)
+            else:
+                best[remedy] = entry
+        if plan.trailing:
+            log.extend(plan.trailing)
         if late:  # rare: rank every not-applicable offer in order
             for group, (na, _live) in enumerate(plan.groups):
                 for result in na + tuple(r for g, r in late if g == group):
@@ -347,7 +402,7 @@ class Engine:
                     entry = best.get(remedy)
                     if entry is None:
                         best[remedy] = result
-                    elif _STATUS_RANK.get(entry.status, 0) == 0:
+                    elif _STATUS_RANK[entry.status] == 0:
                         _consider(best, remedy, result, result, "not_applicable", ())
         else:  # every remedy of an offer left is in ``best`` now: only those of none are missing
             best.update(plan.na_fill)
@@ -367,11 +422,13 @@ class Engine:
                     _consider(best, remedy, entry, result, "pending_detection", result.missing)
                 else:
                     best[remedy] = entry
-        decision = self._conclude(case, region, frame.region_rule, best, log, expired, plan.hits, plan.notices,
+        decision = self._conclude(case, region, frame.region_rule, best, log, expired, plan, plan.notices,
                                   frame.exchange, frame.exchange_log, frame.refs, failures)
         refund = frame.refund
         if refund is not None and case.fault.component in refund.components:
-            decision = _with_refund(decision, case, refund)
+            exchange = best.get("exchange")  # the decision's exchange is available exactly when granted
+            if exchange is not None and exchange.status == "granted":
+                decision = _with_refund(decision, case, refund)
         return decision
 
     # ------------------------------------------------------------------------------ plugin code per case
@@ -463,7 +520,7 @@ class Engine:
     # ------------------------------------------------------------------------------ the decision
 
     def _conclude(self, case: Case, region: str, region_rule: str | None, best: dict[str, _BestEntry], trace: list,
-                  offers: list, hits: tuple, notices: tuple, exchange: ExchangeRule | None,
+                  offers: list, plan: _Plan, notices: tuple, exchange: ExchangeRule | None,
                   exchange_log: tuple, refs: tuple, failures: tuple) -> Decision:
         """Remedies in the contract's order, expiry, coverage, and the decision record."""
         gaps: tuple = ()
@@ -479,15 +536,14 @@ class Engine:
             kind = type(entry)
             if kind is OfferResult:
                 rule, status, _detail, start, end, missing, _asks, unknown_years = result = entry
-                excluded_by = made = None
+                excluded_by = None
             elif kind is OfferJudged:
                 result, status, excluded_by, missing = entry
-                made = None
                 rule, _status, _detail, start, end, _missing, _asks, unknown_years = result
-            else:
-                result, status, missing, made = entry
-                excluded_by = None
-                rule, _status, _detail, start, end, _missing, _asks, unknown_years = result
+            else:  # a plan's not-applicable offer: no dates, refused, its record made
+                remedies.append(entry.made)
+                trace.append(entry.result.rule.refused_log)
+                continue
             available = status == "granted"
             if start is not None:
                 if available:
@@ -501,7 +557,7 @@ class Engine:
                     service_location = rule.service_location
             if unknown_years:
                 gaps += unknown_years
-            remedies.append(made or _remedy_result(remedy, result, status, missing, excluded_by))
+            remedies.append(_remedy_result(remedy, result, status, missing, excluded_by))
             trace.append(rule.chosen_log if available else rule.refused_log)
 
         # paid repair exactly when no free remedy
@@ -527,17 +583,13 @@ class Engine:
                 service_location = rule.service_location
 
         # an offer that ran out: report the policy's expiry exclusion when nothing free is left
-        exclusions = tuple(hits)
-        if not free_available:
-            seen: set[str] = set()
-            for result in offers:
-                if result.status == "expired" and result.rule.remedy != "paid_repair":
-                    policy = result.rule.policy
-                    hit = policy.expiry_hit
-                    if hit is not None and hit.policy not in seen:
-                        seen.add(hit.policy)
-                        exclusions = _merged(exclusions + (hit,))
-                        trace.append(policy.expiry_step)
+        exclusions = plan.hits
+        if not free_available and offers:
+            ran_out = tuple([result.rule.policy for result in offers
+                             if result.status == "expired" and result.rule.remedy != "paid_repair"])
+            if ran_out:
+                exclusions, steps = plan.expiry.get(ran_out) or plan.expired(ran_out)
+                trace.extend(steps)
         if exchange_log:
             trace.extend(exchange_log)
 
@@ -721,14 +773,14 @@ def _consider(best: dict[str, _BestEntry], remedy: str, entry: Any, result: Offe
     offers (rank 0) compare as ``OfferRule.na_rank`` (static_rank, specificity, statutory): keep
     in step. (One function, no helper call: this runs a few times per case.)"""
     current = best[remedy]
-    rank = _STATUS_RANK.get(status, 0)
+    rank = _STATUS_RANK[status]
     if type(current) is OfferJudged:
         other, current_status, _excluded_by, other_missing = current
     elif type(current) is OfferResult:
         other, current_status, other_missing = current, current.status, current.missing
     else:
         other, current_status, other_missing, _made = current
-    current_rank = _STATUS_RANK.get(current_status, 0)
+    current_rank = _STATUS_RANK[current_status]
     if rank < current_rank:
         return
     if rank == current_rank:

@@ -213,7 +213,8 @@ class OfferRule:
 
     __slots__ = ("policy", "id", "remedy", "basis", "citation", "documents", "asks", "service_location", "covers",
                  "fee", "needs_confirmation", "note", "start_name", "start_citation", "specificity", "tail",
-                 "na_results", "static_rank", "na_rank", "tie_break", "chosen_log", "refused_log", "detection_at")
+                 "na_results", "static_rank", "na_rank", "tie_break", "chosen_log", "refused_log", "detection_at",
+                 "fixed")
 
     def __init__(self, *, policy: CompiledPolicy, id: str, remedy: str, basis: str, citation: str,
                  documents: tuple[tuple[str, ...], ...], asks: tuple[str, ...], service_location: str,
@@ -251,6 +252,9 @@ class OfferRule:
         self.na_results: tuple = ()
         #: the position of the condition on the fault's confirmation (``DETECTION``) in ``when``, or -1
         self.detection_at = -1
+        #: what ``tail`` gives for every case when the offer has no start, time limit or papers
+        #: (granted, nothing more), made once; None when its tail reads the case
+        self.fixed: OfferResult | None = None
 
     def __repr__(self) -> str:
         return f"<OfferRule {self.policy.id}/{self.id} {self.remedy} ({self.basis})>"
@@ -632,6 +636,9 @@ class CompiledPolicy:
         tail.__globals__["RULE"] = rule
         rule.na_results = na
         rule.detection_at = next((i for i, item in enumerate(when.items()) if item == DETECTION), -1)
+        if not (start_name or window or period or groups or asks):  # the tail above reads nothing of the case
+            rule.fixed = OfferResult(rule=rule, status="granted", detail=None, start=None, end=None, missing=(),
+                                     asks_missing=(), unknown_years=())
         return rule
 
     # ----------------------------------------------------------------- per case
@@ -672,11 +679,17 @@ class CompiledPolicy:
         src = _Source()
         lines = ["def _fn(c, r, p):"]
         names = []
+        written: dict[str, str] = {}  # offers with the same conditions in the same order share one reading
         for index, spec in enumerate(self.data.get("offers", ()) or ()):
             name = f"o{index}"
             names.append(name)
             branch = "if"
             conditions = list((spec.get("when") or {}).items())
+            same = repr(conditions)
+            if same in written:
+                lines.append(f"    {name} = {written[same]}")
+                continue
+            written[same] = name
             for position, (path, matcher) in enumerate(conditions):
                 if (path, matcher) == DETECTION:  # all the others holding: pending the test
                     rest = [_test_expr(p, m, src) for p, m in conditions[position + 1:]]
@@ -699,7 +712,10 @@ class CompiledPolicy:
     def assess(self, case: Any, region: str, predicates: Mapping[str, bool] = _NO_PREDICATES) -> Assessment:
         """What the conditions say about this case (``_verdict``); cases with the same verdict
         share one ``Assessment``. ``predicates``: the value of each predicate the policy uses."""
-        verdict = self._verdict(case, region, predicates)
+        return self.assessment(self._verdict(case, region, predicates))
+
+    def assessment(self, verdict: tuple) -> Assessment:
+        """The ``Assessment`` of a verdict (``_verdict``), one per distinct verdict."""
         found = self._verdicts.get(verdict)
         if found is None:
             found = remember(self._verdicts, verdict, self._assessment(verdict), ASSESSMENT_CACHE_SIZE)

@@ -38,6 +38,20 @@ def test_shared_verdicts_match_a_plain_reading(registry, cases):
                 assert shared.pending == reference_conditions.pending(policy, case, region), (policy.id, case, region)
 
 
+def test_a_fixed_offer_is_what_its_tail_gives_for_every_case(registry, cases):
+    """An offer with no start, time limit or papers is logged and ranked once per plan from
+    ``OfferRule.fixed``: it must be the very result its tail gives for any case."""
+    offers = [rule for policy in registry.all_policies() for rule in policy.offers]
+    fixed = [rule for rule in offers if rule.fixed is not None]
+    assert fixed and len(fixed) < len(offers)
+    for rule in fixed:
+        for case in cases[:300]:
+            assert rule.tail(case) == rule.fixed, (rule, case)
+    for rule in offers:
+        if rule.fixed is None:  # each of the others reads the case: a date, a time limit or papers
+            assert rule.start_name or rule.documents or rule.asks, rule
+
+
 def test_a_threshold_field_gives_two_verdicts_not_one_per_value(registry, cases):
     generic = next(p for p in registry.all_policies() if p.id == "generic_sanbao")
     verdicts = {generic._verdict(c, "CN", {}) for c in cases}
