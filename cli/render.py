@@ -11,7 +11,7 @@ _TEXT = {
         "entitlement": "权益", "region": "机器版本", "why": "依据", "missing": "缺少单证", "asks": "另请出示",
         "exchange": "换机方式", "lead": "约 {a}–{b} 天", "location": "服务地点", "exclusions": "除外情形",
         "notices": "提示", "citations": "出处", "available": "可", "unavailable": "不可", "coverage": "权益期限",
-        "days": "第 {n} 天", "until": "至", "fee": "服务费", "plugin_error": "插件出错",
+        "days": "第 {n} 天", "days_before": "{n} 天后起算", "until": "至", "fee": "服务费", "plugin_error": "插件出错",
         "calendar_gap": "{years} 年节假日数据缺失，期末顺延仅按周末计算",
         "reasons": {"outside_window": "不在期限内", "expired": "已过期", "missing_documents": "缺单证",
                     "not_applicable": "条件不符", "no_start": "缺少起算日期", "excluded": "除外",
@@ -23,7 +23,7 @@ _TEXT = {
         "entitlement": "Entitlement", "region": "Unit made for", "why": "Basis", "missing": "Missing papers", "asks": "Also ask for",
         "exchange": "Exchange", "lead": "about {a}–{b} days", "location": "Where", "exclusions": "Exclusions",
         "notices": "Notices", "citations": "Citations", "available": "yes", "unavailable": "no", "coverage": "Period",
-        "days": "day {n}", "until": "to", "fee": "fee", "plugin_error": "Plugin failed",
+        "days": "day {n}", "days_before": "starts in {n} days", "until": "to", "fee": "fee", "plugin_error": "Plugin failed",
         "calendar_gap": "no holiday data for {years}: the end rolls over weekends only",
         "reasons": {"outside_window": "outside its window", "expired": "expired", "missing_documents": "papers missing",
                     "not_applicable": "conditions not met", "no_start": "no start date", "excluded": "excluded",
@@ -70,7 +70,7 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=Non
     cov = decision.coverage
     if cov:
         end = cov.end.isoformat() if cov.end else "?"
-        lines.append(f"{t['coverage']}: {cov.start.isoformat()} {t['until']} {end} ({t['days'].format(n=cov.days_elapsed)})")
+        lines.append(f"{t['coverage']}: {cov.start.isoformat()} {t['until']} {end} ({t['days'].format(n=cov.days_elapsed) if cov.days_elapsed >= 0 else t['days_before'].format(n=-cov.days_elapsed)})")
     ex = decision.exchange
     if ex and decision.remedy("exchange") is not None and decision.remedy("exchange").available:
         text = f"{t['exchange']}: {label('exchange_mode', ex.mode, lang)}"

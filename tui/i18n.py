@@ -127,6 +127,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "panel.confirm": ("需确认", "needs confirmation"),
     "panel.coverage": ("权益期限", "Coverage"),
     "panel.day": ("第 {n} 天", "day {n}"),
+    "panel.day_before": ("{n} 天后起算", "starts in {n} days"),
     "panel.until": ("至", "to"),
     "panel.exchange": ("换机", "Exchange"),
     "panel.lead": ("约 {a}–{b} 天", "about {a}–{b} days"),

@@ -104,7 +104,8 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
     if cov:
         out.append(f"{t('panel.coverage', lang)}: ", "dim")
         out.append(f"{cov['start']} {t('panel.until', lang)} {cov.get('end') or '?'} ")
-        out.append(f"({t('panel.day', lang, n=cov['days_elapsed'])})\n", "dim")
+        days = cov["days_elapsed"]   # negative: the start is still ahead (production date + 90, no papers)
+        out.append(f"({t('panel.day', lang, n=days) if days >= 0 else t('panel.day_before', lang, n=-days)})\n", "dim")
     ex = decision.get("exchange")
     # how an exchange is done: only while one is open to the customer
     exchange_offered = any(r["remedy"] == "exchange" and r.get("available") for r in decision.get("remedies", ()))
