@@ -181,6 +181,10 @@ def cases() -> None:
 @click.option("--repair-kind", type=click.Choice(["simple", "complex"]), default="simple", show_default=True,
               help="维修类别,决定工作日时限 / repair kind (3-5 or 7-10 working days).")
 @click.option("--note", help="备注 / note in the event log.")
+@click.option("--accessories", help="随机附件,逗号分隔 / accessories received, comma-separated.")
+@click.option("--appearance", help="外观检查所见 / appearance as inspected.")
+@click.option("--checklist", help="已完成:backed_up,signed_out,find_my_off,passcode_removed / data checklist done.")
+@click.option("--passcode", type=click.Choice(["removed", "given", "kept"]), help="锁屏密码 / screen passcode.")
 @click.option("--backdate", is_flag=True,
               help="按案例文件的 case_date(早于今日)判定并记入日志 / decide as of the file's earlier "
                    "case_date (recorded as back-dated); without it a case is decided as of the intake day.")
@@ -188,7 +192,7 @@ def cases() -> None:
 @JSON_OPTION
 @REVEAL_OPTION
 def new(casefile, customer, phone, store_code, staff, mail_in, repair_kind, note, backdate, db_url, as_json,
-        reveal) -> None:
+        reveal, accessories=None, appearance=None, checklist=None, passcode=None) -> None:
     """受理一个案例 / Take in a case: decide it and store it with its follow-ups.
 
     The case is decided as of today (the intake day). A case file whose ``case_date`` is earlier
@@ -200,7 +204,7 @@ def new(casefile, customer, phone, store_code, staff, mail_in, repair_kind, note
     with _open(db_url, engine=True) as store:
         view = store.create_case(mapping, store=store_code, staff=staff, customer=customer, phone=phone,
                                  now=_now(), mail_in=mail, repair_kind=repair_kind, note=note,
-                                 backdate=backdate)
+                                 backdate=backdate, intake=_intake(accessories, appearance, checklist, passcode))
     _warn(view.get("warnings"))
     view = _mask_view(view, reveal)
     if as_json:
@@ -214,20 +218,22 @@ def new(casefile, customer, phone, store_code, staff, mail_in, repair_kind, note
 @cases.command("list")
 @click.option("--state", help="状态,逗号分隔 / state(s), comma-separated (received, in_repair...).")
 @click.option("--due", is_flag=True, help="只列今日到期或逾期的 / only cases with something due today.")
+@click.option("--overdue", is_flag=True,
+              help="只列逾期的(答复、方案、维修时限、备用机)/ only overdue cases (answer, solution, repair).")
 @click.option("--brand", help="品牌 / brand id.")
 @click.option("--store", "store_code", help="服务网点 / store code.")
 @click.option("--limit", type=click.IntRange(1), help="最多列出 / at most this many.")
 @DB_OPTION
 @JSON_OPTION
 @REVEAL_OPTION
-def list_(state, due, brand, store_code, limit, db_url, as_json, reveal) -> None:
+def list_(state, due, brand, store_code, limit, db_url, as_json, reveal, overdue=False) -> None:
     """列出案例(新的在前) / List cases, newest first."""
     from aftersales.store.workflow import local_date
 
     state = ",".join(_state_arg(s) for s in state.split(",")) if state else None
     with _open(db_url) as store:
         rows = store.list_cases(state=state, brand=brand, store=store_code, due=due,
-                                today=local_date(_now()), reveal=reveal, limit=limit)
+                                today=local_date(_now()), reveal=reveal, limit=limit, overdue=overdue, now=_now())
     rows = [_mask_view(r, reveal) for r in rows]
     if as_json:
         echo_json(rows)
@@ -237,10 +243,11 @@ def list_(state, due, brand, store_code, limit, db_url, as_json, reveal) -> None
         return
     for r in rows:
         line = (f"{r['number']:<20} {r['state_zh']:<6} {r['brand']:<8} {r['device']['model'][:18]:<18} "
-                f"{r['customer']['name'][:8]:<8} {r['customer']['phone']:<14} {_remedy(r['entitlement']):<6} "
+                f"{r['customer']['name'][:8]:<8} {r['customer']['phone']:<14} {_badge(r):<6} "
                 f"回访 {r['next_follow_up'] or '-':<10}")
-        if r["notices"]:
-            line += "  ⚠ " + ";".join(n["message_zh"] for n in r["notices"])
+        flagged = r["notices"] + ((r.get("service_level") or {}).get("notices") or [])
+        if flagged:
+            line += "  ⚠ " + ";".join(n["message_zh"] for n in flagged)
         _echo(line)
 
 
@@ -257,7 +264,7 @@ def show(number, db_url, as_json, reveal) -> None:
     from aftersales.store.workflow import local_date, state_label
 
     with _open(db_url) as store:
-        view = _mask_view(store.get(number, today=local_date(_now())), reveal)
+        view = _mask_view(store.get(number, today=local_date(_now()), now=_now()), reveal)
     if as_json:
         echo_json(view)
         return
@@ -272,6 +279,7 @@ def show(number, db_url, as_json, reveal) -> None:
                + ("  缺件" if rep["awaiting_parts"] else ""))
     for n in view["notices"]:
         _echo(f"  ⚠ {n['message_zh']}")
+    _show_outcome(view)
     _echo("回访:")
     for f in view["follow_ups"]:
         done = f"已完成 {f['done_at']} ({f['done_by']})" if f["done_at"] else "待办"
@@ -476,3 +484,48 @@ def _register_generate() -> None:
 
 
 _register_generate()
+
+
+# --- outcomes, intake record, service levels (see cli/outcome.py) -------------------------------
+
+def _badge(view: dict) -> str:
+    """What a list shows for a case: its outcome once recorded, else what it is entitled to."""
+    return view.get("badge") or _remedy(view.get("entitlement"))
+
+
+def _intake(accessories, appearance, checklist, passcode) -> dict | None:
+    record = {"accessories": accessories, "appearance": appearance, "checklist": checklist, "passcode": passcode}
+    return record if any(v is not None for v in record.values()) else None
+
+
+def _show_outcome(view: dict) -> None:
+    """The lines of ``cases show`` for the remedy, the outcome, the service level and the unit."""
+    from aftersales.core.vocab import label
+
+    out = view.get("outcome")
+    if out:
+        _echo(f"处理结果 {out['summary_zh']}")
+    elif view.get("remedy"):
+        _echo(f"客户选择 {label('remedy', view['remedy'])}(待办理)")
+    level = view.get("service_level")
+    if level:
+        def mark(due, met):
+            return f"{(due or '')[:16].replace('T', ' ')}" + (" ✔" if met else "")
+
+        _echo(f"服务时限 答复 {mark(level['answer_due'], level['answered_at'])}  "
+              f"方案 {mark(level['solution_due'], level['solved_at'])}")
+        for n in level.get("notices") or []:
+            _echo(f"  ⚠ {n['message_zh']}")
+    for u in view.get("unit_history") or []:
+        if u["kind"] == "replacement":
+            _echo(f"本机来历 {u.get('case')} 换货所换新机({u['on']}),"
+                  f"{'三包有效期自换货之日起重新计算' if u['data'].get('warranty_after') != 'continues' else '保修期延续原机'}")
+        elif u["kind"] == "repair":
+            _echo(f"本机来历 {u.get('case')} 免费修理 {u['data'].get('days')} 天({u['on']}):{u['data'].get('work')}")
+
+
+def _register_outcome() -> None:
+    from aftersales.cli import outcome  # noqa: F401 - registers remedy, outcome, inspect
+
+
+_register_outcome()

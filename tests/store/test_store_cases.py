@@ -370,13 +370,14 @@ def test_the_default_file_is_backed_up_before_a_migration(tmp_path, monkeypatch,
     with CaseStore.open(evaluator=evaluator) as s:
         s.create_case(CASE, store="SZ01", staff="a", customer="c", phone="13800138000", now=NOW)
     # pretend the file is at an older known revision: the head is then "newer", so migrate
+    current = db.head_revision()
     monkeypatch.setattr(db, "head_revision", lambda: "9999")
     calls = []
-    monkeypatch.setattr(db, "upgrade", lambda engine, revision="head": calls.append(revision) or ("0001", "9999"))
-    monkeypatch.setattr(db, "known_revisions", lambda: frozenset({"0001", "9999"}))
+    monkeypatch.setattr(db, "upgrade", lambda engine, revision="head": calls.append(revision) or (current, "9999"))
+    monkeypatch.setattr(db, "known_revisions", lambda: frozenset({current, "9999"}))
     CaseStore.open(evaluator=evaluator).close()
     assert calls == ["head"]
-    assert (tmp_path / "cases.sqlite3.bak-0001").exists()
+    assert (tmp_path / f"cases.sqlite3.bak-{current}").exists()
 
 
 def test_the_head_revision_constant_is_alembics_head():
