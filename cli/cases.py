@@ -183,7 +183,7 @@ def cases() -> None:
 @click.option("--note", help="备注 / note in the event log.")
 @click.option("--accessories", help="随机附件,逗号分隔 / accessories received, comma-separated.")
 @click.option("--appearance", help="外观检查所见 / appearance as inspected.")
-@click.option("--checklist", help="已完成:backed_up,signed_out,find_my_off,passcode_removed / data checklist done.")
+@click.option("--checklist", help="已完成:backed_up,signed_out,find_my_off / data checklist done.")
 @click.option("--passcode", type=click.Choice(["removed", "given", "kept"]), help="锁屏密码 / screen passcode.")
 @click.option("--backdate", is_flag=True,
               help="按案例文件的 case_date(早于今日)判定并记入日志 / decide as of the file's earlier "
@@ -430,11 +430,12 @@ def export(fmt, output, state, brand, db_url, reveal) -> None:
 @click.argument("number")
 @click.option("--html", "as_html", is_flag=True, help="可打印的 HTML / printable HTML.")
 @click.option("--agreement", is_flag=True, help="寄送维修协议书(寄修案例)/ the mail-in agreement.")
+@click.option("--sms", is_flag=True, help="取机通知短信文本 / the pickup notice, to copy into an SMS.")
 @OUTPUT_OPTION
 @DB_OPTION
 @click.option("--reveal", is_flag=True,
               help="打印完整电话号码(交给客户的单据)/ print full phone numbers (the customer's own copy).")
-def ticket(number, as_html, agreement, output, db_url, reveal) -> None:
+def ticket(number, as_html, agreement, output, db_url, reveal, sms=False) -> None:
     """打印受理单 / Print the service ticket (受理单) or the mail-in agreement.
 
     Phone numbers are masked unless ``--reveal`` (the copy handed to the customer).
@@ -446,14 +447,19 @@ def ticket(number, as_html, agreement, output, db_url, reveal) -> None:
 
     with output_file(output, private=True) as out:
         with _open(db_url) as store:
-            view = _mask_view(store.get(number, today=local_date(_now())), reveal)
+            view = _mask_view(store.get(number, today=local_date(_now()), now=_now()), reveal)
+            info = store.store_info(view["store"])
         fmt = "html" if as_html else "text"
-        if agreement:
+        if sms:
+            from aftersales.store.documents import render_pickup_notice
+
+            text = render_pickup_notice(view, info, brand_label=_brand_labeler())
+        elif agreement:
             if not view.get("mail_in_record"):
                 raise StoreError(f"case {view['number']} is not a mail-in case: no mail-in agreement")
             text = render_mail_in(view, fmt)
         else:
-            text = render_ticket(view, fmt, brand_label=_brand_labeler())
+            text = render_ticket(view, fmt, brand_label=_brand_labeler(), store_info=info)
         text = escape_controls(text)
         out.write(text if text.endswith("\n") else text + "\n")
     if output and output != "-":

@@ -144,7 +144,7 @@ def outcome(number, kind, refund, invoice_price, imei, serial, date_, certificat
 @click.argument("number")
 @click.option("--accessories", help="随机附件,逗号分隔 / accessories received, comma-separated.")
 @click.option("--appearance", help="外观检查所见 / appearance as inspected.")
-@click.option("--checklist", help="已完成的数据与账户事项 / done: backed_up,signed_out,find_my_off,passcode_removed.")
+@click.option("--checklist", help="已完成的数据与账户事项 / done: backed_up,signed_out,find_my_off.")
 @click.option("--passcode", type=click.Choice(["removed", "given", "kept"]),
               help="锁屏密码 / screen passcode: removed, given to the technician, kept.")
 @_staff_option()

@@ -34,7 +34,6 @@ CHECKLIST: dict[str, tuple[str, str]] = {
     "backed_up": ("已备份数据", "data backed up"),
     "signed_out": ("已退出账户(Apple ID / 华为帐号)", "signed out of the account"),
     "find_my_off": ("已关闭“查找我的 iPhone”/“查找设备”", "Find My / 查找设备 turned off"),
-    "passcode_removed": ("已取消锁屏密码", "screen passcode removed"),
 }
 PASSCODE: dict[str, tuple[str, str]] = {
     "removed": ("已取消", "removed"),
@@ -45,7 +44,8 @@ PASSCODE: dict[str, tuple[str, str]] = {
 
 def parse_intake(record: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """The intake record, checked: ``accessories`` (list), ``appearance`` (text, or None when
-    nothing was inspected), ``checklist`` (the ``CHECKLIST`` ids ticked), ``passcode``."""
+    nothing was inspected), ``checklist`` (the ``CHECKLIST`` ids ticked), ``passcode`` (a
+    ``PASSCODE`` id: removed, given to the technician, kept)."""
     if record is None:
         return None
     from .privacy import clean_text

@@ -82,3 +82,46 @@ def test_the_five_outcomes_through_the_cli(store_cli, db_url, casefile):
     # the return's case is past its 24-hour answer? no: the outcome answered it
     rc, out, _ = store_cli("cases", "list", "--overdue", "--db", db_url, now="2026-06-30T10:00:00")
     assert ret not in out and rep in out and "未在24小时内答复" in out
+
+
+def test_the_ticket_prints_what_was_recorded_for_the_customer(store_cli, db_url, casefile):
+    from rich.cells import cell_len
+
+    from aftersales.store.casestore import CaseStore
+
+    with CaseStore.open(db_url) as store:
+        store.set_store_info("SZ01", actor="店长", name="华强北旗舰店", address="深圳市福田区华强北路1002号",
+                             hotline="0755-83001234")
+    bare = _new(store_cli, db_url, casefile("2026-06-10"))
+    rc, out, _ = store_cli("cases", "ticket", bare, "--db", db_url)
+    assert rc == 0
+    assert "未见异常" not in out and "外观(检查所见)" not in out  # nothing was inspected
+    assert "交机前请备份数据" in out and "取机前请备份" not in out
+    assert "华强北旗舰店(SZ01)" in out and "服务热线:0755-83001234" in out
+    assert "seed" not in out and "§" not in out and "第十一条" in out
+    assert "☐ 已备份数据" in out and "客户确认以上事项" in out
+    assert max(cell_len(line) for line in out.splitlines()) <= 80
+    done = _new(store_cli, db_url, casefile("2026-06-10", "356938035643825"), "--accessories", "充电线,卡针",
+                "--appearance", "后盖轻微划痕", "--checklist", "backed_up,find_my_off", "--passcode", "given")
+    assert store_cli("cases", "outcome", done, "return", "--refund", "2999", "--invoice-price", "2999",
+                     "--db", db_url)[0] == 0
+    rc, out, _ = store_cli("cases", "ticket", done, "--db", db_url)
+    assert "外观(检查所见):后盖轻微划痕" in out and "随机附件:充电线、卡针" in out
+    assert "☑ 已备份数据" in out and "☐ 已退出账户" in out and "☑客户已告知维修人员" in out
+    assert "处理结果:已退货退款 2999 元" in out and "预计修复" not in out and "维修类别" not in out
+    rc, out, _ = store_cli("cases", "ticket", done, "--html", "--db", db_url)
+    assert "<strong>华强北旗舰店(SZ01)</strong>" in out and "seed" not in out and "§" not in out
+    rc, out, _ = store_cli("cases", "ticket", done, "--sms", "--db", db_url)
+    assert out.startswith("【华强北旗舰店】李雷您好") and "13800138000" not in out and "0755-83001234" in out
+
+
+@pytest.mark.parametrize("text, public", [
+    ("7日内性能故障可退货（第十一条）；购买记录可查（seed 001 E/G/H）", "7日内性能故障可退货（第十一条）；购买记录可查"),
+    ("三包有效期自开具发货票之日起计算（§1.3）", "三包有效期自开具发货票之日起计算"),
+    ("自收到商品之日起计算（《消费者权益保护法》第二十五条）", "自收到商品之日起计算（《消费者权益保护法》第二十五条）"),
+    ("维修时效（seed 003）；回访（§3.1、§3.4）", "维修时效；回访"),
+])
+def test_public_citations_drop_internal_references(text, public):
+    from aftersales.store.documents import public_citation
+
+    assert public_citation(text) == public
