@@ -27,7 +27,7 @@ from . import db as _db
 from .errors import StoreError
 from .outcomes import OUTCOME_STATE, check_remedy, parse_outcome, unit_adjustments
 from .servicelevels import StoreInfo, check_hours, due_times
-from .workflow import OUTCOME_CLOSED, OUTCOME_FROM, STATES, local_date, repair_days, state_label
+from .workflow import FINISHED, OUTCOME_CLOSED, OUTCOME_FROM, STATES, local_date, repair_days, state_label
 
 #: the data and account checklist before a unit leaves the customer (seed 001 D)
 CHECKLIST: dict[str, tuple[str, str]] = {
@@ -351,9 +351,6 @@ class OutcomeMixin:
 
         now = aware(now)
         today = local_date(now)
-        query = sa.select(cases.c.number)
-        if store:
-            query = query.where(cases.c.store_code == normalize_store(store))
         open_cases = self.list_cases(store=store, today=today, now=now, open_only=True)  # type: ignore[attr-defined]
 
         def brief(c: dict, why: str = "") -> dict[str, Any]:
@@ -361,9 +358,11 @@ class OutcomeMixin:
                     "model": c["device"]["model"], "customer": c["customer"]["name"],
                     "days_in_repair": c["repair"]["days_in_repair"], "why": why}
 
-        def with_notice(prefix: tuple[str, ...]) -> list[dict[str, Any]]:
+        def with_notice(prefix: tuple[str, ...], free_only: bool = False) -> list[dict[str, Any]]:
             out = []
             for c in open_cases:
+                if free_only and "paid_repair" in (c.get("remedy"), c["entitlement"]):
+                    continue  # a spare phone is owed for a repair under the three guarantees
                 found = c["notices"] + ((c.get("service_level") or {}).get("notices") or [])
                 hits = [n for n in found if n["id"].startswith(prefix)]
                 if hits:
@@ -383,7 +382,7 @@ class OutcomeMixin:
             outcomes: dict[str, int] = {}
             for state, brand, intake_at, outcome in conn.execute(base):
                 by_state[state] = by_state.get(state, 0) + 1
-                if state not in ("closed", "cancelled"):
+                if state not in FINISHED:
                     by_brand[brand] = by_brand.get(brand, 0) + 1
                 day = local_date(intake_at)
                 if day in intake:
@@ -397,7 +396,7 @@ class OutcomeMixin:
             "follow_ups_today": with_notice(("follow_up_",)),
             "overdue_repairs": with_notice(("repair_overdue",)),
             "overdue_answers": with_notice(("answer_overdue", "solution_overdue")),
-            "spare_phones": with_notice(("spare_phone",)),
+            "spare_phones": with_notice(("spare_phone",), free_only=True),
             "exchanges_waiting": exchanges,
             "by_state": [{"state": s, "state_zh": STATES[s][0], "count": by_state[s]}
                          for s in STATES if by_state.get(s)],

@@ -125,3 +125,33 @@ def test_public_citations_drop_internal_references(text, public):
     from aftersales.store.documents import public_citation
 
     assert public_citation(text) == public
+
+
+def test_the_report_and_the_store_settings_through_the_cli(store_cli, db_url, casefile, tmp_path):
+    rc, _, err = store_cli("stores", "set", "SZ01", "--hotline", "call us", "--db", db_url)
+    assert rc == 2 and err.count("\n") == 1 and "hotline" in err
+    rc, _, err = store_cli("stores", "set", "SZ01", "--opens", "25:00", "--db", db_url)
+    assert rc == 2 and "opens" in err
+    assert store_cli("stores", "set", "SZ01", "--name", "华强北旗舰店", "--db", db_url)[0] == 0
+    rc, out, _ = store_cli("stores", "show", "SZ01", "--json", "--db", db_url)
+    assert json.loads(out)["name"] == "华强北旗舰店" and json.loads(out)["opens"] == "09:00"
+    waiting = _new(store_cli, db_url, casefile("2026-06-05"))
+    store_cli("cases", "move", waiting, "diagnosing", "--db", db_url)
+    store_cli("cases", "remedy", waiting, "exchange", "--db", db_url)
+    repair = _new(store_cli, db_url, casefile("2026-02-15", "356938035643825"))
+    store_cli("cases", "move", repair, "diagnosing", "--db", db_url)
+    store_cli("cases", "move", repair, "in_repair", "--db", db_url)
+    paid = _new(store_cli, db_url, casefile("2026-01-16", "356938035643833", unauthorized_repair=True))
+    rc, out, _ = store_cli("report", "--store", "SZ01", "--db", db_url, now="2026-06-25T10:00:00")
+    assert rc == 0
+    section = out.split("应提供备用机")[1].split("待换机")[0]
+    assert repair in section and paid not in section  # no spare phone is owed for a paid repair
+    assert waiting in out.split("待换机(等货)")[1]
+    assert "近7日受理" in out
+    rc, out, _ = store_cli("report", "--json", "--db", db_url, now="2026-06-16T10:00:00")
+    data = json.loads(out)
+    assert data["week_intake"][-2] == {"date": "2026-06-15", "count": 3}
+    target = tmp_path / "report.html"
+    rc, out, _ = store_cli("report", "--html", "-o", str(target), "--db", db_url, now="2026-06-25T10:00:00")
+    page = target.read_text(encoding="utf-8")
+    assert rc == 0 and page.startswith("<!DOCTYPE html>") and "<svg" in page and repair in page
