@@ -266,6 +266,7 @@ TEXT.update({
     "key.outcome": ("处理结果", "Outcome"),
     "key.print_html": ("打印(HTML)", "Print (HTML)"),
     "key.report": ("店长日报", "Report"),
+    "key.pickup_notice": ("取机短信", "Pickup SMS"),
     "event.remedy": ("客户选择", "remedy chosen"),
     "event.outcome": ("处理结果", "outcome"),
     "event.inspected": ("登记附件外观", "inspected"),

@@ -126,3 +126,25 @@ def test_printing_goes_to_lp_when_a_printer_is_set(tmp_path, monkeypatch):
     printed = printing.print_page("T.html", "<html></html>", None, folder=tmp_path,
                                   open_browser=lambda uri: opened.append(uri) or True)
     assert printed.how == "browser" and opened == [(tmp_path / "T.html").resolve().as_uri()]
+
+
+async def test_an_unanswered_case_is_flagged_in_the_queue(make, store):
+    from datetime import datetime, timedelta, timezone
+
+    from textual.widgets import DataTable
+
+    from aftersales.tui.screens.queue import QueueScreen
+
+    later = datetime(2026, 6, 17, 10, 0, tzinfo=timezone(timedelta(hours=8)))
+    app = make()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await save_one(pilot)
+    app = make(clock=lambda: later)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f2")
+        await settle(pilot)
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        cell = queue.query_one(DataTable).get_row_at(0)[0]
+        assert cell.style == "bold red"
+        assert queue.cases[0]["service_level"]["overdue"] == ["answer"]  # the solution is due at 10:30

@@ -200,6 +200,7 @@ class DetailScreen(CounterScreen):
         key("p", "ticket", "ticket"),
         key("o", "outcome", "outcome"),
         key("h", "print_ticket", "print_html", show=False),
+        key("n", "pickup_notice", "pickup_notice", show=False),
     ]
 
     def __init__(self, number: str) -> None:
@@ -344,7 +345,7 @@ class DetailScreen(CounterScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "move":
             return True if self.view is not None and allowed_moves(self.view["state"]) else None
-        if action in ("follow_up", "reevaluate", "ticket", "print_ticket"):
+        if action in ("follow_up", "reevaluate", "ticket", "print_ticket", "pickup_notice"):
             return True if self.view is not None else None
         if action == "outcome":
             from aftersales.store.workflow import OUTCOME_CLOSED
@@ -422,6 +423,15 @@ class DetailScreen(CounterScreen):
         if self.view is None:
             return
         print_html(self.app, self.number, self._ticket_html(), self._store_info())
+
+    def action_pickup_notice(self) -> None:
+        """The pickup notice to copy into an SMS (the text, in the ticket viewer)."""
+        if self.view is None:
+            return
+        from aftersales.store.documents import render_pickup_notice
+
+        text = render_pickup_notice(self.view, self._store_info(), brand_label=lambda b: self._brand_label(b))
+        self.app.push_screen(TicketScreen(self.number, text))
 
     @on(Button.Pressed, "#do-outcome")
     def action_outcome(self) -> None:

@@ -21,7 +21,8 @@ from ..i18n import t
 from ..messages import CasesListed, StoreActionFailed
 from .base import CounterScreen, FormInput
 
-OPEN_STATES = ("received", "diagnosing", "in_repair", "awaiting_exchange", "ready_for_pickup", "picked_up")
+OPEN_STATES = ("received", "diagnosing", "in_repair", "awaiting_exchange", "ready_for_pickup", "picked_up",
+               "returned", "exchanged")
 ALL_STATES = OPEN_STATES + ("closed", "cancelled")
 COLUMNS = ("number", "state", "brand", "model", "customer", "intake", "next_due")
 
@@ -144,7 +145,7 @@ class QueueScreen(CounterScreen):
     @work(thread=True, exclusive=True, group="queue")
     def list_cases(self, store: Any, states: str, brand: str | None, today: date) -> None:
         try:
-            cases = store.list_cases(state=states, brand=brand, today=today)
+            cases = store.list_cases(state=states, brand=brand, today=today, now=self.app.now())
         except Exception as exc:  # noqa: BLE001 - shown on the screen
             self.post_message(StoreActionFailed(str(exc)))
             return
@@ -170,8 +171,8 @@ class QueueScreen(CounterScreen):
         for c in self.shown:
             due = c.get("next_follow_up") or ""
             style = ""
-            if due and due < today:
-                style = "bold red"
+            if due and due < today or (c.get("service_level") or {}).get("overdue"):
+                style = "bold red"  # a follow-up call, or the 24 h answer / 48 h solution, is overdue
                 late += 1
             elif due and due == today or c.get("notices"):
                 style = "yellow"
