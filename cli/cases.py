@@ -515,11 +515,13 @@ def _show_outcome(view: dict) -> None:
         _echo(f"客户选择 {label('remedy', view['remedy'])}(待办理)")
     level = view.get("service_level")
     if level:
-        def mark(due, met):
-            return f"{(due or '')[:16].replace('T', ' ')}" + (" ✔" if met else "")
+        late = level.get("met_late") or []
 
-        _echo(f"服务时限 答复 {mark(level['answer_due'], level['answered_at'])}  "
-              f"方案 {mark(level['solution_due'], level['solved_at'])}")
+        def mark(which, due, met):
+            return f"{(due or '')[:16].replace('T', ' ')}" + ((" ✔" + ("(逾时)" if which in late else "")) if met else "")
+
+        _echo(f"服务时限 答复 {mark('answer', level['answer_due'], level['answered_at'])}  "
+              f"方案 {mark('solution', level['solution_due'], level['solved_at'])}")
         for n in level.get("notices") or []:
             _echo(f"  ⚠ {n['message_zh']}")
     for u in view.get("unit_history") or []:

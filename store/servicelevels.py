@@ -150,9 +150,12 @@ class ServiceLevel:
         def iso(v: datetime | None) -> str | None:
             return v.astimezone(CHINA_TZ).isoformat(timespec="minutes") if v else None
 
+        late = [which for which, due, met in (("answer", self.answer_due, self.answered_at),
+                                              ("solution", self.solution_due, self.solved_at))
+                if due and met and met > due]
         return {"answer_due": iso(self.answer_due), "solution_due": iso(self.solution_due),
                 "answered_at": iso(self.answered_at), "solved_at": iso(self.solved_at),
-                "overdue": self.overdue(now)}
+                "overdue": self.overdue(now), "met_late": late}
 
 
 SLA_NOTICES = {

@@ -108,6 +108,8 @@ def timeline_text(view: dict[str, Any], lang: str) -> Text:
         line = f" {_dt(e['at'])} {e['actor']} · {kind}"
         if e["kind"] in ("move", "created") and e.get("to"):
             line += (f" {state_label(e['from'], lang)} → " if e.get("from") else " ") + state_label(e["to"], lang)
+        elif e["kind"] in ("outcome", "remedy"):
+            line += " " + event_summary(e, lang)
         out.append(line + "\n")
         if e.get("note"):
             out.append(f"     {e['note']}\n", "italic")
@@ -467,3 +469,16 @@ def print_html(app: Any, number: str, page: str, info: Any) -> None:
         app.notify(str(exc), severity="error")
         return
     app.notify(_printed_message(printed, app.lang), timeout=8)
+
+
+def event_summary(event: dict[str, Any], lang: str) -> str:
+    """What an ``outcome`` or ``remedy`` event recorded, in a few words."""
+    data = event.get("data") or {}
+    if event["kind"] == "outcome":
+        from aftersales.store.outcomes import outcome_summary
+
+        return outcome_summary(data.get("outcome"), data, lang)
+    text = vocab("remedy", data.get("remedy") or "", lang)
+    if data.get("override"):
+        text += ("(店长特批:" if lang == "zh" else " (manager override: ") + data["override"] + ")"
+    return text

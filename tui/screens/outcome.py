@@ -50,7 +50,7 @@ class OutcomeDialog(ModalScreen[dict | None]):
     OutcomeDialog .dialog { width: 76; height: 90%; }
     OutcomeDialog .o-row { height: auto; }
     OutcomeDialog .o-row Label { width: 26; padding: 0 1 0 0; }
-    OutcomeDialog .o-row FormInput { width: 1fr; }
+    OutcomeDialog .o-row FormInput { width: 1fr; background: $boost; }
     OutcomeDialog #o-error { color: $error; height: auto; }
     OutcomeDialog #o-kind { width: 1fr; }
     """
@@ -203,13 +203,16 @@ def outcome_text(view: dict[str, Any], lang: str) -> Text:
         out.append(("客户选择: " if zh else "Chosen: ") + vocab("remedy", view["remedy"], lang) + "\n", "bold")
     level = view.get("service_level") or {}
     if level.get("answer_due"):
-        def when(due: str | None, met: str | None) -> str:
-            return (due or "")[:16].replace("T", " ") + (" ✔" if met else "")
+        late = level.get("met_late") or []
 
-        out.append(("答复时限 " if zh else "Answer by ") + when(level["answer_due"], level.get("answered_at")) + "   ",
-                   "dim")
-        out.append(("方案时限 " if zh else "Solution by ") + when(level["solution_due"], level.get("solved_at")) + "\n",
-                   "dim")
+        def when(which: str, due: str | None, met: str | None) -> str:
+            mark = (" ✔" + (("(逾时)" if zh else " (late)") if which in late else "")) if met else ""
+            return (due or "")[:16].replace("T", " ") + mark
+
+        out.append(("答复时限 " if zh else "Answer by ") + when("answer", level["answer_due"], level.get("answered_at"))
+                   + "   ", "dim")
+        out.append(("方案时限 " if zh else "Solution by ")
+                   + when("solution", level["solution_due"], level.get("solved_at")) + "\n", "dim")
         for n in level.get("notices") or []:
             out.append("⚠ " + (n["message_zh"] if zh else n["message_en"]) + "\n", "bold red")
     for u in view.get("unit_history") or []:

@@ -171,16 +171,19 @@ class QueueScreen(CounterScreen):
         for c in self.shown:
             due = c.get("next_follow_up") or ""
             style = ""
-            if due and due < today or (c.get("service_level") or {}).get("overdue"):
-                style = "bold red"  # a follow-up call, or the 24 h answer / 48 h solution, is overdue
+            sla = (c.get("service_level") or {}).get("overdue") or []
+            if due and due < today:
+                style = "bold red"
                 late += 1
+            elif sla:
+                style = "bold red"  # the 24 h answer or the 48 h solution is overdue
             elif due and due == today or c.get("notices"):
                 style = "yellow"
             brand = (getattr(self.app.registry, "brands", {}) or {}).get(c["brand"])
             brand_text = (brand.label_zh if lang == "zh" else brand.label_en) if brand else c["brand"]
             cells = [c["number"], state_label(c["state"], lang), brand_text, (c.get("device") or {}).get("model") or "",
                      masked_customer(c), (c.get("intake_at") or c.get("case_date") or "")[:10],
-                     ("⚠ " if style == "bold red" else "") + due]
+                     ("⚠ " if due and due < today else "") + due + sla_text(sla, lang)]
             table.add_row(*(Text(str(x), style=style) for x in cells), key=c["number"])
         if self.shown:
             table.move_cursor(row=min(cursor, len(self.shown) - 1))
@@ -226,3 +229,10 @@ class QueueScreen(CounterScreen):
 
     def action_refresh(self) -> None:
         self.refresh_cases()
+
+
+def sla_text(overdue: list[str], lang: str) -> str:
+    """`` ⚠超时未答复`` / `` ⚠超时无方案``: the service levels a case has missed."""
+    if not overdue:
+        return ""
+    return " ⚠" + "/".join(t(f"queue.sla_{which}", lang) for which in overdue)

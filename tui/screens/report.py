@@ -55,7 +55,7 @@ class ReportScreen(CounterScreen):
     ReportScreen #report-spark { height: 3; margin: 0 1; }
     ReportScreen #report-body { padding: 0 1; }
     """
-    BINDINGS = [key("escape", "back", "back"), key("r", "refresh", "refresh"), key("h", "print_report", "ticket")]
+    BINDINGS = [key("escape", "back", "back"), key("r", "refresh", "refresh"), key("h", "print_report", "print_html")]
 
     def __init__(self) -> None:
         super().__init__(id="report")
@@ -129,4 +129,6 @@ def _printed_message(printed: Any, lang: str) -> str:
         return ("已发送到打印机 " if zh else "Sent to the printer ") + printed.detail
     if printed.how == "browser":
         return ("已在浏览器打开,请用浏览器打印:" if zh else "Opened in the browser to print: ") + str(printed.path)
-    return ("已保存(" + printed.detail + "):" if zh else f"Saved ({printed.detail}): ") + str(printed.path)
+    reason = {"no graphical session": ("无图形界面,未打开浏览器", "no graphical session"),
+              "no browser": ("未找到浏览器", "no browser")}.get(printed.detail, (printed.detail, printed.detail))
+    return (f"已保存({reason[0]}):" if zh else f"Saved ({reason[1]}): ") + str(printed.path)
