@@ -274,9 +274,10 @@ def show(number, db_url, as_json, reveal) -> None:
                + (f"  IMEI {view['device']['imei']}" if view['device']['imei'] else "")
                + ("  寄修" if view["mail_in"] else ""))
     rep = view["repair"]
-    _echo(f"受理 {view['intake_at']}  可享受 {_remedy(view['entitlement'])}  "
-               f"送修 {rep['days_in_repair']} 天  预计修复 {rep['due_from']}~{rep['due_by']}"
-               + ("  缺件" if rep["awaiting_parts"] else ""))
+    _echo(f"受理 {view['intake_at']}  "
+          + (f"结果 {view['badge']}  " if view.get("outcome") else f"可享受 {_remedy(view['entitlement'])}  ")
+          + f"送修 {rep['days_in_repair']} 天  预计修复 {rep['due_from']}~{rep['due_by']}"
+          + ("  缺件" if rep["awaiting_parts"] else ""))
     for n in view["notices"]:
         _echo(f"  ⚠ {n['message_zh']}")
     _show_outcome(view)

@@ -212,7 +212,14 @@ class OutcomeMixin:
                 imei = str(fields["imei"]).strip()[:15]
                 taken = conn.execute(sa.select(sa.func.count()).select_from(unit_records).where(
                     unit_records.c.kind == "replacement", unit_records.c.imei == imei)).scalar_one() > 0
+            decision = self._latest_decision(conn, row.id)
             data = parse_outcome(kind, fields, case_input=row.case_input, replacement_taken=taken)
+            if kind == "return":
+                # a refund the decision offered in place of an exchange (depreciated where the law allows)
+                instead = next((r.get("refund_instead") for r in decision.get("remedies") or ()
+                                if r.get("refund_instead")), None)
+                if instead:
+                    data["refund_instead"] = instead
             if kind == "exchange" and date.fromisoformat(data["date"]) > today:
                 raise StoreError(f"exchange date {data['date']} is after today {today.isoformat()}", field="date",
                                  zh=f"换货日期 {data['date']} 晚于今天 {today.isoformat()}")
@@ -244,7 +251,7 @@ class OutcomeMixin:
                     "on_date": date.fromisoformat(data["date"]), "at": now,
                     "data": {"case": row.number, "original_imei": device.get("imei"),
                              "original_serial": device.get("serial"), "certificate": data.get("certificate"),
-                             "warranty_after": _warranty_after(self._latest_decision(conn, row.id)),
+                             "warranty_after": _warranty_after(decision),
                              "purchase": case_input.get("purchase") or {},
                              "activation_date": case_input.get("activation_date"),
                              "days_in_repair": int((case_input.get("history") or {}).get("days_in_repair") or 0),

@@ -231,3 +231,40 @@ def test_the_report_counts_the_day(store, new_case):
     assert sum(d["count"] for d in report["week_intake"]) == 0
     assert sum(d["count"] for d in store.report(now=at(6, 16))["week_intake"]) == 2
     json.dumps(report)
+
+
+def test_a_return_in_place_of_an_exchange_keeps_the_offered_refund(store, new_case):
+    """When the decision offers a refund in place of an exchange (``refund_instead``), a return is
+    offered and the outcome keeps what was offered beside what was paid."""
+    from aftersales.store.outcomes import offered
+
+    decision = {"remedies": [{"remedy": "exchange", "available": True,
+                              "refund_instead": {"amount": 2865.0, "basis": "depreciated"}}]}
+    assert offered(decision) == ["return", "exchange"]
+    n = new_case(case=generic("2026-06-05"))["number"]  # day 10: exchange offered, no return
+    with pytest.raises(StoreError, match="does not offer return"):
+        store.record_outcome(n, "return", {"refund": 2865, "invoice_price": 3000}, actor="王芳", now=NOW)
+
+
+def test_the_offered_refund_is_kept_with_the_return(db_url, evaluator):
+    from aftersales.store.casestore import CaseStore
+
+    class NoStock:
+        """The real engine, with the exchange offered as a depreciated refund (no stock)."""
+
+        def __getattr__(self, name):
+            return getattr(evaluator, name)
+
+        def evaluate(self, case):
+            decision, entitlement = evaluator.evaluate(case)
+            for r in decision["remedies"]:
+                if r["remedy"] == "exchange" and r["available"]:
+                    r["refund_instead"] = {"amount": 2865.0, "basis": "depreciated"}
+            return decision, entitlement
+
+    with CaseStore.open(db_url, evaluator=NoStock()) as store:
+        n = store.create_case(generic("2026-06-05"), store="SZ01", staff="王芳", customer="李雷",
+                              phone="13800138000", now=NOW)["number"]
+        view = store.record_outcome(n, "return", {"refund": 2865, "invoice_price": 3000}, actor="王芳", now=NOW)
+    assert view["state"] == "returned"
+    assert view["outcome"]["refund_instead"] == {"amount": 2865.0, "basis": "depreciated"}
