@@ -267,6 +267,7 @@ TEXT.update({
     "key.print_html": ("打印(HTML)", "Print (HTML)"),
     "key.report": ("店长日报", "Report"),
     "key.pickup_notice": ("取机短信", "Pickup SMS"),
+    "key.inspect": ("附件与外观", "Accessories & appearance"),
     "queue.sla_answer": ("超时未答复", "answer late"),
     "queue.sla_solution": ("超时无方案", "solution late"),
     "event.remedy": ("客户选择", "remedy chosen"),

@@ -148,3 +148,32 @@ async def test_an_unanswered_case_is_flagged_in_the_queue(make, store):
         cell = queue.query_one(DataTable).get_row_at(0)[0]
         assert cell.style == "bold red"
         assert queue.cases[0]["service_level"]["overdue"] == ["answer"]  # the solution is due at 10:30
+
+
+async def test_accessories_appearance_and_checklist_from_the_detail_reach_the_ticket(make, store):
+    from textual.widgets import Checkbox
+
+    from aftersales.tui.screens.outcome import InspectDialog
+
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await save_one(pilot)
+        app.push_screen(DetailScreen(NUMBER))
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, InspectDialog)
+        dialog.query_one("#i-accessories").value = "充电线,卡针"
+        dialog.query_one("#i-appearance").value = "屏幕左上角划痕"
+        dialog.query_one("#i-backed_up", Checkbox).value = True
+        dialog.query_one("#i-passcode").value = "given"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("p")
+        await pilot.pause()
+        text = app.screen.text
+    assert "随机附件:充电线、卡针" in text and "外观(检查所见):屏幕左上角划痕" in text
+    assert "☑ 已备份数据" in text and "☑客户已告知维修人员" in text
+    assert store.get(NUMBER)["events"][-1]["kind"] == "inspected"

@@ -203,6 +203,7 @@ class DetailScreen(CounterScreen):
         key("o", "outcome", "outcome"),
         key("h", "print_ticket", "print_html", show=False),
         key("n", "pickup_notice", "pickup_notice", show=False),
+        key("i", "inspect", "inspect", show=False),
     ]
 
     def __init__(self, number: str) -> None:
@@ -347,7 +348,7 @@ class DetailScreen(CounterScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "move":
             return True if self.view is not None and allowed_moves(self.view["state"]) else None
-        if action in ("follow_up", "reevaluate", "ticket", "print_ticket", "pickup_notice"):
+        if action in ("follow_up", "reevaluate", "ticket", "print_ticket", "pickup_notice", "inspect"):
             return True if self.view is not None else None
         if action == "outcome":
             from aftersales.store.workflow import OUTCOME_CLOSED
@@ -434,6 +435,19 @@ class DetailScreen(CounterScreen):
 
         text = render_pickup_notice(self.view, self._store_info(), brand_label=lambda b: self._brand_label(b))
         self.app.push_screen(TicketScreen(self.number, text))
+
+    def action_inspect(self) -> None:
+        """Record the accessories received, the appearance and the data checklist (for the ticket)."""
+        from .outcome import InspectDialog
+
+        if self.view is None or self.busy:
+            return
+
+        def saved(view: dict | None) -> None:
+            if view is not None:
+                self.post_message(CaseLoaded(view, "inspected"))
+
+        self.app.push_screen(InspectDialog(self.number, self.view), saved)
 
     @on(Button.Pressed, "#do-outcome")
     def action_outcome(self) -> None:

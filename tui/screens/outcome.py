@@ -234,3 +234,98 @@ def outcome_text(view: dict[str, Any], lang: str) -> Text:
     if intake.get("appearance"):
         out.append(("外观: " if zh else "Appearance: ") + intake["appearance"] + "\n", "dim")
     return out
+
+
+class InspectDialog(ModalScreen[dict | None]):
+    """What was received and inspected at intake: accessories, appearance, the data and account
+    checklist, the passcode (what the ticket prints). Dismisses with the case view once saved."""
+
+    DEFAULT_CSS = """
+    InspectDialog .dialog { width: 76; height: auto; }
+    InspectDialog .o-row { height: auto; }
+    InspectDialog .o-row Label { width: 18; padding: 0 1 0 0; }
+    InspectDialog .o-row FormInput { width: 1fr; background: $boost; }
+    InspectDialog #i-error { color: $error; height: auto; }
+    InspectDialog #i-passcode { width: 1fr; }
+    """
+    BINDINGS = [key("escape", "cancel", "back"), key("ctrl+s", "save", "save")]
+
+    def __init__(self, number: str, view: dict[str, Any]) -> None:
+        super().__init__(id="inspect-dialog")
+        self.number = number
+        self.record = view.get("intake_record") or {}
+
+    def compose(self) -> ComposeResult:
+        from aftersales.store.outcomestore import CHECKLIST, PASSCODE
+
+        zh = self.app.lang == "zh"
+        ticked = set(self.record.get("checklist") or ())
+        with Vertical(classes="dialog"):
+            yield Static(("附件、外观与数据清单 " if zh else "Accessories, appearance, checklist ") + self.number,
+                         classes="dialog-title")
+            with Horizontal(classes="o-row"):
+                yield Label("随机附件(逗号分隔)" if zh else "Accessories")
+                yield FormInput("、".join(self.record.get("accessories") or []), id="i-accessories", compact=True)
+            with Horizontal(classes="o-row"):
+                yield Label("外观(检查所见)" if zh else "Appearance")
+                yield FormInput(self.record.get("appearance") or "", id="i-appearance", compact=True)
+            for item, (label_zh, label_en) in CHECKLIST.items():
+                yield Checkbox(label_zh if zh else label_en, value=item in ticked, id=f"i-{item}", compact=True)
+            with Horizontal(classes="o-row"):
+                yield Label("锁屏密码" if zh else "Passcode")
+                yield Select([(zh_ if zh else en_, k) for k, (zh_, en_) in PASSCODE.items()],
+                             value=self.record.get("passcode") or Select.NULL, id="i-passcode", compact=True)
+            yield Static("", id="i-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(("保存" if zh else "Save") + " (Ctrl+S)", id="i-save", variant="primary", compact=True)
+                yield Button(t("key.back", self.app.lang) + " (Esc)", id="i-cancel", compact=True)
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.app.lang)
+        self.query_one("#i-accessories", FormInput).focus()
+
+    def record_values(self) -> dict[str, Any]:
+        from aftersales.store.outcomestore import CHECKLIST
+
+        passcode = self.query_one("#i-passcode", Select).value
+        return {
+            "accessories": self.query_one("#i-accessories", FormInput).value,
+            "appearance": self.query_one("#i-appearance", FormInput).value.strip() or None,
+            "checklist": [item for item in CHECKLIST if self.query_one(f"#i-{item}", Checkbox).value],
+            "passcode": None if passcode is Select.NULL else passcode,
+        }
+
+    @on(Button.Pressed, "#i-save")
+    def action_save(self) -> None:
+        store = self.app.store
+        if store is None:
+            self.query_one("#i-error", Static).update(t("save.no_store", self.app.lang))
+            return
+        self.save(store, self.record_values())
+
+    @work(thread=True, exclusive=True, group="inspect")
+    def save(self, store: Any, record: dict[str, Any]) -> None:
+        from aftersales.core.errors import AftersalesError
+
+        app = self.app
+        try:
+            view = store.record_intake(self.number, record, actor=app.staff, now=app.now())
+        except AftersalesError as exc:
+            self.post_message(StoreActionFailed(exc.line(app.lang)))
+            return
+        except Exception as exc:  # noqa: BLE001 - one line on the screen
+            self.post_message(StoreActionFailed(f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(CaseLoaded(view, "inspected"))
+
+    def on_store_action_failed(self, message: StoreActionFailed) -> None:
+        message.stop()
+        self.query_one("#i-error", Static).update(Text("✘ " + message.error, style="bold"))
+
+    def on_case_loaded(self, message: CaseLoaded) -> None:
+        message.stop()
+        self.dismiss(message.view)
+
+    @on(Button.Pressed, "#i-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
