@@ -130,7 +130,7 @@ def outcome(number, kind, refund, invoice_price, imei, serial, date_, certificat
             raise StoreError(f"--{name.replace('_', '-')} is not used for {kind}", field=name,
                              zh=f"--{name.replace('_', '-')} 不适用于 {kind}")
     for name in _REQUIRED[kind]:
-        if given.get(name) is None:
+        if given.get(name) is None or (isinstance(given[name], str) and not given[name].strip()):
             flag = "--consent or --no-consent" if name == "consent" else f"--{name.replace('_', '-')}"
             raise StoreError(f"{kind} needs {flag}", field=name, zh=f"{kind} 需要 {flag}")
     fields = {k: v for k, v in given.items() if v is not None}

@@ -23,6 +23,7 @@ Pure (no clock, no database): the checks the store runs before it writes anythin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Annotated, Any
@@ -127,6 +128,10 @@ def _convert(kind: str, fields: Mapping[str, Any]) -> msgspec.Struct:
         return msgspec.convert(dict(fields), _TYPES[kind], strict=False)
     except msgspec.ValidationError as exc:
         text = str(exc)
+        missing = re.search(r"missing required field `(\w+)`", text)
+        if missing:
+            name = missing.group(1)
+            raise StoreError(f"{kind} needs {name}", field=name, zh=f"{kind} 需要填写 {name}") from None
         where = ""
         if " - at `$." in text:
             text, where = text.split(" - at `$.", 1)

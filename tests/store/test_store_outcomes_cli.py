@@ -37,6 +37,8 @@ def _new(store_cli, db_url, path, *extra, now="2026-06-15T10:00:00"):
     (["paid_repair", "--quote", "600", "--consent"], "remedy: the decision does not offer paid_repair"),
     (["refund"], "remedy: 'refund': one of return, exchange, repair, paid_repair"),
     (["repair", "--work", "x", "--days", "-1"], "days: Expected `int` >= 0"),
+    (["repair", "--work", " "], "work: repair needs --work"),
+    (["exchange", "--imei", NEW_IMEI, "--date", "2026-13-01"], "date: Invalid RFC3339 encoded date"),
 ])
 def test_bad_outcomes_are_one_line_exit_2_nothing_written(store_cli, db_url, casefile, args, text):
     n = _new(store_cli, db_url, casefile("2026-06-10"))
