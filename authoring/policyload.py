@@ -40,17 +40,42 @@ class PolicyIssue:
     column: int
     path: str
     message: str
-    severity: str = "error"  # error | warning
+    severity: str = "error"  # error | warning | acknowledged (a warning the policy acknowledges)
     code: str = "schema"
     #: extra facts for tools, as (key, value) pairs: the floor check names both rules and citations here
     detail: tuple[tuple[str, Any], ...] = ()
+    #: the message in Chinese (``message`` is the English one); empty: only English was written
+    zh: str = ""
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.path}: {self.message}"
 
+    def message_in(self, lang: str) -> str:
+        return self.message if lang == "en" or not self.zh else self.zh
+
+    def text(self, lang: str = "zh") -> str:
+        """``file:line:col: [warning [id]: ]$.path: message`` in ``lang``."""
+        head = f"{self.file}:{self.line}:{self.column}: "
+        if self.severity == "warning":
+            head += ("warning" if lang == "en" else "警告") + f" [{self.ack_id}]: "
+        elif self.severity == "acknowledged":
+            head += ("acknowledged" if lang == "en" else "已确认") + f" [{self.ack_id}]: "
+        return f"{head}{self.path}: {self.message_in(lang)}"
+
+    @property
+    def ack_id(self) -> str:
+        """The id a policy acknowledges this warning by (``acknowledgements: [{id, reason}]``)."""
+        detail = dict(self.detail)
+        if "ack" in detail:
+            return str(detail["ack"])
+        return f"{self.code}:{self.path.removeprefix('$.')}"
+
     def to_dict(self) -> dict[str, Any]:
         out = {"file": self.file, "line": self.line, "column": self.column, "path": self.path,
-               "message": self.message, "severity": self.severity, "code": self.code}
+               "message": self.message, "message_zh": self.zh or self.message, "severity": self.severity,
+               "code": self.code}
+        if self.severity != "error":
+            out["id"] = self.ack_id
         if self.detail:
             out["detail"] = dict(self.detail)
         return out
@@ -90,6 +115,28 @@ def compose(text: str) -> Any:
         loader.dispose()
 
 
+def compose_data(node: Any) -> dict[str, Any]:
+    """The top-level scalar keys of a node tree (id, version) of a file that did not validate."""
+    import yaml
+
+    node = _resolve(node)
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {k.value: v.value for k, v in node.value if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)}
+
+
+def top_level_scalars(text: str) -> dict[str, str]:
+    """``id`` and ``version`` read line by line from a file YAML cannot parse."""
+    import re
+
+    out: dict[str, str] = {}
+    for key in ("id", "version"):
+        found = re.search(rf"^{key}:[ \t]*[\"']?([^\"'#\s]+)", text, re.MULTILINE)
+        if found:
+            out[key] = found.group(1)
+    return out
+
+
 def _resolve(node: Any) -> Any:
     return node.resolve() if isinstance(node, LazyNode) else node
 
@@ -123,17 +170,28 @@ def read_yaml(text: str, name: str) -> tuple[Any, yaml.Node | None]:
         _check_size(node, name)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
+        from .messages import yaml_hint
+
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         if exc.problem and exc.context and exc.context_mark is not None:
             problem += f" ({exc.context} started at line {exc.context_mark.line + 1})"
-        if "\t" in (text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""):
-            problem += " (tabs cannot indent YAML; use spaces)"
-        issue = PolicyIssue(name, line, col, "$", problem, code="yaml")
+        context_line = exc.context_mark.line + 1 if exc.context_mark is not None else None
+        found = yaml_hint(text, line, problem, context_line)
+        zh = f"YAML 语法错误（{problem}）"
+        if found is not None:
+            (hint_zh, hint_en), hint_line = found
+            if hint_line != line:   # the cause is on another line: point there
+                line, col = hint_line, 1
+            zh, problem = f"{zh}：{hint_zh}", f"YAML syntax error ({problem}): {hint_en}"
+        else:
+            problem = f"YAML syntax error: {problem}"
+        issue = PolicyIssue(name, line, col, "$", problem, code="yaml", zh=zh)
         raise PolicyError(str(issue), issues=[issue]) from None
     except yaml.YAMLError as exc:
-        issue = PolicyIssue(name, 1, 1, "$", str(exc).splitlines()[0], code="yaml")
+        first = str(exc).splitlines()[0]
+        issue = PolicyIssue(name, 1, 1, "$", first, code="yaml", zh=f"YAML 读取错误：{first}")
         raise PolicyError(str(issue), issues=[issue]) from None
     finally:
         loader.dispose()
@@ -219,44 +277,245 @@ def duplicate_key_issues(node: yaml.Node | None, name: str) -> list[PolicyIssue]
     if node is None:
         return []
     issues = [PolicyIssue(name, key.start_mark.line + 1, key.start_mark.column + 1, json_path([*parts, kv]),
-                          f"key {kv!r} given twice in one mapping (first on line {first})", code="duplicate_key")
+                          f"key {kv!r} given twice in one mapping (first on line {first})", code="duplicate_key",
+                          zh=f"键 {kv!r} 在同一个映射里写了两次（第一次在第 {first} 行）；YAML 只会保留后一个")
               for key, kv, first, parts in duplicate_keys(node)]
     return sorted(issues, key=lambda i: (i.line, i.column))
 
 
 def schema_issues(data: Any, node: yaml.Node | None, name: str) -> list[PolicyIssue]:
-    """Every schema error, best match first, each located in the file."""
-    from jsonschema.exceptions import best_match, relevance
+    """Every schema error, best match first, each located in the file and said in both languages:
+    the wrong value, what is expected instead (the nearest valid ids, the expected type), where
+    the full list is; an error in a list item points at the item."""
+    from jsonschema.exceptions import relevance
 
     validator = _validator()
     errors = sorted(validator.iter_errors(data), key=relevance)
     issues: list[PolicyIssue] = []
+    seen: set[tuple[str, str]] = set()
     for error in errors:
-        if error.context and error.validator in ("anyOf", "oneOf"):
-            deeper = best_match(error.context)
-            if deeper is not None and len(deeper.absolute_path) >= len(error.absolute_path):
-                error = deeper
-        parts = list(error.absolute_path)
-        line, col = locate(node, parts)
-        message = error.message
-        if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
-            allowed = set((error.schema or {}).get("properties", {}))
-            patterns = list((error.schema or {}).get("patternProperties", {}))
-            import re
-
-            extra = [k for k in error.instance if k not in allowed and not any(re.search(p, str(k)) for p in patterns)]
-            for key in extra:
-                kline, kcol = locate_key(node, parts, key)
-                hint = _close_match(str(key), allowed)
-                msg = f"unknown key {key!r}" + (f"; did you mean {hint!r}?" if hint else
-                                                f"; allowed here: {', '.join(sorted(allowed))}" if len(allowed) <= 12 else "")
-                issues.append(PolicyIssue(name, kline, kcol, json_path(parts + [key]), msg))
-            if extra:
-                continue
-        if len(message) > 200:
-            message = message[:197] + "..."
-        issues.append(PolicyIssue(name, line, col, json_path(parts), message))
+        for found in _error_issues(_best_leaf(error), node, name):
+            if (found.path, found.message) not in seen:
+                seen.add((found.path, found.message))
+                issues.append(found)
     return issues
+
+
+def _is_shape_error(error: Any) -> bool:
+    """An error that only says the value is not of this branch's kind (another branch may fit)."""
+    from .messages import type_of
+
+    if error.validator == "type":
+        return True
+    if error.validator == "const":
+        return type_of(error.instance) != type_of(error.validator_value)
+    if error.validator == "enum":
+        return type_of(error.instance) not in {type_of(v) for v in error.validator_value}
+    return False
+
+
+def _leaves(error: Any) -> list[Any]:
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        return [leaf for sub in error.context for leaf in _leaves(sub)]
+    return [error]
+
+
+def _best_leaf(error: Any) -> Any:
+    """The error an editor can act on, for a value that fits no branch of an ``anyOf``: the
+    deepest error of a branch of the value's own kind (``documents: [invoce]`` -> the enum of
+    documents, not "is not of type 'array'"); when no branch is of its kind, the ``anyOf``
+    itself (its message then names every expected kind)."""
+    if error.validator not in ("anyOf", "oneOf") or not error.context:
+        return error
+    depth = len(error.absolute_path)
+    leaves = _leaves(error)
+    deeper = [e for e in leaves if len(e.absolute_path) > depth]
+    if deeper:
+        best = max(deeper, key=lambda e: (len(e.absolute_path), not _is_shape_error(e)))
+        return best
+    fitting = [e for e in leaves if not _is_shape_error(e)]
+    if fitting:
+        return fitting[0]
+    return error
+
+
+def _expected_types(error: Any) -> list[str]:
+    out: list[str] = []
+
+    def walk(schema: Any) -> None:
+        if not isinstance(schema, Mapping):
+            return
+        if "$ref" in schema:
+            ref = schema["$ref"].rsplit("/", 1)[-1]
+            walk(policy_schema()["$defs"].get(ref))
+        if "type" in schema:
+            t = schema["type"]
+            out.extend(t if isinstance(t, list) else [t])
+        if "const" in schema:
+            out.append(f"const:{schema['const']}")
+        for key in ("anyOf", "oneOf"):
+            for sub in schema.get(key, ()):
+                walk(sub)
+
+    walk(error.schema)
+    return list(dict.fromkeys(out))
+
+
+def _vocab_of(error: Any) -> tuple[str | None, str | None]:
+    """(vocabulary table, ``$defs`` name) of the enum an error is about."""
+    from .messages import VOCAB_DEFS
+
+    ref = None
+    for part in reversed(list(error.schema_path)):
+        if isinstance(part, str) and part.startswith("#/$defs/"):
+            ref = part.rsplit("/", 1)[-1]
+            break
+    if ref is None:
+        values = list(error.validator_value)
+        for def_name, d in policy_schema()["$defs"].items():
+            if d.get("enum") == values:
+                ref = def_name
+                break
+    return (VOCAB_DEFS.get(ref) if ref else None), ref
+
+
+def _error_issues(error: Any, node: Any, name: str) -> list[PolicyIssue]:
+    """The issue(s) for one schema error, in both languages."""
+    from .messages import TYPE_NAMES, full_width_hint, shown, type_of, types_text
+
+    parts = list(error.absolute_path)
+    line, col = locate(node, parts)
+    path = json_path(parts)
+    value = error.instance
+    v = error.validator
+
+    def issue(zh: str, en: str, at: tuple[int, int] | None = None, where: str | None = None) -> PolicyIssue:
+        ln, cl = at or (line, col)
+        return PolicyIssue(name, ln, cl, where or path, en, zh=zh)
+
+    if v == "additionalProperties" and isinstance(value, Mapping):
+        import re
+
+        allowed = set((error.schema or {}).get("properties", {}))
+        patterns = list((error.schema or {}).get("patternProperties", {}))
+        extra = [k for k in value if k not in allowed and not any(re.search(p, str(k)) for p in patterns)]
+        out = []
+        for key in extra:
+            at = locate_key(node, parts, key)
+            hint = _close_match(str(key), allowed)
+            listed = ", ".join(sorted(allowed))
+            if hint:
+                zh, en = f"未知的键 {key!r}；您是否想写 {hint!r}？", f"unknown key {key!r}; did you mean {hint!r}?"
+            else:
+                zh, en = f"未知的键 {key!r}；这里可用的键：{listed}", f"unknown key {key!r}; allowed here: {listed}"
+            fw = full_width_hint(str(key))
+            if fw:
+                zh, en = f"{zh}（{fw[0]}）", f"{en} ({fw[1]})"
+            out.append(issue(zh, en, at, json_path(parts + [key])))
+        if out:
+            return out
+    if "propertyNames" in error.schema_path and v == "enum" and not isinstance(value, Mapping):
+        # a key of a map (periods: {batery: ...}) is wrong: point at the key itself
+        key = str(value)
+        at = locate_key(node, parts, key)
+        return [_enum_issue(error, key, name, at, json_path(parts + [key]), key_word=True)]
+    if v == "enum" or (v == "const" and type_of(value) == type_of(error.validator_value)):
+        if v == "const":
+            expected = shown(error.validator_value)
+            return [issue(f"值 {shown(value)} 不对；这里应写 {expected}", f"{shown(value)} is not accepted here; write {expected}")]
+        return [_enum_issue(error, value, name, (line, col), path)]
+    if v in ("type", "anyOf", "oneOf", "const"):
+        types = _expected_types(error) if v != "type" else (
+            error.validator_value if isinstance(error.validator_value, list) else [error.validator_value])
+        plain = [t for t in types if not t.startswith("const:")]
+        consts = [t.split(":", 1)[1] for t in types if t.startswith("const:")]
+        zh_t, en_t = types_text(plain)
+        if consts:
+            zh_t = "或".join([f"'{c}'" for c in consts] + ([zh_t] if zh_t else []))
+            en_t = " or ".join([f"'{c}'" for c in consts] + ([en_t] if en_t else []))
+        got = TYPE_NAMES.get(type_of(value), ("?", "?"))
+        zh = f"这里应为{zh_t}，写的是{got[0]} {shown(value)}"
+        en = f"expected {en_t} here, got {got[1]} {shown(value)}"
+        if isinstance(value, str):
+            fw = full_width_hint(value)
+            if fw:
+                zh, en = f"{zh}（{fw[0]}）", f"{en} ({fw[1]})"
+            elif ": " in value and "object" in plain:
+                zh += "（值里的 ': ' 被读成了文本的一部分；键和值要分行或写成 {键: 值}）"
+                en += " (the ': ' inside it was read as part of a text; put the key and value on their own line)"
+        return [issue(zh, en)]
+    if v == "required":
+        missing = [k for k in error.validator_value if isinstance(value, Mapping) and k not in value]
+        title = _title_of(error.schema, missing[0]) if missing else ("", "")
+        keys = ", ".join(missing)
+        return [issue(f"缺少必填的键 {keys}" + (f"（{title[0]}）" if title[0] else ""),
+                      f"missing required key {keys}" + (f" ({title[1]})" if title[1] else ""))]
+    if v == "pattern":
+        title = _schema_title(error.schema)
+        zh = f"{shown(value)} 格式不对" + (f"：{title[0]}" if title[0] else f"（应匹配 {error.validator_value}）")
+        en = f"{shown(value)} is not in the expected form" + (f": {title[1]}" if title[1] else f" ({error.validator_value})")
+        if str(error.validator_value).startswith("^[a-z]") and isinstance(value, str) and value.lower() != value:
+            zh += f"；请改为小写 {value.lower()!r}"
+            en += f"; write it in lower case: {value.lower()!r}"
+        return [issue(zh, en)]
+    if v in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        word = {"minimum": ("不能小于", "at least"), "exclusiveMinimum": ("必须大于", "more than"),
+                "maximum": ("不能大于", "at most"), "exclusiveMaximum": ("必须小于", "less than")}[v]
+        return [issue(f"{shown(value)} 超出范围：{word[0]} {error.validator_value}",
+                      f"{shown(value)} is out of range: must be {word[1]} {error.validator_value}")]
+    if v in ("minItems", "minProperties", "minLength"):
+        return [issue(f"不能为空（至少 {error.validator_value} 项）", f"must not be empty (at least {error.validator_value})")]
+    if v in ("maxProperties", "maxItems"):
+        return [issue(f"最多只能写 {error.validator_value} 项，写了 {len(value)} 项",
+                      f"at most {error.validator_value} entries, {len(value)} given")]
+    if v == "format":
+        return [issue(f"{shown(value)} 不是有效的{error.validator_value}（日期写成 YYYY-MM-DD，如 \"2026-01-31\"）",
+                      f"{shown(value)} is not a valid {error.validator_value} (dates are YYYY-MM-DD, e.g. \"2026-01-31\")")]
+    if v == "uniqueItems":
+        return [issue("列表里有重复的项", "the list holds the same item twice")]
+    message = error.message if len(error.message) <= 200 else error.message[:197] + "..."
+    return [issue(f"不符合格式要求：{message}", message)]
+
+
+def _schema_title(schema: Any) -> tuple[str, str]:
+    title = (schema or {}).get("title", "") if isinstance(schema, Mapping) else ""
+    if " / " in title:
+        zh, en = title.split(" / ", 1)
+        return zh, en
+    return "", ""
+
+
+def _title_of(schema: Any, key: str) -> tuple[str, str]:
+    prop = ((schema or {}).get("properties") or {}).get(key)
+    return _schema_title(prop)
+
+
+def _enum_issue(error: Any, value: Any, name: str, at: tuple[int, int], path: str, key_word: bool = False) -> PolicyIssue:
+    """A value outside an id list: which value, the nearest valid ids with their labels, where the full list is."""
+    from .messages import full_width_hint, nearest, shown, with_labels
+
+    table, def_name = _vocab_of(error)
+    allowed = list(error.validator_value)
+    close = nearest(str(value), [str(a) for a in allowed])
+    what = ("键", "key") if key_word else ("值", "value")
+    zh = f"{what[0]} {shown(value)} 不是可用的 id"
+    en = f"{what[1]} {shown(value)} is not an accepted id"
+    if close:
+        zh_list, en_list = with_labels(table, close)
+        zh += f"；您是否想写 {'、'.join(repr(c) for c in close)}？（{zh_list}）"
+        en += f"; did you mean {' or '.join(repr(c) for c in close)}? ({en_list})"
+    fw = full_width_hint(str(value)) if isinstance(value, str) else None
+    if fw:
+        zh, en = f"{zh}；{fw[0]}", f"{en}; {fw[1]}"
+    where = f"policy.schema.json#/$defs/{def_name}" if def_name else "policy.schema.json"
+    if len(allowed) <= 12:
+        zh_all, en_all = with_labels(table, [str(a) for a in allowed])
+        zh += f"。全部可用值（见 {where}）：{zh_all}"
+        en += f". All accepted values (in {where}): {en_all}"
+    else:
+        zh += f"。完整列表见 {where}（aftersales policy schema）"
+        en += f". The full list is in {where} (aftersales policy schema)"
+    return PolicyIssue(name, at[0], at[1], path, en, zh=zh)
 
 
 def _close_match(word: str, options: Iterable[str]) -> str | None:
@@ -352,12 +611,14 @@ def satisfiable(*whens: Mapping[str, Any] | None, extra: Mapping[str, list[Any]]
 
 def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) -> list[PolicyIssue]:
     """What the schema cannot see: duplicate ids, unknown references, conditions that can never
-    hold, offers that overlap (same remedy, basis and start, conditions that can hold at once)."""
+    hold, offers that overlap (same remedy, basis and start, conditions that can hold at once),
+    ranges given upside down (``lead_days``, windows), a policy none of whose offers can apply."""
     issues: list[PolicyIssue] = []
 
-    def add(parts: list[Any], message: str, code: str, severity: str = "error", key: str | None = None) -> None:
+    def add(parts: list[Any], message: tuple[str, str], code: str, severity: str = "error", key: str | None = None) -> None:
         line, col = locate_key(node, parts, key) if key else locate(node, parts)
-        issues.append(PolicyIssue(name, line, col, json_path(parts + ([key] if key else [])), message, severity, code))
+        issues.append(PolicyIssue(name, line, col, json_path(parts + ([key] if key else [])), message[1], severity, code,
+                                  zh=message[0]))
 
     starts = data.get("starts", {}) or {}
     periods = data.get("periods", {}) or {}
@@ -370,6 +631,7 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
         extra["region"] = [list(applies["regions"])]
     if isinstance(applies.get("brands"), list):
         extra["brand"] = [list(applies["brands"])]
+    never: list[str] = []
     for section in ("offers", "exclusions", "notices", "region_rules"):
         for index, item in enumerate(data.get(section, []) or []):
             rid = item.get("id")
@@ -378,17 +640,22 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
             where = f"{section}[{index}]"
             key = f"{section}:{rid}" if section == "region_rules" else rid
             if key in seen:
-                add([section, index, "id"], f"duplicate rule id {rid!r} (first at {seen[key]})", "duplicate_id")
+                add([section, index, "id"], (f"规则 id {rid!r} 重复（第一次出现在 {seen[key]}）",
+                                             f"duplicate rule id {rid!r} (first at {seen[key]})"), "duplicate_id")
             else:
                 seen[key] = where
             when = item.get("when")
             if when is not None and section != "region_rules":
                 bad = satisfiable(when, extra=extra)
                 if bad is not None:
-                    reason = ""
+                    reason = ("", "")
                     if bad in extra:
-                        reason = f" within what the policy applies to (applies_to: {extra[bad][0]})"
-                    add([section, index, "when"], f"rule {rid!r} can never apply: the condition on {bad!r} cannot hold{reason}",
+                        reason = (f"（在本政策的适用范围内，applies_to: {extra[bad][0]}）",
+                                  f" within what the policy applies to (applies_to: {extra[bad][0]})")
+                    if section == "offers":
+                        never.append(str(rid))
+                    add([section, index, "when"], (f"规则 {rid!r} 永远不会适用：{bad!r} 上的条件不可能成立{reason[0]}",
+                                                   f"rule {rid!r} can never apply: the condition on {bad!r} cannot hold{reason[1]}"),
                         "contradiction", key=bad)
             if section != "offers":
                 continue
@@ -397,26 +664,36 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
                 used_starts.add(start)
                 if start not in starts:
                     known = ", ".join(sorted(starts)) or "none"
-                    add([section, index, "start"], f"unknown start rule {start!r}; defined under starts: {known}", "unknown_ref")
+                    add([section, index, "start"], (f"未知的起算规则 {start!r}；starts 下定义的有：{known}",
+                                                    f"unknown start rule {start!r}; defined under starts: {known}"),
+                        "unknown_ref")
             if (item.get("window") or item.get("period")) and start is None:
-                add([section, index], "an offer with a window or period needs a `start`", "unknown_ref")
+                add([section, index], ("有时限（window）或期限（period）的规则需要写 `start`（起算规则）",
+                                       "an offer with a window or period needs a `start`"), "unknown_ref")
             if item.get("period") == "warranty":
                 if not periods:
-                    add([section, index, "period"], "`period: warranty` needs a `periods` table", "unknown_ref")
+                    add([section, index, "period"], ("`period: warranty` 需要 `periods`（各部件保修期）表",
+                                                     "`period: warranty` needs a `periods` table"), "unknown_ref")
                 else:
                     comp = (when or {}).get("fault.component")
                     comps = [c for c in candidates("fault.component", []) if comp is None or matches(comp, c)]
                     if comps and not any(c in periods for c in comps):
-                        add([section, index, "period"], f"rule {rid!r} can never apply: `periods` has no period for "
-                            f"{', '.join(comps)}", "contradiction")
+                        never.append(str(rid))
+                        add([section, index, "period"], (f"规则 {rid!r} 永远不会适用：`periods` 里没有 {', '.join(comps)} 的期限",
+                                                         f"rule {rid!r} can never apply: `periods` has no period for "
+                                                         f"{', '.join(comps)}"), "contradiction")
             window = item.get("window") or {}
             if window.get("from_day", 0) > window.get("days", 0):
-                add([section, index, "window"], f"window from day {window['from_day']} to day {window['days']} is empty",
-                    "contradiction")
+                never.append(str(rid))
+                add([section, index, "window"], (f"时限从第 {window['from_day']} 日到第 {window['days']} 日，是空的（起止写反了？）",
+                                                 f"window from day {window['from_day']} to day {window['days']} is empty "
+                                                 "(the ends given the wrong way round?)"), "range")
             for c_index, cid in enumerate(item.get("covers", []) or []):
                 if cid not in exclusion_ids and cid not in _known_exclusions():
-                    add([section, index, "covers", c_index], f"covers unknown exclusion {cid!r}; this policy's exclusions: "
-                        f"{', '.join(sorted(exclusion_ids)) or 'none'}", "unknown_ref")
+                    mine = ', '.join(sorted(exclusion_ids)) or 'none'
+                    add([section, index, "covers", c_index], (f"covers 了未知的排除项 {cid!r}；本政策的排除项：{mine}",
+                                                              f"covers unknown exclusion {cid!r}; this policy's exclusions: {mine}"),
+                        "unknown_ref")
             if item.get("basis") != "out_of_warranty":
                 for exc in data.get("exclusions", []) or []:
                     ew = exc.get("when")
@@ -426,14 +703,28 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
                     if all(path in (when or {}) and all(matches(m, v) for v in candidates(path, [when[path], m])
                                                        if matches(when[path], v))
                            for path, m in ew.items()):
-                        add([section, index, "when"], f"offer {rid!r} can never be granted: exclusion {exc.get('id')!r} "
-                            f"refuses every case it admits (list it under `covers` if the offer is meant to cover it)",
+                        never.append(str(rid))
+                        add([section, index, "when"], (
+                            f"规则 {rid!r} 永远不会给出：排除项 {exc.get('id')!r} 拒绝它接受的每一个案例"
+                            "（如果本规则本来就要覆盖这种情况，请把它写进 `covers`）",
+                            f"offer {rid!r} can never be granted: exclusion {exc.get('id')!r} "
+                            f"refuses every case it admits (list it under `covers` if the offer is meant to cover it)"),
                             "contradiction")
     for s_name in starts:
         if s_name not in used_starts:
-            add(["starts", s_name], f"start rule {s_name!r} is not used by any offer", "unused", severity="warning")
+            add(["starts", s_name], (f"起算规则 {s_name!r} 没有被任何规则使用", f"start rule {s_name!r} is not used by any offer"),
+                "unused", severity="warning")
+    lead = (data.get("exchange") or {}).get("lead_days") or {}
+    if isinstance(lead.get("min"), int) and isinstance(lead.get("max"), int) and lead["min"] > lead["max"]:
+        add(["exchange", "lead_days"], (f"等待天数 min {lead['min']} 大于 max {lead['max']}（柜台会显示“约 {lead['min']}–"
+                                        f"{lead['max']} 天”）；请对调两个数",
+                                        f"lead_days min {lead['min']} is more than max {lead['max']} (the counter would show "
+                                        f"\"about {lead['min']}–{lead['max']} days\"); swap them"), "range", key="min")
 
     offers = data.get("offers", []) or []
+    if offers and set(never) >= {str(o.get("id")) for o in offers}:
+        add(["offers"], ("这份政策永远不会适用：它的每一条规则都不可能成立（见上面各条）",
+                         "this policy can never apply: none of its offers can ever hold (see above)"), "never_applies")
     for i, a in enumerate(offers):
         for j in range(i + 1, len(offers)):
             b = offers[j]
@@ -442,19 +733,78 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
             if set(a.get("when") or {}) != set(b.get("when") or {}):
                 continue  # rules about different things (another plan, another fault) may both apply
             if satisfiable(a.get("when"), b.get("when"), extra=extra) is None:
-                add(["offers", j, "id"], f"offers {a.get('id')!r} and {b.get('id')!r} overlap: both give "
+                add(["offers", j, "id"], (
+                    f"规则 {a.get('id')!r} 与 {b.get('id')!r} 重叠：都从起算规则 {a.get('start')!r} 给出 "
+                    f"{a.get('remedy')}/{a.get('basis')}，且同一个案例可以同时满足两者的条件；请让条件互斥或合并两条规则",
+                    f"offers {a.get('id')!r} and {b.get('id')!r} overlap: both give "
                     f"{a.get('remedy')}/{a.get('basis')} from start {a.get('start')!r} and one case can meet both "
-                    "conditions; make the conditions exclusive or merge the rules", "overlap")
+                    "conditions; make the conditions exclusive or merge the rules"), "overlap")
     for section in ("exclusions", "notices"):
         items = data.get(section, []) or []
         for i, a in enumerate(items):
             for j in range(i + 1, len(items)):
                 if a.get("when") and a.get("when") == items[j].get("when"):
-                    add([section, j, "when"], f"{section[:-1]} {items[j].get('id')!r} has the same conditions as "
-                        f"{a.get('id')!r}", "overlap", severity="warning")
+                    add([section, j, "when"], (f"{items[j].get('id')!r} 的条件与 {a.get('id')!r} 完全相同",
+                                               f"{section[:-1]} {items[j].get('id')!r} has the same conditions as "
+                                               f"{a.get('id')!r}"), "overlap", severity="warning")
+    # papers that prove the same thing: one row per document, never the document itself
+    rows: dict[str, int] = {}
+    for index, row in enumerate(data.get("equivalent_documents", []) or []):
+        doc = row.get("document")
+        if doc in rows:
+            add(["equivalent_documents", index, "document"],
+                (f"{doc!r} 列了两次（第一次在 equivalent_documents[{rows[doc]}]）：它的等效单证请写在同一行",
+                 f"{doc!r} is listed twice (first at equivalent_documents[{rows[doc]}]): give all its equivalents in "
+                 "one row"), "duplicate_id")
+        rows.setdefault(doc, index)
+        if doc in (row.get("given_by") or ()):
+            add(["equivalent_documents", index, "given_by"],
+                (f"{doc!r} 不能由它自己等效", f"{doc!r} cannot be given by itself"), "contradiction")
+    # a refund instead of an exchange needs an exchange it can follow
+    refund = data.get("refund_instead")
+    if refund:
+        refunded = sorted(refund.get("components") or ())
+        skipped = set(refund.get("except_bases") or ())
+        if not any(o.get("remedy") == "exchange" and o.get("basis") not in skipped
+                   and any(matches((o.get("when") or {}).get("fault.component", refunded), c) for c in refunded)
+                   for o in offers):
+            add(["refund_instead"], ("refund_instead 没有可跟随的换货规则（其部件、except_bases 之外）：退款只能代替应给的换货",
+                                     "refund_instead follows no exchange offer of this policy (for its components, "
+                                     "outside except_bases): a refund is offered only instead of an exchange that is due"),
+                "unused", severity="warning")
     eff = data.get("effective") or {}
     if eff.get("from") and eff.get("until") and str(eff["until"]) < str(eff["from"]):
-        add(["effective", "until"], "ends before it begins", "dates")
+        add(["effective", "until"], (f"失效日 {eff['until']} 早于生效日 {eff['from']}：这个版本永远不会生效",
+                                     f"ends ({eff['until']}) before it begins ({eff['from']}): this version is never in force"),
+            "dates")
+    return issues
+
+
+def brand_issues(data: Mapping[str, Any], node: Any, name: str, known: Iterable[str]) -> list[PolicyIssue]:
+    """``applies_to.brands`` naming a brand no loaded plugin serves but close to one that is (a
+    typo: the policy would silently never apply to the brand meant). A brand far from every known
+    one is taken as a new brand whose plugin is not installed yet (the scaffold's case)."""
+    from .messages import nearest
+
+    brands = (data.get("applies_to") or {}).get("brands")
+    known = sorted(set(known))
+    if not isinstance(brands, list) or not known:
+        return []
+    issues = []
+    unknown = [b for b in brands if b not in known]
+    for index, brand in enumerate(brands):
+        if brand in known:
+            continue
+        close = nearest(str(brand), known)
+        if not close:
+            continue
+        line, col = locate(node, ["applies_to", "brands", index])
+        never = len(unknown) == len(brands)
+        tail = ("；这份政策因此永远不会适用" if never else "", "; as written this policy can never apply" if never else "")
+        issues.append(PolicyIssue(
+            name, line, col, f"$.applies_to.brands[{index}]",
+            f"unknown brand {brand!r}; did you mean {close[0]!r}? Brands served: {', '.join(known)}{tail[1]}",
+            code="unknown_brand", zh=f"未知的品牌 {brand!r}；您是否想写 {close[0]!r}？已安装的品牌：{', '.join(known)}{tail[0]}"))
     return issues
 
 
@@ -491,7 +841,8 @@ def version_issues(entries: Iterable[tuple[Mapping[str, Any], Any, str]]) -> lis
             if ver in seen_versions:
                 line, col = locate(node, ["version"])
                 issues.append(PolicyIssue(name, line, col, "$.version",
-                                          f"version {ver!r} of policy {pid!r} is also in {seen_versions[ver]}", code="versions"))
+                                          f"version {ver!r} of policy {pid!r} is also in {seen_versions[ver]}", code="versions",
+                                          zh=f"政策 {pid!r} 的版本 {ver!r} 在 {seen_versions[ver]} 里也有"))
             seen_versions.setdefault(ver, name)
         for (_s1, u1, d1, n1, f1), (s2, _u2, d2, n2, f2) in pairwise(versions):
             v1, v2 = d1.get("version"), d2.get("version")
@@ -499,26 +850,34 @@ def version_issues(entries: Iterable[tuple[Mapping[str, Any], Any, str]]) -> lis
                 line, col = locate(n1, ["effective"])
                 issues.append(PolicyIssue(f1, line, col, "$.effective.until",
                                           f"version {v1!r} of {pid!r} has no `until` but version {v2!r} ({f2}) starts "
-                                          f"{s2.isoformat()}; end it on {(s2 - timedelta(days=1)).isoformat()}", code="versions"))
+                                          f"{s2.isoformat()}; end it on {(s2 - timedelta(days=1)).isoformat()}", code="versions",
+                                          zh=f"{pid!r} 的版本 {v1!r} 没有 `until`，但版本 {v2!r}（{f2}）从 {s2.isoformat()} 起生效；"
+                                             f"请写 until: \"{(s2 - timedelta(days=1)).isoformat()}\""))
             elif u1 >= s2:
                 line, col = locate(n2, ["effective", "from"])
                 issues.append(PolicyIssue(f2, line, col, "$.effective.from",
                                           f"version {v2!r} of {pid!r} starts {s2.isoformat()}, while version {v1!r} ({f1}) "
-                                          f"is in force until {u1.isoformat()}: versions overlap", code="versions"))
+                                          f"is in force until {u1.isoformat()}: versions overlap", code="versions",
+                                          zh=f"{pid!r} 的版本 {v2!r} 从 {s2.isoformat()} 起生效，而版本 {v1!r}（{f1}）"
+                                             f"到 {u1.isoformat()} 才失效：两个版本重叠"))
             elif (s2 - u1).days > 1:
                 line, col = locate(n2, ["effective", "from"])
                 issues.append(PolicyIssue(f2, line, col, "$.effective.from",
                                           f"gap in effective dates of {pid!r}: version {v1!r} ({f1}) ends {u1.isoformat()}, "
                                           f"version {v2!r} starts {s2.isoformat()}; no version is in force from "
                                           f"{(u1 + timedelta(days=1)).isoformat()} to {(s2 - timedelta(days=1)).isoformat()}",
-                                          code="versions"))
+                                          code="versions",
+                                          zh=f"{pid!r} 的生效期有空档：版本 {v1!r}（{f1}）{u1.isoformat()} 失效，版本 {v2!r} "
+                                             f"{s2.isoformat()} 才生效；{(u1 + timedelta(days=1)).isoformat()} 至 "
+                                             f"{(s2 - timedelta(days=1)).isoformat()} 没有任何版本生效"))
             by1 = (d1.get("effective") or {}).get("by", "purchase_date")
             by2 = (d2.get("effective") or {}).get("by", "purchase_date")
             if by1 != by2:
                 line, col = locate(n2, ["effective"])
                 issues.append(PolicyIssue(f2, line, col, "$.effective.by",
                                           f"version {v2!r} of {pid!r} picks versions by {by2} but {v1!r} by {by1}; "
-                                          "a case could fall between them", severity="warning", code="versions"))
+                                          "a case could fall between them", severity="warning", code="versions",
+                                          zh=f"{pid!r} 的版本 {v2!r} 按 {by2} 选版本，而 {v1!r} 按 {by1}；有的案例可能两个版本都落不上"))
     return issues
 
 
@@ -542,13 +901,15 @@ def read_source(location: Any) -> PolicySource:
     try:
         raw = location.read_bytes()
     except OSError as exc:
-        issue = PolicyIssue(name, 1, 1, "$", f"cannot read: {exc.strerror or exc}", code="io")
+        issue = PolicyIssue(name, 1, 1, "$", f"cannot read: {exc.strerror or exc}", code="io",
+                            zh=f"无法读取：{exc.strerror or exc}")
         raise PolicyError(str(issue), issues=[issue]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        issue = PolicyIssue(name, line, 1, "$", "not UTF-8 text", code="yaml")
+        issue = PolicyIssue(name, line, 1, "$", "not UTF-8 text", code="yaml",
+                            zh="不是 UTF-8 文本：请用 UTF-8 编码保存（不要用 GBK）")
         raise PolicyError(str(issue), issues=[issue]) from None
     return PolicySource(name, text)
 
@@ -569,8 +930,10 @@ def check_policy_full(source: PolicySource) -> tuple[dict[str, Any] | None, Any,
     if not isinstance(data, Mapping):
         kind = "an empty document" if data is None else f"a {_kind(data)}"
         line, col = locate(node, [])
+        kind_zh = {"an empty document": "空文档", "a list": "列表"}.get(kind, "单个值")
         return None, node, [PolicyIssue(source.name, line, col, "$",
-                                        f"a policy must be a mapping of keys (id, version, offers...), not {kind}", code="schema")]
+                                        f"a policy must be a mapping of keys (id, version, offers...), not {kind}", code="schema",
+                                        zh=f"政策文件必须是键值映射（id、version、offers……），而不是{kind_zh}")]
     issues = duplicate_key_issues(node, source.name)
     issues += schema_issues(data, node, source.name)
     if not any(i.severity == "error" for i in issues):
@@ -624,5 +987,5 @@ def compile_policy(location: Any, plugin: str = "") -> Any:
     try:
         return compile_checked(data, source, issues, plugin)
     except PolicyError as exc:
-        issue = PolicyIssue(source.name, 1, 1, exc.field or "$", exc.message, code="compile")
+        issue = PolicyIssue(source.name, 1, 1, exc.field or "$", exc.message, code="compile", zh=exc.message_zh)
         raise PolicyError(str(issue), issues=[issue]) from None

@@ -35,87 +35,204 @@ from .policyload import PolicyIssue, display_name, locate, read_source, read_yam
 FREE = FREE_REMEDIES
 EXPECT_KEYS = frozenset({
     "available", "available_includes", "available_excludes", "unavailable", "free_remedy", "basis", "missing",
-    "exchange_mode", "warranty_after", "region", "service_location", "coverage_start", "coverage_end", "exclusions",
-    "error", "error_mentions", "granted_by", "notices", "exclusions_exclude",
+    "exchange_mode", "warranty_after", "lead_days", "region", "service_location", "coverage_start", "coverage_end",
+    "exclusions", "error", "error_mentions", "granted_by", "notices", "exclusions_exclude", "start", "end", "paths",
 })
 CASE_KEYS = frozenset({"name", "source", "case", "expect"})
 
 
+class Problem(str):
+    """One way a decision differs from what a case expects: the English text, with ``zh`` beside it."""
+
+    zh: str
+
+    def __new__(cls, en: str, zh: str = "") -> Problem:
+        obj = super().__new__(cls, en)
+        obj.zh = zh or en
+        return obj
+
+    def text(self, lang: str) -> str:
+        return str(self) if lang == "en" else self.zh
+
+
+def _differs(what: str, what_zh: str, expected: Any, got: Any, among: bool = False) -> Problem:
+    if among:
+        return Problem(f"{what}: expected {expected} among them, got {got}", f"{what_zh}：期望包含 {expected}，实际为 {got}")
+    return Problem(f"{what}: expected {expected}, got {got}", f"{what_zh}：期望 {expected}，实际为 {got}")
+
+
+def _lead(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return [value.get("min"), value.get("max")]
+    return list(value) if isinstance(value, (list, tuple)) else value
+
+
 def check_expect(decision: Mapping[str, Any], expect: Mapping[str, Any]) -> list[str]:
-    """Every way ``decision`` (the v1 decision JSON) differs from ``expect``: 'expected X, got Y'."""
+    """Every way ``decision`` (the v1 decision JSON) differs from ``expect``: 'expected X, got Y'
+    (each a :class:`Problem`, its Chinese text in ``zh``)."""
     problems: list[str] = []
     remedies = {r["remedy"]: r for r in decision["remedies"]}
     available = {name for name, r in remedies.items() if r["available"]}
+    got_av = sorted(available)
     if "available" in expect and available != set(expect["available"]):
-        problems.append(f"available: expected {sorted(expect['available'])}, got {sorted(available)}")
+        problems.append(_differs("available", "可用的处理方式", sorted(expect["available"]), got_av))
     for name in expect.get("available_includes", ()):
         if name not in available:
-            problems.append(f"available_includes: expected {name} available, got {sorted(available)}")
+            problems.append(Problem(f"available_includes: expected {name} available, got {got_av}",
+                                    f"可用的处理方式：期望 {name} 可用，实际为 {got_av}"))
     for name in list(expect.get("available_excludes", ())) + list(expect.get("unavailable", ())):
         if name in available:
-            problems.append(f"expected {name} not available, got {sorted(available)}")
+            problems.append(Problem(f"expected {name} not available, got {got_av}", f"期望 {name} 不可用，实际为 {got_av}"))
     if "free_remedy" in expect and bool(available & set(FREE)) != expect["free_remedy"]:
-        problems.append(f"free_remedy: expected {expect['free_remedy']}, got {sorted(available)}")
+        problems.append(_differs("free_remedy", "免费处理", expect["free_remedy"], got_av))
     for name, basis in (expect.get("basis") or {}).items():
         got = remedies.get(name, {}).get("basis")
         if got != basis:
-            problems.append(f"basis of {name}: expected {basis}, got {got}")
+            problems.append(_differs(f"basis of {name}", f"{name} 的依据", basis, got))
     for name, docs in (expect.get("missing") or {}).items():
         got = remedies.get(name, {}).get("missing_documents")
         if got is None:
-            problems.append(f"missing of {name}: expected {docs}, got no such remedy")
+            problems.append(_differs(f"missing of {name}", f"{name} 缺少的单证", docs, "no such remedy"))
         elif docs == [] and got:
-            problems.append(f"missing of {name}: expected none, got {got}")
+            problems.append(_differs(f"missing of {name}", f"{name} 缺少的单证", "none", got))
         elif any(d not in got for d in docs):
-            problems.append(f"missing of {name}: expected {docs} among them, got {got}")
+            problems.append(_differs(f"missing of {name}", f"{name} 缺少的单证", docs, got, among=True))
     for name, rule in (expect.get("granted_by") or {}).items():
         by = remedies.get(name, {}).get("granted_by") or {}
         got = f"{by.get('policy')}/{by.get('rule')}"
         if got != rule and by.get("rule") != rule:
-            problems.append(f"granted_by of {name}: expected {rule}, got {got}")
+            problems.append(_differs(f"granted_by of {name}", f"{name} 的决定规则", rule, got))
+    for key, zh in (("start", "起算日"), ("end", "到期日")):
+        for name, day in (expect.get(key) or {}).items():
+            got = remedies.get(name, {}).get(key)
+            if got != (str(day) if day is not None else None):
+                problems.append(_differs(f"{key} of {name}", f"{name} 的{zh}", day, got))
     ex = decision.get("exchange") or {}
     if "exchange_mode" in expect and ex.get("mode") != expect["exchange_mode"]:
-        problems.append(f"exchange_mode: expected {expect['exchange_mode']}, got {ex.get('mode')}")
+        problems.append(_differs("exchange_mode", "换货方式", expect["exchange_mode"], ex.get("mode")))
     if "warranty_after" in expect and ex.get("warranty_after") != expect["warranty_after"]:
-        problems.append(f"warranty_after: expected {expect['warranty_after']}, got {ex.get('warranty_after')}")
-    for key in ("region", "service_location"):
-        if key in expect and decision.get(key) != expect[key]:
-            problems.append(f"{key}: expected {expect[key]}, got {decision.get(key)}")
+        problems.append(_differs("warranty_after", "换货后保修", expect["warranty_after"], ex.get("warranty_after")))
+    if "lead_days" in expect and _lead(ex.get("lead_days")) != _lead(expect["lead_days"]):
+        problems.append(_differs("lead_days", "换货等待天数", _lead(expect["lead_days"]), _lead(ex.get("lead_days"))))
+    if "region" in expect and decision.get("region") != expect["region"]:
+        problems.append(_differs("region", "产地", expect["region"], decision.get("region")))
+    where = expect.get("service_location")
+    if isinstance(where, Mapping):   # per remedy: {repair: any_authorized, exchange: seller}
+        for name, location in where.items():
+            got = remedies.get(name, {}).get("service_location")
+            if got != location:
+                problems.append(_differs(f"service_location of {name}", f"{name} 的办理地点", location, got))
+    elif "service_location" in expect and decision.get("service_location") != where:
+        problems.append(_differs("service_location", "办理地点", where, decision.get("service_location")))
     cov = decision.get("coverage") or {}
-    for key in ("coverage_start", "coverage_end"):
+    for key, zh in (("coverage_start", "保修起算日"), ("coverage_end", "保修到期日")):
         if key in expect and cov.get(key.split("_")[1]) != str(expect[key]):
-            problems.append(f"{key}: expected {expect[key]}, got {cov.get(key.split('_')[1])}")
+            problems.append(_differs(key, zh, expect[key], cov.get(key.split("_")[1])))
     ids = sorted({e["id"] for e in decision.get("exclusions", ())})
     for ex_id in expect.get("exclusions", ()):
         if ex_id not in ids:
-            problems.append(f"exclusions: expected {ex_id} among them, got {ids}")
+            problems.append(_differs("exclusions", "排除项", ex_id, ids, among=True))
     for ex_id in expect.get("exclusions_exclude", ()):
         if ex_id in ids:
-            problems.append(f"exclusions: expected no {ex_id}, got {ids}")
+            problems.append(Problem(f"exclusions: expected no {ex_id}, got {ids}", f"排除项：期望没有 {ex_id}，实际为 {ids}"))
     notices = sorted({n["id"] for n in decision.get("notices", ())})
     for n_id in expect.get("notices", ()):
         if n_id not in notices:
-            problems.append(f"notices: expected {n_id} among them, got {notices}")
+            problems.append(_differs("notices", "提示", n_id, notices, among=True))
+    for path, want in (expect.get("paths") or {}).items():
+        got = value_at(decision, path)
+        if got != want or isinstance(got, bool) != isinstance(want, bool):  # True is not 1
+            problems.append(Problem(f"{path}: expected {want!r}, got {got!r}", f"{path}：期望 {want!r}，实际为 {got!r}"))
     return problems
 
 
-def exercised_rules(decision: Mapping[str, Any]) -> set[tuple[str, str]]:
-    """(policy, rule) pairs a decision exercised (see the module docstring)."""
+def value_at(decision: Mapping[str, Any], path: str) -> Any:
+    """The value at ``path`` in a decision: dotted keys, and ``remedies[exchange]`` for the remedy
+    of that name (``remedies[exchange].refund_instead.amount``); ``None`` where nothing is."""
+    node: Any = decision
+    for part in path.split("."):
+        name, _, key = part.partition("[")
+        node = node.get(name) if isinstance(node, Mapping) else None
+        if key:
+            key = key.rstrip("]")
+            node = next((item for item in node or () if isinstance(item, Mapping)
+                         and (item.get("remedy") == key or item.get("id") == key)), None)
+        if node is None:
+            return None
+    return node
+
+
+#: trace statuses of an offer whose conditions held but whose own terms refused the case
+_REFUSED_BY_ITS_TERMS = frozenset({"blocked_documents", "excluded"})
+
+
+def _own_condition(detail: Any) -> bool:
+    """A failed condition that is the rule's own requirement (the case's state or history), not
+    its scope (brand, region, channel, component, plan)."""
+    return isinstance(detail, str) and (detail.startswith(("condition.", "history.")) or detail == "fault.confirmed")
+
+
+def exercised_rules(decision: Mapping[str, Any], case: Mapping[str, Any] | None = None,
+                    policy: Mapping[str, Any] | None = None, policy_id: str | None = None) -> set[tuple[str, str]]:
+    """(policy, rule) pairs a decision exercised: see the module docstring. With ``policy`` (its
+    data) and ``policy_id``, also its exchange rule, starts, region rules and periods."""
     out: set[tuple[str, str]] = set()
+    status = {(t.get("policy"), t.get("rule")): (t.get("effect"), t.get("detail")) for t in decision.get("trace", ())
+              if t.get("effect") not in ("chosen", "refused")}
     for r in decision.get("remedies", ()):
         by = r.get("granted_by") or {}
-        if by.get("policy") and by.get("rule"):
-            out.add((by["policy"], by["rule"]))
+        key = (by.get("policy"), by.get("rule"))
+        if not (key[0] and key[1]):
+            continue
+        # an offer decided the case when it granted the remedy, or its conditions held and its own
+        # papers or an exclusion it does not cover refused it; not when it was merely the best of
+        # the offers that did not apply (its conditions failed, or the case was outside its window)
+        effect, detail = status.get(key, (None, None))
+        if r.get("available") or effect in _REFUSED_BY_ITS_TERMS or (effect == "not_applicable" and _own_condition(detail)):
+            out.add((str(key[0]), str(key[1])))
     for e in decision.get("exclusions", ()):
-        out.add((e["policy"], e["id"]))
+        for applied_by in e.get("policies") or [e["policy"]]:  # one id once, naming every policy that applied it
+            out.add((applied_by, e["id"]))
     for n in decision.get("notices", ()):
         out.add((n["policy"], n["id"]))
+    if policy is None or policy_id is None:
+        return out
+    for t in decision.get("trace", ()):
+        if t.get("effect") == "region" and t.get("policy") == policy_id:
+            out.add((policy_id, f"region_rules/{t.get('rule')}"))
+    ex = decision.get("exchange") or {}
+    by = ex.get("granted_by") or {}
+    exchange_given = any(r["remedy"] == "exchange" and r.get("available") for r in decision.get("remedies", ()))
+    if by.get("policy") == policy_id and exchange_given:
+        out.add((policy_id, "exchange/exchange"))
+    offers = {o.get("id"): o for o in policy.get("offers") or ()}
+    component = ((case or {}).get("fault") or {}).get("component")
+    for r in decision.get("remedies", ()):
+        by = r.get("granted_by") or {}
+        if by.get("policy") != policy_id or not r.get("available"):
+            continue
+        offer = offers.get(by.get("rule")) or {}
+        if offer.get("start"):
+            out.add((policy_id, f"starts/{offer['start']}"))
+        if offer.get("period") == "warranty" and component in (policy.get("periods") or {}):
+            out.add((policy_id, f"periods/{component}"))
     return out
 
 
 def policy_rules(data: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(section, rule id) of every rule coverage counts, in file order."""
-    return [(section, item["id"]) for section in ("offers", "exclusions", "notices") for item in data.get(section) or ()]
+    """(section, rule id) of every rule coverage counts, in file order: offers, exclusions,
+    notices, the exchange rule, starts, region rules and the warranty period of each component."""
+    out = [(section, item["id"]) for section in ("offers", "exclusions", "notices") for item in data.get(section) or ()]
+    if data.get("exchange"):
+        out.append(("exchange", "exchange"))
+    out += [("starts", name) for name in data.get("starts") or {}]
+    out += [("region_rules", item["id"]) for item in data.get("region_rules") or ()]
+    out += [("periods", comp) for comp in data.get("periods") or {}]
+    return out
+
+
+def _coverage_key(section: str, rid: str) -> str:
+    return rid if section in ("offers", "exclusions", "notices") else f"{section}/{rid}"
 
 
 @dataclass
@@ -157,7 +274,9 @@ class PolicyTestReport:
         return {
             "policy": self.policy, "version": self.version, "policy_file": self.policy_file, "cases_file": self.cases_file,
             "passed": sum(1 for r in self.results if r.passed), "failed": len(self.failed),
-            "failures": [{"name": r.name, "file": r.file, "line": r.line, "column": r.column, "problems": r.problems}
+            "failures": [{"name": r.name, "file": r.file, "line": r.line, "column": r.column,
+                          "problems": [str(p) for p in r.problems],
+                          "problems_zh": [getattr(p, "zh", p) for p in r.problems]}
                          for r in self.failed],
             "coverage": {"rules": len(self.rules), "exercised": len(self.rules) - len(self.uncovered),
                          "uncovered": [f"{section}/{rid}" for section, rid in self.uncovered]},
@@ -185,39 +304,61 @@ def load_cases(path: Path) -> tuple[list[tuple[Mapping[str, Any], int, int]], li
         node_path = []
     if not isinstance(data, list):
         line, col = locate(node, node_path)
-        return [], [PolicyIssue(name, line, col, "$", "a policy test file is a list of cases (name, case, expect)", code="cases")]
+        return [], [PolicyIssue(name, line, col, "$", "a policy test file is a list of cases (name, case, expect)", code="cases",
+                                zh="政策测试文件是案例的列表（每项有 name、case、expect）")]
     out, issues = [], []
     for index, item in enumerate(data):
         line, col = locate(node, node_path + [index])
         where = f"$[{index}]"
         if not isinstance(item, Mapping) or "case" not in item or "expect" not in item:
-            issues.append(PolicyIssue(name, line, col, where, "each case needs `case` and `expect`", code="cases"))
-            continue
-        unknown = [k for k in item if k not in CASE_KEYS]
-        unknown_expect = [k for k in (item.get("expect") or {}) if k not in EXPECT_KEYS]
-        if unknown or unknown_expect or not isinstance(item.get("expect"), Mapping):
-            what = ", ".join(map(repr, unknown + unknown_expect)) or "expect must be a mapping"
-            issues.append(PolicyIssue(name, line, col, where, f"unknown key {what}; expect takes: {', '.join(sorted(EXPECT_KEYS))}",
-                                      code="cases"))
+            issues.append(PolicyIssue(name, line, col, where, "each case needs `case` and `expect`", code="cases",
+                                      zh="每个案例都要有 `case` 和 `expect`"))
             continue
         out.append((item, line, col))
     return out, issues
 
 
-def run_cases(registry: Any, policy: Any, cases_path: Path | None) -> PolicyTestReport:
-    """Run the cases of ``cases_path`` with ``registry``; coverage is counted for ``policy``."""
+def expect_problems(item: Mapping[str, Any]) -> list[str]:
+    """What is wrong with a case's own keys (an unknown key under the case or ``expect``): the
+    case then fails, and is counted among the cases."""
+    from .messages import nearest
+
+    expect = item.get("expect")
+    if not isinstance(expect, Mapping):
+        return [Problem("expect must be a mapping of keys (available, basis, lead_days...)",
+                        "expect 必须是键值映射（available、basis、lead_days……）")]
+    problems: list[str] = []
+    for key, known in [(k, CASE_KEYS) for k in item if k not in CASE_KEYS] + [(k, EXPECT_KEYS) for k in expect
+                                                                               if k not in EXPECT_KEYS]:
+        close = nearest(str(key), known)
+        hint_en = f"; did you mean {close[0]!r}?" if close else f"; expect takes: {', '.join(sorted(known))}"
+        hint_zh = f"；您是否想写 {close[0]!r}？" if close else f"；可用的键：{', '.join(sorted(known))}"
+        problems.append(Problem(f"unknown key {key!r}{hint_en}", f"未知的键 {key!r}{hint_zh}"))
+    return problems
+
+
+def run_cases(registry: Any, policy: Any, cases_path: Path | None, select: str | None = None) -> PolicyTestReport:
+    """Run the cases of ``cases_path`` with ``registry``; coverage is counted for ``policy``.
+    ``select``: only the cases whose name contains it (case-insensitive), as ``pytest -k``."""
     report = PolicyTestReport(policy.id, policy.version, policy.source, str(cases_path) if cases_path else None)
     report.rules = policy_rules(policy.data)
     exercised: set[str] = set()
     if cases_path is None or not cases_path.exists():
-        report.issues.append(PolicyIssue(policy.source, 1, 1, "$", f"no policy tests: write {cases_path.name if cases_path else 'a .cases.yaml'} "
-                                         "beside the policy", severity="warning", code="cases"))
+        wanted = cases_path.name if cases_path else "a .cases.yaml"
+        report.issues.append(PolicyIssue(policy.source, 1, 1, "$", f"no policy tests: write {wanted} beside the policy",
+                                         severity="warning", code="cases", zh=f"没有政策测试：请在政策文件旁写 {wanted}"))
         report.uncovered = list(report.rules)
         return report
     cases, issues = load_cases(cases_path)
     report.issues.extend(issues)
     for item, line, col in cases:
         name = str(item.get("name") or f"case at line {line}")
+        if select and select.lower() not in name.lower():
+            continue
+        bad_keys = expect_problems(item)
+        if bad_keys:
+            report.results.append(CaseResult(name, report.cases_file or "", line, col, bad_keys))
+            continue
         expect = item["expect"]
         try:
             case = registry.parse_case(_plain(item["case"]))
@@ -225,22 +366,24 @@ def run_cases(registry: Any, policy: Any, cases_path: Path | None) -> PolicyTest
         except AftersalesError as exc:
             if expect.get("error"):
                 missing = [w for w in expect.get("error_mentions", ()) if w not in str(exc)]
-                problems = [f"error: expected a message mentioning {missing}, got {exc}"] if missing else []
+                problems: list[str] = [Problem(f"error: expected a message mentioning {missing}, got {exc}",
+                                    f"错误：期望信息提到 {missing}，实际为 {exc}")] if missing else []
             else:
-                problems = [f"expected a decision, got error: {exc}"]
+                problems = [Problem(f"expected a decision, got error: {exc}", f"期望得到判定，实际出错：{exc}")]
             report.results.append(CaseResult(name, report.cases_file or "", line, col, problems))
             continue
         if expect.get("error"):
             report.results.append(CaseResult(name, report.cases_file or "", line, col,
-                                             [f"expected an error, got a decision ({decision.get('entitlement')})"], decision))
+                                             [Problem(f"expected an error, got a decision ({decision.get('entitlement')})",
+                                                      f"期望出错，实际得到判定（{decision.get('entitlement')}）")], decision))
             continue
         problems = check_expect(decision, expect)
         report.results.append(CaseResult(name, report.cases_file or "", line, col, problems, decision))
-        for pid, rid in exercised_rules(decision):
+        for pid, rid in exercised_rules(decision, item["case"], policy.data, policy.id):
             if pid == policy.id and any(p.get("id") == policy.id and p.get("version") == policy.version
                                         for p in decision.get("policies", ())):
                 exercised.add(rid)
-    report.uncovered = [(section, rid) for section, rid in report.rules if rid not in exercised]
+    report.uncovered = [(section, rid) for section, rid in report.rules if _coverage_key(section, rid) not in exercised]
     return report
 
 
@@ -340,7 +483,8 @@ def _readable(location: Any) -> bool:
 
 
 def run_policy_tests(paths: Iterable[str | Path] = (), *, plugins_dir: str | None = None,
-                     env: Mapping[str, str] | None = None) -> tuple[list[PolicyTestReport], list[PolicyIssue]]:
+                     env: Mapping[str, str] | None = None,
+                     select: str | None = None) -> tuple[list[PolicyTestReport], list[PolicyIssue]]:
     """Run the tests of the policies at ``paths`` (default: every policy the plugins ship).
 
     Returns one report per policy version and the load errors (plugins or policies that failed:
@@ -361,7 +505,7 @@ def run_policy_tests(paths: Iterable[str | Path] = (), *, plugins_dir: str | Non
     for policy in registry.all_policies():
         if wanted is not None and policy.source not in wanted:
             continue
-        reports.append(run_cases(registry, policy, _cases_path(policy.source)))
+        reports.append(run_cases(registry, policy, _cases_path(policy.source), select))
     return reports, []
 
 

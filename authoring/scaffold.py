@@ -34,8 +34,12 @@ name = "aftersales-@brand@"
 version = "0.1.0"
 description = "@label_zh@ 售后政策插件 — @label_en@ plugin for aftersales"
 readme = "README.md"
+license = {text = "MIT"}
 requires-python = ">=3.11"
-dependencies = ["aftersales>=0.1"]
+dependencies = ["@requirement@"]
+
+[project.optional-dependencies]
+test = ["pytest>=7"]
 
 # how aftersales finds the plugin once installed
 [project.entry-points."aftersales.plugins"]
@@ -46,6 +50,128 @@ packages = ["aftersales_@brand@"]
 
 [tool.setuptools.package-data]
 "aftersales_@brand@" = ["*.yaml", "*.json"]
+
+[tool.pytest.ini_options]
+testpaths = ["tests"]
+pythonpath = ["."]
+'''
+
+TESTS = '''"""The policy's own checks, run by `pytest` (and by CI): the policy is valid with no warning
+left unacknowledged, its cases pass and exercise every rule, and the plugin serves its brand.
+
+They call the `aftersales` command as an editor would, so a failure reads like its output.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "aftersales_@brand@"
+
+
+def aftersales(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "AFTERSALES_LANG": os.environ.get("AFTERSALES_LANG", "en")}
+    return subprocess.run([sys.executable, "-m", "aftersales", *args], capture_output=True, text=True, env=env,
+                          cwd=ROOT, check=False)
+
+
+def test_the_policy_is_valid_with_every_warning_acknowledged():
+    result = aftersales("policy", "validate", "--strict", str(PACKAGE))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_policy_cases_pass_and_exercise_every_rule():
+    result = aftersales("policy", "test", "--strict", str(PACKAGE))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_plugin_serves_its_brand_and_ships_its_policy():
+    from aftersales_@brand@ import plugin
+
+    assert [brand.id for brand in plugin.brands] == ["@brand@"]
+    (policy,) = plugin.policy_files()
+    assert policy.is_file()
+'''
+
+WORKFLOW = '''# Checks the policy on every push and pull request: validate (warnings must be acknowledged),
+# the policy tests with full rule coverage, and the pytest harness in tests/.
+name: policy
+
+on:
+  push:
+  pull_request:
+
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - run: python -m pip install -e ".[test]"
+      - run: aftersales policy validate --strict aftersales_@brand@/
+      - run: aftersales policy test --strict aftersales_@brand@/
+      - run: python -m pytest
+'''
+
+PRE_COMMIT = '''# pre-commit (https://pre-commit.com): `pre-commit install`, then each commit that touches the
+# policy is validated and tested. Only the policy files match; other YAML is left alone.
+repos:
+  - repo: local
+    hooks:
+      - id: aftersales-policy-validate
+        name: aftersales policy validate --strict
+        entry: aftersales policy validate --strict
+        language: system
+        files: '^aftersales_@brand@/[^/]+\\.ya?ml$'
+        exclude: '\\.cases\\.ya?ml$'
+      - id: aftersales-policy-test
+        name: aftersales policy test
+        entry: aftersales policy test
+        language: system
+        files: '^aftersales_@brand@/[^/]+\\.ya?ml$'
+'''
+
+GITIGNORE = '''__pycache__/
+*.py[cod]
+*.egg-info/
+build/
+dist/
+.venv/
+venv/
+.pytest_cache/
+.mypy_cache/
+.ruff_cache/
+.coverage
+htmlcov/
+'''
+
+LICENSE = '''MIT License
+
+Copyright (c) @year@ the aftersales-@brand@ authors
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
 '''
 
 INIT = '''"""@brand@: @label_en@'s after-sales terms for aftersales (policy in @brand@.yaml).
@@ -90,6 +216,8 @@ POLICY = '''# yaml-language-server: $schema=policy.schema.json
 # policy (generic_sanbao) applies too; a brand may give more, never less (`policy validate`
 # warns when a term is below the floor). Check with:
 #   aftersales policy validate aftersales_@brand@/   and   aftersales policy test aftersales_@brand@/
+# A `citation` is what customers read: name the public source (the brand's published terms, the
+# regulation's article). Notes for editors (where a rule was taken from) go in the rule's `ref`.
 schema_version: 1
 id: @brand@
 kind: brand
@@ -127,13 +255,13 @@ offers:
   - id: repair_warranty
     remedy: repair
     basis: warranty
-    when: {region: CN, fault.confirmed: true}
+    when: {fault.confirmed: true}
     start: invoice
     period: warranty
     documents: [[invoice, invoice_copy]]
     asks: [sanbao_certificate]
     service_location: any_authorized
-    citation: 主机1年、电池1年、充电器1年、耳机3个月保修，凭发票（或底联、复印件）办理
+    citation: 主机1年、电池1年、充电器1年、耳机3个月保修（各地购买均可），凭发票（或底联、复印件）办理
   - id: paid_repair
     remedy: paid_repair
     basis: out_of_warranty
@@ -193,11 +321,48 @@ CASES = '''# Policy tests for @brand@.yaml: `aftersales policy test aftersales_@
   case: {<<: *cn, condition: {liquid_damage: true}}
   expect: {free_remedy: false, exclusions: [liquid_damage]}
 
-- name: 香港购买：品牌付费维修（三包不适用）
-  source: "@brand@.yaml offers.paid_repair"
+- name: 国行主机第10日故障：三包换货，按品牌换货规则当场换机
+  source: "@brand@.yaml exchange；第十二条"
+  case:
+    <<: *cn
+    purchase: {channel: authorized_reseller, date: "2026-06-05", country: CN}
+    fault: {component: host, confirmed: true}
+  expect:
+    available_includes: [exchange, repair]
+    exchange_mode: on_site
+    warranty_after: restarts
+    service_location: {repair: any_authorized}
+
+- name: 国行充电器第8个月故障：保修1年内
+  source: "@brand@.yaml periods.charger"
+  case: {<<: *cn, fault: {component: charger, confirmed: true}}
+  expect: {available_includes: [repair], granted_by: {repair: @brand@/repair_warranty}}
+
+- name: 国行耳机第2个月故障：保修3个月内
+  source: "@brand@.yaml periods.earphone"
+  case:
+    <<: *cn
+    purchase: {channel: authorized_reseller, date: "2026-04-20", country: CN}
+    fault: {component: earphone, confirmed: true}
+  expect: {available_includes: [repair], granted_by: {repair: @brand@/repair_warranty}, end: {repair: "2026-07-20"}}
+
+- name: 香港购买，主机第8个月故障：品牌保修（三包不适用）
+  source: "@brand@.yaml periods.host"
   case:
     <<: *cn
     purchase: {channel: authorized_reseller, date: "2025-10-18", country: HK}
+    fault: {component: host, confirmed: true}
+  expect:
+    region: HK
+    available: [repair]
+    granted_by: {repair: @brand@/repair_warranty}
+
+- name: 香港购买，两年后故障：品牌付费维修
+  source: "@brand@.yaml offers.paid_repair"
+  case:
+    <<: *cn
+    purchase: {channel: authorized_reseller, date: "2024-05-10", country: HK}
+    fault: {component: host, confirmed: true}
   expect:
     region: HK
     available: [paid_repair]
@@ -239,6 +404,23 @@ tells aftersales where the file is.
 '''
 
 
+def requirement(version: str | None = None) -> str:
+    """The dependency on aftersales: from the installed version up to the next one that may break
+    (the next minor while the major is 0, else the next major)."""
+    if version is None:
+        from importlib.metadata import PackageNotFoundError
+        from importlib.metadata import version as installed
+
+        try:
+            version = installed("aftersales")
+        except PackageNotFoundError:  # pragma: no cover - running from a source tree
+            version = "0.1.0"
+    parts = [int(p) for p in re.findall(r"\d+", version)[:2]] + [0, 0]
+    major, minor = parts[0], parts[1]
+    upper = f"{major}.{minor + 1}" if major == 0 else f"{major + 1}"
+    return f"aftersales>={major}.{minor},<{upper}"
+
+
 def _fill(template: str, values: dict[str, str]) -> str:
     for key, value in values.items():
         template = template.replace(f"@{key}@", value)
@@ -250,17 +432,25 @@ def scaffold(brand: str, directory: str | Path = ".", *, label_zh: str | None = 
     """Write ``aftersales-BRAND/`` under ``directory``; returns the project folder."""
     if not BRAND_ID.match(brand):
         raise ScaffoldError(f"brand id {brand!r} must be lower-case letters, digits and underscores, starting with a letter",
-                            field="BRAND")
+                            field="BRAND", zh=f"品牌 id {brand!r} 只能用小写字母、数字和下划线，并以字母开头"
+                                              + (f"，例如 {brand.lower()!r}" if BRAND_ID.match(brand.lower()) else ""))
     if brand in ("generic", "generic_sanbao", "apple", "huawei"):
-        raise ScaffoldError(f"brand {brand!r} is already served by a bundled plugin", field="BRAND")
+        raise ScaffoldError(f"brand {brand!r} is already served by a bundled plugin", field="BRAND",
+                            zh=f"品牌 {brand!r} 已由内置插件提供")
     root = Path(directory) / f"aftersales-{brand}"
     if root.exists() and any(root.iterdir()) and not force:
-        raise ScaffoldError(f"{root} already exists and is not empty (use --force to overwrite the generated files)")
+        raise ScaffoldError(f"{root} already exists and is not empty (use --force to overwrite the generated files)",
+                            zh=f"{root} 已存在且不为空（用 --force 覆盖生成的文件）")
     label_en = label_en or brand.replace("_", " ").title()
+    from datetime import date
+
     values = {"brand": brand, "label_zh": label_zh or label_en, "label_en": label_en,
-              "Class": "".join(part.title() for part in brand.split("_"))}
+              "Class": "".join(part.title() for part in brand.split("_")), "requirement": requirement(),
+              "year": str(date.today().year)}
     package = root / f"aftersales_{brand}"
     package.mkdir(parents=True, exist_ok=True)
+    (root / "tests").mkdir(exist_ok=True)
+    (root / ".github" / "workflows").mkdir(parents=True, exist_ok=True)
     from aftersales.policies import bundled
 
     schema = bundled("policy.schema.json").read_text(encoding="utf-8")
@@ -271,6 +461,11 @@ def scaffold(brand: str, directory: str | Path = ".", *, label_zh: str | None = 
         package / f"{brand}.yaml": _fill(POLICY, values),
         package / f"{brand}.cases.yaml": _fill(CASES, values),
         package / "policy.schema.json": schema,
+        root / "tests" / "test_policy.py": _fill(TESTS, values),
+        root / ".github" / "workflows" / "policy.yml": _fill(WORKFLOW, values),
+        root / ".pre-commit-config.yaml": _fill(PRE_COMMIT, values),
+        root / ".gitignore": GITIGNORE,
+        root / "LICENSE": _fill(LICENSE, values),
     }
     for path, text in files.items():
         path.write_text(text, encoding="utf-8")

@@ -3,8 +3,8 @@
 * ``compact_decision``: the decision as one replay output line needs it — every remedy with its
   basis, status, missing papers and the policy/rule that decided it, coverage, exclusion ids,
   exchange mode and the policy versions — without citations, messages or the trace (those are
-  fixed by the policy versions, which the line names). ``compact_line`` writes the same as one
-  JSON line directly, without the dict and ``json.dumps`` (what a replay worker uses).
+  fixed by the policy versions, which the line names). ``compact_record`` declares it as typed
+  records; ``compact_line`` encodes one with msgspec (what a replay worker writes).
 * ``outcome`` / ``changes``: what a policy editor compares between an old and a new decision.
 
 The streaming, multiprocessing and store access live in ``aftersales.batch.replay``.
@@ -12,10 +12,11 @@ The streaming, multiprocessing and store access live in ``aftersales.batch.repla
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
+
+import msgspec
 
 from aftersales.core.memo import remember
 from aftersales.core.vocab import REMEDY_ORDER
@@ -25,146 +26,136 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d is not None else None
 
 
-def compact_decision(decision: Any) -> dict[str, Any]:
-    """The decision without citations, messages and trace (see the module docstring)."""
-    remedies = []
-    for r in decision.remedies:
-        item: dict[str, Any] = {"remedy": r.remedy, "basis": r.basis, "available": r.available, "status": r.status,
-                                "policy": r.policy, "rule": r.rule}
-        if r.missing_documents:
-            item["missing_documents"] = list(r.missing_documents)
-        if r.reason:
-            item["reason"] = r.reason
-        if r.end is not None:
-            item["end"] = r.end.isoformat()
-        remedies.append(item)
-    cov = decision.coverage
-    ex = decision.exchange
-    out: dict[str, Any] = {
-        "brand": decision.brand,
-        "case_date": decision.case_date.isoformat(),
-        "region": decision.region,
-        "entitlement": decision.entitlement,
-        "remedies": remedies,
-        "coverage": None if cov is None else {"start": _iso(cov.start), "end": _iso(cov.end),
-                                              "policy": cov.policy, "rule": cov.rule},
-        "exclusions": [e.id for e in decision.exclusions],
-        "exchange": None if ex is None else {"mode": ex.mode, "warranty_after": ex.warranty_after},
-        "service_location": decision.service_location,
-        "policies": [f"{p.id}@{p.version}" for p in decision.policies],
-    }
-    if decision.notices:
-        out["notices"] = [n.id for n in decision.notices]
-    if decision.plugin_errors:
-        out["plugin_errors"] = [{"plugin": f.plugin, "hook": f.hook, "error": f.error} for f in decision.plugin_errors]
-    return out
+# ----------------------------------------------------------------------------- compact records
+#
+# The compact line is declared as typed records and written by msgspec's encoder: the field order
+# below is the order of the line, a field with a default is left out when it holds the default.
 
 
-# ----------------------------------------------------------------------------- compact lines
+class CompactRefund(msgspec.Struct, frozen=True):
+    """A refund the customer may take instead of an exchange (``amount`` None: no price given)."""
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_MEMO_LIMIT = 8192
-#: JSON text of the ids, names and statuses decisions repeat (a few hundred in practice)
-_TEXT: dict[str, str] = {}
-#: JSON text of dates ('"2026-06-15"')
-_DAYS: dict[date, str] = {}
-#: a remedy's JSON object up to (not including) its ``end``, keyed by what it depends on
-_REMEDY: dict[tuple, str] = {}
-#: ``"policies":[...]`` keyed by the engine's tuple of policy versions (held, so its id stays unique)
-_POLICIES: dict[int, tuple[Any, str]] = {}
+    amount: float | None
+    basis: str
 
 
-def _text(value: Any) -> str:
-    """JSON text of a scalar, as ``json.dumps(..., ensure_ascii=False)`` writes it (text memoised)."""
-    text = _dumps(value)
-    if type(value) is str:
-        remember(_TEXT, value, text, _MEMO_LIMIT)
-    return text
+class CompactRemedy(msgspec.Struct, frozen=True, omit_defaults=True):
+    remedy: str
+    basis: str
+    available: bool
+    status: str
+    policy: str | None
+    rule: str | None
+    missing_documents: tuple[str, ...] = ()
+    reason: str | None = None
+    end: date | None = None
+    refund_instead: CompactRefund | None = None
 
 
-def _day(value: date | None) -> str:
-    """JSON text of a date (ISO, memoised) or null."""
-    if value is None:
-        return "null"
-    text = f'"{value.isoformat()}"'
-    if type(value) is date:
-        remember(_DAYS, value, text, _MEMO_LIMIT)
-    return text
+class CompactCoverage(msgspec.Struct, frozen=True):
+    start: date
+    end: date | None
+    policy: str
+    rule: str
 
 
-def _remedy_head(r: Any) -> str:
-    head = (f'{{"remedy":{_text(r.remedy)},"basis":{_text(r.basis)},"available":{_dumps(r.available)},'
-            f'"status":{_text(r.status)},"policy":{_text(r.policy)},"rule":{_text(r.rule)}')
-    if r.missing_documents:
-        head += f',"missing_documents":{_dumps(list(r.missing_documents))}'
-    if r.reason:
-        head += f',"reason":{_text(r.reason)}'
-    return head
+class CompactExchange(msgspec.Struct, frozen=True):
+    mode: str
+    warranty_after: str
 
 
-def compact_line(decision: Any, head: str = "{") -> tuple[str, tuple[str, str] | None]:
-    """``compact_decision`` as one JSON line, written directly: the same text as
-    ``json.dumps({..., **compact_decision(decision)}, ensure_ascii=False, separators=(",", ":"))``.
+class CompactPluginError(msgspec.Struct, frozen=True):
+    plugin: str
+    hook: str
+    error: str
 
-    ``head`` opens the object and carries the fields that come first (``'{"line":7,'``). Returns
-    the line (no newline) and the (remedy, basis) of the entitlement, ``None`` when no remedy is
-    available. Ids, dates and whole remedies (but their end) are memoised: a decision's text is
-    mostly put together from pieces already written for earlier decisions.
-    """
-    text = _TEXT
-    days = _DAYS
-    memo = _REMEDY
-    remedies = []
+
+class CompactBundle(msgspec.Struct, frozen=True):
+    id: str
+    sha256: str
+
+
+class CompactDecision(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One replay output line: the decision without citations, messages and trace, opened by
+    where the case came from (``line`` of a file or ``number`` of a stored case)."""
+
+    line: int | msgspec.UnsetType = msgspec.UNSET
+    number: str | msgspec.UnsetType = msgspec.UNSET
+    #: false (and said first) when the statutory floor was left out: not a legal decision
+    legal: bool = True
+    brand: str
+    case_date: date
+    region: str
+    entitlement: str
+    remedies: list[CompactRemedy]
+    coverage: CompactCoverage | None
+    exclusions: list[str]
+    exchange: CompactExchange | None
+    service_location: str
+    policies: list[str]
+    notices: list[str] = []
+    plugin_errors: list[CompactPluginError] = []
+    bundle: CompactBundle | None = None
+
+
+_encode = msgspec.json.Encoder().encode
+#: the ``policies`` list by the engine's tuple of policy versions (held, so its id stays unique)
+_POLICIES: dict[int, tuple[Any, list[str]]] = {}
+
+
+def compact_record(decision: Any, where: int | str | None = None) -> tuple[CompactDecision, tuple[str, str] | None]:
+    """The compact record of a decision, and the (remedy, basis) of its entitlement (``None``
+    when no remedy is available). ``where`` is the line number (int) or the stored case number."""
+    remedies = [CompactRemedy(r.remedy, r.basis, bool(r.available), r.status, r.policy, r.rule,
+                              tuple(r.missing_documents), r.reason or None, r.end,
+                              None if r.refund_instead is None else CompactRefund(r.refund_instead.amount,
+                                                                                  r.refund_instead.basis))
+                for r in decision.remedies]
     entitled = None
-    for r in decision.remedies:
-        available = r.available
-        key = (r.remedy, r.basis, available, r.status, r.policy, r.rule, r.missing_documents, r.reason)
-        part = memo.get(key)
-        if part is None or type(available) is not bool:
-            part = _remedy_head(r)
-            if type(available) is bool:       # (1 == True: only the boolean's text is kept)
-                remember(memo, key, part, _MEMO_LIMIT)
-        end = r.end
-        remedies.append(f"{part}}}" if end is None else f'{part},"end":{days.get(end) or _day(end)}}}')
-        if available and entitled is None:
+    for r in remedies:
+        if r.available:
             entitled = (r.remedy, r.basis)
+            break
     cov = decision.coverage
-    if cov is None:
-        coverage = "null"
-    else:
-        start, end = cov.start, cov.end
-        coverage = (f'{{"start":{days.get(start) or _day(start)},"end":{days.get(end) or _day(end)},'
-                    f'"policy":{text.get(cov.policy) or _text(cov.policy)},"rule":{text.get(cov.rule) or _text(cov.rule)}}}')
-    exclusions = ",".join([text.get(e.id) or _text(e.id) for e in decision.exclusions])
     ex = decision.exchange
-    exchange = "null" if ex is None else (
-        f'{{"mode":{text.get(ex.mode) or _text(ex.mode)},'
-        f'"warranty_after":{text.get(ex.warranty_after) or _text(ex.warranty_after)}}}')
     refs = decision.policies
     held = _POLICIES.get(id(refs))
     if held is not None and held[0] is refs:
         policies = held[1]
     else:
-        policies = _dumps([f"{p.id}@{p.version}" for p in refs])
-        if len(_POLICIES) >= 1024:
-            _POLICIES.clear()
-        _POLICIES[id(refs)] = (refs, policies)
-    day = decision.case_date
-    line = (f'{head}"brand":{text.get(decision.brand) or _text(decision.brand)},'
-            f'"case_date":{days.get(day) or _day(day)},'
-            f'"region":{text.get(decision.region) or _text(decision.region)},'
-            f'"entitlement":{text.get(entitled[0]) or _text(entitled[0]) if entitled else _PAID},'
-            f'"remedies":[{",".join(remedies)}],"coverage":{coverage},"exclusions":[{exclusions}],'
-            f'"exchange":{exchange},"service_location":{text.get(decision.service_location) or _text(decision.service_location)},'
-            f'"policies":{policies}')
-    if decision.notices:
-        line += f',"notices":{_dumps([n.id for n in decision.notices])}'
-    if decision.plugin_errors:
-        line += f',"plugin_errors":{_dumps([{"plugin": f.plugin, "hook": f.hook, "error": f.error} for f in decision.plugin_errors])}'
-    return line + "}", entitled
+        policies = [f"{p.id}@{p.version}" for p in refs]
+        remember(_POLICIES, id(refs), (refs, policies), 1024)
+    record = CompactDecision(
+        line=where if type(where) is int else msgspec.UNSET,
+        number=where if type(where) is str else msgspec.UNSET,
+        brand=decision.brand,
+        case_date=decision.case_date,
+        region=decision.region,
+        entitlement=entitled[0] if entitled else "paid_repair",
+        remedies=remedies,
+        coverage=None if cov is None else CompactCoverage(cov.start, cov.end, cov.policy, cov.rule),
+        exclusions=[e.id for e in decision.exclusions],
+        exchange=None if ex is None else CompactExchange(ex.mode, ex.warranty_after),
+        service_location=decision.service_location,
+        policies=policies,
+        notices=[n.id for n in decision.notices],
+        plugin_errors=[CompactPluginError(f.plugin, f.hook, f.error) for f in decision.plugin_errors],
+        legal=decision.legal,
+        bundle=None if decision.bundle is None else CompactBundle(*decision.bundle),
+    )
+    return record, entitled
 
 
-_PAID = '"paid_repair"'
+def compact_decision(decision: Any) -> dict[str, Any]:
+    """The compact record as plain JSON-ready values (see the module docstring)."""
+    return msgspec.to_builtins(compact_record(decision)[0])
+
+
+def compact_line(decision: Any, where: int | str | None = None) -> tuple[bytes, tuple[str, str] | None]:
+    """The compact record as one JSON line (UTF-8, no newline), by msgspec's encoder, and the
+    (remedy, basis) of the entitlement (``None`` when no remedy is available)."""
+    record, entitled = compact_record(decision, where)
+    return _encode(record), entitled
 
 
 def entitlement_of(decision: Any) -> tuple[str, str, str | None]:
@@ -192,6 +183,9 @@ def outcome(decision: Any) -> dict[str, Any]:
         "exchange": None if ex is None else f"{ex.mode}/{ex.warranty_after}",
         "service_location": decision.service_location,
         "region": decision.region,
+        # (issue 17) the refund instead of an exchange: a rate or price rule change shows
+        "refund": [[r.remedy, r.refund_instead.amount, r.refund_instead.basis] for r in decision.remedies
+                   if getattr(r, "refund_instead", None) is not None],
     }
 
 
@@ -204,7 +198,7 @@ def same_outcome(old: Any, new: Any) -> bool:
 
 
 _CHANGE_ORDER = ("entitlement", "basis", "available", "missing", "coverage_end", "exclusions", "exchange",
-                 "service_location", "region")
+                 "service_location", "region", "refund")
 
 
 def changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:

@@ -31,6 +31,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+import msgspec
+
 #: items per chunk (case store, ``policy diff``)
 CHUNK_LINES = 1000
 #: bytes of JSONL per block (file replay); a block ends at a line end
@@ -258,10 +260,9 @@ def setup_worker(task: str, options: dict[str, Any]) -> None:
         _STATE.clear()
         _STATE["task"] = task
         _STATE["options"] = options
-        # a drop-in plugins folder is the user's own: a plugin there that fails to import stops
-        # the run (exit 2), as it stops ``evaluate``
-        folder = options.get("plugins_dir") or os.environ.get("AFTERSALES_PLUGINS_DIR")
-        load = functools.partial(load_registry, plugins_dir=options.get("plugins_dir"), strict_plugins=bool(folder))
+        # a plugin that fails to import or validate is quarantined: its brands' lines are errors
+        # naming it, every other brand is decided
+        load = functools.partial(load_registry, plugins_dir=options.get("plugins_dir"))
         if task == "replay":
             _STATE["registry"] = load(policies_dir=options.get("policies_dir"))
         elif task == "diff":
@@ -329,16 +330,18 @@ def _write_file(path: str, data: bytes) -> None:
 
 
 def _reason(exc: BaseException) -> str:
-    from aftersales.core.errors import CaseError
+    from aftersales.core.errors import CaseError, PluginError
 
     if isinstance(exc, ValueError) and not isinstance(exc, CaseError):
         return str(exc)
     if isinstance(exc, CaseError):
         return f"invalid case: {exc}"
+    if isinstance(exc, PluginError):
+        return f"plugin failed: {exc}"
     return f"internal error: {type(exc).__name__}: {exc}"
 
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_encode = msgspec.json.Encoder().encode
 
 
 def _tools() -> tuple:
@@ -357,12 +360,12 @@ def _tools() -> tuple:
         opts = _STATE["options"]
         with_trace = bool(opts.get("trace"))
 
-        def encode_full(decision: Any, where: Any) -> tuple[str, Any]:
+        def encode_full(decision: Any, where: Any) -> tuple[bytes, Any]:
             record = decision.to_dict()
             if not with_trace:
                 del record["trace"]
             entitled = next(((r.remedy, r.basis) for r in decision.remedies if r.available), None)
-            return _dumps({**ref(where), **record}), entitled
+            return _encode({**ref(where), **record}), entitled
 
         compact = opts.get("format", "compact") == "compact" and not with_trace
         tools = _STATE["tools"] = (parse_case, reg.coverage_plans, reg.brands, reg.parse_case, reg.engine.evaluate,
@@ -370,10 +373,11 @@ def _tools() -> tuple:
     return tools
 
 
-def _decider() -> Callable[[Any, Any, str], tuple[str, Any]]:
-    """``decide(data, where, head)``: one case — a JSON line (text) or a decoded mapping —
-    parsed, decided and encoded, as ``(output line, (remedy, basis) of the entitlement or None)``;
-    ``head`` opens a compact line. A bad case raises (the caller reports it with its line)."""
+def _decider() -> Callable[[Any, Any], tuple[bytes, Any]]:
+    """``decide(data, where)``: one case — a JSON line (text) or a decoded mapping — parsed,
+    decided and encoded, as ``(output line (UTF-8), (remedy, basis) of the entitlement or None)``;
+    ``where`` is the line number or the stored case number the line opens with. A bad case
+    raises (the caller reports it with its line)."""
     decide = _STATE.get("decide")
     if decide is None:
         from aftersales.batch.compact import compact_line
@@ -381,7 +385,7 @@ def _decider() -> Callable[[Any, Any, str], tuple[str, Any]]:
 
         parse_case, plans, brands, registry_parse, evaluate, compact, encode_full = _tools()
 
-        def decide(data: Any, where: Any, head: str) -> tuple[str, Any]:
+        def decide(data: Any, where: Any) -> tuple[bytes, Any]:
             if type(data) is str:
                 case = decode_case(data, coverage_plans=plans)
                 if case.brand not in brands:
@@ -391,7 +395,7 @@ def _decider() -> Callable[[Any, Any, str], tuple[str, Any]]:
                 if case.brand not in brands:
                     case = registry_parse(data)
             if compact:
-                return compact_line(evaluate(case), head)
+                return compact_line(evaluate(case), where)
             return encode_full(evaluate(case), where)
 
         _STATE["decide"] = decide
@@ -411,7 +415,7 @@ def _replay_lines(raw: bytes, first_line: int) -> ChunkResult:
     if last_complete:
         lines.pop()                  # the empty piece after the last newline
     last = len(lines) - 1
-    out: list[str] = []
+    out: list[bytes] = []
     result = ChunkResult(size=len(raw))
     outcomes = result.outcomes
     errors = result.errors
@@ -421,7 +425,7 @@ def _replay_lines(raw: bytes, first_line: int) -> ChunkResult:
         try:
             if type(line) is str and line[:1] == "{":        # the usual line: one JSON object
                 try:
-                    text, entitled = decide(line, lineno, f'{{"line":{lineno},')
+                    text, entitled = decide(line, lineno)
                 except CaseError as exc:
                     if exc.field is not None:
                         raise
@@ -433,19 +437,19 @@ def _replay_lines(raw: bytes, first_line: int) -> ChunkResult:
                 if not body.strip():
                     continue
                 data = decode((lineno, body, index != last or last_complete))
-                text, entitled = decide(data, lineno, f'{{"line":{lineno},')
+                text, entitled = decide(data, lineno)
         except Exception as exc:  # noqa: BLE001 - every bad line is reported, the run goes on
             reason = _reason(exc)
             errors.append((lineno, reason))
-            out.append(f'{{"line":{lineno},"error":{_dumps(reason)}}}')
+            out.append(_encode({"line": lineno, "error": reason}))
             continue
         out.append(text)
         if entitled is not None:
             outcomes[entitled] += 1
     result.count = len(out)
     if out:
-        out.append("")
-        result.data = "\n".join(out).encode("utf-8")
+        out.append(b"")
+        result.data = b"\n".join(out)
     return result
 
 
@@ -459,29 +463,30 @@ def _utf8_or_bytes(piece: bytes) -> Any:
 def _replay_chunk(chunk: list[Item]) -> ChunkResult:
     """A chunk of items (the case store): decided and encoded, or error records."""
     decide = _decider()
-    out: list[str] = []
+    out: list[bytes] = []
     result = ChunkResult(count=len(chunk))
     outcomes = result.outcomes
     for item in chunk:
         where = item[0]
         try:
-            text, entitled = decide(decode(item), where, f"{{{_dumps(ref(where))[1:-1]},")
+            text, entitled = decide(decode(item), where)
         except Exception as exc:  # noqa: BLE001 - every bad line is reported, the run goes on
             reason = _reason(exc)
             result.errors.append((where, reason))
-            out.append(_dumps({**ref(where), "error": reason}))
+            out.append(_encode({**ref(where), "error": reason}))
             continue
         out.append(text)
         if entitled is not None:
             outcomes[entitled] += 1
     if out:
-        out.append("")
-        result.data = "\n".join(out).encode("utf-8")
+        out.append(b"")
+        result.data = b"\n".join(out)
     return result
 
 
 def _diff_chunk(chunk: list[Item]) -> ChunkResult:
-    from aftersales.batch.compact import change_key, changes, entitlement_of, outcome, same_outcome
+    from aftersales.batch.compact import entitlement_of, same_outcome
+    from aftersales.batch.impact import compare, group_key, outcome
 
     old_reg, new_reg = _STATE["old"], _STATE["new"]
     old_parse, new_parse = old_reg.parse_case, new_reg.parse_case
@@ -506,8 +511,9 @@ def _diff_chunk(chunk: list[Item]) -> ChunkResult:
             result.errors.append((where, _reason(exc)))
             continue
         result.outcomes[(new["entitlement"], new["basis"])] += 1
-        if changes(old, new):
-            changed.append((change_key(old, new), where, data, old, new))
+        differences = compare(old, new)
+        if differences:
+            changed.append((group_key(differences, old, new), where, data, old, new, differences))
     result.extra = changed
     return result
 

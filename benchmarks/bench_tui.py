@@ -374,10 +374,13 @@ def main(argv: list[str]) -> None:
           f"B {median(r['b_press']):.1f} ms; floor 1 {fp:.1f} ms; ratio A {median(r['a_press']) / fp:.2f}")
     s = startup(3 if quick else 7)
     first, floor = median(s["first"]), median(s["floor"])
-    print(f"start -> first screen, `aftersales` in a pseudo-terminal, {len(s['first'])} runs (target <= 500 ms)")
+    loaded = median(s["loaded"])
+    print(f"start -> first screen, `aftersales` in a pseudo-terminal, {len(s['first'])} runs "
+          f"(targets: first screen <= 1.3x the one-line app, usable <= 1.6x)")
     print(f"  intake screen drawn: median {first:.0f} ms (min {min(s['first']):.0f}); floor (one-line app) "
           f"{floor:.0f} ms (min {min(s['floor']):.0f}); ratio {first / floor:.2f}")
-    print(f"  policies loaded and shown: median {median(s['loaded']):.0f} ms")
+    print(f"  usable (policies loaded, the panel deciding): median {loaded:.0f} ms "
+          f"(min {min(s['loaded']):.0f}); ratio {loaded / floor:.2f}")
     print(f"  for scale: python -c pass {median(s['python']):.0f} ms, python -c 'import textual.app' "
           f"{median(s['import']):.0f} ms")
 

@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "policy": ("aftersales.cli.policy", "policy", "政策文件工具 / Policy editors' tools."),
     "cases": ("aftersales.cli.cases", "cases", "案例库与柜台流程 / The case store and counter workflow."),
     "db": ("aftersales.cli.db", "db", "数据库迁移 / Database migrations."),
+    "staff": ("aftersales.cli.staff", "staff", "员工工号与 PIN / Staff sign-in and the access log."),
     "tui": ("aftersales.cli.tui", "tui", "打开柜台终端界面 / Open the counter terminal UI."),
     "replay": ("aftersales.cli.replay", "replay", "批量重放案例 / Replay many cases."),
     "plugin": ("aftersales.cli.plugin", "plugin", "新品牌插件脚手架 / Scaffold a brand plugin."),

@@ -136,27 +136,48 @@ def message_lang(argv: list[str] | None) -> str:
 
 
 def echo_json(data: Any) -> None:
-    import json
+    """Print JSON for a reader: msgspec's encoder, indented by two (the text ``json.dumps(data,
+    ensure_ascii=False, indent=2)`` gives)."""
+    import msgspec
 
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
+    click.echo(msgspec.json.format(msgspec.json.encode(data), indent=2).decode("utf-8"))
 
 
 def make_registry(plugins_dir: str | None = None, policies_dir: str | None = None):
-    """The registry the CLI works with (plugins from entry points, env and folders).
+    """The registry the CLI works with (plugins from entry points, env and folders; the policies
+    of the active bundle or folder, see ``policy_source``).
 
-    A drop-in folder is the user's own: a plugin there that fails to import stops the command
-    with a located one-line error (exit 2). An installed entry-point plugin that fails to load is
-    left out with a warning, so the other brands keep working.
+    A plugin that fails to import, load or validate is quarantined: its brands answer with one
+    line (exit 3) and every other brand decides; each quarantine and each warning about the
+    plugins folder is said once on stderr.
     """
-    import os
-
     from aftersales.core.registry import load_registry
 
-    folder = plugins_dir or os.environ.get("AFTERSALES_PLUGINS_DIR")
-    registry = load_registry(plugins_dir=plugins_dir, policies_dir=policies_dir, strict_plugins=bool(folder))
-    for problem in registry.load_errors:
-        click.echo(f"warning: {problem}", err=True)
+    registry = load_registry(plugins_dir=plugins_dir, policies_dir=policies_dir)
+    report_registry(registry)
     return registry
+
+
+def report_registry(registry: Any) -> None:
+    """Say on stderr, once, what the registry left out or could not use (never silence)."""
+    lang = message_lang(None)
+    quarantined = registry.quarantined
+    for q in quarantined.values():   # the full line is its brands' answer; here, that it happened
+        click.echo(f"警告：插件 {q.plugin!r} 已隔离，其品牌暂不能判定（{q.where or q.reason}；详见 aftersales plugins list）"
+                   if lang == "zh" else
+                   f"warning: plugin {q.plugin!r} is quarantined, its brands cannot be decided "
+                   f"({q.where or q.reason}; see aftersales plugins list)", err=True)
+    for problem in registry.load_errors:
+        plugin = getattr(problem, "plugin", None)
+        if plugin in quarantined:
+            continue
+        click.echo(f"warning: {problem}", err=True)
+    for warning in registry.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not registry.statutory_loaded:
+        from aftersales.core.decision import NOT_LEGAL_EN, NOT_LEGAL_ZH
+
+        click.echo(("警告：" + NOT_LEGAL_ZH) if lang == "zh" else f"warning: {NOT_LEGAL_EN}", err=True)
 
 
 @contextmanager

@@ -28,11 +28,14 @@ from typing import Any
 import click
 
 from aftersales.cli._common import output_file, stdout_error
+from aftersales.cli.access import begin_access, note_seen, reveal_option
+from aftersales.cli.staff import signed_in
 
 DB_OPTION = click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL",
                          help="数据库 / database URL (sqlite:///FILE or postgresql+psycopg://...); env AFTERSALES_DB.")
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON.")
-REVEAL_OPTION = click.option("--reveal", is_flag=True, help="显示完整电话号码 / show full phone numbers.")
+#: ``--reveal`` with its ``--reason``: signed in and written to the access log (cli/access.py)
+REVEAL_OPTION = reveal_option()
 OUTPUT_OPTION = click.option("--output", "-o", type=click.Path(), metavar="FILE",
                              help="写入文件(完整写入或不写)/ write to FILE, whole or not at all.")
 
@@ -82,6 +85,7 @@ def _mask_view(view: dict, reveal: bool) -> dict:
     from aftersales.store.privacy import mask_stored_text
 
     view = mask_stored_text(view)
+    note_seen(view)  # for the access log of --reveal and exports
     if reveal:
         return view
     if view.get("customer"):
@@ -134,6 +138,7 @@ def _open(db_url: str | None, *, engine: bool = False):
         evaluator = RegistryEvaluator(make_registry())
     store = CaseStore.open(db_url, evaluator=evaluator)
     _warn(store.warnings)
+    begin_access(store)  # --reveal and exports: signed in, logged
     return store
 
 
@@ -172,7 +177,8 @@ def cases() -> None:
 @cases.command("new")
 @click.argument("casefile", type=click.Path(dir_okay=False))
 @click.option("--customer", required=True, metavar="NAME", help="客户姓名 / customer's name.")
-@click.option("--phone", required=True, metavar="PHONE", help="联系电话 / mainland mobile or landline with area code.")
+@click.option("--phone", required=True, metavar="PHONE", help="联系电话 / phone: mainland mobile or landline with area code; "
+                                                             "others with their country code (+852 9123 4567).")
 @click.option("--store", "store_code", envvar="AFTERSALES_STORE", required=True, metavar="CODE",
               help="服务网点代码 / service point code, e.g. SZ01 (env AFTERSALES_STORE).")
 @_staff_option()
@@ -202,6 +208,7 @@ def new(casefile, customer, phone, store_code, staff, mail_in, repair_kind, note
     mapping = _load_mapping(casefile, "case")
     mail = _load_mapping(mail_in, "mail_in") if mail_in else None
     with _open(db_url, engine=True) as store:
+        staff = signed_in(store, staff, store_code)
         view = store.create_case(mapping, store=store_code, staff=staff, customer=customer, phone=phone,
                                  now=_now(), mail_in=mail, repair_kind=repair_kind, note=note,
                                  backdate=backdate, intake=_intake(accessories, appearance, checklist, passcode))
@@ -312,6 +319,7 @@ def move(number, state, note, repair_kind, awaiting_parts, staff, db_url, as_jso
     from aftersales.store.workflow import state_label
 
     with _open(db_url) as store:
+        staff = signed_in(store, staff)
         view = store.move(number, _state_arg(state), actor=staff, now=_now(), note=note,
                           repair_kind=repair_kind, awaiting_parts=awaiting_parts)
     _warn(view.get("warnings"))
@@ -341,6 +349,7 @@ def move(number, state, note, repair_kind, awaiting_parts, staff, db_url, as_jso
 def follow_up(number, note, party, next_in, awaiting_parts, staff, db_url, as_json, reveal) -> None:
     """记录电话回访 / Record a follow-up call (day-10 回访 of repair station and customer)."""
     with _open(db_url) as store:
+        staff = signed_in(store, staff)
         view = store.follow_up(number, actor=staff, note=note, now=_now(), party=party,
                                next_in_days=next_in, awaiting_parts=awaiting_parts)
     _warn(view.get("warnings"))
@@ -360,6 +369,7 @@ def follow_up(number, note, party, next_in, awaiting_parts, staff, db_url, as_js
 def reevaluate(number, staff, db_url, as_json, reveal) -> None:
     """按送修天数重新判定(追加,不覆盖) / Decide again with the days in repair; appends a decision."""
     with _open(db_url, engine=True) as store:
+        staff = signed_in(store, staff)
         view = store.reevaluate(number, actor=staff, now=_now())
     _warn(view.get("warnings"))
     view = _mask_view(view, reveal)
@@ -369,6 +379,138 @@ def reevaluate(number, staff, db_url, as_json, reveal) -> None:
     prev = view["decisions"][-2]["entitlement"] if len(view["decisions"]) > 1 else None
     _echo(f"{view['number']}: 第 {view['decision_count']} 次判定  送修 {view['repair']['days_in_repair']} 天  "
                f"可享受:{_remedy(view['entitlement'])}(上次:{_remedy(prev)})")
+
+
+def _set_value(case: dict, assignment: str) -> None:
+    """``PATH=VALUE`` into ``case`` (a copy of the stored input): the path is a field of the case
+    table, the value read as that field's kind (an empty value removes an optional field; ids
+    fields take a comma-separated list)."""
+    from aftersales.core.casefields import FIELDS
+    from aftersales.store.errors import StoreError
+
+    path, sep, value = assignment.partition("=")
+    path = path.strip()
+    field = FIELDS.get(path)
+    if not sep or field is None:
+        known = ", ".join(p for p in FIELDS if "." in p or p in ("brand", "case_date", "activation_date"))
+        raise StoreError(f"{assignment!r}: give PATH=VALUE with PATH a case field ({known})", field="--set",
+                         zh=f"{assignment!r}:请写成 字段=值,字段为案例字段之一({known})")
+    value = value.strip()
+    parsed: Any = value
+    if field.kind == "flag":
+        truth = {"true": True, "yes": True, "1": True, "是": True,
+                 "false": False, "no": False, "0": False, "否": False}
+        if value.lower() not in truth:
+            raise StoreError(f"{path}: true or false, not {value!r}", field="--set",
+                             zh=f"{path}:应为 true 或 false,而不是 {value!r}")
+        parsed = truth[value.lower()]
+    elif field.kind == "count" and value:
+        if not (value.isascii() and value.isdigit()):
+            raise StoreError(f"{path}: a whole number, not {value!r}", field="--set",
+                             zh=f"{path}:应为整数,而不是 {value!r}")
+        parsed = int(value)
+    elif field.kind == "ids":
+        parsed = [v.strip() for v in value.split(",") if v.strip()]
+    *parents, name = path.split(".")
+    node = case
+    for key in parents:
+        child = node.get(key)
+        node[key] = child = dict(child) if isinstance(child, dict) else {}
+        node = child
+    if value == "" and field.kind != "ids":
+        node.pop(name, None)
+    else:
+        node[name] = parsed
+
+
+@cases.command("edit")
+@click.argument("number")
+@click.argument("casefile", required=False, type=click.Path(dir_okay=False))
+@click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE",
+              help="改一个字段 / change one field, e.g. --set device.imei=356938035643809 (repeatable).")
+@click.option("--customer", metavar="NAME", help="更正客户姓名 / the customer's name, corrected.")
+@click.option("--phone", metavar="PHONE", help="更正联系电话 / the customer's phone, corrected.")
+@click.option("--note", help="更正原因 / why (in the event log).")
+@_staff_option()
+@DB_OPTION
+@JSON_OPTION
+@REVEAL_OPTION
+def edit(number, casefile, assignments, customer, phone, note, staff, db_url, as_json, reveal) -> None:
+    """更正已保存的案例(编号不变) / Correct a saved case in place; the number stays.
+
+    CASEFILE is the whole corrected case (YAML or JSON), or ``--set PATH=VALUE`` changes single
+    fields of the stored one. The change is logged (what changed, before and after) and the case
+    is decided again (a decision appended).
+    """
+    from aftersales.store.errors import StoreError
+
+    if casefile and assignments:
+        raise StoreError("give a corrected case file or --set, not both", field="--set",
+                         zh="请给出更正后的案例文件或 --set,不要同时给出")
+    if not (casefile or assignments or customer is not None or phone is not None):
+        raise StoreError("nothing to change: give a corrected case file, --set PATH=VALUE, --customer or --phone",
+                         zh="没有要更正的内容:请给出更正后的案例文件、--set 字段=值、--customer 或 --phone")
+    with _open(db_url, engine=True) as store:
+        mapping = None
+        if casefile:
+            mapping = _load_mapping(casefile, "case")
+        elif assignments:
+            mapping = json.loads(json.dumps(store.get(number)["case"]))
+            for assignment in assignments:
+                _set_value(mapping, assignment)
+        view = store.edit_case(number, actor=staff, case_input=mapping, customer=customer, phone=phone,
+                               note=note, now=_now())
+    _warn(view.get("warnings"))
+    changes = view.pop("changes")
+    view = _mask_view(view, reveal)
+    if as_json:
+        echo_json({**view, "changes": changes})
+        return
+    _echo(f"已更正 {view['number']}  第 {view['decision_count']} 次判定  可享受:{_remedy(view['entitlement'])}")
+    for path, change in changes.items():
+        _echo(f"  {path}: {_shown(change['from'])} → {_shown(change['to'])}")
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == [] or value == "":
+        return "(空)"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+@cases.command("search")
+@click.argument("text")
+@click.option("--open", "open_only", is_flag=True, help="只查未结案例 / open cases only.")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="最多列出 / at most this many.")
+@DB_OPTION
+@JSON_OPTION
+@REVEAL_OPTION
+def search(text, open_only, limit, db_url, as_json, reveal) -> None:
+    """查找案例 / Find cases: a full phone number, part of an IMEI or serial, a case number,
+    a name, a model, or a brand in Chinese or English."""
+    from aftersales.cli._common import make_registry
+    from aftersales.store.workflow import local_date
+
+    registry = make_registry()
+    brands = {bid: (b.label_zh, b.label_en) for bid, b in registry.brands.items()}
+    with _open(db_url) as store:
+        rows = store.search(text, brands=brands, today=local_date(_now()), reveal=reveal, limit=limit,
+                            open_only=open_only)
+    rows = [_mask_view(r, reveal) for r in rows]
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        _echo("没有找到 / nothing found", err=True)
+        return
+    for r in rows:
+        brand = registry.brands.get(r["brand"])
+        _echo(f"{r['number']:<20} {r['state_zh']:<6} {(brand.label_zh if brand else r['brand']):<6} "
+              f"{r['device']['model'][:18]:<18} {r['device']['imei'] or r['device']['serial'] or '-':<16} "
+              f"{r['customer']['name'][:8]:<8} {r['customer']['phone']:<14} {(r['case_date'] or '')}")
 
 
 CSV_COLUMNS = ("number", "store", "staff", "customer_name", "customer_phone", "brand", "model", "imei", "serial",
@@ -403,7 +545,7 @@ def _csv_row(case: dict) -> dict:
 @click.option("--state", help="只导出此状态 / only this state.")
 @click.option("--brand", help="只导出此品牌 / only this brand.")
 @DB_OPTION
-@REVEAL_OPTION
+@reveal_option(export=True)
 def export(fmt, output, state, brand, db_url, reveal) -> None:
     """导出全部案例 / Export the cases (phones masked unless --reveal).
 
@@ -434,8 +576,8 @@ def export(fmt, output, state, brand, db_url, reveal) -> None:
 @click.option("--sms", is_flag=True, help="取机通知短信文本 / the pickup notice, to copy into an SMS.")
 @OUTPUT_OPTION
 @DB_OPTION
-@click.option("--reveal", is_flag=True,
-              help="打印完整电话号码(交给客户的单据)/ print full phone numbers (the customer's own copy).")
+@reveal_option("打印完整电话号码(交给客户的单据;须 --reason,记入访问日志)/ print full phone numbers "
+               "(the customer's own copy; needs --reason, logged).")
 def ticket(number, as_html, agreement, output, db_url, reveal, sms=False) -> None:
     """打印受理单 / Print the service ticket (受理单) or the mail-in agreement.
 

@@ -75,3 +75,73 @@ def current(db_url, as_json) -> None:
         echo_json({"database": where, "revision": rev, "head": head, "up_to_date": rev == head})
         return
     click.echo(f"{where}: revision {rev or '(none)'}, program {head} — {status}")
+
+
+@db.command("roles")
+@DB_OPTION
+@click.option("--prefix", default="aftersales", show_default=True,
+              help="角色名前缀 / role name prefix (PREFIX_owner, PREFIX_manager, PREFIX_store_CODE).")
+@click.option("--store", "stores", multiple=True, metavar="CODE",
+              help="门店代码,可重复 / a store that gets its own role (repeat).")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON.")
+def roles(db_url, prefix, stores, as_json) -> None:
+    """创建门店、经理、所有者数据库角色 / Create the store, manager and owner roles (PostgreSQL).
+
+    Each store's role sees and changes only that store's cases (row-level security); the manager
+    reads and changes every store's and exports; the owner alone migrates. Run again to add a
+    store; counters then connect as a login made with `aftersales db login`.
+    """
+    from aftersales.store import db as store_db
+    from aftersales.store import roles as store_roles
+
+    url, _ = store_db.resolve_url(db_url)
+    engine = store_db.make_engine(url)
+    try:
+        done = store_roles.create_roles(engine, prefix, stores)
+    finally:
+        engine.dispose()
+    if as_json:
+        echo_json(done)
+        return
+    click.echo(f"owner   {done['owner']}  (migrations: aftersales db upgrade)")
+    click.echo(f"manager {done['manager']}  (every store, exports, staff)")
+    for code, role in done["stores"].items():
+        click.echo(f"store   {role}  ({code} only)")
+    if done["created"]:
+        click.echo(f"created: {', '.join(done['created'])}")
+
+
+@db.command("login")
+@DB_OPTION
+@click.argument("login")
+@click.option("--role", "member_of", required=True, metavar="ROLE",
+              help="所属角色 / the role it acts as, e.g. aftersales_store_sz01.")
+@click.option("--password-env", metavar="VAR", default="AFTERSALES_DB_PASSWORD", show_default=True,
+              help="读取密码的环境变量 / environment variable holding the password (else asked).")
+def login(db_url, login, member_of, password_env) -> None:
+    """创建登录账号 / Create a login (a counter PC, a manager) that acts as ROLE (PostgreSQL).
+
+    The counter then connects with that login in its URL:
+    AFTERSALES_DB=postgresql+psycopg://LOGIN:PASSWORD@HOST/DB
+    """
+    import os
+    import sys
+
+    from aftersales.store import db as store_db
+    from aftersales.store import roles as store_roles
+    from aftersales.store.errors import StoreError
+
+    url, _ = store_db.resolve_url(db_url)
+    engine = store_db.make_engine(url)
+    try:
+        store_roles.check_member_of(engine, member_of)  # before asking for a password
+        password = os.environ.get(password_env)
+        if not password:
+            if not sys.stdin.isatty():
+                raise StoreError(f"give the login's password in {password_env} (or type it at a terminal)",
+                                 field="password", zh=f"请在 {password_env} 中提供密码,或在终端输入")
+            password = click.prompt("密码 / password", hide_input=True, confirmation_prompt=True, err=True)
+        store_roles.create_login(engine, login, member_of, password)
+    finally:
+        engine.dispose()
+    click.echo(f"{login}: login, acts as {member_of}")

@@ -1,24 +1,37 @@
 """``aftersales policy diff --old DIR --new DIR --cases FILE``: which cases a policy change decides differently.
 
 Every case is decided twice, with the policies of ``--old`` and of ``--new`` (each folder's
-policies replace the bundled ones by id, as ``--policies`` does elsewhere). Cases whose outcome
-changes — entitled remedy or its basis, the set of available remedies, missing papers, coverage
-end, exclusions, exchange terms, service location, region — are grouped by change::
+policies replace the bundled ones by id, as ``--policies`` does elsewhere). What is compared
+(``batch/impact.py``): the entitlement, each remedy (available, basis, missing papers, and for a
+remedy the customer can have its start, end and service location), the coverage dates, the
+exchange terms where an exchange can be had (mode, lead days, warranty after), the exclusions, the
+region. Changed cases are grouped by what changed and by the rule behind each difference on each
+side; groups that change the entitlement come first, then by size::
 
-    exchange (dap) → repair (warranty): 37 cases, rule apple/exchange_apple_store
+    换货 exchange (dap) → 免费维修 repair (warranty)：5 个案例 [权益改变]，规则 apple/exchange_apple_store
+      exchange.available: True → False   旧 apple/exchange_apple_store | 新 generic_sanbao/exchange_dap
 
-with a few example cases each. The rule named is the one that granted the remedy won or lost
-(the old decision's when the customer now gets less or something else, the new one's when a
-better remedy appears). ``--fail-on-change`` exits 1 when anything changed, so a policy
-repository's CI can gate a change. Exit 2: bad arguments or a broken policy folder.
+with a few example cases each. ``--explain N`` shows case N (its line in the file, or its number
+in the store) decided both ways side by side, with the trace lines that differ.
+``--fail-on-change`` exits 1 when anything changed, so a policy repository's CI can gate a
+change. Exit 2: bad arguments or a broken policy folder.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from typing import Any
 
 import click
+
+from aftersales.core.errors import AftersalesError
+
+
+class ExplainError(AftersalesError):
+    """``--explain N`` names no case that can be decided."""
+
+    exit_code = 2
 
 
 def _case_brief(data: Any) -> str:
@@ -33,13 +46,35 @@ def _case_brief(data: Any) -> str:
     return " ".join(b for b in bits if b)
 
 
-def _outcome_text(o: dict[str, Any]) -> str:
-    txt = f"{o['entitlement']} ({o['basis']})"
+def _label(value: Any, lang: str) -> str:
+    """``repair (warranty)`` as ``免费维修 repair (warranty)`` in Chinese."""
+    if lang == "en" or not isinstance(value, str) or " (" not in value:
+        return str(value)
+    from aftersales.core.vocab import label
+
+    remedy = value.split(" (", 1)[0]
+    return f"{label('remedy', remedy)} {value}"
+
+
+def _outcome_text(o: dict[str, Any], lang: str = "en") -> str:
+    txt = f"{_label(o['entitlement'] + ' (' + o['basis'] + ')', lang)}"
     if o.get("missing"):
-        txt += " missing " + "; ".join(f"{k}: {','.join(v)}" for k, v in o["missing"].items())
+        txt += (" missing " if lang == "en" else " 缺 ") + "; ".join(f"{k}: {','.join(v)}" for k, v in o["missing"].items())
     if o.get("coverage_end"):
-        txt += f", coverage to {o['coverage_end']}"
+        txt += f", coverage to {o['coverage_end']}" if lang == "en" else f"，保修至 {o['coverage_end']}"
+    ex = o.get("exchange") or {}
+    if ex and "exchange" in o.get("available", ()):
+        lead = ex.get("lead_days")
+        days = f" {lead[0]}–{lead[1]}" + (" days" if lang == "en" else " 天") if lead else ""
+        txt += f", exchange {ex.get('mode')}{days}" if lang == "en" else f"，换货 {ex.get('mode')}{days}"
     return txt
+
+
+def _change_line(change: dict[str, Any], lang: str) -> str:
+    a, b = change["old_rule"] or "-", change["new_rule"] or "-"
+    if lang == "en":
+        return f"{change['aspect']}: {change['old']} → {change['new']}   old {a} | new {b}"
+    return f"{change['aspect']}：{change['old']} → {change['new']}   旧 {a} | 新 {b}"
 
 
 @click.command()
@@ -54,19 +89,30 @@ def _outcome_text(o: dict[str, Any]) -> str:
 @click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="Drop-in plugins folder.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--examples", type=click.IntRange(0), default=3, show_default=True, help="Example cases per group.")
+@click.option("--explain", type=click.IntRange(1), default=None, metavar="N",
+              help="Show case N (line N of --cases, or the N-th case of the store) decided both ways, side by side.")
 @click.option("--fail-on-change", is_flag=True, help="Exit 1 when any case is decided differently (for CI).")
 @click.option("--workers", type=click.IntRange(1), default=None, help="Worker processes [default: one per core].")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of the report: zh (default) or en; also AFTERSALES_LANG or the locale.")
 def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, db_url: str | None, plugins_dir: str | None,
-         as_json: bool, examples: int, fail_on_change: bool, workers: int | None) -> None:
+         as_json: bool, examples: int, explain: int | None, fail_on_change: bool, workers: int | None,
+         lang: str | None) -> None:
     """政策变更影响预览 / Preview which cases a policy change decides differently."""
+    from aftersales.authoring.messages import resolve_lang
     from aftersales.batch import replay as rp
     from aftersales.cli._common import echo_json
 
+    lang = resolve_lang(lang)
+    en = lang == "en"
     if bool(cases_file) == bool(from_store):
         raise click.UsageError("give exactly one of --cases FILE or --from-store")
-    workers = workers or rp.default_workers()
     options = {"old_dir": old_dir, "new_dir": new_dir, "plugins_dir": plugins_dir}
     source = "store" if from_store else cases_file
+    if explain is not None:
+        _explain(explain, options, cases_file, db_url, as_json, lang)
+        return
+    workers = workers or rp.default_workers()
 
     groups: dict[tuple, dict[str, Any]] = {}
     stats = rp.RunStats()
@@ -79,16 +125,21 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
         for where, reason in result.errors:
             if not as_json:
                 click.echo(f"{rp.where_text(source, where)}: {reason}", err=True)
-        for key, where, data, old, new in result.extra or ():
+        for key, where, data, old, new, differences in result.extra or ():
             changed_total += 1
             transitions[(old["entitlement"], new["entitlement"])] += 1
             group = groups.get(key)
             if group is None:
-                group = groups[key] = {"from": key[0], "to": key[1], "rule": key[2], "changed": key[3],
-                                       "cases": 0, "examples": []}
+                group = groups[key] = {
+                    "from": key[0], "to": key[1], "rule": key[2], "changes_entitlement": key[3],
+                    "changed": ", ".join(dict.fromkeys(c.aspect for c in differences)),
+                    "changes": [{"aspect": c.aspect, "old_rule": c.old_rule, "new_rule": c.new_rule,
+                                 "changes_entitlement": c.entitlement} for c in differences],
+                    "cases": 0, "examples": []}
             group["cases"] += 1
             if len(group["examples"]) < examples:
-                group["examples"].append({**rp.ref(where), "case": _case_brief(data), "old": old, "new": new})
+                group["examples"].append({**rp.ref(where), "case": _case_brief(data), "old": old, "new": new,
+                                          "differences": [c.to_dict() for c in differences]})
 
     import time
 
@@ -96,33 +147,145 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
     items = rp.store_items(db_url) if from_store else rp.jsonl_items(cases_file)
     rp.run(items, "diff", options, workers=workers, on_result=on_result)
     stats.seconds = time.perf_counter() - t0
-    ordered = sorted(groups.values(), key=lambda g: (-g["cases"], g["from"], g["to"], g["rule"], g["changed"]))
+    ordered = sorted(groups.values(), key=lambda g: (not g["changes_entitlement"], -g["cases"], g["from"], g["to"],
+                                                     g["rule"], g["changed"]))
     errors = stats.total - stats.decided
 
     if as_json:
         echo_json({
             "old": old_dir, "new": new_dir, "source": source,
             "cases": stats.total, "compared": stats.decided, "changed": changed_total, "errors": errors,
+            "changed_entitlement": sum(g["cases"] for g in ordered if g["changes_entitlement"]),
             "errors_by_kind": dict(stats.error_kinds),
             "first_errors": [{**rp.ref(w), "reason": r} for w, r in stats.errors],
             "groups": ordered,
         })
     else:
         out = click.echo
-        out(f"{stats.decided:,} cases compared ({old_dir} → {new_dir}): {changed_total:,} decided differently"
-            + (f", {errors:,} not compared (bad lines)" if errors else ""))
+        entitled = sum(g["cases"] for g in ordered if g["changes_entitlement"])
+        if en:
+            out(f"{stats.decided:,} cases compared ({old_dir} → {new_dir}): {changed_total:,} decided differently"
+                + (f" ({entitled:,} with another entitlement)" if changed_total else "")
+                + (f", {errors:,} not compared (bad lines)" if errors else ""))
+        else:
+            out(f"比较了 {stats.decided:,} 个案例（{old_dir} → {new_dir}）：{changed_total:,} 个判定不同"
+                + (f"（其中 {entitled:,} 个权益改变）" if changed_total else "")
+                + (f"，{errors:,} 个未比较（坏行）" if errors else ""))
         for g in ordered:
-            what = f" [{g['changed']}]" if g["changed"] else ""
-            out(f"\n{g['from']} → {g['to']}{what}: {g['cases']:,} case{'s' if g['cases'] != 1 else ''}, rule {g['rule']}")
+            n = g["cases"]
+            if en:
+                what = (f"{g['from']} → {g['to']} [entitlement changes]" if g["changes_entitlement"]
+                        else f"same entitlement, terms changed [{g['changed']}]")
+                out(f"\n{what}: {n:,} case{'s' if n != 1 else ''}, rule {g['rule']}")
+            else:
+                what = (f"{_label(g['from'], lang)} → {_label(g['to'], lang)} [权益改变]" if g["changes_entitlement"]
+                        else f"权益不变，条款改变 [{g['changed']}]")
+                out(f"\n{what}：{n:,} 个案例，规则 {g['rule']}")
             for ex in g["examples"]:
                 where = f"line {ex['line']}" if "line" in ex else f"case {ex['number']}"
+                if not en:
+                    where = f"第 {ex['line']} 行" if "line" in ex else f"第 {ex['number']} 个案例"
                 out(f"  {where}: {ex['case']}")
-                out(f"      old: {_outcome_text(ex['old'])}")
-                out(f"      new: {_outcome_text(ex['new'])}")
-                for key in (g["changed"].split(", ") if g["changed"] else ()):
-                    if key not in ("missing", "coverage_end"):
-                        out(f"      {key}: {ex['old'].get(key)} → {ex['new'].get(key)}")
-        if not ordered:
-            out("no case is decided differently")
+                out(f"      {'old' if en else '旧'}: {_outcome_text(ex['old'], lang)}")
+                out(f"      {'new' if en else '新'}: {_outcome_text(ex['new'], lang)}")
+                for change in ex["differences"]:
+                    out(f"      {_change_line(change, lang)}")
+        if ordered:
+            first = ordered[0]["examples"][0] if ordered[0]["examples"] else None
+            if first is not None and "line" in first:
+                out(("\nsee one case both ways: --explain " if en else "\n逐条对比某个案例：--explain ") + str(first["line"]))
+        else:
+            out("no case is decided differently" if en else "没有判定不同的案例")
     if fail_on_change and changed_total:
         raise SystemExit(1)
+
+
+# ----------------------------------------------------------------------------- --explain
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _cut(text: str, width: int) -> str:
+    out, used = "", 0
+    for ch in text:
+        w = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        if used + w > width - (1 if len(text) > len(out) + 1 else 0):
+            return out + "…"
+        out, used = out + ch, used + w
+    return out
+
+
+def _pad(text: str, width: int) -> str:
+    text = _cut(text, width) if _width(text) > width else text
+    return text + " " * (width - _width(text))
+
+
+def _trace_lines(decision: Any) -> list[str]:
+    return [f"{t.policy or t.plugin}/{t.rule} {t.effect}" + (f" {t.detail}" if t.detail else "") for t in decision.trace]
+
+
+def _explain(number: int, options: dict[str, Any], cases_file: str | None, db_url: str | None, as_json: bool,
+             lang: str) -> None:
+    """Case ``number`` decided with the old and the new policies, side by side."""
+    import difflib
+    import shutil
+
+    from aftersales.batch import replay as rp
+    from aftersales.batch.impact import compare, outcome
+    from aftersales.cli._common import echo_json
+
+    en = lang == "en"
+    items = rp.store_items(db_url) if cases_file is None else rp.jsonl_items(cases_file)
+    item = None
+    for index, candidate in enumerate(items, start=1):
+        where = rp.ref(candidate[0])
+        if where.get("line", where.get("number", index)) == number:
+            item = candidate
+            break
+    if item is None:
+        raise ExplainError(f"--explain {number}: no such case in {cases_file or 'the store'}",
+                           zh=f"--explain {number}：{cases_file or '案例库'} 里没有这个案例")
+    rp.setup_worker("diff", options)
+    old_reg, new_reg = rp._STATE["old"], rp._STATE["new"]
+    data = rp.decode(item)
+    sides = []
+    for registry in (old_reg, new_reg):
+        try:
+            sides.append(registry.evaluate(registry.parse_case(data)))
+        except AftersalesError as exc:
+            raise ExplainError(f"--explain {number}: the case cannot be decided: {exc}",
+                               zh=f"--explain {number}：这个案例无法判定：{exc.line('zh')}") from None
+    old_d, new_d = sides
+    old_o, new_o = outcome(old_d), outcome(new_d)
+    differences = compare(old_o, new_o)
+    old_t, new_t = _trace_lines(old_d), _trace_lines(new_d)
+    pairs: list[tuple[str, str]] = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=old_t, b=new_t, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        left, right = old_t[a1:a2], new_t[b1:b2]
+        for i in range(max(len(left), len(right))):
+            pairs.append((left[i] if i < len(left) else "", right[i] if i < len(right) else ""))
+    if as_json:
+        echo_json({"case": number, "old": old_d.to_dict(), "new": new_d.to_dict(),
+                   "differences": [c.to_dict() for c in differences],
+                   "trace_differences": [{"old": a, "new": b} for a, b in pairs]})
+        return
+    out = click.echo
+    total = max(80, min(shutil.get_terminal_size((120, 24)).columns, 200))
+    left_w = (total - 3) // 2
+    head = (f"case {number}: {_case_brief(data)}" if en else f"第 {number} 个案例：{_case_brief(data)}")
+    out(head)
+    out(_pad("old policies" if en else "旧政策 " + options["old_dir"], left_w) + " │ "
+        + ("new policies" if en else "新政策 " + options["new_dir"]))
+    rows = [("entitlement" if en else "权益", _outcome_text(old_o, lang), _outcome_text(new_o, lang))]
+    for change in differences:
+        rows.append((change.aspect, f"{change.old}  ({change.old_rule or '-'})", f"{change.new}  ({change.new_rule or '-'})"))
+    for name, a, b in rows:
+        out(_pad(f"{name}: {a}", left_w) + " │ " + _cut(f"{name}: {b}", left_w))
+    out("")
+    out(("trace lines that differ:" if en else "不同的追踪记录：") if pairs else
+        ("the traces are the same" if en else "两边的追踪记录相同"))
+    for a, b in pairs:
+        out(_pad(("- " + a) if a else "", left_w) + " │ " + _cut(("+ " + b) if b else "", left_w))

@@ -11,7 +11,8 @@ from aftersales.cli._common import echo_json, make_registry
 @click.argument("case_file", metavar="CASE", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--json", "as_json", is_flag=True, help="Print the v1 decision JSON.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the summary.")
-@click.option("--trace", "show_trace", is_flag=True, help="Show every rule the engine checked.")
+@click.option("--trace", "show_trace", is_flag=True,
+              help="Show every rule the engine checked, with the policy editors' references.")
 @click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="Drop-in plugins folder.")
 @click.option("--policies", "policies_dir", type=click.Path(file_okay=False), help="Use the policies in this folder instead of the bundled ones.")
 def evaluate(case_file: str, as_json: bool, lang: str, show_trace: bool, plugins_dir: str | None, policies_dir: str | None) -> None:
@@ -33,12 +34,19 @@ def evaluate(case_file: str, as_json: bool, lang: str, show_trace: bool, plugins
     registry = make_registry(plugins_dir, policies_dir)
     case = registry.parse_case(data, today=datetime.date.today())
     decision = registry.evaluate(case)
-    if as_json:
-        echo_json(decision.to_dict())
-    else:
-        from aftersales.cli.render import render_decision
+    from aftersales.cli.render import render_decision, trace_refs
 
-        click.echo(render_decision(decision, lang=lang, trace=show_trace))
+    refs = trace_refs(registry) if show_trace else None
+    if as_json:
+        out = decision.to_dict()
+        if refs:  # the editors' references, only with --trace
+            for step in out["trace"]:
+                ref = refs.get((step["policy"], step["rule"]))
+                if ref:
+                    step["ref"] = ref
+        echo_json(out)
+    else:
+        click.echo(render_decision(decision, lang=lang, trace=show_trace, refs=refs))
     if decision.plugin_errors:
         failure = decision.plugin_errors[0]
         raise PluginError(f"plugin {failure.plugin!r} failed in {failure.hook}: {failure.error}", plugin=failure.plugin)

@@ -17,23 +17,30 @@ def plugin() -> None:
 @click.option("--label-zh", help="Chinese brand name shown to staff (default: the English one).")
 @click.option("--label-en", help="English brand name (default: BRAND in title case).")
 @click.option("--force", is_flag=True, help="Overwrite the generated files in an existing folder.")
-def new(brand: str, directory: str, label_zh: str | None, label_en: str | None, force: bool) -> None:
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of the messages: zh (default) or en; also AFTERSALES_LANG or the locale.")
+def new(brand: str, directory: str, label_zh: str | None, label_en: str | None, force: bool, lang: str | None) -> None:
     """写出一个可用的品牌插件包 / Write a working plugin package for BRAND.
 
-    The package has a pyproject with the entry point (group ``aftersales.plugins``), a
-    ``PolicyPlugin`` subclass, a policy YAML with its schema modeline, policy tests and a README.
-    As written it passes ``policy validate``, ``policy test`` and ``pip install -e``; it also
-    loads without installing: ``--plugins-dir aftersales-BRAND``.
+    The package has a pyproject with the entry point (group ``aftersales.plugins``) and a
+    dependency range on aftersales, a ``PolicyPlugin`` subclass, a policy YAML with its schema
+    modeline, policy tests, a pytest harness (``tests/``), a CI workflow that validates and tests
+    the policy, a pre-commit config for the policy files, LICENSE, ``.gitignore`` and a README.
+    As written it passes ``policy validate --strict``, ``policy test --strict``, ``pytest`` and
+    ``pip install -e``; it also loads without installing: ``--plugins-dir aftersales-BRAND``.
     """
+    from aftersales.authoring.messages import resolve_lang
     from aftersales.authoring.scaffold import scaffold
 
+    en = resolve_lang(lang) == "en"
     root = scaffold(brand, directory, label_zh=label_zh, label_en=label_en, force=force)
     pkg = root / f"aftersales_{brand}"
-    click.echo(f"created {root}/")
+    click.echo(f"created {root}/" if en else f"已创建 {root}/")
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         click.echo(f"  {path.relative_to(root)}")
-    click.echo("next:")
+    click.echo("next:" if en else "下一步：")
     click.echo(f"  aftersales policy validate {pkg}")
     click.echo(f"  aftersales policy test {pkg}")
+    click.echo(f"  cd {root} && python -m pytest                      # the policy's own tests, as its CI runs them")
     click.echo(f"  aftersales plugins list --plugins-dir {root}      # drop-in, no install")
     click.echo(f"  pip install -e {root}                             # or install it")

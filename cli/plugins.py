@@ -26,7 +26,8 @@ def list_plugins(as_json: bool, plugins_dir: str | None) -> None:
     floor = registry.floor_issues()
     per_source: dict[str, int] = {}
     for issue in floor:
-        per_source[issue.file] = per_source.get(issue.file, 0) + 1
+        if issue.severity == "warning":   # not those the policy acknowledges
+            per_source[issue.file] = per_source.get(issue.file, 0) + 1
     infos = list(registry.plugins.values())
     for info in infos:
         for p in info.policies:
@@ -36,15 +37,30 @@ def list_plugins(as_json: bool, plugins_dir: str | None) -> None:
             else:
                 p["state"] = "invalid"
     errors = registry.errors
+    quarantined = registry.quarantined
+    failed_hooks = {f.plugin for f in registry.failures}
+
+    def state(name: str) -> str:
+        if name in quarantined:
+            return "quarantined"
+        return "hook failed" if name in failed_hooks else "ok"
+
     if as_json:
         echo_json({
-            "plugins": [info.to_dict() for info in infos],
+            "plugins": [dict(info.to_dict(), state=state(info.name),
+                             quarantine=quarantined[info.name].to_dict() if info.name in quarantined else None)
+                        for info in infos],
+            "statutory": registry.statutory_loaded,
             "errors": [i.to_dict() for i in errors],
             "warnings": [i.to_dict() for i in floor],
+            "folder_warnings": list(registry.warnings),
         })
     else:
         for info in infos:
-            click.echo(f"{info.name} {info.version} ({info.origin})" + (f" — ERROR: {info.error}" if info.error else ""))
+            click.echo(f"{info.name} {info.version} ({info.origin}) [{state(info.name)}]"
+                       + (f" — ERROR: {info.error}" if info.error else ""))
+            if info.name in quarantined:
+                click.echo(f"  {quarantined[info.name].line('en')}")
             if info.brands:
                 click.echo(f"  brands: {', '.join(info.brands)}")
             if info.hooks:
@@ -56,6 +72,12 @@ def list_plugins(as_json: bool, plugins_dir: str | None) -> None:
                 eff = p["effective"]
                 span = f"{eff['from']}..{eff['until'] or ''}"
                 click.echo(f"  policy: {p['id']} {p['version']} [{span} by {eff.get('by', 'purchase_date')}] ({p['source']}) {p['state']}")
+        if not registry.statutory_loaded:
+            from aftersales.core.decision import NOT_LEGAL_EN
+
+            click.echo(f"warning: {NOT_LEGAL_EN}", err=True)
+        for warning in registry.warnings:
+            click.echo(f"warning: {warning}", err=True)
         for issue in errors:
             click.echo(f"error: {issue}", err=True)
     if errors:

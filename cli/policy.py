@@ -9,13 +9,15 @@ import click
 
 from aftersales.cli._common import echo_json
 
+LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+                    help="Language of the messages: zh (default) or en; also AFTERSALES_LANG or the locale.")
 PLUGINS_DIR = click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR",
                            help="Drop-in plugins folder (also AFTERSALES_PLUGINS_DIR).")
 
 
 @click.group()
 def policy() -> None:
-    """政策文件工具 / Policy editors' tools: validate, test, schema."""
+    """政策文件工具 / Policy editors' tools: validate, test, diff, schema."""
 
 
 def _policy_locations(paths: tuple[str, ...]) -> list[Any]:
@@ -42,14 +44,32 @@ def _shipped_locations(plugins_dir: str | None) -> tuple[list[Any], list[Any]]:
         try:
             out.extend(impl.function() or [])
         except Exception as exc:  # noqa: BLE001
-            issues.append(PolicyIssue(f"plugin {name}", 1, 1, "$", f"aftersales_policy_files failed: {exc}", code="plugin"))
+            issues.append(PolicyIssue(f"plugin {name}", 1, 1, "$", f"aftersales_policy_files failed: {exc}", code="plugin",
+                                      zh=f"插件的 aftersales_policy_files 出错：{exc}"))
     return out, issues
 
 
-def validate_locations(locations: list[Any]) -> tuple[list[dict], list[Any]]:
-    """Check every file, then across files (versions) and against the statutory floor."""
-    from aftersales.authoring.floorcheck import floor_issues
-    from aftersales.authoring.policyload import check_policy_full, read_source, version_issues
+def _known_brands(plugins_dir: str | None) -> list[str]:
+    """The brand ids the loaded plugins serve (``any`` policies aside)."""
+    from aftersales.core.registry import each_plugin, load_plugins
+
+    loaded = load_plugins(plugins_dir=plugins_dir)
+    out: list[str] = []
+    for _name, call in each_plugin(loaded.pm, "aftersales_brands"):
+        try:
+            out.extend(b.id for b in (call() or [None])[0] or ())
+        except Exception:  # noqa: BLE001 - the plugin's failure is reported by the registry
+            continue
+    return out
+
+
+def validate_locations(locations: list[Any], plugins_dir: str | None = None,
+                       brands: list[str] | None = None) -> tuple[list[dict], list[Any]]:
+    """Check every file, then across files (versions), against the statutory floor and the
+    regulation, and the brands they name; warnings a policy acknowledges are marked so."""
+    from aftersales.authoring.acknowledge import apply_acknowledgements
+    from aftersales.authoring.floorcheck import floor_issues, statute_issues
+    from aftersales.authoring.policyload import brand_issues, check_policy_full, read_source, version_issues
     from aftersales.core.errors import PolicyError
     from aftersales.core.rules import CompiledPolicy
 
@@ -70,13 +90,18 @@ def validate_locations(locations: list[Any]) -> tuple[list[dict], list[Any]]:
             except PolicyError as exc:
                 from aftersales.authoring.policyload import PolicyIssue
 
-                found.append(PolicyIssue(source.name, 1, 1, exc.field or "$", exc.message, code="compile"))
+                found.append(PolicyIssue(source.name, 1, 1, exc.field or "$", exc.message, code="compile", zh=exc.message_zh))
                 data = None
         if data is not None:
             valid.append((data, node, source.name))
         issues.extend(found)
         results.append({"file": source.name, "id": (data or {}).get("id"), "version": (data or {}).get("version"),
                         "valid": data is not None})
+        if data is None:   # an invalid file still names the policy it is meant to be
+            from aftersales.authoring.policyload import compose_data, top_level_scalars
+
+            raw = compose_data(node) if node is not None else top_level_scalars(source.text)
+            results[-1]["id"], results[-1]["version"] = raw.get("id"), raw.get("version")
     issues.extend(version_issues(valid))
     statutory = [(d, name) for d, _, name in valid if d.get("kind") == "statutory"]
     if not statutory:
@@ -86,21 +111,27 @@ def validate_locations(locations: list[Any]) -> tuple[list[dict], list[Any]]:
         data, _, _ = check_policy_full(read_source(floor))
         if data is not None:
             statutory = [(data, read_source(floor).name)]
+    known_brands = _known_brands(plugins_dir) if brands is None else brands
     for data, node, name in valid:
         issues.extend(floor_issues(data, node, name, statutory))
+        issues.extend(statute_issues(data, node, name))
+        issues.extend(brand_issues(data, node, name, known_brands))
+    issues = apply_acknowledgements(issues, valid)
     bad_files = {i.file for i in issues if i.severity == "error"}
     for r in results:
         r["valid"] = r["valid"] and r["file"] not in bad_files
         r["warnings"] = sum(1 for i in issues if i.file == r["file"] and i.severity == "warning")
+        r["acknowledged"] = sum(1 for i in issues if i.file == r["file"] and i.severity == "acknowledged")
     return results, issues
 
 
 @policy.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(exists=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--strict", is_flag=True, help="Warnings (floor violations...) fail too (exit 1).")
+@click.option("--strict", is_flag=True, help="Warnings not acknowledged by the policy fail too (exit 1).")
+@LANG
 @PLUGINS_DIR
-def validate(paths: tuple[str, ...], fmt: str, strict: bool, plugins_dir: str | None) -> None:
+def validate(paths: tuple[str, ...], fmt: str, strict: bool, lang: str | None, plugins_dir: str | None) -> None:
     """校验政策文件 / Validate policy files (default: every policy the loaded plugins ship).
 
     Reports every problem as ``file:line:column: $.json.path: message``: the schema, duplicate
@@ -118,49 +149,71 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, plugins_dir: str | 
             plugin_issues = list(load_plugins(plugins_dir=plugins_dir).issues)
     else:
         locations, plugin_issues = _shipped_locations(plugins_dir)
-    results, issues = validate_locations(locations)
+    from aftersales.authoring.messages import resolve_lang
+
+    lang = resolve_lang(lang)
+    results, issues = validate_locations(locations, plugins_dir)
     issues = plugin_issues + issues
     errors = [i for i in issues if i.severity == "error"]
     warnings = [i for i in issues if i.severity == "warning"]
+    acknowledged = [i for i in issues if i.severity == "acknowledged"]
     if fmt == "json":
-        echo_json({"files": results, "errors": len(errors), "warnings": len(warnings), "issues": [i.to_dict() for i in issues]})
+        echo_json({"files": results, "errors": len(errors), "warnings": len(warnings), "acknowledged": len(acknowledged),
+                   "issues": [i.to_dict() for i in issues]})
     else:
-        for issue in errors + warnings:
-            if issue.severity == "error":
-                click.echo(str(issue))
-            else:
-                click.echo(f"{issue.file}:{issue.line}:{issue.column}: warning: {issue.path}: {issue.message}")
+        for issue in errors + warnings + acknowledged:
+            click.echo(issue.text(lang))
         ok = sum(1 for r in results if r["valid"])
-        click.echo(f"{ok}/{len(results)} policy files valid; {len(errors)} errors, {len(warnings)} warnings", err=True)
+        if lang == "en":
+            click.echo(f"{ok}/{len(results)} policy files valid; {_n(len(errors), 'error')}, "
+                       f"{_n(len(warnings), 'warning')}, {len(acknowledged)} acknowledged", err=True)
+        else:
+            click.echo(f"{len(results)} 个政策文件中 {ok} 个有效；{len(errors)} 个错误，{len(warnings)} 个警告，"
+                       f"{len(acknowledged)} 个已确认", err=True)
     if errors or (strict and warnings):
         raise SystemExit(1)
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 @policy.command("test")
 @click.argument("paths", nargs=-1, type=click.Path(exists=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Rules no case exercises fail too (exit 1).")
+@click.option("-k", "select", metavar="TEXT", help="Only the cases whose name contains TEXT (case-insensitive).")
+@LANG
 @PLUGINS_DIR
-def test(paths: tuple[str, ...], fmt: str, strict: bool, plugins_dir: str | None) -> None:
+def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None, lang: str | None,
+         plugins_dir: str | None) -> None:
     """运行政策测试 / Run the policy tests (``*.cases.yaml`` beside each policy) and show rule coverage.
 
     PATHS are policy files, their ``.cases.yaml`` files or folders (default: every policy the
     loaded plugins ship). A policy file given here replaces the installed version with the same
-    id, so an edited policy is tested as it would decide. A rule is *exercised* when some case's
-    decision names it as the deciding rule of a remedy (granted, refused or blocked), or lists it
-    among the exclusions or notices. Exit 1 when a case fails (with ``--strict``, also when a
-    rule is not exercised).
+    id, so an edited policy is tested as it would decide. ``expect`` can check the remedies,
+    their basis, papers, deciding rule, start and end, the exchange (``exchange_mode``,
+    ``lead_days``, ``warranty_after``), the coverage dates and the service location (one, or
+    per remedy). A rule is *exercised* when it decided some case: an offer that granted its
+    remedy, or whose own papers, condition or an exclusion refused it (not one that merely did not
+    apply); an exclusion or notice that held; the exchange rule behind an exchange; a start or a
+    component's period behind a granted remedy; a region rule that named the region. A case with
+    an unknown ``expect`` key fails. Exit 1 when a case fails (with ``--strict``, also when a rule
+    is not exercised).
     """
+    from aftersales.authoring.messages import resolve_lang
     from aftersales.authoring.policytest import run_policy_tests
 
-    reports, load_errors = run_policy_tests(paths, plugins_dir=plugins_dir)
+    lang = resolve_lang(lang)
+    en = lang == "en"
+    reports, load_errors = run_policy_tests(paths, plugins_dir=plugins_dir, select=select)
     if load_errors:
         if fmt == "json":
             echo_json({"errors": [i.to_dict() for i in load_errors], "policies": []})
         else:
             for issue in load_errors:
-                click.echo(str(issue))
-            click.echo("policy tests not run: the policies do not load", err=True)
+                click.echo(issue.text(lang) if hasattr(issue, "text") else str(issue))
+            click.echo("policy tests not run: the policies do not load" if en else "政策测试未运行：政策无法加载", err=True)
         raise SystemExit(1)
     failed = sum(len(r.failed) for r in reports)
     uncovered = sum(len(r.uncovered) for r in reports)
@@ -171,19 +224,26 @@ def test(paths: tuple[str, ...], fmt: str, strict: bool, plugins_dir: str | None
         for r in reports:
             passed = sum(1 for c in r.results if c.passed)
             covered = len(r.rules) - len(r.uncovered)
-            click.echo(f"{r.policy} {r.version} ({r.policy_file}): {passed}/{len(r.results)} cases pass; "
-                       f"rule coverage {covered}/{len(r.rules)}")
+            if en:
+                click.echo(f"{r.policy} {r.version} ({r.policy_file}): {passed}/{len(r.results)} cases pass; "
+                           f"rule coverage {covered}/{len(r.rules)}")
+            else:
+                click.echo(f"{r.policy} {r.version}（{r.policy_file}）：{len(r.results)} 个案例中 {passed} 个通过；"
+                           f"规则覆盖 {covered}/{len(r.rules)}")
             for issue in r.issues:
-                prefix = "" if issue.severity == "error" else "warning: "
-                click.echo(f"  {prefix}{issue}")
+                click.echo(f"  {issue.text(lang)}")
             for c in r.failed:
-                click.echo(f"  FAIL {c.file}:{c.line}:{c.column}: {c.name}")
+                click.echo(f"  {'FAIL' if en else '未通过'} {c.file}:{c.line}:{c.column}: {c.name}")
                 for problem in c.problems:
-                    click.echo(f"    {problem}")
+                    click.echo(f"    {problem.text(lang) if hasattr(problem, 'text') else problem}")
             if r.uncovered:
-                click.echo("  not exercised by any case: " + ", ".join(f"{s}/{rid}" for s, rid in r.uncovered))
+                click.echo(("  not exercised by any case: " if en else "  没有案例覆盖：")
+                           + ", ".join(f"{s}/{rid}" for s, rid in r.uncovered))
         total = sum(len(r.results) for r in reports)
-        click.echo(f"{total - failed}/{total} cases pass; {uncovered} rules not exercised", err=True)
+        if en:
+            click.echo(f"{total - failed}/{total} cases pass; {_n(uncovered, 'rule')} not exercised", err=True)
+        else:
+            click.echo(f"{total} 个案例中 {total - failed} 个通过；{uncovered} 条规则没有案例覆盖", err=True)
     if bad or (strict and uncovered):
         raise SystemExit(1)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aftersales.core.refund import refund_text
 from aftersales.core.vocab import CONDITIONS as _CONDITIONS
 from aftersales.core.vocab import label
 
@@ -15,6 +16,7 @@ _TEXT = {
         "reasons": {"outside_window": "不在期限内", "expired": "已过期", "missing_documents": "缺单证",
                     "not_applicable": "条件不符", "no_start": "缺少起算日期", "excluded": "除外",
                     "free_remedy_available": "有免费权益"},
+        "pending": "检测确认后可{remedy}", "still_needs": "还需",
         "trace": "规则检查",
     },
     "en": {
@@ -26,15 +28,22 @@ _TEXT = {
         "reasons": {"outside_window": "outside its window", "expired": "expired", "missing_documents": "papers missing",
                     "not_applicable": "conditions not met", "no_start": "no start date", "excluded": "excluded",
                     "free_remedy_available": "a free remedy is available"},
+        "pending": "{remedy} once testing confirms the fault", "still_needs": "still needed",
         "trace": "Rules checked",
     },
 }
 
 
-def render_decision(decision, *, lang: str = "zh", trace: bool = False) -> str:
+def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=None) -> str:
+    """The summary; with ``trace``, every rule checked, each with its editors' reference from
+    ``refs`` (``{(policy, rule): ref}``, see ``trace_refs``) — never shown without the trace."""
     t = _TEXT[lang]
     lines: list[str] = []
     ent = decision.entitlement
+    if not getattr(decision, "legal", True):   # said first: the statutory floor was left out
+        from aftersales.core.decision import NOT_LEGAL_EN, NOT_LEGAL_ZH
+
+        lines.append(f"!! {NOT_LEGAL_ZH if lang == 'zh' else NOT_LEGAL_EN}")
     lines.append(f"{t['entitlement']}: {label('remedy', ent, lang)}  [{decision.brand} · {t['region']} {label('region', decision.region, lang)}]")
     for r in decision.remedies:
         mark = "✓" if r.available else "✗"
@@ -42,16 +51,22 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False) -> str:
         text = f"  {mark} {label('remedy', r.remedy, lang)} — {basis}"
         if r.fee:
             text += f" ({t['fee']} {r.fee[0]:g} {r.fee[1]})"
-        if not r.available and r.reason:
+        pending = r.status == "pending_detection"
+        if pending:
+            text += " · " + t["pending"].format(remedy=label("remedy", r.remedy, lang))
+        elif not r.available and r.reason:
             reason = t["reasons"].get(r.reason)
             if reason is None:
                 reason = label("condition", r.reason, lang) if r.reason in _CONDITIONS else f"{t['reasons']['not_applicable']} ({r.reason})"
             text += f" · {reason}"
         if r.missing_documents:
-            text += f" · {t['missing']}: " + "、".join(label("document", d, lang) for d in r.missing_documents)
+            text += f"；{t['still_needs']}：" if pending and lang == "zh" else f" · {t['still_needs' if pending else 'missing']}: "
+            text += "、".join(label("document", d, lang) for d in r.missing_documents)
         if r.available and r.asked_documents:
             text += f" · {t['asks']}: " + "、".join(label("document", d, lang) for d in r.asked_documents)
         lines.append(text)
+        if r.refund_instead is not None:
+            lines.append("    " + refund_text(r.refund_instead.to_dict(), lang))
     cov = decision.coverage
     if cov:
         end = cov.end.isoformat() if cov.end else "?"
@@ -83,13 +98,24 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False) -> str:
     for r in decision.remedies:
         if r.policy and (r.available or r.missing_documents):
             lines.append(f"  [{r.policy}/{r.rule}] {r.citation}")
+        if r.refund_instead is not None:
+            lines.append(f"  [{r.refund_instead.policy}/refund_instead] {r.refund_instead.citation}")
     if ex and decision.remedy("exchange") is not None and decision.remedy("exchange").available:
         lines.append(f"  [{ex.policy}/{ex.rule}] {ex.citation}")
     if trace:
         lines.append(f"{t['trace']}:")
         for step in decision.trace:
+            ref = (refs or {}).get((step.policy, step.rule))
             lines.append(f"  {step.plugin}:{step.policy or '-'}/{step.rule} {step.effect}"
-                         + (f" ({step.detail})" if step.detail else ""))
+                         + (f" ({step.detail})" if step.detail else "") + (f" ‹{ref}›" if ref else ""))
     versions = ", ".join(f"{p.id} {p.version}" for p in decision.policies)
+    bundle = getattr(decision, "bundle", None)
+    if bundle is not None:
+        versions += f"; bundle {bundle[0]} sha256 {bundle[1][:12]}"
     lines.append(f"({versions})")
     return "\n".join(lines)
+
+
+def trace_refs(registry) -> dict[tuple[str, str], str]:
+    """``{(policy id, rule): ref}`` of every loaded policy: the editors' references a trace shows."""
+    return {(policy.id, rule): ref for policy in registry.all_policies() for rule, ref in policy.refs().items()}

@@ -98,7 +98,7 @@ def print_summary(stats: Any, *, workers: int, errors_shown: bool = True) -> Non
 @click.option("--trace", "with_trace", is_flag=True, help="Write the whole v1 decision with its trace (largest, slowest).")
 @click.option("--from-store", is_flag=True, help="Replay the cases in the case store instead of a file.")
 @click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL", help="Case store URL for --from-store; env AFTERSALES_DB.")
-@click.option("--summary-json", "summary_json", type=click.Path(dir_okay=False), metavar="FILE",
+@click.option("--summary-json", "summary_json", type=click.Path(), metavar="FILE",
               help="Also write the summary as JSON to FILE.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-line error messages (the summary stays).")
 def replay(cases_file: str | None, policies_dir: str | None, plugins_dir: str | None, out_path: str, workers: int | None,

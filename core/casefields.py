@@ -22,12 +22,12 @@ from . import model, vocab
 @dataclass(frozen=True, slots=True)
 class CaseField:
     path: str            #: ``device.imei``
-    kind: str            #: text, date, count, flag, choice, ids, claims
+    kind: str            #: text, date, count, amount, flag, choice, ids, claims
     zh: str
     en: str
     help_zh: str
     help_en: str
-    widget: str          #: text, date, count, select, check, ticks
+    widget: str          #: text, date, count, amount, select, check, ticks
     section: str         #: device, purchase, documents, fault, condition, history, plans
     vocab: str | None    #: the vocabulary kind of an id field (``core.vocab.TABLES``), or ``brand``
     required: bool
@@ -68,7 +68,7 @@ def _unwrap(t: mi.Type) -> tuple[mi.Type, dict[str, Any], bool]:
 
 
 #: the kind of field each decoded type makes
-_KINDS: dict[type, str] = {mi.StrType: "text", mi.DateType: "date", mi.BoolType: "flag", mi.IntType: "count",
+_KINDS: dict[type, str] = {mi.StrType: "text", mi.DateType: "date", mi.BoolType: "flag", mi.IntType: "count", mi.FloatType: "amount",
                            mi.LiteralType: "choice", mi.FrozenSetType: "ids", mi.DictType: "claims"}
 
 
@@ -135,6 +135,9 @@ def allowed_text(spec: CaseField) -> tuple[str, str]:
                 f"日期 YYYY-MM-DD，{model.FIRST_YEAR}–{model.LAST_YEAR} 年")
     if kind == "flag":
         return ("true or false", "true 或 false")
+    if kind == "amount":
+        low, high = f"{spec.minimum:,.0f}", f"{spec.maximum:,.0f}"
+        return (f"an amount in yuan from {low} to {high}", f"{low}–{high} 元的金额")
     if kind == "count":
         return (f"a whole number from {spec.minimum} to {spec.maximum}", f"{spec.minimum}–{spec.maximum} 的整数")
     if kind == "choice":
@@ -152,7 +155,8 @@ def allowed_text(spec: CaseField) -> tuple[str, str]:
 
 # --------------------------------------------------------------------------- the policy schema
 
-_MATCHER = {"text": "match_text", "date": "match_date", "flag": "match_flag", "count": "match_count"}
+_MATCHER = {"text": "match_text", "date": "match_date", "flag": "match_flag", "count": "match_count",
+            "amount": "match_amount"}
 _ID_MATCHER = {"region": "match_region", "channel": "match_channel", "component": "match_component",
                "part": "match_part", "document": "match_documents", "coverage_plan": "match_plans",
                "brand": "match_text"}

@@ -32,6 +32,8 @@ class RemedyResult(NamedTuple):
     fee: tuple[float, str] | None = None
     needs_confirmation: str | None = None
     note: tuple[str, str] | None = None
+    #: a refund the customer may take instead of this exchange (``core.refund.RefundInstead``)
+    refund_instead: Any = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -55,6 +57,8 @@ class RemedyResult(NamedTuple):
             out["needs_confirmation"] = self.needs_confirmation
         if self.note:
             out["note"] = {"zh": self.note[0], "en": self.note[1]}
+        if self.refund_instead is not None:
+            out["refund_instead"] = self.refund_instead.to_dict()
         return out
 
 
@@ -95,6 +99,12 @@ class PolicyRef(NamedTuple):
 TraceEntry = TraceStep
 
 
+#: the first line of a decision made without the statutory policy
+NOT_LEGAL_ZH = "非法定判定：未加载三包规定（法定政策 generic_sanbao），本结果不能作为消费者的法定权益依据"
+NOT_LEGAL_EN = ("not a legal decision: the statutory policy (generic_sanbao) was left out; "
+                "this is not what the customer is entitled to by law")
+
+
 class Decision(NamedTuple):
     """The answer for one case. ``to_dict()`` gives the v1 decision JSON.
 
@@ -116,6 +126,10 @@ class Decision(NamedTuple):
     policies: tuple[PolicyRef, ...]
     plugin_errors: tuple[PluginFailure, ...] = ()
     calendar_gaps: tuple[int, ...] = ()
+    #: False when no statutory policy was loaded (left out on purpose): not a legal decision
+    legal: bool = True
+    #: the published policy bundle the decision was made with: (id, sha256), or None
+    bundle: tuple[str, str] | None = None
 
     @property
     def trace(self) -> tuple[TraceStep, ...]:
@@ -176,7 +190,8 @@ class Decision(NamedTuple):
             "remedies": [r.to_dict() for r in self.remedies],
             "coverage": self.coverage.to_dict() if self.coverage else None,
             "exclusions": [
-                {"id": e.id, "message_zh": e.message_zh, "message_en": e.message_en, "citation": e.citation, "policy": e.policy}
+                {"id": e.id, "message_zh": e.message_zh, "message_en": e.message_en, "citation": e.citation, "policy": e.policy,
+                 "policies": [e.policy, *e.also]}
                 for e in self.exclusions
             ],
             "exchange": None if ex is None else {
@@ -199,4 +214,8 @@ class Decision(NamedTuple):
             "plugin_errors": [{"plugin": f.plugin, "hook": f.hook, "error": f.error} for f in self.plugin_errors],
             "calendar_gaps": list(self.calendar_gaps),
         }
+        if not self.legal:   # said first
+            out = {"legal": False, "legal_notice": NOT_LEGAL_EN, "legal_notice_zh": NOT_LEGAL_ZH, **out}
+        if self.bundle is not None:
+            out["bundle"] = {"id": self.bundle[0], "sha256": self.bundle[1]}
         return out

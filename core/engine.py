@@ -34,9 +34,10 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .decision import Coverage, Decision, PolicyRef, RemedyResult
-from .errors import CaseError, EngineError
+from .errors import CaseError, EngineError, QuarantineError
 from .memo import remember
 from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferJudged, OfferResult, PluginFailure, TraceStep
+from .refund import RefundRule, refund_instead
 from .vocab import FREE_REMEDIES, REGIONS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -45,7 +46,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Engine", "Identity", "OfferResult", "ExclusionHit", "Notice", "ExchangeRule", "PluginFailure"]
 
-_STATUS_RANK = {"granted": 4, "blocked_documents": 3, "excluded": 2, "expired": 1, "outside_window": 1, "no_start": 1}
+_STATUS_RANK = {"granted": 4, "blocked_documents": 3, "pending_detection": 2.5, "excluded": 2, "expired": 1,
+                "outside_window": 1, "no_start": 1}
 _REASONS = {
     "outside_window": "outside_window",
     "expired": "expired",
@@ -53,6 +55,7 @@ _REASONS = {
     "not_applicable": "not_applicable",
     "blocked_documents": "missing_documents",
     "excluded": "excluded",
+    "pending_detection": "pending_detection",
 }
 _IDENTIFY = "aftersales_identify_device"
 _PREDICATES = "aftersales_predicates"
@@ -87,12 +90,12 @@ _BestEntry = Any
 _judged = _in_field_order(OfferJudged, "result", "status", "excluded_by", "missing")
 _remedy = _in_field_order(RemedyResult, "remedy", "basis", "available", "status", "reason", "missing_documents",
                           "required_documents", "asked_documents", "policy", "rule", "citation", "start", "end",
-                          "service_location", "fee", "needs_confirmation", "note")
+                          "service_location", "fee", "needs_confirmation", "note", "refund_instead")
 _coverage = _in_field_order(Coverage, "start", "start_rule", "start_citation", "end", "days_elapsed", "policy", "rule",
                             "citation")
 _decision = _in_field_order(Decision, "brand", "case_date", "region", "region_rule", "remedies", "coverage",
                             "exclusions", "exchange", "service_location", "notices", "log", "policies",
-                            "plugin_errors", "calendar_gaps")
+                            "plugin_errors", "calendar_gaps", "legal", "bundle")
 
 #: paid repair when no policy offers it: available exactly when nothing free is
 _PAID_BY_DEFAULT = RemedyResult(remedy="paid_repair", basis="out_of_warranty", available=True, status="granted",
@@ -119,10 +122,11 @@ class _Frame:
     are alike apart from their key, so that they share one frame and its plans."""
 
     __slots__ = ("region", "region_rule", "region_entry", "policies", "exchange", "exchange_log", "refs",
-                 "predicates", "plans", "kind")
+                 "predicates", "plans", "kind", "refund")
 
     def __init__(self, *, region: str, region_rule: str | None, region_entry: TraceStep, policies: tuple,
-                 exchange: ExchangeRule | None, exchange_log: tuple, refs: tuple, predicates: tuple) -> None:
+                 exchange: ExchangeRule | None, exchange_log: tuple, refs: tuple, predicates: tuple,
+                 refund: RefundRule | None = None) -> None:
         self.region = region
         self.region_rule = region_rule
         self.region_entry = region_entry
@@ -135,7 +139,9 @@ class _Frame:
         self.predicates = predicates
         #: the ``_Plan`` for each combination of the policies' verdicts seen so far
         self.plans: dict[tuple, _Plan] = {}
-        self.kind = (region, region_rule, region_entry, policies, exchange, exchange_log, refs, predicates)
+        #: the refund instead of an exchange (the statutory policy's first, see ``core.refund``)
+        self.refund = refund
+        self.kind = (region, region_rule, region_entry, policies, exchange, exchange_log, refs, predicates, refund)
 
 
 class _Plan:
@@ -144,12 +150,12 @@ class _Plan:
     them, and, for each remedy no offer left belongs to, the not-applicable offer to show, ready to
     rank with its ``RemedyResult`` made (``na_fill``)."""
 
-    __slots__ = ("prefix", "groups", "hits", "notices", "na_fill")
+    __slots__ = ("prefix", "groups", "hits", "notices", "na_fill", "pending")
 
     def __init__(self, frame: _Frame, assessed: tuple) -> None:
         pairs = tuple(zip(frame.policies, assessed, strict=True))
         statutory_hits = tuple(h for policy, a in pairs if policy.statutory for h in a.hits)
-        self.hits = tuple(h for a in assessed for h in a.hits)
+        self.hits = _merged(tuple(h for a in assessed for h in a.hits))
         self.notices = tuple(n for a in assessed for n in a.notices)
         self.prefix = (frame.region_entry,) + tuple(entry for a in assessed for entry in a.hit_log)
         #: per policy, the pair (its not-applicable results, its live offers each paired with the
@@ -164,6 +170,11 @@ class _Plan:
                 if current is None or result.rule.na_rank > current.rule.na_rank:
                     best[remedy] = result
         live = {rule.remedy for a in assessed for rule in a.live}
+        #: offers waiting only for the fault's confirmation and refused by no exclusion: their time
+        #: limits and papers are checked per case (``pending_detection``)
+        self.pending = tuple(
+            rule for policy, a in pairs for rule in a.pending
+            if _excluded_by(rule, () if policy.statutory else a.hits, statutory_hits) is None)
         self.na_fill = tuple(
             (remedy, _Ready(result=result, status="not_applicable", missing=(),
                             made=_remedy_result(remedy, result, "not_applicable", (), None)))
@@ -189,6 +200,11 @@ class Engine:
         #: (paid repair offer, free remedy available, start, end) -> its RemedyResult
         self._paid_made: dict[tuple, RemedyResult] = {}
         self._load_failures = self._failures_by_brand(registry)
+        #: brands whose plugin is quarantined answer with it (``QuarantineError``), never a decision
+        self._quarantine = dict(getattr(registry, "quarantine_by_brand", None) or {})
+        #: every decision says whether the statutory floor took part, and which bundle decided it
+        self._legal = bool(getattr(registry, "statutory_loaded", True))
+        self._bundle = getattr(registry, "bundle", None)
         policies = [policy for versions in registry.policies.values() for policy in versions]
         fields = sorted({rule.field for policy in policies for rule in policy.region_rules if rule.field})
         self._region_fields = _fields_getter(fields)
@@ -219,6 +235,8 @@ class Engine:
     def evaluate(self, case: Case) -> Decision:
         """Decide one case. A plugin's failure is named in the decision; the engine's own is
         raised as ``EngineError``."""
+        if self._quarantine and case.brand in self._quarantine:
+            raise QuarantineError(self._quarantine[case.brand])
         if case.brand not in self.registry.brands:
             known = ", ".join(sorted(self.registry.brands))
             raise CaseError(f"unknown brand {case.brand!r}; known brands: {known}", field="brand",
@@ -333,8 +351,28 @@ class Engine:
                         _consider(best, remedy, result, result, "not_applicable", ())
         else:  # every remedy of an offer left is in ``best`` now: only those of none are missing
             best.update(plan.na_fill)
-        return self._conclude(case, region, frame.region_rule, best, log, expired, plan.hits, plan.notices,
-                              frame.exchange, frame.exchange_log, frame.refs, failures)
+        for rule in plan.pending:  # rare: the fault is not confirmed yet
+            try:
+                result = rule.tail(case)
+            except Exception as exc:  # noqa: BLE001 - as for the live offers above
+                failure, step = _failed(rule.policy.plugin, f"policy {rule.policy.id}/{rule.id}", _describe(exc))
+                failures += (failure,)
+                log.append(step)
+                continue
+            if result.status == "granted" or result.status == "blocked_documents":
+                entry = _judged(OfferJudged, (result, "pending_detection", None, result.missing))
+                log.append(entry)
+                remedy = rule.remedy
+                if remedy in best:
+                    _consider(best, remedy, entry, result, "pending_detection", result.missing)
+                else:
+                    best[remedy] = entry
+        decision = self._conclude(case, region, frame.region_rule, best, log, expired, plan.hits, plan.notices,
+                                  frame.exchange, frame.exchange_log, frame.refs, failures)
+        refund = frame.refund
+        if refund is not None and case.fault.component in refund.components:
+            decision = _with_refund(decision, case, refund)
+        return decision
 
     # ------------------------------------------------------------------------------ plugin code per case
 
@@ -415,9 +453,11 @@ class Engine:
             name for p in policies for name in p.predicates_used))
         # frames alike in all but their key (another part number of the same region...) are one
         # frame, so that they share its plans
+        refund = next((p.refund_instead for p in sorted(policies, key=lambda p: not p.statutory)
+                       if p.refund_instead is not None), None)
         frame = _Frame(region=region, region_rule=region_rule, region_entry=entry, policies=policies,
                        exchange=exchange, exchange_log=tuple(exchange_log), refs=_refs(consulted),
-                       predicates=predicates)
+                       predicates=predicates, refund=refund)
         return self._frame_kinds.setdefault(frame.kind, frame)
 
     # ------------------------------------------------------------------------------ the decision
@@ -480,7 +520,7 @@ class Engine:
                 made = remember(self._paid_made, key, _remedy(RemedyResult, (
                     "paid_repair", rule.basis, not free_available, "not_needed" if free_available else "granted",
                     "free_remedy_available" if free_available else None, (), (), (), rule.policy.id, rule.id,
-                    rule.citation, result.start, result.end, rule.service_location, rule.fee, None, rule.note)),
+                    rule.citation, result.start, result.end, rule.service_location, rule.fee, None, rule.note, None)),
                     PAID_CACHE_SIZE)
             remedies.append(made)
             if service_location is None:
@@ -496,11 +536,18 @@ class Engine:
                     hit = policy.expiry_hit
                     if hit is not None and hit.policy not in seen:
                         seen.add(hit.policy)
-                        exclusions += (hit,)
+                        exclusions = _merged(exclusions + (hit,))
                         trace.append(policy.expiry_step)
         if exchange_log:
             trace.extend(exchange_log)
 
+        if covered is None:
+            # nothing free: the cover that ran longest, whichever offer it was (a plan's too),
+            # not only the offer that stood for its remedy
+            for result in offers:
+                end = result.end
+                if end is not None and result.rule.basis != "out_of_warranty" and (longest is None or end > longest.end):
+                    longest = result
         chosen = covered or longest
         coverage = None
         if chosen is not None:
@@ -522,10 +569,41 @@ class Engine:
             refs,
             failures,
             tuple(sorted(set(gaps))) if gaps else (),
+            self._legal,
+            self._bundle,
         ))
 
 
 # ---------------------------------------------------------------------------------- helpers
+
+def _merged(hits: tuple) -> tuple:
+    """The exclusions with each id once: the first hit of an id, naming in ``also`` every other
+    policy that applied it."""
+    if len({h.id for h in hits}) == len(hits):
+        return hits
+    first: dict[str, ExclusionHit] = {}
+    for hit in hits:
+        kept = first.get(hit.id)
+        if kept is None:
+            first[hit.id] = hit
+        elif hit.policy != kept.policy and hit.policy not in kept.also:
+            first[hit.id] = kept._replace(also=kept.also + (hit.policy,))
+    return tuple(first.values())
+
+
+def _with_refund(decision: Decision, case: Case, rule: RefundRule) -> Decision:
+    """The decision with a ``refund_instead`` block on its available exchange, when ``rule``
+    follows that exchange (its component and basis)."""
+    remedies = decision.remedies
+    for index, r in enumerate(remedies):
+        if r.remedy == "exchange" and r.available and rule.follows(case.fault.component, r.basis):
+            block = refund_instead(rule, price=case.purchase.price, same_model_in_stock=case.stock.same_model,
+                                   invoice_date=case.purchase.date or r.start, case_date=case.case_date,
+                                   days_in_repair=case.history.days_in_repair)
+            changed = remedies[:index] + (r._replace(refund_instead=block),) + remedies[index + 1:]
+            return decision._replace(remedies=changed)
+    return decision
+
 
 def _failure_step(failure: PluginFailure) -> TraceStep:
     return TraceStep(plugin=failure.plugin, policy=None, rule=failure.hook, effect="plugin_error", citation="",
@@ -578,7 +656,8 @@ def _exchange_with_floor(exchange: ExchangeRule | None, consulted: dict[Any, Non
     if exchange is None:
         return None, log
     log.append(TraceStep(plugin=exchange.plugin, policy=exchange.policy, rule=exchange.rule, effect="exchange_rule",
-                         citation=exchange.citation, detail=f"{exchange.mode}/{exchange.warranty_after}"))
+                         citation=exchange.citation, detail=f"{exchange.mode}/{exchange.warranty_after}"
+                         + (f"; {exchange.acknowledged}" if exchange.acknowledged else "")))
     if exchange.warranty_after == "continues":
         for policy in consulted:
             floor = policy.exchange if policy.statutory else None
@@ -615,7 +694,7 @@ def _remedy_result(remedy: str, result: OfferResult, status: str, missing: tuple
         available,
         status,
         None if available else (excluded_by or result.detail or _REASONS.get(status, status)),
-        missing if status == "blocked_documents" else (),
+        missing if status == "blocked_documents" or status == "pending_detection" else (),
         rule.documents,
         result.asks_missing,
         rule.policy.id,
@@ -627,6 +706,7 @@ def _remedy_result(remedy: str, result: OfferResult, status: str, missing: tuple
         rule.fee,
         rule.needs_confirmation,
         rule.note,
+        None,
     ))
 
 

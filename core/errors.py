@@ -6,6 +6,8 @@ mistake never shows a traceback.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class AftersalesError(Exception):
     """Root of the project's own errors. ``exit_code`` is what the CLI exits with.
@@ -73,3 +75,13 @@ class OutputError(AftersalesError):
     full disk); nothing was written and an existing file is left as it was."""
 
     exit_code = 2
+
+
+class QuarantineError(PluginError):
+    """A case of a brand whose plugin is quarantined (it failed to import, load or validate):
+    one line naming the plugin, where it failed and what to do. Exit 3; other brands decide."""
+
+    def __init__(self, quarantine: Any) -> None:
+        super().__init__(quarantine.line("en"), plugin=quarantine.plugin)
+        self.message_zh = quarantine.line("zh")
+        self.quarantine = quarantine

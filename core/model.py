@@ -148,6 +148,18 @@ class Purchase(_Record, frozen=True, kw_only=True):
     received_date: Annotated[Day, day("收货日期", "Received", "网购商品送达的日期（无理由退货自此起算）",
                                        "The day an online order reached the customer (no-reason returns count from it)",
                                        section="purchase")] | None = None
+    #: the price on the invoice, in yuan (a refund instead of an exchange is counted from it)
+    price: Annotated[float, field_meta(
+        "发票金额", "Invoice price", "购机发票上的价格（元），退货退款按此计算", "The price on the invoice in yuan (refunds count from it)",
+        widget="amount", section="purchase", example=4999, ge=0, le=1_000_000)] | None = None
+
+
+class Stock(_Record, frozen=True, kw_only=True):
+    #: whether the seller has a unit of the same model and specification to exchange (absent: unknown)
+    same_model: Annotated[bool, field_meta(
+        "同型号有货", "Same model in stock", "销售者是否有同型号同规格的机器可换（不填为未知）",
+        "Whether the seller has a unit of the same model and spec to exchange (unknown when absent)",
+        widget="select", section="purchase", vocab="yes_no", condition=False)] | None = None
 
 
 class Fault(_Record, frozen=True, kw_only=True):
@@ -218,6 +230,7 @@ class Case(_Record, frozen=True, kw_only=True):
     fault: Fault
     condition: Condition = field(default_factory=Condition)
     history: History = field(default_factory=History)
+    stock: Stock = field(default_factory=Stock)
     coverage_plans: Annotated[frozenset[PlanId], field_meta(
         "服务计划", "Coverage plans", "AppleCare+、华为延长服务宝…", "AppleCare+, Huawei extended warranty...",
         widget="ticks", section="plans", vocab="coverage_plan", max_length=16)] = frozenset()
@@ -227,7 +240,7 @@ class Case(_Record, frozen=True, kw_only=True):
 
 _JSON = msgspec.json.Decoder(Case)
 #: the names of the fields that must be given (null there is "required", not "absent")
-_REQUIRED_KEYS = frozenset(f.name for record in (Case, Device, Purchase, Fault, Condition, History)
+_REQUIRED_KEYS = frozenset(f.name for record in (Case, Device, Purchase, Fault, Condition, History, Stock)
                            for f in msgspec.structs.fields(record) if f.required)
 #: every two capital letters: a country code as the case should give it (anything else is tidied or refused)
 _COUNTRY_CODES = frozenset(a + b for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" for b in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -570,8 +583,10 @@ def case_to_dict(case: Case) -> dict[str, Any]:
     out.setdefault("condition", {})
     if not out.get("history"):
         out.pop("history", None)
+    if not out.get("stock"):
+        out.pop("stock", None)
     if case.coverage_plans:
         out["coverage_plans"] = sorted(case.coverage_plans)
     order = ("schema_version", "case_date", "brand", "device", "purchase", "activation_date", "documents", "fault",
-             "condition", "history", "coverage_plans")
+             "condition", "history", "stock", "coverage_plans")
     return {key: out[key] for key in order if key in out}

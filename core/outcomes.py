@@ -50,6 +50,8 @@ class ExclusionHit(NamedTuple):
     message_zh: str
     message_en: str
     citation: str
+    #: the other policies that apply the same exclusion (one id is listed once, naming them all)
+    also: tuple[str, ...] = ()
 
 
 class Notice(NamedTuple):
@@ -73,6 +75,8 @@ class ExchangeRule(NamedTuple):
     policy: str | None
     rule: str
     citation: str
+    #: the policy's acknowledgement of a warning about this rule (shown in the trace), if any
+    acknowledged: str = ""
 
 
 class PluginFailure(NamedTuple):

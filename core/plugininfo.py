@@ -47,3 +47,35 @@ class PluginInfo:
             "policies": list(self.policies),
             "error": self.error,
         }
+
+
+class Quarantine(NamedTuple):
+    """A plugin left out because it failed to import, register, load or validate.
+
+    Its brands answer with :meth:`line` (exit 3) instead of a decision; every other brand is
+    decided as usual. ``file``, ``line_no`` and ``column`` locate the first problem; ``hint``
+    and ``hint_zh`` say what to do about it."""
+
+    plugin: str
+    file: str
+    line_no: int
+    column: int
+    reason: str
+    hint: str
+    hint_zh: str
+    brands: tuple[str, ...] = ()
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line_no}:{self.column}" if self.file else ""
+
+    def line(self, lang: str = "en") -> str:
+        """One line: which plugin, where, what is wrong, what to do."""
+        where = f"{self.where}: " if self.where else ""
+        if lang == "zh":
+            return f"插件 {self.plugin!r} 已隔离（其品牌暂不能判定）：{where}{self.reason}；{self.hint_zh}"
+        return f"plugin {self.plugin!r} is quarantined (its brands cannot be decided): {where}{self.reason}; {self.hint}"
+
+    def to_dict(self) -> dict:
+        return {"plugin": self.plugin, "file": self.file, "line": self.line_no, "column": self.column,
+                "reason": self.reason, "hint": self.hint, "hint_zh": self.hint_zh, "brands": list(self.brands)}

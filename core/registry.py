@@ -3,8 +3,16 @@
 Plugins come from the entry-point group ``aftersales.plugins`` (the bundled generic_sanbao,
 apple and huawei plugins are entry points of this very package, registered exactly like a
 third-party one) and from a drop-in folder (``plugins_dir`` / ``AFTERSALES_PLUGINS_DIR``).
-``AFTERSALES_LOAD_PLUGINS=a,b`` loads only the named plugins (empty: none), the way out of a
-broken one. ``AFTERSALES_TRACE_PLUGINS=1`` prints every hook call on stderr.
+``AFTERSALES_LOAD_PLUGINS=a,b`` loads only the named plugins, the way out of a broken one; the
+statutory plugin (``generic_sanbao``) is always kept, unless ``AFTERSALES_WITHOUT_STATUTORY=1``
+says so explicitly, and then every decision says it is not a legal decision.
+``AFTERSALES_TRACE_PLUGINS=1`` prints every hook call on stderr.
+
+A plugin that fails to import, register, or whose policies fail to validate is quarantined
+(``Registry.quarantined``): its brands answer with one line naming it, where it failed and what
+to do (``QuarantineError``, exit 3); every other brand decides as before. A drop-in folder that
+gives no plugin, a plugin found both installed and in the folder, or a folder or file that others
+may write to: a warning (``Registry.warnings``) or a refusal, never silence.
 
 The load-time hooks (``hookspecs.LOAD_TIME_HOOKS``) are called here, once per snapshot, each
 plugin on its own through pluggy; what a plugin returns is checked inside that containment. A
@@ -26,9 +34,9 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 from . import hookspecs, policycache
-from .errors import CaseError, PluginError, PolicyError
+from .errors import CaseError, PluginError, PolicyError, QuarantineError
 from .outcomes import PluginFailure, Predicate
-from .plugininfo import Brand, PluginInfo
+from .plugininfo import Brand, PluginInfo, Quarantine
 from .policycache import display_name
 
 if TYPE_CHECKING:
@@ -52,6 +60,18 @@ def __getattr__(name: str) -> Any:
 
 ENTRY_POINT_GROUP = "aftersales.plugins"
 OWN_DISTRIBUTION = "aftersales"
+#: the plugin of the statutory floor: kept by ``AFTERSALES_LOAD_PLUGINS`` unless left out explicitly
+STATUTORY_PLUGIN = "generic_sanbao"
+WITHOUT_STATUTORY_ENV = "AFTERSALES_WITHOUT_STATUTORY"
+
+_HINT_IMPORT = ("fix the plugin's code, or move it out of the plugins folder",
+                "请修正插件代码，或将其移出插件文件夹")
+_HINT_ENTRY = ("fix or uninstall the package, or leave it out with AFTERSALES_LOAD_PLUGINS",
+               "请修正或卸载该插件包，或用 AFTERSALES_LOAD_PLUGINS 不加载它")
+_HINT_POLICY = ("fix the file (aftersales policy validate FILE) or restore the published one; then restart",
+                "请修正该文件（aftersales policy validate 文件）或恢复已发布的版本，然后重启")
+_HINT_WRITABLE = ("others may write to it: chmod go-w it (or move the plugin to a folder only its owner writes)",
+                  "其他用户可写入：请执行 chmod go-w，或将插件移到仅属主可写的文件夹")
 
 
 def make_plugin_manager() -> pluggy.PluginManager:
@@ -64,7 +84,8 @@ def make_plugin_manager() -> pluggy.PluginManager:
 class LoadedPlugins:
     """A plugin manager with the plugins registered, and what went wrong registering them."""
 
-    __slots__ = ("pm", "infos", "errors", "issues", "trace", "failures")
+    __slots__ = ("pm", "infos", "errors", "issues", "trace", "failures", "quarantined", "warnings",
+                 "without_statutory")
 
     def __init__(self, pm: pluggy.PluginManager) -> None:
         self.pm = pm
@@ -76,6 +97,16 @@ class LoadedPlugins:
         self.issues: list[PolicyIssue] = []
         #: each hook call is printed (``AFTERSALES_TRACE_PLUGINS``)
         self.trace = False
+        #: plugins that failed to import or register: their brands answer with one line, exit 3
+        self.quarantined: dict[str, Quarantine] = {}
+        #: what was found but not used, said once (folders with no plugin, two versions of one)
+        self.warnings: list[str] = []
+        #: the statutory plugin was left out on purpose (``AFTERSALES_WITHOUT_STATUTORY``)
+        self.without_statutory = False
+
+    def quarantine(self, name: str, file: str, line: int, column: int, reason: str, hint: tuple[str, str]) -> None:
+        if name not in self.quarantined:
+            self.quarantined[name] = Quarantine(name, file, line, column, reason, hint[0], hint[1])
 
 
 class PluginLoadError(PluginError):
@@ -89,10 +120,20 @@ class PluginLoadError(PluginError):
 
 
 def _wanted(env: Mapping[str, str]) -> set[str] | None:
+    """The plugins ``AFTERSALES_LOAD_PLUGINS`` names (None: all), the statutory one always among
+    them unless ``AFTERSALES_WITHOUT_STATUTORY`` leaves it out explicitly."""
     raw = env.get("AFTERSALES_LOAD_PLUGINS")
     if raw is None:
         return None
-    return {name.strip() for name in raw.split(",") if name.strip()}
+    names = {name.strip() for name in raw.split(",") if name.strip()}
+    if not without_statutory(env):
+        names.add(STATUTORY_PLUGIN)
+    return names
+
+
+def without_statutory(env: Mapping[str, str]) -> bool:
+    """``AFTERSALES_WITHOUT_STATUTORY`` is set to a true value: the statutory plugin is left out."""
+    return env.get(WITHOUT_STATUTORY_ENV, "").strip().lower() in ("1", "yes", "true", "on")
 
 
 def _plugin_version(obj: Any, dist: str | None) -> str:
@@ -116,9 +157,12 @@ def load_plugins(*, plugins_dir: str | os.PathLike | None = None, env: Mapping[s
     pm = make_plugin_manager()
     loaded = LoadedPlugins(pm)
     wanted = _wanted(env)
+    loaded.without_statutory = without_statutory(env)
 
     for ep in sorted(policycache.entry_points(ENTRY_POINT_GROUP), key=lambda e: e.name):
         if wanted is not None and ep.name not in wanted:
+            continue
+        if ep.name == STATUTORY_PLUGIN and loaded.without_statutory:
             continue
         if pm.get_plugin(ep.name) is not None:
             continue
@@ -132,15 +176,29 @@ def load_plugins(*, plugins_dir: str | os.PathLike | None = None, env: Mapping[s
             file, line, col = _exc_location(exc, None)
             loaded.issues.append(_issue(file or f"entry point {ep.name}", line, col, "$", message, code="plugin"))
             loaded.infos[ep.name] = PluginInfo(ep.name, "?", origin, error=f"{type(exc).__name__}: {_one_line(exc)}")
+            loaded.quarantine(ep.name, file or f"entry point {ep.name}", line, col,
+                              f"failed to load: {describe(exc)}", _HINT_ENTRY)
             continue
         _register(loaded, ep.name, obj, origin, _plugin_version(obj, dist))
 
     folder = plugins_dir if plugins_dir is not None else env.get("AFTERSALES_PLUGINS_DIR")
     if folder:
-        for name, obj in _folder_plugins(Path(folder), loaded):
+        found = _folder_plugins(Path(folder), loaded)
+        for name, obj in found:
             if wanted is not None and name not in wanted:
                 continue
-            _register(loaded, name, obj, "folder", _plugin_version(obj, None))
+            version = _plugin_version(obj, None)
+            installed = loaded.infos.get(name)
+            if installed is not None and installed.origin != "folder":
+                loaded.warnings.append(
+                    f"plugin {name!r} {version} in the plugins folder {folder} is not used: {name!r} {installed.version} "
+                    f"is installed ({installed.origin}); uninstall one of them")
+                continue
+            _register(loaded, name, obj, "folder", version)
+        if not found and not any(info.origin == "folder" for info in loaded.infos.values()) \
+                and not loaded.issues and Path(folder).is_dir():
+            loaded.warnings.append(f"plugins folder {folder} holds no plugin (a *.py file or a package with "
+                                   f"__init__.py giving aftersales hooks)")
 
     for name, obj in extra:
         _register(loaded, name, obj, "registered", _plugin_version(obj, None))
@@ -168,6 +226,8 @@ def _register(loaded: LoadedPlugins, name: str, obj: Any, origin: str, version: 
         loaded.errors.append(PluginError(f"plugin {name!r} cannot be registered: {_one_line(exc)}", plugin=name))
         loaded.issues.append(_issue(f"plugin {name}", 1, 1, "$", f"plugin {name!r} cannot be registered: {_one_line(exc)}", code="plugin"))
         loaded.infos[name] = PluginInfo(name, version, origin, error=str(exc))
+        loaded.quarantine(name, "", 1, 1, f"cannot be registered: {_one_line(exc)}",
+                          _HINT_IMPORT if origin == "folder" else _HINT_ENTRY)
         return
     callers = pm.get_hookcallers(obj) or []
     wrappers = [caller.name for caller in callers for impl in caller.get_hookimpls()
@@ -182,28 +242,80 @@ def _register(loaded: LoadedPlugins, name: str, obj: Any, origin: str, version: 
         loaded.infos[name] = PluginInfo(name, version, origin, error=error)
         return
     hooks = sorted(caller.name for caller in callers)
+    if not hooks and origin == "folder":
+        loaded.warnings.append(f"plugins folder: {name!r} implements no aftersales hook (nothing marked "
+                               f"@aftersales.hookimpl, and no `plugin` object): it adds nothing")
     loaded.infos[name] = PluginInfo(name, version, origin, hooks=hooks)
 
 
+def _writable_by_others(path: Path) -> str | None:
+    """``group`` or ``others`` when someone besides the owner may write to ``path`` (None on
+    systems without POSIX modes, or when the mode cannot be read)."""
+    import stat
+
+    if os.name != "posix":
+        return None
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if mode & stat.S_IWOTH:
+        return "others"
+    if mode & stat.S_IWGRP:
+        return "group"
+    return None
+
+
+def _candidates(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Path, list[str] | None]]:
+    """(name, file to import, package search path) for each plugin a drop-in folder holds: a
+    ``*.py`` file, a package (``__init__.py``), or the folder ``aftersales plugin new`` writes
+    (``aftersales-BRAND/`` with its package inside). Anything else there is named in a warning."""
+    out: list[tuple[str, Path, list[str] | None]] = []
+    if (folder / "__init__.py").exists() and not any(folder.glob("*/__init__.py")):
+        loaded.warnings.append(f"plugins folder {folder} is itself a package: point the plugins folder at the folder "
+                               f"holding it ({folder.parent})")
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith((".", "_")):
+            continue
+        if path.is_dir() and (path / "__init__.py").exists():
+            out.append((path.name, path / "__init__.py", [str(path)]))
+        elif path.suffix == ".py" and path.is_file():
+            out.append((path.stem, path, None))
+        elif path.is_dir():
+            inner = [p for p in sorted(path.iterdir()) if p.is_dir() and (p / "__init__.py").exists()
+                     and not p.name.startswith((".", "_"))]
+            if (path / "pyproject.toml").exists() and inner:
+                out.extend((p.name, p / "__init__.py", [str(p)]) for p in inner)
+            else:
+                loaded.warnings.append(f"plugins folder: {path} is not a plugin (no __init__.py); left out")
+    return out
+
+
 def _folder_plugins(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Any]]:
-    """Import every ``*.py`` file and package in a drop-in folder; each gives one plugin."""
+    """Import every plugin of a drop-in folder (see ``_candidates``); each gives one plugin.
+
+    A folder others may write to is refused whole (anyone could plant code in it); a plugin file
+    others may write to is refused (quarantined); a plugin that fails to import is quarantined."""
     out: list[tuple[str, Any]] = []
     if not folder.is_dir():
         loaded.errors.append(PluginError(f"{folder}: plugins folder does not exist"))
         loaded.issues.append(_issue(str(folder), 1, 1, "$", "plugins folder does not exist", code="plugin"))
         return out
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith((".", "_")):
-            continue
-        if path.is_dir() and (path / "__init__.py").exists():
-            init = path / "__init__.py"
-            name = path.name
-            search = [str(path)]
-        elif path.suffix == ".py":
-            init = path
-            name = path.stem
-            search = None
-        else:
+    who = _writable_by_others(folder)
+    if who is not None:
+        message = (f"plugins folder {folder} is writable by {who}: none of its plugins is loaded; "
+                   f"chmod go-w {folder}")
+        loaded.errors.append(PluginError(message))
+        loaded.issues.append(_issue(str(folder), 1, 1, "$", message, code="plugin"))
+        return out
+    for name, init, search in _candidates(folder, loaded):
+        who = next((w for w in (_writable_by_others(init), _writable_by_others(init.parent) if search else None) if w), None)
+        if who is not None:
+            message = f"plugin {name!r} ({_show_path(str(init))}) is writable by {who}: not loaded"
+            loaded.errors.append(PluginError(message, plugin=name))
+            loaded.issues.append(_issue(_show_path(str(init)), 1, 1, "$", message, code="plugin"))
+            loaded.infos[name] = PluginInfo(name, "?", "folder", error=f"writable by {who}: not loaded")
+            loaded.quarantine(name, _show_path(str(init)), 1, 1, f"writable by {who}, not loaded", _HINT_WRITABLE)
             continue
         module_name = f"aftersales_dropin_{name}"
         try:
@@ -224,6 +336,7 @@ def _folder_plugins(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Any]
             loaded.errors.append(PluginError(f"{file}:{line}:{col}: {message}", plugin=name))
             loaded.issues.append(_issue(file, line, col, "$", message, code="plugin"))
             loaded.infos[name] = PluginInfo(name, "?", "folder", error=f"{type(exc).__name__}: {_one_line(exc)}")
+            loaded.quarantine(name, file, line, col, f"failed to import: {describe(exc)}", _HINT_IMPORT)
             continue
         obj = getattr(module, "plugin", module)
         # a PolicyPlugin answers for the policies of its own ``name``: register it under that name
@@ -313,6 +426,18 @@ class _State:
         self.plugin_order: tuple[str, ...] = tuple(
             name for name in reversed(list(loaded.infos)) if loaded.pm.get_plugin(name) is not None)
         self.by_plugin: dict[str, list[list[Any]]] = {}
+        #: plugins left out (import, registration, load or validation failed), by name
+        self.quarantined: dict[str, Quarantine] = dict(loaded.quarantined)
+        #: brand -> the quarantine its cases answer with (every brand, when the statutory plugin is)
+        self.quarantine_by_brand: dict[str, Quarantine] = {}
+        #: policy errors that belong to a quarantined plugin (contained: they stop only its brands)
+        self.contained: set[int] = set()
+        self.warnings: list[str] = list(loaded.warnings)
+        self.without_statutory = loaded.without_statutory
+        #: a statutory policy is loaded: decisions are legal ones (see ``Decision.legal``)
+        self.statutory_loaded = True
+        #: the published bundle the policies come from: (id, sha256), or None
+        self.bundle: tuple[str, str] | None = None
         self._engine: Any = None
         self._coverage_plans: frozenset[str] | None = None
 
@@ -420,8 +545,52 @@ class _Builder:
         if overrides:
             self._override(overrides)
         self._check_versions()
+        self._contain()
         self._finish()
         return self.state
+
+    def _quarantine(self, plugin: str, issue: Any, hint: tuple[str, str] = _HINT_POLICY) -> None:
+        """Leave ``plugin`` out for the policy problem ``issue`` (the first one is named)."""
+        st = self.state
+        if issue is not None:
+            st.contained.add(id(issue))
+        if plugin and plugin not in st.quarantined:
+            if issue is None:
+                st.quarantined[plugin] = Quarantine(plugin, "", 1, 1, "a policy is invalid", *hint)
+            else:
+                reason = f"{issue.path}: {issue.message}" if getattr(issue, "path", "$") not in ("", "$") else issue.message
+                st.quarantined[plugin] = Quarantine(plugin, issue.file, issue.line, issue.column, reason, *hint)
+
+    def _contain(self) -> None:
+        """Every policy error is laid at the door of the plugin whose policy it is; those plugins'
+        policies are taken out whole (a brand is never decided by half its terms), their brands
+        answer with the quarantine. A policy error nobody owns stays an error of the whole set."""
+        st = self.state
+        source_owner = {p.source: p.plugin for versions in st.policies.values() for p in versions}
+        for plugin, failed in st.failed.items():
+            for entry in failed:
+                source_owner.setdefault(entry.get("source", ""), plugin)
+        for issue in st.policy_issues:
+            if issue.severity != "error" or id(issue) in st.contained:
+                continue
+            owner = source_owner.get(issue.file)
+            if owner:
+                self._quarantine(owner, issue)
+        for name in st.quarantined:
+            for pid in [pid for pid, owner in st.owners.items() if owner == name]:
+                for old in st.policies.pop(pid, ()):
+                    st.nodes.pop((old.id, old.version), None)
+                del st.owners[pid]
+        st.statutory_loaded = any(p.statutory for versions in st.policies.values() for p in versions)
+        for name, q in list(st.quarantined.items()):
+            brands = tuple(b.id for b in st.brands.values() if b.plugin == name)
+            st.quarantined[name] = q._replace(brands=brands)
+            for brand in brands:
+                st.quarantine_by_brand[brand] = st.quarantined[name]
+        statutory = st.quarantined.get(STATUTORY_PLUGIN)
+        if statutory is not None:   # the floor is never dropped silently: no brand decides without it
+            for brand in st.brands:
+                st.quarantine_by_brand.setdefault(brand, statutory)
 
     def _fail(self, plugin: str, hook: str, error: str, issue: Any = None) -> None:
         """A load-time hook of ``plugin`` that raised or answered what it may not."""
@@ -503,6 +672,9 @@ class _Builder:
                     first = next((i for i in issues if i.severity == "error"), None)
                     st.failed.setdefault(name, []).append({"source": first.file if first else str(location), "valid": False,
                                                            "error": str(first) if first else "invalid"})
+                    self._quarantine(name, first)
+                    for issue in issues:
+                        st.contained.add(id(issue))
                     continue
                 self._add(policy, node, name)
         for name, mappings in self._answers("aftersales_policies"):
@@ -524,6 +696,7 @@ class _Builder:
                 if policy is None:
                     first = next((i for i in issues if i.severity == "error"), issues[0] if issues else None)
                     self._fail(name, "aftersales_policies", str(first) if first else f"{where}: invalid", first)
+                    self._quarantine(name, first)
                     continue
                 st.policy_issues.extend(issues)   # warnings only
                 self._add(policy, node, name)
@@ -532,15 +705,19 @@ class _Builder:
         st = self.state
         owner = st.owners.get(policy.id)
         if owner is not None and owner != plugin:
-            st.policy_issues.append(_issue(policy.source, 1, 1, "$.id", f"policy id {policy.id!r} is already shipped by plugin {owner!r}",
-                                                code="duplicate_id"))
+            issue = _issue(policy.source, 1, 1, "$.id", f"policy id {policy.id!r} is already shipped by plugin {owner!r}",
+                           code="duplicate_id")
+            st.policy_issues.append(issue)
+            self._quarantine(plugin, issue)
             return
         st.owners[policy.id] = plugin
         versions = st.policies.setdefault(policy.id, [])
         for other in versions:
             if other.version == policy.version:
-                st.policy_issues.append(_issue(policy.source, 1, 1, "$.version",
-                                                    f"version {policy.version!r} of {policy.id!r} is loaded twice ({other.source})", code="versions"))
+                issue = _issue(policy.source, 1, 1, "$.version",
+                               f"version {policy.version!r} of {policy.id!r} is loaded twice ({other.source})", code="versions")
+                st.policy_issues.append(issue)
+                self._quarantine(plugin, issue)
                 return
         versions.append(policy)
         versions.sort(key=lambda p: p.effective_from)
@@ -554,6 +731,13 @@ class _Builder:
             policy, node, issues = _compile_checked(location, "", st.predicates)
             st.policy_issues.extend(issues)
             if policy is None:
+                # the file's own policy id, when it can be read; else its name (apple.yaml: apple)
+                first = next((i for i in issues if i.severity == "error"), None)
+                owner = st.owners.get(_policy_id(location))
+                if owner is not None:
+                    self._quarantine(owner, first)
+                    for issue in issues:
+                        st.contained.add(id(issue))
                 continue
             owner = st.owners.get(policy.id)
             if owner is None:
@@ -597,6 +781,21 @@ class _Builder:
             ] + [dict(f) for f in st.failed.get(plugin_name, ())]
 
 
+def _policy_id(location: Any) -> str:
+    """The ``id`` a policy file gives (read leniently), else its name without ``.yaml``."""
+    import re
+
+    name = getattr(location, "name", str(location))
+    stem = str(name).rsplit("/", 1)[-1].removesuffix(".yaml").removesuffix(".yml")
+    try:
+        text = location.read_text(encoding="utf-8") if callable(getattr(location, "read_text", None)) \
+            else Path(location).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError, TypeError, ValueError):
+        return stem
+    found = re.search(r"^id:\s*['\"]?([a-z][a-z0-9_]*)", text, re.MULTILINE)
+    return found.group(1) if found else stem
+
+
 def _show_value(value: Any) -> str:
     text = repr(value)
     return f"{type(value).__name__} {text[:60]}{'…' if len(text) > 60 else ''}"
@@ -638,8 +837,8 @@ class Registry:
                  _config: dict[str, Any] | None = None) -> None:
         policy_files = list(policy_files)
         state = _build_state(loaded, policies_dir, policy_files)
-        if strict:
-            _raise_for(state.policy_issues)
+        if strict:   # an error a quarantined plugin owns stops only its brands
+            _raise_for([i for i in state.policy_issues if id(i) not in state.contained])
         self._state = state
         self._config = dict(_config or {}, policies_dir=policies_dir, policy_files=policy_files)
 
@@ -655,6 +854,17 @@ class Registry:
     failures = property(lambda self: self._state.failures)
     predicates = property(lambda self: self._state.predicates)
     plugin_order = property(lambda self: self._state.plugin_order)
+    #: plugins left out, by name (``Quarantine``: where, why, what to do, the brands it serves)
+    quarantined = property(lambda self: self._state.quarantined)
+    #: what was found but not used (drop-in folder problems), one line each
+    warnings = property(lambda self: self._state.warnings)
+    #: a statutory policy is loaded (else every decision says it is not a legal one)
+    statutory_loaded = property(lambda self: self._state.statutory_loaded)
+    without_statutory = property(lambda self: self._state.without_statutory)
+
+    def quarantine_for(self, brand: str) -> Quarantine | None:
+        """The quarantine a case of ``brand`` answers with, or None when it can be decided."""
+        return self._state.quarantine_by_brand.get(brand)
 
     @property
     def plugin_issues(self) -> list[PolicyIssue]:
@@ -697,7 +907,9 @@ class Registry:
         return [p for versions in self.policies.values() for p in versions]
 
     def floor_issues(self) -> list[PolicyIssue]:
-        """Floor-check warnings for every loaded brand policy against the loaded statutory ones."""
+        """Floor-check warnings for every loaded brand policy against the loaded statutory ones
+        (those a policy acknowledges marked ``acknowledged``)."""
+        from aftersales.authoring.acknowledge import apply_acknowledgements
         from aftersales.authoring.floorcheck import floor_issues
 
         st = self._state
@@ -707,7 +919,7 @@ class Registry:
         for p in policies:
             if not p.statutory:
                 out.extend(floor_issues(p.data, st.nodes.get((p.id, p.version), (None, None))[1], p.source, statutory))
-        return out
+        return apply_acknowledgements(out, [(p.data, None, p.source) for p in policies], report_unused=False)
 
     @property
     def coverage_plans(self) -> frozenset[str]:
@@ -720,9 +932,15 @@ class Registry:
 
         case = parse_case(data, today=today, coverage_plans=self.coverage_plans)
         if case.brand not in self.brands:
+            named = next((q for q in self.quarantined.values() if not q.brands and q.plugin == case.brand), None)
+            if named is not None:   # the brand of a plugin that could not even be imported
+                raise QuarantineError(named)
             known = ", ".join(sorted(self.brands))
-            raise CaseError(f"unknown brand {case.brand!r}; known brands: {known or 'none (no plugin loaded)'}",
-                            field="brand", zh=f"未知品牌 {case.brand!r}；已加载的品牌：{known or '无（没有加载插件）'}")
+            left = ", ".join(sorted(q.plugin for q in self.quarantined.values() if not q.brands))
+            more = f"; quarantined plugins: {left} (aftersales plugins list)" if left else ""
+            more_zh = f"；已隔离的插件：{left}（aftersales plugins list）" if left else ""
+            raise CaseError(f"unknown brand {case.brand!r}; known brands: {known or 'none (no plugin loaded)'}{more}",
+                            field="brand", zh=f"未知品牌 {case.brand!r}；已加载的品牌：{known or '无（没有加载插件）'}{more_zh}")
         return case
 
     @property

@@ -20,6 +20,7 @@ from .dates import PeriodEnd, RestDayCalendar, period_end
 from .errors import PolicyError
 from .memo import remember
 from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferResult, TraceStep
+from .refund import RefundRule
 
 _PATH = re.compile(r"^(region|brand|documents|coverage_plans|activation_date|"
                    r"(device|purchase|fault|condition|history)\.[a-z_]+(\.[a-z_]+)?|"
@@ -41,6 +42,15 @@ _REGION_FIELDS = {
     "purchase.country": "country",
 }
 _ONE_DAY = timedelta(days=1)
+#: the condition that waits for the repairer's test: an offer whose only unmet condition is this
+#: one is ``pending_detection`` (its time limit and papers are checked, so the papers can be asked for)
+DETECTION = ("fault.confirmed", True)
+#: how far past a period's unrolled last day rest days can carry it: a year without holiday data
+#: matters to a case only when its date falls within this reach (else the rollover decides nothing)
+ROLLOVER_REACH = timedelta(days=15)
+_NO_DAYS = timedelta(0)
+#: the verdict of an offer whose only unmet condition is ``DETECTION``
+PENDING = -2
 #: condition verdicts kept per policy; beyond this the table starts again
 ASSESSMENT_CACHE_SIZE = 4096
 #: how much each basis is worth to the customer when two offers of one remedy are both granted
@@ -111,6 +121,10 @@ def _test_expr(path: str, matcher: Any, src: _Source, value: str | None = None) 
             return f"({src.const(arg)} in {v})"
         if op == "excludes":
             return f"({src.const(arg)} not in {v})"
+        if op == "any_of":
+            return f"(not {v}.isdisjoint({src.const(frozenset(arg))}))"
+        if op == "none_of":
+            return f"({v}.isdisjoint({src.const(frozenset(arg))}))"
     raise PolicyError(f"cannot read the condition {matcher!r}", field=path)
 
 
@@ -199,7 +213,7 @@ class OfferRule:
 
     __slots__ = ("policy", "id", "remedy", "basis", "citation", "documents", "asks", "service_location", "covers",
                  "fee", "needs_confirmation", "note", "start_name", "start_citation", "specificity", "tail",
-                 "na_results", "static_rank", "na_rank", "tie_break", "chosen_log", "refused_log")
+                 "na_results", "static_rank", "na_rank", "tie_break", "chosen_log", "refused_log", "detection_at")
 
     def __init__(self, *, policy: CompiledPolicy, id: str, remedy: str, basis: str, citation: str,
                  documents: tuple[tuple[str, ...], ...], asks: tuple[str, ...], service_location: str,
@@ -235,6 +249,8 @@ class OfferRule:
         self.refused_log = TraceStep(policy.plugin, policy.id, id, "refused", citation, remedy)
         #: the ready-made results for each failing condition (nothing in them depends on the case)
         self.na_results: tuple = ()
+        #: the position of the condition on the fault's confirmation (``DETECTION``) in ``when``, or -1
+        self.detection_at = -1
 
     def __repr__(self) -> str:
         return f"<OfferRule {self.policy.id}/{self.id} {self.remedy} ({self.basis})>"
@@ -304,10 +320,13 @@ class Assessment:
     any policy speaks for that remedy: the first of the best by ``OfferRule.na_rank``.
     """
 
-    __slots__ = ("live", "na", "hits", "notices", "hit_log", "na_best")
+    __slots__ = ("live", "na", "hits", "notices", "hit_log", "na_best", "pending")
 
-    def __init__(self, live: tuple, na: tuple, hits: tuple, notices: tuple) -> None:
+    def __init__(self, live: tuple, na: tuple, hits: tuple, notices: tuple, pending: tuple = ()) -> None:
         self.live = live
+        #: offers whose only unmet condition is the fault's confirmation (``DETECTION``); their
+        #: not-applicable results are in ``na`` too
+        self.pending = pending
         self.na = na
         self.hits = hits
         self.notices = notices
@@ -383,7 +402,19 @@ class CompiledPolicy:
         self.expiry_step = exclusion_step(self.expiry_hit) if self.expiry_hit is not None else None
         self._when_exclusions = tuple(e for e in self.exclusions if not e.on_expiry)
         self.notices = tuple(self._notice(n) for n in data.get("notices", ()))
+        #: papers that prove the same thing: a document -> the documents that also give it
+        self.equivalents: dict[str, tuple[str, ...]] = {
+            item["document"]: tuple(item["given_by"]) for item in data.get("equivalent_documents", ())}
         self.offers = tuple(self._offer(o) for o in data.get("offers", ()))
+        #: warnings the policy acknowledges (``acknowledgements``: id -> reason); each rule they
+        #: name carries them in its trace entries
+        self.acknowledgements: dict[str, str] = {
+            a["id"]: str(a.get("reason", "")) for a in data.get("acknowledgements", ()) or () if isinstance(a, Mapping)}
+        for offer in self.offers:
+            noted = self.acknowledged(offer.id)
+            if noted:
+                offer.chosen_log = offer.chosen_log._replace(detail=f"{offer.remedy}; {noted}")
+                offer.refused_log = offer.refused_log._replace(detail=f"{offer.remedy}; {noted}")
         self._verdict = self._verdict_function()
         self._verdicts: dict[tuple, Assessment] = {}
         ex = data.get("exchange")
@@ -393,8 +424,11 @@ class CompiledPolicy:
             self.exchange = ExchangeRule(
                 mode=ex["mode"], lead_days=(lead["min"], lead["max"]) if lead else None,
                 warranty_after=ex["warranty_after"], plugin=plugin, policy=self.id, rule="exchange",
-                citation=ex["citation"],
+                citation=ex["citation"], acknowledged=self.acknowledged("exchange"),
             )
+        refund = data.get("refund_instead")
+        #: the refund a customer may take instead of an exchange that is due (``core.refund``)
+        self.refund_instead: RefundRule | None = RefundRule.from_data(self.id, refund) if refund else None
         wf = data.get("workflow")
         self.workflow: Workflow | None = None
         if wf:  # what the policy leaves out keeps ``Workflow``'s default
@@ -404,6 +438,24 @@ class CompiledPolicy:
 
     def __repr__(self) -> str:
         return f"<CompiledPolicy {self.id} {self.version} from {self.source}>"
+
+    def refs(self) -> dict[str, str]:
+        """The editors' references (``ref``) of the policy's rules, by the rule name a decision's
+        trace gives (an offer's, exclusion's or notice's id, ``exchange``, ``starts.<name>``,
+        ``refund_instead``). Never part of a decision: traces and policy tools show them."""
+        data = self.data
+        out: dict[str, str] = {}
+        for section in ("offers", "exclusions", "notices", "region_rules"):
+            for item in data.get(section, ()) or ():
+                if item.get("ref"):
+                    out[item["id"]] = item["ref"]
+        for name, start in (data.get("starts") or {}).items():
+            if start.get("ref"):
+                out[f"starts.{name}"] = start["ref"]
+        for name in ("exchange", "refund_instead", "workflow"):
+            if (data.get(name) or {}).get("ref"):
+                out[name] = data[name]["ref"]
+        return out
 
     # ----------------------------------------------------------------- building
 
@@ -438,6 +490,11 @@ class CompiledPolicy:
         notice = Notice(plugin=self.plugin, policy=self.id, id=spec["id"], message_zh=msg["zh"], message_en=msg["en"],
                         citation=spec["citation"])
         return NoticeRule(id=spec["id"], notice=notice)
+
+    def acknowledged(self, rule: str) -> str:
+        """The acknowledgements naming ``rule`` (ids ending in ``:rule``), as trace text."""
+        return "; ".join(f"acknowledged {a}: {reason}" for a, reason in self.acknowledgements.items()
+                         if a.rsplit(":", 1)[-1] == rule)
 
     def _offer(self, spec: Mapping[str, Any]) -> OfferRule:
         rid = spec["id"]
@@ -474,7 +531,7 @@ class CompiledPolicy:
             if self.rollover_windows:
                 lines.append(f"    pe = _period(s, 0, {days}, 0, True, CAL)")
                 lines.append("    e = pe.end")
-                lines.append("    gap = pe.unknown_years")
+                lines.append(f"    gap = pe.unknown_years if pe.unknown_years and {src.const(_NO_DAYS)} < c.case_date - pe.unrolled <= {src.const(ROLLOVER_REACH)} else ()")
                 lines.append(f"    if el < {from_day} or c.case_date > e:")
             else:
                 lines.append(f"    e = s + {src.const(timedelta(days=days))}")
@@ -491,19 +548,26 @@ class CompiledPolicy:
             else:
                 lines.append(f"    pe = _period(s, {int(period.get('months', 0))}, {int(period.get('days', 0))}, {ext}, {roll}, CAL)")
             lines.append("    e = pe.end")
-            lines.append("    gap = pe.unknown_years")
+            lines.append(f"    gap = pe.unknown_years if pe.unknown_years and {src.const(_NO_DAYS)} < c.case_date - pe.unrolled <= {src.const(ROLLOVER_REACH)} else ()")
             lines.append(f"    if c.case_date > e: return {_result('expired', gaps='gap')}")
 
         groups = _documents(spec.get("documents"))
         asks = tuple(spec.get("asks", ()))
         if groups or asks:
             lines.append("    d = c.documents")
+        # a paper is given by itself or by one the policy's table says proves the same
+        same = self.equivalents
+
+        def given(docs: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(d for doc in docs for d in (doc, *same.get(doc, ()))))
+
         # documents: one membership test per paper, no loops (this runs for every case)
         for index, group in enumerate(groups):
-            test = " and ".join(f"{doc!r} not in d" for doc in group)
+            test = " and ".join(f"{doc!r} not in d" for doc in given(group))
             lines.append(f"    m{index} = ({group[0]!r},) if {test} else ()")
         if asks:
-            parts = " + ".join(f"(({doc!r},) if {doc!r} not in d else ())" for doc in asks)
+            parts = " + ".join(f"(({doc!r},) if {' and '.join(f'{d!r} not in d' for d in given((doc,)))} else ())"
+                               for doc in asks)
             lines.append(f"    a = {parts}")
         else:
             lines.append("    a = ()")
@@ -546,6 +610,7 @@ class CompiledPolicy:
                                asks_missing=(), unknown_years=()) for path in when)
         tail.__globals__["RULE"] = rule
         rule.na_results = na
+        rule.detection_at = next((i for i, item in enumerate(when.items()) if item == DETECTION), -1)
         return rule
 
     # ----------------------------------------------------------------- per case
@@ -590,8 +655,14 @@ class CompiledPolicy:
             name = f"o{index}"
             names.append(name)
             branch = "if"
-            for position, (path, matcher) in enumerate((spec.get("when") or {}).items()):
-                lines.append(f"    {branch} not {_test_expr(path, matcher, src)}: {name} = {position}")
+            conditions = list((spec.get("when") or {}).items())
+            for position, (path, matcher) in enumerate(conditions):
+                if (path, matcher) == DETECTION:  # all the others holding: pending the test
+                    rest = [_test_expr(p, m, src) for p, m in conditions[position + 1:]]
+                    verdict = f"{PENDING} if {' and '.join(rest)} else {position}" if rest else str(PENDING)
+                    lines.append(f"    {branch} not {_test_expr(path, matcher, src)}: {name} = {verdict}")
+                else:
+                    lines.append(f"    {branch} not {_test_expr(path, matcher, src)}: {name} = {position}")
                 branch = "elif"
             lines.append(f"    {'else' if branch == 'elif' else 'if True'}: {name} = -1")
         for section, items in (("e", [e for e in self.data.get("exclusions", ()) or () if not e.get("on_expiry")]),
@@ -616,15 +687,18 @@ class CompiledPolicy:
     def _assessment(self, verdict: tuple) -> Assessment:
         offers = len(self.offers)
         exclusions = len(self._when_exclusions)
-        live, na = [], []
+        live, na, pending = [], [], []
         for offer, failed in zip(self.offers, verdict[:offers], strict=True):
-            if failed < 0:
+            if failed == -1:
                 live.append(offer)
+            elif failed == PENDING:
+                na.append(offer.na_results[offer.detection_at])
+                pending.append(offer)
             else:
                 na.append(offer.na_results[failed])
         hits = [e.hit for e, holds in zip(self._when_exclusions, verdict[offers:offers + exclusions], strict=True) if holds]
         notices = [n.notice for n, holds in zip(self.notices, verdict[offers + exclusions:], strict=True) if holds]
-        return Assessment(tuple(live), tuple(na), tuple(hits), tuple(notices))
+        return Assessment(tuple(live), tuple(na), tuple(hits), tuple(notices), tuple(pending))
 
 
 

@@ -45,6 +45,7 @@ PARTS: dict[str, tuple[str, str]] = {
 
 DOCUMENTS: dict[str, tuple[str, str]] = {
     "sanbao_certificate": ("三包凭证", "three-guarantees certificate"),
+    "electronic_certificate": ("电子三包凭证（电子保卡）", "electronic three-guarantees certificate"),
     "invoice": ("购机发票", "invoice"),
     "invoice_copy": ("发票底联或复印件", "invoice stub or copy"),
     "warranty_card": ("保修卡", "warranty card"),
@@ -114,6 +115,12 @@ SERVICE_LOCATIONS: dict[str, tuple[str, str]] = {
     "seller": ("原销售商", "the seller"),
 }
 
+#: a yes/no answer that may stay unknown (a select: blank, 有, 无)
+YES_NO: dict[str, tuple[str, str]] = {
+    "true": ("有", "yes"),
+    "false": ("无", "no"),
+}
+
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "remedy": REMEDIES,
     "basis": BASES,
@@ -127,6 +134,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "exchange_mode": EXCHANGE_MODES,
     "warranty_after": WARRANTY_AFTER,
     "service_location": SERVICE_LOCATIONS,
+    "yes_no": YES_NO,
 }
 
 

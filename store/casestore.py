@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from . import db as _db
-from .contact import mask_phone, normalize_name, normalize_phone, normalize_staff, normalize_store
+from .contact import mask_phone, normalize_name, normalize_phone, normalize_staff, normalize_store, phone_key
 from .errors import StoreError
 from .evaluator import Evaluator, default_evaluator
 from .mailin import parse_mail_in
@@ -155,14 +155,14 @@ class CaseStore(OutcomeMixin):
         mail_in: Mapping[str, Any] | None = None,
         repair_kind: str = "simple",
         note: str | None = None,
-        backdate: bool | None = None,
+        backdate: bool = False,
         intake: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Take in a case: validate, decide, store with its follow-ups. Returns the summary.
 
-        The case is decided as of its ``case_date``, the intake day when the input has none. An
-        earlier ``case_date`` is refused when ``backdate`` is False (the CLI's default), accepted
-        when it is True or None, and then recorded in the ``created`` event (``data.backdated``).
+        The case is decided as of the intake day (``now`` in China Standard Time). An earlier
+        ``case_date`` is refused unless ``backdate=True`` (the CLI's ``--backdate``): the case is
+        then decided as of that day and the ``created`` event records it (``data.backdated``).
         A later one is always refused. Free text (the name, the note, the fault description, the
         mail-in record) is cleaned first (``privacy.clean_text``); the summary's ``warnings``
         say what was changed.
@@ -209,6 +209,11 @@ class CaseStore(OutcomeMixin):
         decision, entitlement = self.evaluator.evaluate(case)
         settings = self.evaluator.workflow(case)
         stored_input = case_to_dict(case)
+        same_unit = [c["number"] for c in self.open_cases_with_device(imei=case.device.imei,
+                                                                      serial=case.device.serial, today=today)]
+        if same_unit:
+            warnings.append(f"device: IMEI 或序列号与未结案例 {'、'.join(same_unit)} 相同 / the IMEI or serial "
+                            f"number is that of open case {', '.join(same_unit)}")
         mail_record = parse_mail_in(mail_in, stored_input) if mail_in is not None else None
         due_from, due_by = repair_window(today, repair_kind, settings)
         follow_up_day = today + timedelta(days=settings.follow_up_days)
@@ -255,6 +260,7 @@ class CaseStore(OutcomeMixin):
         view["unit_history"] = [{"kind": "replacement" if unit.get("replacement_of") else "repair",
                                  "case": unit.get("replacement_of"), "data": unit}] if unit else []
         view["warnings"] = warnings
+        view["same_unit"] = same_unit
         return view
 
     def move(self, number: str, target: str, *, actor: str, now: datetime | None = None,
@@ -381,16 +387,8 @@ class CaseStore(OutcomeMixin):
 
         with _db.write_transaction(self.engine) as conn:
             row = self._lock(conn, number)
-            changes = self._state_changes(conn, [row.id]).get(row.id, [])
-            current = repair_days(changes, today)
             base = self.evaluator.parse(row.case_input, row.case_date)
-            history = msgspec.structs.replace(
-                base.history,
-                current_repair_days=current,
-                days_in_repair=base.history.days_in_repair + current,
-                awaiting_parts=bool(row.awaiting_parts or base.history.awaiting_parts),
-            )
-            case = msgspec.structs.replace(base, history=history)
+            case, current = self._in_repair(conn, row, base, today)
             decision, entitlement = self.evaluator.evaluate(case)
             settings = self.evaluator.workflow(case)
             seq = row.decision_count + 1
@@ -410,6 +408,152 @@ class CaseStore(OutcomeMixin):
                          "current_repair_days": current},
             })
         return {**self.get(number, today=today), "warnings": warnings}
+
+    def _in_repair(self, conn: sa.Connection, row: Any, base: Any, today: date) -> tuple[Any, int]:
+        """``base`` with the days the case has spent in repair so far (from its event log)."""
+        changes = self._state_changes(conn, [row.id]).get(row.id, [])
+        current = repair_days(changes, today)
+        history = msgspec.structs.replace(
+            base.history,
+            current_repair_days=current,
+            days_in_repair=base.history.days_in_repair + current,
+            awaiting_parts=bool(row.awaiting_parts or base.history.awaiting_parts),
+        )
+        return msgspec.structs.replace(base, history=history), current
+
+    def edit_case(self, number: str, *, actor: str, case_input: Mapping[str, Any] | None = None,
+                  customer: str | None = None, phone: str | None = None, note: str | None = None,
+                  now: datetime | None = None) -> dict[str, Any]:
+        """Correct a saved case in place: the number stays, the change is an ``edited`` event
+        that says what changed (field: before, after; a phone number masked), and the case is
+        decided again (a decision appended, ``trigger`` ``edit``). ``case_input`` is the whole
+        corrected case (as for ``create_case``); ``customer`` and ``phone``, when given, replace
+        the customer's. A finished case (picked up, closed, cancelled) is not changed; nor is
+        anything when nothing differs."""
+        now = aware(now)
+        warnings: list[str] = []
+        actor = normalize_staff(_clean(actor, "staff", warnings))
+        note = _clean(note, "note", warnings)
+        number = normalize_number(number)
+        if customer is not None:
+            customer = normalize_name(_clean(customer, "customer", warnings))
+        if phone is not None:
+            phone = normalize_phone(phone)
+        if isinstance(case_input, Mapping) and isinstance(case_input.get("fault"), Mapping):
+            fault, found = clean_mapping(case_input["fault"], "fault", ("description",))
+            warnings.extend(found)
+            case_input = {**case_input, "fault": fault}
+        today = local_date(now)
+        from aftersales.core.model import case_to_dict
+
+        with _db.write_transaction(self.engine) as conn:
+            row = self._lock(conn, number)
+            if row.state in FINISHED:
+                raise StoreError(f"case {number} is {row.state} ({state_label(row.state)}); it can no longer be "
+                                 "corrected", zh=f"案例 {number} 已「{state_label(row.state)}」,不能再更正")
+            intake_day = local_date(row.intake_at)
+            base = self.evaluator.parse(case_input if case_input is not None else row.case_input, intake_day)
+            if base.case_date > intake_day:
+                raise StoreError(f"case_date {base.case_date.isoformat()} is after the intake day "
+                                 f"{intake_day.isoformat()}", field="case_date",
+                                 zh=f"case_date {base.case_date.isoformat()} 晚于受理日 {intake_day.isoformat()}")
+            stored_input = case_to_dict(base)
+            changes = case_changes(row.case_input, stored_input)
+            if customer is not None and customer != row.customer_name:
+                changes["customer.name"] = {"from": row.customer_name, "to": customer}
+            if phone is not None and phone != row.customer_phone:
+                changes["customer.phone"] = {"from": mask_phone(row.customer_phone), "to": mask_phone(phone)}
+            if not changes:
+                raise StoreError(f"nothing to change in case {number}: the values given are those stored",
+                                 zh=f"案例 {number} 无更改:所给内容与已存的相同")
+            case, _current = self._in_repair(conn, row, base, today)
+            decision, entitlement = self.evaluator.evaluate(case)
+            settings = self.evaluator.workflow(case)
+            seq = row.decision_count + 1
+            conn.execute(decisions.insert(), {
+                "case_id": row.id, "seq": seq, "evaluated_at": now, "trigger": "edit", "actor": actor,
+                "entitlement": entitlement, "policies": decision.get("policies", []),
+                "case_input": case_to_dict(case), "decision": decision,
+            })
+            conn.execute(cases.update().where(cases.c.id == row.id), {
+                "customer_name": customer if customer is not None else row.customer_name,
+                "customer_phone": phone if phone is not None else row.customer_phone,
+                "brand": base.brand, "device_model": base.device.model, "device_serial": base.device.serial,
+                "device_imei": base.device.imei, "case_date": base.case_date, "case_input": stored_input,
+                "entitlement": entitlement, "decision_count": seq, "updated_at": now,
+                "workflow": settings_dict(settings),
+            })
+            conn.execute(events.insert(), {
+                "case_id": row.id, "at": now, "actor": actor, "kind": "edited", "from_state": row.state,
+                "to_state": row.state, "note": note,
+                "data": {"changes": changes, "decision": seq, "entitlement": entitlement,
+                         "previous": row.entitlement},
+            })
+        return {**self.get(number, today=today), "warnings": warnings, "changes": changes}
+
+    # --- finding -----------------------------------------------------------------------------
+
+    def open_cases_with_device(self, *, imei: str | None = None, serial: str | None = None,
+                               exclude: str | None = None, today: date | None = None) -> list[dict[str, Any]]:
+        """Open cases (not picked up, closed or cancelled) of the unit with this IMEI or serial
+        number: before a second case is taken in for it. Summaries masked, newest first."""
+        today = today or local_date(aware(None))
+        same = []
+        if imei and imei.strip():
+            same.append(cases.c.device_imei == imei.strip())
+        if serial and serial.strip():
+            same.append(sa.func.upper(cases.c.device_serial) == serial.strip().upper())
+        if not same:
+            return []
+        query = (sa.select(cases).where(sa.or_(*same), cases.c.state.not_in(sorted(FINISHED)))
+                 .order_by(cases.c.id.desc()))
+        if exclude:
+            query = query.where(cases.c.number != normalize_number(exclude))
+        with _db.read_connection(self.engine) as conn:
+            return self._summaries(conn, conn.execute(query).all(), today, reveal=False)
+
+    def search(self, text: str, *, brands: Mapping[str, Iterable[str]] | None = None,
+               today: date | None = None, reveal: bool = False, limit: int | None = 200,
+               open_only: bool = False) -> list[dict[str, Any]]:
+        """Cases matching ``text``, newest first: a full phone number in any form it can be
+        written (``138 0013 8000``, ``+86 13800138000``, ``+852 9123 4567``: compared in its stored
+        form, shown masked) or its last four digits, any part of an IMEI, serial number, case
+        number, customer name or model, or a brand: ``brands`` maps brand ids to the names it
+        is known by (``{"huawei": ["华为", "Huawei"]}``), matched in part, in any case."""
+        text = " ".join(str(text or "").split())
+        if has_controls(text):
+            raise StoreError(f"{escape_all_controls(text)!r}: control characters", field="search",
+                             zh=f"{escape_all_controls(text)!r}:含控制字符")
+        if not text:
+            raise StoreError("give something to search for: a phone number, part of an IMEI or serial number, "
+                             "a case number, a name, a model or a brand", field="search",
+                             zh="请输入要查找的内容:电话号码、IMEI 或序列号的一部分、案例编号、姓名、型号或品牌")
+        today = today or local_date(aware(None))
+        folded = text.casefold()
+        compact = text.replace(" ", "").replace("-", "")
+        found = [
+            cases.c.number.icontains(text, autoescape=True),
+            cases.c.customer_name.icontains(text, autoescape=True),
+            cases.c.device_model.icontains(text, autoescape=True),
+            cases.c.device_serial.icontains(compact, autoescape=True),
+            cases.c.device_imei.icontains(compact, autoescape=True),
+        ]
+        key = phone_key(text)
+        if key is not None:
+            found.append(cases.c.customer_phone == key)
+        if compact.isascii() and compact.isdigit() and len(compact) == 4:
+            found.append(cases.c.customer_phone.endswith(compact))   # the digits the mask shows
+        ids = [bid for bid, names in (brands or {}).items()
+               if folded in bid.casefold() or any(folded in str(n).casefold() for n in names)]
+        if ids:
+            found.append(cases.c.brand.in_(ids))
+        query = sa.select(cases).where(sa.or_(*found)).order_by(cases.c.id.desc())
+        if open_only:
+            query = query.where(cases.c.state.not_in(("closed", "cancelled")))
+        if limit:
+            query = query.limit(limit)
+        with _db.read_connection(self.engine) as conn:
+            return self._summaries(conn, conn.execute(query).all(), today, reveal=reveal)
 
     # --- reads -------------------------------------------------------------------------------
 
@@ -551,6 +695,24 @@ def _clean(value: str | None, field: str, warnings: list[str]) -> str | None:
     text, found = clean_text(value, field)
     warnings.extend(found)
     return text
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    """``{"device": {"imei": x}}`` -> ``{"device.imei": x}`` (lists kept whole)."""
+    if not isinstance(value, Mapping):
+        return {prefix: value}
+    out: dict[str, Any] = {}
+    for k, v in value.items():
+        out.update(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+    return out
+
+
+def case_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """What differs between two stored case inputs: ``{path: {"from": old, "to": new}}``."""
+    old, new = _flatten(before), _flatten(after)
+    return {path: {"from": old.get(path), "to": new.get(path)}
+            for path in [*new, *(p for p in old if p not in new)]
+            if old.get(path) != new.get(path)}
 
 
 def _decision_dict(d) -> dict[str, Any]:

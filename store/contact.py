@@ -1,51 +1,101 @@
 """Customer contact details: phone numbers validated, normalised and masked.
 
-Accepted (after removing spaces, dashes and parentheses):
+Phone numbers are read, checked and formatted by ``phonenumbers`` (Google's libphonenumber
+data), never by a pattern of our own. A number without a country code is read as a mainland
+number; Hong Kong, Macao, Taiwan and other numbers are given with theirs (``+852 9123 4567``,
+``00853 6612 3456``). A number that is not a valid number of its country is refused: the
+day-10 follow-up call needs a number that can be dialled from the counter.
 
-* a mainland mobile number ``1[3-9]`` + 9 digits, optionally prefixed ``+86`` / ``0086`` / ``86``
-  -> stored as 11 digits, masked ``138****8000``;
-* a mainland landline with its area code ``0`` + 2–3 digits, then a 7–8 digit number
-  (``010-12345678``, ``0755 8765 4321``) -> stored ``0755-87654321``, masked ``0755-****4321``.
+Stored form (the one the store searches by, see ``phone_key``):
 
-Anything else (too short, a Hong Kong number, letters) is refused: the day-10 follow-up call
-needs a number that can be dialled from the counter. No identity-document number is ever
-stored; the case's ``documents`` list only says that such a paper was seen (``id_document``).
+* a mainland mobile: its 11 digits (``13800138000``), masked ``138****8000``;
+* a mainland landline: area code with its 0, a dash, the number (``0755-87654321``), masked
+  ``0755-****4321``;
+* any other number: E.164 (``+85291234567``), shown ``+852 9123 4567``, masked ``+852 ****4567``.
+
+No identity-document number is ever stored; the case's ``documents`` list only says that such a
+paper was seen (``id_document``).
 """
 
 from __future__ import annotations
 
 import re
 
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+
 from .errors import StoreError
 
-_MOBILE = re.compile(r"^(?:\+?86|0086)?(1[3-9]\d{9})$")
-# area codes: 010, 02x (3 digits incl. 0) or 0xxx (4 digits); numbers 7-8 digits
-_LANDLINE = re.compile(r"^(0(?:10|2\d|[3-9]\d{2}))(\d{7,8})$")
-_STRIP = re.compile(r"[\s\-()]")
+#: a number without a country code is a mainland one
+HOME_REGION = "CN"
+
+
+def _parse(text: str) -> phonenumbers.PhoneNumber | None:
+    """The number in ``text`` when it is a valid number of its country, else ``None``."""
+    raw = text.strip()
+    if raw.startswith("00"):
+        raw = "+" + raw[2:]                 # the international prefix dialled from the mainland
+    try:
+        number = phonenumbers.parse(raw, HOME_REGION)
+    except NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def _stored(number: phonenumbers.PhoneNumber) -> str:
+    if phonenumbers.region_code_for_number(number) != HOME_REGION:
+        return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    national = phonenumbers.national_significant_number(number)
+    if phonenumbers.number_type(number) == PhoneNumberType.FIXED_LINE:
+        area = phonenumbers.length_of_geographical_area_code(number)
+        if area:
+            return f"0{national[:area]}-{national[area:]}"
+    return national
 
 
 def normalize_phone(raw: str | None, field: str = "phone") -> str:
     """The phone number in its stored form, or ``StoreError`` naming ``field``."""
     if raw is None or not str(raw).strip():
-        raise StoreError("required: the customer's phone number (for the follow-up calls)", field=field)
-    text = _STRIP.sub("", str(raw).strip())
-    m = _MOBILE.match(text)
-    if m:
-        return m.group(1)
-    m = _LANDLINE.match(text)
-    if m:
-        return f"{m.group(1)}-{m.group(2)}"
-    raise StoreError(f"{raw!r} is not a mainland phone number (mobile 1[3-9] + 9 digits, "
-                     f"or a landline with area code such as 0755-12345678)", field=field)
+        raise StoreError("required: the customer's phone number (for the follow-up calls)", field=field,
+                         zh="必填:客户的联系电话(回访用)")
+    number = _parse(str(raw))
+    if number is None:
+        raise StoreError(f"{str(raw).strip()!r} is not a valid phone number (a mainland mobile or a landline "
+                         f"with its area code; Hong Kong, Macao, Taiwan and other numbers with their country "
+                         f"code, e.g. +852 9123 4567)", field=field,
+                         zh=f"{str(raw).strip()} 不是有效的电话号码(内地手机或带区号的座机;港澳台及境外号码"
+                            f"请加国家或地区代码,如 +852 9123 4567)")
+    return _stored(number)
+
+
+def phone_key(text: str | None) -> str | None:
+    """What ``text`` is stored as when it is a valid phone number (to search by it), else ``None``."""
+    if not text or not str(text).strip():
+        return None
+    number = _parse(str(text))
+    return None if number is None else _stored(number)
+
+
+def format_phone(phone: str | None) -> str | None:
+    """A stored number as it is read out: ``+852 9123 4567``; mainland numbers as stored."""
+    if not phone or not phone.startswith("+"):
+        return phone
+    number = _parse(phone)
+    return phone if number is None else phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
 
 
 def mask_phone(phone: str | None) -> str | None:
-    """``138****8000`` / ``0755-****4321``: enough to recognise, not enough to dial."""
-    if not phone:
-        return phone
+    """``138****8000`` / ``0755-****4321`` / ``+852 ****4567``: enough to recognise, not to dial."""
+    if not phone or "*" in phone:
+        return phone                        # none, or masked already
+    if phone.startswith("+"):
+        number = _parse(phone)
+        if number is not None:
+            national = phonenumbers.national_significant_number(number)
+            return f"+{number.country_code} {'*' * max(len(national) - 4, 0)}{national[-4:]}"
     if "-" in phone:
-        area, number = phone.split("-", 1)
-        return f"{area}-{'*' * (len(number) - 4)}{number[-4:]}"
+        area, number_part = phone.split("-", 1)
+        return f"{area}-{'*' * (len(number_part) - 4)}{number_part[-4:]}"
     if len(phone) >= 8:
         return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"
     return "*" * len(phone)

@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy import event, exc
 from sqlalchemy.engine import URL, Engine, make_url
 
-from .errors import DatabaseUnavailable, SchemaError, StoreError
+from .errors import AccessDenied, DatabaseUnavailable, SchemaError, StoreError
 
 #: environment variable naming the database URL (the CLI's ``--db``)
 ENV_DB = "AFTERSALES_DB"
@@ -156,6 +156,9 @@ def describe_db_error(error: BaseException, url: str | URL) -> StoreError:
                                    f"nothing was written, try again")
     if "unable to open database file" in low:
         return DatabaseUnavailable(f"cannot open database {where}: the file or its folder is missing or not accessible")
+    if "row-level security" in low or "permission denied" in low or "must be owner" in low:
+        return AccessDenied(f"the database role connected to {where} may not do this (another store's cases, "
+                            f"or a manager's or the owner's right); nothing was written ({msg})")
     if "no such table" in low or ("relation" in low and "does not exist" in low):
         return SchemaError(f"database {where} has no aftersales schema: run `aftersales db upgrade`")
     if isinstance(error, exc.IntegrityError):
@@ -264,9 +267,16 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
     cfg = _alembic_config()
     with write_transaction(engine) as conn:
         before = MigrationContext.configure(conn).get_current_revision()
+        from . import roles
+
+        owner = roles.owner_role(conn)
+        if owner is not None:  # a database with roles: the owner role alone changes the schema
+            conn.exec_driver_sql(f"SET LOCAL ROLE {conn.dialect.identifier_preparer.quote_identifier(owner)}")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
         after = MigrationContext.configure(conn).get_current_revision()
+        if owner is not None and after != before:
+            roles.apply_grants(conn)  # a table the migration added is guarded like the others
     return before, after
 
 

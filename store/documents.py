@@ -16,6 +16,7 @@ from string import Template
 from typing import Any
 
 from aftersales.core import vocab
+from aftersales.core.refund import refund_text
 
 from .mailin import RETURN_BY, TRANSPORT
 from .workflow import PARTIES, PURPOSES, REPAIR_KINDS, state_label
@@ -139,6 +140,8 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
     if device.get("region"):
         dev.add("版本", vocab.label("region", device["region"]))
     dev.add("购买日期", purchase.get("date"))
+    if purchase.get("price") is not None:
+        dev.add("发票金额", f"¥{purchase['price']:,.2f}")
     if purchase.get("channel"):
         dev.add("购买渠道", vocab.label("channel", purchase["channel"]))
     dev.add("激活日期", case.get("activation_date"))
@@ -173,7 +176,8 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
         remedy_rows = "".join(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
                 esc(vocab.label("remedy", r.get("remedy", ""))),
-                esc(vocab.label("basis", r.get("basis") or "")),
+                esc(vocab.label("basis", r.get("basis") or ""))
+                + (f"<br>{esc(refund_text(r['refund_instead']))}" if r.get("refund_instead") else ""),
                 "✔ 可办理" if r.get("available") else '<span class="no">✘ 不可</span>',
                 esc(_labels("document", r.get("missing_documents") or [])),
                 esc(public_citation((r.get("granted_by") or {}).get("citation"))),
@@ -192,6 +196,8 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
             if citation:
                 line += f" 〔{citation}〕"
             lines.append(line)
+            if r.get("refund_instead"):
+                lines.append("    " + refund_text(r["refund_instead"]))
         remedy_rows = "\n".join(lines) or "  无"
 
     dec = _Rows(fmt)

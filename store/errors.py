@@ -9,6 +9,8 @@ Exit codes (documented in docs/store.md):
   (server down, wrong URL, read-only file, disk full, locked for too long).
 * 5 — ``SchemaError``: the database has no aftersales schema or another revision than this
   program's; run ``aftersales db upgrade``.
+* 7 — ``AccessDenied``: the database role connected may not do this (PostgreSQL roles made by
+  ``aftersales db roles``), or the staff code and PIN did not sign in.
 """
 
 from __future__ import annotations
@@ -32,3 +34,10 @@ class SchemaError(StoreError):
     """The database schema is missing or at another revision than this program's."""
 
     exit_code = 5
+
+
+class AccessDenied(StoreError):
+    """The database role connected may not do this (another store's cases, a manager's or the
+    owner's right); nothing was written."""
+
+    exit_code = 7

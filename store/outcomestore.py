@@ -220,6 +220,13 @@ class OutcomeMixin:
                                 if r.get("refund_instead")), None)
                 if instead:
                     data["refund_instead"] = instead
+                    floor = instead.get("amount") if isinstance(instead, Mapping) else None
+                    if not _offers_return(decision) \
+                            and isinstance(floor, int | float) and data["refund"] < floor:
+                        raise StoreError(
+                            f"refund {data['refund']:g} is less than the {floor:g} the decision offers in place "
+                            f"of the exchange (the invoice price less depreciation)", field="refund",
+                            zh=f"退款 {data['refund']:g} 元少于判定给出的退款 {floor:g} 元(发票价扣除折旧)")
             if kind == "exchange" and date.fromisoformat(data["date"]) > today:
                 raise StoreError(f"exchange date {data['date']} is after today {today.isoformat()}", field="date",
                                  zh=f"换货日期 {data['date']} 晚于今天 {today.isoformat()}")
@@ -421,3 +428,8 @@ def _refuse_closed(row) -> None:
 
 def _warranty_after(decision: Mapping[str, Any]) -> str:
     return ((decision.get("exchange") or {}).get("warranty_after")) or "restarts"
+
+
+def _offers_return(decision: Mapping[str, Any]) -> bool:
+    """Whether the decision offers a return of its own (a full refund), not only in place of an exchange."""
+    return any(r.get("remedy") == "return" and r.get("available") for r in decision.get("remedies") or ())

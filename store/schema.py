@@ -169,3 +169,43 @@ store_settings = sa.Table(
 """A service point's name, address, hotline, working hours and ticket printer."""
 
 ALL_TABLES = ("follow_ups", "events", "decisions", "cases", "case_counters")
+
+# --- staff sign-in, the access log, database roles (migration 0005) ---------------------------
+
+#: who may sign in at a counter; the PIN only as a salted Argon2id hash (``store/staff.py``)
+staff = sa.Table(
+    "staff",
+    metadata,
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Column("name", sa.String(64), nullable=False),
+    sa.Column("store_code", sa.String(16), index=True),
+    sa.Column("role", sa.String(10), nullable=False),
+    sa.Column("pin_hash", sa.Text, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+#: append-only: every full view of customers' data (``--reveal``) and every export
+access_log = sa.Table(
+    "access_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", UTCDateTime, nullable=False, index=True),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("store_code", sa.String(16)),
+    sa.Column("action", sa.String(20), nullable=False),
+    sa.Column("reason", sa.Text),
+    sa.Column("command", sa.String(40)),
+    sa.Column("case_count", sa.Integer, nullable=False),
+    sa.Column("cases", sa.JSON, nullable=False),
+)
+
+#: PostgreSQL: the roles ``aftersales db roles`` made and the store each serves (``store/roles.py``)
+aftersales_roles = sa.Table(
+    "aftersales_roles",
+    metadata,
+    sa.Column("role_name", sa.String(63), primary_key=True),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("store_code", sa.String(16)),
+)

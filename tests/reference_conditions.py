@@ -47,6 +47,10 @@ def holds(matcher: Any, value: Any) -> bool:
         return arg in value
     if op == "excludes":
         return arg not in value
+    if op == "any_of":
+        return any(item in value for item in arg)
+    if op == "none_of":
+        return not any(item in value for item in arg)
     raise ValueError(f"unknown operator {op!r}")
 
 
@@ -73,3 +77,14 @@ def assessment(policy: Any, case: Any, region: str, predicates: Mapping[str, boo
     notices = [rule.notice for rule, spec in zip(policy.notices, policy.data.get("notices", ()) or (), strict=True)
                if first_failing(spec.get("when"), case, region, predicates) is None]
     return tuple(live), tuple(na), tuple(hits), tuple(notices)
+
+
+def pending(policy: Any, case: Any, region: str, predicates: Mapping[str, bool] = {}) -> tuple:
+    """The offers whose one condition that fails is ``fault.confirmed: true`` (pending detection)."""
+    out = []
+    for offer, spec in zip(policy.offers, policy.data.get("offers", ()), strict=True):
+        failing = [(path, matcher) for path, matcher in (spec.get("when") or {}).items()
+                   if not holds(matcher, field_value(case, region, predicates, path))]
+        if failing == [("fault.confirmed", True)]:
+            out.append(offer)
+    return tuple(out)

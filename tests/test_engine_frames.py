@@ -35,6 +35,7 @@ def test_shared_verdicts_match_a_plain_reading(registry, cases):
             for region in ("CN", "HK", "OTHER"):
                 shared = policy.assess(case, region)
                 assert tuple(shared) == reference_conditions.assessment(policy, case, region), (policy.id, case, region)
+                assert shared.pending == reference_conditions.pending(policy, case, region), (policy.id, case, region)
 
 
 def test_a_threshold_field_gives_two_verdicts_not_one_per_value(registry, cases):

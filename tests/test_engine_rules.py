@@ -172,12 +172,19 @@ def test_every_decision_names_policy_versions_and_hashes(registry):
     assert all(len(p.sha256) == 64 and p.version for p in d.policies)
 
 
-def test_a_year_outside_the_holiday_data_is_said_in_the_decision(registry):
+def test_a_year_outside_the_holiday_data_is_said_only_when_it_decides_something(registry):
     from aftersales.core.dates import DATA_YEARS
 
-    d = decide(registry, purchase__date="2026-06-05")
-    assert DATA_YEARS[1] + 1 in d.calendar_gaps
-    assert d.to_dict()["calendar_gaps"] == [DATA_YEARS[1] + 1]
+    year = DATA_YEARS[1] + 1
+    # the warranty ends in that year, the case is months before: the rollover decides nothing
+    assert decide(registry, purchase__date="2026-06-05").calendar_gaps == ()
+    # the case falls after the period's last day before any rollover: the rest days of that year decide
+    bought = f"{year - 1}-06-12"
+    d = decide(registry, case_date=f"{year}-06-14", purchase__date=bought)
+    assert d.to_dict()["calendar_gaps"] == [year]
+    assert decide(registry, case_date=f"{year}-06-11", purchase__date=bought).calendar_gaps == ()
+    # far past the end no rest day can reach the case: nothing to say
+    assert decide(registry, case_date=f"{year}-09-01", purchase__date=bought).calendar_gaps == ()
 
 
 def test_national_day_rollover_reaches_the_decision(registry):
@@ -208,3 +215,44 @@ def test_a_policys_workflow_keeps_the_defaults_it_leaves_out(registry):
     workflow = CompiledPolicy(data, sha256=generic.sha256, source="test", plugin="generic_sanbao").workflow
     assert workflow == Workflow()._replace(follow_up_days=5, simple_repair_working_days=(2, 4), citation="x")
     assert generic.workflow.complex_repair_working_days == (7, 10) and generic.workflow.citation
+
+
+def test_an_exclusion_both_the_statute_and_the_brand_apply_is_listed_once_naming_both(registry):
+    case = copy.deepcopy(BASE)
+    case.update(brand="huawei", device={"model": "Mate 60", "model_code": "ALN-AL00"})
+    case["purchase"] = {"channel": "authorized_reseller", "date": "2024-01-10", "country": "CN"}
+    d = registry.evaluate(registry.parse_case(case))
+    expired = [e for e in d.to_dict()["exclusions"] if e["id"] == "expired"]
+    assert len(expired) == 1
+    assert sorted(expired[0]["policies"]) == ["generic_sanbao", "huawei"]
+    wet = registry.evaluate(registry.parse_case({**case, "condition": {"liquid_damage": True},
+                                                 "purchase": {**case["purchase"], "date": "2026-06-01"}}))
+    ids = [e["id"] for e in wet.to_dict()["exclusions"]]
+    assert ids.count("liquid_damage") == 1
+
+
+def test_a_refund_instead_of_an_exchange_is_counted_in_fen_and_never_below_zero():
+    from aftersales.core.refund import RefundRule, refund_instead, refund_text
+
+    rule = RefundRule(policy="p", components=frozenset({"host"}), except_bases=frozenset({"doa"}), rate_per_day=0.005,
+                      no_stock_citation="18", depreciation_citation="19")
+    day = date(2026, 6, 15)
+    got = refund_instead(rule, price=4999.99, same_model_in_stock=True, invoice_date=date(2026, 6, 2), case_date=day,
+                         days_in_repair=3)
+    assert (got.days_charged, got.amount, got.basis) == (10, 4749.99, "depreciated")  # 4999.99 x 0.95 = 4749.9905
+    assert refund_text(got.to_dict()) == "不换机可退款 ¥4,749.99（按每日 0.5% 折旧）"
+    late = refund_instead(rule, price=100, same_model_in_stock=None, invoice_date=date(2025, 6, 1), case_date=day,
+                          days_in_repair=0)
+    assert late.amount == 0.0 and late.days_charged == 379
+    full = refund_instead(rule, price=100, same_model_in_stock=False, invoice_date=date(2025, 6, 1), case_date=day,
+                          days_in_repair=0)
+    assert (full.amount, full.basis) == (100.0, "full_no_stock")
+    assert rule.follows("host", "dap") and not rule.follows("host", "doa") and not rule.follows("battery", "dap")
+
+
+def test_a_pending_offer_names_the_papers_it_will_need(registry):
+    d = decide(registry, fault__confirmed=False, documents=["sanbao_certificate"])
+    exchange = d.remedy("exchange")
+    assert exchange.status == "pending_detection" and not exchange.available
+    assert exchange.missing_documents == ("invoice",)
+    assert d.available() == ["paid_repair"]

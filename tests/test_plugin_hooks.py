@@ -13,7 +13,7 @@ import pytest
 from scenario_helpers import DAY10_CASE
 
 from aftersales import hookimpl
-from aftersales.core.errors import EngineError, PolicyError
+from aftersales.core.errors import EngineError, QuarantineError
 from aftersales.core.outcomes import Identity
 from aftersales.core.plugininfo import Brand
 from aftersales.core.policyplugin import PolicyPlugin
@@ -66,9 +66,10 @@ def test_a_policy_given_from_python_is_validated_by_the_same_schema():
     registry = load_registry(extra=[("broken", Broken())])
     assert [(f.plugin, f.hook) for f in registry.failures] == [("broken", "aftersales_policies")]
     assert "$.periods.host.months" in registry.failures[0].error and "twelve" in registry.failures[0].error
-    decision = registry.evaluate(_case(registry, brand="broken"))
-    assert [(f.plugin, f.hook) for f in decision.plugin_errors] == [("broken", "aftersales_policies")]
-    assert "exchange" in decision.available()              # the statutory floor decides
+    # the plugin is quarantined: its brand answers with one located line, never half its terms
+    with pytest.raises(QuarantineError, match=r"plugin 'broken' is quarantined.*:27:17: \$\.periods\.host\.months"):
+        registry.evaluate(_case(registry, brand="broken"))
+    assert registry.quarantined["broken"].brands == ("broken",)
     # other brands decide as before, naming nothing
     generic = registry.evaluate(_case(registry))
     assert generic.plugin_errors == () and generic.to_dict() == load_registry().evaluate(_case(registry)).to_dict()
@@ -168,6 +169,8 @@ notices:
     when: {predicate.acme_loyal_customer: true}
     message: {zh: 老客户, en: a loyal customer}
     citation: 会员
+exclusions: []
+exchange: {mode: on_site, warranty_after: continues, citation: 当场换机}
 """
 
 
@@ -255,8 +258,11 @@ def test_a_policy_naming_an_unknown_predicate_is_refused_at_load(tmp_path):
         def policy_files(self):
             return [policy]
 
-    with pytest.raises(PolicyError, match="unknown predicate 'acme_loyal_customer'"):
-        load_registry(extra=[("acme", NoPredicates())])
+    registry = load_registry(extra=[("acme", NoPredicates())])
+    assert "unknown predicate 'acme_loyal_customer'" in registry.quarantined["acme"].reason
+    assert any("unknown predicate 'acme_loyal_customer'" in str(i) for i in registry.errors)
+    with pytest.raises(QuarantineError, match="unknown predicate"):
+        registry.evaluate(_case(registry, brand="acme"))
 
 
 def test_a_predicate_name_already_offered_or_malformed_is_refused_and_named():

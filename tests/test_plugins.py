@@ -57,8 +57,13 @@ def test_cli_exits_3_naming_the_failed_plugin(tmp_path):
 def test_load_plugins_env_chooses(tmp_path):
     registry = load_registry(env={"AFTERSALES_LOAD_PLUGINS": "generic_sanbao"})
     assert set(registry.brands) == {"generic"}
+    # the statutory plugin is always kept: leaving it out takes its own explicit setting
+    apple = load_registry(env={"AFTERSALES_LOAD_PLUGINS": "apple"})
+    assert set(apple.brands) == {"apple", "generic"} and apple.statutory_loaded
     none = load_registry(env={"AFTERSALES_LOAD_PLUGINS": ""})
-    assert none.brands == {}
+    assert set(none.brands) == {"generic"}
+    bare = load_registry(env={"AFTERSALES_LOAD_PLUGINS": "apple", "AFTERSALES_WITHOUT_STATUTORY": "1"})
+    assert set(bare.brands) == {"apple"} and not bare.statutory_loaded
 
 
 def test_an_implementation_without_a_spec_fails_loudly():
@@ -175,6 +180,8 @@ offers:
     start: invoice
     window: {days: 15}
     citation: 15日内换货
+exclusions: []
+exchange: {mode: on_site, warranty_after: continues, citation: 当场换机}
 """
 
 

@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from aftersales.core import casefields
+from aftersales.core import casefields, vocab
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "policies" / "policy.schema.json"
@@ -27,7 +27,30 @@ def schema_text(current: str) -> str:
     when = schema["$defs"]["when"]
     when["properties"] = casefields.when_properties()
     when["patternProperties"] = casefields.when_pattern_properties()
+    label_enums(schema)
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
+def label_enums(node: object) -> None:
+    """Beside every enum of a vocabulary's ids, that vocabulary's labels (``core/vocab.py``), so an
+    editor shows 三包凭证 beside ``sanbao_certificate``: ``enumDescriptions`` and
+    ``markdownEnumDescriptions`` (VS Code's YAML language server) and ``x-labels`` (``{id: {zh, en}}``)."""
+    if isinstance(node, list):
+        for item in node:
+            label_enums(item)
+        return
+    if not isinstance(node, dict):
+        return
+    enum = node.get("enum")
+    if isinstance(enum, list) and enum:
+        table = next((t for t in vocab.TABLES.values() if all(isinstance(v, str) and v in t for v in enum)), None)
+        if table is not None:
+            node["enumDescriptions"] = [f"{table[v][0]} / {table[v][1]}" for v in enum]
+            node["markdownEnumDescriptions"] = [f"**{table[v][0]}** — {table[v][1]}" for v in enum]
+            node["x-labels"] = {v: {"zh": table[v][0], "en": table[v][1]} for v in enum}
+    for key, value in node.items():
+        if key not in ("x-labels", "enum"):
+            label_enums(value)
 
 
 def readme_text(current: str) -> str:

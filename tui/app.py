@@ -14,10 +14,10 @@ Three modes, one per F-key: intake (F1), queue (F2, case detail is pushed on it)
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import getpass
 import os
+import weakref
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -49,14 +49,9 @@ def key(keys: str, action: str, id: str, *, show: bool = True, priority: bool = 
 
 def translate_bindings(node: Any, lang: str) -> None:
     """Relabel ``node``'s bindings (those made with ``key``) in ``lang``."""
-    bindings = getattr(node, "_bindings", None)
-    if bindings is None:
-        return
-    bindings.key_to_bindings = {
-        k: [dataclasses.replace(b, description=t(f"key.{b.id}", lang)) if b.id and f"key.{b.id}" in _KEYS else b
-            for b in group]
-        for k, group in bindings.key_to_bindings.items()
-    }
+    from . import compat
+
+    compat.relabel_bindings(node, lambda b: t(f"key.{b.id}", lang) if b.id and f"key.{b.id}" in _KEYS else None)
 
 
 def _keys() -> frozenset[str]:
@@ -138,6 +133,8 @@ class AftersalesApp(InOrderKeys, App):
         key("f4", "toggle_language", "language"),
         key("ctrl+r", "manager_report", "report", show=False),
         key("ctrl+q", "quit", "quit", priority=True),
+        # the palette's own key, labelled in the UI language (Textual would add it in English)
+        key("ctrl+p", "command_palette", "palette", show=False, priority=True),
     ]
 
     # The app starts in the intake mode itself (switching to it from Textual's default screen
@@ -171,6 +168,8 @@ class AftersalesApp(InOrderKeys, App):
         self._background_started = False
         self._after_display: list[Callable[[], Any]] = []
         self.intake: Any = None                 # the intake screen, once mounted
+        #: the counter screens made so far, in every mode (what ``_broadcast`` tells)
+        self.counter_screens: weakref.WeakSet[Any] = weakref.WeakSet()
         self.mouse_pressed = False              # a mouse button is down
         self._draft_path = draft_path
         self.set_reactive(AftersalesApp.lang, lang if lang in ("zh", "en") else "zh")
@@ -219,15 +218,60 @@ class AftersalesApp(InOrderKeys, App):
 
         self.push_screen(ConfirmDialog(t("unsaved.quit", self.lang), t("unsaved.quit_yes", self.lang)), answered)
 
+    def action_command_palette(self) -> None:
+        """The command palette, its search box in the UI language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=t("palette.placeholder", self.lang)))
+
+    def get_system_commands(self, screen: Any) -> Any:
+        """None of Textual's own (their names are English, and what the counter needs is a key
+        binding, which the palette offers by its Chinese name)."""
+        return iter(())
+
+    def open_case(self, number: str) -> None:
+        """The case's detail, on the queue (F2; Esc goes back to the queue)."""
+        from .screens.detail import DetailScreen
+
+        async def show() -> None:
+            if self.current_mode != "queue":
+                await self.switch_mode("queue")
+            await self.push_screen(DetailScreen(number))
+
+        self.call_later(show)
+
+    def correct_case(self, view: dict[str, Any]) -> None:
+        """A saved case into the intake form to be corrected (after asking when the form holds
+        an intake not saved)."""
+        from .screens.confirm import ConfirmDialog
+
+        async def start() -> None:
+            if self.current_mode != "intake":
+                await self.switch_mode("intake")
+            if self.intake is not None:
+                self.intake.correct(view)
+
+        intake = self.intake
+        if intake is None or not intake.unsaved:
+            self.call_later(start)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.call_later(start)
+
+        self.push_screen(ConfirmDialog(t("unsaved.correct", self.lang, number=view["number"]),
+                                       t("unsaved.correct_yes", self.lang)), answered)
+
     def _check_terminal(self) -> None:
         fd = _terminal_fd()
         if fd is None or terminal_gone(fd):
             # nothing can be written to a terminal that is gone (Textual's writer thread has
             # died on it, and the farewell escape codes would wait on it for ever)
-            driver = self._driver
-            if driver is not None:
-                driver.write = lambda data: None
-                driver.flush = lambda: None
+            from . import compat
+
+            compat.silence_driver(self)
             self.exit()
 
     def call_after_display(self, callback: Callable[[], Any]) -> None:
@@ -240,7 +284,9 @@ class AftersalesApp(InOrderKeys, App):
     def post_display_hook(self) -> None:
         super().post_display_hook()
         # frames made while the app starts up (inside Textual's batch update) are not written
-        if self._after_display and self._running and not self._batch_count:
+        from . import compat
+
+        if self._after_display and compat.app_running(self) and not compat.batch_count(self):
             waiting, self._after_display = self._after_display, []
             for callback in waiting:
                 self.call_later(callback)
@@ -259,6 +305,8 @@ class AftersalesApp(InOrderKeys, App):
             self.load_registry()
         if self._store is None:
             self.open_store()
+        else:
+            self.require_sign_in()
 
     def _subtitle(self) -> str:
         where = self.store_code + " · " + self.staff
@@ -330,6 +378,26 @@ class AftersalesApp(InOrderKeys, App):
         self.store_error = None
         self.sub_title = self._subtitle()
         self._broadcast("store_changed")
+        self.require_sign_in()
+
+    def require_sign_in(self) -> None:
+        """Once staff are registered, the counter signs in before anything else (screens/signin.py)."""
+        from aftersales.store import staff as store_staff
+
+        from .screens.signin import SignInScreen
+
+        try:
+            required = store_staff.sign_in_required(self._store.engine)
+        except Exception:  # noqa: BLE001 - a store without the staff table (an older schema) has none
+            required = False
+        if required and not isinstance(self.screen, SignInScreen):
+            self.push_screen(SignInScreen(self._store.engine, self.store_code), self._signed_in)
+
+    def _signed_in(self, member: Any) -> None:
+        self.staff = member.actor
+        if member.store:
+            self.store_code = member.store
+        self.sub_title = self._subtitle()
 
     def on_store_unavailable(self, message: StoreUnavailable) -> None:
         from .screens.unavailable import StoreUnavailableScreen
@@ -426,11 +494,10 @@ class AftersalesApp(InOrderKeys, App):
 
     def _broadcast(self, hook: str) -> None:
         """Tell the screens of every mode that something they show has changed."""
-        for stack in self._screen_stacks.values():
-            for screen in stack:
-                fn = getattr(screen, hook, None)
-                if fn is not None:
-                    fn()
+        for screen in list(self.counter_screens):
+            fn = getattr(screen, hook, None)
+            if fn is not None and screen.is_attached:
+                fn()
 
     # --- the manager's report ------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """The command palette (Ctrl+P): every key binding of the screen in front is also a command.
 
 One source of truth: the palette lists the app's and the screen's bindings (the counter's own
-actions, in the UI language), so a user who forgets a key can type what they want to do. The
+actions, labelled from the translation table, in the UI language; Textual's built-in ones are
+left out), so a user who forgets a key can type what they want to do. The
 focused widget's editing keys (cursor movement in a field...) are not actions and stay out.
 """
 
@@ -13,6 +14,8 @@ from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
+from .i18n import TEXT
+
 
 class BindingCommands(Provider):
     def _commands(self):
@@ -22,6 +25,8 @@ class BindingCommands(Provider):
             binding = active.binding
             if not active.enabled or not binding.description or binding.action in seen:
                 continue
+            if not binding.id or f"key.{binding.id}" not in TEXT:
+                continue            # Textual's own (Focus Previous...): not a counter command, and English
             if not isinstance(active.node, (App, Screen)):
                 continue
             if binding.action in ("command_palette", "app.command_palette"):

@@ -20,8 +20,8 @@ from aftersales.core.vocab import COVERAGE_PLANS, TABLES
 
 from .i18n import t
 
-#: the field kinds: text, date, count, select, check
-TEXT, DATE, COUNT, SELECT, CHECK = "text", "date", "count", "select", "check"
+#: the field kinds: text, date, count, amount (yuan), select, check
+TEXT, DATE, COUNT, AMOUNT, SELECT, CHECK = "text", "date", "count", "amount", "select", "check"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +107,7 @@ def check_phone(text: str, lang: str) -> str | None:
     try:
         normalize_phone(text)
     except AftersalesError as exc:
-        return exc.message if lang == "en" else "不是有效的内地电话号码（手机 11 位，或带区号的座机）"
+        return exc.text(lang)
     return None
 
 
@@ -149,6 +149,17 @@ def check_field(f: Field, value: Any, lang: str) -> str | None:
         top = _maximum(f)
         if s and top is not None and int(s) > top:
             return t("err.count_max", lang, max=top)
+        return None
+    if f.kind == AMOUNT:
+        s = str(value or "").strip()
+        if s:
+            try:
+                amount = float(s)
+            except ValueError:
+                return t("err.amount", lang)
+            top = _maximum(f)
+            if not amount >= 0 or (top is not None and amount > top):
+                return t("err.amount", lang)
         return None
     if f.path == "device.imei":
         return check_imei(str(value or ""), lang)
@@ -205,6 +216,10 @@ class FormState:
                 value = parse_date(value).isoformat() if value else None
             elif f.kind == COUNT:
                 value = int(value) if value else None
+            elif f.kind == AMOUNT:
+                value = float(value) if value else None
+            elif f.kind == SELECT and f.spec.kind == "flag":  # a yes/no that may stay unknown
+                value = None if value is None else value == "true"
             elif f.kind == CHECK:
                 value = bool(value) or (False if f.spec.required or f.path == "fault.confirmed" else None)
             if value is None and f.path not in ("case_date", "brand", "device.model", "fault.component"):
@@ -220,7 +235,7 @@ class FormState:
         if self.plans:
             out["coverage_plans"] = sorted(self.plans)
         order = ("schema_version", "case_date", "brand", "device", "purchase", "activation_date", "documents",
-                 "fault", "condition", "history", "coverage_plans")
+                 "fault", "condition", "history", "stock", "coverage_plans")
         return {key: out[key] for key in order if key in out}
 
     def missing_for_save(self) -> list[str]:
@@ -242,7 +257,12 @@ class FormState:
             if value is None:
                 return
             f = BY_PATH[path]
-            v[path] = bool(value) if f.kind == CHECK else str(value)
+            if f.kind == CHECK:
+                v[path] = bool(value)
+            elif isinstance(value, bool):  # a yes/no select
+                v[path] = "true" if value else "false"
+            else:
+                v[path] = f"{value:g}" if isinstance(value, float) else str(value)
 
         for f in FIELDS:
             node: Any = mapping

@@ -14,11 +14,20 @@ internals: a callback queued (``call_later``) on the widget behind the key runs 
 has handled it; if the key bubbled, it is by then in the parent's queue, so the callback is
 queued there next, up to the screen; a key that reaches the app is run there and then released.
 A focus move made while handling a key (a binding, Enter moving to the next field, a field that
-is complete) has therefore taken effect before the next key is handed to the focused widget.
+is complete) has therefore taken effect before the next key is handed to the focused widget;
+one asked for with ``Widget.focus`` (a jump to a section, Ctrl+N back to the first field) is
+set by a callback on the app's queue, so the next key goes only once that queue has come
+round (``call_later`` on the app).
 
-Only public API is used (``post_message``, ``on_event``, ``call_later``, ``Event.is_forwarded``).
-A key that is not done within ``KEY_TIMEOUT`` seconds (a handler waiting on something) lets the
-next ones go as Textual would.
+A key that opens or closes a dropdown list (``Select``) moves the focus through a chain of
+messages that ends after the key itself is done (Enter in the list: option chosen, selection
+updated, the ``Select`` focused again). The keys behind such a key wait until the list is open
+with the focus in it, or closed with the focus out of it, so that what is typed right after
+choosing the brand goes to the next field instead of the closing list.
+
+Only public API is used (``post_message``, ``on_event``, ``call_later``, ``set_timer``,
+``Event.is_forwarded``, ``Select.expanded``). A key that is not done within ``KEY_TIMEOUT``
+seconds (a handler waiting on something) lets the next ones go as Textual would.
 """
 
 from __future__ import annotations
@@ -30,9 +39,41 @@ from typing import Any
 from textual import events
 from textual.message import Message
 from textual.screen import Screen
+from textual.widgets import Select
 
-#: seconds a key may take before the keys behind it are let go anyway
-KEY_TIMEOUT = 1.0
+#: seconds a key may take before the keys behind it are let go anyway (generous: on a machine
+#: under heavy load one key can take over a second, and the keys behind must not overtake it)
+KEY_TIMEOUT = 3.0
+#: seconds between two looks at a dropdown list that is opening or closing
+_SETTLE_POLL = 0.002
+
+
+def _dropdown_of(widget: Any) -> tuple[Select[Any], bool] | None:
+    """The ``Select`` whose list ``widget`` is (``True``) or which it is itself (``False``)."""
+    if isinstance(widget, Select):
+        return widget, False
+    parent = getattr(widget, "parent", None)
+    if isinstance(parent, Select):
+        return parent, True
+    return None
+
+
+def _settle_check(key: events.Key, focused: Any) -> Any:
+    """For a key that may open or close a dropdown list: a test that is true once the focus has
+    followed (else ``None``: the key is done when it is handled)."""
+    dropdown = _dropdown_of(focused)
+    if dropdown is None:
+        return None
+    select, in_list = dropdown
+    if not in_list:
+        # Enter, Space or an arrow on a closed list opens it: done when the list has the focus
+        if select.expanded:
+            return None
+        return lambda: not select.expanded or _dropdown_of(select.app.focused) == (select, True)
+    if key.key in ("enter", "escape") and select.expanded:
+        # choosing or dismissing: done when the list is closed and has given the focus back
+        return lambda: not select.expanded and _dropdown_of(select.app.focused) != (select, True)
+    return None
 
 
 def _held(message: Message) -> bool:
@@ -50,6 +91,9 @@ class InOrderKeys:
         self._key: events.Key | None = None       # the key on its way
         self._key_reached_app = False
         self._key_watchdog: asyncio.TimerHandle | None = None
+        self._key_settled: Any = None           # test for a key whose focus move follows it
+        self._gate = False                      # a key is done; the next waits for the app's queue
+        self._key_deadline = 0.0
         #: keys taken so far (a key's handlers can tell whether the key before was theirs)
         self.keys_taken = 0
         super().__init__(*args, **kwargs)
@@ -57,11 +101,11 @@ class InOrderKeys:
     @property
     def keys_pending(self) -> int:
         """Keys (and other input) received and not handled yet: 0 when the app has caught up."""
-        return len(self._waiting) + (self._key is not None)
+        return len(self._waiting) + (self._key is not None) + self._gate
 
     def post_message(self, message: Message) -> bool:
         if _held(message):
-            if self._key is not None or self._waiting:
+            if self._key is not None or self._waiting or self._gate:
                 self._waiting.append(message)
                 return True
             if isinstance(message, events.Key):
@@ -81,6 +125,8 @@ class InOrderKeys:
                 self._key_done()
             return
         self.keys_taken += 1
+        if event is self._key:
+            self._key_settled = _settle_check(event, getattr(self, "focused", None))
         await super().on_event(event)  # type: ignore[misc]  # priority bindings, or handed to the focused widget
         if event is not self._key:
             return
@@ -111,8 +157,28 @@ class InOrderKeys:
         if self._key_watchdog is not None:
             self._key_watchdog.cancel()
             self._key_watchdog = None
+        settled = self._key_settled
+        if settled is not None and self._key is not None:
+            loop = asyncio.get_running_loop()
+            if not self._key_deadline:
+                self._key_deadline = loop.time() + KEY_TIMEOUT
+            if not settled() and loop.time() < self._key_deadline:
+                app: Any = self
+                app.set_timer(_SETTLE_POLL, self._key_done)   # the focus is still on its way
+                return
+        self._key_settled = None
+        self._key_deadline = 0.0
         self._key = None
         self._key_reached_app = False
+        if self._waiting and not self._gate:
+            # A focus moved by the key (``Widget.focus``) is set by a callback the app runs
+            # later: the next key goes once the app's queue has come round to it.
+            self._gate = True
+            app: Any = self
+            app.call_later(self._open_gate)
+
+    def _open_gate(self) -> None:
+        self._gate = False
         while self._waiting and self._key is None:
             message = self._waiting.popleft()
             if isinstance(message, events.Key):

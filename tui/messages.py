@@ -95,3 +95,20 @@ class PolicyReloadFailed(Message):
         self.issues = issues
         self.initial = initial
 
+
+
+class SameUnitFound(Message):
+    """Before a new case is saved: the unit (same IMEI or serial number) has open cases."""
+
+    def __init__(self, numbers: list[str]) -> None:
+        super().__init__()
+        self.numbers = numbers
+
+
+class CasesFound(Message):
+    """The store's answer to a search typed in the queue."""
+
+    def __init__(self, text: str, cases: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self.text = text
+        self.cases = cases

@@ -44,8 +44,8 @@ def _cases(tmp_path, ages, extra_lines=()):
     return path
 
 
-def _invoke(*args):
-    result = CliRunner().invoke(diff, [*args, "--workers", "1"])
+def _invoke(*args, lang="en"):
+    result = CliRunner().invoke(diff, [*args, "--workers", "1", "--lang", lang])
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -65,8 +65,9 @@ def test_shorter_exchange_window_groups_the_lost_exchanges(tmp_path):
     rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(cases), "--examples", "2")
     assert rc == 0
     assert "5 decided differently" in out
-    assert "exchange (dap) → repair (warranty): 5 cases, rule apple/exchange_apple_store" in out
+    assert "exchange (dap) → repair (warranty) [entitlement changes]: 5 cases, rule apple/exchange_apple_store" in out
     assert out.count("  line ") == 2                     # two examples
+    assert "exchange.available: True → False   old apple/exchange_apple_store | new generic_sanbao/exchange_dap" in out
     assert "line 2:" in out and "line 3:" in out
 
 
@@ -147,3 +148,79 @@ def test_the_quick_check_says_same_only_when_the_outcomes_are_equal(tmp_path):
         elif outcome(a) != outcome(b):
             differ += 1
     assert same > 2000 and differ > 0, (same, differ)
+
+
+def _lead_days_folders(tmp_path):
+    text = resources.files("aftersales.policies").joinpath("apple.yaml").read_text(encoding="utf-8")
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    (old / "apple.yaml").write_text(text, encoding="utf-8")
+    assert "lead_days: {min: 10, max: 15}" in text
+    (new / "apple.yaml").write_text(text.replace("lead_days: {min: 10, max: 15}", "lead_days: {min: 7, max: 10}")
+                                    .replace('version: "2026.1"', 'version: "2026.2"'), encoding="utf-8")
+    return old, new
+
+
+def test_a_lead_days_edit_shows_where_an_exchange_can_be_had(tmp_path):
+    old, new = _lead_days_folders(tmp_path)
+    cases = _cases(tmp_path, [3, 12, 400])        # exchanges on days 3 and 12; none at day 400
+    rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(cases), "--json")
+    report = json.loads(out)
+    assert report["changed"] == 2 and report["changed_entitlement"] == 0
+    (group,) = report["groups"]
+    assert group["changes_entitlement"] is False and group["rule"] == "apple/exchange"
+    assert group["changes"] == [{"aspect": "exchange.lead_days", "old_rule": "apple/exchange", "new_rule": "apple/exchange",
+                                 "changes_entitlement": False}]
+    assert group["examples"][0]["differences"][0]["old"] == [10, 15]
+    assert group["examples"][0]["differences"][0]["new"] == [7, 10]
+
+
+def test_entitlement_changes_come_before_changes_of_terms(tmp_path):
+    old, new = _folders(tmp_path, 10)
+    text = (new / "apple.yaml").read_text(encoding="utf-8")
+    (new / "apple.yaml").write_text(text.replace("lead_days: {min: 10, max: 15}", "lead_days: {min: 7, max: 10}"),
+                                    encoding="utf-8")
+    # many lead-day changes (days 3..9), fewer lost exchanges (days 12, 13)
+    cases = _cases(tmp_path, [3, 4, 5, 6, 8, 9, 12, 13])
+    rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(cases), "--json")
+    groups = json.loads(out)["groups"]
+    # days 8, 9 also see the exchange's window end earlier: a group of their own
+    assert [g["changes_entitlement"] for g in groups] == [True, False, False]
+    assert groups[0]["cases"] < groups[1]["cases"]
+
+
+def test_the_report_is_chinese_by_default(tmp_path):
+    old, new = _folders(tmp_path, 10)
+    cases = _cases(tmp_path, [12])
+    rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(cases), lang="zh")
+    assert "比较了 1 个案例" in out and "换货 exchange (dap) → 免费维修 repair (warranty) [权益改变]" in out
+    assert "--explain 1" in out
+
+
+def test_explain_shows_the_case_both_ways_with_the_trace_lines_that_differ(tmp_path):
+    old, new = _folders(tmp_path, 10)
+    cases = _cases(tmp_path, [3, 12])
+    rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(cases), "--explain", "2")
+    assert rc == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("case 2: apple MTLE3CH/A")
+    assert any("exchange.available: True" in x and "│ exchange.available: False" in x for x in lines)
+    trace = lines[lines.index("trace lines that differ:") + 1:]
+    assert any("- apple/exchange_apple_store granted" in x and "│ + apple/exchange_apple_store outside_window" in x
+               for x in trace), trace
+    rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(cases), "--explain", "2", "--json")
+    report = json.loads(out)
+    assert report["old"]["entitlement"] == "exchange" and report["new"]["entitlement"] == "repair"
+    assert report["trace_differences"]
+
+
+def test_explain_of_a_line_that_is_not_there_is_one_line_exit_2(tmp_path):
+    from aftersales.cli import main_group
+    from aftersales.cli._common import run
+
+    old, new = _folders(tmp_path, 10)
+    cases = _cases(tmp_path, [3])
+    code = run(main_group, ["policy", "diff", "--old", str(old), "--new", str(new), "--cases", str(cases),
+                            "--explain", "9", "--lang", "en"])
+    assert code == 2

@@ -193,21 +193,28 @@ def test_progress_is_told_per_block_and_parts_do_not_pile_up(tmp_path, monkeypat
 
 def _fake_decision(**kw):
     remedy = SimpleNamespace(remedy="return", basis="doa", available=False, status="outside_window", policy="p\"q",
-                             rule="r\\1", missing_documents=("invoice", "三包"), reason="超出 \"7\" 日\n", end=None)
+                             rule="r\\1", missing_documents=("invoice", "三包"), reason="超出 \"7\" 日\n", end=None, refund_instead=None)
     base = dict(brand="品牌", case_date=__import__("datetime").date(2026, 1, 2), region="CN",
                 remedies=(remedy,), coverage=None, exclusions=(), exchange=None, service_location="seller",
-                policies=(SimpleNamespace(id="a", version="1\u2028"),), notices=(), plugin_errors=())
+                policies=(SimpleNamespace(id="a", version="1\u2028"),), notices=(), plugin_errors=(), legal=True, bundle=None)
     base.update(kw)
     base["entitlement"] = next((x.remedy for x in base["remedies"] if x.available), "paid_repair")
     return SimpleNamespace(**base)
 
 
 def test_compact_line_is_the_json_of_compact_decision(registry):
+    """msgspec's line is the text ``json.dumps`` gives the same record (v1 replay lines unchanged)."""
     from datetime import date, datetime
 
     decisions = [registry.evaluate(registry.parse_case(c)) for c in generate_cases(300, seed=9)]
+    # a refund instead of an exchange, and an amount with fen (issue 17)
+    refund = {"case_date": "2026-06-15", "brand": "generic",
+              "device": {"model": "X1"}, "fault": {"component": "host", "confirmed": True},
+              "documents": ["invoice"], "purchase": {"channel": "authorized_reseller", "date": "2026-06-06", "price": 4999.9}}
+    decisions += [registry.evaluate(registry.parse_case(refund))]
+    assert decisions[-1].remedy("exchange").refund_instead.amount == 4774.9
     r = SimpleNamespace(remedy="exchange", basis="dap", available=True, status="granted", policy=None, rule=None,
-                        missing_documents=(), reason=None, end=date(2026, 3, 4))
+                        missing_documents=(), reason=None, end=date(2026, 3, 4), refund_instead=None)
     odd = [
         _fake_decision(),
         _fake_decision(remedies=(r, SimpleNamespace(**{**vars(r), "available": 1}))),
@@ -222,15 +229,16 @@ def test_compact_line_is_the_json_of_compact_decision(registry):
     ]
     for _ in range(2):                          # the second pass reads the memo tables
         for n, d in enumerate(decisions + odd):
-            line, entitled = compact_line(d, f'{{"line":{n},')
-            assert line == DUMPS({"line": n, **compact_decision(d)})
+            line, entitled = compact_line(d, n)
+            assert line.decode("utf-8") == DUMPS({"line": n, **compact_decision(d)})
             first = next(((x.remedy, x.basis) for x in d.remedies if x.available), None)
             assert entitled == first
 
 
 def test_compact_line_with_a_store_number(tmp_path, registry):
     d = registry.evaluate(registry.parse_case(next(generate_cases(1, seed=1))))
-    line, _ = compact_line(d, '{"number":"SZ01-20260101-0001",')
+    line, _ = compact_line(d, "SZ01-20260101-0001")
+    assert line.decode("utf-8") == DUMPS({"number": "SZ01-20260101-0001", **compact_decision(d)})
     assert json.loads(line) == {"number": "SZ01-20260101-0001", **json.loads(DUMPS(compact_decision(d)))}
 
 

@@ -22,7 +22,8 @@ def store_url(tmp_path):
     now = datetime(2026, 12, 31, 10, 0, tzinfo=UTC)
     with open_store(url) as store:
         for case in generate_cases(12, seed=11):
-            store.create_case(case, store="SZ01", staff="王芳", customer="李雷", phone="13800138000", now=now)
+            store.create_case(case, store="SZ01", staff="王芳", customer="李雷", phone="13800138000", now=now,
+                              backdate=True)  # generated cases carry their own earlier case_date
     return url
 
 

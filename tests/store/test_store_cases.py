@@ -136,7 +136,7 @@ def test_unknown_case_number(store, db_url):
     assert counts(db_url) == before
 
 
-@pytest.mark.parametrize("phone", ["12345", "23800138000", "1380013800", "+85291234567", "abc", "", "0755-123"])
+@pytest.mark.parametrize("phone", ["12345", "23800138000", "1380013800", "+852 1234", "abc", "", "0755-123"])
 def test_a_phone_number_that_is_not_one_is_refused(new_case, db_url, phone):
     with pytest.raises(StoreError, match="phone"):
         new_case(phone=phone)
@@ -148,6 +148,10 @@ def test_a_phone_number_that_is_not_one_is_refused(new_case, db_url, phone):
     ("+86 138-0013-8000", "13800138000", "138****8000"),
     ("0755-87654321", "0755-87654321", "0755-****4321"),
     ("010 1234 5678", "010-12345678", "010-****5678"),
+    ("+852 9123 4567", "+85291234567", "+852 ****4567"),
+    ("00853 6612 3456", "+85366123456", "+853 ****3456"),
+    ("+886 912 345 678", "+886912345678", "+886 *****5678"),
+    ("+44 20 7946 0958", "+442079460958", "+44 ******0958"),
 ])
 def test_phones_are_normalised_and_masked_in_lists(store, new_case, raw, stored, masked):
     n = new_case(phone=raw)["number"]

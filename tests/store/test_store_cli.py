@@ -42,7 +42,7 @@ def test_counter_day_through_the_cli(store_cli, db_url, files):
 
     rc, out, _ = store_cli("cases", "list", "--db", db_url)
     assert rc == 0 and "138****8000" in out and "13800138000" not in out
-    rc, out, _ = store_cli("cases", "list", "--db", db_url, "--reveal")
+    rc, out, _ = store_cli("cases", "list", "--db", db_url, "--reveal", "--reason", "客户来电核对")
     assert "13800138000" in out
     rc, out, _ = store_cli("cases", "list", "--db", db_url, "--json", "--brand", "huawei", "--state", "受理")
     assert [c["number"] for c in json.loads(out)] == ["SZ01-20260615-0002", n]
@@ -70,7 +70,7 @@ def test_counter_day_through_the_cli(store_cli, db_url, files):
     lines = [json.loads(x) for x in out.splitlines()]
     assert [c["number"] for c in lines] == [n, "SZ01-20260615-0002"]
     assert "13800138000" not in out
-    rc, out, _ = store_cli("cases", "export", "--format", "csv", "--db", db_url, "--reveal")
+    rc, out, _ = store_cli("cases", "export", "--format", "csv", "--db", db_url, "--reveal", "--reason", "月度对账")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[0]["customer_phone"] == "13800138000" and rows[0]["state"] == "in_repair"
 
@@ -185,3 +185,50 @@ def test_python_dash_m_gives_one_line_and_no_traceback(db_url, files):
                            "postgresql+psycopg://postgres@127.0.0.1:1/x"],
                           capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 4 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+
+
+def test_edit_and_search_through_the_cli(store_cli, db_url, files, tmp_path):
+    rc, out, err = _new(store_cli, db_url, files)
+    assert rc == 0, err
+    n = "SZ01-20260615-0001"
+    rc, out, err = store_cli("cases", "edit", n, "--set", "device.imei=356938035643809",
+                             "--set", "fault.confirmed=false", "--phone", "+852 9123 4567",
+                             "--note", "IMEI 录错", "--staff", "王芳", "--db", db_url)
+    assert rc == 0, err
+    assert out.startswith(f"已更正 {n}  第 2 次判定")
+    assert "device.imei: (空) → 356938035643809" in out and "fault.confirmed: 是 → 否" in out
+    assert "customer.phone: 138****8000 → +852 ****4567" in out
+    # found by the full number in another form, by part of the IMEI, by the brand's Chinese name
+    for text in ("00852 91234567", "35643", "华为", n[-4:]):
+        rc, out, err = store_cli("cases", "search", text, "--db", db_url, "--json")
+        assert rc == 0, err
+        found = json.loads(out)
+        assert [c["number"] for c in found] == [n], text
+        assert found[0]["customer"]["phone"] == "+852 ****4567"
+    # a whole corrected file
+    fixed = tmp_path / "fixed.yaml"
+    fixed.write_text(yaml.safe_dump({**CASE, "device": {"model": "Mate 60 Pro", "region": "CN"}},
+                                    allow_unicode=True), encoding="utf-8")
+    rc, out, err = store_cli("cases", "edit", n, str(fixed), "--db", db_url, "--json")
+    assert rc == 0, err
+    view = json.loads(out)
+    assert view["number"] == n and view["device"]["model"] == "Mate 60 Pro"
+    assert view["changes"]["device.model"] == {"from": "Mate 60", "to": "Mate 60 Pro"}
+    assert [e["kind"] for e in view["events"]] == ["created", "edited", "edited"]
+    assert counts(db_url)["cases"] == 1
+
+
+@pytest.mark.parametrize("args,text", [
+    (("--set", "device.nope=1"), "PATH=VALUE"),
+    (("--set", "fault.confirmed=maybe"), "true or false"),
+    (("--set", "device.imei=123"), "IMEI"),
+    ((), "nothing to change"),
+    (("--set", "device.model=Mate 60"), "nothing to change"),
+])
+def test_a_bad_edit_is_one_line_and_writes_nothing(store_cli, db_url, files, args, text):
+    assert _new(store_cli, db_url, files)[0] == 0
+    before = counts(db_url)
+    rc, out, err = store_cli("cases", "edit", "SZ01-20260615-0001", *args, "--db", db_url)
+    assert rc == 2
+    assert text in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert counts(db_url) == before

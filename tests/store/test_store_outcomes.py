@@ -173,7 +173,7 @@ def test_unit_records_are_append_only(store, new_case, db_url):
 def test_service_levels_follow_working_hours_and_rest_days(store, new_case):
     store.set_store_info("SZ01", actor="店长", now=NOW, name="华强北店", opens="09:00", closes="18:00")
     # Friday 2026-06-12 17:00 -> answer Monday 17:00, solution Tuesday 17:00
-    friday = new_case(now=datetime(2026, 6, 12, 17, tzinfo=CHINA_TZ), backdate=None)
+    friday = new_case(now=datetime(2026, 6, 12, 17, tzinfo=CHINA_TZ))
     level = friday["service_level"]
     assert level["answer_due"] == "2026-06-15T17:00+08:00" and level["solution_due"] == "2026-06-16T17:00+08:00"
     # Monday 20:00 (after closing) -> 24 h is Tuesday 20:00, so Wednesday at opening
@@ -233,38 +233,21 @@ def test_the_report_counts_the_day(store, new_case):
     json.dumps(report)
 
 
-def test_a_return_in_place_of_an_exchange_keeps_the_offered_refund(store, new_case):
-    """When the decision offers a refund in place of an exchange (``refund_instead``), a return is
-    offered and the outcome keeps what was offered beside what was paid."""
-    from aftersales.store.outcomes import offered
-
-    decision = {"remedies": [{"remedy": "exchange", "available": True,
-                              "refund_instead": {"amount": 2865.0, "basis": "depreciated"}}]}
-    assert offered(decision) == ["return", "exchange"]
-    n = new_case(case=generic("2026-06-05"))["number"]  # day 10: exchange offered, no return
-    with pytest.raises(StoreError, match="does not offer return"):
-        store.record_outcome(n, "return", {"refund": 2865, "invoice_price": 3000}, actor="王芳", now=NOW)
-
-
-def test_the_offered_refund_is_kept_with_the_return(db_url, evaluator):
-    from aftersales.store.casestore import CaseStore
-
-    class NoStock:
-        """The real engine, with the exchange offered as a depreciated refund (no stock)."""
-
-        def __getattr__(self, name):
-            return getattr(evaluator, name)
-
-        def evaluate(self, case):
-            decision, entitlement = evaluator.evaluate(case)
-            for r in decision["remedies"]:
-                if r["remedy"] == "exchange" and r["available"]:
-                    r["refund_instead"] = {"amount": 2865.0, "basis": "depreciated"}
-            return decision, entitlement
-
-    with CaseStore.open(db_url, evaluator=NoStock()) as store:
-        n = store.create_case(generic("2026-06-05"), store="SZ01", staff="王芳", customer="李雷",
-                              phone="13800138000", now=NOW)["number"]
-        view = store.record_outcome(n, "return", {"refund": 2865, "invoice_price": 3000}, actor="王芳", now=NOW)
-    assert view["state"] == "returned"
-    assert view["outcome"]["refund_instead"] == {"amount": 2865.0, "basis": "depreciated"}
+def test_a_refund_in_place_of_an_exchange_is_at_least_the_depreciated_price(store, new_case, db_url):
+    """Day 10 (第十九条): the decision offers a refund in place of the exchange, the invoice price
+    less 0.5 % a day; the refund recorded may not be less, nor more than the invoice price."""
+    case = generic("2026-06-05")
+    case["purchase"]["price"] = 3000
+    n = new_case(case=case)["number"]
+    offered_refund = store.get(n, today=NOW.date())["decisions"][0]["decision"]["remedies"]
+    amount = next(r["refund_instead"]["amount"] for r in offered_refund if r["remedy"] == "exchange")
+    assert amount == 2850.0
+    before = _all_rows(db_url)
+    with pytest.raises(StoreError, match="less than the 2850 the decision offers"):
+        store.record_outcome(n, "return", {"refund": 2000}, actor="王芳", now=NOW)
+    with pytest.raises(StoreError, match="more than the invoice price 3000"):
+        store.record_outcome(n, "return", {"refund": 3001}, actor="王芳", now=NOW)
+    assert _all_rows(db_url) == before
+    view = store.record_outcome(n, "return", {"refund": 2850}, actor="王芳", now=NOW)
+    assert view["state"] == "returned" and view["outcome"]["invoice_price"] == 3000
+    assert view["outcome"]["refund_instead"]["amount"] == 2850.0

@@ -65,9 +65,9 @@ def test_every_json_output_masks_phones_unless_reveal(store_cli, db_url, files):
     for name, text in outputs.items():
         assert "13800138000" not in text and "13900139000" not in text, name
     assert json.loads(outputs["move"])["mail_in_record"]["return_phone"] == "139****9000"
-    revealed = store_cli("cases", "move", n, "in_repair", "--db", db_url, "--json", "--reveal")[1]
+    revealed = store_cli("cases", "move", n, "in_repair", "--db", db_url, "--json", "--reveal", "--reason", "核对")[1]
     assert "13800138000" in revealed and "13900139000" in revealed
-    assert "13800138000" in store_cli("cases", "ticket", n, "--db", db_url, "--reveal")[1]
+    assert "13800138000" in store_cli("cases", "ticket", n, "--db", db_url, "--reveal", "--reason", "客户联")[1]
 
 
 # --- the SQLite file and its folder are private -------------------------------------------------
@@ -216,6 +216,11 @@ def test_an_unwritable_output_is_one_line(store_cli, db_url, files, args):
 def test_an_output_that_is_a_folder_is_one_line(store_cli, db_url, tmp_path):
     rc, _, err = store_cli("cases", "export", "-o", str(tmp_path), "--db", db_url)
     assert rc == 2 and err.count("\n") == 1 and "is a directory" in err
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps({**CASE, "case_date": "2026-06-15"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    rc, _, err = store_cli("replay", str(cases), "--out", str(tmp_path / "d.jsonl"), "--summary-json",
+                           str(tmp_path), "-q")
+    assert rc == 2 and err.count("\n") == 1 and "is a directory" in err
 
 
 def test_an_output_is_checked_before_the_database_is_opened(store_cli, tmp_path):
@@ -331,3 +336,18 @@ def test_a_full_standard_output_is_one_line(store_cli, db_url, files, args):
                               stdout=full, stderr=subprocess.PIPE, text=True, env=env, timeout=120)
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr == "error: cannot write to standard output: No space left on device\n"
+
+
+def test_the_python_api_needs_backdate_for_an_earlier_case_date(store, new_case):
+    from aftersales.store.errors import StoreError
+
+    early = {**CASE, "case_date": "2026-03-01"}
+    with pytest.raises(StoreError, match="before the intake day 2026-06-15"):
+        new_case(case=early)
+    assert store.count() == 0
+    view = new_case(case=CASE)
+    assert view["case_date"] == "2026-06-15" and "backdated" not in view["events"][0]["data"]
+    view = new_case(case=early, backdate=True)
+    assert view["case_date"] == "2026-03-01"
+    assert view["events"][0]["data"]["backdated"] == "2026-03-01"
+    assert store.get(view["number"])["events"][0]["data"]["intake_day"] == "2026-06-15"

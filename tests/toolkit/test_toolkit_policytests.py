@@ -79,10 +79,11 @@ def test_coverage_counts_only_the_deciding_rule(tmp_path, cli):
     assert code == 1
 
 
-def test_unknown_expect_keys_are_located_errors(tmp_path, cli):
+def test_unknown_expect_keys_fail_the_case_at_its_location(tmp_path, cli):
     shutil.copy(POLICIES / "huawei.yaml", tmp_path / "huawei.yaml")
     (tmp_path / "huawei.cases.yaml").write_text("- name: typo\n  case: {brand: huawei}\n  expect: {availble: [repair]}\n",
                                                 encoding="utf-8")
     code, out, _ = cli("policy", "test", str(tmp_path / "huawei.yaml"))
     assert code == 1
-    assert "huawei.cases.yaml:1:3: $[0]: unknown key 'availble'" in out
+    assert "FAIL " in out and "huawei.cases.yaml:1:3: typo" in out
+    assert "unknown key 'availble'; did you mean 'available'?" in out

@@ -32,8 +32,11 @@ def xiaomi(tmp_path, cli):
 def test_scaffold_writes_a_complete_package(xiaomi):
     pkg = xiaomi / "aftersales_xiaomi"
     for path in (xiaomi / "pyproject.toml", xiaomi / "README.md", pkg / "__init__.py", pkg / "xiaomi.yaml",
-                 pkg / "xiaomi.cases.yaml", pkg / "policy.schema.json"):
+                 pkg / "xiaomi.cases.yaml", pkg / "policy.schema.json", xiaomi / "tests" / "test_policy.py",
+                 xiaomi / ".github" / "workflows" / "policy.yml", xiaomi / "LICENSE", xiaomi / ".gitignore",
+                 xiaomi / ".pre-commit-config.yaml"):
         assert path.is_file(), path
+    assert 'dependencies = ["aftersales>=0.1,<0.2"]' in (xiaomi / "pyproject.toml").read_text(encoding="utf-8")
     assert '[project.entry-points."aftersales.plugins"]' in (xiaomi / "pyproject.toml").read_text(encoding="utf-8")
     assert 'xiaomi = "aftersales_xiaomi:plugin"' in (xiaomi / "pyproject.toml").read_text(encoding="utf-8")
     assert (pkg / "xiaomi.yaml").read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=policy.schema.json")
@@ -45,7 +48,7 @@ def test_scaffold_passes_validate_and_test_out_of_the_box(xiaomi, cli):
     assert code == 0, out + err
     code, out, err = cli("policy", "test", "--strict", str(pkg))
     assert code == 0, out + err
-    assert "4/4 cases pass; rule coverage 4/4" in out
+    assert "8/8 cases pass; rule coverage 11/11" in out
 
 
 def test_scaffold_refuses_a_bad_brand_id_and_an_existing_folder(tmp_path, cli, xiaomi):
@@ -91,3 +94,49 @@ def test_pip_install_e_registers_the_entry_point(xiaomi, tmp_path):
     result = subprocess.run([str(py), "-c", script], capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"origin": "entry point", "available": ["repair"], "rule": "repair_warranty"}
+    # installed, the scaffold's CI steps pass as well (its pytest harness with them)
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    for step in _ci_steps(xiaomi)[1:]:
+        result = subprocess.run(step, shell=True, cwd=xiaomi, capture_output=True, text=True, timeout=300, env=env)
+        assert result.returncode == 0, (step, result.stdout + result.stderr)
+
+
+def test_the_dependency_range_stops_before_a_breaking_version():
+    from aftersales.authoring.scaffold import requirement
+
+    assert requirement("0.1.0") == "aftersales>=0.1,<0.2"
+    assert requirement("0.4.2") == "aftersales>=0.4,<0.5"
+    assert requirement("1.3.0") == "aftersales>=1.3,<2"
+
+
+def _ci_steps(project: Path) -> list[str]:
+    import yaml
+
+    workflow = yaml.safe_load((project / ".github" / "workflows" / "policy.yml").read_text(encoding="utf-8"))
+    return [step["run"] for step in workflow["jobs"]["check"]["steps"] if "run" in step]
+
+
+def test_the_scaffolds_ci_passes_out_of_the_box_before_install(xiaomi):
+    """Every step of the scaffold's CI workflow but the install, run in the project as CI would."""
+    steps = _ci_steps(xiaomi)
+    assert steps[0].startswith("python -m pip install -e")
+    bindir = str(Path(sys.executable).parent)
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("AFTERSALES_")},
+           "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
+    for step in steps[1:]:
+        command = step.replace("python ", f"{sys.executable} ", 1) if step.startswith("python ") else step
+        result = subprocess.run(command, shell=True, cwd=xiaomi, capture_output=True, text=True, timeout=300, env=env)
+        assert result.returncode == 0, (step, result.stdout + result.stderr)
+
+
+def test_the_pre_commit_config_matches_the_policy_files_only(xiaomi):
+    import re
+
+    import yaml
+
+    config = yaml.safe_load((xiaomi / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    for hook in config["repos"][0]["hooks"]:
+        files, exclude = re.compile(hook["files"]), re.compile(hook.get("exclude", "^$"))
+        assert files.search("aftersales_xiaomi/xiaomi.yaml") and not exclude.search("aftersales_xiaomi/xiaomi.yaml")
+        for other in (".pre-commit-config.yaml", ".github/workflows/policy.yml", "pyproject.toml"):
+            assert not files.search(other)

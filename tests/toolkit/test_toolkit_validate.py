@@ -21,7 +21,7 @@ def _huawei_text() -> str:
     return (POLICIES / "huawei.yaml").read_text(encoding="utf-8")
 
 
-def test_bundled_policies_are_valid_and_apple_continues_is_a_floor_warning(cli):
+def test_bundled_policies_are_valid_and_apple_continues_is_an_acknowledged_floor_warning(cli):
     code, out, err = cli("policy", "validate", "--format", "json")
     assert code == 0, out + err
     report = json.loads(out)
@@ -31,18 +31,23 @@ def test_bundled_policies_are_valid_and_apple_continues_is_a_floor_warning(cli):
     exchange = [i for i in floor if i["file"].endswith("apple.yaml") and i["path"] == "$.exchange.warranty_after"]
     assert len(exchange) == 1
     issue = exchange[0]
-    assert issue["severity"] == "warning"
+    assert issue["severity"] == "acknowledged" and issue["id"] == "floor:exchange:exchange"
     assert issue["detail"]["rule"] == "apple/exchange" and issue["detail"]["statutory_rule"] == "generic_sanbao/exchange"
-    assert "第二十一条" in issue["detail"]["statutory_citation"] and "seed 001" in issue["detail"]["citation"]
+    assert "第二十一条" in issue["detail"]["statutory_citation"] and "Apple 中国一年有限保修" in issue["detail"]["citation"]
     assert "continues" in issue["message"] and "restarts" in issue["message"]
 
 
-def test_floor_warnings_fail_only_with_strict(cli):
-    code, out, _ = cli("policy", "validate", str(POLICIES / "apple.yaml"))
+def test_floor_warnings_fail_only_with_strict_unless_acknowledged(cli, tmp_path):
+    text = (POLICIES / "apple.yaml").read_text(encoding="utf-8")
+    start = text.index("\nacknowledgements:")
+    path = _write(tmp_path, "apple.yaml", text[:start] + text[text.index("\n\n", start):])   # the section taken out
+    code, out, _ = cli("policy", "validate", str(path))
     assert code == 0
-    assert "warning: $.exchange.warranty_after" in out
-    code, _, _ = cli("policy", "validate", "--strict", str(POLICIES / "apple.yaml"))
+    assert "warning [floor:exchange:exchange]: $.exchange.warranty_after" in out
+    code, _, _ = cli("policy", "validate", "--strict", str(path))
     assert code == 1
+    code, _, _ = cli("policy", "validate", "--strict", str(POLICIES / "apple.yaml"))
+    assert code == 0
 
 
 def test_floor_check_names_period_documents_condition_and_start(tmp_path, cli):
@@ -65,7 +70,7 @@ def test_every_error_is_reported_with_its_location(tmp_path, cli):
     code, out, err = cli("policy", "validate", str(path))
     assert code == 1
     lines = out.strip().splitlines()
-    assert any(":" in line and "$.periods.host.months: 'twelve' is not of type 'integer'" in line for line in lines)
+    assert any(":" in line and "$.periods.host.months: expected a whole number here, got text 'twelve'" in line for line in lines)
     months_line = next(n for n, line in enumerate(text.splitlines(), 1) if "months: twelve" in line)
     assert any(line.startswith(f"{path}:{months_line}:") or f"huawei.yaml:{months_line}:" in line for line in lines)
     assert any("unknown key 'documnets'; did you mean 'documents'?" in line for line in lines)
@@ -157,14 +162,25 @@ def test_bad_input_gives_one_located_line_and_no_traceback(tmp_path, cli, kind):
     assert file.endswith(f"{kind}.yaml") and int(line) >= 1 and int(column) >= 1
 
 
-def test_bad_input_refuses_the_whole_policy_set(tmp_path):
-    from aftersales.core.errors import PolicyError
+def test_a_bad_override_quarantines_its_brand_only(tmp_path):
+    """A broken huawei.yaml never loads: huawei's cases answer with its location (exit 3), no
+    other brand is stopped and huawei is never decided by the bundled terms in its place."""
+    from aftersales.core.errors import QuarantineError
     from aftersales.core.registry import load_registry
 
     (tmp_path / "huawei.yaml").write_text("offers:\n\t- id: x\n", encoding="utf-8")
-    with pytest.raises(PolicyError) as info:
-        load_registry(policies_dir=tmp_path)
-    assert "tabs cannot indent YAML" in str(info.value)
+    registry = load_registry(policies_dir=tmp_path)
+    assert "tabs cannot indent YAML" in registry.quarantined["huawei"].reason
+    assert "huawei" not in registry.policies
+    with pytest.raises(QuarantineError, match="huawei.yaml:2:1") as info:
+        registry.evaluate(registry.parse_case(dict(_CASE, brand="huawei")))
+    assert info.value.exit_code == 3
+    assert registry.evaluate(registry.parse_case(dict(_CASE, brand="apple"))).brand == "apple"
+
+
+_CASE = {"schema_version": 1, "case_date": "2026-06-15", "brand": "apple", "device": {"model": "phone"},
+         "purchase": {"channel": "authorized_reseller", "date": "2026-06-05", "country": "CN"},
+         "documents": ["invoice"], "fault": {"component": "host", "confirmed": True}}
 
 
 def test_a_drop_in_plugin_that_fails_to_import_is_a_located_error(tmp_path, cli):

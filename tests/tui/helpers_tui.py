@@ -46,7 +46,7 @@ async def type_into(pilot, selector: str, text: str) -> None:
     widget = pilot.app.screen.query_one(selector)
     widget.focus()
     await pilot.pause()
-    await pilot.press(*list(text))
+    await scan(pilot, text)     # the keys sent at once, handled in order (no idle wait per key)
 
 
 async def tick(pilot, selector: str, on: bool = True) -> None:
@@ -105,7 +105,8 @@ def _key_event(key: str):
 
 
 #: key names ``scan`` sends as one key (anything else is text, sent character by character)
-KEY_NAMES = frozenset({"tab", "shift+tab", "enter", "backspace", "space", "ctrl+n", "ctrl+q", "escape"})
+KEY_NAMES = frozenset({"tab", "shift+tab", "enter", "backspace", "space", "ctrl+n", "ctrl+q", "escape",
+                       "down", "up", "f6", "f7", "ctrl+s"})
 
 
 async def scan(pilot, *keys: str) -> None:

@@ -47,7 +47,7 @@ async def test_saved_case_is_in_the_queue_and_enter_opens_it(make):
         assert table.row_count == 1
         row = [str(c) for c in table.get_row_at(0)]
         assert row[0] == NUMBER and "受理" in row[1]
-        assert mask_name("李雷") in row[4] and "138****8000" in row[4]
+        assert mask_name("李雷") in row[2] and "138****8000" in row[2]
         # the text filter narrows, and clears
         queue.query_one("#q-text").value = "nobody"
         await pilot.pause()
@@ -138,3 +138,32 @@ async def test_an_unreachable_store_shows_what_to_do(registry, clock, tmp_path):
         await fill_day5_case(pilot)
         assert app.screen.query_one("#save").disabled
         assert app.screen.decision["entitlement"] == "return"
+
+
+async def test_the_clerk_is_told_when_an_id_number_was_masked(make, store, monkeypatch):
+    from helpers_tui import type_into
+
+    app = make()
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(app, "notify", lambda message, **kw: shown.append((message, kw.get("severity", ""))))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_day5_case(pilot, customer=False)
+        await type_into(pilot, "#f-customer-name", "李雷 110101199003074514")
+        await type_into(pilot, "#f-customer-phone", "13800138000")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen.saved_number == NUMBER
+    warnings = [m for m, severity in shown if severity == "warning"]
+    assert len(warnings) == 1 and "身份证号码" in warnings[0] and "customer" in warnings[0]
+    assert store.get(NUMBER)["customer"]["name"] == "李雷 **************4514"
+
+
+async def test_the_case_screen_masks_the_phone_number():
+    from aftersales.tui.screens.detail import case_text
+
+    view = {"number": NUMBER, "state": "received", "customer": {"name": "李雷", "phone": "13800138000"},
+            "device": {"model": "Mate 60"}, "staff": "王芳", "intake_at": "2026-06-15T10:30:00+08:00",
+            "state_since": "2026-06-15T10:30:00+08:00", "repair": {}, "case": {}}
+    text = case_text(view, "zh", "华为").plain
+    assert "138****8000" in text and "13800138000" not in text

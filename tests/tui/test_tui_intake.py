@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers_tui import choose, fill_day5_case, settle, tick_item, type_into
+from helpers_tui import choose, fill_day5_case, settle, tick, tick_item, type_into
 from textual.widgets import Button, Static
 
 from aftersales.tui.widgets.decision_panel import DecisionPanel
@@ -141,7 +141,10 @@ async def test_english_by_key_keeps_what_was_typed(make):
         assert "RETURN" in panel(app).body_text()
         assert app.screen.query_one("#f-device-model").value == "Redmi Note 13"
         footer_keys = {b.binding.description for b in app.screen.active_bindings.values()}
-        assert "Save" in footer_keys
+        from aftersales.tui import compat
+
+        # the keys' labels follow the language where Textual's bindings can be relabelled
+        assert ("Save" if compat.ENABLED else "保存") in footer_keys
 
 
 async def test_lang_en_option(make):
@@ -195,3 +198,32 @@ async def test_a_used_service_plan_claim_ends_its_free_repair(make):
         await type_into(pilot, "#f-history-plan_claims-huawei_screen_cover", "1")
         assert available(app) == ["paid_repair"]
         assert app.screen.form.build()["history"]["plan_claims"] == {"huawei_screen_cover": 1}
+
+
+async def test_the_invoice_price_and_stock_give_the_refund_line(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_day5_case(pilot, customer=False)
+        date = app.screen.query_one("#f-purchase-date")
+        date.value = ""
+        await type_into(pilot, "#f-purchase-date", "2026-06-06")
+        await type_into(pilot, "#f-purchase-price", "3000")
+        await choose(pilot, "#f-stock-same_model", "true")
+        await settle(pilot)
+        exchange = next(r for r in panel(app).decision["remedies"] if r["remedy"] == "exchange")
+        assert exchange["refund_instead"]["amount"] == 2865.0
+        assert "不换机可退款 ¥2,865.00（按每日 0.5% 折旧）" in panel(app).body_text()
+        await choose(pilot, "#f-stock-same_model", "false")
+        await settle(pilot)
+        assert "不换机可退款 ¥3,000.00（无同型号同规格机器，全额退款）" in panel(app).body_text()
+
+
+async def test_papers_are_asked_for_before_the_fault_is_confirmed(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_day5_case(pilot, customer=False)
+        await tick(pilot, "#f-fault-confirmed", False)
+        await tick_item(pilot, "#docs", "invoice", False)
+        await settle(pilot)
+        text = panel(app).body_text()
+        assert "检测确认后可换货" in text and "还需" in text and "购机发票" in text

@@ -34,3 +34,29 @@ async def test_the_palette_lists_the_bindings_and_runs_one(make):
             if isinstance(app.screen, QueueScreen):
                 break
         assert isinstance(app.screen, QueueScreen)
+
+
+async def test_the_palette_speaks_chinese(make):
+    from textual.command import CommandInput, CommandPalette
+
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if app.screen.query("FooterKey"):
+                break
+        footer_keys = [str(k.description) for k in app.screen.query("FooterKey")]
+        assert "命令" in footer_keys and "palette" not in footer_keys
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        assert app.screen.query_one(CommandInput).placeholder.startswith("输入要做的事")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if app.screen.query("CommandList Option"):
+                break
+        shown = " ".join(str(o.prompt) for o in app.screen.query_one("CommandList").options)
+        for english in ("Theme", "Quit", "Keys", "Minimize", "Screenshot", "Focus"):
+            assert english not in shown, (english, shown)
+        assert "新案例" in shown

@@ -67,3 +67,32 @@ def test_policies_snapshot(snap_compare, make):
         await pilot.pause()
 
     assert snap_compare(make(), terminal_size=SIZE, run_before=run_before)
+
+
+#: a notification long enough to cross the form | panel divider (characters not on the screen otherwise)
+TOAST = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥，天干地支一共二十二个字，每个都应完整显示"
+
+
+def _screen_text(svg: str) -> str:
+    import html
+    import re
+
+    return html.unescape("".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))).replace("\xa0", " ")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+def test_chinese_notifications_keep_every_character(snap_compare, make, size):
+    """A toast over the form and the panel: every CJK character drawn (none dropped where the toast
+    crosses a widget's edge), at the smallest and the usual terminal size."""
+    shown: dict[str, str] = {}
+
+    async def run_before(pilot):
+        await settle(pilot)
+        pilot.app.notify(TOAST, timeout=60)
+        await pilot.pause(0.3)
+        shown["text"] = _screen_text(pilot.app.export_screenshot())
+
+    assert snap_compare(make(), terminal_size=size, run_before=run_before)
+    text = shown["text"].replace(" ", "")
+    for ch in TOAST:
+        assert text.count(ch) >= TOAST.count(ch), (ch, size)

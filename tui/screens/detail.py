@@ -15,6 +15,7 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Header, OptionList, Static
@@ -41,7 +42,9 @@ def case_text(view: dict[str, Any], lang: str, brand_label: str) -> Text:
     out.append(f"{view['number']}  ", "bold")
     out.append(f"[{state_label(view['state'], lang)}]", "bold reverse")
     out.append(f"  {brand_label} {(view.get('device') or {}).get('model') or ''}\n")
-    out.append(f"{t('detail.customer', lang)}: {customer.get('name')} {customer.get('phone') or ''}   ")
+    from aftersales.store.contact import mask_phone  # masked on screen too (the CLI's --reveal is logged)
+
+    out.append(f"{t('detail.customer', lang)}: {customer.get('name')} {mask_phone(customer.get('phone')) or ''}   ")
     out.append(f"{t('detail.staff', lang)}: {view.get('staff')}   {t('detail.intake_at', lang)}: {_dt(view.get('intake_at'))}\n",
                "dim")
     repair = view.get("repair") or {}
@@ -86,7 +89,23 @@ def case_text(view: dict[str, Any], lang: str, brand_label: str) -> Text:
     return out
 
 
+def _value(path: str, value: Any, lang: str) -> str:
+    """A changed value as the clerk reads it: empty, yes / no, ids by their labels."""
+    from aftersales.core.casefields import field_of
+
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return t("yes" if value else "no", lang)
+    spec = field_of(path)
+    kind = spec.vocab if spec is not None and spec.vocab not in (None, "brand") else None
+    items = value if isinstance(value, list) else [value]
+    return "、".join(vocab(kind, str(v), lang) if kind else str(v) for v in items)
+
+
 def timeline_text(view: dict[str, Any], lang: str) -> Text:
+    from ..i18n import field_label
+
     out = Text()
     notices = view.get("notices") or []
     for n in notices:
@@ -100,17 +119,21 @@ def timeline_text(view: dict[str, Any], lang: str) -> Text:
             out.append(f" ○ {who} · {t('detail.due', lang)} {f['due']}\n")
     out.append(f"\n{t('detail.decisions', lang)}\n", "bold underline")
     for d in view.get("decisions") or []:
-        out.append(f" #{d['seq']} {_dt(d['evaluated_at'])} {d['trigger']} · "
+        out.append(f" #{d['seq']} {_dt(d['evaluated_at'])} {t('trigger.' + d['trigger'], lang)} · "
                    f"{badge_text(d.get('entitlement'), lang)} · {d.get('actor')}\n")
     out.append(f"\n{t('detail.timeline', lang)}\n", "bold underline")
     for e in view.get("events") or []:
         kind = t(f"event.{e['kind']}", lang)
         line = f" {_dt(e['at'])} {e['actor']} · {kind}"
-        if e["kind"] in ("move", "created") and e.get("to"):
+        if e["kind"] == "move" and e.get("to"):
             line += (f" {state_label(e['from'], lang)} → " if e.get("from") else " ") + state_label(e["to"], lang)
         elif e["kind"] in ("outcome", "remedy"):
             line += " " + event_summary(e, lang)
         out.append(line + "\n")
+        changes = (e.get("data") or {}).get("changes") if e["kind"] == "edited" else None
+        for path, change in (changes or {}).items():
+            out.append(f"     {field_label(path, lang)}: {_value(path, change.get('from'), lang)} → "
+                       f"{_value(path, change.get('to'), lang)}\n", "dim")
         if e.get("note"):
             out.append(f"     {e['note']}\n", "italic")
     return out
@@ -130,7 +153,7 @@ class MoveDialog(ModalScreen[str | None]):
         lang = self.app.lang
         with Vertical(classes="dialog"):
             yield Static(t("move.title", lang, number=self.number), classes="dialog-title")
-            yield OptionList(*(Option(f"{state_label(target, lang)} ({target})", id=target)
+            yield OptionList(*(Option(state_label(target, lang), id=target)
                                for target in allowed_moves(self.current)), id="move-options")
 
     def on_mount(self) -> None:
@@ -162,7 +185,7 @@ class TicketScreen(ModalScreen[None]):
             yield Static(t("ticket.title", self.app.lang) + f" {self.number}", classes="dialog-title")
             with VerticalScroll():
                 yield Static(Text(self.text), id="ticket-text")
-            yield Footer()
+            yield Footer(compact=True)
 
     def on_mount(self) -> None:
         translate_bindings(self, self.app.lang)
@@ -204,6 +227,10 @@ class DetailScreen(CounterScreen):
         key("h", "print_ticket", "print_html", show=False),
         key("n", "pickup_notice", "pickup_notice", show=False),
         key("i", "inspect", "inspect", show=False),
+        key("c", "correct", "correct"),
+        # the modes' keys work here as everywhere, out of this footer (full at 80 columns)
+        *(Binding(f"f{n}", f"app.switch_mode('{mode}')", show=False)
+          for n, mode in ((1, "intake"), (2, "queue"), (3, "policies"))),
     ]
 
     def __init__(self, number: str) -> None:
@@ -227,7 +254,7 @@ class DetailScreen(CounterScreen):
             yield Button(t("key.reevaluate", lang), id="do-reevaluate", compact=True)
             yield Button(t("key.ticket", lang), id="do-ticket", compact=True)
             yield Button(t("key.outcome", lang), id="do-outcome", compact=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.load()
@@ -318,7 +345,14 @@ class DetailScreen(CounterScreen):
         latest = (decisions[-1].get("decision") if decisions else None) or None
         if latest is not None and "entitlement" not in latest:
             latest = {**latest, "entitlement": view.get("entitlement")}
-        self.query_one("#detail-panel", DecisionPanel).show_decision(latest, lang=lang)
+        from ..region import policy_titles, region_note
+
+        values = {f"device.{k}": v for k, v in ((view.get("case") or {}).get("device") or {}).items()}
+        values.update({f"purchase.{k}": v for k, v in ((view.get("case") or {}).get("purchase") or {}).items()})
+        registry = self.app.registry
+        self.query_one("#detail-panel", DecisionPanel).show_decision(
+            latest, lang=lang, region_note=region_note(registry, latest, values, lang),
+            titles=policy_titles(registry, lang))
         moves = self.query_one("#moves", Horizontal)
         await moves.remove_children()
         targets = allowed_moves(view["state"])
@@ -354,6 +388,10 @@ class DetailScreen(CounterScreen):
             from aftersales.store.workflow import OUTCOME_CLOSED
 
             return True if self.view is not None and self.view["state"] not in OUTCOME_CLOSED else None
+        if action == "correct":
+            from aftersales.store.workflow import FINISHED
+
+            return True if self.view is not None and self.view["state"] not in FINISHED else None
         return True
 
     def move_to(self, target: str) -> None:
@@ -466,6 +504,13 @@ class DetailScreen(CounterScreen):
                 self.post_message(CaseLoaded(view, "outcome"))
 
         self.app.push_screen(OutcomeDialog(self.number, self.view), saved)
+
+    def action_correct(self) -> None:
+        """The case into the intake form, to be corrected in place (the number stays)."""
+        if self.view is not None:
+            view = self.view
+            self.app.pop_screen()      # F2 comes back to the queue (this view is out of date after it)
+            self.app.correct_case(view)
 
     def action_back(self) -> None:
         self.app.pop_screen()

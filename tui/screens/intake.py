@@ -24,10 +24,11 @@ from textual.widgets.select import InvalidSelectValueError
 
 from aftersales.core.vocab import CONDITIONS, COVERAGE_PLANS, DOCUMENTS
 
+from .. import compat
 from ..app import key
 from ..form import BY_PATH, BY_WIDGET, CHECK, FIELDS, FIRST_FIELD, OPTION_IDS, SECTIONS, FormState, complete
 from ..i18n import field_label, t, vocab
-from ..messages import CaseEvaluated, CaseSaved, CaseSaveFailed
+from ..messages import CaseEvaluated, CaseSaved, CaseSaveFailed, SameUnitFound
 from ..widgets.decision_panel import DecisionPanel
 from ..widgets.text import update_static
 from .base import CounterScreen, FormGrid, FormInput, FormScroll, TickList
@@ -41,19 +42,25 @@ TICK_LISTS = {"sec.documents": ("docs", "document", "documents"),
               "sec.plans": ("plans", "coverage_plan", "plans")}
 
 
+def _for(message: Any, form: FormState | None) -> Any:
+    """``message`` marked as the answer for ``form``."""
+    message.form = form
+    return message
+
+
 def jump_key(section: str) -> str:
     """The key to a section of the form: F5 for the first, F6 for the next... (F1-F4 are the
     app's modes and language)."""
     return f"f{5 + SECTIONS.index(section)}"
 
 
-class IntakeScreen(CounterScreen):
+class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
     AUTO_FOCUS = ""        # the first field is focused after the first paint (_first_paint)
     BINDINGS = [
         key("ctrl+s", "save", "save"),
         key("ctrl+n", "new_case", "new"),
         key("ctrl+o", "citations", "citations"),
-        key("ctrl+g", "toggle_auto_advance", "auto_advance"),
+        key("ctrl+g", "toggle_auto_advance", "auto_advance", show=False),   # in the palette; the footer is full at 80 columns
         # F5... to each section, in order (also in the command palette)
         *(key(jump_key(section), f"jump('{section}')", f"jump_{section[4:]}", show=False, priority=True)
           for section in SECTIONS),
@@ -71,6 +78,11 @@ class IntakeScreen(CounterScreen):
         self.case_error: tuple[str, str] | None = None   # (field path, message) from parse_case
         self.decision: dict[str, Any] | None = None
         self.saved_number: str | None = None
+        #: the saved case this form corrects (after its first save, or "correct" on a case): Ctrl+S
+        #: then corrects that case in place instead of taking in another
+        self.correcting: str | None = None
+        self._phone_saved = ""            # the phone as saved (a correction sends it only if changed)
+        self._same_unit_seen: tuple[str, ...] = ()   # open cases of this unit the clerk was shown
         self.saving = False
         self._shown_errors: dict[str, str] = {}
         self._plans: tuple[str, ...] = tuple(COVERAGE_PLANS)
@@ -170,14 +182,7 @@ class IntakeScreen(CounterScreen):
             return [(b.label_zh if lang == "zh" else b.label_en, bid) for bid, b in brands.items()]
         return [(vocab(f.options, oid, lang), oid) for oid in OPTION_IDS[f.options]]
 
-    def _on_screen_resume(self, event: Any) -> None:
-        # Textual restyles every widget of a screen when it is resumed (the theme may have
-        # changed while it was away). The first resume follows the mount, which has just styled
-        # them all: restyling again would only delay the first screen.
-        if not self._resumed:
-            self._resumed = True
-            event.refresh_styles = False
-        super()._on_screen_resume(event)
+
 
     def on_mount(self) -> None:
         self.app.intake = self
@@ -192,7 +197,7 @@ class IntakeScreen(CounterScreen):
         lang = self.app.lang
         rest = [w for section in SECTIONS if section not in FIRST_SECTIONS for w in self._section(section, lang)]
         await self.query_one("#form", FormScroll).mount_all(rest)
-        await self.mount(Footer())
+        await self.mount(Footer(compact=True))
         self.complete = True
         self._load_widgets()            # what changed in the form meanwhile
         self._shown_errors = {}         # notes of the new sections
@@ -440,7 +445,14 @@ class IntakeScreen(CounterScreen):
             if names:
                 problems.append(("yellow", t("panel.ignored", lang, fields=names)))
         self.decision = decision
-        panel.show_decision(decision, problems=problems, lang=lang)
+        from ..region import policy_titles, region_note
+
+        self._region_note = region_note(registry, decision, self.form.values, lang)
+        if getattr(self, "_titles_for", None) != (registry, lang):
+            self._titles_for = (registry, lang)
+            self._titles = policy_titles(registry, lang)
+        panel.show_decision(decision, problems=problems, lang=lang, region_note=self._region_note,
+                            titles=self._titles)
         self._show_errors()
         self._show_region()
         self._update_save()
@@ -517,9 +529,9 @@ class IntakeScreen(CounterScreen):
         lang = self.app.lang
         if self.form.values.get("device.region"):
             text = ""
-        elif self.decision is not None and self.decision.get("region_rule"):
+        elif self.decision is not None and getattr(self, "_region_note", None):
             text = t("region.derived", lang, region=vocab("region", self.decision["region"], lang),
-                     rule=self.decision["region_rule"])
+                     how=self._region_note[0])
         else:
             text = t("region.none", lang)
         if text == getattr(self, "_region_hint", None):
@@ -541,6 +553,8 @@ class IntakeScreen(CounterScreen):
                 return t("panel.loading", lang)
             return t("save.fix", lang)
         missing = self.form.missing_for_save()
+        if self.correcting:
+            missing = [p for p in missing if p != "customer.phone"]   # empty: the stored one stays
         if missing:
             return t("save.need", lang, fields="、".join(field_label(p, lang) for p in missing))
         if self.saved_number:
@@ -551,7 +565,9 @@ class IntakeScreen(CounterScreen):
         reason = self.blocked()
         self.query_one("#save", Button).disabled = reason is not None
         status = self.query_one("#save-status", Static)
-        update_static(status, reason or t("save.ready", self.app.lang))
+        ready = t("save.correcting", self.app.lang, number=self.correcting) if self.correcting \
+            else t("save.ready", self.app.lang)
+        update_static(status, reason or ready)
         status.set_class(reason is not None and not self.saved_number, "blocked")
         status.set_class(bool(self.saved_number), "saved")
 
@@ -568,42 +584,115 @@ class IntakeScreen(CounterScreen):
         self._update_save()
         lang = self.app.lang
         mapping = self.form.build(lang, self.field_errors)
-        self.save_case(mapping, self.form.values["customer.name"], self.form.values["customer.phone"])
+        name, phone = self.form.values["customer.name"], self.form.values["customer.phone"]
+        if self.correcting:
+            changed_phone = phone if phone.strip() and phone.strip() != self._phone_saved else None
+            self.correct_case(self.correcting, mapping, name, changed_phone, self.form)
+        else:
+            self.save_case(mapping, name, phone, self._same_unit_seen, self.form)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
         self.action_save()
 
     @work(thread=True, exclusive=True, group="save")
-    def save_case(self, mapping: dict[str, Any], name: str, phone: str) -> None:
+    def save_case(self, mapping: dict[str, Any], name: str, phone: str, seen: tuple[str, ...] = (),
+                  form: FormState | None = None) -> None:
+        """Store a new case. ``form``: the form saved (the answer is for it: after Ctrl+N the
+        form on screen is another one)."""
         from aftersales.core.errors import AftersalesError
 
         app = self.app
         try:
+            device = mapping.get("device") or {}
+            same = [c["number"] for c in app.store.open_cases_with_device(
+                imei=device.get("imei"), serial=device.get("serial"), today=app.today())]
+            if same and not set(same) <= set(seen):
+                self.post_message(_for(SameUnitFound(same), form))   # asked first; Ctrl+S again saves anyway
+                return
             summary = app.store.create_case(mapping, store=app.store_code, staff=app.staff, customer=name,
                                             phone=phone, now=app.now())
         except AftersalesError as exc:
-            self.post_message(CaseSaveFailed(exc.text(app.lang), exc.field))
+            self.post_message(_for(CaseSaveFailed(exc.text(app.lang), exc.field), form))
             return
         except Exception as exc:
-            self.post_message(CaseSaveFailed(f"{type(exc).__name__}: {exc}"))
+            self.post_message(_for(CaseSaveFailed(f"{type(exc).__name__}: {exc}"), form))
             return
-        self.post_message(CaseSaved(summary))
+        self.post_message(_for(CaseSaved(summary), form))
+
+    @work(thread=True, exclusive=True, group="save")
+    def correct_case(self, number: str, mapping: dict[str, Any], name: str, phone: str | None,
+                     form: FormState | None = None) -> None:
+        from aftersales.core.errors import AftersalesError
+
+        app = self.app
+        try:
+            summary = app.store.edit_case(number, actor=app.staff, case_input=mapping, customer=name,
+                                          phone=phone, now=app.now())
+        except AftersalesError as exc:
+            self.post_message(_for(CaseSaveFailed(exc.text(app.lang), exc.field), form))
+            return
+        except Exception as exc:
+            self.post_message(_for(CaseSaveFailed(f"{type(exc).__name__}: {exc}"), form))
+            return
+        self.post_message(_for(CaseSaved(summary), form))
+
+    def on_same_unit_found(self, message: SameUnitFound) -> None:
+        from .confirm import ConfirmDialog
+
+        self.saving = False
+        if getattr(message, "form", None) is not self.form:
+            # the form was cleared meanwhile (Ctrl+N right after Ctrl+S): say it was not saved
+            self.app.notify(t("same_unit.not_saved", self.app.lang, numbers="、".join(message.numbers)),
+                            severity="error", timeout=15)
+            self._update_save()
+            return
+        self._same_unit_seen = tuple(message.numbers)
+        self._update_save()
+        lang = self.app.lang
+        first = message.numbers[0]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.open_case(first)
+
+        self.app.push_screen(ConfirmDialog(t("same_unit.found", lang, numbers="、".join(message.numbers)),
+                                           t("same_unit.open", lang, number=first), safe_yes=True), answered)
 
     def on_case_saved(self, message: CaseSaved) -> None:
         self.saving = False
+        if getattr(message, "form", None) is not self.form:
+            # saved, but the form on screen is another one now (Ctrl+N right after Ctrl+S):
+            # it is not bound to that case
+            self.app.notify(t("save.done", self.app.lang, number=message.summary["number"]))
+            self._update_save()
+            self.app._broadcast("cases_changed")
+            return
+        corrected = self.correcting is not None
         self.saved_number = message.summary["number"]
+        self.correcting = self.saved_number       # a change from now on corrects this case
+        self._phone_saved = str(self.form.values.get("customer.phone") or "").strip()
         self.write_draft()          # saved: no draft
         self._update_save()
-        self.app.notify(t("save.done", self.app.lang, number=self.saved_number))
+        lang = self.app.lang
+        if corrected:
+            self.app.notify(t("save.corrected", lang, number=self.saved_number,
+                              n=len(message.summary.get("changes") or ())))
+        else:
+            self.app.notify(t("save.done", lang, number=self.saved_number))
+        changed = message.summary.get("warnings") or []
+        if changed:  # an ID number masked, control characters removed, a back-dated case_date
+            self.app.notify(t("save.changed", lang, changes="\n".join(changed)),
+                            severity="warning", timeout=20)
         self.app._broadcast("cases_changed")
 
     def on_case_save_failed(self, message: CaseSaveFailed) -> None:
         self.saving = False
         self._update_save()
         text = t("save.failed", self.app.lang, error=message.error)
-        update_static(self.query_one("#save-status", Static), text)
-        self.app.notify(text, severity="error")
+        if getattr(message, "form", None) is self.form:
+            update_static(self.query_one("#save-status", Static), text)
+        self.app.notify(text, severity="error", timeout=15)
 
     # --- other actions -----------------------------------------------------------------------
 
@@ -639,9 +728,38 @@ class IntakeScreen(CounterScreen):
         brand = self.form.values.get("brand")
         self.form = FormState.blank(self.app.today(), brand)
         self.saved_number = None
+        self._leave_correction()
         self.load_form()
         self.to_start()
         self.write_draft()          # cleared: no draft
+
+    def _leave_correction(self) -> None:
+        self.correcting = None
+        self._phone_saved = ""
+        self._same_unit_seen = ()
+        phone = self._find(f"#{BY_PATH['customer.phone'].widget_id}")
+        if phone is not None:
+            phone.placeholder = ""
+
+    def correct(self, view: dict[str, Any]) -> None:
+        """Put a saved case into the form to correct it: Ctrl+S stores the change under its
+        number. The phone field starts empty (the number stays masked; typed, it replaces it)."""
+        from aftersales.store.contact import mask_phone
+
+        number = view["number"]
+        self.form = FormState.from_case(view.get("case") or {}, self.app.today())
+        self.form.values["customer.name"] = (view.get("customer") or {}).get("name") or ""
+        self.form.values["customer.phone"] = ""
+        self.saved_number = number
+        self.correcting = number
+        self._phone_saved = ""
+        self._same_unit_seen = ()
+        phone = self._find(f"#{BY_PATH['customer.phone'].widget_id}")
+        if phone is not None:
+            masked = mask_phone((view.get("customer") or {}).get("phone")) or ""
+            phone.placeholder = t("save.phone_kept", self.app.lang, phone=masked)
+        self.load_form()
+        self.to_start()
 
     def to_start(self) -> None:
         """The top of the form, the first field focused, the tick lists at their first row."""

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from ..app import key, translate_bindings
 from ..i18n import t
 from .base import CounterScreen
+from .queue import short_label
 
 COLUMNS = ("plugin", "version", "origin", "brands", "policy", "policy_version", "effective", "state")
 
@@ -80,7 +81,7 @@ class PolicyView(ModalScreen[None]):
             yield Static(self.title_text, classes="dialog-title")
             with VerticalScroll(id="policy-source"):
                 yield Static(body)
-            yield Footer()
+            yield Footer(compact=True)
 
     def on_mount(self) -> None:
         translate_bindings(self, self.app.lang)
@@ -107,7 +108,7 @@ class PoliciesScreen(CounterScreen):
         yield Static(t("pol.errors", self.app.lang), id="pol-errors-title", classes="section-title")
         with VerticalScroll(id="pol-errors-box"):
             yield Static("", id="pol-errors")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._fill()
@@ -119,12 +120,25 @@ class PoliciesScreen(CounterScreen):
         for col in COLUMNS:
             table.add_column(t(f"pol.{col}", lang), key=col)
         self.rows = policy_rows(self.app.registry) if self.app.registry is not None else []
+        from ..region import policy_titles
+
+        titles = policy_titles(self.app.registry, lang)
+        brands = getattr(self.app.registry, "brands", {}) or {}
+
+        def brand_names(ids: str) -> str:
+            names = []
+            for bid in (b.strip() for b in ids.split(",") if b.strip()):
+                b = brands.get(bid)
+                names.append(short_label(b.label_zh if lang == "zh" else b.label_en) if b else bid)
+            return "、".join(names) if lang == "zh" else ", ".join(names)
+
         for i, r in enumerate(self.rows):
             state = t("pol.valid", lang) if r["valid"] else t("pol.plugin_error" if r["error"] else "pol.invalid", lang)
             style = "" if r["valid"] else "bold red"
+            origin = t(f"origin.{r['origin'].replace(' ', '_')}", lang)
             table.add_row(*(Text(str(x), style=style) for x in (
-                r["plugin"], r["version"], r["origin"], r["brands"], r["policy"], r["policy_version"], r["effective"],
-                state)), key=str(i))
+                r["plugin"], r["version"], origin, brand_names(r["brands"]), titles.get(r["policy"], r["policy"]),
+                r["policy_version"], r["effective"], state)), key=str(i))
         errors = problems_text(self.app)
         if self.reloading:
             errors = Text(t("pol.reloading", lang) + "\n", "italic") + errors
@@ -157,5 +171,8 @@ class PoliciesScreen(CounterScreen):
         row = self.rows[table.cursor_row]
         if not row["policy"]:
             return
-        title = t("pol.view_title", self.app.lang, id=row["policy"], version=row["policy_version"])
+        from ..region import policy_titles
+
+        name = policy_titles(self.app.registry, self.app.lang).get(row["policy"], row["policy"])
+        title = t("pol.view_title", self.app.lang, id=name, version=row["policy_version"])
         self.app.push_screen(PolicyView(title, row["source"]))

@@ -1,7 +1,10 @@
 """The queue (案例队列): open cases, newest first, overdue follow-ups in red; Enter opens one.
 
 Reading the store runs in a worker (``CasesListed`` comes back); the state and brand filters
-ask the store again, the text filter narrows what was read as you type.
+ask the store again. The text box narrows what was read as you type, and asks the store too
+(``CaseStore.search``: a full phone number, any part of an IMEI or serial, a case number, a
+brand by its Chinese or English name; closed cases included), whose answer then replaces the
+list. Enter in the text box opens the case when exactly one is found.
 """
 
 from __future__ import annotations
@@ -18,13 +21,18 @@ from textual.widgets import DataTable, Footer, Header, Select, Static
 from ..app import key
 from ..i18n import state as state_label
 from ..i18n import t
-from ..messages import CasesListed, StoreActionFailed
+from ..messages import CasesFound, CasesListed, StoreActionFailed
 from .base import CounterScreen, FormInput
 
 OPEN_STATES = ("received", "diagnosing", "in_repair", "awaiting_exchange", "ready_for_pickup", "picked_up",
                "returned", "exchanged")
 ALL_STATES = OPEN_STATES + ("closed", "cancelled")
-COLUMNS = ("number", "state", "brand", "model", "customer", "intake", "next_due")
+COLUMNS = ("number", "state", "customer", "brand", "model", "intake", "next_due")
+#: the columns' widths (a column of space after each); the model takes what is left: at 80
+#: columns every column fits (李* 138****8000, +852 ****4567, 已取机签字)
+_WIDTHS = {"number": 18, "state": 10, "customer": 18, "brand": 4}
+#: below this width the dates drop their year (06-25)
+_SHORT_DATES_BELOW = 100
 
 
 def mask_name(name: str | None) -> str:
@@ -37,6 +45,13 @@ def mask_name(name: str | None) -> str:
 def masked_customer(summary: dict[str, Any]) -> str:
     customer = summary.get("customer") or {}
     return f"{mask_name(customer.get('name'))} {customer.get('phone') or ''}".strip()
+
+
+def short_label(label: str) -> str:
+    """A brand's label without its explanation in brackets (其他品牌（仅三包规定） → 其他品牌)."""
+    for bracket in ("（", "("):
+        label = label.split(bracket, 1)[0]
+    return label.strip()
 
 
 def matches(summary: dict[str, Any], text: str) -> bool:
@@ -52,6 +67,7 @@ def matches(summary: dict[str, Any], text: str) -> bool:
 
 
 class QueueScreen(CounterScreen):
+    AUTO_FOCUS = "#queue-table"     # Enter opens the case under the cursor from the start
     BINDINGS = [
         key("enter", "open_case", "open", show=True),
         key("slash", "focus_filter", "filter"),
@@ -63,6 +79,9 @@ class QueueScreen(CounterScreen):
         self.cases: list[dict[str, Any]] = []
         self.shown: list[dict[str, Any]] = []
         self.loaded = False
+        #: the store's answer for the text in the box: (text, cases), or None while none
+        self.found: tuple[str, list[dict[str, Any]]] | None = None
+        self._open_single = False       # Enter was pressed before the answer came
 
     def compose(self) -> ComposeResult:
         lang = self.app.lang
@@ -72,9 +91,9 @@ class QueueScreen(CounterScreen):
             yield Select(self._brand_options(lang), prompt=t("queue.all_brands", lang), id="q-brand", compact=True)
             yield FormInput(placeholder=t("queue.text", lang), id="q-text", compact=True)
         yield Static(t("queue.loading", lang), id="queue-status")
-        table: DataTable = DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable = DataTable(id="queue-table", cursor_type="row", zebra_stripes=True, cell_padding=0)
         yield table
-        yield Footer()
+        yield Footer(compact=True)
 
     def _state_options(self, lang: str) -> list[tuple[str, str]]:
         return [(state_label(s, lang), s) for s in ALL_STATES]
@@ -83,11 +102,30 @@ class QueueScreen(CounterScreen):
         brands = getattr(self.app.registry, "brands", {}) or {}
         return [(b.label_zh if lang == "zh" else b.label_en, bid) for bid, b in brands.items()]
 
+    def _short_dates(self) -> bool:
+        return 0 < self.size.width < _SHORT_DATES_BELOW
+
     def _columns(self) -> None:
         table = self.query_one(DataTable)
         table.clear(columns=True)
+        widths = dict(_WIDTHS)
+        short = self._short_dates()
+        date = 5 if short else 10
+        widths["intake"], widths["next_due"] = date, date + 2
+        if not short:
+            widths["brand"] = 8
+        # a column of space after each column; one column for the scroll bar
+        total = self.size.width or 120
+        widths["model"] = max(8, total - 1 - sum(widths.values()) - len(COLUMNS))
         for col in COLUMNS:
-            table.add_column(t(f"col.{col}", self.app.lang), key=col)
+            label = t(f"col.{col}_short" if short and col in ("intake", "next_due") else f"col.{col}", self.app.lang)
+            table.add_column(label, key=col, width=widths[col] + 1)
+        self._columns_for = self.size.width
+
+    def on_resize(self) -> None:
+        if self.is_mounted and getattr(self, "_columns_for", None) != self.size.width:
+            self._columns()
+            self._fill()
 
     def on_mount(self) -> None:
         self._columns()
@@ -155,6 +193,8 @@ class QueueScreen(CounterScreen):
         self.cases = message.cases
         self.loaded = True
         self._fill()
+        if self.query_one("#q-text", FormInput).value.strip():
+            self._text_changed()        # the store may have changed: ask again
 
     def on_store_action_failed(self, message: StoreActionFailed) -> None:
         self.query_one("#queue-status", Static).update(Text(message.error, style="bold red"))
@@ -164,7 +204,14 @@ class QueueScreen(CounterScreen):
         table = self.query_one(DataTable)
         text = self.query_one("#q-text", FormInput).value
         today = self.app.today().isoformat()
-        self.shown = [c for c in self.cases if matches(c, text)]
+        found = self.found if self.found is not None and self.found[0] == text.strip() else None
+        if found is not None:
+            state = self.query_one("#q-state", Select).value
+            brand = self.query_one("#q-brand", Select).value
+            self.shown = [c for c in found[1] if (state is Select.NULL or c["state"] == state)
+                          and (brand is Select.NULL or c["brand"] == brand)]
+        else:
+            self.shown = [c for c in self.cases if matches(c, text)]
         cursor = table.cursor_row
         table.clear()
         late = 0
@@ -180,10 +227,14 @@ class QueueScreen(CounterScreen):
             elif due and due == today or c.get("notices"):
                 style = "yellow"
             brand = (getattr(self.app.registry, "brands", {}) or {}).get(c["brand"])
-            brand_text = (brand.label_zh if lang == "zh" else brand.label_en) if brand else c["brand"]
-            cells = [c["number"], state_label(c["state"], lang), brand_text, (c.get("device") or {}).get("model") or "",
-                     masked_customer(c), (c.get("intake_at") or c.get("case_date") or "")[:10],
-                     ("⚠ " if due and due < today else "") + due + sla_text(sla, lang)]
+            brand_text = short_label(brand.label_zh if lang == "zh" else brand.label_en) if brand else c["brand"]
+            intake = (c.get("intake_at") or c.get("case_date") or "")[:10]
+            shown_due = due
+            if self._short_dates():
+                intake, shown_due = intake[5:], due[5:]
+            cells = [c["number"], state_label(c["state"], lang), masked_customer(c), brand_text,
+                     (c.get("device") or {}).get("model") or "", intake,
+                     ("⚠ " if due and due < today else "") + shown_due + sla_text(sla, lang)]
             table.add_row(*(Text(str(x), style=style) for x in cells), key=c["number"])
         if self.shown:
             table.move_cursor(row=min(cursor, len(self.shown) - 1))
@@ -192,6 +243,8 @@ class QueueScreen(CounterScreen):
             status.update(t("queue.empty", lang))
         elif not self.shown:
             status.update(t("queue.none_match", lang))
+        elif found is not None:
+            status.update(t("queue.found", lang, n=len(self.shown)))
         else:
             status.update(t("queue.count", lang, n=len(self.shown), late=late))
 
@@ -203,11 +256,50 @@ class QueueScreen(CounterScreen):
 
     @on(FormInput.Changed, "#q-text")
     def _text_changed(self) -> None:
+        text = self.query_one("#q-text", FormInput).value.strip()
+        self._open_single = False
         self._fill()
+        store = self.app.store
+        if text and store is not None:
+            brands = {bid: (b.label_zh, b.label_en)
+                      for bid, b in (getattr(self.app.registry, "brands", {}) or {}).items()}
+            self.search_cases(store, text, brands, self.app.today())
+
+    @work(thread=True, exclusive=True, group="queue-search")
+    def search_cases(self, store: Any, text: str, brands: dict[str, tuple[str, str]], today: date) -> None:
+        try:
+            found = store.search(text, brands=brands, today=today)
+        except Exception as exc:  # noqa: BLE001 - shown on the screen
+            from aftersales.core.errors import AftersalesError
+
+            self.post_message(StoreActionFailed(exc.text(self.app.lang) if isinstance(exc, AftersalesError)
+                                                else f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(CasesFound(text, found))
+
+    def on_cases_found(self, message: CasesFound) -> None:
+        if message.text != self.query_one("#q-text", FormInput).value.strip():
+            return                      # an answer to what was typed before
+        self.found = (message.text, message.cases)
+        self._fill()
+        if self._open_single:
+            self._open_single = False
+            self._open_or_pick()
 
     @on(FormInput.Submitted, "#q-text")
     def _text_submitted(self) -> None:
-        self.query_one(DataTable).focus()
+        text = self.query_one("#q-text", FormInput).value.strip()
+        if text and self.app.store is not None and (self.found is None or self.found[0] != text):
+            self._open_single = True    # opened (or the list focused) when the answer comes
+            return
+        self._open_or_pick()
+
+    def _open_or_pick(self) -> None:
+        """One case found: open it; else the list, to pick one."""
+        if len(self.shown) == 1:
+            self.open_number(self.shown[0]["number"])
+        else:
+            self.query_one(DataTable).focus()
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:

@@ -23,7 +23,7 @@ class StoreUnavailableScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Static("", id="unavailable-text")
-            yield Footer()
+            yield Footer(compact=True)
 
     def on_mount(self) -> None:
         translate_bindings(self, self.app.lang)

@@ -16,8 +16,10 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from aftersales.core.refund import refund_text
 from aftersales.core.vocab import REMEDY_ORDER
 
+from .. import compat
 from ..i18n import t, vocab
 
 ENTITLEMENTS = (*REMEDY_ORDER, "none")
@@ -39,19 +41,28 @@ def _reason(reason: str | None, lang: str) -> str:
     if text != key:
         return text
     label = vocab("condition", reason, lang)
-    return label if label != reason else f"{t('reason.not_applicable', lang)} ({reason})"
+    return label if label != reason else t("reason.not_applicable", lang)
 
 
-def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool = False) -> Text:
-    """The body of the panel for one v1 decision mapping."""
+def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool = False,
+                    region_note: tuple[str, str | None] | None = None,
+                    titles: Mapping[str, str] | None = None) -> Text:
+    """The body of the panel for one v1 decision mapping. ``region_note``: how the region was
+    found, and what to ask for when it was only assumed (``tui.region.region_note``)."""
     out = Text()
+    if decision.get("legal") is False:   # first: the statutory floor was left out
+        from aftersales.core.decision import NOT_LEGAL_EN, NOT_LEGAL_ZH
+
+        out.append(f"!! {NOT_LEGAL_ZH if lang == 'zh' else NOT_LEGAL_EN}\n", "bold reverse red")
     region = decision.get("region")
     if region:
         out.append(f"{t('panel.region', lang)}: ", "dim")
         out.append(vocab("region", region, lang), "bold")
-        if decision.get("region_rule"):
-            out.append(f"  ({decision['region_rule']})", "dim")
+        if region_note is not None:
+            out.append(f" · {region_note[0]}", "dim" if region_note[1] is None else "yellow")
         out.append("\n")
+        if region_note is not None and region_note[1]:
+            out.append(f"  ⚠\u00a0{region_note[1]}\n", "bold yellow")
     out.append(f"{t('panel.remedies', lang)}\n", "bold underline")
     for r in decision.get("remedies", ()):
         ok = r.get("available")
@@ -61,21 +72,29 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
         fee = r.get("fee")
         if fee:
             out.append(f" · {t('panel.fee', lang)} {fee['amount']:g} {fee['currency']}")
-        if not ok and r.get("reason") and r.get("reason") != "missing_documents":
+        pending = r.get("status") == "pending_detection"
+        if pending:
+            out.append(" · " + t("reason.pending_detection", lang, remedy=vocab("remedy", r["remedy"], lang)), "yellow")
+        elif not ok and r.get("reason") and r.get("reason") != "missing_documents":
             out.append(" · " + _reason(r["reason"], lang), "dim italic")
         out.append("\n")
         granted = r.get("granted_by") or {}
-        if granted.get("policy"):
-            out.append(f"    {t('panel.granted_by', lang)} {granted['policy']}/{granted.get('rule')}\n", "dim")
         missing = r.get("missing_documents") or []
+        if r.get("service_location") and (ok or missing):
+            out.append(f"    {t('panel.where', lang)}: ", "dim")
+            out.append(vocab("service_location", r["service_location"], lang) + "\n", "" if ok else "dim")
+        if citations and granted.get("policy"):
+            out.append(f"    {t('panel.granted_by', lang)} {granted['policy']}/{granted.get('rule')}\n", "dim")
         if missing:
-            out.append(f"    {t('panel.missing', lang)}: ", "bold red")
+            out.append(f"    {t('panel.still_needs' if pending else 'panel.missing', lang)}: ", "bold red")
             out.append("、".join(vocab("document", d, lang) for d in missing), "bold reverse red")
             out.append("\n")
         asked = r.get("asked_documents") or []
         if ok and asked:
             out.append(f"    {t('panel.asks', lang)}: " + "、".join(vocab("document", d, lang) for d in asked) + "\n",
                        "yellow")
+        if r.get("refund_instead"):
+            out.append(f"    {refund_text(r['refund_instead'], lang)}\n", "green")
         if r.get("needs_confirmation"):
             out.append(f"    {t('panel.confirm', lang)}: {r['needs_confirmation']}\n", "yellow")
         note = r.get("note")
@@ -87,7 +106,8 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
         out.append(f"{cov['start']} {t('panel.until', lang)} {cov.get('end') or '?'} ")
         out.append(f"({t('panel.day', lang, n=cov['days_elapsed'])})\n", "dim")
     ex = decision.get("exchange")
-    exchange_offered = any(r["remedy"] == "exchange" for r in decision.get("remedies", ()))
+    # how an exchange is done: only while one is open to the customer
+    exchange_offered = any(r["remedy"] == "exchange" and r.get("available") for r in decision.get("remedies", ()))
     if ex and exchange_offered:
         out.append(f"{t('panel.exchange', lang)}: ", "dim")
         out.append(vocab("exchange_mode", ex["mode"], lang), "bold")
@@ -95,9 +115,6 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
         if lead:
             out.append(" · " + t("panel.lead", lang, a=lead["min"], b=lead["max"]))
         out.append(" · " + vocab("warranty_after", ex["warranty_after"], lang) + "\n")
-    if decision.get("service_location"):
-        out.append(f"{t('panel.location', lang)}: ", "dim")
-        out.append(vocab("service_location", decision["service_location"], lang) + "\n")
     exclusions = decision.get("exclusions") or []
     if exclusions:
         out.append(f"{t('panel.exclusions', lang)}\n", "bold underline")
@@ -123,6 +140,10 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
             if g.get("policy") and (r.get("available") or r.get("missing_documents")):
                 out.append(f" [{g['policy']}/{g.get('rule')}] ", "bold")
                 out.append(f"{g.get('citation') or ''}\n")
+            refund = r.get("refund_instead")
+            if refund:
+                out.append(f" [{refund['granted_by']['policy']}/refund_instead] ", "bold")
+                out.append(f"{refund['granted_by']['citation']}\n")
         if ex and exchange_offered:
             g = ex.get("granted_by") or {}
             out.append(f" [{g.get('policy')}/{g.get('rule')}] ", "bold")
@@ -132,11 +153,12 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
             out.append(f"{e.get('citation') or ''}\n")
         if cov and cov.get("start_citation"):
             out.append(f" [{cov.get('start_rule')}] {cov['start_citation']}\n")
-    else:
-        out.append(t("panel.citations_hint", lang) + "\n", "dim italic")
-    pols = decision.get("policies") or []
-    if pols:
-        out.append(f"{t('panel.policies', lang)}: " + ", ".join(f"{p['id']} {p['version']}" for p in pols), "dim")
+        # the policies and versions that decided (kept with every stored decision)
+        pols = decision.get("policies") or []
+        if pols:
+            names = titles or {}
+            out.append(f"{t('panel.policies', lang)}: " + "，".join(f"{names.get(p['id'], p['id'])} {p['version']}"
+                                                                for p in pols) + "\n", "dim")
     return out
 
 
@@ -173,6 +195,8 @@ class DecisionPanel(ScrollView):
         self.decision: Mapping[str, Any] | None = None
         self.problems: list[tuple[str, str]] = []   # (style, text) lines shown above the decision
         self.citations = False
+        self.region_note: tuple[str, str | None] | None = None
+        self.titles: Mapping[str, str] = {}     # policy id -> title, in the panel's language
         self.lang = "zh"
         self.updates = 0   # bumped on every render (tests and the benchmark watch it)
         self._badge = "—"
@@ -188,8 +212,12 @@ class DecisionPanel(ScrollView):
         return None if self.decision is None else self.decision.get("entitlement")
 
     def show_decision(self, decision: Mapping[str, Any] | None, *, problems: Sequence[tuple[str, str]] = (),
-                      lang: str | None = None) -> None:
+                      lang: str | None = None, region_note: tuple[str, str | None] | None = None,
+                      titles: Mapping[str, str] | None = None) -> None:
         self.decision = decision
+        self.region_note = region_note
+        if titles is not None:
+            self.titles = titles
         self.problems = list(problems)
         if lang:
             self.lang = lang
@@ -216,7 +244,8 @@ class DecisionPanel(ScrollView):
         for style, line in self.problems:
             text.append(line + "\n", style)
         if self.decision is not None:
-            text.append_text(render_decision(self.decision, self.lang, citations=self.citations))
+            text.append_text(render_decision(self.decision, self.lang, citations=self.citations,
+                                             region_note=self.region_note, titles=self.titles))
         self._text = text
         self.updates += 1
         self._layout_lines()
@@ -239,8 +268,8 @@ class DecisionPanel(ScrollView):
         label = Text(self._badge, style=badge_style)
         label.truncate(width)
         label.align("center", width)
-        blank = self._wrap(Text(" " * width, style=badge_style), width)
-        lines = [*blank, *self._wrap(label, width), *blank, Strip.blank(width)]
+        # the badge on one line, a blank line under it: at 80x24 the panel has 16 lines
+        lines = [*self._wrap(label, width), Strip.blank(width)]
         if self._text.plain:
             body = self._text.copy()
             body.rstrip()
@@ -253,7 +282,7 @@ class DecisionPanel(ScrollView):
             # appears or goes, as show_vertical_scrollbar asks for one)
             self.set_reactive(ScrollView.virtual_size, size)
             if self.container_size:
-                self._scroll_update(size)
+                compat.scroll_update(self, size)
         # repaint the lines that changed, not the whole panel
         top = self.scroll_offset.y
         height = self.scrollable_content_region.height

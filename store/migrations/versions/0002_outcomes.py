@@ -12,7 +12,7 @@
   ticket, the pickup notice and the due times).
 
 Revision ID: 0002
-Revises: 0001
+Revises: 0005
 Create Date: 2026-12-06
 """
 
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0002"
-down_revision = "0001"
+down_revision = "0005"  # chained after the staff and roles migration already on main
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,175 @@
+"""The words of the policy editors' tools: Chinese first, English on request.
+
+The language is ``--lang`` when given, else ``AFTERSALES_LANG``, else the locale
+(``LC_ALL``, ``LC_MESSAGES``, ``LANG``): English when one of them starts with ``en``, Chinese
+otherwise. Each message is made in both languages where it is made (a ``(zh, en)`` pair); this
+module holds what many of them share: the names of JSON types, the labels of the vocabulary's ids,
+"did you mean", and the hints for YAML syntax errors.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+#: JSON Schema type -> (zh, en) as an editor would say it
+TYPE_NAMES: dict[str, tuple[str, str]] = {
+    "string": ("文本", "text"),
+    "integer": ("整数", "a whole number"),
+    "number": ("数字", "a number"),
+    "boolean": ("布尔值 true/false", "true or false"),
+    "array": ("列表（[a, b] 或每行 - a）", "a list ([a, b] or one '- a' per line)"),
+    "object": ("映射（键: 值）", "a mapping (key: value)"),
+    "null": ("空值", "nothing (null)"),
+}
+
+#: which vocabulary table names the ids of a schema ``$defs`` entry
+VOCAB_DEFS: dict[str, str] = {
+    "document": "document", "region": "region", "channel": "channel", "component": "component",
+    "part": "part", "remedy": "remedy", "basis": "basis",
+}
+
+
+def resolve_lang(option: str | None = None, env: Mapping[str, str] | None = None) -> str:
+    """``zh`` or ``en``: ``option`` (``--lang``), else ``AFTERSALES_LANG``, else the locale."""
+    env = os.environ if env is None else env
+    for value in (option, env.get("AFTERSALES_LANG"), env.get("LC_ALL"), env.get("LC_MESSAGES"), env.get("LANG")):
+        if value:
+            return "en" if value.lower().startswith("en") else "zh"
+    return "zh"
+
+
+def pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+def type_of(value: Any) -> str:
+    """The JSON type name of a YAML value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def types_text(types: Iterable[str]) -> tuple[str, str]:
+    names = [TYPE_NAMES.get(t, (t, t)) for t in dict.fromkeys(types)]
+    return "或".join(n[0] for n in names), " or ".join(n[1] for n in names)
+
+
+def shown(value: Any) -> str:
+    """A value as the editor wrote it (short)."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif value is None:
+        text = "null"
+    elif isinstance(value, str):
+        text = repr(value)
+    else:
+        import json
+
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def nearest(word: str, options: Iterable[str], n: int = 3) -> list[str]:
+    """The options closest to ``word`` (typos, a different case, a word in another order)."""
+    opts = [str(o) for o in options]
+    found = difflib.get_close_matches(word, opts, n=n, cutoff=0.5 if len(word) <= 3 else 0.6)
+    lower = word.lower()
+    for o in opts:   # a word the value contains or is contained in: apple_store_online -> brand_store_online?
+        if o not in found and (o.lower() == lower or (len(lower) >= 3 and (lower in o.lower() or o.lower() in lower))):
+            found.append(o)
+    return found[:n]
+
+
+def id_label(table: str | None, value: str) -> tuple[str, str] | None:
+    if table is None:
+        return None
+    from aftersales.core.vocab import TABLES
+
+    return TABLES.get(table, {}).get(value)
+
+
+def with_labels(table: str | None, ids: Iterable[str]) -> tuple[str, str]:
+    """``sanbao_certificate（三包凭证）、invoice（购机发票）`` and its English form."""
+    zh, en = [], []
+    for i in ids:
+        lab = id_label(table, str(i))
+        zh.append(f"{i}（{lab[0]}）" if lab else str(i))
+        en.append(f"{i} ({lab[1]})" if lab else str(i))
+    return "、".join(zh), ", ".join(en)
+
+
+FULL_WIDTH = {"：": ":", "，": ",", "；": ";", "“": '"', "”": '"', "‘": "'", "’": "'", "【": "[", "】": "]",
+              "（": "(", "）": ")", "｛": "{", "｝": "}", "［": "[", "］": "]", "　": " "}
+
+
+def full_width_hint(value: str) -> tuple[str, str] | None:
+    """A hint when a value holds full-width punctuation where YAML wants ASCII (a list written
+    ``[invoice，warranty_card]`` becomes one text value)."""
+    marks = [c for c in dict.fromkeys(value) if c in FULL_WIDTH and c != "（" and c != "）"]
+    if not marks:
+        return None
+    zh = "、".join(f"全角'{c}'" for c in marks)
+    en = ", ".join(f"full-width '{c}'" for c in marks)
+    return (f"值里有{zh}：YAML 的分隔符要用半角 {' '.join(FULL_WIDTH[c] for c in marks)}",
+            f"the value holds {en}: YAML separators are ASCII {' '.join(FULL_WIDTH[c] for c in marks)}")
+
+
+def _odd_quote_line(lines: list[str], first: int, last: int) -> int | None:
+    """The first line (1-based) in ``first..last`` whose value opens a quote it does not close."""
+    for number in range(max(first, 1), min(last, len(lines)) + 1):
+        code = lines[number - 1].split(" #", 1)[0]
+        if code.replace('\\"', "").count('"') % 2 == 1:
+            return number
+        value = code.split(": ", 1)[1].strip() if ": " in code else ""
+        if value.startswith("'") and value.count("'") % 2 == 1:
+            return number
+    return None
+
+
+def yaml_hint(text: str, line: int, problem: str, context_line: int | None = None) -> tuple[tuple[str, str], int] | None:
+    """A hint for a YAML syntax error at ``line`` (1-based; ``context_line``: where the construct
+    the parser was reading began), and the line the hint is about: the usual causes, said plainly."""
+    lines = text.splitlines()
+    start = min(context_line or line, line - 1) if line > 1 else line
+    nearby = [(n, lines[n - 1]) for n in range(max(start, 1), min(line, len(lines)) + 1)]
+    for n, x in nearby:
+        if "\t" in x[: len(x) - len(x.lstrip(" \t"))]:
+            return ("YAML 不能用制表符（Tab）缩进，请改用空格", "tabs cannot indent YAML; use spaces"), n
+    for n, x in nearby:
+        stripped = x.lstrip(" -")
+        head = stripped.split("：", 1)[0]
+        if "：" in stripped and ":" not in head and " " not in head.strip() and head.strip():
+            key = head.strip()
+            return ((f"键 {key!r} 后面是全角冒号'：'；YAML 的键后要用半角冒号加空格 '{key}: '",
+                     f"the key {key!r} is followed by a full-width colon '：'; YAML wants an ASCII colon and a space: "
+                     f"'{key}: '"), n)
+    if "mapping values are not allowed" in problem:
+        return (("这一行的值里有半角冒号加空格 ': '，YAML 把它当成了新的键；请给整个值加引号，"
+                 "例如 citation: \"第十二条: ...\"，或改用全角冒号'：'",
+                 "the value on this line holds an ASCII colon and a space ': ', which YAML reads as a new key; "
+                 "quote the whole value (citation: \"第十二条: ...\") or use a full-width colon '：'"), line)
+    quote = _odd_quote_line(lines, 1, line)
+    if quote is not None and ("quoted scalar" in problem or "end of stream" in problem or "expected key" in problem
+                              or "expected <block end>" in problem):
+        return ((f"第 {quote} 行的引号没有闭合（中文引号“”不算 YAML 引号）：YAML 一直读到了下一个引号",
+                 f"the quote opened on line {quote} is not closed: YAML read on to the next quote"), quote)
+    marks = sorted({c for _, x in nearby for c in x.split("#", 1)[0] if c in FULL_WIDTH and c not in "（）“”‘’"})
+    if marks:
+        return ((f"这里有全角标点 {' '.join(marks)}：YAML 的冒号、逗号、括号要用半角",
+                 f"full-width punctuation here ({' '.join(marks)}): YAML's colons, commas and brackets are ASCII"), line)
+    if "could not find expected ':'" in problem:
+        return (("缺少键后的冒号，或上一行的缩进不对", "a key lacks its colon, or the line before is indented wrongly"), line)
+    return None

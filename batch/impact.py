@@ -1,0 +1,142 @@
+"""What ``policy diff`` compares in two decisions of one case, and who made each difference.
+
+``outcome(decision)`` is the substance of a decision a policy change can alter, small and
+JSON-ready: the entitlement, each remedy (available, basis, missing papers, start, end, service
+location, the rule that decided it), the coverage dates, the exchange terms (mode, lead days,
+warranty after), the exclusions, the region. ``compare(old, new)`` lists each difference as a
+:class:`Change` naming the rule behind it on each side, and whether it changes what the customer
+is entitled to (a remedy won or lost, its basis, its papers, the region) or only its terms
+(dates, exchange terms, where to go, the exclusions named).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from aftersales.core.vocab import REMEDY_ORDER
+
+
+def _iso(day: Any) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _rule(policy: str | None, rule: str | None) -> str | None:
+    return f"{policy}/{rule}" if policy and rule else None
+
+
+def outcome(decision: Any) -> dict[str, Any]:
+    """The comparable substance of a decision (see the module docstring)."""
+    best = next((r for r in decision.remedies if r.available), None)
+    cov = decision.coverage
+    ex = decision.exchange
+    region_step = next((t for t in decision.trace if t.effect == "region"), None) if decision.region else None
+    return {
+        "entitlement": best.remedy if best else "paid_repair",
+        "basis": best.basis if best else "out_of_warranty",
+        "rule": _rule(best.policy, best.rule) if best else None,
+        "available": [r.remedy for r in decision.remedies if r.available],
+        "missing": {r.remedy: list(r.missing_documents) for r in decision.remedies if r.missing_documents},
+        "remedies": {
+            r.remedy: {"available": r.available, "basis": r.basis, "missing": list(r.missing_documents),
+                       "start": _iso(r.start), "end": _iso(r.end), "service_location": r.service_location,
+                       "rule": _rule(r.policy, r.rule)}
+            for r in decision.remedies
+        },
+        "coverage_start": _iso(cov.start) if cov is not None else None,
+        "coverage_end": _iso(cov.end) if cov is not None else None,
+        "coverage_rule": _rule(cov.policy, cov.rule) if cov is not None else None,
+        "start_rule": (f"{cov.policy}/starts.{cov.start_rule}" if cov is not None and cov.start_rule else None),
+        "exchange": None if ex is None else {
+            "mode": ex.mode, "lead_days": list(ex.lead_days) if ex.lead_days else None,
+            "warranty_after": ex.warranty_after, "rule": _rule(ex.policy, ex.rule)},
+        "exclusions": sorted(f"{e.policy}/{e.id}" for e in decision.exclusions),
+        "service_location": decision.service_location,
+        "region": decision.region,
+        "region_rule": _rule(region_step.policy, region_step.rule) if region_step is not None else None,
+    }
+
+
+class Change(NamedTuple):
+    """One difference: what (``aspect``, e.g. ``exchange.lead_days``), the two values, the rule
+    behind each, and whether it changes the entitlement."""
+
+    aspect: str
+    old: Any
+    new: Any
+    old_rule: str | None
+    new_rule: str | None
+    entitlement: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"aspect": self.aspect, "old": self.old, "new": self.new, "old_rule": self.old_rule,
+                "new_rule": self.new_rule, "changes_entitlement": self.entitlement}
+
+
+def compare(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
+    """Every difference between two ``outcome``s, entitlement changes first."""
+    out: list[Change] = []
+
+    def add(aspect: str, a: Any, b: Any, ra: str | None, rb: str | None, entitles: bool) -> None:
+        if a != b:
+            out.append(Change(aspect, a, b, ra, rb, entitles))
+
+    if (old["entitlement"], old["basis"]) != (new["entitlement"], new["basis"]):
+        add("entitlement", f"{old['entitlement']} ({old['basis']})", f"{new['entitlement']} ({new['basis']})",
+            old["rule"], new["rule"], True)
+    add("region", old["region"], new["region"], old["region_rule"], new["region_rule"], True)
+    for name in REMEDY_ORDER:
+        a, b = old["remedies"].get(name), new["remedies"].get(name)
+        if a is None and b is None:
+            continue
+        a, b = a or {}, b or {}
+        ra, rb = a.get("rule"), b.get("rule")
+        add(f"{name}.available", a.get("available", False), b.get("available", False), ra, rb, True)
+        if a.get("available") or b.get("available") or a.get("missing") or b.get("missing"):
+            add(f"{name}.basis", a.get("basis"), b.get("basis"), ra, rb, True)
+            add(f"{name}.missing", a.get("missing"), b.get("missing"), ra, rb, True)
+        if a.get("available") or b.get("available"):   # the terms of a remedy the customer can have
+            add(f"{name}.start", a.get("start"), b.get("start"), ra, rb, False)
+            add(f"{name}.end", a.get("end"), b.get("end"), ra, rb, False)
+            add(f"{name}.service_location", a.get("service_location"), b.get("service_location"), ra, rb, False)
+    add("coverage.start", old["coverage_start"], new["coverage_start"], old["start_rule"] or old["coverage_rule"],
+        new["start_rule"] or new["coverage_rule"], False)
+    add("coverage.end", old["coverage_end"], new["coverage_end"], old["coverage_rule"], new["coverage_rule"], False)
+    exchange_given = "exchange" in old["available"] or "exchange" in new["available"]
+    if exchange_given:   # exchange terms matter where an exchange can be had
+        ea, eb = old["exchange"] or {}, new["exchange"] or {}
+        for key in ("mode", "lead_days", "warranty_after"):
+            add(f"exchange.{key}", ea.get(key), eb.get(key), ea.get("rule"), eb.get("rule"), False)
+    gone = sorted(set(old["exclusions"]) - set(new["exclusions"]))
+    came = sorted(set(new["exclusions"]) - set(old["exclusions"]))
+    if gone or came:
+        add("exclusions", old["exclusions"], new["exclusions"], ", ".join(gone) or None, ", ".join(came) or None, False)
+    add("service_location", old["service_location"], new["service_location"], old["rule"], new["rule"], False)
+    out.sort(key=lambda c: not c.entitlement)
+    return out
+
+
+def responsible(changes: list[Change], old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
+    """The one rule a group of changed cases is filed under: for a remedy won, the new side's
+    rule; for one lost or changed, the old side's; else the rule behind the first change."""
+    if (old["entitlement"], old["basis"]) != (new["entitlement"], new["basis"]):
+        gained = REMEDY_ORDER.index(new["entitlement"]) < REMEDY_ORDER.index(old["entitlement"])
+        return (new["rule"] if gained else old["rule"]) or new["rule"] or old["rule"] or "-"
+    for change in changes:
+        a, b = change.old_rule, change.new_rule
+        if a and b and a != b:
+            return f"{a} → {b}"
+        if a or b:
+            return str(b or a)
+    return "-"
+
+
+def group_key(changes: list[Change], old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple:
+    """How changed cases are grouped: the entitlement on each side, whether it changed, and each
+    changed aspect with the rule behind it on each side (the values may differ case by case)."""
+    entitles = any(c.entitlement for c in changes)
+    # a change of terms alone (dates, exchange terms, where to go) is one group whatever the
+    # entitlement it leaves in place
+    frm = f"{old['entitlement']} ({old['basis']})" if entitles else ""
+    to = f"{new['entitlement']} ({new['basis']})" if entitles else ""
+    return (frm, to, responsible(changes, old, new), entitles, tuple((c.aspect, c.old_rule, c.new_rule) for c in changes))

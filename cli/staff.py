@@ -1,0 +1,207 @@
+"""``aftersales staff``: who may sign in at a counter, and the access log.
+
+A staff member has a code (``S001``), a name, a store (a manager may have none: every store),
+a role (``clerk`` or ``manager``) and a PIN of 6 to 12 digits, kept only as a salted Argon2id
+hash. The first one registered must be a manager; after that only a signed-in manager adds,
+disables or resets others. Once any staff member exists, every write at a counter
+(``cases new``, ``move``, ``follow-up``, ``reevaluate``) signs in: ``--staff CODE`` (env
+``AFTERSALES_STAFF``) and the PIN, asked for on a terminal or read from ``AFTERSALES_PIN``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from aftersales.cli._common import echo_json
+
+DB_OPTION = click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL",
+                         help="数据库 / database URL (sqlite:///FILE or postgresql+psycopg://...); env AFTERSALES_DB.")
+BY_OPTION = click.option("--by", "by", envvar="AFTERSALES_STAFF", metavar="CODE",
+                         help="经办经理工号 / the signed-in manager's code (env AFTERSALES_STAFF); PIN from "
+                              "AFTERSALES_PIN or asked.")
+PIN_ENV = "AFTERSALES_PIN"
+NEW_PIN_ENV = "AFTERSALES_NEW_PIN"
+
+
+def read_pin(prompt: str = "PIN", env: str = PIN_ENV, *, confirm: bool = False) -> str | None:
+    """The PIN from ``env``, else asked on a terminal (hidden), else ``None``."""
+    value = os.environ.get(env)
+    if value:
+        return value.strip()
+    if sys.stdin is not None and sys.stdin.isatty():
+        return click.prompt(prompt, hide_input=True, confirmation_prompt=confirm, err=True)
+    return None
+
+
+def signed_in(store, staff: str | None, store_code: str | None = None) -> str:
+    """The actor the event log records for this command at ``store`` (a ``CaseStore``).
+
+    With staff registered: the code and PIN must sign in (``AccessDenied``, exit 7, otherwise) and
+    the result is ``"CODE 姓名"``. Without: the ``--staff`` name as given.
+    """
+    from aftersales.store import staff as store_staff
+    from aftersales.store.errors import AccessDenied
+
+    if not store_staff.sign_in_required(store.engine):
+        return staff or ""
+    ctx = click.get_current_context(silent=True)
+    meta = ctx.meta if ctx is not None else {}
+    pin = meta.get("aftersales_pin") or read_pin()  # asked once per command
+    if not pin:
+        raise AccessDenied(f"sign in: give --staff CODE and the PIN (env {PIN_ENV}, or type it at a terminal)",
+                           zh=f"请登录:--staff 工号,PIN 由 {PIN_ENV} 提供或在终端输入")
+    member = meta.get("aftersales_member")
+    if member is None or member.code != str(staff or "").strip().upper() or (
+            store_code and member.store and member.store != store_code.strip().upper()):
+        member = store_staff.sign_in(store.engine, staff, pin, store=store_code)
+    meta["aftersales_pin"] = pin
+    meta["aftersales_member"] = member
+    return member.actor
+
+
+def _engine(db_url):
+    from aftersales.store import db as store_db
+
+    return store_db.open_engine(db_url)
+
+
+def _manager(engine, by: str | None) -> str:
+    """The signed-in manager who changes the staff list; ``"(first manager)"`` while there is none."""
+    from aftersales.store import staff as store_staff
+    from aftersales.store.errors import AccessDenied
+
+    if not store_staff.sign_in_required(engine):
+        return "(first manager)"
+    pin = read_pin()
+    if not by or not pin:
+        raise AccessDenied(f"only a signed-in manager changes the staff list: give --by CODE (env AFTERSALES_STAFF) "
+                           f"and the PIN ({PIN_ENV}, or type it at a terminal)",
+                           zh=f"须由经理登录后修改员工名单:--by 工号,PIN 由 {PIN_ENV} 提供或在终端输入")
+    member = store_staff.sign_in(engine, by, pin)
+    if member.role != "manager":
+        raise AccessDenied(f"{member.code} is a clerk: only a manager changes the staff list",
+                           zh=f"{member.code} 不是经理,不能修改员工名单")
+    return member.actor
+
+
+@click.group("staff")
+def staff() -> None:
+    """员工工号与 PIN / Staff who sign in at a counter, and the access log."""
+
+
+@staff.command("add")
+@click.argument("code")
+@click.option("--name", required=True, help="姓名 / name.")
+@click.option("--store", "store_code", metavar="CODE", help="门店 / store (a manager may have none: every store).")
+@click.option("--manager", "is_manager", is_flag=True, help="经理 / a manager (exports, every store's cases).")
+@BY_OPTION
+@DB_OPTION
+def add(code, name, store_code, is_manager, by, db_url) -> None:
+    """登记员工 / Register a staff member; the new PIN is asked twice (or AFTERSALES_NEW_PIN)."""
+    from aftersales.cli.cases import _now
+    from aftersales.store import staff as store_staff
+    from aftersales.store.errors import StoreError
+
+    engine = _engine(db_url)
+    try:
+        first = not store_staff.sign_in_required(engine)
+        if first and not is_manager:
+            raise StoreError("the first staff member must be a manager (--manager): only a manager adds others",
+                             field="staff", zh="第一位员工须为经理(--manager),之后由经理登记其他员工")
+        _manager(engine, by)
+        pin = read_pin("新 PIN / new PIN", NEW_PIN_ENV, confirm=True)
+        if not pin:
+            raise StoreError(f"give the new PIN at a terminal or in {NEW_PIN_ENV}", field="pin")
+        member = store_staff.add_staff(engine, code, name, pin=pin, store=store_code,
+                                       role="manager" if is_manager else "clerk", now=_now())
+    finally:
+        engine.dispose()
+    click.echo(f"{member.code} {member.name}  {member.role}  {member.store or '全部门店 / every store'}")
+
+
+@staff.command("list")
+@click.option("--store", "store_code", metavar="CODE", help="只列此门店 / only this store.")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON.")
+@DB_OPTION
+def list_(store_code, as_json, db_url) -> None:
+    """员工名单(不含 PIN) / The staff list (never a PIN or its hash)."""
+    from aftersales.store import staff as store_staff
+
+    engine = _engine(db_url)
+    try:
+        rows = store_staff.list_staff(engine, store=store_code)
+    finally:
+        engine.dispose()
+    if as_json:
+        echo_json(rows)
+        return
+    for r in rows:
+        state = "" if r["active"] else "  (停用 / disabled)"
+        click.echo(f"{r['code']:<8} {r['name']}  {r['role']}  {r['store'] or '*'}{state}")
+
+
+@staff.command("pin")
+@click.argument("code")
+@BY_OPTION
+@DB_OPTION
+def pin(code, by, db_url) -> None:
+    """重设 PIN / Set a staff member's PIN (a manager; new PIN asked twice or AFTERSALES_NEW_PIN)."""
+    from aftersales.cli.cases import _now
+    from aftersales.store import staff as store_staff
+    from aftersales.store.errors import StoreError
+
+    engine = _engine(db_url)
+    try:
+        _manager(engine, by)
+        new = read_pin("新 PIN / new PIN", NEW_PIN_ENV, confirm=True)
+        if not new:
+            raise StoreError(f"give the new PIN at a terminal or in {NEW_PIN_ENV}", field="pin")
+        store_staff.set_pin(engine, code, new, now=_now())
+    finally:
+        engine.dispose()
+    click.echo(f"{code.upper()}: PIN 已更新 / PIN set")
+
+
+@staff.command("disable")
+@click.argument("code")
+@click.option("--enable", is_flag=True, help="恢复 / enable again.")
+@BY_OPTION
+@DB_OPTION
+def disable(code, enable, by, db_url) -> None:
+    """停用员工(记录保留) / Disable a staff member (their records stay)."""
+    from aftersales.cli.cases import _now
+    from aftersales.store import staff as store_staff
+
+    engine = _engine(db_url)
+    try:
+        _manager(engine, by)
+        store_staff.set_active(engine, code, enable, now=_now())
+    finally:
+        engine.dispose()
+    click.echo(f"{code.upper()}: {'已启用 / enabled' if enable else '已停用 / disabled'}")
+
+
+@staff.command("log")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="条数 / lines.")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON.")
+@DB_OPTION
+def log(limit, as_json, db_url) -> None:
+    """查看访问日志(--reveal 与导出) / The access log: who saw full phone numbers or exported, and why."""
+    from aftersales.store import staff as store_staff
+
+    engine = _engine(db_url)
+    try:
+        rows = store_staff.read_access_log(engine, limit=limit)
+    finally:
+        engine.dispose()
+    if as_json:
+        echo_json(rows)
+        return
+    from aftersales.store.privacy import escape_all_controls
+
+    for r in rows:
+        click.echo(escape_all_controls(f"{r['at']}  {r['actor']}  {r['action']}  {r['command'] or ''}  "
+                                       f"{r['case_count']} 件  {r['reason'] or ''}"))

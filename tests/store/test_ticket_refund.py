@@ -1,0 +1,25 @@
+"""The service ticket says what a customer due an exchange may take back instead, in one line."""
+
+from __future__ import annotations
+
+from scenario_helpers import load_scenario, scenario_files
+
+from aftersales.store.documents import render_ticket
+
+
+def _view(registry, stem: str) -> dict:
+    case = load_scenario(next(p for p in scenario_files() if p.stem == stem))["case"]
+    decision = registry.evaluate(registry.parse_case(case)).to_dict()
+    return {"case": case, "brand": case["brand"], "decisions": [{"seq": 1, "decision": decision}]}
+
+
+def test_the_ticket_carries_the_refund_line_and_the_invoice_price(registry):
+    view = _view(registry, "generic-day9-refund-instead")
+    text = render_ticket(view)
+    assert "不换机可退款 ¥2,865.00（按每日 0.5% 折旧）" in text
+    assert "¥3,000.00" in text
+    assert "不换机可退款" in render_ticket(view, fmt="html")
+
+
+def test_a_ticket_without_a_refund_says_nothing_of_one(registry):
+    assert "不换机可退款" not in render_ticket(_view(registry, "generic-day5-return"))

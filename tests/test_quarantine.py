@@ -1,0 +1,116 @@
+"""A failure stays with its brand: a plugin that fails to import, or whose policy fails to
+validate, is quarantined; its brands answer with one located line (exit 3), every other brand
+decides as before. A plugins folder that gives nothing, or that others may write to, is said."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+from aftersales.policies import bundled
+
+SCENARIOS = Path(__file__).parent / "scenarios"
+
+
+def _case(tmp_path: Path, scenario: str, **changes) -> str:
+    data = yaml.safe_load((SCENARIOS / f"{scenario}.yaml").read_text(encoding="utf-8"))["case"]
+    data.update(changes)
+    path = tmp_path / f"{scenario}-{'-'.join(changes.values()) or 'case'}.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def plugins(tmp_path):
+    folder = tmp_path / "plugins"
+    folder.mkdir(mode=0o755)
+    os.chmod(folder, 0o755)
+    return folder
+
+
+def test_a_drop_in_with_a_missing_import_stops_only_its_brand(tmp_path, plugins, cli):
+    (plugins / "nokia.py").write_text("import os\nimport no_such_module_here\n", encoding="utf-8")
+    os.chmod(plugins / "nokia.py", 0o644)
+    for scenario in ("apple-cn-day10-deferred", "huawei-day10-onsite", "generic-day10-exchange"):
+        code, out, err = cli("evaluate", _case(tmp_path, scenario), "--json", "--plugins-dir", str(plugins))
+        assert code == 0, (scenario, err)
+        assert json.loads(out)["brand"] == scenario.split("-")[0]
+        assert "plugin 'nokia' is quarantined" in err          # said, never silent
+    code, out, err = cli("evaluate", _case(tmp_path, "huawei-day10-onsite", brand="nokia"), "--plugins-dir", str(plugins))
+    assert code == 3 and out == ""
+    line = err.strip().splitlines()[-1]
+    assert line.startswith("error: plugin 'nokia' is quarantined")
+    assert "nokia.py:2:1" in line and "No module named 'no_such_module_here'" in line and "plugins folder" in line
+    assert "Traceback" not in err
+    code, out, err = cli("plugins", "list", "--json", "--plugins-dir", str(plugins))
+    listed = {p["name"]: p for p in json.loads(out)["plugins"]}
+    assert listed["nokia"]["state"] == "quarantined" and listed["apple"]["state"] == "ok"
+    assert listed["nokia"]["quarantine"]["line"] == 2
+
+
+def test_a_policy_with_a_wrong_type_quarantines_its_brand_located(tmp_path, cli):
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    text = bundled("apple.yaml").read_text(encoding="utf-8")
+    assert "host: {months: 12}" in text
+    (folder / "apple.yaml").write_text(text.replace("host: {months: 12}", "host: {months: twelve}", 1), encoding="utf-8")
+    line_no = next(n for n, t in enumerate(text.splitlines(), 1) if "host: {months: 12}" in t)
+    code, out, err = cli("evaluate", _case(tmp_path, "apple-cn-day10-deferred"), "--policies", str(folder))
+    assert code == 3 and out == ""
+    assert f"apple.yaml:{line_no}:" in err and "expected a whole number here, got text 'twelve'" in err and "policy validate" in err
+    for scenario in ("huawei-day10-onsite", "generic-day10-exchange"):
+        code, out, err = cli("evaluate", _case(tmp_path, scenario), "--json", "--policies", str(folder))
+        assert code == 0 and json.loads(out)["entitlement"] == "exchange", err
+
+
+def test_a_truncated_override_never_decides_its_brand(tmp_path, cli):
+    """apple.yaml cut after its offers: the liquid-damaged unit is never decided without the
+    exclusions (a free repair); apple answers with the missing section, the others decide."""
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    text = bundled("apple.yaml").read_text(encoding="utf-8")
+    (folder / "apple.yaml").write_text(text[: text.index("\nexclusions:")] + "\n", encoding="utf-8")
+    code, out, err = cli("evaluate", _case(tmp_path, "apple-cn-day10-deferred"), "--policies", str(folder))
+    assert code == 3 and "missing required key exclusions, exchange" in err
+    code, out, err = cli("evaluate", _case(tmp_path, "huawei-day10-onsite"), "--policies", str(folder))
+    assert code == 0
+
+
+def test_a_plugins_folder_others_may_write_to_is_refused(tmp_path, plugins, cli):
+    (plugins / "acme.py").write_text("raise SystemExit('planted code ran')\n", encoding="utf-8")
+    os.chmod(plugins, 0o777)
+    code, out, err = cli("evaluate", _case(tmp_path, "huawei-day10-onsite"), "--plugins-dir", str(plugins))
+    assert code == 0 and "is writable by others: none of its plugins is loaded" in err
+    os.chmod(plugins, 0o755)
+    os.chmod(plugins / "acme.py", 0o664)
+    code, out, err = cli("evaluate", _case(tmp_path, "huawei-day10-onsite"), "--plugins-dir", str(plugins))
+    assert code == 0 and "plugin 'acme' is quarantined" in err and "planted" not in out + err
+
+
+def test_a_folder_giving_no_plugin_and_a_second_version_are_said(tmp_path, plugins, cli):
+    code, out, err = cli("evaluate", _case(tmp_path, "huawei-day10-onsite"), "--plugins-dir", str(plugins))
+    assert code == 0 and "holds no plugin" in err
+    (plugins / "apple.py").write_text(
+        "from aftersales.core.policyplugin import PolicyPlugin\n\n"
+        "class Apple(PolicyPlugin):\n    name = 'apple'\n    version = '9.9'\n\nplugin = Apple()\n", encoding="utf-8")
+    os.chmod(plugins / "apple.py", 0o644)
+    code, out, err = cli("evaluate", _case(tmp_path, "apple-cn-day10-deferred"), "--plugins-dir", str(plugins))
+    assert code == 0 and "plugin 'apple' 9.9 in the plugins folder" in err and "is installed" in err
+
+
+def test_the_statutory_plugin_stays_unless_left_out_explicitly(tmp_path, cli):
+    case = _case(tmp_path, "apple-cn-day10-deferred")
+    code, out, err = cli("evaluate", case, "--json", env={"AFTERSALES_LOAD_PLUGINS": "apple"})
+    decision = json.loads(out)
+    assert code == 0 and decision["entitlement"] == "exchange" and "legal" not in decision
+    env = {"AFTERSALES_LOAD_PLUGINS": "apple", "AFTERSALES_WITHOUT_STATUTORY": "1"}
+    code, out, err = cli("evaluate", case, "--json", env=env)
+    decision = json.loads(out)
+    assert list(decision)[:2] == ["legal", "legal_notice"] and decision["legal"] is False
+    assert "not a legal decision" in err
+    code, out, err = cli("evaluate", case, "--lang", "en", env=env)
+    assert out.splitlines()[0].startswith("!! not a legal decision")

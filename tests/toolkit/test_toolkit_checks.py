@@ -1,0 +1,164 @@
+"""Mistakes that used to pass: inverted ranges, a typo'd brand, a lowered statute, a brand rule the
+statute shadows, a policy that can never apply; and warnings a policy acknowledges."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+POLICIES = ROOT / "policies"
+
+
+def _edited(tmp_path: Path, name: str, *edits: tuple[str, str]) -> Path:
+    text = (POLICIES / name).read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _report(cli, *args: str) -> tuple[int, dict]:
+    code, out, _ = cli("policy", "validate", "--format", "json", *args)
+    return code, json.loads(out)
+
+
+def _codes(report: dict, severity: str) -> list[str]:
+    return [i["code"] for i in report["issues"] if i["severity"] == severity]
+
+
+def test_lead_days_upside_down_is_an_error_at_min(cli, tmp_path):
+    path = _edited(tmp_path, "apple.yaml", ("lead_days: {min: 10, max: 15}", "lead_days: {min: 10, max: 7}"))
+    code, report = _report(cli, str(path))
+    assert code == 1
+    (issue,) = [i for i in report["issues"] if i["code"] == "range"]
+    assert issue["path"] == "$.exchange.lead_days.min" and "swap" in issue["message"] and "对调" in issue["message_zh"]
+
+
+def test_a_window_upside_down_is_an_error(cli, tmp_path):
+    path = _edited(tmp_path, "generic_sanbao.yaml", ("window: {from_day: 8, days: 15}", "window: {from_day: 15, days: 8}"))
+    code, report = _report(cli, str(path))
+    assert code == 1 and "range" in _codes(report, "error")
+
+
+def test_a_typo_in_applies_to_brands_is_an_error_naming_the_brand_meant(cli, tmp_path):
+    path = _edited(tmp_path, "apple.yaml", ("brands: [apple]", "brands: [appel]"))
+    code, report = _report(cli, str(path))
+    assert code == 1
+    (issue,) = [i for i in report["issues"] if i["code"] == "unknown_brand"]
+    assert "did you mean 'apple'" in issue["message"] and "never apply" in issue["message"]
+    assert issue["path"] == "$.applies_to.brands[0]"
+
+
+def test_a_lowered_statutory_policy_is_a_warning_naming_the_regulation(cli, tmp_path):
+    path = _edited(tmp_path, "generic_sanbao.yaml", ("host: {months: 12}", "host: {months: 6}"))
+    code, report = _report(cli, str(path))
+    (issue,) = [i for i in report["issues"] if i["code"] == "statute"]
+    assert issue["id"] == "statute:periods.host" and "主机三包有效期1年" in issue["message"]
+    assert code == 0
+    assert _report(cli, "--strict", str(path))[0] == 1
+
+
+def test_the_bundled_statute_matches_the_regulation(cli):
+    code, report = _report(cli, str(POLICIES / "generic_sanbao.yaml"))
+    assert code == 0 and "statute" not in _codes(report, "warning")
+
+
+def test_a_brand_rule_equal_to_the_statute_is_shadowed(cli, tmp_path):
+    # a brand repair rule with the statute's own terms: the statute wins every tie
+    path = _edited(tmp_path, "huawei.yaml", ("acknowledgements:", """  - id: repair_like_the_law
+    remedy: repair
+    basis: warranty
+    when: {fault.confirmed: true, fault.component: host}
+    start: invoice
+    period: warranty
+    documents: [[invoice, invoice_copy]]
+    asks: [sanbao_certificate]
+    service_location: any_authorized
+    citation: 与法定相同
+acknowledgements:"""))
+    text = path.read_text(encoding="utf-8")
+    # put the rule under offers (before the first exclusion section)
+    rule = text[text.index("  - id: repair_like_the_law"):text.index("acknowledgements:")]
+    text = text.replace(rule, "").replace("\nexclusions:", "\n" + rule + "\nexclusions:", 1)
+    path.write_text(text, encoding="utf-8")
+    code, report = _report(cli, str(path))
+    shadowed = [i for i in report["issues"] if i["code"] == "shadowed"]
+    assert [i["id"] for i in shadowed] == ["shadowed:repair_like_the_law"], report["issues"]
+
+
+def test_a_policy_none_of_whose_offers_can_hold_never_applies(cli, tmp_path):
+    path = _edited(tmp_path, "huawei.yaml")
+    data = path.read_text(encoding="utf-8")
+    import yaml
+
+    policy = yaml.safe_load(data)
+    policy["applies_to"]["regions"] = ["JP"]
+    for offer in policy["offers"]:
+        offer.setdefault("when", {})["region"] = "CN"
+    path.write_text(yaml.safe_dump(policy, allow_unicode=True), encoding="utf-8")
+    code, report = _report(cli, str(path))
+    assert code == 1 and "never_applies" in _codes(report, "error")
+
+
+def test_strict_passes_on_the_bundled_policies_with_their_acknowledgements(cli):
+    code, report = _report(cli, "--strict")
+    assert code == 0, report
+    assert report["warnings"] == 0 and report["acknowledged"] >= 3
+    ack = [i for i in report["issues"] if i["id"] == "floor:exchange:exchange"][0]
+    assert ack["severity"] == "acknowledged" and ack["detail"]["acknowledged"]
+
+
+def test_a_new_unacknowledged_warning_still_fails_strict(cli, tmp_path):
+    for name in ("apple.yaml", "generic_sanbao.yaml"):
+        (tmp_path / name).write_text((POLICIES / name).read_text(encoding="utf-8"), encoding="utf-8")
+    _edited(tmp_path, "apple.yaml", ("  other_accessory: {months: 12}", "  other_accessory: {months: 12}\n  earphone_x: {}"))
+    path = _edited(tmp_path, "apple.yaml", ("      fault.component: host\n", "      fault.component: host\n      condition.cosmetic_wear: false\n"))
+    code, report = _report(cli, "--strict", str(path))
+    assert code == 1
+    assert [i["id"] for i in report["issues"] if i["severity"] == "warning"] == ["floor:condition:return_doa_apple_store"]
+
+
+def test_an_acknowledgement_of_nothing_is_a_warning(cli, tmp_path):
+    path = _edited(tmp_path, "apple.yaml", ("acknowledgements:\n", "acknowledgements:\n  - id: floor:documents:nothing_here\n"
+                                                                   "    reason: 没有这条规则\n"))
+    code, report = _report(cli, str(path))
+    assert [i["id"] for i in report["issues"] if i["severity"] == "warning"] == ["ack_unused:floor:documents:nothing_here"]
+
+
+def test_acknowledged_text_is_shown_with_its_reason(cli):
+    code, out, err = cli("policy", "validate", str(POLICIES / "apple.yaml"), env={"AFTERSALES_LANG": "zh"})
+    assert code == 0
+    line = next(x for x in out.splitlines() if "[floor:exchange:exchange]" in x)
+    assert "已确认" in line and "已确认：Apple" in line and "个已确认" in err
+
+
+def test_the_acknowledgement_is_kept_in_the_decisions_trace():
+    from aftersales.core.registry import load_registry
+
+    registry = load_registry()
+    case = registry.parse_case({
+        "schema_version": 1, "case_date": "2026-06-20", "brand": "apple",
+        "device": {"model": "iPhone 15", "part_number": "MTLE3CH/A"},
+        "purchase": {"date": "2026-06-01", "channel": "brand_store_online"},
+        "documents": ["invoice", "sanbao_certificate"], "fault": {"component": "host", "confirmed": True}})
+    trace = registry.evaluate(case).to_dict()["trace"]
+    step = next(t for t in trace if t["effect"] == "exchange_rule")
+    assert "acknowledged floor:exchange:exchange" in step["detail"]
+
+
+def test_pre_commit_hooks_match_policy_files_only():
+    import re
+
+    import yaml
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    for hook in hooks:
+        files, exclude = re.compile(hook["files"]), re.compile(hook.get("exclude", "^$"))
+        chosen = lambda p, f=files, x=exclude: bool(f.search(p)) and not x.search(p)  # noqa: E731
+        assert chosen("policies/acme.yaml") and chosen("aftersales_acme/acme.yaml")
+        for other in (".pre-commit-config.yaml", ".github/workflows/ci.yml", "mkdocs.yml", "docs/x.yaml"):
+            assert not chosen(other), (hook["id"], other)
+        assert chosen("policies/acme.cases.yaml") == (hook["id"] == "aftersales-policy-test")

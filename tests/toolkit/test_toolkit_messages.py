@@ -1,0 +1,127 @@
+"""What a policy editor reads after a common mistake: Chinese first, the wrong value named, the fix
+said, at the line and column of the mistake itself."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from aftersales.authoring.messages import resolve_lang
+
+ROOT = Path(__file__).resolve().parents[2]
+APPLE = (ROOT / "policies" / "apple.yaml").read_text(encoding="utf-8")
+
+
+def _edit(tmp_path: Path, old: str, new: str) -> tuple[Path, int, int]:
+    """apple.yaml with ``old`` replaced by ``new``; the line and column where ``new`` begins."""
+    assert old in APPLE
+    text = APPLE.replace(old, new, 1)
+    path = tmp_path / "apple.yaml"
+    path.write_text(text, encoding="utf-8")
+    offset = text.index(new)
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return path, line, col
+
+
+def _errors(cli, path: Path, lang: str = "zh") -> list[str]:
+    code, out, _ = cli("policy", "validate", str(path), env={"AFTERSALES_LANG": lang})
+    assert code == 1
+    return [line for line in out.splitlines() if "warning" not in line and "警告" not in line]
+
+
+def test_a_wrong_document_id_names_the_value_the_nearest_ids_and_the_list(cli, tmp_path):
+    path, line, col = _edit(tmp_path, "documents: [sanbao_certificate, invoice]", "documents: [sanbao_certificate, invoce]")
+    (error,) = _errors(cli, path)
+    item_col = col + len("documents: [sanbao_certificate, ")
+    assert error.startswith(f"{path}:{line}:{item_col}: $.offers[4].documents[1]: ")
+    assert "'invoce'" in error and "您是否想写 'invoice'" in error and "购机发票" in error
+    assert "policy.schema.json#/$defs/document" in error and "三包凭证" in error
+    assert "is not of type" not in error
+
+
+def test_a_wrong_item_in_a_list_is_pointed_at_not_the_list(cli, tmp_path):
+    path, line, col = _edit(tmp_path, "      fault.component: host\n", "      fault.component: [host, batery]\n")
+    (error,) = _errors(cli, path, "en")
+    assert f":{line}:{col + len('      fault.component: [host, ')}: $.offers[0].when.fault.component[1]:" in error
+    assert "did you mean 'battery'?" in error
+
+
+@pytest.mark.parametrize(("old", "new", "wanted"), [
+    ("purchase.channel: brand_store_online", "purchase.channel: apple_store_online", "brand_store_online"),
+    ("region: [HK, MO, TW, US, JP]", "region: [HK, MO, TW, US, CH]", "'CN'"),
+])
+def test_a_wrong_condition_value_suggests_the_valid_one(cli, tmp_path, old, new, wanted):
+    path, _, _ = _edit(tmp_path, old, new)
+    (error,) = _errors(cli, path)
+    assert "您是否想写" in error and wanted in error
+
+
+def test_a_wrong_type_names_the_expected_type(cli, tmp_path):
+    path, line, _ = _edit(tmp_path, "period: {months: 24}", "period: {months: three_years}")
+    (error,) = _errors(cli, path)
+    assert f":{line}:" in error and "$.offers[9].period.months: 这里应为整数" in error and "'three_years'" in error
+    assert "'warranty' was expected" not in error
+
+
+def test_an_unknown_component_key_under_periods_is_reported_at_the_key(cli, tmp_path):
+    path, line, col = _edit(tmp_path, "  battery: {months: 12}", "  batery: {months: 12}")
+    (error,) = _errors(cli, path, "en")
+    assert error.startswith(f"{path}:{line}:{col + 2}: $.periods.batery: key 'batery'") and "'battery'" in error
+
+
+@pytest.mark.parametrize(("old", "new", "hint", "at_line_of_new"), [
+    ("citation: Apple 在线商店销售和退款政策：自收到产品之日起", "citation: Apple 在线商店销售和退款政策: 自收到产品之日起", "请给整个值加引号", True),
+    ("    citation: AppleCare+ 服务条款：自购买产品之日起", "    citation：AppleCare+ 服务条款：自购买产品之日起", "全角冒号", True),
+    ("  battery: {months: 12}", "\tbattery: {months: 12}", "制表符", True),
+    ("citation: Apple 在线商店销售和退款政策：自收到产品之日起", "citation: \"Apple 在线商店销售和退款政策：自收到产品之日起", "引号没有闭合", True),
+])
+def test_yaml_syntax_errors_say_the_usual_cause(cli, tmp_path, old, new, hint, at_line_of_new):
+    path, line, _ = _edit(tmp_path, old, new)
+    (error,) = _errors(cli, path)
+    assert hint in error and error.startswith(f"{path}:{line}:"), error
+
+
+def test_full_width_comma_in_a_list_is_named(cli, tmp_path):
+    path, _, _ = _edit(tmp_path, "documents: [sanbao_certificate, invoice]", "documents: [sanbao_certificate，invoice]")
+    (error,) = _errors(cli, path)
+    assert "全角'，'" in error
+
+
+def test_english_on_request_and_chinese_by_default(cli, tmp_path):
+    path, _, _ = _edit(tmp_path, "period: {months: 24}", "period: {months: three_years}")
+    assert "expected a whole number here" in _errors(cli, path, "en")[0]
+    code, out, err = cli("policy", "validate", "--lang", "zh", str(path), env={"AFTERSALES_LANG": "en"})
+    assert "这里应为整数" in out and "个错误" in err
+    code, out, err = cli("policy", "validate", "--lang", "en", str(path), env={"AFTERSALES_LANG": "zh"})
+    assert "expected a whole number" in out and "1 error," in err
+
+
+def test_the_language_follows_option_then_env_then_locale():
+    assert resolve_lang(None, {}) == "zh"
+    assert resolve_lang(None, {"LANG": "en_US.UTF-8"}) == "en"
+    assert resolve_lang(None, {"LANG": "en_US.UTF-8", "AFTERSALES_LANG": "zh"}) == "zh"
+    assert resolve_lang("en", {"AFTERSALES_LANG": "zh"}) == "en"
+    assert resolve_lang(None, {"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}) == "zh"
+
+
+def test_json_report_carries_both_languages_and_the_id_of_an_invalid_file(cli, tmp_path):
+    path, _, _ = _edit(tmp_path, "period: {months: 24}", "period: {months: three_years}")
+    code, out, _ = cli("policy", "validate", "--format", "json", str(path))
+    report = json.loads(out)
+    assert code == 1 and report["files"][0]["id"] == "apple" and report["files"][0]["valid"] is False
+    issue = report["issues"][0]
+    assert "整数" in issue["message_zh"] and "whole number" in issue["message"]
+
+
+def test_the_schema_shows_chinese_labels_beside_ids():
+    from aftersales.authoring.policyload import policy_schema
+    from aftersales.core.vocab import DOCUMENTS
+
+    doc = policy_schema()["$defs"]["document"]
+    index = doc["enum"].index("sanbao_certificate")
+    assert doc["enumDescriptions"][index].startswith("三包凭证")
+    assert doc["x-labels"]["sanbao_certificate"]["zh"] == DOCUMENTS["sanbao_certificate"][0]
+    assert len(doc["markdownEnumDescriptions"]) == len(doc["enum"])

@@ -1,0 +1,101 @@
+"""Policy tests see every term: exchange terms, dates and service locations in `expect`, coverage
+that counts a rule only when it decided a case, `-k`, and a bad expect key that fails the run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+POLICIES = ROOT / "policies"
+
+APPLE_CASE = """\
+- name: {name}
+  case:
+    case_date: "2026-06-15"
+    brand: apple
+    device: {{model: iPhone 15, part_number: MTLE3CH/A}}
+    purchase: {{channel: brand_store_retail, date: "2026-06-05", country: CN}}
+    documents: []
+    fault: {{component: host, confirmed: true}}
+  expect: {expect}
+"""
+
+
+def _apple(tmp_path: Path, *cases: tuple[str, str], policy_edit: tuple[str, str] | None = None) -> Path:
+    text = (POLICIES / "apple.yaml").read_text(encoding="utf-8")
+    if policy_edit:
+        assert policy_edit[0] in text
+        text = text.replace(*policy_edit, 1)
+    (tmp_path / "apple.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "apple.cases.yaml").write_text("".join(APPLE_CASE.format(name=n, expect=e) for n, e in cases),
+                                               encoding="utf-8")
+    return tmp_path / "apple.yaml"
+
+
+def _run(cli, path: Path, *args: str) -> tuple[int, dict]:
+    code, out, _ = cli("policy", "test", "--format", "json", str(path), *args)
+    return code, json.loads(out)
+
+
+def test_expect_checks_exchange_mode_lead_days_and_warranty_after(cli, tmp_path):
+    good = "{exchange_mode: deferred, lead_days: {min: 10, max: 15}, warranty_after: restarts}"
+    path = _apple(tmp_path, ("day 10 exchange", good))
+    assert _run(cli, path)[0] == 0
+    # the same expectation against an edited policy (lead days 7–10) fails, naming both values
+    path = _apple(tmp_path, ("day 10 exchange", good), policy_edit=("lead_days: {min: 10, max: 15}", "lead_days: {min: 7, max: 10}"))
+    code, report = _run(cli, path)
+    assert code == 1
+    (failure,) = report["policies"][0]["failures"]
+    assert failure["problems"] == ["lead_days: expected [10, 15], got [7, 10]"]
+    assert failure["problems_zh"] == ["换货等待天数：期望 [10, 15]，实际为 [7, 10]"]
+
+
+def test_expect_checks_service_location_and_dates_per_remedy(cli, tmp_path):
+    path = _apple(tmp_path, ("per remedy", "{service_location: {exchange: brand_store_only, repair: seller}, "
+                                           "start: {exchange: '2026-06-05'}, end: {repair: '2027-06-07'}}"))
+    code, report = _run(cli, path)
+    (failure,) = report["policies"][0]["failures"]
+    assert failure["problems"] == ["service_location of repair: expected seller, got any_authorized"]
+
+
+def test_a_bad_expect_key_fails_that_case_and_is_counted(cli, tmp_path):
+    path = _apple(tmp_path, ("one", "{exchange_mode: deferred}"), ("two", "{lead_day: [10, 15]}"), ("three", "{region: CN}"))
+    code, out, err = cli("policy", "test", str(path))
+    assert code == 1
+    assert "2/3 cases pass" in err
+    assert "unknown key 'lead_day'; did you mean 'lead_days'?" in out
+
+
+def test_k_selects_cases_by_name(cli, tmp_path):
+    path = _apple(tmp_path, ("exchange on day 10", "{exchange_mode: deferred}"), ("wrong on purpose", "{region: HK}"))
+    code, report = _run(cli, path, "-k", "EXCHANGE")
+    assert code == 0 and report["policies"][0]["passed"] == 1 and report["policies"][0]["failed"] == 0
+    assert _run(cli, path, "-k", "wrong")[0] == 1
+
+
+def test_coverage_counts_an_offer_only_when_it_decided_a_case(cli, tmp_path):
+    # day 10: the 7-day rules are outside their window (named as the refusal), the DAP exchange decides
+    path = _apple(tmp_path, ("day 10 exchange", "{exchange_mode: deferred}"))
+    code, report = _run(cli, path)
+    uncovered = report["policies"][0]["coverage"]["uncovered"]
+    assert "offers/exchange_apple_store" not in uncovered
+    assert "offers/return_doa_apple_store" in uncovered and "offers/exchange_doa_apple_store" in uncovered
+    # the exchange rule, the start and the host period behind the granted remedies are counted
+    assert "exchange/exchange" not in uncovered and "starts/invoice_or_activation" not in uncovered
+    assert "periods/host" not in uncovered and "periods/battery" in uncovered
+    assert "region_rules/region_from_part_number" not in uncovered and "region_rules/region_from_country" in uncovered
+
+
+def test_policy_test_speaks_chinese_by_default(cli, tmp_path):
+    path = _apple(tmp_path, ("wrong on purpose", "{region: HK}"))
+    code, out, err = cli("policy", "test", str(path), env={"AFTERSALES_LANG": "zh"})
+    assert code == 1 and "未通过" in out and "产地：期望 HK，实际为 CN" in out and "个案例中 0 个通过" in err
+
+
+def test_bundled_cases_can_be_copied_and_run_alone(cli, tmp_path):
+    for name in ("huawei.yaml", "huawei.cases.yaml"):
+        shutil.copy(POLICIES / name, tmp_path / name)
+    code, out, err = cli("policy", "test", "--strict", str(tmp_path / "huawei.yaml"))
+    assert code == 0, out + err

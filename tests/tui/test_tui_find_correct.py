@@ -1,0 +1,172 @@
+"""Correcting a saved case in place and finding cases: the number stays, a change is logged, a
+second case for the same unit is caught, a case is found by phone or by part of its IMEI."""
+
+from __future__ import annotations
+
+import pytest
+from helpers_tui import fill_day5_case, ready, scan, settle, type_into
+from textual.widgets import DataTable
+
+from aftersales.tui.screens.confirm import ConfirmDialog
+from aftersales.tui.screens.detail import DetailScreen, timeline_text
+from aftersales.tui.screens.queue import QueueScreen
+
+pytestmark = pytest.mark.asyncio
+
+NUMBER = "SZ01-20260615-0001"
+OTHER_IMEI = "490154203237518"
+
+
+async def save(pilot) -> None:
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+async def test_a_change_after_saving_corrects_the_case_instead_of_adding_one(make, store):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_day5_case(pilot)
+        await save(pilot)
+        intake = app.screen
+        assert intake.saved_number == NUMBER
+        app.screen.query_one("#f-device-imei").value = ""
+        await type_into(pilot, "#f-device-imei", OTHER_IMEI)      # one value fixed after saving
+        assert "更正" in str(intake.query_one("#save-status").render())
+        await save(pilot)
+        assert intake.saved_number == NUMBER
+    assert store.count() == 1
+    view = store.get(NUMBER)
+    assert view["device"]["imei"] == OTHER_IMEI
+    assert [d["trigger"] for d in view["decisions"]] == ["intake", "edit"]
+    edited = view["events"][-1]
+    assert edited["kind"] == "edited"
+    assert edited["data"]["changes"] == {"device.imei": {"from": "356938035643809", "to": OTHER_IMEI}}
+    # the timeline says it in Chinese, field by its label
+    text = timeline_text(view, "zh").plain
+    assert "更正" in text and "IMEI" in text and OTHER_IMEI in text and "edit" not in text
+
+
+async def test_a_second_case_for_a_unit_with_an_open_case_asks_and_opens_it(make, store):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_day5_case(pilot)
+        await save(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await fill_day5_case(pilot)          # the same IMEI again
+        await save(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert NUMBER in app.screen.question
+        await pilot.press("y")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen) and app.screen.number == NUMBER
+        assert store.count() == 1
+        # back to the intake: asked once, Ctrl+S again takes the new case in
+        await pilot.press("f1")
+        await settle(pilot)
+        await save(pilot)
+        assert app.screen.saved_number == "SZ01-20260615-0002"
+    assert store.count() == 2
+
+
+async def test_correct_from_the_case_detail_keeps_the_phone_masked(make, store):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_day5_case(pilot)
+        await save(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        app.open_case(NUMBER)
+        await settle(pilot)
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        assert "13800138000" not in detail.query_one("#detail-case").render().plain
+        await pilot.press("c")
+        await settle(pilot)
+        intake = app.screen
+        assert intake.correcting == NUMBER
+        phone = intake.query_one("#f-customer-phone")
+        assert phone.value == "" and "138****8000" in phone.placeholder
+        assert intake.form.values["device.imei"] == "356938035643809"
+        await type_into(pilot, "#f-device-model", "Redmi Note 13 Pro")
+        await save(pilot)
+    assert store.count() == 1
+    view = store.get(NUMBER)
+    assert view["device"]["model"] == "Redmi Note 13 Pro"
+    assert view["customer"]["phone"] == "13800138000"          # left empty: kept
+    assert list(view["events"][-1]["data"]["changes"]) == ["device.model"]
+
+
+async def test_find_by_full_phone_or_part_of_an_imei_and_enter_opens_a_single_hit(make, store):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_day5_case(pilot)
+        app.screen.query_one("#f-customer-phone").value = ""
+        await type_into(pilot, "#f-customer-phone", "+852 9123 4567")   # a Hong Kong customer
+        await save(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await fill_day5_case(pilot)
+        app.screen.query_one("#f-device-imei").value = ""
+        await type_into(pilot, "#f-device-imei", OTHER_IMEI)
+        await save(pilot)
+        assert store.count() == 2
+        await pilot.press("f2")
+        await settle(pilot)
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        table = queue.query_one(DataTable)
+        assert table.row_count == 2
+        assert any("+852 ****4567" in str(c) for c in table.get_row_at(1))
+        # the full number, typed as the customer says it, then Enter at once
+        queue.query_one("#q-text").focus()
+        await pilot.pause()
+        await scan(pilot, "00852 91234567", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen) and app.screen.number == NUMBER
+        await pilot.press("escape")
+        await settle(pilot)
+        # part of an IMEI: one hit opens with Enter; the brand's Chinese name lists both
+        queue.query_one("#q-text").value = ""
+        queue.query_one("#q-text").focus()
+        await pilot.pause()
+        await scan(pilot, "3237", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen) and app.screen.number == "SZ01-20260615-0002"
+        await pilot.press("escape")
+        await settle(pilot)
+        queue.query_one("#q-text").value = "其他品牌"
+        await settle(pilot)
+        assert table.row_count == 2
+
+
+async def test_phone_numbers_of_hong_kong_macao_taiwan_are_accepted_and_bad_ones_say_why(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        for good in ("+852 9123 4567", "+853 6612 3456", "+886 912 345 678", "13800138000", "0755-87654321"):
+            await type_into(pilot, "#f-customer-phone", good)
+            assert "customer.phone" not in app.screen.field_errors, good
+            app.screen.query_one("#f-customer-phone").value = ""
+        await type_into(pilot, "#f-customer-phone", "91234567")
+        message = app.screen.field_errors["customer.phone"]
+        assert "+852" in message and "不是有效的电话号码" in message
+
+
+async def test_ctrl_n_right_after_ctrl_s_starts_a_new_case_not_a_correction(make, store):
+    """Ctrl+S then Ctrl+N and the next customer typed at once, before the first save has come
+    back: the next Ctrl+S takes in a second case (it does not correct the first)."""
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_day5_case(pilot)
+        await scan(pilot, "ctrl+s", "ctrl+n", "韩梅梅", "tab", "+852 9123 4567", "f6", "tab", "tab",
+                   "Mate 60", "tab", "tab", "tab", "tab", OTHER_IMEI, "ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+    assert store.count() == 2
+    second = store.get("SZ01-20260615-0002")
+    assert second["customer"]["name"] == "韩梅梅" and second["device"]["imei"] == OTHER_IMEI
+    assert store.get(NUMBER)["customer"]["name"] == "李雷"
+    assert [e["kind"] for e in store.get(NUMBER)["events"]] == ["created"]

@@ -1,0 +1,67 @@
+"""What the decision panel tells the clerk: each remedy's own service location, the papers each
+one misses, how an exchange is done only while one is open, and how the region was found (and
+when it was only assumed, that the part number is wanted) — without a rule id."""
+
+from __future__ import annotations
+
+import copy
+import re
+from datetime import date
+
+import pytest
+
+from aftersales.tui.region import policy_titles, region_note
+from aftersales.tui.widgets.decision_panel import render_decision
+
+TODAY = date(2026, 6, 15)
+IPHONE = {"schema_version": 1, "brand": "apple", "case_date": "2026-06-15", "device": {"model": "iPhone 15"},
+          "purchase": {"date": "2026-06-10", "channel": "brand_store_retail"}, "documents": [],
+          "fault": {"component": "host", "confirmed": True}}
+RULE_ID = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")     # a rule or policy id (region_from_part_number)
+
+
+def panel(registry, case, values, lang="zh"):
+    decision = registry.evaluate(registry.parse_case(case, today=TODAY)).to_dict()
+    return render_decision(decision, lang, region_note=region_note(registry, decision, values, lang),
+                           titles=policy_titles(registry, lang)).plain
+
+
+def with_device(**device):
+    case = copy.deepcopy(IPHONE)
+    case["device"].update(device)
+    return case
+
+
+def test_a_hong_kong_iphone_without_papers_says_where_each_remedy_is_served(registry):
+    text = panel(registry, with_device(part_number="MTLE3ZA/A"), {"device.part_number": "MTLE3ZA/A"})
+    lines = text.splitlines()
+    free = lines.index(next(line for line in lines if "保修" in line and "✗" in line))
+    # the free repair: Apple Store only, and the papers it lacks; the paid repair: any point
+    assert "服务地点: 仅限" in lines[free + 1] or "直营" in lines[free + 1], lines[free:free + 3]
+    assert "缺少" in lines[free + 2]
+    paid = lines.index(next(line for line in lines if "✓" in line))
+    assert "任一授权服务点" in lines[paid + 1]
+    assert "由部件号 MTLE3ZA/A 判断" in text or "由零件号 MTLE3ZA/A 判断" in text
+    assert "换机" not in text                      # no exchange open: no exchange mode
+    assert not RULE_ID.search(text), RULE_ID.search(text)
+
+
+def test_a_region_only_assumed_says_so_and_asks_for_the_part_number(registry):
+    values = {"purchase.country": "CN"}
+    text = panel(registry, {**with_device(), "purchase": {**IPHONE["purchase"], "country": "CN"}}, values)
+    assert "仅按购买地 CN 推定" in text and "请输入部件号" in text
+    english = panel(registry, {**with_device(), "purchase": {**IPHONE["purchase"], "country": "CN"}}, values, "en")
+    assert "only assumed" in english and "Enter the" in english
+    # with no country either: the statutory default, assumed
+    assert "未能判断" in panel(registry, with_device(), {})
+    # given by the part number: known, nothing asked
+    known = panel(registry, with_device(part_number="MTLE3CH/A"), {"device.part_number": "MTLE3CH/A"})
+    assert "推定" not in known and "请输入" not in known
+    assert "换机" in known                          # an exchange is open: how it is done
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_rule_id_in_the_panel(registry, lang):
+    for case in (with_device(), with_device(part_number="MTLE3ZA/A"), with_device(part_number="MTLE3CH/A")):
+        text = panel(registry, case, {"device.part_number": case["device"].get("part_number", "")}, lang)
+        assert not RULE_ID.search(text), (lang, RULE_ID.search(text))

@@ -1,0 +1,177 @@
+"""Every use of Textual's internals, in one place, on the Textual series it was checked against.
+
+The counter UI is built on Textual's public API. A few speed-ups (and the relabelling of key
+bindings when the language changes) need Textual's private attributes and methods; they are
+all here, and ``ENABLED`` only on the series listed in ``CHECKED`` (the snapshot and Pilot
+tests in ``tests/tui`` are the check, run on that series). On any other Textual version, or
+with ``AFTERSALES_TEXTUAL_INTERNALS=0``, every helper below does the public thing instead: the
+UI works the same, a little slower (a keystroke lays out the screen, the first screen waits
+for a second styling pass), and the footer keeps the labels of the language it started in.
+
+What each helper relies on, when enabled:
+
+* ``Compositor`` (``textual._compositor``): ``render_update``, ``render_partial_update``,
+  ``_get_renders``, ``_dirty_regions`` (partial frames draw only what changed; no frame drawn
+  while the app holds its updates, ``App._batch_count``);
+* ``App._running``, ``App._batch_count`` (frames made while starting are not written);
+* ``App._driver``'s ``write`` and ``flush`` (silenced when the terminal has gone);
+* ``Screen._css_update_count`` (a new screen counts as styled), ``Screen._on_screen_resume``;
+* ``Input._watch_value`` (a keystroke repaints the field alone), ``SelectionList._message_changed``,
+  ``Widget._size_updated``, ``ScrollView._scroll_update``;
+* ``DOMNode._bindings`` (the footer's and the palette's labels in the new language).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import textual
+
+#: Textual series whose internals this module was checked against
+CHECKED = ("8.2.",)
+
+
+def _enabled() -> bool:
+    if os.environ.get("AFTERSALES_TEXTUAL_INTERNALS", "") in ("0", "off", "no"):
+        return False
+    version = getattr(textual, "__version__", "")
+    return version.startswith(CHECKED)
+
+
+#: the internals below are used (this Textual series was checked)
+ENABLED = _enabled()
+
+
+# --- the app ------------------------------------------------------------------------------------
+
+def batch_count(app: Any) -> int:
+    """How deep the app is in ``batch_update`` (0 when unknown)."""
+    return int(getattr(app, "_batch_count", 0) or 0) if ENABLED else 0
+
+
+def app_running(app: Any) -> bool:
+    """Whether the app's message loop has started (public fallback: it is mounted)."""
+    if ENABLED:
+        return bool(getattr(app, "_running", False))
+    return bool(app.is_running)
+
+
+def silence_driver(app: Any) -> None:
+    """Make the terminal driver write nothing (the terminal has hung up)."""
+    if not ENABLED:
+        return
+    driver = getattr(app, "_driver", None)
+    if driver is not None:
+        driver.write = lambda data: None
+        driver.flush = lambda: None
+
+
+def relabel_bindings(node: Any, describe: Callable[[Any], str | None]) -> None:
+    """Give ``node``'s bindings the description ``describe(binding)`` (``None``: unchanged)."""
+    if not ENABLED:
+        return
+    import dataclasses
+
+    bindings = getattr(node, "_bindings", None)
+    if bindings is None:
+        return
+    changed = {}
+    for k, group in bindings.key_to_bindings.items():
+        out = []
+        for b in group:
+            text = describe(b)
+            out.append(b if text is None or text == b.description else dataclasses.replace(b, description=text))
+        changed[k] = out
+    bindings.key_to_bindings = changed
+
+
+# --- screens ------------------------------------------------------------------------------------
+
+def mark_styled(screen: Any, app: Any) -> None:
+    """A new screen counts as styled with the app's CSS as it is now."""
+    if ENABLED:
+        screen._css_update_count = app._css_update_count
+
+
+def install_compositor(screen: Any) -> None:
+    """Give ``screen`` the compositor that draws only what changed (when enabled)."""
+    if ENABLED:
+        from ._fastcompositor import PartialCompositor
+
+        compositor = PartialCompositor()
+        compositor.screen = screen
+        screen._compositor = compositor
+
+
+def scroll_update(view: Any, size: Any) -> None:
+    """A scroll view's scroll bars follow a new virtual size set without a layout."""
+    if ENABLED:
+        view._scroll_update(size)
+    else:
+        view.refresh(layout=True)
+
+
+# --- widget overrides (mixed in before the Textual class; empty when not enabled) ---------------
+
+if ENABLED:
+    from textual.geometry import Size
+    from textual.widgets import Input
+
+    class FieldRepaint:
+        """An ``Input`` whose keystroke repaints the field alone: Textual's ``Input`` asks for a
+        layout of the whole screen on every change (its virtual width grows with the text)."""
+
+        def _watch_value(self, value: str) -> None:
+            field: Any = self
+            if field.styles.auto_dimensions or field.suggester is not None:
+                super()._watch_value(value)  # type: ignore[misc]
+                return
+            field.set_reactive(Input.virtual_size, Size(field.content_width, 1))
+            field.refresh()
+            field._suggestion = ""
+            result = field.validate(value) if "changed" in field.validate_on else None
+            field.post_message(field.Changed(field, value, result))
+            if field._initial_value:
+                field.cursor_position = len(field.value)
+                field._initial_value = False
+            else:
+                field.selection = field.selection
+
+    class SameFrameTicks:
+        """A ``SelectionList`` that calls ``changed_now()`` inside the key's own handling."""
+
+        def _message_changed(self) -> None:
+            super()._message_changed()  # type: ignore[misc]
+            ticks: Any = self
+            ticks.changed_now()
+
+    class OneLayoutPass:
+        """A container whose new virtual size, found by a layout pass, does not ask for another."""
+
+        def _size_updated(self, size: Any, virtual_size: Any, container_size: Any, layout: bool = True) -> bool:
+            return super()._size_updated(size, virtual_size, container_size, layout=False)  # type: ignore[misc]
+
+    class StyledOnFirstResume:
+        """A screen not restyled on its first resume (its mount has just styled every widget)."""
+
+        _resumed = False
+
+        def _on_screen_resume(self, event: Any) -> None:
+            if not self._resumed:
+                self._resumed = True
+                event.refresh_styles = False
+            super()._on_screen_resume(event)  # type: ignore[misc]
+else:
+    class FieldRepaint:  # type: ignore[no-redef]
+        pass
+
+    class SameFrameTicks:  # type: ignore[no-redef]
+        pass
+
+    class OneLayoutPass:  # type: ignore[no-redef]
+        pass
+
+    class StyledOnFirstResume:  # type: ignore[no-redef]
+        pass
