@@ -57,7 +57,7 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=Non
         elif not r.available and r.reason:
             reason = t["reasons"].get(r.reason)
             if reason is None:
-                reason = label("condition", r.reason, lang) if r.reason in _CONDITIONS else f"{t['reasons']['not_applicable']} ({r.reason})"
+                reason = label("condition", r.reason, lang) if r.reason in _CONDITIONS else _not_met(t, r.reason, lang)
             text += f" · {reason}"
         if r.missing_documents:
             text += f"；{t['still_needs']}：" if pending and lang == "zh" else f" · {t['still_needs' if pending else 'missing']}: "
@@ -119,3 +119,11 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=Non
 def trace_refs(registry) -> dict[tuple[str, str], str]:
     """``{(policy id, rule): ref}`` of every loaded policy: the editors' references a trace shows."""
     return {(policy.id, rule): ref for policy in registry.all_policies() for rule, ref in policy.refs().items()}
+
+
+def _not_met(words: dict, path: str, lang: str) -> str:
+    """An offer refused by one of its conditions, naming the field in people's words."""
+    from aftersales.core.casefields import path_label
+
+    name = path_label(path, lang)
+    return f"{words['reasons']['not_applicable']}（{name}）" if lang == "zh" else f"{words['reasons']['not_applicable']} ({name})"

@@ -110,7 +110,7 @@ FIELDS: dict[str, CaseField] = _table()
 
 #: ``when`` keys that are not case fields: what the engine works out before the conditions
 DERIVED = {
-    "region": ("产地", "Region the unit was made for (given or identified)"),
+    "region": ("产地", "region the unit was made for"),
 }
 
 
@@ -119,6 +119,18 @@ def field_of(path: str) -> CaseField | None:
     if path.startswith("history.plan_claims."):
         return FIELDS["history.plan_claims"]
     return FIELDS.get(path)
+
+
+def path_label(path: str, lang: str = "zh") -> str:
+    """What people call the field a condition reads (``purchase.channel`` -> 购买渠道), the
+    derived ``region`` included; a predicate's or an unknown path stays as written."""
+    field = field_of(path)
+    if field is not None:
+        return field.label(lang)
+    derived = DERIVED.get(path)
+    if derived is not None:
+        return derived[0] if lang == "zh" else derived[1]
+    return path
 
 
 # --------------------------------------------------------------------------- what a field allows

@@ -31,7 +31,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "key.filter": ("筛选", "Filter"),
     "key.open": ("打开", "Open"),
     "key.back": ("返回", "Back"),
-    "key.move": ("变更状态", "Move"),
+    "key.move": ("改状态", "Move"),
     "key.follow_up": ("回访", "Follow-up"),
     "key.reevaluate": ("重新判定", "Re-evaluate"),
     "key.ticket": ("受理单", "Ticket"),

@@ -7,6 +7,12 @@ from __future__ import annotations
 import pytest
 from helpers_tui import fill_day5_case, settle
 
+from aftersales.tui import compat
+
+#: the snapshots are of the Textual release pinned for the tests, drawn with its internals
+#: (``tui.compat``); with them off the screens work alike but may scroll a line differently
+pytestmark = pytest.mark.skipif(not compat.ENABLED, reason="snapshots are drawn with the checked Textual's internals")
+
 SIZE = (100, 32)
 CASE = {
     "case_date": "2026-06-15", "brand": "apple",

@@ -8,9 +8,14 @@ import pytest
 from helpers_tui import ready
 from textual.widgets import Footer
 
+from aftersales.tui import compat
+
 pytestmark = pytest.mark.asyncio
+#: these speed-ups rest on Textual's internals (``tui.compat``), used on the series checked only
+internals = pytest.mark.skipif(not compat.ENABLED, reason="Textual internals not used on this Textual version")
 
 
+@internals
 async def test_the_lower_sections_and_the_footer_follow_the_first_frame(make):
     app = make()
     events: list[tuple] = []
@@ -35,6 +40,7 @@ async def test_the_lower_sections_and_the_footer_follow_the_first_frame(make):
     assert any(docs and footer for _, _, _, docs, footer in frames[1:])
 
 
+@internals
 async def test_the_first_screen_is_not_restyled_at_start_yet_follows_a_theme_change(make):
     """Textual parses every stylesheet again when a mode starts with a screen it counts as out
     of date; a counter screen is made up to date, and a change of theme still restyles it."""

@@ -223,7 +223,7 @@ class DetailScreen(CounterScreen):
         key("f", "follow_up", "follow_up"),
         key("e", "reevaluate", "reevaluate"),
         key("p", "ticket", "ticket"),
-        key("o", "outcome", "outcome"),
+        key("o", "outcome", "outcome", show=False),  # the 处理结果 button shows it (the footer fits 80 columns)
         key("h", "print_ticket", "print_html", show=False),
         key("n", "pickup_notice", "pickup_notice", show=False),
         key("i", "inspect", "inspect", show=False),
