@@ -645,7 +645,10 @@ class CaseStore(OutcomeMixin):
             rows = conn.execute(query).all()
             out = self._summaries(conn, rows, today, reveal=reveal, now=now)
         if overdue:
-            out = [s for s in out if any(n["id"] in OVERDUE_NOTICES for n in s["notices"])
+            day = today.isoformat()
+            out = [s for s in out if any(n["id"] in OVERDUE_NOTICES
+                                         or (n["id"].startswith("follow_up_") and (n.get("due") or day) < day)
+                                         for n in s["notices"])
                    or (s.get("service_level") or {}).get("overdue")]
         elif due:
             out = [s for s in out if s["notices"]]

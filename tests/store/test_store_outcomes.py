@@ -251,3 +251,12 @@ def test_a_refund_in_place_of_an_exchange_is_at_least_the_depreciated_price(stor
     view = store.record_outcome(n, "return", {"refund": 2850}, actor="王芳", now=NOW)
     assert view["state"] == "returned" and view["outcome"]["invoice_price"] == 3000
     assert view["outcome"]["refund_instead"]["amount"] == 2850.0
+
+
+def test_a_late_pickup_call_makes_a_case_overdue(store, new_case):
+    n = new_case(case=generic("2026-02-15"))["number"]
+    store.move(n, "diagnosing", actor="王芳", now=at(6, 15, 11))
+    store.move(n, "ready_for_pickup", actor="王芳", now=at(6, 15, 12))
+    assert [c["number"] for c in store.list_cases(overdue=True, now=at(6, 15, 17), today=at(6, 15).date())] == []
+    late = store.list_cases(overdue=True, now=at(6, 17), today=at(6, 17).date())
+    assert [c["number"] for c in late] == [n]
