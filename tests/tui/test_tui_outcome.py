@@ -177,3 +177,19 @@ async def test_accessories_appearance_and_checklist_from_the_detail_reach_the_ti
     assert "随机附件:充电线、卡针" in text and "外观(检查所见):屏幕左上角划痕" in text
     assert "☑ 已备份数据" in text and "☑客户已告知维修人员" in text
     assert store.get(NUMBER)["events"][-1]["kind"] == "inspected"
+
+
+async def test_the_pickup_notice_is_shown_to_copy(make, store):
+    from aftersales.tui.screens.detail import TicketScreen
+
+    store.set_store_info("SZ01", actor="店长", name="华强北旗舰店", hotline="0755-83001234")
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await save_one(pilot)
+        app.push_screen(DetailScreen(NUMBER))
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, TicketScreen)
+        assert app.screen.text.startswith("【华强北旗舰店】李雷您好") and "0755-83001234" in app.screen.text
+        assert app.screen.title_key == "key.pickup_notice"

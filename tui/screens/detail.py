@@ -173,16 +173,17 @@ class TicketScreen(ModalScreen[None]):
     BINDINGS = [key("escape", "dismiss_ticket", "close"), key("s", "save_file", "save_file"),
                 key("h", "print_html", "print_html")]
 
-    def __init__(self, number: str, text: str, html: Any = None) -> None:
+    def __init__(self, number: str, text: str, html: Any = None, title_key: str = "ticket.title") -> None:
         super().__init__(id="ticket")
         self.number = number
         self.text = text
         #: a callable giving the HTML ticket (``h`` prints it)
         self.html = html
+        self.title_key = title_key
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Static(t("ticket.title", self.app.lang) + f" {self.number}", classes="dialog-title")
+            yield Static(t(self.title_key, self.app.lang) + f" {self.number}", classes="dialog-title")
             with VerticalScroll():
                 yield Static(Text(self.text), id="ticket-text")
             yield Footer(compact=True)
@@ -472,7 +473,7 @@ class DetailScreen(CounterScreen):
         from aftersales.store.documents import render_pickup_notice
 
         text = render_pickup_notice(self.view, self._store_info(), brand_label=lambda b: self._brand_label(b))
-        self.app.push_screen(TicketScreen(self.number, text))
+        self.app.push_screen(TicketScreen(self.number, text, title_key="key.pickup_notice"))
 
     def action_inspect(self) -> None:
         """Record the accessories received, the appearance and the data checklist (for the ticket)."""
