@@ -217,7 +217,6 @@ class CaseStore(OutcomeMixin):
         mail_record = parse_mail_in(mail_in, stored_input) if mail_in is not None else None
         due_from, due_by = repair_window(today, repair_kind, settings)
         follow_up_day = today + timedelta(days=settings.follow_up_days)
-        answer_due, solution_due = self.service_due(store, now)
 
         row = {
             "store_code": store, "staff": staff, "customer_name": customer, "customer_phone": phone,
@@ -229,7 +228,7 @@ class CaseStore(OutcomeMixin):
             "workflow": settings_dict(settings), "entitlement": entitlement, "decision_count": 1,
             "updated_at": now, "closed_at": None,
             "remedy": None, "outcome": None, "outcome_data": None, "intake_record": intake_record,
-            "answer_due_at": answer_due, "solution_due_at": solution_due, "answered_at": None, "solved_at": None,
+            "answer_due_at": None, "solution_due_at": None, "answered_at": None, "solved_at": None,
         }
         first = {"seq": 1, "evaluated_at": now, "trigger": "intake", "actor": staff,
                  "entitlement": entitlement, "policies": decision.get("policies", []),
@@ -243,6 +242,7 @@ class CaseStore(OutcomeMixin):
                  for party in ("repair_station", "customer")]
         with _db.write_transaction(self.engine) as conn:
             row["number"] = _next_number(conn, store, today)
+            row["answer_due_at"], row["solution_due_at"] = self.service_due(store, now, conn)
             case_id = conn.execute(_INSERT_CASE, row).scalar_one()
             conn.execute(_INSERT_DECISION, {"case_id": case_id, **first})
             conn.execute(_INSERT_EVENT, {"case_id": case_id, **created})

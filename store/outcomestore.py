@@ -305,11 +305,17 @@ class OutcomeMixin:
 
     def store_info(self, code: str) -> StoreInfo:
         from .contact import normalize_store
-        from .schema import store_settings
 
         code = normalize_store(code)
         with _db.read_connection(self.engine) as conn:
-            row = conn.execute(sa.select(store_settings).where(store_settings.c.store_code == code)).first()
+            return self._store_info_on(conn, code)
+
+    @staticmethod
+    def _store_info_on(conn: sa.Connection, code: str) -> StoreInfo:
+        """The store's details read on ``conn`` (inside the caller's transaction)."""
+        from .schema import store_settings
+
+        row = conn.execute(sa.select(store_settings).where(store_settings.c.store_code == code)).first()
         if row is None:
             return StoreInfo(code)
         return StoreInfo(code, row.name, row.address, row.hotline, row.opens, row.closes, row.printer)
@@ -351,8 +357,12 @@ class OutcomeMixin:
                                                        "updated_by": actor})
         return StoreInfo(code, **row)
 
-    def service_due(self, store: str, intake_at: datetime) -> tuple[datetime, datetime]:
-        return due_times(intake_at, self.store_info(store))
+    def service_due(self, store: str, intake_at: datetime, conn: sa.Connection | None = None) -> tuple[datetime, datetime]:
+        """The 24 h answer and 48 h solution due times of a case taken in at ``intake_at``."""
+        from .contact import normalize_store
+
+        info = self._store_info_on(conn, normalize_store(store)) if conn is not None else self.store_info(store)
+        return due_times(intake_at, info)
 
     # --- the manager's view -------------------------------------------------------------------
 
