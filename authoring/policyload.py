@@ -233,13 +233,31 @@ def policy_schema() -> dict[str, Any]:
     return json.loads(text)
 
 
-@lru_cache(maxsize=1)
-def _validator() -> Any:
+@lru_cache(maxsize=16)
+def _validator(declared: tuple[str, ...] = ()) -> Any:
+    """The schema's validator; ``declared``: the document and checklist ids a policy declares
+    (``vocabulary``), accepted beside the bundled ones where a document id is expected."""
     import jsonschema
 
     schema = policy_schema()
+    if declared:
+        import copy
+
+        schema = copy.deepcopy(schema)
+        document = schema["$defs"]["document"]
+        document["enum"] = list(document["enum"]) + [d for d in declared if d not in document["enum"]]
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def _declared_ids(data: Any) -> tuple[str, ...]:
+    """The ids a policy declares under ``vocabulary`` (documents and checklist items), sorted."""
+    vocabulary = data.get("vocabulary") if isinstance(data, Mapping) else None
+    if not isinstance(vocabulary, Mapping):
+        return ()
+    ids = {k for section in ("documents", "checklist") if isinstance(vocabulary.get(section), Mapping)
+           for k in vocabulary[section] if isinstance(k, str)}
+    return tuple(sorted(ids))
 
 
 def locate_key(node: yaml.Node | None, parts: Iterable[Any], key: str) -> tuple[int, int]:
@@ -289,7 +307,7 @@ def schema_issues(data: Any, node: yaml.Node | None, name: str) -> list[PolicyIs
     the full list is; an error in a list item points at the item."""
     from jsonschema.exceptions import relevance
 
-    validator = _validator()
+    validator = _validator(_declared_ids(data))
     errors = sorted(validator.iter_errors(data), key=relevance)
     issues: list[PolicyIssue] = []
     seen: set[tuple[str, str]] = set()
@@ -620,6 +638,17 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
         issues.append(PolicyIssue(name, line, col, json_path(parts + ([key] if key else [])), message[1], severity, code,
                                   zh=message[0]))
 
+    # a pattern runs on RE2 (linear time): one it cannot run is refused here, located
+    from aftersales.core.errors import PolicyError
+    from aftersales.core.rules import compile_pattern
+
+    for index, rule in enumerate(data.get("region_rules", []) or []):
+        if isinstance(rule, Mapping) and isinstance(rule.get("pattern"), str):
+            try:
+                compile_pattern(rule["pattern"], field=f"$.region_rules[{index}].pattern")
+            except PolicyError as refused:
+                add(["region_rules", index, "pattern"], (refused.message_zh, refused.message), "pattern")
+
     starts = data.get("starts", {}) or {}
     periods = data.get("periods", {}) or {}
     exclusion_ids = {e.get("id") for e in data.get("exclusions", []) or []}
@@ -777,6 +806,9 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
         add(["effective", "until"], (f"失效日 {eff['until']} 早于生效日 {eff['from']}：这个版本永远不会生效",
                                      f"ends ({eff['until']}) before it begins ({eff['from']}): this version is never in force"),
             "dates")
+    from aftersales.authoring.vocabcheck import vocabulary_issues  # ids the policy declares and uses
+
+    vocabulary_issues(data, add)
     return issues
 
 

@@ -211,6 +211,8 @@ class ChunkResult:
     outcomes: Counter = field(default_factory=Counter)   # (remedy, basis) -> cases
     errors: list = field(default_factory=list)           # (where, reason)
     extra: Any = None                                    # task-specific (diff groups)
+    #: plugin -> cases decided without it (a hook failed) or not decided (it is quarantined)
+    plugin_failures: Counter = field(default_factory=Counter)
 
 
 @dataclass
@@ -221,11 +223,14 @@ class RunStats:
     errors: list = field(default_factory=list)
     error_kinds: Counter = field(default_factory=Counter)
     seconds: float = 0.0
+    plugin_failures: Counter = field(default_factory=Counter)
 
     def add(self, result: ChunkResult) -> None:
         self.total += result.count
         self.decided += result.count - len(result.errors)
         self.outcomes.update(result.outcomes)
+        if result.plugin_failures:
+            self.plugin_failures.update(result.plugin_failures)
         for where, reason in result.errors:
             if len(self.errors) < 100:
                 self.errors.append((where, reason))
@@ -244,6 +249,9 @@ class RunStats:
             "by_remedy": dict(by_remedy.most_common()),
             "by_remedy_and_basis": [{"remedy": r, "basis": b, "cases": n} for (r, b), n in self.outcomes.most_common()],
             "errors_by_kind": dict(self.error_kinds.most_common()),
+            # cases decided without a plugin, or not decided because it is quarantined
+            "plugin_failures": sum(self.plugin_failures.values()),
+            "plugin_failures_by_plugin": dict(self.plugin_failures.most_common()),
         }
 
 
@@ -263,7 +271,18 @@ def setup_worker(task: str, options: dict[str, Any]) -> None:
         # a plugin that fails to import or validate is quarantined: its brands' lines are errors
         # naming it, every other brand is decided
         load = functools.partial(load_registry, plugins_dir=options.get("plugins_dir"))
-        if task == "replay":
+        if task == "replay" and options.get("bundle"):   # the bundle in force when the run began
+            from aftersales.store import db
+            from aftersales.store.bundles import active_bundle
+            from aftersales.store.policysource import PolicySource, registry_for
+
+            engine = db.open_engine(options["bundle"]["db"])
+            try:
+                bundle = active_bundle(engine, options["bundle"]["id"])
+            finally:
+                engine.dispose()
+            _STATE["registry"] = registry_for(PolicySource("bundle", bundle=bundle), plugins_dir=options.get("plugins_dir"))
+        elif task == "replay":
             _STATE["registry"] = load(policies_dir=options.get("policies_dir"))
         elif task == "diff":
             old = load(policies_dir=options.get("old_dir"))
@@ -272,6 +291,13 @@ def setup_worker(task: str, options: dict[str, Any]) -> None:
         else:  # pragma: no cover
             raise ValueError(task)
         _STATE["key"] = key  # only once loaded: a load that failed is tried again
+
+
+def loaded_registries(task: str, options: dict[str, Any]) -> list[Any]:
+    """Load what ``task`` needs in this process (workers forked later inherit it) and return
+    its registries, for the command to say once what they left out (quarantined plugins)."""
+    setup_worker(task, options)
+    return [_STATE[k] for k in ("registry", "old", "new") if k in _STATE]
 
 
 def _worker_init(task: str, options: dict[str, Any]) -> None:
@@ -385,6 +411,8 @@ def _decider() -> Callable[[Any, Any], tuple[bytes, Any]]:
 
         parse_case, plans, brands, registry_parse, evaluate, compact, encode_full = _tools()
 
+        failures = _STATE["plugin_failures"] = Counter()
+
         def decide(data: Any, where: Any) -> tuple[bytes, Any]:
             if type(data) is str:
                 case = decode_case(data, coverage_plans=plans)
@@ -394,9 +422,12 @@ def _decider() -> Callable[[Any, Any], tuple[bytes, Any]]:
                 case = parse_case(data, coverage_plans=plans)
                 if case.brand not in brands:
                     case = registry_parse(data)
+            decision = evaluate(case)
+            if decision.plugin_errors:   # decided without a plugin: counted
+                failures.update({f.plugin for f in decision.plugin_errors})
             if compact:
-                return compact_line(evaluate(case), where)
-            return encode_full(evaluate(case), where)
+                return compact_line(decision, where)
+            return encode_full(decision, where)
 
         _STATE["decide"] = decide
     return decide
@@ -441,16 +472,34 @@ def _replay_lines(raw: bytes, first_line: int) -> ChunkResult:
         except Exception as exc:  # noqa: BLE001 - every bad line is reported, the run goes on
             reason = _reason(exc)
             errors.append((lineno, reason))
+            _count_plugin(result, exc)
             out.append(_encode({"line": lineno, "error": reason}))
             continue
         out.append(text)
         if entitled is not None:
             outcomes[entitled] += 1
+    _take_plugin_failures(result)
     result.count = len(out)
     if out:
         out.append(b"")
         result.data = b"\n".join(out)
     return result
+
+
+def _count_plugin(result: ChunkResult, exc: BaseException) -> None:
+    """A case not decided because a plugin failed (quarantined): counted for that plugin."""
+    from aftersales.core.errors import PluginError
+
+    if isinstance(exc, PluginError):
+        result.plugin_failures[exc.plugin or "?"] += 1
+
+
+def _take_plugin_failures(result: ChunkResult) -> None:
+    """The decisions of this block made without a plugin, counted by ``decide``."""
+    failures = _STATE.get("plugin_failures")
+    if failures:
+        result.plugin_failures.update(failures)
+        failures.clear()
 
 
 def _utf8_or_bytes(piece: bytes) -> Any:
@@ -472,6 +521,7 @@ def _replay_chunk(chunk: list[Item]) -> ChunkResult:
             text, entitled = decide(decode(item), where)
         except Exception as exc:  # noqa: BLE001 - every bad line is reported, the run goes on
             reason = _reason(exc)
+            _count_plugin(result, exc)
             result.errors.append((where, reason))
             out.append(_encode({**ref(where), "error": reason}))
             continue
@@ -481,6 +531,7 @@ def _replay_chunk(chunk: list[Item]) -> ChunkResult:
     if out:
         out.append(b"")
         result.data = b"\n".join(out)
+    _take_plugin_failures(result)
     return result
 
 
@@ -503,12 +554,16 @@ def _diff_chunk(chunk: list[Item]) -> ChunkResult:
             case = old_parse(data)
             old_decision = old_eval(case)
             new_decision = new_eval(case if once else new_parse(data))
+            for decision in (old_decision, new_decision):
+                if decision.plugin_errors:   # decided without a plugin: counted
+                    result.plugin_failures.update({f.plugin for f in decision.plugin_errors})
             if same_outcome(old_decision, new_decision):   # most cases: nothing to compare further
                 result.outcomes[entitlement_of(new_decision)[:2]] += 1
                 continue
             old, new = outcome(old_decision), outcome(new_decision)
         except Exception as exc:  # noqa: BLE001
             result.errors.append((where, _reason(exc)))
+            _count_plugin(result, exc)
             continue
         result.outcomes[(new["entitlement"], new["basis"])] += 1
         differences = compare(old, new)

@@ -143,19 +143,43 @@ def echo_json(data: Any) -> None:
     click.echo(msgspec.json.format(msgspec.json.encode(data), indent=2).decode("utf-8"))
 
 
-def make_registry(plugins_dir: str | None = None, policies_dir: str | None = None):
-    """The registry the CLI works with (plugins from entry points, env and folders; the policies
-    of the active bundle or folder, see ``policy_source``).
+def make_registry(plugins_dir: str | None = None, policies_dir: str | None = None, *, engine: Any = None):
+    """The registry the CLI works with: plugins from entry points and the drop-in folder; the
+    policies from ``--policies``, else the counter's own folder (``AFTERSALES_POLICIES`` or the
+    config file), else the bundle in force in the case store at ``engine``, else the plugins'
+    own (``store.policysource``).
 
     A plugin that fails to import, load or validate is quarantined: its brands answer with one
     line (exit 3) and every other brand decides; each quarantine and each warning about the
-    plugins folder is said once on stderr.
+    plugins folder or a missing override is said once on stderr.
     """
-    from aftersales.core.registry import load_registry
+    from aftersales.store.policysource import policy_source, registry_for
 
-    registry = load_registry(plugins_dir=plugins_dir, policies_dir=policies_dir)
+    source = policy_source(policies_dir, engine)
+    registry = registry_for(source, plugins_dir=plugins_dir)
     report_registry(registry)
+    if source.kind == "folder" and source.setting != "--policies" and engine is not None:
+        from aftersales.store.bundles import active_id
+
+        bundle = active_id(engine)
+        if bundle is not None:   # the counter's own folder wins over the network's bundle: said
+            if message_lang(None) == "zh":
+                click.echo(f"警告：按{source.describe('zh')}判定，而不是案例库中生效的政策包 {bundle}", err=True)
+            else:
+                click.echo(f"warning: deciding with {source.describe()}, not with policy bundle {bundle} in force "
+                           f"in the case store", err=True)
     return registry
+
+
+def store_engine(db_url: str | None = None) -> Any:
+    """The case store's engine when a command is pointed at one (``--db`` or ``AFTERSALES_DB``),
+    for the bundle in force; None otherwise (the command then decides without the store)."""
+    from aftersales.store import db as _db
+
+    url = db_url or os.environ.get("AFTERSALES_DB")
+    if not url:
+        return None
+    return _db.open_engine(url)
 
 
 def report_registry(registry: Any) -> None:
@@ -173,7 +197,8 @@ def report_registry(registry: Any) -> None:
             continue
         click.echo(f"warning: {problem}", err=True)
     for warning in registry.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        text = warning.text(lang) if hasattr(warning, "text") else str(warning)
+        click.echo(("警告：" if lang == "zh" else "warning: ") + text, err=True)
     if not registry.statutory_loaded:
         from aftersales.core.decision import NOT_LEGAL_EN, NOT_LEGAL_ZH
 

@@ -130,13 +130,16 @@ def _now() -> datetime:
 def _open(db_url: str | None, *, engine: bool = False):
     from aftersales.store.casestore import CaseStore
 
-    evaluator = None
-    if engine:
+    store = CaseStore.open(db_url)
+    if engine:   # decided with the bundle in force in this store (or the counter's own folder)
         from aftersales.cli._common import make_registry
         from aftersales.store.evaluator import RegistryEvaluator
 
-        evaluator = RegistryEvaluator(make_registry())
-    store = CaseStore.open(db_url, evaluator=evaluator)
+        try:
+            store._evaluator = RegistryEvaluator(make_registry(engine=store.engine))
+        except BaseException:
+            store.close()
+            raise
     _warn(store.warnings)
     begin_access(store)  # --reveal and exports: signed in, logged
     return store
@@ -214,12 +217,33 @@ def new(casefile, customer, phone, store_code, staff, mail_in, repair_kind, note
                                  backdate=backdate, intake=_intake(accessories, appearance, checklist, passcode))
     _warn(view.get("warnings"))
     view = _mask_view(view, reveal)
+    decided = view["decisions"][0]["decision"] if view.get("decisions") else {}
     if as_json:
         echo_json(view)
-        return
-    _echo(f"已受理 {view['number']}  {view['brand']} {view['device']['model']}  "
-               f"可享受:{_remedy(view['entitlement'])}  回访:{view['next_follow_up']}  "
-               f"预计修复:{view['repair']['due_from']}~{view['repair']['due_by']}")
+    else:
+        if decided.get("legal") is False:   # the first line says it
+            from aftersales.core.decision import NOT_LEGAL_ZH
+
+            _echo(f"!! {NOT_LEGAL_ZH}")
+        _echo(f"已受理 {view['number']}  {view['brand']} {view['device']['model']}  "
+                   f"可享受:{_remedy(view['entitlement'])}  回访:{view['next_follow_up']}  "
+                   f"预计修复:{view['repair']['due_from']}~{view['repair']['due_by']}")
+    _plugin_failed(view["number"], decided)
+
+
+def _plugin_failed(number: str, decision: dict) -> None:
+    """A stored decision made without a plugin: exit 3, saying which and what to do next."""
+    failures = decision.get("plugin_errors") or []
+    if failures:
+        from aftersales.core.errors import PluginError
+
+        f = failures[0]
+        error = PluginError(
+            f"case {number} is stored, but decided without plugin {f['plugin']!r} ({f['hook']}: {f['error']}); "
+            f"once it is fixed: aftersales cases reevaluate {number}", plugin=f["plugin"])
+        error.message_zh = (f"案例 {number} 已保存，但判定时插件 {f['plugin']!r} 出错（{f['hook']}: {f['error']}），"
+                            f"结论缺少该插件；修复后请执行 aftersales cases reevaluate {number}")
+        raise error
 
 
 @cases.command("list")
@@ -375,10 +399,11 @@ def reevaluate(number, staff, db_url, as_json, reveal) -> None:
     view = _mask_view(view, reveal)
     if as_json:
         echo_json(view)
-        return
-    prev = view["decisions"][-2]["entitlement"] if len(view["decisions"]) > 1 else None
-    _echo(f"{view['number']}: 第 {view['decision_count']} 次判定  送修 {view['repair']['days_in_repair']} 天  "
-               f"可享受:{_remedy(view['entitlement'])}(上次:{_remedy(prev)})")
+    else:
+        prev = view["decisions"][-2]["entitlement"] if len(view["decisions"]) > 1 else None
+        _echo(f"{view['number']}: 第 {view['decision_count']} 次判定  送修 {view['repair']['days_in_repair']} 天  "
+                   f"可享受:{_remedy(view['entitlement'])}(上次:{_remedy(prev)})")
+    _plugin_failed(view["number"], view["decisions"][-1]["decision"] if view.get("decisions") else {})
 
 
 def _set_value(case: dict, assignment: str) -> None:
@@ -592,29 +617,32 @@ def ticket(number, as_html, agreement, output, db_url, reveal, sms=False) -> Non
         with _open(db_url) as store:
             view = _mask_view(store.get(number, today=local_date(_now()), now=_now()), reveal)
             info = store.store_info(view["store"])
+            # the labels of the policies in force (brands; documents a network declares)
+            labeler = None if agreement else _brand_labeler(store.engine)
         fmt = "html" if as_html else "text"
         if sms:
             from aftersales.store.documents import render_pickup_notice
 
-            text = render_pickup_notice(view, info, brand_label=_brand_labeler())
+            text = render_pickup_notice(view, info, brand_label=labeler)
         elif agreement:
             if not view.get("mail_in_record"):
                 raise StoreError(f"case {view['number']} is not a mail-in case: no mail-in agreement")
             text = render_mail_in(view, fmt)
         else:
-            text = render_ticket(view, fmt, brand_label=_brand_labeler(), store_info=info)
+            text = render_ticket(view, fmt, brand_label=labeler, store_info=info)
         text = escape_controls(text)
         out.write(text if text.endswith("\n") else text + "\n")
     if output and output != "-":
         _echo(output)
 
 
-def _brand_labeler():
-    """Brand labels from the registry when it loads; the brand id otherwise (a ticket always prints)."""
+def _brand_labeler(engine=None):
+    """Brand labels from the registry when it loads; the brand id otherwise (a ticket always prints).
+    Loading it also puts in force the document labels its policies declare."""
     try:
         from aftersales.cli._common import make_registry
 
-        registry = make_registry()
+        registry = make_registry(engine=engine)
     except Exception:  # noqa: BLE001 - labels are a nicety
         return None
     brands = getattr(registry, "brands", {}) or {}

@@ -143,6 +143,10 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
 
     import time
 
+    from aftersales.cli._common import report_registry
+
+    for registry in rp.loaded_registries("diff", options):   # said once: what is quarantined
+        report_registry(registry)
     t0 = time.perf_counter()
     items = rp.store_items(db_url) if from_store else rp.jsonl_items(cases_file)
     rp.run(items, "diff", options, workers=workers, on_result=on_result)
@@ -157,6 +161,8 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
             "cases": stats.total, "compared": stats.decided, "changed": changed_total, "errors": errors,
             "changed_entitlement": sum(g["cases"] for g in ordered if g["changes_entitlement"]),
             "errors_by_kind": dict(stats.error_kinds),
+            "plugin_failures": sum(stats.plugin_failures.values()),
+            "plugin_failures_by_plugin": dict(stats.plugin_failures.most_common()),
             "first_errors": [{**rp.ref(w), "reason": r} for w, r in stats.errors],
             "groups": ordered,
         })
@@ -196,6 +202,12 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
                 out(("\nsee one case both ways: --explain " if en else "\n逐条对比某个案例：--explain ") + str(first["line"]))
         else:
             out("no case is decided differently" if en else "没有判定不同的案例")
+        if stats.plugin_failures:
+            counts = ", ".join(f"{p}: {n:,}" for p, n in stats.plugin_failures.most_common())
+            out(f"plugin failures: {counts} (cases decided without the plugin, or not decided: it is quarantined)" if en
+                else f"插件出错：{counts}（这些案例缺少该插件的结论，或因插件已隔离而未判定）")
+    if stats.plugin_failures:   # a comparison with a plugin missing says nothing about the change
+        raise SystemExit(3)
     if fail_on_change and changed_total:
         raise SystemExit(1)
 

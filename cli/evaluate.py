@@ -31,7 +31,14 @@ def evaluate(case_file: str, as_json: bool, lang: str, show_trace: bool, plugins
         data = load_case_bytes(sys.stdin.buffer.read(), "<stdin>")
     else:
         data = load_case_file(case_file)
-    registry = make_registry(plugins_dir, policies_dir)
+    from aftersales.cli._common import store_engine
+
+    engine = None if policies_dir else store_engine()
+    try:
+        registry = make_registry(plugins_dir, policies_dir, engine=engine)
+    finally:
+        if engine is not None:
+            engine.dispose()
     case = registry.parse_case(data, today=datetime.date.today())
     decision = registry.evaluate(case)
     from aftersales.cli.render import render_decision, trace_refs

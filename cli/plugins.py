@@ -20,9 +20,22 @@ def list_plugins(as_json: bool, plugins_dir: str | None) -> None:
     each policy with its version, effective dates and validation state (valid, warnings, or the
     first error). Exit 1 when a plugin failed to load or a policy is invalid.
     """
+    from aftersales.cli._common import store_engine
     from aftersales.core.registry import Registry, load_plugins
+    from aftersales.store.policysource import policy_source
 
-    registry = Registry(load_plugins(plugins_dir=plugins_dir), strict=False)
+    engine = store_engine()   # the policies every command uses: the counter's folder, else the store's bundle
+    try:
+        source = policy_source(None, engine)
+    finally:
+        if engine is not None:
+            engine.dispose()
+    kwargs: dict = {}
+    if source.kind == "folder":
+        kwargs["policies_dir"] = source.folder
+    elif source.kind == "bundle":
+        kwargs.update(policy_files=source.bundle.files, bundle=source.bundle.ref)
+    registry = Registry(load_plugins(plugins_dir=plugins_dir), strict=False, **kwargs)
     floor = registry.floor_issues()
     per_source: dict[str, int] = {}
     for issue in floor:
@@ -51,11 +64,13 @@ def list_plugins(as_json: bool, plugins_dir: str | None) -> None:
                              quarantine=quarantined[info.name].to_dict() if info.name in quarantined else None)
                         for info in infos],
             "statutory": registry.statutory_loaded,
+            "policies_from": source.describe(),
             "errors": [i.to_dict() for i in errors],
             "warnings": [i.to_dict() for i in floor],
-            "folder_warnings": list(registry.warnings),
+            "folder_warnings": [str(w) for w in registry.warnings],
         })
     else:
+        click.echo(f"policies: {source.describe()}")
         for info in infos:
             click.echo(f"{info.name} {info.version} ({info.origin}) [{state(info.name)}]"
                        + (f" — ERROR: {info.error}" if info.error else ""))

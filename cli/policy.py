@@ -272,3 +272,15 @@ def _register_diff() -> None:
 
 
 _register_diff()
+
+
+# --- policy bundles of a network (publish, bundles, activate, rollback): cli/bundles.py ---
+
+def _register_bundles() -> None:
+    from aftersales.cli.bundles import COMMANDS
+
+    for command in COMMANDS:
+        policy.add_command(command)
+
+
+_register_bundles()

@@ -83,6 +83,39 @@ def print_summary(stats: Any, *, workers: int, errors_shown: bool = True) -> Non
         print(f"errors: {failed:,} line{'s' if failed != 1 else ''} not decided ({kinds})", file=err)
     else:
         print("errors: none", file=err)
+    if stats.plugin_failures:
+        by_plugin = ", ".join(f"{p}: {n:,}" for p, n in stats.plugin_failures.most_common())
+        print(f"plugin failures: {sum(stats.plugin_failures.values()):,} cases decided without a plugin or not decided "
+              f"({by_plugin})", file=err)
+    else:
+        print("plugin failures: none", file=err)
+
+
+def _policies_of_the_counter(options: dict, db_url: str | None, from_store: bool) -> None:
+    """The policies a replay decides with, as every command does (``store.policysource``): the
+    ``--policies`` folder, else the counter's own folder, else the bundle in force in the store
+    the run reads (``--from-store``) or names (``--db`` / ``AFTERSALES_DB``)."""
+    import os
+
+    from aftersales.store.policysource import policy_source
+
+    if options["policies_dir"]:
+        return
+    url = db_url or os.environ.get("AFTERSALES_DB")
+    engine = None
+    if from_store or url:
+        from aftersales.store import db
+
+        engine = db.open_engine(url)
+    try:
+        source = policy_source(None, engine)
+    finally:
+        if engine is not None:
+            engine.dispose()
+    if source.kind == "folder":
+        options["policies_dir"] = source.folder
+    elif source.kind == "bundle":
+        options["bundle"] = {"db": url, "id": source.bundle.id}
 
 
 @click.command()
@@ -107,7 +140,8 @@ def replay(cases_file: str | None, policies_dir: str | None, plugins_dir: str | 
 
     One decision line per input line, in order; bad lines are reported with their line number
     and the run goes on. A progress bar (rate, time left) shows on a terminal.
-    Exit codes: 0 all decided, 1 some line failed, 2 bad arguments, policies or output path.
+    Exit codes: 0 all decided, 1 some line failed, 2 bad arguments, policies or output path,
+    3 some case was decided without a plugin (or its plugin is quarantined).
     """
     import json
 
@@ -126,6 +160,7 @@ def replay(cases_file: str | None, policies_dir: str | None, plugins_dir: str | 
     workers = workers or rp.default_workers()
     options = {"policies_dir": policies_dir, "plugins_dir": plugins_dir,
                "format": "full" if (full or with_trace) else "compact", "trace": with_trace}
+    _policies_of_the_counter(options, db_url, from_store)
     show_progress = not quiet and sys.stderr.isatty()
     source = "store" if from_store else cases_file
 
@@ -143,6 +178,10 @@ def replay(cases_file: str | None, policies_dir: str | None, plugins_dir: str | 
     with contextlib.ExitStack() as outputs:
         summary_out = outputs.enter_context(output_file(summary_json)) if summary_json else None
         out = outputs.enter_context(output_file(out_path))
+        from aftersales.cli._common import report_registry
+
+        for registry in rp.loaded_registries("replay", options):   # said once: what is quarantined
+            report_registry(registry)
         if show_progress:
             import os
 
@@ -161,5 +200,7 @@ def replay(cases_file: str | None, policies_dir: str | None, plugins_dir: str | 
                        "first_errors": [{**rp.ref(w), "reason": r} for w, r in stats.errors]},
                       summary_out, ensure_ascii=False, indent=2)
     print_summary(stats, workers=workers)
+    if stats.plugin_failures:
+        raise SystemExit(3)
     if stats.total != stats.decided:
         raise SystemExit(1)

@@ -24,7 +24,17 @@ from msgspec import Meta, Struct, field
 from msgspec.structs import force_setattr
 
 from .errors import CaseError
-from .vocab import CHANNELS, COMPONENTS, CONDITIONS, COVERAGE_PLANS, DOCUMENTS, PARTS, REGIONS
+from .vocab import (
+    CHANNELS,
+    COMPONENTS,
+    CONDITIONS,
+    COVERAGE_PLANS,
+    DOCUMENTS,
+    EXTENDED_DOCUMENTS,
+    PARTS,
+    REGIONS,
+    document_ids,
+)
 
 SCHEMA_VERSION = 1
 #: every date of a case lies in these years (a typo such as 2062 or 1926 is refused, not decided)
@@ -93,14 +103,15 @@ if TYPE_CHECKING:  # to a type checker an id is text; decoding checks it against
     ChannelId: TypeAlias = str
     ComponentId: TypeAlias = str
     PartId: TypeAlias = str
-    DocumentId: TypeAlias = str
 else:
     RegionId = Literal[tuple(REGIONS)]
     ChannelId = Literal[tuple(CHANNELS)]
     ComponentId = Literal[tuple(COMPONENTS)]
     PartId = Literal[tuple(PARTS)]
-    DocumentId = Literal[tuple(DOCUMENTS)]
 PlanId = Annotated[str, Meta(max_length=48, pattern=ID_PATTERN)]
+#: a document id: the bundled ones (``vocab.DOCUMENTS``) or one the loaded policies declare
+#: (``vocab.document_ids``), checked after decoding like a plan
+DocumentId = Annotated[str, Meta(max_length=48, pattern=ID_PATTERN)]
 #: ``date`` under a name a field called ``date`` does not hide
 Day = date
 #: the day a case without ``case_date`` gets until ``parse_case`` fills in ``today``
@@ -264,7 +275,19 @@ def parse_case(data: Any, *, today: date | None = None, coverage_plans: Collecti
         raise _case_error(str(exc), data) from None
     except RecursionError:
         raise CaseError("nesting too deep", zh="嵌套过深") from None
-    return _finish(case, today, COVERAGE_PLANS if coverage_plans is None else coverage_plans)
+    try:
+        return _finish(case, today, COVERAGE_PLANS if coverage_plans is None else coverage_plans)
+    except CaseError as exc:
+        raise _placed(exc, data) from None
+
+
+def _placed(exc: CaseError, data: Any) -> CaseError:
+    """An unknown document id named with its place in the case's list (``documents[1]``)."""
+    value = getattr(exc, "value", None)
+    docs = data.get("documents") if isinstance(data, Mapping) else None
+    if exc.field == "documents" and value is not None and isinstance(docs, list) and value in docs:
+        exc.field = f"documents[{docs.index(value)}]"
+    return exc
 
 
 
@@ -296,7 +319,12 @@ def decode_case(line: bytes | str, *, today: date | None = None, coverage_plans:
         raise _case_error(str(exc), data) from None
     except msgspec.DecodeError as exc:
         raise CaseError(f"not valid JSON: {_clip(str(exc))}", zh=f"不是有效的 JSON：{_clip(str(exc))}") from None
-    return _finish(case, today, COVERAGE_PLANS if coverage_plans is None else coverage_plans)
+    try:
+        return _finish(case, today, COVERAGE_PLANS if coverage_plans is None else coverage_plans)
+    except CaseError as exc:
+        if exc.field == "documents":
+            raise _placed(exc, _loose(line)) from None
+        raise
 
 
 def _finish(case: Case, today: date | None, plans: Collection[str]) -> Case:
@@ -353,6 +381,13 @@ def _finish(case: Case, today: date | None, plans: Collection[str]) -> Case:
         for plan in case.coverage_plans:
             if plan not in plans:
                 raise _unknown_id("coverage_plans", plan, plans)
+    if case.documents:
+        known = DOCUMENTS if not EXTENDED_DOCUMENTS else document_ids()
+        for doc in case.documents:
+            if doc not in known:
+                error = _unknown_id("documents", doc, known)
+                error.value = doc  # type: ignore[attr-defined]  # the caller names its place in the list
+                raise error
 
     # dates: in range, none after the case date, and in the order things happen (checked in
     # one expression; the slow path finds which date is wrong)

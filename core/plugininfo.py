@@ -64,6 +64,8 @@ class Quarantine(NamedTuple):
     hint: str
     hint_zh: str
     brands: tuple[str, ...] = ()
+    #: ``reason`` in Chinese, where the problem was said in both languages
+    reason_zh: str = ""
 
     @property
     def where(self) -> str:
@@ -73,9 +75,23 @@ class Quarantine(NamedTuple):
         """One line: which plugin, where, what is wrong, what to do."""
         where = f"{self.where}: " if self.where else ""
         if lang == "zh":
-            return f"插件 {self.plugin!r} 已隔离（其品牌暂不能判定）：{where}{self.reason}；{self.hint_zh}"
+            return f"插件 {self.plugin!r} 已隔离（其品牌暂不能判定）：{where}{self.reason_zh or self.reason}；{self.hint_zh}"
         return f"plugin {self.plugin!r} is quarantined (its brands cannot be decided): {where}{self.reason}; {self.hint}"
 
     def to_dict(self) -> dict:
         return {"plugin": self.plugin, "file": self.file, "line": self.line_no, "column": self.column,
                 "reason": self.reason, "hint": self.hint, "hint_zh": self.hint_zh, "brands": list(self.brands)}
+
+
+class Said(str):
+    """A warning in English (the text itself) with its Chinese beside it (``zh``)."""
+
+    zh: str
+
+    def __new__(cls, en: str, zh: str) -> Said:
+        obj = super().__new__(cls, en)
+        obj.zh = zh
+        return obj
+
+    def text(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else str(self)

@@ -176,6 +176,9 @@ def display_name(location: Any) -> str:
             return str(location.relative_to(Path.cwd()))
         except ValueError:
             return str(location)
+    shown = getattr(location, "display_name", None)
+    if isinstance(shown, str):   # a location that names itself (a published bundle's file)
+        return shown
     name = getattr(location, "name", None)
     if name and not isinstance(location, (str, bytes)):
         # a resource inside the installed package: show it as the repository path

@@ -36,7 +36,7 @@ import pluggy
 from . import hookspecs, policycache
 from .errors import CaseError, PluginError, PolicyError, QuarantineError
 from .outcomes import PluginFailure, Predicate
-from .plugininfo import Brand, PluginInfo, Quarantine
+from .plugininfo import Brand, PluginInfo, Quarantine, Said
 from .policycache import display_name
 
 if TYPE_CHECKING:
@@ -104,9 +104,10 @@ class LoadedPlugins:
         #: the statutory plugin was left out on purpose (``AFTERSALES_WITHOUT_STATUTORY``)
         self.without_statutory = False
 
-    def quarantine(self, name: str, file: str, line: int, column: int, reason: str, hint: tuple[str, str]) -> None:
+    def quarantine(self, name: str, file: str, line: int, column: int, reason: str, hint: tuple[str, str],
+                   reason_zh: str = "") -> None:
         if name not in self.quarantined:
-            self.quarantined[name] = Quarantine(name, file, line, column, reason, hint[0], hint[1])
+            self.quarantined[name] = Quarantine(name, file, line, column, reason, hint[0], hint[1], reason_zh=reason_zh)
 
 
 class PluginLoadError(PluginError):
@@ -177,7 +178,7 @@ def load_plugins(*, plugins_dir: str | os.PathLike | None = None, env: Mapping[s
             loaded.issues.append(_issue(file or f"entry point {ep.name}", line, col, "$", message, code="plugin"))
             loaded.infos[ep.name] = PluginInfo(ep.name, "?", origin, error=f"{type(exc).__name__}: {_one_line(exc)}")
             loaded.quarantine(ep.name, file or f"entry point {ep.name}", line, col,
-                              f"failed to load: {describe(exc)}", _HINT_ENTRY)
+                              f"failed to load: {describe(exc)}", _HINT_ENTRY, f"加载失败：{describe(exc)}")
             continue
         _register(loaded, ep.name, obj, origin, _plugin_version(obj, dist))
 
@@ -190,15 +191,18 @@ def load_plugins(*, plugins_dir: str | os.PathLike | None = None, env: Mapping[s
             version = _plugin_version(obj, None)
             installed = loaded.infos.get(name)
             if installed is not None and installed.origin != "folder":
-                loaded.warnings.append(
+                loaded.warnings.append(Said(
                     f"plugin {name!r} {version} in the plugins folder {folder} is not used: {name!r} {installed.version} "
-                    f"is installed ({installed.origin}); uninstall one of them")
+                    f"is installed ({installed.origin}); uninstall one of them",
+                    f"插件文件夹 {folder} 中的插件 {name!r} {version} 未被使用：已安装 {name!r} {installed.version}"
+                    f"（{installed.origin}）；请卸载其中一个"))
                 continue
             _register(loaded, name, obj, "folder", version)
         if not found and not any(info.origin == "folder" for info in loaded.infos.values()) \
                 and not loaded.issues and Path(folder).is_dir():
-            loaded.warnings.append(f"plugins folder {folder} holds no plugin (a *.py file or a package with "
-                                   f"__init__.py giving aftersales hooks)")
+            loaded.warnings.append(Said(f"plugins folder {folder} holds no plugin (a *.py file or a package with "
+                                        f"__init__.py giving aftersales hooks)",
+                                        f"插件文件夹 {folder} 中没有插件（应为提供 aftersales 钩子的 *.py 文件或含 __init__.py 的包）"))
 
     for name, obj in extra:
         _register(loaded, name, obj, "registered", _plugin_version(obj, None))
@@ -227,7 +231,7 @@ def _register(loaded: LoadedPlugins, name: str, obj: Any, origin: str, version: 
         loaded.issues.append(_issue(f"plugin {name}", 1, 1, "$", f"plugin {name!r} cannot be registered: {_one_line(exc)}", code="plugin"))
         loaded.infos[name] = PluginInfo(name, version, origin, error=str(exc))
         loaded.quarantine(name, "", 1, 1, f"cannot be registered: {_one_line(exc)}",
-                          _HINT_IMPORT if origin == "folder" else _HINT_ENTRY)
+                          _HINT_IMPORT if origin == "folder" else _HINT_ENTRY, f"无法注册：{_one_line(exc)}")
         return
     callers = pm.get_hookcallers(obj) or []
     wrappers = [caller.name for caller in callers for impl in caller.get_hookimpls()
@@ -243,8 +247,10 @@ def _register(loaded: LoadedPlugins, name: str, obj: Any, origin: str, version: 
         return
     hooks = sorted(caller.name for caller in callers)
     if not hooks and origin == "folder":
-        loaded.warnings.append(f"plugins folder: {name!r} implements no aftersales hook (nothing marked "
-                               f"@aftersales.hookimpl, and no `plugin` object): it adds nothing")
+        loaded.warnings.append(Said(f"plugins folder: {name!r} implements no aftersales hook (nothing marked "
+                                    f"@aftersales.hookimpl, and no `plugin` object): it adds nothing",
+                                    f"插件文件夹：{name!r} 没有实现任何 aftersales 钩子（没有 @aftersales.hookimpl，"
+                                    f"也没有 plugin 对象），不起作用"))
     loaded.infos[name] = PluginInfo(name, version, origin, hooks=hooks)
 
 
@@ -272,8 +278,9 @@ def _candidates(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Path, li
     (``aftersales-BRAND/`` with its package inside). Anything else there is named in a warning."""
     out: list[tuple[str, Path, list[str] | None]] = []
     if (folder / "__init__.py").exists() and not any(folder.glob("*/__init__.py")):
-        loaded.warnings.append(f"plugins folder {folder} is itself a package: point the plugins folder at the folder "
-                               f"holding it ({folder.parent})")
+        loaded.warnings.append(Said(f"plugins folder {folder} is itself a package: point the plugins folder at the "
+                                    f"folder holding it ({folder.parent})",
+                                    f"插件文件夹 {folder} 本身是一个包：请把插件文件夹指向它的上一级（{folder.parent}）"))
     for path in sorted(folder.iterdir()):
         if path.name.startswith((".", "_")):
             continue
@@ -287,7 +294,8 @@ def _candidates(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Path, li
             if (path / "pyproject.toml").exists() and inner:
                 out.extend((p.name, p / "__init__.py", [str(p)]) for p in inner)
             else:
-                loaded.warnings.append(f"plugins folder: {path} is not a plugin (no __init__.py); left out")
+                loaded.warnings.append(Said(f"plugins folder: {path} is not a plugin (no __init__.py); left out",
+                                            f"插件文件夹：{path} 不是插件（没有 __init__.py），未加载"))
     return out
 
 
@@ -315,7 +323,8 @@ def _folder_plugins(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Any]
             loaded.errors.append(PluginError(message, plugin=name))
             loaded.issues.append(_issue(_show_path(str(init)), 1, 1, "$", message, code="plugin"))
             loaded.infos[name] = PluginInfo(name, "?", "folder", error=f"writable by {who}: not loaded")
-            loaded.quarantine(name, _show_path(str(init)), 1, 1, f"writable by {who}, not loaded", _HINT_WRITABLE)
+            loaded.quarantine(name, _show_path(str(init)), 1, 1, f"writable by {who}, not loaded", _HINT_WRITABLE,
+                              f"{'其他用户' if who == 'others' else '同组用户'}可写入，未加载")
             continue
         module_name = f"aftersales_dropin_{name}"
         try:
@@ -336,7 +345,8 @@ def _folder_plugins(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Any]
             loaded.errors.append(PluginError(f"{file}:{line}:{col}: {message}", plugin=name))
             loaded.issues.append(_issue(file, line, col, "$", message, code="plugin"))
             loaded.infos[name] = PluginInfo(name, "?", "folder", error=f"{type(exc).__name__}: {_one_line(exc)}")
-            loaded.quarantine(name, file, line, col, f"failed to import: {describe(exc)}", _HINT_IMPORT)
+            loaded.quarantine(name, file, line, col, f"failed to import: {describe(exc)}", _HINT_IMPORT,
+                              f"导入失败：{describe(exc)}")
             continue
         obj = getattr(module, "plugin", module)
         # a PolicyPlugin answers for the policies of its own ``name``: register it under that name
@@ -438,6 +448,8 @@ class _State:
         self.statutory_loaded = True
         #: the published bundle the policies come from: (id, sha256), or None
         self.bundle: tuple[str, str] | None = None
+        #: the document and checklist ids the loaded policies declare: id -> (zh, en, kind, gates)
+        self.vocabulary: dict[str, tuple[str, str, str, tuple[str, ...]]] = {}
         self._engine: Any = None
         self._coverage_plans: frozenset[str] | None = None
 
@@ -519,16 +531,36 @@ def _compile(data: Mapping[str, Any], name: str, sha256: str, node: Any, issues:
             with policycache.compiling(sha256):
                 policy = CompiledPolicy(data, sha256=sha256, source=name, plugin=plugin, predicates=predicates)
     except PolicyError as exc:
-        issues.append(_issue(name, 1, 1, exc.field or "$", exc.message, code="compile"))
+        line, column = _locate_field(node, exc.field)
+        issues.append(_issue(name, line, column, exc.field or "$", exc.message, code="compile"))
         return None, node, issues
     return policy, node, issues
+
+
+def _locate_field(node: Any, field: str | None) -> tuple[int, int]:
+    """Line and column of a JSON path such as ``$.region_rules[0].pattern`` (1:1 when it is not
+    one, or the policy has no node tree)."""
+    import re
+
+    if node is None or not field or not field.startswith("$"):
+        return 1, 1
+    parts: list[Any] = [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]$]+", field)]
+    from aftersales.authoring.policyload import locate
+
+    try:
+        return locate(node, parts)
+    except Exception:  # noqa: BLE001 - a location is a help, never a second failure
+        return 1, 1
 
 
 class _Builder:
     """Loads brands and policies into a fresh ``_State``, collecting every issue."""
 
-    def __init__(self, loaded: LoadedPlugins) -> None:
+    def __init__(self, loaded: LoadedPlugins, bundle: tuple[str, str] | None = None) -> None:
         self.state = _State(loaded)
+        self.state.bundle = bundle
+        #: policy ids an override replaced (or tried to: a broken one quarantines its plugin)
+        self._replaced: set[str] = set()
 
     def build(self, policies_dir: str | os.PathLike | None, policy_files: Iterable[Any]) -> _State:
         self._load_brands()
@@ -542,8 +574,18 @@ class _Builder:
             else:
                 overrides.extend(p for p in sorted(folder.glob("*.yaml")) if not p.name.endswith(".cases.yaml"))
         overrides.extend(policy_files)
-        if overrides:
+        if overrides or policies_dir is not None:
             self._override(overrides)
+            where = f"policies folder {policies_dir}" if policies_dir is not None else "the policies given"
+            where_zh = f"政策文件夹 {policies_dir}" if policies_dir is not None else "给出的政策"
+            if self.state.bundle is not None:
+                where, where_zh = f"policy bundle {self.state.bundle[0]}", f"政策包 {self.state.bundle[0]}"
+            missing = sorted(pid for pid in self.state.owners if pid not in self._replaced)
+            for pid in missing:   # a deleted override falls back to the plugin's own policy: said
+                owner = self.state.owners[pid]
+                self.state.warnings.append(Said(
+                    f"{where} has no policy {pid!r} ({pid}.yaml): {pid!r} decides with the policy plugin {owner!r} ships",
+                    f"{where_zh} 中没有政策 {pid!r}（{pid}.yaml）：{pid!r} 按插件 {owner!r} 自带的政策判定"))
         self._check_versions()
         self._contain()
         self._finish()
@@ -558,8 +600,10 @@ class _Builder:
             if issue is None:
                 st.quarantined[plugin] = Quarantine(plugin, "", 1, 1, "a policy is invalid", *hint)
             else:
-                reason = f"{issue.path}: {issue.message}" if getattr(issue, "path", "$") not in ("", "$") else issue.message
-                st.quarantined[plugin] = Quarantine(plugin, issue.file, issue.line, issue.column, reason, *hint)
+                zh = getattr(issue, "zh", "") or issue.message
+                at = f"{issue.path}: " if getattr(issue, "path", "$") not in ("", "$") else ""
+                st.quarantined[plugin] = Quarantine(plugin, issue.file, issue.line, issue.column, at + issue.message,
+                                                    *hint, reason_zh=at + zh)
 
     def _contain(self) -> None:
         """Every policy error is laid at the door of the plugin whose policy it is; those plugins'
@@ -705,11 +749,22 @@ class _Builder:
         st = self.state
         owner = st.owners.get(policy.id)
         if owner is not None and owner != plugin:
-            issue = _issue(policy.source, 1, 1, "$.id", f"policy id {policy.id!r} is already shipped by plugin {owner!r}",
-                           code="duplicate_id")
-            st.policy_issues.append(issue)
-            self._quarantine(plugin, issue)
-            return
+            # two plugins ship one policy id: the one it belongs to keeps it (the plugin of that
+            # name, or serving its brands), whichever loaded first; the other is quarantined
+            if self._rightful(policy, plugin) and not self._rightful(st.policies[policy.id][0], owner):
+                old = st.policies.pop(policy.id)
+                for version in old:
+                    st.nodes.pop((version.id, version.version), None)
+                issue = _issue(old[0].source, 1, 1, "$.id", f"policy id {policy.id!r} belongs to plugin {plugin!r} "
+                               f"(it ships {policy.source}); plugin {owner!r} may not ship it", code="duplicate_id")
+                st.policy_issues.append(issue)
+                self._quarantine(owner, issue)
+            else:
+                issue = _issue(policy.source, 1, 1, "$.id", f"policy id {policy.id!r} is already shipped by plugin "
+                               f"{owner!r}; plugin {plugin!r} may not ship it", code="duplicate_id")
+                st.policy_issues.append(issue)
+                self._quarantine(plugin, issue)
+                return
         st.owners[policy.id] = plugin
         versions = st.policies.setdefault(policy.id, [])
         for other in versions:
@@ -723,6 +778,14 @@ class _Builder:
         versions.sort(key=lambda p: p.effective_from)
         st.nodes[(policy.id, policy.version)] = (policy.data, node)
 
+    def _rightful(self, policy: Any, plugin: str) -> bool:
+        """``plugin`` is the one ``policy`` belongs to: it bears the policy's id, or serves every
+        brand the policy names."""
+        if policy.id == plugin:
+            return True
+        served = {b for b, brand in self.state.brands.items() if brand.plugin == plugin}
+        return bool(policy.brands) and bool(served) and set(policy.brands) <= served
+
     def _override(self, locations: list[Any]) -> None:
         """Policies given explicitly replace, by id, every version the plugins ship."""
         st = self.state
@@ -734,6 +797,7 @@ class _Builder:
                 # the file's own policy id, when it can be read; else its name (apple.yaml: apple)
                 first = next((i for i in issues if i.severity == "error"), None)
                 owner = st.owners.get(_policy_id(location))
+                self._replaced.add(_policy_id(location))
                 if owner is not None:
                     self._quarantine(owner, first)
                     for issue in issues:
@@ -745,6 +809,7 @@ class _Builder:
                                                     f"no loaded plugin ships a policy {policy.id!r}; known: {', '.join(sorted(st.owners)) or 'none'}",
                                                     code="unknown_ref"))
                 continue
+            self._replaced.add(policy.id)
             if policy.id not in replaced:
                 for old in st.policies.get(policy.id, ()):
                     st.nodes.pop((old.id, old.version), None)
@@ -763,8 +828,29 @@ class _Builder:
                    for versions in st.policies.values() for p in versions]
         st.policy_issues.extend(version_issues(entries))
 
+    def _vocabulary(self) -> None:
+        """The ids the loaded policies declare (first declaration wins; a different one is said)."""
+        st = self.state
+        for versions in st.policies.values():
+            for policy in versions:
+                if not policy.data.get("vocabulary"):
+                    continue
+                from aftersales.authoring.vocabcheck import declared  # only for a policy that declares ids
+
+                for id_, entry in declared(policy.data).items():
+                    known = st.vocabulary.get(id_)
+                    if known is None:
+                        st.vocabulary[id_] = entry
+                    elif known[:3] != entry[:3]:
+                        st.warnings.append(Said(
+                            f"{policy.source}: {id_!r} is declared again with other labels "
+                            f"({entry[0]}/{entry[1]}); keeping {known[0]}/{known[1]}",
+                            f"{policy.source}：{id_!r} 以不同的名称再次声明（{entry[0]}/{entry[1]}），"
+                            f"沿用 {known[0]}/{known[1]}"))
+
     def _finish(self) -> None:
         st = self.state
+        self._vocabulary()
         by_source: dict[str, list[PolicyIssue]] = {}
         for issue in st.policy_issues:
             by_source.setdefault(issue.file, []).append(issue)
@@ -785,6 +871,9 @@ def _policy_id(location: Any) -> str:
     """The ``id`` a policy file gives (read leniently), else its name without ``.yaml``."""
     import re
 
+    given = getattr(location, "policy_id", None)
+    if isinstance(given, str):
+        return given
     name = getattr(location, "name", str(location))
     stem = str(name).rsplit("/", 1)[-1].removesuffix(".yaml").removesuffix(".yml")
     try:
@@ -814,8 +903,17 @@ def _policy_text(data: Any) -> str | None:
         return None
 
 
-def _build_state(loaded: LoadedPlugins, policies_dir: str | os.PathLike | None, policy_files: Iterable[Any]) -> _State:
-    return _Builder(loaded).build(policies_dir, policy_files)
+def _build_state(loaded: LoadedPlugins, policies_dir: str | os.PathLike | None, policy_files: Iterable[Any],
+                 bundle: tuple[str, str] | None = None) -> _State:
+    return _Builder(loaded, bundle).build(policies_dir, policy_files)
+
+
+def _adopt_vocabulary(state: _State) -> None:
+    """The declared ids of the snapshot in force become the vocabulary's (labels, case check,
+    tick lists): done when a snapshot is swapped in, never on the decision path."""
+    from . import vocab
+
+    vocab.extend_documents(state.vocabulary)
 
 
 def _raise_for(issues: list[PolicyIssue]) -> None:
@@ -834,13 +932,14 @@ class Registry:
 
     def __init__(self, loaded: LoadedPlugins, *, policies_dir: str | os.PathLike | None = None,
                  policy_files: Iterable[Any] = (), strict: bool = True,
-                 _config: dict[str, Any] | None = None) -> None:
+                 _config: dict[str, Any] | None = None, bundle: tuple[str, str] | None = None) -> None:
         policy_files = list(policy_files)
-        state = _build_state(loaded, policies_dir, policy_files)
+        state = _build_state(loaded, policies_dir, policy_files, bundle)
         if strict:   # an error a quarantined plugin owns stops only its brands
             _raise_for([i for i in state.policy_issues if id(i) not in state.contained])
         self._state = state
-        self._config = dict(_config or {}, policies_dir=policies_dir, policy_files=policy_files)
+        _adopt_vocabulary(state)
+        self._config = dict(_config or {}, policies_dir=policies_dir, policy_files=policy_files, bundle=bundle)
 
     # ------------------------------------------------------------------ the current snapshot
 
@@ -860,6 +959,10 @@ class Registry:
     warnings = property(lambda self: self._state.warnings)
     #: a statutory policy is loaded (else every decision says it is not a legal one)
     statutory_loaded = property(lambda self: self._state.statutory_loaded)
+    #: the published policy bundle in force: (id, sha256), or None (named in every decision)
+    bundle = property(lambda self: self._state.bundle)
+    #: the document and checklist ids the loaded policies declare: id -> (zh, en, kind, gates)
+    vocabulary = property(lambda self: self._state.vocabulary)
     without_statutory = property(lambda self: self._state.without_statutory)
 
     def quarantine_for(self, brand: str) -> Quarantine | None:
@@ -888,13 +991,14 @@ class Registry:
         cfg = self._config
         try:
             loaded = load_plugins(plugins_dir=cfg.get("plugins_dir"), env=cfg.get("env"), extra=cfg.get("extra", ()))
-            state = _build_state(loaded, cfg.get("policies_dir"), cfg.get("policy_files", ()))
+            state = _build_state(loaded, cfg.get("policies_dir"), cfg.get("policy_files", ()), cfg.get("bundle"))
         except Exception as exc:  # noqa: BLE001 - a reload never takes the program down
             return [_issue("<plugins>", 1, 1, "$", f"{type(exc).__name__}: {_one_line(exc)}", code="plugin")]
         errors = state.errors
         if errors:
             return errors
         self._state = state
+        _adopt_vocabulary(state)
         return []
 
     # ------------------------------------------------------------------ queries
@@ -969,7 +1073,8 @@ class Registry:
 
 def load_registry(*, plugins_dir: str | os.PathLike | None = None, policies_dir: str | os.PathLike | None = None,
                   env: Mapping[str, str] | None = None, extra: Iterable[tuple[str, Any]] = (),
-                  policy_files: Iterable[Any] = (), strict_plugins: bool = False) -> Registry:
+                  policy_files: Iterable[Any] = (), strict_plugins: bool = False,
+                  bundle: tuple[str, str] | None = None) -> Registry:
     """Find plugins, load and check their policies. Raises ``PolicyError`` for a broken policy.
 
     ``policy_files`` replace, by policy id, what the plugins ship (like ``policies_dir``).
@@ -982,7 +1087,7 @@ def load_registry(*, plugins_dir: str | os.PathLike | None = None, policies_dir:
         first = loaded.issues[0]
         more = f" (and {len(loaded.issues) - 1} more)" if len(loaded.issues) > 1 else ""
         raise PluginLoadError(f"{first.file}:{first.line}:{first.column}: {first.message}{more}", issues=loaded.issues)
-    return Registry(loaded, policies_dir=policies_dir, policy_files=policy_files,
+    return Registry(loaded, policies_dir=policies_dir, policy_files=policy_files, bundle=bundle,
                     _config={"plugins_dir": plugins_dir, "env": env, "extra": extra})
 
 

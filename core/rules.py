@@ -279,10 +279,30 @@ class NoticeRule(NamedTuple):
     notice: Notice
 
 
+def compile_pattern(text: str, *, field: str, groups: int = 1) -> Any:
+    """A pattern a policy editor wrote, compiled by RE2 (``google-re2``): matching takes time
+    linear in the text, whatever the pattern (``^(([A-Z])+)+/A$`` cannot backtrack without
+    bound). A pattern RE2 cannot run (backreferences, lookaround) or with fewer than ``groups``
+    capture groups is refused, naming ``field``."""
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False   # the error is ours to say, on one line
+    try:
+        compiled = re2.compile(text, options)
+    except re2.error as exc:
+        reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        raise PolicyError(f"pattern {text!r} is not a pattern RE2 can run ({reason}); backreferences and "
+                          f"lookaround are not supported", field=field) from None
+    if compiled.groups < groups:
+        raise PolicyError(f"pattern {text!r} needs a capture group, ( ), around the code it reads", field=field)
+    return compiled
+
+
 class RegionRule(NamedTuple):
     id: str
     field: str | None
-    pattern: re.Pattern | None
+    pattern: Any    # an RE2 pattern (``compile_pattern``)
     mapping: Mapping[str, str]
     default: str | None
     citation: str
@@ -395,7 +415,7 @@ class CompiledPolicy:
         self.starts: Mapping[str, Mapping[str, Any]] = data.get("starts", {})
         #: the named predicates the policy's conditions use, in order of first use
         self.predicates_used: tuple[str, ...] = self._predicates_used(predicates)
-        self.region_rules = tuple(self._region_rule(r) for r in data.get("region_rules", ()))
+        self.region_rules = tuple(self._region_rule(r, i) for i, r in enumerate(data.get("region_rules", ())))
         self.exclusions = tuple(self._exclusion(e) for e in data.get("exclusions", ()))
         self.expiry_hit = next((e.hit for e in self.exclusions if e.on_expiry), None)
         #: its trace entry, made once
@@ -474,8 +494,9 @@ class CompiledPolicy:
                     used[name] = None
         return tuple(used)
 
-    def _region_rule(self, spec: Mapping[str, Any]) -> RegionRule:
-        pattern = re.compile(spec["pattern"]) if spec.get("pattern") else None
+    def _region_rule(self, spec: Mapping[str, Any], index: int = 0) -> RegionRule:
+        pattern = compile_pattern(spec["pattern"], field=f"$.region_rules[{index}].pattern") \
+            if spec.get("pattern") else None
         return RegionRule(id=spec["id"], field=spec.get("field"), pattern=pattern, mapping=dict(spec.get("map", {})),
                           default=spec.get("default"), citation=spec["citation"])
 

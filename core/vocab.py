@@ -141,6 +141,46 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
 def label(kind: str, id_: str, lang: str = "zh") -> str:
     """The label people read for ``id_`` of ``kind`` (``remedy``, ``document``...)."""
     entry = TABLES[kind].get(id_)
+    if entry is None and kind == "document":
+        entry = EXTENDED_DOCUMENTS.get(id_)
     if entry is None:
         return id_
     return entry[0] if lang == "zh" else entry[1]
+
+
+# --------------------------------------------------------------------------- extensions
+#
+# A plugin's or a network's policies may declare ids of their own (``vocabulary`` in a policy:
+# documents, and the items of a checklist a customer brings), with their two labels and the
+# remedies they gate. The registry in force puts them here when it is built (load time, never on
+# the decision path), so every label, the case check and the counter's tick lists know them.
+
+#: id -> (zh, en) of the document and checklist ids the loaded policies declare
+EXTENDED_DOCUMENTS: dict[str, tuple[str, str]] = {}
+#: id -> "document" or "checklist"
+DOCUMENT_KINDS: dict[str, str] = {}
+#: id -> the remedies it gates (as its policy declares)
+GATES: dict[str, tuple[str, ...]] = {}
+
+
+def extend_documents(entries: dict[str, tuple[str, str, str, tuple[str, ...]]]) -> None:
+    """Put the declared ids in force: ``{id: (zh, en, kind, gates)}`` (replaces the previous set)."""
+    EXTENDED_DOCUMENTS.clear()
+    DOCUMENT_KINDS.clear()
+    GATES.clear()
+    for id_, (zh, en, kind, gates) in entries.items():
+        if id_ in DOCUMENTS:
+            continue
+        EXTENDED_DOCUMENTS[id_] = (zh, en)
+        DOCUMENT_KINDS[id_] = kind
+        GATES[id_] = tuple(gates)
+
+
+def document_ids() -> frozenset[str]:
+    """Every document id a case may name: the bundled ones and those the loaded policies declare."""
+    return frozenset(DOCUMENTS) | frozenset(EXTENDED_DOCUMENTS)
+
+
+def document_table() -> dict[str, tuple[str, str]]:
+    """The bundled documents, then the declared ones (labels, in the order a tick list shows)."""
+    return {**DOCUMENTS, **EXTENDED_DOCUMENTS}

@@ -207,6 +207,7 @@ class CaseStore(OutcomeMixin):
             warnings.append(f"case_date: 按 {backdated} 判定(补登,已记入日志) / decided as of {backdated} "
                             f"(back-dated, recorded in the event log)")
         decision, entitlement = self.evaluator.evaluate(case)
+        decision = _marked(decision, warnings)
         settings = self.evaluator.workflow(case)
         stored_input = case_to_dict(case)
         same_unit = [c["number"] for c in self.open_cases_with_device(imei=case.device.imei,
@@ -390,6 +391,7 @@ class CaseStore(OutcomeMixin):
             base = self.evaluator.parse(row.case_input, row.case_date)
             case, current = self._in_repair(conn, row, base, today)
             decision, entitlement = self.evaluator.evaluate(case)
+            decision = _marked(decision, warnings)
             settings = self.evaluator.workflow(case)
             seq = row.decision_count + 1
             conn.execute(decisions.insert(), {
@@ -698,6 +700,15 @@ def _clean(value: str | None, field: str, warnings: list[str]) -> str | None:
     text, found = clean_text(value, field)
     warnings.extend(found)
     return text
+
+
+def _marked(decision: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
+    """A decision made without a failed plugin is stored as made, marked ``incomplete``, and said."""
+    if not decision.get("plugin_errors"):
+        return decision
+    warnings.append("decision: 有插件出错，本判定缺少该插件的结论 / decided without a failed plugin: "
+                    + ", ".join(sorted({f["plugin"] for f in decision["plugin_errors"]})))
+    return {**decision, "incomplete": True}
 
 
 def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:

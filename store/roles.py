@@ -36,7 +36,7 @@ from .schema import metadata
 #: tables no role may change once written (triggers refuse it too)
 APPEND_ONLY = frozenset({"events", "decisions", "access_log", "unit_records"})
 #: tables only the manager (and the owner) may write
-MANAGER_WRITES = frozenset({"staff"})
+MANAGER_WRITES = frozenset({"staff", "policy_bundles", "policy_activations"})
 #: tables every role reads and no store or manager role writes
 READ_ONLY = frozenset({"alembic_version", "aftersales_roles"})
 POLICY = "aftersales_rows"

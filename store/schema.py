@@ -6,6 +6,8 @@ this module is what the code reads and writes through (one code path for SQLite 
 * ``events`` — the append-only event log: who, when, from, to, note.
 * ``follow_ups`` — calls due (day-10 回访 of the repair station and the customer, pickup calls).
 * ``case_counters`` — the last sequence number per store and day, for case numbers.
+* ``policy_bundles``, ``policy_activations`` — a network's published policies and which one is in
+  force (declared in ``bundles.py``).
 
 ``decisions`` and ``events`` are append-only: database triggers refuse UPDATE and DELETE.
 """
@@ -208,4 +210,28 @@ aftersales_roles = sa.Table(
     sa.Column("role_name", sa.String(63), primary_key=True),
     sa.Column("kind", sa.String(10), nullable=False),
     sa.Column("store_code", sa.String(16)),
+)
+
+#: a network's published policy bundles: every file's text, its SHA-256 manifest (``store/bundles.py``)
+policy_bundles = sa.Table(
+    "policy_bundles",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("author", sa.String(64), nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("manifest", sa.JSON, nullable=False),
+    sa.Column("files", sa.JSON, nullable=False),
+)
+
+#: which bundle was put in force when, by whom (appended only; the latest is in force)
+policy_activations = sa.Table(
+    "policy_activations",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("bundle_id", sa.Integer, sa.ForeignKey("policy_bundles.id"), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
 )

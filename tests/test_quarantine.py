@@ -114,3 +114,46 @@ def test_the_statutory_plugin_stays_unless_left_out_explicitly(tmp_path, cli):
     assert "not a legal decision" in err
     code, out, err = cli("evaluate", case, "--lang", "en", env=env)
     assert out.splitlines()[0].startswith("!! not a legal decision")
+
+
+def test_a_drop_in_shipping_another_plugins_policy_id_is_the_one_quarantined(tmp_path, plugins, cli):
+    """A drop-in that ships an ``apple`` policy never takes Apple's terms over, whatever the
+    order plugins load in: it is refused and named; Apple decides with its own."""
+    acme = plugins / "acme"
+    acme.mkdir()
+    (acme / "apple.yaml").write_text(bundled("apple.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (acme / "__init__.py").write_text(
+        "from pathlib import Path\n"
+        "from aftersales.core.plugininfo import Brand\n"
+        "from aftersales.core.policyplugin import PolicyPlugin\n\n"
+        "class Acme(PolicyPlugin):\n    name = 'acme'\n    brands = [Brand('acme', '阿克米', 'Acme')]\n\n"
+        "    def policy_files(self):\n        return [Path(__file__).with_name('apple.yaml')]\n\n"
+        "plugin = Acme()\n", encoding="utf-8")
+    for path in (acme, acme / "apple.yaml", acme / "__init__.py"):
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    code, out, err = cli("evaluate", _case(tmp_path, "apple-cn-day10-deferred"), "--json", "--plugins-dir", str(plugins))
+    assert code == 0 and json.loads(out)["brand"] == "apple", err
+    assert "plugin 'acme' is quarantined" in err and "plugin 'apple' is quarantined" not in err
+    code, out, err = cli("evaluate", _case(tmp_path, "apple-cn-day10-deferred", brand="acme"), "--plugins-dir", str(plugins))
+    assert code == 3 and "policy id 'apple' belongs to plugin 'apple'" in err
+
+
+def test_a_broken_statutory_policy_stops_every_brand(tmp_path, cli):
+    """The floor is never dropped silently: with the statutory policy quarantined no brand decides."""
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    text = bundled("generic_sanbao.yaml").read_text(encoding="utf-8")
+    (folder / "generic_sanbao.yaml").write_text(text.replace("host: {months: 12}", "host: {months: -1}", 1),
+                                                encoding="utf-8")
+    for scenario in ("apple-cn-day10-deferred", "huawei-day10-onsite", "generic-day10-exchange"):
+        code, out, err = cli("evaluate", _case(tmp_path, scenario), "--policies", str(folder))
+        assert code == 3 and out == "" and "plugin 'generic_sanbao' is quarantined" in err, scenario
+        assert "generic_sanbao.yaml:" in err.strip().splitlines()[-1]
+
+
+def test_plugins_list_names_each_plugins_state_and_the_folder_warnings(plugins, cli):
+    code, out, err = cli("plugins", "list", "--json", "--plugins-dir", str(plugins))
+    data = json.loads(out)
+    assert code == 0 and data["statutory"] is True
+    assert {p["name"]: p["state"] for p in data["plugins"]} == {"apple": "ok", "generic_sanbao": "ok", "huawei": "ok"}
+    assert any("holds no plugin" in w for w in data["folder_warnings"])

@@ -306,13 +306,29 @@ class AftersalesApp(InOrderKeys, App):
         if self._store is None:
             self.open_store()
         else:
+            self._start_bundle_poll()
             self.require_sign_in()
 
     def _subtitle(self) -> str:
         where = self.store_code + " · " + self.staff
         if self.store_error:
             where += " · " + t("store.unavailable_short", self.lang)
-        return where
+        return where + "".join(" · " + part for part in self._registry_banner())
+
+    def _registry_banner(self) -> list[str]:
+        """What the header says about the policies in force: the bundle, and (never silently) a
+        plugin quarantined or the statutory policy left out."""
+        registry = self.registry
+        out: list[str] = []
+        bundle = getattr(registry, "bundle", None)
+        if bundle:
+            out.append(t("banner.bundle", self.lang, id=bundle[0], sha=bundle[1][:12]))
+        quarantined = getattr(registry, "quarantined", None)
+        if quarantined:
+            out.append(t("banner.quarantined", self.lang, plugins=", ".join(sorted(quarantined))))
+        if registry is not None and getattr(registry, "statutory_loaded", True) is False:
+            out.append(t("banner.not_legal", self.lang))
+        return out
 
     @property
     def draft_path(self) -> Path | None:
@@ -378,6 +394,7 @@ class AftersalesApp(InOrderKeys, App):
         self.store_error = None
         self.sub_title = self._subtitle()
         self._broadcast("store_changed")
+        self._start_bundle_poll()
         self.require_sign_in()
 
     def require_sign_in(self) -> None:
@@ -410,11 +427,70 @@ class AftersalesApp(InOrderKeys, App):
     # --- policies ----------------------------------------------------------------------------
 
     def _new_registry(self) -> Any:
+        """The counter's registry: its own policies folder if one is set, else the bundle in force
+        in the case store (once the store is open), else the plugins' own policies."""
         if self.registry_factory is not None:
             return self.registry_factory()
-        from aftersales.core.registry import load_registry
+        from aftersales.store.policysource import policy_source, registry_for
 
-        return load_registry()
+        engine = getattr(self._store, "engine", None)
+        return registry_for(policy_source(None, engine))
+
+    # --- the policy bundle in force: polled, swapped in without a restart ------------------------
+
+    #: how often a running counter asks the store which policy bundle is in force (one small query)
+    BUNDLE_POLL_SECONDS = 3.0
+
+    def _start_bundle_poll(self) -> None:
+        if self.registry_factory is not None or getattr(self, "_bundle_polling", False):
+            return
+        self._bundle_polling = True
+        self._bundle_seq: Any = None
+        self.check_bundle()
+        self.set_interval(self.BUNDLE_POLL_SECONDS, self.check_bundle, name="bundle poll")
+
+    @work(thread=True, exclusive=True, group="bundle")
+    def check_bundle(self) -> None:
+        """A newly activated bundle (``aftersales policy activate``) is loaded, validated and
+        swapped in; a bundle that does not load leaves the policies in force, said once."""
+        from aftersales.store.bundles import active_marker
+        from aftersales.store.policysource import configured_folder, policy_source, registry_for
+
+        engine = getattr(self._store, "engine", None)
+        if engine is None:
+            return
+        try:
+            if configured_folder() is not None:   # the counter's own folder wins over the bundle
+                return
+            marker = active_marker(engine)
+            if marker is None or marker == self._bundle_seq:
+                return
+            current = getattr(self.registry, "bundle", None)
+            if current is not None and current[0] == str(marker[1]):
+                self._bundle_seq = marker
+                return
+            registry = registry_for(policy_source(None, engine))
+            self._bundle_seq = marker   # loaded: not loaded again until the next activation
+        except Exception as exc:  # noqa: BLE001 - the counter keeps the policies in force
+            text = f"{type(exc).__name__}: {exc}"
+            if text != getattr(self, "_bundle_error", None):   # said once, not at every poll
+                self._bundle_error = text
+                self.call_from_thread(self.notify, text, severity="error", timeout=30)
+            return
+        self._bundle_error = None
+        self.call_from_thread(self._bundle_in_force, registry)
+
+    def _bundle_in_force(self, registry: Any) -> None:
+        self.registry = registry
+        self.registry_error = None
+        self.reload_issues = []
+        self.sub_title = self._subtitle()
+        bundle = getattr(registry, "bundle", None)
+        if bundle:
+            self.notify(t("banner.bundle_switched", self.lang, id=bundle[0], sha=bundle[1][:12]))
+        for q in (getattr(registry, "quarantined", None) or {}).values():
+            self.notify(q.line(self.lang), severity="error", timeout=30)
+        self._broadcast("registry_changed")
 
     @work(thread=True, exclusive=True, group="policies")
     def load_registry(self) -> None:
@@ -447,6 +523,10 @@ class AftersalesApp(InOrderKeys, App):
                 registry = result if result is not None and hasattr(result, "evaluate") else current
             else:
                 registry = self._new_registry()
+                errors = list(getattr(registry, "errors", ()) or ())
+                if errors:   # a broken plugin or policy is quarantined at start; a reload keeps the old set
+                    self.post_message(PolicyReloadFailed(str(errors[0]), errors))
+                    return
         except PolicyError as exc:
             self.post_message(PolicyReloadFailed(str(exc), list(exc.issues)))
             return
@@ -456,8 +536,13 @@ class AftersalesApp(InOrderKeys, App):
         self.post_message(PoliciesReloaded(registry))
 
     def on_policies_loaded(self, message: PoliciesLoaded) -> None:
+        if getattr(self.registry, "bundle", None) and not getattr(message.registry, "bundle", None):
+            return   # the bundle in force was swapped in meanwhile (the store opened first)
         self.registry = message.registry
         self.registry_error = None
+        self.sub_title = self._subtitle()
+        for q in (getattr(self.registry, "quarantined", None) or {}).values():
+            self.notify(q.line(self.lang), severity="error", timeout=30)
         self._broadcast("registry_changed")
 
     def on_policies_reloaded(self, message: PoliciesReloaded) -> None:
@@ -466,6 +551,7 @@ class AftersalesApp(InOrderKeys, App):
         self.reload_issues = []
         n = len(self.registry.all_policies()) if hasattr(self.registry, "all_policies") else 0
         self.notify(t("pol.reloaded", self.lang, n=n))
+        self.sub_title = self._subtitle()
         self._broadcast("registry_changed")
 
     def on_policy_reload_failed(self, message: PolicyReloadFailed) -> None:

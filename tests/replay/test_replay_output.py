@@ -1,6 +1,6 @@
 """What ``replay``, ``policy diff`` and ``cases generate`` leave behind: an output file written
-whole or not at all, and a drop-in plugin that fails to import stopping the run (exit 2), as it
-stops ``evaluate``."""
+whole or not at all; a drop-in plugin that fails to import is quarantined and said, the other
+brands decided; cases its failure leaves undecided are counted (exit 3)."""
 
 from __future__ import annotations
 
@@ -38,17 +38,42 @@ def test_policies_that_fail_to_load_leave_no_output_and_an_old_one_as_it_was(tmp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl", "old.jsonl", "policies"]  # no temporary left
 
 
-def test_a_broken_drop_in_plugin_stops_replay_and_diff(tmp_path, cli):
+def test_a_broken_drop_in_plugin_is_quarantined_and_replay_and_diff_go_on(tmp_path, cli):
+    """A drop-in that fails to import is said once, located; it serves none of these cases'
+    brands, so every case is decided."""
     cases = _cases(tmp_path / "c.jsonl")
     plugins = _broken_plugins(tmp_path)
     rc, _, err = cli("replay", str(cases), "--plugins-dir", str(plugins), "--out", str(tmp_path / "d.jsonl"), "--workers", "1")
-    assert rc == 2 and "bad.py:1:1" in err and "boom" in err
-    assert not (tmp_path / "d.jsonl").exists()
+    assert rc == 0 and "plugin 'bad' is quarantined" in err and "bad.py:1:1" in err, err
+    assert len((tmp_path / "d.jsonl").read_text(encoding="utf-8").splitlines()) == 5
     from aftersales.policies import bundled
 
-    rc, _, err = cli("policy", "diff", "--old", str(bundled("apple.yaml").parent), "--new", str(bundled("apple.yaml").parent),
-                     "--cases", str(cases), "--plugins-dir", str(plugins), "--workers", "1")
-    assert rc == 2 and "bad.py:1:1" in err
+    rc, out, err = cli("policy", "diff", "--old", str(bundled("apple.yaml").parent), "--new", str(bundled("apple.yaml").parent),
+                       "--cases", str(cases), "--plugins-dir", str(plugins), "--workers", "1")
+    assert rc == 0 and "bad.py:1:1" in err and "no case is decided differently" in out
+
+
+def test_cases_of_a_quarantined_brand_are_counted_and_exit_3(tmp_path, cli):
+    cases = _cases(tmp_path / "c.jsonl", 40)
+    lines = [json.loads(line) for line in cases.read_text(encoding="utf-8").splitlines()]
+    apple = sum(1 for c in lines if c["brand"] == "apple")
+    assert 0 < apple < len(lines)
+    policies = tmp_path / "policies"
+    policies.mkdir()
+    from aftersales.policies import bundled
+
+    text = bundled("apple.yaml").read_text(encoding="utf-8")
+    (policies / "apple.yaml").write_text(text[: text.index("\nexclusions:")] + "\n", encoding="utf-8")
+    summary = tmp_path / "s.json"
+    rc, _, err = cli("replay", str(cases), "--policies", str(policies), "--out", str(tmp_path / "d.jsonl"),
+                     "--workers", "1", "--summary-json", str(summary))
+    assert rc == 3 and f"plugin failures: {apple:,} cases" in err and "errors: none" not in err
+    data = json.loads(summary.read_text(encoding="utf-8"))
+    assert data["plugin_failures"] == apple and data["plugin_failures_by_plugin"] == {"apple": apple}
+    assert data["decided"] == len(lines) - apple
+    rc, out, err = cli("policy", "diff", "--old", str(bundled("apple.yaml").parent), "--new", str(policies),
+                       "--cases", str(cases), "--workers", "1", "--json")
+    assert rc == 3 and json.loads(out)["plugin_failures_by_plugin"] == {"apple": apple}
 
 
 def test_a_finished_output_replaces_the_old_one_with_the_usual_mode(tmp_path, cli):

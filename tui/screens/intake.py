@@ -142,8 +142,10 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
         return [(vocab(kind, ident, lang), ident, ident in chosen) for ident in self._tick_ids(section)]
 
     def _tick_ids(self, section: str) -> tuple[str, ...]:
-        if section == "sec.documents":
-            return tuple(DOCUMENTS)
+        if section == "sec.documents":   # the bundled papers, then the ids the loaded policies declare
+            from aftersales.core.vocab import EXTENDED_DOCUMENTS
+
+            return tuple(DOCUMENTS) + tuple(EXTENDED_DOCUMENTS)
         if section == "sec.condition":
             return tuple(CONDITIONS)
         return self._plans
@@ -220,7 +222,26 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
             if current and current in (getattr(self.app.registry, "brands", {}) or {}):
                 select.value = current
         self._fill_brand_default()
+        self._sync_document_ticks()
         self.recompute()
+
+    def _sync_document_ticks(self) -> None:
+        """The documents tick list offers the ids the policies in force declare (a network's
+        checklist items): added after the bundled ones, or the list rebuilt when they changed."""
+        ticks = self._find(f"#{TICK_LISTS['sec.documents'][0]}")
+        if ticks is None:
+            return
+        wanted = self._tick_ids("sec.documents")
+        shown = tuple(ticks.get_option_at_index(i).value for i in range(ticks.option_count))
+        if shown == wanted:
+            return
+        lang = self.app.lang
+        chosen = self.form.documents
+        if shown == wanted[:len(shown)]:
+            ticks.add_options([(vocab("document", i, lang), i, i in chosen) for i in wanted[len(shown):]])
+            return
+        ticks.clear_options()
+        ticks.add_options([(vocab("document", i, lang), i, i in chosen) for i in wanted])
 
     def store_changed(self) -> None:
         if self.is_mounted:
@@ -436,8 +457,12 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
                 problems.append(("bold yellow", t("panel.incomplete", lang, field=field_label(path, lang) if path else "",
                                                   message=message)))
             else:
+                from aftersales.core.errors import QuarantineError
+
                 try:
                     decision = registry.evaluate(case).to_dict()
+                except QuarantineError as exc:   # its brand's plugin is quarantined: where, why, what to do
+                    problems.append(("bold red", exc.text(lang)))
                 except Exception as exc:
                     problems.append(("bold red", f"{t('panel.plugin_error', lang)}: {type(exc).__name__}: {exc}"))
         if self.field_errors:

@@ -12,7 +12,7 @@
   ticket, the pickup notice and the due times).
 
 Revision ID: 0002
-Revises: 0005
+Revises: 0003
 Create Date: 2026-12-06
 """
 
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0002"
-down_revision = "0005"  # chained after the staff and roles migration already on main
+down_revision = "0003"  # chained after the migrations already on main (0001 -> 0005 -> 0003)
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,178 @@
+"""``aftersales policy publish / bundles / activate / rollback``: a network's policy bundles.
+
+A bundle is a folder of policies (and their policy tests), validated and tested, stored in the
+case store with a SHA-256 manifest (``store.bundles``); the one in force is what every counter
+using that store decides with. These commands are registered on the ``policy`` group.
+"""
+
+from __future__ import annotations
+
+import click
+
+from aftersales.cli._common import echo_json
+
+_DB = click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL",
+                   help="数据库 / case store URL (sqlite:///FILE or postgresql+psycopg://...); env AFTERSALES_DB.")
+_BY = click.option("--by", "actor", envvar="AFTERSALES_STAFF", metavar="NAME", default=None,
+                   help="操作人 / who does this (env AFTERSALES_STAFF; default: login name).")
+_JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON.")
+
+
+def _actor(actor: str | None) -> str:
+    if actor:
+        return actor
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return "staff"
+
+
+def _en() -> bool:
+    """Messages in English (``AFTERSALES_LANG=en`` or the locale); Chinese first otherwise."""
+    from aftersales.authoring.messages import resolve_lang
+
+    return resolve_lang(None) == "en"
+
+
+def _now():
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+def _engine(db_url: str | None):
+    from aftersales.store import db as _db
+
+    return _db.open_engine(db_url)
+
+
+@click.command("publish")
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--note", help="说明 / what changed (kept with the bundle).")
+@click.option("--activate", "then_activate", is_flag=True, help="发布后立即生效 / put it in force at once.")
+@click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="Drop-in plugins folder.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of the messages: zh (default) or en; also AFTERSALES_LANG or the locale.")
+@_BY
+@_DB
+@_JSON
+def publish(folder: str, note: str | None, then_activate: bool, plugins_dir: str | None, lang: str | None,
+            actor: str | None, db_url: str | None, as_json: bool) -> None:
+    """发布政策包 / Validate FOLDER, run its policy tests, and store it as a bundle.
+
+    Refused (exit 1, nothing stored) on any validation error or failing policy test. The bundle
+    keeps every ``*.yaml`` of FOLDER, a SHA-256 manifest, who published it, the note and when;
+    it is put in force with ``aftersales policy activate ID`` (or ``--activate``).
+    """
+    from aftersales.authoring.messages import resolve_lang
+    from aftersales.authoring.policytest import run_policy_tests
+    from aftersales.cli.policy import _policy_locations, validate_locations
+    from aftersales.store import bundles
+
+    lang = resolve_lang(lang)
+    en = lang == "en"
+    files = bundles.read_folder(folder)
+    _results, issues = validate_locations(_policy_locations((folder,)))
+    errors = [i for i in issues if i.severity == "error"]
+    if not errors:
+        reports, errors = run_policy_tests((folder,), plugins_dir=plugins_dir)
+    else:
+        reports = []
+    failed = [c for r in reports for c in r.failed]
+    if errors or failed:
+        for issue in errors:
+            click.echo(issue.text(lang) if hasattr(issue, "text") else str(issue), err=True)
+        for c in failed:
+            problems = "; ".join(str(p) for p in c.problems)
+            click.echo(f"{c.file}:{c.line}:{c.column}: " + ("policy test failed" if en else "政策测试未通过")
+                       + f": {c.name}: {problems}", err=True)
+        click.echo(f"not published: {len(errors)} errors, {len(failed)} failing policy tests" if en else
+                   f"未发布：{len(errors)} 个错误，{len(failed)} 个政策测试未通过", err=True)
+        raise click.exceptions.Exit(1)
+    tested = sum(len(r.results) for r in reports)
+    untested = sorted({r.policy_file for r in reports if not r.results})
+    if untested:   # published, but said: nothing checks how these decide
+        names = ", ".join(untested)
+        click.echo(f"warning: no policy tests for {names} (a .cases.yaml beside each policy checks how it decides)"
+                   if en else f"警告：{names} 没有政策测试（每份政策旁的 .cases.yaml 检查它如何判定）", err=True)
+    engine = _engine(db_url)
+    try:
+        record = bundles.publish(engine, files, author=_actor(actor), note=note, now=_now())
+        if then_activate:
+            record = bundles.activate(engine, record["id"], actor=_actor(actor), now=_now())
+    finally:
+        engine.dispose()
+    if as_json:
+        echo_json({**record, "policy_tests": tested})
+        return
+    if en:
+        click.echo(f"published policy bundle {record['id']} (sha256 {record['sha256']}, {len(record['files'])} files, "
+                   f"{tested} policy tests pass) by {record['author']}"
+                   + (" — in force" if record["active"] else f"; put it in force: aftersales policy activate {record['id']}"))
+    else:
+        click.echo(f"已发布政策包 {record['id']}（sha256 {record['sha256']}，{len(record['files'])} 个文件，"
+                   f"{tested} 个政策测试通过），发布人 {record['author']}"
+                   + ("，已生效" if record["active"] else f"；使其生效：aftersales policy activate {record['id']}"))
+
+
+@click.command("bundles")
+@_DB
+@_JSON
+def list_bundles(db_url: str | None, as_json: bool) -> None:
+    """政策包列表 / List the published policy bundles, newest first; * marks the one in force."""
+    from aftersales.store import bundles
+
+    engine = _engine(db_url)
+    try:
+        rows = bundles.bundles(engine)
+    finally:
+        engine.dispose()
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        click.echo("no policy bundle published (aftersales policy publish DIR)" if _en() else
+                   "还没有发布任何政策包（aftersales policy publish 文件夹）", err=True)
+        return
+    for r in rows:
+        mark = "*" if r["active"] else " "
+        click.echo(f"{mark} {r['id']:>4}  {r['created_at'][:19]}  {r['sha256'][:12]}  {r['author']}  "
+                   f"{len(r['files'])} files  {r['note'] or ''}".rstrip())
+
+
+@click.command("activate")
+@click.argument("bundle_id", type=int)
+@_BY
+@_DB
+def activate(bundle_id: int, actor: str | None, db_url: str | None) -> None:
+    """启用政策包 / Put bundle BUNDLE_ID in force; every counter on this store picks it up."""
+    from aftersales.store import bundles
+
+    engine = _engine(db_url)
+    try:
+        record = bundles.activate(engine, bundle_id, actor=_actor(actor), now=_now())
+    finally:
+        engine.dispose()
+    click.echo(f"policy bundle {record['id']} (sha256 {record['sha256'][:12]}) is in force" if _en() else
+               f"政策包 {record['id']}（sha256 {record['sha256'][:12]}）已生效")
+
+
+@click.command("rollback")
+@_BY
+@_DB
+def rollback(actor: str | None, db_url: str | None) -> None:
+    """回退政策包 / Put back the bundle that was in force before the current one."""
+    from aftersales.store import bundles
+
+    engine = _engine(db_url)
+    try:
+        record = bundles.rollback(engine, actor=_actor(actor), now=_now())
+    finally:
+        engine.dispose()
+    click.echo(f"rolled back: policy bundle {record['id']} (sha256 {record['sha256'][:12]}) is in force" if _en() else
+               f"已回退：政策包 {record['id']}（sha256 {record['sha256'][:12]}）已生效")
+
+
+COMMANDS = (publish, list_bundles, activate, rollback)

@@ -1,0 +1,204 @@
+"""Policy bundles: a network's policies, published to the shared case store, one in force.
+
+``aftersales policy publish DIR`` validates a folder of policies and runs its policy tests, then
+stores it here as a bundle: every file's text, a manifest of their SHA-256, the bundle's own
+SHA-256 (of the manifest), who published it, a note and when. ``policy activate ID`` puts a
+bundle in force (an activation row, appended: the history of what was in force when is kept);
+``policy rollback`` puts back the one before. Every counter that uses the store decides with the
+bundle in force, and says which (``Decision.bundle``: id and SHA-256).
+
+A bundle is checked against its manifest when it is read: a file whose text does not match is
+never loaded (its brand is quarantined, named), whatever was changed in the database.
+
+Two tables (``store/schema.py``, migration 0003): ``policy_bundles`` and ``policy_activations``;
+on a PostgreSQL with roles every counter reads them and only the manager writes them. One code path for
+SQLite and PostgreSQL; a running counter polls ``active_marker`` (one small query) to notice a
+new activation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from . import db as _db
+from .errors import StoreError
+from .schema import policy_activations, policy_bundles
+
+#: the largest bundle file accepted (a policy is a few tens of kilobytes)
+MAX_FILE_BYTES = 1 << 20
+
+
+def manifest_sha256(manifest: Mapping[str, str]) -> str:
+    """The bundle's SHA-256: of its manifest (file name -> SHA-256), as sorted JSON."""
+    text = json.dumps(dict(sorted(manifest.items())), separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def read_folder(folder: str | Path) -> dict[str, str]:
+    """The files a bundle holds: every ``*.yaml`` of ``folder`` (policies and their policy tests)."""
+    path = Path(folder)
+    if not path.is_dir():
+        raise StoreError(f"{folder}: not a folder", zh=f"{folder}：不是文件夹")
+    files: dict[str, str] = {}
+    for item in sorted(path.glob("*.yaml")):
+        raw = item.read_bytes()
+        if len(raw) > MAX_FILE_BYTES:
+            raise StoreError(f"{item}: larger than {MAX_FILE_BYTES} bytes", zh=f"{item}：超过 {MAX_FILE_BYTES} 字节")
+        try:
+            files[item.name] = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise StoreError(f"{item}: not UTF-8 text", zh=f"{item}：不是 UTF-8 文本") from None
+    if not any(not name.endswith(".cases.yaml") for name in files):
+        raise StoreError(f"{folder}: no policy file (*.yaml) to publish", zh=f"{folder}：没有可发布的政策文件（*.yaml）")
+    return files
+
+
+def publish(engine: sa.Engine, files: Mapping[str, str], *, author: str, note: str | None, now: datetime) -> dict[str, Any]:
+    """Store ``files`` as a new bundle (not yet in force); returns its record."""
+    manifest = {name: hashlib.sha256(text.encode("utf-8")).hexdigest() for name, text in sorted(files.items())}
+    row = {"sha256": manifest_sha256(manifest), "author": author, "note": note, "created_at": now,
+           "manifest": manifest, "files": dict(sorted(files.items()))}
+    with _db.write_transaction(engine) as conn:
+        bundle_id = conn.execute(sa.insert(policy_bundles).values(**row).returning(policy_bundles.c.id)).scalar_one()
+    return _record({**row, "id": bundle_id}, active=False)
+
+
+def _record(row: Mapping[str, Any], *, active: bool) -> dict[str, Any]:
+    created = row["created_at"]
+    return {"id": row["id"], "sha256": row["sha256"], "author": row["author"], "note": row["note"],
+            "created_at": created.isoformat() if hasattr(created, "isoformat") else created,
+            "files": sorted(row["manifest"]), "active": active}
+
+
+def bundles(engine: sa.Engine) -> list[dict[str, Any]]:
+    """Every bundle, newest first, the one in force marked."""
+    current = active_id(engine)
+    cols = [policy_bundles.c.id, policy_bundles.c.sha256, policy_bundles.c.author, policy_bundles.c.note,
+            policy_bundles.c.created_at, policy_bundles.c.manifest]
+    with _db.read_connection(engine) as conn:
+        rows = conn.execute(sa.select(*cols).order_by(policy_bundles.c.id.desc())).mappings().all()
+    return [_record(r, active=r["id"] == current) for r in rows]
+
+
+def _latest(conn: sa.Connection, n: int = 1) -> list[Any]:
+    return list(conn.execute(sa.select(policy_activations).order_by(policy_activations.c.seq.desc()).limit(n))
+                .mappings().all())
+
+
+def active_marker(engine: sa.Engine) -> tuple[int, int] | None:
+    """(activation number, bundle id) of the latest activation, or None: what a running counter
+    polls to notice a newly activated bundle."""
+    with _db.read_connection(engine) as conn:
+        latest = _latest(conn)
+    return (latest[0]["seq"], latest[0]["bundle_id"]) if latest else None
+
+
+def active_id(engine: sa.Engine) -> int | None:
+    marker = active_marker(engine)
+    return marker[1] if marker else None
+
+
+def activate(engine: sa.Engine, bundle_id: int, *, actor: str, now: datetime, kind: str = "activate") -> dict[str, Any]:
+    """Put bundle ``bundle_id`` in force (appends an activation)."""
+    with _db.write_transaction(engine) as conn:
+        row = conn.execute(sa.select(policy_bundles).where(policy_bundles.c.id == bundle_id)).mappings().first()
+        if row is None:
+            raise StoreError(f"no policy bundle {bundle_id}; see aftersales policy bundles",
+                             zh=f"没有政策包 {bundle_id}；请用 aftersales policy bundles 查看")
+        conn.execute(sa.insert(policy_activations).values(bundle_id=bundle_id, at=now, actor=actor, kind=kind))
+    return _record(row, active=True)
+
+
+def rollback(engine: sa.Engine, *, actor: str, now: datetime) -> dict[str, Any]:
+    """Put back the bundle that was in force before the current one."""
+    with _db.read_connection(engine) as conn:
+        history = [r["bundle_id"] for r in conn.execute(
+            sa.select(policy_activations.c.bundle_id).order_by(policy_activations.c.seq.desc())).mappings()]
+    if not history:
+        raise StoreError("no policy bundle is in force: nothing to roll back", zh="没有生效的政策包，无法回退")
+    current = history[0]
+    previous = next((b for b in history[1:] if b != current), None)
+    if previous is None:
+        raise StoreError(f"bundle {current} is the only one ever in force: nothing to roll back to",
+                         zh=f"政策包 {current} 是唯一生效过的，无可回退")
+    return activate(engine, previous, actor=actor, now=now, kind="rollback")
+
+
+class BundleFile:
+    """One policy file of a bundle, as the registry reads a policy location (``name``,
+    ``read_bytes``). Its text is checked against the bundle's manifest when read: a file that
+    does not match is refused (``OSError``), so its policy never loads."""
+
+    __slots__ = ("name", "display_name", "text", "expected", "policy_id")
+
+    def __init__(self, bundle_id: int, name: str, text: str, expected: str | None) -> None:
+        self.name = name
+        #: how issues name it: ``bundle 3:apple.yaml``
+        self.display_name = f"bundle {bundle_id}:{name}"
+        self.text = text
+        self.expected = expected
+        #: the policy the file is named for (``apple.yaml``: apple), to know whose brand to stop
+        self.policy_id = name.split(".", 1)[0]
+
+    def read_bytes(self) -> bytes:
+        raw = self.text.encode("utf-8")
+        if self.expected is None or hashlib.sha256(raw).hexdigest() != self.expected:
+            raise OSError(f"does not match the bundle's manifest (sha256 {self.expected or 'missing'}): "
+                          f"changed after it was published; publish the policies again")
+        return raw
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class ActiveBundle:
+    """The bundle in force: its id, SHA-256, and its policy files (``BundleFile``)."""
+
+    def __init__(self, bundle_id: int, sha256: str, files: list[BundleFile], seq: int, problem: str | None) -> None:
+        self.id = bundle_id
+        self.sha256 = sha256
+        self.files = files
+        self.seq = seq
+        #: the manifest itself does not match the bundle's SHA-256 (the whole bundle is refused)
+        self.problem = problem
+
+    @property
+    def ref(self) -> tuple[str, str]:
+        return (str(self.id), self.sha256)
+
+
+def active_bundle(engine: sa.Engine, bundle_id: int | None = None) -> ActiveBundle | None:
+    """The bundle in force (or bundle ``bundle_id``), its files ready for the registry, or None
+    when none is in force."""
+    with _db.read_connection(engine) as conn:
+        latest = _latest(conn)
+        if bundle_id is None:
+            if not latest:
+                return None
+            bundle_id = latest[0]["bundle_id"]
+        row = conn.execute(sa.select(policy_bundles).where(policy_bundles.c.id == bundle_id)).mappings().first()
+        if row is None:
+            raise StoreError(f"no policy bundle {bundle_id}", zh=f"没有政策包 {bundle_id}")
+    manifest = dict(row["manifest"] or {})
+    problem = None
+    if manifest_sha256(manifest) != row["sha256"]:
+        problem = f"policy bundle {row['id']}: its manifest does not match its sha256 {row['sha256']}"
+    files = [BundleFile(row["id"], name, text, manifest.get(name))
+             for name, text in sorted((row["files"] or {}).items()) if not name.endswith(".cases.yaml")]
+    return ActiveBundle(row["id"], row["sha256"], files, latest[0]["seq"] if latest else 0, problem)
+
+
+def bundle_files(engine: sa.Engine, bundle_id: int) -> dict[str, str]:
+    """The files of bundle ``bundle_id`` (to test or compare them)."""
+    with _db.read_connection(engine) as conn:
+        row = conn.execute(sa.select(policy_bundles.c.files).where(policy_bundles.c.id == bundle_id)).first()
+    if row is None:
+        raise StoreError(f"no policy bundle {bundle_id}", zh=f"没有政策包 {bundle_id}")
+    return dict(row[0])

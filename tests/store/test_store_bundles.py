@@ -1,0 +1,123 @@
+"""Policy bundles in the case store, on both backends: published (validated, tested, hashed),
+listed, activated, rolled back; every command using the store decides with the bundle in force
+and names it; a bundle changed after publishing never loads; a counter's own folder (one
+setting: ``AFTERSALES_POLICIES`` or the config file) wins, and says so."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+from store_helpers import CASE
+
+from aftersales.policies import bundled
+
+
+@pytest.fixture
+def folder(tmp_path):
+    path = tmp_path / "net"
+    path.mkdir()
+    for name in ("apple.yaml", "apple.cases.yaml", "huawei.yaml", "huawei.cases.yaml"):
+        (path / name).write_text(bundled(name).read_text(encoding="utf-8"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def case_file(tmp_path):
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(CASE, allow_unicode=True), encoding="utf-8")
+    return str(path)
+
+
+def _publish(store_cli, db_url, folder, *extra):
+    return store_cli("policy", "publish", str(folder), "--db", db_url, "--by", "it", "--json", *extra)
+
+
+def test_publish_activate_and_every_decision_names_the_bundle(store_cli, db_url, folder, case_file):
+    rc, out, err = _publish(store_cli, db_url, folder, "--note", "first")
+    assert rc == 0, err
+    first = json.loads(out)
+    assert first["id"] == 1 and len(first["sha256"]) == 64 and first["active"] is False
+    assert first["files"] == ["apple.cases.yaml", "apple.yaml", "huawei.cases.yaml", "huawei.yaml"]
+    assert first["policy_tests"] > 10
+    rc, out, err = store_cli("policy", "activate", "1", "--db", db_url)
+    assert rc == 0 and "policy bundle 1" in out and "in force" in out
+    # evaluate against the store, and cases new
+    rc, out, err = store_cli("evaluate", case_file, "--json", env={"AFTERSALES_DB": db_url})
+    assert rc == 0 and json.loads(out)["bundle"] == {"id": "1", "sha256": first["sha256"]}
+    assert "policy bundle 1 has no policy 'generic_sanbao'" in err       # said, never silent
+    rc, out, err = store_cli("cases", "new", case_file, "--customer", "李雷", "--phone", "13800138000",
+                             "--store", "SZ01", "--db", db_url, "--json")
+    assert rc == 0, err
+    assert json.loads(out)["decisions"][0]["decision"]["bundle"]["sha256"] == first["sha256"]
+    # a second bundle, then back
+    rc, out, _ = _publish(store_cli, db_url, folder, "--note", "second", "--activate")
+    assert rc == 0 and json.loads(out)["active"] is True
+    rc, out, _ = store_cli("policy", "bundles", "--db", db_url, "--json")
+    assert [(b["id"], b["active"], b["note"]) for b in json.loads(out)] == [(2, True, "second"), (1, False, "first")]
+    rc, out, _ = store_cli("policy", "rollback", "--db", db_url)
+    assert rc == 0 and "policy bundle 1" in out
+    rc, out, _ = store_cli("evaluate", case_file, "--json", env={"AFTERSALES_DB": db_url})
+    assert json.loads(out)["bundle"]["id"] == "1"
+
+
+def test_a_folder_that_fails_validation_or_its_tests_is_not_published(store_cli, db_url, folder):
+    text = (folder / "apple.yaml").read_text(encoding="utf-8")
+    (folder / "apple.yaml").write_text(text.replace("host: {months: 12}", "host: {months: twelve}", 1), encoding="utf-8")
+    rc, out, err = _publish(store_cli, db_url, folder)
+    assert rc == 1 and "apple.yaml:" in err and "twelve" in err and "not published" in err
+    (folder / "apple.yaml").write_text(text.replace("host: {months: 12}", "host: {months: 24}", 1), encoding="utf-8")
+    rc, out, err = _publish(store_cli, db_url, folder)
+    assert rc == 1 and "policy test failed" in err and "not published: 0 errors, " in err and "failing policy tests" in err
+    rc, out, _ = store_cli("policy", "bundles", "--db", db_url, "--json")
+    assert json.loads(out) == []
+
+
+def test_a_bundle_changed_after_publishing_never_loads(store_cli, db_url, folder, case_file):
+    assert _publish(store_cli, db_url, folder, "--activate")[0] == 0
+    import sqlalchemy as sa
+
+    from aftersales.store import bundles, db
+
+    engine = db.open_engine(db_url)
+    with engine.begin() as conn:
+        files = conn.execute(sa.select(bundles.policy_bundles.c.files)).scalar_one()
+        files["apple.yaml"] = files["apple.yaml"].replace("liquid_damage: true", "liquid_damage: false", 1)
+        conn.execute(sa.update(bundles.policy_bundles).values(files=files))
+    engine.dispose()
+    apple = str(case_file).replace("case.yaml", "apple.yaml")
+    with open(apple, "w", encoding="utf-8") as fh:
+        yaml.safe_dump({**CASE, "brand": "apple", "device": {"model": "iPhone 15", "region": "CN"}}, fh)
+    rc, out, err = store_cli("evaluate", apple, env={"AFTERSALES_DB": db_url})
+    assert rc == 3 and "bundle 1:apple.yaml" in err and "does not match the bundle's manifest" in err
+    rc, out, err = store_cli("evaluate", case_file, "--json", env={"AFTERSALES_DB": db_url})
+    assert rc == 0 and json.loads(out)["brand"] == "huawei"
+
+
+def test_a_counters_own_folder_is_one_setting_and_wins_saying_so(store_cli, db_url, folder, case_file, tmp_path):
+    assert _publish(store_cli, db_url, folder, "--activate")[0] == 0
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "huawei.yaml").write_text(bundled("huawei.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    config = tmp_path / "config.toml"
+    config.write_text(f'policies = "{own}"\n', encoding="utf-8")
+    env = {"AFTERSALES_DB": db_url, "AFTERSALES_CONFIG": str(config)}
+    rc, out, err = store_cli("evaluate", case_file, "--json", env=env)
+    assert rc == 0 and "bundle" not in json.loads(out)
+    assert f"deciding with policies folder {own}" in err and "not with policy bundle 1" in err
+    config.write_text("policies = [1]\n", encoding="utf-8")
+    rc, out, err = store_cli("evaluate", case_file, env=env)
+    assert rc == 2 and "config.toml: policies: a folder name" in err
+
+
+def test_replay_of_the_store_decides_with_the_bundle_in_force(store_cli, db_url, folder, case_file, tmp_path):
+    rc, out, _ = _publish(store_cli, db_url, folder, "--activate")
+    sha = json.loads(out)["sha256"]
+    assert store_cli("cases", "new", case_file, "--customer", "李雷", "--phone", "13800138000",
+                     "--store", "SZ01", "--db", db_url)[0] == 0
+    out_file = tmp_path / "d.jsonl"
+    rc, _, err = store_cli("replay", "--from-store", "--db", db_url, "--workers", "1", "--out", str(out_file))
+    assert rc == 0, err
+    line = json.loads(out_file.read_text(encoding="utf-8").splitlines()[0])
+    assert line["bundle"] == {"id": "1", "sha256": sha}
