@@ -24,6 +24,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "replay": ("aftersales.cli.replay", "replay", "批量重放案例 / Replay many cases."),
     "plugin": ("aftersales.cli.plugin", "plugin", "新品牌插件脚手架 / Scaffold a brand plugin."),
 }
+COMMANDS.update({
+    "report": ("aftersales.cli.report", "report", "店长日报 / The manager's view of the day."),
+    "stores": ("aftersales.cli.report", "stores", "服务网点信息 / A service point's name, address, hours."),
+})
 
 
 class LazyGroup(click.Group):

@@ -190,6 +190,10 @@ def cases() -> None:
 @click.option("--repair-kind", type=click.Choice(["simple", "complex"]), default="simple", show_default=True,
               help="维修类别,决定工作日时限 / repair kind (3-5 or 7-10 working days).")
 @click.option("--note", help="备注 / note in the event log.")
+@click.option("--accessories", help="随机附件,逗号分隔 / accessories received, comma-separated.")
+@click.option("--appearance", help="外观检查所见 / appearance as inspected.")
+@click.option("--checklist", help="已完成:backed_up,signed_out,find_my_off / data checklist done.")
+@click.option("--passcode", type=click.Choice(["removed", "given", "kept"]), help="锁屏密码 / screen passcode.")
 @click.option("--backdate", is_flag=True,
               help="按案例文件的 case_date(早于今日)判定并记入日志 / decide as of the file's earlier "
                    "case_date (recorded as back-dated); without it a case is decided as of the intake day.")
@@ -197,7 +201,7 @@ def cases() -> None:
 @JSON_OPTION
 @REVEAL_OPTION
 def new(casefile, customer, phone, store_code, staff, mail_in, repair_kind, note, backdate, db_url, as_json,
-        reveal) -> None:
+        reveal, accessories=None, appearance=None, checklist=None, passcode=None) -> None:
     """受理一个案例 / Take in a case: decide it and store it with its follow-ups.
 
     The case is decided as of today (the intake day). A case file whose ``case_date`` is earlier
@@ -210,7 +214,7 @@ def new(casefile, customer, phone, store_code, staff, mail_in, repair_kind, note
         staff = signed_in(store, staff, store_code)
         view = store.create_case(mapping, store=store_code, staff=staff, customer=customer, phone=phone,
                                  now=_now(), mail_in=mail, repair_kind=repair_kind, note=note,
-                                 backdate=backdate)
+                                 backdate=backdate, intake=_intake(accessories, appearance, checklist, passcode))
     _warn(view.get("warnings"))
     view = _mask_view(view, reveal)
     decided = view["decisions"][0]["decision"] if view.get("decisions") else {}
@@ -245,20 +249,22 @@ def _plugin_failed(number: str, decision: dict) -> None:
 @cases.command("list")
 @click.option("--state", help="状态,逗号分隔 / state(s), comma-separated (received, in_repair...).")
 @click.option("--due", is_flag=True, help="只列今日到期或逾期的 / only cases with something due today.")
+@click.option("--overdue", is_flag=True,
+              help="只列逾期的(答复、方案、维修时限、备用机)/ only overdue cases (answer, solution, repair).")
 @click.option("--brand", help="品牌 / brand id.")
 @click.option("--store", "store_code", help="服务网点 / store code.")
 @click.option("--limit", type=click.IntRange(1), help="最多列出 / at most this many.")
 @DB_OPTION
 @JSON_OPTION
 @REVEAL_OPTION
-def list_(state, due, brand, store_code, limit, db_url, as_json, reveal) -> None:
+def list_(state, due, brand, store_code, limit, db_url, as_json, reveal, overdue=False) -> None:
     """列出案例(新的在前) / List cases, newest first."""
     from aftersales.store.workflow import local_date
 
     state = ",".join(_state_arg(s) for s in state.split(",")) if state else None
     with _open(db_url) as store:
         rows = store.list_cases(state=state, brand=brand, store=store_code, due=due,
-                                today=local_date(_now()), reveal=reveal, limit=limit)
+                                today=local_date(_now()), reveal=reveal, limit=limit, overdue=overdue, now=_now())
     rows = [_mask_view(r, reveal) for r in rows]
     if as_json:
         echo_json(rows)
@@ -268,10 +274,11 @@ def list_(state, due, brand, store_code, limit, db_url, as_json, reveal) -> None
         return
     for r in rows:
         line = (f"{r['number']:<20} {r['state_zh']:<6} {r['brand']:<8} {r['device']['model'][:18]:<18} "
-                f"{r['customer']['name'][:8]:<8} {r['customer']['phone']:<14} {_remedy(r['entitlement']):<6} "
+                f"{r['customer']['name'][:8]:<8} {r['customer']['phone']:<14} {_badge(r):<6} "
                 f"回访 {r['next_follow_up'] or '-':<10}")
-        if r["notices"]:
-            line += "  ⚠ " + ";".join(n["message_zh"] for n in r["notices"])
+        flagged = r["notices"] + ((r.get("service_level") or {}).get("notices") or [])
+        if flagged:
+            line += "  ⚠ " + ";".join(n["message_zh"] for n in flagged)
         _echo(line)
 
 
@@ -288,7 +295,7 @@ def show(number, db_url, as_json, reveal) -> None:
     from aftersales.store.workflow import local_date, state_label
 
     with _open(db_url) as store:
-        view = _mask_view(store.get(number, today=local_date(_now())), reveal)
+        view = _mask_view(store.get(number, today=local_date(_now()), now=_now()), reveal)
     if as_json:
         echo_json(view)
         return
@@ -298,11 +305,13 @@ def show(number, db_url, as_json, reveal) -> None:
                + (f"  IMEI {view['device']['imei']}" if view['device']['imei'] else "")
                + ("  寄修" if view["mail_in"] else ""))
     rep = view["repair"]
-    _echo(f"受理 {view['intake_at']}  可享受 {_remedy(view['entitlement'])}  "
-               f"送修 {rep['days_in_repair']} 天  预计修复 {rep['due_from']}~{rep['due_by']}"
-               + ("  缺件" if rep["awaiting_parts"] else ""))
+    _echo(f"受理 {view['intake_at']}  "
+          + (f"结果 {view['badge']}  " if view.get("outcome") else f"可享受 {_remedy(view['entitlement'])}  ")
+          + f"送修 {rep['days_in_repair']} 天  预计修复 {rep['due_from']}~{rep['due_by']}"
+          + ("  缺件" if rep["awaiting_parts"] else ""))
     for n in view["notices"]:
         _echo(f"  ⚠ {n['message_zh']}")
+    _show_outcome(view)
     _echo("回访:")
     for f in view["follow_ups"]:
         done = f"已完成 {f['done_at']} ({f['done_by']})" if f["done_at"] else "待办"
@@ -589,11 +598,12 @@ def export(fmt, output, state, brand, db_url, reveal) -> None:
 @click.argument("number")
 @click.option("--html", "as_html", is_flag=True, help="可打印的 HTML / printable HTML.")
 @click.option("--agreement", is_flag=True, help="寄送维修协议书(寄修案例)/ the mail-in agreement.")
+@click.option("--sms", is_flag=True, help="取机通知短信文本 / the pickup notice, to copy into an SMS.")
 @OUTPUT_OPTION
 @DB_OPTION
 @reveal_option("打印完整电话号码(交给客户的单据;须 --reason,记入访问日志)/ print full phone numbers "
                "(the customer's own copy; needs --reason, logged).")
-def ticket(number, as_html, agreement, output, db_url, reveal) -> None:
+def ticket(number, as_html, agreement, output, db_url, reveal, sms=False) -> None:
     """打印受理单 / Print the service ticket (受理单) or the mail-in agreement.
 
     Phone numbers are masked unless ``--reveal`` (the copy handed to the customer).
@@ -605,16 +615,21 @@ def ticket(number, as_html, agreement, output, db_url, reveal) -> None:
 
     with output_file(output, private=True) as out:
         with _open(db_url) as store:
-            view = _mask_view(store.get(number, today=local_date(_now())), reveal)
+            view = _mask_view(store.get(number, today=local_date(_now()), now=_now()), reveal)
+            info = store.store_info(view["store"])
             # the labels of the policies in force (brands; documents a network declares)
             labeler = None if agreement else _brand_labeler(store.engine)
         fmt = "html" if as_html else "text"
-        if agreement:
+        if sms:
+            from aftersales.store.documents import render_pickup_notice
+
+            text = render_pickup_notice(view, info, brand_label=labeler)
+        elif agreement:
             if not view.get("mail_in_record"):
                 raise StoreError(f"case {view['number']} is not a mail-in case: no mail-in agreement")
             text = render_mail_in(view, fmt)
         else:
-            text = render_ticket(view, fmt, brand_label=labeler)
+            text = render_ticket(view, fmt, brand_label=labeler, store_info=info)
         text = escape_controls(text)
         out.write(text if text.endswith("\n") else text + "\n")
     if output and output != "-":
@@ -646,3 +661,50 @@ def _register_generate() -> None:
 
 
 _register_generate()
+
+
+# --- outcomes, intake record, service levels (see cli/outcome.py) -------------------------------
+
+def _badge(view: dict) -> str:
+    """What a list shows for a case: its outcome once recorded, else what it is entitled to."""
+    return view.get("badge") or _remedy(view.get("entitlement"))
+
+
+def _intake(accessories, appearance, checklist, passcode) -> dict | None:
+    record = {"accessories": accessories, "appearance": appearance, "checklist": checklist, "passcode": passcode}
+    return record if any(v is not None for v in record.values()) else None
+
+
+def _show_outcome(view: dict) -> None:
+    """The lines of ``cases show`` for the remedy, the outcome, the service level and the unit."""
+    from aftersales.core.vocab import label
+
+    out = view.get("outcome")
+    if out:
+        _echo(f"处理结果 {out['summary_zh']}")
+    elif view.get("remedy"):
+        _echo(f"客户选择 {label('remedy', view['remedy'])}(待办理)")
+    level = view.get("service_level")
+    if level:
+        late = level.get("met_late") or []
+
+        def mark(which, due, met):
+            return f"{(due or '')[:16].replace('T', ' ')}" + ((" ✔" + ("(逾时)" if which in late else "")) if met else "")
+
+        _echo(f"服务时限 答复 {mark('answer', level['answer_due'], level['answered_at'])}  "
+              f"方案 {mark('solution', level['solution_due'], level['solved_at'])}")
+        for n in level.get("notices") or []:
+            _echo(f"  ⚠ {n['message_zh']}")
+    for u in view.get("unit_history") or []:
+        if u["kind"] == "replacement":
+            _echo(f"本机来历 {u.get('case')} 换货所换新机({u['on']}),"
+                  f"{'三包有效期自换货之日起重新计算' if u['data'].get('warranty_after') != 'continues' else '保修期延续原机'}")
+        elif u["kind"] == "repair":
+            _echo(f"本机来历 {u.get('case')} 免费修理 {u['data'].get('days')} 天({u['on']}):{u['data'].get('work')}")
+
+
+def _register_outcome() -> None:
+    from aftersales.cli import outcome  # noqa: F401 - registers remedy, outcome, inspect
+
+
+_register_outcome()

@@ -24,6 +24,7 @@ from .contact import mask_phone, normalize_name, normalize_phone, normalize_staf
 from .errors import StoreError
 from .evaluator import Evaluator, default_evaluator
 from .mailin import parse_mail_in
+from .outcomestore import OutcomeMixin, parse_intake
 from .privacy import clean_mapping, clean_text, escape_all_controls, has_controls
 from .schema import case_counters, cases, decisions, events, follow_ups
 from .workflow import (
@@ -108,7 +109,7 @@ def normalize_number(number: str) -> str:
     return text
 
 
-class CaseStore:
+class CaseStore(OutcomeMixin):
     """Cases in one database (SQLite file or PostgreSQL), through SQLAlchemy Core."""
 
     def __init__(self, engine: Engine, evaluator: Evaluator | None = None) -> None:
@@ -155,6 +156,7 @@ class CaseStore:
         repair_kind: str = "simple",
         note: str | None = None,
         backdate: bool = False,
+        intake: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Take in a case: validate, decide, store with its follow-ups. Returns the summary.
 
@@ -184,6 +186,10 @@ class CaseStore:
         if mail_in is not None:
             mail_in, found = clean_mapping(mail_in, "mail_in")
             warnings.extend(found)
+        # what the store knows about this unit: a replacement's restarted period, earlier repairs
+        case_input, unit, unit_warnings = self.unit_history(case_input)
+        warnings.extend(unit_warnings)
+        intake_record = parse_intake(intake)
         case = self.evaluator.parse(case_input, today)
         backdated = None
         if case.case_date > today:
@@ -222,6 +228,8 @@ class CaseStore:
             "repair_due_from": due_from, "repair_due_by": due_by, "awaiting_parts": False,
             "workflow": settings_dict(settings), "entitlement": entitlement, "decision_count": 1,
             "updated_at": now, "closed_at": None,
+            "remedy": None, "outcome": None, "outcome_data": None, "intake_record": intake_record,
+            "answer_due_at": None, "solution_due_at": None, "answered_at": None, "solved_at": None,
         }
         first = {"seq": 1, "evaluated_at": now, "trigger": "intake", "actor": staff,
                  "entitlement": entitlement, "policies": decision.get("policies", []),
@@ -229,11 +237,13 @@ class CaseStore:
         created = {"at": now, "actor": staff, "kind": "created", "from_state": None, "to_state": "received",
                    "note": note, "data": {"mail_in": mail_record is not None, "entitlement": entitlement,
                                           **({"backdated": backdated, "intake_day": today.isoformat()}
-                                             if backdated else {})}}
+                                             if backdated else {}),
+                                          **({"unit": unit} if unit else {})}}
         calls = [{"party": party, "purpose": "progress", "due_date": follow_up_day}
                  for party in ("repair_station", "customer")]
         with _db.write_transaction(self.engine) as conn:
             row["number"] = _next_number(conn, store, today)
+            row["answer_due_at"], row["solution_due_at"] = self.service_due(store, now, conn)
             case_id = conn.execute(_INSERT_CASE, row).scalar_one()
             conn.execute(_INSERT_DECISION, {"case_id": case_id, **first})
             conn.execute(_INSERT_EVENT, {"case_id": case_id, **created})
@@ -241,12 +251,15 @@ class CaseStore:
         # The view of what was just committed, built from the same values (no second read).
         ns = SimpleNamespace
         view = _summary(ns(**row), [(now, "received")],
-                        [ns(done_at=None, done_by=None, **c) for c in calls], today, reveal=True)
+                        [ns(done_at=None, done_by=None, **c) for c in calls], today, reveal=True, now=now)
         view["case"] = stored_input
         view["mail_in_record"] = mail_record
         view["workflow"] = row["workflow"]
         view["decisions"] = [_decision_dict(ns(**first))]
         view["events"] = [_event_dict(ns(**created))]
+        view["intake_record"] = intake_record
+        view["unit_history"] = [{"kind": "replacement" if unit.get("replacement_of") else "repair",
+                                 "case": unit.get("replacement_of"), "data": unit}] if unit else []
         view["warnings"] = warnings
         view["same_unit"] = same_unit
         return view
@@ -576,13 +589,17 @@ class CaseStore:
                 out[r.case_id].append(r)
         return out
 
-    def _summaries(self, conn, rows, today: date, *, reveal: bool) -> list[dict[str, Any]]:
+    def _summaries(self, conn, rows, today: date, *, reveal: bool,
+                   now: datetime | None = None) -> list[dict[str, Any]]:
         ids = [r.id for r in rows]
         changes = self._state_changes(conn, ids)
         fups = self._open_follow_ups(conn, ids)
-        return [_summary(r, changes[r.id], fups[r.id], today, reveal=reveal) for r in rows]
+        met = _sla_events(conn, [r.id for r in rows if getattr(r, "answer_due_at", None)])
+        return [_summary(r, changes[r.id], fups[r.id], today, reveal=reveal, now=now, met=met.get(r.id))
+                for r in rows]
 
-    def get(self, number: str, *, today: date | None = None, reveal: bool = True) -> dict[str, Any]:
+    def get(self, number: str, *, today: date | None = None, reveal: bool = True,
+            now: datetime | None = None) -> dict[str, Any]:
         """Everything about one case: summary, decisions, events, follow-ups, notices."""
         number = normalize_number(number)
         today = today or local_date(aware(None))
@@ -590,7 +607,9 @@ class CaseStore:
             row = conn.execute(sa.select(cases).where(cases.c.number == number)).first()
             if row is None:
                 raise StoreError(f"no case numbered {number}", zh=f"没有编号为 {number} 的案例")
-            out = self._summaries(conn, [row], today, reveal=reveal)[0]
+            out = self._summaries(conn, [row], today, reveal=reveal, now=now)[0]
+            out["intake_record"] = row.intake_record
+            out["unit_history"] = self._unit_view(conn, row)
             out["case"] = row.case_input
             out["mail_in_record"] = row.mail_in_record
             out["workflow"] = row.workflow
@@ -602,8 +621,12 @@ class CaseStore:
 
     def list_cases(self, *, state: str | None = None, brand: str | None = None, store: str | None = None,
                    due: bool = False, today: date | None = None, reveal: bool = False,
-                   limit: int | None = None) -> list[dict[str, Any]]:
-        """Case summaries, newest first. ``due``: only cases with a notice on ``today``."""
+                   limit: int | None = None, overdue: bool = False, now: datetime | None = None,
+                   open_only: bool = False) -> list[dict[str, Any]]:
+        """Case summaries, newest first. ``due``: only cases with a notice on ``today``;
+        ``overdue``: only open cases past a due time (answer, solution, repair, exchange);
+        ``open_only``: only cases not closed or cancelled."""
+        due = due or overdue
         today = today or local_date(aware(None))
         query = sa.select(cases).order_by(cases.c.id.desc())
         if state:
@@ -616,14 +639,20 @@ class CaseStore:
             query = query.where(cases.c.brand == brand)
         if store:
             query = query.where(cases.c.store_code == normalize_store(store))
-        if due:
+        if due or open_only:
             query = query.where(cases.c.state.not_in(("closed", "cancelled")))
         if limit and not due:
             query = query.limit(limit)
         with _db.read_connection(self.engine) as conn:
             rows = conn.execute(query).all()
-            out = self._summaries(conn, rows, today, reveal=reveal)
-        if due:
+            out = self._summaries(conn, rows, today, reveal=reveal, now=now)
+        if overdue:
+            day = today.isoformat()
+            out = [s for s in out if any(n["id"] in OVERDUE_NOTICES
+                                         or (n["id"].startswith("follow_up_") and (n.get("due") or day) < day)
+                                         for n in s["notices"])
+                   or (s.get("service_level") or {}).get("overdue")]
+        elif due:
             out = [s for s in out if s["notices"]]
             if limit:
                 out = out[:limit]
@@ -715,7 +744,8 @@ def _chunks(items: list, size: int) -> Iterable[list]:
         yield items[i:i + size]
 
 
-def _summary(row, changes, fups, today: date, *, reveal: bool) -> dict[str, Any]:
+def _summary(row, changes, fups, today: date, *, reveal: bool, now: datetime | None = None,
+             met: list | None = None) -> dict[str, Any]:
     settings = settings_from(row.workflow)
     days = repair_days(changes, today) if changes else 0
     open_fups = [(f.party, f.purpose, f.due_date) for f in fups if f.done_at is None]
@@ -723,6 +753,7 @@ def _summary(row, changes, fups, today: date, *, reveal: bool) -> dict[str, Any]
                     repair_due_by=row.repair_due_by, open_follow_ups=open_fups, today=today,
                     settings=settings)
     next_due = min((f[2] for f in open_fups), default=None)
+    extra = _outcome_part(row, today, now, met)
     return {
         "number": row.number,
         "store": row.store_code,
@@ -750,4 +781,67 @@ def _summary(row, changes, fups, today: date, *, reveal: bool) -> dict[str, Any]
         ],
         "notices": [n.to_dict() for n in notes],
         "closed_at": _iso(row.closed_at),
+        **extra,
     }
+
+
+# --- outcomes and service levels (migration 0002) ----------------------------------------------
+
+#: the notices that make a case overdue (``cases list --overdue``)
+OVERDUE_NOTICES = frozenset({"repair_overdue_sla", "repair_overdue_exchange", "spare_phone"})
+
+
+def _sla_events(conn: sa.Connection, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The events that answer the customer or settle a solution, per case (``servicelevels.met_at``)."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    for chunk in _chunks(ids, 500):
+        rows = conn.execute(
+            sa.select(events.c.case_id, events.c.at, events.c.kind, events.c.from_state, events.c.to_state,
+                      events.c.data)
+            .where(events.c.case_id.in_(chunk), events.c.kind.in_(("move", "follow_up", "remedy", "outcome")))
+            .order_by(events.c.case_id, events.c.id)
+        )
+        for case_id, at, kind, frm, to, data in rows:
+            out.setdefault(case_id, []).append({"at": at, "kind": kind, "from": frm, "to": to, "data": data})
+    return out
+
+
+def _outcome_part(row, today: date, now: datetime | None, met: list | None) -> dict[str, Any]:
+    """The summary's outcome, chosen remedy, service level and the badge people see."""
+    from .outcomes import outcome_label, outcome_summary
+    from .servicelevels import ServiceLevel, met_at, sla_notices
+
+    outcome = getattr(row, "outcome", None)
+    data = getattr(row, "outcome_data", None)
+    part: dict[str, Any] = {
+        "remedy": getattr(row, "remedy", None),
+        "outcome": {"kind": outcome, "label_zh": outcome_label(outcome), "label_en": outcome_label(outcome, "en"),
+                    "summary_zh": outcome_summary(outcome, data), "summary_en": outcome_summary(outcome, data, "en"),
+                    **(data or {})} if outcome else None,
+    }
+    # the badge: what happened once there is an outcome, else what the customer is entitled to
+    from aftersales.core.vocab import label
+
+    if outcome:
+        part["badge"] = outcome_label(outcome)
+    elif row.state == "cancelled":
+        part["badge"] = state_label("cancelled")
+    else:
+        part["badge"] = label("remedy", row.entitlement) if row.entitlement else "无"
+    answer_due = getattr(row, "answer_due_at", None)
+    if answer_due is None:
+        part["service_level"] = None
+        return part
+    if now is not None:
+        moment = aware(now)
+    else:  # a day in the past is looked at as of its end; today as of now
+        moment = aware(None)
+        if today < local_date(moment):
+            moment = datetime.combine(today, datetime.max.time(), CHINA_TZ)
+    answered, solved = met_at(met or ())
+    if row.state in ("closed", "cancelled", "returned", "exchanged"):
+        answered = answered or row.updated_at
+        solved = solved or row.updated_at
+    level = ServiceLevel(answer_due, row.solution_due_at, answered, solved)
+    part["service_level"] = {**level.to_dict(moment), "notices": sla_notices(level, moment)}
+    return part

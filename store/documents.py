@@ -9,6 +9,7 @@ Input is ``CaseStore.get(number)``: the case with its latest decision.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from string import Template
@@ -78,8 +79,49 @@ def _notice_text(item: Any) -> str:
     return str(item)
 
 
-def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Callable[[str], str] | None = None) -> str:
-    """The service ticket (受理单) of a case."""
+#: a parenthesised reference to the project's own research notes or source documents ("（seed 001 E/F）",
+#: "（§1.10）"): the customer reads the regulation's article or the brand's published terms, not these
+_INTERNAL_GROUP = re.compile(r"\s*[（(][^（）()]*?(?:seeds?\s*\d|§)[^（）()]*[）)]", re.IGNORECASE)
+_INTERNAL_BARE = re.compile(r"\s*(?:\bseeds?\s*\d{3}(?:[ /][A-Z](?:/[A-Z])*)?\b|§\d+(?:\.\d+)*)", re.IGNORECASE)
+
+
+def public_citation(text: str | None) -> str:
+    """A citation as the customer reads it: the internal references removed."""
+    if not text:
+        return ""
+    out = _INTERNAL_GROUP.sub("", str(text))
+    out = _INTERNAL_BARE.sub("", out)
+    out = re.sub(r"[（(]\s*[、,，;；]?\s*[）)]", "", out)
+    return re.sub(r"\s{2,}", " ", out).strip(" ;；,，")
+
+
+#: the width of an 80-column receipt printer, in terminal cells (a Chinese character takes two)
+TICKET_COLUMNS = 80
+
+
+def fit_columns(text: str, width: int = TICKET_COLUMNS) -> str:
+    """Every line of ``text`` wrapped to ``width`` cells (Chinese characters count two)."""
+    from rich.cells import cell_len
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(width=width, no_color=True, legacy_windows=False, highlight=False)
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if cell_len(line) <= width:
+            lines.append(line)
+            continue
+        hang = min(len(line) - len(line.lstrip(" ")) + 2, 8)
+        for i, part in enumerate(Text(line).wrap(console, width - hang)):
+            piece = part.plain.rstrip()
+            lines.append(piece if i == 0 else " " * hang + piece.lstrip())
+    return "\n".join(lines)
+
+
+def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Callable[[str], str] | None = None,
+                  store_info: Any = None) -> str:
+    """The service ticket (受理单) of a case. ``store_info``: the service point's name, address,
+    hotline (``servicelevels.StoreInfo``); without it the store code alone is printed."""
     esc = html.escape if fmt == "html" else (lambda s: s)
     case = view.get("case") or {}
     device = case.get("device") or {}
@@ -111,8 +153,14 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
         flt.add("故障部件", vocab.label("component", fault["component"]))
     flt.add("故障现象", fault.get("description"))
     flt.add("故障已确认", "是" if fault.get("confirmed") else "否(待检测)")
-    flags = [k for k, v in (case.get("condition") or {}).items() if v]
-    flt.add("外观与状况", _labels("condition", flags) if flags else "未见异常")
+    intake = view.get("intake_record") or {}
+    if intake.get("appearance"):
+        flt.add("外观(检查所见)", intake["appearance"])
+    flags = [k for k, v in (case.get("condition") or {}).items()
+             if v and k not in ("accessories_complete", "packaging_complete")]
+    if flags:
+        flt.add("检测所见状况", _labels("condition", flags))
+    flt.add("随机附件", "、".join(intake.get("accessories") or []) or ("未收附件" if intake else None))
 
     docs = _Rows(fmt)
     shown = case.get("documents") or []
@@ -132,8 +180,7 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
                 + (f"<br>{esc(refund_text(r['refund_instead']))}" if r.get("refund_instead") else ""),
                 "✔ 可办理" if r.get("available") else '<span class="no">✘ 不可</span>',
                 esc(_labels("document", r.get("missing_documents") or [])),
-                esc(" ".join(str(x) for x in ((r.get("granted_by") or {}).get("policy"),
-                                              (r.get("granted_by") or {}).get("citation")) if x)),
+                esc(public_citation((r.get("granted_by") or {}).get("citation"))),
             )
             for r in remedies
         ) or '<tr><td colspan="5">无</td></tr>'
@@ -145,7 +192,7 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
                                        vocab.label("basis", r.get("basis") or ""))
             if r.get("missing_documents"):
                 line += ",缺少:" + _labels("document", r["missing_documents"])
-            citation = (r.get("granted_by") or {}).get("citation")
+            citation = public_citation((r.get("granted_by") or {}).get("citation"))
             if citation:
                 line += f" 〔{citation}〕"
             lines.append(line)
@@ -160,7 +207,7 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
     if coverage.get("end"):
         dec.add("适用期限", f"{coverage.get('start', '')} 至 {coverage['end']}")
     for ex in decision.get("exclusions") or []:
-        dec.add("不予免费", ex.get("message_zh") or ex.get("id"))
+        dec.add("不予免费", public_citation(ex.get("message_zh") or ex.get("id")))
     exchange = decision.get("exchange") or {}
     if exchange.get("mode"):
         text = vocab.label("exchange_mode", exchange["mode"])
@@ -176,14 +223,21 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
     if decision.get("service_location"):
         dec.add("服务地点", vocab.label("service_location", decision["service_location"]))
     for n in decision.get("notices") or []:
-        dec.add("提示", _notice_text(n))
+        dec.add("提示", public_citation(_notice_text(n)))
     policies = "、".join(f"{p.get('id')} v{p.get('version')}" for p in decision.get("policies") or []) or "无"
 
     svc = _Rows(fmt)
     repair = view.get("repair") or {}
-    svc.add("维修类别", REPAIR_KINDS.get(repair.get("kind"), (repair.get("kind"),))[0])
-    if repair.get("due_from"):
-        svc.add("预计修复", f"{repair['due_from']} 至 {repair.get('due_by')}(工作日计)")
+    outcome = view.get("outcome") or {}
+    chosen = outcome.get("kind") or view.get("remedy")
+    level = view.get("service_level") or {}
+    if level.get("answer_due"):
+        svc.add("答复时限", _dt(level["answer_due"]) + (" 已答复" if level.get("answered_at") else ""))
+        svc.add("方案时限", _dt(level["solution_due"]) + (" 已给出" if level.get("solved_at") else ""))
+    if chosen not in ("return", "exchange"):  # a return or an exchange is not repaired
+        svc.add("维修类别", REPAIR_KINDS.get(repair.get("kind"), (repair.get("kind"),))[0])
+        if repair.get("due_from"):
+            svc.add("预计修复", f"{repair['due_from']} 至 {repair.get('due_by')}(工作日计)")
     for f in view.get("follow_ups") or []:
         status = f"已完成 {_dt(f.get('done_at'))}" if f.get("done_at") else "待办"
         svc.add(f"{PURPOSES.get(f['purpose'], (f['purpose'],))[0]}·{PARTIES.get(f['party'], (f['party'],))[0]}",
@@ -192,10 +246,26 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
         svc.add("待办提醒", n.get("message_zh"))
 
     mail_in = view.get("mail_in")
+    result = _Rows(fmt)
+    if outcome.get("kind"):
+        result.add("处理结果", outcome.get("summary_zh"))
+        if outcome.get("kind") == "exchange":
+            result.add("新机 IMEI", outcome.get("imei"))
+            result.add("新机序列号", outcome.get("serial"))
+            result.add("新三包凭证", outcome.get("certificate"))
+            result.add("说明", "换货后三包有效期自换货之日起重新计算,请保管好新的三包凭证与发票(第二十一条)")
+        if outcome.get("kind") == "paid_repair":
+            result.add("报价", f"{outcome.get('quote', 0):g} 元")
+    elif view.get("remedy"):
+        result.add("客户选择", vocab.label("remedy", view["remedy"]))
+    store_name, store_lines = _store_lines(view, store_info)
     values = {
         "title": "手机售后服务受理单",
         "number": esc(view.get("number", "")),
-        "store": esc(view.get("store", "")),
+        "store": esc(store_name),
+        "store_lines": esc(store_lines) if fmt == "text" else esc(store_lines).replace("\n", "<br>"),
+        "result_rows": result.render(empty="尚未办理"),
+        "checklist_rows": _checklist(intake, fmt),
         "staff": esc(view.get("staff", "")),
         "intake_at": esc(_dt(view.get("intake_at"))),
         "state": esc(state_label(view.get("state", ""))),
@@ -214,7 +284,64 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
         "service_rows": svc.render(),
     }
     name = "ticket.html" if fmt == "html" else "ticket.txt"
-    return _template(name).substitute(values)
+    text = _template(name).substitute(values)
+    return fit_columns(text) if fmt == "text" else text
+
+
+def _store_lines(view: Mapping[str, Any], info: Any) -> tuple[str, str]:
+    """The service point's name, and its address and hotline line (empty when not set)."""
+    code = view.get("store", "")
+    if info is None or not getattr(info, "name", None):
+        return code, ""
+    parts = []
+    if info.address:
+        parts.append(f"地址:{info.address}")
+    if info.hotline:
+        parts.append(f"服务热线:{info.hotline}")
+    parts.append(f"营业时间:{info.opens}-{info.closes}")
+    return f"{info.name}({code})", "  ".join(parts)
+
+
+def _checklist(intake: Mapping[str, Any], fmt: str) -> str:
+    """The data and account checklist: ☑ done, ☐ not done (seed 001 D)."""
+    from .outcomestore import CHECKLIST, PASSCODE
+
+    done = set(intake.get("checklist") or ())
+    items = [f"{'☑' if key in done else '☐'} {label}" for key, (label, _en) in CHECKLIST.items()]
+    passcode = intake.get("passcode")
+    items.append("锁屏密码:" + "  ".join(f"{'☑' if key == passcode else '☐'}{label}"
+                                        for key, (label, _en) in PASSCODE.items()))
+    if fmt == "html":
+        return "".join(f"<li>{html.escape(i)}</li>" for i in items)
+    return "\n".join(f"  {i}" for i in items)
+
+
+def render_pickup_notice(view: Mapping[str, Any], store_info: Any = None,
+                         brand_label: Callable[[str], str] | None = None) -> str:
+    """A pickup notice the clerk can copy into an SMS (one paragraph, no phone numbers)."""
+    name = (view.get("customer") or {}).get("name", "")
+    store = getattr(store_info, "name", None) or view.get("store", "")
+    brand = view.get("brand", "")
+    model = (view.get("device") or {}).get("model", "")
+    device = model if brand == "generic" else f"{brand_label(brand) if brand_label else brand} {model}".strip()
+    outcome = view.get("outcome") or {}
+    what = {"exchange": "换货新机已到店", "repair": "已维修完毕", "paid_repair": "已维修完毕",
+            "return": "退货退款已办理"}.get(outcome.get("kind") or "", "已可取机")
+    text = f"【{store}】{name}您好,您送修的{device}(单号 {view.get('number', '')}){what},"
+    if outcome.get("kind") == "paid_repair" and outcome.get("consent"):
+        text += f"维修费用 {outcome.get('amount', 0):g} 元,"
+    text += "请携带受理单"
+    if outcome.get("kind") == "exchange":
+        text += "和原购机发票"
+    text += "到店取机"
+    if store_info is not None and getattr(store_info, "address", None):
+        text += f"(地址:{store_info.address})"
+    if store_info is not None:
+        text += f",营业时间 {store_info.opens}-{store_info.closes}"
+    text += "。"
+    if store_info is not None and getattr(store_info, "hotline", None):
+        text += f"咨询电话 {store_info.hotline}。"
+    return text
 
 
 def render_mail_in(view: Mapping[str, Any], fmt: str = "text") -> str:

@@ -34,7 +34,7 @@ from .errors import StoreError
 from .schema import metadata
 
 #: tables no role may change once written (triggers refuse it too)
-APPEND_ONLY = frozenset({"events", "decisions", "access_log"})
+APPEND_ONLY = frozenset({"events", "decisions", "access_log", "unit_records"})
 #: tables only the manager (and the owner) may write
 MANAGER_WRITES = frozenset({"staff", "policy_bundles", "policy_activations"})
 #: tables every role reads and no store or manager role writes

@@ -85,6 +85,15 @@ cases = sa.Table(
     sa.Column("decision_count", sa.Integer, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Column("closed_at", UTCDateTime),
+    # migration 0002: outcomes, what was inspected at intake, service-level due times
+    sa.Column("remedy", sa.String(20)),
+    sa.Column("outcome", sa.String(20)),
+    sa.Column("outcome_data", sa.JSON),
+    sa.Column("intake_record", sa.JSON),
+    sa.Column("answer_due_at", UTCDateTime),
+    sa.Column("solution_due_at", UTCDateTime),
+    sa.Column("answered_at", UTCDateTime),
+    sa.Column("solved_at", UTCDateTime),
 )
 
 decisions = sa.Table(
@@ -129,6 +138,37 @@ follow_ups = sa.Table(
     sa.Column("done_by", sa.String(64)),
     sa.Column("done_event_id", sa.Integer, sa.ForeignKey("events.id", ondelete="RESTRICT")),
 )
+
+# --- migration 0002 ---------------------------------------------------------------------------
+
+unit_records = sa.Table(
+    "unit_records",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id", ondelete="RESTRICT"), nullable=False, index=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("imei", sa.String(20), index=True),
+    sa.Column("serial", sa.String(64), index=True),
+    sa.Column("on_date", sa.Date, nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+)
+"""Append-only: what a later case on a unit must know (a replacement handed over, a free repair)."""
+
+store_settings = sa.Table(
+    "store_settings",
+    metadata,
+    sa.Column("store_code", sa.String(16), primary_key=True),
+    sa.Column("name", sa.String(100)),
+    sa.Column("address", sa.String(200)),
+    sa.Column("hotline", sa.String(40)),
+    sa.Column("opens", sa.String(5), nullable=False),
+    sa.Column("closes", sa.String(5), nullable=False),
+    sa.Column("printer", sa.String(100)),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("updated_by", sa.String(64), nullable=False),
+)
+"""A service point's name, address, hotline, working hours and ticket printer."""
 
 ALL_TABLES = ("follow_ups", "events", "decisions", "cases", "case_counters")
 

@@ -119,6 +119,11 @@ def check_move(current: str, target: str, note: str | None) -> None:
     if target not in STATES:
         raise StoreError(f"unknown state {target!r}; states: {', '.join(STATES)}",
                          zh=f"未知状态 {target!r}；可用状态：{', '.join(STATES)}")
+    if target in OUTCOME_STATES and target != current:
+        raise StoreError(f"a case becomes {target} ({state_label(target)}) when its outcome is recorded: "
+                         f"aftersales cases outcome NUMBER {OUTCOME_STATES[target]} ...",
+                         zh=f"「{state_label(target)}」须登记处理结果:aftersales cases outcome 单号 "
+                            f"{OUTCOME_STATES[target]} …")
     if target == current:
         raise StoreError(f"the case is already {target} ({state_label(target)})", zh=f"案例已是「{state_label(target)}」")
     allowed = allowed_moves(current)
@@ -215,3 +220,25 @@ def notices(*, state: str, days: int, awaiting_parts: bool, repair_due_by: date 
                           f"in repair for {days} days, over {limit}{why_en}: the customer may claim an exchange; "
                           f"re-evaluate the case"))
     return out
+
+
+# --- outcomes (migration 0002) ---------------------------------------------------------------
+# Return and exchange have their own path: recording the outcome moves the case to ``returned``
+# (the unit stays with the seller, the money goes back) or ``exchanged`` (the customer leaves with
+# the replacement); either is then closed. Only ``cases outcome`` moves a case into them.
+
+STATES.update({
+    "returned": ("已退货退款", "returned and refunded"),
+    "exchanged": ("已换货", "exchanged"),
+})
+TRANSITIONS.update({
+    "returned": ("closed",),
+    "exchanged": ("closed",),
+})
+#: the state reached by recording an outcome -> that outcome
+OUTCOME_STATES = {"returned": "return", "exchanged": "exchange"}
+#: states an outcome that moves the case (return, exchange) may start from
+OUTCOME_FROM = frozenset({"received", "diagnosing", "in_repair", "awaiting_exchange", "ready_for_pickup"})
+#: states in which no outcome may be recorded
+OUTCOME_CLOSED = frozenset({"closed", "cancelled", "returned", "exchanged"})
+FINISHED = FINISHED | frozenset(OUTCOME_STATES)

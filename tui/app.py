@@ -131,6 +131,7 @@ class AftersalesApp(InOrderKeys, App):
         key("f2", "switch_mode('queue')", "queue"),
         key("f3", "switch_mode('policies')", "policies"),
         key("f4", "toggle_language", "language"),
+        key("ctrl+r", "manager_report", "report", show=False),
         key("ctrl+q", "quit", "quit", priority=True),
         # the palette's own key, labelled in the UI language (Textual would add it in English)
         key("ctrl+p", "command_palette", "palette", show=False, priority=True),
@@ -584,6 +585,15 @@ class AftersalesApp(InOrderKeys, App):
             if fn is not None and screen.is_attached:
                 fn()
 
+    # --- the manager's report ------------------------------------------------------------------
+
+    def action_manager_report(self) -> None:
+        """Ctrl+R: the manager's view of the day, pushed over the current mode."""
+        from .screens.report import ReportScreen
+
+        if not isinstance(self.screen, ReportScreen):
+            self.push_screen(ReportScreen())
+
 
 def make_app(registry: Any = None, store: Any = None, lang: str = "zh", clock: Clock | None = None,
              **options: Any) -> AftersalesApp:
@@ -593,3 +603,4 @@ def make_app(registry: Any = None, store: Any = None, lang: str = "zh", clock: C
     ``store_code``, ``cursor_blink``, ``auto_advance``, ``draft_path`` (``None``: keep no draft).
     """
     return AftersalesApp(registry, store, lang, clock, **options)
+

@@ -307,3 +307,19 @@ def field_label(path: str, lang: str = "zh") -> str:
         return f"{plan} 已用次数" if lang == "zh" else f"{plan} claims used"
     spec = field_of(base)
     return spec.label(lang) if spec is not None else path
+
+
+# --- outcomes, printing and the manager's report -------------------------------------------------
+TEXT.update({
+    "key.outcome": ("处理结果", "Outcome"),
+    "key.print_html": ("打印(HTML)", "Print (HTML)"),
+    "key.report": ("店长日报", "Report"),
+    "key.pickup_notice": ("取机短信", "Pickup SMS"),
+    "key.inspect": ("附件与外观", "Accessories & appearance"),
+    "queue.sla_answer": ("超时未答复", "answer late"),
+    "queue.sla_solution": ("超时无方案", "solution late"),
+    "event.remedy": ("客户选择", "remedy chosen"),
+    "event.outcome": ("处理结果", "outcome"),
+    "event.inspected": ("登记附件外观", "inspected"),
+    "outcome.closed": ("此案例已结束,不能再登记处理结果", "the case is finished; no outcome can be recorded"),
+})

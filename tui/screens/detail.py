@@ -127,6 +127,8 @@ def timeline_text(view: dict[str, Any], lang: str) -> Text:
         line = f" {_dt(e['at'])} {e['actor']} · {kind}"
         if e["kind"] == "move" and e.get("to"):
             line += (f" {state_label(e['from'], lang)} → " if e.get("from") else " ") + state_label(e["to"], lang)
+        elif e["kind"] in ("outcome", "remedy"):
+            line += " " + event_summary(e, lang)
         out.append(line + "\n")
         changes = (e.get("data") or {}).get("changes") if e["kind"] == "edited" else None
         for path, change in (changes or {}).items():
@@ -168,16 +170,20 @@ class MoveDialog(ModalScreen[str | None]):
 class TicketScreen(ModalScreen[None]):
     """The service ticket (受理单) as it prints; ``s`` saves it to a text file."""
 
-    BINDINGS = [key("escape", "dismiss_ticket", "close"), key("s", "save_file", "save_file")]
+    BINDINGS = [key("escape", "dismiss_ticket", "close"), key("s", "save_file", "save_file"),
+                key("h", "print_html", "print_html")]
 
-    def __init__(self, number: str, text: str) -> None:
+    def __init__(self, number: str, text: str, html: Any = None, title_key: str = "ticket.title") -> None:
         super().__init__(id="ticket")
         self.number = number
         self.text = text
+        #: a callable giving the HTML ticket (``h`` prints it)
+        self.html = html
+        self.title_key = title_key
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Static(t("ticket.title", self.app.lang) + f" {self.number}", classes="dialog-title")
+            yield Static(t(self.title_key, self.app.lang) + f" {self.number}", classes="dialog-title")
             with VerticalScroll():
                 yield Static(Text(self.text), id="ticket-text")
             yield Footer(compact=True)
@@ -187,6 +193,11 @@ class TicketScreen(ModalScreen[None]):
 
     def action_dismiss_ticket(self) -> None:
         self.dismiss(None)
+
+    def action_print_html(self) -> None:
+        if self.html is None:
+            return
+        print_html(self.app, self.number, self.html(), None)
 
     def action_save_file(self) -> None:
         folder = os.environ.get("AFTERSALES_TICKETS_DIR")
@@ -213,6 +224,10 @@ class DetailScreen(CounterScreen):
         key("f", "follow_up", "follow_up"),
         key("e", "reevaluate", "reevaluate"),
         key("p", "ticket", "ticket"),
+        key("o", "outcome", "outcome", show=False),  # the 处理结果 button shows it (the footer fits 80 columns)
+        key("h", "print_ticket", "print_html", show=False),
+        key("n", "pickup_notice", "pickup_notice", show=False),
+        key("i", "inspect", "inspect", show=False),
         key("c", "correct", "correct"),
         # the modes' keys work here as everywhere, out of this footer (full at 80 columns)
         *(Binding(f"f{n}", f"app.switch_mode('{mode}')", show=False)
@@ -239,6 +254,7 @@ class DetailScreen(CounterScreen):
             yield Button(t("key.follow_up", lang), id="do-follow-up", compact=True)
             yield Button(t("key.reevaluate", lang), id="do-reevaluate", compact=True)
             yield Button(t("key.ticket", lang), id="do-ticket", compact=True)
+            yield Button(t("key.outcome", lang), id="do-outcome", compact=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -292,6 +308,10 @@ class DetailScreen(CounterScreen):
         elif message.done == "follow_up":
             self.app.notify(t("detail.followed", lang))
             self.query_one("#note", FormInput).value = ""
+        elif message.done == "outcome":
+            from .outcome import outcome_text
+
+            self.app.notify(outcome_text(self.view, lang).plain.splitlines()[0])
         elif message.done == "reevaluate":
             self.app.notify(t("detail.reevaluated", lang, entitlement=badge_text(self.view.get("entitlement"), lang)))
         if message.done:
@@ -316,7 +336,11 @@ class DetailScreen(CounterScreen):
             return
         lang = self.app.lang
         self.sub_title = t("detail.title", lang, number=self.number)
-        self.query_one("#detail-case", Static).update(case_text(view, lang, self._brand_label(view["brand"])))
+        from .outcome import outcome_text
+
+        head = case_text(view, lang, self._brand_label(view["brand"]))
+        head.append_text(outcome_text(view, lang))
+        self.query_one("#detail-case", Static).update(head)
         self.query_one("#detail-timeline", Static).update(timeline_text(view, lang))
         decisions = view.get("decisions") or []
         latest = (decisions[-1].get("decision") if decisions else None) or None
@@ -359,8 +383,12 @@ class DetailScreen(CounterScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "move":
             return True if self.view is not None and allowed_moves(self.view["state"]) else None
-        if action in ("follow_up", "reevaluate", "ticket"):
+        if action in ("follow_up", "reevaluate", "ticket", "print_ticket", "pickup_notice", "inspect"):
             return True if self.view is not None else None
+        if action == "outcome":
+            from aftersales.store.workflow import OUTCOME_CLOSED
+
+            return True if self.view is not None and self.view["state"] not in OUTCOME_CLOSED else None
         if action == "correct":
             from aftersales.store.workflow import FINISHED
 
@@ -410,8 +438,73 @@ class DetailScreen(CounterScreen):
             return
         from aftersales.store.documents import render_ticket
 
-        text = render_ticket(self.view, "text", brand_label=lambda b: self._brand_label(b))
-        self.app.push_screen(TicketScreen(self.number, text))
+        text = render_ticket(self.view, "text", brand_label=lambda b: self._brand_label(b),
+                             store_info=self._store_info())
+        self.app.push_screen(TicketScreen(self.number, text, self._ticket_html))
+
+    # --- outcome and printing ----------------------------------------------------------------
+
+    def _store_info(self) -> Any:
+        store = self.app.store
+        if store is None or self.view is None:
+            return None
+        try:
+            return store.store_info(self.view["store"])
+        except Exception:  # noqa: BLE001 - the ticket prints without the shop's details
+            return None
+
+    def _ticket_html(self) -> str:
+        from aftersales.store.documents import render_ticket
+
+        assert self.view is not None
+        return render_ticket(self.view, "html", brand_label=lambda b: self._brand_label(b),
+                             store_info=self._store_info())
+
+    def action_print_ticket(self) -> None:
+        """The HTML ticket to the store's printer (``lp``), else saved and opened in the browser."""
+        if self.view is None:
+            return
+        print_html(self.app, self.number, self._ticket_html(), self._store_info())
+
+    def action_pickup_notice(self) -> None:
+        """The pickup notice to copy into an SMS (the text, in the ticket viewer)."""
+        if self.view is None:
+            return
+        from aftersales.store.documents import render_pickup_notice
+
+        text = render_pickup_notice(self.view, self._store_info(), brand_label=lambda b: self._brand_label(b))
+        self.app.push_screen(TicketScreen(self.number, text, title_key="key.pickup_notice"))
+
+    def action_inspect(self) -> None:
+        """Record the accessories received, the appearance and the data checklist (for the ticket)."""
+        from .outcome import InspectDialog
+
+        if self.view is None or self.busy:
+            return
+
+        def saved(view: dict | None) -> None:
+            if view is not None:
+                self.post_message(CaseLoaded(view, "inspected"))
+
+        self.app.push_screen(InspectDialog(self.number, self.view), saved)
+
+    @on(Button.Pressed, "#do-outcome")
+    def action_outcome(self) -> None:
+        from aftersales.store.workflow import OUTCOME_CLOSED
+
+        from .outcome import OutcomeDialog
+
+        if self.view is None or self.busy:
+            return
+        if self.view["state"] in OUTCOME_CLOSED:
+            self.app.notify(t("outcome.closed", self.app.lang), severity="warning")
+            return
+
+        def saved(view: dict | None) -> None:
+            if view is not None:
+                self.post_message(CaseLoaded(view, "outcome"))
+
+        self.app.push_screen(OutcomeDialog(self.number, self.view), saved)
 
     def action_correct(self) -> None:
         """The case into the intake form, to be corrected in place (the number stays)."""
@@ -422,3 +515,30 @@ class DetailScreen(CounterScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def print_html(app: Any, number: str, page: str, info: Any) -> None:
+    """Print the HTML ``page`` (the store's ``lp`` printer, else the browser) and say what happened."""
+    from aftersales.store.printing import print_page
+
+    from .report import _printed_message
+
+    try:
+        printed = print_page(f"{number}.html", page, getattr(info, "printer", None))
+    except (OSError, ValueError) as exc:
+        app.notify(str(exc), severity="error")
+        return
+    app.notify(_printed_message(printed, app.lang), timeout=8)
+
+
+def event_summary(event: dict[str, Any], lang: str) -> str:
+    """What an ``outcome`` or ``remedy`` event recorded, in a few words."""
+    data = event.get("data") or {}
+    if event["kind"] == "outcome":
+        from aftersales.store.outcomes import outcome_summary
+
+        return outcome_summary(data.get("outcome"), data, lang)
+    text = vocab("remedy", data.get("remedy") or "", lang)
+    if data.get("override"):
+        text += ("(店长特批:" if lang == "zh" else " (manager override: ") + data["override"] + ")"
+    return text

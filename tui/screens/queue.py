@@ -24,7 +24,8 @@ from ..i18n import t
 from ..messages import CasesFound, CasesListed, StoreActionFailed
 from .base import CounterScreen, FormInput
 
-OPEN_STATES = ("received", "diagnosing", "in_repair", "awaiting_exchange", "ready_for_pickup", "picked_up")
+OPEN_STATES = ("received", "diagnosing", "in_repair", "awaiting_exchange", "ready_for_pickup", "picked_up",
+               "returned", "exchanged")
 ALL_STATES = OPEN_STATES + ("closed", "cancelled")
 COLUMNS = ("number", "state", "customer", "brand", "model", "intake", "next_due")
 #: the columns' widths (a column of space after each); the model takes what is left: at 80
@@ -182,7 +183,7 @@ class QueueScreen(CounterScreen):
     @work(thread=True, exclusive=True, group="queue")
     def list_cases(self, store: Any, states: str, brand: str | None, today: date) -> None:
         try:
-            cases = store.list_cases(state=states, brand=brand, today=today)
+            cases = store.list_cases(state=states, brand=brand, today=today, now=self.app.now())
         except Exception as exc:  # noqa: BLE001 - shown on the screen
             self.post_message(StoreActionFailed(str(exc)))
             return
@@ -217,9 +218,12 @@ class QueueScreen(CounterScreen):
         for c in self.shown:
             due = c.get("next_follow_up") or ""
             style = ""
+            sla = (c.get("service_level") or {}).get("overdue") or []
             if due and due < today:
                 style = "bold red"
                 late += 1
+            elif sla:
+                style = "bold red"  # the 24 h answer or the 48 h solution is overdue
             elif due and due == today or c.get("notices"):
                 style = "yellow"
             brand = (getattr(self.app.registry, "brands", {}) or {}).get(c["brand"])
@@ -230,7 +234,7 @@ class QueueScreen(CounterScreen):
                 intake, shown_due = intake[5:], due[5:]
             cells = [c["number"], state_label(c["state"], lang), masked_customer(c), brand_text,
                      (c.get("device") or {}).get("model") or "", intake,
-                     ("⚠ " if style == "bold red" else "") + shown_due]
+                     ("⚠ " if due and due < today else "") + shown_due + sla_text(sla, lang)]
             table.add_row(*(Text(str(x), style=style) for x in cells), key=c["number"])
         if self.shown:
             table.move_cursor(row=min(cursor, len(self.shown) - 1))
@@ -317,3 +321,10 @@ class QueueScreen(CounterScreen):
 
     def action_refresh(self) -> None:
         self.refresh_cases()
+
+
+def sla_text(overdue: list[str], lang: str) -> str:
+    """`` ⚠超时未答复`` / `` ⚠超时无方案``: the service levels a case has missed."""
+    if not overdue:
+        return ""
+    return " ⚠" + "/".join(t(f"queue.sla_{which}", lang) for which in overdue)

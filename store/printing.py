@@ -1,0 +1,85 @@
+"""Printing a page from the counter: the HTML ticket (or the manager's report) goes to the system
+printer through ``lp`` when the store has a printer configured (``aftersales stores set CODE
+--printer NAME``, or ``AFTERSALES_PRINTER``), else it is saved and opened in the browser, whose
+print dialog does the rest.
+
+The page is always saved first (``AFTERSALES_TICKETS_DIR``, else ``tickets/`` in the user data
+folder), created ``0600``: it carries the customer's name and phone number.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_PRINTER = "AFTERSALES_PRINTER"
+ENV_FOLDER = "AFTERSALES_TICKETS_DIR"
+
+
+@dataclass(frozen=True, slots=True)
+class Printed:
+    #: ``printer`` (sent to lp), ``browser`` (opened), ``saved`` (neither was possible)
+    how: str
+    path: Path
+    detail: str = ""
+
+
+def tickets_folder() -> Path:
+    folder = os.environ.get(ENV_FOLDER)
+    if folder:
+        return Path(folder)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("aftersales", appauthor=False)) / "tickets"
+
+
+def save_page(name: str, text: str, folder: Path | None = None) -> Path:
+    """Write ``text`` to ``folder/name`` (0600), replacing an earlier copy whole."""
+    folder = folder or tickets_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    part = folder / f".{name}.part"
+    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(part, path)
+    return path
+
+
+def print_page(name: str, html_text: str, printer: str | None = None, *, folder: Path | None = None,
+               open_browser=None) -> Printed:
+    """Save the page, then send it to ``printer`` with ``lp`` or open it in the browser."""
+    path = save_page(name, html_text, folder)
+    printer = printer or os.environ.get(ENV_PRINTER) or None
+    lp = shutil.which("lp")
+    if printer and lp:
+        proc = subprocess.run([lp, "-d", printer, "-t", name, str(path)], capture_output=True, text=True,
+                              timeout=30, check=False)
+        if proc.returncode == 0:
+            return Printed("printer", path, proc.stdout.strip())
+        return Printed("saved", path, (proc.stderr or proc.stdout).strip().splitlines()[-1:][0]
+                       if (proc.stderr or proc.stdout).strip() else f"lp exited {proc.returncode}")
+    if open_browser is None:
+        if not _graphical():
+            # a text-mode browser would take over the counter's terminal: the file is saved
+            return Printed("saved", path, "no graphical session")
+        import webbrowser
+
+        open_browser = webbrowser.open
+    try:
+        opened = open_browser(path.resolve().as_uri())
+    except Exception as exc:  # noqa: BLE001 - no browser is not an error: the file is saved
+        return Printed("saved", path, str(exc))
+    return Printed("browser" if opened else "saved", path, "" if opened else "no browser")
+
+
+def _graphical() -> bool:
+    """Whether a browser window can open (Windows, macOS, or an X11 / Wayland session)."""
+    import sys
+
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

@@ -1,0 +1,262 @@
+"""Outcomes, the replacement unit, the intake record and service levels, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+import sqlalchemy as sa
+from store_helpers import NOW, counts
+
+from aftersales.store import StoreError
+from aftersales.store.workflow import CHINA_TZ
+
+IMEI = "356938035643817"
+NEW_IMEI = "356938035643866"
+
+
+def generic(purchase: str, imei: str = IMEI, **condition) -> dict:
+    return {
+        "schema_version": 1, "brand": "generic",
+        "device": {"model": "Redmi Note 13", "imei": imei},
+        "purchase": {"channel": "authorized_reseller", "date": purchase, "country": "CN"},
+        "documents": ["invoice", "sanbao_certificate"],
+        "fault": {"component": "host", "description": "无法开机", "confirmed": True},
+        "condition": {"accessories_complete": True, "packaging_complete": True, **condition},
+    }
+
+
+def at(month: int, day: int, hour: int = 10) -> datetime:
+    return datetime(2026, month, day, hour, tzinfo=CHINA_TZ)
+
+
+def _all_rows(url: str) -> dict[str, int]:
+    from aftersales.store import db
+
+    engine = db.make_engine(url)
+    try:
+        with engine.connect() as conn:
+            extra = {t: conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one()
+                     for t in ("unit_records", "store_settings")}
+    finally:
+        engine.dispose()
+    return {**counts(url), **extra}
+
+
+def test_a_return_refunds_at_most_the_invoice_price_and_has_its_own_path(store, new_case, db_url):
+    n = new_case(case=generic("2026-06-10"))["number"]
+    store.move(n, "diagnosing", actor="王芳", now=at(6, 15, 11))
+    before = _all_rows(db_url)
+    with pytest.raises(StoreError, match="more than the invoice price 3000"):
+        store.record_outcome(n, "return", {"refund": 3000.5, "invoice_price": 3000}, actor="王芳", now=at(6, 15, 12))
+    with pytest.raises(StoreError, match="invoice price is not on the case"):
+        store.record_outcome(n, "return", {"refund": 100}, actor="王芳", now=at(6, 15, 12))
+    assert _all_rows(db_url) == before
+    view = store.record_outcome(n, "return", {"refund": 2999, "invoice_price": 2999}, actor="王芳", now=at(6, 15, 12))
+    assert view["state"] == "returned" and view["state_zh"] == "已退货退款"
+    assert view["outcome"]["kind"] == "return" and view["outcome"]["refund"] == 2999
+    assert view["badge"] == "已退货退款" and view["entitlement"] == "return"
+    assert [e["kind"] for e in view["events"]][-2:] == ["remedy", "outcome"]
+    with pytest.raises(StoreError, match="returned"):
+        store.record_outcome(n, "return", {"refund": 1, "invoice_price": 2999}, actor="王芳", now=at(6, 15, 13))
+    with pytest.raises(StoreError, match="cases outcome"):
+        store.move(n, "exchanged", actor="王芳", now=at(6, 15, 13))
+    closed = store.move(n, "closed", actor="王芳", now=at(6, 16))
+    assert closed["badge"] == "已退货退款" and closed["outcome"]["summary_zh"] == "已退货退款 2999 元"
+
+
+def test_a_remedy_not_offered_is_refused_unless_a_manager_overrides(store, new_case, db_url):
+    n = new_case(case=generic("2026-02-15"))["number"]  # day 120: free repair only
+    before = _all_rows(db_url)
+    with pytest.raises(StoreError, match=r"does not offer exchange .*offered: repair.*--override"):
+        store.choose_remedy(n, "exchange", actor="王芳", now=NOW)
+    assert _all_rows(db_url) == before
+    view = store.choose_remedy(n, "exchange", actor="店长", now=NOW, override="老客户,经理特批")
+    remedy = [e for e in view["events"] if e["kind"] == "remedy"][-1]
+    assert remedy["data"] == {"remedy": "exchange", "offered": ["repair"], "override": "老客户,经理特批"}
+    assert view["remedy"] == "exchange"
+
+
+def test_an_exchange_links_the_replacement_whose_later_case_restarts_its_period(store, new_case, db_url):
+    n = new_case(case=generic("2026-06-05"))["number"]  # day 10: exchange
+    store.move(n, "diagnosing", actor="王芳", now=at(6, 15, 11))
+    assert store.choose_remedy(n, "exchange", actor="王芳", now=at(6, 15, 11))["state"] == "awaiting_exchange"
+    before = _all_rows(db_url)
+    for imei, text in (("356938035643818", "not a valid IMEI"), (IMEI, "is the original unit's")):
+        with pytest.raises(StoreError, match=text):
+            store.record_outcome(n, "exchange", {"imei": imei}, actor="王芳", now=at(6, 18))
+    assert _all_rows(db_url) == before
+    view = store.record_outcome(n, "exchange", {"imei": NEW_IMEI, "serial": "f2lxk0ab12", "certificate": "SB-01"},
+                                actor="王芳", now=at(6, 18))
+    assert view["state"] == "exchanged"
+    assert {k: view["outcome"][k] for k in ("imei", "serial", "date", "certificate")} == {
+        "imei": NEW_IMEI, "serial": "F2LXK0AB12", "date": "2026-06-18", "certificate": "SB-01"}
+    # a later case on the replacement: 第二十一条, the period restarts on the exchange date
+    later = new_case(case=generic("2026-06-05", imei=NEW_IMEI), now=at(6, 24))
+    decided = later["decisions"][0]
+    assert decided["case"]["purchase"]["date"] == "2026-06-18"
+    assert decided["decision"]["coverage"]["start"] == "2026-06-18"
+    assert later["entitlement"] == "return"  # day 6 after the exchange: within the 7 days again
+    assert later["events"][0]["data"]["unit"]["replacement_of"] == n
+    assert any("第二十一条" in w for w in later["warnings"])
+    shown = store.get(later["number"], today=at(6, 24).date())
+    assert shown["unit_history"][0]["kind"] == "replacement" and shown["unit_history"][0]["case"] == n
+    # the same IMEI cannot be handed over twice
+    other = new_case(case=generic("2026-06-05", imei="356938035643825"), now=at(6, 18))["number"]
+    with pytest.raises(StoreError, match="already recorded as the replacement"):
+        store.record_outcome(other, "exchange", {"imei": NEW_IMEI}, actor="王芳", now=at(6, 18, 11))
+
+
+def test_a_replacement_whose_warranty_continues_keeps_the_original_dates(store, new_case):
+    apple_hk = {
+        "schema_version": 1, "brand": "apple",
+        "device": {"model": "iPhone 15", "part_number": "MTLE3ZP/A", "imei": IMEI},
+        "purchase": {"channel": "brand_store_retail", "date": "2026-04-16", "country": "HK"},
+        "documents": ["purchase_receipt", "exit_entry_proof"],
+        "fault": {"component": "host", "description": "无法开机", "confirmed": True},
+    }
+    n = new_case(case=apple_hk)["number"]
+    first = store.get(n, today=NOW.date())["decisions"][0]["decision"]
+    assert first["exchange"]["warranty_after"] == "continues"
+    store.record_outcome(n, "exchange", {"imei": NEW_IMEI}, actor="王芳", now=at(6, 20), override="整机更换")
+    later = new_case(case={**apple_hk, "device": {**apple_hk["device"], "imei": NEW_IMEI},
+                           "purchase": {**apple_hk["purchase"], "date": "2026-06-20"}}, now=at(7, 1))
+    assert later["decisions"][0]["case"]["purchase"]["date"] == "2026-04-16"
+    assert later["events"][0]["data"]["unit"]["warranty_after"] == "continues"
+
+
+def test_a_free_repair_feeds_days_in_repair_of_the_next_case_on_the_unit(store, new_case):
+    n = new_case(case=generic("2026-02-15"))["number"]
+    store.move(n, "diagnosing", actor="王芳", now=at(6, 15, 11))
+    store.move(n, "in_repair", actor="王芳", now=at(6, 15, 12))
+    view = store.record_outcome(n, "repair", {"work": "更换主板", "parts": ["主板"]}, actor="李工", now=at(6, 22))
+    assert view["outcome"]["days"] == 7 and view["state"] == "in_repair"
+    later = new_case(case=generic("2026-02-15"), now=at(9, 1))
+    history = later["decisions"][0]["case"]["history"]
+    assert history["days_in_repair"] == 7 and history["warranty_repairs_for_fault"] == 1
+    assert later["decisions"][0]["decision"]["coverage"]["end"] == "2027-02-22"  # 2027-02-15 + 7 days
+
+
+def test_a_paid_repair_records_quote_consent_and_amount(store, new_case, db_url):
+    n = new_case(case=generic("2026-01-16", unauthorized_repair=True))["number"]
+    before = _all_rows(db_url)
+    with pytest.raises(StoreError, match="did not consent"):
+        store.record_outcome(n, "paid_repair", {"quote": 680, "consent": False, "amount": 10}, actor="王芳", now=NOW)
+    with pytest.raises(StoreError, match="does not offer repair"):
+        store.record_outcome(n, "repair", {"work": "x", "days": 1}, actor="王芳", now=NOW)
+    assert _all_rows(db_url) == before
+    view = store.record_outcome(n, "paid_repair", {"quote": 680, "consent": True, "amount": 680},
+                                actor="王芳", now=NOW)
+    assert view["outcome"]["summary_zh"] == "已付费维修 680 元" and view["badge"] == "已付费维修"
+
+
+def test_nothing_is_recorded_on_a_cancelled_case(store, new_case, db_url):
+    n = new_case()["number"]
+    store.move(n, "cancelled", actor="王芳", now=NOW, note="客户撤回")
+    before = _all_rows(db_url)
+    with pytest.raises(StoreError, match="cancelled"):
+        store.record_outcome(n, "repair", {"work": "x"}, actor="王芳", now=NOW)
+    assert _all_rows(db_url) == before
+    assert store.get(n, today=NOW.date())["badge"] == "已撤销"
+
+
+def test_unit_records_are_append_only(store, new_case, db_url):
+    n = new_case(case=generic("2026-06-05"))["number"]
+    store.record_outcome(n, "exchange", {"imei": NEW_IMEI}, actor="王芳", now=NOW)
+    for stmt in ("UPDATE unit_records SET imei = '1'", "DELETE FROM unit_records"):
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+            with store.engine.begin() as conn:
+                conn.execute(sa.text(stmt))
+
+
+def test_service_levels_follow_working_hours_and_rest_days(store, new_case):
+    store.set_store_info("SZ01", actor="店长", now=NOW, name="华强北店", opens="09:00", closes="18:00")
+    # Friday 2026-06-12 17:00 -> answer Monday 17:00, solution Tuesday 17:00
+    friday = new_case(now=datetime(2026, 6, 12, 17, tzinfo=CHINA_TZ))
+    level = friday["service_level"]
+    assert level["answer_due"] == "2026-06-15T17:00+08:00" and level["solution_due"] == "2026-06-16T17:00+08:00"
+    # Monday 20:00 (after closing) -> 24 h is Tuesday 20:00, so Wednesday at opening
+    late = new_case(now=datetime(2026, 6, 15, 20, tzinfo=CHINA_TZ))["service_level"]
+    assert late["answer_due"] == "2026-06-17T09:00+08:00"
+    # the 2026 National Day holiday (10-01..10-07): 09-30 10:00 -> 14 hours that day, the clock
+    # stops over the holiday, 10 more hours on 10-08
+    nd = new_case(now=datetime(2026, 9, 30, 10, tzinfo=CHINA_TZ))["service_level"]
+    assert nd["answer_due"] == "2026-10-08T10:00+08:00"
+    n = friday["number"]
+    overdue = store.list_cases(overdue=True, now=datetime(2026, 6, 15, 18, tzinfo=CHINA_TZ),
+                               today=datetime(2026, 6, 15).date())
+    assert n in [c["number"] for c in overdue]
+    assert overdue[-1]["service_level"]["overdue"] == ["answer"]
+    store.move(n, "diagnosing", actor="王芳", now=datetime(2026, 6, 15, 18, 30, tzinfo=CHINA_TZ))
+    store.choose_remedy(n, "repair", actor="王芳", now=datetime(2026, 6, 15, 18, 40, tzinfo=CHINA_TZ))
+    view = store.get(n, now=datetime(2026, 6, 17, 9, tzinfo=CHINA_TZ), today=datetime(2026, 6, 17).date())
+    assert view["service_level"]["answered_at"] and view["service_level"]["overdue"] == []
+
+
+def test_the_store_settings_are_checked(store):
+    with pytest.raises(StoreError, match="opening time 18:00 is not before"):
+        store.set_store_info("SZ01", actor="店长", opens="18:00", closes="09:00")
+    with pytest.raises(StoreError, match="not a telephone number"):
+        store.set_store_info("SZ01", actor="店长", hotline="call us")
+    info = store.set_store_info("SZ01", actor="店长", name="华强北店", address="深圳市福田区华强北路1号",
+                                hotline="0755-12345678")
+    assert store.store_info("sz01") == info and info.opens == "09:00"
+
+
+def test_the_intake_record_is_kept_and_merged(store, new_case):
+    view = new_case(intake={"accessories": "充电线、卡针", "checklist": "backed_up,signed_out", "passcode": "removed"})
+    assert view["intake_record"] == {"accessories": ["充电线", "卡针"], "appearance": None,
+                                     "checklist": ["backed_up", "signed_out"], "passcode": "removed"}
+    view = store.record_intake(view["number"], {"appearance": "后盖轻微划痕"}, actor="王芳", now=NOW)
+    assert view["intake_record"]["appearance"] == "后盖轻微划痕" and view["intake_record"]["accessories"] == ["充电线", "卡针"]
+    with pytest.raises(StoreError, match="checklist"):
+        store.record_intake(view["number"], {"checklist": "wiped"}, actor="王芳", now=NOW)
+
+
+def test_the_report_counts_the_day(store, new_case):
+    a = new_case(case=generic("2026-06-05"))["number"]
+    store.move(a, "diagnosing", actor="王芳", now=at(6, 15, 11))
+    store.choose_remedy(a, "exchange", actor="王芳", now=at(6, 15, 11))
+    b = new_case(case=generic("2026-02-15", imei="356938035643825"))["number"]
+    store.move(b, "diagnosing", actor="王芳", now=at(6, 15, 11))
+    store.move(b, "in_repair", actor="王芳", now=at(6, 15, 12))
+    report = store.report(now=at(6, 25))
+    assert [c["number"] for c in report["exchanges_waiting"]] == [a]
+    assert b in [c["number"] for c in report["spare_phones"]]
+    assert b in [c["number"] for c in report["follow_ups_today"]]
+    assert b in [c["number"] for c in report["overdue_repairs"]]
+    assert {s["state"]: s["count"] for s in report["by_state"]} == {"in_repair": 1, "awaiting_exchange": 1}
+    assert report["week_intake"][-1] == {"date": "2026-06-25", "count": 0}
+    assert sum(d["count"] for d in report["week_intake"]) == 0
+    assert sum(d["count"] for d in store.report(now=at(6, 16))["week_intake"]) == 2
+    json.dumps(report)
+
+
+def test_a_refund_in_place_of_an_exchange_is_at_least_the_depreciated_price(store, new_case, db_url):
+    """Day 10 (第十九条): the decision offers a refund in place of the exchange, the invoice price
+    less 0.5 % a day; the refund recorded may not be less, nor more than the invoice price."""
+    case = generic("2026-06-05")
+    case["purchase"]["price"] = 3000
+    n = new_case(case=case)["number"]
+    offered_refund = store.get(n, today=NOW.date())["decisions"][0]["decision"]["remedies"]
+    amount = next(r["refund_instead"]["amount"] for r in offered_refund if r["remedy"] == "exchange")
+    assert amount == 2850.0
+    before = _all_rows(db_url)
+    with pytest.raises(StoreError, match="less than the 2850 the decision offers"):
+        store.record_outcome(n, "return", {"refund": 2000}, actor="王芳", now=NOW)
+    with pytest.raises(StoreError, match="more than the invoice price 3000"):
+        store.record_outcome(n, "return", {"refund": 3001}, actor="王芳", now=NOW)
+    assert _all_rows(db_url) == before
+    view = store.record_outcome(n, "return", {"refund": 2850}, actor="王芳", now=NOW)
+    assert view["state"] == "returned" and view["outcome"]["invoice_price"] == 3000
+    assert view["outcome"]["refund_instead"]["amount"] == 2850.0
+
+
+def test_a_late_pickup_call_makes_a_case_overdue(store, new_case):
+    n = new_case(case=generic("2026-02-15"))["number"]
+    store.move(n, "diagnosing", actor="王芳", now=at(6, 15, 11))
+    store.move(n, "ready_for_pickup", actor="王芳", now=at(6, 15, 12))
+    assert [c["number"] for c in store.list_cases(overdue=True, now=at(6, 15, 17), today=at(6, 15).date())] == []
+    late = store.list_cases(overdue=True, now=at(6, 17), today=at(6, 17).date())
+    assert [c["number"] for c in late] == [n]

@@ -1,0 +1,134 @@
+"""The manager's view of the day (店长日报), Ctrl+R: follow-up calls due today, overdue answers and
+repairs, spare phones owed, exchanges waiting for stock, open cases by state and brand, and the
+week's intake as a chart (Textual's ``Sparkline`` and text bars). ``r`` reads the store again,
+``h`` prints the same page as ``aftersales report --html`` (the printer, else the browser).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Header, Sparkline, Static
+
+from ..app import key
+from .base import CounterScreen
+
+
+class ReportRead(Message):
+    def __init__(self, report: dict[str, Any] | None, error: str | None = None) -> None:
+        super().__init__()
+        self.report = report
+        self.error = error
+
+
+def report_text(report: dict[str, Any], lang: str) -> Text:
+    from aftersales.store.reports import SECTIONS, bar_chart
+
+    zh = lang == "zh"
+    out = Text()
+    for key_, label_zh, label_en in SECTIONS:
+        items = report[key_]
+        out.append(f"{label_zh if zh else label_en}: {len(items)}\n", "bold red" if items and key_ != "follow_ups_today"
+                   else "bold")
+        for c in items:
+            out.append(f"  {c['number']}  {c['state_zh'] if zh else c['state']}  {c['brand']} {c['model']}  "
+                       f"{c['customer'][:1]}*  ")
+            out.append(f"{c['why']}\n", "yellow")
+    out.append(("按状态: " if zh else "By state: "), "bold")
+    out.append("  ".join(f"{s['state_zh'] if zh else s['state']} {s['count']}" for s in report["by_state"]) or "—")
+    out.append("\n")
+    out.append(("在办按品牌: " if zh else "Open by brand: "), "bold")
+    out.append("  ".join(f"{b['brand']} {b['count']}" for b in report["by_brand_open"]) or "—")
+    out.append("\n")
+    out.append(("近7日受理\n" if zh else "Intake, last 7 days\n"), "bold")
+    out.append("\n".join(bar_chart(report["week_intake"], width=24)) + "\n")
+    return out
+
+
+class ReportScreen(CounterScreen):
+    DEFAULT_CSS = """
+    ReportScreen #report-spark { height: 3; margin: 0 1; }
+    ReportScreen #report-body { padding: 0 1; }
+    """
+    BINDINGS = [key("escape", "back", "back"), key("r", "refresh", "refresh"), key("h", "print_report", "print_html")]
+
+    def __init__(self) -> None:
+        super().__init__(id="report")
+        self.report: dict[str, Any] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Sparkline([], id="report-spark")
+        with VerticalScroll():
+            yield Static("…", id="report-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "店长日报" if self.app.lang == "zh" else "Manager's report"
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        store = self.app.store
+        if store is None:
+            self.query_one("#report-body", Static).update(self.app.store_error or "—")
+            return
+        self.read(store)
+
+    @work(thread=True, exclusive=True, group="report")
+    def read(self, store: Any) -> None:
+        try:
+            report = store.report(now=self.app.now(), store=self.app.store_code)
+        except Exception as exc:  # noqa: BLE001 - one line on the screen
+            self.post_message(ReportRead(None, str(exc)))
+            return
+        self.post_message(ReportRead(report))
+
+    def on_report_read(self, message: ReportRead) -> None:
+        body = self.query_one("#report-body", Static)
+        if message.report is None:
+            body.update(Text(message.error or "", style="bold red"))
+            return
+        self.report = message.report
+        self.query_one("#report-spark", Sparkline).data = [d["count"] for d in self.report["week_intake"]]
+        body.update(report_text(self.report, self.app.lang))
+
+    def relabel(self) -> None:
+        super().relabel()
+        if self.report is not None:
+            self.query_one("#report-body", Static).update(report_text(self.report, self.app.lang))
+
+    def registry_changed(self) -> None:
+        pass
+
+    def action_print_report(self) -> None:
+        if self.report is None:
+            return
+        from aftersales.store.printing import print_page
+        from aftersales.store.reports import render_html
+
+        try:
+            printed = print_page(f"report-{self.report['date']}.html", render_html(self.report),
+                                 self.app.store.store_info(self.app.store_code).printer if self.app.store else None)
+        except OSError as exc:
+            self.app.notify(str(exc), severity="error")
+            return
+        self.app.notify(_printed_message(printed, self.app.lang))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+def _printed_message(printed: Any, lang: str) -> str:
+    zh = lang == "zh"
+    if printed.how == "printer":
+        return ("已发送到打印机 " if zh else "Sent to the printer ") + printed.detail
+    if printed.how == "browser":
+        return ("已在浏览器打开,请用浏览器打印:" if zh else "Opened in the browser to print: ") + str(printed.path)
+    reason = {"no graphical session": ("无图形界面,未打开浏览器", "no graphical session"),
+              "no browser": ("未找到浏览器", "no browser")}.get(printed.detail, (printed.detail, printed.detail))
+    return (f"已保存({reason[0]}):" if zh else f"Saved ({reason[1]}): ") + str(printed.path)
