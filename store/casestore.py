@@ -785,7 +785,7 @@ def _summary(row, changes, fups, today: date, *, reveal: bool, now: datetime | N
     }
 
 
-# --- outcomes and service levels (migration 0002) ----------------------------------------------
+# --- outcomes and service levels (migration 0004) ----------------------------------------------
 
 #: the notices that make a case overdue (``cases list --overdue``)
 OVERDUE_NOTICES = frozenset({"repair_overdue_sla", "repair_overdue_exchange", "spare_phone"})

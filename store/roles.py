@@ -15,7 +15,7 @@ and PCs that connect are login roles made members of one of them (``aftersales d
 No role is granted UPDATE, DELETE or TRUNCATE on ``events``, ``decisions`` or ``access_log``,
 and triggers refuse those statements for every role, the owner included.
 
-Every policy applies one function, ``aftersales_visible(store_code)`` (migration 0005): the
+Every policy applies one function, ``aftersales_visible(store_code)`` (migration 0002): the
 connected role is a member of the owner or the manager role, or of the store's role.
 """
 

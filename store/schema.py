@@ -85,7 +85,7 @@ cases = sa.Table(
     sa.Column("decision_count", sa.Integer, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Column("closed_at", UTCDateTime),
-    # migration 0002: outcomes, what was inspected at intake, service-level due times
+    # migration 0004: outcomes, what was inspected at intake, service-level due times
     sa.Column("remedy", sa.String(20)),
     sa.Column("outcome", sa.String(20)),
     sa.Column("outcome_data", sa.JSON),
@@ -139,7 +139,7 @@ follow_ups = sa.Table(
     sa.Column("done_event_id", sa.Integer, sa.ForeignKey("events.id", ondelete="RESTRICT")),
 )
 
-# --- migration 0002 ---------------------------------------------------------------------------
+# --- migration 0004 ---------------------------------------------------------------------------
 
 unit_records = sa.Table(
     "unit_records",
@@ -172,7 +172,7 @@ store_settings = sa.Table(
 
 ALL_TABLES = ("follow_ups", "events", "decisions", "cases", "case_counters")
 
-# --- staff sign-in, the access log, database roles (migration 0005) ---------------------------
+# --- staff sign-in, the access log, database roles (migration 0002) ---------------------------
 
 #: who may sign in at a counter; the PIN only as a salted Argon2id hash (``store/staff.py``)
 staff = sa.Table(

@@ -222,7 +222,7 @@ def notices(*, state: str, days: int, awaiting_parts: bool, repair_due_by: date 
     return out
 
 
-# --- outcomes (migration 0002) ---------------------------------------------------------------
+# --- outcomes (migration 0004) ---------------------------------------------------------------
 # Return and exchange have their own path: recording the outcome moves the case to ``returned``
 # (the unit stays with the seller, the money goes back) or ``exchanged`` (the customer leaves with
 # the replacement); either is then closed. Only ``cases outcome`` moves a case into them.

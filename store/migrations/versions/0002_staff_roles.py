@@ -12,7 +12,7 @@ applies (``store/roles.py`` creates the policies and grants); a case number must
 own store's code (so one store can neither take nor probe another store's numbers); and the
 append-only tables refuse TRUNCATE as they already refuse UPDATE and DELETE.
 
-Revision ID: 0005
+Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-06
 """
@@ -22,7 +22,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
+revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None

@@ -11,7 +11,7 @@
 * ``store_settings`` — a service point's name, address, hotline and working hours (for the
   ticket, the pickup notice and the due times).
 
-Revision ID: 0002
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-06
 """
@@ -21,8 +21,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0003"  # chained after the migrations already on main (0001 -> 0005 -> 0003)
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
