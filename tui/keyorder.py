@@ -19,6 +19,8 @@ one asked for with ``Widget.focus`` (a jump to a section, Ctrl+N back to the fir
 set by a callback on the app's queue, so the next key goes only once that queue has come
 round (``call_later`` on the app).
 
+Enter on a dropdown's list chooses and, on a screen whose Enter moves on (the intake form's
+``advance_after_choice``), moves to the next field before the keys behind it are let through.
 A key that opens or closes a dropdown list (``Select``) moves the focus through a chain of
 messages that ends after the key itself is done (Enter in the list: option chosen, selection
 updated, the ``Select`` focused again). The keys behind such a key wait until the list is open
@@ -70,9 +72,24 @@ def _settle_check(key: events.Key, focused: Any) -> Any:
         if select.expanded:
             return None
         return lambda: not select.expanded or _dropdown_of(select.app.focused) == (select, True)
-    if key.key in ("enter", "escape") and select.expanded:
-        # choosing or dismissing: done when the list is closed and has given the focus back
+    if key.key == "escape" and select.expanded:
+        # dismissing: done when the list is closed and has given the focus back
         return lambda: not select.expanded and _dropdown_of(select.app.focused) != (select, True)
+    if key.key == "enter" and select.expanded:
+        # choosing: done when the list is closed and has given the focus back, and, on a screen
+        # whose Enter moves on (``advance_after_choice``), once the next field has the focus
+        moved: list[bool] = []
+
+        def chosen() -> bool:
+            if select.expanded or _dropdown_of(select.app.focused) == (select, True):
+                return False
+            if moved or not getattr(select.screen, "advance_after_choice", False):
+                return True
+            moved.append(True)
+            select.screen.focus_next()
+            return False                  # looked at again on the next poll: the focus has moved
+
+        return chosen
     return None
 
 

@@ -56,6 +56,8 @@ def jump_key(section: str) -> str:
 
 class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
     AUTO_FOCUS = ""        # the first field is focused after the first paint (_first_paint)
+    #: Enter on a dropdown's list chooses and moves on, as Enter does in a field (``tui.keyorder``)
+    advance_after_choice = True
     BINDINGS = [
         key("ctrl+s", "save", "save"),
         key("ctrl+n", "new_case", "new"),
@@ -161,6 +163,8 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
                             prompt=self._prompt(f, lang), id=f.widget_id, compact=True)
         else:
             placeholder = t(_PLACEHOLDER[f.kind], lang) if f.kind in _PLACEHOLDER else ""
+            if f.kind == "count" and f.maximum is not None and f.maximum <= 100:   # a small bounded count: its range
+                placeholder = f"{f.minimum or 0}–{f.maximum}"
             widget = FormInput(str(value or ""), placeholder=placeholder, id=f.widget_id, compact=True,
                                on_change=self._typed, on_submit=self._submitted)
         return [label, widget, Static("", classes="field-error", id=f.error_id)]
