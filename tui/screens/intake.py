@@ -163,8 +163,9 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
                             prompt=self._prompt(f, lang), id=f.widget_id, compact=True)
         else:
             placeholder = t(_PLACEHOLDER[f.kind], lang) if f.kind in _PLACEHOLDER else ""
-            if f.kind == "count" and f.maximum is not None and f.maximum <= 100:   # a small bounded count: its range
-                placeholder = f"{f.minimum or 0}–{f.maximum}"
+            bounds = f.spec
+            if f.kind == "count" and bounds is not None and bounds.maximum is not None and bounds.maximum <= 100:
+                placeholder = f"{bounds.minimum or 0}–{bounds.maximum}"      # a small bounded count: its range
             widget = FormInput(str(value or ""), placeholder=placeholder, id=f.widget_id, compact=True,
                                on_change=self._typed, on_submit=self._submitted)
         return [label, widget, Static("", classes="field-error", id=f.error_id)]
