@@ -174,11 +174,11 @@ def make_registry(plugins_dir: str | None = None, policies_dir: str | None = Non
 def store_engine(db_url: str | None = None) -> Any:
     """The case store's engine when a command is pointed at one (``--db`` or ``AFTERSALES_DB``),
     for the bundle in force; None otherwise (the command then decides without the store)."""
-    from aftersales.store import db as _db
-
     url = db_url or os.environ.get("AFTERSALES_DB")
     if not url:
-        return None
+        return None          # (SQLAlchemy is not imported for a command that needs no store)
+    from aftersales.store import db as _db
+
     return _db.open_engine(url)
 
 

@@ -47,8 +47,6 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
 
 def read_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The config file's settings ({} when there is none)."""
-    import tomllib
-
     path = config_path(env)
     try:
         raw = path.read_bytes()
@@ -56,6 +54,8 @@ def read_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         return {}
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}", zh=f"{path}：无法读取：{exc.strerror or exc}") from None
+    import tomllib  # only when there is a file to read
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
