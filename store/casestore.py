@@ -201,10 +201,10 @@ class CaseStore(OutcomeMixin):
                     f"case_date {case.case_date.isoformat()} is before the intake day {today.isoformat()}: "
                     "the case would be decided as of that day; give --backdate to do so, or remove case_date",
                     field="case_date",
-                    zh=f"case_date {case.case_date.isoformat()} 早于受理日 {today.isoformat()}:"
-                       "将按该日判定;确需如此请加 --backdate,否则删去 case_date")
+                    zh=f"案例日期（case_date）{case.case_date.isoformat()} 早于受理日 {today.isoformat()}："
+                       "将按该日判定；确需如此请加 --backdate，否则删去 case_date")
             backdated = case.case_date.isoformat()
-            warnings.append(f"case_date: 按 {backdated} 判定(补登,已记入日志) / decided as of {backdated} "
+            warnings.append(f"case_date：按 {backdated} 判定（补登，已记入日志） / decided as of {backdated} "
                             f"(back-dated, recorded in the event log)")
         decision, entitlement = self.evaluator.evaluate(case)
         decision = _marked(decision, warnings)
