@@ -55,8 +55,11 @@ def _echo(text: str = "", **kwargs) -> None:
 
 
 def _warn(lines) -> None:
+    from aftersales.cli._common import message_lang
+
+    prefix = "警告：" if message_lang(None) == "zh" else "warning: "
     for line in lines or ():
-        _echo(f"warning: {line}", err=True)
+        _echo(prefix + line, err=True)
 
 
 #: characters JSON leaves raw with ensure_ascii=False that a terminal still obeys (DEL, C1,
