@@ -63,6 +63,7 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
         key("ctrl+n", "new_case", "new"),
         key("ctrl+o", "citations", "citations"),
         key("ctrl+g", "toggle_auto_advance", "auto_advance", show=False),   # in the palette; the footer is full at 80 columns
+        key("ctrl+t", "mail_in", "mail_in", show=False),                    # the mail-in agreement and repair kind
         # F5... to each section, in order (also in the command palette)
         *(key(jump_key(section), f"jump('{section}')", f"jump_{section[4:]}", show=False, priority=True)
           for section in SECTIONS),
@@ -84,6 +85,9 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
         #: then corrects that case in place instead of taking in another
         self.correcting: str | None = None
         self._phone_saved = ""            # the phone as saved (a correction sends it only if changed)
+        #: the mail-in agreement as entered (None: brought to the counter) and the repair kind (Ctrl+E)
+        self.mail_in: dict[str, Any] | None = None
+        self.repair_kind = "simple"
         self._same_unit_seen: tuple[str, ...] = ()   # open cases of this unit the clerk was shown
         self.saving = False
         self._shown_errors: dict[str, str] = {}
@@ -641,7 +645,8 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
                 self.post_message(_for(SameUnitFound(same), form))   # asked first; Ctrl+S again saves anyway
                 return
             summary = app.store.create_case(mapping, store=app.store_code, staff=app.staff, customer=name,
-                                            phone=phone, now=app.now())
+                                            phone=phone, now=app.now(), mail_in=self.mail_in,
+                                            repair_kind=self.repair_kind)
         except AftersalesError as exc:
             self.post_message(_for(CaseSaveFailed(exc.text(app.lang), exc.field), form))
             return
@@ -758,10 +763,27 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
         brand = self.form.values.get("brand")
         self.form = FormState.blank(self.app.today(), brand)
         self.saved_number = None
+        self.mail_in, self.repair_kind = None, "simple"
         self._leave_correction()
         self.load_form()
         self.to_start()
         self.write_draft()          # cleared: no draft
+
+    def action_mail_in(self) -> None:
+        """The mail-in agreement and the repair kind of the case on the form (stored with it)."""
+        from .mailin import REPAIR_KINDS, MailInDialog
+
+        def chosen(result: dict[str, Any] | None) -> None:
+            if result is None:
+                return
+            self.mail_in, self.repair_kind = result["mail_in"], result["repair_kind"]
+            lang = self.app.lang
+            how = t("mail_in.mail" if self.mail_in is not None else "mail_in.counter", lang)
+            kind = REPAIR_KINDS[self.repair_kind][0 if lang == "zh" else 1]
+            self.app.notify(t("mail_in.set", lang, what=f"{how} · {kind}"), timeout=4)
+
+        case = self.form.build(self.app.lang, {})
+        self.app.push_screen(MailInDialog(self.mail_in, self.repair_kind, case), chosen)
 
     def _leave_correction(self) -> None:
         self.correcting = None
