@@ -53,10 +53,10 @@ def _text(data: Mapping, key: str, *, required: bool = False, default: str | Non
     value = data.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required and not default:
-            raise StoreError("required", field=_where(key))
+            raise StoreError("required", field=_where(key), zh="必填")
         return default
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise StoreError(f"must be text, not {type(value).__name__}", field=_where(key))
+        raise StoreError(f"must be text, not {type(value).__name__}", field=_where(key), zh="应为文字")
     return " ".join(str(value).split())
 
 
@@ -64,7 +64,7 @@ def _flag(data: Mapping, key: str, *, required: bool = False) -> bool:
     value = data.get(key)
     if value is None:
         if required:
-            raise StoreError("required: true or false", field=_where(key))
+            raise StoreError("required: true or false", field=_where(key), zh="必填：是或否")
         return False
     if isinstance(value, bool):
         return value
@@ -72,7 +72,7 @@ def _flag(data: Mapping, key: str, *, required: bool = False) -> bool:
         return True
     if isinstance(value, str) and value.strip().lower() in ("否", "no", "n", "false"):
         return False
-    raise StoreError(f"must be true or false (是/否), not {value!r}", field=_where(key))
+    raise StoreError(f"must be true or false (是/否), not {value!r}", field=_where(key), zh=f"应为 是 或 否，不是 {value!r}")
 
 
 def parse_mail_in(data: Any, case: Mapping[str, Any]) -> dict[str, Any]:
@@ -103,12 +103,13 @@ def parse_mail_in(data: Any, case: Mapping[str, Any]) -> dict[str, Any]:
 
     if not _flag(data, "data_backup_acknowledged", required=True):
         raise StoreError("the customer must acknowledge that repair may erase the data (协议书第1条) "
-                         "and back it up first", field=_where("data_backup_acknowledged"))
+                         "and back it up first", field=_where("data_backup_acknowledged"),
+                         zh="客户须确认已知维修可能清除数据并先行备份（协议书第1条）")
     out["data_backup_acknowledged"] = True
 
     return_by = _text(data, "return_by", required=True)
     if return_by not in RETURN_BY:
-        raise StoreError(f"{return_by!r}: one of post (寄回), pickup (自取)", field=_where("return_by"))
+        raise StoreError(f"{return_by!r}: one of post (寄回), pickup (自取)", field=_where("return_by"), zh=f"{return_by!r}：应为 post（寄回）或 pickup（自取）")
     out["return_by"] = return_by
     if return_by == "pickup":
         out["pickup_note"] = _text(data, "pickup_note")
@@ -118,13 +119,13 @@ def parse_mail_in(data: Any, case: Mapping[str, Any]) -> dict[str, Any]:
     else:
         transport = _text(data, "transport", required=True)
         if transport not in TRANSPORT:
-            raise StoreError(f"{transport!r}: one of air (航空), rail (铁路), road (公路)", field=_where("transport"))
+            raise StoreError(f"{transport!r}: one of air (航空), rail (铁路), road (公路)", field=_where("transport"), zh=f"{transport!r}：应为 air（航空）、rail（铁路）或 road（公路）")
         out["transport"] = transport
         out["carrier"] = _text(data, "carrier", required=True)
         out["return_address"] = _text(data, "return_address", required=True)
         postcode = _text(data, "return_postcode", required=True)
         if not _POSTCODE.match(postcode):
-            raise StoreError(f"{postcode!r} is not a postcode (6 digits)", field=_where("return_postcode"))
+            raise StoreError(f"{postcode!r} is not a postcode (6 digits)", field=_where("return_postcode"), zh=f"{postcode!r} 不是邮政编码（应为 6 位数字）")
         out["return_postcode"] = postcode
         out["return_phone"] = normalize_phone(_text(data, "return_phone", required=True), field=_where("return_phone"))
 

@@ -132,9 +132,19 @@ class MailInDialog(ModalScreen[dict | None]):
             try:
                 parse_mail_in(chosen["mail_in"], self.case)   # the check `cases new --mail-in` makes
             except AftersalesError as exc:
-                self.query_one("#m-error", Static).update(Text("✘ " + exc.line(self.app.lang), style="bold"))
+                self.query_one("#m-error", Static).update(Text("✘ " + self._line(exc), style="bold"))
                 return
         self.dismiss(chosen)
+
+    def _line(self, exc: Any) -> str:
+        """The refusal, naming the field as the dialog labels it."""
+        zh = self.app.lang == "zh"
+        name = (exc.field or "").removeprefix("mail_in.")
+        labels = {n: (lz if zh else le) for n, lz, le in _TEXTS + _FLAGS}
+        labels.update({"return_by": "取回方式" if zh else "Return by", "transport": "运输方式" if zh else "Transport"})
+        if name not in labels:
+            return exc.line(self.app.lang)
+        return f"{labels[name]}：{exc.message_zh}" if zh else f"{labels[name]}: {exc.message}"
 
     @on(Button.Pressed, "#m-cancel")
     def action_cancel(self) -> None:
