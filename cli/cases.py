@@ -486,6 +486,7 @@ def edit(number, casefile, assignments, customer, phone, note, staff, db_url, as
             mapping = json.loads(json.dumps(store.get(number)["case"]))
             for assignment in assignments:
                 _set_value(mapping, assignment)
+        staff = signed_in(store, staff)
         view = store.edit_case(number, actor=staff, case_input=mapping, customer=customer, phone=phone,
                                note=note, now=_now())
     _warn(view.get("warnings"))

@@ -29,6 +29,7 @@ from aftersales.cli.cases import (
     cases,
     echo_json,
 )
+from aftersales.cli.staff import signed_in
 
 #: the outcome's options and the kinds that use them
 _USES = {
@@ -82,6 +83,7 @@ def remedy(number, remedy, override, note, staff, db_url, as_json, reveal) -> No
 
     kind = _kind(remedy)
     with _open(db_url) as store:
+        staff = signed_in(store, staff)
         view = store.choose_remedy(number, kind, actor=staff, now=_now(), override=override, note=note)
     _print(view, as_json, reveal, f"客户选择:{label('remedy', kind)}" + (f"(店长特批:{override})" if override else ""))
 
@@ -135,6 +137,7 @@ def outcome(number, kind, refund, invoice_price, imei, serial, date_, certificat
             raise StoreError(f"{kind} needs {flag}", field=name, zh=f"{kind} 需要 {flag}")
     fields = {k: v for k, v in given.items() if v is not None}
     with _open(db_url) as store:
+        staff = signed_in(store, staff)
         view = store.record_outcome(number, kind, fields, actor=staff, now=_now(), override=override, note=note)
     out = view.get("outcome") or {}
     _print(view, as_json, reveal, outcome_summary(out.get("kind"), out))
@@ -155,5 +158,6 @@ def inspect(number, accessories, appearance, checklist, passcode, staff, db_url,
     """登记收到的附件、外观与数据清单 / Record accessories, appearance and the data checklist."""
     record = {"accessories": accessories, "appearance": appearance, "checklist": checklist, "passcode": passcode}
     with _open(db_url) as store:
+        staff = signed_in(store, staff)
         view = store.record_intake(number, record, actor=staff, now=_now())
     _print(view, as_json, reveal, "已登记附件与外观")

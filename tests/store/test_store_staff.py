@@ -143,3 +143,25 @@ def test_without_staff_the_free_name_stays_and_reveal_is_still_logged(store_cli,
     assert rc == 0 and json.loads(out)["staff"] == "王芳"
     log = json.loads(store_cli("staff", "log", "--db", db_url, "--json")[1])
     assert [(e["actor"], e["action"], e["command"]) for e in log] == [("王芳", "reveal", "cases new")]
+
+
+def test_every_command_that_writes_an_event_signs_in(staffed, store_cli, case_file, tmp_path):
+    """Correcting a case and recording the customer's choice, its outcome and what was received
+    need the code and PIN too, and name the staff member in the log."""
+    rc, out, err = store_cli("cases", "new", case_file, "--customer", "李雷", "--phone", "13800138000",
+                             "--store", "SZ01", "--db", staffed, "--json", env=_as("S001", PIN_C))
+    assert rc == 0, err
+    number = json.loads(out)["number"]
+    writes = [
+        ("cases", "edit", number, "--set", "device.model=iPhone 15 Pro"),
+        ("cases", "inspect", number, "--accessories", "充电线"),
+        ("cases", "remedy", number, "repair"),
+        ("cases", "outcome", number, "repair", "--work", "更换主板"),
+    ]
+    for command in writes:
+        rc, out, err = store_cli(*command, "--db", staffed, env={"AFTERSALES_STAFF": "S001", "AFTERSALES_PIN": ""})
+        assert rc == 7 and "sign in" in err, (command, rc, err)
+    for command in writes:
+        rc, out, err = store_cli(*command, "--db", staffed, "--json", env=_as("S001", PIN_C))
+        assert rc == 0, (command, err)
+        assert json.loads(out)["events"][-1]["actor"] == "S001 王芳", command
