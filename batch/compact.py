@@ -5,21 +5,20 @@
   exchange mode and the policy versions — without citations, messages or the trace (those are
   fixed by the policy versions, which the line names). ``compact_record`` declares it as typed
   records; ``compact_line`` encodes one with msgspec (what a replay worker writes).
-* ``outcome`` / ``changes``: what a policy editor compares between an old and a new decision.
+* ``entitlement_of``: the remedy, basis and rule a replay summary counts. What a policy editor
+  compares between an old and a new decision is ``aftersales.batch.impact``.
 
 The streaming, multiprocessing and store access live in ``aftersales.batch.replay``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 import msgspec
 
 from aftersales.core.memo import remember
-from aftersales.core.vocab import REMEDY_ORDER
 
 
 def _iso(d: date | None) -> str | None:
@@ -164,65 +163,3 @@ def entitlement_of(decision: Any) -> tuple[str, str, str | None]:
         if r.available:
             return r.remedy, r.basis, f"{r.policy}/{r.rule}" if r.policy else None
     return "paid_repair", "out_of_warranty", None
-
-
-def outcome(decision: Any) -> dict[str, Any]:
-    """What an impact preview compares: small, JSON-ready, equal exactly when the decision's
-    substance is equal (remedies, papers, coverage dates, exclusions, exchange terms)."""
-    remedy, basis, rule = entitlement_of(decision)
-    cov = decision.coverage
-    ex = decision.exchange
-    return {
-        "entitlement": remedy,
-        "basis": basis,
-        "rule": rule,
-        "available": [r.remedy for r in decision.remedies if r.available],
-        "missing": {r.remedy: list(r.missing_documents) for r in decision.remedies if r.missing_documents},
-        "coverage_end": _iso(cov.end) if cov is not None else None,
-        "exclusions": sorted(e.id for e in decision.exclusions),
-        "exchange": None if ex is None else f"{ex.mode}/{ex.warranty_after}",
-        "service_location": decision.service_location,
-        "region": decision.region,
-        # (issue 17) the refund instead of an exchange: a rate or price rule change shows
-        "refund": [[r.remedy, r.refund_instead.amount, r.refund_instead.basis] for r in decision.remedies
-                   if getattr(r, "refund_instead", None) is not None],
-    }
-
-
-def same_outcome(old: Any, new: Any) -> bool:
-    """A quick check before making two ``outcome``s: True only when they would be equal (every
-    field they are made from is equal, citations and rule ids included); False says nothing."""
-    return (old.remedies == new.remedies and old.coverage == new.coverage and old.exclusions == new.exclusions
-            and old.exchange == new.exchange and old.service_location == new.service_location
-            and old.region == new.region)
-
-
-_CHANGE_ORDER = ("entitlement", "basis", "available", "missing", "coverage_end", "exclusions", "exchange",
-                 "service_location", "region", "refund")
-
-
-def changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
-    """The names of the outcome fields that differ (``rule`` alone is not a change)."""
-    return [k for k in _CHANGE_ORDER if old.get(k) != new.get(k)]
-
-
-def change_key(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[str, str, str, str]:
-    """How an impact preview groups one changed case: (from, to, rule responsible, what changed).
-
-    ``from``/``to`` are "remedy (basis)". The rule responsible is the one that granted the
-    remedy that was won or lost: the old decision's granting rule when the customer gets less or
-    something else, the new one's when a remedy appears that the old decision did not have.
-    """
-    what = changes(old, new)
-    frm = f"{old['entitlement']} ({old['basis']})"
-    to = f"{new['entitlement']} ({new['basis']})"
-    order = REMEDY_ORDER
-    if old["entitlement"] != new["entitlement"]:
-        gained = order.index(new["entitlement"]) < order.index(old["entitlement"])
-        rule = (new["rule"] if gained else old["rule"]) or new["rule"] or old["rule"] or "-"
-    else:
-        rule = new["rule"] or old["rule"] or "-"
-        if old["rule"] and new["rule"] and old["rule"] != new["rule"]:
-            rule = f"{old['rule']} → {new['rule']}"
-    detail = ", ".join(k for k in what if k not in ("entitlement", "basis")) if old["entitlement"] == new["entitlement"] and old["basis"] == new["basis"] else ""
-    return frm, to, rule, detail

@@ -40,6 +40,8 @@ def outcome(decision: Any) -> dict[str, Any]:
         "remedies": {
             r.remedy: {"available": r.available, "basis": r.basis, "missing": list(r.missing_documents),
                        "start": _iso(r.start), "end": _iso(r.end), "service_location": r.service_location,
+                       "refund_instead": None if r.refund_instead is None else [
+                           r.refund_instead.amount, r.refund_instead.basis, r.refund_instead.rate_per_day],
                        "rule": _rule(r.policy, r.rule)}
             for r in decision.remedies
         },
@@ -55,6 +57,14 @@ def outcome(decision: Any) -> dict[str, Any]:
         "region": decision.region,
         "region_rule": _rule(region_step.policy, region_step.rule) if region_step is not None else None,
     }
+
+
+def same_outcome(old: Any, new: Any) -> bool:
+    """A quick check before making two ``outcome``s: True only when they would be equal (every
+    field they are made from is equal, citations and rule ids included); False says nothing."""
+    return (old.remedies == new.remedies and old.coverage == new.coverage and old.exclusions == new.exclusions
+            and old.exchange == new.exchange and old.service_location == new.service_location
+            and old.region == new.region)
 
 
 class Change(NamedTuple):
@@ -99,6 +109,7 @@ def compare(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
             add(f"{name}.start", a.get("start"), b.get("start"), ra, rb, False)
             add(f"{name}.end", a.get("end"), b.get("end"), ra, rb, False)
             add(f"{name}.service_location", a.get("service_location"), b.get("service_location"), ra, rb, False)
+            add(f"{name}.refund_instead", a.get("refund_instead"), b.get("refund_instead"), ra, rb, False)
     add("coverage.start", old["coverage_start"], new["coverage_start"], old["start_rule"] or old["coverage_rule"],
         new["start_rule"] or new["coverage_rule"], False)
     add("coverage.end", old["coverage_end"], new["coverage_end"], old["coverage_rule"], new["coverage_rule"], False)

@@ -536,8 +536,8 @@ def _replay_chunk(chunk: list[Item]) -> ChunkResult:
 
 
 def _diff_chunk(chunk: list[Item]) -> ChunkResult:
-    from aftersales.batch.compact import entitlement_of, same_outcome
-    from aftersales.batch.impact import compare, group_key, outcome
+    from aftersales.batch.compact import entitlement_of
+    from aftersales.batch.impact import compare, group_key, outcome, same_outcome
 
     old_reg, new_reg = _STATE["old"], _STATE["new"]
     old_parse, new_parse = old_reg.parse_case, new_reg.parse_case

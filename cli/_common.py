@@ -135,12 +135,28 @@ def message_lang(argv: list[str] | None) -> str:
     return "en" if os.environ.get("AFTERSALES_LANG", "").lower().startswith("en") else "zh"
 
 
-def echo_json(data: Any) -> None:
-    """Print JSON for a reader: msgspec's encoder, indented by two (the text ``json.dumps(data,
-    ensure_ascii=False, indent=2)`` gives)."""
+def json_text(data: Any, *, indent: int = 0) -> str:
+    """JSON by msgspec's encoder (the text ``json.dumps(data, ensure_ascii=False)`` gives, indented
+    by ``indent``), with the characters JSON leaves raw that a terminal still obeys (DEL, C1,
+    bidirectional overrides) escaped as ``\\uXXXX``; JSON itself escapes C0."""
+    import re
+
     import msgspec
 
-    click.echo(msgspec.json.format(msgspec.json.encode(data), indent=2).decode("utf-8"))
+    raw = msgspec.json.encode(data)
+    text = (msgspec.json.format(raw, indent=indent) if indent else raw).decode("utf-8")
+    return re.sub(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]", lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def echo_json(data: Any) -> None:
+    """Print JSON for a reader (``json_text`` indented by two); a closed or full standard output
+    is one line (``stdout_error``)."""
+    try:
+        click.echo(json_text(data, indent=2))
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise stdout_error(exc) from None
 
 
 def make_registry(plugins_dir: str | None = None, policies_dir: str | None = None, *, engine: Any = None):

@@ -29,11 +29,6 @@ def note_seen(view: dict) -> None:
         ctx.meta[_SEEN].add(view["number"])
 
 
-def remembered_actor() -> str | None:
-    ctx = click.get_current_context(silent=True)
-    return ctx.meta.get(_ACTOR) if ctx is not None else None
-
-
 def _now():
     from aftersales.cli.cases import _now as now
 

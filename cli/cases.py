@@ -21,13 +21,12 @@ import csv
 import getpass
 import json
 import os
-import re
 from datetime import datetime
 from typing import Any
 
 import click
 
-from aftersales.cli._common import output_file, stdout_error
+from aftersales.cli._common import echo_json, json_text, output_file, stdout_error
 from aftersales.cli.access import begin_access, note_seen, reveal_option
 from aftersales.cli.staff import signed_in
 
@@ -60,25 +59,6 @@ def _warn(lines) -> None:
     prefix = "警告：" if message_lang(None) == "zh" else "warning: "
     for line in lines or ():
         _echo(prefix + line, err=True)
-
-
-#: characters JSON leaves raw with ensure_ascii=False that a terminal still obeys (DEL, C1,
-#: bidirectional overrides); JSON itself escapes C0
-_JSON_RAW_CONTROLS = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def _json_text(data: Any, **kwargs) -> str:
-    text = json.dumps(data, ensure_ascii=False, **kwargs)
-    return _JSON_RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
-
-
-def echo_json(data: Any) -> None:
-    try:
-        click.echo(_json_text(data, indent=2, sort_keys=False))
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        raise stdout_error(exc) from None
 
 
 def _mask_view(view: dict, reveal: bool) -> dict:
@@ -595,7 +575,7 @@ def export(fmt, output, state, brand, db_url, reveal) -> None:
                                  for k, v in _csv_row(case).items()})
         else:
             for case in rows:
-                out.write(_json_text(case, separators=(",", ":")) + "\n")
+                out.write(json_text(case) + "\n")
 
 
 @cases.command("ticket")

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import click
 
-from aftersales.cli._common import output_file
+from aftersales.cli._common import json_text, output_file
 from aftersales.cli.cases import (
     DB_OPTION,
     JSON_OPTION,
     OUTPUT_OPTION,
     _echo,
-    _json_text,
     _now,
     _open,
     _staff_option,
@@ -46,7 +45,7 @@ def report(store_code, all_stores, as_html, output, db_url, as_json) -> None:
         with _open(db_url) as store:
             data = store.report(now=_now(), store=None if all_stores else store_code)
         if as_json:
-            text = _json_text(data, indent=2) + "\n"
+            text = json_text(data, indent=2) + "\n"
         else:
             text = render_html(data) if as_html else render_text(data) + "\n"
         out.write(escape_controls(text))

@@ -37,6 +37,7 @@ from .decision import Coverage, Decision, PolicyRef, RemedyResult
 from .errors import CaseError, EngineError, QuarantineError
 from .memo import remember
 from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferJudged, OfferResult, PluginFailure, TraceStep
+from .plugininfo import describe, show_value
 from .refund import RefundRule, refund_instead
 from .vocab import FREE_REMEDIES, REGIONS
 
@@ -367,7 +368,7 @@ class Engine:
             try:
                 result = rule.tail(case)
             except Exception as exc:  # noqa: BLE001 - a plugin's policy that cannot be read for this case
-                failure, step = _failed(rule.policy.plugin, f"policy {rule.policy.id}/{rule.id}", _describe(exc))
+                failure, step = _failed(rule.policy.plugin, f"policy {rule.policy.id}/{rule.id}", describe(exc))
                 failures += (failure,)
                 log.append(step)
                 continue
@@ -410,7 +411,7 @@ class Engine:
             try:
                 result = rule.tail(case)
             except Exception as exc:  # noqa: BLE001 - as for the live offers above
-                failure, step = _failed(rule.policy.plugin, f"policy {rule.policy.id}/{rule.id}", _describe(exc))
+                failure, step = _failed(rule.policy.plugin, f"policy {rule.policy.id}/{rule.id}", describe(exc))
                 failures += (failure,)
                 log.append(step)
                 continue
@@ -441,12 +442,12 @@ class Engine:
             try:
                 identity = call(case=case)
             except Exception as exc:  # noqa: BLE001 - contained: named in the decision
-                failed = (failed or []) + [_failed(plugin, _IDENTIFY, _describe(exc))]
+                failed = (failed or []) + [_failed(plugin, _IDENTIFY, describe(exc))]
                 continue
             if identity is None:
                 continue
             if not _valid_identity(identity):
-                failed = (failed or []) + [_failed(plugin, _IDENTIFY, f"returned {_show(identity)}, not an Identity "
+                failed = (failed or []) + [_failed(plugin, _IDENTIFY, f"returned {show_value(identity)}, not an Identity "
                                                                        f"with a known region or None")]
                 continue
             return identity, failed
@@ -460,12 +461,12 @@ class Engine:
             try:
                 value = predicate.function(case)
             except Exception as exc:  # noqa: BLE001 - contained: named in the decision
-                failed.append(_failed(predicate.plugin, f"{_PREDICATES}[{predicate.name}]", _describe(exc)))
+                failed.append(_failed(predicate.plugin, f"{_PREDICATES}[{predicate.name}]", describe(exc)))
                 value = False
             else:
                 if type(value) is not bool:
                     failed.append(_failed(predicate.plugin, f"{_PREDICATES}[{predicate.name}]",
-                                          f"returned {_show(value)}, not True or False"))
+                                          f"returned {show_value(value)}, not True or False"))
                     value = False
             values[predicate.name] = value
         return values, failed
@@ -671,19 +672,6 @@ def _valid_identity(value: Any) -> bool:
     return (isinstance(value, Identity) and value.region in REGIONS and isinstance(value.plugin, str)
             and isinstance(value.rule, str) and isinstance(value.citation, str)
             and (value.policy is None or isinstance(value.policy, str)))
-
-
-def _show(value: Any) -> str:
-    try:
-        text = repr(value)
-    except Exception:  # noqa: BLE001 - a plugin's value whose repr fails is still named
-        text = "?"
-    return f"{type(value).__name__} {text[:60]}{'…' if len(text) > 60 else ''}"
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
 def _excluded_by(rule: Any, own_hits: tuple | list, statutory_hits: tuple | list) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class Brand(NamedTuple):
@@ -95,3 +95,21 @@ class Said(str):
 
     def text(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else str(self)
+
+
+# ------------------------------------------------------------------ how a plugin's failure reads
+
+def describe(exc: BaseException) -> str:
+    """``Type: message`` of an exception a plugin raised, on one line."""
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def show_value(value: Any) -> str:
+    """A value a plugin returned, named shortly (its type and the start of its repr; a repr that
+    fails is still named)."""
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a plugin's value whose repr fails is still named
+        text = "?"
+    return f"{type(value).__name__} {text[:60]}{'…' if len(text) > 60 else ''}"

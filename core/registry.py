@@ -36,7 +36,7 @@ import pluggy
 from . import hookspecs, policycache
 from .errors import CaseError, PluginError, PolicyError, QuarantineError
 from .outcomes import PluginFailure, Predicate
-from .plugininfo import Brand, PluginInfo, Quarantine, Said
+from .plugininfo import Brand, PluginInfo, Quarantine, Said, describe, show_value
 from .policycache import display_name
 
 if TYPE_CHECKING:
@@ -402,12 +402,6 @@ def each_plugin(pm: pluggy.PluginManager, hook_name: str) -> list[tuple[str, Any
     return out
 
 
-def describe(exc: BaseException) -> str:
-    """``Type: message`` of an exception a plugin raised, on one line."""
-    text = _one_line(exc)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
 class _State:
     """One consistent snapshot of plugins, brands and compiled policies.
 
@@ -661,7 +655,7 @@ class _Builder:
                 continue
             if isinstance(brands, (str, bytes, Mapping)) or not isinstance(brands, Iterable) \
                     or not all(isinstance(b, Brand) and isinstance(b.id, str) for b in brands):
-                self._fail(name, "aftersales_brands", f"returned {_show_value(brands)}, not a list of Brand")
+                self._fail(name, "aftersales_brands", f"returned {show_value(brands)}, not a list of Brand")
                 continue
             for brand in brands:
                 if brand.id in st.brands:
@@ -679,12 +673,12 @@ class _Builder:
             if offered is None:
                 continue
             if not isinstance(offered, Mapping):
-                self._fail(name, "aftersales_predicates", f"returned {_show_value(offered)}, not a mapping of names to functions")
+                self._fail(name, "aftersales_predicates", f"returned {show_value(offered)}, not a mapping of names to functions")
                 continue
             for key, function in offered.items():
                 if not isinstance(key, str) or not PREDICATE_NAME.match(key) or not callable(function):
                     self._fail(name, "aftersales_predicates",
-                               f"{key!r}: {_show_value(function)} (a name of lower-case letters, digits and _, and a function)")
+                               f"{key!r}: {show_value(function)} (a name of lower-case letters, digits and _, and a function)")
                     continue
                 if key in st.predicates:
                     self._fail(name, "aftersales_predicates",
@@ -698,13 +692,13 @@ class _Builder:
             if files is None:
                 continue
             if isinstance(files, (str, bytes, Mapping)) or not isinstance(files, Iterable):
-                self._fail(name, "aftersales_policy_files", f"returned {_show_value(files)}, not a list of files")
+                self._fail(name, "aftersales_policy_files", f"returned {show_value(files)}, not a list of files")
                 continue
             for location in list(files):
                 if isinstance(location, (str, os.PathLike)):
                     location = Path(location)
                 elif not callable(getattr(location, "read_bytes", None)):
-                    self._fail(name, "aftersales_policy_files", f"{_show_value(location)} is not a path or a resource")
+                    self._fail(name, "aftersales_policy_files", f"{show_value(location)} is not a path or a resource")
                     continue
                 try:
                     policy, node, issues = _compile_checked(location, name, st.predicates)
@@ -725,13 +719,13 @@ class _Builder:
             if mappings is None:
                 continue
             if isinstance(mappings, (str, bytes, Mapping)) or not isinstance(mappings, Iterable):
-                self._fail(name, "aftersales_policies", f"returned {_show_value(mappings)}, not a list of policy mappings")
+                self._fail(name, "aftersales_policies", f"returned {show_value(mappings)}, not a list of policy mappings")
                 continue
             for index, data in enumerate(list(mappings)):
                 where = f"{name}:aftersales_policies[{index}]"
                 text = _policy_text(data)
                 if text is None:
-                    self._fail(name, "aftersales_policies", f"[{index}] is {_show_value(data)}, not a policy mapping of "
+                    self._fail(name, "aftersales_policies", f"[{index}] is {show_value(data)}, not a policy mapping of "
                                                             "JSON values (text, numbers, booleans, lists, mappings)")
                     continue
                 from aftersales.authoring.policyload import PolicySource
@@ -885,11 +879,6 @@ def _policy_id(location: Any) -> str:
     return found.group(1) if found else stem
 
 
-def _show_value(value: Any) -> str:
-    text = repr(value)
-    return f"{type(value).__name__} {text[:60]}{'…' if len(text) > 60 else ''}"
-
-
 def _policy_text(data: Any) -> str | None:
     """A policy mapping given from Python as policy text (JSON, which YAML reads as is), so that
     it is read, validated, hashed and compiled exactly as a file; None when it is not JSON data."""
@@ -964,10 +953,6 @@ class Registry:
     #: the document and checklist ids the loaded policies declare: id -> (zh, en, kind, gates)
     vocabulary = property(lambda self: self._state.vocabulary)
     without_statutory = property(lambda self: self._state.without_statutory)
-
-    def quarantine_for(self, brand: str) -> Quarantine | None:
-        """The quarantine a case of ``brand`` answers with, or None when it can be decided."""
-        return self._state.quarantine_by_brand.get(brand)
 
     @property
     def plugin_issues(self) -> list[PolicyIssue]:

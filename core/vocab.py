@@ -181,6 +181,3 @@ def document_ids() -> frozenset[str]:
     return frozenset(DOCUMENTS) | frozenset(EXTENDED_DOCUMENTS)
 
 
-def document_table() -> dict[str, tuple[str, str]]:
-    """The bundled documents, then the declared ones (labels, in the order a tick list shows)."""
-    return {**DOCUMENTS, **EXTENDED_DOCUMENTS}

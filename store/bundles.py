@@ -194,11 +194,3 @@ def active_bundle(engine: sa.Engine, bundle_id: int | None = None) -> ActiveBund
              for name, text in sorted((row["files"] or {}).items()) if not name.endswith(".cases.yaml")]
     return ActiveBundle(row["id"], row["sha256"], files, latest[0]["seq"] if latest else 0, problem)
 
-
-def bundle_files(engine: sa.Engine, bundle_id: int) -> dict[str, str]:
-    """The files of bundle ``bundle_id`` (to test or compare them)."""
-    with _db.read_connection(engine) as conn:
-        row = conn.execute(sa.select(policy_bundles.c.files).where(policy_bundles.c.id == bundle_id)).first()
-    if row is None:
-        raise StoreError(f"no policy bundle {bundle_id}", zh=f"没有政策包 {bundle_id}")
-    return dict(row[0])

@@ -76,14 +76,6 @@ def phone_key(text: str | None) -> str | None:
     return None if number is None else _stored(number)
 
 
-def format_phone(phone: str | None) -> str | None:
-    """A stored number as it is read out: ``+852 9123 4567``; mainland numbers as stored."""
-    if not phone or not phone.startswith("+"):
-        return phone
-    number = _parse(phone)
-    return phone if number is None else phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
-
-
 def mask_phone(phone: str | None) -> str | None:
     """``138****8000`` / ``0755-****4321`` / ``+852 ****4567``: enough to recognise, not to dial."""
     if not phone or "*" in phone:

@@ -129,21 +129,3 @@ def registry_for(source: PolicySource, *, plugins_dir: str | None = None, env: M
         return load_registry(plugins_dir=plugins_dir, env=env, policies_dir=source.folder)
     return load_registry(plugins_dir=plugins_dir, env=env)
 
-
-def active_bundle_of(engine: Any) -> Any:
-    """The bundle in force in the store at ``engine`` (None: none), for a counter to poll."""
-    from .bundles import active_bundle
-
-    return active_bundle(engine)
-
-
-def store_engine_if_configured(db_url: str | None = None, env: Mapping[str, str] | None = None) -> Any:
-    """An engine for the store a command names (``--db`` or ``AFTERSALES_DB``), else None: a
-    command that does not use the store decides from a folder or the plugins' policies."""
-    env = os.environ if env is None else env
-    url = db_url or env.get("AFTERSALES_DB")
-    if not url:
-        return None
-    from . import db as _db
-
-    return _db.open_engine(url)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from .errors import StoreError
@@ -175,6 +175,3 @@ def sla_notices(level: ServiceLevel, now: datetime) -> list[dict[str, Any]]:
                     "due": due.astimezone(CHINA_TZ).date().isoformat()})
     return out
 
-
-def local_day(moment: datetime) -> date:
-    return moment.astimezone(CHINA_TZ).date()

@@ -132,8 +132,8 @@ def test_a_case_is_parsed_for_each_side_when_the_two_know_different_plans(tmp_pa
 
 
 def test_the_quick_check_says_same_only_when_the_outcomes_are_equal(tmp_path):
-    from aftersales.batch.compact import outcome, same_outcome
     from aftersales.batch.generate import generate_cases
+    from aftersales.batch.impact import outcome, same_outcome
     from aftersales.core.registry import load_registry
 
     old_dir, new_dir = _folders(tmp_path, 10)
@@ -224,3 +224,27 @@ def test_explain_of_a_line_that_is_not_there_is_one_line_exit_2(tmp_path):
     code = run(main_group, ["policy", "diff", "--old", str(old), "--new", str(new), "--cases", str(cases),
                             "--explain", "9", "--lang", "en"])
     assert code == 2
+
+
+def test_a_change_of_the_refund_rate_is_a_difference(tmp_path):
+    """Only the refund instead of an exchange changes (第十九条's daily rate): the decisions are
+    not the same, and the comparison names the exchange's refund."""
+    from aftersales.batch.impact import compare, outcome, same_outcome
+    from aftersales.core.registry import load_registry
+
+    text = resources.files("aftersales.policies").joinpath("generic_sanbao.yaml").read_text(encoding="utf-8")
+    changed = text.replace("rate_per_day: 0.005", "rate_per_day: 0.004")
+    assert changed != text
+    folder = tmp_path / "new"
+    folder.mkdir()
+    (folder / "generic_sanbao.yaml").write_text(changed, encoding="utf-8")
+    old, new = load_registry(), load_registry(policies_dir=str(folder))
+    case = old.parse_case({"schema_version": 1, "case_date": "2026-06-15", "brand": "generic",
+                           "device": {"model": "Redmi Note 13"},
+                           "purchase": {"channel": "authorized_reseller", "date": "2026-06-05", "country": "CN",
+                                        "price": 3000},
+                           "documents": ["invoice", "sanbao_certificate"],
+                           "fault": {"component": "host", "confirmed": True}})
+    a, b = old.evaluate(case), new.evaluate(case)
+    assert not same_outcome(a, b)
+    assert [c.aspect for c in compare(outcome(a), outcome(b))] == ["exchange.refund_instead"]
