@@ -39,6 +39,7 @@ from .memo import remember
 from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferJudged, OfferResult, PluginFailure, TraceStep
 from .plugininfo import describe, show_value
 from .refund import RefundRule, refund_instead
+from .rules import verdicts_function
 from .vocab import FREE_REMEDIES, REGIONS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -124,11 +125,11 @@ class _Frame:
     are alike apart from their key, so that they share one frame and its plans."""
 
     __slots__ = ("region", "region_rule", "region_entry", "policies", "exchange", "exchange_log", "refs",
-                 "predicates", "plans", "kind", "refund")
+                 "predicates", "plans", "kind", "refund", "verdicts", "spans")
 
     def __init__(self, *, region: str, region_rule: str | None, region_entry: TraceStep, policies: tuple,
                  exchange: ExchangeRule | None, exchange_log: tuple, refs: tuple, predicates: tuple,
-                 refund: RefundRule | None = None) -> None:
+                 verdicts: Callable[[Any, str, Mapping[str, bool]], tuple], refund: RefundRule | None = None) -> None:
         self.region = region
         self.region_rule = region_rule
         self.region_entry = region_entry
@@ -143,6 +144,11 @@ class _Frame:
         self.plans: dict[tuple, _Plan] = {}
         #: the refund instead of an exchange (the statutory policy's first, see ``core.refund``)
         self.refund = refund
+        #: ``fn(case, region, predicates)``: the verdicts of all the policies, one flat tuple (one
+        #: compiled function per set of policies, see ``rules.verdicts_function``)
+        self.verdicts = verdicts
+        #: where each policy's verdict lies in that tuple
+        self.spans = _spans(policies)
         self.kind = (region, region_rule, region_entry, policies, exchange, exchange_log, refs, predicates, refund)
 
 
@@ -247,6 +253,8 @@ class Engine:
         self._predicates = dict(registry.predicates)
         self._frames: dict[tuple, _Frame] = {}
         self._frame_kinds: dict[tuple, _Frame] = {}
+        #: the compiled verdicts of each set of policies a frame has had (few: one per brand and region)
+        self._verdicts: dict[tuple, Callable[[Any, str, Mapping[str, bool]], tuple]] = {}
         self._plan_count = 0
         self._forces: dict[tuple, tuple] = {}
         #: (paid repair offer, free remedy available, start, end) -> its RemedyResult
@@ -340,7 +348,7 @@ class Engine:
             values = _NO_PREDICATES
         # the plan is found by the policies' verdicts themselves; their assessments are looked
         # up only to make a new plan
-        verdicts = tuple([policy._verdict(case, region, values) for policy in frame.policies])
+        verdicts = frame.verdicts(case, region, values)
         plans = frame.plans
         plan = plans.get(verdicts)
         if plan is None:
@@ -348,7 +356,8 @@ class Engine:
                 for kind in self._frame_kinds.values():
                     kind.plans.clear()
                 self._plan_count = 0
-            assessed = tuple([policy.assessment(v) for policy, v in zip(frame.policies, verdicts, strict=True)])
+            assessed = tuple([policy.assessment(verdicts[a:b]) for policy, (a, b) in zip(frame.policies, frame.spans,
+                                                                                           strict=True)])
             plan = plans[verdicts] = _Plan(frame, assessed)
             self._plan_count += 1
 
@@ -513,9 +522,12 @@ class Engine:
         # frame, so that they share its plans
         refund = next((p.refund_instead for p in sorted(policies, key=lambda p: not p.statutory)
                        if p.refund_instead is not None), None)
+        verdicts = self._verdicts.get(policies)
+        if verdicts is None:
+            verdicts = remember(self._verdicts, policies, verdicts_function(policies), FRAME_CACHE_SIZE)
         frame = _Frame(region=region, region_rule=region_rule, region_entry=entry, policies=policies,
                        exchange=exchange, exchange_log=tuple(exchange_log), refs=_refs(consulted),
-                       predicates=predicates, refund=refund)
+                       predicates=predicates, verdicts=verdicts, refund=refund)
         return self._frame_kinds.setdefault(frame.kind, frame)
 
     # ------------------------------------------------------------------------------ the decision
@@ -707,6 +719,17 @@ def _exchange_with_floor(exchange: ExchangeRule | None, consulted: dict[Any, Non
                                      citation=floor.citation, detail="warranty_after: continues -> restarts"))
                 break
     return exchange, log
+
+
+def _spans(policies: tuple) -> tuple[tuple[int, int], ...]:
+    """Where each policy's verdict lies in the flat tuple of a frame's verdicts."""
+    spans = []
+    at = 0
+    for policy in policies:
+        size = len(policy.offers) + len(policy._when_exclusions) + len(policy.notices)
+        spans.append((at, at + size))
+        at += size
+    return tuple(spans)
 
 
 def _refs(consulted: dict[Any, None]) -> tuple[PolicyRef, ...]:

@@ -11,7 +11,7 @@ Nothing here reads a file, the clock or the environment.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -189,6 +189,97 @@ def _result(status: str, *, detail: str = "None", start: str = "s", end: str = "
 @lru_cache(maxsize=16384)
 def _period(start: date, months: int, days: int, extension: int, rollover: bool, calendar: RestDayCalendar) -> PeriodEnd:
     return period_end(start, months=months, days=days, extension_days=extension, rollover=rollover, calendar=calendar)
+
+
+#: a case field read as a plain attribute (``c.purchase`` / ``c.purchase.date``): no call, no lookup
+_PLAIN_READ = re.compile(r"^c(\.[a-z_]+){1,2}$")
+
+
+def verdicts_function(policies: Sequence[Any]) -> Callable:
+    """``fn(case, region, predicates)``: the verdicts of ``policies`` (``CompiledPolicy``) one
+    after the other in one flat tuple: per policy, per offer the index of its first condition
+    that fails (-1: all hold; ``PENDING``: only the fault's confirmation is missing), then per
+    exclusion and per notice whether its conditions all hold. Cheap to work out: no time limit
+    or paper is looked at. ``predicates`` maps each name the policies use to its value.
+
+    This is the one place conditions are compiled for deciding (the checks that reason about
+    conditions without a case use the same expressions, see ``compile_matcher``).
+
+    Nothing is read twice that is sure to be read once: a condition that opens an offer's, an
+    exclusion's or a notice's list is always tested, so when it is written more than once (the
+    damage exclusions every policy has, "the fault is confirmed"), it is tested once, first; and
+    a field read by such a condition and read again elsewhere is read once, into a local (plain
+    attribute reads only: no call is moved and no other condition is tested earlier)."""
+    src = _Source()
+    listings = [policy._conditions() for policy in policies]
+    fields: dict[str, str] = {}
+    tests: dict[tuple[str, str], tuple[str, Any]] = {}   # (path, repr(matcher)) -> (path, matcher)
+    sure_tests: dict[tuple[str, str], int] = {}
+    all_tests: dict[tuple[str, str], int] = {}
+    for listing in listings:
+        for _section, when in listing:
+            for position, (path, matcher) in enumerate(when):
+                fields.setdefault(path, _value_expr(path))
+                key = (path, repr(matcher))
+                tests.setdefault(key, (path, matcher))
+                all_tests[key] = all_tests.get(key, 0) + 1
+                if position == 0:
+                    sure_tests[key] = sure_tests.get(key, 0) + 1
+    shared = [key for key in sure_tests if all_tests[key] > 1]
+    # the field reads left: a shared test reads its field once, surely
+    sure_reads: dict[str, int] = {}
+    reads: dict[str, int] = {}
+    for key, count in all_tests.items():
+        path = key[0]
+        once = key in shared
+        reads[path] = reads.get(path, 0) + (1 if once else count)
+        if once or key in sure_tests:
+            sure_reads[path] = sure_reads.get(path, 0) + (1 if once else sure_tests[key])
+    hoisted = [path for path in fields
+               if sure_reads.get(path, 0) >= 1 and reads[path] > 1 and _PLAIN_READ.match(fields[path])]
+    local_of = {path: f"v{index}" for index, path in enumerate(hoisted)}
+    lines = ["def _fn(c, r, p):"]
+    lines += [f"    {local_of[path]} = {fields[path]}" for path in hoisted]
+
+    def test(path: str, matcher: Any) -> str:
+        return _test_expr(path, matcher, src, local_of.get(path))
+
+    test_of: dict[tuple[str, str], str] = {}
+    for index, key in enumerate(shared):
+        lines.append(f"    t{index} = {test(*tests[key])}")
+        test_of[key] = f"t{index}"
+
+    def cond(path: str, matcher: Any) -> str:
+        return test_of.get((path, repr(matcher))) or test(path, matcher)
+
+    names: list[str] = []
+    for number, listing in enumerate(listings):
+        written: dict[str, str] = {}  # offers with the same conditions in the same order share one reading
+        for index, (section, when) in enumerate(listing):
+            name = f"{section}{number}_{index}"
+            names.append(name)
+            if section != "o":
+                parts = [cond(path, matcher) for path, matcher in when]
+                lines.append(f"    {name} = {' and '.join(parts) if parts else 'True'}")
+                continue
+            same = repr(when)
+            if same in written:
+                lines.append(f"    {name} = {written[same]}")
+                continue
+            written[same] = name
+            branch = "if"
+            for position, (path, matcher) in enumerate(when):
+                if (path, matcher) == DETECTION:  # all the others holding: pending the test
+                    rest = [cond(p, m) for p, m in when[position + 1:]]
+                    verdict = f"{PENDING} if {' and '.join(rest)} else {position}" if rest else str(PENDING)
+                    lines.append(f"    {branch} not {cond(path, matcher)}: {name} = {verdict}")
+                else:
+                    lines.append(f"    {branch} not {cond(path, matcher)}: {name} = {position}")
+                branch = "elif"
+            lines.append(f"    {'else' if branch == 'elif' else 'if True'}: {name} = -1")
+    lines.append(f"    return ({', '.join(names)}{',' if names else ''})")
+    label = "+".join(policy.id for policy in policies)
+    return _compile(f"{label}#verdict", lines, src)
 
 
 # --------------------------------------------------------------------------- compiled rules
@@ -671,43 +762,18 @@ class CompiledPolicy:
     def _verdict_function(self) -> Callable:
         """``fn(case, region, predicates)``: what the conditions say, as a tuple: per offer the
         index of its first condition that fails (-1: all hold), then per exclusion and per notice
-        whether its conditions all hold. Cheap to work out: no time limit or paper is looked at.
-        ``predicates`` maps each name in ``predicates_used`` to its value for the case.
+        whether its conditions all hold (see ``verdicts_function``, which writes it)."""
+        return verdicts_function((self,))
 
-        This is the one place conditions are compiled for deciding (the checks that reason
-        about conditions without a case use the same expressions, see ``compile_matcher``)."""
-        src = _Source()
-        lines = ["def _fn(c, r, p):"]
-        names = []
-        written: dict[str, str] = {}  # offers with the same conditions in the same order share one reading
-        for index, spec in enumerate(self.data.get("offers", ()) or ()):
-            name = f"o{index}"
-            names.append(name)
-            branch = "if"
-            conditions = list((spec.get("when") or {}).items())
-            same = repr(conditions)
-            if same in written:
-                lines.append(f"    {name} = {written[same]}")
-                continue
-            written[same] = name
-            for position, (path, matcher) in enumerate(conditions):
-                if (path, matcher) == DETECTION:  # all the others holding: pending the test
-                    rest = [_test_expr(p, m, src) for p, m in conditions[position + 1:]]
-                    verdict = f"{PENDING} if {' and '.join(rest)} else {position}" if rest else str(PENDING)
-                    lines.append(f"    {branch} not {_test_expr(path, matcher, src)}: {name} = {verdict}")
-                else:
-                    lines.append(f"    {branch} not {_test_expr(path, matcher, src)}: {name} = {position}")
-                branch = "elif"
-            lines.append(f"    {'else' if branch == 'elif' else 'if True'}: {name} = -1")
-        for section, items in (("e", [e for e in self.data.get("exclusions", ()) or () if not e.get("on_expiry")]),
-                               ("n", self.data.get("notices", ()) or ())):
-            for index, item in enumerate(items):
-                name = f"{section}{index}"
-                names.append(name)
-                tests = [_test_expr(path, matcher, src) for path, matcher in (item.get("when") or {}).items()]
-                lines.append(f"    {name} = {' and '.join(tests) if tests else 'True'}")
-        lines.append(f"    return ({', '.join(names)}{',' if names else ''})")
-        return _compile(f"{self.id}#verdict", lines, src)
+    def _conditions(self) -> list[tuple[str, list[tuple[str, Any]]]]:
+        """Every condition list the verdict reads, in the verdict's order: ``("o", when)`` per
+        offer, ``("e", when)`` per exclusion read by its conditions, ``("n", when)`` per notice."""
+        out: list[tuple[str, list[tuple[str, Any]]]] = [
+            ("o", list((spec.get("when") or {}).items())) for spec in self.data.get("offers", ()) or ()]
+        out += [("e", list((item.get("when") or {}).items()))
+                for item in self.data.get("exclusions", ()) or () if not item.get("on_expiry")]
+        out += [("n", list((item.get("when") or {}).items())) for item in self.data.get("notices", ()) or ()]
+        return out
 
     def assess(self, case: Any, region: str, predicates: Mapping[str, bool] = _NO_PREDICATES) -> Assessment:
         """What the conditions say about this case (``_verdict``); cases with the same verdict

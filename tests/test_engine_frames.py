@@ -14,6 +14,7 @@ from aftersales.batch.generate import generate_cases
 from aftersales.core.hookspecs import hookimpl
 from aftersales.core.outcomes import Identity
 from aftersales.core.registry import load_registry
+from aftersales.core.rules import verdicts_function
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +37,21 @@ def test_shared_verdicts_match_a_plain_reading(registry, cases):
                 shared = policy.assess(case, region)
                 assert tuple(shared) == reference_conditions.assessment(policy, case, region), (policy.id, case, region)
                 assert shared.pending == reference_conditions.pending(policy, case, region), (policy.id, case, region)
+
+
+def test_the_verdicts_of_several_policies_read_at_once_are_each_policys_own(registry, cases):
+    """A frame reads its policies' conditions in one compiled function, which tests a condition
+    shared by several policies once and reads a field once: it must give exactly each policy's
+    own verdict (itself checked against the plain reading above), one after the other."""
+    policies = tuple(registry.all_policies())
+    assert len(policies) >= 3
+    combos = [policies, policies[::-1]] + [(a, b) for a in policies for b in policies if a is not b]
+    for combo in combos:
+        together = verdicts_function(combo)
+        for case in cases[:500]:
+            for region in ("CN", "HK", "OTHER"):
+                alone = tuple(v for policy in combo for v in policy._verdict(case, region, {}))
+                assert together(case, region, {}) == alone, ([p.id for p in combo], case, region)
 
 
 def test_a_fixed_offer_is_what_its_tail_gives_for_every_case(registry, cases):

@@ -364,9 +364,9 @@ def test_an_internal_error_is_raised_and_named_not_answered_another_way(monkeypa
     case = _case(registry)
     generic = next(p for p in registry.all_policies() if p.id == "generic_sanbao")
 
-    def broken(c, r, p):
+    def broken(verdict):
         raise KeyError("verdict")
 
-    monkeypatch.setattr(generic, "_verdict", broken)
+    monkeypatch.setattr(generic, "assessment", broken)
     with pytest.raises(EngineError, match="internal error deciding a 'generic' case: KeyError"):
         registry.evaluate(case)
