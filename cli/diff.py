@@ -19,7 +19,6 @@ change. Exit 2: bad arguments or a broken policy folder.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from typing import Any
 
@@ -89,14 +88,15 @@ def _change_line(change: dict[str, Any], lang: str) -> str:
 @click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="Drop-in plugins folder.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--examples", type=click.IntRange(0), default=3, show_default=True, help="Example cases per group.")
-@click.option("--explain", type=click.IntRange(1), default=None, metavar="N",
-              help="Show case N (line N of --cases, or the N-th case of the store) decided both ways, side by side.")
+@click.option("--explain", default=None, metavar="N|NUMBER",
+              help="Show one case decided both ways, side by side: line N of --cases; from the store, its case "
+                   "number (or the N-th case).")
 @click.option("--fail-on-change", is_flag=True, help="Exit 1 when any case is decided differently (for CI).")
 @click.option("--workers", type=click.IntRange(1), default=None, help="Worker processes [default: one per core].")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
               help="Language of the report: zh (default) or en; also AFTERSALES_LANG or the locale.")
 def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, db_url: str | None, plugins_dir: str | None,
-         as_json: bool, examples: int, explain: int | None, fail_on_change: bool, workers: int | None,
+         as_json: bool, examples: int, explain: str | None, fail_on_change: bool, workers: int | None,
          lang: str | None) -> None:
     """政策变更影响预览 / Preview which cases a policy change decides differently."""
     from aftersales.authoring.messages import resolve_lang
@@ -214,30 +214,25 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
 
 # ----------------------------------------------------------------------------- --explain
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
 def _cut(text: str, width: int) -> str:
-    out, used = "", 0
-    for ch in text:
-        w = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-        if used + w > width - (1 if len(text) > len(out) + 1 else 0):
-            return out + "…"
-        out, used = out + ch, used + w
-    return out
+    """``text`` in at most ``width`` terminal cells (a Chinese character takes two), cut with "…"."""
+    from rich.cells import cell_len, set_cell_size
+
+    return text if cell_len(text) <= width else set_cell_size(text, width - 1).rstrip(" ") + "…"
 
 
 def _pad(text: str, width: int) -> str:
-    text = _cut(text, width) if _width(text) > width else text
-    return text + " " * (width - _width(text))
+    """``text`` in exactly ``width`` cells: cut as ``_cut`` does, then padded."""
+    from rich.cells import set_cell_size
+
+    return set_cell_size(_cut(text, width), width)
 
 
 def _trace_lines(decision: Any) -> list[str]:
     return [f"{t.policy or t.plugin}/{t.rule} {t.effect}" + (f" {t.detail}" if t.detail else "") for t in decision.trace]
 
 
-def _explain(number: int, options: dict[str, Any], cases_file: str | None, db_url: str | None, as_json: bool,
+def _explain(number: str, options: dict[str, Any], cases_file: str | None, db_url: str | None, as_json: bool,
              lang: str) -> None:
     """Case ``number`` decided with the old and the new policies, side by side."""
     import difflib
@@ -248,11 +243,16 @@ def _explain(number: int, options: dict[str, Any], cases_file: str | None, db_ur
     from aftersales.cli._common import echo_json
 
     en = lang == "en"
+    number = number.strip()
+    position = int(number) if number.isdigit() else None
+    if cases_file is not None and not position:
+        raise ExplainError(f"--explain {number}: give the line number of the case in {cases_file} (1, 2, …)",
+                           zh=f"--explain {number}：请给出案例在 {cases_file} 中的行号（1、2……）")
     items = rp.store_items(db_url) if cases_file is None else rp.jsonl_items(cases_file)
     item = None
     for index, candidate in enumerate(items, start=1):
-        where = rp.ref(candidate[0])
-        if where.get("line", where.get("number", index)) == number:
+        where = candidate[0]  # a line number (file) or a case number (store)
+        if where == position if isinstance(where, int) else (where == number or index == position):
             item = candidate
             break
     if item is None:
@@ -280,17 +280,21 @@ def _explain(number: int, options: dict[str, Any], cases_file: str | None, db_ur
         for i in range(max(len(left), len(right))):
             pairs.append((left[i] if i < len(left) else "", right[i] if i < len(right) else ""))
     if as_json:
-        echo_json({"case": number, "old": old_d.to_dict(), "new": new_d.to_dict(),
+        echo_json({"case": item[0], "old": old_d.to_dict(), "new": new_d.to_dict(),
                    "differences": [c.to_dict() for c in differences],
                    "trace_differences": [{"old": a, "new": b} for a, b in pairs]})
         return
     out = click.echo
     total = max(80, min(shutil.get_terminal_size((120, 24)).columns, 200))
     left_w = (total - 3) // 2
-    head = (f"case {number}: {_case_brief(data)}" if en else f"第 {number} 个案例：{_case_brief(data)}")
+    where = item[0]
+    if isinstance(where, int):
+        head = f"case {where}: {_case_brief(data)}" if en else f"第 {where} 个案例：{_case_brief(data)}"
+    else:
+        head = f"case {where}: {_case_brief(data)}" if en else f"案例 {where}：{_case_brief(data)}"
     out(head)
-    out(_pad("old policies" if en else "旧政策 " + options["old_dir"], left_w) + " │ "
-        + ("new policies" if en else "新政策 " + options["new_dir"]))
+    out(_pad(("old policies " if en else "旧政策 ") + options["old_dir"], left_w) + " │ "
+        + ("new policies " if en else "新政策 ") + options["new_dir"])
     rows = [("entitlement" if en else "权益", _outcome_text(old_o, lang), _outcome_text(new_o, lang))]
     for change in differences:
         rows.append((change.aspect, f"{change.old}  ({change.old_rule or '-'})", f"{change.new}  ({change.new_rule or '-'})"))

@@ -49,3 +49,31 @@ def test_diff_from_store_same_policies(store_url, tmp_path):
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["cases"] == 12 and report["changed"] == 0
+
+
+def test_explain_from_store_finds_a_case_by_its_number_or_its_position(store_url, tmp_path):
+    from importlib import resources
+
+    from aftersales.batch.replay import store_items
+
+    folder = tmp_path / "p"
+    folder.mkdir()
+    for name in ("huawei.yaml", "apple.yaml"):
+        (folder / name).write_text(resources.files("aftersales.policies").joinpath(name).read_text(encoding="utf-8"),
+                                   encoding="utf-8")
+    numbers = [number for number, _case, _raw in store_items(store_url)]  # the store's order
+    assert len(numbers) == 12 and all(isinstance(n, str) for n in numbers)
+    third = numbers[2]
+    base = ["--old", str(folder), "--new", str(folder), "--from-store", "--db", store_url, "--workers", "1"]
+    by_number = CliRunner().invoke(diff, [*base, "--explain", third, "--json"])
+    assert by_number.exit_code == 0, by_number.output
+    assert json.loads(by_number.stdout)["case"] == third
+    by_position = CliRunner().invoke(diff, [*base, "--explain", "3", "--json"])
+    assert by_position.exit_code == 0, by_position.output
+    assert json.loads(by_position.stdout)["case"] == third
+    text = CliRunner().invoke(diff, [*base, "--explain", third, "--lang", "zh"])
+    assert text.exit_code == 0 and text.stdout.startswith(f"案例 {third}：")
+    from aftersales.cli import main_group
+    from aftersales.cli._common import run
+
+    assert run(main_group, ["policy", "diff", *base, "--explain", "SZ01-19990101-0001"]) == 2
