@@ -11,7 +11,6 @@ not), which only a manager may run once staff or database roles exist.
 from __future__ import annotations
 
 import functools
-import getpass
 import os
 from collections.abc import Callable
 from typing import Any
@@ -94,10 +93,9 @@ def _begin(store, kwargs: dict[str, Any], reason: str | None, *, action: str, ex
 
 
 def _login_name() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
-        return "staff"
+    from aftersales.cli.cases import _login_name as name
+
+    return name()
 
 
 def reveal_option(help_text: str = "显示完整电话号码(须 --reason,记入访问日志)/ show full phone numbers "

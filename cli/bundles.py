@@ -19,14 +19,9 @@ _JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON / prin
 
 
 def _actor(actor: str | None) -> str:
-    if actor:
-        return actor
-    import getpass
+    from aftersales.cli.cases import _login_name
 
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
-        return "staff"
+    return actor or _login_name()
 
 
 def _en() -> bool:
@@ -37,9 +32,10 @@ def _en() -> bool:
 
 
 def _now():
-    from datetime import UTC, datetime
+    """The counter's clock (``AFTERSALES_NOW`` fixes it), as every command that writes uses."""
+    from aftersales.cli.cases import _now as now
 
-    return datetime.now(UTC)
+    return now()
 
 
 def _engine(db_url: str | None):

@@ -62,6 +62,16 @@ def test_publish_activate_and_every_decision_names_the_bundle(store_cli, db_url,
     assert json.loads(out)["bundle"]["id"] == "1"
 
 
+def test_a_bundle_is_published_and_activated_at_the_counters_clock(store_cli, db_url, folder):
+    """``AFTERSALES_NOW`` fixes the clock of every command that writes, policy bundles too."""
+    rc, out, err = _publish(store_cli, db_url, folder, "--activate")
+    assert rc == 0, err
+    from datetime import datetime, timedelta, timezone
+
+    cst = timezone(timedelta(hours=8))
+    assert datetime.fromisoformat(json.loads(out)["created_at"]) == datetime(2026, 6, 15, 10, 0, tzinfo=cst)
+
+
 def test_a_folder_that_fails_validation_or_its_tests_is_not_published(store_cli, db_url, folder):
     text = (folder / "apple.yaml").read_text(encoding="utf-8")
     (folder / "apple.yaml").write_text(text.replace("host: {months: 12}", "host: {months: twelve}", 1), encoding="utf-8")
