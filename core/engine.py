@@ -217,7 +217,8 @@ class _Plan:
             if _excluded_by(rule, () if policy.statutory else a.hits, statutory_hits) is None)
         self.na_fill = tuple(
             (remedy, _Ready(result=result, status="not_applicable", missing=(),
-                            made=_remedy_result(remedy, result, "not_applicable", (), None)))
+                            made=_remedy_result(remedy, result.rule, "not_applicable", result.detail, None, None, (),
+                                                result.asks_missing, None)))
             for remedy, result in best.items() if remedy not in live)
         #: the exclusions and their trace entries when offers of these policies ran out and nothing
         #: free is left (``expired``), by the policies of the expired offers in order
@@ -548,11 +549,11 @@ class Engine:
             # each record read in its declared field order
             kind = type(entry)
             if kind is OfferResult:
-                rule, status, _detail, start, end, missing, _asks, unknown_years = result = entry
+                rule, status, detail, start, end, missing, asks, unknown_years = result = entry
                 excluded_by = None
             elif kind is OfferJudged:
                 result, status, excluded_by, missing = entry
-                rule, _status, _detail, start, end, _missing, _asks, unknown_years = result
+                rule, _status, detail, start, end, _missing, asks, unknown_years = result
             else:  # a plan's not-applicable offer: no dates, refused, its record made
                 remedies.append(entry.made)
                 trace.append(entry.result.rule.refused_log)
@@ -570,7 +571,7 @@ class Engine:
                     service_location = rule.service_location
             if unknown_years:
                 gaps += unknown_years
-            remedies.append(_remedy_result(remedy, result, status, missing, excluded_by))
+            remedies.append(_remedy_result(remedy, rule, status, detail, start, end, missing, asks, excluded_by))
             trace.append(rule.chosen_log if available else rule.refused_log)
 
         # paid repair exactly when no free remedy
@@ -746,25 +747,25 @@ def _fields_getter(fields: list[str]) -> Callable[[Any], tuple]:
     return attrgetter(*fields)
 
 
-def _remedy_result(remedy: str, result: OfferResult, status: str, missing: tuple,
-                   excluded_by: str | None) -> RemedyResult:
-    """The decision's record of a free remedy whose best offer gave ``result``."""
-    rule = result.rule
+def _remedy_result(remedy: str, rule: Any, status: str, detail: str | None, start: Any, end: Any, missing: tuple,
+                   asks: tuple, excluded_by: str | None) -> RemedyResult:
+    """The decision's record of a free remedy whose best offer, of ``rule``, gave ``status``,
+    ``detail``, ``start``, ``end``, ``missing`` and ``asks`` (an ``OfferResult``'s fields)."""
     available = status == "granted"
     return _remedy(RemedyResult, (
         remedy,
         rule.basis,
         available,
         status,
-        None if available else (excluded_by or result.detail or _REASONS.get(status, status)),
+        None if available else (excluded_by or detail or _REASONS.get(status, status)),
         missing if status == "blocked_documents" or status == "pending_detection" else (),
         rule.documents,
-        result.asks_missing,
+        asks,
         rule.policy.id,
         rule.id,
         rule.citation,
-        result.start,
-        result.end,
+        start,
+        end,
         rule.service_location,
         rule.fee,
         rule.needs_confirmation,
