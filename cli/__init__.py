@@ -30,7 +30,33 @@ COMMANDS.update({
 })
 
 
+class _Context(click.Context):
+    def make_formatter(self) -> click.HelpFormatter:
+        # the terminal's width read here: click's own reading imports shutil, which imports the
+        # compression modules, a sixth of ``aftersales --help`` beyond click itself
+        return self.formatter_class(width=self.terminal_width or _columns(), max_width=self.max_content_width)
+
+
+def _columns() -> int:
+    """The terminal's columns as ``shutil.get_terminal_size`` gives them: ``COLUMNS``, else the
+    terminal on standard output, else 80."""
+    import os
+
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
 class LazyGroup(click.Group):
+    context_class = _Context
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(name for name, spec in COMMANDS.items() if _available(spec[0]))
 
