@@ -8,7 +8,6 @@ digits. Nothing here decides anything.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -64,6 +63,8 @@ class _Duplicate(Exception):
 
 
 def _parse_json(text: str, name: str, error: type[AftersalesError]) -> Any:
+    import json  # here: a YAML case file (the usual) does without it
+
     try:
         return json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:

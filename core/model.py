@@ -13,7 +13,6 @@ the field and what is allowed (Chinese and English). ``case_to_dict`` gives the 
 Pure: the caller supplies ``today`` when the case has no ``case_date``.
 """
 
-import json
 import re
 from collections.abc import Collection, Mapping
 from datetime import date
@@ -577,7 +576,7 @@ def _show(value: Any, lang: str = "en") -> str:
     if value is _UNKNOWN:
         return "that value" if lang == "en" else "该值"
     if value is None or isinstance(value, bool):
-        return json.dumps(value)
+        return msgspec.json.encode(value).decode()
     if isinstance(value, (dict, list, tuple, set, frozenset)):
         return _kind(value) if lang == "en" else _kind_zh(value)
     if isinstance(value, int) and abs(value) > 10**30:

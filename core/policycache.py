@@ -240,11 +240,11 @@ def get(sha256: str) -> dict[str, Any] | None:
     payload = _read(path, "data", sha256)
     if payload is None:
         return None
-    import json
+    import msgspec  # loaded already for the case model: the stdlib's json would be one more import
 
     try:
-        data = json.loads(payload.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        data = msgspec.json.decode(payload)
+    except (msgspec.DecodeError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
 
@@ -392,13 +392,13 @@ def entry_points(group: str) -> list[EntryRef]:
     if path is not None:
         payload = _read(path, "entry-points", group, own=True)
         if payload is not None:
-            import json
+            import msgspec
 
             try:
-                known = json.loads(payload.decode("utf-8"))
+                known = msgspec.json.decode(payload)
                 if mark in known:
                     return [EntryRef(*item) for item in known[mark]]
-            except (UnicodeDecodeError, ValueError, TypeError, RecursionError):
+            except (msgspec.DecodeError, ValueError, TypeError, RecursionError):
                 known = {}
     import importlib.metadata
 

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from aftersales.core.errors import AftersalesError
 
@@ -81,8 +80,7 @@ def configured_folder(env: Mapping[str, str] | None = None) -> tuple[str, str] |
     return str(folder), str(path)
 
 
-@dataclass(frozen=True)
-class PolicySource:
+class PolicySource(NamedTuple):
     kind: str                       # folder | bundle | plugins
     folder: str | None = None
     setting: str | None = None      # where the folder was set (option, env, config file)
