@@ -18,10 +18,15 @@ _BY = click.option("--by", "actor", envvar="AFTERSALES_STAFF", metavar="NAME", d
 _JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON.")
 
 
-def _actor(actor: str | None) -> str:
+def _actor(engine, actor: str | None) -> str:
+    """Who publishes, activates or rolls back: once staff are registered a signed-in manager
+    (a bundle changes every counter's decisions), before that the ``--by`` name or login name."""
     from aftersales.cli.cases import _login_name
+    from aftersales.cli.staff import signed_in_manager
 
-    return actor or _login_name()
+    return (signed_in_manager(engine, actor, does=("publishes, activates or rolls back policy bundles",
+                                                   "发布、启用或回退政策包"))
+            or actor or _login_name())
 
 
 def _en() -> bool:
@@ -63,11 +68,36 @@ def publish(folder: str, note: str | None, then_activate: bool, plugins_dir: str
     it is put in force with ``aftersales policy activate ID`` (or ``--activate``).
     """
     from aftersales.authoring.messages import resolve_lang
+
+    lang = resolve_lang(lang)
+    en = lang == "en"
+    engine = _engine(db_url)
+    try:
+        who = _actor(engine, actor)  # signed in before the checks, which take a while
+        record, tested = _checked_publish(engine, folder, who, note, then_activate, plugins_dir, lang)
+    finally:
+        engine.dispose()
+    if as_json:
+        echo_json({**record, "policy_tests": tested})
+        return
+    if en:
+        click.echo(f"published policy bundle {record['id']} (sha256 {record['sha256']}, {len(record['files'])} files, "
+                   f"{tested} policy tests pass) by {record['author']}"
+                   + (" — in force" if record["active"] else f"; put it in force: aftersales policy activate {record['id']}"))
+    else:
+        click.echo(f"已发布政策包 {record['id']}（sha256 {record['sha256']}，{len(record['files'])} 个文件，"
+                   f"{tested} 个政策测试通过），发布人 {record['author']}"
+                   + ("，已生效" if record["active"] else f"；使其生效：aftersales policy activate {record['id']}"))
+
+
+def _checked_publish(engine, folder: str, who: str, note: str | None, then_activate: bool, plugins_dir: str | None,
+                     lang: str) -> tuple[dict, int]:
+    """FOLDER validated and its policy tests run, then published (and put in force): the record
+    and the number of policy tests that passed. Exit 1, nothing stored, on any error."""
     from aftersales.authoring.policytest import run_policy_tests
     from aftersales.cli.policy import _policy_locations, validate_locations
     from aftersales.store import bundles
 
-    lang = resolve_lang(lang)
     en = lang == "en"
     files = bundles.read_folder(folder)
     _results, issues = validate_locations(_policy_locations((folder,)))
@@ -93,24 +123,10 @@ def publish(folder: str, note: str | None, then_activate: bool, plugins_dir: str
         names = ", ".join(untested)
         click.echo(f"warning: no policy tests for {names} (a .cases.yaml beside each policy checks how it decides)"
                    if en else f"警告：{names} 没有政策测试（每份政策旁的 .cases.yaml 检查它如何判定）", err=True)
-    engine = _engine(db_url)
-    try:
-        record = bundles.publish(engine, files, author=_actor(actor), note=note, now=_now())
-        if then_activate:
-            record = bundles.activate(engine, record["id"], actor=_actor(actor), now=_now())
-    finally:
-        engine.dispose()
-    if as_json:
-        echo_json({**record, "policy_tests": tested})
-        return
-    if en:
-        click.echo(f"published policy bundle {record['id']} (sha256 {record['sha256']}, {len(record['files'])} files, "
-                   f"{tested} policy tests pass) by {record['author']}"
-                   + (" — in force" if record["active"] else f"; put it in force: aftersales policy activate {record['id']}"))
-    else:
-        click.echo(f"已发布政策包 {record['id']}（sha256 {record['sha256']}，{len(record['files'])} 个文件，"
-                   f"{tested} 个政策测试通过），发布人 {record['author']}"
-                   + ("，已生效" if record["active"] else f"；使其生效：aftersales policy activate {record['id']}"))
+    record = bundles.publish(engine, files, author=who, note=note, now=_now())
+    if then_activate:
+        record = bundles.activate(engine, record["id"], actor=who, now=_now())
+    return record, tested
 
 
 @click.command("bundles")
@@ -148,7 +164,7 @@ def activate(bundle_id: int, actor: str | None, db_url: str | None) -> None:
 
     engine = _engine(db_url)
     try:
-        record = bundles.activate(engine, bundle_id, actor=_actor(actor), now=_now())
+        record = bundles.activate(engine, bundle_id, actor=_actor(engine, actor), now=_now())
     finally:
         engine.dispose()
     click.echo(f"policy bundle {record['id']} (sha256 {record['sha256'][:12]}) is in force" if _en() else
@@ -164,7 +180,7 @@ def rollback(actor: str | None, db_url: str | None) -> None:
 
     engine = _engine(db_url)
     try:
-        record = bundles.rollback(engine, actor=_actor(actor), now=_now())
+        record = bundles.rollback(engine, actor=_actor(engine, actor), now=_now())
     finally:
         engine.dispose()
     click.echo(f"rolled back: policy bundle {record['id']} (sha256 {record['sha256'][:12]}) is in force" if _en() else

@@ -87,9 +87,11 @@ def show(code, db_url, as_json) -> None:
 @JSON_OPTION
 def set_(code, name, address, hotline, opens, closes, printer, staff, db_url, as_json) -> None:
     """设置网点信息 / Set a service point's details (what is not given stays)."""
+    from aftersales.cli.staff import signed_in
+
     with _open(db_url) as store:
-        info = store.set_store_info(code, actor=staff, now=_now(), name=name, address=address, hotline=hotline,
-                                    opens=opens, closes=closes, printer=printer)
+        info = store.set_store_info(code, actor=signed_in(store, staff), now=_now(), name=name, address=address,
+                                    hotline=hotline, opens=opens, closes=closes, printer=printer)
     if as_json:
         echo_json(info.to_dict())
         return

@@ -4,8 +4,10 @@ A staff member has a code (``S001``), a name, a store (a manager may have none: 
 a role (``clerk`` or ``manager``) and a PIN of 6 to 12 digits, kept only as a salted Argon2id
 hash. The first one registered must be a manager; after that only a signed-in manager adds,
 disables or resets others. Once any staff member exists, every write at a counter
-(``cases new``, ``move``, ``follow-up``, ``reevaluate``) signs in: ``--staff CODE`` (env
-``AFTERSALES_STAFF``) and the PIN, asked for on a terminal or read from ``AFTERSALES_PIN``.
+(``cases new``, ``edit``, ``move``, ``follow-up``, ``reevaluate``, ``remedy``, ``outcome``,
+``inspect``, ``stores set``) signs in: ``--staff CODE`` (env ``AFTERSALES_STAFF``) and the PIN,
+asked for on a terminal or read from ``AFTERSALES_PIN``; policy bundles are published, activated
+and rolled back by a signed-in manager only.
 """
 
 from __future__ import annotations
@@ -68,23 +70,32 @@ def _engine(db_url):
     return store_db.open_engine(db_url)
 
 
-def _manager(engine, by: str | None) -> str:
-    """The signed-in manager who changes the staff list; ``"(first manager)"`` while there is none."""
+def signed_in_manager(engine, by: str | None, *, does: tuple[str, str] = ("changes the staff list", "修改员工名单")
+                      ) -> str | None:
+    """The signed-in manager (``"CODE 姓名"``) for a command only a manager may run once staff are
+    registered (``AccessDenied``, exit 7, otherwise); ``None`` while no staff member exists.
+    ``does``: what the command does, in English and Chinese, for the refusal."""
     from aftersales.store import staff as store_staff
     from aftersales.store.errors import AccessDenied
 
     if not store_staff.sign_in_required(engine):
-        return "(first manager)"
+        return None
+    en, zh = does
     pin = read_pin()
     if not by or not pin:
-        raise AccessDenied(f"only a signed-in manager changes the staff list: give --by CODE (env AFTERSALES_STAFF) "
+        raise AccessDenied(f"only a signed-in manager {en}: give --by CODE (env AFTERSALES_STAFF) "
                            f"and the PIN ({PIN_ENV}, or type it at a terminal)",
-                           zh=f"须由经理登录后修改员工名单:--by 工号,PIN 由 {PIN_ENV} 提供或在终端输入")
+                           zh=f"须由经理登录后{zh}:--by 工号,PIN 由 {PIN_ENV} 提供或在终端输入")
     member = store_staff.sign_in(engine, by, pin)
     if member.role != "manager":
-        raise AccessDenied(f"{member.code} is a clerk: only a manager changes the staff list",
-                           zh=f"{member.code} 不是经理,不能修改员工名单")
+        raise AccessDenied(f"{member.code} is a clerk: only a manager {en}",
+                           zh=f"{member.code} 不是经理,不能{zh}")
     return member.actor
+
+
+def _manager(engine, by: str | None) -> str:
+    """The signed-in manager who changes the staff list; ``"(first manager)"`` while there is none."""
+    return signed_in_manager(engine, by) or "(first manager)"
 
 
 @click.group("staff")

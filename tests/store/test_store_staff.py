@@ -165,3 +165,39 @@ def test_every_command_that_writes_an_event_signs_in(staffed, store_cli, case_fi
         rc, out, err = store_cli(*command, "--db", staffed, "--json", env=_as("S001", PIN_C))
         assert rc == 0, (command, err)
         assert json.loads(out)["events"][-1]["actor"] == "S001 王芳", command
+
+
+def test_policy_bundles_and_store_details_are_changed_by_the_signed_in_staff_only(staffed, store_cli, tmp_path):
+    """Publishing, activating and rolling back a bundle change every counter's decisions: once staff
+    exist only a signed-in manager does it, and the bundle names who. Store details sign in too."""
+    from aftersales.policies import bundled
+
+    folder = tmp_path / "net"
+    folder.mkdir()
+    for name in ("huawei.yaml", "huawei.cases.yaml"):
+        (folder / name).write_text(bundled(name).read_text(encoding="utf-8"), encoding="utf-8")
+    publish = ("policy", "publish", str(folder), "--db", staffed, "--json")
+    rc, out, err = store_cli(*publish, "--by", "M001", env={"AFTERSALES_PIN": ""})
+    assert rc == 7 and "only a signed-in manager publishes" in err
+    rc, out, err = store_cli(*publish, "--by", "S001", env={"AFTERSALES_PIN": PIN_C})
+    assert rc == 7 and "S001 is a clerk" in err
+    rc, out, err = store_cli(*publish, "--by", "M001", env={"AFTERSALES_PIN": "000000"})
+    assert rc == 7
+    rc, out, err = store_cli("policy", "bundles", "--db", staffed, "--json")
+    assert json.loads(out) == []                      # nothing was stored by the refused tries
+    rc, out, err = store_cli(*publish, "--by", "M001", env={"AFTERSALES_PIN": PIN_M})
+    assert rc == 0, err
+    assert json.loads(out)["author"] == "M001 张经理"
+    rc, out, err = store_cli("policy", "activate", "1", "--db", staffed, "--by", "S001", env={"AFTERSALES_PIN": PIN_C})
+    assert rc == 7
+    rc, out, err = store_cli("policy", "activate", "1", "--db", staffed, "--by", "M001", env={"AFTERSALES_PIN": PIN_M})
+    assert rc == 0, err
+    rc, out, err = store_cli("policy", "rollback", "--db", staffed, env={"AFTERSALES_STAFF": "S001",
+                                                                         "AFTERSALES_PIN": PIN_C})
+    assert rc == 7
+    rc, out, err = store_cli("stores", "set", "SZ01", "--name", "深圳一店", "--db", staffed,
+                             env={"AFTERSALES_STAFF": "S001", "AFTERSALES_PIN": ""})
+    assert rc == 7 and "sign in" in err
+    rc, out, err = store_cli("stores", "set", "SZ01", "--name", "深圳一店", "--db", staffed, "--json",
+                             env=_as("S001", PIN_C))
+    assert rc == 0, err
