@@ -64,7 +64,7 @@ _KEYS = _keys()
 
 
 def default_clock() -> datetime:
-    from aftersales.store.workflow import CHINA_TZ
+    from aftersales.store.localday import CHINA_TZ
 
     fixed = os.environ.get("AFTERSALES_NOW")
     if fixed:
@@ -354,7 +354,7 @@ class AftersalesApp(InOrderKeys, App):
         return self.clock()
 
     def today(self) -> date:
-        from aftersales.store.workflow import local_date
+        from aftersales.store.localday import local_date
 
         return local_date(self.clock())
 

@@ -228,6 +228,8 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
         rest = [w for section in SECTIONS if section not in FIRST_SECTIONS for w in self._section(section, lang)]
         await self.query_one("#form", FormScroll).mount_all(rest)
         await self.mount(Footer(compact=True))
+        if self._find("#panel") is None:
+            return                      # the app is closing: the screen's widgets are going
         self.complete = True
         self._load_widgets()            # what changed in the form meanwhile
         self._shown_errors = {}         # notes of the new sections
