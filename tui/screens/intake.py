@@ -204,12 +204,11 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
         self.app.call_after_display(self._first_paint)
 
     async def _first_paint(self) -> None:
-        """After the first paint: focus the first field and have the policies loaded. The
-        sections below the first screenful and the Footer follow once the panel has decided
-        with them (or their loading failed): mounted meanwhile, they would compete with the
-        loading for the interpreter and delay the first decision."""
-        if self.focused is None and self.app.app_focus:
-            self.query_one(f"#{FIRST_FIELD.widget_id}").focus(scroll_visible=False)
+        """After the first paint: have the policies loaded. The first field is focused in the
+        frame that shows the panel's first decision with them (or their loading failed), and
+        the sections below the first screenful and the Footer follow that frame: done
+        meanwhile, all of it would compete with the loading for the interpreter and delay the
+        first decision."""
         if self.app.registry is None and self.app.registry_error is None and self.app.load_policies():
             # registry_changed completes the form; this covers policies that take long to load
             self._complete_timer = self.set_timer(1.0, self._complete)
@@ -235,10 +234,14 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
         self._shown_errors = {}         # notes of the new sections
         self._region_hint = None
         self.recompute()
-        if self.focused is None and self.app.app_focus:
-            self.query_one(f"#{FIRST_FIELD.widget_id}").focus(scroll_visible=False)
+        self._focus_first()
         self.app.first_screen_shown()
         self._offer_draft()
+
+    def _focus_first(self) -> None:
+        """The first field focused, unless something else is (or the app is not focused)."""
+        if self.focused is None and self.app.app_focus:
+            self.query_one(f"#{FIRST_FIELD.widget_id}").focus(scroll_visible=False)
 
     # --- reacting to the app -----------------------------------------------------------------
 
@@ -255,6 +258,7 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
         self._sync_document_ticks()
         self.recompute()
         if not self._completing:    # the panel has decided: the rest of the form after this frame
+            self._focus_first()
             self.app.call_after_display(self._complete)
 
     def _sync_document_ticks(self) -> None:
