@@ -28,7 +28,9 @@ from typing import Any
 
 from aftersales.core.rules import Workflow
 
-from .localday import CHINA_TZ as CHINA_TZ  # the local day, kept here for the callers that import it from here
+# re-exported: the store and the commands take the local day from here (store.localday
+# holds it without this module's imports, for the counter UI's first screen)
+from .localday import CHINA_TZ as CHINA_TZ
 from .localday import local_date as local_date
 
 STATES: dict[str, tuple[str, str]] = {
