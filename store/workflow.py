@@ -23,13 +23,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Any
 
 from aftersales.core.rules import Workflow
 
-#: China Standard Time (no daylight saving): the service network's local day
-CHINA_TZ = timezone(timedelta(hours=8), "CST")
+# re-exported: the store and the commands take the local day from here (store.localday
+# holds it without this module's imports, for the counter UI's first screen)
+from .localday import CHINA_TZ as CHINA_TZ
+from .localday import local_date as local_date
 
 STATES: dict[str, tuple[str, str]] = {
     "received": ("受理", "received"),
@@ -136,11 +138,6 @@ def check_move(current: str, target: str, note: str | None) -> None:
     if (current, target) in NOTE_REQUIRED and not (note and note.strip()):
         raise StoreError(f"moving from {current} to {target} needs --note saying why",
                          zh=f"从「{state_label(current)}」转为「{state_label(target)}」需要在备注里写明原因")
-
-
-def local_date(moment: datetime) -> date:
-    """The service network's calendar day of an aware moment."""
-    return moment.astimezone(CHINA_TZ).date()
 
 
 def repair_window(intake: date, kind: str, settings: WorkflowSettings = DEFAULT_SETTINGS,

@@ -64,7 +64,7 @@ _KEYS = _keys()
 
 
 def default_clock() -> datetime:
-    from aftersales.store.workflow import CHINA_TZ
+    from aftersales.store.localday import CHINA_TZ
 
     fixed = os.environ.get("AFTERSALES_NOW")
     if fixed:
@@ -166,6 +166,7 @@ class AftersalesApp(InOrderKeys, App):
                              if auto_advance is None else auto_advance)
         self._bound: tuple[Any, Any, Any] | None = None
         self._background_started = False
+        self._policies_started = False
         self._after_display: list[Callable[[], Any]] = []
         self.intake: Any = None                 # the intake screen, once mounted
         #: the counter screens made so far, in every mode (what ``_broadcast`` tells)
@@ -180,10 +181,11 @@ class AftersalesApp(InOrderKeys, App):
         translate_bindings(self, self.lang)
         self.title = t("app.title", self.lang)
         self.sub_title = self._subtitle()
-        # The policies and the store load in workers once the first screen is up (the intake
-        # screen calls first_screen_shown after its first paint): they are Python threads, and
-        # run alongside the first screen's build they would slow it down (opening the store
-        # imports SQLAlchemy and Alembic). A timer covers an app that starts on another screen.
+        # The policies and the store load in workers once the first screen is up: they are
+        # Python threads, and run alongside the first screen's build they would slow it down.
+        # The intake screen has the policies loaded right after its first paint, and calls
+        # first_screen_shown (the store: opening it imports SQLAlchemy and Alembic) once the
+        # panel has decided with them. A timer covers an app that starts on another screen.
         self.set_timer(1.0, self.first_screen_shown)
         # a counter session whose terminal went away (a remote session lost without a hang-up
         # signal) must end, not keep polling a dead terminal for ever
@@ -291,8 +293,16 @@ class AftersalesApp(InOrderKeys, App):
             for callback in waiting:
                 self.call_later(callback)
 
+    def load_policies(self) -> bool:
+        """Start loading the policies, once (``True``: they are loading or loaded by now)."""
+        if self.registry is None and not self._policies_started:
+            self._policies_started = True
+            self.load_registry()
+        return self._policies_started
+
     def first_screen_shown(self) -> None:
-        """Start loading what the first screen did not wait for (once)."""
+        """Start loading what the first screen did not wait for (once): the policies, if the
+        first screen has not asked for them already, and the store."""
         if self._background_started:
             return
         self._background_started = True
@@ -301,8 +311,7 @@ class AftersalesApp(InOrderKeys, App):
         # walk all of it and pause the UI for milliseconds at random keystrokes.
         gc.freeze()
         gc.enable()  # ``aftersales tui`` starts with the collector off
-        if self.registry is None:
-            self.load_registry()
+        self.load_policies()
         if self._store is None:
             self.open_store()
         else:
@@ -345,7 +354,7 @@ class AftersalesApp(InOrderKeys, App):
         return self.clock()
 
     def today(self) -> date:
-        from aftersales.store.workflow import local_date
+        from aftersales.store.localday import local_date
 
         return local_date(self.clock())
 

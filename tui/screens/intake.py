@@ -94,7 +94,9 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
         self._plans: tuple[str, ...] = tuple(COVERAGE_PLANS)
         self._loading = False
         self._resumed = False
-        self.complete = False   # every section mounted (the lower ones follow the first paint)
+        self.complete = False   # every section mounted (the lower ones follow the first decision)
+        self._completing = False
+        self._complete_timer: Any = None
         self._advanced_at = -1  # the key (``app.keys_taken``) that completed a field and moved on
         self._draft_timer: Any = None
         self._hide_after_click: list[Static] = []
@@ -202,22 +204,44 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
         self.app.call_after_display(self._first_paint)
 
     async def _first_paint(self) -> None:
-        """After the first paint: mount the sections below the first screenful, focus the first
-        field (focusing restyles the form), then let the app load the policies and the store.
-        All of it would otherwise delay the first screen."""
+        """After the first paint: have the policies loaded. The first field is focused in the
+        frame that shows the panel's first decision with them (or their loading failed), and
+        the sections below the first screenful and the Footer follow that frame: done
+        meanwhile, all of it would compete with the loading for the interpreter and delay the
+        first decision."""
+        if self.app.registry is None and self.app.registry_error is None and self.app.load_policies():
+            # registry_changed completes the form; this covers policies that take long to load
+            self._complete_timer = self.set_timer(1.0, self._complete)
+            return
+        await self._complete()
+
+    async def _complete(self) -> None:
+        """Mount the sections below the first screenful and the Footer, then let the app open
+        the store (once)."""
+        if self._completing:
+            return
+        self._completing = True
+        if self._complete_timer is not None:
+            self._complete_timer.stop()
         lang = self.app.lang
         rest = [w for section in SECTIONS if section not in FIRST_SECTIONS for w in self._section(section, lang)]
         await self.query_one("#form", FormScroll).mount_all(rest)
         await self.mount(Footer(compact=True))
+        if self._find("#panel") is None:
+            return                      # the app is closing: the screen's widgets are going
         self.complete = True
         self._load_widgets()            # what changed in the form meanwhile
         self._shown_errors = {}         # notes of the new sections
         self._region_hint = None
         self.recompute()
-        if self.focused is None and self.app.app_focus:
-            self.query_one(f"#{FIRST_FIELD.widget_id}").focus(scroll_visible=False)
+        self._focus_first()
         self.app.first_screen_shown()
         self._offer_draft()
+
+    def _focus_first(self) -> None:
+        """The first field focused, unless something else is (or the app is not focused)."""
+        if self.focused is None and self.app.app_focus:
+            self.query_one(f"#{FIRST_FIELD.widget_id}").focus(scroll_visible=False)
 
     # --- reacting to the app -----------------------------------------------------------------
 
@@ -233,6 +257,9 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
         self._fill_brand_default()
         self._sync_document_ticks()
         self.recompute()
+        if not self._completing:    # the panel has decided: the rest of the form after this frame
+            self._focus_first()
+            self.app.call_after_display(self._complete)
 
     def _sync_document_ticks(self) -> None:
         """The documents tick list offers the ids the policies in force declare (a network's

@@ -16,7 +16,6 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from aftersales.core.refund import refund_text
 from aftersales.core.vocab import REMEDY_ORDER
 
 from .. import compat
@@ -94,6 +93,8 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
             out.append(f"    {t('panel.asks', lang)}: " + "、".join(vocab("document", d, lang) for d in asked) + "\n",
                        "yellow")
         if r.get("refund_instead"):
+            from aftersales.core.refund import refund_text
+
             out.append(f"    {refund_text(r['refund_instead'], lang)}\n", "green")
         if r.get("needs_confirmation"):
             out.append(f"    {t('panel.confirm', lang)}: {r['needs_confirmation']}\n", "yellow")
