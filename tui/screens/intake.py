@@ -30,7 +30,7 @@ from ..form import BY_PATH, BY_WIDGET, CHECK, FIELDS, FIRST_FIELD, OPTION_IDS, S
 from ..i18n import field_label, t, vocab
 from ..messages import CaseEvaluated, CaseSaved, CaseSaveFailed, SameUnitFound
 from ..widgets.decision_panel import DecisionPanel
-from ..widgets.text import update_static
+from ..widgets.text import FieldNote, update_static
 from .base import CounterScreen, FormGrid, FormInput, FormScroll, TickList
 
 _PLACEHOLDER = {"date": "placeholder.date", "count": "placeholder.count"}
@@ -174,7 +174,7 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
                 placeholder = f"{bounds.minimum or 0}–{bounds.maximum}"      # a small bounded count: its range
             widget = FormInput(str(value or ""), placeholder=placeholder, id=f.widget_id, compact=True,
                                on_change=self._typed, on_submit=self._submitted)
-        return [label, widget, Static("", classes="field-error", id=f.error_id)]
+        return [label, widget, FieldNote("", classes="field-error", id=f.error_id)]
 
     def _find(self, selector: str) -> Any:
         """The widget, or ``None`` while its section is not mounted yet."""
