@@ -227,3 +227,26 @@ async def test_papers_are_asked_for_before_the_fault_is_confirmed(make):
         await settle(pilot)
         text = panel(app).body_text()
         assert "检测确认后可换货" in text and "还需" in text and "购机发票" in text
+
+
+async def test_a_note_row_is_as_tall_as_its_note_whatever_was_shown_before(make):
+    """A note spans the label and field columns; its row must be the note's height at that width,
+    even after a longer note was shown and a layout pass ran (no blank line left under it)."""
+    app = make()
+    async with app.run_test(size=(100, 32)) as pilot:   # the field column narrower than the long note
+        await fill_day5_case(pilot)
+        screen = app.screen
+        imei = screen.query_one("#f-device-imei")
+        imei.value = ""
+        await type_into(pilot, "#f-device-imei", "35693803564380")   # the longer note: "… 已输入 14 位"
+        screen.refresh(layout=True)
+        await pilot.pause()
+        await pilot.press("9")                                          # "✓ IMEI 校验通过"
+        await pilot.pause()
+        note = screen.query_one("#e-device-imei", Static)
+        assert "✓" in str(note.render())
+        for _ in range(2):
+            assert note.region.height == 1
+            assert screen.query_one("#l-f-device-serial").region.y == note.region.y + 1
+            screen.refresh(layout=True)                                 # and after any later layout
+            await pilot.pause()

@@ -75,3 +75,20 @@ async def test_the_garbage_collector_is_back_on_once_the_first_screen_is_shown(m
             assert gc.isenabled()
     finally:
         gc.enable()
+
+
+async def test_the_footer_shows_its_keys_when_the_policies_load_after_the_first_screen(make):
+    """Started without policies (the usual start: they load in the background), the first field is
+    focused with the first decision and the Footer is mounted after it: the Footer must still
+    show the keys (it waits for the screen to say its bindings changed)."""
+    app = make(registry=None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if app.registry is not None and getattr(app.screen, "complete", False) and app.screen.query(Footer):
+                break
+        await pilot.pause()
+        assert app.registry is not None and app.screen.complete
+        keys = app.screen.query_one(Footer).query("FooterKey")
+        assert len(keys) >= 5
+        assert any("保存" in str(key.description) for key in keys)

@@ -229,6 +229,9 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
         await self.mount(Footer(compact=True))
         if self._find("#panel") is None:
             return                      # the app is closing: the screen's widgets are going
+        # a Footer shows the keys once the screen says its bindings changed: the first field may
+        # have been focused already (with the first decision), so say it now
+        self.refresh_bindings()
         self.complete = True
         self._load_widgets()            # what changed in the form meanwhile
         self._shown_errors = {}         # notes of the new sections
