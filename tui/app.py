@@ -567,7 +567,9 @@ class AftersalesApp(InOrderKeys, App):
         if message.initial:
             self.registry_error = message.error
         self.reload_issues = list(message.issues) or [message.error]
-        self.notify(t("pol.reload_failed_short", self.lang), severity="error")
+        none_in_force = self.registry is None   # the first load: there are no old policies to keep
+        self.notify(t("pol.load_failed_short" if none_in_force else "pol.reload_failed_short", self.lang),
+                    severity="error")
         self._broadcast("registry_changed")
 
     # --- language ----------------------------------------------------------------------------

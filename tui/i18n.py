@@ -98,6 +98,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "save.changed": ("已保存,但以下内容已改动:\n{changes}", "Saved, but changed before storing:\n{changes}"),
     "save.failed": ("保存失败：{error}", "Not saved: {error}"),
     "save.no_store": ("案例库不可用，无法保存", "The case store is not available: cannot save"),
+    "save.no_policies": ("政策未能加载，无法判定，不能保存", "Policies could not be loaded: nothing is decided, cannot save"),
     "save.unchanged": ("已保存 {number}；改动后 Ctrl+S 即更正，Ctrl+N 新案例",
                        "Saved as {number}; Ctrl+S saves a change as a correction, Ctrl+N: new case"),
     "save.correcting": ("正在更正 {number}：改好后按 Ctrl+S 保存更正（编号不变），Ctrl+N 放弃",
@@ -241,6 +242,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "pol.reloaded": ("政策已重新加载（{n} 个）", "Policies reloaded ({n})"),
     "pol.reload_failed": ("政策文件有误，仍使用原有政策：", "A policy file is broken; the old policies stay in force:"),
     "pol.reload_failed_short": ("重新加载失败，原有政策继续有效", "Reload failed: the old policies stay in force"),
+    "pol.load_failed": ("政策文件有误，没有可用的政策：", "A policy file is broken; no policies are in force:"),
+    "pol.load_failed_short": ("政策未能加载，无法判定（F3 查看原因）", "Policies could not be loaded: nothing can be decided (F3 shows why)"),
     "pol.view_title": ("{id} {version}（只读）", "{id} {version} (read-only)"),
     "pol.unreadable": ("无法读取 {source}：{error}", "cannot read {source}: {error}"),
     # store unavailable

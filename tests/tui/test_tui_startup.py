@@ -92,3 +92,36 @@ async def test_the_footer_shows_its_keys_when_the_policies_load_after_the_first_
         keys = app.screen.query_one(Footer).query("FooterKey")
         assert len(keys) >= 5
         assert any("保存" in str(key.description) for key in keys)
+
+
+async def test_policies_that_fail_to_load_at_start_are_said_as_such_not_as_a_failed_reload(make):
+    """No policies were ever in force: the toast, the save bar and the policies screen say that
+    nothing can be decided, not that the old policies stay."""
+    from aftersales.core.errors import PolicyError
+
+    def broken():
+        raise PolicyError("policies/apple.yaml:3:1: broken", zh="policies/apple.yaml:3:1：有误")
+
+    app = make(registry=None, registry_factory=broken)
+    toasts: list[str] = []
+    notify = app.notify
+
+    def told(message, *args, **kwargs):
+        toasts.append(str(message))
+        return notify(message, *args, **kwargs)
+
+    app.notify = told
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if app.registry_error is not None and getattr(app.screen, "complete", False):
+                break
+        await pilot.pause()
+        assert any("政策未能加载" in m for m in toasts), toasts
+        assert not any("原有政策继续有效" in m for m in toasts), toasts
+        assert app.screen.blocked() in ("请先更正标红的字段", "政策未能加载，无法判定，不能保存")
+        app.screen.field_errors = {}     # with every field right, still nothing is decided
+        assert app.screen.blocked() == "政策未能加载，无法判定，不能保存"
+        await pilot.press("f3")
+        await pilot.pause()
+        assert "没有可用的政策" in str(app.screen.query_one("#pol-errors").render())

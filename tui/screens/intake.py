@@ -614,7 +614,7 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
             return t("save.no_store", lang)
         if self.field_errors or self.case_error or self.decision is None:
             if self.decision is None and not self.field_errors and not self.case_error:
-                return t("panel.loading", lang)
+                return t("save.no_policies" if self.app.registry_error else "panel.loading", lang)
             return t("save.fix", lang)
         missing = self.form.missing_for_save()
         if self.correcting:

@@ -45,7 +45,7 @@ def problems_text(app: Any) -> Text:
     out = Text()
     issues = list(getattr(app, "reload_issues", []) or [])
     if issues:
-        out.append(t("pol.reload_failed", lang) + "\n", "bold red")
+        out.append(t("pol.reload_failed" if app.registry is not None else "pol.load_failed", lang) + "\n", "bold red")
         for issue in issues:
             out.append(f"  {issue}\n", "red")
     registry = app.registry
