@@ -1,6 +1,6 @@
 """Counter UI speed (issue 5). Not a test: prints figures, asserts nothing.
 
-    .venv/bin/python benchmarks/bench_tui.py [--quick] [--profile]
+    .venv/bin/python benchmarks/bench_tui.py [--quick] [--profile] [--start]
 
 Every figure is printed next to the same measurement of a *Textual floor* taken in the same
 run, and the ratio between the two: this machine's speed varies run to run, the ratio much
@@ -311,7 +311,11 @@ def in_pty(argv: list[str], markers: list[bytes], env: dict[str, str] | None = N
     return found
 
 
-def startup(runs: int) -> dict[str, list[float]]:
+def startup(runs: int, pycache: str | None = None) -> dict[str, list[float]]:
+    """Start times; ``pycache``: with Python's bytecode cached in that folder (``PYTHONPYCACHEPREFIX``,
+    bytecode writing on), as an installed copy runs: pip compiles a package when it installs it,
+    as it compiled Textual, while an editable checkout under ``PYTHONDONTWRITEBYTECODE`` compiles
+    the project's modules at every start. One start of each first fills that folder."""
     from aftersales.store.db import create_database
 
     folder = tempfile.mkdtemp(prefix="aftersales-bench-")
@@ -319,21 +323,28 @@ def startup(runs: int) -> dict[str, list[float]]:
         url = f"sqlite:///{folder}/cases.sqlite3"
         create_database(url).dispose()
         env = {**os.environ, "AFTERSALES_DB": url, "AFTERSALES_STORE": "SZ01", "AFTERSALES_STAFF": "bench",
-               "AFTERSALES_LANG": "zh", "TERM": "xterm-256color", "COLORTERM": "truecolor"}
+               "AFTERSALES_LANG": "zh", "TERM": "xterm-256color", "COLORTERM": "truecolor",
+               "AFTERSALES_DRAFT": f"{folder}/draft.json"}
+        if pycache is not None:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = pycache
         command = shutil.which("aftersales", path=str(Path(sys.executable).parent)) or "aftersales"
         # intake screen drawn: a field label; policies in: the blank form's "cannot decide yet" line
         marks = ["受理日期".encode(), "尚不能判定".encode()]
         out: dict[str, list[float]] = {"first": [], "loaded": [], "floor": [], "import": [], "python": []}
+        if pycache is not None:
+            in_pty([command], marks, env=env)
+            in_pty([sys.executable, "-c", FLOOR_START], [b"FLOOR-READY"], env=env)
         for _ in range(runs):
             first, loaded = in_pty([command], marks, env=env)
             out["first"].append(first)
             out["loaded"].append(loaded)
             out["floor"].extend(in_pty([sys.executable, "-c", FLOOR_START], [b"FLOOR-READY"], env=env))
             t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-c", "pass"], check=True)
+            subprocess.run([sys.executable, "-c", "pass"], check=True, env=env)
             out["python"].append((time.perf_counter() - t0) * 1000)
             t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-c", "import textual.app"], check=True)
+            subprocess.run([sys.executable, "-c", "import textual.app"], check=True, env=env)
             out["import"].append((time.perf_counter() - t0) * 1000)
         return out
     finally:
@@ -345,6 +356,12 @@ def startup(runs: int) -> dict[str, list[float]]:
 
 def main(argv: list[str]) -> None:
     quick = "--quick" in argv
+    if "--start" in argv:   # the start-up figures alone
+        report_startup(startup(3 if quick else 7), "")
+        if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+            with tempfile.TemporaryDirectory(prefix="aftersales-pycache-") as pycache:
+                report_startup(startup(3 if quick else 7, pycache), ", as an installed copy runs (bytecode cached)")
+        return
     text = TYPED if quick else TYPED * 2
     if "--profile" in argv:
         asyncio.run(app_keystrokes(text, profile=True))
@@ -372,10 +389,16 @@ def main(argv: list[str]) -> None:
           f"(p95 {p95(r['b_handler']):.2f})")
     print(f"  pilot.press wall (waits for idle: not a latency): A median {median(r['a_press']):.1f} ms, "
           f"B {median(r['b_press']):.1f} ms; floor 1 {fp:.1f} ms; ratio A {median(r['a_press']) / fp:.2f}")
-    s = startup(3 if quick else 7)
+    report_startup(startup(3 if quick else 7), "")
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        with tempfile.TemporaryDirectory(prefix="aftersales-pycache-") as pycache:
+            report_startup(startup(3 if quick else 7, pycache), ", as an installed copy runs (bytecode cached)")
+
+
+def report_startup(s: dict[str, list[float]], how: str) -> None:
     first, floor = median(s["first"]), median(s["floor"])
     loaded = median(s["loaded"])
-    print(f"start -> first screen, `aftersales` in a pseudo-terminal, {len(s['first'])} runs "
+    print(f"start -> first screen{how}, `aftersales` in a pseudo-terminal, {len(s['first'])} runs "
           f"(targets: first screen <= 1.3x the one-line app, usable <= 1.6x)")
     print(f"  intake screen drawn: median {first:.0f} ms (min {min(s['first']):.0f}); floor (one-line app) "
           f"{floor:.0f} ms (min {min(s['floor']):.0f}); ratio {first / floor:.2f}")
