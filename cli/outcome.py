@@ -31,15 +31,6 @@ from aftersales.cli.cases import (
 )
 from aftersales.cli.staff import signed_in
 
-#: the outcome's options and the kinds that use them
-_USES = {
-    "refund": ("return",), "invoice_price": ("return",),
-    "imei": ("exchange",), "serial": ("exchange",), "date": ("exchange",), "certificate": ("exchange",),
-    "work": ("repair", "paid_repair"), "parts": ("repair", "paid_repair"), "days": ("repair",),
-    "quote": ("paid_repair",), "consent": ("paid_repair",), "amount": ("paid_repair",),
-}
-_REQUIRED = {"return": ("refund",), "exchange": ("imei",), "repair": ("work",), "paid_repair": ("quote", "consent")}
-
 
 def _kind(value: str) -> str:
     from aftersales.core.vocab import REMEDY_ORDER, label
@@ -120,18 +111,19 @@ def outcome(number, kind, refund, invoice_price, imei, serial, date_, certificat
     cases restart their period on the exchange date (第二十一条).
     """
     from aftersales.store.errors import StoreError
-    from aftersales.store.outcomes import outcome_summary
+    from aftersales.store.outcomes import outcome_fields, outcome_summary
 
     kind = _kind(kind)
     given = {"refund": refund, "invoice_price": invoice_price, "imei": imei, "serial": serial, "date": date_,
              "certificate": certificate, "work": work, "days": days, "quote": quote, "consent": consent,
              "amount": amount, "parts": [p.strip() for p in parts.replace("，", ",").replace("、", ",").split(",")
                                          if p.strip()] if parts else None}
+    takes = outcome_fields(kind)    # the outcome's record says which options apply and which must be given
     for name, value in given.items():
-        if value is not None and kind not in _USES[name]:
+        if value is not None and name not in takes:
             raise StoreError(f"--{name.replace('_', '-')} is not used for {kind}", field=name,
                              zh=f"--{name.replace('_', '-')} 不适用于 {kind}")
-    for name in _REQUIRED[kind]:
+    for name in (n for n, required in takes.items() if required):
         if given.get(name) is None or (isinstance(given[name], str) and not given[name].strip()):
             flag = "--consent or --no-consent" if name == "consent" else f"--{name.replace('_', '-')}"
             raise StoreError(f"{kind} needs {flag}", field=name, zh=f"{kind} 需要 {flag}")

@@ -77,6 +77,18 @@ _TYPES: dict[str, type[msgspec.Struct]] = {
 }
 
 
+#: the fields the store fills when an outcome leaves them out (``record_outcome``: a free repair's
+#: days from the case's log, an exchange's date today)
+FILLED_BY_STORE = {"repair": ("days",), "exchange": ("date",)}
+
+
+def outcome_fields(kind: str) -> dict[str, bool]:
+    """The fields an outcome of ``kind`` takes, each with whether it must be given (declared by the
+    outcome's record; what the store fills is never required)."""
+    return {f.name: f.required and f.name not in FILLED_BY_STORE.get(kind, ())
+            for f in msgspec.structs.fields(_TYPES[kind])}
+
+
 def outcome_label(kind: str | None, lang: str = "zh") -> str:
     if not kind:
         return ""

@@ -202,6 +202,7 @@ class OutcomeMixin:
                     f"case {number} is {row.state} ({state_label(row.state)}): a {kind} is recorded before pickup",
                     zh=f"案例 {number} 已「{state_label(row.state)}」,{kind} 应在取机前登记")
             choice = check_remedy(self._latest_decision(conn, row.id), kind, override)
+            # what ``FILLED_BY_STORE`` says the store fills
             if kind == "repair" and "days" not in fields:
                 changes = self._state_changes(conn, [row.id]).get(row.id, [])  # type: ignore[attr-defined]
                 fields["days"] = repair_days(changes, today)
