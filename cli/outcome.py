@@ -111,13 +111,12 @@ def outcome(number, kind, refund, invoice_price, imei, serial, date_, certificat
     cases restart their period on the exchange date (第二十一条).
     """
     from aftersales.store.errors import StoreError
-    from aftersales.store.outcomes import outcome_fields, outcome_summary
+    from aftersales.store.outcomes import outcome_fields, outcome_summary, split_list
 
     kind = _kind(kind)
     given = {"refund": refund, "invoice_price": invoice_price, "imei": imei, "serial": serial, "date": date_,
              "certificate": certificate, "work": work, "days": days, "quote": quote, "consent": consent,
-             "amount": amount, "parts": [p.strip() for p in parts.replace("，", ",").replace("、", ",").split(",")
-                                         if p.strip()] if parts else None}
+             "amount": amount, "parts": split_list(parts) if parts else None}
     takes = outcome_fields(kind)    # the outcome's record says which options apply and which must be given
     for name, value in given.items():
         if value is not None and name not in takes:

@@ -77,6 +77,12 @@ _TYPES: dict[str, type[msgspec.Struct]] = {
 }
 
 
+def split_list(text: str) -> list[str]:
+    """A list typed on one line: items apart by a comma (ASCII or full-width) or 、, trimmed,
+    empty ones left out (parts replaced, accessories handed over)."""
+    return [item.strip() for item in text.replace("，", ",").replace("、", ",").split(",") if item.strip()]
+
+
 #: the fields the store fills when an outcome leaves them out (``record_outcome``: a free repair's
 #: days from the case's log, an exchange's date today)
 FILLED_BY_STORE = {"repair": ("days",), "exchange": ("date",)}

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 from . import db as _db
 from .errors import StoreError
-from .outcomes import OUTCOME_STATE, check_remedy, parse_outcome, unit_adjustments
+from .outcomes import OUTCOME_STATE, check_remedy, parse_outcome, split_list, unit_adjustments
 from .servicelevels import StoreInfo, check_hours, due_times
 from .workflow import FINISHED, OUTCOME_CLOSED, OUTCOME_FROM, STATES, local_date, repair_days, state_label
 
@@ -53,7 +53,7 @@ def parse_intake(record: Mapping[str, Any] | None) -> dict[str, Any] | None:
     out: dict[str, Any] = {}
     accessories = record.get("accessories") or []
     if isinstance(accessories, str):
-        accessories = [a for a in accessories.replace("，", ",").replace("、", ",").split(",")]
+        accessories = split_list(accessories)
     out["accessories"] = [clean_text(a, "accessories")[0].strip() for a in accessories
                           if a and str(a).strip()]
     appearance = record.get("appearance")

@@ -117,6 +117,7 @@ class OutcomeDialog(ModalScreen[dict | None]):
     def fields(self) -> dict[str, Any]:
         """The values typed for the chosen outcome (numbers read as numbers; bad ones raise)."""
         from aftersales.store.errors import StoreError
+        from aftersales.store.outcomes import split_list
 
         kind = self.kind
         out: dict[str, Any] = {}
@@ -134,7 +135,7 @@ class OutcomeDialog(ModalScreen[dict | None]):
                     raise StoreError(f"{label}: {text!r} is not a number", field=name,
                                      zh=f"{label}:{text!r} 不是数字") from None
             elif name == "parts":
-                out[name] = [p.strip() for p in text.replace("，", ",").replace("、", ",").split(",") if p.strip()]
+                out[name] = split_list(text)
             else:
                 out[name] = text
         if kind == "paid_repair":
