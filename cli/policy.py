@@ -31,12 +31,13 @@ def _policy_locations(paths: tuple[str, ...]) -> list[Any]:
     return out
 
 
-def _shipped_locations(plugins_dir: str | None) -> tuple[list[Any], list[Any]]:
+def _shipped_locations(plugins_dir: str | None, loaded: Any = None) -> tuple[list[Any], list[Any]]:
     """Every policy file the loaded plugins ship, and the plugins' load issues."""
     from aftersales.authoring.policyload import PolicyIssue
     from aftersales.core.registry import load_plugins
 
-    loaded = load_plugins(plugins_dir=plugins_dir)
+    if loaded is None:
+        loaded = load_plugins(plugins_dir=plugins_dir)
     issues = list(loaded.issues)
     out: list[Any] = []
     for impl in loaded.pm.hook.aftersales_policy_files.get_hookimpls():
@@ -49,11 +50,13 @@ def _shipped_locations(plugins_dir: str | None) -> tuple[list[Any], list[Any]]:
     return out, issues
 
 
-def _known_brands(plugins_dir: str | None) -> list[str]:
-    """The brand ids the loaded plugins serve (``any`` policies aside)."""
+def _known_brands(plugins_dir: str | None, loaded: Any = None) -> list[str]:
+    """The brand ids the loaded plugins serve (``any`` policies aside); ``loaded``: plugins loaded
+    already (``load_plugins``), else they are loaded here."""
     from aftersales.core.registry import each_plugin, load_plugins
 
-    loaded = load_plugins(plugins_dir=plugins_dir)
+    if loaded is None:
+        loaded = load_plugins(plugins_dir=plugins_dir)
     out: list[str] = []
     for _name, call in each_plugin(loaded.pm, "aftersales_brands"):
         try:
@@ -140,19 +143,20 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, lang: str | None, p
     terms below the statutory ones for mainland units. Exit 1 on any error (with ``--strict``,
     on any warning too); 0 otherwise.
     """
+    from aftersales.core.registry import load_plugins
+
+    loaded = load_plugins(plugins_dir=plugins_dir)   # once: the files they ship, their issues, their brands
     plugin_issues: list[Any] = []
     if paths:
         locations = _policy_locations(paths)
         if plugins_dir:
-            from aftersales.core.registry import load_plugins
-
-            plugin_issues = list(load_plugins(plugins_dir=plugins_dir).issues)
+            plugin_issues = list(loaded.issues)
     else:
-        locations, plugin_issues = _shipped_locations(plugins_dir)
+        locations, plugin_issues = _shipped_locations(plugins_dir, loaded)
     from aftersales.authoring.messages import resolve_lang
 
     lang = resolve_lang(lang)
-    results, issues = validate_locations(locations, plugins_dir)
+    results, issues = validate_locations(locations, plugins_dir, _known_brands(plugins_dir, loaded))
     issues = plugin_issues + issues
     errors = [i for i in issues if i.severity == "error"]
     warnings = [i for i in issues if i.severity == "warning"]
