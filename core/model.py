@@ -118,7 +118,7 @@ Day = date
 NO_DATE = date(1, 1, 1)
 
 
-class _Record(Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+class _Record(Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True, gc=False):
     """Every part of a case: immutable, unknown fields refused, defaults left out when encoded."""
 
 
