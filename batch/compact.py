@@ -14,6 +14,7 @@ The streaming, multiprocessing and store access live in ``aftersales.batch.repla
 from __future__ import annotations
 
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 import msgspec
@@ -31,14 +32,14 @@ def _iso(d: date | None) -> str | None:
 # below is the order of the line, a field with a default is left out when it holds the default.
 
 
-class CompactRefund(msgspec.Struct, frozen=True):
+class CompactRefund(msgspec.Struct, frozen=True, gc=False):
     """A refund the customer may take instead of an exchange (``amount`` None: no price given)."""
 
     amount: float | None
     basis: str
 
 
-class CompactRemedy(msgspec.Struct, frozen=True, omit_defaults=True):
+class CompactRemedy(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     remedy: str
     basis: str
     available: bool
@@ -51,30 +52,30 @@ class CompactRemedy(msgspec.Struct, frozen=True, omit_defaults=True):
     refund_instead: CompactRefund | None = None
 
 
-class CompactCoverage(msgspec.Struct, frozen=True):
+class CompactCoverage(msgspec.Struct, frozen=True, gc=False):
     start: date
     end: date | None
     policy: str
     rule: str
 
 
-class CompactExchange(msgspec.Struct, frozen=True):
+class CompactExchange(msgspec.Struct, frozen=True, gc=False):
     mode: str
     warranty_after: str
 
 
-class CompactPluginError(msgspec.Struct, frozen=True):
+class CompactPluginError(msgspec.Struct, frozen=True, gc=False):
     plugin: str
     hook: str
     error: str
 
 
-class CompactBundle(msgspec.Struct, frozen=True):
+class CompactBundle(msgspec.Struct, frozen=True, gc=False):
     id: str
     sha256: str
 
 
-class CompactDecision(msgspec.Struct, kw_only=True, omit_defaults=True):
+class CompactDecision(msgspec.Struct, kw_only=True, omit_defaults=True, gc=False):
     """One replay output line: the decision without citations, messages and trace, opened by
     where the case came from (``line`` of a file or ``number`` of a stored case)."""
 
@@ -100,13 +101,18 @@ class CompactDecision(msgspec.Struct, kw_only=True, omit_defaults=True):
 _encode = msgspec.json.Encoder().encode
 #: the ``policies`` list by the engine's tuple of policy versions (held, so its id stays unique)
 _POLICIES: dict[int, tuple[Any, list[str]]] = {}
+_id = attrgetter("id")
 
 
 def compact_record(decision: Any, where: int | str | None = None) -> tuple[CompactDecision, tuple[str, str] | None]:
     """The compact record of a decision, and the (remedy, basis) of its entitlement (``None``
-    when no remedy is available). ``where`` is the line number (int) or the stored case number."""
-    remedies = [CompactRemedy(r.remedy, r.basis, bool(r.available), r.status, r.policy, r.rule,
-                              tuple(r.missing_documents), r.reason or None, r.end,
+    when no remedy is available). ``where`` is the line number (int) or the stored case number.
+
+    This runs once per case of a replay: the decision's records are read as the engine typed
+    them (``RemedyResult.available`` a bool, ``missing_documents`` a tuple), and the id lists are
+    made with ``map`` (an empty tuple, the usual case, makes no call)."""
+    remedies = [CompactRemedy(r.remedy, r.basis, r.available, r.status, r.policy, r.rule, r.missing_documents,
+                              r.reason or None, r.end,
                               None if r.refund_instead is None else CompactRefund(r.refund_instead.amount,
                                                                                   r.refund_instead.basis))
                 for r in decision.remedies]
@@ -124,6 +130,7 @@ def compact_record(decision: Any, where: int | str | None = None) -> tuple[Compa
     else:
         policies = [f"{p.id}@{p.version}" for p in refs]
         remember(_POLICIES, id(refs), (refs, policies), 1024)
+    exclusions, notices, failures = decision.exclusions, decision.notices, decision.plugin_errors
     record = CompactDecision(
         line=where if type(where) is int else msgspec.UNSET,
         number=where if type(where) is str else msgspec.UNSET,
@@ -133,12 +140,12 @@ def compact_record(decision: Any, where: int | str | None = None) -> tuple[Compa
         entitlement=entitled[0] if entitled else "paid_repair",
         remedies=remedies,
         coverage=None if cov is None else CompactCoverage(cov.start, cov.end, cov.policy, cov.rule),
-        exclusions=[e.id for e in decision.exclusions],
+        exclusions=list(map(_id, exclusions)) if exclusions else [],
         exchange=None if ex is None else CompactExchange(ex.mode, ex.warranty_after),
         service_location=decision.service_location,
         policies=policies,
-        notices=[n.id for n in decision.notices],
-        plugin_errors=[CompactPluginError(f.plugin, f.hook, f.error) for f in decision.plugin_errors],
+        notices=list(map(_id, notices)) if notices else [],
+        plugin_errors=[CompactPluginError(f.plugin, f.hook, f.error) for f in failures] if failures else [],
         legal=decision.legal,
         bundle=None if decision.bundle is None else CompactBundle(*decision.bundle),
     )
