@@ -16,9 +16,7 @@ Pure: the caller supplies ``today`` when the case has no ``case_date``.
 import re
 from collections.abc import Collection, Mapping
 from datetime import date
-from operator import attrgetter
-from types import UnionType
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 import msgspec
 from msgspec import Meta, Struct, field
@@ -43,27 +41,22 @@ FIRST_YEAR, LAST_YEAR = 1990, 2100
 _FIRST_DAY, _LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
 #: text fields hold no control characters (C0, DEL, C1) and no lone surrogates
 PRINTABLE = r"^[^\x00-\x1f\x7f-\x9f\ud800-\udfff]*$"
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 #: an id a policy or a plugin may add (coverage plans)
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,47}$"
 
 
 def field_meta(zh: str, en: str, help_zh: str = "", help_en: str = "", *, widget: str, section: str,
                vocab: str | None = None, example: Any = None, condition: bool = True, length: int | None = None,
-               printable: bool = False, **constraints: Any) -> Meta:
+               **constraints: Any) -> Meta:
     """A field's entry in the table: labels and help (Chinese first), the form widget
     (``text``, ``date``, ``count``, ``select``, ``check``, ``ticks``), the form section, the
     vocabulary its ids come from, an example for the docs, whether a policy's ``when`` may test it
-    (``condition``), the length of a complete value written compactly (``length``), whether it is
-    text that holds no control characters (``printable``: ``PRINTABLE``, checked by ``_finish``
-    for all such fields at once), and the bounds ``msgspec`` checks (``ge``, ``le``,
-    ``max_length``, ``pattern``)."""
+    (``condition``), the length of a complete value written compactly (``length``), and the
+    bounds ``msgspec`` checks (``ge``, ``le``, ``max_length``, ``pattern``)."""
     extra = {"zh": zh, "en": en, "help_zh": help_zh or zh, "help_en": help_en or en, "widget": widget,
              "section": section, "vocab": vocab, "example": example, "condition": condition}
     if length is not None:
         extra["length"] = length
-    if printable:
-        extra["printable"] = True
     return Meta(title=f"{zh} / {en}", description=help_en or en, extra=extra, **constraints)
 
 
@@ -72,7 +65,7 @@ def text(zh: str, en: str, help_zh: str = "", help_en: str = "", *, max_length: 
     """A text field: at most ``max_length`` characters, no control characters; ``length``: the
     number of characters a complete value has, written compactly (the IMEI's 15 digits)."""
     return field_meta(zh, en, help_zh, help_en, widget="text", section=section, example=example,
-                      length=length, printable=True, max_length=max_length)
+                      length=length, max_length=max_length, pattern=PRINTABLE)
 
 
 def day(zh: str, en: str, help_zh: str = "", help_en: str = "", *, section: str, example: Any = None,
@@ -236,7 +229,7 @@ class Case(_Record, frozen=True, kw_only=True):
     brand: Annotated[str, field_meta("品牌", "Brand", "插件的品牌代码：apple、huawei、generic…",
                                      "A plugin's brand id: apple, huawei, generic...", widget="select",
                                      section="device", vocab="brand", example="apple",
-                                     printable=True, max_length=40)]
+                                     max_length=40, pattern=PRINTABLE)]
     device: Device
     purchase: Purchase = field(default_factory=Purchase)
     activation_date: Annotated[date, day("激活日期", "Activation", "首次激活日期", "First activation",
@@ -256,23 +249,6 @@ class Case(_Record, frozen=True, kw_only=True):
 # --------------------------------------------------------------------------- reading a case
 
 _JSON = msgspec.json.Decoder(Case)
-
-
-def _printable_paths(record: type, prefix: str = "") -> list[str]:
-    """The paths of the text fields marked ``printable`` in the table, in field order."""
-    out: list[str] = []
-    for name, hint in record.__annotations__.items():
-        for part in get_args(hint) if get_origin(hint) in (Union, UnionType) else (hint,):
-            if isinstance(part, type) and issubclass(part, _Record):
-                out += _printable_paths(part, f"{prefix}{name}.")
-            elif any(isinstance(m, Meta) and (m.extra or {}).get("printable") for m in getattr(part, "__metadata__", ())):
-                out.append(f"{prefix}{name}")
-    return out
-
-
-#: the text fields of a case, and all their values (or None) in one call
-_PRINTABLE_PATHS = tuple(_printable_paths(Case))
-_printable_values = attrgetter(*_PRINTABLE_PATHS)
 #: the names of the fields that must be given (null there is "required", not "absent")
 _REQUIRED_KEYS = frozenset(f.name for record in (Case, Device, Purchase, Fault, Condition, History, Stock)
                            for f in msgspec.structs.fields(record) if f.required)
@@ -354,11 +330,6 @@ def _finish(case: Case, today: date | None, plans: Collection[str]) -> Case:
     """What the types alone cannot say: text tidied (stripped; empty is absent), the IMEI's
     check digit, the country code, dates in range and in order, plans the policies know.
     Fills ``case_date`` from ``today``."""
-    # no control characters in any text field (``PRINTABLE``), checked first as the decoder did:
-    # all the values at once by ``str.isprintable`` (which refuses every character the pattern
-    # refuses, and a few more); only text it refuses is searched for a control character
-    if not "".join(filter(None, _printable_values(case))).isprintable():
-        _printable_check(case)
     brand = case.brand.strip()
     if brand is not case.brand:
         force_setattr(case, "brand", brand)
@@ -426,21 +397,6 @@ def _finish(case: Case, today: date | None, plans: Collection[str]) -> Case:
             and (made is None or (_FIRST_DAY <= made <= day and (bought is None or made <= bought)))):
         _date_error(case)
     return case
-
-
-def _printable_check(case: Case) -> None:
-    """Raise the ``CaseError`` for the first text field holding a control character, if any."""
-    for path, value in zip(_PRINTABLE_PATHS, _printable_values(case), strict=True):
-        if value is not None and _UNPRINTABLE.search(value):
-            raise _unprintable(path, value)
-
-
-def _unprintable(path: str, value: str) -> CaseError:
-    from .casefields import FIELDS, allowed_text
-
-    en, zh = allowed_text(FIELDS[path])
-    return CaseError(f"{_show(value)} contains control or invalid characters; must be {en}", field=path,
-                     zh=f"{_show(value, 'zh')} 含有控制字符或无效字符；应为{zh}")
 
 
 def _date_error(case: Case) -> None:
