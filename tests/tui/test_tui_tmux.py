@@ -26,12 +26,14 @@ def _command(name: str) -> str:
 
 
 class Terminal:
-    def __init__(self, tmp_path: Path, width: int, height: int) -> None:
+    def __init__(self, tmp_path: Path, migrated: Path, width: int, height: int) -> None:
         command = _command("aftersales")
-        db = f"sqlite:///{tmp_path / 'cases.sqlite3'}"
+        path = tmp_path / "cases.sqlite3"
+        shutil.copyfile(migrated, path)      # a store migrated to head (the session's template)
+        path.chmod(0o600)
+        db = f"sqlite:///{path}"
         env = {**os.environ, "AFTERSALES_DB": db, "AFTERSALES_POLICY_CACHE": str(tmp_path / "cache"),
                "AFTERSALES_NOW": "2026-06-15T10:30:00", "AFTERSALES_STAFF": "王芳", "TERM": "xterm-256color"}
-        subprocess.run([command, "db", "upgrade", "--db", db], env=env, check=True, capture_output=True)
         self.name = f"aftersales-{uuid.uuid4().hex[:8]}"
         exports = " ".join(f"{k}={v!r}" for k, v in env.items() if k.startswith("AFTERSALES_"))
         subprocess.run(["tmux", "new-session", "-d", "-x", str(width), "-y", str(height), "-s", self.name,
@@ -41,6 +43,12 @@ class Terminal:
         out = subprocess.run(["tmux", "capture-pane", "-t", self.name, "-p"], capture_output=True, text=True)
         return out.stdout
 
+    def cursor(self) -> tuple[int, int]:
+        out = subprocess.run(["tmux", "display-message", "-p", "-t", self.name, "#{cursor_x} #{cursor_y}"],
+                             capture_output=True, text=True)
+        x, y = out.stdout.split()
+        return int(x), int(y)
+
     def wait_for(self, pattern: str, timeout: float = 60) -> str:
         deadline = time.monotonic() + timeout
         while True:
@@ -48,7 +56,20 @@ class Terminal:
             if re.search(pattern, text):
                 return text
             assert time.monotonic() < deadline, text
-            time.sleep(0.2)
+            time.sleep(0.05)
+
+    def wait_for_focus(self, label: str, timeout: float = 60) -> None:
+        """Wait until the field labelled ``label`` has the focus: the terminal's cursor stands in it
+        (Textual puts the cursor where the focused field's caret is)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.screen()
+            x, y = self.cursor()
+            lines = text.splitlines()
+            if y < len(lines) and x > 0 and re.match(rf"^\s*{re.escape(label)}\s", lines[y]):
+                return
+            assert time.monotonic() < deadline, (x, y, text)
+            time.sleep(0.05)
 
     def send(self, *keys: str) -> None:
         subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
@@ -57,12 +78,12 @@ class Terminal:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
 
 
-def test_scanned_values_each_land_in_their_own_field_in_a_real_terminal(tmp_path):
-    term = Terminal(tmp_path, 120, 36)
+def test_scanned_values_each_land_in_their_own_field_in_a_real_terminal(tmp_path, migrated_file):
+    term = Terminal(tmp_path, migrated_file, 120, 36)
     try:
         term.wait_for("受理日期")
         term.wait_for("出示的单证")          # the lower sections follow the first paint
-        time.sleep(1.0)                        # the first field is focused after that
+        term.wait_for_focus("客户姓名")       # the first field is focused after that
         # one write, from the first field: name, phone, (case date, brand list), model, part number,
         # model code, (the region list), IMEI, serial, date, battery
         term.send("李雷", "Tab", "13800138000", "Tab", "Tab", "Tab", "iPhone 15", "Tab", "MTLE3CH/A", "Tab", "A3092",
