@@ -35,16 +35,21 @@ class Terminal:
         env = {**os.environ, "AFTERSALES_DB": db, "AFTERSALES_POLICY_CACHE": str(tmp_path / "cache"),
                "AFTERSALES_NOW": "2026-06-15T10:30:00", "AFTERSALES_STAFF": "王芳", "TERM": "xterm-256color"}
         self.name = f"aftersales-{uuid.uuid4().hex[:8]}"
+        # a tmux server of its own (its own socket) that reads no configuration file: other sessions on
+        # the machine (parallel test runs, the user's own) and the user's settings stay out of it
+        self.tmux = ["tmux", "-L", self.name, "-f", os.devnull]
         exports = " ".join(f"{k}={v!r}" for k, v in env.items() if k.startswith("AFTERSALES_"))
-        subprocess.run(["tmux", "new-session", "-d", "-x", str(width), "-y", str(height), "-s", self.name,
+        subprocess.run([*self.tmux, "new-session", "-d", "-x", str(width), "-y", str(height), "-s", self.name,
                         f"env {exports} {command}"], env=env, check=True)
+        self.socket = subprocess.run([*self.tmux, "display-message", "-p", "#{socket_path}"],
+                                     capture_output=True, text=True).stdout.strip()
 
     def screen(self) -> str:
-        out = subprocess.run(["tmux", "capture-pane", "-t", self.name, "-p"], capture_output=True, text=True)
+        out = subprocess.run([*self.tmux, "capture-pane", "-t", self.name, "-p"], capture_output=True, text=True)
         return out.stdout
 
     def cursor(self) -> tuple[int, int]:
-        out = subprocess.run(["tmux", "display-message", "-p", "-t", self.name, "#{cursor_x} #{cursor_y}"],
+        out = subprocess.run([*self.tmux, "display-message", "-p", "-t", self.name, "#{cursor_x} #{cursor_y}"],
                              capture_output=True, text=True)
         x, y = out.stdout.split()
         return int(x), int(y)
@@ -72,10 +77,12 @@ class Terminal:
             time.sleep(0.05)
 
     def send(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        subprocess.run([*self.tmux, "send-keys", "-t", self.name, *keys], check=True)
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run([*self.tmux, "kill-server"], capture_output=True)
+        if self.socket:
+            Path(self.socket).unlink(missing_ok=True)     # tmux leaves the socket file behind
 
 
 def test_scanned_values_each_land_in_their_own_field_in_a_real_terminal(tmp_path, migrated_file):
