@@ -32,11 +32,15 @@ class Terminal:
         shutil.copyfile(migrated, path)      # a store migrated to head (the session's template)
         path.chmod(0o600)
         db = f"sqlite:///{path}"
-        env = {**os.environ, "AFTERSALES_DB": db, "AFTERSALES_POLICY_CACHE": str(tmp_path / "cache"),
+        # the terminal's size is the pane's: not COLUMNS and LINES left in the environment (pytest-xdist
+        # workers set 80 x 24, and the program would take them over the pane's 120 x 36)
+        inherited = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+        env = {**inherited, "AFTERSALES_DB": db, "AFTERSALES_POLICY_CACHE": str(tmp_path / "cache"),
                "AFTERSALES_NOW": "2026-06-15T10:30:00", "AFTERSALES_STAFF": "王芳", "TERM": "xterm-256color"}
         self.name = f"aftersales-{uuid.uuid4().hex[:8]}"
-        # a tmux server of its own (its own socket) that reads no configuration file: other sessions on
-        # the machine (parallel test runs, the user's own) and the user's settings stay out of it
+        # a tmux server of its own (its own socket) that reads no configuration file: the program gets
+        # this environment (a server started earlier by another run would hand it that run's), and
+        # the user's settings stay out of it
         self.tmux = ["tmux", "-L", self.name, "-f", os.devnull]
         exports = " ".join(f"{k}={v!r}" for k, v in env.items() if k.startswith("AFTERSALES_"))
         subprocess.run([*self.tmux, "new-session", "-d", "-x", str(width), "-y", str(height), "-s", self.name,
