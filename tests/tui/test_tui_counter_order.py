@@ -3,6 +3,8 @@ keys jump to each section, and a half-filled intake is neither thrown away unask
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from helpers_tui import ready, ready_at, scan, settle, tick_item
 
@@ -96,8 +98,16 @@ async def test_a_draft_survives_a_lost_session_and_is_offered_back(make, draft_f
         await ready(pilot)
         await scan(pilot, "李雷", "tab", "13800138000")
         await tick_item(pilot, "#docs", "invoice")
-        await pilot.pause(0.7)            # written shortly after the last change
-        assert draft_file.exists()
+        # written shortly (half a second) after a change: wait until the file holds the last one
+        # (the ticked paper), not a fixed time
+        def written() -> bool:
+            return draft_file.exists() and json.loads(draft_file.read_text(encoding="utf-8"))["documents"] == ["invoice"]
+
+        for _ in range(250):
+            if written():
+                break
+            await pilot.pause(0.02)
+        assert written()
     # the next start offers it back
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -4,7 +4,7 @@ saves names the signed-in staff member."""
 from __future__ import annotations
 
 import pytest
-from helpers_tui import fill_day5_case, settle
+from helpers_tui import fill_day5_case, scan, settle
 
 from aftersales.tui.screens.signin import SignInScreen
 
@@ -24,8 +24,8 @@ async def _sign_in(pilot, code: str, pin: str) -> None:
     screen = pilot.app.screen
     screen.query_one("#signin-code").focus()
     screen.query_one("#signin-code").value = ""
-    await pilot.press(*list(code), "enter")
-    await pilot.press(*list(pin), "enter")
+    await scan(pilot, code, "enter")    # typed as one burst: handled in order (no idle wait per key)
+    await scan(pilot, pin, "enter")
     await pilot.pause()
 
 

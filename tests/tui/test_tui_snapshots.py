@@ -102,3 +102,24 @@ def test_chinese_notifications_keep_every_character(snap_compare, make, size):
     text = shown["text"].replace(" ", "")
     for ch in TOAST:
         assert text.count(ch) >= TOAST.count(ch), (ch, size)
+
+
+def test_every_stored_snapshot_belongs_to_a_test():
+    """A stored snapshot that no test compares against fails the run. (syrupy says so itself in a
+    run in one process; the suite runs in pytest-xdist workers, where it does not look.)"""
+    import inspect
+    from pathlib import Path
+
+    expected = set()
+    for name, fn in globals().items():
+        if not (name.startswith("test_") and "snap_compare" in inspect.signature(fn).parameters):
+            continue
+        params = [m for m in getattr(fn, "pytestmark", []) if m.name == "parametrize"]
+        if not params:
+            expected.add(f"{name}.svg")
+        for mark in params:      # the ids pytest gives values that are not strings or numbers: argname + index
+            argname, values = mark.args[:2]
+            expected |= {f"{name}[{argname}{i}].svg" for i in range(len(values))}
+    folder = Path(__file__).parent / "__snapshots__" / Path(__file__).stem
+    stored = {p.name for p in folder.iterdir()}
+    assert stored == expected

@@ -26,20 +26,37 @@ def _command(name: str) -> str:
 
 
 class Terminal:
-    def __init__(self, tmp_path: Path, width: int, height: int) -> None:
+    def __init__(self, tmp_path: Path, migrated: Path, width: int, height: int) -> None:
         command = _command("aftersales")
-        db = f"sqlite:///{tmp_path / 'cases.sqlite3'}"
-        env = {**os.environ, "AFTERSALES_DB": db, "AFTERSALES_POLICY_CACHE": str(tmp_path / "cache"),
+        path = tmp_path / "cases.sqlite3"
+        shutil.copyfile(migrated, path)      # a store migrated to head (the session's template)
+        path.chmod(0o600)
+        db = f"sqlite:///{path}"
+        # the terminal's size is the pane's: not COLUMNS and LINES left in the environment (pytest-xdist
+        # workers set 80 x 24, and the program would take them over the pane's 120 x 36)
+        inherited = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+        env = {**inherited, "AFTERSALES_DB": db, "AFTERSALES_POLICY_CACHE": str(tmp_path / "cache"),
                "AFTERSALES_NOW": "2026-06-15T10:30:00", "AFTERSALES_STAFF": "王芳", "TERM": "xterm-256color"}
-        subprocess.run([command, "db", "upgrade", "--db", db], env=env, check=True, capture_output=True)
         self.name = f"aftersales-{uuid.uuid4().hex[:8]}"
+        # a tmux server of its own (its own socket) that reads no configuration file: the program gets
+        # this environment (a server started earlier by another run would hand it that run's), and
+        # the user's settings stay out of it
+        self.tmux = ["tmux", "-L", self.name, "-f", os.devnull]
         exports = " ".join(f"{k}={v!r}" for k, v in env.items() if k.startswith("AFTERSALES_"))
-        subprocess.run(["tmux", "new-session", "-d", "-x", str(width), "-y", str(height), "-s", self.name,
+        subprocess.run([*self.tmux, "new-session", "-d", "-x", str(width), "-y", str(height), "-s", self.name,
                         f"env {exports} {command}"], env=env, check=True)
+        self.socket = subprocess.run([*self.tmux, "display-message", "-p", "#{socket_path}"],
+                                     capture_output=True, text=True).stdout.strip()
 
     def screen(self) -> str:
-        out = subprocess.run(["tmux", "capture-pane", "-t", self.name, "-p"], capture_output=True, text=True)
+        out = subprocess.run([*self.tmux, "capture-pane", "-t", self.name, "-p"], capture_output=True, text=True)
         return out.stdout
+
+    def cursor(self) -> tuple[int, int]:
+        out = subprocess.run([*self.tmux, "display-message", "-p", "-t", self.name, "#{cursor_x} #{cursor_y}"],
+                             capture_output=True, text=True)
+        x, y = out.stdout.split()
+        return int(x), int(y)
 
     def wait_for(self, pattern: str, timeout: float = 60) -> str:
         deadline = time.monotonic() + timeout
@@ -48,21 +65,36 @@ class Terminal:
             if re.search(pattern, text):
                 return text
             assert time.monotonic() < deadline, text
-            time.sleep(0.2)
+            time.sleep(0.05)
+
+    def wait_for_focus(self, label: str, timeout: float = 60) -> None:
+        """Wait until the field labelled ``label`` has the focus: the terminal's cursor stands in it
+        (Textual puts the cursor where the focused field's caret is)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.screen()
+            x, y = self.cursor()
+            lines = text.splitlines()
+            if y < len(lines) and x > 0 and re.match(rf"^\s*{re.escape(label)}\s", lines[y]):
+                return
+            assert time.monotonic() < deadline, (x, y, text)
+            time.sleep(0.05)
 
     def send(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        subprocess.run([*self.tmux, "send-keys", "-t", self.name, *keys], check=True)
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run([*self.tmux, "kill-server"], capture_output=True)
+        if self.socket:
+            Path(self.socket).unlink(missing_ok=True)     # tmux leaves the socket file behind
 
 
-def test_scanned_values_each_land_in_their_own_field_in_a_real_terminal(tmp_path):
-    term = Terminal(tmp_path, 120, 36)
+def test_scanned_values_each_land_in_their_own_field_in_a_real_terminal(tmp_path, migrated_file):
+    term = Terminal(tmp_path, migrated_file, 120, 36)
     try:
         term.wait_for("受理日期")
         term.wait_for("出示的单证")          # the lower sections follow the first paint
-        time.sleep(1.0)                        # the first field is focused after that
+        term.wait_for_focus("客户姓名")       # the first field is focused after that
         # one write, from the first field: name, phone, (case date, brand list), model, part number,
         # model code, (the region list), IMEI, serial, date, battery
         term.send("李雷", "Tab", "13800138000", "Tab", "Tab", "Tab", "iPhone 15", "Tab", "MTLE3CH/A", "Tab", "A3092",
