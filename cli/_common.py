@@ -8,11 +8,12 @@ import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from aftersales.core.errors import AftersalesError
+if TYPE_CHECKING:  # pragma: no cover
+    from aftersales.core.errors import AftersalesError
 
 
 class Interrupted(BaseException):
@@ -51,12 +52,7 @@ def run(group: click.Group, argv: list[str] | None) -> int:
         _catch_termination()
     try:
         rv = group.main(args=argv, prog_name="aftersales", standalone_mode=False)
-    except AftersalesError as exc:
-        from aftersales.store.privacy import escape_all_controls
-
-        lang = message_lang(args)
-        line = f"错误：{exc.line('zh')}" if lang == "zh" else f"error: {exc}"
-        click.echo(escape_all_controls(line), err=True)  # a hostile path or value cannot reach the terminal raw
+    except click.exceptions.Exit as exc:   # --help, --version: the project's errors are not even imported
         return exc.exit_code
     except click.exceptions.Abort as exc:
         if isinstance(exc.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
@@ -66,12 +62,21 @@ def run(group: click.Group, argv: list[str] | None) -> int:
     except click.ClickException as exc:
         exc.show()
         return 2 if isinstance(exc, click.UsageError) else exc.exit_code
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
     except BrokenPipeError:
         return 0
     except (KeyboardInterrupt, Interrupted) as exc:
         return _interrupted(exc)
+    except Exception as exc:
+        from aftersales.core.errors import AftersalesError
+
+        if not isinstance(exc, AftersalesError):
+            raise
+        from aftersales.store.privacy import escape_all_controls
+
+        lang = message_lang(args)
+        line = f"错误：{exc.line('zh')}" if lang == "zh" else f"error: {exc}"
+        click.echo(escape_all_controls(line), err=True)  # a hostile path or value cannot reach the terminal raw
+        return exc.exit_code
     return rv if isinstance(rv, int) else 0
 
 
