@@ -17,6 +17,8 @@ from typing import Any
 
 import click
 
+from aftersales.store.localday import counter_now, login_name
+
 _SEEN = "aftersales_seen_cases"
 _ACTOR = "aftersales_actor"
 
@@ -26,12 +28,6 @@ def note_seen(view: dict) -> None:
     ctx = click.get_current_context(silent=True)
     if ctx is not None and _SEEN in ctx.meta and view.get("number"):
         ctx.meta[_SEEN].add(view["number"])
-
-
-def _now():
-    from aftersales.cli.cases import _now as now
-
-    return now()
 
 
 _PENDING = "aftersales_pending_access"
@@ -72,7 +68,7 @@ def _begin(store, kwargs: dict[str, Any], reason: str | None, *, action: str, ex
                 raise AccessDenied(f"{member.code} is a clerk: exports are a manager's",
                                    zh=f"{member.code} 不是经理,不能导出")
     else:
-        actor = staff or _login_name()
+        actor = staff or login_name()
     ctx.meta[_ACTOR] = actor
     ctx.meta[_SEEN] = set()
     command = ctx.command_path.split(" ", 1)[-1] if ctx.command_path else None
@@ -84,18 +80,12 @@ def _begin(store, kwargs: dict[str, Any], reason: str | None, *, action: str, ex
             return
         engine = store_db.make_engine(url.render_as_string(hide_password=False))
         try:
-            store_staff.log_access(engine, actor=actor, action=action, reason=reason, cases=seen, now=_now(),
+            store_staff.log_access(engine, actor=actor, action=action, reason=reason, cases=seen, now=counter_now(),
                                    command=command, store=store_code)
         finally:
             engine.dispose()
 
     ctx.call_on_close(_log)
-
-
-def _login_name() -> str:
-    from aftersales.cli.cases import _login_name as name
-
-    return name()
 
 
 def reveal_option(help_text: str = "显示完整电话号码(须 --reason,记入访问日志)/ show full phone numbers "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from aftersales.cli._common import echo_json
+from aftersales.store.localday import counter_now, login_name
 
 _DB = click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL",
                    help="数据库 / case store URL (sqlite:///FILE or postgresql+psycopg://...); env AFTERSALES_DB.")
@@ -21,12 +22,11 @@ _JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON / prin
 def _actor(engine, actor: str | None) -> str:
     """Who publishes, activates or rolls back: once staff are registered a signed-in manager
     (a bundle changes every counter's decisions), before that the ``--by`` name or login name."""
-    from aftersales.cli.cases import _login_name
     from aftersales.cli.staff import signed_in_manager
 
     return (signed_in_manager(engine, actor, does=("publishes, activates or rolls back policy bundles",
                                                    "发布、启用或回退政策包"))
-            or actor or _login_name())
+            or actor or login_name())
 
 
 def _en() -> bool:
@@ -34,13 +34,6 @@ def _en() -> bool:
     from aftersales.authoring.messages import resolve_lang
 
     return resolve_lang(None) == "en"
-
-
-def _now():
-    """The counter's clock (``AFTERSALES_NOW`` fixes it), as every command that writes uses."""
-    from aftersales.cli.cases import _now as now
-
-    return now()
 
 
 def _engine(db_url: str | None):
@@ -123,9 +116,9 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
         names = ", ".join(untested)
         click.echo(f"warning: no policy tests for {names} (a .cases.yaml beside each policy checks how it decides)"
                    if en else f"警告：{names} 没有政策测试（每份政策旁的 .cases.yaml 检查它如何判定）", err=True)
-    record = bundles.publish(engine, files, author=who, note=note, now=_now())
+    record = bundles.publish(engine, files, author=who, note=note, now=counter_now())
     if then_activate:
-        record = bundles.activate(engine, record["id"], actor=who, now=_now())
+        record = bundles.activate(engine, record["id"], actor=who, now=counter_now())
     return record, tested
 
 
@@ -164,7 +157,7 @@ def activate(bundle_id: int, actor: str | None, db_url: str | None) -> None:
 
     engine = _engine(db_url)
     try:
-        record = bundles.activate(engine, bundle_id, actor=_actor(engine, actor), now=_now())
+        record = bundles.activate(engine, bundle_id, actor=_actor(engine, actor), now=counter_now())
     finally:
         engine.dispose()
     click.echo(f"policy bundle {record['id']} (sha256 {record['sha256'][:12]}) is in force" if _en() else
@@ -180,7 +173,7 @@ def rollback(actor: str | None, db_url: str | None) -> None:
 
     engine = _engine(db_url)
     try:
-        record = bundles.rollback(engine, actor=_actor(engine, actor), now=_now())
+        record = bundles.rollback(engine, actor=_actor(engine, actor), now=counter_now())
     finally:
         engine.dispose()
     click.echo(f"rolled back: policy bundle {record['id']} (sha256 {record['sha256'][:12]}) is in force" if _en() else

@@ -18,10 +18,7 @@ database schema needs ``aftersales db upgrade``.
 from __future__ import annotations
 
 import csv
-import getpass
 import json
-import os
-from datetime import datetime
 from typing import Any
 
 import click
@@ -29,6 +26,7 @@ import click
 from aftersales.cli._common import echo_json, json_text, output_file, stdout_error
 from aftersales.cli.access import begin_access, note_seen, reveal_option
 from aftersales.cli.staff import signed_in
+from aftersales.store.localday import counter_now, login_name
 
 DB_OPTION = click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL",
                          help="数据库 / database URL (sqlite:///FILE or postgresql+psycopg://...); env AFTERSALES_DB.")
@@ -61,6 +59,18 @@ def _warn(lines) -> None:
         _echo(prefix + line, err=True)
 
 
+def _show_view(view: dict, as_json: bool, reveal: bool) -> dict | None:
+    """What a command that changed a case shows: its warnings said, the view masked (unless
+    ``reveal``), printed whole with ``--json`` (``None`` returned: nothing more to say), else
+    returned for the command's one line."""
+    _warn(view.get("warnings"))
+    view = _mask_view(view, reveal)
+    if as_json:
+        echo_json(view)
+        return None
+    return view
+
+
 def _mask_view(view: dict, reveal: bool) -> dict:
     """The case view with ID-card and passport-like numbers in its free text masked (always: a
     row stored before intake masked them) and its phone numbers masked unless ``reveal``."""
@@ -83,31 +93,11 @@ def _mask_view(view: dict, reveal: bool) -> dict:
 
 def _staff_option(required: bool = False):
     return click.option("--staff", "--by", "staff", envvar="AFTERSALES_STAFF", metavar="NAME",
-                        default=None if required else _login_name, show_default=False,
+                        default=None if required else login_name, show_default=False,
                         required=required,
                         help="经办人 / who does this (env AFTERSALES_STAFF; default: login name).")
 
 
-def _login_name() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
-        return "staff"
-
-
-def _now() -> datetime:
-    from aftersales.store.workflow import CHINA_TZ
-
-    fixed = os.environ.get("AFTERSALES_NOW")
-    if fixed:
-        from aftersales.store.errors import StoreError
-
-        try:
-            value = datetime.fromisoformat(fixed)
-        except ValueError:
-            raise StoreError(f"AFTERSALES_NOW={fixed!r} is not an ISO date-time") from None
-        return value if value.tzinfo else value.replace(tzinfo=CHINA_TZ)
-    return datetime.now(CHINA_TZ)
 
 
 def _open(db_url: str | None, *, engine: bool = False):
@@ -196,7 +186,7 @@ def new(casefile, customer, phone, store_code, staff, mail_in, repair_kind, note
     with _open(db_url, engine=True) as store:
         staff = signed_in(store, staff, store_code)
         view = store.create_case(mapping, store=store_code, staff=staff, customer=customer, phone=phone,
-                                 now=_now(), mail_in=mail, repair_kind=repair_kind, note=note,
+                                 now=counter_now(), mail_in=mail, repair_kind=repair_kind, note=note,
                                  backdate=backdate, intake=_intake(accessories, appearance, checklist, passcode))
     _warn(view.get("warnings"))
     view = _mask_view(view, reveal)
@@ -247,7 +237,7 @@ def list_(state, due, brand, store_code, limit, db_url, as_json, reveal, overdue
     state = ",".join(_state_arg(s) for s in state.split(",")) if state else None
     with _open(db_url) as store:
         rows = store.list_cases(state=state, brand=brand, store=store_code, due=due,
-                                today=local_date(_now()), reveal=reveal, limit=limit, overdue=overdue, now=_now())
+                                today=local_date(counter_now()), reveal=reveal, limit=limit, overdue=overdue, now=counter_now())
     rows = [_mask_view(r, reveal) for r in rows]
     if as_json:
         echo_json(rows)
@@ -278,7 +268,7 @@ def show(number, db_url, as_json, reveal) -> None:
     from aftersales.store.workflow import local_date, state_label
 
     with _open(db_url) as store:
-        view = _mask_view(store.get(number, today=local_date(_now()), now=_now()), reveal)
+        view = _mask_view(store.get(number, today=local_date(counter_now()), now=counter_now()), reveal)
     if as_json:
         echo_json(view)
         return
@@ -327,12 +317,10 @@ def move(number, state, note, repair_kind, awaiting_parts, staff, db_url, as_jso
 
     with _open(db_url) as store:
         staff = signed_in(store, staff)
-        view = store.move(number, _state_arg(state), actor=staff, now=_now(), note=note,
+        view = store.move(number, _state_arg(state), actor=staff, now=counter_now(), note=note,
                           repair_kind=repair_kind, awaiting_parts=awaiting_parts)
-    _warn(view.get("warnings"))
-    view = _mask_view(view, reveal)
-    if as_json:
-        echo_json(view)
+    view = _show_view(view, as_json, reveal)
+    if view is None:
         return
     last_move = [e for e in view["events"] if e["kind"] == "move"][-1]
     _echo(f"{view['number']}: {state_label(last_move['from'])} → {view['state_zh']}")
@@ -357,12 +345,10 @@ def follow_up(number, note, party, next_in, awaiting_parts, staff, db_url, as_js
     """记录电话回访 / Record a follow-up call (day-10 回访 of repair station and customer)."""
     with _open(db_url) as store:
         staff = signed_in(store, staff)
-        view = store.follow_up(number, actor=staff, note=note, now=_now(), party=party,
+        view = store.follow_up(number, actor=staff, note=note, now=counter_now(), party=party,
                                next_in_days=next_in, awaiting_parts=awaiting_parts)
-    _warn(view.get("warnings"))
-    view = _mask_view(view, reveal)
-    if as_json:
-        echo_json(view)
+    view = _show_view(view, as_json, reveal)
+    if view is None:
         return
     _echo(f"{view['number']}: 已记录回访  下次回访:{view['next_follow_up'] or '无'}")
 
@@ -377,15 +363,12 @@ def reevaluate(number, staff, db_url, as_json, reveal) -> None:
     """按送修天数重新判定(追加,不覆盖) / Decide again with the days in repair; appends a decision."""
     with _open(db_url, engine=True) as store:
         staff = signed_in(store, staff)
-        view = store.reevaluate(number, actor=staff, now=_now())
-    _warn(view.get("warnings"))
-    view = _mask_view(view, reveal)
-    if as_json:
-        echo_json(view)
-    else:
-        prev = view["decisions"][-2]["entitlement"] if len(view["decisions"]) > 1 else None
-        _echo(f"{view['number']}: 第 {view['decision_count']} 次判定  送修 {view['repair']['days_in_repair']} 天  "
-                   f"可享受:{_remedy(view['entitlement'])}(上次:{_remedy(prev)})")
+        view = store.reevaluate(number, actor=staff, now=counter_now())
+    shown = _show_view(view, as_json, reveal)
+    if shown is not None:
+        prev = shown["decisions"][-2]["entitlement"] if len(shown["decisions"]) > 1 else None
+        _echo(f"{shown['number']}: 第 {shown['decision_count']} 次判定  送修 {shown['repair']['days_in_repair']} 天  "
+              f"可享受:{_remedy(shown['entitlement'])}(上次:{_remedy(prev)})")
     _plugin_failed(view["number"], view["decisions"][-1]["decision"] if view.get("decisions") else {})
 
 
@@ -468,7 +451,7 @@ def edit(number, casefile, assignments, customer, phone, note, staff, db_url, as
                 _set_value(mapping, assignment)
         staff = signed_in(store, staff)
         view = store.edit_case(number, actor=staff, case_input=mapping, customer=customer, phone=phone,
-                               note=note, now=_now())
+                               note=note, now=counter_now())
     _warn(view.get("warnings"))
     changes = view.pop("changes")
     view = _mask_view(view, reveal)
@@ -506,7 +489,7 @@ def search(text, open_only, limit, db_url, as_json, reveal) -> None:
     registry = make_registry()
     brands = {bid: (b.label_zh, b.label_en) for bid, b in registry.brands.items()}
     with _open(db_url) as store:
-        rows = store.search(text, brands=brands, today=local_date(_now()), reveal=reveal, limit=limit,
+        rows = store.search(text, brands=brands, today=local_date(counter_now()), reveal=reveal, limit=limit,
                             open_only=open_only)
     rows = [_mask_view(r, reveal) for r in rows]
     if as_json:
@@ -566,7 +549,7 @@ def export(fmt, output, state, brand, db_url, reveal) -> None:
 
     with output_file(output, private=True) as out, _open(db_url) as store:
         rows = (_mask_view(r, reveal) for r in store.export(
-            reveal=reveal, today=local_date(_now()), state=_state_arg(state) if state else None, brand=brand))
+            reveal=reveal, today=local_date(counter_now()), state=_state_arg(state) if state else None, brand=brand))
         if fmt == "csv":
             writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
             writer.writeheader()
@@ -599,7 +582,7 @@ def ticket(number, as_html, agreement, output, db_url, reveal, sms=False) -> Non
 
     with output_file(output, private=True) as out:
         with _open(db_url) as store:
-            view = _mask_view(store.get(number, today=local_date(_now()), now=_now()), reveal)
+            view = _mask_view(store.get(number, today=local_date(counter_now()), now=counter_now()), reveal)
             info = store.store_info(view["store"])
             # the labels of the policies in force (brands; documents a network declares)
             labeler = None if agreement else _brand_labeler(store.engine)

@@ -21,15 +21,13 @@ from aftersales.cli.cases import (
     JSON_OPTION,
     REVEAL_OPTION,
     _echo,
-    _mask_view,
-    _now,
     _open,
+    _show_view,
     _staff_option,
-    _warn,
     cases,
-    echo_json,
 )
 from aftersales.cli.staff import signed_in
+from aftersales.store.localday import counter_now
 
 
 def _kind(value: str) -> str:
@@ -50,12 +48,9 @@ def _kind(value: str) -> str:
 
 
 def _print(view: dict, as_json: bool, reveal: bool, head: str) -> None:
-    _warn(view.get("warnings"))
-    view = _mask_view(view, reveal)
-    if as_json:
-        echo_json(view)
-        return
-    _echo(f"{view['number']}: {head}  状态:{view['state_zh']}")
+    shown = _show_view(view, as_json, reveal)
+    if shown is not None:
+        _echo(f"{shown['number']}: {head}  状态:{shown['state_zh']}")
 
 
 @cases.command("remedy")
@@ -75,7 +70,7 @@ def remedy(number, remedy, override, note, staff, db_url, as_json, reveal) -> No
     kind = _kind(remedy)
     with _open(db_url) as store:
         staff = signed_in(store, staff)
-        view = store.choose_remedy(number, kind, actor=staff, now=_now(), override=override, note=note)
+        view = store.choose_remedy(number, kind, actor=staff, now=counter_now(), override=override, note=note)
     _print(view, as_json, reveal, f"客户选择:{label('remedy', kind)}" + (f"(店长特批:{override})" if override else ""))
 
 
@@ -129,7 +124,7 @@ def outcome(number, kind, refund, invoice_price, imei, serial, date_, certificat
     fields = {k: v for k, v in given.items() if v is not None}
     with _open(db_url) as store:
         staff = signed_in(store, staff)
-        view = store.record_outcome(number, kind, fields, actor=staff, now=_now(), override=override, note=note)
+        view = store.record_outcome(number, kind, fields, actor=staff, now=counter_now(), override=override, note=note)
     out = view.get("outcome") or {}
     _print(view, as_json, reveal, outcome_summary(out.get("kind"), out))
 
@@ -150,5 +145,5 @@ def inspect(number, accessories, appearance, checklist, passcode, staff, db_url,
     record = {"accessories": accessories, "appearance": appearance, "checklist": checklist, "passcode": passcode}
     with _open(db_url) as store:
         staff = signed_in(store, staff)
-        view = store.record_intake(number, record, actor=staff, now=_now())
+        view = store.record_intake(number, record, actor=staff, now=counter_now())
     _print(view, as_json, reveal, "已登记附件与外观")

@@ -21,11 +21,11 @@ from aftersales.cli.cases import (
     JSON_OPTION,
     OUTPUT_OPTION,
     _echo,
-    _now,
     _open,
     _staff_option,
     echo_json,
 )
+from aftersales.store.localday import counter_now
 from aftersales.store.reports import render_html, render_text
 
 
@@ -43,7 +43,7 @@ def report(store_code, all_stores, as_html, output, db_url, as_json) -> None:
 
     with output_file(output, private=True) as out:
         with _open(db_url) as store:
-            data = store.report(now=_now(), store=None if all_stores else store_code)
+            data = store.report(now=counter_now(), store=None if all_stores else store_code)
         if as_json:
             text = json_text(data, indent=2) + "\n"
         else:
@@ -90,7 +90,7 @@ def set_(code, name, address, hotline, opens, closes, printer, staff, db_url, as
     from aftersales.cli.staff import signed_in
 
     with _open(db_url) as store:
-        info = store.set_store_info(code, actor=signed_in(store, staff), now=_now(), name=name, address=address,
+        info = store.set_store_info(code, actor=signed_in(store, staff), now=counter_now(), name=name, address=address,
                                     hotline=hotline, opens=opens, closes=closes, printer=printer)
     if as_json:
         echo_json(info.to_dict())

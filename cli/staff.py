@@ -112,9 +112,9 @@ def staff() -> None:
 @DB_OPTION
 def add(code, name, store_code, is_manager, by, db_url) -> None:
     """登记员工 / Register a staff member; the new PIN is asked twice (or AFTERSALES_NEW_PIN)."""
-    from aftersales.cli.cases import _now
     from aftersales.store import staff as store_staff
     from aftersales.store.errors import StoreError
+    from aftersales.store.localday import counter_now
 
     engine = _engine(db_url)
     try:
@@ -127,7 +127,7 @@ def add(code, name, store_code, is_manager, by, db_url) -> None:
         if not pin:
             raise StoreError(f"give the new PIN at a terminal or in {NEW_PIN_ENV}", field="pin")
         member = store_staff.add_staff(engine, code, name, pin=pin, store=store_code,
-                                       role="manager" if is_manager else "clerk", now=_now())
+                                       role="manager" if is_manager else "clerk", now=counter_now())
     finally:
         engine.dispose()
     click.echo(f"{member.code} {member.name}  {member.role}  {member.store or '全部门店 / every store'}")
@@ -160,9 +160,9 @@ def list_(store_code, as_json, db_url) -> None:
 @DB_OPTION
 def pin(code, by, db_url) -> None:
     """重设 PIN / Set a staff member's PIN (a manager; new PIN asked twice or AFTERSALES_NEW_PIN)."""
-    from aftersales.cli.cases import _now
     from aftersales.store import staff as store_staff
     from aftersales.store.errors import StoreError
+    from aftersales.store.localday import counter_now
 
     engine = _engine(db_url)
     try:
@@ -170,7 +170,7 @@ def pin(code, by, db_url) -> None:
         new = read_pin("新 PIN / new PIN", NEW_PIN_ENV, confirm=True)
         if not new:
             raise StoreError(f"give the new PIN at a terminal or in {NEW_PIN_ENV}", field="pin")
-        store_staff.set_pin(engine, code, new, now=_now())
+        store_staff.set_pin(engine, code, new, now=counter_now())
     finally:
         engine.dispose()
     click.echo(f"{code.upper()}: PIN 已更新 / PIN set")
@@ -183,13 +183,13 @@ def pin(code, by, db_url) -> None:
 @DB_OPTION
 def disable(code, enable, by, db_url) -> None:
     """停用员工(记录保留) / Disable a staff member (their records stay)."""
-    from aftersales.cli.cases import _now
     from aftersales.store import staff as store_staff
+    from aftersales.store.localday import counter_now
 
     engine = _engine(db_url)
     try:
         _manager(engine, by)
-        store_staff.set_active(engine, code, enable, now=_now())
+        store_staff.set_active(engine, code, enable, now=counter_now())
     finally:
         engine.dispose()
     click.echo(f"{code.upper()}: {'已启用 / enabled' if enable else '已停用 / disabled'}")

@@ -15,7 +15,6 @@ Three modes, one per F-key: intake (F1), queue (F2, case detail is pushed on it)
 from __future__ import annotations
 
 import gc
-import getpass
 import os
 import weakref
 from collections.abc import Callable
@@ -27,6 +26,8 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
+
+from aftersales.store.localday import counter_now, login_name
 
 from .commands import BindingCommands
 from .i18n import t
@@ -63,21 +64,6 @@ def _keys() -> frozenset[str]:
 _KEYS = _keys()
 
 
-def default_clock() -> datetime:
-    from aftersales.store.localday import CHINA_TZ
-
-    fixed = os.environ.get("AFTERSALES_NOW")
-    if fixed:
-        value = datetime.fromisoformat(fixed)
-        return value if value.tzinfo else value.replace(tzinfo=CHINA_TZ)
-    return datetime.now(CHINA_TZ)
-
-
-def _login_name() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "staff"
 
 
 def _terminal_fd() -> int | None:
@@ -157,8 +143,8 @@ class AftersalesApp(InOrderKeys, App):
         self.store_error: str | None = None
         self.db_url = db_url
         self.registry_factory = registry_factory
-        self.clock: Clock = clock or default_clock
-        self.staff = staff or os.environ.get("AFTERSALES_STAFF") or _login_name()
+        self.clock: Clock = clock or counter_now
+        self.staff = staff or os.environ.get("AFTERSALES_STAFF") or login_name()
         self.store_code = (store_code or os.environ.get("AFTERSALES_STORE") or "MAIN").upper()
         self.cursor_blink = cursor_blink
         #: a complete IMEI or date moves on to the next field (Ctrl+G; AFTERSALES_AUTO_ADVANCE=1)

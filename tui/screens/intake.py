@@ -664,8 +664,6 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
                   form: FormState | None = None) -> None:
         """Store a new case. ``form``: the form saved (the answer is for it: after Ctrl+N the
         form on screen is another one)."""
-        from aftersales.core.errors import AftersalesError
-
         app = self.app
         try:
             device = mapping.get("device") or {}
@@ -677,30 +675,32 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
             summary = app.store.create_case(mapping, store=app.store_code, staff=app.staff, customer=name,
                                             phone=phone, now=app.now(), mail_in=self.mail_in,
                                             repair_kind=self.repair_kind)
-        except AftersalesError as exc:
-            self.post_message(_for(CaseSaveFailed(exc.text(app.lang), exc.field), form))
-            return
-        except Exception as exc:
-            self.post_message(_for(CaseSaveFailed(f"{type(exc).__name__}: {exc}"), form))
+        except Exception as exc:  # noqa: BLE001 - said beside Save, the form kept
+            self._save_failed(exc, form)
             return
         self.post_message(_for(CaseSaved(summary), form))
 
     @work(thread=True, exclusive=True, group="save")
     def correct_case(self, number: str, mapping: dict[str, Any], name: str, phone: str | None,
                      form: FormState | None = None) -> None:
-        from aftersales.core.errors import AftersalesError
-
         app = self.app
         try:
             summary = app.store.edit_case(number, actor=app.staff, case_input=mapping, customer=name,
                                           phone=phone, now=app.now())
-        except AftersalesError as exc:
-            self.post_message(_for(CaseSaveFailed(exc.text(app.lang), exc.field), form))
-            return
-        except Exception as exc:
-            self.post_message(_for(CaseSaveFailed(f"{type(exc).__name__}: {exc}"), form))
+        except Exception as exc:  # noqa: BLE001 - said beside Save, the form kept
+            self._save_failed(exc, form)
             return
         self.post_message(_for(CaseSaved(summary), form))
+
+    def _save_failed(self, exc: Exception, form: FormState | None) -> None:
+        """Why saving (a new case or a correction) failed: the project's own error in the app's
+        language, naming its field; anything else by its type."""
+        from aftersales.core.errors import AftersalesError
+
+        if isinstance(exc, AftersalesError):
+            self.post_message(_for(CaseSaveFailed(exc.text(self.app.lang), exc.field), form))
+        else:
+            self.post_message(_for(CaseSaveFailed(f"{type(exc).__name__}: {exc}"), form))
 
     def on_same_unit_found(self, message: SameUnitFound) -> None:
         from .confirm import ConfirmDialog
