@@ -596,12 +596,16 @@ def candidates(path: str, matchers: Iterable[Any]) -> list[Any]:
     if domain is not None:
         return domain
     spec = field_of(path)
-    if spec is not None and spec.kind in ("count", "claims"):
-        numbers = {0}
+    if spec is not None and spec.kind in ("count", "claims", "amount"):
+        # the bounds the case table allows, and each constant with its neighbours inside them
+        low = spec.minimum if spec.minimum is not None else 0
+        high = spec.maximum
+        numbers: set[float] = {low} if high is None else {low, high}
+        step = 1 if spec.kind != "amount" else 0.01
         for c in consts:
             if isinstance(c, (int, float)) and not isinstance(c, bool):
-                numbers.update(x for x in (int(c) - 1, int(c), int(c) + 1) if x >= 0)
-        absent = [None] if spec.kind == "count" and spec.default is None else []  # an optional count
+                numbers.update(x for x in (c - step, c, c + step) if x >= low and (high is None or x <= high))
+        absent = [None] if spec.kind != "claims" and spec.default is None else []  # an optional value
         return sorted(numbers) + absent
     if spec is not None and spec.kind == "ids":
         ids = [c for c in consts if isinstance(c, str)]
@@ -639,6 +643,7 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
                                   zh=message[0]))
 
     # a pattern runs on RE2 (linear time): one it cannot run is refused here, located
+    from aftersales.core.casefields import allowed_text, field_of
     from aftersales.core.errors import PolicyError
     from aftersales.core.rules import compile_pattern
 
@@ -678,6 +683,10 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
                 bad = satisfiable(when, extra=extra)
                 if bad is not None:
                     reason = ("", "")
+                    spec = field_of(bad)
+                    if spec is not None and spec.kind in ("count", "claims", "amount") and spec.maximum is not None:
+                        allowed_en, allowed_zh = allowed_text(spec)
+                        reason = (f"（该字段只能是 {allowed_zh}）", f" (the field can only be {allowed_en})")
                     if bad in extra:
                         reason = (f"（在本政策的适用范围内，applies_to: {extra[bad][0]}）",
                                   f" within what the policy applies to (applies_to: {extra[bad][0]})")

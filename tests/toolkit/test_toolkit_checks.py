@@ -162,3 +162,26 @@ def test_pre_commit_hooks_match_policy_files_only():
         for other in (".pre-commit-config.yaml", ".github/workflows/ci.yml", "mkdocs.yml", "docs/x.yaml"):
             assert not chosen(other), (hook["id"], other)
         assert chosen("policies/acme.cases.yaml") == (hook["id"] == "aftersales-policy-test")
+
+
+def test_a_count_condition_outside_the_fields_bounds_never_applies(cli, tmp_path):
+    # battery health is 0-100 in the case table: "above 800" can never hold, and the message says why
+    path = _edited(tmp_path, "apple.yaml", ("device.battery_health: {lt: 80}", "device.battery_health: {gt: 800}"))
+    code, report = _report(cli, str(path))
+    assert code == 1
+    (issue,) = [i for i in report["issues"] if i["code"] == "contradiction"]
+    assert issue["path"] == "$.offers[10].when.device.battery_health"
+    assert "0–100" in issue["message_zh"] and "0 to 100" in issue["message"]
+
+
+def test_a_count_condition_at_the_fields_bound_still_applies(cli, tmp_path):
+    path = _edited(tmp_path, "apple.yaml", ("device.battery_health: {lt: 80}", "device.battery_health: {gte: 100}"))
+    code, report = _report(cli, str(path))
+    assert code == 0 and "contradiction" not in _codes(report, "error")
+
+
+def test_an_amount_condition_above_the_fields_bound_never_applies(cli, tmp_path):
+    path = _edited(tmp_path, "apple.yaml", ("device.battery_health: {lt: 80}", "purchase.price: {gt: 2000000}"))
+    code, report = _report(cli, str(path))
+    (issue,) = [i for i in report["issues"] if i["code"] == "contradiction"]
+    assert code == 1 and issue["path"] == "$.offers[10].when.purchase.price" and "1,000,000" in issue["message_zh"]
