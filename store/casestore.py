@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from . import db as _db
-from .contact import mask_phone, normalize_name, normalize_phone, normalize_staff, normalize_store, phone_key
+from .contact import mask_phone, normalize_name, normalize_phone, normalize_staff, normalize_store, phone_keys
 from .errors import StoreError
 from .evaluator import Evaluator, default_evaluator
 from .mailin import parse_mail_in
@@ -518,10 +518,11 @@ class CaseStore(OutcomeMixin):
                today: date | None = None, reveal: bool = False, limit: int | None = 200,
                open_only: bool = False) -> list[dict[str, Any]]:
         """Cases matching ``text``, newest first: a full phone number in any form it can be
-        written (``138 0013 8000``, ``+86 13800138000``, ``+852 9123 4567``: compared in its stored
-        form, shown masked) or its last four digits, any part of an IMEI, serial number, case
-        number, customer name or model, or a brand: ``brands`` maps brand ids to the names it
-        is known by (``{"huawei": ["华为", "Huawei"]}``), matched in part, in any case."""
+        written (``138 0013 8000``, ``+86 13800138000``, ``+852 9123 4567``, a Hong Kong, Macao or
+        Taiwan number without its code: compared in its stored form, shown masked) or its last
+        four digits, any part of an IMEI, serial number, case number, customer name or model, or
+        a brand: ``brands`` maps brand ids to the names it is known by (``{"huawei": ["华为",
+        "Huawei"]}``), matched in part, in any case."""
         text = " ".join(str(text or "").split())
         if has_controls(text):
             raise StoreError(f"{escape_all_controls(text)!r}: control characters", field="search",
@@ -540,9 +541,9 @@ class CaseStore(OutcomeMixin):
             cases.c.device_serial.icontains(compact, autoescape=True),
             cases.c.device_imei.icontains(compact, autoescape=True),
         ]
-        key = phone_key(text)
-        if key is not None:
-            found.append(cases.c.customer_phone == key)
+        keys = phone_keys(text)
+        if keys:
+            found.append(cases.c.customer_phone.in_(keys))
         if compact.isascii() and compact.isdigit() and len(compact) == 4:
             found.append(cases.c.customer_phone.endswith(compact))   # the digits the mask shows
         ids = [bid for bid, names in (brands or {}).items()

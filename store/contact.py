@@ -6,7 +6,7 @@ number; Hong Kong, Macao, Taiwan and other numbers are given with theirs (``+852
 ``00853 6612 3456``). A number that is not a valid number of its country is refused: the
 day-10 follow-up call needs a number that can be dialled from the counter.
 
-Stored form (the one the store searches by, see ``phone_key``):
+Stored form (the one the store searches by, see ``phone_keys``):
 
 * a mainland mobile: its 11 digits (``13800138000``), masked ``138****8000``;
 * a mainland landline: area code with its 0, a dash, the number (``0755-87654321``), masked
@@ -68,12 +68,32 @@ def normalize_phone(raw: str | None, field: str = "phone") -> str:
     return _stored(number)
 
 
-def phone_key(text: str | None) -> str | None:
-    """What ``text`` is stored as when it is a valid phone number (to search by it), else ``None``."""
+#: regions whose numbers a clerk may search for without the country code (they are stored with it)
+NEARBY_REGIONS = ("HK", "MO", "TW")
+
+
+def phone_keys(text: str | None) -> list[str]:
+    """Every stored form ``text`` can be, to search by it: the number as written (a mainland one
+    when it has no country code) and, written without a country code, a Hong Kong, Macao or
+    Taiwan number of those digits (a clerk types the 8 digits a Hong Kong customer gives)."""
     if not text or not str(text).strip():
-        return None
-    number = _parse(str(text))
-    return None if number is None else _stored(number)
+        return []
+    raw = str(text).strip()
+    keys = []
+    number = _parse(raw)
+    if number is not None:
+        keys.append(_stored(number))
+    if not raw.startswith(("+", "00")):
+        for region in NEARBY_REGIONS:
+            try:
+                other = phonenumbers.parse(raw, region)
+            except NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(other):
+                key = _stored(other)
+                if key not in keys:
+                    keys.append(key)
+    return keys
 
 
 def mask_phone(phone: str | None) -> str | None:

@@ -35,9 +35,19 @@ def test_search_by_full_phone_in_any_form_shows_it_masked(store, new_case):
         assert found[0]["customer"]["phone"] == "138****8000"
     assert numbers(store.search("+85291234567", today=NOW.date())) == [hk]
     assert numbers(store.search("00852 9123 4567", today=NOW.date())) == [hk]
+    # the eight digits a Hong Kong customer gives, typed without +852
+    assert numbers(store.search("9123 4567", today=NOW.date())) == [hk]
     # the digits the mask shows find it too; the masked text's hidden digits do not
     assert numbers(store.search("8000", today=NOW.date())) == [mine]
     assert store.search("0013", today=NOW.date()) == []
+
+
+def test_a_number_without_its_code_finds_a_macao_or_taiwan_customer_too(store, new_case):
+    mo = new_case(phone="+853 6612 3456")["number"]
+    tw = new_case(phone="+886 912 345 678")["number"]
+    assert numbers(store.search("66123456", today=NOW.date())) == [mo]
+    assert numbers(store.search("0912 345 678", today=NOW.date())) == [tw]
+    assert numbers(store.search("+86 6612 3456", today=NOW.date())) == []   # a country code is taken as given
 
 
 def test_search_by_part_of_an_imei_or_serial_by_number_and_brand(store, new_case):
