@@ -265,7 +265,8 @@ list_.name = "list"
 @REVEAL_OPTION
 def show(number, db_url, as_json, reveal) -> None:
     """一个案例的全部信息 / Everything about one case."""
-    from aftersales.store.workflow import local_date, state_label
+    from aftersales.store.workflow import PARTIES, PURPOSES, local_date, state_label
+    from aftersales.tui.i18n import t
 
     with _open(db_url) as store:
         view = _mask_view(store.get(number, today=local_date(counter_now()), now=counter_now()), reveal)
@@ -288,16 +289,18 @@ def show(number, db_url, as_json, reveal) -> None:
     _echo("回访:")
     for f in view["follow_ups"]:
         done = f"已完成 {f['done_at']} ({f['done_by']})" if f["done_at"] else "待办"
-        _echo(f"  {f['due']}  {f['party']:<14} {f['purpose']:<8} {done}")
+        party = PARTIES.get(f["party"], (f["party"],))[0]
+        purpose = PURPOSES.get(f["purpose"], (f["purpose"],))[0]
+        _echo(f"  {f['due']}  {party}  {purpose}  {done}")
     _echo("判定:")
     for d in view["decisions"]:
         pols = ", ".join(f"{p.get('id')} {p.get('version')}" for p in d["policies"])
-        _echo(f"  #{d['seq']} {d['evaluated_at']} {d['trigger']:<10} {_remedy(d['entitlement'])}  [{pols}]")
+        _echo(f"  #{d['seq']} {d['evaluated_at']} {t('trigger.' + d['trigger'])}  {_remedy(d['entitlement'])}  [{pols}]")
     _echo("记录:")
     for e in view["events"]:
         move = f"{state_label(e['from'])} → {state_label(e['to'])}" if e["from"] and e["from"] != e["to"] \
             else (state_label(e["to"]) if e["to"] else "")
-        _echo(f"  {e['at']}  {e['actor']:<8} {e['kind']:<11} {move}" + (f"  {e['note']}" if e["note"] else ""))
+        _echo(f"  {e['at']}  {e['actor']:<8} {t('event.' + e['kind'])}  {move}" + (f"  {e['note']}" if e["note"] else ""))
 
 
 @cases.command("move")

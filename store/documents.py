@@ -100,20 +100,20 @@ TICKET_COLUMNS = 80
 
 
 def fit_columns(text: str, width: int = TICKET_COLUMNS) -> str:
-    """Every line of ``text`` wrapped to ``width`` cells (Chinese characters count two)."""
+    """Every line of ``text`` wrapped to ``width`` cells (Chinese characters count two), broken
+    where Unicode's line-breaking rules allow (UAX #14, by ``uniseg``): between two Chinese
+    characters, never before a closing mark such as ，。）〕, never inside a Latin word."""
     from rich.cells import cell_len
-    from rich.console import Console
-    from rich.text import Text
+    from uniseg.wrap import tt_wrap
 
-    console = Console(width=width, no_color=True, legacy_windows=False, highlight=False)
     lines: list[str] = []
     for line in text.split("\n"):
         if cell_len(line) <= width:
             lines.append(line)
             continue
         hang = min(len(line) - len(line.lstrip(" ")) + 2, 8)
-        for i, part in enumerate(Text(line).wrap(console, width - hang)):
-            piece = part.plain.rstrip()
+        for i, part in enumerate(tt_wrap(line, width - hang)):
+            piece = part.rstrip()
             lines.append(piece if i == 0 else " " * hang + piece.lstrip())
     return "\n".join(lines)
 

@@ -65,6 +65,10 @@ def test_counter_day_through_the_cli(store_cli, db_url, files):
     assert [e["kind"] for e in view["events"]] == ["created", "move", "move", "follow_up", "reevaluated"]
     rc, out, _ = store_cli("cases", "show", n, "--db", db_url)
     assert rc == 0 and "维修中" in out and "判定" in out
+    # the follow-ups, decisions and events are labelled in Chinese, no raw ids
+    assert "维修站  回访维修进度" in out and "重新判定" in out and "受理时判定" in out
+    for raw in ("repair_station", "progress", "follow_up", "reevaluated", "intake "):
+        assert raw not in out, raw
 
     rc, out, _ = store_cli("cases", "export", "--db", db_url)
     lines = [json.loads(x) for x in out.splitlines()]
