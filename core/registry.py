@@ -281,6 +281,8 @@ def _candidates(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Path, li
         loaded.warnings.append(Said(f"plugins folder {folder} is itself a package: point the plugins folder at the "
                                     f"folder holding it ({folder.parent})",
                                     f"插件文件夹 {folder} 本身是一个包：请把插件文件夹指向它的上一级（{folder.parent}）"))
+    # the folder ``aftersales plugin new`` wrote, pointed at itself: its tests and docs folders are its own
+    project = (folder / "pyproject.toml").exists()
     for path in sorted(folder.iterdir()):
         if path.name.startswith((".", "_")):
             continue
@@ -293,7 +295,7 @@ def _candidates(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Path, li
                      and not p.name.startswith((".", "_"))]
             if (path / "pyproject.toml").exists() and inner:
                 out.extend((p.name, p / "__init__.py", [str(p)]) for p in inner)
-            else:
+            elif not project:
                 loaded.warnings.append(Said(f"plugins folder: {path} is not a plugin (no __init__.py); left out",
                                             f"插件文件夹：{path} 不是插件（没有 __init__.py），未加载"))
     return out

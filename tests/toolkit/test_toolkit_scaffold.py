@@ -61,6 +61,10 @@ def test_scaffold_refuses_a_bad_brand_id_and_an_existing_folder(tmp_path, cli, x
 def test_drop_in_folder_loads_the_scaffold(xiaomi, cli):
     registry = load_registry(plugins_dir=xiaomi)
     assert registry.plugins["xiaomi"].origin == "folder"
+    # the scaffold's own tests/ folder is not named as a stray entry; a stray folder elsewhere still is
+    assert not [w for w in registry.warnings if "tests" in str(w)], registry.warnings
+    (xiaomi.parent / "junk").mkdir()
+    assert [w for w in load_registry(plugins_dir=xiaomi.parent).warnings if "junk" in str(w)]
     decision = registry.evaluate(registry.parse_case(CASE))
     assert decision.available() == ["repair"]
     assert decision.remedy("repair").rule == "repair_warranty" and decision.remedy("repair").policy == "xiaomi"
