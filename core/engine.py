@@ -111,8 +111,12 @@ _NO_PREDICATES: Mapping[str, bool] = {}
 
 #: frames kept per engine; beyond this the cache starts again, so memory stays flat
 FRAME_CACHE_SIZE = 4096
-#: plans kept over all frames (see ``_Plan``; about 1 KiB each); beyond this they start again
-PLAN_CACHE_SIZE = 4096
+#: plans made or used since the last turn-over, over all frames (see ``_Plan``; about 3.5 KiB
+#: each with what they hold). Beyond this the plans turn over: those of the last round are kept
+#: as ``older`` (a plan found there is used again and kept), the rest let go, so at most twice
+#: this many are held and the plans in use survive (long replays keep meeting rarer
+#: combinations of verdicts: clearing them all made 16% of cases build a plan again)
+PLAN_CACHE_SIZE = 8192
 #: paid-repair records kept (see ``Engine._paid_made``)
 PAID_CACHE_SIZE = 1024
 
@@ -125,7 +129,7 @@ class _Frame:
     are alike apart from their key, so that they share one frame and its plans."""
 
     __slots__ = ("region", "region_rule", "region_entry", "policies", "exchange", "exchange_log", "refs",
-                 "predicates", "plans", "kind", "refund", "verdicts", "spans")
+                 "predicates", "plans", "older", "kind", "refund", "verdicts", "spans")
 
     def __init__(self, *, region: str, region_rule: str | None, region_entry: TraceStep, policies: tuple,
                  exchange: ExchangeRule | None, exchange_log: tuple, refs: tuple, predicates: tuple,
@@ -142,6 +146,8 @@ class _Frame:
         self.predicates = predicates
         #: the ``_Plan`` for each combination of the policies' verdicts seen so far, by the verdicts
         self.plans: dict[tuple, _Plan] = {}
+        #: the plans of the round before the last turn-over (``PLAN_CACHE_SIZE``)
+        self.older: dict[tuple, _Plan] = {}
         #: the refund instead of an exchange (the statutory policy's first, see ``core.refund``)
         self.refund = refund
         #: ``fn(case, region, predicates)``: the verdicts of all the policies, one flat tuple (one
@@ -350,16 +356,19 @@ class Engine:
         # the plan is found by the policies' verdicts themselves; their assessments are looked
         # up only to make a new plan
         verdicts = frame.verdicts(case, region, values)
-        plans = frame.plans
-        plan = plans.get(verdicts)
+        plan = frame.plans.get(verdicts)
         if plan is None:
+            plan = frame.older.get(verdicts)
+            if plan is None:
+                assessed = tuple([policy.assessment(verdicts[a:b])
+                                  for policy, (a, b) in zip(frame.policies, frame.spans, strict=True)])
+                plan = _Plan(frame, assessed)
             if self._plan_count >= PLAN_CACHE_SIZE:  # bounded over all frames: memory stays flat
                 for kind in self._frame_kinds.values():
-                    kind.plans.clear()
+                    kind.older = kind.plans
+                    kind.plans = {}
                 self._plan_count = 0
-            assessed = tuple([policy.assessment(verdicts[a:b]) for policy, (a, b) in zip(frame.policies, frame.spans,
-                                                                                           strict=True)])
-            plan = plans[verdicts] = _Plan(frame, assessed)
+            frame.plans[verdicts] = plan
             self._plan_count += 1
 
         loaded = self._load_failures.get(brand) if self._load_failures else None

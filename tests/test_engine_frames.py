@@ -167,7 +167,9 @@ def test_the_plans_stay_bounded_and_decide_the_same_when_they_start_again(regist
         assert engine.evaluate(case).to_dict() == decided
         kinds = {id(f): f for f in engine._frames.values()}
         assert sum(len(f.plans) for f in kinds.values()) <= 50
+        assert sum(len(f.older) for f in kinds.values()) <= 50
     assert engine._plan_count > 0
+    assert sum(len(f.older) for f in kinds.values()) > 0   # the plans turned over at least once
 
 
 def test_the_ready_made_paid_repair_records_stay_bounded_and_decide_the_same(cases, monkeypatch):
