@@ -154,8 +154,9 @@ def _check_size(node: yaml.Node, name: str) -> None:
 
     problem = yaml_size_problem(node)
     if problem is not None:
-        mark, message, _zh = problem
-        raise PolicyError(message, issues=[PolicyIssue(name, mark.line + 1, mark.column + 1, "$", message, code="yaml")])
+        mark, message, zh = problem
+        issue = PolicyIssue(name, mark.line + 1, mark.column + 1, "$", message, code="yaml", zh=zh)
+        raise PolicyError(message, issues=[issue], zh=zh)
 
 
 def read_yaml(text: str, name: str) -> tuple[Any, yaml.Node | None]:
@@ -188,11 +189,11 @@ def read_yaml(text: str, name: str) -> tuple[Any, yaml.Node | None]:
         else:
             problem = f"YAML syntax error: {problem}"
         issue = PolicyIssue(name, line, col, "$", problem, code="yaml", zh=zh)
-        raise PolicyError(str(issue), issues=[issue]) from None
+        raise PolicyError(str(issue), issues=[issue], zh=issue.text("zh")) from None
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0]
         issue = PolicyIssue(name, 1, 1, "$", first, code="yaml", zh=f"YAML 读取错误：{first}")
-        raise PolicyError(str(issue), issues=[issue]) from None
+        raise PolicyError(str(issue), issues=[issue], zh=issue.text("zh")) from None
     finally:
         loader.dispose()
     return data, node
@@ -943,15 +944,15 @@ def read_source(location: Any) -> PolicySource:
         raw = location.read_bytes()
     except OSError as exc:
         issue = PolicyIssue(name, 1, 1, "$", f"cannot read: {exc.strerror or exc}", code="io",
-                            zh=f"无法读取：{exc.strerror or exc}")
-        raise PolicyError(str(issue), issues=[issue]) from None
+                            zh=f"无法读取：{getattr(exc, 'message_zh', None) or exc.strerror or exc}")
+        raise PolicyError(str(issue), issues=[issue], zh=issue.text("zh")) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         issue = PolicyIssue(name, line, 1, "$", "not UTF-8 text", code="yaml",
                             zh="不是 UTF-8 文本：请用 UTF-8 编码保存（不要用 GBK）")
-        raise PolicyError(str(issue), issues=[issue]) from None
+        raise PolicyError(str(issue), issues=[issue], zh=issue.text("zh")) from None
     return PolicySource(name, text)
 
 
@@ -1023,10 +1024,10 @@ def compile_policy(location: Any, plugin: str = "") -> Any:
     errors = [i for i in issues if i.severity == "error"]
     if errors or data is None:
         first = errors[0] if errors else issues[0]
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise PolicyError(f"{first}{more}", issues=issues)
+        more, more_zh = (f" (and {len(errors) - 1} more)", f"（另有 {len(errors) - 1} 处）") if len(errors) > 1 else ("", "")
+        raise PolicyError(f"{first}{more}", issues=issues, zh=f"{first.text('zh')}{more_zh}")
     try:
         return compile_checked(data, source, issues, plugin)
     except PolicyError as exc:
         issue = PolicyIssue(source.name, 1, 1, exc.field or "$", exc.message, code="compile", zh=exc.message_zh)
-        raise PolicyError(str(issue), issues=[issue]) from None
+        raise PolicyError(str(issue), issues=[issue], zh=issue.text("zh")) from None

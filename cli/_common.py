@@ -216,7 +216,8 @@ def report_registry(registry: Any) -> None:
         plugin = getattr(problem, "plugin", None)
         if plugin in quarantined:
             continue
-        click.echo(f"warning: {problem}", err=True)
+        text = problem.text(lang) if hasattr(problem, "text") else str(problem)
+        click.echo(("警告：" if lang == "zh" else "warning: ") + text, err=True)
     for warning in registry.warnings:
         text = warning.text(lang) if hasattr(warning, "text") else str(warning)
         click.echo(("警告：" if lang == "zh" else "warning: ") + text, err=True)

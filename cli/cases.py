@@ -211,12 +211,11 @@ def _plugin_failed(number: str, decision: dict) -> None:
         from aftersales.core.errors import PluginError
 
         f = failures[0]
-        error = PluginError(
+        raise PluginError(
             f"case {number} is stored, but decided without plugin {f['plugin']!r} ({f['hook']}: {f['error']}); "
-            f"once it is fixed: aftersales cases reevaluate {number}", plugin=f["plugin"])
-        error.message_zh = (f"案例 {number} 已保存，但判定时插件 {f['plugin']!r} 出错（{f['hook']}: {f['error']}），"
-                            f"结论缺少该插件；修复后请执行 aftersales cases reevaluate {number}")
-        raise error
+            f"once it is fixed: aftersales cases reevaluate {number}", plugin=f["plugin"],
+            zh=f"案例 {number} 已保存，但判定时插件 {f['plugin']!r} 出错（{f['hook']}: {f['error']}），"
+               f"结论缺少该插件；修复后请执行 aftersales cases reevaluate {number}")
 
 
 @cases.command("list")
@@ -596,7 +595,8 @@ def ticket(number, as_html, agreement, output, db_url, reveal, sms=False) -> Non
             text = render_pickup_notice(view, info, brand_label=labeler)
         elif agreement:
             if not view.get("mail_in_record"):
-                raise StoreError(f"case {view['number']} is not a mail-in case: no mail-in agreement")
+                raise StoreError(f"case {view['number']} is not a mail-in case: no mail-in agreement",
+                                 zh=f"案例 {view['number']} 不是寄修案例，没有寄送维修协议书")
             text = render_mail_in(view, fmt)
         else:
             text = render_ticket(view, fmt, brand_label=labeler, store_info=info)

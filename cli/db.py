@@ -56,13 +56,12 @@ def upgrade(db_url, as_json) -> None:
 def current(db_url, as_json) -> None:
     """数据库结构版本 / Show the database's schema revision and this program's."""
     from aftersales.store import db as store_db
-    from aftersales.store.errors import SchemaError
 
     url, _ = store_db.resolve_url(db_url)
     engine = store_db.make_engine(url)
     path = store_db.sqlite_path(engine.url) if engine.dialect.name == "sqlite" else None
     if path is not None and not path.exists():
-        raise SchemaError(f"database file {path} does not exist: create it with `aftersales db upgrade`")
+        raise store_db.missing_file(path, engine.url)
     try:
         rev = store_db.current_revision(engine)
     finally:

@@ -56,4 +56,5 @@ def evaluate(case_file: str, as_json: bool, lang: str, show_trace: bool, plugins
         click.echo(render_decision(decision, lang=lang, trace=show_trace, refs=refs))
     if decision.plugin_errors:
         failure = decision.plugin_errors[0]
-        raise PluginError(f"plugin {failure.plugin!r} failed in {failure.hook}: {failure.error}", plugin=failure.plugin)
+        raise PluginError(f"plugin {failure.plugin!r} failed in {failure.hook}: {failure.error}", plugin=failure.plugin,
+                          zh=f"插件 {failure.plugin!r} 在 {failure.hook} 中出错：{failure.error}")

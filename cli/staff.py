@@ -125,7 +125,8 @@ def add(code, name, store_code, is_manager, by, db_url) -> None:
         _manager(engine, by)
         pin = read_pin("新 PIN / new PIN", NEW_PIN_ENV, confirm=True)
         if not pin:
-            raise StoreError(f"give the new PIN at a terminal or in {NEW_PIN_ENV}", field="pin")
+            raise StoreError(f"give the new PIN at a terminal or in {NEW_PIN_ENV}", field="pin",
+                             zh=f"请在终端输入新 PIN，或由环境变量 {NEW_PIN_ENV} 提供")
         member = store_staff.add_staff(engine, code, name, pin=pin, store=store_code,
                                        role="manager" if is_manager else "clerk", now=counter_now())
     finally:
@@ -169,7 +170,8 @@ def pin(code, by, db_url) -> None:
         _manager(engine, by)
         new = read_pin("新 PIN / new PIN", NEW_PIN_ENV, confirm=True)
         if not new:
-            raise StoreError(f"give the new PIN at a terminal or in {NEW_PIN_ENV}", field="pin")
+            raise StoreError(f"give the new PIN at a terminal or in {NEW_PIN_ENV}", field="pin",
+                             zh=f"请在终端输入新 PIN，或由环境变量 {NEW_PIN_ENV} 提供")
         store_staff.set_pin(engine, code, new, now=counter_now())
     finally:
         engine.dispose()

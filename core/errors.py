@@ -1,7 +1,7 @@
 """One exception root for everything the project refuses.
 
-The CLI maps each class to an exit code and prints ``str(error)`` on one line; a user's
-mistake never shows a traceback.
+The CLI maps each class to an exit code and prints the error on one line, in Chinese unless
+English is asked for; a user's mistake never shows a traceback.
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from typing import Any
 class AftersalesError(Exception):
     """Root of the project's own errors. ``exit_code`` is what the CLI exits with.
 
-    ``message`` says what is wrong in English (as the CLI prints it); ``message_zh`` in Chinese,
-    where the error gives one (``zh=``), for the counter UI."""
+    ``message`` says what is wrong in English; ``message_zh`` in Chinese (``zh=``; without it, the
+    English). People read the Chinese first: the CLI prints ``错误：`` and ``line("zh")``, and the
+    English (``error: `` and ``str(error)``) with ``--lang en`` or ``AFTERSALES_LANG=en``; the
+    counter UI shows ``line(lang)``. Every error a user can meet gives ``zh=``."""
 
     exit_code = 1
 
@@ -48,8 +50,9 @@ class PolicyError(AftersalesError):
 
     exit_code = 2
 
-    def __init__(self, message: str, *, issues: list | None = None, field: str | None = None) -> None:
-        super().__init__(message, field=field)
+    def __init__(self, message: str, *, issues: list | None = None, field: str | None = None,
+                 zh: str | None = None) -> None:
+        super().__init__(message, field=field, zh=zh)
         self.issues = list(issues or [])
 
 
@@ -58,8 +61,8 @@ class PluginError(AftersalesError):
 
     exit_code = 3
 
-    def __init__(self, message: str, *, plugin: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, plugin: str | None = None, zh: str | None = None) -> None:
+        super().__init__(message, zh=zh)
         self.plugin = plugin
 
 

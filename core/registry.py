@@ -115,8 +115,9 @@ class PluginLoadError(PluginError):
 
     exit_code = 2
 
-    def __init__(self, message: str, *, plugin: str | None = None, issues: list | None = None) -> None:
-        super().__init__(message, plugin=plugin)
+    def __init__(self, message: str, *, plugin: str | None = None, issues: list | None = None,
+                 zh: str | None = None) -> None:
+        super().__init__(message, plugin=plugin, zh=zh)
         self.issues = list(issues or [])
 
 
@@ -173,9 +174,10 @@ def load_plugins(*, plugins_dir: str | os.PathLike | None = None, env: Mapping[s
             obj = ep.load()
         except Exception as exc:  # noqa: BLE001 - report, keep the other plugins
             message = f"plugin {ep.name!r} ({ep.value}) failed to load: {type(exc).__name__}: {_one_line(exc)}"
-            loaded.errors.append(PluginError(message, plugin=ep.name))
+            zh = f"插件 {ep.name!r}（{ep.value}）加载失败：{type(exc).__name__}: {_one_line(exc)}"
+            loaded.errors.append(PluginError(message, plugin=ep.name, zh=zh))
             file, line, col = _exc_location(exc, None)
-            loaded.issues.append(_issue(file or f"entry point {ep.name}", line, col, "$", message, code="plugin"))
+            loaded.issues.append(_issue(file or f"entry point {ep.name}", line, col, "$", message, code="plugin", zh=zh))
             loaded.infos[ep.name] = PluginInfo(ep.name, "?", origin, error=f"{type(exc).__name__}: {_one_line(exc)}")
             loaded.quarantine(ep.name, file or f"entry point {ep.name}", line, col,
                               f"failed to load: {describe(exc)}", _HINT_ENTRY, f"加载失败：{describe(exc)}")
@@ -227,8 +229,10 @@ def _register(loaded: LoadedPlugins, name: str, obj: Any, origin: str, version: 
     try:
         pm.register(obj, name=name)
     except (ValueError, pluggy.PluginValidationError) as exc:
-        loaded.errors.append(PluginError(f"plugin {name!r} cannot be registered: {_one_line(exc)}", plugin=name))
-        loaded.issues.append(_issue(f"plugin {name}", 1, 1, "$", f"plugin {name!r} cannot be registered: {_one_line(exc)}", code="plugin"))
+        message = f"plugin {name!r} cannot be registered: {_one_line(exc)}"
+        zh = f"插件 {name!r} 无法注册：{_one_line(exc)}"
+        loaded.errors.append(PluginError(message, plugin=name, zh=zh))
+        loaded.issues.append(_issue(f"plugin {name}", 1, 1, "$", message, code="plugin", zh=zh))
         loaded.infos[name] = PluginInfo(name, version, origin, error=str(exc))
         loaded.quarantine(name, "", 1, 1, f"cannot be registered: {_one_line(exc)}",
                           _HINT_IMPORT if origin == "folder" else _HINT_ENTRY, f"无法注册：{_one_line(exc)}")
@@ -241,7 +245,9 @@ def _register(loaded: LoadedPlugins, name: str, obj: Any, origin: str, version: 
         pm.unregister(obj)
         error = (f"refused: {wrappers[0]} is a wrapper (wrapper=True or hookwrapper=True); "
                  f"aftersales hooks take plain implementations only")
-        loaded.errors.append(PluginError(f"plugin {name!r} {error}", plugin=name))
+        loaded.errors.append(PluginError(f"plugin {name!r} {error}", plugin=name,
+                                         zh=f"插件 {name!r} 被拒用：{wrappers[0]} 是包装器（wrapper=True 或 "
+                                            f"hookwrapper=True）；aftersales 的钩子只接受普通实现"))
         loaded.failures.append(PluginFailure(plugin=name, hook=wrappers[0], error=error))
         loaded.infos[name] = PluginInfo(name, version, origin, error=error)
         return
@@ -308,22 +314,26 @@ def _folder_plugins(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Any]
     others may write to is refused (quarantined); a plugin that fails to import is quarantined."""
     out: list[tuple[str, Any]] = []
     if not folder.is_dir():
-        loaded.errors.append(PluginError(f"{folder}: plugins folder does not exist"))
-        loaded.issues.append(_issue(str(folder), 1, 1, "$", "plugins folder does not exist", code="plugin"))
+        loaded.errors.append(PluginError(f"{folder}: plugins folder does not exist", zh=f"{folder}：插件文件夹不存在"))
+        loaded.issues.append(_issue(str(folder), 1, 1, "$", "plugins folder does not exist", code="plugin",
+                                    zh="插件文件夹不存在"))
         return out
     who = _writable_by_others(folder)
     if who is not None:
         message = (f"plugins folder {folder} is writable by {who}: none of its plugins is loaded; "
                    f"chmod go-w {folder}")
-        loaded.errors.append(PluginError(message))
-        loaded.issues.append(_issue(str(folder), 1, 1, "$", message, code="plugin"))
+        zh = (f"插件文件夹 {folder} {'其他用户' if who == 'others' else '同组用户'}可写入：其中的插件一个也不加载；"
+              f"请执行 chmod go-w {folder}")
+        loaded.errors.append(PluginError(message, zh=zh))
+        loaded.issues.append(_issue(str(folder), 1, 1, "$", message, code="plugin", zh=zh))
         return out
     for name, init, search in _candidates(folder, loaded):
         who = next((w for w in (_writable_by_others(init), _writable_by_others(init.parent) if search else None) if w), None)
         if who is not None:
             message = f"plugin {name!r} ({_show_path(str(init))}) is writable by {who}: not loaded"
-            loaded.errors.append(PluginError(message, plugin=name))
-            loaded.issues.append(_issue(_show_path(str(init)), 1, 1, "$", message, code="plugin"))
+            zh = f"插件 {name!r}（{_show_path(str(init))}）{'其他用户' if who == 'others' else '同组用户'}可写入，未加载"
+            loaded.errors.append(PluginError(message, plugin=name, zh=zh))
+            loaded.issues.append(_issue(_show_path(str(init)), 1, 1, "$", message, code="plugin", zh=zh))
             loaded.infos[name] = PluginInfo(name, "?", "folder", error=f"writable by {who}: not loaded")
             loaded.quarantine(name, _show_path(str(init)), 1, 1, f"writable by {who}, not loaded", _HINT_WRITABLE,
                               f"{'其他用户' if who == 'others' else '同组用户'}可写入，未加载")
@@ -344,8 +354,9 @@ def _folder_plugins(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Any]
             sys.modules.pop(module_name, None)
             file, line, col = _exc_location(exc, init)
             message = f"plugin {name!r} failed to import: {type(exc).__name__}: {_one_line(exc)}"
-            loaded.errors.append(PluginError(f"{file}:{line}:{col}: {message}", plugin=name))
-            loaded.issues.append(_issue(file, line, col, "$", message, code="plugin"))
+            zh = f"插件 {name!r} 导入失败：{type(exc).__name__}: {_one_line(exc)}"
+            loaded.errors.append(PluginError(f"{file}:{line}:{col}: {message}", plugin=name, zh=f"{file}:{line}:{col}: {zh}"))
+            loaded.issues.append(_issue(file, line, col, "$", message, code="plugin", zh=zh))
             loaded.infos[name] = PluginInfo(name, "?", "folder", error=f"{type(exc).__name__}: {_one_line(exc)}")
             loaded.quarantine(name, file, line, col, f"failed to import: {describe(exc)}", _HINT_IMPORT,
                               f"导入失败：{describe(exc)}")
@@ -636,8 +647,10 @@ class _Builder:
         """A load-time hook of ``plugin`` that raised or answered what it may not."""
         st = self.state
         st.failures.append(PluginFailure(plugin=plugin, hook=hook, error=error))
-        st.load_errors.append(PluginError(f"plugin {plugin!r}: {hook} failed: {error}", plugin=plugin))
-        st.plugin_issues.append(issue or _issue(f"plugin {plugin}", 1, 1, "$", f"{hook} failed: {error}", code="plugin"))
+        st.load_errors.append(PluginError(f"plugin {plugin!r}: {hook} failed: {error}", plugin=plugin,
+                                          zh=f"插件 {plugin!r}：{hook} 出错：{error}"))
+        st.plugin_issues.append(issue or _issue(f"plugin {plugin}", 1, 1, "$", f"{hook} failed: {error}", code="plugin",
+                                                zh=f"{hook} 出错：{error}"))
 
     def _answers(self, hook: str) -> Iterable[tuple[str, Any]]:
         """(plugin, answer) of each plugin implementing the load-time ``hook``, each called on
@@ -661,8 +674,10 @@ class _Builder:
                 continue
             for brand in brands:
                 if brand.id in st.brands:
+                    first = st.brands[brand.id].plugin
                     st.load_errors.append(PluginError(
-                        f"brand {brand.id!r} is served by both {st.brands[brand.id].plugin!r} and {name!r}; keeping the first", plugin=name))
+                        f"brand {brand.id!r} is served by both {first!r} and {name!r}; keeping the first", plugin=name,
+                        zh=f"品牌 {brand.id!r} 同时由插件 {first!r} 和 {name!r} 提供；沿用前者"))
                     continue
                 st.brands[brand.id] = Brand(brand.id, brand.label_zh, brand.label_en, plugin=name)
                 st.plugins[name].brands.append(brand.id)
@@ -910,8 +925,8 @@ def _adopt_vocabulary(state: _State) -> None:
 def _raise_for(issues: list[PolicyIssue]) -> None:
     errors = [i for i in issues if i.severity == "error"]
     if errors:
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise PolicyError(f"{errors[0]}{more}", issues=errors)
+        more, more_zh = (f" (and {len(errors) - 1} more)", f"（另有 {len(errors) - 1} 处）") if len(errors) > 1 else ("", "")
+        raise PolicyError(f"{errors[0]}{more}", issues=errors, zh=f"{errors[0].text('zh')}{more_zh}")
 
 
 class Registry:
@@ -1072,8 +1087,11 @@ def load_registry(*, plugins_dir: str | os.PathLike | None = None, policies_dir:
     loaded = load_plugins(plugins_dir=plugins_dir, env=env, extra=extra)
     if strict_plugins and loaded.issues:
         first = loaded.issues[0]
-        more = f" (and {len(loaded.issues) - 1} more)" if len(loaded.issues) > 1 else ""
-        raise PluginLoadError(f"{first.file}:{first.line}:{first.column}: {first.message}{more}", issues=loaded.issues)
+        count = len(loaded.issues) - 1
+        more, more_zh = (f" (and {count} more)", f"（另有 {count} 处）") if count else ("", "")
+        where = f"{first.file}:{first.line}:{first.column}: "
+        raise PluginLoadError(f"{where}{first.message}{more}", issues=loaded.issues,
+                              zh=f"{where}{first.message_in('zh')}{more_zh}")
     return Registry(loaded, policies_dir=policies_dir, policy_files=policy_files, bundle=bundle,
                     _config={"plugins_dir": plugins_dir, "env": env, "extra": extra})
 

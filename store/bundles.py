@@ -131,6 +131,15 @@ def rollback(engine: sa.Engine, *, actor: str, now: datetime) -> dict[str, Any]:
     return activate(engine, previous, actor=actor, now=now, kind="rollback")
 
 
+class ManifestMismatch(OSError):
+    """A bundle's file whose text is not the one its manifest names (``message_zh``: in Chinese,
+    as ``policyload.read_source`` reports it)."""
+
+    def __init__(self, message: str, zh: str) -> None:
+        super().__init__(message)
+        self.message_zh = zh
+
+
 class BundleFile:
     """One policy file of a bundle, as the registry reads a policy location (``name``,
     ``read_bytes``). Its text is checked against the bundle's manifest when read: a file that
@@ -150,8 +159,10 @@ class BundleFile:
     def read_bytes(self) -> bytes:
         raw = self.text.encode("utf-8")
         if self.expected is None or hashlib.sha256(raw).hexdigest() != self.expected:
-            raise OSError(f"does not match the bundle's manifest (sha256 {self.expected or 'missing'}): "
-                          f"changed after it was published; publish the policies again")
+            raise ManifestMismatch(
+                f"does not match the bundle's manifest (sha256 {self.expected or 'missing'}): "
+                f"changed after it was published; publish the policies again",
+                f"与政策包清单不符（sha256 {self.expected or '缺失'}）：发布后被改动过；请重新发布政策")
         return raw
 
     def __str__(self) -> str:
@@ -161,12 +172,14 @@ class BundleFile:
 class ActiveBundle:
     """The bundle in force: its id, SHA-256, and its policy files (``BundleFile``)."""
 
-    def __init__(self, bundle_id: int, sha256: str, files: list[BundleFile], seq: int, problem: str | None) -> None:
+    def __init__(self, bundle_id: int, sha256: str, files: list[BundleFile], seq: int,
+                 problem: tuple[str, str] | None) -> None:
         self.id = bundle_id
         self.sha256 = sha256
         self.files = files
         self.seq = seq
-        #: the manifest itself does not match the bundle's SHA-256 (the whole bundle is refused)
+        #: the manifest itself does not match the bundle's SHA-256 (the whole bundle is refused):
+        #: ``(English, 中文)``
         self.problem = problem
 
     @property
@@ -189,7 +202,8 @@ def active_bundle(engine: sa.Engine, bundle_id: int | None = None) -> ActiveBund
     manifest = dict(row["manifest"] or {})
     problem = None
     if manifest_sha256(manifest) != row["sha256"]:
-        problem = f"policy bundle {row['id']}: its manifest does not match its sha256 {row['sha256']}"
+        problem = (f"policy bundle {row['id']}: its manifest does not match its sha256 {row['sha256']}",
+                   f"政策包 {row['id']} 的清单与其 sha256 {row['sha256']} 不符")
     files = [BundleFile(row["id"], name, text, manifest.get(name))
              for name, text in sorted((row["files"] or {}).items()) if not name.endswith(".cases.yaml")]
     return ActiveBundle(row["id"], row["sha256"], files, latest[0]["seq"] if latest else 0, problem)

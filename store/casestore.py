@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 
 from . import db as _db
 from .contact import mask_phone, normalize_name, normalize_phone, normalize_staff, normalize_store, phone_keys
-from .errors import StoreError
+from .errors import StoreError, choices_zh
 from .evaluator import Evaluator, default_evaluator
 from .mailin import parse_mail_in
 from .outcomestore import OutcomeMixin, parse_intake
@@ -103,9 +103,10 @@ def _next_number(conn: sa.Connection, store: str, day: date) -> str:
 def normalize_number(number: str) -> str:
     text = str(number or "").strip().upper()
     if not text:
-        raise StoreError("give a case number, e.g. SZ01-20260615-0007")
+        raise StoreError("give a case number, e.g. SZ01-20260615-0007", zh="请给出案例编号，如 SZ01-20260615-0007")
     if has_controls(text):
-        raise StoreError(f"{escape_all_controls(text)!r} is not a case number (control characters)")
+        raise StoreError(f"{escape_all_controls(text)!r} is not a case number (control characters)",
+                         zh=f"{escape_all_controls(text)!r} 不是案例编号（含控制字符）")
     return text
 
 
@@ -175,7 +176,8 @@ class CaseStore(OutcomeMixin):
         note = _clean(note, "note", warnings)
         phone = normalize_phone(phone)
         if repair_kind not in REPAIR_KINDS:
-            raise StoreError(f"{repair_kind!r}: one of {', '.join(REPAIR_KINDS)}", field="repair_kind")
+            raise StoreError(f"{repair_kind!r}: one of {', '.join(REPAIR_KINDS)}", field="repair_kind",
+                             zh=f"{repair_kind!r}：应为 {choices_zh(REPAIR_KINDS)} 之一")
         today = local_date(now)
         from aftersales.core.model import case_to_dict
 
@@ -275,7 +277,8 @@ class CaseStore(OutcomeMixin):
         number = normalize_number(number)
         target = str(target).strip().lower()
         if repair_kind is not None and repair_kind not in REPAIR_KINDS:
-            raise StoreError(f"{repair_kind!r}: one of {', '.join(REPAIR_KINDS)}", field="repair_kind")
+            raise StoreError(f"{repair_kind!r}: one of {', '.join(REPAIR_KINDS)}", field="repair_kind",
+                             zh=f"{repair_kind!r}：应为 {choices_zh(REPAIR_KINDS)} 之一")
         today = local_date(now)
         with _db.write_transaction(self.engine) as conn:
             row = self._lock(conn, number)
@@ -341,9 +344,10 @@ class CaseStore(OutcomeMixin):
         parties = {"both": ("repair_station", "customer"), "repair_station": ("repair_station",),
                    "station": ("repair_station",), "customer": ("customer",)}.get(party)
         if parties is None:
-            raise StoreError(f"{party!r}: one of repair_station, customer, both", field="party")
+            raise StoreError(f"{party!r}: one of repair_station, customer, both", field="party",
+                             zh=f"{party!r}：应为 repair_station（维修站）、customer（客户）或 both（两者）")
         if next_in_days is not None and not (1 <= next_in_days <= 90):
-            raise StoreError("must be between 1 and 90 days", field="next_in_days")
+            raise StoreError("must be between 1 and 90 days", field="next_in_days", zh="应为 1 至 90 天")
         today = local_date(now)
         with _db.write_transaction(self.engine) as conn:
             row = self._lock(conn, number)
@@ -634,7 +638,8 @@ class CaseStore(OutcomeMixin):
             states = [s.strip() for s in state.split(",") if s.strip()]
             for s in states:
                 if s not in STATES:
-                    raise StoreError(f"unknown state {s!r}; states: {', '.join(STATES)}", field="state")
+                    raise StoreError(f"unknown state {s!r}; states: {', '.join(STATES)}", field="state",
+                                     zh=f"未知状态 {s!r}；可用状态：{choices_zh(STATES)}")
             query = query.where(cases.c.state.in_(states))
         if brand:
             query = query.where(cases.c.brand == brand)

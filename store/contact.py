@@ -115,10 +115,10 @@ def mask_phone(phone: str | None) -> str | None:
 
 def normalize_name(raw: str | None, field: str = "customer") -> str:
     if raw is None or not str(raw).strip():
-        raise StoreError("required: the customer's name", field=field)
+        raise StoreError("required: the customer's name", field=field, zh="必填：客户姓名")
     name = " ".join(str(raw).split())
     if len(name) > 100:
-        raise StoreError("longer than 100 characters", field=field)
+        raise StoreError("longer than 100 characters", field=field, zh="超过 100 个字符")
     return name
 
 
@@ -127,17 +127,19 @@ _STORE = re.compile(r"^[A-Z0-9]{2,12}$")
 
 def normalize_store(raw: str | None) -> str:
     if raw is None or not str(raw).strip():
-        raise StoreError("required: the service point's code (e.g. SZ01)", field="store")
+        raise StoreError("required: the service point's code (e.g. SZ01)", field="store",
+                         zh="必填：服务网点代码（如 SZ01）")
     code = str(raw).strip().upper()
     if not _STORE.match(code):
-        raise StoreError(f"{raw!r} is not a store code: 2-12 letters or digits, e.g. SZ01", field="store")
+        raise StoreError(f"{raw!r} is not a store code: 2-12 letters or digits, e.g. SZ01", field="store",
+                         zh=f"{raw!r} 不是网点代码：应为 2 至 12 位字母或数字，如 SZ01")
     return code
 
 
 def normalize_staff(raw: str | None) -> str:
     if raw is None or not str(raw).strip():
-        raise StoreError("required: who is at the counter", field="staff")
+        raise StoreError("required: who is at the counter", field="staff", zh="必填：经办人（柜台当班人员）")
     staff = " ".join(str(raw).split())
     if len(staff) > 64:
-        raise StoreError("longer than 64 characters", field="staff")
+        raise StoreError("longer than 64 characters", field="staff", zh="超过 64 个字符")
     return staff

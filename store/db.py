@@ -88,7 +88,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         parsed = make_url(url)
     except exc.ArgumentError:
         raise DatabaseUnavailable(f"not a database URL: {url!r} (expected e.g. sqlite:///path/cases.sqlite3 "
-                                  "or postgresql+psycopg://user@host/db)") from None
+                                  "or postgresql+psycopg://user@host/db)",
+                                  zh=f"{url!r} 不是数据库地址（应如 sqlite:///path/cases.sqlite3 "
+                                  "或 postgresql+psycopg://user@host/db）") from None
     backend = parsed.get_backend_name()
     # every use of a connection ends in COMMIT or ROLLBACK (write_transaction / read_connection),
     # so the pool need not roll back again when it takes the connection back
@@ -99,15 +101,18 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         kwargs["connect_args"] = {"connect_timeout": PG_CONNECT_TIMEOUT_S, "application_name": "aftersales"}
         kwargs["pool_pre_ping"] = True
     else:
-        raise DatabaseUnavailable(f"unsupported database {backend!r} in {display_url(parsed)}: use sqlite or postgresql+psycopg")
+        raise DatabaseUnavailable(f"unsupported database {backend!r} in {display_url(parsed)}: use sqlite or postgresql+psycopg",
+                                  zh=f"不支持的数据库 {backend!r}（{display_url(parsed)}）：请用 sqlite 或 postgresql+psycopg")
     try:
         engine = sa.create_engine(parsed, **kwargs)
     except (ImportError, exc.ArgumentError, exc.NoSuchModuleError) as e:
-        raise DatabaseUnavailable(f"cannot use {display_url(parsed)}: {e}") from None
+        raise DatabaseUnavailable(f"cannot use {display_url(parsed)}: {e}",
+                                  zh=f"无法使用数据库 {display_url(parsed)}：{e}") from None
     if backend == "sqlite":
         synchronous = os.environ.get(ENV_SYNCHRONOUS, "FULL").strip().upper() or "FULL"
         if synchronous not in ("FULL", "NORMAL", "EXTRA"):
-            raise StoreError(f"{ENV_SYNCHRONOUS}={synchronous!r}: one of FULL, NORMAL, EXTRA")
+            raise StoreError(f"{ENV_SYNCHRONOUS}={synchronous!r}: one of FULL, NORMAL, EXTRA",
+                             zh=f"{ENV_SYNCHRONOUS}={synchronous!r}：应为 FULL、NORMAL 或 EXTRA")
         _sqlite_settings(engine, synchronous)
     return engine
 
@@ -148,24 +153,32 @@ def describe_db_error(error: BaseException, url: str | URL) -> StoreError:
     msg = _driver_message(error)
     low = msg.lower()
     if "readonly" in low or "read-only" in low or "read only" in low:
-        return DatabaseUnavailable(f"database {where} is read-only; nothing was written ({msg})")
+        return DatabaseUnavailable(f"database {where} is read-only; nothing was written ({msg})",
+                                   zh=f"数据库 {where} 只读，未写入任何内容（{msg}）")
     if "disk is full" in low or "no space left" in low or "disk full" in low:
-        return DatabaseUnavailable(f"database {where} is full (disk or size limit); nothing was written ({msg})")
+        return DatabaseUnavailable(f"database {where} is full (disk or size limit); nothing was written ({msg})",
+                                   zh=f"数据库 {where} 已满（磁盘已满或达到大小上限），未写入任何内容（{msg}）")
     if "database is locked" in low or "lock timeout" in low:
         return DatabaseUnavailable(f"database {where} stayed locked by another writer for {BUSY_TIMEOUT_S}s; "
-                                   f"nothing was written, try again")
+                                   f"nothing was written, try again",
+                                   zh=f"数据库 {where} 正被其他程序写入，等待 {BUSY_TIMEOUT_S} 秒仍未解锁；未写入任何内容，请重试")
     if "unable to open database file" in low:
-        return DatabaseUnavailable(f"cannot open database {where}: the file or its folder is missing or not accessible")
+        return DatabaseUnavailable(f"cannot open database {where}: the file or its folder is missing or not accessible",
+                                   zh=f"无法打开数据库 {where}：文件或其所在文件夹不存在，或没有访问权限")
     if "row-level security" in low or "permission denied" in low or "must be owner" in low:
         return AccessDenied(f"the database role connected to {where} may not do this (another store's cases, "
-                            f"or a manager's or the owner's right); nothing was written ({msg})")
+                            f"or a manager's or the owner's right); nothing was written ({msg})",
+                            zh=f"连接 {where} 的数据库角色无权执行此操作（涉及其他门店的案例，或需要经理或所有者的权限），"
+                            f"未写入任何内容（{msg}）")
     if "no such table" in low or ("relation" in low and "does not exist" in low):
-        return SchemaError(f"database {where} has no aftersales schema: run `aftersales db upgrade`")
+        return SchemaError(f"database {where} has no aftersales schema: run `aftersales db upgrade`",
+                           zh=f"数据库 {where} 还没有 aftersales 的数据库结构：请执行 `aftersales db upgrade`")
     if isinstance(error, exc.IntegrityError):
-        return StoreError(f"the database refused the write ({msg}); nothing was written")
+        return StoreError(f"the database refused the write ({msg}); nothing was written",
+                          zh=f"数据库拒绝写入（{msg}），未写入任何内容")
     if isinstance(error, exc.OperationalError) or isinstance(error, exc.InterfaceError):
-        return DatabaseUnavailable(f"cannot use database {where}: {msg}")
-    return DatabaseUnavailable(f"database error on {where}: {msg}")
+        return DatabaseUnavailable(f"cannot use database {where}: {msg}", zh=f"无法使用数据库 {where}：{msg}")
+    return DatabaseUnavailable(f"database error on {where}: {msg}", zh=f"数据库 {where} 出错：{msg}")
 
 
 @contextmanager
@@ -178,7 +191,8 @@ def translate_errors(url: str | URL) -> Iterator[None]:
     except exc.DBAPIError as e:
         raise describe_db_error(e, url) from e
     except exc.SQLAlchemyError as e:
-        raise DatabaseUnavailable(f"database error on {display_url(url)}: {e}") from e
+        raise DatabaseUnavailable(f"database error on {display_url(url)}: {e}",
+                                  zh=f"数据库 {display_url(url)} 出错：{e}") from e
     except OSError as e:
         raise describe_db_error(e, url) from e
 
@@ -230,7 +244,8 @@ def alembic_head() -> str:
 
     heads = ScriptDirectory.from_config(_alembic_config()).get_heads()
     if len(heads) != 1:  # pragma: no cover - a packaging mistake
-        raise SchemaError(f"the store's migrations have {len(heads)} heads; expected one")
+        raise SchemaError(f"the store's migrations have {len(heads)} heads; expected one",
+                          zh=f"案例库的迁移脚本有 {len(heads)} 个 head，应只有一个")
     return heads[0]
 
 
@@ -251,7 +266,8 @@ def current_revision(engine: Engine) -> str | None:
         rows = [r[0] for r in conn.execute(sa.text("SELECT version_num FROM alembic_version"))]
     if len(rows) > 1:
         raise SchemaError(f"database {display_url(engine.url)} has {len(rows)} schema revisions ({', '.join(rows)}); "
-                          "expected one")
+                          "expected one",
+                          zh=f"数据库 {display_url(engine.url)} 记有 {len(rows)} 个结构版本（{', '.join(rows)}），应只有一个")
     return rows[0] if rows else None
 
 
@@ -294,7 +310,8 @@ def check_schema(engine: Engine, *, auto_upgrade: bool = False) -> str:
     where = display_url(engine.url)
     if current is not None and current not in known_revisions():
         raise SchemaError(f"database {where} has schema revision {current}, newer than this program "
-                          f"knows ({head}); upgrade aftersales")
+                          f"knows ({head}); upgrade aftersales",
+                          zh=f"数据库 {where} 的结构版本为 {current}，比本程序所知的（{head}）更新：请升级 aftersales 程序")
     if auto_upgrade:
         path = sqlite_path(engine.url)
         if current is not None and path is not None and path.exists():
@@ -310,9 +327,12 @@ def check_schema(engine: Engine, *, auto_upgrade: bool = False) -> str:
         upgrade(engine)
         return head
     if current is None:
-        raise SchemaError(f"database {where} has no aftersales schema: run `aftersales db upgrade --db URL` once")
+        raise SchemaError(f"database {where} has no aftersales schema: run `aftersales db upgrade --db URL` once",
+                          zh=f"数据库 {where} 还没有 aftersales 的数据库结构：请先执行一次 `aftersales db upgrade --db URL`")
     raise SchemaError(f"database {where} has schema revision {current}, this program needs {head}: "
-                      f"run `aftersales db upgrade` (back it up first)")
+                      f"run `aftersales db upgrade` (back it up first)",
+                      zh=f"数据库 {where} 的结构版本为 {current}，本程序需要 {head}：请执行 `aftersales db upgrade`"
+                      f"（先备份）")
 
 
 def open_engine(url: str | None = None, *, auto_upgrade: bool | None = None) -> Engine:
@@ -332,10 +352,16 @@ def open_engine(url: str | None = None, *, auto_upgrade: bool | None = None) -> 
                 ensure_sqlite_folder(engine)
                 create_private_file(path)
             elif not path.exists():
-                raise SchemaError(f"database file {path} does not exist: create it with "
-                                  f"`aftersales db upgrade --db {display_url(engine.url)}`")
+                raise missing_file(path, engine.url)
     check_schema(engine, auto_upgrade=auto_upgrade)
     return engine
+
+
+def missing_file(path: Path, url: str | URL) -> SchemaError:
+    """The error for a SQLite file named explicitly that does not exist (it is never made up)."""
+    command = f"aftersales db upgrade --db {display_url(url)}"
+    return SchemaError(f"database file {path} does not exist: create it with `{command}`",
+                       zh=f"数据库文件 {path} 不存在：请用 `{command}` 创建")
 
 
 def ensure_sqlite_folder(engine: Engine) -> None:
@@ -348,7 +374,8 @@ def ensure_sqlite_folder(engine: Engine) -> None:
             path.parent.mkdir(mode=PRIVATE_FOLDER_MODE, parents=True, exist_ok=True)
             os.chmod(path.parent, PRIVATE_FOLDER_MODE)  # mkdir's mode passes through the umask
         except OSError as e:
-            raise DatabaseUnavailable(f"cannot create the folder {path.parent}: {e.strerror}") from None
+            raise DatabaseUnavailable(f"cannot create the folder {path.parent}: {e.strerror}",
+                                      zh=f"无法创建文件夹 {path.parent}：{e.strerror}") from None
 
 
 #: the SQLite file holds customers' names and phone numbers: its owner alone reads it
@@ -364,7 +391,8 @@ def create_private_file(path: Path) -> None:
     except FileExistsError:
         return
     except OSError as e:
-        raise DatabaseUnavailable(f"cannot create the database file {path}: {e.strerror}") from None
+        raise DatabaseUnavailable(f"cannot create the database file {path}: {e.strerror}",
+                                  zh=f"无法创建数据库文件 {path}：{e.strerror}") from None
     os.close(fd)
 
 

@@ -15,6 +15,8 @@ Exit codes (documented in docs/store.md):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aftersales.core.errors import AftersalesError, OutputError  # noqa: F401 - re-exported for the store's callers
 
 
@@ -41,3 +43,9 @@ class AccessDenied(StoreError):
     owner's right); nothing was written."""
 
     exit_code = 7
+
+
+def choices_zh(labels: Mapping[str, tuple[str, str]]) -> str:
+    """The allowed values for a Chinese message, ``id（中文）、id（中文）…``, from a table of
+    ``id: (中文, English)`` labels (ids stay as typed on the command line)."""
+    return "、".join(f"{key}（{zh}）" for key, (zh, _en) in labels.items())

@@ -78,10 +78,12 @@ def _flag(data: Mapping, key: str, *, required: bool = False) -> bool:
 def parse_mail_in(data: Any, case: Mapping[str, Any]) -> dict[str, Any]:
     """Validate a mail-in record against the v1 ``case`` mapping; returns the stored form."""
     if not isinstance(data, Mapping):
-        raise StoreError(f"a mail-in record must be a mapping of fields, not {type(data).__name__}", field="mail_in")
+        raise StoreError(f"a mail-in record must be a mapping of fields, not {type(data).__name__}", field="mail_in",
+                         zh=f"寄修信息应为“字段: 值”的映射，而不是 {type(data).__name__}")
     for key in data:
         if key not in FIELDS:
-            raise StoreError(f"unknown field; allowed: {', '.join(FIELDS)}", field=_where(str(key)))
+            raise StoreError(f"unknown field; allowed: {', '.join(FIELDS)}", field=_where(str(key)),
+                             zh=f"未知字段；可用字段：{', '.join(FIELDS)}")
     device = case.get("device") or {}
     fault = case.get("fault") or {}
     out: dict[str, Any] = {
@@ -98,7 +100,8 @@ def parse_mail_in(data: Any, case: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(acc, str):
         acc = [a.strip() for a in re.split(r"[,,、;;]", acc) if a.strip()]
     if not isinstance(acc, (list, tuple)) or not all(isinstance(a, str) for a in acc):
-        raise StoreError("must be a list of accessories (text)", field=_where("accessories"))
+        raise StoreError("must be a list of accessories (text)", field=_where("accessories"),
+                         zh="应为随机附件清单（文字）")
     out["accessories"] = list(acc)
 
     if not _flag(data, "data_backup_acknowledged", required=True):
@@ -134,10 +137,13 @@ def parse_mail_in(data: Any, case: Mapping[str, Any]) -> dict[str, Any]:
         try:
             amount = Decimal(str(raw))
         except (InvalidOperation, ValueError):
-            raise StoreError(f"{raw!r} is not an amount in yuan", field=_where("insurance_amount")) from None
+            raise StoreError(f"{raw!r} is not an amount in yuan", field=_where("insurance_amount"),
+                             zh=f"{raw!r} 不是金额（元）") from None
         if raw is None or isinstance(raw, bool) or not amount.is_finite() or amount <= 0:
-            raise StoreError("required with insurance: an amount in yuan above 0", field=_where("insurance_amount"))
+            raise StoreError("required with insurance: an amount in yuan above 0", field=_where("insurance_amount"),
+                             zh="购买保险时必填：大于 0 的保险金额（元）")
         out["insurance_amount"] = str(amount.quantize(Decimal("0.01")))
     elif data.get("insurance_amount") not in (None, "", 0):
-        raise StoreError("an insurance amount without insurance: set insurance: true", field=_where("insurance_amount"))
+        raise StoreError("an insurance amount without insurance: set insurance: true", field=_where("insurance_amount"),
+                         zh="未购买保险却填了保险金额：请设 insurance: true")
     return out

@@ -30,7 +30,7 @@ from typing import Annotated, Any
 
 import msgspec
 
-from .errors import StoreError
+from .errors import StoreError, choices_zh
 
 OUTCOMES: dict[str, tuple[str, str]] = {
     "return": ("已退货退款", "returned and refunded"),
@@ -162,7 +162,8 @@ def parse_outcome(kind: str, fields: Mapping[str, Any], *, case_input: Mapping[s
     """The outcome's details, checked; JSON-ready. ``replacement_taken``: the replacement IMEI is
     already recorded for another exchange."""
     if kind not in _TYPES:
-        raise StoreError(f"{kind!r}: one of {', '.join(_TYPES)}", field="outcome")
+        raise StoreError(f"{kind!r}: one of {', '.join(_TYPES)}", field="outcome",
+                         zh=f"{kind!r}：应为 {choices_zh({k: OUTCOMES[k] for k in _TYPES})} 之一")
     fields = {k: v for k, v in fields.items() if v is not None and v != [] and v != ""}
     value = _convert(kind, fields)
     device = case_input.get("device") or {}

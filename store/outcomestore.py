@@ -24,7 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from . import db as _db
-from .errors import StoreError
+from .errors import StoreError, choices_zh
 from .outcomes import OUTCOME_STATE, check_remedy, parse_outcome, split_list, unit_adjustments
 from .servicelevels import StoreInfo, check_hours, due_times
 from .workflow import FINISHED, OUTCOME_CLOSED, OUTCOME_FROM, STATES, local_date, repair_days, state_label
@@ -68,7 +68,8 @@ def parse_intake(record: Mapping[str, Any] | None) -> dict[str, Any] | None:
     out["checklist"] = [t.strip() for t in ticked]
     passcode = record.get("passcode")
     if passcode is not None and passcode not in PASSCODE:
-        raise StoreError(f"{passcode!r}: one of {', '.join(PASSCODE)}", field="passcode")
+        raise StoreError(f"{passcode!r}: one of {', '.join(PASSCODE)}", field="passcode",
+                         zh=f"{passcode!r}：应为 {choices_zh(PASSCODE)} 之一")
     out["passcode"] = passcode
     return out
 
@@ -336,7 +337,7 @@ class OutcomeMixin:
         merged = current.to_dict()
         for key, value in values.items():
             if key not in ("name", "address", "hotline", "opens", "closes", "printer"):
-                raise StoreError(f"unknown store setting {key!r}", field=key)
+                raise StoreError(f"unknown store setting {key!r}", field=key, zh=f"未知的网点设置项 {key!r}")
             if value is not None:
                 text = _clean(value, key, warnings)
                 merged[key] = text.strip() if text and text.strip() else None

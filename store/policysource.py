@@ -121,7 +121,9 @@ def registry_for(source: PolicySource, *, plugins_dir: str | None = None, env: M
     if source.kind == "bundle":
         bundle = source.bundle
         if bundle.problem:
-            raise PolicyError(f"{bundle.problem}: refused; activate another bundle (aftersales policy bundles)")
+            problem, problem_zh = bundle.problem
+            raise PolicyError(f"{problem}: refused; activate another bundle (aftersales policy bundles)",
+                              zh=f"{problem_zh}：已拒用；请启用另一个政策包（aftersales policy bundles）")
         return load_registry(plugins_dir=plugins_dir, env=env, policy_files=bundle.files, bundle=bundle.ref)
     if source.kind == "folder":
         return load_registry(plugins_dir=plugins_dir, env=env, policies_dir=source.folder)

@@ -48,7 +48,8 @@ def role_names(prefix: str, stores: Iterable[str]) -> dict[str, Any]:
     """The role names for ``prefix``: ``{"owner": …, "manager": …, "stores": {code: …}}``."""
     if not _PREFIX.match(prefix):
         raise StoreError(f"{prefix!r} is not a role prefix: a lower-case letter, then letters, digits or _ "
-                         "(at most 40)", field="prefix")
+                         "(at most 40)", field="prefix",
+                         zh=f"{prefix!r} 不是角色名前缀：应以小写字母开头，其后为字母、数字或 _（最多 40 个字符）")
     codes = [normalize_store(s) for s in stores]
     return {"owner": f"{prefix}_owner", "manager": f"{prefix}_manager",
             "stores": {code: f"{prefix}_store_{code.lower()}" for code in codes}}
@@ -61,7 +62,8 @@ def _quote(conn: sa.Connection, name: str) -> str:
 def _require_postgres(engine: Engine) -> None:
     if engine.dialect.name != "postgresql":
         raise StoreError("database roles exist on PostgreSQL only; a SQLite file is protected by its "
-                         "file mode (0600)", field="db")
+                         "file mode (0600)", field="db",
+                         zh="数据库角色仅用于 PostgreSQL；SQLite 文件靠文件权限（0600）保护")
 
 
 def _role_exists(conn: sa.Connection, name: str) -> bool:
@@ -92,7 +94,8 @@ def create_roles(engine: Engine, prefix: str, stores: Iterable[str]) -> dict[str
                                      "VALUES (:r, :k, :s)"), {"r": role, "k": kind, "s": code})
             elif (existing.kind, existing.store_code) != (kind, code):
                 raise StoreError(f"role {role} is already recorded as {existing.kind} {existing.store_code or ''}"
-                                 .strip(), field="prefix")
+                                 .strip(), field="prefix",
+                                 zh=f"角色 {role} 已登记为 {existing.kind} {existing.store_code or ''}".strip())
         owner = _quote(conn, names["owner"])
         schema = conn.execute(sa.text("SELECT current_schema()")).scalar_one()
         conn.exec_driver_sql(f"GRANT USAGE, CREATE ON SCHEMA {_quote(conn, schema)} TO {owner}")
@@ -167,7 +170,8 @@ def check_member_of(engine: Engine, member_of: str) -> None:
         known = conn.execute(sa.text("SELECT kind FROM aftersales_roles WHERE role_name = :r"),
                              {"r": member_of}).first()
     if known is None:
-        raise StoreError(f"{member_of!r} is not a role made by `aftersales db roles`", field="role")
+        raise StoreError(f"{member_of!r} is not a role made by `aftersales db roles`", field="role",
+                         zh=f"{member_of!r} 不是由 `aftersales db roles` 创建的角色")
 
 
 def create_login(engine: Engine, login: str, member_of: str, password: str | None) -> None:
@@ -175,12 +179,13 @@ def create_login(engine: Engine, login: str, member_of: str, password: str | Non
     _require_postgres(engine)
     if not re.match(r"^[a-z][a-z0-9_]{0,62}$", login):
         raise StoreError(f"{login!r} is not a login name: a lower-case letter, then letters, digits or _",
-                         field="login")
+                         field="login", zh=f"{login!r} 不是登录名：应以小写字母开头，其后为字母、数字或 _")
     with _db.write_transaction(engine) as conn:
         known = conn.execute(sa.text("SELECT kind FROM aftersales_roles WHERE role_name = :r"),
                              {"r": member_of}).first()
         if known is None:
-            raise StoreError(f"{member_of!r} is not a role made by `aftersales db roles`", field="role")
+            raise StoreError(f"{member_of!r} is not a role made by `aftersales db roles`", field="role",
+                             zh=f"{member_of!r} 不是由 `aftersales db roles` 创建的角色")
         q = lambda name: _quote(conn, name)  # noqa: E731
         verb = "ALTER" if _role_exists(conn, login) else "CREATE"
         if password:  # DDL takes no parameters: the password as a quoted literal

@@ -57,7 +57,8 @@ def _hasher():
 def normalize_code(raw: str | None) -> str:
     code = str(raw or "").strip().upper()
     if not _CODE.match(code):
-        raise StoreError(f"{raw!r} is not a staff code: 2-16 letters or digits, e.g. S001", field="staff")
+        raise StoreError(f"{raw!r} is not a staff code: 2-16 letters or digits, e.g. S001", field="staff",
+                         zh=f"{raw!r} 不是工号：应为 2 至 16 位字母或数字，如 S001")
     return code
 
 
@@ -74,12 +75,15 @@ def add_staff(engine: Engine, code: str, name: str, *, pin: str, store: str | No
     cleaned, found = clean_text(name, "name")
     name = (cleaned or "").strip()
     if found or not name or len(name) > 40:
-        raise StoreError("a name of 1 to 40 characters, without control characters or ID numbers", field="name")
+        raise StoreError("a name of 1 to 40 characters, without control characters or ID numbers", field="name",
+                         zh="姓名应为 1 至 40 个字符，不含控制字符或身份证号码")
     if role not in ROLES:
-        raise StoreError(f"{role!r}: one of {', '.join(ROLES)}", field="role")
+        raise StoreError(f"{role!r}: one of {', '.join(ROLES)}", field="role",
+                         zh=f"{role!r}：应为 clerk（店员）或 manager（经理）")
     store_code = normalize_store(store) if store else None
     if store_code is None and role != "manager":
-        raise StoreError("a clerk belongs to a store: give --store", field="store")
+        raise StoreError("a clerk belongs to a store: give --store", field="store",
+                         zh="店员须属于一个门店：请用 --store 给出门店代码")
     pin_hash = _hasher().hash(check_pin(pin))
     with _db.write_transaction(engine) as conn:
         if conn.execute(sa.select(staff.c.code).where(staff.c.code == code)).first() is not None:

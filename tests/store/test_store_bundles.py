@@ -101,8 +101,29 @@ def test_a_bundle_changed_after_publishing_never_loads(store_cli, db_url, folder
         yaml.safe_dump({**CASE, "brand": "apple", "device": {"model": "iPhone 15", "region": "CN"}}, fh)
     rc, out, err = store_cli("evaluate", apple, env={"AFTERSALES_DB": db_url})
     assert rc == 3 and "bundle 1:apple.yaml" in err and "does not match the bundle's manifest" in err
+    rc, out, err = store_cli("evaluate", apple, env={"AFTERSALES_DB": db_url, "AFTERSALES_LANG": "zh"})
+    assert rc == 3 and "bundle 1:apple.yaml" in err and "与政策包清单不符" in err and "does not match" not in err
     rc, out, err = store_cli("evaluate", case_file, "--json", env={"AFTERSALES_DB": db_url})
     assert rc == 0 and json.loads(out)["brand"] == "huawei"
+
+
+def test_a_bundle_whose_manifest_was_changed_is_refused_whole(store_cli, db_url, folder, case_file):
+    assert _publish(store_cli, db_url, folder, "--activate")[0] == 0
+    import sqlalchemy as sa
+
+    from aftersales.store import bundles, db
+
+    engine = db.open_engine(db_url)
+    with engine.begin() as conn:
+        manifest = conn.execute(sa.select(bundles.policy_bundles.c.manifest)).scalar_one()
+        conn.execute(sa.update(bundles.policy_bundles).values(manifest={**manifest, "extra.yaml": "0" * 64}))
+    engine.dispose()
+    rc, _, err = store_cli("evaluate", case_file, env={"AFTERSALES_DB": db_url})
+    assert rc == 2 and err.count("\n") == 1
+    assert err.startswith("error: policy bundle 1: its manifest does not match its sha256 ") and "refused" in err
+    rc, _, err = store_cli("evaluate", case_file, env={"AFTERSALES_DB": db_url, "AFTERSALES_LANG": "zh"})
+    assert rc == 2 and err.count("\n") == 1
+    assert err.startswith("错误：政策包 1 的清单与其 sha256 ") and "已拒用；请启用另一个政策包" in err
 
 
 def test_a_counters_own_folder_is_one_setting_and_wins_saying_so(store_cli, db_url, folder, case_file, tmp_path):
