@@ -80,7 +80,7 @@ def _value_expr(path: str) -> str:
     """The expression a condition reads: ``c`` is the case, ``r`` the region, ``p`` the values
     of the named predicates for the case (worked out by the engine, see ``CompiledPolicy``)."""
     if not _PATH.match(path):
-        raise PolicyError(f"unknown case field {path!r}", field=path)
+        raise PolicyError(f"unknown case field {path!r}", field=path, zh=f"未知的案例字段 {path!r}")
     if path == "region":
         return "r"
     if path.startswith(PREDICATE_PREFIX):
@@ -88,7 +88,7 @@ def _value_expr(path: str) -> str:
     if path.startswith("history.plan_claims."):
         return f"c.history.claims({path.rsplit('.', 1)[1]!r})"
     if path.count(".") > 1:
-        raise PolicyError(f"unknown case field {path!r}", field=path)
+        raise PolicyError(f"unknown case field {path!r}", field=path, zh=f"未知的案例字段 {path!r}")
     return f"c.{path}"
 
 
@@ -125,7 +125,7 @@ def _test_expr(path: str, matcher: Any, src: _Source, value: str | None = None) 
             return f"(not {v}.isdisjoint({src.const(frozenset(arg))}))"
         if op == "none_of":
             return f"({v}.isdisjoint({src.const(frozenset(arg))}))"
-    raise PolicyError(f"cannot read the condition {matcher!r}", field=path)
+    raise PolicyError(f"cannot read the condition {matcher!r}", field=path, zh=f"看不懂这个条件：{matcher!r}")
 
 
 def _compile(name: str, lines: list[str], src: _Source, extra: Mapping[str, Any] | None = None) -> Callable:
@@ -388,9 +388,11 @@ def compile_pattern(text: str, *, field: str, groups: int = 1) -> Any:
     except re2.error as exc:
         reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
         raise PolicyError(f"pattern {text!r} is not a pattern RE2 can run ({reason}); backreferences and "
-                          f"lookaround are not supported", field=field) from None
+                          f"lookaround are not supported", field=field,
+                          zh=f"模式 {text!r} 无法由 RE2 运行（{reason}）；不支持反向引用和环视") from None
     if compiled.groups < groups:
-        raise PolicyError(f"pattern {text!r} needs a capture group, ( ), around the code it reads", field=field)
+        raise PolicyError(f"pattern {text!r} needs a capture group, ( ), around the code it reads", field=field,
+                          zh=f"模式 {text!r} 需要用捕获组 ( ) 括住它读取的代码")
     return compiled
 
 
@@ -585,7 +587,8 @@ class CompiledPolicy:
                     if known is not None and name not in known:
                         offered = ", ".join(sorted(known)) or "none"
                         raise PolicyError(f"unknown predicate {name!r} (no loaded plugin offers it; offered: {offered})",
-                                          field=f"{section}[{item.get('id', index)}].when.{path}")
+                                          field=f"{section}[{item.get('id', index)}].when.{path}",
+                                          zh=f"未知的判断函数 {name!r}（已加载的插件都没有提供；现有：{offered}）")
                     used[name] = None
         return tuple(used)
 
@@ -627,11 +630,13 @@ class CompiledPolicy:
         window = spec.get("window")
         period = spec.get("period")
         if (window or period) and not start_name:
-            raise PolicyError("an offer with a window or period needs a `start`", field=f"{where}.start")
+            raise PolicyError("an offer with a window or period needs a `start`", field=f"{where}.start",
+                              zh="有期限（window 或 period）的权益必须写 `start`（起算规则）")
         if start_name:
             if start_name not in self.starts:
                 raise PolicyError(f"unknown start rule {start_name!r}; defined: {', '.join(self.starts) or 'none'}",
-                                  field=f"{where}.start")
+                                  field=f"{where}.start",
+                                  zh=f"未知的起算规则 {start_name!r}；已定义：{'、'.join(self.starts) or '无'}")
             start_spec = self.starts[start_name]
             start_citation = start_spec.get("citation")
             lines += _start_lines(start_spec, src)
