@@ -6,6 +6,11 @@ import click
 
 from aftersales.cli._common import echo_json
 
+#: (Chinese, English) words of the listing
+_ORIGINS = {"bundled": ("内置", "bundled"), "entry point": ("已安装的包", "entry point"), "folder": ("插件文件夹", "folder")}
+_STATES = {"ok": ("正常", "ok"), "quarantined": ("已隔离", "quarantined"), "hook failed": ("钩子出错", "hook failed")}
+_BY = {"purchase_date": "购买日期", "case_date": "受理日期"}
+
 
 @click.group()
 def plugins() -> None:
@@ -70,30 +75,45 @@ def list_plugins(as_json: bool, plugins_dir: str | None) -> None:
             "folder_warnings": [str(w) for w in registry.warnings],
         })
     else:
-        click.echo(f"policies: {source.describe()}")
+        from aftersales.cli._common import message_lang
+
+        lang = message_lang(None)
+        zh = lang == "zh"
+        click.echo(("政策来源：" if zh else "policies: ") + source.describe(lang))
         for info in infos:
-            click.echo(f"{info.name} {info.version} ({info.origin}) [{state(info.name)}]"
-                       + (f" — ERROR: {info.error}" if info.error else ""))
+            origin = _ORIGINS.get(info.origin, (info.origin, info.origin))[0 if zh else 1]
+            shown = _STATES.get(state(info.name), (state(info.name),) * 2)[0 if zh else 1]
+            click.echo(f"{info.name} {info.version} ({origin}) [{shown}]"
+                       + ((f" — 错误：{info.error}" if zh else f" — ERROR: {info.error}") if info.error else ""))
             if info.name in quarantined:
-                click.echo(f"  {quarantined[info.name].line('en')}")
+                click.echo(f"  {quarantined[info.name].line(lang)}")
             if info.brands:
-                click.echo(f"  brands: {', '.join(info.brands)}")
+                click.echo(("  品牌：" if zh else "  brands: ") + ", ".join(info.brands))
             if info.hooks:
-                click.echo(f"  hooks: {', '.join(info.hooks)}")
+                click.echo(("  钩子：" if zh else "  hooks: ") + ", ".join(info.hooks))
             for p in info.policies:
                 if p["state"] == "invalid":
-                    click.echo(f"  policy: {p.get('source')} INVALID: {p.get('error', '')}")
+                    click.echo(f"  政策：{p.get('source')} 无效：{p.get('error_zh') or p.get('error', '')}" if zh else
+                               f"  policy: {p.get('source')} INVALID: {p.get('error', '')}")
                     continue
                 eff = p["effective"]
-                span = f"{eff['from']}..{eff['until'] or ''}"
-                click.echo(f"  policy: {p['id']} {p['version']} [{span} by {eff.get('by', 'purchase_date')}] ({p['source']}) {p['state']}")
+                by = eff.get("by", "purchase_date")
+                if zh:
+                    valid = "有效" if not p["warnings"] else f"有效，{p['warnings']} 个警告"
+                    click.echo(f"  政策：{p['id']} {p['version']} [{eff['from']} 起{'至 ' + eff['until'] if eff['until'] else ''}，"
+                               f"按{_BY.get(by, by)}] ({p['source']}) {valid}")
+                else:
+                    click.echo(f"  policy: {p['id']} {p['version']} [{eff['from']}..{eff['until'] or ''} by {by}] "
+                               f"({p['source']}) {p['state']}")
         if not registry.statutory_loaded:
-            from aftersales.core.decision import NOT_LEGAL_EN
+            from aftersales.core.decision import NOT_LEGAL_EN, NOT_LEGAL_ZH
 
-            click.echo(f"warning: {NOT_LEGAL_EN}", err=True)
+            click.echo(("警告：" + NOT_LEGAL_ZH) if zh else f"warning: {NOT_LEGAL_EN}", err=True)
         for warning in registry.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            text = warning.text(lang) if hasattr(warning, "text") else str(warning)
+            click.echo(("警告：" if zh else "warning: ") + text, err=True)
         for issue in errors:
-            click.echo(f"error: {issue}", err=True)
+            text = issue.text(lang) if hasattr(issue, "text") else str(issue)
+            click.echo(("错误：" if zh else "error: ") + text, err=True)
     if errors:
         raise SystemExit(1)

@@ -726,7 +726,8 @@ class _Builder:
                 if policy is None:
                     first = next((i for i in issues if i.severity == "error"), None)
                     st.failed.setdefault(name, []).append({"source": first.file if first else str(location), "valid": False,
-                                                           "error": str(first) if first else "invalid"})
+                                                           "error": str(first) if first else "invalid",
+                                                           "error_zh": first.text("zh") if first else "无效"})
                     self._quarantine(name, first)
                     for issue in issues:
                         st.contained.add(id(issue))

@@ -50,6 +50,12 @@ def test_a_drop_in_with_a_missing_import_stops_only_its_brand(tmp_path, plugins,
     listed = {p["name"]: p for p in json.loads(out)["plugins"]}
     assert listed["nokia"]["state"] == "quarantined" and listed["apple"]["state"] == "ok"
     assert listed["nokia"]["quarantine"]["line"] == 2
+    # the listing a network's IT person reads: Chinese first, English on request
+    code, out, err = cli("plugins", "list", "--plugins-dir", str(plugins), env={"AFTERSALES_LANG": "zh"})
+    assert code == 1 and "政策来源：" in out and "[已隔离]" in out and "[正常]" in out and "按购买日期" in out
+    assert "插件 'nokia' 导入失败" in err and "quarantined" not in out + err and "policy:" not in out
+    code, out, err = cli("plugins", "list", "--plugins-dir", str(plugins))
+    assert "[quarantined]" in out and "policies: " in out and "failed to import" in err
 
 
 def test_a_policy_with_a_wrong_type_quarantines_its_brand_located(tmp_path, cli):
