@@ -54,9 +54,9 @@ def _echo(text: str = "", **kwargs) -> None:
 def _warn(lines) -> None:
     from aftersales.cli._common import message_lang
 
-    prefix = "警告：" if message_lang(None) == "zh" else "warning: "
+    lang = message_lang(None)
     for line in lines or ():
-        _echo(prefix + line, err=True)
+        _echo(("警告：" if lang == "zh" else "warning: ") + (line.text(lang) if hasattr(line, "text") else line), err=True)
 
 
 def _show_view(view: dict, as_json: bool, reveal: bool) -> dict | None:

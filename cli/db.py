@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from aftersales.cli._common import echo_json
+from aftersales.cli._common import echo_json, message_lang
 
 DB_OPTION = click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL",
                          help="数据库 / database URL (sqlite:///FILE or postgresql+psycopg://...); env AFTERSALES_DB.")
@@ -36,7 +36,8 @@ def upgrade(db_url, as_json) -> None:
         if path is not None:
             store_db.create_private_file(path)  # mode 0600: it will hold customers' data
         for line in store_db.permission_warnings(engine):
-            click.echo(f"warning: {line}", err=True)
+            lang = message_lang(None)
+            click.echo(("警告：" if lang == "zh" else "warning: ") + line.text(lang), err=True)
         before, after = store_db.upgrade(engine)
     finally:
         engine.dispose()
@@ -44,10 +45,12 @@ def upgrade(db_url, as_json) -> None:
     if as_json:
         echo_json({"database": where, "before": before, "after": after, "head": store_db.head_revision()})
         return
+    zh = message_lang(None) == "zh"
     if before == after:
-        click.echo(f"{where}: already at revision {after}")
+        click.echo(f"{where}：数据库结构已是最新（{after}）" if zh else f"{where}: already at revision {after}")
     else:
-        click.echo(f"{where}: upgraded {before or '(empty)'} -> {after}")
+        click.echo(f"{where}：数据库结构已升级 {before or '（空）'} → {after}" if zh
+                   else f"{where}: upgraded {before or '(empty)'} -> {after}")
 
 
 @db.command("current")
@@ -67,13 +70,18 @@ def current(db_url, as_json) -> None:
     finally:
         engine.dispose()
     head = store_db.head_revision()
-    status = "up to date" if rev == head else ("empty: run `aftersales db upgrade`" if rev is None
-                                               else "needs `aftersales db upgrade`")
     where = store_db.display_url(url)
     if as_json:
         echo_json({"database": where, "revision": rev, "head": head, "up_to_date": rev == head})
         return
-    click.echo(f"{where}: revision {rev or '(none)'}, program {head} — {status}")
+    if message_lang(None) == "zh":
+        status = "已是最新" if rev == head else ("空库：请运行 `aftersales db upgrade`" if rev is None
+                                              else "需要运行 `aftersales db upgrade`")
+        click.echo(f"{where}：数据库结构 {rev or '（无）'}，本程序 {head} — {status}")
+    else:
+        status = "up to date" if rev == head else ("empty: run `aftersales db upgrade`" if rev is None
+                                                   else "needs `aftersales db upgrade`")
+        click.echo(f"{where}: revision {rev or '(none)'}, program {head} — {status}")
 
 
 @db.command("roles")
@@ -101,6 +109,14 @@ def roles(db_url, prefix, stores, as_json) -> None:
         engine.dispose()
     if as_json:
         echo_json(done)
+        return
+    if message_lang(None) == "zh":
+        click.echo(f"所有者 {done['owner']}  （迁移：aftersales db upgrade）")
+        click.echo(f"经理   {done['manager']}  （所有网点、导出、员工）")
+        for code, role in done["stores"].items():
+            click.echo(f"网点   {role}  （仅 {code}）")
+        if done["created"]:
+            click.echo(f"已创建：{', '.join(done['created'])}")
         return
     click.echo(f"owner   {done['owner']}  (migrations: aftersales db upgrade)")
     click.echo(f"manager {done['manager']}  (every store, exports, staff)")
@@ -143,4 +159,5 @@ def login(db_url, login, member_of, password_env) -> None:
         store_roles.create_login(engine, login, member_of, password)
     finally:
         engine.dispose()
-    click.echo(f"{login}: login, acts as {member_of}")
+    click.echo(f"{login}：登录账号，身份为 {member_of}" if message_lang(None) == "zh"
+               else f"{login}: login, acts as {member_of}")

@@ -23,12 +23,16 @@ from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import event, exc
 from sqlalchemy.engine import URL, Engine, make_url
 
 from .errors import AccessDenied, DatabaseUnavailable, SchemaError, StoreError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from aftersales.core.plugininfo import Said
 
 #: environment variable naming the database URL (the CLI's ``--db``)
 ENV_DB = "AFTERSALES_DB"
@@ -396,9 +400,12 @@ def create_private_file(path: Path) -> None:
     os.close(fd)
 
 
-def permission_warnings(engine: Engine, *, folder: bool | None = None) -> list[str]:
-    """One line for a SQLite file others may read (mode beyond 0600) and, for the default file
-    (or with ``folder=True``), for a folder others may enter (beyond 0700). Empty elsewhere."""
+def permission_warnings(engine: Engine, *, folder: bool | None = None) -> list[Said]:
+    """One line (English, with its Chinese as ``zh``) for a SQLite file others may read (mode
+    beyond 0600) and, for the default file (or with ``folder=True``), for a folder others may
+    enter (beyond 0700). Empty elsewhere."""
+    from aftersales.core.plugininfo import Said
+
     if engine.dialect.name != "sqlite" or os.name == "nt":
         return []
     path = sqlite_path(engine.url)
@@ -416,8 +423,8 @@ def permission_warnings(engine: Engine, *, folder: bool | None = None) -> list[s
         except OSError:
             continue
         if mode & ~wanted:
-            out.append(f"{where} 权限为 {mode:04o},他人可读取客户资料 / has mode {mode:04o}: others can read "
-                       f"customers' data; run `{fix} {where}`")
+            out.append(Said(f"{where} has mode {mode:04o}: others can read customers' data; run `{fix} {where}`",
+                            f"{where} 权限为 {mode:04o}，他人可读取客户资料；请运行 `{fix} {where}`"))
     return out
 
 

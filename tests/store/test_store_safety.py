@@ -92,8 +92,11 @@ def test_default_sqlite_file_is_private_and_a_loosened_one_is_reported(store_cli
     os.chmod(folder, 0o755)
     rc, _, err = store_cli("cases", "list")
     assert rc == 0
-    assert "cases.sqlite3 权限为 0644" in err and "chmod 600" in err
+    assert "cases.sqlite3 has mode 0644" in err and "chmod 600" in err
     assert "chmod 700" in err
+    rc, _, err = store_cli("cases", "list", env={"AFTERSALES_LANG": "zh"})
+    assert rc == 0 and "警告：" in err and "cases.sqlite3 权限为 0644，他人可读取客户资料" in err
+    assert "others can read" not in err
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX modes")
