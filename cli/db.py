@@ -110,20 +110,14 @@ def roles(db_url, prefix, stores, as_json) -> None:
     if as_json:
         echo_json(done)
         return
-    if message_lang(None) == "zh":
-        click.echo(f"所有者 {done['owner']}  （迁移：aftersales db upgrade）")
-        click.echo(f"经理   {done['manager']}  （所有网点、导出、员工）")
-        for code, role in done["stores"].items():
-            click.echo(f"网点   {role}  （仅 {code}）")
-        if done["created"]:
-            click.echo(f"已创建：{', '.join(done['created'])}")
-        return
-    click.echo(f"owner   {done['owner']}  (migrations: aftersales db upgrade)")
-    click.echo(f"manager {done['manager']}  (every store, exports, staff)")
-    for code, role in done["stores"].items():
-        click.echo(f"store   {role}  ({code} only)")
+    zh = message_lang(None) == "zh"
+    rows = [("所有者", "owner  ", done["owner"], "（迁移：aftersales db upgrade）", "(migrations: aftersales db upgrade)"),
+            ("经理  ", "manager", done["manager"], "（所有网点、导出、员工）", "(every store, exports, staff)")]
+    rows += [("网点  ", "store  ", role, f"（仅 {code}）", f"({code} only)") for code, role in done["stores"].items()]
+    for label_zh, label_en, role, what_zh, what_en in rows:
+        click.echo(f"{label_zh} {role}  {what_zh}" if zh else f"{label_en} {role}  {what_en}")
     if done["created"]:
-        click.echo(f"created: {', '.join(done['created'])}")
+        click.echo(("已创建：" if zh else "created: ") + ", ".join(done["created"]))
 
 
 @db.command("login")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 import sqlalchemy as sa
@@ -270,11 +270,7 @@ class CaseStore(OutcomeMixin):
              note: str | None = None, repair_kind: str | None = None,
              awaiting_parts: bool | None = None) -> dict[str, Any]:
         """Move a case to ``target`` if the workflow allows it; one event, one transaction."""
-        now = aware(now)
-        warnings: list[str] = []
-        actor = normalize_staff(_clean(actor, "staff", warnings))
-        note = _clean(note, "note", warnings)
-        number = normalize_number(number)
+        now, actor, number, note, _, warnings = change(number, actor, now, note)
         target = str(target).strip().lower()
         if repair_kind is not None and repair_kind not in REPAIR_KINDS:
             raise StoreError(f"{repair_kind!r}: one of {', '.join(REPAIR_KINDS)}", field="repair_kind",
@@ -334,11 +330,7 @@ class CaseStore(OutcomeMixin):
         Open follow-ups of the party are marked done. ``next_in_days`` schedules the next call
         (the chart's 再次电话回访); ``awaiting_parts`` records what the repair station said.
         """
-        now = aware(now)
-        warnings: list[str] = []
-        actor = normalize_staff(_clean(actor, "staff", warnings))
-        note = _clean(note, "note", warnings)
-        number = normalize_number(number)
+        now, actor, number, note, _, warnings = change(number, actor, now, note)
         if not note or not note.strip():
             raise StoreError("a follow-up needs --note: what was said", field="note", zh="跟进需要填写备注：对方说了什么")
         parties = {"both": ("repair_station", "customer"), "repair_station": ("repair_station",),
@@ -383,10 +375,7 @@ class CaseStore(OutcomeMixin):
 
     def reevaluate(self, number: str, *, actor: str, now: datetime | None = None) -> dict[str, Any]:
         """Decide the case again with its days in repair from the event log; appends a decision."""
-        now = aware(now)
-        warnings: list[str] = []
-        actor = normalize_staff(_clean(actor, "staff", warnings))
-        number = normalize_number(number)
+        now, actor, number, _, _, warnings = change(number, actor, now)
         today = local_date(now)
         from aftersales.core.model import case_to_dict
 
@@ -436,11 +425,7 @@ class CaseStore(OutcomeMixin):
         corrected case (as for ``create_case``); ``customer`` and ``phone``, when given, replace
         the customer's. A finished case (picked up, closed, cancelled) is not changed; nor is
         anything when nothing differs."""
-        now = aware(now)
-        warnings: list[str] = []
-        actor = normalize_staff(_clean(actor, "staff", warnings))
-        note = _clean(note, "note", warnings)
-        number = normalize_number(number)
+        now, actor, number, note, _, warnings = change(number, actor, now, note)
         if customer is not None:
             customer = normalize_name(_clean(customer, "customer", warnings))
         if phone is not None:
@@ -706,6 +691,29 @@ def _clean(value: str | None, field: str, warnings: list[str]) -> str | None:
     text, found = clean_text(value, field)
     warnings.extend(found)
     return text
+
+
+class Change(NamedTuple):
+    """What every change to a stored case starts from: the time it is made, who makes it, the
+    case's number, the note and a manager's override (free text cleaned, ``privacy.clean_text``),
+    and the warnings the cleaning gave (said with the result)."""
+
+    now: datetime
+    actor: str
+    number: str
+    note: str | None
+    override: str | None
+    warnings: list[str]
+
+
+def change(number: str, actor: str | None, now: datetime | None, note: str | None = None,
+           override: str | None = None) -> Change:
+    """The ``Change`` for ``number`` by ``actor`` at ``now`` (None: the counter's clock)."""
+    warnings: list[str] = []
+    actor = normalize_staff(_clean(actor, "staff", warnings))
+    note = _clean(note, "note", warnings)
+    override = _clean(override, "override", warnings)
+    return Change(aware(now), actor, normalize_number(number), note, override, warnings)
 
 
 def _marked(decision: dict[str, Any], warnings: list[str]) -> dict[str, Any]:

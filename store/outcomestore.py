@@ -145,16 +145,10 @@ class OutcomeMixin:
     def choose_remedy(self, number: str, remedy: str, *, actor: str, now: datetime | None = None,
                       override: str | None = None, note: str | None = None) -> dict[str, Any]:
         """Record the remedy the customer chose. An exchange chosen in 检测 moves the case to 待换机."""
-        from .casestore import _clean, aware, normalize_number
-        from .contact import normalize_staff
+        from .casestore import change
         from .schema import cases, events
 
-        now = aware(now)
-        warnings: list[str] = []
-        actor = normalize_staff(_clean(actor, "staff", warnings))
-        note = _clean(note, "note", warnings)
-        override = _clean(override, "override", warnings)
-        number = normalize_number(number)
+        now, actor, number, note, override, warnings = change(number, actor, now, note, override)
         with _db.write_transaction(self.engine) as conn:
             row = self._lock(conn, number)  # type: ignore[attr-defined]
             _refuse_closed(row)
@@ -178,17 +172,11 @@ class OutcomeMixin:
                        now: datetime | None = None, override: str | None = None,
                        note: str | None = None) -> dict[str, Any]:
         """Record what was done. Checked before anything is written (one transaction)."""
-        from .casestore import _clean, aware, normalize_number
-        from .contact import normalize_staff
+        from .casestore import _clean, change
         from .schema import cases, events, follow_ups, unit_records
 
-        now = aware(now)
+        now, actor, number, note, override, warnings = change(number, actor, now, note, override)
         today = local_date(now)
-        warnings: list[str] = []
-        actor = normalize_staff(_clean(actor, "staff", warnings))
-        note = _clean(note, "note", warnings)
-        override = _clean(override, "override", warnings)
-        number = normalize_number(number)
         fields = dict(fields)
         for key in ("work", "certificate", "serial"):
             if isinstance(fields.get(key), str):
@@ -278,14 +266,10 @@ class OutcomeMixin:
     def record_intake(self, number: str, record: Mapping[str, Any], *, actor: str,
                       now: datetime | None = None) -> dict[str, Any]:
         """Record (again) what was received and inspected; the latest record is the ticket's."""
-        from .casestore import _clean, aware, normalize_number
-        from .contact import normalize_staff
+        from .casestore import change
         from .schema import cases, events
 
-        now = aware(now)
-        warnings: list[str] = []
-        actor = normalize_staff(_clean(actor, "staff", warnings))
-        number = normalize_number(number)
+        now, actor, number, _, _, warnings = change(number, actor, now)
         given = {k: v for k, v in record.items() if v is not None}
         if not given:
             raise StoreError("nothing to record: give the accessories, the appearance, the checklist or the passcode",
