@@ -33,11 +33,34 @@ import textual
 CHECKED = ("8.2.",)
 
 
+def textual_version() -> str:
+    """The installed Textual's version, read from the metadata folder beside its package
+    (``textual-8.2.8.dist-info/METADATA``, as pip installs it). ``textual.__version__`` would
+    import ``importlib.metadata`` (and the ``email`` package it parses metadata with), a
+    noticeable part of the counter UI's start; it is asked only when there is no such folder,
+    or more than one."""
+    folder = os.path.dirname(os.path.dirname(textual.__file__ or ""))
+    try:
+        found = [n for n in os.listdir(folder) if n.startswith("textual-") and n.endswith(".dist-info")]
+    except OSError:
+        found = []
+    if len(found) == 1:
+        try:
+            with open(os.path.join(folder, found[0], "METADATA"), encoding="utf-8") as metadata:
+                for line in metadata:
+                    if line.startswith("Version:"):
+                        return line[len("Version:"):].strip()
+                    if not line.strip():   # the end of the headers
+                        break
+        except OSError:
+            pass
+    return str(getattr(textual, "__version__", ""))
+
+
 def _enabled() -> bool:
     if os.environ.get("AFTERSALES_TEXTUAL_INTERNALS", "") in ("0", "off", "no"):
         return False
-    version = getattr(textual, "__version__", "")
-    return version.startswith(CHECKED)
+    return textual_version().startswith(CHECKED)
 
 
 #: the internals below are used (this Textual series was checked)
