@@ -228,10 +228,11 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
         lang = self.app.lang
         rest = [w for section in SECTIONS if section not in FIRST_SECTIONS for w in self._section(section, lang)]
         await self.query_one("#form", FormScroll).mount_all(rest)
-        await self.query_one("#save-bar").mount(
-            Button(t("key.save", lang), id="save", variant="primary", disabled=self.blocked() is not None,
-                   compact=True), before=0)
-        self.query_one("#save-status").remove_class("no-button")
+        save = Button(t("key.save", lang), id="save", variant="primary", disabled=self.blocked() is not None,
+                      compact=True)
+        mounted = self.query_one("#save-bar").mount(save, before=0)
+        self.query_one("#save-status").remove_class("no-button")   # in the same layout: no jump
+        await mounted
         await self.mount(Footer(compact=True))
         if self._find("#panel") is None:
             return                      # the app is closing: the screen's widgets are going
