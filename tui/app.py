@@ -262,6 +262,17 @@ class AftersalesApp(InOrderKeys, App):
             compat.silence_driver(self)
             self.exit()
 
+    def update_styles(self, node: Any, animate: bool = True) -> None:
+        """Restyle ``node`` (its classes changed), unless it is not in the DOM yet.
+
+        A widget made with ``compact=True`` (every field of the form), a ``Button``'s variant, a
+        ``Select``'s list: their classes are set in their constructors, and Textual restyles the
+        new widget and its parts each time, before it is even mounted. Mounting styles it with
+        the classes it then has: restyling it before was a third of the styling done for the
+        first screen."""
+        if node is self or node.is_attached:
+            super().update_styles(node, animate)
+
     def call_after_display(self, callback: Callable[[], Any]) -> None:
         """Call ``callback`` once the next frame has been handed to the terminal.
 

@@ -17,7 +17,9 @@ What each helper relies on, when enabled:
 * ``App._driver``'s ``write`` and ``flush`` (silenced when the terminal has gone);
 * ``Screen._css_update_count`` (a new screen counts as styled), ``Screen._on_screen_resume``;
 * ``Input._watch_value`` (a keystroke repaints the field alone), ``SelectionList._message_changed``,
-  ``Widget._size_updated``, ``ScrollView._scroll_update``;
+  ``Widget._size_updated`` (also: the decision panel wraps its lines as the layout sizes it),
+  ``ScrollView._scroll_update``;
+* ``Screen._size`` (the first screen is laid out once, for the terminal's size event);
 * ``DOMNode._bindings`` (the footer's and the palette's labels in the new language).
 """
 
@@ -33,11 +35,34 @@ import textual
 CHECKED = ("8.2.",)
 
 
+def textual_version() -> str:
+    """The installed Textual's version, read from the metadata folder beside its package
+    (``textual-8.2.8.dist-info/METADATA``, as pip installs it). ``textual.__version__`` would
+    import ``importlib.metadata`` (and the ``email`` package it parses metadata with), a
+    noticeable part of the counter UI's start; it is asked only when there is no such folder,
+    or more than one."""
+    folder = os.path.dirname(os.path.dirname(textual.__file__ or ""))
+    try:
+        found = [n for n in os.listdir(folder) if n.startswith("textual-") and n.endswith(".dist-info")]
+    except OSError:
+        found = []
+    if len(found) == 1:
+        try:
+            with open(os.path.join(folder, found[0], "METADATA"), encoding="utf-8") as metadata:
+                for line in metadata:
+                    if line.startswith("Version:"):
+                        return line[len("Version:"):].strip()
+                    if not line.strip():   # the end of the headers
+                        break
+        except OSError:
+            pass
+    return str(getattr(textual, "__version__", ""))
+
+
 def _enabled() -> bool:
     if os.environ.get("AFTERSALES_TEXTUAL_INTERNALS", "") in ("0", "off", "no"):
         return False
-    version = getattr(textual, "__version__", "")
-    return version.startswith(CHECKED)
+    return textual_version().startswith(CHECKED)
 
 
 #: the internals below are used (this Textual series was checked)
@@ -154,7 +179,10 @@ if ENABLED:
             return super()._size_updated(size, virtual_size, container_size, layout=False)  # type: ignore[misc]
 
     class StyledOnFirstResume:
-        """A screen not restyled on its first resume (its mount has just styled every widget)."""
+        """A screen not restyled on its first resume (its mount has just styled every widget),
+        nor laid out there when it is the app's first screen: Textual lays the first screen out
+        as it resumes, before its compose has finished mounting, then again (every widget
+        arranged anew) for the terminal's size event that follows, which draws the first frame."""
 
         _resumed = False
 
@@ -162,7 +190,23 @@ if ENABLED:
             if not self._resumed:
                 self._resumed = True
                 event.refresh_styles = False
+                screen: Any = self
+                app = screen.app
+                if not app._running or app._batch_count:   # the app is starting
+                    screen._size = app.size   # (``_refresh_layout`` runs when the size differs)
             super()._on_screen_resume(event)  # type: ignore[misc]
+
+    class SizedNow:
+        """A widget told of its new size (``resized_now()``) as the layout sets it, not a message
+        later: a frame drawn right after the layout (the first one) already shows what depends on
+        the size."""
+
+        def _size_updated(self, size: Any, virtual_size: Any, container_size: Any, layout: bool = True) -> bool:
+            changed = super()._size_updated(size, virtual_size, container_size, layout)  # type: ignore[misc]
+            if changed:
+                widget: Any = self
+                widget.resized_now()
+            return changed
 else:
     class FieldRepaint:  # type: ignore[no-redef]
         pass
@@ -174,4 +218,7 @@ else:
         pass
 
     class StyledOnFirstResume:  # type: ignore[no-redef]
+        pass
+
+    class SizedNow:  # type: ignore[no-redef]
         pass

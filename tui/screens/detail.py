@@ -142,6 +142,10 @@ def timeline_text(view: dict[str, Any], lang: str) -> Text:
 class MoveDialog(ModalScreen[str | None]):
     """The moves allowed from the case's state; Enter picks one, Esc cancels."""
 
+    DEFAULT_CSS = """
+    MoveDialog #move-options { height: auto; max-height: 12; }
+    """
+
     BINDINGS = [key("escape", "cancel", "back")]
 
     def __init__(self, number: str, current: str) -> None:
@@ -218,6 +222,15 @@ class TicketScreen(ModalScreen[None]):
 
 
 class DetailScreen(CounterScreen):
+    DEFAULT_CSS = """
+    DetailScreen #detail-body { height: 1fr; }
+    DetailScreen #detail-left { width: 1fr; padding: 0 1; }
+    DetailScreen #detail-left Static { height: auto; }
+    DetailScreen #detail-actions { height: 1; dock: bottom; margin-bottom: 1; padding: 0 1; }
+    DetailScreen #moves { width: auto; height: 1; }
+    DetailScreen #moves Button, DetailScreen #detail-actions Button { margin-right: 1; min-width: 6; }
+    DetailScreen #note { width: 1fr; min-width: 12; margin-right: 1; }
+    """
     BINDINGS = [
         key("escape", "back", "back"),
         key("m", "move", "move"),

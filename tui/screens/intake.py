@@ -112,8 +112,10 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
                     yield from self._section(section, lang)
             yield DecisionPanel(id="panel")
         with Horizontal(id="save-bar"):
-            yield Button(t("key.save", lang), id="save", variant="primary", disabled=True, compact=True)
-            yield Static("", id="save-status")
+            # the Save button follows the first paint with the lower sections: nothing can be
+            # saved before the store opens, after them, and a Button's stylesheet is the longest
+            # of Textual's widgets to parse; its place is kept (``no-button``)
+            yield Static("", id="save-status", classes="no-button")
         # the Footer (a widget per key, each restyled as it mounts) follows the first paint
 
     def _section(self, section: str, lang: str) -> list[Widget]:
@@ -226,6 +228,11 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
         lang = self.app.lang
         rest = [w for section in SECTIONS if section not in FIRST_SECTIONS for w in self._section(section, lang)]
         await self.query_one("#form", FormScroll).mount_all(rest)
+        save = Button(t("key.save", lang), id="save", variant="primary", disabled=self.blocked() is not None,
+                      compact=True)
+        mounted = self.query_one("#save-bar").mount(save, before=0)
+        self.query_one("#save-status").remove_class("no-button")   # in the same layout: no jump
+        await mounted
         await self.mount(Footer(compact=True))
         if self._find("#panel") is None:
             return                      # the app is closing: the screen's widgets are going
@@ -323,7 +330,9 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
                 continue
             for i, ident in enumerate(self._tick_ids(section)):
                 ticks.replace_option_prompt_at_index(i, vocab(kind, ident, lang))
-        self.query_one("#save", Button).label = t("key.save", lang)
+        save = self._find("#save")
+        if save is not None:
+            save.label = t("key.save", lang)
         self._shown_errors = {}
         self._region_hint = None
         self.recompute()
@@ -627,7 +636,9 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
 
     def _update_save(self) -> None:
         reason = self.blocked()
-        self.query_one("#save", Button).disabled = reason is not None
+        save = self._find("#save")
+        if save is not None:            # (mounted with the lower sections)
+            save.disabled = reason is not None
         status = self.query_one("#save-status", Static)
         ready = t("save.correcting", self.app.lang, number=self.correcting) if self.correcting \
             else t("save.ready", self.app.lang)

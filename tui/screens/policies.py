@@ -91,6 +91,10 @@ class PolicyView(ModalScreen[None]):
 
 
 class PoliciesScreen(CounterScreen):
+    DEFAULT_CSS = """
+    PoliciesScreen #pol-table { height: 1fr; }
+    PoliciesScreen #pol-errors-box { height: 8; padding: 0 1; }
+    """
     BINDINGS = [
         key("v", "view", "view"),
         key("r", "reload", "reload"),

@@ -67,6 +67,13 @@ def matches(summary: dict[str, Any], text: str) -> bool:
 
 
 class QueueScreen(CounterScreen):
+    DEFAULT_CSS = """
+    QueueScreen #queue-filters { height: 1; margin: 1 1 0 1; }
+    QueueScreen #queue-filters Select { width: 20; margin-right: 1; }
+    QueueScreen #queue-filters Input { width: 1fr; }
+    QueueScreen #queue-status { height: 1; margin: 0 1; color: $text-muted; }
+    QueueScreen #queue-table { height: 1fr; }
+    """
     AUTO_FOCUS = "#queue-table"     # Enter opens the case under the cursor from the start
     BINDINGS = [
         key("enter", "open_case", "open", show=True),

@@ -13,6 +13,9 @@ from ..i18n import t
 
 
 class StoreUnavailableScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    StoreUnavailableScreen #unavailable-text { height: 1fr; }
+    """
     BINDINGS = [key("r", "retry", "retry"), key("escape", "go_on", "continue")]
 
     def __init__(self, error: str, url: str) -> None:

@@ -164,7 +164,7 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
     return out
 
 
-class DecisionPanel(ScrollView):
+class DecisionPanel(compat.SizedNow, ScrollView):
     """Badge on top, the decision below; ``show_decision`` sets what it shows.
 
     One widget that draws its own lines (Textual's line API) in a box of fixed size: a new
@@ -315,6 +315,11 @@ class DecisionPanel(ScrollView):
         if index < len(self._lines):
             return self._lines[index].crop_extend(0, width, None).apply_style(self._base_style)
         return Strip.blank(width, self._base_style)
+
+    def resized_now(self) -> None:
+        """Sized by the layout (``compat.SizedNow``): the lines are wrapped to the new width in
+        time for the frame that follows (the first one too)."""
+        self._layout_lines()
 
     def on_resize(self) -> None:
         self._layout_lines()
