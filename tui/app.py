@@ -30,7 +30,7 @@ from textual.reactive import reactive
 from aftersales.store.localday import counter_now, login_name
 
 from .commands import BindingCommands
-from .i18n import t
+from .i18n import error_line, t
 from .keyorder import InOrderKeys
 from .messages import (
     PoliciesLoaded,
@@ -374,16 +374,12 @@ class AftersalesApp(InOrderKeys, App):
 
     @work(thread=True, exclusive=True, group="store-open")
     def open_store(self) -> None:
-        from aftersales.core.errors import AftersalesError
         from aftersales.store.casestore import CaseStore
 
         try:
             store = CaseStore.open(self.db_url)
-        except AftersalesError as exc:
-            self.post_message(StoreUnavailable(str(exc), self._display_url()))
-            return
-        except Exception as exc:
-            self.post_message(StoreUnavailable(f"{type(exc).__name__}: {exc}", self._display_url()))
+        except Exception as exc:  # noqa: BLE001 - the store's screen says why, in the UI's language
+            self.post_message(StoreUnavailable(error_line(exc, self.lang), self._display_url()))
             return
         self.post_message(StoreOpened(store))
 
@@ -500,23 +496,17 @@ class AftersalesApp(InOrderKeys, App):
 
     @work(thread=True, exclusive=True, group="policies")
     def load_registry(self) -> None:
-        from aftersales.core.errors import PolicyError
-
         try:
             registry = self._new_registry()
-        except PolicyError as exc:
-            self.post_message(PolicyReloadFailed(str(exc), list(exc.issues), initial=True))
-            return
-        except Exception as exc:
-            self.post_message(PolicyReloadFailed(f"{type(exc).__name__}: {exc}", [], initial=True))
+        except Exception as exc:  # noqa: BLE001 - said on the policies screen
+            self.post_message(PolicyReloadFailed(error_line(exc, self.lang), list(getattr(exc, "issues", ())),
+                                                 initial=True))
             return
         self.post_message(PoliciesLoaded(registry))
 
     @work(thread=True, exclusive=True, group="policies")
     def reload_policies(self) -> None:
         """Load, validate, then swap: a broken file leaves the policies in force untouched."""
-        from aftersales.core.errors import PolicyError
-
         current = self.registry
         try:
             reload = getattr(current, "reload", None) if self.registry_factory is None else None
@@ -524,20 +514,17 @@ class AftersalesApp(InOrderKeys, App):
                 # Registry.reload(): validates everything, swaps in place, returns the errors
                 result = reload()
                 if isinstance(result, (list, tuple)) and result:
-                    self.post_message(PolicyReloadFailed(str(result[0]), list(result)))
+                    self.post_message(PolicyReloadFailed(_issue_line(result[0], self.lang), list(result)))
                     return
                 registry = result if result is not None and hasattr(result, "evaluate") else current
             else:
                 registry = self._new_registry()
                 errors = list(getattr(registry, "errors", ()) or ())
                 if errors:   # a broken plugin or policy is quarantined at start; a reload keeps the old set
-                    self.post_message(PolicyReloadFailed(str(errors[0]), errors))
+                    self.post_message(PolicyReloadFailed(_issue_line(errors[0], self.lang), errors))
                     return
-        except PolicyError as exc:
-            self.post_message(PolicyReloadFailed(str(exc), list(exc.issues)))
-            return
-        except Exception as exc:
-            self.post_message(PolicyReloadFailed(f"{type(exc).__name__}: {exc}", []))
+        except Exception as exc:  # noqa: BLE001 - said on the policies screen
+            self.post_message(PolicyReloadFailed(error_line(exc, self.lang), list(getattr(exc, "issues", ()))))
             return
         self.post_message(PoliciesReloaded(registry))
 
@@ -612,3 +599,10 @@ def make_app(registry: Any = None, store: Any = None, lang: str = "zh", clock: C
     """
     return AftersalesApp(registry, store, lang, clock, **options)
 
+
+def _issue_line(issue: Any, lang: str) -> str:
+    """A policy problem (a located ``PolicyIssue`` or an error) as one line in ``lang``."""
+    if isinstance(issue, BaseException):
+        return error_line(issue, lang)
+    text = getattr(issue, "text", None)
+    return text(lang) if callable(text) else str(issue)

@@ -208,6 +208,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "party.both": ("维修站和客户", "station and customer"),
     "party.repair_station": ("维修站", "repair station"),
     "party.customer": ("客户", "customer"),
+    "error.file": ("文件操作失败：", "file error: "),
     "event.created": ("受理", "taken in"),
     "event.move": ("状态变更", "moved"),
     "event.follow_up": ("回访", "follow-up"),
@@ -283,6 +284,31 @@ def t(key: str, lang: str = "zh", **fmt: object) -> str:
     entry = TEXT.get(key)
     text = key if entry is None else (entry[0] if lang == "zh" else entry[1])
     return text.format(**fmt) if fmt else text
+
+
+#: what the operating system said, by ``errno``, for the errors a counter meets
+_OS_ERRORS = {"EACCES": ("没有权限", "permission denied"), "EPERM": ("没有权限", "operation not permitted"),
+              "ENOENT": ("找不到文件或文件夹", "no such file or folder"), "ENOSPC": ("磁盘已满", "no space left"),
+              "EROFS": ("只读的文件系统", "read-only file system"), "EISDIR": ("这是一个文件夹", "is a folder"),
+              "ENOTDIR": ("路径中有一项不是文件夹", "not a folder"), "EEXIST": ("已存在", "already exists")}
+
+
+def error_line(exc: BaseException, lang: str = "zh") -> str:
+    """The one line the UI shows for ``exc`` in ``lang``: the project's own error in that
+    language (with its field), a file system error by what went wrong and where, anything else
+    by its type."""
+    import errno
+
+    from aftersales.core.errors import AftersalesError
+
+    if isinstance(exc, AftersalesError):
+        return exc.line(lang)
+    if isinstance(exc, OSError) and exc.errno is not None:
+        words = _OS_ERRORS.get(errno.errorcode.get(exc.errno, ""))
+        reason = words[0 if lang == "zh" else 1] if words else (exc.strerror or type(exc).__name__)
+        where = f"（{exc.filename}）" if lang == "zh" else f" ({exc.filename})"
+        return t("error.file", lang) + reason + (where if exc.filename else "")
+    return f"{type(exc).__name__}: {exc}"
 
 
 def vocab(kind: str, id_: str, lang: str = "zh") -> str:

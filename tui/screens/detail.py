@@ -24,8 +24,8 @@ from textual.widgets.option_list import Option
 from aftersales.store.workflow import NOTE_REQUIRED, allowed_moves
 
 from ..app import key, translate_bindings
+from ..i18n import error_line, t, vocab
 from ..i18n import state as state_label
-from ..i18n import t, vocab
 from ..messages import CaseLoaded, StoreActionFailed
 from ..widgets.decision_panel import DecisionPanel, badge_text
 from .base import CounterScreen, FormInput
@@ -216,7 +216,7 @@ class TicketScreen(ModalScreen[None]):
             path = base / f"{self.number}.txt"
             path.write_text(self.text + "\n", encoding="utf-8")
         except OSError as exc:
-            self.app.notify(str(exc), severity="error")
+            self.app.notify(error_line(exc, self.app.lang), severity="error")
             return
         self.app.notify(t("ticket.saved", self.app.lang, path=str(path)))
 
@@ -304,10 +304,7 @@ class DetailScreen(CounterScreen):
             else:  # pragma: no cover
                 raise ValueError(op)
         except Exception as exc:  # noqa: BLE001 - the store's errors are one clear line
-            from aftersales.core.errors import AftersalesError
-
-            message = exc.text(app.lang) if isinstance(exc, AftersalesError) else f"{type(exc).__name__}: {exc}"
-            self.post_message(StoreActionFailed(message))
+            self.post_message(StoreActionFailed(error_line(exc, app.lang)))
             return
         self.post_message(CaseLoaded(view, None if op == "load" else op))
 
@@ -539,7 +536,7 @@ def print_html(app: Any, number: str, page: str, info: Any) -> None:
     try:
         printed = print_page(f"{number}.html", page, getattr(info, "printer", None))
     except (OSError, ValueError) as exc:
-        app.notify(str(exc), severity="error")
+        app.notify(error_line(exc, app.lang), severity="error")
         return
     app.notify(_printed_message(printed, app.lang), timeout=8)
 

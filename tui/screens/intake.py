@@ -27,7 +27,7 @@ from aftersales.core.vocab import CONDITIONS, COVERAGE_PLANS, DOCUMENTS
 from .. import compat
 from ..app import key
 from ..form import BY_PATH, BY_WIDGET, CHECK, FIELDS, FIRST_FIELD, OPTION_IDS, SECTIONS, FormState, complete
-from ..i18n import field_label, t, vocab
+from ..i18n import error_line, field_label, t, vocab
 from ..messages import CaseEvaluated, CaseSaved, CaseSaveFailed, SameUnitFound
 from ..widgets.decision_panel import DecisionPanel
 from ..widgets.text import FieldNote, update_static
@@ -708,10 +708,10 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
         language, naming its field; anything else by its type."""
         from aftersales.core.errors import AftersalesError
 
-        if isinstance(exc, AftersalesError):
+        if isinstance(exc, AftersalesError):   # the message without its field: the field is marked in the form
             self.post_message(_for(CaseSaveFailed(exc.text(self.app.lang), exc.field), form))
         else:
-            self.post_message(_for(CaseSaveFailed(f"{type(exc).__name__}: {exc}"), form))
+            self.post_message(_for(CaseSaveFailed(error_line(exc, self.app.lang)), form))
 
     def on_same_unit_found(self, message: SameUnitFound) -> None:
         from .confirm import ConfirmDialog

@@ -22,7 +22,7 @@ from textual.widgets import Button, Checkbox, Label, Select, Static
 from aftersales.core.vocab import REMEDY_ORDER
 
 from ..app import key, translate_bindings
-from ..i18n import t, vocab
+from ..i18n import error_line, t, vocab
 from ..messages import CaseLoaded, StoreActionFailed
 from .base import FormInput
 
@@ -161,17 +161,12 @@ class OutcomeDialog(ModalScreen[dict | None]):
 
     @work(thread=True, exclusive=True, group="outcome")
     def save(self, store: Any, kind: str, fields: dict[str, Any], override: str | None, note: str | None) -> None:
-        from aftersales.core.errors import AftersalesError
-
         app = self.app
         try:
             view = store.record_outcome(self.number, kind, fields, actor=app.staff, now=app.now(),
                                         override=override, note=note)
-        except AftersalesError as exc:
-            self.post_message(StoreActionFailed(exc.line(app.lang)))
-            return
         except Exception as exc:  # noqa: BLE001 - one line on the screen
-            self.post_message(StoreActionFailed(f"{type(exc).__name__}: {exc}"))
+            self.post_message(StoreActionFailed(error_line(exc, app.lang)))
             return
         self.post_message(CaseLoaded(view, "outcome"))
 
@@ -306,16 +301,11 @@ class InspectDialog(ModalScreen[dict | None]):
 
     @work(thread=True, exclusive=True, group="inspect")
     def save(self, store: Any, record: dict[str, Any]) -> None:
-        from aftersales.core.errors import AftersalesError
-
         app = self.app
         try:
             view = store.record_intake(self.number, record, actor=app.staff, now=app.now())
-        except AftersalesError as exc:
-            self.post_message(StoreActionFailed(exc.line(app.lang)))
-            return
         except Exception as exc:  # noqa: BLE001 - one line on the screen
-            self.post_message(StoreActionFailed(f"{type(exc).__name__}: {exc}"))
+            self.post_message(StoreActionFailed(error_line(exc, app.lang)))
             return
         self.post_message(CaseLoaded(view, "inspected"))
 

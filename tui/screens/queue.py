@@ -19,8 +19,8 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
 from ..app import key
+from ..i18n import error_line, t
 from ..i18n import state as state_label
-from ..i18n import t
 from ..messages import CasesFound, CasesListed, StoreActionFailed
 from .base import CounterScreen, FormInput
 
@@ -192,7 +192,7 @@ class QueueScreen(CounterScreen):
         try:
             cases = store.list_cases(state=states, brand=brand, today=today, now=self.app.now())
         except Exception as exc:  # noqa: BLE001 - shown on the screen
-            self.post_message(StoreActionFailed(str(exc)))
+            self.post_message(StoreActionFailed(error_line(exc, self.app.lang)))
             return
         self.post_message(CasesListed(cases))
 
@@ -277,10 +277,7 @@ class QueueScreen(CounterScreen):
         try:
             found = store.search(text, brands=brands, today=today)
         except Exception as exc:  # noqa: BLE001 - shown on the screen
-            from aftersales.core.errors import AftersalesError
-
-            self.post_message(StoreActionFailed(exc.text(self.app.lang) if isinstance(exc, AftersalesError)
-                                                else f"{type(exc).__name__}: {exc}"))
+            self.post_message(StoreActionFailed(error_line(exc, self.app.lang)))
             return
         self.post_message(CasesFound(text, found))
 

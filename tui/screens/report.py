@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Sparkline, Static
 
 from ..app import key
+from ..i18n import error_line
 from .base import CounterScreen
 
 
@@ -84,7 +85,7 @@ class ReportScreen(CounterScreen):
         try:
             report = store.report(now=self.app.now(), store=self.app.store_code)
         except Exception as exc:  # noqa: BLE001 - one line on the screen
-            self.post_message(ReportRead(None, str(exc)))
+            self.post_message(ReportRead(None, error_line(exc, self.app.lang)))
             return
         self.post_message(ReportRead(report))
 
@@ -115,7 +116,7 @@ class ReportScreen(CounterScreen):
             printed = print_page(f"report-{self.report['date']}.html", render_html(self.report),
                                  self.app.store.store_info(self.app.store_code).printer if self.app.store else None)
         except OSError as exc:
-            self.app.notify(str(exc), severity="error")
+            self.app.notify(error_line(exc, self.app.lang), severity="error")
             return
         self.app.notify(_printed_message(printed, self.app.lang))
 
