@@ -99,3 +99,13 @@ def draft_file(tmp_path, monkeypatch):
     path = tmp_path / "state" / "intake-draft.json"
     monkeypatch.setenv("AFTERSALES_DRAFT", str(path))
     return path
+
+
+#: tests that start the real program in a terminal and mostly wait on it, longest first
+_WAITING = ("test_tui_tmux.py", "test_tui_terminal.py")
+
+
+def pytest_collection_modifyitems(items):
+    """The tests that wait on the real program in a terminal run first: under pytest-xdist their
+    waiting then overlaps the other tests in the other worker instead of ending the run alone."""
+    items.sort(key=lambda item: _WAITING.index(item.path.name) if item.path.name in _WAITING else len(_WAITING))

@@ -46,13 +46,10 @@ async def test_a_change_after_saving_corrects_the_case_instead_of_adding_one(mak
     assert "更正" in text and "IMEI" in text and OTHER_IMEI in text and "edit" not in text
 
 
-async def test_a_second_case_for_a_unit_with_an_open_case_asks_and_opens_it(make, store):
+async def test_a_second_case_for_a_unit_with_an_open_case_asks_and_opens_it(make, store, save_day5):
+    save_day5(store)
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await load_day5_case(pilot)
-        await save(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
         await load_day5_case(pilot)          # the same IMEI again
         await save(pilot)
         assert isinstance(app.screen, ConfirmDialog)
