@@ -25,21 +25,56 @@ def migrated_file(tmp_path_factory):
     return path
 
 
-@pytest.fixture
-def store(tmp_path, migrated_file):
-    """A fresh SQLite case store in a temporary folder, migrated to head."""
+def _open_store(path, migrated_file):
     import shutil
 
     from aftersales.store.casestore import CaseStore
     from aftersales.store.db import open_engine
 
-    path = tmp_path / "cases.sqlite3"
     shutil.copyfile(migrated_file, path)
     path.chmod(0o600)                  # as the store makes its files (no warning about others reading it)
-    engine = open_engine(f"sqlite:///{path}")
-    store = CaseStore(engine)
+    return CaseStore(open_engine(f"sqlite:///{path}"))
+
+
+@pytest.fixture
+def store(tmp_path, migrated_file):
+    """A fresh SQLite case store in a temporary folder, migrated to head."""
+    store = _open_store(tmp_path / "cases.sqlite3", migrated_file)
     yield store
     store.close()
+
+
+@pytest.fixture
+def other_store(tmp_path, migrated_file):
+    """A second fresh case store (to compare a case stored two ways)."""
+    store = _open_store(tmp_path / "other.sqlite3", migrated_file)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def save_day5(registry, clock):
+    """``save_day5(store)``: the case ``fill_day5_case`` types in (customer 李雷), stored as the
+    intake's Ctrl+S stores it (the form's case mapping, decided with the registry, by 王芳 at SZ01
+    at the fixed clock); returns its number. For tests of what follows a saved case (the queue,
+    the detail, the outcome); ``test_save_stores_the_case_and_shows_its_number`` checks that it
+    is the case the intake stores."""
+    from helpers_tui import DAY5_CASE, DAY5_CUSTOMER
+
+    from aftersales.store.casestore import CaseStore
+    from aftersales.store.evaluator import RegistryEvaluator
+    from aftersales.tui.form import FormState
+
+    def save(store, now=None, *, phone: str | None = None, imei: str | None = None) -> str:
+        """``phone``, ``imei``: in place of the day-5 case's (as if typed over them before saving)."""
+        now = now or clock()
+        case = DAY5_CASE if imei is None else {**DAY5_CASE, "device": {**DAY5_CASE["device"], "imei": imei}}
+        mapping = FormState.from_case(case, now.date()).build("zh")
+        name, phone = DAY5_CUSTOMER[0], phone or DAY5_CUSTOMER[1]
+        bound = CaseStore(store.engine, RegistryEvaluator(registry))
+        return bound.create_case(mapping, store="SZ01", staff="王芳", customer=name, phone=phone, now=now)["number"]
+
+    return save
 
 
 @pytest.fixture
@@ -64,3 +99,13 @@ def draft_file(tmp_path, monkeypatch):
     path = tmp_path / "state" / "intake-draft.json"
     monkeypatch.setenv("AFTERSALES_DRAFT", str(path))
     return path
+
+
+#: tests that start the real program in a terminal and mostly wait on it, longest first
+_WAITING = ("test_tui_tmux.py", "test_tui_terminal.py")
+
+
+def pytest_collection_modifyitems(items):
+    """The tests that wait on the real program in a terminal run first: under pytest-xdist their
+    waiting then overlaps the other tests in the other worker instead of ending the run alone."""
+    items.sort(key=lambda item: _WAITING.index(item.path.name) if item.path.name in _WAITING else len(_WAITING))

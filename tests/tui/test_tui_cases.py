@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from helpers_tui import fill_day5_case, settle
+from helpers_tui import DAY5_CASE, DAY5_CUSTOMER, fill_day5_case, load_day5_case, settle
 from textual.widgets import DataTable
 
+from aftersales.tui.form import FormState
 from aftersales.tui.screens.detail import DetailScreen
 from aftersales.tui.screens.queue import QueueScreen, mask_name
 from aftersales.tui.screens.unavailable import StoreUnavailableScreen
@@ -16,16 +17,24 @@ NUMBER = "SZ01-20260615-0001"
 
 
 async def save_one(pilot) -> str:
-    await fill_day5_case(pilot)
+    """The day-5 case put into the form (``load_day5_case``) and saved with Ctrl+S."""
+    await load_day5_case(pilot)
     await pilot.press("ctrl+s")
     await settle(pilot)
     return pilot.app.screen.saved_number
 
 
-async def test_save_stores_the_case_and_shows_its_number(make, store):
+async def test_save_stores_the_case_and_shows_its_number(make, store, other_store, save_day5):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        assert await save_one(pilot) == NUMBER
+        await fill_day5_case(pilot)                  # typed in key by key
+        # the form the other tests start from at once (``load_day5_case``)
+        loaded = FormState.from_case(DAY5_CASE, app.today())
+        loaded.values["customer.name"], loaded.values["customer.phone"] = DAY5_CUSTOMER
+        assert app.screen.form == loaded
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen.saved_number == NUMBER
         assert NUMBER in str(app.screen.query_one("#save-status").render())
         # saving again without a change would make a duplicate: Save is off until something changes
         assert app.screen.query_one("#save").disabled
@@ -33,6 +42,9 @@ async def test_save_stores_the_case_and_shows_its_number(make, store):
     assert view["entitlement"] == "return"
     assert view["customer"]["name"] == "李雷"
     assert view["case"]["documents"] == ["invoice", "sanbao_certificate"]
+    # the case the other tests store directly (``save_day5``) is this one, as the intake stored it
+    assert save_day5(other_store) == NUMBER
+    assert other_store.get(NUMBER) == view
 
 
 async def test_saved_case_is_in_the_queue_and_enter_opens_it(make):
@@ -62,10 +74,11 @@ async def test_saved_case_is_in_the_queue_and_enter_opens_it(make):
         assert app.screen.view["number"] == NUMBER
 
 
-async def test_move_a_case_through_to_closed(make, store):
+async def test_move_a_case_through_to_closed(make, store, save_day5):
+    save_day5(store)
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await save_one(pilot)
+        await settle(pilot)
         await pilot.press("f2")
         await settle(pilot)
         app.screen.open_number(NUMBER)
@@ -83,11 +96,12 @@ async def test_move_a_case_through_to_closed(make, store):
     assert store.get(NUMBER)["state"] == "closed"
 
 
-async def test_detail_offers_exactly_the_allowed_moves_and_asks_why_before_cancelling(make, store):
+async def test_detail_offers_exactly_the_allowed_moves_and_asks_why_before_cancelling(make, store, save_day5):
+    save_day5(store)
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await save_one(pilot)
-        app.screen.app.push_screen(DetailScreen(NUMBER))
+        await settle(pilot)
+        app.push_screen(DetailScreen(NUMBER))
         await settle(pilot)
         detail = app.screen
         assert {b.id for b in detail.query("#moves Button")} == {"move-diagnosing", "move-cancelled"}
@@ -100,10 +114,11 @@ async def test_detail_offers_exactly_the_allowed_moves_and_asks_why_before_cance
         assert detail.view["state"] == "cancelled"
 
 
-async def test_follow_up_reevaluate_and_ticket(make, store):
+async def test_follow_up_reevaluate_and_ticket(make, store, save_day5):
+    save_day5(store)
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await save_one(pilot)
+        await settle(pilot)
         app.push_screen(DetailScreen(NUMBER))
         await settle(pilot)
         detail = app.screen
@@ -135,7 +150,7 @@ async def test_an_unreachable_store_shows_what_to_do(registry, clock, tmp_path):
         await pilot.press("escape")
         await pilot.pause()
         # intake still decides; Save says why it cannot store
-        await fill_day5_case(pilot)
+        await load_day5_case(pilot)
         assert app.screen.query_one("#save").disabled
         assert app.screen.decision["entitlement"] == "return"
 
@@ -147,7 +162,7 @@ async def test_the_clerk_is_told_when_an_id_number_was_masked(make, store, monke
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(app, "notify", lambda message, **kw: shown.append((message, kw.get("severity", ""))))
     async with app.run_test(size=(120, 40)) as pilot:
-        await fill_day5_case(pilot, customer=False)
+        await load_day5_case(pilot, customer=False)
         await type_into(pilot, "#f-customer-name", "李雷 110101199003074514")
         await type_into(pilot, "#f-customer-phone", "13800138000")
         await pilot.pause()

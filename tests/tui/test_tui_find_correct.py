@@ -4,7 +4,7 @@ second case for the same unit is caught, a case is found by phone or by part of 
 from __future__ import annotations
 
 import pytest
-from helpers_tui import fill_day5_case, ready, scan, settle, type_into
+from helpers_tui import load_day5_case, ready, scan, settle, type_into
 from textual.widgets import DataTable
 
 from aftersales.tui.screens.confirm import ConfirmDialog
@@ -25,7 +25,7 @@ async def save(pilot) -> None:
 async def test_a_change_after_saving_corrects_the_case_instead_of_adding_one(make, store):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await fill_day5_case(pilot)
+        await load_day5_case(pilot)
         await save(pilot)
         intake = app.screen
         assert intake.saved_number == NUMBER
@@ -46,14 +46,11 @@ async def test_a_change_after_saving_corrects_the_case_instead_of_adding_one(mak
     assert "更正" in text and "IMEI" in text and OTHER_IMEI in text and "edit" not in text
 
 
-async def test_a_second_case_for_a_unit_with_an_open_case_asks_and_opens_it(make, store):
+async def test_a_second_case_for_a_unit_with_an_open_case_asks_and_opens_it(make, store, save_day5):
+    save_day5(store)
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await fill_day5_case(pilot)
-        await save(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        await fill_day5_case(pilot)          # the same IMEI again
+        await load_day5_case(pilot)          # the same IMEI again
         await save(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         assert NUMBER in app.screen.question
@@ -70,12 +67,10 @@ async def test_a_second_case_for_a_unit_with_an_open_case_asks_and_opens_it(make
     assert store.count() == 2
 
 
-async def test_correct_from_the_case_detail_keeps_the_phone_masked(make, store):
+async def test_correct_from_the_case_detail_keeps_the_phone_masked(make, store, save_day5):
+    save_day5(store)
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await fill_day5_case(pilot)
-        await save(pilot)
-        await pilot.press("ctrl+n")
         await settle(pilot)
         app.open_case(NUMBER)
         await settle(pilot)
@@ -99,20 +94,13 @@ async def test_correct_from_the_case_detail_keeps_the_phone_masked(make, store):
     assert list(view["events"][-1]["data"]["changes"]) == ["device.model"]
 
 
-async def test_find_by_full_phone_or_part_of_an_imei_and_enter_opens_a_single_hit(make, store):
+async def test_find_by_full_phone_or_part_of_an_imei_and_enter_opens_a_single_hit(make, store, save_day5):
+    save_day5(store, phone="+852 9123 4567")          # a Hong Kong customer
+    save_day5(store, imei=OTHER_IMEI)
+    assert store.count() == 2
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await fill_day5_case(pilot)
-        app.screen.query_one("#f-customer-phone").value = ""
-        await type_into(pilot, "#f-customer-phone", "+852 9123 4567")   # a Hong Kong customer
-        await save(pilot)
-        await pilot.press("ctrl+n")
         await settle(pilot)
-        await fill_day5_case(pilot)
-        app.screen.query_one("#f-device-imei").value = ""
-        await type_into(pilot, "#f-device-imei", OTHER_IMEI)
-        await save(pilot)
-        assert store.count() == 2
         await pilot.press("f2")
         await settle(pilot)
         queue = app.screen
@@ -160,7 +148,7 @@ async def test_ctrl_n_right_after_ctrl_s_starts_a_new_case_not_a_correction(make
     back: the next Ctrl+S takes in a second case (it does not correct the first)."""
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await fill_day5_case(pilot)
+        await load_day5_case(pilot)
         await scan(pilot, "ctrl+s", "ctrl+n", "韩梅梅", "tab", "+852 9123 4567", "f6", "tab", "tab",
                    "Mate 60", "tab", "tab", "tab", "tab", OTHER_IMEI, "ctrl+s")
         await settle(pilot)

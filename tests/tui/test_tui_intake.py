@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers_tui import choose, fill_day5_case, settle, tick, tick_item, type_into
+from helpers_tui import choose, fill_day5_case, load_day5_case, settle, tick, tick_item, type_into
 from textual.widgets import Button, Static
 
 from aftersales.tui.widgets.decision_panel import DecisionPanel
@@ -22,7 +22,7 @@ def available(app) -> list[str]:
 async def test_day5_confirmed_fault_gives_return_then_liquid_damage_paid_repair_only(make):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await fill_day5_case(pilot, customer=False)
+        await load_day5_case(pilot, customer=False)
         assert panel(app).entitlement == "return"
         assert available(app) == ["return", "exchange", "repair"]
         assert "退货" in panel(app).body_text()
@@ -39,7 +39,7 @@ async def test_day5_confirmed_fault_gives_return_then_liquid_damage_paid_repair_
 async def test_unticking_the_invoice_shows_the_missing_paper(make):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await fill_day5_case(pilot, customer=False)
+        await load_day5_case(pilot, customer=False)
         assert "缺少" not in panel(app).body_text()
         await tick_item(pilot, "#docs", "invoice", False)
         ret = next(r for r in panel(app).decision["remedies"] if r["remedy"] == "return")
@@ -52,7 +52,7 @@ async def test_unticking_the_invoice_shows_the_missing_paper(make):
 async def test_imei_is_checked_as_typed_and_blocks_save_until_valid(make):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await fill_day5_case(pilot)
+        await load_day5_case(pilot)
         screen = app.screen
         imei = screen.query_one("#f-device-imei")
         imei.value = ""
@@ -78,7 +78,7 @@ async def test_imei_is_checked_as_typed_and_blocks_save_until_valid(make):
 async def test_a_date_after_the_case_date_is_shown_beside_the_field(make):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await fill_day5_case(pilot)
+        await load_day5_case(pilot)
         screen = app.screen
         screen.query_one("#f-purchase-date").value = ""
         await type_into(pilot, "#f-purchase-date", "2026-07-01")
@@ -95,7 +95,7 @@ async def test_a_date_after_the_case_date_is_shown_beside_the_field(make):
 async def test_the_note_line_stays_while_the_field_is_edited(make):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await fill_day5_case(pilot)
+        await load_day5_case(pilot)
         screen = app.screen
         note = screen.query_one("#e-purchase-date", Static)
         await type_into(pilot, "#f-purchase-date", "x")
@@ -125,7 +125,7 @@ async def test_region_is_derived_from_the_part_number_and_can_be_overridden(make
 async def test_citations_on_demand(make):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await fill_day5_case(pilot, customer=False)
+        await load_day5_case(pilot, customer=False)
         assert "第十一条" not in panel(app).body_text()
         await pilot.press("ctrl+o")
         assert "generic_sanbao/return_doa" in panel(app).body_text()
@@ -134,7 +134,7 @@ async def test_citations_on_demand(make):
 async def test_english_by_key_keeps_what_was_typed(make):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await fill_day5_case(pilot)
+        await load_day5_case(pilot)
         await pilot.press("f4")
         await pilot.pause()
         assert app.lang == "en"
@@ -150,7 +150,7 @@ async def test_english_by_key_keeps_what_was_typed(make):
 async def test_lang_en_option(make):
     app = make(lang="en")
     async with app.run_test(size=(120, 40)) as pilot:
-        await fill_day5_case(pilot, customer=False)
+        await load_day5_case(pilot, customer=False)
         assert "RETURN" in panel(app).body_text()
 
 
@@ -166,7 +166,7 @@ async def test_a_plugin_error_shows_in_the_panel_not_as_a_traceback(make, tmp_pa
     registry = load_registry(extra=[("broken", Broken())])
     app = make(registry=registry)
     async with app.run_test(size=(120, 40)) as pilot:
-        await fill_day5_case(pilot, customer=False)
+        await load_day5_case(pilot, customer=False)
         text = panel(app).body_text()
         assert "boom in identify" in text
         assert panel(app).decision is not None
@@ -186,7 +186,7 @@ async def test_a_used_service_plan_claim_ends_its_free_repair(make):
     """Huawei screen cover repairs a broken screen once: with one claim used, the repair is paid."""
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await fill_day5_case(pilot, customer=False)
+        await load_day5_case(pilot, customer=False)
         await choose(pilot, "#f-brand", "huawei")
         await type_into(pilot, "#f-device-model_code", "BRA-AL00")
         await choose(pilot, "#f-fault-part", "screen")
@@ -203,7 +203,7 @@ async def test_a_used_service_plan_claim_ends_its_free_repair(make):
 async def test_the_invoice_price_and_stock_give_the_refund_line(make):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await fill_day5_case(pilot, customer=False)
+        await load_day5_case(pilot, customer=False)
         date = app.screen.query_one("#f-purchase-date")
         date.value = ""
         await type_into(pilot, "#f-purchase-date", "2026-06-06")
@@ -221,7 +221,7 @@ async def test_the_invoice_price_and_stock_give_the_refund_line(make):
 async def test_papers_are_asked_for_before_the_fault_is_confirmed(make):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await fill_day5_case(pilot, customer=False)
+        await load_day5_case(pilot, customer=False)
         await tick(pilot, "#f-fault-confirmed", False)
         await tick_item(pilot, "#docs", "invoice", False)
         await settle(pilot)
@@ -234,7 +234,7 @@ async def test_a_note_row_is_as_tall_as_its_note_whatever_was_shown_before(make)
     even after a longer note was shown and a layout pass ran (no blank line left under it)."""
     app = make()
     async with app.run_test(size=(100, 32)) as pilot:   # the field column narrower than the long note
-        await fill_day5_case(pilot)
+        await load_day5_case(pilot)
         screen = app.screen
         imei = screen.query_one("#f-device-imei")
         imei.value = ""

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers_tui import fill_day5_case, settle
+from helpers_tui import load_day5_case, settle
 from textual.widgets import Checkbox, Select
 
 from aftersales.tui.screens.base import FormInput
@@ -22,7 +22,7 @@ def _type(dialog: MailInDialog, name: str, text: str) -> None:
 async def test_a_mail_in_case_with_a_complex_repair_is_stored_with_its_agreement(make, store):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await fill_day5_case(pilot)
+        await load_day5_case(pilot)
         await pilot.press("ctrl+t")
         await settle(pilot)
         dialog = app.screen
@@ -60,7 +60,7 @@ async def test_a_mail_in_case_with_a_complex_repair_is_stored_with_its_agreement
 async def test_a_counter_case_keeps_no_agreement_and_ctrl_n_forgets_the_choice(make, store):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await fill_day5_case(pilot)
+        await load_day5_case(pilot)
         await pilot.press("ctrl+t")
         await settle(pilot)
         app.screen.query_one("#m-repair_kind", Select).value = "complex"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from helpers_tui import settle
-from test_tui_cases import NUMBER, save_one
+from test_tui_cases import NUMBER
 
 from aftersales.tui.screens.detail import DetailScreen, TicketScreen
 from aftersales.tui.screens.outcome import OutcomeDialog
@@ -13,10 +13,19 @@ from aftersales.tui.screens.report import ReportScreen
 pytestmark = pytest.mark.asyncio
 
 
+async def _open_detail(pilot) -> DetailScreen:
+    """The detail of the day-5 case (stored before the app started: ``save_day5``)."""
+    app = pilot.app
+    await settle(pilot)
+    app.push_screen(DetailScreen(NUMBER))
+    await settle(pilot)
+    assert isinstance(app.screen, DetailScreen) and app.screen.number == NUMBER
+    return app.screen
+
+
 async def _open_outcome(pilot) -> OutcomeDialog:
     app = pilot.app
-    await save_one(pilot)
-    app.push_screen(DetailScreen(NUMBER))
+    await _open_detail(pilot)
     await settle(pilot)
     await pilot.press("o")
     await settle(pilot)
@@ -24,7 +33,8 @@ async def _open_outcome(pilot) -> OutcomeDialog:
     return app.screen
 
 
-async def test_a_bad_outcome_stays_in_the_dialog_and_a_good_one_closes_the_case_path(make, store):
+async def test_a_bad_outcome_stays_in_the_dialog_and_a_good_one_closes_the_case_path(make, store, save_day5):
+    save_day5(store)
     app = make()
     async with app.run_test(size=(120, 36)) as pilot:
         dialog = await _open_outcome(pilot)
@@ -54,7 +64,8 @@ async def test_a_bad_outcome_stays_in_the_dialog_and_a_good_one_closes_the_case_
         assert app.screen is detail
 
 
-async def test_a_remedy_not_offered_needs_the_managers_reason(make, store):
+async def test_a_remedy_not_offered_needs_the_managers_reason(make, store, save_day5):
+    save_day5(store)
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:
         dialog = await _open_outcome(pilot)
@@ -73,16 +84,15 @@ async def test_a_remedy_not_offered_needs_the_managers_reason(make, store):
     assert remedy["data"]["override"] == "客户坚持保外维修"
 
 
-async def test_the_ticket_prints_as_html_to_the_browser_or_is_saved(make, tmp_path, monkeypatch):
+async def test_the_ticket_prints_as_html_to_the_browser_or_is_saved(make, store, save_day5, tmp_path, monkeypatch):
+    save_day5(store)
     monkeypatch.setenv("AFTERSALES_TICKETS_DIR", str(tmp_path / "tickets"))
     monkeypatch.delenv("AFTERSALES_PRINTER", raising=False)
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     app = make()
     async with app.run_test(size=(120, 36)) as pilot:
-        await save_one(pilot)
-        app.push_screen(DetailScreen(NUMBER))
-        await settle(pilot)
+        await _open_detail(pilot)
         await pilot.press("p")
         await pilot.pause()
         assert isinstance(app.screen, TicketScreen) and "交机前请备份数据" in app.screen.text
@@ -92,10 +102,11 @@ async def test_the_ticket_prints_as_html_to_the_browser_or_is_saved(make, tmp_pa
     assert page.startswith("<!DOCTYPE html>") and NUMBER in page and "seed" not in page
 
 
-async def test_ctrl_r_shows_the_managers_report(make, store):
+async def test_ctrl_r_shows_the_managers_report(make, store, save_day5):
+    save_day5(store)
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:
-        await save_one(pilot)
+        await settle(pilot)
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert isinstance(app.screen, ReportScreen)
@@ -128,7 +139,7 @@ def test_printing_goes_to_lp_when_a_printer_is_set(tmp_path, monkeypatch):
     assert printed.how == "browser" and opened == [(tmp_path / "T.html").resolve().as_uri()]
 
 
-async def test_an_unanswered_case_is_flagged_in_the_queue(make, store):
+async def test_an_unanswered_case_is_flagged_in_the_queue(make, store, save_day5):
     from datetime import datetime, timedelta, timezone
 
     from textual.widgets import DataTable
@@ -136,9 +147,7 @@ async def test_an_unanswered_case_is_flagged_in_the_queue(make, store):
     from aftersales.tui.screens.queue import QueueScreen
 
     later = datetime(2026, 6, 17, 10, 0, tzinfo=timezone(timedelta(hours=8)))
-    app = make()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await save_one(pilot)
+    save_day5(store)                   # taken in on 2026-06-15 at 10:30
     app = make(clock=lambda: later)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("f2")
@@ -150,16 +159,15 @@ async def test_an_unanswered_case_is_flagged_in_the_queue(make, store):
         assert queue.cases[0]["service_level"]["overdue"] == ["answer"]  # the solution is due at 10:30
 
 
-async def test_accessories_appearance_and_checklist_from_the_detail_reach_the_ticket(make, store):
+async def test_accessories_appearance_and_checklist_from_the_detail_reach_the_ticket(make, store, save_day5):
     from textual.widgets import Checkbox
 
     from aftersales.tui.screens.outcome import InspectDialog
 
+    save_day5(store)
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:
-        await save_one(pilot)
-        app.push_screen(DetailScreen(NUMBER))
-        await settle(pilot)
+        await _open_detail(pilot)
         await pilot.press("i")
         await settle(pilot)
         dialog = app.screen
@@ -179,15 +187,14 @@ async def test_accessories_appearance_and_checklist_from_the_detail_reach_the_ti
     assert store.get(NUMBER)["events"][-1]["kind"] == "inspected"
 
 
-async def test_the_pickup_notice_is_shown_to_copy(make, store):
+async def test_the_pickup_notice_is_shown_to_copy(make, store, save_day5):
     from aftersales.tui.screens.detail import TicketScreen
 
     store.set_store_info("SZ01", actor="店长", name="华强北旗舰店", hotline="0755-83001234")
+    save_day5(store)
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:
-        await save_one(pilot)
-        app.push_screen(DetailScreen(NUMBER))
-        await settle(pilot)
+        await _open_detail(pilot)
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, TicketScreen)

@@ -64,9 +64,9 @@ async def test_reload_a_broken_policy_keeps_the_old(make, policies_dir):
         assert "generic_sanbao.yaml:" in shown and "twelve" in shown
         # the counter keeps deciding with the old policies
         await pilot.press("f1")
-        from helpers_tui import fill_day5_case
+        from helpers_tui import load_day5_case
 
-        await fill_day5_case(pilot, customer=False)
+        await load_day5_case(pilot, customer=False)
         assert app.screen.decision["entitlement"] == "return"
         # fixed: the reload goes through
         path.write_text(good, encoding="utf-8")

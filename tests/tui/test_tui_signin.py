@@ -4,7 +4,7 @@ saves names the signed-in staff member."""
 from __future__ import annotations
 
 import pytest
-from helpers_tui import fill_day5_case, scan, settle
+from helpers_tui import load_day5_case, scan, settle
 
 from aftersales.tui.screens.signin import SignInScreen
 
@@ -45,7 +45,7 @@ async def test_the_counter_signs_in_before_it_works(make, staffed):
         await _sign_in(pilot, "S001", "135790")
         assert not isinstance(app.screen, SignInScreen)
         assert app.staff == "S001 王芳"
-        await fill_day5_case(pilot)
+        await load_day5_case(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot)
         number = app.screen.saved_number

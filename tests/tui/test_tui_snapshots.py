@@ -5,7 +5,7 @@ cursor blink off. Regenerate after an intended change with ``pytest tests/tui --
 from __future__ import annotations
 
 import pytest
-from helpers_tui import fill_day5_case, settle
+from helpers_tui import load_day5_case, settle
 
 from aftersales.tui import compat
 
@@ -41,7 +41,7 @@ def stocked(registry, store, clock):
 
 def test_intake_snapshot(snap_compare, make):
     async def run_before(pilot):
-        await fill_day5_case(pilot)
+        await load_day5_case(pilot)
         await pilot.press("ctrl+o")
         pilot.app.screen.query_one("#f-customer-phone").blur()
         await pilot.pause()
@@ -95,7 +95,11 @@ def test_chinese_notifications_keep_every_character(snap_compare, make, size):
     async def run_before(pilot):
         await settle(pilot)
         pilot.app.notify(TOAST, timeout=60)
-        await pilot.pause(0.3)
+        for _ in range(100):            # the toast is mounted on the screen, then drawn
+            await pilot.pause()
+            if pilot.app.screen.query("Toast"):
+                break
+        await pilot.pause()
         shown["text"] = _screen_text(pilot.app.export_screenshot())
 
     assert snap_compare(make(), terminal_size=size, run_before=run_before)
