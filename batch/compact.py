@@ -110,8 +110,9 @@ def compact_record(decision: Any, where: int | str | None = None) -> tuple[Compa
 
     This runs once per case of a replay: the decision's records are read as the engine typed
     them (``RemedyResult.available`` a bool, ``missing_documents`` a tuple); the record is made
-    with the fields every line has, as keywords in the order of its fields (msgspec then finds
-    each one at once), and given the others only when they are not their defaults."""
+    with the fields every line has, as keywords in the order of its fields, and given the others
+    only when they are not their defaults (making it with all sixteen took over three times as
+    long)."""
     remedies = [CompactRemedy(r.remedy, r.basis, r.available, r.status, r.policy, r.rule, r.missing_documents,
                               r.reason or None, r.end,
                               None if r.refund_instead is None else CompactRefund(r.refund_instead.amount,
