@@ -416,7 +416,7 @@ def _tools() -> tuple:
 
 
 def _decider() -> Callable[[Any, Any], tuple[bytes, Any]]:
-    """``decide(data, where)``: one case — a JSON line (text) or a decoded mapping — parsed,
+    """``decide(data, where)``: one case — a JSON line (UTF-8 bytes) or a decoded mapping — parsed,
     decided and encoded, as ``(output line (UTF-8), (remedy, basis) of the entitlement or None)``;
     ``where`` is the line number or the stored case number the line opens with. A bad case
     raises (the caller reports it with its line)."""
@@ -430,7 +430,7 @@ def _decider() -> Callable[[Any, Any], tuple[bytes, Any]]:
         failures = _STATE["plugin_failures"] = Counter()
 
         def decide(data: Any, where: Any) -> tuple[bytes, Any]:
-            if type(data) is str:
+            if type(data) is bytes:
                 case = decode_case(data, coverage_plans=plans)
                 if case.brand not in brands:
                     case = registry_parse(json.loads(data))
@@ -450,14 +450,15 @@ def _decider() -> Callable[[Any, Any], tuple[bytes, Any]]:
 
 
 def _replay_lines(raw: bytes, first_line: int) -> ChunkResult:
-    """Every line of a block of JSONL: decided and encoded, or an error record."""
+    """Every line of a block of JSONL: decided and encoded, or an error record.
+
+    The lines stay bytes: the case decoder reads UTF-8 and checks it in every text it reads, so a
+    line that is not UTF-8 is never decided, and only a line that failed is looked at again for
+    the reason to give (``decode``)."""
     from aftersales.core.errors import CaseError
 
     decide = _decider()
-    try:
-        lines: list = raw.decode("utf-8").split("\n")
-    except UnicodeDecodeError:       # some line is not UTF-8: decode line by line (bad ones stay bytes)
-        lines = [_utf8_or_bytes(piece) for piece in raw.split(b"\n")]
+    lines = raw.split(b"\n")
     last_complete = raw.endswith(b"\n")
     if last_complete:
         lines.pop()                  # the empty piece after the last newline
@@ -470,17 +471,16 @@ def _replay_lines(raw: bytes, first_line: int) -> ChunkResult:
     for index, line in enumerate(lines):
         lineno += 1
         try:
-            if type(line) is str and line[:1] == "{":        # the usual line: one JSON object
+            if line[:1] == b"{":                             # the usual line: one JSON object
                 try:
                     text, entitled = decide(line, lineno)
                 except CaseError as exc:
-                    if exc.field is not None:
-                        raise
-                    # not JSON, or not an object: the line's own reason, with its column
-                    decode((lineno, line.encode("utf-8"), index != last or last_complete))
+                    if exc.field is None or not _is_utf8(line):
+                        # not UTF-8, not JSON, or not an object: the line's own reason, with its column
+                        decode((lineno, line, index != last or last_complete))
                     raise
             else:                                            # blank, or something to explain
-                body = (line.encode("utf-8") if type(line) is str else line).rstrip(b"\r")
+                body = line.rstrip(b"\r")
                 if not body.strip():
                     continue
                 data = decode((lineno, body, index != last or last_complete))
@@ -518,11 +518,12 @@ def _take_plugin_failures(result: ChunkResult) -> None:
         failures.clear()
 
 
-def _utf8_or_bytes(piece: bytes) -> Any:
+def _is_utf8(line: bytes) -> bool:
     try:
-        return piece.decode("utf-8")
+        line.decode("utf-8")
     except UnicodeDecodeError:
-        return piece
+        return False
+    return True
 
 
 def _replay_chunk(chunk: list[Item]) -> ChunkResult:

@@ -8,9 +8,9 @@ memory of the whole process tree (main process + workers, from /proc) every 0.1 
 means the peak of the full run is about the peak of the small one.
 
 ``--stages N`` also times, in this process, what a worker does per case, stage by stage, on N
-generated cases cut into the blocks a replay uses: splitting a block into lines and joining the
-output (``split_join``), decoding and validating the line (``decode_case``: JSON straight into the
-typed case), the engine's ``evaluate`` and encoding the
+generated cases cut into the blocks a replay uses: splitting a block into lines (bytes) and joining
+the output (``split_join``), decoding and validating the line (``decode_case``: JSON straight into
+the typed case), the engine's ``evaluate`` and encoding the
 compact line — the worker's loop for good lines with a clock read between the stages (best of
 ``--stage-repeats`` passes after a warm-up pass) — and the worker's real loop
 (``replay._replay_lines``) untouched, as ``worker_total``. The load average is recorded: the
@@ -146,7 +146,7 @@ def stages(n: int = 20_000, seed: int = 7, repeats: int = 5) -> dict:
         gc.freeze()                                   # as a worker does after loading
         _parse_case, plans, _brands, _registry_parse, evaluate, _compact, _full = rp._tools()
 
-        def parse(line: str):                         # as the worker does for a brand it serves
+        def parse(line: bytes):                       # as the worker does for a brand it serves
             return decode_case(line, coverage_plans=plans)
 
         fd = os.open(path, os.O_RDONLY)
@@ -159,7 +159,7 @@ def stages(n: int = 20_000, seed: int = 7, repeats: int = 5) -> dict:
             split = parse_s = evaluate_s = encode = 0.0
             for raw in raws:
                 t0 = clock()
-                lines = raw.decode("utf-8").split("\n")
+                lines = raw.split(b"\n")
                 lines.pop()
                 split += clock() - t0
                 out = []
