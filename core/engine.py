@@ -116,7 +116,7 @@ FRAME_CACHE_SIZE = 4096
 #: as ``older`` (a plan found there is used again and kept), the rest let go, so at most twice
 #: this many are held and the plans in use survive (long replays keep meeting rarer
 #: combinations of verdicts: clearing them all made 16% of cases build a plan again)
-PLAN_CACHE_SIZE = 8192
+PLAN_CACHE_SIZE = 4096
 #: paid-repair records kept (see ``Engine._paid_made``)
 PAID_CACHE_SIZE = 1024
 
