@@ -120,3 +120,21 @@ async def test_keys_right_after_a_section_jump_go_to_that_section(make):
         await scan(pilot, "f6", "tab", "enter", "down", "enter", "Mate 60")
         assert app.screen.form.values["brand"] in app.registry.brands
         assert app.screen.form.values["device.model"] == "Mate 60"
+
+
+async def test_typing_on_the_closed_brand_list_chooses_by_id_or_label(make):
+    """A clerk types the brand instead of opening the list: its id or either label chooses it
+    (``hu`` Huawei, ``苹`` Apple), the list stays closed, and the next key after Tab is the model's."""
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready_at(pilot, "#f-brand")
+        select = app.screen.query_one("#f-brand")
+        await scan(pilot, "h", "u")
+        assert app.screen.form.values["brand"] == "huawei" and not select.expanded
+        await pilot.pause(1.1)   # a new word after a pause
+        await scan(pilot, "苹", "tab", "iPhone 15")
+        assert app.screen.form.values["brand"] == "apple"
+        assert app.screen.form.values["device.model"] == "iPhone 15"
+        await ready_at(pilot, "#f-brand")
+        await scan(pilot, "x", "y", "z")      # nothing begins so: the brand stays
+        assert app.screen.form.values["brand"] == "apple"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from time import monotonic
 from typing import Any
 
+from textual import events
 from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, Select, SelectionList
@@ -92,6 +94,37 @@ class FormInput(compat.FieldRepaint, Input):
         # called by Textual right after its own watcher, inside the key's handling
         if self.on_change is not None and self.is_mounted:
             self.on_change(self, value)
+
+
+class TypedSelect(Select[str]):
+    """A drop-down a clerk can also choose from by typing while it is closed, as a browser's does:
+    the first option whose id or label (Chinese or English) begins with what was typed within
+    a second (``a`` or ``苹`` chooses Apple). Space and Enter still open the list."""
+
+    def __init__(self, options: list[tuple[str, str]], *, names: dict[str, tuple[str, ...]], **kwargs: Any) -> None:
+        super().__init__(options, **kwargs)
+        self.names: dict[str, tuple[str, ...]] = {}
+        self.set_names(names)
+        self._typed = ""
+        self._typed_at = 0.0
+
+    def set_names(self, names: dict[str, tuple[str, ...]]) -> None:
+        """Per value, the words that choose it (with new options: the loaded brands)."""
+        self.names = {value: tuple(n.casefold() for n in words if n) for value, words in names.items()}
+
+    def on_key(self, event: events.Key) -> None:
+        character = event.character
+        if self.expanded or not event.is_printable or not character or character.isspace():
+            return
+        now = monotonic()
+        self._typed = (self._typed if now - self._typed_at < 1.0 else "") + character.casefold()
+        self._typed_at = now
+        for value, words in self.names.items():
+            if any(word.startswith(self._typed) for word in words):
+                self.value = value
+                break
+        event.stop()
+        event.prevent_default()
 
 
 class TickList(compat.SameFrameTicks, SelectionList[str]):

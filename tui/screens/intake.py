@@ -31,7 +31,7 @@ from ..i18n import error_line, field_label, t, vocab
 from ..messages import CaseEvaluated, CaseSaved, CaseSaveFailed, SameUnitFound
 from ..widgets.decision_panel import DecisionPanel
 from ..widgets.text import FieldNote, update_static
-from .base import CounterScreen, FormGrid, FormInput, FormScroll, TickList
+from .base import CounterScreen, FormGrid, FormInput, FormScroll, TickList, TypedSelect
 
 _PLACEHOLDER = {"date": "placeholder.date", "count": "placeholder.count"}
 #: the sections ticked in a list: section -> (list widget id, vocabulary kind, FormState attribute)
@@ -167,8 +167,8 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
         label = Static(field_label(f.path, lang), classes="field-label", id=f"l-{f.widget_id}")
         widget: Widget
         if f.kind == "select":
-            widget = Select(self._options(f, lang), value=value or Select.NULL, allow_blank=True,
-                            prompt=self._prompt(f, lang), id=f.widget_id, compact=True)
+            widget = TypedSelect(self._options(f, lang), names=self._names(f), value=value or Select.NULL,
+                                 allow_blank=True, prompt=self._prompt(f, lang), id=f.widget_id, compact=True)
         else:
             placeholder = t(_PLACEHOLDER[f.kind], lang) if f.kind in _PLACEHOLDER else ""
             bounds = f.spec
@@ -189,6 +189,13 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
         if f.path == "device.region":
             return t("region.auto", lang)
         return t("select.none", lang)
+
+    def _names(self, f) -> dict[str, tuple[str, ...]]:
+        """Per option, the words a clerk may type to choose it: its id and both labels."""
+        if f.options == "brand":
+            brands = getattr(self.app.registry, "brands", {}) or {}
+            return {bid: (bid, b.label_zh, b.label_en) for bid, b in brands.items()}
+        return {oid: (oid, vocab(f.options, oid, "zh"), vocab(f.options, oid, "en")) for oid in OPTION_IDS[f.options]}
 
     def _options(self, f, lang: str) -> list[tuple[str, str]]:
         if f.options == "brand":
@@ -258,8 +265,9 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
     def registry_changed(self) -> None:
         if not self.is_mounted:
             return
-        select = self.query_one("#f-brand", Select)
+        select = self.query_one("#f-brand", TypedSelect)
         current = self.form.values.get("brand")
+        select.set_names(self._names(BY_PATH["brand"]))
         with self.prevent(Select.Changed):
             select.set_options(self._options(BY_PATH["brand"], self.app.lang))
             if current and current in (getattr(self.app.registry, "brands", {}) or {}):
