@@ -203,6 +203,25 @@ def store_engine(db_url: str | None = None) -> Any:
     return _db.open_engine(url)
 
 
+def warn(message: Any, lang: str | None = None) -> None:
+    """One warning line on stderr in the messages' language (``警告：…`` / ``warning: …``); a
+    message that carries both languages (``text(lang)``: ``Said``, a policy issue, a project
+    error) is said in that one. Control characters are escaped (paths and typed text reach it)."""
+    from aftersales.store.privacy import escape_controls
+
+    lang = lang or message_lang(None)
+    text = message.text(lang) if hasattr(message, "text") else str(message)
+    click.echo(escape_controls(("警告：" if lang == "zh" else "warning: ") + text), err=True)
+
+
+def not_legal() -> Any:
+    """The warning that the statutory floor was left out, in both languages."""
+    from aftersales.core.decision import NOT_LEGAL_EN, NOT_LEGAL_ZH
+    from aftersales.core.plugininfo import Said
+
+    return Said(NOT_LEGAL_EN, NOT_LEGAL_ZH)
+
+
 def report_registry(registry: Any) -> None:
     """Say on stderr, once, what the registry left out or could not use (never silence)."""
     lang = message_lang(None)
@@ -216,15 +235,11 @@ def report_registry(registry: Any) -> None:
         plugin = getattr(problem, "plugin", None)
         if plugin in quarantined:
             continue
-        text = problem.text(lang) if hasattr(problem, "text") else str(problem)
-        click.echo(("警告：" if lang == "zh" else "warning: ") + text, err=True)
+        warn(problem, lang)
     for warning in registry.warnings:
-        text = warning.text(lang) if hasattr(warning, "text") else str(warning)
-        click.echo(("警告：" if lang == "zh" else "warning: ") + text, err=True)
+        warn(warning, lang)
     if not registry.statutory_loaded:
-        from aftersales.core.decision import NOT_LEGAL_EN, NOT_LEGAL_ZH
-
-        click.echo(("警告：" + NOT_LEGAL_ZH) if lang == "zh" else f"warning: {NOT_LEGAL_EN}", err=True)
+        warn(not_legal(), lang)
 
 
 @contextmanager

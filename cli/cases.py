@@ -52,11 +52,10 @@ def _echo(text: str = "", **kwargs) -> None:
 
 
 def _warn(lines) -> None:
-    from aftersales.cli._common import message_lang
+    from aftersales.cli._common import warn
 
-    lang = message_lang(None)
     for line in lines or ():
-        _echo(("警告：" if lang == "zh" else "warning: ") + (line.text(lang) if hasattr(line, "text") else line), err=True)
+        warn(line)
 
 
 def _show_view(view: dict, as_json: bool, reveal: bool) -> dict | None:

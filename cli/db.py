@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from aftersales.cli._common import echo_json, message_lang
+from aftersales.cli._common import echo_json, message_lang, warn
 
 DB_OPTION = click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL",
                          help="数据库 / database URL (sqlite:///FILE or postgresql+psycopg://...); env AFTERSALES_DB.")
@@ -36,8 +36,7 @@ def upgrade(db_url, as_json) -> None:
         if path is not None:
             store_db.create_private_file(path)  # mode 0600: it will hold customers' data
         for line in store_db.permission_warnings(engine):
-            lang = message_lang(None)
-            click.echo(("警告：" if lang == "zh" else "warning: ") + line.text(lang), err=True)
+            warn(line)
         before, after = store_db.upgrade(engine)
     finally:
         engine.dispose()

@@ -75,7 +75,7 @@ def list_plugins(as_json: bool, plugins_dir: str | None) -> None:
             "folder_warnings": [str(w) for w in registry.warnings],
         })
     else:
-        from aftersales.cli._common import message_lang
+        from aftersales.cli._common import message_lang, not_legal, warn
 
         lang = message_lang(None)
         zh = lang == "zh"
@@ -106,12 +106,9 @@ def list_plugins(as_json: bool, plugins_dir: str | None) -> None:
                     click.echo(f"  policy: {p['id']} {p['version']} [{eff['from']}..{eff['until'] or ''} by {by}] "
                                f"({p['source']}) {p['state']}")
         if not registry.statutory_loaded:
-            from aftersales.core.decision import NOT_LEGAL_EN, NOT_LEGAL_ZH
-
-            click.echo(("警告：" + NOT_LEGAL_ZH) if zh else f"warning: {NOT_LEGAL_EN}", err=True)
+            warn(not_legal(), lang)
         for warning in registry.warnings:
-            text = warning.text(lang) if hasattr(warning, "text") else str(warning)
-            click.echo(("警告：" if zh else "warning: ") + text, err=True)
+            warn(warning, lang)
         for issue in errors:
             text = issue.text(lang) if hasattr(issue, "text") else str(issue)
             click.echo(("错误：" if zh else "error: ") + text, err=True)

@@ -30,13 +30,14 @@ from .errors import StoreError
 HOME_REGION = "CN"
 
 
-def _parse(text: str) -> phonenumbers.PhoneNumber | None:
-    """The number in ``text`` when it is a valid number of its country, else ``None``."""
+def _parse(text: str, region: str = HOME_REGION) -> phonenumbers.PhoneNumber | None:
+    """The number in ``text`` (a number of ``region`` when it has no country code) when it is a
+    valid number of its country, else ``None``."""
     raw = text.strip()
     if raw.startswith("00"):
         raw = "+" + raw[2:]                 # the international prefix dialled from the mainland
     try:
-        number = phonenumbers.parse(raw, HOME_REGION)
+        number = phonenumbers.parse(raw, region)
     except NumberParseException:
         return None
     return number if phonenumbers.is_valid_number(number) else None
@@ -79,20 +80,12 @@ def phone_keys(text: str | None) -> list[str]:
     if not text or not str(text).strip():
         return []
     raw = str(text).strip()
-    keys = []
-    number = _parse(raw)
-    if number is not None:
-        keys.append(_stored(number))
-    if not raw.startswith(("+", "00")):
-        for region in NEARBY_REGIONS:
-            try:
-                other = phonenumbers.parse(raw, region)
-            except NumberParseException:
-                continue
-            if phonenumbers.is_valid_number(other):
-                key = _stored(other)
-                if key not in keys:
-                    keys.append(key)
+    regions = (HOME_REGION,) if raw.startswith(("+", "00")) else (HOME_REGION, *NEARBY_REGIONS)
+    keys: list[str] = []
+    for region in regions:
+        number = _parse(raw, region)
+        if number is not None and _stored(number) not in keys:
+            keys.append(_stored(number))
     return keys
 
 

@@ -23,16 +23,14 @@ from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import event, exc
 from sqlalchemy.engine import URL, Engine, make_url
 
-from .errors import AccessDenied, DatabaseUnavailable, SchemaError, StoreError
+from aftersales.core.plugininfo import Said
 
-if TYPE_CHECKING:  # pragma: no cover
-    from aftersales.core.plugininfo import Said
+from .errors import AccessDenied, DatabaseUnavailable, SchemaError, StoreError
 
 #: environment variable naming the database URL (the CLI's ``--db``)
 ENV_DB = "AFTERSALES_DB"
@@ -404,7 +402,6 @@ def permission_warnings(engine: Engine, *, folder: bool | None = None) -> list[S
     """One line (English, with its Chinese as ``zh``) for a SQLite file others may read (mode
     beyond 0600) and, for the default file (or with ``folder=True``), for a folder others may
     enter (beyond 0700). Empty elsewhere."""
-    from aftersales.core.plugininfo import Said
 
     if engine.dialect.name != "sqlite" or os.name == "nt":
         return []

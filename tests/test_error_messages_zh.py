@@ -12,8 +12,6 @@ ROOT = Path(__file__).resolve().parents[1]
 FOLDERS = ("aftersales", "authoring", "batch", "cli", "core", "plugins", "store", "tui")
 #: errors made from an object that carries both languages (``QuarantineError(quarantine)``)
 BUILT_FROM_BILINGUAL = {"QuarantineError"}
-#: files still raising English-only errors, and how many: the count may only go down
-KNOWN_ENGLISH_ONLY: dict[str, int] = {}
 
 
 def _trees() -> dict[str, ast.Module]:
@@ -51,10 +49,7 @@ def _english_only(trees: dict[str, ast.Module]) -> dict[str, list[str]]:
 
 def test_every_project_error_gives_its_chinese_message():
     found = _english_only(_trees())
-    unexpected = [line for name, lines in found.items() if name not in KNOWN_ENGLISH_ONLY for line in lines]
-    assert not unexpected, "errors without zh=:\n" + "\n".join(unexpected)
-    for name, most in KNOWN_ENGLISH_ONLY.items():
-        assert len(found.get(name, [])) <= most, "\n".join(found[name])
+    assert not found, "errors without zh=:\n" + "\n".join(line for lines in found.values() for line in lines)
 
 
 def test_the_check_finds_an_error_without_zh():
