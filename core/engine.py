@@ -167,7 +167,7 @@ class _Plan:
     when no offer of their remedy needs the case (``fixed_best``); the others are ``steps``."""
 
     __slots__ = ("prefix", "groups", "hits", "notices", "na_fill", "pending", "expiry", "steps", "trailing",
-                 "fixed_best")
+                 "fixed_best", "paid")
 
     def __init__(self, frame: _Frame, assessed: tuple) -> None:
         pairs = tuple(zip(frame.policies, assessed, strict=True))
@@ -229,6 +229,11 @@ class _Plan:
         #: the exclusions and their trace entries when offers of these policies ran out and nothing
         #: free is left (``expired``), by the policies of the expired offers in order
         self.expiry: dict[tuple, tuple[tuple, tuple]] = {}
+        #: the paid repair when its best offer is a fixed one (the usual case): (that entry, its
+        #: record when nothing free is available, its record when something is)
+        paid = fixed_best.get("paid_repair")
+        self.paid = None if paid is None else (
+            paid, *(_paid_result(paid if type(paid) is OfferResult else paid.result, free) for free in (False, True)))
 
     def expired(self, policies: tuple) -> tuple[tuple, tuple]:
         """The exclusions (``hits`` with each policy's expiry exclusion) and the trace entries of
@@ -442,14 +447,8 @@ class Engine:
                     _consider(best, remedy, entry, result, "pending_detection", result.missing)
                 else:
                     best[remedy] = entry
-        decision = self._conclude(case, region, frame.region_rule, best, log, expired, plan, plan.notices,
-                                  frame.exchange, frame.exchange_log, frame.refs, failures)
-        refund = frame.refund
-        if refund is not None and case.fault.component in refund.components:
-            exchange = best.get("exchange")  # the decision's exchange is available exactly when granted
-            if exchange is not None and exchange.status == "granted":
-                decision = _with_refund(decision, case, refund)
-        return decision
+        return self._conclude(case, region, frame.region_rule, best, log, expired, plan, plan.notices,
+                              frame.exchange, frame.exchange_log, frame.refs, failures, frame.refund)
 
     # ------------------------------------------------------------------------------ plugin code per case
 
@@ -544,8 +543,10 @@ class Engine:
 
     def _conclude(self, case: Case, region: str, region_rule: str | None, best: dict[str, _BestEntry], trace: list,
                   offers: list, plan: _Plan, notices: tuple, exchange: ExchangeRule | None,
-                  exchange_log: tuple, refs: tuple, failures: tuple) -> Decision:
-        """Remedies in the contract's order, expiry, coverage, and the decision record."""
+                  exchange_log: tuple, refs: tuple, failures: tuple, refund: RefundRule | None) -> Decision:
+        """Remedies in the contract's order, expiry, coverage, and the decision record. ``refund``:
+        the frame's refund instead of an exchange, if a policy gives one; an available exchange
+        it follows (``RefundRule.follows``) carries its ``refund_instead`` block."""
         gaps: tuple = ()
         remedies: list[RemedyResult] = []
         free_available = False
@@ -580,7 +581,12 @@ class Engine:
                     service_location = rule.service_location
             if unknown_years:
                 gaps += unknown_years
-            remedies.append(_remedy_result(remedy, rule, status, detail, start, end, missing, asks, excluded_by))
+            block = None
+            if refund is not None and available and remedy == "exchange" and refund.follows(case.fault.component, rule.basis):
+                block = refund_instead(refund, price=case.purchase.price, same_model_in_stock=case.stock.same_model,
+                                       invoice_date=case.purchase.date or start, case_date=case.case_date,
+                                       days_in_repair=case.history.days_in_repair)
+            remedies.append(_remedy_result(remedy, rule, status, detail, start, end, missing, asks, excluded_by, block))
             trace.append(rule.chosen_log if available else rule.refused_log)
 
         # paid repair exactly when no free remedy
@@ -590,20 +596,19 @@ class Engine:
             if service_location is None:
                 service_location = "any_authorized"
         else:
-            result = entry if type(entry) is OfferResult else entry.result
-            rule = result.rule
-            # the same few records again and again (a paid repair seldom has a period): made once
-            key = (rule, free_available, result.start, result.end)
-            made = self._paid_made.get(key)
-            if made is None:
-                made = remember(self._paid_made, key, _remedy(RemedyResult, (
-                    "paid_repair", rule.basis, not free_available, "not_needed" if free_available else "granted",
-                    "free_remedy_available" if free_available else None, (), (), (), rule.policy.id, rule.id,
-                    rule.citation, result.start, result.end, rule.service_location, rule.fee, None, rule.note, None)),
-                    PAID_CACHE_SIZE)
+            paid = plan.paid
+            if paid is not None and entry is paid[0]:  # the plan's fixed offer: its records made
+                made = paid[2] if free_available else paid[1]
+            else:
+                result = entry if type(entry) is OfferResult else entry.result
+                # the same few records again and again (a paid repair seldom has a period): made once
+                key = (result.rule, free_available, result.start, result.end)
+                made = self._paid_made.get(key)
+                if made is None:
+                    made = remember(self._paid_made, key, _paid_result(result, free_available), PAID_CACHE_SIZE)
             remedies.append(made)
             if service_location is None:
-                service_location = rule.service_location
+                service_location = made.service_location
 
         # an offer that ran out: report the policy's expiry exclusion when nothing free is left
         exclusions = plan.hits
@@ -664,20 +669,6 @@ def _merged(hits: tuple) -> tuple:
         elif hit.policy != kept.policy and hit.policy not in kept.also:
             first[hit.id] = kept._replace(also=kept.also + (hit.policy,))
     return tuple(first.values())
-
-
-def _with_refund(decision: Decision, case: Case, rule: RefundRule) -> Decision:
-    """The decision with a ``refund_instead`` block on its available exchange, when ``rule``
-    follows that exchange (its component and basis)."""
-    remedies = decision.remedies
-    for index, r in enumerate(remedies):
-        if r.remedy == "exchange" and r.available and rule.follows(case.fault.component, r.basis):
-            block = refund_instead(rule, price=case.purchase.price, same_model_in_stock=case.stock.same_model,
-                                   invoice_date=case.purchase.date or r.start, case_date=case.case_date,
-                                   days_in_repair=case.history.days_in_repair)
-            changed = remedies[:index] + (r._replace(refund_instead=block),) + remedies[index + 1:]
-            return decision._replace(remedies=changed)
-    return decision
 
 
 def _failure_step(failure: PluginFailure) -> TraceStep:
@@ -756,10 +747,21 @@ def _fields_getter(fields: list[str]) -> Callable[[Any], tuple]:
     return attrgetter(*fields)
 
 
+def _paid_result(result: OfferResult, free_available: bool) -> RemedyResult:
+    """The decision's record of the paid repair whose best offer gave ``result``: available
+    exactly when nothing free is."""
+    rule = result.rule
+    return _remedy(RemedyResult, (
+        "paid_repair", rule.basis, not free_available, "not_needed" if free_available else "granted",
+        "free_remedy_available" if free_available else None, (), (), (), rule.policy.id, rule.id,
+        rule.citation, result.start, result.end, rule.service_location, rule.fee, None, rule.note, None))
+
+
 def _remedy_result(remedy: str, rule: Any, status: str, detail: str | None, start: Any, end: Any, missing: tuple,
-                   asks: tuple, excluded_by: str | None) -> RemedyResult:
+                   asks: tuple, excluded_by: str | None, refund: Any = None) -> RemedyResult:
     """The decision's record of a free remedy whose best offer, of ``rule``, gave ``status``,
-    ``detail``, ``start``, ``end``, ``missing`` and ``asks`` (an ``OfferResult``'s fields)."""
+    ``detail``, ``start``, ``end``, ``missing`` and ``asks`` (an ``OfferResult``'s fields), with
+    ``refund`` (a ``RefundInstead``) when an available exchange may be taken as a refund."""
     available = status == "granted"
     return _remedy(RemedyResult, (
         remedy,
@@ -779,7 +781,7 @@ def _remedy_result(remedy: str, rule: Any, status: str, detail: str | None, star
         rule.fee,
         rule.needs_confirmation,
         rule.note,
-        None,
+        refund,
     ))
 
 
