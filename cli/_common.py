@@ -60,7 +60,14 @@ def run(group: click.Group, argv: list[str] | None) -> int:
         click.echo("aborted", err=True)
         return 1
     except click.ClickException as exc:
-        exc.show()
+        if message_lang(args) == "zh" and not isinstance(exc, click.exceptions.NoArgsIsHelpError):
+            from aftersales.store.privacy import escape_all_controls
+
+            from .usage import usage_line
+
+            click.echo(escape_all_controls(usage_line(exc)), err=True)
+        else:
+            exc.show()
         return 2 if isinstance(exc, click.UsageError) else exc.exit_code
     except BrokenPipeError:
         return 0

@@ -106,7 +106,9 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
     lang = resolve_lang(lang)
     en = lang == "en"
     if bool(cases_file) == bool(from_store):
-        raise click.UsageError("give exactly one of --cases FILE or --from-store")
+        from aftersales.cli.usage import Usage
+
+        raise Usage("give exactly one of --cases FILE or --from-store", zh="--cases FILE 和 --from-store 要给一个，且只能给一个")
     options = {"old_dir": old_dir, "new_dir": new_dir, "plugins_dir": plugins_dir}
     source = "store" if from_store else cases_file
     if explain is not None:

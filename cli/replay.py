@@ -146,16 +146,19 @@ def replay(cases_file: str | None, policies_dir: str | None, plugins_dir: str | 
     import json
 
     from aftersales.batch import replay as rp
+    from aftersales.cli.usage import Usage
 
     if from_store and cases_file:
-        raise click.UsageError("give either CASES.jsonl or --from-store, not both")
+        raise Usage("give either CASES.jsonl or --from-store, not both",
+                    zh="CASES.jsonl 和 --from-store 只能给一个")
     if not from_store and not cases_file:
-        raise click.UsageError("missing CASES.jsonl (or --from-store)")
+        raise Usage("missing CASES.jsonl (or --from-store)", zh="缺少 CASES.jsonl（或 --from-store）")
     if from_store:
         try:
             import aftersales.store  # noqa: F401
         except ImportError as exc:  # pragma: no cover - the store ships with the package
-            raise click.UsageError(f"--from-store needs the case store (aftersales.store): {exc}") from None
+            raise Usage(f"--from-store needs the case store (aftersales.store): {exc}",
+                        zh=f"--from-store 需要案例库（aftersales.store）：{exc}") from None
 
     workers = workers or rp.default_workers()
     options = {"policies_dir": policies_dir, "plugins_dir": plugins_dir,

@@ -1,0 +1,112 @@
+"""Command-line mistakes (a missing argument, an unknown option, a value of the wrong kind) said
+in Chinese, on one line: click's own messages are English only.
+
+Imported only when a command line is wrong. Each of click's usage errors carries what went
+wrong (the parameter, the option's name, the choices, the range), so the Chinese line is made
+from those, not from click's English text; only a path click refused is told by the reason click
+gives (the path's own state is not looked at again). ``--lang en`` or ``AFTERSALES_LANG=en``
+keeps click's English.
+"""
+
+from __future__ import annotations
+
+import click
+
+
+class Usage(click.UsageError):
+    """A wrong command line found by the project's own code, with its Chinese line."""
+
+    def __init__(self, message: str, *, zh: str, ctx: click.Context | None = None) -> None:
+        super().__init__(message, ctx)
+        self.zh = zh
+
+
+#: why click refused a path (its English wording) -> the Chinese reason
+_PATH_REASONS = (
+    ("does not exist", "不存在"),
+    ("is a directory", "是文件夹，不是文件"),
+    ("is a file", "是文件，不是文件夹"),
+    ("is not readable", "没有读取权限"),
+    ("is not writable", "没有写入权限"),
+    ("is not executable", "没有执行权限"),
+)
+
+
+def usage_line(exc: click.ClickException) -> str:
+    """The one Chinese line for ``exc``: what is wrong, then how the command is used and where
+    its help is, when click knows the command."""
+    what = _what(exc)
+    ctx = getattr(exc, "ctx", None)
+    if ctx is None:
+        return f"错误：{what}"
+    usage = " ".join(ctx.command.collect_usage_pieces(ctx))
+    return f"错误：{what}。用法：{ctx.command_path} {usage}（{ctx.command_path} --help 查看说明）"
+
+
+def _what(exc: click.ClickException) -> str:
+    if isinstance(exc, Usage):
+        return exc.zh
+    if isinstance(exc, click.MissingParameter):
+        kind = "选项" if isinstance(exc.param, click.Option) or exc.param_type == "option" else "参数"
+        return f"缺少{kind} {_hint(exc)}"
+    if isinstance(exc, click.BadParameter):
+        return f"{_hint(exc)} 的值不对：{_reason(exc)}"
+    if isinstance(exc, click.NoSuchOption):
+        also = f"（是不是 {'、'.join(exc.possibilities)}？）" if exc.possibilities else ""
+        return f"没有 {exc.option_name} 这个选项{also}"
+    if isinstance(exc, click.exceptions.NoSuchCommand):
+        also = f"（是不是 {'、'.join(exc.possibilities)}？）" if exc.possibilities else ""
+        return f"没有 {exc.command_name} 这个命令{also}"
+    if isinstance(exc, click.BadOptionUsage):
+        # the parser's only wording: "Option '--out' requires an argument." (or "requires 2 arguments.")
+        count = exc.message.rsplit("requires ", 1)[-1].split(" ", 1)[0] if "requires " in exc.message else ""
+        if count == "an":
+            return f"选项 {exc.option_name} 后面要跟一个值"
+        if count.isdigit():
+            return f"选项 {exc.option_name} 后面要跟 {count} 个值"
+        return f"选项 {exc.option_name} 的用法不对（{exc.message}）"
+    if isinstance(exc, click.FileError):
+        return f"无法打开文件 {exc.ui_filename}：{exc.message}"
+    if isinstance(exc, click.UsageError):
+        message = exc.message
+        if message.startswith("Got unexpected extra argument"):
+            extra = message[message.find("(") + 1:message.rfind(")")]
+            return f"多余的参数：{extra}"
+        if message == "Missing command.":
+            return "缺少命令"
+        return f"命令行不对（{message}）"
+    return exc.format_message()
+
+
+def _hint(exc: click.BadParameter) -> str:
+    """The parameter as the command line names it: ``--limit``, ``CASE``."""
+    if exc.param_hint is not None:
+        hint = exc.param_hint
+        return " / ".join(hint) if not isinstance(hint, str) else hint
+    if exc.param is not None:
+        return " / ".join(exc.param.opts) if isinstance(exc.param, click.Option) else exc.param.human_readable_name
+    return "参数"
+
+
+def _reason(exc: click.BadParameter) -> str:
+    kind = exc.param.type if exc.param is not None else None
+    if isinstance(kind, click.Choice):
+        return f"只能是 {'、'.join(str(c) for c in kind.choices)}"
+    if isinstance(kind, (click.IntRange, click.FloatRange)):
+        number = "整数" if isinstance(kind, click.IntRange) else "数"
+        bounds = []
+        if kind.min is not None:
+            bounds.append(f"{'>' if kind.min_open else '≥'} {kind.min}")
+        if kind.max is not None:
+            bounds.append(f"{'<' if kind.max_open else '≤'} {kind.max}")
+        return f"要一个{number}（{'，'.join(bounds)}）" if bounds else f"要一个{number}"
+    if isinstance(kind, click.types.IntParamType):
+        return "要一个整数"
+    if isinstance(kind, click.types.FloatParamType):
+        return "要一个数"
+    if isinstance(kind, (click.Path, click.File)):
+        for english, chinese in _PATH_REASONS:
+            if english in exc.message:
+                name = exc.message.split("'", 2)[1] if exc.message.count("'") >= 2 else ""
+                return f"{name} {chinese}" if name else chinese
+    return exc.message

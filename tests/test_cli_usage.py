@@ -1,0 +1,43 @@
+"""A wrong command line is one Chinese line (what is wrong, how the command is used), exit 2;
+``--lang en`` / ``AFTERSALES_LANG=en`` keeps click's English."""
+
+from __future__ import annotations
+
+import pytest
+
+ZH = {"AFTERSALES_LANG": "zh"}
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("evaluate",), "错误：缺少参数 CASE。用法：aftersales evaluate [OPTIONS] CASE（aftersales evaluate --help 查看说明）"),
+    (("evaluate", "--jsn", "x"), "错误：没有 --jsn 这个选项（是不是 --json？）。"),
+    (("evaluate", "a", "b"), "错误：多余的参数：b。"),
+    (("evaluate", "--lang"), "错误：选项 --lang 后面要跟一个值"),
+    (("evaluate", "--lang", "fr", "x.yaml"), "错误：--lang 的值不对：只能是 zh、en。"),
+    (("cases", "list", "--limit", "abc"), "错误：--limit 的值不对：要一个整数（≥ 1）。"),
+    (("replay", "/no/such/file.jsonl"), "错误：CASES.jsonl 的值不对：/no/such/file.jsonl 不存在。"),
+    (("replay",), "错误：缺少 CASES.jsonl（或 --from-store）。"),
+    (("policy", "diff"), "错误：缺少选项 --old。"),
+    (("nosuch",), "错误：没有 nosuch 这个命令。用法：aftersales [OPTIONS] [COMMAND] [ARGS]..."),
+])
+def test_a_wrong_command_line_is_one_chinese_line(cli, args, expected):
+    code, out, err = cli(*args, env=ZH)
+    assert code == 2
+    assert out == ""
+    assert err.startswith(expected), err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "Error" not in err and "Usage" not in err
+
+
+def test_english_on_request_keeps_clicks_words(cli):
+    code, _, err = cli("evaluate", env={"AFTERSALES_LANG": "en"})
+    assert code == 2
+    assert "Error: Missing argument 'CASE'." in err
+    code, _, err = cli("evaluate", "--lang", "en", "--jsn", "x", env=ZH)
+    assert code == 2 and "No such option" in err
+
+
+def test_a_control_character_in_a_wrong_option_is_escaped(cli):
+    code, _, err = cli("evaluate", "--\x1b[2Jx", env=ZH)
+    assert code == 2
+    assert "\x1b" not in err and err.startswith("错误：没有 ")
