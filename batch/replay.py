@@ -168,25 +168,53 @@ def chunked(items: Iterable[Item], size: int = CHUNK_LINES) -> Iterator[list[Ite
 
 
 
+class BadLine(ValueError):
+    """A line that is no case at all (not UTF-8, not JSON, not an object), said in both languages."""
+
+    def __init__(self, message: str, zh: str) -> None:
+        super().__init__(message)
+        self.zh = zh
+
+
+#: the kind of a bad line (what its reason says before the first ":" or " (") in Chinese, for
+#: the summary; a reason's own words in ``_reason`` and ``decode``
+ERROR_KINDS_ZH = {"invalid case": "案例无效", "not JSON": "不是 JSON", "not UTF-8 text": "不是 UTF-8 文本",
+                  "not a case": "不是案例", "truncated last line": "最后一行不完整", "plugin failed": "插件出错",
+                  "internal error": "内部错误"}
+
+
+#: what the JSON reader says of a line, in Chinese (its English kept for anything else)
+_JSON_ZH = {"Expecting value": "这里应当是一个值", "Extra data": "对象后面有多余的内容",
+            "Expecting property name enclosed in double quotes": "字段名要用双引号",
+            "Expecting ',' delimiter": "缺少逗号", "Expecting ':' delimiter": "缺少冒号",
+            "Unterminated string starting at": "字符串没有结束", "Invalid control character at": "有控制字符",
+            "Invalid \\escape": "无效的转义"}
+
+
 def decode(item: Item) -> Any:
-    """The mapping of one item, or raise ``ValueError`` with the reason a line is bad."""
+    """The mapping of one item, or raise ``BadLine`` with the reason a line is bad."""
     where, payload, complete = item
     if not isinstance(payload, (bytes, bytearray)):
         return payload
     try:
         text = payload.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ValueError(f"not UTF-8 text (byte 0x{payload[exc.start]:02x} at column {exc.start + 1})") from None
+        byte, column = f"0x{payload[exc.start]:02x}", exc.start + 1
+        raise BadLine(f"not UTF-8 text (byte {byte} at column {column})",
+                      f"不是 UTF-8 文本（第 {column} 列的字节 {byte}）") from None
     try:
         data = json.loads(text)
     except RecursionError:
-        raise ValueError("not a case: nesting too deep") from None
+        raise BadLine("not a case: nesting too deep", "不是案例：嵌套太深") from None
     except json.JSONDecodeError as exc:
         if not complete:
-            raise ValueError(f"truncated last line (no newline at the end of the file): {exc.msg} at column {exc.colno}") from None
-        raise ValueError(f"not JSON: {exc.msg} at column {exc.colno}") from None
+            raise BadLine(f"truncated last line (no newline at the end of the file): {exc.msg} at column {exc.colno}",
+                          f"最后一行不完整（文件末尾没有换行）：第 {exc.colno} 列，{_JSON_ZH.get(exc.msg, exc.msg)}") from None
+        raise BadLine(f"not JSON: {exc.msg} at column {exc.colno}",
+                      f"不是 JSON：第 {exc.colno} 列，{_JSON_ZH.get(exc.msg, exc.msg)}") from None
     if not isinstance(data, dict):
-        raise ValueError(f"not a case: a JSON object is expected, not {type(data).__name__}")
+        kind = type(data).__name__
+        raise BadLine(f"not a case: a JSON object is expected, not {kind}", f"不是案例：应为 JSON 对象，而不是 {kind}")
     return data
 
 
@@ -194,8 +222,11 @@ def ref(where: Any) -> dict[str, Any]:
     return {"line": where} if isinstance(where, int) else {"number": where}
 
 
-def where_text(source: str, where: Any) -> str:
-    return f"{source}:{where}" if isinstance(where, int) else f"{source} case {where}"
+def where_text(source: str, where: Any, lang: str = "en") -> str:
+    """A bad item's place: ``FILE:LINE``, or the case number in the store."""
+    if isinstance(where, int):
+        return f"{source}:{where}"
+    return f"案例库 案例 {where}" if lang == "zh" else f"{source} case {where}"
 
 
 # ----------------------------------------------------------------------------- results
@@ -209,7 +240,7 @@ class ChunkResult:
     part: str | None = None                              # or: a file holding them (written by a worker)
     size: int = 0                                        # input bytes covered (file blocks)
     outcomes: Counter = field(default_factory=Counter)   # (remedy, basis) -> cases
-    errors: list = field(default_factory=list)           # (where, reason)
+    errors: list = field(default_factory=list)           # (where, reason, its Chinese): ``_reason``
     extra: Any = None                                    # task-specific (diff groups)
     #: plugin -> cases decided without it (a hook failed) or not decided (it is quarantined)
     plugin_failures: Counter = field(default_factory=Counter)
@@ -231,7 +262,7 @@ class RunStats:
         self.outcomes.update(result.outcomes)
         if result.plugin_failures:
             self.plugin_failures.update(result.plugin_failures)
-        for where, reason in result.errors:
+        for where, reason, _zh in result.errors:
             if len(self.errors) < 100:
                 self.errors.append((where, reason))
             self.error_kinds[reason.split(":", 1)[0].split(" (", 1)[0]] += 1
@@ -371,16 +402,18 @@ def _write_file(path: str, data: bytes) -> None:
         os.close(fd)
 
 
-def _reason(exc: BaseException) -> str:
-    from aftersales.core.errors import CaseError, PluginError
+def _reason(exc: BaseException) -> tuple[str, str]:
+    """Why a line was not decided: (the reason written in the output line, its Chinese)."""
+    from aftersales.core.errors import AftersalesError, CaseError, PluginError
 
-    if isinstance(exc, ValueError) and not isinstance(exc, CaseError):
-        return str(exc)
+    if isinstance(exc, BadLine):
+        return str(exc), exc.zh
     if isinstance(exc, CaseError):
-        return f"invalid case: {exc}"
+        return f"invalid case: {exc}", f"案例无效：{exc.line('zh')}"
     if isinstance(exc, PluginError):
-        return f"plugin failed: {exc}"
-    return f"internal error: {type(exc).__name__}: {exc}"
+        return f"plugin failed: {exc}", f"插件出错：{exc.line('zh')}"
+    text = exc.line("zh") if isinstance(exc, AftersalesError) else str(exc)
+    return f"internal error: {type(exc).__name__}: {exc}", f"内部错误：{type(exc).__name__}: {text}"
 
 
 _encode = msgspec.json.Encoder().encode
@@ -486,8 +519,8 @@ def _replay_lines(raw: bytes, first_line: int) -> ChunkResult:
                 data = decode((lineno, body, index != last or last_complete))
                 text, entitled = decide(data, lineno)
         except Exception as exc:  # noqa: BLE001 - every bad line is reported, the run goes on
-            reason = _reason(exc)
-            errors.append((lineno, reason))
+            reason, zh = _reason(exc)
+            errors.append((lineno, reason, zh))
             _count_plugin(result, exc)
             out.append(_encode({"line": lineno, "error": reason}))
             continue
@@ -537,9 +570,9 @@ def _replay_chunk(chunk: list[Item]) -> ChunkResult:
         try:
             text, entitled = decide(decode(item), where)
         except Exception as exc:  # noqa: BLE001 - every bad line is reported, the run goes on
-            reason = _reason(exc)
+            reason, zh = _reason(exc)
             _count_plugin(result, exc)
-            result.errors.append((where, reason))
+            result.errors.append((where, reason, zh))
             out.append(_encode({**ref(where), "error": reason}))
             continue
         out.append(text)
@@ -579,7 +612,7 @@ def _diff_chunk(chunk: list[Item]) -> ChunkResult:
                 continue
             old, new = outcome(old_decision), outcome(new_decision)
         except Exception as exc:  # noqa: BLE001
-            result.errors.append((where, _reason(exc)))
+            result.errors.append((where, *_reason(exc)))
             _count_plugin(result, exc)
             continue
         result.outcomes[(new["entitlement"], new["basis"])] += 1
@@ -701,12 +734,12 @@ class _Sink:
 
 def replay_file(path: str | None, out: TextIO, *, workers: int = 1, options: dict[str, Any] | None = None,
                 from_store: bool = False, db_url: str | None = None,
-                progress: Any = None, report: Callable[[Any, str], None] | None = None) -> RunStats:
+                progress: Any = None, report: Callable[[Any, str, str], None] | None = None) -> RunStats:
     """Replay a JSONL file (or the store) into ``out``; returns the counts for the summary.
 
     ``progress`` (optional) has ``bytes(n)`` and ``cases(n)``, called once per block or chunk
-    done; ``report(where, reason)`` is called for each bad line, in input order.
-    """
+    done; ``report(where, reason, zh)`` is called for each bad line, in input order (``zh``: the
+    reason in Chinese)."""
     import shutil
     import tempfile
     import time
@@ -722,8 +755,8 @@ def replay_file(path: str | None, out: TextIO, *, workers: int = 1, options: dic
             sink.write(result.data)
         stats.add(result)
         if report is not None:
-            for where, reason in result.errors:
-                report(where, reason)
+            for where, reason, zh in result.errors:
+                report(where, reason, zh)
         if progress is not None:
             if result.size:
                 progress.bytes(result.size)

@@ -124,9 +124,9 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
     def on_result(result: rp.ChunkResult) -> None:
         nonlocal changed_total
         stats.add(result)
-        for where, reason in result.errors:
+        for where, reason, zh in result.errors:
             if not as_json:
-                click.echo(f"{rp.where_text(source, where)}: {reason}", err=True)
+                click.echo(f"{rp.where_text(source, where, lang)}: {reason if en else zh}", err=True)
         for key, where, data, old, new, differences in result.extra or ():
             changed_total += 1
             transitions[(old["entitlement"], new["entitlement"])] += 1
@@ -262,7 +262,10 @@ def _explain(number: str, options: dict[str, Any], cases_file: str | None, db_ur
                            zh=f"--explain {number}：{cases_file or '案例库'} 里没有这个案例")
     rp.setup_worker("diff", options)
     old_reg, new_reg = rp._STATE["old"], rp._STATE["new"]
-    data = rp.decode(item)
+    try:
+        data = rp.decode(item)
+    except rp.BadLine as exc:
+        raise ExplainError(f"--explain {number}: {exc}", zh=f"--explain {number}：{exc.zh}") from None
     sides = []
     for registry in (old_reg, new_reg):
         try:

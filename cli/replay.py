@@ -66,29 +66,45 @@ class Progress:
             self.progress.advance(self.task, n)
 
 
-def print_summary(stats: Any, *, workers: int, errors_shown: bool = True) -> None:
+def print_summary(stats: Any, *, workers: int, lang: str = "zh") -> None:
+    """The run's summary on stderr: how many cases and how fast, the entitlements, the lines not
+    decided by kind, the plugin failures; in Chinese unless ``lang`` is ``en``."""
+    from aftersales.batch.replay import ERROR_KINDS_ZH
     from aftersales.core.vocab import label
 
     err = sys.stderr
-    rate = f"{stats.total / stats.seconds:,.0f} cases/s" if stats.seconds else ""
-    print(f"replayed {stats.total:,} cases in {stats.seconds:.2f} s ({rate}, {workers} worker{'s' if workers != 1 else ''})", file=err)
+    zh = lang != "en"
+    failed = stats.total - stats.decided
+    speed = f"{stats.total / stats.seconds:,.0f}" if stats.seconds else ""
+    if zh:
+        print(f"已重放 {stats.total:,} 个案例，用时 {stats.seconds:.2f} 秒（每秒 {speed} 个，{workers} 个进程）", file=err)
+    else:
+        rate = f"{speed} cases/s" if speed else ""
+        print(f"replayed {stats.total:,} cases in {stats.seconds:.2f} s ({rate}, {workers} worker{'s' if workers != 1 else ''})",
+              file=err)
     if stats.outcomes:
-        print(f"  {'entitlement':<13} {'basis':<16} {'cases':>10}  {'share':>6}", file=err)
+        if zh:   # (each Chinese character takes two columns)
+            print(f"  {'权益':<11} {'依据':<14} {'案例数':>7}  {'占比':>4}", file=err)
+        else:
+            print(f"  {'entitlement':<13} {'basis':<16} {'cases':>10}  {'share':>6}", file=err)
         for (remedy, basis), n in stats.outcomes.most_common():
             share = 100.0 * n / stats.decided if stats.decided else 0.0
             print(f"  {remedy:<13} {basis:<16} {n:>10,}  {share:5.1f}%  {label('remedy', remedy)}·{label('basis', basis)}", file=err)
-    failed = stats.total - stats.decided
-    if failed:
+    if zh:
+        kinds = "，".join(f"{ERROR_KINDS_ZH.get(k, k)} {n:,} 行" for k, n in stats.error_kinds.most_common())
+        print(f"错误：{failed:,} 行未能判定（{kinds}）" if failed else "错误：无", file=err)
+    else:
         kinds = ", ".join(f"{k}: {n:,}" for k, n in stats.error_kinds.most_common())
-        print(f"errors: {failed:,} line{'s' if failed != 1 else ''} not decided ({kinds})", file=err)
+        print(f"errors: {failed:,} line{'s' if failed != 1 else ''} not decided ({kinds})" if failed else "errors: none",
+              file=err)
+    failures = sum(stats.plugin_failures.values())
+    by_plugin = ("，" if zh else ", ").join(f"{p}: {n:,}" for p, n in stats.plugin_failures.most_common())
+    if zh:
+        print(f"插件故障：{failures:,} 个案例在缺少插件的情况下判定或未判定（{by_plugin}）" if failures else "插件故障：无",
+              file=err)
     else:
-        print("errors: none", file=err)
-    if stats.plugin_failures:
-        by_plugin = ", ".join(f"{p}: {n:,}" for p, n in stats.plugin_failures.most_common())
-        print(f"plugin failures: {sum(stats.plugin_failures.values()):,} cases decided without a plugin or not decided "
-              f"({by_plugin})", file=err)
-    else:
-        print("plugin failures: none", file=err)
+        print(f"plugin failures: {failures:,} cases decided without a plugin or not decided ({by_plugin})" if failures
+              else "plugin failures: none", file=err)
 
 
 def _policies_of_the_counter(options: dict, db_url: str | None, from_store: bool) -> None:
@@ -167,9 +183,13 @@ def replay(cases_file: str | None, policies_dir: str | None, plugins_dir: str | 
     show_progress = not quiet and sys.stderr.isatty()
     source = "store" if from_store else cases_file
 
-    def report(where: Any, reason: str) -> None:
+    from aftersales.cli._common import message_lang
+
+    lang = message_lang(None)
+
+    def report(where: Any, reason: str, zh: str) -> None:
         if not quiet:
-            msg = f"{rp.where_text(source, where)}: {reason}"
+            msg = f"{rp.where_text(source, where, lang)}: {zh if lang == 'zh' else reason}"
             if progress is not None:
                 progress.progress.console.print(msg, markup=False, highlight=False)
             else:
@@ -202,7 +222,7 @@ def replay(cases_file: str | None, policies_dir: str | None, plugins_dir: str | 
             json.dump({**stats.to_dict(), "workers": workers, "source": source,
                        "first_errors": [{**rp.ref(w), "reason": r} for w, r in stats.errors]},
                       summary_out, ensure_ascii=False, indent=2)
-    print_summary(stats, workers=workers)
+    print_summary(stats, workers=workers, lang=lang)
     if stats.plugin_failures:
         raise SystemExit(3)
     if stats.total != stats.decided:

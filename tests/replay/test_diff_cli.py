@@ -228,6 +228,21 @@ def test_explain_of_a_line_that_is_not_there_is_one_line_exit_2(tmp_path):
     assert code == 2
 
 
+def test_explain_of_a_line_that_is_no_case_is_one_line_exit_2(tmp_path, capsys):
+    from aftersales.cli import main_group
+    from aftersales.cli._common import run
+
+    old, new = _folders(tmp_path, 10)
+    cases = _cases(tmp_path, [3])
+    with open(cases, "ab") as fh:
+        fh.write(b"not json\n")
+    code = run(main_group, ["policy", "diff", "--old", str(old), "--new", str(new), "--cases", str(cases),
+                            "--explain", "2", "--lang", "zh"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err == "错误：--explain 2：不是 JSON：第 1 列，这里应当是一个值\n"
+
+
 def test_a_change_of_the_refund_rate_is_a_difference(tmp_path):
     """Only the refund instead of an exchange changes (第十九条's daily rate): the decisions are
     not the same, and the comparison names the exchange's refund."""

@@ -58,7 +58,7 @@ def _reference(path, registry):
 def _replay(path, workers, **kw):
     out = io.StringIO()
     reported = []
-    stats = rp.replay_file(str(path), out, workers=workers, report=lambda w, r: reported.append((w, r)), **kw)
+    stats = rp.replay_file(str(path), out, workers=workers, report=lambda w, r, zh: reported.append((w, r, zh)), **kw)
     return out.getvalue(), reported, stats
 
 
@@ -72,7 +72,7 @@ def test_blocks_give_what_each_line_gives_on_its_own(tmp_path, registry, monkeyp
     assert got == expected
     assert reported == expected_errors
     assert stats.total == expected.count("\n") and stats.total - stats.decided == len(expected_errors)
-    kinds = {r.split(":", 1)[0].split(" (", 1)[0] for _, r in expected_errors}
+    kinds = {r.split(":", 1)[0].split(" (", 1)[0] for _, r, _zh in expected_errors}
     assert {"not JSON", "not UTF-8 text", "not a case", "invalid case", "truncated last line"} <= kinds
     assert "internal error" not in kinds  # deep nesting is a bad case, not a crash
 
@@ -271,4 +271,5 @@ def test_unknown_brand_message_comes_from_the_registry(tmp_path, registry):
     _, reported, _ = _replay(path, 1)
     with pytest.raises(CaseError) as err:
         registry.parse_case(case)
-    assert reported == [(1, f"invalid case: {err.value}")]
+    assert reported == [(1, f"invalid case: {err.value}", f"案例无效：{err.value.line('zh')}")]
+    assert reported[0][2].startswith("案例无效：brand：未知品牌 'nokia'")

@@ -17,7 +17,7 @@ def _write_cases(path, n=30, seed=4):
     return path
 
 
-def _invoke(*args):
+def _invoke(*args, lang="en"):
     """``aftersales replay ARGS`` as the console script runs it (its errors mapped to exit codes)."""
     import click
 
@@ -30,7 +30,7 @@ def _invoke(*args):
     def shim():
         holder["rc"] = run(main_group, ["replay", *args])
 
-    result = CliRunner().invoke(shim, [], env={"AFTERSALES_LANG": "en"})
+    result = CliRunner().invoke(shim, [], env={"AFTERSALES_LANG": lang})
     return holder.get("rc", result.exit_code), result.stdout, result.stderr
 
 
@@ -55,11 +55,10 @@ def test_decisions_go_to_stdout_by_default(tmp_path):
     assert "replayed 5 cases" in stderr
 
 
-def test_bad_lines_reported_with_line_number_and_run_goes_on(tmp_path):
+def _mixed_file(path):
     good = [json.dumps(c) for c in generate_cases(3, seed=1)]
     bad_imei = dict(next(generate_cases(1, seed=1)))
     bad_imei["device"] = {**bad_imei["device"], "imei": "356938035643800"}
-    path = tmp_path / "mixed.jsonl"
     with open(path, "wb") as fh:
         fh.write(good[0].encode() + b"\n")                           # 1 ok
         fh.write(b"this is not json\n")                              # 2 not JSON
@@ -69,6 +68,11 @@ def test_bad_lines_reported_with_line_number_and_run_goes_on(tmp_path):
         fh.write(b"[1, 2]\n")                                        # 6 not an object
         fh.write(good[2].encode() + b"\n")                           # 7 ok
         fh.write(good[0].encode()[:40])                              # 8 truncated, no newline
+    return path
+
+
+def test_bad_lines_reported_with_line_number_and_run_goes_on(tmp_path):
+    path = _mixed_file(tmp_path / "mixed.jsonl")
     out = tmp_path / "d.jsonl"
     rc, stdout, stderr = _invoke(str(path), "--out", str(out), "--workers", "1")
     assert rc == 1
@@ -83,6 +87,24 @@ def test_bad_lines_reported_with_line_number_and_run_goes_on(tmp_path):
     assert "replayed 7 cases" in stderr
     assert "errors: 5 lines not decided" in stderr
     assert "not JSON: 1" in stderr and "invalid case: 1" in stderr and "truncated last line: 1" in stderr
+
+
+def test_bad_lines_and_the_summary_are_chinese_by_default_the_output_the_same(tmp_path):
+    path = _mixed_file(tmp_path / "mixed.jsonl")
+    rc, _, stderr = _invoke(str(path), "--out", str(tmp_path / "zh.jsonl"), "--workers", "2", lang="zh")
+    assert rc == 1
+    assert f"{path}:2: 不是 JSON：第 1 列，这里应当是一个值" in stderr
+    assert f"{path}:3: 不是 UTF-8 文本（第 " in stderr and "的字节 0xff）" in stderr
+    assert f"{path}:4: 案例无效：device.imei：" in stderr
+    assert f"{path}:6: 不是案例：应为 JSON 对象，而不是 list" in stderr
+    assert f"{path}:8: 最后一行不完整（文件末尾没有换行）" in stderr
+    assert "已重放 7 个案例" in stderr
+    assert "错误：5 行未能判定（" in stderr and "案例无效 1 行" in stderr and "最后一行不完整 1 行" in stderr
+    assert "插件故障：无" in stderr
+    assert not any(word in stderr for word in ("replayed", "errors:", "invalid case", "not JSON", "plugin failures"))
+    _invoke(str(path), "--out", str(tmp_path / "en.jsonl"), "--workers", "2")
+    # the output lines are data: the same in either language
+    assert (tmp_path / "zh.jsonl").read_bytes() == (tmp_path / "en.jsonl").read_bytes()
 
 
 def test_a_complete_last_line_without_newline_is_fine(tmp_path):

@@ -34,7 +34,7 @@ def test_replay_from_store(store_url, tmp_path):
     records = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert len(records) == 12
     assert all(r["number"].startswith("SZ01") for r in records)
-    assert "replayed 12 cases" in result.stderr
+    assert "已重放 12 个案例" in result.stderr
 
 
 def test_diff_from_store_same_policies(store_url, tmp_path):
