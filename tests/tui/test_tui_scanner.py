@@ -138,3 +138,11 @@ async def test_typing_on_the_closed_brand_list_chooses_by_id_or_label(make):
         await ready_at(pilot, "#f-brand")
         await scan(pilot, "x", "y", "z")      # nothing begins so: the brand stays
         assert app.screen.form.values["brand"] == "apple"
+        await pilot.pause(1.1)
+        await scan(pilot, "h")
+        await pilot.pause(1.1)
+        # ``a`` is Apple's id before it begins generic's English label ("any other maker")
+        await scan(pilot, "a")
+        assert app.screen.form.values["brand"] == "apple"
+        await scan(pilot, "n")                 # "an": only that label
+        assert app.screen.form.values["brand"] == "generic"

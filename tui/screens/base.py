@@ -99,7 +99,9 @@ class FormInput(compat.FieldRepaint, Input):
 class TypedSelect(Select[str]):
     """A drop-down a clerk can also choose from by typing while it is closed, as a browser's does:
     the first option whose id or label (Chinese or English) begins with what was typed within
-    a second (``a`` or ``苹`` chooses Apple). Space and Enter still open the list."""
+    a second (``a`` or ``苹`` chooses Apple). Ids are looked at first, then each option's next
+    word (``names`` gives them in that order), so ``a`` is Apple's id before it is the start of
+    "any other maker". Space and Enter still open the list."""
 
     def __init__(self, options: list[tuple[str, str]], *, names: dict[str, tuple[str, ...]], **kwargs: Any) -> None:
         super().__init__(options, **kwargs)
@@ -119,10 +121,12 @@ class TypedSelect(Select[str]):
         now = monotonic()
         self._typed = (self._typed if now - self._typed_at < 1.0 else "") + character.casefold()
         self._typed_at = now
-        for value, words in self.names.items():
-            if any(word.startswith(self._typed) for word in words):
-                self.value = value
-                break
+        typed = self._typed
+        found = next((value for position in range(max(map(len, self.names.values()), default=0))
+                      for value, words in self.names.items()
+                      if position < len(words) and words[position].startswith(typed)), None)
+        if found is not None:
+            self.value = found
         event.stop()
         event.prevent_default()
 
