@@ -15,6 +15,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from .files import write_private
+
 ENV_PRINTER = "AFTERSALES_PRINTER"
 ENV_FOLDER = "AFTERSALES_TICKETS_DIR"
 
@@ -38,14 +40,8 @@ def tickets_folder() -> Path:
 
 def save_page(name: str, text: str, folder: Path | None = None) -> Path:
     """Write ``text`` to ``folder/name`` (0600), replacing an earlier copy whole."""
-    folder = folder or tickets_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    part = folder / f".{name}.part"
-    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(part, path)
+    path = (folder or tickets_folder()) / name
+    write_private(path, text)
     return path
 
 

@@ -2,8 +2,8 @@
 half-filled intake survives a crash or a closed terminal and is offered back at the next start.
 
 One file (``AFTERSALES_DRAFT``, else ``intake-draft.json`` in the user's state folder), written
-whole to a temporary file and renamed over the old one, removed once the case is saved or the
-form is cleared.
+whole to a temporary file and renamed over the old one, readable by its owner alone (it holds
+the customer's name and phone), removed once the case is saved or the form is cleared.
 """
 
 from __future__ import annotations
@@ -29,10 +29,9 @@ def default_path() -> Path:
 def write(path: Path, form: FormState, when: datetime) -> None:
     data = {"saved_at": when.isoformat(timespec="seconds"), "values": form.values,
             "documents": sorted(form.documents), "conditions": sorted(form.conditions), "plans": sorted(form.plans)}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    from aftersales.store.files import write_private
+
+    write_private(path, json.dumps(data, ensure_ascii=False))   # the customer's name and phone: 0600
 
 
 def read(path: Path, blank: FormState) -> tuple[FormState, str] | None:

@@ -354,3 +354,21 @@ def test_the_python_api_needs_backdate_for_an_earlier_case_date(store, new_case)
     assert view["case_date"] == "2026-03-01"
     assert view["events"][0]["data"]["backdated"] == "2026-03-01"
     assert store.get(view["number"])["events"][0]["data"]["intake_day"] == "2026-06-15"
+
+
+def test_a_private_file_is_0600_whatever_an_earlier_copy_or_a_left_part_had(tmp_path):
+    from aftersales.store.files import write_private
+
+    path = tmp_path / "sub" / "draft.json"
+    path.parent.mkdir()
+    path.write_text("old", encoding="utf-8")
+    path.chmod(0o644)
+    part = path.with_name(".draft.json.part")
+    part.write_text("left by a killed run", encoding="utf-8")
+    part.chmod(0o666)
+    write_private(path, "李雷 13800138000")
+    assert path.read_text(encoding="utf-8") == "李雷 13800138000"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert not part.exists()
+    write_private(tmp_path / "new" / "t.html", "x")          # its folder made when missing
+    assert stat.S_IMODE((tmp_path / "new" / "t.html").stat().st_mode) == 0o600

@@ -108,6 +108,8 @@ async def test_a_draft_survives_a_lost_session_and_is_offered_back(make, draft_f
                 break
             await pilot.pause(0.02)
         assert written()
+        # it holds the customer's name and phone: its owner alone reads it
+        assert draft_file.stat().st_mode & 0o777 == 0o600
     # the next start offers it back
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
