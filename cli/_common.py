@@ -150,12 +150,20 @@ def message_lang(argv: list[str] | None) -> str:
 def json_text(data: Any, *, indent: int = 0) -> str:
     """JSON by msgspec's encoder (the text ``json.dumps(data, ensure_ascii=False)`` gives, indented
     by ``indent``), with the characters JSON leaves raw that a terminal still obeys (DEL, C1,
-    bidirectional overrides) escaped as ``\\uXXXX``; JSON itself escapes C0."""
+    bidirectional overrides) escaped as ``\\uXXXX``; JSON itself escapes C0. A warning that carries
+    both languages (``Said``) is written in the messages' language (``message_lang``)."""
     import re
 
     import msgspec
 
-    raw = msgspec.json.encode(data)
+    lang = message_lang(None)
+
+    def said(value: Any) -> Any:   # a warning in both languages (``Said``): in the messages' one
+        if isinstance(value, str) and hasattr(value, "text"):
+            return value.text(lang)
+        raise NotImplementedError(f"cannot encode {type(value).__name__}")
+
+    raw = msgspec.json.encode(data, enc_hook=said)
     text = (msgspec.json.format(raw, indent=indent) if indent else raw).decode("utf-8")
     return re.sub(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]", lambda m: f"\\u{ord(m.group(0)):04x}", text)
 

@@ -19,6 +19,8 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from aftersales.core.plugininfo import Said
+
 from . import db as _db
 from .contact import mask_phone, normalize_name, normalize_phone, normalize_staff, normalize_store, phone_keys
 from .errors import StoreError, choices_zh
@@ -206,8 +208,8 @@ class CaseStore(OutcomeMixin):
                     zh=f"案例日期（case_date）{case.case_date.isoformat()} 早于受理日 {today.isoformat()}："
                        "将按该日判定；确需如此请加 --backdate，否则删去 case_date")
             backdated = case.case_date.isoformat()
-            warnings.append(f"case_date：按 {backdated} 判定（补登，已记入日志） / decided as of {backdated} "
-                            f"(back-dated, recorded in the event log)")
+            warnings.append(Said(f"case_date: decided as of {backdated} (back-dated, recorded in the event log)",
+                                 f"受理日期：按 {backdated} 判定（补登，已记入日志）"))
         decision, entitlement = self.evaluator.evaluate(case)
         decision = _marked(decision, warnings)
         settings = self.evaluator.workflow(case)
@@ -215,8 +217,8 @@ class CaseStore(OutcomeMixin):
         same_unit = [c["number"] for c in self.open_cases_with_device(imei=case.device.imei,
                                                                       serial=case.device.serial, today=today)]
         if same_unit:
-            warnings.append(f"device: IMEI 或序列号与未结案例 {'、'.join(same_unit)} 相同 / the IMEI or serial "
-                            f"number is that of open case {', '.join(same_unit)}")
+            warnings.append(Said(f"device: the IMEI or serial number is that of open case {', '.join(same_unit)}",
+                                 f"设备：IMEI 或序列号与未结案例 {'、'.join(same_unit)} 相同"))
         mail_record = parse_mail_in(mail_in, stored_input) if mail_in is not None else None
         due_from, due_by = repair_window(today, repair_kind, settings)
         follow_up_day = today + timedelta(days=settings.follow_up_days)
@@ -720,8 +722,9 @@ def _marked(decision: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
     """A decision made without a failed plugin is stored as made, marked ``incomplete``, and said."""
     if not decision.get("plugin_errors"):
         return decision
-    warnings.append("decision: 有插件出错，本判定缺少该插件的结论 / decided without a failed plugin: "
-                    + ", ".join(sorted({f["plugin"] for f in decision["plugin_errors"]})))
+    plugins = sorted({f["plugin"] for f in decision["plugin_errors"]})
+    warnings.append(Said(f"decision: decided without a failed plugin: {', '.join(plugins)}",
+                         f"判定：插件 {'、'.join(plugins)} 出错，本判定缺少该插件的结论"))
     return {**decision, "incomplete": True}
 
 

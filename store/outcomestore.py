@@ -23,6 +23,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from aftersales.core.plugininfo import Said
+
 from . import db as _db
 from .errors import StoreError, choices_zh
 from .outcomes import OUTCOME_STATE, check_remedy, parse_outcome, split_list, unit_adjustments
@@ -111,18 +113,18 @@ class OutcomeMixin:
         warnings = []
         if unit.get("replacement_of"):
             if unit["warranty_after"] == "restarts":
-                warnings.append(
-                    f"device: 本机为 {unit['replacement_of']} 换货所换新机({unit['exchanged_on']}),"
-                    f"三包有效期自换货之日起重新计算(第二十一条) / the replacement unit of {unit['replacement_of']}; "
-                    f"its period restarts on the exchange date")
+                warnings.append(Said(
+                    f"device: the replacement unit of {unit['replacement_of']}; its period restarts on the exchange date",
+                    f"设备：本机为 {unit['replacement_of']} 换货所换新机（{unit['exchanged_on']}），"
+                    f"三包有效期自换货之日起重新计算（第二十一条）"))
             else:
-                warnings.append(
-                    f"device: 本机为 {unit['replacement_of']} 换货所换新机({unit['exchanged_on']}),"
-                    f"保修期延续原机 / the replacement unit of {unit['replacement_of']}; the original warranty continues")
+                warnings.append(Said(
+                    f"device: the replacement unit of {unit['replacement_of']}; the original warranty continues",
+                    f"设备：本机为 {unit['replacement_of']} 换货所换新机（{unit['exchanged_on']}），保修期延续原机"))
         if unit.get("repairs"):
-            warnings.append(f"history: 本机已免费修理 {len(unit['repairs'])} 次,共 {unit.get('days_in_repair', 0)} 天,"
-                            f"已计入 / {len(unit['repairs'])} earlier free repair(s), {unit.get('days_in_repair', 0)} "
-                            f"days, counted")
+            repairs, days = len(unit["repairs"]), unit.get("days_in_repair", 0)
+            warnings.append(Said(f"history: {repairs} earlier free repair(s), {days} days, counted",
+                                 f"维修记录：本机已免费修理 {repairs} 次，共 {days} 天，已计入"))
         return adjusted, unit, warnings
 
     def _unit_view(self, conn: sa.Connection, row) -> list[dict[str, Any]]:

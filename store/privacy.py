@@ -69,20 +69,43 @@ def strip_controls(text: str) -> tuple[str, bool]:
     return clean, clean != text
 
 
-_KIND_WORDS = {"id_card": "身份证号码 / ID-card number", "passport": "证件号码 / passport-like number"}
+_KIND_WORDS = {"id_card": ("ID-card number", "身份证号码"), "passport": ("passport-like number", "证件号码")}
+
+#: the store's own text fields as a clerk knows them (case fields: the table's labels)
+_FIELD_ZH = {"staff": "经办人", "customer": "客户姓名", "note": "备注", "override": "例外理由", "work": "维修内容",
+             "certificate": "凭证", "serial": "序列号", "parts": "更换配件", "name": "名称", "reason": "理由",
+             "accessories": "附件", "appearance": "外观", "address": "地址", "hotline": "服务电话",
+             "opens": "营业时间", "closes": "营业时间", "printer": "打印机", "mail_in": "寄修单"}
+
+
+def field_zh(field: str) -> str:
+    """A field's Chinese name for a warning: the case table's label, the store's own, else the path."""
+    from aftersales.core.casefields import FIELDS
+
+    known = FIELDS.get(field)
+    if known is not None:
+        return known.label("zh")
+    head, _, rest = field.partition(".")
+    if head in _FIELD_ZH:
+        return _FIELD_ZH[head] + (f"（{rest}）" if rest else "")
+    return field
 
 
 def clean_text(value: str | None, field: str) -> tuple[str | None, list[str]]:
-    """Free text as the store keeps it, and one warning line per kind of change made."""
+    """Free text as the store keeps it, and one warning (``Said``: English with its Chinese) per
+    kind of change made."""
+    from aftersales.core.plugininfo import Said
+
     if value is None:
         return None, []
     warnings: list[str] = []
     text, stripped = strip_controls(str(value))
     if stripped:
-        warnings.append(f"{field}: 已删除控制字符 / control characters removed")
+        warnings.append(Said(f"{field}: control characters removed", f"{field_zh(field)}：已删除控制字符"))
     text, found = mask_identity_numbers(text)
     for kind in dict.fromkeys(found):
-        warnings.append(f"{field}: {_KIND_WORDS[kind]} 已隐去,不予保存 / masked, not stored")
+        en, zh = _KIND_WORDS[kind]
+        warnings.append(Said(f"{field}: {en} masked, not stored", f"{field_zh(field)}：{zh}已隐去，不予保存"))
     return text, warnings
 
 

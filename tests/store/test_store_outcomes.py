@@ -99,7 +99,7 @@ def test_an_exchange_links_the_replacement_whose_later_case_restarts_its_period(
     assert decided["decision"]["coverage"]["start"] == "2026-06-18"
     assert later["entitlement"] == "return"  # day 6 after the exchange: within the 7 days again
     assert later["events"][0]["data"]["unit"]["replacement_of"] == n
-    assert any("第二十一条" in w for w in later["warnings"])
+    assert any("第二十一条" in w.zh for w in later["warnings"])
     shown = store.get(later["number"], today=at(6, 24).date())
     assert shown["unit_history"][0]["kind"] == "replacement" and shown["unit_history"][0]["case"] == n
     # the same IMEI cannot be handed over twice

@@ -30,9 +30,9 @@ def files(tmp_path):
     return {"case": write("case.yaml", CASE), "mail": write("mail.yaml", MAIL_IN), "write": write}
 
 
-def _new(store_cli, db_url, case, *extra, customer="李雷"):
+def _new(store_cli, db_url, case, *extra, customer="李雷", env=None):
     return store_cli("cases", "new", case, "--customer", customer, "--phone", "13800138000",
-                     "--store", "SZ01", "--staff", "王芳", "--db", db_url, *extra)
+                     "--store", "SZ01", "--staff", "王芳", "--db", db_url, *extra, env=env)
 
 
 def _dump(url: str) -> str:
@@ -116,22 +116,23 @@ def test_db_upgrade_creates_a_private_file(store_cli, tmp_path):
 def test_id_numbers_in_free_text_are_masked_before_storing(store_cli, db_url, files):
     case = files["write"]("id.yaml", {**CASE, "fault": {**CASE["fault"], "description": f"屏幕闪烁 身份证 {ID_NUMBER}"}})
     mail = files["write"]("mail-id.yaml", {**MAIL_IN, "return_address": f"深圳 身份证{ID_NUMBER}"})
+    zh = {"AFTERSALES_LANG": "zh"}
     rc, out, err = _new(store_cli, db_url, case, "--mail-in", mail, "--json",
-                        "--note", "护照 E12345678", customer=f"李雷{ID_NUMBER}")
+                        "--note", "护照 E12345678", customer=f"李雷{ID_NUMBER}", env=zh)
     assert rc == 0, err
     n = json.loads(out)["number"]
     rc, _, err2 = store_cli("cases", "follow-up", n, "--note", f"客户报身份证 {ID_NUMBER[:6]} {ID_NUMBER[6:14]} "
-                            f"{ID_NUMBER[14:]}", "--db", db_url)
+                            f"{ID_NUMBER[14:]}", "--db", db_url, env=zh)
     assert rc == 0
-    rc, _, err3 = store_cli("cases", "move", n, "diagnosing", "--note", "港澳通行证 H12345678", "--db", db_url)
+    rc, _, err3 = store_cli("cases", "move", n, "diagnosing", "--note", "港澳通行证 H12345678", "--db", db_url, env=zh)
     assert rc == 0
     stored = _dump(db_url)
     for secret in (ID_NUMBER, "E12345678", "H12345678", ID_NUMBER[6:14]):
         assert secret not in stored
     assert "**************4514" in stored
-    assert "customer: 身份证号码" in err and "note: 证件号码" in err and "fault.description: 身份证号码" in err
-    assert "mail_in.return_address" in err
-    assert "note: 身份证号码" in err2 and "note: 证件号码" in err3
+    assert "客户姓名：身份证号码已隐去，不予保存" in err and "备注：证件号码" in err and "故障描述：身份证号码" in err
+    assert "寄修单（return_address）：" in err
+    assert "备注：身份证号码" in err2 and "备注：证件号码" in err3
     export = store_cli("cases", "export", "--db", db_url, "--format", "csv")[1]
     assert ID_NUMBER not in export and "4514" in export
 
@@ -165,11 +166,13 @@ def test_ids_stored_before_masking_are_masked_on_output(store_cli, db_url, files
 
 def test_control_sequences_are_stripped_at_intake(store_cli, db_url, files):
     rc, out, err = _new(store_cli, db_url, files["case"], "--json", "--note", f"备注{CSI}\x9b31m",
-                        customer=f"李{OSC}雷")
+                        customer=f"李{OSC}雷", env={"AFTERSALES_LANG": "zh"})
     assert rc == 0, err
     view = json.loads(out)
     assert view["customer"]["name"] == "李雷" and view["events"][0]["note"] == "备注"
-    assert "customer: 已删除控制字符" in err and "note: 已删除控制字符" in err
+    assert "客户姓名：已删除控制字符" in err and "备注：已删除控制字符" in err
+    # --json: the warnings in the messages' language too
+    assert "客户姓名：已删除控制字符" in view["warnings"] and not any("/" in w for w in view["warnings"])
     stored = _dump(db_url)
     assert "\x1b" not in stored and "pwned" not in stored and "\x9b" not in stored
 
@@ -312,7 +315,7 @@ def test_backdate_decides_as_of_the_file_and_records_it(store_cli, db_url, files
     rc, out, err = _new(store_cli, db_url, old, "--backdate", "--json")
     assert rc == 0, err
     view = json.loads(out)
-    assert view["case_date"] == "2026-03-01" and "back-dated" in err
+    assert view["case_date"] == "2026-03-01" and "back-dated" in err and "补登" not in err
     rc, out, _ = store_cli("cases", "show", view["number"], "--json", "--db", db_url)
     created = json.loads(out)["events"][0]
     assert created["data"]["backdated"] == "2026-03-01" and created["data"]["intake_day"] == "2026-06-15"

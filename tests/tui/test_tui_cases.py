@@ -182,3 +182,27 @@ async def test_the_case_screen_masks_the_phone_number():
             "state_since": "2026-06-15T10:30:00+08:00", "repair": {}, "case": {}}
     text = case_text(view, "zh", "华为").plain
     assert "138****8000" in text and "13800138000" not in text
+
+
+async def test_what_the_store_changed_on_saving_is_said_in_the_uis_language(make, store):
+    """An ID number typed into the customer's name is masked by the store; the warning toast says
+    so in Chinese alone (the store's warnings carry both languages)."""
+    from helpers_tui import type_into
+
+    app = make()
+    told: list[str] = []
+    notify = app.notify
+
+    def spy(message, *args, **kwargs):
+        told.append(str(message))
+        return notify(message, *args, **kwargs)
+
+    app.notify = spy
+    async with app.run_test(size=(120, 40)) as pilot:
+        await load_day5_case(pilot)
+        await type_into(pilot, "#f-customer-name", "李雷 110101199003074514")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        warning = next(m for m in told if "已隐去" in m)
+        assert "客户姓名：身份证号码已隐去，不予保存" in warning
+        assert "masked" not in warning and "customer" not in warning

@@ -766,8 +766,9 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
             self.app.notify(t("save.done", lang, number=self.saved_number))
         changed = message.summary.get("warnings") or []
         if changed:  # an ID number masked, control characters removed, a back-dated case_date
-            self.app.notify(t("save.changed", lang, changes="\n".join(changed)),
-                            severity="warning", timeout=20)
+            # (each ``Said``: English with its Chinese)
+            lines = [w.text(lang) if hasattr(w, "text") else str(w) for w in changed]
+            self.app.notify(t("save.changed", lang, changes="\n".join(lines)), severity="warning", timeout=20)
         self.app._broadcast("cases_changed")
 
     def on_case_save_failed(self, message: CaseSaveFailed) -> None:
