@@ -26,16 +26,19 @@ from aftersales.cli._common import output_file
 class Progress:
     """A rich progress bar on standard error (bytes read for the bar and time left, cases for the rate)."""
 
-    def __init__(self, total_bytes: int | None, total_cases: int | None = None) -> None:
+    def __init__(self, total_bytes: int | None, total_cases: int | None = None, lang: str = "zh") -> None:
         from rich.console import Console
         from rich.progress import BarColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
         from rich.progress import Progress as RichProgress
 
         self._bytes = total_bytes is not None
+        self._zh = lang != "en"
+        words = ("[bold]重放", "{task.fields[cases]:,} 个案例", "剩余") if self._zh else \
+            ("[bold]replay", "{task.fields[cases]:,} cases", "ETA")
         self.progress = RichProgress(
-            TextColumn("[bold]replay"), BarColumn(), TaskProgressColumn(),
-            TextColumn("{task.fields[cases]:,} cases"), TextColumn("{task.fields[rate]}"),
-            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+            TextColumn(words[0]), BarColumn(), TaskProgressColumn(),
+            TextColumn(words[1]), TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(), TextColumn(words[2]), TimeRemainingColumn(),
             console=Console(stderr=True), transient=False, refresh_per_second=4,
         )
         self.task = self.progress.add_task("replay", total=total_bytes if self._bytes else total_cases,
@@ -60,7 +63,8 @@ class Progress:
     def cases(self, n: int) -> None:
         self.done += n
         elapsed = self._clock() - self._start
-        rate = f"{self.done / elapsed:,.0f} cases/s" if elapsed > 0 else ""
+        rate = "" if elapsed <= 0 else f"每秒 {self.done / elapsed:,.0f} 个" if self._zh else \
+            f"{self.done / elapsed:,.0f} cases/s"
         self.progress.update(self.task, cases=self.done, rate=rate)
         if not self._bytes:
             self.progress.advance(self.task, n)
@@ -209,9 +213,9 @@ def replay(cases_file: str | None, policies_dir: str | None, plugins_dir: str | 
             import os
 
             if from_store:
-                progress = Progress(None, rp.store_count(db_url))
+                progress = Progress(None, rp.store_count(db_url), lang)
             else:
-                progress = Progress(os.path.getsize(cases_file))
+                progress = Progress(os.path.getsize(cases_file), lang=lang)
             with progress:
                 stats = rp.replay_file(cases_file, out, workers=workers, options=options, from_store=from_store,
                                        db_url=db_url, progress=progress, report=report)
