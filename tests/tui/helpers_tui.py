@@ -151,3 +151,16 @@ async def scan(pilot, *keys: str) -> None:
             break
     await pilot.pause()
     assert not app.keys_pending, "keys left unhandled"
+
+
+def toasts(app) -> list[str]:
+    """The text of every notification the app shows from now on (its ``notify`` wrapped)."""
+    told: list[str] = []
+    notify = app.notify
+
+    def spy(message, *args, **kwargs):
+        told.append(str(message))
+        return notify(message, *args, **kwargs)
+
+    app.notify = spy
+    return told

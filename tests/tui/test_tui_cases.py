@@ -187,17 +187,10 @@ async def test_the_case_screen_masks_the_phone_number():
 async def test_what_the_store_changed_on_saving_is_said_in_the_uis_language(make, store):
     """An ID number typed into the customer's name is masked by the store; the warning toast says
     so in Chinese alone (the store's warnings carry both languages)."""
-    from helpers_tui import type_into
+    from helpers_tui import toasts, type_into
 
     app = make()
-    told: list[str] = []
-    notify = app.notify
-
-    def spy(message, *args, **kwargs):
-        told.append(str(message))
-        return notify(message, *args, **kwargs)
-
-    app.notify = spy
+    told = toasts(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await load_day5_case(pilot)
         await type_into(pilot, "#f-customer-name", "李雷 110101199003074514")

@@ -102,15 +102,10 @@ async def test_policies_that_fail_to_load_at_start_are_said_as_such_not_as_a_fai
     def broken():
         raise PolicyError("policies/apple.yaml:3:1: broken", zh="policies/apple.yaml:3:1：有误")
 
+    from helpers_tui import toasts as notifications
+
     app = make(registry=None, registry_factory=broken)
-    toasts: list[str] = []
-    notify = app.notify
-
-    def told(message, *args, **kwargs):
-        toasts.append(str(message))
-        return notify(message, *args, **kwargs)
-
-    app.notify = told
+    toasts = notifications(app)
     async with app.run_test(size=(120, 36)) as pilot:
         for _ in range(300):
             await pilot.pause(0.02)
