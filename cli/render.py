@@ -9,7 +9,7 @@ from aftersales.core.vocab import label
 _TEXT = {
     "zh": {
         "entitlement": "权益", "region": "机器版本", "why": "依据", "missing": "缺少单证", "asks": "另请出示",
-        "exchange": "换机方式", "lead": "约 {a}–{b} 天", "location": "服务地点", "exclusions": "除外情形",
+        "exchange": "换货方式", "lead": "约 {a}–{b} 天", "location": "服务地点", "exclusions": "除外情形",
         "notices": "提示", "citations": "出处", "available": "可", "unavailable": "不可", "coverage": "权益期限",
         "days": "第 {n} 天", "days_before": "{n} 天后起算", "until": "至", "fee": "服务费", "plugin_error": "插件出错",
         "calendar_gap": "{years} 年节假日数据缺失，期末顺延仅按周末计算",

@@ -100,13 +100,13 @@ COVERAGE_PLANS: dict[str, tuple[str, str]] = {
 }
 
 EXCHANGE_MODES: dict[str, tuple[str, str]] = {
-    "on_site": ("当场换机", "exchange on the spot"),
+    "on_site": ("当场更换", "exchange on the spot"),
     "deferred": ("留机待通知", "device left, replacement later"),
 }
 
 WARRANTY_AFTER: dict[str, tuple[str, str]] = {
-    "restarts": ("换机后保修期重新计算", "warranty restarts from the exchange"),
-    "continues": ("换机后延续原保修期", "warranty continues from the old unit"),
+    "restarts": ("换货后保修期重新计算", "warranty restarts from the exchange"),
+    "continues": ("换货后延续原保修期", "warranty continues from the old unit"),
 }
 
 SERVICE_LOCATIONS: dict[str, tuple[str, str]] = {

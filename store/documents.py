@@ -219,7 +219,7 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
             text += f"(约{lead}天)"
         if exchange.get("warranty_after"):
             text += ";" + vocab.label("warranty_after", exchange["warranty_after"])
-        dec.add("换机方式", text)
+        dec.add("换货方式", text)
     if decision.get("service_location"):
         dec.add("服务地点", vocab.label("service_location", decision["service_location"]))
     for n in decision.get("notices") or []:

@@ -28,3 +28,20 @@ def test_trace_lists_the_rules_checked(cli):
     assert "规则检查" in traced
     assert "generic_sanbao:generic_sanbao/exchange_dap granted" in traced
     assert "floor" in traced
+
+
+def test_an_accessory_exchange_is_not_called_a_phone_exchange(cli, tmp_path):
+    """A battery exchanged under the regulation (附件: 什么有故障就换什么) is an exchange of the
+    battery: the summary says how the exchange is done without calling it a phone exchange."""
+    case = tmp_path / "battery.yaml"
+    case.write_text(
+        "schema_version: 1\ncase_date: 2026-06-15\nbrand: huawei\n"
+        "device: {model: Mate 60, model_code: ALN-AL00}\n"
+        "purchase: {date: 2026-03-01, channel: authorized_reseller, country: CN}\n"
+        "documents: [invoice, sanbao_certificate]\n"
+        "fault: {component: battery, confirmed: true}\n", encoding="utf-8")
+    code, out, _ = cli("evaluate", str(case), env={"AFTERSALES_LANG": "zh"})
+    assert code == 0
+    assert out.startswith("权益: 换货")
+    assert "换货方式: 当场更换 · 换货后保修期重新计算" in out
+    assert "换机" not in out.split("出处:")[0]     # (the citations quote the brand's own words)

@@ -130,7 +130,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "panel.day": ("第 {n} 天", "day {n}"),
     "panel.day_before": ("{n} 天后起算", "starts in {n} days"),
     "panel.until": ("至", "to"),
-    "panel.exchange": ("换机", "Exchange"),
+    "panel.exchange": ("换货方式", "Exchange"),
     "panel.lead": ("约 {a}–{b} 天", "about {a}–{b} days"),
     "panel.location": ("服务地点", "Where"),
     "panel.exclusions": ("除外情形", "Exclusions"),

@@ -42,7 +42,7 @@ def test_a_hong_kong_iphone_without_papers_says_where_each_remedy_is_served(regi
     paid = lines.index(next(line for line in lines if "✓" in line))
     assert "任一授权服务点" in lines[paid + 1]
     assert "由部件号 MTLE3ZA/A 判断" in text or "由零件号 MTLE3ZA/A 判断" in text
-    assert "换机" not in text                      # no exchange open: no exchange mode
+    assert "换货方式" not in text                  # no exchange open: no exchange mode
     assert not RULE_ID.search(text), RULE_ID.search(text)
 
 
@@ -57,7 +57,7 @@ def test_a_region_only_assumed_says_so_and_asks_for_the_part_number(registry):
     # given by the part number: known, nothing asked
     known = panel(registry, with_device(part_number="MTLE3CH/A"), {"device.part_number": "MTLE3CH/A"})
     assert "推定" not in known and "请输入" not in known
-    assert "换机" in known                          # an exchange is open: how it is done
+    assert "换货方式" in known                      # an exchange is open: how it is done
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
