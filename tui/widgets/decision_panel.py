@@ -20,6 +20,7 @@ from aftersales.core.vocab import REMEDY_ORDER
 
 from .. import compat
 from ..i18n import t, vocab
+from .text import wrap_line
 
 ENTITLEMENTS = (*REMEDY_ORDER, "none")
 _BADGE = {"return": "退货", "exchange": "换货", "repair": "维修", "paid_repair": "付费维修"}
@@ -61,7 +62,7 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
             out.append(f" · {region_note[0]}", "dim" if region_note[1] is None else "yellow")
         out.append("\n")
         if region_note is not None and region_note[1]:
-            out.append(f"  ⚠\u00a0{region_note[1]}\n", "bold yellow")
+            out.append(f"  ⚠ {region_note[1]}\n", "bold yellow")
     out.append(f"{t('panel.remedies', lang)}\n", "bold underline")
     for r in decision.get("remedies", ()):
         ok = r.get("available")
@@ -302,9 +303,9 @@ class DecisionPanel(compat.SizedNow, ScrollView):
             if len(self._wrapped) > 1024:
                 self._wrapped.clear()
             console = self.app.console
-            options = console.options.update(width=width, highlight=False)
-            strips = self._wrapped[key] = [Strip(segments, width)
-                                           for segments in console.render_lines(line, options, pad=True)]
+            options = console.options.update(width=width, highlight=False, no_wrap=True, overflow="crop")
+            strips = self._wrapped[key] = [Strip(segments, width) for part in wrap_line(line, width)
+                                           for segments in console.render_lines(part, options, pad=True)]
         return strips
 
     def render_line(self, y: int) -> Strip:

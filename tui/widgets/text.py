@@ -9,8 +9,10 @@ layout is asked for only when the widget is shown and its height at its current 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from rich.text import Text
 from textual.geometry import Size
 from textual.widgets import Static
 
@@ -52,3 +54,99 @@ class FieldNote(Static):
         # the grid passes its own size as ``container``: the span is all of its width
         span = container.width - self.styles.gutter.width
         return super().get_content_height(container, viewport, max(width, span))
+
+
+#: marks a line may begin with (after its indent): its next lines hang under the text after them
+_MARKS = ("✓ ", "✗ ", "⚠ ", "• ", "· ", "- ")
+#: Chinese punctuation a line had best end on when a run of Chinese must be cut
+_PAUSES = frozenset("，。；：、！？）」』】")
+
+
+def wrap_line(line: Text, width: int) -> list[Text]:
+    """``line`` (one line of styled text) cut into lines of at most ``width`` cells.
+
+    As Rich does, a line breaks at spaces: a phrase that does not fit goes to the next line whole
+    ("条件不符" stays together). A run of Chinese with no space in it is cut only when it does
+    not fit on a line of its own, or when the line holds nothing but its indent and mark (Rich
+    left a lone "⚠" there): then it is cut where Unicode's line-breaking rules allow (UAX #14, by
+    ``uniseg``: between two Chinese characters, never before ，。）, never inside a Latin word),
+    after a pause such as "，" when one falls in the second half of the line, and never leaving
+    one character alone on the next line. The next lines hang under the line's text (its indent
+    and a leading ✓, ✗ or ⚠) while that leaves half the width."""
+    from rich.cells import cell_len
+
+    plain = line.plain
+    if cell_len(plain) <= width:
+        return [line]
+    body = plain.lstrip(" ")
+    hang = len(plain) - len(body)
+    hang += next((cell_len(mark) for mark in _MARKS if body.startswith(mark)), 0)
+    if hang > width // 2:
+        hang = 0
+    full = width - hang                      # the room of every line after the first
+    offsets: list[int] = []
+    room, used, at = width, 0, 0
+    for word in re.findall(r"\S*\s*", plain)[:-1]:
+        size = cell_len(word.rstrip(" "))
+        if used + size > room:
+            has_text = used > (0 if offsets else hang)
+            if size <= full and has_text:    # the phrase goes to the next line whole
+                offsets.append(at)
+                room, used = full, 0
+            else:                            # too long for any line, or nothing before it
+                cuts, used = _cuts(word, room - used, full)
+                offsets += [at + cut for cut in cuts]
+                if cuts:
+                    room = full
+                at += len(word)
+                continue
+        used += cell_len(word)
+        at += len(word)
+    pieces = line.divide(offsets)
+    out = []
+    for index, piece in enumerate(pieces):
+        piece.rstrip()
+        out.append(Text.assemble(" " * hang, piece, style=line.style) if index and hang else piece)
+    return out
+
+
+def _cuts(word: str, first: int, room: int) -> tuple[list[int], int]:
+    """Where to cut ``word`` (character offsets) so that its first piece fits ``first`` cells and
+    every other piece ``room``; and the width of its last piece (see ``wrap_line``)."""
+    from rich.cells import cell_len
+    from uniseg.linebreak import line_break_units
+
+    units = list(line_break_units(word))
+    starts = [0]
+    for unit in units:
+        starts.append(starts[-1] + len(unit))
+    widths = [cell_len(unit) for unit in units]
+    cuts: list[int] = []
+    begin, avail, used, pause = 0, first, 0, None   # pause: a unit index to cut before, after a "，"
+    index = 0
+    while index < len(units):
+        size = cell_len(units[index].rstrip(" "))
+        # (nothing of the word fits where the line is: it starts on the next one)
+        if (used or (index == 0 and avail < room)) and used + size > avail:
+            cut = pause if pause is not None and sum(widths[begin:pause]) * 2 >= avail else index
+            if cut == len(units) - 1 and len(units[cut].rstrip(" ")) == 1 and cut - 1 > begin:
+                cut -= 1                     # not one character alone on the next line
+            cuts.append(starts[cut])
+            begin, avail, pause = cut, room, None
+            used = sum(widths[begin:index])
+            continue
+        if size > avail:                     # one unit longer than a line (a long Latin word): by cells
+            for position, char in enumerate(units[index]):
+                wide = cell_len(char)
+                if used and used + wide > avail:
+                    cuts.append(starts[index] + position)
+                    avail, used = room, 0
+                used += wide
+            begin, pause = index + 1, None
+            index += 1
+            continue
+        used += widths[index]
+        if units[index].rstrip(" ")[-1:] in _PAUSES:
+            pause = index + 1
+        index += 1
+    return cuts, used
