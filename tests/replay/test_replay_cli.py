@@ -179,7 +179,10 @@ def test_progress_bar_counts_bytes_and_cases(tmp_path, monkeypatch):
     task = progress.progress.tasks[0]
     assert task.completed == task.total == os.path.getsize(cases)
     assert progress.done == stats.total == 20
-    assert task.fields["cases"] == 20 and task.fields["rate"].endswith("cases/s")
+    assert task.fields["cases"] == 20 and task.fields["rate"].startswith("每秒 ")
+    english = Progress(os.path.getsize(cases), lang="en")
+    english.cases(20)
+    assert english.progress.tasks[0].fields["rate"].endswith("cases/s")
 
 
 @pytest.mark.parametrize("flag, has_trace, has_citations", [("--full", False, True), ("--trace", True, True)])
