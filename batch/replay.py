@@ -183,14 +183,6 @@ ERROR_KINDS_ZH = {"invalid case": "案例无效", "not JSON": "不是 JSON", "no
                   "internal error": "内部错误"}
 
 
-#: what the JSON reader says of a line, in Chinese (its English kept for anything else)
-_JSON_ZH = {"Expecting value": "这里应当是一个值", "Extra data": "对象后面有多余的内容",
-            "Expecting property name enclosed in double quotes": "字段名要用双引号",
-            "Expecting ',' delimiter": "缺少逗号", "Expecting ':' delimiter": "缺少冒号",
-            "Unterminated string starting at": "字符串没有结束", "Invalid control character at": "有控制字符",
-            "Invalid \\escape": "无效的转义"}
-
-
 def decode(item: Item) -> Any:
     """The mapping of one item, or raise ``BadLine`` with the reason a line is bad."""
     where, payload, complete = item
@@ -207,11 +199,13 @@ def decode(item: Item) -> Any:
     except RecursionError:
         raise BadLine("not a case: nesting too deep", "不是案例：嵌套太深") from None
     except json.JSONDecodeError as exc:
+        from aftersales.core.casefile import JSON_ZH
+
         if not complete:
             raise BadLine(f"truncated last line (no newline at the end of the file): {exc.msg} at column {exc.colno}",
-                          f"最后一行不完整（文件末尾没有换行）：第 {exc.colno} 列，{_JSON_ZH.get(exc.msg, exc.msg)}") from None
+                          f"最后一行不完整（文件末尾没有换行）：第 {exc.colno} 列，{JSON_ZH.get(exc.msg, exc.msg)}") from None
         raise BadLine(f"not JSON: {exc.msg} at column {exc.colno}",
-                      f"不是 JSON：第 {exc.colno} 列，{_JSON_ZH.get(exc.msg, exc.msg)}") from None
+                      f"不是 JSON：第 {exc.colno} 列，{JSON_ZH.get(exc.msg, exc.msg)}") from None
     if not isinstance(data, dict):
         kind = type(data).__name__
         raise BadLine(f"not a case: a JSON object is expected, not {kind}", f"不是案例：应为 JSON 对象，而不是 {kind}")

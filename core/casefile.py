@@ -44,9 +44,17 @@ def _utf8(raw: bytes, name: str, error: type[AftersalesError]) -> str:
 
 
 def _parse(text: str, name: str, error: type[AftersalesError] = CaseError) -> Any:
-    if text.lstrip().startswith("{"):
+    if text.lstrip()[:1] in ("{", "["):
         return _parse_json(text, name, error)
     return load_yaml(text, name, error)
+
+
+#: what Python's JSON reader says of a text, in Chinese (its English kept for anything else)
+JSON_ZH = {"Expecting value": "这里应当是一个值", "Extra data": "对象后面有多余的内容",
+           "Expecting property name enclosed in double quotes": "字段名要用双引号",
+           "Expecting ',' delimiter": "缺少逗号", "Expecting ':' delimiter": "缺少冒号",
+           "Unterminated string starting at": "字符串没有结束", "Invalid control character at": "有控制字符",
+           "Invalid \\escape": "无效的转义"}
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -69,7 +77,7 @@ def _parse_json(text: str, name: str, error: type[AftersalesError]) -> Any:
         return json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
         raise error(f"{name}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}",
-                    zh=f"{name}:{exc.lineno}:{exc.colno}：不是有效的 JSON：{exc.msg}") from None
+                    zh=f"{name}:{exc.lineno}:{exc.colno}：不是有效的 JSON：{JSON_ZH.get(exc.msg, exc.msg)}") from None
     except _Duplicate as exc:
         key = _short(exc.args[0])
         raise error(f"{name}: key {key!r} given twice in one object",

@@ -153,6 +153,7 @@ HOSTILE = [
         f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True))
         + "brand: generic\n", "yaml"),
     ("deep JSON", _deep_json(100_000), "json"),
+    ("deep JSON list", "[" * 100_000 + "]" * 100_000, "json"),
     ("deep YAML", "brand: " + "[" * 10_000 + "]" * 10_000 + "\n", "yaml"),
     ("5,000 digits JSON", json.dumps(_case())[:-1] + ', "history": {"days_in_repair": ' + "9" * 5000 + "}}", "json"),
     ("5,000 digits YAML", "brand: generic\nhistory: {days_in_repair: " + "9" * 5000 + "}\n", "yaml"),
@@ -258,3 +259,15 @@ def test_a_number_where_text_is_expected_asks_for_quotes(registry):
 def test_an_error_line_never_carries_a_raw_control_character(tmp_path, cli):
     code, _, err = cli("evaluate", str(tmp_path / "x\x1b]0;owned\x07.yaml"))
     assert code == 2 and "\x1b" not in err and "\x07" not in err and "\\x1b" in err
+
+
+def test_a_json_file_is_told_as_json_in_chinese(tmp_path, cli):
+    """A JSON file (an object or a list) is read as JSON, and its syntax error said in Chinese."""
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    code, _, err = cli("evaluate", str(deep), env={"AFTERSALES_LANG": "zh"})
+    assert code == 2 and err.strip() == f"错误：{deep}：嵌套过深"
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"brand": }', encoding="utf-8")
+    code, _, err = cli("evaluate", str(broken), env={"AFTERSALES_LANG": "zh"})
+    assert code == 2 and err.strip() == f"错误：{broken}:1:11：不是有效的 JSON：这里应当是一个值"
