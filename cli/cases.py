@@ -383,10 +383,17 @@ def _set_value(case: dict, assignment: str) -> None:
     path, sep, value = assignment.partition("=")
     path = path.strip()
     field = FIELDS.get(path)
-    if not sep or field is None:
-        known = ", ".join(p for p in FIELDS if "." in p or p in ("brand", "case_date", "activation_date"))
-        raise StoreError(f"{assignment!r}: give PATH=VALUE with PATH a case field ({known})", field="--set",
-                         zh=f"{assignment!r}:请写成 字段=值,字段为案例字段之一({known})")
+    if not sep:
+        raise StoreError(f"{assignment!r}: give PATH=VALUE, e.g. device.imei=356938035643809", field="--set",
+                         zh=f"{assignment!r}：请写成 字段=值，例如 device.imei=356938035643809")
+    if field is None:
+        from aftersales.authoring.messages import nearest
+
+        close = nearest(path, FIELDS, 1)
+        known = ", ".join(FIELDS)
+        raise StoreError(f"no case field {path!r}; " + (f"did you mean {close[0]!r}?" if close else f"fields: {known}"),
+                         field="--set",
+                         zh=f"没有案例字段 {path!r}；" + (f"是不是 {close[0]!r}？" if close else f"可用字段：{known}"))
     value = value.strip()
     parsed: Any = value
     if field.kind == "flag":
@@ -394,12 +401,12 @@ def _set_value(case: dict, assignment: str) -> None:
                  "false": False, "no": False, "0": False, "否": False}
         if value.lower() not in truth:
             raise StoreError(f"{path}: true or false, not {value!r}", field="--set",
-                             zh=f"{path}:应为 true 或 false,而不是 {value!r}")
+                             zh=f"{path}：应为 true 或 false，而不是 {value!r}")
         parsed = truth[value.lower()]
     elif field.kind == "count" and value:
         if not (value.isascii() and value.isdigit()):
             raise StoreError(f"{path}: a whole number, not {value!r}", field="--set",
-                             zh=f"{path}:应为整数,而不是 {value!r}")
+                             zh=f"{path}：应为整数，而不是 {value!r}")
         parsed = int(value)
     elif field.kind == "ids":
         parsed = [v.strip() for v in value.split(",") if v.strip()]

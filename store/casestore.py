@@ -458,7 +458,7 @@ class CaseStore(OutcomeMixin):
                 changes["customer.phone"] = {"from": mask_phone(row.customer_phone), "to": mask_phone(phone)}
             if not changes:
                 raise StoreError(f"nothing to change in case {number}: the values given are those stored",
-                                 zh=f"案例 {number} 无更改:所给内容与已存的相同")
+                                 zh=f"案例 {number} 无更改：所给内容与已存的相同")
             case, _current = self._in_repair(conn, row, base, today)
             decision, entitlement = self.evaluator.evaluate(case)
             settings = self.evaluator.workflow(case)

@@ -223,7 +223,9 @@ def test_edit_and_search_through_the_cli(store_cli, db_url, files, tmp_path):
 
 
 @pytest.mark.parametrize("args,text", [
-    (("--set", "device.nope=1"), "PATH=VALUE"),
+    (("--set", "device.nope=1"), "no case field 'device.nope'; fields: case_date, brand"),
+    (("--set", "device.imeii=1"), "no case field 'device.imeii'; did you mean 'device.imei'?"),
+    (("--set", "device.imei"), "give PATH=VALUE"),
     (("--set", "fault.confirmed=maybe"), "true or false"),
     (("--set", "device.imei=123"), "IMEI"),
     ((), "nothing to change"),
