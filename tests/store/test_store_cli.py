@@ -223,7 +223,7 @@ def test_edit_and_search_through_the_cli(store_cli, db_url, files, tmp_path):
 
 
 @pytest.mark.parametrize("args,text", [
-    (("--set", "device.nope=1"), "no case field 'device.nope'; fields: case_date, brand"),
+    (("--set", "zzz=1"), "no case field 'zzz'; fields: case_date, brand"),
     (("--set", "device.imeii=1"), "no case field 'device.imeii'; did you mean 'device.imei'?"),
     (("--set", "device.imei"), "give PATH=VALUE"),
     (("--set", "fault.confirmed=maybe"), "true or false"),
