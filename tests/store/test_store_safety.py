@@ -375,3 +375,24 @@ def test_a_private_file_is_0600_whatever_an_earlier_copy_or_a_left_part_had(tmp_
     assert not part.exists()
     write_private(tmp_path / "new" / "t.html", "x")          # its folder made when missing
     assert stat.S_IMODE((tmp_path / "new" / "t.html").stat().st_mode) == 0o600
+
+
+def test_printing_goes_to_lp_when_a_printer_is_set(tmp_path, monkeypatch):
+    from aftersales.store import printing
+
+    calls = []
+
+    class Done:
+        returncode = 0
+        stdout = "request id is counter-12 (1 file(s))"
+        stderr = ""
+
+    monkeypatch.setattr(printing.shutil, "which", lambda name: "/usr/bin/lp")
+    monkeypatch.setattr(printing.subprocess, "run", lambda args, **kw: calls.append(args) or Done())
+    printed = printing.print_page("T.html", "<html></html>", "counter", folder=tmp_path)
+    assert printed.how == "printer" and calls[0][:3] == ["/usr/bin/lp", "-d", "counter"]
+    assert (tmp_path / "T.html").stat().st_mode & 0o777 == 0o600
+    opened = []
+    printed = printing.print_page("T.html", "<html></html>", None, folder=tmp_path,
+                                  open_browser=lambda uri: opened.append(uri) or True)
+    assert printed.how == "browser" and opened == [(tmp_path / "T.html").resolve().as_uri()]

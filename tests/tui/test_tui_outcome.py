@@ -118,27 +118,6 @@ async def test_ctrl_r_shows_the_managers_report(make, store, save_day5):
         assert not isinstance(app.screen, ReportScreen)
 
 
-def test_printing_goes_to_lp_when_a_printer_is_set(tmp_path, monkeypatch):
-    from aftersales.store import printing
-
-    calls = []
-
-    class Done:
-        returncode = 0
-        stdout = "request id is counter-12 (1 file(s))"
-        stderr = ""
-
-    monkeypatch.setattr(printing.shutil, "which", lambda name: "/usr/bin/lp")
-    monkeypatch.setattr(printing.subprocess, "run", lambda args, **kw: calls.append(args) or Done())
-    printed = printing.print_page("T.html", "<html></html>", "counter", folder=tmp_path)
-    assert printed.how == "printer" and calls[0][:3] == ["/usr/bin/lp", "-d", "counter"]
-    assert (tmp_path / "T.html").stat().st_mode & 0o777 == 0o600
-    opened = []
-    printed = printing.print_page("T.html", "<html></html>", None, folder=tmp_path,
-                                  open_browser=lambda uri: opened.append(uri) or True)
-    assert printed.how == "browser" and opened == [(tmp_path / "T.html").resolve().as_uri()]
-
-
 async def test_an_unanswered_case_is_flagged_in_the_queue(make, store, save_day5):
     from datetime import datetime, timedelta, timezone
 
