@@ -9,7 +9,7 @@ from typing import Any
 from textual import events
 from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Input, Select, SelectionList
+from textual.widgets import Input, Select
 
 from .. import compat
 from ..app import translate_bindings
@@ -110,6 +110,15 @@ class TypedSelect(Select[str]):
         self._typed = ""
         self._typed_at = 0.0
 
+    def compose(self) -> Any:
+        # Textual binds the drop-down list's ``compact`` to the select's once both are mounted:
+        # given now, the list is styled compact as it mounts instead of restyled (with each of
+        # its parts) right after
+        for widget in super().compose():
+            if hasattr(widget, "compact") and widget.compact != self.compact:
+                widget.compact = self.compact
+            yield widget
+
     def set_names(self, names: dict[str, tuple[str, ...]]) -> None:
         """Per value, the words that choose it (with new options: the loaded brands)."""
         self.names = {value: tuple(n.casefold() for n in words if n) for value, words in names.items()}
@@ -129,28 +138,6 @@ class TypedSelect(Select[str]):
             self.value = found
         event.stop()
         event.prevent_default()
-
-
-class TickList(compat.SameFrameTicks, SelectionList[str]):
-    """A ``SelectionList`` of ids (papers shown, conditions seen, plans held): one widget for a
-    whole group of ticks. ``on_change(list)``, when given, is called as soon as a tick changes,
-    inside the key's or click's own handling (same frame; ``SelectedChanged`` is still posted)."""
-
-    on_change: Callable[[TickList], None] | None = None
-
-    def __init__(self, *args: Any, on_change: Callable[[TickList], None] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.on_change = on_change
-
-    def changed_now(self) -> None:
-        """The ticks changed (inside the key's handling when ``compat`` can tell, else from the
-        ``SelectedChanged`` message)."""
-        if self.on_change is not None and self.is_mounted:
-            self.on_change(self)
-
-    def on_selection_list_selected_changed(self, event: Any) -> None:
-        if not compat.ENABLED:
-            self.changed_now()         # public path: the message, a frame after the key
 
 
 class _OnePass(compat.OneLayoutPass):

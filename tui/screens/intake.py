@@ -9,7 +9,7 @@ valid and the customer's name and phone are given. Saving runs in a worker.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Header, Select, Static
+from textual.widgets import Button, Header, Select, Static
 from textual.widgets.select import InvalidSelectValueError
 
 from aftersales.core.vocab import CONDITIONS, COVERAGE_PLANS, DOCUMENTS
@@ -31,7 +31,12 @@ from ..i18n import error_line, field_label, t, vocab
 from ..messages import CaseEvaluated, CaseSaved, CaseSaveFailed, SameUnitFound
 from ..widgets.decision_panel import DecisionPanel
 from ..widgets.text import FieldNote, update_static
-from .base import CounterScreen, FormGrid, FormInput, FormScroll, TickList, TypedSelect
+from .base import CounterScreen, FormGrid, FormInput, FormScroll, TypedSelect
+
+if TYPE_CHECKING:  # the lower sections' widgets are imported when those are mounted
+    from textual.widgets import Checkbox
+
+    from ..widgets.ticks import TickList
 
 _PLACEHOLDER = {"date": "placeholder.date", "count": "placeholder.count"}
 #: the sections ticked in a list: section -> (list widget id, vocabulary kind, FormState attribute)
@@ -123,6 +128,8 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
         three widgets a field, so a frame has few widgets to paint), or one tick list."""
         title = Static(self._title(section, lang), classes="section-title", id=f"s-{section[4:]}")
         if section in TICK_LISTS:
+            from ..widgets.ticks import TickList
+
             return [title, TickList(*self._ticks(section, lang), id=TICK_LISTS[section][0], compact=True,
                                     on_change=self._ticked)]
         fields = [w for f in FIELDS if f.section == section for w in self._field(f, lang)]
@@ -163,6 +170,8 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
     def _field(self, f, lang: str) -> list[Widget]:
         value = self.form.values.get(f.path)
         if f.kind == CHECK:
+            from textual.widgets import Checkbox
+
             return [Checkbox(field_label(f.path, lang), bool(value), id=f.widget_id, compact=True, classes="wide")]
         label = Static(field_label(f.path, lang), classes="field-label", id=f"l-{f.widget_id}")
         widget: Widget
@@ -240,6 +249,8 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
         mounted = self.query_one("#save-bar").mount(save, before=0)
         self.query_one("#save-status").remove_class("no-button")   # in the same layout: no jump
         await mounted
+        from textual.widgets import Footer
+
         await self.mount(Footer(compact=True))
         if self._find("#panel") is None:
             return                      # the app is closing: the screen's widgets are going
@@ -882,6 +893,10 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
 
     def _load_widgets(self) -> None:
         """Put ``self.form`` into the widgets mounted so far, without change events."""
+        from textual.widgets import Checkbox
+
+        from ..widgets.ticks import TickList
+
         self._loading = True
         try:
             with self.prevent(FormInput.Changed, Select.Changed, Checkbox.Changed, TickList.SelectedChanged,
