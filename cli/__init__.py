@@ -96,7 +96,10 @@ def main_group(ctx: click.Context) -> None:
         if tui is None:
             click.echo(ctx.get_help())
             return
-        ctx.invoke(tui)
+        # as `aftersales tui` with no arguments: its options read their environment variables
+        # (``ctx.invoke`` would give them their defaults alone)
+        with tui.make_context("tui", [], parent=ctx) as sub:
+            tui.invoke(sub)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -58,10 +58,14 @@ def test_the_store_code_defaults_to_main(registry, monkeypatch):
     assert app.store_code == "MAIN"
 
 
-def test_aftersales_alone_opens_the_ui(opened, cli):
-    rc, _, err = cli()
+def test_aftersales_alone_opens_the_ui_as_aftersales_tui_does(opened, cli):
+    rc, _, err = cli(env={"AFTERSALES_LANG": "zh"})
     assert rc == 0, err
     assert opened and opened[0]["ran"] and opened[0]["lang"] == "zh"
+    # its environment read as `aftersales tui` reads it
+    rc, _, err = cli(env={"AFTERSALES_LANG": "en", "AFTERSALES_STORE": "sz02", "AFTERSALES_STAFF": "王芳"})
+    assert rc == 0, err
+    assert opened[1] == {"lang": "en", "db_url": None, "store_code": "sz02", "staff": "王芳", "ran": True}
 
 
 def test_the_ui_starts_with_the_garbage_collector_off_and_ends_with_it_on(monkeypatch):
