@@ -47,7 +47,7 @@ async def test_save_stores_the_case_and_shows_its_number(make, store, other_stor
     assert other_store.get(NUMBER) == view
 
 
-async def test_saved_case_is_in_the_queue_and_enter_opens_it(make):
+async def test_saved_case_is_in_the_queue_enter_opens_it_and_it_moves_through_to_closed(make, store):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
         await save_one(pilot)
@@ -73,15 +73,11 @@ async def test_saved_case_is_in_the_queue_and_enter_opens_it(make):
         assert isinstance(app.screen, DetailScreen)
         assert app.screen.view["number"] == NUMBER
 
-
-async def test_move_a_case_through_to_closed(make, store, save_day5):
-    save_day5(store)
-    app = make()
-    async with app.run_test(size=(120, 40)) as pilot:
+        # back in the queue, opened by its number, and moved through to closed
+        await pilot.press("escape")
         await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
-        app.screen.open_number(NUMBER)
+        assert app.screen is queue
+        queue.open_number(NUMBER)
         await settle(pilot)
         detail = app.screen
         for target in ("diagnosing", "in_repair", "ready_for_pickup", "picked_up", "closed"):
@@ -96,7 +92,8 @@ async def test_move_a_case_through_to_closed(make, store, save_day5):
     assert store.get(NUMBER)["state"] == "closed"
 
 
-async def test_detail_offers_exactly_the_allowed_moves_and_asks_why_before_cancelling(make, store, save_day5):
+async def test_detail_offers_the_allowed_moves_follow_up_reevaluate_ticket_and_asks_why_before_cancelling(
+        make, store, save_day5):
     save_day5(store)
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -105,23 +102,8 @@ async def test_detail_offers_exactly_the_allowed_moves_and_asks_why_before_cance
         await settle(pilot)
         detail = app.screen
         assert {b.id for b in detail.query("#moves Button")} == {"move-diagnosing", "move-cancelled"}
-        await pilot.click("#move-cancelled")
-        await settle(pilot)
-        assert detail.view["state"] == "received"          # no note: refused, nothing written
-        detail.query_one("#note").value = "客户撤回"
-        await pilot.click("#move-cancelled")
-        await settle(pilot)
-        assert detail.view["state"] == "cancelled"
 
-
-async def test_follow_up_reevaluate_and_ticket(make, store, save_day5):
-    save_day5(store)
-    app = make()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.push_screen(DetailScreen(NUMBER))
-        await settle(pilot)
-        detail = app.screen
+        # a follow-up, a new decision, the ticket
         detail.query_one("#note").value = "已致电客户"
         await pilot.click("#do-follow-up")
         await settle(pilot)
@@ -135,6 +117,16 @@ async def test_follow_up_reevaluate_and_ticket(make, store, save_day5):
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is detail
+
+        # cancelling asks why: no note, refused and nothing written; with one, cancelled
+        detail.query_one("#note").value = ""
+        await pilot.click("#move-cancelled")
+        await settle(pilot)
+        assert detail.view["state"] == "received"
+        detail.query_one("#note").value = "客户撤回"
+        await pilot.click("#move-cancelled")
+        await settle(pilot)
+        assert detail.view["state"] == "cancelled"
 
 
 async def test_an_unreachable_store_shows_what_to_do(registry, clock, tmp_path):
