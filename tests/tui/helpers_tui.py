@@ -135,8 +135,9 @@ def _key_event(key: str):
 
 
 #: key names ``scan`` sends as one key (anything else is text, sent character by character)
-KEY_NAMES = frozenset({"tab", "shift+tab", "enter", "backspace", "space", "ctrl+n", "ctrl+q", "escape",
-                       "down", "up", "f6", "f7", "ctrl+s"})
+KEY_NAMES = frozenset({"tab", "shift+tab", "enter", "backspace", "space", "escape", "down", "up",
+                       *(f"f{n}" for n in range(1, 13)),
+                       *(f"ctrl+{c}" for c in "gnopqrst")})
 
 
 async def scan(pilot, *keys: str) -> None:

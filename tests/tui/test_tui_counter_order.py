@@ -37,7 +37,7 @@ async def test_the_customer_comes_first_and_ctrl_n_asks_only_when_something_woul
 
         # Ctrl+N on a blank form does not ask, and goes back to the first field
         await ready_at(pilot, "#f-device-serial")
-        await pilot.press("ctrl+n")
+        await scan(pilot, "ctrl+n")
         assert type(app.screen).__name__ == "IntakeScreen"
         assert app.focused.id == "f-customer-name"
 
@@ -54,9 +54,9 @@ async def test_the_customer_comes_first_and_ctrl_n_asks_only_when_something_woul
         await pilot.pause()
         await scan(pilot, "2")
         assert app.screen.query_one("#form").scroll_y > 0
-        await pilot.press("ctrl+n")
+        await scan(pilot, "ctrl+n")
         assert type(app.screen).__name__ == "ConfirmDialog"
-        await pilot.press("y")
+        await scan(pilot, "y")
         await pilot.pause()
         intake = app.screen
         assert type(intake).__name__ == "IntakeScreen"
@@ -73,25 +73,25 @@ async def test_a_key_jumps_to_each_section_and_ctrl_q_asks_when_the_intake_is_no
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         for i, section in enumerate(SECTIONS):
-            await pilot.press(f"f{5 + i}")
+            await scan(pilot, f"f{5 + i}")
             title = app.screen.query_one(f"#s-{section[4:]}")
             first = next((f.widget_id for f in FIELDS if f.section == section), None)
             assert app.focused.id in (first, "docs", "conds", "plans"), section
             form = app.screen.query_one("#form")
             # the section's title at the top of the form, unless the form cannot scroll that far
             assert title.region.y - form.region.y <= 1 or form.scroll_y == form.max_scroll_y, section
-        await pilot.press("f5")
+        await scan(pilot, "f5")
         await scan(pilot, "韩梅梅")
         assert app.screen.form.values["customer.name"] == "韩梅梅"
 
         # something typed and not saved: Ctrl+Q asks; No keeps it, Yes quits
-        await pilot.press("ctrl+q")
+        await scan(pilot, "ctrl+q")
         assert type(app.screen).__name__ == "ConfirmDialog"
-        await pilot.press("n")
+        await scan(pilot, "n")
         assert type(app.screen).__name__ == "IntakeScreen"
         assert app.screen.form.values["customer.name"] == "韩梅梅"
-        await pilot.press("ctrl+q")
-        await pilot.press("y")
+        await scan(pilot, "ctrl+q")
+        await scan(pilot, "y")
         await pilot.pause()
     assert app.return_code == 0
 
@@ -117,14 +117,14 @@ async def test_a_draft_survives_a_lost_session_and_is_offered_back(make, draft_f
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert type(app.screen).__name__ == "ConfirmDialog"
-        await pilot.press("enter")       # Enter restores (the button focused)
+        await scan(pilot, "enter")       # Enter restores (the button focused)
         await pilot.pause()
         form = app.screen.form
         assert form.values["customer.name"] == "李雷" and form.values["customer.phone"] == "13800138000"
         assert form.documents == {"invoice"}
         assert app.focused.id == "f-customer-name"
         # cleared: no draft left
-        await pilot.press("ctrl+n", "y")
+        await scan(pilot, "ctrl+n", "y")
         await pilot.pause()
         assert not draft_file.exists()
 
@@ -140,7 +140,7 @@ async def test_a_declined_draft_is_removed(make, draft_file):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert type(app.screen).__name__ == "ConfirmDialog"
-        await pilot.press("n")
+        await scan(pilot, "n")
         await pilot.pause()
         assert app.screen.form.values["customer.name"] == ""
         assert not draft_file.exists()

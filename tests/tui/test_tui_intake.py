@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers_tui import choose, fill_day5_case, load_day5_case, settle, tick, tick_item, type_into
+from helpers_tui import choose, fill_day5_case, load_day5_case, scan, settle, tick, tick_item, type_into
 from textual.widgets import Button, Static
 
 from aftersales.tui.widgets.decision_panel import DecisionPanel
@@ -33,9 +33,9 @@ async def test_the_panel_follows_the_conditions_the_papers_and_the_citations(mak
         assert "退货" in text and "缺少" not in text and "第十一条" not in text
 
         # the citations on demand (Ctrl+O), and off again
-        await pilot.press("ctrl+o")
+        await scan(pilot, "ctrl+o")
         assert "generic_sanbao/return_doa" in panel(app).body_text()
-        await pilot.press("ctrl+o")
+        await scan(pilot, "ctrl+o")
         assert "generic_sanbao/return_doa" not in panel(app).body_text()
 
         # liquid damage: a paid repair only; unticked, a return again
@@ -75,7 +75,7 @@ async def test_what_was_typed_is_checked_beside_each_field_in_chinese_first_and_
         await type_into(pilot, "#f-purchase-date", "x")
         await pilot.pause()
         assert note.display and str(note.render())
-        await pilot.press("backspace")
+        await scan(pilot, "backspace")
         await pilot.pause()
         assert note.display and not str(note.render()).strip()
         screen.query_one("#f-customer-name").focus()
@@ -86,7 +86,7 @@ async def test_what_was_typed_is_checked_beside_each_field_in_chinese_first_and_
         assert panel(app).entitlement == "return" and not screen.query_one("#save", Button).disabled
 
         # English by key keeps what was typed; F4 again, Chinese again
-        await pilot.press("f4")
+        await scan(pilot, "f4")
         await pilot.pause()
         assert app.lang == "en"
         assert "RETURN" in panel(app).body_text()
@@ -96,7 +96,7 @@ async def test_what_was_typed_is_checked_beside_each_field_in_chinese_first_and_
 
         # the keys' labels follow the language where Textual's bindings can be relabelled
         assert ("Save" if compat.ENABLED else "保存") in footer_keys
-        await pilot.press("f4")
+        await scan(pilot, "f4")
         await pilot.pause()
         assert app.lang == "zh"
 
@@ -108,12 +108,12 @@ async def test_what_was_typed_is_checked_beside_each_field_in_chinese_first_and_
         error = screen.query_one("#e-device-imei", Static)
         assert "14" in str(error.render())
         assert screen.query_one("#save", Button).disabled
-        await pilot.press("9")
+        await scan(pilot, "9")
         await pilot.pause()
         assert "✓" in str(error.render())
         assert not screen.query_one("#save", Button).disabled
         # a wrong check digit: message beside the field, what was typed stays
-        await pilot.press("backspace", "1")
+        await scan(pilot, "backspace", "1")
         await pilot.pause()
         assert imei.value == "356938035643801"
         assert "校验位" in str(error.render())
@@ -132,7 +132,7 @@ async def test_what_was_typed_is_checked_beside_each_field_in_chinese_first_and_
         assert "2026-07-01 晚于受理日期 2026-06-15" in str(note.render())
         assert screen.query_one("#save", Button).disabled
         assert screen.query_one("#f-purchase-date").value == "2026-07-01"
-        await pilot.press("f4")
+        await scan(pilot, "f4")
         await pilot.pause()
         assert "2026-07-01 is after the case date 2026-06-15" in str(screen.query_one("#e-purchase-date", Static).render())
 
@@ -180,7 +180,7 @@ async def test_usable_at_80x24(make):
     async with app.run_test(size=(80, 24)) as pilot:
         await fill_day5_case(pilot)
         assert panel(app).entitlement == "return"
-        await pilot.press("ctrl+s")
+        await scan(pilot, "ctrl+s")
         await settle(pilot)
         assert app.screen.saved_number
 
@@ -233,7 +233,7 @@ async def test_a_note_row_is_as_tall_as_its_note_whatever_was_shown_before(make)
         await type_into(pilot, "#f-device-imei", "35693803564380")   # the longer note: "… 已输入 14 位"
         screen.refresh(layout=True)
         await pilot.pause()
-        await pilot.press("9")                                          # "✓ IMEI 校验通过"
+        await scan(pilot, "9")                                          # "✓ IMEI 校验通过"
         await pilot.pause()
         note = screen.query_one("#e-device-imei", Static)
         assert "✓" in str(note.render())

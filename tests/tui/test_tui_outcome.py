@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers_tui import settle
+from helpers_tui import scan, settle
 from test_tui_cases import NUMBER
 
 from aftersales.tui.screens.detail import DetailScreen, TicketScreen
@@ -34,19 +34,19 @@ async def test_the_ticket_prints_as_html_and_a_bad_outcome_stays_in_the_dialog_a
     async with app.run_test(size=(120, 36)) as pilot:
         # the ticket prints as HTML to the browser or, with none, is saved
         detail = await _open_detail(pilot)
-        await pilot.press("p")
+        await scan(pilot, "p")
         await pilot.pause()
         assert isinstance(app.screen, TicketScreen) and "交机前请备份数据" in app.screen.text
-        await pilot.press("h")
+        await scan(pilot, "h")
         await pilot.pause()
         page = (tmp_path / "tickets" / f"{NUMBER}.html").read_text(encoding="utf-8")
         assert page.startswith("<!DOCTYPE html>") and NUMBER in page and "seed" not in page
-        await pilot.press("escape")
+        await scan(pilot, "escape")
         await settle(pilot)
         assert app.screen is detail
 
         # the outcome: a bad one stays in the dialog, a good one closes the case's path
-        await pilot.press("o")
+        await scan(pilot, "o")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, OutcomeDialog)
@@ -54,24 +54,24 @@ async def test_the_ticket_prints_as_html_and_a_bad_outcome_stays_in_the_dialog_a
         assert dialog.kind == "return"
         assert not dialog.query_one("#row-imei").display and dialog.query_one("#row-refund").display
         dialog.query_one("#o-refund").value = "abc"
-        await pilot.press("ctrl+s")
+        await scan(pilot, "ctrl+s")
         await settle(pilot)
         assert "不是数字" in str(dialog.query_one("#o-error").render())
         dialog.query_one("#o-refund").value = "9999"
         dialog.query_one("#o-invoice_price").value = "3000"
-        await pilot.press("ctrl+s")
+        await scan(pilot, "ctrl+s")
         await settle(pilot)
         assert app.screen is dialog and "超过发票金额" in str(dialog.query_one("#o-error").render())
         assert store.get(NUMBER)["outcome"] is None
         dialog.query_one("#o-refund").value = "2999"
-        await pilot.press("ctrl+s")
+        await scan(pilot, "ctrl+s")
         await settle(pilot)
         detail = app.screen
         assert isinstance(detail, DetailScreen)
         assert detail.view["state"] == "returned" and detail.view["outcome"]["refund"] == 2999
         assert "处理结果: 已退货退款 2999 元" in str(detail.query_one("#detail-case").render())
         # a returned case takes no second outcome
-        await pilot.press("o")
+        await scan(pilot, "o")
         await settle(pilot)
         assert app.screen is detail
 
@@ -108,7 +108,7 @@ async def test_an_unanswered_case_is_flagged_in_the_queue(make, store, save_day5
     save_day5(store)                   # taken in on 2026-06-15 at 10:30
     app = make(clock=lambda: later)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("f2")
+        await scan(pilot, "f2")
         await settle(pilot)
         queue = app.screen
         assert isinstance(queue, QueueScreen)
@@ -133,7 +133,7 @@ async def test_from_the_detail_the_inspection_reaches_the_ticket_the_pickup_noti
         detail = await _open_detail(pilot)
 
         # accessories, appearance and the checklist, from the detail to the ticket
-        await pilot.press("i")
+        await scan(pilot, "i")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, InspectDialog)
@@ -141,43 +141,43 @@ async def test_from_the_detail_the_inspection_reaches_the_ticket_the_pickup_noti
         dialog.query_one("#i-appearance").value = "屏幕左上角划痕"
         dialog.query_one("#i-backed_up", Checkbox).value = True
         dialog.query_one("#i-passcode").value = "given"
-        await pilot.press("ctrl+s")
+        await scan(pilot, "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
-        await pilot.press("p")
+        await scan(pilot, "p")
         await pilot.pause()
         text = app.screen.text
         assert "随机附件:充电线、卡针" in text and "外观(检查所见):屏幕左上角划痕" in text
         assert "☑ 已备份数据" in text and "☑客户已告知维修人员" in text
         assert store.get(NUMBER)["events"][-1]["kind"] == "inspected"
-        await pilot.press("escape")
+        await scan(pilot, "escape")
         await settle(pilot)
         assert app.screen is detail
 
         # the pickup notice, shown to copy
-        await pilot.press("n")
+        await scan(pilot, "n")
         await pilot.pause()
         assert isinstance(app.screen, TicketScreen)
         assert app.screen.text.startswith("【华强北旗舰店】李雷您好") and "0755-83001234" in app.screen.text
         assert app.screen.title_key == "key.pickup_notice"
-        await pilot.press("escape")
+        await scan(pilot, "escape")
         await settle(pilot)
         assert app.screen is detail
 
         # Ctrl+R: the manager's report
-        await pilot.press("ctrl+r")
+        await scan(pilot, "ctrl+r")
         await settle(pilot)
         assert isinstance(app.screen, ReportScreen)
         assert app.screen.report["week_intake"][-1] == {"date": "2026-06-15", "count": 1}
         text = str(app.screen.query_one("#report-body").render())
         assert "今日回访" in text and "近7日受理" in text
-        await pilot.press("escape")
+        await scan(pilot, "escape")
         await pilot.pause()
         assert not isinstance(app.screen, ReportScreen)
         assert app.screen is detail
 
         # a remedy not offered needs the manager's reason
-        await pilot.press("o")
+        await scan(pilot, "o")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, OutcomeDialog)
@@ -185,11 +185,11 @@ async def test_from_the_detail_the_inspection_reaches_the_ticket_the_pickup_noti
         await pilot.pause()
         assert dialog.query_one("#row-override").display and dialog.query_one("#row-consent").display
         dialog.query_one("#o-quote").value = "300"
-        await pilot.press("ctrl+s")
+        await scan(pilot, "ctrl+s")
         await settle(pilot)
         assert "判定未给出「付费维修」" in str(dialog.query_one("#o-error").render())
         dialog.query_one("#o-override").value = "客户坚持保外维修"
-        await pilot.press("ctrl+s")
+        await scan(pilot, "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
     remedy = [e for e in store.get(NUMBER)["events"] if e["kind"] == "remedy"][-1]

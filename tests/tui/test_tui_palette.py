@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers_tui import ready
+from helpers_tui import ready, scan
 
 from aftersales.tui.commands import BindingCommands
 from aftersales.tui.screens.queue import QueueScreen
@@ -29,7 +29,7 @@ async def test_the_palette_speaks_chinese_lists_the_bindings_and_runs_one(make):
                 break
         footer_keys = [str(k.description) for k in app.screen.query("FooterKey")]
         assert "命令" in footer_keys and "palette" not in footer_keys
-        await pilot.press("ctrl+p")
+        await scan(pilot, "ctrl+p")
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
         assert app.screen.query_one(CommandInput).placeholder.startswith("输入要做的事")
@@ -43,13 +43,13 @@ async def test_the_palette_speaks_chinese_lists_the_bindings_and_runs_one(make):
         assert "新案例" in shown
 
         # one run from the palette by its Chinese name
-        await pilot.press(*"队列")
+        await scan(pilot, "队列")
         for _ in range(50):  # the palette searches in a worker: until its first hit is the one typed
             await pilot.pause(0.02)
             options = app.screen.query_one("CommandList").options
             if options and "队列" in str(options[0].prompt):
                 break
-        await pilot.press("enter")
+        await scan(pilot, "enter")
         for _ in range(50):
             await pilot.pause(0.02)
             if isinstance(app.screen, QueueScreen):

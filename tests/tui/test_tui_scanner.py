@@ -76,7 +76,7 @@ async def test_auto_advance_is_off_by_default_and_ctrl_g_turns_it_on(make):
         await ready_at(pilot, "#f-device-imei")
         await scan(pilot, "356938035643809")
         assert app.focused.id == "f-device-imei"
-        await pilot.press("ctrl+g")
+        await scan(pilot, "ctrl+g")
         assert app.auto_advance
         app.screen.query_one("#f-device-production_date").focus()
         await pilot.pause()

@@ -5,7 +5,7 @@ wait until a frame has been handed to the terminal."""
 from __future__ import annotations
 
 import pytest
-from helpers_tui import ready
+from helpers_tui import ready, scan
 from textual.widgets import Footer
 
 from aftersales.tui import compat
@@ -117,6 +117,6 @@ async def test_policies_that_fail_to_load_at_start_are_said_as_such_not_as_a_fai
         assert app.screen.blocked() in ("请先更正标红的字段", "政策未能加载，无法判定，不能保存")
         app.screen.field_errors = {}     # with every field right, still nothing is decided
         assert app.screen.blocked() == "政策未能加载，无法判定，不能保存"
-        await pilot.press("f3")
+        await scan(pilot, "f3")
         await pilot.pause()
         assert "没有可用的政策" in str(app.screen.query_one("#pol-errors").render())
