@@ -22,8 +22,9 @@ def available(app) -> list[str]:
 async def test_the_panel_follows_the_conditions_the_papers_and_the_citations(make):
     """Day 5, fault confirmed, papers complete: a return. Liquid damage makes it a paid repair
     (and unticked, a return again); the invoice unticked is the missing paper; the fault not
-    confirmed either, the papers are asked for first; the citations shown on demand. (One form,
-    each change undone before the next, or made in the order that gives the state it needs.)"""
+    confirmed either, the papers are asked for first; the citations shown on demand; the
+    invoice price and the stock give the refund line. (One form, each change undone before the
+    next, or made in the order that gives the state it needs.)"""
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
         await load_day5_case(pilot, customer=False)
@@ -59,6 +60,23 @@ async def test_the_panel_follows_the_conditions_the_papers_and_the_citations(mak
         await settle(pilot)
         text = panel(app).body_text()
         assert "检测确认后可换货" in text and "还需" in text and "购机发票" in text
+
+        # both put back: bought 9 days before, the invoice price and the stock give the refund line
+        await tick(pilot, "#f-fault-confirmed")
+        await tick_item(pilot, "#docs", "invoice")
+        assert available(app) == ["return", "exchange", "repair"]
+        date = app.screen.query_one("#f-purchase-date")
+        date.value = ""
+        await type_into(pilot, "#f-purchase-date", "2026-06-06")
+        await type_into(pilot, "#f-purchase-price", "3000")
+        await choose(pilot, "#f-stock-same_model", "true")
+        await settle(pilot)
+        exchange = next(r for r in panel(app).decision["remedies"] if r["remedy"] == "exchange")
+        assert exchange["refund_instead"]["amount"] == 2865.0
+        assert "不换机可退款 ¥2,865.00（按每日 0.5% 折旧）" in panel(app).body_text()
+        await choose(pilot, "#f-stock-same_model", "false")
+        await settle(pilot)
+        assert "不换机可退款 ¥3,000.00（无同型号同规格机器，全额退款）" in panel(app).body_text()
 
 
 async def test_what_was_typed_is_checked_beside_each_field_in_chinese_first_and_kept_in_english(make):
@@ -201,24 +219,6 @@ async def test_a_used_service_plan_claim_ends_its_free_repair(make):
         await type_into(pilot, "#f-history-plan_claims-huawei_screen_cover", "1")
         assert available(app) == ["paid_repair"]
         assert app.screen.form.build()["history"]["plan_claims"] == {"huawei_screen_cover": 1}
-
-
-async def test_the_invoice_price_and_stock_give_the_refund_line(make):
-    app = make()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await load_day5_case(pilot, customer=False)
-        date = app.screen.query_one("#f-purchase-date")
-        date.value = ""
-        await type_into(pilot, "#f-purchase-date", "2026-06-06")
-        await type_into(pilot, "#f-purchase-price", "3000")
-        await choose(pilot, "#f-stock-same_model", "true")
-        await settle(pilot)
-        exchange = next(r for r in panel(app).decision["remedies"] if r["remedy"] == "exchange")
-        assert exchange["refund_instead"]["amount"] == 2865.0
-        assert "不换机可退款 ¥2,865.00（按每日 0.5% 折旧）" in panel(app).body_text()
-        await choose(pilot, "#f-stock-same_model", "false")
-        await settle(pilot)
-        assert "不换机可退款 ¥3,000.00（无同型号同规格机器，全额退款）" in panel(app).body_text()
 
 
 async def test_a_note_row_is_as_tall_as_its_note_whatever_was_shown_before(make):
