@@ -105,7 +105,19 @@ def draft_file(tmp_path, monkeypatch):
 _WAITING = ("test_tui_tmux.py", "test_tui_terminal.py")
 
 
+def _order(item) -> tuple[int, int]:
+    import inspect
+
+    waiting = _WAITING.index(item.path.name) if item.path.name in _WAITING else len(_WAITING)
+    # the Pilot tests are coroutines; the snapshot tests start the app through snap_compare
+    starts_the_app = (inspect.iscoroutinefunction(getattr(item, "obj", None))
+                      or "snap_compare" in getattr(item, "fixturenames", ()))
+    return waiting, 0 if starts_the_app else 1
+
+
 def pytest_collection_modifyitems(items):
     """The tests that wait on the real program in a terminal run first: under pytest-xdist their
-    waiting then overlaps the other tests in the other worker instead of ending the run alone."""
-    items.sort(key=lambda item: _WAITING.index(item.path.name) if item.path.name in _WAITING else len(_WAITING))
+    waiting then overlaps the other tests in the other worker instead of ending the run alone.
+    The tests that start no app (a fraction of a second each) run last, so that the workers
+    run out of work together."""
+    items.sort(key=_order)

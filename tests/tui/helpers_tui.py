@@ -25,12 +25,16 @@ async def ready_at(pilot, selector: str) -> None:
 
 
 async def settle(pilot) -> None:
-    """Let workers finish and their messages land."""
+    """Let workers finish and their messages land: until a pause (which lasts until the app has
+    been idle for a moment) ends with no worker left to finish."""
     app = pilot.app
     await ready(pilot)
-    for _ in range(3):
+    for _ in range(50):
         await app.workers.wait_for_complete()
         await pilot.pause()
+        if all(worker.is_finished for worker in app.workers):
+            return
+    raise AssertionError("the app kept starting workers")
 
 
 async def choose(pilot, selector: str, value: str) -> None:
@@ -43,10 +47,10 @@ async def type_into(pilot, selector: str, text: str) -> None:
     the button's press and release, and leaving a field above may hide its blank note line in
     between, so the release lands on the field below; a real click is handled in one go, and
     the screen keeps such a line until the button is released.)"""
-    widget = pilot.app.screen.query_one(selector)
-    widget.focus()
-    await pilot.pause()
-    await scan(pilot, text)     # the keys sent at once, handled in order (no idle wait per key)
+    pilot.app.screen.query_one(selector).focus()
+    # the keys sent at once, handled in order (no idle wait per key); the focus is set by a
+    # callback the app runs before it takes the first of them
+    await scan(pilot, text)
 
 
 async def tick(pilot, selector: str, on: bool = True) -> None:
@@ -71,7 +75,6 @@ async def tick_item(pilot, selector: str, value: str, on: bool = True) -> None:
         await pilot.pause()
         ticks.highlighted = values.index(value)
         await pilot.press("space")
-        await pilot.pause()
     assert (value in ticks.selected) == on
 
 
@@ -117,7 +120,6 @@ async def load_day5_case(pilot, *, customer: bool = True) -> None:
         screen.fill({**DAY5_CASE, "fault": {"confirmed": False}})
         await pilot.pause()         # the notes the values brought laid out before the box is found to click
         await tick(pilot, "#f-fault-confirmed")
-    await pilot.pause()
 
 
 def _key_event(key: str):
@@ -133,8 +135,9 @@ def _key_event(key: str):
 
 
 #: key names ``scan`` sends as one key (anything else is text, sent character by character)
-KEY_NAMES = frozenset({"tab", "shift+tab", "enter", "backspace", "space", "ctrl+n", "ctrl+q", "escape",
-                       "down", "up", "f6", "f7", "ctrl+s"})
+KEY_NAMES = frozenset({"tab", "shift+tab", "enter", "backspace", "space", "escape", "down", "up",
+                       *(f"f{n}" for n in range(1, 13)),
+                       *(f"ctrl+{c}" for c in "gnopqrst")})
 
 
 async def scan(pilot, *keys: str) -> None:
@@ -146,11 +149,10 @@ async def scan(pilot, *keys: str) -> None:
         for k in ([key] if key in KEY_NAMES else list(key)):
             app.post_message(_key_event(k))
     for _ in range(400):
-        await pilot.pause()
+        await pilot.pause()     # ends once the app has been idle for a moment
         if not app.keys_pending:
-            break
-    await pilot.pause()
-    assert not app.keys_pending, "keys left unhandled"
+            return
+    raise AssertionError("keys left unhandled")
 
 
 def toasts(app) -> list[str]:

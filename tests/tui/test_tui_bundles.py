@@ -42,8 +42,10 @@ async def test_a_newly_activated_bundle_is_picked_up_and_shown(make, store):
         assert "政策包 2" in app.sub_title
 
 
-async def test_the_header_names_a_quarantined_plugin(make, tmp_path):
+async def test_the_header_names_a_quarantined_plugin_and_the_tick_list_offers_the_ids_a_network_declares(
+        make, tmp_path):
     import os
+    from pathlib import Path
 
     from aftersales.core.registry import load_registry
 
@@ -57,19 +59,11 @@ async def test_the_header_names_a_quarantined_plugin(make, tmp_path):
         await settle(pilot)
         assert "⚠ 插件已隔离：nokia" in app._subtitle()
 
-
-async def test_the_documents_tick_list_offers_the_ids_a_network_declares(make):
-    from pathlib import Path
-
-    from aftersales.core.registry import load_registry
-
-    plugins = Path(__file__).resolve().parents[2] / "examples" / "plugins"
-    app = make(registry=load_registry())
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+        # the documents tick list offers the ids the policies in force declare
+        examples = Path(__file__).resolve().parents[2] / "examples" / "plugins"
         ticks = app.intake.query_one("#docs")
         assert "handset" not in [ticks.get_option_at_index(i).value for i in range(ticks.option_count)]
-        app.registry = load_registry(plugins_dir=plugins)   # the policies in force change
+        app.registry = load_registry(plugins_dir=examples)   # the policies in force change
         app._broadcast("registry_changed")
         await pilot.pause()
         options = {ticks.get_option_at_index(i).value: str(ticks.get_option_at_index(i).prompt)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers_tui import DAY5_CASE, DAY5_CUSTOMER, fill_day5_case, load_day5_case, settle
+from helpers_tui import DAY5_CASE, DAY5_CUSTOMER, fill_day5_case, load_day5_case, scan, settle
 from textual.widgets import DataTable
 
 from aftersales.tui.form import FormState
@@ -19,7 +19,7 @@ NUMBER = "SZ01-20260615-0001"
 async def save_one(pilot) -> str:
     """The day-5 case put into the form (``load_day5_case``) and saved with Ctrl+S."""
     await load_day5_case(pilot)
-    await pilot.press("ctrl+s")
+    await scan(pilot, "ctrl+s")
     await settle(pilot)
     return pilot.app.screen.saved_number
 
@@ -32,7 +32,7 @@ async def test_save_stores_the_case_and_shows_its_number(make, store, other_stor
         loaded = FormState.from_case(DAY5_CASE, app.today())
         loaded.values["customer.name"], loaded.values["customer.phone"] = DAY5_CUSTOMER
         assert app.screen.form == loaded
-        await pilot.press("ctrl+s")
+        await scan(pilot, "ctrl+s")
         await settle(pilot)
         assert app.screen.saved_number == NUMBER
         assert NUMBER in str(app.screen.query_one("#save-status").render())
@@ -47,11 +47,11 @@ async def test_save_stores_the_case_and_shows_its_number(make, store, other_stor
     assert other_store.get(NUMBER) == view
 
 
-async def test_saved_case_is_in_the_queue_and_enter_opens_it(make):
+async def test_saved_case_is_in_the_queue_enter_opens_it_and_it_moves_through_to_closed(make, store):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
         await save_one(pilot)
-        await pilot.press("f2")
+        await scan(pilot, "f2")
         await settle(pilot)
         queue = app.screen
         assert isinstance(queue, QueueScreen)
@@ -68,20 +68,16 @@ async def test_saved_case_is_in_the_queue_and_enter_opens_it(make):
         await pilot.pause()
         assert table.row_count == 1
         table.focus()
-        await pilot.press("enter")
+        await scan(pilot, "enter")
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
         assert app.screen.view["number"] == NUMBER
 
-
-async def test_move_a_case_through_to_closed(make, store, save_day5):
-    save_day5(store)
-    app = make()
-    async with app.run_test(size=(120, 40)) as pilot:
+        # back in the queue, opened by its number, and moved through to closed
+        await scan(pilot, "escape")
         await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
-        app.screen.open_number(NUMBER)
+        assert app.screen is queue
+        queue.open_number(NUMBER)
         await settle(pilot)
         detail = app.screen
         for target in ("diagnosing", "in_repair", "ready_for_pickup", "picked_up", "closed"):
@@ -96,7 +92,8 @@ async def test_move_a_case_through_to_closed(make, store, save_day5):
     assert store.get(NUMBER)["state"] == "closed"
 
 
-async def test_detail_offers_exactly_the_allowed_moves_and_asks_why_before_cancelling(make, store, save_day5):
+async def test_detail_offers_the_allowed_moves_follow_up_reevaluate_ticket_and_asks_why_before_cancelling(
+        make, store, save_day5):
     save_day5(store)
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -105,23 +102,8 @@ async def test_detail_offers_exactly_the_allowed_moves_and_asks_why_before_cance
         await settle(pilot)
         detail = app.screen
         assert {b.id for b in detail.query("#moves Button")} == {"move-diagnosing", "move-cancelled"}
-        await pilot.click("#move-cancelled")
-        await settle(pilot)
-        assert detail.view["state"] == "received"          # no note: refused, nothing written
-        detail.query_one("#note").value = "客户撤回"
-        await pilot.click("#move-cancelled")
-        await settle(pilot)
-        assert detail.view["state"] == "cancelled"
 
-
-async def test_follow_up_reevaluate_and_ticket(make, store, save_day5):
-    save_day5(store)
-    app = make()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.push_screen(DetailScreen(NUMBER))
-        await settle(pilot)
-        detail = app.screen
+        # a follow-up, a new decision, the ticket
         detail.query_one("#note").value = "已致电客户"
         await pilot.click("#do-follow-up")
         await settle(pilot)
@@ -132,9 +114,19 @@ async def test_follow_up_reevaluate_and_ticket(make, store, save_day5):
         await pilot.click("#do-ticket")
         await pilot.pause()
         assert NUMBER in app.screen.text
-        await pilot.press("escape")
+        await scan(pilot, "escape")
         await pilot.pause()
         assert app.screen is detail
+
+        # cancelling asks why: no note, refused and nothing written; with one, cancelled
+        detail.query_one("#note").value = ""
+        await pilot.click("#move-cancelled")
+        await settle(pilot)
+        assert detail.view["state"] == "received"
+        detail.query_one("#note").value = "客户撤回"
+        await pilot.click("#move-cancelled")
+        await settle(pilot)
+        assert detail.view["state"] == "cancelled"
 
 
 async def test_an_unreachable_store_shows_what_to_do(registry, clock, tmp_path):
@@ -147,7 +139,7 @@ async def test_an_unreachable_store_shows_what_to_do(registry, clock, tmp_path):
         assert isinstance(app.screen, StoreUnavailableScreen)
         text = str(app.screen.query_one("#unavailable-text").render())
         assert "aftersales db upgrade" in text
-        await pilot.press("escape")
+        await scan(pilot, "escape")
         await pilot.pause()
         # intake still decides; Save says why it cannot store
         await load_day5_case(pilot)
@@ -166,7 +158,7 @@ async def test_the_clerk_is_told_when_an_id_number_was_masked(make, store, monke
         await type_into(pilot, "#f-customer-name", "李雷 110101199003074514")
         await type_into(pilot, "#f-customer-phone", "13800138000")
         await pilot.pause()
-        await pilot.press("ctrl+s")
+        await scan(pilot, "ctrl+s")
         await settle(pilot)
         assert app.screen.saved_number == NUMBER
     warnings = [m for m, severity in shown if severity == "warning"]

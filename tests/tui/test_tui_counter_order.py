@@ -13,7 +13,14 @@ from aftersales.tui.form import FIELDS, SECTIONS
 pytestmark = pytest.mark.asyncio
 
 
-async def test_the_customer_comes_first_and_start_up_focuses_the_name(make):
+async def test_the_customer_comes_first_and_ctrl_n_asks_only_when_something_would_be_lost(make):
+    """Start-up focuses the customer's name, first in the focus order; the palette offers a jump
+    to each section; Ctrl+N on a blank form does not ask; on a filled one it asks, then clears,
+    scrolls to the top and focuses the first field. (One app: each step starts from the blank
+    form the step before leaves.)"""
+    from aftersales.tui.commands import BindingCommands
+    from aftersales.tui.i18n import t
+
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
@@ -21,15 +28,25 @@ async def test_the_customer_comes_first_and_start_up_focuses_the_name(make):
         assert app.focused.id == "f-customer-name"
         order = [w.id for w in app.screen.focus_chain]
         assert order[:3] == ["f-customer-name", "f-customer-phone", "f-case_date"]
+
+        # the palette offers a jump to each section
+        names = [name for name, _, _ in BindingCommands(app.screen)._commands()]
+        for section in SECTIONS:
+            assert "跳到" + t(section, "zh") in names, names
+        assert "自动跳栏" in names
+
+        # Ctrl+N on a blank form does not ask, and goes back to the first field
+        await ready_at(pilot, "#f-device-serial")
+        await scan(pilot, "ctrl+n")
+        assert type(app.screen).__name__ == "IntakeScreen"
+        assert app.focused.id == "f-customer-name"
+
+        # the customer typed first
         await scan(pilot, "李雷", "tab", "13800138000")
         assert app.screen.form.values["customer.name"] == "李雷"
         assert app.screen.form.values["customer.phone"] == "13800138000"
 
-
-async def test_ctrl_n_asks_then_clears_scrolls_to_the_top_and_focuses_the_first_field(make):
-    app = make()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
+        # Ctrl+N on a filled form asks, then clears, scrolls to the top and focuses the first field
         await tick_item(pilot, "#conds", "liquid_damage")
         conds = app.screen.query_one("#conds")
         conds.highlighted = 5
@@ -37,59 +54,46 @@ async def test_ctrl_n_asks_then_clears_scrolls_to_the_top_and_focuses_the_first_
         await pilot.pause()
         await scan(pilot, "2")
         assert app.screen.query_one("#form").scroll_y > 0
-        await pilot.press("ctrl+n")
+        await scan(pilot, "ctrl+n")
         assert type(app.screen).__name__ == "ConfirmDialog"
-        await pilot.press("y")
+        await scan(pilot, "y")
         await pilot.pause()
         intake = app.screen
         assert type(intake).__name__ == "IntakeScreen"
         assert not intake.unsaved
         assert intake.form.conditions == set() and intake.form.values["history.days_in_repair"] == ""
+        assert intake.form.values["customer.name"] == "" and intake.form.values["customer.phone"] == ""
         assert app.focused.id == "f-customer-name"
         assert intake.query_one("#form").scroll_y == 0
         assert conds.highlighted == 0
 
 
-async def test_ctrl_n_on_a_blank_form_does_not_ask(make):
-    app = make()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready_at(pilot, "#f-device-serial")
-        await pilot.press("ctrl+n")
-        assert type(app.screen).__name__ == "IntakeScreen"
-        assert app.focused.id == "f-customer-name"
-
-
-async def test_ctrl_q_asks_when_the_intake_is_not_saved(make):
-    app = make()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await scan(pilot, "李雷")
-        await pilot.press("ctrl+q")
-        assert type(app.screen).__name__ == "ConfirmDialog"
-        await pilot.press("n")
-        assert type(app.screen).__name__ == "IntakeScreen"
-        assert app.screen.form.values["customer.name"] == "李雷"
-        await pilot.press("ctrl+q")
-        await pilot.press("y")
-        await pilot.pause()
-    assert app.return_code == 0
-
-
-async def test_a_key_jumps_to_each_section_and_its_first_field(make):
+async def test_a_key_jumps_to_each_section_and_ctrl_q_asks_when_the_intake_is_not_saved(make):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         for i, section in enumerate(SECTIONS):
-            await pilot.press(f"f{5 + i}")
+            await scan(pilot, f"f{5 + i}")
             title = app.screen.query_one(f"#s-{section[4:]}")
             first = next((f.widget_id for f in FIELDS if f.section == section), None)
             assert app.focused.id in (first, "docs", "conds", "plans"), section
             form = app.screen.query_one("#form")
             # the section's title at the top of the form, unless the form cannot scroll that far
             assert title.region.y - form.region.y <= 1 or form.scroll_y == form.max_scroll_y, section
-        await pilot.press("f5")
+        await scan(pilot, "f5")
         await scan(pilot, "韩梅梅")
         assert app.screen.form.values["customer.name"] == "韩梅梅"
+
+        # something typed and not saved: Ctrl+Q asks; No keeps it, Yes quits
+        await scan(pilot, "ctrl+q")
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        await scan(pilot, "n")
+        assert type(app.screen).__name__ == "IntakeScreen"
+        assert app.screen.form.values["customer.name"] == "韩梅梅"
+        await scan(pilot, "ctrl+q")
+        await scan(pilot, "y")
+        await pilot.pause()
+    assert app.return_code == 0
 
 
 async def test_a_draft_survives_a_lost_session_and_is_offered_back(make, draft_file):
@@ -115,14 +119,14 @@ async def test_a_draft_survives_a_lost_session_and_is_offered_back(make, draft_f
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert type(app.screen).__name__ == "ConfirmDialog"
-        await pilot.press("enter")       # Enter restores (the button focused)
+        await scan(pilot, "enter")       # Enter restores (the button focused)
         await pilot.pause()
         form = app.screen.form
         assert form.values["customer.name"] == "李雷" and form.values["customer.phone"] == "13800138000"
         assert form.documents == {"invoice"}
         assert app.focused.id == "f-customer-name"
         # cleared: no draft left
-        await pilot.press("ctrl+n", "y")
+        await scan(pilot, "ctrl+n", "y")
         await pilot.pause()
         assert not draft_file.exists()
 
@@ -138,20 +142,7 @@ async def test_a_declined_draft_is_removed(make, draft_file):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert type(app.screen).__name__ == "ConfirmDialog"
-        await pilot.press("n")
+        await scan(pilot, "n")
         await pilot.pause()
         assert app.screen.form.values["customer.name"] == ""
         assert not draft_file.exists()
-
-
-async def test_the_palette_offers_a_jump_to_each_section(make):
-    from aftersales.tui.commands import BindingCommands
-    from aftersales.tui.i18n import t
-
-    app = make()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        names = [name for name, _, _ in BindingCommands(app.screen)._commands()]
-        for section in SECTIONS:
-            assert "跳到" + t(section, "zh") in names, names
-        assert "自动跳栏" in names

@@ -18,7 +18,7 @@ OTHER_IMEI = "490154203237518"
 
 
 async def save(pilot) -> None:
-    await pilot.press("ctrl+s")
+    await scan(pilot, "ctrl+s")
     await settle(pilot)
 
 
@@ -54,13 +54,13 @@ async def test_a_second_case_for_a_unit_with_an_open_case_asks_and_opens_it(make
         await save(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         assert NUMBER in app.screen.question
-        await pilot.press("y")
+        await scan(pilot, "y")
         await settle(pilot)
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen) and app.screen.number == NUMBER
         assert store.count() == 1
         # back to the intake: asked once, Ctrl+S again takes the new case in
-        await pilot.press("f1")
+        await scan(pilot, "f1")
         await settle(pilot)
         await save(pilot)
         assert app.screen.saved_number == "SZ01-20260615-0002"
@@ -78,7 +78,7 @@ async def test_correct_from_the_case_detail_keeps_the_phone_masked(make, store, 
         detail = app.screen
         assert isinstance(detail, DetailScreen)
         assert "13800138000" not in detail.query_one("#detail-case").render().plain
-        await pilot.press("c")
+        await scan(pilot, "c")
         await settle(pilot)
         intake = app.screen
         assert intake.correcting == NUMBER
@@ -101,7 +101,7 @@ async def test_find_by_full_phone_or_part_of_an_imei_and_enter_opens_a_single_hi
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("f2")
+        await scan(pilot, "f2")
         await settle(pilot)
         queue = app.screen
         assert isinstance(queue, QueueScreen)
@@ -114,7 +114,7 @@ async def test_find_by_full_phone_or_part_of_an_imei_and_enter_opens_a_single_hi
         await scan(pilot, "00852 91234567", "enter")
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen) and app.screen.number == NUMBER
-        await pilot.press("escape")
+        await scan(pilot, "escape")
         await settle(pilot)
         # part of an IMEI: one hit opens with Enter; the brand's Chinese name lists both
         queue.query_one("#q-text").value = ""
@@ -123,7 +123,7 @@ async def test_find_by_full_phone_or_part_of_an_imei_and_enter_opens_a_single_hi
         await scan(pilot, "3237", "enter")
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen) and app.screen.number == "SZ01-20260615-0002"
-        await pilot.press("escape")
+        await scan(pilot, "escape")
         await settle(pilot)
         queue.query_one("#q-text").value = "其他品牌"
         await settle(pilot)

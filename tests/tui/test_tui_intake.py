@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers_tui import choose, fill_day5_case, load_day5_case, settle, tick, tick_item, type_into
+from helpers_tui import choose, fill_day5_case, load_day5_case, scan, settle, tick, tick_item, type_into
 from textual.widgets import Button, Static
 
 from aftersales.tui.widgets.decision_panel import DecisionPanel
@@ -19,28 +19,35 @@ def available(app) -> list[str]:
     return [r["remedy"] for r in panel(app).decision["remedies"] if r["available"]]
 
 
-async def test_day5_confirmed_fault_gives_return_then_liquid_damage_paid_repair_only(make):
+async def test_the_panel_follows_the_conditions_the_papers_and_the_citations(make):
+    """Day 5, fault confirmed, papers complete: a return. Liquid damage makes it a paid repair
+    (and unticked, a return again); the invoice unticked is the missing paper; the fault not
+    confirmed either, the papers are asked for first; the citations shown on demand; the
+    invoice price and the stock give the refund line. (One form, each change undone before the
+    next, or made in the order that gives the state it needs.)"""
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
         await load_day5_case(pilot, customer=False)
         assert panel(app).entitlement == "return"
         assert available(app) == ["return", "exchange", "repair"]
-        assert "退货" in panel(app).body_text()
+        text = panel(app).body_text()
+        assert "退货" in text and "缺少" not in text and "第十一条" not in text
 
+        # the citations on demand (Ctrl+O), and off again
+        await scan(pilot, "ctrl+o")
+        assert "generic_sanbao/return_doa" in panel(app).body_text()
+        await scan(pilot, "ctrl+o")
+        assert "generic_sanbao/return_doa" not in panel(app).body_text()
+
+        # liquid damage: a paid repair only; unticked, a return again
         await tick_item(pilot, "#conds", "liquid_damage")
         assert panel(app).entitlement == "paid_repair"
         assert available(app) == ["paid_repair"]
         assert "付费维修" in panel(app).body_text()
-
         await tick_item(pilot, "#conds", "liquid_damage", False)
         assert panel(app).entitlement == "return"
 
-
-async def test_unticking_the_invoice_shows_the_missing_paper(make):
-    app = make()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await load_day5_case(pilot, customer=False)
-        assert "缺少" not in panel(app).body_text()
+        # the invoice unticked: the return is not available, the invoice is the missing paper
         await tick_item(pilot, "#docs", "invoice", False)
         ret = next(r for r in panel(app).decision["remedies"] if r["remedy"] == "return")
         assert not ret["available"]
@@ -48,12 +55,70 @@ async def test_unticking_the_invoice_shows_the_missing_paper(make):
         text = panel(app).body_text()
         assert "缺少" in text and "购机发票" in text
 
+        # and the fault not confirmed: the papers are asked for before the fault is confirmed
+        await tick(pilot, "#f-fault-confirmed", False)
+        await settle(pilot)
+        text = panel(app).body_text()
+        assert "检测确认后可换货" in text and "还需" in text and "购机发票" in text
 
-async def test_imei_is_checked_as_typed_and_blocks_save_until_valid(make):
+        # both put back: bought 9 days before, the invoice price and the stock give the refund line
+        await tick(pilot, "#f-fault-confirmed")
+        await tick_item(pilot, "#docs", "invoice")
+        assert available(app) == ["return", "exchange", "repair"]
+        date = app.screen.query_one("#f-purchase-date")
+        date.value = ""
+        await type_into(pilot, "#f-purchase-date", "2026-06-06")
+        await type_into(pilot, "#f-purchase-price", "3000")
+        await choose(pilot, "#f-stock-same_model", "true")
+        await settle(pilot)
+        exchange = next(r for r in panel(app).decision["remedies"] if r["remedy"] == "exchange")
+        assert exchange["refund_instead"]["amount"] == 2865.0
+        assert "不换机可退款 ¥2,865.00（按每日 0.5% 折旧）" in panel(app).body_text()
+        await choose(pilot, "#f-stock-same_model", "false")
+        await settle(pilot)
+        assert "不换机可退款 ¥3,000.00（无同型号同规格机器，全额退款）" in panel(app).body_text()
+
+
+async def test_what_was_typed_is_checked_beside_each_field_in_chinese_first_and_kept_in_english(make):
+    """One form, each field put back before the next is edited: a note line stays while its
+    field is edited; F4 switches to English keeping what was typed; an IMEI is checked as typed
+    and blocks Save until valid; a date after the case date is said beside the field."""
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
         await load_day5_case(pilot)
         screen = app.screen
+
+        # the note line stays while the field is edited (blank, still there: no jump)
+        note = screen.query_one("#e-purchase-date", Static)
+        await type_into(pilot, "#f-purchase-date", "x")
+        await pilot.pause()
+        assert note.display and str(note.render())
+        await scan(pilot, "backspace")
+        await pilot.pause()
+        assert note.display and not str(note.render()).strip()
+        screen.query_one("#f-customer-name").focus()
+        await pilot.pause()
+        assert not note.display
+        screen.query_one("#f-purchase-date").value = "2026-06-10"     # put back
+        await pilot.pause()
+        assert panel(app).entitlement == "return" and not screen.query_one("#save", Button).disabled
+
+        # English by key keeps what was typed; F4 again, Chinese again
+        await scan(pilot, "f4")
+        await pilot.pause()
+        assert app.lang == "en"
+        assert "RETURN" in panel(app).body_text()
+        assert screen.query_one("#f-device-model").value == "Redmi Note 13"
+        footer_keys = {b.binding.description for b in screen.active_bindings.values()}
+        from aftersales.tui import compat
+
+        # the keys' labels follow the language where Textual's bindings can be relabelled
+        assert ("Save" if compat.ENABLED else "保存") in footer_keys
+        await scan(pilot, "f4")
+        await pilot.pause()
+        assert app.lang == "zh"
+
+        # the IMEI is checked as typed and blocks Save until valid
         imei = screen.query_one("#f-device-imei")
         imei.value = ""
         await type_into(pilot, "#f-device-imei", "35693803564380")
@@ -61,52 +126,33 @@ async def test_imei_is_checked_as_typed_and_blocks_save_until_valid(make):
         error = screen.query_one("#e-device-imei", Static)
         assert "14" in str(error.render())
         assert screen.query_one("#save", Button).disabled
-        await pilot.press("9")
+        await scan(pilot, "9")
         await pilot.pause()
         assert "✓" in str(error.render())
         assert not screen.query_one("#save", Button).disabled
         # a wrong check digit: message beside the field, what was typed stays
-        await pilot.press("backspace", "1")
+        await scan(pilot, "backspace", "1")
         await pilot.pause()
         assert imei.value == "356938035643801"
         assert "校验位" in str(error.render())
         assert screen.query_one("#save", Button).disabled
         # the decision still forms from the other fields
         assert panel(app).entitlement == "return"
+        imei.value = "356938035643809"                                   # put back
+        await pilot.pause()
+        assert not screen.query_one("#save", Button).disabled
 
-
-async def test_a_date_after_the_case_date_is_shown_beside_the_field(make):
-    app = make()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await load_day5_case(pilot)
-        screen = app.screen
+        # a date after the case date is shown beside the field, Chinese first
         screen.query_one("#f-purchase-date").value = ""
         await type_into(pilot, "#f-purchase-date", "2026-07-01")
         await pilot.pause()
         note = screen.query_one("#e-purchase-date", Static)
-        assert "2026-07-01 晚于受理日期 2026-06-15" in str(note.render())   # Chinese first
+        assert "2026-07-01 晚于受理日期 2026-06-15" in str(note.render())
         assert screen.query_one("#save", Button).disabled
         assert screen.query_one("#f-purchase-date").value == "2026-07-01"
-        await pilot.press("f4")
+        await scan(pilot, "f4")
         await pilot.pause()
         assert "2026-07-01 is after the case date 2026-06-15" in str(screen.query_one("#e-purchase-date", Static).render())
-
-
-async def test_the_note_line_stays_while_the_field_is_edited(make):
-    app = make()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await load_day5_case(pilot)
-        screen = app.screen
-        note = screen.query_one("#e-purchase-date", Static)
-        await type_into(pilot, "#f-purchase-date", "x")
-        await pilot.pause()
-        assert note.display and str(note.render())
-        await pilot.press("backspace")
-        await pilot.pause()
-        assert note.display and not str(note.render()).strip()   # blank, still there: no jump
-        screen.query_one("#f-customer-name").focus()
-        await pilot.pause()
-        assert not note.display
 
 
 async def test_region_is_derived_from_the_part_number_and_can_be_overridden(make):
@@ -120,31 +166,6 @@ async def test_region_is_derived_from_the_part_number_and_can_be_overridden(make
         assert "港版" in str(app.screen.query_one("#e-device-region", Static).render())
         await choose(pilot, "#f-device-region", "CN")
         assert panel(app).decision["region"] == "CN"
-
-
-async def test_citations_on_demand(make):
-    app = make()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await load_day5_case(pilot, customer=False)
-        assert "第十一条" not in panel(app).body_text()
-        await pilot.press("ctrl+o")
-        assert "generic_sanbao/return_doa" in panel(app).body_text()
-
-
-async def test_english_by_key_keeps_what_was_typed(make):
-    app = make()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await load_day5_case(pilot)
-        await pilot.press("f4")
-        await pilot.pause()
-        assert app.lang == "en"
-        assert "RETURN" in panel(app).body_text()
-        assert app.screen.query_one("#f-device-model").value == "Redmi Note 13"
-        footer_keys = {b.binding.description for b in app.screen.active_bindings.values()}
-        from aftersales.tui import compat
-
-        # the keys' labels follow the language where Textual's bindings can be relabelled
-        assert ("Save" if compat.ENABLED else "保存") in footer_keys
 
 
 async def test_lang_en_option(make):
@@ -177,7 +198,7 @@ async def test_usable_at_80x24(make):
     async with app.run_test(size=(80, 24)) as pilot:
         await fill_day5_case(pilot)
         assert panel(app).entitlement == "return"
-        await pilot.press("ctrl+s")
+        await scan(pilot, "ctrl+s")
         await settle(pilot)
         assert app.screen.saved_number
 
@@ -200,35 +221,6 @@ async def test_a_used_service_plan_claim_ends_its_free_repair(make):
         assert app.screen.form.build()["history"]["plan_claims"] == {"huawei_screen_cover": 1}
 
 
-async def test_the_invoice_price_and_stock_give_the_refund_line(make):
-    app = make()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await load_day5_case(pilot, customer=False)
-        date = app.screen.query_one("#f-purchase-date")
-        date.value = ""
-        await type_into(pilot, "#f-purchase-date", "2026-06-06")
-        await type_into(pilot, "#f-purchase-price", "3000")
-        await choose(pilot, "#f-stock-same_model", "true")
-        await settle(pilot)
-        exchange = next(r for r in panel(app).decision["remedies"] if r["remedy"] == "exchange")
-        assert exchange["refund_instead"]["amount"] == 2865.0
-        assert "不换机可退款 ¥2,865.00（按每日 0.5% 折旧）" in panel(app).body_text()
-        await choose(pilot, "#f-stock-same_model", "false")
-        await settle(pilot)
-        assert "不换机可退款 ¥3,000.00（无同型号同规格机器，全额退款）" in panel(app).body_text()
-
-
-async def test_papers_are_asked_for_before_the_fault_is_confirmed(make):
-    app = make()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await load_day5_case(pilot, customer=False)
-        await tick(pilot, "#f-fault-confirmed", False)
-        await tick_item(pilot, "#docs", "invoice", False)
-        await settle(pilot)
-        text = panel(app).body_text()
-        assert "检测确认后可换货" in text and "还需" in text and "购机发票" in text
-
-
 async def test_a_note_row_is_as_tall_as_its_note_whatever_was_shown_before(make):
     """A note spans the label and field columns; its row must be the note's height at that width,
     even after a longer note was shown and a layout pass ran (no blank line left under it)."""
@@ -241,7 +233,7 @@ async def test_a_note_row_is_as_tall_as_its_note_whatever_was_shown_before(make)
         await type_into(pilot, "#f-device-imei", "35693803564380")   # the longer note: "… 已输入 14 位"
         screen.refresh(layout=True)
         await pilot.pause()
-        await pilot.press("9")                                          # "✓ IMEI 校验通过"
+        await scan(pilot, "9")                                          # "✓ IMEI 校验通过"
         await pilot.pause()
         note = screen.query_one("#e-device-imei", Static)
         assert "✓" in str(note.render())

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers_tui import load_day5_case, settle
+from helpers_tui import load_day5_case, scan, settle
 from textual.widgets import Checkbox, Select
 
 from aftersales.tui.screens.base import FormInput
@@ -23,7 +23,7 @@ async def test_a_mail_in_case_with_a_complex_repair_is_stored_with_its_agreement
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
         await load_day5_case(pilot)
-        await pilot.press("ctrl+t")
+        await scan(pilot, "ctrl+t")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, MailInDialog)
@@ -35,20 +35,20 @@ async def test_a_mail_in_case_with_a_complex_repair_is_stored_with_its_agreement
         _type(dialog, "return_postcode", "51800")          # five digits: refused, the dialog stays
         dialog.query_one("#m-original_packaging", Checkbox).value = True
         dialog.query_one("#m-data_backup_acknowledged", Checkbox).value = True
-        await pilot.press("ctrl+s")
+        await scan(pilot, "ctrl+s")
         await settle(pilot)
         assert app.screen is dialog
         assert "返回邮政编码：'51800' 不是邮政编码" in str(dialog.query_one("#m-error").render())
         _type(dialog, "return_postcode", "518000")
-        await pilot.press("ctrl+s")
+        await scan(pilot, "ctrl+s")
         await settle(pilot)
         assert app.screen is dialog
         assert "返回联系电话" in str(dialog.query_one("#m-error").render())
         _type(dialog, "return_phone", "13800138000")
-        await pilot.press("ctrl+s")
+        await scan(pilot, "ctrl+s")
         await settle(pilot)
         assert app.screen is not dialog
-        await pilot.press("ctrl+s")
+        await scan(pilot, "ctrl+s")
         await settle(pilot)
         assert app.screen.saved_number == NUMBER
     view = store.get(NUMBER)
@@ -61,16 +61,16 @@ async def test_a_counter_case_keeps_no_agreement_and_ctrl_n_forgets_the_choice(m
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
         await load_day5_case(pilot)
-        await pilot.press("ctrl+t")
+        await scan(pilot, "ctrl+t")
         await settle(pilot)
         app.screen.query_one("#m-repair_kind", Select).value = "complex"
-        await pilot.press("ctrl+s")
+        await scan(pilot, "ctrl+s")
         await settle(pilot)
         intake = app.screen
         assert (intake.mail_in, intake.repair_kind) == (None, "complex")
-        await pilot.press("ctrl+s")
+        await scan(pilot, "ctrl+s")
         await settle(pilot)
-        await pilot.press("ctrl+n")
+        await scan(pilot, "ctrl+n")
         await settle(pilot)
         assert (intake.mail_in, intake.repair_kind) == (None, "simple")
     view = store.get(NUMBER)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers_tui import settle
+from helpers_tui import scan, settle
 from test_tui_cases import NUMBER
 
 from aftersales.tui.screens.detail import DetailScreen, TicketScreen
@@ -23,68 +23,8 @@ async def _open_detail(pilot) -> DetailScreen:
     return app.screen
 
 
-async def _open_outcome(pilot) -> OutcomeDialog:
-    app = pilot.app
-    await _open_detail(pilot)
-    await settle(pilot)
-    await pilot.press("o")
-    await settle(pilot)
-    assert isinstance(app.screen, OutcomeDialog)
-    return app.screen
-
-
-async def test_a_bad_outcome_stays_in_the_dialog_and_a_good_one_closes_the_case_path(make, store, save_day5):
-    save_day5(store)
-    app = make()
-    async with app.run_test(size=(120, 36)) as pilot:
-        dialog = await _open_outcome(pilot)
-        assert dialog.offered == ["return", "exchange", "repair"]  # day 5
-        assert dialog.kind == "return"
-        assert not dialog.query_one("#row-imei").display and dialog.query_one("#row-refund").display
-        dialog.query_one("#o-refund").value = "abc"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert "不是数字" in str(dialog.query_one("#o-error").render())
-        dialog.query_one("#o-refund").value = "9999"
-        dialog.query_one("#o-invoice_price").value = "3000"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert app.screen is dialog and "超过发票金额" in str(dialog.query_one("#o-error").render())
-        assert store.get(NUMBER)["outcome"] is None
-        dialog.query_one("#o-refund").value = "2999"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        detail = app.screen
-        assert isinstance(detail, DetailScreen)
-        assert detail.view["state"] == "returned" and detail.view["outcome"]["refund"] == 2999
-        assert "处理结果: 已退货退款 2999 元" in str(detail.query_one("#detail-case").render())
-        # a returned case takes no second outcome
-        await pilot.press("o")
-        await settle(pilot)
-        assert app.screen is detail
-
-
-async def test_a_remedy_not_offered_needs_the_managers_reason(make, store, save_day5):
-    save_day5(store)
-    app = make()
-    async with app.run_test(size=(80, 24)) as pilot:
-        dialog = await _open_outcome(pilot)
-        dialog.query_one("#o-kind").value = "paid_repair"
-        await pilot.pause()
-        assert dialog.query_one("#row-override").display and dialog.query_one("#row-consent").display
-        dialog.query_one("#o-quote").value = "300"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert "判定未给出「付费维修」" in str(dialog.query_one("#o-error").render())
-        dialog.query_one("#o-override").value = "客户坚持保外维修"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(app.screen, DetailScreen)
-    remedy = [e for e in store.get(NUMBER)["events"] if e["kind"] == "remedy"][-1]
-    assert remedy["data"]["override"] == "客户坚持保外维修"
-
-
-async def test_the_ticket_prints_as_html_to_the_browser_or_is_saved(make, store, save_day5, tmp_path, monkeypatch):
+async def test_the_ticket_prints_as_html_and_a_bad_outcome_stays_in_the_dialog_a_good_one_closes_the_case_path(
+        make, store, save_day5, tmp_path, monkeypatch):
     save_day5(store)
     monkeypatch.setenv("AFTERSALES_TICKETS_DIR", str(tmp_path / "tickets"))
     monkeypatch.delenv("AFTERSALES_PRINTER", raising=False)
@@ -92,30 +32,48 @@ async def test_the_ticket_prints_as_html_to_the_browser_or_is_saved(make, store,
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     app = make()
     async with app.run_test(size=(120, 36)) as pilot:
-        await _open_detail(pilot)
-        await pilot.press("p")
+        # the ticket prints as HTML to the browser or, with none, is saved
+        detail = await _open_detail(pilot)
+        await scan(pilot, "p")
         await pilot.pause()
         assert isinstance(app.screen, TicketScreen) and "交机前请备份数据" in app.screen.text
-        await pilot.press("h")
+        await scan(pilot, "h")
         await pilot.pause()
-    page = (tmp_path / "tickets" / f"{NUMBER}.html").read_text(encoding="utf-8")
-    assert page.startswith("<!DOCTYPE html>") and NUMBER in page and "seed" not in page
-
-
-async def test_ctrl_r_shows_the_managers_report(make, store, save_day5):
-    save_day5(store)
-    app = make()
-    async with app.run_test(size=(80, 24)) as pilot:
+        page = (tmp_path / "tickets" / f"{NUMBER}.html").read_text(encoding="utf-8")
+        assert page.startswith("<!DOCTYPE html>") and NUMBER in page and "seed" not in page
+        await scan(pilot, "escape")
         await settle(pilot)
-        await pilot.press("ctrl+r")
+        assert app.screen is detail
+
+        # the outcome: a bad one stays in the dialog, a good one closes the case's path
+        await scan(pilot, "o")
         await settle(pilot)
-        assert isinstance(app.screen, ReportScreen)
-        assert app.screen.report["week_intake"][-1] == {"date": "2026-06-15", "count": 1}
-        text = str(app.screen.query_one("#report-body").render())
-        assert "今日回访" in text and "近7日受理" in text
-        await pilot.press("escape")
-        await pilot.pause()
-        assert not isinstance(app.screen, ReportScreen)
+        dialog = app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        assert dialog.offered == ["return", "exchange", "repair"]  # day 5
+        assert dialog.kind == "return"
+        assert not dialog.query_one("#row-imei").display and dialog.query_one("#row-refund").display
+        dialog.query_one("#o-refund").value = "abc"
+        await scan(pilot, "ctrl+s")
+        await settle(pilot)
+        assert "不是数字" in str(dialog.query_one("#o-error").render())
+        dialog.query_one("#o-refund").value = "9999"
+        dialog.query_one("#o-invoice_price").value = "3000"
+        await scan(pilot, "ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog and "超过发票金额" in str(dialog.query_one("#o-error").render())
+        assert store.get(NUMBER)["outcome"] is None
+        dialog.query_one("#o-refund").value = "2999"
+        await scan(pilot, "ctrl+s")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        assert detail.view["state"] == "returned" and detail.view["outcome"]["refund"] == 2999
+        assert "处理结果: 已退货退款 2999 元" in str(detail.query_one("#detail-case").render())
+        # a returned case takes no second outcome
+        await scan(pilot, "o")
+        await settle(pilot)
+        assert app.screen is detail
 
 
 async def test_an_unanswered_case_is_flagged_in_the_queue(make, store, save_day5):
@@ -129,7 +87,7 @@ async def test_an_unanswered_case_is_flagged_in_the_queue(make, store, save_day5
     save_day5(store)                   # taken in on 2026-06-15 at 10:30
     app = make(clock=lambda: later)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("f2")
+        await scan(pilot, "f2")
         await settle(pilot)
         queue = app.screen
         assert isinstance(queue, QueueScreen)
@@ -138,16 +96,23 @@ async def test_an_unanswered_case_is_flagged_in_the_queue(make, store, save_day5
         assert queue.cases[0]["service_level"]["overdue"] == ["answer"]  # the solution is due at 10:30
 
 
-async def test_accessories_appearance_and_checklist_from_the_detail_reach_the_ticket(make, store, save_day5):
+async def test_from_the_detail_the_inspection_reaches_the_ticket_the_pickup_notice_the_report_and_an_override(
+        make, store, save_day5):
+    """At 80 x 24, one case's detail: accessories, appearance and checklist recorded reach the
+    ticket; the pickup notice is shown to copy; Ctrl+R shows the manager's report; a remedy the
+    decision did not offer needs the manager's reason."""
     from textual.widgets import Checkbox
 
     from aftersales.tui.screens.outcome import InspectDialog
 
+    store.set_store_info("SZ01", actor="店长", name="华强北旗舰店", hotline="0755-83001234")
     save_day5(store)
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open_detail(pilot)
-        await pilot.press("i")
+        detail = await _open_detail(pilot)
+
+        # accessories, appearance and the checklist, from the detail to the ticket
+        await scan(pilot, "i")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, InspectDialog)
@@ -155,27 +120,56 @@ async def test_accessories_appearance_and_checklist_from_the_detail_reach_the_ti
         dialog.query_one("#i-appearance").value = "屏幕左上角划痕"
         dialog.query_one("#i-backed_up", Checkbox).value = True
         dialog.query_one("#i-passcode").value = "given"
-        await pilot.press("ctrl+s")
+        await scan(pilot, "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
-        await pilot.press("p")
+        await scan(pilot, "p")
         await pilot.pause()
         text = app.screen.text
-    assert "随机附件:充电线、卡针" in text and "外观(检查所见):屏幕左上角划痕" in text
-    assert "☑ 已备份数据" in text and "☑客户已告知维修人员" in text
-    assert store.get(NUMBER)["events"][-1]["kind"] == "inspected"
+        assert "随机附件:充电线、卡针" in text and "外观(检查所见):屏幕左上角划痕" in text
+        assert "☑ 已备份数据" in text and "☑客户已告知维修人员" in text
+        assert store.get(NUMBER)["events"][-1]["kind"] == "inspected"
+        await scan(pilot, "escape")
+        await settle(pilot)
+        assert app.screen is detail
 
-
-async def test_the_pickup_notice_is_shown_to_copy(make, store, save_day5):
-    from aftersales.tui.screens.detail import TicketScreen
-
-    store.set_store_info("SZ01", actor="店长", name="华强北旗舰店", hotline="0755-83001234")
-    save_day5(store)
-    app = make()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _open_detail(pilot)
-        await pilot.press("n")
+        # the pickup notice, shown to copy
+        await scan(pilot, "n")
         await pilot.pause()
         assert isinstance(app.screen, TicketScreen)
         assert app.screen.text.startswith("【华强北旗舰店】李雷您好") and "0755-83001234" in app.screen.text
         assert app.screen.title_key == "key.pickup_notice"
+        await scan(pilot, "escape")
+        await settle(pilot)
+        assert app.screen is detail
+
+        # Ctrl+R: the manager's report
+        await scan(pilot, "ctrl+r")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportScreen)
+        assert app.screen.report["week_intake"][-1] == {"date": "2026-06-15", "count": 1}
+        text = str(app.screen.query_one("#report-body").render())
+        assert "今日回访" in text and "近7日受理" in text
+        await scan(pilot, "escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReportScreen)
+        assert app.screen is detail
+
+        # a remedy not offered needs the manager's reason
+        await scan(pilot, "o")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        dialog.query_one("#o-kind").value = "paid_repair"
+        await pilot.pause()
+        assert dialog.query_one("#row-override").display and dialog.query_one("#row-consent").display
+        dialog.query_one("#o-quote").value = "300"
+        await scan(pilot, "ctrl+s")
+        await settle(pilot)
+        assert "判定未给出「付费维修」" in str(dialog.query_one("#o-error").render())
+        dialog.query_one("#o-override").value = "客户坚持保外维修"
+        await scan(pilot, "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+    remedy = [e for e in store.get(NUMBER)["events"] if e["kind"] == "remedy"][-1]
+    assert remedy["data"]["override"] == "客户坚持保外维修"

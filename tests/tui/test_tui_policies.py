@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 
 import pytest
-from helpers_tui import settle
+from helpers_tui import scan, settle
 from textual.widgets import DataTable
 
 from aftersales.tui.screens.policies import PoliciesScreen, PolicyView
@@ -25,7 +25,7 @@ def policies_dir(tmp_path):
 async def test_policies_are_listed_with_versions(make):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("f3")
+        await scan(pilot, "f3")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, PoliciesScreen)
@@ -34,10 +34,10 @@ async def test_policies_are_listed_with_versions(make):
         assert all(r["valid"] for r in screen.rows)
         table = screen.query_one(DataTable)
         table.focus()
-        await pilot.press("v")
+        await scan(pilot, "v")
         await pilot.pause()
         assert isinstance(app.screen, PolicyView)
-        await pilot.press("escape")
+        await scan(pilot, "escape")
 
 
 async def test_reload_a_broken_policy_keeps_the_old(make, policies_dir):
@@ -49,12 +49,12 @@ async def test_reload_a_broken_policy_keeps_the_old(make, policies_dir):
     first = factory()
     app = make(registry=first, registry_factory=factory)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("f3")
+        await scan(pilot, "f3")
         await pilot.pause()
         path = policies_dir / "generic_sanbao.yaml"
         good = path.read_text(encoding="utf-8")
         path.write_text(good.replace("months: 12", "months: twelve", 1), encoding="utf-8")
-        await pilot.press("r")
+        await scan(pilot, "r")
         await settle(pilot)
         assert app.registry is first                      # the old policies stay in force
         assert app.reload_issues
@@ -63,15 +63,15 @@ async def test_reload_a_broken_policy_keeps_the_old(make, policies_dir):
         shown = str(app.screen.query_one("#pol-errors").render())
         assert "generic_sanbao.yaml:" in shown and "twelve" in shown
         # the counter keeps deciding with the old policies
-        await pilot.press("f1")
+        await scan(pilot, "f1")
         from helpers_tui import load_day5_case
 
         await load_day5_case(pilot, customer=False)
         assert app.screen.decision["entitlement"] == "return"
         # fixed: the reload goes through
         path.write_text(good, encoding="utf-8")
-        await pilot.press("f3")
-        await pilot.press("r")
+        await scan(pilot, "f3")
+        await scan(pilot, "r")
         await settle(pilot)
         assert app.registry is not first
         assert not app.reload_issues
@@ -84,18 +84,18 @@ async def test_reload_through_registry_reload_keeps_the_old(make, policies_dir):
     registry = load_registry(policies_dir=policies_dir)
     app = make(registry=registry)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("f3")
+        await scan(pilot, "f3")
         await pilot.pause()
         path = policies_dir / "generic_sanbao.yaml"
         good = path.read_text(encoding="utf-8")
         before = [(p.id, p.version, p.sha256) for p in registry.all_policies()]
         path.write_text(good.replace("months: 12", "months: twelve", 1), encoding="utf-8")
-        await pilot.press("r")
+        await scan(pilot, "r")
         await settle(pilot)
         assert app.reload_issues
         assert "generic_sanbao.yaml" in str(app.screen.query_one("#pol-errors").render())
         assert [(p.id, p.version, p.sha256) for p in app.registry.all_policies()] == before
         path.write_text(good, encoding="utf-8")
-        await pilot.press("r")
+        await scan(pilot, "r")
         await settle(pilot)
         assert not app.reload_issues

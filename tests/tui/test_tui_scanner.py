@@ -31,7 +31,9 @@ async def test_scanned_values_each_land_in_their_own_field(make):
         assert app.focused.id == "f-device-battery_health"
 
 
-async def test_enter_moves_to_the_next_field_before_the_next_key(make):
+async def test_enter_moves_to_the_next_field_and_a_backspace_deletes_the_character_before_it(make):
+    """Enter moves to the next field before the next key; a Backspace among fast characters
+    deletes the one typed before it (in a field the Enters did not reach)."""
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
         await ready_at(pilot, "#f-device-model")
@@ -39,11 +41,6 @@ async def test_enter_moves_to_the_next_field_before_the_next_key(make):
         assert values(app, DEVICE[:3]) == {"device.model": "Mate 60", "device.part_number": "BRA-AL00X",
                                            "device.model_code": "BRA-AL00"}
         assert app.focused.id == "f-device-region"
-
-
-async def test_a_backspace_among_fast_characters_deletes_the_one_before_it(make):
-    app = make()
-    async with app.run_test(size=(120, 40)) as pilot:
         await ready_at(pilot, "#f-device-serial")
         await scan(pilot, "F2LX", "backspace", "K0", "backspace", "backspace", "ABC")
         assert app.screen.form.values["device.serial"] == "F2LABC"
@@ -79,7 +76,7 @@ async def test_auto_advance_is_off_by_default_and_ctrl_g_turns_it_on(make):
         await ready_at(pilot, "#f-device-imei")
         await scan(pilot, "356938035643809")
         assert app.focused.id == "f-device-imei"
-        await pilot.press("ctrl+g")
+        await scan(pilot, "ctrl+g")
         assert app.auto_advance
         app.screen.query_one("#f-device-production_date").focus()
         await pilot.pause()
@@ -87,12 +84,29 @@ async def test_auto_advance_is_off_by_default_and_ctrl_g_turns_it_on(make):
         assert app.focused.id == "f-device-battery_health"
 
 
-async def test_keys_right_after_choosing_from_a_list_land_in_the_next_field(make):
+async def test_keys_right_after_a_section_jump_go_to_that_section(make):
+    """F6 (a jump: the focus is set by a callback) then Tab, Enter, Down, Enter and the model at
+    once: the brand list is opened from the brand field, not from the field the focus was leaving."""
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready_at(pilot, "#f-customer-phone")
+        await scan(pilot, "f6", "tab", "enter", "down", "enter", "Mate 60")
+        assert app.screen.form.values["brand"] in app.registry.brands
+        assert app.screen.form.values["device.model"] == "Mate 60"
+
+
+async def test_the_brand_list_chosen_from_or_typed_on_hands_the_next_keys_to_the_next_field(make, monkeypatch):
     """The brand chosen from its dropdown (open, move, Enter) and the model typed at once: Enter
     chooses and moves on, as it does in a field; the list closes and the model field has the
-    focus before the model's characters are handled."""
+    focus before the model's characters are handled. Or the clerk types the brand instead of
+    opening the list: its id or either label chooses it (``hu`` Huawei, ``苹`` Apple), the list
+    stays closed, and the next key after Tab is the model's."""
     from textual.widgets import Select
 
+    from aftersales.tui.screens import base
+
+    now = [1000.0]       # the list's clock: a pause between two words is a step of it, not a wait
+    monkeypatch.setattr(base, "monotonic", lambda: now[0])
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
         await ready_at(pilot, "#f-brand")
@@ -110,37 +124,23 @@ async def test_keys_right_after_choosing_from_a_list_land_in_the_next_field(make
         assert app.screen.form.values["brand"] == brand
         assert app.screen.form.values["device.model"] == "Mate X5"
 
-
-async def test_keys_right_after_a_section_jump_go_to_that_section(make):
-    """F6 (a jump: the focus is set by a callback) then Tab, Enter, Down, Enter and the model at
-    once: the brand list is opened from the brand field, not from the field the focus was leaving."""
-    app = make()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await ready_at(pilot, "#f-customer-phone")
-        await scan(pilot, "f6", "tab", "enter", "down", "enter", "Mate 60")
-        assert app.screen.form.values["brand"] in app.registry.brands
-        assert app.screen.form.values["device.model"] == "Mate 60"
-
-
-async def test_typing_on_the_closed_brand_list_chooses_by_id_or_label(make):
-    """A clerk types the brand instead of opening the list: its id or either label chooses it
-    (``hu`` Huawei, ``苹`` Apple), the list stays closed, and the next key after Tab is the model's."""
-    app = make()
-    async with app.run_test(size=(120, 40)) as pilot:
+        # typed on the closed list
         await ready_at(pilot, "#f-brand")
-        select = app.screen.query_one("#f-brand")
+        now[0] += 1.1
         await scan(pilot, "h", "u")
         assert app.screen.form.values["brand"] == "huawei" and not select.expanded
-        await pilot.pause(1.1)   # a new word after a pause
+        now[0] += 1.1            # a new word after a pause
         await scan(pilot, "苹", "tab", "iPhone 15")
         assert app.screen.form.values["brand"] == "apple"
         assert app.screen.form.values["device.model"] == "iPhone 15"
         await ready_at(pilot, "#f-brand")
+        now[0] += 1.1
         await scan(pilot, "x", "y", "z")      # nothing begins so: the brand stays
         assert app.screen.form.values["brand"] == "apple"
-        await pilot.pause(1.1)
+        now[0] += 1.1
         await scan(pilot, "h")
-        await pilot.pause(1.1)
+        assert app.screen.form.values["brand"] == "huawei"
+        now[0] += 1.1
         # ``a`` is Apple's id before it begins generic's English label ("any other maker")
         await scan(pilot, "a")
         assert app.screen.form.values["brand"] == "apple"

@@ -25,12 +25,25 @@ async def test_textual_version_without_importlib_metadata():
     assert out == [importlib.metadata.version("textual"), "False"]
 
 
-async def test_a_widget_is_styled_when_it_mounts_not_before(make):
+async def test_the_save_button_follows_the_first_frame_in_its_place_and_a_widget_is_styled_when_it_mounts(make):
     from aftersales.tui.screens.base import FormInput
 
     app = make()
+    frames: list[tuple[bool, int]] = []
+    display = app._display
+
+    def logged(screen, renderable):
+        if renderable is not None and screen.query("#save-status"):
+            frames.append((bool(screen.query("#save")), screen.query_one("#save-status").region.x))
+        return display(screen, renderable)
+
+    app._display = logged
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
+        save = app.screen.query_one("#save", Button)
+        assert save.region.right <= app.screen.query_one("#save-status").region.x
+
+        # a widget made with a class set in its constructor is styled when it mounts, not before
         applied: list[object] = []
         apply = app.stylesheet.apply
 
@@ -48,23 +61,6 @@ async def test_a_widget_is_styled_when_it_mounts_not_before(make):
         # styled with the classes it has: compact (one line, no border) and the form's invalid rule
         assert field.outer_size.height == 1
         assert field.styles.background != app.screen.query_one("#f-customer-name").styles.background
-
-
-async def test_the_save_button_follows_the_first_frame_in_its_place(make):
-    app = make()
-    frames: list[tuple[bool, int]] = []
-    display = app._display
-
-    def logged(screen, renderable):
-        if renderable is not None and screen.query("#save-status"):
-            frames.append((bool(screen.query("#save")), screen.query_one("#save-status").region.x))
-        return display(screen, renderable)
-
-    app._display = logged
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        save = app.screen.query_one("#save", Button)
-        assert save.region.right <= app.screen.query_one("#save-status").region.x
     shown = [f for f in frames if f[1]]
     if compat.ENABLED:     # the first frame written comes before the rest of the form
         assert shown[0][0] is False

@@ -5,7 +5,7 @@ wait until a frame has been handed to the terminal."""
 from __future__ import annotations
 
 import pytest
-from helpers_tui import ready
+from helpers_tui import ready, scan
 from textual.widgets import Footer
 
 from aftersales.tui import compat
@@ -16,7 +16,11 @@ internals = pytest.mark.skipif(not compat.ENABLED, reason="Textual internals not
 
 
 @internals
-async def test_the_lower_sections_and_the_footer_follow_the_first_frame(make):
+async def test_the_lower_sections_follow_the_first_frame_and_the_first_screen_is_styled_once(make):
+    """The first frame drawn shows the upper form alone (the rest comes after it, and no frame is
+    drawn while the app holds its updates). Textual parses every stylesheet again when a mode
+    starts with a screen it counts as out of date; a counter screen is made up to date, and a
+    change of theme still restyles it."""
     app = make()
     events: list[tuple] = []
     display = app._display
@@ -27,24 +31,6 @@ async def test_the_lower_sections_and_the_footer_follow_the_first_frame(make):
         return display(screen, renderable)
 
     app._display = logged
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        intake = app.screen
-        assert intake.complete and intake.query("#s-documents") and intake.query(Footer)
-    frames = [e for e in events if e[1] != "NoneType"]
-    # no frame was drawn while the app held its updates (it would have been thrown away)
-    assert all(batch == 0 for _, _, batch, _, _ in frames)
-    # the first frame drawn shows the upper form alone: the rest came after it
-    first = frames[0]
-    assert (first[3], first[4]) == (0, 0)
-    assert any(docs and footer for _, _, _, docs, footer in frames[1:])
-
-
-@internals
-async def test_the_first_screen_is_not_restyled_at_start_yet_follows_a_theme_change(make):
-    """Textual parses every stylesheet again when a mode starts with a screen it counts as out
-    of date; a counter screen is made up to date, and a change of theme still restyles it."""
-    app = make()
     parses = []
     reparse = app.stylesheet.reparse
 
@@ -55,13 +41,22 @@ async def test_the_first_screen_is_not_restyled_at_start_yet_follows_a_theme_cha
     app.stylesheet.reparse = counted
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
+        intake = app.screen
+        assert intake.complete and intake.query("#s-documents") and intake.query(Footer)
         assert parses == []
+        frames = [e for e in events if e[1] != "NoneType"]
         before = app.screen.styles.background
         app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
         await pilot.pause()
         await pilot.pause()
         assert parses, "a change of theme parses the stylesheets again"
         assert app.screen.styles.background != before
+    # no frame was drawn while the app held its updates (it would have been thrown away)
+    assert all(batch == 0 for _, _, batch, _, _ in frames)
+    # the first frame drawn shows the upper form alone: the rest came after it
+    first = frames[0]
+    assert (first[3], first[4]) == (0, 0)
+    assert any(docs and footer for _, _, _, docs, footer in frames[1:])
 
 
 async def test_the_garbage_collector_is_back_on_once_the_first_screen_is_shown(make):
@@ -117,6 +112,6 @@ async def test_policies_that_fail_to_load_at_start_are_said_as_such_not_as_a_fai
         assert app.screen.blocked() in ("请先更正标红的字段", "政策未能加载，无法判定，不能保存")
         app.screen.field_errors = {}     # with every field right, still nothing is decided
         assert app.screen.blocked() == "政策未能加载，无法判定，不能保存"
-        await pilot.press("f3")
+        await scan(pilot, "f3")
         await pilot.pause()
         assert "没有可用的政策" in str(app.screen.query_one("#pol-errors").render())
