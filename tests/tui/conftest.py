@@ -8,6 +8,15 @@ CST = timezone(timedelta(hours=8))
 NOW = datetime(2026, 6, 15, 10, 30, tzinfo=CST)
 
 
+@pytest.fixture(autouse=True)
+def answer_at_once(monkeypatch):
+    """Questions take answers as soon as they are shown: Pilot presses the answer at once (the
+    guard against keys typed before a question could be read has its own test)."""
+    from aftersales.tui.screens.confirm import ConfirmDialog
+
+    monkeypatch.setattr(ConfirmDialog, "GUARD_SECONDS", 0)
+
+
 @pytest.fixture
 def clock():
     """A fixed counter clock: 2026-06-15 10:30 China Standard Time."""

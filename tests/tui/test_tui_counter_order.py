@@ -146,3 +146,33 @@ async def test_a_declined_draft_is_removed(make, draft_file):
         await pilot.pause()
         assert app.screen.form.values["customer.name"] == ""
         assert not draft_file.exists()
+
+
+async def test_keys_typed_before_the_question_could_be_read_do_not_answer_it(make, monkeypatch):
+    """Ctrl+N on an intake that cannot be saved, and the next customer typed at once: the question
+    takes none of that burst as its answer (the "N" of "Redmi Note" was "back", the "y" of "Yang"
+    would have thrown the intake away) and none of it reaches the form behind; once it has been
+    on screen for its guard, Y answers."""
+    from aftersales.tui.screens.confirm import ConfirmDialog
+
+    monkeypatch.setattr(ConfirmDialog, "GUARD_SECONDS", 0.5)
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await scan(pilot, "李雷", "tab", "13800138000")
+        before = dict(app.screen.form.values)
+        await scan(pilot, "ctrl+n", "Yang", "tab", "Redmi Note 13", "tab", "enter", "space")
+        dialog = app.screen
+        assert type(dialog).__name__ == "ConfirmDialog"
+        assert all(button.disabled for button in dialog.query("Button"))
+        for _ in range(100):                 # the guard ends: the default answer is focused
+            await pilot.pause(0.02)
+            if app.focused is not None and app.focused.id == "confirm-no":
+                break
+        assert app.screen is dialog and app.focused.id == "confirm-no"
+        assert app.screen_stack[-2].form.values == before      # nothing of the burst reached the form
+        await scan(pilot, "y")
+        intake = app.screen
+        assert type(intake).__name__ == "IntakeScreen" and not intake.unsaved
+        assert before["customer.name"] == "李雷"              # (the form that was thrown away)
+        assert intake.form.values["customer.name"] == "" and intake.form.values["device.model"] == ""

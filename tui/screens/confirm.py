@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from time import monotonic
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -13,9 +15,17 @@ from ..i18n import t
 
 class ConfirmDialog(ModalScreen[bool]):
     """``question`` and two buttons; Y answers yes, N or Esc no, Enter the focused button (no,
-    unless ``safe_yes``: yes keeps work, as restoring a draft does)."""
+    unless ``safe_yes``: yes keeps work, as restoring a draft does).
+
+    Keys that arrive within ``GUARD_SECONDS`` of the question being shown were typed before it
+    could be read (a scanner's burst, a clerk typing the next customer after Ctrl+N): they are
+    dropped, never taken as an answer, and the buttons wait (disabled, so no Tab or Enter reaches
+    one) until then. Without the guard the "N" of "Redmi Note" answered the question and the rest
+    of the burst went into the form it asked about."""
 
     BINDINGS = [key("y", "answer(True)", "confirm"), key("n,escape", "answer(False)", "back")]
+    #: how long after it is shown the question starts taking answers
+    GUARD_SECONDS = 0.4
 
     def __init__(self, question: str, yes: str, no: str | None = None, *, safe_yes: bool = False) -> None:
         super().__init__(classes="confirm")
@@ -23,19 +33,35 @@ class ConfirmDialog(ModalScreen[bool]):
         self.yes = yes
         self.no = no
         self.safe_yes = safe_yes
+        self._answers_from = float("inf")   # set when it is shown
 
     def compose(self) -> ComposeResult:
         lang = self.app.lang
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="dialog-title")
             with Horizontal(classes="dialog-buttons"):
+                guarded = self.GUARD_SECONDS > 0
                 yield Button(f"{self.yes} (Y)", id="confirm-yes", variant="primary" if self.safe_yes else "error",
-                             compact=True)
-                yield Button(f"{self.no or t('key.back', lang)} (N)", id="confirm-no", compact=True)
+                             compact=True, disabled=guarded)
+                yield Button(f"{self.no or t('key.back', lang)} (N)", id="confirm-no", compact=True,
+                             disabled=guarded)
 
     def on_mount(self) -> None:
         translate_bindings(self, self.app.lang)
+        self._answers_from = monotonic() + self.GUARD_SECONDS
+        if self.GUARD_SECONDS > 0:
+            self.set_timer(self.GUARD_SECONDS, self._ready)
+        else:
+            self._ready()
+
+    def _ready(self) -> None:
+        """The question has been on screen long enough: the buttons take answers."""
+        for button in self.query(Button):
+            button.disabled = False
         self.query_one("#confirm-yes" if self.safe_yes else "#confirm-no", Button).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "answer" or monotonic() >= self._answers_from
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
