@@ -127,11 +127,12 @@ def _key_event(key: str):
     import unicodedata
 
     from textual import events
+    from textual.keys import KEY_NAME_REPLACEMENTS
 
     if len(key) > 1:
         return events.Key(key, {"tab": "\t", "enter": "\r", "space": " "}.get(key))
     name = key if key.isalnum() else unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
-    return events.Key(name, key)
+    return events.Key(KEY_NAME_REPLACEMENTS.get(name, name), key)   # "/" is "slash", as Textual names it
 
 
 #: key names ``scan`` sends as one key (anything else is text, sent character by character)

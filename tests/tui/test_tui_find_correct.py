@@ -116,15 +116,18 @@ async def test_find_by_full_phone_or_part_of_an_imei_and_enter_opens_a_single_hi
         assert isinstance(app.screen, DetailScreen) and app.screen.number == NUMBER
         await scan(pilot, "escape")
         await settle(pilot)
-        # part of an IMEI: one hit opens with Enter; the brand's Chinese name lists both
-        queue.query_one("#q-text").value = ""
-        queue.query_one("#q-text").focus()
-        await pilot.pause()
+        # part of an IMEI, typed straight over the last search (back from the case, the search box
+        # has the focus and its text is selected): one hit opens with Enter
+        assert app.focused is queue.query_one("#q-text")
         await scan(pilot, "3237", "enter")
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen) and app.screen.number == "SZ01-20260615-0002"
         await scan(pilot, "escape")
         await settle(pilot)
+        # "/" (from anywhere on the queue) selects the search: typed over as well
+        table.focus()
+        await scan(pilot, "/", "其他")
+        assert queue.query_one("#q-text").value == "其他"
         queue.query_one("#q-text").value = "其他品牌"
         await settle(pilot)
         assert table.row_count == 2

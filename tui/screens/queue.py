@@ -141,6 +141,11 @@ class QueueScreen(CounterScreen):
     def on_screen_resume(self) -> None:
         if self.loaded:
             self.refresh_cases()
+        search = self.query_one("#q-text", FormInput)
+        if self.focused is search and search.value:
+            # back from a case found by it: the next search is typed over the last one, as a
+            # field entered anew is (otherwise "7518" went after "61234567")
+            search.select_all()
 
     # --- app hooks ---------------------------------------------------------------------------
 
@@ -321,7 +326,9 @@ class QueueScreen(CounterScreen):
         self.app.push_screen(DetailScreen(number))
 
     def action_focus_filter(self) -> None:
-        self.query_one("#q-text", FormInput).focus()
+        search = self.query_one("#q-text", FormInput)
+        search.focus()
+        search.select_all()
 
     def action_refresh(self) -> None:
         self.refresh_cases()
