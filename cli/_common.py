@@ -369,7 +369,7 @@ def stdout_error(exc: OSError) -> AftersalesError:
     except (OSError, ValueError, AttributeError):  # a captured stdout in tests has no descriptor
         pass
     reason = exc.strerror or str(exc)
-    return OutputError(f"cannot write to standard output: {reason}", zh=f"无法写入标准输出:{reason}")
+    return OutputError(f"cannot write to standard output: {reason}", zh=f"无法写入标准输出：{reason}")
 
 
 def _umask() -> int:

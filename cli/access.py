@@ -57,7 +57,7 @@ def _begin(store, kwargs: dict[str, Any], reason: str | None, *, action: str, ex
     if export:
         if role is not None and role[0] == "store":
             raise AccessDenied("exports are a manager's: this database role is a store's",
-                               zh="导出须由经理办理:当前数据库角色属于门店")
+                               zh="导出须由经理办理：当前数据库角色属于门店")
     staff = kwargs.get("staff") or os.environ.get("AFTERSALES_STAFF")
     if store_staff.sign_in_required(engine):
         actor = signed_in(store, staff, kwargs.get("store_code"))
@@ -66,7 +66,7 @@ def _begin(store, kwargs: dict[str, Any], reason: str | None, *, action: str, ex
         if export:
             if member.role != "manager":
                 raise AccessDenied(f"{member.code} is a clerk: exports are a manager's",
-                                   zh=f"{member.code} 不是经理,不能导出")
+                                   zh=f"{member.code} 不是经理，不能导出")
     else:
         actor = staff or login_name()
     ctx.meta[_ACTOR] = actor
@@ -102,7 +102,7 @@ def reveal_option(help_text: str = "显示完整电话号码(须 --reason,记入
                     reason, _ = clean_text(reason, "reason")
                     if not reason or not reason.strip():
                         raise StoreError("--reveal needs --reason TEXT: why the full numbers are needed (it is "
-                                         "logged)", field="reason", zh="--reveal 须以 --reason 说明用途(将记入访问日志)")
+                                         "logged)", field="reason", zh="--reveal 须以 --reason 说明用途（将记入访问日志）")
                 action = ("export_revealed" if kwargs.get("reveal") else "export") if export else "reveal"
                 click.get_current_context().meta[_PENDING] = functools.partial(
                     _begin, kwargs=kwargs, reason=reason, action=action, export=export)

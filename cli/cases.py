@@ -198,8 +198,8 @@ def new(casefile, customer, phone, store_code, staff, mail_in, repair_kind, note
 
             _echo(f"!! {NOT_LEGAL_ZH}")
         _echo(f"已受理 {view['number']}  {view['brand']} {view['device']['model']}  "
-                   f"可享受:{_remedy(view['entitlement'])}  回访:{view['next_follow_up']}  "
-                   f"预计修复:{view['repair']['due_from']}~{view['repair']['due_by']}")
+                   f"可享受：{_remedy(view['entitlement'])}  回访：{view['next_follow_up']}  "
+                   f"预计修复：{view['repair']['due_from']}~{view['repair']['due_by']}")
     _plugin_failed(view["number"], decided)
 
 
@@ -284,17 +284,17 @@ def show(number, db_url, as_json, reveal) -> None:
     for n in view["notices"]:
         _echo(f"  ⚠ {n['message_zh']}")
     _show_outcome(view)
-    _echo("回访:")
+    _echo("回访：")
     for f in view["follow_ups"]:
         done = f"已完成 {f['done_at']} ({f['done_by']})" if f["done_at"] else "待办"
         party = PARTIES.get(f["party"], (f["party"],))[0]
         purpose = PURPOSES.get(f["purpose"], (f["purpose"],))[0]
         _echo(f"  {f['due']}  {party}  {purpose}  {done}")
-    _echo("判定:")
+    _echo("判定：")
     for d in view["decisions"]:
         pols = ", ".join(f"{p.get('id')} {p.get('version')}" for p in d["policies"])
         _echo(f"  #{d['seq']} {d['evaluated_at']} {t('trigger.' + d['trigger'])}  {_remedy(d['entitlement'])}  [{pols}]")
-    _echo("记录:")
+    _echo("记录：")
     for e in view["events"]:
         move = f"{state_label(e['from'])} → {state_label(e['to'])}" if e["from"] and e["from"] != e["to"] \
             else (state_label(e["to"]) if e["to"] else "")
@@ -351,7 +351,7 @@ def follow_up(number, note, party, next_in, awaiting_parts, staff, db_url, as_js
     view = _show_view(view, as_json, reveal)
     if view is None:
         return
-    _echo(f"{view['number']}: 已记录回访  下次回访:{view['next_follow_up'] or '无'}")
+    _echo(f"{view['number']}: 已记录回访  下次回访：{view['next_follow_up'] or '无'}")
 
 
 @cases.command("reevaluate")
@@ -369,7 +369,7 @@ def reevaluate(number, staff, db_url, as_json, reveal) -> None:
     if shown is not None:
         prev = shown["decisions"][-2]["entitlement"] if len(shown["decisions"]) > 1 else None
         _echo(f"{shown['number']}: 第 {shown['decision_count']} 次判定  送修 {shown['repair']['days_in_repair']} 天  "
-              f"可享受:{_remedy(shown['entitlement'])}(上次:{_remedy(prev)})")
+              f"可享受：{_remedy(shown['entitlement'])}（上次：{_remedy(prev)}）")
     _plugin_failed(view["number"], view["decisions"][-1]["decision"] if view.get("decisions") else {})
 
 
@@ -445,10 +445,10 @@ def edit(number, casefile, assignments, customer, phone, note, staff, db_url, as
 
     if casefile and assignments:
         raise StoreError("give a corrected case file or --set, not both", field="--set",
-                         zh="请给出更正后的案例文件或 --set,不要同时给出")
+                         zh="请给出更正后的案例文件或 --set，不要同时给出")
     if not (casefile or assignments or customer is not None or phone is not None):
         raise StoreError("nothing to change: give a corrected case file, --set PATH=VALUE, --customer or --phone",
-                         zh="没有要更正的内容:请给出更正后的案例文件、--set 字段=值、--customer 或 --phone")
+                         zh="没有要更正的内容：请给出更正后的案例文件、--set 字段=值、--customer 或 --phone")
     with _open(db_url, engine=True) as store:
         mapping = None
         if casefile:
@@ -466,14 +466,14 @@ def edit(number, casefile, assignments, customer, phone, note, staff, db_url, as
     if as_json:
         echo_json({**view, "changes": changes})
         return
-    _echo(f"已更正 {view['number']}  第 {view['decision_count']} 次判定  可享受:{_remedy(view['entitlement'])}")
+    _echo(f"已更正 {view['number']}  第 {view['decision_count']} 次判定  可享受：{_remedy(view['entitlement'])}")
     for path, change in changes.items():
         _echo(f"  {path}: {_shown(change['from'])} → {_shown(change['to'])}")
 
 
 def _shown(value: Any) -> str:
     if value is None or value == [] or value == "":
-        return "(空)"
+        return "（空）"
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, list):
@@ -659,13 +659,13 @@ def _show_outcome(view: dict) -> None:
     if out:
         _echo(f"处理结果 {out['summary_zh']}")
     elif view.get("remedy"):
-        _echo(f"客户选择 {label('remedy', view['remedy'])}(待办理)")
+        _echo(f"客户选择 {label('remedy', view['remedy'])}（待办理）")
     level = view.get("service_level")
     if level:
         late = level.get("met_late") or []
 
         def mark(which, due, met):
-            return f"{(due or '')[:16].replace('T', ' ')}" + ((" ✔" + ("(逾时)" if which in late else "")) if met else "")
+            return f"{(due or '')[:16].replace('T', ' ')}" + ((" ✔" + ("（逾时）" if which in late else "")) if met else "")
 
         _echo(f"服务时限 答复 {mark('answer', level['answer_due'], level['answered_at'])}  "
               f"方案 {mark('solution', level['solution_due'], level['solved_at'])}")
@@ -673,10 +673,10 @@ def _show_outcome(view: dict) -> None:
             _echo(f"  ⚠ {n['message_zh']}")
     for u in view.get("unit_history") or []:
         if u["kind"] == "replacement":
-            _echo(f"本机来历 {u.get('case')} 换货所换新机({u['on']}),"
+            _echo(f"本机来历 {u.get('case')} 换货所换新机（{u['on']}），"
                   f"{'三包有效期自换货之日起重新计算' if u['data'].get('warranty_after') != 'continues' else '保修期延续原机'}")
         elif u["kind"] == "repair":
-            _echo(f"本机来历 {u.get('case')} 免费修理 {u['data'].get('days')} 天({u['on']}):{u['data'].get('work')}")
+            _echo(f"本机来历 {u.get('case')} 免费修理 {u['data'].get('days')} 天（{u['on']}）：{u['data'].get('work')}")
 
 
 def _register_outcome() -> None:

@@ -147,7 +147,7 @@ def login(db_url, login, member_of, password_env) -> None:
         if not password:
             if not sys.stdin.isatty():
                 raise StoreError(f"give the login's password in {password_env} (or type it at a terminal)",
-                                 field="password", zh=f"请在 {password_env} 中提供密码,或在终端输入")
+                                 field="password", zh=f"请在 {password_env} 中提供密码，或在终端输入")
             password = click.prompt("密码 / password", hide_input=True, confirmation_prompt=True, err=True)
         store_roles.create_login(engine, login, member_of, password)
     finally:

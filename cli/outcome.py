@@ -50,7 +50,7 @@ def _kind(value: str) -> str:
 def _print(view: dict, as_json: bool, reveal: bool, head: str) -> None:
     shown = _show_view(view, as_json, reveal)
     if shown is not None:
-        _echo(f"{shown['number']}: {head}  状态:{shown['state_zh']}")
+        _echo(f"{shown['number']}: {head}  状态：{shown['state_zh']}")
 
 
 @cases.command("remedy")
@@ -71,7 +71,7 @@ def remedy(number, remedy, override, note, staff, db_url, as_json, reveal) -> No
     with _open(db_url) as store:
         staff = signed_in(store, staff)
         view = store.choose_remedy(number, kind, actor=staff, now=counter_now(), override=override, note=note)
-    _print(view, as_json, reveal, f"客户选择:{label('remedy', kind)}" + (f"(店长特批:{override})" if override else ""))
+    _print(view, as_json, reveal, f"客户选择：{label('remedy', kind)}" + (f"（店长特批：{override}）" if override else ""))
 
 
 @cases.command("outcome")

@@ -70,8 +70,8 @@ def show(code, db_url, as_json) -> None:
         echo_json(info.to_dict())
         return
     _echo(f"{info.code}  {info.name or '(未设置名称)'}")
-    _echo(f"地址:{info.address or '-'}  服务热线:{info.hotline or '-'}  营业时间:{info.opens}-{info.closes}"
-          f"  打印机:{info.printer or '(浏览器打印)'}")
+    _echo(f"地址：{info.address or '-'}  服务热线：{info.hotline or '-'}  营业时间：{info.opens}-{info.closes}"
+          f"  打印机：{info.printer or '(浏览器打印)'}")
 
 
 @stores.command("set")

@@ -54,7 +54,7 @@ def signed_in(store, staff: str | None, store_code: str | None = None) -> str:
     pin = meta.get("aftersales_pin") or read_pin()  # asked once per command
     if not pin:
         raise AccessDenied(f"sign in: give --staff CODE and the PIN (env {PIN_ENV}, or type it at a terminal)",
-                           zh=f"请登录:--staff 工号,PIN 由 {PIN_ENV} 提供或在终端输入")
+                           zh=f"请登录：--staff 工号，PIN 由 {PIN_ENV} 提供或在终端输入")
     member = meta.get("aftersales_member")
     if member is None or member.code != str(staff or "").strip().upper() or (
             store_code and member.store and member.store != store_code.strip().upper()):
@@ -85,11 +85,11 @@ def signed_in_manager(engine, by: str | None, *, does: tuple[str, str] = ("chang
     if not by or not pin:
         raise AccessDenied(f"only a signed-in manager {en}: give --by CODE (env AFTERSALES_STAFF) "
                            f"and the PIN ({PIN_ENV}, or type it at a terminal)",
-                           zh=f"须由经理登录后{zh}:--by 工号,PIN 由 {PIN_ENV} 提供或在终端输入")
+                           zh=f"须由经理登录后{zh}：--by 工号，PIN 由 {PIN_ENV} 提供或在终端输入")
     member = store_staff.sign_in(engine, by, pin)
     if member.role != "manager":
         raise AccessDenied(f"{member.code} is a clerk: only a manager {en}",
-                           zh=f"{member.code} 不是经理,不能{zh}")
+                           zh=f"{member.code} 不是经理，不能{zh}")
     return member.actor
 
 
@@ -121,7 +121,7 @@ def add(code, name, store_code, is_manager, by, db_url) -> None:
         first = not store_staff.sign_in_required(engine)
         if first and not is_manager:
             raise StoreError("the first staff member must be a manager (--manager): only a manager adds others",
-                             field="staff", zh="第一位员工须为经理(--manager),之后由经理登记其他员工")
+                             field="staff", zh="第一位员工须为经理（--manager），之后由经理登记其他员工")
         _manager(engine, by)
         pin = read_pin("新 PIN / new PIN", NEW_PIN_ENV, confirm=True)
         if not pin:

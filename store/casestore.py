@@ -443,7 +443,7 @@ class CaseStore(OutcomeMixin):
             row = self._lock(conn, number)
             if row.state in FINISHED:
                 raise StoreError(f"case {number} is {row.state} ({state_label(row.state)}); it can no longer be "
-                                 "corrected", zh=f"案例 {number} 已「{state_label(row.state)}」,不能再更正")
+                                 "corrected", zh=f"案例 {number} 已「{state_label(row.state)}」，不能再更正")
             intake_day = local_date(row.intake_at)
             base = self.evaluator.parse(case_input if case_input is not None else row.case_input, intake_day)
             if base.case_date > intake_day:
@@ -521,7 +521,7 @@ class CaseStore(OutcomeMixin):
         if not text:
             raise StoreError("give something to search for: a phone number, part of an IMEI or serial number, "
                              "a case number, a name, a model or a brand", field="search",
-                             zh="请输入要查找的内容:电话号码、IMEI 或序列号的一部分、案例编号、姓名、型号或品牌")
+                             zh="请输入要查找的内容：电话号码、IMEI 或序列号的一部分、案例编号、姓名、型号或品牌")
         today = today or local_date(aware(None))
         folded = text.casefold()
         compact = text.replace(" ", "").replace("-", "")

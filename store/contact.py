@@ -58,14 +58,14 @@ def normalize_phone(raw: str | None, field: str = "phone") -> str:
     """The phone number in its stored form, or ``StoreError`` naming ``field``."""
     if raw is None or not str(raw).strip():
         raise StoreError("required: the customer's phone number (for the follow-up calls)", field=field,
-                         zh="必填:客户的联系电话(回访用)")
+                         zh="必填：客户的联系电话（回访用）")
     number = _parse(str(raw))
     if number is None:
         raise StoreError(f"{str(raw).strip()!r} is not a valid phone number (a mainland mobile or a landline "
                          f"with its area code; Hong Kong, Macao, Taiwan and other numbers with their country "
                          f"code, e.g. +852 9123 4567)", field=field,
-                         zh=f"{str(raw).strip()} 不是有效的电话号码(内地手机或带区号的座机;港澳台及境外号码"
-                            f"请加国家或地区代码,如 +852 9123 4567)")
+                         zh=f"{str(raw).strip()} 不是有效的电话号码（内地手机或带区号的座机；港澳台及境外号码"
+                            f"请加国家或地区代码，如 +852 9123 4567）")
     return _stored(number)
 
 

@@ -136,7 +136,7 @@ def check_remedy(decision: Mapping[str, Any], remedy: str, override: str | None)
             f"the decision does not offer {remedy} ({label('remedy', remedy, 'en')}); offered: {what}; "
             "a manager may record it anyway with --override REASON",
             field="remedy",
-            zh=f"判定未给出「{label('remedy', remedy)}」;可办理:{what_zh};如经店长同意,请用 --override 写明原因")
+            zh=f"判定未给出「{label('remedy', remedy)}」；可办理：{what_zh}；如经店长同意，请用 --override 写明原因")
     data["override"] = reason
     return data
 
@@ -154,7 +154,7 @@ def _convert(kind: str, fields: Mapping[str, Any]) -> msgspec.Struct:
         if " - at `$." in text:
             text, where = text.split(" - at `$.", 1)
             where = where.rstrip("`")
-        raise StoreError(text, field=where or kind, zh=f"输入不符合要求:{text}") from None
+        raise StoreError(text, field=where or kind, zh=f"输入不符合要求：{text}") from None
 
 
 def parse_outcome(kind: str, fields: Mapping[str, Any], *, case_input: Mapping[str, Any],
@@ -174,7 +174,7 @@ def parse_outcome(kind: str, fields: Mapping[str, Any], *, case_input: Mapping[s
             price = float(listed) if isinstance(listed, int | float) else None
         if price is None:
             raise StoreError("the invoice price is not on the case: give --invoice-price (元)", field="invoice_price",
-                             zh="案例没有发票金额:请用 --invoice-price 给出发票金额(元)")
+                             zh="案例没有发票金额：请用 --invoice-price 给出发票金额（元）")
         if value.refund > price:
             raise StoreError(f"refund {value.refund:g} is more than the invoice price {price:g}", field="refund",
                              zh=f"退款 {value.refund:g} 元超过发票金额 {price:g} 元")
@@ -187,7 +187,7 @@ def parse_outcome(kind: str, fields: Mapping[str, Any], *, case_input: Mapping[s
             new = imei_mod.validate(value.imei)
         except NumberError as exc:
             raise StoreError(f"{value.imei!r} is not a valid IMEI ({exc.message})", field="imei",
-                             zh=f"{value.imei!r} 不是有效的 IMEI(校验位或位数不对)") from None
+                             zh=f"{value.imei!r} 不是有效的 IMEI（校验位或位数不对）") from None
         new = new[:15]
         old = str(device.get("imei") or "")
         if old and old[:14] == new[:14]:
@@ -206,7 +206,7 @@ def parse_outcome(kind: str, fields: Mapping[str, Any], *, case_input: Mapping[s
     assert isinstance(value, PaidRepairOutcome)
     if not value.consent and value.amount:
         raise StoreError("the customer did not consent: nothing may be charged (amount must be 0)",
-                         field="amount", zh="客户未同意报价:不得收费(金额应为 0)")
+                         field="amount", zh="客户未同意报价：不得收费（金额应为 0）")
     return {"quote": value.quote, "consent": value.consent, "amount": value.amount,
             "work": value.work.strip() if value.work else None, "parts": [p.strip() for p in value.parts]}
 
@@ -227,12 +227,12 @@ def outcome_summary(kind: str | None, data: Mapping[str, Any] | None, lang: str 
     elif kind == "repair":
         text += f" {data.get('work', '')}"
         if data.get("parts"):
-            text += (" 更换:" if zh else " parts: ") + "、".join(data["parts"])
+            text += (" 更换：" if zh else " parts: ") + "、".join(data["parts"])
     elif kind == "paid_repair":
         if data.get("consent"):
             text += f" {data.get('amount', 0):g} 元" if zh else f" CNY {data.get('amount', 0):g}"
         else:
-            text += "(客户未同意报价)" if zh else " (quote declined)"
+            text += "（客户未同意报价）" if zh else " (quote declined)"
     return text
 
 

@@ -34,13 +34,13 @@ from .workflow import FINISHED, OUTCOME_CLOSED, OUTCOME_FROM, STATES, local_date
 #: the data and account checklist before a unit leaves the customer (seed 001 D)
 CHECKLIST: dict[str, tuple[str, str]] = {
     "backed_up": ("已备份数据", "data backed up"),
-    "signed_out": ("已退出账户(Apple ID / 华为帐号)", "signed out of the account"),
+    "signed_out": ("已退出账户（Apple ID / 华为帐号）", "signed out of the account"),
     "find_my_off": ("已关闭“查找我的 iPhone”/“查找设备”", "Find My / 查找设备 turned off"),
 }
 PASSCODE: dict[str, tuple[str, str]] = {
     "removed": ("已取消", "removed"),
     "given": ("客户已告知维修人员", "given to the technician"),
-    "kept": ("客户保留(检测可能受限)", "kept by the customer (testing may be limited)"),
+    "kept": ("客户保留（检测可能受限）", "kept by the customer (testing may be limited)"),
 }
 
 
@@ -191,7 +191,7 @@ class OutcomeMixin:
             if kind in OUTCOME_STATE and row.state not in OUTCOME_FROM:
                 raise StoreError(
                     f"case {number} is {row.state} ({state_label(row.state)}): a {kind} is recorded before pickup",
-                    zh=f"案例 {number} 已「{state_label(row.state)}」,{kind} 应在取机前登记")
+                    zh=f"案例 {number} 已「{state_label(row.state)}」，{kind} 应在取机前登记")
             choice = check_remedy(self._latest_decision(conn, row.id), kind, override)
             # what ``FILLED_BY_STORE`` says the store fills
             if kind == "repair" and "days" not in fields:
@@ -218,7 +218,7 @@ class OutcomeMixin:
                         raise StoreError(
                             f"refund {data['refund']:g} is less than the {floor:g} the decision offers in place "
                             f"of the exchange (the invoice price less depreciation)", field="refund",
-                            zh=f"退款 {data['refund']:g} 元少于判定给出的退款 {floor:g} 元(发票价扣除折旧)")
+                            zh=f"退款 {data['refund']:g} 元少于判定给出的退款 {floor:g} 元（发票价扣除折旧）")
             if kind == "exchange" and date.fromisoformat(data["date"]) > today:
                 raise StoreError(f"exchange date {data['date']} is after today {today.isoformat()}", field="date",
                                  zh=f"换货日期 {data['date']} 晚于今天 {today.isoformat()}")
@@ -275,7 +275,7 @@ class OutcomeMixin:
         given = {k: v for k, v in record.items() if v is not None}
         if not given:
             raise StoreError("nothing to record: give the accessories, the appearance, the checklist or the passcode",
-                             zh="没有要登记的内容:请给出附件、外观、数据清单或锁屏密码")
+                             zh="没有要登记的内容：请给出附件、外观、数据清单或锁屏密码")
         parse_intake(given)  # bad input fails before the transaction
         with _db.write_transaction(self.engine) as conn:
             row = self._lock(conn, number)  # type: ignore[attr-defined]
@@ -381,7 +381,7 @@ class OutcomeMixin:
                     out.append(brief(c, ";".join(n["message_zh"] for n in hits)))
             return out
 
-        exchanges = [brief(c, "待换机" + ("(已选换货)" if c.get("remedy") == "exchange" else ""))
+        exchanges = [brief(c, "待换机" + ("（已选换货）" if c.get("remedy") == "exchange" else ""))
                      for c in open_cases if c["state"] == "awaiting_exchange"]
         with _db.read_connection(self.engine) as conn:
             base = sa.select(cases.c.state, cases.c.brand, cases.c.intake_at, cases.c.outcome)
@@ -421,7 +421,7 @@ class OutcomeMixin:
 def _refuse_closed(row) -> None:
     if row.state in OUTCOME_CLOSED:
         raise StoreError(f"case {row.number} is {row.state} ({state_label(row.state)}); nothing more can be recorded",
-                         zh=f"案例 {row.number} 已「{state_label(row.state)}」,不能再登记处理结果")
+                         zh=f"案例 {row.number} 已「{state_label(row.state)}」，不能再登记处理结果")
 
 
 def _warranty_after(decision: Mapping[str, Any]) -> str:

@@ -10,8 +10,8 @@ SECTIONS = (
     ("follow_ups_today", "今日回访", "follow-up calls due"),
     ("overdue_answers", "超时未答复/未给方案", "answers and solutions overdue"),
     ("overdue_repairs", "维修超期", "repairs overdue"),
-    ("spare_phones", "应提供备用机(送修超过7天)", "spare phones owed (in repair over 7 days)"),
-    ("exchanges_waiting", "待换机(等货)", "exchanges waiting for stock"),
+    ("spare_phones", "应提供备用机（送修超过7天）", "spare phones owed (in repair over 7 days)"),
+    ("exchanges_waiting", "待换机（等货）", "exchanges waiting for stock"),
 )
 
 
@@ -23,20 +23,20 @@ def bar_chart(rows: list[dict], width: int = 30) -> list[str]:
 
 def render_text(report: dict) -> str:
     lines = [f"店长日报 {report['date']}" + (f"  {report['store']}" if report.get("store") else "")
-             + f"  (截至 {report['at'][11:16]})"]
+             + f"  （截至 {report['at'][11:16]}）"]
     for key, zh, _en in SECTIONS:
         items = report[key]
-        lines.append(f"{zh}:{len(items)}")
+        lines.append(f"{zh}：{len(items)}")
         for c in items:
             lines.append(f"  {c['number']}  {c['state_zh']}  {c['brand']} {c['model']}  {c['customer']}"
                          + (f"  {c['why']}" if c["why"] else ""))
-    lines.append("按状态:" + ("  ".join(f"{s['state_zh']} {s['count']}" for s in report["by_state"]) or "无"))
-    lines.append("在办按品牌:" + ("  ".join(f"{b['brand']} {b['count']}" for b in report["by_brand_open"]) or "无"))
+    lines.append("按状态：" + ("  ".join(f"{s['state_zh']} {s['count']}" for s in report["by_state"]) or "无"))
+    lines.append("在办按品牌：" + ("  ".join(f"{b['brand']} {b['count']}" for b in report["by_brand_open"]) or "无"))
     if report["outcomes"]:
         from aftersales.store.outcomes import outcome_label
 
-        lines.append("处理结果:" + "  ".join(f"{outcome_label(k)} {v}" for k, v in report["outcomes"].items()))
-    lines.append("近7日受理:")
+        lines.append("处理结果：" + "  ".join(f"{outcome_label(k)} {v}" for k, v in report["outcomes"].items()))
+    lines.append("近7日受理：")
     lines.extend(bar_chart(report["week_intake"]))
     return "\n".join(lines)
 

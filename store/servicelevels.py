@@ -59,7 +59,7 @@ def parse_hour(text: str, field: str) -> time:
         value = time.fromisoformat(str(text).strip())
     except ValueError:
         raise StoreError(f"{text!r} is not a time of day (HH:MM)", field=field,
-                         zh=f"{text!r} 不是时刻(应为 HH:MM)") from None
+                         zh=f"{text!r} 不是时刻（应为 HH:MM）") from None
     return value.replace(second=0, microsecond=0)
 
 
@@ -159,8 +159,8 @@ class ServiceLevel:
 
 
 SLA_NOTICES = {
-    "answer": ("未在24小时内答复客户(应于{due}前)", "no answer to the customer within 24 hours (due {due})"),
-    "solution": ("未在48小时内给出解决方案(应于{due}前)", "no solution within 48 hours (due {due})"),
+    "answer": ("未在24小时内答复客户（应于{due}前）", "no answer to the customer within 24 hours (due {due})"),
+    "solution": ("未在48小时内给出解决方案（应于{due}前）", "no solution within 48 hours (due {due})"),
 }
 
 

@@ -137,7 +137,7 @@ def sign_in(engine: Engine, code: str | None, pin: str | None, *, store: str | N
     A wrong code and a wrong PIN give the same answer, so the one does not reveal the other.
     """
     wrong = AccessDenied("staff code or PIN is wrong, or the staff member is disabled",
-                         zh="工号或 PIN 错误,或该员工已停用")
+                         zh="工号或 PIN 错误，或该员工已停用")
     try:
         code = normalize_code(code)
     except StoreError:
@@ -159,7 +159,7 @@ def sign_in(engine: Engine, code: str | None, pin: str | None, *, store: str | N
     member = StaffMember(row.code, row.name, row.store_code, row.role)
     if store and member.store and member.store != normalize_store(store):
         raise AccessDenied(f"{member.code} works at {member.store}, not {normalize_store(store)}",
-                           zh=f"{member.code} 属于门店 {member.store},不能办理 {normalize_store(store)} 的业务")
+                           zh=f"{member.code} 属于门店 {member.store}，不能办理 {normalize_store(store)} 的业务")
     if hasher.check_needs_rehash(row.pin_hash):
         with _db.write_transaction(engine) as conn:
             conn.execute(staff.update().where(staff.c.code == code), {"pin_hash": hasher.hash(pin)})

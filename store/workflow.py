@@ -196,24 +196,24 @@ def notices(*, state: str, days: int, awaiting_parts: bool, repair_due_by: date 
             when_en = "today" if late == 0 else f"{late} days overdue"
             out.append(Notice(
                 f"follow_up_{purpose}_{party}",
-                f"{PURPOSES[purpose][0]}:致电{PARTIES[party][0]}({when_zh},应于{due.isoformat()})",
+                f"{PURPOSES[purpose][0]}：致电{PARTIES[party][0]}（{when_zh}，应于{due.isoformat()}）",
                 f"{PURPOSES[purpose][1]}: call the {PARTIES[party][1]} ({when_en}, due {due.isoformat()})",
                 due,
             ))
     if state not in WITH_US:
         return out
     if state == "in_repair" and repair_due_by is not None and today > repair_due_by:
-        out.append(Notice("repair_overdue_sla", f"维修超出承诺时限(应于{repair_due_by.isoformat()}前修复)",
+        out.append(Notice("repair_overdue_sla", f"维修超出承诺时限（应于{repair_due_by.isoformat()}前修复）",
                           f"repair is past its working-day target ({repair_due_by.isoformat()})", repair_due_by))
     if days > settings.spare_phone_after_days:
-        out.append(Notice("spare_phone", f"送修已{days}天,超过{settings.spare_phone_after_days}天:应提供备用机",
+        out.append(Notice("spare_phone", f"送修已{days}天，超过{settings.spare_phone_after_days}天：应提供备用机",
                           f"in repair for {days} days (over {settings.spare_phone_after_days}): lend a spare phone"))
     limit = settings.overdue_parts_days if awaiting_parts else settings.overdue_exchange_days
     if days > limit:
-        why_zh = "(缺少零配件)" if awaiting_parts else ""
+        why_zh = "（缺少零配件）" if awaiting_parts else ""
         why_en = " (waiting for parts)" if awaiting_parts else ""
         out.append(Notice("repair_overdue_exchange",
-                          f"修理已{days}天,超过{limit}天{why_zh}:消费者可要求免费换货,请重新判定",
+                          f"修理已{days}天，超过{limit}天{why_zh}：消费者可要求免费换货，请重新判定",
                           f"in repair for {days} days, over {limit}{why_en}: the customer may claim an exchange; "
                           f"re-evaluate the case"))
     return out

@@ -35,7 +35,7 @@ def _new(store_cli, db_url, files, *extra):
 def test_counter_day_through_the_cli(store_cli, db_url, files):
     rc, out, err = _new(store_cli, db_url, files)
     assert rc == 0, err
-    assert out.startswith("已受理 SZ01-20260615-0001") and "回访:2026-06-25" in out
+    assert out.startswith("已受理 SZ01-20260615-0001") and "回访：2026-06-25" in out
     n = "SZ01-20260615-0001"
     rc, out, _ = _new(store_cli, db_url, files, "--mail-in", files["mail"], "--json")
     assert rc == 0 and json.loads(out)["mail_in"] is True
@@ -53,7 +53,7 @@ def test_counter_day_through_the_cli(store_cli, db_url, files):
     assert rc == 0 and "检测 → 维修中" in out
     rc, out, _ = store_cli("cases", "list", "--due", "--db", db_url, now="2026-06-25T09:00:00")
     assert n in out and "回访" in out
-    rc, out, _ = store_cli("cases", "follow-up", n, "--note", "维修站:等屏幕", "--awaiting-parts",
+    rc, out, _ = store_cli("cases", "follow-up", n, "--note", "维修站：等屏幕", "--awaiting-parts",
                            "--db", db_url, now="2026-06-25T10:00:00")
     assert rc == 0
     rc, out, _ = store_cli("cases", "reevaluate", n, "--db", db_url, now="2026-08-20T10:00:00")
@@ -200,7 +200,7 @@ def test_edit_and_search_through_the_cli(store_cli, db_url, files, tmp_path):
                              "--note", "IMEI 录错", "--staff", "王芳", "--db", db_url)
     assert rc == 0, err
     assert out.startswith(f"已更正 {n}  第 2 次判定")
-    assert "device.imei: (空) → 356938035643809" in out and "fault.confirmed: 是 → 否" in out
+    assert "device.imei: （空） → 356938035643809" in out and "fault.confirmed: 是 → 否" in out
     assert "customer.phone: 138****8000 → +852 ****4567" in out
     # found by the full number in another form, by part of the IMEI, by the brand's Chinese name
     for text in ("00852 91234567", "35643", "华为", n[-4:]):

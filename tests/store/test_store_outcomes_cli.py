@@ -61,11 +61,11 @@ def test_the_five_outcomes_through_the_cli(store_cli, db_url, casefile):
     assert rc == 0 and NEW_IMEI in out, err
     later = _new(store_cli, db_url, casefile("2026-06-05", NEW_IMEI), now="2026-06-24T10:00:00")
     rc, out, _ = store_cli("cases", "show", later, "--db", db_url, now="2026-06-24T11:00:00")
-    assert f"{exch} 换货所换新机(2026-06-18)" in out and "可享受 退货" in out
+    assert f"{exch} 换货所换新机（2026-06-18）" in out and "可享受 退货" in out
     rep = _new(store_cli, db_url, casefile("2026-02-15", "356938035643833"))
     rc, out, err = store_cli("cases", "outcome", rep, "repair", "--work", "更换主板", "--parts", "主板", "--days", "4",
                              "--db", db_url)
-    assert rc == 0 and "已免费维修 更换主板 更换:主板" in out, err
+    assert rc == 0 and "已免费维修 更换主板 更换：主板" in out, err
     paid = _new(store_cli, db_url, casefile("2026-01-16", "356938035643841", unauthorized_repair=True))
     rc, out, err = store_cli("cases", "outcome", paid, "paid_repair", "--quote", "680", "--no-consent",
                              "--db", db_url)
@@ -148,7 +148,7 @@ def test_the_report_and_the_store_settings_through_the_cli(store_cli, db_url, ca
     assert rc == 0
     section = out.split("应提供备用机")[1].split("待换机")[0]
     assert repair in section and paid not in section  # no spare phone is owed for a paid repair
-    assert waiting in out.split("待换机(等货)")[1]
+    assert waiting in out.split("待换机（等货）")[1]
     assert "近7日受理" in out
     rc, out, _ = store_cli("report", "--json", "--db", db_url, now="2026-06-16T10:00:00")
     data = json.loads(out)
