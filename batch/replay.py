@@ -176,13 +176,6 @@ class BadLine(ValueError):
         self.zh = zh
 
 
-#: the kind of a bad line (what its reason says before the first ":" or " (") in Chinese, for
-#: the summary; a reason's own words in ``_reason`` and ``decode``
-ERROR_KINDS_ZH = {"invalid case": "案例无效", "not JSON": "不是 JSON", "not UTF-8 text": "不是 UTF-8 文本",
-                  "not a case": "不是案例", "truncated last line": "最后一行不完整", "plugin failed": "插件出错",
-                  "internal error": "内部错误"}
-
-
 def decode(item: Item) -> Any:
     """The mapping of one item, or raise ``BadLine`` with the reason a line is bad."""
     where, payload, complete = item
@@ -247,6 +240,8 @@ class RunStats:
     outcomes: Counter = field(default_factory=Counter)
     errors: list = field(default_factory=list)
     error_kinds: Counter = field(default_factory=Counter)
+    #: the same kinds in Chinese (what the Chinese reason says before its first "：" or "（")
+    error_kinds_zh: Counter = field(default_factory=Counter)
     seconds: float = 0.0
     plugin_failures: Counter = field(default_factory=Counter)
 
@@ -256,10 +251,11 @@ class RunStats:
         self.outcomes.update(result.outcomes)
         if result.plugin_failures:
             self.plugin_failures.update(result.plugin_failures)
-        for where, reason, _zh in result.errors:
+        for where, reason, zh in result.errors:
             if len(self.errors) < 100:
                 self.errors.append((where, reason))
             self.error_kinds[reason.split(":", 1)[0].split(" (", 1)[0]] += 1
+            self.error_kinds_zh[zh.split("：", 1)[0].split("（", 1)[0]] += 1
 
     def to_dict(self) -> dict[str, Any]:
         by_remedy: Counter = Counter()

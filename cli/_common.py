@@ -156,11 +156,13 @@ def json_text(data: Any, *, indent: int = 0) -> str:
 
     import msgspec
 
+    from aftersales.core.plugininfo import said_in
+
     lang = message_lang(None)
 
     def said(value: Any) -> Any:   # a warning in both languages (``Said``): in the messages' one
-        if isinstance(value, str) and hasattr(value, "text"):
-            return value.text(lang)
+        if isinstance(value, str):
+            return said_in(value, lang)
         raise NotImplementedError(f"cannot encode {type(value).__name__}")
 
     raw = msgspec.json.encode(data, enc_hook=said)
@@ -222,11 +224,11 @@ def warn(message: Any, lang: str | None = None) -> None:
     """One warning line on stderr in the messages' language (``警告：…`` / ``warning: …``); a
     message that carries both languages (``text(lang)``: ``Said``, a policy issue, a project
     error) is said in that one. Control characters are escaped (paths and typed text reach it)."""
+    from aftersales.core.plugininfo import said_in
     from aftersales.store.privacy import escape_controls
 
     lang = lang or message_lang(None)
-    text = message.text(lang) if hasattr(message, "text") else str(message)
-    click.echo(escape_controls(("警告：" if lang == "zh" else "warning: ") + text), err=True)
+    click.echo(escape_controls(("警告：" if lang == "zh" else "warning: ") + said_in(message, lang)), err=True)
 
 
 def not_legal() -> Any:

@@ -89,6 +89,7 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
     and the number of policy tests that passed. Exit 1, nothing stored, on any error."""
     from aftersales.authoring.policytest import run_policy_tests
     from aftersales.cli.policy import _policy_locations, validate_locations
+    from aftersales.core.plugininfo import said_in
     from aftersales.store import bundles
 
     en = lang == "en"
@@ -102,7 +103,7 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
     failed = [c for r in reports for c in r.failed]
     if errors or failed:
         for issue in errors:
-            click.echo(issue.text(lang) if hasattr(issue, "text") else str(issue), err=True)
+            click.echo(said_in(issue, lang), err=True)
         for c in failed:
             problems = "; ".join(str(p) for p in c.problems)
             click.echo(f"{c.file}:{c.line}:{c.column}: " + ("policy test failed" if en else "政策测试未通过")

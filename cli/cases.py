@@ -263,8 +263,7 @@ list_.name = "list"
 @REVEAL_OPTION
 def show(number, db_url, as_json, reveal) -> None:
     """一个案例的全部信息 / Everything about one case."""
-    from aftersales.store.workflow import PARTIES, PURPOSES, local_date, state_label
-    from aftersales.tui.i18n import t
+    from aftersales.store.workflow import PARTIES, PURPOSES, event_label, local_date, state_label, trigger_label
 
     with _open(db_url) as store:
         view = _mask_view(store.get(number, today=local_date(counter_now()), now=counter_now()), reveal)
@@ -293,12 +292,12 @@ def show(number, db_url, as_json, reveal) -> None:
     _echo("判定：")
     for d in view["decisions"]:
         pols = ", ".join(f"{p.get('id')} {p.get('version')}" for p in d["policies"])
-        _echo(f"  #{d['seq']} {d['evaluated_at']} {t('trigger.' + d['trigger'])}  {_remedy(d['entitlement'])}  [{pols}]")
+        _echo(f"  #{d['seq']} {d['evaluated_at']} {trigger_label(d['trigger'])}  {_remedy(d['entitlement'])}  [{pols}]")
     _echo("记录：")
     for e in view["events"]:
         move = f"{state_label(e['from'])} → {state_label(e['to'])}" if e["from"] and e["from"] != e["to"] \
             else (state_label(e["to"]) if e["to"] else "")
-        _echo(f"  {e['at']}  {e['actor']:<8} {t('event.' + e['kind'])}  {move}" + (f"  {e['note']}" if e["note"] else ""))
+        _echo(f"  {e['at']}  {e['actor']:<8} {event_label(e['kind'])}  {move}" + (f"  {e['note']}" if e["note"] else ""))
 
 
 @cases.command("move")

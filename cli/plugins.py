@@ -76,6 +76,7 @@ def list_plugins(as_json: bool, plugins_dir: str | None) -> None:
         })
     else:
         from aftersales.cli._common import message_lang, not_legal, warn
+        from aftersales.core.plugininfo import said_in
 
         lang = message_lang(None)
         zh = lang == "zh"
@@ -110,7 +111,6 @@ def list_plugins(as_json: bool, plugins_dir: str | None) -> None:
         for warning in registry.warnings:
             warn(warning, lang)
         for issue in errors:
-            text = issue.text(lang) if hasattr(issue, "text") else str(issue)
-            click.echo(("错误：" if zh else "error: ") + text, err=True)
+            click.echo(("错误：" if zh else "error: ") + said_in(issue, lang), err=True)
     if errors:
         raise SystemExit(1)

@@ -207,6 +207,7 @@ def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None, lan
     """
     from aftersales.authoring.messages import resolve_lang
     from aftersales.authoring.policytest import run_policy_tests
+    from aftersales.core.plugininfo import said_in
 
     lang = resolve_lang(lang)
     en = lang == "en"
@@ -216,7 +217,7 @@ def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None, lan
             echo_json({"errors": [i.to_dict() for i in load_errors], "policies": []})
         else:
             for issue in load_errors:
-                click.echo(issue.text(lang) if hasattr(issue, "text") else str(issue))
+                click.echo(said_in(issue, lang))
             click.echo("policy tests not run: the policies do not load" if en else "政策测试未运行：政策无法加载", err=True)
         raise SystemExit(1)
     failed = sum(len(r.failed) for r in reports)

@@ -20,7 +20,7 @@ from typing import Any
 
 import click
 
-from aftersales.cli._common import output_file
+from aftersales.cli._common import message_lang, output_file
 
 
 class Progress:
@@ -73,7 +73,6 @@ class Progress:
 def print_summary(stats: Any, *, workers: int, lang: str = "zh") -> None:
     """The run's summary on stderr: how many cases and how fast, the entitlements, the lines not
     decided by kind, the plugin failures; in Chinese unless ``lang`` is ``en``."""
-    from aftersales.batch.replay import ERROR_KINDS_ZH
     from aftersales.core.vocab import label
 
     err = sys.stderr
@@ -95,7 +94,7 @@ def print_summary(stats: Any, *, workers: int, lang: str = "zh") -> None:
             share = 100.0 * n / stats.decided if stats.decided else 0.0
             print(f"  {remedy:<13} {basis:<16} {n:>10,}  {share:5.1f}%  {label('remedy', remedy)}·{label('basis', basis)}", file=err)
     if zh:
-        kinds = "，".join(f"{ERROR_KINDS_ZH.get(k, k)} {n:,} 行" for k, n in stats.error_kinds.most_common())
+        kinds = "，".join(f"{k} {n:,} 行" for k, n in stats.error_kinds_zh.most_common())
         print(f"错误：{failed:,} 行未能判定（{kinds}）" if failed else "错误：无", file=err)
     else:
         kinds = ", ".join(f"{k}: {n:,}" for k, n in stats.error_kinds.most_common())
@@ -186,8 +185,6 @@ def replay(cases_file: str | None, policies_dir: str | None, plugins_dir: str | 
     _policies_of_the_counter(options, db_url, from_store)
     show_progress = not quiet and sys.stderr.isatty()
     source = "store" if from_store else cases_file
-
-    from aftersales.cli._common import message_lang
 
     lang = message_lang(None)
 

@@ -97,6 +97,12 @@ class Said(str):
         return self.zh if lang == "zh" else str(self)
 
 
+def said_in(message: Any, lang: str = "zh") -> str:
+    """``message`` in ``lang`` when it carries both languages (``text(lang)``: a ``Said``, a
+    policy issue), else as it is."""
+    return message.text(lang) if hasattr(message, "text") else str(message)
+
+
 # ------------------------------------------------------------------ how a plugin's failure reads
 
 def describe(exc: BaseException) -> str:

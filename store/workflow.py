@@ -105,9 +105,43 @@ _STORED = tuple(name for name in Workflow._fields if name != "citation")
 DEFAULT_SETTINGS = WorkflowSettings()
 
 
-def state_label(state: str, lang: str = "zh") -> str:
-    zh, en = STATES.get(state, (state, state))
+#: what a case's event log records (``events.kind``)
+EVENTS: dict[str, tuple[str, str]] = {
+    "created": ("受理", "taken in"),
+    "move": ("状态变更", "moved"),
+    "follow_up": ("回访", "follow-up"),
+    "reevaluated": ("重新判定", "re-evaluated"),
+    "edited": ("更正", "corrected"),
+    "remedy": ("客户选择", "remedy chosen"),
+    "outcome": ("处理结果", "outcome"),
+    "inspected": ("登记附件外观", "inspected"),
+}
+
+#: why a decision was taken (``decisions.trigger``)
+TRIGGERS: dict[str, tuple[str, str]] = {
+    "intake": ("受理时判定", "at intake"),
+    "reevaluate": ("重新判定", "re-evaluated"),
+    "edit": ("更正后判定", "after a correction"),
+}
+
+
+def _label(table: dict[str, tuple[str, str]], id_: str, lang: str) -> str:
+    zh, en = table.get(id_, (id_, id_))
     return zh if lang == "zh" else en
+
+
+def state_label(state: str, lang: str = "zh") -> str:
+    return _label(STATES, state, lang)
+
+
+def event_label(kind: str, lang: str = "zh") -> str:
+    """An event of the log as people read it (受理, 更正…)."""
+    return _label(EVENTS, kind, lang)
+
+
+def trigger_label(trigger: str, lang: str = "zh") -> str:
+    """Why a decision was taken, as people read it (受理时判定…)."""
+    return _label(TRIGGERS, trigger, lang)
 
 
 def allowed_moves(state: str) -> tuple[str, ...]:

@@ -604,5 +604,6 @@ def _issue_line(issue: Any, lang: str) -> str:
     """A policy problem (a located ``PolicyIssue`` or an error) as one line in ``lang``."""
     if isinstance(issue, BaseException):
         return error_line(issue, lang)
-    text = getattr(issue, "text", None)
-    return text(lang) if callable(text) else str(issue)
+    from aftersales.core.plugininfo import said_in
+
+    return said_in(issue, lang)

@@ -209,14 +209,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "party.repair_station": ("维修站", "repair station"),
     "party.customer": ("客户", "customer"),
     "error.file": ("文件操作失败：", "file error: "),
-    "event.created": ("受理", "taken in"),
-    "event.move": ("状态变更", "moved"),
-    "event.follow_up": ("回访", "follow-up"),
-    "event.reevaluated": ("重新判定", "re-evaluated"),
-    "event.edited": ("更正", "corrected"),
-    "trigger.intake": ("受理时判定", "at intake"),
-    "trigger.reevaluate": ("重新判定", "re-evaluated"),
-    "trigger.edit": ("更正后判定", "after a correction"),
     "ticket.title": ("受理单", "Service ticket"),
     "ticket.saved": ("受理单已保存到 {path}", "Ticket saved to {path}"),
     "move.title": ("变更状态：{number}", "Move case {number}"),
@@ -316,14 +308,6 @@ def vocab(kind: str, id_: str, lang: str = "zh") -> str:
     return _vocab_label(kind, id_, lang)
 
 
-def state(id_: str, lang: str = "zh") -> str:
-    """A case state's label (受理 / received...)."""
-    from aftersales.store.workflow import STATES
-
-    zh, en = STATES.get(id_, (id_, id_))
-    return zh if lang == "zh" else en
-
-
 def field_label(path: str, lang: str = "zh") -> str:
     """The label of a case field path (``device.imei``) or of an indexed id (``documents[0]``)."""
     from aftersales.core.casefields import field_of
@@ -351,8 +335,5 @@ TEXT.update({
     "mail_in.counter": ("到店送修", "brought to the counter"),
     "queue.sla_answer": ("超时未答复", "answer late"),
     "queue.sla_solution": ("超时无方案", "solution late"),
-    "event.remedy": ("客户选择", "remedy chosen"),
-    "event.outcome": ("处理结果", "outcome"),
-    "event.inspected": ("登记附件外观", "inspected"),
     "outcome.closed": ("此案例已结束,不能再登记处理结果", "the case is finished; no outcome can be recorded"),
 })

@@ -21,11 +21,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from aftersales.store.workflow import NOTE_REQUIRED, allowed_moves
+from aftersales.store.workflow import NOTE_REQUIRED, allowed_moves, event_label, state_label, trigger_label
 
 from ..app import key, translate_bindings
 from ..i18n import error_line, t, vocab
-from ..i18n import state as state_label
 from ..messages import CaseLoaded, StoreActionFailed
 from ..widgets.decision_panel import DecisionPanel, badge_text
 from .base import CounterScreen, FormInput
@@ -119,11 +118,11 @@ def timeline_text(view: dict[str, Any], lang: str) -> Text:
             out.append(f" ○ {who} · {t('detail.due', lang)} {f['due']}\n")
     out.append(f"\n{t('detail.decisions', lang)}\n", "bold underline")
     for d in view.get("decisions") or []:
-        out.append(f" #{d['seq']} {_dt(d['evaluated_at'])} {t('trigger.' + d['trigger'], lang)} · "
+        out.append(f" #{d['seq']} {_dt(d['evaluated_at'])} {trigger_label(d['trigger'], lang)} · "
                    f"{badge_text(d.get('entitlement'), lang)} · {d.get('actor')}\n")
     out.append(f"\n{t('detail.timeline', lang)}\n", "bold underline")
     for e in view.get("events") or []:
-        kind = t(f"event.{e['kind']}", lang)
+        kind = event_label(e["kind"], lang)
         line = f" {_dt(e['at'])} {e['actor']} · {kind}"
         if e["kind"] == "move" and e.get("to"):
             line += (f" {state_label(e['from'], lang)} → " if e.get("from") else " ") + state_label(e["to"], lang)

@@ -207,12 +207,8 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
         return {oid: (oid, vocab(f.options, oid, "zh"), vocab(f.options, oid, "en")) for oid in OPTION_IDS[f.options]}
 
     def _options(self, f, lang: str) -> list[tuple[str, str]]:
-        if f.options == "brand":
-            registry = self.app.registry
-            brands = getattr(registry, "brands", {}) or {}
-            return [(b.label_zh if lang == "zh" else b.label_en, bid) for bid, b in brands.items()]
-        return [(vocab(f.options, oid, lang), oid) for oid in OPTION_IDS[f.options]]
-
+        """The drop-down's (label, id) pairs in ``lang``: from the same words as ``_names``."""
+        return [(words[1] if lang == "zh" else words[2], value) for value, words in self._names(f).items()]
 
 
     def on_mount(self) -> None:
@@ -778,7 +774,9 @@ class IntakeScreen(compat.StyledOnFirstResume, CounterScreen):
         changed = message.summary.get("warnings") or []
         if changed:  # an ID number masked, control characters removed, a back-dated case_date
             # (each ``Said``: English with its Chinese)
-            lines = [w.text(lang) if hasattr(w, "text") else str(w) for w in changed]
+            from aftersales.core.plugininfo import said_in
+
+            lines = [said_in(w, lang) for w in changed]
             self.app.notify(t("save.changed", lang, changes="\n".join(lines)), severity="warning", timeout=20)
         self.app._broadcast("cases_changed")
 

@@ -18,9 +18,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
+from aftersales.store.workflow import state_label
+
 from ..app import key
 from ..i18n import error_line, t
-from ..i18n import state as state_label
 from ..messages import CasesFound, CasesListed, StoreActionFailed
 from .base import CounterScreen, FormInput
 
