@@ -83,6 +83,52 @@ class _Ready(NamedTuple):
     made: RemedyResult
 
 
+class _Made:
+    """Records that need nothing of a case, made once and shared: a not-applicable offer ready to
+    rank (``_Ready``) and a policy's offers paired with the exclusion refusing each (a plan's
+    ``groups``), shared by the plans that have them; the paid repair's records, shared by plans
+    and decisions (the same few again and again: a paid repair seldom has a period). Each table
+    is bounded (``MADE_CACHE_SIZE``): emptied when full, so memory stays flat."""
+
+    __slots__ = ("ready_made", "paid_made", "group_made")
+
+    def __init__(self) -> None:
+        self.ready_made: dict[OfferResult, _Ready] = {}
+        self.paid_made: dict[tuple, RemedyResult] = {}
+        self.group_made: dict[tuple, tuple] = {}
+
+    def ready(self, result: OfferResult) -> _Ready:
+        """The not-applicable ``result`` (an offer's, ready-made) with its decision record."""
+        made = self.ready_made.get(result)
+        if made is None:
+            rule = result.rule
+            record = _remedy_result(rule.remedy, rule, "not_applicable", result.detail, None, None, (),
+                                    result.asks_missing, None)
+            made = remember(self.ready_made, result,
+                            _Ready(result=result, status="not_applicable", missing=(), made=record), MADE_CACHE_SIZE)
+        return made
+
+    def paid(self, result: OfferResult, free_available: bool) -> RemedyResult:
+        """The decision's record of the paid repair whose best offer gave ``result``."""
+        key = (result.rule, free_available, result.start, result.end)
+        made = self.paid_made.get(key)
+        if made is None:
+            made = remember(self.paid_made, key, _paid_result(result, free_available), MADE_CACHE_SIZE)
+        return made
+
+    def group(self, policy: Any, assessed: Any, statutory_hits: tuple) -> tuple:
+        """(the policy's not-applicable results, its live offers each paired with the exclusion
+        that refuses it or None), for its assessment ``assessed`` beside the statutory policies'
+        exclusions that hold (``statutory_hits``, their ids)."""
+        key = (assessed, statutory_hits)
+        made = self.group_made.get(key)
+        if made is None:
+            own = () if policy.statutory else tuple(h.id for h in assessed.hits)
+            made = remember(self.group_made, key, (assessed.na, tuple(
+                [(rule, _excluded_by(rule, own, statutory_hits)) for rule in assessed.live])), MADE_CACHE_SIZE)
+        return made
+
+
 #: The best offer of each remedy so far is kept as the very record logged for it (see
 #: ``_consider``): an ``OfferResult`` (its own status, nothing missing, not excluded), an
 #: ``OfferJudged`` (excluded or blocked by papers), or a plan's ``_Ready``. All three have
@@ -111,14 +157,15 @@ _NO_PREDICATES: Mapping[str, bool] = {}
 
 #: frames kept per engine; beyond this the cache starts again, so memory stays flat
 FRAME_CACHE_SIZE = 4096
-#: plans made or used since the last turn-over, over all frames (see ``_Plan``; about 3.5 KiB
-#: each with what they hold). Beyond this the plans turn over: those of the last round are kept
-#: as ``older`` (a plan found there is used again and kept), the rest let go, so at most twice
-#: this many are held and the plans in use survive (long replays keep meeting rarer
-#: combinations of verdicts: clearing them all made 16% of cases build a plan again)
-PLAN_CACHE_SIZE = 4096
-#: paid-repair records kept (see ``Engine._paid_made``)
-PAID_CACHE_SIZE = 1024
+#: plans made or used since the last turn-over, over all frames (see ``_Plan``; about 1 KiB each
+#: with what they hold of their own, the records they share being in ``_Made``). Beyond this the
+#: plans turn over: those of the last round are kept as ``older`` (a plan found there is used
+#: again and kept), the rest let go, so at most twice this many are held and the plans in use
+#: survive (long replays keep meeting rarer combinations of verdicts: clearing them all made 16%
+#: of cases build a plan again; at 4,096, 8% of a replay worker's cases built one, at 8,192 5%)
+PLAN_CACHE_SIZE = 8192
+#: records kept in each table of ``_Made``
+MADE_CACHE_SIZE = 4096
 
 
 class _Frame:
@@ -169,17 +216,16 @@ class _Plan:
     __slots__ = ("prefix", "groups", "hits", "notices", "na_fill", "pending", "expiry", "steps", "trailing",
                  "fixed_best", "paid")
 
-    def __init__(self, frame: _Frame, assessed: tuple) -> None:
+    def __init__(self, frame: _Frame, assessed: tuple, made: _Made) -> None:
         pairs = tuple(zip(frame.policies, assessed, strict=True))
-        statutory_hits = tuple(h for policy, a in pairs if policy.statutory for h in a.hits)
+        statutory_hits = tuple(h.id for policy, a in pairs if policy.statutory for h in a.hits)
         self.hits = _merged(tuple(h for a in assessed for h in a.hits))
         self.notices = tuple(n for a in assessed for n in a.notices)
         self.prefix = (frame.region_entry,) + tuple(entry for a in assessed for entry in a.hit_log)
         #: per policy, the pair (its not-applicable results, its live offers each paired with the
-        #: exclusion that refuses it or None): plain pairs, unpacked on the per-case path
-        self.groups = tuple(
-            (a.na, tuple((rule, _excluded_by(rule, () if policy.statutory else a.hits, statutory_hits)) for rule in a.live))
-            for policy, a in pairs)
+        #: exclusion that refuses it or None): plain pairs, unpacked on the per-case path, and
+        #: shared by the plans whose policy has the same assessment and the statutory the same hits
+        self.groups = tuple([made.group(policy, a, statutory_hits) for policy, a in pairs])
         # the offers left in order, each after the trace entries that come before it and are
         # known now: the not-applicable results and the entries of fixed offers (``fixed_best``)
         needs_case = {rule.remedy for a in assessed for rule in a.live if rule.fixed is None}
@@ -220,20 +266,20 @@ class _Plan:
         #: limits and papers are checked per case (``pending_detection``)
         self.pending = tuple(
             rule for policy, a in pairs for rule in a.pending
-            if _excluded_by(rule, () if policy.statutory else a.hits, statutory_hits) is None)
-        self.na_fill = tuple(
-            (remedy, _Ready(result=result, status="not_applicable", missing=(),
-                            made=_remedy_result(remedy, result.rule, "not_applicable", result.detail, None, None, (),
-                                                result.asks_missing, None)))
-            for remedy, result in best.items() if remedy not in live)
+            if _excluded_by(rule, () if policy.statutory else tuple(h.id for h in a.hits), statutory_hits) is None)
+        self.na_fill = tuple((remedy, made.ready(result)) for remedy, result in best.items() if remedy not in live)
         #: the exclusions and their trace entries when offers of these policies ran out and nothing
-        #: free is left (``expired``), by the policies of the expired offers in order
-        self.expiry: dict[tuple, tuple[tuple, tuple]] = {}
+        #: free is left (``expired``), by the policies of the expired offers in order (made when
+        #: first needed)
+        self.expiry: dict[tuple, tuple[tuple, tuple]] | None = None
         #: the paid repair when its best offer is a fixed one (the usual case): (that entry, its
         #: record when nothing free is available, its record when something is)
         paid = fixed_best.get("paid_repair")
-        self.paid = None if paid is None else (
-            paid, *(_paid_result(paid if type(paid) is OfferResult else paid.result, free) for free in (False, True)))
+        if paid is None:
+            self.paid = None
+        else:
+            result = paid if type(paid) is OfferResult else paid.result
+            self.paid = (paid, made.paid(result, False), made.paid(result, True))
 
     def expired(self, policies: tuple) -> tuple[tuple, tuple]:
         """The exclusions (``hits`` with each policy's expiry exclusion) and the trace entries of
@@ -247,6 +293,8 @@ class _Plan:
                 seen.add(hit.policy)
                 exclusions = _merged(exclusions + (hit,))
                 steps.append(policy.expiry_step)
+        if self.expiry is None:
+            self.expiry = {}
         made = self.expiry[policies] = (exclusions, tuple(steps))
         return made
 
@@ -269,8 +317,8 @@ class Engine:
         self._verdicts: dict[tuple, Callable[[Any, str, Mapping[str, bool]], tuple]] = {}
         self._plan_count = 0
         self._forces: dict[tuple, tuple] = {}
-        #: (paid repair offer, free remedy available, start, end) -> its RemedyResult
-        self._paid_made: dict[tuple, RemedyResult] = {}
+        #: the records made once and shared by plans and decisions
+        self._made = _Made()
         self._load_failures = self._failures_by_brand(registry)
         #: brands whose plugin is quarantined answer with it (``QuarantineError``), never a decision
         self._quarantine = dict(getattr(registry, "quarantine_by_brand", None) or {})
@@ -367,7 +415,7 @@ class Engine:
             if plan is None:
                 assessed = tuple([policy.assessment(verdicts[a:b])
                                   for policy, (a, b) in zip(frame.policies, frame.spans, strict=True)])
-                plan = _Plan(frame, assessed)
+                plan = _Plan(frame, assessed, self._made)
             if self._plan_count >= PLAN_CACHE_SIZE:  # bounded over all frames: memory stays flat
                 for kind in self._frame_kinds.values():
                     kind.older = kind.plans
@@ -600,12 +648,7 @@ class Engine:
             if paid is not None and entry is paid[0]:  # the plan's fixed offer: its records made
                 made = paid[2] if free_available else paid[1]
             else:
-                result = entry if type(entry) is OfferResult else entry.result
-                # the same few records again and again (a paid repair seldom has a period): made once
-                key = (result.rule, free_available, result.start, result.end)
-                made = self._paid_made.get(key)
-                if made is None:
-                    made = remember(self._paid_made, key, _paid_result(result, free_available), PAID_CACHE_SIZE)
+                made = self._made.paid(entry if type(entry) is OfferResult else entry.result, free_available)
             remedies.append(made)
             if service_location is None:
                 service_location = made.service_location
@@ -616,7 +659,7 @@ class Engine:
             ran_out = tuple([result.rule.policy for result in offers
                              if result.status == "expired" and result.rule.remedy != "paid_repair"])
             if ran_out:
-                exclusions, steps = plan.expiry.get(ran_out) or plan.expired(ran_out)
+                exclusions, steps = (plan.expiry and plan.expiry.get(ran_out)) or plan.expired(ran_out)
                 trace.extend(steps)
         if exchange_log:
             trace.extend(exchange_log)
@@ -687,18 +730,19 @@ def _valid_identity(value: Any) -> bool:
             and (value.policy is None or isinstance(value.policy, str)))
 
 
-def _excluded_by(rule: Any, own_hits: tuple | list, statutory_hits: tuple | list) -> str | None:
-    """The exclusion that refuses a granted offer: its own policy's first, then the statutory ones;
-    an offer ``covers`` the exclusions it is meant for, and paid repair is never excluded."""
+def _excluded_by(rule: Any, own_hits: tuple, statutory_hits: tuple) -> str | None:
+    """The exclusion that refuses a granted offer (the ids of the exclusions that hold): its own
+    policy's first, then the statutory ones; an offer ``covers`` the exclusions it is meant for,
+    and paid repair is never excluded."""
     if rule.basis == "out_of_warranty":
         return None
-    return _first_uncovered(own_hits, rule.covers) or _first_uncovered(statutory_hits, rule.covers)
-
-
-def _first_uncovered(hits: tuple | list, covers: frozenset[str]) -> str | None:
-    for h in hits:
-        if h.id not in covers:
-            return h.id
+    covers = rule.covers
+    for hit in own_hits:
+        if hit not in covers:
+            return hit
+    for hit in statutory_hits:
+        if hit not in covers:
+            return hit
     return None
 
 

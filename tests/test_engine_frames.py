@@ -175,15 +175,16 @@ def test_the_plans_stay_bounded_and_decide_the_same_when_they_start_again(regist
 def test_the_ready_made_paid_repair_records_stay_bounded_and_decide_the_same(cases, monkeypatch):
     from aftersales.core import engine as engine_module
 
-    monkeypatch.setattr(engine_module, "PAID_CACHE_SIZE", 8)
+    monkeypatch.setattr(engine_module, "MADE_CACHE_SIZE", 8)
     engine = load_registry().engine
     reference = load_registry().engine   # makes every record afresh
     seen = set()
     for case in cases:
-        reference._paid_made.clear()
+        reference._made = engine_module._Made()
         assert engine.evaluate(case).to_dict() == reference.evaluate(case).to_dict()
-        assert len(engine._paid_made) <= 8
-        seen.update(engine._paid_made)
+        assert all(len(table) <= 8 for table in (engine._made.paid_made, engine._made.ready_made,
+                                                      engine._made.group_made))
+        seen.update(engine._made.paid_made)
     assert len(seen) > 8   # the table was emptied and filled again
 
 
