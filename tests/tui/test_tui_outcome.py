@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import stat
+
 import pytest
 from helpers_tui import scan, settle
 from test_tui_cases import NUMBER
@@ -173,3 +175,27 @@ async def test_from_the_detail_the_inspection_reaches_the_ticket_the_pickup_noti
         assert isinstance(app.screen, DetailScreen)
     remedy = [e for e in store.get(NUMBER)["events"] if e["kind"] == "remedy"][-1]
     assert remedy["data"]["override"] == "客户坚持保外维修"
+
+
+async def test_the_ticket_saved_as_text_is_readable_by_its_owner_alone(make, store, save_day5, tmp_path, monkeypatch):
+    """``s`` on the ticket writes the customer's name and phone as the draft and the HTML ticket
+    are written: mode 0600 whatever the umask or an earlier copy had, replaced whole."""
+    save_day5(store)
+    folder = tmp_path / "tickets"
+    monkeypatch.setenv("AFTERSALES_TICKETS_DIR", str(folder))
+    folder.mkdir()
+    earlier = folder / f"{NUMBER}.txt"
+    earlier.write_text("an earlier copy", encoding="utf-8")
+    earlier.chmod(0o644)
+    app = make()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_detail(pilot)
+        await scan(pilot, "p")
+        await pilot.pause()
+        assert isinstance(app.screen, TicketScreen)
+        await scan(pilot, "s")
+        await pilot.pause()
+        text = earlier.read_text(encoding="utf-8")
+        assert text == app.screen.text + "\n" and "李雷" in text
+        assert stat.S_IMODE(earlier.stat().st_mode) == 0o600
+        assert sorted(p.name for p in folder.iterdir()) == [f"{NUMBER}.txt"]   # no part left beside it

@@ -8,8 +8,6 @@ note typed in the note field. Every store call runs in a worker and comes back a
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -203,17 +201,10 @@ class TicketScreen(ModalScreen[None]):
         print_html(self.app, self.number, self.html(), None)
 
     def action_save_file(self) -> None:
-        folder = os.environ.get("AFTERSALES_TICKETS_DIR")
-        if folder:
-            base = Path(folder)
-        else:
-            from platformdirs import user_data_dir
+        from aftersales.store.printing import save_page
 
-            base = Path(user_data_dir("aftersales", appauthor=False)) / "tickets"
-        try:
-            base.mkdir(parents=True, exist_ok=True)
-            path = base / f"{self.number}.txt"
-            path.write_text(self.text + "\n", encoding="utf-8")
+        try:   # the customer's name and phone: 0600, written whole, like the HTML ticket and the draft
+            path = save_page(f"{self.number}.txt", self.text + "\n")
         except OSError as exc:
             self.app.notify(error_line(exc, self.app.lang), severity="error")
             return
