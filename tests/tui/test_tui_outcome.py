@@ -5,7 +5,7 @@ from __future__ import annotations
 import stat
 
 import pytest
-from helpers_tui import scan, settle
+from helpers_tui import scan, settle, toasts
 from test_tui_cases import NUMBER
 
 from aftersales.tui.screens.detail import DetailScreen, TicketScreen
@@ -199,3 +199,33 @@ async def test_the_ticket_saved_as_text_is_readable_by_its_owner_alone(make, sto
         assert text == app.screen.text + "\n" and "李雷" in text
         assert stat.S_IMODE(earlier.stat().st_mode) == 0o600
         assert sorted(p.name for p in folder.iterdir()) == [f"{NUMBER}.txt"]   # no part left beside it
+
+
+async def test_the_pickup_notice_saved_as_text_leaves_the_ticket_file_alone(make, store, save_day5, tmp_path, monkeypatch):
+    """``s`` on the pickup notice saves it beside the ticket's text file, not over it, and says
+    which of the two was saved."""
+    save_day5(store)
+    folder = tmp_path / "tickets"
+    monkeypatch.setenv("AFTERSALES_TICKETS_DIR", str(folder))
+    app = make()
+    async with app.run_test(size=(120, 36)) as pilot:
+        detail = await _open_detail(pilot)
+        said = toasts(app)
+        await scan(pilot, "p")
+        await pilot.pause()
+        ticket = app.screen.text
+        await scan(pilot, "s")
+        await scan(pilot, "escape")
+        await settle(pilot)
+        assert app.screen is detail
+        await scan(pilot, "n")
+        await pilot.pause()
+        notice = app.screen.text
+        await scan(pilot, "s")
+        await pilot.pause()
+        assert (folder / f"{NUMBER}.txt").read_text(encoding="utf-8") == ticket + "\n"
+        saved = folder / f"{NUMBER}-pickup.txt"
+        assert saved.read_text(encoding="utf-8") == notice + "\n"
+        assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+        assert f"受理单已保存到 {folder / f'{NUMBER}.txt'}" in said
+        assert f"取机短信已保存到 {saved}" in said

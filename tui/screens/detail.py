@@ -174,10 +174,13 @@ class TicketScreen(ModalScreen[None]):
     BINDINGS = [key("escape", "dismiss_ticket", "close"), key("s", "save_file", "save_file"),
                 key("h", "print_html", "print_html")]
 
-    def __init__(self, number: str, text: str, html: Any = None, title_key: str = "ticket.title") -> None:
+    def __init__(self, number: str, text: str, html: Any = None, title_key: str = "ticket.title",
+                 file_name: str | None = None) -> None:
         super().__init__(id="ticket")
         self.number = number
         self.text = text
+        #: the text file ``s`` writes in the tickets folder (the ticket's own by default)
+        self.file_name = file_name or f"{number}.txt"
         #: a callable giving the HTML ticket (``h`` prints it)
         self.html = html
         self.title_key = title_key
@@ -204,11 +207,12 @@ class TicketScreen(ModalScreen[None]):
         from aftersales.store.printing import save_page
 
         try:   # the customer's name and phone: 0600, written whole, like the HTML ticket and the draft
-            path = save_page(f"{self.number}.txt", self.text + "\n")
+            path = save_page(self.file_name, self.text + "\n")
         except OSError as exc:
             self.app.notify(error_line(exc, self.app.lang), severity="error")
             return
-        self.app.notify(t("ticket.saved", self.app.lang, path=str(path)))
+        lang = self.app.lang
+        self.app.notify(t("ticket.saved", lang, what=t(self.title_key, lang), path=str(path)))
 
 
 class DetailScreen(CounterScreen):
@@ -473,7 +477,8 @@ class DetailScreen(CounterScreen):
         from aftersales.store.documents import render_pickup_notice
 
         text = render_pickup_notice(self.view, self._store_info(), brand_label=lambda b: self._brand_label(b))
-        self.app.push_screen(TicketScreen(self.number, text, title_key="key.pickup_notice"))
+        self.app.push_screen(TicketScreen(self.number, text, title_key="key.pickup_notice",
+                                         file_name=f"{self.number}-pickup.txt"))
 
     def action_inspect(self) -> None:
         """Record the accessories received, the appearance and the data checklist (for the ticket)."""
