@@ -11,7 +11,7 @@ SECTIONS = (
     ("overdue_answers", "超时未答复/未给方案", "answers and solutions overdue"),
     ("overdue_repairs", "维修超期", "repairs overdue"),
     ("spare_phones", "应提供备用机（送修超过7天）", "spare phones owed (in repair over 7 days)"),
-    ("exchanges_waiting", "待换机（等货）", "exchanges waiting for stock"),
+    ("exchanges_waiting", "待换货（等货）", "exchanges waiting for stock"),
 )
 
 
