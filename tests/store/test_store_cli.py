@@ -90,8 +90,8 @@ def test_counter_day_through_the_cli(store_cli, db_url, files):
     assert rc == 2 and "not a mail-in case" in err
 
 
-def test_listings_name_the_brand_as_people_read_it_and_json_keeps_the_id(store_cli, db_url, files):
-    """The brand's Chinese name (华为) in what a clerk reads, its English name with
+def test_listings_and_the_report_name_the_brand_as_people_read_it_and_json_keeps_the_id(store_cli, db_url, files):
+    """The brand's Chinese name (华为) in what a clerk or a manager reads, its English name with
     AFTERSALES_LANG=en, its id in JSON (programs match on ids)."""
     from rich.cells import cell_len
 
@@ -115,6 +115,13 @@ def test_listings_name_the_brand_as_people_read_it_and_json_keeps_the_id(store_c
         rc, out, _ = store_cli(*args, "--db", db_url, "--json", env=zh)
         data = json.loads(out)
         assert {c["brand"] for c in (data if isinstance(data, list) else [data])} == {"huawei"}
+    # the manager's report: its text in the messages' language, its page in Chinese, its JSON by id
+    rc, out, _ = store_cli("report", "--db", db_url, env=zh)
+    assert rc == 0 and "在办按品牌：华为 1" in out
+    assert "在办按品牌：Huawei 1" in store_cli("report", "--db", db_url, env=en)[1]
+    page = store_cli("report", "--html", "--db", db_url, env=en)[1]
+    assert ">华为</text>" in page and "huawei" not in page
+    assert json.loads(store_cli("report", "--json", "--db", db_url)[1])["by_brand_open"][0]["brand"] == "huawei"
     # the columns after the name start where they did with the id (a Chinese character is two cells)
     rc, out, _ = store_cli("cases", "list", "--db", db_url, env=zh)
     assert cell_len(out[:out.index("Mate 60")]) == cell_len(f"{n:<20} {'受理':<6} {'huawei':<8} ")

@@ -152,6 +152,7 @@ async def test_from_the_detail_the_inspection_reaches_the_ticket_the_pickup_noti
         assert app.screen.report["week_intake"][-1] == {"date": "2026-06-15", "count": 1}
         text = str(app.screen.query_one("#report-body").render())
         assert "今日回访" in text and "近7日受理" in text
+        assert "在办按品牌: 其他品牌（仅三包规定） 1" in text and "generic" not in text   # the brand's name, not its id
         await scan(pilot, "escape")
         await pilot.pause()
         assert not isinstance(app.screen, ReportScreen)

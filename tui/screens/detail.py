@@ -329,10 +329,7 @@ class DetailScreen(CounterScreen):
     # --- showing -----------------------------------------------------------------------------
 
     def _brand_label(self, brand: str) -> str:
-        b = (getattr(self.app.registry, "brands", {}) or {}).get(brand)
-        if b is None:
-            return brand
-        return b.label_zh if self.app.lang == "zh" else b.label_en
+        return brand_name(self.app, brand, self.app.lang)
 
     async def _show(self) -> None:
         view = self.view
@@ -520,6 +517,14 @@ class DetailScreen(CounterScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def brand_name(app: Any, brand: str, lang: str) -> str:
+    """A brand as its plugin names it (华为 / Huawei); its id when no plugin serves it."""
+    b = (getattr(app.registry, "brands", {}) or {}).get(brand)
+    if b is None:
+        return brand
+    return b.label_zh if lang == "zh" else b.label_en
 
 
 def print_html(app: Any, number: str, page: str, info: Any) -> None:
