@@ -285,7 +285,7 @@ exclusions:
 exchange:
   mode: on_site
   warranty_after: restarts
-  citation: 检测确认故障后当场换机；换机后保修期重新计算（第二十一条）
+  citation: 检测确认故障后当场更换；换货后三包有效期自换货之日起重新计算（第二十一条）
 '''
 
 CASES = '''# Policy tests for @brand@.yaml: `aftersales policy test aftersales_@brand@/`.

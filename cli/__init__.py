@@ -30,11 +30,27 @@ COMMANDS.update({
 })
 
 
+class HelpFormatter(click.HelpFormatter):
+    """click's help with its headings (Usage, Options, Commands) in Chinese: the rest of the help
+    is Chinese first, and ``--lang en`` or ``AFTERSALES_LANG=en`` keeps click's English."""
+
+    HEADINGS = {"Options": "选项", "Commands": "命令", "Positional arguments": "参数"}
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, "用法：" if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{self.HEADINGS.get(heading, heading)}：\n")
+
+
 class _Context(click.Context):
     def make_formatter(self) -> click.HelpFormatter:
+        from aftersales.cli._common import help_lang
+
         # the terminal's width read here: click's own reading imports shutil, which imports the
         # compression modules, a sixth of ``aftersales --help`` beyond click itself
-        return self.formatter_class(width=self.terminal_width or _columns(), max_width=self.max_content_width)
+        kind = HelpFormatter if help_lang() == "zh" else self.formatter_class
+        return kind(width=self.terminal_width or _columns(), max_width=self.max_content_width)
 
 
 def _columns() -> int:
@@ -65,13 +81,22 @@ class LazyGroup(click.Group):
         if spec is None or not _available(spec[0]):
             return None
         module = importlib.import_module(spec[0])
-        return getattr(module, spec[1])
+        return _with_our_context(getattr(module, spec[1]))
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
+
+
+def _with_our_context(command: click.Command) -> click.Command:
+    """``command`` and its subcommands make their contexts as the group does (``_Context``: the
+    terminal's width, the help's language)."""
+    command.context_class = _Context
+    for sub in getattr(command, "commands", {}).values():
+        _with_our_context(sub)
+    return command
 
 
 def _available(module: str) -> bool:

@@ -8,6 +8,7 @@ import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TextIO
 
 import click
@@ -50,6 +51,7 @@ def run(group: click.Group, argv: list[str] | None) -> int:
     command = next((a for a in args if not a.startswith("-")), None)
     if command not in (None, "tui"):    # the counter UI handles its own ending (it keeps a draft)
         _catch_termination()
+    running = _RUNNING.set(args)
     try:
         rv = group.main(args=argv, prog_name="aftersales", standalone_mode=False)
     except click.exceptions.Exit as exc:   # --help, --version: the project's errors are not even imported
@@ -84,6 +86,8 @@ def run(group: click.Group, argv: list[str] | None) -> int:
         line = f"错误：{exc.line('zh')}" if lang == "zh" else f"error: {exc}"
         click.echo(escape_all_controls(line), err=True)  # a hostile path or value cannot reach the terminal raw
         return exc.exit_code
+    finally:
+        _RUNNING.reset(running)
     return rv if isinstance(rv, int) else 0
 
 
@@ -133,6 +137,16 @@ def _interrupted(exc: BaseException) -> int:
 def _arguments(argv: list[str] | None) -> list[str]:
     """The command's arguments: ``argv``, or the process's own when None (as click reads them)."""
     return list(sys.argv[1:] if argv is None else argv)
+
+
+#: the arguments of the command line ``run`` is running: its help follows their language
+_RUNNING: ContextVar[list[str] | None] = ContextVar("aftersales_running", default=None)
+
+
+def help_lang() -> str:
+    """The language of ``--help`` (click's headings): the messages' one for the command line
+    being run."""
+    return message_lang(_RUNNING.get())
 
 
 def message_lang(argv: list[str] | None) -> str:

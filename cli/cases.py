@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from typing import Any
 
 import click
 
-from aftersales.cli._common import echo_json, json_text, output_file, stdout_error
+from aftersales.cli._common import echo_json, json_text, message_lang, output_file, stdout_error
 from aftersales.cli.access import begin_access, note_seen, reveal_option
 from aftersales.cli.staff import signed_in
 from aftersales.store.localday import counter_now, login_name
@@ -187,6 +188,7 @@ def new(casefile, customer, phone, store_code, staff, mail_in, repair_kind, note
         view = store.create_case(mapping, store=store_code, staff=staff, customer=customer, phone=phone,
                                  now=counter_now(), mail_in=mail, repair_kind=repair_kind, note=note,
                                  backdate=backdate, intake=_intake(accessories, appearance, checklist, passcode))
+        brand_label = _brand_labeler(lang=message_lang(None), registry=getattr(store.evaluator, "registry", None))
     _warn(view.get("warnings"))
     view = _mask_view(view, reveal)
     decided = view["decisions"][0]["decision"] if view.get("decisions") else {}
@@ -197,7 +199,7 @@ def new(casefile, customer, phone, store_code, staff, mail_in, repair_kind, note
             from aftersales.core.decision import NOT_LEGAL_ZH
 
             _echo(f"!! {NOT_LEGAL_ZH}")
-        _echo(f"已受理 {view['number']}  {view['brand']} {view['device']['model']}  "
+        _echo(f"已受理 {view['number']}  {brand_label(view['brand'])} {view['device']['model']}  "
                    f"可享受：{_remedy(view['entitlement'])}  回访：{view['next_follow_up']}  "
                    f"预计修复：{view['repair']['due_from']}~{view['repair']['due_by']}")
     _plugin_failed(view["number"], decided)
@@ -243,8 +245,10 @@ def list_(state, due, brand, store_code, limit, db_url, as_json, reveal, overdue
     if not rows:
         _echo("没有符合条件的案例 / no cases", err=True)
         return
+    brand_label = _brand_labeler(lang=message_lang(None))
     for r in rows:
-        line = (f"{r['number']:<20} {r['state_zh']:<6} {r['brand']:<8} {r['device']['model'][:18]:<18} "
+        line = (f"{r['number']:<20} {r['state_zh']:<6} {_cells(brand_label(r['brand']), 8)} "
+                f"{r['device']['model'][:18]:<18} "
                 f"{r['customer']['name'][:8]:<8} {r['customer']['phone']:<14} {_badge(r):<6} "
                 f"回访 {r['next_follow_up'] or '-':<10}")
         flagged = r["notices"] + ((r.get("service_level") or {}).get("notices") or [])
@@ -270,9 +274,10 @@ def show(number, db_url, as_json, reveal) -> None:
     if as_json:
         echo_json(view)
         return
+    brand_label = _brand_labeler(lang=message_lang(None))
     c = view["customer"]
     _echo(f"{view['number']}  {view['state_zh']}({view['state']})  {view['store']}  受理人 {view['staff']}")
-    _echo(f"客户 {c['name']}  {c['phone']}   {view['brand']} {view['device']['model']}"
+    _echo(f"客户 {c['name']}  {c['phone']}   {brand_label(view['brand'])} {view['device']['model']}"
                + (f"  IMEI {view['device']['imei']}" if view['device']['imei'] else "")
                + ("  寄修" if view["mail_in"] else ""))
     rep = view["repair"]
@@ -505,9 +510,9 @@ def search(text, open_only, limit, db_url, as_json, reveal) -> None:
     if not rows:
         _echo("没有找到 / nothing found", err=True)
         return
+    brand_label = _brand_labeler(lang=message_lang(None), registry=registry)
     for r in rows:
-        brand = registry.brands.get(r["brand"])
-        _echo(f"{r['number']:<20} {r['state_zh']:<6} {(brand.label_zh if brand else r['brand']):<6} "
+        _echo(f"{r['number']:<20} {r['state_zh']:<6} {_cells(brand_label(r['brand']), 8)} "
               f"{r['device']['model'][:18]:<18} {r['device']['imei'] or r['device']['serial'] or '-':<16} "
               f"{r['customer']['name'][:8]:<8} {r['customer']['phone']:<14} {(r['case_date'] or '')}")
 
@@ -611,22 +616,32 @@ def ticket(number, as_html, agreement, output, db_url, reveal, sms=False) -> Non
         _echo(output)
 
 
-def _brand_labeler(engine=None):
-    """Brand labels from the registry when it loads; the brand id otherwise (a ticket always prints).
-    Loading it also puts in force the document labels its policies declare."""
-    try:
-        from aftersales.cli._common import make_registry
+def _brand_labeler(engine=None, lang: str = "zh", registry=None) -> Callable[[str], str]:
+    """A brand's name as its plugin gives it (华为; Huawei in English) from ``registry``, else from
+    the registry the CLI loads; the brand id when it does not load or the plugin is gone (a ticket
+    and a listing always print). Loading it also puts in force the document labels its policies
+    declare."""
+    if registry is None:
+        try:
+            from aftersales.cli._common import make_registry
 
-        registry = make_registry(engine=engine)
-    except Exception:  # noqa: BLE001 - labels are a nicety
-        return None
+            registry = make_registry(engine=engine)
+        except Exception:  # noqa: BLE001 - labels are a nicety
+            registry = None
     brands = getattr(registry, "brands", {}) or {}
 
     def label(brand: str) -> str:
         meta = brands.get(brand)
-        return getattr(meta, "label_zh", None) or brand
+        return getattr(meta, "label_zh" if lang == "zh" else "label_en", None) or brand
 
     return label
+
+
+def _cells(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal cells (a Chinese character takes two)."""
+    from rich.cells import cell_len
+
+    return text + " " * max(0, width - cell_len(text))
 
 
 def _register_generate() -> None:

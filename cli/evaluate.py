@@ -16,7 +16,7 @@ from aftersales.cli._common import echo_json, make_registry
 @click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="Drop-in plugins folder.")
 @click.option("--policies", "policies_dir", type=click.Path(file_okay=False), help="Use the policies in this folder instead of the bundled ones.")
 def evaluate(case_file: str, as_json: bool, lang: str, show_trace: bool, plugins_dir: str | None, policies_dir: str | None) -> None:
-    """判定一个案例：退货、换货、免费维修还是付费维修，缺哪些单证，如何换机。
+    """判定一个案例：退货、换货、免费维修还是付费维修，缺哪些单证，如何换货。
 
     Decide one case file (YAML or JSON, the v1 case format; ``-`` reads standard input).
     Exit codes: 0 decided, 2 bad case or policy, 3 a plugin failed.

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import click
 
-from aftersales.cli._common import json_text, output_file
+from aftersales.cli._common import json_text, message_lang, output_file
 from aftersales.cli.cases import (
     DB_OPTION,
     JSON_OPTION,
     OUTPUT_OPTION,
+    _brand_labeler,
     _echo,
     _open,
     _staff_option,
@@ -47,7 +48,9 @@ def report(store_code, all_stores, as_html, output, db_url, as_json) -> None:
         if as_json:
             text = json_text(data, indent=2) + "\n"
         else:
-            text = render_html(data) if as_html else render_text(data) + "\n"
+            # the page is Chinese; the terminal's text names brands in the messages' language
+            labels = _brand_labeler(lang="zh" if as_html else message_lang(None))
+            text = render_html(data, labels) if as_html else render_text(data, labels) + "\n"
         out.write(escape_controls(text))
     if output and output != "-":
         _echo(output)

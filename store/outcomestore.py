@@ -2,7 +2,7 @@
 
 * ``choose_remedy`` — the remedy the customer chose (refused if the decision did not offer it,
   unless a manager overrides with a reason); choosing an exchange in 检测 moves the case to
-  待换机 (waiting for the replacement).
+  待换货 (waiting for the replacement).
 * ``record_outcome`` — return (refund), exchange (the replacement unit), free repair, paid
   repair. Return and exchange move the case to ``returned`` / ``exchanged``; an exchange and a
   free repair leave a ``unit_records`` row that a later case on the unit reads
@@ -146,7 +146,7 @@ class OutcomeMixin:
 
     def choose_remedy(self, number: str, remedy: str, *, actor: str, now: datetime | None = None,
                       override: str | None = None, note: str | None = None) -> dict[str, Any]:
-        """Record the remedy the customer chose. An exchange chosen in 检测 moves the case to 待换机."""
+        """Record the remedy the customer chose. An exchange chosen in 检测 moves the case to 待换货."""
         from .casestore import change
         from .schema import cases, events
 
@@ -381,7 +381,7 @@ class OutcomeMixin:
                     out.append(brief(c, ";".join(n["message_zh"] for n in hits)))
             return out
 
-        exchanges = [brief(c, "待换机" + ("（已选换货）" if c.get("remedy") == "exchange" else ""))
+        exchanges = [brief(c, "待换货" + ("（已选换货）" if c.get("remedy") == "exchange" else ""))
                      for c in open_cases if c["state"] == "awaiting_exchange"]
         with _db.read_connection(self.engine) as conn:
             base = sa.select(cases.c.state, cases.c.brand, cases.c.intake_at, cases.c.outcome)

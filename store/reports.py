@@ -5,13 +5,14 @@ with SVG charts (``aftersales report --html``, the UI's print key). Input: ``Cas
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 SECTIONS = (
     ("follow_ups_today", "今日回访", "follow-up calls due"),
     ("overdue_answers", "超时未答复/未给方案", "answers and solutions overdue"),
     ("overdue_repairs", "维修超期", "repairs overdue"),
     ("spare_phones", "应提供备用机（送修超过7天）", "spare phones owed (in repair over 7 days)"),
-    ("exchanges_waiting", "待换机（等货）", "exchanges waiting for stock"),
+    ("exchanges_waiting", "待换货（等货）", "exchanges waiting for stock"),
 )
 
 
@@ -21,17 +22,21 @@ def bar_chart(rows: list[dict], width: int = 30) -> list[str]:
     return [f"  {r['date'][5:]} {'█' * round(r['count'] * width / top):<{width}} {r['count']}" for r in rows]
 
 
-def render_text(report: dict) -> str:
+def render_text(report: dict, brand_label: Callable[[str], str] | None = None) -> str:
+    """The report as terminal text; ``brand_label`` names a brand as people read it (华为), its id
+    otherwise."""
+    name = brand_label or str
     lines = [f"店长日报 {report['date']}" + (f"  {report['store']}" if report.get("store") else "")
              + f"  （截至 {report['at'][11:16]}）"]
     for key, zh, _en in SECTIONS:
         items = report[key]
         lines.append(f"{zh}：{len(items)}")
         for c in items:
-            lines.append(f"  {c['number']}  {c['state_zh']}  {c['brand']} {c['model']}  {c['customer']}"
+            lines.append(f"  {c['number']}  {c['state_zh']}  {name(c['brand'])} {c['model']}  {c['customer']}"
                          + (f"  {c['why']}" if c["why"] else ""))
     lines.append("按状态：" + ("  ".join(f"{s['state_zh']} {s['count']}" for s in report["by_state"]) or "无"))
-    lines.append("在办按品牌：" + ("  ".join(f"{b['brand']} {b['count']}" for b in report["by_brand_open"]) or "无"))
+    lines.append("在办按品牌：" + ("  ".join(f"{name(b['brand'])} {b['count']}" for b in report["by_brand_open"])
+                                or "无"))
     if report["outcomes"]:
         from aftersales.store.outcomes import outcome_label
 
@@ -60,8 +65,10 @@ def _svg_bars(rows: list[dict], label_key: str, width: int = 560, height: int = 
     return "".join(parts)
 
 
-def render_html(report: dict) -> str:
+def render_html(report: dict, brand_label: Callable[[str], str] | None = None) -> str:
+    """The report as an HTML page with SVG charts; ``brand_label`` as for ``render_text``."""
     esc = html.escape
+    name = brand_label or str
     body = [f"<h1>店长日报 {esc(report['date'])}" + (f" · {esc(report['store'])}" if report.get("store") else "")
             + "</h1>", f"<p class=\"at\">截至 {esc(report['at'].replace('T', ' ')[:16])}</p>"]
     for key, zh, _en in SECTIONS:
@@ -73,7 +80,7 @@ def render_html(report: dict) -> str:
         body.append("<table><tr><th>单号</th><th>状态</th><th>设备</th><th>客户</th><th>说明</th></tr>")
         for c in items:
             body.append(f"<tr><td>{esc(c['number'])}</td><td>{esc(c['state_zh'])}</td>"
-                        f"<td>{esc(c['brand'])} {esc(c['model'])}</td><td>{esc(c['customer'])}</td>"
+                        f"<td>{esc(name(c['brand']))} {esc(c['model'])}</td><td>{esc(c['customer'])}</td>"
                         f"<td>{esc(c['why'])}</td></tr>")
         body.append("</table>")
     body.append("<h2>近7日受理</h2>")
@@ -82,7 +89,7 @@ def render_html(report: dict) -> str:
     body.append(_svg_bars([{**s, "label": s["state_zh"]} for s in report["by_state"]], "label")
                 if report["by_state"] else "<p class=\"none\">无</p>")
     body.append("<h2>在办案例按品牌</h2>")
-    body.append(_svg_bars([{**b, "label": b["brand"]} for b in report["by_brand_open"]], "label")
+    body.append(_svg_bars([{**b, "label": name(b["brand"])} for b in report["by_brand_open"]], "label")
                 if report["by_brand_open"] else "<p class=\"none\">无</p>")
     style = ("body{font-family:\"Noto Sans CJK SC\",\"PingFang SC\",\"Microsoft YaHei\",sans-serif;margin:1.5cm;}"
              "table{border-collapse:collapse;width:100%;margin-bottom:1em}th,td{border:1px solid #999;"

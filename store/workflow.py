@@ -3,7 +3,7 @@ clock, no database; callers pass ``now`` / ``today``.
 
 States and the moves allowed between them::
 
-    received 受理 -> diagnosing 检测 -> in_repair 维修中 | awaiting_exchange 待换机
+    received 受理 -> diagnosing 检测 -> in_repair 维修中 | awaiting_exchange 待换货
         -> ready_for_pickup 待取机 -> picked_up 已取机签字 -> closed 结案
 
     diagnosing -> ready_for_pickup       fixed at the counter, no fault found, or the customer
@@ -37,7 +37,8 @@ STATES: dict[str, tuple[str, str]] = {
     "received": ("受理", "received"),
     "diagnosing": ("检测", "diagnosing"),
     "in_repair": ("维修中", "in repair"),
-    "awaiting_exchange": ("待换机", "awaiting exchange"),
+    # 换货, not 换机: what is exchanged may be the battery or another accessory, not the phone
+    "awaiting_exchange": ("待换货", "awaiting exchange"),
     "ready_for_pickup": ("待取机", "ready for pickup"),
     "picked_up": ("已取机签字", "picked up and signed"),
     "closed": ("结案", "closed"),

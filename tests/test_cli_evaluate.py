@@ -45,3 +45,4 @@ def test_an_accessory_exchange_is_not_called_a_phone_exchange(cli, tmp_path):
     assert out.startswith("权益: 换货")
     assert "换货方式: 当场更换 · 换货后保修期重新计算" in out
     assert "换机" not in out.split("出处:")[0]     # (the citations quote the brand's own words)
+    assert "换机" not in cli("evaluate", "--help", env={"AFTERSALES_LANG": "zh"})[1]   # nor does the help

@@ -41,3 +41,19 @@ def test_a_control_character_in_a_wrong_option_is_escaped(cli):
     code, _, err = cli("evaluate", "--\x1b[2Jx", env=ZH)
     assert code == 2
     assert "\x1b" not in err and err.startswith("错误：没有 ")
+
+
+@pytest.mark.parametrize("args", [(), ("cases",), ("cases", "list"), ("evaluate",), ("policy", "diff")])
+def test_the_help_headings_follow_the_language_of_the_command_line(cli, args):
+    """--help of the group, a subgroup and a command: click's headings in Chinese by default, its
+    English with AFTERSALES_LANG=en or --lang en (the language the errors follow)."""
+    code, out, _ = cli(*args, "--help", env=ZH)
+    assert code == 0
+    assert out.startswith(f"用法：aftersales {' '.join(args)}".rstrip() + " ")
+    assert "\n选项：\n" in out and ("\n命令：\n" in out) == (args in ((), ("cases",)))
+    assert "Usage:" not in out and "Options:" not in out and "Commands:" not in out
+    code, out, _ = cli(*args, "--help", env={"AFTERSALES_LANG": "en"})
+    assert code == 0 and out.startswith("Usage: aftersales") and "\nOptions:\n" in out and "用法" not in out
+    if args in (("evaluate",), ("policy", "diff")):   # commands with --lang: as their errors would be said
+        code, out, _ = cli(*args, "--lang", "en", "--help", env=ZH)
+        assert code == 0 and out.startswith("Usage: aftersales") and "选项" not in out

@@ -108,3 +108,29 @@ def test_the_trace_shows_the_editors_references(cli):
     assert code == 0 and not INTERNAL.search(out)
     code, out, _err = cli("evaluate", str(path), "--json", "--trace")
     assert any(step.get("ref") for step in json.loads(out)["trace"])
+
+
+def test_an_accessory_exchange_cites_terms_that_cover_an_accessory(registry):
+    """A battery, charger or earphone exchanged is not a phone exchange: the exchange rule its
+    decision cites does not speak of 换机, a whole-unit clause says it leaves accessories out
+    (Huawei's: 整机更换（不包括配件）), and a restarted warranty cites the article that restarts
+    an accessory's (第二十一条 of the regulation)."""
+    seen = set()
+    for name, case in _all_cases():
+        if (case.get("fault") or {}).get("component", "host") == "host":
+            continue
+        try:
+            decision = registry.evaluate(registry.parse_case(case)).to_dict()
+        except AftersalesError:
+            continue
+        exchange = next((r for r in decision["remedies"] if r["remedy"] == "exchange" and r["available"]), None)
+        if exchange is None or decision["exchange"] is None:
+            continue
+        rule = decision["exchange"]
+        citation = rule["granted_by"]["citation"]
+        assert "换机" not in citation, (name, citation)
+        assert "整机" not in citation or re.search("不含配件|不包括配件", citation), (name, citation)
+        if rule["warranty_after"] == "restarts":
+            assert "第二十一条" in citation, (name, citation)
+        seen.add(decision["brand"])
+    assert {"huawei", "generic"} <= seen

@@ -210,7 +210,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "party.customer": ("客户", "customer"),
     "error.file": ("文件操作失败：", "file error: "),
     "ticket.title": ("受理单", "Service ticket"),
-    "ticket.saved": ("受理单已保存到 {path}", "Ticket saved to {path}"),
+    "ticket.saved": ("{what}已保存到 {path}", "{what} saved to {path}"),
     "move.title": ("变更状态：{number}", "Move case {number}"),
     "follow.title": ("记录回访：{number}", "Record a follow-up: {number}"),
     # policies

@@ -90,6 +90,43 @@ def test_counter_day_through_the_cli(store_cli, db_url, files):
     assert rc == 2 and "not a mail-in case" in err
 
 
+def test_listings_and_the_report_name_the_brand_as_people_read_it_and_json_keeps_the_id(store_cli, db_url, files):
+    """The brand's Chinese name (华为) in what a clerk or a manager reads, its English name with
+    AFTERSALES_LANG=en, its id in JSON (programs match on ids)."""
+    from rich.cells import cell_len
+
+    zh, en = {"AFTERSALES_LANG": "zh"}, {"AFTERSALES_LANG": "en"}
+
+    def device_line(out):   # the line naming the unit (show also names the policies, by id)
+        return next(line for line in out.splitlines() if "Mate 60" in line)
+
+    n = "SZ01-20260615-0001"
+    rc, out, err = store_cli("cases", "new", files["case"], "--customer", "李雷", "--phone", "13800138000",
+                             "--store", "SZ01", "--staff", "王芳", "--db", db_url, env=zh)
+    assert rc == 0, err
+    assert out.startswith(f"已受理 {n}  华为 Mate 60  ")
+    for args in (("cases", "list"), ("cases", "show", n), ("cases", "search", "Mate")):
+        rc, out, err = store_cli(*args, "--db", db_url, env=zh)
+        assert rc == 0, err
+        assert "华为 " in device_line(out) and "huawei" not in device_line(out).lower(), (args, out)
+        rc, out, err = store_cli(*args, "--db", db_url, env=en)
+        assert rc == 0, err
+        assert "Huawei " in device_line(out) and "华为" not in device_line(out), (args, out)
+        rc, out, _ = store_cli(*args, "--db", db_url, "--json", env=zh)
+        data = json.loads(out)
+        assert {c["brand"] for c in (data if isinstance(data, list) else [data])} == {"huawei"}
+    # the manager's report: its text in the messages' language, its page in Chinese, its JSON by id
+    rc, out, _ = store_cli("report", "--db", db_url, env=zh)
+    assert rc == 0 and "在办按品牌：华为 1" in out
+    assert "在办按品牌：Huawei 1" in store_cli("report", "--db", db_url, env=en)[1]
+    page = store_cli("report", "--html", "--db", db_url, env=en)[1]
+    assert ">华为</text>" in page and "huawei" not in page
+    assert json.loads(store_cli("report", "--json", "--db", db_url)[1])["by_brand_open"][0]["brand"] == "huawei"
+    # the columns after the name start where they did with the id (a Chinese character is two cells)
+    rc, out, _ = store_cli("cases", "list", "--db", db_url, env=zh)
+    assert cell_len(out[:out.index("Mate 60")]) == cell_len(f"{n:<20} {'受理':<6} {'huawei':<8} ")
+
+
 def _one_line_error(rc, out, err, code):
     assert rc == code, err
     assert err.startswith("error: ") and err.count("\n") == 1, err

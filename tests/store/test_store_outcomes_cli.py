@@ -146,9 +146,9 @@ def test_the_report_and_the_store_settings_through_the_cli(store_cli, db_url, ca
     paid = _new(store_cli, db_url, casefile("2026-01-16", "356938035643833", unauthorized_repair=True))
     rc, out, _ = store_cli("report", "--store", "SZ01", "--db", db_url, now="2026-06-25T10:00:00")
     assert rc == 0
-    section = out.split("应提供备用机")[1].split("待换机")[0]
+    section = out.split("应提供备用机")[1].split("待换货")[0]
     assert repair in section and paid not in section  # no spare phone is owed for a paid repair
-    assert waiting in out.split("待换机（等货）")[1]
+    assert waiting in out.split("待换货（等货）")[1]
     assert "近7日受理" in out
     rc, out, _ = store_cli("report", "--json", "--db", db_url, now="2026-06-16T10:00:00")
     data = json.loads(out)
@@ -157,3 +157,27 @@ def test_the_report_and_the_store_settings_through_the_cli(store_cli, db_url, ca
     rc, out, _ = store_cli("report", "--html", "-o", str(target), "--db", db_url, now="2026-06-25T10:00:00")
     page = target.read_text(encoding="utf-8")
     assert rc == 0 and page.startswith("<!DOCTYPE html>") and "<svg" in page and repair in page
+
+
+def test_a_battery_waiting_for_its_exchange_is_not_said_to_wait_for_a_phone(store_cli, db_url, tmp_path):
+    """The state a case waits in for the replacement is 待换货: what is exchanged may be the battery
+    (附件: 什么有故障就换什么), so neither the case, the list nor the report calls it 换机."""
+    from test_store_outcomes import generic
+
+    case = generic("2026-03-01")
+    case["fault"] = {"component": "battery", "description": "电池鼓包", "confirmed": True}
+    path = tmp_path / "battery.yaml"
+    path.write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
+    n = _new(store_cli, db_url, str(path))
+    store_cli("cases", "move", n, "diagnosing", "--db", db_url)
+    rc, out, err = store_cli("cases", "remedy", n, "exchange", "--db", db_url)
+    assert rc == 0, err
+    zh = {"AFTERSALES_LANG": "zh"}
+    rc, out, _ = store_cli("cases", "show", n, "--db", db_url, env=zh)
+    assert rc == 0 and out.startswith(f"{n}  待换货(awaiting_exchange)")
+    assert "检测 → 待换货" in out
+    listed = store_cli("cases", "list", "--db", db_url, env=zh)[1]
+    report = store_cli("report", "--db", db_url, env=zh)[1]
+    assert "待换货" in listed and "待换货（等货）：1" in report
+    for text in (out, listed, report):
+        assert "换机" not in text

@@ -75,6 +75,17 @@ def test_drop_in_folder_loads_the_scaffold(xiaomi, cli):
     assert {"aftersales_brands", "aftersales_policy_files"} <= set(info["hooks"])
 
 
+def test_the_scaffolds_exchange_rule_does_not_call_a_battery_exchange_a_phone_exchange(xiaomi):
+    """The one exchange rule a new brand's policy starts with is cited for every exchange, a
+    battery's too: its words fit both (换货, not 换机)."""
+    registry = load_registry(plugins_dir=xiaomi)
+    battery = {**CASE, "purchase": {**CASE["purchase"], "date": "2026-03-01"}}
+    decision = registry.evaluate(registry.parse_case(battery))
+    assert "exchange" in decision.available()
+    assert decision.exchange.policy == "xiaomi"
+    assert "换机" not in decision.exchange.citation and "第二十一条" in decision.exchange.citation
+
+
 @pytest.mark.slow
 def test_pip_install_e_registers_the_entry_point(xiaomi, tmp_path):
     """A throwaway venv that sees this project's environment through a .pth, then pip install -e."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import stat
+
 import pytest
-from helpers_tui import scan, settle
+from helpers_tui import scan, settle, toasts
 from test_tui_cases import NUMBER
 
 from aftersales.tui.screens.detail import DetailScreen, TicketScreen
@@ -150,6 +152,7 @@ async def test_from_the_detail_the_inspection_reaches_the_ticket_the_pickup_noti
         assert app.screen.report["week_intake"][-1] == {"date": "2026-06-15", "count": 1}
         text = str(app.screen.query_one("#report-body").render())
         assert "今日回访" in text and "近7日受理" in text
+        assert "在办按品牌: 其他品牌（仅三包规定） 1" in text and "generic" not in text   # the brand's name, not its id
         await scan(pilot, "escape")
         await pilot.pause()
         assert not isinstance(app.screen, ReportScreen)
@@ -173,3 +176,57 @@ async def test_from_the_detail_the_inspection_reaches_the_ticket_the_pickup_noti
         assert isinstance(app.screen, DetailScreen)
     remedy = [e for e in store.get(NUMBER)["events"] if e["kind"] == "remedy"][-1]
     assert remedy["data"]["override"] == "客户坚持保外维修"
+
+
+async def test_the_ticket_saved_as_text_is_readable_by_its_owner_alone(make, store, save_day5, tmp_path, monkeypatch):
+    """``s`` on the ticket writes the customer's name and phone as the draft and the HTML ticket
+    are written: mode 0600 whatever the umask or an earlier copy had, replaced whole."""
+    save_day5(store)
+    folder = tmp_path / "tickets"
+    monkeypatch.setenv("AFTERSALES_TICKETS_DIR", str(folder))
+    folder.mkdir()
+    earlier = folder / f"{NUMBER}.txt"
+    earlier.write_text("an earlier copy", encoding="utf-8")
+    earlier.chmod(0o644)
+    app = make()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_detail(pilot)
+        await scan(pilot, "p")
+        await pilot.pause()
+        assert isinstance(app.screen, TicketScreen)
+        await scan(pilot, "s")
+        await pilot.pause()
+        text = earlier.read_text(encoding="utf-8")
+        assert text == app.screen.text + "\n" and "李雷" in text
+        assert stat.S_IMODE(earlier.stat().st_mode) == 0o600
+        assert sorted(p.name for p in folder.iterdir()) == [f"{NUMBER}.txt"]   # no part left beside it
+
+
+async def test_the_pickup_notice_saved_as_text_leaves_the_ticket_file_alone(make, store, save_day5, tmp_path, monkeypatch):
+    """``s`` on the pickup notice saves it beside the ticket's text file, not over it, and says
+    which of the two was saved."""
+    save_day5(store)
+    folder = tmp_path / "tickets"
+    monkeypatch.setenv("AFTERSALES_TICKETS_DIR", str(folder))
+    app = make()
+    async with app.run_test(size=(120, 36)) as pilot:
+        detail = await _open_detail(pilot)
+        said = toasts(app)
+        await scan(pilot, "p")
+        await pilot.pause()
+        ticket = app.screen.text
+        await scan(pilot, "s")
+        await scan(pilot, "escape")
+        await settle(pilot)
+        assert app.screen is detail
+        await scan(pilot, "n")
+        await pilot.pause()
+        notice = app.screen.text
+        await scan(pilot, "s")
+        await pilot.pause()
+        assert (folder / f"{NUMBER}.txt").read_text(encoding="utf-8") == ticket + "\n"
+        saved = folder / f"{NUMBER}-pickup.txt"
+        assert saved.read_text(encoding="utf-8") == notice + "\n"
+        assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+        assert f"受理单已保存到 {folder / f'{NUMBER}.txt'}" in said
+        assert f"取机短信已保存到 {saved}" in said

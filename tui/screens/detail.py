@@ -8,8 +8,6 @@ note typed in the note field. Every store call runs in a worker and comes back a
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -176,10 +174,13 @@ class TicketScreen(ModalScreen[None]):
     BINDINGS = [key("escape", "dismiss_ticket", "close"), key("s", "save_file", "save_file"),
                 key("h", "print_html", "print_html")]
 
-    def __init__(self, number: str, text: str, html: Any = None, title_key: str = "ticket.title") -> None:
+    def __init__(self, number: str, text: str, html: Any = None, title_key: str = "ticket.title",
+                 file_name: str | None = None) -> None:
         super().__init__(id="ticket")
         self.number = number
         self.text = text
+        #: the text file ``s`` writes in the tickets folder (the ticket's own by default)
+        self.file_name = file_name or f"{number}.txt"
         #: a callable giving the HTML ticket (``h`` prints it)
         self.html = html
         self.title_key = title_key
@@ -203,21 +204,15 @@ class TicketScreen(ModalScreen[None]):
         print_html(self.app, self.number, self.html(), None)
 
     def action_save_file(self) -> None:
-        folder = os.environ.get("AFTERSALES_TICKETS_DIR")
-        if folder:
-            base = Path(folder)
-        else:
-            from platformdirs import user_data_dir
+        from aftersales.store.printing import save_page
 
-            base = Path(user_data_dir("aftersales", appauthor=False)) / "tickets"
-        try:
-            base.mkdir(parents=True, exist_ok=True)
-            path = base / f"{self.number}.txt"
-            path.write_text(self.text + "\n", encoding="utf-8")
+        try:   # the customer's name and phone: 0600, written whole, like the HTML ticket and the draft
+            path = save_page(self.file_name, self.text + "\n")
         except OSError as exc:
             self.app.notify(error_line(exc, self.app.lang), severity="error")
             return
-        self.app.notify(t("ticket.saved", self.app.lang, path=str(path)))
+        lang = self.app.lang
+        self.app.notify(t("ticket.saved", lang, what=t(self.title_key, lang), path=str(path)))
 
 
 class DetailScreen(CounterScreen):
@@ -334,10 +329,7 @@ class DetailScreen(CounterScreen):
     # --- showing -----------------------------------------------------------------------------
 
     def _brand_label(self, brand: str) -> str:
-        b = (getattr(self.app.registry, "brands", {}) or {}).get(brand)
-        if b is None:
-            return brand
-        return b.label_zh if self.app.lang == "zh" else b.label_en
+        return brand_name(self.app, brand, self.app.lang)
 
     async def _show(self) -> None:
         view = self.view
@@ -482,7 +474,8 @@ class DetailScreen(CounterScreen):
         from aftersales.store.documents import render_pickup_notice
 
         text = render_pickup_notice(self.view, self._store_info(), brand_label=lambda b: self._brand_label(b))
-        self.app.push_screen(TicketScreen(self.number, text, title_key="key.pickup_notice"))
+        self.app.push_screen(TicketScreen(self.number, text, title_key="key.pickup_notice",
+                                         file_name=f"{self.number}-pickup.txt"))
 
     def action_inspect(self) -> None:
         """Record the accessories received, the appearance and the data checklist (for the ticket)."""
@@ -524,6 +517,14 @@ class DetailScreen(CounterScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def brand_name(app: Any, brand: str, lang: str) -> str:
+    """A brand as its plugin names it (华为 / Huawei); its id when no plugin serves it."""
+    b = (getattr(app.registry, "brands", {}) or {}).get(brand)
+    if b is None:
+        return brand
+    return b.label_zh if lang == "zh" else b.label_en
 
 
 def print_html(app: Any, number: str, page: str, info: Any) -> None:

@@ -27,7 +27,7 @@ class ReportRead(Message):
         self.error = error
 
 
-def report_text(report: dict[str, Any], lang: str) -> Text:
+def report_text(report: dict[str, Any], lang: str, brand_label: Any = str) -> Text:
     from aftersales.store.reports import SECTIONS, bar_chart
 
     zh = lang == "zh"
@@ -37,14 +37,14 @@ def report_text(report: dict[str, Any], lang: str) -> Text:
         out.append(f"{label_zh if zh else label_en}: {len(items)}\n", "bold red" if items and key_ != "follow_ups_today"
                    else "bold")
         for c in items:
-            out.append(f"  {c['number']}  {c['state_zh'] if zh else c['state']}  {c['brand']} {c['model']}  "
+            out.append(f"  {c['number']}  {c['state_zh'] if zh else c['state']}  {brand_label(c['brand'])} {c['model']}  "
                        f"{c['customer'][:1]}*  ")
             out.append(f"{c['why']}\n", "yellow")
     out.append(("按状态: " if zh else "By state: "), "bold")
     out.append("  ".join(f"{s['state_zh'] if zh else s['state']} {s['count']}" for s in report["by_state"]) or "—")
     out.append("\n")
     out.append(("在办按品牌: " if zh else "Open by brand: "), "bold")
-    out.append("  ".join(f"{b['brand']} {b['count']}" for b in report["by_brand_open"]) or "—")
+    out.append("  ".join(f"{brand_label(b['brand'])} {b['count']}" for b in report["by_brand_open"]) or "—")
     out.append("\n")
     out.append(("近7日受理\n" if zh else "Intake, last 7 days\n"), "bold")
     out.append("\n".join(bar_chart(report["week_intake"], width=24)) + "\n")
@@ -96,12 +96,18 @@ class ReportScreen(CounterScreen):
             return
         self.report = message.report
         self.query_one("#report-spark", Sparkline).data = [d["count"] for d in self.report["week_intake"]]
-        body.update(report_text(self.report, self.app.lang))
+        body.update(self._text(self.report))
 
     def relabel(self) -> None:
         super().relabel()
         if self.report is not None:
-            self.query_one("#report-body", Static).update(report_text(self.report, self.app.lang))
+            self.query_one("#report-body", Static).update(self._text(self.report))
+
+    def _text(self, report: dict[str, Any]) -> Text:
+        from .detail import brand_name
+
+        lang = self.app.lang
+        return report_text(report, lang, lambda brand: brand_name(self.app, brand, lang))
 
     def registry_changed(self) -> None:
         pass
@@ -112,8 +118,11 @@ class ReportScreen(CounterScreen):
         from aftersales.store.printing import print_page
         from aftersales.store.reports import render_html
 
+        from .detail import brand_name
+
+        page = render_html(self.report, lambda brand: brand_name(self.app, brand, "zh"))   # a Chinese page
         try:
-            printed = print_page(f"report-{self.report['date']}.html", render_html(self.report),
+            printed = print_page(f"report-{self.report['date']}.html", page,
                                  self.app.store.store_info(self.app.store_code).printer if self.app.store else None)
         except OSError as exc:
             self.app.notify(error_line(exc, self.app.lang), severity="error")
