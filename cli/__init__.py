@@ -1,109 +1,37 @@
-"""The ``aftersales`` command line (click).
+"""The ``aftersales`` command line.
 
-Subcommands live in their own modules and are imported only when used, so ``aftersales --help``
-and ``aftersales evaluate`` stay fast. Exit codes: 0 ok, 1 a check failed, 2 bad input
+The commands are click's (``cli/group.py``), each in its own module, imported only when used, so
+``aftersales --help`` and ``aftersales evaluate`` stay fast. Bare ``aftersales`` opens the counter
+UI without importing click at all (``cli/start.py``): click and the command line would cost its
+start more than the UI's own first module does. Exit codes: 0 ok, 1 a check failed, 2 bad input
 (case or policy), 3 a plugin failed.
+
+This module imports nothing of click; ``main_group`` is loaded when first asked for.
 """
 
 from __future__ import annotations
 
-import importlib
 import sys
-
-import click
-
-# name -> (module, attribute, one-line help shown by --help without importing the module)
-COMMANDS: dict[str, tuple[str, str, str]] = {
-    "evaluate": ("aftersales.cli.evaluate", "evaluate", "判定一个案例的售后权益 / Decide one case."),
-    "plugins": ("aftersales.cli.plugins", "plugins", "已加载的插件 / Loaded plugins."),
-    "policy": ("aftersales.cli.policy", "policy", "政策文件工具 / Policy editors' tools."),
-    "cases": ("aftersales.cli.cases", "cases", "案例库与柜台流程 / The case store and counter workflow."),
-    "db": ("aftersales.cli.db", "db", "数据库迁移 / Database migrations."),
-    "staff": ("aftersales.cli.staff", "staff", "员工工号与 PIN / Staff sign-in and the access log."),
-    "tui": ("aftersales.cli.tui", "tui", "打开柜台终端界面 / Open the counter terminal UI."),
-    "replay": ("aftersales.cli.replay", "replay", "批量重放案例 / Replay many cases."),
-    "plugin": ("aftersales.cli.plugin", "plugin", "新品牌插件脚手架 / Scaffold a brand plugin."),
-}
-COMMANDS.update({
-    "report": ("aftersales.cli.report", "report", "店长日报 / The manager's view of the day."),
-    "stores": ("aftersales.cli.report", "stores", "服务网点信息 / A service point's name, address, hours."),
-})
-
-
-class _Context(click.Context):
-    def make_formatter(self) -> click.HelpFormatter:
-        # the terminal's width read here: click's own reading imports shutil, which imports the
-        # compression modules, a sixth of ``aftersales --help`` beyond click itself
-        return self.formatter_class(width=self.terminal_width or _columns(), max_width=self.max_content_width)
-
-
-def _columns() -> int:
-    """The terminal's columns as ``shutil.get_terminal_size`` gives them: ``COLUMNS``, else the
-    terminal on standard output, else 80."""
-    import os
-
-    try:
-        columns = int(os.environ.get("COLUMNS", "0"))
-    except ValueError:
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns if columns > 0 else 80
-
-
-class LazyGroup(click.Group):
-    context_class = _Context
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(name for name, spec in COMMANDS.items() if _available(spec[0]))
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        spec = COMMANDS.get(name)
-        if spec is None or not _available(spec[0]):
-            return None
-        module = importlib.import_module(spec[0])
-        return getattr(module, spec[1])
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
-        if rows:
-            with formatter.section("Commands"):
-                formatter.write_dl(rows)
-
-
-def _available(module: str) -> bool:
-    import importlib.util
-
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-@click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="aftersales")
-@click.pass_context
-def main_group(ctx: click.Context) -> None:
-    """aftersales — 售后政策框架 / after-sales policy framework.
-
-    Without a command, opens the counter terminal UI (same as ``aftersales tui``).
-    """
-    if ctx.invoked_subcommand is None:
-        tui = main_group.get_command(ctx, "tui")
-        if tui is None:
-            click.echo(ctx.get_help())
-            return
-        # as `aftersales tui` with no arguments: its options read their environment variables
-        # (``ctx.invoke`` would give them their defaults alone)
-        with tui.make_context("tui", [], parent=ctx) as sub:
-            tui.invoke(sub)
+from typing import Any
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: runs the group and maps the project's errors to exit codes."""
-    from aftersales.cli._common import run
+    if not (sys.argv[1:] if argv is None else argv):
+        from .start import open_bare
+
+        code = open_bare()
+        if code is not None:
+            sys.exit(code)
+    from ._common import run
+    from .group import main_group
 
     sys.exit(run(main_group, argv))
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("main_group", "COMMANDS"):
+        from . import group
+
+        return getattr(group, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
