@@ -6,11 +6,13 @@ UI without importing click at all (``cli/start.py``): click and the command line
 start more than the UI's own first module does. Exit codes: 0 ok, 1 a check failed, 2 bad input
 (case or policy), 3 a plugin failed.
 
-This module imports nothing of click; ``main_group`` is loaded when first asked for.
+This module imports nothing of click (``main_group`` is loaded when first asked for); how a
+command ends when something stops it is here, so that bare ``aftersales`` ends through it too.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -23,8 +25,7 @@ def main(argv: list[str] | None = None) -> None:
         code = open_bare()
         if code is not None:
             sys.exit(code)
-    from ._common import run
-    from .group import main_group
+    from .group import main_group, run
 
     sys.exit(run(main_group, argv))
 
@@ -35,3 +36,83 @@ def __getattr__(name: str) -> Any:
 
         return getattr(group, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# --- how a command ends when something stops it ------------------------------------------------
+
+class Interrupted(BaseException):
+    """SIGTERM or SIGHUP, raised where the program is so that its cleanup runs (temporary files,
+    worker processes) as it does for Ctrl-C; ``signum`` says which. Not a ``KeyboardInterrupt``,
+    which click would turn into an "Aborted!" of its own."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _interrupt(signum: int, _frame: Any) -> None:
+    raise Interrupted(signum)
+
+
+def catch_termination() -> None:
+    """SIGTERM and SIGHUP unwind the program like Ctrl-C (the main thread only; a no-op elsewhere)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None and signal.getsignal(signum) in (signal.SIG_DFL, None):
+            signal.signal(signum, _interrupt)
+
+
+def say(line: str) -> None:
+    """One line on standard error."""
+    print(line, file=sys.stderr, flush=True)
+
+
+def interrupted(exc: BaseException) -> int:
+    """The exit code for an interruption: 128 + the signal (Ctrl-C 130, SIGTERM 143, SIGHUP 129)."""
+    signum = exc.signum if isinstance(exc, Interrupted) else 2
+    try:
+        say("interrupted" if signum == 2 else f"interrupted (signal {signum})")
+    except OSError:  # the terminal is gone (SIGHUP)
+        pass
+    return 128 + signum
+
+
+def stopped(exc: BaseException, args: list[str]) -> int:
+    """The exit code for ``exc``, which ended a command run with ``args``: a closed pipe 0, an
+    interruption 128 + the signal, a project error its own code (its one line on standard error,
+    in the messages' language). Anything else is raised again."""
+    if isinstance(exc, BrokenPipeError):
+        return 0
+    if isinstance(exc, (KeyboardInterrupt, Interrupted)):
+        return interrupted(exc)
+    from aftersales.core.errors import AftersalesError
+
+    if not isinstance(exc, AftersalesError):
+        raise exc
+    from aftersales.store.privacy import escape_all_controls
+
+    line = f"错误：{exc.line('zh')}" if message_lang(args) == "zh" else f"error: {exc}"
+    say(escape_all_controls(line))  # a hostile path or value cannot reach the terminal raw
+    return exc.exit_code
+
+
+def arguments(argv: list[str] | None) -> list[str]:
+    """The command's arguments: ``argv``, or the process's own when None (as click reads them)."""
+    return list(sys.argv[1:] if argv is None else argv)
+
+
+def message_lang(argv: list[str] | None) -> str:
+    """The language of error messages: Chinese unless ``--lang en`` is given or
+    ``AFTERSALES_LANG=en`` is set."""
+    args = arguments(argv)
+    for index, arg in enumerate(args):
+        if arg == "--lang" and index + 1 < len(args):
+            return "en" if args[index + 1] == "en" else "zh"
+        if arg.startswith("--lang="):
+            return "en" if arg.split("=", 1)[1] == "en" else "zh"
+    return "en" if os.environ.get("AFTERSALES_LANG", "").lower().startswith("en") else "zh"

@@ -12,41 +12,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from ._exits import Interrupted, arguments, catch_termination, interrupted, message_lang, stopped
+from . import message_lang
 
 if TYPE_CHECKING:  # pragma: no cover
     from aftersales.core.errors import AftersalesError
-
-
-def run(group: click.Group, argv: list[str] | None) -> int:
-    """Run ``group``; a project error prints one line on stderr and gives its exit code. Ctrl-C,
-    SIGTERM and SIGHUP unwind it (its temporary files removed) and exit 130, 143 and 129."""
-    args = arguments(argv)
-    command = next((a for a in args if not a.startswith("-")), None)
-    if command not in (None, "tui"):    # the counter UI handles its own ending (it keeps a draft)
-        catch_termination()
-    try:
-        rv = group.main(args=argv, prog_name="aftersales", standalone_mode=False)
-    except click.exceptions.Exit as exc:   # --help, --version: the project's errors are not even imported
-        return exc.exit_code
-    except click.exceptions.Abort as exc:
-        if isinstance(exc.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
-            return interrupted(exc.__context__)
-        click.echo("aborted", err=True)
-        return 1
-    except click.ClickException as exc:
-        if message_lang(args) == "zh" and not isinstance(exc, click.exceptions.NoArgsIsHelpError):
-            from aftersales.store.privacy import escape_all_controls
-
-            from .usage import usage_line
-
-            click.echo(escape_all_controls(usage_line(exc)), err=True)
-        else:
-            exc.show()
-        return 2 if isinstance(exc, click.UsageError) else exc.exit_code
-    except (Exception, KeyboardInterrupt, Interrupted) as exc:
-        return stopped(exc, args)
-    return rv if isinstance(rv, int) else 0
 
 
 def remove_stale(folder: str, prefix: str, suffix: str = "") -> None:

@@ -1,4 +1,4 @@
-"""The ``aftersales`` command group (click).
+"""The ``aftersales`` command group (click), and ``run``, which runs it.
 
 Subcommands live in their own modules and are imported only when used, so ``aftersales --help``
 and ``aftersales evaluate`` stay fast.
@@ -10,6 +10,8 @@ import importlib
 import sys
 
 import click
+
+from . import Interrupted, arguments, catch_termination, interrupted, message_lang, stopped
 
 # name -> (module, attribute, one-line help shown by --help without importing the module)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -100,3 +102,33 @@ def main_group(ctx: click.Context) -> None:
         with tui.make_context("tui", [], parent=ctx) as sub:
             tui.invoke(sub)
 
+
+def run(group: click.Group, argv: list[str] | None) -> int:
+    """Run ``group``; a project error prints one line on stderr and gives its exit code. Ctrl-C,
+    SIGTERM and SIGHUP unwind it (its temporary files removed) and exit 130, 143 and 129."""
+    args = arguments(argv)
+    command = next((a for a in args if not a.startswith("-")), None)
+    if command not in (None, "tui"):    # the counter UI handles its own ending (it keeps a draft)
+        catch_termination()
+    try:
+        rv = group.main(args=argv, prog_name="aftersales", standalone_mode=False)
+    except click.exceptions.Exit as exc:   # --help, --version: the project's errors are not even imported
+        return exc.exit_code
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            return interrupted(exc.__context__)
+        click.echo("aborted", err=True)
+        return 1
+    except click.ClickException as exc:
+        if message_lang(args) == "zh" and not isinstance(exc, click.exceptions.NoArgsIsHelpError):
+            from aftersales.store.privacy import escape_all_controls
+
+            from .usage import usage_line
+
+            click.echo(escape_all_controls(usage_line(exc)), err=True)
+        else:
+            exc.show()
+        return 2 if isinstance(exc, click.UsageError) else exc.exit_code
+    except (Exception, KeyboardInterrupt, Interrupted) as exc:
+        return stopped(exc, args)
+    return rv if isinstance(rv, int) else 0

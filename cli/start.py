@@ -54,7 +54,7 @@ def open_bare() -> int | None:
     lang = values["lang"]
     if lang not in LANGS:
         return None
-    from ._exits import say, stopped
+    from . import say, stopped
 
     try:
         open_ui(db_url=values["db_url"], lang=str(lang), store_code=values["store_code"], staff=values["staff"])
