@@ -1,134 +1,118 @@
-"""The ``aftersales`` command line (click).
+"""The ``aftersales`` command line.
 
-Subcommands live in their own modules and are imported only when used, so ``aftersales --help``
-and ``aftersales evaluate`` stay fast. Exit codes: 0 ok, 1 a check failed, 2 bad input
+The commands are click's (``cli/group.py``), each in its own module, imported only when used, so
+``aftersales --help`` and ``aftersales evaluate`` stay fast. Bare ``aftersales`` opens the counter
+UI without importing click at all (``cli/start.py``): click and the command line would cost its
+start more than the UI's own first module does. Exit codes: 0 ok, 1 a check failed, 2 bad input
 (case or policy), 3 a plugin failed.
+
+This module imports nothing of click (``main_group`` is loaded when first asked for); how a
+command ends when something stops it is here, so that bare ``aftersales`` ends through it too.
 """
 
 from __future__ import annotations
 
-import importlib
+import os
 import sys
-
-import click
-
-# name -> (module, attribute, one-line help shown by --help without importing the module)
-COMMANDS: dict[str, tuple[str, str, str]] = {
-    "evaluate": ("aftersales.cli.evaluate", "evaluate", "判定一个案例的售后权益 / Decide one case."),
-    "plugins": ("aftersales.cli.plugins", "plugins", "已加载的插件 / Loaded plugins."),
-    "policy": ("aftersales.cli.policy", "policy", "政策文件工具 / Policy editors' tools."),
-    "cases": ("aftersales.cli.cases", "cases", "案例库与柜台流程 / The case store and counter workflow."),
-    "db": ("aftersales.cli.db", "db", "数据库迁移 / Database migrations."),
-    "staff": ("aftersales.cli.staff", "staff", "员工工号与 PIN / Staff sign-in and the access log."),
-    "tui": ("aftersales.cli.tui", "tui", "打开柜台终端界面 / Open the counter terminal UI."),
-    "replay": ("aftersales.cli.replay", "replay", "批量重放案例 / Replay many cases."),
-    "plugin": ("aftersales.cli.plugin", "plugin", "新品牌插件脚手架 / Scaffold a brand plugin."),
-}
-COMMANDS.update({
-    "report": ("aftersales.cli.report", "report", "店长日报 / The manager's view of the day."),
-    "stores": ("aftersales.cli.report", "stores", "服务网点信息 / A service point's name, address, hours."),
-})
-
-
-class HelpFormatter(click.HelpFormatter):
-    """click's help with its headings (Usage, Options, Commands) in Chinese: the rest of the help
-    is Chinese first, and ``--lang en`` or ``AFTERSALES_LANG=en`` keeps click's English."""
-
-    HEADINGS = {"Options": "选项", "Commands": "命令", "Positional arguments": "参数"}
-
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, "用法：" if prefix is None else prefix)
-
-    def write_heading(self, heading: str) -> None:
-        self.write(f"{'':>{self.current_indent}}{self.HEADINGS.get(heading, heading)}：\n")
-
-
-class _Context(click.Context):
-    def make_formatter(self) -> click.HelpFormatter:
-        from aftersales.cli._common import help_lang
-
-        # the terminal's width read here: click's own reading imports shutil, which imports the
-        # compression modules, a sixth of ``aftersales --help`` beyond click itself
-        kind = HelpFormatter if help_lang() == "zh" else self.formatter_class
-        return kind(width=self.terminal_width or _columns(), max_width=self.max_content_width)
-
-
-def _columns() -> int:
-    """The terminal's columns as ``shutil.get_terminal_size`` gives them: ``COLUMNS``, else the
-    terminal on standard output, else 80."""
-    import os
-
-    try:
-        columns = int(os.environ.get("COLUMNS", "0"))
-    except ValueError:
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns if columns > 0 else 80
-
-
-class LazyGroup(click.Group):
-    context_class = _Context
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(name for name, spec in COMMANDS.items() if _available(spec[0]))
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        spec = COMMANDS.get(name)
-        if spec is None or not _available(spec[0]):
-            return None
-        module = importlib.import_module(spec[0])
-        return _with_our_context(getattr(module, spec[1]))
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
-        if rows:
-            with formatter.section("Commands"):
-                formatter.write_dl(rows)
-
-
-def _with_our_context(command: click.Command) -> click.Command:
-    """``command`` and its subcommands make their contexts as the group does (``_Context``: the
-    terminal's width, the help's language)."""
-    command.context_class = _Context
-    for sub in getattr(command, "commands", {}).values():
-        _with_our_context(sub)
-    return command
-
-
-def _available(module: str) -> bool:
-    import importlib.util
-
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-@click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="aftersales")
-@click.pass_context
-def main_group(ctx: click.Context) -> None:
-    """aftersales — 售后政策框架 / after-sales policy framework.
-
-    Without a command, opens the counter terminal UI (same as ``aftersales tui``).
-    """
-    if ctx.invoked_subcommand is None:
-        tui = main_group.get_command(ctx, "tui")
-        if tui is None:
-            click.echo(ctx.get_help())
-            return
-        # as `aftersales tui` with no arguments: its options read their environment variables
-        # (``ctx.invoke`` would give them their defaults alone)
-        with tui.make_context("tui", [], parent=ctx) as sub:
-            tui.invoke(sub)
+from typing import Any
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: runs the group and maps the project's errors to exit codes."""
-    from aftersales.cli._common import run
+    if not (sys.argv[1:] if argv is None else argv):
+        from .start import open_bare
+
+        code = open_bare()
+        if code is not None:
+            sys.exit(code)
+    from .group import main_group, run
 
     sys.exit(run(main_group, argv))
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("main_group", "COMMANDS"):
+        from . import group
+
+        return getattr(group, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# --- how a command ends when something stops it ------------------------------------------------
+
+class Interrupted(BaseException):
+    """SIGTERM or SIGHUP, raised where the program is so that its cleanup runs (temporary files,
+    worker processes) as it does for Ctrl-C; ``signum`` says which. Not a ``KeyboardInterrupt``,
+    which click would turn into an "Aborted!" of its own."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _interrupt(signum: int, _frame: Any) -> None:
+    raise Interrupted(signum)
+
+
+def catch_termination() -> None:
+    """SIGTERM and SIGHUP unwind the program like Ctrl-C (the main thread only; a no-op elsewhere)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None and signal.getsignal(signum) in (signal.SIG_DFL, None):
+            signal.signal(signum, _interrupt)
+
+
+def say(line: str) -> None:
+    """One line on standard error."""
+    print(line, file=sys.stderr, flush=True)
+
+
+def interrupted(exc: BaseException) -> int:
+    """The exit code for an interruption: 128 + the signal (Ctrl-C 130, SIGTERM 143, SIGHUP 129)."""
+    signum = exc.signum if isinstance(exc, Interrupted) else 2
+    try:
+        say("interrupted" if signum == 2 else f"interrupted (signal {signum})")
+    except OSError:  # the terminal is gone (SIGHUP)
+        pass
+    return 128 + signum
+
+
+def stopped(exc: BaseException, args: list[str]) -> int:
+    """The exit code for ``exc``, which ended a command run with ``args``: a closed pipe 0, an
+    interruption 128 + the signal, a project error its own code (its one line on standard error,
+    in the messages' language). Anything else is raised again."""
+    if isinstance(exc, BrokenPipeError):
+        return 0
+    if isinstance(exc, (KeyboardInterrupt, Interrupted)):
+        return interrupted(exc)
+    from aftersales.core.errors import AftersalesError
+
+    if not isinstance(exc, AftersalesError):
+        raise exc
+    from aftersales.store.privacy import escape_all_controls
+
+    line = f"错误：{exc.line('zh')}" if message_lang(args) == "zh" else f"error: {exc}"
+    say(escape_all_controls(line))  # a hostile path or value cannot reach the terminal raw
+    return exc.exit_code
+
+
+def arguments(argv: list[str] | None) -> list[str]:
+    """The command's arguments: ``argv``, or the process's own when None (as click reads them)."""
+    return list(sys.argv[1:] if argv is None else argv)
+
+
+def message_lang(argv: list[str] | None) -> str:
+    """The language of error messages: Chinese unless ``--lang en`` is given or
+    ``AFTERSALES_LANG=en`` is set."""
+    args = arguments(argv)
+    for index, arg in enumerate(args):
+        if arg == "--lang" and index + 1 < len(args):
+            return "en" if args[index + 1] == "en" else "zh"
+        if arg.startswith("--lang="):
+            return "en" if arg.split("=", 1)[1] == "en" else "zh"
+    return "en" if os.environ.get("AFTERSALES_LANG", "").lower().startswith("en") else "zh"

@@ -8,87 +8,14 @@ import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
+from . import message_lang
+
 if TYPE_CHECKING:  # pragma: no cover
     from aftersales.core.errors import AftersalesError
-
-
-class Interrupted(BaseException):
-    """SIGTERM or SIGHUP, raised where the program is so that its cleanup runs (temporary files,
-    worker processes) as it does for Ctrl-C; ``signum`` says which. Not a ``KeyboardInterrupt``,
-    which click would turn into an "Aborted!" of its own."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _interrupt(signum: int, _frame: Any) -> None:
-    raise Interrupted(signum)
-
-
-def _catch_termination() -> None:
-    """SIGTERM and SIGHUP unwind the program like Ctrl-C (the main thread only; a no-op elsewhere)."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        return
-    for name in ("SIGTERM", "SIGHUP"):
-        signum = getattr(signal, name, None)
-        if signum is not None and signal.getsignal(signum) in (signal.SIG_DFL, None):
-            signal.signal(signum, _interrupt)
-
-
-def run(group: click.Group, argv: list[str] | None) -> int:
-    """Run ``group``; a project error prints one line on stderr and gives its exit code. Ctrl-C,
-    SIGTERM and SIGHUP unwind it (its temporary files removed) and exit 130, 143 and 129."""
-    args = _arguments(argv)
-    command = next((a for a in args if not a.startswith("-")), None)
-    if command not in (None, "tui"):    # the counter UI handles its own ending (it keeps a draft)
-        _catch_termination()
-    running = _RUNNING.set(args)
-    try:
-        rv = group.main(args=argv, prog_name="aftersales", standalone_mode=False)
-    except click.exceptions.Exit as exc:   # --help, --version: the project's errors are not even imported
-        return exc.exit_code
-    except click.exceptions.Abort as exc:
-        if isinstance(exc.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
-            return _interrupted(exc.__context__)
-        click.echo("aborted", err=True)
-        return 1
-    except click.ClickException as exc:
-        if message_lang(args) == "zh" and not isinstance(exc, click.exceptions.NoArgsIsHelpError):
-            from aftersales.store.privacy import escape_all_controls
-
-            from .usage import usage_line
-
-            click.echo(escape_all_controls(usage_line(exc)), err=True)
-        else:
-            exc.show()
-        return 2 if isinstance(exc, click.UsageError) else exc.exit_code
-    except BrokenPipeError:
-        return 0
-    except (KeyboardInterrupt, Interrupted) as exc:
-        return _interrupted(exc)
-    except Exception as exc:
-        from aftersales.core.errors import AftersalesError
-
-        if not isinstance(exc, AftersalesError):
-            raise
-        from aftersales.store.privacy import escape_all_controls
-
-        lang = message_lang(args)
-        line = f"错误：{exc.line('zh')}" if lang == "zh" else f"error: {exc}"
-        click.echo(escape_all_controls(line), err=True)  # a hostile path or value cannot reach the terminal raw
-        return exc.exit_code
-    finally:
-        _RUNNING.reset(running)
-    return rv if isinstance(rv, int) else 0
 
 
 def remove_stale(folder: str, prefix: str, suffix: str = "") -> None:
@@ -122,43 +49,6 @@ def _alive(pid: int) -> bool:
     except OSError:  # another user's process: alive
         return True
     return True
-
-
-def _interrupted(exc: BaseException) -> int:
-    """The exit code for an interruption: 128 + the signal (Ctrl-C 130, SIGTERM 143, SIGHUP 129)."""
-    signum = exc.signum if isinstance(exc, Interrupted) else 2
-    try:
-        click.echo("interrupted" if signum == 2 else f"interrupted (signal {signum})", err=True)
-    except OSError:  # the terminal is gone (SIGHUP)
-        pass
-    return 128 + signum
-
-
-def _arguments(argv: list[str] | None) -> list[str]:
-    """The command's arguments: ``argv``, or the process's own when None (as click reads them)."""
-    return list(sys.argv[1:] if argv is None else argv)
-
-
-#: the arguments of the command line ``run`` is running: its help follows their language
-_RUNNING: ContextVar[list[str] | None] = ContextVar("aftersales_running", default=None)
-
-
-def help_lang() -> str:
-    """The language of ``--help`` (click's headings): the messages' one for the command line
-    being run."""
-    return message_lang(_RUNNING.get())
-
-
-def message_lang(argv: list[str] | None) -> str:
-    """The language of error messages: Chinese unless ``--lang en`` is given or
-    ``AFTERSALES_LANG=en`` is set."""
-    args = _arguments(argv)
-    for index, arg in enumerate(args):
-        if arg == "--lang" and index + 1 < len(args):
-            return "en" if args[index + 1] == "en" else "zh"
-        if arg.startswith("--lang="):
-            return "en" if arg.split("=", 1)[1] == "en" else "zh"
-    return "en" if os.environ.get("AFTERSALES_LANG", "").lower().startswith("en") else "zh"
 
 
 def json_text(data: Any, *, indent: int = 0) -> str:

@@ -50,6 +50,6 @@ def generate(n: int, seed: int, out_path: str, start, end) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    from aftersales.cli._common import run
+    from aftersales.cli.group import run
 
     sys.exit(run(generate, None))

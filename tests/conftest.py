@@ -37,7 +37,7 @@ def cli():
     from click.testing import CliRunner
 
     from aftersales.cli import main_group
-    from aftersales.cli._common import run
+    from aftersales.cli.group import run
 
     def invoke(*args: str, input: str | None = None, env: dict | None = None):
         # messages are Chinese unless asked for in English; most tests read the English words

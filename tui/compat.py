@@ -20,6 +20,8 @@ What each helper relies on, when enabled:
   ``Widget._size_updated`` (also: the decision panel wraps its lines as the layout sizes it),
   ``ScrollView._scroll_update``;
 * ``Screen._size`` (the first screen is laid out once, for the terminal's size event);
+* ``Screen._screen_resized``, ``Screen._compositor.size`` (no layout for a size event of the
+  size the screen is laid out at);
 * ``DOMNode._bindings`` (the footer's and the palette's labels in the new language).
 """
 
@@ -196,6 +198,19 @@ if ENABLED:
                     screen._size = app.size   # (``_refresh_layout`` runs when the size differs)
             super()._on_screen_resume(event)  # type: ignore[misc]
 
+    class LaidOutAtItsSize:
+        """A screen not laid out again for a size event of the size it is laid out at. Textual
+        sends the first screen two such events after its first frame (the one its own first
+        layout posts to it, and the terminal's size event the app kept for when it is idle),
+        and each arranged every widget anew for the same result; a layout something asked for
+        in the meantime is done by the screen's next update as usual."""
+
+        def _screen_resized(self, size: Any) -> None:
+            screen: Any = self
+            if screen._compositor.size == size:
+                return
+            super()._screen_resized(size)  # type: ignore[misc]
+
     class SizedNow:
         """A widget told of its new size (``resized_now()``) as the layout sets it, not a message
         later: a frame drawn right after the layout (the first one) already shows what depends on
@@ -218,6 +233,9 @@ else:
         pass
 
     class StyledOnFirstResume:  # type: ignore[no-redef]
+        pass
+
+    class LaidOutAtItsSize:  # type: ignore[no-redef]
         pass
 
     class SizedNow:  # type: ignore[no-redef]

@@ -219,7 +219,7 @@ def test_explain_shows_the_case_both_ways_with_the_trace_lines_that_differ(tmp_p
 
 def test_explain_of_a_line_that_is_not_there_is_one_line_exit_2(tmp_path):
     from aftersales.cli import main_group
-    from aftersales.cli._common import run
+    from aftersales.cli.group import run
 
     old, new = _folders(tmp_path, 10)
     cases = _cases(tmp_path, [3])
@@ -230,7 +230,7 @@ def test_explain_of_a_line_that_is_not_there_is_one_line_exit_2(tmp_path):
 
 def test_explain_of_a_line_that_is_no_case_is_one_line_exit_2(tmp_path, capsys):
     from aftersales.cli import main_group
-    from aftersales.cli._common import run
+    from aftersales.cli.group import run
 
     old, new = _folders(tmp_path, 10)
     cases = _cases(tmp_path, [3])

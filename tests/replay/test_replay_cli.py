@@ -22,7 +22,7 @@ def _invoke(*args, lang="en"):
     import click
 
     from aftersales.cli import main_group
-    from aftersales.cli._common import run
+    from aftersales.cli.group import run
 
     holder = {}
 

@@ -74,6 +74,6 @@ def test_explain_from_store_finds_a_case_by_its_number_or_its_position(store_url
     text = CliRunner().invoke(diff, [*base, "--explain", third, "--lang", "zh"])
     assert text.exit_code == 0 and text.stdout.startswith(f"案例 {third}：")
     from aftersales.cli import main_group
-    from aftersales.cli._common import run
+    from aftersales.cli.group import run
 
     assert run(main_group, ["policy", "diff", *base, "--explain", "SZ01-19990101-0001"]) == 2

@@ -93,7 +93,7 @@ def new_case(store):
 def store_cli(capsys, monkeypatch):
     """Run ``aftersales ARGS`` in-process as the console script does: ``(exit code, stdout, stderr)``."""
     from aftersales.cli import main_group
-    from aftersales.cli._common import run
+    from aftersales.cli.group import run
 
     def invoke(*args: str, now: str | None = "2026-06-15T10:00:00", env: dict | None = None):
         capsys.readouterr()

@@ -88,3 +88,53 @@ def test_the_ui_starts_with_the_garbage_collector_off_and_ends_with_it_on(monkey
     result = CliRunner().invoke(tui, [])
     assert result.exit_code == 0, result.output
     assert seen == [False, False] and gc.isenabled()
+
+
+@pytest.mark.parametrize("env", [
+    {},
+    {"AFTERSALES_LANG": "en", "AFTERSALES_STORE": "sz02", "AFTERSALES_STAFF": "王芳", "AFTERSALES_DB": "sqlite:///x.sqlite3"},
+    {"AFTERSALES_LANG": "", "AFTERSALES_STORE": "", "AFTERSALES_STAFF": "", "AFTERSALES_DB": ""},  # empty: as unset
+])
+def test_aftersales_alone_takes_what_aftersales_tui_takes_from_the_environment(opened, monkeypatch, env):
+    from aftersales.cli import main
+    from aftersales.cli.tui import tui
+
+    result = CliRunner().invoke(tui, [], env=env)
+    assert result.exit_code == 0, result.output
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SystemExit) as ended:
+        main([])
+    assert ended.value.code == 0
+    assert len(opened) == 2 and opened[0] == opened[1]
+
+
+def test_aftersales_alone_leaves_an_unknown_language_to_the_command_line(opened, monkeypatch, capsys):
+    from aftersales.cli import main
+
+    monkeypatch.setenv("AFTERSALES_LANG", "fr")
+    with pytest.raises(SystemExit) as ended:
+        main([])
+    assert ended.value.code == 2 and opened == []
+    assert "--lang" in capsys.readouterr().err
+
+
+def test_aftersales_alone_opens_the_ui_without_importing_click():
+    import subprocess
+    import sys
+
+    program = (
+        "import sys\n"
+        "import aftersales.tui.app as app_module\n"
+        "class Recorder:\n"
+        "    def __init__(self, **kwargs): self.kwargs = kwargs\n"
+        "    def run(self): print(sorted(m for m in ('click', 'aftersales.cli.group') if m in sys.modules), self.kwargs['lang'])\n"
+        "app_module.make_app = lambda **kw: Recorder(**kw)\n"
+        "from aftersales.cli import main\n"
+        "sys.argv = ['aftersales']\n"
+        "main()\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "AFTERSALES_LANG": "en"}
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[]", "en"]

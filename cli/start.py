@@ -1,0 +1,66 @@
+"""Opening the counter UI: what ``aftersales tui`` runs, and what bare ``aftersales`` runs without
+importing click (click and the command line cost the UI's start ~35 M instructions, 2.5%).
+
+The options' environment variables and defaults are declared here, once: ``aftersales tui``
+(``cli/tui.py``) takes an option's value from ``from_environment`` when it is not given, and
+bare ``aftersales`` takes every value from it. A value that needs checking (a language that is
+not ``zh`` or ``en``) is left to click, which reports it as ``aftersales tui`` does.
+"""
+
+from __future__ import annotations
+
+import os
+
+#: the UI's languages (``--lang``)
+LANGS = ("zh", "en")
+
+#: ``aftersales tui``'s options: parameter -> (environment variable, value when neither is given)
+OPTIONS: dict[str, tuple[str, str | None]] = {
+    "db_url": ("AFTERSALES_DB", None),
+    "lang": ("AFTERSALES_LANG", "zh"),
+    "store_code": ("AFTERSALES_STORE", None),
+    "staff": ("AFTERSALES_STAFF", None),
+}
+
+
+def from_environment(name: str) -> str | None:
+    """Option ``name``'s value when it is not given: its environment variable, unless that is
+    unset or empty, else its default."""
+    variable, default = OPTIONS[name]
+    return os.environ.get(variable) or default
+
+
+def open_ui(db_url: str | None, lang: str, store_code: str | None, staff: str | None) -> None:
+    """Run the counter UI until it is closed."""
+    import gc
+
+    # Starting the UI allocates a great deal (importing Textual, building and styling the first
+    # screen) and next to none of it is garbage: the cyclic collector's passes would only delay
+    # the first screen. The app turns the collector back on once that screen is shown.
+    gc.disable()
+    try:
+        from aftersales.tui.app import make_app
+
+        make_app(lang=lang, db_url=db_url, store_code=store_code, staff=staff).run()
+    finally:
+        gc.enable()
+
+
+def open_bare() -> int | None:
+    """Bare ``aftersales``: the UI opened with the options' environment, as ``aftersales tui``
+    opens it, and its exit code; None, having done nothing, when a value is not one click would
+    take (click is then to say what is wrong)."""
+    values = {name: from_environment(name) for name in OPTIONS}
+    lang = values["lang"]
+    if lang not in LANGS:
+        return None
+    from . import say, stopped
+
+    try:
+        open_ui(db_url=values["db_url"], lang=str(lang), store_code=values["store_code"], staff=values["staff"])
+    except KeyboardInterrupt as exc:
+        say("")  # the line click ends before it reports Ctrl-C
+        return stopped(exc, [])
+    except Exception as exc:
+        return stopped(exc, [])
+    return 0
