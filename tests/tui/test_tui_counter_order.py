@@ -131,6 +131,50 @@ async def test_a_draft_survives_a_lost_session_and_is_offered_back(make, draft_f
         assert not draft_file.exists()
 
 
+async def test_the_last_sessions_draft_is_offered_even_when_the_clerk_types_before_the_offer(make, draft_file,
+                                                                                              registry):
+    """Keys typed while the policies load (before the offer can be made) are not written over the
+    last session's draft: the offer is of that draft, not of what was just typed."""
+    import threading
+
+    from aftersales.tui import draft
+    from aftersales.tui.form import FormState
+
+    form = FormState.blank(make().today())
+    form.values["customer.name"] = "李雷"
+    draft.write(draft_file, form, make().now())
+    loading = threading.Event()
+
+    def slow_registry():
+        loading.wait(10)
+        return registry
+
+    app = make(registry=None, registry_factory=slow_registry)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.click("#f-customer-name")   # the clerk goes to the field before the policies are in
+        await scan(pilot, *"韩梅梅")
+        assert app.screen.form.values["customer.name"] == "韩梅梅"
+        await pilot.pause(0.8)        # past the draft's half-second write
+        assert json.loads(draft_file.read_text(encoding="utf-8"))["values"]["customer.name"] == "李雷"
+        loading.set()
+        for _ in range(250):
+            if type(app.screen).__name__ == "ConfirmDialog":
+                break
+            await pilot.pause(0.02)
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        assert "李雷" in str(app.screen.question)
+        await scan(pilot, "n")          # declined: what was typed stays, and is the draft now
+        await pilot.pause()
+        intake = app.screen
+        assert "李雷" not in json.dumps(intake.form.values, ensure_ascii=False)
+        for _ in range(250):
+            if draft_file.exists() and "李雷" not in draft_file.read_text(encoding="utf-8"):
+                break
+            await pilot.pause(0.02)
+        assert draft_file.exists() and "李雷" not in draft_file.read_text(encoding="utf-8")
+
+
 async def test_a_declined_draft_is_removed(make, draft_file):
     from aftersales.tui import draft
     from aftersales.tui.form import FormState

@@ -44,6 +44,10 @@ async def test_the_lower_sections_follow_the_first_frame_and_the_first_screen_is
         intake = app.screen
         assert intake.complete and intake.query("#s-documents") and intake.query(Footer)
         assert parses == []
+        for _ in range(50):   # the frame that shows the rest of the form: the next one drawn
+            if any(docs and footer for _, _, _, docs, footer in events):
+                break
+            await pilot.pause(0.02)
         frames = [e for e in events if e[1] != "NoneType"]
         before = app.screen.styles.background
         app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"

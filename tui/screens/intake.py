@@ -104,6 +104,9 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
         self._complete_timer: Any = None
         self._advanced_at = -1  # the key (``app.keys_taken``) that completed a field and moved on
         self._draft_timer: Any = None
+        #: a draft of the last session is waiting to be offered (``_offer_draft``): until then the
+        #: draft file is left as that session left it
+        self._draft_waiting = False
         self._hide_after_click: list[Static] = []
 
     # --- building ----------------------------------------------------------------------------
@@ -213,8 +216,13 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
 
     def on_mount(self) -> None:
         self.app.intake = self
+        path = self.app.draft_path
+        self._draft_waiting = path is not None and path.exists()
         self._fill_brand_default()
         self.recompute()
+        # focused now, not with the first decision: what the clerk types as the UI comes up
+        # (the terminal holds it until Textual reads it) lands in the first field
+        self._focus_first()
         self.app.call_after_display(self._first_paint)
 
     async def _first_paint(self) -> None:
@@ -265,7 +273,9 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
     def _focus_first(self) -> None:
         """The first field focused, unless something else is (or the app is not focused)."""
         if self.focused is None and self.app.app_focus:
-            self.query_one(f"#{FIRST_FIELD.widget_id}").focus(scroll_visible=False)
+            # at once (``Widget.focus`` waits for the app's next turn: keys already read, a
+            # scanner's or a typist's as the UI comes up, would go to no field meanwhile)
+            self.set_focus(self.query_one(f"#{FIRST_FIELD.widget_id}"), scroll_visible=False)
 
     # --- reacting to the app -----------------------------------------------------------------
 
@@ -446,8 +456,8 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
 
         self._draft_timer = None
         path = self.app.draft_path
-        if path is None:
-            return
+        if path is None or self._draft_waiting:
+            return                  # the last session's draft is not written over before it is offered
         try:
             if self.unsaved:
                 draft.write(path, self.form, self.app.now())
@@ -469,6 +479,8 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
         path = self.app.draft_path
         found = draft.read(path, FormState.blank(self.app.today())) if path is not None and path.exists() else None
         if found is None:
+            self._draft_waiting = False
+            self.write_draft()      # what the clerk typed meanwhile, if anything
             return
         form, when = found
         lang = self.app.lang
@@ -476,6 +488,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
         question = t("draft.offer", lang, name=name, when=when.replace("T", " ")[:16])
 
         def answered(yes: bool | None) -> None:
+            self._draft_waiting = False
             if yes:
                 brands = getattr(self.app.registry, "brands", None)
                 if brands is not None and form.values.get("brand") not in brands:
@@ -486,6 +499,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
                 self.to_start()
             elif path is not None:
                 draft.remove(path)
+                self.write_draft()  # what the clerk typed meanwhile, if anything
 
         self.app.push_screen(ConfirmDialog(question, t("draft.restore", lang), no=t("draft.discard", lang), safe_yes=True), answered)
 
@@ -744,6 +758,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
         first = message.numbers[0]
 
         def answered(yes: bool | None) -> None:
+            self._draft_waiting = False
             if yes:
                 self.app.open_case(first)
 
@@ -812,6 +827,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
         lang = self.app.lang
 
         def answered(yes: bool | None) -> None:
+            self._draft_waiting = False
             if yes:
                 self.new_case()
 
