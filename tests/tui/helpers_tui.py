@@ -12,6 +12,7 @@ async def ready(pilot) -> None:
     for _ in range(200):
         intake = next((s for s in app.screen_stack if type(s).__name__ == "IntakeScreen"), None)
         if app._background_started and (intake is None or intake.complete):
+            await pilot.pause()     # and laid out: the focus order follows where the fields are
             return
         await pilot.pause(0.01)
     raise AssertionError("the intake screen did not finish mounting")
