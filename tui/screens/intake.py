@@ -283,6 +283,8 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
         if not self.is_mounted:
             return
         select = self.query_one("#f-brand", TypedSelect)
+        if not select.query("SelectOverlay"):
+            return      # the app is closing (the policies came in as it quits): the drop-down's parts are gone
         current = self.form.values.get("brand")
         select.set_names(self._names(BY_PATH["brand"]))
         with self.prevent(Select.Changed):
