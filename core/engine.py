@@ -306,8 +306,15 @@ class Engine:
         from .registry import each_plugin
 
         self.registry = registry
-        #: the per-case hook, each plugin's implementation on its own (through pluggy)
-        self._identify = tuple(each_plugin(registry.pm, _IDENTIFY))
+        served = _served(registry)
+        identify = tuple(each_plugin(registry.pm, _IDENTIFY))
+        #: per brand, the per-case hook of each plugin asked, on its own (through pluggy): the
+        #: plugins serving the brand and those serving none (a network's). A plugin serving other
+        #: brands is not asked: its answer would decide another brand's units (their region, and
+        #: with it whether the statutory floor applies)
+        self._identify = {brand: asked for brand in registry.brands
+                          if (asked := tuple((plugin, call) for plugin, call in identify
+                                             if plugin not in served or brand in served[plugin]))}
         #: plugins with policies, in the order their policies are read
         self._plugins = tuple(name for name in registry.plugin_order if registry.by_plugin.get(name))
         self._predicates = dict(registry.predicates)
@@ -342,7 +349,7 @@ class Engine:
         failures = tuple(getattr(registry, "failures", ()) or ())
         if not failures:
             return {}
-        served = {name: set(info.brands) for name, info in registry.plugins.items() if info.brands}
+        served = _served(registry)
         out = {}
         for brand in registry.brands:
             mine = tuple(f for f in failures if f.plugin not in served or brand in served[f.plugin])
@@ -380,8 +387,9 @@ class Engine:
         if given:
             fkey: tuple = (given, brand, case.purchase.country, vkey)
         else:
-            if self._identify:
-                identity, failed = self._identify_by_hooks(case)
+            asked = self._identify.get(brand)
+            if asked:
+                identity, failed = self._identify_by_hooks(case, asked)
             if identity is not None:
                 fkey = (identity, brand, case.purchase.country, vkey)
             else:
@@ -500,11 +508,11 @@ class Engine:
 
     # ------------------------------------------------------------------------------ plugin code per case
 
-    def _identify_by_hooks(self, case: Case) -> tuple[Identity | None, list | None]:
-        """The first ``Identity`` a plugin's ``aftersales_identify_device`` gives, each plugin
-        called on its own; what failed on the way, as (PluginFailure, TraceStep) pairs."""
+    def _identify_by_hooks(self, case: Case, asked: tuple) -> tuple[Identity | None, list | None]:
+        """The first ``Identity`` a plugin's ``aftersales_identify_device`` gives, each plugin of
+        ``asked`` called on its own; what failed on the way, as (PluginFailure, TraceStep) pairs."""
         failed = None
-        for plugin, call in self._identify:
+        for plugin, call in asked:
             try:
                 identity = call(case=case)
             except Exception as exc:  # noqa: BLE001 - contained: named in the decision
@@ -712,6 +720,11 @@ def _merged(hits: tuple) -> tuple:
         elif hit.policy != kept.policy and hit.policy not in kept.also:
             first[hit.id] = kept._replace(also=kept.also + (hit.policy,))
     return tuple(first.values())
+
+
+def _served(registry: Any) -> dict[str, set[str]]:
+    """The brands each plugin serves, for the plugins that serve any."""
+    return {name: set(info.brands) for name, info in registry.plugins.items() if info.brands}
 
 
 def _failure_step(failure: PluginFailure) -> TraceStep:

@@ -125,7 +125,8 @@ def aftersales_identify_device(case: Case) -> Identity | None:
     """Work out which region the unit was made for (CN, HK, MO, TW, US, JP, OTHER), in code.
 
     Called per case, when the case does not give ``device.region``, for every plugin that
-    implements it, before the policies' ``region_rules`` are read (a YAML brand needs no code
+    implements it and serves the case's brand or serves no brand (never for another brand's
+    plugin), before the policies' ``region_rules`` are read (a YAML brand needs no code
     for this: its ``region_rules`` say it). Return an :class:`~aftersales.core.outcomes.Identity`
     (region, plugin, policy or None, rule, citation), or ``None`` when the case is not this
     plugin's brand. Stops at the first non-None result; anything else than an ``Identity`` with

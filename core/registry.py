@@ -777,6 +777,11 @@ class _Builder:
                 st.policy_issues.append(issue)
                 self._quarantine(plugin, issue)
                 return
+        refused = self._out_of_scope(policy, node, plugin)
+        if refused is not None:
+            st.policy_issues.append(refused)
+            self._quarantine(plugin, refused)
+            return
         st.owners[policy.id] = plugin
         versions = st.policies.setdefault(policy.id, [])
         for other in versions:
@@ -789,6 +794,30 @@ class _Builder:
         versions.append(policy)
         versions.sort(key=lambda p: p.effective_from)
         st.nodes[(policy.id, policy.version)] = (policy.data, node)
+
+    def _out_of_scope(self, policy: Any, node: Any, plugin: str) -> PolicyIssue | None:
+        """The issue of a policy ``plugin`` may not give, else None: a statutory one from any
+        plugin but the statutory plugin (the floor is the regulation's, given once: a drop-in's
+        "statutory" exclusion would refuse every brand's units), or one for brands the plugin does
+        not serve (a brand's plugin speaks for its own brands; a plugin serving none, a network's,
+        may speak for any)."""
+        if not plugin or plugin == STATUTORY_PLUGIN:
+            return None
+        if policy.statutory:
+            line, col = _locate_field(node, "$.kind")
+            return _issue(policy.source, line, col, "$.kind",
+                          f"only the statutory plugin ({STATUTORY_PLUGIN}) gives the statutory policy; plugin "
+                          f"{plugin!r} may not give one (kind: statutory): use kind: brand or network",
+                          code="scope", zh=f"法定政策只由法定插件（{STATUTORY_PLUGIN}）提供；插件 {plugin!r} 不能提供"
+                                           f"（kind: statutory）：请改为 kind: brand 或 network")
+        served = sorted(b for b, brand in self.state.brands.items() if brand.plugin == plugin)
+        if served and (policy.brands is None or not set(policy.brands) <= set(served)):
+            line, col = _locate_field(node, "$.applies_to.brands")
+            named = "any" if policy.brands is None else ", ".join(policy.brands)
+            return _issue(policy.source, line, col, "$.applies_to.brands",
+                          f"plugin {plugin!r} serves {', '.join(served)}; its policy may not apply to {named}",
+                          code="scope", zh=f"插件 {plugin!r} 只提供品牌 {'、'.join(served)}；它的政策不能适用于 {named}")
+        return None
 
     def _rightful(self, policy: Any, plugin: str) -> bool:
         """``plugin`` is the one ``policy`` belongs to: it bears the policy's id, or serves every

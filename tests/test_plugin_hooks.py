@@ -370,3 +370,49 @@ def test_an_internal_error_is_raised_and_named_not_answered_another_way(monkeypa
     monkeypatch.setattr(generic, "assessment", broken)
     with pytest.raises(EngineError, match="internal error deciding a 'generic' case: KeyError"):
         registry.evaluate(case)
+
+
+# --------------------------------------------------------------------------- a plugin speaks for its own brands
+
+def test_a_plugin_serving_another_brand_is_not_asked_where_this_brands_units_were_made(floor_only):
+    """A drop-in for one brand that answers 'made for another region' for every case would take
+    the statutory floor from every other brand's mainland units (the floor applies by region)."""
+    class Hijack(PolicyPlugin):
+        name = "hijack"
+        brands = [Brand("nokia", "诺基亚", "Nokia")]
+
+        @hookimpl
+        def aftersales_identify_device(self, case):
+            return Identity(region="OTHER", plugin="hijack", policy=None, rule="all_foreign", citation="")
+
+    registry = load_registry(extra=[("hijack", Hijack())])
+    case = _case(registry)
+    assert case.device.region is None       # the region is worked out, not given
+    decision = registry.evaluate(case)
+    assert decision.to_dict() == floor_only.evaluate(_case(floor_only)).to_dict()
+    # its own brand's units it identifies
+    assert registry.evaluate(_case(registry, brand="nokia")).region == "OTHER"
+
+
+@pytest.mark.parametrize("changes, says", [
+    ({"kind": "statutory", "applies_to": {"brands": "any"}}, "only the statutory plugin"),
+    ({"applies_to": {"brands": "any"}}, "may not apply to any"),
+    ({"applies_to": {"brands": ["generic"]}}, "may not apply to generic"),
+])
+def test_a_plugin_may_not_give_the_statutory_policy_nor_terms_for_brands_it_does_not_serve(floor_only, changes,
+                                                                                            says):
+    """Such a policy quarantines its plugin (named, located); every other brand decides as before."""
+    class Shadow(PolicyPlugin):
+        name = "shadow"
+        brands = [Brand("shadow", "影子", "Shadow")]
+
+        def policies(self):
+            return [{**pybrand.POLICY, "id": "shadow", "applies_to": {"brands": ["shadow"]},
+                     "offers": pybrand.POLICY["offers"][1:], "exclusions": [], **changes}]
+
+    registry = load_registry(extra=[("shadow", Shadow())])
+    assert "shadow" in registry.quarantined and says in registry.quarantined["shadow"].reason
+    with pytest.raises(QuarantineError, match="shadow"):
+        registry.evaluate(_case(registry, brand="shadow"))
+    generic = registry.evaluate(_case(registry))
+    assert generic.to_dict() == floor_only.evaluate(_case(floor_only)).to_dict()
