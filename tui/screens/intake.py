@@ -226,11 +226,15 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
         self.app.call_after_display(self._first_paint)
 
     async def _first_paint(self) -> None:
-        """After the first paint: have the policies loaded. The first field is focused in the
-        frame that shows the panel's first decision with them (or their loading failed), and
-        the sections below the first screenful and the Footer follow that frame: done
+        """After the first paint: the last session's draft offered back, if there is one, and
+        the policies loaded. The sections below the first screenful and the Footer follow the
+        frame that shows the panel's first decision with them (or their loading failed): done
         meanwhile, all of it would compete with the loading for the interpreter and delay the
         first decision."""
+        if self._draft_waiting:
+            # asked as soon as the screen is up, before the clerk has typed much: the question's
+            # guard takes the keys typed in its first moments (see ``ConfirmDialog``)
+            self._offer_draft()
         if self.app.registry is None and self.app.registry_error is None and self.app.load_policies():
             # registry_changed completes the form; this covers policies that take long to load
             self._complete_timer = self.set_timer(1.0, self._complete)
@@ -268,7 +272,6 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
         self.recompute()
         self._focus_first()
         self.app.first_screen_shown()
-        self._offer_draft()
 
     def _focus_first(self) -> None:
         """The first field focused, unless something else is (or the app is not focused)."""
