@@ -55,7 +55,8 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=Non
         if pending:
             text += " · " + t["pending"].format(remedy=label("remedy", r.remedy, lang))
         elif not r.available and r.reason:
-            reason = t["reasons"].get(r.reason)
+            # no start date: the reason names the policy's start rule, which people do not read
+            reason = t["reasons"]["no_start"] if r.status == "no_start" else t["reasons"].get(r.reason)
             if reason is None:
                 reason = label("condition", r.reason, lang) if r.reason in _CONDITIONS else _not_met(t, r.reason, lang)
             text += f" · {reason}"

@@ -46,3 +46,31 @@ def test_an_accessory_exchange_is_not_called_a_phone_exchange(cli, tmp_path):
     assert "换货方式: 当场更换 · 换货后保修期重新计算" in out
     assert "换机" not in out.split("出处:")[0]     # (the citations quote the brand's own words)
     assert "换机" not in cli("evaluate", "--help", env={"AFTERSALES_LANG": "zh"})[1]   # nor does the help
+
+
+def test_an_offer_with_no_start_date_says_so_not_its_start_rules_id(cli, registry, tmp_path):
+    """No purchase date: the offers that count from it say the start date is missing (the
+    decision's ``reason`` names the policy's start rule, which is for editors), in the summary
+    and in the counter's panel."""
+    from aftersales.tui.widgets.decision_panel import render_decision
+
+    case = tmp_path / "no-date.yaml"
+    case.write_text(
+        "schema_version: 1\ncase_date: 2026-06-15\nbrand: apple\n"
+        "device: {model: iPhone 15, part_number: MTLE3CH/A}\n"
+        "purchase: {channel: brand_store_retail}\n"
+        "fault: {confirmed: true, component: host}\ndocuments: [invoice]\n", encoding="utf-8")
+    code, out, _ = cli("evaluate", str(case))
+    assert code == 0 and "✗ 免费维修 — 保修期内 · 缺少起算日期" in out
+    _, en, _ = cli("evaluate", str(case), "--lang", "en")
+    assert "no start date" in en
+    decision = registry.evaluate(registry.parse_case({
+        "schema_version": 1, "case_date": "2026-06-15", "brand": "apple",
+        "device": {"model": "iPhone 15", "part_number": "MTLE3CH/A"}, "purchase": {"channel": "brand_store_retail"},
+        "fault": {"confirmed": True, "component": "host"}, "documents": ["invoice"]}))
+    starts = {r.reason for r in decision.remedies if r.status == "no_start"}
+    assert starts   # the reasons name start rules
+    for lang in ("zh", "en"):
+        text = render_decision(decision.to_dict(), lang).plain
+        assert ("缺少起算日期" if lang == "zh" else "no start date") in text
+        assert not any(start in text for start in starts)

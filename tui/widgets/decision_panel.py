@@ -76,7 +76,8 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
         if pending:
             out.append(" · " + t("reason.pending_detection", lang, remedy=vocab("remedy", r["remedy"], lang)), "yellow")
         elif not ok and r.get("reason") and r.get("reason") != "missing_documents":
-            out.append(" · " + _reason(r["reason"], lang), "dim italic")
+            # no start date: the reason names the policy's start rule, which people do not read
+            out.append(" · " + _reason("no_start" if r.get("status") == "no_start" else r["reason"], lang), "dim italic")
         out.append("\n")
         granted = r.get("granted_by") or {}
         missing = r.get("missing_documents") or []
