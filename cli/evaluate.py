@@ -53,7 +53,9 @@ def evaluate(case_file: str, as_json: bool, lang: str, show_trace: bool, plugins
                     step["ref"] = ref
         echo_json(out)
     else:
-        click.echo(render_decision(decision, lang=lang, trace=show_trace, refs=refs))
+        meta = registry.brands.get(decision.brand)
+        name = getattr(meta, "label_zh" if lang == "zh" else "label_en", None)
+        click.echo(render_decision(decision, lang=lang, trace=show_trace, refs=refs, brand=name))
     if decision.plugin_errors:
         failure = decision.plugin_errors[0]
         raise PluginError(f"plugin {failure.plugin!r} failed in {failure.hook}: {failure.error}", plugin=failure.plugin,

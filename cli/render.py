@@ -34,7 +34,7 @@ _TEXT = {
 }
 
 
-def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=None) -> str:
+def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=None, brand: str | None = None) -> str:
     """The summary; with ``trace``, every rule checked, each with its editors' reference from
     ``refs`` (``{(policy, rule): ref}``, see ``trace_refs``) — never shown without the trace."""
     t = _TEXT[lang]
@@ -44,7 +44,9 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=Non
         from aftersales.core.decision import NOT_LEGAL_EN, NOT_LEGAL_ZH
 
         lines.append(f"!! {NOT_LEGAL_ZH if lang == 'zh' else NOT_LEGAL_EN}")
-    lines.append(f"{t['entitlement']}: {label('remedy', ent, lang)}  [{decision.brand} · {t['region']} {label('region', decision.region, lang)}]")
+    # ``brand``: the brand's name as its plugin gives it (苹果), else its id
+    lines.append(f"{t['entitlement']}: {label('remedy', ent, lang)}  [{brand or decision.brand} · {t['region']} "
+                 f"{label('region', decision.region, lang)}]")
     for r in decision.remedies:
         mark = "✓" if r.available else "✗"
         basis = label("basis", r.basis, lang)

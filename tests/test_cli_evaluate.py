@@ -17,8 +17,8 @@ def test_case_read_from_standard_input(cli):
 def test_summary_is_chinese_first_english_on_request(cli):
     _, zh, _ = cli("evaluate", str(CASE))
     _, en, _ = cli("evaluate", str(CASE), "--lang", "en")
-    assert zh.startswith("权益: 换货") and "留机待通知" in zh
-    assert en.startswith("Entitlement: exchange") and "replacement later" in en
+    assert zh.startswith("权益: 换货  [苹果 · ") and "留机待通知" in zh
+    assert en.startswith("Entitlement: exchange  [Apple · ") and "replacement later" in en
 
 
 def test_trace_lists_the_rules_checked(cli):
