@@ -105,6 +105,9 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=Non
             lines.append(f"  [{r.refund_instead.policy}/refund_instead] {r.refund_instead.citation}")
     if ex and decision.remedy("exchange") is not None and decision.remedy("exchange").available:
         lines.append(f"  [{ex.policy}/{ex.rule}] {ex.citation}")
+        for step in decision.trace:   # the statutory floor changed what the brand said
+            if step.effect == "floor":
+                lines.append(f"  [{step.policy}/{step.rule}] {step.citation}")
     if trace:
         lines.append(f"{t['trace']}:")
         for step in decision.trace:

@@ -74,3 +74,18 @@ def test_an_offer_with_no_start_date_says_so_not_its_start_rules_id(cli, registr
         text = render_decision(decision.to_dict(), lang).plain
         assert ("缺少起算日期" if lang == "zh" else "no start date") in text
         assert not any(start in text for start in starts)
+
+
+def test_the_floors_citation_follows_the_brands_when_it_changed_the_exchange(cli):
+    """Apple says an exchanged unit keeps the old one's warranty; the regulation (第二十一条) says it
+    starts again, and the summary says so: its citations carry both, the regulation's after
+    Apple's, in the summary and in the counter's panel."""
+    from aftersales.tui.widgets.decision_panel import render_decision
+
+    _, out, _ = cli("evaluate", str(CASE))
+    assert "换货后保修期重新计算" in out
+    cited = out[out.index("出处:"):]
+    assert cited.index("[apple/exchange]") < cited.index("[generic_sanbao/exchange] 《移动电话机商品修理更换退货责任规定》第二十一条")
+    _, out, _ = cli("evaluate", str(CASE), "--json")
+    text = render_decision(json.loads(out), "zh", citations=True).plain
+    assert text.index("[apple/exchange]") < text.index("[generic_sanbao/exchange] 《移动电话机商品修理更换退货责任规定》第二十一条")

@@ -152,6 +152,10 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
             g = ex.get("granted_by") or {}
             out.append(f" [{g.get('policy')}/{g.get('rule')}] ", "bold")
             out.append(f"{g.get('citation') or ''}\n")
+            for step in decision.get("trace", ()):   # the statutory floor changed what the brand said
+                if step.get("effect") == "floor":
+                    out.append(f" [{step.get('policy')}/{step.get('rule')}] ", "bold")
+                    out.append(f"{step.get('citation') or ''}\n")
         for e in exclusions:
             out.append(f" [{e['policy']}/{e['id']}] ", "bold")
             out.append(f"{e.get('citation') or ''}\n")
