@@ -147,7 +147,9 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
 
     from aftersales.cli._common import report_registry
 
-    for registry in rp.loaded_registries("diff", options):   # said once: what is quarantined
+    old_reg, new_reg = rp.loaded_registries("diff", options)
+    _refuse_broken_side(old_reg, new_reg, old_dir, new_dir)
+    for registry in (old_reg, new_reg):   # said once: what is quarantined
         report_registry(registry)
     t0 = time.perf_counter()
     items = rp.store_items(db_url) if from_store else rp.jsonl_items(cases_file)
@@ -215,6 +217,20 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
 
 
 # ----------------------------------------------------------------------------- --explain
+
+def _refuse_broken_side(old_reg: Any, new_reg: Any, old_dir: str, new_dir: str) -> None:
+    """A plugin quarantined on one side only means that side's policy folder does not load: the
+    comparison would count every case of its brands as a bad line. Refused before any case is
+    read, naming the side and the first problem (as ``policy publish`` refuses a broken folder)."""
+    from aftersales.core.errors import PolicyError
+
+    for side, folder, registry, other in (("--old", old_dir, old_reg, new_reg), ("--new", new_dir, new_reg, old_reg)):
+        broken = [q for name, q in registry.quarantined.items() if name not in other.quarantined]
+        if broken:
+            q = broken[0]
+            raise PolicyError(f"the {side} policies ({folder}) do not load: {q.line('en')}",
+                              zh=f"{side} 的政策（{folder}）无法加载：{q.line('zh')}")
+
 
 def _cut(text: str, width: int) -> str:
     """``text`` in at most ``width`` terminal cells (a Chinese character takes two), cut with "…"."""

@@ -265,3 +265,19 @@ def test_a_change_of_the_refund_rate_is_a_difference(tmp_path):
     a, b = old.evaluate(case), new.evaluate(case)
     assert not same_outcome(a, b)
     assert [c.aspect for c in compare(outcome(a), outcome(b))] == ["exchange.refund_instead"]
+
+
+def test_a_policy_folder_that_does_not_load_is_refused_before_any_case_is_read(tmp_path, cli):
+    """A broken --new (or --old) folder quarantines its plugin on that side alone: every case of
+    its brands would be counted as a bad line. Refused instead, naming the side and the place."""
+    old, new = _folders(tmp_path, 10)
+    text = (new / "apple.yaml").read_text(encoding="utf-8")
+    (new / "apple.yaml").write_text(text.replace("host: {months: 12}", "host: {months: twelve}", 1), encoding="utf-8")
+    cases = _cases(tmp_path, [3, 12, 40])
+    for flags, side in ((("--old", str(old), "--new", str(new)), "--new"), (("--old", str(new), "--new", str(old)), "--old")):
+        code, out, err = cli("policy", "diff", *flags, "--cases", str(cases), "--workers", "1",
+                             env={"AFTERSALES_LANG": "zh"})
+        assert code == 2 and out == "", err
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"错误：{side} 的政策") and "apple.yaml:" in lines[0], err
+        assert "twelve" in lines[0] and "Traceback" not in err
