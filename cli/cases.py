@@ -290,7 +290,10 @@ def show(number, db_url, as_json, reveal) -> None:
     _show_outcome(view)
     _echo("回访：")
     for f in view["follow_ups"]:
-        done = f"已完成 {f['done_at']} ({f['done_by']})" if f["done_at"] else "待办"
+        if not f["done_at"]:
+            done = "待办"
+        else:   # a call made, or made moot by a move or an outcome
+            done = f"{'已完成' if f.get('called', True) else '无需回访'} {f['done_at']}（{f['done_by']}）"
         party = PARTIES.get(f["party"], (f["party"],))[0]
         purpose = PURPOSES.get(f["purpose"], (f["purpose"],))[0]
         _echo(f"  {f['due']}  {party}  {purpose}  {done}")

@@ -574,8 +574,11 @@ class CaseStore(OutcomeMixin):
     def _open_follow_ups(conn: sa.Connection, ids: list[int]) -> dict[int, list]:
         out: dict[int, list] = {i: [] for i in ids}
         for chunk in _chunks(ids, 500):
+            # with the kind of event that settled each (a call, or a move that made it moot)
             rows = conn.execute(
-                sa.select(follow_ups).where(follow_ups.c.case_id.in_(chunk)).order_by(follow_ups.c.id)
+                sa.select(follow_ups, events.c.kind.label("settled_by"))
+                .select_from(follow_ups.outerjoin(events, events.c.id == follow_ups.c.done_event_id))
+                .where(follow_ups.c.case_id.in_(chunk)).order_by(follow_ups.c.id)
             )
             for r in rows:
                 out[r.case_id].append(r)
@@ -793,7 +796,9 @@ def _summary(row, changes, fups, today: date, *, reveal: bool, now: datetime | N
         "next_follow_up": _iso(next_due),
         "follow_ups": [
             {"party": f.party, "purpose": f.purpose, "due": _iso(f.due_date), "done_at": _iso(f.done_at),
-             "done_by": f.done_by}
+             "done_by": f.done_by,
+             # settled by a call (``follow_up``), or made moot by a move or an outcome: no call was made
+             "called": getattr(f, "settled_by", None) == "follow_up"}
             for f in fups
         ],
         "notices": [n.to_dict() for n in notes],

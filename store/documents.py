@@ -239,7 +239,10 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
         if repair.get("due_from"):
             svc.add("预计修复", f"{repair['due_from']} 至 {repair.get('due_by')}(工作日计)")
     for f in view.get("follow_ups") or []:
-        status = f"已完成 {_dt(f.get('done_at'))}" if f.get("done_at") else "待办"
+        if not f.get("done_at"):
+            status = "待办"
+        else:   # a call made, or made moot by a move or an outcome
+            status = f"{'已完成' if f.get('called', True) else '无需回访'} {_dt(f.get('done_at'))}"
         svc.add(f"{PURPOSES.get(f['purpose'], (f['purpose'],))[0]}·{PARTIES.get(f['party'], (f['party'],))[0]}",
                 f"{f.get('due')}({status})")
     for n in view.get("notices") or []:

@@ -203,6 +203,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "detail.state_since": ("当前状态始于", "In this state since"),
     "detail.repair_due": ("承诺修复", "Repair due"),
     "detail.done": ("已完成", "done"),
+    "detail.moot": ("无需回访", "no call needed"),
     "detail.due": ("应于", "due"),
     "detail.party": ("回访对象", "Call"),
     "party.both": ("维修站和客户", "station and customer"),

@@ -260,3 +260,23 @@ def test_a_late_pickup_call_makes_a_case_overdue(store, new_case):
     assert [c["number"] for c in store.list_cases(overdue=True, now=at(6, 15, 17), today=at(6, 15).date())] == []
     late = store.list_cases(overdue=True, now=at(6, 17), today=at(6, 17).date())
     assert [c["number"] for c in late] == [n]
+
+
+def test_follow_ups_an_outcome_makes_moot_are_not_shown_as_calls_made(store, new_case):
+    """A return settles the open follow-up calls: they are done, but no call was made, and the
+    case says so (无需回访) instead of 已完成 beside a call nobody made."""
+    from aftersales.store.documents import render_ticket
+
+    n = new_case(case=generic("2026-06-10"))["number"]
+    store.move(n, "diagnosing", actor="王芳", now=at(6, 15, 11))
+    opened = store.get(n)["follow_ups"]
+    assert opened and all(f["done_at"] is None for f in opened)
+    called = store.follow_up(n, actor="王芳", note="维修站：已检测", party=opened[0]["party"], now=at(6, 15, 11))
+    was_called = [f for f in called["follow_ups"] if f["done_at"]]
+    assert was_called and all(f["called"] for f in was_called)
+    view = store.record_outcome(n, "return", {"refund": 2999, "invoice_price": 2999}, actor="王芳", now=at(6, 15, 12))
+    moot = [f for f in view["follow_ups"] if f["done_at"] and not f["called"]]
+    assert moot and all(f["done_at"] for f in view["follow_ups"])
+    assert len(moot) + len(was_called) == len(view["follow_ups"])
+    text = render_ticket(view)
+    assert "无需回访" in text

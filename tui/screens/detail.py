@@ -110,8 +110,10 @@ def timeline_text(view: dict[str, Any], lang: str) -> Text:
     out.append(f"{t('detail.follow_ups', lang)}\n", "bold underline")
     for f in view.get("follow_ups") or []:
         who = t(f"party.{f['party']}", lang)
-        if f.get("done_at"):
+        if f.get("done_at") and f.get("called", True):
             out.append(f" ✓ {who} · {t('detail.done', lang)} {_dt(f['done_at'])}\n", "dim")
+        elif f.get("done_at"):   # made moot by a move or an outcome: no call was made
+            out.append(f" – {who} · {t('detail.moot', lang)} {_dt(f['done_at'])}\n", "dim")
         else:
             out.append(f" ○ {who} · {t('detail.due', lang)} {f['due']}\n")
     out.append(f"\n{t('detail.decisions', lang)}\n", "bold underline")
