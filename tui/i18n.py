@@ -74,6 +74,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "region.derived": ("识别为 {region}（{how}）", "identified as {region} ({how})"),
     "region.none": ("填写部件号或型号代码后自动识别", "filled in from the part number or model code"),
     "select.none": ("（无）", "(none)"),
+    "select.no_match": ("没有{field}“{typed}”；可选：{options}", "nothing in {field} begins with “{typed}”; choose from: {options}"),
+    "note.then": ("：", ": "),
     "placeholder.date": ("YYYY-MM-DD", "YYYY-MM-DD"),
     "placeholder.count": ("0", "0"),
     # field messages
