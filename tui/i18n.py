@@ -334,6 +334,7 @@ TEXT.update({
                        "the pickup notice is sent once the unit is ready for pickup; this case is at “{state}”"),
     "pickup.no_more": ("本案例已「{state}」，不再发取机通知", "this case is “{state}”: no pickup notice any more"),
     "key.inspect": ("附件与外观", "Accessories & appearance"),
+    "inspect.passcode_none": ("（未登记，请选择）", "(not recorded: choose)"),
     "key.mail_in": ("寄修与维修类别", "Mail-in & repair kind"),
     "mail_in.set": ("已记录：{what}（Ctrl+S 保存案例时一并保存）", "Noted: {what} (stored with the case on Ctrl+S)"),
     "mail_in.mail": ("寄修协议", "mail-in agreement"),

@@ -278,3 +278,29 @@ async def test_the_pickup_notice_saved_as_text_leaves_the_ticket_file_alone(make
         assert f"受理单已保存到 {folder / f'{NUMBER}.txt'}" in said
         assert f"取机短信已保存到 {saved}" in said
 
+
+async def test_the_passcode_list_of_the_inspection_prompts_in_the_ui_language(make, store, save_day5):
+    """The passcode drop-down (``i``), nothing chosen, says so in Chinese, in English after F4;
+    never Textual's own "Select"."""
+    from textual.widgets import Select
+
+    from aftersales.tui.screens.outcome import InspectDialog
+
+    save_day5(store)
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        detail = await _open_detail(pilot)
+        for key, prompt in ((None, "（未登记，请选择）"), ("f4", "(not recorded: choose)")):
+            if key:
+                await scan(pilot, key)
+                await settle(pilot)
+            await scan(pilot, "i")
+            await settle(pilot)
+            dialog = app.screen
+            assert isinstance(dialog, InspectDialog)
+            passcode = dialog.query_one("#i-passcode", Select)
+            shown = str(passcode.query_one("SelectCurrent #label").render())   # what the clerk sees
+            assert passcode.value is Select.NULL and prompt in shown and "Select" not in shown
+            await scan(pilot, "escape")
+            await settle(pilot)
+            assert app.screen is detail
