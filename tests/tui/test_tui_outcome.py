@@ -49,7 +49,7 @@ async def test_the_pickup_notice_waits_until_the_unit_is_ready_and_is_written_wi
         await scan(pilot, "n")
         await settle(pilot)
         assert app.screen is detail
-        assert said == ["维修完成（待取机）后才能发取机通知；本案例现为「受理」"]
+        assert said == ["维修完成后才能发取机通知：现为「受理」"]
 
         await _ready_for_pickup(pilot, store, detail)
         await scan(pilot, "n")
@@ -67,7 +67,7 @@ async def test_the_pickup_notice_waits_until_the_unit_is_ready_and_is_written_wi
         await scan(pilot, "f4", "n")        # in English too
         await settle(pilot)
         assert app.screen is detail
-        assert said[-1] == "this case is “picked up and signed”: no pickup notice any more"
+        assert said[-1] == "no pickup notice: the case is already “picked up and signed”"
 
 
 async def test_the_ticket_prints_as_html_and_a_bad_outcome_stays_in_the_dialog_a_good_one_closes_the_case_path(
