@@ -503,7 +503,10 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
         from .confirm import ConfirmDialog
 
         path = self.app.draft_path
-        found = draft.read(path, FormState.blank(self.app.today())) if path is not None and path.exists() else None
+        # a draft left by the last session only (one found as the screen mounted): a file there
+        # now and not then is this session's, written from what was typed while the policies loaded
+        waiting = self._draft_waiting and path is not None and path.exists()
+        found = draft.read(path, FormState.blank(self.app.today())) if waiting else None
         if found is None:
             self._draft_waiting = False
             self.write_draft()      # what the clerk typed meanwhile, if anything
