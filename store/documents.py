@@ -330,17 +330,18 @@ def render_pickup_notice(view: Mapping[str, Any], store_info: Any = None,
     outcome = view.get("outcome") or {}
     what = {"exchange": "换货新机已到店", "repair": "已维修完毕", "paid_repair": "已维修完毕",
             "return": "退货退款已办理"}.get(outcome.get("kind") or "", "已可取机")
-    text = f"【{store}】{name}您好,您送修的{device}(单号 {view.get('number', '')}){what},"
+    # Chinese text, Chinese punctuation (full-width ，（）：): it is read on a phone as an SMS
+    text = f"【{store}】{name}您好，您送修的{device}（单号 {view.get('number', '')}）{what}，"
     if outcome.get("kind") == "paid_repair" and outcome.get("consent"):
-        text += f"维修费用 {outcome.get('amount', 0):g} 元,"
+        text += f"维修费用 {outcome.get('amount', 0):g} 元，"
     text += "请携带受理单"
     if outcome.get("kind") == "exchange":
         text += "和原购机发票"
     text += "到店取机"
     if store_info is not None and getattr(store_info, "address", None):
-        text += f"(地址:{store_info.address})"
+        text += f"（地址：{store_info.address}）"
     if store_info is not None:
-        text += f",营业时间 {store_info.opens}-{store_info.closes}"
+        text += f"，营业时间 {store_info.opens}-{store_info.closes}"
     text += "。"
     if store_info is not None and getattr(store_info, "hotline", None):
         text += f"咨询电话 {store_info.hotline}。"

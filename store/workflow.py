@@ -60,6 +60,8 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 WITH_US = frozenset({"received", "diagnosing", "in_repair", "awaiting_exchange"})
 #: states after which nothing is due any more
 FINISHED = frozenset({"picked_up", "closed", "cancelled"})
+#: the unit is ready for the customer to collect: the pickup notice is sent in these states
+PICKUP_READY = frozenset({"ready_for_pickup"})
 #: moves that need a note (why)
 NOTE_REQUIRED = frozenset({("ready_for_pickup", "in_repair"), ("received", "cancelled"), ("diagnosing", "cancelled")})
 

@@ -177,3 +177,38 @@ async def test_the_case_screen_masks_the_phone_number():
     text = case_text(view, "zh", "华为").plain
     assert "138****8000" in text and "13800138000" not in text
 
+
+
+async def test_at_80_columns_each_queue_cell_fits_its_column_with_the_space_after_it(make, store, registry, clock):
+    """A Latin name masked ("Y" and a star a letter) and a long model no longer run into the next
+    column at 80 columns: the phone stays whole and the masked name is cut to what is left; a
+    model that does not fit is cut with "…"; the space before the next column stays."""
+    from rich.cells import cell_len
+
+    from aftersales.store.casestore import CaseStore
+    from aftersales.store.evaluator import RegistryEvaluator
+
+    bound = CaseStore(store.engine, RegistryEvaluator(registry))
+    for name, phone, model, imei in (("Yang Mingming", "13912345678", "Mate 60 Pro", "356938035643809"),
+                                     ("欧阳娜娜", "+852 9123 4567", "iPhone 15 Pro Max", "490154203237518")):
+        case = {**DAY5_CASE, "device": {"model": model, "imei": imei}}
+        mapping = FormState.from_case(case, clock().date()).build("zh")
+        bound.create_case(mapping, store="SZ01", staff="王芳", customer=name, phone=phone, now=clock())
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, "f2")
+        await settle(pilot)
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        table = queue.query_one(DataTable)
+        widths = [column.width for column in table.columns.values()]
+        rows = {str(table.get_row_at(i)[0]): [str(c) for c in table.get_row_at(i)] for i in range(table.row_count)}
+        assert len(rows) == 2
+        for row in rows.values():
+            # every column but the last keeps a blank cell before the next one
+            assert all(cell_len(cell) < width for cell, width in zip(row[:-1], widths, strict=False)), row
+        latin, chinese = (rows[n] for n in sorted(rows))
+        assert latin[2].startswith("Y*") and latin[2].endswith(" 139****5678")
+        assert chinese[2].startswith("欧*") and chinese[2].endswith(" +852 ****4567")
+        assert latin[4].endswith("…") and latin[4].startswith("Mate 60")
+        assert chinese[4].endswith("…") and chinese[4].startswith("iPhone")

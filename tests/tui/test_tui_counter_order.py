@@ -154,6 +154,37 @@ async def test_keys_typed_as_the_ui_comes_up_land_in_the_first_field(make, regis
         assert app.screen.form.values["customer.name"] == "wangfang"
 
 
+async def test_what_was_typed_while_the_policies_load_is_not_offered_back_as_the_last_sessions_draft(
+        make, registry, draft_file):
+    """No draft at the start; a name typed while the policies take their time is kept in a draft
+    (half a second after the key), and when they are in the form completes around it: no question
+    offers that draft back as if a last session had left it."""
+    import threading
+
+    from aftersales.tui.screens.intake import IntakeScreen
+
+    loading = threading.Event()
+
+    def slow_registry():
+        loading.wait(10)
+        return registry
+
+    assert not draft_file.exists()
+    app = make(registry=None, registry_factory=slow_registry)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await scan(pilot, *"wangfang")
+        for _ in range(100):                 # the draft written (its timer: 0.5 s after the key)
+            if draft_file.exists():
+                break
+            await pilot.pause(0.05)
+        assert draft_file.exists()
+        loading.set()
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        assert app.screen.form.values["customer.name"] == "wangfang"
+        assert draft_file.exists()          # still kept: the form is not saved
+
+
 async def test_policies_that_come_in_as_the_app_quits_do_not_break_its_ending(make, registry):
     """The policies' load can end while the app closes (quit at once, slow policies): its
     widgets are being taken down, the drop-down's parts first. Seen as a traceback on leaving."""

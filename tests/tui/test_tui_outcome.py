@@ -25,6 +25,51 @@ async def _open_detail(pilot) -> DetailScreen:
     return app.screen
 
 
+async def _ready_for_pickup(pilot, store, detail: DetailScreen) -> None:
+    """The case moved on to 待取机 (examined, repaired), and its detail shown again."""
+    for state in ("diagnosing", "ready_for_pickup"):
+        store.move(NUMBER, state, actor="李工", now=pilot.app.now())
+    detail.load()
+    await settle(pilot)
+    assert detail.view is not None and detail.view["state"] == "ready_for_pickup"
+
+
+async def test_the_pickup_notice_waits_until_the_unit_is_ready_and_is_written_with_chinese_punctuation(
+        make, store, save_day5):
+    """``n`` on a case still at 受理 (never repaired) gives no notice saying it can be collected: a
+    line says why; at 待取机 the notice is shown, its Chinese with Chinese punctuation; once
+    collected, there is none any more."""
+    store.set_store_info("SZ01", actor="店长", name="华强北旗舰店", hotline="0755-83001234",
+                         address="深圳市福田区华强北路1号")
+    save_day5(store)
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        detail = await _open_detail(pilot)
+        said = toasts(app)
+        await scan(pilot, "n")
+        await settle(pilot)
+        assert app.screen is detail
+        assert said == ["维修完成后才能发取机通知：现为「受理」"]
+
+        await _ready_for_pickup(pilot, store, detail)
+        await scan(pilot, "n")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+        text = app.screen.text
+        assert text.startswith("【华强北旗舰店】李雷您好，您送修的") and "（地址：深圳市福田区华强北路1号）" in text
+        assert not set(text) & set(",()"), text       # no ASCII , ( ) in the Chinese text (09:00 is a time)
+        await scan(pilot, "escape")
+        await settle(pilot)
+
+        store.move(NUMBER, "picked_up", actor="王芳", now=app.now())
+        detail.load()
+        await settle(pilot)
+        await scan(pilot, "f4", "n")        # in English too
+        await settle(pilot)
+        assert app.screen is detail
+        assert said[-1] == "no pickup notice: the case is already “picked up and signed”"
+
+
 async def test_the_ticket_prints_as_html_and_a_bad_outcome_stays_in_the_dialog_a_good_one_closes_the_case_path(
         make, store, save_day5, tmp_path, monkeypatch):
     save_day5(store)
@@ -135,7 +180,8 @@ async def test_from_the_detail_the_inspection_reaches_the_ticket_the_pickup_noti
         await settle(pilot)
         assert app.screen is detail
 
-        # the pickup notice, shown to copy
+        # the pickup notice, shown to copy once the unit is ready for pickup
+        await _ready_for_pickup(pilot, store, detail)
         await scan(pilot, "n")
         await pilot.pause()
         assert isinstance(app.screen, TicketScreen)
@@ -211,6 +257,7 @@ async def test_the_pickup_notice_saved_as_text_leaves_the_ticket_file_alone(make
     app = make()
     async with app.run_test(size=(120, 36)) as pilot:
         detail = await _open_detail(pilot)
+        await _ready_for_pickup(pilot, store, detail)
         said = toasts(app)
         await scan(pilot, "p")
         await pilot.pause()
@@ -230,3 +277,30 @@ async def test_the_pickup_notice_saved_as_text_leaves_the_ticket_file_alone(make
         assert stat.S_IMODE(saved.stat().st_mode) == 0o600
         assert f"受理单已保存到 {folder / f'{NUMBER}.txt'}" in said
         assert f"取机短信已保存到 {saved}" in said
+
+
+async def test_the_passcode_list_of_the_inspection_prompts_in_the_ui_language(make, store, save_day5):
+    """The passcode drop-down (``i``), nothing chosen, says so in Chinese, in English after F4;
+    never Textual's own "Select"."""
+    from textual.widgets import Select
+
+    from aftersales.tui.screens.outcome import InspectDialog
+
+    save_day5(store)
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        detail = await _open_detail(pilot)
+        for key, prompt in ((None, "（未登记，请选择）"), ("f4", "(not recorded: choose)")):
+            if key:
+                await scan(pilot, key)
+                await settle(pilot)
+            await scan(pilot, "i")
+            await settle(pilot)
+            dialog = app.screen
+            assert isinstance(dialog, InspectDialog)
+            passcode = dialog.query_one("#i-passcode", Select)
+            shown = str(passcode.query_one("SelectCurrent #label").render())   # what the clerk sees
+            assert passcode.value is Select.NULL and prompt in shown and "Select" not in shown
+            await scan(pilot, "escape")
+            await settle(pilot)
+            assert app.screen is detail

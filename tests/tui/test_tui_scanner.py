@@ -135,8 +135,8 @@ async def test_the_brand_list_chosen_from_or_typed_on_hands_the_next_keys_to_the
         assert app.screen.form.values["device.model"] == "iPhone 15"
         await ready_at(pilot, "#f-brand")
         now[0] += 1.1
-        await scan(pilot, "x", "y", "z")      # nothing begins so: the brand stays
-        assert app.screen.form.values["brand"] == "apple"
+        await scan(pilot, "x", "y", "z")      # nothing begins so: no brand (not the last one kept)
+        assert app.screen.form.values["brand"] == ""
         now[0] += 1.1
         await scan(pilot, "h")
         assert app.screen.form.values["brand"] == "huawei"
@@ -146,3 +146,53 @@ async def test_the_brand_list_chosen_from_or_typed_on_hands_the_next_keys_to_the
         assert app.screen.form.values["brand"] == "apple"
         await scan(pilot, "n")                 # "an": only that label
         assert app.screen.form.values["brand"] == "generic"
+
+
+async def test_a_brand_typed_that_is_not_loaded_leaves_no_brand_and_its_note_names_the_brands(make, monkeypatch):
+    """After Ctrl+N the brand stays (华为); a brand typed that is not loaded ("小" for 小米,
+    "xiaomi") does not leave it chosen, to be saved under it without a word: the brand is blank
+    (required: Save waits for it) and the field's note says what was typed and which brands there
+    are, in the UI's language; choosing one clears the note."""
+    from textual.widgets import Select, Static
+
+    from aftersales.tui.screens import base
+
+    now = [1000.0]       # the list's clock: a pause between two words is a step of it, not a wait
+    monkeypatch.setattr(base, "monotonic", lambda: now[0])
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready_at(pilot, "#f-brand")
+        await scan(pilot, "h", "u")
+        screen = app.screen
+        assert screen.form.values["brand"] == "huawei"
+        await scan(pilot, "ctrl+n")
+        assert screen.form.values["brand"] == "huawei"   # the next customer's brand, as before
+        await ready_at(pilot, "#f-brand")
+        now[0] += 1.1
+        await scan(pilot, "小")
+        select = screen.query_one("#f-brand", Select)
+        note = screen.query_one("#e-brand", Static)
+        assert screen.form.values["brand"] == "" and select.value is Select.NULL
+        brands = app.registry.brands
+        said = str(note.render()).replace("\n", "")
+        assert note.display and said.startswith("必填：没有品牌“小”；可选：")
+        assert said.endswith("、".join(b.label_zh for b in brands.values()))
+        assert select.has_class("invalid") and screen.blocked() is not None    # Save waits for a brand
+
+        now[0] += 1.1
+        await scan(pilot, "xiaomi")
+        assert screen.form.values["brand"] == ""
+        assert "没有品牌“xiaomi”" in str(note.render()).replace("\n", "")
+        now[0] += 1.1
+        await scan(pilot, "a")               # a brand chosen: nothing more to say
+        assert screen.form.values["brand"] == "apple"
+        assert "没有品牌" not in str(note.render())
+
+        await scan(pilot, "f4")              # in English, the English names
+        await ready_at(pilot, "#f-brand")
+        now[0] += 1.1
+        await scan(pilot, "Xiaomi")
+        said = str(screen.query_one("#e-brand", Static).render()).replace("\n", " ")
+        assert screen.form.values["brand"] == ""
+        assert "nothing in Brand begins with “Xiaomi”; choose from:" in said
+        assert all(b.label_en.split()[0] in said for b in brands.values())

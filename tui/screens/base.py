@@ -8,8 +8,10 @@ from typing import Any
 
 from textual import events
 from textual.containers import Grid, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Select
+from textual.widgets.select import InvalidSelectValueError
 
 from .. import compat
 from ..app import translate_bindings
@@ -101,7 +103,24 @@ class TypedSelect(Select[str]):
     the first option whose id or label (Chinese or English) begins with what was typed within
     a second (``a`` or ``苹`` chooses Apple). Ids are looked at first, then each option's next
     word (``names`` gives them in that order), so ``a`` is Apple's id before it is the start of
-    "any other maker". Space and Enter still open the list."""
+    "any other maker". Space and Enter still open the list.
+
+    What was typed that begins no option's word leaves no option chosen (not the one chosen
+    before: a brand not loaded would otherwise be saved as the last one) and posts
+    ``TypedSelect.NothingMatched``, so the form can say what there is to choose."""
+
+    class NothingMatched(Message):
+        """What was typed into the closed drop-down begins no option's id or label; the
+        drop-down was left blank."""
+
+        def __init__(self, select: TypedSelect, typed: str) -> None:
+            super().__init__()
+            self.select = select
+            self.typed = typed
+
+        @property
+        def control(self) -> TypedSelect:
+            return self.select
 
     def __init__(self, options: list[tuple[str, str]], *, names: dict[str, tuple[str, ...]], **kwargs: Any) -> None:
         super().__init__(options, **kwargs)
@@ -128,14 +147,20 @@ class TypedSelect(Select[str]):
         if self.expanded or not event.is_printable or not character or character.isspace():
             return
         now = monotonic()
-        self._typed = (self._typed if now - self._typed_at < 1.0 else "") + character.casefold()
+        self._typed = (self._typed if now - self._typed_at < 1.0 else "") + character   # as typed (said back)
         self._typed_at = now
-        typed = self._typed
+        typed = self._typed.casefold()
         found = next((value for position in range(max(map(len, self.names.values()), default=0))
                       for value, words in self.names.items()
                       if position < len(words) and words[position].startswith(typed)), None)
         if found is not None:
             self.value = found
+        else:
+            try:
+                self.clear()
+            except InvalidSelectValueError:
+                pass                # a drop-down that may not be blank keeps its option
+            self.post_message(self.NothingMatched(self, self._typed))
         event.stop()
         event.prevent_default()
 

@@ -470,8 +470,17 @@ class DetailScreen(CounterScreen):
         print_html(self.app, self.number, self._ticket_html(), self._store_info())
 
     def action_pickup_notice(self) -> None:
-        """The pickup notice to copy into an SMS (the text, in the ticket viewer)."""
+        """The pickup notice to copy into an SMS (the text, in the ticket viewer): once the unit
+        is ready for pickup; before (or after) that, a line saying why not."""
         if self.view is None:
+            return
+        from aftersales.store.workflow import PICKUP_READY, WITH_US
+
+        state = self.view["state"]
+        if state not in PICKUP_READY:   # not ready (never repaired), or collected, closed already
+            lang = self.app.lang
+            why = "pickup.not_yet" if state in WITH_US else "pickup.no_more"
+            self.app.notify(t(why, lang, state=state_label(state, lang)), severity="warning")
             return
         from aftersales.store.documents import render_pickup_notice
 

@@ -108,6 +108,9 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
         #: draft file is left as that session left it
         self._draft_waiting = False
         self._hide_after_click: list[Static] = []
+        #: drop-downs typed into with a word that begins none of their options: field path -> the
+        #: word (said in the field's note, with what there is to choose, until an option is chosen)
+        self._typed_misses: dict[str, str] = {}
 
     # --- building ----------------------------------------------------------------------------
 
@@ -420,10 +423,31 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
         f = BY_WIDGET.get(event.select.id or "")
         if f is not None:
             value = "" if event.value is Select.NULL else event.value
+            if value:
+                self._typed_misses.pop(f.path, None)
             if self.form.values.get(f.path) == value:
                 return
             self.form.set(f.path, value)
             self.changed()
+
+    def on_typed_select_nothing_matched(self, event: TypedSelect.NothingMatched) -> None:
+        """A word that begins no option was typed into a drop-down (which is left blank: its
+        change came first): its note says so and what there is to choose."""
+        f = BY_WIDGET.get(event.select.id or "")
+        if f is None:
+            return
+        self._typed_misses[f.path] = event.typed
+        self._show_errors()
+
+    def _typed_miss(self, f) -> str:
+        """The note for a word typed into ``f`` that begins none of its options ("" if none)."""
+        typed = self._typed_misses.get(f.path)
+        if typed is None:
+            return ""
+        lang = self.app.lang
+        labels = [label for label, _ in self._options(f, lang)]
+        return t("select.no_match", lang, field=field_label(f.path, lang), typed=typed,
+                 options=("、" if lang == "zh" else ", ").join(labels))
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         f = BY_WIDGET.get(event.checkbox.id or "")
@@ -482,7 +506,10 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
         from .confirm import ConfirmDialog
 
         path = self.app.draft_path
-        found = draft.read(path, FormState.blank(self.app.today())) if path is not None and path.exists() else None
+        # a draft left by the last session only (one found as the screen mounted): a file there
+        # now and not then is this session's, written from what was typed while the policies loaded
+        waiting = self._draft_waiting and path is not None and path.exists()
+        found = draft.read(path, FormState.blank(self.app.today())) if waiting else None
         if found is None:
             self._draft_waiting = False
             self.write_draft()      # what the clerk typed meanwhile, if anything
@@ -570,6 +597,9 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
         if self.case_error and self.case_error[0] in BY_PATH and self.case_error[0] not in errors:
             errors[self.case_error[0]] = self.case_error[1]
         notes = dict(errors)
+        for path in self._typed_misses:      # a word typed into a drop-down that chose nothing
+            miss = self._typed_miss(BY_PATH[path])
+            notes[path] = f"{errors[path]}{t('note.then', self.app.lang)}{miss}" if path in errors else miss
         # a confirmation beside a good IMEI
         imei = self.form.values.get("device.imei") or ""
         if imei.strip() and "device.imei" not in errors:
@@ -907,6 +937,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
 
     def load_form(self) -> None:
         """Put ``self.form`` into the widgets (no change events), then decide."""
+        self._typed_misses = {}
         self._load_widgets()
         self.recompute()
 

@@ -270,7 +270,8 @@ class InspectDialog(ModalScreen[dict | None]):
             with Horizontal(classes="o-row"):
                 yield Label("锁屏密码" if zh else "Passcode")
                 yield Select([(zh_ if zh else en_, k) for k, (zh_, en_) in PASSCODE.items()],
-                             value=self.record.get("passcode") or Select.NULL, id="i-passcode", compact=True)
+                             value=self.record.get("passcode") or Select.NULL, id="i-passcode", compact=True,
+                             prompt=t("inspect.passcode_none", self.app.lang))
             yield Static("", id="i-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(("保存" if zh else "Save") + " (Ctrl+S)", id="i-save", variant="primary", compact=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -43,9 +44,30 @@ def mask_name(name: str | None) -> str:
     return name[0] + "*" * (len(name) - 1) if len(name) > 1 else name
 
 
-def masked_customer(summary: dict[str, Any]) -> str:
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` terminal cells (a Chinese character takes two), "…" where it
+    was cut; a table column would crop it at its edge, into the next column's space."""
+    if cell_len(text) <= width:
+        return text
+    out = ""
+    for char in text:
+        if cell_len(out + char) + 1 > width:
+            break
+        out += char
+    return out + "…" if width > 0 else ""
+
+
+def masked_customer(summary: dict[str, Any], width: int | None = None) -> str:
+    """The customer masked (``李* 138****8000``), in ``width`` cells when given: the phone whole,
+    the masked name cut to what is left (its first character kept, fewer stars)."""
     customer = summary.get("customer") or {}
-    return f"{mask_name(customer.get('name'))} {customer.get('phone') or ''}".strip()
+    name, phone = mask_name(customer.get("name")), customer.get("phone") or ""
+    if width is not None and name:
+        room = width - (cell_len(phone) + 1 if phone else 0)
+        if cell_len(name) > room:
+            name = name[0] + "*" * max(room - cell_len(name[0]), 0)
+    text = f"{name} {phone}".strip()
+    return text if width is None else fit(text, width)
 
 
 def short_label(label: str) -> str:
@@ -90,6 +112,7 @@ class QueueScreen(CounterScreen):
         #: the store's answer for the text in the box: (text, cases), or None while none
         self.found: tuple[str, list[dict[str, Any]]] | None = None
         self._open_single = False       # Enter was pressed before the answer came
+        self._widths: dict[str, int] = {}   # each column's text width (``_columns``)
 
     def compose(self) -> ComposeResult:
         lang = self.app.lang
@@ -129,6 +152,7 @@ class QueueScreen(CounterScreen):
             label = t(f"col.{col}_short" if short and col in ("intake", "next_due") else f"col.{col}", self.app.lang)
             table.add_column(label, key=col, width=widths[col] + 1)
         self._columns_for = self.size.width
+        self._widths = widths
 
     def on_resize(self) -> None:
         if self.is_mounted and getattr(self, "_columns_for", None) != self.size.width:
@@ -245,10 +269,14 @@ class QueueScreen(CounterScreen):
             shown_due = due
             if self._short_dates():
                 intake, shown_due = intake[5:], due[5:]
-            cells = [c["number"], state_label(c["state"], lang), masked_customer(c), brand_text,
+            widths = self._widths
+            cells = [c["number"], state_label(c["state"], lang), masked_customer(c, widths.get("customer")), brand_text,
                      (c.get("device") or {}).get("model") or "", intake,
                      ("⚠ " if due and due < today else "") + shown_due + sla_text(sla, lang)]
-            table.add_row(*(Text(str(x), style=style) for x in cells), key=c["number"])
+            # each cut to its column, so that the space after it stays (the next column readable);
+            # the last one is cropped at the table's edge (the date first, what is late after it)
+            table.add_row(*(Text(fit(str(x), widths[col]) if col in widths and col != COLUMNS[-1] else str(x), style=style)
+                            for col, x in zip(COLUMNS, cells, strict=True)), key=c["number"])
         if self.shown:
             table.move_cursor(row=min(cursor, len(self.shown) - 1))
         status = self.query_one("#queue-status", Static)
