@@ -179,6 +179,26 @@ async def test_the_case_screen_masks_the_phone_number():
 
 
 
+async def test_the_case_screen_shows_every_input_the_case_gives():
+    """What decided the case, from the case table: the purchase country, the invoice price, the
+    battery's health and the rest, each under its label; nothing for what the case leaves out."""
+    from aftersales.tui.screens.detail import case_text
+
+    case = {"case_date": "2026-06-15", "brand": "apple",
+            "device": {"model": "iPhone 15", "part_number": "MTLE3CH/A", "battery_health": 76},
+            "purchase": {"date": "2026-06-01", "channel": "authorized_reseller", "country": "HK", "price": 6299},
+            "fault": {"component": "battery", "confirmed": True}, "history": {"days_in_repair": 0},
+            "documents": ["invoice"]}
+    view = {"number": NUMBER, "state": "received", "customer": {"name": "李雷", "phone": "13800138000"},
+            "device": {"model": "iPhone 15"}, "staff": "王芳", "intake_at": "2026-06-15T10:30:00+08:00",
+            "state_since": "2026-06-15T10:30:00+08:00", "repair": {}, "case": case}
+    text = case_text(view, "zh", "苹果").plain
+    for shown in ("购买国家/地区: HK", "发票金额", "6299", "电池健康", "76", "MTLE3CH/A", "授权经销商", "电池"):
+        assert shown in text, (shown, text)
+    assert "维修占用" not in text          # 0 days in repair: as every case is unless it says otherwise
+    assert "authorized_reseller" not in text and "battery" not in text
+
+
 async def test_at_80_columns_each_queue_cell_fits_its_column_with_the_space_after_it(make, store, registry, clock):
     """A Latin name masked ("Y" and a star a letter) and a long model no longer run into the next
     column at 80 columns: the phone stays whole and the masked name is cut to what is left; a

@@ -49,30 +49,24 @@ def case_text(view: dict[str, Any], lang: str, brand_label: str) -> Text:
         out.append(f"{t('detail.repair_due', lang)}: {repair.get('due_from')} – {repair.get('due_by')}   ", "dim")
     out.append(f"{t('detail.state_since', lang)}: {_dt(view.get('state_since'))}\n", "dim")
     case = view.get("case") or {}
-    device = case.get("device") or {}
-    purchase = case.get("purchase") or {}
-    fault = case.get("fault") or {}
     out.append(f"\n{t('detail.case', lang)}\n", "bold underline")
-    rows = [
-        ("case_date", case.get("case_date")),
-        ("device.part_number", device.get("part_number")),
-        ("device.model_code", device.get("model_code")),
-        ("device.imei", device.get("imei")),
-        ("device.serial", device.get("serial")),
-        ("device.region", vocab("region", device["region"], lang) if device.get("region") else None),
-        ("purchase.date", purchase.get("date")),
-        ("purchase.channel", vocab("channel", purchase["channel"], lang) if purchase.get("channel") else None),
-        ("activation_date", case.get("activation_date")),
-        ("fault.component", vocab("component", fault["component"], lang) if fault.get("component") else None),
-        ("fault.description", fault.get("description")),
-        ("fault.confirmed", t("yes" if fault.get("confirmed") else "no", lang)),
-    ]
+    # every field of the case table the case gives, in the table's order (what decided it): the
+    # brand and model are in the header, papers, conditions and plans below
+    from aftersales.core.casefields import FIELDS
+
     from ..i18n import field_label
 
-    for path, value in rows:
-        if value:
-            out.append(f" {field_label(path, lang)}: ", "dim")
-            out.append(f"{value}\n")
+    for path, spec in FIELDS.items():
+        if path in ("brand", "device.model") or spec.section in ("documents", "condition", "plans") \
+                or spec.kind == "claims":
+            continue
+        value: Any = case
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if path != "fault.confirmed" and (value is None or value == "" or value is False or value == spec.default):
+            continue            # not given, or as a case is unless it says otherwise (0 days in repair)
+        out.append(f" {field_label(path, lang)}: ", "dim")
+        out.append(f"{_value(path, value, lang)}\n")
     docs = case.get("documents") or []
     out.append(f" {t('sec.documents', lang)}: ", "dim")
     out.append(("、".join(vocab("document", d, lang) for d in docs) or "—") + "\n")
