@@ -643,14 +643,16 @@ class _Builder:
             for brand in st.brands:
                 st.quarantine_by_brand.setdefault(brand, statutory)
 
-    def _fail(self, plugin: str, hook: str, error: str, issue: Any = None) -> None:
-        """A load-time hook of ``plugin`` that raised or answered what it may not."""
+    def _fail(self, plugin: str, hook: str, error: str, issue: Any = None, zh: str | None = None) -> None:
+        """A load-time hook of ``plugin`` that raised or answered what it may not (``zh``: what
+        is wrong in Chinese, when it is not an exception's own text)."""
         st = self.state
+        zh = zh or error
         st.failures.append(PluginFailure(plugin=plugin, hook=hook, error=error))
         st.load_errors.append(PluginError(f"plugin {plugin!r}: {hook} failed: {error}", plugin=plugin,
-                                          zh=f"插件 {plugin!r}：{hook} 出错：{error}"))
+                                          zh=f"插件 {plugin!r}：{hook} 出错：{zh}"))
         st.plugin_issues.append(issue or _issue(f"plugin {plugin}", 1, 1, "$", f"{hook} failed: {error}", code="plugin",
-                                                zh=f"{hook} 出错：{error}"))
+                                                zh=f"{hook} 出错：{zh}"))
 
     def _answers(self, hook: str) -> Iterable[tuple[str, Any]]:
         """(plugin, answer) of each plugin implementing the load-time ``hook``, each called on
@@ -670,7 +672,8 @@ class _Builder:
                 continue
             if isinstance(brands, (str, bytes, Mapping)) or not isinstance(brands, Iterable) \
                     or not all(isinstance(b, Brand) and isinstance(b.id, str) for b in brands):
-                self._fail(name, "aftersales_brands", f"returned {show_value(brands)}, not a list of Brand")
+                self._fail(name, "aftersales_brands", f"returned {show_value(brands)}, not a list of Brand",
+                           zh=f"返回了 {show_value(brands)}，不是 Brand 的列表")
                 continue
             for brand in brands:
                 if brand.id in st.brands:
@@ -690,16 +693,19 @@ class _Builder:
             if offered is None:
                 continue
             if not isinstance(offered, Mapping):
-                self._fail(name, "aftersales_predicates", f"returned {show_value(offered)}, not a mapping of names to functions")
+                self._fail(name, "aftersales_predicates", f"returned {show_value(offered)}, not a mapping of names to functions",
+                           zh=f"返回了 {show_value(offered)}，不是“名称 → 函数”的映射")
                 continue
             for key, function in offered.items():
                 if not isinstance(key, str) or not PREDICATE_NAME.match(key) or not callable(function):
                     self._fail(name, "aftersales_predicates",
-                               f"{key!r}: {show_value(function)} (a name of lower-case letters, digits and _, and a function)")
+                               f"{key!r}: {show_value(function)} (a name of lower-case letters, digits and _, and a function)",
+                               zh=f"{key!r}：{show_value(function)}（名称只能用小写字母、数字和 _，值须是函数）")
                     continue
                 if key in st.predicates:
                     self._fail(name, "aftersales_predicates",
-                               f"predicate {key!r} is already offered by plugin {st.predicates[key].plugin!r}")
+                               f"predicate {key!r} is already offered by plugin {st.predicates[key].plugin!r}",
+                               zh=f"谓词 {key!r} 已由插件 {st.predicates[key].plugin!r} 提供")
                     continue
                 st.predicates[key] = Predicate(name=key, plugin=name, function=function)
 
@@ -709,13 +715,15 @@ class _Builder:
             if files is None:
                 continue
             if isinstance(files, (str, bytes, Mapping)) or not isinstance(files, Iterable):
-                self._fail(name, "aftersales_policy_files", f"returned {show_value(files)}, not a list of files")
+                self._fail(name, "aftersales_policy_files", f"returned {show_value(files)}, not a list of files",
+                           zh=f"返回了 {show_value(files)}，不是文件列表")
                 continue
             for location in list(files):
                 if isinstance(location, (str, os.PathLike)):
                     location = Path(location)
                 elif not callable(getattr(location, "read_bytes", None)):
-                    self._fail(name, "aftersales_policy_files", f"{show_value(location)} is not a path or a resource")
+                    self._fail(name, "aftersales_policy_files", f"{show_value(location)} is not a path or a resource",
+                               zh=f"{show_value(location)} 不是路径或资源")
                     continue
                 try:
                     policy, node, issues = _compile_checked(location, name, st.predicates)
@@ -737,21 +745,25 @@ class _Builder:
             if mappings is None:
                 continue
             if isinstance(mappings, (str, bytes, Mapping)) or not isinstance(mappings, Iterable):
-                self._fail(name, "aftersales_policies", f"returned {show_value(mappings)}, not a list of policy mappings")
+                self._fail(name, "aftersales_policies", f"returned {show_value(mappings)}, not a list of policy mappings",
+                           zh=f"返回了 {show_value(mappings)}，不是政策映射的列表")
                 continue
             for index, data in enumerate(list(mappings)):
                 where = f"{name}:aftersales_policies[{index}]"
                 text = _policy_text(data)
                 if text is None:
                     self._fail(name, "aftersales_policies", f"[{index}] is {show_value(data)}, not a policy mapping of "
-                                                            "JSON values (text, numbers, booleans, lists, mappings)")
+                                                            "JSON values (text, numbers, booleans, lists, mappings)",
+                               zh=f"第 {index} 项是 {show_value(data)}，不是由 JSON 值（文本、数字、布尔值、列表、映射）"
+                                  f"组成的政策映射")
                     continue
                 from aftersales.authoring.policyload import PolicySource
 
                 policy, node, issues = _compile_checked(PolicySource(where, text), name, st.predicates)
                 if policy is None:
                     first = next((i for i in issues if i.severity == "error"), issues[0] if issues else None)
-                    self._fail(name, "aftersales_policies", str(first) if first else f"{where}: invalid", first)
+                    self._fail(name, "aftersales_policies", str(first) if first else f"{where}: invalid", first,
+                               zh=first.text("zh") if first else f"{where}：无效")
                     self._quarantine(name, first)
                     continue
                 st.policy_issues.extend(issues)   # warnings only

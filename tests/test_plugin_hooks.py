@@ -416,3 +416,22 @@ def test_a_plugin_may_not_give_the_statutory_policy_nor_terms_for_brands_it_does
         registry.evaluate(_case(registry, brand="shadow"))
     generic = registry.evaluate(_case(registry))
     assert generic.to_dict() == floor_only.evaluate(_case(floor_only)).to_dict()
+
+
+def test_a_load_time_answer_of_the_wrong_kind_is_said_in_chinese(tmp_path):
+    """What a drop-in answered wrongly is said in the messages' language: the warning and the
+    error line, not click's or Python's English."""
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "garbage.py").write_text(
+        "from aftersales import hookimpl\n"
+        "@hookimpl\n"
+        "def aftersales_brands():\n"
+        "    return 'samsung'\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "aftersales", "evaluate", str(TESTS / "scenarios" / "generic-day10-exchange.yaml"),
+                             "--plugins-dir", str(plugins)], capture_output=True, text=True,
+                            env={**__import__("os").environ, "AFTERSALES_LANG": "zh"})
+    assert result.returncode == 3
+    lines = result.stderr.strip().splitlines()
+    assert lines and all("不是 Brand 的列表" in line for line in lines), result.stderr
+    assert "returned" not in result.stderr and "Traceback" not in result.stderr
