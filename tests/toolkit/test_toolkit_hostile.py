@@ -21,7 +21,6 @@ ESCAPES = r"\e[2J\e]0;pwned\a\x00\x9b31m"
 RAW = ("\x1b", "\x07", "\x00", "\x9b")
 
 
-
 def _copy(folder: Path, name: str, old: str, new: str) -> int:
     """``policies/name`` written to ``folder`` with ``old`` replaced once; the line it was on."""
     text = bundled(name).read_text(encoding="utf-8")
@@ -221,3 +220,16 @@ def test_newlines_and_tabs_in_a_policys_text_stay_valid(tmp_path, cli):
     code, out, err = cli("policy", "validate", str(folder))
     assert "control" not in out + err and "Traceback" not in out + err
     assert code == 0, out + err
+
+
+def test_a_count_of_days_past_what_a_date_can_count_is_refused_by_the_schema(tmp_path, cli):
+    """Python's dates count at most 999,999,999 days: one more crashed compiling the policy."""
+    folder = tmp_path / "policies"
+    line = _copy(folder, "apple.yaml", "window: {days: 7}", "window: {days: 99999999999}")
+    code, out, err = cli("policy", "validate", str(folder), env={"AFTERSALES_LANG": "zh"})
+    assert code == 1 and "Traceback" not in out + err and "OverflowError" not in out + err
+    assert f"apple.yaml:{line}:20: $.offers[0].window.days: 99999999999 超出范围：不能大于 999999999" in out + err
+    code, out, err = cli("evaluate", _case(tmp_path, "apple-cn-day10-deferred"), "--policies", str(folder))
+    assert code == 3 and "Traceback" not in err and f"apple.yaml:{line}:" in err
+    code, out, err = cli("evaluate", _case(tmp_path, "huawei-day10-onsite"), "--json", "--policies", str(folder))
+    assert code == 0 and json.loads(out)["entitlement"] == "exchange", err
