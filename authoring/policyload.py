@@ -12,7 +12,7 @@ only if a location in it is asked for (a cross-file or floor issue).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -89,13 +89,41 @@ def policy_loader() -> type:
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     class PolicyLoader(base):  # type: ignore[misc, valid-type]
-        """Safe loader that keeps dates as text (the schema checks them)."""
+        """Safe loader that keeps dates as text (the schema checks them) and names the node of
+        a value it cannot make (``BadValue``): an integer past 64 bits, ``!!int abc``."""
 
+        def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+            try:
+                return base.construct_object(self, node, deep)
+            except (ValueError, OverflowError) as exc:   # Python refuses thousands of digits
+                raise BadValue(node, str(exc), "integer string conversion" in str(exc)) from None
+
+        def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+            value = base.construct_yaml_int(self, node)
+            if value.bit_length() > MAX_INT_BITS:   # 0x… forms Python reads, and would not write back
+                raise BadValue(node, f"more than {MAX_INT_BITS} bits", too_large=True)
+            return value
+
+    PolicyLoader.add_constructor("tag:yaml.org,2002:int", PolicyLoader.construct_yaml_int)
     PolicyLoader.yaml_implicit_resolvers = {
         key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for key, resolvers in base.yaml_implicit_resolvers.items()
     }
     return PolicyLoader
+
+
+#: an integer of a policy fits in 64 bits (a signed one): anything larger is refused as too large
+MAX_INT_BITS = 63
+
+
+class BadValue(Exception):
+    """A scalar the loader cannot make a value of: ``node``, where it is written; ``too_large``:
+    an integer past ``MAX_INT_BITS`` (or Python's digit limit)."""
+
+    def __init__(self, node: Any, problem: str, too_large: bool = False) -> None:
+        super().__init__(problem)
+        self.node = node
+        self.too_large = too_large
 
 
 def __getattr__(name: str) -> Any:
@@ -159,17 +187,129 @@ def _check_size(node: yaml.Node, name: str) -> None:
         raise PolicyError(message, issues=[issue], zh=zh)
 
 
+def _nodes(node: yaml.Node) -> Iterator[tuple[yaml.Node, list[Any]]]:
+    """Every node of a tree (keys too) with the path to it, in document order; a node an alias
+    repeats is given once. A key's path ends with the key itself."""
+    import yaml
+
+    seen: set[int] = set()
+    stack: list[tuple[Any, list[Any]]] = [(node, [])]
+    while stack:
+        current, parts = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current, parts
+        if isinstance(current, yaml.MappingNode):
+            for key, value in reversed(current.value):
+                kv = getattr(key, "value", None)
+                kv = kv if isinstance(kv, str) else "?"
+                stack.append((value, [*parts, kv]))
+                stack.append((key, [*parts, kv]))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend((item, [*parts, index]) for index, item in reversed(list(enumerate(current.value))))
+
+
+@lru_cache(maxsize=1)
+def _printable() -> Any:
+    """Text with no control character: C0, DEL, C1, a lone surrogate (``model.PRINTABLE``, what
+    a case's text refuses)."""
+    import re
+
+    from aftersales.core.model import PRINTABLE
+
+    return re.compile(PRINTABLE)
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """Text as a message quotes it, cut to ``limit`` characters, every control or invalid
+    character escaped (``\\x1b``)."""
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    printable = _printable()
+    if printable.match(text):
+        return text
+    return "".join(c if printable.match(c) else c.encode("unicode_escape", "backslashreplace").decode("ascii")
+                   for c in text)
+
+
+def _shown_path(parts: list[Any]) -> str:
+    return json_path(_shown(p) if isinstance(p, str) else p for p in parts)
+
+
+def _check_text(node: yaml.Node, name: str) -> None:
+    """Refuse every string (value or key) holding a control character but newline and tab (see
+    ``_printable``). YAML refuses them raw, but its escapes (``"\\e]0;…\\a"``) would reach a
+    terminal through every decision citing the policy."""
+    import yaml
+
+    match = _printable().match
+    scalar, mapping = yaml.ScalarNode, yaml.MappingNode
+    bad = []
+    stack = [node]
+    while stack:   # the tree is within bounds (_check_size); paths are made for a bad string only
+        current = stack.pop()
+        if type(current) is scalar:
+            value = current.value
+            if not match(value) and not match(value.replace("\n", "").replace("\t", "")):
+                bad.append(current)
+        elif type(current) is mapping:
+            for key, value in current.value:
+                stack.append(key)
+                stack.append(value)
+        else:
+            stack.extend(getattr(current, "value", ()))
+    if not bad:
+        return
+    issues = []
+    for current, parts in _nodes(node):
+        if not any(current is b for b in bad):
+            continue
+        value = current.value
+        at = next(i for i, c in enumerate(value) if c not in "\n\t" and not match(c))
+        char = f"U+{ord(value[at]):04X}"
+        mark = current.start_mark
+        issues.append(PolicyIssue(
+            name, mark.line + 1, mark.column + 1, _shown_path(parts),
+            f"\"{_shown(value)}\" contains a control or invalid character ({char}, character {at + 1}); "
+            "remove it (a newline or a tab may stay)", code="control",
+            zh=f"“{_shown(value)}”含有控制字符或无效字符（第 {at + 1} 个字符 {char}）；请删除（换行、制表符可以保留）"))
+    if issues:
+        first = issues[0]
+        more, more_zh = (f" (and {len(issues) - 1} more)", f"（另有 {len(issues) - 1} 处）") if len(issues) > 1 else ("", "")
+        raise PolicyError(f"{first}{more}", issues=issues, zh=f"{first.text('zh')}{more_zh}")
+
+
+def _bad_value(root: yaml.Node | None, bad: BadValue, name: str) -> PolicyError:
+    """The error for a scalar the loader could not make a value of, at its place: an integer
+    too large (the words case files use), or a value its tag cannot be (``!!int abc``)."""
+    mark = bad.node.start_mark
+    parts = next((p for n, p in _nodes(root) if n is bad.node), []) if root is not None else []
+    if bad.too_large:
+        message, zh = "a number is too large", "数字过大"
+    else:
+        first = _shown((str(bad).splitlines() or ["?"])[0], 80)
+        message, zh = f"cannot read this value: {first}", f"无法读取这个值：{first}"
+    issue = PolicyIssue(name, mark.line + 1, mark.column + 1, _shown_path(parts), message, code="yaml", zh=zh)
+    return PolicyError(str(issue), issues=[issue], zh=issue.text("zh"))
+
+
 def read_yaml(text: str, name: str) -> tuple[Any, yaml.Node | None]:
-    """Parse YAML text safely: (data, node tree). Errors are ``PolicyError`` with a location."""
+    """Parse YAML text safely: (data, node tree). Errors are ``PolicyError`` with a location:
+    a syntax error, nesting too deep or aliases expanding too far, a control character in a
+    string, a number too large."""
     import yaml
 
     loader = policy_loader()(text)
+    node = None
     try:
         node = loader.get_single_node()
         if node is None:
             return None, None
         _check_size(node, name)
+        _check_text(node, name)
         data = loader.construct_document(node)
+    except BadValue as exc:
+        raise _bad_value(node, exc, name) from None
     except yaml.MarkedYAMLError as exc:
         from .messages import yaml_hint
 

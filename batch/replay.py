@@ -199,6 +199,8 @@ def decode(item: Item) -> Any:
                           f"最后一行不完整（文件末尾没有换行）：第 {exc.colno} 列，{JSON_ZH.get(exc.msg, exc.msg)}") from None
         raise BadLine(f"not JSON: {exc.msg} at column {exc.colno}",
                       f"不是 JSON：第 {exc.colno} 列，{JSON_ZH.get(exc.msg, exc.msg)}") from None
+    except ValueError:  # an integer past Python's digit limit (the words case files use)
+        raise BadLine("not a case: a number is too large", "不是案例：数字过大") from None
     if not isinstance(data, dict):
         kind = type(data).__name__
         raise BadLine(f"not a case: a JSON object is expected, not {kind}", f"不是案例：应为 JSON 对象，而不是 {kind}")
