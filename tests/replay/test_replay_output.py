@@ -71,9 +71,11 @@ def test_cases_of_a_quarantined_brand_are_counted_and_exit_3(tmp_path, cli):
     data = json.loads(summary.read_text(encoding="utf-8"))
     assert data["plugin_failures"] == apple and data["plugin_failures_by_plugin"] == {"apple": apple}
     assert data["decided"] == len(lines) - apple
+    # a preview against a folder that does not load is refused before any case is read (the
+    # replay above decides what it can; a comparison would only count the broken brand's cases)
     rc, out, err = cli("policy", "diff", "--old", str(bundled("apple.yaml").parent), "--new", str(policies),
                        "--cases", str(cases), "--workers", "1", "--json")
-    assert rc == 3 and json.loads(out)["plugin_failures_by_plugin"] == {"apple": apple}
+    assert rc == 2 and out == "" and "--new" in err and "apple.yaml" in err
 
 
 def test_a_finished_output_replaces_the_old_one_with_the_usual_mode(tmp_path, cli):
