@@ -57,3 +57,17 @@ def test_the_help_headings_follow_the_language_of_the_command_line(cli, args):
     if args in (("evaluate",), ("policy", "diff")):   # commands with --lang: as their errors would be said
         code, out, _ = cli(*args, "--lang", "en", "--help", env=ZH)
         assert code == 0 and out.startswith("Usage: aftersales") and "选项" not in out
+
+
+def test_every_command_the_help_lists_is_there():
+    """--help lists the command table without importing the commands: each one's module ships
+    with the package and gives the command named."""
+    import click
+
+    from aftersales.cli.group import COMMANDS, main_group
+
+    ctx = click.Context(main_group, info_name="aftersales")
+    assert main_group.list_commands(ctx) == sorted(COMMANDS)
+    for name in COMMANDS:
+        command = main_group.get_command(ctx, name)
+        assert isinstance(command, click.Command) and command.name == name, name
