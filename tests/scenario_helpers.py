@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -21,6 +22,33 @@ DAY10_CASE = {
     "fault": {"component": "host", "confirmed": True},
     "condition": {"accessories_complete": True, "packaging_complete": True},
 }
+
+
+def scenario_case_file(tmp_path: Path, scenario: str, **changes: str) -> str:
+    """A scenario's case (top-level fields changed by ``changes``) written as a JSON case file
+    in ``tmp_path``; its path."""
+    import json
+
+    data = yaml.safe_load((SCENARIOS / f"{scenario}.yaml").read_text(encoding="utf-8"))["case"]
+    data.update(changes)
+    path = tmp_path / f"{scenario}-{'-'.join(changes.values()) or 'case'}.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def evaluate_with_drop_in(tmp_path: Path, name: str, source: str, scenario: str = "generic-day10-exchange",
+                          lang: str = "zh") -> subprocess.CompletedProcess:
+    """``aftersales evaluate`` of a scenario, run as a user runs it, with a drop-in plugin
+    ``name`` (its Python ``source``) in a plugins folder of ``tmp_path``."""
+    import os
+    import sys
+
+    plugins = tmp_path / "plugins"
+    plugins.mkdir(exist_ok=True)
+    (plugins / f"{name}.py").write_text(source, encoding="utf-8")
+    return subprocess.run([sys.executable, "-m", "aftersales", "evaluate", str(SCENARIOS / f"{scenario}.yaml"),
+                           "--plugins-dir", str(plugins)], capture_output=True, text=True,
+                          env={**os.environ, "AFTERSALES_LANG": lang})
 
 
 def scenario_files() -> list[Path]:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from scenario_helpers import DAY10_CASE
+from scenario_helpers import DAY10_CASE, evaluate_with_drop_in
 
 from aftersales import hookimpl
 from aftersales.core.errors import EngineError, QuarantineError
@@ -335,15 +335,11 @@ def test_a_wrapper_hook_is_refused_at_registration_and_named(floor_only, marker)
 
 
 def test_cli_exits_3_naming_a_wrapper_plugin(tmp_path):
-    plugins = tmp_path / "plugins"
-    plugins.mkdir()
-    (plugins / "wrapping.py").write_text(
-        "from aftersales import hookimpl\n"
-        "@hookimpl(wrapper=True)\n"
-        "def aftersales_identify_device(case):\n"
-        "    return (yield)\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "aftersales", "evaluate", str(TESTS / "scenarios" / "generic-day10-exchange.yaml"),
-                             "--plugins-dir", str(plugins)], capture_output=True, text=True)
+    result = evaluate_with_drop_in(tmp_path, "wrapping",
+                                   "from aftersales import hookimpl\n"
+                                   "@hookimpl(wrapper=True)\n"
+                                   "def aftersales_identify_device(case):\n"
+                                   "    return (yield)\n")
     assert result.returncode == 3, result.stderr
     assert "wrapping" in result.stderr and "wrapper" in result.stderr and "Traceback" not in result.stderr
     assert "换货" in result.stdout
@@ -421,16 +417,11 @@ def test_a_plugin_may_not_give_the_statutory_policy_nor_terms_for_brands_it_does
 def test_a_load_time_answer_of_the_wrong_kind_is_said_in_chinese(tmp_path):
     """What a drop-in answered wrongly is said in the messages' language: the warning and the
     error line, not click's or Python's English."""
-    plugins = tmp_path / "plugins"
-    plugins.mkdir()
-    (plugins / "garbage.py").write_text(
-        "from aftersales import hookimpl\n"
-        "@hookimpl\n"
-        "def aftersales_brands():\n"
-        "    return 'samsung'\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "aftersales", "evaluate", str(TESTS / "scenarios" / "generic-day10-exchange.yaml"),
-                             "--plugins-dir", str(plugins)], capture_output=True, text=True,
-                            env={**__import__("os").environ, "AFTERSALES_LANG": "zh"})
+    result = evaluate_with_drop_in(tmp_path, "garbage",
+                                   "from aftersales import hookimpl\n"
+                                   "@hookimpl\n"
+                                   "def aftersales_brands():\n"
+                                   "    return 'samsung'\n")
     assert result.returncode == 3
     lines = result.stderr.strip().splitlines()
     assert lines and all("不是 Brand 的列表" in line for line in lines), result.stderr

@@ -12,6 +12,7 @@ from pathlib import Path
 import pluggy
 import pytest
 from scenario_helpers import DAY10_CASE as CASE
+from scenario_helpers import evaluate_with_drop_in
 
 from aftersales import hookimpl
 from aftersales.core import hookspecs
@@ -40,15 +41,11 @@ def test_a_plugin_that_raises_is_named_and_others_keep_working():
 
 
 def test_cli_exits_3_naming_the_failed_plugin(tmp_path):
-    plugins = tmp_path / "plugins"
-    plugins.mkdir()
-    (plugins / "exploding.py").write_text(
-        "from aftersales import hookimpl\n"
-        "@hookimpl\n"
-        "def aftersales_identify_device(case):\n"
-        "    raise RuntimeError('boom')\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "aftersales", "evaluate", str(TESTS / "scenarios" / "generic-day10-exchange.yaml"),
-                             "--plugins-dir", str(plugins)], capture_output=True, text=True)
+    result = evaluate_with_drop_in(tmp_path, "exploding",
+                                   "from aftersales import hookimpl\n"
+                                   "@hookimpl\n"
+                                   "def aftersales_identify_device(case):\n"
+                                   "    raise RuntimeError('boom')\n")
     assert result.returncode == 3
     assert "exploding" in result.stderr and "Traceback" not in result.stderr
     assert "换货" in result.stdout

@@ -9,19 +9,14 @@ import os
 from pathlib import Path
 
 import pytest
-import yaml
+from scenario_helpers import scenario_case_file
 
 from aftersales.policies import bundled
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 
 
-def _case(tmp_path: Path, scenario: str, **changes) -> str:
-    data = yaml.safe_load((SCENARIOS / f"{scenario}.yaml").read_text(encoding="utf-8"))["case"]
-    data.update(changes)
-    path = tmp_path / f"{scenario}-{'-'.join(changes.values()) or 'case'}.json"
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return str(path)
+_case = scenario_case_file
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
-import yaml
+from scenario_helpers import scenario_case_file
 
 from aftersales.policies import bundled
 
@@ -30,12 +30,7 @@ def _copy(folder: Path, name: str, old: str, new: str) -> int:
     return next(n for n, t in enumerate(text.splitlines(), 1) if old in t)
 
 
-def _case(tmp_path: Path, scenario: str, **changes: str) -> str:
-    data = yaml.safe_load((SCENARIOS / f"{scenario}.yaml").read_text(encoding="utf-8"))["case"]
-    data.update(changes)
-    path = tmp_path / f"{scenario}-{'-'.join(changes.values()) or 'case'}.json"
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return str(path)
+_case = scenario_case_file
 
 
 @pytest.fixture

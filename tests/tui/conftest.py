@@ -130,3 +130,20 @@ def pytest_collection_modifyitems(items):
     The tests that start no app (a fraction of a second each) run last, so that the workers
     run out of work together."""
     items.sort(key=_order)
+
+
+@pytest.fixture
+def held_policies(registry):
+    """Policies that take their time: ``factory`` (an app's ``registry_factory``) waits until
+    ``release()`` (at the latest when the test ends), then gives the session's registry."""
+    import threading
+    from types import SimpleNamespace
+
+    loaded = threading.Event()
+
+    def factory():
+        loaded.wait(10)
+        return registry
+
+    yield SimpleNamespace(factory=factory, release=loaded.set)
+    loaded.set()

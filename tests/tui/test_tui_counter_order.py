@@ -131,46 +131,30 @@ async def test_a_draft_survives_a_lost_session_and_is_offered_back(make, draft_f
         assert not draft_file.exists()
 
 
-async def test_keys_typed_as_the_ui_comes_up_land_in_the_first_field(make, registry):
+async def test_keys_typed_as_the_ui_comes_up_land_in_the_first_field(make, held_policies):
     """Before the policies are in (the first decision), the first field is focused: a name typed
     at once is not lost, nor its first letter."""
-    import threading
-
-    loading = threading.Event()
-
-    def slow_registry():
-        loading.wait(10)
-        return registry
-
-    app = make(registry=None, registry_factory=slow_registry)
+    app = make(registry=None, registry_factory=held_policies.factory)
     async with app.run_test(size=(120, 40)) as pilot:
         await scan(pilot, *"wangfang", "tab", *"13800138000")
         try:
             assert app.screen.form.values["customer.name"] == "wangfang"
             assert app.screen.form.values["customer.phone"] == "13800138000"
         finally:
-            loading.set()
+            held_policies.release()
         await settle(pilot)     # the policies in: the form completes around what was typed
         assert app.screen.form.values["customer.name"] == "wangfang"
 
 
 async def test_what_was_typed_while_the_policies_load_is_not_offered_back_as_the_last_sessions_draft(
-        make, registry, draft_file):
+        make, held_policies, draft_file):
     """No draft at the start; a name typed while the policies take their time is kept in a draft
     (half a second after the key), and when they are in the form completes around it: no question
     offers that draft back as if a last session had left it."""
-    import threading
-
     from aftersales.tui.screens.intake import IntakeScreen
 
-    loading = threading.Event()
-
-    def slow_registry():
-        loading.wait(10)
-        return registry
-
     assert not draft_file.exists()
-    app = make(registry=None, registry_factory=slow_registry)
+    app = make(registry=None, registry_factory=held_policies.factory)
     async with app.run_test(size=(120, 40)) as pilot:
         await scan(pilot, *"wangfang")
         for _ in range(100):                 # the draft written (its timer: 0.5 s after the key)
@@ -178,7 +162,7 @@ async def test_what_was_typed_while_the_policies_load_is_not_offered_back_as_the
                 break
             await pilot.pause(0.05)
         assert draft_file.exists()
-        loading.set()
+        held_policies.release()
         await settle(pilot)
         assert isinstance(app.screen, IntakeScreen)
         assert app.screen.form.values["customer.name"] == "wangfang"
@@ -197,25 +181,17 @@ async def test_policies_that_come_in_as_the_app_quits_do_not_break_its_ending(ma
         intake.registry_changed()
 
 
-async def test_the_last_sessions_draft_is_offered_as_soon_as_the_screen_is_up(make, draft_file, registry):
+async def test_the_last_sessions_draft_is_offered_as_soon_as_the_screen_is_up(make, draft_file, held_policies):
     """The offer does not wait for the policies (a clerk typing meanwhile would have the question
     come up in the middle of the next customer): it is the first thing on screen, and what it
     offers is the last session's draft, whatever was typed before it."""
-    import threading
-
     from aftersales.tui import draft
     from aftersales.tui.form import FormState
 
     form = FormState.blank(make().today())
     form.values["customer.name"] = "李雷"
     draft.write(draft_file, form, make().now())
-    loading = threading.Event()
-
-    def slow_registry():
-        loading.wait(10)
-        return registry
-
-    app = make(registry=None, registry_factory=slow_registry)
+    app = make(registry=None, registry_factory=held_policies.factory)
     async with app.run_test(size=(120, 40)) as pilot:
         try:
             for _ in range(250):
@@ -229,7 +205,7 @@ async def test_the_last_sessions_draft_is_offered_as_soon_as_the_screen_is_up(ma
             await pilot.pause()
             assert app.screen.form.values["customer.name"] == "李雷"
         finally:
-            loading.set()
+            held_policies.release()
         await settle(pilot)     # the policies in, the rest of the form mounted: the draft kept
         assert app.screen.form.values["customer.name"] == "李雷"
         assert app.screen.query_one("#f-customer-name").value == "李雷"
