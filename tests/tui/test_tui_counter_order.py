@@ -258,3 +258,20 @@ async def test_keys_typed_before_the_question_could_be_read_do_not_answer_it(mak
         assert type(intake).__name__ == "IntakeScreen" and not intake.unsaved
         assert before["customer.name"] == "李雷"              # (the form that was thrown away)
         assert intake.form.values["customer.name"] == "" and intake.form.values["device.model"] == ""
+
+
+async def test_a_brand_typed_before_the_policies_come_is_chosen_when_they_do(make, held_policies):
+    """The brands come with the policies: a scanner's or a typist's burst at start-up types the
+    brand into a drop-down with nothing in it yet. The word waits, and chooses when they come."""
+    app = make(registry=None, registry_factory=held_policies.factory)
+    async with app.run_test(size=(120, 40)) as pilot:
+        try:
+            await scan(pilot, *"陈大文", "tab", *"+85291234567", "tab", "tab", *"hu", "tab", *"Mate 60 Pro")
+            assert app.screen.form.values["device.model"] == "Mate 60 Pro"
+            assert not app.screen.form.values.get("brand")
+        finally:
+            held_policies.release()
+        await settle(pilot)
+        values = app.screen.form.values
+        assert (values["brand"], values["device.model"], values["customer.name"]) == ("huawei", "Mate 60 Pro", "陈大文")
+        assert app.screen._typed_misses == {}    # nothing said about a word that matched nothing

@@ -128,6 +128,9 @@ class TypedSelect(Select[str]):
         self.set_names(names)
         self._typed = ""
         self._typed_at = 0.0
+        #: what was typed while the drop-down had no options yet (the brands come with the
+        #: policies), chosen when they come (``choose_pending``)
+        self._pending = ""
 
     def compose(self) -> Any:
         # Textual binds the drop-down list's ``compact`` to the select's once both are mounted:
@@ -146,13 +149,27 @@ class TypedSelect(Select[str]):
         character = event.character
         if self.expanded or not event.is_printable or not character or character.isspace():
             return
+        event.stop()
+        event.prevent_default()
+        if not self.names:          # no options yet: the word waits for them
+            self._pending += character
+            return
         now = monotonic()
         self._typed = (self._typed if now - self._typed_at < 1.0 else "") + character   # as typed (said back)
         self._typed_at = now
-        typed = self._typed.casefold()
+        self._choose(self._typed)
+
+    def choose_pending(self) -> None:
+        """The options are in: what was typed before they came chooses among them."""
+        typed, self._pending = self._pending, ""
+        if typed and self.names:
+            self._choose(typed)
+
+    def _choose(self, typed: str) -> None:
+        word = typed.casefold()
         found = next((value for position in range(max(map(len, self.names.values()), default=0))
                       for value, words in self.names.items()
-                      if position < len(words) and words[position].startswith(typed)), None)
+                      if position < len(words) and words[position].startswith(word)), None)
         if found is not None:
             self.value = found
         else:
@@ -160,9 +177,7 @@ class TypedSelect(Select[str]):
                 self.clear()
             except InvalidSelectValueError:
                 pass                # a drop-down that may not be blank keeps its option
-            self.post_message(self.NothingMatched(self, self._typed))
-        event.stop()
-        event.prevent_default()
+            self.post_message(self.NothingMatched(self, typed))
 
 
 class _OnePass(compat.OneLayoutPass):

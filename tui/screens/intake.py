@@ -297,6 +297,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
             select.set_options(self._options(BY_PATH["brand"], self.app.lang))
             if current and current in (getattr(self.app.registry, "brands", {}) or {}):
                 select.value = current
+        select.choose_pending()     # a brand typed before the policies (and so the brands) came
         self._fill_brand_default()
         self._sync_document_ticks()
         self.recompute()
