@@ -275,3 +275,27 @@ async def test_a_brand_typed_before_the_policies_come_is_chosen_when_they_do(mak
         values = app.screen.form.values
         assert (values["brand"], values["device.model"], values["customer.name"]) == ("huawei", "Mate 60 Pro", "陈大文")
         assert app.screen._typed_misses == {}    # nothing said about a word that matched nothing
+
+
+async def test_the_draft_question_takes_y_and_n_in_either_case_and_esc_does_not_discard(make, draft_file):
+    """Caps Lock on (serials are typed in capitals): Y and N answer as y and n do. Esc, which a
+    clerk presses to close a pop-up, does not throw the last session's intake away."""
+    from aftersales.tui import draft
+    from aftersales.tui.form import FormState
+
+    form = FormState.blank(make().today())
+    form.values["customer.name"] = "李雷"
+    for answer, kept, restored in (("escape", True, False), ("N", False, False), ("Y", True, True)):
+        draft.write(draft_file, form, make().now())
+        app = make()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert type(app.screen).__name__ == "ConfirmDialog"
+            await scan(pilot, answer)
+            await pilot.pause()
+            if answer == "escape":
+                assert type(app.screen).__name__ == "ConfirmDialog"   # still asked
+                continue
+            assert type(app.screen).__name__ == "IntakeScreen"
+            assert (app.screen.form.values["customer.name"] == "李雷") == restored
+        assert draft_file.exists() == kept, answer

@@ -14,8 +14,9 @@ from ..i18n import t
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """``question`` and two buttons; Y answers yes, N or Esc no, Enter the focused button (no,
-    unless ``safe_yes``: yes keeps work, as restoring a draft does).
+    """``question`` and two buttons; Y answers yes, N or Esc no (Esc does nothing where no
+    throws work away: ``escape_is_no``), Enter the focused button (no, unless ``safe_yes``: yes
+    keeps work, as restoring a draft does).
 
     Keys that arrive within ``GUARD_SECONDS`` of the question being shown were typed before it
     could be read (a scanner's burst, a clerk typing the next customer after Ctrl+N): they are
@@ -23,16 +24,22 @@ class ConfirmDialog(ModalScreen[bool]):
     one) until then. Without the guard the "N" of "Redmi Note" answered the question and the rest
     of the burst went into the form it asked about."""
 
-    BINDINGS = [key("y", "answer(True)", "confirm"), key("n,escape", "answer(False)", "back")]
+    # Y and N in either case (Caps Lock is often on for serials); Esc is "no" unless no throws
+    # work away (``escape_is_no``)
+    BINDINGS = [key("y,Y", "answer(True)", "confirm"), key("n,N", "answer(False)", "back"),
+                key("escape", "escape", "back", show=False)]
     #: how long after it is shown the question starts taking answers
     GUARD_SECONDS = 0.4
 
-    def __init__(self, question: str, yes: str, no: str | None = None, *, safe_yes: bool = False) -> None:
+    def __init__(self, question: str, yes: str, no: str | None = None, *, safe_yes: bool = False,
+                 escape_is_no: bool = True) -> None:
         super().__init__(classes="confirm")
         self.question = question
         self.yes = yes
         self.no = no
         self.safe_yes = safe_yes
+        #: Esc answers no; when no throws work away (discarding a draft), Esc does nothing
+        self.escape_is_no = escape_is_no
         self._answers_from = float("inf")   # set when it is shown
 
     def compose(self) -> ComposeResult:
@@ -61,7 +68,7 @@ class ConfirmDialog(ModalScreen[bool]):
         self.query_one("#confirm-yes" if self.safe_yes else "#confirm-no", Button).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return action != "answer" or monotonic() >= self._answers_from
+        return action not in ("answer", "escape") or monotonic() >= self._answers_from
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -69,3 +76,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+    def action_escape(self) -> None:
+        if self.escape_is_no:
+            self.dismiss(False)
