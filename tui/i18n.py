@@ -333,7 +333,7 @@ TEXT.update({
     "key.pickup_notice": ("取机短信", "Pickup SMS"),
     "pickup.not_yet": ("维修完成后才能发取机通知：现为「{state}」",
                        "no pickup notice before the repair is done: the case is “{state}”"),
-    "pickup.no_more": ("本案例已「{state}」，不再发取机通知", "no pickup notice: the case is already “{state}”"),
+    "pickup.no_more": ("本案例现为「{state}」，不再发取机通知", "no pickup notice: the case is already “{state}”"),
     "key.inspect": ("附件与外观", "Accessories & appearance"),
     "inspect.passcode_none": ("（未登记，请选择）", "(not recorded: choose)"),
     "key.mail_in": ("寄修与维修类别", "Mail-in & repair kind"),

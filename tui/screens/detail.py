@@ -89,6 +89,8 @@ def _value(path: str, value: Any, lang: str) -> str:
     if isinstance(value, bool):
         return t("yes" if value else "no", lang)
     spec = field_of(path)
+    if spec is not None and spec.kind == "amount" and isinstance(value, (int, float)):
+        return f"{value:,.2f}".rstrip("0").rstrip(".") + (" 元" if lang == "zh" else " yuan")
     kind = spec.vocab if spec is not None and spec.vocab not in (None, "brand") else None
     items = value if isinstance(value, list) else [value]
     return "、".join(vocab(kind, str(v), lang) if kind else str(v) for v in items)
