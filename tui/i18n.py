@@ -38,7 +38,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "key.view": ("查看", "View"),
     "key.reload": ("重新加载", "Reload"),
     "key.retry": ("重试", "Retry"),
-    "key.continue": ("继续(不保存)", "Continue (no saving)"),
+    "key.continue": ("继续（不保存）", "Continue (no saving)"),
     "key.save_file": ("保存到文件", "Save to file"),
     "key.close": ("关闭", "Close"),
     "key.confirm": ("确定", "Confirm"),
@@ -94,7 +94,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "save.ready": ("可以保存（Ctrl+S）", "Ready to save (Ctrl+S)"),
     "save.saving": ("正在保存…", "Saving…"),
     "save.done": ("已保存，案例编号 {number}", "Saved as case {number}"),
-    "signin.title": ("员工登录:工号与 PIN", "Staff sign-in: code and PIN"),
+    "signin.title": ("员工登录：工号与 PIN", "Staff sign-in: code and PIN"),
     "signin.code": ("工号,如 S001", "Staff code, e.g. S001"),
     "signin.pin": ("PIN(6-12 位数字)", "PIN (6-12 digits)"),
     "save.changed": ("已保存,但以下内容已改动:\n{changes}", "Saved, but changed before storing:\n{changes}"),
@@ -328,7 +328,7 @@ def field_label(path: str, lang: str = "zh") -> str:
 # --- outcomes, printing and the manager's report -------------------------------------------------
 TEXT.update({
     "key.outcome": ("处理结果", "Outcome"),
-    "key.print_html": ("打印(HTML)", "Print (HTML)"),
+    "key.print_html": ("打印（HTML）", "Print (HTML)"),
     "key.report": ("店长日报", "Report"),
     "key.pickup_notice": ("取机短信", "Pickup SMS"),
     "pickup.not_yet": ("维修完成后才能发取机通知：现为「{state}」",
@@ -342,5 +342,5 @@ TEXT.update({
     "mail_in.counter": ("到店送修", "brought to the counter"),
     "queue.sla_answer": ("超时未答复", "answer late"),
     "queue.sla_solution": ("超时无方案", "solution late"),
-    "outcome.closed": ("此案例已结束,不能再登记处理结果", "the case is finished; no outcome can be recorded"),
+    "outcome.closed": ("此案例已结束，不能再登记处理结果", "the case is finished; no outcome can be recorded"),
 })

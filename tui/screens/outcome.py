@@ -29,15 +29,15 @@ from .base import FormInput
 #: field id -> (the outcomes that use it, zh label, en label)
 FIELDS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "refund": (("return",), "退款金额(元)", "Refund (CNY)"),
-    "invoice_price": (("return",), "发票金额(元,案例未记录时)", "Invoice price (if not on the case)"),
+    "invoice_price": (("return",), "发票金额（元，案例未记录时）", "Invoice price (if not on the case)"),
     "imei": (("exchange",), "新机 IMEI", "Replacement IMEI"),
     "serial": (("exchange",), "新机序列号", "Replacement serial"),
     "date": (("exchange",), "换货日期(默认今天)", "Exchange date (default today)"),
     "certificate": (("exchange",), "新三包凭证编号", "New certificate no."),
     "work": (("repair", "paid_repair"), "所做维修", "Work done"),
-    "parts": (("repair", "paid_repair"), "更换零件(逗号分隔)", "Parts replaced (comma-separated)"),
+    "parts": (("repair", "paid_repair"), "更换零件（逗号分隔）", "Parts replaced (comma-separated)"),
     "days": (("repair",), "修理天数(默认按记录)", "Days taken (default: from the log)"),
-    "quote": (("paid_repair",), "报价(元)", "Quote (CNY)"),
+    "quote": (("paid_repair",), "报价（元）", "Quote (CNY)"),
     "amount": (("paid_repair",), "实收金额(元)", "Amount charged (CNY)"),
 }
 NUMBERS = {"refund": float, "invoice_price": float, "quote": float, "amount": float, "days": int}
@@ -86,7 +86,7 @@ class OutcomeDialog(ModalScreen[dict | None]):
                     yield Label("客户同意报价" if zh else "Customer consents")
                     yield Checkbox("", value=False, id="o-consent", compact=True)
                 with Horizontal(classes="o-row", id="row-override"):
-                    yield Label("店长特批原因(判定未给出时)" if zh else "Manager's reason (not offered)")
+                    yield Label("店长特批原因（判定未给出时）" if zh else "Manager's reason (not offered)")
                     yield FormInput(id="o-override", compact=True)
                 with Horizontal(classes="o-row"):
                     yield Label("备注" if zh else "Note")
@@ -260,7 +260,7 @@ class InspectDialog(ModalScreen[dict | None]):
             yield Static(("附件、外观与数据清单 " if zh else "Accessories, appearance, checklist ") + self.number,
                          classes="dialog-title")
             with Horizontal(classes="o-row"):
-                yield Label("随机附件(逗号分隔)" if zh else "Accessories")
+                yield Label("随机附件（逗号分隔）" if zh else "Accessories")
                 yield FormInput("、".join(self.record.get("accessories") or []), id="i-accessories", compact=True)
             with Horizontal(classes="o-row"):
                 yield Label("外观(检查所见)" if zh else "Appearance")
