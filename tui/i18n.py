@@ -342,5 +342,8 @@ TEXT.update({
     "mail_in.counter": ("到店送修", "brought to the counter"),
     "queue.sla_answer": ("超时未答复", "answer late"),
     "queue.sla_solution": ("超时无方案", "solution late"),
+    "outcome.needs_override": ("判定未给出这种处理；可办理：{offered}。如经店长同意，请在「店长特批原因」写明原因",
+                               "the decision does not offer this; offered: {offered}. With a manager's consent, "
+                               "write the reason under “Manager's reason”"),
     "outcome.closed": ("此案例已结束，不能再登记处理结果", "the case is finished; no outcome can be recorded"),
 })

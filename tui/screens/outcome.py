@@ -166,6 +166,11 @@ class OutcomeDialog(ModalScreen[dict | None]):
             view = store.record_outcome(self.number, kind, fields, actor=app.staff, now=app.now(),
                                         override=override, note=note)
         except Exception as exc:  # noqa: BLE001 - one line on the screen
+            if getattr(exc, "field", None) == "remedy" and not override:
+                # not offered: said as this dialog asks for it (the store's words name the CLI's option)
+                offered = "、".join(vocab("remedy", r, app.lang) for r in self.offered) or "—"
+                self.post_message(StoreActionFailed(t("outcome.needs_override", app.lang, offered=offered)))
+                return
             self.post_message(StoreActionFailed(error_line(exc, app.lang)))
             return
         self.post_message(CaseLoaded(view, "outcome"))
