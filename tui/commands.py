@@ -14,7 +14,7 @@ from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
-from .i18n import TEXT
+from .i18n import TEXT, t
 
 
 class BindingCommands(Provider):
@@ -45,7 +45,16 @@ class BindingCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        found = False
         for name, help_text, callback in self._commands():
             score = matcher.match(name)
             if score > 0:
+                found = True
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
+        if not found and query.strip():
+            # said in the UI's language (Textual's own line for this is English); choosing it
+            # does nothing but close the palette
+            yield Hit(0.01, t("palette.none", self.app.lang), self._nothing, help=t("palette.none_help", self.app.lang))
+
+    async def _nothing(self) -> None:
+        return None

@@ -46,6 +46,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "key.correct": ("更正", "Correct"),
     "key.palette": ("命令", "Commands"),
     "key.close_list": ("收起列表", "Close list"),
+    "palette.none": ("没有这样的命令", "no such command"),
+    "palette.none_help": ("试试：保存、新案例、队列、政策、回访……", "try: save, new case, queue, policies, follow-up…"),
     "palette.placeholder": ("输入要做的事，如：新案例、队列、保存…", "Type what you want to do: new case, queue, save…"),
     "auto_advance.on": ("自动跳栏已开启：IMEI、日期填完后自动跳到下一栏", "Auto-advance on: a complete IMEI or date moves to the next field"),
     "auto_advance.off": ("自动跳栏已关闭", "Auto-advance off"),

@@ -55,3 +55,30 @@ async def test_the_palette_speaks_chinese_lists_the_bindings_and_runs_one(make):
             if isinstance(app.screen, QueueScreen):
                 break
         assert isinstance(app.screen, QueueScreen)
+
+
+async def test_a_search_that_finds_nothing_says_so_in_chinese(make):
+    """Textual's own line for no match is English ("No matches found"): the palette says it in
+    the UI's language, and choosing that line does nothing but close the palette."""
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await scan(pilot, "ctrl+p")
+        await pilot.pause()
+        await scan(pilot, *"协议书xyz")
+        shown = ""
+        for _ in range(100):   # the palette searches in a worker; its own line comes after 0.5 s
+            await pilot.pause(0.02)
+            shown = " ".join(str(o.prompt) for o in app.screen.query_one("CommandList").options)
+            if "没有这样的命令" in shown:
+                break
+        await pilot.pause(0.7)
+        shown = " ".join(str(o.prompt) for o in app.screen.query_one("CommandList").options)
+        assert "没有这样的命令" in shown and "No matches" not in shown, shown
+        screen = app.screen
+        await scan(pilot, "enter")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if app.screen is not screen:
+                break
+        assert type(app.screen).__name__ == "IntakeScreen"
