@@ -107,7 +107,13 @@ async def test_detail_offers_the_allowed_moves_follow_up_reevaluate_ticket_and_a
         detail.query_one("#note").value = "已致电客户"
         await pilot.click("#do-follow-up")
         await settle(pilot)
-        assert any(e["kind"] == "follow_up" for e in detail.view["events"])
+        # both the station and the customer wait for a call: which one was it
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        await scan(pilot, "y")
+        await settle(pilot)
+        calls = [e for e in detail.view["events"] if e["kind"] == "follow_up"]
+        assert len(calls) == 1 and calls[0]["data"]["parties"] == ["customer"]
+        assert {f["party"] for f in detail.view["follow_ups"] if not f["done_at"]} == {"repair_station"}
         await pilot.click("#do-reevaluate")
         await settle(pilot)
         assert len(detail.view["decisions"]) == 2

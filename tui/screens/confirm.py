@@ -13,9 +13,9 @@ from ..app import key, translate_bindings
 from ..i18n import t
 
 
-class ConfirmDialog(ModalScreen[bool]):
-    """``question`` and two buttons; Y answers yes, N or Esc no (Esc does nothing where no
-    throws work away: ``escape_is_no``), Enter the focused button (no, unless ``safe_yes``: yes
+class ConfirmDialog(ModalScreen[bool | None]):
+    """``question`` and two buttons; Y answers yes, N or Esc no (see ``escape`` for what else
+    Esc may do), Enter the focused button (no, unless ``safe_yes``: yes
     keeps work, as restoring a draft does).
 
     Keys that arrive within ``GUARD_SECONDS`` of the question being shown were typed before it
@@ -25,21 +25,22 @@ class ConfirmDialog(ModalScreen[bool]):
     of the burst went into the form it asked about."""
 
     # Y and N in either case (Caps Lock is often on for serials); Esc is "no" unless no throws
-    # work away (``escape_is_no``)
+    # work away (``escape``)
     BINDINGS = [key("y,Y", "answer(True)", "confirm"), key("n,N", "answer(False)", "back"),
                 key("escape", "escape", "back", show=False)]
     #: how long after it is shown the question starts taking answers
     GUARD_SECONDS = 0.4
 
     def __init__(self, question: str, yes: str, no: str | None = None, *, safe_yes: bool = False,
-                 escape_is_no: bool = True) -> None:
+                 escape: str = "no") -> None:
         super().__init__(classes="confirm")
         self.question = question
         self.yes = yes
         self.no = no
         self.safe_yes = safe_yes
-        #: Esc answers no; when no throws work away (discarding a draft), Esc does nothing
-        self.escape_is_no = escape_is_no
+        #: what Esc does: answer ``no``; ``ignore`` (when no throws work away: discarding a
+        #: draft); ``cancel`` (answers None: when yes and no are two choices, not a question)
+        self.escape = escape
         self._answers_from = float("inf")   # set when it is shown
 
     def compose(self) -> ComposeResult:
@@ -78,5 +79,5 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(yes)
 
     def action_escape(self) -> None:
-        if self.escape_is_no:
-            self.dismiss(False)
+        if self.escape != "ignore":
+            self.dismiss(False if self.escape == "no" else None)

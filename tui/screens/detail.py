@@ -288,7 +288,8 @@ class DetailScreen(CounterScreen):
                 store.move(self.number, kwargs["target"], actor=app.staff, now=app.now(), note=kwargs.get("note"))
                 view = store.get(self.number, today=app.today())
             elif op == "follow_up":
-                store.follow_up(self.number, actor=app.staff, note=kwargs["note"], now=app.now())
+                store.follow_up(self.number, actor=app.staff, note=kwargs["note"], now=app.now(),
+                                party=kwargs["party"])
                 view = store.get(self.number, today=app.today())
             elif op == "reevaluate":
                 store.reevaluate(self.number, actor=app.staff, now=app.now())
@@ -425,7 +426,22 @@ class DetailScreen(CounterScreen):
             self.app.notify(t("detail.follow_note_needed", self.app.lang), severity="warning")
             self.query_one("#note", FormInput).focus()
             return
-        self._run("follow_up", note=note)
+        due = {f["party"] for f in (self.view or {}).get("follow_ups") or [] if not f.get("done_at")}
+        if len(due) < 2:            # one party waits for a call (or none): that one, or both
+            self._run("follow_up", note=note, party=next(iter(due)) if due else "both")
+            return
+        from .confirm import ConfirmDialog
+
+        lang = self.app.lang
+
+        def answered(customer: bool | None) -> None:
+            if customer is not None:
+                self._run("follow_up", note=note, party="customer" if customer else "repair_station")
+
+        # a call is made to one party: the other's follow-up stays open
+        self.app.push_screen(ConfirmDialog(t("detail.follow_who", lang), t("party.customer", lang),
+                                           no=t("party.repair_station", lang), safe_yes=True, escape="cancel"),
+                             answered)
 
     @on(Button.Pressed, "#do-reevaluate")
     def action_reevaluate(self) -> None:

@@ -535,7 +535,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
                 self.write_draft()  # what the clerk typed meanwhile, if anything
 
         self.app.push_screen(ConfirmDialog(question, t("draft.restore", lang), no=t("draft.discard", lang), safe_yes=True,
-                                           escape_is_no=False), answered)
+                                           escape="ignore"), answered)
 
     # --- deciding ----------------------------------------------------------------------------
 
