@@ -631,13 +631,11 @@ def _brand_labeler(engine=None, lang: str = "zh", registry=None) -> Callable[[st
             registry = make_registry(engine=engine)
         except Exception:  # noqa: BLE001 - labels are a nicety
             registry = None
-    brands = getattr(registry, "brands", {}) or {}
+    from functools import partial
 
-    def label(brand: str) -> str:
-        meta = brands.get(brand)
-        return getattr(meta, "label_zh" if lang == "zh" else "label_en", None) or brand
+    from aftersales.core.plugininfo import brand_name
 
-    return label
+    return partial(brand_name, getattr(registry, "brands", None), lang=lang)
 
 
 def _cells(text: str, width: int) -> str:

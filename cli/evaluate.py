@@ -53,8 +53,9 @@ def evaluate(case_file: str, as_json: bool, lang: str, show_trace: bool, plugins
                     step["ref"] = ref
         echo_json(out)
     else:
-        meta = registry.brands.get(decision.brand)
-        name = getattr(meta, "label_zh" if lang == "zh" else "label_en", None)
+        from aftersales.core.plugininfo import brand_name
+
+        name = brand_name(registry.brands, decision.brand, lang)
         click.echo(render_decision(decision, lang=lang, trace=show_trace, refs=refs, brand=name))
     if decision.plugin_errors:
         failure = decision.plugin_errors[0]

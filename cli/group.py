@@ -25,11 +25,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "tui": ("aftersales.cli.tui", "tui", "打开柜台终端界面 / Open the counter terminal UI."),
     "replay": ("aftersales.cli.replay", "replay", "批量重放案例 / Replay many cases."),
     "plugin": ("aftersales.cli.plugin", "plugin", "新品牌插件脚手架 / Scaffold a brand plugin."),
-}
-COMMANDS.update({
     "report": ("aftersales.cli.report", "report", "店长日报 / The manager's view of the day."),
     "stores": ("aftersales.cli.report", "stores", "服务网点信息 / A service point's name, address, hours."),
-})
+}
 
 
 class HelpFormatter(click.HelpFormatter):
@@ -116,12 +114,10 @@ def main_group(ctx: click.Context) -> None:
     UI (same as ``aftersales tui``).
     """
     if ctx.invoked_subcommand is None:
-        tui = main_group.get_command(ctx, "tui")
-        if tui is None:
-            click.echo(ctx.get_help())
-            return
-        # as `aftersales tui` with no arguments: its options read their environment variables
-        # (``ctx.invoke`` would give them their defaults alone)
+        # only when bare ``aftersales`` left it to click (``cli.start.open_bare``: a value to
+        # refuse), as ``aftersales tui`` with no arguments: its options read their environment
+        from .tui import tui
+
         with tui.make_context("tui", [], parent=ctx) as sub:
             tui.invoke(sub)
 

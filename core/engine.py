@@ -123,9 +123,9 @@ class _Made:
         key = (assessed, statutory_hits)
         made = self.group_made.get(key)
         if made is None:
-            own = () if policy.statutory else tuple(h.id for h in assessed.hits)
+            hits = _hit_ids(policy, assessed, statutory_hits)
             made = remember(self.group_made, key, (assessed.na, tuple(
-                [(rule, _excluded_by(rule, own, statutory_hits)) for rule in assessed.live])), MADE_CACHE_SIZE)
+                [(rule, _excluded_by(rule, hits)) for rule in assessed.live])), MADE_CACHE_SIZE)
         return made
 
 
@@ -266,11 +266,11 @@ class _Plan:
         #: limits and papers are checked per case (``pending_detection``)
         self.pending = tuple(
             rule for policy, a in pairs for rule in a.pending
-            if _excluded_by(rule, () if policy.statutory else tuple(h.id for h in a.hits), statutory_hits) is None)
+            if _excluded_by(rule, _hit_ids(policy, a, statutory_hits)) is None)
         self.na_fill = tuple((remedy, made.ready(result)) for remedy, result in best.items() if remedy not in live)
         #: the exclusions and their trace entries when offers of these policies ran out and nothing
-        #: free is left (``expired``), by the policies of the expired offers in order (made when
-        #: first needed)
+        #: free is left (``expired``), by the policies of the expired offers in order (the table
+        #: made when first needed: few plans ever need it)
         self.expiry: dict[tuple, tuple[tuple, tuple]] | None = None
         #: the paid repair when its best offer is a fixed one (the usual case): (that entry, its
         #: record when nothing free is available, its record when something is)
@@ -283,7 +283,10 @@ class _Plan:
 
     def expired(self, policies: tuple) -> tuple[tuple, tuple]:
         """The exclusions (``hits`` with each policy's expiry exclusion) and the trace entries of
-        those, when offers of ``policies`` (in the order they were checked) ran out."""
+        those, when offers of ``policies`` (in the order they were checked) ran out; made once."""
+        made = self.expiry.get(policies) if self.expiry is not None else None
+        if made is not None:
+            return made
         exclusions = self.hits
         steps: list[TraceStep] = []
         seen: set[str] = set()
@@ -667,7 +670,7 @@ class Engine:
             ran_out = tuple([result.rule.policy for result in offers
                              if result.status == "expired" and result.rule.remedy != "paid_repair"])
             if ran_out:
-                exclusions, steps = (plan.expiry and plan.expiry.get(ran_out)) or plan.expired(ran_out)
+                exclusions, steps = plan.expired(ran_out)
                 trace.extend(steps)
         if exchange_log:
             trace.extend(exchange_log)
@@ -743,20 +746,20 @@ def _valid_identity(value: Any) -> bool:
             and (value.policy is None or isinstance(value.policy, str)))
 
 
-def _excluded_by(rule: Any, own_hits: tuple, statutory_hits: tuple) -> str | None:
-    """The exclusion that refuses a granted offer (the ids of the exclusions that hold): its own
-    policy's first, then the statutory ones; an offer ``covers`` the exclusions it is meant for,
-    and paid repair is never excluded."""
+def _hit_ids(policy: Any, assessed: Any, statutory_hits: tuple) -> tuple:
+    """The ids of the exclusions that may refuse an offer of ``policy``, in the order they are
+    tried: its own that hold (a statutory policy's are among the statutory ones), then the
+    statutory policies'."""
+    return statutory_hits if policy.statutory else tuple(h.id for h in assessed.hits) + statutory_hits
+
+
+def _excluded_by(rule: Any, hits: tuple) -> str | None:
+    """The exclusion that refuses a granted offer: the first of ``hits`` (``_hit_ids``) it does
+    not ``cover`` (an offer covers the exclusions it is meant for); paid repair is never excluded."""
     if rule.basis == "out_of_warranty":
         return None
     covers = rule.covers
-    for hit in own_hits:
-        if hit not in covers:
-            return hit
-    for hit in statutory_hits:
-        if hit not in covers:
-            return hit
-    return None
+    return next((hit for hit in hits if hit not in covers), None)
 
 
 def _exchange_with_floor(exchange: ExchangeRule | None, consulted: dict[Any, None]) -> tuple[ExchangeRule | None, list]:

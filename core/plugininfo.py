@@ -13,6 +13,16 @@ class Brand(NamedTuple):
     label_en: str
     plugin: str = ""
 
+    def label(self, lang: str = "zh") -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+def brand_name(brands: Any, brand: str, lang: str = "zh") -> str:
+    """``brand`` as its plugin names it (华为; Huawei in English), from ``brands`` (id -> ``Brand``,
+    a registry's), else its id (the plugin is gone, or nothing is loaded)."""
+    found = (brands or {}).get(brand)
+    return brand if found is None else found.label(lang)
+
 
 class PluginInfo:
     """What ``aftersales plugins list`` shows for one plugin."""

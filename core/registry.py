@@ -822,13 +822,14 @@ class _Builder:
                           f"{plugin!r} may not give one (kind: statutory): use kind: brand or network",
                           code="scope", zh=f"法定政策只由法定插件（{STATUTORY_PLUGIN}）提供；插件 {plugin!r} 不能提供"
                                            f"（kind: statutory）：请改为 kind: brand 或 network")
-        served = sorted(b for b, brand in self.state.brands.items() if brand.plugin == plugin)
-        if served and (policy.brands is None or not set(policy.brands) <= set(served)):
+        served = self._served_by(plugin)
+        if served and (policy.brands is None or not set(policy.brands) <= served):
             line, col = _locate_field(node, "$.applies_to.brands")
             named = "any" if policy.brands is None else ", ".join(policy.brands)
             return _issue(policy.source, line, col, "$.applies_to.brands",
-                          f"plugin {plugin!r} serves {', '.join(served)}; its policy may not apply to {named}",
-                          code="scope", zh=f"插件 {plugin!r} 只提供品牌 {'、'.join(served)}；它的政策不能适用于 {named}")
+                          f"plugin {plugin!r} serves {', '.join(sorted(served))}; its policy may not apply to {named}",
+                          code="scope",
+                          zh=f"插件 {plugin!r} 只提供品牌 {'、'.join(sorted(served))}；它的政策不能适用于 {named}")
         return None
 
     def _rightful(self, policy: Any, plugin: str) -> bool:
@@ -836,8 +837,12 @@ class _Builder:
         brand the policy names."""
         if policy.id == plugin:
             return True
-        served = {b for b, brand in self.state.brands.items() if brand.plugin == plugin}
+        served = self._served_by(plugin)
         return bool(policy.brands) and bool(served) and set(policy.brands) <= served
+
+    def _served_by(self, plugin: str) -> set[str]:
+        """The brands ``plugin`` serves (loaded before its policies)."""
+        return {b for b, brand in self.state.brands.items() if brand.plugin == plugin}
 
     def _override(self, locations: list[Any]) -> None:
         """Policies given explicitly replace, by id, every version the plugins ship."""

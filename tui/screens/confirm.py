@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from time import monotonic
-
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -41,7 +39,7 @@ class ConfirmDialog(ModalScreen[bool | None]):
         #: what Esc does: answer ``no``; ``ignore`` (when no throws work away: discarding a
         #: draft); ``cancel`` (answers None: when yes and no are two choices, not a question)
         self.escape = escape
-        self._answers_from = float("inf")   # set when it is shown
+        self._answering = False   # the guard is over (``_ready``)
 
     def compose(self) -> ComposeResult:
         lang = self.app.lang
@@ -56,20 +54,20 @@ class ConfirmDialog(ModalScreen[bool | None]):
 
     def on_mount(self) -> None:
         translate_bindings(self, self.app.lang)
-        self._answers_from = monotonic() + self.GUARD_SECONDS
         if self.GUARD_SECONDS > 0:
             self.set_timer(self.GUARD_SECONDS, self._ready)
         else:
             self._ready()
 
     def _ready(self) -> None:
-        """The question has been on screen long enough: the buttons take answers."""
+        """The question has been on screen long enough: the keys and the buttons take answers."""
+        self._answering = True
         for button in self.query(Button):
             button.disabled = False
         self.query_one("#confirm-yes" if self.safe_yes else "#confirm-no", Button).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return action not in ("answer", "escape") or monotonic() >= self._answers_from
+        return action not in ("answer", "escape") or self._answering
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

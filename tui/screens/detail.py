@@ -544,10 +544,9 @@ class DetailScreen(CounterScreen):
 
 def brand_name(app: Any, brand: str, lang: str) -> str:
     """A brand as its plugin names it (华为 / Huawei); its id when no plugin serves it."""
-    b = (getattr(app.registry, "brands", {}) or {}).get(brand)
-    if b is None:
-        return brand
-    return b.label_zh if lang == "zh" else b.label_en
+    from aftersales.core.plugininfo import brand_name as named
+
+    return named(getattr(app.registry, "brands", None), brand, lang)
 
 
 def print_html(app: Any, number: str, page: str, info: Any) -> None:

@@ -507,8 +507,8 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
         from .confirm import ConfirmDialog
 
         path = self.app.draft_path
-        # a draft left by the last session only (one found as the screen mounted): a file there
-        # now and not then is this session's, written from what was typed while the policies loaded
+        # a draft left by the last session only (one found as the screen mounted, ``_draft_waiting``:
+        # nothing has been written over it since)
         waiting = self._draft_waiting and path is not None and path.exists()
         found = draft.read(path, FormState.blank(self.app.today())) if waiting else None
         if found is None:
@@ -795,7 +795,6 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
         first = message.numbers[0]
 
         def answered(yes: bool | None) -> None:
-            self._draft_waiting = False
             if yes:
                 self.app.open_case(first)
 
@@ -864,7 +863,6 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
         lang = self.app.lang
 
         def answered(yes: bool | None) -> None:
-            self._draft_waiting = False
             if yes:
                 self.new_case()
 

@@ -133,7 +133,7 @@ class PoliciesScreen(CounterScreen):
             names = []
             for bid in (b.strip() for b in ids.split(",") if b.strip()):
                 b = brands.get(bid)
-                names.append(short_label(b.label_zh if lang == "zh" else b.label_en) if b else bid)
+                names.append(short_label(b.label(lang)) if b else bid)
             return "、".join(names) if lang == "zh" else ", ".join(names)
 
         for i, r in enumerate(self.rows):

@@ -131,7 +131,7 @@ class QueueScreen(CounterScreen):
 
     def _brand_options(self, lang: str) -> list[tuple[str, str]]:
         brands = getattr(self.app.registry, "brands", {}) or {}
-        return [(b.label_zh if lang == "zh" else b.label_en, bid) for bid, b in brands.items()]
+        return [(b.label(lang), bid) for bid, b in brands.items()]
 
     def _short_dates(self) -> bool:
         return 0 < self.size.width < _SHORT_DATES_BELOW
@@ -264,7 +264,7 @@ class QueueScreen(CounterScreen):
             elif due and due == today or c.get("notices"):
                 style = "yellow"
             brand = (getattr(self.app.registry, "brands", {}) or {}).get(c["brand"])
-            brand_text = short_label(brand.label_zh if lang == "zh" else brand.label_en) if brand else c["brand"]
+            brand_text = short_label(brand.label(lang)) if brand else c["brand"]
             intake = (c.get("intake_at") or c.get("case_date") or "")[:10]
             shown_due = due
             if self._short_dates():
