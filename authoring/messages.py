@@ -139,6 +139,66 @@ def _odd_quote_line(lines: list[str], first: int, last: int) -> int | None:
     return None
 
 
+def _indent_of(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
+def _code_line(lines: list[str], number: int) -> bool:
+    text = lines[number - 1].strip() if 0 < number <= len(lines) else ""
+    return bool(text) and not text.startswith("#")
+
+
+def _syntax_part(text: str) -> str:
+    """What YAML reads as syntax on a line: the key, and a value that opens a flow list or map
+    (``[…]``, ``{…}``, written with ASCII or full-width brackets); not a plain text value."""
+    code = text.split(" #", 1)[0].lstrip(" -")
+    key, sep, value = code.partition(": ")
+    if not sep:
+        return key
+    value = value.strip()
+    return key + (value if value[:1] in "[{［｛【" else "")
+
+
+def _deeper_hint(lines: list[str], line: int, problem: str) -> tuple[str, str] | None:
+    """A hint when the line at ``line`` is indented more than the key before it, which has a value
+    of its own (so it cannot hold a nested block)."""
+    if "mapping values are not allowed" not in problem or not (0 < line <= len(lines) and _code_line(lines, line)):
+        return None
+    here = _indent_of(lines[line - 1])
+    before = next((n for n in range(line - 1, 0, -1) if _code_line(lines, n)), None)
+    if before is not None:
+        prev = lines[before - 1].split(" #", 1)[0].rstrip()
+        opens_block = prev.endswith(":") or prev.lstrip().startswith("- ") and prev.rstrip().endswith(":")
+        value = lines[line - 1].split(" #", 1)[0].partition(": ")[2]
+        if here > _indent_of(prev) and not opens_block and ": " not in value:
+            extra = here - _indent_of(prev)
+            return (f"第 {line} 行比上一行（第 {before} 行）多缩进了 {extra} 个空格：同一层的键要左对齐（YAML 用缩进表示层级）",
+                    f"line {line} is indented {extra} more space(s) than line {before}: keys of one level line up "
+                    f"(YAML reads indentation as nesting)")
+    return None
+
+
+def _misaligned_hint(lines: list[str], line: int, problem: str, context_line: int | None) -> tuple[str, str] | None:
+    """A hint when the line at ``line`` is indented unlike the lines it belongs with: a list item
+    unlike the list's first item (``context_line``, where YAML began reading the list), a key
+    unlike the key on the line before it."""
+    if not (context_line and 0 < line <= len(lines) and _code_line(lines, line)):
+        return None
+    if not ("expected '-' indicator" in problem or "expected <block end>" in problem or "expected key" in problem):
+        return None
+    here = _indent_of(lines[line - 1])
+    if lines[line - 1].lstrip().startswith("- "):
+        other, what, what_en = context_line, "列表项", "list item"
+    else:
+        other = next((n for n in range(line - 1, 0, -1) if _code_line(lines, n)), 0)
+        what, what_en = "键", "key"
+    if not _code_line(lines, other) or _indent_of(lines[other - 1]) == here:
+        return None
+    there = _indent_of(lines[other - 1])
+    return (f"第 {line} 行的{what}缩进了 {here} 个空格，而第 {other} 行是 {there} 个：同一层要对齐",
+            f"the {what_en} on line {line} is indented {here} space(s), line {other} {there}: one level lines up")
+
+
 def yaml_hint(text: str, line: int, problem: str, context_line: int | None = None) -> tuple[tuple[str, str], int] | None:
     """A hint for a YAML syntax error at ``line`` (1-based; ``context_line``: where the construct
     the parser was reading began), and the line the hint is about: the usual causes, said plainly."""
@@ -156,6 +216,9 @@ def yaml_hint(text: str, line: int, problem: str, context_line: int | None = Non
             return ((f"键 {key!r} 后面是全角冒号'：'；YAML 的键后要用半角冒号加空格 '{key}: '",
                      f"the key {key!r} is followed by a full-width colon '：'; YAML wants an ASCII colon and a space: "
                      f"'{key}: '"), n)
+    deeper = _deeper_hint(lines, line, problem)
+    if deeper is not None:
+        return deeper, line
     if "mapping values are not allowed" in problem:
         return (("这一行的值里有半角冒号加空格 ': '，YAML 把它当成了新的键；请给整个值加引号，"
                  "例如 citation: \"第十二条: ...\"，或改用全角冒号'：'",
@@ -166,7 +229,11 @@ def yaml_hint(text: str, line: int, problem: str, context_line: int | None = Non
                               or "expected <block end>" in problem):
         return ((f"第 {quote} 行的引号没有闭合（中文引号“”不算 YAML 引号）：YAML 一直读到了下一个引号",
                  f"the quote opened on line {quote} is not closed: YAML read on to the next quote"), quote)
-    marks = sorted({c for _, x in nearby for c in x.split("#", 1)[0] if c in FULL_WIDTH and c not in "（）“”‘’"})
+    misaligned = _misaligned_hint(lines, line, problem, context_line)
+    if misaligned is not None:
+        return misaligned, line
+    # full-width punctuation matters where YAML reads it as syntax: in a key, or in a [list] or {map}
+    marks = sorted({c for _, x in nearby for c in _syntax_part(x) if c in FULL_WIDTH and c not in "（）“”‘’"})
     if marks:
         return ((f"这里有全角标点 {' '.join(marks)}：YAML 的冒号、逗号、括号要用半角",
                  f"full-width punctuation here ({' '.join(marks)}): YAML's colons, commas and brackets are ASCII"), line)

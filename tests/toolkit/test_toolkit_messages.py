@@ -77,6 +77,11 @@ def test_an_unknown_component_key_under_periods_is_reported_at_the_key(cli, tmp_
     ("    citation: AppleCare+ 服务条款：自购买产品之日起", "    citation：AppleCare+ 服务条款：自购买产品之日起", "全角冒号", True),
     ("  battery: {months: 12}", "\tbattery: {months: 12}", "制表符", True),
     ("citation: Apple 在线商店销售和退款政策：自收到产品之日起", "citation: \"Apple 在线商店销售和退款政策：自收到产品之日起", "引号没有闭合", True),
+    # indentation: the message says which lines disagree, not a cause that is not there (the
+    # Chinese citations' full-width colons nearby are plain text, not YAML's punctuation)
+    ("kind: brand\nversion", " kind: brand\nversion", "比上一行（第 6 行）多缩进了 1 个空格", True),
+    ("  - id: region_from_country", "   - id: region_from_country", "列表项缩进了 3 个空格，而第 21 行是 2 个", True),
+    ("  rollover_windows: false", " rollover_windows: false", "键缩进了 1 个空格，而第 35 行是 2 个", True),
 ])
 def test_yaml_syntax_errors_say_the_usual_cause(cli, tmp_path, old, new, hint, at_line_of_new):
     path, line, _ = _edit(tmp_path, old, new)
