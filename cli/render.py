@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aftersales.core.plugininfo import failure_line
 from aftersales.core.refund import refund_text
 from aftersales.core.vocab import CONDITIONS as _CONDITIONS
 from aftersales.core.vocab import label
@@ -11,7 +12,7 @@ _TEXT = {
         "entitlement": "权益", "region": "机器版本", "why": "依据", "missing": "缺少单证", "asks": "另请出示",
         "exchange": "换货方式", "lead": "约 {a}–{b} 天", "location": "服务地点", "exclusions": "除外情形",
         "notices": "提示", "citations": "出处", "available": "可", "unavailable": "不可", "coverage": "权益期限",
-        "days": "第 {n} 天", "days_before": "{n} 天后起算", "until": "至", "fee": "服务费", "plugin_error": "插件出错",
+        "days": "第 {n} 天", "days_before": "{n} 天后起算", "until": "至", "fee": "服务费",
         "calendar_gap": "{years} 年节假日数据缺失，期末顺延仅按周末计算",
         "reasons": {"outside_window": "不在期限内", "expired": "已过期", "missing_documents": "缺单证",
                     "not_applicable": "条件不符", "no_start": "缺少起算日期", "excluded": "除外",
@@ -23,7 +24,7 @@ _TEXT = {
         "entitlement": "Entitlement", "region": "Unit made for", "why": "Basis", "missing": "Missing papers", "asks": "Also ask for",
         "exchange": "Exchange", "lead": "about {a}–{b} days", "location": "Where", "exclusions": "Exclusions",
         "notices": "Notices", "citations": "Citations", "available": "yes", "unavailable": "no", "coverage": "Period",
-        "days": "day {n}", "days_before": "starts in {n} days", "until": "to", "fee": "fee", "plugin_error": "Plugin failed",
+        "days": "day {n}", "days_before": "starts in {n} days", "until": "to", "fee": "fee",
         "calendar_gap": "no holiday data for {years}: the end rolls over weekends only",
         "reasons": {"outside_window": "outside its window", "expired": "expired", "missing_documents": "papers missing",
                     "not_applicable": "conditions not met", "no_start": "no start date", "excluded": "excluded",
@@ -96,7 +97,7 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=Non
     if decision.calendar_gaps:
         lines.append(t["calendar_gap"].format(years=", ".join(str(y) for y in decision.calendar_gaps)))
     for f in decision.plugin_errors:
-        lines.append(f"{t['plugin_error']}: {f.plugin} ({f.hook}): {f.error}")
+        lines.append(f"⚠ {failure_line(f.plugin, f.hook, f.error, lang)}")
     lines.append(f"{t['citations']}:")
     for r in decision.remedies:
         if r.policy and (r.available or r.missing_documents):

@@ -129,3 +129,21 @@ def show_value(value: Any) -> str:
     except Exception:  # noqa: BLE001 - a plugin's value whose repr fails is still named
         text = "?"
     return f"{type(value).__name__} {text[:60]}{'…' if len(text) > 60 else ''}"
+
+
+def failure_line(plugin: str, hook: str, error: str, lang: str = "zh") -> str:
+    """A plugin's failure named in a decision (``PluginFailure``: plugin, hook, error), as the
+    counter reads it: in Chinese, what the plugin was asked, in words, and what the decision did
+    without it (the exception's own text, English as Python wrote it, is left to the JSON and the
+    trace); in English, the plugin, the hook and the error as recorded."""
+    if lang != "zh":
+        return f"plugin {plugin} failed in {hook}: {error}"
+    if hook == "aftersales_identify_device":
+        asked = "识别机器的销售地区"
+    elif hook.startswith("aftersales_predicates["):
+        asked = f"判断条件 {hook[len('aftersales_predicates['):].rstrip(']')}"
+    elif hook.startswith("policy "):
+        asked = "计算政策条款的期限和凭证"
+    else:
+        asked = "加载"
+    return f"插件 {plugin} 在{asked}时出错，本判定没有采用它的这一答复；请联系网点 IT（详情在判定记录中）"

@@ -49,6 +49,9 @@ def test_cli_exits_3_naming_the_failed_plugin(tmp_path):
     assert result.returncode == 3
     assert "exploding" in result.stderr and "Traceback" not in result.stderr
     assert "换货" in result.stdout
+    # the decision says in Chinese what the plugin was asked; the exception's English is the JSON's
+    assert "⚠ 插件 exploding 在识别机器的销售地区时出错，本判定没有采用它的这一答复" in result.stdout
+    assert "boom" not in result.stdout and "aftersales_identify_device" not in result.stdout
 
 
 def test_load_plugins_env_chooses(tmp_path):

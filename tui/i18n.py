@@ -139,7 +139,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "panel.location": ("服务地点", "Where"),
     "panel.exclusions": ("除外情形", "Exclusions"),
     "panel.notices": ("提示", "Notices"),
-    "panel.plugin_error": ("插件出错", "Plugin failed"),
+    "panel.engine_error": ("判定出错", "Deciding failed"),
     "panel.citations": ("出处", "Citations"),
     "panel.citations_hint": ("Ctrl+O 显示出处", "Ctrl+O shows the citations"),
     "panel.policies": ("政策版本", "Policies"),

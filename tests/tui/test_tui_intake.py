@@ -177,6 +177,7 @@ async def test_lang_en_option(make):
 
 async def test_a_plugin_error_shows_in_the_panel_not_as_a_traceback(make, tmp_path):
     from aftersales.core.hookspecs import hookimpl
+    from aftersales.core.plugininfo import failure_line
     from aftersales.core.registry import load_registry
 
     class Broken:
@@ -189,8 +190,14 @@ async def test_a_plugin_error_shows_in_the_panel_not_as_a_traceback(make, tmp_pa
     async with app.run_test(size=(120, 40)) as pilot:
         await load_day5_case(pilot, customer=False)
         text = panel(app).body_text()
-        assert "boom in identify" in text
+        # said in Chinese (what the plugin was asked, what the decision did), no English exception text
+        assert "插件 broken 在识别机器的销售地区时出错，本判定没有采用它的这一答复" in text
+        assert "boom" not in text and "aftersales_identify_device" not in text
         assert panel(app).decision is not None
+        failure = panel(app).decision["plugin_errors"][0]
+        assert failure["error"] == "RuntimeError: boom in identify"   # kept for the network's IT, and in English:
+        assert failure_line(failure["plugin"], failure["hook"], failure["error"], "en") == \
+            "plugin broken failed in aftersales_identify_device: RuntimeError: boom in identify"
 
 
 async def test_usable_at_80x24(make):

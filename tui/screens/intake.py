@@ -574,8 +574,9 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
                     decision = registry.evaluate(case).to_dict()
                 except QuarantineError as exc:   # its brand's plugin is quarantined: where, why, what to do
                     problems.append(("bold red", exc.text(lang)))
-                except Exception as exc:
-                    problems.append(("bold red", f"{t('panel.plugin_error', lang)}: {type(exc).__name__}: {exc}"))
+                except Exception as exc:   # the engine's own error (``EngineError``) says itself in both languages
+                    problems.append(("bold red", exc.text(lang) if hasattr(exc, "text") else
+                                     f"{t('panel.engine_error', lang)}: {type(exc).__name__}: {exc}"))
         if self.field_errors:
             names = "、".join(field_label(p, lang) for p in self.field_errors if p.startswith(("device", "purchase", "case", "activation", "fault", "history")))
             if names:

@@ -16,6 +16,7 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from aftersales.core.plugininfo import failure_line
 from aftersales.core.vocab import REMEDY_ORDER
 
 from .. import compat
@@ -136,7 +137,7 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
     if gaps:
         out.append(t("panel.calendar_gap", lang, years=", ".join(map(str, gaps))) + "\n", "yellow")
     for f in decision.get("plugin_errors") or []:
-        out.append(f"{t('panel.plugin_error', lang)}: {f['plugin']} ({f['hook']}): {f['error']}\n", "bold red")
+        out.append(f"⚠ {failure_line(f['plugin'], f['hook'], f['error'], lang)}\n", "bold red")
     if citations:
         out.append(f"{t('panel.citations', lang)}\n", "bold underline")
         for r in decision.get("remedies", ()):
