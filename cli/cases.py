@@ -159,7 +159,7 @@ def cases() -> None:
               help="服务网点代码 / service point code, e.g. SZ01 (env AFTERSALES_STORE).")
 @_staff_option()
 @click.option("--mail-in", "mail_in", type=click.Path(dir_okay=False), metavar="FILE",
-              help="寄修:寄送维修协议书 (YAML/JSON) / mail-in record; makes a mail-in case.")
+              help="寄修：寄送维修协议书（YAML/JSON） / mail-in record; makes a mail-in case.")
 @click.option("--repair-kind", type=click.Choice(["simple", "complex"]), default="simple", show_default=True,
               help="维修类别,决定工作日时限 / repair kind (3-5 or 7-10 working days).")
 @click.option("--note", help="备注 / note in the event log.")
@@ -243,7 +243,7 @@ def list_(state, due, brand, store_code, limit, db_url, as_json, reveal, overdue
         echo_json(rows)
         return
     if not rows:
-        _echo("没有符合条件的案例 / no cases", err=True)
+        _echo("没有符合条件的案例" if message_lang(None) == "zh" else "no cases", err=True)
         return
     brand_label = _brand_labeler(lang=message_lang(None))
     for r in rows:
@@ -511,7 +511,7 @@ def search(text, open_only, limit, db_url, as_json, reveal) -> None:
         echo_json(rows)
         return
     if not rows:
-        _echo("没有找到 / nothing found", err=True)
+        _echo("没有找到" if message_lang(None) == "zh" else "nothing found", err=True)
         return
     brand_label = _brand_labeler(lang=message_lang(None), registry=registry)
     for r in rows:

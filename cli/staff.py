@@ -17,7 +17,7 @@ import sys
 
 import click
 
-from aftersales.cli._common import echo_json
+from aftersales.cli._common import echo_json, message_lang
 
 DB_OPTION = click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL",
                          help="数据库 / database URL (sqlite:///FILE or postgresql+psycopg://...); env AFTERSALES_DB.")
@@ -131,7 +131,12 @@ def add(code, name, store_code, is_manager, by, db_url) -> None:
                                        role="manager" if is_manager else "clerk", now=counter_now())
     finally:
         engine.dispose()
-    click.echo(f"{member.code} {member.name}  {member.role}  {member.store or '全部门店 / every store'}")
+    zh = message_lang(None) == "zh"
+    click.echo(f"{member.code} {member.name}  {_role(member.role, zh)}  {member.store or ('全部门店' if zh else 'every store')}")
+
+
+def _role(role: str, zh: bool) -> str:
+    return {"manager": "店长", "clerk": "店员"}.get(role, role) if zh else role
 
 
 @staff.command("list")
@@ -139,7 +144,7 @@ def add(code, name, store_code, is_manager, by, db_url) -> None:
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON.")
 @DB_OPTION
 def list_(store_code, as_json, db_url) -> None:
-    """员工名单(不含 PIN) / The staff list (never a PIN or its hash)."""
+    """员工名单（不含 PIN） / The staff list (never a PIN or its hash)."""
     from aftersales.store import staff as store_staff
 
     engine = _engine(db_url)
@@ -150,9 +155,10 @@ def list_(store_code, as_json, db_url) -> None:
     if as_json:
         echo_json(rows)
         return
+    zh = message_lang(None) == "zh"
     for r in rows:
-        state = "" if r["active"] else "  (停用 / disabled)"
-        click.echo(f"{r['code']:<8} {r['name']}  {r['role']}  {r['store'] or '*'}{state}")
+        state = "" if r["active"] else ("  （已停用）" if zh else "  (disabled)")
+        click.echo(f"{r['code']:<8} {r['name']}  {_role(r['role'], zh)}  {r['store'] or '*'}{state}")
 
 
 @staff.command("pin")
@@ -194,7 +200,8 @@ def disable(code, enable, by, db_url) -> None:
         store_staff.set_active(engine, code, enable, now=counter_now())
     finally:
         engine.dispose()
-    click.echo(f"{code.upper()}: {'已启用 / enabled' if enable else '已停用 / disabled'}")
+    said = ("已启用", "enabled") if enable else ("已停用", "disabled")
+    click.echo(f"{code.upper()}: {said[0] if message_lang(None) == 'zh' else said[1]}")
 
 
 @staff.command("log")

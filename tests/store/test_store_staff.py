@@ -82,6 +82,9 @@ def test_writes_sign_in_and_the_event_log_names_the_staff_member(staffed, store_
     assert rc == 0 and json.loads(out)["events"][-1]["actor"] == "M001 张经理"
     assert store_cli("staff", "disable", "S001", "--db", staffed, env=_as("M001", PIN_M))[0] == 0
     assert store_cli(*new, env=_as("S001", PIN_C))[0] == 7
+    # the list in Chinese: roles and state in words, not the ids
+    rc, out, err = store_cli("staff", "list", "--db", staffed, env={"AFTERSALES_LANG": "zh"})
+    assert out.splitlines() == ["M001     张经理  店长  *", "S001     王芳  店员  SZ01  （已停用）"], out
 
 
 def test_reveal_needs_a_reason_and_is_logged_with_who_and_why(staffed, store_cli, case_file):
