@@ -899,6 +899,16 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
                                         f"{lead['max']} 天”）；请对调两个数",
                                         f"lead_days min {lead['min']} is more than max {lead['max']} (the counter would show "
                                         f"\"about {lead['min']}–{lead['max']} days\"); swap them"), "range", key="min")
+    workflow = data.get("workflow") or {}
+    for key, (zh_name, en_name) in (("simple_repair_working_days", ("简单维修工作日", "simple repair working days")),
+                                    ("complex_repair_working_days", ("复杂维修工作日", "complex repair working days"))):
+        pair = workflow.get(key)
+        if isinstance(pair, list) and len(pair) == 2 and all(isinstance(n, int) for n in pair) and pair[0] > pair[1]:
+            low, high = pair
+            add(["workflow", key], (f"{zh_name} [{low}, {high}] 的最少 {low} 大于最多 {high}（柜台会显示预计修复"
+                                    f"“{low}~{high} 个工作日”）；请对调两个数",
+                                    f"{en_name} [{low}, {high}]: the least, {low}, is more than the most, {high} (the counter "
+                                    f"would estimate \"{low}~{high} working days\"); swap them"), "range")
 
     offers = data.get("offers", []) or []
     if offers and set(never) >= {str(o.get("id")) for o in offers}:

@@ -37,6 +37,17 @@ def test_lead_days_upside_down_is_an_error_at_min(cli, tmp_path):
     assert issue["path"] == "$.exchange.lead_days.min" and "swap" in issue["message"] and "对调" in issue["message_zh"]
 
 
+def test_repair_working_days_upside_down_is_an_error(cli, tmp_path):
+    path = _edited(tmp_path, "generic_sanbao.yaml", ("simple_repair_working_days: [3, 5]", "simple_repair_working_days: [5, 3]"))
+    code, report = _report(cli, str(path))
+    assert code == 1
+    (issue,) = [i for i in report["issues"] if i["code"] == "range"]
+    assert issue["path"] == "$.workflow.simple_repair_working_days" and "swap" in issue["message"]
+    assert issue["message_zh"].startswith("简单维修工作日 [5, 3] 的最少 5 大于最多 3")
+    assert issue["line"] == 1 + (POLICIES / "generic_sanbao.yaml").read_text(encoding="utf-8").split(
+        "simple_repair_working_days")[0].count("\n")
+
+
 def test_a_window_upside_down_is_an_error(cli, tmp_path):
     path = _edited(tmp_path, "generic_sanbao.yaml", ("window: {from_day: 8, days: 15}", "window: {from_day: 15, days: 8}"))
     code, report = _report(cli, str(path))
