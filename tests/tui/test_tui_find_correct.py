@@ -124,6 +124,15 @@ async def test_find_by_full_phone_or_part_of_an_imei_and_enter_opens_a_single_hi
         assert isinstance(app.screen, DetailScreen) and app.screen.number == "SZ01-20260615-0002"
         await scan(pilot, "escape")
         await settle(pilot)
+        # typing on the list searches: the number goes to the search box, Enter opens the hit
+        table.focus()
+        await pilot.pause()
+        await scan(pilot, "00852 91234567", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen) and app.screen.number == NUMBER
+        assert queue.query_one("#q-text").value == "00852 91234567"    # every key, in order
+        await scan(pilot, "escape")
+        await settle(pilot)
         # "/" (from anywhere on the queue) selects the search: typed over as well
         table.focus()
         await scan(pilot, "/", "其他")

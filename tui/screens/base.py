@@ -97,6 +97,28 @@ class FormInput(compat.FieldRepaint, Input):
         if self.on_change is not None and self.is_mounted:
             self.on_change(self, value)
 
+    def type_in(self, character: str) -> None:
+        """Start the field anew with ``character`` typed elsewhere (on a list that searches as
+        one types), and take the focus with the cursor after it: the keys behind it add to it
+        instead of replacing it (so this focus does not select the text, as a focus otherwise
+        does). Keys that come before the focus has moved are added here, in order."""
+        if getattr(self, "_typed_in", False):      # the focus is still on its way
+            self.value += character
+            return
+        self.value = character
+        self.cursor_position = len(character)     # not a selection left from before
+        self._typed_in = True
+        self._selects_on_focus, self.select_on_focus = self.select_on_focus, False
+        self.focus()
+
+    def on_focus(self) -> None:
+        self._typed_in = False
+
+    def on_blur(self) -> None:
+        selects = getattr(self, "_selects_on_focus", None)
+        if selects is not None:                     # as it was before ``type_in``
+            self.select_on_focus, self._selects_on_focus = selects, None
+
 
 class TypedSelect(Select[str]):
     """A drop-down a clerk can also choose from by typing while it is closed, as a browser's does:

@@ -14,7 +14,7 @@ from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Select, Static
@@ -358,6 +358,18 @@ class QueueScreen(CounterScreen):
         search = self.query_one("#q-text", FormInput)
         search.focus()
         search.select_all()
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing on the list searches: a phone number, an IMEI or a name typed with the list
+        focused goes into the search box (replacing the last search), as "/" then typing would;
+        the keys behind it follow it there (``InOrderKeys``)."""
+        character = event.character
+        if (not isinstance(self.focused, DataTable) or not event.is_printable or not character
+                or character.isspace() or character == "/"):
+            return
+        event.stop()
+        event.prevent_default()
+        self.query_one("#q-text", FormInput).type_in(character)
 
     def action_refresh(self) -> None:
         self.refresh_cases()
