@@ -88,7 +88,7 @@ def _begin(store, kwargs: dict[str, Any], reason: str | None, *, action: str, ex
     ctx.call_on_close(_log)
 
 
-def reveal_option(help_text: str = "显示完整电话号码(须 --reason,记入访问日志)/ show full phone numbers "
+def reveal_option(help_text: str = "显示完整电话号码（须 --reason，记入访问日志）/ show full phone numbers "
                                    "(needs --reason; logged).", *, export: bool = False) -> Callable:
     def decorate(f: Callable) -> Callable:
         @functools.wraps(f)
@@ -109,7 +109,7 @@ def reveal_option(help_text: str = "显示完整电话号码(须 --reason,记入
             return f(*args, **kwargs)
 
         wrapper = click.option("--reason", "reveal_reason", metavar="TEXT",
-                               help="查看完整号码的原因(记入访问日志)/ why full numbers are shown (logged).")(wrapper)
+                               help="查看完整号码的原因（记入访问日志）/ why full numbers are shown (logged).")(wrapper)
         return click.option("--reveal", is_flag=True, help=help_text)(wrapper)
 
     return decorate

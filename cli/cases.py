@@ -35,7 +35,7 @@ JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="输出 JSON 
 #: ``--reveal`` with its ``--reason``: signed in and written to the access log (cli/access.py)
 REVEAL_OPTION = reveal_option()
 OUTPUT_OPTION = click.option("--output", "-o", type=click.Path(), metavar="FILE",
-                             help="写入文件(完整写入或不写)/ write to FILE, whole or not at all.")
+                             help="写入文件（完整写入或不写）/ write to FILE, whole or not at all.")
 
 
 # --- what reaches the terminal ------------------------------------------------------------------
@@ -161,14 +161,14 @@ def cases() -> None:
 @click.option("--mail-in", "mail_in", type=click.Path(dir_okay=False), metavar="FILE",
               help="寄修：寄送维修协议书（YAML/JSON） / mail-in record; makes a mail-in case.")
 @click.option("--repair-kind", type=click.Choice(["simple", "complex"]), default="simple", show_default=True,
-              help="维修类别,决定工作日时限 / repair kind (3-5 or 7-10 working days).")
+              help="维修类别，决定工作日时限 / repair kind (3-5 or 7-10 working days).")
 @click.option("--note", help="备注 / note in the event log.")
-@click.option("--accessories", help="随机附件,逗号分隔 / accessories received, comma-separated.")
+@click.option("--accessories", help="随机附件，逗号分隔 / accessories received, comma-separated.")
 @click.option("--appearance", help="外观检查所见 / appearance as inspected.")
 @click.option("--checklist", help="已完成:backed_up,signed_out,find_my_off / data checklist done.")
 @click.option("--passcode", type=click.Choice(["removed", "given", "kept"]), help="锁屏密码 / screen passcode.")
 @click.option("--backdate", is_flag=True,
-              help="按案例文件的 case_date(早于今日)判定并记入日志 / decide as of the file's earlier "
+              help="按案例文件的 case_date（早于今日）判定并记入日志 / decide as of the file's earlier "
                    "case_date (recorded as back-dated); without it a case is decided as of the intake day.")
 @DB_OPTION
 @JSON_OPTION
@@ -220,10 +220,10 @@ def _plugin_failed(number: str, decision: dict) -> None:
 
 
 @cases.command("list")
-@click.option("--state", help="状态,逗号分隔 / state(s), comma-separated (received, in_repair...).")
+@click.option("--state", help="状态，逗号分隔 / state(s), comma-separated (received, in_repair...).")
 @click.option("--due", is_flag=True, help="只列今日到期或逾期的 / only cases with something due today.")
 @click.option("--overdue", is_flag=True,
-              help="只列逾期的(答复、方案、维修时限、备用机)/ only overdue cases (answer, solution, repair).")
+              help="只列逾期的（答复、方案、维修时限、备用机）/ only overdue cases (answer, solution, repair).")
 @click.option("--brand", help="品牌 / brand id.")
 @click.option("--store", "store_code", help="服务网点 / store code.")
 @click.option("--limit", type=click.IntRange(1), help="最多列出 / at most this many.")
@@ -231,7 +231,7 @@ def _plugin_failed(number: str, decision: dict) -> None:
 @JSON_OPTION
 @REVEAL_OPTION
 def list_(state, due, brand, store_code, limit, db_url, as_json, reveal, overdue=False) -> None:
-    """列出案例(新的在前) / List cases, newest first."""
+    """列出案例（新的在前） / List cases, newest first."""
     from aftersales.store.workflow import local_date
 
     state = ",".join(_state_arg(s) for s in state.split(",")) if state else None
@@ -311,7 +311,7 @@ def show(number, db_url, as_json, reveal) -> None:
 @cases.command("move")
 @click.argument("number")
 @click.argument("state")
-@click.option("--note", help="备注(撤销或退回维修时必填) / note (required to cancel or to send back to repair).")
+@click.option("--note", help="备注（撤销或退回维修时必填） / note (required to cancel or to send back to repair).")
 @click.option("--repair-kind", type=click.Choice(["simple", "complex"]), help="维修类别 / repair kind.")
 @click.option("--awaiting-parts/--parts-arrived", "awaiting_parts", default=None,
               help="维修等待零配件 / the repair waits for parts (60-day exchange limit).")
@@ -320,7 +320,7 @@ def show(number, db_url, as_json, reveal) -> None:
 @JSON_OPTION
 @REVEAL_OPTION
 def move(number, state, note, repair_kind, awaiting_parts, staff, db_url, as_json, reveal) -> None:
-    """改变案例状态(仅限流程允许的) / Move a case to another state the workflow allows."""
+    """改变案例状态（仅限流程允许的） / Move a case to another state the workflow allows."""
     from aftersales.store.workflow import state_label
 
     with _open(db_url) as store:
@@ -342,7 +342,7 @@ def move(number, state, note, repair_kind, awaiting_parts, staff, db_url, as_jso
 @click.option("--party", type=click.Choice(["both", "repair_station", "customer"]), default="both",
               show_default=True, help="回访对象 / who was called.")
 @click.option("--next-in", "next_in", type=click.IntRange(1, 90), metavar="DAYS",
-              help="再次回访(天后) / schedule the next call in DAYS days.")
+              help="再次回访（天后） / schedule the next call in DAYS days.")
 @click.option("--awaiting-parts/--parts-arrived", "awaiting_parts", default=None,
               help="维修站说明是否缺件 / what the repair station said about parts.")
 @_staff_option()
@@ -368,7 +368,7 @@ def follow_up(number, note, party, next_in, awaiting_parts, staff, db_url, as_js
 @JSON_OPTION
 @REVEAL_OPTION
 def reevaluate(number, staff, db_url, as_json, reveal) -> None:
-    """按送修天数重新判定(追加,不覆盖) / Decide again with the days in repair; appends a decision."""
+    """按送修天数重新判定（追加，不覆盖） / Decide again with the days in repair; appends a decision."""
     with _open(db_url, engine=True) as store:
         staff = signed_in(store, staff)
         view = store.reevaluate(number, actor=staff, now=counter_now())
@@ -442,7 +442,7 @@ def _set_value(case: dict, assignment: str) -> None:
 @JSON_OPTION
 @REVEAL_OPTION
 def edit(number, casefile, assignments, customer, phone, note, staff, db_url, as_json, reveal) -> None:
-    """更正已保存的案例(编号不变) / Correct a saved case in place; the number stays.
+    """更正已保存的案例（编号不变） / Correct a saved case in place; the number stays.
 
     CASEFILE is the whole corrected case (YAML or JSON), or ``--set PATH=VALUE`` changes single
     fields of the stored one. The change is logged (what changed, before and after) and the case
@@ -489,7 +489,7 @@ def _shown(value: Any) -> str:
 
 
 @cases.command("search")
-@click.argument("text")
+@click.argument("text", nargs=-1, required=True)
 @click.option("--open", "open_only", is_flag=True, help="只查未结案例 / open cases only.")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="最多列出 / at most this many.")
 @DB_OPTION
@@ -497,10 +497,12 @@ def _shown(value: Any) -> str:
 @REVEAL_OPTION
 def search(text, open_only, limit, db_url, as_json, reveal) -> None:
     """查找案例 / Find cases: a full phone number, part of an IMEI or serial, a case number,
-    a name, a model, or a brand in Chinese or English."""
+    a name, a model, or a brand in Chinese or English. Words typed apart are one text (a phone
+    number said in groups: 138 0013 8000)."""
     from aftersales.cli._common import make_registry
     from aftersales.store.workflow import local_date
 
+    text = " ".join(text)
     registry = make_registry()
     brands = {bid: (b.label_zh, b.label_en) for bid, b in registry.brands.items()}
     with _open(db_url) as store:
@@ -579,11 +581,11 @@ def export(fmt, output, state, brand, db_url, reveal) -> None:
 @cases.command("ticket")
 @click.argument("number")
 @click.option("--html", "as_html", is_flag=True, help="可打印的 HTML / printable HTML.")
-@click.option("--agreement", is_flag=True, help="寄送维修协议书(寄修案例)/ the mail-in agreement.")
+@click.option("--agreement", is_flag=True, help="寄送维修协议书（寄修案例）/ the mail-in agreement.")
 @click.option("--sms", is_flag=True, help="取机通知短信文本 / the pickup notice, to copy into an SMS.")
 @OUTPUT_OPTION
 @DB_OPTION
-@reveal_option("打印完整电话号码(交给客户的单据;须 --reason,记入访问日志)/ print full phone numbers "
+@reveal_option("打印完整电话号码（交给客户的单据；须 --reason，记入访问日志）/ print full phone numbers "
                "(the customer's own copy; needs --reason, logged).")
 def ticket(number, as_html, agreement, output, db_url, reveal, sms=False) -> None:
     """打印受理单 / Print the service ticket (受理单) or the mail-in agreement.

@@ -88,7 +88,7 @@ def current(db_url, as_json) -> None:
 @click.option("--prefix", default="aftersales", show_default=True,
               help="角色名前缀 / role name prefix (PREFIX_owner, PREFIX_manager, PREFIX_store_CODE).")
 @click.option("--store", "stores", multiple=True, metavar="CODE",
-              help="门店代码,可重复 / a store that gets its own role (repeat).")
+              help="门店代码，可重复 / a store that gets its own role (repeat).")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON.")
 def roles(db_url, prefix, stores, as_json) -> None:
     """创建门店、经理、所有者数据库角色 / Create the store, manager and owner roles (PostgreSQL).

@@ -57,7 +57,7 @@ def _print(view: dict, as_json: bool, reveal: bool, head: str) -> None:
 @click.argument("number")
 @click.argument("remedy")
 @click.option("--override", metavar="REASON",
-              help="店长同意办理判定未给出的方式,写明原因 / a manager records a remedy the decision did not offer.")
+              help="店长同意办理判定未给出的方式，写明原因 / a manager records a remedy the decision did not offer.")
 @click.option("--note", help="备注 / note in the event log.")
 @_staff_option()
 @DB_OPTION
@@ -77,21 +77,21 @@ def remedy(number, remedy, override, note, staff, db_url, as_json, reveal) -> No
 @cases.command("outcome")
 @click.argument("number")
 @click.argument("kind", metavar="KIND")
-@click.option("--refund", type=float, help="退货:退款金额(元)/ return: amount refunded.")
+@click.option("--refund", type=float, help="退货：退款金额（元）/ return: amount refunded.")
 @click.option("--invoice-price", "invoice_price", type=float,
-              help="退货:发票金额(案例未记录时)/ return: the invoice price, when the case has none.")
-@click.option("--imei", help="换货:新机 IMEI / exchange: the replacement's IMEI.")
-@click.option("--serial", help="换货:新机序列号 / exchange: the replacement's serial.")
-@click.option("--date", "date_", metavar="YYYY-MM-DD", help="换货日期(默认今天)/ exchange date (default today).")
-@click.option("--certificate", help="换货:新三包凭证编号 / exchange: the new certificate's number.")
-@click.option("--work", help="维修:所做维修 / repair: what was done.")
-@click.option("--parts", help="维修:更换的零件,逗号分隔 / repair: parts replaced, comma-separated.")
-@click.option("--days", type=int, help="免费维修:修理天数(默认按记录计算)/ free repair: days taken (default: from the log).")
-@click.option("--quote", type=float, help="付费维修:报价(元)/ paid repair: the quote.")
-@click.option("--consent/--no-consent", default=None, help="付费维修:客户是否同意报价 / paid repair: the customer's consent.")
-@click.option("--amount", type=float, help="付费维修:实收金额(元)/ paid repair: amount charged.")
+              help="退货：发票金额（案例未记录时）/ return: the invoice price, when the case has none.")
+@click.option("--imei", help="换货：新机 IMEI / exchange: the replacement's IMEI.")
+@click.option("--serial", help="换货：新机序列号 / exchange: the replacement's serial.")
+@click.option("--date", "date_", metavar="YYYY-MM-DD", help="换货日期（默认今天）/ exchange date (default today).")
+@click.option("--certificate", help="换货：新三包凭证编号 / exchange: the new certificate's number.")
+@click.option("--work", help="维修：所做维修 / repair: what was done.")
+@click.option("--parts", help="维修：更换的零件，逗号分隔 / repair: parts replaced, comma-separated.")
+@click.option("--days", type=int, help="免费维修：修理天数（默认按记录计算）/ free repair: days taken (default: from the log).")
+@click.option("--quote", type=float, help="付费维修：报价（元）/ paid repair: the quote.")
+@click.option("--consent/--no-consent", default=None, help="付费维修：客户是否同意报价 / paid repair: the customer's consent.")
+@click.option("--amount", type=float, help="付费维修：实收金额（元）/ paid repair: amount charged.")
 @click.option("--override", metavar="REASON",
-              help="店长同意办理判定未给出的方式,写明原因 / a manager records a remedy the decision did not offer.")
+              help="店长同意办理判定未给出的方式，写明原因 / a manager records a remedy the decision did not offer.")
 @click.option("--note", help="备注 / note in the event log.")
 @_staff_option()
 @DB_OPTION
@@ -99,7 +99,7 @@ def remedy(number, remedy, override, note, staff, db_url, as_json, reveal) -> No
 @REVEAL_OPTION
 def outcome(number, kind, refund, invoice_price, imei, serial, date_, certificate, work, parts, days, quote,
             consent, amount, override, note, staff, db_url, as_json, reveal) -> None:
-    """登记处理结果:退货、换货、免费维修、付费维修 / Record the outcome: return, exchange, free or paid repair.
+    """登记处理结果：退货、换货、免费维修、付费维修 / Record the outcome: return, exchange, free or paid repair.
 
     Return and exchange move the case to 已退货退款 / 已换货 (then 结案); a free repair's days
     feed the next decision on the same unit; an exchange links the replacement unit, whose later
@@ -131,7 +131,7 @@ def outcome(number, kind, refund, invoice_price, imei, serial, date_, certificat
 
 @cases.command("inspect")
 @click.argument("number")
-@click.option("--accessories", help="随机附件,逗号分隔 / accessories received, comma-separated.")
+@click.option("--accessories", help="随机附件，逗号分隔 / accessories received, comma-separated.")
 @click.option("--appearance", help="外观检查所见 / appearance as inspected.")
 @click.option("--checklist", help="已完成的数据与账户事项 / done: backed_up,signed_out,find_my_off.")
 @click.option("--passcode", type=click.Choice(["removed", "given", "kept"]),

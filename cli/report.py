@@ -34,7 +34,7 @@ from aftersales.store.reports import render_html, render_text
 @click.option("--store", "store_code", envvar="AFTERSALES_STORE", metavar="CODE",
               help="只看此网点 / only this service point (env AFTERSALES_STORE).")
 @click.option("--all-stores", is_flag=True, help="全部网点 / every service point.")
-@click.option("--html", "as_html", is_flag=True, help="HTML 页面(含图表)/ an HTML page with charts.")
+@click.option("--html", "as_html", is_flag=True, help="HTML 页面（含图表）/ an HTML page with charts.")
 @OUTPUT_OPTION
 @DB_OPTION
 @JSON_OPTION
@@ -84,7 +84,7 @@ def show(code, db_url, as_json) -> None:
 @click.option("--hotline", help="服务热线 / hotline.")
 @click.option("--opens", metavar="HH:MM", help="营业开始 / opening time (default 09:00).")
 @click.option("--closes", metavar="HH:MM", help="营业结束 / closing time (default 18:00).")
-@click.option("--printer", help="受理单打印机(lp -d 的名称)/ the ticket printer (an lp destination).")
+@click.option("--printer", help="受理单打印机（lp -d 的名称）/ the ticket printer (an lp destination).")
 @_staff_option()
 @DB_OPTION
 @JSON_OPTION

@@ -190,7 +190,7 @@ def pin(code, by, db_url) -> None:
 @BY_OPTION
 @DB_OPTION
 def disable(code, enable, by, db_url) -> None:
-    """停用员工(记录保留) / Disable a staff member (their records stay)."""
+    """停用员工（记录保留） / Disable a staff member (their records stay)."""
     from aftersales.store import staff as store_staff
     from aftersales.store.localday import counter_now
 
@@ -209,7 +209,7 @@ def disable(code, enable, by, db_url) -> None:
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON.")
 @DB_OPTION
 def log(limit, as_json, db_url) -> None:
-    """查看访问日志(--reveal 与导出) / The access log: who saw full phone numbers or exported, and why."""
+    """查看访问日志（--reveal 与导出） / The access log: who saw full phone numbers or exported, and why."""
     from aftersales.store import staff as store_staff
 
     engine = _engine(db_url)

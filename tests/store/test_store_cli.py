@@ -240,8 +240,10 @@ def test_edit_and_search_through_the_cli(store_cli, db_url, files, tmp_path):
     assert "device.imei: （空） → 356938035643809" in out and "fault.confirmed: 是 → 否" in out
     assert "customer.phone: 138****8000 → +852 ****4567" in out
     # found by the full number in another form, by part of the IMEI, by the brand's Chinese name
-    for text in ("00852 91234567", "35643", "华为", n[-4:]):
-        rc, out, err = store_cli("cases", "search", text, "--db", db_url, "--json")
+    # (a number typed in groups without quotes is one text)
+    for text in ("00852 91234567", ("00852", "9123", "4567"), "35643", "华为", n[-4:]):
+        words = text if isinstance(text, tuple) else (text,)
+        rc, out, err = store_cli("cases", "search", *words, "--db", db_url, "--json")
         assert rc == 0, err
         found = json.loads(out)
         assert [c["number"] for c in found] == [n], text
