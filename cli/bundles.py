@@ -142,10 +142,12 @@ def list_bundles(db_url: str | None, as_json: bool) -> None:
         click.echo("no policy bundle published (aftersales policy publish DIR)" if _en() else
                    "还没有发布任何政策包（aftersales policy publish 文件夹）", err=True)
         return
+    files = "{n} files" if _en() else "{n} 个文件"
     for r in rows:
         mark = "*" if r["active"] else " "
-        click.echo(f"{mark} {r['id']:>4}  {r['created_at'][:19]}  {r['sha256'][:12]}  {r['author']}  "
-                   f"{len(r['files'])} files  {r['note'] or ''}".rstrip())
+        when = r["created_at"][:16].replace("T", " ")      # the network's local time (China Standard Time)
+        click.echo(f"{mark} {r['id']:>4}  {when}  {r['sha256'][:12]}  {r['author']}  "
+                   f"{files.format(n=len(r['files']))}  {r['note'] or ''}".rstrip())
 
 
 @click.command("activate")

@@ -29,6 +29,7 @@ import sqlalchemy as sa
 
 from . import db as _db
 from .errors import StoreError
+from .localday import CHINA_TZ
 from .schema import policy_activations, policy_bundles
 
 #: the largest bundle file accepted (a policy is a few tens of kilobytes)
@@ -73,7 +74,8 @@ def publish(engine: sa.Engine, files: Mapping[str, str], *, author: str, note: s
 def _record(row: Mapping[str, Any], *, active: bool) -> dict[str, Any]:
     created = row["created_at"]
     return {"id": row["id"], "sha256": row["sha256"], "author": row["author"], "note": row["note"],
-            "created_at": created.isoformat() if hasattr(created, "isoformat") else created,
+            "created_at": created.astimezone(CHINA_TZ).isoformat(timespec="seconds") if hasattr(created, "astimezone")
+            else created,
             "files": sorted(row["manifest"]), "active": active}
 
 

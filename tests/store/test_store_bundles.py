@@ -70,6 +70,9 @@ def test_a_bundle_is_published_and_activated_at_the_counters_clock(store_cli, db
 
     cst = timezone(timedelta(hours=8))
     assert datetime.fromisoformat(json.loads(out)["created_at"]) == datetime(2026, 6, 15, 10, 0, tzinfo=cst)
+    # listed at the network's local time, in the reader's language (the database keeps UTC)
+    rc, out, err = store_cli("policy", "bundles", "--db", db_url, env={"AFTERSALES_LANG": "zh"})
+    assert rc == 0 and out.startswith("*    1  2026-06-15 10:00  ") and "4 个文件" in out, out + err
 
 
 def test_a_folder_that_fails_validation_or_its_tests_is_not_published(store_cli, db_url, folder):
