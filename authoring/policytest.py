@@ -22,7 +22,7 @@ rule are not. Every rule no case exercises is listed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -289,8 +289,11 @@ def cases_file_for(policy_file: Path) -> Path:
     return policy_file.with_name(policy_file.name[: -len(".yaml")] + ".cases.yaml")
 
 
-def load_cases(path: Path) -> tuple[list[tuple[Mapping[str, Any], int, int]], list[PolicyIssue]]:
-    """The cases of a ``*.cases.yaml`` with their line and column, and every format problem."""
+def load_cases(path: Path) -> tuple[list[tuple[Mapping[str, Any], int, int, Callable[..., tuple[int, int]]]],
+                                     list[PolicyIssue]]:
+    """The cases of a ``*.cases.yaml`` with their line and column and a function giving the line
+    and column of a key under the case (``where(["case", "fault", "component"])``: as deep as
+    the file writes it), and every format problem."""
     name = str(path)
     try:
         source = read_source(path)
@@ -314,7 +317,7 @@ def load_cases(path: Path) -> tuple[list[tuple[Mapping[str, Any], int, int]], li
             issues.append(PolicyIssue(name, line, col, where, "each case needs `case` and `expect`", code="cases",
                                       zh="每个案例都要有 `case` 和 `expect`"))
             continue
-        out.append((item, line, col))
+        out.append((item, line, col, lambda parts, base=node_path + [index]: locate(node, base + list(parts))))
     return out, issues
 
 
@@ -351,7 +354,7 @@ def run_cases(registry: Any, policy: Any, cases_path: Path | None, select: str |
         return report
     cases, issues = load_cases(cases_path)
     report.issues.extend(issues)
-    for item, line, col in cases:
+    for item, line, col, where in cases:
         name = str(item.get("name") or f"case at line {line}")
         if select and select.lower() not in name.lower():
             continue
@@ -369,7 +372,11 @@ def run_cases(registry: Any, policy: Any, cases_path: Path | None, select: str |
                 problems: list[str] = [Problem(f"error: expected a message mentioning {missing}, got {exc}",
                                     f"错误：期望信息提到 {missing}，实际为 {exc}")] if missing else []
             else:
-                problems = [Problem(f"expected a decision, got error: {exc}", f"期望得到判定，实际出错：{exc}")]
+                problems = [Problem(f"expected a decision, got error: {exc}", f"期望得到判定，实际出错：{exc.line('zh')}")]
+                bad = getattr(exc, "field", None)
+                if bad:   # at the field the case gets wrong (``documents[2]``: the list's third item)
+                    parts = [int(p) if p.isdigit() else p for p in bad.replace("]", "").replace("[", ".").split(".")]
+                    line, col = where(["case", *parts])
             report.results.append(CaseResult(name, report.cases_file or "", line, col, problems))
             continue
         if expect.get("error"):

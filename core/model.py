@@ -501,9 +501,7 @@ def _case_error(text: str, data: Any) -> CaseError:
         part_en, part_zh = ("a mapping of fields", "字段映射")
         return CaseError(f"must be {part_en}, not {_kind(value)}", field=path, zh=f"应为{part_zh}，而不是{_kind_zh(value)}")
     if what.startswith("Invalid enum value"):
-        allowed = ", ".join(spec.choices)
-        return CaseError(f"unknown id {_show(value)}; allowed: {allowed}", field=path,
-                         zh=f"未知代码 {_show(value, 'zh')}；可用：{allowed}")
+        return _unknown_id(path, value, spec.choices, ordered=True)
     en, zh = allowed_text(spec)
     if value is None and spec.required:
         return CaseError("required", field=path, zh="必填")
@@ -599,10 +597,17 @@ def _out_of_range(where: str, value: date) -> CaseError:
                      zh=f"{value.isoformat()} 不在 {FIRST_YEAR}–{LAST_YEAR} 年之间")
 
 
-def _unknown_id(where: str, value: str, table: Collection[str]) -> CaseError:
-    allowed = ", ".join(sorted(table))
-    return CaseError(f"unknown id {_show(value)}; allowed: {allowed}", field=where,
-                     zh=f"未知代码 {_show(value, 'zh')}；可用：{allowed}")
+def _unknown_id(where: str, value: Any, table: Collection[str], *, ordered: bool = False) -> CaseError:
+    """An id the field does not know: the nearest it knows when one is close (a typo:
+    ``batery``), then every one (in the table's order when ``ordered``, else sorted)."""
+    from difflib import get_close_matches
+
+    choices = list(table) if ordered else sorted(table)
+    allowed = ", ".join(choices)
+    close = get_close_matches(value, choices, n=1, cutoff=0.6) if isinstance(value, str) else []
+    hint_en, hint_zh = (f"; did you mean {close[0]!r}?", f"；您是否想写 {close[0]!r}？") if close else (";", "；")
+    return CaseError(f"unknown id {_show(value)}{hint_en} allowed: {allowed}", field=where,
+                     zh=f"未知代码 {_show(value, 'zh')}{hint_zh}可用：{allowed}")
 
 
 # --------------------------------------------------------------------------- writing a case

@@ -94,6 +94,17 @@ def test_policy_test_speaks_chinese_by_default(cli, tmp_path):
     assert code == 1 and "未通过" in out and "产地：期望 HK，实际为 CN" in out and "个案例中 0 个通过" in err
 
 
+def test_a_case_the_parser_refuses_is_reported_at_its_field_in_chinese_with_the_nearest_id(cli, tmp_path):
+    path = _apple(tmp_path, ("typo", "{region: CN}"))
+    cases = tmp_path / "apple.cases.yaml"
+    cases.write_text(cases.read_text(encoding="utf-8").replace("component: host", "component: hots"), encoding="utf-8")
+    code, out, err = cli("policy", "test", str(path), env={"AFTERSALES_LANG": "zh"})
+    assert code == 1
+    # line 8, column 24 of the file, at the value: where the editor fixes it, not the case's first line
+    assert f"未通过 {cases}:8:24: typo" in out, out
+    assert "实际出错：fault.component：未知代码 'hots'；您是否想写 'host'？可用：host, battery" in out, out
+
+
 def test_bundled_cases_can_be_copied_and_run_alone(cli, tmp_path):
     for name in ("huawei.yaml", "huawei.cases.yaml"):
         shutil.copy(POLICIES / name, tmp_path / name)
