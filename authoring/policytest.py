@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from aftersales.core.errors import AftersalesError, PolicyError
-from aftersales.core.vocab import FREE_REMEDIES
+from aftersales.core.vocab import FREE_REMEDIES, REMEDY_ORDER
 
 from .policyload import PolicyIssue, display_name, locate, read_source, read_yaml
 
@@ -337,6 +337,18 @@ def expect_problems(item: Mapping[str, Any]) -> list[str]:
         hint_en = f"; did you mean {close[0]!r}?" if close else f"; expect takes: {', '.join(sorted(known))}"
         hint_zh = f"；您是否想写 {close[0]!r}？" if close else f"；可用的键：{', '.join(sorted(known))}"
         problems.append(Problem(f"unknown key {key!r}{hint_en}", f"未知的键 {key!r}{hint_zh}"))
+    # a remedy named where the decision has none by that id (a typo: 'repiar') would only show
+    # as "expected ['repiar'], got ['repair']"; said here as the wrong id, with the nearest
+    named = [(key, name) for key in ("available", "available_includes", "available_excludes", "unavailable")
+             if isinstance(expect.get(key), list) for name in expect[key]]
+    named += [(key, name) for key in ("basis", "missing", "granted_by", "start", "end", "service_location")
+              if isinstance(expect.get(key), Mapping) for name in expect[key]]
+    for key, name in named:
+        if name not in REMEDY_ORDER:
+            close = nearest(str(name), REMEDY_ORDER)
+            hint_en, hint_zh = (f"; did you mean {close[0]!r}?", f"；您是否想写 {close[0]!r}？") if close else ("", "")
+            problems.append(Problem(f"{key}: {name!r} is not a remedy{hint_en} (remedies: {', '.join(REMEDY_ORDER)})",
+                                    f"{key}：{name!r} 不是处理方式代码{hint_zh}（可用：{'、'.join(REMEDY_ORDER)}）"))
     return problems
 
 

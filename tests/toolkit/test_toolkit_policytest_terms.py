@@ -68,6 +68,14 @@ def test_a_bad_expect_key_fails_that_case_and_is_counted(cli, tmp_path):
     assert "unknown key 'lead_day'; did you mean 'lead_days'?" in out
 
 
+def test_a_typo_in_a_remedy_id_of_expect_is_named_as_one(cli, tmp_path):
+    path = _apple(tmp_path, ("typo", "{available_includes: [exchnage], basis: {exchnage: dap}}"))
+    code, out, err = cli("policy", "test", str(path), env={"AFTERSALES_LANG": "zh"})
+    assert code == 1
+    assert "available_includes：'exchnage' 不是处理方式代码；您是否想写 'exchange'？" in out, out
+    assert "basis：'exchnage' 不是处理方式代码；您是否想写 'exchange'？" in out, out
+
+
 def test_k_selects_cases_by_name(cli, tmp_path):
     path = _apple(tmp_path, ("exchange on day 10", "{exchange_mode: deferred}"), ("wrong on purpose", "{region: HK}"))
     code, report = _run(cli, path, "-k", "EXCHANGE")
