@@ -46,9 +46,9 @@ def _engine(db_url: str | None):
 @click.argument("folder", type=click.Path(file_okay=False))
 @click.option("--note", help="说明 / what changed (kept with the bundle).")
 @click.option("--activate", "then_activate", is_flag=True, help="发布后立即生效 / put it in force at once.")
-@click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="Drop-in plugins folder.")
+@click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="插件目录（放入即加载） / drop-in plugins folder.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Language of the messages: zh (default) or en; also AFTERSALES_LANG or the locale.")
+              help="提示语言：zh（默认）或 en；也可用 AFTERSALES_LANG 或系统语言 / language of the messages: zh (default) or en; also AFTERSALES_LANG or the locale.")
 @_BY
 @_DB
 @_JSON

@@ -549,7 +549,7 @@ def _csv_row(case: dict) -> dict:
 
 @cases.command("export")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
-              help="jsonl: every case in full (decisions, events); csv: one summary row per case.")
+              help="jsonl：每个案例的全部内容（判定、事件）；csv：每个案例一行摘要 / jsonl: every case in full (decisions, events); csv: one summary row per case.")
 @OUTPUT_OPTION
 @click.option("--state", help="只导出此状态 / only this state.")
 @click.option("--brand", help="只导出此品牌 / only this brand.")

@@ -78,23 +78,24 @@ def _change_line(change: dict[str, Any], lang: str) -> str:
 
 @click.command()
 @click.option("--old", "old_dir", required=True, type=click.Path(exists=True, file_okay=False), metavar="DIR",
-              help="Policies in force now (folder of YAML files).")
+              help="现行政策（YAML 文件夹） / policies in force now (folder of YAML files).")
 @click.option("--new", "new_dir", required=True, type=click.Path(exists=True, file_okay=False), metavar="DIR",
-              help="The proposed policies.")
+              help="拟发布的政策 / the proposed policies.")
 @click.option("--cases", "cases_file", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
-              help="Cases to compare on (JSON Lines, one v1 case per line).")
-@click.option("--from-store", is_flag=True, help="Compare on the cases in the case store.")
-@click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL", help="Case store URL for --from-store; env AFTERSALES_DB.")
-@click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="Drop-in plugins folder.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option("--examples", type=click.IntRange(0), default=3, show_default=True, help="Example cases per group.")
+              help="用于比较的案例（JSON Lines，每行一个 v1 案例） / cases to compare on (JSON Lines, one v1 case per line).")
+@click.option("--from-store", is_flag=True, help="用案例库中的案例比较 / compare on the cases in the case store.")
+@click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL", help="案例库地址（配合 --from-store）；环境变量 AFTERSALES_DB / case store URL for --from-store; env AFTERSALES_DB.")
+@click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="插件目录（放入即加载） / drop-in plugins folder.")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出报告 / print the report as JSON.")
+@click.option("--examples", type=click.IntRange(0), default=3, show_default=True, help="每组列出的示例案例数 / example cases per group.")
 @click.option("--explain", default=None, metavar="N|NUMBER",
-              help="Show one case decided both ways, side by side: line N of --cases; from the store, its case "
-                   "number (or the N-th case).")
-@click.option("--fail-on-change", is_flag=True, help="Exit 1 when any case is decided differently (for CI).")
-@click.option("--workers", type=click.IntRange(1), default=None, help="Worker processes [default: one per core].")
+              help="并排显示一个案例的新旧判定：--cases 的第 N 行；用案例库时为案例编号（或第 N 个案例） / show one "
+                   "case decided both ways, side by side: line N of --cases; from the store, its case number (or "
+                   "the N-th case).")
+@click.option("--fail-on-change", is_flag=True, help="有案例判定改变时以退出码 1 结束（供自动检查用） / exit 1 when any case is decided differently (for CI).")
+@click.option("--workers", type=click.IntRange(1), default=None, help="并行进程数（默认每个 CPU 核一个） / worker processes [default: one per core].")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Language of the report: zh (default) or en; also AFTERSALES_LANG or the locale.")
+              help="报告语言：zh（默认）或 en；也可用 AFTERSALES_LANG 或系统语言 / language of the report: zh (default) or en; also AFTERSALES_LANG or the locale.")
 def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, db_url: str | None, plugins_dir: str | None,
          as_json: bool, examples: int, explain: str | None, fail_on_change: bool, workers: int | None,
          lang: str | None) -> None:

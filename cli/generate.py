@@ -16,12 +16,12 @@ from aftersales.cli._common import output_file
 
 @click.command()
 @click.argument("n", type=click.IntRange(0), metavar="N")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed; same seed, same cases.")
-@click.option("--out", "out_path", default="-", show_default=True, metavar="FILE", help="Where to write ('-': standard output).")
+@click.option("--seed", type=int, default=0, show_default=True, help="随机种子；种子相同，案例相同 / random seed; same seed, same cases.")
+@click.option("--out", "out_path", default="-", show_default=True, metavar="FILE", help="写到哪里（'-'：标准输出） / where to write ('-': standard output).")
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default="2025-01-01", show_default=True,
-              help="First possible case date.")
+              help="案例日期的最早一天 / first possible case date.")
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default="2026-12-31", show_default=True,
-              help="Last possible case date.")
+              help="案例日期的最晚一天 / last possible case date.")
 def generate(n: int, seed: int, out_path: str, start, end) -> None:
     """生成模拟案例 / Generate N realistic cases (JSON Lines, one v1 case per line).
 

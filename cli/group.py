@@ -46,8 +46,18 @@ class HelpFormatter(click.HelpFormatter):
     def write_heading(self, heading: str) -> None:
         self.write(f"{'':>{self.current_indent}}{self.HEADINGS.get(heading, heading)}：\n")
 
+    #: the notes click adds after an option's text
+    NOTES = (("[required]", "[必填]"), ("[default: ", "[默认："))
+
     def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:  # type: ignore[no-untyped-def]
-        super().write_dl([(term, self.OWN.get(text, text)) for term, text in rows], col_max, col_spacing)
+        super().write_dl([(term, self._own(text)) for term, text in rows], col_max, col_spacing)
+
+    def _own(self, text: str) -> str:
+        text = self.OWN.get(text, text)
+        for en, zh in self.NOTES:
+            if en in text:
+                text = text.replace(en, zh)
+        return text
 
 
 class _Context(click.Context):

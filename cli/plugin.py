@@ -13,12 +13,12 @@ def plugin() -> None:
 @plugin.command("new")
 @click.argument("brand")
 @click.option("--dir", "directory", type=click.Path(file_okay=False), default=".", show_default=True,
-              help="Where to create aftersales-BRAND/.")
-@click.option("--label-zh", help="Chinese brand name shown to staff (default: the English one).")
-@click.option("--label-en", help="English brand name (default: BRAND in title case).")
-@click.option("--force", is_flag=True, help="Overwrite the generated files in an existing folder.")
+              help="在哪里创建 aftersales-BRAND/ / where to create aftersales-BRAND/.")
+@click.option("--label-zh", help="店员看到的中文品牌名（默认同英文名） / Chinese brand name shown to staff (default: the English one).")
+@click.option("--label-en", help="英文品牌名（默认：BRAND 首字母大写） / English brand name (default: BRAND in title case).")
+@click.option("--force", is_flag=True, help="覆盖已有文件夹中生成的文件 / overwrite the generated files in an existing folder.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Language of the messages: zh (default) or en; also AFTERSALES_LANG or the locale.")
+              help="提示语言：zh（默认）或 en；也可用 AFTERSALES_LANG 或系统语言 / language of the messages: zh (default) or en; also AFTERSALES_LANG or the locale.")
 def new(brand: str, directory: str, label_zh: str | None, label_en: str | None, force: bool, lang: str | None) -> None:
     """写出一个可用的品牌插件包 / Write a working plugin package for BRAND.
 

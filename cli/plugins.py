@@ -18,8 +18,8 @@ def plugins() -> None:
 
 
 @plugins.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="Drop-in plugins folder.")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON.")
+@click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="插件目录（放入即加载） / drop-in plugins folder.")
 def list_plugins(as_json: bool, plugins_dir: str | None) -> None:
     """List plugins: name, version, origin (bundled / entry point / folder), hooks, brands, and
     each policy with its version, effective dates and validation state (valid, warnings, or the

@@ -10,9 +10,9 @@ import click
 from aftersales.cli._common import echo_json
 
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-                    help="Language of the messages: zh (default) or en; also AFTERSALES_LANG or the locale.")
+                    help="提示语言：zh（默认）或 en；也可用 AFTERSALES_LANG 或系统语言 / language of the messages: zh (default) or en; also AFTERSALES_LANG or the locale.")
 PLUGINS_DIR = click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR",
-                           help="Drop-in plugins folder (also AFTERSALES_PLUGINS_DIR).")
+                           help="插件目录（放入即加载；也可用 AFTERSALES_PLUGINS_DIR） / drop-in plugins folder (also AFTERSALES_PLUGINS_DIR).")
 
 
 @click.group()
@@ -130,8 +130,9 @@ def validate_locations(locations: list[Any], plugins_dir: str | None = None,
 
 @policy.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(exists=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--strict", is_flag=True, help="Warnings not acknowledged by the policy fail too (exit 1).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式 / output format.")
+@click.option("--strict", is_flag=True, help="政策未确认的警告也算失败（退出码 1） / warnings not acknowledged by the policy fail too (exit 1).")
 @LANG
 @PLUGINS_DIR
 def validate(paths: tuple[str, ...], fmt: str, strict: bool, lang: str | None, plugins_dir: str | None) -> None:
@@ -184,9 +185,10 @@ def _n(count: int, word: str) -> str:
 
 @policy.command("test")
 @click.argument("paths", nargs=-1, type=click.Path(exists=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--strict", is_flag=True, help="Rules no case exercises fail too (exit 1).")
-@click.option("-k", "select", metavar="TEXT", help="Only the cases whose name contains TEXT (case-insensitive).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式 / output format.")
+@click.option("--strict", is_flag=True, help="没有案例覆盖的规则也算失败（退出码 1） / rules no case exercises fail too (exit 1).")
+@click.option("-k", "select", metavar="TEXT", help="只运行名称包含 TEXT 的案例（不区分大小写） / only the cases whose name contains TEXT (case-insensitive).")
 @LANG
 @PLUGINS_DIR
 def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None, lang: str | None,
@@ -254,7 +256,7 @@ def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None, lan
 
 
 @policy.command("schema")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead of stdout.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="写入此文件，而不是标准输出 / write to this file instead of stdout.")
 def schema(output: str | None) -> None:
     """打印政策 JSON Schema / Print the policy JSON Schema (draft 2020-12) for editors.
 

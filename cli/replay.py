@@ -141,18 +141,18 @@ def _policies_of_the_counter(options: dict, db_url: str | None, from_store: bool
 @click.argument("cases_file", metavar="CASES.jsonl", required=False,
                 type=click.Path(exists=True, dir_okay=False, allow_dash=False))
 @click.option("--policies", "policies_dir", type=click.Path(exists=True, file_okay=False),
-              help="Use the policies in this folder (they replace the bundled ones by id).")
-@click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="Drop-in plugins folder.")
+              help="使用此文件夹中的政策（按 id 取代内置政策） / use the policies in this folder (they replace the bundled ones by id).")
+@click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="插件目录（放入即加载） / drop-in plugins folder.")
 @click.option("--out", "out_path", metavar="DECISIONS.jsonl", default="-", show_default=True,
-              help="Where the decisions go, one JSON line per input line ('-': standard output).")
-@click.option("--workers", type=click.IntRange(1), default=None, help="Worker processes [default: one per core].")
-@click.option("--full", "full", is_flag=True, help="Write the whole v1 decision (without trace) instead of the compact one.")
-@click.option("--trace", "with_trace", is_flag=True, help="Write the whole v1 decision with its trace (largest, slowest).")
-@click.option("--from-store", is_flag=True, help="Replay the cases in the case store instead of a file.")
-@click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL", help="Case store URL for --from-store; env AFTERSALES_DB.")
+              help="判定写到哪里，每个输入行一行 JSON（'-'：标准输出） / where the decisions go, one JSON line per input line ('-': standard output).")
+@click.option("--workers", type=click.IntRange(1), default=None, help="并行进程数（默认每个 CPU 核一个） / worker processes [default: one per core].")
+@click.option("--full", "full", is_flag=True, help="写完整的 v1 判定（不含规则检查记录），而不是精简版 / write the whole v1 decision (without trace) instead of the compact one.")
+@click.option("--trace", "with_trace", is_flag=True, help="写完整的 v1 判定及规则检查记录（最大、最慢） / write the whole v1 decision with its trace (largest, slowest).")
+@click.option("--from-store", is_flag=True, help="重放案例库中的案例，而不是文件 / replay the cases in the case store instead of a file.")
+@click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL", help="案例库地址（配合 --from-store）；环境变量 AFTERSALES_DB / case store URL for --from-store; env AFTERSALES_DB.")
 @click.option("--summary-json", "summary_json", type=click.Path(), metavar="FILE",
-              help="Also write the summary as JSON to FILE.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-line error messages (the summary stays).")
+              help="另把摘要以 JSON 写入 FILE / also write the summary as JSON to FILE.")
+@click.option("--quiet", "-q", is_flag=True, help="不显示进度条和逐行错误（仍输出摘要） / no progress bar and no per-line error messages (the summary stays).")
 def replay(cases_file: str | None, policies_dir: str | None, plugins_dir: str | None, out_path: str, workers: int | None,
            full: bool, with_trace: bool, from_store: bool, db_url: str | None, summary_json: str | None, quiet: bool) -> None:
     """批量重放案例 / Replay many cases (JSON Lines) through the engine.

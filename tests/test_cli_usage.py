@@ -71,3 +71,33 @@ def test_every_command_the_help_lists_is_there():
     for name in COMMANDS:
         command = main_group.get_command(ctx, name)
         assert isinstance(command, click.Command) and command.name == name, name
+
+
+def _commands(command, path=()):
+    import click
+
+    yield path, command
+    if isinstance(command, click.Group):
+        ctx = click.Context(command, info_name=path[-1] if path else "aftersales")
+        for name in command.list_commands(ctx):
+            yield from _commands(command.get_command(ctx, name), (*path, name))
+
+
+def test_every_option_of_every_command_is_explained_in_chinese_first():
+    """A policy editor or a network's IT person reads the options in Chinese: every option's help
+    opens with Chinese (then `` / `` and the English), and click's own notes are said in Chinese."""
+    import re
+
+    from aftersales.cli.group import HelpFormatter, main_group
+
+    han = re.compile(r"[\u4e00-\u9fff]")
+    missing = [f"{' '.join(path)} {param.opts[0]}" for path, command in _commands(main_group)
+               for param in command.params if param.param_type_name == "option"
+               if param.help not in HelpFormatter.OWN       # click's own (--version): said by the formatter
+               if not han.search((param.help or "").split(" / ", 1)[0])]
+    assert missing == []
+
+
+def test_clicks_own_notes_are_said_in_chinese(cli):
+    code, out, _ = cli("policy", "diff", "--help", env=ZH)
+    assert code == 0 and "[必填]" in out and "[默认：3" in out and "[required]" not in out and "default:" not in out
