@@ -33,16 +33,32 @@ class ExplainError(AftersalesError):
     exit_code = 2
 
 
-def _case_brief(data: Any) -> str:
+def _case_brief(data: Any, lang: str = "en") -> str:
+    """The case in one line: brand, part number or model, case and purchase dates, fault."""
     if not isinstance(data, dict):
         return ""
+    from aftersales.core.vocab import label
+
     dev = data.get("device") or {}
     pur = data.get("purchase") or {}
     ident = dev.get("part_number") or dev.get("model_code") or dev.get("model") or ""
-    fault = data.get("fault") or {}
-    bits = [str(data.get("brand", "?")), str(ident), f"case {data.get('case_date', '?')}",
-            f"bought {pur.get('date', '?')}", str(fault.get("component", "?"))]
+    component = str((data.get("fault") or {}).get("component", "?"))
+    if lang == "en":
+        bits = [str(data.get("brand", "?")), str(ident), f"case {data.get('case_date', '?')}",
+                f"bought {pur.get('date', '?')}", component]
+    else:
+        bits = [str(data.get("brand", "?")), str(ident), f"受理 {data.get('case_date', '?')}",
+                f"购买 {pur.get('date', '?')}", label("component", component)]
     return " ".join(b for b in bits if b)
+
+
+def _missing_text(missing: dict[str, list[str]], lang: str) -> str:
+    """The papers each remedy lacks: ``repair: invoice`` / ``免费维修：购机发票``."""
+    from aftersales.core.vocab import label
+
+    if lang == "en":
+        return "; ".join(f"{k}: {','.join(v)}" for k, v in missing.items())
+    return "；".join(f"{label('remedy', k)}：{'、'.join(label('document', d) for d in v)}" for k, v in missing.items())
 
 
 def _label(value: Any, lang: str) -> str:
@@ -58,7 +74,7 @@ def _label(value: Any, lang: str) -> str:
 def _outcome_text(o: dict[str, Any], lang: str = "en") -> str:
     txt = f"{_label(o['entitlement'] + ' (' + o['basis'] + ')', lang)}"
     if o.get("missing"):
-        txt += (" missing " if lang == "en" else " 缺 ") + "; ".join(f"{k}: {','.join(v)}" for k, v in o["missing"].items())
+        txt += (" missing " if lang == "en" else "，缺 ") + _missing_text(o["missing"], lang)
     if o.get("coverage_end"):
         txt += f", coverage to {o['coverage_end']}" if lang == "en" else f"，保修至 {o['coverage_end']}"
     ex = o.get("exchange") or {}
@@ -141,7 +157,8 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
                     "cases": 0, "examples": []}
             group["cases"] += 1
             if len(group["examples"]) < examples:
-                group["examples"].append({**rp.ref(where), "case": _case_brief(data), "old": old, "new": new,
+                group["examples"].append({**rp.ref(where), "case": _case_brief(data, "en" if as_json else lang),
+                                          "old": old, "new": new,
                                           "differences": [c.to_dict() for c in differences]})
 
     import time
@@ -156,8 +173,9 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
     items = rp.store_items(db_url) if from_store else rp.jsonl_items(cases_file)
     rp.run(items, "diff", options, workers=workers, on_result=on_result)
     stats.seconds = time.perf_counter() - t0
-    ordered = sorted(groups.values(), key=lambda g: (not g["changes_entitlement"], -g["cases"], g["from"], g["to"],
-                                                     g["rule"], g["changed"]))
+    # another entitlement first, then what another remedy needs, then the terms alone
+    ordered = sorted(groups.values(), key=lambda g: (not g["changes_entitlement"], g["from"] == g["to"], -g["cases"],
+                                                     g["from"], g["to"], g["rule"], g["changed"]))
     errors = stats.total - stats.decided
 
     if as_json:
@@ -173,7 +191,8 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
         })
     else:
         out = click.echo
-        entitled = sum(g["cases"] for g in ordered if g["changes_entitlement"])
+        # the entitlement itself changed (another remedy or basis), not only what another remedy needs
+        entitled = sum(g["cases"] for g in ordered if g["changes_entitlement"] and g["from"] != g["to"])
         if en:
             out(f"{stats.decided:,} cases compared ({old_dir} → {new_dir}): {changed_total:,} decided differently"
                 + (f" ({entitled:,} with another entitlement)" if changed_total else "")
@@ -184,21 +203,26 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
                 + (f"，{errors:,} 个未比较（坏行）" if errors else ""))
         for g in ordered:
             n = g["cases"]
+            same = g["from"] == g["to"]    # what another remedy needs changed, not the entitlement
             if en:
-                what = (f"{g['from']} → {g['to']} [entitlement changes]" if g["changes_entitlement"]
+                what = (f"{g['from']} (same entitlement), what another remedy needs changed [{g['changed']}]"
+                        if g["changes_entitlement"] and same else
+                        f"{g['from']} → {g['to']} [entitlement changes]" if g["changes_entitlement"]
                         else f"same entitlement, terms changed [{g['changed']}]")
                 out(f"\n{what}: {n:,} case{'s' if n != 1 else ''}, rule {g['rule']}")
             else:
-                what = (f"{_label(g['from'], lang)} → {_label(g['to'], lang)} [权益改变]" if g["changes_entitlement"]
+                what = (f"{_label(g['from'], lang)}（权益不变），其他处理方式的条件改变 [{g['changed']}]"
+                        if g["changes_entitlement"] and same else
+                        f"{_label(g['from'], lang)} → {_label(g['to'], lang)} [权益改变]" if g["changes_entitlement"]
                         else f"权益不变，条款改变 [{g['changed']}]")
                 out(f"\n{what}：{n:,} 个案例，规则 {g['rule']}")
             for ex in g["examples"]:
                 where = f"line {ex['line']}" if "line" in ex else f"case {ex['number']}"
                 if not en:
                     where = f"第 {ex['line']} 行" if "line" in ex else f"第 {ex['number']} 个案例"
-                out(f"  {where}: {ex['case']}")
-                out(f"      {'old' if en else '旧'}: {_outcome_text(ex['old'], lang)}")
-                out(f"      {'new' if en else '新'}: {_outcome_text(ex['new'], lang)}")
+                out(f"  {where}{': ' if en else '：'}{ex['case']}")
+                out(f"      {'old: ' if en else '旧：'}{_outcome_text(ex['old'], lang)}")
+                out(f"      {'new: ' if en else '新：'}{_outcome_text(ex['new'], lang)}")
                 for change in ex["differences"]:
                     out(f"      {_change_line(change, lang)}")
         if ordered:
@@ -311,9 +335,9 @@ def _explain(number: str, options: dict[str, Any], cases_file: str | None, db_ur
     left_w = (total - 3) // 2
     where = item[0]
     if isinstance(where, int):
-        head = f"case {where}: {_case_brief(data)}" if en else f"第 {where} 个案例：{_case_brief(data)}"
+        head = f"case {where}: {_case_brief(data, lang)}" if en else f"第 {where} 个案例：{_case_brief(data, lang)}"
     else:
-        head = f"case {where}: {_case_brief(data)}" if en else f"案例 {where}：{_case_brief(data)}"
+        head = f"case {where}: {_case_brief(data, lang)}" if en else f"案例 {where}：{_case_brief(data, lang)}"
     out(head)
     out(_pad(("old policies " if en else "旧政策 ") + options["old_dir"], left_w) + " │ "
         + ("new policies " if en else "新政策 ") + options["new_dir"])

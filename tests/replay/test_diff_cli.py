@@ -281,3 +281,29 @@ def test_a_policy_folder_that_does_not_load_is_refused_before_any_case_is_read(t
         lines = err.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith(f"错误：{side} 的政策") and "apple.yaml:" in lines[0], err
         assert "twelve" in lines[0] and "Traceback" not in err
+
+
+def test_a_change_in_what_another_remedy_needs_is_not_called_a_new_entitlement(tmp_path):
+    """Huawei's host warranty 12 → 24 months, for a unit bought 18 months ago without its 三包凭证:
+    paid repair on both sides, but the free repair now asks for the certificate instead of having
+    run out. Said as the same entitlement with another remedy's terms changed, and not counted
+    among the cases whose entitlement changed."""
+    text = resources.files("aftersales.policies").joinpath("huawei.yaml").read_text(encoding="utf-8")
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    (old / "huawei.yaml").write_text(text, encoding="utf-8")
+    assert "host: {months: 12}" in text
+    (new / "huawei.yaml").write_text(text.replace("host: {months: 12}", "host: {months: 24}", 1), encoding="utf-8")
+    case = {"schema_version": 1, "case_date": "2025-04-17", "brand": "huawei",
+            "device": {"model": "Mate 40", "model_code": "NOH-AL00"},
+            "purchase": {"channel": "authorized_reseller", "date": "2023-10-16", "country": "CN"},
+            "documents": ["invoice"], "fault": {"component": "host", "confirmed": True}}
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps(case) + "\n", encoding="utf-8")
+    rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(cases), lang="zh")
+    assert "比较了 1 个案例（" in out and "1 个判定不同（其中 0 个权益改变）" in out, out
+    assert "付费维修 paid_repair (out_of_warranty)（权益不变），其他处理方式的条件改变 [repair.missing" in out, out
+    assert "[权益改变]" not in out
+    assert "  第 1 行：huawei NOH-AL00 受理 2025-04-17 购买 2023-10-16 主机" in out
+    assert "新：付费维修 paid_repair (out_of_warranty)，缺 免费维修：三包凭证" in out
