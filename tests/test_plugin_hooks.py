@@ -108,9 +108,11 @@ def test_a_load_time_hook_that_raises_is_named_and_the_floor_decides(hook):
     assert decision.available() == ["exchange", "repair"]
 
 
-def test_a_policy_whose_period_overflows_names_its_plugin_and_the_floor_decides(floor_only):
-    """A period no calendar holds (a plugin's policy, valid by the schema) fails for the case:
-    the plugin is named, its offer left out, and the statutory offers stand."""
+def test_a_policy_whose_period_runs_past_the_calendar_is_refused_when_it_loads(floor_only):
+    """A period no calendar holds (ten million months) once passed the schema and failed every
+    case of the brand; a time limit now counts at most a century (``policy.schema.json``): the
+    policy is refused when it loads, its plugin quarantined and named at the path, and every
+    other brand decides as before."""
     class Endless(PolicyPlugin):
         name = "endless"
         brands = [Brand("endless", "无尽", "Endless")]
@@ -121,11 +123,11 @@ def test_a_policy_whose_period_overflows_names_its_plugin_and_the_floor_decides(
                          offers=[pybrand.POLICY["offers"][1]])]
 
     registry = load_registry(extra=[("endless", Endless())])
-    decision = registry.evaluate(_case(registry, brand="endless"))
-    assert [(f.plugin, f.hook) for f in decision.plugin_errors] == [("endless", "policy endless/repair_24_months")]
-    expected = floor_only.evaluate(_case(floor_only))
-    assert decision.available() == expected.available() == ["exchange", "repair"]
-    assert decision.remedy("repair").policy == "generic_sanbao"
+    assert [(f.plugin, f.hook) for f in registry.failures] == [("endless", "aftersales_policies")]
+    assert "$.periods.host.months" in registry.failures[0].error and "1200" in registry.failures[0].error
+    with pytest.raises(QuarantineError, match=r"plugin 'endless' is quarantined"):
+        registry.evaluate(_case(registry, brand="endless"))
+    assert registry.evaluate(_case(registry)).to_dict() == floor_only.evaluate(_case(floor_only)).to_dict()
 
 
 @pytest.mark.parametrize("answer", [[42], "policies/x.yaml", [None]])
