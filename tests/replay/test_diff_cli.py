@@ -22,16 +22,24 @@ def _apple_case(age_days: int, case_date: str = "2026-05-20") -> dict:
     }
 
 
-def _folders(tmp_path, exchange_days: int):
-    text = resources.files("aftersales.policies").joinpath("apple.yaml").read_text(encoding="utf-8")
+def _edited(tmp_path, name: str, old_text: str, new_text: str, version: str | None = "2026.2"):
+    """Folders ``old`` (the bundled policy ``name``) and ``new`` (``old_text`` replaced by
+    ``new_text``, and the version moved on to ``version``)."""
+    text = resources.files("aftersales.policies").joinpath(name).read_text(encoding="utf-8")
+    changed = text.replace(old_text, new_text)
+    assert changed != text, old_text
+    if version:
+        changed = changed.replace('version: "2026.1"', f'version: "{version}"')
     old, new = tmp_path / "old", tmp_path / "new"
     old.mkdir()
     new.mkdir()
-    (old / "apple.yaml").write_text(text, encoding="utf-8")
-    changed = text.replace("window: {from_day: 8, days: 15}", f"window: {{from_day: 8, days: {exchange_days}}}")
-    assert changed != text
-    (new / "apple.yaml").write_text(changed.replace('version: "2026.1"', 'version: "2026.2"'), encoding="utf-8")
+    (old / name).write_text(text, encoding="utf-8")
+    (new / name).write_text(changed, encoding="utf-8")
     return old, new
+
+
+def _folders(tmp_path, exchange_days: int):
+    return _edited(tmp_path, "apple.yaml", "window: {from_day: 8, days: 15}", f"window: {{from_day: 8, days: {exchange_days}}}")
 
 
 def _cases(tmp_path, ages, extra_lines=()):
@@ -153,15 +161,7 @@ def test_the_quick_check_says_same_only_when_the_outcomes_are_equal(tmp_path):
 
 
 def _lead_days_folders(tmp_path):
-    text = resources.files("aftersales.policies").joinpath("apple.yaml").read_text(encoding="utf-8")
-    old, new = tmp_path / "old", tmp_path / "new"
-    old.mkdir()
-    new.mkdir()
-    (old / "apple.yaml").write_text(text, encoding="utf-8")
-    assert "lead_days: {min: 10, max: 15}" in text
-    (new / "apple.yaml").write_text(text.replace("lead_days: {min: 10, max: 15}", "lead_days: {min: 7, max: 10}")
-                                    .replace('version: "2026.1"', 'version: "2026.2"'), encoding="utf-8")
-    return old, new
+    return _edited(tmp_path, "apple.yaml", "lead_days: {min: 10, max: 15}", "lead_days: {min: 7, max: 10}")
 
 
 def test_a_lead_days_edit_shows_where_an_exchange_can_be_had(tmp_path):
@@ -288,13 +288,7 @@ def test_a_change_in_what_another_remedy_needs_is_not_called_a_new_entitlement(t
     paid repair on both sides, but the free repair now asks for the certificate instead of having
     run out. Said as the same entitlement with another remedy's terms changed, and not counted
     among the cases whose entitlement changed."""
-    text = resources.files("aftersales.policies").joinpath("huawei.yaml").read_text(encoding="utf-8")
-    old, new = tmp_path / "old", tmp_path / "new"
-    old.mkdir()
-    new.mkdir()
-    (old / "huawei.yaml").write_text(text, encoding="utf-8")
-    assert "host: {months: 12}" in text
-    (new / "huawei.yaml").write_text(text.replace("host: {months: 12}", "host: {months: 24}", 1), encoding="utf-8")
+    old, new = _edited(tmp_path, "huawei.yaml", "host: {months: 12}", "host: {months: 24}", version=None)
     case = {"schema_version": 1, "case_date": "2025-04-17", "brand": "huawei",
             "device": {"model": "Mate 40", "model_code": "NOH-AL00"},
             "purchase": {"channel": "authorized_reseller", "date": "2023-10-16", "country": "CN"},
