@@ -58,6 +58,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "unsaved.quit_yes": ("退出", "Quit"),
     "draft.offer": ("发现上次未保存的受理草稿（客户：{name}，{when}）。恢复吗？",
                     "An intake draft was not saved last time (customer: {name}, {when}). Restore it?"),
+    "confirm.waiting": ("请先回答上面的问题（按 Y 或 N）：刚才的 {count} 个按键没有收下{typed}，回答后请重新输入",
+                        "Answer the question first (Y or N): the last {count} keys were not taken{typed}; type them again after answering"),
+    "confirm.waiting_typed": ("（{typed}）", " ({typed})"),
     "draft.restore": ("恢复", "Restore"),
     "draft.discard": ("丢弃", "Discard"),
     # intake sections
