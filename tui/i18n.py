@@ -160,7 +160,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "panel.where": ("服务地点", "where"),
     "region.how_given": ("已选择", "chosen"),
     "region.how_read": ("由{field} {value} 判断", "from the {field} {value}"),
-    "region.how_country": ("仅按购买地 {country} 推定", "only assumed from the country of purchase, {country}"),
+    "region.how_country": ("仅按购买地{country}推定", "only assumed from the country of purchase, {country}"),
     "region.how_default": ("未能判断，暂按此推定", "not known: assumed"),
     "region.ask": ("请输入{fields}，以核实机器版本", "Enter the {fields} to check the region"),
     "region.ask_any": ("请核对机身型号或包装上的版本", "Check the model on the unit or its box"),
@@ -315,6 +315,29 @@ def error_line(exc: BaseException, lang: str = "zh") -> str:
 def vocab(kind: str, id_: str, lang: str = "zh") -> str:
     """A vocabulary id's label (``vocab("document", "invoice")`` → 购机发票)."""
     return _vocab_label(kind, id_, lang)
+
+
+#: the names a counter in mainland China says where CLDR's differ: CLDR calls CN 中国 beside
+#: 中国香港特别行政区 and 中国澳门特别行政区, which leaves "中国" reading as if it took them in;
+#: here the four are named apart, shortly, as the brands' own policies and customers say them
+_PLACES = {"CN": ("中国大陆", "mainland China"), "HK": ("香港", "Hong Kong"),
+           "MO": ("澳门", "Macao"), "TW": ("台湾", "Taiwan")}
+_territories: dict[str, dict[str, str]] = {}
+
+
+def country(code: str, lang: str = "zh") -> str:
+    """A country or region of purchase by its name (``US`` → 美国), from the Unicode CLDR names
+    Babel ships; a code it does not know is shown as it is. Babel is read at the first name asked
+    for (a few hundredths of a second), never as the counter starts."""
+    code = code.strip().upper()
+    if code in _PLACES:
+        return _PLACES[code][0 if lang == "zh" else 1]
+    names = _territories.get(lang)
+    if names is None:
+        from babel import Locale
+
+        names = _territories[lang] = dict(Locale.parse("zh" if lang == "zh" else "en").territories)
+    return names.get(code) or code
 
 
 def field_label(path: str, lang: str = "zh") -> str:

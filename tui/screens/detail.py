@@ -88,6 +88,10 @@ def _value(path: str, value: Any, lang: str) -> str:
         return "—"
     if isinstance(value, bool):
         return t("yes" if value else "no", lang)
+    if path == "purchase.country" and isinstance(value, str):
+        from ..i18n import country
+
+        return country(value, lang)
     spec = field_of(path)
     if spec is not None and spec.kind == "amount" and isinstance(value, (int, float)):
         return f"{value:,.2f}".rstrip("0").rstrip(".") + (" 元" if lang == "zh" else " yuan")
