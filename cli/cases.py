@@ -610,7 +610,7 @@ def ticket(number, as_html, agreement, output, db_url, reveal, sms=False) -> Non
             if not view.get("mail_in_record"):
                 raise StoreError(f"case {view['number']} is not a mail-in case: no mail-in agreement",
                                  zh=f"案例 {view['number']} 不是寄修案例，没有寄送维修协议书")
-            text = render_mail_in(view, fmt)
+            text = render_mail_in(view, fmt, store_info=info)
         else:
             text = render_ticket(view, fmt, brand_label=labeler, store_info=info)
         text = escape_controls(text)

@@ -348,8 +348,9 @@ def render_pickup_notice(view: Mapping[str, Any], store_info: Any = None,
     return text
 
 
-def render_mail_in(view: Mapping[str, Any], fmt: str = "text") -> str:
-    """The mail-in agreement (寄送维修协议书) of a mail-in case, filled in."""
+def render_mail_in(view: Mapping[str, Any], fmt: str = "text", store_info: Any = None) -> str:
+    """The mail-in agreement (寄送维修协议书) of a mail-in case, filled in. ``store_info``: the
+    service point, named as on the ticket (its code alone when it has no name)."""
     esc = html.escape if fmt == "html" else (lambda s: s)
     record = view.get("mail_in_record") or {}
     prod = _Rows(fmt)
@@ -380,7 +381,7 @@ def render_mail_in(view: Mapping[str, Any], fmt: str = "text") -> str:
         ret.add("返回联系电话", record.get("return_phone"))
     values = {
         "number": esc(view.get("number", "")),
-        "store": esc(view.get("store", "")),
+        "store": esc(_store_lines(view, store_info)[0]),
         "date": esc((view.get("intake_at") or "")[:10]),
         "backup_ack": "是 ☑" if record.get("data_backup_acknowledged") else "否 ☐",
         "product_rows": prod.render(indent="   "),
