@@ -267,7 +267,15 @@ list_.name = "list"
 @REVEAL_OPTION
 def show(number, db_url, as_json, reveal) -> None:
     """一个案例的全部信息 / Everything about one case."""
-    from aftersales.store.workflow import PARTIES, PURPOSES, event_label, local_date, state_label, trigger_label
+    from aftersales.store.workflow import (
+        PARTIES,
+        PURPOSES,
+        event_label,
+        local_date,
+        moot_reason,
+        state_label,
+        trigger_label,
+    )
 
     with _open(db_url) as store:
         view = _mask_view(store.get(number, today=local_date(counter_now()), now=counter_now()), reveal)
@@ -293,7 +301,7 @@ def show(number, db_url, as_json, reveal) -> None:
         if not f["done_at"]:
             done = "待办"
         else:   # a call made, or made moot by a move or an outcome
-            done = f"{'已完成' if f.get('called', True) else '无需回访'} {f['done_at']}（{f['done_by']}）"
+            done = f"{'已完成' if f.get('called', True) else moot_reason(f)} {f['done_at']}（{f['done_by']}）"
         party = PARTIES.get(f["party"], (f["party"],))[0]
         purpose = PURPOSES.get(f["purpose"], (f["purpose"],))[0]
         _echo(f"  {f['due']}  {party}  {purpose}  {done}")

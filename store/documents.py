@@ -19,7 +19,7 @@ from aftersales.core import vocab
 from aftersales.core.refund import refund_text
 
 from .mailin import RETURN_BY, TRANSPORT
-from .workflow import PARTIES, PURPOSES, REPAIR_KINDS, state_label
+from .workflow import PARTIES, PURPOSES, REPAIR_KINDS, moot_reason, state_label
 
 FORMATS = ("text", "html")
 
@@ -242,7 +242,7 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
         if not f.get("done_at"):
             status = "待办"
         else:   # a call made, or made moot by a move or an outcome
-            status = f"{'已完成' if f.get('called', True) else '无需回访'} {_dt(f.get('done_at'))}"
+            status = f"{'已完成' if f.get('called', True) else moot_reason(f)} {_dt(f.get('done_at'))}"
         svc.add(f"{PURPOSES.get(f['purpose'], (f['purpose'],))[0]}·{PARTIES.get(f['party'], (f['party'],))[0]}",
                 f"{f.get('due')}({status})")
     for n in view.get("notices") or []:

@@ -210,7 +210,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "detail.state_since": ("当前状态始于", "In this state since"),
     "detail.repair_due": ("承诺修复", "Repair due"),
     "detail.done": ("已完成", "done"),
-    "detail.moot": ("无需回访", "no call needed"),
     "detail.follow_who": ("这次回访的是谁？（Esc 取消）", "Whom was this call to? (Esc cancels)"),
     "detail.due": ("应于", "due"),
     "detail.party": ("回访对象", "Call"),

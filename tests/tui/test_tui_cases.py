@@ -185,6 +185,25 @@ async def test_the_case_screen_masks_the_phone_number():
 
 
 
+async def test_a_follow_up_needing_no_call_says_why():
+    """无需回访 says what made the call needless: the move the case made, and whether before the
+    day of the call; a call made says 已完成."""
+    from aftersales.tui.screens.detail import timeline_text
+
+    fups = [{"party": "customer", "purpose": "progress", "due": "2026-06-25", "done_at": "2026-06-20T11:00:00+08:00",
+             "done_by": "王芳", "called": False, "moot_by": "returned"},
+            {"party": "repair_station", "purpose": "progress", "due": "2026-06-25",
+             "done_at": "2026-06-26T09:00:00+08:00", "done_by": "王芳", "called": False, "moot_by": "closed"},
+            {"party": "customer", "purpose": "pickup", "due": "2026-06-25", "done_at": "2026-06-24T09:00:00+08:00",
+             "done_by": "王芳", "called": True, "moot_by": None}]
+    text = timeline_text({"follow_ups": fups, "decisions": [], "events": []}, "zh").plain
+    assert "客户 · 无需回访：案例在回访日前已转为“已退货退款” 2026-06-20 11:00" in text, text
+    assert "维修站 · 无需回访：案例已转为“结案” 2026-06-26" in text, text
+    assert "客户 · 已完成 2026-06-24" in text
+    english = timeline_text({"follow_ups": fups, "decisions": [], "events": []}, "en").plain
+    assert "no call needed: the case moved to “returned and refunded” before the follow-up day" in english
+
+
 async def test_the_case_screen_shows_every_input_the_case_gives():
     """What decided the case, from the case table: the purchase country, the invoice price, the
     battery's health and the rest, each under its label; nothing for what the case leaves out."""

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from aftersales.store.workflow import NOTE_REQUIRED, allowed_moves, event_label, state_label, trigger_label
+from aftersales.store.workflow import NOTE_REQUIRED, allowed_moves, event_label, moot_reason, state_label, trigger_label
 
 from ..app import key, translate_bindings
 from ..i18n import error_line, t, vocab
@@ -113,7 +113,7 @@ def timeline_text(view: dict[str, Any], lang: str) -> Text:
         if f.get("done_at") and f.get("called", True):
             out.append(f" ✓ {who} · {t('detail.done', lang)} {_dt(f['done_at'])}\n", "dim")
         elif f.get("done_at"):   # made moot by a move or an outcome: no call was made
-            out.append(f" – {who} · {t('detail.moot', lang)} {_dt(f['done_at'])}\n", "dim")
+            out.append(f" – {who} · {moot_reason(f, lang)} {_dt(f['done_at'])}\n", "dim")
         else:
             out.append(f" ○ {who} · {t('detail.due', lang)} {f['due']}\n")
     out.append(f"\n{t('detail.decisions', lang)}\n", "bold underline")
