@@ -18,8 +18,9 @@ from typing import Any
 from aftersales.core import vocab
 from aftersales.core.refund import refund_text
 
+from .errors import StoreError
 from .mailin import RETURN_BY, TRANSPORT
-from .workflow import PARTIES, PURPOSES, REPAIR_KINDS, moot_reason, state_label
+from .workflow import PARTIES, PICKUP_READY, PURPOSES, REPAIR_KINDS, WITH_US, moot_reason, state_label
 
 FORMATS = ("text", "html")
 
@@ -321,7 +322,16 @@ def _checklist(intake: Mapping[str, Any], fmt: str) -> str:
 
 def render_pickup_notice(view: Mapping[str, Any], store_info: Any = None,
                          brand_label: Callable[[str], str] | None = None) -> str:
-    """A pickup notice the clerk can copy into an SMS (one paragraph, no phone numbers)."""
+    """A pickup notice the clerk can copy into an SMS (one paragraph, no phone numbers): only
+    while the unit waits for its owner (``PICKUP_READY``); before (never repaired) or after that
+    (collected, returned, closed) a ``StoreError`` says why not."""
+    state = str(view.get("state") or "")
+    if state not in PICKUP_READY:
+        zh, en = state_label(state, "zh"), state_label(state, "en")
+        if state in WITH_US:
+            raise StoreError(f"no pickup notice before the repair is done: the case is “{en}”",
+                             zh=f"维修完成后才能发取机通知：现为「{zh}」")
+        raise StoreError(f"no pickup notice: the case is already “{en}”", zh=f"本案例现为「{zh}」，不再发取机通知")
     name = (view.get("customer") or {}).get("name", "")
     store = getattr(store_info, "name", None) or view.get("store", "")
     brand = view.get("brand", "")

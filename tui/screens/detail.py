@@ -490,17 +490,14 @@ class DetailScreen(CounterScreen):
         is ready for pickup; before (or after) that, a line saying why not."""
         if self.view is None:
             return
-        from aftersales.store.workflow import PICKUP_READY, WITH_US
-
-        state = self.view["state"]
-        if state not in PICKUP_READY:   # not ready (never repaired), or collected, closed already
-            lang = self.app.lang
-            why = "pickup.not_yet" if state in WITH_US else "pickup.no_more"
-            self.app.notify(t(why, lang, state=state_label(state, lang)), severity="warning")
-            return
         from aftersales.store.documents import render_pickup_notice
+        from aftersales.store.errors import StoreError
 
-        text = render_pickup_notice(self.view, self._store_info(), brand_label=lambda b: self._brand_label(b))
+        try:
+            text = render_pickup_notice(self.view, self._store_info(), brand_label=lambda b: self._brand_label(b))
+        except StoreError as exc:   # not ready (never repaired), or collected, closed already
+            self.app.notify(error_line(exc, self.app.lang), severity="warning")
+            return
         self.app.push_screen(TicketScreen(self.number, text, title_key="key.pickup_notice",
                                          file_name=f"{self.number}-pickup.txt"))
 
