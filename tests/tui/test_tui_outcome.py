@@ -116,7 +116,7 @@ async def test_the_ticket_prints_as_html_and_a_bad_outcome_stays_in_the_dialog_a
         detail = app.screen
         assert isinstance(detail, DetailScreen)
         assert detail.view["state"] == "returned" and detail.view["outcome"]["refund"] == 2999
-        assert "处理结果: 已退货退款 2999 元" in str(detail.query_one("#detail-case").render())
+        assert "处理结果: 已退货退款 2999 元" in detail.query_one("#detail-case").content.text.plain
         # a returned case takes no second outcome
         await scan(pilot, "o")
         await settle(pilot)

@@ -25,6 +25,7 @@ from ..app import key, translate_bindings
 from ..i18n import error_line, t, vocab
 from ..messages import CaseLoaded, StoreActionFailed
 from ..widgets.decision_panel import DecisionPanel, badge_text
+from ..widgets.text import Wrapped
 from .base import CounterScreen, FormInput
 
 
@@ -344,8 +345,8 @@ class DetailScreen(CounterScreen):
 
         head = case_text(view, lang, self._brand_label(view["brand"]))
         head.append_text(outcome_text(view, lang))
-        self.query_one("#detail-case", Static).update(head)
-        self.query_one("#detail-timeline", Static).update(timeline_text(view, lang))
+        self.query_one("#detail-case", Static).update(Wrapped(head))
+        self.query_one("#detail-timeline", Static).update(Wrapped(timeline_text(view, lang)))
         decisions = view.get("decisions") or []
         latest = (decisions[-1].get("decision") if decisions else None) or None
         if latest is not None and "entitlement" not in latest:
