@@ -263,3 +263,35 @@ async def test_at_80_columns_each_queue_cell_fits_its_column_with_the_space_afte
         assert chinese[2].startswith("欧*") and chinese[2].endswith(" +852 ****4567")
         assert latin[4].endswith("…") and latin[4].startswith("Mate 60")
         assert chinese[4].endswith("…") and chinese[4].startswith("iPhone")
+
+
+async def test_at_80x24_every_action_of_the_case_screen_is_on_screen(make, store, save_day5):
+    """A case being examined may move to four states: at 80 columns their four buttons pushed
+    处理结果 off the screen. There one 改状态… button lists the moves (as m does); at 120 columns
+    each move keeps its button."""
+    from textual.widgets import Button
+
+    save_day5(store)
+    store.move(NUMBER, "diagnosing", actor="王芳")
+    for size, one_button in (((80, 24), True), ((120, 36), False)):
+        app = make()
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            app.push_screen(DetailScreen(NUMBER))
+            await settle(pilot)
+            detail = app.screen
+            assert isinstance(detail, DetailScreen) and detail.view["state"] == "diagnosing"
+            buttons = list(detail.query("#detail-actions Button"))
+            for button in buttons:
+                assert button.region.right <= size[0] - 1 and button.region.width > 0, (size, button.id)
+            ids = [b.id for b in buttons]
+            assert "do-outcome" in ids
+            if one_button:
+                assert [b.id for b in detail.query("#moves Button")] == ["moves-pick"]
+                assert str(detail.query_one("#moves-pick", Button).label) == "改状态…"
+                await pilot.click("#moves-pick")
+                await pilot.pause()
+                assert type(app.screen).__name__ == "MoveDialog"
+            else:
+                assert [b.id for b in detail.query("#moves Button")] == [
+                    "move-in_repair", "move-awaiting_exchange", "move-ready_for_pickup", "move-cancelled"]

@@ -249,6 +249,7 @@ class DetailScreen(CounterScreen):
         self.number = number
         self.view: dict[str, Any] | None = None
         self.busy = False
+        self._moves_shown: tuple[str, str, bool] | None = None   # (state, language, one button a move)
 
     def compose(self) -> ComposeResult:
         lang = self.app.lang
@@ -359,16 +360,46 @@ class DetailScreen(CounterScreen):
         self.query_one("#detail-panel", DecisionPanel).show_decision(
             latest, lang=lang, region_note=region_note(registry, latest, values, lang),
             titles=policy_titles(registry, lang))
+        self._moves_shown = None
+        await self._show_moves()
+        self.refresh_bindings()
+
+    def _moves_fit(self, targets: tuple[str, ...], lang: str) -> bool:
+        """Whether a button for each move fits the actions' line beside the note (its least
+        width) and the other buttons: at 80 columns four moves pushed 处理结果 off the screen."""
+        from rich.cells import cell_len
+
+        def width(label: str) -> int:   # a compact button: its label, a cell each side, a cell of margin
+            return max(cell_len(label) + 2, 6) + 1
+
+        others = sum(width(str(b.label)) for b in self.query("#detail-actions > Button"))
+        needed = sum(width(state_label(target, lang)) for target in targets) + 12 + 1 + others
+        return needed <= self.size.width - 2    # the actions' padding
+
+    async def _show_moves(self) -> None:
+        """A button for each move the case's state allows; one 改状态… button (the list of moves,
+        as m shows it) when they do not all fit the screen's width."""
+        if self.view is None:
+            return
+        lang = self.app.lang
+        targets = tuple(allowed_moves(self.view["state"]))
+        shown = (self.view["state"], lang, bool(targets) and self._moves_fit(targets, lang))
+        if shown == self._moves_shown:
+            return
+        self._moves_shown = shown
         moves = self.query_one("#moves", Horizontal)
         await moves.remove_children()
-        targets = allowed_moves(view["state"])
-        if targets:
-            await moves.mount_all(Button(state_label(target, lang), id=f"move-{target}", compact=True,
-                                   variant="warning" if target == "cancelled" else "primary")
-                            for target in targets)
-        else:
+        if not targets:
             await moves.mount(Static(t("detail.no_moves", lang), classes="dim"))
-        self.refresh_bindings()
+        elif shown[2]:
+            await moves.mount_all(Button(state_label(target, lang), id=f"move-{target}", compact=True,
+                                         variant="warning" if target == "cancelled" else "primary")
+                                  for target in targets)
+        else:
+            await moves.mount(Button(t("key.move", lang) + "…", id="moves-pick", compact=True, variant="primary"))
+
+    async def on_resize(self) -> None:
+        await self._show_moves()
 
     def relabel(self) -> None:
         super().relabel()
@@ -412,6 +443,9 @@ class DetailScreen(CounterScreen):
 
     @on(Button.Pressed, "#moves Button")
     def _move_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "moves-pick":
+            self.action_move()
+            return
         self.move_to((event.button.id or "").removeprefix("move-"))
 
     def action_move(self) -> None:
