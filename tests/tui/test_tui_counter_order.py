@@ -276,7 +276,7 @@ async def test_keys_the_question_does_not_take_are_said_not_dropped_unsaid(make,
         assert type(dialog).__name__ == "ConfirmDialog"
         waiting = dialog.query_one("#confirm-waiting")
         assert waiting.display
-        line = str(waiting.render())
+        line = waiting.content.text.plain
         assert line.startswith("请先回答上面的问题（按 Y 或 N）"), line
         assert "刚才的 19 个按键没有收下（Yang Redmi Note 13）" in line, line
         assert app.screen_stack[-2].form.values["customer.name"] == "李雷"
@@ -286,7 +286,7 @@ async def test_keys_the_question_does_not_take_are_said_not_dropped_unsaid(make,
                 break
         await scan(pilot, "x")
         assert app.screen is dialog
-        assert "20 个按键没有收下（Yang Redmi Note 13 x）" in str(waiting.render())
+        assert "20 个按键没有收下（Yang Redmi Note 13 x）" in waiting.content.text.plain
         await scan(pilot, "n")
         assert type(app.screen).__name__ == "IntakeScreen"
         assert app.screen.form.values["customer.name"] == "李雷"

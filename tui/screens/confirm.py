@@ -11,6 +11,7 @@ from textual.widgets import Button, Static
 
 from ..app import key, translate_bindings
 from ..i18n import t
+from ..widgets.text import Wrapped
 
 
 class ConfirmDialog(ModalScreen[bool | None]):
@@ -95,7 +96,7 @@ class ConfirmDialog(ModalScreen[bool | None]):
         line = t("confirm.waiting", lang, count=self._dropped,
                  typed=t("confirm.waiting_typed", lang, typed=typed) if typed else "")
         waiting = self.query_one("#confirm-waiting", Static)
-        waiting.update(Text(line))
+        waiting.update(Wrapped(Text(line)))   # wrapped as Chinese is set ("10 个" kept together)
         waiting.display = True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

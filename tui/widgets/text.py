@@ -61,9 +61,10 @@ _MARKS = ("✓ ", "✗ ", "⚠ ", "• ", "· ", "- ")
 #: Chinese punctuation a line had best end on when a run of Chinese must be cut
 _PAUSES = frozenset("，。；：、！？）」』】")
 #: spaces no line breaks at: inside a time (2026-06-20 10:30), between a number and its unit
-#: (10–15 天, 8 天), after a word that leads a number (至 2026-06-20, 第 10 天, 约 10–15 天); and
-#: a no-break space (U+00A0) where the text puts one
-_GLUE = re.compile(r"(?<=\d) (?=\d\d:\d\d)|(?<=\d) (?=[天日元年月个次])|(?<=[约至第]) (?=\d)")
+#: (10–15 天, 8 天), after a word or a label that leads a number (至 2026-06-20, 第 10 天,
+#: 约 10–15 天, 受理时间: 2026-06-15), a model's name and its number (iPhone 15, Mate 60);
+#: and a no-break space (U+00A0) where the text puts one
+_GLUE = re.compile(r"(?<=\d) (?=\d\d:\d\d)|(?<=\d) (?=[天日元年月个次])|(?<=[约至第:：A-Za-z]) (?=\d)")
 
 
 def wrap_line(line: Text, width: int) -> list[Text]:
