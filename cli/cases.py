@@ -267,7 +267,15 @@ list_.name = "list"
 @REVEAL_OPTION
 def show(number, db_url, as_json, reveal) -> None:
     """一个案例的全部信息 / Everything about one case."""
-    from aftersales.store.workflow import PARTIES, PURPOSES, event_label, local_date, state_label, trigger_label
+    from aftersales.store.workflow import (
+        PARTIES,
+        PURPOSES,
+        event_label,
+        local_date,
+        moot_reason,
+        state_label,
+        trigger_label,
+    )
 
     with _open(db_url) as store:
         view = _mask_view(store.get(number, today=local_date(counter_now()), now=counter_now()), reveal)
@@ -293,7 +301,7 @@ def show(number, db_url, as_json, reveal) -> None:
         if not f["done_at"]:
             done = "待办"
         else:   # a call made, or made moot by a move or an outcome
-            done = f"{'已完成' if f.get('called', True) else '无需回访'} {f['done_at']}（{f['done_by']}）"
+            done = f"{'已完成' if f.get('called', True) else moot_reason(f)} {f['done_at']}（{f['done_by']}）"
         party = PARTIES.get(f["party"], (f["party"],))[0]
         purpose = PURPOSES.get(f["purpose"], (f["purpose"],))[0]
         _echo(f"  {f['due']}  {party}  {purpose}  {done}")
@@ -612,7 +620,7 @@ def ticket(number, as_html, agreement, output, db_url, reveal, sms=False) -> Non
             if not view.get("mail_in_record"):
                 raise StoreError(f"case {view['number']} is not a mail-in case: no mail-in agreement",
                                  zh=f"案例 {view['number']} 不是寄修案例，没有寄送维修协议书")
-            text = render_mail_in(view, fmt)
+            text = render_mail_in(view, fmt, store_info=info)
         else:
             text = render_ticket(view, fmt, brand_label=labeler, store_info=info)
         text = escape_controls(text)

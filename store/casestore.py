@@ -576,7 +576,7 @@ class CaseStore(OutcomeMixin):
         for chunk in _chunks(ids, 500):
             # with the kind of event that settled each (a call, or a move that made it moot)
             rows = conn.execute(
-                sa.select(follow_ups, events.c.kind.label("settled_by"))
+                sa.select(follow_ups, events.c.kind.label("settled_by"), events.c.to_state.label("settled_to"))
                 .select_from(follow_ups.outerjoin(events, events.c.id == follow_ups.c.done_event_id))
                 .where(follow_ups.c.case_id.in_(chunk)).order_by(follow_ups.c.id)
             )
@@ -798,7 +798,10 @@ def _summary(row, changes, fups, today: date, *, reveal: bool, now: datetime | N
             {"party": f.party, "purpose": f.purpose, "due": _iso(f.due_date), "done_at": _iso(f.done_at),
              "done_by": f.done_by,
              # settled by a call (``follow_up``), or made moot by a move or an outcome: no call was made
-             "called": getattr(f, "settled_by", None) == "follow_up"}
+             "called": getattr(f, "settled_by", None) == "follow_up",
+             # made moot: the state the case was moved to (what made the call needless)
+             "moot_by": getattr(f, "settled_to", None) if f.done_at and getattr(f, "settled_by", None) != "follow_up"
+             else None}
             for f in fups
         ],
         "notices": [n.to_dict() for n in notes],

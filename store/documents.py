@@ -18,8 +18,9 @@ from typing import Any
 from aftersales.core import vocab
 from aftersales.core.refund import refund_text
 
+from .errors import StoreError
 from .mailin import RETURN_BY, TRANSPORT
-from .workflow import PARTIES, PURPOSES, REPAIR_KINDS, state_label
+from .workflow import PARTIES, PICKUP_READY, PURPOSES, REPAIR_KINDS, WITH_US, moot_reason, state_label
 
 FORMATS = ("text", "html")
 
@@ -242,7 +243,7 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
         if not f.get("done_at"):
             status = "待办"
         else:   # a call made, or made moot by a move or an outcome
-            status = f"{'已完成' if f.get('called', True) else '无需回访'} {_dt(f.get('done_at'))}"
+            status = f"{'已完成' if f.get('called', True) else moot_reason(f)} {_dt(f.get('done_at'))}"
         svc.add(f"{PURPOSES.get(f['purpose'], (f['purpose'],))[0]}·{PARTIES.get(f['party'], (f['party'],))[0]}",
                 f"{f.get('due')}({status})")
     for n in view.get("notices") or []:
@@ -321,7 +322,16 @@ def _checklist(intake: Mapping[str, Any], fmt: str) -> str:
 
 def render_pickup_notice(view: Mapping[str, Any], store_info: Any = None,
                          brand_label: Callable[[str], str] | None = None) -> str:
-    """A pickup notice the clerk can copy into an SMS (one paragraph, no phone numbers)."""
+    """A pickup notice the clerk can copy into an SMS (one paragraph, no phone numbers): only
+    while the unit waits for its owner (``PICKUP_READY``); before (never repaired) or after that
+    (collected, returned, closed) a ``StoreError`` says why not."""
+    state = str(view.get("state") or "")
+    if state not in PICKUP_READY:
+        zh, en = state_label(state, "zh"), state_label(state, "en")
+        if state in WITH_US:
+            raise StoreError(f"no pickup notice before the repair is done: the case is “{en}”",
+                             zh=f"维修完成后才能发取机通知：现为「{zh}」")
+        raise StoreError(f"no pickup notice: the case is already “{en}”", zh=f"本案例现为「{zh}」，不再发取机通知")
     name = (view.get("customer") or {}).get("name", "")
     store = getattr(store_info, "name", None) or view.get("store", "")
     brand = view.get("brand", "")
@@ -348,8 +358,9 @@ def render_pickup_notice(view: Mapping[str, Any], store_info: Any = None,
     return text
 
 
-def render_mail_in(view: Mapping[str, Any], fmt: str = "text") -> str:
-    """The mail-in agreement (寄送维修协议书) of a mail-in case, filled in."""
+def render_mail_in(view: Mapping[str, Any], fmt: str = "text", store_info: Any = None) -> str:
+    """The mail-in agreement (寄送维修协议书) of a mail-in case, filled in. ``store_info``: the
+    service point, named as on the ticket (its code alone when it has no name)."""
     esc = html.escape if fmt == "html" else (lambda s: s)
     record = view.get("mail_in_record") or {}
     prod = _Rows(fmt)
@@ -380,7 +391,7 @@ def render_mail_in(view: Mapping[str, Any], fmt: str = "text") -> str:
         ret.add("返回联系电话", record.get("return_phone"))
     values = {
         "number": esc(view.get("number", "")),
-        "store": esc(view.get("store", "")),
+        "store": esc(_store_lines(view, store_info)[0]),
         "date": esc((view.get("intake_at") or "")[:10]),
         "backup_ack": "是 ☑" if record.get("data_backup_acknowledged") else "否 ☐",
         "product_rows": prod.render(indent="   "),

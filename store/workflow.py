@@ -137,6 +137,19 @@ def state_label(state: str, lang: str = "zh") -> str:
     return _label(STATES, state, lang)
 
 
+def moot_reason(follow_up: dict, lang: str = "zh") -> str:
+    """Why a follow-up settled with no call needed none (无需回访): the state the case was moved
+    to, and whether that was before the day of the call."""
+    state = follow_up.get("moot_by")
+    if not state:
+        return "无需回访" if lang == "zh" else "no call needed"
+    label = state_label(state, lang)
+    early = (follow_up.get("done_at") or "")[:10] < (follow_up.get("due") or "")
+    if lang == "zh":
+        return f"无需回访：案例{'在回访日前' if early else ''}已转为“{label}”"
+    return f"no call needed: the case moved to “{label}”" + (" before the follow-up day" if early else "")
+
+
 def event_label(kind: str, lang: str = "zh") -> str:
     """An event of the log as people read it (受理, 更正…)."""
     return _label(EVENTS, kind, lang)

@@ -58,6 +58,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "unsaved.quit_yes": ("退出", "Quit"),
     "draft.offer": ("发现上次未保存的受理草稿（客户：{name}，{when}）。恢复吗？",
                     "An intake draft was not saved last time (customer: {name}, {when}). Restore it?"),
+    "confirm.waiting": ("请先回答上面的问题（按 Y 或 N）：刚才的 {count} 个按键没有收下{typed}，回答后请重新输入",
+                        "Answer the question first (Y or N): the last {count} keys were not taken{typed}; type them again after answering"),
+    "confirm.waiting_typed": ("（{typed}）", " ({typed})"),
     "draft.restore": ("恢复", "Restore"),
     "draft.discard": ("丢弃", "Discard"),
     # intake sections
@@ -157,7 +160,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "panel.where": ("服务地点", "where"),
     "region.how_given": ("已选择", "chosen"),
     "region.how_read": ("由{field} {value} 判断", "from the {field} {value}"),
-    "region.how_country": ("仅按购买地 {country} 推定", "only assumed from the country of purchase, {country}"),
+    "region.how_country": ("仅按购买地{country}推定", "only assumed from the country of purchase, {country}"),
     "region.how_default": ("未能判断，暂按此推定", "not known: assumed"),
     "region.ask": ("请输入{fields}，以核实机器版本", "Enter the {fields} to check the region"),
     "region.ask_any": ("请核对机身型号或包装上的版本", "Check the model on the unit or its box"),
@@ -207,7 +210,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "detail.state_since": ("当前状态始于", "In this state since"),
     "detail.repair_due": ("承诺修复", "Repair due"),
     "detail.done": ("已完成", "done"),
-    "detail.moot": ("无需回访", "no call needed"),
     "detail.follow_who": ("这次回访的是谁？（Esc 取消）", "Whom was this call to? (Esc cancels)"),
     "detail.due": ("应于", "due"),
     "detail.party": ("回访对象", "Call"),
@@ -314,6 +316,29 @@ def vocab(kind: str, id_: str, lang: str = "zh") -> str:
     return _vocab_label(kind, id_, lang)
 
 
+#: the names a counter in mainland China says where CLDR's differ: CLDR calls CN 中国 beside
+#: 中国香港特别行政区 and 中国澳门特别行政区, which leaves "中国" reading as if it took them in;
+#: here the four are named apart, shortly, as the brands' own policies and customers say them
+_PLACES = {"CN": ("中国大陆", "mainland China"), "HK": ("香港", "Hong Kong"),
+           "MO": ("澳门", "Macao"), "TW": ("台湾", "Taiwan")}
+_territories: dict[str, dict[str, str]] = {}
+
+
+def country(code: str, lang: str = "zh") -> str:
+    """A country or region of purchase by its name (``US`` → 美国), from the Unicode CLDR names
+    Babel ships; a code it does not know is shown as it is. Babel is read at the first name asked
+    for (a few hundredths of a second), never as the counter starts."""
+    code = code.strip().upper()
+    if code in _PLACES:
+        return _PLACES[code][0 if lang == "zh" else 1]
+    names = _territories.get(lang)
+    if names is None:
+        from babel import Locale
+
+        names = _territories[lang] = dict(Locale.parse("zh" if lang == "zh" else "en").territories)
+    return names.get(code) or code
+
+
 def field_label(path: str, lang: str = "zh") -> str:
     """The label of a case field path (``device.imei``) or of an indexed id (``documents[0]``)."""
     from aftersales.core.casefields import field_of
@@ -334,9 +359,6 @@ TEXT.update({
     "key.print_html": ("打印（HTML）", "Print (HTML)"),
     "key.report": ("店长日报", "Report"),
     "key.pickup_notice": ("取机短信", "Pickup SMS"),
-    "pickup.not_yet": ("维修完成后才能发取机通知：现为「{state}」",
-                       "no pickup notice before the repair is done: the case is “{state}”"),
-    "pickup.no_more": ("本案例现为「{state}」，不再发取机通知", "no pickup notice: the case is already “{state}”"),
     "key.inspect": ("附件与外观", "Accessories & appearance"),
     "inspect.passcode_none": ("（未登记，请选择）", "(not recorded: choose)"),
     "key.mail_in": ("寄修与维修类别", "Mail-in & repair kind"),

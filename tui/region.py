@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .i18n import field_label, t
+from .i18n import country, field_label, t
 
 #: fields that identify the unit itself (a region read from one of them is known, not assumed)
 UNIT_FIELDS = ("device.part_number", "device.model_code")
@@ -45,7 +45,7 @@ def region_note(registry: Any, decision: Mapping[str, Any] | None, values: Mappi
                  value=str(values.get(field) or "").strip()), None
     wanted = asks.get(str(decision.get("brand") or values.get("brand") or ""), ())
     if field == "purchase.country":
-        how = t("region.how_country", lang, country=str(values.get("purchase.country") or "").strip().upper())
+        how = t("region.how_country", lang, country=country(str(values.get("purchase.country") or ""), lang))
     else:
         how = t("region.how_default", lang)
     if wanted:

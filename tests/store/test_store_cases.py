@@ -87,7 +87,7 @@ def test_the_whole_counter_process(store, new_case):
     view = store.move(n, "ready_for_pickup", actor="李工", now=at(26))
     pickup = [f for f in view["follow_ups"] if f["purpose"] == "pickup"]
     assert pickup == [{"party": "customer", "purpose": "pickup", "due": "2026-06-26", "done_at": None, "done_by": None,
-                       "called": False}]
+                       "called": False, "moot_by": None}]
     store.move(n, "picked_up", actor="王芳", now=at(27), note="客户测试正常,已签字")
     view = store.move(n, "closed", actor="王芳", now=at(27, 12))
     assert view["state"] == "closed" and view["closed_at"].startswith("2026-06-27")

@@ -90,6 +90,26 @@ def test_counter_day_through_the_cli(store_cli, db_url, files):
     assert rc == 2 and "not a mail-in case" in err
 
 
+def test_the_mail_in_agreement_names_the_service_point_as_the_ticket_does(store_cli, db_url, files):
+    """The customer signs the agreement: it names the store (its code beside, as on the ticket)
+    once a name is set, and the code alone before."""
+    from aftersales.store.casestore import CaseStore
+
+    rc, out, err = _new(store_cli, db_url, files, "--mail-in", files["mail"], "--json")
+    assert rc == 0, err
+    number = json.loads(out)["number"]
+    for fmt in ((), ("--html",)):
+        rc, out, _ = store_cli("cases", "ticket", number, "--agreement", *fmt, "--db", db_url)
+        assert rc == 0 and "服务网点:SZ01" in out, out
+    with CaseStore.open(db_url) as store:
+        store.set_store_info("SZ01", actor="店长", name="华强北旗舰店")
+    for fmt in ((), ("--html",)):
+        rc, out, _ = store_cli("cases", "ticket", number, "--agreement", *fmt, "--db", db_url)
+        assert rc == 0 and "服务网点:华强北旗舰店(SZ01)" in out, out
+        rc, ticket, _ = store_cli("cases", "ticket", number, *fmt, "--db", db_url)
+        assert "华强北旗舰店(SZ01)" in ticket
+
+
 def test_listings_and_the_report_name_the_brand_as_people_read_it_and_json_keeps_the_id(store_cli, db_url, files):
     """The brand's Chinese name (华为) in what a clerk or a manager reads, its English name with
     AFTERSALES_LANG=en, its id in JSON (programs match on ids)."""

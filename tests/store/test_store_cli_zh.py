@@ -145,6 +145,10 @@ def test_case_numbers_and_states_are_said_in_chinese(store_cli, db_url, case_fil
     zh, en = both(store_cli, "cases", "ticket", "SZ01-20260615-0001", "--agreement", "--db", db_url, code=2)
     assert zh == "案例 SZ01-20260615-0001 不是寄修案例，没有寄送维修协议书"
     assert en == "case SZ01-20260615-0001 is not a mail-in case: no mail-in agreement"
+    # the pickup SMS only once the unit waits for its owner (as the counter UI's N)
+    zh, en = both(store_cli, "cases", "ticket", "SZ01-20260615-0001", "--sms", "--db", db_url, code=2)
+    assert zh == "维修完成后才能发取机通知：现为「受理」"
+    assert en == "no pickup notice before the repair is done: the case is “received”"
     zh, en = both(store_cli, "cases", "list", "--state", "repaired", "--db", db_url, code=2)
     assert zh.startswith("state：未知状态 'repaired'；可用状态：received（受理）、diagnosing（检测）、")
     assert en.startswith("state: unknown state 'repaired'; states: received, diagnosing, ")

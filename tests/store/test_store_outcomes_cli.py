@@ -113,7 +113,12 @@ def test_the_ticket_prints_what_was_recorded_for_the_customer(store_cli, db_url,
     assert "处理结果:已退货退款 2999 元" in out and "预计修复" not in out and "维修类别" not in out
     rc, out, _ = store_cli("cases", "ticket", done, "--html", "--db", db_url)
     assert "<strong>华强北旗舰店(SZ01)</strong>" in out and "seed" not in out and "§" not in out
-    rc, out, _ = store_cli("cases", "ticket", done, "--sms", "--db", db_url)
+    rc, out, err = store_cli("cases", "ticket", done, "--sms", "--db", db_url)   # returned: no pickup
+    assert rc == 2 and out == "" and err.strip() == "error: no pickup notice: the case is already “returned and refunded”"
+    for target in ("diagnosing", "ready_for_pickup"):
+        assert store_cli("cases", "move", bare, target, "--db", db_url)[0] == 0
+    rc, out, _ = store_cli("cases", "ticket", bare, "--sms", "--db", db_url)
+    assert rc == 0
     assert out.startswith("【华强北旗舰店】李雷您好") and "13800138000" not in out and "0755-83001234" in out
 
 

@@ -185,6 +185,25 @@ async def test_the_case_screen_masks_the_phone_number():
 
 
 
+async def test_a_follow_up_needing_no_call_says_why():
+    """无需回访 says what made the call needless: the move the case made, and whether before the
+    day of the call; a call made says 已完成."""
+    from aftersales.tui.screens.detail import timeline_text
+
+    fups = [{"party": "customer", "purpose": "progress", "due": "2026-06-25", "done_at": "2026-06-20T11:00:00+08:00",
+             "done_by": "王芳", "called": False, "moot_by": "returned"},
+            {"party": "repair_station", "purpose": "progress", "due": "2026-06-25",
+             "done_at": "2026-06-26T09:00:00+08:00", "done_by": "王芳", "called": False, "moot_by": "closed"},
+            {"party": "customer", "purpose": "pickup", "due": "2026-06-25", "done_at": "2026-06-24T09:00:00+08:00",
+             "done_by": "王芳", "called": True, "moot_by": None}]
+    text = timeline_text({"follow_ups": fups, "decisions": [], "events": []}, "zh").plain
+    assert "客户 · 无需回访：案例在回访日前已转为“已退货退款” 2026-06-20 11:00" in text, text
+    assert "维修站 · 无需回访：案例已转为“结案” 2026-06-26" in text, text
+    assert "客户 · 已完成 2026-06-24" in text
+    english = timeline_text({"follow_ups": fups, "decisions": [], "events": []}, "en").plain
+    assert "no call needed: the case moved to “returned and refunded” before the follow-up day" in english
+
+
 async def test_the_case_screen_shows_every_input_the_case_gives():
     """What decided the case, from the case table: the purchase country, the invoice price, the
     battery's health and the rest, each under its label; nothing for what the case leaves out."""
@@ -199,10 +218,16 @@ async def test_the_case_screen_shows_every_input_the_case_gives():
             "device": {"model": "iPhone 15"}, "staff": "王芳", "intake_at": "2026-06-15T10:30:00+08:00",
             "state_since": "2026-06-15T10:30:00+08:00", "repair": {}, "case": case}
     text = case_text(view, "zh", "苹果").plain
-    for shown in ("购买国家/地区: HK", "发票金额: 6,299 元", "电池健康", "76", "MTLE3CH/A", "授权经销商", "电池"):
+    for shown in ("购买国家/地区: 香港", "发票金额: 6,299 元", "电池健康", "76", "MTLE3CH/A", "授权经销商", "电池"):
         assert shown in text, (shown, text)
     assert "维修占用" not in text          # 0 days in repair: as every case is unless it says otherwise
     assert "authorized_reseller" not in text and "battery" not in text
+    assert ": HK" not in text               # the country by its name, not its code
+    for code, name in (("US", "美国"), ("CN", "中国大陆"), ("JP", "日本"), ("MO", "澳门")):
+        view["case"] = {**case, "purchase": {**case["purchase"], "country": code}}
+        assert f"购买国家/地区: {name}\n" in case_text(view, "zh", "苹果").plain, code
+    assert "Country: United States" in case_text(view | {"case": {**case, "purchase": {"country": "US"}}},
+                                                  "en", "Apple").plain
 
 
 async def test_at_80_columns_each_queue_cell_fits_its_column_with_the_space_after_it(make, store, registry, clock):
@@ -238,3 +263,35 @@ async def test_at_80_columns_each_queue_cell_fits_its_column_with_the_space_afte
         assert chinese[2].startswith("欧*") and chinese[2].endswith(" +852 ****4567")
         assert latin[4].endswith("…") and latin[4].startswith("Mate 60")
         assert chinese[4].endswith("…") and chinese[4].startswith("iPhone")
+
+
+async def test_at_80x24_every_action_of_the_case_screen_is_on_screen(make, store, save_day5):
+    """A case being examined may move to four states: at 80 columns their four buttons pushed
+    处理结果 off the screen. There one 改状态… button lists the moves (as m does); at 120 columns
+    each move keeps its button."""
+    from textual.widgets import Button
+
+    save_day5(store)
+    store.move(NUMBER, "diagnosing", actor="王芳")
+    for size, one_button in (((80, 24), True), ((120, 36), False)):
+        app = make()
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            app.push_screen(DetailScreen(NUMBER))
+            await settle(pilot)
+            detail = app.screen
+            assert isinstance(detail, DetailScreen) and detail.view["state"] == "diagnosing"
+            buttons = list(detail.query("#detail-actions Button"))
+            for button in buttons:
+                assert button.region.right <= size[0] - 1 and button.region.width > 0, (size, button.id)
+            ids = [b.id for b in buttons]
+            assert "do-outcome" in ids
+            if one_button:
+                assert [b.id for b in detail.query("#moves Button")] == ["moves-pick"]
+                assert str(detail.query_one("#moves-pick", Button).label) == "改状态…"
+                await pilot.click("#moves-pick")
+                await pilot.pause()
+                assert type(app.screen).__name__ == "MoveDialog"
+            else:
+                assert [b.id for b in detail.query("#moves Button")] == [
+                    "move-in_repair", "move-awaiting_exchange", "move-ready_for_pickup", "move-cancelled"]

@@ -260,6 +260,38 @@ async def test_keys_typed_before_the_question_could_be_read_do_not_answer_it(mak
         assert intake.form.values["customer.name"] == "" and intake.form.values["device.model"] == ""
 
 
+async def test_keys_the_question_does_not_take_are_said_not_dropped_unsaid(make, monkeypatch):
+    """The next customer typed right after Ctrl+N: the question keeps the form as it was, and
+    says (in Chinese, under its buttons) that it waits for its answer and what was not taken, so
+    the clerk knows to type it again; a letter typed after the guard that answers nothing too."""
+    from aftersales.tui.screens.confirm import ConfirmDialog
+
+    monkeypatch.setattr(ConfirmDialog, "GUARD_SECONDS", 2.0)
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await scan(pilot, "李雷")
+        await scan(pilot, "ctrl+n", "Yang", "tab", "Redmi Note 13", "enter")
+        dialog = app.screen
+        assert type(dialog).__name__ == "ConfirmDialog"
+        waiting = dialog.query_one("#confirm-waiting")
+        assert waiting.display
+        line = waiting.content.text.plain
+        assert line.startswith("请先回答上面的问题（按 Y 或 N）"), line
+        assert "刚才的 19 个按键没有收下（Yang Redmi Note 13）" in line, line
+        assert app.screen_stack[-2].form.values["customer.name"] == "李雷"
+        for _ in range(250):                 # the guard ends
+            await pilot.pause(0.02)
+            if app.focused is not None and app.focused.id == "confirm-no":
+                break
+        await scan(pilot, "x")
+        assert app.screen is dialog
+        assert "20 个按键没有收下（Yang Redmi Note 13 x）" in waiting.content.text.plain
+        await scan(pilot, "n")
+        assert type(app.screen).__name__ == "IntakeScreen"
+        assert app.screen.form.values["customer.name"] == "李雷"
+
+
 async def test_a_brand_typed_before_the_policies_come_is_chosen_when_they_do(make, held_policies):
     """The brands come with the policies: a scanner's or a typist's burst at start-up types the
     brand into a drop-down with nothing in it yet. The word waits, and chooses when they come."""

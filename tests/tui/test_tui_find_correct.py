@@ -77,7 +77,7 @@ async def test_correct_from_the_case_detail_keeps_the_phone_masked(make, store, 
         await settle(pilot)
         detail = app.screen
         assert isinstance(detail, DetailScreen)
-        assert "13800138000" not in detail.query_one("#detail-case").render().plain
+        assert "13800138000" not in detail.query_one("#detail-case").content.text.plain
         await scan(pilot, "c")
         await settle(pilot)
         intake = app.screen

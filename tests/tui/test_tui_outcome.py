@@ -116,11 +116,49 @@ async def test_the_ticket_prints_as_html_and_a_bad_outcome_stays_in_the_dialog_a
         detail = app.screen
         assert isinstance(detail, DetailScreen)
         assert detail.view["state"] == "returned" and detail.view["outcome"]["refund"] == 2999
-        assert "处理结果: 已退货退款 2999 元" in str(detail.query_one("#detail-case").render())
+        assert "处理结果: 已退货退款 2999 元" in detail.query_one("#detail-case").content.text.plain
         # a returned case takes no second outcome
         await scan(pilot, "o")
         await settle(pilot)
         assert app.screen is detail
+
+
+async def test_all_open_lists_the_cases_still_being_worked_on_not_the_finished(make, store, save_day5, clock):
+    """全部未结 (the queue's first filter) lists a case in repair and one waiting for pickup, not
+    one returned and refunded, picked up or closed: those are found by choosing their state."""
+    from datetime import timedelta
+
+    from textual.widgets import DataTable, Select
+
+    from aftersales.store.workflow import STATES
+    from aftersales.tui.screens.queue import ALL_STATES, QueueScreen
+
+    assert sorted(ALL_STATES) == sorted(STATES)      # the filter offers every state
+    now = clock()
+    numbers = [save_day5(store, now + timedelta(minutes=i), imei=imei) for i, imei in
+               enumerate(("356938035643809", "356938035643817", "356938035643825", "356938035643833",
+                          "356938035643841"))]
+    in_repair, ready, returned, closed, picked_up = numbers
+    later = now + timedelta(hours=1)
+    for number, moves in ((in_repair, ("diagnosing", "in_repair")), (ready, ("diagnosing", "ready_for_pickup")),
+                          (closed, ("diagnosing", "ready_for_pickup", "picked_up", "closed")),
+                          (picked_up, ("diagnosing", "ready_for_pickup", "picked_up"))):
+        for target in moves:
+            store.move(number, target, actor="王芳", now=later)
+    store.record_outcome(returned, "return", {"refund": 2999, "invoice_price": 2999}, actor="王芳", now=later)
+    assert store.get(returned)["state"] == "returned"
+    app = make(clock=lambda: later)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await scan(pilot, "f2")
+        await settle(pilot)
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        listed = {str(row[0]) for row in (queue.query_one(DataTable).get_row_at(i)
+                                          for i in range(queue.query_one(DataTable).row_count))}
+        assert listed == {in_repair, ready}, listed
+        queue.query_one("#q-state", Select).value = "returned"
+        await settle(pilot)
+        assert [c["number"] for c in queue.cases] == [returned]
 
 
 async def test_an_unanswered_case_is_flagged_in_the_queue(make, store, save_day5):

@@ -49,9 +49,12 @@ def test_a_hong_kong_iphone_without_papers_says_where_each_remedy_is_served(regi
 def test_a_region_only_assumed_says_so_and_asks_for_the_part_number(registry):
     values = {"purchase.country": "CN"}
     text = panel(registry, {**with_device(), "purchase": {**IPHONE["purchase"], "country": "CN"}}, values)
-    assert "仅按购买地 CN 推定" in text and "请输入部件号" in text
+    assert "仅按购买地中国大陆推定" in text and "请输入部件号" in text
     english = panel(registry, {**with_device(), "purchase": {**IPHONE["purchase"], "country": "CN"}}, values, "en")
-    assert "only assumed" in english and "Enter the" in english
+    assert "only assumed from the country of purchase, mainland China" in english and "Enter the" in english
+    us = panel(registry, {**with_device(), "purchase": {**IPHONE["purchase"], "country": "US"}},
+               {"purchase.country": "us"})
+    assert "仅按购买地美国推定" in us and " US " not in us
     # with no country either: the statutory default, assumed
     assert "未能判断" in panel(registry, with_device(), {})
     # given by the part number: known, nothing asked

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -9,6 +11,7 @@ from textual.widgets import Button, Static
 
 from ..app import key, translate_bindings
 from ..i18n import t
+from ..widgets.text import Wrapped
 
 
 class ConfirmDialog(ModalScreen[bool | None]):
@@ -18,9 +21,13 @@ class ConfirmDialog(ModalScreen[bool | None]):
 
     Keys that arrive within ``GUARD_SECONDS`` of the question being shown were typed before it
     could be read (a scanner's burst, a clerk typing the next customer after Ctrl+N): they are
-    dropped, never taken as an answer, and the buttons wait (disabled, so no Tab or Enter reaches
-    one) until then. Without the guard the "N" of "Redmi Note" answered the question and the rest
-    of the burst went into the form it asked about."""
+    never taken as an answer, and the buttons wait (disabled, so no Tab or Enter reaches one)
+    until then. Without the guard the "N" of "Redmi Note" answered the question and the rest of
+    the burst went into the form it asked about. Nor are they put back into the form: it may be
+    the one the question is about (cleared by yes, kept by no) or one a restored draft replaces.
+    They are not lost unsaid either: a line under the buttons says that the question waits for
+    its answer and what was typed and not taken, to be typed again once it is answered (as is a
+    letter typed later that answers nothing)."""
 
     # Y and N in either case (Caps Lock is often on for serials); Esc is "no" unless no throws
     # work away (``escape``)
@@ -40,6 +47,8 @@ class ConfirmDialog(ModalScreen[bool | None]):
         #: draft); ``cancel`` (answers None: when yes and no are two choices, not a question)
         self.escape = escape
         self._answering = False   # the guard is over (``_ready``)
+        self._dropped = 0         # keys typed that the question did not take
+        self._dropped_text = ""   # what they typed (a space for Tab, Enter...)
 
     def compose(self) -> ComposeResult:
         lang = self.app.lang
@@ -51,6 +60,7 @@ class ConfirmDialog(ModalScreen[bool | None]):
                              compact=True, disabled=guarded)
                 yield Button(f"{self.no or t('key.back', lang)} (N)", id="confirm-no", compact=True,
                              disabled=guarded)
+            yield Static("", id="confirm-waiting", classes="dialog-waiting")
 
     def on_mount(self) -> None:
         translate_bindings(self, self.app.lang)
@@ -65,6 +75,29 @@ class ConfirmDialog(ModalScreen[bool | None]):
         for button in self.query(Button):
             button.disabled = False
         self.query_one("#confirm-yes" if self.safe_yes else "#confirm-no", Button).focus()
+
+    #: the keys that answer once the guard is over (the bindings above)
+    _ANSWERS = frozenset({"y", "Y", "n", "N", "escape"})
+    #: how much of what was typed the waiting line repeats (its end)
+    _SHOWN = 24
+
+    def on_key(self, event: events.Key) -> None:
+        """A key the question does not take is said, not dropped unsaid: every key in the
+        guard; after it, a printable key that answers nothing (Tab, Enter and the arrows then
+        move between and press the buttons)."""
+        if self._answering and (not event.is_printable or event.key in self._ANSWERS):
+            return
+        self._dropped += 1
+        self._dropped_text += event.character if event.is_printable and event.character else " "
+        typed = " ".join(self._dropped_text.split())
+        if len(typed) > self._SHOWN:
+            typed = "…" + typed[-self._SHOWN:]
+        lang = self.app.lang
+        line = t("confirm.waiting", lang, count=self._dropped,
+                 typed=t("confirm.waiting_typed", lang, typed=typed) if typed else "")
+        waiting = self.query_one("#confirm-waiting", Static)
+        waiting.update(Wrapped(Text(line)))   # wrapped as Chinese is set ("10 个" kept together)
+        waiting.display = True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action not in ("answer", "escape") or self._answering

@@ -19,12 +19,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from aftersales.store.workflow import NOTE_REQUIRED, allowed_moves, event_label, state_label, trigger_label
+from aftersales.store.workflow import NOTE_REQUIRED, allowed_moves, event_label, moot_reason, state_label, trigger_label
 
 from ..app import key, translate_bindings
 from ..i18n import error_line, t, vocab
 from ..messages import CaseLoaded, StoreActionFailed
 from ..widgets.decision_panel import DecisionPanel, badge_text
+from ..widgets.text import Wrapped
 from .base import CounterScreen, FormInput
 
 
@@ -88,6 +89,10 @@ def _value(path: str, value: Any, lang: str) -> str:
         return "—"
     if isinstance(value, bool):
         return t("yes" if value else "no", lang)
+    if path == "purchase.country" and isinstance(value, str):
+        from ..i18n import country
+
+        return country(value, lang)
     spec = field_of(path)
     if spec is not None and spec.kind == "amount" and isinstance(value, (int, float)):
         return f"{value:,.2f}".rstrip("0").rstrip(".") + (" 元" if lang == "zh" else " yuan")
@@ -109,7 +114,7 @@ def timeline_text(view: dict[str, Any], lang: str) -> Text:
         if f.get("done_at") and f.get("called", True):
             out.append(f" ✓ {who} · {t('detail.done', lang)} {_dt(f['done_at'])}\n", "dim")
         elif f.get("done_at"):   # made moot by a move or an outcome: no call was made
-            out.append(f" – {who} · {t('detail.moot', lang)} {_dt(f['done_at'])}\n", "dim")
+            out.append(f" – {who} · {moot_reason(f, lang)} {_dt(f['done_at'])}\n", "dim")
         else:
             out.append(f" ○ {who} · {t('detail.due', lang)} {f['due']}\n")
     out.append(f"\n{t('detail.decisions', lang)}\n", "bold underline")
@@ -244,6 +249,7 @@ class DetailScreen(CounterScreen):
         self.number = number
         self.view: dict[str, Any] | None = None
         self.busy = False
+        self._moves_shown: tuple[str, str, bool] | None = None   # (state, language, one button a move)
 
     def compose(self) -> ComposeResult:
         lang = self.app.lang
@@ -340,8 +346,8 @@ class DetailScreen(CounterScreen):
 
         head = case_text(view, lang, self._brand_label(view["brand"]))
         head.append_text(outcome_text(view, lang))
-        self.query_one("#detail-case", Static).update(head)
-        self.query_one("#detail-timeline", Static).update(timeline_text(view, lang))
+        self.query_one("#detail-case", Static).update(Wrapped(head))
+        self.query_one("#detail-timeline", Static).update(Wrapped(timeline_text(view, lang)))
         decisions = view.get("decisions") or []
         latest = (decisions[-1].get("decision") if decisions else None) or None
         if latest is not None and "entitlement" not in latest:
@@ -354,16 +360,46 @@ class DetailScreen(CounterScreen):
         self.query_one("#detail-panel", DecisionPanel).show_decision(
             latest, lang=lang, region_note=region_note(registry, latest, values, lang),
             titles=policy_titles(registry, lang))
+        self._moves_shown = None
+        await self._show_moves()
+        self.refresh_bindings()
+
+    def _moves_fit(self, targets: tuple[str, ...], lang: str) -> bool:
+        """Whether a button for each move fits the actions' line beside the note (its least
+        width) and the other buttons: at 80 columns four moves pushed 处理结果 off the screen."""
+        from rich.cells import cell_len
+
+        def width(label: str) -> int:   # a compact button: its label, a cell each side, a cell of margin
+            return max(cell_len(label) + 2, 6) + 1
+
+        others = sum(width(str(b.label)) for b in self.query("#detail-actions > Button"))
+        needed = sum(width(state_label(target, lang)) for target in targets) + 12 + 1 + others
+        return needed <= self.size.width - 2    # the actions' padding
+
+    async def _show_moves(self) -> None:
+        """A button for each move the case's state allows; one 改状态… button (the list of moves,
+        as m shows it) when they do not all fit the screen's width."""
+        if self.view is None:
+            return
+        lang = self.app.lang
+        targets = tuple(allowed_moves(self.view["state"]))
+        shown = (self.view["state"], lang, bool(targets) and self._moves_fit(targets, lang))
+        if shown == self._moves_shown:
+            return
+        self._moves_shown = shown
         moves = self.query_one("#moves", Horizontal)
         await moves.remove_children()
-        targets = allowed_moves(view["state"])
-        if targets:
-            await moves.mount_all(Button(state_label(target, lang), id=f"move-{target}", compact=True,
-                                   variant="warning" if target == "cancelled" else "primary")
-                            for target in targets)
-        else:
+        if not targets:
             await moves.mount(Static(t("detail.no_moves", lang), classes="dim"))
-        self.refresh_bindings()
+        elif shown[2]:
+            await moves.mount_all(Button(state_label(target, lang), id=f"move-{target}", compact=True,
+                                         variant="warning" if target == "cancelled" else "primary")
+                                  for target in targets)
+        else:
+            await moves.mount(Button(t("key.move", lang) + "…", id="moves-pick", compact=True, variant="primary"))
+
+    async def on_resize(self) -> None:
+        await self._show_moves()
 
     def relabel(self) -> None:
         super().relabel()
@@ -407,6 +443,9 @@ class DetailScreen(CounterScreen):
 
     @on(Button.Pressed, "#moves Button")
     def _move_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "moves-pick":
+            self.action_move()
+            return
         self.move_to((event.button.id or "").removeprefix("move-"))
 
     def action_move(self) -> None:
@@ -486,17 +525,14 @@ class DetailScreen(CounterScreen):
         is ready for pickup; before (or after) that, a line saying why not."""
         if self.view is None:
             return
-        from aftersales.store.workflow import PICKUP_READY, WITH_US
-
-        state = self.view["state"]
-        if state not in PICKUP_READY:   # not ready (never repaired), or collected, closed already
-            lang = self.app.lang
-            why = "pickup.not_yet" if state in WITH_US else "pickup.no_more"
-            self.app.notify(t(why, lang, state=state_label(state, lang)), severity="warning")
-            return
         from aftersales.store.documents import render_pickup_notice
+        from aftersales.store.errors import StoreError
 
-        text = render_pickup_notice(self.view, self._store_info(), brand_label=lambda b: self._brand_label(b))
+        try:
+            text = render_pickup_notice(self.view, self._store_info(), brand_label=lambda b: self._brand_label(b))
+        except StoreError as exc:   # not ready (never repaired), or collected, closed already
+            self.app.notify(error_line(exc, self.app.lang), severity="warning")
+            return
         self.app.push_screen(TicketScreen(self.number, text, title_key="key.pickup_notice",
                                          file_name=f"{self.number}-pickup.txt"))
 

@@ -210,9 +210,10 @@ def outcome_text(view: dict[str, Any], lang: str) -> Text:
             mark = (" ✔" + (("(逾时)" if zh else " (late)") if which in late else "")) if met else ""
             return (due or "")[:16].replace("T", " ") + mark
 
-        out.append(("答复时限 " if zh else "Answer by ") + when("answer", level["answer_due"], level.get("answered_at"))
+        # a no-break space: each limit's label stays with its time when the line wraps
+        out.append(("答复时限\u00a0" if zh else "Answer\u00a0by\u00a0") + when("answer", level["answer_due"], level.get("answered_at"))
                    + "   ", "dim")
-        out.append(("方案时限 " if zh else "Solution by ")
+        out.append(("方案时限\u00a0" if zh else "Solution\u00a0by\u00a0")
                    + when("solution", level["solution_due"], level.get("solved_at")) + "\n", "dim")
         for n in level.get("notices") or []:
             out.append("⚠ " + (n["message_zh"] if zh else n["message_en"]) + "\n", "bold red")

@@ -19,16 +19,20 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
-from aftersales.store.workflow import state_label
+from aftersales.store.workflow import FINISHED, state_label
 
 from ..app import key
 from ..i18n import error_line, t
 from ..messages import CasesFound, CasesListed, StoreActionFailed
 from .base import CounterScreen, FormInput
 
-OPEN_STATES = ("received", "diagnosing", "in_repair", "awaiting_exchange", "ready_for_pickup", "picked_up",
-               "returned", "exchanged")
-ALL_STATES = OPEN_STATES + ("closed", "cancelled")
+#: every state, in the order the filter offers them
+ALL_STATES = ("received", "diagnosing", "in_repair", "awaiting_exchange", "ready_for_pickup", "picked_up",
+              "returned", "exchanged", "closed", "cancelled")
+#: what 全部未结 lists: the cases still being worked on (the unit with us, or waiting to be
+#: collected); not those the workflow has finished (nothing is due any more: picked up, returned
+#: and refunded, exchanged, closed, cancelled), each found by choosing its state
+OPEN_STATES = tuple(s for s in ALL_STATES if s not in FINISHED)
 COLUMNS = ("number", "state", "customer", "brand", "model", "intake", "next_due")
 #: the columns' widths (a column of space after each); the model takes what is left: at 80
 #: columns every column fits (李* 138****8000, +852 ****4567, 已取机签字)

@@ -60,24 +60,31 @@ class FieldNote(Static):
 _MARKS = ("✓ ", "✗ ", "⚠ ", "• ", "· ", "- ")
 #: Chinese punctuation a line had best end on when a run of Chinese must be cut
 _PAUSES = frozenset("，。；：、！？）」』】")
+#: spaces no line breaks at: inside a time (2026-06-20 10:30), between a number and its unit
+#: (10–15 天, 8 天), after a word or a label that leads a number (至 2026-06-20, 第 10 天,
+#: 约 10–15 天, 受理时间: 2026-06-15), a model's name and its number (iPhone 15, Mate 60);
+#: and a no-break space (U+00A0) where the text puts one
+_GLUE = re.compile(r"(?<=\d) (?=\d\d:\d\d)|(?<=\d) (?=[天日元年月个次])|(?<=[约至第:：A-Za-z]) (?=\d)")
 
 
 def wrap_line(line: Text, width: int) -> list[Text]:
     """``line`` (one line of styled text) cut into lines of at most ``width`` cells.
 
     As Rich does, a line breaks at spaces: a phrase that does not fit goes to the next line whole
-    ("条件不符" stays together). A run of Chinese with no space in it is cut only when it does
+    ("条件不符" stays together), and never at a space that holds a time, a number and its unit
+    or a number and the word before it together (``_GLUE``). A run of Chinese with no space in it is cut only when it does
     not fit on a line of its own, or when the line holds nothing but its indent and mark (Rich
     left a lone "⚠" there): then it is cut where Unicode's line-breaking rules allow (UAX #14, by
     ``uniseg``: between two Chinese characters, never before ，。）, never inside a Latin word),
-    after a pause such as "，" when one falls in the second half of the line, and never leaving
-    one character alone on the next line. The next lines hang under the line's text (its indent
+    after a pause such as "，" when one falls in the second half of the line, never after a
+    number (7日内), and never leaving one character alone on the next line. The next lines hang under the line's text (its indent
     and a leading ✓, ✗ or ⚠) while that leaves half the width."""
     from rich.cells import cell_len
 
     plain = line.plain
     if cell_len(plain) <= width:
         return [line]
+    plain = _GLUE.sub("\u00a0", plain)    # (one character for one: the offsets stay the text's)
     body = plain.lstrip(" ")
     hang = len(plain) - len(body)
     hang += next((cell_len(mark) for mark in _MARKS if body.startswith(mark)), 0)
@@ -86,7 +93,7 @@ def wrap_line(line: Text, width: int) -> list[Text]:
     full = width - hang                      # the room of every line after the first
     offsets: list[int] = []
     room, used, at = width, 0, 0
-    for word in re.findall(r"\S*\s*", plain)[:-1]:
+    for word in re.findall(r"[^ ]* *", plain)[:-1]:
         size = cell_len(word.rstrip(" "))
         if used + size > room:
             has_text = used > (0 if offsets else hang)
@@ -116,7 +123,12 @@ def _cuts(word: str, first: int, room: int) -> tuple[list[int], int]:
     from rich.cells import cell_len
     from uniseg.linebreak import line_break_units
 
-    units = list(line_break_units(word))
+    units: list[str] = []
+    for unit in line_break_units(word):
+        if units and units[-1][-1:].isdigit() and not unit[:1].isascii():
+            units[-1] += unit                # a number stays with the word after it (7日内)
+        else:
+            units.append(unit)
     starts = [0]
     for unit in units:
         starts.append(starts[-1] + len(unit))
@@ -150,3 +162,21 @@ def _cuts(word: str, first: int, room: int) -> tuple[list[int], int]:
             pause = index + 1
         index += 1
     return cuts, used
+
+
+class Wrapped:
+    """``text`` (lines of styled text) as a Rich renderable that wraps each line by ``wrap_line``
+    at the width it is drawn at: for a ``Static`` whose Chinese text Textual would fold by cells
+    (a line starting with "，", a time cut from its date)."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        width = max(options.max_width, 1)
+        for line in self.text.split("\n", allow_blank=True):
+            for piece in wrap_line(line, width):
+                piece.end = "\n"
+                piece.no_wrap = True
+                piece.overflow = "crop"
+                yield piece
