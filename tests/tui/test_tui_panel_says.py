@@ -68,3 +68,13 @@ def test_no_rule_id_in_the_panel(registry, lang):
     for case in (with_device(), with_device(part_number="MTLE3ZA/A"), with_device(part_number="MTLE3CH/A")):
         text = panel(registry, case, {"device.part_number": case["device"].get("part_number", "")}, lang)
         assert not RULE_ID.search(text), (lang, RULE_ID.search(text))
+
+
+def test_the_badge_says_free_repair_as_the_remedy_is_called_not_a_bare_repair():
+    """维修 alone reads as a repair the customer pays for: the badge names the remedy as the
+    rest of the decision does (the vocabulary's label)."""
+    from aftersales.tui.widgets.decision_panel import badge_text
+
+    assert [badge_text(r, "zh") for r in ("return", "exchange", "repair", "paid_repair")] == \
+        ["退货", "换货", "免费维修", "付费维修"]
+    assert badge_text("repair", "en") == "FREE REPAIR" and badge_text(None, "zh") == "—"

@@ -24,14 +24,13 @@ from ..i18n import t, vocab
 from .text import wrap_line
 
 ENTITLEMENTS = (*REMEDY_ORDER, "none")
-_BADGE = {"return": "退货", "exchange": "换货", "repair": "维修", "paid_repair": "付费维修"}
-_BADGE_EN = {"return": "RETURN", "exchange": "EXCHANGE", "repair": "FREE REPAIR", "paid_repair": "PAID REPAIR"}
-
-
 def badge_text(entitlement: str | None, lang: str) -> str:
+    """The entitlement as the badge says it: the remedy's label (免费维修, not a shorter word the
+    customer could take for a paid repair), in capitals in English."""
     if entitlement is None:
         return "—"
-    return (_BADGE if lang == "zh" else _BADGE_EN).get(entitlement, entitlement)
+    text = vocab("remedy", entitlement, lang)
+    return text if lang == "zh" else text.upper()
 
 
 def _reason(reason: str | None, lang: str) -> str:
