@@ -284,12 +284,12 @@ def show(number, db_url, as_json, reveal) -> None:
         return
     brand_label = _brand_labeler(lang=message_lang(None))
     c = view["customer"]
-    _echo(f"{view['number']}  {view['state_zh']}({view['state']})  {view['store']}  受理人 {view['staff']}")
+    _echo(f"{view['number']}  {view['state_zh']}  {view['store']}  受理人 {view['staff']}")
     _echo(f"客户 {c['name']}  {c['phone']}   {brand_label(view['brand'])} {view['device']['model']}"
                + (f"  IMEI {view['device']['imei']}" if view['device']['imei'] else "")
                + ("  寄修" if view["mail_in"] else ""))
     rep = view["repair"]
-    _echo(f"受理 {view['intake_at']}  "
+    _echo(f"受理 {_when(view['intake_at'])}  "
           + (f"结果 {view['badge']}  " if view.get("outcome") else f"可享受 {_remedy(view['entitlement'])}  ")
           + f"送修 {rep['days_in_repair']} 天  预计修复 {rep['due_from']}~{rep['due_by']}"
           + ("  缺件" if rep["awaiting_parts"] else ""))
@@ -301,19 +301,26 @@ def show(number, db_url, as_json, reveal) -> None:
         if not f["done_at"]:
             done = "待办"
         else:   # a call made, or made moot by a move or an outcome
-            done = f"{'已完成' if f.get('called', True) else moot_reason(f)} {f['done_at']}（{f['done_by']}）"
+            done = f"{'已完成' if f.get('called', True) else moot_reason(f)} {_when(f['done_at'])}（{f['done_by']}）"
         party = PARTIES.get(f["party"], (f["party"],))[0]
         purpose = PURPOSES.get(f["purpose"], (f["purpose"],))[0]
         _echo(f"  {f['due']}  {party}  {purpose}  {done}")
     _echo("判定：")
     for d in view["decisions"]:
         pols = ", ".join(f"{p.get('id')} {p.get('version')}" for p in d["policies"])
-        _echo(f"  #{d['seq']} {d['evaluated_at']} {trigger_label(d['trigger'])}  {_remedy(d['entitlement'])}  [{pols}]")
+        _echo(f"  #{d['seq']} {_when(d['evaluated_at'])} {trigger_label(d['trigger'])}  {_remedy(d['entitlement'])}  [{pols}]")
     _echo("记录：")
     for e in view["events"]:
         move = f"{state_label(e['from'])} → {state_label(e['to'])}" if e["from"] and e["from"] != e["to"] \
             else (state_label(e["to"]) if e["to"] else "")
-        _echo(f"  {e['at']}  {e['actor']:<8} {event_label(e['kind'])}  {move}" + (f"  {e['note']}" if e["note"] else ""))
+        _echo(f"  {_when(e['at'])}  {e['actor']:<8} {event_label(e['kind'])}  {move}" + (f"  {e['note']}" if e["note"] else ""))
+        for path, change in ((e.get("data") or {}).get("changes") or {}).items():   # a correction: what it changed
+            _echo(f"      {_change_text(path, change)}")
+
+
+def _when(moment: str | None) -> str:
+    """A stored moment (ISO, the network's local time) as a counter reads it: 2026-12-07 00:36."""
+    return moment[:16].replace("T", " ") if moment else ""
 
 
 @cases.command("move")
@@ -483,7 +490,12 @@ def edit(number, casefile, assignments, customer, phone, note, staff, db_url, as
         return
     _echo(f"已更正 {view['number']}  第 {view['decision_count']} 次判定  可享受：{_remedy(view['entitlement'])}")
     for path, change in changes.items():
-        _echo(f"  {path}: {_shown(change['from'])} → {_shown(change['to'])}")
+        _echo(f"  {_change_text(path, change)}")
+
+
+def _change_text(path: str, change: dict[str, Any]) -> str:
+    """One field a correction changed: ``device.imei：（空） → 356938035643809``."""
+    return f"{path}：{_shown(change.get('from'))} → {_shown(change.get('to'))}"
 
 
 def _shown(value: Any) -> str:

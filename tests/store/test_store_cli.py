@@ -257,8 +257,12 @@ def test_edit_and_search_through_the_cli(store_cli, db_url, files, tmp_path):
                              "--note", "IMEI 录错", "--staff", "王芳", "--db", db_url)
     assert rc == 0, err
     assert out.startswith(f"已更正 {n}  第 2 次判定")
-    assert "device.imei: （空） → 356938035643809" in out and "fault.confirmed: 是 → 否" in out
-    assert "customer.phone: 138****8000 → +852 ****4567" in out
+    assert "device.imei：（空） → 356938035643809" in out and "fault.confirmed：是 → 否" in out
+    assert "customer.phone：138****8000 → +852 ****4567" in out
+    # the case's record says what each correction changed, at the counter's time
+    rc, out, err = store_cli("cases", "show", n, "--db", db_url)
+    assert "  2026-06-15 10:00  王芳" in out and "更正  受理  IMEI 录错\n      device.imei：（空） → 356938035643809" in out, out
+    assert "T10:00" not in out and "(received)" not in out
     # found by the full number in another form, by part of the IMEI, by the brand's Chinese name
     # (a number typed in groups without quotes is one text)
     for text in ("00852 91234567", ("00852", "9123", "4567"), "35643", "华为", n[-4:]):
