@@ -51,6 +51,8 @@ __all__ = ["Engine", "Identity", "OfferResult", "ExclusionHit", "Notice", "Excha
 #: every status an offer can have (read by subscript: an unknown one is the engine's own error)
 _STATUS_RANK = {"granted": 4, "blocked_documents": 3, "pending_detection": 2.5, "excluded": 2, "expired": 1,
                 "outside_window": 1, "no_start": 1, "not_applicable": 0}
+#: the reason a refused remedy gives when its offer names none, by status (every status but
+#: "granted"; read by subscript, as the ranks)
 _REASONS = {
     "outside_window": "outside_window",
     "expired": "expired",
@@ -79,12 +81,13 @@ def _in_field_order(cls: Any, *names: str) -> Callable[[type, tuple], Any]:
 
 class _Ready(NamedTuple):
     """A plan's not-applicable offer for a remedy no live offer speaks for, with its
-    ``RemedyResult`` made once (``_Plan.best``)."""
+    ``RemedyResult`` and the trace entry of its refusal made once (``_Plan.best``)."""
 
     result: OfferResult
     status: str
     missing: tuple
     made: RemedyResult
+    refused: TraceStep
 
 
 class _Made:
@@ -109,7 +112,8 @@ class _Made:
             record = _remedy_result(rule.remedy, rule, "not_applicable", result.detail, None, None, (),
                                     result.asks_missing, None)
             made = remember(self.ready_made, result,
-                            _Ready(result=result, status="not_applicable", missing=(), made=record), MADE_CACHE_SIZE)
+                            _Ready(result=result, status="not_applicable", missing=(), made=record,
+                                   refused=rule.refused_log), MADE_CACHE_SIZE)
         return made
 
     def paid(self, result: OfferResult, free_available: bool) -> RemedyResult:
@@ -396,22 +400,24 @@ class Engine:
         by_purchase, by_case = self._bounds
         failed: list | None = None   # (PluginFailure, TraceStep) of plugins that failed on this case
         # the versions in force depend only on where the dates fall among the days versions
-        # start or end: that position stands for them in the frame's key
-        vkey = (bisect_right(by_purchase, case.purchase.date or day), bisect_right(by_case, day))
+        # start or end: those two positions stand for them in the frame's key
+        bought = bisect_right(by_purchase, case.purchase.date or day)
+        seen = bisect_right(by_case, day)
         given = case.device.region
         identity = None
         if given:
-            fkey: tuple = (given, brand, case.purchase.country, vkey)
+            fkey: tuple = (given, brand, case.purchase.country, bought, seen)
         else:
             asked = self._identify.get(brand)
             if asked:
                 identity, failed = self._identify_by_hooks(case, asked)
             if identity is not None:
-                fkey = (identity, brand, case.purchase.country, vkey)
+                fkey = (identity, brand, case.purchase.country, bought, seen)
             else:
-                fkey = (None, brand, case.purchase.country, vkey, self._region_fields(case))
+                fkey = (None, brand, case.purchase.country, bought, seen, self._region_fields(case))
         frame = self._frames.get(fkey)
         if frame is None:
+            vkey = (bought, seen)
             forces = self._forces.get(vkey)
             if forces is None:
                 pif = self.registry.policies_in_force
@@ -518,8 +524,7 @@ class Engine:
                     best[slot] = entry
                 else:
                     _consider(best, slot, entry, result, "pending_detection", result.missing)
-        return self._conclude(case, region, frame.region_rule, best, log, expired, plan, plan.notices,
-                              frame.exchange, frame.exchange_log, frame.refs, failures, frame.refund)
+        return self._conclude(case, frame, plan, best, log, expired, failures)
 
     # ------------------------------------------------------------------------------ plugin code per case
 
@@ -612,17 +617,20 @@ class Engine:
 
     # ------------------------------------------------------------------------------ the decision
 
-    def _conclude(self, case: Case, region: str, region_rule: str | None, best: list, trace: list,
-                  offers: list, plan: _Plan, notices: tuple, exchange: ExchangeRule | None,
-                  exchange_log: tuple, refs: tuple, failures: tuple, refund: RefundRule | None) -> Decision:
-        """Remedies in the contract's order, expiry, coverage, and the decision record. ``refund``:
-        the frame's refund instead of an exchange, if a policy gives one; an available exchange
-        it follows (``RefundRule.follows``) carries its ``refund_instead`` block."""
+    def _conclude(self, case: Case, frame: _Frame, plan: _Plan, best: list, trace: list, offers: list,
+                  failures: tuple) -> Decision:
+        """Remedies in the contract's order, expiry, coverage, and the decision record, from the
+        best offer of each remedy (``best``), the trace so far and the offers that ran out
+        (``offers``). The frame's refund instead of an exchange, if a policy gives one: an
+        available exchange it follows (``RefundRule.follows``) carries its ``refund_instead`` block."""
+        refund = frame.refund
         gaps: tuple = ()
         remedies: list[RemedyResult] = []
         free_available = False
         service_location = None
-        covered = longest = None  # the coverage: the first free remedy granted, else the longest period
+        # the coverage: the first free remedy granted with a start, else the longest period
+        # (``longest``, which ends on ``longest_end``)
+        covered = longest = longest_end = None
         for remedy, entry in zip(FREE_REMEDIES, best, strict=False):  # the paid repair's slot comes last
             if entry is None:
                 continue
@@ -634,30 +642,30 @@ class Engine:
             elif kind is OfferJudged:
                 result, status, excluded_by, missing = entry
                 rule, _status, detail, start, end, _missing, asks, unknown_years = result
-            else:  # a plan's not-applicable offer: no dates, refused, its record made
+            else:  # a plan's not-applicable offer: no dates, refused, its records made
                 remedies.append(entry.made)
-                trace.append(entry.result.rule.refused_log)
+                trace.append(entry.refused)
                 continue
-            available = status == "granted"
-            if start is not None:
-                if available:
-                    if covered is None:
-                        covered = result
-                elif end is not None and (longest is None or end > longest.end):
-                    longest = result
-            if available:
-                free_available = True
-                if service_location is None:
-                    service_location = rule.service_location
             if unknown_years:
                 gaps += unknown_years
-            block = None
-            if refund is not None and available and remedy == "exchange" and refund.follows(case.fault.component, rule.basis):
-                block = refund_instead(refund, price=case.purchase.price, same_model_in_stock=case.stock.same_model,
-                                       invoice_date=case.purchase.date or start, case_date=case.case_date,
-                                       days_in_repair=case.history.days_in_repair)
-            remedies.append(_remedy_result(remedy, rule, status, detail, start, end, missing, asks, excluded_by, block))
-            trace.append(rule.chosen_log if available else rule.refused_log)
+            if status == "granted":
+                free_available = True
+                if covered is None and start is not None:
+                    covered = result
+                if service_location is None:
+                    service_location = rule.service_location
+                block = None
+                if refund is not None and remedy == "exchange" and refund.follows(case.fault.component, rule.basis):
+                    block = refund_instead(refund, price=case.purchase.price, same_model_in_stock=case.stock.same_model,
+                                           invoice_date=case.purchase.date or start, case_date=case.case_date,
+                                           days_in_repair=case.history.days_in_repair)
+                remedies.append(_remedy_result(remedy, rule, status, detail, start, end, missing, asks, None, block))
+                trace.append(rule.chosen_log)
+                continue
+            if start is not None and end is not None and (longest_end is None or end > longest_end):
+                longest, longest_end = result, end
+            remedies.append(_remedy_result(remedy, rule, status, detail, start, end, missing, asks, excluded_by))
+            trace.append(rule.refused_log)
 
         # paid repair exactly when no free remedy
         entry = best[_PAID]
@@ -678,21 +686,24 @@ class Engine:
         # an offer that ran out: report the policy's expiry exclusion when nothing free is left
         exclusions = plan.hits
         if not free_available and offers:
-            ran_out = tuple([result.rule.policy for result in offers
-                             if result.status == "expired" and result.rule.remedy != "paid_repair"])
+            ran_out: tuple = ()  # the policies of the free offers among them, in order
+            for result in offers:
+                rule = result.rule
+                if rule.remedy != "paid_repair":
+                    ran_out += (rule.policy,)
             if ran_out:
                 exclusions, steps = plan.expired(ran_out)
                 trace.extend(steps)
-        if exchange_log:
-            trace.extend(exchange_log)
+        if frame.exchange_log:
+            trace.extend(frame.exchange_log)
 
         if covered is None:
             # nothing free: the cover that ran longest, whichever offer it was (a plan's too),
             # not only the offer that stood for its remedy
             for result in offers:
                 end = result.end
-                if end is not None and result.rule.basis != "out_of_warranty" and (longest is None or end > longest.end):
-                    longest = result
+                if end is not None and result.rule.basis != "out_of_warranty" and (longest_end is None or end > longest_end):
+                    longest, longest_end = result, end
         chosen = covered or longest
         coverage = None
         if chosen is not None:
@@ -702,16 +713,16 @@ class Engine:
         return _decision(Decision, (
             case.brand,
             case.case_date,
-            region,
-            region_rule,
+            frame.region,
+            frame.region_rule,
             tuple(remedies),
             coverage,
             exclusions,
-            exchange,
+            frame.exchange,
             service_location,
-            tuple(notices),
+            plan.notices,
             tuple(trace),
-            refs,
+            frame.refs,
             failures,
             tuple(sorted(set(gaps))) if gaps else (),
             self._legal,
@@ -839,7 +850,7 @@ def _remedy_result(remedy: str, rule: Any, status: str, detail: str | None, star
         rule.basis,
         available,
         status,
-        None if available else (excluded_by or detail or _REASONS.get(status, status)),
+        None if available else (excluded_by or detail or _REASONS[status]),
         missing if status == "blocked_documents" or status == "pending_detection" else (),
         rule.documents,
         asks,
@@ -872,7 +883,7 @@ def _consider(best: list, slot: int, entry: Any, result: OfferResult, status: st
     elif type(current) is OfferResult:
         other, current_status, other_missing = current, current.status, current.missing
     else:
-        other, current_status, other_missing, _made = current
+        other, current_status, other_missing, _made, _refused = current
     current_rank = _STATUS_RANK[current_status]
     if rank < current_rank:
         return
