@@ -66,6 +66,8 @@ _REASONS = {
 #: the paid repair), read by position where a dict would hash the remedy's name
 _SLOT = {remedy: slot for slot, remedy in enumerate(REMEDY_ORDER)}
 _PAID = _SLOT["paid_repair"]
+if REMEDY_ORDER != (*FREE_REMEDIES, "paid_repair"):  # checked once: ``Engine._conclude`` relies on it
+    raise ImportError(f"the engine ranks the free remedies, then the paid repair; REMEDY_ORDER is {REMEDY_ORDER}")
 _IDENTIFY = "aftersales_identify_device"
 _PREDICATES = "aftersales_predicates"
 
@@ -109,7 +111,7 @@ class _Made:
         made = self.ready_made.get(result)
         if made is None:
             rule = result.rule
-            record = _remedy_result(rule.remedy, rule, "not_applicable", result.detail, None, None, (),
+            record = _remedy_result(rule, "not_applicable", result.detail, None, None, (),
                                     result.asks_missing, None)
             made = remember(self.ready_made, result,
                             _Ready(result=result, status="not_applicable", missing=(), made=record,
@@ -463,7 +465,7 @@ class Engine:
             log = list(plan.prefix)
         best = plan.best.copy()
         expired: list[OfferResult] = []
-        late: list[tuple[int, OfferResult]] = []
+        late: list[tuple[int, OfferResult]] | None = None  # rare: made when needed
         for known, rule, tail, excluded_by, slot, group in plan.steps:
             if known:
                 log.extend(known)
@@ -484,6 +486,8 @@ class Engine:
                     expired.append(result)
                 elif status == "not_applicable":  # a condition of the time limit (no period for this part)
                     log.append(result)
+                    if late is None:
+                        late = []
                     late.append((group, result))
                     continue
                 excluded_by = None
@@ -631,7 +635,8 @@ class Engine:
         # the coverage: the first free remedy granted with a start, else the longest period
         # (``longest``, which ends on ``longest_end``)
         covered = longest = longest_end = None
-        for remedy, entry in zip(FREE_REMEDIES, best, strict=False):  # the paid repair's slot comes last
+        paid_entry = best.pop()  # the paid repair's slot comes last: the free remedies' are left
+        for entry in best:
             if entry is None:
                 continue
             # each record read in its declared field order
@@ -655,20 +660,20 @@ class Engine:
                 if service_location is None:
                     service_location = rule.service_location
                 block = None
-                if refund is not None and remedy == "exchange" and refund.follows(case.fault.component, rule.basis):
+                if refund is not None and rule.remedy == "exchange" and refund.follows(case.fault.component, rule.basis):
                     block = refund_instead(refund, price=case.purchase.price, same_model_in_stock=case.stock.same_model,
                                            invoice_date=case.purchase.date or start, case_date=case.case_date,
                                            days_in_repair=case.history.days_in_repair)
-                remedies.append(_remedy_result(remedy, rule, status, detail, start, end, missing, asks, None, block))
+                remedies.append(_remedy_result(rule, status, detail, start, end, missing, asks, None, block))
                 trace.append(rule.chosen_log)
                 continue
             if start is not None and end is not None and (longest_end is None or end > longest_end):
                 longest, longest_end = result, end
-            remedies.append(_remedy_result(remedy, rule, status, detail, start, end, missing, asks, excluded_by))
+            remedies.append(_remedy_result(rule, status, detail, start, end, missing, asks, excluded_by))
             trace.append(rule.refused_log)
 
         # paid repair exactly when no free remedy
-        entry = best[_PAID]
+        entry = paid_entry
         if entry is None:
             remedies.append(_NOT_NEEDED if free_available else _PAID_BY_DEFAULT)
             if service_location is None:
@@ -839,14 +844,14 @@ def _paid_result(result: OfferResult, free_available: bool) -> RemedyResult:
         rule.citation, result.start, result.end, rule.service_location, rule.fee, None, rule.note, None))
 
 
-def _remedy_result(remedy: str, rule: Any, status: str, detail: str | None, start: Any, end: Any, missing: tuple,
+def _remedy_result(rule: Any, status: str, detail: str | None, start: Any, end: Any, missing: tuple,
                    asks: tuple, excluded_by: str | None, refund: Any = None) -> RemedyResult:
-    """The decision's record of a free remedy whose best offer, of ``rule``, gave ``status``,
+    """The decision's record of the free remedy whose best offer, of ``rule``, gave ``status``,
     ``detail``, ``start``, ``end``, ``missing`` and ``asks`` (an ``OfferResult``'s fields), with
     ``refund`` (a ``RefundInstead``) when an available exchange may be taken as a refund."""
     available = status == "granted"
     return _remedy(RemedyResult, (
-        remedy,
+        rule.remedy,
         rule.basis,
         available,
         status,
