@@ -5,9 +5,11 @@
 Times on a shared 2-core machine swing by 1.5-2x within minutes, which hides a change worth a few per
 cent. This runs the engine under ``valgrind --tool=cachegrind`` twice — once deciding the generated
 cases ``--loops`` times after a warm-up pass, once with the warm-up pass only — and divides the
-difference in instructions by the number of decisions. Compare two versions of the code with it, run
-back to back (the count still moves by 2-3% with the state of the caches: a smaller change needs more
-than one pair of runs). Needs valgrind (Debian: ``apt install valgrind``); a run takes ~20 s.
+difference in instructions by the number of decisions (after a first run of the warm-up pass alone,
+not counted, which settles the caches on disk). Compare two versions of the code with it, run one
+after the other, never side by side (the count still moves by 2-3% with where the collector runs: a
+smaller change needs more than one pair of runs). Needs valgrind (Debian: ``apt install valgrind``);
+a run takes ~30-50 s.
 """
 
 from __future__ import annotations
@@ -53,6 +55,11 @@ def count(loops: int, cases: int, seed: int) -> int:
 def run(cases: int = 10_000, loops: int = 2, seed: int = 1) -> dict:
     if shutil.which("valgrind") is None:
         raise SystemExit("bench_instructions: valgrind is not installed (Debian: apt install valgrind)")
+    # a first run settles the caches on disk (the policy and entry-point caches are written again
+    # when a folder on the search path changed, the script's own included): a child that rebuilds
+    # them runs tens of millions of instructions more, which the difference below would take for
+    # the engine's (or take off it)
+    count(0, cases, seed)
     base = count(0, cases, seed)
     total = count(loops, cases, seed)
     return {"cases": cases, "loops": loops, "seed": seed,

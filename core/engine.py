@@ -40,7 +40,7 @@ from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferJudged,
 from .plugininfo import describe, show_value
 from .refund import RefundRule, refund_instead
 from .rules import verdicts_function
-from .vocab import FREE_REMEDIES, REGIONS
+from .vocab import FREE_REMEDIES, REGIONS, REMEDY_ORDER
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Case
@@ -51,6 +51,8 @@ __all__ = ["Engine", "Identity", "OfferResult", "ExclusionHit", "Notice", "Excha
 #: every status an offer can have (read by subscript: an unknown one is the engine's own error)
 _STATUS_RANK = {"granted": 4, "blocked_documents": 3, "pending_detection": 2.5, "excluded": 2, "expired": 1,
                 "outside_window": 1, "no_start": 1, "not_applicable": 0}
+#: the reason a refused remedy gives when its offer names none, by status (every status but
+#: "granted"; read by subscript, as the ranks)
 _REASONS = {
     "outside_window": "outside_window",
     "expired": "expired",
@@ -60,6 +62,12 @@ _REASONS = {
     "excluded": "excluded",
     "pending_detection": "pending_detection",
 }
+#: each remedy's slot in a case's ``best`` (a list in ``REMEDY_ORDER``: the free remedies, then
+#: the paid repair), read by position where a dict would hash the remedy's name
+_SLOT = {remedy: slot for slot, remedy in enumerate(REMEDY_ORDER)}
+_PAID = _SLOT["paid_repair"]
+if REMEDY_ORDER != (*FREE_REMEDIES, "paid_repair"):  # checked once: ``Engine._conclude`` relies on it
+    raise ImportError(f"the engine ranks the free remedies, then the paid repair; REMEDY_ORDER is {REMEDY_ORDER}")
 _IDENTIFY = "aftersales_identify_device"
 _PREDICATES = "aftersales_predicates"
 
@@ -75,12 +83,13 @@ def _in_field_order(cls: Any, *names: str) -> Callable[[type, tuple], Any]:
 
 class _Ready(NamedTuple):
     """A plan's not-applicable offer for a remedy no live offer speaks for, with its
-    ``RemedyResult`` made once (``_Plan.na_fill``)."""
+    ``RemedyResult`` and the trace entry of its refusal made once (``_Plan.best``)."""
 
     result: OfferResult
     status: str
     missing: tuple
     made: RemedyResult
+    refused: TraceStep
 
 
 class _Made:
@@ -102,10 +111,11 @@ class _Made:
         made = self.ready_made.get(result)
         if made is None:
             rule = result.rule
-            record = _remedy_result(rule.remedy, rule, "not_applicable", result.detail, None, None, (),
+            record = _remedy_result(rule, "not_applicable", result.detail, None, None, (),
                                     result.asks_missing, None)
             made = remember(self.ready_made, result,
-                            _Ready(result=result, status="not_applicable", missing=(), made=record), MADE_CACHE_SIZE)
+                            _Ready(result=result, status="not_applicable", missing=(), made=record,
+                                   refused=rule.refused_log), MADE_CACHE_SIZE)
         return made
 
     def paid(self, result: OfferResult, free_available: bool) -> RemedyResult:
@@ -209,12 +219,13 @@ class _Plan:
     """What every case of one frame whose policies give the same verdicts shares: the exclusions
     and notices, the offers left to check with the exclusion that refuses each, the trace up to
     them, and, for each remedy no offer left belongs to, the not-applicable offer to show, ready to
-    rank with its ``RemedyResult`` made (``na_fill``). Offers left whose result is the same for
-    every case (``OfferRule.fixed``: no start, time limit or papers) are logged and ranked here
-    when no offer of their remedy needs the case (``fixed_best``); the others are ``steps``."""
+    rank with its ``RemedyResult`` made. Offers left whose result is the same for every case
+    (``OfferRule.fixed``: no start, time limit or papers) are logged and ranked here when no offer
+    of their remedy needs the case; the others are ``steps``. What is ranked here is the start of
+    each case's ``best`` (``best``: one slot per remedy of ``REMEDY_ORDER``, see ``_SLOT``)."""
 
-    __slots__ = ("prefix", "groups", "hits", "notices", "na_fill", "pending", "expiry", "steps", "trailing",
-                 "fixed_best", "paid")
+    __slots__ = ("prefix", "groups", "hits", "notices", "filled", "pending", "expiry", "steps", "trailing",
+                 "best", "paid")
 
     def __init__(self, frame: _Frame, assessed: tuple, made: _Made) -> None:
         pairs = tuple(zip(frame.policies, assessed, strict=True))
@@ -227,34 +238,34 @@ class _Plan:
         #: shared by the plans whose policy has the same assessment and the statutory the same hits
         self.groups = tuple([made.group(policy, a, statutory_hits) for policy, a in pairs])
         # the offers left in order, each after the trace entries that come before it and are
-        # known now: the not-applicable results and the entries of fixed offers (``fixed_best``)
+        # known now: the not-applicable results and the entries of fixed offers (ranked into ``best``)
         needs_case = {rule.remedy for a in assessed for rule in a.live if rule.fixed is None}
         steps: list[tuple] = []
         known: list = []
-        fixed_best: dict[str, _BestEntry] = {}
+        fixed_best: list[_BestEntry | None] = [None] * len(REMEDY_ORDER)
         for group, (na, live_rules) in enumerate(self.groups):
             known.extend(na)
             for rule, excluded_by in live_rules:
                 result = rule.fixed
+                slot = _SLOT[rule.remedy]
                 if result is None or rule.remedy in needs_case:
-                    steps.append((tuple(known), rule, excluded_by, group))
+                    steps.append((tuple(known), rule, rule.tail, excluded_by, slot, group))
                     known = []
                     continue
                 # as ``Engine._decide`` judges a granted result with nothing missing
                 status = "granted" if excluded_by is None else "excluded"
                 entry = result if excluded_by is None else _judged(OfferJudged, (result, status, excluded_by, ()))
                 known.append(entry)
-                if rule.remedy in fixed_best:
-                    _consider(fixed_best, rule.remedy, entry, result, status, ())
+                if fixed_best[slot] is None:
+                    fixed_best[slot] = entry
                 else:
-                    fixed_best[rule.remedy] = entry
+                    _consider(fixed_best, slot, entry, result, status, ())
         #: per offer left to check for each case: (the known trace entries before it, the offer,
-        #: the exclusion that refuses it or None, its policy's position)
+        #: its ``tail``, the exclusion that refuses it or None, its remedy's slot in ``best``, its
+        #: policy's position)
         self.steps = tuple(steps)
         #: the known trace entries after the last of ``steps``
         self.trailing = tuple(known)
-        #: the best offer of each remedy whose offers left are all fixed
-        self.fixed_best = fixed_best
         best: dict[str, OfferResult] = {}
         for a in assessed:
             for remedy, result in a.na_best:
@@ -267,19 +278,27 @@ class _Plan:
         self.pending = tuple(
             rule for policy, a in pairs for rule in a.pending
             if _excluded_by(rule, _hit_ids(policy, a, statutory_hits)) is None)
-        self.na_fill = tuple((remedy, made.ready(result)) for remedy, result in best.items() if remedy not in live)
-        #: the exclusions and their trace entries when offers of these policies ran out and nothing
-        #: free is left (``expired``), by the policies of the expired offers in order (the table
-        #: made when first needed: few plans ever need it)
-        self.expiry: dict[tuple, tuple[tuple, tuple]] | None = None
         #: the paid repair when its best offer is a fixed one (the usual case): (that entry, its
         #: record when nothing free is available, its record when something is)
-        paid = fixed_best.get("paid_repair")
+        paid = fixed_best[_PAID]
         if paid is None:
             self.paid = None
         else:
             result = paid if type(paid) is OfferResult else paid.result
             self.paid = (paid, made.paid(result, False), made.paid(result, True))
+        filled = [(_SLOT[remedy], made.ready(result)) for remedy, result in best.items() if remedy not in live]
+        #: the slots of ``best`` the not-applicable offers fill, for remedies no offer left speaks
+        #: for (cleared for the rare case whose offers are ranked again, see ``Engine._decide``)
+        self.filled = tuple(slot for slot, _ready in filled)
+        for slot, ready in filled:
+            fixed_best[slot] = ready
+        #: per remedy of ``REMEDY_ORDER``: the best of its fixed offers, or the not-applicable
+        #: offer to show when no offer left speaks for it, or None; each case starts from a copy
+        self.best = fixed_best
+        #: the exclusions and their trace entries when offers of these policies ran out and nothing
+        #: free is left (``expired``), by the policies of the expired offers in order (the table
+        #: made when first needed: few plans ever need it)
+        self.expiry: dict[tuple, tuple[tuple, tuple]] | None = None
 
     def expired(self, policies: tuple) -> tuple[tuple, tuple]:
         """The exclusions (``hits`` with each policy's expiry exclusion) and the trace entries of
@@ -383,22 +402,24 @@ class Engine:
         by_purchase, by_case = self._bounds
         failed: list | None = None   # (PluginFailure, TraceStep) of plugins that failed on this case
         # the versions in force depend only on where the dates fall among the days versions
-        # start or end: that position stands for them in the frame's key
-        vkey = (bisect_right(by_purchase, case.purchase.date or day), bisect_right(by_case, day))
+        # start or end: those two positions stand for them in the frame's key
+        bought = bisect_right(by_purchase, case.purchase.date or day)
+        seen = bisect_right(by_case, day)
         given = case.device.region
         identity = None
         if given:
-            fkey: tuple = (given, brand, case.purchase.country, vkey)
+            fkey: tuple = (given, brand, case.purchase.country, bought, seen)
         else:
             asked = self._identify.get(brand)
             if asked:
                 identity, failed = self._identify_by_hooks(case, asked)
             if identity is not None:
-                fkey = (identity, brand, case.purchase.country, vkey)
+                fkey = (identity, brand, case.purchase.country, bought, seen)
             else:
-                fkey = (None, brand, case.purchase.country, vkey, self._region_fields(case))
+                fkey = (None, brand, case.purchase.country, bought, seen, self._region_fields(case))
         frame = self._frames.get(fkey)
         if frame is None:
+            vkey = (bought, seen)
             forces = self._forces.get(vkey)
             if forces is None:
                 pif = self.registry.policies_in_force
@@ -442,14 +463,14 @@ class Engine:
         else:
             failures = ()
             log = list(plan.prefix)
-        best: dict[str, _BestEntry] = plan.fixed_best.copy()
+        best = plan.best.copy()
         expired: list[OfferResult] = []
-        late: list[tuple[int, OfferResult]] = []
-        for known, rule, excluded_by, group in plan.steps:
+        late: list[tuple[int, OfferResult]] | None = None  # rare: made when needed
+        for known, rule, tail, excluded_by, slot, group in plan.steps:
             if known:
                 log.extend(known)
             try:
-                result = rule.tail(case)
+                result = tail(case)
             except Exception as exc:  # noqa: BLE001 - a plugin's policy that cannot be read for this case
                 failure, step = _failed(rule.policy.plugin, f"policy {rule.policy.id}/{rule.id}", describe(exc))
                 failures += (failure,)
@@ -465,6 +486,8 @@ class Engine:
                     expired.append(result)
                 elif status == "not_applicable":  # a condition of the time limit (no period for this part)
                     log.append(result)
+                    if late is None:
+                        late = []
                     late.append((group, result))
                     continue
                 excluded_by = None
@@ -472,24 +495,23 @@ class Engine:
             entry = result if excluded_by is None and not missing else \
                 _judged(OfferJudged, (result, status, excluded_by, missing))
             log.append(entry)
-            remedy = rule.remedy
-            if remedy in best:
-                _consider(best, remedy, entry, result, status, missing)
+            if best[slot] is None:
+                best[slot] = entry
             else:
-                best[remedy] = entry
+                _consider(best, slot, entry, result, status, missing)
         if plan.trailing:
             log.extend(plan.trailing)
-        if late:  # rare: rank every not-applicable offer in order
+        if late:  # rare: rank every not-applicable offer in order, the plan's fill left out
+            for slot in plan.filled:
+                best[slot] = None
             for group, (na, _live) in enumerate(plan.groups):
                 for result in na + tuple(r for g, r in late if g == group):
-                    remedy = result.rule.remedy
-                    entry = best.get(remedy)
+                    slot = _SLOT[result.rule.remedy]
+                    entry = best[slot]
                     if entry is None:
-                        best[remedy] = result
+                        best[slot] = result
                     elif _STATUS_RANK[entry.status] == 0:
-                        _consider(best, remedy, result, result, "not_applicable", ())
-        else:  # every remedy of an offer left is in ``best`` now: only those of none are missing
-            best.update(plan.na_fill)
+                        _consider(best, slot, result, result, "not_applicable", ())
         for rule in plan.pending:  # rare: the fault is not confirmed yet
             try:
                 result = rule.tail(case)
@@ -501,13 +523,12 @@ class Engine:
             if result.status == "granted" or result.status == "blocked_documents":
                 entry = _judged(OfferJudged, (result, "pending_detection", None, result.missing))
                 log.append(entry)
-                remedy = rule.remedy
-                if remedy in best:
-                    _consider(best, remedy, entry, result, "pending_detection", result.missing)
+                slot = _SLOT[rule.remedy]
+                if best[slot] is None:
+                    best[slot] = entry
                 else:
-                    best[remedy] = entry
-        return self._conclude(case, region, frame.region_rule, best, log, expired, plan, plan.notices,
-                              frame.exchange, frame.exchange_log, frame.refs, failures, frame.refund)
+                    _consider(best, slot, entry, result, "pending_detection", result.missing)
+        return self._conclude(case, frame, plan, best, log, expired, failures)
 
     # ------------------------------------------------------------------------------ plugin code per case
 
@@ -600,19 +621,22 @@ class Engine:
 
     # ------------------------------------------------------------------------------ the decision
 
-    def _conclude(self, case: Case, region: str, region_rule: str | None, best: dict[str, _BestEntry], trace: list,
-                  offers: list, plan: _Plan, notices: tuple, exchange: ExchangeRule | None,
-                  exchange_log: tuple, refs: tuple, failures: tuple, refund: RefundRule | None) -> Decision:
-        """Remedies in the contract's order, expiry, coverage, and the decision record. ``refund``:
-        the frame's refund instead of an exchange, if a policy gives one; an available exchange
-        it follows (``RefundRule.follows``) carries its ``refund_instead`` block."""
+    def _conclude(self, case: Case, frame: _Frame, plan: _Plan, best: list, trace: list, offers: list,
+                  failures: tuple) -> Decision:
+        """Remedies in the contract's order, expiry, coverage, and the decision record, from the
+        best offer of each remedy (``best``), the trace so far and the offers that ran out
+        (``offers``). The frame's refund instead of an exchange, if a policy gives one: an
+        available exchange it follows (``RefundRule.follows``) carries its ``refund_instead`` block."""
+        refund = frame.refund
         gaps: tuple = ()
         remedies: list[RemedyResult] = []
         free_available = False
         service_location = None
-        covered = longest = None  # the coverage: the first free remedy granted, else the longest period
-        for remedy in FREE_REMEDIES:
-            entry = best.get(remedy)
+        # the coverage: the first free remedy granted with a start, else the longest period
+        # (``longest``, which ends on ``longest_end``)
+        covered = longest = longest_end = None
+        paid_entry = best.pop()  # the paid repair's slot comes last: the free remedies' are left
+        for entry in best:
             if entry is None:
                 continue
             # each record read in its declared field order
@@ -623,33 +647,33 @@ class Engine:
             elif kind is OfferJudged:
                 result, status, excluded_by, missing = entry
                 rule, _status, detail, start, end, _missing, asks, unknown_years = result
-            else:  # a plan's not-applicable offer: no dates, refused, its record made
+            else:  # a plan's not-applicable offer: no dates, refused, its records made
                 remedies.append(entry.made)
-                trace.append(entry.result.rule.refused_log)
+                trace.append(entry.refused)
                 continue
-            available = status == "granted"
-            if start is not None:
-                if available:
-                    if covered is None:
-                        covered = result
-                elif end is not None and (longest is None or end > longest.end):
-                    longest = result
-            if available:
-                free_available = True
-                if service_location is None:
-                    service_location = rule.service_location
             if unknown_years:
                 gaps += unknown_years
-            block = None
-            if refund is not None and available and remedy == "exchange" and refund.follows(case.fault.component, rule.basis):
-                block = refund_instead(refund, price=case.purchase.price, same_model_in_stock=case.stock.same_model,
-                                       invoice_date=case.purchase.date or start, case_date=case.case_date,
-                                       days_in_repair=case.history.days_in_repair)
-            remedies.append(_remedy_result(remedy, rule, status, detail, start, end, missing, asks, excluded_by, block))
-            trace.append(rule.chosen_log if available else rule.refused_log)
+            if status == "granted":
+                free_available = True
+                if covered is None and start is not None:
+                    covered = result
+                if service_location is None:
+                    service_location = rule.service_location
+                block = None
+                if refund is not None and rule.remedy == "exchange" and refund.follows(case.fault.component, rule.basis):
+                    block = refund_instead(refund, price=case.purchase.price, same_model_in_stock=case.stock.same_model,
+                                           invoice_date=case.purchase.date or start, case_date=case.case_date,
+                                           days_in_repair=case.history.days_in_repair)
+                remedies.append(_remedy_result(rule, status, detail, start, end, missing, asks, None, block))
+                trace.append(rule.chosen_log)
+                continue
+            if start is not None and end is not None and (longest_end is None or end > longest_end):
+                longest, longest_end = result, end
+            remedies.append(_remedy_result(rule, status, detail, start, end, missing, asks, excluded_by))
+            trace.append(rule.refused_log)
 
         # paid repair exactly when no free remedy
-        entry = best.get("paid_repair")
+        entry = paid_entry
         if entry is None:
             remedies.append(_NOT_NEEDED if free_available else _PAID_BY_DEFAULT)
             if service_location is None:
@@ -667,21 +691,24 @@ class Engine:
         # an offer that ran out: report the policy's expiry exclusion when nothing free is left
         exclusions = plan.hits
         if not free_available and offers:
-            ran_out = tuple([result.rule.policy for result in offers
-                             if result.status == "expired" and result.rule.remedy != "paid_repair"])
+            ran_out: tuple = ()  # the policies of the free offers among them, in order
+            for result in offers:
+                rule = result.rule
+                if rule.remedy != "paid_repair":
+                    ran_out += (rule.policy,)
             if ran_out:
                 exclusions, steps = plan.expired(ran_out)
                 trace.extend(steps)
-        if exchange_log:
-            trace.extend(exchange_log)
+        if frame.exchange_log:
+            trace.extend(frame.exchange_log)
 
         if covered is None:
             # nothing free: the cover that ran longest, whichever offer it was (a plan's too),
             # not only the offer that stood for its remedy
             for result in offers:
                 end = result.end
-                if end is not None and result.rule.basis != "out_of_warranty" and (longest is None or end > longest.end):
-                    longest = result
+                if end is not None and result.rule.basis != "out_of_warranty" and (longest_end is None or end > longest_end):
+                    longest, longest_end = result, end
         chosen = covered or longest
         coverage = None
         if chosen is not None:
@@ -691,16 +718,16 @@ class Engine:
         return _decision(Decision, (
             case.brand,
             case.case_date,
-            region,
-            region_rule,
+            frame.region,
+            frame.region_rule,
             tuple(remedies),
             coverage,
             exclusions,
-            exchange,
+            frame.exchange,
             service_location,
-            tuple(notices),
+            plan.notices,
             tuple(trace),
-            refs,
+            frame.refs,
             failures,
             tuple(sorted(set(gaps))) if gaps else (),
             self._legal,
@@ -817,18 +844,18 @@ def _paid_result(result: OfferResult, free_available: bool) -> RemedyResult:
         rule.citation, result.start, result.end, rule.service_location, rule.fee, None, rule.note, None))
 
 
-def _remedy_result(remedy: str, rule: Any, status: str, detail: str | None, start: Any, end: Any, missing: tuple,
+def _remedy_result(rule: Any, status: str, detail: str | None, start: Any, end: Any, missing: tuple,
                    asks: tuple, excluded_by: str | None, refund: Any = None) -> RemedyResult:
-    """The decision's record of a free remedy whose best offer, of ``rule``, gave ``status``,
+    """The decision's record of the free remedy whose best offer, of ``rule``, gave ``status``,
     ``detail``, ``start``, ``end``, ``missing`` and ``asks`` (an ``OfferResult``'s fields), with
     ``refund`` (a ``RefundInstead``) when an available exchange may be taken as a refund."""
     available = status == "granted"
     return _remedy(RemedyResult, (
-        remedy,
+        rule.remedy,
         rule.basis,
         available,
         status,
-        None if available else (excluded_by or detail or _REASONS.get(status, status)),
+        None if available else (excluded_by or detail or _REASONS[status]),
         missing if status == "blocked_documents" or status == "pending_detection" else (),
         rule.documents,
         asks,
@@ -845,24 +872,23 @@ def _remedy_result(remedy: str, rule: Any, status: str, detail: str | None, star
     ))
 
 
-def _consider(best: dict[str, _BestEntry], remedy: str, entry: Any, result: OfferResult, status: str,
-              missing: tuple) -> None:
+def _consider(best: list, slot: int, entry: Any, result: OfferResult, status: str, missing: tuple) -> None:
     """Keep ``entry`` (the record logged for ``result``, see ``_BestEntry``) as the best offer of
-    ``remedy`` when it beats the one kept so far.
+    its remedy (``best[slot]``, see ``_SLOT``) when it beats the one kept so far.
 
     The rank of the status decides first. Between offers of the same rank: fewer missing papers,
     the better offer before looking at the case, the later end (no end: the longest for a granted
     offer, the shortest for a refused one), the more specific, the statutory. Not-applicable
     offers (rank 0) compare as ``OfferRule.na_rank`` (static_rank, specificity, statutory): keep
     in step. (One function, no helper call: this runs a few times per case.)"""
-    current = best[remedy]
+    current = best[slot]
     rank = _STATUS_RANK[status]
     if type(current) is OfferJudged:
         other, current_status, _excluded_by, other_missing = current
     elif type(current) is OfferResult:
         other, current_status, other_missing = current, current.status, current.missing
     else:
-        other, current_status, other_missing, _made = current
+        other, current_status, other_missing, _made, _refused = current
     current_rank = _STATUS_RANK[current_status]
     if rank < current_rank:
         return
@@ -881,4 +907,4 @@ def _consider(best: dict[str, _BestEntry], remedy: str, entry: Any, result: Offe
                     beats = rule.tie_break > other_rule.tie_break
         if not beats:
             return
-    best[remedy] = entry
+    best[slot] = entry
