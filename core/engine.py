@@ -19,8 +19,8 @@ hook ``aftersales_identify_device`` (through pluggy, when the case gives no regi
 predicates a frame's policies use. A plugin that raises or answers what it may not is named in
 ``Decision.plugin_errors`` (and the trace), and the decision goes on without that answer: the
 statutory floor always decides. So is an offer of a plugin's policy whose time limit cannot be
-worked out for the case (a period running past the calendar: an overflow). A failure of the
-engine's own is raised as ``EngineError``.
+worked out for the case (the schema keeps a time limit within a century, so this is a guard,
+not a path a valid policy takes). A failure of the engine's own is raised as ``EngineError``.
 
 The engine does no I/O; everything it needs was loaded into the registry beforehand.
 """
