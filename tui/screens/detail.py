@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Header, OptionList, Static
+from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from aftersales.store.workflow import NOTE_REQUIRED, allowed_moves, event_label, state_label, trigger_label
@@ -25,6 +25,7 @@ from ..app import key, translate_bindings
 from ..i18n import error_line, t, vocab
 from ..messages import CaseLoaded, StoreActionFailed
 from ..widgets.decision_panel import DecisionPanel, badge_text
+from ..widgets.titlebar import TitleBar
 from .base import CounterScreen, FormInput
 
 
@@ -247,7 +248,7 @@ class DetailScreen(CounterScreen):
 
     def compose(self) -> ComposeResult:
         lang = self.app.lang
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="detail-body"):
             with VerticalScroll(id="detail-left"):
                 yield Static(t("detail.loading", lang), id="detail-case")

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.widget import Widget
-from textual.widgets import Button, Header, Select, Static
+from textual.widgets import Button, Select, Static
 from textual.widgets.select import InvalidSelectValueError
 
 from aftersales.core.vocab import CONDITIONS, COVERAGE_PLANS, DOCUMENTS
@@ -31,6 +31,7 @@ from ..i18n import error_line, field_label, t, vocab
 from ..messages import CaseEvaluated, CaseSaved, CaseSaveFailed, SameUnitFound
 from ..widgets.decision_panel import DecisionPanel
 from ..widgets.text import FieldNote, update_static
+from ..widgets.titlebar import TitleBar
 from .base import CounterScreen, FormGrid, FormInput, FormScroll, TypedSelect
 
 if TYPE_CHECKING:  # the lower sections' widgets are imported when those are mounted
@@ -116,7 +117,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
 
     def compose(self) -> ComposeResult:
         lang = self.app.lang
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="intake-body"):
             with FormScroll(id="form"):
                 for section in FIRST_SECTIONS:
