@@ -60,7 +60,7 @@ def jump_key(section: str) -> str:
     return f"f{5 + SECTIONS.index(section)}"
 
 
-class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterScreen):
+class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.LaidOutOncePerChange, CounterScreen):
     AUTO_FOCUS = ""        # the first field is focused after the first paint (_first_paint)
     #: Enter on a dropdown's list chooses and moves on, as Enter does in a field (``tui.keyorder``)
     advance_after_choice = True
