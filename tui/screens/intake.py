@@ -131,8 +131,9 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         # the Footer (a widget per key, each restyled as it mounts) follows the first paint
 
     def _section(self, section: str, lang: str) -> list[Widget]:
-        """A section's title and its fields: one grid (label | field, the note under the field:
-        three widgets a field, so a frame has few widgets to paint), or one tick list."""
+        """A section's title and its fields: one grid (label | field, and the note under the field
+        once it has had something to say: two or three widgets a field, so a frame has few widgets
+        to paint), or one tick list."""
         title = Static(self._title(section, lang), classes="section-title", id=f"s-{section[4:]}")
         if section in TICK_LISTS:
             from ..widgets.ticks import TickList
@@ -192,7 +193,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
                 placeholder = f"{bounds.minimum or 0}–{bounds.maximum}"      # a small bounded count: its range
             widget = FormInput(str(value or ""), placeholder=placeholder, id=f.widget_id, compact=True,
                                on_change=self._typed, on_submit=self._submitted)
-        return [label, widget, FieldNote("", classes="field-error", id=f.error_id)]
+        return [label, widget]   # the note under it is made when it first has something to say
 
     def _find(self, selector: str) -> Any:
         """The widget, or ``None`` while its section is not mounted yet."""
@@ -628,8 +629,18 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         screen (more than a frame on this form). So the line of the field being edited stays
         once it has appeared, blank when there is nothing to say, until the field is left
         (``on_descendant_blur``): typing into a field shows its line at most once, whatever
-        the message does key by key."""
-        widget = self.query_one(f"#{f.error_id}", Static)
+        the message does key by key.
+
+        The line is made (mounted under the field) the first time it has something to say: most
+        fields never have a note, and every widget adds to the screen's start."""
+        widget = self._find(f"#{f.error_id}")
+        if widget is None:
+            if not text:
+                return
+            field = self.query_one(f"#{f.widget_id}")
+            widget = FieldNote("", classes="field-error hint" if hint else "field-error", id=f.error_id)
+            assert field.parent is not None
+            field.parent.mount(widget, after=field)
         widget.set_class(hint, "hint")
         show = bool(text) or (widget.display and self._editing(f))
         if widget.display != show:
