@@ -89,9 +89,9 @@ async def test_what_was_typed_is_checked_beside_each_field_in_chinese_first_and_
         screen = app.screen
 
         # the note line stays while the field is edited (blank, still there: no jump)
+        note = screen.query_one("#e-purchase-date", Static)
         await type_into(pilot, "#f-purchase-date", "x")
         await pilot.pause()
-        note = screen.query_one("#e-purchase-date", Static)   # (made as it first has something to say)
         assert note.display and str(note.render())
         await scan(pilot, "backspace")
         await pilot.pause()

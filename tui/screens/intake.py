@@ -131,16 +131,17 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         # the Footer (a widget per key, each restyled as it mounts) follows the first paint
 
     def _section(self, section: str, lang: str) -> list[Widget]:
-        """A section's title and its fields: one grid (label | field, and the note under the field
-        once it has had something to say: two or three widgets a field, so a frame has few widgets
-        to paint), or one tick list."""
+        """A section's title and its fields: one grid (label | field, the note under the field:
+        three widgets a field, so a frame has few widgets to paint), or one tick list. The first
+        screen's sections come without their notes (``_add_notes``)."""
         title = Static(self._title(section, lang), classes="section-title", id=f"s-{section[4:]}")
         if section in TICK_LISTS:
             from ..widgets.ticks import TickList
 
             return [title, TickList(*self._ticks(section, lang), id=TICK_LISTS[section][0], compact=True,
                                     on_change=self._ticked)]
-        fields = [w for f in FIELDS if f.section == section for w in self._field(f, lang)]
+        notes = section not in FIRST_SECTIONS
+        fields = [w for f in FIELDS if f.section == section for w in self._field(f, lang, note=notes)]
         return [title, FormGrid(*fields, classes="fields")]
 
     @staticmethod
@@ -175,7 +176,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             return tuple(CONDITIONS)
         return self._plans
 
-    def _field(self, f, lang: str) -> list[Widget]:
+    def _field(self, f, lang: str, *, note: bool = True) -> list[Widget]:
         value = self.form.values.get(f.path)
         if f.kind == CHECK:
             from textual.widgets import Checkbox
@@ -193,7 +194,22 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
                 placeholder = f"{bounds.minimum or 0}–{bounds.maximum}"      # a small bounded count: its range
             widget = FormInput(str(value or ""), placeholder=placeholder, id=f.widget_id, compact=True,
                                on_change=self._typed, on_submit=self._submitted)
-        return [label, widget]   # the note under it is made when it first has something to say
+        return [label, widget, self._note(f)] if note else [label, widget]
+
+    @staticmethod
+    def _note(f, hint: bool = False) -> FieldNote:
+        """The line under ``f``'s field: hidden until it has something to say (``_set_note``)."""
+        return FieldNote("", classes="field-error hint" if hint else "field-error", id=f.error_id)
+
+    def _add_notes(self) -> None:
+        """The note lines of the first screen's fields, each under its field (hidden). They are
+        made after the first decision with the rest of the form (a widget each: the first screen
+        waits for none of them); a note needed before is made then (``_set_note``)."""
+        for f in FIELDS:
+            if f.section in FIRST_SECTIONS and f.kind != CHECK and self._find(f"#{f.error_id}") is None:
+                field = self.query_one(f"#{f.widget_id}")
+                assert field.parent is not None
+                field.parent.mount(self._note(f), after=field)
 
     def _find(self, selector: str) -> Any:
         """The widget, or ``None`` while its section is not mounted yet."""
@@ -257,6 +273,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         lang = self.app.lang
         rest = [w for section in SECTIONS if section not in FIRST_SECTIONS for w in self._section(section, lang)]
         await self.query_one("#form", FormScroll).mount_all(rest)
+        self._add_notes()
         save = Button(t("key.save", lang), id="save", variant="primary", disabled=self.blocked() is not None,
                       compact=True)
         mounted = self.query_one("#save-bar").mount(save, before=0)
@@ -631,14 +648,14 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         (``on_descendant_blur``): typing into a field shows its line at most once, whatever
         the message does key by key.
 
-        The line is made (mounted under the field) the first time it has something to say: most
-        fields never have a note, and every widget adds to the screen's start."""
+        The first screen's fields get their lines after the first decision (``_add_notes``); one
+        with something to say before is made now, under its field."""
         widget = self._find(f"#{f.error_id}")
         if widget is None:
             if not text:
                 return
             field = self.query_one(f"#{f.widget_id}")
-            widget = FieldNote("", classes="field-error hint" if hint else "field-error", id=f.error_id)
+            widget = self._note(f, hint)
             assert field.parent is not None
             field.parent.mount(widget, after=field)
         widget.set_class(hint, "hint")
