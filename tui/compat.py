@@ -22,6 +22,8 @@ What each helper relies on, when enabled:
 * ``Screen._size`` (the first screen is laid out once, for the terminal's size event);
 * ``Screen._screen_resized``, ``Screen._compositor.size`` (no layout for a size event of the
   size the screen is laid out at);
+* ``Screen._refresh_layout`` and ``Widget._size_updated``'s ``layout`` (a layout pass of the
+  intake screen does not ask for another one by the virtual sizes it sets);
 * ``DOMNode._bindings`` (the footer's and the palette's labels in the new language).
 """
 
@@ -144,7 +146,21 @@ def scroll_update(view: Any, size: Any) -> None:
 
 if ENABLED:
     from textual.geometry import Size
+    from textual.widget import Widget
     from textual.widgets import Input
+
+    #: how many layout passes of a screen laid out once per change are under way (0 or 1: a pass
+    #: runs to its end on the app's thread)
+    _ONE_PASS = [0]
+    _widget_size_updated = Widget._size_updated
+
+    def _size_updated(self: Any, size: Any, virtual_size: Any, container_size: Any, layout: bool = True) -> bool:
+        return _widget_size_updated(self, size, virtual_size, container_size, layout and not _ONE_PASS[0])
+
+    # Textual's widget asks for a layout whenever its virtual size changes, also when the layout
+    # pass itself set it (every widget's first pass: a second full pass followed every first
+    # frame); inside a pass of a ``LaidOutOncePerChange`` screen it does not
+    Widget._size_updated = _size_updated  # type: ignore[method-assign]
 
     class FieldRepaint:
         """An ``Input`` whose keystroke repaints the field alone: Textual's ``Input`` asks for a
@@ -211,6 +227,20 @@ if ENABLED:
                 return
             super()._screen_resized(size)  # type: ignore[misc]
 
+    class LaidOutOncePerChange:
+        """A screen whose layout pass does not ask for a second one: the virtual sizes the pass
+        gives its widgets (every widget's, in its first pass) do not request another layout, as
+        Textual's widgets otherwise do. The pass that set them has placed every widget at those
+        sizes and updated the scroll bars; the second pass arranged everything anew for the same
+        result and repainted the screen (after the first frame, while the policies load)."""
+
+        def _refresh_layout(self, size: Any = None, scroll: bool = False) -> None:
+            _ONE_PASS[0] += 1
+            try:
+                super()._refresh_layout(size, scroll)  # type: ignore[misc]
+            finally:
+                _ONE_PASS[0] -= 1
+
     class SizedNow:
         """A widget told of its new size (``resized_now()``) as the layout sets it, not a message
         later: a frame drawn right after the layout (the first one) already shows what depends on
@@ -236,6 +266,9 @@ else:
         pass
 
     class LaidOutAtItsSize:  # type: ignore[no-redef]
+        pass
+
+    class LaidOutOncePerChange:  # type: ignore[no-redef]
         pass
 
     class SizedNow:  # type: ignore[no-redef]

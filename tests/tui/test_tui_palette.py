@@ -82,3 +82,29 @@ async def test_a_search_that_finds_nothing_says_so_in_chinese(make):
             if app.screen is not screen:
                 break
         assert type(app.screen).__name__ == "IntakeScreen"
+
+
+async def test_the_title_line_follows_the_titles_and_its_mark_opens_the_palette(make):
+    from textual.command import CommandPalette
+
+    from aftersales.tui.widgets.titlebar import TitleBar
+
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        bar = app.screen.query_one(TitleBar)
+        line = bar.render()
+        assert line.plain.startswith(" ⭘") and f"售后柜台 — {app.sub_title}" in line.plain
+        assert line.cell_length == 120                  # the whole width, in the title line's colours
+        app.screen.sub_title = "店长日报"          # a screen's own sub-title is shown, as Header showed it
+        await pilot.pause()
+        assert "售后柜台 — 店长日报" in bar.render().plain
+        app.screen.sub_title = None
+        await pilot.pause()
+        assert app.sub_title in bar.render().plain
+        await pilot.click(TitleBar, offset=(40, 0))   # the title itself: nothing happens
+        await pilot.pause()
+        assert not isinstance(app.screen, CommandPalette)
+        await pilot.click(TitleBar, offset=(1, 0))    # the mark
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Header, OptionList, Static
+from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from aftersales.store.workflow import NOTE_REQUIRED, allowed_moves, event_label, moot_reason, state_label, trigger_label
@@ -26,6 +26,7 @@ from ..i18n import error_line, t, vocab
 from ..messages import CaseLoaded, StoreActionFailed
 from ..widgets.decision_panel import DecisionPanel, badge_text
 from ..widgets.text import Wrapped
+from ..widgets.titlebar import TitleBar
 from .base import CounterScreen, FormInput
 
 
@@ -253,7 +254,7 @@ class DetailScreen(CounterScreen):
 
     def compose(self) -> ComposeResult:
         lang = self.app.lang
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="detail-body"):
             with VerticalScroll(id="detail-left"):
                 yield Static(t("detail.loading", lang), id="detail-case")

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.widget import Widget
-from textual.widgets import Button, Header, Select, Static
+from textual.widgets import Button, Select, Static
 from textual.widgets.select import InvalidSelectValueError
 
 from aftersales.core.vocab import CONDITIONS, COVERAGE_PLANS, DOCUMENTS
@@ -31,6 +31,7 @@ from ..i18n import error_line, field_label, t, vocab
 from ..messages import CaseEvaluated, CaseSaved, CaseSaveFailed, SameUnitFound
 from ..widgets.decision_panel import DecisionPanel
 from ..widgets.text import FieldNote, update_static
+from ..widgets.titlebar import TitleBar
 from .base import CounterScreen, FormGrid, FormInput, FormScroll, TypedSelect
 
 if TYPE_CHECKING:  # the lower sections' widgets are imported when those are mounted
@@ -59,7 +60,7 @@ def jump_key(section: str) -> str:
     return f"f{5 + SECTIONS.index(section)}"
 
 
-class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterScreen):
+class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.LaidOutOncePerChange, CounterScreen):
     AUTO_FOCUS = ""        # the first field is focused after the first paint (_first_paint)
     #: Enter on a dropdown's list chooses and moves on, as Enter does in a field (``tui.keyorder``)
     advance_after_choice = True
@@ -116,7 +117,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
 
     def compose(self) -> ComposeResult:
         lang = self.app.lang
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="intake-body"):
             with FormScroll(id="form"):
                 for section in FIRST_SECTIONS:
@@ -131,14 +132,16 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
 
     def _section(self, section: str, lang: str) -> list[Widget]:
         """A section's title and its fields: one grid (label | field, the note under the field:
-        three widgets a field, so a frame has few widgets to paint), or one tick list."""
+        three widgets a field, so a frame has few widgets to paint), or one tick list. The first
+        screen's sections come without their notes (``_add_notes``)."""
         title = Static(self._title(section, lang), classes="section-title", id=f"s-{section[4:]}")
         if section in TICK_LISTS:
             from ..widgets.ticks import TickList
 
             return [title, TickList(*self._ticks(section, lang), id=TICK_LISTS[section][0], compact=True,
                                     on_change=self._ticked)]
-        fields = [w for f in FIELDS if f.section == section for w in self._field(f, lang)]
+        notes = section not in FIRST_SECTIONS
+        fields = [w for f in FIELDS if f.section == section for w in self._field(f, lang, note=notes)]
         return [title, FormGrid(*fields, classes="fields")]
 
     @staticmethod
@@ -173,7 +176,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
             return tuple(CONDITIONS)
         return self._plans
 
-    def _field(self, f, lang: str) -> list[Widget]:
+    def _field(self, f, lang: str, *, note: bool = True) -> list[Widget]:
         value = self.form.values.get(f.path)
         if f.kind == CHECK:
             from textual.widgets import Checkbox
@@ -191,7 +194,22 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
                 placeholder = f"{bounds.minimum or 0}–{bounds.maximum}"      # a small bounded count: its range
             widget = FormInput(str(value or ""), placeholder=placeholder, id=f.widget_id, compact=True,
                                on_change=self._typed, on_submit=self._submitted)
-        return [label, widget, FieldNote("", classes="field-error", id=f.error_id)]
+        return [label, widget, self._note(f)] if note else [label, widget]
+
+    @staticmethod
+    def _note(f, hint: bool = False) -> FieldNote:
+        """The line under ``f``'s field: hidden until it has something to say (``_set_note``)."""
+        return FieldNote("", classes="field-error hint" if hint else "field-error", id=f.error_id)
+
+    def _add_notes(self) -> None:
+        """The note lines of the first screen's fields, each under its field (hidden). They are
+        made after the first decision with the rest of the form (a widget each: the first screen
+        waits for none of them); a note needed before is made then (``_set_note``)."""
+        for f in FIELDS:
+            if f.section in FIRST_SECTIONS and f.kind != CHECK and self._find(f"#{f.error_id}") is None:
+                field = self.query_one(f"#{f.widget_id}")
+                assert field.parent is not None
+                field.parent.mount(self._note(f), after=field)
 
     def _find(self, selector: str) -> Any:
         """The widget, or ``None`` while its section is not mounted yet."""
@@ -255,6 +273,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
         lang = self.app.lang
         rest = [w for section in SECTIONS if section not in FIRST_SECTIONS for w in self._section(section, lang)]
         await self.query_one("#form", FormScroll).mount_all(rest)
+        self._add_notes()
         save = Button(t("key.save", lang), id="save", variant="primary", disabled=self.blocked() is not None,
                       compact=True)
         mounted = self.query_one("#save-bar").mount(save, before=0)
@@ -628,8 +647,18 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, CounterS
         screen (more than a frame on this form). So the line of the field being edited stays
         once it has appeared, blank when there is nothing to say, until the field is left
         (``on_descendant_blur``): typing into a field shows its line at most once, whatever
-        the message does key by key."""
-        widget = self.query_one(f"#{f.error_id}", Static)
+        the message does key by key.
+
+        The first screen's fields get their lines after the first decision (``_add_notes``); one
+        with something to say before is made now, under its field."""
+        widget = self._find(f"#{f.error_id}")
+        if widget is None:
+            if not text:
+                return
+            field = self.query_one(f"#{f.widget_id}")
+            widget = self._note(f, hint)
+            assert field.parent is not None
+            field.parent.mount(widget, after=field)
         widget.set_class(hint, "hint")
         show = bool(text) or (widget.display and self._editing(f))
         if widget.display != show:

@@ -14,10 +14,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from ..app import key, translate_bindings
 from ..i18n import t
+from ..widgets.titlebar import TitleBar
 from .base import CounterScreen
 from .queue import short_label
 
@@ -106,7 +107,7 @@ class PoliciesScreen(CounterScreen):
         self.reloading = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(t("pol.title", self.app.lang), id="pol-title", classes="section-title")
         yield DataTable(id="pol-table", cursor_type="row", zebra_stripes=True)
         yield Static(t("pol.errors", self.app.lang), id="pol-errors-title", classes="section-title")

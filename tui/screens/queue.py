@@ -17,13 +17,14 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.widgets import DataTable, Footer, Select, Static
 
 from aftersales.store.workflow import FINISHED, state_label
 
 from ..app import key
 from ..i18n import error_line, t
 from ..messages import CasesFound, CasesListed, StoreActionFailed
+from ..widgets.titlebar import TitleBar
 from .base import CounterScreen, FormInput
 
 #: every state, in the order the filter offers them
@@ -120,7 +121,7 @@ class QueueScreen(CounterScreen):
 
     def compose(self) -> ComposeResult:
         lang = self.app.lang
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="queue-filters"):
             yield Select(self._state_options(lang), prompt=t("queue.all_open", lang), id="q-state", compact=True)
             yield Select(self._brand_options(lang), prompt=t("queue.all_brands", lang), id="q-brand", compact=True)

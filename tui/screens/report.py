@@ -13,10 +13,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Sparkline, Static
+from textual.widgets import Footer, Sparkline, Static
 
 from ..app import key
 from ..i18n import error_line
+from ..widgets.titlebar import TitleBar
 from .base import CounterScreen
 
 
@@ -63,7 +64,7 @@ class ReportScreen(CounterScreen):
         self.report: dict[str, Any] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Sparkline([], id="report-spark")
         with VerticalScroll():
             yield Static("…", id="report-body")
