@@ -120,11 +120,46 @@ def run(runs: int = 20) -> dict:
     return result
 
 
+def instructions() -> dict | None:
+    """The start-up ratios counted in instructions (valgrind, one run each after a warm-up run), the
+    project's bytecode cached as an installed copy runs: a figure that does not swing with the
+    machine, where the wall ratios above move by 10–30% from run to run. None without valgrind."""
+    import re
+    import shutil
+
+    if shutil.which("valgrind") is None:
+        return None
+    with tempfile.TemporaryDirectory() as prefix:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env.update(PYTHONPYCACHEPREFIX=prefix, PYTHONHASHSEED="0")
+
+        def count(cmd: list[str]) -> int:
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+            proc = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+                                   *cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+                                  check=False)
+            found = re.search(r"I\s+refs:\s+([\d,]+)", proc.stderr)
+            if found is None:
+                raise SystemExit(f"valgrind gave no instruction count for {cmd}:\n{proc.stderr[-1000:]}")
+            return int(found.group(1).replace(",", ""))
+
+        click_i = count([PYTHON, "-c", "import click"])
+        help_i = count([AFTERSALES, "--help"])
+        trio_i = count([PYTHON, "-c", "import click, yaml, pluggy"])
+        eval_i = count([AFTERSALES, "evaluate", str(CASE), "--json"])
+    return {"import_click": click_i, "help": help_i, "help_ratio": help_i / click_i,
+            "import_click_yaml_pluggy": trio_i, "evaluate": eval_i, "evaluate_ratio": eval_i / trio_i}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--instructions", action="store_true", help="also count the ratios in instructions (valgrind)")
     args = ap.parse_args()
-    print(json.dumps(run(args.runs), indent=2))
+    result = run(args.runs)
+    if args.instructions:
+        result["instructions"] = instructions()
+    print(json.dumps(result, indent=2))
 
 
 if __name__ == "__main__":
