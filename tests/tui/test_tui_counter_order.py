@@ -260,6 +260,27 @@ async def test_keys_typed_before_the_question_could_be_read_do_not_answer_it(mak
         assert intake.form.values["customer.name"] == "" and intake.form.values["device.model"] == ""
 
 
+async def test_typing_that_goes_on_past_the_guard_does_not_answer_the_question(make, monkeypatch):
+    """A burst longer than the guard (a clerk typing on while the question comes up): the guard
+    counts from the last key the question did not take, so the "n" of "nova", typed well after the
+    question was shown, is still typing, not "no"."""
+    from aftersales.tui.screens.confirm import ConfirmDialog
+
+    monkeypatch.setattr(ConfirmDialog, "GUARD_SECONDS", 1.0)
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await scan(pilot, "李雷")
+        await scan(pilot, "ctrl+n")
+        dialog = app.screen
+        assert type(dialog).__name__ == "ConfirmDialog"
+        for character in "13812341111 huawei nova":    # one key every 0.1 s: 2.3 s in all
+            await scan(pilot, character)
+            await pilot.pause(0.1)
+        assert app.screen is dialog, "a key typed in a burst answered the question"
+        assert app.screen_stack[-2].form.values["customer.name"] == "李雷"
+
+
 async def test_keys_the_question_does_not_take_are_said_not_dropped_unsaid(make, monkeypatch):
     """The next customer typed right after Ctrl+N: the question keeps the form as it was, and
     says (in Chinese, under its buttons) that it waits for its answer and what was not taken, so
@@ -284,9 +305,14 @@ async def test_keys_the_question_does_not_take_are_said_not_dropped_unsaid(make,
             await pilot.pause(0.02)
             if app.focused is not None and app.focused.id == "confirm-no":
                 break
-        await scan(pilot, "x")
-        assert app.screen is dialog
-        assert "20 个按键没有收下（Yang Redmi Note 13 x）" in waiting.content.text.plain
+        # a letter that answers nothing, then "n" in the same burst: typing, not an answer
+        await scan(pilot, "x", "n")
+        assert app.screen is dialog and all(button.disabled for button in dialog.query("Button"))
+        assert "21 个按键没有收下（Yang Redmi Note 13 xn）" in waiting.content.text.plain
+        for _ in range(250):                 # quiet again: the guard ends
+            await pilot.pause(0.02)
+            if app.focused is not None and app.focused.id == "confirm-no":
+                break
         await scan(pilot, "n")
         assert type(app.screen).__name__ == "IntakeScreen"
         assert app.screen.form.values["customer.name"] == "李雷"

@@ -19,11 +19,14 @@ class ConfirmDialog(ModalScreen[bool | None]):
     Esc may do), Enter the focused button (no, unless ``safe_yes``: yes
     keeps work, as restoring a draft does).
 
-    Keys that arrive within ``GUARD_SECONDS`` of the question being shown were typed before it
-    could be read (a scanner's burst, a clerk typing the next customer after Ctrl+N): they are
-    never taken as an answer, and the buttons wait (disabled, so no Tab or Enter reaches one)
-    until then. Without the guard the "N" of "Redmi Note" answered the question and the rest of
-    the burst went into the form it asked about. Nor are they put back into the form: it may be
+    The question takes answers only once the keyboard has been quiet for ``GUARD_SECONDS``: since
+    it was shown, and since the last key it did not take. Keys typed before then were typed
+    without reading it (a scanner's burst, a clerk typing the next customer after Ctrl+N or as the
+    counter starts): they are never taken as an answer, and the buttons wait (disabled, so no Tab
+    or Enter reaches one). Without the guard the "N" of "Redmi Note" answered the question and the
+    rest of the burst went into the form it asked about; with a guard counted from the question
+    alone, a burst longer than it still answered with its first "n" ("nova 11" threw a restored
+    draft away). Nor are they put back into the form: it may be
     the one the question is about (cleared by yes, kept by no) or one a restored draft replaces.
     They are not lost unsaid either: a line under the buttons says that the question waits for
     its answer and what was typed and not taken, to be typed again once it is answered (as is a
@@ -46,7 +49,8 @@ class ConfirmDialog(ModalScreen[bool | None]):
         #: what Esc does: answer ``no``; ``ignore`` (when no throws work away: discarding a
         #: draft); ``cancel`` (answers None: when yes and no are two choices, not a question)
         self.escape = escape
-        self._answering = False   # the guard is over (``_ready``)
+        self._answering = False   # the keyboard has been quiet long enough (``_ready``)
+        self._quiet = None        # the timer that ends the guard
         self._dropped = 0         # keys typed that the question did not take
         self._dropped_text = ""   # what they typed (a space for Tab, Enter...)
 
@@ -65,9 +69,21 @@ class ConfirmDialog(ModalScreen[bool | None]):
     def on_mount(self) -> None:
         translate_bindings(self, self.app.lang)
         if self.GUARD_SECONDS > 0:
-            self.set_timer(self.GUARD_SECONDS, self._ready)
+            self._quiet = self.set_timer(self.GUARD_SECONDS, self._ready)
         else:
             self._ready()
+
+    def _guard(self) -> None:
+        """A key it did not take: the question waits until the keyboard is quiet again."""
+        if self.GUARD_SECONDS <= 0:
+            return
+        if self._answering:
+            self._answering = False
+            for button in self.query(Button):
+                button.disabled = True
+        if self._quiet is not None:
+            self._quiet.stop()
+        self._quiet = self.set_timer(self.GUARD_SECONDS, self._ready)
 
     def _ready(self) -> None:
         """The question has been on screen long enough: the keys and the buttons take answers."""
@@ -82,11 +98,12 @@ class ConfirmDialog(ModalScreen[bool | None]):
     _SHOWN = 24
 
     def on_key(self, event: events.Key) -> None:
-        """A key the question does not take is said, not dropped unsaid: every key in the
-        guard; after it, a printable key that answers nothing (Tab, Enter and the arrows then
-        move between and press the buttons)."""
+        """A key the question does not take is said, not dropped unsaid, and starts the guard
+        again: every key in the guard; after it, a printable key that answers nothing (Tab, Enter
+        and the arrows then move between and press the buttons)."""
         if self._answering and (not event.is_printable or event.key in self._ANSWERS):
             return
+        self._guard()
         self._dropped += 1
         self._dropped_text += event.character if event.is_printable and event.character else " "
         typed = " ".join(self._dropped_text.split())
