@@ -102,7 +102,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "signin.title": ("员工登录：工号与 PIN", "Staff sign-in: code and PIN"),
     "signin.code": ("工号,如 S001", "Staff code, e.g. S001"),
     "signin.pin": ("PIN(6-12 位数字)", "PIN (6-12 digits)"),
-    "save.changed": ("已保存,但以下内容已改动:\n{changes}", "Saved, but changed before storing:\n{changes}"),
+    "save.changed": ("已保存。请注意：\n{changes}", "Saved. Please note:\n{changes}"),
     "save.failed": ("保存失败：{error}", "Not saved: {error}"),
     "save.no_store": ("案例库不可用，无法保存", "The case store is not available: cannot save"),
     "save.no_policies": ("政策未能加载，无法判定，不能保存", "Policies could not be loaded: nothing is decided, cannot save"),

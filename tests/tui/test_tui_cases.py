@@ -295,3 +295,28 @@ async def test_at_80x24_every_action_of_the_case_screen_is_on_screen(make, store
             else:
                 assert [b.id for b in detail.query("#moves Button")] == [
                     "move-in_repair", "move-awaiting_exchange", "move-ready_for_pickup", "move-cancelled"]
+
+
+async def test_the_case_screen_speaks_chinese_again_after_english_and_back(make, store, save_day5):
+    """F4 twice on the case screen: every button is Chinese again (处理结果 stayed "Outcome")."""
+    import re
+
+    from helpers_tui import scan, settle
+    from textual.widgets import Button
+
+    save_day5(store)
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_case(NUMBER)
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        await scan(pilot, "f4")
+        await settle(pilot)
+        assert "Outcome" in [str(b.label) for b in detail.query(Button)]
+        await scan(pilot, "f4")
+        await settle(pilot)
+        labels = [str(b.label) for b in detail.query(Button) if b.display]
+        assert labels and not [label for label in labels if re.search("[A-Za-z]{2,}", label)], labels
+        assert "处理结果" in labels

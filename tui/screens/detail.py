@@ -409,6 +409,7 @@ class DetailScreen(CounterScreen):
         self.query_one("#do-follow-up", Button).label = t("key.follow_up", lang)
         self.query_one("#do-reevaluate", Button).label = t("key.reevaluate", lang)
         self.query_one("#do-ticket", Button).label = t("key.ticket", lang)
+        self.query_one("#do-outcome", Button).label = t("key.outcome", lang)
         self.query_one("#detail-panel", DecisionPanel).set_lang(lang)
         self.call_later(self._show)
 
