@@ -320,3 +320,22 @@ async def test_the_case_screen_speaks_chinese_again_after_english_and_back(make,
         labels = [str(b.label) for b in detail.query(Button) if b.display]
         assert labels and not [label for label in labels if re.search("[A-Za-z]{2,}", label)], labels
         assert "处理结果" in labels
+
+
+async def test_f2_on_a_case_opened_from_the_queue_shows_the_queue_list(make, store, save_day5):
+    from helpers_tui import scan, settle
+
+    from aftersales.tui.screens.queue import QueueScreen
+
+    save_day5(store)
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await scan(pilot, "f2")
+        await settle(pilot)
+        await scan(pilot, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        await scan(pilot, "f2")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)

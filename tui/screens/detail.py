@@ -240,9 +240,10 @@ class DetailScreen(CounterScreen):
         key("n", "pickup_notice", "pickup_notice", show=False),
         key("i", "inspect", "inspect", show=False),
         key("c", "correct", "correct"),
-        # the modes' keys work here as everywhere, out of this footer (full at 80 columns)
-        *(Binding(f"f{n}", f"app.switch_mode('{mode}')", show=False)
-          for n, mode in ((1, "intake"), (2, "queue"), (3, "policies"))),
+        # the modes' keys work here as everywhere, out of this footer (full at 80 columns); F2
+        # shows the queue's list (switching to the mode this screen is in did nothing)
+        *(Binding(f"f{n}", f"app.switch_mode('{mode}')", show=False) for n, mode in ((1, "intake"), (3, "policies"))),
+        Binding("f2", "queue", show=False),
     ]
 
     def __init__(self, number: str) -> None:
@@ -578,6 +579,13 @@ class DetailScreen(CounterScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_queue(self) -> None:
+        """F2: the queue's list (this screen, opened from the queue, is in its mode: back to it)."""
+        if self.app.current_mode == "queue":
+            self.app.pop_screen()
+        else:
+            self.app.switch_mode("queue")
 
 
 def brand_name(app: Any, brand: str, lang: str) -> str:
