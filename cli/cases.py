@@ -621,8 +621,9 @@ def ticket(number, as_html, agreement, output, db_url, reveal, sms=False) -> Non
         with _open(db_url) as store:
             view = _mask_view(store.get(number, today=local_date(counter_now()), now=counter_now()), reveal)
             info = store.store_info(view["store"])
-            # the labels of the policies in force (brands; documents a network declares)
-            labeler = None if agreement else _brand_labeler(store.engine)
+            # the labels of the policies in force (brands, policy titles; documents a network declares)
+            registry = None if agreement else _registry_or_none(store.engine)
+            labeler = None if agreement else _brand_labeler(registry=registry)
         fmt = "html" if as_html else "text"
         if sms:
             from aftersales.store.documents import render_pickup_notice
@@ -634,25 +635,34 @@ def ticket(number, as_html, agreement, output, db_url, reveal, sms=False) -> Non
                                  zh=f"案例 {view['number']} 不是寄修案例，没有寄送维修协议书")
             text = render_mail_in(view, fmt, store_info=info)
         else:
-            text = render_ticket(view, fmt, brand_label=labeler, store_info=info)
+            from aftersales.core.plugininfo import policy_titles
+
+            text = render_ticket(view, fmt, brand_label=labeler, store_info=info,
+                                 policy_titles=policy_titles(registry, "zh"))
         text = escape_controls(text)
         out.write(text if text.endswith("\n") else text + "\n")
     if output and output != "-":
         _echo(output)
 
 
+def _registry_or_none(engine=None) -> Any:
+    """The registry the CLI loads, for labels (brands, policy titles); None when it does not load:
+    a ticket and a listing always print. Loading it also puts in force the document labels its
+    policies declare."""
+    try:
+        from aftersales.cli._common import make_registry
+
+        return make_registry(engine=engine)
+    except Exception:  # noqa: BLE001 - labels are a nicety
+        return None
+
+
 def _brand_labeler(engine=None, lang: str = "zh", registry=None) -> Callable[[str], str]:
     """A brand's name as its plugin gives it (华为; Huawei in English) from ``registry``, else from
-    the registry the CLI loads; the brand id when it does not load or the plugin is gone (a ticket
-    and a listing always print). Loading it also puts in force the document labels its policies
-    declare."""
+    the registry the CLI loads (``_registry_or_none``); the brand id when it does not load or the
+    plugin is gone."""
     if registry is None:
-        try:
-            from aftersales.cli._common import make_registry
-
-            registry = make_registry(engine=engine)
-        except Exception:  # noqa: BLE001 - labels are a nicety
-            registry = None
+        registry = _registry_or_none(engine)
     from functools import partial
 
     from aftersales.core.plugininfo import brand_name

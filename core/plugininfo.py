@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 
@@ -147,3 +148,13 @@ def failure_line(plugin: str, hook: str, error: str, lang: str = "zh") -> str:
     else:
         asked = "加载"
     return f"插件 {plugin} 在{asked}时出错，本判定没有采用它的这一答复；请联系网点 IT（详情在判定记录中）"
+
+
+def policy_titles(registry: Any, lang: str) -> dict[str, str]:
+    """Policy id -> its title in ``lang`` (what the panel names a policy by)."""
+    out: dict[str, str] = {}
+    for policy in registry.all_policies() if registry is not None else ():
+        title = (getattr(policy, "data", None) or {}).get("title") or {}
+        if isinstance(title, Mapping) and title.get(lang):
+            out[policy.id] = str(title[lang])
+    return out

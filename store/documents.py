@@ -120,9 +120,11 @@ def fit_columns(text: str, width: int = TICKET_COLUMNS) -> str:
 
 
 def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Callable[[str], str] | None = None,
-                  store_info: Any = None) -> str:
+                  store_info: Any = None, policy_titles: Mapping[str, str] | None = None) -> str:
     """The service ticket (受理单) of a case. ``store_info``: the service point's name, address,
-    hotline (``servicelevels.StoreInfo``); without it the store code alone is printed."""
+    hotline (``servicelevels.StoreInfo``); without it the store code alone is printed.
+    ``policy_titles``: each policy's Chinese title by its id (the customer reads 华为手机售后服务政策,
+    not ``huawei``); a policy without one is named by its id."""
     esc = html.escape if fmt == "html" else (lambda s: s)
     case = view.get("case") or {}
     device = case.get("device") or {}
@@ -225,7 +227,9 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
         dec.add("服务地点", vocab.label("service_location", decision["service_location"]))
     for n in decision.get("notices") or []:
         dec.add("提示", public_citation(_notice_text(n)))
-    policies = "、".join(f"{p.get('id')} v{p.get('version')}" for p in decision.get("policies") or []) or "无"
+    titles = policy_titles or {}
+    policies = "、".join(f"{titles.get(str(p.get('id')), p.get('id'))} v{p.get('version')}"
+                        for p in decision.get("policies") or []) or "无"
 
     svc = _Rows(fmt)
     repair = view.get("repair") or {}

@@ -53,13 +53,3 @@ def region_note(registry: Any, decision: Mapping[str, Any] | None, values: Mappi
     else:
         ask = t("region.ask_any", lang)
     return how, ask
-
-
-def policy_titles(registry: Any, lang: str) -> dict[str, str]:
-    """Policy id -> its title in ``lang`` (what the panel names a policy by)."""
-    out: dict[str, str] = {}
-    for policy in registry.all_policies() if registry is not None else ():
-        title = (getattr(policy, "data", None) or {}).get("title") or {}
-        if isinstance(title, Mapping) and title.get(lang):
-            out[policy.id] = str(title[lang])
-    return out

@@ -23,3 +23,14 @@ def test_the_ticket_carries_the_refund_line_and_the_invoice_price(registry):
 
 def test_a_ticket_without_a_refund_says_nothing_of_one(registry):
     assert "不换机可退款" not in render_ticket(_view(registry, "generic-day5-return"))
+
+
+def test_the_ticket_names_the_policies_by_their_titles_not_their_ids(registry):
+    """The customer reads which terms decided: 移动电话机商品三包规定（法定底线）, not generic_sanbao."""
+    from aftersales.core.plugininfo import policy_titles
+
+    view = _view(registry, "generic-day5-return")
+    text = render_ticket(view, policy_titles=policy_titles(registry, "zh"))
+    assert "依据政策版本:" in text and "generic_sanbao" not in text
+    assert "移动电话机商品三包规定（法定底线） v2001.1" in " ".join(text.split())
+    assert "generic_sanbao v2001.1" in render_ticket(view)          # no titles given: the ids

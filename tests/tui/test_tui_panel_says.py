@@ -10,7 +10,8 @@ from datetime import date
 
 import pytest
 
-from aftersales.tui.region import policy_titles, region_note
+from aftersales.core.plugininfo import policy_titles
+from aftersales.tui.region import region_note
 from aftersales.tui.widgets.decision_panel import render_decision
 
 TODAY = date(2026, 6, 15)

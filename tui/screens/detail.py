@@ -354,7 +354,9 @@ class DetailScreen(CounterScreen):
         latest = (decisions[-1].get("decision") if decisions else None) or None
         if latest is not None and "entitlement" not in latest:
             latest = {**latest, "entitlement": view.get("entitlement")}
-        from ..region import policy_titles, region_note
+        from aftersales.core.plugininfo import policy_titles
+
+        from ..region import region_note
 
         values = {f"device.{k}": v for k, v in ((view.get("case") or {}).get("device") or {}).items()}
         values.update({f"purchase.{k}": v for k, v in ((view.get("case") or {}).get("purchase") or {}).items()})
@@ -496,7 +498,7 @@ class DetailScreen(CounterScreen):
         from aftersales.store.documents import render_ticket
 
         text = render_ticket(self.view, "text", brand_label=lambda b: self._brand_label(b),
-                             store_info=self._store_info())
+                             store_info=self._store_info(), policy_titles=self._policy_titles())
         self.app.push_screen(TicketScreen(self.number, text, self._ticket_html))
 
     # --- outcome and printing ----------------------------------------------------------------
@@ -515,7 +517,13 @@ class DetailScreen(CounterScreen):
 
         assert self.view is not None
         return render_ticket(self.view, "html", brand_label=lambda b: self._brand_label(b),
-                             store_info=self._store_info())
+                             store_info=self._store_info(), policy_titles=self._policy_titles())
+
+    def _policy_titles(self) -> dict[str, str]:
+        """The policies' Chinese titles: the ticket is the customer's, printed in Chinese."""
+        from aftersales.core.plugininfo import policy_titles
+
+        return policy_titles(self.app.registry, "zh")
 
     def action_print_ticket(self) -> None:
         """The HTML ticket to the store's printer (``lp``), else saved and opened in the browser."""

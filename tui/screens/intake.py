@@ -601,7 +601,9 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             if names:
                 problems.append(("yellow", t("panel.ignored", lang, fields=names)))
         self.decision = decision
-        from ..region import policy_titles, region_note
+        from aftersales.core.plugininfo import policy_titles
+
+        from ..region import region_note
 
         self._region_note = region_note(registry, decision, self.form.values, lang)
         if getattr(self, "_titles_for", None) != (registry, lang):

@@ -125,7 +125,7 @@ class PoliciesScreen(CounterScreen):
         for col in COLUMNS:
             table.add_column(t(f"pol.{col}", lang), key=col)
         self.rows = policy_rows(self.app.registry) if self.app.registry is not None else []
-        from ..region import policy_titles
+        from aftersales.core.plugininfo import policy_titles
 
         titles = policy_titles(self.app.registry, lang)
         brands = getattr(self.app.registry, "brands", {}) or {}
@@ -176,7 +176,7 @@ class PoliciesScreen(CounterScreen):
         row = self.rows[table.cursor_row]
         if not row["policy"]:
             return
-        from ..region import policy_titles
+        from aftersales.core.plugininfo import policy_titles
 
         name = policy_titles(self.app.registry, self.app.lang).get(row["policy"], row["policy"])
         title = t("pol.view_title", self.app.lang, id=name, version=row["policy_version"])
