@@ -107,7 +107,13 @@ def check_phone(text: str, lang: str) -> str | None:
     try:
         normalize_phone(text)
     except AftersalesError as exc:
-        return exc.text(lang)
+        # under the field the number is on the line above: the message says what is wrong only
+        message = exc.text(lang)
+        typed = text.strip()
+        for start in (typed + " ", repr(typed) + " "):
+            if message.startswith(start):
+                message = message[len(start):]
+        return message[3:] if message.startswith("is ") else message   # "not a valid phone number (...)"
     return None
 
 

@@ -153,6 +153,8 @@ async def test_phone_numbers_of_hong_kong_macao_taiwan_are_accepted_and_bad_ones
         await type_into(pilot, "#f-customer-phone", "91234567")
         message = app.screen.field_errors["customer.phone"]
         assert "+852" in message and "不是有效的电话号码" in message
+        # under the field, the number typed is not said again (it is on the line above)
+        assert message.startswith("不是有效的电话号码"), message
 
 
 async def test_ctrl_n_right_after_ctrl_s_starts_a_new_case_not_a_correction(make, store):
