@@ -168,3 +168,25 @@ def toasts(app) -> list[str]:
 
     app.notify = spy
     return told
+
+
+async def opened_case(pilot, number: str):
+    """The case screen of ``number``, opened as the queue opens it, once it has loaded."""
+    from aftersales.tui.screens.detail import DetailScreen
+
+    await settle(pilot)
+    pilot.app.open_case(number)
+    await settle(pilot)
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, DetailScreen)
+    return pilot.app.screen
+
+
+async def opened_queue(pilot):
+    """The queue, as F2 shows it, once its cases have come."""
+    from aftersales.tui.screens.queue import QueueScreen
+
+    await scan(pilot, "f2")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, QueueScreen)
+    return pilot.app.screen

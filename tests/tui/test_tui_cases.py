@@ -301,17 +301,13 @@ async def test_the_case_screen_speaks_chinese_again_after_english_and_back(make,
     """F4 twice on the case screen: every button is Chinese again (处理结果 stayed "Outcome")."""
     import re
 
-    from helpers_tui import scan, settle
+    from helpers_tui import opened_case, scan, settle
     from textual.widgets import Button
 
     save_day5(store)
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.open_case(NUMBER)
-        await settle(pilot)
-        detail = app.screen
-        assert isinstance(detail, DetailScreen)
+        detail = await opened_case(pilot, NUMBER)
         await scan(pilot, "f4")
         await settle(pilot)
         assert "Outcome" in [str(b.label) for b in detail.query(Button)]

@@ -4,7 +4,7 @@ second case for the same unit is caught, a case is found by phone or by part of 
 from __future__ import annotations
 
 import pytest
-from helpers_tui import load_day5_case, ready, scan, settle, type_into
+from helpers_tui import load_day5_case, opened_case, ready, scan, settle, type_into
 from textual.widgets import DataTable
 
 from aftersales.tui.screens.confirm import ConfirmDialog
@@ -71,12 +71,7 @@ async def test_correct_from_the_case_detail_keeps_the_phone_masked(make, store, 
     save_day5(store)
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.open_case(NUMBER)
-        await settle(pilot)
-        await settle(pilot)
-        detail = app.screen
-        assert isinstance(detail, DetailScreen)
+        detail = await opened_case(pilot, NUMBER)
         assert "13800138000" not in detail.query_one("#detail-case").content.text.plain
         await scan(pilot, "c")
         await settle(pilot)

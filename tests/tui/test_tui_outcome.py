@@ -5,7 +5,7 @@ from __future__ import annotations
 import stat
 
 import pytest
-from helpers_tui import scan, settle, toasts
+from helpers_tui import opened_queue, scan, settle, toasts
 from test_tui_cases import NUMBER
 
 from aftersales.tui.screens.detail import DetailScreen, TicketScreen
@@ -131,7 +131,7 @@ async def test_all_open_lists_the_cases_still_being_worked_on_not_the_finished(m
     from textual.widgets import DataTable, Select
 
     from aftersales.store.workflow import STATES
-    from aftersales.tui.screens.queue import ALL_STATES, QueueScreen
+    from aftersales.tui.screens.queue import ALL_STATES
 
     assert sorted(ALL_STATES) == sorted(STATES)      # the filter offers every state
     now = clock()
@@ -149,10 +149,7 @@ async def test_all_open_lists_the_cases_still_being_worked_on_not_the_finished(m
     assert store.get(returned)["state"] == "returned"
     app = make(clock=lambda: later)
     async with app.run_test(size=(120, 36)) as pilot:
-        await scan(pilot, "f2")
-        await settle(pilot)
-        queue = app.screen
-        assert isinstance(queue, QueueScreen)
+        queue = await opened_queue(pilot)
         listed = {str(row[0]) for row in (queue.query_one(DataTable).get_row_at(i)
                                           for i in range(queue.query_one(DataTable).row_count))}
         assert listed == {in_repair, ready}, listed
@@ -166,16 +163,11 @@ async def test_an_unanswered_case_is_flagged_in_the_queue(make, store, save_day5
 
     from textual.widgets import DataTable
 
-    from aftersales.tui.screens.queue import QueueScreen
-
     later = datetime(2026, 6, 17, 10, 0, tzinfo=timezone(timedelta(hours=8)))
     save_day5(store)                   # taken in on 2026-06-15 at 10:30
     app = make(clock=lambda: later)
     async with app.run_test(size=(120, 36)) as pilot:
-        await scan(pilot, "f2")
-        await settle(pilot)
-        queue = app.screen
-        assert isinstance(queue, QueueScreen)
+        queue = await opened_queue(pilot)
         cell = queue.query_one(DataTable).get_row_at(0)[0]
         assert cell.style == "bold red"
         assert queue.cases[0]["service_level"]["overdue"] == ["answer"]  # the solution is due at 10:30
