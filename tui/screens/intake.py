@@ -358,6 +358,8 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
     def relabel(self) -> None:
         super().relabel()
         lang = self.app.lang
+        if self.sub_title is not None and self.correcting:
+            self.sub_title = t("intake.correcting", lang, number=self.correcting, where=self.app.sub_title)
         for section in SECTIONS:
             title = self._find(f"#s-{section[4:]}")
             if title is not None:
@@ -929,6 +931,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
 
     def _leave_correction(self) -> None:
         self.correcting = None
+        self.sub_title = None           # the app's title line: service point, clerk
         self._phone_saved = ""
         self._same_unit_seen = ()
         phone = self._find(f"#{BY_PATH['customer.phone'].widget_id}")
@@ -952,6 +955,8 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         if phone is not None:
             masked = mask_phone((view.get("customer") or {}).get("phone")) or ""
             phone.placeholder = t("save.phone_kept", self.app.lang, phone=masked)
+        # the title line says which case the form corrects (the app's line again on a new case)
+        self.sub_title = t("intake.correcting", self.app.lang, number=number, where=self.app.sub_title)
         self.load_form()
         self.to_start()
 
