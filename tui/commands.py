@@ -16,6 +16,17 @@ from textual.screen import Screen
 
 from .i18n import TEXT, t
 
+#: keys as a keyboard's caps say them
+_KEY_WORDS = {"ctrl": "Ctrl", "shift": "Shift", "alt": "Alt", "escape": "Esc", "enter": "Enter", "tab": "Tab",
+              "space": "Space", "delete": "Del", "backspace": "Backspace"}
+
+
+def key_words(keys: str) -> str:
+    """A binding's key as the keyboard says it (``ctrl+n`` → Ctrl+N, ``f5`` → F5), where the footer
+    writes ``^n``: the palette has room for the words."""
+    first = keys.split(",", 1)[0]
+    return "+".join(_KEY_WORDS.get(part, part.upper()) for part in first.split("+"))
+
 
 class BindingCommands(Provider):
     def _commands(self):
@@ -32,9 +43,8 @@ class BindingCommands(Provider):
             if binding.action in ("command_palette", "app.command_palette"):
                 continue
             seen.add(binding.action)
-            display = self.app.get_key_display(binding)
             callback = partial(self.app.call_later, self._run, active.node, binding.action)
-            yield binding.description, f"{display}", callback
+            yield binding.description, key_words(binding.key), callback
 
     async def _run(self, node, action: str) -> None:
         await self.app.run_action(action, node)

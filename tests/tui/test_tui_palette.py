@@ -18,6 +18,8 @@ async def test_the_palette_speaks_chinese_lists_the_bindings_and_runs_one(make):
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         names = [name for name, _, _ in BindingCommands(app.screen)._commands()]
+        keys = {name: keys for name, keys, _ in BindingCommands(app.screen)._commands()}
+        assert keys["新案例"] == "Ctrl+N" and keys["队列"] == "F2"     # as the keyboard says them, not ^n / f2
         for label in ("新案例", "出处", "受理", "队列", "政策", "English", "退出"):
             assert label in names, (label, names)
         assert "保存" not in names  # Save is offered once the case can be saved
