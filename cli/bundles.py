@@ -129,6 +129,7 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
 def list_bundles(db_url: str | None, as_json: bool) -> None:
     """政策包列表 / List the published policy bundles, newest first; * marks the one in force."""
     from aftersales.store import bundles
+    from aftersales.store.localday import shown_moment
 
     engine = _engine(db_url)
     try:
@@ -145,7 +146,7 @@ def list_bundles(db_url: str | None, as_json: bool) -> None:
     files = "{n} files" if _en() else "{n} 个文件"
     for r in rows:
         mark = "*" if r["active"] else " "
-        when = r["created_at"][:16].replace("T", " ")      # the network's local time (China Standard Time)
+        when = shown_moment(r["created_at"])      # the network's local time (China Standard Time)
         click.echo(f"{mark} {r['id']:>4}  {when}  {r['sha256'][:12]}  {r['author']}  "
                    f"{files.format(n=len(r['files']))}  {r['note'] or ''}".rstrip())
 

@@ -27,7 +27,7 @@ import click
 from aftersales.cli._common import echo_json, json_text, message_lang, output_file, stdout_error
 from aftersales.cli.access import begin_access, note_seen, reveal_option
 from aftersales.cli.staff import signed_in
-from aftersales.store.localday import counter_now, login_name
+from aftersales.store.localday import counter_now, login_name, shown_moment
 
 DB_OPTION = click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL",
                          help="数据库 / database URL (sqlite:///FILE or postgresql+psycopg://...); env AFTERSALES_DB.")
@@ -289,7 +289,7 @@ def show(number, db_url, as_json, reveal) -> None:
                + (f"  IMEI {view['device']['imei']}" if view['device']['imei'] else "")
                + ("  寄修" if view["mail_in"] else ""))
     rep = view["repair"]
-    _echo(f"受理 {_when(view['intake_at'])}  "
+    _echo(f"受理 {shown_moment(view['intake_at'])}  "
           + (f"结果 {view['badge']}  " if view.get("outcome") else f"可享受 {_remedy(view['entitlement'])}  ")
           + f"送修 {rep['days_in_repair']} 天  预计修复 {rep['due_from']}~{rep['due_by']}"
           + ("  缺件" if rep["awaiting_parts"] else ""))
@@ -301,26 +301,21 @@ def show(number, db_url, as_json, reveal) -> None:
         if not f["done_at"]:
             done = "待办"
         else:   # a call made, or made moot by a move or an outcome
-            done = f"{'已完成' if f.get('called', True) else moot_reason(f)} {_when(f['done_at'])}（{f['done_by']}）"
+            done = f"{'已完成' if f.get('called', True) else moot_reason(f)} {shown_moment(f['done_at'])}（{f['done_by']}）"
         party = PARTIES.get(f["party"], (f["party"],))[0]
         purpose = PURPOSES.get(f["purpose"], (f["purpose"],))[0]
         _echo(f"  {f['due']}  {party}  {purpose}  {done}")
     _echo("判定：")
     for d in view["decisions"]:
         pols = ", ".join(f"{p.get('id')} {p.get('version')}" for p in d["policies"])
-        _echo(f"  #{d['seq']} {_when(d['evaluated_at'])} {trigger_label(d['trigger'])}  {_remedy(d['entitlement'])}  [{pols}]")
+        _echo(f"  #{d['seq']} {shown_moment(d['evaluated_at'])} {trigger_label(d['trigger'])}  {_remedy(d['entitlement'])}  [{pols}]")
     _echo("记录：")
     for e in view["events"]:
         move = f"{state_label(e['from'])} → {state_label(e['to'])}" if e["from"] and e["from"] != e["to"] \
             else (state_label(e["to"]) if e["to"] else "")
-        _echo(f"  {_when(e['at'])}  {e['actor']:<8} {event_label(e['kind'])}  {move}" + (f"  {e['note']}" if e["note"] else ""))
+        _echo(f"  {shown_moment(e['at'])}  {e['actor']:<8} {event_label(e['kind'])}  {move}" + (f"  {e['note']}" if e["note"] else ""))
         for path, change in ((e.get("data") or {}).get("changes") or {}).items():   # a correction: what it changed
             _echo(f"      {_change_text(path, change)}")
-
-
-def _when(moment: str | None) -> str:
-    """A stored moment (ISO, the network's local time) as a counter reads it: 2026-12-07 00:36."""
-    return moment[:16].replace("T", " ") if moment else ""
 
 
 @cases.command("move")
@@ -657,12 +652,12 @@ def _registry_or_none(engine=None) -> Any:
         return None
 
 
-def _brand_labeler(engine=None, lang: str = "zh", registry=None) -> Callable[[str], str]:
+def _brand_labeler(lang: str = "zh", registry=None) -> Callable[[str], str]:
     """A brand's name as its plugin gives it (华为; Huawei in English) from ``registry``, else from
     the registry the CLI loads (``_registry_or_none``); the brand id when it does not load or the
     plugin is gone."""
     if registry is None:
-        registry = _registry_or_none(engine)
+        registry = _registry_or_none()
     from functools import partial
 
     from aftersales.core.plugininfo import brand_name
@@ -712,7 +707,7 @@ def _show_outcome(view: dict) -> None:
         late = level.get("met_late") or []
 
         def mark(which, due, met):
-            return f"{(due or '')[:16].replace('T', ' ')}" + ((" ✔" + ("（逾时）" if which in late else "")) if met else "")
+            return shown_moment(due) + ((" ✔" + ("（逾时）" if which in late else "")) if met else "")
 
         _echo(f"服务时限 答复 {mark('answer', level['answer_due'], level['answered_at'])}  "
               f"方案 {mark('solution', level['solution_due'], level['solved_at'])}")

@@ -29,7 +29,7 @@ import sqlalchemy as sa
 
 from . import db as _db
 from .errors import StoreError
-from .localday import CHINA_TZ
+from .localday import local_iso
 from .schema import policy_activations, policy_bundles
 
 #: the largest bundle file accepted (a policy is a few tens of kilobytes)
@@ -74,8 +74,7 @@ def publish(engine: sa.Engine, files: Mapping[str, str], *, author: str, note: s
 def _record(row: Mapping[str, Any], *, active: bool) -> dict[str, Any]:
     created = row["created_at"]
     return {"id": row["id"], "sha256": row["sha256"], "author": row["author"], "note": row["note"],
-            "created_at": created.astimezone(CHINA_TZ).isoformat(timespec="seconds") if hasattr(created, "astimezone")
-            else created,
+            "created_at": local_iso(created) if hasattr(created, "astimezone") else created,
             "files": sorted(row["manifest"]), "active": active}
 
 

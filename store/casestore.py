@@ -25,6 +25,7 @@ from . import db as _db
 from .contact import mask_phone, normalize_name, normalize_phone, normalize_staff, normalize_store, phone_keys
 from .errors import StoreError, choices_zh
 from .evaluator import Evaluator, default_evaluator
+from .localday import local_iso
 from .mailin import parse_mail_in
 from .outcomestore import OutcomeMixin, parse_intake
 from .privacy import clean_mapping, clean_text, escape_all_controls, has_controls
@@ -61,14 +62,6 @@ def aware(now: datetime | None) -> datetime:
     if now.tzinfo is None:
         return now.replace(tzinfo=CHINA_TZ)
     return now
-
-
-def _iso(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.astimezone(CHINA_TZ).isoformat(timespec="seconds")
-    return value.isoformat()
 
 
 def _upsert(dialect: str):
@@ -750,12 +743,12 @@ def case_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[st
 
 
 def _decision_dict(d) -> dict[str, Any]:
-    return {"seq": d.seq, "evaluated_at": _iso(d.evaluated_at), "trigger": d.trigger, "actor": d.actor,
+    return {"seq": d.seq, "evaluated_at": local_iso(d.evaluated_at), "trigger": d.trigger, "actor": d.actor,
             "entitlement": d.entitlement, "policies": d.policies, "case": d.case_input, "decision": d.decision}
 
 
 def _event_dict(e) -> dict[str, Any]:
-    return {"at": _iso(e.at), "actor": e.actor, "kind": e.kind, "from": e.from_state, "to": e.to_state,
+    return {"at": local_iso(e.at), "actor": e.actor, "kind": e.kind, "from": e.from_state, "to": e.to_state,
             "note": e.note, "data": e.data}
 
 
@@ -782,20 +775,20 @@ def _summary(row, changes, fups, today: date, *, reveal: bool, now: datetime | N
                      "phone": row.customer_phone if reveal else mask_phone(row.customer_phone)},
         "brand": row.brand,
         "device": {"model": row.device_model, "serial": row.device_serial, "imei": row.device_imei},
-        "case_date": _iso(row.case_date),
-        "intake_at": _iso(row.intake_at),
+        "case_date": local_iso(row.case_date),
+        "intake_at": local_iso(row.intake_at),
         "state": row.state,
         "state_zh": state_label(row.state),
-        "state_since": _iso(row.state_since),
+        "state_since": local_iso(row.state_since),
         "entitlement": row.entitlement,
         "decision_count": row.decision_count,
         "mail_in": bool(row.mail_in),
-        "repair": {"kind": row.repair_kind, "due_from": _iso(row.repair_due_from),
-                   "due_by": _iso(row.repair_due_by), "awaiting_parts": bool(row.awaiting_parts),
+        "repair": {"kind": row.repair_kind, "due_from": local_iso(row.repair_due_from),
+                   "due_by": local_iso(row.repair_due_by), "awaiting_parts": bool(row.awaiting_parts),
                    "days_in_repair": days},
-        "next_follow_up": _iso(next_due),
+        "next_follow_up": local_iso(next_due),
         "follow_ups": [
-            {"party": f.party, "purpose": f.purpose, "due": _iso(f.due_date), "done_at": _iso(f.done_at),
+            {"party": f.party, "purpose": f.purpose, "due": local_iso(f.due_date), "done_at": local_iso(f.done_at),
              "done_by": f.done_by,
              # settled by a call (``follow_up``), or made moot by a move or an outcome: no call was made
              "called": getattr(f, "settled_by", None) == "follow_up",
@@ -805,7 +798,7 @@ def _summary(row, changes, fups, today: date, *, reveal: bool, now: datetime | N
             for f in fups
         ],
         "notices": [n.to_dict() for n in notes],
-        "closed_at": _iso(row.closed_at),
+        "closed_at": local_iso(row.closed_at),
         **extra,
     }
 

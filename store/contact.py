@@ -54,6 +54,17 @@ def _stored(number: phonenumbers.PhoneNumber) -> str:
     return national
 
 
+#: what a number that is not one is told (English, Chinese), without the number itself
+NOT_A_PHONE = ("not a valid phone number (a mainland mobile or a landline with its area code; Hong Kong, Macao, "
+               "Taiwan and other numbers with their country code, e.g. +852 9123 4567)",
+               "不是有效的电话号码（内地手机或带区号的座机；港澳台及境外号码请加国家或地区代码，如 +852 9123 4567）")
+
+
+def is_phone(text: str) -> bool:
+    """Whether ``text`` is a number ``normalize_phone`` takes."""
+    return _parse(text) is not None
+
+
 def normalize_phone(raw: str | None, field: str = "phone") -> str:
     """The phone number in its stored form, or ``StoreError`` naming ``field``."""
     if raw is None or not str(raw).strip():
@@ -61,11 +72,8 @@ def normalize_phone(raw: str | None, field: str = "phone") -> str:
                          zh="必填：客户的联系电话（回访用）")
     number = _parse(str(raw))
     if number is None:
-        raise StoreError(f"{str(raw).strip()!r} is not a valid phone number (a mainland mobile or a landline "
-                         f"with its area code; Hong Kong, Macao, Taiwan and other numbers with their country "
-                         f"code, e.g. +852 9123 4567)", field=field,
-                         zh=f"{str(raw).strip()} 不是有效的电话号码（内地手机或带区号的座机；港澳台及境外号码"
-                            f"请加国家或地区代码，如 +852 9123 4567）")
+        en, zh = NOT_A_PHONE
+        raise StoreError(f"{str(raw).strip()!r} is {en}", field=field, zh=f"{str(raw).strip()} {zh}")
     return _stored(number)
 
 

@@ -19,6 +19,7 @@ from aftersales.core import vocab
 from aftersales.core.refund import refund_text
 
 from .errors import StoreError
+from .localday import shown_moment
 from .mailin import RETURN_BY, TRANSPORT
 from .workflow import PARTIES, PICKUP_READY, PURPOSES, REPAIR_KINDS, WITH_US, moot_reason, state_label
 
@@ -32,11 +33,6 @@ def _template(name: str) -> Template:
 def _yes(flag: bool) -> str:
     return "是 ☑  否 ☐" if flag else "是 ☐  否 ☑"
 
-
-def _dt(iso: str | None) -> str:
-    if not iso:
-        return ""
-    return iso.replace("T", " ")[:16]
 
 
 class _Rows:
@@ -71,7 +67,7 @@ def _latest(view: Mapping[str, Any]) -> tuple[int, str, dict]:
     if not decs:
         return 0, "", {}
     last = decs[-1]
-    return last.get("seq", len(decs)), _dt(last.get("evaluated_at")), last.get("decision") or {}
+    return last.get("seq", len(decs)), shown_moment(last.get("evaluated_at")), last.get("decision") or {}
 
 
 def _notice_text(item: Any) -> str:
@@ -237,8 +233,8 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
     chosen = outcome.get("kind") or view.get("remedy")
     level = view.get("service_level") or {}
     if level.get("answer_due"):
-        svc.add("答复时限", _dt(level["answer_due"]) + (" 已答复" if level.get("answered_at") else ""))
-        svc.add("方案时限", _dt(level["solution_due"]) + (" 已给出" if level.get("solved_at") else ""))
+        svc.add("答复时限", shown_moment(level["answer_due"]) + (" 已答复" if level.get("answered_at") else ""))
+        svc.add("方案时限", shown_moment(level["solution_due"]) + (" 已给出" if level.get("solved_at") else ""))
     if chosen not in ("return", "exchange"):  # a return or an exchange is not repaired
         svc.add("维修类别", REPAIR_KINDS.get(repair.get("kind"), (repair.get("kind"),))[0])
         if repair.get("due_from"):
@@ -247,7 +243,7 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
         if not f.get("done_at"):
             status = "待办"
         else:   # a call made, or made moot by a move or an outcome
-            status = f"{'已完成' if f.get('called', True) else moot_reason(f)} {_dt(f.get('done_at'))}"
+            status = f"{'已完成' if f.get('called', True) else moot_reason(f)} {shown_moment(f.get('done_at'))}"
         svc.add(f"{PURPOSES.get(f['purpose'], (f['purpose'],))[0]}·{PARTIES.get(f['party'], (f['party'],))[0]}",
                 f"{f.get('due')}({status})")
     for n in view.get("notices") or []:
@@ -275,7 +271,7 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
         "result_rows": result.render(empty="尚未办理"),
         "checklist_rows": _checklist(intake, fmt),
         "staff": esc(view.get("staff", "")),
-        "intake_at": esc(_dt(view.get("intake_at"))),
+        "intake_at": esc(shown_moment(view.get("intake_at"))),
         "state": esc(state_label(view.get("state", ""))),
         "mail_in_line": "            服务方式:寄修" if mail_in else "            服务方式:到店送修",
         "mail_in_html": "<span>服务方式:寄修</span>" if mail_in else "<span>服务方式:到店送修</span>",

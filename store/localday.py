@@ -11,6 +11,21 @@ from datetime import date, datetime, timedelta, timezone
 CHINA_TZ = timezone(timedelta(hours=8), "CST")
 
 
+def local_iso(value: datetime | date | None) -> str | None:
+    """A stored moment as ISO text in the network's local time (2026-12-07T00:36:14+08:00); a
+    day as itself; None as None."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(CHINA_TZ).isoformat(timespec="seconds")
+    return value.isoformat()
+
+
+def shown_moment(iso: str | None) -> str:
+    """A stored moment (ISO text, the network's local time) as people read it: 2026-12-07 00:36."""
+    return iso[:16].replace("T", " ") if iso else ""
+
+
 def local_date(moment: datetime) -> date:
     """The service network's calendar day of an aware moment."""
     return moment.astimezone(CHINA_TZ).date()

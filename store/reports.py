@@ -7,6 +7,8 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
+from .localday import shown_moment
+
 SECTIONS = (
     ("follow_ups_today", "今日回访", "follow-up calls due"),
     ("overdue_answers", "超时未答复/未给方案", "answers and solutions overdue"),
@@ -70,7 +72,7 @@ def render_html(report: dict, brand_label: Callable[[str], str] | None = None) -
     esc = html.escape
     name = brand_label or str
     body = [f"<h1>店长日报 {esc(report['date'])}" + (f" · {esc(report['store'])}" if report.get("store") else "")
-            + "</h1>", f"<p class=\"at\">截至 {esc(report['at'].replace('T', ' ')[:16])}</p>"]
+            + "</h1>", f"<p class=\"at\">截至 {esc(shown_moment(report['at']))}</p>"]
     for key, zh, _en in SECTIONS:
         items = report[key]
         body.append(f"<h2>{esc(zh)} <span class=\"n\">{len(items)}</span></h2>")

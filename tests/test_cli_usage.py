@@ -67,7 +67,6 @@ def test_every_command_the_help_lists_is_there():
     from aftersales.cli.group import COMMANDS, main_group
 
     ctx = click.Context(main_group, info_name="aftersales")
-    assert main_group.list_commands(ctx) == sorted(COMMANDS)
     for name in COMMANDS:
         command = main_group.get_command(ctx, name)
         assert isinstance(command, click.Command) and command.name == name, name

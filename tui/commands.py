@@ -23,9 +23,12 @@ _KEY_WORDS = {"ctrl": "Ctrl", "shift": "Shift", "alt": "Alt", "escape": "Esc", "
 
 def key_words(keys: str) -> str:
     """A binding's key as the keyboard says it (``ctrl+n`` → Ctrl+N, ``f5`` → F5), where the footer
-    writes ``^n``: the palette has room for the words."""
+    writes ``^n``: the palette has room for the words. Other keys as Textual writes them (``/``)."""
+    from textual.keys import format_key
+
     first = keys.split(",", 1)[0]
-    return "+".join(_KEY_WORDS.get(part, part.upper()) for part in first.split("+"))
+    return "+".join(_KEY_WORDS.get(part) or (part.upper() if len(part) == 1 or part[1:].isdigit() else format_key(part))
+                    for part in first.split("+"))
 
 
 class BindingCommands(Provider):

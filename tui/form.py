@@ -99,22 +99,15 @@ def check_imei(text: str, lang: str) -> str | None:
 
 
 def check_phone(text: str, lang: str) -> str | None:
+    """What is wrong with the number typed, said without it (it is on the line above)."""
     if not text.strip():
         return None
-    from aftersales.core.errors import AftersalesError
-    from aftersales.store.contact import normalize_phone
+    from aftersales.store.contact import NOT_A_PHONE, is_phone
 
-    try:
-        normalize_phone(text)
-    except AftersalesError as exc:
-        # under the field the number is on the line above: the message says what is wrong only
-        message = exc.text(lang)
-        typed = text.strip()
-        for start in (typed + " ", repr(typed) + " "):
-            if message.startswith(start):
-                message = message[len(start):]
-        return message[3:] if message.startswith("is ") else message   # "not a valid phone number (...)"
-    return None
+    if is_phone(text):
+        return None
+    en, zh = NOT_A_PHONE
+    return zh if lang == "zh" else en
 
 
 _FULL_DATE = re.compile(r"\d{4}([-/.])\d{2}\1\d{2}|\d{8}")

@@ -191,7 +191,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "queue.loading": ("正在读取案例…", "Reading cases…"),
     # detail
     "detail.title": ("案例 {number}", "Case {number}"),
-    "intake.correcting": ("更正 {number} · {where}", "Correcting {number} · {where}"),
+    "intake.correcting": ("{title} · 更正 {number}", "{title} · correcting {number}"),
     "detail.case": ("案例信息", "Case"),
     "detail.decisions": ("判定记录", "Decisions"),
     "detail.timeline": ("事件记录", "Timeline"),

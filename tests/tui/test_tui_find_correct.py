@@ -78,7 +78,7 @@ async def test_correct_from_the_case_detail_keeps_the_phone_masked(make, store, 
         intake = app.screen
         assert intake.correcting == NUMBER
         # the title line says which case the form corrects
-        assert intake.sub_title.startswith(f"更正 {NUMBER} · "), intake.sub_title
+        assert intake.title == f"售后柜台 · 更正 {NUMBER}", intake.title
         phone = intake.query_one("#f-customer-phone")
         assert phone.value == "" and "138****8000" in phone.placeholder
         assert intake.form.values["device.imei"] == "356938035643809"
@@ -86,7 +86,7 @@ async def test_correct_from_the_case_detail_keeps_the_phone_masked(make, store, 
         await save(pilot)
         await scan(pilot, "ctrl+n")                  # a new case: the app's title line again
         await settle(pilot)
-        assert app.screen.sub_title is None and not app.screen.correcting
+        assert app.screen.title is None and not app.screen.correcting
     assert store.count() == 1
     view = store.get(NUMBER)
     assert view["device"]["model"] == "Redmi Note 13 Pro"

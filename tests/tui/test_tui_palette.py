@@ -57,6 +57,8 @@ async def test_the_palette_speaks_chinese_lists_the_bindings_and_runs_one(make):
             if isinstance(app.screen, QueueScreen):
                 break
         assert isinstance(app.screen, QueueScreen)
+        queue_keys = {name: keys for name, keys, _ in BindingCommands(app.screen)._commands()}
+        assert queue_keys["筛选"] == "/"                      # a key with no word of its own, as Textual writes it
 
 
 async def test_a_search_that_finds_nothing_says_so_in_chinese(make):

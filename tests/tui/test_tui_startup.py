@@ -119,3 +119,36 @@ async def test_policies_that_fail_to_load_at_start_are_said_as_such_not_as_a_fai
         await scan(pilot, "f3")
         await pilot.pause()
         assert "没有可用的政策" in str(app.screen.query_one("#pol-errors").render())
+
+
+async def test_babel_is_not_read_as_the_counter_starts_only_when_a_country_is_named(tmp_path):
+    """Babel (country names) is read at the first name asked for that the counter's own table
+    does not give (``i18n.country``), never on the way to the first screen (README)."""
+    import subprocess
+    import sys
+
+    script = """
+import asyncio, sys
+from aftersales.core.registry import load_registry
+from aftersales.tui.app import make_app
+from aftersales.tui.i18n import country
+
+async def main():
+    app = make_app(load_registry(), None, "zh", None, staff="王芳", store_code="SZ01", cursor_blink=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.screen.query("#f-customer-name"):
+                break
+        print("started", "babel" in sys.modules)
+    print("CN", country("CN"), "babel" in sys.modules)
+    print("US", country("US"), country("US", "en"), "babel" in sys.modules)
+
+asyncio.run(main())
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                         env={**__import__("os").environ, "AFTERSALES_DRAFT": str(tmp_path / "draft.json")})
+    lines = out.stdout.splitlines()
+    assert "started False" in lines, out.stdout + out.stderr
+    assert "CN 中国大陆 False" in lines                     # the counter's own names: no Babel
+    assert "US 美国 United States True" in lines             # a name only CLDR has: Babel, now

@@ -36,7 +36,8 @@ class ConfirmDialog(ModalScreen[bool | None]):
     # work away (``escape``)
     BINDINGS = [key("y,Y", "answer(True)", "confirm"), key("n,N", "answer(False)", "back"),
                 key("escape", "escape", "back", show=False)]
-    #: how long after it is shown the question starts taking answers
+    #: how long the keyboard must be quiet (since the question was shown, and since the last key
+    #: it did not take) before the question takes answers
     GUARD_SECONDS = 0.4
 
     def __init__(self, question: str, yes: str, no: str | None = None, *, safe_yes: bool = False,
@@ -93,7 +94,7 @@ class ConfirmDialog(ModalScreen[bool | None]):
         self.query_one("#confirm-yes" if self.safe_yes else "#confirm-no", Button).focus()
 
     #: the keys that answer once the guard is over (the bindings above)
-    _ANSWERS = frozenset({"y", "Y", "n", "N", "escape"})
+    _ANSWERS = frozenset(k for binding in BINDINGS for k in binding.key.split(","))
     #: how much of what was typed the waiting line repeats (its end)
     _SHOWN = 24
 

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from aftersales.store.localday import shown_moment
 from aftersales.store.workflow import NOTE_REQUIRED, allowed_moves, event_label, moot_reason, state_label, trigger_label
 
 from ..app import key, translate_bindings
@@ -28,10 +29,6 @@ from ..widgets.decision_panel import DecisionPanel, badge_text
 from ..widgets.text import Wrapped
 from ..widgets.titlebar import TitleBar
 from .base import CounterScreen, FormInput
-
-
-def _dt(text: str | None) -> str:
-    return (text or "")[:16].replace("T", " ")
 
 
 def case_text(view: dict[str, Any], lang: str, brand_label: str) -> Text:
@@ -44,12 +41,12 @@ def case_text(view: dict[str, Any], lang: str, brand_label: str) -> Text:
     from aftersales.store.contact import mask_phone  # masked on screen too (the CLI's --reveal is logged)
 
     out.append(f"{t('detail.customer', lang)}: {customer.get('name')} {mask_phone(customer.get('phone')) or ''}   ")
-    out.append(f"{t('detail.staff', lang)}: {view.get('staff')}   {t('detail.intake_at', lang)}: {_dt(view.get('intake_at'))}\n",
+    out.append(f"{t('detail.staff', lang)}: {view.get('staff')}   {t('detail.intake_at', lang)}: {shown_moment(view.get('intake_at'))}\n",
                "dim")
     repair = view.get("repair") or {}
     if repair.get("due_by"):
         out.append(f"{t('detail.repair_due', lang)}: {repair.get('due_from')} – {repair.get('due_by')}   ", "dim")
-    out.append(f"{t('detail.state_since', lang)}: {_dt(view.get('state_since'))}\n", "dim")
+    out.append(f"{t('detail.state_since', lang)}: {shown_moment(view.get('state_since'))}\n", "dim")
     case = view.get("case") or {}
     out.append(f"\n{t('detail.case', lang)}\n", "bold underline")
     # every field of the case table the case gives, in the table's order (what decided it): the
@@ -113,19 +110,19 @@ def timeline_text(view: dict[str, Any], lang: str) -> Text:
     for f in view.get("follow_ups") or []:
         who = t(f"party.{f['party']}", lang)
         if f.get("done_at") and f.get("called", True):
-            out.append(f" ✓ {who} · {t('detail.done', lang)} {_dt(f['done_at'])}\n", "dim")
+            out.append(f" ✓ {who} · {t('detail.done', lang)} {shown_moment(f['done_at'])}\n", "dim")
         elif f.get("done_at"):   # made moot by a move or an outcome: no call was made
-            out.append(f" – {who} · {moot_reason(f, lang)} {_dt(f['done_at'])}\n", "dim")
+            out.append(f" – {who} · {moot_reason(f, lang)} {shown_moment(f['done_at'])}\n", "dim")
         else:
             out.append(f" ○ {who} · {t('detail.due', lang)} {f['due']}\n")
     out.append(f"\n{t('detail.decisions', lang)}\n", "bold underline")
     for d in view.get("decisions") or []:
-        out.append(f" #{d['seq']} {_dt(d['evaluated_at'])} {trigger_label(d['trigger'], lang)} · "
+        out.append(f" #{d['seq']} {shown_moment(d['evaluated_at'])} {trigger_label(d['trigger'], lang)} · "
                    f"{badge_text(d.get('entitlement'), lang)} · {d.get('actor')}\n")
     out.append(f"\n{t('detail.timeline', lang)}\n", "bold underline")
     for e in view.get("events") or []:
         kind = event_label(e["kind"], lang)
-        line = f" {_dt(e['at'])} {e['actor']} · {kind}"
+        line = f" {shown_moment(e['at'])} {e['actor']} · {kind}"
         if e["kind"] == "move" and e.get("to"):
             line += (f" {state_label(e['from'], lang)} → " if e.get("from") else " ") + state_label(e["to"], lang)
         elif e["kind"] in ("outcome", "remedy"):

@@ -23,6 +23,7 @@ from textual.widgets import Button, Select, Static
 from textual.widgets.select import InvalidSelectValueError
 
 from aftersales.core.vocab import CONDITIONS, COVERAGE_PLANS, DOCUMENTS
+from aftersales.store.localday import shown_moment
 
 from .. import compat
 from ..app import key
@@ -358,8 +359,8 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
     def relabel(self) -> None:
         super().relabel()
         lang = self.app.lang
-        if self.sub_title is not None and self.correcting:
-            self.sub_title = t("intake.correcting", lang, number=self.correcting, where=self.app.sub_title)
+        if self.title is not None and self.correcting:
+            self.title = t("intake.correcting", lang, title=t("app.title", lang), number=self.correcting)
         for section in SECTIONS:
             title = self._find(f"#s-{section[4:]}")
             if title is not None:
@@ -539,7 +540,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         form, when = found
         lang = self.app.lang
         name = str(form.values.get("customer.name") or "").strip() or "—"
-        question = t("draft.offer", lang, name=name, when=when.replace("T", " ")[:16])
+        question = t("draft.offer", lang, name=name, when=shown_moment(when))
 
         def answered(yes: bool | None) -> None:
             self._draft_waiting = False
@@ -931,7 +932,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
 
     def _leave_correction(self) -> None:
         self.correcting = None
-        self.sub_title = None           # the app's title line: service point, clerk
+        self.title = None               # the app's title
         self._phone_saved = ""
         self._same_unit_seen = ()
         phone = self._find(f"#{BY_PATH['customer.phone'].widget_id}")
@@ -955,8 +956,10 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         if phone is not None:
             masked = mask_phone((view.get("customer") or {}).get("phone")) or ""
             phone.placeholder = t("save.phone_kept", self.app.lang, phone=masked)
-        # the title line says which case the form corrects (the app's line again on a new case)
-        self.sub_title = t("intake.correcting", self.app.lang, number=number, where=self.app.sub_title)
+        # the title line says which case the form corrects (the app's title again on a new case);
+        # the screen's title, so the app's sub-title (service point, clerk, policies) stays live
+        lang = self.app.lang
+        self.title = t("intake.correcting", lang, title=t("app.title", lang), number=number)
         self.load_form()
         self.to_start()
 

@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, Select, Static
 
 from aftersales.core.vocab import REMEDY_ORDER
+from aftersales.store.localday import shown_moment
 
 from ..app import key, translate_bindings
 from ..i18n import error_line, t, vocab
@@ -208,7 +209,7 @@ def outcome_text(view: dict[str, Any], lang: str) -> Text:
 
         def when(which: str, due: str | None, met: str | None) -> str:
             mark = (" ✔" + (("(逾时)" if zh else " (late)") if which in late else "")) if met else ""
-            return (due or "")[:16].replace("T", " ") + mark
+            return shown_moment(due) + mark
 
         # a no-break space: each limit's label stays with its time when the line wraps
         out.append(("答复时限\u00a0" if zh else "Answer\u00a0by\u00a0") + when("answer", level["answer_due"], level.get("answered_at"))

@@ -16,7 +16,6 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from aftersales.core.plugininfo import failure_line
 from aftersales.core.vocab import REMEDY_ORDER
 
 from .. import compat
@@ -136,6 +135,8 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
     if gaps:
         out.append(t("panel.calendar_gap", lang, years=", ".join(map(str, gaps))) + "\n", "yellow")
     for f in decision.get("plugin_errors") or []:
+        from aftersales.core.plugininfo import failure_line  # rare: not paid as the counter starts
+
         out.append(f"⚠ {failure_line(f['plugin'], f['hook'], f['error'], lang)}\n", "bold red")
     if citations:
         out.append(f"{t('panel.citations', lang)}\n", "bold underline")
