@@ -1,6 +1,6 @@
 """Instructions per ``evaluate()``, counted by valgrind: a figure that does not swing with the machine.
 
-    python benchmarks/bench_instructions.py [--cases 10000] [--loops 2]
+    python benchmarks/bench_instructions.py [--cases 10000] [--loops 2] [--first-pass]
 
 Times on a shared 2-core machine swing by 1.5-2x within minutes, which hides a change worth a few per
 cent. This runs the engine under ``valgrind --tool=cachegrind`` twice — once deciding the generated
@@ -10,6 +10,10 @@ not counted, which settles the caches on disk). Compare two versions of the code
 after the other, never side by side (the count still moves by 2-3% with where the collector runs: a
 smaller change needs more than one pair of runs). Needs valgrind (Debian: ``apt install valgrind``);
 a run takes ~30-50 s.
+
+``--first-pass`` counts what ``bench_engine.py`` times instead: the cases after its warm-up (the
+first 1,000) decided once, with the frames, plans and date tables they are the first to need
+made on the way (the mean per decision: each generated case is a new purchase, as at a counter).
 """
 
 from __future__ import annotations
@@ -31,17 +35,18 @@ sys.path.insert(0, {here!r})
 from _common import parsed_cases
 reg, _mappings, cases = parsed_cases({cases}, {seed})
 evaluate = reg.engine.evaluate
-for case in cases:            # warm-up: frames, verdicts, plans
+for case in cases[:{warm}]:   # warm-up: frames, verdicts, plans
     evaluate(case)
 for _ in range({loops}):
-    for case in cases:
+    for case in cases[{warm}:]:
         evaluate(case)
 """
 
 
-def count(loops: int, cases: int, seed: int) -> int:
-    """Instructions of one child process (cachegrind's ``I refs``)."""
-    code = _CHILD.format(here=str(HERE), cases=cases, seed=seed, loops=loops)
+def count(loops: int, cases: int, seed: int, warm: int | None = None) -> int:
+    """Instructions of one child process (cachegrind's ``I refs``): ``warm`` cases decided (all,
+    by default), then the others (none, by default: every case again) ``loops`` times."""
+    code = _CHILD.format(here=str(HERE), cases=cases, seed=seed, loops=loops, warm=cases if warm is None else warm)
     proc = subprocess.run(
         ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
          sys.executable, "-c", code],
@@ -52,7 +57,7 @@ def count(loops: int, cases: int, seed: int) -> int:
     return int(match.group(1).replace(",", ""))
 
 
-def run(cases: int = 10_000, loops: int = 2, seed: int = 1) -> dict:
+def run(cases: int = 10_000, loops: int = 2, seed: int = 1, first_pass: bool = False) -> dict:
     if shutil.which("valgrind") is None:
         raise SystemExit("bench_instructions: valgrind is not installed (Debian: apt install valgrind)")
     # a first run settles the caches on disk (the policy and entry-point caches are written again
@@ -60,6 +65,12 @@ def run(cases: int = 10_000, loops: int = 2, seed: int = 1) -> dict:
     # them runs tens of millions of instructions more, which the difference below would take for
     # the engine's (or take off it)
     count(0, cases, seed)
+    if first_pass:  # as bench_engine.py times: after its 1,000 cases of warm-up, each case once
+        warm = min(1000, cases)
+        base = count(0, cases, seed, warm)
+        total = count(1, cases, seed, warm)
+        return {"cases": cases, "seed": seed, "first_pass": True,
+                "instructions_per_evaluate": round((total - base) / (cases - warm))}
     base = count(0, cases, seed)
     total = count(loops, cases, seed)
     return {"cases": cases, "loops": loops, "seed": seed,
@@ -71,8 +82,10 @@ def main() -> None:
     ap.add_argument("--cases", type=int, default=10_000)
     ap.add_argument("--loops", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--first-pass", action="store_true",
+                    help="count the pass bench_engine.py times (each case once, after 1,000 of warm-up)")
     args = ap.parse_args()
-    print(json.dumps(run(args.cases, args.loops, args.seed), indent=2))
+    print(json.dumps(run(args.cases, args.loops, args.seed, args.first_pass), indent=2))
 
 
 if __name__ == "__main__":

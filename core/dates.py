@@ -17,12 +17,16 @@ Pure functions over ``datetime.date``; no clock, no I/O.
 
 from __future__ import annotations
 
+from calendar import isleap
 from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 _ONE_DAY = timedelta(days=1)
+_new = tuple.__new__
+#: years of ``RestDayCalendar.roll_forward`` kept (each ~365 entries)
+_ROLL_YEARS = 200
 
 
 @lru_cache(maxsize=1)
@@ -47,6 +51,10 @@ def elapsed_days(start: date, day: date) -> int:
     return (day - start).days
 
 
+#: days in each month of a common year
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 @lru_cache(maxsize=65536)
 def add_months(start: date, months: int) -> date:
     """The corresponding day ``months`` later, or that month's last day when there is none.
@@ -56,13 +64,14 @@ def add_months(start: date, months: int) -> date:
     >>> add_months(date(2026, 1, 31), 1)
     datetime.date(2026, 2, 28)
     """
-    from calendar import monthrange
-
-    total = start.year * 12 + (start.month - 1) + months
+    total = start.year * 12 + start.month - 1 + months
     year, month0 = divmod(total, 12)
-    month = month0 + 1
-    last = monthrange(year, month)[1]
-    return date(year, month, min(start.day, last))
+    day = start.day
+    if day > 28:  # only the last days of a month can be past the end month's last
+        last = 29 if month0 == 1 and isleap(year) else _MONTH_DAYS[month0]
+        if day > last:
+            day = last
+    return date(year, month0 + 1, day)
 
 
 class PeriodEnd(NamedTuple):
@@ -123,20 +132,45 @@ class RestDayCalendar:
     def roll_forward(self, day: date) -> PeriodEnd:
         """``day`` itself when it is a working day, else the next working day."""
         hit = self._roll_cache.get(day)
-        if hit is not None:
-            return hit
+        if hit is None:
+            hit = self._roll_year(day.year)[day]
+        return hit
+
+    def _roll_year(self, year: int) -> dict[date, PeriodEnd]:
+        """``roll_forward`` of every day of ``year``, worked out together and kept: a period's
+        last day is a new date for most cases, and a year costs about what a few dozen days
+        worked out one by one do. Kept for at most ``_ROLL_YEARS`` years."""
+        rest = self._rest if self._rest is not None else self._load()
+        work = self._work
+        known = self._known_years
+        first = date(year, 1, 1)
+        # the day after the year, worked out on its own: the days of the year roll onto it
+        after = date(year + 1, 1, 1)
         unknown: set[int] = set()
-        current = day
+        current = after
         while True:
-            if not self.knows(current.year):
+            if current.year not in known:
                 unknown.add(current.year)
-            if not self.is_rest_day(current):
+            if current in work or (current not in rest and current.weekday() < 5):
                 break
             current += _ONE_DAY
-        result = PeriodEnd(current, day, tuple(sorted(unknown)))
-        if len(self._roll_cache) < 100_000:
-            self._roll_cache[day] = result
-        return result
+        following = PeriodEnd(current, after, tuple(sorted(unknown)))
+        gap = () if year in known else (year,)
+        days: dict[date, PeriodEnd] = {}
+        day = after - _ONE_DAY
+        while day >= first:  # from the last day back: a rest day rolls onto the day after's end
+            if day in work or (day not in rest and day.weekday() < 5):
+                following = PeriodEnd(day, day, gap)
+            else:
+                later = following.unknown_years
+                years = later if not gap or later[:1] == gap else tuple(sorted(set(gap + later)))
+                following = PeriodEnd(following.end, day, years)
+            days[day] = following
+            day -= _ONE_DAY
+        if len(self._roll_cache) >= _ROLL_YEARS * 366:
+            self._roll_cache.clear()
+        self._roll_cache.update(days)
+        return days
 
     def add_working_days(self, start: date, days: int) -> date:
         """The working day ``days`` working days after ``start`` (the start day not counted)."""
@@ -177,11 +211,17 @@ def period_end(
     ``extension_days`` (days in repair) push the end later; with ``rollover`` a last day that is
     a rest day moves to the next working day.
     """
+    return span_end(start, months, days + extension_days, rollover, calendar)
+
+
+def span_end(start: date, months: int, days: int, rollover: bool, calendar: RestDayCalendar) -> PeriodEnd:
+    """``period_end`` with its arguments by position, ``days`` counting the extension too: the
+    form a compiled offer calls for each case (a new date for most cases, so nothing is looked
+    up that is not kept anyway: the month arithmetic and each year's roll-overs)."""
     end = add_months(start, months) if months else start
     if days:
         end = end + timedelta(days=days)
-    if extension_days:
-        end = end + timedelta(days=extension_days)
     if rollover:
-        return calendar.roll_forward(end)
-    return PeriodEnd(end, end)
+        found = calendar._roll_cache.get(end)
+        return found if found is not None else calendar.roll_forward(end)
+    return _new(PeriodEnd, (end, end, ()))

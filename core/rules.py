@@ -13,10 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import Any, NamedTuple
 
-from .dates import PeriodEnd, RestDayCalendar, period_end
+from .dates import RestDayCalendar, span_end
 from .errors import PolicyError
 from .memo import remember
 from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferResult, TraceStep
@@ -184,11 +183,6 @@ def _result(status: str, *, detail: str = "None", start: str = "s", end: str = "
     fields = {"rule": "RULE", "status": repr(status), "detail": detail, "start": start, "end": end,
               "missing": missing, "asks_missing": asks_missing, "unknown_years": gaps}
     return f"_new(_R, ({', '.join(fields[name] for name in OfferResult._fields)}))"
-
-
-@lru_cache(maxsize=16384)
-def _period(start: date, months: int, days: int, extension: int, rollover: bool, calendar: RestDayCalendar) -> PeriodEnd:
-    return period_end(start, months=months, days=days, extension_days=extension, rollover=rollover, calendar=calendar)
 
 
 #: a case field read as a plain attribute (``c.purchase`` / ``c.purchase.date``): no call, no lookup
@@ -650,7 +644,7 @@ class CompiledPolicy:
             from_day = int(window.get("from_day", 0))
             lines.append("    el = (c.case_date - s).days")
             if self.rollover_windows:
-                lines.append(f"    pe = _period(s, 0, {days}, 0, True, CAL)")
+                lines.append(f"    pe = _period(s, 0, {days}, True, CAL)")
                 lines.append("    e = pe.end")
                 lines.append(f"    gap = pe.unknown_years if pe.unknown_years and {src.const(_NO_DAYS)} < c.case_date - pe.unrolled <= {src.const(ROLLOVER_REACH)} else ()")
                 lines.append(f"    if el < {from_day} or c.case_date > e:")
@@ -659,15 +653,17 @@ class CompiledPolicy:
                 lines.append(f"    if el < {from_day} or el > {days}:")
             lines.append(f"        return {_result('outside_window', gaps='gap')}")
         if period:
-            ext = "c.history.days_in_repair" if self.extend_by_repair_days else "0"
+            # days in repair push the end later (``span_end`` adds them to the period's days)
+            extra_days = " + c.history.days_in_repair" if self.extend_by_repair_days else ""
             roll = "True" if self.rollover_periods else "False"
             if period == "warranty":
                 lines.append("    span = PERIODS.get(c.fault.component)")
                 missing_span = _result("not_applicable", detail="'periods.' + c.fault.component", end="None")
                 lines.append(f"    if span is None: return {missing_span}")
-                lines.append(f"    pe = _period(s, span[0], span[1], {ext}, {roll}, CAL)")
+                lines.append(f"    pe = _period(s, span[0], span[1]{extra_days}, {roll}, CAL)")
             else:
-                lines.append(f"    pe = _period(s, {int(period.get('months', 0))}, {int(period.get('days', 0))}, {ext}, {roll}, CAL)")
+                months, span_days = int(period.get("months", 0)), int(period.get("days", 0))
+                lines.append(f"    pe = _period(s, {months}, {span_days}{extra_days}, {roll}, CAL)")
             lines.append("    e = pe.end")
             lines.append(f"    gap = pe.unknown_years if pe.unknown_years and {src.const(_NO_DAYS)} < c.case_date - pe.unrolled <= {src.const(ROLLOVER_REACH)} else ()")
             lines.append(f"    if c.case_date > e: return {_result('expired', gaps='gap')}")
@@ -700,7 +696,7 @@ class CompiledPolicy:
 
         fee = spec.get("fee")
         note = spec.get("note")
-        extra = {"_R": OfferResult, "_new": tuple.__new__, "_period": _period, "CAL": self.calendar,
+        extra = {"_R": OfferResult, "_new": tuple.__new__, "_period": span_end, "CAL": self.calendar,
                  "PERIODS": self.periods}
         tail = _compile(name + "#tail", lines, src, extra)
         rule = OfferRule(

@@ -92,3 +92,42 @@ def test_working_days():
     # Friday 2026-06-12 + 3 working days = Wednesday 2026-06-17
     assert cal.add_working_days(date(2026, 6, 12), 3) == date(2026, 6, 17)
     assert cal.working_days_between(date(2026, 6, 12), date(2026, 6, 17)) == 3
+
+
+def _roll_one_by_one(cal: RestDayCalendar, day: date) -> tuple:
+    """The roll-over as the rule says it, day by day (the oracle for the calendar's year tables)."""
+    unknown = set()
+    current = day
+    while True:
+        if not cal.knows(current.year):
+            unknown.add(current.year)
+        if not cal.is_rest_day(current):
+            return current, day, tuple(sorted(unknown))
+        current = date.fromordinal(current.toordinal() + 1)
+
+
+def test_every_day_rolls_over_as_worked_out_one_by_one_across_known_and_unknown_years():
+    last = DATA_YEARS[1]
+    # a policy's own dates: a rest day on the data's last New Year's Eve (rolling into a year
+    # without data) and a make-up working day on a Sunday
+    cal = RestDayCalendar(extra_rest_days=[date(last, 12, 31)], extra_working_days=[date(last, 6, 7)])
+    # and a year without data whose last day is a weekend's: it rolls into the next, also without
+    weekend_end = next(year for year in range(last + 1, last + 30) if date(year, 12, 31).weekday() >= 5)
+    for year in (2020, 2024, last, last + 1, weekend_end):
+        day = date(year, 1, 1)
+        while day.year == year:
+            assert tuple(cal.roll_forward(day)) == _roll_one_by_one(cal, day), day
+            day = date.fromordinal(day.toordinal() + 1)
+
+
+def test_month_ends_match_the_civil_code_rule_for_every_day_of_a_leap_and_a_common_year():
+    from calendar import monthrange
+
+    for start_year in (2023, 2024):
+        day = date(start_year, 1, 1)
+        while day.year == start_year:
+            for months in (1, 3, 6, 12, 13, 24, 1200):
+                total = day.year * 12 + day.month - 1 + months
+                year, month = total // 12, total % 12 + 1
+                assert add_months(day, months) == date(year, month, min(day.day, monthrange(year, month)[1]))
+            day = date.fromordinal(day.toordinal() + 1)
