@@ -17,7 +17,6 @@ Pure functions over ``datetime.date``; no clock, no I/O.
 
 from __future__ import annotations
 
-from calendar import isleap
 from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
@@ -68,7 +67,7 @@ def add_months(start: date, months: int) -> date:
     year, month0 = divmod(total, 12)
     day = start.day
     if day > 28:  # only the last days of a month can be past the end month's last
-        last = 29 if month0 == 1 and isleap(year) else _MONTH_DAYS[month0]
+        last = 29 if month0 == 1 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else _MONTH_DAYS[month0]
         if day > last:
             day = last
     return date(year, month0 + 1, day)
