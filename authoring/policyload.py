@@ -535,7 +535,17 @@ def _vocab_of(error: Any) -> tuple[str | None, str | None]:
             if d.get("enum") == values:
                 ref = def_name
                 break
+    if ref is None:  # an id list written in place: its table is named by the key it is under
+        from aftersales.core.vocab import TABLES
+
+        key = next((part for part in reversed(list(error.absolute_path)) if isinstance(part, str)), "")
+        table = _KEY_TABLES.get(key, key)
+        return (table if table in TABLES else None), None
     return (VOCAB_DEFS.get(ref) if ref else None), ref
+
+
+#: keys whose id list is a vocabulary table of another name
+_KEY_TABLES = {"mode": "exchange_mode"}
 
 
 def _error_issues(error: Any, node: Any, name: str) -> list[PolicyIssue]:
@@ -820,6 +830,12 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
             else:
                 seen[key] = where
             when = item.get("when")
+            plan = when.get("coverage_plans") if isinstance(when, Mapping) else None
+            if isinstance(plan, Mapping) and isinstance(plan.get("includes"), str):
+                unknown_plan = _unknown_plan(plan["includes"])
+                if unknown_plan is not None:
+                    add([section, index, "when", "coverage_plans", "includes"], unknown_plan, "unknown_plan",
+                        severity="warning")
             if when is not None and section != "region_rules":
                 bad = satisfiable(when, extra=extra)
                 if bad is not None:
@@ -970,6 +986,26 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
 
     vocabulary_issues(data, add)
     return issues
+
+
+def _unknown_plan(plan: str) -> tuple[str, str] | None:
+    """The message for a coverage plan id that is not one the project knows but is close to one
+    (a typo: the offer would wait for a plan no case ever names, as the policy's own id declares
+    it). A plan far from every known one is a brand's new plan, and fine."""
+    from aftersales.core.vocab import COVERAGE_PLANS
+
+    from .messages import nearest
+
+    if plan in COVERAGE_PLANS:
+        return None
+    close = nearest(plan, COVERAGE_PLANS)
+    if not close:
+        return None
+    known_zh = "、".join(f"{p}（{COVERAGE_PLANS[p][0]}）" for p in COVERAGE_PLANS)
+    return (f"服务计划 {plan!r} 不是已知的计划；您是否想写 {close[0]!r}？已知的计划：{known_zh}"
+            "（如果这是一个新的服务计划，请在 acknowledgements 中确认本警告）",
+            f"coverage plan {plan!r} is not a known plan; did you mean {close[0]!r}? Known plans: "
+            f"{', '.join(COVERAGE_PLANS)} (if this is a new plan, acknowledge this warning)")
 
 
 def brand_issues(data: Mapping[str, Any], node: Any, name: str, known: Iterable[str]) -> list[PolicyIssue]:

@@ -63,6 +63,19 @@ def test_a_typo_in_applies_to_brands_is_an_error_naming_the_brand_meant(cli, tmp
     assert issue["path"] == "$.applies_to.brands[0]"
 
 
+def test_a_typo_in_a_coverage_plan_is_a_warning_naming_the_plan_meant(cli, tmp_path):
+    # a plan id an offer waits for is declared by writing it: a typo would wait for a plan no case names
+    path = _edited(tmp_path, "apple.yaml", ("coverage_plans: {includes: applecare_plus}", "coverage_plans: {includes: applecare_plu}"))
+    code, report = _report(cli, str(path))
+    (issue,) = [i for i in report["issues"] if i["code"] == "unknown_plan"]
+    assert issue["severity"] == "warning" and issue["path"] == "$.offers[9].when.coverage_plans.includes"
+    assert "您是否想写 'applecare_plus'" in issue["message_zh"] and "AppleCare+" in issue["message_zh"]
+    assert code == 0 and _report(cli, "--strict", str(path))[0] == 1
+    # a brand's new plan, far from every known one, is fine
+    path = _edited(tmp_path, "apple.yaml", ("coverage_plans: {includes: applecare_plus}", "coverage_plans: {includes: student_care}"))
+    assert "unknown_plan" not in _codes(_report(cli, str(path))[1], "warning")
+
+
 def test_a_lowered_statutory_policy_is_a_warning_naming_the_regulation(cli, tmp_path):
     path = _edited(tmp_path, "generic_sanbao.yaml", ("host: {months: 12}", "host: {months: 6}"))
     code, report = _report(cli, str(path))

@@ -32,6 +32,17 @@ def _errors(cli, path: Path, lang: str = "zh") -> list[str]:
     return [line for line in out.splitlines() if "warning" not in line and "警告" not in line]
 
 
+@pytest.mark.parametrize(("old", "new", "labels"), [
+    ("service_location: any_authorized", "service_location: anywhere",
+     ["any_authorized（任一授权服务点）", "brand_store_only（仅限品牌直营店）", "seller（原销售商）"]),
+    ("mode: deferred", "mode: deffered", ["您是否想写 'deferred'", "on_site（当场更换）"]),
+])
+def test_an_id_list_written_in_place_is_shown_with_its_chinese_labels(cli, tmp_path, old, new, labels):
+    path, _line, _col = _edit(tmp_path, old, new)
+    (error,) = _errors(cli, path)
+    assert all(label in error for label in labels), error
+
+
 def test_a_wrong_document_id_names_the_value_the_nearest_ids_and_the_list(cli, tmp_path):
     path, line, col = _edit(tmp_path, "documents: [sanbao_certificate, invoice]", "documents: [sanbao_certificate, invoce]")
     (error,) = _errors(cli, path)
