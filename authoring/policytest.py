@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from aftersales.core.errors import AftersalesError, PolicyError
-from aftersales.core.vocab import FREE_REMEDIES, REMEDY_ORDER
+from aftersales.core.vocab import FREE_REMEDIES, REMEDY_ORDER, TABLES
 
 from .policyload import PolicyIssue, display_name, locate, read_source, read_yaml
 
@@ -55,10 +55,32 @@ class Problem(str):
         return str(self) if lang == "en" else self.zh
 
 
-def _differs(what: str, what_zh: str, expected: Any, got: Any, among: bool = False) -> Problem:
+def _zh(value: Any, table: str | None) -> str:
+    """A value as an editor reads it in Chinese: ids with their labels (``exchange（换货）``), lists
+    joined with 、, nothing as 无, True and False as 是 and 否."""
+    if value is None or value == [] or value == () or value == "none":
+        return "无"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (list, tuple)):
+        if table is None and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            return str(list(value))  # a range: [10, 15]
+        return "、".join(_zh(v, table) for v in value)
+    label = TABLES.get(table, {}).get(value) if table and isinstance(value, str) else None
+    return f"{value}（{label[0]}）" if label else str(value)
+
+
+def _differs(what: str, what_zh: str, expected: Any, got: Any, among: bool = False, table: str | None = None) -> Problem:
+    want, have = _zh(expected, table), _zh(got, table)
     if among:
-        return Problem(f"{what}: expected {expected} among them, got {got}", f"{what_zh}：期望包含 {expected}，实际为 {got}")
-    return Problem(f"{what}: expected {expected}, got {got}", f"{what_zh}：期望 {expected}，实际为 {got}")
+        return Problem(f"{what}: expected {expected} among them, got {got}", f"{what_zh}：期望包含 {want}，实际为 {have}")
+    return Problem(f"{what}: expected {expected}, got {got}", f"{what_zh}：期望 {want}，实际为 {have}")
+
+
+def _remedy_zh(name: str) -> str:
+    """A remedy named in a Chinese message: 换货（exchange）."""
+    label = TABLES["remedy"].get(name)
+    return f"{label[0]}（{name}）" if label else name
 
 
 def _lead(value: Any) -> Any:
@@ -75,55 +97,62 @@ def check_expect(decision: Mapping[str, Any], expect: Mapping[str, Any]) -> list
     available = {name for name, r in remedies.items() if r["available"]}
     got_av = sorted(available)
     if "available" in expect and available != set(expect["available"]):
-        problems.append(_differs("available", "可用的处理方式", sorted(expect["available"]), got_av))
+        problems.append(_differs("available", "可用的处理方式", sorted(expect["available"]), got_av, table="remedy"))
     for name in expect.get("available_includes", ()):
         if name not in available:
             problems.append(Problem(f"available_includes: expected {name} available, got {got_av}",
-                                    f"可用的处理方式：期望 {name} 可用，实际为 {got_av}"))
+                                    f"可用的处理方式：期望 {_remedy_zh(name)} 可用，实际为 {_zh(got_av, 'remedy')}"))
     for name in list(expect.get("available_excludes", ())) + list(expect.get("unavailable", ())):
         if name in available:
-            problems.append(Problem(f"expected {name} not available, got {got_av}", f"期望 {name} 不可用，实际为 {got_av}"))
+            problems.append(Problem(f"expected {name} not available, got {got_av}",
+                                    f"期望 {_remedy_zh(name)} 不可用，实际可用的为 {_zh(got_av, 'remedy')}"))
     if "free_remedy" in expect and bool(available & set(FREE)) != expect["free_remedy"]:
-        problems.append(_differs("free_remedy", "免费处理", expect["free_remedy"], got_av))
+        problems.append(Problem(f"free_remedy: expected {expect['free_remedy']}, got {got_av}",
+                                f"免费处理：期望{'有' if expect['free_remedy'] else '没有'}，实际可用的为 {_zh(got_av, 'remedy')}"))
     for name, basis in (expect.get("basis") or {}).items():
         got = remedies.get(name, {}).get("basis")
         if got != basis:
-            problems.append(_differs(f"basis of {name}", f"{name} 的依据", basis, got))
+            problems.append(_differs(f"basis of {name}", f"{_remedy_zh(name)}的依据", basis, got, table="basis"))
     for name, docs in (expect.get("missing") or {}).items():
         got = remedies.get(name, {}).get("missing_documents")
         if got is None:
-            problems.append(_differs(f"missing of {name}", f"{name} 缺少的单证", docs, "no such remedy"))
+            problems.append(Problem(f"missing of {name}: expected {docs}, got no such remedy",
+                                    f"{_remedy_zh(name)}缺少的单证：期望 {_zh(docs, 'document')}，但判定中没有这个处理方式"))
         elif docs == [] and got:
-            problems.append(_differs(f"missing of {name}", f"{name} 缺少的单证", "none", got))
+            problems.append(_differs(f"missing of {name}", f"{_remedy_zh(name)}缺少的单证", "none", got, table="document"))
         elif any(d not in got for d in docs):
-            problems.append(_differs(f"missing of {name}", f"{name} 缺少的单证", docs, got, among=True))
+            problems.append(_differs(f"missing of {name}", f"{_remedy_zh(name)}缺少的单证", docs, got, among=True,
+                                     table="document"))
     for name, rule in (expect.get("granted_by") or {}).items():
         by = remedies.get(name, {}).get("granted_by") or {}
         got = f"{by.get('policy')}/{by.get('rule')}"
         if got != rule and by.get("rule") != rule:
-            problems.append(_differs(f"granted_by of {name}", f"{name} 的决定规则", rule, got))
+            problems.append(_differs(f"granted_by of {name}", f"{_remedy_zh(name)}的决定规则", rule, got))
     for key, zh in (("start", "起算日"), ("end", "到期日")):
         for name, day in (expect.get(key) or {}).items():
             got = remedies.get(name, {}).get(key)
             if got != (str(day) if day is not None else None):
-                problems.append(_differs(f"{key} of {name}", f"{name} 的{zh}", day, got))
+                problems.append(_differs(f"{key} of {name}", f"{_remedy_zh(name)}的{zh}", day, got))
     ex = decision.get("exchange") or {}
     if "exchange_mode" in expect and ex.get("mode") != expect["exchange_mode"]:
-        problems.append(_differs("exchange_mode", "换货方式", expect["exchange_mode"], ex.get("mode")))
+        problems.append(_differs("exchange_mode", "换货方式", expect["exchange_mode"], ex.get("mode"), table="exchange_mode"))
     if "warranty_after" in expect and ex.get("warranty_after") != expect["warranty_after"]:
-        problems.append(_differs("warranty_after", "换货后保修", expect["warranty_after"], ex.get("warranty_after")))
+        problems.append(_differs("warranty_after", "换货后保修", expect["warranty_after"], ex.get("warranty_after"),
+                                 table="warranty_after"))
     if "lead_days" in expect and _lead(ex.get("lead_days")) != _lead(expect["lead_days"]):
         problems.append(_differs("lead_days", "换货等待天数", _lead(expect["lead_days"]), _lead(ex.get("lead_days"))))
     if "region" in expect and decision.get("region") != expect["region"]:
-        problems.append(_differs("region", "产地", expect["region"], decision.get("region")))
+        problems.append(_differs("region", "产地", expect["region"], decision.get("region"), table="region"))
     where = expect.get("service_location")
     if isinstance(where, Mapping):   # per remedy: {repair: any_authorized, exchange: seller}
         for name, location in where.items():
             got = remedies.get(name, {}).get("service_location")
             if got != location:
-                problems.append(_differs(f"service_location of {name}", f"{name} 的办理地点", location, got))
+                problems.append(_differs(f"service_location of {name}", f"{_remedy_zh(name)}的办理地点", location, got,
+                                         table="service_location"))
     elif "service_location" in expect and decision.get("service_location") != where:
-        problems.append(_differs("service_location", "办理地点", where, decision.get("service_location")))
+        problems.append(_differs("service_location", "办理地点", where, decision.get("service_location"),
+                                 table="service_location"))
     cov = decision.get("coverage") or {}
     for key, zh in (("coverage_start", "保修起算日"), ("coverage_end", "保修到期日")):
         if key in expect and cov.get(key.split("_")[1]) != str(expect[key]):
@@ -134,7 +163,7 @@ def check_expect(decision: Mapping[str, Any], expect: Mapping[str, Any]) -> list
             problems.append(_differs("exclusions", "排除项", ex_id, ids, among=True))
     for ex_id in expect.get("exclusions_exclude", ()):
         if ex_id in ids:
-            problems.append(Problem(f"exclusions: expected no {ex_id}, got {ids}", f"排除项：期望没有 {ex_id}，实际为 {ids}"))
+            problems.append(Problem(f"exclusions: expected no {ex_id}, got {ids}", f"排除项：期望没有 {ex_id}，实际为 {_zh(ids, None)}"))
     notices = sorted({n["id"] for n in decision.get("notices", ())})
     for n_id in expect.get("notices", ()):
         if n_id not in notices:

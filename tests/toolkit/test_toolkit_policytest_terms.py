@@ -52,6 +52,19 @@ def test_expect_checks_exchange_mode_lead_days_and_warranty_after(cli, tmp_path)
     assert failure["problems_zh"] == ["换货等待天数：期望 [10, 15]，实际为 [7, 10]"]
 
 
+def test_a_failed_expectation_names_ids_with_their_chinese_labels(cli, tmp_path):
+    wrong = "{exchange_mode: on_site, available: [repair], basis: {exchange: doa}}"
+    code, report = _run(cli, _apple(tmp_path, ("day 10 exchange", wrong)))
+    assert code == 1
+    (failure,) = report["policies"][0]["failures"]
+    assert failure["problems_zh"] == [
+        "可用的处理方式：期望 repair（免费维修），实际为 exchange（换货）、repair（免费维修）",
+        "换货（exchange）的依据：期望 doa（7日内性能故障），实际为 dap（15日内性能故障）",
+        "换货方式：期望 on_site（当场更换），实际为 deferred（留机待通知）",
+    ]
+    assert failure["problems"][0] == "available: expected ['repair'], got ['exchange', 'repair']"
+
+
 def test_expect_checks_service_location_and_dates_per_remedy(cli, tmp_path):
     path = _apple(tmp_path, ("per remedy", "{service_location: {exchange: brand_store_only, repair: seller}, "
                                            "start: {exchange: '2026-06-05'}, end: {repair: '2027-06-07'}}"))
@@ -99,7 +112,7 @@ def test_coverage_counts_an_offer_only_when_it_decided_a_case(cli, tmp_path):
 def test_policy_test_speaks_chinese_by_default(cli, tmp_path):
     path = _apple(tmp_path, ("wrong on purpose", "{region: HK}"))
     code, out, err = cli("policy", "test", str(path), env={"AFTERSALES_LANG": "zh"})
-    assert code == 1 and "未通过" in out and "产地：期望 HK，实际为 CN" in out and "个案例中 0 个通过" in err
+    assert code == 1 and "未通过" in out and "产地：期望 HK（港版），实际为 CN（国行）" in out and "个案例中 0 个通过" in err
 
 
 def test_a_case_the_parser_refuses_is_reported_at_its_field_in_chinese_with_the_nearest_id(cli, tmp_path):
