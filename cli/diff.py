@@ -8,8 +8,8 @@ exchange terms where an exchange can be had (mode, lead days, warranty after), t
 region. Changed cases are grouped by what changed and by the rule behind each difference on each
 side; groups that change the entitlement come first, then by size::
 
-    换货 exchange (dap) → 免费维修 repair (warranty)：5 个案例 [权益改变]，规则 apple/exchange_apple_store
-      exchange.available: True → False   旧 apple/exchange_apple_store | 新 generic_sanbao/exchange_dap
+    换货（15日内性能故障） → 免费维修（保修期内） [权益改变]：5 个案例，规则 apple/exchange_apple_store
+      换货是否可用：是 → 否   旧 apple/exchange_apple_store | 新 generic_sanbao/exchange_dap
 
 with a few example cases each. ``--explain N`` shows case N (its line in the file, or its number
 in the store) decided both ways side by side, with the trace lines that differ.
@@ -62,13 +62,62 @@ def _missing_text(missing: dict[str, list[str]], lang: str) -> str:
 
 
 def _label(value: Any, lang: str) -> str:
-    """``repair (warranty)`` as ``免费维修 repair (warranty)`` in Chinese."""
+    """An entitlement ``repair (warranty)`` as ``免费维修（保修期内）`` in Chinese."""
     if lang == "en" or not isinstance(value, str) or " (" not in value:
         return str(value)
     from aftersales.core.vocab import label
 
-    remedy = value.split(" (", 1)[0]
-    return f"{label('remedy', remedy)} {value}"
+    remedy, basis = value.split(" (", 1)
+    return f"{label('remedy', remedy)}（{label('basis', basis.rstrip(')'))}）"
+
+
+#: what each compared aspect is called in Chinese (``batch/impact.py`` names them); a remedy's
+#: own aspects (``exchange.basis``) are its name's label and the part's
+_ASPECTS_ZH = {"entitlement": "权益", "region": "产地", "coverage.start": "保修起算日", "coverage.end": "保修到期日",
+               "exchange.mode": "换货方式", "exchange.lead_days": "换货等待天数", "exchange.warranty_after": "换货后保修",
+               "exclusions": "排除项", "service_location": "办理地点"}
+_REMEDY_PARTS_ZH = {"available": "是否可用", "basis": "的依据", "missing": "缺少的单证", "start": "起算日", "end": "到期日",
+                    "service_location": "办理地点", "refund_instead": "退款替代"}
+#: the vocabulary table of an aspect's values
+_ASPECT_TABLES = {"region": "region", "exchange.mode": "exchange_mode", "exchange.warranty_after": "warranty_after",
+                  "service_location": "service_location", "basis": "basis", "missing": "document"}
+
+
+def _aspect(aspect: str, lang: str) -> str:
+    """``exchange.lead_days`` as ``换货等待天数`` in Chinese."""
+    if lang == "en":
+        return aspect
+    if aspect in _ASPECTS_ZH:
+        return _ASPECTS_ZH[aspect]
+    from aftersales.core.vocab import label
+
+    remedy, _, part = aspect.partition(".")
+    return f"{label('remedy', remedy)}{_REMEDY_PARTS_ZH.get(part, part)}"
+
+
+def _value(aspect: str, value: Any, lang: str) -> str:
+    """A compared value as an editor reads it: ids with their labels, lead days as 10–15 天,
+    True / False as 是 / 否, nothing as 无."""
+    if lang == "en":
+        return str(value)
+    from aftersales.core.vocab import label
+
+    if value is None or value == [] or value == "":
+        return "无"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if aspect == "entitlement":
+        return _label(value, lang)
+    if aspect == "exchange.lead_days" and isinstance(value, (list, tuple)) and len(value) == 2:
+        return f"{value[0]}–{value[1]} 天"
+    if aspect.endswith(".refund_instead") and isinstance(value, (list, tuple)) and len(value) == 3:
+        amount, basis, rate = value   # as batch/impact.py keeps it
+        how = "全额退款" if basis == "full_no_stock" else f"按每日 {rate * 100:g}% 折旧"
+        return f"{'¥' + format(amount, ',.2f') if amount is not None else '按发票金额'}（{how}）"
+    table = _ASPECT_TABLES.get(aspect) or _ASPECT_TABLES.get(aspect.rpartition(".")[2])
+    if isinstance(value, (list, tuple)):
+        return "、".join(label(table, str(v)) if table else str(v) for v in value)
+    return label(table, value) if table and isinstance(value, str) else str(value)
 
 
 def _outcome_text(o: dict[str, Any], lang: str = "en") -> str:
@@ -81,7 +130,10 @@ def _outcome_text(o: dict[str, Any], lang: str = "en") -> str:
     if ex and "exchange" in o.get("available", ()):
         lead = ex.get("lead_days")
         days = f" {lead[0]}–{lead[1]}" + (" days" if lang == "en" else " 天") if lead else ""
-        txt += f", exchange {ex.get('mode')}{days}" if lang == "en" else f"，换货 {ex.get('mode')}{days}"
+        if lang == "en":
+            txt += f", exchange {ex.get('mode')}{days}"
+        else:
+            txt += f"，换货方式 {_value('exchange.mode', ex.get('mode'), lang)}{days}"
     return txt
 
 
@@ -89,7 +141,9 @@ def _change_line(change: dict[str, Any], lang: str) -> str:
     a, b = change["old_rule"] or "-", change["new_rule"] or "-"
     if lang == "en":
         return f"{change['aspect']}: {change['old']} → {change['new']}   old {a} | new {b}"
-    return f"{change['aspect']}：{change['old']} → {change['new']}   旧 {a} | 新 {b}"
+    aspect = change["aspect"]
+    return (f"{_aspect(aspect, lang)}：{_value(aspect, change['old'], lang)} → {_value(aspect, change['new'], lang)}"
+            f"   旧 {a} | 新 {b}")
 
 
 @click.command()
@@ -211,10 +265,11 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
                         else f"same entitlement, terms changed [{g['changed']}]")
                 out(f"\n{what}: {n:,} case{'s' if n != 1 else ''}, rule {g['rule']}")
             else:
-                what = (f"{_label(g['from'], lang)}（权益不变），其他处理方式的条件改变 [{g['changed']}]"
+                changed = "、".join(_aspect(a, lang) for a in g["changed"].split(", "))
+                what = (f"{_label(g['from'], lang)}（权益不变），其他处理方式的条件改变 [{changed}]"
                         if g["changes_entitlement"] and same else
                         f"{_label(g['from'], lang)} → {_label(g['to'], lang)} [权益改变]" if g["changes_entitlement"]
-                        else f"权益不变，条款改变 [{g['changed']}]")
+                        else f"权益不变，条款改变 [{changed}]")
                 out(f"\n{what}：{n:,} 个案例，规则 {g['rule']}")
             for ex in g["examples"]:
                 where = f"line {ex['line']}" if "line" in ex else f"case {ex['number']}"

@@ -196,7 +196,7 @@ def test_the_report_is_chinese_by_default(tmp_path):
     old, new = _folders(tmp_path, 10)
     cases = _cases(tmp_path, [12])
     rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(cases), lang="zh")
-    assert "比较了 1 个案例" in out and "换货 exchange (dap) → 免费维修 repair (warranty) [权益改变]" in out
+    assert "比较了 1 个案例" in out and "换货（15日内性能故障） → 免费维修（保修期内） [权益改变]" in out
     assert "--explain 1" in out
 
 
@@ -297,7 +297,8 @@ def test_a_change_in_what_another_remedy_needs_is_not_called_a_new_entitlement(t
     cases.write_text(json.dumps(case) + "\n", encoding="utf-8")
     rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(cases), lang="zh")
     assert "比较了 1 个案例（" in out and "1 个判定不同（其中 0 个权益改变）" in out, out
-    assert "付费维修 paid_repair (out_of_warranty)（权益不变），其他处理方式的条件改变 [repair.missing" in out, out
+    assert "付费维修（保外）（权益不变），其他处理方式的条件改变 [免费维修缺少的单证" in out, out
     assert "[权益改变]" not in out
     assert "  第 1 行：huawei NOH-AL00 受理 2025-04-17 购买 2023-10-16 主机" in out
-    assert "新：付费维修 paid_repair (out_of_warranty)，缺 免费维修：三包凭证" in out
+    assert "新：付费维修（保外），缺 免费维修：三包凭证" in out
+    assert "免费维修缺少的单证：无 → 三包凭证" in out  # each value as the editor calls it, not [] → ['sanbao_certificate']
