@@ -398,9 +398,11 @@ def _explain(number: str, options: dict[str, Any], cases_file: str | None, db_ur
         + ("new policies " if en else "新政策 ") + options["new_dir"])
     rows = [("entitlement" if en else "权益", _outcome_text(old_o, lang), _outcome_text(new_o, lang))]
     for change in differences:
-        rows.append((change.aspect, f"{change.old}  ({change.old_rule or '-'})", f"{change.new}  ({change.new_rule or '-'})"))
+        rows.append((_aspect(change.aspect, lang), f"{_value(change.aspect, change.old, lang)}  ({change.old_rule or '-'})",
+                     f"{_value(change.aspect, change.new, lang)}  ({change.new_rule or '-'})"))
+    colon = ": " if en else "："
     for name, a, b in rows:
-        out(_pad(f"{name}: {a}", left_w) + " │ " + _cut(f"{name}: {b}", left_w))
+        out(_pad(f"{name}{colon}{a}", left_w) + " │ " + _cut(f"{name}{colon}{b}", left_w))
     out("")
     out(("trace lines that differ:" if en else "不同的追踪记录：") if pairs else
         ("the traces are the same" if en else "两边的追踪记录相同"))

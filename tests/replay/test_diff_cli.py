@@ -198,6 +198,10 @@ def test_the_report_is_chinese_by_default(tmp_path):
     rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(cases), lang="zh")
     assert "比较了 1 个案例" in out and "换货（15日内性能故障） → 免费维修（保修期内） [权益改变]" in out
     assert "--explain 1" in out
+    rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(cases), "--explain", "1", lang="zh")
+    assert rc == 0, err
+    assert any(line.startswith("换货是否可用：是  (apple/exchange_apple_store)") and "│ 换货是否可用：否" in line
+               for line in out.splitlines()), out
 
 
 def test_explain_shows_the_case_both_ways_with_the_trace_lines_that_differ(tmp_path):
