@@ -71,6 +71,51 @@ def publish(engine: sa.Engine, files: Mapping[str, str], *, author: str, note: s
     return _record({**row, "id": bundle_id}, active=False)
 
 
+def _id_version(text: str) -> tuple[str, str] | None:
+    """A policy file's ``id`` and ``version`` (the file was validated before it was published)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(data, Mapping) or not isinstance(data.get("id"), str) or data.get("version") is None:
+        return None
+    return data["id"], str(data["version"])
+
+
+def version_clashes(engine: sa.Engine, files: Mapping[str, str],
+                    installed: Mapping[tuple[str, str], str] | None = None) -> list[tuple[str, str, int | None]]:
+    """The policies of ``files`` whose id and version were published before with other text: in
+    an earlier bundle, or as an installed policy (``installed``: (id, version) -> its text). Each
+    as (id, version, the earlier bundle's id or None for the installed one). A decision names a
+    policy by id, version and SHA-256: two texts under one version would be two sets of terms
+    that the counters and the decisions' readers take for one."""
+    mine = {}
+    for name, text in files.items():
+        if not name.endswith(".cases.yaml") and (key := _id_version(text)) is not None:
+            mine[key] = text
+    if not mine:
+        return []
+    clashes: list[tuple[str, str, int | None]] = []
+    for key, text in mine.items():
+        if installed and key in installed and installed[key] != text:
+            clashes.append((*key, None))
+    with _db.read_connection(engine) as conn:
+        rows = conn.execute(sa.select(policy_bundles.c.id, policy_bundles.c.files)
+                            .order_by(policy_bundles.c.id)).mappings().all()
+    seen = {(policy, version) for policy, version, _where in clashes}
+    for row in rows:
+        for name, text in (row["files"] or {}).items():
+            if name.endswith(".cases.yaml"):
+                continue
+            key = _id_version(text)
+            if key in mine and key not in seen and mine[key] != text:
+                clashes.append((*key, row["id"]))
+                seen.add(key)
+    return clashes
+
+
 def _record(row: Mapping[str, Any], *, active: bool) -> dict[str, Any]:
     created = row["created_at"]
     return {"id": row["id"], "sha256": row["sha256"], "author": row["author"], "note": row["note"],
