@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Select, Static
 
+from aftersales.core.plugininfo import brand_name
 from aftersales.store.workflow import FINISHED, state_label
 
 from ..app import key
@@ -75,13 +76,6 @@ def masked_customer(summary: dict[str, Any], width: int | None = None) -> str:
     return text if width is None else fit(text, width)
 
 
-def short_label(label: str) -> str:
-    """A brand's label without its explanation in brackets (其他品牌（仅三包规定） → 其他品牌)."""
-    for bracket in ("（", "("):
-        label = label.split(bracket, 1)[0]
-    return label.strip()
-
-
 def matches(summary: dict[str, Any], text: str) -> bool:
     if not text:
         return True
@@ -136,7 +130,7 @@ class QueueScreen(CounterScreen):
 
     def _brand_options(self, lang: str) -> list[tuple[str, str]]:
         brands = getattr(self.app.registry, "brands", {}) or {}
-        return [(b.label(lang), bid) for bid, b in brands.items()]
+        return [(brand_name(brands, bid, lang), bid) for bid in brands]
 
     def _short_dates(self) -> bool:
         return 0 < self.size.width < _SHORT_DATES_BELOW
@@ -257,6 +251,7 @@ class QueueScreen(CounterScreen):
         cursor = table.cursor_row
         table.clear()
         late = 0
+        brands = getattr(self.app.registry, "brands", None)
         for c in self.shown:
             due = c.get("next_follow_up") or ""
             style = ""
@@ -268,8 +263,7 @@ class QueueScreen(CounterScreen):
                 style = "bold red"  # the 24 h answer or the 48 h solution is overdue
             elif due and due == today or c.get("notices"):
                 style = "yellow"
-            brand = (getattr(self.app.registry, "brands", {}) or {}).get(c["brand"])
-            brand_text = short_label(brand.label(lang)) if brand else c["brand"]
+            brand_text = brand_name(brands, c["brand"], lang, short=True)
             intake = (c.get("intake_at") or c.get("case_date") or "")[:10]
             shown_due = due
             if self._short_dates():
