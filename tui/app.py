@@ -114,7 +114,8 @@ class AftersalesApp(InOrderKeys, App):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         key("f1", "switch_mode('intake')", "intake"),
-        key("f2", "switch_mode('queue')", "queue"),
+        # F2 works over a dialog too (an app binding is not heard over a modal screen otherwise)
+        key("f2", "queue", "queue", priority=True),
         key("f3", "switch_mode('policies')", "policies"),
         key("f4", "toggle_language", "language"),
         key("ctrl+r", "manager_report", "report", show=False),
@@ -212,6 +213,24 @@ class AftersalesApp(InOrderKeys, App):
 
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(CommandPalette(id="--command-palette", placeholder=t("palette.placeholder", self.lang)))
+
+    async def action_queue(self) -> None:
+        """F2, the same from every screen: the queue's list, with what was opened over it in the
+        queue's mode (a case, its ticket, the report) closed; the other modes keep theirs."""
+        from textual.command import CommandPalette
+
+        if CommandPalette.is_open(self):     # chosen there, or F2 pressed in it
+            await self.pop_screen()
+        if self.current_mode != "queue":
+            await self.switch_mode("queue")
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No mode is left while the counter waits for a sign-in (F1-F3 would have gone round it)."""
+        if action in ("switch_mode", "queue") and getattr(self.screen, "holds_the_counter", False):
+            return False
+        return True
 
     def get_system_commands(self, screen: Any) -> Any:
         """None of Textual's own (their names are English, and what the counter needs is a key
