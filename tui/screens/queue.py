@@ -25,6 +25,7 @@ from aftersales.store.workflow import FINISHED, state_label
 from ..app import key
 from ..i18n import error_line, t
 from ..messages import CasesFound, CasesListed, StoreActionFailed
+from ..widgets.text import fit
 from ..widgets.titlebar import TitleBar
 from .base import CounterScreen, FormInput
 
@@ -48,19 +49,6 @@ def mask_name(name: str | None) -> str:
     if not name:
         return ""
     return name[0] + "*" * (len(name) - 1) if len(name) > 1 else name
-
-
-def fit(text: str, width: int) -> str:
-    """``text`` cut to ``width`` terminal cells (a Chinese character takes two), "…" where it
-    was cut; a table column would crop it at its edge, into the next column's space."""
-    if cell_len(text) <= width:
-        return text
-    out = ""
-    for char in text:
-        if cell_len(out + char) + 1 > width:
-            break
-        out += char
-    return out + "…" if width > 0 else ""
 
 
 def masked_customer(summary: dict[str, Any], width: int | None = None) -> str:

@@ -20,7 +20,7 @@ from aftersales.core.vocab import REMEDY_ORDER
 
 from .. import compat
 from ..i18n import t, vocab
-from .text import wrap_line
+from .text import fit, wrap_line
 
 ENTITLEMENTS = (*REMEDY_ORDER, "none")
 def badge_text(entitlement: str | None, lang: str) -> str:
@@ -279,8 +279,7 @@ class DecisionPanel(compat.SizedNow, ScrollView):
         badge_style = self._styles.get(ent)
         if badge_style is None:
             badge_style = self._styles[ent] = self.get_component_rich_style(f"decision-panel--{ent}")
-        label = Text(self._badge, style=badge_style)
-        label.truncate(width)
+        label = fit(Text(self._badge, style=badge_style), width)
         label.align("center", width)
         # the badge on one line, a blank line under it: at 80x24 the panel has 16 lines
         lines = [*self._wrap(label, width), Strip.blank(width)]
