@@ -107,9 +107,18 @@ async def test_detail_offers_the_allowed_moves_follow_up_reevaluate_ticket_and_a
         detail.query_one("#note").value = "已致电客户"
         await pilot.click("#do-follow-up")
         await settle(pilot)
-        # both the station and the customer wait for a call: which one was it
-        assert type(app.screen).__name__ == "ConfirmDialog"
-        await scan(pilot, "y")
+        # both the station and the customer wait for a call: which one was it, each answer a
+        # button that says what it records (not 是/否 or Y/N), Esc cancels
+        from textual.widgets import Button
+
+        buttons = [str(b.label) for b in app.screen.query(Button)]
+        assert buttons == ["记录客户回访 (1)", "记录维修站回访 (2)", "取消 (Esc)"], buttons
+        await scan(pilot, "escape")
+        await settle(pilot)
+        assert app.screen is detail and not [e for e in detail.view["events"] if e["kind"] == "follow_up"]
+        await pilot.click("#do-follow-up")
+        await settle(pilot)
+        await scan(pilot, "1")
         await settle(pilot)
         calls = [e for e in detail.view["events"] if e["kind"] == "follow_up"]
         assert len(calls) == 1 and calls[0]["data"]["parties"] == ["customer"]

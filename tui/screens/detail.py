@@ -470,17 +470,17 @@ class DetailScreen(CounterScreen):
         if len(due) < 2:            # one party waits for a call (or none): that one, or both
             self._run("follow_up", note=note, party=next(iter(due)) if due else "both")
             return
-        from .confirm import ConfirmDialog
+        from .confirm import ChoiceDialog
 
         lang = self.app.lang
 
-        def answered(customer: bool | None) -> None:
-            if customer is not None:
-                self._run("follow_up", note=note, party="customer" if customer else "repair_station")
+        def answered(party: str | None) -> None:
+            if party is not None:
+                self._run("follow_up", note=note, party=party)
 
         # a call is made to one party: the other's follow-up stays open
-        self.app.push_screen(ConfirmDialog(t("detail.follow_who", lang), t("party.customer", lang),
-                                           no=t("party.repair_station", lang), safe_yes=True, escape="cancel"),
+        self.app.push_screen(ChoiceDialog(t("detail.follow_who", lang),
+                                          [(party, t(f"follow.record_{party}", lang)) for party in ("customer", "repair_station")]),
                              answered)
 
     @on(Button.Pressed, "#do-reevaluate")
