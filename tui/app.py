@@ -232,6 +232,38 @@ class AftersalesApp(InOrderKeys, App):
             return False
         return True
 
+    #: the toast's width (app.tcss: at most 60 cells, 40% of the screen), less its padding and edge
+    TOAST_WIDTH, TOAST_SHARE, TOAST_FRAME = 60, 0.4, 3
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """A toast, its text wrapped as Chinese is set at the toast's width (Textual folds a run of
+        Chinese at any cell: 案例编号 SZ0 | 1-2026…), one at a time: a new toast replaces the one
+        shown (stacked, at 80x24 they covered the panel), except that while an error is shown the
+        toasts after it join it, for its time. The messages are plain text (a ``[`` is not markup)."""
+        from rich.text import Text
+
+        from .widgets.text import wrap_line
+
+        width = max(min(self.TOAST_WIDTH, int(self.size.width * self.TOAST_SHARE)) - self.TOAST_FRAME, 12)
+        plain = Text.from_markup(message).plain if markup else message
+        message = "\n".join(piece.plain for line in plain.split("\n") for piece in wrap_line(Text(line), width))
+        # room is made as the toast comes, in the order the toasts were asked for (several asked
+        # in one turn: each replaces the one before)
+        self.call_later(self._make_room, severity, self.NOTIFICATION_TIMEOUT if timeout is None else timeout)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def _make_room(self, severity: str, timeout: float) -> None:
+        """Before a toast: the ones shown go, unless an error is shown (it stays its time)."""
+        from time import monotonic
+
+        now = monotonic()
+        shown_until = getattr(self, "_error_until", 0.0)
+        if now >= shown_until:
+            self.clear_notifications()
+        if severity == "error":
+            self._error_until = max(shown_until, now + timeout)
+
     def get_system_commands(self, screen: Any) -> Any:
         """None of Textual's own (their names are English, and what the counter needs is a key
         binding, which the palette offers by its Chinese name)."""

@@ -251,3 +251,48 @@ async def test_a_note_row_is_as_tall_as_its_note_whatever_was_shown_before(make)
             assert screen.query_one("#l-f-device-serial").region.y == note.region.y + 1
             screen.refresh(layout=True)                                 # and after any later layout
             await pilot.pause()
+
+
+async def test_at_80x24_a_notice_is_one_toast_above_the_save_line_its_words_and_numbers_whole(make):
+    """A new notice replaces the one shown (three stacked covered the panel at 80x24); it stands
+    above the save line, not over it; its text breaks where Chinese breaks, never inside a case
+    number or between two characters of a word; an error stays, and the notices after it join
+    it for its time; the labels of the repair history break between words (同一故障已保修 | 次数)."""
+    from rich.cells import cell_len
+    from textual.widgets import Static as Label
+    from textual.widgets._toast import Toast
+
+    app = make()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+
+        async def toasts() -> list[str]:
+            for _ in range(50):
+                await pilot.pause()
+                shown = list(app.screen.query(Toast))
+                if shown and all(t.region.height for t in shown):
+                    break
+            return [str(t.render()) for t in app.screen.query(Toast)]
+
+        app.notify("已保存，案例编号 SZ01-20260615-0001")
+        app.notify("SZ01-20260615-0001 → 检测")
+        app.notify("送修超过7日未修好，应免费提供备用机；已记录回访，客户和维修站都已联系，案例编号 SZ01-20260615-0001")
+        shown = await toasts()
+        assert len(shown) == 1, shown
+        lines = shown[0].split("\n")
+        assert "SZ01-20260615-0001" in lines, lines                 # the number on a line whole
+        assert lines[0].endswith("；") or lines[0].endswith("，") or cell_len(lines[0]) <= 29, lines
+        toast = app.screen.query_one(Toast)
+        assert toast.region.bottom <= app.screen.query_one("#save-bar").region.y
+        app.notify("保存失败：数据库不可用", severity="error", timeout=30)
+        app.notify("界面语言：中文")
+        assert len(await toasts()) == 2
+        # the repair history's labels, at 80 columns
+        await scan(pilot, "f11")
+        await settle(pilot)
+        for path, lines in (("history.warranty_repairs_for_fault", ["同一故障已保修", "次数"]),
+                            ("history.current_repair_days", ["本次修理已用", "天数"]),
+                            ("history.plan_claims.huawei_extended_warranty", ["华为延长服务宝", "已用次数"])):
+            label = app.screen.query_one(f"#l-f-{path.replace('.', '-')}", Label)
+            drawn = [line.text.rstrip() for line in label.render_lines(label.region.reset_offset)]
+            assert drawn[:2] == lines, (path, drawn)

@@ -55,6 +55,23 @@ def _for(message: Any, form: FormState | None) -> Any:
     return message
 
 
+#: the cells of the label column (app.tcss: 15, a cell of padding)
+LABEL_CELLS = 14
+
+
+def _label(path: str, lang: str) -> Any:
+    """A field's label; one longer than the label column wrapped as Chinese is set (同一故障已保修 |
+    次数, 华为延长服务宝 | 已用次数), where Textual cut it at the column's edge (同一故障已保 | 修次数)."""
+    from rich.cells import cell_len
+
+    text = field_label(path, lang)
+    if cell_len(text) <= LABEL_CELLS:
+        return text
+    from ..widgets.text import Wrapped
+
+    return Wrapped(Text(text))
+
+
 def jump_key(section: str) -> str:
     """The key to a section of the form: F5 for the first, F6 for the next... (F1-F4 are the
     app's modes and language)."""
@@ -183,7 +200,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             from textual.widgets import Checkbox
 
             return [Checkbox(field_label(f.path, lang), bool(value), id=f.widget_id, compact=True, classes="wide")]
-        label = Static(field_label(f.path, lang), classes="field-label", id=f"l-{f.widget_id}")
+        label = Static(_label(f.path, lang), classes="field-label", id=f"l-{f.widget_id}")
         widget: Widget
         if f.kind == "select":
             widget = TypedSelect(self._options(f, lang), names=self._names(f), value=value or Select.NULL,
@@ -372,7 +389,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             if f.kind == CHECK:
                 widget.label = field_label(f.path, lang)
                 continue
-            self.query_one(f"#l-{f.widget_id}", Static).update(field_label(f.path, lang))
+            self.query_one(f"#l-{f.widget_id}", Static).update(_label(f.path, lang))
             if f.kind == "select":
                 value = self.form.values.get(f.path)
                 with self.prevent(Select.Changed):
