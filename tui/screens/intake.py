@@ -72,6 +72,12 @@ def _label(path: str, lang: str) -> Any:
     return Wrapped(Text(text))
 
 
+def _empty(widget: Any) -> bool:
+    """Whether a field of the form holds nothing yet (a blank text, no option chosen)."""
+    value = widget.value
+    return value is Select.NULL or value is None or (isinstance(value, str) and not value.strip())
+
+
 def jump_key(section: str) -> str:
     """The key to a section of the form: F5 for the first, F6 for the next... (F1-F4 are the
     app's modes and language)."""
@@ -168,14 +174,19 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         return Text.assemble(t(section, lang), ("  " + jump_key(section).upper(), "dim not bold"))
 
     def action_jump(self, section: str) -> None:
-        """To a section: its title at the top of the form, its first field focused."""
+        """To a section: its title at the top of the form, and the focus on its first field still
+        empty, what the clerk has come to fill: F6 lands on the brand, not on the intake date the
+        form filled in with today (typing there replaced it). When every field holds a value, its
+        first field, the text selected, so that what is typed replaces it."""
         title = self._find(f"#s-{section[4:]}")
         if title is None or section not in SECTIONS:
             return                  # not mounted yet
         if section in TICK_LISTS:
             target = self._find(f"#{TICK_LISTS[section][0]}")
         else:
-            target = self._find(f"#{next(f for f in FIELDS if f.section == section).widget_id}")
+            fields = [w for f in FIELDS if f.section == section and f.kind != CHECK
+                      for w in [self._find(f"#{f.widget_id}")] if w is not None]
+            target = next((w for w in fields if _empty(w)), fields[0] if fields else None)
         if target is not None:
             target.focus(scroll_visible=False)
         self.query_one("#form", FormScroll).scroll_to_widget(title, animate=False, top=True)
