@@ -26,11 +26,15 @@ def brand_name(brands: Any, brand: str, lang: str = "zh", *, short: bool = False
     if found is None:
         return brand
     label = found.label(lang)
-    if short:
-        for bracket in ("（", "("):
-            label = label.split(bracket, 1)[0]
-        label = label.strip()
-    return label
+    return without_note(label) if short else label
+
+
+def without_note(name: str) -> str:
+    """A name without the explanation in brackets after it (其他品牌（仅三包规定） → 其他品牌,
+    移动电话机商品三包规定（法定底线） → 移动电话机商品三包规定), for a narrow place."""
+    for bracket in ("（", "("):
+        name = name.split(bracket, 1)[0]
+    return name.strip()
 
 
 class PluginInfo:

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from aftersales.core.plugininfo import policy_titles
+from aftersales.core.plugininfo import policy_titles, without_note
 from aftersales.tui.i18n import vocab
 from aftersales.tui.region import region_note
 from aftersales.tui.widgets.decision_panel import render_decision
@@ -104,7 +104,8 @@ def test_the_citations_name_what_they_back_and_the_policy_by_its_title_not_ids(r
         for r in decision["remedies"]:
             if r["available"]:
                 assert f"[{vocab('remedy', r['remedy'], lang)}] {r['granted_by']['citation']}" in cited
-                assert titles[r["granted_by"]["policy"]] in text
+                assert f"{'依据' if lang == 'zh' else 'granted by'} {without_note(titles[r['granted_by']['policy']])}\n" in text
+                assert titles[r["granted_by"]["policy"]] in text       # in full, in the policies line
     # the floor changed Apple's exchange (warranty restarts): both cited, Apple's first
     decision = registry.evaluate(registry.parse_case(day10, today=TODAY)).to_dict()
     text = render_decision(decision, "zh", citations=True, titles=policy_titles(registry, "zh")).plain

@@ -89,7 +89,10 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
             out.append(f"    {t('panel.where', lang)}: ", "dim")
             out.append(vocab("service_location", r["service_location"], lang) + "\n", "" if ok else "dim")
         if citations and granted.get("policy"):
-            out.append(f"    {t('panel.granted_by', lang)} {named(granted['policy'])}\n", "dim")
+            # the title without its note in brackets: the line fits the panel at 80 columns
+            from aftersales.core.plugininfo import without_note
+
+            out.append(f"    {t('panel.granted_by', lang)} {without_note(named(granted['policy']))}\n", "dim")
         if missing:
             out.append(f"    {t('panel.still_needs' if pending else 'panel.missing', lang)}: ", "bold red")
             out.append("、".join(vocab("document", d, lang) for d in missing), "bold reverse red")
