@@ -261,7 +261,8 @@ async def test_at_80x24_a_notice_is_one_toast_above_the_save_line_its_words_and_
     it for its time; the labels of the repair history break between words (同一故障已保修 | 次数)."""
     from rich.cells import cell_len
     from textual.widgets import Static as Label
-    from textual.widgets._toast import Toast
+
+    from aftersales.tui.i18n import t
 
     app = make()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
@@ -270,10 +271,10 @@ async def test_at_80x24_a_notice_is_one_toast_above_the_save_line_its_words_and_
         async def toasts() -> list[str]:
             for _ in range(50):
                 await pilot.pause()
-                shown = list(app.screen.query(Toast))
-                if shown and all(t.region.height for t in shown):
+                shown = list(app.screen.query("Toast"))
+                if shown and all(toast.region.height for toast in shown):
                     break
-            return [str(t.render()) for t in app.screen.query(Toast)]
+            return [str(toast.render()) for toast in app.screen.query("Toast")]
 
         app.notify("已保存，案例编号 SZ01-20260615-0001")
         app.notify("SZ01-20260615-0001 → 检测")
@@ -283,7 +284,7 @@ async def test_at_80x24_a_notice_is_one_toast_above_the_save_line_its_words_and_
         lines = shown[0].split("\n")
         assert "SZ01-20260615-0001" in lines, lines                 # the number on a line whole
         assert lines[0].endswith("；") or lines[0].endswith("，") or cell_len(lines[0]) <= 29, lines
-        toast = app.screen.query_one(Toast)
+        toast = app.screen.query_one("Toast")
         assert toast.region.bottom <= app.screen.query_one("#save-bar").region.y
         app.notify("保存失败：数据库不可用", severity="error", timeout=30)
         app.notify("界面语言：中文")
@@ -297,3 +298,11 @@ async def test_at_80x24_a_notice_is_one_toast_above_the_save_line_its_words_and_
             label = app.screen.query_one(f"#l-f-{path.replace('.', '-')}", Label)
             drawn = [line.text.rstrip() for line in label.render_lines(label.region.reset_offset)]
             assert drawn[:2] == lines, (path, drawn)
+        # a question too: broken after "，", not inside 恢复
+        from aftersales.tui.screens.confirm import ConfirmDialog
+
+        app.push_screen(ConfirmDialog(t("unsaved.quit", "zh"), t("unsaved.quit_yes", "zh")))
+        await settle(pilot)
+        question = app.screen.query_one(".dialog-title", Label)
+        drawn = [line.text.rstrip() for line in question.render_lines(question.region.reset_offset)]
+        assert drawn[:2] == ["本次受理尚未保存。仍要退出吗？（草稿会保留，", "下次启动时可恢复）"], drawn

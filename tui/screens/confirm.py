@@ -60,7 +60,7 @@ class ConfirmDialog(ModalScreen[bool | None]):
     def compose(self) -> ComposeResult:
         lang = self.app.lang
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-title")
+            yield Static(Wrapped(Text(self.question)), classes="dialog-title")   # as Chinese is set
             with Horizontal(classes="dialog-buttons"):
                 guarded = self.GUARD_SECONDS > 0
                 yield Button(f"{self.yes} (Y)", id="confirm-yes", variant="primary" if self.safe_yes else "error",
@@ -153,7 +153,7 @@ class ChoiceDialog(ConfirmDialog):
         lang = self.app.lang
         guarded = self.GUARD_SECONDS > 0
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-title")
+            yield Static(Wrapped(Text(self.question)), classes="dialog-title")   # as Chinese is set
             with Horizontal(classes="dialog-buttons"):
                 for n, (_value, label) in enumerate(self.choices, 1):
                     yield Button(f"{label} ({n})", id=f"choice-{n - 1}", variant="primary" if n == 1 else "default",
