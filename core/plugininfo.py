@@ -18,11 +18,23 @@ class Brand(NamedTuple):
         return self.label_zh if lang == "zh" else self.label_en
 
 
-def brand_name(brands: Any, brand: str, lang: str = "zh") -> str:
+def brand_name(brands: Any, brand: str, lang: str = "zh", *, short: bool = False) -> str:
     """``brand`` as its plugin names it (华为; Huawei in English), from ``brands`` (id -> ``Brand``,
-    a registry's), else its id (the plugin is gone, or nothing is loaded)."""
+    a registry's), else its id (the plugin is gone, or nothing is loaded). ``short``: without
+    the explanation in brackets, for a narrow column (其他品牌（仅三包规定） → 其他品牌)."""
     found = (brands or {}).get(brand)
-    return brand if found is None else found.label(lang)
+    if found is None:
+        return brand
+    label = found.label(lang)
+    return without_note(label) if short else label
+
+
+def without_note(name: str) -> str:
+    """A name without the explanation in brackets after it (其他品牌（仅三包规定） → 其他品牌,
+    移动电话机商品三包规定（法定底线） → 移动电话机商品三包规定), for a narrow place."""
+    for bracket in ("（", "("):
+        name = name.split(bracket, 1)[0]
+    return name.strip()
 
 
 class PluginInfo:

@@ -88,4 +88,4 @@ def test_the_floors_citation_follows_the_brands_when_it_changed_the_exchange(cli
     assert cited.index("[apple/exchange]") < cited.index("[generic_sanbao/exchange] 《移动电话机商品修理更换退货责任规定》第二十一条")
     _, out, _ = cli("evaluate", str(CASE), "--json")
     text = render_decision(json.loads(out), "zh", citations=True).plain
-    assert text.index("[apple/exchange]") < text.index("[generic_sanbao/exchange] 《移动电话机商品修理更换退货责任规定》第二十一条")
+    assert text.index("[换货方式] Apple") < text.index("[法定底线] 《移动电话机商品修理更换退货责任规定》第二十一条")

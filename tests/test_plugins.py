@@ -222,3 +222,17 @@ def test_trace_plugins_env_prints_hook_calls(tmp_path):
                             capture_output=True, text=True, env=env)
     assert result.returncode == 0
     assert "[aftersales] aftersales_policy_files -> ['generic_sanbao']" in result.stderr
+
+
+def test_a_brand_is_named_by_one_function_short_for_a_narrow_column(registry):
+    """The queue's and the policies' columns name a brand as the panel and the ticket do
+    (``plugininfo.brand_name``), without the explanation in brackets; a brand no plugin serves
+    keeps its id."""
+    from aftersales.core.plugininfo import Brand, brand_name
+
+    brands = {**registry.brands, "xiaomi": Brand("xiaomi", "小米（测试插件）", "Xiaomi (test plugin)", "xiaomi")}
+    assert brand_name(brands, "generic", "zh") == "其他品牌（仅三包规定）"
+    assert brand_name(brands, "generic", "zh", short=True) == "其他品牌"
+    assert brand_name(brands, "xiaomi", "zh", short=True) == "小米"
+    assert brand_name(brands, "xiaomi", "en", short=True) == "Xiaomi"
+    assert brand_name(brands, "oppo", "zh", short=True) == "oppo"

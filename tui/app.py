@@ -114,7 +114,8 @@ class AftersalesApp(InOrderKeys, App):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         key("f1", "switch_mode('intake')", "intake"),
-        key("f2", "switch_mode('queue')", "queue"),
+        # F2 works over a dialog too (an app binding is not heard over a modal screen otherwise)
+        key("f2", "queue", "queue", priority=True),
         key("f3", "switch_mode('policies')", "policies"),
         key("f4", "toggle_language", "language"),
         key("ctrl+r", "manager_report", "report", show=False),
@@ -212,6 +213,56 @@ class AftersalesApp(InOrderKeys, App):
 
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(CommandPalette(id="--command-palette", placeholder=t("palette.placeholder", self.lang)))
+
+    async def action_queue(self) -> None:
+        """F2, the same from every screen: the queue's list, with what was opened over it in the
+        queue's mode (a case, its ticket, the report) closed; the other modes keep theirs."""
+        from textual.command import CommandPalette
+
+        if CommandPalette.is_open(self):     # chosen there, or F2 pressed in it
+            await self.pop_screen()
+        if self.current_mode != "queue":
+            await self.switch_mode("queue")
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No mode is left while the counter waits for a sign-in (F1-F3 would have gone round it)."""
+        if action in ("switch_mode", "queue") and getattr(self.screen, "holds_the_counter", False):
+            return False
+        return True
+
+    #: the toast's width (app.tcss: at most 60 cells, 40% of the screen), less its padding and edge
+    TOAST_WIDTH, TOAST_SHARE, TOAST_FRAME = 60, 0.4, 3
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """A toast, its text wrapped as Chinese is set at the toast's width (Textual folds a run of
+        Chinese at any cell: 案例编号 SZ0 | 1-2026…), one at a time: a new toast replaces the one
+        shown (stacked, at 80x24 they covered the panel), except that while an error is shown the
+        toasts after it join it, for its time. The messages are plain text (a ``[`` is not markup)."""
+        from rich.text import Text
+
+        from .widgets.text import wrap_line
+
+        width = max(min(self.TOAST_WIDTH, int(self.size.width * self.TOAST_SHARE)) - self.TOAST_FRAME, 12)
+        plain = Text.from_markup(message).plain if markup else message
+        message = "\n".join(piece.plain for line in plain.split("\n") for piece in wrap_line(Text(line), width))
+        # room is made as the toast comes, in the order the toasts were asked for (several asked
+        # in one turn: each replaces the one before)
+        self.call_later(self._make_room, severity, self.NOTIFICATION_TIMEOUT if timeout is None else timeout)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def _make_room(self, severity: str, timeout: float) -> None:
+        """Before a toast: the ones shown go, unless an error is shown (it stays its time)."""
+        from time import monotonic
+
+        now = monotonic()
+        shown_until = getattr(self, "_error_until", 0.0)
+        if now >= shown_until:
+            self.clear_notifications()
+        if severity == "error":
+            self._error_until = max(shown_until, now + timeout)
 
     def get_system_commands(self, screen: Any) -> Any:
         """None of Textual's own (their names are English, and what the counter needs is a key

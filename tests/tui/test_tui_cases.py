@@ -107,9 +107,18 @@ async def test_detail_offers_the_allowed_moves_follow_up_reevaluate_ticket_and_a
         detail.query_one("#note").value = "已致电客户"
         await pilot.click("#do-follow-up")
         await settle(pilot)
-        # both the station and the customer wait for a call: which one was it
-        assert type(app.screen).__name__ == "ConfirmDialog"
-        await scan(pilot, "y")
+        # both the station and the customer wait for a call: which one was it, each answer a
+        # button that says what it records (not 是/否 or Y/N), Esc cancels
+        from textual.widgets import Button
+
+        buttons = [str(b.label) for b in app.screen.query(Button)]
+        assert buttons == ["记录客户回访 (1)", "记录维修站回访 (2)", "取消 (Esc)"], buttons
+        await scan(pilot, "escape")
+        await settle(pilot)
+        assert app.screen is detail and not [e for e in detail.view["events"] if e["kind"] == "follow_up"]
+        await pilot.click("#do-follow-up")
+        await settle(pilot)
+        await scan(pilot, "1")
         await settle(pilot)
         calls = [e for e in detail.view["events"] if e["kind"] == "follow_up"]
         assert len(calls) == 1 and calls[0]["data"]["parties"] == ["customer"]
@@ -335,3 +344,53 @@ async def test_f2_on_a_case_opened_from_the_queue_shows_the_queue_list(make, sto
         await scan(pilot, "f2")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
+
+
+async def test_f2_shows_the_queue_list_from_every_screen(make, store, save_day5):
+    """F2 is the app's: from the case, a dialog over it (the ticket), the manager's report over
+    the queue, a policy file, and the intake while a case is left open in the queue's mode, it
+    shows the queue's list (not the case left open, not nothing)."""
+    from helpers_tui import opened_case, scan, settle
+
+    from aftersales.tui.screens.detail import TicketScreen
+    from aftersales.tui.screens.policies import PolicyView
+    from aftersales.tui.screens.queue import QueueScreen
+    from aftersales.tui.screens.report import ReportScreen
+
+    number = save_day5(store)
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+
+        async def f2_shows_the_list(before: type) -> None:
+            assert isinstance(app.screen, before)
+            await scan(pilot, "f2")
+            await settle(pilot)
+            assert app.current_mode == "queue" and isinstance(app.screen, QueueScreen), (before, app.screen)
+            assert len(app.screen_stack) == 1
+
+        # the palette offers the modes' keys on a case too (F2 by the app's action)
+        from aftersales.tui.commands import BindingCommands
+
+        detail = await opened_case(pilot, number)
+        offered = {name: (keys, run) for name, keys, run in BindingCommands(detail)._commands()}
+        assert {"受理": "F1", "队列": "F2", "政策": "F3"}.items() <= {n: k for n, (k, _) in offered.items()}.items()
+        offered["队列"][1]()
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen) and len(app.screen_stack) == 1
+        await opened_case(pilot, number)
+        await scan(pilot, "p")
+        await settle(pilot)
+        await f2_shows_the_list(TicketScreen)           # the ticket over the case
+        await scan(pilot, "ctrl+r")
+        await settle(pilot)
+        await f2_shows_the_list(ReportScreen)           # the report over the queue
+        await opened_case(pilot, number)
+        await scan(pilot, "f1")
+        await settle(pilot)
+        await f2_shows_the_list(type(app.screen))       # the intake, a case left open in the queue's mode
+        await scan(pilot, "f3")
+        await settle(pilot)
+        await scan(pilot, "v")
+        await settle(pilot)
+        await f2_shows_the_list(PolicyView)             # a policy file over the policies

@@ -75,7 +75,13 @@ async def test_a_key_jumps_to_each_section_and_ctrl_q_asks_when_the_intake_is_no
         for i, section in enumerate(SECTIONS):
             await scan(pilot, f"f{5 + i}")
             title = app.screen.query_one(f"#s-{section[4:]}")
-            first = next((f.widget_id for f in FIELDS if f.section == section), None)
+            # the first field still empty (the intake date and the fault's part are filled in: the
+            # brand, the description)
+            from aftersales.tui.screens.intake import _empty
+
+            first = next((f.widget_id for f in FIELDS if f.section == section and f.kind != "check"
+                          and _empty(app.screen.query_one(f"#{f.widget_id}"))), None)
+            assert first not in ("f-case_date", "f-fault-component")
             assert app.focused.id in (first, "docs", "conds", "plans"), section
             form = app.screen.query_one("#form")
             # the section's title at the top of the form, unless the form cannot scroll that far
@@ -357,3 +363,26 @@ async def test_the_draft_question_takes_y_and_n_in_either_case_and_esc_does_not_
             assert type(app.screen).__name__ == "IntakeScreen"
             assert (app.screen.form.values["customer.name"] == "李雷") == restored
         assert draft_file.exists() == kept, answer
+
+
+async def test_a_section_key_lands_on_what_is_still_to_fill_and_a_filled_field_is_typed_over(make):
+    """F6 lands on the brand, not on the intake date the form filled in with today: what is typed
+    chooses the brand and the date stays. Once the brand and model are in, F6 lands on the part
+    number; F7 on the purchase date. A section filled in: its first field, the text selected,
+    so typing replaces it (F5 and a new name)."""
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        today = app.screen.form.values["case_date"]
+        await scan(pilot, "f6")
+        assert app.focused.id == "f-brand"
+        await scan(pilot, "a")
+        assert app.screen.form.values["brand"] == "apple" and app.screen.form.values["case_date"] == today
+        await scan(pilot, "tab", "iPhone 15", "f6")
+        assert app.focused.id == "f-device-part_number"
+        await scan(pilot, "f7")
+        assert app.focused.id == "f-purchase-date"
+        await scan(pilot, "f5", "李雷", "tab", "13800138000", "f5")
+        assert app.focused.id == "f-customer-name"
+        await scan(pilot, "韩梅梅")
+        assert app.screen.form.values["customer.name"] == "韩梅梅"

@@ -35,9 +35,12 @@ async def test_the_panel_follows_the_conditions_the_papers_and_the_citations(mak
 
         # the citations on demand (Ctrl+O), and off again
         await scan(pilot, "ctrl+o")
-        assert "generic_sanbao/return_doa" in panel(app).body_text()
+        text = panel(app).body_text()
+        assert "[退货] 《移动电话机商品修理更换退货责任规定》第十一条" in text
+        assert "依据 移动电话机商品三包规定\n" in text and "generic_sanbao" not in text
+        assert "政策版本: 移动电话机商品三包规定（法定底线） 2001.1" in text
         await scan(pilot, "ctrl+o")
-        assert "generic_sanbao/return_doa" not in panel(app).body_text()
+        assert "第十一条" not in panel(app).body_text()
 
         # liquid damage: a paid repair only; unticked, a return again
         await tick_item(pilot, "#conds", "liquid_damage")
@@ -249,3 +252,57 @@ async def test_a_note_row_is_as_tall_as_its_note_whatever_was_shown_before(make)
             assert screen.query_one("#l-f-device-serial").region.y == note.region.y + 1
             screen.refresh(layout=True)                                 # and after any later layout
             await pilot.pause()
+
+
+async def test_at_80x24_a_notice_is_one_toast_above_the_save_line_its_words_and_numbers_whole(make):
+    """A new notice replaces the one shown (three stacked covered the panel at 80x24); it stands
+    above the save line, not over it; its text breaks where Chinese breaks, never inside a case
+    number or between two characters of a word; an error stays, and the notices after it join
+    it for its time; the labels of the repair history break between words (同一故障已保修 | 次数)."""
+    from rich.cells import cell_len
+    from textual.widgets import Static as Label
+
+    from aftersales.tui.i18n import t
+
+    app = make()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+
+        async def toasts() -> list[str]:
+            for _ in range(50):
+                await pilot.pause()
+                shown = list(app.screen.query("Toast"))
+                if shown and all(toast.region.height for toast in shown):
+                    break
+            return [str(toast.render()) for toast in app.screen.query("Toast")]
+
+        app.notify("已保存，案例编号 SZ01-20260615-0001")
+        app.notify("SZ01-20260615-0001 → 检测")
+        app.notify("送修超过7日未修好，应免费提供备用机；已记录回访，客户和维修站都已联系，案例编号 SZ01-20260615-0001")
+        shown = await toasts()
+        assert len(shown) == 1, shown
+        lines = shown[0].split("\n")
+        assert "SZ01-20260615-0001" in lines, lines                 # the number on a line whole
+        assert lines[0].endswith("；") or lines[0].endswith("，") or cell_len(lines[0]) <= 29, lines
+        toast = app.screen.query_one("Toast")
+        assert toast.region.bottom <= app.screen.query_one("#save-bar").region.y
+        app.notify("保存失败：数据库不可用", severity="error", timeout=30)
+        app.notify("界面语言：中文")
+        assert len(await toasts()) == 2
+        # the repair history's labels, at 80 columns
+        await scan(pilot, "f11")
+        await settle(pilot)
+        for path, lines in (("history.warranty_repairs_for_fault", ["同一故障已保修", "次数"]),
+                            ("history.current_repair_days", ["本次修理已用", "天数"]),
+                            ("history.plan_claims.huawei_extended_warranty", ["华为延长服务宝", "已用次数"])):
+            label = app.screen.query_one(f"#l-f-{path.replace('.', '-')}", Label)
+            drawn = [line.text.rstrip() for line in label.render_lines(label.region.reset_offset)]
+            assert drawn[:2] == lines, (path, drawn)
+        # a question too: broken after "，", not inside 恢复
+        from aftersales.tui.screens.confirm import ConfirmDialog
+
+        app.push_screen(ConfirmDialog(t("unsaved.quit", "zh"), t("unsaved.quit_yes", "zh")))
+        await settle(pilot)
+        question = app.screen.query_one(".dialog-title", Label)
+        drawn = [line.text.rstrip() for line in question.render_lines(question.region.reset_offset)]
+        assert drawn[:2] == ["本次受理尚未保存。仍要退出吗？（草稿会保留，", "下次启动时可恢复）"], drawn

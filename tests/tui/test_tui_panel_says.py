@@ -10,7 +10,8 @@ from datetime import date
 
 import pytest
 
-from aftersales.core.plugininfo import policy_titles
+from aftersales.core.plugininfo import policy_titles, without_note
+from aftersales.tui.i18n import vocab
 from aftersales.tui.region import region_note
 from aftersales.tui.widgets.decision_panel import render_decision
 
@@ -79,3 +80,36 @@ def test_the_badge_says_free_repair_as_the_remedy_is_called_not_a_bare_repair():
     assert [badge_text(r, "zh") for r in ("return", "exchange", "repair", "paid_repair")] == \
         ["退货", "换货", "免费维修", "付费维修"]
     assert badge_text("repair", "en") == "FREE REPAIR" and badge_text(None, "zh") == "—"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_citations_name_what_they_back_and_the_policy_by_its_title_not_ids(registry, lang):
+    """Ctrl+O: each citation under the remedy (the exchange's terms, the statutory floor, an
+    exclusion, the start of the coverage, a refund) it backs, each remedy's policy by its title;
+    no policy or rule id (``generic_sanbao/return_doa``, ``apple``)."""
+    day10 = {**with_device(part_number="MTLE3CH/A", imei="356938035643809"),
+             "purchase": {"date": "2026-06-05", "channel": "authorized_reseller", "country": "CN",
+                          "price": 5999},
+             "stock": {"same_model": False},
+             "documents": ["invoice", "sanbao_certificate"]}
+    liquid = {**day10, "condition": {"liquid_damage": True}}
+    titles = policy_titles(registry, lang)
+    policy_ids = {p.id for p in registry.all_policies()}
+    for case in (with_device(), with_device(part_number="MTLE3CH/A"), day10, liquid):
+        decision = registry.evaluate(registry.parse_case(case, today=TODAY)).to_dict()
+        text = render_decision(decision, lang, citations=True, titles=titles).plain
+        assert not RULE_ID.search(text), (lang, RULE_ID.search(text))
+        assert not any(re.search(rf"(?<![A-Za-z]){pid}(?![A-Za-z])", text) for pid in policy_ids), text
+        cited = text[text.index("出处" if lang == "zh" else "Citations"):]
+        for r in decision["remedies"]:
+            if r["available"]:
+                assert f"[{vocab('remedy', r['remedy'], lang)}] {r['granted_by']['citation']}" in cited
+                assert f"{'依据' if lang == 'zh' else 'granted by'} {without_note(titles[r['granted_by']['policy']])}\n" in text
+                assert titles[r["granted_by"]["policy"]] in text       # in full, in the policies line
+    # the floor changed Apple's exchange (warranty restarts): both cited, Apple's first
+    decision = registry.evaluate(registry.parse_case(day10, today=TODAY)).to_dict()
+    text = render_decision(decision, "zh", citations=True, titles=policy_titles(registry, "zh")).plain
+    assert text.index("[换货方式]") < text.index("[法定底线] 《移动电话机商品修理更换退货责任规定》第二十一条")
+    assert "[权益期限起算]" in text and "[不换机退款] 《移动电话机商品修理更换退货责任规定》第十八条" in text
+    decision = registry.evaluate(registry.parse_case(liquid, today=TODAY)).to_dict()
+    assert "[除外情形] 《移动电话机商品修理更换退货责任规定》" in render_decision(decision, "zh", citations=True).plain

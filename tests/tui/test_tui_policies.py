@@ -99,3 +99,42 @@ async def test_reload_through_registry_reload_keeps_the_old(make, policies_dir):
         await scan(pilot, "r")
         await settle(pilot)
         assert not app.reload_issues
+
+
+async def test_policies_and_a_policy_read_without_ids_its_file_only_as_source(make):
+    """F3 names each plugin by its brands and each policy by its title, and v shows a policy's
+    terms as a clerk reads them (each remedy, its papers and citation; the exclusions): no
+    plugin, policy or rule id, no field path. The YAML file is a second view, labelled 原文 (o),
+    and o again goes back to the terms."""
+    import re
+
+    ids = re.compile(r"(?<![A-Za-z_.])(apple|huawei|generic_sanbao|[a-z0-9]+_[a-z0-9_]+|[a-z_]+\.[a-z_]+)(?![A-Za-z_])")
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await scan(pilot, "f3")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        cells = [str(cell) for i in range(table.row_count) for cell in table.get_row_at(i)]
+        shown = " ".join(cells + [str(column.label) for column in table.columns.values()])
+        assert not ids.search(shown), ids.search(shown)
+        assert "移动电话机商品三包规定（法定底线）" in shown and "2001-11-15 起" in shown and "其他品牌" in shown
+        table.focus()
+        row = next(i for i, r in enumerate(app.screen.rows) if r["policy"] == "generic_sanbao")
+        table.move_cursor(row=row)
+        await scan(pilot, "v")
+        await pilot.pause()
+        view = app.screen
+        assert isinstance(view, PolicyView)
+        terms = str(view.query_one("#policy-title").render()) + view.query_one("#policy-body").content.text.plain
+        assert not ids.search(terms), ids.search(terms)
+        for said in ("退货 · 7日内性能故障\n", "所需单证: 购机发票、三包凭证 · 服务地点: 原销售商", "换货 · 15日内性能故障 · 第 8–15 日",
+                     "《移动电话机商品修理更换退货责任规定》第十一条", "除外情形", "进液属人为损坏，不实行三包", "适用品牌: 所有品牌"):
+            assert said in terms, said
+        await scan(pilot, "o")
+        await pilot.pause()
+        title = str(view.query_one("#policy-title").render())
+        assert "原文" in title and "generic_sanbao.yaml" in title
+        await scan(pilot, "o")
+        await pilot.pause()
+        assert "原文" not in str(view.query_one("#policy-title").render())
+        await scan(pilot, "escape")

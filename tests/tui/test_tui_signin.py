@@ -39,6 +39,10 @@ async def test_the_counter_signs_in_before_it_works(make, staffed):
         assert isinstance(app.screen, SignInScreen)
         await scan(pilot, "escape")  # no way around it
         assert isinstance(app.screen, SignInScreen)
+        for mode_key in ("f1", "f2", "f3"):   # F2 is heard over any dialog, but not around this one
+            await scan(pilot, mode_key)
+            await pilot.pause()
+            assert isinstance(app.screen, SignInScreen) and app.current_mode == "intake", mode_key
         await _sign_in(pilot, "S001", "000000")
         assert isinstance(app.screen, SignInScreen)
         assert "PIN" in str(app.screen.query_one("#signin-error").render())

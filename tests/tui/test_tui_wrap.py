@@ -95,3 +95,22 @@ def test_the_case_screen_wraps_as_the_panel_does():
         assert any("方案时限 2026-06-17 10:30" in line for line in rendered), (width, rendered)
         assert not any(line.lstrip()[:1] in "，。）" for line in rendered if line.strip()), (width, rendered)
         assert all(cell_len(line) <= width for line in rendered)
+
+
+def test_one_function_cuts_a_text_to_a_width_in_cells_whatever_the_text_is():
+    """``fit``: the queue's columns (str), the panel's badge (Rich ``Text``) and the title line
+    (Textual ``Content``) are cut by one function: to the cells given, "…" where cut, a Chinese
+    character never halved, the styles kept."""
+    from rich.cells import cell_len
+    from rich.text import Text
+    from textual.content import Content
+
+    from aftersales.tui.widgets.text import fit
+
+    assert fit("iPhone 15 Pro Max", 10) == "iPhone 15…"
+    assert fit("王芳李雷韩梅梅", 6) == "王芳…" and cell_len(fit("王芳李雷韩梅梅", 7)) == 7
+    assert fit("李雷", 4) == "李雷" and fit("李雷", 0) == ""
+    badge = fit(Text("权益  免费维修", style="bold"), 9)
+    assert badge.plain == "权益  免…" and badge.style == "bold"
+    title = fit(Content.assemble("售后柜台", (" — SZ01 · 王芳", "dim")), 12)
+    assert title.plain == "售后柜台 — …" and title.cell_length == 12 and title.spans

@@ -1,10 +1,12 @@
-"""A yes/no question before something that throws work away (a half-filled intake)."""
+"""A yes/no question before something that throws work away (a half-filled intake), and a
+question answered by one of a few named choices (``ChoiceDialog``)."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
@@ -48,7 +50,7 @@ class ConfirmDialog(ModalScreen[bool | None]):
         self.no = no
         self.safe_yes = safe_yes
         #: what Esc does: answer ``no``; ``ignore`` (when no throws work away: discarding a
-        #: draft); ``cancel`` (answers None: when yes and no are two choices, not a question)
+        #: draft)
         self.escape = escape
         self._answering = False   # the keyboard has been quiet long enough (``_ready``)
         self._quiet = None        # the timer that ends the guard
@@ -58,7 +60,7 @@ class ConfirmDialog(ModalScreen[bool | None]):
     def compose(self) -> ComposeResult:
         lang = self.app.lang
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-title")
+            yield Static(Wrapped(Text(self.question)), classes="dialog-title")   # as Chinese is set
             with Horizontal(classes="dialog-buttons"):
                 guarded = self.GUARD_SECONDS > 0
                 yield Button(f"{self.yes} (Y)", id="confirm-yes", variant="primary" if self.safe_yes else "error",
@@ -129,4 +131,53 @@ class ConfirmDialog(ModalScreen[bool | None]):
 
     def action_escape(self) -> None:
         if self.escape != "ignore":
-            self.dismiss(False if self.escape == "no" else None)
+            self.dismiss(False)
+
+
+class ChoiceDialog(ConfirmDialog):
+    """A question answered by one of a few choices, not yes or no: a button each that says what
+    it does (记录客户回访), its key beside it (1, 2...), and 取消 (Esc) that does nothing. It
+    dismisses with the chosen value, ``None`` when cancelled. Keys typed before it could be read
+    are held off as a ``ConfirmDialog`` holds them."""
+
+    BINDINGS = [*(Binding(str(n), f"choose({n - 1})", show=False) for n in range(1, 10)),
+                key("escape", "escape", "back", show=False)]
+    _ANSWERS = frozenset(str(n) for n in range(1, 10)) | {"escape"}
+
+    def __init__(self, question: str, choices: list[tuple[str, str]]) -> None:
+        """``choices``: (value, what the button says), in the order of their keys 1, 2..."""
+        super().__init__(question, "")
+        self.choices = choices[:9]
+
+    def compose(self) -> ComposeResult:
+        lang = self.app.lang
+        guarded = self.GUARD_SECONDS > 0
+        with Vertical(classes="dialog"):
+            yield Static(Wrapped(Text(self.question)), classes="dialog-title")   # as Chinese is set
+            with Horizontal(classes="dialog-buttons"):
+                for n, (_value, label) in enumerate(self.choices, 1):
+                    yield Button(f"{label} ({n})", id=f"choice-{n - 1}", variant="primary" if n == 1 else "default",
+                                 compact=True, disabled=guarded)
+                yield Button(f"{t('key.cancel', lang)} (Esc)", id="choice-cancel", compact=True, disabled=guarded)
+            yield Static("", id="confirm-waiting", classes="dialog-waiting")
+
+    def _ready(self) -> None:
+        self._answering = True
+        for button in self.query(Button):
+            button.disabled = False
+        self.query_one("#choice-0", Button).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action not in ("choose", "escape") or self._answering
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        index = (event.button.id or "").removeprefix("choice-")
+        self.dismiss(self.choices[int(index)][0] if index.isdigit() else None)
+
+    def action_choose(self, index: int) -> None:
+        if index < len(self.choices):
+            self.dismiss(self.choices[index][0])
+
+    def action_escape(self) -> None:
+        self.dismiss(None)

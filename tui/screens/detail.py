@@ -13,7 +13,6 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, OptionList, Static
@@ -237,10 +236,10 @@ class DetailScreen(CounterScreen):
         key("n", "pickup_notice", "pickup_notice", show=False),
         key("i", "inspect", "inspect", show=False),
         key("c", "correct", "correct"),
-        # the modes' keys work here as everywhere, out of this footer (full at 80 columns); F2
-        # shows the queue's list (switching to the mode this screen is in did nothing)
-        *(Binding(f"f{n}", f"app.switch_mode('{mode}')", show=False) for n, mode in ((1, "intake"), (3, "policies"))),
-        Binding("f2", "queue", show=False),
+        # the modes' keys work here as everywhere (the app's actions, in the palette by the same
+        # names), out of this footer (full at 80 columns)
+        *(key(f"f{n}", f"app.switch_mode('{mode}')", mode, show=False) for n, mode in ((1, "intake"), (3, "policies"))),
+        key("f2", "app.queue", "queue", show=False, priority=True),
     ]
 
     def __init__(self, number: str) -> None:
@@ -471,17 +470,17 @@ class DetailScreen(CounterScreen):
         if len(due) < 2:            # one party waits for a call (or none): that one, or both
             self._run("follow_up", note=note, party=next(iter(due)) if due else "both")
             return
-        from .confirm import ConfirmDialog
+        from .confirm import ChoiceDialog
 
         lang = self.app.lang
 
-        def answered(customer: bool | None) -> None:
-            if customer is not None:
-                self._run("follow_up", note=note, party="customer" if customer else "repair_station")
+        def answered(party: str | None) -> None:
+            if party is not None:
+                self._run("follow_up", note=note, party=party)
 
         # a call is made to one party: the other's follow-up stays open
-        self.app.push_screen(ConfirmDialog(t("detail.follow_who", lang), t("party.customer", lang),
-                                           no=t("party.repair_station", lang), safe_yes=True, escape="cancel"),
+        self.app.push_screen(ChoiceDialog(t("detail.follow_who", lang),
+                                          [(party, t(f"follow.record_{party}", lang)) for party in ("customer", "repair_station")]),
                              answered)
 
     @on(Button.Pressed, "#do-reevaluate")
@@ -584,13 +583,6 @@ class DetailScreen(CounterScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
-
-    def action_queue(self) -> None:
-        """F2: the queue's list (this screen, opened from the queue, is in its mode: back to it)."""
-        if self.app.current_mode == "queue":
-            self.app.pop_screen()
-        else:
-            self.app.switch_mode("queue")
 
 
 def brand_name(app: Any, brand: str, lang: str) -> str:

@@ -55,6 +55,29 @@ def _for(message: Any, form: FormState | None) -> Any:
     return message
 
 
+#: the cells of the label column (app.tcss: 15, a cell of padding)
+LABEL_CELLS = 14
+
+
+def _label(path: str, lang: str) -> Any:
+    """A field's label; one longer than the label column wrapped as Chinese is set (同一故障已保修 |
+    次数, 华为延长服务宝 | 已用次数), where Textual cut it at the column's edge (同一故障已保 | 修次数)."""
+    from rich.cells import cell_len
+
+    text = field_label(path, lang)
+    if cell_len(text) <= LABEL_CELLS:
+        return text
+    from ..widgets.text import Wrapped
+
+    return Wrapped(Text(text))
+
+
+def _empty(widget: Any) -> bool:
+    """Whether a field of the form holds nothing yet (a blank text, no option chosen)."""
+    value = widget.value
+    return value is Select.NULL or value is None or (isinstance(value, str) and not value.strip())
+
+
 def jump_key(section: str) -> str:
     """The key to a section of the form: F5 for the first, F6 for the next... (F1-F4 are the
     app's modes and language)."""
@@ -151,14 +174,19 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         return Text.assemble(t(section, lang), ("  " + jump_key(section).upper(), "dim not bold"))
 
     def action_jump(self, section: str) -> None:
-        """To a section: its title at the top of the form, its first field focused."""
+        """To a section: its title at the top of the form, and the focus on its first field still
+        empty, what the clerk has come to fill: F6 lands on the brand, not on the intake date the
+        form filled in with today (typing there replaced it). When every field holds a value, its
+        first field, the text selected, so that what is typed replaces it."""
         title = self._find(f"#s-{section[4:]}")
         if title is None or section not in SECTIONS:
             return                  # not mounted yet
         if section in TICK_LISTS:
             target = self._find(f"#{TICK_LISTS[section][0]}")
         else:
-            target = self._find(f"#{next(f for f in FIELDS if f.section == section).widget_id}")
+            fields = [w for f in FIELDS if f.section == section and f.kind != CHECK
+                      for w in [self._find(f"#{f.widget_id}")] if w is not None]
+            target = next((w for w in fields if _empty(w)), fields[0] if fields else None)
         if target is not None:
             target.focus(scroll_visible=False)
         self.query_one("#form", FormScroll).scroll_to_widget(title, animate=False, top=True)
@@ -183,7 +211,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             from textual.widgets import Checkbox
 
             return [Checkbox(field_label(f.path, lang), bool(value), id=f.widget_id, compact=True, classes="wide")]
-        label = Static(field_label(f.path, lang), classes="field-label", id=f"l-{f.widget_id}")
+        label = Static(_label(f.path, lang), classes="field-label", id=f"l-{f.widget_id}")
         widget: Widget
         if f.kind == "select":
             widget = TypedSelect(self._options(f, lang), names=self._names(f), value=value or Select.NULL,
@@ -372,7 +400,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             if f.kind == CHECK:
                 widget.label = field_label(f.path, lang)
                 continue
-            self.query_one(f"#l-{f.widget_id}", Static).update(field_label(f.path, lang))
+            self.query_one(f"#l-{f.widget_id}", Static).update(_label(f.path, lang))
             if f.kind == "select":
                 value = self.form.values.get(f.path)
                 with self.prevent(Select.Changed):

@@ -17,12 +17,15 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from ..app import key, translate_bindings
-from ..i18n import t
+from ..i18n import t, vocab
+from ..widgets.text import Wrapped
 from ..widgets.titlebar import TitleBar
 from .base import CounterScreen
-from .queue import short_label
 
-COLUMNS = ("plugin", "version", "origin", "brands", "policy", "policy_version", "effective", "state")
+#: the table's columns: the plugin is named by the brands it serves (its id is for IT, in the
+#: policy file's 原文 view), the policy by its title
+#: (what a clerk looks for first: whether it is valid, before where it came from)
+COLUMNS = ("brands", "policy", "policy_version", "effective", "state", "origin", "plugin_version")
 
 
 def policy_rows(registry: Any) -> list[dict[str, Any]]:
@@ -32,13 +35,119 @@ def policy_rows(registry: Any) -> list[dict[str, Any]]:
         base = {"plugin": name, "version": info.version, "origin": info.origin, "brands": ", ".join(info.brands),
                 "error": info.error}
         if not info.policies:
-            rows.append({**base, "policy": "", "policy_version": "", "effective": "", "source": None, "valid": info.error is None})
+            rows.append({**base, "policy": "", "policy_version": "", "effective": ("", ""), "source": None,
+                         "valid": info.error is None})
         for p in info.policies:
             eff = p.get("effective") or {}
             rows.append({**base, "policy": p["id"], "policy_version": p["version"],
-                         "effective": f"{eff.get('from') or ''}–{eff.get('until') or ''}", "source": p.get("source"),
+                         "effective": (str(eff.get("from") or ""), str(eff.get("until") or "")), "source": p.get("source"),
                          "valid": bool(p.get("valid", True)) and info.error is None})
     return rows
+
+
+def effective_text(effective: tuple[str, str], lang: str) -> str:
+    """When a policy version is in force: ``2013-04-01 起``, ``2013-04-01 至 2026-12-31``."""
+    start, end = effective
+    if start and end:
+        return t("pol.from_until", lang, start=start, end=end)
+    if start:
+        return t("pol.from", lang, date=start)
+    return t("pol.from_until", lang, start="…", end=end) if end else ""
+
+
+def brand_names(registry: Any, ids: Any, lang: str) -> str:
+    """Brand ids (a list, or joined by commas) by their names (苹果、华为)."""
+    from aftersales.core.plugininfo import brand_name
+
+    if isinstance(ids, str):
+        ids = ids.split(",")
+    brands = getattr(registry, "brands", None)
+    names = [brand_name(brands, b.strip(), lang, short=True) for b in ids if b.strip()]
+    return ("、" if lang == "zh" else ", ").join(names)
+
+
+def _window(window: Any, lang: str) -> str:
+    if not isinstance(window, dict) or "days" not in window:
+        return ""
+    if window.get("from_day"):
+        return t("pol.window_from", lang, a=window["from_day"], b=window["days"])
+    return t("pol.window_days", lang, n=window["days"])
+
+
+def _documents(documents: Any, lang: str) -> str:
+    """A rule's papers: each item a paper, or a list of papers any one of which will do."""
+    if not documents:
+        return t("pol.documents_none", lang)
+    items = []
+    for item in documents:
+        alternatives = item if isinstance(item, list) else [item]
+        items.append(t("pol.either", lang).join(vocab("document", str(d), lang) for d in alternatives))
+    return t("pol.documents", lang) + ": " + ("、" if lang == "zh" else ", ").join(items)
+
+
+def _message(item: Any, lang: str) -> str:
+    message = item.get("message") if isinstance(item, dict) else None
+    if isinstance(message, dict):
+        return str(message.get(lang) or message.get("zh") or "")
+    return ""
+
+
+def policy_text(data: dict[str, Any], registry: Any, lang: str) -> Text:
+    """A policy file as a clerk reads it: what it is based on, when it is in force, the brands,
+    each remedy with its window, papers and place of service and its citation, how an exchange
+    is done, the exclusions and notices. No rule ids or field names (the 原文 view has them)."""
+    out = Text()
+    if data.get("source"):
+        out.append(f"{t('pol.text_source', lang)}: ", "dim")
+        out.append(str(data["source"]) + "\n")
+    eff = data.get("effective") or {}
+    out.append(f"{t('pol.text_effective', lang)}: ", "dim")
+    out.append(effective_text((str(eff.get("from") or ""), str(eff.get("until") or "")), lang) + "\n")
+    brands = (data.get("applies_to") or {}).get("brands")
+    if brands:
+        out.append(f"{t('pol.text_brands', lang)}: ", "dim")
+        out.append((t("pol.any_brand", lang) if brands == "any" else brand_names(registry, brands, lang)) + "\n")
+    offers = data.get("offers") or []
+    if offers:
+        out.append(f"\n{t('pol.offers', lang)}\n", "bold underline")
+    for offer in offers:
+        parts = [vocab("remedy", str(offer.get("remedy")), lang)]
+        basis = vocab("basis", str(offer["basis"]), lang) if offer.get("basis") else ""
+        if basis:
+            parts.append(basis)
+        window = offer.get("window") or {}
+        if window and (window.get("from_day") or str(window.get("days")) not in basis):   # not 7日内 twice
+            parts.append(_window(window, lang))
+        out.append(" • " + " · ".join(p for p in parts if p) + "\n", "bold")
+        details = [_documents(offer.get("documents"), lang)]
+        if offer.get("service_location"):
+            details.append(f"{t('panel.where', lang)}: " + vocab("service_location", str(offer["service_location"]), lang))
+        out.append("   " + " · ".join(details) + "\n", "dim")
+        if offer.get("citation"):
+            out.append(f"   {offer['citation']}\n")
+    exchange = data.get("exchange") or {}
+    if exchange:
+        out.append(f"\n{t('pol.exchange', lang)}\n", "bold underline")
+        parts = [vocab(kind, str(exchange[name]), lang)
+                 for name, kind in (("mode", "exchange_mode"), ("warranty_after", "warranty_after")) if exchange.get(name)]
+        out.append(" • " + " · ".join(parts) + "\n", "bold")
+        if exchange.get("citation"):
+            out.append(f"   {exchange['citation']}\n")
+    refund = data.get("refund_instead") or {}
+    citations = [block.get("citation") for block in refund.values() if isinstance(block, dict) and block.get("citation")]
+    if citations:
+        out.append(f"\n{t('pol.refund', lang)}\n", "bold underline")
+        for citation in citations:
+            out.append(f" • {citation}\n")
+    for part, heading in (("exclusions", "pol.exclusions"), ("notices", "pol.notices")):
+        items = data.get(part) or []
+        if items:
+            out.append(f"\n{t(heading, lang)}\n", "bold underline")
+        for item in items:
+            out.append(f" • {_message(item, lang)}\n", "bold")
+            if item.get("citation"):
+                out.append(f"   {item['citation']}\n")
+    return out
 
 
 def problems_text(app: Any) -> Text:
@@ -62,30 +171,61 @@ def problems_text(app: Any) -> Text:
 
 
 class PolicyView(ModalScreen[None]):
-    """One policy file, read-only, highlighted."""
+    """One policy, read-only: its terms as a clerk reads them (``policy_text``); ``o`` shows the
+    policy file itself (原文, highlighted YAML), and back."""
 
-    BINDINGS = [key("escape", "close", "close")]
+    BINDINGS = [key("escape", "close", "close"), key("o", "toggle_source", "source")]
 
-    def __init__(self, title: str, source: str | None) -> None:
+    def __init__(self, title: str, source: str | None, data: dict[str, Any] | None = None,
+                 version: str = "") -> None:
         super().__init__(id="policy-view")
         self.title_text = title
+        self.version = version
         self.source = source
+        self.data = data
+        self.showing_source = data is None
 
     def compose(self) -> ComposeResult:
-        lang = self.app.lang
-        try:
-            text = Path(str(self.source)).read_text(encoding="utf-8")
-            body: Any = Syntax(text, "yaml", line_numbers=True, word_wrap=False, theme="ansi_dark")
-        except (OSError, TypeError) as exc:
-            body = Text(t("pol.unreadable", lang, source=self.source, error=exc), style="red")
         with Vertical(classes="dialog wide"):
-            yield Static(self.title_text, classes="dialog-title")
+            yield Static("", id="policy-title", classes="dialog-title")
             with VerticalScroll(id="policy-source"):
-                yield Static(body)
+                yield Static("", id="policy-body")
             yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        translate_bindings(self, self.app.lang)
+        self._show()
+
+    def _show(self) -> None:
+        lang = self.app.lang
+        translate_bindings(self, lang)
+        if self.showing_source:
+            # the file as it is, clearly the secondary view: labelled 原文 with the file's name
+            file = Path(str(self.source)).name if self.source else "?"
+            title = t("pol.source_title", lang, id=self.title_text, version=self.version, file=file)
+            try:
+                text = Path(str(self.source)).read_text(encoding="utf-8")
+                body: Any = Syntax(text, "yaml", line_numbers=True, word_wrap=False, theme="ansi_dark")
+            except (OSError, TypeError) as exc:
+                body = Text(t("pol.unreadable", lang, source=self.source, error=exc), style="red")
+        else:
+            title = t("pol.view_title", lang, id=self.title_text, version=self.version)
+            body = Wrapped(policy_text(self.data or {}, self.app.registry, lang))
+        self.query_one("#policy-title", Static).update(title)
+        self.query_one("#policy-body", Static).update(body)
+        self.query_one("#policy-source", VerticalScroll).scroll_home(animate=False)
+        # the key says where it goes: 原文 from the terms, 条款 back from the file
+        from .. import compat
+
+        compat.relabel_bindings(self, lambda b: t("key.summary" if self.showing_source else "key.source", lang)
+                                if b.id == "source" else None)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "toggle_source" or self.data is not None
+
+    def action_toggle_source(self) -> None:
+        self.showing_source = not self.showing_source
+        self._show()
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -128,22 +268,13 @@ class PoliciesScreen(CounterScreen):
         from aftersales.core.plugininfo import policy_titles
 
         titles = policy_titles(self.app.registry, lang)
-        brands = getattr(self.app.registry, "brands", {}) or {}
-
-        def brand_names(ids: str) -> str:
-            names = []
-            for bid in (b.strip() for b in ids.split(",") if b.strip()):
-                b = brands.get(bid)
-                names.append(short_label(b.label(lang)) if b else bid)
-            return "、".join(names) if lang == "zh" else ", ".join(names)
-
         for i, r in enumerate(self.rows):
             state = t("pol.valid", lang) if r["valid"] else t("pol.plugin_error" if r["error"] else "pol.invalid", lang)
             style = "" if r["valid"] else "bold red"
             origin = t(f"origin.{r['origin'].replace(' ', '_')}", lang)
             table.add_row(*(Text(str(x), style=style) for x in (
-                r["plugin"], r["version"], origin, brand_names(r["brands"]), titles.get(r["policy"], r["policy"]),
-                r["policy_version"], r["effective"], state)), key=str(i))
+                brand_names(self.app.registry, r["brands"], lang), titles.get(r["policy"], r["policy"]),
+                r["policy_version"], effective_text(r["effective"], lang), state, origin, r["version"])), key=str(i))
         errors = problems_text(self.app)
         if self.reloading:
             errors = Text(t("pol.reloading", lang) + "\n", "italic") + errors
@@ -179,5 +310,6 @@ class PoliciesScreen(CounterScreen):
         from aftersales.core.plugininfo import policy_titles
 
         name = policy_titles(self.app.registry, self.app.lang).get(row["policy"], row["policy"])
-        title = t("pol.view_title", self.app.lang, id=name, version=row["policy_version"])
-        self.app.push_screen(PolicyView(title, row["source"]))
+        data = next((p.data for p in self.app.registry.all_policies()
+                     if p.id == row["policy"] and str(p.version) == str(row["policy_version"])), None)
+        self.app.push_screen(PolicyView(name, row["source"], data, row["policy_version"]))

@@ -19,11 +19,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Select, Static
 
+from aftersales.core.plugininfo import brand_name
 from aftersales.store.workflow import FINISHED, state_label
 
 from ..app import key
 from ..i18n import error_line, t
 from ..messages import CasesFound, CasesListed, StoreActionFailed
+from ..widgets.text import fit
 from ..widgets.titlebar import TitleBar
 from .base import CounterScreen, FormInput
 
@@ -49,19 +51,6 @@ def mask_name(name: str | None) -> str:
     return name[0] + "*" * (len(name) - 1) if len(name) > 1 else name
 
 
-def fit(text: str, width: int) -> str:
-    """``text`` cut to ``width`` terminal cells (a Chinese character takes two), "…" where it
-    was cut; a table column would crop it at its edge, into the next column's space."""
-    if cell_len(text) <= width:
-        return text
-    out = ""
-    for char in text:
-        if cell_len(out + char) + 1 > width:
-            break
-        out += char
-    return out + "…" if width > 0 else ""
-
-
 def masked_customer(summary: dict[str, Any], width: int | None = None) -> str:
     """The customer masked (``李* 138****8000``), in ``width`` cells when given: the phone whole,
     the masked name cut to what is left (its first character kept, fewer stars)."""
@@ -73,13 +62,6 @@ def masked_customer(summary: dict[str, Any], width: int | None = None) -> str:
             name = name[0] + "*" * max(room - cell_len(name[0]), 0)
     text = f"{name} {phone}".strip()
     return text if width is None else fit(text, width)
-
-
-def short_label(label: str) -> str:
-    """A brand's label without its explanation in brackets (其他品牌（仅三包规定） → 其他品牌)."""
-    for bracket in ("（", "("):
-        label = label.split(bracket, 1)[0]
-    return label.strip()
 
 
 def matches(summary: dict[str, Any], text: str) -> bool:
@@ -136,7 +118,7 @@ class QueueScreen(CounterScreen):
 
     def _brand_options(self, lang: str) -> list[tuple[str, str]]:
         brands = getattr(self.app.registry, "brands", {}) or {}
-        return [(b.label(lang), bid) for bid, b in brands.items()]
+        return [(brand_name(brands, bid, lang), bid) for bid in brands]
 
     def _short_dates(self) -> bool:
         return 0 < self.size.width < _SHORT_DATES_BELOW
@@ -257,6 +239,7 @@ class QueueScreen(CounterScreen):
         cursor = table.cursor_row
         table.clear()
         late = 0
+        brands = getattr(self.app.registry, "brands", None)
         for c in self.shown:
             due = c.get("next_follow_up") or ""
             style = ""
@@ -268,8 +251,7 @@ class QueueScreen(CounterScreen):
                 style = "bold red"  # the 24 h answer or the 48 h solution is overdue
             elif due and due == today or c.get("notices"):
                 style = "yellow"
-            brand = (getattr(self.app.registry, "brands", {}) or {}).get(c["brand"])
-            brand_text = short_label(brand.label(lang)) if brand else c["brand"]
+            brand_text = brand_name(brands, c["brand"], lang, short=True)
             intake = (c.get("intake_at") or c.get("case_date") or "")[:10]
             shown_due = due
             if self._short_dates():

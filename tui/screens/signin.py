@@ -19,6 +19,9 @@ from ..i18n import t
 class SignInScreen(ModalScreen[Any]):
     """Staff code and PIN; Enter in the PIN field signs in."""
 
+    #: the app leaves no mode while it is shown (``AftersalesApp.check_action``)
+    holds_the_counter = True
+
     def __init__(self, engine: Any, store_code: str | None) -> None:
         super().__init__(id="signin")
         self.engine = engine

@@ -20,7 +20,7 @@ from aftersales.core.vocab import REMEDY_ORDER
 
 from .. import compat
 from ..i18n import t, vocab
-from .text import wrap_line
+from .text import fit, wrap_line
 
 ENTITLEMENTS = (*REMEDY_ORDER, "none")
 def badge_text(entitlement: str | None, lang: str) -> str:
@@ -49,6 +49,11 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
     """The body of the panel for one v1 decision mapping. ``region_note``: how the region was
     found, and what to ask for when it was only assumed (``tui.region.region_note``)."""
     out = Text()
+
+    def named(policy: str) -> str:
+        """A policy as people read it: its title (its id only when it has none)."""
+        return (titles or {}).get(policy) or policy
+
     if decision.get("legal") is False:   # first: the statutory floor was left out
         from aftersales.core.decision import NOT_LEGAL_EN, NOT_LEGAL_ZH
 
@@ -84,7 +89,10 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
             out.append(f"    {t('panel.where', lang)}: ", "dim")
             out.append(vocab("service_location", r["service_location"], lang) + "\n", "" if ok else "dim")
         if citations and granted.get("policy"):
-            out.append(f"    {t('panel.granted_by', lang)} {granted['policy']}/{granted.get('rule')}\n", "dim")
+            # the title without its note in brackets: the line fits the panel at 80 columns
+            from aftersales.core.plugininfo import without_note
+
+            out.append(f"    {t('panel.granted_by', lang)} {without_note(named(granted['policy']))}\n", "dim")
         if missing:
             out.append(f"    {t('panel.still_needs' if pending else 'panel.missing', lang)}: ", "bold red")
             out.append("、".join(vocab("document", d, lang) for d in missing), "bold reverse red")
@@ -139,34 +147,34 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
 
         out.append(f"⚠ {failure_line(f['plugin'], f['hook'], f['error'], lang)}\n", "bold red")
     if citations:
+        # each citation under what it backs (the remedy, the exchange's terms, an exclusion...),
+        # not the rule's id: the policy is named by its title beside the remedy and below
         out.append(f"{t('panel.citations', lang)}\n", "bold underline")
+
+        def cite(label: str, citation: str | None) -> None:
+            out.append(f" [{label}] ", "bold")
+            out.append(f"{citation or ''}\n")
+
         for r in decision.get("remedies", ()):
             g = r.get("granted_by") or {}
             if g.get("policy") and (r.get("available") or r.get("missing_documents")):
-                out.append(f" [{g['policy']}/{g.get('rule')}] ", "bold")
-                out.append(f"{g.get('citation') or ''}\n")
+                cite(vocab("remedy", r["remedy"], lang), g.get("citation"))
             refund = r.get("refund_instead")
             if refund:
-                out.append(f" [{refund['granted_by']['policy']}/refund_instead] ", "bold")
-                out.append(f"{refund['granted_by']['citation']}\n")
+                cite(t("panel.cite_refund", lang), refund["granted_by"]["citation"])
         if ex and exchange_offered:
-            g = ex.get("granted_by") or {}
-            out.append(f" [{g.get('policy')}/{g.get('rule')}] ", "bold")
-            out.append(f"{g.get('citation') or ''}\n")
+            cite(t("panel.exchange", lang), (ex.get("granted_by") or {}).get("citation"))
             for step in decision.get("trace", ()):   # the statutory floor changed what the brand said
                 if step.get("effect") == "floor":
-                    out.append(f" [{step.get('policy')}/{step.get('rule')}] ", "bold")
-                    out.append(f"{step.get('citation') or ''}\n")
+                    cite(t("panel.cite_floor", lang), step.get("citation"))
         for e in exclusions:
-            out.append(f" [{e['policy']}/{e['id']}] ", "bold")
-            out.append(f"{e.get('citation') or ''}\n")
+            cite(t("panel.exclusions", lang), e.get("citation"))
         if cov and cov.get("start_citation"):
-            out.append(f" [{cov.get('start_rule')}] {cov['start_citation']}\n")
+            cite(t("panel.cite_start", lang), cov["start_citation"])
         # the policies and versions that decided (kept with every stored decision)
         pols = decision.get("policies") or []
         if pols:
-            names = titles or {}
-            out.append(f"{t('panel.policies', lang)}: " + "，".join(f"{names.get(p['id'], p['id'])} {p['version']}"
+            out.append(f"{t('panel.policies', lang)}: " + "，".join(f"{named(p['id'])} {p['version']}"
                                                                 for p in pols) + "\n", "dim")
     return out
 
@@ -274,8 +282,7 @@ class DecisionPanel(compat.SizedNow, ScrollView):
         badge_style = self._styles.get(ent)
         if badge_style is None:
             badge_style = self._styles[ent] = self.get_component_rich_style(f"decision-panel--{ent}")
-        label = Text(self._badge, style=badge_style)
-        label.truncate(width)
+        label = fit(Text(self._badge, style=badge_style), width)
         label.align("center", width)
         # the badge on one line, a blank line under it: at 80x24 the panel has 16 lines
         lines = [*self._wrap(label, width), Strip.blank(width)]

@@ -10,13 +10,38 @@ layout is asked for only when the widget is shown and its height at its current 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual.geometry import Size
 from textual.widgets import Static
 
 _NONE = Size(0, 0)
+
+if TYPE_CHECKING:
+    from textual.content import Content
+
+Cut = TypeVar("Cut", str, Text, "Content")
+
+
+def fit(text: Cut, width: int) -> Cut:
+    """``text`` (a ``str``, a Rich ``Text`` or a Textual ``Content``, its styles kept) cut to
+    ``width`` terminal cells, a Chinese character taking two, with "…" where it was cut: the one
+    function the counter UI cuts a text to a width with (a table's column, the title line, the
+    panel's badge). A wide character that would stand across the edge goes, not half of it."""
+    from rich.cells import cell_len
+
+    plain = text if isinstance(text, str) else text.plain
+    if cell_len(plain) <= width:
+        return text
+    if width <= 0:
+        return text[:0]
+    used = 0
+    for index, char in enumerate(plain):
+        used += cell_len(char)
+        if used > width - 1:        # the room left for "…"
+            return text[:index] + "…"
+    return text
 
 
 def update_static(widget: Any, content: Any) -> None:

@@ -18,6 +18,8 @@ from textual import events
 from textual.content import Content
 from textual.widget import Widget
 
+from .text import fit
+
 #: the mark's width on the left, and the width kept free on the right (as ``Header`` lays them out)
 ICON_WIDTH = 8
 RIGHT_WIDTH = 10
@@ -51,8 +53,7 @@ class TitleBar(Widget):
         middle = max(0, width - ICON_WIDTH - RIGHT_WIDTH)
         title = app.format_title(app.title if screen.title is None else screen.title,
                                  app.sub_title if screen.sub_title is None else screen.sub_title)
-        if title.cell_length > middle:
-            title = title.truncate(middle, ellipsis=True)
+        title = fit(title, middle)
         pad = middle - title.cell_length
         left = pad // 2
         return Content.assemble(" " + ICON, " " * (ICON_WIDTH - 2), " " * left, title,
