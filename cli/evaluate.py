@@ -60,10 +60,7 @@ def evaluate(case_file: str, as_json: bool, lang: str | None, show_trace: bool, 
         name = brand_name(registry.brands, decision.brand, lang)
         click.echo(render_decision(decision, lang=lang, trace=show_trace, refs=refs, brand=name))
     if decision.plugin_errors:
-        failure = decision.plugin_errors[0]
-        # a load-time failure was said in Chinese as it was recorded; a per-case one is the exception's text
-        said = next((e for e in registry.load_errors if getattr(e, "plugin", None) == failure.plugin
-                     and failure.hook in str(e)), None)
-        raise PluginError(f"plugin {failure.plugin!r} failed in {failure.hook}: {failure.error}", plugin=failure.plugin,
-                          zh=said.line("zh") if said is not None else
-                          f"插件 {failure.plugin!r} 在 {failure.hook} 中出错：{failure.error}")
+        failure = decision.plugin_errors[0]   # it carries its own Chinese (``PluginFailure.text``)
+        raise PluginError(f"plugin {failure.plugin!r} failed in {failure.hook}: {failure.text('en')}",
+                          plugin=failure.plugin,
+                          zh=f"插件 {failure.plugin!r} 在 {failure.hook} 中出错：{failure.text('zh')}")
