@@ -50,9 +50,10 @@ def test_bad_outcomes_are_one_line_exit_2_nothing_written(store_cli, db_url, cas
 
 
 def test_the_five_outcomes_through_the_cli(store_cli, db_url, casefile):
+    zh = {"AFTERSALES_LANG": "zh"}
     ret = _new(store_cli, db_url, casefile("2026-06-10"), "--accessories", "充电线", "--checklist", "backed_up")
     rc, out, err = store_cli("cases", "outcome", ret, "退货", "--refund", "2999", "--invoice-price", "2999",
-                             "--db", db_url)
+                             "--db", db_url, env=zh)
     assert rc == 0 and "已退货退款 2999 元" in out, err
     exch = _new(store_cli, db_url, casefile("2026-06-05", "356938035643825"))
     assert store_cli("cases", "remedy", exch, "换货", "--db", db_url)[0] == 0
@@ -60,15 +61,15 @@ def test_the_five_outcomes_through_the_cli(store_cli, db_url, casefile):
                              "--db", db_url, now="2026-06-18T10:00:00")
     assert rc == 0 and NEW_IMEI in out, err
     later = _new(store_cli, db_url, casefile("2026-06-05", NEW_IMEI), now="2026-06-24T10:00:00")
-    rc, out, _ = store_cli("cases", "show", later, "--db", db_url, now="2026-06-24T11:00:00")
+    rc, out, _ = store_cli("cases", "show", later, "--db", db_url, now="2026-06-24T11:00:00", env=zh)
     assert f"{exch} 换货所换新机（2026-06-18）" in out and "可享受 退货" in out
     rep = _new(store_cli, db_url, casefile("2026-02-15", "356938035643833"))
     rc, out, err = store_cli("cases", "outcome", rep, "repair", "--work", "更换主板", "--parts", "主板", "--days", "4",
-                             "--db", db_url)
+                             "--db", db_url, env=zh)
     assert rc == 0 and "已免费维修 更换主板 更换：主板" in out, err
     paid = _new(store_cli, db_url, casefile("2026-01-16", "356938035643841", unauthorized_repair=True))
     rc, out, err = store_cli("cases", "outcome", paid, "paid_repair", "--quote", "680", "--no-consent",
-                             "--db", db_url)
+                             "--db", db_url, env=zh)
     assert rc == 0 and "客户未同意报价" in out, err
     cancel = _new(store_cli, db_url, casefile("2026-02-15", "356938035643858"))
     assert store_cli("cases", "move", cancel, "cancelled", "--note", "客户撤回", "--db", db_url)[0] == 0
@@ -82,7 +83,7 @@ def test_the_five_outcomes_through_the_cli(store_cli, db_url, casefile):
     shown = json.loads(out)
     assert shown["outcome"]["refund"] == 2999 and shown["intake_record"]["accessories"] == ["充电线"]
     # the return's case is past its 24-hour answer? no: the outcome answered it
-    rc, out, _ = store_cli("cases", "list", "--overdue", "--db", db_url, now="2026-06-30T10:00:00")
+    rc, out, _ = store_cli("cases", "list", "--overdue", "--db", db_url, now="2026-06-30T10:00:00", env=zh)
     assert ret not in out and rep in out and "未在24小时内答复" in out
 
 
