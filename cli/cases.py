@@ -145,6 +145,13 @@ def _remedy(value: str | None, lang: str = "zh") -> str:
     return label("remedy", value, lang) if value else ("无" if lang == "zh" else "none")
 
 
+def _phone(phone: str | None) -> str:
+    """A (masked) number as people read it (``store.contact.shown_phone``)."""
+    from aftersales.store.contact import shown_phone
+
+    return shown_phone(phone) or ""
+
+
 def _state(view: dict, lang: str) -> str:
     """The case's state as people read it, in ``lang`` (the view's ``state_zh`` is the Chinese)."""
     from aftersales.store.workflow import state_label
@@ -276,7 +283,7 @@ def list_(state, due, brand, store_code, limit, db_url, as_json, reveal, overdue
     for r in rows:
         line = (f"{r['number']:<20} {_state_cells(r, lang)} {_cells(brand_label(r['brand']), 8)} "
                 f"{r['device']['model'][:18]:<18} "
-                f"{_cells(r['customer']['name'][:8], 10)} {r['customer']['phone']:<14} {_cells(_badge(r, lang), 12)} "
+                f"{_cells(r['customer']['name'][:8], 10)} {_phone(r['customer']['phone']):<16} {_cells(_badge(r, lang), 12)} "
                 f"{'回访' if lang == 'zh' else 'follow-up'} {r['next_follow_up'] or '-':<10}")
         flagged = r["notices"] + ((r.get("service_level") or {}).get("notices") or [])
         if flagged:
@@ -314,7 +321,7 @@ def show(number, db_url, as_json, reveal) -> None:
     brand_label = _brand_labeler(lang=lang)
     c = view["customer"]
     _echo(f"{view['number']}  {_state(view, lang)}  {view['store']}  {'受理人' if zh else 'taken in by'} {view['staff']}")
-    _echo(f"{'客户' if zh else 'customer'} {c['name']}  {c['phone']}   {brand_label(view['brand'])} {view['device']['model']}"
+    _echo(f"{'客户' if zh else 'customer'} {c['name']}  {_phone(c['phone'])}   {brand_label(view['brand'])} {view['device']['model']}"
           + (f"  IMEI {view['device']['imei']}" if view['device']['imei'] else "")
           + (("  寄修" if zh else "  mail-in") if view["mail_in"] else ""))
     rep = view["repair"]
@@ -589,7 +596,7 @@ def search(text, open_only, limit, db_url, as_json, reveal) -> None:
     for r in rows:
         _echo(f"{r['number']:<20} {_state_cells(r, lang)} {_cells(brand_label(r['brand']), 8)} "
               f"{r['device']['model'][:18]:<18} {r['device']['imei'] or r['device']['serial'] or '-':<16} "
-              f"{_cells(r['customer']['name'][:8], 10)} {r['customer']['phone']:<14} {(r['case_date'] or '')}".rstrip())
+              f"{_cells(r['customer']['name'][:8], 10)} {_phone(r['customer']['phone']):<16} {(r['case_date'] or '')}".rstrip())
 
 
 CSV_COLUMNS = ("number", "store", "staff", "customer_name", "customer_phone", "brand", "model", "imei", "serial",

@@ -98,9 +98,9 @@ def test_the_ticket_prints_what_was_recorded_for_the_customer(store_cli, db_url,
     bare = _new(store_cli, db_url, casefile("2026-06-10"))
     rc, out, _ = store_cli("cases", "ticket", bare, "--db", db_url)
     assert rc == 0
-    assert "未见异常" not in out and "外观(检查所见)" not in out  # nothing was inspected
+    assert "未见异常" not in out and "外观（检查所见）" not in out  # nothing was inspected
     assert "交机前请备份数据" in out and "取机前请备份" not in out
-    assert "华强北旗舰店(SZ01)" in out and "服务热线:0755-83001234" in out
+    assert "华强北旗舰店（SZ01）" in out and "服务热线：0755-83001234" in out
     assert "seed" not in out and "§" not in out and "第十一条" in out
     assert "☐ 已备份数据" in out and "客户确认以上事项" in out
     assert max(cell_len(line) for line in out.splitlines()) <= 80
@@ -109,11 +109,11 @@ def test_the_ticket_prints_what_was_recorded_for_the_customer(store_cli, db_url,
     assert store_cli("cases", "outcome", done, "return", "--refund", "2999", "--invoice-price", "2999",
                      "--db", db_url)[0] == 0
     rc, out, _ = store_cli("cases", "ticket", done, "--db", db_url)
-    assert "外观(检查所见):后盖轻微划痕" in out and "随机附件:充电线、卡针" in out
+    assert "外观（检查所见）：后盖轻微划痕" in out and "随机附件：充电线、卡针" in out
     assert "☑ 已备份数据" in out and "☐ 已退出账户" in out and "☑客户已告知维修人员" in out
-    assert "处理结果:已退货退款 2999 元" in out and "预计修复" not in out and "维修类别" not in out
+    assert "处理结果：已退货退款 2999 元" in out and "预计修复" not in out and "维修类别" not in out
     rc, out, _ = store_cli("cases", "ticket", done, "--html", "--db", db_url)
-    assert "<strong>华强北旗舰店(SZ01)</strong>" in out and "seed" not in out and "§" not in out
+    assert "<strong>华强北旗舰店（SZ01）</strong>" in out and "seed" not in out and "§" not in out
     rc, out, err = store_cli("cases", "ticket", done, "--sms", "--db", db_url)   # returned: no pickup
     assert rc == 2 and out == "" and err.strip() == "error: no pickup notice: the case is already “returned and refunded”"
     for target in ("diagnosing", "ready_for_pickup"):

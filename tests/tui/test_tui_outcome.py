@@ -203,7 +203,7 @@ async def test_from_the_detail_the_inspection_reaches_the_ticket_the_pickup_noti
         await scan(pilot, "p")
         await pilot.pause()
         text = app.screen.text
-        assert "随机附件:充电线、卡针" in text and "外观(检查所见):屏幕左上角划痕" in text
+        assert "随机附件：充电线、卡针" in text and "外观（检查所见）：屏幕左上角划痕" in text
         assert "☑ 已备份数据" in text and "☑客户已告知维修人员" in text
         assert store.get(NUMBER)["events"][-1]["kind"] == "inspected"
         await scan(pilot, "escape")
