@@ -43,3 +43,15 @@ def test_a_store_without_a_name_is_said_as_a_store_not_a_bare_code(store, new_ca
     assert "服务网点：门店 SZ01\n" in render_ticket(view)
     assert "服务网点：门店 SZ01 " in render_mail_in(view)
     assert render_pickup_notice({**view, "state": "ready_for_pickup"}).startswith("【门店 SZ01】李雷您好")
+
+
+def test_the_agreement_names_the_product_and_fault_as_people_read_them(store, new_case):
+    """What the agreement fills in from the case is in words: 华为 Mate 60 (not huawei), the fault
+    component's label when the case has no description (主机, not host)."""
+    from store_helpers import CASE
+
+    case = {**CASE, "fault": {"component": "host", "confirmed": True}}
+    record = new_case(case=case, mail_in=MAIL_IN)["mail_in_record"]
+    assert (record["product"], record["fault"]) == ("华为 Mate 60", "主机")
+    text = render_mail_in(store.get(new_case(case=case, mail_in=MAIL_IN, phone="13900139000")["number"]))
+    assert "产品名称：华为 Mate 60" in text and "故障现象：主机" in text and "huawei" not in text
