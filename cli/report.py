@@ -49,8 +49,9 @@ def report(store_code, all_stores, as_html, output, db_url, as_json) -> None:
             text = json_text(data, indent=2) + "\n"
         else:
             # the page is Chinese; the terminal's text names brands in the messages' language
-            labels = _brand_labeler(lang="zh" if as_html else message_lang(None))
-            text = render_html(data, labels) if as_html else render_text(data, labels) + "\n"
+            lang = message_lang()
+            labels = _brand_labeler(lang="zh" if as_html else lang)
+            text = render_html(data, labels) if as_html else render_text(data, labels, lang) + "\n"
         out.write(escape_controls(text))
     if output and output != "-":
         _echo(output)

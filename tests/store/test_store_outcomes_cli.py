@@ -150,7 +150,8 @@ def test_the_report_and_the_store_settings_through_the_cli(store_cli, db_url, ca
     store_cli("cases", "move", repair, "diagnosing", "--db", db_url)
     store_cli("cases", "move", repair, "in_repair", "--db", db_url)
     paid = _new(store_cli, db_url, casefile("2026-01-16", "356938035643833", unauthorized_repair=True))
-    rc, out, _ = store_cli("report", "--store", "SZ01", "--db", db_url, now="2026-06-25T10:00:00")
+    rc, out, _ = store_cli("report", "--store", "SZ01", "--db", db_url, now="2026-06-25T10:00:00",
+                           env={"AFTERSALES_LANG": "zh"})
     assert rc == 0
     section = out.split("应提供备用机")[1].split("待换货")[0]
     assert repair in section and paid not in section  # no spare phone is owed for a paid repair
