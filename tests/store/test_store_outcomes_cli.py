@@ -143,6 +143,9 @@ def test_the_report_and_the_store_settings_through_the_cli(store_cli, db_url, ca
     assert store_cli("stores", "set", "SZ01", "--name", "华强北旗舰店", "--db", db_url)[0] == 0
     rc, out, _ = store_cli("stores", "show", "SZ01", "--json", "--db", db_url)
     assert json.loads(out)["name"] == "华强北旗舰店" and json.loads(out)["opens"] == "09:00"
+    english = store_cli("stores", "show", "SZ01", "--db", db_url)[1]     # in the language asked for
+    assert "hours: 09:00-18:00" in english and "营业时间" not in english
+    assert "营业时间：09:00-18:00" in store_cli("stores", "show", "SZ01", "--db", db_url, env={"AFTERSALES_LANG": "zh"})[1]
     waiting = _new(store_cli, db_url, casefile("2026-06-05"))
     store_cli("cases", "move", waiting, "diagnosing", "--db", db_url)
     store_cli("cases", "remedy", waiting, "exchange", "--db", db_url)
