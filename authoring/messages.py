@@ -1,8 +1,7 @@
 """The words of the policy editors' tools: Chinese first, English on request.
 
-The language is ``--lang`` when given, else ``AFTERSALES_LANG``, else the locale
-(``LC_ALL``, ``LC_MESSAGES``, ``LANG``): English when one of them starts with ``en``, Chinese
-otherwise. Each message is made in both languages where it is made (a ``(zh, en)`` pair); this
+The language is the command line's one rule (``aftersales.cli.message_lang``: ``--lang``, else
+``AFTERSALES_LANG``, else Chinese). Each message is made in both languages where it is made (a ``(zh, en)`` pair); this
 module holds what many of them share: the names of JSON types, the labels of the vocabulary's ids,
 "did you mean", and the hints for YAML syntax errors.
 """
@@ -10,8 +9,7 @@ module holds what many of them share: the names of JSON types, the labels of the
 from __future__ import annotations
 
 import difflib
-import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 #: JSON Schema type -> (zh, en) as an editor would say it
@@ -30,15 +28,6 @@ VOCAB_DEFS: dict[str, str] = {
     "document": "document", "region": "region", "channel": "channel", "component": "component",
     "part": "part", "remedy": "remedy", "basis": "basis",
 }
-
-
-def resolve_lang(option: str | None = None, env: Mapping[str, str] | None = None) -> str:
-    """``zh`` or ``en``: ``option`` (``--lang``), else ``AFTERSALES_LANG``, else the locale."""
-    env = os.environ if env is None else env
-    for value in (option, env.get("AFTERSALES_LANG"), env.get("LC_ALL"), env.get("LC_MESSAGES"), env.get("LANG")):
-        if value:
-            return "en" if value.lower().startswith("en") else "zh"
-    return "zh"
 
 
 def pick(pair: tuple[str, str], lang: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextvars import ContextVar
 from typing import Any
 
 
@@ -102,17 +103,38 @@ def stopped(exc: BaseException, args: list[str]) -> int:
 
 
 def arguments(argv: list[str] | None) -> list[str]:
-    """The command's arguments: ``argv``, or the process's own when None (as click reads them)."""
-    return list(sys.argv[1:] if argv is None else argv)
+    """The command's arguments: ``argv``; when None, those of the command line ``run`` is running,
+    else the process's own (as click reads them)."""
+    if argv is not None:
+        return list(argv)
+    running = RUNNING.get()
+    return list(sys.argv[1:] if running is None else running)
 
 
-def message_lang(argv: list[str] | None) -> str:
-    """The language of error messages: Chinese unless ``--lang en`` is given or
-    ``AFTERSALES_LANG=en`` is set."""
+def message_lang(argv: list[str] | None = None, option: str | None = None) -> str:
+    """The language every command speaks (its messages, errors, help, the tables it prints):
+    ``zh`` or ``en``. The one rule: ``option`` (a command's own ``--lang``, as click parsed it),
+    else ``--lang`` on the command line ``argv`` (default: the one being run), else
+    ``AFTERSALES_LANG``, else Chinese. English when the value starts with ``en``.
+
+    The locale (``LANG``, ``LC_ALL``) is not read: a counter's terminal often runs an English or
+    a C locale, and the counter still speaks Chinese (the counter UI follows the same rule)."""
+    if option:
+        return _lang(option)
     args = arguments(argv)
     for index, arg in enumerate(args):
+        if arg == "--":
+            break
         if arg == "--lang" and index + 1 < len(args):
-            return "en" if args[index + 1] == "en" else "zh"
+            return _lang(args[index + 1])
         if arg.startswith("--lang="):
-            return "en" if arg.split("=", 1)[1] == "en" else "zh"
-    return "en" if os.environ.get("AFTERSALES_LANG", "").lower().startswith("en") else "zh"
+            return _lang(arg.split("=", 1)[1])
+    return _lang(os.environ.get("AFTERSALES_LANG", ""))
+
+
+def _lang(value: str) -> str:
+    return "en" if value.strip().lower().startswith("en") else "zh"
+
+
+#: the arguments of the command line ``group.run`` is running (``message_lang`` reads its ``--lang``)
+RUNNING: ContextVar[list[str] | None] = ContextVar("aftersales_running", default=None)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import click
 
-from aftersales.cli._common import echo_json
+from aftersales.cli import message_lang
+from aftersales.cli._common import echo_json, lang_option
 from aftersales.store.localday import counter_now, login_name
 
 _DB = click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL",
@@ -29,13 +30,6 @@ def _actor(engine, actor: str | None) -> str:
             or actor or login_name())
 
 
-def _en() -> bool:
-    """Messages in English (``AFTERSALES_LANG=en`` or the locale); Chinese first otherwise."""
-    from aftersales.authoring.messages import resolve_lang
-
-    return resolve_lang(None) == "en"
-
-
 def _engine(db_url: str | None):
     from aftersales.store import db as _db
 
@@ -47,8 +41,7 @@ def _engine(db_url: str | None):
 @click.option("--note", help="说明 / what changed (kept with the bundle).")
 @click.option("--activate", "then_activate", is_flag=True, help="发布后立即生效 / put it in force at once.")
 @click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="插件目录（放入即加载） / drop-in plugins folder.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="提示语言：zh（默认）或 en；也可用 AFTERSALES_LANG 或系统语言 / language of the messages: zh (default) or en; also AFTERSALES_LANG or the locale.")
+@lang_option()
 @_BY
 @_DB
 @_JSON
@@ -60,9 +53,7 @@ def publish(folder: str, note: str | None, then_activate: bool, plugins_dir: str
     keeps every ``*.yaml`` of FOLDER, a SHA-256 manifest, who published it, the note and when;
     it is put in force with ``aftersales policy activate ID`` (or ``--activate``).
     """
-    from aftersales.authoring.messages import resolve_lang
-
-    lang = resolve_lang(lang)
+    lang = message_lang(option=lang)
     en = lang == "en"
     engine = _engine(db_url)
     try:
@@ -140,10 +131,10 @@ def list_bundles(db_url: str | None, as_json: bool) -> None:
         echo_json(rows)
         return
     if not rows:
-        click.echo("no policy bundle published (aftersales policy publish DIR)" if _en() else
+        click.echo("no policy bundle published (aftersales policy publish DIR)" if message_lang() == "en" else
                    "还没有发布任何政策包（aftersales policy publish 文件夹）", err=True)
         return
-    files = "{n} files" if _en() else "{n} 个文件"
+    files = "{n} files" if message_lang() == "en" else "{n} 个文件"
     for r in rows:
         mark = "*" if r["active"] else " "
         when = shown_moment(r["created_at"])      # the network's local time (China Standard Time)
@@ -164,7 +155,7 @@ def activate(bundle_id: int, actor: str | None, db_url: str | None) -> None:
         record = bundles.activate(engine, bundle_id, actor=_actor(engine, actor), now=counter_now())
     finally:
         engine.dispose()
-    click.echo(f"policy bundle {record['id']} (sha256 {record['sha256'][:12]}) is in force" if _en() else
+    click.echo(f"policy bundle {record['id']} (sha256 {record['sha256'][:12]}) is in force" if message_lang() == "en" else
                f"政策包 {record['id']}（sha256 {record['sha256'][:12]}）已生效")
 
 
@@ -180,7 +171,7 @@ def rollback(actor: str | None, db_url: str | None) -> None:
         record = bundles.rollback(engine, actor=_actor(engine, actor), now=counter_now())
     finally:
         engine.dispose()
-    click.echo(f"rolled back: policy bundle {record['id']} (sha256 {record['sha256'][:12]}) is in force" if _en() else
+    click.echo(f"rolled back: policy bundle {record['id']} (sha256 {record['sha256'][:12]}) is in force" if message_lang() == "en" else
                f"已回退：政策包 {record['id']}（sha256 {record['sha256'][:12]}）已生效")
 
 

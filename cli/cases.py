@@ -139,10 +139,37 @@ def _state_arg(value: str) -> str:
     return text.lower()
 
 
-def _remedy(value: str | None) -> str:
+def _remedy(value: str | None, lang: str = "zh") -> str:
     from aftersales.core.vocab import label
 
-    return label("remedy", value) if value else "无"
+    return label("remedy", value, lang) if value else ("无" if lang == "zh" else "none")
+
+
+def _phone(phone: str | None) -> str:
+    """A (masked) number as people read it (``store.contact.shown_phone``)."""
+    from aftersales.store.contact import shown_phone
+
+    return shown_phone(phone) or ""
+
+
+def _state(view: dict, lang: str) -> str:
+    """The case's state as people read it, in ``lang`` (the view's ``state_zh`` is the Chinese)."""
+    from aftersales.store.workflow import state_label
+
+    return state_label(view["state"], lang)
+
+
+def _state_cells(view: dict, lang: str) -> str:
+    """The state, padded for a table column as wide as the longest state in ``lang``."""
+    from rich.cells import cell_len
+
+    from aftersales.store.workflow import STATES
+
+    return _cells(_state(view, lang), max(cell_len(pair[0 if lang == "zh" else 1]) for pair in STATES.values()))
+
+
+def _notice(notice: dict, lang: str) -> str:
+    return notice["message_zh"] if lang == "zh" else notice["message_en"]
 
 
 @click.group("cases")
@@ -188,7 +215,8 @@ def new(casefile, customer, phone, store_code, staff, mail_in, repair_kind, note
         view = store.create_case(mapping, store=store_code, staff=staff, customer=customer, phone=phone,
                                  now=counter_now(), mail_in=mail, repair_kind=repair_kind, note=note,
                                  backdate=backdate, intake=_intake(accessories, appearance, checklist, passcode))
-        brand_label = _brand_labeler(lang=message_lang(None), registry=getattr(store.evaluator, "registry", None))
+        lang = message_lang()
+        brand_label = _brand_labeler(lang=lang, registry=getattr(store.evaluator, "registry", None))
     _warn(view.get("warnings"))
     view = _mask_view(view, reveal)
     decided = view["decisions"][0]["decision"] if view.get("decisions") else {}
@@ -196,12 +224,17 @@ def new(casefile, customer, phone, store_code, staff, mail_in, repair_kind, note
         echo_json(view)
     else:
         if decided.get("legal") is False:   # the first line says it
-            from aftersales.core.decision import NOT_LEGAL_ZH
+            from aftersales.core.decision import NOT_LEGAL_EN, NOT_LEGAL_ZH
 
-            _echo(f"!! {NOT_LEGAL_ZH}")
-        _echo(f"已受理 {view['number']}  {brand_label(view['brand'])} {view['device']['model']}  "
-                   f"可享受：{_remedy(view['entitlement'])}  回访：{view['next_follow_up']}  "
-                   f"预计修复：{view['repair']['due_from']}~{view['repair']['due_by']}")
+            _echo(f"!! {NOT_LEGAL_ZH if lang == 'zh' else NOT_LEGAL_EN}")
+        due = f"{view['repair']['due_from']}~{view['repair']['due_by']}"
+        device = f"{brand_label(view['brand'])} {view['device']['model']}"
+        if lang == "zh":
+            _echo(f"已受理 {view['number']}  {device}  可享受：{_remedy(view['entitlement'])}  "
+                  f"回访：{view['next_follow_up']}  预计修复：{due}")
+        else:
+            _echo(f"taken in {view['number']}  {device}  entitled to: {_remedy(view['entitlement'], lang)}  "
+                  f"follow-up: {view['next_follow_up']}  repair due: {due}")
     _plugin_failed(view["number"], decided)
 
 
@@ -242,19 +275,20 @@ def list_(state, due, brand, store_code, limit, db_url, as_json, reveal, overdue
     if as_json:
         echo_json(rows)
         return
+    lang = message_lang()
     if not rows:
-        _echo("没有符合条件的案例" if message_lang(None) == "zh" else "no cases", err=True)
+        _echo("没有符合条件的案例" if lang == "zh" else "no cases", err=True)
         return
-    brand_label = _brand_labeler(lang=message_lang(None))
+    brand_label = _brand_labeler(lang=lang)
     for r in rows:
-        line = (f"{r['number']:<20} {r['state_zh']:<6} {_cells(brand_label(r['brand']), 8)} "
+        line = (f"{r['number']:<20} {_state_cells(r, lang)} {_cells(brand_label(r['brand']), 8)} "
                 f"{r['device']['model'][:18]:<18} "
-                f"{r['customer']['name'][:8]:<8} {r['customer']['phone']:<14} {_badge(r):<6} "
-                f"回访 {r['next_follow_up'] or '-':<10}")
+                f"{_cells(r['customer']['name'][:8], 10)} {_phone(r['customer']['phone']):<16} {_cells(_badge(r, lang), 12)} "
+                f"{'回访' if lang == 'zh' else 'follow-up'} {r['next_follow_up'] or '-':<10}")
         flagged = r["notices"] + ((r.get("service_level") or {}).get("notices") or [])
         if flagged:
-            line += "  ⚠ " + ";".join(n["message_zh"] for n in flagged)
-        _echo(line)
+            line += "  ⚠ " + ("；" if lang == "zh" else "; ").join(_notice(n, lang) for n in flagged)
+        _echo(line.rstrip())
 
 
 list_.name = "list"
@@ -282,40 +316,58 @@ def show(number, db_url, as_json, reveal) -> None:
     if as_json:
         echo_json(view)
         return
-    brand_label = _brand_labeler(lang=message_lang(None))
+    lang = message_lang()
+    zh = lang == "zh"
+    brand_label = _brand_labeler(lang=lang)
     c = view["customer"]
-    _echo(f"{view['number']}  {view['state_zh']}  {view['store']}  受理人 {view['staff']}")
-    _echo(f"客户 {c['name']}  {c['phone']}   {brand_label(view['brand'])} {view['device']['model']}"
-               + (f"  IMEI {view['device']['imei']}" if view['device']['imei'] else "")
-               + ("  寄修" if view["mail_in"] else ""))
+    _echo(f"{view['number']}  {_state(view, lang)}  {view['store']}  {'受理人' if zh else 'taken in by'} {view['staff']}")
+    _echo(f"{'客户' if zh else 'customer'} {c['name']}  {_phone(c['phone'])}   {brand_label(view['brand'])} {view['device']['model']}"
+          + (f"  IMEI {view['device']['imei']}" if view['device']['imei'] else "")
+          + (("  寄修" if zh else "  mail-in") if view["mail_in"] else ""))
     rep = view["repair"]
-    _echo(f"受理 {shown_moment(view['intake_at'])}  "
-          + (f"结果 {view['badge']}  " if view.get("outcome") else f"可享受 {_remedy(view['entitlement'])}  ")
-          + f"送修 {rep['days_in_repair']} 天  预计修复 {rep['due_from']}~{rep['due_by']}"
-          + ("  缺件" if rep["awaiting_parts"] else ""))
+    due = f"{rep['due_from']}~{rep['due_by']}"
+    if zh:
+        _echo(f"受理 {shown_moment(view['intake_at'])}  "
+              + (f"结果 {_badge(view, lang)}  " if view.get("outcome") else f"可享受 {_remedy(view['entitlement'])}  ")
+              + f"送修 {rep['days_in_repair']} 天  预计修复 {due}" + ("  缺件" if rep["awaiting_parts"] else ""))
+    else:
+        _echo(f"taken in {shown_moment(view['intake_at'])}  "
+              + (f"outcome {_badge(view, lang)}  " if view.get("outcome")
+                 else f"entitled to {_remedy(view['entitlement'], lang)}  ")
+              + f"{rep['days_in_repair']} days in repair  repair due {due}"
+              + ("  awaiting parts" if rep["awaiting_parts"] else ""))
     for n in view["notices"]:
-        _echo(f"  ⚠ {n['message_zh']}")
-    _show_outcome(view)
-    _echo("回访：")
+        _echo(f"  ⚠ {_notice(n, lang)}")
+    _show_outcome(view, lang)
+    _echo("回访：" if zh else "follow-ups:")
     for f in view["follow_ups"]:
         if not f["done_at"]:
-            done = "待办"
+            done = "待办" if zh else "to do"
         else:   # a call made, or made moot by a move or an outcome
-            done = f"{'已完成' if f.get('called', True) else moot_reason(f)} {shown_moment(f['done_at'])}（{f['done_by']}）"
-        party = PARTIES.get(f["party"], (f["party"],))[0]
-        purpose = PURPOSES.get(f["purpose"], (f["purpose"],))[0]
+            called = ("已完成" if zh else "done") if f.get("called", True) else moot_reason(f, lang)
+            done = f"{called} {shown_moment(f['done_at'])}" + (f"（{f['done_by']}）" if zh else f" ({f['done_by']})")
+        party = _label_of(PARTIES, f["party"], lang)
+        purpose = _label_of(PURPOSES, f["purpose"], lang)
         _echo(f"  {f['due']}  {party}  {purpose}  {done}")
-    _echo("判定：")
+    _echo("判定：" if zh else "decisions:")
     for d in view["decisions"]:
         pols = ", ".join(f"{p.get('id')} {p.get('version')}" for p in d["policies"])
-        _echo(f"  #{d['seq']} {shown_moment(d['evaluated_at'])} {trigger_label(d['trigger'])}  {_remedy(d['entitlement'])}  [{pols}]")
-    _echo("记录：")
+        _echo(f"  #{d['seq']} {shown_moment(d['evaluated_at'])} {trigger_label(d['trigger'], lang)}  "
+              f"{_remedy(d['entitlement'], lang)}  [{pols}]")
+    _echo("记录：" if zh else "events:")
     for e in view["events"]:
-        move = f"{state_label(e['from'])} → {state_label(e['to'])}" if e["from"] and e["from"] != e["to"] \
-            else (state_label(e["to"]) if e["to"] else "")
-        _echo(f"  {shown_moment(e['at'])}  {e['actor']:<8} {event_label(e['kind'])}  {move}" + (f"  {e['note']}" if e["note"] else ""))
+        move = f"{state_label(e['from'], lang)} → {state_label(e['to'], lang)}" if e["from"] and e["from"] != e["to"] \
+            else (state_label(e["to"], lang) if e["to"] else "")
+        _echo(f"  {shown_moment(e['at'])}  {_cells(e['actor'], 8)} {event_label(e['kind'], lang)}  {move}"
+              + (f"  {e['note']}" if e["note"] else ""))
         for path, change in ((e.get("data") or {}).get("changes") or {}).items():   # a correction: what it changed
-            _echo(f"      {_change_text(path, change)}")
+            _echo(f"      {_change_text(path, change, lang)}")
+
+
+def _label_of(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
+    """A workflow word (a party, a purpose) in ``lang``; the key itself when the table lacks it."""
+    zh, en = table.get(key, (key, key))
+    return zh if lang == "zh" else en
 
 
 @cases.command("move")
@@ -340,10 +392,11 @@ def move(number, state, note, repair_kind, awaiting_parts, staff, db_url, as_jso
     view = _show_view(view, as_json, reveal)
     if view is None:
         return
+    lang = message_lang()
     last_move = [e for e in view["events"] if e["kind"] == "move"][-1]
-    _echo(f"{view['number']}: {state_label(last_move['from'])} → {view['state_zh']}")
+    _echo(f"{view['number']}: {state_label(last_move['from'], lang)} → {_state(view, lang)}")
     for n in view["notices"]:
-        _echo(f"  ⚠ {n['message_zh']}")
+        _echo(f"  ⚠ {_notice(n, lang)}")
 
 
 @cases.command("follow-up")
@@ -368,7 +421,10 @@ def follow_up(number, note, party, next_in, awaiting_parts, staff, db_url, as_js
     view = _show_view(view, as_json, reveal)
     if view is None:
         return
-    _echo(f"{view['number']}: 已记录回访  下次回访：{view['next_follow_up'] or '无'}")
+    if message_lang() == "zh":
+        _echo(f"{view['number']}: 已记录回访  下次回访：{view['next_follow_up'] or '无'}")
+    else:
+        _echo(f"{view['number']}: follow-up recorded  next follow-up: {view['next_follow_up'] or 'none'}")
 
 
 @cases.command("reevaluate")
@@ -385,8 +441,13 @@ def reevaluate(number, staff, db_url, as_json, reveal) -> None:
     shown = _show_view(view, as_json, reveal)
     if shown is not None:
         prev = shown["decisions"][-2]["entitlement"] if len(shown["decisions"]) > 1 else None
-        _echo(f"{shown['number']}: 第 {shown['decision_count']} 次判定  送修 {shown['repair']['days_in_repair']} 天  "
-              f"可享受：{_remedy(shown['entitlement'])}（上次：{_remedy(prev)}）")
+        days, count = shown["repair"]["days_in_repair"], shown["decision_count"]
+        if message_lang() == "zh":
+            _echo(f"{shown['number']}: 第 {count} 次判定  送修 {days} 天  "
+                  f"可享受：{_remedy(shown['entitlement'])}（上次：{_remedy(prev)}）")
+        else:
+            _echo(f"{shown['number']}: decision {count}  {days} days in repair  "
+                  f"entitled to: {_remedy(shown['entitlement'], 'en')} (before: {_remedy(prev, 'en')})")
     _plugin_failed(view["number"], view["decisions"][-1]["decision"] if view.get("decisions") else {})
 
 
@@ -483,24 +544,24 @@ def edit(number, casefile, assignments, customer, phone, note, staff, db_url, as
     if as_json:
         echo_json({**view, "changes": changes})
         return
-    _echo(f"已更正 {view['number']}  第 {view['decision_count']} 次判定  可享受：{_remedy(view['entitlement'])}")
+    lang = message_lang()
+    if lang == "zh":
+        _echo(f"已更正 {view['number']}  第 {view['decision_count']} 次判定  可享受：{_remedy(view['entitlement'])}")
+    else:
+        _echo(f"corrected {view['number']}  decision {view['decision_count']}  "
+              f"entitled to: {_remedy(view['entitlement'], lang)}")
     for path, change in changes.items():
-        _echo(f"  {_change_text(path, change)}")
+        _echo(f"  {_change_text(path, change, lang)}")
 
 
-def _change_text(path: str, change: dict[str, Any]) -> str:
-    """One field a correction changed: ``device.imei：（空） → 356938035643809``."""
-    return f"{path}：{_shown(change.get('from'))} → {_shown(change.get('to'))}"
+def _change_text(path: str, change: dict[str, Any], lang: str = "zh") -> str:
+    """One field a correction changed, by the path ``--set`` takes, its values as people read
+    them: ``documents：购机发票、三包凭证 → 购机发票``, ``device.imei：（空） → 356938035643809``."""
+    from aftersales.tui.i18n import value_text
 
-
-def _shown(value: Any) -> str:
-    if value is None or value == [] or value == "":
-        return "（空）"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, list):
-        return ",".join(str(v) for v in value)
-    return str(value)
+    sep, empty = ("：", "（空）") if lang == "zh" else (": ", "(empty)")
+    return (f"{path}{sep}{value_text(path, change.get('from'), lang, empty)} → "
+            f"{value_text(path, change.get('to'), lang, empty)}")
 
 
 @cases.command("search")
@@ -527,14 +588,15 @@ def search(text, open_only, limit, db_url, as_json, reveal) -> None:
     if as_json:
         echo_json(rows)
         return
+    lang = message_lang()
     if not rows:
-        _echo("没有找到" if message_lang(None) == "zh" else "nothing found", err=True)
+        _echo("没有找到" if lang == "zh" else "nothing found", err=True)
         return
-    brand_label = _brand_labeler(lang=message_lang(None), registry=registry)
+    brand_label = _brand_labeler(lang=lang, registry=registry)
     for r in rows:
-        _echo(f"{r['number']:<20} {r['state_zh']:<6} {_cells(brand_label(r['brand']), 8)} "
+        _echo(f"{r['number']:<20} {_state_cells(r, lang)} {_cells(brand_label(r['brand']), 8)} "
               f"{r['device']['model'][:18]:<18} {r['device']['imei'] or r['device']['serial'] or '-':<16} "
-              f"{r['customer']['name'][:8]:<8} {r['customer']['phone']:<14} {(r['case_date'] or '')}")
+              f"{_cells(r['customer']['name'][:8], 10)} {_phone(r['customer']['phone']):<16} {(r['case_date'] or '')}".rstrip())
 
 
 CSV_COLUMNS = ("number", "store", "staff", "customer_name", "customer_phone", "brand", "model", "imei", "serial",
@@ -683,9 +745,18 @@ _register_generate()
 
 # --- outcomes, intake record, service levels (see cli/outcome.py) -------------------------------
 
-def _badge(view: dict) -> str:
-    """What a list shows for a case: its outcome once recorded, else what it is entitled to."""
-    return view.get("badge") or _remedy(view.get("entitlement"))
+def _badge(view: dict, lang: str = "zh") -> str:
+    """What a list shows for a case, in ``lang``: its outcome once recorded, 已撤销 when
+    cancelled, else what it is entitled to (the store's ``badge``, said in either language)."""
+    from aftersales.store.outcomes import outcome_label
+    from aftersales.store.workflow import state_label
+
+    kind = (view.get("outcome") or {}).get("kind")
+    if kind:
+        return outcome_label(kind, lang)
+    if view.get("state") == "cancelled":
+        return state_label("cancelled", lang)
+    return _remedy(view.get("entitlement"), lang)
 
 
 def _intake(accessories, appearance, checklist, passcode) -> dict | None:
@@ -693,32 +764,41 @@ def _intake(accessories, appearance, checklist, passcode) -> dict | None:
     return record if any(v is not None for v in record.values()) else None
 
 
-def _show_outcome(view: dict) -> None:
+def _show_outcome(view: dict, lang: str = "zh") -> None:
     """The lines of ``cases show`` for the remedy, the outcome, the service level and the unit."""
     from aftersales.core.vocab import label
 
+    zh = lang == "zh"
     out = view.get("outcome")
     if out:
-        _echo(f"处理结果 {out['summary_zh']}")
+        _echo(f"处理结果 {out['summary_zh']}" if zh else f"outcome {out['summary_en']}")
     elif view.get("remedy"):
-        _echo(f"客户选择 {label('remedy', view['remedy'])}（待办理）")
+        _echo(f"客户选择 {label('remedy', view['remedy'])}（待办理）" if zh else
+              f"chosen {label('remedy', view['remedy'], lang)} (to be done)")
     level = view.get("service_level")
     if level:
         late = level.get("met_late") or []
 
         def mark(which, due, met):
-            return shown_moment(due) + ((" ✔" + ("（逾时）" if which in late else "")) if met else "")
+            return shown_moment(due) + ((" ✔" + (("（逾时）" if zh else " (late)") if which in late else "")) if met else "")
 
         _echo(f"服务时限 答复 {mark('answer', level['answer_due'], level['answered_at'])}  "
-              f"方案 {mark('solution', level['solution_due'], level['solved_at'])}")
+              f"方案 {mark('solution', level['solution_due'], level['solved_at'])}" if zh else
+              f"service level  answer by {mark('answer', level['answer_due'], level['answered_at'])}  "
+              f"solution by {mark('solution', level['solution_due'], level['solved_at'])}")
         for n in level.get("notices") or []:
-            _echo(f"  ⚠ {n['message_zh']}")
+            _echo(f"  ⚠ {_notice(n, lang)}")
     for u in view.get("unit_history") or []:
+        data = u.get("data") or {}
         if u["kind"] == "replacement":
+            restarts = data.get("warranty_after") != "continues"
             _echo(f"本机来历 {u.get('case')} 换货所换新机（{u['on']}），"
-                  f"{'三包有效期自换货之日起重新计算' if u['data'].get('warranty_after') != 'continues' else '保修期延续原机'}")
+                  f"{'三包有效期自换货之日起重新计算' if restarts else '保修期延续原机'}" if zh else
+                  f"this unit: the replacement given in {u.get('case')} ({u['on']}); "
+                  + ("its period restarted on the exchange date" if restarts else "the warranty continues"))
         elif u["kind"] == "repair":
-            _echo(f"本机来历 {u.get('case')} 免费修理 {u['data'].get('days')} 天（{u['on']}）：{u['data'].get('work')}")
+            _echo(f"本机来历 {u.get('case')} 免费修理 {data.get('days')} 天（{u['on']}）：{data.get('work')}" if zh else
+                  f"this unit: repaired free in {u.get('case')}, {data.get('days')} days ({u['on']}): {data.get('work')}")
 
 
 def _register_outcome() -> None:

@@ -24,6 +24,7 @@ from typing import Any
 
 import click
 
+from aftersales.cli._common import lang_option
 from aftersales.core.errors import AftersalesError
 
 
@@ -164,17 +165,16 @@ def _change_line(change: dict[str, Any], lang: str) -> str:
                    "the N-th case).")
 @click.option("--fail-on-change", is_flag=True, help="有案例判定改变时以退出码 1 结束（供自动检查用） / exit 1 when any case is decided differently (for CI).")
 @click.option("--workers", type=click.IntRange(1), default=None, help="并行进程数（默认每个 CPU 核一个） / worker processes [default: one per core].")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="报告语言：zh（默认）或 en；也可用 AFTERSALES_LANG 或系统语言 / language of the report: zh (default) or en; also AFTERSALES_LANG or the locale.")
+@lang_option("报告语言", "language of the report")
 def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, db_url: str | None, plugins_dir: str | None,
          as_json: bool, examples: int, explain: str | None, fail_on_change: bool, workers: int | None,
          lang: str | None) -> None:
     """政策变更影响预览 / Preview which cases a policy change decides differently."""
-    from aftersales.authoring.messages import resolve_lang
     from aftersales.batch import replay as rp
+    from aftersales.cli import message_lang
     from aftersales.cli._common import echo_json
 
-    lang = resolve_lang(lang)
+    lang = message_lang(option=lang)
     en = lang == "en"
     if bool(cases_file) == bool(from_store):
         from aftersales.cli.usage import Usage

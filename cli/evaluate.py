@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import click
 
-from aftersales.cli._common import echo_json, make_registry
+from aftersales.cli import message_lang
+from aftersales.cli._common import echo_json, lang_option, make_registry
 
 
 @click.command()
 @click.argument("case_file", metavar="CASE", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--json", "as_json", is_flag=True, help="输出 v1 判定 JSON / print the v1 decision JSON.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="摘要语言 / language of the summary.")
+@lang_option("摘要语言", "language of the summary")
 @click.option("--trace", "show_trace", is_flag=True,
               help="列出引擎检查过的每条规则，附政策编辑的来源注记 / show every rule the engine checked, with the policy editors' references.")
 @click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="插件目录（放入即加载） / drop-in plugins folder.")
 @click.option("--policies", "policies_dir", type=click.Path(file_okay=False), help="使用此文件夹中的政策，代替内置政策 / use the policies in this folder instead of the bundled ones.")
-def evaluate(case_file: str, as_json: bool, lang: str, show_trace: bool, plugins_dir: str | None, policies_dir: str | None) -> None:
+def evaluate(case_file: str, as_json: bool, lang: str | None, show_trace: bool, plugins_dir: str | None, policies_dir: str | None) -> None:
     """判定一个案例：退货、换货、免费维修还是付费维修，缺哪些单证，如何换货。
 
     Decide one case file (YAML or JSON, the v1 case format; ``-`` reads standard input).
@@ -27,6 +28,7 @@ def evaluate(case_file: str, as_json: bool, lang: str, show_trace: bool, plugins
     from aftersales.core.casefile import load_case_bytes, load_case_file
     from aftersales.core.errors import PluginError
 
+    lang = message_lang(option=lang)
     if case_file == "-":
         data = load_case_bytes(sys.stdin.buffer.read(), "<stdin>")
     else:
@@ -58,10 +60,7 @@ def evaluate(case_file: str, as_json: bool, lang: str, show_trace: bool, plugins
         name = brand_name(registry.brands, decision.brand, lang)
         click.echo(render_decision(decision, lang=lang, trace=show_trace, refs=refs, brand=name))
     if decision.plugin_errors:
-        failure = decision.plugin_errors[0]
-        # a load-time failure was said in Chinese as it was recorded; a per-case one is the exception's text
-        said = next((e for e in registry.load_errors if getattr(e, "plugin", None) == failure.plugin
-                     and failure.hook in str(e)), None)
-        raise PluginError(f"plugin {failure.plugin!r} failed in {failure.hook}: {failure.error}", plugin=failure.plugin,
-                          zh=said.line("zh") if said is not None else
-                          f"插件 {failure.plugin!r} 在 {failure.hook} 中出错：{failure.error}")
+        failure = decision.plugin_errors[0]   # it carries its own Chinese (``PluginFailure.text``)
+        raise PluginError(f"plugin {failure.plugin!r} failed in {failure.hook}: {failure.text('en')}",
+                          plugin=failure.plugin,
+                          zh=f"插件 {failure.plugin!r} 在 {failure.hook} 中出错：{failure.text('zh')}")

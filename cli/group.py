@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import importlib
 import sys
-from contextvars import ContextVar
 
 import click
 
-from . import Interrupted, arguments, catch_termination, interrupted, message_lang, stopped
+from . import RUNNING, Interrupted, arguments, catch_termination, interrupted, message_lang, stopped
 
 # name -> (module, attribute, one-line help shown by --help without importing the module)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -64,7 +63,7 @@ class _Context(click.Context):
     def make_formatter(self) -> click.HelpFormatter:
         # the terminal's width read here: click's own reading imports shutil, which imports the
         # compression modules, a sixth of ``aftersales --help`` beyond click itself
-        kind = HelpFormatter if message_lang(_RUNNING.get()) == "zh" else self.formatter_class
+        kind = HelpFormatter if message_lang() == "zh" else self.formatter_class
         return kind(width=self.terminal_width or _columns(), max_width=self.max_content_width)
 
 
@@ -139,7 +138,7 @@ def run(group: click.Group, argv: list[str] | None) -> int:
     command = next((a for a in args if not a.startswith("-")), None)
     if command not in (None, "tui"):    # the counter UI handles its own ending (it keeps a draft)
         catch_termination()
-    running = _RUNNING.set(args)
+    running = RUNNING.set(args)
     try:
         rv = group.main(args=argv, prog_name="aftersales", standalone_mode=False)
     except click.exceptions.Exit as exc:   # --help, --version: the project's errors are not even imported
@@ -162,9 +161,6 @@ def run(group: click.Group, argv: list[str] | None) -> int:
     except (Exception, KeyboardInterrupt, Interrupted) as exc:
         return stopped(exc, args)
     finally:
-        _RUNNING.reset(running)
+        RUNNING.reset(running)
     return rv if isinstance(rv, int) else 0
 
-
-#: the arguments of the command line ``run`` is running: its help follows their language
-_RUNNING: ContextVar[list[str] | None] = ContextVar("aftersales_running", default=None)

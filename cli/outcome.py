@@ -47,10 +47,16 @@ def _kind(value: str) -> str:
                      zh=f"{value!r}:应为 退货、换货、免费维修、付费维修 之一")
 
 
-def _print(view: dict, as_json: bool, reveal: bool, head: str) -> None:
+def _print(view: dict, as_json: bool, reveal: bool, head: tuple[str, str]) -> None:
+    """The one line of a command that recorded something: ``head`` (Chinese, English) and the state."""
+    from aftersales.cli import message_lang
+    from aftersales.cli.cases import _state
+
     shown = _show_view(view, as_json, reveal)
     if shown is not None:
-        _echo(f"{shown['number']}: {head}  状态：{shown['state_zh']}")
+        lang = message_lang()
+        _echo(f"{shown['number']}: {head[0]}  状态：{_state(shown, lang)}" if lang == "zh" else
+              f"{shown['number']}: {head[1]}  state: {_state(shown, lang)}")
 
 
 @cases.command("remedy")
@@ -71,7 +77,9 @@ def remedy(number, remedy, override, note, staff, db_url, as_json, reveal) -> No
     with _open(db_url) as store:
         staff = signed_in(store, staff)
         view = store.choose_remedy(number, kind, actor=staff, now=counter_now(), override=override, note=note)
-    _print(view, as_json, reveal, f"客户选择：{label('remedy', kind)}" + (f"（店长特批：{override}）" if override else ""))
+    _print(view, as_json, reveal, (f"客户选择：{label('remedy', kind)}" + (f"（店长特批：{override}）" if override else ""),
+                                   f"chosen: {label('remedy', kind, 'en')}" + (f" (manager's override: {override})"
+                                                                                if override else "")))
 
 
 @cases.command("outcome")
@@ -126,7 +134,7 @@ def outcome(number, kind, refund, invoice_price, imei, serial, date_, certificat
         staff = signed_in(store, staff)
         view = store.record_outcome(number, kind, fields, actor=staff, now=counter_now(), override=override, note=note)
     out = view.get("outcome") or {}
-    _print(view, as_json, reveal, outcome_summary(out.get("kind"), out))
+    _print(view, as_json, reveal, (outcome_summary(out.get("kind"), out), outcome_summary(out.get("kind"), out, "en")))
 
 
 @cases.command("inspect")
@@ -146,4 +154,4 @@ def inspect(number, accessories, appearance, checklist, passcode, staff, db_url,
     with _open(db_url) as store:
         staff = signed_in(store, staff)
         view = store.record_intake(number, record, actor=staff, now=counter_now())
-    _print(view, as_json, reveal, "已登记附件与外观")
+    _print(view, as_json, reveal, ("已登记附件与外观", "accessories and appearance recorded"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from aftersales.cli._common import lang_option
+
 
 @click.group()
 def plugin() -> None:
@@ -17,8 +19,7 @@ def plugin() -> None:
 @click.option("--label-zh", help="店员看到的中文品牌名（默认同英文名） / Chinese brand name shown to staff (default: the English one).")
 @click.option("--label-en", help="英文品牌名（默认：BRAND 首字母大写） / English brand name (default: BRAND in title case).")
 @click.option("--force", is_flag=True, help="覆盖已有文件夹中生成的文件 / overwrite the generated files in an existing folder.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="提示语言：zh（默认）或 en；也可用 AFTERSALES_LANG 或系统语言 / language of the messages: zh (default) or en; also AFTERSALES_LANG or the locale.")
+@lang_option()
 def new(brand: str, directory: str, label_zh: str | None, label_en: str | None, force: bool, lang: str | None) -> None:
     """写出一个可用的品牌插件包 / Write a working plugin package for BRAND.
 
@@ -29,10 +30,10 @@ def new(brand: str, directory: str, label_zh: str | None, label_en: str | None, 
     As written it passes ``policy validate --strict``, ``policy test --strict``, ``pytest`` and
     ``pip install -e``; it also loads without installing: ``--plugins-dir aftersales-BRAND``.
     """
-    from aftersales.authoring.messages import resolve_lang
     from aftersales.authoring.scaffold import scaffold
+    from aftersales.cli import message_lang
 
-    en = resolve_lang(lang) == "en"
+    en = message_lang(option=lang) == "en"
     root = scaffold(brand, directory, label_zh=label_zh, label_en=label_en, force=force)
     pkg = root / f"aftersales_{brand}"
     click.echo(f"created {root}/" if en else f"已创建 {root}/")

@@ -7,10 +7,9 @@ from typing import Any
 
 import click
 
-from aftersales.cli._common import echo_json
+from aftersales.cli._common import echo_json, lang_option
 
-LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-                    help="提示语言：zh（默认）或 en；也可用 AFTERSALES_LANG 或系统语言 / language of the messages: zh (default) or en; also AFTERSALES_LANG or the locale.")
+LANG = lang_option()
 PLUGINS_DIR = click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR",
                            help="插件目录（放入即加载；也可用 AFTERSALES_PLUGINS_DIR） / drop-in plugins folder (also AFTERSALES_PLUGINS_DIR).")
 
@@ -154,9 +153,9 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, lang: str | None, p
             plugin_issues = list(loaded.issues)
     else:
         locations, plugin_issues = _shipped_locations(plugins_dir, loaded)
-    from aftersales.authoring.messages import resolve_lang
+    from aftersales.cli import message_lang
 
-    lang = resolve_lang(lang)
+    lang = message_lang(option=lang)
     results, issues = validate_locations(locations, plugins_dir, _known_brands(plugins_dir, loaded))
     issues = plugin_issues + issues
     errors = [i for i in issues if i.severity == "error"]
@@ -207,11 +206,11 @@ def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None, lan
     an unknown ``expect`` key fails. Exit 1 when a case fails (with ``--strict``, also when a rule
     is not exercised).
     """
-    from aftersales.authoring.messages import resolve_lang
     from aftersales.authoring.policytest import run_policy_tests
+    from aftersales.cli import message_lang
     from aftersales.core.plugininfo import said_in
 
-    lang = resolve_lang(lang)
+    lang = message_lang(option=lang)
     en = lang == "en"
     reports, load_errors = run_policy_tests(paths, plugins_dir=plugins_dir, select=select)
     if load_errors:

@@ -49,8 +49,9 @@ def report(store_code, all_stores, as_html, output, db_url, as_json) -> None:
             text = json_text(data, indent=2) + "\n"
         else:
             # the page is Chinese; the terminal's text names brands in the messages' language
-            labels = _brand_labeler(lang="zh" if as_html else message_lang(None))
-            text = render_html(data, labels) if as_html else render_text(data, labels) + "\n"
+            lang = message_lang()
+            labels = _brand_labeler(lang="zh" if as_html else lang)
+            text = render_html(data, labels) if as_html else render_text(data, labels, lang) + "\n"
         out.write(escape_controls(text))
     if output and output != "-":
         _echo(output)
@@ -72,9 +73,14 @@ def show(code, db_url, as_json) -> None:
     if as_json:
         echo_json(info.to_dict())
         return
-    _echo(f"{info.code}  {info.name or '(未设置名称)'}")
-    _echo(f"地址：{info.address or '-'}  服务热线：{info.hotline or '-'}  营业时间：{info.opens}-{info.closes}"
-          f"  打印机：{info.printer or '(浏览器打印)'}")
+    if message_lang() == "zh":
+        _echo(f"{info.code}  {info.name or '（未设置名称）'}")
+        _echo(f"地址：{info.address or '-'}  服务热线：{info.hotline or '-'}  营业时间：{info.opens}-{info.closes}"
+              f"  打印机：{info.printer or '（浏览器打印）'}")
+    else:
+        _echo(f"{info.code}  {info.name or '(no name set)'}")
+        _echo(f"address: {info.address or '-'}  hotline: {info.hotline or '-'}  hours: {info.opens}-{info.closes}"
+              f"  printer: {info.printer or '(printed from the browser)'}")
 
 
 @stores.command("set")
@@ -98,7 +104,8 @@ def set_(code, name, address, hotline, opens, closes, printer, staff, db_url, as
     if as_json:
         echo_json(info.to_dict())
         return
-    _echo(f"{info.code}: 已保存  {info.name or ''}  {info.opens}-{info.closes}")
+    saved = "已保存" if message_lang() == "zh" else "saved"
+    _echo("  ".join(part for part in (f"{info.code}: {saved}", info.name, f"{info.opens}-{info.closes}") if part))
 
 
 set_.name = "set"

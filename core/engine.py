@@ -546,7 +546,8 @@ class Engine:
                 continue
             if not _valid_identity(identity):
                 failed = (failed or []) + [_failed(plugin, _IDENTIFY, f"returned {show_value(identity)}, not an Identity "
-                                                                       f"with a known region or None")]
+                                                                       f"with a known region or None",
+                                                   f"返回了 {show_value(identity)}，不是地区已知的 Identity，也不是 None")]
                 continue
             return identity, failed
         return None, failed
@@ -564,7 +565,8 @@ class Engine:
             else:
                 if type(value) is not bool:
                     failed.append(_failed(predicate.plugin, f"{_PREDICATES}[{predicate.name}]",
-                                          f"returned {show_value(value)}, not True or False"))
+                                          f"returned {show_value(value)}, not True or False",
+                                          f"返回了 {show_value(value)}，不是 True 或 False"))
                     value = False
             values[predicate.name] = value
         return values, failed
@@ -762,8 +764,8 @@ def _failure_step(failure: PluginFailure) -> TraceStep:
                      detail=failure.error)
 
 
-def _failed(plugin: str, hook: str, error: str) -> tuple[PluginFailure, TraceStep]:
-    failure = PluginFailure(plugin=plugin, hook=hook, error=error)
+def _failed(plugin: str, hook: str, error: str, error_zh: str = "") -> tuple[PluginFailure, TraceStep]:
+    failure = PluginFailure(plugin=plugin, hook=hook, error=error, error_zh=error_zh)
     return failure, _failure_step(failure)
 
 

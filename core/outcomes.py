@@ -81,11 +81,21 @@ class ExchangeRule(NamedTuple):
 
 class PluginFailure(NamedTuple):
     """A plugin hook that raised or answered something it may not (a value of the wrong type, a
-    policy that does not validate, a wrapper): ``hook`` names it, ``error`` says what happened."""
+    policy that does not validate, a wrapper): ``hook`` names it, ``error`` says what happened.
+
+    ``error_zh`` says it in Chinese where the project made the words (a wrong answer, a policy
+    that does not validate); empty where ``error`` is the exception's own text, which both
+    languages show as Python wrote it. The decision's JSON (``plugin_errors``) carries the three
+    fields of the v1 contract only."""
 
     plugin: str
     hook: str
     error: str
+    error_zh: str = ""
+
+    def text(self, lang: str) -> str:
+        """What happened, in ``lang`` (``zh`` or ``en``)."""
+        return (self.error_zh or self.error) if lang == "zh" else self.error
 
 
 class Predicate(NamedTuple):

@@ -245,10 +245,9 @@ def _register(loaded: LoadedPlugins, name: str, obj: Any, origin: str, version: 
         pm.unregister(obj)
         error = (f"refused: {wrappers[0]} is a wrapper (wrapper=True or hookwrapper=True); "
                  f"aftersales hooks take plain implementations only")
-        loaded.errors.append(PluginError(f"plugin {name!r} {error}", plugin=name,
-                                         zh=f"插件 {name!r} 被拒用：{wrappers[0]} 是包装器（wrapper=True 或 "
-                                            f"hookwrapper=True）；aftersales 的钩子只接受普通实现"))
-        loaded.failures.append(PluginFailure(plugin=name, hook=wrappers[0], error=error))
+        error_zh = f"被拒用：{wrappers[0]} 是包装器（wrapper=True 或 hookwrapper=True）；aftersales 的钩子只接受普通实现"
+        loaded.errors.append(PluginError(f"plugin {name!r} {error}", plugin=name, zh=f"插件 {name!r} {error_zh}"))
+        loaded.failures.append(PluginFailure(plugin=name, hook=wrappers[0], error=error, error_zh=error_zh))
         loaded.infos[name] = PluginInfo(name, version, origin, error=error)
         return
     hooks = sorted(caller.name for caller in callers)
@@ -648,7 +647,7 @@ class _Builder:
         is wrong in Chinese, when it is not an exception's own text)."""
         st = self.state
         zh = zh or error
-        st.failures.append(PluginFailure(plugin=plugin, hook=hook, error=error))
+        st.failures.append(PluginFailure(plugin=plugin, hook=hook, error=error, error_zh=zh))
         st.load_errors.append(PluginError(f"plugin {plugin!r}: {hook} failed: {error}", plugin=plugin,
                                           zh=f"插件 {plugin!r}：{hook} 出错：{zh}"))
         st.plugin_issues.append(issue or _issue(f"plugin {plugin}", 1, 1, "$", f"{hook} failed: {error}", code="plugin",

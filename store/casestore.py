@@ -212,7 +212,8 @@ class CaseStore(OutcomeMixin):
         if same_unit:
             warnings.append(Said(f"device: the IMEI or serial number is that of open case {', '.join(same_unit)}",
                                  f"设备：IMEI 或序列号与未结案例 {'、'.join(same_unit)} 相同"))
-        mail_record = parse_mail_in(mail_in, stored_input) if mail_in is not None else None
+        mail_record = (parse_mail_in(mail_in, stored_input, self.evaluator.brand_label(case.brand))
+                       if mail_in is not None else None)
         due_from, due_by = repair_window(today, repair_kind, settings)
         follow_up_day = today + timedelta(days=settings.follow_up_days)
 

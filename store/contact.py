@@ -8,10 +8,14 @@ day-10 follow-up call needs a number that can be dialled from the counter.
 
 Stored form (the one the store searches by, see ``phone_keys``):
 
-* a mainland mobile: its 11 digits (``13800138000``), masked ``138****8000``;
-* a mainland landline: area code with its 0, a dash, the number (``0755-87654321``), masked
-  ``0755-****4321``;
-* any other number: E.164 (``+85291234567``), shown ``+852 9123 4567``, masked ``+852 ****4567``.
+* a mainland mobile: its 11 digits (``13800138000``);
+* a mainland landline: area code with its 0, a dash, the number (``0755-87654321``);
+* any other number: E.164 (``+85291234567``).
+
+People read a number as ``phonenumbers`` writes it (``shown_phone``): a mainland one in the
+national format (``138 0013 8000``, ``0755 8765 4321``), any other in the international one
+(``+852 9123 4567``); masked, the same groups with the digits between the first group and the
+last four starred (``138 **** 8000``, ``0755 **** 4321``, ``+852 **** 4567``).
 
 No identity-document number is ever stored; the case's ``documents`` list only says that such a
 paper was seen (``id_document``).
@@ -97,21 +101,43 @@ def phone_keys(text: str | None) -> list[str]:
     return keys
 
 
+def shown_phone(phone: str | None) -> str | None:
+    """A stored number as ``phonenumbers`` writes it for people: a mainland number in the
+    national format (``138 0013 8000``), any other in the international one (``+852 9123 4567``).
+    A masked value, or one that does not read as a number, is returned as it is."""
+    if not phone or "*" in phone:
+        return phone
+    number = _parse(phone)
+    if number is None:
+        return phone
+    home = phonenumbers.region_code_for_number(number) == HOME_REGION
+    return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL if home else PhoneNumberFormat.INTERNATIONAL)
+
+
 def mask_phone(phone: str | None) -> str | None:
-    """``138****8000`` / ``0755-****4321`` / ``+852 ****4567``: enough to recognise, not to dial."""
+    """The number as ``shown_phone`` writes it, with the digits between its first group (a
+    mobile's first three digits, the area code, the country code) and its last four starred:
+    ``138 **** 8000`` / ``0755 **** 4321`` / ``+852 **** 4567``: enough to recognise, not to dial."""
     if not phone or "*" in phone:
         return phone                        # none, or masked already
-    if phone.startswith("+"):
-        number = _parse(phone)
-        if number is not None:
-            national = phonenumbers.national_significant_number(number)
-            return f"+{number.country_code} {'*' * max(len(national) - 4, 0)}{national[-4:]}"
-    if "-" in phone:
-        area, number_part = phone.split("-", 1)
-        return f"{area}-{'*' * (len(number_part) - 4)}{number_part[-4:]}"
-    if len(phone) >= 8:
-        return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"
-    return "*" * len(phone)
+    shown = shown_phone(phone) or ""
+    first, space, rest = shown.partition(" ")
+    if not space:                           # not a number phonenumbers reads: all but the last four digits
+        digits = sum(c.isdigit() for c in shown)
+        return _starred(shown, digits - 4) if digits > 4 else "*" * len(shown)
+    return f"{first} {_starred(rest, sum(c.isdigit() for c in rest) - 4)}"
+
+
+def _starred(text: str, count: int) -> str:
+    """``text`` with its first ``count`` digits starred (spaces and dashes kept)."""
+    out = []
+    for c in text:
+        if c.isdigit() and count > 0:
+            out.append("*")
+            count -= 1
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 def normalize_name(raw: str | None, field: str = "customer") -> str:

@@ -18,6 +18,7 @@ from typing import Any
 from aftersales.core import vocab
 from aftersales.core.refund import refund_text
 
+from .contact import shown_phone
 from .errors import StoreError
 from .localday import shown_moment
 from .mailin import RETURN_BY, TRANSPORT
@@ -55,7 +56,7 @@ class _Rows:
                 else f"<tr><td colspan=\"2\">{html.escape(v)}</td></tr>"
                 for k, v in rows
             )
-        return "\n".join(f"{indent}{k}:{v}" if k else f"{indent}{v}" for k, v in rows)
+        return "\n".join(f"{indent}{k}：{v}" if k else f"{indent}{v}" for k, v in rows)
 
 
 def _labels(kind: str, ids: Iterable[str]) -> str:
@@ -151,10 +152,10 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
     if fault.get("component"):
         flt.add("故障部件", vocab.label("component", fault["component"]))
     flt.add("故障现象", fault.get("description"))
-    flt.add("故障已确认", "是" if fault.get("confirmed") else "否(待检测)")
+    flt.add("故障已确认", "是" if fault.get("confirmed") else "否（待检测）")
     intake = view.get("intake_record") or {}
     if intake.get("appearance"):
-        flt.add("外观(检查所见)", intake["appearance"])
+        flt.add("外观（检查所见）", intake["appearance"])
     flags = [k for k, v in (case.get("condition") or {}).items()
              if v and k not in ("accessories_complete", "packaging_complete")]
     if flags:
@@ -165,7 +166,7 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
     shown = case.get("documents") or []
     for d in shown:
         if d == "id_document":
-            docs.add(vocab.label("document", d), "已查验(不登记证件号码)")
+            docs.add(vocab.label("document", d), "已查验（不登记证件号码）")
         else:
             docs.add(vocab.label("document", d), "已出示")
     seq, decided_at, decision = _latest(view)
@@ -186,11 +187,11 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
     else:
         lines = []
         for r in remedies:
-            line = "  {} {}({})".format("✔" if r.get("available") else "✘",
+            line = "  {} {}（{}）".format("✔" if r.get("available") else "✘",
                                        vocab.label("remedy", r.get("remedy", "")),
                                        vocab.label("basis", r.get("basis") or ""))
             if r.get("missing_documents"):
-                line += ",缺少:" + _labels("document", r["missing_documents"])
+                line += "，缺少：" + _labels("document", r["missing_documents"])
             citation = public_citation((r.get("granted_by") or {}).get("citation"))
             if citation:
                 line += f" 〔{citation}〕"
@@ -213,11 +214,11 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
         lead = exchange.get("lead_days")
         if isinstance(lead, Mapping) and (lead.get("min") or lead.get("max")):
             low, high = lead.get("min"), lead.get("max")
-            text += f"(约{low}~{high}天)" if low and high and low != high else f"(约{low or high}天)"
+            text += f"（约{low}~{high}天）" if low and high and low != high else f"（约{low or high}天）"
         elif lead:
-            text += f"(约{lead}天)"
+            text += f"（约{lead}天）"
         if exchange.get("warranty_after"):
-            text += ";" + vocab.label("warranty_after", exchange["warranty_after"])
+            text += "；" + vocab.label("warranty_after", exchange["warranty_after"])
         dec.add("换货方式", text)
     if decision.get("service_location"):
         dec.add("服务地点", vocab.label("service_location", decision["service_location"]))
@@ -238,14 +239,14 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
     if chosen not in ("return", "exchange"):  # a return or an exchange is not repaired
         svc.add("维修类别", REPAIR_KINDS.get(repair.get("kind"), (repair.get("kind"),))[0])
         if repair.get("due_from"):
-            svc.add("预计修复", f"{repair['due_from']} 至 {repair.get('due_by')}(工作日计)")
+            svc.add("预计修复", f"{repair['due_from']} 至 {repair.get('due_by')}（工作日计）")
     for f in view.get("follow_ups") or []:
         if not f.get("done_at"):
             status = "待办"
         else:   # a call made, or made moot by a move or an outcome
             status = f"{'已完成' if f.get('called', True) else moot_reason(f)} {shown_moment(f.get('done_at'))}"
         svc.add(f"{PURPOSES.get(f['purpose'], (f['purpose'],))[0]}·{PARTIES.get(f['party'], (f['party'],))[0]}",
-                f"{f.get('due')}({status})")
+                f"{f.get('due')}（{status}）")
     for n in view.get("notices") or []:
         svc.add("待办提醒", n.get("message_zh"))
 
@@ -257,7 +258,7 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
             result.add("新机 IMEI", outcome.get("imei"))
             result.add("新机序列号", outcome.get("serial"))
             result.add("新三包凭证", outcome.get("certificate"))
-            result.add("说明", "换货后三包有效期自换货之日起重新计算,请保管好新的三包凭证与发票(第二十一条)")
+            result.add("说明", "换货后三包有效期自换货之日起重新计算，请保管好新的三包凭证与发票（第二十一条）")
         if outcome.get("kind") == "paid_repair":
             result.add("报价", f"{outcome.get('quote', 0):g} 元")
     elif view.get("remedy"):
@@ -273,10 +274,10 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
         "staff": esc(view.get("staff", "")),
         "intake_at": esc(shown_moment(view.get("intake_at"))),
         "state": esc(state_label(view.get("state", ""))),
-        "mail_in_line": "            服务方式:寄修" if mail_in else "            服务方式:到店送修",
-        "mail_in_html": "<span>服务方式:寄修</span>" if mail_in else "<span>服务方式:到店送修</span>",
+        "mail_in_line": "            服务方式：寄修" if mail_in else "            服务方式：到店送修",
+        "mail_in_html": "<span>服务方式：寄修</span>" if mail_in else "<span>服务方式：到店送修</span>",
         "customer_name": esc((view.get("customer") or {}).get("name", "")),
-        "customer_phone": esc((view.get("customer") or {}).get("phone", "")),
+        "customer_phone": esc(shown_phone((view.get("customer") or {}).get("phone")) or ""),
         "device_rows": dev.render(),
         "fault_rows": flt.render(),
         "document_rows": docs.render(empty="未出示凭证"),
@@ -292,18 +293,26 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
     return fit_columns(text) if fmt == "text" else text
 
 
+def store_name(code: str, info: Any = None) -> str:
+    """The service point as a customer reads it: its name, else 门店 and its code (``门店 SZ01``:
+    a bare code reads as nothing to a customer)."""
+    name = getattr(info, "name", None) if info is not None else None
+    return name or (f"门店 {code}" if code else "")
+
+
 def _store_lines(view: Mapping[str, Any], info: Any) -> tuple[str, str]:
-    """The service point's name, and its address and hotline line (empty when not set)."""
+    """The service point (its name with its code beside, else ``门店 SZ01``), and its address
+    and hotline line (empty when no name is set)."""
     code = view.get("store", "")
     if info is None or not getattr(info, "name", None):
-        return code, ""
+        return store_name(code), ""
     parts = []
     if info.address:
-        parts.append(f"地址:{info.address}")
+        parts.append(f"地址：{info.address}")
     if info.hotline:
-        parts.append(f"服务热线:{info.hotline}")
-    parts.append(f"营业时间:{info.opens}-{info.closes}")
-    return f"{info.name}({code})", "  ".join(parts)
+        parts.append(f"服务热线：{info.hotline}")
+    parts.append(f"营业时间：{info.opens}-{info.closes}")
+    return f"{info.name}（{code}）", "  ".join(parts)
 
 
 def _checklist(intake: Mapping[str, Any], fmt: str) -> str:
@@ -313,7 +322,7 @@ def _checklist(intake: Mapping[str, Any], fmt: str) -> str:
     done = set(intake.get("checklist") or ())
     items = [f"{'☑' if key in done else '☐'} {label}" for key, (label, _en) in CHECKLIST.items()]
     passcode = intake.get("passcode")
-    items.append("锁屏密码:" + "  ".join(f"{'☑' if key == passcode else '☐'}{label}"
+    items.append("锁屏密码：" + "  ".join(f"{'☑' if key == passcode else '☐'}{label}"
                                         for key, (label, _en) in PASSCODE.items()))
     if fmt == "html":
         return "".join(f"<li>{html.escape(i)}</li>" for i in items)
@@ -333,7 +342,7 @@ def render_pickup_notice(view: Mapping[str, Any], store_info: Any = None,
                              zh=f"维修完成后才能发取机通知：现为「{zh}」")
         raise StoreError(f"no pickup notice: the case is already “{en}”", zh=f"本案例现为「{zh}」，不再发取机通知")
     name = (view.get("customer") or {}).get("name", "")
-    store = getattr(store_info, "name", None) or view.get("store", "")
+    store = store_name(view.get("store", ""), store_info)
     brand = view.get("brand", "")
     model = (view.get("device") or {}).get("model", "")
     device = model if brand == "generic" else f"{brand_label(brand) if brand_label else brand} {model}".strip()
@@ -383,12 +392,12 @@ def render_mail_in(view: Mapping[str, Any], fmt: str = "text", store_info: Any =
         ret.add("运输公司名称", record.get("carrier"))
         ins = _yes(bool(record.get("insurance")))
         if record.get("insurance"):
-            ins += f",保险金额:{record.get('insurance_amount')} 元"
+            ins += f"，保险金额：{record.get('insurance_amount')} 元"
         ret.add("是否需要购买保险", ins)
         ret.add("是否加急", _yes(bool(record.get("express"))))
         ret.add("返回地址", record.get("return_address"))
         ret.add("返回邮政编码", record.get("return_postcode"))
-        ret.add("返回联系电话", record.get("return_phone"))
+        ret.add("返回联系电话", shown_phone(record.get("return_phone")))
     values = {
         "number": esc(view.get("number", "")),
         "store": esc(_store_lines(view, store_info)[0]),
@@ -397,7 +406,7 @@ def render_mail_in(view: Mapping[str, Any], fmt: str = "text", store_info: Any =
         "product_rows": prod.render(indent="   "),
         "return_rows": ret.render(indent="   "),
         "customer_name": esc((view.get("customer") or {}).get("name", "")),
-        "customer_phone": esc((view.get("customer") or {}).get("phone", "")),
+        "customer_phone": esc(shown_phone((view.get("customer") or {}).get("phone")) or ""),
     }
     name = "mail_in.html" if fmt == "html" else "mail_in.txt"
     return _template(name).substitute(values)

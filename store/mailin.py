@@ -7,11 +7,11 @@ Fields (all text unless said; the product fields default from the case):
 field               协议书                          notes
 ==================  =============================  ==========================================
 courier             发货快递商名称                    required
-product             产品名称                          default: the case's brand and model
+product             产品名称                          default: the case's brand (as people read it) and model
 model_config        产品型号/配置                     default: the case's model
 serial              机器序列号                        default: the case's serial or IMEI
 accessories         随机附件                          list of text
-fault               故障现象                          default: the case's fault description
+fault               故障现象                          default: the case's fault description, else its component
 original_packaging  是否使用原包装                    yes/no, required (bad packaging voids free service)
 return_by           维修完成后取回方式                 ``post`` (寄回) or ``pickup`` (自取), required
 pickup_note         其它取回方式说明                   with ``pickup``
@@ -33,6 +33,8 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from aftersales.core import vocab
 
 from .contact import normalize_phone
 from .errors import StoreError
@@ -75,8 +77,11 @@ def _flag(data: Mapping, key: str, *, required: bool = False) -> bool:
     raise StoreError(f"must be true or false (是/否), not {value!r}", field=_where(key), zh=f"应为 是 或 否，不是 {value!r}")
 
 
-def parse_mail_in(data: Any, case: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate a mail-in record against the v1 ``case`` mapping; returns the stored form."""
+def parse_mail_in(data: Any, case: Mapping[str, Any], brand_name: str | None = None) -> dict[str, Any]:
+    """Validate a mail-in record against the v1 ``case`` mapping; returns the stored form. The
+    product defaults to the brand as people read it (``brand_name``: 华为, not ``huawei``; none
+    for the brand of the regulation alone) and the model; the fault to its description, else its
+    component's label."""
     if not isinstance(data, Mapping):
         raise StoreError(f"a mail-in record must be a mapping of fields, not {type(data).__name__}", field="mail_in",
                          zh=f"寄修信息应为“字段: 值”的映射，而不是 {type(data).__name__}")
@@ -86,12 +91,15 @@ def parse_mail_in(data: Any, case: Mapping[str, Any]) -> dict[str, Any]:
                              zh=f"未知字段；可用字段：{', '.join(FIELDS)}")
     device = case.get("device") or {}
     fault = case.get("fault") or {}
+    brand = "" if case.get("brand") == "generic" else (brand_name or case.get("brand") or "")
+    component = fault.get("component")
     out: dict[str, Any] = {
         "courier": _text(data, "courier", required=True),
-        "product": _text(data, "product", default=f"{case.get('brand', '')} {device.get('model', '')}".strip()),
+        "product": _text(data, "product", default=f"{brand} {device.get('model') or ''}".strip()),
         "model_config": _text(data, "model_config", default=device.get("model")),
         "serial": _text(data, "serial", default=device.get("serial") or device.get("imei")),
-        "fault": _text(data, "fault", default=fault.get("description") or fault.get("component")),
+        "fault": _text(data, "fault", default=fault.get("description")
+                       or (vocab.label("component", component) if component else None)),
         "original_packaging": _flag(data, "original_packaging", required=True),
         "express": _flag(data, "express"),
         "insurance": _flag(data, "insurance"),

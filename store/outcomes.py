@@ -223,7 +223,7 @@ def outcome_summary(kind: str | None, data: Mapping[str, Any] | None, lang: str 
     elif kind == "exchange":
         text += (f" 新机 IMEI {data.get('imei')}" if zh else f" new unit IMEI {data.get('imei')}")
         if data.get("date"):
-            text += f"({data['date']})" if zh else f" ({data['date']})"
+            text += f"（{data['date']}）" if zh else f" ({data['date']})"
     elif kind == "repair":
         text += f" {data.get('work', '')}"
         if data.get("parts"):

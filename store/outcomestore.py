@@ -365,10 +365,10 @@ class OutcomeMixin:
         today = local_date(now)
         open_cases = self.list_cases(store=store, today=today, now=now, open_only=True)  # type: ignore[attr-defined]
 
-        def brief(c: dict, why: str = "") -> dict[str, Any]:
+        def brief(c: dict, why: tuple[str, str] = ("", "")) -> dict[str, Any]:
             return {"number": c["number"], "state": c["state"], "state_zh": c["state_zh"], "brand": c["brand"],
                     "model": c["device"]["model"], "customer": c["customer"]["name"],
-                    "days_in_repair": c["repair"]["days_in_repair"], "why": why}
+                    "days_in_repair": c["repair"]["days_in_repair"], "why": why[0], "why_en": why[1]}
 
         def with_notice(prefix: tuple[str, ...], free_only: bool = False) -> list[dict[str, Any]]:
             out = []
@@ -378,10 +378,12 @@ class OutcomeMixin:
                 found = c["notices"] + ((c.get("service_level") or {}).get("notices") or [])
                 hits = [n for n in found if n["id"].startswith(prefix)]
                 if hits:
-                    out.append(brief(c, ";".join(n["message_zh"] for n in hits)))
+                    out.append(brief(c, ("；".join(n["message_zh"] for n in hits),
+                                         "; ".join(n["message_en"] for n in hits))))
             return out
 
-        exchanges = [brief(c, "待换货" + ("（已选换货）" if c.get("remedy") == "exchange" else ""))
+        exchanges = [brief(c, ("待换货（已选换货）", "awaiting exchange (exchange chosen)") if c.get("remedy") == "exchange"
+                           else ("待换货", "awaiting exchange"))
                      for c in open_cases if c["state"] == "awaiting_exchange"]
         with _db.read_connection(self.engine) as conn:
             base = sa.select(cases.c.state, cases.c.brand, cases.c.intake_at, cases.c.outcome)

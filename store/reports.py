@@ -24,26 +24,34 @@ def bar_chart(rows: list[dict], width: int = 30) -> list[str]:
     return [f"  {r['date'][5:]} {'█' * round(r['count'] * width / top):<{width}} {r['count']}" for r in rows]
 
 
-def render_text(report: dict, brand_label: Callable[[str], str] | None = None) -> str:
-    """The report as terminal text; ``brand_label`` names a brand as people read it (华为), its id
-    otherwise."""
-    name = brand_label or str
-    lines = [f"店长日报 {report['date']}" + (f"  {report['store']}" if report.get("store") else "")
-             + f"  （截至 {report['at'][11:16]}）"]
-    for key, zh, _en in SECTIONS:
-        items = report[key]
-        lines.append(f"{zh}：{len(items)}")
-        for c in items:
-            lines.append(f"  {c['number']}  {c['state_zh']}  {name(c['brand'])} {c['model']}  {c['customer']}"
-                         + (f"  {c['why']}" if c["why"] else ""))
-    lines.append("按状态：" + ("  ".join(f"{s['state_zh']} {s['count']}" for s in report["by_state"]) or "无"))
-    lines.append("在办按品牌：" + ("  ".join(f"{name(b['brand'])} {b['count']}" for b in report["by_brand_open"])
-                                or "无"))
-    if report["outcomes"]:
-        from aftersales.store.outcomes import outcome_label
+def render_text(report: dict, brand_label: Callable[[str], str] | None = None, lang: str = "zh") -> str:
+    """The report as terminal text in ``lang``; ``brand_label`` names a brand as people read it
+    (华为), its id otherwise."""
+    from aftersales.store.outcomes import outcome_label
 
-        lines.append("处理结果：" + "  ".join(f"{outcome_label(k)} {v}" for k, v in report["outcomes"].items()))
-    lines.append("近7日受理：")
+    from .workflow import state_label
+
+    name = brand_label or str
+    zh = lang == "zh"
+    sep, none = ("：", "无") if zh else (": ", "none")
+    lines = [("店长日报 " if zh else "Manager's report ") + report["date"]
+             + (f"  {report['store']}" if report.get("store") else "")
+             + (f"  （截至 {report['at'][11:16]}）" if zh else f"  (as of {report['at'][11:16]})")]
+    for key, label_zh, label_en in SECTIONS:
+        items = report[key]
+        lines.append(f"{label_zh if zh else label_en}{sep}{len(items)}")
+        for c in items:
+            why = c["why"] if zh else c.get("why_en", c["why"])
+            lines.append(f"  {c['number']}  {state_label(c['state'], lang)}  {name(c['brand'])} {c['model']}  "
+                         f"{c['customer']}" + (f"  {why}" if why else ""))
+    lines.append(("按状态" if zh else "by state") + sep
+                 + ("  ".join(f"{state_label(s['state'], lang)} {s['count']}" for s in report["by_state"]) or none))
+    lines.append(("在办按品牌" if zh else "open by brand") + sep
+                 + ("  ".join(f"{name(b['brand'])} {b['count']}" for b in report["by_brand_open"]) or none))
+    if report["outcomes"]:
+        lines.append(("处理结果" if zh else "outcomes") + sep
+                     + "  ".join(f"{outcome_label(k, lang)} {v}" for k, v in report["outcomes"].items()))
+    lines.append("近7日受理：" if zh else "intake, last 7 days:")
     lines.extend(bar_chart(report["week_intake"]))
     return "\n".join(lines)
 

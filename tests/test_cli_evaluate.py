@@ -15,15 +15,15 @@ def test_case_read_from_standard_input(cli):
 
 
 def test_summary_is_chinese_first_english_on_request(cli):
-    _, zh, _ = cli("evaluate", str(CASE))
-    _, en, _ = cli("evaluate", str(CASE), "--lang", "en")
+    _, zh, _ = cli("evaluate", str(CASE), env={"AFTERSALES_LANG": None})
+    _, en, _ = cli("evaluate", str(CASE), "--lang", "en", env={"AFTERSALES_LANG": None})
     assert zh.startswith("权益: 换货  [苹果 · ") and "留机待通知" in zh
     assert en.startswith("Entitlement: exchange  [Apple · ") and "replacement later" in en
 
 
 def test_trace_lists_the_rules_checked(cli):
-    _, plain, _ = cli("evaluate", str(CASE))
-    _, traced, _ = cli("evaluate", str(CASE), "--trace")
+    _, plain, _ = cli("evaluate", str(CASE), "--lang", "zh")
+    _, traced, _ = cli("evaluate", str(CASE), "--lang", "zh", "--trace")
     assert "规则检查" not in plain
     assert "规则检查" in traced
     assert "generic_sanbao:generic_sanbao/exchange_dap granted" in traced
@@ -60,7 +60,7 @@ def test_an_offer_with_no_start_date_says_so_not_its_start_rules_id(cli, registr
         "device: {model: iPhone 15, part_number: MTLE3CH/A}\n"
         "purchase: {channel: brand_store_retail}\n"
         "fault: {confirmed: true, component: host}\ndocuments: [invoice]\n", encoding="utf-8")
-    code, out, _ = cli("evaluate", str(case))
+    code, out, _ = cli("evaluate", str(case), "--lang", "zh")
     assert code == 0 and "✗ 免费维修 — 保修期内 · 缺少起算日期" in out
     _, en, _ = cli("evaluate", str(case), "--lang", "en")
     assert "no start date" in en
@@ -82,7 +82,7 @@ def test_the_floors_citation_follows_the_brands_when_it_changed_the_exchange(cli
     Apple's, in the summary and in the counter's panel."""
     from aftersales.tui.widgets.decision_panel import render_decision
 
-    _, out, _ = cli("evaluate", str(CASE))
+    _, out, _ = cli("evaluate", str(CASE), "--lang", "zh")
     assert "换货后保修期重新计算" in out
     cited = out[out.index("出处:"):]
     assert cited.index("[apple/exchange]") < cited.index("[generic_sanbao/exchange] 《移动电话机商品修理更换退货责任规定》第二十一条")

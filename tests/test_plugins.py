@@ -54,6 +54,35 @@ def test_cli_exits_3_naming_the_failed_plugin(tmp_path):
     assert "boom" not in result.stdout and "aftersales_identify_device" not in result.stdout
 
 
+def test_a_wrong_answer_is_said_in_chinese_in_the_one_line_of_exit_3(tmp_path):
+    """The failure carries its own Chinese words (``PluginFailure.error_zh``): the exit-3 line
+    says what the plugin answered in Chinese, found by no matching of English text."""
+    result = evaluate_with_drop_in(tmp_path, "wrong",
+                                   "from aftersales import hookimpl\n"
+                                   "@hookimpl\n"
+                                   "def aftersales_identify_device(case):\n"
+                                   "    return 'CN'\n")
+    assert result.returncode == 3
+    assert "错误：插件 'wrong' 在 aftersales_identify_device 中出错：返回了 str 'CN'，不是地区已知的 Identity，也不是 None" \
+        in result.stderr, result.stderr
+    assert "returned" not in result.stderr
+
+
+def test_a_load_failure_carries_its_chinese_words_and_the_json_keeps_three_fields():
+    class WrongBrands:
+        @hookimpl
+        def aftersales_brands(self):
+            return "acme"
+
+    registry = load_registry(extra=[("wrong_brands", WrongBrands())])
+    failure = next(f for f in registry.failures if f.plugin == "wrong_brands")
+    assert failure.text("zh") == "返回了 str 'acme'，不是 Brand 的列表"
+    assert failure.text("en") == failure.error == "returned str 'acme', not a list of Brand"
+    decision = registry.evaluate(registry.parse_case(CASE))
+    assert decision.to_dict()["plugin_errors"] == [
+        {"plugin": "wrong_brands", "hook": "aftersales_brands", "error": "returned str 'acme', not a list of Brand"}]
+
+
 def test_load_plugins_env_chooses(tmp_path):
     registry = load_registry(env={"AFTERSALES_LOAD_PLUGINS": "generic_sanbao"})
     assert set(registry.brands) == {"generic"}

@@ -8,6 +8,8 @@ labels a vocabulary id; ``state(id, lang)`` a case state.
 
 from __future__ import annotations
 
+from typing import Any
+
 from aftersales.core.vocab import label as _vocab_label
 
 LANGS = ("zh", "en")
@@ -362,6 +364,25 @@ def country(code: str, lang: str = "zh") -> str:
 
         names = _territories[lang] = dict(Locale.parse("zh" if lang == "zh" else "en").territories)
     return names.get(code) or code
+
+
+def value_text(path: str, value: Any, lang: str = "zh", empty: str = "—") -> str:
+    """A case field's value as the clerk reads it: ``empty`` when none, yes / no, an amount in
+    yuan, a country by its name, ids by their labels (购机发票、三包凭证)."""
+    from aftersales.core.casefields import field_of
+
+    if value is None or value == "" or value == []:
+        return empty
+    if isinstance(value, bool):
+        return t("yes" if value else "no", lang)
+    if path == "purchase.country" and isinstance(value, str):
+        return country(value, lang)
+    spec = field_of(path)
+    if spec is not None and spec.kind == "amount" and isinstance(value, (int, float)):
+        return f"{value:,.2f}".rstrip("0").rstrip(".") + (" 元" if lang == "zh" else " yuan")
+    kind = spec.vocab if spec is not None and spec.vocab not in (None, "brand") else None
+    items = value if isinstance(value, list) else [value]
+    return ("、" if lang == "zh" else ", ").join(vocab(kind, str(v), lang) if kind else str(v) for v in items)
 
 
 def field_label(path: str, lang: str = "zh") -> str:

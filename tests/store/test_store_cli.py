@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -27,13 +28,16 @@ def files(tmp_path):
     return {"case": str(case), "mail": str(mail), "bad": str(bad), "broken": str(broken)}
 
 
-def _new(store_cli, db_url, files, *extra):
+def _new(store_cli, db_url, files, *extra, env=None):
     return store_cli("cases", "new", files["case"], "--customer", "李雷", "--phone", "13800138000",
-                     "--store", "SZ01", "--staff", "王芳", "--db", db_url, *extra)
+                     "--store", "SZ01", "--staff", "王芳", "--db", db_url, *extra, env=env)
+
+
+ZH = {"AFTERSALES_LANG": "zh"}
 
 
 def test_counter_day_through_the_cli(store_cli, db_url, files):
-    rc, out, err = _new(store_cli, db_url, files)
+    rc, out, err = _new(store_cli, db_url, files, env=ZH)
     assert rc == 0, err
     assert out.startswith("已受理 SZ01-20260615-0001") and "回访：2026-06-25" in out
     n = "SZ01-20260615-0001"
@@ -41,29 +45,29 @@ def test_counter_day_through_the_cli(store_cli, db_url, files):
     assert rc == 0 and json.loads(out)["mail_in"] is True
 
     rc, out, _ = store_cli("cases", "list", "--db", db_url)
-    assert rc == 0 and "138****8000" in out and "13800138000" not in out
+    assert rc == 0 and "138 **** 8000" in out and "0013" not in out
     rc, out, _ = store_cli("cases", "list", "--db", db_url, "--reveal", "--reason", "客户来电核对")
-    assert "13800138000" in out
+    assert "138 0013 8000" in out     # as phonenumbers writes it for people
     rc, out, _ = store_cli("cases", "list", "--db", db_url, "--json", "--brand", "huawei", "--state", "受理")
     assert [c["number"] for c in json.loads(out)] == ["SZ01-20260615-0002", n]
 
     assert store_cli("cases", "move", n, "diagnosing", "--db", db_url, "--by", "王芳")[0] == 0
     rc, out, _ = store_cli("cases", "move", n, "维修中", "--db", db_url, "--repair-kind", "complex",
-                           now="2026-06-16T09:00:00")
+                           now="2026-06-16T09:00:00", env=ZH)
     assert rc == 0 and "检测 → 维修中" in out
-    rc, out, _ = store_cli("cases", "list", "--due", "--db", db_url, now="2026-06-25T09:00:00")
+    rc, out, _ = store_cli("cases", "list", "--due", "--db", db_url, now="2026-06-25T09:00:00", env=ZH)
     assert n in out and "回访" in out
     rc, out, _ = store_cli("cases", "follow-up", n, "--note", "维修站：等屏幕", "--awaiting-parts",
                            "--db", db_url, now="2026-06-25T10:00:00")
     assert rc == 0
-    rc, out, _ = store_cli("cases", "reevaluate", n, "--db", db_url, now="2026-08-20T10:00:00")
+    rc, out, _ = store_cli("cases", "reevaluate", n, "--db", db_url, now="2026-08-20T10:00:00", env=ZH)
     assert rc == 0 and "第 2 次判定" in out and "换货" in out
     rc, out, _ = store_cli("cases", "show", n, "--db", db_url, "--json")
     view = json.loads(out)
-    assert view["customer"]["phone"] == "138****8000"
+    assert view["customer"]["phone"] == "138 **** 8000"
     assert [d["seq"] for d in view["decisions"]] == [1, 2]
     assert [e["kind"] for e in view["events"]] == ["created", "move", "move", "follow_up", "reevaluated"]
-    rc, out, _ = store_cli("cases", "show", n, "--db", db_url)
+    rc, out, _ = store_cli("cases", "show", n, "--db", db_url, env=ZH)
     assert rc == 0 and "维修中" in out and "判定" in out
     # the follow-ups, decisions and events are labelled in Chinese, no raw ids
     assert "维修站  回访维修进度" in out and "重新判定" in out and "受理时判定" in out
@@ -79,7 +83,7 @@ def test_counter_day_through_the_cli(store_cli, db_url, files):
     assert rows[0]["customer_phone"] == "13800138000" and rows[0]["state"] == "in_repair"
 
     rc, out, _ = store_cli("cases", "ticket", n, "--db", db_url)
-    assert rc == 0 and "手机售后服务受理单" in out and n in out and "身份证件:已查验(不登记证件号码)" in out
+    assert rc == 0 and "手机售后服务受理单" in out and n in out and "身份证件：已查验（不登记证件号码）" in out
     rc, out, _ = store_cli("cases", "ticket", n, "--html", "--db", db_url)
     assert out.startswith("<!DOCTYPE html>") and "受理单" in out
     rc, out, _ = store_cli("cases", "ticket", "SZ01-20260615-0002", "--agreement", "--db", db_url)
@@ -100,14 +104,14 @@ def test_the_mail_in_agreement_names_the_service_point_as_the_ticket_does(store_
     number = json.loads(out)["number"]
     for fmt in ((), ("--html",)):
         rc, out, _ = store_cli("cases", "ticket", number, "--agreement", *fmt, "--db", db_url)
-        assert rc == 0 and "服务网点:SZ01" in out, out
+        assert rc == 0 and "服务网点：门店 SZ01" in out, out
     with CaseStore.open(db_url) as store:
         store.set_store_info("SZ01", actor="店长", name="华强北旗舰店")
     for fmt in ((), ("--html",)):
         rc, out, _ = store_cli("cases", "ticket", number, "--agreement", *fmt, "--db", db_url)
-        assert rc == 0 and "服务网点:华强北旗舰店(SZ01)" in out, out
+        assert rc == 0 and "服务网点：华强北旗舰店（SZ01）" in out, out
         rc, ticket, _ = store_cli("cases", "ticket", number, *fmt, "--db", db_url)
-        assert "华强北旗舰店(SZ01)" in ticket
+        assert "华强北旗舰店（SZ01）" in ticket
 
 
 def test_listings_and_the_report_name_the_brand_as_people_read_it_and_json_keeps_the_id(store_cli, db_url, files):
@@ -138,13 +142,15 @@ def test_listings_and_the_report_name_the_brand_as_people_read_it_and_json_keeps
     # the manager's report: its text in the messages' language, its page in Chinese, its JSON by id
     rc, out, _ = store_cli("report", "--db", db_url, env=zh)
     assert rc == 0 and "在办按品牌：华为 1" in out
-    assert "在办按品牌：Huawei 1" in store_cli("report", "--db", db_url, env=en)[1]
+    english = store_cli("report", "--db", db_url, env=en)[1]
+    assert "open by brand: Huawei 1" in english and "by state: received 1" in english
+    assert not re.search(r"[\u4e00-\u9fff（）：]", english.replace("李雷", "")), english
     page = store_cli("report", "--html", "--db", db_url, env=en)[1]
     assert ">华为</text>" in page and "huawei" not in page
     assert json.loads(store_cli("report", "--json", "--db", db_url)[1])["by_brand_open"][0]["brand"] == "huawei"
     # the columns after the name start where they did with the id (a Chinese character is two cells)
     rc, out, _ = store_cli("cases", "list", "--db", db_url, env=zh)
-    assert cell_len(out[:out.index("Mate 60")]) == cell_len(f"{n:<20} {'受理':<6} {'huawei':<8} ")
+    assert cell_len(out[:out.index("Mate 60")]) == cell_len(f"{n:<20} {'受理':<8} {'huawei':<8} ")
 
 
 def _one_line_error(rc, out, err, code):
@@ -254,13 +260,13 @@ def test_edit_and_search_through_the_cli(store_cli, db_url, files, tmp_path):
     n = "SZ01-20260615-0001"
     rc, out, err = store_cli("cases", "edit", n, "--set", "device.imei=356938035643809",
                              "--set", "fault.confirmed=false", "--phone", "+852 9123 4567",
-                             "--note", "IMEI 录错", "--staff", "王芳", "--db", db_url)
+                             "--note", "IMEI 录错", "--staff", "王芳", "--db", db_url, env=ZH)
     assert rc == 0, err
     assert out.startswith(f"已更正 {n}  第 2 次判定")
     assert "device.imei：（空） → 356938035643809" in out and "fault.confirmed：是 → 否" in out
-    assert "customer.phone：138****8000 → +852 ****4567" in out
+    assert "customer.phone：138 **** 8000 → +852 **** 4567" in out
     # the case's record says what each correction changed, at the counter's time
-    rc, out, err = store_cli("cases", "show", n, "--db", db_url)
+    rc, out, err = store_cli("cases", "show", n, "--db", db_url, env=ZH)
     assert "  2026-06-15 10:00  王芳" in out and "更正  受理  IMEI 录错\n      device.imei：（空） → 356938035643809" in out, out
     assert "T10:00" not in out and "(received)" not in out
     # found by the full number in another form, by part of the IMEI, by the brand's Chinese name
@@ -271,7 +277,7 @@ def test_edit_and_search_through_the_cli(store_cli, db_url, files, tmp_path):
         assert rc == 0, err
         found = json.loads(out)
         assert [c["number"] for c in found] == [n], text
-        assert found[0]["customer"]["phone"] == "+852 ****4567"
+        assert found[0]["customer"]["phone"] == "+852 **** 4567"
     # a whole corrected file
     fixed = tmp_path / "fixed.yaml"
     fixed.write_text(yaml.safe_dump({**CASE, "device": {"model": "Mate 60 Pro", "region": "CN"}},
@@ -301,3 +307,37 @@ def test_a_bad_edit_is_one_line_and_writes_nothing(store_cli, db_url, files, arg
     assert rc == 2
     assert text in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert counts(db_url) == before
+
+
+def test_every_label_of_show_list_and_search_follows_the_language(store_cli, db_url, files):
+    """``cases show`` / ``list`` / ``search`` and the one-line answers say states, brands,
+    remedies, follow-ups, events and corrected papers in the language asked for: with
+    AFTERSALES_LANG=en no Chinese word is left (the customer's data here is ASCII), in Chinese no
+    raw id."""
+    import re
+
+    cjk = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+    en = {"AFTERSALES_LANG": "en"}
+    n = "SZ01-20260615-0001"
+    rc, out, err = store_cli("cases", "new", files["case"], "--customer", "Li Lei", "--phone", "13800138000",
+                             "--store", "SZ01", "--staff", "Wang", "--db", db_url, env=en)
+    assert rc == 0 and out.startswith(f"taken in {n}  Huawei Mate 60  entitled to: ") and not cjk.search(out), out
+    steps = [("cases", "move", n, "diagnosing", "--by", "Wang"),
+             ("cases", "remedy", n, "repair", "--by", "Wang"),
+             ("cases", "edit", n, "--set", "documents=invoice", "--note", "papers", "--by", "Wang"),
+             ("cases", "follow-up", n, "--note", "called", "--by", "Wang")]
+    for args in steps:
+        rc, out, err = store_cli(*args, "--db", db_url, env=en)
+        assert rc == 0 and not cjk.search(out), (args, out, err)
+    rc, out, _ = store_cli("cases", "show", n, "--db", db_url, env=en)
+    assert rc == 0 and not cjk.search(out), out
+    assert out.startswith(f"{n}  diagnosing  SZ01  taken in by Wang")
+    assert "documents: identity document, invoice, three-guarantees certificate → invoice" in out
+    assert "repair station  follow-up on progress" in out and "chosen free repair (to be done)" in out
+    for args in (("cases", "list"), ("cases", "search", "Mate")):
+        rc, out, _ = store_cli(*args, "--db", db_url, env=en)
+        assert rc == 0 and "diagnosing" in out and "Huawei" in out and not cjk.search(out), (args, out)
+    rc, out, _ = store_cli("cases", "show", n, "--db", db_url, env=ZH)
+    assert out.startswith(f"{n}  检测  SZ01  受理人 Wang") and "documents：身份证件、购机发票、三包凭证 → 购机发票" in out
+    for raw in ("diagnosing", "invoice", "repair_station", "repair "):
+        assert raw not in out, raw

@@ -32,7 +32,7 @@ def test_search_by_full_phone_in_any_form_shows_it_masked(store, new_case):
     for text in ("13800138000", "138 0013 8000", "+86 138-0013-8000"):
         found = store.search(text, today=NOW.date())
         assert numbers(found) == [mine]
-        assert found[0]["customer"]["phone"] == "138****8000"
+        assert found[0]["customer"]["phone"] == "138 **** 8000"
     assert numbers(store.search("+85291234567", today=NOW.date())) == [hk]
     assert numbers(store.search("00852 9123 4567", today=NOW.date())) == [hk]
     # the eight digits a Hong Kong customer gives, typed without +852
@@ -96,7 +96,7 @@ def test_a_correction_keeps_the_number_logs_what_changed_and_decides_again(store
     changes = event["data"]["changes"]
     assert changes["device.imei"]["to"] == IMEI
     assert changes["purchase.date"] == {"from": "2026-01-10", "to": "2026-06-10"}
-    assert changes["customer.phone"] == {"from": "138****8000", "to": "+852 ****4567"}
+    assert changes["customer.phone"] == {"from": "138 **** 8000", "to": "+852 **** 4567"}
     assert store.get(number)["customer"]["phone"] == "+85291234567"
     assert store.search(IMEI, today=NOW.date())[0]["number"] == number
 

@@ -50,9 +50,10 @@ def test_bad_outcomes_are_one_line_exit_2_nothing_written(store_cli, db_url, cas
 
 
 def test_the_five_outcomes_through_the_cli(store_cli, db_url, casefile):
+    zh = {"AFTERSALES_LANG": "zh"}
     ret = _new(store_cli, db_url, casefile("2026-06-10"), "--accessories", "充电线", "--checklist", "backed_up")
     rc, out, err = store_cli("cases", "outcome", ret, "退货", "--refund", "2999", "--invoice-price", "2999",
-                             "--db", db_url)
+                             "--db", db_url, env=zh)
     assert rc == 0 and "已退货退款 2999 元" in out, err
     exch = _new(store_cli, db_url, casefile("2026-06-05", "356938035643825"))
     assert store_cli("cases", "remedy", exch, "换货", "--db", db_url)[0] == 0
@@ -60,15 +61,15 @@ def test_the_five_outcomes_through_the_cli(store_cli, db_url, casefile):
                              "--db", db_url, now="2026-06-18T10:00:00")
     assert rc == 0 and NEW_IMEI in out, err
     later = _new(store_cli, db_url, casefile("2026-06-05", NEW_IMEI), now="2026-06-24T10:00:00")
-    rc, out, _ = store_cli("cases", "show", later, "--db", db_url, now="2026-06-24T11:00:00")
+    rc, out, _ = store_cli("cases", "show", later, "--db", db_url, now="2026-06-24T11:00:00", env=zh)
     assert f"{exch} 换货所换新机（2026-06-18）" in out and "可享受 退货" in out
     rep = _new(store_cli, db_url, casefile("2026-02-15", "356938035643833"))
     rc, out, err = store_cli("cases", "outcome", rep, "repair", "--work", "更换主板", "--parts", "主板", "--days", "4",
-                             "--db", db_url)
+                             "--db", db_url, env=zh)
     assert rc == 0 and "已免费维修 更换主板 更换：主板" in out, err
     paid = _new(store_cli, db_url, casefile("2026-01-16", "356938035643841", unauthorized_repair=True))
     rc, out, err = store_cli("cases", "outcome", paid, "paid_repair", "--quote", "680", "--no-consent",
-                             "--db", db_url)
+                             "--db", db_url, env=zh)
     assert rc == 0 and "客户未同意报价" in out, err
     cancel = _new(store_cli, db_url, casefile("2026-02-15", "356938035643858"))
     assert store_cli("cases", "move", cancel, "cancelled", "--note", "客户撤回", "--db", db_url)[0] == 0
@@ -82,7 +83,7 @@ def test_the_five_outcomes_through_the_cli(store_cli, db_url, casefile):
     shown = json.loads(out)
     assert shown["outcome"]["refund"] == 2999 and shown["intake_record"]["accessories"] == ["充电线"]
     # the return's case is past its 24-hour answer? no: the outcome answered it
-    rc, out, _ = store_cli("cases", "list", "--overdue", "--db", db_url, now="2026-06-30T10:00:00")
+    rc, out, _ = store_cli("cases", "list", "--overdue", "--db", db_url, now="2026-06-30T10:00:00", env=zh)
     assert ret not in out and rep in out and "未在24小时内答复" in out
 
 
@@ -97,9 +98,9 @@ def test_the_ticket_prints_what_was_recorded_for_the_customer(store_cli, db_url,
     bare = _new(store_cli, db_url, casefile("2026-06-10"))
     rc, out, _ = store_cli("cases", "ticket", bare, "--db", db_url)
     assert rc == 0
-    assert "未见异常" not in out and "外观(检查所见)" not in out  # nothing was inspected
+    assert "未见异常" not in out and "外观（检查所见）" not in out  # nothing was inspected
     assert "交机前请备份数据" in out and "取机前请备份" not in out
-    assert "华强北旗舰店(SZ01)" in out and "服务热线:0755-83001234" in out
+    assert "华强北旗舰店（SZ01）" in out and "服务热线：0755-83001234" in out
     assert "seed" not in out and "§" not in out and "第十一条" in out
     assert "☐ 已备份数据" in out and "客户确认以上事项" in out
     assert max(cell_len(line) for line in out.splitlines()) <= 80
@@ -108,11 +109,11 @@ def test_the_ticket_prints_what_was_recorded_for_the_customer(store_cli, db_url,
     assert store_cli("cases", "outcome", done, "return", "--refund", "2999", "--invoice-price", "2999",
                      "--db", db_url)[0] == 0
     rc, out, _ = store_cli("cases", "ticket", done, "--db", db_url)
-    assert "外观(检查所见):后盖轻微划痕" in out and "随机附件:充电线、卡针" in out
+    assert "外观（检查所见）：后盖轻微划痕" in out and "随机附件：充电线、卡针" in out
     assert "☑ 已备份数据" in out and "☐ 已退出账户" in out and "☑客户已告知维修人员" in out
-    assert "处理结果:已退货退款 2999 元" in out and "预计修复" not in out and "维修类别" not in out
+    assert "处理结果：已退货退款 2999 元" in out and "预计修复" not in out and "维修类别" not in out
     rc, out, _ = store_cli("cases", "ticket", done, "--html", "--db", db_url)
-    assert "<strong>华强北旗舰店(SZ01)</strong>" in out and "seed" not in out and "§" not in out
+    assert "<strong>华强北旗舰店（SZ01）</strong>" in out and "seed" not in out and "§" not in out
     rc, out, err = store_cli("cases", "ticket", done, "--sms", "--db", db_url)   # returned: no pickup
     assert rc == 2 and out == "" and err.strip() == "error: no pickup notice: the case is already “returned and refunded”"
     for target in ("diagnosing", "ready_for_pickup"):
@@ -142,6 +143,9 @@ def test_the_report_and_the_store_settings_through_the_cli(store_cli, db_url, ca
     assert store_cli("stores", "set", "SZ01", "--name", "华强北旗舰店", "--db", db_url)[0] == 0
     rc, out, _ = store_cli("stores", "show", "SZ01", "--json", "--db", db_url)
     assert json.loads(out)["name"] == "华强北旗舰店" and json.loads(out)["opens"] == "09:00"
+    english = store_cli("stores", "show", "SZ01", "--db", db_url)[1]     # in the language asked for
+    assert "hours: 09:00-18:00" in english and "营业时间" not in english
+    assert "营业时间：09:00-18:00" in store_cli("stores", "show", "SZ01", "--db", db_url, env={"AFTERSALES_LANG": "zh"})[1]
     waiting = _new(store_cli, db_url, casefile("2026-06-05"))
     store_cli("cases", "move", waiting, "diagnosing", "--db", db_url)
     store_cli("cases", "remedy", waiting, "exchange", "--db", db_url)
@@ -149,7 +153,8 @@ def test_the_report_and_the_store_settings_through_the_cli(store_cli, db_url, ca
     store_cli("cases", "move", repair, "diagnosing", "--db", db_url)
     store_cli("cases", "move", repair, "in_repair", "--db", db_url)
     paid = _new(store_cli, db_url, casefile("2026-01-16", "356938035643833", unauthorized_repair=True))
-    rc, out, _ = store_cli("report", "--store", "SZ01", "--db", db_url, now="2026-06-25T10:00:00")
+    rc, out, _ = store_cli("report", "--store", "SZ01", "--db", db_url, now="2026-06-25T10:00:00",
+                           env={"AFTERSALES_LANG": "zh"})
     assert rc == 0
     section = out.split("应提供备用机")[1].split("待换货")[0]
     assert repair in section and paid not in section  # no spare phone is owed for a paid repair

@@ -31,6 +31,6 @@ def test_the_ticket_names_the_policies_by_their_titles_not_their_ids(registry):
 
     view = _view(registry, "generic-day5-return")
     text = render_ticket(view, policy_titles=policy_titles(registry, "zh"))
-    assert "依据政策版本:" in text and "generic_sanbao" not in text
+    assert "依据政策版本：" in text and "generic_sanbao" not in text
     assert "移动电话机商品三包规定（法定底线） v2001.1" in " ".join(text.split())
     assert "generic_sanbao v2001.1" in render_ticket(view)          # no titles given: the ids

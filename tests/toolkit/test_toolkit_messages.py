@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from aftersales.authoring.messages import resolve_lang
-
 ROOT = Path(__file__).resolve().parents[2]
 APPLE = (ROOT / "policies" / "apple.yaml").read_text(encoding="utf-8")
 
@@ -115,12 +113,22 @@ def test_english_on_request_and_chinese_by_default(cli, tmp_path):
     assert "expected a whole number" in out and "1 error," in err
 
 
-def test_the_language_follows_option_then_env_then_locale():
-    assert resolve_lang(None, {}) == "zh"
-    assert resolve_lang(None, {"LANG": "en_US.UTF-8"}) == "en"
-    assert resolve_lang(None, {"LANG": "en_US.UTF-8", "AFTERSALES_LANG": "zh"}) == "zh"
-    assert resolve_lang("en", {"AFTERSALES_LANG": "zh"}) == "en"
-    assert resolve_lang(None, {"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}) == "zh"
+def test_the_language_follows_option_then_env_never_the_locale(monkeypatch):
+    from aftersales.cli import message_lang
+
+    for name in ("AFTERSALES_LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")   # a counter's terminal in an English locale
+    assert message_lang([]) == "zh"
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    assert message_lang([]) == "zh"
+    monkeypatch.setenv("AFTERSALES_LANG", "en")
+    assert message_lang([]) == "en"
+    assert message_lang(["policy", "validate", "--lang", "zh"]) == "zh"
+    assert message_lang(["policy", "validate", "--lang=zh"]) == "zh"
+    assert message_lang([], option="zh") == "zh"
+    monkeypatch.setenv("AFTERSALES_LANG", "zh")
+    assert message_lang([], option="en") == "en"
 
 
 def test_json_report_carries_both_languages_and_the_id_of_an_invalid_file(cli, tmp_path):

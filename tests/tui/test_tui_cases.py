@@ -59,7 +59,7 @@ async def test_saved_case_is_in_the_queue_enter_opens_it_and_it_moves_through_to
         assert table.row_count == 1
         row = [str(c) for c in table.get_row_at(0)]
         assert row[0] == NUMBER and "受理" in row[1]
-        assert mask_name("李雷") in row[2] and "138****8000" in row[2]
+        assert mask_name("李雷") in row[2] and "138 **** 8000" in row[2]
         # the text filter narrows, and clears
         queue.query_one("#q-text").value = "nobody"
         await pilot.pause()
@@ -190,7 +190,7 @@ async def test_the_case_screen_masks_the_phone_number():
             "device": {"model": "Mate 60"}, "staff": "王芳", "intake_at": "2026-06-15T10:30:00+08:00",
             "state_since": "2026-06-15T10:30:00+08:00", "repair": {}, "case": {}}
     text = case_text(view, "zh", "华为").plain
-    assert "138****8000" in text and "13800138000" not in text
+    assert "138 **** 8000" in text and "13800138000" not in text
 
 
 
@@ -268,8 +268,8 @@ async def test_at_80_columns_each_queue_cell_fits_its_column_with_the_space_afte
             # every column but the last keeps a blank cell before the next one
             assert all(cell_len(cell) < width for cell, width in zip(row[:-1], widths, strict=False)), row
         latin, chinese = (rows[n] for n in sorted(rows))
-        assert latin[2].startswith("Y*") and latin[2].endswith(" 139****5678")
-        assert chinese[2].startswith("欧*") and chinese[2].endswith(" +852 ****4567")
+        assert latin[2].startswith("Y*") and latin[2].endswith(" 139 **** 5678")
+        assert chinese[2].startswith("欧*") and chinese[2].endswith(" +852 **** 4567")
         assert latin[4].endswith("…") and latin[4].startswith("Mate 60")
         assert chinese[4].endswith("…") and chinese[4].startswith("iPhone")
 

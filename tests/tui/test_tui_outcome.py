@@ -203,7 +203,7 @@ async def test_from_the_detail_the_inspection_reaches_the_ticket_the_pickup_noti
         await scan(pilot, "p")
         await pilot.pause()
         text = app.screen.text
-        assert "随机附件:充电线、卡针" in text and "外观(检查所见):屏幕左上角划痕" in text
+        assert "随机附件：充电线、卡针" in text and "外观（检查所见）：屏幕左上角划痕" in text
         assert "☑ 已备份数据" in text and "☑客户已告知维修人员" in text
         assert store.get(NUMBER)["events"][-1]["kind"] == "inspected"
         await scan(pilot, "escape")
@@ -336,3 +336,21 @@ async def test_the_passcode_list_of_the_inspection_prompts_in_the_ui_language(ma
             await scan(pilot, "escape")
             await settle(pilot)
             assert app.screen is detail
+
+
+async def test_the_report_screen_in_english_names_states_and_reasons_in_english():
+    """F4 on the report: the states by their English labels (not their ids) and each case's reason
+    in English (the store's report carries both, ``why`` and ``why_en``)."""
+    from aftersales.tui.screens.report import report_text
+
+    case = {"number": "SZ01-20260615-0001", "state": "awaiting_exchange", "state_zh": "待换货", "brand": "apple",
+            "model": "iPhone 15", "customer": "李雷", "days_in_repair": 3,
+            "why": "待换货（已选换货）", "why_en": "awaiting exchange (exchange chosen)"}
+    report = {"follow_ups_today": [], "overdue_answers": [], "overdue_repairs": [], "spare_phones": [],
+              "exchanges_waiting": [case], "by_state": [{"state": "awaiting_exchange", "state_zh": "待换货", "count": 1}],
+              "by_brand_open": [{"brand": "apple", "count": 1}], "outcomes": {},
+              "week_intake": [{"date": "2026-06-15", "count": 1}]}
+    english = report_text(report, "en").plain
+    assert "awaiting_exchange" not in english and "待换货" not in english
+    assert "awaiting exchange (exchange chosen)" in english and "By state: awaiting exchange 1" in english
+    assert "待换货（已选换货）" in report_text(report, "zh").plain

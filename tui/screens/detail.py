@@ -22,7 +22,7 @@ from aftersales.store.localday import shown_moment
 from aftersales.store.workflow import NOTE_REQUIRED, allowed_moves, event_label, moot_reason, state_label, trigger_label
 
 from ..app import key, translate_bindings
-from ..i18n import error_line, t, vocab
+from ..i18n import error_line, t, value_text, vocab
 from ..messages import CaseLoaded, StoreActionFailed
 from ..widgets.decision_panel import DecisionPanel, badge_text
 from ..widgets.text import Wrapped
@@ -64,7 +64,7 @@ def case_text(view: dict[str, Any], lang: str, brand_label: str) -> Text:
         if path != "fault.confirmed" and (value is None or value == "" or value is False or value == spec.default):
             continue            # not given, or as a case is unless it says otherwise (0 days in repair)
         out.append(f" {field_label(path, lang)}: ", "dim")
-        out.append(f"{_value(path, value, lang)}\n")
+        out.append(f"{value_text(path, value, lang)}\n")
     docs = case.get("documents") or []
     out.append(f" {t('sec.documents', lang)}: ", "dim")
     out.append(("、".join(vocab("document", d, lang) for d in docs) or "—") + "\n")
@@ -76,26 +76,6 @@ def case_text(view: dict[str, Any], lang: str, brand_label: str) -> Text:
         out.append(f" {t('sec.plans', lang)}: ", "dim")
         out.append("、".join(vocab("coverage_plan", p, lang) for p in case["coverage_plans"]) + "\n")
     return out
-
-
-def _value(path: str, value: Any, lang: str) -> str:
-    """A changed value as the clerk reads it: empty, yes / no, ids by their labels."""
-    from aftersales.core.casefields import field_of
-
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, bool):
-        return t("yes" if value else "no", lang)
-    if path == "purchase.country" and isinstance(value, str):
-        from ..i18n import country
-
-        return country(value, lang)
-    spec = field_of(path)
-    if spec is not None and spec.kind == "amount" and isinstance(value, (int, float)):
-        return f"{value:,.2f}".rstrip("0").rstrip(".") + (" 元" if lang == "zh" else " yuan")
-    kind = spec.vocab if spec is not None and spec.vocab not in (None, "brand") else None
-    items = value if isinstance(value, list) else [value]
-    return "、".join(vocab(kind, str(v), lang) if kind else str(v) for v in items)
 
 
 def timeline_text(view: dict[str, Any], lang: str) -> Text:
@@ -129,8 +109,8 @@ def timeline_text(view: dict[str, Any], lang: str) -> Text:
         out.append(line + "\n")
         changes = (e.get("data") or {}).get("changes") if e["kind"] == "edited" else None
         for path, change in (changes or {}).items():
-            out.append(f"     {field_label(path, lang)}: {_value(path, change.get('from'), lang)} → "
-                       f"{_value(path, change.get('to'), lang)}\n", "dim")
+            out.append(f"     {field_label(path, lang)}: {value_text(path, change.get('from'), lang)} → "
+                       f"{value_text(path, change.get('to'), lang)}\n", "dim")
         if e.get("note"):
             out.append(f"     {e['note']}\n", "italic")
     return out

@@ -30,6 +30,7 @@ class ReportRead(Message):
 
 def report_text(report: dict[str, Any], lang: str, brand_label: Any = str) -> Text:
     from aftersales.store.reports import SECTIONS, bar_chart
+    from aftersales.store.workflow import state_label
 
     zh = lang == "zh"
     out = Text()
@@ -38,11 +39,11 @@ def report_text(report: dict[str, Any], lang: str, brand_label: Any = str) -> Te
         out.append(f"{label_zh if zh else label_en}: {len(items)}\n", "bold red" if items and key_ != "follow_ups_today"
                    else "bold")
         for c in items:
-            out.append(f"  {c['number']}  {c['state_zh'] if zh else c['state']}  {brand_label(c['brand'])} {c['model']}  "
+            out.append(f"  {c['number']}  {state_label(c['state'], lang)}  {brand_label(c['brand'])} {c['model']}  "
                        f"{c['customer'][:1]}*  ")
-            out.append(f"{c['why']}\n", "yellow")
+            out.append(f"{c['why'] if zh else c.get('why_en', c['why'])}\n", "yellow")
     out.append(("按状态: " if zh else "By state: "), "bold")
-    out.append("  ".join(f"{s['state_zh'] if zh else s['state']} {s['count']}" for s in report["by_state"]) or "—")
+    out.append("  ".join(f"{state_label(s['state'], lang)} {s['count']}" for s in report["by_state"]) or "—")
     out.append("\n")
     out.append(("在办按品牌: " if zh else "Open by brand: "), "bold")
     out.append("  ".join(f"{brand_label(b['brand'])} {b['count']}" for b in report["by_brand_open"]) or "—")
