@@ -38,15 +38,16 @@ evaluate = reg.engine.evaluate
 for case in cases[:{warm}]:   # warm-up: frames, verdicts, plans
     evaluate(case)
 for _ in range({loops}):
-    for case in cases[{warm}:]:
+    for case in cases[{start}:]:
         evaluate(case)
 """
 
 
 def count(loops: int, cases: int, seed: int, warm: int | None = None) -> int:
-    """Instructions of one child process (cachegrind's ``I refs``): ``warm`` cases decided (all,
-    by default), then the others (none, by default: every case again) ``loops`` times."""
-    code = _CHILD.format(here=str(HERE), cases=cases, seed=seed, loops=loops, warm=cases if warm is None else warm)
+    """Instructions of one child process (cachegrind's ``I refs``): ``warm`` cases decided, then
+    the others ``loops`` times; by default every case, then every case again ``loops`` times."""
+    code = _CHILD.format(here=str(HERE), cases=cases, seed=seed, loops=loops,
+                         warm=cases if warm is None else warm, start=0 if warm is None else warm)
     proc = subprocess.run(
         ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
          sys.executable, "-c", code],
