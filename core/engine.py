@@ -31,8 +31,9 @@ from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
+from msgspec import Struct
 from msgspec.structs import replace
 
 from .decision import Coverage, Decision, PolicyRef, RemedyResult
@@ -83,9 +84,10 @@ def _in_field_order(cls: Any, *names: str) -> Callable[..., Any]:
     return cls
 
 
-class _Ready(NamedTuple):
+class _Ready(Struct, frozen=True, gc=False):
     """A plan's not-applicable offer for a remedy no live offer speaks for, with its
-    ``RemedyResult`` and the trace entry of its refusal made once (``_Plan.best``)."""
+    ``RemedyResult`` and the trace entry of its refusal made once (``_Plan.best``). Read by name
+    for every case whose plan has one: a frozen ``msgspec.Struct``, as the records it holds."""
 
     result: OfferResult
     status: str
@@ -896,7 +898,7 @@ def _consider(best: list, slot: int, entry: Any, result: OfferResult, status: st
     elif type(current) is OfferResult:
         other, current_status, other_missing = current, current.status, current.missing
     else:
-        other, current_status, other_missing, _made, _refused = current
+        other, current_status, other_missing = current.result, current.status, current.missing
     current_rank = _STATUS_RANK[current_status]
     if rank < current_rank:
         return
