@@ -31,7 +31,10 @@ from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from .decision import Coverage, Decision, PolicyRef, RemedyResult
 from .errors import CaseError, EngineError, QuarantineError
@@ -72,18 +75,19 @@ _IDENTIFY = "aftersales_identify_device"
 _PREDICATES = "aftersales_predicates"
 
 
-def _in_field_order(cls: Any, *names: str) -> Callable[[type, tuple], Any]:
-    """``tuple.__new__``, to build a ``cls`` record on the per-case path from its fields written
-    in the order ``names`` gives, which must be the record's declared order (checked here, once:
-    a reordered record fails at import rather than mixing fields up)."""
-    if tuple(cls._fields) != names:
-        raise ImportError(f"{cls.__name__} fields are {cls._fields}, the engine writes {names}")
-    return tuple.__new__
+def _in_field_order(cls: Any, *names: str) -> Callable[..., Any]:
+    """``cls`` itself, to build a record (a ``msgspec.Struct``) on the per-case path from its
+    fields given by position in the order ``names`` gives, which must be the record's declared
+    order (checked here, once: a reordered record fails at import rather than mixing fields up)."""
+    if cls.__struct_fields__ != names:
+        raise ImportError(f"{cls.__name__} fields are {cls.__struct_fields__}, the engine writes {names}")
+    return cls
 
 
-class _Ready(NamedTuple):
+class _Ready(Struct, frozen=True, gc=False):
     """A plan's not-applicable offer for a remedy no live offer speaks for, with its
-    ``RemedyResult`` and the trace entry of its refusal made once (``_Plan.best``)."""
+    ``RemedyResult`` and the trace entry of its refusal made once (``_Plan.best``). Read by name
+    for every case whose plan has one: a frozen ``msgspec.Struct``, as the records it holds."""
 
     result: OfferResult
     status: str
@@ -161,7 +165,7 @@ _PAID_BY_DEFAULT = RemedyResult(remedy="paid_repair", basis="out_of_warranty", a
                                 reason=None, missing_documents=(), required_documents=(), asked_documents=(),
                                 policy=None, rule=None, citation="", start=None, end=None,
                                 service_location="any_authorized")
-_NOT_NEEDED = _PAID_BY_DEFAULT._replace(available=False, status="not_needed", reason="free_remedy_available")
+_NOT_NEEDED = replace(_PAID_BY_DEFAULT, available=False, status="not_needed", reason="free_remedy_available")
 #: the predicate values of a frame whose policies use none
 _NO_PREDICATES: Mapping[str, bool] = {}
 
@@ -254,7 +258,7 @@ class _Plan:
                     continue
                 # as ``Engine._decide`` judges a granted result with nothing missing
                 status = "granted" if excluded_by is None else "excluded"
-                entry = result if excluded_by is None else _judged(OfferJudged, (result, status, excluded_by, ()))
+                entry = result if excluded_by is None else _judged(result, status, excluded_by, ())
                 known.append(entry)
                 if fixed_best[slot] is None:
                     fixed_best[slot] = entry
@@ -493,7 +497,7 @@ class Engine:
                 excluded_by = None
             # logged as the result itself when its own status and detail tell it all
             entry = result if excluded_by is None and not missing else \
-                _judged(OfferJudged, (result, status, excluded_by, missing))
+                _judged(result, status, excluded_by, missing)
             log.append(entry)
             if best[slot] is None:
                 best[slot] = entry
@@ -521,7 +525,7 @@ class Engine:
                 log.append(step)
                 continue
             if result.status == "granted" or result.status == "blocked_documents":
-                entry = _judged(OfferJudged, (result, "pending_detection", None, result.missing))
+                entry = _judged(result, "pending_detection", None, result.missing)
                 log.append(entry)
                 slot = _SLOT[rule.remedy]
                 if best[slot] is None:
@@ -641,20 +645,26 @@ class Engine:
         for entry in best:
             if entry is None:
                 continue
-            # each record read in its declared field order
             kind = type(entry)
             if kind is OfferResult:
-                rule, status, detail, start, end, missing, asks, unknown_years = result = entry
+                result = entry
                 excluded_by = None
             elif kind is OfferJudged:
-                result, status, excluded_by, missing = entry
-                rule, _status, detail, start, end, _missing, asks, unknown_years = result
+                result = entry.result
+                excluded_by = entry.excluded_by
             else:  # a plan's not-applicable offer: no dates, refused, its records made
                 remedies.append(entry.made)
                 trace.append(entry.refused)
                 continue
-            if unknown_years:
-                gaps += unknown_years
+            status = entry.status
+            missing = entry.missing
+            rule = result.rule
+            detail = result.detail
+            start = result.start
+            end = result.end
+            asks = result.asks_missing
+            if result.unknown_years:
+                gaps += result.unknown_years
             if status == "granted":
                 free_available = True
                 if covered is None and start is not None:
@@ -715,9 +725,9 @@ class Engine:
         coverage = None
         if chosen is not None:
             rule = chosen.rule
-            coverage = _coverage(Coverage, (chosen.start, rule.start_name, rule.start_citation, chosen.end,
-                                            (case.case_date - chosen.start).days, rule.policy.id, rule.id, rule.citation))
-        return _decision(Decision, (
+            coverage = _coverage(chosen.start, rule.start_name, rule.start_citation, chosen.end,
+                                 (case.case_date - chosen.start).days, rule.policy.id, rule.id, rule.citation)
+        return _decision(
             case.brand,
             case.case_date,
             frame.region,
@@ -734,7 +744,7 @@ class Engine:
             tuple(sorted(set(gaps))) if gaps else (),
             self._legal,
             self._bundle,
-        ))
+        )
 
 
 # ---------------------------------------------------------------------------------- helpers
@@ -840,10 +850,10 @@ def _paid_result(result: OfferResult, free_available: bool) -> RemedyResult:
     """The decision's record of the paid repair whose best offer gave ``result``: available
     exactly when nothing free is."""
     rule = result.rule
-    return _remedy(RemedyResult, (
+    return _remedy(
         "paid_repair", rule.basis, not free_available, "not_needed" if free_available else "granted",
         "free_remedy_available" if free_available else None, (), (), (), rule.policy.id, rule.id,
-        rule.citation, result.start, result.end, rule.service_location, rule.fee, None, rule.note, None))
+        rule.citation, result.start, result.end, rule.service_location, rule.fee, None, rule.note, None)
 
 
 def _remedy_result(rule: Any, status: str, detail: str | None, start: Any, end: Any, missing: tuple,
@@ -852,7 +862,7 @@ def _remedy_result(rule: Any, status: str, detail: str | None, start: Any, end: 
     ``detail``, ``start``, ``end``, ``missing`` and ``asks`` (an ``OfferResult``'s fields), with
     ``refund`` (a ``RefundInstead``) when an available exchange may be taken as a refund."""
     available = status == "granted"
-    return _remedy(RemedyResult, (
+    return _remedy(
         rule.remedy,
         rule.basis,
         available,
@@ -871,7 +881,7 @@ def _remedy_result(rule: Any, status: str, detail: str | None, start: Any, end: 
         rule.needs_confirmation,
         rule.note,
         refund,
-    ))
+    )
 
 
 def _consider(best: list, slot: int, entry: Any, result: OfferResult, status: str, missing: tuple) -> None:
@@ -886,11 +896,11 @@ def _consider(best: list, slot: int, entry: Any, result: OfferResult, status: st
     current = best[slot]
     rank = _STATUS_RANK[status]
     if type(current) is OfferJudged:
-        other, current_status, _excluded_by, other_missing = current
+        other, current_status, other_missing = current.result, current.status, current.missing
     elif type(current) is OfferResult:
         other, current_status, other_missing = current, current.status, current.missing
     else:
-        other, current_status, other_missing, _made, _refused = current
+        other, current_status, other_missing = current.result, current.status, current.missing
     current_rank = _STATUS_RANK[current_status]
     if rank < current_rank:
         return

@@ -1,13 +1,20 @@
-"""What plugins hand back to the engine, one small immutable record per finding.
+"""What plugins hand back to the engine, one small immutable record per finding, and the
+records the engine makes of each case's offers.
 
-These are ``NamedTuple`` records rather than dataclasses: the engine builds dozens per case
-on the typing path of the counter UI, and tuples are the cheapest immutable value Python has.
+What a plugin hands back (``Identity``, ``Predicate``) and what the engine makes once per policy
+or frame (``ExclusionHit``, ``Notice``, ``ExchangeRule``, ``TraceStep``...) are ``NamedTuple``
+records. The two the engine makes for every case (``OfferResult``, ``OfferJudged``) are frozen
+``msgspec.Struct`` records: one is made, read by name and freed in about half the time a
+``NamedTuple`` takes (see benchmarks/NOTES.md). They are built by field name, or on the per-case
+path from their declared field order (``engine._in_field_order``, ``rules._result``).
 """
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any, NamedTuple
+
+from msgspec import Struct
 
 
 class Identity(NamedTuple):
@@ -20,7 +27,7 @@ class Identity(NamedTuple):
     citation: str
 
 
-class OfferResult(NamedTuple):
+class OfferResult(Struct, frozen=True):
     """One offer rule checked against one case.
 
     ``status`` is one of ``granted`` (every condition, the time limit and the documents hold),
@@ -28,6 +35,9 @@ class OfferResult(NamedTuple):
     ``expired``, ``no_start`` (the case gives no date to count from), ``not_applicable``
     (``detail`` names the condition that failed). ``rule`` is the compiled
     :class:`~aftersales.core.rules.OfferRule` with the remedy, basis and citation.
+
+    Tracked by the garbage collector: a rule holds its own results (``OfferRule.fixed``,
+    ``na_results``), and each result holds its rule.
     """
 
     rule: Any
@@ -124,9 +134,12 @@ class TraceStep(NamedTuple):
     detail: Any
 
 
-class OfferJudged(NamedTuple):
+class OfferJudged(Struct, frozen=True, gc=False):
     """An offer whose standing the engine changed or explained: excluded (``excluded_by``), or
-    blocked by papers (``missing``). An offer logged as its rule gave it is its ``OfferResult``."""
+    blocked by papers (``missing``). An offer logged as its rule gave it is its ``OfferResult``.
+
+    Not tracked by the garbage collector: nothing it holds (its result, strings, a tuple of
+    strings) can refer back to it."""
 
     result: OfferResult
     status: str

@@ -256,3 +256,29 @@ def test_a_pending_offer_names_the_papers_it_will_need(registry):
     assert exchange.status == "pending_detection" and not exchange.available
     assert exchange.missing_documents == ("invoice",)
     assert d.available() == ["paid_repair"]
+
+
+def test_a_policy_let_go_is_collected_with_the_results_its_offers_hold(registry):
+    """An offer holds its ready-made results and each result holds its offer: the results are
+    records the collector tracks, so a policy replaced by a reload does not stay in memory."""
+    import gc
+    import weakref
+
+    from aftersales.core.rules import CompiledPolicy
+
+    generic = next(p for p in registry.all_policies() if p.id == "generic_sanbao")
+    policy = CompiledPolicy(generic.data, sha256=generic.sha256, source="test", plugin="generic_sanbao")
+    assert any(rule.na_results or rule.fixed for rule in policy.offers)
+    gone = weakref.ref(policy)
+    del policy
+    gc.collect()
+    assert gone() is None
+
+
+def test_a_record_built_by_position_must_name_its_fields_in_declared_order():
+    from aftersales.core.engine import _in_field_order
+    from aftersales.core.outcomes import OfferJudged
+
+    assert _in_field_order(OfferJudged, "result", "status", "excluded_by", "missing") is OfferJudged
+    with pytest.raises(ImportError, match="OfferJudged fields are"):
+        _in_field_order(OfferJudged, "status", "result", "excluded_by", "missing")
