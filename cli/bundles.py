@@ -96,7 +96,7 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
         for issue in errors:
             click.echo(said_in(issue, lang), err=True)
         for c in failed:
-            problems = "; ".join(str(p) for p in c.problems)
+            problems = ("; " if en else "；").join(p.text(lang) if hasattr(p, "text") else str(p) for p in c.problems)
             click.echo(f"{c.file}:{c.line}:{c.column}: " + ("policy test failed" if en else "政策测试未通过")
                        + f": {c.name}: {problems}", err=True)
         click.echo(f"not published: {len(errors)} errors, {len(failed)} failing policy tests" if en else
@@ -108,10 +108,47 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
         names = ", ".join(untested)
         click.echo(f"warning: no policy tests for {names} (a .cases.yaml beside each policy checks how it decides)"
                    if en else f"警告：{names} 没有政策测试（每份政策旁的 .cases.yaml 检查它如何判定）", err=True)
+    clashes = bundles.version_clashes(engine, files, _installed_texts())
+    if clashes:   # one version, two sets of terms: the decisions' readers could not tell them apart
+        for policy, version, where in clashes:
+            earlier = (f"policy bundle {where}" if en else f"政策包 {where} ") if where is not None else (
+                "the installed policies" if en else "软件自带的政策")
+            click.echo(f"{policy} {version}: already published in {earlier} with other terms; raise `version` "
+                       f"after changing a policy, so that counters and decisions tell the two apart" if en else
+                       f"{policy} {version}：{earlier}中已有这个版本，条款不同；修改政策后请提高 `version`"
+                       f"（例如 \"{_next_version(version)}\"），柜台和判定记录才能分辨两者", err=True)
+        click.echo(f"not published: {len(clashes)} {'policy' if len(clashes) == 1 else 'policies'} changed without "
+                   f"a new version" if en else
+                   f"未发布：{len(clashes)} 份政策改了条款但没有改版本号", err=True)
+        raise click.exceptions.Exit(1)
     record = bundles.publish(engine, files, author=who, note=note, now=counter_now())
     if then_activate:
         record = bundles.activate(engine, record["id"], actor=who, now=counter_now())
     return record, tested
+
+
+def _installed_texts() -> dict[tuple[str, str], str]:
+    """The installed (bundled) policies' texts by (id, version)."""
+    from importlib import resources
+
+    from aftersales.store.bundles import _id_version
+
+    out = {}
+    for item in resources.files("aftersales.policies").iterdir():
+        if not item.name.endswith(".yaml") or item.name.endswith(".cases.yaml"):
+            continue
+        text = item.read_text(encoding="utf-8")
+        key = _id_version(text)
+        if key is not None:
+            out[key] = text
+    return out
+
+
+def _next_version(version: str) -> str:
+    """A version one step on (``2026.1`` -> ``2026.2``), to suggest; the version itself when it
+    does not end in a number."""
+    head, _, last = version.rpartition(".")
+    return f"{head}.{int(last) + 1}" if head and last.isdigit() else (str(int(version) + 1) if version.isdigit() else version)
 
 
 @click.command("bundles")

@@ -155,3 +155,25 @@ def test_replay_of_the_store_decides_with_the_bundle_in_force(store_cli, db_url,
     assert rc == 0, err
     line = json.loads(out_file.read_text(encoding="utf-8").splitlines()[0])
     assert line["bundle"] == {"id": "1", "sha256": sha}
+
+
+def test_a_policy_changed_without_a_new_version_is_not_published(store_cli, db_url, folder):
+    """A decision names a policy by id, version and SHA-256: one version with two texts would be
+    two sets of terms that counters and readers take for one."""
+    text = (folder / "apple.yaml").read_text(encoding="utf-8")
+    changed = text.replace("lead_days: {min: 10, max: 15}", "lead_days: {min: 7, max: 10}", 1)
+    (folder / "apple.yaml").write_text(changed, encoding="utf-8")
+    rc, out, err = store_cli("policy", "publish", str(folder), "--db", db_url, "--by", "it", env={"AFTERSALES_LANG": "zh"})
+    assert rc == 1 and "apple 2026.1：软件自带的政策中已有这个版本，条款不同" in err and "（例如 \"2026.2\"）" in err, err
+    (folder / "apple.yaml").write_text(changed.replace('version: "2026.1"', 'version: "2026.2"', 1), encoding="utf-8")
+    rc, out, err = _publish(store_cli, db_url, folder)
+    assert rc == 0, err
+    again = changed.replace('version: "2026.1"', 'version: "2026.2"', 1).replace("max: 10}", "max: 12}", 1)
+    (folder / "apple.yaml").write_text(again, encoding="utf-8")
+    rc, out, err = _publish(store_cli, db_url, folder)
+    assert rc == 1 and "apple 2026.2: already published in policy bundle 1 with other terms" in err, err
+    rc, out, _ = store_cli("policy", "bundles", "--db", db_url, "--json")
+    assert [b["id"] for b in json.loads(out)] == [1]
+    # the same text again is the same policy: published as another bundle
+    (folder / "apple.yaml").write_text(changed.replace('version: "2026.1"', 'version: "2026.2"', 1), encoding="utf-8")
+    assert _publish(store_cli, db_url, folder)[0] == 0
