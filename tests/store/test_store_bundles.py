@@ -177,3 +177,11 @@ def test_a_policy_changed_without_a_new_version_is_not_published(store_cli, db_u
     # the same text again is the same policy: published as another bundle
     (folder / "apple.yaml").write_text(changed.replace('version: "2026.1"', 'version: "2026.2"', 1), encoding="utf-8")
     assert _publish(store_cli, db_url, folder)[0] == 0
+
+
+def test_a_failing_policy_test_is_reported_in_chinese(store_cli, db_url, folder):
+    text = (folder / "apple.yaml").read_text(encoding="utf-8")
+    (folder / "apple.yaml").write_text(text.replace("host: {months: 12}", "host: {months: 24}", 1)
+                                       .replace('version: "2026.1"', 'version: "2026.2"', 1), encoding="utf-8")
+    rc, out, err = store_cli("policy", "publish", str(folder), "--db", db_url, "--by", "it", env={"AFTERSALES_LANG": "zh"})
+    assert rc == 1 and "政策测试未通过" in err and "期望" in err and "expected" not in err, err
