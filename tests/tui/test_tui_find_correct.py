@@ -163,8 +163,8 @@ async def test_ctrl_n_right_after_ctrl_s_starts_a_new_case_not_a_correction(make
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
         await load_day5_case(pilot)
-        await scan(pilot, "ctrl+s", "ctrl+n", "韩梅梅", "tab", "+852 9123 4567", "f6",   # the model (the brand stays)
-                   "Mate 60", "tab", "tab", "tab", "tab", OTHER_IMEI, "ctrl+s")
+        await scan(pilot, "ctrl+s", "ctrl+n", "韩梅梅", "tab", "+852 9123 4567", "f6",   # the brand (cleared by Ctrl+N)
+                   "h", "u", "tab", "Mate 60", "tab", "tab", "tab", "tab", OTHER_IMEI, "ctrl+s")
         await settle(pilot)
         await settle(pilot)
     assert store.count() == 2

@@ -150,7 +150,7 @@ async def test_the_brand_list_chosen_from_or_typed_on_hands_the_next_keys_to_the
 
 
 async def test_a_brand_typed_that_is_not_loaded_leaves_no_brand_and_its_note_names_the_brands(make, monkeypatch):
-    """After Ctrl+N the brand stays (华为); a brand typed that is not loaded ("小" for 小米,
+    """After a brand was chosen (华为); a brand typed that is not loaded ("小" for 小米,
     "xiaomi") does not leave it chosen, to be saved under it without a word: the brand is blank
     (required: Save waits for it) and the field's note says what was typed and which brands there
     are, in the UI's language; choosing one clears the note."""
@@ -167,7 +167,11 @@ async def test_a_brand_typed_that_is_not_loaded_leaves_no_brand_and_its_note_nam
         screen = app.screen
         assert screen.form.values["brand"] == "huawei"
         await scan(pilot, "ctrl+n")
-        assert screen.form.values["brand"] == "huawei"   # the next customer's brand, as before
+        assert screen.form.values["brand"] == ""   # cleared: the next customer's phone may be another brand's
+        await ready_at(pilot, "#f-brand")
+        now[0] += 1.1
+        await scan(pilot, "h", "u")
+        assert screen.form.values["brand"] == "huawei"
         await ready_at(pilot, "#f-brand")
         now[0] += 1.1
         await scan(pilot, "小")

@@ -932,9 +932,10 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         self.app.push_screen(ConfirmDialog(t("unsaved.new", lang), t("unsaved.new_yes", lang)), answered)
 
     def new_case(self) -> None:
-        """A blank form (the brand stays: the next customer is often the same brand)."""
-        brand = self.form.values.get("brand")
-        self.form = FormState.blank(self.app.today(), brand)
+        """A blank form, the brand too: a brand left from the last customer would decide the next
+        one's phone by another brand's terms unless the clerk noticed it, and F6 lands on the
+        brand again."""
+        self.form = FormState.blank(self.app.today())
         self.saved_number = None
         self.mail_in, self.repair_kind = None, "simple"
         self._leave_correction()
