@@ -555,12 +555,15 @@ def edit(number, casefile, assignments, customer, phone, note, staff, db_url, as
 
 
 def _change_text(path: str, change: dict[str, Any], lang: str = "zh") -> str:
-    """One field a correction changed, by the path ``--set`` takes, its values as people read
-    them: ``documents：购机发票、三包凭证 → 购机发票``, ``device.imei：（空） → 356938035643809``."""
-    from aftersales.tui.i18n import value_text
+    """One field a correction changed, by its name with the path ``--set`` takes, its values as
+    people read them: ``出示的单证（documents）：购机发票、三包凭证 → 购机发票``,
+    ``IMEI（device.imei）：（空） → 356938035643809``."""
+    from aftersales.tui.i18n import field_label, value_text
 
     sep, empty = ("：", "（空）") if lang == "zh" else (": ", "(empty)")
-    return (f"{path}{sep}{value_text(path, change.get('from'), lang, empty)} → "
+    name = field_label(path, lang)
+    named = f"{name}（{path}）" if lang == "zh" else f"{name} ({path})"
+    return (f"{named if name != path else path}{sep}{value_text(path, change.get('from'), lang, empty)} → "
             f"{value_text(path, change.get('to'), lang, empty)}")
 
 
