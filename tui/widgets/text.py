@@ -64,7 +64,8 @@ _PAUSES = frozenset("，。；：、！？）」』】")
 #: (10–15 天, 8 天), after a word or a label that leads a number (至 2026-06-20, 第 10 天,
 #: 约 10–15 天, 受理时间: 2026-06-15), a model's name and its number (iPhone 15, Mate 60);
 #: and a no-break space (U+00A0) where the text puts one
-_GLUE = re.compile(r"(?<=\d) (?=\d\d:\d\d)|(?<=\d) (?=[天日元年月个次])|(?<=[约至第:：A-Za-z]) (?=\d)")
+#: (compiled by ``re`` when a line first needs wrapping: not as the counter starts)
+_GLUE = r"(?<=\d) (?=\d\d:\d\d)|(?<=\d) (?=[天日元年月个次])|(?<=[约至第:：A-Za-z]) (?=\d)"
 
 
 def wrap_line(line: Text, width: int) -> list[Text]:
@@ -84,7 +85,7 @@ def wrap_line(line: Text, width: int) -> list[Text]:
     plain = line.plain
     if cell_len(plain) <= width:
         return [line]
-    plain = _GLUE.sub("\u00a0", plain)    # (one character for one: the offsets stay the text's)
+    plain = re.sub(_GLUE, "\u00a0", plain)    # (one character for one: the offsets stay the text's)
     body = plain.lstrip(" ")
     hang = len(plain) - len(body)
     hang += next((cell_len(mark) for mark in _MARKS if body.startswith(mark)), 0)
