@@ -246,6 +246,6 @@ async def test_a_note_row_is_as_tall_as_its_note_whatever_was_shown_before(make)
         assert "✓" in str(note.render())
         for _ in range(2):
             assert note.region.height == 1
-            assert screen.query_one("#l-f-device-serial").region.y == note.region.y + 1
+            assert screen.query_one("#f-device-serial").region.y == note.region.y + 1
             screen.refresh(layout=True)                                 # and after any later layout
             await pilot.pause()

@@ -136,3 +136,50 @@ async def test_a_dropdowns_current_value_is_one_widget_drawn_as_textuals_four(wi
         for focused in (True, False):
             for expanded in (False, True):
                 assert await screenshot(True, value, focused, expanded) == await screenshot(False, value, focused, expanded)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_the_sections_draw_their_labels_on_their_fields_rows(make, lang):
+    """A field's label is drawn by its section (``FormGrid``), not a widget of its own: on the
+    field's first row, as Textual's label widget in a label | field grid was, wrapped in its
+    column (the row as tall as the label), and still on its row when a note under a field above
+    appears or goes, and after the language changes."""
+    from textual.widgets import Static
+
+    from aftersales.tui.form import FIELDS
+    from aftersales.tui.i18n import field_label
+    from aftersales.tui.screens.base import LABEL_WIDTH, FormGrid
+
+    app = make(lang=lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        assert not [w for w in screen.query(Static) if "field-label" in w.classes]
+
+        def check(language: str) -> None:
+            chars = _cells(app.export_screenshot())[0]
+            for f in FIELDS:
+                field = screen.query_one(f"#{f.widget_id}")
+                if f.kind == "check" or not isinstance(field.parent, FormGrid) or not field.region.height:
+                    continue
+                grid = field.parent
+                lines = [line.plain for line in grid.labels[f.widget_id]]
+                assert " ".join(lines).replace(" ", "") == field_label(f.path, language).replace(" ", "")
+                for i, line in enumerate(lines):
+                    row = field.region.y + i
+                    if row >= screen.query_one("#form").region.bottom:
+                        break
+                    x = grid.content_region.x
+                    drawn = "".join(chars.get((row, column), (" ",))[0] for column in range(x, x + LABEL_WIDTH))
+                    assert drawn.replace(" ", "") == line.replace(" ", ""), (f.path, drawn, line)
+                assert field.styles.margin.bottom == len(lines) - 1
+
+        check(lang)
+        await pilot.click("#f-device-imei")
+        await pilot.press(*"12345")                 # a note under the IMEI: the rows below move
+        await pilot.pause()
+        assert screen.query_one("#e-device-imei").display
+        check(lang)
+        await pilot.press("f4")                     # the other language: labels rewrapped
+        await pilot.pause()
+        check("en" if lang == "zh" else "zh")

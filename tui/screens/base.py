@@ -7,9 +7,11 @@ from time import monotonic
 from typing import Any
 
 from textual import events
-from textual.containers import Grid, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
+from textual.style import Style
 from textual.widgets import Input, Select
 from textual.widgets.select import InvalidSelectValueError
 
@@ -215,8 +217,60 @@ class _OnePass(compat.OneLayoutPass):
     pass
 
 
-class FormGrid(_OnePass, Grid):
-    """A section of the form: label | field, the note under the field."""
+#: the form's label column: the label (wrapped at 13 cells) and a blank column before the field
+LABEL_WIDTH = 14
+
+
+class FormGrid(_OnePass, Vertical):
+    """A section of the form: label | field, the note under the field. The labels are drawn by
+    the section itself, in the column left of its fields (``LABEL_WIDTH``), one on the first
+    line of its field: a widget each would cost the screen as it is built, styled, laid out and
+    drawn (a dozen on the first screen). A label that wraps makes its field's row as tall
+    (``set_labels``); what moves the rows (a note shown, hidden or grown) repaints the section
+    (``rows_moved``), which draws each label where its field is after the layout."""
+
+    COMPONENT_CLASSES = {"form-grid--label"}
+    DEFAULT_CSS = """
+    FormGrid > .form-grid--label { color: $text-muted; }
+    """
+
+    def __init__(self, *children: Any, labels: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*children, **kwargs)
+        self.labels: dict[str, list[Content]] = {}
+        self._place(children, labels)
+
+    def _place(self, fields: Any, labels: dict[str, str]) -> None:
+        self.labels = {wid: Content(text).wrap(LABEL_WIDTH - 1) or [Content("")] for wid, text in labels.items()}
+        for field in fields:
+            lines = self.labels.get(field.id or "")
+            if lines is not None:       # the label's column left of the field, its lines below
+                field.styles.margin = (0, 0, len(lines) - 1, LABEL_WIDTH)
+
+    def set_labels(self, labels: dict[str, str]) -> None:
+        """The label of each field (by widget id), in another language."""
+        self._place(self.children, labels)
+        self.refresh()
+
+    def rows_moved(self) -> None:
+        """A note under a field was shown, hidden or resized: the labels follow their fields."""
+        self.refresh()
+
+    def render(self) -> Any:
+        top = self.content_region.y
+        height = self.content_region.height
+        rows: list[Content] = [Content("")] * height
+        style = Style.from_rich_style(self.get_component_rich_style("form-grid--label"))
+        for child in self.children:
+            lines = self.labels.get(child.id or "")
+            if lines is None or not child.display:
+                continue
+            y = child.region.y - top
+            for line in lines:
+                if 0 <= y < height:
+                    rows[y] = Content.assemble(line.stylize(style),
+                                               Content.styled(" " * (LABEL_WIDTH - line.cell_length), "not reverse"))
+                y += 1
+        return Content("\n").join(rows)
 
 
 class FormScroll(_OnePass, VerticalScroll):

@@ -143,7 +143,12 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
                                     on_change=self._ticked)]
         notes = section not in FIRST_SECTIONS
         fields = [w for f in FIELDS if f.section == section for w in self._field(f, lang, note=notes)]
-        return [title, FormGrid(*fields, classes="fields")]
+        return [title, FormGrid(*fields, labels=self._labels(section, lang), classes="fields", id=f"g-{section[4:]}")]
+
+    @staticmethod
+    def _labels(section: str, lang: str) -> dict[str, str]:
+        """The labels a section draws beside its fields (a check box has its own)."""
+        return {f.widget_id: field_label(f.path, lang) for f in FIELDS if f.section == section and f.kind != CHECK}
 
     @staticmethod
     def _title(section: str, lang: str) -> Text:
@@ -183,7 +188,6 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             from textual.widgets import Checkbox
 
             return [Checkbox(field_label(f.path, lang), bool(value), id=f.widget_id, compact=True, classes="wide")]
-        label = Static(field_label(f.path, lang), classes="field-label", id=f"l-{f.widget_id}")
         widget: Widget
         if f.kind == "select":
             widget = TypedSelect(self._options(f, lang), names=self._names(f), value=value or Select.NULL,
@@ -195,7 +199,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
                 placeholder = f"{bounds.minimum or 0}–{bounds.maximum}"      # a small bounded count: its range
             widget = FormInput(str(value or ""), placeholder=placeholder, id=f.widget_id, compact=True,
                                on_change=self._typed, on_submit=self._submitted)
-        return [label, widget, self._note(f)] if note else [label, widget]
+        return [widget, self._note(f)] if note else [widget]
 
     @staticmethod
     def _note(f, hint: bool = False) -> FieldNote:
@@ -365,6 +369,9 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             title = self._find(f"#s-{section[4:]}")
             if title is not None:
                 title.update(self._title(section, lang))
+            grid = self._find(f"#g-{section[4:]}")
+            if grid is not None:
+                grid.set_labels(self._labels(section, lang))
         for f in FIELDS:
             widget = self._find(f"#{f.widget_id}")
             if widget is None:
@@ -372,7 +379,6 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             if f.kind == CHECK:
                 widget.label = field_label(f.path, lang)
                 continue
-            self.query_one(f"#l-{f.widget_id}", Static).update(field_label(f.path, lang))
             if f.kind == "select":
                 value = self.form.values.get(f.path)
                 with self.prevent(Select.Changed):
@@ -669,6 +675,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         if widget.display != show:
             widget.display = show
         update_static(widget, text)
+        widget.parent.rows_moved()      # the labels below it follow their fields
 
     def _editing(self, f) -> bool:
         focused = self.focused
@@ -687,6 +694,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
                 self._hide_after_click.append(note)
             else:
                 note.display = False
+                note.parent.rows_moved()
 
     def mouse_released(self) -> None:
         """The click is over: the blank note lines of the fields it left go."""
@@ -694,6 +702,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         for note in notes:
             if not getattr(note, "_shown_content", "") and not (self.focused and self.focused.id == "f" + note.id[1:]):
                 note.display = False
+                note.parent.rows_moved()
 
     def _show_region(self) -> None:
         f = BY_PATH["device.region"]

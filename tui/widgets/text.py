@@ -42,18 +42,8 @@ def update_static(widget: Any, content: Any) -> None:
 
 
 class FieldNote(Static):
-    """The note under a field of a form grid, spanning the label and field columns.
-
-    Textual's grid sizes a row of auto height by measuring each cell at the width of one column,
-    so a note that spans two columns was measured at the field column's width alone: a line that
-    fits the span wrapped there, and the row kept a blank second line or not depending on whether
-    a layout pass happened while a longer note was shown. Measured at the span's width, the row
-    is always the note's own height (the one ``update_static`` checks)."""
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        # the grid passes its own size as ``container``: the span is all of its width
-        span = container.width - self.styles.gutter.width
-        return super().get_content_height(container, viewport, max(width, span))
+    """The note under a field of a form section, under the label and field columns (hidden
+    until it has something to say)."""
 
 
 #: marks a line may begin with (after its indent): its next lines hang under the text after them
