@@ -140,7 +140,8 @@ async def test_a_dropdowns_current_value_is_one_widget_drawn_as_textuals_four(wi
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 async def test_the_sections_draw_their_labels_on_their_fields_rows(make, lang):
-    """A field's label is drawn by its section (``FormGrid``), not a widget of its own: on the
+    """A field's label (and a section's title) is drawn by its section (``FormGrid``), not a
+    widget of its own: the label on the
     field's first row, as Textual's label widget in a label | field grid was, wrapped in its
     column (the row as tall as the label), and still on its row when a note under a field above
     appears or goes, and after the language changes."""
@@ -155,6 +156,8 @@ async def test_the_sections_draw_their_labels_on_their_fields_rows(make, lang):
         await ready(pilot)
         screen = app.screen
         assert not [w for w in screen.query(Static) if "field-label" in w.classes]
+        assert not [w for w in screen.query(Static) if "section-title" in w.classes
+                    and w.id not in ("s-documents", "s-condition", "s-plans")]   # the tick lists' own
 
         def check(language: str) -> None:
             chars = _cells(app.export_screenshot())[0]
@@ -173,6 +176,11 @@ async def test_the_sections_draw_their_labels_on_their_fields_rows(make, lang):
                     drawn = "".join(chars.get((row, column), (" ",))[0] for column in range(x, x + LABEL_WIDTH))
                     assert drawn.replace(" ", "") == line.replace(" ", ""), (f.path, drawn, line)
                 assert field.styles.margin.bottom == len(lines) - 1
+            for grid in screen.query(FormGrid):     # its title on its first line
+                if grid.region.height and grid.region.y < screen.query_one("#form").region.bottom:
+                    row = "".join(chars.get((grid.region.y, column), (" ",))[0]
+                                  for column in range(grid.region.x, grid.region.right))
+                    assert row.replace(" ", "") == grid.section_title.plain.replace(" ", "")
 
         check(lang)
         await pilot.click("#f-device-imei")

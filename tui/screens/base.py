@@ -6,6 +6,7 @@ from collections.abc import Callable
 from time import monotonic
 from typing import Any
 
+from rich.text import Text
 from textual import events
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
@@ -222,32 +223,40 @@ LABEL_WIDTH = 14
 
 
 class FormGrid(_OnePass, Vertical):
-    """A section of the form: label | field, the note under the field. The labels are drawn by
-    the section itself, in the column left of its fields (``LABEL_WIDTH``), one on the first
-    line of its field: a widget each would cost the screen as it is built, styled, laid out and
-    drawn (a dozen on the first screen). A label that wraps makes its field's row as tall
-    (``set_labels``); what moves the rows (a note shown, hidden or grown) repaints the section
-    (``rows_moved``), which draws each label where its field is after the layout."""
+    """A section of the form: its title, then label | field, the note under the field. The
+    title and the labels are drawn by the section itself, the title on its first line, the
+    labels in the column left of the fields (``LABEL_WIDTH``), each on the first line of its
+    field: a widget each would cost the screen as it is built, styled, laid out and drawn (a
+    dozen on the first screen). A label that wraps makes its field's row as tall; what moves
+    the rows (a note shown, hidden or grown) repaints the section (``rows_moved``), which draws
+    each label where its field is after the layout."""
 
-    COMPONENT_CLASSES = {"form-grid--label"}
+    COMPONENT_CLASSES = {"form-grid--title", "form-grid--label"}
     DEFAULT_CSS = """
+    FormGrid > .form-grid--title { color: $accent; text-style: bold; }
     FormGrid > .form-grid--label { color: $text-muted; }
     """
 
-    def __init__(self, *children: Any, labels: dict[str, str], **kwargs: Any) -> None:
+    def __init__(self, *children: Any, title: Text, labels: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*children, **kwargs)
+        self.section_title = Content.from_rich_text(title)
         self.labels: dict[str, list[Content]] = {}
         self._place(children, labels)
 
     def _place(self, fields: Any, labels: dict[str, str]) -> None:
         self.labels = {wid: Content(text).wrap(LABEL_WIDTH - 1) or [Content("")] for wid, text in labels.items()}
-        for field in fields:
+        for index, field in enumerate(fields):
             lines = self.labels.get(field.id or "")
-            if lines is not None:       # the label's column left of the field, its lines below
-                field.styles.margin = (0, 0, len(lines) - 1, LABEL_WIDTH)
+            # the first field under the title; a label's column left of its field, its lines below
+            top = 1 if index == 0 else 0
+            if lines is not None:
+                field.styles.margin = (top, 0, len(lines) - 1, LABEL_WIDTH)
+            elif top:
+                field.styles.margin = (top, 0, 0, LABEL_WIDTH)    # a check box (its own label)
 
-    def set_labels(self, labels: dict[str, str]) -> None:
-        """The label of each field (by widget id), in another language."""
+    def set_labels(self, title: Text, labels: dict[str, str]) -> None:
+        """The title and the label of each field (by widget id), in another language."""
+        self.section_title = Content.from_rich_text(title)
         self._place(self.children, labels)
         self.refresh()
 
@@ -259,6 +268,9 @@ class FormGrid(_OnePass, Vertical):
         top = self.content_region.y
         height = self.content_region.height
         rows: list[Content] = [Content("")] * height
+        if height:
+            title = Style.from_rich_style(self.get_component_rich_style("form-grid--title"))
+            rows[0] = self.section_title.stylize_before(title)
         style = Style.from_rich_style(self.get_component_rich_style("form-grid--label"))
         for child in self.children:
             lines = self.labels.get(child.id or "")

@@ -135,15 +135,17 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         """A section's title and its fields: one grid (label | field, the note under the field:
         three widgets a field, so a frame has few widgets to paint), or one tick list. The first
         screen's sections come without their notes (``_add_notes``)."""
-        title = Static(self._title(section, lang), classes="section-title", id=f"s-{section[4:]}")
         if section in TICK_LISTS:
+            title = Static(self._title(section, lang), classes="section-title", id=f"s-{section[4:]}")
             from ..widgets.ticks import TickList
 
             return [title, TickList(*self._ticks(section, lang), id=TICK_LISTS[section][0], compact=True,
                                     on_change=self._ticked)]
         notes = section not in FIRST_SECTIONS
         fields = [w for f in FIELDS if f.section == section for w in self._field(f, lang, note=notes)]
-        return [title, FormGrid(*fields, labels=self._labels(section, lang), classes="fields", id=f"g-{section[4:]}")]
+        # the section draws its own title and labels (``FormGrid``)
+        return [FormGrid(*fields, title=self._title(section, lang), labels=self._labels(section, lang),
+                         classes="fields", id=f"s-{section[4:]}")]
 
     @staticmethod
     def _labels(section: str, lang: str) -> dict[str, str]:
@@ -367,11 +369,10 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             self.title = t("intake.correcting", lang, title=t("app.title", lang), number=self.correcting)
         for section in SECTIONS:
             title = self._find(f"#s-{section[4:]}")
-            if title is not None:
+            if isinstance(title, FormGrid):
+                title.set_labels(self._title(section, lang), self._labels(section, lang))
+            elif title is not None:
                 title.update(self._title(section, lang))
-            grid = self._find(f"#g-{section[4:]}")
-            if grid is not None:
-                grid.set_labels(self._labels(section, lang))
         for f in FIELDS:
             widget = self._find(f"#{f.widget_id}")
             if widget is None:
