@@ -119,11 +119,12 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
     def compose(self) -> ComposeResult:
         lang = self.app.lang
         yield TitleBar()
-        with Horizontal(id="intake-body"):
-            with FormScroll(id="form"):
-                for section in FIRST_SECTIONS:
-                    yield from self._section(section, lang)
-            yield DecisionPanel(id="panel")
+        # the form and the panel side by side (the screen lays them out in a row, between the
+        # docked title line, Save bar and Footer: no container of their own)
+        with FormScroll(id="form"):
+            for section in FIRST_SECTIONS:
+                yield from self._section(section, lang)
+        yield DecisionPanel(id="panel")
         with Horizontal(id="save-bar"):
             # the Save button follows the first paint with the lower sections: nothing can be
             # saved before the store opens, after them, and a Button's stylesheet is the longest
