@@ -125,11 +125,11 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             for section in FIRST_SECTIONS:
                 yield from self._section(section, lang)
         yield DecisionPanel(id="panel")
-        with Horizontal(id="save-bar"):
-            # the Save button follows the first paint with the lower sections: nothing can be
-            # saved before the store opens, after them, and a Button's stylesheet is the longest
-            # of Textual's widgets to parse; its place is kept (``no-button``)
-            yield Static("", id="save-status", classes="no-button")
+        # the Save bar: the Save button follows the first paint with the lower sections (nothing
+        # can be saved before the store opens, after them, and a Button's stylesheet is the
+        # longest of Textual's widgets to parse); until then its status line stands alone where
+        # the bar will be, in the place it keeps there (``no-button``)
+        yield Static("", id="save-status", classes="no-button")
         # the Footer (a widget per key, each restyled as it mounts) follows the first paint
 
     def _section(self, section: str, lang: str) -> list[Widget]:
@@ -284,9 +284,13 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         self._add_notes()
         save = Button(t("key.save", lang), id="save", variant="primary", disabled=self.blocked() is not None,
                       compact=True)
-        mounted = self.query_one("#save-bar").mount(save, before=0)
-        self.query_one("#save-status").remove_class("no-button")   # in the same layout: no jump
-        await mounted
+        with self.app.batch_update():   # the bar in the status line's place, in one frame
+            alone = self.query_one("#save-status")
+            # (the status line alone is found first until it goes: what changes meanwhile is said
+            # there, and then in the bar's)
+            await self.mount(Horizontal(save, Static("", id="save-status"), id="save-bar"))
+            await alone.remove()
+            self._update_save()
         from textual.widgets import Footer
 
         await self.mount(Footer(compact=True))
