@@ -31,7 +31,7 @@ from ..form import BY_PATH, BY_WIDGET, CHECK, FIELDS, FIRST_FIELD, OPTION_IDS, S
 from ..i18n import error_line, field_label, t, vocab
 from ..messages import CaseEvaluated, CaseSaved, CaseSaveFailed, SameUnitFound
 from ..widgets.decision_panel import DecisionPanel
-from ..widgets.text import FieldNote, update_static
+from ..widgets.text import update_static
 from ..widgets.titlebar import TitleBar
 from .base import CounterScreen, FormGrid, FormInput, FormScroll, TypedSelect
 
@@ -205,9 +205,10 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         return [widget, self._note(f)] if note else [widget]
 
     @staticmethod
-    def _note(f, hint: bool = False) -> FieldNote:
+    def _note(f, hint: bool = False) -> Static:
         """The line under ``f``'s field: hidden until it has something to say (``_set_note``)."""
-        return FieldNote("", classes="field-error hint" if hint else "field-error", id=f.error_id)
+        # (a plain Static: a class of its own costs ~3 M instructions to define as the UI starts)
+        return Static("", classes="field-error hint" if hint else "field-error", id=f.error_id)
 
     def _add_notes(self) -> None:
         """The note lines of the first screen's fields, each under its field (hidden). They are

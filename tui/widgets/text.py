@@ -14,7 +14,6 @@ from typing import Any
 
 from rich.text import Text
 from textual.geometry import Size
-from textual.widgets import Static
 
 _NONE = Size(0, 0)
 
@@ -39,11 +38,6 @@ def update_static(widget: Any, content: Any) -> None:
     widget.update(content, layout=False)
     if widget.get_content_height(_NONE, _NONE, width) != before:
         widget.refresh(layout=True)
-
-
-class FieldNote(Static):
-    """The note under a field of a form section, under the label and field columns (hidden
-    until it has something to say)."""
 
 
 #: marks a line may begin with (after its indent): its next lines hang under the text after them
