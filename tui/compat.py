@@ -24,7 +24,9 @@ What each helper relies on, when enabled:
   size the screen is laid out at);
 * ``Screen._refresh_layout`` and ``Widget._size_updated``'s ``layout`` (a layout pass of the
   intake screen does not ask for another one by the virtual sizes it sets);
-* ``DOMNode._bindings`` (the footer's and the palette's labels in the new language).
+* ``DOMNode._bindings`` (the footer's and the palette's labels in the new language);
+* ``textual.widgets._select``'s ``SelectCurrent`` and ``NoSelection`` (a drop-down's current
+  value drawn by one widget, where Textual's is four).
 """
 
 from __future__ import annotations
@@ -241,6 +243,77 @@ if ENABLED:
             finally:
                 _ONE_PASS[0] -= 1
 
+    _one_line_current: list[Any] = []
+
+    def one_line_current(widget: Any) -> Any:
+        """``widget``, one of the parts a ``Select`` composes; its current-value line
+        (``SelectCurrent``) replaced by one widget that draws its label and arrow
+        itself, where Textual's is four (a row of the label and two arrows):
+        each widget costs the screen as it is built, styled, laid out and drawn. It looks the
+        same (the label in ``$foreground`` 50% until there is a value, the arrow in it always,
+        ▲ while the list is open), and the drop-down finds it as its ``SelectCurrent``."""
+        from textual.widgets._select import SelectCurrent
+
+        if not isinstance(widget, SelectCurrent) or type(widget).compose is not SelectCurrent.compose:
+            return widget
+        if not _one_line_current:
+            _one_line_current.append(_make_one_line_current())
+        return _one_line_current[0](widget.placeholder)
+
+    def _make_one_line_current() -> Any:
+        from textual.content import Content
+        from textual.widgets._select import NoSelection, SelectCurrent
+
+        class OneLineCurrent(SelectCurrent):
+            DEFAULT_CSS = """
+            OneLineCurrent { color: $foreground 50%; }
+            OneLineCurrent.-has-value { color: $foreground; }
+            """
+
+            def compose(self) -> Any:
+                return ()
+
+            def on_mount(self) -> None:
+                self.watch(self.parent, "expanded", lambda _: self.refresh(), init=False)
+
+            def update(self, label: Any) -> None:
+                width = self.content_region.width
+                before = len(self._lines(width))
+                self.label = label
+                self.has_value = not isinstance(label, NoSelection)
+                # a layout only when the label's height changes (a Static's update lays out the screen)
+                self.refresh(layout=not self.is_mounted or len(self._lines(width)) != before)
+
+            def _text(self) -> Content:
+                label = self.placeholder if isinstance(self.label, NoSelection) else self.label
+                return label if isinstance(label, Content) else Content.from_rich_text(label) \
+                    if not isinstance(label, str) else Content(label)
+
+            def _lines(self, width: int) -> list[Content]:
+                return self._text().wrap(max(width - 2, 1)) or [Content("")]
+
+            def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
+                return len(self._lines(width))
+
+            def render(self) -> Any:
+                width = self.content_region.width
+                arrow = "▲" if getattr(self.parent, "expanded", False) else "▼"
+                lines = self._lines(width)
+                # (the label, then the rest of its column with the arrow's margin, as runs of
+                # their own, as Textual's parts draw them: a frame is the same cell for cell)
+                out = []
+                for index, line in enumerate(lines):
+                    gap = " " * max(width - 1 - line.cell_length, 0)
+                    if index:
+                        out.append(Content.assemble(line, Content.styled(gap[:-1], "not reverse"),
+                                                    Content.styled("  ", "not reverse")))
+                    else:
+                        out.append(Content.assemble(line, Content.styled(gap, "not reverse"),
+                                                    Content.styled(arrow, "$foreground 50%")))
+                return Content("\n").join(out)
+
+        return OneLineCurrent
+
     class SizedNow:
         """A widget told of its new size (``resized_now()``) as the layout sets it, not a message
         later: a frame drawn right after the layout (the first one) already shows what depends on
@@ -273,3 +346,6 @@ else:
 
     class SizedNow:  # type: ignore[no-redef]
         pass
+
+    def one_line_current(widget: Any) -> Any:
+        return widget       # Textual's own (four widgets)

@@ -249,7 +249,7 @@ async def test_a_note_row_is_as_tall_as_its_note_whatever_was_shown_before(make)
         assert "✓" in str(note.render())
         for _ in range(2):
             assert note.region.height == 1
-            assert screen.query_one("#l-f-device-serial").region.y == note.region.y + 1
+            assert screen.query_one("#f-device-serial").region.y == note.region.y + 1
             screen.refresh(layout=True)                                 # and after any later layout
             await pilot.pause()
 
@@ -295,9 +295,13 @@ async def test_at_80x24_a_notice_is_one_toast_above_the_save_line_its_words_and_
         for path, lines in (("history.warranty_repairs_for_fault", ["同一故障已保修", "次数"]),
                             ("history.current_repair_days", ["本次修理已用", "天数"]),
                             ("history.plan_claims.huawei_extended_warranty", ["华为延长服务宝", "已用次数"])):
-            label = app.screen.query_one(f"#l-f-{path.replace('.', '-')}", Label)
-            drawn = [line.text.rstrip() for line in label.render_lines(label.region.reset_offset)]
-            assert drawn[:2] == lines, (path, drawn)
+            field = app.screen.query_one(f"#f-{path.replace('.', '-')}")
+            grid = field.parent                 # the section draws its fields' labels (FormGrid)
+            drawn = [line.plain.rstrip() for line in grid.labels[field.id]]
+            assert drawn == lines, (path, drawn)
+            # on screen, beside the field and on the line under it
+            rows = [app.screen.get_widget_at(1, field.region.y + n)[0] for n in range(2)]
+            assert all(row is grid for row in rows), rows
         # a question too: broken after "，", not inside 恢复
         from aftersales.tui.screens.confirm import ConfirmDialog
 

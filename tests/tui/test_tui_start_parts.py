@@ -66,3 +66,128 @@ async def test_the_save_button_follows_the_first_frame_in_its_place_and_a_widget
         assert shown[0][0] is False
     assert shown[-1][0] is True
     assert len({x for _, x in shown}) == 1, frames     # the status line never moves
+
+
+def _cells(svg: str) -> tuple[dict, dict]:
+    """A screenshot cell by cell: the characters drawn (with their colours) and the background
+    of every cell, however Textual grouped them into runs."""
+    import html
+    import re
+
+    from rich.cells import cell_len
+
+    styles = dict(re.findall(r"\.(terminal-[\w-]+-r\d+)\s*\{([^}]*)\}", svg))
+    chars = {}
+    for cls, x, line, text in re.findall(r'<text class="([^"]+)" x="([\d.]+)" y="[\d.]+" textLength="[\d.]+" '
+                                         r'clip-path="url\(#[\w-]+-line-(\d+)\)">([^<]*)</text>', svg):
+        column = round(float(x) / 12.2)
+        for char in html.unescape(text).replace("\xa0", " "):
+            if char.strip():
+                chars[int(line), column] = (char, styles[cls])
+            column += cell_len(char)
+    backgrounds = {}
+    for fill, x, y, width in re.findall(r'<rect fill="(#[0-9a-f]+)" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" '
+                                        r'height="[\d.]+" shape-rendering="crispEdges"/>', svg):
+        for column in range(round(float(x) / 12.2), round((float(x) + float(width)) / 12.2)):
+            backgrounds[round(float(y) / 24.4), column] = fill
+    return chars, backgrounds
+
+
+@pytest.mark.parametrize("width", [39, 14])
+async def test_a_dropdowns_current_value_is_one_widget_drawn_as_textuals_four(width):
+    """The drop-down's current value is one widget (``compat.one_line_current``) where Textual's
+    is four, and draws the same cells: chosen or blank, focused or not, open or closed, a
+    label that wraps."""
+    from textual.app import App
+    from textual.widgets import Select
+
+    from aftersales.tui.screens.base import TypedSelect
+
+    options = [("其他品牌（仅三包规定）", "x"), ("y", "y")]
+
+    class Form(App):
+        CSS = f"Select {{ width: {width}; }}"
+
+        def __init__(self, typed: bool, value) -> None:
+            super().__init__()
+            self.typed, self.value = typed, value
+
+        def compose(self):
+            if self.typed:
+                yield TypedSelect(options, names={"x": ("x",), "y": ("y",)}, value=self.value, compact=True,
+                                  id="a", prompt="（无）")
+            else:
+                yield Select(options, value=self.value, compact=True, id="a", prompt="（无）")
+            yield Select(options, compact=True, id="b")
+
+    async def screenshot(typed: bool, value, focused: bool, expanded: bool) -> tuple[dict, dict]:
+        app = Form(typed, value)
+        async with app.run_test(size=(60, 8)) as pilot:
+            await pilot.pause()
+            if typed and compat.ENABLED:
+                assert len(app.query_one("#a").children[0].children) == 0
+            if not focused:
+                app.query_one("#b").focus()
+            app.query_one("#a").expanded = expanded
+            await pilot.pause()
+            return _cells(app.export_screenshot())
+
+    for value in ("x", Select.NULL):
+        for focused in (True, False):
+            for expanded in (False, True):
+                assert await screenshot(True, value, focused, expanded) == await screenshot(False, value, focused, expanded)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_the_sections_draw_their_labels_on_their_fields_rows(make, lang):
+    """A field's label (and a section's title) is drawn by its section (``FormGrid``), not a
+    widget of its own: the label on the
+    field's first row, as Textual's label widget in a label | field grid was, wrapped in its
+    column (the row as tall as the label), and still on its row when a note under a field above
+    appears or goes, and after the language changes."""
+    from textual.widgets import Static
+
+    from aftersales.tui.form import FIELDS
+    from aftersales.tui.i18n import field_label
+    from aftersales.tui.screens.base import LABEL_WIDTH, FormGrid
+
+    app = make(lang=lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        assert not [w for w in screen.query(Static) if "field-label" in w.classes]
+        assert not [w for w in screen.query(Static) if "section-title" in w.classes
+                    and w.id not in ("s-documents", "s-condition", "s-plans")]   # the tick lists' own
+
+        def check(language: str) -> None:
+            chars = _cells(app.export_screenshot())[0]
+            for f in FIELDS:
+                field = screen.query_one(f"#{f.widget_id}")
+                if f.kind == "check" or not isinstance(field.parent, FormGrid) or not field.region.height:
+                    continue
+                grid = field.parent
+                lines = [line.plain for line in grid.labels[f.widget_id]]
+                assert " ".join(lines).replace(" ", "") == field_label(f.path, language).replace(" ", "")
+                for i, line in enumerate(lines):
+                    row = field.region.y + i
+                    if row >= screen.query_one("#form").region.bottom:
+                        break
+                    x = grid.content_region.x
+                    drawn = "".join(chars.get((row, column), (" ",))[0] for column in range(x, x + LABEL_WIDTH))
+                    assert drawn.replace(" ", "") == line.replace(" ", ""), (f.path, drawn, line)
+                assert field.styles.margin.bottom == len(lines) - 1
+            for grid in screen.query(FormGrid):     # its title on its first line
+                if grid.region.height and grid.region.y < screen.query_one("#form").region.bottom:
+                    row = "".join(chars.get((grid.region.y, column), (" ",))[0]
+                                  for column in range(grid.region.x, grid.region.right))
+                    assert row.replace(" ", "") == grid.section_title.plain.replace(" ", "")
+
+        check(lang)
+        await pilot.click("#f-device-imei")
+        await pilot.press(*"12345")                 # a note under the IMEI: the rows below move
+        await pilot.pause()
+        assert screen.query_one("#e-device-imei").display
+        check(lang)
+        await pilot.press("f4")                     # the other language: labels rewrapped
+        await pilot.pause()
+        check("en" if lang == "zh" else "zh")

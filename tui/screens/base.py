@@ -6,10 +6,13 @@ from collections.abc import Callable
 from time import monotonic
 from typing import Any
 
+from rich.text import Text
 from textual import events
-from textual.containers import Grid, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
+from textual.style import Style
 from textual.widgets import Input, Select
 from textual.widgets.select import InvalidSelectValueError
 
@@ -159,6 +162,7 @@ class TypedSelect(Select[str]):
         # given now, the list is styled compact as it mounts instead of restyled (with each of
         # its parts) right after
         for widget in super().compose():
+            widget = compat.one_line_current(widget)   # the current value: one widget, not four
             if hasattr(widget, "compact") and widget.compact != self.compact:
                 widget.compact = self.compact
             yield widget
@@ -214,8 +218,75 @@ class _OnePass(compat.OneLayoutPass):
     pass
 
 
-class FormGrid(_OnePass, Grid):
-    """A section of the form: label | field, the note under the field."""
+#: the form's label column: the label (up to 14 cells: 同一故障已保修, 华为延长服务宝; a longer one
+#: wrapped as Chinese is set) and a blank column before the field (app.tcss keeps the same width)
+LABEL_WIDTH = 15
+
+
+class FormGrid(_OnePass, Vertical):
+    """A section of the form: its title, then label | field, the note under the field. The
+    title and the labels are drawn by the section itself, the title on its first line, the
+    labels in the column left of the fields (``LABEL_WIDTH``), each on the first line of its
+    field: a widget each would cost the screen as it is built, styled, laid out and drawn (a
+    dozen on the first screen). A label that wraps makes its field's row as tall; what moves
+    the rows (a note shown, hidden or grown) repaints the section (``rows_moved``), which draws
+    each label where its field is after the layout."""
+
+    COMPONENT_CLASSES = {"form-grid--title", "form-grid--label"}
+    DEFAULT_CSS = """
+    FormGrid > .form-grid--title { color: $accent; text-style: bold; }
+    FormGrid > .form-grid--label { color: $text-muted; }
+    """
+
+    def __init__(self, *children: Any, title: Text, labels: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*children, **kwargs)
+        self.section_title = Content.from_rich_text(title)
+        self.labels: dict[str, list[Content]] = {}
+        self._place(children, labels)
+
+    def _place(self, fields: Any, labels: dict[str, str]) -> None:
+        from ..widgets.text import wrap_line
+
+        self.labels = {wid: [Content.from_rich_text(line) for line in wrap_line(Text(text), LABEL_WIDTH - 1)]
+                       or [Content("")] for wid, text in labels.items()}
+        for index, field in enumerate(fields):
+            lines = self.labels.get(field.id or "")
+            # the first field under the title; a label's column left of its field, its lines below
+            top = 1 if index == 0 else 0
+            if lines is not None:
+                field.styles.margin = (top, 0, len(lines) - 1, LABEL_WIDTH)
+            elif top:
+                field.styles.margin = (top, 0, 0, LABEL_WIDTH)    # a check box (its own label)
+
+    def set_labels(self, title: Text, labels: dict[str, str]) -> None:
+        """The title and the label of each field (by widget id), in another language."""
+        self.section_title = Content.from_rich_text(title)
+        self._place(self.children, labels)
+        self.refresh()
+
+    def rows_moved(self) -> None:
+        """A note under a field was shown, hidden or resized: the labels follow their fields."""
+        self.refresh()
+
+    def render(self) -> Any:
+        top = self.content_region.y
+        height = self.content_region.height
+        rows: list[Content] = [Content("")] * height
+        if height:
+            title = Style.from_rich_style(self.get_component_rich_style("form-grid--title"))
+            rows[0] = self.section_title.stylize_before(title)
+        style = Style.from_rich_style(self.get_component_rich_style("form-grid--label"))
+        for child in self.children:
+            lines = self.labels.get(child.id or "")
+            if lines is None or not child.display:
+                continue
+            y = child.region.y - top
+            for line in lines:
+                if 0 <= y < height:
+                    rows[y] = Content.assemble(line.stylize(style),
+                                               Content.styled(" " * (LABEL_WIDTH - line.cell_length), "not reverse"))
+                y += 1
+        return Content("\n").join(rows)
 
 
 class FormScroll(_OnePass, VerticalScroll):

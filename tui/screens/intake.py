@@ -31,7 +31,7 @@ from ..form import BY_PATH, BY_WIDGET, CHECK, FIELDS, FIRST_FIELD, OPTION_IDS, S
 from ..i18n import error_line, field_label, t, vocab
 from ..messages import CaseEvaluated, CaseSaved, CaseSaveFailed, SameUnitFound
 from ..widgets.decision_panel import DecisionPanel
-from ..widgets.text import FieldNote, update_static
+from ..widgets.text import update_static
 from ..widgets.titlebar import TitleBar
 from .base import CounterScreen, FormGrid, FormInput, FormScroll, TypedSelect
 
@@ -53,23 +53,6 @@ def _for(message: Any, form: FormState | None) -> Any:
     """``message`` marked as the answer for ``form``."""
     message.form = form
     return message
-
-
-#: the cells of the label column (app.tcss: 15, a cell of padding)
-LABEL_CELLS = 14
-
-
-def _label(path: str, lang: str) -> Any:
-    """A field's label; one longer than the label column wrapped as Chinese is set (同一故障已保修 |
-    次数, 华为延长服务宝 | 已用次数), where Textual cut it at the column's edge (同一故障已保 | 修次数)."""
-    from rich.cells import cell_len
-
-    text = field_label(path, lang)
-    if cell_len(text) <= LABEL_CELLS:
-        return text
-    from ..widgets.text import Wrapped
-
-    return Wrapped(Text(text))
 
 
 def _empty(widget: Any) -> bool:
@@ -142,31 +125,39 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
     def compose(self) -> ComposeResult:
         lang = self.app.lang
         yield TitleBar()
-        with Horizontal(id="intake-body"):
-            with FormScroll(id="form"):
-                for section in FIRST_SECTIONS:
-                    yield from self._section(section, lang)
-            yield DecisionPanel(id="panel")
-        with Horizontal(id="save-bar"):
-            # the Save button follows the first paint with the lower sections: nothing can be
-            # saved before the store opens, after them, and a Button's stylesheet is the longest
-            # of Textual's widgets to parse; its place is kept (``no-button``)
-            yield Static("", id="save-status", classes="no-button")
+        # the form and the panel side by side (the screen lays them out in a row, between the
+        # docked title line, Save bar and Footer: no container of their own)
+        with FormScroll(id="form"):
+            for section in FIRST_SECTIONS:
+                yield from self._section(section, lang)
+        yield DecisionPanel(id="panel")
+        # the Save bar: the Save button follows the first paint with the lower sections (nothing
+        # can be saved before the store opens, after them, and a Button's stylesheet is the
+        # longest of Textual's widgets to parse); until then its status line stands alone where
+        # the bar will be, in the place it keeps there (``no-button``)
+        yield Static("", id="save-status", classes="no-button")
         # the Footer (a widget per key, each restyled as it mounts) follows the first paint
 
     def _section(self, section: str, lang: str) -> list[Widget]:
         """A section's title and its fields: one grid (label | field, the note under the field:
         three widgets a field, so a frame has few widgets to paint), or one tick list. The first
         screen's sections come without their notes (``_add_notes``)."""
-        title = Static(self._title(section, lang), classes="section-title", id=f"s-{section[4:]}")
         if section in TICK_LISTS:
+            title = Static(self._title(section, lang), classes="section-title", id=f"s-{section[4:]}")
             from ..widgets.ticks import TickList
 
             return [title, TickList(*self._ticks(section, lang), id=TICK_LISTS[section][0], compact=True,
                                     on_change=self._ticked)]
         notes = section not in FIRST_SECTIONS
         fields = [w for f in FIELDS if f.section == section for w in self._field(f, lang, note=notes)]
-        return [title, FormGrid(*fields, classes="fields")]
+        # the section draws its own title and labels (``FormGrid``)
+        return [FormGrid(*fields, title=self._title(section, lang), labels=self._labels(section, lang),
+                         classes="fields", id=f"s-{section[4:]}")]
+
+    @staticmethod
+    def _labels(section: str, lang: str) -> dict[str, str]:
+        """The labels a section draws beside its fields (a check box has its own)."""
+        return {f.widget_id: field_label(f.path, lang) for f in FIELDS if f.section == section and f.kind != CHECK}
 
     @staticmethod
     def _title(section: str, lang: str) -> Text:
@@ -211,7 +202,6 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             from textual.widgets import Checkbox
 
             return [Checkbox(field_label(f.path, lang), bool(value), id=f.widget_id, compact=True, classes="wide")]
-        label = Static(_label(f.path, lang), classes="field-label", id=f"l-{f.widget_id}")
         widget: Widget
         if f.kind == "select":
             widget = TypedSelect(self._options(f, lang), names=self._names(f), value=value or Select.NULL,
@@ -223,12 +213,13 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
                 placeholder = f"{bounds.minimum or 0}–{bounds.maximum}"      # a small bounded count: its range
             widget = FormInput(str(value or ""), placeholder=placeholder, id=f.widget_id, compact=True,
                                on_change=self._typed, on_submit=self._submitted)
-        return [label, widget, self._note(f)] if note else [label, widget]
+        return [widget, self._note(f)] if note else [widget]
 
     @staticmethod
-    def _note(f, hint: bool = False) -> FieldNote:
+    def _note(f, hint: bool = False) -> Static:
         """The line under ``f``'s field: hidden until it has something to say (``_set_note``)."""
-        return FieldNote("", classes="field-error hint" if hint else "field-error", id=f.error_id)
+        # (a plain Static: a class of its own costs ~3 M instructions to define as the UI starts)
+        return Static("", classes="field-error hint" if hint else "field-error", id=f.error_id)
 
     def _add_notes(self) -> None:
         """The note lines of the first screen's fields, each under its field (hidden). They are
@@ -305,9 +296,13 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         self._add_notes()
         save = Button(t("key.save", lang), id="save", variant="primary", disabled=self.blocked() is not None,
                       compact=True)
-        mounted = self.query_one("#save-bar").mount(save, before=0)
-        self.query_one("#save-status").remove_class("no-button")   # in the same layout: no jump
-        await mounted
+        with self.app.batch_update():   # the bar in the status line's place, in one frame
+            alone = self.query_one("#save-status")
+            # (the status line alone is found first until it goes: what changes meanwhile is said
+            # there, and then in the bar's)
+            await self.mount(Horizontal(save, Static("", id="save-status"), id="save-bar"))
+            await alone.remove()
+            self._update_save()
         from textual.widgets import Footer
 
         await self.mount(Footer(compact=True))
@@ -391,7 +386,9 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             self.title = t("intake.correcting", lang, title=t("app.title", lang), number=self.correcting)
         for section in SECTIONS:
             title = self._find(f"#s-{section[4:]}")
-            if title is not None:
+            if isinstance(title, FormGrid):
+                title.set_labels(self._title(section, lang), self._labels(section, lang))
+            elif title is not None:
                 title.update(self._title(section, lang))
         for f in FIELDS:
             widget = self._find(f"#{f.widget_id}")
@@ -400,7 +397,6 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             if f.kind == CHECK:
                 widget.label = field_label(f.path, lang)
                 continue
-            self.query_one(f"#l-{f.widget_id}", Static).update(_label(f.path, lang))
             if f.kind == "select":
                 value = self.form.values.get(f.path)
                 with self.prevent(Select.Changed):
@@ -697,6 +693,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         if widget.display != show:
             widget.display = show
         update_static(widget, text)
+        widget.parent.rows_moved()      # the labels below it follow their fields
 
     def _editing(self, f) -> bool:
         focused = self.focused
@@ -715,6 +712,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
                 self._hide_after_click.append(note)
             else:
                 note.display = False
+                note.parent.rows_moved()
 
     def mouse_released(self) -> None:
         """The click is over: the blank note lines of the fields it left go."""
@@ -722,6 +720,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         for note in notes:
             if not getattr(note, "_shown_content", "") and not (self.focused and self.focused.id == "f" + note.id[1:]):
                 note.display = False
+                note.parent.rows_moved()
 
     def _show_region(self) -> None:
         f = BY_PATH["device.region"]

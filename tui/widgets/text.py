@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual.geometry import Size
-from textual.widgets import Static
 
 _NONE = Size(0, 0)
 
@@ -66,21 +65,6 @@ def update_static(widget: Any, content: Any) -> None:
         widget.refresh(layout=True)
 
 
-class FieldNote(Static):
-    """The note under a field of a form grid, spanning the label and field columns.
-
-    Textual's grid sizes a row of auto height by measuring each cell at the width of one column,
-    so a note that spans two columns was measured at the field column's width alone: a line that
-    fits the span wrapped there, and the row kept a blank second line or not depending on whether
-    a layout pass happened while a longer note was shown. Measured at the span's width, the row
-    is always the note's own height (the one ``update_static`` checks)."""
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        # the grid passes its own size as ``container``: the span is all of its width
-        span = container.width - self.styles.gutter.width
-        return super().get_content_height(container, viewport, max(width, span))
-
-
 #: marks a line may begin with (after its indent): its next lines hang under the text after them
 _MARKS = ("✓ ", "✗ ", "⚠ ", "• ", "· ", "- ")
 #: Chinese punctuation a line had best end on when a run of Chinese must be cut
@@ -89,7 +73,8 @@ _PAUSES = frozenset("，。；：、！？）」』】")
 #: (10–15 天, 8 天), after a word or a label that leads a number (至 2026-06-20, 第 10 天,
 #: 约 10–15 天, 受理时间: 2026-06-15), a model's name and its number (iPhone 15, Mate 60);
 #: and a no-break space (U+00A0) where the text puts one
-_GLUE = re.compile(r"(?<=\d) (?=\d\d:\d\d)|(?<=\d) (?=[天日元年月个次])|(?<=[约至第:：A-Za-z]) (?=\d)")
+#: (compiled by ``re`` when a line first needs wrapping: not as the counter starts)
+_GLUE = r"(?<=\d) (?=\d\d:\d\d)|(?<=\d) (?=[天日元年月个次])|(?<=[约至第:：A-Za-z]) (?=\d)"
 
 
 def wrap_line(line: Text, width: int) -> list[Text]:
@@ -109,7 +94,7 @@ def wrap_line(line: Text, width: int) -> list[Text]:
     plain = line.plain
     if cell_len(plain) <= width:
         return [line]
-    plain = _GLUE.sub("\u00a0", plain)    # (one character for one: the offsets stay the text's)
+    plain = re.sub(_GLUE, "\u00a0", plain)    # (one character for one: the offsets stay the text's)
     body = plain.lstrip(" ")
     hang = len(plain) - len(body)
     hang += next((cell_len(mark) for mark in _MARKS if body.startswith(mark)), 0)
