@@ -105,6 +105,10 @@ def _screen(mode: str) -> Any:
     return PoliciesScreen()
 
 
+
+#: the seconds the store waits for an intake screen's first decision before it opens anyway
+_BACKGROUND_WAIT = 5.0
+
 class AftersalesApp(InOrderKeys, App):
     """The counter UI. Build it with :func:`make_app`."""
 
@@ -173,7 +177,7 @@ class AftersalesApp(InOrderKeys, App):
         # The intake screen has the policies loaded right after its first paint, and calls
         # first_screen_shown (the store: opening it imports SQLAlchemy and Alembic) once the
         # panel has decided with them. A timer covers an app that starts on another screen.
-        self.set_timer(1.0, self.first_screen_shown)
+        self.set_timer(1.0, self._first_screen_fallback)
         # a counter session whose terminal went away (a remote session lost without a hang-up
         # signal) must end, not keep polling a dead terminal for ever
         if not self.is_headless and _terminal_fd() is not None:
@@ -347,6 +351,18 @@ class AftersalesApp(InOrderKeys, App):
             self._policies_started = True
             self.load_registry()
         return self._policies_started
+
+    def _first_screen_fallback(self, waited: float = 1.0) -> None:
+        """``first_screen_shown`` for an app whose first screen does not call it. An intake still
+        waiting for its policies calls it itself once its panel has decided: the store is not
+        opened beside the policies' loading (on a slow counter PC the two threads would each
+        slow the other and the first decision), unless the wait runs past ``_BACKGROUND_WAIT``."""
+        intake = self.intake
+        if (intake is not None and not intake.complete and intake.is_attached and waited < _BACKGROUND_WAIT
+                and not self._background_started):
+            self.set_timer(0.5, lambda: self._first_screen_fallback(waited + 0.5))
+            return
+        self.first_screen_shown()
 
     def first_screen_shown(self) -> None:
         """Start loading what the first screen did not wait for (once): the policies, if the

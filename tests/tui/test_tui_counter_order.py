@@ -386,3 +386,24 @@ async def test_a_section_key_lands_on_what_is_still_to_fill_and_a_filled_field_i
         assert app.focused.id == "f-customer-name"
         await scan(pilot, "韩梅梅")
         assert app.screen.form.values["customer.name"] == "韩梅梅"
+
+
+async def test_the_intake_alone_starts_the_background_loading_when_it_is_the_first_screen(make, held_policies):
+    """The app's one-second timer (for a first screen that is not the intake) leaves the intake
+    to start the store: once its panel has decided, or once it stops waiting for slow policies.
+    Two timers racing made the start take one of two paths (the store's imports beside the
+    policies' loading, or after the first decision)."""
+    app = make(registry=None, registry_factory=held_policies.factory)
+    async with app.run_test(size=(120, 40)) as pilot:
+        try:
+            for _ in range(100):
+                if app.intake is not None and app.intake.is_attached:
+                    break
+                await pilot.pause(0.01)
+            assert not app.intake.complete
+            app._first_screen_fallback()          # what the app's timer calls
+            assert not app._background_started   # the intake, still waiting, will start it
+        finally:
+            held_policies.release()
+        await settle(pilot)
+        assert app.registry is not None and app.intake.complete and app._background_started
