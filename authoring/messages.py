@@ -100,6 +100,26 @@ def with_labels(table: str | None, ids: Iterable[str]) -> tuple[str, str]:
     return "、".join(zh), ", ".join(en)
 
 
+def value_zh(value: Any, table: str | None = None, *, with_id: bool = False) -> str:
+    """A value as an editor reads it in Chinese: an id of ``table`` by its label (``deferred`` as
+    留机待通知; ``deferred（留机待通知）`` ``with_id``), a list joined with 、, nothing as 无, True and
+    False as 是 and 否. What the policy tools say of a decision (``policy test``, ``policy diff``)."""
+    if value is None or value == "" or value == "none" or (isinstance(value, (list, tuple)) and not value):
+        return "无"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (list, tuple)):
+        return "、".join(value_zh(v, table, with_id=with_id) for v in value)
+    if table is None or not isinstance(value, str):
+        return str(value)
+    from aftersales.core.vocab import label
+
+    said = label(table, value)
+    if said == value:          # not an id of the table
+        return value
+    return f"{value}（{said}）" if with_id else said
+
+
 FULL_WIDTH = {"：": ":", "，": ",", "；": ";", "“": '"', "”": '"', "‘": "'", "’": "'", "【": "[", "】": "]",
               "（": "(", "）": ")", "｛": "{", "｝": "}", "［": "[", "］": "]", "　": " "}
 

@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from aftersales.core.errors import AftersalesError, PolicyError
-from aftersales.core.vocab import FREE_REMEDIES, REMEDY_ORDER, TABLES
+from aftersales.core.vocab import FREE_REMEDIES, REMEDY_ORDER, label
 
+from .messages import value_zh
 from .policyload import PolicyIssue, display_name, locate, read_source, read_yaml
 
 FREE = FREE_REMEDIES
@@ -56,18 +57,12 @@ class Problem(str):
 
 
 def _zh(value: Any, table: str | None) -> str:
-    """A value as an editor reads it in Chinese: ids with their labels (``exchange（换货）``), lists
-    joined with 、, nothing as 无, True and False as 是 and 否."""
-    if value is None or value == [] or value == () or value == "none":
-        return "无"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, (list, tuple)):
-        if table is None and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-            return str(list(value))  # a range: [10, 15]
-        return "、".join(_zh(v, table) for v in value)
-    label = TABLES.get(table, {}).get(value) if table and isinstance(value, str) else None
-    return f"{value}（{label[0]}）" if label else str(value)
+    """An expected or decided value in a Chinese message: ids with their labels
+    (``exchange（换货）``); a range of days as written (``[10, 15]``)."""
+    if table is None and isinstance(value, (list, tuple)) and value and all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value):
+        return str(list(value))
+    return value_zh(value, table, with_id=True)
 
 
 def _differs(what: str, what_zh: str, expected: Any, got: Any, among: bool = False, table: str | None = None) -> Problem:
@@ -79,8 +74,8 @@ def _differs(what: str, what_zh: str, expected: Any, got: Any, among: bool = Fal
 
 def _remedy_zh(name: str) -> str:
     """A remedy named in a Chinese message: 换货（exchange）."""
-    label = TABLES["remedy"].get(name)
-    return f"{label[0]}（{name}）" if label else name
+    said = label("remedy", name)
+    return f"{said}（{name}）" if said != name else name
 
 
 def _lead(value: Any) -> Any:
@@ -89,10 +84,10 @@ def _lead(value: Any) -> Any:
     return list(value) if isinstance(value, (list, tuple)) else value
 
 
-def check_expect(decision: Mapping[str, Any], expect: Mapping[str, Any]) -> list[str]:
+def check_expect(decision: Mapping[str, Any], expect: Mapping[str, Any]) -> list[Problem]:
     """Every way ``decision`` (the v1 decision JSON) differs from ``expect``: 'expected X, got Y'
     (each a :class:`Problem`, its Chinese text in ``zh``)."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     remedies = {r["remedy"]: r for r in decision["remedies"]}
     available = {name for name, r in remedies.items() if r["available"]}
     got_av = sorted(available)
@@ -270,7 +265,7 @@ class CaseResult:
     file: str
     line: int
     column: int
-    problems: list[str]
+    problems: list[Problem]
     actual: dict[str, Any] | None = None
 
     @property
@@ -350,7 +345,7 @@ def load_cases(path: Path) -> tuple[list[tuple[Mapping[str, Any], int, int, Call
     return out, issues
 
 
-def expect_problems(item: Mapping[str, Any]) -> list[str]:
+def expect_problems(item: Mapping[str, Any]) -> list[Problem]:
     """What is wrong with a case's own keys (an unknown key under the case or ``expect``): the
     case then fails, and is counted among the cases."""
     from .messages import nearest
@@ -359,7 +354,7 @@ def expect_problems(item: Mapping[str, Any]) -> list[str]:
     if not isinstance(expect, Mapping):
         return [Problem("expect must be a mapping of keys (available, basis, lead_days...)",
                         "expect 必须是键值映射（available、basis、lead_days……）")]
-    problems: list[str] = []
+    problems: list[Problem] = []
     for key, known in [(k, CASE_KEYS) for k in item if k not in CASE_KEYS] + [(k, EXPECT_KEYS) for k in expect
                                                                                if k not in EXPECT_KEYS]:
         close = nearest(str(key), known)
@@ -410,7 +405,7 @@ def run_cases(registry: Any, policy: Any, cases_path: Path | None, select: str |
         except AftersalesError as exc:
             if expect.get("error"):
                 missing = [w for w in expect.get("error_mentions", ()) if w not in str(exc)]
-                problems: list[str] = [Problem(f"error: expected a message mentioning {missing}, got {exc}",
+                problems: list[Problem] = [Problem(f"error: expected a message mentioning {missing}, got {exc}",
                                     f"错误：期望信息提到 {missing}，实际为 {exc}")] if missing else []
             else:
                 problems = [Problem(f"expected a decision, got error: {exc}", f"期望得到判定，实际出错：{exc.line('zh')}")]

@@ -101,13 +101,9 @@ def _value(aspect: str, value: Any, lang: str) -> str:
     True / False as 是 / 否, nothing as 无."""
     if lang == "en":
         return str(value)
-    from aftersales.core.vocab import label
+    from aftersales.authoring.messages import value_zh
 
-    if value is None or value == [] or value == "":
-        return "无"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if aspect == "entitlement":
+    if aspect == "entitlement" and isinstance(value, str):
         return _label(value, lang)
     if aspect == "exchange.lead_days" and isinstance(value, (list, tuple)) and len(value) == 2:
         return f"{value[0]}–{value[1]} 天"
@@ -115,10 +111,7 @@ def _value(aspect: str, value: Any, lang: str) -> str:
         amount, basis, rate = value   # as batch/impact.py keeps it
         how = "全额退款" if basis == "full_no_stock" else f"按每日 {rate * 100:g}% 折旧"
         return f"{'¥' + format(amount, ',.2f') if amount is not None else '按发票金额'}（{how}）"
-    table = _ASPECT_TABLES.get(aspect) or _ASPECT_TABLES.get(aspect.rpartition(".")[2])
-    if isinstance(value, (list, tuple)):
-        return "、".join(label(table, str(v)) if table else str(v) for v in value)
-    return label(table, value) if table and isinstance(value, str) else str(value)
+    return value_zh(value, _ASPECT_TABLES.get(aspect) or _ASPECT_TABLES.get(aspect.rpartition(".")[2]))
 
 
 def _outcome_text(o: dict[str, Any], lang: str = "en") -> str:

@@ -241,7 +241,7 @@ def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None, lan
             for c in r.failed:
                 click.echo(f"  {'FAIL' if en else '未通过'} {c.file}:{c.line}:{c.column}: {c.name}")
                 for problem in c.problems:
-                    click.echo(f"    {problem.text(lang) if hasattr(problem, 'text') else problem}")
+                    click.echo(f"    {problem.text(lang)}")
             if r.uncovered:
                 click.echo(("  not exercised by any case: " if en else "  没有案例覆盖：")
                            + ", ".join(f"{s}/{rid}" for s, rid in r.uncovered))
