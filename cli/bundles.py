@@ -96,7 +96,7 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
         for issue in errors:
             click.echo(said_in(issue, lang), err=True)
         for c in failed:
-            problems = ("; " if en else "；").join(p.text(lang) if hasattr(p, "text") else str(p) for p in c.problems)
+            problems = ("; " if en else "；").join(p.text(lang) for p in c.problems)
             click.echo(f"{c.file}:{c.line}:{c.column}: " + ("policy test failed" if en else "政策测试未通过")
                        + f": {c.name}: {problems}", err=True)
         click.echo(f"not published: {len(errors)} errors, {len(failed)} failing policy tests" if en else
@@ -108,7 +108,7 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
         names = ", ".join(untested)
         click.echo(f"warning: no policy tests for {names} (a .cases.yaml beside each policy checks how it decides)"
                    if en else f"警告：{names} 没有政策测试（每份政策旁的 .cases.yaml 检查它如何判定）", err=True)
-    clashes = bundles.version_clashes(engine, files, _installed_texts())
+    clashes = bundles.version_clashes(engine, files, _installed_texts(plugins_dir))
     if clashes:   # one version, two sets of terms: the decisions' readers could not tell them apart
         for policy, version, where in clashes:
             earlier = (f"policy bundle {where}" if en else f"政策包 {where} ") if where is not None else (
@@ -127,21 +127,12 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
     return record, tested
 
 
-def _installed_texts() -> dict[tuple[str, str], str]:
-    """The installed (bundled) policies' texts by (id, version)."""
-    from importlib import resources
+def _installed_texts(plugins_dir: str | None) -> list[str]:
+    """The texts of the policies the installed plugins ship (those of ``plugins_dir`` too)."""
+    from aftersales.cli.policy import _shipped_locations
 
-    from aftersales.store.bundles import _id_version
-
-    out = {}
-    for item in resources.files("aftersales.policies").iterdir():
-        if not item.name.endswith(".yaml") or item.name.endswith(".cases.yaml"):
-            continue
-        text = item.read_text(encoding="utf-8")
-        key = _id_version(text)
-        if key is not None:
-            out[key] = text
-    return out
+    locations, _issues = _shipped_locations(plugins_dir)
+    return [location.read_bytes().decode("utf-8") for location in locations]
 
 
 def _next_version(version: str) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -85,41 +85,36 @@ def _id_version(text: str) -> tuple[str, str] | None:
 
 
 def version_clashes(engine: sa.Engine, files: Mapping[str, str],
-                    installed: Mapping[tuple[str, str], str] | None = None) -> list[tuple[str, str, int | None]]:
-    """The policies of ``files`` whose id and version were published before with other text: in
-    an earlier bundle, or as an installed policy (``installed``: (id, version) -> its text). Each
-    as (id, version, the earlier bundle's id or None for the installed one). A decision names a
-    policy by id, version and SHA-256: two texts under one version would be two sets of terms
-    that the counters and the decisions' readers take for one."""
-    mine = {}
-    for name, text in files.items():
-        if not name.endswith(".cases.yaml") and (key := _id_version(text)) is not None:
-            mine[key] = text
+                    installed: Iterable[str] = ()) -> list[tuple[str, str, int | None]]:
+    """The policies of ``files`` whose id and version were published before with other text: as
+    an installed policy (``installed``: their texts) or in an earlier bundle. Each as (id,
+    version, the earlier bundle's id or None for the installed one), the first found. A decision
+    names a policy by id, version and SHA-256: two texts under one version would be two sets of
+    terms that the counters and the decisions' readers take for one."""
+    mine = {key: text for name, text in files.items()
+            if not name.endswith(".cases.yaml") and (key := _id_version(text)) is not None}
     if not mine:
         return []
-    clashes: list[tuple[str, str, int | None]] = []
-    for key, text in mine.items():
-        if installed and key in installed and installed[key] != text:
-            clashes.append((*key, None))
     with _db.read_connection(engine) as conn:
         rows = conn.execute(sa.select(policy_bundles.c.id, policy_bundles.c.files)
                             .order_by(policy_bundles.c.id)).mappings().all()
-    seen = {(policy, version) for policy, version, _where in clashes}
-    for row in rows:
-        for name, text in (row["files"] or {}).items():
-            if name.endswith(".cases.yaml"):
-                continue
-            key = _id_version(text)
-            if key in mine and key not in seen and mine[key] != text:
-                clashes.append((*key, row["id"]))
-                seen.add(key)
+    earlier: list[tuple[int | None, str]] = [(None, text) for text in installed]
+    earlier += [(row["id"], text) for row in rows for name, text in (row["files"] or {}).items()
+                if not name.endswith(".cases.yaml")]
+    clashes: list[tuple[str, str, int | None]] = []
+    seen: set[tuple[str, str]] = set()
+    for where, text in earlier:
+        key = _id_version(text)
+        if key is not None and key in mine and key not in seen and mine[key] != text:
+            clashes.append((*key, where))
+            seen.add(key)
     return clashes
 
 
 def _record(row: Mapping[str, Any], *, active: bool) -> dict[str, Any]:
     created = row["created_at"]
     return {"id": row["id"], "sha256": row["sha256"], "author": row["author"], "note": row["note"],
-            "created_at": local_iso(created) if hasattr(created, "astimezone") else created,
+            "created_at": local_iso(created),
             "files": sorted(row["manifest"]), "active": active}
 
 
