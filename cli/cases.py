@@ -302,11 +302,11 @@ list_.name = "list"
 def show(number, db_url, as_json, reveal) -> None:
     """一个案例的全部信息 / Everything about one case."""
     from aftersales.store.workflow import (
-        PARTIES,
-        PURPOSES,
         event_label,
         local_date,
         moot_reason,
+        party_label,
+        purpose_label,
         state_label,
         trigger_label,
     )
@@ -346,8 +346,8 @@ def show(number, db_url, as_json, reveal) -> None:
         else:   # a call made, or made moot by a move or an outcome
             called = ("已完成" if zh else "done") if f.get("called", True) else moot_reason(f, lang)
             done = f"{called} {shown_moment(f['done_at'])}" + (f"（{f['done_by']}）" if zh else f" ({f['done_by']})")
-        party = _label_of(PARTIES, f["party"], lang)
-        purpose = _label_of(PURPOSES, f["purpose"], lang)
+        party = party_label(f["party"], lang)
+        purpose = purpose_label(f["purpose"], lang)
         _echo(f"  {f['due']}  {party}  {purpose}  {done}")
     _echo("判定：" if zh else "decisions:")
     for d in view["decisions"]:
@@ -362,12 +362,6 @@ def show(number, db_url, as_json, reveal) -> None:
               + (f"  {e['note']}" if e["note"] else ""))
         for path, change in ((e.get("data") or {}).get("changes") or {}).items():   # a correction: what it changed
             _echo(f"      {_change_text(path, change, lang)}")
-
-
-def _label_of(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
-    """A workflow word (a party, a purpose) in ``lang``; the key itself when the table lacks it."""
-    zh, en = table.get(key, (key, key))
-    return zh if lang == "zh" else en
 
 
 @cases.command("move")

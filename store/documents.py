@@ -22,7 +22,7 @@ from .contact import shown_phone
 from .errors import StoreError
 from .localday import shown_moment
 from .mailin import RETURN_BY, TRANSPORT
-from .workflow import PARTIES, PICKUP_READY, PURPOSES, REPAIR_KINDS, WITH_US, moot_reason, state_label
+from .workflow import PICKUP_READY, REPAIR_KINDS, WITH_US, moot_reason, party_label, purpose_label, state_label
 
 FORMATS = ("text", "html")
 
@@ -119,7 +119,7 @@ def fit_columns(text: str, width: int = TICKET_COLUMNS) -> str:
 def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Callable[[str], str] | None = None,
                   store_info: Any = None, policy_titles: Mapping[str, str] | None = None) -> str:
     """The service ticket (受理单) of a case. ``store_info``: the service point's name, address,
-    hotline (``servicelevels.StoreInfo``); without it the store code alone is printed.
+    hotline (``servicelevels.StoreInfo``); without a name the store is printed as 门店 SZ01.
     ``policy_titles``: each policy's Chinese title by its id (the customer reads 华为手机售后服务政策,
     not ``huawei``); a policy without one is named by its id."""
     esc = html.escape if fmt == "html" else (lambda s: s)
@@ -245,7 +245,7 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
             status = "待办"
         else:   # a call made, or made moot by a move or an outcome
             status = f"{'已完成' if f.get('called', True) else moot_reason(f)} {shown_moment(f.get('done_at'))}"
-        svc.add(f"{PURPOSES.get(f['purpose'], (f['purpose'],))[0]}·{PARTIES.get(f['party'], (f['party'],))[0]}",
+        svc.add(f"{purpose_label(f['purpose'])}·{party_label(f['party'])}",
                 f"{f.get('due')}（{status}）")
     for n in view.get("notices") or []:
         svc.add("待办提醒", n.get("message_zh"))
@@ -369,7 +369,7 @@ def render_pickup_notice(view: Mapping[str, Any], store_info: Any = None,
 
 def render_mail_in(view: Mapping[str, Any], fmt: str = "text", store_info: Any = None) -> str:
     """The mail-in agreement (寄送维修协议书) of a mail-in case, filled in. ``store_info``: the
-    service point, named as on the ticket (its code alone when it has no name)."""
+    service point, named as on the ticket (门店 SZ01 when it has no name)."""
     esc = html.escape if fmt == "html" else (lambda s: s)
     record = view.get("mail_in_record") or {}
     prod = _Rows(fmt)

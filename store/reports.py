@@ -41,7 +41,7 @@ def render_text(report: dict, brand_label: Callable[[str], str] | None = None, l
         items = report[key]
         lines.append(f"{label_zh if zh else label_en}{sep}{len(items)}")
         for c in items:
-            why = c["why"] if zh else c.get("why_en", c["why"])
+            why = c["why"] if zh else c["why_en"]
             lines.append(f"  {c['number']}  {state_label(c['state'], lang)}  {name(c['brand'])} {c['model']}  "
                          f"{c['customer']}" + (f"  {why}" if why else ""))
     lines.append(("按状态" if zh else "by state") + sep

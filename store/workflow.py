@@ -137,6 +137,16 @@ def state_label(state: str, lang: str = "zh") -> str:
     return _label(STATES, state, lang)
 
 
+def party_label(party: str, lang: str = "zh") -> str:
+    """Who a follow-up call is for (客户, 维修站), in ``lang``."""
+    return _label(PARTIES, party, lang)
+
+
+def purpose_label(purpose: str, lang: str = "zh") -> str:
+    """What a follow-up call is about, in ``lang``."""
+    return _label(PURPOSES, purpose, lang)
+
+
 def moot_reason(follow_up: dict, lang: str = "zh") -> str:
     """Why a follow-up settled with no call needed none (无需回访): the state the case was moved
     to, and whether that was before the day of the call."""

@@ -96,7 +96,7 @@ def test_counter_day_through_the_cli(store_cli, db_url, files):
 
 def test_the_mail_in_agreement_names_the_service_point_as_the_ticket_does(store_cli, db_url, files):
     """The customer signs the agreement: it names the store (its code beside, as on the ticket)
-    once a name is set, and the code alone before."""
+    once a name is set, and as 门店 SZ01 before."""
     from aftersales.store.casestore import CaseStore
 
     rc, out, err = _new(store_cli, db_url, files, "--mail-in", files["mail"], "--json")
