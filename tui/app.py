@@ -105,10 +105,6 @@ def _screen(mode: str) -> Any:
     return PoliciesScreen()
 
 
-
-#: the seconds the store waits for an intake screen's first decision before it opens anyway
-_BACKGROUND_WAIT = 5.0
-
 class AftersalesApp(InOrderKeys, App):
     """The counter UI. Build it with :func:`make_app`."""
 
@@ -352,15 +348,12 @@ class AftersalesApp(InOrderKeys, App):
             self.load_registry()
         return self._policies_started
 
-    def _first_screen_fallback(self, waited: float = 1.0) -> None:
-        """``first_screen_shown`` for an app whose first screen does not call it. An intake still
-        waiting for its policies calls it itself once its panel has decided: the store is not
-        opened beside the policies' loading (on a slow counter PC the two threads would each
-        slow the other and the first decision), unless the wait runs past ``_BACKGROUND_WAIT``."""
-        intake = self.intake
-        if (intake is not None and not intake.complete and intake.is_attached and waited < _BACKGROUND_WAIT
-                and not self._background_started):
-            self.set_timer(0.5, lambda: self._first_screen_fallback(waited + 0.5))
+    def _first_screen_fallback(self) -> None:
+        """``first_screen_shown`` for an app whose first screen does not call it. An intake calls
+        it itself, once its panel has decided or once it stops waiting for slow policies: the
+        store is not opened beside the policies' loading (the two threads would slow each other
+        and the first decision)."""
+        if self.intake is not None and self.intake.is_attached:
             return
         self.first_screen_shown()
 

@@ -407,3 +407,19 @@ async def test_the_intake_alone_starts_the_background_loading_when_it_is_the_fir
             held_policies.release()
         await settle(pilot)
         assert app.registry is not None and app.intake.complete and app._background_started
+
+
+async def test_a_choice_says_the_keys_that_answer_it_while_it_holds_keys_off(make, monkeypatch):
+    """A choice (the follow-up call's) answers to 1, 2 and Esc, not Y or N: its waiting line
+    names those."""
+    from aftersales.tui.screens.confirm import ChoiceDialog
+
+    monkeypatch.setattr(ChoiceDialog, "GUARD_SECONDS", 2.0)
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.push_screen(ChoiceDialog("这次回访的是谁？", [("customer", "记录客户回访"), ("station", "记录维修站回访")]))
+        await pilot.pause()
+        await scan(pilot, "a", "b")
+        line = app.screen.query_one("#confirm-waiting").content.text.plain
+        assert line.startswith("请先回答上面的问题（按 1–2 或 Esc）：刚才的 2 个按键没有收下（ab）"), line

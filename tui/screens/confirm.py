@@ -54,20 +54,28 @@ class ConfirmDialog(ModalScreen[bool | None]):
         self.escape = escape
         self._answering = False   # the keyboard has been quiet long enough (``_ready``)
         self._quiet = None        # the timer that ends the guard
-        self._dropped = 0         # keys typed that the question did not take
-        self._dropped_text = ""   # what they typed (a space for Tab, Enter...)
+        self._dropped_text = ""   # what the keys it did not take typed (a space for Tab, Enter...)
 
     def compose(self) -> ComposeResult:
-        lang = self.app.lang
         with Vertical(classes="dialog"):
             yield Static(Wrapped(Text(self.question)), classes="dialog-title")   # as Chinese is set
             with Horizontal(classes="dialog-buttons"):
-                guarded = self.GUARD_SECONDS > 0
-                yield Button(f"{self.yes} (Y)", id="confirm-yes", variant="primary" if self.safe_yes else "error",
-                             compact=True, disabled=guarded)
-                yield Button(f"{self.no or t('key.back', lang)} (N)", id="confirm-no", compact=True,
-                             disabled=guarded)
+                yield from self._buttons(self.app.lang, disabled=self.GUARD_SECONDS > 0)
             yield Static("", id="confirm-waiting", classes="dialog-waiting")
+
+    def _buttons(self, lang: str, disabled: bool) -> list[Button]:
+        """The answers' buttons (taking answers once the guard is over)."""
+        return [Button(f"{self.yes} (Y)", id="confirm-yes", variant="primary" if self.safe_yes else "error",
+                       compact=True, disabled=disabled),
+                Button(f"{self.no or t('key.back', lang)} (N)", id="confirm-no", compact=True, disabled=disabled)]
+
+    def _first_button(self) -> str:
+        """The button focused when the question takes answers: the safe one."""
+        return "#confirm-yes" if self.safe_yes else "#confirm-no"
+
+    def _keys(self, lang: str) -> str:
+        """The keys that answer, as the waiting line names them."""
+        return t("confirm.keys", lang)
 
     def on_mount(self) -> None:
         translate_bindings(self, self.app.lang)
@@ -93,7 +101,7 @@ class ConfirmDialog(ModalScreen[bool | None]):
         self._answering = True
         for button in self.query(Button):
             button.disabled = False
-        self.query_one("#confirm-yes" if self.safe_yes else "#confirm-no", Button).focus()
+        self.query_one(self._first_button(), Button).focus()
 
     #: the keys that answer once the guard is over (the bindings above)
     _ANSWERS = frozenset(k for binding in BINDINGS for k in binding.key.split(","))
@@ -107,13 +115,12 @@ class ConfirmDialog(ModalScreen[bool | None]):
         if self._answering and (not event.is_printable or event.key in self._ANSWERS):
             return
         self._guard()
-        self._dropped += 1
         self._dropped_text += event.character if event.is_printable and event.character else " "
         typed = " ".join(self._dropped_text.split())
         if len(typed) > self._SHOWN:
             typed = "…" + typed[-self._SHOWN:]
         lang = self.app.lang
-        line = t("confirm.waiting", lang, count=self._dropped,
+        line = t("confirm.waiting", lang, keys=self._keys(lang), count=len(self._dropped_text),
                  typed=t("confirm.waiting_typed", lang, typed=typed) if typed else "")
         waiting = self.query_one("#confirm-waiting", Static)
         waiting.update(Wrapped(Text(line)))   # wrapped as Chinese is set ("10 个" kept together)
@@ -149,23 +156,16 @@ class ChoiceDialog(ConfirmDialog):
         super().__init__(question, "")
         self.choices = choices[:9]
 
-    def compose(self) -> ComposeResult:
-        lang = self.app.lang
-        guarded = self.GUARD_SECONDS > 0
-        with Vertical(classes="dialog"):
-            yield Static(Wrapped(Text(self.question)), classes="dialog-title")   # as Chinese is set
-            with Horizontal(classes="dialog-buttons"):
-                for n, (_value, label) in enumerate(self.choices, 1):
-                    yield Button(f"{label} ({n})", id=f"choice-{n - 1}", variant="primary" if n == 1 else "default",
-                                 compact=True, disabled=guarded)
-                yield Button(f"{t('key.cancel', lang)} (Esc)", id="choice-cancel", compact=True, disabled=guarded)
-            yield Static("", id="confirm-waiting", classes="dialog-waiting")
+    def _buttons(self, lang: str, disabled: bool) -> list[Button]:
+        return [*(Button(f"{label} ({n})", id=f"choice-{n - 1}", variant="primary" if n == 1 else "default",
+                         compact=True, disabled=disabled) for n, (_value, label) in enumerate(self.choices, 1)),
+                Button(f"{t('key.cancel', lang)} (Esc)", id="choice-cancel", compact=True, disabled=disabled)]
 
-    def _ready(self) -> None:
-        self._answering = True
-        for button in self.query(Button):
-            button.disabled = False
-        self.query_one("#choice-0", Button).focus()
+    def _first_button(self) -> str:
+        return "#choice-0"
+
+    def _keys(self, lang: str) -> str:
+        return t("choice.keys", lang, last=len(self.choices))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action not in ("choose", "escape") or self._answering

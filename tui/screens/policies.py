@@ -31,23 +31,21 @@ COLUMNS = ("brands", "policy", "policy_version", "effective", "state", "origin",
 def policy_rows(registry: Any) -> list[dict[str, Any]]:
     """One row per (plugin, policy version); a plugin without policies gets one row."""
     rows = []
-    for name, info in (getattr(registry, "plugins", {}) or {}).items():
-        base = {"plugin": name, "version": info.version, "origin": info.origin, "brands": ", ".join(info.brands),
-                "error": info.error}
+    for info in (getattr(registry, "plugins", {}) or {}).values():
+        base = {"version": info.version, "origin": info.origin, "brands": list(info.brands), "error": info.error}
         if not info.policies:
-            rows.append({**base, "policy": "", "policy_version": "", "effective": ("", ""), "source": None,
+            rows.append({**base, "policy": "", "policy_version": "", "effective": {}, "source": None,
                          "valid": info.error is None})
         for p in info.policies:
-            eff = p.get("effective") or {}
-            rows.append({**base, "policy": p["id"], "policy_version": p["version"],
-                         "effective": (str(eff.get("from") or ""), str(eff.get("until") or "")), "source": p.get("source"),
-                         "valid": bool(p.get("valid", True)) and info.error is None})
+            rows.append({**base, "policy": p["id"], "policy_version": p["version"], "effective": p.get("effective") or {},
+                         "source": p.get("source"), "valid": bool(p.get("valid", True)) and info.error is None})
     return rows
 
 
-def effective_text(effective: tuple[str, str], lang: str) -> str:
-    """When a policy version is in force: ``2013-04-01 起``, ``2013-04-01 至 2026-12-31``."""
-    start, end = effective
+def effective_text(effective: Any, lang: str) -> str:
+    """When a policy version is in force (a policy's ``effective``: ``from``, ``until``):
+    ``2013-04-01 起``, ``2013-04-01 至 2026-12-31``."""
+    start, end = str(effective.get("from") or ""), str(effective.get("until") or "")
     if start and end:
         return t("pol.from_until", lang, start=start, end=end)
     if start:
@@ -56,13 +54,11 @@ def effective_text(effective: tuple[str, str], lang: str) -> str:
 
 
 def brand_names(registry: Any, ids: Any, lang: str) -> str:
-    """Brand ids (a list, or joined by commas) by their names (苹果、华为)."""
+    """Brand ids by their names (苹果、华为)."""
     from aftersales.core.plugininfo import brand_name
 
-    if isinstance(ids, str):
-        ids = ids.split(",")
     brands = getattr(registry, "brands", None)
-    names = [brand_name(brands, b.strip(), lang, short=True) for b in ids if b.strip()]
+    names = [brand_name(brands, b, lang, short=True) for b in ids]
     return ("、" if lang == "zh" else ", ").join(names)
 
 
@@ -100,9 +96,8 @@ def policy_text(data: dict[str, Any], registry: Any, lang: str) -> Text:
     if data.get("source"):
         out.append(f"{t('pol.text_source', lang)}: ", "dim")
         out.append(str(data["source"]) + "\n")
-    eff = data.get("effective") or {}
     out.append(f"{t('pol.text_effective', lang)}: ", "dim")
-    out.append(effective_text((str(eff.get("from") or ""), str(eff.get("until") or "")), lang) + "\n")
+    out.append(effective_text(data.get("effective") or {}, lang) + "\n")
     brands = (data.get("applies_to") or {}).get("brands")
     if brands:
         out.append(f"{t('pol.text_brands', lang)}: ", "dim")
