@@ -221,6 +221,5 @@ def span_end(start: date, months: int, days: int, rollover: bool, calendar: Rest
     if days:
         end = end + timedelta(days=days)
     if rollover:
-        found = calendar._roll_cache.get(end)
-        return found if found is not None else calendar.roll_forward(end)
+        return calendar.roll_forward(end)
     return _new(PeriodEnd, (end, end, ()))

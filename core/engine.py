@@ -895,13 +895,10 @@ def _consider(best: list, slot: int, entry: Any, result: OfferResult, status: st
     in step. (One function, no helper call: this runs a few times per case.)"""
     current = best[slot]
     rank = _STATUS_RANK[status]
-    if type(current) is OfferJudged:
-        other, current_status, other_missing = current.result, current.status, current.missing
-    elif type(current) is OfferResult:
-        other, current_status, other_missing = current, current.status, current.missing
-    else:
-        other, current_status, other_missing = current.result, current.status, current.missing
-    current_rank = _STATUS_RANK[current_status]
+    # an offer's own result, or a record holding one (``OfferJudged``, a plan's ``_Ready``)
+    other = current if type(current) is OfferResult else current.result
+    other_missing = current.missing
+    current_rank = _STATUS_RANK[current.status]
     if rank < current_rank:
         return
     if rank == current_rank:

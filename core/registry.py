@@ -646,8 +646,8 @@ class _Builder:
         """A load-time hook of ``plugin`` that raised or answered what it may not (``zh``: what
         is wrong in Chinese, when it is not an exception's own text)."""
         st = self.state
+        st.failures.append(PluginFailure(plugin=plugin, hook=hook, error=error, error_zh=zh or ""))
         zh = zh or error
-        st.failures.append(PluginFailure(plugin=plugin, hook=hook, error=error, error_zh=zh))
         st.load_errors.append(PluginError(f"plugin {plugin!r}: {hook} failed: {error}", plugin=plugin,
                                           zh=f"插件 {plugin!r}：{hook} 出错：{zh}"))
         st.plugin_issues.append(issue or _issue(f"plugin {plugin}", 1, 1, "$", f"{hook} failed: {error}", code="plugin",
