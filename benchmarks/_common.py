@@ -36,6 +36,11 @@ def machine() -> dict:
             "implementation": platform.python_implementation(), "os": f"{platform.system()} {platform.release()}"}
 
 
+#: the cases ``bench_engine.py`` decides before it times (frames, plans and date tables made);
+#: ``bench_instructions.py --first-pass`` counts the cases after them
+ENGINE_WARM_UP = 1000
+
+
 def median(values) -> float:
     return statistics.median(values)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from time import perf_counter_ns
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import median, parsed_cases  # noqa: E402
+from _common import ENGINE_WARM_UP, median, parsed_cases  # noqa: E402
 
 # ----------------------------------------------------------------------------- the floor
 
@@ -131,7 +131,7 @@ def _time_each(fn, items) -> list[int]:
 def run(n: int = 10_000, seed: int = 1) -> dict:
     reg, _mappings, cases = parsed_cases(n, seed)
     evaluate = reg.engine.evaluate
-    for c in cases[:1000]:      # warm-up (period caches, code paths)
+    for c in cases[:ENGINE_WARM_UP]:      # warm-up (period caches, code paths)
         evaluate(c)
         statutory_floor(c)
     engine_ns = _time_each(evaluate, cases)

@@ -11,9 +11,10 @@ after the other, never side by side (the count still moves by 2-3% with where th
 smaller change needs more than one pair of runs). Needs valgrind (Debian: ``apt install valgrind``);
 a run takes ~30-50 s.
 
-``--first-pass`` counts what ``bench_engine.py`` times instead: the cases after its warm-up (the
-first 1,000) decided once, with the frames, plans and date tables they are the first to need
+``--first-pass`` counts the pass ``bench_engine.py`` times, its new cases: those after its warm-up
+(``ENGINE_WARM_UP``) decided once, with the frames, plans and date tables they are the first to need
 made on the way (the mean per decision: each generated case is a new purchase, as at a counter).
+``bench_engine.py`` also times the warm-up's cases a second time; they are not counted here.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from _common import ENGINE_WARM_UP  # noqa: E402
 
 _CHILD = """
 import sys
@@ -67,7 +70,9 @@ def run(cases: int = 10_000, loops: int = 2, seed: int = 1, first_pass: bool = F
     # the engine's (or take off it)
     count(0, cases, seed)
     if first_pass:  # as bench_engine.py times: after its 1,000 cases of warm-up, each case once
-        warm = min(1000, cases)
+        warm = ENGINE_WARM_UP
+        if cases <= warm:
+            raise SystemExit(f"bench_instructions --first-pass: give --cases above the warm-up's {warm}")
         base = count(0, cases, seed, warm)
         total = count(1, cases, seed, warm)
         return {"cases": cases, "seed": seed, "first_pass": True,
