@@ -3,12 +3,11 @@
 The language is the command line's one rule (``aftersales.cli.message_lang``: ``--lang``, else
 ``AFTERSALES_LANG``, else Chinese). Each message is made in both languages where it is made (a ``(zh, en)`` pair); this
 module holds what many of them share: the names of JSON types, the labels of the vocabulary's ids,
-"did you mean", and the hints for YAML syntax errors.
+and the hints for YAML syntax errors.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from typing import Any
 
@@ -69,17 +68,6 @@ def shown(value: Any) -> str:
 
         text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def nearest(word: str, options: Iterable[str], n: int = 3) -> list[str]:
-    """The options closest to ``word`` (typos, a different case, a word in another order)."""
-    opts = [str(o) for o in options]
-    found = difflib.get_close_matches(word, opts, n=n, cutoff=0.5 if len(word) <= 3 else 0.6)
-    lower = word.lower()
-    for o in opts:   # a word the value contains or is contained in: apple_store_online -> brand_store_online?
-        if o not in found and (o.lower() == lower or (len(lower) >= 3 and (lower in o.lower() or o.lower() in lower))):
-            found.append(o)
-    return found[:n]
 
 
 def id_label(table: str | None, value: str) -> tuple[str, str] | None:

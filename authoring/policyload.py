@@ -19,7 +19,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from aftersales.core import policycache
-from aftersales.core.errors import PolicyError
+from aftersales.core.errors import PolicyError, nearest
 from aftersales.core.policycache import LazyNode, display_name
 
 # LazyNode and display_name live in policycache (the registry's cache-first path uses them
@@ -571,7 +571,7 @@ def _error_issues(error: Any, node: Any, name: str) -> list[PolicyIssue]:
         out = []
         for key in extra:
             at = locate_key(node, parts, key)
-            hint = _close_match(str(key), allowed)
+            hint = next(iter(nearest(str(key), sorted(allowed), 1)), None)
             listed = ", ".join(sorted(allowed))
             if hint:
                 zh, en = f"未知的键 {key!r}；您是否想写 {hint!r}？", f"unknown key {key!r}; did you mean {hint!r}?"
@@ -661,7 +661,8 @@ def _title_of(schema: Any, key: str) -> tuple[str, str]:
 
 def _enum_issue(error: Any, value: Any, name: str, at: tuple[int, int], path: str, key_word: bool = False) -> PolicyIssue:
     """A value outside an id list: which value, the nearest valid ids with their labels, where the full list is."""
-    from .messages import full_width_hint, nearest, shown, with_labels
+
+    from .messages import full_width_hint, shown, with_labels
 
     table, def_name = _vocab_of(error)
     allowed = list(error.validator_value)
@@ -685,13 +686,6 @@ def _enum_issue(error: Any, value: Any, name: str, at: tuple[int, int], path: st
         zh += f"。完整列表见 {where}（aftersales policy schema）"
         en += f". The full list is in {where} (aftersales policy schema)"
     return PolicyIssue(name, at[0], at[1], path, en, zh=zh)
-
-
-def _close_match(word: str, options: Iterable[str]) -> str | None:
-    import difflib
-
-    found = difflib.get_close_matches(word, list(options), n=1, cutoff=0.75)
-    return found[0] if found else None
 
 
 # --------------------------------------------------------------------------- conditions as data
@@ -994,7 +988,6 @@ def _unknown_plan(plan: str) -> tuple[str, str] | None:
     it). A plan far from every known one is a brand's new plan, and fine."""
     from aftersales.core.vocab import COVERAGE_PLANS
 
-    from .messages import nearest
 
     if plan in COVERAGE_PLANS:
         return None
@@ -1012,7 +1005,6 @@ def brand_issues(data: Mapping[str, Any], node: Any, name: str, known: Iterable[
     """``applies_to.brands`` naming a brand no loaded plugin serves but close to one that is (a
     typo: the policy would silently never apply to the brand meant). A brand far from every known
     one is taken as a new brand whose plugin is not installed yet (the scaffold's case)."""
-    from .messages import nearest
 
     brands = (data.get("applies_to") or {}).get("brands")
     known = sorted(set(known))

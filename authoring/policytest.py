@@ -348,7 +348,7 @@ def load_cases(path: Path) -> tuple[list[tuple[Mapping[str, Any], int, int, Call
 def expect_problems(item: Mapping[str, Any]) -> list[Problem]:
     """What is wrong with a case's own keys (an unknown key under the case or ``expect``): the
     case then fails, and is counted among the cases."""
-    from .messages import nearest
+    from aftersales.core.errors import nearest
 
     expect = item.get("expect")
     if not isinstance(expect, Mapping):

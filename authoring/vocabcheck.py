@@ -77,7 +77,7 @@ def vocabulary_issues(data: Mapping[str, Any], add: Callable[..., None]) -> None
         if remedy:
             used[id_].add(remedy)
         if id_ not in known:
-            from aftersales.authoring.messages import nearest
+            from aftersales.core.errors import nearest
 
             near = nearest(id_, sorted(known), 1)
             hint = (f"（您是否想写 {near[0]!r}？）" if near else "", f" (did you mean {near[0]!r}?)" if near else "")

@@ -459,13 +459,13 @@ def _set_value(case: dict, assignment: str) -> None:
         raise StoreError(f"{assignment!r}: give PATH=VALUE, e.g. device.imei=356938035643809", field="--set",
                          zh=f"{assignment!r}：请写成 字段=值，例如 device.imei=356938035643809")
     if field is None:
-        from aftersales.authoring.messages import nearest
+        from aftersales.core.errors import nearest
 
         close = nearest(path, FIELDS, 1)
         known = ", ".join(FIELDS)
         raise StoreError(f"no case field {path!r}; " + (f"did you mean {close[0]!r}?" if close else f"fields: {known}"),
                          field="--set",
-                         zh=f"没有案例字段 {path!r}；" + (f"是不是 {close[0]!r}？" if close else f"可用字段：{known}"))
+                         zh=f"没有案例字段 {path!r}；" + (f"您是否想写 {close[0]!r}？" if close else f"可用字段：{known}"))
     value = value.strip()
     parsed: Any = value
     if field.kind == "flag":

@@ -6,6 +6,7 @@ English is asked for; a user's mistake never shows a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -88,3 +89,18 @@ class QuarantineError(PluginError):
         super().__init__(quarantine.line("en"), plugin=quarantine.plugin)
         self.message_zh = quarantine.line("zh")
         self.quarantine = quarantine
+
+
+def nearest(word: str, options: Iterable[str], n: int = 3) -> list[str]:
+    """The options closest to ``word``, for a "did you mean" hint (a typo, a different case, a
+    word the option contains or is contained in: ``apple_store_online`` -> ``brand_store_online``).
+    The one rule every message of the project suggests by: case fields, ids, policy keys, brands."""
+    import difflib
+
+    opts = [str(o) for o in options]
+    found = difflib.get_close_matches(word, opts, n=n, cutoff=0.5 if len(word) <= 3 else 0.6)
+    lower = word.lower()
+    for o in opts:
+        if o not in found and (o.lower() == lower or (len(lower) >= 3 and (lower in o.lower() or o.lower() in lower))):
+            found.append(o)
+    return found[:n]

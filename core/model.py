@@ -22,7 +22,7 @@ import msgspec
 from msgspec import Meta, Struct, field
 from msgspec.structs import force_setattr
 
-from .errors import CaseError
+from .errors import CaseError, nearest
 from .vocab import (
     CHANNELS,
     COMPONENTS,
@@ -600,11 +600,9 @@ def _out_of_range(where: str, value: date) -> CaseError:
 def _unknown_id(where: str, value: Any, table: Collection[str], *, ordered: bool = False) -> CaseError:
     """An id the field does not know: the nearest it knows when one is close (a typo:
     ``batery``), then every one (in the table's order when ``ordered``, else sorted)."""
-    from difflib import get_close_matches
-
     choices = list(table) if ordered else sorted(table)
     allowed = ", ".join(choices)
-    close = get_close_matches(value, choices, n=1, cutoff=0.6) if isinstance(value, str) else []
+    close = nearest(value, choices, 1) if isinstance(value, str) else []
     hint_en, hint_zh = (f"; did you mean {close[0]!r}?", f"；您是否想写 {close[0]!r}？") if close else (";", "；")
     return CaseError(f"unknown id {_show(value)}{hint_en} allowed: {allowed}", field=where,
                      zh=f"未知代码 {_show(value, 'zh')}{hint_zh}可用：{allowed}")

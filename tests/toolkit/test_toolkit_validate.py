@@ -77,6 +77,16 @@ def test_every_error_is_reported_with_its_location(tmp_path, cli):
     assert "Traceback" not in out + err
 
 
+def test_a_shortened_key_is_suggested_by_the_same_rule_as_every_other_hint(tmp_path, cli):
+    # "service" is far from "service_location" by letters alone; it is suggested as a case
+    # field's or an id's typo is (core.errors.nearest): a word the key is part of
+    text = _huawei_text().replace("    remedy: exchange\n    basis: doa\n",
+                                  "    remedy: exchange\n    basis: doa\n    service: apple_store\n", 1)
+    code, out, _ = cli("policy", "validate", str(_write(tmp_path, "huawei.yaml", text)))
+    assert code == 1
+    assert "unknown key 'service'; did you mean 'service_location'?" in out
+
+
 @pytest.mark.parametrize("edit, expected", [
     (lambda t: t.replace("  - id: exchange_vmall_doa", "  - id: repair_warranty", 1), "duplicate rule id 'repair_warranty'"),
     (lambda t: t.replace("    start: received\n    window: {days: 7}\n    documents: [sanbao_certificate, invoice]",
