@@ -41,6 +41,29 @@ def machine() -> dict:
 ENGINE_WARM_UP = 1000
 
 
+#: the command that counts a process's instructions: ``[*VALGRIND, *argv]``; cachegrind without its
+#: cache simulation, its summary (``I refs``) on stderr or in ``--log-file``
+VALGRIND = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+
+
+def need_valgrind(bench: str) -> None:
+    """Stop ``bench`` with a line saying how to install valgrind when it is missing."""
+    import shutil
+
+    if shutil.which("valgrind") is None:
+        raise SystemExit(f"{bench}: valgrind is not installed (Debian: apt install valgrind)")
+
+
+def counted(report: str, what: str = "") -> int:
+    """The instructions valgrind's ``report`` (what it wrote to stderr or its log) counted."""
+    import re
+
+    match = re.search(r"I\s+refs:\s+([\d,]+)", report)
+    if match is None:
+        raise SystemExit(f"valgrind gave no instruction count{' for ' + what if what else ''}:\n{report[-2000:]}")
+    return int(match.group(1).replace(",", ""))
+
+
 def median(values) -> float:
     return statistics.median(values)
 

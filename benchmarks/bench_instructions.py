@@ -22,15 +22,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from _common import ENGINE_WARM_UP  # noqa: E402
+from _common import ENGINE_WARM_UP, VALGRIND, counted, need_valgrind  # noqa: E402
 
 _CHILD = """
 import sys
@@ -51,19 +49,13 @@ def count(loops: int, cases: int, seed: int, warm: int | None = None) -> int:
     the others ``loops`` times; by default every case, then every case again ``loops`` times."""
     code = _CHILD.format(here=str(HERE), cases=cases, seed=seed, loops=loops,
                          warm=cases if warm is None else warm, start=0 if warm is None else warm)
-    proc = subprocess.run(
-        ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
-         sys.executable, "-c", code],
-        capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": "0"})
-    match = re.search(r"I\s+refs:\s+([\d,]+)", proc.stderr)
-    if match is None:
-        raise SystemExit(f"valgrind gave no instruction count:\n{proc.stderr[-2000:]}")
-    return int(match.group(1).replace(",", ""))
+    proc = subprocess.run([*VALGRIND, sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONHASHSEED": "0"})
+    return counted(proc.stderr)
 
 
 def run(cases: int = 10_000, loops: int = 2, seed: int = 1, first_pass: bool = False) -> dict:
-    if shutil.which("valgrind") is None:
-        raise SystemExit("bench_instructions: valgrind is not installed (Debian: apt install valgrind)")
+    need_valgrind("bench_instructions")
     # a first run settles the caches on disk (the policy and entry-point caches are written again
     # when a folder on the search path changed, the script's own included): a child that rebuilds
     # them runs tens of millions of instructions more, which the difference below would take for

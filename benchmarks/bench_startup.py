@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PYTHON, ROOT, median  # noqa: E402
+from _common import PYTHON, ROOT, VALGRIND, counted, median  # noqa: E402
 
 AFTERSALES = str(Path(PYTHON).with_name("aftersales"))
 CASE = ROOT / "tests" / "scenarios" / "huawei-day10-onsite.yaml"
@@ -124,7 +124,6 @@ def instructions() -> dict | None:
     """The start-up ratios counted in instructions (valgrind, one run each after a warm-up run), the
     project's bytecode cached as an installed copy runs: a figure that does not swing with the
     machine, where the wall ratios above move by 10–30% from run to run. None without valgrind."""
-    import re
     import shutil
 
     if shutil.which("valgrind") is None:
@@ -135,13 +134,9 @@ def instructions() -> dict | None:
 
         def count(cmd: list[str]) -> int:
             subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
-            proc = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
-                                   *cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
-                                  check=False)
-            found = re.search(r"I\s+refs:\s+([\d,]+)", proc.stderr)
-            if found is None:
-                raise SystemExit(f"valgrind gave no instruction count for {cmd}:\n{proc.stderr[-1000:]}")
-            return int(found.group(1).replace(",", ""))
+            proc = subprocess.run([*VALGRIND, *cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                  env=env, check=False)
+            return counted(proc.stderr, str(cmd))
 
         click_i = count([PYTHON, "-c", "import click"])
         help_i = count([AFTERSALES, "--help"])

@@ -60,10 +60,10 @@ def in_pty(argv: list[str], env: dict[str, str]) -> None:
 
 def count(venv: Path, what: str, env: dict[str, str], valgrind: bool = True) -> float:
     """Millions of instructions until ``what`` (first, usable, floor) of ``venv``'s ``aftersales``."""
-    import re
     import tempfile
     from pathlib import Path
 
+    from _common import VALGRIND, counted
     from bench_tui import FLOOR_START
 
     target = "--floor" if what == "floor" else str(venv / "bin" / "aftersales")
@@ -74,20 +74,15 @@ def count(venv: Path, what: str, env: dict[str, str], valgrind: bool = True) -> 
     with tempfile.NamedTemporaryFile(prefix="aftersales-vg-", suffix=".log", delete=False) as log:
         log_path = log.name
     try:
-        in_pty(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
-                f"--log-file={log_path}", *argv], env)
+        in_pty([*VALGRIND, f"--log-file={log_path}", *argv], env)
         text = Path(log_path).read_text(encoding="utf-8", errors="replace")
     finally:
         os.unlink(log_path)
-    match = re.search(r"I\s+refs:\s+([\d,]+)", text)
-    if match is None:
-        raise SystemExit(f"valgrind gave no instruction count:\n{text[-2000:]}")
-    return int(match.group(1).replace(",", "")) / 1e6
+    return counted(text) / 1e6
 
 
 def main(argv: list[str]) -> None:
     import argparse
-    import shutil
     import statistics
     import tempfile
     from pathlib import Path
@@ -97,8 +92,9 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--against", metavar="OTHER_VENV", help="another checkout's virtual environment")
     args = parser.parse_args(argv)
     sys.path.insert(0, HERE)
-    if shutil.which("valgrind") is None:
-        raise SystemExit("bench_tui_count: valgrind is not installed (Debian: apt install valgrind)")
+    from _common import need_valgrind
+
+    need_valgrind("bench_tui_count")
     venvs = {"this checkout": Path(sys.executable).parent.parent}
     if args.against:
         venvs["against"] = Path(args.against)
