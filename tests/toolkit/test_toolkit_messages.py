@@ -4,6 +4,7 @@ said, at the line and column of the mistake itself."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -88,12 +89,20 @@ def test_an_unknown_component_key_under_periods_is_reported_at_the_key(cli, tmp_
     ("citation: Apple 在线商店销售和退款政策：自收到产品之日起", "citation: \"Apple 在线商店销售和退款政策：自收到产品之日起", "引号没有闭合", True),
     # indentation: the message says which lines disagree, not a cause that is not there (the
     # Chinese citations' full-width colons nearby are plain text, not YAML's punctuation)
-    ("kind: brand\nversion", " kind: brand\nversion", "比上一行（第 6 行）多缩进了 1 个空格", True),
-    ("  - id: region_from_country", "   - id: region_from_country", "列表项缩进了 3 个空格，而第 21 行是 2 个", True),
-    ("  rollover_windows: false", " rollover_windows: false", "键缩进了 1 个空格，而第 35 行是 2 个", True),
+    # (``{line}``: the number of the line the message compares with, the last line above the
+    # edited one that the pattern after the hint matches, so the file may grow above it)
+    ("kind: brand\nversion", " kind: brand\nversion", "比上一行（第 {line} 行）多缩进了 1 个空格|.", True),
+    ("  - id: region_from_country", "   - id: region_from_country", "列表项缩进了 3 个空格，而第 {line} 行是 2 个|  - ",
+     True),
+    ("  rollover_windows: false", " rollover_windows: false", "键缩进了 1 个空格，而第 {line} 行是 2 个|  [^ -]", True),
 ])
 def test_yaml_syntax_errors_say_the_usual_cause(cli, tmp_path, old, new, hint, at_line_of_new):
     path, line, _ = _edit(tmp_path, old, new)
+    if "|" in hint:
+        hint, pattern = hint.split("|")
+        above = path.read_text(encoding="utf-8").splitlines()[:line - 1]
+        compared = max(n for n, text in enumerate(above, 1) if re.match(pattern, text))
+        hint = hint.format(line=compared)
     (error,) = _errors(cli, path)
     assert hint in error and error.startswith(f"{path}:{line}:"), error
 
