@@ -40,7 +40,7 @@ from .decision import Coverage, Decision, PolicyRef, RemedyResult
 from .errors import CaseError, EngineError, QuarantineError
 from .memo import remember
 from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferJudged, OfferResult, PluginFailure, TraceStep
-from .plugininfo import describe, show_value
+from .plugininfo import IDENTIFY_HOOK, POLICY_HOOK, PREDICATE_HOOK, describe, show_value
 from .refund import RefundRule, refund_instead
 from .rules import verdicts_function
 from .vocab import FREE_REMEDIES, REGIONS, REMEDY_ORDER
@@ -71,8 +71,6 @@ _SLOT = {remedy: slot for slot, remedy in enumerate(REMEDY_ORDER)}
 _PAID = _SLOT["paid_repair"]
 if REMEDY_ORDER != (*FREE_REMEDIES, "paid_repair"):  # checked once: ``Engine._conclude`` relies on it
     raise ImportError(f"the engine ranks the free remedies, then the paid repair; REMEDY_ORDER is {REMEDY_ORDER}")
-_IDENTIFY = "aftersales_identify_device"
-_PREDICATES = "aftersales_predicates"
 
 
 def _in_field_order(cls: Any, *names: str) -> Callable[..., Any]:
@@ -333,7 +331,7 @@ class Engine:
 
         self.registry = registry
         served = _served(registry)
-        identify = tuple(each_plugin(registry.pm, _IDENTIFY))
+        identify = tuple(each_plugin(registry.pm, IDENTIFY_HOOK))
         #: per brand, the per-case hook of each plugin asked, on its own (through pluggy): the
         #: plugins serving the brand and those serving none (a network's). A plugin serving other
         #: brands is not asked: its answer would decide another brand's units (their region, and
@@ -476,7 +474,7 @@ class Engine:
             try:
                 result = tail(case)
             except Exception as exc:  # noqa: BLE001 - a plugin's policy that cannot be read for this case
-                failure, step = _failed(rule.policy.plugin, f"policy {rule.policy.id}/{rule.id}", describe(exc))
+                failure, step = _failed(rule.policy.plugin, POLICY_HOOK.format(rule.policy.id, rule.id), describe(exc))
                 failures += (failure,)
                 log.append(step)
                 continue
@@ -520,7 +518,7 @@ class Engine:
             try:
                 result = rule.tail(case)
             except Exception as exc:  # noqa: BLE001 - as for the live offers above
-                failure, step = _failed(rule.policy.plugin, f"policy {rule.policy.id}/{rule.id}", describe(exc))
+                failure, step = _failed(rule.policy.plugin, POLICY_HOOK.format(rule.policy.id, rule.id), describe(exc))
                 failures += (failure,)
                 log.append(step)
                 continue
@@ -544,12 +542,12 @@ class Engine:
             try:
                 identity = call(case=case)
             except Exception as exc:  # noqa: BLE001 - contained: named in the decision
-                failed = (failed or []) + [_failed(plugin, _IDENTIFY, describe(exc))]
+                failed = (failed or []) + [_failed(plugin, IDENTIFY_HOOK, describe(exc))]
                 continue
             if identity is None:
                 continue
             if not _valid_identity(identity):
-                failed = (failed or []) + [_failed(plugin, _IDENTIFY, f"returned {show_value(identity)}, not an Identity "
+                failed = (failed or []) + [_failed(plugin, IDENTIFY_HOOK, f"returned {show_value(identity)}, not an Identity "
                                                                        f"with a known region or None",
                                                    f"返回了 {show_value(identity)}，不是地区已知的 Identity，也不是 None")]
                 continue
@@ -564,11 +562,11 @@ class Engine:
             try:
                 value = predicate.function(case)
             except Exception as exc:  # noqa: BLE001 - contained: named in the decision
-                failed.append(_failed(predicate.plugin, f"{_PREDICATES}[{predicate.name}]", describe(exc)))
+                failed.append(_failed(predicate.plugin, PREDICATE_HOOK.format(predicate.name), describe(exc)))
                 value = False
             else:
                 if type(value) is not bool:
-                    failed.append(_failed(predicate.plugin, f"{_PREDICATES}[{predicate.name}]",
+                    failed.append(_failed(predicate.plugin, PREDICATE_HOOK.format(predicate.name),
                                           f"returned {show_value(value)}, not True or False",
                                           f"返回了 {show_value(value)}，不是 True 或 False"))
                     value = False

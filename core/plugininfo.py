@@ -144,6 +144,15 @@ def show_value(value: Any) -> str:
     return f"{type(value).__name__} {text[:60]}{'…' if len(text) > 60 else ''}"
 
 
+#: the per-case hook a ``PluginFailure`` names when a plugin failed identifying the device
+IDENTIFY_HOOK = "aftersales_identify_device"
+#: what a failure of a named predicate (``aftersales_predicates``) names: ``aftersales_predicates[NAME]``
+PREDICATE_HOOK = "aftersales_predicates[{}]"
+#: what a failure of a policy's offer worked out for a case names: ``policy POLICY/RULE``
+POLICY_HOOK = "policy {}/{}"
+_PREDICATE_OPENS, _POLICY_OPENS = PREDICATE_HOOK.partition("{")[0], POLICY_HOOK.partition("{")[0]
+
+
 def failure_line(plugin: str, hook: str, error: str, lang: str = "zh") -> str:
     """A plugin's failure named in a decision (``PluginFailure``: plugin, hook, error), as the
     counter reads it: in Chinese, what the plugin was asked, in words, and what the decision did
@@ -151,11 +160,11 @@ def failure_line(plugin: str, hook: str, error: str, lang: str = "zh") -> str:
     trace); in English, the plugin, the hook and the error as recorded."""
     if lang != "zh":
         return f"plugin {plugin} failed in {hook}: {error}"
-    if hook == "aftersales_identify_device":
+    if hook == IDENTIFY_HOOK:
         asked = "识别机器的销售地区"
-    elif hook.startswith("aftersales_predicates["):
-        asked = f"判断条件 {hook[len('aftersales_predicates['):].rstrip(']')}"
-    elif hook.startswith("policy "):
+    elif hook.startswith(_PREDICATE_OPENS):
+        asked = f"判断条件 {hook[len(_PREDICATE_OPENS):].rstrip(']')}"
+    elif hook.startswith(_POLICY_OPENS):
         asked = "计算政策条款的期限和凭证"
     else:
         asked = "加载"
