@@ -66,7 +66,7 @@ def _begin(store, kwargs: dict[str, Any], reason: str | None, *, action: str, ex
         if export:
             if member.role != "manager":
                 raise AccessDenied(f"{member.code} is a clerk: exports are a manager's",
-                                   zh=f"{member.code} 不是经理，不能导出")
+                                   zh=f"{member.code} 不是店长，不能导出")
     else:
         actor = staff or login_name()
     ctx.meta[_ACTOR] = actor

@@ -22,7 +22,7 @@ from aftersales.cli._common import echo_json, message_lang
 DB_OPTION = click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL",
                          help="数据库 / database URL (sqlite:///FILE or postgresql+psycopg://...); env AFTERSALES_DB.")
 BY_OPTION = click.option("--by", "by", envvar="AFTERSALES_STAFF", metavar="CODE",
-                         help="经办经理工号 / the signed-in manager's code (env AFTERSALES_STAFF); PIN from "
+                         help="经办店长工号 / the signed-in manager's code (env AFTERSALES_STAFF); PIN from "
                               "AFTERSALES_PIN or asked.")
 PIN_ENV = "AFTERSALES_PIN"
 NEW_PIN_ENV = "AFTERSALES_NEW_PIN"
@@ -85,11 +85,11 @@ def signed_in_manager(engine, by: str | None, *, does: tuple[str, str] = ("chang
     if not by or not pin:
         raise AccessDenied(f"only a signed-in manager {en}: give --by CODE (env AFTERSALES_STAFF) "
                            f"and the PIN ({PIN_ENV}, or type it at a terminal)",
-                           zh=f"须由经理登录后{zh}：--by 工号，PIN 由 {PIN_ENV} 提供或在终端输入")
+                           zh=f"须由店长登录后{zh}：--by 工号，PIN 由 {PIN_ENV} 提供或在终端输入")
     member = store_staff.sign_in(engine, by, pin)
     if member.role != "manager":
         raise AccessDenied(f"{member.code} is a clerk: only a manager {en}",
-                           zh=f"{member.code} 不是经理，不能{zh}")
+                           zh=f"{member.code} 不是店长，不能{zh}")
     return member.actor
 
 
@@ -107,7 +107,7 @@ def staff() -> None:
 @click.argument("code")
 @click.option("--name", required=True, help="姓名 / name.")
 @click.option("--store", "store_code", metavar="CODE", help="门店 / store (a manager may have none: every store).")
-@click.option("--manager", "is_manager", is_flag=True, help="经理 / a manager (exports, every store's cases).")
+@click.option("--manager", "is_manager", is_flag=True, help="店长 / a manager (exports, every store's cases).")
 @BY_OPTION
 @DB_OPTION
 def add(code, name, store_code, is_manager, by, db_url) -> None:
@@ -121,7 +121,7 @@ def add(code, name, store_code, is_manager, by, db_url) -> None:
         first = not store_staff.sign_in_required(engine)
         if first and not is_manager:
             raise StoreError("the first staff member must be a manager (--manager): only a manager adds others",
-                             field="staff", zh="第一位员工须为经理（--manager），之后由经理登记其他员工")
+                             field="staff", zh="第一位员工须为店长（--manager），之后由店长登记其他员工")
         _manager(engine, by)
         pin = read_pin("新 PIN / new PIN", NEW_PIN_ENV, confirm=True)
         if not pin:

@@ -79,7 +79,7 @@ def add_staff(engine: Engine, code: str, name: str, *, pin: str, store: str | No
                          zh="姓名应为 1 至 40 个字符，不含控制字符或身份证号码")
     if role not in ROLES:
         raise StoreError(f"{role!r}: one of {', '.join(ROLES)}", field="role",
-                         zh=f"{role!r}：应为 clerk（店员）或 manager（经理）")
+                         zh=f"{role!r}：应为 clerk（店员）或 manager（店长）")
     store_code = normalize_store(store) if store else None
     if store_code is None and role != "manager":
         raise StoreError("a clerk belongs to a store: give --store", field="store",
