@@ -26,6 +26,7 @@ import gc
 import json
 import os
 import stat
+import sys
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -333,6 +334,7 @@ def _worker_init(task: str, options: dict[str, Any]) -> None:
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
     setup_worker(task, options)
+    sys.stdout = sys.stderr   # what a plugin prints: the worker's output goes by its part files
     # the policies and plugins loaded so far live as long as the worker: keep them out of the
     # cyclic collector's way. The collector does not run on its own in a worker: deciding a case
     # makes no reference cycles, and its passes would keep walking the engine's caches (over
@@ -636,8 +638,12 @@ def run_tasks(tasks: Iterable[Any], function: Callable[[Any], ChunkResult], task
     ``workers * INFLIGHT_PER_WORKER`` at a time; ``on_result`` sees the results in order."""
     setup_worker(task, options)   # here first: a broken policy stops the run before any input is read
     if workers <= 1:
+        from contextlib import redirect_stdout
+
         for item in tasks:
-            on_result(function(item))
+            with redirect_stdout(sys.stderr):   # a plugin's print never lands among the decisions
+                result = function(item)
+            on_result(result)
         return
     import multiprocessing  # only with more than one worker
 

@@ -42,7 +42,10 @@ def evaluate(case_file: str, as_json: bool, lang: str | None, show_trace: bool, 
         if engine is not None:
             engine.dispose()
     case = registry.parse_case(data, today=datetime.date.today())
-    decision = registry.evaluate(case)
+    from contextlib import redirect_stdout
+
+    with redirect_stdout(sys.stderr):   # what a plugin prints never mixes into the answer (--json)
+        decision = registry.evaluate(case)
     from aftersales.cli.render import render_decision, trace_refs
 
     refs = trace_refs(registry) if show_trace else None

@@ -551,6 +551,8 @@ class Engine:
                                                                        f"with a known region or None",
                                                    f"返回了 {show_value(identity)}，不是地区已知的 Identity，也不是 None")]
                 continue
+            if identity.plugin != plugin:  # the trace names the plugin that answered, whatever it wrote
+                identity = identity._replace(plugin=plugin)
             return identity, failed
         return None, failed
 
@@ -763,8 +765,11 @@ def _merged(hits: tuple) -> tuple:
 
 
 def _served(registry: Any) -> dict[str, set[str]]:
-    """The brands each plugin serves, for the plugins that serve any."""
-    return {name: set(info.brands) for name, info in registry.plugins.items() if info.brands}
+    """The brands each plugin serves, for the plugins that answered with brands (granted or
+    not: a plugin refused the brand it claimed serves none of another's units)."""
+    claimed = getattr(registry, "brand_plugins", None)
+    return {name: set(info.brands) for name, info in registry.plugins.items()
+            if (name in claimed if claimed is not None else info.brands)}
 
 
 def _failure_step(failure: PluginFailure) -> TraceStep:

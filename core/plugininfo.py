@@ -37,13 +37,19 @@ def without_note(name: str) -> str:
     return name.strip()
 
 
+#: where a plugin came from (``PluginInfo.origin``), as people read it: (zh, en)
+ORIGINS = {"bundled": ("内置", "bundled"), "entry point": ("已安装的包", "entry point"), "folder": ("插件文件夹", "folder"),
+           "registered": ("代码中注册", "registered in code")}
+
+
 class PluginInfo:
     """What ``aftersales plugins list`` shows for one plugin."""
 
-    __slots__ = ("name", "version", "origin", "hooks", "brands", "policies", "error")
+    __slots__ = ("name", "version", "origin", "hooks", "brands", "policies", "error", "error_zh")
 
     def __init__(self, name: str, version: str, origin: str, *, hooks: list[str] | None = None,
-                 brands: list[str] | None = None, policies: list[dict] | None = None, error: str | None = None) -> None:
+                 brands: list[str] | None = None, policies: list[dict] | None = None, error: str | None = None,
+                 error_zh: str | None = None) -> None:
         self.name = name
         self.version = version
         self.origin = origin  # bundled | entry point | folder
@@ -51,6 +57,8 @@ class PluginInfo:
         self.brands = list(brands or [])
         self.policies = list(policies or [])
         self.error = error
+        #: what went wrong in Chinese (the error's own words when it has none)
+        self.error_zh = error_zh or error
 
     def __repr__(self) -> str:
         return f"PluginInfo({self.name!r}, {self.version!r}, {self.origin!r}, error={self.error!r})"
@@ -69,6 +77,7 @@ class PluginInfo:
             "brands": list(self.brands),
             "policies": list(self.policies),
             "error": self.error,
+            "error_zh": self.error_zh,
         }
 
 
@@ -144,6 +153,8 @@ def show_value(value: Any) -> str:
     return f"{type(value).__name__} {text[:60]}{'…' if len(text) > 60 else ''}"
 
 
+#: what a ``PluginFailure`` names for a plugin refused as it registered (a wrapper hook)
+REGISTER_HOOK = "register"
 #: the per-case hook a ``PluginFailure`` names when a plugin failed identifying the device
 IDENTIFY_HOOK = "aftersales_identify_device"
 #: what a failure of a named predicate (``aftersales_predicates``) names: ``aftersales_predicates[NAME]``
@@ -159,11 +170,15 @@ def failure_line(plugin: str, hook: str, error: str, lang: str = "zh") -> str:
     without it (the exception's own text, English as Python wrote it, is left to the JSON and the
     trace); in English, the plugin, the hook and the error as recorded."""
     if lang != "zh":
+        if hook == REGISTER_HOOK:
+            return f"plugin {plugin} was refused as it registered ({error}); decided without it"
         return f"plugin {plugin} failed in {hook}: {error}"
+    if hook == REGISTER_HOOK:
+        return f"插件 {plugin} 注册时被拒用，本判定没有采用它的任何答复；请联系网点 IT（详情在判定记录中）"
     if hook == IDENTIFY_HOOK:
         asked = "识别机器的销售地区"
     elif hook.startswith(_PREDICATE_OPENS):
-        asked = f"判断条件 {hook[len(_PREDICATE_OPENS):].rstrip(']')}"
+        asked = f"判断条件「{hook[len(_PREDICATE_OPENS):].rstrip(']')}」"
     elif hook.startswith(_POLICY_OPENS):
         asked = "计算政策条款的期限和凭证"
     else:

@@ -36,7 +36,7 @@ import pluggy
 from . import hookspecs, policycache
 from .errors import CaseError, PluginError, PolicyError, QuarantineError
 from .outcomes import PluginFailure, Predicate
-from .plugininfo import Brand, PluginInfo, Quarantine, Said, describe, show_value
+from .plugininfo import ORIGINS, REGISTER_HOOK, Brand, PluginInfo, Quarantine, Said, describe, show_value
 from .policycache import display_name
 
 if TYPE_CHECKING:
@@ -155,7 +155,12 @@ def _plugin_version(obj: Any, dist: str | None) -> str:
 def load_plugins(*, plugins_dir: str | os.PathLike | None = None, env: Mapping[str, str] | None = None,
                  extra: Iterable[tuple[str, Any]] = ()) -> LoadedPlugins:
     """Register entry-point plugins, drop-in folder plugins and ``extra`` (name, object) pairs."""
-    env = os.environ if env is None else env
+    with _plugins_print_to_stderr():
+        return _load_plugins(plugins_dir, os.environ if env is None else env, extra)
+
+
+def _load_plugins(plugins_dir: str | os.PathLike | None, env: Mapping[str, str],
+                  extra: Iterable[tuple[str, Any]]) -> LoadedPlugins:
     pm = make_plugin_manager()
     loaded = LoadedPlugins(pm)
     wanted = _wanted(env)
@@ -178,7 +183,8 @@ def load_plugins(*, plugins_dir: str | os.PathLike | None = None, env: Mapping[s
             loaded.errors.append(PluginError(message, plugin=ep.name, zh=zh))
             file, line, col = _exc_location(exc, None)
             loaded.issues.append(_issue(file or f"entry point {ep.name}", line, col, "$", message, code="plugin", zh=zh))
-            loaded.infos[ep.name] = PluginInfo(ep.name, "?", origin, error=f"{type(exc).__name__}: {_one_line(exc)}")
+            loaded.infos[ep.name] = PluginInfo(ep.name, "?", origin, error=f"{type(exc).__name__}: {_one_line(exc)}",
+                                               error_zh=f"加载失败：{describe(exc)}")
             loaded.quarantine(ep.name, file or f"entry point {ep.name}", line, col,
                               f"failed to load: {describe(exc)}", _HINT_ENTRY, f"加载失败：{describe(exc)}")
             continue
@@ -191,20 +197,9 @@ def load_plugins(*, plugins_dir: str | os.PathLike | None = None, env: Mapping[s
             if wanted is not None and name not in wanted:
                 continue
             version = _plugin_version(obj, None)
-            installed = loaded.infos.get(name)
-            if installed is not None and installed.origin != "folder":
-                loaded.warnings.append(Said(
-                    f"plugin {name!r} {version} in the plugins folder {folder} is not used: {name!r} {installed.version} "
-                    f"is installed ({installed.origin}); uninstall one of them",
-                    f"插件文件夹 {folder} 中的插件 {name!r} {version} 未被使用：已安装 {name!r} {installed.version}"
-                    f"（{installed.origin}）；请卸载其中一个"))
+            if _installed_already(loaded, name, version, folder):
                 continue
             _register(loaded, name, obj, "folder", version)
-        if not found and not any(info.origin == "folder" for info in loaded.infos.values()) \
-                and not loaded.issues and Path(folder).is_dir():
-            loaded.warnings.append(Said(f"plugins folder {folder} holds no plugin (a *.py file or a package with "
-                                        f"__init__.py giving aftersales hooks)",
-                                        f"插件文件夹 {folder} 中没有插件（应为提供 aftersales 钩子的 *.py 文件或含 __init__.py 的包）"))
 
     for name, obj in extra:
         _register(loaded, name, obj, "registered", _plugin_version(obj, None))
@@ -222,6 +217,22 @@ def load_plugins(*, plugins_dir: str | os.PathLike | None = None, env: Mapping[s
     return loaded
 
 
+def _installed_already(loaded: LoadedPlugins, name: str, version: str | None, folder: Any) -> bool:
+    """Whether a plugin of ``name`` was installed (not from the plugins ``folder``): then the
+    folder's plugin of that name is not used, and a warning says so (it is not imported either,
+    when its file bears the name: a broken copy never takes the installed plugin out)."""
+    installed = loaded.infos.get(name)
+    if installed is None or installed.origin == "folder":
+        return False
+    mine = f"{name!r} {version}" if version else repr(name)
+    loaded.warnings.append(Said(
+        f"plugin {mine} in the plugins folder {folder} is not used: {name!r} {installed.version} "
+        f"is installed ({installed.origin}); uninstall one of them",
+        f"插件文件夹 {folder} 中的插件 {mine} 未被使用：已安装 {name!r} {installed.version}"
+        f"（{ORIGINS.get(installed.origin, (installed.origin,))[0]}）；请卸载其中一个"))
+    return True
+
+
 def _register(loaded: LoadedPlugins, name: str, obj: Any, origin: str, version: str) -> None:
     pm = loaded.pm
     if pm.get_plugin(name) is not None:
@@ -233,7 +244,7 @@ def _register(loaded: LoadedPlugins, name: str, obj: Any, origin: str, version: 
         zh = f"插件 {name!r} 无法注册：{_one_line(exc)}"
         loaded.errors.append(PluginError(message, plugin=name, zh=zh))
         loaded.issues.append(_issue(f"plugin {name}", 1, 1, "$", message, code="plugin", zh=zh))
-        loaded.infos[name] = PluginInfo(name, version, origin, error=str(exc))
+        loaded.infos[name] = PluginInfo(name, version, origin, error=str(exc), error_zh=f"无法注册：{_one_line(exc)}")
         loaded.quarantine(name, "", 1, 1, f"cannot be registered: {_one_line(exc)}",
                           _HINT_IMPORT if origin == "folder" else _HINT_ENTRY, f"无法注册：{_one_line(exc)}")
         return
@@ -247,8 +258,8 @@ def _register(loaded: LoadedPlugins, name: str, obj: Any, origin: str, version: 
                  f"aftersales hooks take plain implementations only")
         error_zh = f"被拒用：{wrappers[0]} 是包装器（wrapper=True 或 hookwrapper=True）；aftersales 的钩子只接受普通实现"
         loaded.errors.append(PluginError(f"plugin {name!r} {error}", plugin=name, zh=f"插件 {name!r} {error_zh}"))
-        loaded.failures.append(PluginFailure(plugin=name, hook=wrappers[0], error=error, error_zh=error_zh))
-        loaded.infos[name] = PluginInfo(name, version, origin, error=error)
+        loaded.failures.append(PluginFailure(plugin=name, hook=REGISTER_HOOK, error=error, error_zh=error_zh))
+        loaded.infos[name] = PluginInfo(name, version, origin, error=error, error_zh=error_zh)
         return
     hooks = sorted(caller.name for caller in callers)
     if not hooks and origin == "folder":
@@ -326,14 +337,22 @@ def _folder_plugins(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Any]
         loaded.errors.append(PluginError(message, zh=zh))
         loaded.issues.append(_issue(str(folder), 1, 1, "$", message, code="plugin", zh=zh))
         return out
-    for name, init, search in _candidates(folder, loaded):
+    candidates = _candidates(folder, loaded)
+    if not candidates:
+        loaded.warnings.append(Said(f"plugins folder {folder} holds no plugin (a *.py file or a package with "
+                                    f"__init__.py giving aftersales hooks)",
+                                    f"插件文件夹 {folder} 中没有插件（应为提供 aftersales 钩子的 *.py 文件或含 __init__.py 的包）"))
+    for name, init, search in candidates:
+        if _installed_already(loaded, name, None, folder):
+            continue
         who = next((w for w in (_writable_by_others(init), _writable_by_others(init.parent) if search else None) if w), None)
         if who is not None:
             message = f"plugin {name!r} ({_show_path(str(init))}) is writable by {who}: not loaded"
             zh = f"插件 {name!r}（{_show_path(str(init))}）{'其他用户' if who == 'others' else '同组用户'}可写入，未加载"
             loaded.errors.append(PluginError(message, plugin=name, zh=zh))
             loaded.issues.append(_issue(_show_path(str(init)), 1, 1, "$", message, code="plugin", zh=zh))
-            loaded.infos[name] = PluginInfo(name, "?", "folder", error=f"writable by {who}: not loaded")
+            loaded.infos[name] = PluginInfo(name, "?", "folder", error=f"writable by {who}: not loaded",
+                                            error_zh=f"{'其他用户' if who == 'others' else '同组用户'}可写入，未加载")
             loaded.quarantine(name, _show_path(str(init)), 1, 1, f"writable by {who}, not loaded", _HINT_WRITABLE,
                               f"{'其他用户' if who == 'others' else '同组用户'}可写入，未加载")
             continue
@@ -356,7 +375,8 @@ def _folder_plugins(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Any]
             zh = f"插件 {name!r} 导入失败：{type(exc).__name__}: {_one_line(exc)}"
             loaded.errors.append(PluginError(f"{file}:{line}:{col}: {message}", plugin=name, zh=f"{file}:{line}:{col}: {zh}"))
             loaded.issues.append(_issue(file, line, col, "$", message, code="plugin", zh=zh))
-            loaded.infos[name] = PluginInfo(name, "?", "folder", error=f"{type(exc).__name__}: {_one_line(exc)}")
+            loaded.infos[name] = PluginInfo(name, "?", "folder", error=f"{type(exc).__name__}: {_one_line(exc)}",
+                                            error_zh=f"导入失败：{describe(exc)}")
             loaded.quarantine(name, file, line, col, f"failed to import: {describe(exc)}", _HINT_IMPORT,
                               f"导入失败：{describe(exc)}")
             continue
@@ -428,6 +448,10 @@ class _State:
         self.load_errors: list[Any] = list(loaded.errors)
         self.plugin_issues: list[PolicyIssue] = list(loaded.issues)
         self.brands: dict[str, Brand] = {}
+        #: the plugins that answered ``aftersales_brands`` with brands, granted or not: each speaks
+        #: for the brands it was granted only (a plugin refused a brand another serves does not
+        #: become one serving none, a network's, which may speak for any)
+        self.brand_plugins: set[str] = set()
         self.policies: dict[str, list[Any]] = {}   # id -> versions, sorted by effective.from
         self.owners: dict[str, str] = {}           # policy id -> plugin name
         self.policy_issues: list[PolicyIssue] = []
@@ -665,8 +689,14 @@ class _Builder:
             yield name, answer[0] if answer else None
 
     def _load_brands(self) -> None:
+        """The brands each plugin serves. Read in the order the plugins were installed (the bundled
+        ones, then other installed ones, a plugins folder's, those registered in code), so a brand
+        two plugins claim stays with the one installed first: a drop-in cannot take a brand over."""
         st = self.state
-        for name, brands in self._answers("aftersales_brands"):
+        installed = {name: (info.origin != "bundled", index) for index, (name, info) in enumerate(st.plugins.items())}
+        last = (True, len(installed))
+        answers = sorted(self._answers("aftersales_brands"), key=lambda pair: installed.get(pair[0], last))
+        for name, brands in answers:
             if brands is None:
                 continue
             if isinstance(brands, (str, bytes, Mapping)) or not isinstance(brands, Iterable) \
@@ -674,12 +704,16 @@ class _Builder:
                 self._fail(name, "aftersales_brands", f"returned {show_value(brands)}, not a list of Brand",
                            zh=f"返回了 {show_value(brands)}，不是 Brand 的列表")
                 continue
+            if brands:
+                st.brand_plugins.add(name)
             for brand in brands:
                 if brand.id in st.brands:
                     first = st.brands[brand.id].plugin
                     st.load_errors.append(PluginError(
-                        f"brand {brand.id!r} is served by both {first!r} and {name!r}; keeping the first", plugin=name,
-                        zh=f"品牌 {brand.id!r} 同时由插件 {first!r} 和 {name!r} 提供；沿用前者"))
+                        f"brand {brand.id!r} is served by both {first!r} and {name!r}; {first!r} (installed first) "
+                        f"keeps it: {name!r} decides nothing of its units", plugin=name,
+                        zh=f"品牌 {brand.id!r} 同时由插件 {first!r} 和 {name!r} 提供；由先安装的 {first!r} 提供，"
+                           f"{name!r} 不参与该品牌的判定"))
                     continue
                 st.brands[brand.id] = Brand(brand.id, brand.label_zh, brand.label_en, plugin=name)
                 st.plugins[name].brands.append(brand.id)
@@ -822,13 +856,14 @@ class _Builder:
                           code="scope", zh=f"法定政策只由法定插件（{STATUTORY_PLUGIN}）提供；插件 {plugin!r} 不能提供"
                                            f"（kind: statutory）：请改为 kind: brand 或 network")
         served = self._served_by(plugin)
-        if served and (policy.brands is None or not set(policy.brands) <= served):
+        if plugin in self.state.brand_plugins and (policy.brands is None or not set(policy.brands) <= served):
             line, col = _locate_field(node, "$.applies_to.brands")
             named = "any" if policy.brands is None else ", ".join(policy.brands)
             return _issue(policy.source, line, col, "$.applies_to.brands",
-                          f"plugin {plugin!r} serves {', '.join(sorted(served))}; its policy may not apply to {named}",
-                          code="scope",
-                          zh=f"插件 {plugin!r} 只提供品牌 {'、'.join(sorted(served))}；它的政策不能适用于 {named}")
+                          f"plugin {plugin!r} serves {', '.join(sorted(served)) or 'no brand it claimed'}; its policy "
+                          f"may not apply to {named}", code="scope",
+                          zh=f"插件 {plugin!r} 只提供品牌 {'、'.join(sorted(served)) or '（它声明的品牌都由其他插件提供）'}；"
+                             f"它的政策不能适用于 {named}")
         return None
 
     def _rightful(self, policy: Any, plugin: str) -> bool:
@@ -957,7 +992,17 @@ def _policy_text(data: Any) -> str | None:
 
 def _build_state(loaded: LoadedPlugins, policies_dir: str | os.PathLike | None, policy_files: Iterable[Any],
                  bundle: tuple[str, str] | None = None) -> _State:
-    return _Builder(loaded, bundle).build(policies_dir, policy_files)
+    with _plugins_print_to_stderr():   # the load-time hooks run here
+        return _Builder(loaded, bundle).build(policies_dir, policy_files)
+
+
+def _plugins_print_to_stderr() -> Any:
+    """While plugin code runs as plugins load (imports, load-time hooks), what it prints goes to
+    standard error: standard output carries the program's own answer (``evaluate --json``, a
+    replay's decisions), which a plugin's ``print`` must not break."""
+    from contextlib import redirect_stdout
+
+    return redirect_stdout(sys.stderr)
 
 
 def _adopt_vocabulary(state: _State) -> None:

@@ -332,7 +332,10 @@ def test_a_wrapper_hook_is_refused_at_registration_and_named(floor_only, marker)
     assert registry.pm.get_plugin("wrapping") is None
     assert "wrapper" in registry.plugins["wrapping"].error
     decision = registry.evaluate(_case(registry))
-    assert [(f.plugin, f.hook) for f in decision.plugin_errors] == [("wrapping", "aftersales_identify_device")]
+    # refused as it registered (the failure names that), the wrapper hook named in the error
+    assert [(f.plugin, f.hook) for f in decision.plugin_errors] == [("wrapping", "register")]
+    assert "aftersales_identify_device is a wrapper" in decision.plugin_errors[0].error
+    assert "是包装器" in registry.plugins["wrapping"].error_zh
     assert decision.remedies == floor_only.evaluate(_case(floor_only)).remedies
 
 

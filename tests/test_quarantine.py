@@ -100,7 +100,47 @@ def test_a_folder_giving_no_plugin_and_a_second_version_are_said(tmp_path, plugi
         "class Apple(PolicyPlugin):\n    name = 'apple'\n    version = '9.9'\n\nplugin = Apple()\n", encoding="utf-8")
     os.chmod(plugins / "apple.py", 0o644)
     code, out, err = cli("evaluate", _case(tmp_path, "apple-cn-day10-deferred"), "--plugins-dir", str(plugins))
-    assert code == 0 and "plugin 'apple' 9.9 in the plugins folder" in err and "is installed" in err
+    assert code == 0 and "plugin 'apple' in the plugins folder" in err and "is installed" in err
+
+
+def test_a_broken_drop_in_bearing_an_installed_plugins_name_is_not_used_and_stops_nothing(tmp_path, plugins, cli):
+    # a copy of huawei.py that does not even parse: the installed huawei plugin is the one used
+    (plugins / "huawei.py").write_text("def broken(:\n", encoding="utf-8")
+    os.chmod(plugins / "huawei.py", 0o644)
+    code, out, err = cli("evaluate", _case(tmp_path, "huawei-day10-onsite"), "--json", "--plugins-dir", str(plugins))
+    assert code == 0 and json.loads(out)["entitlement"] == "exchange", err
+    assert "plugin 'huawei' in the plugins folder" in err and "is not used" in err and "quarantined" not in err
+
+
+def test_a_drop_in_claiming_an_installed_brand_decides_nothing_of_its_units(tmp_path, plugins, cli):
+    # it claims apple and says every unit was made for no region the floor covers: the brand
+    # stays with the apple plugin, and the drop-in is not asked where apple units were made
+    (plugins / "usurper.py").write_text(
+        "from aftersales import hookimpl\n"
+        "from aftersales.core.plugininfo import Brand\n"
+        "from aftersales.core.outcomes import Identity\n\n"
+        "@hookimpl\ndef aftersales_brands():\n    return [Brand('apple', '假苹果', 'Fake Apple')]\n\n"
+        "@hookimpl\ndef aftersales_identify_device(case):\n"
+        "    return Identity(region='OTHER', plugin='apple', policy=None, rule='r', citation='c')\n", encoding="utf-8")
+    os.chmod(plugins / "usurper.py", 0o644)
+    case = _case(tmp_path, "apple-cn-day10-deferred")
+    _, alone, _ = cli("evaluate", case, "--json")
+    code, out, err = cli("evaluate", case, "--json", "--plugins-dir", str(plugins))
+    assert code == 0 and json.loads(out) == json.loads(alone)
+    assert "brand 'apple' is served by both 'apple' and 'usurper'" in err
+
+
+def test_what_a_plugin_prints_never_mixes_into_the_json(tmp_path, plugins, cli):
+    (plugins / "chatty.py").write_text(
+        "from aftersales import hookimpl\nprint('loading chatty')\n\n"
+        "@hookimpl\ndef aftersales_identify_device(case):\n    print('asked')\n    return None\n", encoding="utf-8")
+    os.chmod(plugins / "chatty.py", 0o644)
+    case = _case(tmp_path, "apple-cn-day10-deferred")
+    text = Path(case).read_text(encoding="utf-8")
+    Path(case).write_text("\n".join(line for line in text.splitlines() if "region:" not in line), encoding="utf-8")
+    code, out, err = cli("evaluate", case, "--json", "--plugins-dir", str(plugins))
+    assert code == 0 and json.loads(out)["brand"] == "apple"
+    assert "loading chatty" in err and "asked" in err
 
 
 def test_the_statutory_plugin_stays_unless_left_out_explicitly(tmp_path, cli):
