@@ -85,7 +85,7 @@ def list_plugins(as_json: bool, plugins_dir: str | None) -> None:
             origin = _ORIGINS.get(info.origin, (info.origin, info.origin))[0 if zh else 1]
             shown = _STATES.get(state(info.name), (state(info.name),) * 2)[0 if zh else 1]
             click.echo(f"{info.name} {info.version} ({origin}) [{shown}]"
-                       + ((f" — 错误：{info.error}" if zh else f" — ERROR: {info.error}") if info.error else ""))
+                       + ((f" — 错误：{info.error_zh}" if zh else f" — ERROR: {info.error}") if info.error else ""))
             if info.name in quarantined:
                 click.echo(f"  {quarantined[info.name].line(lang)}")
             if info.brands:
