@@ -158,18 +158,27 @@ def activate(engine: sa.Engine, bundle_id: int, *, actor: str, now: datetime, ki
 
 
 def rollback(engine: sa.Engine, *, actor: str, now: datetime) -> dict[str, Any]:
-    """Put back the bundle that was in force before the current one."""
+    """Put back the bundle that was in force before the current one was put in force. Rollbacks
+    undo one after the other, as an editor's undo does: publishing 1, 2 and 3 then rolling back
+    twice puts 1 in force (a rollback is not itself undone by the next one)."""
     with _db.read_connection(engine) as conn:
-        history = [r["bundle_id"] for r in conn.execute(
-            sa.select(policy_activations.c.bundle_id).order_by(policy_activations.c.seq.desc())).mappings()]
+        history = conn.execute(sa.select(policy_activations.c.bundle_id, policy_activations.c.kind)
+                               .order_by(policy_activations.c.seq)).all()
     if not history:
         raise StoreError("no policy bundle is in force: nothing to roll back", zh="没有生效的政策包，无法回退")
-    current = history[0]
-    previous = next((b for b in history[1:] if b != current), None)
-    if previous is None:
-        raise StoreError(f"bundle {current} is the only one ever in force: nothing to roll back to",
-                         zh=f"政策包 {current} 是唯一生效过的，无可回退")
-    return activate(engine, previous, actor=actor, now=now, kind="rollback")
+    # the bundles put in force, each over the one before it; a rollback takes the top one off
+    stack: list[int] = []
+    for bundle_id, kind in history:
+        if kind == "rollback":
+            if len(stack) > 1:
+                stack.pop()
+        elif not stack or stack[-1] != bundle_id:
+            stack.append(bundle_id)
+    if len(stack) < 2:
+        current = stack[-1] if stack else history[-1][0]
+        raise StoreError(f"bundle {current} is the first one in force: nothing earlier to roll back to",
+                         zh=f"政策包 {current} 是最早生效的，无可回退")
+    return activate(engine, stack[-2], actor=actor, now=now, kind="rollback")
 
 
 class ManifestMismatch(OSError):

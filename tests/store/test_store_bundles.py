@@ -62,6 +62,25 @@ def test_publish_activate_and_every_decision_names_the_bundle(store_cli, db_url,
     assert json.loads(out)["bundle"]["id"] == "1"
 
 
+def test_rollbacks_undo_one_after_the_other(store_cli, db_url, folder):
+    for note in ("first", "second", "third"):
+        assert _publish(store_cli, db_url, folder, "--note", note, "--activate")[0] == 0
+    in_force = []
+    for _ in range(2):
+        rc, out, err = store_cli("policy", "rollback", "--db", db_url)
+        assert rc == 0, err
+        rc, out, _ = store_cli("policy", "bundles", "--db", db_url, "--json")
+        in_force.append(next(b["id"] for b in json.loads(out) if b["active"]))
+    assert in_force == [2, 1]          # back to the second, then to the first: not to the third again
+    rc, out, err = store_cli("policy", "rollback", "--db", db_url, env={"AFTERSALES_LANG": "zh"})
+    assert rc != 0 and "政策包 1 是最早生效的，无可回退" in err
+    # activating the third again, then rolling back, returns to the first: the one it replaced
+    assert store_cli("policy", "activate", "3", "--db", db_url)[0] == 0
+    assert store_cli("policy", "rollback", "--db", db_url)[0] == 0
+    rc, out, _ = store_cli("policy", "bundles", "--db", db_url, "--json")
+    assert next(b["id"] for b in json.loads(out) if b["active"]) == 1
+
+
 def test_a_bundle_is_published_and_activated_at_the_counters_clock(store_cli, db_url, folder):
     """``AFTERSALES_NOW`` fixes the clock of every command that writes, policy bundles too."""
     rc, out, err = _publish(store_cli, db_url, folder, "--activate")
