@@ -124,6 +124,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "same_unit.not_saved": ("上一张受理单未保存：这台设备已有未结案例 {numbers}", "The previous intake was not saved: the unit has an open case, {numbers}"),
     "unsaved.correct": ("受理表单尚未保存。放弃它，改为更正 {number}？", "The intake is not saved. Drop it and correct {number}?"),
     "unsaved.correct_yes": ("更正", "Correct"),
+    "unsaved.leave": ("这里填写的内容尚未保存。放弃它，回到案例队列？", "What was entered here is not saved. Drop it and go to the queue?"),
+    "unsaved.leave_yes": ("放弃", "Drop"),
+    "unsaved.quit_input": ("这里填写的内容尚未保存，退出后不会保留。仍要退出吗？",
+                           "What was entered here is not saved and is not kept. Quit anyway?"),
     # decision panel
     "panel.title": ("判定", "Decision"),
     "panel.loading": ("正在加载政策…", "Loading policies…"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import stat
 
 import pytest
-from helpers_tui import opened_queue, scan, settle, toasts
+from helpers_tui import opened_case, opened_queue, scan, settle, toasts
 from test_tui_cases import NUMBER
 
 from aftersales.tui.screens.detail import DetailScreen, TicketScreen
@@ -354,3 +354,75 @@ async def test_the_report_screen_in_english_names_states_and_reasons_in_english(
     assert "awaiting_exchange" not in english and "待换货" not in english
     assert "awaiting exchange (exchange chosen)" in english and "By state: awaiting exchange 1" in english
     assert "待换货（已选换货）" in report_text(report, "zh").plain
+
+
+async def test_f2_and_ctrl_q_ask_before_they_throw_away_what_was_typed_in_a_dialog_or_the_case_note(
+        make, store, save_day5):
+    """F2 (the queue) closes what is open over it and Ctrl+Q ends the counter: when that holds
+    what the clerk typed and did not save (the outcome dialog, the inspection dialog, the case's
+    note under the follow-up choice), they ask first; no keeps it as it was, yes goes on. A dialog
+    left as it opened goes without a question."""
+    from aftersales.tui.screens.confirm import ConfirmDialog
+    from aftersales.tui.screens.outcome import InspectDialog
+    from aftersales.tui.screens.queue import QueueScreen
+
+    save_day5(store)
+    app = make()
+    async with app.run_test(size=(120, 36)) as pilot:
+        detail = await opened_case(pilot, NUMBER)
+
+        async def asks(key: str) -> ConfirmDialog:
+            await scan(pilot, key)
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog), (key, app.screen)
+            return app.screen
+
+        await scan(pilot, "o")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        dialog.query_one("#o-note").value = "客户要求尽快"
+        question = await asks("f2")
+        assert "尚未保存" in question.question and "队列" in question.question
+        await scan(pilot, "n")
+        await settle(pilot)
+        assert app.screen is dialog and dialog.query_one("#o-note").value == "客户要求尽快"
+        await asks("ctrl+q")
+        await scan(pilot, "n")
+        await settle(pilot)
+        assert app.screen is dialog and app.is_running
+        await asks("f2")
+        await scan(pilot, "f2")          # F2 again over its own question: the question stays
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog) and dialog in app.screen_stack
+        await scan(pilot, "y")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen) and len(app.screen_stack) == 1
+
+        detail = await opened_case(pilot, NUMBER)
+        await scan(pilot, "o")           # opened and left as it was: F2 goes straight to the queue
+        await settle(pilot)
+        assert isinstance(app.screen, OutcomeDialog)
+        await scan(pilot, "f2")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen) and len(app.screen_stack) == 1
+
+        detail = await opened_case(pilot, NUMBER)
+        await scan(pilot, "i")           # the inspection dialog opens with what was recorded
+        await settle(pilot)
+        inspect = app.screen
+        assert isinstance(inspect, InspectDialog)
+        inspect.query_one("#i-appearance").value = "后盖轻微划痕"
+        await asks("f2")
+        await scan(pilot, "n")
+        await settle(pilot)
+        assert app.screen is inspect
+        await scan(pilot, "escape")      # Esc is the clerk's own "back": no question
+        await settle(pilot)
+        assert app.screen is detail
+
+        detail.query_one("#note").value = "已电话联系客户"   # the note a follow-up or a move records
+        await asks("f2")
+        await scan(pilot, "n")
+        await settle(pilot)
+        assert app.screen is detail and detail.query_one("#note").value == "已电话联系客户"

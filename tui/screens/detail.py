@@ -564,6 +564,11 @@ class DetailScreen(CounterScreen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    @property
+    def holds_input(self) -> bool:
+        """Whether a note is typed and not yet recorded (F2 and Ctrl+Q ask before they drop it)."""
+        return bool(self.query("#note") and self.query_one("#note", FormInput).value.strip())
+
 
 def brand_name(app: Any, brand: str, lang: str) -> str:
     """A brand as its plugin names it (华为 / Huawei); its id when no plugin serves it."""

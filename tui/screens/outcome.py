@@ -25,7 +25,7 @@ from aftersales.store.localday import shown_moment
 from ..app import key, translate_bindings
 from ..i18n import error_line, t, vocab
 from ..messages import CaseLoaded, StoreActionFailed
-from .base import FormInput
+from .base import FormInput, HoldsInput
 
 #: field id -> (the outcomes that use it, zh label, en label)
 FIELDS: dict[str, tuple[tuple[str, ...], str, str]] = {
@@ -44,7 +44,7 @@ FIELDS: dict[str, tuple[tuple[str, ...], str, str]] = {
 NUMBERS = {"refund": float, "invoice_price": float, "quote": float, "amount": float, "days": int}
 
 
-class OutcomeDialog(ModalScreen[dict | None]):
+class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
     """The outcome form of one case; dismisses with the case view once saved."""
 
     DEFAULT_CSS = """
@@ -101,6 +101,7 @@ class OutcomeDialog(ModalScreen[dict | None]):
         translate_bindings(self, self.app.lang)
         self._show_fields()
         self.query_one("#o-kind", Select).focus()
+        self.remember_as_opened()
 
     @property
     def kind(self) -> str:
@@ -239,7 +240,7 @@ def outcome_text(view: dict[str, Any], lang: str) -> Text:
     return out
 
 
-class InspectDialog(ModalScreen[dict | None]):
+class InspectDialog(HoldsInput, ModalScreen[dict | None]):
     """What was received and inspected at intake: accessories, appearance, the data and account
     checklist, the passcode (what the ticket prints). Dismisses with the case view once saved."""
 
@@ -287,6 +288,7 @@ class InspectDialog(ModalScreen[dict | None]):
     def on_mount(self) -> None:
         translate_bindings(self, self.app.lang)
         self.query_one("#i-accessories", FormInput).focus()
+        self.remember_as_opened()
 
     def record_values(self) -> dict[str, Any]:
         from aftersales.store.outcomestore import CHECKLIST
