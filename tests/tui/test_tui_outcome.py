@@ -215,7 +215,7 @@ async def test_from_the_detail_the_inspection_reaches_the_ticket_the_pickup_noti
         await scan(pilot, "n")
         await pilot.pause()
         assert isinstance(app.screen, TicketScreen)
-        assert app.screen.text.startswith("【华强北旗舰店】李雷您好") and "0755-83001234" in app.screen.text
+        assert app.screen.text.startswith("【华强北旗舰店】李雷您好") and "咨询电话 0755 8300 1234。" in app.screen.text
         assert app.screen.title_key == "key.pickup_notice"
         await scan(pilot, "escape")
         await settle(pilot)
