@@ -224,6 +224,16 @@ class AftersalesApp(InOrderKeys, App):
         self._asked = ConfirmDialog(t(question, self.lang), t(yes, self.lang))
         self.push_screen(self._asked, answered)
 
+    def get_key_display(self, binding: Binding) -> str:
+        """A key in the footer as the keyboard says it (Ctrl+S, F2, Esc; Textual writes ^s, f2,
+        esc), as the palette says it (``commands.key_words``); a letter as it is typed (m, not
+        M: Shift+M is not the key, and F beside F4 would read as a function key)."""
+        from .commands import key_words
+
+        if binding.key_display:
+            return binding.key_display
+        return binding.key if len(binding.key) == 1 else key_words(binding.key)
+
     def action_command_palette(self) -> None:
         """The command palette, its search box in the UI language."""
         from textual.command import CommandPalette
