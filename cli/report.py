@@ -107,8 +107,8 @@ def set_(code, name, address, hotline, opens, closes, printer, staff, db_url, as
     if as_json:
         echo_json(info.to_dict())
         return
-    saved = "已保存" if message_lang() == "zh" else "saved"
-    _echo("  ".join(part for part in (f"{info.code}: {saved}", info.name, f"{info.opens}-{info.closes}") if part))
+    saved = "：已保存" if message_lang() == "zh" else ": saved"
+    _echo("  ".join(part for part in (f"{info.code}{saved}", info.name, f"{info.opens}-{info.closes}") if part))
 
 
 set_.name = "set"

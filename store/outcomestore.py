@@ -66,7 +66,7 @@ def parse_intake(record: Mapping[str, Any] | None) -> dict[str, Any] | None:
     for item in ticked:
         if item.strip() not in CHECKLIST:
             raise StoreError(f"{item!r}: one of {', '.join(CHECKLIST)}", field="checklist",
-                             zh=f"{item!r}:应为 {'、'.join(CHECKLIST)} 之一")
+                             zh=f"{item!r}：应为 {'、'.join(CHECKLIST)} 之一")
     out["checklist"] = [t.strip() for t in ticked]
     passcode = record.get("passcode")
     if passcode is not None and passcode not in PASSCODE:

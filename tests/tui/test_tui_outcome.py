@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 
 import pytest
@@ -116,7 +117,7 @@ async def test_the_ticket_prints_as_html_and_a_bad_outcome_stays_in_the_dialog_a
         detail = app.screen
         assert isinstance(detail, DetailScreen)
         assert detail.view["state"] == "returned" and detail.view["outcome"]["refund"] == 2999
-        assert "处理结果: 已退货退款 2999 元" in detail.query_one("#detail-case").content.text.plain
+        assert "处理结果：已退货退款 2999 元" in detail.query_one("#detail-case").content.text.plain
         # a returned case takes no second outcome
         await scan(pilot, "o")
         await settle(pilot)
@@ -228,7 +229,7 @@ async def test_from_the_detail_the_inspection_reaches_the_ticket_the_pickup_noti
         assert app.screen.report["week_intake"][-1] == {"date": "2026-06-15", "count": 1}
         text = str(app.screen.query_one("#report-body").render())
         assert "今日回访" in text and "近7日受理" in text
-        assert "在办按品牌: 其他品牌（仅三包规定） 1" in text and "generic" not in text   # the brand's name, not its id
+        assert "在办按品牌：其他品牌（仅三包规定） 1" in text and "generic" not in text   # the brand's name, not its id
         await scan(pilot, "escape")
         await pilot.pause()
         assert not isinstance(app.screen, ReportScreen)
@@ -426,3 +427,39 @@ async def test_f2_and_ctrl_q_ask_before_they_throw_away_what_was_typed_in_a_dial
         await scan(pilot, "n")
         await settle(pilot)
         assert app.screen is detail and detail.query_one("#note").value == "已电话联系客户"
+
+
+async def test_what_the_case_screens_say_in_chinese_has_chinese_punctuation(store, save_day5, registry, clock):
+    """The decision panel (with its citations), the case and its timeline, the outcome and the
+    unit's history, the manager's report and every policy as a clerk reads it: no ASCII colon,
+    comma or bracket in their Chinese; the English keeps its own."""
+    from pathlib import Path
+
+    import yaml
+    from test_chinese_punctuation import ascii_in_chinese
+
+    from aftersales.tui.screens.detail import case_text, timeline_text
+    from aftersales.tui.screens.outcome import outcome_text
+    from aftersales.tui.screens.policies import policy_text
+    from aftersales.tui.screens.report import report_text
+    from aftersales.tui.widgets.decision_panel import render_decision
+
+    number = save_day5(store)
+    now = clock()
+    store.record_intake(number, {"accessories": "充电线、卡针", "appearance": "后盖轻微划痕"}, actor="王芳", now=now)
+    store.choose_remedy(number, "paid_repair", actor="店长", now=now, override="老客户")   # not offered
+    store.record_outcome(number, "exchange", {"imei": "490154203237518", "serial": "F2LX1234ABCD",
+                                              "certificate": "SB-0002"}, actor="王芳", now=now)
+    view = store.get(number, now=now)
+    for lang in ("zh", "en"):
+        said = [render_decision(view["decisions"][-1]["decision"], lang, citations=True).plain,
+                case_text(view, lang, "苹果").plain, timeline_text(view, lang).plain, outcome_text(view, lang).plain,
+                report_text(store.report(now=now, store="SZ01"), lang).plain]
+        said += [policy_text(yaml.safe_load(Path(p.source).read_text(encoding="utf-8")), registry, lang).plain
+                 for p in registry.all_policies()]
+        text = "\n".join(said)
+        if lang == "zh":
+            assert "适用品牌：" in text and "随机附件：" in text and "（店长特批：老客户）" in text
+            assert ascii_in_chinese(text) == [], ascii_in_chinese(text)
+        else:
+            assert not re.search(r"^\s*[A-Za-z][A-Za-z -]*[：（]|\d[：，（]|\)（", text, re.M), text
