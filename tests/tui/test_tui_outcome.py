@@ -427,6 +427,15 @@ async def test_f2_and_ctrl_q_ask_before_they_throw_away_what_was_typed_in_a_dial
         await scan(pilot, "n")
         await settle(pilot)
         assert app.screen is detail and detail.query_one("#note").value == "已电话联系客户"
+        await scan(pilot, "f")           # two calls due: which one is asked, the note beneath
+        await settle(pilot)
+        choice = app.screen
+        assert type(choice).__name__ == "ChoiceDialog"
+        question = await asks("f2")
+        assert question is not choice
+        await scan(pilot, "n")
+        await settle(pilot)
+        assert app.screen is choice and detail.query_one("#note").value == "已电话联系客户"
 
 
 async def test_what_the_case_screens_say_in_chinese_has_chinese_punctuation(store, save_day5, registry, clock):
