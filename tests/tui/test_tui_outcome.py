@@ -468,6 +468,9 @@ async def test_what_the_case_screens_say_in_chinese_has_chinese_punctuation(stor
                  for p in registry.all_policies()]
         text = "\n".join(said)
         if lang == "zh":
+            from aftersales.store.reports import render_html
+
+            text += "\n" + render_html(store.report(now=now, store="SZ01"))   # the report's page is Chinese
             assert "适用品牌：" in text and "随机附件：" in text and "（店长特批：老客户）" in text
             assert ascii_in_chinese(text) == [], ascii_in_chinese(text)
         else:
