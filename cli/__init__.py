@@ -23,9 +23,7 @@ def main(argv: list[str] | None = None) -> None:
     if not (sys.argv[1:] if argv is None else argv):
         from .start import open_bare
 
-        code = open_bare()
-        if code is not None:
-            sys.exit(code)
+        sys.exit(open_bare())
     from .group import main_group, run
 
     sys.exit(run(main_group, argv))

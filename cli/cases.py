@@ -192,7 +192,7 @@ def cases() -> None:
 @click.option("--note", help="备注 / note in the event log.")
 @click.option("--accessories", help="随机附件，逗号分隔 / accessories received, comma-separated.")
 @click.option("--appearance", help="外观检查所见 / appearance as inspected.")
-@click.option("--checklist", help="已完成:backed_up,signed_out,find_my_off / data checklist done.")
+@click.option("--checklist", help="已完成的项目（逗号分隔）：backed_up,signed_out,find_my_off / data checklist done.")
 @click.option("--passcode", type=click.Choice(["removed", "given", "kept"]), help="锁屏密码 / screen passcode.")
 @click.option("--backdate", is_flag=True,
               help="按案例文件的 case_date（早于今日）判定并记入日志 / decide as of the file's earlier "
@@ -248,7 +248,7 @@ def _plugin_failed(number: str, decision: dict) -> None:
         raise PluginError(
             f"case {number} is stored, but decided without plugin {f['plugin']!r} ({f['hook']}: {f['error']}); "
             f"once it is fixed: aftersales cases reevaluate {number}", plugin=f["plugin"],
-            zh=f"案例 {number} 已保存，但判定时插件 {f['plugin']!r} 出错（{f['hook']}: {f['error']}），"
+            zh=f"案例 {number} 已保存，但判定时插件 {f['plugin']!r} 出错（{f['hook']}：{f['error']}），"
                f"结论缺少该插件；修复后请执行 aftersales cases reevaluate {number}")
 
 
@@ -388,7 +388,7 @@ def move(number, state, note, repair_kind, awaiting_parts, staff, db_url, as_jso
         return
     lang = message_lang()
     last_move = [e for e in view["events"] if e["kind"] == "move"][-1]
-    _echo(f"{view['number']}: {state_label(last_move['from'], lang)} → {_state(view, lang)}")
+    _echo(f"{view['number']}{'：' if lang == 'zh' else ': '}{state_label(last_move['from'], lang)} → {_state(view, lang)}")
     for n in view["notices"]:
         _echo(f"  ⚠ {_notice(n, lang)}")
 
@@ -416,7 +416,7 @@ def follow_up(number, note, party, next_in, awaiting_parts, staff, db_url, as_js
     if view is None:
         return
     if message_lang() == "zh":
-        _echo(f"{view['number']}: 已记录回访  下次回访：{view['next_follow_up'] or '无'}")
+        _echo(f"{view['number']}：已记录回访  下次回访：{view['next_follow_up'] or '无'}")
     else:
         _echo(f"{view['number']}: follow-up recorded  next follow-up: {view['next_follow_up'] or 'none'}")
 
@@ -437,7 +437,7 @@ def reevaluate(number, staff, db_url, as_json, reveal) -> None:
         prev = shown["decisions"][-2]["entitlement"] if len(shown["decisions"]) > 1 else None
         days, count = shown["repair"]["days_in_repair"], shown["decision_count"]
         if message_lang() == "zh":
-            _echo(f"{shown['number']}: 第 {count} 次判定  送修 {days} 天  "
+            _echo(f"{shown['number']}：第 {count} 次判定  送修 {days} 天  "
                   f"可享受：{_remedy(shown['entitlement'])}（上次：{_remedy(prev)}）")
         else:
             _echo(f"{shown['number']}: decision {count}  {days} days in repair  "

@@ -47,9 +47,12 @@ def upgrade(db_url, as_json) -> None:
     zh = message_lang(None) == "zh"
     if before == after:
         click.echo(f"{where}：数据库结构已是最新（{after}）" if zh else f"{where}: already at revision {after}")
+    elif before is None:   # a new (empty) database
+        click.echo(f"{where}：已建立数据库结构，为最新版本（{after}）" if zh
+                   else f"{where}: schema created, at the latest revision ({after})")
     else:
-        click.echo(f"{where}：数据库结构已升级 {before or '（空）'} → {after}" if zh
-                   else f"{where}: upgraded {before or '(empty)'} -> {after}")
+        click.echo(f"{where}：数据库结构已从 {before} 升级到最新版本（{after}）" if zh
+                   else f"{where}: upgraded from {before} to the latest revision ({after})")
 
 
 @db.command("current")

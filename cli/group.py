@@ -123,8 +123,9 @@ def main_group(ctx: click.Context) -> None:
     UI (same as ``aftersales tui``).
     """
     if ctx.invoked_subcommand is None:
-        # only when bare ``aftersales`` left it to click (``cli.start.open_bare``: a value to
-        # refuse), as ``aftersales tui`` with no arguments: its options read their environment
+        # the group run with no command by click itself (bare ``aftersales`` opens the UI without
+        # it: ``cli.start.open_bare``), as ``aftersales tui`` with no arguments: its options read
+        # their environment
         from .tui import tui
 
         with tui.make_context("tui", [], parent=ctx) as sub:

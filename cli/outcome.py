@@ -44,7 +44,7 @@ def _kind(value: str) -> str:
     from aftersales.store.errors import StoreError
 
     raise StoreError(f"{value!r}: one of {', '.join(REMEDY_ORDER)}", field="remedy",
-                     zh=f"{value!r}:应为 退货、换货、免费维修、付费维修 之一")
+                     zh=f"{value!r}：应为 退货、换货、免费维修、付费维修 之一")
 
 
 def _print(view: dict, as_json: bool, reveal: bool, head: tuple[str, str]) -> None:
@@ -55,7 +55,7 @@ def _print(view: dict, as_json: bool, reveal: bool, head: tuple[str, str]) -> No
     shown = _show_view(view, as_json, reveal)
     if shown is not None:
         lang = message_lang()
-        _echo(f"{shown['number']}: {head[0]}  状态：{_state(shown, lang)}" if lang == "zh" else
+        _echo(f"{shown['number']}：{head[0]}  状态：{_state(shown, lang)}" if lang == "zh" else
               f"{shown['number']}: {head[1]}  state: {_state(shown, lang)}")
 
 

@@ -19,6 +19,8 @@ _TEXT = {
                     "free_remedy_available": "有免费权益"},
         "pending": "检测确认后可{remedy}", "still_needs": "还需",
         "trace": "规则检查",
+        # Chinese text takes full-width punctuation
+        "colon": "：", "open": "（", "close": "）",
     },
     "en": {
         "entitlement": "Entitlement", "region": "Unit made for", "why": "Basis", "missing": "Missing papers", "asks": "Also ask for",
@@ -31,6 +33,7 @@ _TEXT = {
                     "free_remedy_available": "a free remedy is available"},
         "pending": "{remedy} once testing confirms the fault", "still_needs": "still needed",
         "trace": "Rules checked",
+        "colon": ": ", "open": " (", "close": ")",
     },
 }
 
@@ -39,6 +42,7 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=Non
     """The summary; with ``trace``, every rule checked, each with its editors' reference from
     ``refs`` (``{(policy, rule): ref}``, see ``trace_refs``) — never shown without the trace."""
     t = _TEXT[lang]
+    c = t["colon"]
     lines: list[str] = []
     ent = decision.entitlement
     if not getattr(decision, "legal", True):   # said first: the statutory floor was left out
@@ -46,14 +50,14 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=Non
 
         lines.append(f"!! {NOT_LEGAL_ZH if lang == 'zh' else NOT_LEGAL_EN}")
     # ``brand``: the brand's name as its plugin gives it (苹果), else its id
-    lines.append(f"{t['entitlement']}: {label('remedy', ent, lang)}  [{brand or decision.brand} · {t['region']} "
+    lines.append(f"{t['entitlement']}{c}{label('remedy', ent, lang)}  [{brand or decision.brand} · {t['region']} "
                  f"{label('region', decision.region, lang)}]")
     for r in decision.remedies:
         mark = "✓" if r.available else "✗"
         basis = label("basis", r.basis, lang)
         text = f"  {mark} {label('remedy', r.remedy, lang)} — {basis}"
         if r.fee:
-            text += f" ({t['fee']} {r.fee[0]:g} {r.fee[1]})"
+            text += f"{t['open']}{t['fee']} {r.fee[0]:g} {r.fee[1]}{t['close']}"
         pending = r.status == "pending_detection"
         if pending:
             text += " · " + t["pending"].format(remedy=label("remedy", r.remedy, lang))
@@ -64,25 +68,26 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=Non
                 reason = label("condition", r.reason, lang) if r.reason in _CONDITIONS else _not_met(t, r.reason, lang)
             text += f" · {reason}"
         if r.missing_documents:
-            text += f"；{t['still_needs']}：" if pending and lang == "zh" else f" · {t['still_needs' if pending else 'missing']}: "
+            text += f"；{t['still_needs']}：" if pending and lang == "zh" else f" · {t['still_needs' if pending else 'missing']}{c}"
             text += "、".join(label("document", d, lang) for d in r.missing_documents)
         if r.available and r.asked_documents:
-            text += f" · {t['asks']}: " + "、".join(label("document", d, lang) for d in r.asked_documents)
+            text += f" · {t['asks']}{c}" + "、".join(label("document", d, lang) for d in r.asked_documents)
         lines.append(text)
         if r.refund_instead is not None:
             lines.append("    " + refund_text(r.refund_instead.to_dict(), lang))
     cov = decision.coverage
     if cov:
         end = cov.end.isoformat() if cov.end else "?"
-        lines.append(f"{t['coverage']}: {cov.start.isoformat()} {t['until']} {end} ({t['days'].format(n=cov.days_elapsed) if cov.days_elapsed >= 0 else t['days_before'].format(n=-cov.days_elapsed)})")
+        elapsed = t["days"].format(n=cov.days_elapsed) if cov.days_elapsed >= 0 else t["days_before"].format(n=-cov.days_elapsed)
+        lines.append(f"{t['coverage']}{c}{cov.start.isoformat()} {t['until']} {end}{t['open']}{elapsed}{t['close']}")
     ex = decision.exchange
     if ex and decision.remedy("exchange") is not None and decision.remedy("exchange").available:
-        text = f"{t['exchange']}: {label('exchange_mode', ex.mode, lang)}"
+        text = f"{t['exchange']}{c}{label('exchange_mode', ex.mode, lang)}"
         if ex.lead_days:
             text += " · " + t["lead"].format(a=ex.lead_days[0], b=ex.lead_days[1])
         text += f" · {label('warranty_after', ex.warranty_after, lang)}"
         lines.append(text)
-    lines.append(f"{t['location']}: {label('service_location', decision.service_location, lang)}")
+    lines.append(f"{t['location']}{c}{label('service_location', decision.service_location, lang)}")
     if decision.exclusions:
         seen = set()
         msgs = []
@@ -91,14 +96,14 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=Non
                 continue
             seen.add(e.id)
             msgs.append(e.message_zh if lang == "zh" else e.message_en)
-        lines.append(f"{t['exclusions']}: " + "；".join(msgs))
+        lines.append(f"{t['exclusions']}{c}" + "；".join(msgs))
     for n in decision.notices:
-        lines.append(f"{t['notices']}: " + (n.message_zh if lang == "zh" else n.message_en))
+        lines.append(f"{t['notices']}{c}" + (n.message_zh if lang == "zh" else n.message_en))
     if decision.calendar_gaps:
         lines.append(t["calendar_gap"].format(years=", ".join(str(y) for y in decision.calendar_gaps)))
     for f in decision.plugin_errors:
         lines.append(f"⚠ {failure_line(f.plugin, f.hook, f.error, lang)}")
-    lines.append(f"{t['citations']}:")
+    lines.append(f"{t['citations']}{c.strip()}")
     for r in decision.remedies:
         if r.policy and (r.available or r.missing_documents):
             lines.append(f"  [{r.policy}/{r.rule}] {r.citation}")
@@ -110,7 +115,7 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=Non
             if step.effect == "floor":
                 lines.append(f"  [{step.policy}/{step.rule}] {step.citation}")
     if trace:
-        lines.append(f"{t['trace']}:")
+        lines.append(f"{t['trace']}{c.strip()}")
         for step in decision.trace:
             ref = (refs or {}).get((step.policy, step.rule))
             lines.append(f"  {step.plugin}:{step.policy or '-'}/{step.rule} {step.effect}"

@@ -73,13 +73,16 @@ def show(code, db_url, as_json) -> None:
     if as_json:
         echo_json(info.to_dict())
         return
+    from aftersales.store.contact import shown_phone
+
+    hotline = shown_phone(info.hotline) or "-"
     if message_lang() == "zh":
         _echo(f"{info.code}  {info.name or '（未设置名称）'}")
-        _echo(f"地址：{info.address or '-'}  服务热线：{info.hotline or '-'}  营业时间：{info.opens}-{info.closes}"
+        _echo(f"地址：{info.address or '-'}  服务热线：{hotline}  营业时间：{info.opens}-{info.closes}"
               f"  打印机：{info.printer or '（浏览器打印）'}")
     else:
         _echo(f"{info.code}  {info.name or '(no name set)'}")
-        _echo(f"address: {info.address or '-'}  hotline: {info.hotline or '-'}  hours: {info.opens}-{info.closes}"
+        _echo(f"address: {info.address or '-'}  hotline: {hotline}  hours: {info.opens}-{info.closes}"
               f"  printer: {info.printer or '(printed from the browser)'}")
 
 
@@ -104,8 +107,8 @@ def set_(code, name, address, hotline, opens, closes, printer, staff, db_url, as
     if as_json:
         echo_json(info.to_dict())
         return
-    saved = "已保存" if message_lang() == "zh" else "saved"
-    _echo("  ".join(part for part in (f"{info.code}: {saved}", info.name, f"{info.opens}-{info.closes}") if part))
+    saved = "：已保存" if message_lang() == "zh" else ": saved"
+    _echo("  ".join(part for part in (f"{info.code}{saved}", info.name, f"{info.opens}-{info.closes}") if part))
 
 
 set_.name = "set"

@@ -200,8 +200,8 @@ def disable(code, enable, by, db_url) -> None:
         store_staff.set_active(engine, code, enable, now=counter_now())
     finally:
         engine.dispose()
-    said = ("已启用", "enabled") if enable else ("已停用", "disabled")
-    click.echo(f"{code.upper()}: {said[0] if message_lang(None) == 'zh' else said[1]}")
+    said = ("：已启用", ": enabled") if enable else ("：已停用", ": disabled")
+    click.echo(f"{code.upper()}{said[0] if message_lang(None) == 'zh' else said[1]}")
 
 
 @staff.command("log")

@@ -3,8 +3,9 @@ importing click (click and the command line cost the UI's start ~35 M instructio
 
 The options' environment variables and defaults are declared here, once: ``aftersales tui``
 (``cli/tui.py``) takes an option's value from ``from_environment`` when it is not given, and
-bare ``aftersales`` takes every value from it. A value that needs checking (a language that is
-not ``zh`` or ``en``) is left to click, which reports it as ``aftersales tui`` does.
+bare ``aftersales`` takes every value from it. The language is the command line's one rule
+(``message_lang``): ``AFTERSALES_LANG`` read by its start (``en``, ``en_US.UTF-8``: English;
+anything else, ``zh_CN.UTF-8`` too: Chinese), as every command reads it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,11 @@ OPTIONS: dict[str, tuple[str, str | None]] = {
 
 def from_environment(name: str) -> str | None:
     """Option ``name``'s value when it is not given: its environment variable, unless that is
-    unset or empty, else its default."""
+    unset or empty, else its default; the language as every command reads it (``message_lang``)."""
+    if name == "lang":
+        from . import message_lang
+
+        return message_lang([])   # no --lang here: click has given the option's own, if any
     variable, default = OPTIONS[name]
     return os.environ.get(variable) or default
 
@@ -46,14 +51,11 @@ def open_ui(db_url: str | None, lang: str, store_code: str | None, staff: str | 
         gc.enable()
 
 
-def open_bare() -> int | None:
+def open_bare() -> int:
     """Bare ``aftersales``: the UI opened with the options' environment, as ``aftersales tui``
-    opens it, and its exit code; None, having done nothing, when a value is not one click would
-    take (click is then to say what is wrong)."""
+    opens it, and its exit code."""
     values = {name: from_environment(name) for name in OPTIONS}
     lang = values["lang"]
-    if lang not in LANGS:
-        return None
     from . import say, stopped
 
     try:

@@ -511,7 +511,7 @@ class CaseStore(OutcomeMixin):
         text = " ".join(str(text or "").split())
         if has_controls(text):
             raise StoreError(f"{escape_all_controls(text)!r}: control characters", field="search",
-                             zh=f"{escape_all_controls(text)!r}:含控制字符")
+                             zh=f"{escape_all_controls(text)!r}：含控制字符")
         if not text:
             raise StoreError("give something to search for: a phone number, part of an IMEI or serial number, "
                              "a case number, a name, a model or a brand", field="search",

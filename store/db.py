@@ -269,7 +269,7 @@ def current_revision(engine: Engine) -> str | None:
     if len(rows) > 1:
         raise SchemaError(f"database {display_url(engine.url)} has {len(rows)} schema revisions ({', '.join(rows)}); "
                           "expected one",
-                          zh=f"数据库 {display_url(engine.url)} 记有 {len(rows)} 个结构版本（{', '.join(rows)}），应只有一个")
+                          zh=f"数据库 {display_url(engine.url)} 记有 {len(rows)} 个结构版本（{'、'.join(rows)}），应只有一个")
     return rows[0] if rows else None
 
 

@@ -310,7 +310,7 @@ def _store_lines(view: Mapping[str, Any], info: Any) -> tuple[str, str]:
     if info.address:
         parts.append(f"地址：{info.address}")
     if info.hotline:
-        parts.append(f"服务热线：{info.hotline}")
+        parts.append(f"服务热线：{shown_phone(info.hotline)}")
     parts.append(f"营业时间：{info.opens}-{info.closes}")
     return f"{info.name}（{code}）", "  ".join(parts)
 
@@ -363,7 +363,7 @@ def render_pickup_notice(view: Mapping[str, Any], store_info: Any = None,
         text += f"，营业时间 {store_info.opens}-{store_info.closes}"
     text += "。"
     if store_info is not None and getattr(store_info, "hotline", None):
-        text += f"咨询电话 {store_info.hotline}。"
+        text += f"咨询电话 {shown_phone(store_info.hotline)}。"
     return text
 
 

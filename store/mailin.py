@@ -88,7 +88,7 @@ def parse_mail_in(data: Any, case: Mapping[str, Any], brand_name: str | None = N
     for key in data:
         if key not in FIELDS:
             raise StoreError(f"unknown field; allowed: {', '.join(FIELDS)}", field=_where(str(key)),
-                             zh=f"未知字段；可用字段：{', '.join(FIELDS)}")
+                             zh=f"未知字段；可用字段：{'、'.join(FIELDS)}")
     device = case.get("device") or {}
     fault = case.get("fault") or {}
     brand = "" if case.get("brand") == "generic" else (brand_name or case.get("brand") or "")

@@ -123,7 +123,7 @@ def check_remedy(decision: Mapping[str, Any], remedy: str, override: str | None)
 
     if remedy not in REMEDY_ORDER:
         raise StoreError(f"{remedy!r}: one of {', '.join(REMEDY_ORDER)}", field="remedy",
-                         zh=f"{remedy!r}:应为 {'、'.join(REMEDY_ORDER)} 之一")
+                         zh=f"{remedy!r}：应为 {'、'.join(REMEDY_ORDER)} 之一")
     offers = offered(decision)
     data: dict[str, Any] = {"remedy": remedy, "offered": offers}
     if remedy in offers:

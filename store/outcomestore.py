@@ -66,7 +66,7 @@ def parse_intake(record: Mapping[str, Any] | None) -> dict[str, Any] | None:
     for item in ticked:
         if item.strip() not in CHECKLIST:
             raise StoreError(f"{item!r}: one of {', '.join(CHECKLIST)}", field="checklist",
-                             zh=f"{item!r}:应为 {'、'.join(CHECKLIST)} 之一")
+                             zh=f"{item!r}：应为 {'、'.join(CHECKLIST)} 之一")
     out["checklist"] = [t.strip() for t in ticked]
     passcode = record.get("passcode")
     if passcode is not None and passcode not in PASSCODE:
@@ -312,7 +312,7 @@ class OutcomeMixin:
                        **values: str | None) -> StoreInfo:
         """Set a service point's details; values left ``None`` keep what was set before."""
         from .casestore import _clean, aware
-        from .contact import normalize_staff, normalize_store
+        from .contact import normalize_phone, normalize_staff, normalize_store
         from .schema import store_settings
 
         now = aware(now)
@@ -328,11 +328,10 @@ class OutcomeMixin:
                 text = _clean(value, key, warnings)
                 merged[key] = text.strip() if text and text.strip() else None
         merged["opens"], merged["closes"] = check_hours(merged["opens"] or "09:00", merged["closes"] or "18:00")
-        if merged.get("hotline"):
-            hotline = merged["hotline"]
-            if not all(ch.isdigit() or ch in "-+ " for ch in hotline) or sum(ch.isdigit() for ch in hotline) < 5:
-                raise StoreError(f"{hotline!r} is not a telephone number", field="hotline",
-                                 zh=f"{hotline!r} 不是电话号码")
+        if values.get("hotline") is not None and merged.get("hotline"):
+            # checked and stored as a customer's phone is (store.contact); one set before these
+            # checks is kept as it is when other details change
+            merged["hotline"] = normalize_phone(merged["hotline"], field="hotline")
         row = {k: merged[k] for k in ("name", "address", "hotline", "opens", "closes", "printer")}
         with _db.write_transaction(self.engine) as conn:
             exists = conn.execute(sa.select(store_settings.c.store_code)

@@ -66,7 +66,7 @@ def _svg_bars(rows: list[dict], label_key: str, width: int = 560, height: int = 
         h = r["count"] * height / top
         x = i * slot + (slot - bar) / 2
         parts.append(f'<rect x="{x:.1f}" y="{height - h + 10:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="#3b6ea5">'
-                     f'<title>{html.escape(str(r[label_key]))}: {r["count"]}</title></rect>')
+                     f'<title>{html.escape(str(r[label_key]))}：{r["count"]}</title></rect>')   # a Chinese page
         parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - h + 5:.1f}" text-anchor="middle" '
                      f'font-size="12">{r["count"]}</text>')
         parts.append(f'<text x="{x + bar / 2:.1f}" y="{height + 28}" text-anchor="middle" font-size="12">'

@@ -180,11 +180,11 @@ def check_move(current: str, target: str, note: str | None) -> None:
 
     if target not in STATES:
         raise StoreError(f"unknown state {target!r}; states: {', '.join(STATES)}",
-                         zh=f"未知状态 {target!r}；可用状态：{', '.join(STATES)}")
+                         zh=f"未知状态 {target!r}；可用状态：{'、'.join(STATES)}")
     if target in OUTCOME_STATES and target != current:
         raise StoreError(f"a case becomes {target} ({state_label(target)}) when its outcome is recorded: "
                          f"aftersales cases outcome NUMBER {OUTCOME_STATES[target]} ...",
-                         zh=f"「{state_label(target)}」须登记处理结果:aftersales cases outcome 单号 "
+                         zh=f"「{state_label(target)}」须登记处理结果：aftersales cases outcome 单号 "
                             f"{OUTCOME_STATES[target]} …")
     if target == current:
         raise StoreError(f"the case is already {target} ({state_label(target)})", zh=f"案例已是「{state_label(target)}」")

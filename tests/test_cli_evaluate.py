@@ -17,7 +17,7 @@ def test_case_read_from_standard_input(cli):
 def test_summary_is_chinese_first_english_on_request(cli):
     _, zh, _ = cli("evaluate", str(CASE), env={"AFTERSALES_LANG": None})
     _, en, _ = cli("evaluate", str(CASE), "--lang", "en", env={"AFTERSALES_LANG": None})
-    assert zh.startswith("权益: 换货  [苹果 · ") and "留机待通知" in zh
+    assert zh.startswith("权益：换货  [苹果 · ") and "留机待通知" in zh
     assert en.startswith("Entitlement: exchange  [Apple · ") and "replacement later" in en
 
 
@@ -42,8 +42,8 @@ def test_an_accessory_exchange_is_not_called_a_phone_exchange(cli, tmp_path):
         "fault: {component: battery, confirmed: true}\n", encoding="utf-8")
     code, out, _ = cli("evaluate", str(case), env={"AFTERSALES_LANG": "zh"})
     assert code == 0
-    assert out.startswith("权益: 换货")
-    assert "换货方式: 当场更换 · 换货后保修期重新计算" in out
+    assert out.startswith("权益：换货")
+    assert "换货方式：当场更换 · 换货后保修期重新计算" in out
     assert "换机" not in out.split("出处:")[0]     # (the citations quote the brand's own words)
     assert "换机" not in cli("evaluate", "--help", env={"AFTERSALES_LANG": "zh"})[1]   # nor does the help
 
@@ -84,7 +84,7 @@ def test_the_floors_citation_follows_the_brands_when_it_changed_the_exchange(cli
 
     _, out, _ = cli("evaluate", str(CASE), "--lang", "zh")
     assert "换货后保修期重新计算" in out
-    cited = out[out.index("出处:"):]
+    cited = out[out.index("出处："):]
     assert cited.index("[apple/exchange]") < cited.index("[generic_sanbao/exchange] 《移动电话机商品修理更换退货责任规定》第二十一条")
     _, out, _ = cli("evaluate", str(CASE), "--json")
     text = render_decision(json.loads(out), "zh", citations=True).plain

@@ -64,7 +64,7 @@ def test_a_missing_checklist_item_blocks_the_network_exchange_with_its_label(reg
     case = tmp_path / "nokia.json"
     case.write_text(json.dumps(NOKIA), encoding="utf-8")
     code, out, err = cli("evaluate", str(case), "--plugins-dir", str(PLUGINS), "--lang", "zh")
-    assert code == 0 and "缺少单证: 后盖、入网证完好无磨损、背贴完好无磨损" in out
+    assert code == 0 and "缺少单证：后盖、入网证完好无磨损、背贴完好无磨损" in out
 
 
 def test_the_statutory_exchange_still_holds_for_a_mainland_unit(registry):

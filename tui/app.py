@@ -160,6 +160,7 @@ class AftersalesApp(InOrderKeys, App):
         self.counter_screens: weakref.WeakSet[Any] = weakref.WeakSet()
         self.mouse_pressed = False              # a mouse button is down
         self._draft_path = draft_path
+        self._asked: Any = None                 # the question the app asked last (``_ask``)
         self.set_reactive(AftersalesApp.lang, lang if lang in ("zh", "en") else "zh")
 
     # --- modes -------------------------------------------------------------------------------
@@ -192,12 +193,20 @@ class AftersalesApp(InOrderKeys, App):
             if after is not None:
                 self.call_later(after)
 
+    def input_held(self) -> bool:
+        """Whether a screen of this mode holds what the clerk typed and did not save (a dialog's
+        fields, a case's note: ``holds_input``), which closing it would throw away."""
+        return any(getattr(screen, "holds_input", False) for screen in self.screen_stack)
+
     async def action_quit(self) -> None:
-        """Quit, after asking when the intake form holds something not saved."""
+        """Quit, after asking when the intake form holds something not saved, or a screen of
+        this mode holds what was typed (``input_held``); Ctrl+Q over the question quits."""
         from .screens.confirm import ConfirmDialog
 
         intake = self.intake
-        if intake is None or not intake.unsaved or isinstance(self.screen, ConfirmDialog):
+        held = self.input_held()
+        unsaved = held or (intake is not None and intake.unsaved)
+        if not unsaved or (isinstance(self.screen, ConfirmDialog) and (not held or self.screen is self._asked)):
             self.exit()
             return
 
@@ -205,7 +214,25 @@ class AftersalesApp(InOrderKeys, App):
             if yes:
                 self.exit()
 
-        self.push_screen(ConfirmDialog(t("unsaved.quit", self.lang), t("unsaved.quit_yes", self.lang)), answered)
+        self._ask("unsaved.quit_input" if held else "unsaved.quit", "unsaved.quit_yes", answered)
+
+    def _ask(self, question: str, yes: str, answered: Callable[[bool | None], None]) -> None:
+        """The app's own question before it throws work away (remembered: the key that asked it,
+        pressed again over it, does not ask it twice)."""
+        from .screens.confirm import ConfirmDialog
+
+        self._asked = ConfirmDialog(t(question, self.lang), t(yes, self.lang))
+        self.push_screen(self._asked, answered)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """A key in the footer as the keyboard says it (Ctrl+S, F2, Esc; Textual writes ^s, f2,
+        esc), as the palette says it (``commands.key_words``); a letter as it is typed (m, not
+        M: Shift+M is not the key, and F beside F4 would read as a function key)."""
+        from .commands import key_words
+
+        if binding.key_display:
+            return binding.key_display
+        return binding.key if len(binding.key) == 1 else key_words(binding.key)
 
     def action_command_palette(self) -> None:
         """The command palette, its search box in the UI language."""
@@ -216,13 +243,27 @@ class AftersalesApp(InOrderKeys, App):
 
     async def action_queue(self) -> None:
         """F2, the same from every screen: the queue's list, with what was opened over it in the
-        queue's mode (a case, its ticket, the report) closed; the other modes keep theirs."""
+        queue's mode (a case, its ticket, the report) closed; the other modes keep theirs. When
+        what it would close holds what the clerk typed (``input_held``), it asks first."""
         from textual.command import CommandPalette
 
         if CommandPalette.is_open(self):     # chosen there, or F2 pressed in it
             await self.pop_screen()
         if self.current_mode != "queue":
             await self.switch_mode("queue")
+        if self.screen is self._asked:       # F2 again over its question: the question waits
+            return
+        if not self.input_held():
+            await self._queue_list()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.call_later(self._queue_list)
+
+        self._ask("unsaved.leave", "unsaved.leave_yes", answered)
+
+    async def _queue_list(self) -> None:
         while len(self.screen_stack) > 1:
             await self.pop_screen()
 

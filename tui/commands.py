@@ -22,8 +22,9 @@ _KEY_WORDS = {"ctrl": "Ctrl", "shift": "Shift", "alt": "Alt", "escape": "Esc", "
 
 
 def key_words(keys: str) -> str:
-    """A binding's key as the keyboard says it (``ctrl+n`` → Ctrl+N, ``f5`` → F5), where the footer
-    writes ``^n``: the palette has room for the words. Other keys as Textual writes them (``/``)."""
+    """A binding's key as the keyboard says it (``ctrl+n`` → Ctrl+N, ``f5`` → F5), where Textual
+    writes ``^n``: the palette and the footer (``AftersalesApp.get_key_display``) say it so.
+    Other keys as Textual writes them (``/``)."""
     from textual.keys import format_key
 
     first = keys.split(",", 1)[0]

@@ -105,8 +105,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "save.saving": ("正在保存…", "Saving…"),
     "save.done": ("已保存，案例编号 {number}", "Saved as case {number}"),
     "signin.title": ("员工登录：工号与 PIN", "Staff sign-in: code and PIN"),
-    "signin.code": ("工号,如 S001", "Staff code, e.g. S001"),
-    "signin.pin": ("PIN(6-12 位数字)", "PIN (6-12 digits)"),
+    "signin.code": ("工号，如 S001", "Staff code, e.g. S001"),
+    "signin.pin": ("PIN（6–12 位数字）", "PIN (6-12 digits)"),
     "save.changed": ("已保存。请注意：\n{changes}", "Saved. Please note:\n{changes}"),
     "save.failed": ("保存失败：{error}", "Not saved: {error}"),
     "save.no_store": ("案例库不可用，无法保存", "The case store is not available: cannot save"),
@@ -124,6 +124,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "same_unit.not_saved": ("上一张受理单未保存：这台设备已有未结案例 {numbers}", "The previous intake was not saved: the unit has an open case, {numbers}"),
     "unsaved.correct": ("受理表单尚未保存。放弃它，改为更正 {number}？", "The intake is not saved. Drop it and correct {number}?"),
     "unsaved.correct_yes": ("更正", "Correct"),
+    "unsaved.leave": ("这里填写的内容尚未保存。放弃它，回到案例队列？", "What was entered here is not saved. Drop it and go to the queue?"),
+    "unsaved.leave_yes": ("放弃", "Drop"),
+    "unsaved.quit_input": ("这里填写的内容尚未保存，退出后不会保留。仍要退出吗？",
+                           "What was entered here is not saved and is not kept. Quit anyway?"),
     # decision panel
     "panel.title": ("判定", "Decision"),
     "panel.loading": ("正在加载政策…", "Loading policies…"),
@@ -313,6 +317,16 @@ def t(key: str, lang: str = "zh", **fmt: object) -> str:
     entry = TEXT.get(key)
     text = key if entry is None else (entry[0] if lang == "zh" else entry[1])
     return text.format(**fmt) if fmt else text
+
+
+def colon(lang: str) -> str:
+    """What follows a label: a full-width colon in Chinese text (权益：), ``: `` in English."""
+    return "：" if lang == "zh" else ": "
+
+
+def bracketed(text: str, lang: str) -> str:
+    """``text`` in brackets: full-width in Chinese text (（第 5 天）), `` (day 5)`` in English."""
+    return f"（{text}）" if lang == "zh" else f" ({text})"
 
 
 #: what the operating system said, by ``errno``, for the errors a counter meets

@@ -234,12 +234,33 @@ def test_a_database_without_schema_asks_for_db_upgrade(store_cli, empty_url, fil
     rc, out, err = store_cli("db", "current", "--db", empty_url)
     assert rc == 0 and "(none)" in out
     rc, out, err = store_cli("db", "upgrade", "--db", empty_url)
-    assert rc == 0 and f"upgraded (empty) -> {db.head_revision()}" in out
+    assert rc == 0 and out.endswith(f": schema created, at the latest revision ({db.head_revision()})\n"), out
     rc, out, err = store_cli("db", "upgrade", "--db", empty_url, "--json")
     assert json.loads(out)["after"] == db.head_revision()
     rc, out, err = store_cli("db", "current", "--db", empty_url)
     assert "up to date" in out
     assert store_cli("cases", "list", "--db", empty_url)[0] == 0
+
+
+def test_db_upgrade_says_the_revision_it_is_at_now_in_chinese(store_cli, tmp_path):
+    """A new database: its schema created, at the latest revision; an older one: from which
+    revision to the latest; Chinese unless English is asked for."""
+    from aftersales.store import db
+
+    head = db.head_revision()
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    rc, out, _ = store_cli("db", "upgrade", "--db", url, env={"AFTERSALES_LANG": "zh"})
+    assert rc == 0 and out == f"{url}：已建立数据库结构，为最新版本（{head}）\n", out
+    assert "（空）" not in out
+
+    older = f"sqlite:///{tmp_path / 'older.sqlite3'}"
+    engine = db.make_engine(older)
+    db.upgrade(engine, "0003")
+    engine.dispose()
+    rc, out, _ = store_cli("db", "upgrade", "--db", older, env={"AFTERSALES_LANG": "zh"})
+    assert rc == 0 and out == f"{older}：数据库结构已从 0003 升级到最新版本（{head}）\n", out
+    rc, out, _ = store_cli("db", "upgrade", "--db", older)
+    assert rc == 0 and out == f"{older}: already at revision {head}\n", out
 
 
 def test_python_dash_m_gives_one_line_and_no_traceback(db_url, files):

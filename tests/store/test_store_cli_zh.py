@@ -135,7 +135,7 @@ def test_a_bad_mail_in_record_is_said_in_chinese(store_cli, db_url, case_file, t
     assert en == "mail_in.insurance_amount: required with insurance: an amount in yuan above 0"
     mail.write_text(yaml.safe_dump({**MAIL_IN, "colour": "red"}, allow_unicode=True), encoding="utf-8")
     zh, _ = both(store_cli, *_new(case_file, db_url, "--mail-in", str(mail)), code=2)
-    assert zh.startswith("mail_in.colour：未知字段；可用字段：courier, ")
+    assert zh.startswith("mail_in.colour：未知字段；可用字段：courier、")
 
 
 def test_case_numbers_and_states_are_said_in_chinese(store_cli, db_url, case_file):

@@ -197,11 +197,18 @@ def test_service_levels_follow_working_hours_and_rest_days(store, new_case):
 def test_the_store_settings_are_checked(store):
     with pytest.raises(StoreError, match="opening time 18:00 is not before"):
         store.set_store_info("SZ01", actor="店长", opens="18:00", closes="09:00")
-    with pytest.raises(StoreError, match="not a telephone number"):
-        store.set_store_info("SZ01", actor="店长", hotline="call us")
+    # the hotline is read as a customer's phone is (phonenumbers): refused unless it is a number
+    for bad in ("call us", "12345", "1380013800"):
+        with pytest.raises(StoreError, match="not a valid phone number") as refused:
+            store.set_store_info("SZ01", actor="店长", hotline=bad)
+        assert refused.value.field == "hotline" and "不是有效的电话号码" in refused.value.line("zh")
     info = store.set_store_info("SZ01", actor="店长", name="华强北店", address="深圳市福田区华强北路1号",
-                                hotline="0755-12345678")
+                                hotline="0755 1234 5678")
     assert store.store_info("sz01") == info and info.opens == "09:00"
+    assert info.hotline == "0755-12345678"      # stored as a customer's landline is
+    for typed, stored in (("400-800-1234", "4008001234"), ("+852 2345 6789", "+85223456789"),
+                          ("00853 2888 1234", "+85328881234"), ("+886 2 2345 6789", "+886223456789")):
+        assert store.set_store_info("SZ01", actor="店长", hotline=typed).hotline == stored
 
 
 def test_the_intake_record_is_kept_and_merged(store, new_case):

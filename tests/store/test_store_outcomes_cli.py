@@ -94,13 +94,13 @@ def test_the_ticket_prints_what_was_recorded_for_the_customer(store_cli, db_url,
 
     with CaseStore.open(db_url) as store:
         store.set_store_info("SZ01", actor="店长", name="华强北旗舰店", address="深圳市福田区华强北路1002号",
-                             hotline="0755-83001234")
+                             hotline="075583001234")
     bare = _new(store_cli, db_url, casefile("2026-06-10"))
     rc, out, _ = store_cli("cases", "ticket", bare, "--db", db_url)
     assert rc == 0
     assert "未见异常" not in out and "外观（检查所见）" not in out  # nothing was inspected
     assert "交机前请备份数据" in out and "取机前请备份" not in out
-    assert "华强北旗舰店（SZ01）" in out and "服务热线：0755-83001234" in out
+    assert "华强北旗舰店（SZ01）" in out and "服务热线：0755 8300 1234" in out
     assert "seed" not in out and "§" not in out and "第十一条" in out
     assert "☐ 已备份数据" in out and "客户确认以上事项" in out
     assert max(cell_len(line) for line in out.splitlines()) <= 80
@@ -120,7 +120,7 @@ def test_the_ticket_prints_what_was_recorded_for_the_customer(store_cli, db_url,
         assert store_cli("cases", "move", bare, target, "--db", db_url)[0] == 0
     rc, out, _ = store_cli("cases", "ticket", bare, "--sms", "--db", db_url)
     assert rc == 0
-    assert out.startswith("【华强北旗舰店】李雷您好") and "13800138000" not in out and "0755-83001234" in out
+    assert out.startswith("【华强北旗舰店】李雷您好") and "13800138000" not in out and "咨询电话 0755 8300 1234。" in out
 
 
 @pytest.mark.parametrize("text, public", [
@@ -138,6 +138,12 @@ def test_public_citations_drop_internal_references(text, public):
 def test_the_report_and_the_store_settings_through_the_cli(store_cli, db_url, casefile, tmp_path):
     rc, _, err = store_cli("stores", "set", "SZ01", "--hotline", "call us", "--db", db_url)
     assert rc == 2 and err.count("\n") == 1 and "hotline" in err
+    rc, _, err = store_cli("stores", "set", "SZ01", "--hotline", "12345", "--db", db_url, env={"AFTERSALES_LANG": "zh"})
+    assert rc == 2 and err == "错误：hotline：12345 不是有效的电话号码（内地手机或带区号的座机；港澳台及境外号码请加国家或地区代码，如 +852 9123 4567）\n"
+    assert store_cli("stores", "set", "SZ01", "--hotline", "+852 2345 6789", "--db", db_url)[0] == 0
+    rc, out, _ = store_cli("stores", "show", "SZ01", "--db", db_url, env={"AFTERSALES_LANG": "zh"})
+    assert "服务热线：+852 2345 6789" in out
+    assert json.loads(store_cli("stores", "show", "SZ01", "--json", "--db", db_url)[1])["hotline"] == "+85223456789"
     rc, _, err = store_cli("stores", "set", "SZ01", "--opens", "25:00", "--db", db_url)
     assert rc == 2 and "opens" in err
     assert store_cli("stores", "set", "SZ01", "--name", "华强北旗舰店", "--db", db_url)[0] == 0

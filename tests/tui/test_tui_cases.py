@@ -227,14 +227,14 @@ async def test_the_case_screen_shows_every_input_the_case_gives():
             "device": {"model": "iPhone 15"}, "staff": "王芳", "intake_at": "2026-06-15T10:30:00+08:00",
             "state_since": "2026-06-15T10:30:00+08:00", "repair": {}, "case": case}
     text = case_text(view, "zh", "苹果").plain
-    for shown in ("购买国家/地区: 香港", "发票金额: 6,299 元", "电池健康", "76", "MTLE3CH/A", "授权经销商", "电池"):
+    for shown in ("购买国家/地区：香港", "发票金额：6,299 元", "电池健康", "76", "MTLE3CH/A", "授权经销商", "电池"):
         assert shown in text, (shown, text)
     assert "维修占用" not in text          # 0 days in repair: as every case is unless it says otherwise
     assert "authorized_reseller" not in text and "battery" not in text
     assert ": HK" not in text               # the country by its name, not its code
     for code, name in (("US", "美国"), ("CN", "中国大陆"), ("JP", "日本"), ("MO", "澳门")):
         view["case"] = {**case, "purchase": {**case["purchase"], "country": code}}
-        assert f"购买国家/地区: {name}\n" in case_text(view, "zh", "苹果").plain, code
+        assert f"购买国家/地区：{name}\n" in case_text(view, "zh", "苹果").plain, code
     assert "Country: United States" in case_text(view | {"case": {**case, "purchase": {"country": "US"}}},
                                                   "en", "Apple").plain
 

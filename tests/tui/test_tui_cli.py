@@ -109,14 +109,23 @@ def test_aftersales_alone_takes_what_aftersales_tui_takes_from_the_environment(o
     assert len(opened) == 2 and opened[0] == opened[1]
 
 
-def test_aftersales_alone_leaves_an_unknown_language_to_the_command_line(opened, monkeypatch, capsys):
+@pytest.mark.parametrize("value, lang", [("en_US", "en"), ("en_US.UTF-8", "en"), ("zh_CN.UTF-8", "zh"),
+                                         ("zh", "zh"), ("fr", "zh")])
+def test_the_ui_reads_aftersales_lang_by_the_rule_every_command_reads_it(opened, monkeypatch, cli, value, lang):
+    """One rule (``cli.message_lang``): a value starting with ``en`` is English, any other
+    Chinese, for ``aftersales tui``, bare ``aftersales`` and a command alike."""
     from aftersales.cli import main
+    from aftersales.cli.tui import tui
 
-    monkeypatch.setenv("AFTERSALES_LANG", "fr")
+    result = CliRunner().invoke(tui, [], env={"AFTERSALES_LANG": value})
+    assert result.exit_code == 0, result.output
+    monkeypatch.setenv("AFTERSALES_LANG", value)
     with pytest.raises(SystemExit) as ended:
         main([])
-    assert ended.value.code == 2 and opened == []
-    assert "--lang" in capsys.readouterr().err
+    assert ended.value.code == 0
+    assert [call["lang"] for call in opened] == [lang, lang]
+    _, _, err = cli("cases", "list", "--db", "sqlite:////nonexistent/x.sqlite3", env={"AFTERSALES_LANG": value})
+    assert err.startswith("error:" if lang == "en" else "错误："), err
 
 
 def test_aftersales_alone_opens_the_ui_without_importing_click():

@@ -38,7 +38,7 @@ async def test_the_panel_follows_the_conditions_the_papers_and_the_citations(mak
         text = panel(app).body_text()
         assert "[退货] 《移动电话机商品修理更换退货责任规定》第十一条" in text
         assert "依据 移动电话机商品三包规定\n" in text and "generic_sanbao" not in text
-        assert "政策版本: 移动电话机商品三包规定（法定底线） 2001.1" in text
+        assert "政策版本：移动电话机商品三包规定（法定底线） 2001.1" in text
         await scan(pilot, "ctrl+o")
         assert "第十一条" not in panel(app).body_text()
 

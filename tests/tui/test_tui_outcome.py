@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import stat
 
 import pytest
-from helpers_tui import opened_queue, scan, settle, toasts
+from helpers_tui import opened_case, opened_queue, scan, settle, toasts
 from test_tui_cases import NUMBER
 
 from aftersales.tui.screens.detail import DetailScreen, TicketScreen
@@ -116,7 +117,7 @@ async def test_the_ticket_prints_as_html_and_a_bad_outcome_stays_in_the_dialog_a
         detail = app.screen
         assert isinstance(detail, DetailScreen)
         assert detail.view["state"] == "returned" and detail.view["outcome"]["refund"] == 2999
-        assert "处理结果: 已退货退款 2999 元" in detail.query_one("#detail-case").content.text.plain
+        assert "处理结果：已退货退款 2999 元" in detail.query_one("#detail-case").content.text.plain
         # a returned case takes no second outcome
         await scan(pilot, "o")
         await settle(pilot)
@@ -215,7 +216,7 @@ async def test_from_the_detail_the_inspection_reaches_the_ticket_the_pickup_noti
         await scan(pilot, "n")
         await pilot.pause()
         assert isinstance(app.screen, TicketScreen)
-        assert app.screen.text.startswith("【华强北旗舰店】李雷您好") and "0755-83001234" in app.screen.text
+        assert app.screen.text.startswith("【华强北旗舰店】李雷您好") and "咨询电话 0755 8300 1234。" in app.screen.text
         assert app.screen.title_key == "key.pickup_notice"
         await scan(pilot, "escape")
         await settle(pilot)
@@ -228,7 +229,7 @@ async def test_from_the_detail_the_inspection_reaches_the_ticket_the_pickup_noti
         assert app.screen.report["week_intake"][-1] == {"date": "2026-06-15", "count": 1}
         text = str(app.screen.query_one("#report-body").render())
         assert "今日回访" in text and "近7日受理" in text
-        assert "在办按品牌: 其他品牌（仅三包规定） 1" in text and "generic" not in text   # the brand's name, not its id
+        assert "在办按品牌：其他品牌（仅三包规定） 1" in text and "generic" not in text   # the brand's name, not its id
         await scan(pilot, "escape")
         await pilot.pause()
         assert not isinstance(app.screen, ReportScreen)
@@ -354,3 +355,123 @@ async def test_the_report_screen_in_english_names_states_and_reasons_in_english(
     assert "awaiting_exchange" not in english and "待换货" not in english
     assert "awaiting exchange (exchange chosen)" in english and "By state: awaiting exchange 1" in english
     assert "待换货（已选换货）" in report_text(report, "zh").plain
+
+
+async def test_f2_and_ctrl_q_ask_before_they_throw_away_what_was_typed_in_a_dialog_or_the_case_note(
+        make, store, save_day5):
+    """F2 (the queue) closes what is open over it and Ctrl+Q ends the counter: when that holds
+    what the clerk typed and did not save (the outcome dialog, the inspection dialog, the case's
+    note under the follow-up choice), they ask first; no keeps it as it was, yes goes on. A dialog
+    left as it opened goes without a question."""
+    from aftersales.tui.screens.confirm import ConfirmDialog
+    from aftersales.tui.screens.outcome import InspectDialog
+    from aftersales.tui.screens.queue import QueueScreen
+
+    save_day5(store)
+    app = make()
+    async with app.run_test(size=(120, 36)) as pilot:
+        detail = await opened_case(pilot, NUMBER)
+
+        async def asks(key: str) -> ConfirmDialog:
+            await scan(pilot, key)
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog), (key, app.screen)
+            return app.screen
+
+        await scan(pilot, "o")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        dialog.query_one("#o-note").value = "客户要求尽快"
+        question = await asks("f2")
+        assert "尚未保存" in question.question and "队列" in question.question
+        await scan(pilot, "n")
+        await settle(pilot)
+        assert app.screen is dialog and dialog.query_one("#o-note").value == "客户要求尽快"
+        await asks("ctrl+q")
+        await scan(pilot, "n")
+        await settle(pilot)
+        assert app.screen is dialog and app.is_running
+        await asks("f2")
+        await scan(pilot, "f2")          # F2 again over its own question: the question stays
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog) and dialog in app.screen_stack
+        await scan(pilot, "y")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen) and len(app.screen_stack) == 1
+
+        detail = await opened_case(pilot, NUMBER)
+        await scan(pilot, "o")           # opened and left as it was: F2 goes straight to the queue
+        await settle(pilot)
+        assert isinstance(app.screen, OutcomeDialog)
+        await scan(pilot, "f2")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen) and len(app.screen_stack) == 1
+
+        detail = await opened_case(pilot, NUMBER)
+        await scan(pilot, "i")           # the inspection dialog opens with what was recorded
+        await settle(pilot)
+        inspect = app.screen
+        assert isinstance(inspect, InspectDialog)
+        inspect.query_one("#i-appearance").value = "后盖轻微划痕"
+        await asks("f2")
+        await scan(pilot, "n")
+        await settle(pilot)
+        assert app.screen is inspect
+        await scan(pilot, "escape")      # Esc is the clerk's own "back": no question
+        await settle(pilot)
+        assert app.screen is detail
+
+        detail.query_one("#note").value = "已电话联系客户"   # the note a follow-up or a move records
+        await asks("f2")
+        await scan(pilot, "n")
+        await settle(pilot)
+        assert app.screen is detail and detail.query_one("#note").value == "已电话联系客户"
+        await scan(pilot, "f")           # two calls due: which one is asked, the note beneath
+        await settle(pilot)
+        choice = app.screen
+        assert type(choice).__name__ == "ChoiceDialog"
+        question = await asks("f2")
+        assert question is not choice
+        await scan(pilot, "n")
+        await settle(pilot)
+        assert app.screen is choice and detail.query_one("#note").value == "已电话联系客户"
+
+
+async def test_what_the_case_screens_say_in_chinese_has_chinese_punctuation(store, save_day5, registry, clock):
+    """The decision panel (with its citations), the case and its timeline, the outcome and the
+    unit's history, the manager's report and every policy as a clerk reads it: no ASCII colon,
+    comma or bracket in their Chinese; the English keeps its own."""
+    from pathlib import Path
+
+    import yaml
+    from test_chinese_punctuation import ascii_in_chinese
+
+    from aftersales.tui.screens.detail import case_text, timeline_text
+    from aftersales.tui.screens.outcome import outcome_text
+    from aftersales.tui.screens.policies import policy_text
+    from aftersales.tui.screens.report import report_text
+    from aftersales.tui.widgets.decision_panel import render_decision
+
+    number = save_day5(store)
+    now = clock()
+    store.record_intake(number, {"accessories": "充电线、卡针", "appearance": "后盖轻微划痕"}, actor="王芳", now=now)
+    store.choose_remedy(number, "paid_repair", actor="店长", now=now, override="老客户")   # not offered
+    store.record_outcome(number, "exchange", {"imei": "490154203237518", "serial": "F2LX1234ABCD",
+                                              "certificate": "SB-0002"}, actor="王芳", now=now)
+    view = store.get(number, now=now)
+    for lang in ("zh", "en"):
+        said = [render_decision(view["decisions"][-1]["decision"], lang, citations=True).plain,
+                case_text(view, lang, "苹果").plain, timeline_text(view, lang).plain, outcome_text(view, lang).plain,
+                report_text(store.report(now=now, store="SZ01"), lang).plain]
+        said += [policy_text(yaml.safe_load(Path(p.source).read_text(encoding="utf-8")), registry, lang).plain
+                 for p in registry.all_policies()]
+        text = "\n".join(said)
+        if lang == "zh":
+            from aftersales.store.reports import render_html
+
+            text += "\n" + render_html(store.report(now=now, store="SZ01"))   # the report's page is Chinese
+            assert "适用品牌：" in text and "随机附件：" in text and "（店长特批：老客户）" in text
+            assert ascii_in_chinese(text) == [], ascii_in_chinese(text)
+        else:
+            assert not re.search(r"^\s*[A-Za-z][A-Za-z -]*[：（]|\d[：，（]|\)（", text, re.M), text

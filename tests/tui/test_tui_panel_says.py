@@ -39,7 +39,7 @@ def test_a_hong_kong_iphone_without_papers_says_where_each_remedy_is_served(regi
     lines = text.splitlines()
     free = lines.index(next(line for line in lines if "保修" in line and "✗" in line))
     # the free repair: Apple Store only, and the papers it lacks; the paid repair: any point
-    assert "服务地点: 仅限" in lines[free + 1] or "直营" in lines[free + 1], lines[free:free + 3]
+    assert "服务地点：仅限" in lines[free + 1] or "直营" in lines[free + 1], lines[free:free + 3]
     assert "缺少" in lines[free + 2]
     paid = lines.index(next(line for line in lines if "✓" in line))
     assert "任一授权服务点" in lines[paid + 1]

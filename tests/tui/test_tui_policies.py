@@ -127,8 +127,8 @@ async def test_policies_and_a_policy_read_without_ids_its_file_only_as_source(ma
         assert isinstance(view, PolicyView)
         terms = str(view.query_one("#policy-title").render()) + view.query_one("#policy-body").content.text.plain
         assert not ids.search(terms), ids.search(terms)
-        for said in ("退货 · 7日内性能故障\n", "所需单证: 购机发票、三包凭证 · 服务地点: 原销售商", "换货 · 15日内性能故障 · 第 8–15 日",
-                     "《移动电话机商品修理更换退货责任规定》第十一条", "除外情形", "进液属人为损坏，不实行三包", "适用品牌: 所有品牌"):
+        for said in ("退货 · 7日内性能故障\n", "所需单证：购机发票、三包凭证 · 服务地点：原销售商", "换货 · 15日内性能故障 · 第 8–15 日",
+                     "《移动电话机商品修理更换退货责任规定》第十一条", "除外情形", "进液属人为损坏，不实行三包", "适用品牌：所有品牌"):
             assert said in terms, said
         await scan(pilot, "o")
         await pilot.pause()

@@ -78,7 +78,7 @@ def test_scanned_values_each_land_in_their_own_field_in_a_real_terminal(tmp_path
         # the first field is focused with the first decision, before the Footer is mounted: once the
         # Footer shows its keys, typing lands in the first field (Textual draws the caret itself;
         # the terminal's own cursor stays hidden, wherever it is)
-        term.wait_for(r"\^s 保存")
+        term.wait_for(r"Ctrl\+S 保存")
         # one write, from the first field: name, phone, (case date, brand list), model, part number,
         # model code, (the region list), IMEI, serial, date, battery
         term.send("李雷", "Tab", "13800138000", "Tab", "Tab", "Tab", "iPhone 15", "Tab", "MTLE3CH/A", "Tab", "A3092",

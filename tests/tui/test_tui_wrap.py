@@ -22,17 +22,17 @@ def lines(text: str, width: int = 33) -> list[str]:
     # a phrase that does not fit goes to the next line whole, under the text after the mark
     (" ✗ 退货 · 7日内性能故障 · 条件不符", [" ✗ 退货 · 7日内性能故障 ·", "   条件不符"]),
     # a run longer than a line is cut, at a pause in the second half of the line
-    ("提示: 故障未经检测确认，三包退换修须先检测确认性能故障", ["提示: 故障未经检测确认，", "三包退换修须先检测确认性能故障"]),
+    ("提示：故障未经检测确认，三包退换修须先检测确认性能故障", ["提示：故障未经检测确认，", "三包退换修须先检测确认性能故障"]),
     # no pause: cut by characters, one character never alone on the last line
     ("一二三四五六七八九十一二三四五六七", ["一二三四五六七八九十一二三四五", "六七"]),
     # a Latin word longer than a line: cut by cells
     ("a" * 40, ["a" * 33, "a" * 7]),
     ("短句", ["短句"]),
     # a time stays whole, a number with its unit and with the word that leads it (at 80x24 the
-    # panel cut "(第 10" from "天)", "约 10–15" from "天", "起7" from "日内")
-    ("权益期限: 2026-06-05 至 2026-06-20 (第 10 天)", ["权益期限: 2026-06-05", "至 2026-06-20 (第 10 天)"]),
-    ("换货方式: 留机待通知 · 约 10–15 天 · 换货后保修期重新计算",
-     ["换货方式: 留机待通知 ·", "约 10–15 天 ·", "换货后保修期重新计算"]),
+    # panel cut "（第 10" from "天）", "约 10–15" from "天", "起7" from "日内")
+    ("权益期限：2026-06-05 至 2026-06-20（第 10 天）", ["权益期限：2026-06-05", "至 2026-06-20（第 10 天）"]),
+    ("换货方式：留机待通知 · 约 10–15 天 · 换货后保修期重新计算",
+     ["换货方式：留机待通知 ·", "约 10–15 天 ·", "换货后保修期重新计算"]),
     ("    不换机可退款：发票金额扣除 8 天 × 每日 0.5% 折旧", ["    不换机可退款：发票金额扣除", "    8 天 × 每日 0.5% 折旧"]),
 ])
 def test_wrapped_as_chinese_text_is_set(text, expected):
@@ -43,8 +43,8 @@ def test_wrapped_as_chinese_text_is_set(text, expected):
     ("答复时限 2026-06-16 10:30   方案时限 2026-06-17 10:30", 48,
      ["答复时限 2026-06-16 10:30   方案时限", "2026-06-17 10:30"]),
     ("SZ01-20261207-0002  [检测]  苹果 iPhone 15", 40, ["SZ01-20261207-0002  [检测]  苹果", "iPhone 15"]),
-    ("客户: 韩梅梅 139****9000   经办人: 王芳   受理时间: 2026-12-07 00:35", 64,
-     ["客户: 韩梅梅 139****9000   经办人: 王芳", "受理时间: 2026-12-07 00:35"]),
+    ("客户：韩梅梅 139****9000   经办人：王芳   受理时间：2026-12-07 00:35", 64,
+     ["客户：韩梅梅 139****9000   经办人：王芳", "受理时间：2026-12-07 00:35"]),
     (" 《移动电话机商品修理更换退货责任规定》第十一条 自售出之日起7日内，主机出现性能故障", 31,
      [" 《移动电话机商品修理更换退货责", " 任规定》第十一条 自售出之日起", " 7日内，主机出现性能故障"]),
 ])
@@ -86,7 +86,7 @@ def test_the_case_screen_wraps_as_the_panel_does():
     view = {"service_level": {"answer_due": "2026-06-16T10:30:00+08:00", "solution_due": "2026-06-17T10:30:00+08:00"},
             "unit_history": []}
     text = outcome_text(view, "zh")
-    text.append("⚠ 提示: 故障未经检测确认，三包退换修须先检测确认性能故障，检测后再定\n")
+    text.append("⚠ 提示：故障未经检测确认，三包退换修须先检测确认性能故障，检测后再定\n")
     for width in range(26, 60):      # (a time limit takes 25 cells)
         console = Console(width=width, record=True, color_system=None, legacy_windows=False)
         rendered = ["".join(s.text for s in line).replace("\u00a0", " ")

@@ -61,6 +61,26 @@ class CounterScreen(Screen):
             self.refresh_bindings()
 
 
+def field_values(node: Any) -> dict[str, Any]:
+    """What the fields under ``node`` hold now: its inputs, check boxes and choices, by id."""
+    return {widget.id: widget.value for widget in node.query("Input, Checkbox, Select") if widget.id}
+
+
+class HoldsInput:
+    """A dialog the clerk fills in: ``holds_input`` says whether its fields hold something other
+    than what they held when it opened (``remember_as_opened``, called once it has mounted):
+    what closing it without saving would throw away, and what F2 and Ctrl+Q ask about first."""
+
+    _as_opened: dict[str, Any] | None = None
+
+    def remember_as_opened(self) -> None:
+        self._as_opened = field_values(self)
+
+    @property
+    def holds_input(self) -> bool:
+        return self._as_opened is not None and field_values(self) != self._as_opened
+
+
 class FormInput(compat.FieldRepaint, Input):
     """An ``Input`` for fixed-width form fields.
 

@@ -22,7 +22,7 @@ from aftersales.store.localday import shown_moment
 from aftersales.store.workflow import NOTE_REQUIRED, allowed_moves, event_label, moot_reason, state_label, trigger_label
 
 from ..app import key, translate_bindings
-from ..i18n import error_line, t, value_text, vocab
+from ..i18n import colon, error_line, t, value_text, vocab
 from ..messages import CaseLoaded, StoreActionFailed
 from ..widgets.decision_panel import DecisionPanel, badge_text
 from ..widgets.text import Wrapped
@@ -39,13 +39,13 @@ def case_text(view: dict[str, Any], lang: str, brand_label: str) -> Text:
     out.append(f"  {brand_label} {(view.get('device') or {}).get('model') or ''}\n")
     from aftersales.store.contact import mask_phone  # masked on screen too (the CLI's --reveal is logged)
 
-    out.append(f"{t('detail.customer', lang)}: {customer.get('name')} {mask_phone(customer.get('phone')) or ''}   ")
-    out.append(f"{t('detail.staff', lang)}: {view.get('staff')}   {t('detail.intake_at', lang)}: {shown_moment(view.get('intake_at'))}\n",
+    out.append(f"{t('detail.customer', lang)}{colon(lang)}{customer.get('name')} {mask_phone(customer.get('phone')) or ''}   ")
+    out.append(f"{t('detail.staff', lang)}{colon(lang)}{view.get('staff')}   {t('detail.intake_at', lang)}{colon(lang)}{shown_moment(view.get('intake_at'))}\n",
                "dim")
     repair = view.get("repair") or {}
     if repair.get("due_by"):
-        out.append(f"{t('detail.repair_due', lang)}: {repair.get('due_from')} – {repair.get('due_by')}   ", "dim")
-    out.append(f"{t('detail.state_since', lang)}: {shown_moment(view.get('state_since'))}\n", "dim")
+        out.append(f"{t('detail.repair_due', lang)}{colon(lang)}{repair.get('due_from')} – {repair.get('due_by')}   ", "dim")
+    out.append(f"{t('detail.state_since', lang)}{colon(lang)}{shown_moment(view.get('state_since'))}\n", "dim")
     case = view.get("case") or {}
     out.append(f"\n{t('detail.case', lang)}\n", "bold underline")
     # every field of the case table the case gives, in the table's order (what decided it): the
@@ -63,17 +63,17 @@ def case_text(view: dict[str, Any], lang: str, brand_label: str) -> Text:
             value = value.get(part) if isinstance(value, dict) else None
         if path != "fault.confirmed" and (value is None or value == "" or value is False or value == spec.default):
             continue            # not given, or as a case is unless it says otherwise (0 days in repair)
-        out.append(f" {field_label(path, lang)}: ", "dim")
+        out.append(f" {field_label(path, lang)}{colon(lang)}", "dim")
         out.append(f"{value_text(path, value, lang)}\n")
     docs = case.get("documents") or []
-    out.append(f" {t('sec.documents', lang)}: ", "dim")
+    out.append(f" {t('sec.documents', lang)}{colon(lang)}", "dim")
     out.append(("、".join(vocab("document", d, lang) for d in docs) or "—") + "\n")
     flags = [k for k, v in (case.get("condition") or {}).items() if v]
     if flags:
-        out.append(f" {t('sec.condition', lang)}: ", "dim")
+        out.append(f" {t('sec.condition', lang)}{colon(lang)}", "dim")
         out.append("、".join(vocab("condition", c, lang) for c in flags) + "\n")
     if case.get("coverage_plans"):
-        out.append(f" {t('sec.plans', lang)}: ", "dim")
+        out.append(f" {t('sec.plans', lang)}{colon(lang)}", "dim")
         out.append("、".join(vocab("coverage_plan", p, lang) for p in case["coverage_plans"]) + "\n")
     return out
 
@@ -109,7 +109,7 @@ def timeline_text(view: dict[str, Any], lang: str) -> Text:
         out.append(line + "\n")
         changes = (e.get("data") or {}).get("changes") if e["kind"] == "edited" else None
         for path, change in (changes or {}).items():
-            out.append(f"     {field_label(path, lang)}: {value_text(path, change.get('from'), lang)} → "
+            out.append(f"     {field_label(path, lang)}{colon(lang)}{value_text(path, change.get('from'), lang)} → "
                        f"{value_text(path, change.get('to'), lang)}\n", "dim")
         if e.get("note"):
             out.append(f"     {e['note']}\n", "italic")
@@ -209,7 +209,7 @@ class DetailScreen(CounterScreen):
         key("escape", "back", "back"),
         key("m", "move", "move"),
         key("f", "follow_up", "follow_up"),
-        key("e", "reevaluate", "reevaluate"),
+        key("e", "reevaluate", "reevaluate", show=False),  # the 重新判定 button shows it (the footer fits 80 columns)
         key("p", "ticket", "ticket"),
         key("o", "outcome", "outcome", show=False),  # the 处理结果 button shows it (the footer fits 80 columns)
         key("h", "print_ticket", "print_html", show=False),
@@ -564,6 +564,11 @@ class DetailScreen(CounterScreen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    @property
+    def holds_input(self) -> bool:
+        """Whether a note is typed and not yet recorded (F2 and Ctrl+Q ask before they drop it)."""
+        return bool(self.query("#note") and self.query_one("#note", FormInput).value.strip())
+
 
 def brand_name(app: Any, brand: str, lang: str) -> str:
     """A brand as its plugin names it (华为 / Huawei); its id when no plugin serves it."""
@@ -595,5 +600,5 @@ def event_summary(event: dict[str, Any], lang: str) -> str:
         return outcome_summary(data.get("outcome"), data, lang)
     text = vocab("remedy", data.get("remedy") or "", lang)
     if data.get("override"):
-        text += ("(店长特批:" if lang == "zh" else " (manager override: ") + data["override"] + ")"
+        text += (f"（店长特批：{data['override']}）" if lang == "zh" else f" (manager override: {data['override']})")
     return text

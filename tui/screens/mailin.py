@@ -19,7 +19,7 @@ from textual.widgets import Button, Checkbox, Label, Select, Static
 
 from ..app import key, translate_bindings
 from ..i18n import t
-from .base import FormInput
+from .base import FormInput, HoldsInput
 
 #: repair kind -> (Chinese, English)
 REPAIR_KINDS = {"simple": ("一般维修（3–5 个工作日）", "simple repair (3–5 working days)"),
@@ -42,7 +42,7 @@ _FLAGS = (
 )
 
 
-class MailInDialog(ModalScreen[dict | None]):
+class MailInDialog(HoldsInput, ModalScreen[dict | None]):
     DEFAULT_CSS = """
     MailInDialog .dialog { width: 80; height: 90%; }
     MailInDialog .o-row { height: auto; }
@@ -103,6 +103,7 @@ class MailInDialog(ModalScreen[dict | None]):
     def on_mount(self) -> None:
         translate_bindings(self, self.app.lang)
         self.query_one("#m-repair_kind", Select).focus()
+        self.remember_as_opened()
 
     def values(self) -> dict[str, Any]:
         """What the dialog holds: the agreement as entered (``None``: not a mail-in case)."""

@@ -25,26 +25,26 @@ from aftersales.store.localday import shown_moment
 from ..app import key, translate_bindings
 from ..i18n import error_line, t, vocab
 from ..messages import CaseLoaded, StoreActionFailed
-from .base import FormInput
+from .base import FormInput, HoldsInput
 
 #: field id -> (the outcomes that use it, zh label, en label)
 FIELDS: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "refund": (("return",), "退款金额(元)", "Refund (CNY)"),
+    "refund": (("return",), "退款金额（元）", "Refund (CNY)"),
     "invoice_price": (("return",), "发票金额（元，案例未记录时）", "Invoice price (if not on the case)"),
     "imei": (("exchange",), "新机 IMEI", "Replacement IMEI"),
     "serial": (("exchange",), "新机序列号", "Replacement serial"),
-    "date": (("exchange",), "换货日期(默认今天)", "Exchange date (default today)"),
+    "date": (("exchange",), "换货日期（默认今天）", "Exchange date (default today)"),
     "certificate": (("exchange",), "新三包凭证编号", "New certificate no."),
     "work": (("repair", "paid_repair"), "所做维修", "Work done"),
     "parts": (("repair", "paid_repair"), "更换零件（逗号分隔）", "Parts replaced (comma-separated)"),
-    "days": (("repair",), "修理天数(默认按记录)", "Days taken (default: from the log)"),
+    "days": (("repair",), "修理天数（默认按记录）", "Days taken (default: from the log)"),
     "quote": (("paid_repair",), "报价（元）", "Quote (CNY)"),
-    "amount": (("paid_repair",), "实收金额(元)", "Amount charged (CNY)"),
+    "amount": (("paid_repair",), "实收金额（元）", "Amount charged (CNY)"),
 }
 NUMBERS = {"refund": float, "invoice_price": float, "quote": float, "amount": float, "days": int}
 
 
-class OutcomeDialog(ModalScreen[dict | None]):
+class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
     """The outcome form of one case; dismisses with the case view once saved."""
 
     DEFAULT_CSS = """
@@ -101,6 +101,7 @@ class OutcomeDialog(ModalScreen[dict | None]):
         translate_bindings(self, self.app.lang)
         self._show_fields()
         self.query_one("#o-kind", Select).focus()
+        self.remember_as_opened()
 
     @property
     def kind(self) -> str:
@@ -134,7 +135,7 @@ class OutcomeDialog(ModalScreen[dict | None]):
                 except ValueError:
                     label = label_zh if self.app.lang == "zh" else label_en
                     raise StoreError(f"{label}: {text!r} is not a number", field=name,
-                                     zh=f"{label}:{text!r} 不是数字") from None
+                                     zh=f"{label}：{text} 不是数字") from None
             elif name == "parts":
                 out[name] = split_list(text)
             else:
@@ -198,17 +199,17 @@ def outcome_text(view: dict[str, Any], lang: str) -> Text:
     zh = lang == "zh"
     outcome = view.get("outcome")
     if outcome:
-        out.append(("处理结果: " if zh else "Outcome: "), "bold")
+        out.append(("处理结果：" if zh else "Outcome: "), "bold")
         out.append((outcome.get("summary_zh") if zh else outcome.get("summary_en")) or "", "bold green")
         out.append("\n")
     elif view.get("remedy"):
-        out.append(("客户选择: " if zh else "Chosen: ") + vocab("remedy", view["remedy"], lang) + "\n", "bold")
+        out.append(("客户选择：" if zh else "Chosen: ") + vocab("remedy", view["remedy"], lang) + "\n", "bold")
     level = view.get("service_level") or {}
     if level.get("answer_due"):
         late = level.get("met_late") or []
 
         def when(which: str, due: str | None, met: str | None) -> str:
-            mark = (" ✔" + (("(逾时)" if zh else " (late)") if which in late else "")) if met else ""
+            mark = (" ✔" + (("（逾时）" if zh else " (late)") if which in late else "")) if met else ""
             return shown_moment(due) + mark
 
         # a no-break space: each limit's label stays with its time when the line wraps
@@ -222,24 +223,24 @@ def outcome_text(view: dict[str, Any], lang: str) -> Text:
         data = u.get("data") or {}
         if u["kind"] == "replacement":
             restarts = data.get("warranty_after") != "continues"
-            out.append((f"本机为 {u.get('case')} 换货所换新机({u['on']}),"
+            out.append((f"本机为 {u.get('case')} 换货所换新机（{u['on']}），"
                         + ("三包有效期自换货之日起重新计算" if restarts else "保修期延续原机")) if zh else
                        (f"Replacement unit of {u.get('case')} ({u['on']}); "
                         + ("its period restarted on the exchange date" if restarts else "the warranty continues")),
                        "cyan")
             out.append("\n")
         elif u["kind"] == "repair":
-            out.append((f"本机曾免费修理({u.get('case')},{u['on']},{data.get('days')} 天)" if zh else
+            out.append((f"本机曾免费修理（{u.get('case')}，{u['on']}，{data.get('days')} 天）" if zh else
                         f"Repaired free before ({u.get('case')}, {u['on']}, {data.get('days')} days)") + "\n", "cyan")
     intake = view.get("intake_record") or {}
     if intake.get("accessories"):
-        out.append(("随机附件: " if zh else "Accessories: ") + "、".join(intake["accessories"]) + "\n", "dim")
+        out.append(("随机附件：" if zh else "Accessories: ") + "、".join(intake["accessories"]) + "\n", "dim")
     if intake.get("appearance"):
-        out.append(("外观: " if zh else "Appearance: ") + intake["appearance"] + "\n", "dim")
+        out.append(("外观：" if zh else "Appearance: ") + intake["appearance"] + "\n", "dim")
     return out
 
 
-class InspectDialog(ModalScreen[dict | None]):
+class InspectDialog(HoldsInput, ModalScreen[dict | None]):
     """What was received and inspected at intake: accessories, appearance, the data and account
     checklist, the passcode (what the ticket prints). Dismisses with the case view once saved."""
 
@@ -270,7 +271,7 @@ class InspectDialog(ModalScreen[dict | None]):
                 yield Label("随机附件（逗号分隔）" if zh else "Accessories")
                 yield FormInput("、".join(self.record.get("accessories") or []), id="i-accessories", compact=True)
             with Horizontal(classes="o-row"):
-                yield Label("外观(检查所见)" if zh else "Appearance")
+                yield Label("外观（检查所见）" if zh else "Appearance")
                 yield FormInput(self.record.get("appearance") or "", id="i-appearance", compact=True)
             for item, (label_zh, label_en) in CHECKLIST.items():
                 yield Checkbox(label_zh if zh else label_en, value=item in ticked, id=f"i-{item}", compact=True)
@@ -287,6 +288,7 @@ class InspectDialog(ModalScreen[dict | None]):
     def on_mount(self) -> None:
         translate_bindings(self, self.app.lang)
         self.query_one("#i-accessories", FormInput).focus()
+        self.remember_as_opened()
 
     def record_values(self) -> dict[str, Any]:
         from aftersales.store.outcomestore import CHECKLIST

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from ..app import key, translate_bindings
-from ..i18n import t, vocab
+from ..i18n import colon, t, vocab
 from ..widgets.text import Wrapped
 from ..widgets.titlebar import TitleBar
 from .base import CounterScreen
@@ -78,7 +78,7 @@ def _documents(documents: Any, lang: str) -> str:
     for item in documents:
         alternatives = item if isinstance(item, list) else [item]
         items.append(t("pol.either", lang).join(vocab("document", str(d), lang) for d in alternatives))
-    return t("pol.documents", lang) + ": " + ("、" if lang == "zh" else ", ").join(items)
+    return t("pol.documents", lang) + colon(lang) + ("、" if lang == "zh" else ", ").join(items)
 
 
 def _message(item: Any, lang: str) -> str:
@@ -94,13 +94,13 @@ def policy_text(data: dict[str, Any], registry: Any, lang: str) -> Text:
     is done, the exclusions and notices. No rule ids or field names (the 原文 view has them)."""
     out = Text()
     if data.get("source"):
-        out.append(f"{t('pol.text_source', lang)}: ", "dim")
+        out.append(f"{t('pol.text_source', lang)}{colon(lang)}", "dim")
         out.append(str(data["source"]) + "\n")
-    out.append(f"{t('pol.text_effective', lang)}: ", "dim")
+    out.append(f"{t('pol.text_effective', lang)}{colon(lang)}", "dim")
     out.append(effective_text(data.get("effective") or {}, lang) + "\n")
     brands = (data.get("applies_to") or {}).get("brands")
     if brands:
-        out.append(f"{t('pol.text_brands', lang)}: ", "dim")
+        out.append(f"{t('pol.text_brands', lang)}{colon(lang)}", "dim")
         out.append((t("pol.any_brand", lang) if brands == "any" else brand_names(registry, brands, lang)) + "\n")
     offers = data.get("offers") or []
     if offers:
@@ -116,7 +116,7 @@ def policy_text(data: dict[str, Any], registry: Any, lang: str) -> Text:
         out.append(" • " + " · ".join(p for p in parts if p) + "\n", "bold")
         details = [_documents(offer.get("documents"), lang)]
         if offer.get("service_location"):
-            details.append(f"{t('panel.where', lang)}: " + vocab("service_location", str(offer["service_location"]), lang))
+            details.append(f"{t('panel.where', lang)}{colon(lang)}" + vocab("service_location", str(offer["service_location"]), lang))
         out.append("   " + " · ".join(details) + "\n", "dim")
         if offer.get("citation"):
             out.append(f"   {offer['citation']}\n")

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import Footer, Sparkline, Static
 
 from ..app import key
-from ..i18n import error_line
+from ..i18n import colon, error_line
 from ..widgets.titlebar import TitleBar
 from .base import CounterScreen
 
@@ -36,16 +36,16 @@ def report_text(report: dict[str, Any], lang: str, brand_label: Any = str) -> Te
     out = Text()
     for key_, label_zh, label_en in SECTIONS:
         items = report[key_]
-        out.append(f"{label_zh if zh else label_en}: {len(items)}\n", "bold red" if items and key_ != "follow_ups_today"
+        out.append(f"{label_zh if zh else label_en}{colon(lang)}{len(items)}\n", "bold red" if items and key_ != "follow_ups_today"
                    else "bold")
         for c in items:
             out.append(f"  {c['number']}  {state_label(c['state'], lang)}  {brand_label(c['brand'])} {c['model']}  "
                        f"{c['customer'][:1]}*  ")
             out.append(f"{c['why'] if zh else c.get('why_en', c['why'])}\n", "yellow")
-    out.append(("按状态: " if zh else "By state: "), "bold")
+    out.append(("按状态：" if zh else "By state: "), "bold")
     out.append("  ".join(f"{state_label(s['state'], lang)} {s['count']}" for s in report["by_state"]) or "—")
     out.append("\n")
-    out.append(("在办按品牌: " if zh else "Open by brand: "), "bold")
+    out.append(("在办按品牌：" if zh else "Open by brand: "), "bold")
     out.append("  ".join(f"{brand_label(b['brand'])} {b['count']}" for b in report["by_brand_open"]) or "—")
     out.append("\n")
     out.append(("近7日受理\n" if zh else "Intake, last 7 days\n"), "bold")
@@ -140,7 +140,7 @@ def _printed_message(printed: Any, lang: str) -> str:
     if printed.how == "printer":
         return ("已发送到打印机 " if zh else "Sent to the printer ") + printed.detail
     if printed.how == "browser":
-        return ("已在浏览器打开,请用浏览器打印:" if zh else "Opened in the browser to print: ") + str(printed.path)
-    reason = {"no graphical session": ("无图形界面,未打开浏览器", "no graphical session"),
+        return ("已在浏览器打开，请用浏览器打印：" if zh else "Opened in the browser to print: ") + str(printed.path)
+    reason = {"no graphical session": ("无图形界面，未打开浏览器", "no graphical session"),
               "no browser": ("未找到浏览器", "no browser")}.get(printed.detail, (printed.detail, printed.detail))
-    return (f"已保存({reason[0]}):" if zh else f"Saved ({reason[1]}): ") + str(printed.path)
+    return (f"已保存（{reason[0]}）：" if zh else f"Saved ({reason[1]}): ") + str(printed.path)

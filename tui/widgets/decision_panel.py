@@ -19,7 +19,7 @@ from textual.strip import Strip
 from aftersales.core.vocab import REMEDY_ORDER
 
 from .. import compat
-from ..i18n import t, vocab
+from ..i18n import bracketed, colon, t, vocab
 from .text import fit, wrap_line
 
 ENTITLEMENTS = (*REMEDY_ORDER, "none")
@@ -60,7 +60,7 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
         out.append(f"!! {NOT_LEGAL_ZH if lang == 'zh' else NOT_LEGAL_EN}\n", "bold reverse red")
     region = decision.get("region")
     if region:
-        out.append(f"{t('panel.region', lang)}: ", "dim")
+        out.append(f"{t('panel.region', lang)}{colon(lang)}", "dim")
         out.append(vocab("region", region, lang), "bold")
         if region_note is not None:
             out.append(f" · {region_note[0]}", "dim" if region_note[1] is None else "yellow")
@@ -86,7 +86,7 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
         granted = r.get("granted_by") or {}
         missing = r.get("missing_documents") or []
         if r.get("service_location") and (ok or missing):
-            out.append(f"    {t('panel.where', lang)}: ", "dim")
+            out.append(f"    {t('panel.where', lang)}{colon(lang)}", "dim")
             out.append(vocab("service_location", r["service_location"], lang) + "\n", "" if ok else "dim")
         if citations and granted.get("policy"):
             # the title without its note in brackets: the line fits the panel at 80 columns
@@ -94,33 +94,34 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
 
             out.append(f"    {t('panel.granted_by', lang)} {without_note(named(granted['policy']))}\n", "dim")
         if missing:
-            out.append(f"    {t('panel.still_needs' if pending else 'panel.missing', lang)}: ", "bold red")
+            out.append(f"    {t('panel.still_needs' if pending else 'panel.missing', lang)}{colon(lang)}", "bold red")
             out.append("、".join(vocab("document", d, lang) for d in missing), "bold reverse red")
             out.append("\n")
         asked = r.get("asked_documents") or []
         if ok and asked:
-            out.append(f"    {t('panel.asks', lang)}: " + "、".join(vocab("document", d, lang) for d in asked) + "\n",
+            out.append(f"    {t('panel.asks', lang)}{colon(lang)}" + "、".join(vocab("document", d, lang) for d in asked) + "\n",
                        "yellow")
         if r.get("refund_instead"):
             from aftersales.core.refund import refund_text
 
             out.append(f"    {refund_text(r['refund_instead'], lang)}\n", "green")
         if r.get("needs_confirmation"):
-            out.append(f"    {t('panel.confirm', lang)}: {r['needs_confirmation']}\n", "yellow")
+            out.append(f"    {t('panel.confirm', lang)}{colon(lang)}{r['needs_confirmation']}\n", "yellow")
         note = r.get("note")
         if note:
             out.append(f"    {note['zh'] if lang == 'zh' else note['en']}\n", "italic")
     cov = decision.get("coverage")
     if cov:
-        out.append(f"{t('panel.coverage', lang)}: ", "dim")
-        out.append(f"{cov['start']} {t('panel.until', lang)} {cov.get('end') or '?'} ")
+        out.append(f"{t('panel.coverage', lang)}{colon(lang)}", "dim")
+        out.append(f"{cov['start']} {t('panel.until', lang)} {cov.get('end') or '?'}")
         days = cov["days_elapsed"]   # negative: the start is still ahead (production date + 90, no papers)
-        out.append(f"({t('panel.day', lang, n=days) if days >= 0 else t('panel.day_before', lang, n=-days)})\n", "dim")
+        out.append(bracketed(t("panel.day", lang, n=days) if days >= 0 else t("panel.day_before", lang, n=-days), lang)
+                   + "\n", "dim")
     ex = decision.get("exchange")
     # how an exchange is done: only while one is open to the customer
     exchange_offered = any(r["remedy"] == "exchange" and r.get("available") for r in decision.get("remedies", ()))
     if ex and exchange_offered:
-        out.append(f"{t('panel.exchange', lang)}: ", "dim")
+        out.append(f"{t('panel.exchange', lang)}{colon(lang)}", "dim")
         out.append(vocab("exchange_mode", ex["mode"], lang), "bold")
         lead = ex.get("lead_days")
         if lead:
@@ -137,7 +138,7 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
             out.append(" ⚠ " + (e["message_zh"] if lang == "zh" else e["message_en"]) + "\n", "yellow")
     notices = decision.get("notices") or []
     for n in notices:
-        out.append(f"{t('panel.notices', lang)}: " + (n["message_zh"] if lang == "zh" else n["message_en"]) + "\n",
+        out.append(f"{t('panel.notices', lang)}{colon(lang)}" + (n["message_zh"] if lang == "zh" else n["message_en"]) + "\n",
                    "cyan")
     gaps = decision.get("calendar_gaps") or []
     if gaps:
@@ -174,7 +175,7 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
         # the policies and versions that decided (kept with every stored decision)
         pols = decision.get("policies") or []
         if pols:
-            out.append(f"{t('panel.policies', lang)}: " + "，".join(f"{named(p['id'])} {p['version']}"
+            out.append(f"{t('panel.policies', lang)}{colon(lang)}" + "，".join(f"{named(p['id'])} {p['version']}"
                                                                 for p in pols) + "\n", "dim")
     return out
 

@@ -1,0 +1,35 @@
+"""Chinese text takes full-width punctuation: what people read in Chinese has no ASCII colon,
+comma or bracket beside a Chinese word (权益：换货, not 权益: 换货; （第 14 天）, not (第 14 天)).
+English keeps its ASCII punctuation. Ids, paths and typed values are not Chinese text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+#: an ASCII colon, comma or bracket beside a Chinese character
+ASCII_IN_CHINESE = re.compile(r"[\u4e00-\u9fff）」》][:,(]|[:,]\s*[\u4e00-\u9fff]|\(\s*[\u4e00-\u9fff]|[\u4e00-\u9fff]\)")
+
+SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.yaml"))
+
+
+def ascii_in_chinese(text: str) -> list[str]:
+    """The lines of ``text`` with ASCII punctuation in their Chinese."""
+    return [line for line in text.splitlines() if ASCII_IN_CHINESE.search(line)]
+
+
+@pytest.mark.parametrize("case", SCENARIOS, ids=lambda p: p.stem)
+def test_evaluate_speaks_chinese_with_chinese_punctuation_and_english_with_its_own(cli, case):
+    _, zh, zh_err = cli("evaluate", str(case), env={"AFTERSALES_LANG": "zh"})
+    assert zh.strip() or zh_err.strip()
+    assert ascii_in_chinese(zh + zh_err) == []
+    _, en, _ = cli("evaluate", str(case), env={"AFTERSALES_LANG": "en"})
+    assert not re.search(r"^\s*[A-Za-z][A-Za-z -]*[：（]|\d[：，（]|\)（", en, re.M), en      # the English labels keep their ASCII
+
+
+def test_the_checker_finds_what_it_is_for():
+    assert ascii_in_chinese("权益: 换货\n权益期限：2026-06-01 至 2026-06-16 (第 14 天)\nSZ01: 已保存\n本机(SZ01)") == [
+        "权益: 换货", "权益期限：2026-06-01 至 2026-06-16 (第 14 天)", "SZ01: 已保存", "本机(SZ01)"]
+    assert ascii_in_chinese("权益：换货\nEntitlement: exchange (day 14)\nIMEI：356938035643809") == []
