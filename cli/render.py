@@ -38,6 +38,15 @@ _TEXT = {
 }
 
 
+def _identified_by(decision, lang: str) -> str:
+    """Which plugin's code said where the unit was made, when one did (not a policy's rule, nor
+    the case): a network's plugin may, and a region it gives decides whether the floor applies."""
+    entry = next((e for e in decision.log if getattr(e, "effect", None) == "region"), None)
+    if entry is None or entry.policy is not None or entry.plugin == "core":
+        return ""
+    return f"（由插件 {entry.plugin} 识别）" if lang == "zh" else f" (identified by plugin {entry.plugin})"
+
+
 def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=None, brand: str | None = None) -> str:
     """The summary; with ``trace``, every rule checked, each with its editors' reference from
     ``refs`` (``{(policy, rule): ref}``, see ``trace_refs``) — never shown without the trace."""
@@ -51,7 +60,7 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=Non
         lines.append(f"!! {NOT_LEGAL_ZH if lang == 'zh' else NOT_LEGAL_EN}")
     # ``brand``: the brand's name as its plugin gives it (苹果), else its id
     lines.append(f"{t['entitlement']}{c}{label('remedy', ent, lang)}  [{brand or decision.brand} · {t['region']} "
-                 f"{label('region', decision.region, lang)}]")
+                 f"{label('region', decision.region, lang)}{_identified_by(decision, lang)}]")
     for r in decision.remedies:
         mark = "✓" if r.available else "✗"
         basis = label("basis", r.basis, lang)

@@ -199,3 +199,19 @@ def test_plugins_list_names_each_plugins_state_and_the_folder_warnings(plugins, 
     assert code == 0 and data["statutory"] is True
     assert {p["name"]: p["state"] for p in data["plugins"]} == {"apple": "ok", "generic_sanbao": "ok", "huawei": "ok"}
     assert any("holds no plugin" in w for w in data["folder_warnings"])
+
+
+def test_a_region_a_plugin_gave_is_said_with_the_plugins_name(tmp_path, plugins, cli):
+    (plugins / "net.py").write_text(
+        "from aftersales import hookimpl\nfrom aftersales.core.outcomes import Identity\n\n"
+        "@hookimpl\ndef aftersales_identify_device(case):\n"
+        "    return Identity(region='OTHER', plugin='apple', policy=None, rule='r', citation='c')\n", encoding="utf-8")
+    os.chmod(plugins / "net.py", 0o644)
+    case = _case(tmp_path, "apple-cn-day10-deferred")
+    text = Path(case).read_text(encoding="utf-8")
+    Path(case).write_text("\n".join(line for line in text.splitlines() if "region:" not in line), encoding="utf-8")
+    code, out, err = cli("evaluate", case, "--plugins-dir", str(plugins), env={"AFTERSALES_LANG": "zh"})
+    assert code == 0 and "机器版本 其他地区（由插件 net 识别）" in out.splitlines()[0], out + err
+    code, out, _ = cli("evaluate", case, "--json", "--plugins-dir", str(plugins))
+    region = next(e for e in json.loads(out)["trace"] if e["effect"] == "region")
+    assert region["plugin"] == "net"          # the plugin that answered, not the name it wrote

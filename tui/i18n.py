@@ -174,6 +174,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "region.how_read": ("由{field} {value} 判断", "from the {field} {value}"),
     "region.how_country": ("仅按购买地{country}推定", "only assumed from the country of purchase, {country}"),
     "region.how_default": ("未能判断，暂按此推定", "not known: assumed"),
+    "region.how_plugin": ("由插件 {plugin} 识别", "identified by plugin {plugin}"),
     "region.ask": ("请输入{fields}，以核实机器版本", "Enter the {fields} to check the region"),
     "region.ask_any": ("请核对机身型号或包装上的版本", "Check the model on the unit or its box"),
     "or": ("或", " or "),

@@ -113,3 +113,22 @@ def test_the_citations_name_what_they_back_and_the_policy_by_its_title_not_ids(r
     assert "[权益期限起算]" in text and "[不换机退款] 《移动电话机商品修理更换退货责任规定》第十八条" in text
     decision = registry.evaluate(registry.parse_case(liquid, today=TODAY)).to_dict()
     assert "[除外情形] 《移动电话机商品修理更换退货责任规定》" in render_decision(decision, "zh", citations=True).plain
+
+
+def test_a_region_a_plugins_code_gave_names_the_plugin():
+    # a network's plugin may say where units were made (and with it whether the floor applies):
+    # the clerk reads whose word it is, never "assumed"
+    from aftersales.core.outcomes import Identity
+    from aftersales.core.registry import load_registry
+
+    class Network:
+        from aftersales import hookimpl
+
+        @hookimpl
+        def aftersales_identify_device(self, case):
+            return Identity(region="HK", plugin="someone_else", policy=None, rule="imei_range", citation="")
+
+    registry = load_registry(extra=[("network", Network())])
+    text = panel(registry, with_device(), {})
+    assert "由插件 network 识别" in text and "推定" not in text
+    assert "identified by plugin network" in panel(registry, with_device(), {}, "en")
