@@ -102,6 +102,8 @@ async def test_detail_offers_the_allowed_moves_follow_up_reevaluate_ticket_and_a
         await settle(pilot)
         detail = app.screen
         assert {b.id for b in detail.query("#moves Button")} == {"move-diagnosing", "move-cancelled"}
+        # each reads as a move to a state, not as the case's state
+        assert {str(b.label) for b in detail.query("#moves Button")} == {"→ 检测", "→ 已撤销"}
 
         # a follow-up, a new decision, the ticket
         detail.query_one("#note").value = "已致电客户"

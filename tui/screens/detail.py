@@ -353,7 +353,7 @@ class DetailScreen(CounterScreen):
             return max(cell_len(label) + 2, 6) + 1
 
         others = sum(width(str(b.label)) for b in self.query("#detail-actions > Button"))
-        needed = sum(width(state_label(target, lang)) for target in targets) + 12 + 1 + others
+        needed = sum(width(_move_text(target, lang)) for target in targets) + 12 + 1 + others
         return needed <= self.size.width - 2    # the actions' padding
 
     async def _show_moves(self) -> None:
@@ -372,7 +372,7 @@ class DetailScreen(CounterScreen):
         if not targets:
             await moves.mount(Static(t("detail.no_moves", lang), classes="dim"))
         elif shown[2]:
-            await moves.mount_all(Button(state_label(target, lang), id=f"move-{target}", compact=True,
+            await moves.mount_all(Button(_move_text(target, lang), id=f"move-{target}", compact=True,
                                          variant="warning" if target == "cancelled" else "primary")
                                   for target in targets)
         else:
@@ -602,3 +602,9 @@ def event_summary(event: dict[str, Any], lang: str) -> str:
     if data.get("override"):
         text += (f"（店长特批：{data['override']}）" if lang == "zh" else f" (manager override: {data['override']})")
     return text
+
+
+def _move_text(target: str, lang: str) -> str:
+    """A move's button: the state it moves the case to, after an arrow (→ 检测, → 已撤销), so it
+    reads as a move, not as the case's state."""
+    return f"→ {state_label(target, lang)}"
