@@ -156,22 +156,51 @@ def _syntax_part(text: str) -> str:
     return key + (value if value[:1] in "[{［｛【" else "")
 
 
-def _deeper_hint(lines: list[str], line: int, problem: str) -> tuple[str, str] | None:
-    """A hint when the line at ``line`` is indented more than the key before it, which has a value
-    of its own (so it cannot hold a nested block)."""
+def _key_indent(text: str) -> int:
+    """The column a line's key starts at: past its indentation and a list item's ``- ``."""
+    return len(text) - len(text.lstrip(" -"))
+
+
+def _deeper_hint(lines: list[str], line: int, column: int | None, problem: str) -> tuple[str, str] | None:
+    """A hint when the key on ``line`` is indented more than the key before it, which has a value
+    of its own (so it cannot hold a nested block): YAML then reads the key as more of that value
+    and stops at its colon (``column``, 1-based). A colon further on is one inside the value."""
     if "mapping values are not allowed" not in problem or not (0 < line <= len(lines) and _code_line(lines, line)):
         return None
-    here = _indent_of(lines[line - 1])
+    text = lines[line - 1]
+    here = _indent_of(text)
+    key_colon = text.find(": ", here)
+    if text.rstrip().endswith(":") and key_colon < 0:
+        key_colon = len(text.rstrip()) - 1
+    if column is not None and column - 1 != key_colon:
+        return None   # the colon YAML stopped at is in the value, not after the key
     before = next((n for n in range(line - 1, 0, -1) if _code_line(lines, n)), None)
-    if before is not None:
-        prev = lines[before - 1].split(" #", 1)[0].rstrip()
-        opens_block = prev.endswith(":") or prev.lstrip().startswith("- ") and prev.rstrip().endswith(":")
-        value = lines[line - 1].split(" #", 1)[0].partition(": ")[2]
-        if here > _indent_of(prev) and not opens_block and ": " not in value:
-            extra = here - _indent_of(prev)
-            return (f"第 {line} 行比上一行（第 {before} 行）多缩进了 {extra} 个空格：同一层的键要左对齐（YAML 用缩进表示层级）",
-                    f"line {line} is indented {extra} more space(s) than line {before}: keys of one level line up "
-                    f"(YAML reads indentation as nesting)")
+    if before is None:
+        return None
+    prev = lines[before - 1].split(" #", 1)[0].rstrip()
+    there = _key_indent(prev)
+    if here <= there or prev.endswith(":"):
+        return None
+    return _indent_words(line, here, before, there, "键", "key")
+
+
+def _indent_words(line: int, here: int, other: int, there: int, what: str, what_en: str) -> tuple[str, str]:
+    """The lines whose indentation disagrees, as the hint names them."""
+    return (f"第 {line} 行的{what}缩进了 {here} 个空格，而第 {other} 行是 {there} 个：同一层要对齐",
+            f"the {what_en} on line {line} is indented {here} space(s), line {other} {there}: one level lines up")
+
+
+def _full_width_indent(lines: list[tuple[int, str]]) -> tuple[tuple[str, str], int, int] | None:
+    """The first line among ``lines`` indented with a full-width space (U+3000, which YAML does
+    not read as indentation), and the column of that space."""
+    for n, x in lines:
+        lead = x[: len(x) - len(x.lstrip(" \t\u3000"))]
+        if "\u3000" in lead:
+            col = lead.index("\u3000") + 1
+            count = lead.count("\u3000")
+            return ((f"第 {n} 行第 {col} 列起用全角空格'　'缩进（{count} 个）：YAML 只认半角空格，请改成半角空格",
+                     f"line {n} is indented with {count} full-width space(s) '　' from column {col}: YAML indents "
+                     "with ASCII spaces only; use those"), n, col)
     return None
 
 
@@ -192,19 +221,23 @@ def _misaligned_hint(lines: list[str], line: int, problem: str, context_line: in
     if not _code_line(lines, other) or _indent_of(lines[other - 1]) == here:
         return None
     there = _indent_of(lines[other - 1])
-    return (f"第 {line} 行的{what}缩进了 {here} 个空格，而第 {other} 行是 {there} 个：同一层要对齐",
-            f"the {what_en} on line {line} is indented {here} space(s), line {other} {there}: one level lines up")
+    return _indent_words(line, here, other, there, what, what_en)
 
 
-def yaml_hint(text: str, line: int, problem: str, context_line: int | None = None) -> tuple[tuple[str, str], int] | None:
-    """A hint for a YAML syntax error at ``line`` (1-based; ``context_line``: where the construct
-    the parser was reading began), and the line the hint is about: the usual causes, said plainly."""
+def yaml_hint(text: str, line: int, problem: str, context_line: int | None = None,
+              column: int | None = None) -> tuple[tuple[str, str], int, int | None] | None:
+    """A hint for a YAML syntax error at ``line`` and ``column`` (1-based; ``context_line``: where
+    the construct the parser was reading began), and the line (and column, when known) the hint
+    is about: the usual causes, said plainly."""
     lines = text.splitlines()
     start = min(context_line or line, line - 1) if line > 1 else line
     nearby = [(n, lines[n - 1]) for n in range(max(start, 1), min(line, len(lines)) + 1)]
     for n, x in nearby:
         if "\t" in x[: len(x) - len(x.lstrip(" \t"))]:
-            return ("YAML 不能用制表符（Tab）缩进，请改用空格", "tabs cannot indent YAML; use spaces"), n
+            return ("YAML 不能用制表符（Tab）缩进，请改用空格", "tabs cannot indent YAML; use spaces"), n, None
+    full_width = _full_width_indent(nearby)
+    if full_width is not None:
+        return full_width
     for n, x in nearby:
         stripped = x.lstrip(" -")
         head = stripped.split("：", 1)[0]
@@ -212,28 +245,30 @@ def yaml_hint(text: str, line: int, problem: str, context_line: int | None = Non
             key = head.strip()
             return ((f"键 {key!r} 后面是全角冒号'：'；YAML 的键后要用半角冒号加空格 '{key}: '",
                      f"the key {key!r} is followed by a full-width colon '：'; YAML wants an ASCII colon and a space: "
-                     f"'{key}: '"), n)
-    deeper = _deeper_hint(lines, line, problem)
-    if deeper is not None:
-        return deeper, line
+                     f"'{key}: '"), n, None)
+    deeper = _deeper_hint(lines, line, column, problem)
+    if deeper is not None:   # at the key that is indented too far
+        return deeper, line, _indent_of(lines[line - 1]) + 1
     if "mapping values are not allowed" in problem:
         return (("这一行的值里有半角冒号加空格 ': '，YAML 把它当成了新的键；请给整个值加引号，"
                  "例如 citation: \"第十二条: ...\"，或改用全角冒号'：'",
                  "the value on this line holds an ASCII colon and a space ': ', which YAML reads as a new key; "
-                 "quote the whole value (citation: \"第十二条: ...\") or use a full-width colon '：'"), line)
+                 "quote the whole value (citation: \"第十二条: ...\") or use a full-width colon '：'"), line, column)
     quote = _odd_quote_line(lines, 1, line)
     if quote is not None and ("quoted scalar" in problem or "end of stream" in problem or "expected key" in problem
                               or "expected <block end>" in problem):
         return ((f"第 {quote} 行的引号没有闭合（中文引号“”不算 YAML 引号）：YAML 一直读到了下一个引号",
-                 f"the quote opened on line {quote} is not closed: YAML read on to the next quote"), quote)
+                 f"the quote opened on line {quote} is not closed: YAML read on to the next quote"), quote, None)
     misaligned = _misaligned_hint(lines, line, problem, context_line)
     if misaligned is not None:
-        return misaligned, line
+        return misaligned, line, column
     # full-width punctuation matters where YAML reads it as syntax: in a key, or in a [list] or {map}
     marks = sorted({c for _, x in nearby for c in _syntax_part(x) if c in FULL_WIDTH and c not in "（）“”‘’"})
     if marks:
         return ((f"这里有全角标点 {' '.join(marks)}：YAML 的冒号、逗号、括号要用半角",
-                 f"full-width punctuation here ({' '.join(marks)}): YAML's colons, commas and brackets are ASCII"), line)
+                 f"full-width punctuation here ({' '.join(marks)}): YAML's colons, commas and brackets are ASCII"),
+                line, column)
     if "could not find expected ':'" in problem:
-        return (("缺少键后的冒号，或上一行的缩进不对", "a key lacks its colon, or the line before is indented wrongly"), line)
+        return (("缺少键后的冒号，或上一行的缩进不对", "a key lacks its colon, or the line before is indented wrongly"),
+                line, column)
     return None

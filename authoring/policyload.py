@@ -319,20 +319,21 @@ def read_yaml(text: str, name: str) -> tuple[Any, yaml.Node | None]:
         if exc.problem and exc.context and exc.context_mark is not None:
             problem += f" ({exc.context} started at line {exc.context_mark.line + 1})"
         context_line = exc.context_mark.line + 1 if exc.context_mark is not None else None
-        found = yaml_hint(text, line, problem, context_line)
-        zh = f"YAML 语法错误（{problem}）"
+        found = yaml_hint(text, line, problem, context_line, col if mark else None)
+        # Chinese: the project's own diagnosis; the parser's words only in English (and the JSON)
+        zh = f"YAML 语法错误：第 {line} 行附近无法按 YAML 读取；请检查这一行和上一行的缩进、冒号、引号和括号"
         if found is not None:
-            (hint_zh, hint_en), hint_line = found
-            if hint_line != line:   # the cause is on another line: point there
-                line, col = hint_line, 1
-            zh, problem = f"{zh}：{hint_zh}", f"YAML syntax error ({problem}): {hint_en}"
+            (hint_zh, hint_en), hint_line, hint_col = found
+            if hint_line != line or hint_col is not None:   # the cause is elsewhere: point there
+                line, col = hint_line, hint_col or 1
+            zh, problem = f"YAML 语法错误：{hint_zh}", f"YAML syntax error ({problem}): {hint_en}"
         else:
             problem = f"YAML syntax error: {problem}"
         issue = PolicyIssue(name, line, col, "$", problem, code="yaml", zh=zh)
         raise PolicyError(str(issue), issues=[issue], zh=issue.text("zh")) from None
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0]
-        issue = PolicyIssue(name, 1, 1, "$", first, code="yaml", zh=f"YAML 读取错误：{first}")
+        issue = PolicyIssue(name, 1, 1, "$", first, code="yaml", zh="YAML 读取错误：这个文件无法按 YAML 读取")
         raise PolicyError(str(issue), issues=[issue], zh=issue.text("zh")) from None
     finally:
         loader.dispose()

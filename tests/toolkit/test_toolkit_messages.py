@@ -91,7 +91,7 @@ def test_an_unknown_component_key_under_periods_is_reported_at_the_key(cli, tmp_
     # Chinese citations' full-width colons nearby are plain text, not YAML's punctuation)
     # (``{line}``: the number of the line the message compares with, the last line above the
     # edited one that the pattern after the hint matches, so the file may grow above it)
-    ("kind: brand\nversion", " kind: brand\nversion", "比上一行（第 {line} 行）多缩进了 1 个空格|.", True),
+    ("kind: brand\nversion", " kind: brand\nversion", "键缩进了 1 个空格，而第 {line} 行是 0 个|.", True),
     ("  - id: region_from_country", "   - id: region_from_country", "列表项缩进了 3 个空格，而第 {line} 行是 2 个|  - ",
      True),
     ("  rollover_windows: false", " rollover_windows: false", "键缩进了 1 个空格，而第 {line} 行是 2 个|  [^ -]", True),
@@ -105,6 +105,28 @@ def test_yaml_syntax_errors_say_the_usual_cause(cli, tmp_path, old, new, hint, a
         hint = hint.format(line=compared)
     (error,) = _errors(cli, path)
     assert hint in error and error.startswith(f"{path}:{line}:"), error
+    assert not re.search(r"mapping values|expected|while (parsing|scanning)|found a", error), \
+        "the parser's English words stay out of the Chinese message"
+
+
+def test_an_over_indented_key_is_named_at_the_key_with_the_line_it_disagrees_with(cli, tmp_path):
+    path, line, _ = _edit(tmp_path, "    start: plan_purchase\n    period: {months: 24}",
+                          "    start: plan_purchase\n      period: {months: 24}")
+    (error,) = _errors(cli, path)
+    assert error.startswith(f"{path}:{line + 1}:7: ") and f"第 {line + 1} 行的键缩进了 6 个空格，而第 {line} 行是 4 个" in error
+    assert "引号" not in error and "全角冒号" not in error
+    (error,) = _errors(cli, path, "en")
+    assert f"the key on line {line + 1} is indented 6 space(s), line {line} 4" in error
+
+
+def test_indenting_with_full_width_spaces_names_them(cli, tmp_path):
+    path, line, _ = _edit(tmp_path, "    start: plan_purchase\n    period: {months: 24}",
+                          "    start: plan_purchase\n\u3000\u3000period: {months: 24}")
+    (error,) = _errors(cli, path)
+    assert error.startswith(f"{path}:{line + 1}:1: ") and "全角空格" in error and "半角空格" in error, error
+    assert "而第" not in error
+    (error,) = _errors(cli, path, "en")
+    assert "full-width space" in error and "ASCII spaces" in error
 
 
 def test_full_width_comma_in_a_list_is_named(cli, tmp_path):
