@@ -351,10 +351,7 @@ def locate(node: yaml.Node | None, parts: Iterable[Any]) -> tuple[int, int]:
     for part in parts:
         nxt = None
         if isinstance(current, yaml.MappingNode):
-            for key, value in current.value:
-                if key.value == part:
-                    nxt = value
-                    break
+            nxt = _value_of(current, part)
         elif isinstance(current, yaml.SequenceNode) and isinstance(part, int) and part < len(current.value):
             nxt = current.value[part]
         if nxt is None:
@@ -402,6 +399,17 @@ def _declared_ids(data: Any) -> tuple[str, ...]:
     return tuple(sorted(ids))
 
 
+def _pair_of(mapping: yaml.MappingNode, key: Any) -> tuple[Any, Any] | None:
+    """The (key, value) nodes of ``key`` in a mapping: the last one written, the one YAML keeps
+    (a key the mapping writes itself comes after those a ``<<: *anchor`` merges in)."""
+    return next((pair for pair in reversed(mapping.value) if getattr(pair[0], "value", None) == key), None)
+
+
+def _value_of(mapping: yaml.MappingNode, key: Any) -> Any:
+    pair = _pair_of(mapping, key)
+    return pair[1] if pair else None
+
+
 def locate_key(node: yaml.Node | None, parts: Iterable[Any], key: str) -> tuple[int, int]:
     """Line and column of the *key* ``key`` in the mapping at ``parts`` (else of the mapping)."""
     import yaml
@@ -409,9 +417,9 @@ def locate_key(node: yaml.Node | None, parts: Iterable[Any], key: str) -> tuple[
     node = _resolve(node)
     current = _node_at(node, parts)
     if isinstance(current, yaml.MappingNode):
-        for k, _ in current.value:
-            if getattr(k, "value", None) == key:
-                return k.start_mark.line + 1, k.start_mark.column + 1
+        pair = _pair_of(current, key)
+        if pair is not None:
+            return pair[0].start_mark.line + 1, pair[0].start_mark.column + 1
     return locate(node, parts)
 
 
@@ -421,7 +429,7 @@ def _node_at(node: yaml.Node | None, parts: Iterable[Any]) -> yaml.Node | None:
     current = _resolve(node)
     for part in parts:
         if isinstance(current, yaml.MappingNode):
-            current = next((v for k, v in current.value if getattr(k, "value", None) == part), None)
+            current = _value_of(current, part)
         elif isinstance(current, yaml.SequenceNode) and isinstance(part, int) and part < len(current.value):
             current = current.value[part]
         else:

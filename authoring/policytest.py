@@ -31,7 +31,7 @@ from aftersales.core.errors import AftersalesError, PolicyError
 from aftersales.core.vocab import FREE_REMEDIES, REMEDY_ORDER, label
 
 from .messages import value_zh
-from .policyload import PolicyIssue, display_name, locate, read_source, read_yaml
+from .policyload import PolicyIssue, display_name, locate, locate_key, read_source, read_yaml
 
 FREE = FREE_REMEDIES
 EXPECT_KEYS = frozenset({
@@ -43,13 +43,17 @@ CASE_KEYS = frozenset({"name", "source", "case", "expect"})
 
 
 class Problem(str):
-    """One way a decision differs from what a case expects: the English text, with ``zh`` beside it."""
+    """One way a decision differs from what a case expects: the English text, with ``zh`` beside
+    it, and ``at``: the key it is about, as the path to it from the case item (``("expect",
+    "basis")``), where a failing case is pointed at; empty: the case as a whole."""
 
     zh: str
+    at: tuple[str, ...]
 
-    def __new__(cls, en: str, zh: str = "") -> Problem:
+    def __new__(cls, en: str, zh: str = "", key: str = "", at: tuple[str, ...] = ()) -> Problem:
         obj = super().__new__(cls, en)
         obj.zh = zh or en
+        obj.at = at or (("expect", key) if key else ())
         return obj
 
     def text(self, lang: str) -> str:
@@ -65,11 +69,13 @@ def _zh(value: Any, table: str | None) -> str:
     return value_zh(value, table, with_id=True)
 
 
-def _differs(what: str, what_zh: str, expected: Any, got: Any, among: bool = False, table: str | None = None) -> Problem:
+def _differs(what: str, what_zh: str, expected: Any, got: Any, among: bool = False, table: str | None = None,
+             key: str = "") -> Problem:
     want, have = _zh(expected, table), _zh(got, table)
+    key = key or what
     if among:
-        return Problem(f"{what}: expected {expected} among them, got {got}", f"{what_zh}：期望包含 {want}，实际为 {have}")
-    return Problem(f"{what}: expected {expected}, got {got}", f"{what_zh}：期望 {want}，实际为 {have}")
+        return Problem(f"{what}: expected {expected} among them, got {got}", f"{what_zh}：期望包含 {want}，实际为 {have}", key)
+    return Problem(f"{what}: expected {expected}, got {got}", f"{what_zh}：期望 {want}，实际为 {have}", key)
 
 
 def _remedy_zh(name: str) -> str:
@@ -96,38 +102,42 @@ def check_expect(decision: Mapping[str, Any], expect: Mapping[str, Any]) -> list
     for name in expect.get("available_includes", ()):
         if name not in available:
             problems.append(Problem(f"available_includes: expected {name} available, got {got_av}",
-                                    f"可用的处理方式：期望 {_remedy_zh(name)} 可用，实际为 {_zh(got_av, 'remedy')}"))
-    for name in list(expect.get("available_excludes", ())) + list(expect.get("unavailable", ())):
-        if name in available:
-            problems.append(Problem(f"expected {name} not available, got {got_av}",
-                                    f"期望 {_remedy_zh(name)} 不可用，实际可用的为 {_zh(got_av, 'remedy')}"))
+                                    f"可用的处理方式：期望 {_remedy_zh(name)} 可用，实际为 {_zh(got_av, 'remedy')}", "available_includes"))
+    for key in ("available_excludes", "unavailable"):
+        for name in expect.get(key, ()):
+            if name in available:
+                problems.append(Problem(f"expected {name} not available, got {got_av}",
+                                        f"期望 {_remedy_zh(name)} 不可用，实际可用的为 {_zh(got_av, 'remedy')}", key))
     if "free_remedy" in expect and bool(available & set(FREE)) != expect["free_remedy"]:
         problems.append(Problem(f"free_remedy: expected {expect['free_remedy']}, got {got_av}",
-                                f"免费处理：期望{'有' if expect['free_remedy'] else '没有'}，实际可用的为 {_zh(got_av, 'remedy')}"))
+                                f"免费处理：期望{'有' if expect['free_remedy'] else '没有'}，实际可用的为 {_zh(got_av, 'remedy')}",
+                                "free_remedy"))
     for name, basis in (expect.get("basis") or {}).items():
         got = remedies.get(name, {}).get("basis")
         if got != basis:
-            problems.append(_differs(f"basis of {name}", f"{_remedy_zh(name)}的依据", basis, got, table="basis"))
+            problems.append(_differs(f"basis of {name}", f"{_remedy_zh(name)}的依据", basis, got, table="basis", key="basis"))
     for name, docs in (expect.get("missing") or {}).items():
         got = remedies.get(name, {}).get("missing_documents")
         if got is None:
             problems.append(Problem(f"missing of {name}: expected {docs}, got no such remedy",
-                                    f"{_remedy_zh(name)}缺少的单证：期望 {_zh(docs, 'document')}，但判定中没有这个处理方式"))
+                                    f"{_remedy_zh(name)}缺少的单证：期望 {_zh(docs, 'document')}，但判定中没有这个处理方式",
+                                    "missing"))
         elif docs == [] and got:
-            problems.append(_differs(f"missing of {name}", f"{_remedy_zh(name)}缺少的单证", "none", got, table="document"))
+            problems.append(_differs(f"missing of {name}", f"{_remedy_zh(name)}缺少的单证", "none", got, table="document",
+                                     key="missing"))
         elif any(d not in got for d in docs):
             problems.append(_differs(f"missing of {name}", f"{_remedy_zh(name)}缺少的单证", docs, got, among=True,
-                                     table="document"))
+                                     table="document", key="missing"))
     for name, rule in (expect.get("granted_by") or {}).items():
         by = remedies.get(name, {}).get("granted_by") or {}
         got = f"{by.get('policy')}/{by.get('rule')}"
         if got != rule and by.get("rule") != rule:
-            problems.append(_differs(f"granted_by of {name}", f"{_remedy_zh(name)}的决定规则", rule, got))
+            problems.append(_differs(f"granted_by of {name}", f"{_remedy_zh(name)}的决定规则", rule, got, key="granted_by"))
     for key, zh in (("start", "起算日"), ("end", "到期日")):
         for name, day in (expect.get(key) or {}).items():
             got = remedies.get(name, {}).get(key)
             if got != (str(day) if day is not None else None):
-                problems.append(_differs(f"{key} of {name}", f"{_remedy_zh(name)}的{zh}", day, got))
+                problems.append(_differs(f"{key} of {name}", f"{_remedy_zh(name)}的{zh}", day, got, key=key))
     ex = decision.get("exchange") or {}
     if "exchange_mode" in expect and ex.get("mode") != expect["exchange_mode"]:
         problems.append(_differs("exchange_mode", "换货方式", expect["exchange_mode"], ex.get("mode"), table="exchange_mode"))
@@ -144,7 +154,7 @@ def check_expect(decision: Mapping[str, Any], expect: Mapping[str, Any]) -> list
             got = remedies.get(name, {}).get("service_location")
             if got != location:
                 problems.append(_differs(f"service_location of {name}", f"{_remedy_zh(name)}的办理地点", location, got,
-                                         table="service_location"))
+                                         table="service_location", key="service_location"))
     elif "service_location" in expect and decision.get("service_location") != where:
         problems.append(_differs("service_location", "办理地点", where, decision.get("service_location"),
                                  table="service_location"))
@@ -158,7 +168,8 @@ def check_expect(decision: Mapping[str, Any], expect: Mapping[str, Any]) -> list
             problems.append(_differs("exclusions", "排除项", ex_id, ids, among=True))
     for ex_id in expect.get("exclusions_exclude", ()):
         if ex_id in ids:
-            problems.append(Problem(f"exclusions: expected no {ex_id}, got {ids}", f"排除项：期望没有 {ex_id}，实际为 {_zh(ids, None)}"))
+            problems.append(Problem(f"exclusions: expected no {ex_id}, got {ids}", f"排除项：期望没有 {ex_id}，实际为 {_zh(ids, None)}",
+                                    "exclusions_exclude"))
     notices = sorted({n["id"] for n in decision.get("notices", ())})
     for n_id in expect.get("notices", ()):
         if n_id not in notices:
@@ -166,7 +177,7 @@ def check_expect(decision: Mapping[str, Any], expect: Mapping[str, Any]) -> list
     for path, want in (expect.get("paths") or {}).items():
         got = value_at(decision, path)
         if got != want or isinstance(got, bool) != isinstance(want, bool):  # True is not 1
-            problems.append(Problem(f"{path}: expected {want!r}, got {got!r}", f"{path}：期望 {want!r}，实际为 {got!r}"))
+            problems.append(Problem(f"{path}: expected {want!r}, got {got!r}", f"{path}：期望 {want!r}，实际为 {got!r}", "paths"))
     return problems
 
 
@@ -316,8 +327,9 @@ def cases_file_for(policy_file: Path) -> Path:
 def load_cases(path: Path) -> tuple[list[tuple[Mapping[str, Any], int, int, Callable[..., tuple[int, int]]]],
                                      list[PolicyIssue]]:
     """The cases of a ``*.cases.yaml`` with their line and column and a function giving the line
-    and column of a key under the case (``where(["case", "fault", "component"])``: as deep as
-    the file writes it), and every format problem."""
+    and column of a value under the case (``where(["case", "fault", "component"])``: as deep as
+    the file writes it; ``where(["key", "expect", "basis"])``: of the key itself), and every
+    format problem."""
     name = str(path)
     try:
         source = read_source(path)
@@ -341,7 +353,8 @@ def load_cases(path: Path) -> tuple[list[tuple[Mapping[str, Any], int, int, Call
             issues.append(PolicyIssue(name, line, col, where, "each case needs `case` and `expect`", code="cases",
                                       zh="每个案例都要有 `case` 和 `expect`"))
             continue
-        out.append((item, line, col, lambda parts, base=node_path + [index]: locate(node, base + list(parts))))
+        out.append((item, line, col, lambda parts, base=node_path + [index]: locate(node, base + list(parts))
+                    if not parts or parts[0] != "key" else locate_key(node, base + list(parts[1:-1]), parts[-1])))
     return out, issues
 
 
@@ -360,7 +373,8 @@ def expect_problems(item: Mapping[str, Any]) -> list[Problem]:
         close = nearest(str(key), known)
         hint_en = f"; did you mean {close[0]!r}?" if close else f"; expect takes: {', '.join(sorted(known))}"
         hint_zh = f"；您是否想写 {close[0]!r}？" if close else f"；可用的键：{', '.join(sorted(known))}"
-        problems.append(Problem(f"unknown key {key!r}{hint_en}", f"未知的键 {key!r}{hint_zh}"))
+        at = (str(key),) if known is CASE_KEYS else ("expect", str(key))
+        problems.append(Problem(f"unknown key {key!r}{hint_en}", f"未知的键 {key!r}{hint_zh}", at=at))
     # a remedy named where the decision has none by that id (a typo: 'repiar') would only show
     # as "expected ['repiar'], got ['repair']"; said here as the wrong id, with the nearest
     named = [(key, name) for key in ("available", "available_includes", "available_excludes", "unavailable")
@@ -372,7 +386,7 @@ def expect_problems(item: Mapping[str, Any]) -> list[Problem]:
             close = nearest(str(name), REMEDY_ORDER)
             hint_en, hint_zh = (f"; did you mean {close[0]!r}?", f"；您是否想写 {close[0]!r}？") if close else ("", "")
             problems.append(Problem(f"{key}: {name!r} is not a remedy{hint_en} (remedies: {', '.join(REMEDY_ORDER)})",
-                                    f"{key}：{name!r} 不是处理方式代码{hint_zh}（可用：{'、'.join(REMEDY_ORDER)}）"))
+                                    f"{key}：{name!r} 不是处理方式代码{hint_zh}（可用：{'、'.join(REMEDY_ORDER)}）", key))
     return problems
 
 
@@ -396,7 +410,7 @@ def run_cases(registry: Any, policy: Any, cases_path: Path | None, select: str |
             continue
         bad_keys = expect_problems(item)
         if bad_keys:
-            report.results.append(CaseResult(name, report.cases_file or "", line, col, bad_keys))
+            report.results.append(CaseResult(name, report.cases_file or "", *_at(where, bad_keys, line, col), bad_keys))
             continue
         expect = item["expect"]
         try:
@@ -421,13 +435,21 @@ def run_cases(registry: Any, policy: Any, cases_path: Path | None, select: str |
                                                       f"期望出错，实际得到判定（{decision.get('entitlement')}）")], decision))
             continue
         problems = check_expect(decision, expect)
-        report.results.append(CaseResult(name, report.cases_file or "", line, col, problems, decision))
+        report.results.append(CaseResult(name, report.cases_file or "", *_at(where, problems, line, col), problems,
+                                         decision))
         for pid, rid in exercised_rules(decision, item["case"], policy.data, policy.id):
             if pid == policy.id and any(p.get("id") == policy.id and p.get("version") == policy.version
                                         for p in decision.get("policies", ())):
                 exercised.add(rid)
     report.uncovered = [(section, rid) for section, rid in report.rules if _coverage_key(section, rid) not in exercised]
     return report
+
+
+def _at(where: Callable[..., tuple[int, int]], problems: list[Problem], line: int, col: int) -> tuple[int, int]:
+    """Where a failing case is pointed at: the key of its first problem (the ``expect`` key that
+    failed), else the case itself."""
+    first = next((p.at for p in problems if p.at), None)
+    return where(["key", *first]) if first else (line, col)
 
 
 def _plain(value: Any) -> Any:

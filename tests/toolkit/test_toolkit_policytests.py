@@ -59,7 +59,7 @@ def test_a_failing_case_prints_expected_against_actual(tmp_path, cli):
         "  expect: {available: [return], granted_by: {repair: huawei/paid_repair}}\n", encoding="utf-8")
     code, out, _ = cli("policy", "test", str(tmp_path / "huawei.yaml"))
     assert code == 1
-    assert "FAIL" in out and "huawei.cases.yaml:1:3: wrong on purpose" in out
+    assert "FAIL" in out and "huawei.cases.yaml:9:12: wrong on purpose" in out   # at the expect key that failed
     assert "available: expected ['return'], got ['repair']" in out
     assert "granted_by of repair: expected huawei/paid_repair, got huawei/repair_warranty" in out
     assert "not exercised by any case: " in out and "exclusions/label_damaged" in out
@@ -85,5 +85,32 @@ def test_unknown_expect_keys_fail_the_case_at_its_location(tmp_path, cli):
                                                 encoding="utf-8")
     code, out, _ = cli("policy", "test", str(tmp_path / "huawei.yaml"))
     assert code == 1
-    assert "FAIL " in out and "huawei.cases.yaml:1:3: typo" in out
+    assert "FAIL " in out and "huawei.cases.yaml:3:12: typo" in out   # at the unknown key
     assert "unknown key 'availble'; did you mean 'available'?" in out
+
+
+def test_a_case_merging_an_anchor_is_pointed_at_its_own_wrong_line(tmp_path, cli):
+    """``<<: *cn`` brings the anchor's keys in: the case's own ``purchase`` (the one YAML keeps)
+    is where its wrong date is, not the anchor's; a failing expect is pointed at its key."""
+    shutil.copy(POLICIES / "huawei.yaml", tmp_path / "huawei.yaml")
+    (tmp_path / "huawei.cases.yaml").write_text(
+        "- name: first\n"
+        "  case: &cn\n"
+        "    case_date: '2026-06-15'\n"
+        "    brand: huawei\n"
+        "    device: {model: Mate 60, model_code: ALN-AL00}\n"
+        "    purchase: {channel: authorized_reseller, date: '2025-10-18', country: CN}\n"
+        "    documents: [invoice, sanbao_certificate]\n"
+        "    fault: {component: battery, confirmed: true}\n"
+        "  expect:\n"
+        "    available: [repair]\n"
+        "    region: HK\n"
+        "- name: second\n"
+        "  case:\n"
+        "    <<: *cn\n"
+        "    purchase: {channel: authorized_reseller, date: '2025-10-36', country: CN}\n"
+        "  expect: {available: [repair]}\n", encoding="utf-8")
+    code, out, _ = cli("policy", "test", str(tmp_path / "huawei.yaml"))
+    assert code == 1
+    assert "huawei.cases.yaml:11:5: first" in out, out
+    assert "huawei.cases.yaml:15:" in out and "second" in out and ":6:" not in out, out
