@@ -112,16 +112,64 @@ FULL_WIDTH = {"：": ":", "，": ",", "；": ";", "“": '"', "”": '"', "‘":
               "（": "(", "）": ")", "｛": "{", "｝": "}", "［": "[", "］": "]", "　": " "}
 
 
+#: what each full-width mark is called, in the words of a hint
+FULL_WIDTH_NAMES = {"：": ("全角冒号", "full-width colon"), "，": ("全角逗号", "full-width comma"),
+                    "；": ("全角分号", "full-width semicolon"), "“": ("中文引号", "Chinese quote"),
+                    "”": ("中文引号", "Chinese quote"), "‘": ("中文引号", "Chinese quote"), "’": ("中文引号", "Chinese quote"),
+                    "【": ("全角方括号", "full-width bracket"), "】": ("全角方括号", "full-width bracket"),
+                    "［": ("全角方括号", "full-width bracket"), "］": ("全角方括号", "full-width bracket"),
+                    "｛": ("全角花括号", "full-width brace"), "｝": ("全角花括号", "full-width brace"),
+                    "　": ("全角空格", "full-width space")}
+
+
 def full_width_hint(value: str) -> tuple[str, str] | None:
     """A hint when a value holds full-width punctuation where YAML wants ASCII (a list written
-    ``[invoice，warranty_card]`` becomes one text value)."""
+    ``[invoice，warranty_card]`` becomes one text value): each mark named, and the fix."""
     marks = [c for c in dict.fromkeys(value) if c in FULL_WIDTH and c != "（" and c != "）"]
     if not marks:
         return None
-    zh = "、".join(f"全角'{c}'" for c in marks)
-    en = ", ".join(f"full-width '{c}'" for c in marks)
-    return (f"值里有{zh}：YAML 的分隔符要用半角 {' '.join(FULL_WIDTH[c] for c in marks)}",
-            f"the value holds {en}: YAML separators are ASCII {' '.join(FULL_WIDTH[c] for c in marks)}")
+    zh = "、".join(f"'{c}'是{FULL_WIDTH_NAMES[c][0]}" for c in marks)
+    en = ", ".join(f"'{c}' is a {FULL_WIDTH_NAMES[c][1]}" for c in marks)
+    zh, en = f"值里的{zh}", f"in the value {en}"
+    others = [c for c in marks if c != "，"]
+    fixes_zh, fixes_en = [], []
+    if others:
+        fixes_zh.append(f"YAML 的分隔符要用半角 {' '.join(FULL_WIDTH[c] for c in others)}")
+        fixes_en.append(f"YAML separators are ASCII {' '.join(FULL_WIDTH[c] for c in others)}")
+    if "，" in marks:
+        fixes_zh.append("列表的项之间要用半角逗号加空格 ', ' 分开，或写成 [a, b]")
+        fixes_en.append("separate a list's items with an ASCII comma and a space ', ', or write [a, b]")
+    return f"{zh}：{'；'.join(fixes_zh)}", f"{en}: {'; '.join(fixes_en)}"
+
+
+def full_width_key_hint(key: str) -> tuple[str, str] | None:
+    """A hint for a key YAML read with what follows it because a full-width colon stands after it
+    (``period： {months: 24}`` read as the key ``period： {months``): the key and the fix."""
+    head, sep, _ = key.partition("：")
+    head = head.strip()
+    if not sep or not head or " " in head or ":" in head:
+        return None
+    return (f"键 {head!r} 后面是全角冒号'：'；YAML 的键后要用半角冒号加空格 '{head}: '",
+            f"the key {head!r} is followed by a full-width colon '：'; YAML wants an ASCII colon and a space: '{head}: '")
+
+
+#: the patterns of the schema an editor meets, said in words: (zh, en)
+PATTERN_WORDS: dict[str, tuple[str, str]] = {
+    r"^\d{4}-\d{2}-\d{2}$": ("日期写成 YYYY-MM-DD，如 \"2026-01-31\"", "dates are YYYY-MM-DD, e.g. \"2026-01-31\""),
+    "^[a-z][a-z0-9_]*$": ("标识只能用小写字母、数字和下划线，以字母开头", "lower-case letters, digits and underscores, "
+                           "beginning with a letter"),
+}
+
+#: JSON Schema formats as an editor names them: (zh, en)
+FORMAT_NAMES: dict[str, tuple[str, str]] = {"date": ("日期", "date")}
+
+
+def date_example(value: object) -> str:
+    """An example date for a value meant as one: ``20180101`` as ``2018-01-01``; else 2026-01-31."""
+    text = str(value)
+    if len(text) == 8 and text.isdigit():
+        return f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    return "2026-01-31"
 
 
 def _odd_quote_line(lines: list[str], first: int, last: int) -> int | None:

@@ -445,8 +445,9 @@ def duplicate_key_issues(node: yaml.Node | None, name: str) -> list[PolicyIssue]
     if node is None:
         return []
     issues = [PolicyIssue(name, key.start_mark.line + 1, key.start_mark.column + 1, json_path([*parts, kv]),
-                          f"key {kv!r} given twice in one mapping (first on line {first})", code="duplicate_key",
-                          zh=f"键 {kv!r} 在同一个映射里写了两次（第一次在第 {first} 行）；YAML 只会保留后一个")
+                          f"key {kv!r} given twice in one mapping (first on line {first}); YAML keeps only the later "
+                          "one: delete one of them", code="duplicate_key",
+                          zh=f"键 {kv!r} 在同一个映射里写了两次（第一次在第 {first} 行）；YAML 只会保留后一个：请删去其中一个")
               for key, kv, first, parts in duplicate_keys(node)]
     return sorted(issues, key=lambda i: (i.line, i.column))
 
@@ -459,6 +460,9 @@ def schema_issues(data: Any, node: yaml.Node | None, name: str) -> list[PolicyIs
 
     validator = _validator(_declared_ids(data))
     errors = sorted(validator.iter_errors(data), key=relevance)
+    # a date that fails both its pattern and its format is one mistake, said once (as a date)
+    dated = {tuple(e.absolute_path) for e in errors if e.validator == "format"}
+    errors = [e for e in errors if not (e.validator == "pattern" and tuple(e.absolute_path) in dated)]
     issues: list[PolicyIssue] = []
     seen: set[tuple[str, str]] = set()
     for error in errors:
@@ -559,7 +563,8 @@ _KEY_TABLES = {"mode": "exchange_mode"}
 
 def _error_issues(error: Any, node: Any, name: str) -> list[PolicyIssue]:
     """The issue(s) for one schema error, in both languages."""
-    from .messages import TYPE_NAMES, full_width_hint, shown, type_of, types_text
+    from .messages import (FORMAT_NAMES, PATTERN_WORDS, TYPE_NAMES, date_example, full_width_hint,
+                           full_width_key_hint, shown, type_of, types_text)
 
     parts = list(error.absolute_path)
     line, col = locate(node, parts)
@@ -582,6 +587,10 @@ def _error_issues(error: Any, node: Any, name: str) -> list[PolicyIssue]:
             at = locate_key(node, parts, key)
             hint = next(iter(nearest(str(key), sorted(allowed), 1)), None)
             listed = ", ".join(sorted(allowed))
+            colon = full_width_key_hint(str(key))
+            if colon is not None:   # ``period： {months: 24}``: the colon after the key, not a new key
+                out.append(issue(*colon, at, json_path(parts + [str(key).partition("：")[0].strip()])))
+                continue
             if hint:
                 zh, en = f"未知的键 {key!r}；您是否想写 {hint!r}？", f"unknown key {key!r}; did you mean {hint!r}?"
             else:
@@ -614,6 +623,10 @@ def _error_issues(error: Any, node: Any, name: str) -> list[PolicyIssue]:
         got = TYPE_NAMES.get(type_of(value), ("?", "?"))
         zh = f"这里应为{zh_t}，写的是{got[0]} {shown(value)}"
         en = f"expected {en_t} here, got {got[1]} {shown(value)}"
+        if isinstance(error.schema, Mapping) and error.schema.get("format") == "date":
+            example = date_example(value)
+            zh += f"；日期写成 YYYY-MM-DD，如 \"{example}\""
+            en += f"; dates are YYYY-MM-DD, e.g. \"{example}\""
         if isinstance(value, str):
             fw = full_width_hint(value)
             if fw:
@@ -624,15 +637,24 @@ def _error_issues(error: Any, node: Any, name: str) -> list[PolicyIssue]:
         return [issue(zh, en)]
     if v == "required":
         missing = [k for k in error.validator_value if isinstance(value, Mapping) and k not in value]
-        title = _title_of(error.schema, missing[0]) if missing else ("", "")
-        keys = ", ".join(missing)
-        return [issue(f"缺少必填的键 {keys}" + (f"（{title[0]}）" if title[0] else ""),
-                      f"missing required key {keys}" + (f" ({title[1]})" if title[1] else ""))]
+        titles = [_title_of(error.schema, k) for k in missing]   # each key with its own label
+        keys_zh = "、".join(k + (f"（{t[0]}）" if t[0] else "") for k, t in zip(missing, titles, strict=True))
+        keys_en = ", ".join(k + (f" ({t[1]})" if t[1] else "") for k, t in zip(missing, titles, strict=True))
+        return [issue(f"缺少必填的键 {keys_zh}",
+                      f"missing required key{'s' if len(missing) > 1 else ''} {keys_en}")]
     if v == "pattern":
         title = _schema_title(error.schema)
-        zh = f"{shown(value)} 格式不对" + (f"：{title[0]}" if title[0] else f"（应匹配 {error.validator_value}）")
-        en = f"{shown(value)} is not in the expected form" + (f": {title[1]}" if title[1] else f" ({error.validator_value})")
-        if str(error.validator_value).startswith("^[a-z]") and isinstance(value, str) and value.lower() != value:
+        words = PATTERN_WORDS.get(str(error.validator_value))
+        if words is not None:   # the pattern said in words
+            zh, en = f"{shown(value)} 格式不对：{words[0]}", f"{shown(value)} is not in the expected form: {words[1]}"
+        else:
+            zh = f"{shown(value)} 格式不对" + (f"：{title[0]}" if title[0] else f"（应匹配 {error.validator_value}）")
+            en = f"{shown(value)} is not in the expected form" + (f": {title[1]}" if title[1] else
+                                                                   f" ({error.validator_value})")
+        fw = full_width_hint(value) if isinstance(value, str) else None
+        if fw:
+            zh, en = f"{zh}；{fw[0]}", f"{en}; {fw[1]}"
+        elif str(error.validator_value).startswith("^[a-z]") and isinstance(value, str) and value.lower() != value:
             zh += f"；请改为小写 {value.lower()!r}"
             en += f"; write it in lower case: {value.lower()!r}"
         return [issue(zh, en)]
@@ -647,8 +669,9 @@ def _error_issues(error: Any, node: Any, name: str) -> list[PolicyIssue]:
         return [issue(f"最多只能写 {error.validator_value} 项，写了 {len(value)} 项",
                       f"at most {error.validator_value} entries, {len(value)} given")]
     if v == "format":
-        return [issue(f"{shown(value)} 不是有效的{error.validator_value}（日期写成 YYYY-MM-DD，如 \"2026-01-31\"）",
-                      f"{shown(value)} is not a valid {error.validator_value} (dates are YYYY-MM-DD, e.g. \"2026-01-31\")")]
+        kind = FORMAT_NAMES.get(str(error.validator_value), (str(error.validator_value),) * 2)
+        return [issue(f"{shown(value)} 不是有效的{kind[0]}（日期写成 YYYY-MM-DD，如 \"2026-01-31\"）",
+                      f"{shown(value)} is not a valid {kind[1]} (dates are YYYY-MM-DD, e.g. \"2026-01-31\")")]
     if v == "uniqueItems":
         return [issue("列表里有重复的项", "the list holds the same item twice")]
     message = error.message if len(error.message) <= 200 else error.message[:197] + "..."
@@ -808,6 +831,14 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
             except PolicyError as refused:
                 add(["region_rules", index, "pattern"], (refused.message_zh, refused.message), "pattern")
 
+    version = data.get("version")
+    if isinstance(version, str) and any(q in version for q in "“”‘’"):
+        # ``version: “2026.1”``: Chinese quotes are no YAML quotes, they became part of the version
+        bare = version.strip("“”‘’ ")
+        add(["version"], (f"版本号 {version} 用了中文引号“”，YAML 不把它们当引号，它们成了版本号的一部分；"
+                          f"请改用半角引号：version: \"{bare}\"",
+                          f"the version {version} is written in Chinese curly quotes “”, which YAML does not read as "
+                          f"quotes: they became part of the version; use ASCII quotes: version: \"{bare}\""), "version")
     starts = data.get("starts", {}) or {}
     periods = data.get("periods", {}) or {}
     exclusion_ids = {e.get("id") for e in data.get("exclusions", []) or []}
@@ -862,8 +893,10 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
                 used_starts.add(start)
                 if start not in starts:
                     known = ", ".join(sorted(starts)) or "none"
-                    add([section, index, "start"], (f"未知的起算规则 {start!r}；starts 下定义的有：{known}",
-                                                    f"unknown start rule {start!r}; defined under starts: {known}"),
+                    close = nearest(str(start), sorted(starts))
+                    guess = (f"；您是否想写 {close[0]!r}？", f"; did you mean {close[0]!r}? D") if close else ("；", "; d")
+                    add([section, index, "start"], (f"未知的起算规则 {start!r}{guess[0]}starts 下定义的有：{known}",
+                                                    f"unknown start rule {start!r}{guess[1]}efined under starts: {known}"),
                         "unknown_ref")
             if (item.get("window") or item.get("period")) and start is None:
                 add([section, index], ("有时限（window）或期限（period）的规则需要写 `start`（起算规则）",
@@ -888,9 +921,12 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
                                                  "(the ends given the wrong way round?)"), "range")
             for c_index, cid in enumerate(item.get("covers", []) or []):
                 if cid not in exclusion_ids and cid not in _known_exclusions():
-                    mine = ', '.join(sorted(exclusion_ids)) or 'none'
-                    add([section, index, "covers", c_index], (f"covers 了未知的排除项 {cid!r}；本政策的排除项：{mine}",
-                                                              f"covers unknown exclusion {cid!r}; this policy's exclusions: {mine}"),
+                    mine = ', '.join(sorted(str(e) for e in exclusion_ids)) or 'none'
+                    close = nearest(str(cid), sorted({str(e) for e in exclusion_ids} | _known_exclusions()))
+                    guess = (f"；您是否想写 {close[0]!r}？", f"; did you mean {close[0]!r}? T") if close else ("；", "; t")
+                    add([section, index, "covers", c_index], (f"covers 了未知的排除项 {cid!r}{guess[0]}本政策的排除项：{mine}",
+                                                              f"covers unknown exclusion {cid!r}{guess[1]}his policy's "
+                                                              f"exclusions: {mine}"),
                         "unknown_ref")
             if item.get("basis") != "out_of_warranty":
                 for exc in data.get("exclusions", []) or []:
@@ -1010,10 +1046,13 @@ def _unknown_plan(plan: str) -> tuple[str, str] | None:
             f"{', '.join(COVERAGE_PLANS)} (if this is a new plan, acknowledge this warning)")
 
 
-def brand_issues(data: Mapping[str, Any], node: Any, name: str, known: Iterable[str]) -> list[PolicyIssue]:
-    """``applies_to.brands`` naming a brand no loaded plugin serves but close to one that is (a
-    typo: the policy would silently never apply to the brand meant). A brand far from every known
-    one is taken as a new brand whose plugin is not installed yet (the scaffold's case)."""
+def brand_issues(data: Mapping[str, Any], node: Any, name: str, known: Iterable[str],
+                 in_package: bool = False) -> list[PolicyIssue]:
+    """``applies_to.brands`` naming a brand no loaded plugin serves: close to one that is, an
+    error (a typo: the policy would silently never apply to the brand meant); far from every
+    one, a warning (no case of that brand is decided until a plugin serving it is installed),
+    but not for a policy inside a plugin package (``in_package``: its folder is one, as the
+    scaffold writes it), whose own plugin serves its new brand once installed."""
 
     brands = (data.get("applies_to") or {}).get("brands")
     known = sorted(set(known))
@@ -1025,10 +1064,19 @@ def brand_issues(data: Mapping[str, Any], node: Any, name: str, known: Iterable[
         if brand in known:
             continue
         close = nearest(str(brand), known)
-        if not close:
-            continue
-        line, col = locate(node, ["applies_to", "brands", index])
         never = len(unknown) == len(brands)
+        line, col = locate(node, ["applies_to", "brands", index])
+        if not close:
+            if in_package:
+                continue
+            tail = ("；这份政策因此不会用于任何案例" if never else "", "; as it stands this policy applies to no case" if never else "")
+            issues.append(PolicyIssue(
+                name, line, col, f"$.applies_to.brands[{index}]",
+                f"no loaded plugin serves brand {brand!r}: its cases are not decided until a plugin serving it is "
+                f"installed (brands served: {', '.join(known)}){tail[1]}", severity="warning", code="unknown_brand",
+                zh=f"没有已加载的插件服务品牌 {brand!r}：安装服务它的插件之前，这个品牌的案例不会按本政策判定"
+                   f"（已安装的品牌：{', '.join(known)}）{tail[0]}"))
+            continue
         tail = ("；这份政策因此永远不会适用" if never else "", "; as written this policy can never apply" if never else "")
         issues.append(PolicyIssue(
             name, line, col, f"$.applies_to.brands[{index}]",

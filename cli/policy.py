@@ -78,6 +78,7 @@ def validate_locations(locations: list[Any], plugins_dir: str | None = None,
     results: list[dict] = []
     issues: list[Any] = []
     valid: list[tuple[dict, Any, str]] = []
+    in_package: set[str] = set()   # policies in a plugin package's folder (its plugin serves their brands)
     for location in locations:
         try:
             source = read_source(location)
@@ -96,6 +97,8 @@ def validate_locations(locations: list[Any], plugins_dir: str | None = None,
                 data = None
         if data is not None:
             valid.append((data, node, source.name))
+            if isinstance(location, Path) and (location.parent / "__init__.py").is_file():
+                in_package.add(source.name)
         issues.extend(found)
         results.append({"file": source.name, "id": (data or {}).get("id"), "version": (data or {}).get("version"),
                         "valid": data is not None})
@@ -117,7 +120,7 @@ def validate_locations(locations: list[Any], plugins_dir: str | None = None,
     for data, node, name in valid:
         issues.extend(floor_issues(data, node, name, statutory))
         issues.extend(statute_issues(data, node, name))
-        issues.extend(brand_issues(data, node, name, known_brands))
+        issues.extend(brand_issues(data, node, name, known_brands, name in in_package))
     issues = apply_acknowledgements(issues, valid)
     bad_files = {i.file for i in issues if i.severity == "error"}
     for r in results:

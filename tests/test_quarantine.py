@@ -76,7 +76,7 @@ def test_a_truncated_override_never_decides_its_brand(tmp_path, cli):
     text = bundled("apple.yaml").read_text(encoding="utf-8")
     (folder / "apple.yaml").write_text(text[: text.index("\nexclusions:")] + "\n", encoding="utf-8")
     code, out, err = cli("evaluate", _case(tmp_path, "apple-cn-day10-deferred"), "--policies", str(folder))
-    assert code == 3 and "missing required key exclusions, exchange" in err
+    assert code == 3 and "missing required keys exclusions (When free remedies are refused), exchange (How" in err
     code, out, err = cli("evaluate", _case(tmp_path, "huawei-day10-onsite"), "--policies", str(folder))
     assert code == 0
 

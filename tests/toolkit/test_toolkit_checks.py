@@ -63,6 +63,22 @@ def test_a_typo_in_applies_to_brands_is_an_error_naming_the_brand_meant(cli, tmp
     assert issue["path"] == "$.applies_to.brands[0]"
 
 
+def test_a_brand_no_loaded_plugin_serves_is_a_warning_but_not_inside_its_own_plugin_package(cli, tmp_path):
+    # far from every brand served (no typo): the editor is told no case of it is decided as things stand
+    path = _edited(tmp_path, "apple.yaml", ("brands: [apple]", "brands: [honor]"))
+    code, report = _report(cli, str(path))
+    (issue,) = [i for i in report["issues"] if i["code"] == "unknown_brand"]
+    assert code == 0 and issue["severity"] == "warning" and issue["path"] == "$.applies_to.brands[0]"
+    assert "没有已加载的插件服务品牌 'honor'" in issue["message_zh"] and "no loaded plugin serves brand 'honor'" in issue["message"]
+    assert _report(cli, "--strict", str(path))[0] == 1
+    # the same file in a plugin package (the scaffold's layout): its own plugin will serve it
+    package = tmp_path / "aftersales_honor"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    path.rename(package / "apple.yaml")
+    assert "unknown_brand" not in _codes(_report(cli, str(package / "apple.yaml"))[1], "warning")
+
+
 def test_a_typo_in_a_coverage_plan_is_a_warning_naming_the_plan_meant(cli, tmp_path):
     # a plan id an offer waits for is declared by writing it: a typo would wait for a plan no case names
     path = _edited(tmp_path, "apple.yaml", ("coverage_plans: {includes: applecare_plus}", "coverage_plans: {includes: applecare_plu}"))

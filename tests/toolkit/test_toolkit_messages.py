@@ -132,7 +132,59 @@ def test_indenting_with_full_width_spaces_names_them(cli, tmp_path):
 def test_full_width_comma_in_a_list_is_named(cli, tmp_path):
     path, _, _ = _edit(tmp_path, "documents: [sanbao_certificate, invoice]", "documents: [sanbao_certificate，invoice]")
     (error,) = _errors(cli, path)
-    assert "全角'，'" in error
+    assert "'，'是全角逗号" in error and "', '" in error and "[a, b]" in error
+
+
+def _issues(text: str) -> list:
+    from aftersales.authoring.policyload import PolicySource, check_policy
+
+    return check_policy(PolicySource("apple.yaml", text))[1]
+
+
+@pytest.mark.parametrize(("old", "new", "zh", "en"), [
+    # a date: said in Chinese words, once (not a pattern error beside the format one), in its form
+    ('from: "2013-04-01"', 'from: "2013-13-01"', ["不是有效的日期", "YYYY-MM-DD"], ["is not a valid date"]),
+    ('from: "2013-04-01"', "from: yesterday", ["'yesterday' 不是有效的日期", "YYYY-MM-DD"], ["YYYY-MM-DD"]),
+    ('from: "2013-04-01"', "from: 20130401", ["整数 20130401", 'YYYY-MM-DD，如 "2013-04-01"'],
+     ['YYYY-MM-DD, e.g. "2013-04-01"']),
+    # a full-width comma in a list: named, and the two ways to write a list said
+    ("brands: [apple]", "brands: [apple，huawei]", ["'，'是全角逗号", "', '", "[a, b]", "小写字母、数字和下划线"],
+     ["full-width comma", "[a, b]"]),
+    # a full-width colon after a key: said to be after the key, at the key
+    ("    start: invoice_or_activation\n    window: {days: 7}", "    start: invoice_or_activation\n    window： {days: 7}",
+     ["键 'window' 后面是全角冒号'：'", "'window: '"], ["the key 'window' is followed by a full-width colon"]),
+    # a key given twice: both languages say YAML keeps the later one, and to delete one
+    ("id: apple\n", "id: apple\nid: apple\n", ["只会保留后一个", "请删去其中一个"], ["keeps only the later one", "delete one"]),
+    # a version in Chinese curly quotes is refused, naming them
+    ('version: "2026.1"', "version: “2026.1”", ["中文引号", 'version: "2026.1"'], ["Chinese curly quotes", 'version: "2026.1"']),
+])
+def test_a_mistake_is_said_once_in_chinese_words_with_its_fix(old, new, zh, en):
+    assert old in APPLE
+    errors = [i for i in _issues(APPLE.replace(old, new, 1)) if i.severity == "error"]
+    assert len(errors) == 1, [e.zh for e in errors]
+    (error,) = errors
+    assert all(w in error.zh for w in zh) and all(w in error.message for w in en), (error.zh, error.message)
+    assert "date" not in error.zh and "Identifier" not in error.zh
+    assert "：" not in error.path and ": " not in error.path
+
+
+def test_missing_required_keys_each_have_their_own_label():
+    import yaml
+
+    data = yaml.safe_load(APPLE)
+    del data["exclusions"], data["exchange"]
+    (error,) = _issues(yaml.safe_dump(data, allow_unicode=True))
+    assert "exclusions（除外）、exchange（换货规则）" in error.zh, error.zh
+    assert "exclusions (When free remedies are refused), exchange (How an exchange" in error.message, error.message
+
+
+@pytest.mark.parametrize(("old", "new", "meant"), [
+    ("start: invoice_or_activation", "start: invoice_or_activatoin", "invoice_or_activation"),
+    ("covers: [physical_damage, liquid_damage]", "covers: [physical_damge, liquid_damage]", "physical_damage"),
+])
+def test_an_unknown_start_or_covered_exclusion_names_the_one_meant(old, new, meant):
+    (error,) = [i for i in _issues(APPLE.replace(old, new, 1)) if i.severity == "error"]
+    assert f"您是否想写 {meant!r}？" in error.zh and f"did you mean {meant!r}?" in error.message
 
 
 def test_english_on_request_and_chinese_by_default(cli, tmp_path):
