@@ -156,7 +156,7 @@ def report_registry(registry: Any) -> None:
     lang = message_lang(None)
     quarantined = registry.quarantined
     for q in quarantined.values():   # the full line is its brands' answer; here, that it happened
-        click.echo(f"警告：插件 {q.plugin!r} 已隔离，其品牌暂不能判定（{q.where or q.reason}；详见 aftersales plugins list）"
+        click.echo(f"警告：插件 {q.plugin!r} 已隔离，其品牌暂不能判定（{q.where_in('zh') or q.reason}；详见 aftersales plugins list）"
                    if lang == "zh" else
                    f"warning: plugin {q.plugin!r} is quarantined, its brands cannot be decided "
                    f"({q.where or q.reason}; see aftersales plugins list)", err=True)

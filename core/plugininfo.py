@@ -103,9 +103,15 @@ class Quarantine(NamedTuple):
     def where(self) -> str:
         return f"{self.file}:{self.line_no}:{self.column}" if self.file else ""
 
+    def where_in(self, lang: str) -> str:
+        """``where`` as a message in ``lang`` says it (a bundle's file: ``政策包 3 的 apple.yaml``)."""
+        from .policycache import file_in
+
+        return file_in(self.where, lang)
+
     def line(self, lang: str = "en") -> str:
         """One line: which plugin, where, what is wrong, what to do."""
-        where = f"{self.where}: " if self.where else ""
+        where = f"{self.where_in(lang)}: " if self.where else ""
         if lang == "zh":
             return f"插件 {self.plugin!r} 已隔离（其品牌暂不能判定）：{where}{self.reason_zh or self.reason}；{self.hint_zh}"
         return f"plugin {self.plugin!r} is quarantined (its brands cannot be decided): {where}{self.reason}; {self.hint}"

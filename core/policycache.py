@@ -169,6 +169,27 @@ def _write(path: Path, kind: str, sha256: str, payload: bytes) -> None:
 
 # --------------------------------------------------------------------------- policy files
 
+def bundle_file_name(bundle_id: int, name: str) -> str:
+    """How a published bundle's policy file is named in issues: ``bundle 3:apple.yaml``."""
+    return f"bundle {bundle_id}:{name}"
+
+
+def bundle_file_of(shown: str) -> tuple[int, str] | None:
+    """(bundle id, file name) of a name ``bundle_file_name`` gave; None for any other file."""
+    head, sep, name = shown.partition(":")
+    number = head.removeprefix("bundle ")
+    if not sep or number == head or not number.isdigit() or not name:
+        return None
+    return int(number), name
+
+
+def file_in(shown: str, lang: str) -> str:
+    """A policy file's name (a location may follow: ``:12:5``) as a message in ``lang`` says it:
+    a bundle's file in Chinese is ``政策包 3 的 apple.yaml``."""
+    found = bundle_file_of(shown) if lang == "zh" else None
+    return f"政策包 {found[0]} 的 {found[1]}" if found else shown
+
+
 def display_name(location: Any) -> str:
     """The name a policy file's issues are reported under (``policyload.read_source`` gives it)."""
     if isinstance(location, Path):

@@ -37,7 +37,7 @@ from . import hookspecs, policycache
 from .errors import CaseError, PluginError, PolicyError, QuarantineError
 from .outcomes import PluginFailure, Predicate
 from .plugininfo import ORIGINS, REGISTER_HOOK, Brand, PluginInfo, Quarantine, Said, describe, show_value
-from .policycache import display_name
+from .policycache import bundle_file_of, display_name
 
 if TYPE_CHECKING:
     from aftersales.authoring.policyload import PolicyIssue
@@ -68,8 +68,10 @@ _HINT_IMPORT = ("fix the plugin's code, or move it out of the plugins folder",
                 "请修正插件代码，或将其移出插件文件夹")
 _HINT_ENTRY = ("fix or uninstall the package, or leave it out with AFTERSALES_LOAD_PLUGINS",
                "请修正或卸载该插件包，或用 AFTERSALES_LOAD_PLUGINS 不加载它")
-_HINT_POLICY = ("fix the file (aftersales policy validate FILE) or restore the published one; then restart",
-                "请修正该文件（aftersales policy validate 文件）或恢复已发布的版本，然后重启")
+_HINT_POLICY = ("fix the file (aftersales policy validate FILE)", "请修正该文件（aftersales policy validate 文件）")
+#: the advice for a published bundle's file (changed in the store, or refused): the bundle is made again
+_HINT_BUNDLE = ("publish the policies again (aftersales policy publish FOLDER)",
+                "请重新发布政策（aftersales policy publish 文件夹）")
 _HINT_WRITABLE = ("others may write to it: chmod go-w it (or move the plugin to a folder only its owner writes)",
                   "其他用户可写入：请执行 chmod go-w，或将插件移到仅属主可写的文件夹")
 
@@ -626,6 +628,8 @@ class _Builder:
         st = self.state
         if issue is not None:
             st.contained.add(id(issue))
+            if hint is _HINT_POLICY and bundle_file_of(str(issue.file)) is not None:
+                hint = _HINT_BUNDLE   # one piece of advice, the one that fits where the policy came from
         if plugin and plugin not in st.quarantined:
             if issue is None:
                 st.quarantined[plugin] = Quarantine(plugin, "", 1, 1, "a policy is invalid", *hint)

@@ -27,6 +27,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from aftersales.core.policycache import bundle_file_name
+
 from . import db as _db
 from .errors import StoreError
 from .localday import local_iso
@@ -200,7 +202,7 @@ class BundleFile:
     def __init__(self, bundle_id: int, name: str, text: str, expected: str | None) -> None:
         self.name = name
         #: how issues name it: ``bundle 3:apple.yaml``
-        self.display_name = f"bundle {bundle_id}:{name}"
+        self.display_name = bundle_file_name(bundle_id, name)
         self.text = text
         self.expected = expected
         #: the policy the file is named for (``apple.yaml``: apple), to know whose brand to stop
@@ -211,8 +213,8 @@ class BundleFile:
         if self.expected is None or hashlib.sha256(raw).hexdigest() != self.expected:
             raise ManifestMismatch(
                 f"does not match the bundle's manifest (sha256 {self.expected or 'missing'}): "
-                f"changed after it was published; publish the policies again",
-                f"与政策包清单不符（sha256 {self.expected or '缺失'}）：发布后被改动过；请重新发布政策")
+                f"changed after it was published",   # what to do: the quarantine's advice for a bundle's file
+                f"与政策包清单不符（sha256 {self.expected or '缺失'}）：发布后被改动过")
         return raw
 
     def __str__(self) -> str:

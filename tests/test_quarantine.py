@@ -63,6 +63,11 @@ def test_a_policy_with_a_wrong_type_quarantines_its_brand_located(tmp_path, cli)
     code, out, err = cli("evaluate", _case(tmp_path, "apple-cn-day10-deferred"), "--policies", str(folder))
     assert code == 3 and out == ""
     assert f"apple.yaml:{line_no}:" in err and "expected a whole number here, got text 'twelve'" in err and "policy validate" in err
+    # one piece of advice, the one that fits a file of a folder: no published version to restore,
+    # nothing to restart
+    assert "restore" not in err and "restart" not in err
+    code, out, err = cli("evaluate", _case(tmp_path, "apple-cn-day10-deferred"), "--policies", str(folder), "--lang", "zh")
+    assert "请修正该文件（aftersales policy validate 文件）" in err and "恢复" not in err and "重启" not in err
     for scenario in ("huawei-day10-onsite", "generic-day10-exchange"):
         code, out, err = cli("evaluate", _case(tmp_path, scenario), "--json", "--policies", str(folder))
         assert code == 0 and json.loads(out)["entitlement"] == "exchange", err

@@ -123,8 +123,11 @@ def test_a_bundle_changed_after_publishing_never_loads(store_cli, db_url, folder
         yaml.safe_dump({**CASE, "brand": "apple", "device": {"model": "iPhone 15", "region": "CN"}}, fh)
     rc, out, err = store_cli("evaluate", apple, env={"AFTERSALES_DB": db_url})
     assert rc == 3 and "bundle 1:apple.yaml" in err and "does not match the bundle's manifest" in err
+    assert err.count("publish the policies again") == 1 and "policy validate" not in err and "restart" not in err
     rc, out, err = store_cli("evaluate", apple, env={"AFTERSALES_DB": db_url, "AFTERSALES_LANG": "zh"})
-    assert rc == 3 and "bundle 1:apple.yaml" in err and "与政策包清单不符" in err and "does not match" not in err
+    assert rc == 3 and "政策包 1 的 apple.yaml" in err and "与政策包清单不符" in err and "does not match" not in err
+    assert "bundle 1" not in err   # the file named in Chinese
+    assert err.count("请重新发布政策") == 1 and "请修正该文件" not in err and "重启" not in err   # one piece of advice
     rc, out, err = store_cli("evaluate", case_file, "--json", env={"AFTERSALES_DB": db_url})
     assert rc == 0 and json.loads(out)["brand"] == "huawei"
 
