@@ -108,6 +108,44 @@ def value_zh(value: Any, table: str | None = None, *, with_id: bool = False) -> 
     return f"{value}（{said}）" if with_id else said
 
 
+def value_en(value: Any, table: str | None = None, *, with_id: bool = False) -> str:
+    """``value_zh``'s English counterpart: an id as itself (``deferred (Deferred, notified)``
+    ``with_id``), a list joined with commas, nothing as none, True and False as yes and no."""
+    if value is None or value == "" or value == "none" or (isinstance(value, (list, tuple)) and not value):
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(value_en(v, table, with_id=with_id) for v in value)
+    if table is None or not isinstance(value, str) or not with_id:
+        return str(value)
+    said = id_label(table, value)
+    return f"{value} ({said[1]})" if said else value
+
+
+def value_in(value: Any, lang: str, table: str | None = None, *, with_id: bool = False) -> str:
+    """``value`` as a message in ``lang`` says it (``value_zh`` or ``value_en``)."""
+    return value_en(value, table, with_id=with_id) if lang == "en" else value_zh(value, table, with_id=with_id)
+
+
+#: what each effect of a decision's trace is called: (zh, en)
+TRACE_EFFECTS: dict[str, tuple[str, str]] = {
+    "granted": ("给予", "granted"), "chosen": ("选定", "chosen"), "refused": ("拒绝", "refused"),
+    "blocked_documents": ("缺单证", "blocked by papers"), "pending_detection": ("待检测确认", "pending detection"),
+    "excluded": ("除外", "excluded"), "expired": ("已过期", "expired"), "outside_window": ("不在期限内", "outside its window"),
+    "no_start": ("缺少起算日期", "no start date"), "not_applicable": ("条件不符", "not applicable"),
+    "not_needed": ("不需要", "not needed"), "region": ("产地", "region"), "exclusion": ("除外情形成立", "exclusion holds"),
+    "exchange_rule": ("换货规则", "exchange rule"), "floor": ("法定底线", "statutory floor"),
+    "plugin_error": ("插件出错", "plugin error"), "notice": ("提示", "notice"),
+}
+
+
+def effect_text(effect: str, lang: str) -> str:
+    """A trace step's effect in ``lang`` (an effect not in the table as it is)."""
+    words = TRACE_EFFECTS.get(effect)
+    return pick(words, lang) if words else effect
+
+
 FULL_WIDTH = {"：": ":", "，": ",", "；": ";", "“": '"', "”": '"', "‘": "'", "’": "'", "【": "[", "】": "]",
               "（": "(", "）": ")", "｛": "{", "｝": "}", "［": "[", "］": "]", "　": " "}
 

@@ -99,19 +99,21 @@ def _aspect(aspect: str, lang: str) -> str:
 def _value(aspect: str, value: Any, lang: str) -> str:
     """A compared value as an editor reads it: ids with their labels, lead days as 10–15 天,
     True / False as 是 / 否, nothing as 无."""
-    if lang == "en":
-        return str(value)
-    from aftersales.authoring.messages import value_zh
+    from aftersales.authoring.messages import value_in
 
+    en = lang == "en"
     if aspect == "entitlement" and isinstance(value, str):
         return _label(value, lang)
     if aspect == "exchange.lead_days" and isinstance(value, (list, tuple)) and len(value) == 2:
-        return f"{value[0]}–{value[1]} 天"
+        return f"{value[0]}–{value[1]} " + ("days" if en else "天")
     if aspect.endswith(".refund_instead") and isinstance(value, (list, tuple)) and len(value) == 3:
         amount, basis, rate = value   # as batch/impact.py keeps it
+        if en:
+            how = "in full" if basis == "full_no_stock" else f"less {rate * 100:g}% a day"
+            return f"{'¥' + format(amount, ',.2f') if amount is not None else 'the invoice amount'} ({how})"
         how = "全额退款" if basis == "full_no_stock" else f"按每日 {rate * 100:g}% 折旧"
         return f"{'¥' + format(amount, ',.2f') if amount is not None else '按发票金额'}（{how}）"
-    return value_zh(value, _ASPECT_TABLES.get(aspect) or _ASPECT_TABLES.get(aspect.rpartition(".")[2]))
+    return value_in(value, lang, _ASPECT_TABLES.get(aspect) or _ASPECT_TABLES.get(aspect.rpartition(".")[2]))
 
 
 def _outcome_text(o: dict[str, Any], lang: str = "en") -> str:
@@ -134,7 +136,8 @@ def _outcome_text(o: dict[str, Any], lang: str = "en") -> str:
 def _change_line(change: dict[str, Any], lang: str) -> str:
     a, b = change["old_rule"] or "-", change["new_rule"] or "-"
     if lang == "en":
-        return f"{change['aspect']}: {change['old']} → {change['new']}   old {a} | new {b}"
+        aspect = change["aspect"]
+        return f"{aspect}: {_value(aspect, change['old'], lang)} → {_value(aspect, change['new'], lang)}   old {a} | new {b}"
     aspect = change["aspect"]
     return (f"{_aspect(aspect, lang)}：{_value(aspect, change['old'], lang)} → {_value(aspect, change['new'], lang)}"
             f"   旧 {a} | 新 {b}")
@@ -319,8 +322,12 @@ def _pad(text: str, width: int) -> str:
     return set_cell_size(_cut(text, width), width)
 
 
-def _trace_lines(decision: Any) -> list[str]:
-    return [f"{t.policy or t.plugin}/{t.rule} {t.effect}" + (f" {t.detail}" if t.detail else "") for t in decision.trace]
+def _trace_lines(decision: Any, lang: str = "en") -> list[str]:
+    """A decision's trace, a line a step: its rule, its effect in ``lang``, its detail."""
+    from aftersales.authoring.messages import effect_text
+
+    return [f"{t.policy or t.plugin}/{t.rule} {effect_text(t.effect, lang)}" + (f" {t.detail}" if t.detail else "")
+            for t in decision.trace]
 
 
 def _explain(number: str, options: dict[str, Any], cases_file: str | None, db_url: str | None, as_json: bool,
@@ -365,7 +372,7 @@ def _explain(number: str, options: dict[str, Any], cases_file: str | None, db_ur
     old_d, new_d = sides
     old_o, new_o = outcome(old_d), outcome(new_d)
     differences = compare(old_o, new_o)
-    old_t, new_t = _trace_lines(old_d), _trace_lines(new_d)
+    old_t, new_t = _trace_lines(old_d, "en" if as_json else lang), _trace_lines(new_d, "en" if as_json else lang)
     pairs: list[tuple[str, str]] = []
     for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=old_t, b=new_t, autojunk=False).get_opcodes():
         if op == "equal":
@@ -391,8 +398,9 @@ def _explain(number: str, options: dict[str, Any], cases_file: str | None, db_ur
         + ("new policies " if en else "新政策 ") + options["new_dir"])
     rows = [("entitlement" if en else "权益", _outcome_text(old_o, lang), _outcome_text(new_o, lang))]
     for change in differences:
-        rows.append((_aspect(change.aspect, lang), f"{_value(change.aspect, change.old, lang)}  ({change.old_rule or '-'})",
-                     f"{_value(change.aspect, change.new, lang)}  ({change.new_rule or '-'})"))
+        by = "  ({})" if en else "（{}）"   # the rule that decided it
+        rows.append((_aspect(change.aspect, lang), _value(change.aspect, change.old, lang) + by.format(change.old_rule or "-"),
+                     _value(change.aspect, change.new, lang) + by.format(change.new_rule or "-")))
     colon = ": " if en else "："
     for name, a, b in rows:
         out(_pad(f"{name}{colon}{a}", left_w) + " │ " + _cut(f"{name}{colon}{b}", left_w))

@@ -77,7 +77,7 @@ def test_shorter_exchange_window_groups_the_lost_exchanges(tmp_path):
     assert "5 decided differently" in out
     assert "exchange (dap) → repair (warranty) [entitlement changes]: 5 cases, rule apple/exchange_apple_store" in out
     assert out.count("  line ") == 2                     # two examples
-    assert "exchange.available: True → False   old apple/exchange_apple_store | new generic_sanbao/exchange_dap" in out
+    assert "exchange.available: yes → no   old apple/exchange_apple_store | new generic_sanbao/exchange_dap" in out
     assert "line 2:" in out and "line 3:" in out
 
 
@@ -192,6 +192,14 @@ def test_entitlement_changes_come_before_changes_of_terms(tmp_path):
     assert groups[0]["cases"] < groups[1]["cases"]
 
 
+def test_the_english_report_says_values_in_words_not_python(tmp_path):
+    old, new = _folders(tmp_path, 10)
+    cases = _cases(tmp_path, [12])
+    rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(cases))
+    assert "exchange.available: yes → no" in out, out
+    assert "True" not in out and "False" not in out and "['" not in out and "[]" not in out
+
+
 def test_the_report_is_chinese_by_default(tmp_path):
     old, new = _folders(tmp_path, 10)
     cases = _cases(tmp_path, [12])
@@ -200,8 +208,13 @@ def test_the_report_is_chinese_by_default(tmp_path):
     assert "--explain 1" in out
     rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(cases), "--explain", "1", lang="zh")
     assert rc == 0, err
-    assert any(line.startswith("换货是否可用：是  (apple/exchange_apple_store)") and "│ 换货是否可用：否" in line
+    assert any(line.startswith("换货是否可用：是（apple/exchange_apple_store）") and "│ 换货是否可用：否" in line
                for line in out.splitlines()), out
+    # the trace lines say each effect in Chinese (not granted / outside_window)
+    trace = out.splitlines()[out.splitlines().index("不同的追踪记录：") + 1:]
+    assert any("- apple/exchange_apple_store 给予" in x and "│ + apple/exchange_apple_store 不在期限内" in x
+               for x in trace), trace
+    assert "granted" not in out and "outside_window" not in out
 
 
 def test_explain_shows_the_case_both_ways_with_the_trace_lines_that_differ(tmp_path):
@@ -211,9 +224,9 @@ def test_explain_shows_the_case_both_ways_with_the_trace_lines_that_differ(tmp_p
     assert rc == 0, err
     lines = out.splitlines()
     assert lines[0].startswith("case 2: apple MTLE3CH/A")
-    assert any("exchange.available: True" in x and "│ exchange.available: False" in x for x in lines)
+    assert any("exchange.available: yes" in x and "│ exchange.available: no" in x for x in lines)
     trace = lines[lines.index("trace lines that differ:") + 1:]
-    assert any("- apple/exchange_apple_store granted" in x and "│ + apple/exchange_apple_store outside_window" in x
+    assert any("- apple/exchange_apple_store granted" in x and "│ + apple/exchange_apple_store outside its window" in x
                for x in trace), trace
     rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(cases), "--explain", "2", "--json")
     report = json.loads(out)
