@@ -97,8 +97,8 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
             click.echo(said_in(issue, lang), err=True)
         for c in failed:
             problems = ("; " if en else "；").join(p.text(lang) for p in c.problems)
-            click.echo(f"{c.file}:{c.line}:{c.column}: " + ("policy test failed" if en else "政策测试未通过")
-                       + f": {c.name}: {problems}", err=True)
+            click.echo(f"{c.file}:{c.line}:{c.column}: " + (f"policy test failed: {c.name}: {problems}" if en else
+                                                             f"政策测试未通过：{c.name}：{problems}"), err=True)
         click.echo(f"not published: {len(errors)} errors, {len(failed)} failing policy tests" if en else
                    f"未发布：{len(errors)} 个错误，{len(failed)} 个政策测试未通过", err=True)
         raise click.exceptions.Exit(1)

@@ -207,3 +207,5 @@ def test_a_failing_policy_test_is_reported_in_chinese(store_cli, db_url, folder)
                                        .replace('version: "2026.1"', 'version: "2026.2"', 1), encoding="utf-8")
     rc, out, err = store_cli("policy", "publish", str(folder), "--db", db_url, "--by", "it", env={"AFTERSALES_LANG": "zh"})
     assert rc == 1 and "政策测试未通过" in err and "期望" in err and "expected" not in err, err
+    failed = next(line for line in err.splitlines() if "政策测试未通过" in line)
+    assert "政策测试未通过：" in failed and ": " not in failed.split("政策测试未通过", 1)[1], failed   # full-width colons
