@@ -131,7 +131,7 @@ def validate_locations(locations: list[Any], plugins_dir: str | None = None,
 
 
 @policy.command("validate")
-@click.argument("paths", nargs=-1, type=click.Path(exists=False))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))   # a path that is not there: a bad argument, exit 2
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="输出格式 / output format.")
 @click.option("--strict", is_flag=True, help="政策未确认的警告也算失败（退出码 1） / warnings not acknowledged by the policy fail too (exit 1).")
@@ -186,7 +186,7 @@ def _n(count: int, word: str) -> str:
 
 
 @policy.command("test")
-@click.argument("paths", nargs=-1, type=click.Path(exists=False))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="输出格式 / output format.")
 @click.option("--strict", is_flag=True, help="没有案例覆盖的规则也算失败（退出码 1） / rules no case exercises fail too (exit 1).")

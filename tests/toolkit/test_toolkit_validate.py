@@ -213,3 +213,9 @@ def test_strict_plugin_loading_raises_one_located_error(tmp_path):
         load_registry(plugins_dir=tmp_path, strict_plugins=True)
     assert info.value.exit_code == 2
     assert "broken.py:1:" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_path_that_is_not_there_is_a_bad_argument(cli, tmp_path):
+    for command in ("validate", "test"):
+        code, out, err = cli("policy", command, str(tmp_path / "nonexist.yaml"), env={"AFTERSALES_LANG": "zh"})
+        assert code == 2 and "nonexist.yaml 不存在" in err and "No such file" not in out + err, (command, out, err)
