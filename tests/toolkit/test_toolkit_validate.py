@@ -219,3 +219,12 @@ def test_a_path_that_is_not_there_is_a_bad_argument(cli, tmp_path):
     for command in ("validate", "test"):
         code, out, err = cli("policy", command, str(tmp_path / "nonexist.yaml"), env={"AFTERSALES_LANG": "zh"})
         assert code == 2 and "nonexist.yaml 不存在" in err and "No such file" not in out + err, (command, out, err)
+
+
+def test_a_file_that_cannot_be_read_is_said_in_chinese(tmp_path):
+    from aftersales.authoring.policyload import read_source
+    from aftersales.core.errors import PolicyError
+
+    with pytest.raises(PolicyError) as refused:
+        read_source(tmp_path / "gone.yaml")
+    assert "无法读取：文件不存在" in refused.value.message_zh and "No such file" in str(refused.value)
