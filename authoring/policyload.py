@@ -563,8 +563,17 @@ _KEY_TABLES = {"mode": "exchange_mode"}
 
 def _error_issues(error: Any, node: Any, name: str) -> list[PolicyIssue]:
     """The issue(s) for one schema error, in both languages."""
-    from .messages import (FORMAT_NAMES, PATTERN_WORDS, TYPE_NAMES, date_example, full_width_hint,
-                           full_width_key_hint, shown, type_of, types_text)
+    from .messages import (
+        FORMAT_NAMES,
+        PATTERN_WORDS,
+        TYPE_NAMES,
+        date_example,
+        full_width_hint,
+        full_width_key_hint,
+        shown,
+        type_of,
+        types_text,
+    )
 
     parts = list(error.absolute_path)
     line, col = locate(node, parts)
