@@ -25,12 +25,12 @@ def evaluate(case_file: str, as_json: bool, lang: str | None, show_trace: bool, 
     import datetime
     import sys
 
-    from aftersales.core.casefile import load_case_bytes, load_case_file
+    from aftersales.core.casefile import load_case_file, load_case_stream
     from aftersales.core.errors import PluginError
 
     lang = message_lang(option=lang)
     if case_file == "-":
-        data = load_case_bytes(sys.stdin.buffer.read(), "<stdin>")
+        data = load_case_stream(sys.stdin.buffer, "<stdin>")
     else:
         data = load_case_file(case_file)
     from aftersales.cli._common import store_engine

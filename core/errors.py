@@ -16,15 +16,18 @@ class AftersalesError(Exception):
     ``message`` says what is wrong in English; ``message_zh`` in Chinese (``zh=``; without it, the
     English). People read the Chinese first: the CLI prints ``错误：`` and ``line("zh")``, and the
     English (``error: `` and ``str(error)``) with ``--lang en`` or ``AFTERSALES_LANG=en``; the
-    counter UI shows ``line(lang)``. Every error a user can meet gives ``zh=``."""
+    counter UI shows ``line(lang)``. Every error a user can meet gives ``zh=``. ``where``: the
+    place in a file (``case.yaml:20:19``) when the error was read from one; it comes first."""
 
     exit_code = 1
 
-    def __init__(self, message: str, *, field: str | None = None, zh: str | None = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None, zh: str | None = None,
+                 where: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
         self.message_zh = zh or message
+        self.where = where
 
     def text(self, lang: str) -> str:
         """The message in ``lang`` (``zh`` or ``en``)."""
@@ -33,11 +36,11 @@ class AftersalesError(Exception):
     def line(self, lang: str) -> str:
         """The one line people read, in ``lang``: the field (if any), then the message."""
         if lang == "zh":
-            return f"{self.field}：{self.message_zh}" if self.field else self.message_zh
+            return "：".join(p for p in (getattr(self, "where", None), self.field, self.message_zh) if p)
         return str(self)
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message}" if self.field else self.message
+        return ": ".join(p for p in (getattr(self, "where", None), self.field, self.message) if p)
 
 
 class CaseError(AftersalesError):
@@ -89,6 +92,24 @@ class QuarantineError(PluginError):
         super().__init__(quarantine.line("en"), plugin=quarantine.plugin)
         self.message_zh = quarantine.line("zh")
         self.quarantine = quarantine
+
+
+#: what the operating system said, by ``errno`` name, for the errors a counter meets (Chinese, English)
+OS_ERRORS = {"EACCES": ("没有权限", "permission denied"), "EPERM": ("没有权限", "operation not permitted"),
+             "ENOENT": ("找不到文件或文件夹", "no such file or folder"), "ENOSPC": ("磁盘已满", "no space left"),
+             "EROFS": ("只读的文件系统", "read-only file system"), "EISDIR": ("这是一个文件夹", "is a folder"),
+             "ENOTDIR": ("路径中有一项不是文件夹", "not a folder"), "EEXIST": ("已存在", "already exists")}
+
+
+def os_reason(exc: OSError, lang: str = "zh") -> str:
+    """What went wrong in an operating-system error, in ``lang``: the words of ``OS_ERRORS``, else
+    the system's own text (``strerror``, English). The one wording the CLI and the counter UI use."""
+    import errno
+
+    words = OS_ERRORS.get(errno.errorcode.get(exc.errno or 0, ""))
+    if words is not None:
+        return words[0 if lang == "zh" else 1]
+    return exc.strerror or str(exc) or type(exc).__name__
 
 
 def nearest(word: str, options: Iterable[str], n: int = 3) -> list[str]:
