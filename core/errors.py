@@ -125,3 +125,19 @@ def nearest(word: str, options: Iterable[str], n: int = 3) -> list[str]:
         if o not in found and (o.lower() == lower or (len(lower) >= 3 and (lower in o.lower() or o.lower() in lower))):
             found.append(o)
     return found[:n]
+
+
+def unknown_brand(brand: str, known: Iterable[str], quarantined: Iterable[str] = ()) -> CaseError:
+    """The error for a case whose brand no loaded plugin has (field ``brand``): the nearest
+    loaded brand when one is close (``aple`` -> ``apple``, by ``nearest``), every loaded brand,
+    and the plugins quarantined (whose brands cannot be known)."""
+    brands = sorted(known)
+    close = nearest(brand, brands, 1)
+    hint_en, hint_zh = (f"; did you mean {close[0]!r}?", f"；您是否想写 {close[0]!r}？") if close else (";", "；")
+    listed = ", ".join(brands)
+    left = ", ".join(sorted(quarantined))
+    more = f"; quarantined plugins: {left} (aftersales plugins list)" if left else ""
+    more_zh = f"；已隔离的插件：{left}（aftersales plugins list）" if left else ""
+    return CaseError(f"unknown brand {brand!r}{hint_en} known brands: {listed or 'none (no plugin loaded)'}{more}",
+                     field="brand",
+                     zh=f"未知品牌 {brand!r}{hint_zh}已加载的品牌：{listed or '无（没有加载插件）'}{more_zh}")

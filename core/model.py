@@ -515,9 +515,12 @@ def _case_error(text: str, data: Any) -> CaseError:
     if unknown:
         parent = path
         path = f"{parent}.{unknown.group(1)}" if parent else unknown.group(1)
-        allowed = ", ".join(_children(parent))
-        return CaseError(f"unknown field; allowed here: {allowed}", field=_clip(path, 80),
-                         zh=f"未知字段；此处可用：{allowed}")
+        children = _children(parent)
+        allowed = ", ".join(children)
+        close = nearest(unknown.group(1), children, 1)
+        hint_en, hint_zh = (f"did you mean {close[0]!r}? ", f"您是否想写 {close[0]!r}？") if close else ("", "")
+        return CaseError(f"unknown field; {hint_en}allowed here: {allowed}", field=_clip(path, 80),
+                         zh=f"未知字段；{hint_zh}此处可用：{allowed}")
     missing = re.match(r"Object missing required field `(.*)`$", what)
     if missing:
         path = f"{path}.{missing.group(1)}" if path else missing.group(1)

@@ -255,6 +255,30 @@ def test_python_values_never_reach_a_message(registry):
         assert "datetime" not in str(info.value) and "b'" not in str(info.value)
 
 
+@pytest.mark.parametrize("typed,meant", [("aple", "apple"), ("huawie", "huawei"), ("Apple", "apple")])
+def test_an_unknown_brand_suggests_the_nearest(registry, typed, meant):
+    from aftersales.core.errors import CaseError
+
+    with pytest.raises(CaseError) as info:
+        registry.parse_case(variant("brand", typed))
+    assert info.value.field == "brand"
+    assert f"did you mean {meant!r}?" in str(info.value) and f"您是否想写 {meant!r}？" in info.value.line("zh")
+    case = registry.parse_case(variant("brand", "apple"))
+    from msgspec.structs import replace
+
+    with pytest.raises(CaseError) as info:   # the engine's own check (a case built past parse_case)
+        registry.evaluate(replace(case, brand=typed))
+    assert f"您是否想写 {meant!r}？" in info.value.line("zh")
+
+
+def test_an_unknown_field_suggests_the_nearest(registry):
+    from aftersales.core.errors import CaseError
+
+    with pytest.raises(CaseError) as info:
+        registry.parse_case({**BASE, "documnets": []})
+    assert info.value.line("zh").startswith("documnets：未知字段；您是否想写 'documents'？此处可用：")
+
+
 def test_a_missing_case_file_is_said_in_chinese(tmp_path, cli):
     path = tmp_path / "nope.yaml"
     assert _one_line(cli, str(path)) == f"错误：{path}：无法读取：找不到文件或文件夹"
