@@ -1121,8 +1121,10 @@ def read_source(location: Any) -> PolicySource:
     try:
         raw = location.read_bytes()
     except OSError as exc:
+        from aftersales.core.errors import os_reason
+
         issue = PolicyIssue(name, 1, 1, "$", f"cannot read: {exc.strerror or exc}", code="io",
-                            zh=f"无法读取：{getattr(exc, 'message_zh', None) or exc.strerror or exc}")
+                            zh=f"无法读取：{getattr(exc, 'message_zh', None) or os_reason(exc)}")
         raise PolicyError(str(issue), issues=[issue], zh=issue.text("zh")) from None
     try:
         text = raw.decode("utf-8")
