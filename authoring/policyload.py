@@ -1187,12 +1187,10 @@ def read_source(location: Any) -> PolicySource:
     try:
         raw = location.read_bytes()
     except OSError as exc:
-        import errno
+        from aftersales.core.errors import os_reason
 
-        said = {errno.ENOENT: "文件不存在", errno.EACCES: "没有读取权限", errno.EISDIR: "这是文件夹，不是文件"}.get(
-            exc.errno or 0)   # the system's own words are English
         issue = PolicyIssue(name, 1, 1, "$", f"cannot read: {exc.strerror or exc}", code="io",
-                            zh=f"无法读取：{getattr(exc, 'message_zh', None) or said or exc.strerror or exc}")
+                            zh=f"无法读取：{getattr(exc, 'message_zh', None) or os_reason(exc)}")
         raise PolicyError(str(issue), issues=[issue], zh=issue.text("zh")) from None
     try:
         text = raw.decode("utf-8")

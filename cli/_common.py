@@ -83,14 +83,33 @@ def json_text(data: Any, *, indent: int = 0) -> str:
 
 
 def echo_json(data: Any) -> None:
-    """Print JSON for a reader (``json_text`` indented by two); a closed or full standard output
-    is one line (``stdout_error``)."""
+    """Print JSON for a reader (``json_text`` indented by two), as ``echo_out`` does."""
+    echo_out(json_text(data, indent=2))
+
+
+def echo_out(text: str) -> None:
+    """Print a command's result for a reader. A reader that has gone (a closed pipe: ``| head
+    -c1``) is not an error of the command: the rest goes to the null device and the command ends
+    with the exit code its work asks for (3 for a decision a plugin failed in), not click's 1; a
+    standard output that cannot be written (a full disk behind ``>``) is one line
+    (``stdout_error``)."""
     try:
-        click.echo(json_text(data, indent=2))
+        click.echo(text)
     except BrokenPipeError:
-        raise
+        _stdout_to_devnull()
     except OSError as exc:
         raise stdout_error(exc) from None
+
+
+def _stdout_to_devnull() -> None:
+    """Point standard output at the null device, so that what is still buffered, and the
+    interpreter's last flush on exit, do not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # a captured stdout in tests has no descriptor
+        pass
 
 
 def make_registry(plugins_dir: str | None = None, policies_dir: str | None = None, *, engine: Any = None):
@@ -184,7 +203,7 @@ def output_file(path: str | None, *, private: bool = False) -> Iterator[TextIO]:
     """
     import tempfile
 
-    from aftersales.core.errors import OutputError
+    from aftersales.core.errors import OutputError, os_reason
     from aftersales.store.privacy import escape_all_controls
 
     if path is None or path == "-":
@@ -203,6 +222,8 @@ def output_file(path: str | None, *, private: bool = False) -> Iterator[TextIO]:
             reason, zh = "no space left on the disk", "磁盘已满"
         elif isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM):
             zh = "没有写入权限"
+        elif isinstance(exc, OSError):
+            zh = os_reason(exc)
         shown = escape_all_controls(path)
         return OutputError(f"cannot write {shown}: {reason}; nothing was written",
                            zh=f"无法写入 {shown}：{zh or reason}；未写入任何内容")
@@ -274,16 +295,11 @@ def stdout_error(exc: OSError) -> AftersalesError:
 
     What is still buffered goes to the null device, so the interpreter's last flush on exit does
     not fail again with a second message."""
-    from aftersales.core.errors import OutputError
+    from aftersales.core.errors import OutputError, os_reason
 
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):  # a captured stdout in tests has no descriptor
-        pass
-    reason = exc.strerror or str(exc)
-    return OutputError(f"cannot write to standard output: {reason}", zh=f"无法写入标准输出：{reason}")
+    _stdout_to_devnull()
+    return OutputError(f"cannot write to standard output: {exc.strerror or exc}",
+                       zh=f"无法写入标准输出：{os_reason(exc)}")
 
 
 def _umask() -> int:

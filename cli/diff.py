@@ -14,7 +14,9 @@ side; groups that change the entitlement come first, then by size::
 with a few example cases each. ``--explain N`` shows case N (its line in the file, or its number
 in the store) decided both ways side by side, with the trace lines that differ.
 ``--fail-on-change`` exits 1 when anything changed, so a policy repository's CI can gate a
-change. Exit 2: bad arguments or a broken policy folder.
+change. Exit codes (as ``replay``'s): 0 every case compared, 1 some line could not be compared
+(a bad line) or there was no case to compare (an empty file), or ``--fail-on-change`` and a case
+changed, 2 bad arguments or a broken policy folder, 3 a case was decided without a plugin.
 """
 
 from __future__ import annotations
@@ -165,7 +167,12 @@ def _change_line(change: dict[str, Any], lang: str) -> str:
 def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, db_url: str | None, plugins_dir: str | None,
          as_json: bool, examples: int, explain: str | None, fail_on_change: bool, workers: int | None,
          lang: str | None) -> None:
-    """政策变更影响预览 / Preview which cases a policy change decides differently."""
+    """政策变更影响预览：哪些案例的判定会因政策改动而不同。
+
+    Preview which cases a policy change decides differently. Exit codes: 0 every case compared, 1
+    a line could not be compared or no case was given (or, with --fail-on-change, a case changed),
+    2 bad arguments or policies, 3 a case was decided without a plugin.
+    """
     from aftersales.batch import replay as rp
     from aftersales.cli import message_lang
     from aftersales.cli._common import echo_json
@@ -280,7 +287,7 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
             first = ordered[0]["examples"][0] if ordered[0]["examples"] else None
             if first is not None and "line" in first:
                 out(("\nsee one case both ways: --explain " if en else "\n逐条对比某个案例：--explain ") + str(first["line"]))
-        else:
+        elif stats.decided:
             out("no case is decided differently" if en else "没有判定不同的案例")
         if stats.plugin_failures:
             counts = ", ".join(f"{p}: {n:,}" for p, n in stats.plugin_failures.most_common())
@@ -288,6 +295,11 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
                 else f"插件出错：{counts}（这些案例缺少该插件的结论，或因插件已隔离而未判定）")
     if stats.plugin_failures:   # a comparison with a plugin missing says nothing about the change
         raise SystemExit(3)
+    if errors or not stats.total:   # a case not compared may be one that changed: never a pass
+        if not stats.total and not as_json:
+            click.echo("no case to compare: the cases file has none" if en else "没有可比较的案例：案例文件中没有案例",
+                       err=True)
+        raise SystemExit(1)
     if fail_on_change and changed_total:
         raise SystemExit(1)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from aftersales.cli import message_lang
-from aftersales.cli._common import echo_json, lang_option, make_registry
+from aftersales.cli._common import echo_json, echo_out, lang_option, make_registry
 
 
 @click.command()
@@ -20,17 +20,18 @@ def evaluate(case_file: str, as_json: bool, lang: str | None, show_trace: bool, 
     """判定一个案例：退货、换货、免费维修还是付费维修，缺哪些单证，如何换货。
 
     Decide one case file (YAML or JSON, the v1 case format; ``-`` reads standard input).
-    Exit codes: 0 decided, 2 bad case or policy, 3 a plugin failed.
+    Exit codes: 0 decided, 2 bad case or policy (or standard output cannot be written), 3 a
+    plugin failed (also when the reader of standard output has gone: ``| head``).
     """
     import datetime
     import sys
 
-    from aftersales.core.casefile import load_case_bytes, load_case_file
+    from aftersales.core.casefile import load_case_file, load_case_stream
     from aftersales.core.errors import PluginError
 
     lang = message_lang(option=lang)
     if case_file == "-":
-        data = load_case_bytes(sys.stdin.buffer.read(), "<stdin>")
+        data = load_case_stream(sys.stdin.buffer, "<stdin>")
     else:
         data = load_case_file(case_file)
     from aftersales.cli._common import store_engine
@@ -61,7 +62,7 @@ def evaluate(case_file: str, as_json: bool, lang: str | None, show_trace: bool, 
         from aftersales.core.plugininfo import brand_name
 
         name = brand_name(registry.brands, decision.brand, lang)
-        click.echo(render_decision(decision, lang=lang, trace=show_trace, refs=refs, brand=name))
+        echo_out(render_decision(decision, lang=lang, trace=show_trace, refs=refs, brand=name))
     if decision.plugin_errors:
         failure = decision.plugin_errors[0]   # it carries its own Chinese (``PluginFailure.text``)
         raise PluginError(f"plugin {failure.plugin!r} failed in {failure.hook}: {failure.text('en')}",

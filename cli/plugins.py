@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import click
 
-from aftersales.cli._common import echo_json
+from aftersales.cli._common import echo_json, lang_option
 
 #: (Chinese, English) words of the listing
-_ORIGINS = {"bundled": ("内置", "bundled"), "entry point": ("已安装的包", "entry point"), "folder": ("插件文件夹", "folder")}
 _STATES = {"ok": ("正常", "ok"), "quarantined": ("已隔离", "quarantined"), "hook failed": ("钩子出错", "hook failed")}
 _BY = {"purchase_date": "购买日期", "case_date": "受理日期"}
 
@@ -20,8 +19,12 @@ def plugins() -> None:
 @plugins.command("list")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON.")
 @click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="插件目录（放入即加载） / drop-in plugins folder.")
-def list_plugins(as_json: bool, plugins_dir: str | None) -> None:
-    """List plugins: name, version, origin (bundled / entry point / folder), hooks, brands, and
+@lang_option()
+def list_plugins(as_json: bool, plugins_dir: str | None, lang: str | None) -> None:
+    """列出插件：名称、版本、来源（内置、已安装的包、插件文件夹）、钩子、品牌，以及每个政策的版本、
+    生效日期和校验状态（有效、警告数或第一个错误）。有插件加载失败或政策无效时退出码为 1。
+
+    List plugins: name, version, origin (bundled / entry point / folder), hooks, brands, and
     each policy with its version, effective dates and validation state (valid, warnings, or the
     first error). Exit 1 when a plugin failed to load or a policy is invalid.
     """
@@ -76,15 +79,15 @@ def list_plugins(as_json: bool, plugins_dir: str | None) -> None:
         })
     else:
         from aftersales.cli._common import message_lang, not_legal, warn
-        from aftersales.core.plugininfo import said_in
+        from aftersales.core.plugininfo import ORIGINS, said_in
 
-        lang = message_lang(None)
+        lang = message_lang(option=lang)
         zh = lang == "zh"
         click.echo(("政策来源：" if zh else "policies: ") + source.describe(lang))
         for info in infos:
-            origin = _ORIGINS.get(info.origin, (info.origin, info.origin))[0 if zh else 1]
+            origin = ORIGINS.get(info.origin, (info.origin, info.origin))[0 if zh else 1]
             shown = _STATES.get(state(info.name), (state(info.name),) * 2)[0 if zh else 1]
-            click.echo(f"{info.name} {info.version} ({origin}) [{shown}]"
+            click.echo(f"{info.name} {info.version}" + (f"（{origin}）" if zh else f" ({origin}) ") + f"[{shown}]"
                        + ((f" — 错误：{info.error_zh}" if zh else f" — ERROR: {info.error}") if info.error else ""))
             if info.name in quarantined:
                 click.echo(f"  {quarantined[info.name].line(lang)}")
@@ -102,7 +105,7 @@ def list_plugins(as_json: bool, plugins_dir: str | None) -> None:
                 if zh:
                     valid = "有效" if not p["warnings"] else f"有效，{p['warnings']} 个警告"
                     click.echo(f"  政策：{p['id']} {p['version']} [{eff['from']} 起{'至 ' + eff['until'] if eff['until'] else ''}，"
-                               f"按{_BY.get(by, by)}] ({p['source']}) {valid}")
+                               f"按{_BY.get(by, by)}]（{p['source']}）{valid}")
                 else:
                     click.echo(f"  policy: {p['id']} {p['version']} [{eff['from']}..{eff['until'] or ''} by {by}] "
                                f"({p['source']}) {p['state']}")

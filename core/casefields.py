@@ -157,11 +157,11 @@ def allowed_text(spec: CaseField) -> tuple[str, str]:
         return (f"one of: {ids}", f"以下之一：{ids}")
     if kind == "ids":
         ids = ", ".join(spec.choices)
-        return (f"a list of ids ({ids})", f"代码列表（{ids}）")
+        return (f"a list of at most {spec.max_length} ids ({ids})", f"最多 {spec.max_length} 个代码的列表（{ids}）")
     if kind == "claims":
         ids = ", ".join(spec.choices)
-        return (f"a mapping of plan id ({ids}) to a whole number {spec.minimum} to {spec.maximum}",
-                f"服务计划代码（{ids}）到 {spec.minimum}–{spec.maximum} 整数的映射")
+        return (f"a mapping of at most {spec.max_length} plan ids ({ids}) to a whole number {spec.minimum} to "
+                f"{spec.maximum}", f"最多 {spec.max_length} 个服务计划代码（{ids}）到 {spec.minimum}–{spec.maximum} 整数的映射")
     raise AssertionError(kind)
 
 

@@ -1,30 +1,63 @@
 """Reading case files (YAML or JSON) from disk or standard input: the shell around ``parse_case``.
 
 Whatever a stranger's file holds, the answer is the data or one ``CaseError`` located at
-``file:line:column``: invalid UTF-8, a syntax error, a key given twice, nesting deeper than
-``MAX_DEPTH`` or aliases expanding past ``MAX_NODES`` (a YAML bomb), numbers of thousands of
-digits. Nothing here decides anything.
+``file:line:column`` (and naming the field when the trouble is in one): a file larger than
+``MAX_CASE_BYTES`` (refused before it is parsed), invalid UTF-8, a syntax error, a key given
+twice, nesting deeper than ``MAX_DEPTH``, more than ``MAX_NODES`` nodes or aliases expanding past
+it (a YAML bomb), numbers of thousands of digits, a YAML tag (``!!binary``, ``!!python/…``).
+YAML 1.1's readings no case means are left as written, so a message can quote them: ``1:30`` (a
+sexagesimal number to YAML 1.1) and ``2026-06-15T10:00:00`` (a date and time) stay text, and the
+case's date fields say they are not dates. Nothing here decides anything.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from .errors import AftersalesError, CaseError
 
+if TYPE_CHECKING:  # pragma: no cover - pathlib is imported where a file is read (the case model imports this module)
+    from pathlib import Path
+
 #: a case nests four levels; policies a few more: past this a document is refused unread
 MAX_DEPTH = 64
-#: nodes a document may expand to (aliases counted each time they are used)
+#: nodes a document may hold, aliases counted each time they are used
 MAX_NODES = 200_000
+#: bytes a case file (or a case on standard input, or one JSON Lines case) may hold: the scenario
+#: files are 700-750 bytes, and a case with every field filled and every text at its longest in
+#: Chinese about 3,600 (YAML or JSON), so this leaves room for any comments while a file past
+#: it is refused before it is parsed (a 64 KB file of 32,000 one-letter keys, about the most
+#: nodes it can hold, is read and refused in 0.3 s)
+MAX_CASE_BYTES = 64 * 1024
+
+
+def too_big(name: str, size: int | None, error: type[AftersalesError] = CaseError) -> AftersalesError:
+    """The error for case text past ``MAX_CASE_BYTES`` (``size``: its bytes, when known)."""
+    if size is None:
+        return error(f"{name}: too large for a case file (more than {MAX_CASE_BYTES:,} bytes)",
+                     zh=f"{name}：案例文件过大（超过 {MAX_CASE_BYTES:,} 字节）")
+    return error(f"{name}: too large for a case file ({size:,} bytes; at most {MAX_CASE_BYTES:,})",
+                 zh=f"{name}：案例文件过大（{size:,} 字节；最多 {MAX_CASE_BYTES:,} 字节）")
 
 
 def load_case_bytes(raw: bytes, name: str) -> Any:
     """Parse case text given as bytes (standard input): JSON when it looks like JSON, else safe
-    YAML; text that is not UTF-8 is refused. A scenario (a mapping with ``case:`` and
-    ``expect:``) gives its case."""
-    return _case_of(_parse(_utf8(raw, name, CaseError), name))
+    YAML; text that is not UTF-8 or past ``MAX_CASE_BYTES`` is refused. A scenario (a mapping
+    with ``case:`` and ``expect:``) gives its case."""
+    if len(raw) > MAX_CASE_BYTES:
+        raise too_big(name, len(raw))
+    return _case_of(_parse(_utf8(raw, name, CaseError), name, case=True))
+
+
+def load_case_stream(stream: Any, name: str) -> Any:
+    """``load_case_bytes`` of a binary stream (standard input), read no further than one byte
+    past ``MAX_CASE_BYTES``."""
+    raw = stream.read(MAX_CASE_BYTES + 1)
+    if len(raw) > MAX_CASE_BYTES:
+        raise too_big(name, None)
+    return load_case_bytes(raw, name)
 
 
 def _case_of(data: Any) -> Any:
@@ -43,10 +76,10 @@ def _utf8(raw: bytes, name: str, error: type[AftersalesError]) -> str:
                     zh=f"{name}:{line}:{column}：不是 UTF-8 文本（字节 0x{raw[exc.start]:02x}）") from None
 
 
-def _parse(text: str, name: str, error: type[AftersalesError] = CaseError) -> Any:
+def _parse(text: str, name: str, error: type[AftersalesError] = CaseError, *, case: bool = False) -> Any:
     if text.lstrip()[:1] in ("{", "["):
         return _parse_json(text, name, error)
-    return load_yaml(text, name, error)
+    return load_yaml(text, name, error, case_loader() if case else None)
 
 
 #: what Python's JSON reader says of a text, in Chinese (its English kept for anything else)
@@ -79,71 +112,316 @@ def _parse_json(text: str, name: str, error: type[AftersalesError]) -> Any:
         raise error(f"{name}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}",
                     zh=f"{name}:{exc.lineno}:{exc.colno}：不是有效的 JSON：{JSON_ZH.get(exc.msg, exc.msg)}") from None
     except _Duplicate as exc:
+        found = next(_json_places(text, duplicate=True), None)
         key = _short(exc.args[0])
-        raise error(f"{name}: key {key!r} given twice in one object",
-                    zh=f"{name}：同一对象中键 {key!r} 出现了两次") from None
+        if found is None:  # pragma: no cover - the scan finds what the reader found
+            raise error(f"{name}: key {key!r} given twice in one object",
+                        zh=f"{name}：同一对象中键 {key!r} 出现了两次") from None
+        (line, column), parts, (first_line, first_column) = found
+        key = _short(str(parts[-1]))
+        raise error(f"key {key!r} given twice in one object (first at {first_line}:{first_column})",
+                    where=f"{name}:{line}:{column}", field=_field_path(parts) or None,
+                    zh=f"同一对象中键 {key!r} 出现了两次（第一次在第 {first_line} 行第 {first_column} 列）") from None
     except RecursionError:
         raise error(f"{name}: nesting too deep", zh=f"{name}：嵌套过深") from None
     except ValueError:  # an integer past Python's digit limit
-        raise error(f"{name}: a number is too large", zh=f"{name}：数字过大") from None
+        found = next(_json_places(text, duplicate=False), None)
+        if found is None:  # pragma: no cover - the scan finds what the reader found
+            raise error(f"{name}: a number is too large", zh=f"{name}：数字过大") from None
+        (line, column), parts, digits = found
+        raise _number_too_large(error, f"{name}:{line}:{column}", parts, digits) from None
+
+
+def _number_too_large(error: type[AftersalesError], where: str, parts: list[Any], digits: int) -> AftersalesError:
+    return error(f"a number is too large ({digits:,} digits)", where=where, field=_field_path(parts) or None,
+                 zh=f"数字过大（{digits:,} 位）")
+
+
+def _field_path(parts: list[Any]) -> str:
+    """``history.days_in_repair``, ``documents[2]``: a case's field as messages name it."""
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{_short(part)}" if out else _short(part))
+    return out
+
+
+def _json_places(text: str, *, duplicate: bool) -> Iterator[tuple[tuple[int, int], list[Any], Any]]:
+    """Where, in JSON text, a key repeats its object's earlier key (``duplicate``: yields the
+    place, the path to the key and where it was first) or an integer has more digits than Python
+    reads (yields the place, the path to it and its digits). A scan of the tokens that keeps the
+    path; only run when the reader has refused the text, to say where."""
+    import re
+    import sys
+
+    limit = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 0
+    # each container: [is an object, path part (key or index) of the current item, keys seen]
+    stack: list[list[Any]] = []
+    for m in re.finditer(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+', text):
+        token = m.group(0)
+        top = stack[-1] if stack else None
+        if token in ("{", "["):
+            stack.append([token == "{", 0 if token == "[" else None, {}])
+        elif token in ("}", "]"):
+            if stack:
+                stack.pop()
+        elif token == ",":
+            if top is not None and not top[0]:
+                top[1] += 1
+        elif token == ":":
+            continue
+        elif top is not None and top[0] and _is_key(text, m.end()):
+            import json
+
+            try:
+                key = json.loads(token)
+            except ValueError:
+                key = token
+            top[1] = key
+            if duplicate:
+                if key in top[2]:
+                    yield _line_column(text, m.start()), [s[1] for s in stack], top[2][key]
+                    return
+                top[2][key] = _line_column(text, m.start())
+        elif not duplicate and limit and token.lstrip("-").isdigit() and len(token.lstrip("-")) > limit:
+            yield _line_column(text, m.start()), [s[1] for s in stack], len(token.lstrip("-"))
+            return
+
+
+def _is_key(text: str, end: int) -> bool:
+    import re
+
+    return re.compile(r"\s*:").match(text, end) is not None
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+#: the YAML tags a case may hold: what plain YAML writes (text, numbers, dates, true/false, null,
+#: lists, mappings, the merge key ``<<``); any other (``!!binary``, ``!!set``, ``!!python/…``,
+#: ``!local``) is refused before anything is constructed
+PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in
+                       ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "merge"))
+
+#: what PyYAML says of a text it cannot read, in Chinese, by the start of its words (its English
+#: kept for anything else)
+YAML_ZH = (
+    ("found invalid Unicode character escape code", "无效的 Unicode 转义（如单独的代理码 \\ud800，它不是字符）"),
+    ("found unknown escape character", "未知的转义字符"),
+    ("found a tab character", "用了制表符；YAML 只能用空格缩进"),
+    ("found character that cannot start any token", "这里有不能开始一个值的字符（常见：用制表符缩进）"),
+    ("found unexpected end of stream", "文件意外结束（引号或括号没有闭合？）"),
+    ("mapping values are not allowed", "这里不能有“键: 值”（值里有半角冒号加空格时，请给整个值加引号）"),
+    ("could not find expected ':'", "找不到应有的冒号"),
+    ("but found another document", "文件中有多个 YAML 文档（---）；案例文件只能有一个"),
+    ("found undefined alias", "用了未定义的别名（*名称 之前没有 &名称）"),
+    ("expected <block end>", "缩进不对"),
+    ("did not find expected key", "缩进不对，或缺少键"),
+    ("did not find expected node content", "这里缺少值"),
+    ("did not find expected ',' or ']'", "列表缺少逗号或右方括号"),
+    ("did not find expected ',' or '}'", "映射缺少逗号或右花括号"),
+    ("expected ',' or ']'", "列表缺少逗号或右方括号"),
+    ("expected ',' or '}'", "映射缺少逗号或右花括号"),
+    ("control characters are not allowed", "含有控制字符"),
+    ("special characters are not allowed", "含有控制字符"),
+)
+
+
+def yaml_problem_zh(problem: str) -> str:
+    """PyYAML's ``problem`` in Chinese (``YAML_ZH``), or as it is."""
+    return next((zh for start, zh in YAML_ZH if problem.startswith(start)), problem)
+
+
+@lru_cache(maxsize=1)
+def case_loader() -> type:
+    """The YAML loader class for case files (built on first use: importing yaml takes a while)."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class CaseLoader(base):  # type: ignore[misc, valid-type]
+        """Safe loader that keeps as written what YAML 1.1 reads in a way no case means: ``1:30``
+        (a sexagesimal number), a date with a time, an impossible date (``2026-02-30``); the
+        case's fields then quote them. A value it cannot make (thousands of digits) is raised
+        as ``BadValue`` with its node."""
+
+        def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+            try:
+                return base.construct_object(self, node, deep)
+            except (ValueError, OverflowError) as exc:   # Python refuses thousands of digits
+                raise BadValue(node, str(exc)) from None
+
+        def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+            return node.value if ":" in node.value else base.construct_yaml_int(self, node)
+
+        def construct_yaml_float(self, node: yaml.ScalarNode) -> Any:
+            return node.value if ":" in node.value else base.construct_yaml_float(self, node)
+
+        def construct_yaml_timestamp(self, node: yaml.ScalarNode, values: Any = None) -> Any:
+            from datetime import datetime
+
+            try:
+                value = base.construct_yaml_timestamp(self, node)
+            except ValueError:
+                return node.value
+            return node.value if isinstance(value, datetime) else value
+
+    CaseLoader.add_constructor("tag:yaml.org,2002:int", CaseLoader.construct_yaml_int)
+    CaseLoader.add_constructor("tag:yaml.org,2002:float", CaseLoader.construct_yaml_float)
+    CaseLoader.add_constructor("tag:yaml.org,2002:timestamp", CaseLoader.construct_yaml_timestamp)
+    return CaseLoader
+
+
+class BadValue(Exception):
+    """A scalar the loader cannot make a value of (``node``: where it is written)."""
+
+    def __init__(self, node: Any, problem: str) -> None:
+        super().__init__(problem)
+        self.node = node
 
 
 def load_yaml(text: str, name: str, error: type[AftersalesError] = CaseError, loader: Any = None) -> Any:
-    """Safe YAML with bounds: the document's node tree is checked (depth, alias expansion,
-    duplicate keys) before anything is constructed. ``loader``: a safe loader class (the C one
-    by default)."""
+    """Safe YAML with bounds: the document's node tree is checked (depth, size and alias
+    expansion, tags, duplicate keys) before anything is constructed. ``loader``: a safe loader
+    class (the C one by default; ``case_loader()`` for case files)."""
     import yaml
 
     if loader is None:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     reader = loader(text)
+    node = None
     try:
         node = reader.get_single_node()
         if node is None:
             return None
         _check(node, name, error)
         return reader.construct_document(node)
+    except BadValue as exc:
+        raise _bad_value(node, exc, name, error) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
-        problem = exc.problem or exc.context
-        raise error(f"{where}: not valid YAML: {problem}", zh=f"{where}：不是有效的 YAML：{problem}") from None
+        problem = exc.problem or exc.context or "?"
+        raise error(f"not valid YAML: {problem}", where=where, zh=f"不是有效的 YAML：{yaml_problem_zh(problem)}") from None
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise error(f"{name}: not valid YAML: {first}", zh=f"{name}：不是有效的 YAML：{first}") from None
+        raise error(f"not valid YAML: {first}", where=name, zh=f"不是有效的 YAML：{yaml_problem_zh(first)}") from None
     except RecursionError:
         raise error(f"{name}: nesting too deep", zh=f"{name}：嵌套过深") from None
-    except ValueError as exc:  # an integer past Python's digit limit, an impossible date
-        if "integer string conversion" in str(exc):
-            raise error(f"{name}: a number is too large", zh=f"{name}：数字过大") from None
-        raise error(f"{name}: {_short(str(exc), 80)}", zh=f"{name}：{_short(str(exc), 80)}") from None
     finally:
         reader.dispose()
 
 
+def _bad_value(root: Any, bad: BadValue, name: str, error: type[AftersalesError]) -> AftersalesError:
+    mark = bad.node.start_mark
+    where = f"{name}:{mark.line + 1}:{mark.column + 1}"
+    parts = _path_to(root, bad.node)
+    text = bad.node.value if isinstance(bad.node.value, str) else ""
+    if "integer string conversion" in str(bad):
+        return _number_too_large(error, where, parts, len(text.lstrip("+-")))
+    shown = _short(repr(text), 60)
+    return error(f"cannot read {shown} as a {bad.node.tag.rsplit(':', 1)[-1]}", where=where,
+                 field=_field_path(parts) or None, zh=f"无法读取 {shown}")
+
+
+def _path_to(root: Any, target: Any) -> list[Any]:
+    """The path (keys and indexes) from ``root`` to the node ``target`` (``[]`` if not found)."""
+    import yaml
+
+    stack: list[tuple[Any, list[Any]]] = [(root, [])]
+    seen: set[int] = set()
+    while stack:
+        current, parts = stack.pop()
+        if current is target:
+            return parts
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                kv = getattr(key, "value", None)
+                part = kv if isinstance(kv, str) else "?"
+                stack.append((key, [*parts, part]))
+                stack.append((value, [*parts, part]))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend((item, [*parts, index]) for index, item in enumerate(current.value))
+    return []
+
+
+def _tagged(root: Any) -> Any:
+    """The first node (in document order) whose tag a case may not hold (``PLAIN_TAGS``), or None."""
+    import yaml
+
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if current.tag not in PLAIN_TAGS:
+            return current
+        if isinstance(current, yaml.MappingNode):
+            for key, value in reversed(current.value):
+                stack.append(value)
+                stack.append(key)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(reversed(current.value))
+    return None
+
+
+def _tag_name(tag: str) -> str:
+    return _short("!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag, 60)
+
+
 def yaml_size_problem(node: Any) -> tuple[Any, str, str] | None:
-    """``(mark, English, Chinese)`` when a node tree nests deeper than ``MAX_DEPTH`` or its
-    aliases expand past ``MAX_NODES`` (a YAML bomb); ``None`` when it is within bounds. Walks
-    the tree without recursion and without constructing anything."""
+    """``(mark, English, Chinese)`` when a node tree nests deeper than ``MAX_DEPTH``, holds more
+    than ``MAX_NODES`` nodes (naming its biggest list or mapping) or its aliases expand past
+    that (a YAML bomb); ``None`` when it is within bounds. Walks the tree without recursion and
+    without constructing anything."""
     import yaml
 
     count = 0
-    stack: list[tuple[Any, int]] = [(node, 1)]
+    repeats = 0                 # nodes met again through an alias
+    seen: set[int] = set()
+    biggest: tuple[int, Any, Any] = (0, None, None)   # (children, node, the key it is under)
+    stack: list[tuple[Any, int, Any]] = [(node, 1, None)]
     while stack:
-        current, depth = stack.pop()
+        current, depth, under = stack.pop()
         count += 1
+        ident = id(current)
+        if ident in seen:
+            repeats += 1
+        else:
+            seen.add(ident)
         if depth > MAX_DEPTH:
             return current.start_mark, f"nesting deeper than {MAX_DEPTH} levels", f"嵌套超过 {MAX_DEPTH} 层"
         if count > MAX_NODES:
-            return (current.start_mark, f"document too large (aliases expand past {MAX_NODES} nodes)",
-                    f"文档过大（别名展开超过 {MAX_NODES} 个节点）")
+            if repeats:
+                return (current.start_mark, f"document too large (aliases expand past {MAX_NODES:,} nodes)",
+                        f"文档过大（别名展开超过 {MAX_NODES:,} 个节点）")
+            size, big, key = biggest
+            if big is None:  # pragma: no cover - so many nodes are in some list or mapping
+                return current.start_mark, f"document too large (more than {MAX_NODES:,} nodes)", \
+                    f"文档过大（超过 {MAX_NODES:,} 个节点）"
+            mapping = isinstance(big, yaml.MappingNode)
+            what_en = (f"{_short(key)!r} has" if isinstance(key, str) else f"a {'mapping' if mapping else 'list'} has") \
+                + f" {size:,} {'keys' if mapping else 'items'}"
+            what_zh = (f"{_short(key)!r} 有" if isinstance(key, str) else f"一个{'映射' if mapping else '列表'}有") \
+                + f" {size:,} {'个键' if mapping else '项'}"
+            return (big.start_mark, f"document too large: more than {MAX_NODES:,} nodes ({what_en})",
+                    f"文档过大：超过 {MAX_NODES:,} 个节点（{what_zh}）")
         if isinstance(current, yaml.MappingNode):
+            if len(current.value) > biggest[0]:
+                biggest = (len(current.value), current, under)
             for key, value in current.value:
-                stack.append((key, depth + 1))
-                stack.append((value, depth + 1))
+                stack.append((key, depth + 1, None))
+                stack.append((value, depth + 1, getattr(key, "value", None)))
         elif isinstance(current, yaml.SequenceNode):
+            if len(current.value) > biggest[0]:
+                biggest = (len(current.value), current, under)
             for item in current.value:
-                stack.append((item, depth + 1))
+                stack.append((item, depth + 1, None))
     return None
 
 
@@ -178,13 +456,19 @@ def _check(node: Any, name: str, error: type[AftersalesError]) -> None:
     problem = yaml_size_problem(node)
     if problem is not None:
         mark, en, zh = problem
-        where = f"{name}:{mark.line + 1}:{mark.column + 1}"
-        raise error(f"{where}: {en}", zh=f"{where}：{zh}")
-    for key, kv, first, _parts in duplicate_keys(node):
+        raise error(en, where=f"{name}:{mark.line + 1}:{mark.column + 1}", zh=zh)
+    tagged = _tagged(node)
+    if tagged is not None:
+        mark, tag = tagged.start_mark, _tag_name(tagged.tag)
+        raise error(f"YAML tag {tag} is not allowed; a case holds only text, numbers, dates, true/false, lists "
+                    "and mappings", where=f"{name}:{mark.line + 1}:{mark.column + 1}",
+                    field=_field_path(_path_to(node, tagged)) or None,
+                    zh=f"不能使用 YAML 标签 {tag}；案例只写文本、数字、日期、true/false、列表和映射")
+    for key, kv, first, parts in duplicate_keys(node):
         mark = key.start_mark
-        where = f"{name}:{mark.line + 1}:{mark.column + 1}"
-        raise error(f"{where}: key {_short(kv)!r} given twice in one mapping (first on line {first})",
-                    zh=f"{where}：同一映射中键 {_short(kv)!r} 出现了两次（第一次在第 {first} 行）")
+        raise error(f"key {_short(kv)!r} given twice in one mapping (first on line {first})",
+                    where=f"{name}:{mark.line + 1}:{mark.column + 1}", field=_field_path([*parts, kv]),
+                    zh=f"同一映射中键 {_short(kv)!r} 出现了两次（第一次在第 {first} 行）")
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -193,14 +477,38 @@ def _short(text: str, limit: int = 40) -> str:
 
 def load_data_file(path: str | Path, error: type[AftersalesError] = CaseError) -> Any:
     """A YAML or JSON file's content; unreadable or malformed files raise ``error``, located."""
+    from pathlib import Path
+
     p = Path(path)
+    return _parse(_utf8(_read(p, error), str(p), error), str(p), error)
+
+
+def _read(p: Path, error: type[AftersalesError], limit: int | None = None) -> bytes:
+    """The bytes of ``p``; past ``limit`` bytes it is refused without reading the rest."""
+    from .errors import os_reason
+
     try:
-        raw = p.read_bytes()
+        with p.open("rb") as fh:
+            raw = fh.read() if limit is None else fh.read(limit + 1)
+            if limit is not None and len(raw) > limit:
+                size = None
+                try:
+                    import os
+
+                    size = os.fstat(fh.fileno()).st_size or None
+                except OSError:  # pragma: no cover - a descriptor just read from
+                    pass
+                raise too_big(str(p), size if size and size > limit else None, error)
+            return raw
     except OSError as exc:
-        raise error(f"{p}: cannot read: {exc.strerror or exc}", zh=f"{p}：无法读取：{exc.strerror or exc}") from None
-    return _parse(_utf8(raw, str(p), error), str(p), error)
+        raise error(f"cannot read: {exc.strerror or exc}", where=str(p), zh=f"无法读取：{os_reason(exc)}") from None
 
 
 def load_case_file(path: str | Path) -> Any:
-    """The mapping in a case file (see ``load_case_bytes``)."""
-    return _case_of(load_data_file(path))
+    """The mapping in a case file (see ``load_case_bytes``); a file past ``MAX_CASE_BYTES`` is
+    refused before it is read whole."""
+    from pathlib import Path
+
+    p = Path(path)
+    name = str(p)
+    return _case_of(_parse(_utf8(_read(p, CaseError, MAX_CASE_BYTES), name, CaseError), name, CaseError, case=True))

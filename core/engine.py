@@ -37,7 +37,7 @@ from msgspec import Struct
 from msgspec.structs import replace
 
 from .decision import Coverage, Decision, PolicyRef, RemedyResult
-from .errors import CaseError, EngineError, QuarantineError
+from .errors import EngineError, QuarantineError, unknown_brand
 from .memo import remember
 from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferJudged, OfferResult, PluginFailure, TraceStep
 from .plugininfo import IDENTIFY_HOOK, POLICY_HOOK, PREDICATE_HOOK, describe, show_value
@@ -389,9 +389,7 @@ class Engine:
         if self._quarantine and case.brand in self._quarantine:
             raise QuarantineError(self._quarantine[case.brand])
         if case.brand not in self.registry.brands:
-            known = ", ".join(sorted(self.registry.brands))
-            raise CaseError(f"unknown brand {case.brand!r}; known brands: {known}", field="brand",
-                            zh=f"未知品牌 {case.brand!r}；已加载的品牌：{known}")
+            raise unknown_brand(case.brand, self.registry.brands)
         try:
             return self._decide(case)
         except Exception as exc:  # not a plugin's (those are contained where they are called)

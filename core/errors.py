@@ -16,15 +16,18 @@ class AftersalesError(Exception):
     ``message`` says what is wrong in English; ``message_zh`` in Chinese (``zh=``; without it, the
     English). People read the Chinese first: the CLI prints ``错误：`` and ``line("zh")``, and the
     English (``error: `` and ``str(error)``) with ``--lang en`` or ``AFTERSALES_LANG=en``; the
-    counter UI shows ``line(lang)``. Every error a user can meet gives ``zh=``."""
+    counter UI shows ``line(lang)``. Every error a user can meet gives ``zh=``. ``where``: the
+    place in a file (``case.yaml:20:19``) when the error was read from one; it comes first."""
 
     exit_code = 1
 
-    def __init__(self, message: str, *, field: str | None = None, zh: str | None = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None, zh: str | None = None,
+                 where: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
         self.message_zh = zh or message
+        self.where = where
 
     def text(self, lang: str) -> str:
         """The message in ``lang`` (``zh`` or ``en``)."""
@@ -33,11 +36,11 @@ class AftersalesError(Exception):
     def line(self, lang: str) -> str:
         """The one line people read, in ``lang``: the field (if any), then the message."""
         if lang == "zh":
-            return f"{self.field}：{self.message_zh}" if self.field else self.message_zh
+            return "：".join(p for p in (getattr(self, "where", None), self.field, self.message_zh) if p)
         return str(self)
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message}" if self.field else self.message
+        return ": ".join(p for p in (getattr(self, "where", None), self.field, self.message) if p)
 
 
 class CaseError(AftersalesError):
@@ -91,6 +94,24 @@ class QuarantineError(PluginError):
         self.quarantine = quarantine
 
 
+#: what the operating system said, by ``errno`` name, for the errors a counter meets (Chinese, English)
+OS_ERRORS = {"EACCES": ("没有权限", "permission denied"), "EPERM": ("没有权限", "operation not permitted"),
+             "ENOENT": ("找不到文件或文件夹", "no such file or folder"), "ENOSPC": ("磁盘已满", "no space left"),
+             "EROFS": ("只读的文件系统", "read-only file system"), "EISDIR": ("这是一个文件夹", "is a folder"),
+             "ENOTDIR": ("路径中有一项不是文件夹", "not a folder"), "EEXIST": ("已存在", "already exists")}
+
+
+def os_reason(exc: OSError, lang: str = "zh") -> str:
+    """What went wrong in an operating-system error, in ``lang``: the words of ``OS_ERRORS``, else
+    the system's own text (``strerror``, English). The one wording the CLI and the counter UI use."""
+    import errno
+
+    words = OS_ERRORS.get(errno.errorcode.get(exc.errno or 0, ""))
+    if words is not None:
+        return words[0 if lang == "zh" else 1]
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
 def nearest(word: str, options: Iterable[str], n: int = 3) -> list[str]:
     """The options closest to ``word``, for a "did you mean" hint (a typo, a different case, a
     word the option contains or is contained in: ``apple_store_online`` -> ``brand_store_online``).
@@ -104,3 +125,19 @@ def nearest(word: str, options: Iterable[str], n: int = 3) -> list[str]:
         if o not in found and (o.lower() == lower or (len(lower) >= 3 and (lower in o.lower() or o.lower() in lower))):
             found.append(o)
     return found[:n]
+
+
+def unknown_brand(brand: str, known: Iterable[str], quarantined: Iterable[str] = ()) -> CaseError:
+    """The error for a case whose brand no loaded plugin has (field ``brand``): the nearest
+    loaded brand when one is close (``aple`` -> ``apple``, by ``nearest``), every loaded brand,
+    and the plugins quarantined (whose brands cannot be known)."""
+    brands = sorted(known)
+    close = nearest(brand, brands, 1)
+    hint_en, hint_zh = (f"; did you mean {close[0]!r}?", f"；您是否想写 {close[0]!r}？") if close else (";", "；")
+    listed = ", ".join(brands)
+    left = ", ".join(sorted(quarantined))
+    more = f"; quarantined plugins: {left} (aftersales plugins list)" if left else ""
+    more_zh = f"；已隔离的插件：{left}（aftersales plugins list）" if left else ""
+    return CaseError(f"unknown brand {brand!r}{hint_en} known brands: {listed or 'none (no plugin loaded)'}{more}",
+                     field="brand",
+                     zh=f"未知品牌 {brand!r}{hint_zh}已加载的品牌：{listed or '无（没有加载插件）'}{more_zh}")

@@ -22,6 +22,7 @@ import msgspec
 from msgspec import Meta, Struct, field
 from msgspec.structs import force_setattr
 
+from .casefile import MAX_CASE_BYTES
 from .errors import CaseError, nearest
 from .vocab import (
     CHANNELS,
@@ -236,7 +237,7 @@ class Case(_Record, frozen=True, kw_only=True):
                                          section="purchase")] | None = None
     documents: Annotated[frozenset[DocumentId], field_meta(
         "出示的单证", "Papers presented", widget="ticks", section="documents", vocab="document",
-        example=["invoice", "sanbao_certificate"])] = frozenset()
+        example=["invoice", "sanbao_certificate"], max_length=32)] = frozenset()
     fault: Fault
     condition: Condition = field(default_factory=Condition)
     history: History = field(default_factory=History)
@@ -249,6 +250,29 @@ class Case(_Record, frozen=True, kw_only=True):
 # --------------------------------------------------------------------------- reading a case
 
 _JSON = msgspec.json.Decoder(Case)
+
+
+class _Lists(Struct):
+    """The case's list fields as given, items counted before duplicates fold into the set (the
+    typed decoder counts the set): a line is held to the bounds a mapping is."""
+
+    documents: list[Any] = []
+    coverage_plans: list[Any] = []
+
+
+_LISTS = msgspec.json.Decoder(_Lists)
+
+
+def _max_length(name: str) -> int:
+    """The ``max_length`` the table declares for the case's field ``name``."""
+    declared = next(f.type for f in msgspec.structs.fields(Case) if f.name == name)
+    bound = next(m.max_length for m in declared.__metadata__ if isinstance(m, Meta))
+    assert bound is not None
+    return bound
+
+
+#: the most items each list field may hold (its ``max_length`` in the table)
+_LIST_BOUNDS = {name: _max_length(name) for name in ("documents", "coverage_plans")}
 #: the names of the fields that must be given (null there is "required", not "absent")
 _REQUIRED_KEYS = frozenset(f.name for record in (Case, Device, Purchase, Fault, Condition, History, Stock)
                            for f in msgspec.structs.fields(record) if f.required)
@@ -307,7 +331,13 @@ def _without_nulls(data: dict) -> dict:
 
 
 def decode_case(line: bytes | str, *, today: date | None = None, coverage_plans: Collection[str] | None = None) -> Case:
-    """``parse_case`` straight from JSON text (a case file or a line of a JSON Lines file)."""
+    """``parse_case`` straight from JSON text (a case file or a line of a JSON Lines file); text
+    past ``casefile.MAX_CASE_BYTES`` is refused unread."""
+    if len(line) > MAX_CASE_BYTES:
+        size = len(line.encode("utf-8", "surrogatepass")) if isinstance(line, str) else len(line)
+        if size > MAX_CASE_BYTES:
+            raise CaseError(f"too large for a case ({size:,} bytes; at most {MAX_CASE_BYTES:,})",
+                            zh=f"案例过大（{size:,} 字节；最多 {MAX_CASE_BYTES:,} 字节）")
     try:
         case = _JSON.decode(line)
     except msgspec.ValidationError as exc:
@@ -318,6 +348,11 @@ def decode_case(line: bytes | str, *, today: date | None = None, coverage_plans:
         raise _case_error(str(exc), data) from None
     except msgspec.DecodeError as exc:
         raise CaseError(f"not valid JSON: {_clip(str(exc))}", zh=f"不是有效的 JSON：{_clip(str(exc))}") from None
+    if case.documents or case.coverage_plans:
+        lists = _LISTS.decode(line)
+        if (len(lists.documents) > _LIST_BOUNDS["documents"]
+                or len(lists.coverage_plans) > _LIST_BOUNDS["coverage_plans"]):
+            return parse_case(_loose(line), today=today, coverage_plans=coverage_plans)  # says which, as for a mapping
     try:
         return _finish(case, today, COVERAGE_PLANS if coverage_plans is None else coverage_plans)
     except CaseError as exc:
@@ -480,9 +515,12 @@ def _case_error(text: str, data: Any) -> CaseError:
     if unknown:
         parent = path
         path = f"{parent}.{unknown.group(1)}" if parent else unknown.group(1)
-        allowed = ", ".join(_children(parent))
-        return CaseError(f"unknown field; allowed here: {allowed}", field=_clip(path, 80),
-                         zh=f"未知字段；此处可用：{allowed}")
+        children = _children(parent)
+        allowed = ", ".join(children)
+        close = nearest(unknown.group(1), children, 1)
+        hint_en, hint_zh = (f"did you mean {close[0]!r}? ", f"您是否想写 {close[0]!r}？") if close else ("", "")
+        return CaseError(f"unknown field; {hint_en}allowed here: {allowed}", field=_clip(path, 80),
+                         zh=f"未知字段；{hint_zh}此处可用：{allowed}")
     missing = re.match(r"Object missing required field `(.*)`$", what)
     if missing:
         path = f"{path}.{missing.group(1)}" if path else missing.group(1)
@@ -500,6 +538,10 @@ def _case_error(text: str, data: Any) -> CaseError:
                              field="schema_version", zh=f"不支持的 schema_version {_show(value, 'zh')}；本程序读取版本 1")
         part_en, part_zh = ("a mapping of fields", "字段映射")
         return CaseError(f"must be {part_en}, not {_kind(value)}", field=path, zh=f"应为{part_zh}，而不是{_kind_zh(value)}")
+    too_many = re.match(r"Expected `(?:array|object)` of length <= (\d+)", what)
+    if too_many and isinstance(value, (list, tuple, dict)):
+        most = int(too_many.group(1))
+        return CaseError(f"at most {most} items, not {len(value):,}", field=path, zh=f"最多 {most} 项，而不是 {len(value):,} 项")
     if what.startswith("Invalid enum value"):
         return _unknown_id(path, value, spec.choices, ordered=True)
     en, zh = allowed_text(spec)
@@ -579,6 +621,12 @@ def _show(value: Any, lang: str = "en") -> str:
         return _kind(value) if lang == "en" else _kind_zh(value)
     if isinstance(value, int) and abs(value) > 10**30:
         return "a number too large" if lang == "en" else "过大的数字"
+    if isinstance(value, date):  # a date and time (a datetime) where a date is wanted: as ISO text
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray)):
+        return "binary data" if lang == "en" else "二进制数据"
+    if not isinstance(value, (str, int, float)):
+        return f"a {type(value).__name__}" if lang == "en" else f"{type(value).__name__} 对象"
     return _clip(repr(value))
 
 

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 from . import hookspecs, policycache
-from .errors import CaseError, PluginError, PolicyError, QuarantineError
+from .errors import PluginError, PolicyError, QuarantineError, unknown_brand
 from .outcomes import PluginFailure, Predicate
 from .plugininfo import ORIGINS, REGISTER_HOOK, Brand, PluginInfo, Quarantine, Said, describe, show_value
 from .policycache import bundle_file_of, display_name
@@ -1136,12 +1136,7 @@ class Registry:
             named = next((q for q in self.quarantined.values() if not q.brands and q.plugin == case.brand), None)
             if named is not None:   # the brand of a plugin that could not even be imported
                 raise QuarantineError(named)
-            known = ", ".join(sorted(self.brands))
-            left = ", ".join(sorted(q.plugin for q in self.quarantined.values() if not q.brands))
-            more = f"; quarantined plugins: {left} (aftersales plugins list)" if left else ""
-            more_zh = f"；已隔离的插件：{left}（aftersales plugins list）" if left else ""
-            raise CaseError(f"unknown brand {case.brand!r}; known brands: {known or 'none (no plugin loaded)'}{more}",
-                            field="brand", zh=f"未知品牌 {case.brand!r}；已加载的品牌：{known or '无（没有加载插件）'}{more_zh}")
+            raise unknown_brand(case.brand, self.brands, (q.plugin for q in self.quarantined.values() if not q.brands))
         return case
 
     @property

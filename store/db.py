@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy import event, exc
 from sqlalchemy.engine import URL, Engine, make_url
 
+from aftersales.core.errors import os_reason
 from aftersales.core.plugininfo import Said
 
 from .errors import AccessDenied, DatabaseUnavailable, SchemaError, StoreError
@@ -377,7 +378,7 @@ def ensure_sqlite_folder(engine: Engine) -> None:
             os.chmod(path.parent, PRIVATE_FOLDER_MODE)  # mkdir's mode passes through the umask
         except OSError as e:
             raise DatabaseUnavailable(f"cannot create the folder {path.parent}: {e.strerror}",
-                                      zh=f"无法创建文件夹 {path.parent}：{e.strerror}") from None
+                                      zh=f"无法创建文件夹 {path.parent}：{os_reason(e)}") from None
 
 
 #: the SQLite file holds customers' names and phone numbers: its owner alone reads it
@@ -394,7 +395,7 @@ def create_private_file(path: Path) -> None:
         return
     except OSError as e:
         raise DatabaseUnavailable(f"cannot create the database file {path}: {e.strerror}",
-                                  zh=f"无法创建数据库文件 {path}：{e.strerror}") from None
+                                  zh=f"无法创建数据库文件 {path}：{os_reason(e)}") from None
     os.close(fd)
 
 

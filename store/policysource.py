@@ -52,7 +52,9 @@ def read_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}", zh=f"{path}：无法读取：{exc.strerror or exc}") from None
+        from aftersales.core.errors import os_reason
+
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}", zh=f"{path}：无法读取：{os_reason(exc)}") from None
     import tomllib  # only when there is a file to read
 
     try:

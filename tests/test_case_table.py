@@ -152,8 +152,8 @@ HOSTILE = [
     ("alias bomb", "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True))
         + "brand: generic\n", "yaml"),
-    ("deep JSON", _deep_json(100_000), "json"),
-    ("deep JSON list", "[" * 100_000 + "]" * 100_000, "json"),
+    ("deep JSON", _deep_json(20_000), "json"),
+    ("deep JSON list", "[" * 20_000 + "]" * 20_000, "json"),
     ("deep YAML", "brand: " + "[" * 10_000 + "]" * 10_000 + "\n", "yaml"),
     ("5,000 digits JSON", json.dumps(_case())[:-1] + ', "history": {"days_in_repair": ' + "9" * 5000 + "}}", "json"),
     ("5,000 digits YAML", "brand: generic\nhistory: {days_in_repair: " + "9" * 5000 + "}\n", "yaml"),
@@ -264,7 +264,7 @@ def test_an_error_line_never_carries_a_raw_control_character(tmp_path, cli):
 def test_a_json_file_is_told_as_json_in_chinese(tmp_path, cli):
     """A JSON file (an object or a list) is read as JSON, and its syntax error said in Chinese."""
     deep = tmp_path / "deep.json"
-    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    deep.write_text("[" * 20_000 + "]" * 20_000, encoding="utf-8")
     code, _, err = cli("evaluate", str(deep), env={"AFTERSALES_LANG": "zh"})
     assert code == 2 and err.strip() == f"错误：{deep}：嵌套过深"
     broken = tmp_path / "broken.json"

@@ -41,3 +41,32 @@ def test_aftersales_lang_puts_every_command_in_english(cli, tmp_path):
 def test_a_commands_own_lang_wins_over_aftersales_lang(cli):
     assert cli("evaluate", str(CASE), "--lang", "zh", env={"AFTERSALES_LANG": "en"})[1].startswith("权益")
     assert cli("evaluate", str(CASE), "--lang", "en", env={"AFTERSALES_LANG": "zh"})[1].startswith("Entitlement")
+
+
+def _commands(group, ctx, prefix=()):
+    import click
+
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        if isinstance(command, click.Group):
+            yield from _commands(command, ctx, (*prefix, name))
+        else:
+            yield (*prefix, name), command
+
+
+def test_every_commands_help_opens_in_chinese():
+    import click
+
+    from aftersales.cli import main_group
+
+    english_only = [" ".join(path) for path, command in _commands(main_group, click.Context(main_group))
+                    if not any("\u4e00" <= ch <= "\u9fff" for ch in (command.help or "").split("\n\n")[0])]
+    assert not english_only
+
+
+def test_plugins_list_speaks_by_its_own_lang_with_full_width_punctuation(cli):
+    code, zh, _ = cli("plugins", "list", "--lang", "zh", env={"AFTERSALES_LANG": "en"})
+    assert code == 0 and "apple 2026.1（内置）[正常]" in zh and "(内置)" not in zh
+    assert "（policies/apple.yaml）有效" in zh
+    code, en, _ = cli("plugins", "list", "--lang", "en", env={"AFTERSALES_LANG": "zh"})
+    assert code == 0 and "apple 2026.1 (bundled) [ok]" in en

@@ -67,3 +67,13 @@ def test_policy_and_plugin_errors_carry_their_chinese():
         assert isinstance(error, AftersalesError)
         assert error.line("zh") == error.message_zh != error.line("en") == str(error)
     assert plugin.plugin == "x" and policy.issues == []
+
+
+def test_an_os_error_is_worded_in_chinese_in_a_chinese_line(tmp_path, cli):
+    """What the system says (``No such file or directory``) is said in Chinese in a Chinese line,
+    by the one table of OS errors (``core.errors.os_reason``) the counter UI uses too."""
+    missing = tmp_path / "nope.yaml"
+    code, out, err = cli("evaluate", str(missing), env={"AFTERSALES_LANG": "zh"})
+    assert code != 0 and "找不到文件或文件夹" in out + err and "No such file" not in out + err, (out, err)
+    # a policy file that cannot be read as it loads says it by the same table:
+    # tests/toolkit/test_toolkit_validate.py (policy validate refuses a missing path as a bad argument)

@@ -265,3 +265,44 @@ def test_a_brand_is_named_by_one_function_short_for_a_narrow_column(registry):
     assert brand_name(brands, "xiaomi", "zh", short=True) == "小米"
     assert brand_name(brands, "xiaomi", "en", short=True) == "Xiaomi"
     assert brand_name(brands, "oppo", "zh", short=True) == "oppo"
+
+
+EXPLODING = ("from aftersales import hookimpl\n"
+             "@hookimpl\n"
+             "def aftersales_identify_device(case):\n"
+             "    raise RuntimeError('boom')\n")
+
+
+def _evaluate_into(tmp_path, stdout, *args):
+    from scenario_helpers import SCENARIOS
+
+    plugins = tmp_path / "plugins"
+    plugins.mkdir(exist_ok=True)
+    (plugins / "exploding.py").write_text(EXPLODING, encoding="utf-8")
+    return subprocess.Popen([sys.executable, "-m", "aftersales", "evaluate", str(SCENARIOS / "generic-day10-exchange.yaml"),
+                             "--plugins-dir", str(plugins), *args], stdout=stdout, stderr=subprocess.PIPE,
+                            env={**os.environ, "AFTERSALES_LANG": "zh"})
+
+
+def test_a_reader_that_has_gone_leaves_the_exit_code_the_decision_asks_for(tmp_path):
+    """``aftersales evaluate … | head -c1``: the pipe closed before the decision is written is
+    not the command's failure; the plugin's failure still exits 3, its line on stderr."""
+    for args in ((), ("--json",), ("--trace",)):
+        read, write = os.pipe()
+        os.close(read)                       # the reader has gone before anything is written
+        proc = _evaluate_into(tmp_path, write, *args)
+        os.close(write)
+        _, err = proc.communicate(timeout=60)
+        err = err.decode("utf-8")
+        assert proc.returncode == 3, (args, err)
+        assert "Traceback" not in err and "exploding" in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_a_standard_output_that_cannot_be_written_is_one_line(tmp_path):
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "w") as full:
+        proc = _evaluate_into(tmp_path, full)
+        _, err = proc.communicate(timeout=60)
+    err = err.decode("utf-8")
+    assert proc.returncode == 2 and err.strip() == "错误：无法写入标准输出：磁盘已满", err

@@ -330,26 +330,16 @@ def bracketed(text: str, lang: str) -> str:
     return f"（{text}）" if lang == "zh" else f" ({text})"
 
 
-#: what the operating system said, by ``errno``, for the errors a counter meets
-_OS_ERRORS = {"EACCES": ("没有权限", "permission denied"), "EPERM": ("没有权限", "operation not permitted"),
-              "ENOENT": ("找不到文件或文件夹", "no such file or folder"), "ENOSPC": ("磁盘已满", "no space left"),
-              "EROFS": ("只读的文件系统", "read-only file system"), "EISDIR": ("这是一个文件夹", "is a folder"),
-              "ENOTDIR": ("路径中有一项不是文件夹", "not a folder"), "EEXIST": ("已存在", "already exists")}
-
-
 def error_line(exc: BaseException, lang: str = "zh") -> str:
     """The one line the UI shows for ``exc`` in ``lang``: the project's own error in that
     language (with its field), a file system error by what went wrong and where, anything else
     by its type."""
-    import errno
-
-    from aftersales.core.errors import AftersalesError
+    from aftersales.core.errors import AftersalesError, os_reason
 
     if isinstance(exc, AftersalesError):
         return exc.line(lang)
     if isinstance(exc, OSError) and exc.errno is not None:
-        words = _OS_ERRORS.get(errno.errorcode.get(exc.errno, ""))
-        reason = words[0 if lang == "zh" else 1] if words else (exc.strerror or type(exc).__name__)
+        reason = os_reason(exc, lang)
         where = f"（{exc.filename}）" if lang == "zh" else f" ({exc.filename})"
         return t("error.file", lang) + reason + (where if exc.filename else "")
     return f"{type(exc).__name__}: {exc}"

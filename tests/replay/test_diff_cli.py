@@ -94,7 +94,7 @@ def test_longer_window_names_the_new_rule_and_json_report(tmp_path):
     old, new = _folders(tmp_path, 20)
     cases = _cases(tmp_path, [5, 16, 17, 18, 30], extra_lines=["not json"])
     rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(cases), "--json")
-    assert rc == 0
+    assert rc == 1   # the line not compared
     report = json.loads(out)
     assert report["cases"] == 6 and report["compared"] == 5 and report["errors"] == 1
     assert report["first_errors"][0]["line"] == 6
@@ -134,7 +134,7 @@ def test_a_case_is_parsed_for_each_side_when_the_two_know_different_plans(tmp_pa
     path = tmp_path / "cases.jsonl"
     path.write_text(json.dumps(case) + "\n" + json.dumps(_apple_case(12)) + "\n", encoding="utf-8")
     rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(path), "--json")
-    assert rc == 0, err
+    assert rc == 1, err   # the line not compared
     report = json.loads(out)
     assert (report["cases"], report["compared"], report["errors"]) == (2, 1, 1)
     assert report["first_errors"][0]["line"] == 1
@@ -319,3 +319,23 @@ def test_a_change_in_what_another_remedy_needs_is_not_called_a_new_entitlement(t
     assert "  第 1 行：huawei NOH-AL00 受理 2025-04-17 购买 2023-10-16 主机" in out
     assert "新：付费维修（保外），缺 免费维修：三包凭证" in out
     assert "免费维修缺少的单证：无 → 三包凭证" in out  # each value as the editor calls it, not [] → ['sanbao_certificate']
+
+
+def test_lines_not_compared_fail_the_run_as_in_replay(tmp_path):
+    """A bad line may be a case that changed: the comparison never passes over it (exit 1, as
+    ``replay`` exits 1 on a line not decided), with --fail-on-change or without; neither does a
+    cases file with no case (a CI gate on it would check nothing)."""
+    old, _ = _folders(tmp_path, 10)
+    only_bad = tmp_path / "bad.jsonl"
+    only_bad.write_text('garbage\n{"brand": 1}\n', encoding="utf-8")
+    mixed = _cases(tmp_path, [12], extra_lines=["garbage"])
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    for cases in (only_bad, mixed, empty):
+        for flag in ((), ("--fail-on-change",)):
+            rc, out, err = _invoke("--old", str(old), "--new", str(old), "--cases", str(cases), *flag)
+            assert rc == 1, (cases.name, flag, out, err)
+    rc, out, err = _invoke("--old", str(old), "--new", str(old), "--cases", str(only_bad), lang="zh")
+    assert "比较了 0 个案例" in out and "2 个未比较（坏行）" in out and "没有判定不同的案例" not in out
+    rc, out, err = _invoke("--old", str(old), "--new", str(old), "--cases", str(empty), lang="zh")
+    assert "没有可比较的案例：案例文件中没有案例" in err

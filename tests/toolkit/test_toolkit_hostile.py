@@ -158,7 +158,7 @@ def test_policy_diff_says_why_a_line_with_a_huge_number_is_not_compared(tmp_path
     for lang, words in (("zh", "cases.jsonl:2: 不是案例：数字过大"), ("en", "cases.jsonl:2: not a case: a number is too large")):
         code, out, err = cli("policy", "diff", "--old", policies, "--new", policies, "--cases", str(cases), "--workers", "1",
                              env={"AFTERSALES_LANG": lang})
-        assert code == 0 and words in err, err
+        assert code == 1 and words in err, err   # the line not compared fails the run
         assert "internal error" not in err and "内部错误" not in err and "ValueError" not in err
 
 

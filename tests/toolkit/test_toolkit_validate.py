@@ -227,4 +227,4 @@ def test_a_file_that_cannot_be_read_is_said_in_chinese(tmp_path):
 
     with pytest.raises(PolicyError) as refused:
         read_source(tmp_path / "gone.yaml")
-    assert "无法读取：文件不存在" in refused.value.message_zh and "No such file" in str(refused.value)
+    assert "无法读取：找不到文件或文件夹" in refused.value.message_zh and "No such file" in str(refused.value)
