@@ -157,7 +157,8 @@ def allowed_text(spec: CaseField) -> tuple[str, str]:
         return (f"one of: {ids}", f"以下之一：{ids}")
     if kind == "ids":
         ids = ", ".join(spec.choices)
-        return (f"a list of at most {spec.max_length} ids ({ids})", f"最多 {spec.max_length} 个代码的列表（{ids}）")
+        return (f"a list of at most {spec.max_length} different ids ({ids})",
+                f"最多 {spec.max_length} 个不同代码的列表（{ids}）")
     if kind == "claims":
         ids = ", ".join(spec.choices)
         return (f"a mapping of at most {spec.max_length} plan ids ({ids}) to a whole number {spec.minimum} to "

@@ -252,16 +252,6 @@ class Case(_Record, frozen=True, kw_only=True):
 _JSON = msgspec.json.Decoder(Case)
 
 
-class _Lists(Struct):
-    """The case's list fields as given, items counted before duplicates fold into the set (the
-    typed decoder counts the set): a line is held to the bounds a mapping is."""
-
-    documents: list[Any] = []
-    coverage_plans: list[Any] = []
-
-
-_LISTS = msgspec.json.Decoder(_Lists)
-
 
 def _max_length(name: str) -> int:
     """The ``max_length`` the table declares for the case's field ``name``."""
@@ -271,8 +261,22 @@ def _max_length(name: str) -> int:
     return bound
 
 
-#: the most items each list field may hold (its ``max_length`` in the table)
+#: the most different items each list field may hold (its ``max_length`` in the table): an item
+#: given twice counts once, as the typed decoder counts a JSON line's set
 _LIST_BOUNDS = {name: _max_length(name) for name in ("documents", "coverage_plans")}
+
+
+def _distinct_lists(data: dict) -> dict:
+    """``data`` with a list field longer than its bound given each item once (in order), so that
+    a mapping is held to the bound a JSON line is: different items, not repeats."""
+    for name, most in _LIST_BOUNDS.items():
+        items = data.get(name)
+        if type(items) is list and len(items) > most:
+            try:
+                data = {**data, name: list(dict.fromkeys(items))}
+            except TypeError:   # an item that is no id at all: the decoder says what is wrong
+                pass
+    return data
 #: the names of the fields that must be given (null there is "required", not "absent")
 _REQUIRED_KEYS = frozenset(f.name for record in (Case, Device, Purchase, Fault, Condition, History, Stock)
                            for f in msgspec.structs.fields(record) if f.required)
@@ -292,10 +296,11 @@ def parse_case(data: Any, *, today: date | None = None, coverage_plans: Collecti
                             zh=f"案例应为字段映射，而不是{_kind_zh(data)}")
         data = dict(data)
     data = _without_nulls(data)
+    given = _distinct_lists(data)
     try:
-        case = msgspec.convert(data, Case)
+        case = msgspec.convert(given, Case)
     except msgspec.ValidationError as exc:
-        raise _case_error(str(exc), data) from None
+        raise _case_error(str(exc), given) from None
     except RecursionError:
         raise CaseError("nesting too deep", zh="嵌套过深") from None
     try:
@@ -348,11 +353,6 @@ def decode_case(line: bytes | str, *, today: date | None = None, coverage_plans:
         raise _case_error(str(exc), data) from None
     except msgspec.DecodeError as exc:
         raise CaseError(f"not valid JSON: {_clip(str(exc))}", zh=f"不是有效的 JSON：{_clip(str(exc))}") from None
-    if case.documents or case.coverage_plans:
-        lists = _LISTS.decode(line)
-        if (len(lists.documents) > _LIST_BOUNDS["documents"]
-                or len(lists.coverage_plans) > _LIST_BOUNDS["coverage_plans"]):
-            return parse_case(_loose(line), today=today, coverage_plans=coverage_plans)  # says which, as for a mapping
     try:
         return _finish(case, today, COVERAGE_PLANS if coverage_plans is None else coverage_plans)
     except CaseError as exc:

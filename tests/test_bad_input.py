@@ -164,8 +164,8 @@ def test_many_nodes_without_aliases_are_not_called_an_alias_bomb():
 
 
 def test_a_list_field_has_the_bound_the_table_declares_in_every_reading(registry, tmp_path, cli):
-    """``documents`` holds at most the items its table entry declares (a paper given twice counts
-    twice), from a mapping, a YAML file, a JSON file and a JSON line alike."""
+    """``documents`` holds at most the different items its table entry declares (a paper given
+    twice counts once), from a mapping, a YAML file, a JSON file and a JSON line alike."""
     import json
 
     from aftersales.core.casefields import FIELDS
@@ -174,7 +174,9 @@ def test_a_list_field_has_the_bound_the_table_declares_in_every_reading(registry
 
     most = FIELDS["documents"].max_length
     assert most == 32 and FIELDS["coverage_plans"].max_length == 16
-    case = variant("documents", ["invoice"] * (most + 1))
+    repeated = variant("documents", ["invoice"] * (most + 1))
+    assert registry.parse_case(repeated).documents == decode_case(json.dumps(repeated)).documents == {"invoice"}
+    case = variant("documents", [f"paper_{n}" for n in range(most + 1)])
     for read in (lambda: registry.parse_case(case), lambda: decode_case(json.dumps(case))):
         with pytest.raises(CaseError) as info:
             read()
