@@ -628,14 +628,16 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             if names:
                 problems.append(("yellow", t("panel.ignored", lang, fields=names)))
         self.decision = decision
-        from aftersales.core.plugininfo import policy_titles
-
         from ..region import region_note
 
         self._region_note = region_note(registry, decision, self.form.values, lang)
         if getattr(self, "_titles_for", None) != (registry, lang):
             self._titles_for = (registry, lang)
-            self._titles = policy_titles(registry, lang)
+            self._titles = {}           # (no policy has a title before the policies load)
+            if registry is not None:
+                from aftersales.core.plugininfo import policy_titles
+
+                self._titles = policy_titles(registry, lang)
         panel.show_decision(decision, problems=problems, lang=lang, region_note=self._region_note,
                             titles=self._titles)
         self._show_errors()
