@@ -25,8 +25,9 @@ What each helper relies on, when enabled:
 * ``Screen._refresh_layout`` and ``Widget._size_updated``'s ``layout`` (a layout pass of the
   intake screen does not ask for another one by the virtual sizes it sets);
 * ``DOMNode._bindings`` (the footer's and the palette's labels in the new language);
-* ``textual.widgets._select``'s ``SelectCurrent`` and ``NoSelection`` (a drop-down's current
-  value drawn by one widget, where Textual's is four).
+* ``textual.widgets._select``'s ``SelectCurrent`` and ``NoSelection``, ``DOMNode._get_default_css``
+  (a drop-down's current value drawn by one widget, where Textual's is four, styled without
+  ``SelectCurrent``'s stylesheet).
 """
 
 from __future__ import annotations
@@ -245,16 +246,16 @@ if ENABLED:
 
     _one_line_current: list[Any] = []
 
-    def one_line_current(widget: Any) -> Any:
-        """``widget``, one of the parts a ``Select`` composes; its current-value line
-        (``SelectCurrent``) replaced by one widget that draws its label and arrow
+    def one_line_current(widget: Any, compact: bool) -> Any:
+        """``widget``, one of the parts a ``Select`` composes; a compact drop-down's current-value
+        line (``SelectCurrent``) replaced by one widget that draws its label and arrow
         itself, where Textual's is four (a row of the label and two arrows):
         each widget costs the screen as it is built, styled, laid out and drawn. It looks the
         same (the label in ``$foreground`` 50% until there is a value, the arrow in it always,
         ▲ while the list is open), and the drop-down finds it as its ``SelectCurrent``."""
         from textual.widgets._select import SelectCurrent
 
-        if not isinstance(widget, SelectCurrent) or type(widget).compose is not SelectCurrent.compose:
+        if not compact or not isinstance(widget, SelectCurrent) or type(widget).compose is not SelectCurrent.compose:
             return widget
         if not _one_line_current:
             _one_line_current.append(_make_one_line_current())
@@ -265,10 +266,27 @@ if ENABLED:
         from textual.widgets._select import NoSelection, SelectCurrent
 
         class OneLineCurrent(SelectCurrent):
+            # ``SelectCurrent``'s own stylesheet is left out (its rules are for its parts, for the
+            # borders of a drop-down that is not compact and for the ANSI colours the counter does
+            # not use: seven rule sets to parse as the counter starts); what of it applies to a
+            # compact drop-down's line is here, and ``Select``'s rules for its ``SelectCurrent``
+            # apply to this one (its padding, the tint while focused). Its colour is said as a
+            # select's line, to come before ``SelectCurrent``'s once another screen's drop-down has
+            # brought that stylesheet in (not scoped: its rules begin with the select).
+            SCOPED_CSS = False
             DEFAULT_CSS = """
-            OneLineCurrent { color: $foreground 50%; }
-            OneLineCurrent.-has-value { color: $foreground; }
+            OneLineCurrent {
+                background: $surface;
+                width: 1fr;
+                height: auto;
+                pointer: pointer;
+            }
+            Select > OneLineCurrent { color: $foreground 50%; }
+            Select > OneLineCurrent.-has-value { color: $foreground; }
             """
+
+            def _get_default_css(self) -> Any:
+                return [css for css in super()._get_default_css() if css[0][1] != "SelectCurrent.DEFAULT_CSS"]
 
             def compose(self) -> Any:
                 return ()
@@ -347,5 +365,5 @@ else:
     class SizedNow:  # type: ignore[no-redef]
         pass
 
-    def one_line_current(widget: Any) -> Any:
+    def one_line_current(widget: Any, compact: bool) -> Any:
         return widget       # Textual's own (four widgets)

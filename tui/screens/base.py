@@ -162,7 +162,7 @@ class TypedSelect(Select[str]):
         # given now, the list is styled compact as it mounts instead of restyled (with each of
         # its parts) right after
         for widget in super().compose():
-            widget = compat.one_line_current(widget)   # the current value: one widget, not four
+            widget = compat.one_line_current(widget, self.compact)   # the current value: one widget, not four
             if hasattr(widget, "compact") and widget.compact != self.compact:
                 widget.compact = self.compact
             yield widget
