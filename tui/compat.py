@@ -27,7 +27,9 @@ What each helper relies on, when enabled:
 * ``DOMNode._bindings`` (the footer's and the palette's labels in the new language);
 * ``textual.widgets._select``'s ``SelectCurrent`` and ``NoSelection``, ``DOMNode._get_default_css``
   (a drop-down's current value drawn by one widget, where Textual's is four, styled without
-  ``SelectCurrent``'s stylesheet).
+  ``SelectCurrent``'s stylesheet);
+* ``Select``'s ``_setup_options_renderables``, ``_watch_value``, ``_watch_expanded``,
+  ``_watch_prompt`` and ``SelectOverlay`` (a drop-down's list mounted when first needed).
 """
 
 from __future__ import annotations
@@ -332,6 +334,66 @@ if ENABLED:
 
         return OneLineCurrent
 
+    class ListWhenOpened:
+        """A ``Select`` whose list (``SelectOverlay``, an ``OptionList`` with its stylesheet and
+        its options) is mounted when something first needs it: the drop-down opening, a value
+        chosen (the list shows it highlighted), the prompt changing. Until then it is held, made
+        by ``Select.compose`` as usual: a drop-down the clerk never opens costs the screen one
+        widget, not two (the intake's two drop-downs' lists were ~15 M instructions of its first
+        screen)."""
+
+        _held_list: Any = None
+
+        def compose(self) -> Any:
+            from textual.widgets._select import SelectOverlay
+
+            for widget in super().compose():  # type: ignore[misc]
+                if isinstance(widget, SelectOverlay) and self._held_list is None:
+                    self._held_list = widget
+                    continue
+                yield widget
+
+        def make_list(self) -> None:
+            """Mount the list now, with the options (registered at once: ``Select`` finds it)."""
+            held, self._held_list = self._held_list, None
+            if held is not None:
+                select: Any = self
+                held.compact = select.compact
+                select.mount(held)
+                super()._setup_options_renderables()  # type: ignore[misc]
+
+        @property
+        def list_gone(self) -> bool:
+            """Whether the list was mounted and has been removed since (as the app closes)."""
+            select: Any = self
+            return self._held_list is None and not select.query_children("SelectOverlay")
+
+        def _setup_options_renderables(self) -> None:
+            if self._held_list is None:
+                super()._setup_options_renderables()  # type: ignore[misc]
+
+        def _watch_value(self, value: Any) -> None:
+            from textual.widgets._select import NULL
+
+            if value != NULL:
+                self.make_list()
+            super()._watch_value(value)  # type: ignore[misc]
+
+        def _watch_expanded(self, expanded: bool) -> None:
+            if expanded:
+                self.make_list()
+            super()._watch_expanded(expanded)  # type: ignore[misc]
+
+        def _watch_prompt(self, prompt: str) -> None:
+            select: Any = self
+            if select.is_mounted:
+                self.make_list()
+            super()._watch_prompt(prompt)  # type: ignore[misc]
+
+        def action_show_overlay(self) -> None:
+            self.make_list()
+            super().action_show_overlay()  # type: ignore[misc]
+
     class SizedNow:
         """A widget told of its new size (``resized_now()``) as the layout sets it, not a message
         later: a frame drawn right after the layout (the first one) already shows what depends on
@@ -361,6 +423,15 @@ else:
 
     class LaidOutOncePerChange:  # type: ignore[no-redef]
         pass
+
+    class ListWhenOpened:  # type: ignore[no-redef]
+        def make_list(self) -> None:
+            pass                # made with the drop-down
+
+        @property
+        def list_gone(self) -> bool:
+            select: Any = self
+            return not select.query_children("SelectOverlay")
 
     class SizedNow:  # type: ignore[no-redef]
         pass

@@ -123,7 +123,7 @@ class FormInput(compat.FieldRepaint, Input):
             self.select_on_focus, self._selects_on_focus = selects, None
 
 
-class TypedSelect(Select[str]):
+class TypedSelect(compat.ListWhenOpened, Select[str]):
     """A drop-down a clerk can also choose from by typing while it is closed, as a browser's does:
     the first option whose id or label (Chinese or English) begins with what was typed within
     a second (``a`` or ``苹`` chooses Apple). Ids are looked at first, then each option's next

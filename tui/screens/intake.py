@@ -332,7 +332,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         if not self.is_mounted:
             return
         select = self.query_one("#f-brand", TypedSelect)
-        if not select.query("SelectOverlay"):
+        if select.list_gone or not select.query_children("SelectCurrent"):
             return      # the app is closing (the policies came in as it quits): the drop-down's parts are gone
         current = self.form.values.get("brand")
         select.set_names(self._names(BY_PATH["brand"]))
