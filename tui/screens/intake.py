@@ -44,6 +44,9 @@ _PLACEHOLDER = {"date": "placeholder.date", "count": "placeholder.count"}
 #: the sections ticked in a list: section -> (list widget id, vocabulary kind, FormState attribute)
 #: mounted with the screen; the sections below follow right after the first paint
 FIRST_SECTIONS = SECTIONS[:2]
+#: the first screen's field whose note has something to say from the start (the region's hint:
+#: how the region is found, or that it is not): made with it, not mounted as the screen mounts
+_NOTED_AT_START = "device.region"
 TICK_LISTS = {"sec.documents": ("docs", "document", "documents"),
               "sec.condition": ("conds", "condition", "conditions"),
               "sec.plans": ("plans", "coverage_plan", "plans")}
@@ -213,6 +216,8 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
                 placeholder = f"{bounds.minimum or 0}–{bounds.maximum}"      # a small bounded count: its range
             widget = FormInput(str(value or ""), placeholder=placeholder, id=f.widget_id, compact=True,
                                on_change=self._typed, on_submit=self._submitted)
+        if f.path == _NOTED_AT_START:
+            return [widget, self._note(f, hint=True)]
         return [widget, self._note(f)] if note else [widget]
 
     @staticmethod
