@@ -138,7 +138,8 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         # can be saved before the store opens, after them, and a Button's stylesheet is the
         # longest of Textual's widgets to parse); until then its status line stands alone where
         # the bar will be, in the place it keeps there (``no-button``)
-        yield Static("", id="save-status", classes="no-button")
+        # (blocked: a blank form cannot be saved, nor anything before the store opens)
+        yield Static("", id="save-status", classes="no-button blocked")
         # the Footer (a widget per key, each restyled as it mounts) follows the first paint
 
     def _section(self, section: str, lang: str) -> list[Widget]:
