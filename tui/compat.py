@@ -25,6 +25,7 @@ What each helper relies on, when enabled:
 * ``Screen._refresh_layout`` and ``Widget._size_updated``'s ``layout`` (a layout pass of the
   intake screen does not ask for another one by the virtual sizes it sets);
 * ``DOMNode._bindings`` (the footer's and the palette's labels in the new language);
+* ``DOMNode._get_default_css`` (a form field styled by its own stylesheet, not ``Input``'s);
 * ``textual.widgets._select``'s ``SelectCurrent`` and ``NoSelection``, ``DOMNode._get_default_css``
   (a drop-down's current value drawn by one widget, where Textual's is four, styled without
   ``SelectCurrent``'s stylesheet);
@@ -166,6 +167,19 @@ if ENABLED:
     # pass itself set it (every widget's first pass: a second full pass followed every first
     # frame); inside a pass of a ``LaidOutOncePerChange`` screen it does not
     Widget._size_updated = _size_updated  # type: ignore[method-assign]
+
+    class OwnStylesheet:
+        """A widget styled by its own stylesheet in place of the Textual class's it restates:
+        ``REPLACES`` names that class (``Input``: fifteen rule sets, most for the borders of a
+        field that is not compact and for ANSI colours, parsed as the counter starts). Rules of
+        that stylesheet brought in later by another widget still apply to this one: what this
+        one says must come before them where they differ."""
+
+        REPLACES = ""
+
+        def _get_default_css(self) -> Any:
+            left_out = f"{self.REPLACES}.DEFAULT_CSS"
+            return [css for css in super()._get_default_css() if css[0][1] != left_out]  # type: ignore[misc]
 
     class FieldRepaint:
         """An ``Input`` whose keystroke repaints the field alone: Textual's ``Input`` asks for a
@@ -406,6 +420,9 @@ if ENABLED:
                 widget.resized_now()
             return changed
 else:
+    class OwnStylesheet:  # type: ignore[no-redef]
+        REPLACES = ""           # (both stylesheets: the same rules, said twice)
+
     class FieldRepaint:  # type: ignore[no-redef]
         pass
 

@@ -61,7 +61,7 @@ class CounterScreen(Screen):
             self.refresh_bindings()
 
 
-class FormInput(compat.FieldRepaint, Input):
+class FormInput(compat.OwnStylesheet, compat.FieldRepaint, Input):
     """An ``Input`` for fixed-width form fields.
 
     It follows the app's cursor-blink setting (off in snapshot tests), and a keystroke repaints
@@ -76,6 +76,37 @@ class FormInput(compat.FieldRepaint, Input):
     ``on_submit(input)``, when given, is called on Enter, inside the key's own handling, before
     ``Input.Submitted`` is posted: a form moves to its next field there, so the keys after the
     Enter go to that field.
+    """
+
+    # ``Input``'s rules for a compact field (``compat.OwnStylesheet``: parsed in place of all of
+    # Input's); its border and size said as Input's compact rule says them, before Input's own
+    # border, height and padding once another screen's field has brought that stylesheet in
+    REPLACES = "Input"
+    DEFAULT_CSS = """
+    FormInput {
+        background: $surface;
+        color: $foreground;
+        width: 100%;
+        scrollbar-size-horizontal: 0;
+        pointer: text;
+        &.-textual-compact {
+            border: none !important;
+            height: 1;
+            padding: 0;
+            &.-invalid { background-tint: $error 20%; }
+        }
+        &:focus { background-tint: $foreground 5%; }
+        &>.input--cursor {
+            background: $input-cursor-background;
+            color: $input-cursor-foreground;
+            text-style: $input-cursor-text-style;
+        }
+        &>.input--selection {
+            background: $input-selection-background;
+            color: $input-selection-foreground;
+        }
+        &>.input--placeholder, &>.input--suggestion { color: $text-disabled; }
+    }
     """
 
     on_change: Callable[[FormInput, str], None] | None = None
