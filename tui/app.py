@@ -211,11 +211,16 @@ class AftersalesApp(InOrderKeys, App):
 
         self.push_screen(ConfirmDialog(t("unsaved.quit", self.lang), t("unsaved.quit_yes", self.lang)), answered)
 
+    def read_stylesheet(self, path: Path) -> None:
+        """Add the stylesheet at ``path`` to the app's (once), for what is mounted from now on:
+        one that only later widgets use, read as they come (``dialogs.tcss``, ``form-rest.tcss``)."""
+        if not self.stylesheet.has_source(str(path)):
+            self.stylesheet.add_source(path.read_text(encoding="utf-8"), read_from=(str(path), ""))
+
     def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
         """Push ``screen``; the dialogs' stylesheet read first when it is the first dialog."""
-        if isinstance(screen, ModalScreen) and not self.stylesheet.has_source(str(self.DIALOG_CSS_PATH)):
-            self.stylesheet.add_source(self.DIALOG_CSS_PATH.read_text(encoding="utf-8"),
-                                       read_from=(str(self.DIALOG_CSS_PATH), ""))
+        if isinstance(screen, ModalScreen):
+            self.read_stylesheet(self.DIALOG_CSS_PATH)
         return super().push_screen(screen, *args, **kwargs)
 
     def action_command_palette(self) -> None:

@@ -9,6 +9,7 @@ valid and the customer's name and phone are given. Saving runs in a worker.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -41,6 +42,8 @@ if TYPE_CHECKING:  # the lower sections' widgets are imported when those are mou
     from ..widgets.ticks import TickList
 
 _PLACEHOLDER = {"date": "placeholder.date", "count": "placeholder.count"}
+#: the rules of the form's lower sections and of the Save bar (read as they mount)
+REST_CSS_PATH = Path(__file__).parent.parent / "form-rest.tcss"
 #: the sections ticked in a list: section -> (list widget id, vocabulary kind, FormState attribute)
 #: mounted with the screen; the sections below follow right after the first paint
 FIRST_SECTIONS = SECTIONS[:2]
@@ -297,6 +300,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         if self._complete_timer is not None:
             self._complete_timer.stop()
         lang = self.app.lang
+        self.app.read_stylesheet(REST_CSS_PATH)     # the lower sections' and the Save bar's rules
         rest = [w for section in SECTIONS if section not in FIRST_SECTIONS for w in self._section(section, lang)]
         await self.query_one("#form", FormScroll).mount_all(rest)
         self._add_notes()
