@@ -26,6 +26,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.screen import ModalScreen
 
 from aftersales.store.localday import counter_now, login_name
 
@@ -109,6 +110,9 @@ class AftersalesApp(InOrderKeys, App):
     """The counter UI. Build it with :func:`make_app`."""
 
     CSS_PATH = "app.tcss"
+    #: what the dialogs share (every modal screen's, the command palette's too): read as the first
+    #: of them opens (``push_screen``), where parsed with app.tcss it delayed the first screen
+    DIALOG_CSS_PATH = Path(__file__).with_name("dialogs.tcss")
     TITLE = "售后柜台"
     COMMANDS = App.COMMANDS | {BindingCommands}
     ENABLE_COMMAND_PALETTE = True
@@ -233,6 +237,18 @@ class AftersalesApp(InOrderKeys, App):
         if binding.key_display:
             return binding.key_display
         return binding.key if len(binding.key) == 1 else key_words(binding.key)
+
+    def read_stylesheet(self, path: Path) -> None:
+        """Add the stylesheet at ``path`` to the app's (once), for what is mounted from now on:
+        one that only later widgets use, read as they come (``dialogs.tcss``, ``form-rest.tcss``)."""
+        if not self.stylesheet.has_source(str(path)):
+            self.stylesheet.add_source(path.read_text(encoding="utf-8"), read_from=(str(path), ""))
+
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        """Push ``screen``; the dialogs' stylesheet read first when it is the first dialog."""
+        if isinstance(screen, ModalScreen):
+            self.read_stylesheet(self.DIALOG_CSS_PATH)
+        return super().push_screen(screen, *args, **kwargs)
 
     def action_command_palette(self) -> None:
         """The command palette, its search box in the UI language."""

@@ -25,8 +25,12 @@ What each helper relies on, when enabled:
 * ``Screen._refresh_layout`` and ``Widget._size_updated``'s ``layout`` (a layout pass of the
   intake screen does not ask for another one by the virtual sizes it sets);
 * ``DOMNode._bindings`` (the footer's and the palette's labels in the new language);
-* ``textual.widgets._select``'s ``SelectCurrent`` and ``NoSelection`` (a drop-down's current
-  value drawn by one widget, where Textual's is four).
+* ``DOMNode._get_default_css`` (a form field styled by its own stylesheet, not ``Input``'s);
+* ``textual.widgets._select``'s ``SelectCurrent`` and ``NoSelection``, ``DOMNode._get_default_css``
+  (a drop-down's current value drawn by one widget, where Textual's is four, styled without
+  ``SelectCurrent``'s stylesheet);
+* ``Select``'s ``_setup_options_renderables``, ``_watch_value``, ``_watch_expanded``,
+  ``_watch_prompt`` and ``SelectOverlay`` (a drop-down's list mounted when first needed).
 """
 
 from __future__ import annotations
@@ -164,6 +168,19 @@ if ENABLED:
     # frame); inside a pass of a ``LaidOutOncePerChange`` screen it does not
     Widget._size_updated = _size_updated  # type: ignore[method-assign]
 
+    class OwnStylesheet:
+        """A widget styled by its own stylesheet in place of the Textual class's it restates:
+        ``REPLACES`` names that class (``Input``: fifteen rule sets, most for the borders of a
+        field that is not compact and for ANSI colours, parsed as the counter starts). Rules of
+        that stylesheet brought in later by another widget still apply to this one: what this
+        one says must come before them where they differ."""
+
+        REPLACES = ""
+
+        def _get_default_css(self) -> Any:
+            left_out = f"{self.REPLACES}.DEFAULT_CSS"
+            return [css for css in super()._get_default_css() if css[0][1] != left_out]  # type: ignore[misc]
+
     class FieldRepaint:
         """An ``Input`` whose keystroke repaints the field alone: Textual's ``Input`` asks for a
         layout of the whole screen on every change (its virtual width grows with the text)."""
@@ -245,16 +262,16 @@ if ENABLED:
 
     _one_line_current: list[Any] = []
 
-    def one_line_current(widget: Any) -> Any:
-        """``widget``, one of the parts a ``Select`` composes; its current-value line
-        (``SelectCurrent``) replaced by one widget that draws its label and arrow
+    def one_line_current(widget: Any, compact: bool) -> Any:
+        """``widget``, one of the parts a ``Select`` composes; a compact drop-down's current-value
+        line (``SelectCurrent``) replaced by one widget that draws its label and arrow
         itself, where Textual's is four (a row of the label and two arrows):
         each widget costs the screen as it is built, styled, laid out and drawn. It looks the
         same (the label in ``$foreground`` 50% until there is a value, the arrow in it always,
         ▲ while the list is open), and the drop-down finds it as its ``SelectCurrent``."""
         from textual.widgets._select import SelectCurrent
 
-        if not isinstance(widget, SelectCurrent) or type(widget).compose is not SelectCurrent.compose:
+        if not compact or not isinstance(widget, SelectCurrent) or type(widget).compose is not SelectCurrent.compose:
             return widget
         if not _one_line_current:
             _one_line_current.append(_make_one_line_current())
@@ -265,10 +282,27 @@ if ENABLED:
         from textual.widgets._select import NoSelection, SelectCurrent
 
         class OneLineCurrent(SelectCurrent):
+            # ``SelectCurrent``'s own stylesheet is left out (its rules are for its parts, for the
+            # borders of a drop-down that is not compact and for the ANSI colours the counter does
+            # not use: seven rule sets to parse as the counter starts); what of it applies to a
+            # compact drop-down's line is here, and ``Select``'s rules for its ``SelectCurrent``
+            # apply to this one (its padding, the tint while focused). Its colour is said as a
+            # select's line, to come before ``SelectCurrent``'s once another screen's drop-down has
+            # brought that stylesheet in (not scoped: its rules begin with the select).
+            SCOPED_CSS = False
             DEFAULT_CSS = """
-            OneLineCurrent { color: $foreground 50%; }
-            OneLineCurrent.-has-value { color: $foreground; }
+            OneLineCurrent {
+                background: $surface;
+                width: 1fr;
+                height: auto;
+                pointer: pointer;
+            }
+            Select > OneLineCurrent { color: $foreground 50%; }
+            Select > OneLineCurrent.-has-value { color: $foreground; }
             """
+
+            def _get_default_css(self) -> Any:
+                return [css for css in super()._get_default_css() if css[0][1] != "SelectCurrent.DEFAULT_CSS"]
 
             def compose(self) -> Any:
                 return ()
@@ -314,6 +348,66 @@ if ENABLED:
 
         return OneLineCurrent
 
+    class ListWhenOpened:
+        """A ``Select`` whose list (``SelectOverlay``, an ``OptionList`` with its stylesheet and
+        its options) is mounted when something first needs it: the drop-down opening, a value
+        chosen (the list shows it highlighted), the prompt changing. Until then it is held, made
+        by ``Select.compose`` as usual: a drop-down the clerk never opens costs the screen one
+        widget, not two (the intake's two drop-downs' lists were ~15 M instructions of its first
+        screen)."""
+
+        _held_list: Any = None
+
+        def compose(self) -> Any:
+            from textual.widgets._select import SelectOverlay
+
+            for widget in super().compose():  # type: ignore[misc]
+                if isinstance(widget, SelectOverlay) and self._held_list is None:
+                    self._held_list = widget
+                    continue
+                yield widget
+
+        def make_list(self) -> None:
+            """Mount the list now, with the options (registered at once: ``Select`` finds it)."""
+            held, self._held_list = self._held_list, None
+            if held is not None:
+                select: Any = self
+                held.compact = select.compact
+                select.mount(held)
+                super()._setup_options_renderables()  # type: ignore[misc]
+
+        @property
+        def list_gone(self) -> bool:
+            """Whether the list was mounted and has been removed since (as the app closes)."""
+            select: Any = self
+            return self._held_list is None and not select.query_children("SelectOverlay")
+
+        def _setup_options_renderables(self) -> None:
+            if self._held_list is None:
+                super()._setup_options_renderables()  # type: ignore[misc]
+
+        def _watch_value(self, value: Any) -> None:
+            from textual.widgets._select import NULL
+
+            if value != NULL:
+                self.make_list()
+            super()._watch_value(value)  # type: ignore[misc]
+
+        def _watch_expanded(self, expanded: bool) -> None:
+            if expanded:
+                self.make_list()
+            super()._watch_expanded(expanded)  # type: ignore[misc]
+
+        def _watch_prompt(self, prompt: str) -> None:
+            select: Any = self
+            if select.is_mounted:
+                self.make_list()
+            super()._watch_prompt(prompt)  # type: ignore[misc]
+
+        def action_show_overlay(self) -> None:
+            self.make_list()
+            super().action_show_overlay()  # type: ignore[misc]
+
     class SizedNow:
         """A widget told of its new size (``resized_now()``) as the layout sets it, not a message
         later: a frame drawn right after the layout (the first one) already shows what depends on
@@ -326,6 +420,9 @@ if ENABLED:
                 widget.resized_now()
             return changed
 else:
+    class OwnStylesheet:  # type: ignore[no-redef]
+        REPLACES = ""           # (both stylesheets: the same rules, said twice)
+
     class FieldRepaint:  # type: ignore[no-redef]
         pass
 
@@ -344,8 +441,17 @@ else:
     class LaidOutOncePerChange:  # type: ignore[no-redef]
         pass
 
+    class ListWhenOpened:  # type: ignore[no-redef]
+        def make_list(self) -> None:
+            pass                # made with the drop-down
+
+        @property
+        def list_gone(self) -> bool:
+            select: Any = self
+            return not select.query_children("SelectOverlay")
+
     class SizedNow:  # type: ignore[no-redef]
         pass
 
-    def one_line_current(widget: Any) -> Any:
+    def one_line_current(widget: Any, compact: bool) -> Any:
         return widget       # Textual's own (four widgets)

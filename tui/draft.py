@@ -8,7 +8,6 @@ the customer's name and phone), removed once the case is saved or the form is cl
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +28,8 @@ def default_path() -> Path:
 def write(path: Path, form: FormState, when: datetime) -> None:
     data = {"saved_at": when.isoformat(timespec="seconds"), "values": form.values,
             "documents": sorted(form.documents), "conditions": sorted(form.conditions), "plans": sorted(form.plans)}
+    import json
+
     from aftersales.store.files import write_private
 
     write_private(path, json.dumps(data, ensure_ascii=False))   # the customer's name and phone: 0600
@@ -36,6 +37,9 @@ def write(path: Path, form: FormState, when: datetime) -> None:
 
 def read(path: Path, blank: FormState) -> tuple[FormState, str] | None:
     """The form in the draft and when it was written (``None``: no draft, or not readable)."""
+    # (json is not imported as the counter starts: a draft is read after the first screen)
+    import json
+
     try:
         data: Any = json.loads(path.read_text(encoding="utf-8"))
         values = data["values"]

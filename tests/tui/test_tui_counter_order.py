@@ -183,6 +183,8 @@ async def test_policies_that_come_in_as_the_app_quits_do_not_break_its_ending(ma
         await ready(pilot)
         intake = app.screen
         select = intake.query_one("#f-brand")
+        select.make_list()                                  # (mounted when first needed: opened, say)
+        await pilot.pause()
         await select.query_one("SelectOverlay").remove()    # as Textual does as it closes the app
         intake.registry_changed()
 

@@ -191,3 +191,35 @@ async def test_the_sections_draw_their_labels_on_their_fields_rows(make, lang):
         await pilot.press("f4")                     # the other language: labels rewrapped
         await pilot.pause()
         check("en" if lang == "zh" else "zh")
+
+
+async def test_the_form_looks_the_same_once_textuals_own_field_and_drop_down_stylesheets_are_in(make):
+    """A form field and a drop-down's line are styled by stylesheets of their own
+    (``compat.OwnStylesheet``, ``compat.one_line_current``), not by ``Input``'s and
+    ``SelectCurrent``'s; a screen with Textual's own field and drop-down brings those in later:
+    the form looks the same, the focused field, a field marked invalid and a chosen option too."""
+    from textual.screen import ModalScreen
+    from textual.widgets import Input, Select
+
+    class Plain(ModalScreen):
+        def compose(self):
+            yield Input("plain")
+            yield Select([("a", "a")], value="a")
+
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        intake = app.screen
+        intake.query_one("#f-brand", Select).value = "huawei"
+        intake.query_one("#f-device-imei").focus()
+        await pilot.press(*"12345")                 # too short: marked invalid, a note under it
+        await pilot.pause()
+        before = _cells(app.export_screenshot())
+        await app.push_screen(Plain())
+        await pilot.pause()
+        app.pop_screen()
+        await pilot.pause()
+        app.stylesheet.update_nodes(intake.walk_children(with_self=True), animate=False)
+        await pilot.pause()
+        assert "Input.DEFAULT_CSS" in {location for _, location in app.stylesheet.source}
+        assert _cells(app.export_screenshot()) == before

@@ -81,7 +81,7 @@ class HoldsInput:
         return self._as_opened is not None and field_values(self) != self._as_opened
 
 
-class FormInput(compat.FieldRepaint, Input):
+class FormInput(compat.OwnStylesheet, compat.FieldRepaint, Input):
     """An ``Input`` for fixed-width form fields.
 
     It follows the app's cursor-blink setting (off in snapshot tests), and a keystroke repaints
@@ -96,6 +96,37 @@ class FormInput(compat.FieldRepaint, Input):
     ``on_submit(input)``, when given, is called on Enter, inside the key's own handling, before
     ``Input.Submitted`` is posted: a form moves to its next field there, so the keys after the
     Enter go to that field.
+    """
+
+    # ``Input``'s rules for a compact field (``compat.OwnStylesheet``: parsed in place of all of
+    # Input's); its border and size said as Input's compact rule says them, before Input's own
+    # border, height and padding once another screen's field has brought that stylesheet in
+    REPLACES = "Input"
+    DEFAULT_CSS = """
+    FormInput {
+        background: $surface;
+        color: $foreground;
+        width: 100%;
+        scrollbar-size-horizontal: 0;
+        pointer: text;
+        &.-textual-compact {
+            border: none !important;
+            height: 1;
+            padding: 0;
+            &.-invalid { background-tint: $error 20%; }
+        }
+        &:focus { background-tint: $foreground 5%; }
+        &>.input--cursor {
+            background: $input-cursor-background;
+            color: $input-cursor-foreground;
+            text-style: $input-cursor-text-style;
+        }
+        &>.input--selection {
+            background: $input-selection-background;
+            color: $input-selection-foreground;
+        }
+        &>.input--placeholder, &>.input--suggestion { color: $text-disabled; }
+    }
     """
 
     on_change: Callable[[FormInput, str], None] | None = None
@@ -143,7 +174,7 @@ class FormInput(compat.FieldRepaint, Input):
             self.select_on_focus, self._selects_on_focus = selects, None
 
 
-class TypedSelect(Select[str]):
+class TypedSelect(compat.ListWhenOpened, Select[str]):
     """A drop-down a clerk can also choose from by typing while it is closed, as a browser's does:
     the first option whose id or label (Chinese or English) begins with what was typed within
     a second (``a`` or ``苹`` chooses Apple). Ids are looked at first, then each option's next
@@ -182,7 +213,7 @@ class TypedSelect(Select[str]):
         # given now, the list is styled compact as it mounts instead of restyled (with each of
         # its parts) right after
         for widget in super().compose():
-            widget = compat.one_line_current(widget)   # the current value: one widget, not four
+            widget = compat.one_line_current(widget, self.compact)   # the current value: one widget, not four
             if hasattr(widget, "compact") and widget.compact != self.compact:
                 widget.compact = self.compact
             yield widget

@@ -9,6 +9,7 @@ valid and the customer's name and phone are given. Saving runs in a worker.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -41,9 +42,14 @@ if TYPE_CHECKING:  # the lower sections' widgets are imported when those are mou
     from ..widgets.ticks import TickList
 
 _PLACEHOLDER = {"date": "placeholder.date", "count": "placeholder.count"}
+#: the rules of the form's lower sections and of the Save bar (read as they mount)
+REST_CSS_PATH = Path(__file__).parent.parent / "form-rest.tcss"
 #: the sections ticked in a list: section -> (list widget id, vocabulary kind, FormState attribute)
 #: mounted with the screen; the sections below follow right after the first paint
 FIRST_SECTIONS = SECTIONS[:2]
+#: the first screen's field whose note has something to say from the start (the region's hint:
+#: how the region is found, or that it is not): made with it, not mounted as the screen mounts
+_NOTED_AT_START = "device.region"
 TICK_LISTS = {"sec.documents": ("docs", "document", "documents"),
               "sec.condition": ("conds", "condition", "conditions"),
               "sec.plans": ("plans", "coverage_plan", "plans")}
@@ -138,7 +144,8 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         # can be saved before the store opens, after them, and a Button's stylesheet is the
         # longest of Textual's widgets to parse); until then its status line stands alone where
         # the bar will be, in the place it keeps there (``no-button``)
-        yield Static("", id="save-status", classes="no-button")
+        # (blocked: a blank form cannot be saved, nor anything before the store opens)
+        yield Static("", id="save-status", classes="no-button blocked")
         # the Footer (a widget per key, each restyled as it mounts) follows the first paint
 
     def _section(self, section: str, lang: str) -> list[Widget]:
@@ -216,6 +223,8 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
                 placeholder = f"{bounds.minimum or 0}–{bounds.maximum}"      # a small bounded count: its range
             widget = FormInput(str(value or ""), placeholder=placeholder, id=f.widget_id, compact=True,
                                on_change=self._typed, on_submit=self._submitted)
+        if f.path == _NOTED_AT_START:
+            return [widget, self._note(f, hint=True)]
         return [widget, self._note(f)] if note else [widget]
 
     @staticmethod
@@ -294,6 +303,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         if self._complete_timer is not None:
             self._complete_timer.stop()
         lang = self.app.lang
+        self.app.read_stylesheet(REST_CSS_PATH)     # the lower sections' and the Save bar's rules
         rest = [w for section in SECTIONS if section not in FIRST_SECTIONS for w in self._section(section, lang)]
         await self.query_one("#form", FormScroll).mount_all(rest)
         self._add_notes()
@@ -335,7 +345,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         if not self.is_mounted:
             return
         select = self.query_one("#f-brand", TypedSelect)
-        if not select.query("SelectOverlay"):
+        if select.list_gone or not select.query_children("SelectCurrent"):
             return      # the app is closing (the policies came in as it quits): the drop-down's parts are gone
         current = self.form.values.get("brand")
         select.set_names(self._names(BY_PATH["brand"]))
@@ -631,14 +641,16 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             if names:
                 problems.append(("yellow", t("panel.ignored", lang, fields=names)))
         self.decision = decision
-        from aftersales.core.plugininfo import policy_titles
-
         from ..region import region_note
 
         self._region_note = region_note(registry, decision, self.form.values, lang)
         if getattr(self, "_titles_for", None) != (registry, lang):
             self._titles_for = (registry, lang)
-            self._titles = policy_titles(registry, lang)
+            self._titles = {}           # (no policy has a title before the policies load)
+            if registry is not None:
+                from aftersales.core.plugininfo import policy_titles
+
+                self._titles = policy_titles(registry, lang)
         panel.show_decision(decision, problems=problems, lang=lang, region_note=self._region_note,
                             titles=self._titles)
         self._show_errors()
