@@ -88,44 +88,29 @@ def with_labels(table: str | None, ids: Iterable[str]) -> tuple[str, str]:
     return "、".join(zh), ", ".join(en)
 
 
-def value_zh(value: Any, table: str | None = None, *, with_id: bool = False) -> str:
-    """A value as an editor reads it in Chinese: an id of ``table`` by its label (``deferred`` as
-    留机待通知; ``deferred（留机待通知）`` ``with_id``), a list joined with 、, nothing as 无, True and
-    False as 是 and 否. What the policy tools say of a decision (``policy test``, ``policy diff``)."""
+def value_in(value: Any, lang: str = "zh", table: str | None = None, *, with_id: bool = False) -> str:
+    """A value as an editor reads it, in ``lang``. In Chinese: an id of ``table`` by its label
+    (``deferred`` as 留机待通知; ``deferred（留机待通知）`` ``with_id``), a list joined with 、,
+    nothing as 无, True and False as 是 and 否. In English: an id as itself (``deferred (Deferred,
+    notified)`` ``with_id``), a list joined with commas, nothing as none, True and False as yes
+    and no. What the policy tools say of a decision (``policy test``, ``policy diff``)."""
+    zh = lang != "en"
     if value is None or value == "" or value == "none" or (isinstance(value, (list, tuple)) and not value):
-        return "无"
+        return "无" if zh else "none"
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return ("是" if value else "否") if zh else ("yes" if value else "no")
     if isinstance(value, (list, tuple)):
-        return "、".join(value_zh(v, table, with_id=with_id) for v in value)
-    if table is None or not isinstance(value, str):
+        return ("、" if zh else ", ").join(value_in(v, lang, table, with_id=with_id) for v in value)
+    if table is None or not isinstance(value, str) or not (zh or with_id):
         return str(value)
     from aftersales.core.vocab import label
 
-    said = label(table, value)
+    said = label(table, value, "zh" if zh else "en")
     if said == value:          # not an id of the table
         return value
-    return f"{value}（{said}）" if with_id else said
-
-
-def value_en(value: Any, table: str | None = None, *, with_id: bool = False) -> str:
-    """``value_zh``'s English counterpart: an id as itself (``deferred (Deferred, notified)``
-    ``with_id``), a list joined with commas, nothing as none, True and False as yes and no."""
-    if value is None or value == "" or value == "none" or (isinstance(value, (list, tuple)) and not value):
-        return "none"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(value_en(v, table, with_id=with_id) for v in value)
-    if table is None or not isinstance(value, str) or not with_id:
-        return str(value)
-    said = id_label(table, value)
-    return f"{value} ({said[1]})" if said else value
-
-
-def value_in(value: Any, lang: str, table: str | None = None, *, with_id: bool = False) -> str:
-    """``value`` as a message in ``lang`` says it (``value_zh`` or ``value_en``)."""
-    return value_en(value, table, with_id=with_id) if lang == "en" else value_zh(value, table, with_id=with_id)
+    if zh:
+        return f"{value}（{said}）" if with_id else said
+    return f"{value} ({said})"
 
 
 #: what each effect of a decision's trace is called: (zh, en)

@@ -30,7 +30,7 @@ from typing import Any
 from aftersales.core.errors import AftersalesError, PolicyError
 from aftersales.core.vocab import FREE_REMEDIES, REMEDY_ORDER, label
 
-from .messages import value_zh
+from .messages import value_in
 from .policyload import PolicyIssue, display_name, locate, locate_key, read_source, read_yaml
 
 FREE = FREE_REMEDIES
@@ -66,7 +66,7 @@ def _zh(value: Any, table: str | None) -> str:
     if table is None and isinstance(value, (list, tuple)) and value and all(
             isinstance(v, int) and not isinstance(v, bool) for v in value):
         return str(list(value))
-    return value_zh(value, table, with_id=True)
+    return value_in(value, "zh", table, with_id=True)
 
 
 def _differs(what: str, what_zh: str, expected: Any, got: Any, among: bool = False, table: str | None = None,

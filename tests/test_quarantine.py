@@ -135,14 +135,24 @@ def test_a_drop_in_claiming_an_installed_brand_decides_nothing_of_its_units(tmp_
     assert "brand 'apple' is served by both 'apple' and 'usurper'" in err
 
 
-def test_what_a_plugin_prints_never_mixes_into_the_json(tmp_path, plugins, cli):
-    (plugins / "chatty.py").write_text(
-        "from aftersales import hookimpl\nprint('loading chatty')\n\n"
-        "@hookimpl\ndef aftersales_identify_device(case):\n    print('asked')\n    return None\n", encoding="utf-8")
-    os.chmod(plugins / "chatty.py", 0o644)
-    case = _case(tmp_path, "apple-cn-day10-deferred")
+def _drop_in(plugins: Path, name: str, source: str) -> None:
+    """A plugin file in the plugins folder, as its owner alone may write it."""
+    (plugins / f"{name}.py").write_text(source, encoding="utf-8")
+    os.chmod(plugins / f"{name}.py", 0o644)
+
+
+def _case_without_region(tmp_path: Path, scenario: str) -> str:
+    """A scenario's case file with no ``device.region``: the plugins are asked where it was made."""
+    case = _case(tmp_path, scenario)
     text = Path(case).read_text(encoding="utf-8")
     Path(case).write_text("\n".join(line for line in text.splitlines() if "region:" not in line), encoding="utf-8")
+    return case
+
+
+def test_what_a_plugin_prints_never_mixes_into_the_json(tmp_path, plugins, cli):
+    _drop_in(plugins, "chatty", "from aftersales import hookimpl\nprint('loading chatty')\n\n"
+             "@hookimpl\ndef aftersales_identify_device(case):\n    print('asked')\n    return None\n")
+    case = _case_without_region(tmp_path, "apple-cn-day10-deferred")
     code, out, err = cli("evaluate", case, "--json", "--plugins-dir", str(plugins))
     assert code == 0 and json.loads(out)["brand"] == "apple"
     assert "loading chatty" in err and "asked" in err
@@ -207,14 +217,10 @@ def test_plugins_list_names_each_plugins_state_and_the_folder_warnings(plugins, 
 
 
 def test_a_region_a_plugin_gave_is_said_with_the_plugins_name(tmp_path, plugins, cli):
-    (plugins / "net.py").write_text(
-        "from aftersales import hookimpl\nfrom aftersales.core.outcomes import Identity\n\n"
-        "@hookimpl\ndef aftersales_identify_device(case):\n"
-        "    return Identity(region='OTHER', plugin='apple', policy=None, rule='r', citation='c')\n", encoding="utf-8")
-    os.chmod(plugins / "net.py", 0o644)
-    case = _case(tmp_path, "apple-cn-day10-deferred")
-    text = Path(case).read_text(encoding="utf-8")
-    Path(case).write_text("\n".join(line for line in text.splitlines() if "region:" not in line), encoding="utf-8")
+    _drop_in(plugins, "net", "from aftersales import hookimpl\nfrom aftersales.core.outcomes import Identity\n\n"
+             "@hookimpl\ndef aftersales_identify_device(case):\n"
+             "    return Identity(region='OTHER', plugin='apple', policy=None, rule='r', citation='c')\n")
+    case = _case_without_region(tmp_path, "apple-cn-day10-deferred")
     code, out, err = cli("evaluate", case, "--plugins-dir", str(plugins), env={"AFTERSALES_LANG": "zh"})
     assert code == 0 and "机器版本 其他地区（由插件 net 识别）" in out.splitlines()[0], out + err
     code, out, _ = cli("evaluate", case, "--json", "--plugins-dir", str(plugins))

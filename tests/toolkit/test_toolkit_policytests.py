@@ -38,6 +38,14 @@ def test_bundled_policy_tests_exercise_every_rule(bundled_reports, policy):
     assert len(report.rules) >= 10
 
 
+#: a Huawei unit's battery fault, the body of a policy test's ``case`` (4 spaces in)
+BATTERY_CASE = ("    case_date: '2026-06-15'\n"
+                "    brand: huawei\n"
+                "    device: {model: Mate 60, model_code: ALN-AL00}\n"
+                "    purchase: {channel: authorized_reseller, date: '2025-10-18', country: CN}\n"
+                "    documents: [invoice, sanbao_certificate]\n"
+                "    fault: {component: battery, confirmed: true}\n")
+
 def test_policy_test_cli_passes_for_the_bundled_policies(cli):
     code, out, err = cli("policy", "test", "--strict")
     assert code == 0, out + err
@@ -50,12 +58,7 @@ def test_a_failing_case_prints_expected_against_actual(tmp_path, cli):
     (tmp_path / "huawei.cases.yaml").write_text(
         "- name: wrong on purpose\n"
         "  case:\n"
-        "    case_date: '2026-06-15'\n"
-        "    brand: huawei\n"
-        "    device: {model: Mate 60, model_code: ALN-AL00}\n"
-        "    purchase: {channel: authorized_reseller, date: '2025-10-18', country: CN}\n"
-        "    documents: [invoice, sanbao_certificate]\n"
-        "    fault: {component: battery, confirmed: true}\n"
+        + BATTERY_CASE +
         "  expect: {available: [return], granted_by: {repair: huawei/paid_repair}}\n", encoding="utf-8")
     code, out, _ = cli("policy", "test", str(tmp_path / "huawei.yaml"))
     assert code == 1
@@ -96,12 +99,7 @@ def test_a_case_merging_an_anchor_is_pointed_at_its_own_wrong_line(tmp_path, cli
     (tmp_path / "huawei.cases.yaml").write_text(
         "- name: first\n"
         "  case: &cn\n"
-        "    case_date: '2026-06-15'\n"
-        "    brand: huawei\n"
-        "    device: {model: Mate 60, model_code: ALN-AL00}\n"
-        "    purchase: {channel: authorized_reseller, date: '2025-10-18', country: CN}\n"
-        "    documents: [invoice, sanbao_certificate]\n"
-        "    fault: {component: battery, confirmed: true}\n"
+        + BATTERY_CASE +
         "  expect:\n"
         "    available: [repair]\n"
         "    region: HK\n"
