@@ -64,6 +64,14 @@ def publish(folder: str, note: str | None, then_activate: bool, plugins_dir: str
     if as_json:
         echo_json({**record, "policy_tests": tested})
         return
+    if record.get("already"):   # the very files of a bundle published before: not stored twice
+        state = ("in force" if en else "已生效") if record["active"] else (
+            f"put it in force: aftersales policy activate {record['id']}" if en else
+            f"使其生效：aftersales policy activate {record['id']}")
+        click.echo(f"policy bundle {record['id']} already holds these files (sha256 {record['sha256']}): not published "
+                   f"again; {state}" if en else
+                   f"政策包 {record['id']} 已是这些文件（sha256 {record['sha256']}），未重复发布；{state}")
+        return
     if en:
         click.echo(f"published policy bundle {record['id']} (sha256 {record['sha256']}, {len(record['files'])} files, "
                    f"{tested} policy tests pass) by {record['author']}"

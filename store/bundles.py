@@ -64,11 +64,18 @@ def read_folder(folder: str | Path) -> dict[str, str]:
 
 
 def publish(engine: sa.Engine, files: Mapping[str, str], *, author: str, note: str | None, now: datetime) -> dict[str, Any]:
-    """Store ``files`` as a new bundle (not yet in force); returns its record."""
+    """Store ``files`` as a new bundle (not yet in force); returns its record. Files a bundle
+    already holds, to the byte, are not stored again: that bundle's record comes back, marked
+    ``already`` (publishing the same folder twice makes no second bundle of one sha256)."""
     manifest = {name: hashlib.sha256(text.encode("utf-8")).hexdigest() for name, text in sorted(files.items())}
     row = {"sha256": manifest_sha256(manifest), "author": author, "note": note, "created_at": now,
            "manifest": manifest, "files": dict(sorted(files.items()))}
     with _db.write_transaction(engine) as conn:
+        same = conn.execute(sa.select(policy_bundles).where(policy_bundles.c.sha256 == row["sha256"])
+                            .order_by(policy_bundles.c.id)).mappings().first()
+        if same is not None:
+            latest = _latest(conn)
+            return {**_record(same, active=bool(latest) and latest[0]["bundle_id"] == same["id"]), "already": True}
         bundle_id = conn.execute(sa.insert(policy_bundles).values(**row).returning(policy_bundles.c.id)).scalar_one()
     return _record({**row, "id": bundle_id}, active=False)
 

@@ -34,6 +34,13 @@ def _publish(store_cli, db_url, folder, *extra):
     return store_cli("policy", "publish", str(folder), "--db", db_url, "--by", "it", "--json", *extra)
 
 
+def _revise(folder, mark: str) -> None:
+    """A change an editor makes between two bundles (a comment in a policy test file: no policy
+    changes, so no version need rise)."""
+    path = folder / "apple.cases.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + f"# {mark}\n", encoding="utf-8")
+
+
 def test_publish_activate_and_every_decision_names_the_bundle(store_cli, db_url, folder, case_file):
     rc, out, err = _publish(store_cli, db_url, folder, "--note", "first")
     assert rc == 0, err
@@ -52,6 +59,7 @@ def test_publish_activate_and_every_decision_names_the_bundle(store_cli, db_url,
     assert rc == 0, err
     assert json.loads(out)["decisions"][0]["decision"]["bundle"]["sha256"] == first["sha256"]
     # a second bundle, then back
+    _revise(folder, "second")
     rc, out, _ = _publish(store_cli, db_url, folder, "--note", "second", "--activate")
     assert rc == 0 and json.loads(out)["active"] is True
     rc, out, _ = store_cli("policy", "bundles", "--db", db_url, "--json")
@@ -64,6 +72,7 @@ def test_publish_activate_and_every_decision_names_the_bundle(store_cli, db_url,
 
 def test_rollbacks_undo_one_after_the_other(store_cli, db_url, folder):
     for note in ("first", "second", "third"):
+        _revise(folder, note)
         assert _publish(store_cli, db_url, folder, "--note", note, "--activate")[0] == 0
     in_force = []
     for _ in range(2):
@@ -79,6 +88,18 @@ def test_rollbacks_undo_one_after_the_other(store_cli, db_url, folder):
     assert store_cli("policy", "rollback", "--db", db_url)[0] == 0
     rc, out, _ = store_cli("policy", "bundles", "--db", db_url, "--json")
     assert next(b["id"] for b in json.loads(out) if b["active"]) == 1
+
+
+def test_the_same_files_published_again_make_no_second_bundle(store_cli, db_url, folder):
+    rc, out, _ = _publish(store_cli, db_url, folder, "--activate")
+    first = json.loads(out)
+    rc, out, err = store_cli("policy", "publish", str(folder), "--db", db_url, "--by", "it",
+                             env={"AFTERSALES_LANG": "zh"})
+    assert rc == 0 and out.strip() == f"政策包 1 已是这些文件（sha256 {first['sha256']}），未重复发布；已生效", out + err
+    rc, out, _ = store_cli("policy", "bundles", "--db", db_url, "--json")
+    assert [b["id"] for b in json.loads(out)] == [1]
+    _revise(folder, "a comment")                  # any byte changed: a bundle of its own
+    assert json.loads(_publish(store_cli, db_url, folder)[1])["id"] == 2
 
 
 def test_a_bundle_is_published_and_activated_at_the_counters_clock(store_cli, db_url, folder):
