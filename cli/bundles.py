@@ -130,8 +130,9 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
                    f"未发布：{len(clashes)} 份政策改了条款但没有改版本号", err=True)
         raise click.exceptions.Exit(1)
     record = bundles.publish(engine, files, author=who, note=note, now=counter_now())
-    if then_activate:
-        record = bundles.activate(engine, record["id"], actor=who, now=counter_now())
+    if then_activate and not record["active"]:
+        record = {**bundles.activate(engine, record["id"], actor=who, now=counter_now()),
+                  **({"already": True} if record.get("already") else {})}
     return record, tested
 
 
