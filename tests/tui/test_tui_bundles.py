@@ -31,7 +31,7 @@ async def test_a_newly_activated_bundle_is_picked_up_and_shown(make, store):
         await pilot.pause()
         assert app.registry.bundle == ("1", first["sha256"])
         assert f"政策包 1（{first['sha256'][:12]}）" in app.sub_title
-        second = _publish(store, "v2")
+        second = _publish(store, "v2", months=24)   # other terms: a bundle of its own
         app.check_bundle()                     # what the poll timer does every few seconds
         for _ in range(100):
             await app.workers.wait_for_complete()
