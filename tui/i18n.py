@@ -27,7 +27,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "key.language": ("English", "中文"),
     "key.quit": ("退出", "Quit"),
     "key.save": ("保存", "Save"),
-    "key.new": ("新案例", "New case"),
+    "key.new": ("新案例", "New"),
     "key.citations": ("出处", "Citations"),
     "key.refresh": ("刷新", "Refresh"),
     "key.filter": ("筛选", "Filter"),

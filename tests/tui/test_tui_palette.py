@@ -114,36 +114,61 @@ async def test_the_title_line_follows_the_titles_and_its_mark_opens_the_palette(
         assert isinstance(app.screen, CommandPalette)
 
 
+async def _footer_keys(app, pilot) -> dict[str, str]:
+    """The footer's keys (description -> key as shown), once each is checked whole at the screen's
+    width, left of the palette's key on the right."""
+    from helpers_tui import settle
+    from textual.widgets import Footer
+
+    for _ in range(50):
+        await pilot.pause(0.02)
+        if app.screen.query("FooterKey"):
+            break
+    await settle(pilot)
+    footer = app.screen.query_one(Footer)
+    keys = list(footer.query("FooterKey"))
+    palette = [k for k in keys if k.key_display == "Ctrl+P"]
+    assert len(palette) == 1 and palette[0].region.right <= app.size.width
+    for k in keys:              # each whole, left of the palette's key on the right
+        assert k.region.width > 0 and (k in palette or k.region.right <= palette[0].region.x), \
+            (k.key_display, k.region, palette[0].region)
+    return {str(k.description): k.key_display for k in keys}
+
+
 async def test_the_footer_writes_keys_as_the_keyboard_says_them_and_fits_80_columns(make, store, save_day5):
     """The footer says Ctrl+S, F2, Esc as the palette does (Textual writes ^s, f2, esc), a letter
     as it is typed (m), and at 80x24 every key it shows is whole, on the intake and on a case."""
-    from helpers_tui import opened_case, settle
-    from textual.widgets import Footer
+    from helpers_tui import opened_case
 
     number = save_day5(store)
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-
-        async def shown() -> dict[str, str]:
-            for _ in range(50):
-                await pilot.pause(0.02)
-                if app.screen.query("FooterKey"):
-                    break
-            await settle(pilot)
-            footer = app.screen.query_one(Footer)
-            keys = list(footer.query("FooterKey"))
-            palette = [k for k in keys if k.key_display == "Ctrl+P"]
-            assert len(palette) == 1 and palette[0].region.right <= 80
-            for k in keys:              # each whole, left of the palette's key on the right
-                assert k.region.width > 0 and (k in palette or k.region.right < palette[0].region.x), \
-                    (k.key_display, k.region, palette[0].region)
-            return {str(k.description): k.key_display for k in keys}
-
-        intake = await shown()
+        intake = await _footer_keys(app, pilot)
         assert intake["保存"] == "Ctrl+S" and intake["退出"] == "Ctrl+Q" and intake["队列"] == "F2", intake
         assert not [k for k in intake.values() if k.startswith("^") or k[:1].islower()], intake
         await opened_case(pilot, number)
-        case = await shown()
+        case = await _footer_keys(app, pilot)
         assert case["返回"] == "Esc" and case["退出"] == "Ctrl+Q" and case["改状态"] == "m", case
         assert not [k for k in case.values() if k.startswith("^") or (len(k) > 1 and k[:1].islower())], case
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_every_screens_footer_fits_80_columns_in_either_language(make, store, save_day5, lang):
+    """Intake, queue, a case and the policies: each key whole at 80 columns, the language key
+    (F4) among them; a screen's own key (F2 on the queue, F3 on the policies) is not in its footer."""
+    from helpers_tui import opened_case
+
+    number = save_day5(store)
+    app = make(lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert "F4" in (await _footer_keys(app, pilot)).values()
+        await pilot.press("f2")
+        queue = await _footer_keys(app, pilot)
+        assert "F4" in queue.values() and "F2" not in queue.values(), queue
+        await opened_case(pilot, number)
+        assert "F4" in (await _footer_keys(app, pilot)).values()
+        await pilot.press("f3")
+        policies = await _footer_keys(app, pilot)
+        assert "F3" not in policies.values(), policies

@@ -210,7 +210,7 @@ class DetailScreen(CounterScreen):
         key("m", "move", "move"),
         key("f", "follow_up", "follow_up"),
         key("e", "reevaluate", "reevaluate", show=False),  # the 重新判定 button shows it (the footer fits 80 columns)
-        key("p", "ticket", "ticket"),
+        key("p", "ticket", "ticket", show=False),  # the 受理单 button shows it (the footer fits 80 columns)
         key("o", "outcome", "outcome", show=False),  # the 处理结果 button shows it (the footer fits 80 columns)
         key("h", "print_ticket", "print_html", show=False),
         key("n", "pickup_notice", "pickup_notice", show=False),

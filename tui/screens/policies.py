@@ -234,6 +234,8 @@ class PoliciesScreen(CounterScreen):
     BINDINGS = [
         key("v", "view", "view"),
         key("r", "reload", "reload"),
+        # the policies' own key, out of their footer: the clerk is on them
+        key("f3", "app.switch_mode('policies')", "policies", show=False),
     ]
 
     def __init__(self) -> None:

@@ -89,6 +89,8 @@ class QueueScreen(CounterScreen):
         key("enter", "open_case", "open", show=True),
         key("slash", "focus_filter", "filter"),
         key("f5", "refresh", "refresh"),
+        # the queue's own key works here too, out of its footer: the clerk is on the queue
+        key("f2", "app.queue", "queue", show=False, priority=True),
     ]
 
     def __init__(self) -> None:
