@@ -81,6 +81,28 @@ def normalize_phone(raw: str | None, field: str = "phone") -> str:
     return _stored(number)
 
 
+def normalize_hotline(raw: str | None, field: str = "hotline") -> str:
+    """A service point's hotline in its stored form: a phone number as ``normalize_phone`` takes
+    it, or a mainland service number (95588, 12315: a short number ``phonenumbers`` knows for the
+    mainland), kept as its digits; else ``StoreError`` naming ``field``."""
+    text = str(raw or "").strip()
+    if text.isdigit() and 3 <= len(text) <= 6:
+        try:
+            number = phonenumbers.parse(text, HOME_REGION)
+        except NumberParseException:
+            number = None
+        if number is not None and phonenumbers.is_valid_short_number_for_region(number, HOME_REGION):
+            return text
+    try:
+        return normalize_phone(raw, field)
+    except StoreError as exc:
+        if text:
+            en, zh = NOT_A_PHONE
+            raise StoreError(f"{text!r} is {en}, nor a mainland service number (95588)", field=field,
+                             zh=f"{text} {zh[:-1]}；或内地服务号码，如 95588）") from exc
+        raise
+
+
 #: regions whose numbers a clerk may search for without the country code (they are stored with it)
 NEARBY_REGIONS = ("HK", "MO", "TW")
 

@@ -312,7 +312,7 @@ class OutcomeMixin:
                        **values: str | None) -> StoreInfo:
         """Set a service point's details; values left ``None`` keep what was set before."""
         from .casestore import _clean, aware
-        from .contact import normalize_phone, normalize_staff, normalize_store
+        from .contact import normalize_hotline, normalize_staff, normalize_store
         from .schema import store_settings
 
         now = aware(now)
@@ -331,7 +331,7 @@ class OutcomeMixin:
         if values.get("hotline") is not None and merged.get("hotline"):
             # checked and stored as a customer's phone is (store.contact); one set before these
             # checks is kept as it is when other details change
-            merged["hotline"] = normalize_phone(merged["hotline"], field="hotline")
+            merged["hotline"] = normalize_hotline(merged["hotline"])
         row = {k: merged[k] for k in ("name", "address", "hotline", "opens", "closes", "printer")}
         with _db.write_transaction(self.engine) as conn:
             exists = conn.execute(sa.select(store_settings.c.store_code)
