@@ -310,13 +310,9 @@ def yaml_hint(text: str, line: int, problem: str, context_line: int | None = Non
     if full_width is not None:
         return full_width
     for n, x in nearby:
-        stripped = x.lstrip(" -")
-        head = stripped.split("：", 1)[0]
-        if "：" in stripped and ":" not in head and " " not in head.strip() and head.strip():
-            key = head.strip()
-            return ((f"键 {key!r} 后面是全角冒号'：'；YAML 的键后要用半角冒号加空格 '{key}: '",
-                     f"the key {key!r} is followed by a full-width colon '：'; YAML wants an ASCII colon and a space: "
-                     f"'{key}: '"), n, None)
+        colon = full_width_key_hint(x.lstrip(" -"))
+        if colon is not None:
+            return colon, n, None
     deeper = _deeper_hint(lines, line, column, problem)
     if deeper is not None:   # at the key that is indented too far
         return deeper, line, _indent_of(lines[line - 1]) + 1

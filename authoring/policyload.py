@@ -702,7 +702,6 @@ def _title_of(schema: Any, key: str) -> tuple[str, str]:
 
 def _enum_issue(error: Any, value: Any, name: str, at: tuple[int, int], path: str, key_word: bool = False) -> PolicyIssue:
     """A value outside an id list: which value, the nearest valid ids with their labels, where the full list is."""
-
     from .messages import full_width_hint, shown, with_labels
 
     table, def_name = _vocab_of(error)
@@ -903,10 +902,11 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
                 if start not in starts:
                     known = ", ".join(sorted(starts)) or "none"
                     close = nearest(str(start), sorted(starts))
-                    guess = (f"；您是否想写 {close[0]!r}？", f"; did you mean {close[0]!r}? D") if close else ("；", "; d")
-                    add([section, index, "start"], (f"未知的起算规则 {start!r}{guess[0]}starts 下定义的有：{known}",
-                                                    f"unknown start rule {start!r}{guess[1]}efined under starts: {known}"),
-                        "unknown_ref")
+                    defined = (f"starts 下定义的有：{known}", f"under starts: {known}")
+                    add([section, index, "start"], (
+                        f"未知的起算规则 {start!r}；" + (f"您是否想写 {close[0]!r}？" if close else "") + defined[0],
+                        f"unknown start rule {start!r}; " + (f"did you mean {close[0]!r}? Defined " if close else "defined ")
+                        + defined[1]), "unknown_ref")
             if (item.get("window") or item.get("period")) and start is None:
                 add([section, index], ("有时限（window）或期限（period）的规则需要写 `start`（起算规则）",
                                        "an offer with a window or period needs a `start`"), "unknown_ref")
@@ -932,11 +932,10 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
                 if cid not in exclusion_ids and cid not in _known_exclusions():
                     mine = ', '.join(sorted(str(e) for e in exclusion_ids)) or 'none'
                     close = nearest(str(cid), sorted({str(e) for e in exclusion_ids} | _known_exclusions()))
-                    guess = (f"；您是否想写 {close[0]!r}？", f"; did you mean {close[0]!r}? T") if close else ("；", "; t")
-                    add([section, index, "covers", c_index], (f"covers 了未知的排除项 {cid!r}{guess[0]}本政策的排除项：{mine}",
-                                                              f"covers unknown exclusion {cid!r}{guess[1]}his policy's "
-                                                              f"exclusions: {mine}"),
-                        "unknown_ref")
+                    add([section, index, "covers", c_index], (
+                        f"covers 了未知的排除项 {cid!r}；" + (f"您是否想写 {close[0]!r}？" if close else "") + f"本政策的排除项：{mine}",
+                        f"covers unknown exclusion {cid!r}; " + (f"did you mean {close[0]!r}? This" if close else "this")
+                        + f" policy's exclusions: {mine}"), "unknown_ref")
             if item.get("basis") != "out_of_warranty":
                 for exc in data.get("exclusions", []) or []:
                     ew = exc.get("when")
@@ -1041,7 +1040,6 @@ def _unknown_plan(plan: str) -> tuple[str, str] | None:
     (a typo: the offer would wait for a plan no case ever names, as the policy's own id declares
     it). A plan far from every known one is a brand's new plan, and fine."""
     from aftersales.core.vocab import COVERAGE_PLANS
-
 
     if plan in COVERAGE_PLANS:
         return None

@@ -765,9 +765,7 @@ def _merged(hits: tuple) -> tuple:
 def _served(registry: Any) -> dict[str, set[str]]:
     """The brands each plugin serves, for the plugins that answered with brands (granted or
     not: a plugin refused the brand it claimed serves none of another's units)."""
-    claimed = getattr(registry, "brand_plugins", None)
-    return {name: set(info.brands) for name, info in registry.plugins.items()
-            if (name in claimed if claimed is not None else info.brands)}
+    return {name: set(info.brands) for name, info in registry.plugins.items() if name in registry.brand_plugins}
 
 
 def _failure_step(failure: PluginFailure) -> TraceStep:

@@ -252,7 +252,6 @@ class Case(_Record, frozen=True, kw_only=True):
 _JSON = msgspec.json.Decoder(Case)
 
 
-
 def _max_length(name: str) -> int:
     """The ``max_length`` the table declares for the case's field ``name``."""
     declared = next(f.type for f in msgspec.structs.fields(Case) if f.name == name)
@@ -277,6 +276,8 @@ def _distinct_lists(data: dict) -> dict:
             except TypeError:   # an item that is no id at all: the decoder says what is wrong
                 pass
     return data
+
+
 #: the names of the fields that must be given (null there is "required", not "absent")
 _REQUIRED_KEYS = frozenset(f.name for record in (Case, Device, Purchase, Fault, Condition, History, Stock)
                            for f in msgspec.structs.fields(record) if f.required)
@@ -316,8 +317,6 @@ def _placed(exc: CaseError, data: Any) -> CaseError:
     if exc.field == "documents" and value is not None and isinstance(docs, list) and value in docs:
         exc.field = f"documents[{docs.index(value)}]"
     return exc
-
-
 
 
 def _without_nulls(data: dict) -> dict:

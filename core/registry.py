@@ -349,14 +349,13 @@ def _folder_plugins(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Any]
             continue
         who = next((w for w in (_writable_by_others(init), _writable_by_others(init.parent) if search else None) if w), None)
         if who is not None:
-            message = f"plugin {name!r} ({_show_path(str(init))}) is writable by {who}: not loaded"
-            zh = f"插件 {name!r}（{_show_path(str(init))}）{'其他用户' if who == 'others' else '同组用户'}可写入，未加载"
+            shown, said_zh = _show_path(str(init)), f"{'其他用户' if who == 'others' else '同组用户'}可写入，未加载"
+            message = f"plugin {name!r} ({shown}) is writable by {who}: not loaded"
+            zh = f"插件 {name!r}（{shown}）{said_zh}"
             loaded.errors.append(PluginError(message, plugin=name, zh=zh))
-            loaded.issues.append(_issue(_show_path(str(init)), 1, 1, "$", message, code="plugin", zh=zh))
-            loaded.infos[name] = PluginInfo(name, "?", "folder", error=f"writable by {who}: not loaded",
-                                            error_zh=f"{'其他用户' if who == 'others' else '同组用户'}可写入，未加载")
-            loaded.quarantine(name, _show_path(str(init)), 1, 1, f"writable by {who}, not loaded", _HINT_WRITABLE,
-                              f"{'其他用户' if who == 'others' else '同组用户'}可写入，未加载")
+            loaded.issues.append(_issue(shown, 1, 1, "$", message, code="plugin", zh=zh))
+            loaded.infos[name] = PluginInfo(name, "?", "folder", error=f"writable by {who}: not loaded", error_zh=said_zh)
+            loaded.quarantine(name, shown, 1, 1, f"writable by {who}, not loaded", _HINT_WRITABLE, said_zh)
             continue
         module_name = f"aftersales_dropin_{name}"
         try:
