@@ -425,3 +425,29 @@ async def test_a_choice_says_the_keys_that_answer_it_while_it_holds_keys_off(mak
         await scan(pilot, "a", "b")
         line = app.screen.query_one("#confirm-waiting").content.text.plain
         assert line.startswith("请先回答上面的问题（按 1–2 或 Esc）：刚才的 2 个按键没有收下（ab）"), line
+
+
+async def test_y_or_n_answers_no_choice_while_it_holds_keys_off_or_after(make, monkeypatch):
+    """A choice inherits the yes/no dialog's keys: Y and N must answer nothing there (a Y that
+    closed it recorded a follow-up 'True')."""
+    from aftersales.tui.screens.confirm import ChoiceDialog
+
+    monkeypatch.setattr(ChoiceDialog, "GUARD_SECONDS", 2.0)
+    answers: list = []
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        dialog = ChoiceDialog("这次回访的是谁？", [("customer", "记录客户回访"), ("station", "记录维修站回访")])
+        app.push_screen(dialog, answers.append)
+        await pilot.pause()
+        await scan(pilot, "y", "n", "Y")
+        assert app.screen is dialog and answers == []
+        monkeypatch.setattr(ChoiceDialog, "GUARD_SECONDS", 0.0)
+        dialog._answering = True
+        await pilot.press("y")
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is dialog and answers == []
+        await pilot.press("2")
+        await pilot.pause()
+        assert answers == ["station"]

@@ -168,6 +168,8 @@ class ChoiceDialog(ConfirmDialog):
         return t("choice.keys", lang, last=len(self.choices))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "answer":   # the yes/no keys it inherits answer nothing here
+            return False
         return action not in ("choose", "escape") or self._answering
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
