@@ -87,14 +87,14 @@ def echo_json(data: Any) -> None:
     echo_out(json_text(data, indent=2))
 
 
-def echo_out(text: str) -> None:
+def echo_out(text: str, **kwargs: Any) -> None:
     """Print a command's result for a reader. A reader that has gone (a closed pipe: ``| head
     -c1``) is not an error of the command: the rest goes to the null device and the command ends
     with the exit code its work asks for (3 for a decision a plugin failed in), not click's 1; a
     standard output that cannot be written (a full disk behind ``>``) is one line
-    (``stdout_error``)."""
+    (``stdout_error``). ``kwargs``: ``click.echo``'s (``err``, ``nl``)."""
     try:
-        click.echo(text)
+        click.echo(text, **kwargs)
     except BrokenPipeError:
         _stdout_to_devnull()
     except OSError as exc:

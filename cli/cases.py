@@ -24,7 +24,7 @@ from typing import Any
 
 import click
 
-from aftersales.cli._common import echo_json, json_text, message_lang, output_file, stdout_error
+from aftersales.cli._common import echo_json, echo_out, json_text, message_lang, output_file
 from aftersales.cli.access import begin_access, note_seen, reveal_option
 from aftersales.cli.staff import signed_in
 from aftersales.store.localday import counter_now, login_name, shown_moment
@@ -41,15 +41,10 @@ OUTPUT_OPTION = click.option("--output", "-o", type=click.Path(), metavar="FILE"
 # --- what reaches the terminal ------------------------------------------------------------------
 
 def _echo(text: str = "", **kwargs) -> None:
-    """``click.echo`` of human text with its control characters escaped (``\x1b``)."""
+    """``echo_out`` of human text with its control characters escaped (``\x1b``)."""
     from aftersales.store.privacy import escape_controls
 
-    try:
-        click.echo(escape_controls(text), **kwargs)
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        raise stdout_error(exc) from None
+    echo_out(escape_controls(text), **kwargs)
 
 
 def _warn(lines) -> None:
@@ -743,17 +738,10 @@ _register_generate()
 # --- outcomes, intake record, service levels (see cli/outcome.py) -------------------------------
 
 def _badge(view: dict, lang: str = "zh") -> str:
-    """What a list shows for a case, in ``lang``: its outcome once recorded, 已撤销 when
-    cancelled, else what it is entitled to (the store's ``badge``, said in either language)."""
-    from aftersales.store.outcomes import outcome_label
-    from aftersales.store.workflow import state_label
+    """What a list shows for a case, in ``lang`` (``store.outcomes.badge``)."""
+    from aftersales.store.outcomes import badge
 
-    kind = (view.get("outcome") or {}).get("kind")
-    if kind:
-        return outcome_label(kind, lang)
-    if view.get("state") == "cancelled":
-        return state_label("cancelled", lang)
-    return _remedy(view.get("entitlement"), lang)
+    return badge((view.get("outcome") or {}).get("kind"), view.get("state"), view.get("entitlement"), lang)
 
 
 def _intake(accessories, appearance, checklist, passcode) -> dict | None:
