@@ -114,7 +114,7 @@ def outcome(number, kind, refund, invoice_price, imei, serial, date_, certificat
     cases restart their period on the exchange date (第二十一条).
     """
     from aftersales.store.errors import StoreError
-    from aftersales.store.outcomes import outcome_fields, outcome_summary, split_list
+    from aftersales.store.outcomes import outcome_fields, split_list
 
     kind = _kind(kind)
     given = {"refund": refund, "invoice_price": invoice_price, "imei": imei, "serial": serial, "date": date_,
@@ -134,7 +134,7 @@ def outcome(number, kind, refund, invoice_price, imei, serial, date_, certificat
         staff = signed_in(store, staff)
         view = store.record_outcome(number, kind, fields, actor=staff, now=counter_now(), override=override, note=note)
     out = view.get("outcome") or {}
-    _print(view, as_json, reveal, (outcome_summary(out.get("kind"), out), outcome_summary(out.get("kind"), out, "en")))
+    _print(view, as_json, reveal, (out.get("summary_zh", ""), out.get("summary_en", "")))
 
 
 @cases.command("inspect")

@@ -827,7 +827,7 @@ def _sla_events(conn: sa.Connection, ids: list[int]) -> dict[int, list[dict[str,
 
 def _outcome_part(row, today: date, now: datetime | None, met: list | None) -> dict[str, Any]:
     """The summary's outcome, chosen remedy, service level and the badge people see."""
-    from .outcomes import outcome_label, outcome_summary
+    from .outcomes import badge, outcome_label, outcome_summary
     from .servicelevels import ServiceLevel, met_at, sla_notices
 
     outcome = getattr(row, "outcome", None)
@@ -839,14 +839,7 @@ def _outcome_part(row, today: date, now: datetime | None, met: list | None) -> d
                     **(data or {})} if outcome else None,
     }
     # the badge: what happened once there is an outcome, else what the customer is entitled to
-    from aftersales.core.vocab import label
-
-    if outcome:
-        part["badge"] = outcome_label(outcome)
-    elif row.state == "cancelled":
-        part["badge"] = state_label("cancelled")
-    else:
-        part["badge"] = label("remedy", row.entitlement) if row.entitlement else "无"
+    part["badge"] = badge(outcome, row.state, row.entitlement)
     answer_due = getattr(row, "answer_due_at", None)
     if answer_due is None:
         part["service_level"] = None

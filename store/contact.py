@@ -58,10 +58,15 @@ def _stored(number: phonenumbers.PhoneNumber) -> str:
     return national
 
 
+#: the numbers a phone field takes, in Chinese (the messages below say them)
+_PHONES_ZH = "内地手机或带区号的座机；港澳台及境外号码请加国家或地区代码，如 +852 9123 4567"
 #: what a number that is not one is told (English, Chinese), without the number itself
 NOT_A_PHONE = ("not a valid phone number (a mainland mobile or a landline with its area code; Hong Kong, Macao, "
                "Taiwan and other numbers with their country code, e.g. +852 9123 4567)",
-               "不是有效的电话号码（内地手机或带区号的座机；港澳台及境外号码请加国家或地区代码，如 +852 9123 4567）")
+               f"不是有效的电话号码（{_PHONES_ZH}）")
+#: what a hotline that is no number is told: a phone number, or a service number
+NOT_A_HOTLINE = (NOT_A_PHONE[0] + ", nor a mainland service number (95588)",
+                 f"不是有效的电话号码（{_PHONES_ZH}；或内地服务号码，如 95588）")
 
 
 def is_phone(text: str) -> bool:
@@ -97,9 +102,8 @@ def normalize_hotline(raw: str | None, field: str = "hotline") -> str:
         return normalize_phone(raw, field)
     except StoreError as exc:
         if text:
-            en, zh = NOT_A_PHONE
-            raise StoreError(f"{text!r} is {en}, nor a mainland service number (95588)", field=field,
-                             zh=f"{text} {zh[:-1]}；或内地服务号码，如 95588）") from exc
+            en, zh = NOT_A_HOTLINE
+            raise StoreError(f"{text!r} is {en}", field=field, zh=f"{text} {zh}") from exc
         raise
 
 

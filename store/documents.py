@@ -21,7 +21,7 @@ from aftersales.core.refund import refund_text
 from .contact import shown_phone
 from .errors import StoreError
 from .localday import shown_moment
-from .mailin import RETURN_BY, TRANSPORT
+from .mailin import RETURN_BY, TRANSPORT, product_words
 from .workflow import PICKUP_READY, REPAIR_KINDS, WITH_US, moot_reason, party_label, purpose_label, state_label
 
 FORMATS = ("text", "html")
@@ -345,7 +345,7 @@ def render_pickup_notice(view: Mapping[str, Any], store_info: Any = None,
     store = store_name(view.get("store", ""), store_info)
     brand = view.get("brand", "")
     model = (view.get("device") or {}).get("model", "")
-    device = model if brand == "generic" else f"{brand_label(brand) if brand_label else brand} {model}".strip()
+    device = product_words(brand, model, brand_label(brand) if brand_label else None)
     outcome = view.get("outcome") or {}
     what = {"exchange": "换货新机已到店", "repair": "已维修完毕", "paid_repair": "已维修完毕",
             "return": "退货退款已办理"}.get(outcome.get("kind") or "", "已可取机")

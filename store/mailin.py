@@ -77,6 +77,13 @@ def _flag(data: Mapping, key: str, *, required: bool = False) -> bool:
     raise StoreError(f"must be true or false (是/否), not {value!r}", field=_where(key), zh=f"应为 是 或 否，不是 {value!r}")
 
 
+def product_words(brand: str | None, model: str | None, brand_name: str | None = None) -> str:
+    """The product as people read it: the brand's name (``brand_name``: 华为, not ``huawei``) and
+    the model; the model alone for ``generic`` (a unit of any brand, its name is the model's)."""
+    said = "" if brand == "generic" else (brand_name or brand or "")
+    return f"{said} {model or ''}".strip()
+
+
 def parse_mail_in(data: Any, case: Mapping[str, Any], brand_name: str | None = None) -> dict[str, Any]:
     """Validate a mail-in record against the v1 ``case`` mapping; returns the stored form. The
     product defaults to the brand as people read it (``brand_name``: 华为, not ``huawei``; none
@@ -91,11 +98,10 @@ def parse_mail_in(data: Any, case: Mapping[str, Any], brand_name: str | None = N
                              zh=f"未知字段；可用字段：{'、'.join(FIELDS)}")
     device = case.get("device") or {}
     fault = case.get("fault") or {}
-    brand = "" if case.get("brand") == "generic" else (brand_name or case.get("brand") or "")
     component = fault.get("component")
     out: dict[str, Any] = {
         "courier": _text(data, "courier", required=True),
-        "product": _text(data, "product", default=f"{brand} {device.get('model') or ''}".strip()),
+        "product": _text(data, "product", default=product_words(case.get("brand"), device.get("model"), brand_name)),
         "model_config": _text(data, "model_config", default=device.get("model")),
         "serial": _text(data, "serial", default=device.get("serial") or device.get("imei")),
         "fault": _text(data, "fault", default=fault.get("description")

@@ -102,6 +102,20 @@ def outcome_label(kind: str | None, lang: str = "zh") -> str:
     return zh if lang == "zh" else en
 
 
+def badge(outcome: str | None, state: str | None, entitlement: str | None, lang: str = "zh") -> str:
+    """What a list shows for a case: its outcome once recorded, 已撤销 when cancelled, else what
+    it is entitled to (无 when nothing is)."""
+    if outcome:
+        return outcome_label(outcome, lang)
+    if state == "cancelled":
+        from .workflow import state_label
+
+        return state_label("cancelled", lang)
+    from aftersales.core.vocab import label
+
+    return label("remedy", entitlement, lang) if entitlement else ("无" if lang == "zh" else "none")
+
+
 def offered(decision: Mapping[str, Any]) -> list[str]:
     """The remedies the decision offers (available), in the contract's order. A refund offered in
     place of an exchange (``refund_instead`` on the exchange remedy) offers ``return`` too."""
