@@ -11,28 +11,36 @@ anything else, ``zh_CN.UTF-8`` too: Chinese), as every command reads it.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 #: the UI's languages (``--lang``)
 LANGS = ("zh", "en")
 
-#: ``aftersales tui``'s options: parameter -> (environment variable, value when neither is given)
-OPTIONS: dict[str, tuple[str, str | None]] = {
-    "db_url": ("AFTERSALES_DB", None),
-    "lang": ("AFTERSALES_LANG", "zh"),
-    "store_code": ("AFTERSALES_STORE", None),
-    "staff": ("AFTERSALES_STAFF", None),
+def _variable(name: str) -> Callable[[], str | None]:
+    """The value of the environment variable ``name``, unless it is unset or empty."""
+    return lambda: os.environ.get(name) or None
+
+
+def _lang() -> str:
+    """The language as every command reads it (``message_lang``; no ``--lang`` here: click has
+    given the option's own, if any)."""
+    from . import message_lang
+
+    return message_lang([])
+
+
+#: ``aftersales tui``'s options: parameter -> what gives its value when it is not given
+OPTIONS: dict[str, Callable[[], str | None]] = {
+    "db_url": _variable("AFTERSALES_DB"),
+    "lang": _lang,
+    "store_code": _variable("AFTERSALES_STORE"),
+    "staff": _variable("AFTERSALES_STAFF"),
 }
 
 
 def from_environment(name: str) -> str | None:
-    """Option ``name``'s value when it is not given: its environment variable, unless that is
-    unset or empty, else its default; the language as every command reads it (``message_lang``)."""
-    if name == "lang":
-        from . import message_lang
-
-        return message_lang([])   # no --lang here: click has given the option's own, if any
-    variable, default = OPTIONS[name]
-    return os.environ.get(variable) or default
+    """Option ``name``'s value when it is not given (``OPTIONS``)."""
+    return OPTIONS[name]()
 
 
 def open_ui(db_url: str | None, lang: str, store_code: str | None, staff: str | None) -> None:
