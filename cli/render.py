@@ -39,12 +39,13 @@ _TEXT = {
 
 
 def _identified_by(decision, lang: str) -> str:
-    """Which plugin's code said where the unit was made, when one did (not a policy's rule, nor
-    the case): a network's plugin may, and a region it gives decides whether the floor applies."""
-    entry = next((e for e in decision.log if getattr(e, "effect", None) == "region"), None)
-    if entry is None or entry.policy is not None or entry.plugin == "core":
+    """Which plugin's code said where the unit was made, when one did (``identified_by``)."""
+    from aftersales.core.decision import identified_by
+
+    plugin = identified_by(decision.log)
+    if plugin is None:
         return ""
-    return f"（由插件 {entry.plugin} 识别）" if lang == "zh" else f" (identified by plugin {entry.plugin})"
+    return f"（由插件 {plugin} 识别）" if lang == "zh" else f" (identified by plugin {plugin})"
 
 
 def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=None, brand: str | None = None) -> str:

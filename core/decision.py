@@ -227,3 +227,17 @@ class Decision(Struct, frozen=True, gc=False):
         if self.bundle is not None:
             out["bundle"] = {"id": self.bundle[0], "sha256": self.bundle[1]}
         return out
+
+
+def identified_by(trace: Any) -> str | None:
+    """The plugin whose own code said where the unit was made, from a decision's trace (its
+    ``TraceStep`` entries, or their JSON mappings); None when the case gave the region, a
+    policy's rule found it or it was assumed. A network's plugin may say it, and with it whether
+    the statutory floor applies: the clerk is told whose word it is."""
+    for entry in trace:
+        step = entry if isinstance(entry, dict) else {"effect": entry.effect, "policy": entry.policy,
+                                                      "plugin": entry.plugin}
+        if step.get("effect") == "region":
+            plugin = step.get("plugin")
+            return plugin if step.get("policy") is None and plugin not in (None, "core") else None
+    return None

@@ -38,8 +38,9 @@ def region_note(registry: Any, decision: Mapping[str, Any] | None, values: Mappi
         return None
     if str(values.get("device.region") or "").strip():
         return t("region.how_given", lang), None
-    plugin = next((e.get("plugin") for e in decision.get("trace") or () if e.get("effect") == "region"
-                   and e.get("policy") is None and e.get("plugin") not in (None, "core")), None)
+    from aftersales.core.decision import identified_by
+
+    plugin = identified_by(decision.get("trace") or ())
     if plugin:   # a plugin's code said it (a network's may): whose word it is
         return t("region.how_plugin", lang, plugin=plugin), None
     fields, asks = _rules(registry)
