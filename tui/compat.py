@@ -6,7 +6,8 @@ all here, and ``ENABLED`` only on the series listed in ``CHECKED`` (the snapshot
 tests in ``tests/tui`` are the check, run on that series). On any other Textual version, or
 with ``AFTERSALES_TEXTUAL_INTERNALS=0``, every helper below does the public thing instead: the
 UI works the same, a little slower (a keystroke lays out the screen, the first screen waits
-for a second styling pass), and the footer keeps the labels of the language it started in.
+for a second styling pass), and the footer's and the palette's key labels stay Chinese (the
+bindings are made in Chinese; putting them in another language is ``_bindings``, below).
 
 What each helper relies on, when enabled:
 
@@ -281,7 +282,7 @@ if ENABLED:
         from textual.content import Content
         from textual.widgets._select import NoSelection, SelectCurrent
 
-        class OneLineCurrent(SelectCurrent):
+        class OneLineCurrent(OwnStylesheet, SelectCurrent):
             # ``SelectCurrent``'s own stylesheet is left out (its rules are for its parts, for the
             # borders of a drop-down that is not compact and for the ANSI colours the counter does
             # not use: seven rule sets to parse as the counter starts); what of it applies to a
@@ -290,6 +291,7 @@ if ENABLED:
             # select's line, to come before ``SelectCurrent``'s once another screen's drop-down has
             # brought that stylesheet in (not scoped: its rules begin with the select).
             SCOPED_CSS = False
+            REPLACES = "SelectCurrent"
             DEFAULT_CSS = """
             OneLineCurrent {
                 background: $surface;
@@ -300,9 +302,6 @@ if ENABLED:
             Select > OneLineCurrent { color: $foreground 50%; }
             Select > OneLineCurrent.-has-value { color: $foreground; }
             """
-
-            def _get_default_css(self) -> Any:
-                return [css for css in super()._get_default_css() if css[0][1] != "SelectCurrent.DEFAULT_CSS"]
 
             def compose(self) -> Any:
                 return ()
@@ -421,7 +420,7 @@ if ENABLED:
             return changed
 else:
     class OwnStylesheet:  # type: ignore[no-redef]
-        REPLACES = ""           # (both stylesheets: the same rules, said twice)
+        pass                    # (both stylesheets: the same rules, said twice)
 
     class FieldRepaint:  # type: ignore[no-redef]
         pass

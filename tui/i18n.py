@@ -340,8 +340,7 @@ def error_line(exc: BaseException, lang: str = "zh") -> str:
         return exc.line(lang)
     if isinstance(exc, OSError) and exc.errno is not None:
         reason = os_reason(exc, lang)
-        where = f"（{exc.filename}）" if lang == "zh" else f" ({exc.filename})"
-        return t("error.file", lang) + reason + (where if exc.filename else "")
+        return t("error.file", lang) + reason + (bracketed(exc.filename, lang) if exc.filename else "")
     return f"{type(exc).__name__}: {exc}"
 
 

@@ -89,7 +89,7 @@ class QueueScreen(CounterScreen):
         key("enter", "open_case", "open", show=True),
         key("slash", "focus_filter", "filter"),
         key("f5", "refresh", "refresh"),
-        # the queue's own key works here too, out of its footer: the clerk is on the queue
+        # the queue's own key out of its footer (the clerk is on the queue): the app's F2 still answers
         key("f2", "app.queue", "queue", show=False, priority=True),
     ]
 
