@@ -24,6 +24,11 @@ DAY10_CASE = {
 }
 
 
+#: a YAML alias bomb: nine levels, each nine of the one before (387 million nodes when expanded)
+ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+
+
 def scenario_case_file(tmp_path: Path, scenario: str, **changes: str) -> str:
     """A scenario's case (top-level fields changed by ``changes``) written as a JSON case file
     in ``tmp_path``; its path."""

@@ -97,21 +97,24 @@ def test_a_plugins_folder_others_may_write_to_is_refused(tmp_path, plugins, cli)
     assert code == 0 and "plugin 'acme' is quarantined" in err and "planted" not in out + err
 
 
+def _drop_in(plugins: Path, name: str, source: str) -> None:
+    """A plugin file in the plugins folder, as its owner alone may write it."""
+    (plugins / f"{name}.py").write_text(source, encoding="utf-8")
+    os.chmod(plugins / f"{name}.py", 0o644)
+
+
 def test_a_folder_giving_no_plugin_and_a_second_version_are_said(tmp_path, plugins, cli):
     code, out, err = cli("evaluate", _case(tmp_path, "huawei-day10-onsite"), "--plugins-dir", str(plugins))
     assert code == 0 and "holds no plugin" in err
-    (plugins / "apple.py").write_text(
-        "from aftersales.core.policyplugin import PolicyPlugin\n\n"
-        "class Apple(PolicyPlugin):\n    name = 'apple'\n    version = '9.9'\n\nplugin = Apple()\n", encoding="utf-8")
-    os.chmod(plugins / "apple.py", 0o644)
+    _drop_in(plugins, "apple", "from aftersales.core.policyplugin import PolicyPlugin\n\n"
+             "class Apple(PolicyPlugin):\n    name = 'apple'\n    version = '9.9'\n\nplugin = Apple()\n")
     code, out, err = cli("evaluate", _case(tmp_path, "apple-cn-day10-deferred"), "--plugins-dir", str(plugins))
     assert code == 0 and "plugin 'apple' in the plugins folder" in err and "is installed" in err
 
 
 def test_a_broken_drop_in_bearing_an_installed_plugins_name_is_not_used_and_stops_nothing(tmp_path, plugins, cli):
     # a copy of huawei.py that does not even parse: the installed huawei plugin is the one used
-    (plugins / "huawei.py").write_text("def broken(:\n", encoding="utf-8")
-    os.chmod(plugins / "huawei.py", 0o644)
+    _drop_in(plugins, "huawei", "def broken(:\n")
     code, out, err = cli("evaluate", _case(tmp_path, "huawei-day10-onsite"), "--json", "--plugins-dir", str(plugins))
     assert code == 0 and json.loads(out)["entitlement"] == "exchange", err
     assert "plugin 'huawei' in the plugins folder" in err and "is not used" in err and "quarantined" not in err
@@ -120,14 +123,12 @@ def test_a_broken_drop_in_bearing_an_installed_plugins_name_is_not_used_and_stop
 def test_a_drop_in_claiming_an_installed_brand_decides_nothing_of_its_units(tmp_path, plugins, cli):
     # it claims apple and says every unit was made for no region the floor covers: the brand
     # stays with the apple plugin, and the drop-in is not asked where apple units were made
-    (plugins / "usurper.py").write_text(
-        "from aftersales import hookimpl\n"
-        "from aftersales.core.plugininfo import Brand\n"
-        "from aftersales.core.outcomes import Identity\n\n"
-        "@hookimpl\ndef aftersales_brands():\n    return [Brand('apple', '假苹果', 'Fake Apple')]\n\n"
-        "@hookimpl\ndef aftersales_identify_device(case):\n"
-        "    return Identity(region='OTHER', plugin='apple', policy=None, rule='r', citation='c')\n", encoding="utf-8")
-    os.chmod(plugins / "usurper.py", 0o644)
+    _drop_in(plugins, "usurper", "from aftersales import hookimpl\n"
+             "from aftersales.core.plugininfo import Brand\n"
+             "from aftersales.core.outcomes import Identity\n\n"
+             "@hookimpl\ndef aftersales_brands():\n    return [Brand('apple', '假苹果', 'Fake Apple')]\n\n"
+             "@hookimpl\ndef aftersales_identify_device(case):\n"
+             "    return Identity(region='OTHER', plugin='apple', policy=None, rule='r', citation='c')\n")
     case = _case(tmp_path, "apple-cn-day10-deferred")
     _, alone, _ = cli("evaluate", case, "--json")
     code, out, err = cli("evaluate", case, "--json", "--plugins-dir", str(plugins))
@@ -135,27 +136,21 @@ def test_a_drop_in_claiming_an_installed_brand_decides_nothing_of_its_units(tmp_
     assert "brand 'apple' is served by both 'apple' and 'usurper'" in err
 
 
-def _drop_in(plugins: Path, name: str, source: str) -> None:
-    """A plugin file in the plugins folder, as its owner alone may write it."""
-    (plugins / f"{name}.py").write_text(source, encoding="utf-8")
-    os.chmod(plugins / f"{name}.py", 0o644)
-
-
-def _case_without_region(tmp_path: Path, scenario: str) -> str:
-    """A scenario's case file with no ``device.region``: the plugins are asked where it was made."""
-    case = _case(tmp_path, scenario)
-    text = Path(case).read_text(encoding="utf-8")
-    Path(case).write_text("\n".join(line for line in text.splitlines() if "region:" not in line), encoding="utf-8")
-    return case
-
-
 def test_what_a_plugin_prints_never_mixes_into_the_json(tmp_path, plugins, cli):
+    # as it is imported, in a load-time hook and deciding a case: all on stderr
     _drop_in(plugins, "chatty", "from aftersales import hookimpl\nprint('loading chatty')\n\n"
+             "@hookimpl\ndef aftersales_predicates():\n    print('offering none')\n    return {}\n\n"
              "@hookimpl\ndef aftersales_identify_device(case):\n    print('asked')\n    return None\n")
-    case = _case_without_region(tmp_path, "apple-cn-day10-deferred")
+    case = _case(tmp_path, "apple-cn-day10-deferred")   # no device.region: the plugins are asked
     code, out, err = cli("evaluate", case, "--json", "--plugins-dir", str(plugins))
     assert code == 0 and json.loads(out)["brand"] == "apple"
-    assert "loading chatty" in err and "asked" in err
+    assert "loading chatty" in err and "offering none" in err and "asked" in err
+    # a replay's decisions on stdout: one JSON line a case, nothing else
+    lines = tmp_path / "cases.jsonl"
+    lines.write_text(Path(case).read_text(encoding="utf-8").strip() + "\n", encoding="utf-8")
+    code, out, err = cli("replay", str(lines), "--quiet", "--workers", "1", "--plugins-dir", str(plugins))
+    assert code == 0 and [json.loads(line)["brand"] for line in out.splitlines()] == ["apple"], out + err
+    assert "asked" in err
 
 
 def test_the_statutory_plugin_stays_unless_left_out_explicitly(tmp_path, cli):
@@ -220,9 +215,33 @@ def test_a_region_a_plugin_gave_is_said_with_the_plugins_name(tmp_path, plugins,
     _drop_in(plugins, "net", "from aftersales import hookimpl\nfrom aftersales.core.outcomes import Identity\n\n"
              "@hookimpl\ndef aftersales_identify_device(case):\n"
              "    return Identity(region='OTHER', plugin='apple', policy=None, rule='r', citation='c')\n")
-    case = _case_without_region(tmp_path, "apple-cn-day10-deferred")
+    case = _case(tmp_path, "apple-cn-day10-deferred")   # no device.region: the plugins are asked
     code, out, err = cli("evaluate", case, "--plugins-dir", str(plugins), env={"AFTERSALES_LANG": "zh"})
     assert code == 0 and "机器版本 其他地区（由插件 net 识别）" in out.splitlines()[0], out + err
     code, out, _ = cli("evaluate", case, "--json", "--plugins-dir", str(plugins))
     region = next(e for e in json.loads(out)["trace"] if e["effect"] == "region")
     assert region["plugin"] == "net"          # the plugin that answered, not the name it wrote
+
+
+def test_a_plugin_registered_in_code_cannot_take_an_installed_brand(tmp_path):
+    """The order a brand two plugins claim is kept by: bundled first, whatever registers later
+    (a plugins folder's, or one registered in code) is named and serves none of its units."""
+    from aftersales import hookimpl
+    from aftersales.core.outcomes import Identity
+    from aftersales.core.plugininfo import Brand
+    from aftersales.core.registry import load_registry
+
+    class Usurper:
+        @hookimpl
+        def aftersales_brands(self):
+            return [Brand("apple", "假苹果", "Fake Apple")]
+
+        @hookimpl
+        def aftersales_identify_device(self, case):
+            return Identity(region="OTHER", plugin="usurper", policy=None, rule="r", citation="c")
+
+    registry = load_registry(extra=[("usurper", Usurper())])
+    assert registry.brands["apple"].plugin == "apple"
+    assert any("served by both 'apple' and 'usurper'" in str(e) for e in registry.load_errors)
+    case = registry.parse_case(json.loads(Path(_case(tmp_path, "apple-cn-day10-deferred")).read_text(encoding="utf-8")))
+    assert registry.evaluate(case).region == "CN"      # the usurper is not asked where it was made

@@ -98,8 +98,15 @@ def test_the_same_files_published_again_make_no_second_bundle(store_cli, db_url,
     assert rc == 0 and out.strip() == f"政策包 1 已是这些文件（sha256 {first['sha256']}），未重复发布；已生效", out + err
     rc, out, _ = store_cli("policy", "bundles", "--db", db_url, "--json")
     assert [b["id"] for b in json.loads(out)] == [1]
+    first_files = (folder / "apple.cases.yaml").read_text(encoding="utf-8")
     _revise(folder, "a comment")                  # any byte changed: a bundle of its own
-    assert json.loads(_publish(store_cli, db_url, folder)[1])["id"] == 2
+    assert json.loads(_publish(store_cli, db_url, folder, "--activate")[1])["id"] == 2
+    # bundle 1's files again, with --activate: bundle 1 is put back in force, no third is made
+    (folder / "apple.cases.yaml").write_text(first_files, encoding="utf-8")
+    rc, out, err = _publish(store_cli, db_url, folder, "--activate")
+    assert rc == 0 and json.loads(out)["id"] == 1 and json.loads(out)["already"] is True, err
+    rc, out, _ = store_cli("policy", "bundles", "--db", db_url, "--json")
+    assert [(b["id"], b["active"]) for b in json.loads(out)] == [(2, False), (1, True)]
 
 
 def test_a_bundle_is_published_and_activated_at_the_counters_clock(store_cli, db_url, folder):
@@ -217,9 +224,12 @@ def test_a_policy_changed_without_a_new_version_is_not_published(store_cli, db_u
     assert rc == 1 and "apple 2026.2: already published in policy bundle 1 with other terms" in err, err
     rc, out, _ = store_cli("policy", "bundles", "--db", db_url, "--json")
     assert [b["id"] for b in json.loads(out)] == [1]
-    # the same text again is the same policy: published as another bundle
+    # the same text again is the same policy: no clash, published in another bundle (a policy
+    # test file changed beside it, so the bundle is not bundle 1's files again)
     (folder / "apple.yaml").write_text(changed.replace('version: "2026.1"', 'version: "2026.2"', 1), encoding="utf-8")
-    assert _publish(store_cli, db_url, folder)[0] == 0
+    _revise(folder, "another bundle")
+    rc, out, err = _publish(store_cli, db_url, folder)
+    assert rc == 0 and json.loads(out)["id"] == 2, err
 
 
 def test_a_failing_policy_test_is_reported_in_chinese(store_cli, db_url, folder):
