@@ -638,10 +638,10 @@ def run_tasks(tasks: Iterable[Any], function: Callable[[Any], ChunkResult], task
     ``workers * INFLIGHT_PER_WORKER`` at a time; ``on_result`` sees the results in order."""
     setup_worker(task, options)   # here first: a broken policy stops the run before any input is read
     if workers <= 1:
-        from contextlib import redirect_stdout
+        from aftersales.core.registry import plugins_print_to_stderr
 
         for item in tasks:
-            with redirect_stdout(sys.stderr):   # a plugin's print never lands among the decisions
+            with plugins_print_to_stderr():   # a plugin's print never lands among the decisions
                 result = function(item)
             on_result(result)
         return

@@ -43,9 +43,9 @@ def evaluate(case_file: str, as_json: bool, lang: str | None, show_trace: bool, 
         if engine is not None:
             engine.dispose()
     case = registry.parse_case(data, today=datetime.date.today())
-    from contextlib import redirect_stdout
+    from aftersales.core.registry import plugins_print_to_stderr
 
-    with redirect_stdout(sys.stderr):   # what a plugin prints never mixes into the answer (--json)
+    with plugins_print_to_stderr():   # what a plugin prints never mixes into the answer (--json)
         decision = registry.evaluate(case)
     from aftersales.cli.render import render_decision, trace_refs
 

@@ -157,7 +157,7 @@ def _plugin_version(obj: Any, dist: str | None) -> str:
 def load_plugins(*, plugins_dir: str | os.PathLike | None = None, env: Mapping[str, str] | None = None,
                  extra: Iterable[tuple[str, Any]] = ()) -> LoadedPlugins:
     """Register entry-point plugins, drop-in folder plugins and ``extra`` (name, object) pairs."""
-    with _plugins_print_to_stderr():
+    with plugins_print_to_stderr():
         return _load_plugins(plugins_dir, os.environ if env is None else env, extra)
 
 
@@ -995,14 +995,16 @@ def _policy_text(data: Any) -> str | None:
 
 def _build_state(loaded: LoadedPlugins, policies_dir: str | os.PathLike | None, policy_files: Iterable[Any],
                  bundle: tuple[str, str] | None = None) -> _State:
-    with _plugins_print_to_stderr():   # the load-time hooks run here
+    with plugins_print_to_stderr():   # the load-time hooks run here
         return _Builder(loaded, bundle).build(policies_dir, policy_files)
 
 
-def _plugins_print_to_stderr() -> Any:
-    """While plugin code runs as plugins load (imports, load-time hooks), what it prints goes to
-    standard error: standard output carries the program's own answer (``evaluate --json``, a
-    replay's decisions), which a plugin's ``print`` must not break."""
+def plugins_print_to_stderr() -> Any:
+    """While plugin code runs (imports and load-time hooks as plugins load; per-case hooks and
+    predicates while a program decides), what it prints goes to standard error: standard output
+    carries the program's own answer (``evaluate --json``, ``cases new --json``, a replay's
+    decisions), which a plugin's ``print`` must not break. The engine itself touches no stream:
+    the program around it wraps its calls in this."""
     from contextlib import redirect_stdout
 
     return redirect_stdout(sys.stderr)

@@ -43,7 +43,10 @@ class RegistryEvaluator:
         return self.registry.parse_case(mapping, today=today)
 
     def evaluate(self, case):
-        decision = self.registry.evaluate(case)
+        from aftersales.core.registry import plugins_print_to_stderr
+
+        with plugins_print_to_stderr():   # a plugin's print never mixes into a command's answer (--json)
+            decision = self.registry.evaluate(case)
         data = decision.to_dict()
         entitlement = getattr(decision, "entitlement", None)
         if entitlement is None:

@@ -151,6 +151,14 @@ def test_what_a_plugin_prints_never_mixes_into_the_json(tmp_path, plugins, cli):
     code, out, err = cli("replay", str(lines), "--quiet", "--workers", "1", "--plugins-dir", str(plugins))
     assert code == 0 and [json.loads(line)["brand"] for line in out.splitlines()] == ["apple"], out + err
     assert "asked" in err
+    # a case taken in at the counter (the store decides it): its --json answer too
+    db = f"sqlite:///{tmp_path / 'cases.db'}"
+    assert cli("db", "upgrade", "--db", db)[0] == 0
+    env = {"AFTERSALES_PLUGINS_DIR": str(plugins)}
+    code, out, err = cli("cases", "new", case, "--customer", "王芳", "--phone", "13800138000", "--store", "SZ01",
+                         "--db", db, "--json", "--backdate", env=env)
+    assert code == 0 and json.loads(out)["case"]["brand"] == "apple", out + err
+    assert "asked" in err
 
 
 def test_the_statutory_plugin_stays_unless_left_out_explicitly(tmp_path, cli):
