@@ -859,28 +859,14 @@ def _remedy_result(rule: Any, status: str, detail: str | None, start: Any, end: 
                    asks: tuple, excluded_by: str | None, refund: Any = None) -> RemedyResult:
     """The decision's record of the free remedy whose best offer, of ``rule``, gave ``status``,
     ``detail``, ``start``, ``end``, ``missing`` and ``asks`` (an ``OfferResult``'s fields), with
-    ``refund`` (a ``RefundInstead``) when an available exchange may be taken as a refund."""
-    available = status == "granted"
-    return _remedy(
-        rule.remedy,
-        rule.basis,
-        available,
-        status,
-        None if available else (excluded_by or detail or _REASONS[status]),
-        missing if status == "blocked_documents" or status == "pending_detection" else (),
-        rule.documents,
-        asks,
-        rule.policy.id,
-        rule.id,
-        rule.citation,
-        start,
-        end,
-        rule.service_location,
-        rule.fee,
-        rule.needs_confirmation,
-        rule.note,
-        refund,
-    )
+    ``refund`` (a ``RefundInstead``) when an available exchange may be taken as a refund: the
+    rule's own record (``OfferRule.record``) with the case's part filled in."""
+    if status == "granted":
+        return replace(rule.record, available=True, status=status, asked_documents=asks, start=start, end=end,
+                       refund_instead=refund)
+    return replace(rule.record, status=status, reason=excluded_by or detail or _REASONS[status],
+                   missing_documents=missing if status == "blocked_documents" or status == "pending_detection" else (),
+                   asked_documents=asks, start=start, end=end)
 
 
 def _consider(best: list, slot: int, entry: Any, result: OfferResult, status: str, missing: tuple) -> None:

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from .dates import RestDayCalendar, span_end
+from .decision import RemedyResult
 from .errors import PolicyError
 from .memo import remember
 from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferResult, TraceStep
@@ -299,7 +300,7 @@ class OfferRule:
     __slots__ = ("policy", "id", "remedy", "basis", "citation", "documents", "asks", "service_location", "covers",
                  "fee", "needs_confirmation", "note", "start_name", "start_citation", "specificity", "tail",
                  "na_results", "static_rank", "na_rank", "tie_break", "chosen_log", "refused_log", "detection_at",
-                 "fixed")
+                 "fixed", "record")
 
     def __init__(self, *, policy: CompiledPolicy, id: str, remedy: str, basis: str, citation: str,
                  documents: tuple[tuple[str, ...], ...], asks: tuple[str, ...], service_location: str,
@@ -333,6 +334,13 @@ class OfferRule:
         #: the trace entries when the engine chooses or refuses this offer for its remedy
         self.chosen_log = TraceStep(policy.plugin, policy.id, id, "chosen", citation, remedy)
         self.refused_log = TraceStep(policy.plugin, policy.id, id, "refused", citation, remedy)
+        #: the decision's record of this offer's remedy with what the offer says of it filled in;
+        #: the engine fills in what the case says (status, dates, papers) with ``msgspec.structs.replace``
+        self.record = RemedyResult(remedy=remedy, basis=basis, available=False, status="", reason=None,
+                                   missing_documents=(), required_documents=documents, asked_documents=(),
+                                   policy=policy.id, rule=id, citation=citation, start=None, end=None,
+                                   service_location=service_location, fee=fee, needs_confirmation=needs_confirmation,
+                                   note=note)
         #: the ready-made results for each failing condition (nothing in them depends on the case)
         self.na_results: tuple = ()
         #: the position of the condition on the fault's confirmation (``DETECTION``) in ``when``, or -1
