@@ -520,14 +520,22 @@ class Engine:
                 failures += (failure,)
                 log.append(step)
                 continue
-            if result.status == "granted" or result.status == "blocked_documents":
+            status = result.status
+            if status == "granted" or status == "blocked_documents":
                 entry = _judged(result, "pending_detection", None, result.missing)
-                log.append(entry)
-                slot = _SLOT[rule.remedy]
-                if best[slot] is None:
-                    best[slot] = entry
-                else:
-                    _consider(best, slot, entry, result, "pending_detection", result.missing)
+                status = "pending_detection"
+            elif status == "not_applicable":  # no period for this part: its condition is logged already
+                continue
+            else:  # its time limit has passed: testing the fault would not open it, and that is the reason
+                entry = result
+                if status == "expired":
+                    expired.append(result)
+            log.append(entry)
+            slot = _SLOT[rule.remedy]
+            if best[slot] is None:
+                best[slot] = entry
+            else:
+                _consider(best, slot, entry, result, status, entry.missing)
         return self._conclude(case, frame, plan, best, log, expired, failures)
 
     # ------------------------------------------------------------------------------ plugin code per case
