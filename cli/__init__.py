@@ -24,9 +24,34 @@ def main(argv: list[str] | None = None) -> None:
         from .start import open_bare
 
         sys.exit(open_bare())
+    if argv is None and next((a for a in sys.argv[1:] if not a.startswith("-")), None) != "tui":
+        _answer_on_its_own()
     from .group import main_group, run
 
     sys.exit(run(main_group, argv))
+
+
+def _answer_on_its_own() -> None:
+    """Standard output carries a command's answer (``evaluate --json``, a replay's decisions):
+    Python's ``sys.stdout`` keeps it, on a copy of descriptor 1, and descriptor 1 itself is
+    pointed at standard error. So what is written past Python's streams (a child process a
+    plugin starts, ``os.write(1, …)``) lands on standard error, never in the answer; a plugin's
+    ``print`` goes there where plugin code runs (``core.registry.plugins_print_to_stderr``). Not
+    for the counter UI (bare ``aftersales``, ``aftersales tui``): it draws on the terminal itself."""
+    out = sys.stdout
+    try:
+        if out is None or sys.stderr is None or out.fileno() != 1 or sys.stderr.fileno() != 2:
+            return   # standard output is not the process's own (closed, or replaced by a caller)
+        answer = os.dup(1)
+    except (OSError, ValueError, AttributeError):
+        return
+    try:
+        os.dup2(2, 1)
+    except OSError:
+        os.close(answer)
+        return
+    sys.stdout = open(answer, "w", buffering=1 if out.line_buffering else -1,  # noqa: SIM115 - the process's stdout
+                      encoding=out.encoding, errors=out.errors)
 
 
 def __getattr__(name: str) -> Any:

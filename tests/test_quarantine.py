@@ -161,6 +161,22 @@ def test_what_a_plugin_prints_never_mixes_into_the_json(tmp_path, plugins, cli):
     assert "asked" in err
 
 
+def test_what_a_plugin_writes_past_python_never_mixes_into_the_json(tmp_path, plugins):
+    """A child process a plugin starts, or ``os.write(1, ...)``, writes to the process's
+    descriptor 1 itself: the command keeps its answer on a copy of it (``cli._answer_on_its_own``)."""
+    import subprocess
+    import sys
+
+    _drop_in(plugins, "noisy", "import os, subprocess, sys\nfrom aftersales import hookimpl\n"
+             "subprocess.run([sys.executable, '-c', 'print(\"child says hi\")'])\n\n"
+             "@hookimpl\ndef aftersales_identify_device(case):\n    os.write(1, b'raw write\\n')\n    return None\n")
+    case = _case(tmp_path, "apple-cn-day10-deferred")   # no device.region: the plugins are asked
+    result = subprocess.run([sys.executable, "-m", "aftersales", "evaluate", case, "--json", "--plugins-dir", str(plugins)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and json.loads(result.stdout)["brand"] == "apple", result.stdout + result.stderr
+    assert "child says hi" in result.stderr and "raw write" in result.stderr
+
+
 def test_the_statutory_plugin_stays_unless_left_out_explicitly(tmp_path, cli):
     case = _case(tmp_path, "apple-cn-day10-deferred")
     code, out, err = cli("evaluate", case, "--json", env={"AFTERSALES_LOAD_PLUGINS": "apple"})
