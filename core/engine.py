@@ -370,7 +370,8 @@ class Engine:
     def _failures_by_brand(registry: Any) -> dict[str, tuple[tuple, tuple]]:
         """Per brand, the load-time failures its decisions name (those of the plugin serving it,
         and of plugins serving no brand), with their trace entries."""
-        failures = tuple(getattr(registry, "failures", ()) or ())
+        left_out = getattr(registry, "quarantined", None) or {}   # a quarantined plugin takes no part in them
+        failures = tuple(f for f in getattr(registry, "failures", ()) or () if f.plugin not in left_out)
         if not failures:
             return {}
         served = _served(registry)

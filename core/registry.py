@@ -251,19 +251,26 @@ def _register(loaded: LoadedPlugins, name: str, obj: Any, origin: str, version: 
                           _HINT_IMPORT if origin == "folder" else _HINT_ENTRY, f"无法注册：{_one_line(exc)}")
         return
     callers = pm.get_hookcallers(obj) or []
-    wrappers = [caller.name for caller in callers for impl in caller.get_hookimpls()
+    wrappers = [(caller.name, impl.function) for caller in callers for impl in caller.get_hookimpls()
                 if impl.plugin is obj and (impl.wrapper or impl.hookwrapper)]
+    hooks = sorted(caller.name for caller in callers)
     if wrappers:
         # a wrapper sees (and may change or swallow) every other plugin's answers: refused
         pm.unregister(obj)
-        error = (f"refused: {wrappers[0]} is a wrapper (wrapper=True or hookwrapper=True); "
+        hook, function = wrappers[0]
+        error = (f"refused: {hook} is a wrapper (wrapper=True or hookwrapper=True); "
                  f"aftersales hooks take plain implementations only")
-        error_zh = f"被拒用：{wrappers[0]} 是包装器（wrapper=True 或 hookwrapper=True）；aftersales 的钩子只接受普通实现"
+        error_zh = f"被拒用：{hook} 是包装器（wrapper=True 或 hookwrapper=True）；aftersales 的钩子只接受普通实现"
         loaded.errors.append(PluginError(f"plugin {name!r} {error}", plugin=name, zh=f"插件 {name!r} {error_zh}"))
-        loaded.failures.append(PluginFailure(plugin=name, hook=REGISTER_HOOK, error=error, error_zh=error_zh))
         loaded.infos[name] = PluginInfo(name, version, origin, error=error, error_zh=error_zh)
+        if "aftersales_brands" in hooks:
+            # a brand's plugin: its brands answer with the quarantine, no other brand's decision names it
+            code = getattr(function, "__code__", None)
+            loaded.quarantine(name, code.co_filename if code else "", code.co_firstlineno if code else 1, 1, error,
+                              _HINT_IMPORT if origin == "folder" else _HINT_ENTRY, error_zh)
+        else:   # a network's plugin (it serves no brand): every decision says it was refused
+            loaded.failures.append(PluginFailure(plugin=name, hook=REGISTER_HOOK, error=error, error_zh=error_zh))
         return
-    hooks = sorted(caller.name for caller in callers)
     if not hooks and origin == "folder":
         loaded.warnings.append(Said(f"plugins folder: {name!r} implements no aftersales hook (nothing marked "
                                     f"@aftersales.hookimpl, and no `plugin` object): it adds nothing",
@@ -698,6 +705,7 @@ class _Builder:
         st = self.state
         installed = {name: (info.origin != "bundled", index) for index, (name, info) in enumerate(st.plugins.items())}
         last = (True, len(installed))
+        failed_before = len(st.failures)
         answers = sorted(self._answers("aftersales_brands"), key=lambda pair: installed.get(pair[0], last))
         for name, brands in answers:
             if brands is None:
@@ -720,6 +728,28 @@ class _Builder:
                     continue
                 st.brands[brand.id] = Brand(brand.id, brand.label_zh, brand.label_en, plugin=name)
                 st.plugins[name].brands.append(brand.id)
+        # a plugin that cannot say which brands it serves is left out whole: taken for a network's
+        # plugin (one serving no brand), it would be asked about every brand's units
+        for failure in st.failures[failed_before:]:
+            self._leave_out(failure)
+
+    def _leave_out(self, failure: PluginFailure) -> None:
+        """Quarantine the plugin of ``failure`` and take it out of the plugin manager: none of its
+        hooks is called again, and no other brand's decision names it. Its own brands are not
+        known; a case of a brand bearing its name answers with the quarantine (``parse_case``)."""
+        st = self.state
+        name = failure.plugin
+        plugin = st.pm.get_plugin(name)
+        # where: the hook's own ``def`` (its file and line), when the plugin's code can say
+        code = next((getattr(impl.function, "__code__", None) for impl in getattr(st.pm.hook, failure.hook).get_hookimpls()
+                     if impl.plugin is plugin), None)
+        file, line = (code.co_filename, code.co_firstlineno) if code is not None else (f"plugin {name}", 1)
+        st.quarantined.setdefault(name, Quarantine(
+            name, file, line, 1, f"{failure.hook} failed: {failure.error}", *_HINT_IMPORT,
+            reason_zh=f"{failure.hook} 出错：{failure.error_zh or failure.error}"))
+        if plugin is not None:
+            st.pm.unregister(plugin=plugin, name=name)
+
 
     def _load_predicates(self) -> None:
         from .rules import PREDICATE_NAME

@@ -90,8 +90,8 @@ def test_a_malformed_policies_answer_is_named_not_raised(answer):
     assert "exchange" in decision.available()
 
 
-@pytest.mark.parametrize("hook", ["aftersales_brands", "aftersales_policy_files", "aftersales_policies",
-                                  "aftersales_predicates"])
+# (a plugin whose aftersales_brands raises is quarantined instead: test_plugins.py)
+@pytest.mark.parametrize("hook", ["aftersales_policy_files", "aftersales_policies", "aftersales_predicates"])
 def test_a_load_time_hook_that_raises_is_named_and_the_floor_decides(hook):
     class Raises:
         pass
@@ -339,6 +339,25 @@ def test_a_wrapper_hook_is_refused_at_registration_and_named(floor_only, marker)
     assert decision.remedies == floor_only.evaluate(_case(floor_only)).remedies
 
 
+def test_a_brand_plugins_wrapper_quarantines_it_and_no_other_brand_names_it(floor_only):
+    class WrappingBrand:
+        @hookimpl
+        def aftersales_brands(self):
+            return [Brand("acme", "阿克米", "Acme")]
+
+        @hookimpl(wrapper=True)
+        def aftersales_predicates(self):
+            return (yield)
+
+    registry = load_registry(extra=[("acme", WrappingBrand())])
+    assert registry.pm.get_plugin("acme") is None and "acme" in registry.quarantined
+    decision = registry.evaluate(_case(registry))
+    assert decision.plugin_errors == ()
+    assert decision.remedies == floor_only.evaluate(_case(floor_only)).remedies
+    with pytest.raises(QuarantineError, match="aftersales_predicates is a wrapper"):
+        _case(registry, brand="acme")
+
+
 def test_cli_exits_3_naming_a_wrapper_plugin(tmp_path):
     result = evaluate_with_drop_in(tmp_path, "wrapping",
                                    "from aftersales import hookimpl\n"
@@ -425,9 +444,9 @@ def test_a_load_time_answer_of_the_wrong_kind_is_said_in_chinese(tmp_path):
     result = evaluate_with_drop_in(tmp_path, "garbage",
                                    "from aftersales import hookimpl\n"
                                    "@hookimpl\n"
-                                   "def aftersales_brands():\n"
+                                   "def aftersales_predicates():\n"
                                    "    return 'samsung'\n")
     assert result.returncode == 3
     lines = result.stderr.strip().splitlines()
-    assert lines and all("不是 Brand 的列表" in line for line in lines), result.stderr
+    assert lines and all("不是“名称 → 函数”的映射" in line for line in lines), result.stderr
     assert "returned" not in result.stderr and "Traceback" not in result.stderr

@@ -16,6 +16,7 @@ from scenario_helpers import evaluate_with_drop_in
 
 from aftersales import hookimpl
 from aftersales.core import hookspecs
+from aftersales.core.errors import QuarantineError
 from aftersales.core.registry import load_registry
 
 TESTS = Path(__file__).parent
@@ -69,18 +70,55 @@ def test_a_wrong_answer_is_said_in_chinese_in_the_one_line_of_exit_3(tmp_path):
 
 
 def test_a_load_failure_carries_its_chinese_words_and_the_json_keeps_three_fields():
-    class WrongBrands:
+    class WrongPredicates:   # a network's plugin (it serves no brand): every decision names its failure
         @hookimpl
-        def aftersales_brands(self):
+        def aftersales_predicates(self):
             return "acme"
 
-    registry = load_registry(extra=[("wrong_brands", WrongBrands())])
-    failure = next(f for f in registry.failures if f.plugin == "wrong_brands")
-    assert failure.text("zh") == "返回了 str 'acme'，不是 Brand 的列表"
-    assert failure.text("en") == failure.error == "returned str 'acme', not a list of Brand"
+    registry = load_registry(extra=[("wrong_predicates", WrongPredicates())])
+    failure = next(f for f in registry.failures if f.plugin == "wrong_predicates")
+    assert failure.text("zh") == "返回了 str 'acme'，不是“名称 → 函数”的映射"
+    assert failure.text("en") == failure.error
     decision = registry.evaluate(registry.parse_case(CASE))
     assert decision.to_dict()["plugin_errors"] == [
-        {"plugin": "wrong_brands", "hook": "aftersales_brands", "error": "returned str 'acme', not a list of Brand"}]
+        {"plugin": "wrong_predicates", "hook": "aftersales_predicates", "error": failure.error}]
+
+
+class _Acme:
+    """A brand's plugin that cannot say its brands (``brands`` raises or is the wrong answer),
+    noting every unit it is asked about."""
+
+    def __init__(self, brands):
+        self.brands = brands
+        self.asked: list[str] = []
+
+    @hookimpl
+    def aftersales_brands(self):
+        return self.brands()
+
+    @hookimpl
+    def aftersales_identify_device(self, case):
+        self.asked.append(case.brand)
+
+
+def _boom():
+    raise KeyError("boom")
+
+
+@pytest.mark.parametrize("brands", [_boom, lambda: "acme"])
+def test_a_plugin_that_cannot_say_its_brands_is_quarantined_and_asked_nothing(brands):
+    """Taken for a network's plugin it would be asked about every brand's units: it is left out
+    whole, other brands decide without naming it, a case of the brand bearing its name answers
+    with the quarantine (exit 3), located at the hook's own code."""
+    acme = _Acme(brands)
+    registry = load_registry(extra=[("acme", acme)])
+    assert "acme" in registry.quarantined and registry.pm.get_plugin("acme") is None
+    decision = registry.evaluate(registry.parse_case(CASE))
+    assert decision.plugin_errors == () and acme.asked == []
+    with pytest.raises(QuarantineError) as caught:
+        registry.parse_case({**CASE, "brand": "acme"})
+    assert caught.value.exit_code == 3 and "aftersales_brands" in str(caught.value)
+    assert Path(__file__).name in str(caught.value)   # where: the hook's own code
 
 
 def test_load_plugins_env_chooses(tmp_path):
