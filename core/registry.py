@@ -570,7 +570,7 @@ def _compile(data: Mapping[str, Any], name: str, sha256: str, node: Any, issues:
                 policy = CompiledPolicy(data, sha256=sha256, source=name, plugin=plugin, predicates=predicates)
     except PolicyError as exc:
         line, column = _locate_field(node, exc.field)
-        issues.append(_issue(name, line, column, exc.field or "$", exc.message, code="compile"))
+        issues.append(_issue(name, line, column, exc.field or "$", exc.message, code="compile", zh=exc.message_zh))
         return None, node, issues
     return policy, node, issues
 
@@ -636,6 +636,12 @@ class _Builder:
             st.contained.add(id(issue))
             if hint is _HINT_POLICY and bundle_file_of(str(issue.file)) is not None:
                 hint = _HINT_BUNDLE   # one piece of advice, the one that fits where the policy came from
+        failed = next((f for f in st.failures if f.plugin == plugin), None) if plugin else None
+        if failed is not None and plugin not in st.quarantined:
+            # its own load-time hook failed first (predicates it could not give, say): that is the
+            # cause to fix, not the policy that then named what is missing
+            self._leave_out(failed)
+            return
         if plugin and plugin not in st.quarantined:
             if issue is None:
                 st.quarantined[plugin] = Quarantine(plugin, "", 1, 1, "a policy is invalid", *hint)
@@ -734,9 +740,10 @@ class _Builder:
             self._leave_out(failure)
 
     def _leave_out(self, failure: PluginFailure) -> None:
-        """Quarantine the plugin of ``failure`` and take it out of the plugin manager: none of its
-        hooks is called again, and no other brand's decision names it. Its own brands are not
-        known; a case of a brand bearing its name answers with the quarantine (``parse_case``)."""
+        """Quarantine the plugin of ``failure`` (a load-time hook of its own that raised or answered
+        wrongly) and take it out of the plugin manager: none of its hooks is called again, and no
+        other brand's decision names it. Its brands answer with the quarantine; when they are not
+        known, a case of the brand bearing its name does (``parse_case``)."""
         st = self.state
         name = failure.plugin
         plugin = st.pm.get_plugin(name)

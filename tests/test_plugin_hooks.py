@@ -438,6 +438,27 @@ def test_a_plugin_may_not_give_the_statutory_policy_nor_terms_for_brands_it_does
     assert generic.to_dict() == floor_only.evaluate(_case(floor_only)).to_dict()
 
 
+def test_a_brand_whose_predicates_failed_is_quarantined_for_that_not_for_what_its_policy_misses():
+    """pybrand's policy uses its own predicate; when its predicates hook answers a list, the
+    quarantine names that hook (the cause), in Chinese too, with the advice for plugin code."""
+    class ListPredicates:
+        aftersales_brands = staticmethod(pybrand.aftersales_brands)
+        aftersales_policies = staticmethod(pybrand.aftersales_policies)
+
+        @hookimpl
+        def aftersales_predicates(self):
+            return [pybrand.genuine]
+
+    registry = load_registry(extra=[("pybrand", ListPredicates())])
+    quarantine = registry.quarantined["pybrand"]
+    assert quarantine.reason.startswith("aftersales_predicates failed: returned list")
+    assert "不是“名称 → 函数”的映射" in quarantine.line("zh") and "请修正插件代码" in quarantine.line("zh")
+    assert "unknown predicate" not in quarantine.line("zh")
+    with pytest.raises(QuarantineError, match="aftersales_predicates"):
+        registry.evaluate(_case(registry, brand="pybrand"))
+    assert registry.evaluate(_case(registry)).plugin_errors == ()
+
+
 def test_a_load_time_answer_of_the_wrong_kind_is_said_in_chinese(tmp_path):
     """What a drop-in answered wrongly is said in the messages' language: the warning and the
     error line, not click's or Python's English."""
