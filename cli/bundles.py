@@ -212,4 +212,64 @@ def rollback(actor: str | None, db_url: str | None) -> None:
                f"已回退：政策包 {record['id']}（sha256 {record['sha256'][:12]}）已生效")
 
 
-COMMANDS = (publish, list_bundles, activate, rollback)
+@click.command("export")
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--bundle", "bundle_id", type=int, default=None, metavar="ID",
+              help="政策包编号（默认：现行的） / the bundle to export (default: the one in force).")
+@_DB
+def export(folder: str, bundle_id: int | None, db_url: str | None) -> None:
+    """导出政策包 / Write a published bundle's files (policies and their tests) into FOLDER.
+
+    FOLDER must not exist or be empty; it is written whole or not at all. Each file is checked
+    against the bundle's manifest first. What is in force can then be compared with a change
+    (``aftersales policy diff --old FOLDER --new MY_FOLDER``), edited and published again.
+    """
+    import os
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from aftersales.core.errors import OutputError, PolicyError
+    from aftersales.store import bundles
+
+    en = message_lang() == "en"
+    target = Path(folder)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise OutputError(f"{folder}: exists and is not empty; give a new folder",
+                          zh=f"{folder}：已存在且不为空；请给一个新的文件夹")
+    engine = _engine(db_url)
+    try:
+        bundle = bundles.active_bundle(engine, bundle_id, with_tests=True)
+    finally:
+        engine.dispose()
+    if bundle is None:
+        raise PolicyError("no policy bundle is in force (aftersales policy bundles)",
+                          zh="没有现行的政策包（aftersales policy bundles）")
+    if bundle.problem:
+        raise PolicyError(bundle.problem[0], zh=bundle.problem[1])
+    try:
+        texts = {item.name: item.read_bytes() for item in bundle.files}
+    except bundles.ManifestMismatch as exc:
+        raise PolicyError(f"policy bundle {bundle.id}: {exc}", zh=f"政策包 {bundle.id}：{exc.message_zh}") from None
+    parent = target.resolve().parent
+    try:
+        scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+        try:
+            for name, raw in texts.items():
+                (scratch / Path(name).name).write_bytes(raw)
+            if target.exists():
+                target.rmdir()   # empty: checked above
+            os.replace(scratch, target)
+        except BaseException:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise
+    except OSError as exc:
+        from aftersales.core.errors import os_reason
+
+        raise OutputError(f"{folder}: cannot write: {os_reason(exc, 'en')}",
+                          zh=f"{folder}：无法写入：{os_reason(exc)}") from None
+    click.echo(f"policy bundle {bundle.id} (sha256 {bundle.sha256[:12]}): {len(texts)} files written to {folder}" if en else
+               f"政策包 {bundle.id}（sha256 {bundle.sha256[:12]}）：{len(texts)} 个文件已写入 {folder}")
+
+
+COMMANDS = (publish, list_bundles, activate, rollback, export)

@@ -246,9 +246,9 @@ class ActiveBundle:
         return (str(self.id), self.sha256)
 
 
-def active_bundle(engine: sa.Engine, bundle_id: int | None = None) -> ActiveBundle | None:
-    """The bundle in force (or bundle ``bundle_id``), its files ready for the registry, or None
-    when none is in force."""
+def active_bundle(engine: sa.Engine, bundle_id: int | None = None, *, with_tests: bool = False) -> ActiveBundle | None:
+    """The bundle in force (or bundle ``bundle_id``), its files ready for the registry (its
+    policy tests too with ``with_tests``), or None when none is in force."""
     with _db.read_connection(engine) as conn:
         latest = _latest(conn)
         if bundle_id is None:
@@ -264,6 +264,6 @@ def active_bundle(engine: sa.Engine, bundle_id: int | None = None) -> ActiveBund
         problem = (f"policy bundle {row['id']}: its manifest does not match its sha256 {row['sha256']}",
                    f"政策包 {row['id']} 的清单与其 sha256 {row['sha256']} 不符")
     files = [BundleFile(row["id"], name, text, manifest.get(name))
-             for name, text in sorted((row["files"] or {}).items()) if not name.endswith(".cases.yaml")]
+             for name, text in sorted((row["files"] or {}).items()) if with_tests or not name.endswith(".cases.yaml")]
     return ActiveBundle(row["id"], row["sha256"], files, latest[0]["seq"] if latest else 0, problem)
 

@@ -240,3 +240,25 @@ def test_a_failing_policy_test_is_reported_in_chinese(store_cli, db_url, folder)
     assert rc == 1 and "政策测试未通过" in err and "期望" in err and "expected" not in err, err
     failed = next(line for line in err.splitlines() if "政策测试未通过" in line)
     assert "政策测试未通过：" in failed and ": " not in failed.split("政策测试未通过", 1)[1], failed   # full-width colons
+
+
+def test_the_bundle_in_force_is_exported_whole_to_a_new_folder(store_cli, db_url, folder, tmp_path):
+    """An editor without the folder that was published gets what is in force back, to compare a
+    change with (``policy diff --old``), edit and publish again."""
+    out_dir = tmp_path / "in-force"
+    rc, _out, err = store_cli("policy", "export", str(out_dir), "--db", db_url)
+    assert rc == 2 and "no policy bundle is in force" in err and not out_dir.exists()
+    _publish(store_cli, db_url, folder, "--activate")
+    _revise(folder, "second")
+    _publish(store_cli, db_url, folder)   # published, not in force
+    rc, out, err = store_cli("policy", "export", str(out_dir), "--db", db_url)
+    assert rc == 0, err
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted(p.name for p in folder.iterdir())
+    assert "second" not in (out_dir / "apple.cases.yaml").read_text(encoding="utf-8")   # the one in force
+    rc, out, err = store_cli("policy", "export", str(out_dir), "--db", db_url)
+    assert rc == 2 and "exists and is not empty" in err
+    rc, out, err = store_cli("policy", "export", str(tmp_path / "second"), "--db", db_url, "--bundle", "2")
+    assert rc == 0 and "second" in (tmp_path / "second" / "apple.cases.yaml").read_text(encoding="utf-8")
+    rc, out, err = store_cli("policy", "export", str(tmp_path / "none"), "--db", db_url, "--bundle", "9")
+    assert rc == 2 and not (tmp_path / "none").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]   # nothing half-written left
