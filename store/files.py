@@ -8,12 +8,14 @@ from pathlib import Path
 
 #: a file with customers' names and phone numbers: its owner alone reads it
 PRIVATE_FILE_MODE = 0o600
+#: a folder made for such files: its owner alone lists it
+PRIVATE_FOLDER_MODE = 0o700
 
 
 def write_private(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` (mode 0600, whatever an earlier copy had), replacing it whole;
-    its folder is made when missing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    its folder is made when missing (0700: the names of the files are case numbers too)."""
+    path.parent.mkdir(mode=PRIVATE_FOLDER_MODE, parents=True, exist_ok=True)
     part = path.with_name(f".{path.name}.part")
     fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE)
     try:

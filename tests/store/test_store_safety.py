@@ -375,6 +375,7 @@ def test_a_private_file_is_0600_whatever_an_earlier_copy_or_a_left_part_had(tmp_
     assert not part.exists()
     write_private(tmp_path / "new" / "t.html", "x")          # its folder made when missing
     assert stat.S_IMODE((tmp_path / "new" / "t.html").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "new").stat().st_mode) == 0o700   # its owner alone lists it
 
 
 def test_printing_goes_to_lp_when_a_printer_is_set(tmp_path, monkeypatch):
