@@ -704,6 +704,18 @@ class _Builder:
                 continue
             yield name, answer[0] if answer else None
 
+    def _listed(self, hook: str, what: str, what_zh: str) -> Iterable[tuple[str, list]]:
+        """(plugin, its answer as a list) of each plugin answering the load-time ``hook`` with a
+        list (``what``: what the hook answers, in English and Chinese); one that answers something
+        else (a string, a mapping, a number) is recorded and skipped, one answering None is skipped."""
+        for name, answer in self._answers(hook):
+            if answer is None:
+                continue
+            if isinstance(answer, (str, bytes, Mapping)) or not isinstance(answer, Iterable):
+                self._fail(name, hook, f"returned {show_value(answer)}, not {what}", zh=f"返回了 {show_value(answer)}，不是{what_zh}")
+                continue
+            yield name, list(answer)
+
     def _load_brands(self) -> None:
         """The brands each plugin serves. Read in the order the plugins were installed (the bundled
         ones, then other installed ones, a plugins folder's, those registered in code), so a brand
@@ -784,14 +796,8 @@ class _Builder:
 
     def _load_policies(self) -> None:
         st = self.state
-        for name, files in self._answers("aftersales_policy_files"):
-            if files is None:
-                continue
-            if isinstance(files, (str, bytes, Mapping)) or not isinstance(files, Iterable):
-                self._fail(name, "aftersales_policy_files", f"returned {show_value(files)}, not a list of files",
-                           zh=f"返回了 {show_value(files)}，不是文件列表")
-                continue
-            for location in list(files):
+        for name, files in self._listed("aftersales_policy_files", "a list of files", "文件列表"):
+            for location in files:
                 if isinstance(location, (str, os.PathLike)):
                     location = Path(location)
                 elif not callable(getattr(location, "read_bytes", None)):
@@ -814,14 +820,8 @@ class _Builder:
                         st.contained.add(id(issue))
                     continue
                 self._add(policy, node, name)
-        for name, mappings in self._answers("aftersales_policies"):
-            if mappings is None:
-                continue
-            if isinstance(mappings, (str, bytes, Mapping)) or not isinstance(mappings, Iterable):
-                self._fail(name, "aftersales_policies", f"returned {show_value(mappings)}, not a list of policy mappings",
-                           zh=f"返回了 {show_value(mappings)}，不是政策映射的列表")
-                continue
-            for index, data in enumerate(list(mappings)):
+        for name, mappings in self._listed("aftersales_policies", "a list of policy mappings", "政策映射的列表"):
+            for index, data in enumerate(mappings):
                 where = f"{name}:aftersales_policies[{index}]"
                 text = _policy_text(data)
                 if text is None:
