@@ -18,14 +18,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from aftersales.core.errors import AftersalesError
 
 
-def lang_option(what_zh: str = "提示语言", what_en: str = "language of the messages") -> Any:
-    """A command's ``--lang``: its value is the first step of the CLI's one language rule
-    (``message_lang(option=lang)``: then ``AFTERSALES_LANG``, then Chinese)."""
-    return click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-                        help=f"{what_zh}：zh 或 en（不给时取 AFTERSALES_LANG，否则 zh） / "
-                             f"{what_en}: zh or en (when not given: AFTERSALES_LANG, else zh).")
-
-
 def remove_stale(folder: str, prefix: str, suffix: str = "") -> None:
     """Remove what a killed run left in ``folder``: entries named ``PREFIX<pid>.…SUFFIX`` whose
     process is gone (SIGKILL leaves a temporary file or folder no handler could remove)."""

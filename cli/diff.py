@@ -26,7 +26,6 @@ from typing import Any
 
 import click
 
-from aftersales.cli._common import lang_option
 from aftersales.core.errors import AftersalesError
 
 
@@ -163,10 +162,8 @@ def _change_line(change: dict[str, Any], lang: str) -> str:
                    "the N-th case).")
 @click.option("--fail-on-change", is_flag=True, help="有案例判定改变时以退出码 1 结束（供自动检查用） / exit 1 when any case is decided differently (for CI).")
 @click.option("--workers", type=click.IntRange(1), default=None, help="并行进程数（默认每个 CPU 核一个） / worker processes [default: one per core].")
-@lang_option("报告语言", "language of the report")
 def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, db_url: str | None, plugins_dir: str | None,
-         as_json: bool, examples: int, explain: str | None, fail_on_change: bool, workers: int | None,
-         lang: str | None) -> None:
+         as_json: bool, examples: int, explain: str | None, fail_on_change: bool, workers: int | None) -> None:
     """政策变更影响预览：哪些案例的判定会因政策改动而不同。
 
     Preview which cases a policy change decides differently. Exit codes: 0 every case compared, 1
@@ -177,7 +174,7 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
     from aftersales.cli import message_lang
     from aftersales.cli._common import echo_json
 
-    lang = message_lang(option=lang)
+    lang = message_lang()
     en = lang == "en"
     if bool(cases_file) == bool(from_store):
         from aftersales.cli.usage import Usage

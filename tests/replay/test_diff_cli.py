@@ -8,6 +8,7 @@ from importlib import resources
 
 from click.testing import CliRunner
 
+from aftersales.cli import main_group
 from aftersales.cli.diff import diff
 
 
@@ -55,7 +56,8 @@ def _cases(tmp_path, ages, extra_lines=()):
 def _invoke(*args, lang="en"):
     # the side-by-side view is as wide as the terminal: these tests read it 120 columns wide, whatever
     # terminal (or none: pytest-xdist workers say 80 columns) they run in
-    result = CliRunner().invoke(diff, [*args, "--workers", "1", "--lang", lang], env={"COLUMNS": "120"})
+    result = CliRunner().invoke(main_group, ["policy", "diff", *args, "--workers", "1", "--lang", lang],
+                                env={"COLUMNS": "120"})
     return result.exit_code, result.stdout, result.stderr
 
 
