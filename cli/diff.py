@@ -144,6 +144,23 @@ def _change_line(change: dict[str, Any], lang: str) -> str:
             f"   旧 {a} | 新 {b}")
 
 
+def _apart_text(group: dict[str, Any], what: Any, lang: str) -> str:
+    """What tells ``group`` apart from the other groups under the same heading (``impact.apart``):
+    its changed aspects when theirs differ, and the rules behind the aspects where they differ."""
+    if what is None:
+        return ""
+    en = lang == "en"
+    parts = []
+    if what.aspects:
+        changed = group["changed"].split(", ")
+        parts.append(f"changed [{', '.join(changed)}]" if en else f"改变 [{'、'.join(_aspect(a, lang) for a in changed)}]")
+    for aspects, old_rule, new_rule in what.rules:
+        rules = old_rule or "-" if old_rule == new_rule else f"{old_rule or '-'} → {new_rule or '-'}"
+        parts.append(f"{', '.join(aspects)} (rule {rules})" if en else
+                     f"{'、'.join(_aspect(a, lang) for a in aspects)}（规则 {rules}）")
+    return ("; unlike the others so headed: " + "; ".join(parts)) if en else ("；与同题的其他组不同：" + "；".join(parts))
+
+
 @click.command()
 @click.option("--old", "old_dir", required=True, type=click.Path(exists=True, file_okay=False), metavar="DIR",
               help="现行政策（YAML 文件夹） / policies in force now (folder of YAML files).")
@@ -231,6 +248,10 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
     ordered = sorted(groups.values(), key=lambda g: (not g["changes_entitlement"], g["from"] == g["to"], -g["cases"],
                                                      g["from"], g["to"], g["rule"], g["changed"]))
     errors = stats.total - stats.decided
+    from aftersales.batch.impact import apart
+
+    told_by_key = apart(list(groups))
+    told = {id(group): told_by_key[key] for key, group in groups.items() if key in told_by_key}
 
     if as_json:
         echo_json({
@@ -263,14 +284,14 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
                         if g["changes_entitlement"] and same else
                         f"{g['from']} → {g['to']} [entitlement changes]" if g["changes_entitlement"]
                         else f"same entitlement, terms changed [{g['changed']}]")
-                out(f"\n{what}: {n:,} case{'s' if n != 1 else ''}, rule {g['rule']}")
+                out(f"\n{what}: {n:,} case{'s' if n != 1 else ''}, rule {g['rule']}{_apart_text(g, told.get(id(g)), lang)}")
             else:
                 changed = "、".join(_aspect(a, lang) for a in g["changed"].split(", "))
                 what = (f"{_label(g['from'], lang)}（权益不变），其他处理方式的条件改变 [{changed}]"
                         if g["changes_entitlement"] and same else
                         f"{_label(g['from'], lang)} → {_label(g['to'], lang)} [权益改变]" if g["changes_entitlement"]
                         else f"权益不变，条款改变 [{changed}]")
-                out(f"\n{what}：{n:,} 个案例，规则 {g['rule']}")
+                out(f"\n{what}：{n:,} 个案例，规则 {g['rule']}{_apart_text(g, told.get(id(g)), lang)}")
             for ex in g["examples"]:
                 where = f"line {ex['line']}" if "line" in ex else f"case {ex['number']}"
                 if not en:
