@@ -213,6 +213,8 @@ def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None,
     lang = message_lang()
     en = lang == "en"
     reports, load_errors = run_policy_tests(paths, plugins_dir=plugins_dir, select=select)
+    if load_errors and paths:
+        load_errors = _as_validate_says(load_errors, paths, plugins_dir)
     if load_errors:
         if fmt == "json":
             echo_json({"errors": [i.to_dict() for i in load_errors], "policies": []})
@@ -252,6 +254,17 @@ def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None,
             click.echo(f"{total} 个案例中 {total - failed} 个通过；{uncovered} 条规则没有案例覆盖", err=True)
     if bad or (strict and uncovered):
         raise SystemExit(1)
+
+
+def _as_validate_says(load_errors: list[Any], paths: tuple[str, ...], plugins_dir: str | None) -> list[Any]:
+    """The load errors of ``policy test``, where a file named fails ``policy validate``, as
+    ``validate`` says them (its errors for that file: the nearest brand for a typo'd one, the
+    nearest id for a wrong one) instead of what loading it met first; the others as they are."""
+    locations = _policy_locations(paths)
+    _results, issues = validate_locations(locations, plugins_dir)
+    invalid = {i.file for i in issues if i.severity == "error"}
+    kept = [e for e in load_errors if getattr(e, "file", None) not in invalid]
+    return [i for i in issues if i.severity == "error"] + kept
 
 
 @policy.command("schema")
