@@ -18,6 +18,25 @@ if TYPE_CHECKING:  # pragma: no cover
     from aftersales.core.errors import AftersalesError
 
 
+def cut_cells(text: str, width: int) -> str:
+    """``text`` in at most ``width`` terminal cells (a Chinese or other full-width character takes
+    two: ``rich.cells``), cut with "…" when it does not fit, so that a cut never reads as a whole
+    name ("Yang Min…", not "Yang Min")."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, max(width - 1, 0)).rstrip(" ") + "…" if width > 0 else ""
+
+
+def pad_cells(text: str, width: int) -> str:
+    """``text`` in exactly ``width`` terminal cells: cut as ``cut_cells`` does, then padded, so a
+    table's columns stay aligned whatever the text."""
+    from rich.cells import set_cell_size
+
+    return set_cell_size(cut_cells(text, width), width)
+
+
 def remove_stale(folder: str, prefix: str, suffix: str = "") -> None:
     """Remove what a killed run left in ``folder``: entries named ``PREFIX<pid>.…SUFFIX`` whose
     process is gone (SIGKILL leaves a temporary file or folder no handler could remove)."""

@@ -26,6 +26,8 @@ from typing import Any
 
 import click
 
+from aftersales.cli._common import cut_cells as _cut
+from aftersales.cli._common import pad_cells as _pad
 from aftersales.core.errors import AftersalesError
 
 
@@ -336,20 +338,6 @@ def _refuse_broken_side(old_reg: Any, new_reg: Any, old_dir: str, new_dir: str) 
             q = broken[0]
             raise PolicyError(f"the {side} policies ({folder}) do not load: {q.line('en')}",
                               zh=f"{side} 的政策（{folder}）无法加载：{q.line('zh')}")
-
-
-def _cut(text: str, width: int) -> str:
-    """``text`` in at most ``width`` terminal cells (a Chinese character takes two), cut with "…"."""
-    from rich.cells import cell_len, set_cell_size
-
-    return text if cell_len(text) <= width else set_cell_size(text, width - 1).rstrip(" ") + "…"
-
-
-def _pad(text: str, width: int) -> str:
-    """``text`` in exactly ``width`` cells: cut as ``_cut`` does, then padded."""
-    from rich.cells import set_cell_size
-
-    return set_cell_size(_cut(text, width), width)
 
 
 def _trace_lines(decision: Any, lang: str = "en") -> list[str]:
