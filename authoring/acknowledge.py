@@ -19,6 +19,8 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from aftersales.core.errors import nearest
+
 from .policyload import PolicyIssue, locate
 
 ACKNOWLEDGED = "acknowledged"
@@ -57,13 +59,21 @@ def apply_acknowledgements(issues: Iterable[PolicyIssue], policies: Iterable[tup
                 detail=(*issue.detail, ("acknowledged", reason)))
         out.append(issue)
     for name, (data, node) in by_file.items() if report_unused else ():
+        # the warnings of this file no acknowledgement speaks of: a typo'd id names one of them
+        open_ids = sorted({i.ack_id for i in out if i.file == name and i.severity == "warning"})
         for index, (ack_id, _reason) in enumerate(acknowledgements(data).items()):
             if (name, ack_id) in used:
                 continue
             line, col = locate(node, ["acknowledgements", index, "id"])
+            close = nearest(ack_id, open_ids, 1)
+            if close:
+                message = (f"acknowledges {ack_id!r}, but no such warning is given; did you mean {close[0]!r} "
+                           f"(a warning this file has)?")
+                zh = f"确认了 {ack_id!r}，但没有这条警告；您是否想写 {close[0]!r}（本文件的一条警告）？"
+            else:
+                message = f"acknowledges {ack_id!r}, but no such warning is given any more: remove the acknowledgement"
+                zh = f"确认了 {ack_id!r}，但已经没有这条警告：请删掉这条确认"
             out.append(PolicyIssue(
-                name, line, col, f"$.acknowledgements[{index}].id",
-                f"acknowledges {ack_id!r}, but no such warning is given any more: remove the acknowledgement",
-                severity="warning", code="ack_unused", detail=(("ack", f"ack_unused:{ack_id}"),),
-                zh=f"确认了 {ack_id!r}，但已经没有这条警告：请删掉这条确认"))
+                name, line, col, f"$.acknowledgements[{index}].id", message,
+                severity="warning", code="ack_unused", detail=(("ack", f"ack_unused:{ack_id}"),), zh=zh))
     return out

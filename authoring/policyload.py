@@ -299,9 +299,10 @@ def read_yaml(text: str, name: str) -> tuple[Any, yaml.Node | None]:
     string, a number too large."""
     import yaml
 
-    loader = policy_loader()(text)
+    loader = None
     node = None
     try:
+        loader = policy_loader()(text)   # (the Python reader checks the characters here)
         node = loader.get_single_node()
         if node is None:
             return None, None
@@ -311,17 +312,32 @@ def read_yaml(text: str, name: str) -> tuple[Any, yaml.Node | None]:
     except BadValue as exc:
         raise _bad_value(node, exc, name) from None
     except yaml.MarkedYAMLError as exc:
+        from aftersales.core.casefile import (
+            MAX_DEPTH,
+            TOO_DEEP,
+            YAML_UNKNOWN_ZH,
+            yaml_error_at,
+            yaml_problem,
+            yaml_problem_zh,
+        )
+
         from .messages import yaml_hint
 
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
+        line, col = yaml_error_at(exc, text) or (1, 1)
+        problem = yaml_problem(exc)
+        if problem.startswith(TOO_DEEP):   # the reader's own bound, beyond ours: said as ours
+            issue = PolicyIssue(name, line, col, "$", f"nesting deeper than {MAX_DEPTH} levels", code="yaml",
+                                zh=f"嵌套超过 {MAX_DEPTH} 层")
+            raise PolicyError(str(issue), issues=[issue], zh=issue.text("zh")) from None
+        said_zh = yaml_problem_zh(problem)
         if exc.problem and exc.context and exc.context_mark is not None:
             problem += f" ({exc.context} started at line {exc.context_mark.line + 1})"
         context_line = exc.context_mark.line + 1 if exc.context_mark is not None else None
-        found = yaml_hint(text, line, problem, context_line, col if mark else None)
-        # Chinese: the project's own diagnosis; the parser's words only in English (and the JSON)
-        zh = f"YAML 语法错误：第 {line} 行附近无法按 YAML 读取；请检查这一行和上一行的缩进、冒号、引号和括号"
+        found = yaml_hint(text, line, problem, context_line, col if exc.problem_mark or exc.context_mark else None)
+        # Chinese: the project's own diagnosis, else PyYAML's problem in Chinese (``YAML_ZH``);
+        # the parser's words only in English (and the JSON)
+        zh = (f"YAML 语法错误：{said_zh}" if said_zh != YAML_UNKNOWN_ZH else
+              f"YAML 语法错误：第 {line} 行附近无法按 YAML 读取；请检查这一行和上一行的缩进、冒号、引号和括号")
         if found is not None:
             (hint_zh, hint_en), hint_line, hint_col = found
             if hint_line != line or hint_col is not None:   # the cause is elsewhere: point there
@@ -331,12 +347,17 @@ def read_yaml(text: str, name: str) -> tuple[Any, yaml.Node | None]:
             problem = f"YAML syntax error: {problem}"
         issue = PolicyIssue(name, line, col, "$", problem, code="yaml", zh=zh)
         raise PolicyError(str(issue), issues=[issue], zh=issue.text("zh")) from None
-    except yaml.YAMLError as exc:
-        first = str(exc).splitlines()[0]
-        issue = PolicyIssue(name, 1, 1, "$", first, code="yaml", zh="YAML 读取错误：这个文件无法按 YAML 读取")
+    except yaml.YAMLError as exc:   # a character the reader cannot accept: at its place
+        from aftersales.core.casefile import yaml_error_at, yaml_problem, yaml_problem_zh
+
+        line, col = yaml_error_at(exc, text) or (1, 1)
+        problem = yaml_problem(exc)
+        issue = PolicyIssue(name, line, col, "$", f"YAML cannot read this file: {problem}", code="yaml",
+                            zh=f"YAML 读取错误：{yaml_problem_zh(problem)}")
         raise PolicyError(str(issue), issues=[issue], zh=issue.text("zh")) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return data, node
 
 

@@ -22,7 +22,7 @@ rule are not. Every rule no case exercises is listed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,6 +78,28 @@ def _differs(what: str, what_zh: str, expected: Any, got: Any, among: bool = Fal
     return Problem(f"{what}: expected {expected}, got {got}", f"{what_zh}：期望 {want}，实际为 {have}", key)
 
 
+def _no_such_rule(remedy: str, rule: str, got: str, rules: Collection[str]) -> Problem:
+    """``granted_by`` names a rule no loaded policy has (a typo): said so, with the nearest id
+    written the same way (``rule`` or ``policy/rule``)."""
+    from aftersales.core.errors import nearest
+
+    same_form = [r for r in rules if ("/" in r) == ("/" in rule)]
+    close = nearest(rule, same_form, 1)
+    hint_en, hint_zh = (f"; did you mean {close[0]!r}?", f"；您是否想写 {close[0]!r}？") if close else ("", "")
+    return Problem(f"granted_by of {remedy}: no rule {rule!r} in the policies loaded{hint_en} (the decision's: {got})",
+                   f"{_remedy_zh(remedy)}的决定规则：已加载的政策中没有规则 {rule!r}{hint_zh}（实际为 {got}）", "granted_by")
+
+
+def known_rules(policies: Iterable[Any]) -> frozenset[str]:
+    """Every rule id of ``policies`` (compiled, with ``id`` and ``data``), as ``rule`` and as
+    ``policy/rule``: what a case's ``granted_by`` may name."""
+    out: set[str] = set()
+    for policy in policies:
+        for _section, rid in policy_rules(policy.data):
+            out.update((rid, f"{policy.id}/{rid}"))
+    return frozenset(out)
+
+
 def _remedy_zh(name: str) -> str:
     """A remedy named in a Chinese message: 换货（exchange）."""
     said = label("remedy", name)
@@ -90,9 +112,11 @@ def _lead(value: Any) -> Any:
     return list(value) if isinstance(value, (list, tuple)) else value
 
 
-def check_expect(decision: Mapping[str, Any], expect: Mapping[str, Any]) -> list[Problem]:
+def check_expect(decision: Mapping[str, Any], expect: Mapping[str, Any], rules: Collection[str] | None = None) -> list[Problem]:
     """Every way ``decision`` (the v1 decision JSON) differs from ``expect``: 'expected X, got Y'
-    (each a :class:`Problem`, its Chinese text in ``zh``)."""
+    (each a :class:`Problem`, its Chinese text in ``zh``). ``rules``: every rule id of the loaded
+    policies (``rule`` and ``policy/rule``, ``known_rules``): a ``granted_by`` naming none of them
+    is said to name no rule, with the nearest."""
     problems: list[Problem] = []
     remedies = {r["remedy"]: r for r in decision["remedies"]}
     available = {name for name, r in remedies.items() if r["available"]}
@@ -132,7 +156,11 @@ def check_expect(decision: Mapping[str, Any], expect: Mapping[str, Any]) -> list
         by = remedies.get(name, {}).get("granted_by") or {}
         got = f"{by.get('policy')}/{by.get('rule')}"
         if got != rule and by.get("rule") != rule:
-            problems.append(_differs(f"granted_by of {name}", f"{_remedy_zh(name)}的决定规则", rule, got, key="granted_by"))
+            if rules is not None and str(rule) not in rules:
+                problems.append(_no_such_rule(name, str(rule), got, rules))
+            else:
+                problems.append(_differs(f"granted_by of {name}", f"{_remedy_zh(name)}的决定规则", rule, got,
+                                         key="granted_by"))
     for key, zh in (("start", "起算日"), ("end", "到期日")):
         for name, day in (expect.get(key) or {}).items():
             got = remedies.get(name, {}).get(key)
@@ -404,6 +432,7 @@ def run_cases(registry: Any, policy: Any, cases_path: Path | None, select: str |
         return report
     cases, issues = load_cases(cases_path)
     report.issues.extend(issues)
+    rules = known_rules(registry.all_policies())
     for item, line, col, where in cases:
         name = str(item.get("name") or f"case at line {line}")
         if select and select.lower() not in name.lower():
@@ -434,7 +463,7 @@ def run_cases(registry: Any, policy: Any, cases_path: Path | None, select: str |
                                              [Problem(f"expected an error, got a decision ({decision.get('entitlement')})",
                                                       f"期望出错，实际得到判定（{decision.get('entitlement')}）")], decision))
             continue
-        problems = check_expect(decision, expect)
+        problems = check_expect(decision, expect, rules)
         report.results.append(CaseResult(name, report.cases_file or "", *_at(where, problems, line, col), problems,
                                          decision))
         for pid, rid in exercised_rules(decision, item["case"], policy.data, policy.id):

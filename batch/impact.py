@@ -151,3 +151,58 @@ def group_key(changes: list[Change], old: Mapping[str, Any], new: Mapping[str, A
     frm = f"{old['entitlement']} ({old['basis']})" if entitles else ""
     to = f"{new['entitlement']} ({new['basis']})" if entitles else ""
     return (frm, to, responsible(changes, old, new), entitles, tuple((c.aspect, c.old_rule, c.new_rule) for c in changes))
+
+
+class Apart(NamedTuple):
+    """What tells a group apart from the other groups filed under the same heading (``heading``):
+    ``aspects``, whether its changed
+    aspects are not those of every such group (then they are listed); ``rules``, the rules behind
+    its aspects where those groups differ, as ``(aspects, old rule, new rule)``."""
+
+    aspects: bool
+    rules: tuple[tuple[tuple[str, ...], str | None, str | None], ...]
+
+
+def shows_aspects(key: tuple) -> bool:
+    """Whether the heading of ``group_key`` ``key`` lists its changed aspects: when the
+    entitlement stays (only terms, or what another remedy needs, changed)."""
+    return not key[3] or key[0] == key[1]
+
+
+def aspects(key: tuple) -> tuple[str, ...]:
+    """The changed aspects of ``group_key`` ``key``, in its order, each once."""
+    return tuple(dict.fromkeys(aspect for aspect, _old, _new in key[4]))
+
+
+def heading(key: tuple) -> tuple:
+    """What the heading of ``group_key`` ``key`` says: the entitlement on each side, whether it
+    changed, the rule the group is filed under, and the changed aspects where they are listed."""
+    return (*key[:4], aspects(key) if shows_aspects(key) else ())
+
+
+def apart(keys: list[tuple]) -> dict[tuple, Apart]:
+    """For each ``group_key`` in ``keys`` that shares its heading with another: what tells it
+    apart (``Apart``). A key alone under its heading is not in the answer.
+
+    Two groups under one heading differ in their changed aspects (the list is then shown) or in
+    a rule behind an aspect both have (the aspects, and the rules on each side, are then shown):
+    an aspect whose rules are the same in every group that has it does not tell them apart."""
+    by_heading: dict[tuple, list[tuple]] = {}
+    for key in keys:
+        by_heading.setdefault(heading(key), []).append(key)
+    out: dict[tuple, Apart] = {}
+    for same in by_heading.values():
+        if len(same) < 2:
+            continue
+        aspect_sets = {frozenset(a for a, _old, _new in key[4]) for key in same}
+        pairs: dict[str, set[tuple[str | None, str | None]]] = {}
+        for key in same:
+            for aspect, old_rule, new_rule in key[4]:
+                pairs.setdefault(aspect, set()).add((old_rule, new_rule))
+        for key in same:
+            told: dict[tuple[str | None, str | None], list[str]] = {}
+            for aspect, old_rule, new_rule in key[4]:
+                if len(pairs[aspect]) > 1:
+                    told.setdefault((old_rule, new_rule), []).append(aspect)
+            out[key] = Apart(len(aspect_sets) > 1, tuple((tuple(a), o, n) for (o, n), a in told.items()))
+    return out

@@ -136,14 +136,19 @@ def arguments(argv: list[str] | None) -> list[str]:
 
 def message_lang(argv: list[str] | None = None, option: str | None = None) -> str:
     """The language every command speaks (its messages, errors, help, the tables it prints):
-    ``zh`` or ``en``. The one rule: ``option`` (a command's own ``--lang``, as click parsed it),
-    else ``--lang`` on the command line ``argv`` (default: the one being run), else
-    ``AFTERSALES_LANG``, else Chinese. English when the value starts with ``en``.
+    ``zh`` or ``en``. The one rule: ``option`` (a value the caller holds), else the command's
+    ``--lang`` as click parsed it (when ``argv`` is None), else ``--lang`` on the command line
+    ``argv`` (default: the one being run), else ``AFTERSALES_LANG``, else Chinese. English when the value starts with ``en``.
 
+    Every command has ``--lang`` (the group gives it to each: ``cli.group.with_lang``).
     The locale (``LANG``, ``LC_ALL``) is not read: a counter's terminal often runs an English or
     a C locale, and the counter still speaks Chinese (the counter UI follows the same rule)."""
     if option:
         return _lang(option)
+    if argv is None:
+        chosen = _chosen()
+        if chosen:
+            return _lang(chosen)
     args = arguments(argv)
     for index, arg in enumerate(args):
         if arg == "--":
@@ -153,6 +158,19 @@ def message_lang(argv: list[str] | None = None, option: str | None = None) -> st
         if arg.startswith("--lang="):
             return _lang(arg.split("=", 1)[1])
     return _lang(os.environ.get("AFTERSALES_LANG", ""))
+
+
+#: where a command's ``--lang`` (added by the group to every command: ``cli.group.with_lang``)
+#: keeps its value, in the click context's ``meta``, which a command shares with its groups
+LANG_KEY = "aftersales.lang"
+
+
+def _chosen() -> str | None:
+    """The ``--lang`` click parsed for the command being run, if any (click is not imported here:
+    when it is not loaded, no command is running)."""
+    click = sys.modules.get("click")
+    ctx = click.get_current_context(silent=True) if click is not None else None
+    return ctx.meta.get(LANG_KEY) if ctx is not None else None
 
 
 def _lang(value: str) -> str:

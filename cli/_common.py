@@ -18,12 +18,23 @@ if TYPE_CHECKING:  # pragma: no cover
     from aftersales.core.errors import AftersalesError
 
 
-def lang_option(what_zh: str = "提示语言", what_en: str = "language of the messages") -> Any:
-    """A command's ``--lang``: its value is the first step of the CLI's one language rule
-    (``message_lang(option=lang)``: then ``AFTERSALES_LANG``, then Chinese)."""
-    return click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-                        help=f"{what_zh}：zh 或 en（不给时取 AFTERSALES_LANG，否则 zh） / "
-                             f"{what_en}: zh or en (when not given: AFTERSALES_LANG, else zh).")
+def cut_cells(text: str, width: int) -> str:
+    """``text`` in at most ``width`` terminal cells (a Chinese or other full-width character takes
+    two: ``rich.cells``), cut with "…" when it does not fit, so that a cut never reads as a whole
+    name ("Yang Min…", not "Yang Min")."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, max(width - 1, 0)).rstrip(" ") + "…" if width > 0 else ""
+
+
+def pad_cells(text: str, width: int) -> str:
+    """``text`` in exactly ``width`` terminal cells: cut as ``cut_cells`` does, then padded, so a
+    table's columns stay aligned whatever the text."""
+    from rich.cells import set_cell_size
+
+    return set_cell_size(cut_cells(text, width), width)
 
 
 def remove_stale(folder: str, prefix: str, suffix: str = "") -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from aftersales.cli import message_lang
-from aftersales.cli._common import echo_json, lang_option
+from aftersales.cli._common import echo_json
 from aftersales.store.localday import counter_now, login_name
 
 _DB = click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL",
@@ -41,11 +41,10 @@ def _engine(db_url: str | None):
 @click.option("--note", help="说明 / what changed (kept with the bundle).")
 @click.option("--activate", "then_activate", is_flag=True, help="发布后立即生效 / put it in force at once.")
 @click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="插件目录（放入即加载） / drop-in plugins folder.")
-@lang_option()
 @_BY
 @_DB
 @_JSON
-def publish(folder: str, note: str | None, then_activate: bool, plugins_dir: str | None, lang: str | None,
+def publish(folder: str, note: str | None, then_activate: bool, plugins_dir: str | None,
             actor: str | None, db_url: str | None, as_json: bool) -> None:
     """发布政策包 / Validate FOLDER, run its policy tests, and store it as a bundle.
 
@@ -53,7 +52,7 @@ def publish(folder: str, note: str | None, then_activate: bool, plugins_dir: str
     keeps every ``*.yaml`` of FOLDER, a SHA-256 manifest, who published it, the note and when;
     it is put in force with ``aftersales policy activate ID`` (or ``--activate``).
     """
-    lang = message_lang(option=lang)
+    lang = message_lang()
     en = lang == "en"
     engine = _engine(db_url)
     try:

@@ -275,10 +275,12 @@ def list_(state, due, brand, store_code, limit, db_url, as_json, reveal, overdue
         _echo("没有符合条件的案例" if lang == "zh" else "no cases", err=True)
         return
     brand_label = _brand_labeler(lang=lang)
+    brand_width = _brand_width(rows, brand_label)
     for r in rows:
-        line = (f"{r['number']:<20} {_state_cells(r, lang)} {_cells(brand_label(r['brand']), 8)} "
-                f"{r['device']['model'][:18]:<18} "
-                f"{_cells(r['customer']['name'][:8], 10)} {_phone(r['customer']['phone']):<16} {_cells(_badge(r, lang), 12)} "
+        line = (f"{r['number']:<20} {_state_cells(r, lang)} {_cells(brand_label(r['brand']), brand_width)} "
+                f"{_cells(r['device']['model'], 18)} "
+                f"{_cells(r['customer']['name'], 10)} {_cells(_phone(r['customer']['phone']), 16)} "
+                f"{_cells(_badge(r, lang), 12)} "
                 f"{'回访' if lang == 'zh' else 'follow-up'} {r['next_follow_up'] or '-':<10}")
         flagged = r["notices"] + ((r.get("service_level") or {}).get("notices") or [])
         if flagged:
@@ -345,8 +347,9 @@ def show(number, db_url, as_json, reveal) -> None:
         purpose = purpose_label(f["purpose"], lang)
         _echo(f"  {f['due']}  {party}  {purpose}  {done}")
     _echo("判定：" if zh else "decisions:")
+    titles = _policy_titles(lang)
     for d in view["decisions"]:
-        pols = ", ".join(f"{p.get('id')} {p.get('version')}" for p in d["policies"])
+        pols = ", ".join(f"{titles.get(p.get('id'), p.get('id'))} {p.get('version')}" for p in d["policies"])
         _echo(f"  #{d['seq']} {shown_moment(d['evaluated_at'])} {trigger_label(d['trigger'], lang)}  "
               f"{_remedy(d['entitlement'], lang)}  [{pols}]")
     _echo("记录：" if zh else "events:")
@@ -440,27 +443,44 @@ def reevaluate(number, staff, db_url, as_json, reveal) -> None:
     _plugin_failed(view["number"], view["decisions"][-1]["decision"] if view.get("decisions") else {})
 
 
-def _set_value(case: dict, assignment: str) -> None:
-    """``PATH=VALUE`` into ``case`` (a copy of the stored input): the path is a field of the case
-    table, the value read as that field's kind (an empty value removes an optional field; ids
-    fields take a comma-separated list)."""
+def _field_named(name: str) -> Any:
+    """The case field ``--set`` names: by its path (``purchase.date``) or its label in Chinese
+    (``购机日期``) or English (``Purchase date``, any case), as the field table gives them. An
+    unknown name is refused with the nearest, named as it was written (a label, or a path)."""
     from aftersales.core.casefields import FIELDS
     from aftersales.store.errors import StoreError
 
-    path, sep, value = assignment.partition("=")
-    path = path.strip()
-    field = FIELDS.get(path)
-    if not sep:
-        raise StoreError(f"{assignment!r}: give PATH=VALUE, e.g. device.imei=356938035643809", field="--set",
-                         zh=f"{assignment!r}：请写成 字段=值，例如 device.imei=356938035643809")
-    if field is None:
-        from aftersales.core.errors import nearest
+    if name in FIELDS:
+        return FIELDS[name]
+    by_label = {f.zh: f for f in FIELDS.values()} | {f.en.lower(): f for f in FIELDS.values()}
+    field = by_label.get(name) or by_label.get(name.lower())
+    if field is not None:
+        return field
+    from aftersales.core.errors import nearest
 
-        close = nearest(path, FIELDS, 1)
-        known = ", ".join(FIELDS)
-        raise StoreError(f"no case field {path!r}; " + (f"did you mean {close[0]!r}?" if close else f"fields: {known}"),
+    chinese = any(ord(ch) > 0x2e7f for ch in name)
+    options = [f.zh for f in FIELDS.values()] if chinese else list(FIELDS) + [f.en for f in FIELDS.values()]
+    close = nearest(name, options, 1)
+    known_zh = "、".join(f.zh for f in FIELDS.values())
+    known_en = ", ".join(FIELDS)
+    raise StoreError(f"no case field {name!r}; " + (f"did you mean {close[0]!r}?" if close else f"fields: {known_en}"),
+                     field="--set",
+                     zh=f"没有案例字段 {name!r}；" + (f"您是否想写 {close[0]!r}？" if close else f"可用字段：{known_zh}"))
+
+
+def _set_value(case: dict, assignment: str) -> None:
+    """``FIELD=VALUE`` into ``case`` (a copy of the stored input): the path is a field of the case
+    table, the value read as that field's kind (an empty value removes an optional field; ids
+    fields take a comma-separated list). The field may be named by its label (``_field_named``)."""
+    from aftersales.store.errors import StoreError
+
+    path, sep, value = assignment.partition("=")
+    if not sep:
+        raise StoreError(f"{assignment!r}: give FIELD=VALUE, e.g. device.imei=356938035643809 or 购机日期=2026-06-01",
                          field="--set",
-                         zh=f"没有案例字段 {path!r}；" + (f"您是否想写 {close[0]!r}？" if close else f"可用字段：{known}"))
+                         zh=f"{assignment!r}：请写成 字段=值，例如 购机日期=2026-06-01 或 device.imei=356938035643809")
+    field = _field_named(path.strip())
+    path = field.path
     value = value.strip()
     parsed: Any = value
     if field.kind == "flag":
@@ -468,12 +488,12 @@ def _set_value(case: dict, assignment: str) -> None:
                  "false": False, "no": False, "0": False, "否": False}
         if value.lower() not in truth:
             raise StoreError(f"{path}: true or false, not {value!r}", field="--set",
-                             zh=f"{path}：应为 true 或 false，而不是 {value!r}")
+                             zh=f"{field.zh}：应为 true 或 false，而不是 {value!r}")
         parsed = truth[value.lower()]
     elif field.kind == "count" and value:
         if not (value.isascii() and value.isdigit()):
             raise StoreError(f"{path}: a whole number, not {value!r}", field="--set",
-                             zh=f"{path}：应为整数，而不是 {value!r}")
+                             zh=f"{field.zh}：应为整数，而不是 {value!r}")
         parsed = int(value)
     elif field.kind == "ids":
         parsed = [v.strip() for v in value.split(",") if v.strip()]
@@ -492,8 +512,9 @@ def _set_value(case: dict, assignment: str) -> None:
 @cases.command("edit")
 @click.argument("number")
 @click.argument("casefile", required=False, type=click.Path(dir_okay=False))
-@click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE",
-              help="改一个字段 / change one field, e.g. --set device.imei=356938035643809 (repeatable).")
+@click.option("--set", "assignments", multiple=True, metavar="FIELD=VALUE",
+              help="改一个字段（字段写中文名、英文名或路径），如 --set 购机日期=2026-06-01 / change one field, named by "
+                   "its label or path, e.g. --set device.imei=356938035643809 (repeatable).")
 @click.option("--customer", metavar="NAME", help="更正客户姓名 / the customer's name, corrected.")
 @click.option("--phone", metavar="PHONE", help="更正联系电话 / the customer's phone, corrected.")
 @click.option("--note", help="更正原因 / why (in the event log).")
@@ -504,7 +525,7 @@ def _set_value(case: dict, assignment: str) -> None:
 def edit(number, casefile, assignments, customer, phone, note, staff, db_url, as_json, reveal) -> None:
     """更正已保存的案例（编号不变） / Correct a saved case in place; the number stays.
 
-    CASEFILE is the whole corrected case (YAML or JSON), or ``--set PATH=VALUE`` changes single
+    CASEFILE is the whole corrected case (YAML or JSON), or ``--set FIELD=VALUE`` (a field by its label or path) changes single
     fields of the stored one. The change is logged (what changed, before and after) and the case
     is decided again (a decision appended).
     """
@@ -514,7 +535,7 @@ def edit(number, casefile, assignments, customer, phone, note, staff, db_url, as
         raise StoreError("give a corrected case file or --set, not both", field="--set",
                          zh="请给出更正后的案例文件或 --set，不要同时给出")
     if not (casefile or assignments or customer is not None or phone is not None):
-        raise StoreError("nothing to change: give a corrected case file, --set PATH=VALUE, --customer or --phone",
+        raise StoreError("nothing to change: give a corrected case file, --set FIELD=VALUE, --customer or --phone",
                          zh="没有要更正的内容：请给出更正后的案例文件、--set 字段=值、--customer 或 --phone")
     with _open(db_url, engine=True) as store:
         mapping = None
@@ -544,15 +565,15 @@ def edit(number, casefile, assignments, customer, phone, note, staff, db_url, as
 
 
 def _change_text(path: str, change: dict[str, Any], lang: str = "zh") -> str:
-    """One field a correction changed, by its name with the path ``--set`` takes, its values as
-    people read them: ``出示的单证（documents）：购机发票、三包凭证 → 购机发票``,
-    ``IMEI（device.imei）：（空） → 356938035643809``."""
+    """One field a correction changed, by its name, its values as people read them: in Chinese
+    the field's label alone (``出示的单证：购机发票、三包凭证 → 购机发票``; ``--set`` takes it), in
+    English with the path too (``Papers presented (documents): invoice, … → invoice``)."""
     from aftersales.tui.i18n import field_label, value_text
 
     sep, empty = ("：", "（空）") if lang == "zh" else (": ", "(empty)")
     name = field_label(path, lang)
-    named = f"{name}（{path}）" if lang == "zh" else f"{name} ({path})"
-    return (f"{named if name != path else path}{sep}{value_text(path, change.get('from'), lang, empty)} → "
+    named = name if lang == "zh" or name == path else f"{name} ({path})"
+    return (f"{named}{sep}{value_text(path, change.get('from'), lang, empty)} → "
             f"{value_text(path, change.get('to'), lang, empty)}")
 
 
@@ -585,10 +606,12 @@ def search(text, open_only, limit, db_url, as_json, reveal) -> None:
         _echo("没有找到" if lang == "zh" else "nothing found", err=True)
         return
     brand_label = _brand_labeler(lang=lang, registry=registry)
+    brand_width = _brand_width(rows, brand_label)
     for r in rows:
-        _echo(f"{r['number']:<20} {_state_cells(r, lang)} {_cells(brand_label(r['brand']), 8)} "
-              f"{r['device']['model'][:18]:<18} {r['device']['imei'] or r['device']['serial'] or '-':<16} "
-              f"{_cells(r['customer']['name'][:8], 10)} {_phone(r['customer']['phone']):<16} {(r['case_date'] or '')}".rstrip())
+        _echo(f"{r['number']:<20} {_state_cells(r, lang)} {_cells(brand_label(r['brand']), brand_width)} "
+              f"{_cells(r['device']['model'], 18)} {_cells(r['device']['imei'] or r['device']['serial'] or '-', 16)} "
+              f"{_cells(r['customer']['name'], 10)} {_cells(_phone(r['customer']['phone']), 16)} "
+              f"{(r['case_date'] or '')}".rstrip())
 
 
 CSV_COLUMNS = ("number", "store", "staff", "customer_name", "customer_phone", "brand", "model", "imei", "serial",
@@ -706,6 +729,18 @@ def _registry_or_none(engine=None) -> Any:
         return None
 
 
+def _policy_titles(lang: str, registry=None) -> dict[str, str]:
+    """Policy id -> its title in ``lang`` (``法定三包…``, ``Apple 售后服务政策…``) for the policies
+    the CLI loads; empty when they do not load (the ids are shown then)."""
+    if registry is None:
+        registry = _registry_or_none()
+    if registry is None:
+        return {}
+    from aftersales.core.plugininfo import policy_titles
+
+    return policy_titles(registry, lang)
+
+
 def _brand_labeler(lang: str = "zh", registry=None) -> Callable[[str], str]:
     """A brand's name as its plugin gives it (华为; Huawei in English) from ``registry``, else from
     the registry the CLI loads (``_registry_or_none``); the brand id when it does not load or the
@@ -720,10 +755,24 @@ def _brand_labeler(lang: str = "zh", registry=None) -> Callable[[str], str]:
 
 
 def _cells(text: str, width: int) -> str:
-    """``text`` padded to ``width`` terminal cells (a Chinese character takes two)."""
+    """``text`` in exactly ``width`` terminal cells (a Chinese character takes two), cut with "…"
+    when longer (``pad_cells``): a table's columns stay aligned, and a cut name reads as cut."""
+    from aftersales.cli._common import pad_cells
+
+    return pad_cells(text or "", width)
+
+
+#: a table's brand column: as wide as its widest label, within these bounds (cells)
+BRAND_CELLS = (8, 16)
+
+
+def _brand_width(rows: list[dict], brand_label: Callable[[str], str]) -> int:
+    """The brand column's width for ``rows``: the widest label shown, at least 8 and at most 16
+    cells (a longer one is cut with "…")."""
     from rich.cells import cell_len
 
-    return text + " " * max(0, width - cell_len(text))
+    widest = max((cell_len(brand_label(r["brand"])) for r in rows), default=0)
+    return min(max(widest, BRAND_CELLS[0]), BRAND_CELLS[1])
 
 
 def _register_generate() -> None:

@@ -26,7 +26,8 @@ from typing import Any
 
 import click
 
-from aftersales.cli._common import lang_option
+from aftersales.cli._common import cut_cells as _cut
+from aftersales.cli._common import pad_cells as _pad
 from aftersales.core.errors import AftersalesError
 
 
@@ -145,6 +146,23 @@ def _change_line(change: dict[str, Any], lang: str) -> str:
             f"   旧 {a} | 新 {b}")
 
 
+def _apart_text(group: dict[str, Any], what: Any, lang: str) -> str:
+    """What tells ``group`` apart from the other groups under the same heading (``impact.apart``):
+    its changed aspects when theirs differ, and the rules behind the aspects where they differ."""
+    if what is None:
+        return ""
+    en = lang == "en"
+    parts = []
+    if what.aspects:
+        changed = group["changed"].split(", ")
+        parts.append(f"changed [{', '.join(changed)}]" if en else f"改变 [{'、'.join(_aspect(a, lang) for a in changed)}]")
+    for aspects, old_rule, new_rule in what.rules:
+        rules = old_rule or "-" if old_rule == new_rule else f"{old_rule or '-'} → {new_rule or '-'}"
+        parts.append(f"{', '.join(aspects)} (rule {rules})" if en else
+                     f"{'、'.join(_aspect(a, lang) for a in aspects)}（规则 {rules}）")
+    return ("; unlike the others so headed: " + "; ".join(parts)) if en else ("；与同题的其他组不同：" + "；".join(parts))
+
+
 @click.command()
 @click.option("--old", "old_dir", required=True, type=click.Path(exists=True, file_okay=False), metavar="DIR",
               help="现行政策（YAML 文件夹） / policies in force now (folder of YAML files).")
@@ -163,10 +181,8 @@ def _change_line(change: dict[str, Any], lang: str) -> str:
                    "the N-th case).")
 @click.option("--fail-on-change", is_flag=True, help="有案例判定改变时以退出码 1 结束（供自动检查用） / exit 1 when any case is decided differently (for CI).")
 @click.option("--workers", type=click.IntRange(1), default=None, help="并行进程数（默认每个 CPU 核一个） / worker processes [default: one per core].")
-@lang_option("报告语言", "language of the report")
 def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, db_url: str | None, plugins_dir: str | None,
-         as_json: bool, examples: int, explain: str | None, fail_on_change: bool, workers: int | None,
-         lang: str | None) -> None:
+         as_json: bool, examples: int, explain: str | None, fail_on_change: bool, workers: int | None) -> None:
     """政策变更影响预览：哪些案例的判定会因政策改动而不同。
 
     Preview which cases a policy change decides differently. Exit codes: 0 every case compared, 1
@@ -177,7 +193,7 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
     from aftersales.cli import message_lang
     from aftersales.cli._common import echo_json
 
-    lang = message_lang(option=lang)
+    lang = message_lang()
     en = lang == "en"
     if bool(cases_file) == bool(from_store):
         from aftersales.cli.usage import Usage
@@ -234,6 +250,10 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
     ordered = sorted(groups.values(), key=lambda g: (not g["changes_entitlement"], g["from"] == g["to"], -g["cases"],
                                                      g["from"], g["to"], g["rule"], g["changed"]))
     errors = stats.total - stats.decided
+    from aftersales.batch.impact import apart
+
+    told_by_key = apart(list(groups))
+    told = {id(group): told_by_key[key] for key, group in groups.items() if key in told_by_key}
 
     if as_json:
         echo_json({
@@ -266,14 +286,14 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
                         if g["changes_entitlement"] and same else
                         f"{g['from']} → {g['to']} [entitlement changes]" if g["changes_entitlement"]
                         else f"same entitlement, terms changed [{g['changed']}]")
-                out(f"\n{what}: {n:,} case{'s' if n != 1 else ''}, rule {g['rule']}")
+                out(f"\n{what}: {n:,} case{'s' if n != 1 else ''}, rule {g['rule']}{_apart_text(g, told.get(id(g)), lang)}")
             else:
                 changed = "、".join(_aspect(a, lang) for a in g["changed"].split(", "))
                 what = (f"{_label(g['from'], lang)}（权益不变），其他处理方式的条件改变 [{changed}]"
                         if g["changes_entitlement"] and same else
                         f"{_label(g['from'], lang)} → {_label(g['to'], lang)} [权益改变]" if g["changes_entitlement"]
                         else f"权益不变，条款改变 [{changed}]")
-                out(f"\n{what}：{n:,} 个案例，规则 {g['rule']}")
+                out(f"\n{what}：{n:,} 个案例，规则 {g['rule']}{_apart_text(g, told.get(id(g)), lang)}")
             for ex in g["examples"]:
                 where = f"line {ex['line']}" if "line" in ex else f"case {ex['number']}"
                 if not en:
@@ -318,20 +338,6 @@ def _refuse_broken_side(old_reg: Any, new_reg: Any, old_dir: str, new_dir: str) 
             q = broken[0]
             raise PolicyError(f"the {side} policies ({folder}) do not load: {q.line('en')}",
                               zh=f"{side} 的政策（{folder}）无法加载：{q.line('zh')}")
-
-
-def _cut(text: str, width: int) -> str:
-    """``text`` in at most ``width`` terminal cells (a Chinese character takes two), cut with "…"."""
-    from rich.cells import cell_len, set_cell_size
-
-    return text if cell_len(text) <= width else set_cell_size(text, width - 1).rstrip(" ") + "…"
-
-
-def _pad(text: str, width: int) -> str:
-    """``text`` in exactly ``width`` cells: cut as ``_cut`` does, then padded."""
-    from rich.cells import set_cell_size
-
-    return set_cell_size(_cut(text, width), width)
 
 
 def _trace_lines(decision: Any, lang: str = "en") -> list[str]:

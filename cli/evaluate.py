@@ -5,18 +5,21 @@ from __future__ import annotations
 import click
 
 from aftersales.cli import message_lang
-from aftersales.cli._common import echo_json, echo_out, lang_option, make_registry
+from aftersales.cli._common import echo_json, echo_out, make_registry
 
 
 @click.command()
 @click.argument("case_file", metavar="CASE", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--json", "as_json", is_flag=True, help="输出 v1 判定 JSON / print the v1 decision JSON.")
-@lang_option("摘要语言", "language of the summary")
 @click.option("--trace", "show_trace", is_flag=True,
               help="列出引擎检查过的每条规则，附政策编辑的来源注记 / show every rule the engine checked, with the policy editors' references.")
 @click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="插件目录（放入即加载） / drop-in plugins folder.")
 @click.option("--policies", "policies_dir", type=click.Path(file_okay=False), help="使用此文件夹中的政策，代替内置政策 / use the policies in this folder instead of the bundled ones.")
-def evaluate(case_file: str, as_json: bool, lang: str | None, show_trace: bool, plugins_dir: str | None, policies_dir: str | None) -> None:
+@click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL",
+              help="案例库地址：按其中生效的政策包判定（--policies 优先）；环境变量 AFTERSALES_DB / case store whose "
+                   "policy bundle in force decides (--policies wins); env AFTERSALES_DB.")
+def evaluate(case_file: str, as_json: bool, show_trace: bool, plugins_dir: str | None, policies_dir: str | None,
+             db_url: str | None) -> None:
     """判定一个案例：退货、换货、免费维修还是付费维修，缺哪些单证，如何换货。
 
     Decide one case file (YAML or JSON, the v1 case format; ``-`` reads standard input).
@@ -29,14 +32,14 @@ def evaluate(case_file: str, as_json: bool, lang: str | None, show_trace: bool, 
     from aftersales.core.casefile import load_case_file, load_case_stream
     from aftersales.core.errors import PluginError
 
-    lang = message_lang(option=lang)
+    lang = message_lang()
     if case_file == "-":
         data = load_case_stream(sys.stdin.buffer, "<stdin>")
     else:
         data = load_case_file(case_file)
     from aftersales.cli._common import store_engine
 
-    engine = None if policies_dir else store_engine()
+    engine = None if policies_dir else store_engine(db_url)
     try:
         registry = make_registry(plugins_dir, policies_dir, engine=engine)
     finally:

@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from . import RUNNING, Interrupted, arguments, catch_termination, interrupted, message_lang, stopped
+from . import LANG_KEY, RUNNING, Interrupted, arguments, catch_termination, interrupted, message_lang, stopped
 
 # name -> (module, attribute, one-line help shown by --help without importing the module)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -106,10 +106,28 @@ class LazyGroup(click.Group):
 
 def _with_our_context(command: click.Command) -> click.Command:
     """``command`` and its subcommands make their contexts as the group does (``_Context``: the
-    terminal's width, the help's language)."""
+    terminal's width, the help's language) and take ``--lang`` (``with_lang``)."""
     command.context_class = _Context
+    with_lang(command)
     for sub in getattr(command, "commands", {}).values():
         _with_our_context(sub)
+    return command
+
+
+def _remember_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        ctx.meta[LANG_KEY] = value   # shared with the groups and subcommands of this command line
+
+
+def with_lang(command: click.Command) -> click.Command:
+    """``command`` with ``--lang zh|en``, the one place every command gets it: the value is not
+    passed to the command; ``message_lang()`` reads it (then ``AFTERSALES_LANG``, then Chinese)."""
+    if not any("--lang" in param.opts for param in command.params):
+        command.params.append(click.Option(
+            ["--lang"], type=click.Choice(["zh", "en"]), default=None, expose_value=False, is_eager=True,
+            callback=_remember_lang,
+            help="输出与提示的语言：zh 或 en（不给时取 AFTERSALES_LANG，否则 zh） / language of the output "
+                 "and messages: zh or en (when not given: AFTERSALES_LANG, else zh)."))
     return command
 
 
@@ -128,8 +146,11 @@ def main_group(ctx: click.Context) -> None:
         # their environment
         from .tui import tui
 
-        with tui.make_context("tui", [], parent=ctx) as sub:
+        with _with_our_context(tui).make_context("tui", [], parent=ctx) as sub:
             tui.invoke(sub)
+
+
+with_lang(main_group)
 
 
 def run(group: click.Group, argv: list[str] | None) -> int:
@@ -150,14 +171,14 @@ def run(group: click.Group, argv: list[str] | None) -> int:
         click.echo("aborted", err=True)
         return 1
     except click.ClickException as exc:
-        if message_lang(args) == "zh" and not isinstance(exc, click.exceptions.NoArgsIsHelpError):
+        if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+            exc.show()
+        else:
             from aftersales.store.privacy import escape_all_controls
 
             from .usage import usage_line
 
-            click.echo(escape_all_controls(usage_line(exc)), err=True)
-        else:
-            exc.show()
+            click.echo(escape_all_controls(usage_line(exc, message_lang(args))), err=True)
         return 2 if isinstance(exc, click.UsageError) else exc.exit_code
     except (Exception, KeyboardInterrupt, Interrupted) as exc:
         return stopped(exc, args)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import click
 
-from aftersales.cli._common import lang_option
-
 
 @click.group()
 def plugin() -> None:
@@ -19,8 +17,7 @@ def plugin() -> None:
 @click.option("--label-zh", help="店员看到的中文品牌名（默认同英文名） / Chinese brand name shown to staff (default: the English one).")
 @click.option("--label-en", help="英文品牌名（默认：BRAND 首字母大写） / English brand name (default: BRAND in title case).")
 @click.option("--force", is_flag=True, help="覆盖已有文件夹中生成的文件 / overwrite the generated files in an existing folder.")
-@lang_option()
-def new(brand: str, directory: str, label_zh: str | None, label_en: str | None, force: bool, lang: str | None) -> None:
+def new(brand: str, directory: str, label_zh: str | None, label_en: str | None, force: bool) -> None:
     """写出一个可用的品牌插件包 / Write a working plugin package for BRAND.
 
     The package has a pyproject with the entry point (group ``aftersales.plugins``) and a
@@ -33,7 +30,7 @@ def new(brand: str, directory: str, label_zh: str | None, label_en: str | None, 
     from aftersales.authoring.scaffold import scaffold
     from aftersales.cli import message_lang
 
-    en = message_lang(option=lang) == "en"
+    en = message_lang() == "en"
     root = scaffold(brand, directory, label_zh=label_zh, label_en=label_en, force=force)
     pkg = root / f"aftersales_{brand}"
     click.echo(f"created {root}/" if en else f"已创建 {root}/")

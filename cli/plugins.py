@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from aftersales.cli._common import echo_json, lang_option
+from aftersales.cli._common import echo_json
 
 #: (Chinese, English) words of the listing
 _STATES = {"ok": ("正常", "ok"), "quarantined": ("已隔离", "quarantined"), "hook failed": ("钩子出错", "hook failed")}
@@ -19,8 +19,7 @@ def plugins() -> None:
 @plugins.command("list")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON.")
 @click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="插件目录（放入即加载） / drop-in plugins folder.")
-@lang_option()
-def list_plugins(as_json: bool, plugins_dir: str | None, lang: str | None) -> None:
+def list_plugins(as_json: bool, plugins_dir: str | None) -> None:
     """列出插件：名称、版本、来源（内置、已安装的包、插件文件夹）、钩子、品牌，以及每个政策的版本、
     生效日期和校验状态（有效、警告数或第一个错误）。有插件加载失败或政策无效时退出码为 1。
 
@@ -81,7 +80,7 @@ def list_plugins(as_json: bool, plugins_dir: str | None, lang: str | None) -> No
         from aftersales.cli._common import message_lang, not_legal, warn
         from aftersales.core.plugininfo import ORIGINS, said_in
 
-        lang = message_lang(option=lang)
+        lang = message_lang()
         zh = lang == "zh"
         click.echo(("政策来源：" if zh else "policies: ") + source.describe(lang))
         for info in infos:

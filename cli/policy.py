@@ -7,9 +7,8 @@ from typing import Any
 
 import click
 
-from aftersales.cli._common import echo_json, lang_option
+from aftersales.cli._common import echo_json
 
-LANG = lang_option()
 PLUGINS_DIR = click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR",
                            help="插件目录（放入即加载；也可用 AFTERSALES_PLUGINS_DIR） / drop-in plugins folder (also AFTERSALES_PLUGINS_DIR).")
 
@@ -135,9 +134,8 @@ def validate_locations(locations: list[Any], plugins_dir: str | None = None,
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="输出格式 / output format.")
 @click.option("--strict", is_flag=True, help="政策未确认的警告也算失败（退出码 1） / warnings not acknowledged by the policy fail too (exit 1).")
-@LANG
 @PLUGINS_DIR
-def validate(paths: tuple[str, ...], fmt: str, strict: bool, lang: str | None, plugins_dir: str | None) -> None:
+def validate(paths: tuple[str, ...], fmt: str, strict: bool, plugins_dir: str | None) -> None:
     """校验政策文件 / Validate policy files (default: every policy the loaded plugins ship).
 
     Reports every problem as ``file:line:column: $.json.path: message``: the schema, duplicate
@@ -158,7 +156,7 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, lang: str | None, p
         locations, plugin_issues = _shipped_locations(plugins_dir, loaded)
     from aftersales.cli import message_lang
 
-    lang = message_lang(option=lang)
+    lang = message_lang()
     results, issues = validate_locations(locations, plugins_dir, _known_brands(plugins_dir, loaded))
     issues = plugin_issues + issues
     errors = [i for i in issues if i.severity == "error"]
@@ -191,9 +189,8 @@ def _n(count: int, word: str) -> str:
               help="输出格式 / output format.")
 @click.option("--strict", is_flag=True, help="没有案例覆盖的规则也算失败（退出码 1） / rules no case exercises fail too (exit 1).")
 @click.option("-k", "select", metavar="TEXT", help="只运行名称包含 TEXT 的案例（不区分大小写） / only the cases whose name contains TEXT (case-insensitive).")
-@LANG
 @PLUGINS_DIR
-def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None, lang: str | None,
+def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None,
          plugins_dir: str | None) -> None:
     """运行政策测试 / Run the policy tests (``*.cases.yaml`` beside each policy) and show rule coverage.
 
@@ -213,9 +210,11 @@ def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None, lan
     from aftersales.cli import message_lang
     from aftersales.core.plugininfo import said_in
 
-    lang = message_lang(option=lang)
+    lang = message_lang()
     en = lang == "en"
     reports, load_errors = run_policy_tests(paths, plugins_dir=plugins_dir, select=select)
+    if load_errors and paths:
+        load_errors = _as_validate_says(load_errors, paths, plugins_dir)
     if load_errors:
         if fmt == "json":
             echo_json({"errors": [i.to_dict() for i in load_errors], "policies": []})
@@ -255,6 +254,17 @@ def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None, lan
             click.echo(f"{total} 个案例中 {total - failed} 个通过；{uncovered} 条规则没有案例覆盖", err=True)
     if bad or (strict and uncovered):
         raise SystemExit(1)
+
+
+def _as_validate_says(load_errors: list[Any], paths: tuple[str, ...], plugins_dir: str | None) -> list[Any]:
+    """The load errors of ``policy test``, where a file named fails ``policy validate``, as
+    ``validate`` says them (its errors for that file: the nearest brand for a typo'd one, the
+    nearest id for a wrong one) instead of what loading it met first; the others as they are."""
+    locations = _policy_locations(paths)
+    _results, issues = validate_locations(locations, plugins_dir)
+    invalid = {i.file for i in issues if i.severity == "error"}
+    kept = [e for e in load_errors if getattr(e, "file", None) not in invalid]
+    return [i for i in issues if i.severity == "error"] + kept
 
 
 @policy.command("schema")

@@ -149,7 +149,9 @@ def _policies_of_the_counter(options: dict, db_url: str | None, from_store: bool
 @click.option("--full", "full", is_flag=True, help="写完整的 v1 判定（不含规则检查记录），而不是精简版 / write the whole v1 decision (without trace) instead of the compact one.")
 @click.option("--trace", "with_trace", is_flag=True, help="写完整的 v1 判定及规则检查记录（最大、最慢） / write the whole v1 decision with its trace (largest, slowest).")
 @click.option("--from-store", is_flag=True, help="重放案例库中的案例，而不是文件 / replay the cases in the case store instead of a file.")
-@click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL", help="案例库地址（配合 --from-store）；环境变量 AFTERSALES_DB / case store URL for --from-store; env AFTERSALES_DB.")
+@click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL",
+              help="案例库地址：--from-store 读其中的案例，并按其中生效的政策包判定；环境变量 AFTERSALES_DB / case store: "
+                   "its cases for --from-store, and its policy bundle in force decides; env AFTERSALES_DB.")
 @click.option("--summary-json", "summary_json", type=click.Path(), metavar="FILE",
               help="另把摘要以 JSON 写入 FILE / also write the summary as JSON to FILE.")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条和逐行错误（仍输出摘要） / no progress bar and no per-line error messages (the summary stays).")

@@ -6,22 +6,22 @@ from functools import partial
 
 import click
 
-from .start import LANGS, from_environment, open_ui
+from .start import from_environment, open_ui
 
 
 @click.command("tui")
 @click.option("--db", "db_url", default=partial(from_environment, "db_url"), metavar="URL",
               help="数据库 / database URL (sqlite:///FILE or postgresql+psycopg://...); env AFTERSALES_DB. "
                    "Default: a SQLite file in the user data directory, created on first use.")
-@click.option("--lang", type=click.Choice(LANGS), default=partial(from_environment, "lang"),
-              help="界面语言 / UI language (env AFTERSALES_LANG; default zh; F4 switches while running).")
 @click.option("--store", "store_code", default=partial(from_environment, "store_code"), metavar="CODE",
               help="服务网点代码 / service point code for new case numbers (env AFTERSALES_STORE; default MAIN).")
 @click.option("--staff", default=partial(from_environment, "staff"), metavar="NAME",
               help="经办人 / who is at the counter (env AFTERSALES_STAFF; default: login name).")
-def tui(db_url: str | None, lang: str, store_code: str | None, staff: str | None) -> None:
+def tui(db_url: str | None, store_code: str | None, staff: str | None) -> None:
     """打开柜台终端界面 / Open the counter terminal UI.
 
     F1 受理 intake · F2 案例队列 queue · F3 政策 policies · F4 中文/English · Ctrl+P commands · Ctrl+Q quit.
     """
-    open_ui(db_url=db_url, lang=lang, store_code=store_code, staff=staff)
+    from . import message_lang
+
+    open_ui(db_url=db_url, lang=message_lang(), store_code=store_code, staff=staff)

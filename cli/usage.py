@@ -5,7 +5,7 @@ Imported only when a command line is wrong. Each of click's usage errors carries
 wrong (the parameter, the option's name, the choices, the range), so the Chinese line is made
 from those, not from click's English text; only a path click refused is told by the reason click
 gives (the path's own state is not looked at again). ``--lang en`` or ``AFTERSALES_LANG=en``
-keeps click's English.
+keeps click's English words, on one line too.
 """
 
 from __future__ import annotations
@@ -32,11 +32,18 @@ _PATH_REASONS = (
 )
 
 
-def usage_line(exc: click.ClickException) -> str:
-    """The one Chinese line for ``exc``: what is wrong, then how the command is used and where
-    its help is, when click knows the command."""
-    what = _what(exc)
+def usage_line(exc: click.ClickException, lang: str = "zh") -> str:
+    """The one line for ``exc``: what is wrong, then how the command is used and where its help
+    is, when click knows the command. In Chinese; with ``lang`` ``en``, click's own words (its
+    message, its usage) on one line as well."""
     ctx = getattr(exc, "ctx", None)
+    if lang == "en":
+        line = f"error: {exc.format_message()}"
+        if ctx is None:
+            return line
+        usage = " ".join(ctx.command.collect_usage_pieces(ctx))
+        return f"{line} Usage: {ctx.command_path} {usage} (see {ctx.command_path} --help)"
+    what = _what(exc)
     if ctx is None:
         return f"错误：{what}"
     usage = " ".join(ctx.command.collect_usage_pieces(ctx))

@@ -123,13 +123,33 @@ def _parse_json(text: str, name: str, error: type[AftersalesError]) -> Any:
                     where=f"{name}:{line}:{column}", field=_field_path(parts) or None,
                     zh=f"同一对象中键 {key!r} 出现了两次（第一次在第 {first_line} 行第 {first_column} 列）") from None
     except RecursionError:
-        raise error(f"{name}: nesting too deep", zh=f"{name}：嵌套过深") from None
+        raise _too_deep(error, name, text) from None
     except ValueError:  # an integer past Python's digit limit
         found = next(_json_places(text, duplicate=False), None)
         if found is None:  # pragma: no cover - the scan finds what the reader found
             raise error(f"{name}: a number is too large", zh=f"{name}：数字过大") from None
         (line, column), parts, digits = found
         raise _number_too_large(error, f"{name}:{line}:{column}", parts, digits) from None
+
+
+def _too_deep(error: type[AftersalesError], name: str, text: str) -> AftersalesError:
+    """A reader ran out of stack (Python's JSON reader; PyYAML's Python one): where the text's
+    brackets first nest deeper than ``MAX_DEPTH`` (the bound a YAML case has), said as a YAML
+    case's would be."""
+    import re
+
+    depth = 0
+    for m in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+        token = m.group(0)
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line, column = _line_column(text, m.start())
+                return error(f"nesting deeper than {MAX_DEPTH} levels", where=f"{name}:{line}:{column}",
+                             zh=f"嵌套超过 {MAX_DEPTH} 层")
+        elif token in "]}":
+            depth -= 1
+    return error(f"{name}: nesting too deep", zh=f"{name}：嵌套过深")   # block nesting: no bracket says where
 
 
 def _number_too_large(error: type[AftersalesError], where: str, parts: list[Any], digits: int) -> AftersalesError:
@@ -203,33 +223,111 @@ def _line_column(text: str, index: int) -> tuple[int, int]:
 PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in
                        ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "merge"))
 
-#: what PyYAML says of a text it cannot read, in Chinese, by the start of its words (its English
-#: kept for anything else)
+#: what PyYAML says of a text it cannot read (its C reader's words and its Python reader's), in
+#: Chinese, by the words it starts with; the one table for case and policy files. English keeps
+#: PyYAML's own words. A problem not here is said plainly (``YAML_UNKNOWN_ZH``), never in English.
 YAML_ZH = (
     ("found invalid Unicode character escape code", "无效的 Unicode 转义（如单独的代理码 \\ud800，它不是字符）"),
-    ("found unknown escape character", "未知的转义字符"),
+    ("found unknown escape character", "未知的转义字符（双引号里的反斜杠 \\ 要写成 \\\\，或改用单引号）"),
+    ("expected escape sequence of", "无效的 Unicode 转义（\\x、\\u、\\U 后面的十六进制位数不够）"),
+    ("did not find expected hexdecimal number", "无效的 Unicode 转义（\\x、\\u、\\U 后面的十六进制位数不够）"),
     ("found a tab character", "用了制表符；YAML 只能用空格缩进"),
-    ("found character that cannot start any token", "这里有不能开始一个值的字符（常见：用制表符缩进）"),
+    ("found character that cannot start any token", "这里有不能开始一个值的字符（常见：用制表符缩进，或以 @、` 开头的值没有加引号）"),
+    ("found character", "这里有不能开始一个值的字符（常见：用制表符缩进，或以 @、` 开头的值没有加引号）"),
     ("found unexpected end of stream", "文件意外结束（引号或括号没有闭合？）"),
     ("mapping values are not allowed", "这里不能有“键: 值”（值里有半角冒号加空格时，请给整个值加引号）"),
+    ("mapping keys are not allowed", "这里不能有键（缩进不对？）"),
+    ("block sequence entries are not allowed", "这里不能有列表项“- ”（缩进不对？）"),
     ("could not find expected ':'", "找不到应有的冒号"),
-    ("but found another document", "文件中有多个 YAML 文档（---）；案例文件只能有一个"),
+    ("but found another document", "文件中有多个 YAML 文档（---）；只能有一个"),
+    ("expected a single document", "文件中有多个 YAML 文档（---）；只能有一个"),
+    ("found unexpected document indicator", "这里不能有文档分隔符（--- 或 ...）"),
+    ("found unexpected document separator", "这里不能有文档分隔符（--- 或 ...）"),
     ("found undefined alias", "用了未定义的别名（*名称 之前没有 &名称）"),
+    ("found duplicate anchor", "锚点重复（&名称 用了两次）"),
     ("expected <block end>", "缩进不对"),
     ("did not find expected key", "缩进不对，或缺少键"),
+    ("did not find expected '-' indicator", "缩进不对：列表中的一项没有以“- ”开头"),
+    ("invalid indentation or unclosed", "缩进不对，或 [ { 没有闭合"),
     ("did not find expected node content", "这里缺少值"),
+    ("expected the node content", "这里缺少值"),
     ("did not find expected ',' or ']'", "列表缺少逗号或右方括号"),
     ("did not find expected ',' or '}'", "映射缺少逗号或右花括号"),
     ("expected ',' or ']'", "列表缺少逗号或右方括号"),
     ("expected ',' or '}'", "映射缺少逗号或右花括号"),
+    ("found unexpected ':'", "这里有多余的冒号"),
+    ("exceeded maximum nesting depth", "嵌套过深"),
+    ("did not find expected comment or line break", "这里应当换行（或是 # 注释）"),
+    ("expected a comment or a line break", "这里应当换行（或是 # 注释）"),
+    ("did not find expected whitespace", "这里缺少空格"),
+    ("expected ' '", "这里缺少空格"),
+    ("did not find expected alphabetic or numeric character", "别名或锚点（*名称、&名称）的名称只能用字母或数字"),
+    ("expected alphabetic or numeric character", "别名或锚点（*名称、&名称）的名称只能用字母或数字"),
+    ("found an indentation indicator equal to 0", "块文本（| 或 >）的缩进标记不能是 0"),
+    ("expected indentation indicator", "块文本（| 或 >）的缩进标记只能是 1–9"),
+    ("expected chomping or indentation indicators", "块文本（| 或 >）后面的标记不对"),
+    ("found undefined tag handle", "无法识别的标签（! 开头）"),
+    ("did not find expected tag URI", "无法识别的标签（! 开头）"),
+    ("did not find expected '!'", "无法识别的标签（! 开头）"),
+    ("expected '!'", "无法识别的标签（! 开头）"),
+    ("expected URI", "无法识别的标签（! 开头）"),
+    ("found non-specific tag", "无法识别的标签（! 开头）"),
+    ("found unknown directive name", "不支持的 YAML 指令（% 开头的行）"),
+    ("could not find expected directive name", "不支持的 YAML 指令（% 开头的行）"),
+    ("found duplicate", "YAML 指令（% 开头的行）重复"),
+    ("found incompatible YAML document", "不支持的 YAML 版本"),
+    ("did not find expected <document start>", "这里应当是文档开始（---）"),
+    ("expected '<document start>'", "这里应当是文档开始（---）"),
     ("control characters are not allowed", "含有控制字符"),
     ("special characters are not allowed", "含有控制字符"),
+    ("input is too long", "文件过大"),
 )
+#: the C reader's words for a document nesting deeper than it reads (1,000 levels, beyond ``MAX_DEPTH``)
+TOO_DEEP = "exceeded maximum nesting depth"
+#: a problem ``YAML_ZH`` does not know, in Chinese
+YAML_UNKNOWN_ZH = "无法按 YAML 读取"
 
 
 def yaml_problem_zh(problem: str) -> str:
-    """PyYAML's ``problem`` in Chinese (``YAML_ZH``), or as it is."""
-    return next((zh for start, zh in YAML_ZH if problem.startswith(start)), problem)
+    """PyYAML's ``problem`` in Chinese (``YAML_ZH``; an unacceptable character named by its code
+    point), else ``YAML_UNKNOWN_ZH``: its English never reaches a Chinese message."""
+    import re
+
+    character = re.match(r"unacceptable character #x([0-9a-fA-F]+)", problem)
+    if character is not None:
+        return f"含有不允许的控制字符 U+{int(character.group(1), 16):04X}"
+    return next((zh for start, zh in YAML_ZH if problem.startswith(start)), YAML_UNKNOWN_ZH)
+
+
+def yaml_problem(exc: Any) -> str:
+    """What PyYAML says went wrong, in its words, on one line: a syntax error's problem (else its
+    context), an unacceptable character with its code point, else the first line it gives."""
+    problem, context = getattr(exc, "problem", None), getattr(exc, "context", None)
+    if problem and context and yaml_problem_zh(problem) == YAML_UNKNOWN_ZH != yaml_problem_zh(context):
+        return str(context)   # "found duplicate anchor 'x'; first occurrence" … "second occurrence"
+    if problem or context:
+        return str(problem or context)
+    character, reason = getattr(exc, "character", None), getattr(exc, "reason", None)
+    if isinstance(character, int) and reason:
+        return f"unacceptable character #x{character:04x}: {reason}"
+    return (str(exc).splitlines() or [type(exc).__name__])[0]
+
+
+def yaml_error_at(exc: Any, text: str) -> tuple[int, int] | None:
+    """Line and column (1-based) in ``text`` where PyYAML found the problem ``exc``: its mark, or
+    for a character it cannot accept its position (a character's index for the Python reader, a
+    byte offset in UTF-8 for the C one); None when it gives neither."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is not None:
+        return mark.line + 1, mark.column + 1
+    position = getattr(exc, "position", None)
+    if not isinstance(position, int) or position < 0:
+        return None
+    character = getattr(exc, "character", None)
+    index = position
+    if not (index < len(text) and isinstance(character, int) and ord(text[index]) == character):
+        index = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
+    return _line_column(text, min(index, len(text)))
 
 
 @lru_cache(maxsize=1)
@@ -288,9 +386,10 @@ def load_yaml(text: str, name: str, error: type[AftersalesError] = CaseError, lo
 
     if loader is None:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    reader = loader(text)
+    reader = None
     node = None
     try:
+        reader = loader(text)   # (the Python reader checks the characters here)
         node = reader.get_single_node()
         if node is None:
             return None
@@ -298,18 +397,19 @@ def load_yaml(text: str, name: str, error: type[AftersalesError] = CaseError, lo
         return reader.construct_document(node)
     except BadValue as exc:
         raise _bad_value(node, exc, name, error) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
-        problem = exc.problem or exc.context or "?"
-        raise error(f"not valid YAML: {problem}", where=where, zh=f"不是有效的 YAML：{yaml_problem_zh(problem)}") from None
-    except yaml.YAMLError as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise error(f"not valid YAML: {first}", where=name, zh=f"不是有效的 YAML：{yaml_problem_zh(first)}") from None
+    except yaml.YAMLError as exc:   # a syntax error (marked), a character it cannot accept
+        at = yaml_error_at(exc, text)
+        problem = yaml_problem(exc)
+        if problem.startswith(TOO_DEEP):   # the reader's own bound, beyond ours: said as ours
+            raise error(f"nesting deeper than {MAX_DEPTH} levels", where=f"{name}:{at[0]}:{at[1]}" if at else name,
+                        zh=f"嵌套超过 {MAX_DEPTH} 层") from None
+        raise error(f"not valid YAML: {problem}", where=f"{name}:{at[0]}:{at[1]}" if at else name,
+                    zh=f"不是有效的 YAML：{yaml_problem_zh(problem)}") from None
     except RecursionError:
-        raise error(f"{name}: nesting too deep", zh=f"{name}：嵌套过深") from None
+        raise _too_deep(error, name, text) from None
     finally:
-        reader.dispose()
+        if reader is not None:
+            reader.dispose()
 
 
 def _bad_value(root: Any, bad: BadValue, name: str, error: type[AftersalesError]) -> AftersalesError:

@@ -122,6 +122,10 @@ class _Record(Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=Tru
     """Every part of a case: immutable, unknown fields refused, defaults left out when encoded."""
 
 
+#: the digits of an IMEI as the unit shows it (*#06#) and its papers print it: 14 and a check digit
+IMEI_DIGITS = 15
+
+
 class Device(_Record, frozen=True, kw_only=True):
     model: Annotated[str, text("机型", "Model", "商品型号，如 iPhone 15、Mate 60", "The model name, e.g. iPhone 15, Mate 60",
                                max_length=100, section="device", example="iPhone 15")]
@@ -137,7 +141,7 @@ class Device(_Record, frozen=True, kw_only=True):
         section="device", example="CN")] | None = None
     imei: Annotated[str, text("IMEI", "IMEI", "15 位，最后一位为校验位（拨 *#06# 可见）",
                               "15 digits, the last a check digit (dial *#06#)", max_length=32, section="device",
-                              example="356938035643809", length=15)] | None = None
+                              example="356938035643809", length=IMEI_DIGITS)] | None = None
     serial: Annotated[str, text("序列号", "Serial", "机身或包装上的序列号", "The serial number on the unit or the box",
                                 max_length=64, section="device")] | None = None
     production_date: Annotated[date, day("生产日期", "Production date", "铭牌或 SN 标签上的生产日期",
@@ -478,21 +482,26 @@ def _luhn_ok(digits: str) -> bool:
 
 
 def validate_imei(value: str, where: str = "device.imei") -> str:
-    """The IMEI in its compact form (``stdnum.imei``); a wrong check digit or length is a ``CaseError``."""
+    """The IMEI in its compact form (spaces and dashes dropped, as ``stdnum.imei.compact``): exactly
+    ``IMEI_DIGITS`` digits, the last a right check digit, what the phone shows for *#06# and
+    the counter UI asks for. stdnum alone would also take 14 digits (no check digit) and 16
+    (an IMEISV, whose last two digits are a software version): neither is the number on the
+    customer's papers, and both are refused. Anything else is a ``CaseError`` saying what is wrong."""
     from stdnum import imei as _imei
-    from stdnum.exceptions import ValidationError as _StdnumError
+    from stdnum import luhn
 
-    try:
-        return _imei.validate(value)
-    except _StdnumError as exc:
-        raise CaseError(f"{_clip(repr(value))} is not a valid IMEI ({exc})", field=where,
-                        zh=f"{_clip(repr(value))} 不是有效的 IMEI（{_imei_zh(str(exc))}）") from None
-
-
-def _imei_zh(message: str) -> str:
-    return {"The number has an invalid length.": "长度不对，应为 15 位",
-            "The number's checksum or check digit is invalid.": "校验位不对",
-            "The number has an invalid format.": "格式不对，只能是数字"}.get(message, message)
+    compact = _imei.compact(value)
+    shown = _clip(repr(value))
+    if not (compact.isdigit() and compact.isascii()):
+        raise CaseError(f"{shown} is not a valid IMEI (digits only)", field=where,
+                        zh=f"{shown} 不是有效的 IMEI（只能是数字）")
+    if len(compact) != IMEI_DIGITS:
+        raise CaseError(f"{shown} is not a valid IMEI (an IMEI has {IMEI_DIGITS} digits; {len(compact)} given)",
+                        field=where, zh=f"{shown} 不是有效的 IMEI（IMEI 为 {IMEI_DIGITS} 位数字，已输入 {len(compact)} 位）")
+    if not luhn.is_valid(compact):
+        raise CaseError(f"{shown} is not a valid IMEI (the check digit, the last one, is wrong)", field=where,
+                        zh=f"{shown} 不是有效的 IMEI（最后一位校验位不对）")
+    return compact
 
 
 # --------------------------------------------------------------------------- messages

@@ -194,15 +194,13 @@ def parse_outcome(kind: str, fields: Mapping[str, Any], *, case_input: Mapping[s
                              zh=f"退款 {value.refund:g} 元超过发票金额 {price:g} 元")
         return {"refund": value.refund, "invoice_price": price}
     if isinstance(value, ExchangeOutcome):
-        from stdnum import imei as imei_mod
-        from stdnum.exceptions import ValidationError as NumberError
+        from aftersales.core.errors import CaseError
+        from aftersales.core.model import validate_imei
 
-        try:
-            new = imei_mod.validate(value.imei)
-        except NumberError as exc:
-            raise StoreError(f"{value.imei!r} is not a valid IMEI ({exc.message})", field="imei",
-                             zh=f"{value.imei!r} 不是有效的 IMEI（校验位或位数不对）") from None
-        new = new[:15]
+        try:   # the one IMEI check, as a case's: 15 digits, the last a right check digit
+            new = validate_imei(value.imei, "imei")
+        except CaseError as exc:
+            raise StoreError(exc.message, field="imei", zh=exc.message_zh) from None
         old = str(device.get("imei") or "")
         if old and old[:14] == new[:14]:
             raise StoreError(f"replacement IMEI {new} is the original unit's", field="imei",

@@ -27,6 +27,8 @@ def variant(path: str, value, *, delete: bool = False) -> dict:
 BAD = [
     ("brand", "nokia", ["brand", "apple", "generic", "huawei"]),
     ("device.imei", "356938035643808", ["device.imei", "IMEI"]),
+    ("device.imei", "35693803564380", ["device.imei", "an IMEI has 15 digits; 14 given"]),     # no check digit
+    ("device.imei", "3569380356438091", ["device.imei", "an IMEI has 15 digits; 16 given"]),   # an IMEISV
     ("purchase.date", "2026-07-01", ["purchase.date", "after the case date"]),
     ("activation_date", "2026-06-20", ["activation_date", "after the case date"]),
     ("purchase.date", "2026-02-30", ["purchase.date", "not a date"]),

@@ -264,7 +264,7 @@ def test_a_json_file_is_told_as_json_in_chinese(tmp_path, cli):
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 20_000 + "]" * 20_000, encoding="utf-8")
     code, _, err = cli("evaluate", str(deep), env={"AFTERSALES_LANG": "zh"})
-    assert code == 2 and err.strip() == f"错误：{deep}：嵌套过深"
+    assert code == 2 and err.strip() == f"错误：{deep}:1:65：嵌套超过 64 层"   # where, as a YAML case says it
     broken = tmp_path / "broken.json"
     broken.write_text('{"brand": }', encoding="utf-8")
     code, _, err = cli("evaluate", str(broken), env={"AFTERSALES_LANG": "zh"})

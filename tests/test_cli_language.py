@@ -70,3 +70,77 @@ def test_plugins_list_speaks_by_its_own_lang_with_full_width_punctuation(cli):
     assert "（policies/apple.yaml）有效" in zh
     code, en, _ = cli("plugins", "list", "--lang", "en", env={"AFTERSALES_LANG": "zh"})
     assert code == 0 and "apple 2026.1 (bundled) [ok]" in en
+
+
+def _walk(command, ctx, path=()):
+    import click
+
+    yield path, command
+    if isinstance(command, click.Group):
+        for name in command.list_commands(ctx):
+            yield from _walk(command.get_command(ctx, name), ctx, (*path, name))
+
+
+def test_every_command_takes_lang_and_its_help_lists_it(cli):
+    """--lang zh|en is given to every command by the group (cli.group.with_lang), not command by
+    command: each one, group or not, accepts it and lists it in its help; a wrong value is one line."""
+    import click
+
+    from aftersales.cli import main_group
+
+    paths = [path for path, _command in _walk(main_group, click.Context(main_group))]
+    assert len(paths) > 40 and ("policy", "bundles") in paths and ("db", "upgrade") in paths
+    for path in paths:
+        for lang in ("en", "zh"):
+            code, out, err = cli(*path, "--lang", lang, "--help")
+            assert code == 0, (path, err)
+            assert "--lang [zh|en]" in out, (path, out)
+            assert out.startswith("Usage:" if lang == "en" else "用法："), (path, out[:40])
+        code, _, err = cli(*path, "--lang", "fr", "--help", env={"AFTERSALES_LANG": "zh"})
+        assert code == 2 and err.startswith("错误：--lang 的值不对：只能是 zh、en。"), (path, err)
+        assert len(err.strip().splitlines()) == 1
+
+
+def test_lang_is_accepted_where_the_users_gave_it(cli, tmp_path):
+    url = _store(cli, tmp_path)
+    env = {"AFTERSALES_LANG": "zh", "AFTERSALES_DB": url}
+    code, _, err = cli("policy", "bundles", "--lang", "en", env=env)
+    assert code == 0 and err.startswith("no policy bundle published")
+    code, _, err = cli("policy", "activate", "2", "--lang", "en", env=env)
+    assert code == 2 and err.startswith("error: ") and len(err.strip().splitlines()) == 1, err
+    code, _, err = cli("cases", "list", "--lang", "en", env=env)
+    assert code == 0 and err.strip() == "no cases"
+    code, _, err = cli("cases", "--lang", "en", "list", env=env)   # on the group: the same
+    assert code == 0 and err.strip() == "no cases"
+    code, out, err = cli("report", "--lang", "en", env=env)
+    assert code == 0 and "No such option" not in err
+    code, _, err = cli("cases", "list", "--lang", "zh", env={**env, "AFTERSALES_LANG": "en"})
+    assert code == 0 and err.strip() == "没有符合条件的案例"
+
+
+def test_an_english_mistake_is_one_line_too(cli):
+    code, _, err = cli("cases", "list", "--nosuch", "--lang", "en")
+    assert code == 2
+    assert err.strip().splitlines() == [
+        "error: No such option '--nosuch'. Usage: aftersales cases list [OPTIONS] (see aftersales cases list --help)"]
+
+
+def test_evaluate_decides_with_the_bundle_of_the_store_its_db_names(cli, tmp_path):
+    """README: evaluate pointed at a store (--db, as AFTERSALES_DB) decides with its bundle in force."""
+    from importlib import resources
+
+    url = _store(cli, tmp_path)
+    folder = tmp_path / "p"
+    folder.mkdir()
+    for name in ("apple.yaml", "generic_sanbao.yaml"):
+        (folder / name).write_text(resources.files("aftersales.policies").joinpath(name).read_text(encoding="utf-8"),
+                                   encoding="utf-8")
+    code, _, err = cli("policy", "publish", str(folder), "--activate", "--by", "王芳", "--db", url)
+    assert code == 0, err
+    for how in (("--db", url), ()):
+        env = {} if how else {"AFTERSALES_DB": url}
+        code, out, err = cli("evaluate", str(CASE), "--json", *how, env=env)
+        assert code == 0, err
+        import json
+
+        assert json.loads(out)["bundle"]["id"] == "1"

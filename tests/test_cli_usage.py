@@ -1,5 +1,5 @@
 """A wrong command line is one Chinese line (what is wrong, how the command is used), exit 2;
-``--lang en`` / ``AFTERSALES_LANG=en`` keeps click's English."""
+``--lang en`` / ``AFTERSALES_LANG=en`` keeps click's English, on one line too."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_a_wrong_command_line_is_one_chinese_line(cli, args, expected):
 def test_english_on_request_keeps_clicks_words(cli):
     code, _, err = cli("evaluate", env={"AFTERSALES_LANG": "en"})
     assert code == 2
-    assert "Error: Missing argument 'CASE'." in err
+    assert err == "error: Missing argument 'CASE'. Usage: aftersales evaluate [OPTIONS] CASE (see aftersales evaluate --help)\n"
     code, _, err = cli("evaluate", "--lang", "en", "--jsn", "x", env=ZH)
     assert code == 2 and "No such option" in err
 

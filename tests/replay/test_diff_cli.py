@@ -8,6 +8,7 @@ from importlib import resources
 
 from click.testing import CliRunner
 
+from aftersales.cli import main_group
 from aftersales.cli.diff import diff
 
 
@@ -55,7 +56,8 @@ def _cases(tmp_path, ages, extra_lines=()):
 def _invoke(*args, lang="en"):
     # the side-by-side view is as wide as the terminal: these tests read it 120 columns wide, whatever
     # terminal (or none: pytest-xdist workers say 80 columns) they run in
-    result = CliRunner().invoke(diff, [*args, "--workers", "1", "--lang", lang], env={"COLUMNS": "120"})
+    result = CliRunner().invoke(main_group, ["policy", "diff", *args, "--workers", "1", "--lang", lang],
+                                env={"COLUMNS": "120"})
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -339,3 +341,49 @@ def test_lines_not_compared_fail_the_run_as_in_replay(tmp_path):
     assert "比较了 0 个案例" in out and "2 个未比较（坏行）" in out and "没有判定不同的案例" not in out
     rc, out, err = _invoke("--old", str(old), "--new", str(old), "--cases", str(empty), lang="zh")
     assert "没有可比较的案例：案例文件中没有案例" in err
+
+
+def test_groups_under_one_heading_say_what_tells_them_apart(tmp_path):
+    """A two-year host warranty for Apple: several groups win the same free repair under the same
+    rule (or lose the AppleCare basis under it) and differ only in the rule on the other side or in
+    what else changed. Each heading says that, so no two headings read the same."""
+    from aftersales.cli.generate import generate
+
+    old, new = _edited(tmp_path, "apple.yaml", "host: {months: 12}", "host: {months: 24}")
+    cases = tmp_path / "cases.jsonl"
+    assert CliRunner().invoke(generate, ["3000", "--seed", "7", "--out", str(cases)]).exit_code == 0
+    for lang, apart in (("zh", "与同题的其他组不同："), ("en", "unlike the others so headed: ")):
+        rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(cases), "--examples", "0",
+                               lang=lang)
+        assert rc == 0, err
+        headings = [line for line in out.splitlines()[1:] if line]
+        assert len(headings) > 10 and len(set(headings)) == len(headings), "\n".join(headings)
+        told = [line for line in headings if apart in line]
+        assert told, out
+    # the AppleCare+ groups differ by the rule that now grants the free repair
+    assert any(line.startswith("repair (extended) → repair (warranty) [entitlement changes]") and
+               "(rule apple/repair_applecare_plus → apple/repair_warranty_" in line for line in told), out
+
+
+def test_apart_names_the_aspects_and_rules_that_differ():
+    from aftersales.batch.impact import Apart, apart
+
+    ent = ("entitlement", "a/plan", "a/store")
+    one = ("repair (extended)", "repair (warranty)", "a/plan", True, (ent, ("repair.basis", "a/plan", "a/store")))
+    two = ("repair (extended)", "repair (warranty)", "a/plan", True,
+           (("entitlement", "a/plan", "a/reseller"), ("repair.basis", "a/plan", "a/reseller")))
+    three = ("repair (extended)", "repair (warranty)", "a/plan", True, (ent, ("repair.basis", "a/plan", "a/store"),
+                                                                       ("coverage.end", "a/plan", "a/store")))
+    alone = ("exchange (dap)", "repair (warranty)", "a/x", True, (("entitlement", "a/x", "a/y"),))
+    told = apart([one, two, three, alone])
+    assert alone not in told
+    assert told[one] == Apart(True, ((("entitlement", "repair.basis"), "a/plan", "a/store"),))
+    assert told[two] == Apart(True, ((("entitlement", "repair.basis"), "a/plan", "a/reseller"),))
+    # terms alone: the heading lists the aspects already, so only the rules tell them apart
+    terms = [("", "", "a/r", False, (("coverage.end", "a/r", "a/r"),)),
+             ("", "", "a/r", False, (("coverage.end", "a/q", "a/r"),)),
+             ("", "", "a/r", False, (("repair.end", "a/r", "a/r"),))]
+    told = apart(terms)
+    assert told[terms[0]] == Apart(False, ((("coverage.end",), "a/r", "a/r"),))
+    assert told[terms[1]] == Apart(False, ((("coverage.end",), "a/q", "a/r"),))
+    assert terms[2] not in told

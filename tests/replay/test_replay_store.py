@@ -71,9 +71,10 @@ def test_explain_from_store_finds_a_case_by_its_number_or_its_position(store_url
     by_position = CliRunner().invoke(diff, [*base, "--explain", "3", "--json"])
     assert by_position.exit_code == 0, by_position.output
     assert json.loads(by_position.stdout)["case"] == third
-    text = CliRunner().invoke(diff, [*base, "--explain", third, "--lang", "zh"])
-    assert text.exit_code == 0 and text.stdout.startswith(f"案例 {third}：")
     from aftersales.cli import main_group
+
+    text = CliRunner().invoke(main_group, ["policy", "diff", *base, "--explain", third, "--lang", "zh"])
+    assert text.exit_code == 0 and text.stdout.startswith(f"案例 {third}：")
     from aftersales.cli.group import run
 
     assert run(main_group, ["policy", "diff", *base, "--explain", "SZ01-19990101-0001"]) == 2

@@ -284,11 +284,12 @@ def test_edit_and_search_through_the_cli(store_cli, db_url, files, tmp_path):
                              "--note", "IMEI 录错", "--staff", "王芳", "--db", db_url, env=ZH)
     assert rc == 0, err
     assert out.startswith(f"已更正 {n}  第 2 次判定")
-    assert "IMEI（device.imei）：（空） → 356938035643809" in out and "（fault.confirmed）：是 → 否" in out, out
-    assert "联系电话（customer.phone）：138 **** 8000 → +852 **** 4567" in out
+    # in Chinese a field is named by its label alone (--set takes it too)
+    assert "  IMEI：（空） → 356938035643809" in out and "  已检测确认性能故障：是 → 否" in out, out
+    assert "  联系电话：138 **** 8000 → +852 **** 4567" in out and "device.imei" not in out
     # the case's record says what each correction changed, at the counter's time
     rc, out, err = store_cli("cases", "show", n, "--db", db_url, env=ZH)
-    assert "  2026-06-15 10:00  王芳" in out and "更正  受理  IMEI 录错\n      IMEI（device.imei）：（空） → 356938035643809" in out, out
+    assert "  2026-06-15 10:00  王芳" in out and "更正  受理  IMEI 录错\n      IMEI：（空） → 356938035643809" in out, out
     assert "T10:00" not in out and "(received)" not in out
     # found by the full number in another form, by part of the IMEI, by the brand's Chinese name
     # (a number typed in groups without quotes is one text)
@@ -315,7 +316,7 @@ def test_edit_and_search_through_the_cli(store_cli, db_url, files, tmp_path):
 @pytest.mark.parametrize("args,text", [
     (("--set", "zzz=1"), "no case field 'zzz'; fields: case_date, brand"),
     (("--set", "device.imeii=1"), "no case field 'device.imeii'; did you mean 'device.imei'?"),
-    (("--set", "device.imei"), "give PATH=VALUE"),
+    (("--set", "device.imei"), "give FIELD=VALUE"),
     (("--set", "fault.confirmed=maybe"), "true or false"),
     (("--set", "device.imei=123"), "IMEI"),
     ((), "nothing to change"),
@@ -359,6 +360,6 @@ def test_every_label_of_show_list_and_search_follows_the_language(store_cli, db_
         rc, out, _ = store_cli(*args, "--db", db_url, env=en)
         assert rc == 0 and "diagnosing" in out and "Huawei" in out and not cjk.search(out), (args, out)
     rc, out, _ = store_cli("cases", "show", n, "--db", db_url, env=ZH)
-    assert out.startswith(f"{n}  检测  SZ01  受理人 Wang") and "出示的单证（documents）：身份证件、购机发票、三包凭证 → 购机发票" in out
+    assert out.startswith(f"{n}  检测  SZ01  受理人 Wang") and "出示的单证：身份证件、购机发票、三包凭证 → 购机发票" in out
     for raw in ("diagnosing", "invoice", "repair_station", "repair "):
         assert raw not in out, raw

@@ -225,3 +225,13 @@ def test_an_amount_condition_above_the_fields_bound_never_applies(cli, tmp_path)
     code, report = _report(cli, str(path))
     (issue,) = [i for i in report["issues"] if i["code"] == "contradiction"]
     assert code == 1 and issue["path"] == "$.offers[10].when.purchase.price" and "1,000,000" in issue["message_zh"]
+
+
+def test_an_acknowledgement_with_a_typo_names_the_warning_meant(cli, tmp_path):
+    path = _edited(tmp_path, "apple.yaml", ("id: floor:exchange:exchange", "id: floor:exchange:exchang"))
+    code, report = _report(cli, str(path))
+    (unused,) = [i for i in report["issues"] if i["code"] == "ack_unused"]
+    assert unused["id"] == "ack_unused:floor:exchange:exchang"
+    assert unused["message"] == ("acknowledges 'floor:exchange:exchang', but no such warning is given; did you mean "
+                                 "'floor:exchange:exchange' (a warning this file has)?")
+    assert "您是否想写 'floor:exchange:exchange'" in unused["message_zh"]

@@ -112,3 +112,47 @@ def test_a_case_merging_an_anchor_is_pointed_at_its_own_wrong_line(tmp_path, cli
     assert code == 1
     assert "huawei.cases.yaml:11:5: first" in out, out
     assert "huawei.cases.yaml:15:" in out and "second" in out and ":6:" not in out, out
+
+
+def test_granted_by_naming_no_rule_says_so_with_the_nearest(tmp_path, cli):
+    """A typo in ``granted_by`` is not "expected X, got Y" (the editor would hunt for why the
+    engine chose otherwise): no rule has that id, and the nearest is named."""
+    shutil.copy(POLICIES / "huawei.yaml", tmp_path / "huawei.yaml")
+    (tmp_path / "huawei.cases.yaml").write_text(
+        "- name: typo in the rule\n"
+        "  case:\n"
+        + BATTERY_CASE +
+        "  expect: {granted_by: {repair: huawei/repair_warrenty}}\n"
+        "- name: typo without the policy\n"
+        "  case:\n"
+        + BATTERY_CASE +
+        "  expect: {granted_by: {repair: repair_warrenty}}\n"
+        "- name: another rule that exists\n"
+        "  case:\n"
+        + BATTERY_CASE +
+        "  expect: {granted_by: {repair: huawei/paid_repair}}\n", encoding="utf-8")
+    code, out, _ = cli("policy", "test", str(tmp_path / "huawei.yaml"))
+    assert code == 1
+    assert ("granted_by of repair: no rule 'huawei/repair_warrenty' in the policies loaded; did you mean "
+            "'huawei/repair_warranty'? (the decision's: huawei/repair_warranty)") in out
+    assert "no rule 'repair_warrenty' in the policies loaded; did you mean 'repair_warranty'?" in out
+    assert "granted_by of repair: expected huawei/paid_repair, got huawei/repair_warranty" in out
+    code, out, _ = cli("policy", "test", str(tmp_path / "huawei.yaml"), "--lang", "zh")
+    assert ("免费维修（repair）的决定规则：已加载的政策中没有规则 'huawei/repair_warrenty'；您是否想写 "
+            "'huawei/repair_warranty'？（实际为 huawei/repair_warranty）") in out
+
+
+def test_policy_test_says_a_typod_brand_as_validate_does(tmp_path, cli):
+    text = (POLICIES / "apple.yaml").read_text(encoding="utf-8")
+    assert "brands: [apple]" in text
+    (tmp_path / "apple.yaml").write_text(text.replace("brands: [apple]", "brands: [appel]", 1), encoding="utf-8")
+    shutil.copy(POLICIES / "apple.cases.yaml", tmp_path / "apple.cases.yaml")
+    for lang in ("en", "zh"):
+        code, validated, _ = cli("policy", "validate", str(tmp_path / "apple.yaml"), "--lang", lang)
+        assert code == 1
+        error = next(line for line in validated.splitlines() if "appel" in line)
+        assert "'apple'" in error and ("did you mean" in error or "您是否想写" in error)
+        code, tested, err = cli("policy", "test", str(tmp_path / "apple.yaml"), "--lang", lang)
+        assert code == 1
+        assert tested.splitlines() == [error], tested
+        assert "policy tests not run" in err or "政策测试未运行" in err

@@ -27,11 +27,15 @@ def opened(monkeypatch):
 
 
 def test_tui_lang_en_option(opened):
-    from aftersales.cli.tui import tui
+    from aftersales.cli import main_group
 
-    result = CliRunner().invoke(tui, ["--lang", "en", "--store", "sz01"])
+    # --lang is the group's, as every command's (cli.group.with_lang)
+    result = CliRunner().invoke(main_group, ["tui", "--lang", "en", "--store", "sz01"])
     assert result.exit_code == 0, result.output
     assert opened == [{"lang": "en", "db_url": None, "store_code": "sz01", "staff": None, "ran": True}]
+    result = CliRunner().invoke(main_group, ["--lang", "en"])   # the group alone opens the UI, in English
+    assert result.exit_code == 0, result.output
+    assert opened[1]["lang"] == "en"
 
 
 def test_tui_reads_its_environment(opened):
@@ -44,9 +48,9 @@ def test_tui_reads_its_environment(opened):
 
 
 def test_tui_rejects_an_unknown_language(opened):
-    from aftersales.cli.tui import tui
+    from aftersales.cli import main_group
 
-    result = CliRunner().invoke(tui, ["--lang", "fr"])
+    result = CliRunner().invoke(main_group, ["tui", "--lang", "fr"])
     assert result.exit_code == 2 and opened == []
 
 
