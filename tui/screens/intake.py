@@ -112,6 +112,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         self.repair_kind = "simple"
         self._same_unit_seen: tuple[str, ...] = ()   # open cases of this unit the clerk was shown
         self.saving = False
+        self._sent: FormState | None = None   # the form as it was when Ctrl+S sent it (``_show_saved``)
         self._shown_errors: dict[str, str] = {}
         self._plans: tuple[str, ...] = tuple(COVERAGE_PLANS)
         self._loading = False
@@ -802,6 +803,8 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         self._update_save()
         lang = self.app.lang
         mapping = self.form.build(lang, self.field_errors)
+        form = self.form
+        self._sent = FormState(dict(form.values), set(form.documents), set(form.conditions), set(form.plans))
         name, phone = self.form.values["customer.name"], self.form.values["customer.phone"]
         if self.correcting:
             changed_phone = phone if phone.strip() and phone.strip() != self._phone_saved else None
@@ -888,6 +891,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             self.app._broadcast("cases_changed")
             return
         corrected = self.correcting is not None
+        self._show_saved(message.summary.get("case"))
         self.saved_number = message.summary["number"]
         self.correcting = self.saved_number       # a change from now on corrects this case
         self._phone_saved = str(self.form.values.get("customer.phone") or "").strip()
@@ -907,6 +911,29 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             lines = [said_in(w, lang) for w in changed]
             self.app.notify(t("save.changed", lang, changes="\n".join(lines)), severity="warning", timeout=20)
         self.app._broadcast("cases_changed")
+
+    def _show_saved(self, case: dict[str, Any] | None) -> None:
+        """The form as the store saved the case: a value the store set is shown (the purchase date
+        of a replacement unit, whose period restarts on the exchange date; a date written in full),
+        so that a correction afterwards sends it back as it is and records only what the clerk
+        changed. A value changed since Ctrl+S (typed while saving) is left as it is."""
+        sent, self._sent = self._sent, None
+        if not case or sent is None:
+            return
+        saved, form = FormState.from_case(case, self.app.today()), self.form
+        differs = False
+        for f in FIELDS:
+            path = f.path
+            if f.spec is not None and form.values.get(path) == sent.values.get(path) != saved.values.get(path):
+                form.values[path] = saved.values.get(path)
+                differs = True
+        for attr in ("documents", "conditions", "plans"):
+            if getattr(form, attr) == getattr(sent, attr) != getattr(saved, attr):
+                setattr(form, attr, getattr(saved, attr))
+                differs = True
+        if differs:
+            self._load_widgets()
+            self.recompute()
 
     def on_case_save_failed(self, message: CaseSaveFailed) -> None:
         self.saving = False
