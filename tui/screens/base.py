@@ -179,7 +179,8 @@ class TypedSelect(compat.ListWhenOpened, Select[str]):
     the first option whose id or label (Chinese or English) begins with what was typed within
     a second (``a`` or ``苹`` chooses Apple). Ids are looked at first, then each option's next
     word (``names`` gives them in that order), so ``a`` is Apple's id before it is the start of
-    "any other maker". Space and Enter still open the list.
+    "any other maker". Space and the arrows open the list (Enter too, except on the intake form,
+    where Enter moves to the next field: ``IntakeScreen.action_scanner_suffix``).
 
     What was typed that begins no option's word leaves no option chosen (not the one chosen
     before: a brand not loaded would otherwise be saved as the last one) and posts

@@ -53,6 +53,7 @@ _NOTED_AT_START = "device.region"
 TICK_LISTS = {"sec.documents": ("docs", "document", "documents"),
               "sec.condition": ("conds", "condition", "conditions"),
               "sec.plans": ("plans", "coverage_plan", "plans")}
+_TICK_LIST_IDS = frozenset(list_id for list_id, _, _ in TICK_LISTS.values())
 
 
 def _for(message: Any, form: FormState | None) -> Any:
@@ -469,8 +470,16 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             self.focus_next()
 
     def action_scanner_suffix(self) -> None:
-        if not self._after_completion():
-            raise SkipAction()     # Enter does what it does in the focused widget
+        if self._after_completion():
+            return
+        focus_id = getattr(self.focused, "id", None) or ""
+        f = BY_WIDGET.get(focus_id)
+        if (f is not None and f.kind in ("select", CHECK)) or focus_id in _TICK_LIST_IDS:
+            # a closed drop-down (what was typed on it chosen), a check box, a tick list: Enter
+            # moves on, as in a field (Space opens the list or ticks; Down opens the list too)
+            self.focus_next()
+            return
+        raise SkipAction()     # Enter does what it does in the focused widget (a field moves on)
 
     def action_toggle_auto_advance(self) -> None:
         app = self.app
