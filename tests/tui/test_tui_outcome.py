@@ -93,23 +93,46 @@ async def test_the_ticket_prints_as_html_and_a_bad_outcome_stays_in_the_dialog_a
         await settle(pilot)
         assert app.screen is detail
 
-        # the outcome: a bad one stays in the dialog, a good one closes the case's path
-        await scan(pilot, "o")
+        # the outcome: a bad one stays in the dialog, said with the field's label (no field id,
+        # no command-line option), a good one closes the case's path
+        def said() -> str:
+            return str(app.screen.query_one("#o-error").render())
+
+        await scan(pilot, "f4", "o")           # in English first: a paid repair the customer declined
+        await settle(pilot)
+        dialog = app.screen
+        dialog.query_one("#o-kind").value = "paid_repair"
+        dialog.query_one("#o-override").value = "regular customer"
+        await scan(pilot, "ctrl+s")
+        await settle(pilot)
+        assert said() == "✘ fill in: Quote (CNY)"
+        dialog.query_one("#o-quote").value = "100"
+        dialog.query_one("#o-amount").value = "50"
+        await scan(pilot, "ctrl+s")
+        await settle(pilot)
+        assert said() == "✘ Amount charged (CNY): the customer did not consent: nothing may be charged (amount must be 0)"
+        await scan(pilot, "escape", "f4", "o")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, OutcomeDialog)
         assert dialog.offered == ["return", "exchange", "repair"]  # day 5
         assert dialog.kind == "return"
         assert not dialog.query_one("#row-imei").display and dialog.query_one("#row-refund").display
+        await scan(pilot, "ctrl+s")
+        await settle(pilot)
+        assert said() == "✘ 请填写：退款金额（元）"
         dialog.query_one("#o-refund").value = "abc"
         await scan(pilot, "ctrl+s")
         await settle(pilot)
-        assert "不是数字" in str(dialog.query_one("#o-error").render())
+        assert said() == "✘ 退款金额（元）：abc 不是数字"
         dialog.query_one("#o-refund").value = "9999"
+        await scan(pilot, "ctrl+s")
+        await settle(pilot)
+        assert said() == "✘ 案例没有记录发票金额：请填写「发票金额（元，案例未记录时）」"
         dialog.query_one("#o-invoice_price").value = "3000"
         await scan(pilot, "ctrl+s")
         await settle(pilot)
-        assert app.screen is dialog and "超过发票金额" in str(dialog.query_one("#o-error").render())
+        assert app.screen is dialog and said() == "✘ 退款金额（元）：退款 9999 元超过发票金额 3000 元"
         assert store.get(NUMBER)["outcome"] is None
         dialog.query_one("#o-refund").value = "2999"
         await scan(pilot, "ctrl+s")

@@ -44,6 +44,12 @@ FIELDS: dict[str, tuple[tuple[str, ...], str, str]] = {
 NUMBERS = {"refund": float, "invoice_price": float, "quote": float, "amount": float, "days": int}
 
 
+def field_label(name: str, lang: str) -> str:
+    """A field of the dialog by its label (``refund`` → 退款金额（元）)."""
+    _kinds, zh, en = FIELDS[name]
+    return zh if lang == "zh" else en
+
+
 class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
     """The outcome form of one case; dismisses with the case view once saved."""
 
@@ -119,11 +125,16 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
     def fields(self) -> dict[str, Any]:
         """The values typed for the chosen outcome (numbers read as numbers; bad ones raise)."""
         from aftersales.store.errors import StoreError
-        from aftersales.store.outcomes import split_list
+        from aftersales.store.outcomes import outcome_fields, split_list
 
         kind = self.kind
         out: dict[str, Any] = {}
-        for name, (kinds, label_zh, label_en) in FIELDS.items():
+        missing = [name for name, required in outcome_fields(kind).items() if required and name in FIELDS
+                   and not self.query_one(f"#o-{name}", FormInput).value.strip()]
+        if missing:
+            raise StoreError(t("outcome.missing", "en", fields=", ".join(field_label(n, "en") for n in missing)),
+                             zh=t("outcome.missing", "zh", fields="、".join(field_label(n, "zh") for n in missing)))
+        for name, (kinds, _zh, _en) in FIELDS.items():
             if kind not in kinds:
                 continue
             text = self.query_one(f"#o-{name}", FormInput).value.strip()
@@ -133,9 +144,7 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
                 try:
                     out[name] = NUMBERS[name](text)
                 except ValueError:
-                    label = label_zh if self.app.lang == "zh" else label_en
-                    raise StoreError(f"{label}: {text!r} is not a number", field=name,
-                                     zh=f"{label}：{text} 不是数字") from None
+                    raise StoreError(f"{text!r} is not a number", field=name, zh=f"{text} 不是数字") from None
             elif name == "parts":
                 out[name] = split_list(text)
             else:
@@ -155,7 +164,7 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
         try:
             fields = self.fields()
         except AftersalesError as exc:
-            self._error(exc.line(self.app.lang))
+            self._error(self.said(exc))
             return
         override = self.query_one("#o-override", FormInput).value.strip() or None
         note = self.query_one("#o-note", FormInput).value.strip() or None
@@ -173,9 +182,26 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
                 offered = "、".join(vocab("remedy", r, app.lang) for r in self.offered) or "—"
                 self.post_message(StoreActionFailed(t("outcome.needs_override", app.lang, offered=offered)))
                 return
-            self.post_message(StoreActionFailed(error_line(exc, app.lang)))
+            self.post_message(StoreActionFailed(self.said(exc, fields)))
             return
         self.post_message(CaseLoaded(view, "outcome"))
+
+    def said(self, exc: BaseException, given: dict[str, Any] | None = None) -> str:
+        """The store's refusal as this dialog says it: the field by its label here, not by its
+        id, and never a command-line option (the store's words are the CLI's too). ``given``: the
+        fields sent."""
+        from aftersales.core.errors import AftersalesError
+
+        lang = self.app.lang
+        if not isinstance(exc, AftersalesError):
+            return error_line(exc, lang)
+        name = exc.field or ""
+        if name not in FIELDS:
+            return exc.text(lang)
+        if name == "invoice_price" and "invoice_price" not in (given or {}):
+            # refused for want of it: the case has none, and the store's words say which option gives it
+            return t("outcome.no_invoice_price", lang, field=field_label(name, lang))
+        return field_label(name, lang) + ("：" if lang == "zh" else ": ") + exc.text(lang)
 
     def on_store_action_failed(self, message: StoreActionFailed) -> None:
         message.stop()
