@@ -170,6 +170,15 @@ async def test_find_by_full_phone_or_part_of_an_imei_and_enter_opens_a_single_hi
         queue.query_one("#q-text").value = "其他品牌"
         await settle(pilot)
         assert table.row_count == 2
+        # "/" in the box: not typed, the search selected for the next one; Esc clears and leaves it
+        await scan(pilot, "/", "3237")
+        assert queue.query_one("#q-text").value == "3237"
+        await settle(pilot)
+        assert table.row_count == 1
+        await scan(pilot, "escape")
+        await settle(pilot)
+        assert queue.query_one("#q-text").value == "" and app.focused is table and table.row_count == 2
+        assert isinstance(app.screen, QueueScreen)
 
 
 async def test_phone_numbers_of_hong_kong_macao_taiwan_are_accepted_and_bad_ones_say_why(make):
