@@ -498,3 +498,27 @@ async def test_what_the_case_screens_say_in_chinese_has_chinese_punctuation(stor
             assert ascii_in_chinese(text) == [], ascii_in_chinese(text)
         else:
             assert not re.search(r"^\s*[A-Za-z][A-Za-z -]*[：（]|\d[：，（]|\)（", text, re.M), text
+
+
+async def test_a_return_offered_only_as_the_refund_in_place_of_an_exchange_is_offered_as_that_refund(registry):
+    """Day 15, the return past its window, the exchange offered with a refund in its place: the
+    outcome drop-down offers that refund as 退款（不换机）, not as a return; on day 5 a return."""
+    from datetime import date
+
+    from aftersales.tui.form import FormState
+    from aftersales.tui.screens.outcome import remedy_options
+
+    today = date(2026, 6, 15)
+
+    def decided(bought: str) -> dict:
+        case = {"brand": "huawei", "device": {"model": "nova 12", "imei": "356938035643809"},
+                "purchase": {"date": bought, "channel": "authorized_reseller", "price": 3000},
+                "documents": ["invoice", "sanbao_certificate"], "fault": {"confirmed": True}}
+        mapping = FormState.from_case(case, today).build("zh")
+        return registry.evaluate(registry.parse_case(mapping, today=today)).to_dict()
+
+    day15 = decided("2026-06-01")
+    assert [(r["remedy"], r["available"]) for r in day15["remedies"]][:2] == [("return", False), ("exchange", True)]
+    assert remedy_options(day15, "zh")[:2] == [("退款（不换机） ✔ 判定可办理", "return"), ("换货 ✔ 判定可办理", "exchange")]
+    assert remedy_options(day15, "en")[0] == ("Refund (no exchange) ✔ offered", "return")
+    assert remedy_options(decided("2026-06-10"), "zh")[0] == ("退货 ✔ 判定可办理", "return")

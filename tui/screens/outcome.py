@@ -50,6 +50,27 @@ def field_label(name: str, lang: str) -> str:
     return zh if lang == "zh" else en
 
 
+def remedy_label(remedy: str, decision: dict[str, Any], lang: str) -> str:
+    """A remedy as the outcome dialog offers it: a return the decision offers only as the refund
+    in place of an exchange (the return itself past its window) is that refund, not a return."""
+    if remedy == "return" and not any(r.get("remedy") == "return" and r.get("available")
+                                      for r in decision.get("remedies") or ()):
+        from aftersales.store.outcomes import offered
+
+        if "return" in offered(decision):
+            return t("outcome.refund_instead", lang)
+    return vocab("remedy", remedy, lang)
+
+
+def remedy_options(decision: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+    """The outcome drop-down's options: every remedy, the ones the decision offers marked."""
+    from aftersales.store.outcomes import offered
+
+    offers = offered(decision)
+    mark = " ✔ 判定可办理" if lang == "zh" else " ✔ offered"
+    return [(remedy_label(r, decision, lang) + (mark if r in offers else ""), r) for r in REMEDY_ORDER]
+
+
 class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
     """The outcome form of one case; dismisses with the case view once saved."""
 
@@ -70,13 +91,13 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
         from aftersales.store.outcomes import offered
 
         decisions = view.get("decisions") or []
-        self.offered = offered((decisions[-1].get("decision") if decisions else None) or {})
+        self.decision = (decisions[-1].get("decision") if decisions else None) or {}
+        self.offered = offered(self.decision)
 
     def compose(self) -> ComposeResult:
         lang = self.app.lang
         zh = lang == "zh"
-        options = [(vocab("remedy", r, lang) + ((" ✔ 判定可办理" if zh else " ✔ offered") if r in self.offered else ""), r)
-                   for r in REMEDY_ORDER]
+        options = remedy_options(self.decision, lang)
         first = (self.view.get("remedy") if self.view.get("remedy") in REMEDY_ORDER else None) or \
             (self.offered[0] if self.offered else "paid_repair")
         with Vertical(classes="dialog"):
@@ -179,7 +200,7 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
         except Exception as exc:  # noqa: BLE001 - one line on the screen
             if getattr(exc, "field", None) == "remedy" and not override:
                 # not offered: said as this dialog asks for it (the store's words name the CLI's option)
-                offered = "、".join(vocab("remedy", r, app.lang) for r in self.offered) or "—"
+                offered = "、".join(remedy_label(r, self.decision, app.lang) for r in self.offered) or "—"
                 self.post_message(StoreActionFailed(t("outcome.needs_override", app.lang, offered=offered)))
                 return
             self.post_message(StoreActionFailed(self.said(exc, fields)))
