@@ -71,6 +71,11 @@ async def test_the_pickup_notice_waits_until_the_unit_is_ready_and_is_written_wi
         assert said[-1] == "no pickup notice: the case is already “picked up and signed”"
 
 
+def drawn(widget) -> list[str]:
+    """The lines ``widget`` draws, as shown."""
+    return [strip.text.rstrip() for strip in widget.render_lines(widget.region.reset_offset)]
+
+
 async def test_the_ticket_prints_as_html_and_a_bad_outcome_stays_in_the_dialog_a_good_one_closes_the_case_path(
         make, store, save_day5, tmp_path, monkeypatch):
     save_day5(store)
@@ -96,7 +101,7 @@ async def test_the_ticket_prints_as_html_and_a_bad_outcome_stays_in_the_dialog_a
         # the outcome: a bad one stays in the dialog, said with the field's label (no field id,
         # no command-line option), a good one closes the case's path
         def said() -> str:
-            return str(app.screen.query_one("#o-error").render())
+            return app.screen.query_one("#o-error").content.text.plain
 
         await scan(pilot, "f4", "o")           # in English first: a paid repair the customer declined
         await settle(pilot)
@@ -129,6 +134,9 @@ async def test_the_ticket_prints_as_html_and_a_bad_outcome_stays_in_the_dialog_a
         await scan(pilot, "ctrl+s")
         await settle(pilot)
         assert said() == "✘ 案例没有记录发票金额：请填写「发票金额（元，案例未记录时）」"
+        # the label and the line wrapped as Chinese is set (Textual folded them at the edge)
+        assert drawn(dialog.query_one("#row-invoice_price").children[0]) == ["发票金额（元，", "案例未记录时）"]
+        assert drawn(dialog.query_one("#o-error")) == ["✘ 案例没有记录发票金额：请填写「发票金额（元，", "  案例未记录时）」"]
         dialog.query_one("#o-invoice_price").value = "3000"
         await scan(pilot, "ctrl+s")
         await settle(pilot)
@@ -217,6 +225,8 @@ async def test_from_the_detail_the_inspection_reaches_the_ticket_the_pickup_noti
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, InspectDialog)
+        # a label wrapped in its column as Chinese is set (Textual folded it: 随机附件（逗号分 | 隔）)
+        assert drawn(dialog.query_one("#i-accessories").parent.children[0]) == ["随机附件（逗号", "分隔）"]
         dialog.query_one("#i-accessories").value = "充电线,卡针"
         dialog.query_one("#i-appearance").value = "屏幕左上角划痕"
         dialog.query_one("#i-backed_up", Checkbox).value = True
@@ -269,7 +279,7 @@ async def test_from_the_detail_the_inspection_reaches_the_ticket_the_pickup_noti
         dialog.query_one("#o-quote").value = "300"
         await scan(pilot, "ctrl+s")
         await settle(pilot)
-        said = str(dialog.query_one("#o-error").render())
+        said = dialog.query_one("#o-error").content.text.plain
         # what to do in this dialog, not the command line's option
         assert "判定未给出这种处理" in said and "店长特批原因" in said and "--override" not in said, said
         dialog.query_one("#o-override").value = "客户坚持保外维修"

@@ -61,6 +61,16 @@ class CounterScreen(Screen):
             self.refresh_bindings()
 
 
+def row_label(text: str) -> Any:
+    """A dialog row's label, wrapped in its column as Chinese is set (``Wrapped``): Textual folds
+    a run of Chinese at any cell (随机附件（逗号分 | 隔）)."""
+    from textual.widgets import Label
+
+    from ..widgets.text import Wrapped
+
+    return Label(Wrapped(Text(text)))
+
+
 def field_values(node: Any) -> dict[str, Any]:
     """What the fields under ``node`` hold now: its inputs, check boxes and choices, by id."""
     return {widget.id: widget.value for widget in node.query("Input, Checkbox, Select") if widget.id}

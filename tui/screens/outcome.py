@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Label, Select, Static
+from textual.widgets import Button, Checkbox, Select, Static
 
 from aftersales.core.vocab import REMEDY_ORDER
 from aftersales.store.localday import shown_moment
@@ -25,7 +25,8 @@ from aftersales.store.localday import shown_moment
 from ..app import key, translate_bindings
 from ..i18n import error_line, t, vocab
 from ..messages import CaseLoaded, StoreActionFailed
-from .base import FormInput, HoldsInput
+from ..widgets.text import Wrapped
+from .base import FormInput, HoldsInput, row_label
 
 #: field id -> (the outcomes that use it, zh label, en label)
 FIELDS: dict[str, tuple[tuple[str, ...], str, str]] = {
@@ -104,20 +105,20 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
             yield Static(("登记处理结果 " if zh else "Record the outcome ") + self.number, classes="dialog-title")
             with VerticalScroll():
                 with Horizontal(classes="o-row"):
-                    yield Label("处理方式" if zh else "Outcome")
+                    yield row_label("处理方式" if zh else "Outcome")
                     yield Select(options, value=first, allow_blank=False, id="o-kind", compact=True)
                 for name, (_kinds, label_zh, label_en) in FIELDS.items():
                     with Horizontal(classes="o-row", id=f"row-{name}"):
-                        yield Label(label_zh if zh else label_en)
+                        yield row_label(label_zh if zh else label_en)
                         yield FormInput(id=f"o-{name}", compact=True)
                 with Horizontal(classes="o-row", id="row-consent"):
-                    yield Label("客户同意报价" if zh else "Customer consents")
+                    yield row_label("客户同意报价" if zh else "Customer consents")
                     yield Checkbox("", value=False, id="o-consent", compact=True)
                 with Horizontal(classes="o-row", id="row-override"):
-                    yield Label("店长特批原因（判定未给出时）" if zh else "Manager's reason (not offered)")
+                    yield row_label("店长特批原因（判定未给出时）" if zh else "Manager's reason (not offered)")
                     yield FormInput(id="o-override", compact=True)
                 with Horizontal(classes="o-row"):
-                    yield Label("备注" if zh else "Note")
+                    yield row_label("备注" if zh else "Note")
                     yield FormInput(id="o-note", compact=True)
                 yield Static("", id="o-error")
             with Horizontal(classes="dialog-buttons"):
@@ -233,7 +234,7 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
         self.dismiss(message.view)
 
     def _error(self, text: str) -> None:
-        self.query_one("#o-error", Static).update(Text("✘ " + text, style="bold"))
+        self.query_one("#o-error", Static).update(Wrapped(Text("✘ " + text, style="bold")))   # as Chinese is set
 
     @on(Button.Pressed, "#o-cancel")
     def action_cancel(self) -> None:
@@ -315,15 +316,15 @@ class InspectDialog(HoldsInput, ModalScreen[dict | None]):
             yield Static(("附件、外观与数据清单 " if zh else "Accessories, appearance, checklist ") + self.number,
                          classes="dialog-title")
             with Horizontal(classes="o-row"):
-                yield Label("随机附件（逗号分隔）" if zh else "Accessories")
+                yield row_label("随机附件（逗号分隔）" if zh else "Accessories")
                 yield FormInput("、".join(self.record.get("accessories") or []), id="i-accessories", compact=True)
             with Horizontal(classes="o-row"):
-                yield Label("外观（检查所见）" if zh else "Appearance")
+                yield row_label("外观（检查所见）" if zh else "Appearance")
                 yield FormInput(self.record.get("appearance") or "", id="i-appearance", compact=True)
             for item, (label_zh, label_en) in CHECKLIST.items():
                 yield Checkbox(label_zh if zh else label_en, value=item in ticked, id=f"i-{item}", compact=True)
             with Horizontal(classes="o-row"):
-                yield Label("锁屏密码" if zh else "Passcode")
+                yield row_label("锁屏密码" if zh else "Passcode")
                 yield Select([(zh_ if zh else en_, k) for k, (zh_, en_) in PASSCODE.items()],
                              value=self.record.get("passcode") or Select.NULL, id="i-passcode", compact=True,
                              prompt=t("inspect.passcode_none", self.app.lang))
@@ -368,7 +369,7 @@ class InspectDialog(HoldsInput, ModalScreen[dict | None]):
 
     def on_store_action_failed(self, message: StoreActionFailed) -> None:
         message.stop()
-        self.query_one("#i-error", Static).update(Text("✘ " + message.error, style="bold"))
+        self.query_one("#i-error", Static).update(Wrapped(Text("✘ " + message.error, style="bold")))
 
     def on_case_loaded(self, message: CaseLoaded) -> None:
         message.stop()
