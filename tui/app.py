@@ -289,8 +289,9 @@ class AftersalesApp(InOrderKeys, App):
             return False
         return True
 
-    #: the toast's width (app.tcss: at most 60 cells, 40% of the screen), less its padding and edge
-    TOAST_WIDTH, TOAST_SHARE, TOAST_FRAME = 60, 0.4, 3
+    #: the toast's width (app.tcss: at most 60 cells, 40% of its rack: the screen less the rack's
+    #: scroll bar, Textual's 2 cells), less its padding and edge
+    TOAST_WIDTH, TOAST_SHARE, TOAST_FRAME, TOAST_RACK_BAR = 60, 0.4, 3, 2
 
     def notify(self, message: str, *, title: str = "", severity: Any = "information",
                timeout: float | None = None, markup: bool = False) -> None:
@@ -302,7 +303,8 @@ class AftersalesApp(InOrderKeys, App):
 
         from .widgets.text import wrap_line
 
-        width = max(min(self.TOAST_WIDTH, int(self.size.width * self.TOAST_SHARE)) - self.TOAST_FRAME, 12)
+        share = int((self.size.width - self.TOAST_RACK_BAR) * self.TOAST_SHARE)
+        width = max(min(self.TOAST_WIDTH, share) - self.TOAST_FRAME, 12)
         plain = Text.from_markup(message).plain if markup else message
         message = "\n".join(piece.plain for line in plain.split("\n") for piece in wrap_line(Text(line), width))
         # room is made as the toast comes, in the order the toasts were asked for (several asked

@@ -423,4 +423,7 @@ TEXT.update({
                                "the decision does not offer this; offered: {offered}. With a manager's consent, "
                                "write the reason under “Manager's reason”"),
     "outcome.closed": ("此案例已结束，不能再登记处理结果", "the case is finished; no outcome can be recorded"),
+    "outcome.refund_instead": ("退款（不换机）", "Refund (no exchange)"),
+    "outcome.missing": ("请填写：{fields}", "fill in: {fields}"),
+    "outcome.no_invoice_price": ("案例没有记录发票金额：请填写「{field}」", "the case has no invoice price: fill in “{field}”"),
 })

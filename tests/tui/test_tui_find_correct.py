@@ -46,6 +46,36 @@ async def test_a_change_after_saving_corrects_the_case_instead_of_adding_one(mak
     assert "更正" in text and "IMEI" in text and OTHER_IMEI in text and "edit" not in text
 
 
+async def test_a_replacement_unit_shows_the_purchase_date_the_store_saved_and_a_correction_keeps_it(
+        make, store, save_day5, clock):
+    """A unit handed over in an exchange is taken in with the purchase date on its receipt: the
+    store restarts its period on the exchange date, the form shows that date once saved, and a
+    correction afterwards records only what the clerk changed."""
+    from helpers_tui import DAY5_CASE
+
+    store.record_outcome(save_day5(store), "exchange", {"imei": OTHER_IMEI, "serial": "F2LX1234ABCD",
+                                                        "certificate": "SB-0002"}, actor="王芳", now=clock())
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        intake = app.screen
+        intake.fill({**DAY5_CASE, "device": {"model": "Redmi Note 13", "imei": OTHER_IMEI},
+                     "purchase": {"date": "2026-06-01", "channel": "authorized_reseller"}}, name="李雷")
+        await type_into(pilot, "#f-customer-phone", "13800138000")
+        await save(pilot)
+        second = intake.saved_number
+        assert store.get(second)["case"]["purchase"]["date"] == "2026-06-15"      # the exchange date
+        assert intake.query_one("#f-purchase-date").value == "2026-06-15"
+        assert intake.form.values["purchase.date"] == "2026-06-15"
+        assert "（第 0 天）" in intake.query_one("#panel").body_text()
+        await type_into(pilot, "#f-fault-description", "屏幕闪烁")
+        await save(pilot)
+    edited = store.get(second)["events"][-1]
+    assert edited["kind"] == "edited"
+    assert list(edited["data"]["changes"]) == ["fault.description"]
+    assert store.get(second)["case"]["purchase"]["date"] == "2026-06-15"
+
+
 async def test_a_second_case_for_a_unit_with_an_open_case_asks_and_opens_it(make, store, save_day5):
     save_day5(store)
     app = make()
@@ -140,6 +170,15 @@ async def test_find_by_full_phone_or_part_of_an_imei_and_enter_opens_a_single_hi
         queue.query_one("#q-text").value = "其他品牌"
         await settle(pilot)
         assert table.row_count == 2
+        # "/" in the box: not typed, the search selected for the next one; Esc clears and leaves it
+        await scan(pilot, "/", "3237")
+        assert queue.query_one("#q-text").value == "3237"
+        await settle(pilot)
+        assert table.row_count == 1
+        await scan(pilot, "escape")
+        await settle(pilot)
+        assert queue.query_one("#q-text").value == "" and app.focused is table and table.row_count == 2
+        assert isinstance(app.screen, QueueScreen)
 
 
 async def test_phone_numbers_of_hong_kong_macao_taiwan_are_accepted_and_bad_ones_say_why(make):

@@ -286,6 +286,25 @@ async def test_at_80x24_a_notice_is_one_toast_above_the_save_line_its_words_and_
         assert lines[0].endswith("；") or lines[0].endswith("，") or cell_len(lines[0]) <= 29, lines
         toast = app.screen.query_one("Toast")
         assert toast.region.bottom <= app.screen.query_one("#save-bar").region.y
+        # each line as wrapped for the toast's own width, at 80 and at 120 columns (wrapped one
+        # cell too wide, Textual folded it again: 重新计 | 算, （1 | 处改动）)
+        corrected = "已更正 SZ01-20260615-0001（1 处改动），已重新判定"
+        replacement = ("请注意：\n设备：本机为 SZ01-20260615-0001 换货所换新机（2026-06-15），"
+                       "三包有效期自换货之日起重新计算（第二十一条）")
+        for size in ((80, 24), (120, 36)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            for message in (corrected, replacement):
+                app.notify(message)
+                lines = (await toasts())[-1].split("\n")
+                toast = app.screen.query("Toast").last()
+                assert all(cell_len(line) <= toast.content_size.width for line in lines), (size, lines)
+                drawn = [line.replace(" ", "") for line in lines]
+                assert "".join(drawn) == message.replace("\n", "").replace(" ", ""), (size, drawn)   # none folded again
+                assert not [line for line in drawn[1:] if cell_len(line) <= 2], (size, drawn)
+                assert message != corrected or any("（1处改动）" in line for line in drawn), (size, drawn)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
         app.notify("保存失败：数据库不可用", severity="error", timeout=30)
         app.notify("界面语言：中文")
         assert len(await toasts()) == 2

@@ -38,12 +38,12 @@ async def test_a_mail_in_case_with_a_complex_repair_is_stored_with_its_agreement
         await scan(pilot, "ctrl+s")
         await settle(pilot)
         assert app.screen is dialog
-        assert "返回邮政编码：'51800' 不是邮政编码" in str(dialog.query_one("#m-error").render())
+        assert "返回邮政编码：'51800' 不是邮政编码" in dialog.query_one("#m-error").content.text.plain
         _type(dialog, "return_postcode", "518000")
         await scan(pilot, "ctrl+s")
         await settle(pilot)
         assert app.screen is dialog
-        assert "返回联系电话" in str(dialog.query_one("#m-error").render())
+        assert "返回联系电话" in dialog.query_one("#m-error").content.text.plain
         _type(dialog, "return_phone", "13800138000")
         await scan(pilot, "ctrl+s")
         await settle(pilot)

@@ -71,6 +71,11 @@ async def test_the_pickup_notice_waits_until_the_unit_is_ready_and_is_written_wi
         assert said[-1] == "no pickup notice: the case is already “picked up and signed”"
 
 
+def drawn(widget) -> list[str]:
+    """The lines ``widget`` draws, as shown."""
+    return [strip.text.rstrip() for strip in widget.render_lines(widget.region.reset_offset)]
+
+
 async def test_the_ticket_prints_as_html_and_a_bad_outcome_stays_in_the_dialog_a_good_one_closes_the_case_path(
         make, store, save_day5, tmp_path, monkeypatch):
     save_day5(store)
@@ -93,23 +98,49 @@ async def test_the_ticket_prints_as_html_and_a_bad_outcome_stays_in_the_dialog_a
         await settle(pilot)
         assert app.screen is detail
 
-        # the outcome: a bad one stays in the dialog, a good one closes the case's path
-        await scan(pilot, "o")
+        # the outcome: a bad one stays in the dialog, said with the field's label (no field id,
+        # no command-line option), a good one closes the case's path
+        def said() -> str:
+            return app.screen.query_one("#o-error").content.text.plain
+
+        await scan(pilot, "f4", "o")           # in English first: a paid repair the customer declined
+        await settle(pilot)
+        dialog = app.screen
+        dialog.query_one("#o-kind").value = "paid_repair"
+        dialog.query_one("#o-override").value = "regular customer"
+        await scan(pilot, "ctrl+s")
+        await settle(pilot)
+        assert said() == "✘ fill in: Quote (CNY)"
+        dialog.query_one("#o-quote").value = "100"
+        dialog.query_one("#o-amount").value = "50"
+        await scan(pilot, "ctrl+s")
+        await settle(pilot)
+        assert said() == "✘ Amount charged (CNY): the customer did not consent: nothing may be charged (amount must be 0)"
+        await scan(pilot, "escape", "f4", "o")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, OutcomeDialog)
         assert dialog.offered == ["return", "exchange", "repair"]  # day 5
         assert dialog.kind == "return"
         assert not dialog.query_one("#row-imei").display and dialog.query_one("#row-refund").display
+        await scan(pilot, "ctrl+s")
+        await settle(pilot)
+        assert said() == "✘ 请填写：退款金额（元）"
         dialog.query_one("#o-refund").value = "abc"
         await scan(pilot, "ctrl+s")
         await settle(pilot)
-        assert "不是数字" in str(dialog.query_one("#o-error").render())
+        assert said() == "✘ 退款金额（元）：abc 不是数字"
         dialog.query_one("#o-refund").value = "9999"
+        await scan(pilot, "ctrl+s")
+        await settle(pilot)
+        assert said() == "✘ 案例没有记录发票金额：请填写「发票金额（元，案例未记录时）」"
+        # the label and the line wrapped as Chinese is set (Textual folded them at the edge)
+        assert drawn(dialog.query_one("#row-invoice_price").children[0]) == ["发票金额（元，", "案例未记录时）"]
+        assert drawn(dialog.query_one("#o-error")) == ["✘ 案例没有记录发票金额：请填写「发票金额（元，", "  案例未记录时）」"]
         dialog.query_one("#o-invoice_price").value = "3000"
         await scan(pilot, "ctrl+s")
         await settle(pilot)
-        assert app.screen is dialog and "超过发票金额" in str(dialog.query_one("#o-error").render())
+        assert app.screen is dialog and said() == "✘ 退款金额（元）：退款 9999 元超过发票金额 3000 元"
         assert store.get(NUMBER)["outcome"] is None
         dialog.query_one("#o-refund").value = "2999"
         await scan(pilot, "ctrl+s")
@@ -194,6 +225,8 @@ async def test_from_the_detail_the_inspection_reaches_the_ticket_the_pickup_noti
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, InspectDialog)
+        # a label wrapped in its column as Chinese is set (Textual folded it: 随机附件（逗号分 | 隔）)
+        assert drawn(dialog.query_one("#i-accessories").parent.children[0]) == ["随机附件（逗号", "分隔）"]
         dialog.query_one("#i-accessories").value = "充电线,卡针"
         dialog.query_one("#i-appearance").value = "屏幕左上角划痕"
         dialog.query_one("#i-backed_up", Checkbox).value = True
@@ -246,7 +279,7 @@ async def test_from_the_detail_the_inspection_reaches_the_ticket_the_pickup_noti
         dialog.query_one("#o-quote").value = "300"
         await scan(pilot, "ctrl+s")
         await settle(pilot)
-        said = str(dialog.query_one("#o-error").render())
+        said = dialog.query_one("#o-error").content.text.plain
         # what to do in this dialog, not the command line's option
         assert "判定未给出这种处理" in said and "店长特批原因" in said and "--override" not in said, said
         dialog.query_one("#o-override").value = "客户坚持保外维修"
@@ -475,3 +508,27 @@ async def test_what_the_case_screens_say_in_chinese_has_chinese_punctuation(stor
             assert ascii_in_chinese(text) == [], ascii_in_chinese(text)
         else:
             assert not re.search(r"^\s*[A-Za-z][A-Za-z -]*[：（]|\d[：，（]|\)（", text, re.M), text
+
+
+async def test_a_return_offered_only_as_the_refund_in_place_of_an_exchange_is_offered_as_that_refund(registry):
+    """Day 15, the return past its window, the exchange offered with a refund in its place: the
+    outcome drop-down offers that refund as 退款（不换机）, not as a return; on day 5 a return."""
+    from datetime import date
+
+    from aftersales.tui.form import FormState
+    from aftersales.tui.screens.outcome import remedy_options
+
+    today = date(2026, 6, 15)
+
+    def decided(bought: str) -> dict:
+        case = {"brand": "huawei", "device": {"model": "nova 12", "imei": "356938035643809"},
+                "purchase": {"date": bought, "channel": "authorized_reseller", "price": 3000},
+                "documents": ["invoice", "sanbao_certificate"], "fault": {"confirmed": True}}
+        mapping = FormState.from_case(case, today).build("zh")
+        return registry.evaluate(registry.parse_case(mapping, today=today)).to_dict()
+
+    day15 = decided("2026-06-01")
+    assert [(r["remedy"], r["available"]) for r in day15["remedies"]][:2] == [("return", False), ("exchange", True)]
+    assert remedy_options(day15, "zh")[:2] == [("退款（不换机） ✔ 判定可办理", "return"), ("换货 ✔ 判定可办理", "exchange")]
+    assert remedy_options(day15, "en")[0] == ("Refund (no exchange) ✔ offered", "return")
+    assert remedy_options(decided("2026-06-10"), "zh")[0] == ("退货 ✔ 判定可办理", "return")

@@ -46,6 +46,33 @@ async def test_enter_moves_to_the_next_field_and_a_backspace_deletes_the_charact
         assert app.screen.form.values["device.serial"] == "F2LABC"
 
 
+async def test_an_intake_typed_with_enter_between_fields_lands_each_value_in_its_field(make):
+    """Enter moves on from a drop-down (what was typed on it chosen, the list left closed), a
+    check box and a tick list as from a field: typed with Enter between the fields, an intake
+    fills each field in turn (the IMEI was typed into the region's list, the date into 生产日期)."""
+    from textual.widgets import Select
+
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready_at(pilot, "#f-brand")
+        await scan(pilot, "h", "u", "enter", "nova 12", "enter", "enter", "BLK-AL00", "enter", "enter",
+                   "356938035643809", "enter", "SN123", "enter", "2025-08-01", "enter", "95", "enter",
+                   "2026-06-01", "enter", "enter", "CN")
+        form = app.screen.form.values
+        assert form["brand"] == "huawei" and not app.screen.query_one("#f-brand", Select).expanded
+        assert values(app) == {"device.model": "nova 12", "device.part_number": "", "device.model_code": "BLK-AL00",
+                               "device.imei": "356938035643809", "device.serial": "SN123",
+                               "device.production_date": "2025-08-01", "device.battery_health": "95"}
+        assert form["device.region"] == "" and form["purchase.date"] == "2026-06-01"
+        assert form["purchase.channel"] == "unknown" and app.focused.id == "f-purchase-country"
+        await ready_at(pilot, "#f-fault-description")
+        await scan(pilot, "屏幕闪烁", "enter", "enter")      # past the check box, unticked
+        assert app.focused.id == "f-fault-part" and form["fault.confirmed"] is False
+        await ready_at(pilot, "#docs")
+        await scan(pilot, "enter")                           # past the papers, none ticked
+        assert app.screen.form.documents == set() and app.focused.id != "docs"
+
+
 async def test_pilot_press_of_many_keys_in_one_call_fills_each_field(make):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -86,18 +113,18 @@ async def test_auto_advance_is_off_by_default_and_ctrl_g_turns_it_on(make):
 
 async def test_keys_right_after_a_section_jump_go_to_that_section(make):
     """F6 (a jump: the focus is set by a callback, on the brand, the first field still empty) then
-    Enter, Down, Enter and the model at once: the brand list is opened from the brand field, not
+    Space, Down, Enter and the model at once: the brand list is opened from the brand field, not
     from the field the focus was leaving."""
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:
         await ready_at(pilot, "#f-customer-phone")
-        await scan(pilot, "f6", "enter", "down", "enter", "Mate 60")
+        await scan(pilot, "f6", "space", "down", "enter", "Mate 60")
         assert app.screen.form.values["brand"] in app.registry.brands
         assert app.screen.form.values["device.model"] == "Mate 60"
 
 
 async def test_the_brand_list_chosen_from_or_typed_on_hands_the_next_keys_to_the_next_field(make, monkeypatch):
-    """The brand chosen from its dropdown (open, move, Enter) and the model typed at once: Enter
+    """The brand chosen from its dropdown (Space opens it, move, Enter) and the model typed at once: Enter
     chooses and moves on, as it does in a field; the list closes and the model field has the
     focus before the model's characters are handled. Or the clerk types the brand instead of
     opening the list: its id or either label chooses it (``hu`` Huawei, ``苹`` Apple), the list
@@ -113,7 +140,7 @@ async def test_the_brand_list_chosen_from_or_typed_on_hands_the_next_keys_to_the
         await ready_at(pilot, "#f-brand")
         select = app.screen.query_one("#f-brand", Select)
         assert len(app.registry.brands) >= 2
-        await scan(pilot, "enter", "down", "down", "enter", "Mate 60", "tab", "BRA-AL00X")
+        await scan(pilot, "space", "down", "down", "enter", "Mate 60", "tab", "BRA-AL00X")
         brand = app.screen.form.values["brand"]
         assert brand in app.registry.brands
         assert not select.expanded
@@ -121,7 +148,7 @@ async def test_the_brand_list_chosen_from_or_typed_on_hands_the_next_keys_to_the
         # opened and closed with Escape, then on at once (the field's text is selected on entry:
         # what is typed replaces it, and is not a search in the list)
         await ready_at(pilot, "#f-brand")
-        await scan(pilot, "enter", "escape", "tab", "Mate X5")
+        await scan(pilot, "down", "escape", "tab", "Mate X5")
         assert app.screen.form.values["brand"] == brand
         assert app.screen.form.values["device.model"] == "Mate X5"
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from helpers_tui import ready
+from helpers_tui import ready, scan, settle
 from textual.widgets import Button
 
 from aftersales.tui import compat
@@ -140,6 +140,40 @@ async def test_a_dropdowns_current_value_is_one_widget_drawn_as_textuals_four(wi
                 assert await screenshot(True, value, focused, expanded) == await screenshot(False, value, focused, expanded)
 
 
+def labels_on_their_fields_rows(app, language: str) -> None:
+    """Each field's label drawn on its field's first rows (wrapped in its column), each section's
+    title on its first line: what the screen shows, cell by cell."""
+    from aftersales.tui.form import FIELDS
+    from aftersales.tui.i18n import field_label
+    from aftersales.tui.screens.base import LABEL_WIDTH, FormGrid
+
+    screen = app.screen
+    chars = _cells(app.export_screenshot())[0]
+    checked = 0
+    for f in FIELDS:
+        field = screen.query_one(f"#{f.widget_id}")
+        if f.kind == "check" or not isinstance(field.parent, FormGrid) or not field.region.height:
+            continue
+        checked += 1
+        grid = field.parent
+        lines = [line.plain for line in grid.labels[f.widget_id]]
+        assert " ".join(lines).replace(" ", "") == field_label(f.path, language).replace(" ", "")
+        for i, line in enumerate(lines):
+            row = field.region.y + i
+            if row >= screen.query_one("#form").region.bottom:
+                break
+            x = grid.content_region.x
+            drawn = "".join(chars.get((row, column), (" ",))[0] for column in range(x, x + LABEL_WIDTH))
+            assert drawn.replace(" ", "") == line.replace(" ", ""), (f.path, drawn, line)
+        assert field.styles.margin.bottom == len(lines) - 1
+    assert checked >= 10, checked              # the fields on screen are in sections' grids
+    for grid in screen.query(FormGrid):     # its title on its first line
+        if grid.region.height and grid.region.y < screen.query_one("#form").region.bottom:
+            row = "".join(chars.get((grid.region.y, column), (" ",))[0]
+                          for column in range(grid.region.x, grid.region.right))
+            assert row.replace(" ", "") == grid.section_title.plain.replace(" ", "")
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 async def test_the_sections_draw_their_labels_on_their_fields_rows(make, lang):
     """A field's label (and a section's title) is drawn by its section (``FormGrid``), not a
@@ -149,10 +183,6 @@ async def test_the_sections_draw_their_labels_on_their_fields_rows(make, lang):
     appears or goes, and after the language changes."""
     from textual.widgets import Static
 
-    from aftersales.tui.form import FIELDS
-    from aftersales.tui.i18n import field_label
-    from aftersales.tui.screens.base import LABEL_WIDTH, FormGrid
-
     app = make(lang=lang)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
@@ -161,41 +191,36 @@ async def test_the_sections_draw_their_labels_on_their_fields_rows(make, lang):
         assert not [w for w in screen.query(Static) if "section-title" in w.classes
                     and w.id not in ("s-documents", "s-condition", "s-plans")]   # the tick lists' own
 
-        def check(language: str) -> None:
-            chars = _cells(app.export_screenshot())[0]
-            checked = 0
-            for f in FIELDS:
-                field = screen.query_one(f"#{f.widget_id}")
-                if f.kind == "check" or not isinstance(field.parent, FormGrid) or not field.region.height:
-                    continue
-                checked += 1
-                grid = field.parent
-                lines = [line.plain for line in grid.labels[f.widget_id]]
-                assert " ".join(lines).replace(" ", "") == field_label(f.path, language).replace(" ", "")
-                for i, line in enumerate(lines):
-                    row = field.region.y + i
-                    if row >= screen.query_one("#form").region.bottom:
-                        break
-                    x = grid.content_region.x
-                    drawn = "".join(chars.get((row, column), (" ",))[0] for column in range(x, x + LABEL_WIDTH))
-                    assert drawn.replace(" ", "") == line.replace(" ", ""), (f.path, drawn, line)
-                assert field.styles.margin.bottom == len(lines) - 1
-            assert checked >= 10, checked              # the fields on screen are in sections' grids
-            for grid in screen.query(FormGrid):     # its title on its first line
-                if grid.region.height and grid.region.y < screen.query_one("#form").region.bottom:
-                    row = "".join(chars.get((grid.region.y, column), (" ",))[0]
-                                  for column in range(grid.region.x, grid.region.right))
-                    assert row.replace(" ", "") == grid.section_title.plain.replace(" ", "")
-
-        check(lang)
+        labels_on_their_fields_rows(app, lang)
         await pilot.click("#f-device-imei")
         await pilot.press(*"12345")                 # a note under the IMEI: the rows below move
         await pilot.pause()
         assert screen.query_one("#e-device-imei").display
-        check(lang)
+        labels_on_their_fields_rows(app, lang)
         await pilot.press("f4")                     # the other language: labels rewrapped
         await pilot.pause()
-        check("en" if lang == "zh" else "zh")
+        labels_on_their_fields_rows(app, "en" if lang == "zh" else "zh")
+
+
+async def test_labels_stay_on_their_fields_rows_when_a_draft_is_restored(make, draft_file):
+    """A draft restored under its question: the notes it hides (the brand's 必填) and shows (the
+    IMEI's check, the region found from the model code) move the fields, and the labels move
+    with them (drawn a row below, typing on the row labelled 机型 filled the part number)."""
+    from aftersales.tui import draft
+    from aftersales.tui.form import FormState
+
+    form = FormState.blank(make().today())
+    form.values.update({"brand": "huawei", "device.model": "nova 12", "device.model_code": "BLK-AL00",
+                        "device.imei": "356938035643809"})
+    draft.write(draft_file, form, make().now())
+    app = make()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        await scan(pilot, "enter")       # restore
+        await settle(pilot)
+        assert app.screen.form.values["device.model_code"] == "BLK-AL00"
+        labels_on_their_fields_rows(app, "zh")
 
 
 async def test_the_form_looks_the_same_once_textuals_own_field_and_drop_down_stylesheets_are_in(make):

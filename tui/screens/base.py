@@ -61,6 +61,16 @@ class CounterScreen(Screen):
             self.refresh_bindings()
 
 
+def row_label(text: str) -> Any:
+    """A dialog row's label, wrapped in its column as Chinese is set (``Wrapped``): Textual folds
+    a run of Chinese at any cell (随机附件（逗号分 | 隔）)."""
+    from textual.widgets import Label
+
+    from ..widgets.text import Wrapped
+
+    return Label(Wrapped(Text(text)))
+
+
 def field_values(node: Any) -> dict[str, Any]:
     """What the fields under ``node`` hold now: its inputs, check boxes and choices, by id."""
     return {widget.id: widget.value for widget in node.query("Input, Checkbox, Select") if widget.id}
@@ -179,7 +189,8 @@ class TypedSelect(compat.ListWhenOpened, Select[str]):
     the first option whose id or label (Chinese or English) begins with what was typed within
     a second (``a`` or ``苹`` chooses Apple). Ids are looked at first, then each option's next
     word (``names`` gives them in that order), so ``a`` is Apple's id before it is the start of
-    "any other maker". Space and Enter still open the list.
+    "any other maker". Space and the arrows open the list (Enter too, except on the intake form,
+    where Enter moves to the next field: ``IntakeScreen.action_scanner_suffix``).
 
     What was typed that begins no option's word leaves no option chosen (not the one chosen
     before: a brand not loaded would otherwise be saved as the last one) and posts
@@ -281,7 +292,8 @@ class FormGrid(_OnePass, Vertical):
     field: a widget each would cost the screen as it is built, styled, laid out and drawn (a
     dozen on the first screen). A label that wraps makes its field's row as tall; what moves
     the rows (a note shown, hidden or grown) repaints the section (``rows_moved``), which draws
-    each label where its field is after the layout."""
+    each label where its field is; and a layout that moved its fields since it was drawn (a note
+    mounted after that repaint, as when a draft is restored) repaints it again (``_laid_out``)."""
 
     COMPONENT_CLASSES = {"form-grid--title", "form-grid--label"}
     DEFAULT_CSS = """
@@ -293,7 +305,24 @@ class FormGrid(_OnePass, Vertical):
         super().__init__(*children, **kwargs)
         self.section_title = Content.from_rich_text(title)
         self.labels: dict[str, list[Content]] = {}
+        self._drawn_rows: tuple[int, ...] | None = None   # where the labels were drawn (``render``)
         self._place(children, labels)
+
+    def on_mount(self) -> None:
+        self.screen.screen_layout_refresh_signal.subscribe(self, self._laid_out, immediate=True)
+
+    def _label_rows(self) -> tuple[int, ...]:
+        """The row each label is drawn on now, in the section (its field's first; -1 hidden): the
+        same when the form scrolls."""
+        top = self.content_region.y
+        return tuple(child.region.y - top if child.display else -1 for child in self.children
+                     if child.id in self.labels)
+
+    def _laid_out(self, screen: Any) -> None:
+        """After a layout of the screen: repaint if the fields moved since the labels were drawn
+        (a repaint asked for before the layout that moved them may have been drawn before it)."""
+        if self._drawn_rows is not None and self._drawn_rows != self._label_rows():
+            self.refresh()
 
     def _place(self, fields: Any, labels: dict[str, str]) -> None:
         from ..widgets.text import wrap_line
@@ -320,6 +349,7 @@ class FormGrid(_OnePass, Vertical):
         self.refresh()
 
     def render(self) -> Any:
+        self._drawn_rows = self._label_rows()
         top = self.content_region.y
         height = self.content_region.height
         rows: list[Content] = [Content("")] * height

@@ -53,6 +53,7 @@ _NOTED_AT_START = "device.region"
 TICK_LISTS = {"sec.documents": ("docs", "document", "documents"),
               "sec.condition": ("conds", "condition", "conditions"),
               "sec.plans": ("plans", "coverage_plan", "plans")}
+_TICK_LIST_IDS = frozenset(list_id for list_id, _, _ in TICK_LISTS.values())
 
 
 def _for(message: Any, form: FormState | None) -> Any:
@@ -112,6 +113,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         self.repair_kind = "simple"
         self._same_unit_seen: tuple[str, ...] = ()   # open cases of this unit the clerk was shown
         self.saving = False
+        self._sent: FormState | None = None   # the form as it was when Ctrl+S sent it (``_show_saved``)
         self._shown_errors: dict[str, str] = {}
         self._plans: tuple[str, ...] = tuple(COVERAGE_PLANS)
         self._loading = False
@@ -468,8 +470,16 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             self.focus_next()
 
     def action_scanner_suffix(self) -> None:
-        if not self._after_completion():
-            raise SkipAction()     # Enter does what it does in the focused widget
+        if self._after_completion():
+            return
+        focus_id = getattr(self.focused, "id", None) or ""
+        f = BY_WIDGET.get(focus_id)
+        if (f is not None and f.kind in ("select", CHECK)) or focus_id in _TICK_LIST_IDS:
+            # a closed drop-down (what was typed on it chosen), a check box, a tick list: Enter
+            # moves on, as in a field (Space opens the list or ticks; Down opens the list too)
+            self.focus_next()
+            return
+        raise SkipAction()     # Enter does what it does in the focused widget (a field moves on)
 
     def action_toggle_auto_advance(self) -> None:
         app = self.app
@@ -802,6 +812,8 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         self._update_save()
         lang = self.app.lang
         mapping = self.form.build(lang, self.field_errors)
+        form = self.form
+        self._sent = FormState(dict(form.values), set(form.documents), set(form.conditions), set(form.plans))
         name, phone = self.form.values["customer.name"], self.form.values["customer.phone"]
         if self.correcting:
             changed_phone = phone if phone.strip() and phone.strip() != self._phone_saved else None
@@ -888,6 +900,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             self.app._broadcast("cases_changed")
             return
         corrected = self.correcting is not None
+        self._show_saved(message.summary.get("case"))
         self.saved_number = message.summary["number"]
         self.correcting = self.saved_number       # a change from now on corrects this case
         self._phone_saved = str(self.form.values.get("customer.phone") or "").strip()
@@ -907,6 +920,29 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             lines = [said_in(w, lang) for w in changed]
             self.app.notify(t("save.changed", lang, changes="\n".join(lines)), severity="warning", timeout=20)
         self.app._broadcast("cases_changed")
+
+    def _show_saved(self, case: dict[str, Any] | None) -> None:
+        """The form as the store saved the case: a value the store set is shown (the purchase date
+        of a replacement unit, whose period restarts on the exchange date; a date written in full),
+        so that a correction afterwards sends it back as it is and records only what the clerk
+        changed. A value changed since Ctrl+S (typed while saving) is left as it is."""
+        sent, self._sent = self._sent, None
+        if not case or sent is None:
+            return
+        saved, form = FormState.from_case(case, self.app.today()), self.form
+        differs = False
+        for f in FIELDS:
+            path = f.path
+            if f.spec is not None and form.values.get(path) == sent.values.get(path) != saved.values.get(path):
+                form.values[path] = saved.values.get(path)
+                differs = True
+        for attr in ("documents", "conditions", "plans"):
+            if getattr(form, attr) == getattr(sent, attr) != getattr(saved, attr):
+                setattr(form, attr, getattr(saved, attr))
+                differs = True
+        if differs:
+            self._load_widgets()
+            self.recompute()
 
     def on_case_save_failed(self, message: CaseSaveFailed) -> None:
         self.saving = False

@@ -15,11 +15,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Label, Select, Static
+from textual.widgets import Button, Checkbox, Select, Static
 
 from ..app import key, translate_bindings
 from ..i18n import t
-from .base import FormInput, HoldsInput
+from ..widgets.text import Wrapped
+from .base import FormInput, HoldsInput, row_label
 
 #: repair kind -> (Chinese, English)
 REPAIR_KINDS = {"simple": ("一般维修（3–5 个工作日）", "simple repair (3–5 working days)"),
@@ -68,7 +69,7 @@ class MailInDialog(HoldsInput, ModalScreen[dict | None]):
         with VerticalScroll(classes="dialog"):
             yield Static("寄修协议与维修类别" if zh else "Mail-in agreement and repair kind", classes="dialog-title")
             with Horizontal(classes="o-row"):
-                yield Label("维修类别" if zh else "Repair kind")
+                yield row_label("维修类别" if zh else "Repair kind")
                 yield Select([(z if zh else e, k) for k, (z, e) in REPAIR_KINDS.items()], value=self.repair_kind,
                              allow_blank=False, id="m-repair_kind", compact=True)
             yield Checkbox("寄修（快递送修，填写寄送维修协议书）" if zh else "Mail-in (sent by courier: the agreement below)",
@@ -76,11 +77,11 @@ class MailInDialog(HoldsInput, ModalScreen[dict | None]):
             for name, label_zh, label_en in _TEXTS[:1]:
                 yield from self._text_row(name, label_zh if zh else label_en)
             with Horizontal(classes="o-row"):
-                yield Label("取回方式" if zh else "Return by")
+                yield row_label("取回方式" if zh else "Return by")
                 yield Select([(z if zh else e, k) for k, (z, e) in RETURN_BY.items()],
                              value=record.get("return_by") or "post", allow_blank=False, id="m-return_by", compact=True)
             with Horizontal(classes="o-row"):
-                yield Label("运输方式" if zh else "Transport")
+                yield row_label("运输方式" if zh else "Transport")
                 yield Select([(z if zh else e, k) for k, (z, e) in TRANSPORT.items()],
                              value=record.get("transport") or "road", allow_blank=False, id="m-transport", compact=True)
             for name, label_zh, label_en in _TEXTS[1:]:
@@ -97,7 +98,7 @@ class MailInDialog(HoldsInput, ModalScreen[dict | None]):
         if isinstance(value, list):
             value = "、".join(value)
         with Horizontal(classes="o-row"):
-            yield Label(label)
+            yield row_label(label)
             yield FormInput(str(value or ""), id=f"m-{name}", compact=True)
 
     def on_mount(self) -> None:
@@ -133,7 +134,7 @@ class MailInDialog(HoldsInput, ModalScreen[dict | None]):
             try:
                 parse_mail_in(chosen["mail_in"], self.case)   # the check `cases new --mail-in` makes
             except AftersalesError as exc:
-                self.query_one("#m-error", Static).update(Text("✘ " + self._line(exc), style="bold"))
+                self.query_one("#m-error", Static).update(Wrapped(Text("✘ " + self._line(exc), style="bold")))
                 return
         self.dismiss(chosen)
 

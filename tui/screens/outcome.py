@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Label, Select, Static
+from textual.widgets import Button, Checkbox, Select, Static
 
 from aftersales.core.vocab import REMEDY_ORDER
 from aftersales.store.localday import shown_moment
@@ -25,7 +25,8 @@ from aftersales.store.localday import shown_moment
 from ..app import key, translate_bindings
 from ..i18n import error_line, t, vocab
 from ..messages import CaseLoaded, StoreActionFailed
-from .base import FormInput, HoldsInput
+from ..widgets.text import Wrapped
+from .base import FormInput, HoldsInput, row_label
 
 #: field id -> (the outcomes that use it, zh label, en label)
 FIELDS: dict[str, tuple[tuple[str, ...], str, str]] = {
@@ -42,6 +43,33 @@ FIELDS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "amount": (("paid_repair",), "实收金额（元）", "Amount charged (CNY)"),
 }
 NUMBERS = {"refund": float, "invoice_price": float, "quote": float, "amount": float, "days": int}
+
+
+def field_label(name: str, lang: str) -> str:
+    """A field of the dialog by its label (``refund`` → 退款金额（元）)."""
+    _kinds, zh, en = FIELDS[name]
+    return zh if lang == "zh" else en
+
+
+def remedy_label(remedy: str, decision: dict[str, Any], lang: str) -> str:
+    """A remedy as the outcome dialog offers it: a return the decision offers only as the refund
+    in place of an exchange (the return itself past its window) is that refund, not a return."""
+    if remedy == "return" and not any(r.get("remedy") == "return" and r.get("available")
+                                      for r in decision.get("remedies") or ()):
+        from aftersales.store.outcomes import offered
+
+        if "return" in offered(decision):
+            return t("outcome.refund_instead", lang)
+    return vocab("remedy", remedy, lang)
+
+
+def remedy_options(decision: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+    """The outcome drop-down's options: every remedy, the ones the decision offers marked."""
+    from aftersales.store.outcomes import offered
+
+    offers = offered(decision)
+    mark = " ✔ 判定可办理" if lang == "zh" else " ✔ offered"
+    return [(remedy_label(r, decision, lang) + (mark if r in offers else ""), r) for r in REMEDY_ORDER]
 
 
 class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
@@ -64,33 +92,33 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
         from aftersales.store.outcomes import offered
 
         decisions = view.get("decisions") or []
-        self.offered = offered((decisions[-1].get("decision") if decisions else None) or {})
+        self.decision = (decisions[-1].get("decision") if decisions else None) or {}
+        self.offered = offered(self.decision)
 
     def compose(self) -> ComposeResult:
         lang = self.app.lang
         zh = lang == "zh"
-        options = [(vocab("remedy", r, lang) + ((" ✔ 判定可办理" if zh else " ✔ offered") if r in self.offered else ""), r)
-                   for r in REMEDY_ORDER]
+        options = remedy_options(self.decision, lang)
         first = (self.view.get("remedy") if self.view.get("remedy") in REMEDY_ORDER else None) or \
             (self.offered[0] if self.offered else "paid_repair")
         with Vertical(classes="dialog"):
             yield Static(("登记处理结果 " if zh else "Record the outcome ") + self.number, classes="dialog-title")
             with VerticalScroll():
                 with Horizontal(classes="o-row"):
-                    yield Label("处理方式" if zh else "Outcome")
+                    yield row_label("处理方式" if zh else "Outcome")
                     yield Select(options, value=first, allow_blank=False, id="o-kind", compact=True)
                 for name, (_kinds, label_zh, label_en) in FIELDS.items():
                     with Horizontal(classes="o-row", id=f"row-{name}"):
-                        yield Label(label_zh if zh else label_en)
+                        yield row_label(label_zh if zh else label_en)
                         yield FormInput(id=f"o-{name}", compact=True)
                 with Horizontal(classes="o-row", id="row-consent"):
-                    yield Label("客户同意报价" if zh else "Customer consents")
+                    yield row_label("客户同意报价" if zh else "Customer consents")
                     yield Checkbox("", value=False, id="o-consent", compact=True)
                 with Horizontal(classes="o-row", id="row-override"):
-                    yield Label("店长特批原因（判定未给出时）" if zh else "Manager's reason (not offered)")
+                    yield row_label("店长特批原因（判定未给出时）" if zh else "Manager's reason (not offered)")
                     yield FormInput(id="o-override", compact=True)
                 with Horizontal(classes="o-row"):
-                    yield Label("备注" if zh else "Note")
+                    yield row_label("备注" if zh else "Note")
                     yield FormInput(id="o-note", compact=True)
                 yield Static("", id="o-error")
             with Horizontal(classes="dialog-buttons"):
@@ -119,11 +147,16 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
     def fields(self) -> dict[str, Any]:
         """The values typed for the chosen outcome (numbers read as numbers; bad ones raise)."""
         from aftersales.store.errors import StoreError
-        from aftersales.store.outcomes import split_list
+        from aftersales.store.outcomes import outcome_fields, split_list
 
         kind = self.kind
         out: dict[str, Any] = {}
-        for name, (kinds, label_zh, label_en) in FIELDS.items():
+        missing = [name for name, required in outcome_fields(kind).items() if required and name in FIELDS
+                   and not self.query_one(f"#o-{name}", FormInput).value.strip()]
+        if missing:
+            raise StoreError(t("outcome.missing", "en", fields=", ".join(field_label(n, "en") for n in missing)),
+                             zh=t("outcome.missing", "zh", fields="、".join(field_label(n, "zh") for n in missing)))
+        for name, (kinds, _zh, _en) in FIELDS.items():
             if kind not in kinds:
                 continue
             text = self.query_one(f"#o-{name}", FormInput).value.strip()
@@ -133,9 +166,7 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
                 try:
                     out[name] = NUMBERS[name](text)
                 except ValueError:
-                    label = label_zh if self.app.lang == "zh" else label_en
-                    raise StoreError(f"{label}: {text!r} is not a number", field=name,
-                                     zh=f"{label}：{text} 不是数字") from None
+                    raise StoreError(f"{text!r} is not a number", field=name, zh=f"{text} 不是数字") from None
             elif name == "parts":
                 out[name] = split_list(text)
             else:
@@ -155,7 +186,7 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
         try:
             fields = self.fields()
         except AftersalesError as exc:
-            self._error(exc.line(self.app.lang))
+            self._error(self.said(exc))
             return
         override = self.query_one("#o-override", FormInput).value.strip() or None
         note = self.query_one("#o-note", FormInput).value.strip() or None
@@ -170,12 +201,29 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
         except Exception as exc:  # noqa: BLE001 - one line on the screen
             if getattr(exc, "field", None) == "remedy" and not override:
                 # not offered: said as this dialog asks for it (the store's words name the CLI's option)
-                offered = "、".join(vocab("remedy", r, app.lang) for r in self.offered) or "—"
+                offered = "、".join(remedy_label(r, self.decision, app.lang) for r in self.offered) or "—"
                 self.post_message(StoreActionFailed(t("outcome.needs_override", app.lang, offered=offered)))
                 return
-            self.post_message(StoreActionFailed(error_line(exc, app.lang)))
+            self.post_message(StoreActionFailed(self.said(exc, fields)))
             return
         self.post_message(CaseLoaded(view, "outcome"))
+
+    def said(self, exc: BaseException, given: dict[str, Any] | None = None) -> str:
+        """The store's refusal as this dialog says it: the field by its label here, not by its
+        id, and never a command-line option (the store's words are the CLI's too). ``given``: the
+        fields sent."""
+        from aftersales.core.errors import AftersalesError
+
+        lang = self.app.lang
+        if not isinstance(exc, AftersalesError):
+            return error_line(exc, lang)
+        name = exc.field or ""
+        if name not in FIELDS:
+            return exc.text(lang)
+        if name == "invoice_price" and "invoice_price" not in (given or {}):
+            # refused for want of it: the case has none, and the store's words say which option gives it
+            return t("outcome.no_invoice_price", lang, field=field_label(name, lang))
+        return field_label(name, lang) + ("：" if lang == "zh" else ": ") + exc.text(lang)
 
     def on_store_action_failed(self, message: StoreActionFailed) -> None:
         message.stop()
@@ -186,7 +234,7 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
         self.dismiss(message.view)
 
     def _error(self, text: str) -> None:
-        self.query_one("#o-error", Static).update(Text("✘ " + text, style="bold"))
+        self.query_one("#o-error", Static).update(Wrapped(Text("✘ " + text, style="bold")))   # as Chinese is set
 
     @on(Button.Pressed, "#o-cancel")
     def action_cancel(self) -> None:
@@ -268,15 +316,15 @@ class InspectDialog(HoldsInput, ModalScreen[dict | None]):
             yield Static(("附件、外观与数据清单 " if zh else "Accessories, appearance, checklist ") + self.number,
                          classes="dialog-title")
             with Horizontal(classes="o-row"):
-                yield Label("随机附件（逗号分隔）" if zh else "Accessories")
+                yield row_label("随机附件（逗号分隔）" if zh else "Accessories")
                 yield FormInput("、".join(self.record.get("accessories") or []), id="i-accessories", compact=True)
             with Horizontal(classes="o-row"):
-                yield Label("外观（检查所见）" if zh else "Appearance")
+                yield row_label("外观（检查所见）" if zh else "Appearance")
                 yield FormInput(self.record.get("appearance") or "", id="i-appearance", compact=True)
             for item, (label_zh, label_en) in CHECKLIST.items():
                 yield Checkbox(label_zh if zh else label_en, value=item in ticked, id=f"i-{item}", compact=True)
             with Horizontal(classes="o-row"):
-                yield Label("锁屏密码" if zh else "Passcode")
+                yield row_label("锁屏密码" if zh else "Passcode")
                 yield Select([(zh_ if zh else en_, k) for k, (zh_, en_) in PASSCODE.items()],
                              value=self.record.get("passcode") or Select.NULL, id="i-passcode", compact=True,
                              prompt=t("inspect.passcode_none", self.app.lang))
@@ -321,7 +369,7 @@ class InspectDialog(HoldsInput, ModalScreen[dict | None]):
 
     def on_store_action_failed(self, message: StoreActionFailed) -> None:
         message.stop()
-        self.query_one("#i-error", Static).update(Text("✘ " + message.error, style="bold"))
+        self.query_one("#i-error", Static).update(Wrapped(Text("✘ " + message.error, style="bold")))
 
     def on_case_loaded(self, message: CaseLoaded) -> None:
         message.stop()

@@ -15,7 +15,9 @@ from typing import Any
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Select, Static
 
@@ -87,7 +89,9 @@ class QueueScreen(CounterScreen):
     AUTO_FOCUS = "#queue-table"     # Enter opens the case under the cursor from the start
     BINDINGS = [
         key("enter", "open_case", "open", show=True),
-        key("slash", "focus_filter", "filter"),
+        # also in the search box: "/" starts a new search there, it is not typed
+        key("slash", "focus_filter", "filter", priority=True),
+        Binding("escape", "leave_filter", show=False),   # in the search box: cleared, back to the list
         key("f5", "refresh", "refresh"),
         # the queue's own key out of its footer (the clerk is on the queue): the app's F2 still answers
         key("f2", "app.queue", "queue", show=False, priority=True),
@@ -347,6 +351,14 @@ class QueueScreen(CounterScreen):
         search = self.query_one("#q-text", FormInput)
         search.focus()
         search.select_all()
+
+    def action_leave_filter(self) -> None:
+        """Esc in the search box: the search cleared (the list whole again) and the list focused."""
+        search = self.query_one("#q-text", FormInput)
+        if self.focused is not search:
+            raise SkipAction()
+        search.value = ""
+        self.query_one(DataTable).focus()
 
     def on_key(self, event: events.Key) -> None:
         """Typing on the list searches: a phone number, an IMEI or a name typed with the list

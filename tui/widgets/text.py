@@ -66,15 +66,18 @@ def update_static(widget: Any, content: Any) -> None:
 
 
 #: marks a line may begin with (after its indent): its next lines hang under the text after them
-_MARKS = ("✓ ", "✗ ", "⚠ ", "• ", "· ", "- ")
+_MARKS = ("✓ ", "✗ ", "✘ ", "⚠ ", "• ", "· ", "- ")
 #: Chinese punctuation a line had best end on when a run of Chinese must be cut
 _PAUSES = frozenset("，。；：、！？）」』】")
+_CLOSING = "".join(_PAUSES)
+#: opening brackets: a number before one does not stay with it (0001 | （1 处改动）), as with a unit
+_OPENS = frozenset("（「『【")
 #: spaces no line breaks at: inside a time (2026-06-20 10:30), between a number and its unit
-#: (10–15 天, 8 天), after a word or a label that leads a number (至 2026-06-20, 第 10 天,
+#: (10–15 天, 8 天, 1 处), after a word or a label that leads a number (至 2026-06-20, 第 10 天,
 #: 约 10–15 天, 受理时间: 2026-06-15), a model's name and its number (iPhone 15, Mate 60);
 #: and a no-break space (U+00A0) where the text puts one
 #: (compiled by ``re`` when a line first needs wrapping: not as the counter starts)
-_GLUE = r"(?<=\d) (?=\d\d:\d\d)|(?<=\d) (?=[天日元年月个次])|(?<=[约至第:：A-Za-z]) (?=\d)"
+_GLUE = r"(?<=\d) (?=\d\d:\d\d)|(?<=\d) (?=[天日元年月个次处项台件])|(?<=[约至第:：A-Za-z]) (?=\d)"
 
 
 def wrap_line(line: Text, width: int) -> list[Text]:
@@ -135,8 +138,8 @@ def _cuts(word: str, first: int, room: int) -> tuple[list[int], int]:
 
     units: list[str] = []
     for unit in line_break_units(word):
-        if units and units[-1][-1:].isdigit() and not unit[:1].isascii():
-            units[-1] += unit                # a number stays with the word after it (7日内)
+        if units and units[-1][-1:].isdigit() and not unit[:1].isascii() and unit[:1] not in _OPENS:
+            units[-1] += unit                # a number stays with the word after it (7日内), not a bracket
         else:
             units.append(unit)
     starts = [0]
@@ -151,8 +154,8 @@ def _cuts(word: str, first: int, room: int) -> tuple[list[int], int]:
         # (nothing of the word fits where the line is: it starts on the next one)
         if (used or (index == 0 and avail < room)) and used + size > avail:
             cut = pause if pause is not None and sum(widths[begin:pause]) * 2 >= avail else index
-            if cut == len(units) - 1 and len(units[cut].rstrip(" ")) == 1 and cut - 1 > begin:
-                cut -= 1                     # not one character alone on the next line
+            if cut == len(units) - 1 and len(units[cut].rstrip(" ").rstrip(_CLOSING)) == 1 and cut - 1 > begin:
+                cut -= 1                     # not one character alone on the next line (隔）)
             cuts.append(starts[cut])
             begin, avail, pause = cut, room, None
             used = sum(widths[begin:index])
