@@ -1,11 +1,10 @@
 """The case: what the customer brings to the counter (v1 case file), frozen after validation.
 
-**The table of case fields.** The typed records below are the one declaration of every case
-field: its path, type, allowed values or bounds, Chinese and English label and help, and the
-form widget it wants, each in the field's ``Annotated[..., field_meta(...)]``. Decoding
-(``msgspec``), the ``when`` properties of the policy schema, the policy checker's domains, the
-counter's intake form, the case generator and the README's case-file reference are all read from
-it (``core.casefields``). A new field is one line here.
+**The typed records.** The records below give every case field its Python type and its default;
+its words, form and bounds are declared once in the table of case fields (``core.casefields``),
+and each field takes its bounds from its entry there (``Annotated[type, meta("path")]``), for
+``msgspec`` to check as it decodes. ``casefields.check_records`` says where the records and the
+table disagree (the tests run it). A new field is its entry in the table and its line here.
 
 ``parse_case(data)`` turns a mapping (from YAML, JSON or the counter form) into a ``Case``;
 ``decode_case(line)`` does the same straight from JSON bytes. Either raises ``CaseError`` naming
@@ -22,12 +21,12 @@ import msgspec
 from msgspec import Meta, Struct, field
 from msgspec.structs import force_setattr
 
+from .casefields import FIELDS, FIRST_YEAR, LAST_YEAR
 from .casefile import MAX_CASE_BYTES
 from .errors import CaseError, nearest
 from .vocab import (
     CHANNELS,
     COMPONENTS,
-    CONDITIONS,
     COVERAGE_PLANS,
     DOCUMENTS,
     EXTENDED_DOCUMENTS,
@@ -37,8 +36,6 @@ from .vocab import (
 )
 
 SCHEMA_VERSION = 1
-#: every date of a case lies in these years (a typo such as 2062 or 1926 is refused, not decided)
-FIRST_YEAR, LAST_YEAR = 1990, 2100
 _FIRST_DAY, _LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
 #: text fields hold no control characters (C0, DEL, C1) and no lone surrogates
 PRINTABLE = r"^[^\x00-\x1f\x7f-\x9f\ud800-\udfff]*$"
@@ -46,55 +43,24 @@ PRINTABLE = r"^[^\x00-\x1f\x7f-\x9f\ud800-\udfff]*$"
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,47}$"
 
 
-def field_meta(zh: str, en: str, help_zh: str = "", help_en: str = "", *, widget: str, section: str,
-               vocab: str | None = None, example: Any = None, condition: bool = True, length: int | None = None,
-               **constraints: Any) -> Meta:
-    """A field's entry in the table: labels and help (Chinese first), the form widget
-    (``text``, ``date``, ``count``, ``select``, ``check``, ``ticks``), the form section, the
-    vocabulary its ids come from, an example for the docs, whether a policy's ``when`` may test it
-    (``condition``), the length of a complete value written compactly (``length``), and the
-    bounds ``msgspec`` checks (``ge``, ``le``, ``max_length``, ``pattern``)."""
-    extra = {"zh": zh, "en": en, "help_zh": help_zh or zh, "help_en": help_en or en, "widget": widget,
-             "section": section, "vocab": vocab, "example": example, "condition": condition}
-    if length is not None:
-        extra["length"] = length
-    return Meta(title=f"{zh} / {en}", description=help_en or en, extra=extra, **constraints)
+def meta(path: str) -> Meta:
+    """The bounds the table of case fields declares for the field at ``path``, as ``msgspec``
+    checks them: text at most ``max_length`` characters, none of them a control character; a
+    number from ``minimum`` to ``maximum``; a list or mapping of at most ``max_length`` items."""
+    f = FIELDS[path]
+    if f.kind == "text":
+        return Meta(max_length=f.max_length, pattern=PRINTABLE)
+    if f.kind in ("count", "amount"):
+        return Meta(ge=f.minimum, le=f.maximum)
+    if f.kind in ("ids", "claims"):
+        return Meta(max_length=f.max_length)
+    return Meta()
 
 
-def text(zh: str, en: str, help_zh: str = "", help_en: str = "", *, max_length: int, section: str,
-         example: Any = None, length: int | None = None) -> Meta:
-    """A text field: at most ``max_length`` characters, no control characters; ``length``: the
-    number of characters a complete value has, written compactly (the IMEI's 15 digits)."""
-    return field_meta(zh, en, help_zh, help_en, widget="text", section=section, example=example,
-                      length=length, max_length=max_length, pattern=PRINTABLE)
-
-
-def day(zh: str, en: str, help_zh: str = "", help_en: str = "", *, section: str, example: Any = None,
-        condition: bool = True) -> Meta:
-    """A date field (``YYYY-MM-DD``, FIRST_YEAR to LAST_YEAR)."""
-    return field_meta(zh, en, help_zh, help_en, widget="date", section=section, example=example, condition=condition)
-
-
-def count(zh: str, en: str, help_zh: str = "", help_en: str = "", *, le: int, section: str = "history",
-          example: Any = None) -> Meta:
-    """A whole number from 0 to ``le``."""
-    return field_meta(zh, en, help_zh, help_en, widget="count", section=section, example=example, ge=0, le=le)
-
-
-def flag(zh: str, en: str, help_zh: str = "", help_en: str = "", *, section: str) -> Meta:
-    """A yes/no field (false when absent)."""
-    return field_meta(zh, en, help_zh, help_en, widget="check", section=section)
-
-
-def choice(kind: str, zh: str, en: str, help_zh: str = "", help_en: str = "", *, section: str,
-           example: Any = None) -> Meta:
-    """One id of the vocabulary ``kind`` (``core.vocab``)."""
-    return field_meta(zh, en, help_zh, help_en, widget="select", section=section, vocab=kind, example=example)
-
-
-def _condition(id_: str) -> Meta:
-    zh, en = CONDITIONS[id_]
-    return flag(zh, en, section="condition")
+def _claim_meta(path: str) -> Meta:
+    """The bounds of each count in the plan-claims mapping at ``path``."""
+    f = FIELDS[path]
+    return Meta(ge=f.minimum, le=f.maximum)
 
 
 # the vocabularies as types (decoding refuses any other id and names the allowed ones)
@@ -122,101 +88,71 @@ class _Record(Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=Tru
     """Every part of a case: immutable, unknown fields refused, defaults left out when encoded."""
 
 
+# each field's words, form and bounds: its entry in ``casefields.FIELDS`` (``meta``)
+
 class Device(_Record, frozen=True, kw_only=True):
-    model: Annotated[str, text("机型", "Model", "商品型号，如 iPhone 15、Mate 60", "The model name, e.g. iPhone 15, Mate 60",
-                               max_length=100, section="device", example="iPhone 15")]
-    part_number: Annotated[str, text(
-        "部件号", "Part number", "包装或设置中的部件号（Apple 的 MTLE3CH/A：CH 为国行）",
-        "The part number on the box or in settings (Apple's MTLE3CH/A: CH is mainland China)",
-        max_length=32, section="device", example="MTLE3CH/A")] | None = None
-    model_code: Annotated[str, text("型号代码", "Model code", "如华为的 BRA-AL00", "e.g. Huawei's BRA-AL00",
-                                    max_length=32, section="device", example="BRA-AL00")] | None = None
-    region: Annotated[RegionId, choice(
-        "region", "机器版本", "Made for", "机器的销售地区；不填时由部件号、型号代码等识别",
-        "The region the unit was made for; identified from the part number or model code when absent",
-        section="device", example="CN")] | None = None
-    imei: Annotated[str, text("IMEI", "IMEI", "15 位，最后一位为校验位（拨 *#06# 可见）",
-                              "15 digits, the last a check digit (dial *#06#)", max_length=32, section="device",
-                              example="356938035643809", length=15)] | None = None
-    serial: Annotated[str, text("序列号", "Serial", "机身或包装上的序列号", "The serial number on the unit or the box",
-                                max_length=64, section="device")] | None = None
-    production_date: Annotated[date, day("生产日期", "Production date", "铭牌或 SN 标签上的生产日期",
-                                         "The production date on the SN label", section="device")] | None = None
-    battery_health: Annotated[int, count(
-        "电池健康", "Battery health %", "手机报告的电池最大容量，0–100（设置 › 电池 › 电池健康）",
-        "The battery's maximum capacity as the phone reports it, 0-100 (Settings › Battery)",
-        le=100, section="device", example=76)] | None = None
+    model: Annotated[str, meta("device.model")]
+    part_number: Annotated[str, meta("device.part_number")] | None = None
+    model_code: Annotated[str, meta("device.model_code")] | None = None
+    region: Annotated[RegionId, meta("device.region")] | None = None
+    imei: Annotated[str, meta("device.imei")] | None = None
+    serial: Annotated[str, meta("device.serial")] | None = None
+    production_date: Annotated[date, meta("device.production_date")] | None = None
+    battery_health: Annotated[int, meta("device.battery_health")] | None = None
 
 
 class Purchase(_Record, frozen=True, kw_only=True):
-    date: Annotated[Day, day("购机日期", "Purchase date", "发票或购买凭证上的日期", "The date on the invoice or receipt",
-                              section="purchase", example="2026-06-05")] | None = None
-    channel: Annotated[ChannelId, choice("channel", "购买渠道", "Channel", section="purchase",
-                                         example="authorized_reseller")] = "unknown"
-    country: Annotated[str, text("购买国家/地区", "Country", "两位字母代码：CN、HK、US…", "Two-letter code: CN, HK, US...",
-                                 max_length=8, section="purchase", example="CN")] | None = None
+    date: Annotated[Day, meta("purchase.date")] | None = None
+    channel: Annotated[ChannelId, meta("purchase.channel")] = "unknown"
+    country: Annotated[str, meta("purchase.country")] | None = None
     #: when an online order reached the customer (no-reason returns count from it)
-    received_date: Annotated[Day, day("收货日期", "Received", "网购商品送达的日期（无理由退货自此起算）",
-                                       "The day an online order reached the customer (no-reason returns count from it)",
-                                       section="purchase")] | None = None
+    received_date: Annotated[Day, meta("purchase.received_date")] | None = None
     #: the price on the invoice, in yuan (a refund instead of an exchange is counted from it)
-    price: Annotated[float, field_meta(
-        "发票金额", "Invoice price", "购机发票上的价格（元），退货退款按此计算", "The price on the invoice in yuan (refunds count from it)",
-        widget="amount", section="purchase", example=4999, ge=0, le=1_000_000)] | None = None
+    price: Annotated[float, meta("purchase.price")] | None = None
 
 
 class Stock(_Record, frozen=True, kw_only=True):
     #: whether the seller has a unit of the same model and specification to exchange (absent: unknown)
-    same_model: Annotated[bool, field_meta(
-        "同型号有货", "Same model in stock", "销售者是否有同型号同规格的机器可换（不填为未知）",
-        "Whether the seller has a unit of the same model and spec to exchange (unknown when absent)",
-        widget="select", section="purchase", vocab="yes_no", condition=False)] | None = None
+    same_model: Annotated[bool, meta("stock.same_model")] | None = None
 
 
 class Fault(_Record, frozen=True, kw_only=True):
-    component: Annotated[ComponentId, choice("component", "故障部件", "Component", section="fault", example="host")]
-    description: Annotated[str, text("故障描述", "Description", "顾客所述或检测所见", "What the customer says or testing found",
-                                     max_length=500, section="fault", example="无法开机")] | None = None
-    confirmed: Annotated[bool, flag("已检测确认性能故障", "Fault confirmed by test", "维修者检测确认属于性能故障",
-                                    "Testing confirmed a performance fault", section="fault")] = False
+    component: Annotated[ComponentId, meta("fault.component")]
+    description: Annotated[str, meta("fault.description")] | None = None
+    confirmed: Annotated[bool, meta("fault.confirmed")] = False
     #: which part is damaged or faulty, for plans priced by part (screen / back_cover / other)
-    part: Annotated[PartId, choice("part", "损坏部位", "Damaged part", "按部位计价的服务计划用（屏幕、后盖、其他）",
-                                   "For plans priced by part (screen, back cover, other)", section="fault")] | None = None
+    part: Annotated[PartId, meta("fault.part")] | None = None
 
 
 class Condition(_Record, frozen=True, kw_only=True):
-    liquid_damage: Annotated[bool, _condition("liquid_damage")] = False
-    physical_damage: Annotated[bool, _condition("physical_damage")] = False
-    unauthorized_repair: Annotated[bool, _condition("unauthorized_repair")] = False
-    jailbroken: Annotated[bool, _condition("jailbroken")] = False
-    certificate_altered: Annotated[bool, _condition("certificate_altered")] = False
-    identity_mismatch: Annotated[bool, _condition("identity_mismatch")] = False
-    label_damaged: Annotated[bool, _condition("label_damaged")] = False
-    cosmetic_wear: Annotated[bool, _condition("cosmetic_wear")] = False
-    accessories_complete: Annotated[bool, _condition("accessories_complete")] = False
-    packaging_complete: Annotated[bool, _condition("packaging_complete")] = False
-    force_majeure: Annotated[bool, _condition("force_majeure")] = False
-    frame_bent: Annotated[bool, _condition("frame_bent")] = False
+    liquid_damage: Annotated[bool, meta("condition.liquid_damage")] = False
+    physical_damage: Annotated[bool, meta("condition.physical_damage")] = False
+    unauthorized_repair: Annotated[bool, meta("condition.unauthorized_repair")] = False
+    jailbroken: Annotated[bool, meta("condition.jailbroken")] = False
+    certificate_altered: Annotated[bool, meta("condition.certificate_altered")] = False
+    identity_mismatch: Annotated[bool, meta("condition.identity_mismatch")] = False
+    label_damaged: Annotated[bool, meta("condition.label_damaged")] = False
+    cosmetic_wear: Annotated[bool, meta("condition.cosmetic_wear")] = False
+    accessories_complete: Annotated[bool, meta("condition.accessories_complete")] = False
+    packaging_complete: Annotated[bool, meta("condition.packaging_complete")] = False
+    force_majeure: Annotated[bool, meta("condition.force_majeure")] = False
+    frame_bent: Annotated[bool, meta("condition.frame_bent")] = False
 
 
 class History(_Record, frozen=True, kw_only=True):
     #: warranty repairs already made for this fault
-    warranty_repairs_for_fault: Annotated[int, count(
-        "同一故障已保修次数", "Repairs for this fault", "此前同一性能故障的保修次数",
-        "Warranty repairs already made for this fault", le=99)] = 0
+    warranty_repairs_for_fault: Annotated[int, meta("history.warranty_repairs_for_fault")] = 0
     #: days the unit spent in repair or waiting for parts (they push the warranty end later)
-    days_in_repair: Annotated[int, count("累计修理天数", "Days in repair", "在修及等待配件的天数（顺延保修期）",
-                                         "Days in repair or waiting for parts (they extend the warranty)", le=3650)] = 0
+    days_in_repair: Annotated[int, meta("history.days_in_repair")] = 0
     #: times the faulty accessory was already exchanged
-    accessory_exchanges: Annotated[int, count("附件已换次数", "Accessory exchanges", le=99)] = 0
+    accessory_exchanges: Annotated[int, meta("history.accessory_exchanges")] = 0
     #: days the current repair has lasted so far
-    current_repair_days: Annotated[int, count("本次修理已用天数", "Current repair days", le=3650)] = 0
+    current_repair_days: Annotated[int, meta("history.current_repair_days")] = 0
     #: the current repair waits for parts the producer has not supplied
-    awaiting_parts: Annotated[bool, flag("等待厂家配件", "Waiting for parts", section="history")] = False
+    awaiting_parts: Annotated[bool, meta("history.awaiting_parts")] = False
     #: claims already made under each coverage plan in its current term, e.g. {"applecare_plus": 1}
-    plan_claims: Annotated[dict[PlanId, Annotated[int, Meta(ge=0, le=99)]], field_meta(
-        "服务计划已用次数", "Plan claims used", "本期内各服务计划已使用的次数", "Claims already made under each plan",
-        widget="count", section="history", vocab="coverage_plan", max_length=16)] = field(default_factory=dict)
+    plan_claims: Annotated[dict[PlanId, Annotated[int, _claim_meta("history.plan_claims")]],
+                           meta("history.plan_claims")] = field(default_factory=dict)
 
     def claims(self, plan: str) -> int:
         return self.plan_claims.get(plan, 0)
@@ -224,27 +160,17 @@ class History(_Record, frozen=True, kw_only=True):
 
 class Case(_Record, frozen=True, kw_only=True):
     schema_version: Literal[1] = 1
-    case_date: Annotated[date, day("受理日期", "Case date", "顾客送修之日；不填为今天",
-                                   "The day the customer presents the unit; today when absent",
-                                   section="device", example="2026-06-15", condition=False)] = NO_DATE
-    brand: Annotated[str, field_meta("品牌", "Brand", "插件的品牌代码：apple、huawei、generic…",
-                                     "A plugin's brand id: apple, huawei, generic...", widget="select",
-                                     section="device", vocab="brand", example="apple",
-                                     max_length=40, pattern=PRINTABLE)]
+    case_date: Annotated[date, meta("case_date")] = NO_DATE
+    brand: Annotated[str, meta("brand")]
     device: Device
     purchase: Purchase = field(default_factory=Purchase)
-    activation_date: Annotated[date, day("激活日期", "Activation", "首次激活日期", "First activation",
-                                         section="purchase")] | None = None
-    documents: Annotated[frozenset[DocumentId], field_meta(
-        "出示的单证", "Papers presented", widget="ticks", section="documents", vocab="document",
-        example=["invoice", "sanbao_certificate"], max_length=32)] = frozenset()
+    activation_date: Annotated[date, meta("activation_date")] | None = None
+    documents: Annotated[frozenset[DocumentId], meta("documents")] = frozenset()
     fault: Fault
     condition: Condition = field(default_factory=Condition)
     history: History = field(default_factory=History)
     stock: Stock = field(default_factory=Stock)
-    coverage_plans: Annotated[frozenset[PlanId], field_meta(
-        "服务计划", "Coverage plans", "AppleCare+、华为延长服务宝…", "AppleCare+, Huawei extended warranty...",
-        widget="ticks", section="plans", vocab="coverage_plan", max_length=16)] = frozenset()
+    coverage_plans: Annotated[frozenset[PlanId], meta("coverage_plans")] = frozenset()
 
 
 # --------------------------------------------------------------------------- reading a case
@@ -254,8 +180,7 @@ _JSON = msgspec.json.Decoder(Case)
 
 def _max_length(name: str) -> int:
     """The ``max_length`` the table declares for the case's field ``name``."""
-    declared = next(f.type for f in msgspec.structs.fields(Case) if f.name == name)
-    bound = next(m.max_length for m in declared.__metadata__ if isinstance(m, Meta))
+    bound = FIELDS[name].max_length
     assert bound is not None
     return bound
 

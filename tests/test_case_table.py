@@ -22,6 +22,20 @@ sys.path.insert(0, str(ROOT / "tools"))
 import refresh_case_table  # noqa: E402
 
 
+def test_the_typed_records_agree_with_the_table():
+    assert casefields.check_records() == []
+
+
+def test_a_record_that_disagrees_with_the_table_is_named(monkeypatch):
+    spec = casefields.FIELDS["device.battery_health"]
+    monkeypatch.setattr(spec, "default", 0)
+    monkeypatch.setattr(spec, "maximum", 99)
+    (line,) = casefields.check_records()
+    assert line.startswith("device.battery_health: the records say ('count', False, None, 0, 100, None, ())")
+    monkeypatch.setitem(casefields.FIELDS, "device.colour", spec)
+    assert "are not the table's" in casefields.check_records()[0]
+
+
 def test_policy_schema_and_readme_agree_with_the_table():
     assert refresh_case_table.main(["--check"]) == 0, "run python tools/refresh_case_table.py"
 

@@ -1,6 +1,6 @@
 """What the first screen leaves out, and still gets right: Textual's version read without
-``importlib.metadata``, a widget styled once (when it mounts), the Save button after the
-first frame in the place kept for it."""
+``importlib.metadata``, the intake form built without the case model and msgspec, a widget styled
+once (when it mounts), the Save button after the first frame in the place kept for it."""
 
 from __future__ import annotations
 
@@ -23,6 +23,16 @@ async def test_textual_version_without_importlib_metadata():
             "print(compat.textual_version(), 'importlib.metadata' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == [importlib.metadata.version("textual"), "False"]
+
+
+async def test_the_intake_form_is_built_from_the_table_without_the_case_model():
+    """The first screen reads the table of case fields (plain data); the case model and msgspec
+    come with the policies' worker, and the form's fields are the same entries the model reads."""
+    code = ("import sys; from aftersales.tui.screens import intake; from aftersales.tui.form import FormState; "
+            "import datetime; FormState.blank(datetime.date(2026, 6, 15)).build('zh'); "
+            "print(sorted(m for m in ('aftersales.core.model', 'msgspec') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["[]"]
 
 
 async def test_the_save_button_follows_the_first_frame_in_its_place_and_a_widget_is_styled_when_it_mounts(make):
@@ -228,3 +238,4 @@ async def test_the_form_looks_the_same_once_textuals_own_field_and_drop_down_sty
         await pilot.pause()
         assert "Input.DEFAULT_CSS" in {location for _, location in app.stylesheet.source}
         assert _cells(app.export_screenshot()) == before
+
