@@ -239,3 +239,25 @@ async def test_the_form_looks_the_same_once_textuals_own_field_and_drop_down_sty
         assert "Input.DEFAULT_CSS" in {location for _, location in app.stylesheet.source}
         assert _cells(app.export_screenshot()) == before
 
+
+@pytest.mark.skipif(not compat.ENABLED, reason="Textual's own Input makes every field's blink timer as it mounts")
+async def test_a_fields_cursor_blinks_once_it_has_the_focus_and_no_timer_waits_before(make):
+    from aftersales.tui.screens.base import FormInput
+
+    app = make(cursor_blink=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        first = app.focused
+        assert isinstance(first, FormInput) and first._blink_timer._active.is_set()     # blinking
+        assert [f for f in app.screen.query(FormInput) if f._blink_timer is not None] == [first]
+        phone = app.screen.query_one("#f-customer-phone", FormInput)
+        phone.focus()
+        await pilot.pause()
+        timer = phone._blink_timer
+        assert timer is not None and timer._active.is_set()        # made as it took the focus, running
+        assert not first._blink_timer._active.is_set()              # paused as it lost it
+        first.focus()
+        await pilot.pause()
+        phone.focus()
+        await pilot.pause()
+        assert phone._blink_timer is timer and timer._active.is_set()   # the same timer again
