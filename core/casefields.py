@@ -1,15 +1,14 @@
-"""The table of case fields: the one declaration of every case field's words, form and bounds.
+"""The table of case fields: the one declaration of every case field.
 
-Each leaf field of the v1 case, in the order the case's records (``core.model``) declare them,
-as a ``CaseField``: its path, kind, whether it is required and its default, labels and help
-(Chinese first), form widget and section, vocabulary, bounds and an example. Plain data (no
-``msgspec``, no case model): the counter UI's first screen reads it before the model is
-imported. The model's records give each field its Python type and take its bounds from here
-(``model.meta``); ``check_records`` says where the records and the table disagree (the tests and
-``tools/refresh_case_table.py --check`` run it). What is derived from the table lives here too:
-the words for what a field allows (messages), the ``when`` properties of the policy schema, the
-values the policy checker tries for a field, and the README's case-file reference. Nothing here
-decides a case.
+Each leaf field of the v1 case as a ``CaseField``: its path, kind, whether it is required and its
+default, labels and help (Chinese first), form widget and section, vocabulary, bounds and an
+example. Plain data (no ``msgspec``, no case model): the counter UI's first screen reads it before
+the model is imported. The case's typed records (``core.model``) are built from it: a section of
+paths (``device.*``) a nested record, each entry a field of its kind's type with its bounds, in
+the table's order. What else is derived from the table lives here too: the words for what a field
+allows (messages), the ``when`` properties of the policy schema, the values the policy checker
+tries for a field, and the README's case-file reference. A new field is its entry here. Nothing
+here decides a case.
 """
 
 from __future__ import annotations
@@ -42,7 +41,8 @@ class CaseField:
         self.section = section          #: device, purchase, documents, fault, condition, history, plans
         self.vocab = vocab              #: the vocabulary kind of an id field (``core.vocab.TABLES``), or ``brand``
         self.required = required        #: must be given (and not null)
-        self.default = default          #: the value when absent (``None``: none, or made fresh: a set, a mapping)
+        self.default = default          #: the value when absent (``None``: none, null allowed; ``claims``: an empty
+        #: mapping made fresh; ``case_date``: today, filled in as the case is read)
         self.minimum, self.maximum = minimum, maximum  #: a number's bounds (a plan claims count's)
         self.max_length = max_length    #: characters of text, items of a list or mapping
         self.example = example          #: for the docs
@@ -105,7 +105,8 @@ def _condition(id_: str) -> CaseField:
     return _flag(f"condition.{id_}", zh, en, section="condition")
 
 
-#: every leaf field of the case, by path, in the order the case's records declare them
+#: every leaf field of the case, by path; the case's records (``core.model``) are built from it in this
+#: order (a section's fields together)
 FIELDS: dict[str, CaseField] = {f.path: f for f in (
     _day("case_date", "受理日期", "Case date", "顾客送修之日；不填为今天",
          "The day the customer presents the unit; today when absent", section="device", example="2026-06-15",
@@ -189,57 +190,6 @@ FIELDS: dict[str, CaseField] = {f.path: f for f in (
               "AppleCare+, Huawei extended warranty...", widget="ticks", section="plans", vocab="coverage_plan",
               default=frozenset(), max_length=16),
 )}
-
-
-def check_records() -> list[str]:
-    """Where the case's typed records (``core.model.Case``) and this table disagree: a leaf field
-    one has and the other has not, in another order, or of another kind, requiredness, default,
-    bounds or ids (a choice's vocabulary) than its entry says (empty when they agree). Reads the records' types through
-    ``msgspec.inspect``; the tests and ``tools/refresh_case_table.py --check`` run it."""
-    from msgspec import NODEFAULT
-    from msgspec import inspect as mi
-
-    from . import model
-
-    kinds: dict[type, str] = {mi.StrType: "text", mi.DateType: "date", mi.BoolType: "flag", mi.IntType: "count",
-                              mi.FloatType: "amount", mi.LiteralType: "choice", mi.FrozenSetType: "ids",
-                              mi.DictType: "claims"}
-
-    def unwrap(t: Any) -> tuple[Any, bool]:
-        nullable = False
-        if isinstance(t, mi.UnionType):
-            types = [x for x in t.types if not isinstance(x, mi.NoneType)]
-            nullable, t = len(types) < len(t.types), types[0]
-        return (t.type if isinstance(t, mi.Metadata) else t), nullable
-
-    def walk(struct: mi.StructType, prefix: str) -> list[tuple[Any, ...]]:
-        out: list[tuple[Any, ...]] = []
-        for f in struct.fields:
-            t, nullable = unwrap(f.type)
-            path = f"{prefix}{f.name}"
-            if isinstance(t, mi.StructType):
-                out += walk(t, f"{path}.")
-                continue
-            if path == "schema_version":
-                continue  # not a field people fill in
-            bounds = t.value_type if isinstance(t, mi.DictType) else t  # plan claims: the count's bounds
-            if isinstance(bounds, mi.Metadata):
-                bounds = bounds.type
-            default = None if f.default is NODEFAULT or f.default is model.NO_DATE else f.default
-            out.append((path, kinds[type(t)], f.required and not nullable, default, getattr(bounds, "ge", None),
-                        getattr(bounds, "le", None), getattr(t, "max_length", None),
-                        tuple(sorted(t.values)) if isinstance(t, mi.LiteralType) else ()))
-        return out
-
-    info = mi.type_info(model.Case)
-    assert isinstance(info, mi.StructType)
-    records = walk(info, "")
-    table = [(f.path, f.kind, f.required, f.default, f.minimum, f.maximum, f.max_length,
-              tuple(sorted(f.choices)) if f.kind == "choice" else ()) for f in FIELDS.values()]
-    if [r[0] for r in records] != [t[0] for t in table]:
-        return [f"the records' fields {[r[0] for r in records]} are not the table's {[t[0] for t in table]}"]
-    return [f"{r[0]}: the records say {r[1:]}, the table {t[1:]} (kind, required, default, minimum, maximum, "
-            f"max_length, ids)" for r, t in zip(records, table, strict=True) if r != t]
 
 
 #: ``when`` keys that are not case fields: what the engine works out before the conditions

@@ -1,10 +1,11 @@
 """The case: what the customer brings to the counter (v1 case file), frozen after validation.
 
-**The typed records.** The records below give every case field its Python type and its default;
-its words, form and bounds are declared once in the table of case fields (``core.casefields``),
-and each field takes its bounds from its entry there (``Annotated[type, meta("path")]``), for
-``msgspec`` to check as it decodes. ``casefields.check_records`` says where the records and the
-table disagree (the tests run it). A new field is its entry in the table and its line here.
+**The typed records.** Every case field is declared once, as its entry in the table of case
+fields (``core.casefields``): path, kind, whether it is required and its default, words, form,
+vocabulary and bounds. The records below are built from that table as this module is imported
+(``records_from``): a section of paths (``device.*``) is a nested record (``Case.device``, a
+``Device``), each entry a field in the table's order, of its kind's type with its bounds, for
+``msgspec`` to check as it decodes. A new field is its entry in the table, nothing here.
 
 ``parse_case(data)`` turns a mapping (from YAML, JSON or the counter form) into a ``Case``;
 ``decode_case(line)`` does the same straight from JSON bytes. Either raises ``CaseError`` naming
@@ -13,7 +14,7 @@ Pure: the caller supplies ``today`` when the case has no ``case_date``.
 """
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
@@ -21,19 +22,10 @@ import msgspec
 from msgspec import Meta, Struct, field
 from msgspec.structs import force_setattr
 
-from .casefields import FIELDS, FIRST_YEAR, LAST_YEAR
+from .casefields import FIELDS, FIRST_YEAR, LAST_YEAR, CaseField
 from .casefile import MAX_CASE_BYTES
 from .errors import CaseError, nearest
-from .vocab import (
-    CHANNELS,
-    COMPONENTS,
-    COVERAGE_PLANS,
-    DOCUMENTS,
-    EXTENDED_DOCUMENTS,
-    PARTS,
-    REGIONS,
-    document_ids,
-)
+from .vocab import COVERAGE_PLANS, DOCUMENTS, EXTENDED_DOCUMENTS, document_ids
 
 SCHEMA_VERSION = 1
 _FIRST_DAY, _LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
@@ -41,136 +33,119 @@ _FIRST_DAY, _LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
 PRINTABLE = r"^[^\x00-\x1f\x7f-\x9f\ud800-\udfff]*$"
 #: an id a policy or a plugin may add (coverage plans)
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,47}$"
-
-
-def meta(path: str) -> Meta:
-    """The bounds the table of case fields declares for the field at ``path``, as ``msgspec``
-    checks them: text at most ``max_length`` characters, none of them a control character; a
-    number from ``minimum`` to ``maximum``; a list or mapping of at most ``max_length`` items."""
-    f = FIELDS[path]
-    if f.kind == "text":
-        return Meta(max_length=f.max_length, pattern=PRINTABLE)
-    if f.kind in ("count", "amount"):
-        return Meta(ge=f.minimum, le=f.maximum)
-    if f.kind in ("ids", "claims"):
-        return Meta(max_length=f.max_length)
-    return Meta()
-
-
-def _claim_meta(path: str) -> Meta:
-    """The bounds of each count in the plan-claims mapping at ``path``."""
-    f = FIELDS[path]
-    return Meta(ge=f.minimum, le=f.maximum)
-
-
-# the vocabularies as types (decoding refuses any other id and names the allowed ones)
-if TYPE_CHECKING:  # to a type checker an id is text; decoding checks it against the vocabulary
-    RegionId: TypeAlias = str
-    ChannelId: TypeAlias = str
-    ComponentId: TypeAlias = str
-    PartId: TypeAlias = str
-else:
-    RegionId = Literal[tuple(REGIONS)]
-    ChannelId = Literal[tuple(CHANNELS)]
-    ComponentId = Literal[tuple(COMPONENTS)]
-    PartId = Literal[tuple(PARTS)]
-PlanId = Annotated[str, Meta(max_length=48, pattern=ID_PATTERN)]
-#: a document id: the bundled ones (``vocab.DOCUMENTS``) or one the loaded policies declare
-#: (``vocab.document_ids``), checked after decoding like a plan
-DocumentId = Annotated[str, Meta(max_length=48, pattern=ID_PATTERN)]
-#: ``date`` under a name a field called ``date`` does not hide
-Day = date
+#: an item of an ``ids`` field or a key of a ``claims`` mapping: a document id (the bundled ones,
+#: ``vocab.DOCUMENTS``, or one the loaded policies declare, ``vocab.document_ids``) or a plan id,
+#: checked against what the policies know after decoding
+AnId = Annotated[str, Meta(max_length=48, pattern=ID_PATTERN)]
 #: the day a case without ``case_date`` gets until ``parse_case`` fills in ``today``
 NO_DATE = date(1, 1, 1)
+#: fields the reading fills in when they are absent: never null, a place-holder until filled
+_FILLED = {"case_date": NO_DATE}
 
 
 class _Record(Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True, gc=False):
     """Every part of a case: immutable, unknown fields refused, defaults left out when encoded."""
 
 
-# each field's words, form and bounds: its entry in ``casefields.FIELDS`` (``meta``)
+# --------------------------------------------------------------------------- the records, from the table
 
-class Device(_Record, frozen=True, kw_only=True):
-    model: Annotated[str, meta("device.model")]
-    part_number: Annotated[str, meta("device.part_number")] | None = None
-    model_code: Annotated[str, meta("device.model_code")] | None = None
-    region: Annotated[RegionId, meta("device.region")] | None = None
-    imei: Annotated[str, meta("device.imei")] | None = None
-    serial: Annotated[str, meta("device.serial")] | None = None
-    production_date: Annotated[date, meta("device.production_date")] | None = None
-    battery_health: Annotated[int, meta("device.battery_health")] | None = None
+def _bound(f: CaseField, name: str) -> Any:
+    """The bound ``name`` of the entry ``f``; an entry of a kind that needs it and lacks it is refused."""
+    value = getattr(f, name)
+    if value is None:
+        raise ValueError(f"the table of case fields gives {f.path} ({f.kind}) no {name}")
+    return value
 
 
-class Purchase(_Record, frozen=True, kw_only=True):
-    date: Annotated[Day, meta("purchase.date")] | None = None
-    channel: Annotated[ChannelId, meta("purchase.channel")] = "unknown"
-    country: Annotated[str, meta("purchase.country")] | None = None
-    #: when an online order reached the customer (no-reason returns count from it)
-    received_date: Annotated[Day, meta("purchase.received_date")] | None = None
-    #: the price on the invoice, in yuan (a refund instead of an exchange is counted from it)
-    price: Annotated[float, meta("purchase.price")] | None = None
+#: ``Literal`` and ``dict`` as plain values: their arguments (a vocabulary's ids, a count's bounds)
+#: come from the table as the model is imported, where a type checker wants them written out
+_ONE_OF: Any = Literal
+_MAPPING: Any = dict
 
 
-class Stock(_Record, frozen=True, kw_only=True):
-    #: whether the seller has a unit of the same model and specification to exchange (absent: unknown)
-    same_model: Annotated[bool, meta("stock.same_model")] | None = None
+def _number(f: CaseField, kind: type) -> Any:
+    return Annotated[kind, Meta(ge=_bound(f, "minimum"), le=_bound(f, "maximum"))]
 
 
-class Fault(_Record, frozen=True, kw_only=True):
-    component: Annotated[ComponentId, meta("fault.component")]
-    description: Annotated[str, meta("fault.description")] | None = None
-    confirmed: Annotated[bool, meta("fault.confirmed")] = False
-    #: which part is damaged or faulty, for plans priced by part (screen / back_cover / other)
-    part: Annotated[PartId, meta("fault.part")] | None = None
+#: the type of each kind of field, with the bounds its entry gives (``msgspec`` checks them as it decodes)
+_TYPES: dict[str, Callable[[CaseField], Any]] = {
+    "text": lambda f: Annotated[str, Meta(max_length=_bound(f, "max_length"), pattern=PRINTABLE)],
+    "date": lambda f: date,
+    "count": lambda f: _number(f, int),
+    "amount": lambda f: _number(f, float),
+    "flag": lambda f: bool,
+    "choice": lambda f: _ONE_OF[f.choices],  # decoding refuses any other id and names the allowed ones
+    "ids": lambda f: Annotated[frozenset[AnId], Meta(max_length=_bound(f, "max_length"))],
+    "claims": lambda f: Annotated[_MAPPING[AnId, _number(f, int)], Meta(max_length=_bound(f, "max_length"))],
+}
 
 
-class Condition(_Record, frozen=True, kw_only=True):
-    liquid_damage: Annotated[bool, meta("condition.liquid_damage")] = False
-    physical_damage: Annotated[bool, meta("condition.physical_damage")] = False
-    unauthorized_repair: Annotated[bool, meta("condition.unauthorized_repair")] = False
-    jailbroken: Annotated[bool, meta("condition.jailbroken")] = False
-    certificate_altered: Annotated[bool, meta("condition.certificate_altered")] = False
-    identity_mismatch: Annotated[bool, meta("condition.identity_mismatch")] = False
-    label_damaged: Annotated[bool, meta("condition.label_damaged")] = False
-    cosmetic_wear: Annotated[bool, meta("condition.cosmetic_wear")] = False
-    accessories_complete: Annotated[bool, meta("condition.accessories_complete")] = False
-    packaging_complete: Annotated[bool, meta("condition.packaging_complete")] = False
-    force_majeure: Annotated[bool, meta("condition.force_majeure")] = False
-    frame_bent: Annotated[bool, meta("condition.frame_bent")] = False
+def _leaf(f: CaseField, name: str) -> tuple[Any, ...]:
+    """The ``defstruct`` field of the entry ``f``: required, filled in by the reading, a mapping
+    made fresh (``claims``), absent as null (no default), or its default."""
+    kind = _TYPES[f.kind](f)
+    if f.required:
+        return (name, kind)
+    if f.path in _FILLED:
+        return (name, kind, _FILLED[f.path])
+    if f.kind == "claims":
+        return (name, kind, field(default_factory=dict))
+    if f.default is None:
+        return (name, kind | None, None)
+    return (name, kind, f.default)
 
 
-class History(_Record, frozen=True, kw_only=True):
-    #: warranty repairs already made for this fault
-    warranty_repairs_for_fault: Annotated[int, meta("history.warranty_repairs_for_fault")] = 0
-    #: days the unit spent in repair or waiting for parts (they push the warranty end later)
-    days_in_repair: Annotated[int, meta("history.days_in_repair")] = 0
-    #: times the faulty accessory was already exchanged
-    accessory_exchanges: Annotated[int, meta("history.accessory_exchanges")] = 0
-    #: days the current repair has lasted so far
-    current_repair_days: Annotated[int, meta("history.current_repair_days")] = 0
-    #: the current repair waits for parts the producer has not supplied
-    awaiting_parts: Annotated[bool, meta("history.awaiting_parts")] = False
-    #: claims already made under each coverage plan in its current term, e.g. {"applecare_plus": 1}
-    plan_claims: Annotated[dict[PlanId, Annotated[int, _claim_meta("history.plan_claims")]],
-                           meta("history.plan_claims")] = field(default_factory=dict)
-
-    def claims(self, plan: str) -> int:
-        return self.plan_claims.get(plan, 0)
+def _claims(self: Any, plan: str) -> int:
+    """Claims already made under ``plan`` in its current term."""
+    return self.plan_claims.get(plan, 0)
 
 
-class Case(_Record, frozen=True, kw_only=True):
-    schema_version: Literal[1] = 1
-    case_date: Annotated[date, meta("case_date")] = NO_DATE
-    brand: Annotated[str, meta("brand")]
-    device: Device
-    purchase: Purchase = field(default_factory=Purchase)
-    activation_date: Annotated[date, meta("activation_date")] | None = None
-    documents: Annotated[frozenset[DocumentId], meta("documents")] = frozenset()
-    fault: Fault
-    condition: Condition = field(default_factory=Condition)
-    history: History = field(default_factory=History)
-    stock: Stock = field(default_factory=Stock)
-    coverage_plans: Annotated[frozenset[PlanId], meta("coverage_plans")] = frozenset()
+#: what a section's record does besides holding its fields
+_METHODS: dict[str, dict[str, Any]] = {"history": {"claims": _claims}}
+
+
+def records_from(fields: Iterable[CaseField], *, name: str = "Case", section: str = "") -> type[Struct]:
+    """The record of ``fields`` (the table's entries, in its order) and, nested in it, a record
+    per section of their paths (``device.model`` -> ``Device.model``), every one a ``_Record``
+    (frozen, keyword-only). A section holding a required field is itself required; any other is
+    made fresh when absent. The case itself opens with ``schema_version``."""
+    entries = list(fields)
+    out: list[tuple[Any, ...]] = [("schema_version", Literal[1], 1)] if not section else []
+    done = set()
+    for f in entries:
+        rest = f.path[len(section):]
+        head, dot, _ = rest.partition(".")
+        if not dot:
+            out.append(_leaf(f, head))
+        elif head not in done:
+            done.add(head)
+            part = [g for g in entries if g.path.startswith(f"{section}{head}.")]
+            record = records_from(part, name="".join(w.capitalize() for w in head.split("_")),
+                                  section=f"{section}{head}.")
+            required = any(g.required for g in part)
+            out.append((head, record) if required else (head, record, field(default_factory=record)))
+    methods = _METHODS.get(section.rstrip("."))
+    return msgspec.defstruct(name, out, bases=(_Record,), module=__name__, namespace=methods, frozen=True,
+                             kw_only=True)
+
+
+def _parts(record: Any) -> list[Any]:
+    """``record`` and every record nested in it."""
+    out = [record]
+    for f in msgspec.structs.fields(record):
+        if isinstance(f.type, type) and issubclass(f.type, _Record):
+            out += _parts(f.type)
+    return out
+
+
+if TYPE_CHECKING:  # to a type checker a case is any object: its fields are the table's, which it does not read
+    Case: TypeAlias = Any
+else:
+    Case = records_from(FIELDS.values())
+#: the case's record and its parts' (``Device``, ``Purchase``, ``Fault``, ``Condition``, ``History``,
+#: ``Stock``), each also a name of this module (``model.Device``)
+RECORDS: tuple[type[Struct], ...] = tuple(_parts(Case))
+globals().update({record.__name__: record for record in RECORDS[1:]})
 
 
 # --------------------------------------------------------------------------- reading a case
@@ -204,8 +179,7 @@ def _distinct_lists(data: dict) -> dict:
 
 
 #: the names of the fields that must be given (null there is "required", not "absent")
-_REQUIRED_KEYS = frozenset(f.name for record in (Case, Device, Purchase, Fault, Condition, History, Stock)
-                           for f in msgspec.structs.fields(record) if f.required)
+_REQUIRED_KEYS = frozenset(f.name for record in RECORDS for f in msgspec.structs.fields(record) if f.required)
 #: every two capital letters: a country code as the case should give it (anything else is tidied or refused)
 _COUNTRY_CODES = frozenset(a + b for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" for b in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
