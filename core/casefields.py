@@ -1,10 +1,14 @@
-"""The table of case fields, read from the typed case records (``core.model``).
+"""The table of case fields: the one declaration of every case field.
 
-Each leaf field of the v1 case, in the order the records declare them, as a ``CaseField``: its
-path, kind, labels and help (Chinese first), form widget and section, vocabulary, bounds and an
-example. What is derived from it lives here too: the words for what a field allows (messages),
-the ``when`` properties of the policy schema, the values the policy checker tries for a field,
-and the README's case-file reference. Nothing here decides a case.
+Each leaf field of the v1 case as a ``CaseField``: its path, kind, whether it is required and its
+default, labels and help (Chinese first), form widget and section, vocabulary, bounds and an
+example. Plain data (no ``msgspec``, no case model): the counter UI's first screen reads it before
+the model is imported. The case's typed records (``core.model``) are built from it: a section of
+paths (``device.*``) a nested record, each entry a field of its kind's type with its bounds, in
+the table's order. What else is derived from the table lives here too: the words for what a field
+allows (messages), the ``when`` properties of the policy schema, the values the policy checker
+tries for a field, and the README's case-file reference. A new field is its entry here. Nothing
+here decides a case.
 """
 
 from __future__ import annotations
@@ -12,32 +16,43 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import msgspec
-from msgspec import inspect as mi
+from . import vocab
 
-from . import model, vocab
+#: every date of a case lies in these years (a typo such as 2062 or 1926 is refused, not decided)
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+#: the digits of an IMEI as the unit shows it (*#06#) and its papers print it: 14 and a check digit
+IMEI_DIGITS = 15
 
 
-class CaseField(msgspec.Struct, frozen=True):
-    # (a Struct, not a dataclass: defining it costs a tenth, and the counter UI imports it as
-    # it starts)
-    path: str            #: ``device.imei``
-    kind: str            #: text, date, count, amount, flag, choice, ids, claims
-    zh: str
-    en: str
-    help_zh: str
-    help_en: str
-    widget: str          #: text, date, count, amount, select, check, ticks
-    section: str         #: device, purchase, documents, fault, condition, history, plans
-    vocab: str | None    #: the vocabulary kind of an id field (``core.vocab.TABLES``), or ``brand``
-    required: bool
-    default: Any
-    minimum: int | None = None
-    maximum: int | None = None
-    max_length: int | None = None
-    example: Any = None
-    condition: bool = True   #: a policy's ``when`` may test it
-    length: int | None = None  #: the characters of a complete value, written compactly (IMEI: 15)
+class CaseField:
+    """One leaf field of the case (a plain class: the counter UI defines it as it starts)."""
+
+    __slots__ = ("path", "kind", "zh", "en", "help_zh", "help_en", "widget", "section", "vocab", "required",
+                 "default", "minimum", "maximum", "max_length", "example", "condition", "length")
+
+    def __init__(self, path: str, kind: str, zh: str, en: str, help_zh: str = "", help_en: str = "", *,
+                 widget: str, section: str, vocab: str | None = None, required: bool = False,
+                 default: Any = None, minimum: int | None = None, maximum: int | None = None,
+                 max_length: int | None = None, example: Any = None, condition: bool = True,
+                 length: int | None = None) -> None:
+        self.path = path                #: ``device.imei``
+        self.kind = kind                #: text, date, count, amount, flag, choice, ids, claims
+        self.zh, self.en = zh, en
+        self.help_zh, self.help_en = help_zh or zh, help_en or en
+        self.widget = widget            #: text, date, count, amount, select, check, ticks
+        self.section = section          #: device, purchase, documents, fault, condition, history, plans
+        self.vocab = vocab              #: the vocabulary kind of an id field (``core.vocab.TABLES``), or ``brand``
+        self.required = required        #: must be given (and not null)
+        self.default = default          #: the value when absent (``None``: none, null allowed; ``claims``: an empty
+        #: mapping made fresh; ``case_date``: today, filled in as the case is read)
+        self.minimum, self.maximum = minimum, maximum  #: a number's bounds (a plan claims count's)
+        self.max_length = max_length    #: characters of text, items of a list or mapping
+        self.example = example          #: for the docs
+        self.condition = condition      #: a policy's ``when`` may test it
+        self.length = length            #: the characters of a complete value, written compactly (IMEI: 15)
+
+    def __repr__(self) -> str:
+        return f"CaseField({self.path!r}, {self.kind!r})"
 
     @property
     def choices(self) -> tuple[str, ...]:
@@ -53,60 +68,131 @@ class CaseField(msgspec.Struct, frozen=True):
         return self.help_zh if lang == "zh" else self.help_en
 
 
-def _unwrap(t: mi.Type) -> tuple[mi.Type, dict[str, Any], bool]:
-    """(the type, its table entry, whether null is allowed)."""
-    nullable = False
-    if isinstance(t, mi.UnionType):
-        types = [x for x in t.types if not isinstance(x, mi.NoneType)]
-        nullable = len(types) < len(t.types)
-        t = types[0]
-    extra: dict[str, Any] = {}
-    if isinstance(t, mi.Metadata):
-        extra = dict(t.extra or {})
-        t = t.type
-    return t, extra, nullable
+def _text(path: str, zh: str, en: str, help_zh: str = "", help_en: str = "", *, max_length: int,
+          section: str, example: Any = None, length: int | None = None, required: bool = False) -> CaseField:
+    """A text field: at most ``max_length`` characters, no control characters; ``length``: the
+    number of characters a complete value has, written compactly (the IMEI's 15 digits)."""
+    return CaseField(path, "text", zh, en, help_zh, help_en, widget="text", section=section, required=required,
+                     max_length=max_length, example=example, length=length)
 
 
-#: the kind of field each decoded type makes
-_KINDS: dict[type, str] = {mi.StrType: "text", mi.DateType: "date", mi.BoolType: "flag", mi.IntType: "count", mi.FloatType: "amount",
-                           mi.LiteralType: "choice", mi.FrozenSetType: "ids", mi.DictType: "claims"}
+def _day(path: str, zh: str, en: str, help_zh: str = "", help_en: str = "", *, section: str,
+         example: Any = None, condition: bool = True) -> CaseField:
+    """A date field (``YYYY-MM-DD``, FIRST_YEAR to LAST_YEAR)."""
+    return CaseField(path, "date", zh, en, help_zh, help_en, widget="date", section=section, example=example,
+                     condition=condition)
 
 
-def _walk(struct: mi.StructType, prefix: str) -> list[CaseField]:
-    out: list[CaseField] = []
-    for f in struct.fields:
-        t, extra, nullable = _unwrap(f.type)
-        path = f"{prefix}{f.name}"
-        if isinstance(t, mi.StructType):
-            out += _walk(t, f"{path}.")
-            continue
-        if not extra:
-            continue  # schema_version: not a field people fill in
-        kind = _KINDS[type(t)]
-        bounds = t.value_type if isinstance(t, mi.DictType) else t  # plan claims: the count's bounds
-        if isinstance(bounds, mi.Metadata):
-            bounds = bounds.type
-        default = None if f.default is msgspec.NODEFAULT else f.default
-        if default is model.NO_DATE:
-            default = None
-        out.append(CaseField(
-            path=path, kind=kind, zh=extra["zh"], en=extra["en"], help_zh=extra["help_zh"], help_en=extra["help_en"],
-            widget=extra["widget"], section=extra["section"], vocab=extra.get("vocab"),
-            required=f.required and not nullable, default=default,
-            minimum=getattr(bounds, "ge", None), maximum=getattr(bounds, "le", None),
-            max_length=getattr(t, "max_length", None), example=extra.get("example"),
-            condition=extra.get("condition", True), length=extra.get("length")))
-    return out
+def _count(path: str, zh: str, en: str, help_zh: str = "", help_en: str = "", *, le: int,
+           section: str = "history", example: Any = None, default: int | None = 0) -> CaseField:
+    """A whole number from 0 to ``le``."""
+    return CaseField(path, "count", zh, en, help_zh, help_en, widget="count", section=section, default=default,
+                     minimum=0, maximum=le, example=example)
 
 
-def _table() -> dict[str, CaseField]:
-    info = mi.type_info(model.Case)
-    assert isinstance(info, mi.StructType)
-    return {f.path: f for f in _walk(info, "")}
+def _flag(path: str, zh: str, en: str, help_zh: str = "", help_en: str = "", *, section: str) -> CaseField:
+    """A yes/no field (false when absent)."""
+    return CaseField(path, "flag", zh, en, help_zh, help_en, widget="check", section=section, default=False)
 
 
-#: every leaf field of the case, by path, in declared order
-FIELDS: dict[str, CaseField] = _table()
+def _choice(path: str, kind: str, zh: str, en: str, help_zh: str = "", help_en: str = "", *, section: str,
+            example: Any = None, required: bool = False, default: str | None = None) -> CaseField:
+    """One id of the vocabulary ``kind`` (``core.vocab``)."""
+    return CaseField(path, "choice", zh, en, help_zh, help_en, widget="select", section=section, vocab=kind,
+                     required=required, default=default, example=example)
+
+
+def _condition(id_: str) -> CaseField:
+    zh, en = vocab.CONDITIONS[id_]
+    return _flag(f"condition.{id_}", zh, en, section="condition")
+
+
+#: every leaf field of the case, by path; the case's records (``core.model``) are built from it in this
+#: order (a section's fields together)
+FIELDS: dict[str, CaseField] = {f.path: f for f in (
+    _day("case_date", "受理日期", "Case date", "顾客送修之日；不填为今天",
+         "The day the customer presents the unit; today when absent", section="device", example="2026-06-15",
+         condition=False),
+    CaseField("brand", "text", "品牌", "Brand", "插件的品牌代码：apple、huawei、generic…",
+              "A plugin's brand id: apple, huawei, generic...", widget="select", section="device", vocab="brand",
+              required=True, max_length=40, example="apple"),
+    # the device
+    _text("device.model", "机型", "Model", "商品型号，如 iPhone 15、Mate 60", "The model name, e.g. iPhone 15, Mate 60",
+          max_length=100, section="device", example="iPhone 15", required=True),
+    _text("device.part_number", "部件号", "Part number", "包装或设置中的部件号（Apple 的 MTLE3CH/A：CH 为国行）",
+          "The part number on the box or in settings (Apple's MTLE3CH/A: CH is mainland China)",
+          max_length=32, section="device", example="MTLE3CH/A"),
+    _text("device.model_code", "型号代码", "Model code", "如华为的 BRA-AL00", "e.g. Huawei's BRA-AL00",
+          max_length=32, section="device", example="BRA-AL00"),
+    _choice("device.region", "region", "机器版本", "Made for", "机器的销售地区；不填时由部件号、型号代码等识别",
+            "The region the unit was made for; identified from the part number or model code when absent",
+            section="device", example="CN"),
+    _text("device.imei", "IMEI", "IMEI", "15 位，最后一位为校验位（拨 *#06# 可见）",
+          "15 digits, the last a check digit (dial *#06#)", max_length=32, section="device",
+          example="356938035643809", length=IMEI_DIGITS),
+    _text("device.serial", "序列号", "Serial", "机身或包装上的序列号", "The serial number on the unit or the box",
+          max_length=64, section="device"),
+    _day("device.production_date", "生产日期", "Production date", "铭牌或 SN 标签上的生产日期",
+         "The production date on the SN label", section="device"),
+    _count("device.battery_health", "电池健康", "Battery health %", "手机报告的电池最大容量，0–100（设置 › 电池 › 电池健康）",
+           "The battery's maximum capacity as the phone reports it, 0-100 (Settings › Battery)",
+           le=100, section="device", example=76, default=None),
+    # the purchase
+    _day("purchase.date", "购机日期", "Purchase date", "发票或购买凭证上的日期", "The date on the invoice or receipt",
+         section="purchase", example="2026-06-05"),
+    _choice("purchase.channel", "channel", "购买渠道", "Channel", section="purchase", example="authorized_reseller",
+            default="unknown"),
+    _text("purchase.country", "购买国家/地区", "Country", "两位字母代码：CN、HK、US…", "Two-letter code: CN, HK, US...",
+          max_length=8, section="purchase", example="CN"),
+    #: when an online order reached the customer (no-reason returns count from it)
+    _day("purchase.received_date", "收货日期", "Received", "网购商品送达的日期（无理由退货自此起算）",
+         "The day an online order reached the customer (no-reason returns count from it)", section="purchase"),
+    #: the price on the invoice, in yuan (a refund instead of an exchange is counted from it)
+    CaseField("purchase.price", "amount", "发票金额", "Invoice price", "购机发票上的价格（元），退货退款按此计算",
+              "The price on the invoice in yuan (refunds count from it)", widget="amount", section="purchase",
+              minimum=0, maximum=1_000_000, example=4999),
+    _day("activation_date", "激活日期", "Activation", "首次激活日期", "First activation", section="purchase"),
+    CaseField("documents", "ids", "出示的单证", "Papers presented", widget="ticks", section="documents",
+              vocab="document", default=frozenset(), max_length=32, example=["invoice", "sanbao_certificate"]),
+    # the fault
+    _choice("fault.component", "component", "故障部件", "Component", section="fault", example="host", required=True),
+    _text("fault.description", "故障描述", "Description", "顾客所述或检测所见", "What the customer says or testing found",
+          max_length=500, section="fault", example="无法开机"),
+    _flag("fault.confirmed", "已检测确认性能故障", "Fault confirmed by test", "维修者检测确认属于性能故障",
+          "Testing confirmed a performance fault", section="fault"),
+    #: which part is damaged or faulty, for plans priced by part (screen / back_cover / other)
+    _choice("fault.part", "part", "损坏部位", "Damaged part", "按部位计价的服务计划用（屏幕、后盖、其他）",
+            "For plans priced by part (screen, back cover, other)", section="fault"),
+    # what the unit shows
+    *(_condition(id_) for id_ in ("liquid_damage", "physical_damage", "unauthorized_repair", "jailbroken",
+                                  "certificate_altered", "identity_mismatch", "label_damaged", "cosmetic_wear",
+                                  "accessories_complete", "packaging_complete", "force_majeure", "frame_bent")),
+    # its history
+    #: warranty repairs already made for this fault
+    _count("history.warranty_repairs_for_fault", "同一故障已保修次数", "Repairs for this fault", "此前同一性能故障的保修次数",
+           "Warranty repairs already made for this fault", le=99),
+    #: days the unit spent in repair or waiting for parts (they push the warranty end later)
+    _count("history.days_in_repair", "累计修理天数", "Days in repair", "在修及等待配件的天数（顺延保修期）",
+           "Days in repair or waiting for parts (they extend the warranty)", le=3650),
+    #: times the faulty accessory was already exchanged
+    _count("history.accessory_exchanges", "附件已换次数", "Accessory exchanges", le=99),
+    #: days the current repair has lasted so far
+    _count("history.current_repair_days", "本次修理已用天数", "Current repair days", le=3650),
+    #: the current repair waits for parts the producer has not supplied
+    _flag("history.awaiting_parts", "等待厂家配件", "Waiting for parts", section="history"),
+    #: claims already made under each coverage plan in its current term, e.g. {"applecare_plus": 1}
+    CaseField("history.plan_claims", "claims", "服务计划已用次数", "Plan claims used", "本期内各服务计划已使用的次数",
+              "Claims already made under each plan", widget="count", section="history", vocab="coverage_plan",
+              minimum=0, maximum=99, max_length=16),
+    #: whether the seller has a unit of the same model and specification to exchange (absent: unknown)
+    CaseField("stock.same_model", "flag", "同型号有货", "Same model in stock", "销售者是否有同型号同规格的机器可换（不填为未知）",
+              "Whether the seller has a unit of the same model and spec to exchange (unknown when absent)",
+              widget="select", section="purchase", vocab="yes_no", condition=False),
+    CaseField("coverage_plans", "ids", "服务计划", "Coverage plans", "AppleCare+、华为延长服务宝…",
+              "AppleCare+, Huawei extended warranty...", widget="ticks", section="plans", vocab="coverage_plan",
+              default=frozenset(), max_length=16),
+)}
+
 
 #: ``when`` keys that are not case fields: what the engine works out before the conditions
 DERIVED = {
@@ -143,8 +229,8 @@ def allowed_text(spec: CaseField) -> tuple[str, str]:
     if kind == "text":
         return (f"text of at most {spec.max_length} characters", f"不超过 {spec.max_length} 个字符的文本")
     if kind == "date":
-        return (f"a date YYYY-MM-DD, {model.FIRST_YEAR}-{model.LAST_YEAR}",
-                f"日期 YYYY-MM-DD，{model.FIRST_YEAR}–{model.LAST_YEAR} 年")
+        return (f"a date YYYY-MM-DD, {FIRST_YEAR}-{LAST_YEAR}",
+                f"日期 YYYY-MM-DD，{FIRST_YEAR}–{LAST_YEAR} 年")
     if kind == "flag":
         return ("true or false", "true 或 false")
     if kind == "amount":

@@ -1,11 +1,11 @@
 """The case: what the customer brings to the counter (v1 case file), frozen after validation.
 
-**The table of case fields.** The typed records below are the one declaration of every case
-field: its path, type, allowed values or bounds, Chinese and English label and help, and the
-form widget it wants, each in the field's ``Annotated[..., field_meta(...)]``. Decoding
-(``msgspec``), the ``when`` properties of the policy schema, the policy checker's domains, the
-counter's intake form, the case generator and the README's case-file reference are all read from
-it (``core.casefields``). A new field is one line here.
+**The typed records.** Every case field is declared once, as its entry in the table of case
+fields (``core.casefields``): path, kind, whether it is required and its default, words, form,
+vocabulary and bounds. The records below are built from that table as this module is imported
+(``records_from``): a section of paths (``device.*``) is a nested record (``Case.device``, a
+``Device``), each entry a field in the table's order, of its kind's type with its bounds, for
+``msgspec`` to check as it decodes. A new field is its entry in the table, nothing here.
 
 ``parse_case(data)`` turns a mapping (from YAML, JSON or the counter form) into a ``Case``;
 ``decode_case(line)`` does the same straight from JSON bytes. Either raises ``CaseError`` naming
@@ -14,7 +14,7 @@ Pure: the caller supplies ``today`` when the case has no ``case_date``.
 """
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
@@ -22,233 +22,130 @@ import msgspec
 from msgspec import Meta, Struct, field
 from msgspec.structs import force_setattr
 
+from .casefields import FIELDS, FIRST_YEAR, IMEI_DIGITS, LAST_YEAR, CaseField
 from .casefile import MAX_CASE_BYTES
 from .errors import CaseError, nearest
-from .vocab import (
-    CHANNELS,
-    COMPONENTS,
-    CONDITIONS,
-    COVERAGE_PLANS,
-    DOCUMENTS,
-    EXTENDED_DOCUMENTS,
-    PARTS,
-    REGIONS,
-    document_ids,
-)
+from .vocab import COVERAGE_PLANS, DOCUMENTS, EXTENDED_DOCUMENTS, document_ids
 
 SCHEMA_VERSION = 1
-#: every date of a case lies in these years (a typo such as 2062 or 1926 is refused, not decided)
-FIRST_YEAR, LAST_YEAR = 1990, 2100
 _FIRST_DAY, _LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
 #: text fields hold no control characters (C0, DEL, C1) and no lone surrogates
 PRINTABLE = r"^[^\x00-\x1f\x7f-\x9f\ud800-\udfff]*$"
 #: an id a policy or a plugin may add (coverage plans)
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,47}$"
-
-
-def field_meta(zh: str, en: str, help_zh: str = "", help_en: str = "", *, widget: str, section: str,
-               vocab: str | None = None, example: Any = None, condition: bool = True, length: int | None = None,
-               **constraints: Any) -> Meta:
-    """A field's entry in the table: labels and help (Chinese first), the form widget
-    (``text``, ``date``, ``count``, ``select``, ``check``, ``ticks``), the form section, the
-    vocabulary its ids come from, an example for the docs, whether a policy's ``when`` may test it
-    (``condition``), the length of a complete value written compactly (``length``), and the
-    bounds ``msgspec`` checks (``ge``, ``le``, ``max_length``, ``pattern``)."""
-    extra = {"zh": zh, "en": en, "help_zh": help_zh or zh, "help_en": help_en or en, "widget": widget,
-             "section": section, "vocab": vocab, "example": example, "condition": condition}
-    if length is not None:
-        extra["length"] = length
-    return Meta(title=f"{zh} / {en}", description=help_en or en, extra=extra, **constraints)
-
-
-def text(zh: str, en: str, help_zh: str = "", help_en: str = "", *, max_length: int, section: str,
-         example: Any = None, length: int | None = None) -> Meta:
-    """A text field: at most ``max_length`` characters, no control characters; ``length``: the
-    number of characters a complete value has, written compactly (the IMEI's 15 digits)."""
-    return field_meta(zh, en, help_zh, help_en, widget="text", section=section, example=example,
-                      length=length, max_length=max_length, pattern=PRINTABLE)
-
-
-def day(zh: str, en: str, help_zh: str = "", help_en: str = "", *, section: str, example: Any = None,
-        condition: bool = True) -> Meta:
-    """A date field (``YYYY-MM-DD``, FIRST_YEAR to LAST_YEAR)."""
-    return field_meta(zh, en, help_zh, help_en, widget="date", section=section, example=example, condition=condition)
-
-
-def count(zh: str, en: str, help_zh: str = "", help_en: str = "", *, le: int, section: str = "history",
-          example: Any = None) -> Meta:
-    """A whole number from 0 to ``le``."""
-    return field_meta(zh, en, help_zh, help_en, widget="count", section=section, example=example, ge=0, le=le)
-
-
-def flag(zh: str, en: str, help_zh: str = "", help_en: str = "", *, section: str) -> Meta:
-    """A yes/no field (false when absent)."""
-    return field_meta(zh, en, help_zh, help_en, widget="check", section=section)
-
-
-def choice(kind: str, zh: str, en: str, help_zh: str = "", help_en: str = "", *, section: str,
-           example: Any = None) -> Meta:
-    """One id of the vocabulary ``kind`` (``core.vocab``)."""
-    return field_meta(zh, en, help_zh, help_en, widget="select", section=section, vocab=kind, example=example)
-
-
-def _condition(id_: str) -> Meta:
-    zh, en = CONDITIONS[id_]
-    return flag(zh, en, section="condition")
-
-
-# the vocabularies as types (decoding refuses any other id and names the allowed ones)
-if TYPE_CHECKING:  # to a type checker an id is text; decoding checks it against the vocabulary
-    RegionId: TypeAlias = str
-    ChannelId: TypeAlias = str
-    ComponentId: TypeAlias = str
-    PartId: TypeAlias = str
-else:
-    RegionId = Literal[tuple(REGIONS)]
-    ChannelId = Literal[tuple(CHANNELS)]
-    ComponentId = Literal[tuple(COMPONENTS)]
-    PartId = Literal[tuple(PARTS)]
-PlanId = Annotated[str, Meta(max_length=48, pattern=ID_PATTERN)]
-#: a document id: the bundled ones (``vocab.DOCUMENTS``) or one the loaded policies declare
-#: (``vocab.document_ids``), checked after decoding like a plan
-DocumentId = Annotated[str, Meta(max_length=48, pattern=ID_PATTERN)]
-#: ``date`` under a name a field called ``date`` does not hide
-Day = date
+#: an item of an ``ids`` field or a key of a ``claims`` mapping: a document id (the bundled ones,
+#: ``vocab.DOCUMENTS``, or one the loaded policies declare, ``vocab.document_ids``) or a plan id,
+#: checked against what the policies know after decoding
+AnId = Annotated[str, Meta(max_length=48, pattern=ID_PATTERN)]
 #: the day a case without ``case_date`` gets until ``parse_case`` fills in ``today``
 NO_DATE = date(1, 1, 1)
+#: fields the reading fills in when they are absent: never null, a place-holder until filled
+_FILLED = {"case_date": NO_DATE}
 
 
 class _Record(Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True, gc=False):
     """Every part of a case: immutable, unknown fields refused, defaults left out when encoded."""
 
 
-#: the digits of an IMEI as the unit shows it (*#06#) and its papers print it: 14 and a check digit
-IMEI_DIGITS = 15
+# --------------------------------------------------------------------------- the records, from the table
+
+def _bound(f: CaseField, name: str) -> Any:
+    """The bound ``name`` of the entry ``f``; an entry of a kind that needs it and lacks it is refused."""
+    value = getattr(f, name)
+    if value is None:
+        raise ValueError(f"the table of case fields gives {f.path} ({f.kind}) no {name}")
+    return value
 
 
-class Device(_Record, frozen=True, kw_only=True):
-    model: Annotated[str, text("机型", "Model", "商品型号，如 iPhone 15、Mate 60", "The model name, e.g. iPhone 15, Mate 60",
-                               max_length=100, section="device", example="iPhone 15")]
-    part_number: Annotated[str, text(
-        "部件号", "Part number", "包装或设置中的部件号（Apple 的 MTLE3CH/A：CH 为国行）",
-        "The part number on the box or in settings (Apple's MTLE3CH/A: CH is mainland China)",
-        max_length=32, section="device", example="MTLE3CH/A")] | None = None
-    model_code: Annotated[str, text("型号代码", "Model code", "如华为的 BRA-AL00", "e.g. Huawei's BRA-AL00",
-                                    max_length=32, section="device", example="BRA-AL00")] | None = None
-    region: Annotated[RegionId, choice(
-        "region", "机器版本", "Made for", "机器的销售地区；不填时由部件号、型号代码等识别",
-        "The region the unit was made for; identified from the part number or model code when absent",
-        section="device", example="CN")] | None = None
-    imei: Annotated[str, text("IMEI", "IMEI", "15 位，最后一位为校验位（拨 *#06# 可见）",
-                              "15 digits, the last a check digit (dial *#06#)", max_length=32, section="device",
-                              example="356938035643809", length=IMEI_DIGITS)] | None = None
-    serial: Annotated[str, text("序列号", "Serial", "机身或包装上的序列号", "The serial number on the unit or the box",
-                                max_length=64, section="device")] | None = None
-    production_date: Annotated[date, day("生产日期", "Production date", "铭牌或 SN 标签上的生产日期",
-                                         "The production date on the SN label", section="device")] | None = None
-    battery_health: Annotated[int, count(
-        "电池健康", "Battery health %", "手机报告的电池最大容量，0–100（设置 › 电池 › 电池健康）",
-        "The battery's maximum capacity as the phone reports it, 0-100 (Settings › Battery)",
-        le=100, section="device", example=76)] | None = None
+#: ``Literal`` and ``dict`` as plain values: their arguments (a vocabulary's ids, a count's bounds)
+#: come from the table as the model is imported, where a type checker wants them written out
+_ONE_OF: Any = Literal
+_MAPPING: Any = dict
 
 
-class Purchase(_Record, frozen=True, kw_only=True):
-    date: Annotated[Day, day("购机日期", "Purchase date", "发票或购买凭证上的日期", "The date on the invoice or receipt",
-                              section="purchase", example="2026-06-05")] | None = None
-    channel: Annotated[ChannelId, choice("channel", "购买渠道", "Channel", section="purchase",
-                                         example="authorized_reseller")] = "unknown"
-    country: Annotated[str, text("购买国家/地区", "Country", "两位字母代码：CN、HK、US…", "Two-letter code: CN, HK, US...",
-                                 max_length=8, section="purchase", example="CN")] | None = None
-    #: when an online order reached the customer (no-reason returns count from it)
-    received_date: Annotated[Day, day("收货日期", "Received", "网购商品送达的日期（无理由退货自此起算）",
-                                       "The day an online order reached the customer (no-reason returns count from it)",
-                                       section="purchase")] | None = None
-    #: the price on the invoice, in yuan (a refund instead of an exchange is counted from it)
-    price: Annotated[float, field_meta(
-        "发票金额", "Invoice price", "购机发票上的价格（元），退货退款按此计算", "The price on the invoice in yuan (refunds count from it)",
-        widget="amount", section="purchase", example=4999, ge=0, le=1_000_000)] | None = None
+def _number(f: CaseField, kind: type) -> Any:
+    return Annotated[kind, Meta(ge=_bound(f, "minimum"), le=_bound(f, "maximum"))]
 
 
-class Stock(_Record, frozen=True, kw_only=True):
-    #: whether the seller has a unit of the same model and specification to exchange (absent: unknown)
-    same_model: Annotated[bool, field_meta(
-        "同型号有货", "Same model in stock", "销售者是否有同型号同规格的机器可换（不填为未知）",
-        "Whether the seller has a unit of the same model and spec to exchange (unknown when absent)",
-        widget="select", section="purchase", vocab="yes_no", condition=False)] | None = None
+#: the type of each kind of field, with the bounds its entry gives (``msgspec`` checks them as it decodes)
+_TYPES: dict[str, Callable[[CaseField], Any]] = {
+    "text": lambda f: Annotated[str, Meta(max_length=_bound(f, "max_length"), pattern=PRINTABLE)],
+    "date": lambda f: date,
+    "count": lambda f: _number(f, int),
+    "amount": lambda f: _number(f, float),
+    "flag": lambda f: bool,
+    "choice": lambda f: _ONE_OF[f.choices],  # decoding refuses any other id and names the allowed ones
+    "ids": lambda f: Annotated[frozenset[AnId], Meta(max_length=_bound(f, "max_length"))],
+    "claims": lambda f: Annotated[_MAPPING[AnId, _number(f, int)], Meta(max_length=_bound(f, "max_length"))],
+}
 
 
-class Fault(_Record, frozen=True, kw_only=True):
-    component: Annotated[ComponentId, choice("component", "故障部件", "Component", section="fault", example="host")]
-    description: Annotated[str, text("故障描述", "Description", "顾客所述或检测所见", "What the customer says or testing found",
-                                     max_length=500, section="fault", example="无法开机")] | None = None
-    confirmed: Annotated[bool, flag("已检测确认性能故障", "Fault confirmed by test", "维修者检测确认属于性能故障",
-                                    "Testing confirmed a performance fault", section="fault")] = False
-    #: which part is damaged or faulty, for plans priced by part (screen / back_cover / other)
-    part: Annotated[PartId, choice("part", "损坏部位", "Damaged part", "按部位计价的服务计划用（屏幕、后盖、其他）",
-                                   "For plans priced by part (screen, back cover, other)", section="fault")] | None = None
+def _leaf(f: CaseField, name: str) -> tuple[Any, ...]:
+    """The ``defstruct`` field of the entry ``f``: required, filled in by the reading, a mapping
+    made fresh (``claims``), absent as null (no default), or its default."""
+    kind = _TYPES[f.kind](f)
+    if f.required:
+        return (name, kind)
+    if f.path in _FILLED:
+        return (name, kind, _FILLED[f.path])
+    if f.kind == "claims":
+        return (name, kind, field(default_factory=dict))
+    if f.default is None:
+        return (name, kind | None, None)
+    return (name, kind, f.default)
 
 
-class Condition(_Record, frozen=True, kw_only=True):
-    liquid_damage: Annotated[bool, _condition("liquid_damage")] = False
-    physical_damage: Annotated[bool, _condition("physical_damage")] = False
-    unauthorized_repair: Annotated[bool, _condition("unauthorized_repair")] = False
-    jailbroken: Annotated[bool, _condition("jailbroken")] = False
-    certificate_altered: Annotated[bool, _condition("certificate_altered")] = False
-    identity_mismatch: Annotated[bool, _condition("identity_mismatch")] = False
-    label_damaged: Annotated[bool, _condition("label_damaged")] = False
-    cosmetic_wear: Annotated[bool, _condition("cosmetic_wear")] = False
-    accessories_complete: Annotated[bool, _condition("accessories_complete")] = False
-    packaging_complete: Annotated[bool, _condition("packaging_complete")] = False
-    force_majeure: Annotated[bool, _condition("force_majeure")] = False
-    frame_bent: Annotated[bool, _condition("frame_bent")] = False
+def _claims(self: Any, plan: str) -> int:
+    """Claims already made under ``plan`` in its current term."""
+    return self.plan_claims.get(plan, 0)
 
 
-class History(_Record, frozen=True, kw_only=True):
-    #: warranty repairs already made for this fault
-    warranty_repairs_for_fault: Annotated[int, count(
-        "同一故障已保修次数", "Repairs for this fault", "此前同一性能故障的保修次数",
-        "Warranty repairs already made for this fault", le=99)] = 0
-    #: days the unit spent in repair or waiting for parts (they push the warranty end later)
-    days_in_repair: Annotated[int, count("累计修理天数", "Days in repair", "在修及等待配件的天数（顺延保修期）",
-                                         "Days in repair or waiting for parts (they extend the warranty)", le=3650)] = 0
-    #: times the faulty accessory was already exchanged
-    accessory_exchanges: Annotated[int, count("附件已换次数", "Accessory exchanges", le=99)] = 0
-    #: days the current repair has lasted so far
-    current_repair_days: Annotated[int, count("本次修理已用天数", "Current repair days", le=3650)] = 0
-    #: the current repair waits for parts the producer has not supplied
-    awaiting_parts: Annotated[bool, flag("等待厂家配件", "Waiting for parts", section="history")] = False
-    #: claims already made under each coverage plan in its current term, e.g. {"applecare_plus": 1}
-    plan_claims: Annotated[dict[PlanId, Annotated[int, Meta(ge=0, le=99)]], field_meta(
-        "服务计划已用次数", "Plan claims used", "本期内各服务计划已使用的次数", "Claims already made under each plan",
-        widget="count", section="history", vocab="coverage_plan", max_length=16)] = field(default_factory=dict)
-
-    def claims(self, plan: str) -> int:
-        return self.plan_claims.get(plan, 0)
+#: what a section's record does besides holding its fields
+_METHODS: dict[str, dict[str, Any]] = {"history": {"claims": _claims}}
 
 
-class Case(_Record, frozen=True, kw_only=True):
-    schema_version: Literal[1] = 1
-    case_date: Annotated[date, day("受理日期", "Case date", "顾客送修之日；不填为今天",
-                                   "The day the customer presents the unit; today when absent",
-                                   section="device", example="2026-06-15", condition=False)] = NO_DATE
-    brand: Annotated[str, field_meta("品牌", "Brand", "插件的品牌代码：apple、huawei、generic…",
-                                     "A plugin's brand id: apple, huawei, generic...", widget="select",
-                                     section="device", vocab="brand", example="apple",
-                                     max_length=40, pattern=PRINTABLE)]
-    device: Device
-    purchase: Purchase = field(default_factory=Purchase)
-    activation_date: Annotated[date, day("激活日期", "Activation", "首次激活日期", "First activation",
-                                         section="purchase")] | None = None
-    documents: Annotated[frozenset[DocumentId], field_meta(
-        "出示的单证", "Papers presented", widget="ticks", section="documents", vocab="document",
-        example=["invoice", "sanbao_certificate"], max_length=32)] = frozenset()
-    fault: Fault
-    condition: Condition = field(default_factory=Condition)
-    history: History = field(default_factory=History)
-    stock: Stock = field(default_factory=Stock)
-    coverage_plans: Annotated[frozenset[PlanId], field_meta(
-        "服务计划", "Coverage plans", "AppleCare+、华为延长服务宝…", "AppleCare+, Huawei extended warranty...",
-        widget="ticks", section="plans", vocab="coverage_plan", max_length=16)] = frozenset()
+def records_from(fields: Iterable[CaseField], *, name: str = "Case", section: str = "") -> type[Struct]:
+    """The record of ``fields`` (the table's entries, in its order) and, nested in it, a record
+    per section of their paths (``device.model`` -> ``Device.model``), every one a ``_Record``
+    (frozen, keyword-only). A section holding a required field is itself required; any other is
+    made fresh when absent. The case itself opens with ``schema_version``."""
+    entries = list(fields)
+    out: list[tuple[Any, ...]] = [("schema_version", Literal[1], 1)] if not section else []
+    done = set()
+    for f in entries:
+        rest = f.path[len(section):]
+        head, dot, _ = rest.partition(".")
+        if not dot:
+            out.append(_leaf(f, head))
+        elif head not in done:
+            done.add(head)
+            part = [g for g in entries if g.path.startswith(f"{section}{head}.")]
+            record = records_from(part, name="".join(w.capitalize() for w in head.split("_")),
+                                  section=f"{section}{head}.")
+            required = any(g.required for g in part)
+            out.append((head, record) if required else (head, record, field(default_factory=record)))
+    methods = _METHODS.get(section.rstrip("."))
+    return msgspec.defstruct(name, out, bases=(_Record,), module=__name__, namespace=methods, frozen=True,
+                             kw_only=True)
+
+
+def _parts(record: Any) -> list[Any]:
+    """``record`` and every record nested in it."""
+    out = [record]
+    for f in msgspec.structs.fields(record):
+        if isinstance(f.type, type) and issubclass(f.type, _Record):
+            out += _parts(f.type)
+    return out
+
+
+if TYPE_CHECKING:  # to a type checker a case is any object: its fields are the table's, which it does not read
+    Case: TypeAlias = Any
+else:
+    Case = records_from(FIELDS.values())
+#: the case's record and its parts' (``Device``, ``Purchase``, ``Fault``, ``Condition``, ``History``,
+#: ``Stock``), each also a name of this module (``model.Device``)
+RECORDS: tuple[type[Struct], ...] = tuple(_parts(Case))
+globals().update({record.__name__: record for record in RECORDS[1:]})
 
 
 # --------------------------------------------------------------------------- reading a case
@@ -258,8 +155,7 @@ _JSON = msgspec.json.Decoder(Case)
 
 def _max_length(name: str) -> int:
     """The ``max_length`` the table declares for the case's field ``name``."""
-    declared = next(f.type for f in msgspec.structs.fields(Case) if f.name == name)
-    bound = next(m.max_length for m in declared.__metadata__ if isinstance(m, Meta))
+    bound = FIELDS[name].max_length
     assert bound is not None
     return bound
 
@@ -283,8 +179,7 @@ def _distinct_lists(data: dict) -> dict:
 
 
 #: the names of the fields that must be given (null there is "required", not "absent")
-_REQUIRED_KEYS = frozenset(f.name for record in (Case, Device, Purchase, Fault, Condition, History, Stock)
-                           for f in msgspec.structs.fields(record) if f.required)
+_REQUIRED_KEYS = frozenset(f.name for record in RECORDS for f in msgspec.structs.fields(record) if f.required)
 #: every two capital letters: a country code as the case should give it (anything else is tidied or refused)
 _COUNTRY_CODES = frozenset(a + b for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" for b in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,6 +21,42 @@ from aftersales.core.errors import CaseError
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import refresh_case_table  # noqa: E402
+
+
+def _leaves(record: type, prefix: str = "") -> list[tuple]:
+    """(path, required, default) of every leaf field of ``record``, nested records walked."""
+    out: list[tuple] = []
+    for f in msgspec.structs.fields(record):
+        if isinstance(f.type, type) and issubclass(f.type, msgspec.Struct):
+            out += _leaves(f.type, f"{prefix}{f.name}.")
+        elif f.name != "schema_version":
+            default = f.default_factory() if f.default_factory is not msgspec.NODEFAULT else f.default
+            out.append((f"{prefix}{f.name}", f.required, None if default in (msgspec.NODEFAULT, model.NO_DATE) else default))
+    return out
+
+
+def test_the_typed_records_are_built_from_the_table():
+    """Each entry is a field of the case's records, in the table's order, required and defaulted
+    as its entry says (a plan-claims mapping made fresh: empty)."""
+    table = [(f.path, f.required, {} if f.kind == "claims" else f.default) for f in casefields.FIELDS.values()]
+    assert _leaves(model.Case) == table
+    assert model.History.__module__ == model.Case.__module__ == "aftersales.core.model"
+    assert model.Case(brand="apple", device=model.Device(model="x"), fault=model.Fault(component="host")).history.claims("x") == 0
+
+
+def test_a_new_entry_is_a_new_field_of_the_records(monkeypatch):
+    """An entry added to the table is a field of the case's records, with its bounds, and
+    nothing else to write; an entry without the bounds its kind needs is refused."""
+    colour = casefields.CaseField("device.colour", "text", "颜色", "Colour", widget="text", section="device",
+                                  max_length=20)
+    case = model.records_from([*casefields.FIELDS.values(), colour])
+    line = b'{"brand": "apple", "device": {"model": "x", "colour": "%s"}, "fault": {"component": "host"}}'
+    assert msgspec.json.decode(line % b"red", type=case).device.colour == "red"
+    with pytest.raises(msgspec.ValidationError, match="length <= 20 - at `\\$.device.colour`"):
+        msgspec.json.decode(line % (b"r" * 21), type=case)
+    monkeypatch.setattr(colour, "max_length", None)
+    with pytest.raises(ValueError, match="device.colour .text. no max_length"):
+        model.records_from([*casefields.FIELDS.values(), colour])
 
 
 def test_policy_schema_and_readme_agree_with_the_table():

@@ -3,9 +3,10 @@
     python tools/refresh_case_table.py          # rewrite policies/policy.schema.json and README.md
     python tools/refresh_case_table.py --check  # exit 1 when either is out of date
 
-The table is the typed case records in ``core/model.py`` (read through
-``aftersales.core.casefields``). The policy schema's ``when`` properties and the README's case-file
-reference are generated from it; the tests fail when a file and the table disagree.
+The table is ``aftersales.core.casefields.FIELDS``; the case's typed records (``core/model.py``)
+are built from it as the model is imported. The policy schema's ``when`` properties and the
+README's case-file reference are generated from it here; the tests fail when a file and the table
+disagree.
 """
 
 from __future__ import annotations

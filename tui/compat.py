@@ -202,6 +202,32 @@ if ENABLED:
             else:
                 field.selection = field.selection
 
+    class BlinkWhenFocused:
+        """An ``Input`` whose cursor's blink timer is made when the field first takes the focus
+        (or a key), not as it mounts: Textual's ``Input`` starts one for every field, paused
+        unless it is focused (a timer task each; the intake's first screen has eleven fields)."""
+
+        def set_interval(self, interval: float, callback: Any = None, **kwargs: Any) -> Any:
+            field: Any = self
+            if callback == field._toggle_cursor:   # ``Input``'s own, as it mounts
+                if field._blink_timer is not None:
+                    return field._blink_timer
+                if kwargs.get("pause"):
+                    return None     # made by ``_restart_blink`` when the field needs it
+            return super().set_interval(interval, callback, **kwargs)  # type: ignore[misc]
+
+        def _restart_blink(self) -> None:
+            field: Any = self
+            if field._blink_timer is None and field.cursor_blink and field.is_mounted:
+                field._blink_timer = super().set_interval(0.5, field._toggle_cursor)  # type: ignore[misc]
+            super()._restart_blink()  # type: ignore[misc]
+
+        def _watch_cursor_blink(self, blink: bool) -> None:
+            field: Any = self
+            super()._watch_cursor_blink(blink)  # type: ignore[misc]
+            if blink and field._blink_timer is None and field.has_focus:
+                self._restart_blink()
+
     class SameFrameTicks:
         """A ``SelectionList`` that calls ``changed_now()`` inside the key's own handling."""
 
@@ -426,6 +452,9 @@ else:
         pass
 
     class SameFrameTicks:  # type: ignore[no-redef]
+        pass
+
+    class BlinkWhenFocused:  # type: ignore[no-redef]
         pass
 
     class OneLayoutPass:  # type: ignore[no-redef]

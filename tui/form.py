@@ -13,8 +13,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-import msgspec
-
 from aftersales.core.casefields import FIELDS as CASE_FIELDS
 from aftersales.core.casefields import CaseField
 from aftersales.core.vocab import COVERAGE_PLANS, TABLES
@@ -25,15 +23,25 @@ from .i18n import t
 TEXT, DATE, COUNT, AMOUNT, SELECT, CHECK = "text", "date", "count", "amount", "select", "check"
 
 
-class Field(msgspec.Struct, frozen=True):
-    # (Structs, not dataclasses: defining one costs a tenth, and the form is defined as the
-    # counter starts)
-    path: str          # case path (``device.imei``) or ``customer.name`` / ``customer.phone``
-    kind: str
-    section: str
-    options: str | None = None   # vocabulary kind for selects
-    blank: bool = False          # select may stay empty
-    spec: CaseField | None = None  # the case field's entry in the table (None: a customer field)
+class Field:
+    """One input of the form."""
+
+    # (plain classes, not dataclasses or msgspec Structs: the form is defined as the counter
+    # starts, a dataclass's methods are compiled as it is defined, and msgspec is imported with
+    # the case model, after the first screen)
+    __slots__ = ("path", "kind", "section", "options", "blank", "spec")
+
+    def __init__(self, path: str, kind: str, section: str, options: str | None = None, blank: bool = False,
+                 spec: CaseField | None = None) -> None:
+        self.path = path          # case path (``device.imei``) or ``customer.name`` / ``customer.phone``
+        self.kind = kind
+        self.section = section
+        self.options = options    # vocabulary kind for selects
+        self.blank = blank        # select may stay empty
+        self.spec = spec          # the case field's entry in the table (None: a customer field)
+
+    def __repr__(self) -> str:
+        return f"Field({self.path!r}, {self.kind!r})"
 
     @property
     def widget_id(self) -> str:
@@ -173,13 +181,29 @@ def check_field(f: Field, value: Any, lang: str) -> str | None:
     return None
 
 
-class FormState(msgspec.Struct):
+class FormState:
     """What the form holds, keyed by case path; checkboxes as sets of ids."""
 
-    values: dict[str, Any] = msgspec.field(default_factory=dict)
-    documents: set[str] = msgspec.field(default_factory=set)
-    conditions: set[str] = msgspec.field(default_factory=set)
-    plans: set[str] = msgspec.field(default_factory=set)
+    __slots__ = ("values", "documents", "conditions", "plans")
+
+    def __init__(self, values: dict[str, Any] | None = None, documents: set[str] | None = None,
+                 conditions: set[str] | None = None, plans: set[str] | None = None) -> None:
+        self.values: dict[str, Any] = {} if values is None else values
+        self.documents: set[str] = set() if documents is None else documents
+        self.conditions: set[str] = set() if conditions is None else conditions
+        self.plans: set[str] = set() if plans is None else plans
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FormState):
+            return NotImplemented
+        return (self.values, self.documents, self.conditions, self.plans) == (
+            other.values, other.documents, other.conditions, other.plans)
+
+    __hash__ = None  # type: ignore[assignment]  # what it holds changes
+
+    def __repr__(self) -> str:
+        return (f"FormState(values={self.values!r}, documents={self.documents!r}, conditions={self.conditions!r}, "
+                f"plans={self.plans!r})")
 
     @classmethod
     def blank(cls, today: date, brand: str | None = None) -> FormState:

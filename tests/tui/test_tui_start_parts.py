@@ -1,6 +1,6 @@
 """What the first screen leaves out, and still gets right: Textual's version read without
-``importlib.metadata``, a widget styled once (when it mounts), the Save button after the
-first frame in the place kept for it."""
+``importlib.metadata``, the intake form built without the case model and msgspec, a widget styled
+once (when it mounts), the Save button after the first frame in the place kept for it."""
 
 from __future__ import annotations
 
@@ -23,6 +23,16 @@ async def test_textual_version_without_importlib_metadata():
             "print(compat.textual_version(), 'importlib.metadata' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == [importlib.metadata.version("textual"), "False"]
+
+
+async def test_the_intake_form_is_built_from_the_table_without_the_case_model():
+    """The first screen reads the table of case fields (plain data); the case model and msgspec
+    come with the policies' worker, and the form's fields are the same entries the model reads."""
+    code = ("import sys; from aftersales.tui.screens import intake; from aftersales.tui.form import FormState; "
+            "import datetime; FormState.blank(datetime.date(2026, 6, 15)).build('zh'); "
+            "print(sorted(m for m in ('aftersales.core.model', 'msgspec') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["[]"]
 
 
 async def test_the_save_button_follows_the_first_frame_in_its_place_and_a_widget_is_styled_when_it_mounts(make):
@@ -253,3 +263,26 @@ async def test_the_form_looks_the_same_once_textuals_own_field_and_drop_down_sty
         await pilot.pause()
         assert "Input.DEFAULT_CSS" in {location for _, location in app.stylesheet.source}
         assert _cells(app.export_screenshot()) == before
+
+
+@pytest.mark.skipif(not compat.ENABLED, reason="Textual's own Input makes every field's blink timer as it mounts")
+async def test_a_fields_cursor_blinks_once_it_has_the_focus_and_no_timer_waits_before(make):
+    from aftersales.tui.screens.base import FormInput
+
+    app = make(cursor_blink=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        first = app.focused
+        assert isinstance(first, FormInput) and first._blink_timer._active.is_set()     # blinking
+        assert [f for f in app.screen.query(FormInput) if f._blink_timer is not None] == [first]
+        phone = app.screen.query_one("#f-customer-phone", FormInput)
+        phone.focus()
+        await pilot.pause()
+        timer = phone._blink_timer
+        assert timer is not None and timer._active.is_set()        # made as it took the focus, running
+        assert not first._blink_timer._active.is_set()              # paused as it lost it
+        first.focus()
+        await pilot.pause()
+        phone.focus()
+        await pilot.pause()
+        assert phone._blink_timer is timer and timer._active.is_set()   # the same timer again

@@ -91,7 +91,7 @@ class HoldsInput:
         return self._as_opened is not None and field_values(self) != self._as_opened
 
 
-class FormInput(compat.OwnStylesheet, compat.FieldRepaint, Input):
+class FormInput(compat.OwnStylesheet, compat.FieldRepaint, compat.BlinkWhenFocused, Input):
     """An ``Input`` for fixed-width form fields.
 
     It follows the app's cursor-blink setting (off in snapshot tests), and a keystroke repaints
