@@ -126,8 +126,7 @@ def with_lang(command: click.Command) -> click.Command:
         command.params.append(click.Option(
             ["--lang"], type=click.Choice(["zh", "en"]), default=None, expose_value=False, is_eager=True,
             callback=_remember_lang,
-            help="输出与提示的语言：zh 或 en（不给时取 AFTERSALES_LANG，否则 zh） / language of the output "
-                 "and messages: zh or en (when not given: AFTERSALES_LANG, else zh)."))
+            help="语言：zh 或 en（不给时取 AFTERSALES_LANG，否则 zh） / language: zh or en (when not given: AFTERSALES_LANG, else zh)."))
     return command
 
 
