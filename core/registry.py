@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 from . import hookspecs, policycache
-from .errors import PluginError, PolicyError, QuarantineError, unknown_brand
+from .errors import PluginError, PolicyError, QuarantineError, nearest, unknown_brand
 from .outcomes import PluginFailure, Predicate
 from .plugininfo import ORIGINS, REGISTER_HOOK, Brand, PluginInfo, Quarantine, Said, describe, show_value
 from .policycache import bundle_file_of, display_name
@@ -899,11 +899,15 @@ class _Builder:
         if plugin in self.state.brand_plugins and (policy.brands is None or not set(policy.brands) <= served):
             line, col = _locate_field(node, "$.applies_to.brands")
             named = "any" if policy.brands is None else ", ".join(policy.brands)
+            # a typo'd brand (appel): the brand the plugin serves that it was probably meant to be
+            meant = [m for brand in policy.brands or () if brand not in served for m in nearest(brand, served)[:1]]
+            hint_en = f"; did you mean {', '.join(map(repr, meant))}?" if meant else ""
+            hint_zh = f"；您是否想写 {'、'.join(map(repr, meant))}？" if meant else ""
             return _issue(policy.source, line, col, "$.applies_to.brands",
                           f"plugin {plugin!r} serves {', '.join(sorted(served)) or 'no brand it claimed'}; its policy "
-                          f"may not apply to {named}", code="scope",
+                          f"may not apply to {named}{hint_en}", code="scope",
                           zh=f"插件 {plugin!r} 只提供品牌 {'、'.join(sorted(served)) or '（它声明的品牌都由其他插件提供）'}；"
-                             f"它的政策不能适用于 {named}")
+                             f"它的政策不能适用于 {named}{hint_zh}")
         return None
 
     def _rightful(self, policy: Any, plugin: str) -> bool:

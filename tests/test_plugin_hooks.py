@@ -418,6 +418,7 @@ def test_a_plugin_serving_another_brand_is_not_asked_where_this_brands_units_wer
     ({"kind": "statutory", "applies_to": {"brands": "any"}}, "only the statutory plugin"),
     ({"applies_to": {"brands": "any"}}, "may not apply to any"),
     ({"applies_to": {"brands": ["generic"]}}, "may not apply to generic"),
+    ({"applies_to": {"brands": ["shadwo"]}}, "may not apply to shadwo; did you mean 'shadow'?"),   # a typo
 ])
 def test_a_plugin_may_not_give_the_statutory_policy_nor_terms_for_brands_it_does_not_serve(floor_only, changes,
                                                                                             says):
