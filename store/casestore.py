@@ -433,8 +433,18 @@ class CaseStore(OutcomeMixin):
         today = local_date(now)
         from aftersales.core.model import case_to_dict
 
+        # what the store knows about the unit the corrected case names (a replacement's restarted
+        # period, earlier repairs), as for a new case; used only when the correction changes the
+        # unit (its own outcomes are on the unit it had), read before the write lock is taken
+        unit_input, unit_said = case_input, []
+        if isinstance(case_input, Mapping):
+            unit_input, _unit, unit_said = self.unit_history(case_input)
+
         with _db.write_transaction(self.engine) as conn:
             row = self._lock(conn, number)
+            if unit_said and _unit_of(case_input) != _unit_of(row.case_input):
+                case_input = unit_input
+                warnings.extend(unit_said)
             if row.state in FINISHED:
                 raise StoreError(f"case {number} is {row.state} ({state_label(row.state)}); it can no longer be "
                                  "corrected", zh=f"案例 {number} 已「{state_label(row.state)}」，不能再更正")
@@ -857,3 +867,12 @@ def _outcome_part(row, today: date, now: datetime | None, met: list | None) -> d
     level = ServiceLevel(answer_due, row.solution_due_at, answered, solved)
     part["service_level"] = {**level.to_dict(moment), "notices": sla_notices(level, moment)}
     return part
+
+
+def _unit_of(case_input: Any) -> tuple[str | None, str | None]:
+    """The unit a case input names: its IMEI (the 15 digits) and serial, as the store matches them."""
+    device = case_input.get("device") if isinstance(case_input, Mapping) else None
+    if not isinstance(device, Mapping):
+        return None, None
+    imei = str(device.get("imei") or "").strip().replace(" ", "").replace("-", "")[:15] or None
+    return imei, str(device.get("serial") or "").strip().upper() or None

@@ -108,6 +108,21 @@ def test_an_exchange_links_the_replacement_whose_later_case_restarts_its_period(
         store.record_outcome(other, "exchange", {"imei": NEW_IMEI}, actor="王芳", now=at(6, 18, 11))
 
 
+def test_a_case_corrected_to_a_replacement_units_imei_restarts_its_period_as_a_new_one_would(store, new_case):
+    """The clerk typed a wrong IMEI, then corrects it to the unit handed over in an exchange: the
+    corrected case takes the replacement's restarted period (第二十一条), as taking it in anew would."""
+    n = new_case(case=generic("2026-06-05"))["number"]  # day 10: exchange
+    store.move(n, "diagnosing", actor="王芳", now=at(6, 15, 11))
+    store.choose_remedy(n, "exchange", actor="王芳", now=at(6, 15, 11))
+    store.record_outcome(n, "exchange", {"imei": NEW_IMEI}, actor="王芳", now=at(6, 18))
+    typo = new_case(case=generic("2026-06-05", imei="356938035643825"), now=at(6, 24))["number"]
+    view = store.edit_case(typo, actor="王芳", case_input=generic("2026-06-05", imei=NEW_IMEI), now=at(6, 24, 11))
+    decided = view["decisions"][-1]
+    assert decided["case"]["purchase"]["date"] == "2026-06-18"
+    assert decided["decision"]["coverage"]["start"] == "2026-06-18" and view["entitlement"] == "return"
+    assert view["events"][-1]["kind"] == "edited"
+
+
 def test_a_replacement_whose_warranty_continues_keeps_the_original_dates(store, new_case):
     apple_hk = {
         "schema_version": 1, "brand": "apple",
