@@ -288,7 +288,7 @@ def _finish(case: Case, today: date | None, plans: Collection[str]) -> Case:
     imei = d.imei
     if imei is not None:
         # the usual 15 plain digits with a right check digit; anything else through stdnum
-        if not (len(imei) == 15 and imei.isdigit() and imei.isascii() and _luhn_ok(imei)):
+        if not (len(imei) == IMEI_DIGITS and imei.isdigit() and imei.isascii() and _luhn_ok(imei)):
             imei = validate_imei(imei.strip()) if imei.strip() else None
             force_setattr(d, "imei", imei)
 
@@ -370,10 +370,10 @@ _DOUBLED = bytes.maketrans(b"0123456789", b"0246813579")
 
 
 def _luhn_ok(digits: str) -> bool:
-    """Whether 15 ASCII digits end in a right Luhn check digit: ``stdnum.luhn``'s answer (a test
+    """Whether ASCII digits end in a right Luhn check digit: ``stdnum.luhn``'s answer (a test
     compares them), in a few byte operations instead of a loop per digit."""
     raw = digits.encode("ascii")
-    return (sum(raw[-1::-2]) + sum(raw[-2::-2].translate(_DOUBLED)) - 48 * 15) % 10 == 0
+    return (sum(raw[-1::-2]) + sum(raw[-2::-2].translate(_DOUBLED)) - 48 * len(raw)) % 10 == 0
 
 
 def validate_imei(value: str, where: str = "device.imei") -> str:

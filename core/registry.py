@@ -235,6 +235,13 @@ def _installed_already(loaded: LoadedPlugins, name: str, version: str | None, fo
     return True
 
 
+def _defined_at(function: Any, unknown: str) -> tuple[str, int]:
+    """Where a plugin's hook is written: its ``def`` (file and first line), for the line that
+    quarantines the plugin; ``(unknown, 1)`` when the function's code cannot say."""
+    code = getattr(function, "__code__", None)
+    return (code.co_filename, code.co_firstlineno) if code is not None else (unknown, 1)
+
+
 def _register(loaded: LoadedPlugins, name: str, obj: Any, origin: str, version: str) -> None:
     pm = loaded.pm
     if pm.get_plugin(name) is not None:
@@ -265,9 +272,8 @@ def _register(loaded: LoadedPlugins, name: str, obj: Any, origin: str, version: 
         loaded.infos[name] = PluginInfo(name, version, origin, error=error, error_zh=error_zh)
         if "aftersales_brands" in hooks:
             # a brand's plugin: its brands answer with the quarantine, no other brand's decision names it
-            code = getattr(function, "__code__", None)
-            loaded.quarantine(name, code.co_filename if code else "", code.co_firstlineno if code else 1, 1, error,
-                              _HINT_IMPORT if origin == "folder" else _HINT_ENTRY, error_zh)
+            file, line = _defined_at(function, "")
+            loaded.quarantine(name, file, line, 1, error, _HINT_IMPORT if origin == "folder" else _HINT_ENTRY, error_zh)
         else:   # a network's plugin (it serves no brand): every decision says it was refused
             loaded.failures.append(PluginFailure(plugin=name, hook=REGISTER_HOOK, error=error, error_zh=error_zh))
         return
@@ -759,10 +765,9 @@ class _Builder:
         st = self.state
         name = failure.plugin
         plugin = st.pm.get_plugin(name)
-        # where: the hook's own ``def`` (its file and line), when the plugin's code can say
-        code = next((getattr(impl.function, "__code__", None) for impl in getattr(st.pm.hook, failure.hook).get_hookimpls()
-                     if impl.plugin is plugin), None)
-        file, line = (code.co_filename, code.co_firstlineno) if code is not None else (f"plugin {name}", 1)
+        function = next((impl.function for impl in getattr(st.pm.hook, failure.hook).get_hookimpls()
+                         if impl.plugin is plugin), None)
+        file, line = _defined_at(function, f"plugin {name}")
         st.quarantined.setdefault(name, Quarantine(
             name, file, line, 1, f"{failure.hook} failed: {failure.error}", *_HINT_IMPORT,
             reason_zh=f"{failure.hook} 出错：{failure.error_zh or failure.error}"))

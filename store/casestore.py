@@ -27,7 +27,7 @@ from .errors import StoreError, choices_zh
 from .evaluator import Evaluator, default_evaluator
 from .localday import local_iso
 from .mailin import parse_mail_in
-from .outcomestore import OutcomeMixin, parse_intake
+from .outcomestore import OutcomeMixin, parse_intake, unit_of
 from .privacy import clean_mapping, clean_text, escape_all_controls, has_controls
 from .schema import case_counters, cases, decisions, events, follow_ups
 from .workflow import (
@@ -442,7 +442,7 @@ class CaseStore(OutcomeMixin):
 
         with _db.write_transaction(self.engine) as conn:
             row = self._lock(conn, number)
-            if unit_said and _unit_of(case_input) != _unit_of(row.case_input):
+            if unit_said and unit_of(case_input) != unit_of(row.case_input):
                 case_input = unit_input
                 warnings.extend(unit_said)
             if row.state in FINISHED:
@@ -867,12 +867,3 @@ def _outcome_part(row, today: date, now: datetime | None, met: list | None) -> d
     level = ServiceLevel(answer_due, row.solution_due_at, answered, solved)
     part["service_level"] = {**level.to_dict(moment), "notices": sla_notices(level, moment)}
     return part
-
-
-def _unit_of(case_input: Any) -> tuple[str | None, str | None]:
-    """The unit a case input names: its IMEI (the 15 digits) and serial, as the store matches them."""
-    device = case_input.get("device") if isinstance(case_input, Mapping) else None
-    if not isinstance(device, Mapping):
-        return None, None
-    imei = str(device.get("imei") or "").strip().replace(" ", "").replace("-", "")[:15] or None
-    return imei, str(device.get("serial") or "").strip().upper() or None

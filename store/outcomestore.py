@@ -98,15 +98,11 @@ class OutcomeMixin:
     def unit_history(self, case_input: Mapping[str, Any]) -> tuple[Mapping[str, Any], dict[str, Any], list[str]]:
         """``(case_input, unit, warnings)``: a new case's input as what the store knows about
         the unit requires (``outcomes.unit_adjustments``), what was applied, and lines for the clerk."""
-        device = case_input.get("device") if isinstance(case_input, Mapping) else None
-        if not isinstance(device, Mapping):
-            return case_input, {}, []
-        imei = str(device.get("imei") or "").strip() or None
-        serial = str(device.get("serial") or "").strip().upper() or None
+        imei, serial = unit_of(case_input)
         if imei is None and serial is None:
             return case_input, {}, []
         with _db.read_connection(self.engine) as conn:
-            rows = self._unit_rows(conn, imei[:15] if imei else None, serial)
+            rows = self._unit_rows(conn, imei, serial)
         if not rows:
             return case_input, {}, []
         adjusted, unit = unit_adjustments(rows, case_input)
@@ -432,3 +428,13 @@ def _warranty_after(decision: Mapping[str, Any]) -> str:
 def _offers_return(decision: Mapping[str, Any]) -> bool:
     """Whether the decision offers a return of its own (a full refund), not only in place of an exchange."""
     return any(r.get("remedy") == "return" and r.get("available") for r in decision.get("remedies") or ())
+
+
+def unit_of(case_input: Any) -> tuple[str | None, str | None]:
+    """The unit a case input names, as the store matches units: its IMEI (the first 15
+    characters) and its serial (upper case); None for what it does not give."""
+    device = case_input.get("device") if isinstance(case_input, Mapping) else None
+    if not isinstance(device, Mapping):
+        return None, None
+    imei = str(device.get("imei") or "").strip()[:15] or None
+    return imei, str(device.get("serial") or "").strip().upper() or None

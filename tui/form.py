@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from aftersales.core.casefields import FIELDS as CASE_FIELDS
-from aftersales.core.casefields import CaseField
+from aftersales.core.casefields import IMEI_DIGITS, CaseField
 from aftersales.core.vocab import COVERAGE_PLANS, TABLES
 
 from .i18n import t
@@ -99,7 +99,7 @@ def check_imei(text: str, lang: str) -> str | None:
         return None
     if not s.isdigit():
         return t("err.imei_digits", lang)
-    if len(s) != 15:
+    if len(s) != IMEI_DIGITS:
         return t("err.imei_len", lang, n=len(s))
     from stdnum import imei
 
