@@ -92,6 +92,24 @@ def _value_expr(path: str) -> str:
     return f"c.{path}"
 
 
+#: the expression of each operator whose argument is a list of values (read as a set), then of
+#: each whose argument is one value: ``v`` the field's value, ``arg`` the argument's constant
+_SET_TESTS = {
+    "in": "({v} in {arg})",
+    "not_in": "({v} not in {arg})",
+    "any_of": "(not {v}.isdisjoint({arg}))",
+    "none_of": "({v}.isdisjoint({arg}))",
+}
+_VALUE_TESTS = {
+    "gt": "({v} is not None and {v} > {arg})",
+    "gte": "({v} is not None and {v} >= {arg})",
+    "lt": "({v} is not None and {v} < {arg})",
+    "lte": "({v} is not None and {v} <= {arg})",
+    "includes": "({arg} in {v})",
+    "excludes": "({arg} not in {v})",
+}
+
+
 def _test_expr(path: str, matcher: Any, src: _Source, value: str | None = None) -> str:
     """A Python expression that is true when the case satisfies ``path: matcher`` (``value``:
     read the field from this expression instead of the case)."""
@@ -108,23 +126,14 @@ def _test_expr(path: str, matcher: Any, src: _Source, value: str | None = None) 
             return _test_expr(path, arg, src, value)
         if op == "ne":
             return f"(not {_test_expr(path, arg, src, value)})"
-        if op == "in":
-            return f"({v} in {src.const(frozenset(arg))})"
-        if op == "not_in":
-            return f"({v} not in {src.const(frozenset(arg))})"
-        if op in ("gt", "gte", "lt", "lte"):
-            sym = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}[op]
-            return f"({v} is not None and {v} {sym} {src.const(arg)})"
+        template = _SET_TESTS.get(op)
+        if template is not None:   # ``arg`` a list of values, tested as a set
+            return template.format(v=v, arg=src.const(frozenset(arg)))
+        template = _VALUE_TESTS.get(op)
+        if template is not None:
+            return template.format(v=v, arg=src.const(arg))
         if op == "present":
             return f"({v} is not None)" if arg else f"({v} is None)"
-        if op == "includes":
-            return f"({src.const(arg)} in {v})"
-        if op == "excludes":
-            return f"({src.const(arg)} not in {v})"
-        if op == "any_of":
-            return f"(not {v}.isdisjoint({src.const(frozenset(arg))}))"
-        if op == "none_of":
-            return f"({v}.isdisjoint({src.const(frozenset(arg))}))"
     raise PolicyError(f"cannot read the condition {matcher!r}", field=path, zh=f"看不懂这个条件：{matcher!r}")
 
 
