@@ -7,8 +7,9 @@ A warning (a floor check, a rule shadowed by the statute...) has an id, shown in
       - id: floor:exchange:exchange
         reason: Apple 公布的条款如此；法定的"重新计算"由引擎按底线执行（第二十一条）
 
-An acknowledged warning is still shown (with its reason) but no longer fails ``--strict``; a new
-warning, not acknowledged, still does. An acknowledgement that matches no warning any more is
+An acknowledged warning no longer fails ``--strict`` and ``policy validate`` counts it in one line
+(``--show-acknowledged`` lists it, with its reason); a new warning, not acknowledged, prints in
+full and still fails ``--strict``. An acknowledgement that matches no warning any more is
 itself a warning (``ack_unused``), so the list does not outlive what it speaks of. The compiled
 policy keeps its acknowledgements, and the decision's trace names them beside the rule.
 """

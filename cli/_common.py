@@ -138,6 +138,13 @@ def make_registry(plugins_dir: str | None = None, policies_dir: str | None = Non
     source = policy_source(policies_dir, engine)
     registry = registry_for(source, plugins_dir=plugins_dir)
     report_registry(registry)
+    say_bundle_passed_over(source, engine)
+    return registry
+
+
+def say_bundle_passed_over(source: Any, engine: Any) -> None:
+    """Say on stderr, once, when the counter's own policies folder (``AFTERSALES_POLICIES`` or
+    the config file) decides instead of the policy bundle in force in the store at ``engine``."""
     if source.kind == "folder" and source.setting != "--policies" and engine is not None:
         from aftersales.store.bundles import active_id
 
@@ -148,7 +155,6 @@ def make_registry(plugins_dir: str | None = None, policies_dir: str | None = Non
             else:
                 click.echo(f"warning: deciding with {source.describe()}, not with policy bundle {bundle} in force "
                            f"in the case store", err=True)
-    return registry
 
 
 def store_engine(db_url: str | None = None) -> Any:

@@ -19,24 +19,30 @@ def plugins() -> None:
 @plugins.command("list")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON.")
 @click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="插件目录（放入即加载） / drop-in plugins folder.")
-def list_plugins(as_json: bool, plugins_dir: str | None) -> None:
-    """列出插件：名称、版本、来源（内置、已安装的包、插件文件夹）、钩子、品牌，以及每个政策的版本、
-    生效日期和校验状态（有效、警告数或第一个错误）。有插件加载失败或政策无效时退出码为 1。
+@click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL",
+              help="案例库地址：列出其中生效的政策包的政策；环境变量 AFTERSALES_DB / case store whose policy bundle "
+                   "in force is listed; env AFTERSALES_DB.")
+def list_plugins(as_json: bool, plugins_dir: str | None, db_url: str | None) -> None:
+    """列出插件：名称、版本、来源（内置、已安装的包、插件文件夹）、钩子、品牌，以及每个政策的版本、生效日期和校验状态（有效、警告数或第一个错误）。给出 --db（或 AFTERSALES_DB）时，列出该案例库判定所用的政策：本机的政策文件夹，否则案例库中生效的政策包。有插件加载失败或政策无效时退出码为 1。
 
     List plugins: name, version, origin (bundled / entry point / folder), hooks, brands, and
     each policy with its version, effective dates and validation state (valid, warnings, or the
-    first error). Exit 1 when a plugin failed to load or a policy is invalid.
+    first error). With ``--db`` (or ``AFTERSALES_DB``), the policies are those the store there
+    decides with: the counter's own folder, else the store's bundle in force. Exit 1 when a plugin
+    failed to load or a policy is invalid.
     """
-    from aftersales.cli._common import store_engine
+    from aftersales.cli._common import say_bundle_passed_over, store_engine
     from aftersales.core.registry import Registry, load_plugins
-    from aftersales.store.policysource import policy_source
+    from aftersales.store.policysource import policy_source, refuse_broken
 
-    engine = store_engine()   # the policies every command uses: the counter's folder, else the store's bundle
+    engine = store_engine(db_url)   # the policies every command uses: the counter's folder, else the store's bundle
     try:
         source = policy_source(None, engine)
+        say_bundle_passed_over(source, engine)
     finally:
         if engine is not None:
             engine.dispose()
+    refuse_broken(source)   # as every command refuses it: the store decides nothing with it
     kwargs: dict = {}
     if source.kind == "folder":
         kwargs["policies_dir"] = source.folder

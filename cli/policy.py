@@ -134,15 +134,19 @@ def validate_locations(locations: list[Any], plugins_dir: str | None = None,
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="输出格式 / output format.")
 @click.option("--strict", is_flag=True, help="政策未确认的警告也算失败（退出码 1） / warnings not acknowledged by the policy fail too (exit 1).")
+@click.option("--show-acknowledged", is_flag=True,
+              help="逐条列出政策已确认的警告（默认只显示条数） / list the warnings the policies acknowledge (by default only their count).")
 @PLUGINS_DIR
-def validate(paths: tuple[str, ...], fmt: str, strict: bool, plugins_dir: str | None) -> None:
+def validate(paths: tuple[str, ...], fmt: str, strict: bool, show_acknowledged: bool, plugins_dir: str | None) -> None:
     """校验政策文件 / Validate policy files (default: every policy the loaded plugins ship).
 
     Reports every problem as ``file:line:column: $.json.path: message``: the schema, duplicate
     keys and rule ids, unknown references, conditions that can never hold, overlapping offers,
     gaps or overlaps between versions of one policy, and (as warnings) floor violations — brand
-    terms below the statutory ones for mainland units. Exit 1 on any error (with ``--strict``,
-    on any warning too); 0 otherwise.
+    terms below the statutory ones for mainland units. The warnings a policy acknowledges are
+    one line with their count (``--show-acknowledged`` lists them; ``--format json`` always
+    does). Exit 1 on any error (with ``--strict``, on any warning not acknowledged too); 0
+    otherwise.
     """
     from aftersales.core.registry import load_plugins
 
@@ -166,8 +170,12 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, plugins_dir: str | 
         echo_json({"files": results, "errors": len(errors), "warnings": len(warnings), "acknowledged": len(acknowledged),
                    "issues": [i.to_dict() for i in issues]})
     else:
-        for issue in errors + warnings + acknowledged:
+        for issue in errors + warnings + (acknowledged if show_acknowledged else []):
             click.echo(issue.text(lang))
+        if acknowledged and not show_acknowledged:   # read once, known: one line, not the editor's every run
+            click.echo(f"{_n(len(acknowledged), 'acknowledged warning')} (--show-acknowledged lists "
+                       f"{'it' if len(acknowledged) == 1 else 'them'})" if lang == "en"
+                       else f"已确认的警告 {len(acknowledged)} 条（--show-acknowledged 显示）")
         ok = sum(1 for r in results if r["valid"])
         if lang == "en":
             click.echo(f"{ok}/{len(results)} policy files valid; {_n(len(errors), 'error')}, "

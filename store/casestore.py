@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
@@ -124,6 +125,14 @@ class CaseStore(OutcomeMixin):
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @property
+    def tickets_folder(self) -> Path:
+        """Where this store's printed pages (tickets, pickup notices, the manager's report) are
+        saved: beside its database (``printing.tickets_folder``), never another store's."""
+        from .printing import tickets_folder
+
+        return tickets_folder(self.engine.url)
 
     def __enter__(self) -> CaseStore:
         return self

@@ -115,17 +115,25 @@ def policy_source(policies_dir: str | None = None, engine: Any = None,
     return PolicySource("plugins")
 
 
+def refuse_broken(source: PolicySource) -> None:
+    """Raise ``PolicyError`` when ``source`` is a bundle whose manifest does not match its SHA-256
+    (the whole bundle is refused: no case is decided with it)."""
+    if source.kind == "bundle" and source.bundle.problem:
+        from aftersales.core.errors import PolicyError
+
+        problem, problem_zh = source.bundle.problem
+        raise PolicyError(f"{problem}: refused; activate another bundle (aftersales policy bundles)",
+                          zh=f"{problem_zh}：已拒用；请启用另一个政策包（aftersales policy bundles）")
+
+
 def registry_for(source: PolicySource, *, plugins_dir: str | None = None, env: Mapping[str, str] | None = None) -> Any:
-    """The registry of ``source`` (plugins as ``load_registry`` finds them)."""
-    from aftersales.core.errors import PolicyError
+    """The registry of ``source`` (plugins as ``load_registry`` finds them); a refused bundle
+    raises (``refuse_broken``)."""
     from aftersales.core.registry import load_registry
 
+    refuse_broken(source)
     if source.kind == "bundle":
         bundle = source.bundle
-        if bundle.problem:
-            problem, problem_zh = bundle.problem
-            raise PolicyError(f"{problem}: refused; activate another bundle (aftersales policy bundles)",
-                              zh=f"{problem_zh}：已拒用；请启用另一个政策包（aftersales policy bundles）")
         return load_registry(plugins_dir=plugins_dir, env=env, policy_files=bundle.files, bundle=bundle.ref)
     if source.kind == "folder":
         return load_registry(plugins_dir=plugins_dir, env=env, policies_dir=source.folder)

@@ -3,17 +3,22 @@ printer through ``lp`` when the store has a printer configured (``aftersales sto
 --printer NAME``, or ``AFTERSALES_PRINTER``), else it is saved and opened in the browser, whose
 print dialog does the rest.
 
-The page is always saved first (``AFTERSALES_TICKETS_DIR``, else ``tickets/`` in the user data
-folder), created ``0600``: it carries the customer's name and phone number.
+The page is always saved first, created ``0600``: it carries the customer's name and phone
+number. It is saved in the store's tickets folder (``tickets_folder``), beside the store's database,
+so two stores on one machine never mix their tickets: ``AFTERSALES_TICKETS_DIR`` when set, else for
+a SQLite file ``FILE-tickets/`` next to it (named as SQLite names its ``FILE-wal``), for PostgreSQL
+``DATABASE@HOST_PORT-tickets/`` in the user data folder; the folder is made ``0700``.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .files import write_private
 
@@ -29,25 +34,47 @@ class Printed:
     detail: str = ""
 
 
-def tickets_folder() -> Path:
+def tickets_folder(url: Any) -> Path:
+    """The folder the store whose database is at ``url`` (a URL or its text) keeps its printed
+    pages in: ``AFTERSALES_TICKETS_DIR`` when set; else, for a SQLite file, ``FILE-tickets`` beside
+    it; for PostgreSQL (or a SQLite database with no file), a folder in the user data folder named
+    after the database, with its host and port (two servers may each have a database
+    ``aftersales``). ``save_page`` makes it (0700)."""
     folder = os.environ.get(ENV_FOLDER)
     if folder:
         return Path(folder)
+    from sqlalchemy.engine import make_url
+
+    from .db import sqlite_path
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = sqlite_path(parsed)
+        if path is not None:
+            return path.absolute().with_name(f"{path.name}-tickets")
+        name = "tickets"   # an in-memory database
+    else:
+        name = parsed.database or "postgres"
+        if parsed.host:
+            name += f"@{parsed.host}" + (f"_{parsed.port}" if parsed.port else "")
+        name = re.sub(r"[^\w.@-]", "_", name) + "-tickets"
     from platformdirs import user_data_dir
 
-    return Path(user_data_dir("aftersales", appauthor=False)) / "tickets"
+    return Path(user_data_dir("aftersales", appauthor=False)) / name
 
 
-def save_page(name: str, text: str, folder: Path | None = None) -> Path:
-    """Write ``text`` to ``folder/name`` (0600), replacing an earlier copy whole."""
-    path = (folder or tickets_folder()) / name
+def save_page(name: str, text: str, folder: Path) -> Path:
+    """Write ``text`` to ``folder/name`` (0600; the folder made 0700 when missing), replacing an
+    earlier copy whole. ``folder``: the store's tickets folder (``CaseStore.tickets_folder``)."""
+    path = folder / name
     write_private(path, text)
     return path
 
 
-def print_page(name: str, html_text: str, printer: str | None = None, *, folder: Path | None = None,
+def print_page(name: str, html_text: str, printer: str | None = None, *, folder: Path,
                open_browser=None) -> Printed:
-    """Save the page, then send it to ``printer`` with ``lp`` or open it in the browser."""
+    """Save the page in ``folder`` (the store's tickets folder), then send it to ``printer`` with
+    ``lp`` or open it in the browser."""
     path = save_page(name, html_text, folder)
     printer = printer or os.environ.get(ENV_PRINTER) or None
     lp = shutil.which("lp")

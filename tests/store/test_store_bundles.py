@@ -134,6 +134,37 @@ def test_a_folder_that_fails_validation_or_its_tests_is_not_published(store_cli,
     assert json.loads(out) == []
 
 
+def test_plugins_list_names_the_policies_of_the_store_given_with_db(store_cli, db_url, folder, monkeypatch, tmp_path):
+    """A network's IT person sees which policies a given store decides with: ``--db`` as
+    ``evaluate --db`` reads it (and ``AFTERSALES_DB``, which ``--db`` overrides)."""
+    monkeypatch.delenv("AFTERSALES_DB", raising=False)
+    rc, out, _ = _publish(store_cli, db_url, folder, "--activate")
+    sha = json.loads(out)["sha256"]
+
+    def sources(listing: dict) -> dict[str, str]:
+        return {p["id"]: p["source"] for info in listing["plugins"] for p in info["policies"]}
+
+    rc, out, err = store_cli("plugins", "list", "--json", "--db", db_url)
+    assert rc == 0, err
+    listing = json.loads(out)
+    assert listing["policies_from"] == f"policy bundle 1 (sha256 {sha[:12]})"
+    assert sources(listing)["huawei"] == "bundle 1:huawei.yaml" and sources(listing)["apple"] == "bundle 1:apple.yaml"
+    rc, out, _ = store_cli("plugins", "list", "--json")   # no store: the plugins' own
+    assert json.loads(out)["policies_from"] == "the plugins' own policies"
+    assert not sources(json.loads(out))["huawei"].startswith("bundle")
+    rc, out, _ = store_cli("plugins", "list", "--db", db_url, env={"AFTERSALES_LANG": "zh"})
+    assert rc == 0 and out.splitlines()[0] == f"政策来源：政策包 1（sha256 {sha[:12]}）"
+    assert "（bundle 1:huawei.yaml）有效" in out
+    from aftersales.store import db
+
+    other = f"sqlite:///{tmp_path / 'other.sqlite3'}"   # another store, no bundle in force
+    db.create_database(other).dispose()
+    rc, out, _ = store_cli("plugins", "list", "--json", "--db", other, env={"AFTERSALES_DB": db_url})
+    assert rc == 0 and json.loads(out)["policies_from"] == "the plugins' own policies"   # --db wins
+    rc, out, _ = store_cli("plugins", "list", "--json", env={"AFTERSALES_DB": db_url})
+    assert sources(json.loads(out))["huawei"] == "bundle 1:huawei.yaml"
+
+
 def test_a_bundle_changed_after_publishing_never_loads(store_cli, db_url, folder, case_file):
     assert _publish(store_cli, db_url, folder, "--activate")[0] == 0
     import sqlalchemy as sa
@@ -177,6 +208,8 @@ def test_a_bundle_whose_manifest_was_changed_is_refused_whole(store_cli, db_url,
     rc, _, err = store_cli("evaluate", case_file, env={"AFTERSALES_DB": db_url, "AFTERSALES_LANG": "zh"})
     assert rc == 2 and err.count("\n") == 1
     assert err.startswith("错误：政策包 1 的清单与其 sha256 ") and "已拒用；请启用另一个政策包" in err
+    rc, out, err2 = store_cli("plugins", "list", "--db", db_url, env={"AFTERSALES_LANG": "zh"})
+    assert (rc, out, err2) == (2, "", err)   # the store decides nothing with it: said as evaluate says it
 
 
 def test_a_counters_own_folder_is_one_setting_and_wins_saying_so(store_cli, db_url, folder, case_file, tmp_path):
@@ -189,6 +222,9 @@ def test_a_counters_own_folder_is_one_setting_and_wins_saying_so(store_cli, db_u
     env = {"AFTERSALES_DB": db_url, "AFTERSALES_CONFIG": str(config)}
     rc, out, err = store_cli("evaluate", case_file, "--json", env=env)
     assert rc == 0 and "bundle" not in json.loads(out)
+    assert f"deciding with policies folder {own}" in err and "not with policy bundle 1" in err
+    rc, out, err = store_cli("plugins", "list", "--json", "--db", db_url, env={"AFTERSALES_DB": ""})
+    assert rc == 0 and json.loads(out)["policies_from"] == f"policies folder {own} ({config})"
     assert f"deciding with policies folder {own}" in err and "not with policy bundle 1" in err
     config.write_text("policies = [1]\n", encoding="utf-8")
     rc, out, err = store_cli("evaluate", case_file, env=env)

@@ -397,3 +397,39 @@ def test_printing_goes_to_lp_when_a_printer_is_set(tmp_path, monkeypatch):
     printed = printing.print_page("T.html", "<html></html>", None, folder=tmp_path,
                                   open_browser=lambda uri: opened.append(uri) or True)
     assert printed.how == "browser" and opened == [(tmp_path / "T.html").resolve().as_uri()]
+
+
+def test_each_store_keeps_its_tickets_beside_its_own_database(store, tmp_path, monkeypatch):
+    """A store's printed pages go to a folder of its own database, made 0700: beside a SQLite file,
+    and for PostgreSQL in the user data folder, named after the database (and its server)."""
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    from aftersales.store.printing import ENV_FOLDER, save_page, tickets_folder
+
+    monkeypatch.delenv(ENV_FOLDER, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    url = store.engine.url
+    folder = store.tickets_folder
+    if url.get_backend_name() == "sqlite":
+        assert folder == Path(url.database).with_name(Path(url.database).name + "-tickets")
+    else:
+        assert folder.parent == tmp_path / "data" / "aftersales" and folder.name.startswith(f"{url.database}@")
+    saved = save_page("SZ01-20260615-0001.txt", "李雷 13800138000", folder)
+    assert saved.parent == folder and stat.S_IMODE(saved.stat().st_mode) == 0o600
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+    def named(text: str) -> str:
+        found = tickets_folder(make_url(text))
+        assert found.parent == tmp_path / "data" / "aftersales"
+        return found.name
+
+    net = named("postgresql+psycopg://sz01:secret@db.example:5433/net_a")
+    assert net == "net_a@db.example_5433-tickets"                      # never the password
+    assert named("postgresql+psycopg://sz02@db.example:5433/net_a") == net   # another login, the same store
+    assert len({net, named("postgresql+psycopg://sz01@db.example:5433/net_b"),
+                named("postgresql+psycopg://sz01@other.example:5433/net_a")}) == 3
+    assert named("postgresql+psycopg://u@h/a/../b") == "a_.._b@h-tickets"        # one folder, never a path
+    monkeypatch.setenv(ENV_FOLDER, str(tmp_path / "set"))
+    assert store.tickets_folder == tmp_path / "set"                   # the setting still wins

@@ -168,8 +168,31 @@ def test_an_acknowledgement_of_nothing_is_a_warning(cli, tmp_path):
     assert [i["id"] for i in report["issues"] if i["severity"] == "warning"] == ["ack_unused:floor:documents:nothing_here"]
 
 
+def test_acknowledged_warnings_are_one_line_and_the_others_print_in_full(cli, tmp_path):
+    """An editor's own messages do not drown in the warnings the policies already acknowledge:
+    those are one line with their count, the new warning prints in full, in both languages."""
+    for name in ("apple.yaml", "generic_sanbao.yaml"):
+        (tmp_path / name).write_text((POLICIES / name).read_text(encoding="utf-8"), encoding="utf-8")
+    path = _edited(tmp_path, "apple.yaml", ("      fault.component: host\n", "      fault.component: host\n      condition.cosmetic_wear: false\n"))
+    _, report = _report(cli, str(path))
+    acknowledged = [i for i in report["issues"] if i["severity"] == "acknowledged"]
+    assert acknowledged and report["warnings"] == 1
+    code, out, err = cli("policy", "validate", str(path), env={"AFTERSALES_LANG": "zh"})
+    assert code == 0
+    lines = out.splitlines()
+    assert lines == [next(x for x in lines if "警告 [floor:condition:return_doa_apple_store]: $.offers" in x),
+                     f"已确认的警告 {len(acknowledged)} 条（--show-acknowledged 显示）"]
+    assert f"{len(acknowledged)} 个已确认" in err
+    code, out, _ = cli("policy", "validate", "--lang", "en", str(path))
+    assert out.splitlines()[1:] == [f"{len(acknowledged)} acknowledged warnings (--show-acknowledged lists them)"]
+    code, out, _ = cli("policy", "validate", "--show-acknowledged", str(path))
+    lines = out.splitlines()
+    assert len(lines) == 1 + len(acknowledged) and "warning [floor:condition:return_doa_apple_store]" in lines[0]
+    assert [x.split(": acknowledged [")[1].split("]")[0] for x in lines[1:]] == [i["id"] for i in acknowledged]
+
+
 def test_acknowledged_text_is_shown_with_its_reason(cli):
-    code, out, err = cli("policy", "validate", str(POLICIES / "apple.yaml"), env={"AFTERSALES_LANG": "zh"})
+    code, out, err = cli("policy", "validate", "--show-acknowledged", str(POLICIES / "apple.yaml"), env={"AFTERSALES_LANG": "zh"})
     assert code == 0
     line = next(x for x in out.splitlines() if "[floor:exchange:exchange]" in x)
     assert "已确认" in line and "已确认：Apple" in line and "个已确认" in err

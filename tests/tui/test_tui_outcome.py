@@ -345,6 +345,42 @@ async def test_the_pickup_notice_saved_as_text_leaves_the_ticket_file_alone(make
         assert f"取机短信已保存到 {saved}" in said
 
 
+async def test_two_stores_on_one_machine_keep_their_tickets_beside_their_own_databases(
+        make, store, other_store, save_day5, tmp_path, monkeypatch):
+    """Two case stores on one machine (both number their first case alike): each one's ticket, its
+    HTML ticket and the manager's report are saved in a folder beside its own database file
+    (0700), never in one shared folder of the user's where they would mix or overwrite."""
+    for name in ("AFTERSALES_TICKETS_DIR", "AFTERSALES_PRINTER", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))   # the user data folder
+    for each in (store, other_store):
+        save_day5(each)
+        database = tmp_path / each.engine.url.database
+        folder = database.with_name(f"{database.name}-tickets")
+        app = make(store=each)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await _open_detail(pilot)
+            said = toasts(app)
+            await scan(pilot, "p")
+            await pilot.pause()
+            assert isinstance(app.screen, TicketScreen)
+            await scan(pilot, "s")
+            await pilot.pause()
+            await scan(pilot, "h")
+            await pilot.pause()
+            await scan(pilot, "escape")
+            await settle(pilot)
+            app.push_screen(ReportScreen())
+            await settle(pilot)
+            await scan(pilot, "h")
+            await settle(pilot)
+            assert f"受理单已保存到 {folder / f'{NUMBER}.txt'}" in said
+        assert sorted(p.name for p in folder.iterdir()) == [f"{NUMBER}.html", f"{NUMBER}.txt", "report-2026-06-15.html"]
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert each.tickets_folder == folder
+    assert not (tmp_path / "data").exists()
+
+
 async def test_the_passcode_list_of_the_inspection_prompts_in_the_ui_language(make, store, save_day5):
     """The passcode drop-down (``i``), nothing chosen, says so in Chinese, in English after F4;
     never Textual's own "Select"."""

@@ -187,7 +187,7 @@ class TicketScreen(ModalScreen[None]):
         from aftersales.store.printing import save_page
 
         try:   # the customer's name and phone: 0600, written whole, like the HTML ticket and the draft
-            path = save_page(self.file_name, self.text + "\n")
+            path = save_page(self.file_name, self.text + "\n", self.app.store.tickets_folder)
         except OSError as exc:
             self.app.notify(error_line(exc, self.app.lang), severity="error")
             return
@@ -584,7 +584,7 @@ def print_html(app: Any, number: str, page: str, info: Any) -> None:
     from .report import _printed_message
 
     try:
-        printed = print_page(f"{number}.html", page, getattr(info, "printer", None))
+        printed = print_page(f"{number}.html", page, getattr(info, "printer", None), folder=app.store.tickets_folder)
     except (OSError, ValueError) as exc:
         app.notify(error_line(exc, app.lang), severity="error")
         return

@@ -115,7 +115,8 @@ class ReportScreen(CounterScreen):
         pass
 
     def action_print_report(self) -> None:
-        if self.report is None:
+        store = self.app.store
+        if self.report is None or store is None:
             return
         from aftersales.store.printing import print_page
         from aftersales.store.reports import render_html
@@ -124,8 +125,8 @@ class ReportScreen(CounterScreen):
 
         page = render_html(self.report, lambda brand: brand_name(self.app, brand, "zh"))   # a Chinese page
         try:
-            printed = print_page(f"report-{self.report['date']}.html", page,
-                                 self.app.store.store_info(self.app.store_code).printer if self.app.store else None)
+            printed = print_page(f"report-{self.report['date']}.html", page, store.store_info(self.app.store_code).printer,
+                                 folder=store.tickets_folder)
         except OSError as exc:
             self.app.notify(error_line(exc, self.app.lang), severity="error")
             return
