@@ -461,7 +461,7 @@ class AftersalesApp(InOrderKeys, App):
         if self._draft_path == "default":
             from .draft import default_path
 
-            self._draft_path = default_path()
+            self._draft_path = default_path(self.store_code)
         return None if self._draft_path is None else Path(self._draft_path)
 
     # --- time --------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """The intake draft: what the form holds, written to a file shortly after each change, so a
 half-filled intake survives a crash or a closed terminal and is offered back at the next start.
 
-One file (``AFTERSALES_DRAFT``, else ``intake-draft.json`` in the user's state folder), written
+One file per counter (``AFTERSALES_DRAFT``, else ``intake-draft-STORE.json`` in the user's state
+folder, ``STORE`` the counter's store code: two stores' counters on one machine never offer each
+other's half-typed customer back), written
 whole to a temporary file and renamed over the old one, readable by its owner alone (it holds
 the customer's name and phone), removed once the case is saved or the form is cleared.
 """
@@ -16,13 +18,17 @@ from typing import Any
 from .form import FIELDS, FormState
 
 
-def default_path() -> Path:
+def default_path(store_code: str) -> Path:
+    """Where the counter of ``store_code`` keeps its draft."""
     fixed = os.environ.get("AFTERSALES_DRAFT")
     if fixed:
         return Path(fixed)
+    import re
+
     from platformdirs import user_state_dir
 
-    return Path(user_state_dir("aftersales", appauthor=False)) / "intake-draft.json"
+    name = re.sub(r"[^0-9A-Za-z_-]", "_", store_code) or "MAIN"
+    return Path(user_state_dir("aftersales", appauthor=False)) / f"intake-draft-{name}.json"
 
 
 def write(path: Path, form: FormState, when: datetime) -> None:

@@ -451,3 +451,18 @@ async def test_y_or_n_answers_no_choice_while_it_holds_keys_off_or_after(make, m
         await pilot.press("2")
         await pilot.pause()
         assert answers == ["station"]
+
+
+async def test_each_store_code_keeps_a_draft_of_its_own(make, monkeypatch, tmp_path):
+    """Two stores' counters on one machine (one user) keep their drafts apart: a half-typed
+    customer of SZ01 is never offered back at SZ02's counter. ``AFTERSALES_DRAFT`` still names
+    one file for whoever sets it."""
+    monkeypatch.delenv("AFTERSALES_DRAFT", raising=False)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    sz01, sz02 = make(store_code="SZ01").draft_path, make(store_code="sz02").draft_path
+    assert sz01 != sz02
+    assert sz01.parent == sz02.parent and str(sz01.parent).startswith(str(tmp_path / "state"))
+    assert (sz01.name, sz02.name) == ("intake-draft-SZ01.json", "intake-draft-SZ02.json")
+    assert make(store_code="../x").draft_path.parent == sz01.parent      # a store code is no path
+    monkeypatch.setenv("AFTERSALES_DRAFT", str(tmp_path / "mine.json"))
+    assert make(store_code="SZ01").draft_path == tmp_path / "mine.json"
