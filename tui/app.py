@@ -245,9 +245,15 @@ class AftersalesApp(InOrderKeys, App):
             self.stylesheet.add_source(path.read_text(encoding="utf-8"), read_from=(str(path), ""))
 
     def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
-        """Push ``screen``; the dialogs' stylesheet read first when it is the first dialog."""
+        """Push ``screen``; the dialogs' stylesheet read first when it is the first dialog. A
+        dialog (the command palette too) is drawn keeping a wide character whole where a widget's
+        edge falls inside it, as the counter's screens are (a toast over it lost "）：")."""
         if isinstance(screen, ModalScreen):
             self.read_stylesheet(self.DIALOG_CSS_PATH)
+            if not screen.is_mounted:
+                from . import compat
+
+                compat.install_compositor(screen, partial=False)
         return super().push_screen(screen, *args, **kwargs)
 
     def action_command_palette(self) -> None:

@@ -13,7 +13,9 @@ What each helper relies on, when enabled:
 
 * ``Compositor`` (``textual._compositor``): ``render_update``, ``render_partial_update``,
   ``_get_renders``, ``_dirty_regions`` (partial frames draw only what changed; no frame drawn
-  while the app holds its updates, ``App._batch_count``);
+  while the app holds its updates, ``App._batch_count``); ``_render_chops``, ``cuts`` and
+  ``ChopsUpdate.chop_ends`` (a wide character kept whole where a widget's edge falls inside it),
+  ``Screen._compositor`` (every screen and dialog given one of these);
 * ``App._running``, ``App._batch_count`` (frames made while starting are not written);
 * ``App._driver``'s ``write`` and ``flush`` (silenced when the terminal has gone);
 * ``Screen._css_update_count`` (a new screen counts as styled), ``Screen._on_screen_resume``;
@@ -131,13 +133,20 @@ def mark_styled(screen: Any, app: Any) -> None:
         screen._css_update_count = app._css_update_count
 
 
-def install_compositor(screen: Any) -> None:
-    """Give ``screen`` the compositor that draws only what changed (when enabled)."""
+def install_compositor(screen: Any, partial: bool = True) -> None:
+    """Give ``screen`` (not yet mounted) a compositor that keeps a wide character whole where a
+    widget's edge falls inside it (a toast's "）：" over a dialog's edge), and, ``partial``, that
+    draws only what changed (when enabled). A screen that has one keeps it."""
     if ENABLED:
-        from ._fastcompositor import PartialCompositor
+        from ._fastcompositor import PartialCompositor, WholeCharacterCompositor
 
-        compositor = PartialCompositor()
-        compositor.screen = screen
+        if isinstance(screen._compositor, WholeCharacterCompositor):
+            return
+        if partial:
+            compositor = PartialCompositor()
+            compositor.screen = screen
+        else:
+            compositor = WholeCharacterCompositor()
         screen._compositor = compositor
 
 
