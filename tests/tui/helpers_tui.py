@@ -220,3 +220,17 @@ def screen_lines(app) -> list[str]:
             at = column + cell_len(char)
         lines.append(line)
     return lines
+
+
+def note_text(note) -> str:
+    """What a field's note line says (its text as set: the notes are wrapped as Chinese is set
+    when drawn, ``Wrapped``; a blank line holds "")."""
+    content = note.content
+    return content.text.plain if hasattr(content, "text") else str(content)
+
+
+def shown_lines(widget) -> list[str]:
+    """The lines ``widget`` draws at its size, as the terminal shows them."""
+    from textual.geometry import Region
+
+    return [strip.text for strip in widget.render_lines(Region(0, 0, *widget.region.size))]

@@ -32,7 +32,7 @@ from ..form import BY_PATH, BY_WIDGET, CHECK, FIELDS, FIRST_FIELD, OPTION_IDS, S
 from ..i18n import error_line, field_label, t, vocab
 from ..messages import CaseEvaluated, CaseSaved, CaseSaveFailed, SameUnitFound
 from ..widgets.decision_panel import DecisionPanel
-from ..widgets.text import update_static
+from ..widgets.text import Wrapped, update_static
 from ..widgets.titlebar import TitleBar
 from .base import CounterScreen, FormGrid, FormInput, FormScroll, TypedSelect
 
@@ -717,7 +717,8 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         show = bool(text) or (widget.display and self._editing(f))
         if widget.display != show:
             widget.display = show
-        update_static(widget, text)
+        # wrapped as Chinese is set: Textual folds a note by cells, a line began with "、"
+        update_static(widget, Wrapped(Text(text)) if text else "")
         widget.parent.rows_moved()      # the labels below it follow their fields
 
     def _editing(self, f) -> bool:

@@ -185,6 +185,11 @@ class Wrapped:
     def __init__(self, text: Text) -> None:
         self.text = text
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Wrapped) and other.text == self.text
+
+    __hash__ = None  # type: ignore[assignment]
+
     def __rich_console__(self, console: Any, options: Any) -> Any:
         width = max(options.max_width, 1)
         for line in self.text.split("\n", allow_blank=True):
