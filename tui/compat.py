@@ -20,6 +20,9 @@ What each helper relies on, when enabled:
 * ``App._driver``'s ``write`` and ``flush`` (silenced when the terminal has gone);
 * ``Screen._css_update_count`` (a new screen counts as styled), ``Screen._on_screen_resume``;
 * ``Input._watch_value`` (a keystroke repaints the field alone), ``SelectionList._message_changed``,
+  ``OptionList._get_visual``, ``_lines``, ``_get_left_gutter_width``, ``SelectionList._selected``
+  and ``ToggleButton``'s box (a tick list's labels wrapped as Chinese is set, a label of several
+  lines drawn with its box on the first),
   ``Widget._size_updated`` (also: the decision panel wraps its lines as the layout sizes it),
   ``ScrollView._scroll_update``;
 * ``Screen._size`` (the first screen is laid out once, for the terminal's size event);
@@ -161,6 +164,7 @@ def scroll_update(view: Any, size: Any) -> None:
 # --- widget overrides (mixed in before the Textual class; empty when not enabled) ---------------
 
 if ENABLED:
+    from textual.content import Content
     from textual.geometry import Size
     from textual.widget import Widget
     from textual.widgets import Input
@@ -244,6 +248,59 @@ if ENABLED:
             super()._message_changed()  # type: ignore[misc]
             ticks: Any = self
             ticks.changed_now()
+
+    class WrappedTicks:
+        """A ``SelectionList`` whose labels are broken as Chinese is set at its width (``Wrapped``,
+        by ``wrap_line``): Textual's draws an option on one line, line y being option y, and cut
+        a longer label (电子三包凭证（电子保 … at 80 columns). An option of several lines has its
+        box on its first line and the gutter blank under it."""
+
+        def _get_visual(self, option: Any) -> Any:
+            prompt = option.prompt
+            if option._visual is None and isinstance(prompt, str | Content):
+                from rich.text import Text
+                from textual.visual import visualize
+
+                from .widgets.text import Wrapped
+
+                option._visual = visualize(self, Wrapped(Text(prompt if isinstance(prompt, str) else prompt.plain)))
+            return super()._get_visual(option)  # type: ignore[misc]
+
+        def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
+            # (the labels' height at the width they are drawn at: the list's less its gutter)
+            ticks: Any = self
+            return super().get_content_height(container, viewport, width - ticks._get_left_gutter_width())  # type: ignore[misc]
+
+        def render_line(self, y: int) -> Any:
+            from rich.segment import Segment
+            from rich.style import Style
+            from textual.strip import Strip
+            from textual.widgets import OptionList
+            from textual.widgets._toggle_button import ToggleButton
+
+            ticks: Any = self
+            line = OptionList.render_line(ticks, y)
+            try:
+                index, offset = ticks._lines[ticks.scroll_offset.y + y]
+                selection = ticks.get_option_at_index(index)
+            except IndexError:
+                return line
+            underlying_style = next(iter(line)).style or ticks.rich_style
+            if offset:
+                return Strip([Segment(" " * ticks._get_left_gutter_width(), underlying_style), *line])
+            # as ``SelectionList.render_line`` draws the box, for the option this line begins
+            component = "selection-list--button"
+            if selection.value in ticks._selected:
+                component += "-selected"
+            if ticks.highlighted == index:
+                component += "-highlighted"
+            button_style = ticks.get_component_rich_style(component)
+            side_style = Style.from_color(button_style.bgcolor, underlying_style.bgcolor) + Style(meta={"option": index})
+            button_style += Style(meta={"option": index})
+            return Strip([Segment(ToggleButton.BUTTON_LEFT, style=side_style),
+                          Segment(ToggleButton.BUTTON_INNER, style=button_style),
+                          Segment(ToggleButton.BUTTON_RIGHT, style=side_style),
+                          Segment(" ", style=underlying_style), *line])
 
     class OneLayoutPass:
         """A container whose new virtual size, found by a layout pass, does not ask for another."""
@@ -462,6 +519,9 @@ else:
 
     class SameFrameTicks:  # type: ignore[no-redef]
         pass
+
+    class WrappedTicks:  # type: ignore[no-redef]
+        pass                    # (Textual's: a label longer than the list is cut, one line an option)
 
     class BlinkWhenFocused:  # type: ignore[no-redef]
         pass

@@ -8,6 +8,7 @@ from helpers_tui import (
     fill_day5_case,
     load_day5_case,
     note_text,
+    ready,
     ready_at,
     scan,
     settle,
@@ -367,3 +368,35 @@ async def test_a_note_line_never_begins_with_a_closing_mark(make, monkeypatch, s
             assert len(lines) > 1, lines                                   # (the note is broken)
             assert not [line for line in lines if line[0] in "、，。：；）」』】！？"], lines
             assert "".join(lines) == note_text(note).replace(" ", "")      # every character kept
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_at_80x24_every_paper_condition_and_check_box_label_is_whole(make, lang):
+    """At 80x24 a tick's label longer than the list is wide goes on under it, broken as Chinese is
+    set, not cut (电子三包凭证（电子保 …; Fault confirmed by tes): every label of the papers, the
+    conditions, the plans and the check boxes is drawn whole."""
+    from aftersales.tui.form import BY_WIDGET
+    from aftersales.tui.i18n import field_label, vocab
+    from aftersales.tui.screens.intake import TICK_LISTS
+    from aftersales.tui.widgets.ticks import TickBox
+
+    app = make(lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        wrapped = 0
+        for list_id, kind, _ in TICK_LISTS.values():
+            ticks = screen.query_one(f"#{list_id}")
+            lines = [line.strip() for line in shown_lines(ticks) if line.strip()]
+            assert not [line for line in lines if "…" in line], lines
+            shown = "".join(line.replace("▐X▌", "") for line in lines).replace(" ", "")
+            for index in range(ticks.option_count):
+                value = ticks.get_option_at_index(index).value
+                assert vocab(kind, value, lang).replace(" ", "") in shown, (value, lines)
+            wrapped += len(lines) > ticks.option_count
+        assert wrapped                                      # (a label took two lines)
+        for box in screen.query(TickBox):
+            label = field_label(BY_WIDGET[box.id].path, lang)
+            text = " ".join(line.strip() for line in shown_lines(box)).replace("▐X▌", "").split()
+            assert " ".join(text) == label, (text, label)
+            assert box.region.right <= box.parent.content_region.right, (label, box.region)   # in the form

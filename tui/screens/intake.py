@@ -211,9 +211,9 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
     def _field(self, f, lang: str, *, note: bool = True) -> list[Widget]:
         value = self.form.values.get(f.path)
         if f.kind == CHECK:
-            from textual.widgets import Checkbox
+            from ..widgets.ticks import TickBox
 
-            return [Checkbox(field_label(f.path, lang), bool(value), id=f.widget_id, compact=True, classes="wide")]
+            return [TickBox(field_label(f.path, lang), bool(value), id=f.widget_id, compact=True, classes="wide")]
         widget: Widget
         if f.kind == "select":
             widget = TypedSelect(self._options(f, lang), names=self._names(f), value=value or Select.NULL,
