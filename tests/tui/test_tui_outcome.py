@@ -390,6 +390,25 @@ async def test_the_report_screen_in_english_names_states_and_reasons_in_english(
     assert "待换货（已选换货）" in report_text(report, "zh").plain
 
 
+async def test_the_report_says_what_its_chart_shows_in_the_ui_language(make, store, save_day5):
+    """The report's chart of the week (a sparkline) has a label beside it: what it counts, the
+    days it spans and its top, in Chinese, in English after F4."""
+    save_day5(store)
+    app = make(store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await scan(pilot, "ctrl+r")
+        await settle(pilot)
+        report = app.screen
+        assert isinstance(report, ReportScreen)
+        label, spark = report.query_one("#report-spark-label"), report.query_one("Sparkline")
+        assert label.region.y == spark.region.y and label.region.right <= spark.region.x   # beside it
+        assert str(label.render()) == "每日受理件数\n06-09 至 06-15\n最多 1 件"
+        await scan(pilot, "f4")
+        await settle(pilot)
+        assert str(report.query_one("#report-spark-label").render()) == "Cases a day\n06-09 to 06-15\nat most 1"
+
+
 async def test_f2_and_ctrl_q_ask_before_they_throw_away_what_was_typed_in_a_dialog_or_the_case_note(
         make, store, save_day5):
     """F2 (the queue) closes what is open over it and Ctrl+Q ends the counter: when that holds
