@@ -155,6 +155,30 @@ async def test_the_ticket_prints_as_html_and_a_bad_outcome_stays_in_the_dialog_a
         assert app.screen is detail
 
 
+async def test_a_repair_recorded_on_the_case_screen_moves_the_case_on_to_pickup(make, store, save_day5):
+    """The free repair recorded from the case screen (处理结果): the case is 待取机 (it stayed 受理),
+    its timeline says so, the moves it offers are pickup's, and it is still under 全部未结."""
+    save_day5(store)
+    app = make()
+    async with app.run_test(size=(120, 36)) as pilot:
+        detail = await _open_detail(pilot)
+        await scan(pilot, "o")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        dialog.query_one("#o-kind").value = "repair"
+        dialog.query_one("#o-work").value = "更换主板"
+        await scan(pilot, "ctrl+s")
+        await settle(pilot)
+        assert app.screen is detail and detail.view["state"] == "ready_for_pickup"
+        assert "[待取机]" in detail.query_one("#detail-case").content.text.plain
+        assert "处理结果 已免费维修 更换主板 · 受理 → 待取机" in detail.query_one("#detail-timeline").content.text.plain
+        moves = [str(b.label) for b in detail.query("#moves Button")]
+        assert moves == ["→ 已取机签字", "→ 维修中"], moves
+        queue = await opened_queue(pilot)
+        assert [c["number"] for c in queue.shown] == [NUMBER]
+
+
 async def test_all_open_lists_the_cases_still_being_worked_on_not_the_finished(make, store, save_day5, clock):
     """全部未结 (the queue's first filter) lists a case in repair and one waiting for pickup, not
     one returned and refunded, picked up or closed: those are found by choosing their state."""

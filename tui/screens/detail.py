@@ -106,6 +106,8 @@ def timeline_text(view: dict[str, Any], lang: str) -> Text:
             line += (f" {state_label(e['from'], lang)} → " if e.get("from") else " ") + state_label(e["to"], lang)
         elif e["kind"] in ("outcome", "remedy"):
             line += " " + event_summary(e, lang)
+            if e["kind"] == "outcome" and e.get("from") and e.get("to") and e["from"] != e["to"]:
+                line += f" · {state_label(e['from'], lang)} → {state_label(e['to'], lang)}"   # it moved the case
         out.append(line + "\n")
         changes = (e.get("data") or {}).get("changes") if e["kind"] == "edited" else None
         for path, change in (changes or {}).items():
