@@ -49,6 +49,13 @@ def key(keys: str, action: str, id: str, *, show: bool = True, priority: bool = 
     return Binding(keys, action, t(f"key.{id}", "zh"), show=show, priority=priority, id=id)
 
 
+def modes_out_of_footer() -> list[Binding]:
+    """The modes' keys (F1-F3) on a screen whose footer has no room for them at 80 columns: they
+    work there as everywhere (the app's actions, in the palette by the same names), unshown."""
+    return [*(key(f"f{n}", f"app.switch_mode('{mode}')", mode, show=False) for n, mode in ((1, "intake"), (3, "policies"))),
+            key("f2", "app.queue", "queue", show=False, priority=True)]
+
+
 def translate_bindings(node: Any, lang: str) -> None:
     """Relabel ``node``'s bindings (those made with ``key``) in ``lang``."""
     from . import compat

@@ -40,7 +40,7 @@ ALL_STATES = ("received", "diagnosing", "in_repair", "awaiting_exchange", "ready
 OPEN_STATES = tuple(s for s in ALL_STATES if s not in FINISHED)
 COLUMNS = ("number", "state", "customer", "brand", "model", "intake", "next_due")
 #: the columns cut (with "…") when the screen cannot hold every cell whole, the widest first, to
-#: no narrower than their heading (the model: 8 cells; the customer: the phone and a character)
+#: no narrower than their heading (the model: 8 cells; the customer: the phone, a character and a star)
 _SHRINK = ("state", "customer", "brand", "model")
 #: below this width the dates drop their year (06-25)
 _SHORT_DATES_BELOW = 100

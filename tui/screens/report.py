@@ -16,7 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Sparkline, Static
 
-from ..app import key
+from ..app import key, modes_out_of_footer
 from ..i18n import colon, error_line, t
 from ..widgets.titlebar import TitleBar
 from .base import CounterScreen
@@ -63,10 +63,7 @@ class ReportScreen(CounterScreen):
     """
     BINDINGS = [
         key("escape", "back", "back"), key("r", "refresh", "refresh"), key("h", "print_report", "print_html"),
-        # the modes' keys work here as everywhere (the app's actions, in the palette by the same
-        # names), out of this footer (at 80 columns it cut F3 and F4)
-        *(key(f"f{n}", f"app.switch_mode('{mode}')", mode, show=False) for n, mode in ((1, "intake"), (3, "policies"))),
-        key("f2", "app.queue", "queue", show=False, priority=True),
+        *modes_out_of_footer(),         # (at 80 columns they pushed F4 out of the footer)
     ]
 
     def __init__(self) -> None:
@@ -83,7 +80,7 @@ class ReportScreen(CounterScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.sub_title = "店长日报" if self.app.lang == "zh" else "Manager's report"
+        self._show()
         self.action_refresh()
 
     def action_refresh(self) -> None:
@@ -113,13 +110,13 @@ class ReportScreen(CounterScreen):
 
     def relabel(self) -> None:
         super().relabel()
-        self.sub_title = "店长日报" if self.app.lang == "zh" else "Manager's report"
         self._show()
 
     def _show(self) -> None:
-        """The report in the UI's language, and the label of its chart: what it shows, the days
-        (the first and the last) and its top."""
+        """The title, the report in the UI's language and the label of its chart: what it shows,
+        the days (the first and the last) and its top."""
         lang = self.app.lang
+        self.sub_title = "店长日报" if lang == "zh" else "Manager's report"
         label = [t("report.spark", lang)]
         if self.report is not None:
             self.query_one("#report-body", Static).update(self._text(self.report))
