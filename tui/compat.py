@@ -1,13 +1,16 @@
 """Every use of Textual's internals, in one place, on the Textual series it was checked against.
 
 The counter UI is built on Textual's public API. A few speed-ups (and the relabelling of key
-bindings when the language changes) need Textual's private attributes and methods; they are
-all here, and ``ENABLED`` only on the series listed in ``CHECKED`` (the snapshot and Pilot
-tests in ``tests/tui`` are the check, run on that series). On any other Textual version, or
-with ``AFTERSALES_TEXTUAL_INTERNALS=0``, every helper below does the public thing instead: the
-UI works the same, a little slower (a keystroke lays out the screen, the first screen waits
-for a second styling pass), and the footer's and the palette's key labels stay Chinese (the
-bindings are made in Chinese; putting them in another language is ``_bindings``, below).
+bindings when the language changes, a wide character kept whole at a widget's edge, a tick
+list's labels wrapped) need Textual's private attributes and methods; they are all here, and
+``ENABLED`` only on the series listed in ``CHECKED`` (the snapshot and Pilot tests in
+``tests/tui`` are the check, run on that series). On any other Textual version, or with
+``AFTERSALES_TEXTUAL_INTERNALS=0``, every helper below does the public thing instead: the UI
+works the same, a little slower (a keystroke lays out the screen, the first screen waits for a
+second styling pass); the footer's and the palette's key labels stay Chinese (the bindings are
+made in Chinese; putting them in another language is ``_bindings``, below); a Chinese character
+under an edge inside one widget (a toast over a dialog's border) may show as two spaces, as
+Textual draws it; and a tick's label longer than its list is cut with "…".
 
 What each helper relies on, when enabled:
 
