@@ -106,6 +106,37 @@ def normalize_number(number: str) -> str:
     return text
 
 
+def moved_follow_ups(conn: sa.Connection, row: Any, target: str, *, event_id: int, actor: str,
+                     now: datetime) -> None:
+    """The follow-up calls a case (``row``, as it was) moved to ``target`` settles or makes, by a
+    move or by an outcome that moves it (``event_id``: the event that moved it): ready for pickup,
+    the progress calls are settled and the customer's pickup call is due today; finished, every
+    call is; back in repair from pickup, the calls start again."""
+    today = local_date(now)
+    if target == "ready_for_pickup" or target in FINISHED:
+        purposes = ["progress"] if target == "ready_for_pickup" else ["progress", "pickup"]
+        conn.execute(
+            follow_ups.update()
+            .where(follow_ups.c.case_id == row.id, follow_ups.c.done_at.is_(None),
+                   follow_ups.c.purpose.in_(purposes))
+            .values(done_at=now, done_by=actor, done_event_id=event_id)
+        )
+    if target == "ready_for_pickup":
+        conn.execute(follow_ups.insert(), {"case_id": row.id, "party": "customer",
+                                           "purpose": "pickup", "due_date": today})
+    if row.state == "ready_for_pickup" and target == "in_repair":
+        conn.execute(
+            follow_ups.update()
+            .where(follow_ups.c.case_id == row.id, follow_ups.c.done_at.is_(None))
+            .values(done_at=now, done_by=actor, done_event_id=event_id)
+        )
+        due = today + timedelta(days=settings_from(row.workflow).follow_up_days)
+        conn.execute(follow_ups.insert(), [
+            {"case_id": row.id, "party": p, "purpose": "progress", "due_date": due}
+            for p in ("repair_station", "customer")
+        ])
+
+
 class CaseStore(OutcomeMixin):
     """Cases in one database (SQLite file or PostgreSQL), through SQLAlchemy Core."""
 
@@ -302,29 +333,7 @@ class CaseStore(OutcomeMixin):
                 "case_id": row.id, "at": now, "actor": actor, "kind": "move", "from_state": row.state,
                 "to_state": target, "note": note, "data": data or None,
             }).scalar_one()
-            # follow-ups the move settles or creates
-            if target == "ready_for_pickup" or target in FINISHED:
-                purposes = ["progress"] if target == "ready_for_pickup" else ["progress", "pickup"]
-                conn.execute(
-                    follow_ups.update()
-                    .where(follow_ups.c.case_id == row.id, follow_ups.c.done_at.is_(None),
-                           follow_ups.c.purpose.in_(purposes))
-                    .values(done_at=now, done_by=actor, done_event_id=event_id)
-                )
-            if target == "ready_for_pickup":
-                conn.execute(follow_ups.insert(), {"case_id": row.id, "party": "customer",
-                                                   "purpose": "pickup", "due_date": today})
-            if row.state == "ready_for_pickup" and target == "in_repair":
-                conn.execute(
-                    follow_ups.update()
-                    .where(follow_ups.c.case_id == row.id, follow_ups.c.done_at.is_(None))
-                    .values(done_at=now, done_by=actor, done_event_id=event_id)
-                )
-                due = today + timedelta(days=settings.follow_up_days)
-                conn.execute(follow_ups.insert(), [
-                    {"case_id": row.id, "party": p, "purpose": "progress", "due_date": due}
-                    for p in ("repair_station", "customer")
-                ])
+            moved_follow_ups(conn, row, target, event_id=event_id, actor=actor, now=now)
         return {**self.get(number, today=today), "warnings": warnings}
 
     def follow_up(self, number: str, *, actor: str, note: str, now: datetime | None = None,
@@ -556,7 +565,7 @@ class CaseStore(OutcomeMixin):
             found.append(cases.c.brand.in_(ids))
         query = sa.select(cases).where(sa.or_(*found)).order_by(cases.c.id.desc())
         if open_only:
-            query = query.where(cases.c.state.not_in(("closed", "cancelled")))
+            query = query.where(cases.c.state.not_in(sorted(FINISHED)))
         if limit:
             query = query.limit(limit)
         with _db.read_connection(self.engine) as conn:
@@ -576,7 +585,8 @@ class CaseStore(OutcomeMixin):
         for chunk in _chunks(ids, 500):
             rows = conn.execute(
                 sa.select(events.c.case_id, events.c.at, events.c.to_state)
-                .where(events.c.case_id.in_(chunk), events.c.kind.in_(("created", "move")))
+                # (an outcome may move the case: its event says where to)
+                .where(events.c.case_id.in_(chunk), events.c.kind.in_(("created", "move", "outcome")))
                 .order_by(events.c.case_id, events.c.id)
             )
             for case_id, at, to_state in rows:
@@ -633,7 +643,8 @@ class CaseStore(OutcomeMixin):
                    open_only: bool = False) -> list[dict[str, Any]]:
         """Case summaries, newest first. ``due``: only cases with a notice on ``today``;
         ``overdue``: only open cases past a due time (answer, solution, repair, exchange);
-        ``open_only``: only cases not closed or cancelled."""
+        ``open_only``: only open cases (the workflow has not finished them: not picked up,
+        returned, exchanged, closed or cancelled)."""
         due = due or overdue
         today = today or local_date(aware(None))
         query = sa.select(cases).order_by(cases.c.id.desc())
@@ -649,7 +660,7 @@ class CaseStore(OutcomeMixin):
         if store:
             query = query.where(cases.c.store_code == normalize_store(store))
         if due or open_only:
-            query = query.where(cases.c.state.not_in(("closed", "cancelled")))
+            query = query.where(cases.c.state.not_in(sorted(FINISHED)))
         if limit and not due:
             query = query.limit(limit)
         with _db.read_connection(self.engine) as conn:

@@ -38,8 +38,6 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "repair": ("已免费维修", "repaired free of charge"),
     "paid_repair": ("已付费维修", "paid repair"),
 }
-#: the state an outcome moves a case to (return and exchange have their own path)
-OUTCOME_STATE = {"return": "returned", "exchange": "exchanged"}
 
 Money = Annotated[float, msgspec.Meta(ge=0, le=10_000_000)]
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]

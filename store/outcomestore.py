@@ -4,9 +4,10 @@
   unless a manager overrides with a reason); choosing an exchange in 检测 moves the case to
   待换货 (waiting for the replacement).
 * ``record_outcome`` — return (refund), exchange (the replacement unit), free repair, paid
-  repair. Return and exchange move the case to ``returned`` / ``exchanged``; an exchange and a
-  free repair leave a ``unit_records`` row that a later case on the unit reads
-  (``unit_history``).
+  repair, moving the case as ``workflow.OUTCOME_MOVES`` says: return and exchange to
+  ``returned`` / ``exchanged``, a repair to ``ready_for_pickup`` while the unit is with the
+  service point; an exchange and a free repair leave a ``unit_records`` row that a later case on
+  the unit reads (``unit_history``).
 * ``record_intake`` — accessories received, appearance as inspected, the data and account
   checklist (what the ticket prints).
 * ``store_info`` / ``set_store_info`` — the service point's name, address, hotline, working hours.
@@ -27,9 +28,9 @@ from aftersales.core.plugininfo import Said
 
 from . import db as _db
 from .errors import StoreError, choices_zh
-from .outcomes import OUTCOME_STATE, check_remedy, parse_outcome, split_list, unit_adjustments
+from .outcomes import check_remedy, parse_outcome, split_list, unit_adjustments
 from .servicelevels import StoreInfo, check_hours, due_times
-from .workflow import FINISHED, OUTCOME_CLOSED, OUTCOME_FROM, STATES, local_date, repair_days, state_label
+from .workflow import FINISHED, OUTCOME_CLOSED, STATES, local_date, outcome_move, repair_days, state_label
 
 #: the data and account checklist before a unit leaves the customer (seed 001 D)
 CHECKLIST: dict[str, tuple[str, str]] = {
@@ -170,8 +171,8 @@ class OutcomeMixin:
                        now: datetime | None = None, override: str | None = None,
                        note: str | None = None) -> dict[str, Any]:
         """Record what was done. Checked before anything is written (one transaction)."""
-        from .casestore import _clean, change
-        from .schema import cases, events, follow_ups, unit_records
+        from .casestore import _clean, change, moved_follow_ups
+        from .schema import cases, events, unit_records
 
         now, actor, number, note, override, warnings = change(number, actor, now, note, override)
         today = local_date(now)
@@ -184,10 +185,7 @@ class OutcomeMixin:
         with _db.write_transaction(self.engine) as conn:
             row = self._lock(conn, number)  # type: ignore[attr-defined]
             _refuse_closed(row)
-            if kind in OUTCOME_STATE and row.state not in OUTCOME_FROM:
-                raise StoreError(
-                    f"case {number} is {row.state} ({state_label(row.state)}): a {kind} is recorded before pickup",
-                    zh=f"案例 {number} 已「{state_label(row.state)}」，{kind} 应在取机前登记")
+            target = outcome_move(kind, row.state, number)     # where it moves the case, if anywhere
             choice = check_remedy(self._latest_decision(conn, row.id), kind, override)
             # what ``FILLED_BY_STORE`` says the store fills
             if kind == "repair" and "days" not in fields:
@@ -222,7 +220,6 @@ class OutcomeMixin:
                 raise StoreError(f"exchange date {data['date']} is before the case date {row.case_date.isoformat()}",
                                  field="date", zh=f"换货日期 {data['date']} 早于受理日 {row.case_date.isoformat()}")
             values: dict[str, Any] = {"remedy": kind, "outcome": kind, "outcome_data": data, "updated_at": now}
-            target = OUTCOME_STATE.get(kind)
             if target:
                 values["state"] = target
                 values["state_since"] = now
@@ -236,8 +233,7 @@ class OutcomeMixin:
                 "to_state": target or row.state, "note": note, "data": {"outcome": kind, **data},
             }).scalar_one()
             if target:
-                conn.execute(follow_ups.update().where(follow_ups.c.case_id == row.id, follow_ups.c.done_at.is_(None))
-                             .values(done_at=now, done_by=actor, done_event_id=event_id))
+                moved_follow_ups(conn, row, target, event_id=event_id, actor=actor, now=now)
             case_input = row.case_input or {}
             device = case_input.get("device") or {}
             if kind == "exchange":

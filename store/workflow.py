@@ -280,9 +280,14 @@ def notices(*, state: str, days: int, awaiting_parts: bool, repair_due_by: date 
 
 
 # --- outcomes (migration 0004) ---------------------------------------------------------------
-# Return and exchange have their own path: recording the outcome moves the case to ``returned``
-# (the unit stays with the seller, the money goes back) or ``exchanged`` (the customer leaves with
-# the replacement); either is then closed. Only ``cases outcome`` moves a case into them.
+# Recording what was done moves the case on (``OUTCOME_MOVES``, the one table of it). Return and
+# exchange have their own path: the case goes to ``returned`` (the unit stays with the seller, the
+# money goes back) or ``exchanged`` (the customer leaves with the replacement, handed over at
+# pickup), from any state before pickup; either is then closed. Only ``cases outcome`` moves a
+# case into them. A repair, free or paid (or a paid one declined: the unit goes back as it came),
+# makes a unit still with the service point ready for pickup (待取机), as moving it there does:
+# the progress calls are settled, the customer's pickup call is due. Recorded once the unit is
+# ready or picked up, it leaves the state as it is.
 
 STATES.update({
     "returned": ("已退货退款", "returned and refunded"),
@@ -292,10 +297,37 @@ TRANSITIONS.update({
     "returned": ("closed",),
     "exchanged": ("closed",),
 })
-#: the state reached by recording an outcome -> that outcome
-OUTCOME_STATES = {"returned": "return", "exchanged": "exchange"}
-#: states an outcome that moves the case (return, exchange) may start from
+#: states an outcome that moves the case to its own state (return, exchange) may start from
 OUTCOME_FROM = frozenset({"received", "diagnosing", "in_repair", "awaiting_exchange", "ready_for_pickup"})
+#: outcome -> (the state recording it moves a case to, the states it moves a case from)
+OUTCOME_MOVES: dict[str, tuple[str, frozenset[str]]] = {
+    "return": ("returned", OUTCOME_FROM),
+    "exchange": ("exchanged", OUTCOME_FROM),
+    "repair": ("ready_for_pickup", WITH_US),
+    "paid_repair": ("ready_for_pickup", WITH_US),
+}
+#: the states only an outcome reaches (no move leads there) -> that outcome
+OUTCOME_STATES = {state: kind for kind, (state, _) in OUTCOME_MOVES.items()
+                  if not any(state in targets for targets in TRANSITIONS.values())}
 #: states in which no outcome may be recorded
-OUTCOME_CLOSED = frozenset({"closed", "cancelled", "returned", "exchanged"})
+OUTCOME_CLOSED = frozenset({"closed", "cancelled", *OUTCOME_STATES})
 FINISHED = FINISHED | frozenset(OUTCOME_STATES)
+
+
+def outcome_move(kind: str, state: str, number: str = "") -> str | None:
+    """The state recording outcome ``kind`` moves case ``number``, in ``state``, to; ``None`` when
+    it stays where it is (a repair recorded once the unit is ready or picked up). A return or an
+    exchange recorded after pickup is refused (``StoreError``)."""
+    target, sources = OUTCOME_MOVES.get(kind, (None, frozenset()))
+    if target is None:
+        return None                     # (not an outcome: refused where it is checked)
+    if state in sources:
+        return target
+    if target in OUTCOME_STATES:
+        from aftersales.core.vocab import label
+
+        from .errors import StoreError
+
+        raise StoreError(f"case {number} is {state} ({state_label(state)}): a {kind} is recorded before pickup",
+                         zh=f"案例 {number} 已「{state_label(state)}」，{label('remedy', kind)}应在取机前登记")
+    return None

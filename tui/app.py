@@ -49,6 +49,13 @@ def key(keys: str, action: str, id: str, *, show: bool = True, priority: bool = 
     return Binding(keys, action, t(f"key.{id}", "zh"), show=show, priority=priority, id=id)
 
 
+def modes_out_of_footer() -> list[Binding]:
+    """The modes' keys (F1-F3) on a screen whose footer has no room for them at 80 columns: they
+    work there as everywhere (the app's actions, in the palette by the same names), unshown."""
+    return [*(key(f"f{n}", f"app.switch_mode('{mode}')", mode, show=False) for n, mode in ((1, "intake"), (3, "policies"))),
+            key("f2", "app.queue", "queue", show=False, priority=True)]
+
+
 def translate_bindings(node: Any, lang: str) -> None:
     """Relabel ``node``'s bindings (those made with ``key``) in ``lang``."""
     from . import compat
@@ -245,9 +252,15 @@ class AftersalesApp(InOrderKeys, App):
             self.stylesheet.add_source(path.read_text(encoding="utf-8"), read_from=(str(path), ""))
 
     def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
-        """Push ``screen``; the dialogs' stylesheet read first when it is the first dialog."""
+        """Push ``screen``; the dialogs' stylesheet read first when it is the first dialog. A
+        dialog (the command palette too) is drawn keeping a wide character whole where a widget's
+        edge falls inside it, as the counter's screens are (a toast over it lost "）：")."""
         if isinstance(screen, ModalScreen):
             self.read_stylesheet(self.DIALOG_CSS_PATH)
+            if not screen.is_mounted:
+                from . import compat
+
+                compat.install_compositor(screen, partial=False)
         return super().push_screen(screen, *args, **kwargs)
 
     def action_command_palette(self) -> None:

@@ -1,23 +1,31 @@
 """Every use of Textual's internals, in one place, on the Textual series it was checked against.
 
 The counter UI is built on Textual's public API. A few speed-ups (and the relabelling of key
-bindings when the language changes) need Textual's private attributes and methods; they are
-all here, and ``ENABLED`` only on the series listed in ``CHECKED`` (the snapshot and Pilot
-tests in ``tests/tui`` are the check, run on that series). On any other Textual version, or
-with ``AFTERSALES_TEXTUAL_INTERNALS=0``, every helper below does the public thing instead: the
-UI works the same, a little slower (a keystroke lays out the screen, the first screen waits
-for a second styling pass), and the footer's and the palette's key labels stay Chinese (the
-bindings are made in Chinese; putting them in another language is ``_bindings``, below).
+bindings when the language changes, a wide character kept whole at a widget's edge, a tick
+list's labels wrapped) need Textual's private attributes and methods; they are all here, and
+``ENABLED`` only on the series listed in ``CHECKED`` (the snapshot and Pilot tests in
+``tests/tui`` are the check, run on that series). On any other Textual version, or with
+``AFTERSALES_TEXTUAL_INTERNALS=0``, every helper below does the public thing instead: the UI
+works the same, a little slower (a keystroke lays out the screen, the first screen waits for a
+second styling pass); the footer's and the palette's key labels stay Chinese (the bindings are
+made in Chinese; putting them in another language is ``_bindings``, below); a Chinese character
+under an edge inside one widget (a toast over a dialog's border) may show as two spaces, as
+Textual draws it; and a tick's label longer than its list is cut with "…".
 
 What each helper relies on, when enabled:
 
 * ``Compositor`` (``textual._compositor``): ``render_update``, ``render_partial_update``,
   ``_get_renders``, ``_dirty_regions`` (partial frames draw only what changed; no frame drawn
-  while the app holds its updates, ``App._batch_count``);
+  while the app holds its updates, ``App._batch_count``); ``_render_chops``, ``cuts`` and
+  ``ChopsUpdate.chop_ends`` (a wide character kept whole where a widget's edge falls inside it),
+  ``Screen._compositor`` (every screen and dialog given one of these);
 * ``App._running``, ``App._batch_count`` (frames made while starting are not written);
 * ``App._driver``'s ``write`` and ``flush`` (silenced when the terminal has gone);
 * ``Screen._css_update_count`` (a new screen counts as styled), ``Screen._on_screen_resume``;
 * ``Input._watch_value`` (a keystroke repaints the field alone), ``SelectionList._message_changed``,
+  ``OptionList._get_visual``, ``_lines``, ``_get_left_gutter_width``, ``SelectionList._selected``
+  and ``ToggleButton``'s box (a tick list's labels wrapped as Chinese is set, a label of several
+  lines drawn with its box on the first),
   ``Widget._size_updated`` (also: the decision panel wraps its lines as the layout sizes it),
   ``ScrollView._scroll_update``;
 * ``Screen._size`` (the first screen is laid out once, for the terminal's size event);
@@ -131,13 +139,20 @@ def mark_styled(screen: Any, app: Any) -> None:
         screen._css_update_count = app._css_update_count
 
 
-def install_compositor(screen: Any) -> None:
-    """Give ``screen`` the compositor that draws only what changed (when enabled)."""
+def install_compositor(screen: Any, partial: bool = True) -> None:
+    """Give ``screen`` (not yet mounted) a compositor that keeps a wide character whole where a
+    widget's edge falls inside it (a toast's "）：" over a dialog's edge), and, ``partial``, that
+    draws only what changed (when enabled). A screen that has one keeps it."""
     if ENABLED:
-        from ._fastcompositor import PartialCompositor
+        from ._fastcompositor import PartialCompositor, WholeCharacterCompositor
 
-        compositor = PartialCompositor()
-        compositor.screen = screen
+        if isinstance(screen._compositor, WholeCharacterCompositor):
+            return
+        if partial:
+            compositor = PartialCompositor()
+            compositor.screen = screen
+        else:
+            compositor = WholeCharacterCompositor()
         screen._compositor = compositor
 
 
@@ -152,6 +167,7 @@ def scroll_update(view: Any, size: Any) -> None:
 # --- widget overrides (mixed in before the Textual class; empty when not enabled) ---------------
 
 if ENABLED:
+    from textual.content import Content
     from textual.geometry import Size
     from textual.widget import Widget
     from textual.widgets import Input
@@ -235,6 +251,59 @@ if ENABLED:
             super()._message_changed()  # type: ignore[misc]
             ticks: Any = self
             ticks.changed_now()
+
+    class WrappedTicks:
+        """A ``SelectionList`` whose labels are broken as Chinese is set at its width (``Wrapped``,
+        by ``wrap_line``): Textual's draws an option on one line, line y being option y, and cut
+        a longer label (电子三包凭证（电子保 … at 80 columns). An option of several lines has its
+        box on its first line and the gutter blank under it."""
+
+        def _get_visual(self, option: Any) -> Any:
+            prompt = option.prompt
+            if option._visual is None and isinstance(prompt, str | Content):
+                from rich.text import Text
+                from textual.visual import visualize
+
+                from .widgets.text import Wrapped
+
+                option._visual = visualize(self, Wrapped(Text(prompt if isinstance(prompt, str) else prompt.plain)))
+            return super()._get_visual(option)  # type: ignore[misc]
+
+        def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
+            # (the labels' height at the width they are drawn at: the list's less its gutter)
+            ticks: Any = self
+            return super().get_content_height(container, viewport, width - ticks._get_left_gutter_width())  # type: ignore[misc]
+
+        def render_line(self, y: int) -> Any:
+            from rich.segment import Segment
+            from rich.style import Style
+            from textual.strip import Strip
+            from textual.widgets import OptionList
+            from textual.widgets._toggle_button import ToggleButton
+
+            ticks: Any = self
+            line = OptionList.render_line(ticks, y)
+            try:
+                index, offset = ticks._lines[ticks.scroll_offset.y + y]
+                selection = ticks.get_option_at_index(index)
+            except IndexError:
+                return line
+            underlying_style = next(iter(line)).style or ticks.rich_style
+            if offset:
+                return Strip([Segment(" " * ticks._get_left_gutter_width(), underlying_style), *line])
+            # as ``SelectionList.render_line`` draws the box, for the option this line begins
+            component = "selection-list--button"
+            if selection.value in ticks._selected:
+                component += "-selected"
+            if ticks.highlighted == index:
+                component += "-highlighted"
+            button_style = ticks.get_component_rich_style(component)
+            side_style = Style.from_color(button_style.bgcolor, underlying_style.bgcolor) + Style(meta={"option": index})
+            button_style += Style(meta={"option": index})
+            return Strip([Segment(ToggleButton.BUTTON_LEFT, style=side_style),
+                          Segment(ToggleButton.BUTTON_INNER, style=button_style),
+                          Segment(ToggleButton.BUTTON_RIGHT, style=side_style),
+                          Segment(" ", style=underlying_style), *line])
 
     class OneLayoutPass:
         """A container whose new virtual size, found by a layout pass, does not ask for another."""
@@ -453,6 +522,9 @@ else:
 
     class SameFrameTicks:  # type: ignore[no-redef]
         pass
+
+    class WrappedTicks:  # type: ignore[no-redef]
+        pass                    # (Textual's: a label longer than the list is cut, one line an option)
 
     class BlinkWhenFocused:  # type: ignore[no-redef]
         pass

@@ -410,6 +410,10 @@ TEXT.update({
     "key.outcome": ("处理结果", "Outcome"),
     "key.print_html": ("打印（HTML）", "Print (HTML)"),
     "key.report": ("店长日报", "Report"),
+    # the report's chart of the week (a sparkline): what it shows, the days, its top
+    "report.spark": ("每日受理件数", "Cases a day"),
+    "report.spark_days": ("{start} 至 {end}", "{start} to {end}"),
+    "report.spark_top": ("最多 {n} 件", "at most {n}"),
     "key.pickup_notice": ("取机短信", "Pickup SMS"),
     "key.inspect": ("附件与外观", "Accessories & appearance"),
     "inspect.passcode_none": ("（未登记，请选择）", "(not recorded: choose)"),

@@ -146,7 +146,7 @@ def test_a_free_repair_feeds_days_in_repair_of_the_next_case_on_the_unit(store, 
     store.move(n, "diagnosing", actor="王芳", now=at(6, 15, 11))
     store.move(n, "in_repair", actor="王芳", now=at(6, 15, 12))
     view = store.record_outcome(n, "repair", {"work": "更换主板", "parts": ["主板"]}, actor="李工", now=at(6, 22))
-    assert view["outcome"]["days"] == 7 and view["state"] == "in_repair"
+    assert view["outcome"]["days"] == 7 and view["state"] == "ready_for_pickup"   # repaired: to be collected
     later = new_case(case=generic("2026-02-15"), now=at(9, 1))
     history = later["decisions"][0]["case"]["history"]
     assert history["days_in_repair"] == 7 and history["warranty_repairs_for_fault"] == 1
@@ -306,3 +306,56 @@ def test_follow_ups_an_outcome_makes_moot_are_not_shown_as_calls_made(store, new
     # why no call was needed: the return came before the follow-up day
     assert "无需回访：案例在回访日前已转为“已退货退款”" in text
     assert all(f["moot_by"] == "returned" for f in moot)
+
+
+@pytest.mark.parametrize(("kind", "fields"), [("repair", {"work": "更换主板"}),
+                                              ("paid_repair", {"quote": 680, "consent": True, "amount": 680})])
+def test_a_repair_recorded_makes_the_unit_ready_for_pickup_as_the_move_there_does(store, new_case, kind, fields):
+    """A repair recorded (free or paid) while the unit is with the service point moves the case on
+    to 待取机, as moving it there does: the progress calls are settled, the customer's pickup call is
+    due, the repair clock stops; the case offers pickup next. Recorded once the unit is ready, it
+    stays there. (It stayed in 受理, its calls and clock running.)"""
+    case = generic("2026-02-15") if kind == "repair" else generic("2026-01-16", unauthorized_repair=True)
+    n = new_case(case=case)["number"]
+    view = store.record_outcome(n, kind, fields, actor="李工", now=at(6, 17))
+    assert view["state"] == "ready_for_pickup" and view["state_since"].startswith("2026-06-17")
+    assert {(f["purpose"], f["due"], f["moot_by"]) for f in view["follow_ups"]} == {
+        ("progress", "2026-06-25", "ready_for_pickup"), ("pickup", "2026-06-17", None)}
+    later = store.get(n, today=at(6, 27).date())
+    assert later["repair"]["days_in_repair"] == 2                   # 06-15 to 06-17, not to 06-27
+    from aftersales.store.workflow import allowed_moves
+
+    assert allowed_moves(later["state"]) == ("picked_up", "in_repair")
+    again = store.record_outcome(n, kind, fields, actor="李工", now=at(6, 18))
+    assert again["state"] == "ready_for_pickup"                    # (recorded again: stays)
+
+
+def test_an_outcome_that_moves_the_case_stops_its_repair_clock(store, new_case):
+    """An exchange recorded on day 1 of the repair: the days with the service point stop there (the
+    outcome's event says where the case went), as a move's would."""
+    n = new_case(case=generic("2026-06-05"))["number"]
+    store.move(n, "diagnosing", actor="王芳", now=at(6, 15, 11))
+    view = store.record_outcome(n, "exchange", {"imei": NEW_IMEI}, actor="王芳", now=at(6, 16))
+    assert view["state"] == "exchanged"
+    assert store.get(n, today=at(6, 25).date())["repair"]["days_in_repair"] == 1
+
+
+def test_open_cases_are_those_the_workflow_has_not_finished(store, new_case):
+    """What the store calls open (``list_cases(open_only=…)``, ``search(open_only=…)``, the cases
+    due) is what the counter's 全部未结 lists: not an exchanged case, a returned one or one picked
+    up (an exchanged case was listed open while its only move left was → 结案)."""
+    from aftersales.store.workflow import FINISHED, STATES, allowed_moves
+
+    numbers = {}
+    for name, imei in (("repairing", IMEI), ("exchanged", "356938035643825"), ("picked_up", "356938035643833")):
+        numbers[name] = new_case(case=generic("2026-06-05", imei))["number"]
+    store.move(numbers["repairing"], "diagnosing", actor="王芳", now=at(6, 15, 11))
+    store.record_outcome(numbers["exchanged"], "exchange", {"imei": NEW_IMEI}, actor="王芳", now=at(6, 15, 11))
+    for target in ("diagnosing", "ready_for_pickup", "picked_up"):
+        store.move(numbers["picked_up"], target, actor="王芳", now=at(6, 15, 12))
+    listed = {c["number"] for c in store.list_cases(open_only=True, today=at(6, 15).date())}
+    found = {c["number"] for c in store.search("13800138000", open_only=True, today=at(6, 15).date())}
+    assert listed == found == {numbers["repairing"]}
+    # a finished state has nothing left but closing it; an open one has work to move on
+    assert all(allowed_moves(s) == ("closed",) for s in FINISHED if s not in ("closed", "cancelled"))
+    assert all(set(allowed_moves(s)) - {"cancelled", "closed"} for s in STATES if s not in FINISHED)

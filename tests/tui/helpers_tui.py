@@ -190,3 +190,47 @@ async def opened_queue(pilot):
     await settle(pilot)
     assert isinstance(pilot.app.screen, QueueScreen)
     return pilot.app.screen
+
+
+def screen_lines(app) -> list[str]:
+    """The screen as the terminal shows it, one string a line, every character in its column (a
+    wide one taking two): read from the app's screenshot (Textual's SVG, a run of text at a time)."""
+    import html
+    import re
+
+    from rich.cells import cell_len
+
+    runs = []
+    for attrs, raw in re.findall(r"<text ([^>]*clip-path[^>]*)>([^<]*)</text>", app.export_screenshot()):
+        x, y, length = (float(re.search(rf'\b{name}="([\d.]+)"', attrs).group(1)) for name in ("x", "y", "textLength"))
+        runs.append((x, y, length, html.unescape(raw).replace("\xa0", " ")))
+    cell = next(length / len(text) for _, _, length, text in runs if text)    # (Rich: a character a cell)
+    rows: dict[float, dict[int, str]] = {}
+    for x, y, _, text in runs:
+        column = round(x / cell)
+        row = rows.setdefault(y, {})
+        for char in text:
+            row[column] = char
+            column += cell_len(char)
+    lines = []
+    for _, row in sorted(rows.items()):
+        line, at = "", 0
+        for column, char in sorted(row.items()):
+            line += " " * (column - at) + char
+            at = column + cell_len(char)
+        lines.append(line)
+    return lines
+
+
+def note_text(note) -> str:
+    """What a field's note line says (its text as set: the notes are wrapped as Chinese is set
+    when drawn, ``Wrapped``; a blank line holds "")."""
+    content = note.content
+    return content.text.plain if hasattr(content, "text") else str(content)
+
+
+def shown_lines(widget) -> list[str]:
+    """The lines ``widget`` draws at its size, as the terminal shows them."""
+    from textual.geometry import Region
+
+    return [strip.text for strip in widget.render_lines(Region(0, 0, *widget.region.size))]

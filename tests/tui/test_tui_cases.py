@@ -244,7 +244,8 @@ async def test_the_case_screen_shows_every_input_the_case_gives():
 async def test_at_80_columns_each_queue_cell_fits_its_column_with_the_space_after_it(make, store, registry, clock):
     """A Latin name masked ("Y" and a star a letter) and a long model no longer run into the next
     column at 80 columns: the phone stays whole and the masked name is cut to what is left; a
-    model that does not fit is cut with "…"; the space before the next column stays."""
+    model that does not fit what the other columns leave is cut with "…"; the space before the
+    next column stays."""
     from rich.cells import cell_len
 
     from aftersales.store.casestore import CaseStore
@@ -272,8 +273,37 @@ async def test_at_80_columns_each_queue_cell_fits_its_column_with_the_space_afte
         latin, chinese = (rows[n] for n in sorted(rows))
         assert latin[2].startswith("Y*") and latin[2].endswith(" 139 **** 5678")
         assert chinese[2].startswith("欧*") and chinese[2].endswith(" +852 **** 4567")
-        assert latin[4].endswith("…") and latin[4].startswith("Mate 60")
+        assert latin[4] == "Mate 60 Pro"
         assert chinese[4].endswith("…") and chinese[4].startswith("iPhone")
+
+
+async def test_at_80x24_the_queue_shows_every_column_whole(make, store, registry, clock):
+    """At 80x24 the queue shows each case's number, state, customer (masked), brand, model, intake
+    date and follow-up whole: the columns are as wide as what they hold (其他品牌 was cut to 其…
+    in a column of four cells, and 受理 took ten)."""
+    import re
+
+    from aftersales.store.casestore import CaseStore
+    from aftersales.store.evaluator import RegistryEvaluator
+
+    bound = CaseStore(store.engine, RegistryEvaluator(registry))
+    cases = (("李小雷", "13800138000", "generic", "Redmi Note 13"), ("韩梅梅", "13912345678", "apple", "iPhone 15"))
+    for name, phone, brand, model in cases:
+        case = {**DAY5_CASE, "brand": brand, "device": {**DAY5_CASE["device"], "model": model}}
+        mapping = FormState.from_case(case, clock().date()).build("zh")
+        bound.create_case(mapping, store="SZ01", staff="王芳", customer=name, phone=phone, now=clock())
+    store.move(NUMBER, "diagnosing", actor="王芳")
+    store.move(NUMBER, "in_repair", actor="王芳")        # 维修中: the longest state the open cases show
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, "f2")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        rows = sorted([str(c) for c in table.get_row_at(i)] for i in range(table.row_count))
+    assert [row[:2] for row in rows] == [[NUMBER, "维修中"], ["SZ01-20260615-0002", "受理"]]
+    assert [row[3:] for row in rows] == [["其他品牌", "Redmi Note 13", "06-15", "06-25"],
+                                         ["苹果", "iPhone 15", "06-15", "06-25"]]
+    assert re.fullmatch(r"李\*+ 138 \*\*\*\* 8000", rows[0][2]) and re.fullmatch(r"韩\*+ 139 \*\*\*\* 5678", rows[1][2])
 
 
 async def test_at_80x24_every_action_of_the_case_screen_is_on_screen(make, store, save_day5):

@@ -3,7 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from helpers_tui import choose, fill_day5_case, load_day5_case, scan, settle, tick, tick_item, type_into
+from helpers_tui import (
+    choose,
+    fill_day5_case,
+    load_day5_case,
+    note_text,
+    ready,
+    ready_at,
+    scan,
+    settle,
+    shown_lines,
+    tick,
+    tick_item,
+    type_into,
+)
 from textual.widgets import Button, Static
 
 from aftersales.tui.widgets.decision_panel import DecisionPanel
@@ -95,10 +108,10 @@ async def test_what_was_typed_is_checked_beside_each_field_in_chinese_first_and_
         note = screen.query_one("#e-purchase-date", Static)
         await type_into(pilot, "#f-purchase-date", "x")
         await pilot.pause()
-        assert note.display and str(note.render())
+        assert note.display and note_text(note)
         await scan(pilot, "backspace")
         await pilot.pause()
-        assert note.display and not str(note.render()).strip()
+        assert note.display and not note_text(note).strip()
         screen.query_one("#f-customer-name").focus()
         await pilot.pause()
         assert not note.display
@@ -127,17 +140,17 @@ async def test_what_was_typed_is_checked_beside_each_field_in_chinese_first_and_
         await type_into(pilot, "#f-device-imei", "35693803564380")
         await pilot.pause()
         error = screen.query_one("#e-device-imei", Static)
-        assert "14" in str(error.render())
+        assert "14" in note_text(error)
         assert screen.query_one("#save", Button).disabled
         await scan(pilot, "9")
         await pilot.pause()
-        assert "✓" in str(error.render())
+        assert "✓" in note_text(error)
         assert not screen.query_one("#save", Button).disabled
         # a wrong check digit: message beside the field, what was typed stays
         await scan(pilot, "backspace", "1")
         await pilot.pause()
         assert imei.value == "356938035643801"
-        assert "校验位" in str(error.render())
+        assert "校验位" in note_text(error)
         assert screen.query_one("#save", Button).disabled
         # the decision still forms from the other fields
         assert panel(app).entitlement == "return"
@@ -150,12 +163,12 @@ async def test_what_was_typed_is_checked_beside_each_field_in_chinese_first_and_
         await type_into(pilot, "#f-purchase-date", "2026-07-01")
         await pilot.pause()
         note = screen.query_one("#e-purchase-date", Static)
-        assert "2026-07-01 晚于受理日期 2026-06-15" in str(note.render())
+        assert "2026-07-01 晚于受理日期 2026-06-15" in note_text(note)
         assert screen.query_one("#save", Button).disabled
         assert screen.query_one("#f-purchase-date").value == "2026-07-01"
         await scan(pilot, "f4")
         await pilot.pause()
-        assert "2026-07-01 is after the case date 2026-06-15" in str(screen.query_one("#e-purchase-date", Static).render())
+        assert "2026-07-01 is after the case date 2026-06-15" in note_text(screen.query_one("#e-purchase-date", Static))
 
 
 async def test_region_is_derived_from_the_part_number_and_can_be_overridden(make):
@@ -166,7 +179,7 @@ async def test_region_is_derived_from_the_part_number_and_can_be_overridden(make
         await type_into(pilot, "#f-device-part_number", "MTLE3ZA/A")
         await pilot.pause()
         assert panel(app).decision["region"] == "HK"
-        assert "港版" in str(app.screen.query_one("#e-device-region", Static).render())
+        assert "港版" in note_text(app.screen.query_one("#e-device-region", Static))
         await choose(pilot, "#f-device-region", "CN")
         assert panel(app).decision["region"] == "CN"
 
@@ -246,7 +259,7 @@ async def test_a_note_row_is_as_tall_as_its_note_whatever_was_shown_before(make)
         await scan(pilot, "9")                                          # "✓ IMEI 校验通过"
         await pilot.pause()
         note = screen.query_one("#e-device-imei", Static)
-        assert "✓" in str(note.render())
+        assert "✓" in note_text(note)
         for _ in range(2):
             assert note.region.height == 1
             assert screen.query_one("#f-device-serial").region.y == note.region.y + 1
@@ -329,3 +342,63 @@ async def test_at_80x24_a_notice_is_one_toast_above_the_save_line_its_words_and_
         question = app.screen.query_one(".dialog-title", Label)
         drawn = [line.text.rstrip() for line in question.render_lines(question.region.reset_offset)]
         assert drawn[:2] == ["本次受理尚未保存。仍要退出吗？（草稿会保留，", "下次启动时可恢复）"], drawn
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_a_note_line_never_begins_with_a_closing_mark(make, monkeypatch, size):
+    """A field's note is broken as Chinese is set (``wrap_line``, as the panel, the toasts and the
+    dialogs are): no line of it begins with "、", "，", "）" and the like. The region field's list
+    of what there is to choose, after a word that begins none of it, began a line with "、" at 120
+    columns."""
+    from aftersales.tui.screens import base
+
+    now = [1000.0]       # the list's clock: a pause between two words is a step of it, not a wait
+    monkeypatch.setattr(base, "monotonic", lambda: now[0])
+    app = make()
+    async with app.run_test(size=size) as pilot:
+        screen = app.screen
+        note = None
+        for typed in ("d", "dd", "ddd", "dddd", "ddddd", "dddddd"):      # the list a cell further each time
+            await ready_at(pilot, "#f-device-region")
+            now[0] += 1.1
+            await scan(pilot, typed)
+            note = screen.query_one("#e-device-region", Static)
+            assert f"“{typed}”" in note_text(note)
+            lines = [line.strip() for line in shown_lines(note) if line.strip()]
+            assert len(lines) > 1, lines                                   # (the note is broken)
+            assert not [line for line in lines if line[0] in "、，。：；）」』】！？"], lines
+            assert "".join(lines) == note_text(note).replace(" ", "")      # every character kept
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_at_80x24_every_paper_condition_and_check_box_label_is_whole(make, lang):
+    """At 80x24 a tick's label longer than the list is wide goes on under it, broken as Chinese is
+    set, not cut (电子三包凭证（电子保 …; Fault confirmed by tes): every label of the papers, the
+    conditions, the plans and the check boxes is drawn whole."""
+    from aftersales.tui import compat
+    from aftersales.tui.form import BY_WIDGET
+    from aftersales.tui.i18n import field_label, vocab
+    from aftersales.tui.screens.intake import TICK_LISTS
+    from aftersales.tui.widgets.ticks import TickBox
+
+    app = make(lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        wrapped = 0
+        # (the tick lists wrap with Textual's internals: ``compat.WrappedTicks``)
+        for list_id, kind, _ in TICK_LISTS.values() if compat.ENABLED else ():
+            ticks = screen.query_one(f"#{list_id}")
+            lines = [line.strip() for line in shown_lines(ticks) if line.strip()]
+            assert not [line for line in lines if "…" in line], lines
+            shown = "".join(line.replace("▐X▌", "") for line in lines).replace(" ", "")
+            for index in range(ticks.option_count):
+                value = ticks.get_option_at_index(index).value
+                assert vocab(kind, value, lang).replace(" ", "") in shown, (value, lines)
+            wrapped += len(lines) > ticks.option_count
+        assert wrapped or not compat.ENABLED                # (a label took two lines)
+        for box in screen.query(TickBox):
+            label = field_label(BY_WIDGET[box.id].path, lang)
+            text = " ".join(line.strip() for line in shown_lines(box)).replace("▐X▌", "").split()
+            assert " ".join(text) == label, (text, label)
+            assert box.region.right <= box.parent.content_region.right, (label, box.region)   # in the form

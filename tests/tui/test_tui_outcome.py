@@ -155,6 +155,30 @@ async def test_the_ticket_prints_as_html_and_a_bad_outcome_stays_in_the_dialog_a
         assert app.screen is detail
 
 
+async def test_a_repair_recorded_on_the_case_screen_moves_the_case_on_to_pickup(make, store, save_day5):
+    """The free repair recorded from the case screen (处理结果): the case is 待取机 (it stayed 受理),
+    its timeline says so, the moves it offers are pickup's, and it is still under 全部未结."""
+    save_day5(store)
+    app = make()
+    async with app.run_test(size=(120, 36)) as pilot:
+        detail = await _open_detail(pilot)
+        await scan(pilot, "o")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        dialog.query_one("#o-kind").value = "repair"
+        dialog.query_one("#o-work").value = "更换主板"
+        await scan(pilot, "ctrl+s")
+        await settle(pilot)
+        assert app.screen is detail and detail.view["state"] == "ready_for_pickup"
+        assert "[待取机]" in detail.query_one("#detail-case").content.text.plain
+        assert "处理结果 已免费维修 更换主板 · 受理 → 待取机" in detail.query_one("#detail-timeline").content.text.plain
+        moves = [str(b.label) for b in detail.query("#moves Button")]
+        assert moves == ["→ 已取机签字", "→ 维修中"], moves
+        queue = await opened_queue(pilot)
+        assert [c["number"] for c in queue.shown] == [NUMBER]
+
+
 async def test_all_open_lists_the_cases_still_being_worked_on_not_the_finished(make, store, save_day5, clock):
     """全部未结 (the queue's first filter) lists a case in repair and one waiting for pickup, not
     one returned and refunded, picked up or closed: those are found by choosing their state."""
@@ -424,6 +448,25 @@ async def test_the_report_screen_in_english_names_states_and_reasons_in_english(
     assert "awaiting_exchange" not in english and "待换货" not in english
     assert "awaiting exchange (exchange chosen)" in english and "By state: awaiting exchange 1" in english
     assert "待换货（已选换货）" in report_text(report, "zh").plain
+
+
+async def test_the_report_says_what_its_chart_shows_in_the_ui_language(make, store, save_day5):
+    """The report's chart of the week (a sparkline) has a label beside it: what it counts, the
+    days it spans and its top, in Chinese, in English after F4."""
+    save_day5(store)
+    app = make(store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await scan(pilot, "ctrl+r")
+        await settle(pilot)
+        report = app.screen
+        assert isinstance(report, ReportScreen)
+        label, spark = report.query_one("#report-spark-label"), report.query_one("Sparkline")
+        assert label.region.y == spark.region.y and label.region.right <= spark.region.x   # beside it
+        assert str(label.render()) == "每日受理件数\n06-09 至 06-15\n最多 1 件"
+        await scan(pilot, "f4")
+        await settle(pilot)
+        assert str(report.query_one("#report-spark-label").render()) == "Cases a day\n06-09 to 06-15\nat most 1"
 
 
 async def test_f2_and_ctrl_q_ask_before_they_throw_away_what_was_typed_in_a_dialog_or_the_case_note(

@@ -155,8 +155,9 @@ async def test_the_footer_writes_keys_as_the_keyboard_says_them_and_fits_80_colu
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 async def test_every_screens_footer_fits_80_columns_in_either_language(make, store, save_day5, lang):
-    """Intake, queue, a case and the policies: each key whole at 80 columns, the language key
-    (F4) among them; a screen's own key (F2 on the queue, F3 on the policies) is not in its footer."""
+    """Intake, queue, a case, the policies and the manager's report: each key whole at 80 columns,
+    the language key (F4) among them; a screen's own key (F2 on the queue, F3 on the policies) is
+    not in its footer. (The report's footer cut F3 and F4.)"""
     from helpers_tui import opened_case
 
     number = save_day5(store)
@@ -172,3 +173,6 @@ async def test_every_screens_footer_fits_80_columns_in_either_language(make, sto
         await pilot.press("f3")
         policies = await _footer_keys(app, pilot)
         assert "F3" not in policies.values(), policies
+        await pilot.press("ctrl+r")
+        report = await _footer_keys(app, pilot)
+        assert type(app.screen).__name__ == "ReportScreen" and "F4" in report.values(), report

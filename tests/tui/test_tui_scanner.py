@@ -4,7 +4,7 @@ a focus move (Tab, Enter, a field that is complete) takes effect before the next
 from __future__ import annotations
 
 import pytest
-from helpers_tui import ready_at, scan
+from helpers_tui import note_text, ready_at, scan
 
 pytestmark = pytest.mark.asyncio
 
@@ -206,7 +206,7 @@ async def test_a_brand_typed_that_is_not_loaded_leaves_no_brand_and_its_note_nam
         note = screen.query_one("#e-brand", Static)
         assert screen.form.values["brand"] == "" and select.value is Select.NULL
         brands = app.registry.brands
-        said = str(note.render()).replace("\n", "")
+        said = note_text(note).replace("\n", "")
         assert note.display and said.startswith("必填：没有品牌“小”；可选：")
         assert said.endswith("、".join(b.label_zh for b in brands.values()))
         assert select.has_class("invalid") and screen.blocked() is not None    # Save waits for a brand
@@ -214,17 +214,17 @@ async def test_a_brand_typed_that_is_not_loaded_leaves_no_brand_and_its_note_nam
         now[0] += 1.1
         await scan(pilot, "xiaomi")
         assert screen.form.values["brand"] == ""
-        assert "没有品牌“xiaomi”" in str(note.render()).replace("\n", "")
+        assert "没有品牌“xiaomi”" in note_text(note).replace("\n", "")
         now[0] += 1.1
         await scan(pilot, "a")               # a brand chosen: nothing more to say
         assert screen.form.values["brand"] == "apple"
-        assert "没有品牌" not in str(note.render())
+        assert "没有品牌" not in note_text(note)
 
         await scan(pilot, "f4")              # in English, the English names
         await ready_at(pilot, "#f-brand")
         now[0] += 1.1
         await scan(pilot, "Xiaomi")
-        said = str(screen.query_one("#e-brand", Static).render()).replace("\n", " ")
+        said = note_text(screen.query_one("#e-brand", Static)).replace("\n", " ")
         assert screen.form.values["brand"] == ""
         assert "nothing in Brand begins with “Xiaomi”; choose from:" in said
         assert all(b.label_en.split()[0] in said for b in brands.values())

@@ -47,6 +47,9 @@ def test_wrapped_as_chinese_text_is_set(text, expected):
      ["客户：韩梅梅 139****9000   经办人：王芳", "受理时间：2026-12-07 00:35"]),
     (" 《移动电话机商品修理更换退货责任规定》第十一条 自售出之日起7日内，主机出现性能故障", 31,
      [" 《移动电话机商品修理更换退货责", " 任规定》第十一条 自售出之日起", " 7日内，主机出现性能故障"]),
+    # a bracket in the second half of the line starts the next one, with what it holds (a tick's
+    # label at 80 columns was cut 电子三包凭证（电子 | 保卡）)
+    ("电子三包凭证（电子保卡）", 22, ["电子三包凭证", "（电子保卡）"]),
 ])
 def test_a_time_or_a_number_and_its_unit_are_not_cut(text, width, expected):
     assert lines(text, width) == expected

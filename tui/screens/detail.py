@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from aftersales.store.localday import shown_moment
 from aftersales.store.workflow import NOTE_REQUIRED, allowed_moves, event_label, moot_reason, state_label, trigger_label
 
-from ..app import key, translate_bindings
+from ..app import key, modes_out_of_footer, translate_bindings
 from ..i18n import colon, error_line, t, value_text, vocab
 from ..messages import CaseLoaded, StoreActionFailed
 from ..widgets.decision_panel import DecisionPanel, badge_text
@@ -106,6 +106,8 @@ def timeline_text(view: dict[str, Any], lang: str) -> Text:
             line += (f" {state_label(e['from'], lang)} → " if e.get("from") else " ") + state_label(e["to"], lang)
         elif e["kind"] in ("outcome", "remedy"):
             line += " " + event_summary(e, lang)
+            if e["kind"] == "outcome" and e.get("from") and e.get("to") and e["from"] != e["to"]:
+                line += f" · {state_label(e['from'], lang)} → {state_label(e['to'], lang)}"   # it moved the case
         out.append(line + "\n")
         changes = (e.get("data") or {}).get("changes") if e["kind"] == "edited" else None
         for path, change in (changes or {}).items():
@@ -216,10 +218,7 @@ class DetailScreen(CounterScreen):
         key("n", "pickup_notice", "pickup_notice", show=False),
         key("i", "inspect", "inspect", show=False),
         key("c", "correct", "correct"),
-        # the modes' keys work here as everywhere (the app's actions, in the palette by the same
-        # names), out of this footer (full at 80 columns)
-        *(key(f"f{n}", f"app.switch_mode('{mode}')", mode, show=False) for n, mode in ((1, "intake"), (3, "policies"))),
-        key("f2", "app.queue", "queue", show=False, priority=True),
+        *modes_out_of_footer(),         # (the footer is full at 80 columns)
     ]
 
     def __init__(self, number: str) -> None:

@@ -32,7 +32,7 @@ from ..form import BY_PATH, BY_WIDGET, CHECK, FIELDS, FIRST_FIELD, OPTION_IDS, S
 from ..i18n import error_line, field_label, t, vocab
 from ..messages import CaseEvaluated, CaseSaved, CaseSaveFailed, SameUnitFound
 from ..widgets.decision_panel import DecisionPanel
-from ..widgets.text import update_static
+from ..widgets.text import Wrapped, update_static
 from ..widgets.titlebar import TitleBar
 from .base import CounterScreen, FormGrid, FormInput, FormScroll, TypedSelect
 
@@ -211,9 +211,9 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
     def _field(self, f, lang: str, *, note: bool = True) -> list[Widget]:
         value = self.form.values.get(f.path)
         if f.kind == CHECK:
-            from textual.widgets import Checkbox
+            from ..widgets.ticks import TickBox
 
-            return [Checkbox(field_label(f.path, lang), bool(value), id=f.widget_id, compact=True, classes="wide")]
+            return [TickBox(field_label(f.path, lang), bool(value), id=f.widget_id, compact=True, classes="wide")]
         widget: Widget
         if f.kind == "select":
             widget = TypedSelect(self._options(f, lang), names=self._names(f), value=value or Select.NULL,
@@ -717,7 +717,8 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         show = bool(text) or (widget.display and self._editing(f))
         if widget.display != show:
             widget.display = show
-        update_static(widget, text)
+        # wrapped as Chinese is set: Textual folds a note by cells, a line began with "、"
+        update_static(widget, Wrapped(Text(text)) if text else "")
         widget.parent.rows_moved()      # the labels below it follow their fields
 
     def _editing(self, f) -> bool:

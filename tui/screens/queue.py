@@ -39,11 +39,33 @@ ALL_STATES = ("received", "diagnosing", "in_repair", "awaiting_exchange", "ready
 #: and refunded, exchanged, closed, cancelled), each found by choosing its state
 OPEN_STATES = tuple(s for s in ALL_STATES if s not in FINISHED)
 COLUMNS = ("number", "state", "customer", "brand", "model", "intake", "next_due")
-#: the columns' widths (a column of space after each); the model takes what is left: at 80
-#: columns every column fits (李* 138****8000, +852 ****4567, 已取机签字)
-_WIDTHS = {"number": 18, "state": 10, "customer": 18, "brand": 4}
+#: the columns cut (with "…") when the screen cannot hold every cell whole, the widest first, to
+#: no narrower than their heading (the model: 8 cells; the customer: the phone, a character and a star)
+_SHRINK = ("state", "customer", "brand", "model")
 #: below this width the dates drop their year (06-25)
 _SHORT_DATES_BELOW = 100
+
+
+def column_widths(cells: list[dict[str, str]], headings: dict[str, str], total: int, date: int, late: bool,
+                  customer_least: int = 0) -> dict[str, int]:
+    """Each column's width in cells for rows of ``cells`` in a table ``total`` cells wide (a
+    column of space after each, one for the scroll bar): as wide as its widest cell or heading
+    (the follow-up: as a ``date``, with "⚠ " before it when one is ``late``); when that is more
+    than the table holds, the widest of ``_SHRINK`` gives a cell at a time; the follow-up takes
+    what is left (what a late case has missed, after its date)."""
+    widths = {col: max([cell_len(headings[col])] + [cell_len(row[col]) for row in cells]) for col in COLUMNS}
+    widths["next_due"] = max(cell_len(headings["next_due"]), date + (2 if late else 0))
+    least = {col: cell_len(headings[col]) for col in _SHRINK}
+    least["model"] = max(least["model"], 8)
+    least["customer"] = max(least["customer"], customer_least)
+    room = total - 1 - len(COLUMNS)
+    while sum(widths.values()) > room:
+        col = max((c for c in _SHRINK if widths[c] > least[c]), key=lambda c: widths[c], default=None)
+        if col is None:
+            break
+        widths[col] -= 1
+    widths["next_due"] += max(room - sum(widths.values()), 0)
+    return widths
 
 
 def mask_name(name: str | None) -> str:
@@ -54,7 +76,7 @@ def mask_name(name: str | None) -> str:
 
 
 def masked_customer(summary: dict[str, Any], width: int | None = None) -> str:
-    """The customer masked (``李* 138****8000``), in ``width`` cells when given: the phone whole,
+    """The customer masked (``李* 138 **** 8000``), in ``width`` cells when given: the phone whole,
     the masked name cut to what is left (its first character kept, fewer stars)."""
     customer = summary.get("customer") or {}
     name, phone = mask_name(customer.get("name")), customer.get("phone") or ""
@@ -64,6 +86,14 @@ def masked_customer(summary: dict[str, Any], width: int | None = None) -> str:
             name = name[0] + "*" * max(room - cell_len(name[0]), 0)
     text = f"{name} {phone}".strip()
     return text if width is None else fit(text, width)
+
+
+def customer_least(summary: dict[str, Any]) -> int:
+    """The fewest cells the queue shows the customer in (``masked_customer``): the phone whole,
+    the name's first character and a star."""
+    customer = summary.get("customer") or {}
+    name, phone = mask_name(customer.get("name"))[:2], customer.get("phone") or ""
+    return cell_len(f"{name} {phone}".strip())
 
 
 def matches(summary: dict[str, Any], text: str) -> bool:
@@ -106,6 +136,7 @@ class QueueScreen(CounterScreen):
         self.found: tuple[str, list[dict[str, Any]]] | None = None
         self._open_single = False       # Enter was pressed before the answer came
         self._widths: dict[str, int] = {}   # each column's text width (``_columns``)
+        self._headings: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         lang = self.app.lang
@@ -129,31 +160,32 @@ class QueueScreen(CounterScreen):
     def _short_dates(self) -> bool:
         return 0 < self.size.width < _SHORT_DATES_BELOW
 
-    def _columns(self) -> None:
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
-        widths = dict(_WIDTHS)
+    def _columns(self, cells: list[dict[str, str]], late: bool = False) -> None:
+        """The table's columns, each as wide as its ``cells`` (``column_widths``) at the screen's
+        width; ``late``: a case's follow-up is overdue."""
         short = self._short_dates()
-        date = 5 if short else 10
-        widths["intake"], widths["next_due"] = date, date + 2
-        if not short:
-            widths["brand"] = 8
-        # a column of space after each column; one column for the scroll bar
-        total = self.size.width or 120
-        widths["model"] = max(8, total - 1 - sum(widths.values()) - len(COLUMNS))
-        for col in COLUMNS:
-            label = t(f"col.{col}_short" if short and col in ("intake", "next_due") else f"col.{col}", self.app.lang)
-            table.add_column(label, key=col, width=widths[col] + 1)
+        lang = self.app.lang
+        headings = {col: t(f"col.{col}_short" if short and col in ("intake", "next_due") else f"col.{col}", lang)
+                    for col in COLUMNS}
+        least = max((customer_least(c) for c in self.shown), default=0)
+        widths = column_widths(cells, headings, self.size.width or 120, 5 if short else 10, late, least)
+        if (widths, headings) != (self._widths, self._headings):
+            table = self.query_one(DataTable)
+            table.clear(columns=True)
+            for col in COLUMNS:
+                table.add_column(headings[col], key=col, width=widths[col] + 1)
+            self._widths, self._headings = widths, headings
         self._columns_for = self.size.width
-        self._widths = widths
 
     def on_resize(self) -> None:
         if self.is_mounted and getattr(self, "_columns_for", None) != self.size.width:
-            self._columns()
-            self._fill()
+            if self.loaded:
+                self._fill()
+            else:
+                self._columns([])
 
     def on_mount(self) -> None:
-        self._columns()
+        self._columns([])
         self.refresh_cases()
 
     def on_screen_resume(self) -> None:
@@ -195,7 +227,6 @@ class QueueScreen(CounterScreen):
                 if value is not Select.NULL:
                     select.value = value
         self.query_one("#q-text", FormInput).placeholder = t("queue.text", lang)
-        self._columns()
         self._fill()
 
     # --- reading -----------------------------------------------------------------------------
@@ -243,9 +274,9 @@ class QueueScreen(CounterScreen):
         else:
             self.shown = [c for c in self.cases if matches(c, text)]
         cursor = table.cursor_row
-        table.clear()
         late = 0
         brands = getattr(self.app.registry, "brands", None)
+        rows: list[tuple[dict[str, Any], dict[str, str], str]] = []
         for c in self.shown:
             due = c.get("next_follow_up") or ""
             style = ""
@@ -257,19 +288,24 @@ class QueueScreen(CounterScreen):
                 style = "bold red"  # the 24 h answer or the 48 h solution is overdue
             elif due and due == today or c.get("notices"):
                 style = "yellow"
-            brand_text = brand_name(brands, c["brand"], lang, short=True)
             intake = (c.get("intake_at") or c.get("case_date") or "")[:10]
             shown_due = due
             if self._short_dates():
                 intake, shown_due = intake[5:], due[5:]
-            widths = self._widths
-            cells = [c["number"], state_label(c["state"], lang), masked_customer(c, widths.get("customer")), brand_text,
-                     (c.get("device") or {}).get("model") or "", intake,
-                     ("⚠ " if due and due < today else "") + shown_due + sla_text(sla, lang)]
+            cells = {"number": c["number"], "state": state_label(c["state"], lang), "customer": masked_customer(c),
+                     "brand": brand_name(brands, c["brand"], lang, short=True),
+                     "model": (c.get("device") or {}).get("model") or "", "intake": intake,
+                     "next_due": ("⚠ " if due and due < today else "") + shown_due + sla_text(sla, lang)}
+            rows.append((c, cells, style))
+        self._columns([cells for _, cells, _ in rows], late > 0)
+        table.clear()
+        widths = self._widths
+        for c, cells, style in rows:
+            cells["customer"] = masked_customer(c, widths["customer"])   # the phone whole, the name cut
             # each cut to its column, so that the space after it stays (the next column readable);
             # the last one is cropped at the table's edge (the date first, what is late after it)
-            table.add_row(*(Text(fit(str(x), widths[col]) if col in widths and col != COLUMNS[-1] else str(x), style=style)
-                            for col, x in zip(COLUMNS, cells, strict=True)), key=c["number"])
+            table.add_row(*(Text(cells[col] if col == COLUMNS[-1] else fit(cells[col], widths[col]), style=style)
+                            for col in COLUMNS), key=c["number"])
         if self.shown:
             table.move_cursor(row=min(cursor, len(self.shown) - 1))
         status = self.query_one("#queue-status", Static)

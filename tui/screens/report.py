@@ -1,6 +1,7 @@
 """The manager's view of the day (店长日报), Ctrl+R: follow-up calls due today, overdue answers and
 repairs, spare phones owed, exchanges waiting for stock, open cases by state and brand, and the
-week's intake as a chart (Textual's ``Sparkline`` and text bars). ``r`` reads the store again,
+week's intake as a chart (Textual's ``Sparkline``, labelled with what it shows, and text bars).
+``r`` reads the store again,
 ``h`` prints the same page as ``aftersales report --html`` (the printer, else the browser).
 """
 
@@ -11,12 +12,12 @@ from typing import Any
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Sparkline, Static
 
-from ..app import key
-from ..i18n import colon, error_line
+from ..app import key, modes_out_of_footer
+from ..i18n import colon, error_line, t
 from ..widgets.titlebar import TitleBar
 from .base import CounterScreen
 
@@ -55,10 +56,15 @@ def report_text(report: dict[str, Any], lang: str, brand_label: Any = str) -> Te
 
 class ReportScreen(CounterScreen):
     DEFAULT_CSS = """
-    ReportScreen #report-spark { height: 3; margin: 0 1; }
+    ReportScreen #report-week { height: 3; margin: 0 1; }
+    ReportScreen #report-spark-label { width: auto; margin-right: 2; color: $text-muted; }
+    ReportScreen #report-spark { width: 1fr; height: 3; }
     ReportScreen #report-body { padding: 0 1; }
     """
-    BINDINGS = [key("escape", "back", "back"), key("r", "refresh", "refresh"), key("h", "print_report", "print_html")]
+    BINDINGS = [
+        key("escape", "back", "back"), key("r", "refresh", "refresh"), key("h", "print_report", "print_html"),
+        *modes_out_of_footer(),         # (at 80 columns they pushed F4 out of the footer)
+    ]
 
     def __init__(self) -> None:
         super().__init__(id="report")
@@ -66,13 +72,15 @@ class ReportScreen(CounterScreen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield Sparkline([], id="report-spark")
+        with Horizontal(id="report-week"):
+            yield Static(t("report.spark", self.app.lang), id="report-spark-label")
+            yield Sparkline([], id="report-spark")
         with VerticalScroll():
             yield Static("…", id="report-body")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.sub_title = "店长日报" if self.app.lang == "zh" else "Manager's report"
+        self._show()
         self.action_refresh()
 
     def action_refresh(self) -> None:
@@ -98,12 +106,25 @@ class ReportScreen(CounterScreen):
             return
         self.report = message.report
         self.query_one("#report-spark", Sparkline).data = [d["count"] for d in self.report["week_intake"]]
-        body.update(self._text(self.report))
+        self._show()
 
     def relabel(self) -> None:
         super().relabel()
+        self._show()
+
+    def _show(self) -> None:
+        """The title, the report in the UI's language and the label of its chart: what it shows,
+        the days (the first and the last) and its top."""
+        lang = self.app.lang
+        self.sub_title = "店长日报" if lang == "zh" else "Manager's report"
+        label = [t("report.spark", lang)]
         if self.report is not None:
             self.query_one("#report-body", Static).update(self._text(self.report))
+            week = self.report["week_intake"]
+            if week:
+                label += [t("report.spark_days", lang, start=week[0]["date"][5:], end=week[-1]["date"][5:]),
+                          t("report.spark_top", lang, n=max(d["count"] for d in week))]
+        self.query_one("#report-spark-label", Static).update("\n".join(label))
 
     def _text(self, report: dict[str, Any]) -> Text:
         from .detail import brand_name

@@ -89,7 +89,8 @@ def wrap_line(line: Text, width: int) -> list[Text]:
     not fit on a line of its own, or when the line holds nothing but its indent and mark (Rich
     left a lone "⚠" there): then it is cut where Unicode's line-breaking rules allow (UAX #14, by
     ``uniseg``: between two Chinese characters, never before ，。）, never inside a Latin word),
-    after a pause such as "，" when one falls in the second half of the line, never after a
+    after a pause such as "，" or before an opening bracket when one falls in the second half of
+    the line, never after a
     number (7日内), and never leaving one character alone on the next line. The next lines hang under the line's text (its indent
     and a leading ✓, ✗ or ⚠) while that leaves half the width."""
     from rich.cells import cell_len
@@ -170,6 +171,8 @@ def _cuts(word: str, first: int, room: int) -> tuple[list[int], int]:
             begin, pause = index + 1, None
             index += 1
             continue
+        if units[index][:1] in _OPENS and index > begin:
+            pause = index                    # before a bracket: 电子三包凭证 | （电子保卡）
         used += widths[index]
         if units[index].rstrip(" ")[-1:] in _PAUSES:
             pause = index + 1
@@ -184,6 +187,11 @@ class Wrapped:
 
     def __init__(self, text: Text) -> None:
         self.text = text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Wrapped) and other.text == self.text
+
+    __hash__ = None  # type: ignore[assignment]
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
         width = max(options.max_width, 1)
