@@ -109,9 +109,17 @@ def outcome(number, kind, refund, invoice_price, imei, serial, date_, certificat
             consent, amount, override, note, staff, db_url, as_json, reveal) -> None:
     """登记处理结果：退货、换货、免费维修、付费维修 / Record the outcome: return, exchange, free or paid repair.
 
-    Return and exchange move the case to 已退货退款 / 已换货 (then 结案); a free repair's days
-    feed the next decision on the same unit; an exchange links the replacement unit, whose later
-    cases restart their period on the exchange date (第二十一条).
+    \b
+    退货、换货使案例进入“已退货退款”或“已换货”（之后结案）；
+    维修（免费或付费）登记时机器仍在网点的，案例进入“待取机”
+    （同改状态：进度回访结清，取机通知到期）。
+    免费维修的天数计入同一台机器的下次判定；换货关联新机，
+    新机此后的案例自换货之日起重新计算期限（第二十一条）。
+
+    Return and exchange move the case to 已退货退款 / 已换货 (then 结案); a repair, free or paid,
+    recorded while the unit is with the service point makes it ready for pickup (待取机), as moving
+    it there does; a free repair's days feed the next decision on the same unit; an exchange links
+    the replacement unit, whose later cases restart their period on the exchange date (第二十一条).
     """
     from aftersales.store.errors import StoreError
     from aftersales.store.outcomes import outcome_fields, split_list
