@@ -646,14 +646,14 @@ class AftersalesApp(InOrderKeys, App):
                 # Registry.reload(): validates everything, swaps in place, returns the errors
                 result = reload()
                 if isinstance(result, (list, tuple)) and result:
-                    self.post_message(PolicyReloadFailed(_issue_line(result[0], self.lang), list(result)))
+                    self.post_message(PolicyReloadFailed(issue_line(result[0], self.lang), list(result)))
                     return
                 registry = result if result is not None and hasattr(result, "evaluate") else current
             else:
                 registry = self._new_registry()
                 errors = list(getattr(registry, "errors", ()) or ())
                 if errors:   # a broken plugin or policy is quarantined at start; a reload keeps the old set
-                    self.post_message(PolicyReloadFailed(_issue_line(errors[0], self.lang), errors))
+                    self.post_message(PolicyReloadFailed(issue_line(errors[0], self.lang), errors))
                     return
         except Exception as exc:  # noqa: BLE001 - said on the policies screen
             self.post_message(PolicyReloadFailed(error_line(exc, self.lang), list(getattr(exc, "issues", ()))))
@@ -732,7 +732,7 @@ def make_app(registry: Any = None, store: Any = None, lang: str = "zh", clock: C
     return AftersalesApp(registry, store, lang, clock, **options)
 
 
-def _issue_line(issue: Any, lang: str) -> str:
+def issue_line(issue: Any, lang: str) -> str:
     """A policy problem (a located ``PolicyIssue`` or an error) as one line in ``lang``."""
     if isinstance(issue, BaseException):
         return error_line(issue, lang)

@@ -138,3 +138,45 @@ async def test_policies_and_a_policy_read_without_ids_its_file_only_as_source(ma
         await pilot.pause()
         assert "原文" not in str(view.query_one("#policy-title").render())
         await scan(pilot, "escape")
+
+
+async def test_broken_plugins_and_policies_are_listed_not_passed_and_said_in_chinese(make, tmp_path):
+    """F3 is where a network's IT person looks when a brand is quarantined: a plugin's policy file
+    that could not be read is listed by its file (F3 closed the UI on it), a plugin quarantined or
+    whose load-time hook failed is not "通过", and the problems are said in Chinese."""
+    import os
+
+    from aftersales.core.registry import load_registry
+
+    plugins = tmp_path / "plugins"
+    nokia = plugins / "nokia"
+    nokia.mkdir(parents=True)
+    (nokia / "nokia.yaml").write_text("id: nokia\nversion: '1'\nperiods: {host: {months: twelve}}\n",
+                                      encoding="utf-8")
+    (nokia / "__init__.py").write_text(
+        "from pathlib import Path\n"
+        "from aftersales.core.plugininfo import Brand\n"
+        "from aftersales.core.policyplugin import PolicyPlugin\n\n"
+        "class Nokia(PolicyPlugin):\n    name = 'nokia'\n    brands = [Brand('nokia', '诺基亚', 'Nokia')]\n\n"
+        "    def policy_files(self):\n        return [Path(__file__).with_name('nokia.yaml')]\n\n"
+        "plugin = Nokia()\n", encoding="utf-8")
+    (plugins / "acme.py").write_text(
+        "from aftersales import hookimpl\n\n@hookimpl\ndef aftersales_brands():\n"
+        "    raise RuntimeError('配置文件丢失')\n", encoding="utf-8")
+    for path in (plugins, nokia, nokia / "nokia.yaml", nokia / "__init__.py", plugins / "acme.py"):
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    registry = load_registry(plugins_dir=plugins)
+    app = make(registry=registry)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await scan(pilot, "f3")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PoliciesScreen)
+        rows = {r["policy"]: r for r in screen.rows if r["policy"]}
+        assert not rows["nokia.yaml"]["valid"]            # named by its file: it has no id to show
+        assert rows["generic_sanbao"]["valid"] and rows["huawei"]["valid"] and rows["apple"]["valid"]
+        acme = [r for r in screen.rows if not r["policy"] and not r["brands"]]
+        assert acme and not any(r["valid"] for r in acme)
+        shown = str(screen.query_one("#pol-errors").render())
+        assert "nokia.yaml:" in shown and "这里应为" in shown and "expected" not in shown
+        assert "acme" in shown and "配置文件丢失" in shown

@@ -29,16 +29,24 @@ COLUMNS = ("brands", "policy", "policy_version", "effective", "state", "origin",
 
 
 def policy_rows(registry: Any) -> list[dict[str, Any]]:
-    """One row per (plugin, policy version); a plugin without policies gets one row."""
+    """One row per (plugin, policy version); a plugin without policies gets one row. A plugin the
+    registry quarantined, or whose load-time hook failed, is not valid whatever its policies say;
+    a policy file that could not be read is named by its file."""
+    quarantined = getattr(registry, "quarantined", None) or {}
+    failed = {getattr(e, "plugin", None) for e in getattr(registry, "load_errors", None) or ()}
     rows = []
-    for info in (getattr(registry, "plugins", {}) or {}).values():
-        base = {"version": info.version, "origin": info.origin, "brands": list(info.brands), "error": info.error}
+    for name, info in (getattr(registry, "plugins", {}) or {}).items():
+        broken = info.error is not None or name in quarantined or name in failed
+        base = {"version": info.version, "origin": info.origin, "brands": list(info.brands),
+                "error": info.error or (quarantined[name] if name in quarantined else None)}
         if not info.policies:
             rows.append({**base, "policy": "", "policy_version": "", "effective": {}, "source": None,
-                         "valid": info.error is None})
+                         "valid": not broken})
         for p in info.policies:
-            rows.append({**base, "policy": p["id"], "policy_version": p["version"], "effective": p.get("effective") or {},
-                         "source": p.get("source"), "valid": bool(p.get("valid", True)) and info.error is None})
+            source = p.get("source")
+            rows.append({**base, "policy": p.get("id") or (Path(source).name if source else "?"),
+                         "policy_version": p.get("version", ""), "effective": p.get("effective") or {},
+                         "source": source, "valid": bool(p.get("valid", True)) and not broken})
     return rows
 
 
@@ -148,14 +156,18 @@ def policy_text(data: dict[str, Any], registry: Any, lang: str) -> Text:
 def problems_text(app: Any) -> Text:
     lang = app.lang
     out = Text()
+    from ..app import issue_line
+
     issues = list(getattr(app, "reload_issues", []) or [])
     if issues:
         out.append(t("pol.reload_failed" if app.registry is not None else "pol.load_failed", lang) + "\n", "bold red")
         for issue in issues:
-            out.append(f"  {issue}\n", "red")
+            out.append(f"  {issue_line(issue, lang)}\n", "red")
     registry = app.registry
-    others = [str(e) for e in getattr(registry, "load_errors", []) or []]
-    others += [str(i) for i in getattr(registry, "policy_issues", []) or []]
+    others = [q.line(lang) for q in (getattr(registry, "quarantined", None) or {}).values()]
+    others += [issue_line(e, lang) for e in getattr(registry, "load_errors", []) or []]
+    others += [issue_line(i, lang) for i in getattr(registry, "policy_issues", []) or []]
+    others = list(dict.fromkeys(others))
     for line in others:
         out.append(f"  {line}\n", "yellow")
     if app.registry_error and not issues:
