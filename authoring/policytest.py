@@ -40,6 +40,11 @@ EXPECT_KEYS = frozenset({
     "exclusions", "error", "error_mentions", "granted_by", "notices", "exclusions_exclude", "start", "end", "paths",
 })
 CASE_KEYS = frozenset({"name", "source", "case", "expect"})
+#: the keys of ``expect`` that take a list (of remedies, exclusions or notices), and those that
+#: take a table by remedy (or by path)
+LIST_KEYS = ("available", "available_includes", "available_excludes", "unavailable", "exclusions",
+             "exclusions_exclude", "notices", "error_mentions")
+MAP_KEYS = ("basis", "missing", "granted_by", "start", "end", "paths")
 
 
 class Problem(str):
@@ -403,6 +408,20 @@ def expect_problems(item: Mapping[str, Any]) -> list[Problem]:
         hint_zh = f"；您是否想写 {close[0]!r}？" if close else f"；可用的键：{', '.join(sorted(known))}"
         at = (str(key),) if known is CASE_KEYS else ("expect", str(key))
         problems.append(Problem(f"unknown key {key!r}{hint_en}", f"未知的键 {key!r}{hint_zh}", at=at))
+    # a list written as one word ("unavailable: repair") would be read letter by letter, and a
+    # table as something else: said as the wrong shape, with how to write it
+    for key in LIST_KEYS:
+        if key in expect and not isinstance(expect[key], list):
+            value = expect[key]
+            example = f"[{value}]" if isinstance(value, str) and value else "[repair]"
+            problems.append(Problem(f"{key}: expected a list, such as {key}: {example}; got {value!r}",
+                                    f"{key}：应为列表，例如 {key}: {example}；写的是 {value!r}", key))
+    for key in MAP_KEYS:
+        if key in expect and not isinstance(expect[key], Mapping):
+            problems.append(Problem(f"{key}: expected a table of remedies, such as {key}: {{repair: ...}}; "
+                                    f"got {expect[key]!r}",
+                                    f"{key}：应为按处理方式写的映射，例如 {key}: {{repair: …}}；写的是 {expect[key]!r}",
+                                    key))
     # a remedy named where the decision has none by that id (a typo: 'repiar') would only show
     # as "expected ['repiar'], got ['repair']"; said here as the wrong id, with the nearest
     named = [(key, name) for key in ("available", "available_includes", "available_excludes", "unavailable")
@@ -442,11 +461,13 @@ def run_cases(registry: Any, policy: Any, cases_path: Path | None, select: str |
             report.results.append(CaseResult(name, report.cases_file or "", *_at(where, bad_keys, line, col), bad_keys))
             continue
         expect = item["expect"]
+        # ``error_mentions`` alone says an error is expected, as ``error: true`` does
+        wants_error = bool(expect.get("error") or expect.get("error_mentions"))
         try:
             case = registry.parse_case(_plain(item["case"]))
             decision = registry.evaluate(case).to_dict()
         except AftersalesError as exc:
-            if expect.get("error"):
+            if wants_error:
                 missing = [w for w in expect.get("error_mentions", ()) if w not in str(exc)]
                 problems: list[Problem] = [Problem(f"error: expected a message mentioning {missing}, got {exc}",
                                     f"错误：期望信息提到 {missing}，实际为 {exc}")] if missing else []
@@ -458,7 +479,7 @@ def run_cases(registry: Any, policy: Any, cases_path: Path | None, select: str |
                     line, col = where(["case", *parts])
             report.results.append(CaseResult(name, report.cases_file or "", line, col, problems))
             continue
-        if expect.get("error"):
+        if wants_error:
             report.results.append(CaseResult(name, report.cases_file or "", line, col,
                                              [Problem(f"expected an error, got a decision ({decision.get('entitlement')})",
                                                       f"期望出错，实际得到判定（{decision.get('entitlement')}）")], decision))

@@ -131,3 +131,27 @@ def test_bundled_cases_can_be_copied_and_run_alone(cli, tmp_path):
         shutil.copy(POLICIES / name, tmp_path / name)
     code, out, err = cli("policy", "test", "--strict", str(tmp_path / "huawei.yaml"))
     assert code == 0, out + err
+
+
+def test_an_expectation_of_one_word_where_a_list_belongs_fails_and_says_how_to_write_it(cli, tmp_path):
+    """Day 10: exchange and repair are available. ``unavailable: repair`` (one word, not a list)
+    was read letter by letter and passed; ``available: repair`` failed as "a、e、i、p、r、r"."""
+    path = _apple(tmp_path, ("one word", "{unavailable: repair}"), ("another", "{available_excludes: repair}"),
+                  ("a table", "{basis: dap}"), ("as a list", "{unavailable: [return]}"))
+    code, out, err = cli("policy", "test", str(path), env={"AFTERSALES_LANG": "zh"})
+    assert code == 1
+    assert "unavailable：应为列表，例如 unavailable: [repair]；写的是 'repair'" in out, out
+    assert "available_excludes：应为列表，例如 available_excludes: [repair]" in out, out
+    assert "basis：应为按处理方式写的映射" in out, out
+    assert "4 个案例中 1 个通过" in err, err
+
+
+def test_error_mentions_alone_expects_an_error(cli, tmp_path):
+    """As the README says, ``error`` / ``error_mentions`` for a refused case: the second alone
+    expected a decision, and failed with "期望得到判定"."""
+    policy = _apple(tmp_path)
+    (tmp_path / "apple.cases.yaml").write_text(
+        "- name: no such part\n  case: {schema_version: 1, case_date: 2026-06-15, brand: apple,\n"
+        "    fault: {component: no_such_part}}\n  expect: {error_mentions: [fault.component]}\n", encoding="utf-8")
+    code, out, err = cli("policy", "test", str(policy))
+    assert code == 0, out + err
