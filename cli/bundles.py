@@ -48,7 +48,8 @@ def publish(folder: str, note: str | None, then_activate: bool, plugins_dir: str
             actor: str | None, db_url: str | None, as_json: bool) -> None:
     """发布政策包 / Validate FOLDER, run its policy tests, and store it as a bundle.
 
-    Refused (exit 1, nothing stored) on any validation error or failing policy test. The bundle
+    Refused (exit 1, nothing stored) on any validation error, any warning its policy does not
+    acknowledge (as ``policy validate --strict``) or failing policy test. The bundle
     keeps every ``*.yaml`` of FOLDER, a SHA-256 manifest, who published it, the note and when;
     it is put in force with ``aftersales policy activate ID`` (or ``--activate``).
     """
@@ -94,20 +95,28 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
     files = bundles.read_folder(folder)
     _results, issues = validate_locations(_policy_locations((folder,)))
     errors = [i for i in issues if i.severity == "error"]
+    # a bundle reaches every counter: a warning (a term below the regulation's, say) goes with it
+    # only when its policy acknowledges it, with the reason (``acknowledgements``), as
+    # ``policy validate --strict`` asks
+    warnings = [i for i in issues if i.severity == "warning"]
     if not errors:
         reports, errors = run_policy_tests((folder,), plugins_dir=plugins_dir)
     else:
         reports = []
     failed = [c for r in reports for c in r.failed]
-    if errors or failed:
-        for issue in errors:
+    if errors or failed or warnings:
+        for issue in errors + warnings:
             click.echo(said_in(issue, lang), err=True)
         for c in failed:
             problems = ("; " if en else "；").join(p.text(lang) for p in c.problems)
             click.echo(f"{c.file}:{c.line}:{c.column}: " + (f"policy test failed: {c.name}: {problems}" if en else
                                                              f"政策测试未通过：{c.name}：{problems}"), err=True)
-        click.echo(f"not published: {len(errors)} errors, {len(failed)} failing policy tests" if en else
-                   f"未发布：{len(errors)} 个错误，{len(failed)} 个政策测试未通过", err=True)
+        unsaid = (f", {len(warnings)} warnings no policy acknowledges (fix each, or acknowledge it in its policy: "
+                  f"acknowledgements: [{{id, reason}}])" if en else
+                  f"，{len(warnings)} 个警告未经政策确认（请修正，或在政策的 acknowledgements 中写明 id 和理由）"
+                  ) if warnings else ""
+        click.echo(f"not published: {len(errors)} errors, {len(failed)} failing policy tests{unsaid}" if en else
+                   f"未发布：{len(errors)} 个错误，{len(failed)} 个政策测试未通过{unsaid}", err=True)
         raise click.exceptions.Exit(1)
     tested = sum(len(r.results) for r in reports)
     untested = sorted({r.policy_file for r in reports if not r.results})

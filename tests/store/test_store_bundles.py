@@ -298,3 +298,28 @@ def test_the_bundle_in_force_is_exported_whole_to_a_new_folder(store_cli, db_url
     rc, out, err = store_cli("policy", "export", str(tmp_path / "none"), "--db", db_url, "--bundle", "9")
     assert rc == 2 and not (tmp_path / "none").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]   # nothing half-written left
+
+
+def test_a_warning_no_policy_acknowledges_is_not_published(store_cli, db_url, folder):
+    """A statutory policy below the regulation (a battery period of 5 months where 附录 gives 6)
+    passes its tests: it was published with the warning unsaid, and every counter then decided
+    by it. Refused until fixed or acknowledged in the policy with the reason."""
+    for name in ("generic_sanbao.yaml", "generic_sanbao.cases.yaml"):
+        (folder / name).write_text(bundled(name).read_text(encoding="utf-8"), encoding="utf-8")
+    path = folder / "generic_sanbao.yaml"
+    text = path.read_text(encoding="utf-8")
+    lowered = text.replace("  battery: {months: 6}", "  battery: {months: 5}", 1).replace(
+        'version: "2001.1"', 'version: "2001.2"', 1)
+    assert lowered.count("months: 5") == 1 and '"2001.2"' in lowered
+    path.write_text(lowered, encoding="utf-8")
+    rc, out, err = store_cli("policy", "publish", str(folder), "--db", db_url, "--by", "it", env={"AFTERSALES_LANG": "zh"})
+    assert rc == 1 and out == ""
+    assert "generic_sanbao.yaml:" in err and "[statute:periods.battery]" in err and "法规为 6 个月" in err
+    assert "1 个警告未经政策确认" in err
+    rc, out, _ = store_cli("policy", "bundles", "--db", db_url, "--json")
+    assert json.loads(out) == []
+    # acknowledged, with its reason: published
+    path.write_text(lowered + "acknowledgements:\n  - id: statute:periods.battery\n"
+                    "    reason: 试行：电池三包期按新规定调整前的过渡安排\n", encoding="utf-8")
+    rc, out, err = _publish(store_cli, db_url, folder)
+    assert rc == 0, err
