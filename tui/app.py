@@ -52,8 +52,14 @@ def key(keys: str, action: str, id: str, *, show: bool = True, priority: bool = 
 def modes_out_of_footer() -> list[Binding]:
     """The modes' keys (F1-F3) on a screen whose footer has no room for them at 80 columns: they
     work there as everywhere (the app's actions, in the palette by the same names), unshown."""
-    return [*(key(f"f{n}", f"app.switch_mode('{mode}')", mode, show=False) for n, mode in ((1, "intake"), (3, "policies"))),
-            key("f2", "app.queue", "queue", show=False, priority=True)]
+    return [key("f1", "app.to_intake", "intake", show=False),
+            key("f2", "app.queue", "queue", show=False, priority=True),
+            key("f3", "app.switch_mode('policies')", "policies", show=False)]
+
+
+#: F1 in a dialog (a modal screen, over which the app's own F1 is not heard): the intake, the
+#: dialog left open in its mode (``AftersalesApp.action_to_intake``)
+INTAKE_KEY = key("f1", "app.to_intake", "intake", show=False)
 
 
 def translate_bindings(node: Any, lang: str) -> None:
@@ -124,7 +130,7 @@ class AftersalesApp(InOrderKeys, App):
     COMMANDS = App.COMMANDS | {BindingCommands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        key("f1", "switch_mode('intake')", "intake"),
+        key("f1", "to_intake", "intake"),   # (over a dialog too: each dialog has it, ``INTAKE_KEY``)
         # F2 works over a dialog too (an app binding is not heard over a modal screen otherwise)
         key("f2", "queue", "queue", priority=True),
         key("f3", "switch_mode('policies')", "policies"),
@@ -292,13 +298,28 @@ class AftersalesApp(InOrderKeys, App):
 
         self._ask("unsaved.leave", "unsaved.leave_yes", answered)
 
+    async def action_to_intake(self) -> None:
+        """F1, the same from every screen: the intake form. What is open in another mode stays
+        there (a dialog over a case, a policy's terms: nothing typed is lost); a view opened over
+        the intake (the manager's report, ``closes_for_a_mode``) is closed, so that what is typed
+        next goes into the form, not into the view (the report took a scanned case's "h" as
+        "print"); a question asked over the form still waits for its answer."""
+        from textual.command import CommandPalette
+
+        if CommandPalette.is_open(self):
+            await self.pop_screen()
+        if self.current_mode != "intake":
+            await self.switch_mode("intake")
+        while len(self.screen_stack) > 1 and getattr(self.screen, "closes_for_a_mode", False):
+            await self.pop_screen()
+
     async def _queue_list(self) -> None:
         while len(self.screen_stack) > 1:
             await self.pop_screen()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No mode is left while the counter waits for a sign-in (F1-F3 would have gone round it)."""
-        if action in ("switch_mode", "queue") and getattr(self.screen, "holds_the_counter", False):
+        if action in ("switch_mode", "queue", "to_intake") and getattr(self.screen, "holds_the_counter", False):
             return False
         return True
 

@@ -466,3 +466,27 @@ async def test_each_store_code_keeps_a_draft_of_its_own(make, monkeypatch, tmp_p
     assert make(store_code="../x").draft_path.parent == sz01.parent      # a store code is no path
     monkeypatch.setenv("AFTERSALES_DRAFT", str(tmp_path / "mine.json"))
     assert make(store_code="SZ01").draft_path == tmp_path / "mine.json"
+
+
+async def test_f1_reaches_the_intake_from_the_report_and_from_a_policys_terms(make):
+    """F1 is the intake from every screen: the manager's report opened over the intake (Ctrl+R,
+    then F2, then F1 showed the report again, and a scanned case went into it: its "h" printed
+    the report), and a policy's terms open over the policies (F1 did nothing there, and the
+    case typed next went into the terms: its "o" showed the file)."""
+    from textual.widgets import DataTable
+
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await scan(pilot, "ctrl+r")
+        assert type(app.screen).__name__ == "ReportScreen"
+        await scan(pilot, "f2", "f1", *"Hooh")
+        assert type(app.screen).__name__ == "IntakeScreen"
+        assert app.screen.form.values["customer.name"] == "Hooh"
+        await scan(pilot, "f3")
+        app.screen.query_one(DataTable).focus()
+        await scan(pilot, "v")
+        assert type(app.screen).__name__ == "PolicyView"
+        await scan(pilot, "f1", *"Po")
+        assert type(app.screen).__name__ == "IntakeScreen"
+        assert app.screen.form.values["customer.name"] == "HoohPo"     # where the clerk left off

@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from aftersales.store.localday import shown_moment
 from aftersales.store.workflow import NOTE_REQUIRED, allowed_moves, event_label, moot_reason, state_label, trigger_label
 
-from ..app import key, modes_out_of_footer, translate_bindings
+from ..app import INTAKE_KEY, key, modes_out_of_footer, translate_bindings
 from ..i18n import colon, error_line, t, value_text, vocab
 from ..messages import CaseLoaded, StoreActionFailed
 from ..widgets.decision_panel import DecisionPanel, badge_text
@@ -125,7 +125,7 @@ class MoveDialog(ModalScreen[str | None]):
     MoveDialog #move-options { height: auto; max-height: 12; }
     """
 
-    BINDINGS = [key("escape", "cancel", "back")]
+    BINDINGS = [key("escape", "cancel", "back"), INTAKE_KEY]
 
     def __init__(self, number: str, current: str) -> None:
         super().__init__(id="move-dialog")
@@ -153,7 +153,7 @@ class MoveDialog(ModalScreen[str | None]):
 class TicketScreen(ModalScreen[None]):
     """The service ticket (受理单) as it prints; ``s`` saves it to a text file."""
 
-    BINDINGS = [key("escape", "dismiss_ticket", "close"), key("s", "save_file", "save_file"),
+    BINDINGS = [INTAKE_KEY, key("escape", "dismiss_ticket", "close"), key("s", "save_file", "save_file"),
                 key("h", "print_html", "print_html")]
 
     def __init__(self, number: str, text: str, html: Any = None, title_key: str = "ticket.title",

@@ -84,7 +84,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         # out of the footer, which is full at 80 columns: the panel says Ctrl+O itself, and F1 is
         # this screen's own key (both in the palette)
         key("ctrl+o", "citations", "citations", show=False),
-        key("f1", "app.switch_mode('intake')", "intake", show=False),
+        key("f1", "app.to_intake", "intake", show=False),
         key("ctrl+g", "toggle_auto_advance", "auto_advance", show=False),   # in the palette; the footer is full at 80 columns
         key("ctrl+t", "mail_in", "mail_in", show=False),                    # the mail-in agreement and repair kind
         # F5... to each section, in order (also in the command palette)

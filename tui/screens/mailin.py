@@ -17,7 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Select, Static
 
-from ..app import key, translate_bindings
+from ..app import INTAKE_KEY, key, translate_bindings
 from ..i18n import t
 from ..widgets.text import Wrapped
 from .base import FormInput, HoldsInput, row_label
@@ -52,7 +52,7 @@ class MailInDialog(HoldsInput, ModalScreen[dict | None]):
     MailInDialog .o-row Select { width: 1fr; }
     MailInDialog #m-error { color: $error; height: auto; }
     """
-    BINDINGS = [key("escape", "cancel", "back"), key("ctrl+s", "save", "save")]
+    BINDINGS = [key("escape", "cancel", "back"), key("ctrl+s", "save", "save"), INTAKE_KEY]
 
     def __init__(self, mail_in: dict[str, Any] | None, repair_kind: str, case: dict[str, Any]) -> None:
         super().__init__(id="mail-in-dialog")

@@ -22,7 +22,7 @@ from textual.widgets import Button, Checkbox, Select, Static
 from aftersales.core.vocab import REMEDY_ORDER
 from aftersales.store.localday import shown_moment
 
-from ..app import key, translate_bindings
+from ..app import INTAKE_KEY, key, translate_bindings
 from ..i18n import error_line, t, vocab
 from ..messages import CaseLoaded, StoreActionFailed
 from ..widgets.text import Wrapped
@@ -83,7 +83,7 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
     OutcomeDialog #o-error { color: $error; height: auto; }
     OutcomeDialog #o-kind { width: 1fr; }
     """
-    BINDINGS = [key("escape", "cancel", "back"), key("ctrl+s", "save", "save")]
+    BINDINGS = [key("escape", "cancel", "back"), key("ctrl+s", "save", "save"), INTAKE_KEY]
 
     def __init__(self, number: str, view: dict[str, Any]) -> None:
         super().__init__(id="outcome-dialog")
@@ -300,7 +300,7 @@ class InspectDialog(HoldsInput, ModalScreen[dict | None]):
     InspectDialog #i-error { color: $error; height: auto; }
     InspectDialog #i-passcode { width: 1fr; }
     """
-    BINDINGS = [key("escape", "cancel", "back"), key("ctrl+s", "save", "save")]
+    BINDINGS = [key("escape", "cancel", "back"), key("ctrl+s", "save", "save"), INTAKE_KEY]
 
     def __init__(self, number: str, view: dict[str, Any]) -> None:
         super().__init__(id="inspect-dialog")

@@ -16,7 +16,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
-from ..app import key, translate_bindings
+from ..app import INTAKE_KEY, key, translate_bindings
 from ..i18n import colon, t, vocab
 from ..widgets.text import Wrapped
 from ..widgets.titlebar import TitleBar
@@ -181,7 +181,7 @@ class PolicyView(ModalScreen[None]):
     """One policy, read-only: its terms as a clerk reads them (``policy_text``); ``o`` shows the
     policy file itself (原文, highlighted YAML), and back."""
 
-    BINDINGS = [key("escape", "close", "close"), key("o", "toggle_source", "source")]
+    BINDINGS = [key("escape", "close", "close"), key("o", "toggle_source", "source"), INTAKE_KEY]
 
     def __init__(self, title: str, source: str | None, data: dict[str, Any] | None = None,
                  version: str = "") -> None:

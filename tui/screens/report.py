@@ -66,6 +66,9 @@ class ReportScreen(CounterScreen):
         *modes_out_of_footer(),         # (at 80 columns they pushed F4 out of the footer)
     ]
 
+    #: F1 closes it when it was opened over the intake (``AftersalesApp.action_to_intake``)
+    closes_for_a_mode = True
+
     def __init__(self) -> None:
         super().__init__(id="report")
         self.report: dict[str, Any] | None = None
