@@ -611,3 +611,20 @@ async def test_a_return_offered_only_as_the_refund_in_place_of_an_exchange_is_of
     assert remedy_options(day15, "zh")[:2] == [("退款（不换机） ✔ 判定可办理", "return"), ("换货 ✔ 判定可办理", "exchange")]
     assert remedy_options(day15, "en")[0] == ("Refund (no exchange) ✔ offered", "return")
     assert remedy_options(decided("2026-06-10"), "zh")[0] == ("退货 ✔ 判定可办理", "return")
+
+
+async def test_enter_on_the_outcome_list_moves_on_so_a_scanned_replacement_lands_in_its_fields(make, store, save_day5):
+    """The outcome chosen with Enter, then the replacement's IMEI and serial sent at once: the
+    focus stayed on the list, the IMEI went nowhere and every value after it landed one field off."""
+    save_day5(store)
+    app = make()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_detail(pilot)
+        await scan(pilot, "o")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, OutcomeDialog) and dialog.kind == "return"
+        await scan(pilot, "enter", "down", "enter", *"861111222233333", "tab", *"HWNEW0001")
+        assert dialog.kind == "exchange"
+        assert dialog.query_one("#o-imei").value == "861111222233333"
+        assert dialog.query_one("#o-serial").value == "HWNEW0001"

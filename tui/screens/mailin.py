@@ -53,6 +53,7 @@ class MailInDialog(HoldsInput, ModalScreen[dict | None]):
     MailInDialog #m-error { color: $error; height: auto; }
     """
     BINDINGS = [key("escape", "cancel", "back"), key("ctrl+s", "save", "save"), INTAKE_KEY]
+    advance_after_choice = True   # Enter in a list chooses and moves on, as on the intake
 
     def __init__(self, mail_in: dict[str, Any] | None, repair_kind: str, case: dict[str, Any]) -> None:
         super().__init__(id="mail-in-dialog")

@@ -84,6 +84,9 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
     OutcomeDialog #o-kind { width: 1fr; }
     """
     BINDINGS = [key("escape", "cancel", "back"), key("ctrl+s", "save", "save"), INTAKE_KEY]
+    #: Enter in the outcome's list chooses and moves on to the first field it asks for, as on the
+    #: intake form (``keyorder``): a replacement's IMEI scanned right after lands there
+    advance_after_choice = True
 
     def __init__(self, number: str, view: dict[str, Any]) -> None:
         super().__init__(id="outcome-dialog")
@@ -128,14 +131,18 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
     def on_mount(self) -> None:
         translate_bindings(self, self.app.lang)
         self._show_fields()
-        self.query_one("#o-kind", Select).focus()
+        kind = self.query_one("#o-kind", Select)
+        # the fields follow the choice as it is made (a watch runs as the value is set, where the
+        # Changed message would come after the focus has moved on from the list: Enter would
+        # hand the next keys to the fields of the outcome chosen before)
+        self.watch(kind, "value", self._show_fields, init=False)
+        kind.focus()
         self.remember_as_opened()
 
     @property
     def kind(self) -> str:
         return str(self.query_one("#o-kind", Select).value)
 
-    @on(Select.Changed, "#o-kind")
     def _show_fields(self) -> None:
         kind = self.kind
         for name, (kinds, _zh, _en) in FIELDS.items():
@@ -301,6 +308,7 @@ class InspectDialog(HoldsInput, ModalScreen[dict | None]):
     InspectDialog #i-passcode { width: 1fr; }
     """
     BINDINGS = [key("escape", "cancel", "back"), key("ctrl+s", "save", "save"), INTAKE_KEY]
+    advance_after_choice = True   # Enter in a list chooses and moves on, as on the intake
 
     def __init__(self, number: str, view: dict[str, Any]) -> None:
         super().__init__(id="inspect-dialog")
