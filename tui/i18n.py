@@ -121,6 +121,10 @@ TEXT: dict[str, tuple[str, str]] = {
                         "This unit (same IMEI or serial number) has an open case: {numbers}.\n"
                         "Open it? To take in a new case anyway, go back and press Ctrl+S again."),
     "same_unit.open": ("打开 {number}", "Open {number}"),
+    "backdate.ask": ("受理日期 {date} 早于今天（{today}）：案例将按该日判定（补登，记入日志）。\n按 {date} 受理？",
+                     "The intake date {date} is before today ({today}): the case will be decided as of that "
+                     "day (back-dated, recorded in the log).\nTake it in as of {date}?"),
+    "backdate.yes": ("按 {date} 受理", "Take in as of {date}"),
     "same_unit.not_saved": ("上一张受理单未保存：这台设备已有未结案例 {numbers}", "The previous intake was not saved: the unit has an open case, {numbers}"),
     "unsaved.correct": ("受理表单尚未保存。放弃它，改为更正 {number}？", "The intake is not saved. Drop it and correct {number}?"),
     "unsaved.correct_yes": ("更正", "Correct"),

@@ -426,3 +426,33 @@ async def test_f2_shows_the_queue_list_from_every_screen(make, store, save_day5)
         await scan(pilot, "v")
         await settle(pilot)
         await f2_shows_the_list(PolicyView)             # a policy file over the policies
+
+
+async def test_an_intake_date_before_today_is_asked_about_in_the_ui_not_refused_in_cli_words(make, store):
+    """A back-dated intake (the date typed over today's) was refused at Ctrl+S with the CLI's
+    words ("确需如此请加 --backdate，否则删去 case_date"): the counter now asks, in its own
+    words, and saves it as of that day when the clerk says so."""
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await load_day5_case(pilot)
+        screen = app.screen
+        screen.query_one("#f-case_date").value = "2026-06-10"
+        await pilot.pause()
+        await scan(pilot, "ctrl+s")
+        await settle(pilot)
+        dialog = app.screen
+        assert type(dialog).__name__ == "ConfirmDialog"
+        text = dialog.question
+        assert "受理日期 2026-06-10 早于今天（2026-06-15）" in text and "--backdate" not in text and "case_date" not in text
+        await scan(pilot, "n")
+        await settle(pilot)
+        assert app.screen is screen and not screen.saved_number and app.focused.id == "f-case_date"
+        await scan(pilot, "ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        await scan(pilot, "y")
+        await settle(pilot)
+        number = screen.saved_number
+        assert number
+    view = store.get(number)
+    assert view["case"]["case_date"] == "2026-06-10"

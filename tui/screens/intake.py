@@ -112,6 +112,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         self.mail_in: dict[str, Any] | None = None
         self.repair_kind = "simple"
         self._same_unit_seen: tuple[str, ...] = ()   # open cases of this unit the clerk was shown
+        self._backdate_ok = ""                          # an intake date before today the clerk confirmed
         self.saving = False
         self._sent: FormState | None = None   # the form as it was when Ctrl+S sent it (``_show_saved``)
         self._shown_errors: dict[str, str] = {}
@@ -819,8 +820,34 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         if self.correcting:
             changed_phone = phone if phone.strip() and phone.strip() != self._phone_saved else None
             self.correct_case(self.correcting, mapping, name, changed_phone, self.form)
-        else:
-            self.save_case(mapping, name, phone, self._same_unit_seen, self.form)
+            return
+        day = str(mapping.get("case_date") or "")
+        today = self.app.today().isoformat()
+        if day and day < today and day != self._backdate_ok:
+            self._ask_backdate(day, today)    # asked here, not refused by the store in its CLI's words
+            return
+        self.save_case(mapping, name, phone, self._same_unit_seen, self.form, backdate=day == self._backdate_ok)
+
+    def _ask_backdate(self, day: str, today: str) -> None:
+        """An intake date before today: the case would be decided as of that day. Asked once per
+        date; yes saves it so (back-dated, as the store records it), no goes back to the date."""
+        from .confirm import ConfirmDialog
+
+        self.saving = False
+        self._update_save()
+        lang = self.app.lang
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._backdate_ok = day
+                self.action_save()
+                return
+            field = self._find(f"#{BY_PATH['case_date'].widget_id}")
+            if field is not None:
+                field.focus()
+
+        self.app.push_screen(ConfirmDialog(t("backdate.ask", lang, date=day, today=today),
+                                           t("backdate.yes", lang, date=day)), answered)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
@@ -828,7 +855,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
 
     @work(thread=True, exclusive=True, group="save")
     def save_case(self, mapping: dict[str, Any], name: str, phone: str, seen: tuple[str, ...] = (),
-                  form: FormState | None = None) -> None:
+                  form: FormState | None = None, backdate: bool = False) -> None:
         """Store a new case. ``form``: the form saved (the answer is for it: after Ctrl+N the
         form on screen is another one)."""
         app = self.app
@@ -841,7 +868,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
                 return
             summary = app.store.create_case(mapping, store=app.store_code, staff=app.staff, customer=name,
                                             phone=phone, now=app.now(), mail_in=self.mail_in,
-                                            repair_kind=self.repair_kind)
+                                            repair_kind=self.repair_kind, backdate=backdate)
         except Exception as exc:  # noqa: BLE001 - said beside Save, the form kept
             self._save_failed(exc, form)
             return
@@ -1015,6 +1042,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         self.title = None               # the app's title
         self._phone_saved = ""
         self._same_unit_seen = ()
+        self._backdate_ok = ""
         phone = self._find(f"#{BY_PATH['customer.phone'].widget_id}")
         if phone is not None:
             phone.placeholder = ""
@@ -1032,6 +1060,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         self.correcting = number
         self._phone_saved = ""
         self._same_unit_seen = ()
+        self._backdate_ok = ""
         phone = self._find(f"#{BY_PATH['customer.phone'].widget_id}")
         if phone is not None:
             masked = mask_phone((view.get("customer") or {}).get("phone")) or ""
