@@ -59,6 +59,11 @@ async def test_the_pickup_notice_waits_until_the_unit_is_ready_and_is_written_wi
         text = app.screen.text
         assert text.startswith("【华强北旗舰店】李雷您好，您送修的") and "（地址：深圳市福田区华强北路1号）" in text
         assert not set(text) & set(",()"), text       # no ASCII , ( ) in the Chinese text (09:00 is a time)
+        # a text for an SMS: its footer offers no "h" (it printed nothing)
+        notice = app.screen
+        assert not notice.check_action("print_html", ())
+        footer = " ".join(str(k.render()) for k in notice.query("FooterKey"))
+        assert "打印" not in footer and "HTML" not in footer, footer
         await scan(pilot, "escape")
         await settle(pilot)
 

@@ -180,6 +180,11 @@ class TicketScreen(ModalScreen[None]):
     def action_dismiss_ticket(self) -> None:
         self.dismiss(None)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``h`` only where there is a page to print (not on the pickup notice, a text for an SMS:
+        its footer offered ``h`` and it did nothing)."""
+        return self.html is not None if action == "print_html" else True
+
     def action_print_html(self) -> None:
         if self.html is None:
             return
