@@ -209,7 +209,10 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
     for ex in decision.get("exclusions") or []:
         dec.add("不予免费", public_citation(ex.get("message_zh") or ex.get("id")))
     exchange = decision.get("exchange") or {}
-    if exchange.get("mode"):
+    # how an exchange is done, only when one is open (as the counter's panel says it): the
+    # customer's copy suggested an exchange they could not have
+    exchange_open = any(r.get("remedy") == "exchange" and r.get("available") for r in decision.get("remedies") or ())
+    if exchange.get("mode") and exchange_open:
         text = vocab.label("exchange_mode", exchange["mode"])
         lead = exchange.get("lead_days")
         if isinstance(lead, Mapping) and (lead.get("min") or lead.get("max")):

@@ -34,3 +34,13 @@ def test_the_ticket_names_the_policies_by_their_titles_not_their_ids(registry):
     assert "依据政策版本：" in text and "generic_sanbao" not in text
     assert "移动电话机商品三包规定（法定底线） v2001.1" in " ".join(text.split())
     assert "generic_sanbao v2001.1" in render_ticket(view)          # no titles given: the ids
+
+
+def test_the_ticket_says_how_an_exchange_is_done_only_when_one_is_open(registry):
+    """Day 120, a repair only: the customer's copy said 换货方式：留机待通知 for an exchange they
+    could not have (the counter's panel says it only while an exchange is open)."""
+    repair = _view(registry, "generic-day120-repair")
+    decision = repair["decisions"][0]["decision"]
+    assert decision["exchange"] and not any(r["available"] for r in decision["remedies"] if r["remedy"] == "exchange")
+    assert "换货方式" not in render_ticket(repair)
+    assert "换货方式" in render_ticket(_view(registry, "generic-day10-exchange"))
