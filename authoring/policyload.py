@@ -12,6 +12,7 @@ only if a location in it is asked for (a cross-file or floor issue).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -837,6 +838,24 @@ def satisfiable(*whens: Mapping[str, Any] | None, extra: Mapping[str, list[Any]]
     return None
 
 
+#: how an editors' reference looks where a public source belongs: a section sign, a seed file,
+#: the research or domain notes
+_INTERNAL_SOURCE = re.compile(r"§|\bseeds?\b|RESEARCH|DOMAIN\.md", re.IGNORECASE)
+
+
+def _citations(node: Any, parts: list[Any]) -> Iterator[tuple[list[Any], str]]:
+    """Every ``citation`` of a policy, with the path to it."""
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            if key == "citation" and isinstance(value, str):
+                yield parts + [key], value
+            else:
+                yield from _citations(value, parts + [key])
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _citations(value, parts + [index])
+
+
 def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) -> list[PolicyIssue]:
     """What the schema cannot see: duplicate ids, unknown references, conditions that can never
     hold, offers that overlap (same remedy, basis and start, conditions that can hold at once),
@@ -868,6 +887,19 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
                           f"请改用半角引号：version: \"{bare}\"",
                           f"the version {version} is written in Chinese curly quotes “”, which YAML does not read as "
                           f"quotes: they became part of the version; use ASCII quotes: version: \"{bare}\""), "version")
+    # a citation is what a clerk and a customer read as the source: a public one (the regulation
+    # and its article, the brand's published terms); an editors' reference goes in ``ref``
+    for parts, cited in _citations(data, []):
+        if not cited.strip():
+            add(parts, ("出处不能为空：请写公开来源（法规名称与条款、品牌公布的条款）",
+                        "a citation must not be blank: name a public source (the regulation and its article, "
+                        "the brand's published terms)"), "citation")
+        elif _INTERNAL_SOURCE.search(cited):
+            add(parts, (f"出处 {cited!r} 引用了内部资料（§ 章节、seed 文件、研究或领域笔记）：柜台和顾客会读到它；"
+                        "请写公开来源，内部出处放在 ref",
+                        f"the citation {cited!r} names an internal reference (a § section, a seed file, the research "
+                        "or domain notes): clerks and customers read it; cite a public source and keep the internal "
+                        "one in `ref`"), "citation")
     starts = data.get("starts", {}) or {}
     periods = data.get("periods", {}) or {}
     exclusion_ids = {e.get("id") for e in data.get("exclusions", []) or []}

@@ -258,3 +258,18 @@ def test_an_acknowledgement_with_a_typo_names_the_warning_meant(cli, tmp_path):
     assert unused["message"] == ("acknowledges 'floor:exchange:exchang', but no such warning is given; did you mean "
                                  "'floor:exchange:exchange' (a warning this file has)?")
     assert "您是否想写 'floor:exchange:exchange'" in unused["message_zh"]
+
+
+def test_a_blank_or_internal_citation_is_an_error_at_it(cli, tmp_path):
+    """A citation is what the counter shows as the source: blank ("  ") or an editors' reference
+    (DOMAIN.md §2.8) passed validation and reached the clerk's 出处."""
+    start = "citation: 华为消费者服务 三包服务政策：产品保修起始日期以购机发票开具日为准"
+    for cited in ('"  "', "DOMAIN.md §3.1; seeds/003"):
+        path = _edited(tmp_path, "huawei.yaml", (start, f"citation: {cited}"))
+        code, report = _report(cli, str(path))
+        assert code == 1
+        (issue,) = [i for i in report["issues"] if i["code"] == "citation"]
+        assert issue["path"] == "$.starts.invoice.citation" and issue["severity"] == "error"
+        assert ("不能为空" if cited.startswith('"') else "内部资料") in issue["message_zh"]
+    code, report = _report(cli)
+    assert "citation" not in _codes(report, "error")          # the bundled policies cite public sources
