@@ -5,7 +5,7 @@ from __future__ import annotations
 from aftersales.core.plugininfo import failure_line
 from aftersales.core.refund import refund_text
 from aftersales.core.vocab import CONDITIONS as _CONDITIONS
-from aftersales.core.vocab import label
+from aftersales.core.vocab import label, listed
 
 _TEXT = {
     "zh": {
@@ -79,9 +79,9 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=Non
             text += f" · {reason}"
         if r.missing_documents:
             text += f"；{t['still_needs']}：" if pending and lang == "zh" else f" · {t['still_needs' if pending else 'missing']}{c}"
-            text += "、".join(label("document", d, lang) for d in r.missing_documents)
+            text += listed((label("document", d, lang) for d in r.missing_documents), lang)
         if r.available and r.asked_documents:
-            text += f" · {t['asks']}{c}" + "、".join(label("document", d, lang) for d in r.asked_documents)
+            text += f" · {t['asks']}{c}" + listed((label("document", d, lang) for d in r.asked_documents), lang)
         lines.append(text)
         if r.refund_instead is not None:
             lines.append("    " + refund_text(r.refund_instead.to_dict(), lang))

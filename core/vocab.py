@@ -5,6 +5,8 @@ all read their labels from here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 # id -> (zh, en)
 REMEDIES: dict[str, tuple[str, str]] = {
     "return": ("退货", "return"),
@@ -146,6 +148,11 @@ def label(kind: str, id_: str, lang: str = "zh") -> str:
     if entry is None:
         return id_
     return entry[0] if lang == "zh" else entry[1]
+
+
+def listed(items: Iterable[str], lang: str = "zh") -> str:
+    """``items`` as a list people read: 发票、三包凭证 in Chinese, "invoice, warranty card" in English."""
+    return ("、" if lang == "zh" else ", ").join(items)
 
 
 # --------------------------------------------------------------------------- extensions

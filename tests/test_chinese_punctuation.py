@@ -33,3 +33,18 @@ def test_the_checker_finds_what_it_is_for():
     assert ascii_in_chinese("权益: 换货\n权益期限：2026-06-01 至 2026-06-16 (第 14 天)\nSZ01: 已保存\n本机(SZ01)") == [
         "权益: 换货", "权益期限：2026-06-01 至 2026-06-16 (第 14 天)", "SZ01: 已保存", "本机(SZ01)"]
     assert ascii_in_chinese("权益：换货\nEntitlement: exchange (day 14)\nIMEI：356938035643809") == []
+
+
+def test_lists_people_read_take_the_punctuation_of_their_language():
+    """The case screen in English listed the papers with the Chinese 、 (invoice、three-guarantees
+    certificate); one helper (``vocab.listed``) joins every such list in the reader's language."""
+    from aftersales.core.vocab import listed
+    from aftersales.tui.screens.detail import case_text
+
+    view = {"number": "SZ01-20260615-0001", "state": "received",
+            "case": {"documents": ["invoice", "sanbao_certificate"], "condition": {"liquid_damage": True, "dropped": True}}}
+    english = case_text(view, "en", "Apple").plain
+    chinese = case_text(view, "zh", "苹果").plain
+    assert "、" not in english and ", " in english
+    assert "购机发票、三包凭证" in chinese
+    assert listed(["a", "b"], "en") == "a, b" and listed(["甲", "乙"], "zh") == "甲、乙"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from aftersales.core.vocab import label as _vocab_label
+from aftersales.core.vocab import listed
 
 LANGS = ("zh", "en")
 
@@ -392,7 +393,7 @@ def value_text(path: str, value: Any, lang: str = "zh", empty: str = "—") -> s
         return f"{value:,.2f}".rstrip("0").rstrip(".") + (" 元" if lang == "zh" else " yuan")
     kind = spec.vocab if spec is not None and spec.vocab not in (None, "brand") else None
     items = value if isinstance(value, list) else [value]
-    return ("、" if lang == "zh" else ", ").join(vocab(kind, str(v), lang) if kind else str(v) for v in items)
+    return listed((vocab(kind, str(v), lang) if kind else str(v) for v in items), lang)
 
 
 def field_label(path: str, lang: str = "zh") -> str:

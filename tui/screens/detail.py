@@ -22,7 +22,7 @@ from aftersales.store.localday import shown_moment
 from aftersales.store.workflow import NOTE_REQUIRED, allowed_moves, event_label, moot_reason, state_label, trigger_label
 
 from ..app import INTAKE_KEY, key, modes_out_of_footer, translate_bindings
-from ..i18n import colon, error_line, t, value_text, vocab
+from ..i18n import colon, error_line, listed, t, value_text, vocab
 from ..messages import CaseLoaded, StoreActionFailed
 from ..widgets.decision_panel import DecisionPanel, badge_text
 from ..widgets.text import Wrapped
@@ -67,14 +67,14 @@ def case_text(view: dict[str, Any], lang: str, brand_label: str) -> Text:
         out.append(f"{value_text(path, value, lang)}\n")
     docs = case.get("documents") or []
     out.append(f" {t('sec.documents', lang)}{colon(lang)}", "dim")
-    out.append(("、".join(vocab("document", d, lang) for d in docs) or "—") + "\n")
+    out.append((listed((vocab("document", d, lang) for d in docs), lang) or "—") + "\n")
     flags = [k for k, v in (case.get("condition") or {}).items() if v]
     if flags:
         out.append(f" {t('sec.condition', lang)}{colon(lang)}", "dim")
-        out.append("、".join(vocab("condition", c, lang) for c in flags) + "\n")
+        out.append(listed((vocab("condition", c, lang) for c in flags), lang) + "\n")
     if case.get("coverage_plans"):
         out.append(f" {t('sec.plans', lang)}{colon(lang)}", "dim")
-        out.append("、".join(vocab("coverage_plan", p, lang) for p in case["coverage_plans"]) + "\n")
+        out.append(listed((vocab("coverage_plan", p, lang) for p in case["coverage_plans"]), lang) + "\n")
     return out
 
 

@@ -29,7 +29,7 @@ from aftersales.store.localday import shown_moment
 from .. import compat
 from ..app import key
 from ..form import BY_PATH, BY_WIDGET, CHECK, FIELDS, FIRST_FIELD, OPTION_IDS, SECTIONS, FormState, complete
-from ..i18n import error_line, field_label, t, vocab
+from ..i18n import error_line, field_label, listed, t, vocab
 from ..messages import CaseEvaluated, CaseSaved, CaseSaveFailed, SameUnitFound
 from ..widgets.decision_panel import DecisionPanel
 from ..widgets.text import Wrapped, update_static
@@ -518,7 +518,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         lang = self.app.lang
         labels = [label for label, _ in self._options(f, lang)]
         return t("select.no_match", lang, field=field_label(f.path, lang), typed=typed,
-                 options=("、" if lang == "zh" else ", ").join(labels))
+                 options=listed(labels, lang))
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         f = BY_WIDGET.get(event.checkbox.id or "")
@@ -648,7 +648,8 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
                     problems.append(("bold red", exc.text(lang) if hasattr(exc, "text") else
                                      f"{t('panel.engine_error', lang)}: {type(exc).__name__}: {exc}"))
         if self.field_errors:
-            names = "、".join(field_label(p, lang) for p in self.field_errors if p.startswith(("device", "purchase", "case", "activation", "fault", "history")))
+            names = listed((field_label(p, lang) for p in self.field_errors
+                            if p.startswith(("device", "purchase", "case", "activation", "fault", "history"))), lang)
             if names:
                 problems.append(("yellow", t("panel.ignored", lang, fields=names)))
         self.decision = decision
@@ -784,7 +785,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         if self.correcting:
             missing = [p for p in missing if p != "customer.phone"]   # empty: the stored one stays
         if missing:
-            return t("save.need", lang, fields="、".join(field_label(p, lang) for p in missing))
+            return t("save.need", lang, fields=listed((field_label(p, lang) for p in missing), lang))
         if self.saved_number:
             return t("save.unchanged", lang, number=self.saved_number)
         return None

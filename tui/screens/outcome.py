@@ -23,7 +23,7 @@ from aftersales.core.vocab import REMEDY_ORDER
 from aftersales.store.localday import shown_moment
 
 from ..app import INTAKE_KEY, key, translate_bindings
-from ..i18n import error_line, t, vocab
+from ..i18n import error_line, listed, t, vocab
 from ..messages import CaseLoaded, StoreActionFailed
 from ..widgets.text import Wrapped
 from .base import FormInput, HoldsInput, row_label
@@ -208,7 +208,7 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
         except Exception as exc:  # noqa: BLE001 - one line on the screen
             if getattr(exc, "field", None) == "remedy" and not override:
                 # not offered: said as this dialog asks for it (the store's words name the CLI's option)
-                offered = "、".join(remedy_label(r, self.decision, app.lang) for r in self.offered) or "—"
+                offered = listed((remedy_label(r, self.decision, app.lang) for r in self.offered), app.lang) or "—"
                 self.post_message(StoreActionFailed(t("outcome.needs_override", app.lang, offered=offered)))
                 return
             self.post_message(StoreActionFailed(self.said(exc, fields)))

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from ..app import INTAKE_KEY, key, translate_bindings
-from ..i18n import colon, t, vocab
+from ..i18n import colon, listed, t, vocab
 from ..widgets.text import Wrapped
 from ..widgets.titlebar import TitleBar
 from .base import CounterScreen
@@ -67,7 +67,7 @@ def brand_names(registry: Any, ids: Any, lang: str) -> str:
 
     brands = getattr(registry, "brands", None)
     names = [brand_name(brands, b, lang, short=True) for b in ids]
-    return ("、" if lang == "zh" else ", ").join(names)
+    return listed(names, lang)
 
 
 def _window(window: Any, lang: str) -> str:
@@ -86,7 +86,7 @@ def _documents(documents: Any, lang: str) -> str:
     for item in documents:
         alternatives = item if isinstance(item, list) else [item]
         items.append(t("pol.either", lang).join(vocab("document", str(d), lang) for d in alternatives))
-    return t("pol.documents", lang) + colon(lang) + ("、" if lang == "zh" else ", ").join(items)
+    return t("pol.documents", lang) + colon(lang) + listed(items, lang)
 
 
 def _message(item: Any, lang: str) -> str:

@@ -19,7 +19,7 @@ from textual.strip import Strip
 from aftersales.core.vocab import REMEDY_ORDER
 
 from .. import compat
-from ..i18n import bracketed, colon, t, vocab
+from ..i18n import bracketed, colon, listed, t, vocab
 from .text import fit, wrap_line
 
 ENTITLEMENTS = (*REMEDY_ORDER, "none")
@@ -95,11 +95,11 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
             out.append(f"    {t('panel.granted_by', lang)} {without_note(named(granted['policy']))}\n", "dim")
         if missing:
             out.append(f"    {t('panel.still_needs' if pending else 'panel.missing', lang)}{colon(lang)}", "bold red")
-            out.append("、".join(vocab("document", d, lang) for d in missing), "bold reverse red")
+            out.append(listed((vocab("document", d, lang) for d in missing), lang), "bold reverse red")
             out.append("\n")
         asked = r.get("asked_documents") or []
         if ok and asked:
-            out.append(f"    {t('panel.asks', lang)}{colon(lang)}" + "、".join(vocab("document", d, lang) for d in asked) + "\n",
+            out.append(f"    {t('panel.asks', lang)}{colon(lang)}" + listed((vocab("document", d, lang) for d in asked), lang) + "\n",
                        "yellow")
         if r.get("refund_instead"):
             from aftersales.core.refund import refund_text
