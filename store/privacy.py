@@ -2,7 +2,8 @@
 before it is stored and again before it is shown.
 
 * **Identity numbers.** A mainland resident ID number (GB 11643: 18 characters, checked with
-  python-stdnum's ``cn.ric``, typed whole or in 6-8-4 groups) is masked to its last four
+  python-stdnum's ``cn.ric``, typed whole or in 6-8-4 groups; in a person's name, one whose check
+  digit is wrong but whose birth date is a real date too: a mistyped ID number) is masked to its last four
   characters, ``**************4514``; a passport-like number (one or two capital letters and 7–9
   digits: ``E12345678``, ``EA1234567``, ``H12345678``) is masked the same way. The store promises
   that no identity-document number is kept: papers seen are recorded as ``id_document`` only.
@@ -43,13 +44,27 @@ def _mask(text: str) -> str:
     return "*" * (len(text) - 4) + text[-4:]
 
 
-def mask_identity_numbers(text: str) -> tuple[str, list[str]]:
-    """``text`` with every ID-card and passport-like number masked; the kinds found."""
+def _ric_like(number: str) -> bool:
+    """A resident ID number, or one typed with a wrong check digit: its 8 digits of birth date
+    are a real date (python-stdnum reads them), so it is still someone's ID number, mistyped."""
+    if ric.is_valid(number):
+        return True
+    try:
+        ric.get_birth_date(number)
+    except Exception:  # noqa: BLE001 - not a date: not an ID number
+        return False
+    return True
+
+
+def mask_identity_numbers(text: str, mistyped: bool = False) -> tuple[str, list[str]]:
+    """``text`` with every ID-card and passport-like number masked; the kinds found.
+    ``mistyped``: an ID number whose check digit is wrong is masked too (``_ric_like``): for a
+    person's name, which holds no other long number (a note may hold an order number)."""
     found: list[str] = []
 
     def ric_sub(m: re.Match) -> str:
         number = "".join(m.groups()).upper()
-        if not ric.is_valid(number):
+        if not (_ric_like(number) if mistyped else ric.is_valid(number)):
             return m.group(0)
         found.append("id_card")
         return _mask(number)
@@ -68,6 +83,10 @@ def strip_controls(text: str) -> tuple[str, bool]:
     clean = _CONTROL.sub("", _SEQUENCE.sub("", text))
     return clean, clean != text
 
+
+#: the fields that hold a person's name (an ID number typed there with a wrong check digit is
+#: still masked)
+_NAMES = frozenset({"customer", "name", "staff"})
 
 _KIND_WORDS = {"id_card": ("ID-card number", "身份证号码"), "passport": ("passport-like number", "证件号码")}
 
@@ -102,7 +121,7 @@ def clean_text(value: str | None, field: str) -> tuple[str | None, list[str]]:
     text, stripped = strip_controls(str(value))
     if stripped:
         warnings.append(Said(f"{field}: control characters removed", f"{field_zh(field)}：已删除控制字符"))
-    text, found = mask_identity_numbers(text)
+    text, found = mask_identity_numbers(text, mistyped=field in _NAMES)
     for kind in dict.fromkeys(found):
         en, zh = _KIND_WORDS[kind]
         warnings.append(Said(f"{field}: {en} masked, not stored", f"{field_zh(field)}：{zh}已隐去，不予保存"))
@@ -166,7 +185,9 @@ def mask_stored_text(view: Mapping[str, Any]) -> dict[str, Any]:
         return case
 
     if isinstance(out.get("customer"), Mapping):
-        out["customer"] = {**out["customer"], "name": masked(out["customer"].get("name"))}
+        name = out["customer"].get("name")
+        out["customer"] = {**out["customer"],
+                           "name": mask_identity_numbers(name, mistyped=True)[0] if isinstance(name, str) else name}
     if "case" in out:
         out["case"] = fault_masked(out["case"])
     if isinstance(out.get("decisions"), list):

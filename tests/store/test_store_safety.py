@@ -433,3 +433,20 @@ def test_each_store_keeps_its_tickets_beside_its_own_database(store, tmp_path, m
     assert named("postgresql+psycopg://u@h/a/../b") == "a_.._b@h-tickets"        # one folder, never a path
     monkeypatch.setenv(ENV_FOLDER, str(tmp_path / "set"))
     assert store.tickets_folder == tmp_path / "set"                   # the setting still wins
+
+
+def test_an_id_number_typed_into_the_name_with_a_wrong_check_digit_is_masked_too(db_url, evaluator):
+    """刘备 110101199003077777: the birth date is real, the check digit wrong (a typo); in a name it
+    is someone's ID number all the same, and was stored and shown whole (in a note, a number like
+    it may be an order number: kept, as above)."""
+    from store_helpers import NOW
+
+    from aftersales.store.casestore import CaseStore
+
+    mistyped = "110101199003077777"
+    with CaseStore.open(db_url, evaluator=evaluator) as store:
+        view = store.create_case(CASE, store="SZ01", staff="王芳", customer=f"刘备 {mistyped}", phone="13800138000",
+                                 now=NOW)
+        assert mistyped not in str(view) and view["customer"]["name"] == "刘备 **************7777"
+        assert any("ID-card number masked" in str(w) or "身份证号码已隐去" in str(w) for w in view["warnings"])
+    assert mistyped not in _dump(db_url)
