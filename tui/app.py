@@ -333,10 +333,21 @@ class AftersalesApp(InOrderKeys, App):
         Chinese at any cell: 案例编号 SZ0 | 1-2026…), one at a time: a new toast replaces the one
         shown (stacked, at 80x24 they covered the panel), except that while an error is shown the
         toasts after it join it, for its time. The messages are plain text (a ``[`` is not markup)."""
+        from time import monotonic
+
         from rich.text import Text
 
         from .widgets.text import wrap_line
 
+        if severity == "error":
+            # the same error said again while it is shown (a plugin's quarantine, said as the
+            # plugins' policies load and again as the store's bundle comes) is not shown twice
+            now = monotonic()
+            shown = getattr(self, "_errors_shown", {})
+            if shown.get(message, 0.0) > now:
+                return
+            self._errors_shown = {m: until for m, until in shown.items() if until > now}
+            self._errors_shown[message] = now + (self.NOTIFICATION_TIMEOUT if timeout is None else timeout)
         share = int((self.size.width - self.TOAST_RACK_BAR) * self.TOAST_SHARE)
         width = max(min(self.TOAST_WIDTH, share) - self.TOAST_FRAME, 12)
         plain = Text.from_markup(message).plain if markup else message

@@ -402,3 +402,19 @@ async def test_at_80x24_every_paper_condition_and_check_box_label_is_whole(make,
             text = " ".join(line.strip() for line in shown_lines(box)).replace("▐X▌", "").split()
             assert " ".join(text) == label, (text, label)
             assert box.region.right <= box.parent.content_region.right, (label, box.region)   # in the form
+
+
+async def test_the_same_error_said_twice_while_shown_is_one_toast(make):
+    """A quarantined plugin is said as the plugins' policies load and again as the store's bundle
+    comes: two identical toasts were stacked. A different error still joins it."""
+    app = make()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await ready(pilot)
+        app.notify("插件 'xiaomi' 已隔离", severity="error", timeout=30)
+        app.notify("插件 'xiaomi' 已隔离", severity="error", timeout=30)
+        await pilot.pause()
+        shown = [str(t.render()) for t in app.screen.query("Toast")]
+        assert sum("已隔离" in s for s in shown) == 1, shown
+        app.notify("保存失败", severity="error", timeout=30)
+        await pilot.pause()
+        assert len(app.screen.query("Toast")) == 2
