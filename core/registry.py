@@ -237,7 +237,20 @@ def _installed_already(loaded: LoadedPlugins, name: str, version: str | None, fo
 
 def _defined_at(function: Any, unknown: str) -> tuple[str, int]:
     """Where a plugin's hook is written: its ``def`` (file and first line), for the line that
-    quarantines the plugin; ``(unknown, 1)`` when the function's code cannot say."""
+    quarantines the plugin; ``(unknown, 1)`` when the function's code cannot say. A hook a
+    ``PolicyPlugin`` answers from the plugin's own attributes (its ``brands``...) is the plugin's
+    class, where they are written, not the helper's code."""
+    from .policyplugin import PolicyPlugin
+
+    owner = getattr(function, "__self__", None)
+    if isinstance(owner, PolicyPlugin) and getattr(function, "__func__", None) is \
+            getattr(PolicyPlugin, getattr(function, "__name__", ""), None):
+        import inspect
+
+        try:
+            return inspect.getsourcefile(type(owner)) or unknown, inspect.getsourcelines(type(owner))[1]
+        except (OSError, TypeError):
+            return unknown, 1
     code = getattr(function, "__code__", None)
     return (code.co_filename, code.co_firstlineno) if code is not None else (unknown, 1)
 

@@ -269,3 +269,22 @@ def test_a_plugin_registered_in_code_cannot_take_an_installed_brand(tmp_path):
     assert any("served by both 'apple' and 'usurper'" in str(e) for e in registry.load_errors)
     case = registry.parse_case(json.loads(Path(_case(tmp_path, "apple-cn-day10-deferred")).read_text(encoding="utf-8")))
     assert registry.evaluate(case).region == "CN"      # the usurper is not asked where it was made
+
+
+def test_a_policy_plugin_whose_brands_are_not_a_list_of_brand_is_located_at_its_class(tmp_path, plugins, cli):
+    """``brands = "xiaomi"`` in a ``PolicyPlugin``: the quarantine pointed at the helper's own
+    code (core/policyplugin.py) with an AttributeError; it points at the plugin's class and says
+    what the brands should be."""
+    pkg = plugins / "xiaomi"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text(
+        "from aftersales.core.policyplugin import PolicyPlugin\n\n\n"
+        "class Xiaomi(PolicyPlugin):\n    name = 'xiaomi'\n    brands = 'xiaomi'\n\n\nplugin = Xiaomi()\n",
+        encoding="utf-8")
+    for path in (pkg, pkg / "__init__.py"):
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    code, out, err = cli("plugins", "list", "--plugins-dir", str(plugins), "--lang", "zh")
+    assert f"{pkg / '__init__.py'}:4:1" in out + err, out + err
+    assert "返回了 str 'xiaomi'，不是 Brand 的列表" in out + err and "policyplugin.py" not in out + err
+    code, out, err = cli("evaluate", _case(tmp_path, "huawei-day10-onsite"), "--json", "--plugins-dir", str(plugins))
+    assert code == 0 and json.loads(out)["brand"] == "huawei", err
