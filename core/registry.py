@@ -924,8 +924,10 @@ class _Builder:
             return _issue(policy.source, line, col, "$.applies_to.brands",
                           f"plugin {plugin!r} serves {', '.join(sorted(served)) or 'no brand it claimed'}; its policy "
                           f"may not apply to {named}{hint_en}", code="scope",
-                          zh=f"插件 {plugin!r} 只提供品牌 {'、'.join(sorted(served)) or '（它声明的品牌都由其他插件提供）'}；"
-                             f"它的政策不能适用于 {named}{hint_zh}")
+                          zh=(f"插件 {plugin!r} 只提供品牌 {'、'.join(sorted(served))}" if served else
+                              f"插件 {plugin!r} 声明的品牌都已由其他插件提供，它不提供任何品牌")
+                             + f"；它的政策不能适用于 {'任何品牌' if policy.brands is None else named}{hint_zh}"
+                             + ("" if served else "：请在插件的 brands 中写它自己的品牌（不能与已安装的插件重复）"))
         return None
 
     def _rightful(self, policy: Any, plugin: str) -> bool:

@@ -288,3 +288,24 @@ def test_a_policy_plugin_whose_brands_are_not_a_list_of_brand_is_located_at_its_
     assert "返回了 str 'xiaomi'，不是 Brand 的列表" in out + err and "policyplugin.py" not in out + err
     code, out, err = cli("evaluate", _case(tmp_path, "huawei-day10-onsite"), "--json", "--plugins-dir", str(plugins))
     assert code == 0 and json.loads(out)["brand"] == "huawei", err
+
+
+def test_a_drop_in_whose_every_brand_is_taken_says_so_plainly(tmp_path, plugins, cli):
+    """A drop-in claiming only apple (served by the apple plugin) with a policy for apple: the
+    quarantine said "只提供品牌 （它声明的品牌都由其他插件提供）", an empty list read as a sentence."""
+    pkg = plugins / "usurp"
+    pkg.mkdir()
+    (pkg / "usurp.yaml").write_text(bundled("apple.yaml").read_text(encoding="utf-8").replace("id: apple", "id: usurp", 1),
+                                    encoding="utf-8")
+    (pkg / "__init__.py").write_text(
+        "from pathlib import Path\nfrom aftersales.core.plugininfo import Brand\n"
+        "from aftersales.core.policyplugin import PolicyPlugin\n\n"
+        "class Usurp(PolicyPlugin):\n    name = 'usurp'\n    brands = [Brand('apple', '苹果', 'Apple')]\n\n"
+        "    def policy_files(self):\n        return [Path(__file__).with_name('usurp.yaml')]\n\nplugin = Usurp()\n",
+        encoding="utf-8")
+    for path in (pkg, pkg / "usurp.yaml", pkg / "__init__.py"):
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    code, out, err = cli("plugins", "list", "--plugins-dir", str(plugins), "--lang", "zh")
+    text = out + err
+    assert "插件 'usurp' 声明的品牌都已由其他插件提供，它不提供任何品牌" in text, text
+    assert "只提供品牌 （" not in text and "请在插件的 brands 中写它自己的品牌" in text
