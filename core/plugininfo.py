@@ -187,8 +187,9 @@ def failure_line(plugin: str, hook: str, error: str, lang: str = "zh") -> str:
         asked = f"判断条件「{hook[len(_PREDICATE_OPENS):].rstrip(']')}」"
     elif hook.startswith(_POLICY_OPENS):
         asked = "计算政策条款的期限和凭证"
-    else:
-        asked = "加载"
+    else:   # a load-time hook: what it would have given (its policies, its conditions) is not in force
+        return (f"插件 {plugin} 加载时出错，它提供的政策条款未能采用，本判定按其余已加载的政策作出；"
+                "请联系网点 IT（详情在判定记录中）")
     return f"插件 {plugin} 在{asked}时出错，本判定没有采用它的这一答复；请联系网点 IT（详情在判定记录中）"
 
 

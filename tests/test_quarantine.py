@@ -309,3 +309,11 @@ def test_a_drop_in_whose_every_brand_is_taken_says_so_plainly(tmp_path, plugins,
     text = out + err
     assert "插件 'usurp' 声明的品牌都已由其他插件提供，它不提供任何品牌" in text, text
     assert "只提供品牌 （" not in text and "请在插件的 brands 中写它自己的品牌" in text
+
+
+def test_a_load_time_failure_says_in_the_decision_that_the_plugins_terms_were_not_applied():
+    """It said "在加载时出错，本判定没有采用它的这一答复": "this answer" meant nothing to a clerk."""
+    from aftersales.core.plugininfo import failure_line
+
+    line = failure_line("xiaomi", "aftersales_policy_files", "RuntimeError: 配置文件丢失")
+    assert line.startswith("插件 xiaomi 加载时出错，它提供的政策条款未能采用，本判定按其余已加载的政策作出") and "这一答复" not in line
