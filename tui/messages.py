@@ -27,6 +27,21 @@ class CaseSaved(Message):
         self.summary = summary
 
 
+class UnitKnown(Message):
+    """Before a new case is saved: what the store knows about its unit (a replacement's restarted
+    period, earlier repairs), for the unit the form named then (``key``)."""
+
+    def __init__(self, key: tuple[str, str], case: dict[str, Any], warnings: list[Any], sent: Any,
+                 paths: set[str]) -> None:
+        super().__init__()
+        self.key = key
+        #: the case input as the store will take it, the form it was asked for, the fields it changes
+        self.case = case
+        self.warnings = warnings
+        self.sent = sent
+        self.paths = paths
+
+
 class CaseSaveFailed(Message):
     def __init__(self, error: str, field: str | None = None) -> None:
         super().__init__()

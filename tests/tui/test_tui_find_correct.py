@@ -4,7 +4,7 @@ second case for the same unit is caught, a case is found by phone or by part of 
 from __future__ import annotations
 
 import pytest
-from helpers_tui import load_day5_case, opened_case, ready, scan, settle, type_into
+from helpers_tui import load_day5_case, opened_case, ready, scan, settle, toasts, type_into
 from textual.widgets import DataTable
 
 from aftersales.tui.screens.confirm import ConfirmDialog
@@ -211,3 +211,30 @@ async def test_ctrl_n_right_after_ctrl_s_starts_a_new_case_not_a_correction(make
     assert second["customer"]["name"] == "韩梅梅" and second["device"]["imei"] == OTHER_IMEI
     assert store.get(NUMBER)["customer"]["name"] == "李雷"
     assert [e["kind"] for e in store.get(NUMBER)["events"]] == ["created"]
+
+
+async def test_a_replacement_unit_is_decided_before_saving_as_the_store_will_save_it(make, store, save_day5, clock):
+    """The replacement's IMEI typed in: the panel decided from the receipt's purchase date (an
+    exchange, a depreciated refund) while the store saved it as of the exchange date (a full
+    return). The store is asked about the unit as its IMEI is complete: the form takes the
+    exchange date and the clerk is told why, before Ctrl+S."""
+    from helpers_tui import DAY5_CASE
+
+    store.record_outcome(save_day5(store), "exchange", {"imei": OTHER_IMEI, "serial": "F2LX1234ABCD",
+                                                        "certificate": "SB-0002"}, actor="王芳", now=clock())
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        intake = app.screen
+        said = toasts(app)
+        intake.fill({**DAY5_CASE, "device": {"model": "Redmi Note 13", "imei": OTHER_IMEI},
+                     "purchase": {"date": "2026-06-01", "channel": "authorized_reseller"}}, name="李雷")
+        await type_into(pilot, "#f-customer-phone", "13800138000")
+        await settle(pilot)
+        assert intake.form.values["purchase.date"] == "2026-06-15"            # the exchange date
+        assert intake.query_one("#f-purchase-date").value == "2026-06-15"
+        assert "（第 0 天）" in intake.query_one("#panel").body_text()
+        assert any("换货所换新机" in s for s in said), said
+        before = intake.decision
+        await save(pilot)
+        assert store.get(intake.saved_number)["decisions"][-1]["decision"]["entitlement"] == before["entitlement"]

@@ -30,7 +30,7 @@ from .. import compat
 from ..app import key
 from ..form import BY_PATH, BY_WIDGET, CHECK, FIELDS, FIRST_FIELD, OPTION_IDS, SECTIONS, FormState, complete
 from ..i18n import error_line, field_label, listed, t, vocab
-from ..messages import CaseEvaluated, CaseSaved, CaseSaveFailed, SameUnitFound
+from ..messages import CaseEvaluated, CaseSaved, CaseSaveFailed, SameUnitFound, UnitKnown
 from ..widgets.decision_panel import DecisionPanel
 from ..widgets.text import Wrapped, update_static
 from ..widgets.titlebar import TitleBar
@@ -66,6 +66,20 @@ def _empty(widget: Any) -> bool:
     """Whether a field of the form holds nothing yet (a blank text, no option chosen)."""
     value = widget.value
     return value is Select.NULL or value is None or (isinstance(value, str) and not value.strip())
+
+
+def _changed_paths(before: dict[str, Any], after: Any) -> set[str]:
+    """The case fields (``purchase.date``, ``activation_date``) whose values differ between two
+    case inputs."""
+    out: set[str] = set()
+    for section in set(before) | set(after):
+        old, new = before.get(section), after.get(section)
+        if isinstance(old, dict) or isinstance(new, dict):
+            old, new = old or {}, new or {}
+            out |= {f"{section}.{key}" for key in set(old) | set(new) if old.get(key) != new.get(key)}
+        elif old != new:
+            out.add(section)
+    return out
 
 
 def jump_key(section: str) -> str:
@@ -113,6 +127,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         self.repair_kind = "simple"
         self._same_unit_seen: tuple[str, ...] = ()   # open cases of this unit the clerk was shown
         self._backdate_ok = ""                          # an intake date before today the clerk confirmed
+        self._unit_asked: tuple[str, str] = ("", "")      # the unit last asked of the store (IMEI, serial)
         self.saving = False
         self._sent: FormState | None = None   # the form as it was when Ctrl+S sent it (``_show_saved``)
         self._shown_errors: dict[str, str] = {}
@@ -613,6 +628,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         """Check the fields, decide the case, update the panel and the Save button."""
         lang = self.app.lang
         self.field_errors = self.form.errors(lang)
+        self._ask_about_unit()
         registry = self.app.registry
         panel = self.query_one("#panel", DecisionPanel)
         problems: list[tuple[str, str]] = []
@@ -950,28 +966,77 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             self.app.notify(t("save.changed", lang, changes="\n".join(lines)), severity="warning", timeout=20)
         self.app._broadcast("cases_changed")
 
+    def _ask_about_unit(self) -> None:
+        """A new case's unit (its IMEI, whole and valid, or its serial) asked of the store once,
+        in a worker: what the store knows of it (``unit_history``: a replacement's period restarts
+        on the exchange date, earlier repairs count) goes into the form as it will at Ctrl+S, so
+        that the panel decides as the store will (it showed the exchange with a depreciated refund
+        where the saved case allowed a full return)."""
+        if self.correcting or self.app.store is None or self.app.registry is None:
+            return
+        imei = (self.form.values.get("device.imei") or "").strip()
+        serial = (self.form.values.get("device.serial") or "").strip().upper()
+        key = (imei if imei and "device.imei" not in self.field_errors else "", serial)
+        if key == self._unit_asked:
+            return
+        self._unit_asked = key
+        if any(key):
+            form = self.form
+            self.look_up_unit(key, self.form.build(self.app.lang, self.field_errors),
+                              FormState(dict(form.values), set(form.documents), set(form.conditions), set(form.plans)))
+
+    @work(thread=True, exclusive=True, group="unit")
+    def look_up_unit(self, key: tuple[str, str], mapping: dict[str, Any], sent: FormState) -> None:
+        try:
+            adjusted, unit, warnings = self.app.store.unit_history(mapping)
+        except Exception:  # noqa: BLE001 - the store unreachable: Ctrl+S says so; the panel decides as typed
+            return
+        if unit:
+            # the fields the store's knowledge changes (only those: the others may hold what is
+            # still being typed, left out of ``mapping`` as not valid yet)
+            self.post_message(UnitKnown(key, dict(adjusted), warnings, sent, _changed_paths(mapping, adjusted)))
+
+    def on_unit_known(self, message: UnitKnown) -> None:
+        if message.key != self._unit_asked or self.correcting:
+            return                  # another unit typed meanwhile, or a correction opened
+        if self._show_store_values(message.case, message.sent, message.paths):
+            from aftersales.core.plugininfo import said_in
+
+            lang = self.app.lang
+            self.app.notify("\n".join(said_in(w, lang) for w in message.warnings), severity="warning", timeout=20)
+
     def _show_saved(self, case: dict[str, Any] | None) -> None:
         """The form as the store saved the case: a value the store set is shown (the purchase date
         of a replacement unit, whose period restarts on the exchange date; a date written in full),
         so that a correction afterwards sends it back as it is and records only what the clerk
         changed. A value changed since Ctrl+S (typed while saving) is left as it is."""
         sent, self._sent = self._sent, None
-        if not case or sent is None:
-            return
+        if case:
+            self._show_store_values(case, sent)
+
+    def _show_store_values(self, case: dict[str, Any], sent: FormState | None, paths: Any = None) -> bool:
+        """The form with the values the store gives ``case`` (saved, or as it will save it) where
+        they differ from what was sent (``sent``) and the clerk has not changed them since (of
+        ``paths`` only, when given); whether any did."""
+        if sent is None:
+            return False
         saved, form = FormState.from_case(case, self.app.today()), self.form
         differs = False
         for f in FIELDS:
             path = f.path
+            if paths is not None and path not in paths:
+                continue
             if f.spec is not None and form.values.get(path) == sent.values.get(path) != saved.values.get(path):
                 form.values[path] = saved.values.get(path)
                 differs = True
-        for attr in ("documents", "conditions", "plans"):
+        for attr in ("documents", "conditions", "plans") if paths is None else ():
             if getattr(form, attr) == getattr(sent, attr) != getattr(saved, attr):
                 setattr(form, attr, getattr(saved, attr))
                 differs = True
         if differs:
             self._load_widgets()
             self.recompute()
+        return differs
 
     def on_case_save_failed(self, message: CaseSaveFailed) -> None:
         self.saving = False
