@@ -132,3 +132,14 @@ def test_a_region_a_plugins_code_gave_names_the_plugin():
     text = panel(registry, with_device(), {})
     assert "由插件 network 识别" in text and "推定" not in text
     assert "identified by plugin network" in panel(registry, with_device(), {}, "en")
+
+
+def test_a_refusal_by_a_condition_names_the_field_in_peoples_words():
+    """The CLI says 条件不符（故障部件）; the panel said only 条件不符, without which condition."""
+    from aftersales.tui.widgets.decision_panel import _reason
+
+    assert _reason("fault.component", "zh") == "条件不符（故障部件）"
+    assert _reason("purchase.channel", "en").startswith("conditions not met (") and "purchase.channel" not in \
+        _reason("purchase.channel", "en")
+    assert _reason("predicate.acme_vip", "zh") == "条件不符"          # no id shown
+    assert _reason("liquid_damage", "zh") == "进液"

@@ -40,7 +40,14 @@ def _reason(reason: str | None, lang: str) -> str:
     if text != key:
         return text
     label = vocab("condition", reason, lang)
-    return label if label != reason else t("reason.not_applicable", lang)
+    if label != reason:
+        return label
+    # a condition of the offer that did not hold, named in people's words, as the CLI says it
+    # (条件不符（故障部件）); a plugin's predicate or an unknown path is not shown as an id
+    from aftersales.core.casefields import path_label
+
+    name = path_label(reason, lang)
+    return t("reason.not_applicable", lang) + (bracketed(name, lang) if name != reason else "")
 
 
 def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool = False,
