@@ -113,7 +113,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "save.no_store": ("案例库不可用，无法保存", "The case store is not available: cannot save"),
     "save.no_policies": ("政策未能加载，无法判定，不能保存", "Policies could not be loaded: nothing is decided, cannot save"),
     "save.unchanged": ("已保存 {number}；改动后 Ctrl+S 即更正，Ctrl+N 新案例",
-                       "Saved as {number}; Ctrl+S saves a change as a correction, Ctrl+N: new case"),
+                       "Saved {number}. Edit + Ctrl+S: correct; Ctrl+N: new case"),   # fits 80 columns
     "save.correcting": ("正在更正 {number}：改好后按 Ctrl+S 保存更正（编号不变），Ctrl+N 放弃",
                         "Correcting {number}: Ctrl+S saves the correction (same number), Ctrl+N leaves it"),
     "save.corrected": ("已更正 {number}（{n} 处改动），已重新判定", "Case {number} corrected ({n} changes) and decided again"),

@@ -456,3 +456,17 @@ async def test_an_intake_date_before_today_is_asked_about_in_the_ui_not_refused_
         assert number
     view = store.get(number)
     assert view["case"]["case_date"] == "2026-06-10"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_at_80x24_the_saved_line_is_whole_in_either_language(make, store, lang):
+    """In English the line after saving was cut ("…as a correction," and Ctrl+N lost)."""
+    from rich.cells import cell_len
+
+    app = make(lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        number = await save_one(pilot)
+        status = app.screen.query_one("#save-status")
+        text = str(status.render())
+        assert number in text and "Ctrl+N" in text, text
+        assert cell_len(text) <= status.content_region.width, (text, status.content_region)
