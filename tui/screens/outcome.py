@@ -116,7 +116,8 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
                         yield FormInput(id=f"o-{name}", compact=True)
                 with Horizontal(classes="o-row", id="row-consent"):
                     yield row_label("客户同意报价" if zh else "Customer consents")
-                    yield Checkbox("", value=False, id="o-consent", compact=True)
+                    # labelled (an empty label was drawn cut: ▐X…)
+                    yield Checkbox("同意" if zh else "yes", value=False, id="o-consent", compact=True)
                 with Horizontal(classes="o-row", id="row-override"):
                     yield row_label("店长特批原因（判定未给出时）" if zh else "Manager's reason (not offered)")
                     yield FormInput(id="o-override", compact=True)
