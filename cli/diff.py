@@ -103,6 +103,7 @@ def _value(aspect: str, value: Any, lang: str) -> str:
     """A compared value as an editor reads it: ids with their labels, lead days as 10–15 天,
     True / False as 是 / 否, nothing as 无."""
     from aftersales.authoring.messages import value_in
+    from aftersales.core.vocab import money
 
     en = lang == "en"
     if aspect == "entitlement" and isinstance(value, str):
@@ -113,9 +114,9 @@ def _value(aspect: str, value: Any, lang: str) -> str:
         amount, basis, rate = value   # as batch/impact.py keeps it
         if en:
             how = "in full" if basis == "full_no_stock" else f"less {rate * 100:g}% a day"
-            return f"{'¥' + format(amount, ',.2f') if amount is not None else 'the invoice amount'} ({how})"
+            return f"{money(amount) if amount is not None else 'the invoice amount'} ({how})"
         how = "全额退款" if basis == "full_no_stock" else f"按每日 {rate * 100:g}% 折旧"
-        return f"{'¥' + format(amount, ',.2f') if amount is not None else '按发票金额'}（{how}）"
+        return f"{money(amount) if amount is not None else '按发票金额'}（{how}）"
     return value_in(value, lang, _ASPECT_TABLES.get(aspect) or _ASPECT_TABLES.get(aspect.rpartition(".")[2]))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aftersales.core.plugininfo import failure_line
 from aftersales.core.refund import refund_text
 from aftersales.core.vocab import CONDITIONS as _CONDITIONS
-from aftersales.core.vocab import label, listed
+from aftersales.core.vocab import label, listed, money
 
 _TEXT = {
     "zh": {
@@ -67,7 +67,7 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=Non
         basis = label("basis", r.basis, lang)
         text = f"  {mark} {label('remedy', r.remedy, lang)} — {basis}"
         if r.fee:
-            text += f"{t['open']}{t['fee']} {r.fee[0]:g} {r.fee[1]}{t['close']}"
+            text += f"{t['open']}{t['fee']} {money(r.fee[0], r.fee[1])}{t['close']}"
         pending = r.status == "pending_detection"
         if pending:
             text += " · " + t["pending"].format(remedy=label("remedy", r.remedy, lang))

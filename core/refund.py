@@ -17,6 +17,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
+from .vocab import money
+
 _FEN = Decimal("0.01")
 
 
@@ -96,5 +98,5 @@ def refund_text(block: Mapping[str, Any], lang: str = "zh") -> str:
     rate = f"{Decimal(str(block['rate_per_day'])) * 100:f}".rstrip("0").rstrip(".") + "%"
     amount = block.get("amount")
     key = block["basis"] if amount is not None else f"{block['basis']}_no_price"
-    return words[key].format(amount=f"¥{amount:,.2f}" if amount is not None else "", rate=rate,
+    return words[key].format(amount=money(amount) if amount is not None else "", rate=rate,
                              days=block.get("days_charged"))

@@ -150,6 +150,11 @@ def label(kind: str, id_: str, lang: str = "zh") -> str:
     return entry[0] if lang == "zh" else entry[1]
 
 
+def money(amount: float, currency: str = "CNY") -> str:
+    """An amount people read: ¥5,639.06 (yuan, the counter's currency), else 12.00 USD."""
+    return f"¥{amount:,.2f}" if currency == "CNY" else f"{amount:,.2f} {currency}"
+
+
 def listed(items: Iterable[str], lang: str = "zh") -> str:
     """``items`` as a list people read: 发票、三包凭证 in Chinese, "invoice, warranty card" in English."""
     return ("、" if lang == "zh" else ", ").join(items)

@@ -141,7 +141,7 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
         dev.add("版本", vocab.label("region", device["region"]))
     dev.add("购买日期", purchase.get("date"))
     if purchase.get("price") is not None:
-        dev.add("发票金额", f"¥{purchase['price']:,.2f}")
+        dev.add("发票金额", vocab.money(purchase["price"]))
     if purchase.get("channel"):
         dev.add("购买渠道", vocab.label("channel", purchase["channel"]))
     dev.add("激活日期", case.get("activation_date"))

@@ -48,3 +48,22 @@ def test_lists_people_read_take_the_punctuation_of_their_language():
     assert "、" not in english and ", " in english
     assert "购机发票、三包凭证" in chinese
     assert listed(["a", "b"], "en") == "a, b" and listed(["甲", "乙"], "zh") == "甲、乙"
+
+
+def test_an_amount_reads_the_same_way_everywhere(registry):
+    """A fee said "188 CNY" (a currency code in the Chinese text) where a refund says ¥5,639.06:
+    the CLI's decision and the counter's panel say ¥188.00."""
+    from aftersales.cli.render import render_decision
+    from aftersales.core.vocab import money
+    from aftersales.tui.widgets.decision_panel import render_decision as panel_text
+
+    assert money(628) == "¥628.00" and money(5639.06) == "¥5,639.06" and money(12, "USD") == "12.00 USD"
+    case = registry.parse_case({
+        "schema_version": 1, "case_date": "2026-06-15", "brand": "apple",
+        "device": {"model": "iPhone 15", "part_number": "MTLE3CH/A"},
+        "purchase": {"channel": "brand_store_retail", "date": "2025-09-01", "country": "CN"},
+        "coverage_plans": ["applecare_plus"], "fault": {"component": "host", "confirmed": True, "part": "screen"},
+        "condition": {"physical_damage": True}})
+    decision = registry.evaluate(case)
+    for text in (render_decision(decision, lang="zh"), panel_text(decision.to_dict(), "zh").plain):
+        assert "¥188.00" in text and "CNY" not in text, text

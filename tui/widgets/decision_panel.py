@@ -16,7 +16,7 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from aftersales.core.vocab import REMEDY_ORDER
+from aftersales.core.vocab import REMEDY_ORDER, money
 
 from .. import compat
 from ..i18n import bracketed, colon, listed, t, vocab
@@ -82,7 +82,7 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
         out.append(" · " + vocab("basis", r.get("basis", ""), lang), "" if ok else "dim")
         fee = r.get("fee")
         if fee:
-            out.append(f" · {t('panel.fee', lang)} {fee['amount']:g} {fee['currency']}")
+            out.append(f" · {t('panel.fee', lang)} {money(fee['amount'], fee['currency'])}")
         pending = r.get("status") == "pending_detection"
         if pending:
             out.append(" · " + t("reason.pending_detection", lang, remedy=vocab("remedy", r["remedy"], lang)), "yellow")
