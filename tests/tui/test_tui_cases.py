@@ -470,3 +470,18 @@ async def test_at_80x24_the_saved_line_is_whole_in_either_language(make, store, 
         text = str(status.render())
         assert number in text and "Ctrl+N" in text, text
         assert cell_len(text) <= status.content_region.width, (text, status.content_region)
+
+
+async def test_the_case_buttons_are_whole_after_switching_language(make, store, save_day5):
+    """F4 on a case: the buttons kept the widths of their Chinese labels ("Foll", "Re-evalu")."""
+    from rich.cells import cell_len
+    from test_tui_outcome import _open_detail
+
+    save_day5(store)
+    app = make()
+    async with app.run_test(size=(120, 36)) as pilot:
+        detail = await _open_detail(pilot)
+        await scan(pilot, "f4")
+        await settle(pilot)
+        for button in detail.query("#detail-actions > Button"):
+            assert button.region.width >= cell_len(str(button.label)) + 2, (str(button.label), button.region)

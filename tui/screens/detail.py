@@ -393,6 +393,9 @@ class DetailScreen(CounterScreen):
         self.query_one("#do-reevaluate", Button).label = t("key.reevaluate", lang)
         self.query_one("#do-ticket", Button).label = t("key.ticket", lang)
         self.query_one("#do-outcome", Button).label = t("key.outcome", lang)
+        # laid out again at their new labels' widths (kept at the old ones, "Follow-up" showed as "Foll")
+        for button in self.query("#detail-actions > Button"):
+            button.refresh(layout=True)
         self.query_one("#detail-panel", DecisionPanel).set_lang(lang)
         self.call_later(self._show)
 
