@@ -117,7 +117,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "save.correcting": ("正在更正 {number}：改好后按 Ctrl+S 保存更正（编号不变），Ctrl+N 放弃",
                         "Correcting {number}: Ctrl+S saves the correction (same number), Ctrl+N leaves it"),
     "save.corrected": ("已更正 {number}（{n} 处改动），已重新判定", "Case {number} corrected ({n} changes) and decided again"),
-    "save.phone_kept": ("不改请留空（现为 {phone}）", "leave empty to keep {phone}"),
+    "save.phone_kept": ("{phone}（留空不改）", "{phone}; blank=keep"),   # the number first: 80 columns cut the end
     "same_unit.found": ("这台设备（IMEI 或序列号相同）已有未结案例 {numbers}。\n打开该案例？要另建新案例，返回后再按 Ctrl+S。",
                         "This unit (same IMEI or serial number) has an open case: {numbers}.\n"
                         "Open it? To take in a new case anyway, go back and press Ctrl+S again."),

@@ -238,3 +238,20 @@ async def test_a_replacement_unit_is_decided_before_saving_as_the_store_will_sav
         before = intake.decision
         await save(pilot)
         assert store.get(intake.saved_number)["decisions"][-1]["decision"]["entitlement"] == before["entitlement"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_at_80x24_the_correction_shows_the_masked_phone_whole(make, store, save_day5, lang):
+    """The phone field of a correction said "不改请留空（现为 +852 ****" at 80 columns: the number
+    it keeps was cut. The number comes first and the line fits the field."""
+    from rich.cells import cell_len
+
+    save_day5(store)
+    app = make(lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened_case(pilot, NUMBER)
+        await scan(pilot, "c")
+        await settle(pilot)
+        phone = app.screen.query_one("#f-customer-phone")
+        assert phone.placeholder.startswith("138 **** 8000")
+        assert cell_len(phone.placeholder) <= phone.content_region.width, (phone.placeholder, phone.content_region)

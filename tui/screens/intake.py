@@ -870,7 +870,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
     def _save_pressed(self) -> None:
         self.action_save()
 
-    @work(thread=True, exclusive=True, group="save")
+    @work(thread=True, group="save")   # never exclusive: a later save must not cancel one not started yet
     def save_case(self, mapping: dict[str, Any], name: str, phone: str, seen: tuple[str, ...] = (),
                   form: FormState | None = None, backdate: bool = False) -> None:
         """Store a new case. ``form``: the form saved (the answer is for it: after Ctrl+N the
@@ -891,7 +891,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             return
         self.post_message(_for(CaseSaved(summary), form))
 
-    @work(thread=True, exclusive=True, group="save")
+    @work(thread=True, group="save")   # never exclusive: a later save must not cancel one not started yet
     def correct_case(self, number: str, mapping: dict[str, Any], name: str, phone: str | None,
                      form: FormState | None = None) -> None:
         app = self.app
