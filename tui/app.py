@@ -170,6 +170,8 @@ class AftersalesApp(InOrderKeys, App):
                              if auto_advance is None else auto_advance)
         self._bound: tuple[Any, Any, Any] | None = None
         self._background_started = False
+        #: the error toasts shown, by their text, until when (the same error is not shown twice)
+        self._errors_shown: dict[str, float] = {}
         self._policies_started = False
         self._after_display: list[Callable[[], Any]] = []
         self.intake: Any = None                 # the intake screen, once mounted
@@ -343,10 +345,9 @@ class AftersalesApp(InOrderKeys, App):
             # the same error said again while it is shown (a plugin's quarantine, said as the
             # plugins' policies load and again as the store's bundle comes) is not shown twice
             now = monotonic()
-            shown = getattr(self, "_errors_shown", {})
-            if shown.get(message, 0.0) > now:
+            if self._errors_shown.get(message, 0.0) > now:
                 return
-            self._errors_shown = {m: until for m, until in shown.items() if until > now}
+            self._errors_shown = {m: until for m, until in self._errors_shown.items() if until > now}
             self._errors_shown[message] = now + (self.NOTIFICATION_TIMEOUT if timeout is None else timeout)
         share = int((self.size.width - self.TOAST_RACK_BAR) * self.TOAST_SHARE)
         width = max(min(self.TOAST_WIDTH, share) - self.TOAST_FRAME, 12)

@@ -46,21 +46,31 @@ async def test_a_change_after_saving_corrects_the_case_instead_of_adding_one(mak
     assert "更正" in text and "IMEI" in text and OTHER_IMEI in text and "edit" not in text
 
 
+def _exchanged(store, save_day5, clock) -> None:
+    """The day-5 case stored and exchanged: its replacement is the unit of ``OTHER_IMEI``."""
+    store.record_outcome(save_day5(store), "exchange", {"imei": OTHER_IMEI, "serial": "F2LX1234ABCD",
+                                                        "certificate": "SB-0002"}, actor="王芳", now=clock())
+
+
+def _fill_replacement(intake) -> None:
+    """The replacement unit taken in with the purchase date on its receipt."""
+    from helpers_tui import DAY5_CASE
+
+    intake.fill({**DAY5_CASE, "device": {"model": "Redmi Note 13", "imei": OTHER_IMEI},
+                 "purchase": {"date": "2026-06-01", "channel": "authorized_reseller"}}, name="李雷")
+
+
 async def test_a_replacement_unit_shows_the_purchase_date_the_store_saved_and_a_correction_keeps_it(
         make, store, save_day5, clock):
     """A unit handed over in an exchange is taken in with the purchase date on its receipt: the
     store restarts its period on the exchange date, the form shows that date once saved, and a
     correction afterwards records only what the clerk changed."""
-    from helpers_tui import DAY5_CASE
-
-    store.record_outcome(save_day5(store), "exchange", {"imei": OTHER_IMEI, "serial": "F2LX1234ABCD",
-                                                        "certificate": "SB-0002"}, actor="王芳", now=clock())
+    _exchanged(store, save_day5, clock)
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         intake = app.screen
-        intake.fill({**DAY5_CASE, "device": {"model": "Redmi Note 13", "imei": OTHER_IMEI},
-                     "purchase": {"date": "2026-06-01", "channel": "authorized_reseller"}}, name="李雷")
+        _fill_replacement(intake)
         await type_into(pilot, "#f-customer-phone", "13800138000")
         await save(pilot)
         second = intake.saved_number
@@ -218,17 +228,13 @@ async def test_a_replacement_unit_is_decided_before_saving_as_the_store_will_sav
     exchange, a depreciated refund) while the store saved it as of the exchange date (a full
     return). The store is asked about the unit as its IMEI is complete: the form takes the
     exchange date and the clerk is told why, before Ctrl+S."""
-    from helpers_tui import DAY5_CASE
-
-    store.record_outcome(save_day5(store), "exchange", {"imei": OTHER_IMEI, "serial": "F2LX1234ABCD",
-                                                        "certificate": "SB-0002"}, actor="王芳", now=clock())
+    _exchanged(store, save_day5, clock)
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         intake = app.screen
         said = toasts(app)
-        intake.fill({**DAY5_CASE, "device": {"model": "Redmi Note 13", "imei": OTHER_IMEI},
-                     "purchase": {"date": "2026-06-01", "channel": "authorized_reseller"}}, name="李雷")
+        _fill_replacement(intake)
         await type_into(pilot, "#f-customer-phone", "13800138000")
         await settle(pilot)
         assert intake.form.values["purchase.date"] == "2026-06-15"            # the exchange date
