@@ -176,3 +176,36 @@ async def test_every_screens_footer_fits_80_columns_in_either_language(make, sto
         await pilot.press("ctrl+r")
         report = await _footer_keys(app, pilot)
         assert type(app.screen).__name__ == "ReportScreen" and "F4" in report.values(), report
+
+
+async def test_the_footer_keeps_its_keys_while_the_focus_moves_and_follows_them_when_they_change(make):
+    """Moving from field to field changes none of the keys shown: the footer keeps them (Textual's
+    makes them anew at every move of the focus, a widget a key). When a key changes (Ctrl+S
+    enabled once the case can be saved, the words after F4), it shows the change."""
+    from helpers_tui import fill_day5_case, settle
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    app = make()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await _footer_keys(app, pilot)
+        footer = app.screen.query_one(Footer)
+        made = list(footer.query(FooterKey))
+        save = next(k for k in made if k.action == "save")
+        assert save.has_class("-disabled"), "a blank form cannot be saved"
+        for _ in range(4):
+            await pilot.press("tab")
+        await settle(pilot)
+        assert app.screen.focused is not None and app.screen.focused.id != "f-customer-name"
+        kept = list(footer.query(FooterKey))
+        assert len(kept) == len(made) and all(a is b for a, b in zip(kept, made, strict=True))
+
+        await fill_day5_case(pilot)
+        await settle(pilot)
+        save = next(k for k in footer.query(FooterKey) if k.action == "save")
+        assert not save.has_class("-disabled") and save.description == "保存"
+        await pilot.press("f4")
+        await settle(pilot)
+        save = next(k for k in app.screen.query_one(Footer).query(FooterKey) if k.action == "save")
+        assert save.description == "Save" and not save.has_class("-disabled")

@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, OptionList, Static
+from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from aftersales.store.localday import shown_moment
@@ -25,6 +25,7 @@ from ..app import INTAKE_KEY, key, modes_out_of_footer, translate_bindings
 from ..i18n import colon, error_line, listed, t, value_text, vocab
 from ..messages import CaseLoaded, StoreActionFailed
 from ..widgets.decision_panel import DecisionPanel, badge_text
+from ..widgets.footer import KeysFooter
 from ..widgets.text import Wrapped
 from ..widgets.titlebar import TitleBar
 from .base import CounterScreen, FormInput
@@ -172,7 +173,7 @@ class TicketScreen(ModalScreen[None]):
             yield Static(t(self.title_key, self.app.lang) + f" {self.number}", classes="dialog-title")
             with VerticalScroll():
                 yield Static(Text(self.text), id="ticket-text")
-            yield Footer(compact=True)
+            yield KeysFooter()
 
     def on_mount(self) -> None:
         translate_bindings(self, self.app.lang)
@@ -248,7 +249,7 @@ class DetailScreen(CounterScreen):
             yield Button(t("key.reevaluate", lang), id="do-reevaluate", compact=True)
             yield Button(t("key.ticket", lang), id="do-ticket", compact=True)
             yield Button(t("key.outcome", lang), id="do-outcome", compact=True)
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.load()

@@ -129,6 +129,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         self._backdate_ok = ""                          # an intake date before today the clerk confirmed
         self._unit_asked: tuple[str, str] = ("", "")      # the unit last asked of the store (IMEI, serial)
         self.saving = False
+        self._save_offered = False   # Ctrl+S enabled in the footer (``_update_save``)
         self._sent: FormState | None = None   # the form as it was when Ctrl+S sent it (``_show_saved``)
         self._shown_errors: dict[str, str] = {}
         self._plans: tuple[str, ...] = tuple(COVERAGE_PLANS)
@@ -334,9 +335,9 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             await self.mount(Horizontal(save, Static("", id="save-status"), id="save-bar"))
             await alone.remove()
             self._update_save()
-        from textual.widgets import Footer
+        from ..widgets.footer import KeysFooter
 
-        await self.mount(Footer(compact=True))
+        await self.mount(KeysFooter())
         if self._find("#panel") is None:
             return                      # the app is closing: the screen's widgets are going
         # a Footer shows the keys once the screen says its bindings changed: the first field may
@@ -811,6 +812,9 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         save = self._find("#save")
         if save is not None:            # (mounted with the lower sections)
             save.disabled = reason is not None
+        if (reason is None) != self._save_offered:    # the footer's Ctrl+S follows (``check_action``)
+            self._save_offered = reason is None
+            self.refresh_bindings()
         status = self.query_one("#save-status", Static)
         ready = t("save.correcting", self.app.lang, number=self.correcting) if self.correcting \
             else t("save.ready", self.app.lang)

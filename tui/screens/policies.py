@@ -14,10 +14,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from ..app import INTAKE_KEY, key, translate_bindings
 from ..i18n import colon, listed, t, vocab
+from ..widgets.footer import KeysFooter
 from ..widgets.text import Wrapped
 from ..widgets.titlebar import TitleBar
 from .base import CounterScreen
@@ -197,7 +198,7 @@ class PolicyView(ModalScreen[None]):
             yield Static("", id="policy-title", classes="dialog-title")
             with VerticalScroll(id="policy-source"):
                 yield Static("", id="policy-body")
-            yield Footer(compact=True)
+            yield KeysFooter()
 
     def on_mount(self) -> None:
         self._show()
@@ -262,7 +263,7 @@ class PoliciesScreen(CounterScreen):
         yield Static(t("pol.errors", self.app.lang), id="pol-errors-title", classes="section-title")
         with VerticalScroll(id="pol-errors-box"):
             yield Static("", id="pol-errors")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._fill()

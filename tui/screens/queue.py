@@ -19,7 +19,7 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Select, Static
+from textual.widgets import DataTable, Select, Static
 
 from aftersales.core.plugininfo import brand_name
 from aftersales.store.workflow import FINISHED, state_label
@@ -27,6 +27,7 @@ from aftersales.store.workflow import FINISHED, state_label
 from ..app import key
 from ..i18n import error_line, t
 from ..messages import CasesFound, CasesListed, StoreActionFailed
+from ..widgets.footer import KeysFooter
 from ..widgets.text import fit
 from ..widgets.titlebar import TitleBar
 from .base import CounterScreen, FormInput
@@ -148,7 +149,7 @@ class QueueScreen(CounterScreen):
         yield Static(t("queue.loading", lang), id="queue-status")
         table: DataTable = DataTable(id="queue-table", cursor_type="row", zebra_stripes=True, cell_padding=0)
         yield table
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def _state_options(self, lang: str) -> list[tuple[str, str]]:
         return [(state_label(s, lang), s) for s in ALL_STATES]

@@ -14,10 +14,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Sparkline, Static
+from textual.widgets import Sparkline, Static
 
 from ..app import key, modes_out_of_footer
 from ..i18n import colon, error_line, t
+from ..widgets.footer import KeysFooter
 from ..widgets.titlebar import TitleBar
 from .base import CounterScreen
 
@@ -80,7 +81,7 @@ class ReportScreen(CounterScreen):
             yield Sparkline([], id="report-spark")
         with VerticalScroll():
             yield Static("…", id="report-body")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._show()

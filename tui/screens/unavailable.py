@@ -6,10 +6,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..app import key, translate_bindings
 from ..i18n import t
+from ..widgets.footer import KeysFooter
 
 
 class StoreUnavailableScreen(ModalScreen[None]):
@@ -26,7 +27,7 @@ class StoreUnavailableScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Static("", id="unavailable-text")
-            yield Footer(compact=True)
+            yield KeysFooter()
 
     def on_mount(self) -> None:
         translate_bindings(self, self.app.lang)
