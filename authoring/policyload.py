@@ -870,7 +870,7 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
     # a pattern runs on RE2 (linear time): one it cannot run is refused here, located
     from aftersales.core.casefields import allowed_text, field_of
     from aftersales.core.errors import PolicyError
-    from aftersales.core.rules import compile_pattern
+    from aftersales.core.rules import compile_pattern, range_problem
 
     for index, rule in enumerate(data.get("region_rules", []) or []):
         if isinstance(rule, Mapping) and isinstance(rule.get("pattern"), str):
@@ -931,7 +931,11 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
                 if unknown_plan is not None:
                     add([section, index, "when", "coverage_plans", "includes"], unknown_plan, "unknown_plan",
                         severity="warning")
-            if when is not None and section != "region_rules":
+            misread = [(path, problem) for path, matcher in (when.items() if isinstance(when, Mapping) else ())
+                       if (problem := range_problem(matcher)) is not None]
+            for path, problem in misread:
+                add([section, index, "when", path], problem, "range")
+            if when is not None and section != "region_rules" and not misread:
                 bad = satisfiable(when, extra=extra)
                 if bad is not None:
                     reason = ("", "")

@@ -120,6 +120,11 @@ def _test_expr(path: str, matcher: Any, src: _Source, value: str | None = None) 
         return f"({v} == {src.const(matcher)})"
     if isinstance(matcher, list):
         return f"({v} in {src.const(frozenset(matcher))})"
+    if isinstance(matcher, Mapping) and len(matcher) == 2:
+        if range_bounds(matcher) is None:
+            zh, en = range_problem(matcher) or ("", "")
+            raise PolicyError(en, field=path, zh=zh)
+        return "(" + " and ".join(_test_expr(path, {op: arg}, src, value) for op, arg in matcher.items()) + ")"
     if isinstance(matcher, Mapping) and len(matcher) == 1:
         (op, arg), = matcher.items()
         if op == "eq":
@@ -135,6 +140,42 @@ def _test_expr(path: str, matcher: Any, src: _Source, value: str | None = None) 
         if op == "present":
             return f"({v} is not None)" if arg else f"({v} is None)"
     raise PolicyError(f"cannot read the condition {matcher!r}", field=path, zh=f"看不懂这个条件：{matcher!r}")
+
+
+#: the operators of a range's lower and of its upper bound (a condition may hold one of each)
+_LOWER, _UPPER = ("gt", "gte"), ("lt", "lte")
+
+
+def range_bounds(matcher: Mapping[str, Any]) -> tuple[tuple[str, Any], tuple[str, Any]] | None:
+    """A condition of two comparisons, ``{gte: 20, lt: 80}``: its (lower, upper) bounds, each an
+    (operator, value) pair; ``None`` when the two are not one lower and one upper bound."""
+    lower = [(op, arg) for op, arg in matcher.items() if op in _LOWER]
+    upper = [(op, arg) for op, arg in matcher.items() if op in _UPPER]
+    if len(matcher) != 2 or len(lower) != 1 or len(upper) != 1:
+        return None
+    return lower[0], upper[0]
+
+
+def range_problem(matcher: Any) -> tuple[str, str] | None:
+    """What is wrong with a condition of two comparisons, (Chinese, English): not one lower and
+    one upper bound, or a lower bound not below the upper (no value lies between them); None
+    when ``matcher`` is no such condition or a good one."""
+    if not isinstance(matcher, Mapping) or len(matcher) != 2:
+        return None
+    bounds = range_bounds(matcher)
+    written = "{" + ", ".join(f"{op}: {arg}" for op, arg in matcher.items()) + "}"
+    if bounds is None:
+        return (f"一个条件里写两项比较时，只能是一个下限（gt 或 gte）和一个上限（lt 或 lte），如 {{gte: 20, lt: 80}}；"
+                f"这里写的是 {written}",
+                f"two comparisons in one condition must be a lower bound (gt or gte) and an upper bound (lt or lte), "
+                f"as {{gte: 20, lt: 80}}; this one is {written}")
+    (low_op, low), (high_op, high) = bounds
+    numbers = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (low, high))
+    if numbers and (low > high or (low == high and (low_op, high_op) != ("gte", "lte"))):
+        return (f"范围写反了：下限 {low_op}: {low} 不低于上限 {high_op}: {high}，没有值能落在其中",
+                f"the range is the wrong way round: the lower bound {low_op}: {low} is not below the upper bound "
+                f"{high_op}: {high}, so no value lies between them")
+    return None
 
 
 def _compile(name: str, lines: list[str], src: _Source, extra: Mapping[str, Any] | None = None) -> Callable:

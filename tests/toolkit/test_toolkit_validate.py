@@ -100,6 +100,10 @@ def test_a_shortened_key_is_suggested_by_the_same_rule_as_every_other_hint(tmp_p
     (lambda t: t.replace("id: huawei\n", "id: huawei\nid: huawei2\n", 1), "key 'id' given twice"),
     (lambda t: t.replace("      history.warranty_repairs_for_fault: {gte: 2}", "      history.warranty_repairs_for_fault: {lt: 0}", 1),
      "can never apply"),
+    (lambda t: t.replace("      history.warranty_repairs_for_fault: {gte: 2}", "      history.warranty_repairs_for_fault: {gte: 3, lt: 2}", 1),
+     "the range is the wrong way round: the lower bound gte: 3 is not below the upper bound lt: 2"),
+    (lambda t: t.replace("      history.warranty_repairs_for_fault: {gte: 2}", "      history.warranty_repairs_for_fault: {gte: 2, ne: 5}", 1),
+     "two comparisons in one condition must be a lower bound (gt or gte) and an upper bound (lt or lte)"),
 ])
 def test_semantic_errors(tmp_path, cli, edit, expected):
     path = _write(tmp_path, "huawei.yaml", edit(_huawei_text()))
@@ -228,3 +232,20 @@ def test_a_file_that_cannot_be_read_is_said_in_chinese(tmp_path):
     with pytest.raises(PolicyError) as refused:
         read_source(tmp_path / "gone.yaml")
     assert "无法读取：找不到文件或文件夹" in refused.value.message_zh and "No such file" in str(refused.value)
+
+
+def test_a_range_is_one_condition_with_a_lower_and_an_upper_bound(tmp_path, cli):
+    """``{gte: 2, lte: 5}`` holds from 2 to 5 (both bounds read by the verdict's own expression);
+    a third comparison is refused by the schema, located."""
+    from aftersales.core.rules import compile_matcher
+
+    holds = compile_matcher("history.warranty_repairs_for_fault", {"gte": 2, "lt": 5})
+    assert [v for v in (None, 0, 1, 2, 3, 4, 5, 6) if holds(v)] == [2, 3, 4]
+    text = _huawei_text().replace("      history.warranty_repairs_for_fault: {gte: 2}",
+                                  "      history.warranty_repairs_for_fault: {gte: 2, lte: 5}", 1)
+    assert text != _huawei_text()
+    code, out, err = cli("policy", "validate", str(_write(tmp_path, "huawei.yaml", text)))
+    assert code == 0, out + err
+    three = text.replace("{gte: 2, lte: 5}", "{gte: 2, lte: 5, ne: 3}", 1)
+    code, out, _ = cli("policy", "validate", str(_write(tmp_path, "huawei.yaml", three)))
+    assert code == 1 and "huawei.yaml:" in out and "at most 2 entries, 3 given" in out, out
