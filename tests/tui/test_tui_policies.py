@@ -36,7 +36,15 @@ async def test_policies_are_listed_with_versions(make):
         table.focus()
         await scan(pilot, "v")
         await pilot.pause()
-        assert isinstance(app.screen, PolicyView)
+        view = app.screen
+        assert isinstance(view, PolicyView)
+        # F4 on the intake: the policy, open in the policies' mode, is in English when F3 comes back to it
+        await scan(pilot, "f1", "f4", "f3")
+        await settle(pilot)
+        assert app.screen is view
+        keys = {k.action: str(k.description) for k in view.query("FooterKey")}
+        assert keys.get("close") == "Close" and keys.get("toggle_source") == "Source", keys
+        assert "(read-only)" in str(view.query_one("#policy-title").render())
         await scan(pilot, "escape")
 
 

@@ -21,7 +21,26 @@ from ..app import translate_bindings
 from ..i18n import t
 
 
-class CounterScreen(Screen):
+class FollowsLanguage:
+    """A screen whose keys and words follow the UI language when it comes back after the
+    language was changed elsewhere (F4 on another screen or in another mode): ``_lang`` is the
+    language it was labelled in (set as it mounts), ``relabel()`` redraws its words (a screen's
+    own ``relabel`` calls this one's)."""
+
+    _lang: str | None = None
+
+    def on_screen_resume(self) -> None:
+        lang = self.app.lang
+        if self._lang != lang:
+            translate_bindings(self, lang)
+            self.relabel()
+            self.refresh_bindings()
+
+    def relabel(self) -> None:
+        self._lang = self.app.lang
+
+
+class CounterScreen(FollowsLanguage, Screen):
     """A screen that knows the UI language; ``relabel()`` redraws its labels in it."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -42,15 +61,6 @@ class CounterScreen(Screen):
     def on_mount(self) -> None:
         self._lang = self.app.lang
         translate_bindings(self, self._lang)
-
-    def on_screen_resume(self) -> None:
-        if self._lang != self.app.lang:
-            translate_bindings(self, self.app.lang)
-            self.relabel()
-            self.refresh_bindings()
-
-    def relabel(self) -> None:
-        self._lang = self.app.lang
 
     def on_descendant_focus(self, event: Any) -> None:
         """A dropdown list opened: its Esc key labelled in the UI language in the footer."""

@@ -21,7 +21,7 @@ from ..i18n import colon, listed, t, vocab
 from ..widgets.footer import KeysFooter
 from ..widgets.text import Wrapped
 from ..widgets.titlebar import TitleBar
-from .base import CounterScreen
+from .base import CounterScreen, FollowsLanguage
 
 #: the table's columns: the plugin is named by the brands it serves (its id is for IT, in the
 #: policy file's 原文 view), the policy by its title
@@ -178,7 +178,7 @@ def problems_text(app: Any) -> Text:
     return out
 
 
-class PolicyView(ModalScreen[None]):
+class PolicyView(FollowsLanguage, ModalScreen[None]):
     """One policy, read-only: its terms as a clerk reads them (``policy_text``); ``o`` shows the
     policy file itself (原文, highlighted YAML), and back."""
 
@@ -203,8 +203,12 @@ class PolicyView(ModalScreen[None]):
     def on_mount(self) -> None:
         self._show()
 
+    def relabel(self) -> None:
+        super().relabel()
+        self._show()
+
     def _show(self) -> None:
-        lang = self.app.lang
+        lang = self._lang = self.app.lang
         translate_bindings(self, lang)
         if self.showing_source:
             # the file as it is, clearly the secondary view: labelled 原文 with the file's name
