@@ -186,6 +186,8 @@ async def test_the_footer_keeps_its_keys_while_the_focus_moves_and_follows_them_
     from textual.widgets import Footer
     from textual.widgets._footer import FooterKey
 
+    from aftersales.tui import compat
+
     app = make()
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
@@ -208,4 +210,5 @@ async def test_the_footer_keeps_its_keys_while_the_focus_moves_and_follows_them_
         await pilot.press("f4")
         await settle(pilot)
         save = next(k for k in app.screen.query_one(Footer).query(FooterKey) if k.action == "save")
-        assert save.description == "Save" and not save.has_class("-disabled")
+        # (the keys' words change with Textual's internals only: tui/compat.py)
+        assert save.description == ("Save" if compat.ENABLED else "保存") and not save.has_class("-disabled")
