@@ -735,6 +735,9 @@ class AftersalesApp(InOrderKeys, App):
             relabel = getattr(screen, "relabel", None)
             if relabel is not None:
                 relabel()
+        from .screens.base import label_open_list
+
+        label_open_list(self.focused, lang)     # a dropdown's list open as F4 is pressed
         self.refresh_bindings()
         self.notify(t("lang.switched", lang), timeout=2)
 

@@ -212,3 +212,18 @@ async def test_the_footer_keeps_its_keys_while_the_focus_moves_and_follows_them_
         save = next(k for k in app.screen.query_one(Footer).query(FooterKey) if k.action == "save")
         # (the keys' words change with Textual's internals only: tui/compat.py)
         assert save.description == ("Save" if compat.ENABLED else "保存") and not save.has_class("-disabled")
+
+        # a dropdown's list open as F4 is pressed: its Esc key in the new language
+        app.screen.query_one("#f-device-region").focus()
+        await pilot.press("down")
+        await settle(pilot)
+
+        def close_list() -> str:
+            return next(str(k.description) for k in app.screen.query_one(Footer).query(FooterKey)
+                        if k.action == "dismiss")
+
+        if compat.ENABLED:      # (without them the list's key is Textual's own, "Dismiss menu")
+            assert close_list() == "Close list"
+            await pilot.press("f4")
+            await settle(pilot)
+            assert close_list() == "收起列表"

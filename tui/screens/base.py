@@ -64,11 +64,16 @@ class CounterScreen(FollowsLanguage, Screen):
 
     def on_descendant_focus(self, event: Any) -> None:
         """A dropdown list opened: its Esc key labelled in the UI language in the footer."""
-        widget = event.widget
-        if isinstance(getattr(widget, "parent", None), Select):
-            lang = self.app.lang
-            compat.relabel_bindings(widget, lambda b: t("key.close_list", lang) if b.action == "dismiss" else None)
+        if label_open_list(event.widget, self.app.lang):
             self.refresh_bindings()
+
+
+def label_open_list(widget: Any, lang: str) -> bool:
+    """When ``widget`` is a dropdown's open list: its Esc key labelled in ``lang`` (True)."""
+    if not isinstance(getattr(widget, "parent", None), Select):
+        return False
+    compat.relabel_bindings(widget, lambda b: t("key.close_list", lang) if b.action == "dismiss" else None)
+    return True
 
 
 def row_label(text: str) -> Any:
