@@ -227,3 +227,37 @@ async def test_the_footer_keeps_its_keys_while_the_focus_moves_and_follows_them_
             await pilot.press("f4")
             await settle(pilot)
             assert close_list() == "收起列表"
+
+
+async def test_at_80x24_an_open_dropdown_list_leaves_every_key_of_the_screen_whole(make):
+    """An open list adds its Esc key to the footer: the palette's key on the right makes way
+    (Ctrl+P still opens it), so that F4 and the rest stay whole at 80 columns, in either language."""
+    from helpers_tui import settle
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    from aftersales.tui import compat
+
+    if not compat.ENABLED:
+        pytest.skip("without Textual's internals the list's key is Textual's own, 'Esc Dismiss menu' (wider)")
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await _footer_keys(app, pilot)
+
+        def shown() -> set[str]:
+            keys = list(app.screen.query_one(Footer).query(FooterKey))
+            for k in keys:
+                assert k.region.width > 0 and k.region.right <= 80, (k.key_display, k.region)
+            return {k.key_display for k in keys}
+
+        app.screen.query_one("#f-brand").focus()
+        await pilot.press("down")
+        await settle(pilot)
+        assert {"Esc", "Ctrl+S", "F2", "F3", "F4"} <= shown() and "Ctrl+P" not in shown()
+        await pilot.press("f4")
+        await settle(pilot)
+        assert {"Esc", "Ctrl+S", "F2", "F3", "F4"} <= shown() and "Ctrl+P" not in shown()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Ctrl+P" in shown() and "Esc" not in shown()
