@@ -220,6 +220,10 @@ def rollback(actor: str | None, db_url: str | None) -> None:
                f"已回退：政策包 {record['id']}（sha256 {record['sha256'][:12]}）已生效")
 
 
+#: the policy schema an exported folder gets beside its files (``policy export``)
+SCHEMA = "policy.schema.json"
+
+
 @click.command("export")
 @click.argument("folder", type=click.Path(file_okay=False))
 @click.option("--bundle", "bundle_id", type=int, default=None, metavar="ID",
@@ -229,7 +233,8 @@ def export(folder: str, bundle_id: int | None, db_url: str | None) -> None:
     """导出政策包 / Write a published bundle's files (policies and their tests) into FOLDER.
 
     FOLDER must not exist or be empty; it is written whole or not at all. Each file is checked
-    against the bundle's manifest first. What is in force can then be compared with a change
+    against the bundle's manifest first; beside them goes policy.schema.json, which the
+    policies' first line names, for the editor (it is no file of the bundle). What is in force can then be compared with a change
     (``aftersales policy diff --old FOLDER --new MY_FOLDER``), edited and published again.
     """
     import os
@@ -259,11 +264,16 @@ def export(folder: str, bundle_id: int | None, db_url: str | None) -> None:
         texts = {item.name: item.read_bytes() for item in bundle.files}
     except bundles.ManifestMismatch as exc:
         raise PolicyError(f"policy bundle {bundle.id}: {exc}", zh=f"政策包 {bundle.id}：{exc.message_zh}") from None
+    # beside them the policy schema their first line names (``$schema=policy.schema.json``), so an
+    # editor completes and checks them as it does the shipped policies; it is no file of the bundle
+    from aftersales.policies import bundled
+
+    aids = {} if SCHEMA in texts else {SCHEMA: bundled(SCHEMA).read_bytes()}
     parent = target.resolve().parent
     try:
         scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
         try:
-            for name, raw in texts.items():
+            for name, raw in {**texts, **aids}.items():
                 (scratch / Path(name).name).write_bytes(raw)
             if target.exists():
                 target.rmdir()   # empty: checked above
@@ -276,8 +286,9 @@ def export(folder: str, bundle_id: int | None, db_url: str | None) -> None:
 
         raise OutputError(f"{folder}: cannot write: {os_reason(exc, 'en')}",
                           zh=f"{folder}：无法写入：{os_reason(exc)}") from None
-    click.echo(f"policy bundle {bundle.id} (sha256 {bundle.sha256[:12]}): {len(texts)} files written to {folder}" if en else
-               f"政策包 {bundle.id}（sha256 {bundle.sha256[:12]}）：{len(texts)} 个文件已写入 {folder}")
+    aid = (f" (and {SCHEMA}, for the editor)" if en else f"（另附 {SCHEMA}，供编辑器补全和检查）") if aids else ""
+    click.echo(f"policy bundle {bundle.id} (sha256 {bundle.sha256[:12]}): {len(texts)} files written to {folder}{aid}" if en else
+               f"政策包 {bundle.id}（sha256 {bundle.sha256[:12]}）：{len(texts)} 个文件已写入 {folder}{aid}")
 
 
 COMMANDS = (publish, list_bundles, activate, rollback, export)

@@ -289,7 +289,10 @@ def test_the_bundle_in_force_is_exported_whole_to_a_new_folder(store_cli, db_url
     _publish(store_cli, db_url, folder)   # published, not in force
     rc, out, err = store_cli("policy", "export", str(out_dir), "--db", db_url)
     assert rc == 0, err
-    assert sorted(p.name for p in out_dir.iterdir()) == sorted(p.name for p in folder.iterdir())
+    # the bundle's files, and beside them the schema their first line names, for the editor
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted([p.name for p in folder.iterdir()] + ["policy.schema.json"])
+    assert (out_dir / "policy.schema.json").read_bytes() == bundled("policy.schema.json").read_bytes()
+    assert "policy.schema.json" in out
     assert "second" not in (out_dir / "apple.cases.yaml").read_text(encoding="utf-8")   # the one in force
     rc, out, err = store_cli("policy", "export", str(out_dir), "--db", db_url)
     assert rc == 2 and "exists and is not empty" in err
