@@ -277,7 +277,7 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
         "staff": esc(view.get("staff", "")),
         "intake_at": esc(shown_moment(view.get("intake_at"))),
         "state": esc(state_label(view.get("state", ""))),
-        "mail_in_line": "            服务方式：寄修" if mail_in else "            服务方式：到店送修",
+        "mail_in_line": "    服务方式：寄修" if mail_in else "    服务方式：到店送修",
         "mail_in_html": "<span>服务方式：寄修</span>" if mail_in else "<span>服务方式：到店送修</span>",
         "customer_name": esc((view.get("customer") or {}).get("name", "")),
         "customer_phone": esc(shown_phone((view.get("customer") or {}).get("phone")) or ""),

@@ -55,3 +55,19 @@ def test_the_agreement_names_the_product_and_fault_as_people_read_them(store, ne
     assert (record["product"], record["fault"]) == ("华为 Mate 60", "主机")
     text = render_mail_in(store.get(new_case(case=case, mail_in=MAIL_IN, phone="13900139000")["number"]))
     assert "产品名称：华为 Mate 60" in text and "故障现象：主机" in text and "huawei" not in text
+
+
+def test_the_tickets_head_is_no_wider_than_its_rule_line(store, new_case):
+    """The number, the intake time, who took it in, the state and how it is served fit the width
+    of the ticket's rule line (60 cells): shown in a dialog at 80x24 the intake time was broken
+    after its date (受理时间：2026-12-07 / 14:22)."""
+    from rich.cells import cell_len
+
+    number = new_case(mail_in=MAIL_IN)["number"]
+    store.record_intake(number, {"appearance": "后盖划痕"}, actor="王芳", now=NOW)
+    text = render_ticket(store.get(number))
+    head, rule, _rest = text.partition("\n" + "-" * 60 + "\n")
+    assert rule and re.search(r"受理时间：\d{4}-\d\d-\d\d \d\d:\d\d", head), head
+    assert "服务方式：寄修" in head
+    for line in head.splitlines():
+        assert cell_len(line) <= 60, line
