@@ -228,55 +228,108 @@ SCHEMA = "policy.schema.json"
 @click.argument("folder", type=click.Path(file_okay=False))
 @click.option("--bundle", "bundle_id", type=int, default=None, metavar="ID",
               help="政策包编号（默认：现行的） / the bundle to export (default: the one in force).")
+@click.option("--shipped", is_flag=True,
+              help="导出已安装插件自带的政策及其测试（没有政策包时判定所用的），作为第一个政策包的起点 / "
+                   "the policies the installed plugins ship, with their tests (what decides when no bundle "
+                   "is in force): where a network's first bundle starts.")
 @_DB
-def export(folder: str, bundle_id: int | None, db_url: str | None) -> None:
+def export(folder: str, bundle_id: int | None, shipped: bool, db_url: str | None) -> None:
     """导出政策包 / Write a published bundle's files (policies and their tests) into FOLDER.
 
     FOLDER must not exist or be empty; it is written whole or not at all. Each file is checked
     against the bundle's manifest first; beside them goes policy.schema.json, which the
-    policies' first line names, for the editor (it is no file of the bundle). What is in force can then be compared with a change
-    (``aftersales policy diff --old FOLDER --new MY_FOLDER``), edited and published again.
+    policies' first line names, for the editor (it is no file of the bundle). What is in force
+    can then be compared with a change (``aftersales policy diff --old FOLDER --new MY_FOLDER``),
+    edited and published again. ``--shipped`` writes the policies the installed plugins ship
+    instead, with their tests: where a network's first bundle starts.
     """
-    import os
-    import shutil
-    import tempfile
     from pathlib import Path
 
+    from aftersales.cli.usage import Usage
     from aftersales.core.errors import OutputError, PolicyError
     from aftersales.store import bundles
 
     en = message_lang() == "en"
     target = Path(folder)
+    if shipped and bundle_id is not None:
+        raise Usage("give --shipped or --bundle, not both", zh="--shipped 和 --bundle 只能给一个")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise OutputError(f"{folder}: exists and is not empty; give a new folder",
                           zh=f"{folder}：已存在且不为空；请给一个新的文件夹")
+    if shipped:
+        texts = _shipped_files()
+        _write_folder(target, texts)
+        click.echo(f"the policies the installed plugins ship: {len(texts)} files written to {folder}{_AID[en]}" if en else
+                   f"已安装插件自带的政策：{len(texts)} 个文件已写入 {folder}{_AID[en]}")
+        return
     engine = _engine(db_url)
     try:
         bundle = bundles.active_bundle(engine, bundle_id, with_tests=True)
     finally:
         engine.dispose()
     if bundle is None:
-        raise PolicyError("no policy bundle is in force (aftersales policy bundles)",
-                          zh="没有现行的政策包（aftersales policy bundles）")
+        raise PolicyError("no policy bundle is in force (aftersales policy bundles; the installed plugins' own "
+                          "policies: policy export --shipped)",
+                          zh="没有现行的政策包（aftersales policy bundles；插件自带的政策：policy export --shipped）")
     if bundle.problem:
         raise PolicyError(bundle.problem[0], zh=bundle.problem[1])
     try:
-        texts = {item.name: item.read_bytes() for item in bundle.files}
+        texts = {Path(item.name).name: item.read_bytes() for item in bundle.files}
     except bundles.ManifestMismatch as exc:
         raise PolicyError(f"policy bundle {bundle.id}: {exc}", zh=f"政策包 {bundle.id}：{exc.message_zh}") from None
-    # beside them the policy schema their first line names (``$schema=policy.schema.json``), so an
-    # editor completes and checks them as it does the shipped policies; it is no file of the bundle
+    _write_folder(target, texts)
+    click.echo(f"policy bundle {bundle.id} (sha256 {bundle.sha256[:12]}): {len(texts)} files written to {folder}{_AID[en]}"
+               if en else f"政策包 {bundle.id}（sha256 {bundle.sha256[:12]}）：{len(texts)} 个文件已写入 {folder}{_AID[en]}")
+
+
+#: what an exported folder gets beside its files, said after their count (by ``en``)
+_AID = {True: f" (and {SCHEMA}, for the editor)", False: f"（另附 {SCHEMA}，供编辑器补全和检查）"}
+
+
+def _shipped_files() -> dict[str, bytes]:
+    """Each policy file the installed plugins ship, and the policy tests beside it, by file name."""
+    from aftersales.cli.policy import _shipped_locations
+    from aftersales.core.errors import PolicyError
+
+    out: dict[str, bytes] = {}
+    locations, _issues = _shipped_locations(None)
+    for location in locations:
+        tests = location.parent / (location.name.removesuffix(".yaml") + ".cases.yaml")
+        for path in (location, tests):
+            if path is not location and not path.is_file():
+                continue
+            raw = path.read_bytes()
+            if out.get(path.name, raw) != raw:
+                raise PolicyError(f"two plugins ship a file named {path.name}; export each plugin's folder on its own",
+                                  zh=f"两个插件都带有名为 {path.name} 的文件；请分别导出各插件的文件夹")
+            out[path.name] = raw
+    if not out:
+        raise PolicyError("the installed plugins ship no policy", zh="已安装的插件没有自带政策")
+    return out
+
+
+def _write_folder(target, texts: dict[str, bytes]) -> None:
+    """``texts`` (file name -> bytes) and beside them the policy schema their first line names
+    (``$schema=policy.schema.json``, so an editor completes and checks them as it does the
+    shipped policies; it is no file of a bundle) written into the new folder ``target``, whole
+    or not at all."""
+    import os
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from aftersales.core.errors import OutputError
     from aftersales.policies import bundled
 
-    aids = {} if SCHEMA in texts else {SCHEMA: bundled(SCHEMA).read_bytes()}
+    files = {**texts, SCHEMA: bundled(SCHEMA).read_bytes()} if SCHEMA not in texts else texts
     parent = target.resolve().parent
     try:
         scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
         try:
-            for name, raw in {**texts, **aids}.items():
-                (scratch / Path(name).name).write_bytes(raw)
+            for name, raw in files.items():
+                (scratch / name).write_bytes(raw)
             if target.exists():
-                target.rmdir()   # empty: checked above
+                target.rmdir()   # empty: checked before
             os.replace(scratch, target)
         except BaseException:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -284,11 +337,8 @@ def export(folder: str, bundle_id: int | None, db_url: str | None) -> None:
     except OSError as exc:
         from aftersales.core.errors import os_reason
 
-        raise OutputError(f"{folder}: cannot write: {os_reason(exc, 'en')}",
-                          zh=f"{folder}：无法写入：{os_reason(exc)}") from None
-    aid = (f" (and {SCHEMA}, for the editor)" if en else f"（另附 {SCHEMA}，供编辑器补全和检查）") if aids else ""
-    click.echo(f"policy bundle {bundle.id} (sha256 {bundle.sha256[:12]}): {len(texts)} files written to {folder}{aid}" if en else
-               f"政策包 {bundle.id}（sha256 {bundle.sha256[:12]}）：{len(texts)} 个文件已写入 {folder}{aid}")
+        raise OutputError(f"{target}: cannot write: {os_reason(exc, 'en')}",
+                          zh=f"{target}：无法写入：{os_reason(exc)}") from None
 
 
 COMMANDS = (publish, list_bundles, activate, rollback, export)

@@ -303,6 +303,25 @@ def test_the_bundle_in_force_is_exported_whole_to_a_new_folder(store_cli, db_url
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]   # nothing half-written left
 
 
+def test_the_shipped_policies_are_exported_as_a_networks_first_bundle_starts(store_cli, db_url, tmp_path):
+    """With no bundle in force, what decides is the policies the plugins ship: ``--shipped``
+    writes them with their tests (and the schema for the editor), and that folder publishes."""
+    rc, _out, err = store_cli("policy", "export", str(tmp_path / "none"), "--db", db_url)
+    assert rc == 2 and "policy export --shipped" in err
+    out_dir = tmp_path / "shipped"
+    rc, out, err = store_cli("policy", "export", str(out_dir), "--shipped")
+    assert rc == 0, err
+    shipped = ("apple", "generic_sanbao", "huawei")
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted(
+        [f"{n}.yaml" for n in shipped] + [f"{n}.cases.yaml" for n in shipped] + ["policy.schema.json"])
+    assert all((out_dir / f"{n}.yaml").read_bytes() == bundled(f"{n}.yaml").read_bytes() for n in shipped)
+    assert "6 files written" in out
+    rc, out, err = _publish(store_cli, db_url, out_dir)
+    assert rc == 0, err
+    rc, _out, err = store_cli("policy", "export", str(tmp_path / "both"), "--shipped", "--bundle", "1")
+    assert rc == 2 and "--shipped or --bundle" in err and not (tmp_path / "both").exists()
+
+
 def test_a_warning_no_policy_acknowledges_is_not_published(store_cli, db_url, folder):
     """A statutory policy below the regulation (a battery period of 5 months where 附录 gives 6)
     passes its tests: it was published with the warning unsaid, and every counter then decided
