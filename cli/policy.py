@@ -65,9 +65,11 @@ def _known_brands(plugins_dir: str | None, loaded: Any = None) -> list[str]:
 
 
 def validate_locations(locations: list[Any], plugins_dir: str | None = None,
-                       brands: list[str] | None = None) -> tuple[list[dict], list[Any]]:
+                       brands: list[str] | None = None, installed: list[str] | None = None) -> tuple[list[dict], list[Any]]:
     """Check every file, then across files (versions), against the statutory floor and the
-    regulation, and the brands they name; warnings a policy acknowledges are marked so."""
+    regulation, and the brands they name; warnings a policy acknowledges are marked so.
+    ``installed``: the texts of the policies the installed plugins ship; a file with the id and
+    version of one of them and other text is a warning (``policy publish`` refuses it)."""
     from aftersales.authoring.acknowledge import apply_acknowledgements
     from aftersales.authoring.floorcheck import floor_issues, statute_issues
     from aftersales.authoring.policyload import brand_issues, check_policy_full, read_source, version_issues
@@ -96,6 +98,7 @@ def validate_locations(locations: list[Any], plugins_dir: str | None = None,
                 data = None
         if data is not None:
             valid.append((data, node, source.name))
+            found.extend(_version_reused(data, node, source, installed or ()))
             if isinstance(location, Path) and (location.parent / "__init__.py").is_file():
                 in_package.add(source.name)
         issues.extend(found)
@@ -127,6 +130,27 @@ def validate_locations(locations: list[Any], plugins_dir: str | None = None,
         r["warnings"] = sum(1 for i in issues if i.file == r["file"] and i.severity == "warning")
         r["acknowledged"] = sum(1 for i in issues if i.file == r["file"] and i.severity == "acknowledged")
     return results, issues
+
+
+def _version_reused(data: dict, node: Any, source: Any, installed: list[str]) -> list[Any]:
+    """A warning at ``version`` when an installed policy has the file's id and version with other
+    text: one version, two sets of terms (``policy publish`` refuses it, see ``version_clashes``)."""
+    from aftersales.authoring.policyload import PolicyIssue, locate
+    from aftersales.cli.bundles import _next_version
+    from aftersales.store.bundles import id_version
+
+    key = (data.get("id"), str(data.get("version")))
+    if not installed or not any(id_version(text) == key and text != source.text for text in installed):
+        return []
+    policy, version = key
+    line, col = locate(node, ["version"])
+    suggest = _next_version(version)
+    return [PolicyIssue(source.name, line, col, "$.version",
+                        f"{policy} {version}: the installed policies already have this version with other terms; "
+                        f"raise `version` after changing a policy (e.g. \"{suggest}\"), or publishing refuses it",
+                        "warning", "version_reused",
+                        zh=f"{policy} {version}：软件自带的政策中已有这个版本，条款不同；修改政策后请提高 version"
+                           f"（例如 \"{suggest}\"），否则发布时会被拒绝")]
 
 
 @policy.command("validate")
@@ -161,7 +185,11 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, show_acknowledged: 
     from aftersales.cli import message_lang
 
     lang = message_lang()
-    results, issues = validate_locations(locations, plugins_dir, _known_brands(plugins_dir, loaded))
+    installed = None
+    if paths:   # files of the editor's: beside the policies the plugins ship (one version, one set of terms)
+        shipped, _issues = _shipped_locations(plugins_dir, loaded)
+        installed = [location.read_bytes().decode("utf-8") for location in shipped]
+    results, issues = validate_locations(locations, plugins_dir, _known_brands(plugins_dir, loaded), installed)
     issues = plugin_issues + issues
     errors = [i for i in issues if i.severity == "error"]
     warnings = [i for i in issues if i.severity == "warning"]

@@ -80,7 +80,7 @@ def publish(engine: sa.Engine, files: Mapping[str, str], *, author: str, note: s
     return _record({**row, "id": bundle_id}, active=False)
 
 
-def _id_version(text: str) -> tuple[str, str] | None:
+def id_version(text: str) -> tuple[str, str] | None:
     """A policy file's ``id`` and ``version`` (the file was validated before it was published)."""
     import yaml
 
@@ -101,7 +101,7 @@ def version_clashes(engine: sa.Engine, files: Mapping[str, str],
     names a policy by id, version and SHA-256: two texts under one version would be two sets of
     terms that the counters and the decisions' readers take for one."""
     mine = {key: text for name, text in files.items()
-            if not name.endswith(".cases.yaml") and (key := _id_version(text)) is not None}
+            if not name.endswith(".cases.yaml") and (key := id_version(text)) is not None}
     if not mine:
         return []
     with _db.read_connection(engine) as conn:
@@ -113,7 +113,7 @@ def version_clashes(engine: sa.Engine, files: Mapping[str, str],
     clashes: list[tuple[str, str, int | None]] = []
     seen: set[tuple[str, str]] = set()
     for where, text in earlier:
-        key = _id_version(text)
+        key = id_version(text)
         if key is not None and key in mine and key not in seen and mine[key] != text:
             clashes.append((*key, where))
             seen.add(key)

@@ -11,10 +11,14 @@ POLICIES = ROOT / "policies"
 
 
 def _edited(tmp_path: Path, name: str, *edits: tuple[str, str]) -> Path:
+    """A copy of a shipped policy with ``edits``, under a new version (as an editor must give it:
+    the same version with other terms is a warning of its own, ``version_reused``)."""
     text = (POLICIES / name).read_text(encoding="utf-8")
     for old, new in edits:
         assert old in text, old
         text = text.replace(old, new, 1)
+    if edits:
+        text = text.replace('\nversion: "2026.1"\n', '\nversion: "2026.9"\n', 1)
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path

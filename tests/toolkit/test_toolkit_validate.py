@@ -249,3 +249,22 @@ def test_a_range_is_one_condition_with_a_lower_and_an_upper_bound(tmp_path, cli)
     three = text.replace("{gte: 2, lte: 5}", "{gte: 2, lte: 5, ne: 3}", 1)
     code, out, _ = cli("policy", "validate", str(_write(tmp_path, "huawei.yaml", three)))
     assert code == 1 and "huawei.yaml:" in out and "at most 2 entries, 3 given" in out, out
+
+
+def test_changed_terms_under_an_installed_version_are_said_at_validate_not_first_at_publish(tmp_path, cli):
+    """An edited copy of a shipped policy that keeps its version: one version, two sets of
+    terms. ``publish`` refuses it; ``validate`` says so first, at ``version``."""
+    text = _huawei_text().replace("    window: {days: 7}\n    documents: []", "    window: {days: 8}\n    documents: []", 1)
+    assert text != _huawei_text()
+    path = _write(tmp_path, "huawei.yaml", text)
+    code, out, _ = cli("policy", "validate", str(path), env={"AFTERSALES_LANG": "zh"})
+    assert code == 0, out
+    said = [line for line in out.splitlines() if "version_reused" in line]
+    assert len(said) == 1 and said[0].startswith(f"{path}:8:10: 警告") and "请提高 version（例如 \"2026.2\"）" in said[0], out
+    code, _out, _ = cli("policy", "validate", "--strict", str(path))
+    assert code == 1
+    raised = _write(tmp_path, "huawei.yaml", text.replace('version: "2026.1"', 'version: "2026.2"', 1))
+    code, out, _ = cli("policy", "validate", str(raised))
+    assert code == 0 and "version_reused" not in out, out
+    code, out, _ = cli("policy", "validate", str(POLICIES / "huawei.yaml"))     # the shipped file itself
+    assert code == 0 and "version_reused" not in out, out
