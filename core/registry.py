@@ -961,9 +961,19 @@ class _Builder:
                 continue
             owner = st.owners.get(policy.id)
             if owner is None:
-                st.policy_issues.append(_issue(policy.source, 1, 1, "$.id",
-                                                    f"no loaded plugin ships a policy {policy.id!r}; known: {', '.join(sorted(st.owners)) or 'none'}",
-                                                    code="unknown_ref"))
+                from .errors import nearest
+
+                known = sorted(st.owners)
+                close = nearest(policy.id, known, 1)
+                hint = (f"; did you mean {close[0]!r}?", f"；您是否想写 {close[0]!r}？") if close else (";", "；")
+                from aftersales.authoring.policyload import locate
+
+                line, col = locate(node, ["id"]) if node is not None else (1, 1)
+                st.policy_issues.append(_issue(policy.source, line, col, "$.id",
+                                               f"no loaded plugin ships a policy {policy.id!r}{hint[0]} known: "
+                                               f"{', '.join(known) or 'none'}", code="unknown_ref",
+                                               zh=f"没有已加载的插件带有政策 {policy.id!r}{hint[1]}已知的政策："
+                                                  f"{'、'.join(known) or '无'}"))
                 continue
             self._replaced.add(policy.id)
             if policy.id not in replaced:

@@ -73,6 +73,21 @@ def test_a_policy_with_a_wrong_type_quarantines_its_brand_located(tmp_path, cli)
         assert code == 0 and json.loads(out)["entitlement"] == "exchange", err
 
 
+def test_a_policy_id_no_plugin_ships_is_named_at_its_id_with_the_nearest_in_chinese(tmp_path, cli):
+    """``id: aple`` in a policies folder's apple.yaml: refused at the id, the policy meant named."""
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    text = bundled("apple.yaml").read_text(encoding="utf-8")
+    (folder / "apple.yaml").write_text(text.replace("\nid: apple\n", "\nid: aple\n", 1), encoding="utf-8")
+    line_no = next(n for n, t in enumerate(text.splitlines(), 1) if t == "id: apple")
+    case = _case(tmp_path, "apple-cn-day10-deferred")
+    code, out, err = cli("evaluate", case, "--policies", str(folder), "--lang", "zh")
+    assert code == 2 and out == ""
+    assert f"apple.yaml:{line_no}:5: $.id: 没有已加载的插件带有政策 'aple'；您是否想写 'apple'？" in err, err
+    code, out, err = cli("evaluate", case, "--policies", str(folder))
+    assert "no loaded plugin ships a policy 'aple'; did you mean 'apple'?" in err, err
+
+
 def test_a_truncated_override_never_decides_its_brand(tmp_path, cli):
     """apple.yaml cut after its offers: the liquid-damaged unit is never decided without the
     exclusions (a free repair); apple answers with the missing section, the others decide."""
