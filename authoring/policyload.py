@@ -696,9 +696,19 @@ def _error_issues(error: Any, node: Any, name: str) -> list[PolicyIssue]:
                       f"{shown(value)} is out of range: must be {word[1]} {error.validator_value}")]
     if v in ("minItems", "minProperties", "minLength"):
         return [issue(f"不能为空（至少 {error.validator_value} 项）", f"must not be empty (at least {error.validator_value})")]
+    if v == "maxProperties" and isinstance(value, Mapping) and value and set(value) <= _OPERATORS:
+        n = len(value)
+        if error.validator_value == 1:   # a condition on a field that is no count or amount
+            return [issue(f"这里只能写一种比较，写了 {n} 项（范围如 {{gte: 20, lt: 80}} 只用于次数和金额）",
+                          f"one comparison only here, {n} given (a range such as {{gte: 20, lt: 80}} is for counts "
+                          f"and amounts)")]
+        return [issue(f"最多写一个下限（gt 或 gte）和一个上限（lt 或 lte），如 {{gte: 20, lt: 80}}；写了 {n} 项",
+                      f"at most a lower bound (gt or gte) and an upper bound (lt or lte), as {{gte: 20, lt: 80}}; "
+                      f"{n} given")]
     if v in ("maxProperties", "maxItems"):
-        return [issue(f"最多只能写 {error.validator_value} 项，写了 {len(value)} 项",
-                      f"at most {error.validator_value} entries, {len(value)} given")]
+        limit = error.validator_value
+        return [issue(f"最多只能写 {limit} 项，写了 {len(value)} 项",
+                      f"at most {limit} {'entry' if limit == 1 else 'entries'}, {len(value)} given")]
     if v == "format":
         kind = FORMAT_NAMES.get(str(error.validator_value), (str(error.validator_value),) * 2)
         return [issue(f"{shown(value)} 不是有效的{kind[0]}（日期写成 YYYY-MM-DD，如 \"2026-01-31\"）",
@@ -818,6 +828,11 @@ def candidates(path: str, matchers: Iterable[Any]) -> list[Any]:
         ids = [c for c in consts if isinstance(c, str)]
         return [frozenset(), frozenset(ids)] + [frozenset([c]) for c in ids]
     return [None, _OTHER] + [c for c in consts if isinstance(c, str)]
+
+
+#: the keys of a condition's operator object (``{gte: 20, lt: 80}``, ``{includes: invoice}``)
+_OPERATORS = frozenset({"eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in", "any_of", "none_of", "includes",
+                        "excludes", "present"})
 
 
 def satisfiable(*whens: Mapping[str, Any] | None, extra: Mapping[str, list[Any]] | None = None) -> str | None:

@@ -248,7 +248,10 @@ def test_a_range_is_one_condition_with_a_lower_and_an_upper_bound(tmp_path, cli)
     assert code == 0, out + err
     three = text.replace("{gte: 2, lte: 5}", "{gte: 2, lte: 5, ne: 3}", 1)
     code, out, _ = cli("policy", "validate", str(_write(tmp_path, "huawei.yaml", three)))
-    assert code == 1 and "huawei.yaml:" in out and "at most 2 entries, 3 given" in out, out
+    assert code == 1 and "huawei.yaml:" in out and "at most a lower bound (gt or gte) and an upper bound (lt or lte)" in out, out
+    two = _huawei_text().replace("fault.component: host", "fault.component: {eq: host, ne: battery}", 1)
+    code, out, _ = cli("policy", "validate", str(_write(tmp_path, "huawei.yaml", two)))
+    assert code == 1 and "one comparison only here, 2 given (a range such as {gte: 20, lt: 80} is for counts" in out, out
 
 
 def test_changed_terms_under_an_installed_version_are_said_at_validate_not_first_at_publish(tmp_path, cli):
