@@ -830,6 +830,14 @@ def candidates(path: str, matchers: Iterable[Any]) -> list[Any]:
     return [None, _OTHER] + [c for c in consts if isinstance(c, str)]
 
 
+def _whole(path: str) -> bool:
+    """Whether the case field ``path`` holds whole numbers (a count, a plan's claims)."""
+    from aftersales.core.casefields import field_of
+
+    spec = field_of(path)
+    return spec is not None and spec.kind in ("count", "claims")
+
+
 #: the keys of a condition's operator object (``{gte: 20, lt: 80}``, ``{includes: invoice}``)
 _OPERATORS = frozenset({"eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in", "any_of", "none_of", "includes",
                         "excludes", "present"})
@@ -947,7 +955,7 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
                     add([section, index, "when", "coverage_plans", "includes"], unknown_plan, "unknown_plan",
                         severity="warning")
             misread = [(path, problem) for path, matcher in (when.items() if isinstance(when, Mapping) else ())
-                       if (problem := range_problem(matcher)) is not None]
+                       if (problem := range_problem(matcher, _whole(path))) is not None]
             for path, problem in misread:
                 add([section, index, "when", path], problem, "range")
             if when is not None and section != "region_rules" and not misread:

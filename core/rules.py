@@ -10,6 +10,7 @@ Nothing here reads a file, the clock or the environment.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, timedelta
@@ -156,10 +157,11 @@ def range_bounds(matcher: Mapping[str, Any]) -> tuple[tuple[str, Any], tuple[str
     return lower[0], upper[0]
 
 
-def range_problem(matcher: Any) -> tuple[str, str] | None:
+def range_problem(matcher: Any, whole: bool = False) -> tuple[str, str] | None:
     """What is wrong with a condition of two comparisons, (Chinese, English): not one lower and
-    one upper bound, or a lower bound not below the upper (no value lies between them); None
-    when ``matcher`` is no such condition or a good one."""
+    one upper bound, or a lower bound not below the upper (no value lies between them; with
+    ``whole``, the field's values being whole numbers, no whole number); None when ``matcher`` is
+    no such condition or a good one."""
     if not isinstance(matcher, Mapping) or len(matcher) != 2:
         return None
     bounds = range_bounds(matcher)
@@ -175,6 +177,12 @@ def range_problem(matcher: Any) -> tuple[str, str] | None:
         return (f"范围写反了：下限 {low_op}: {low} 不低于上限 {high_op}: {high}，没有值能落在其中",
                 f"the range is the wrong way round: the lower bound {low_op}: {low} is not below the upper bound "
                 f"{high_op}: {high}, so no value lies between them")
+    if numbers and whole:   # the whole numbers the range holds: from ``least`` to ``most``
+        least = math.floor(low) + 1 if low_op == "gt" else math.ceil(low)
+        most = math.ceil(high) - 1 if high_op == "lt" else math.floor(high)
+        if least > most:
+            return (f"范围 {written} 里没有整数（这个字段只取整数），条件不可能成立",
+                    f"no whole number lies in {written} (the field takes whole numbers), so the condition cannot hold")
     return None
 
 

@@ -104,6 +104,8 @@ def test_a_shortened_key_is_suggested_by_the_same_rule_as_every_other_hint(tmp_p
      "the range is the wrong way round: the lower bound gte: 3 is not below the upper bound lt: 2"),
     (lambda t: t.replace("      history.warranty_repairs_for_fault: {gte: 2}", "      history.warranty_repairs_for_fault: {gte: 2, ne: 5}", 1),
      "two comparisons in one condition must be a lower bound (gt or gte) and an upper bound (lt or lte)"),
+    (lambda t: t.replace("      history.warranty_repairs_for_fault: {gte: 2}", "      history.warranty_repairs_for_fault: {gt: 2, lt: 3}", 1),
+     "no whole number lies in {gt: 2, lt: 3} (the field takes whole numbers)"),
 ])
 def test_semantic_errors(tmp_path, cli, edit, expected):
     path = _write(tmp_path, "huawei.yaml", edit(_huawei_text()))
