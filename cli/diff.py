@@ -318,7 +318,8 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
         raise SystemExit(3)
     if errors or not stats.total:   # a case not compared may be one that changed: never a pass
         if not stats.total and not as_json:
-            click.echo("no case to compare: the cases file has none" if en else "没有可比较的案例：案例文件中没有案例",
+            where = ("the case store", "案例库") if from_store else ("the cases file", "案例文件")
+            click.echo(f"no case to compare: {where[0]} has none" if en else f"没有可比较的案例：{where[1]}中没有案例",
                        err=True)
         raise SystemExit(1)
     if fail_on_change and changed_total:

@@ -341,6 +341,12 @@ def test_lines_not_compared_fail_the_run_as_in_replay(tmp_path):
     assert "比较了 0 个案例" in out and "2 个未比较（坏行）" in out and "没有判定不同的案例" not in out
     rc, out, err = _invoke("--old", str(old), "--new", str(old), "--cases", str(empty), lang="zh")
     assert "没有可比较的案例：案例文件中没有案例" in err
+    from aftersales.store.db import create_database
+
+    url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    create_database(url).dispose()
+    rc, out, err = _invoke("--old", str(old), "--new", str(old), "--from-store", "--db", url, lang="zh")
+    assert rc == 1 and "没有可比较的案例：案例库中没有案例" in err, err     # a store, not a file
 
 
 def test_groups_under_one_heading_say_what_tells_them_apart(tmp_path):
