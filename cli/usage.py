@@ -38,7 +38,9 @@ def usage_line(exc: click.ClickException, lang: str = "zh") -> str:
     message, its usage) on one line as well."""
     ctx = getattr(exc, "ctx", None)
     if lang == "en":
-        line = f"error: {exc.format_message()}"
+        message = exc.format_message()
+        # click ends its messages with a full stop; the project's own (``Usage``) may not
+        line = f"error: {message}" + ("" if message.endswith((".", "?", "!")) else ".")
         if ctx is None:
             return line
         usage = " ".join(ctx.command.collect_usage_pieces(ctx))
