@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aftersales.core.casefields import DERIVED, field_of
 from aftersales.core.plugininfo import failure_line
 from aftersales.core.refund import refund_text
 from aftersales.core.vocab import CONDITIONS as _CONDITIONS
@@ -126,10 +127,20 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=Non
                 lines.append(f"  [{step.policy}/{step.rule}] {step.citation}")
     if trace:
         lines.append(f"{t['trace']}{c.strip()}")
+        from aftersales.authoring.messages import effect_text
+
         for step in decision.trace:
             ref = (refs or {}).get((step.policy, step.rule))
-            lines.append(f"  {step.plugin}:{step.policy or '-'}/{step.rule} {step.effect}"
-                         + (f" ({step.detail})" if step.detail else "") + (f" ‹{ref}›" if ref else ""))
+            detail = step.detail
+            effect = step.effect
+            if lang == "zh":   # the effect in the editors' Chinese, a failed condition's field by its name too
+                effect = effect_text(step.effect, lang)
+                if detail and step.effect == "not_applicable":
+                    spec = field_of(detail)
+                    named = spec.zh if spec is not None else DERIVED.get(detail, ("",))[0]
+                    detail = f"{named} {detail}" if named else detail
+            lines.append(f"  {step.plugin + ':' if step.plugin else ''}{step.policy or '-'}/{step.rule} {effect}"
+                         + (f" ({detail})" if detail else "") + (f" ‹{ref}›" if ref else ""))
     versions = ", ".join(f"{p.id} {p.version}" for p in decision.policies)
     bundle = getattr(decision, "bundle", None)
     if bundle is not None:

@@ -947,7 +947,12 @@ class _Builder:
         st = self.state
         replaced: set[str] = set()
         for location in locations:
-            policy, node, issues = _compile_checked(location, "", st.predicates)
+            # compiled as its owner's (the plugin is written into the trace records made as it
+            # compiles), the owner found by the id the file gives; again if the id read was not it
+            guess = st.owners.get(_policy_id(location), "")
+            policy, node, issues = _compile_checked(location, guess, st.predicates)
+            if policy is not None and st.owners.get(policy.id, guess) != guess:
+                policy, node, issues = _compile_checked(location, st.owners[policy.id], st.predicates)
             st.policy_issues.extend(issues)
             if policy is None:
                 # the file's own policy id, when it can be read; else its name (apple.yaml: apple)

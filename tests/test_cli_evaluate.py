@@ -26,8 +26,12 @@ def test_trace_lists_the_rules_checked(cli):
     _, traced, _ = cli("evaluate", str(CASE), "--lang", "zh", "--trace")
     assert "规则检查" not in plain
     assert "规则检查" in traced
-    assert "generic_sanbao:generic_sanbao/exchange_dap granted" in traced
-    assert "floor" in traced
+    # each step's effect in Chinese, a failed condition's field by its name too
+    assert "generic_sanbao:generic_sanbao/exchange_dap 给予" in traced and " granted" not in traced
+    assert "generic_sanbao:generic_sanbao/exchange 法定底线 (warranty_after: continues -> restarts)" in traced
+    assert "条件不符 (购买渠道 purchase.channel)" in traced, traced
+    _, english, _ = cli("evaluate", str(CASE), "--lang", "en", "--trace")
+    assert "generic_sanbao:generic_sanbao/exchange_dap granted" in english and "floor" in english
 
 
 def test_an_accessory_exchange_is_not_called_a_phone_exchange(cli, tmp_path):

@@ -88,6 +88,23 @@ def test_a_policy_id_no_plugin_ships_is_named_at_its_id_with_the_nearest_in_chin
     assert "no loaded plugin ships a policy 'aple'; did you mean 'apple'?" in err, err
 
 
+def test_a_policies_folders_copy_decides_and_traces_as_the_shipped_policy(tmp_path, cli):
+    """The shipped policies given as a folder (or a bundle) decide as the plugins' own, every
+    trace step naming its plugin: the offers' steps had an empty plugin (``:apple/return_doa
+    refused``), compiled before their owner was known."""
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    for name in ("apple.yaml", "generic_sanbao.yaml"):
+        (folder / name).write_text(bundled(name).read_text(encoding="utf-8"), encoding="utf-8")
+    case = _case(tmp_path, "apple-cn-day10-deferred")
+    code, shipped, err = cli("evaluate", case, "--json", "--trace")
+    assert code == 0, err
+    code, given, err = cli("evaluate", case, "--json", "--trace", "--policies", str(folder))
+    assert code == 0, err
+    assert all(step["plugin"] for step in json.loads(given)["trace"]), given
+    assert given == shipped
+
+
 def test_a_truncated_override_never_decides_its_brand(tmp_path, cli):
     """apple.yaml cut after its offers: the liquid-damaged unit is never decided without the
     exclusions (a free repair); apple answers with the missing section, the others decide."""
