@@ -38,7 +38,8 @@ class ExplainError(AftersalesError):
 
 
 def _case_brief(data: Any, lang: str = "en") -> str:
-    """The case in one line: brand, part number or model, case and purchase dates, fault."""
+    """The case in one line: brand, part number or model, case and purchase dates, fault (a
+    battery's with its health)."""
     if not isinstance(data, dict):
         return ""
     from aftersales.core.vocab import label
@@ -53,6 +54,9 @@ def _case_brief(data: Any, lang: str = "en") -> str:
     else:
         bits = [str(data.get("brand", "?")), str(ident), f"受理 {data.get('case_date', '?')}",
                 f"购买 {pur.get('date', '?')}", label("component", component)]
+    health = dev.get("battery_health")
+    if component == "battery" and health is not None:   # what a battery's terms turn on
+        bits.append(f"health {health}%" if lang == "en" else f"健康度 {health}%")
     return " ".join(b for b in bits if b)
 
 

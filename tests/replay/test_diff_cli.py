@@ -393,3 +393,16 @@ def test_apart_names_the_aspects_and_rules_that_differ():
     assert told[terms[0]] == Apart(False, ((("coverage.end",), "a/r", "a/r"),))
     assert told[terms[1]] == Apart(False, ((("coverage.end",), "a/q", "a/r"),))
     assert terms[2] not in told
+
+
+def test_a_battery_case_is_named_with_its_health_in_the_examples():
+    """Two battery cases a battery term decides apart differ in the battery's health: each
+    example says it (the two headings read the same without it)."""
+    from aftersales.cli.diff import _case_brief
+
+    case = {"brand": "apple", "case_date": "2026-06-15", "device": {"part_number": "MTLE3CH/A", "battery_health": 15},
+            "purchase": {"date": "2024-10-10"}, "fault": {"component": "battery"}}
+    assert _case_brief(case, "zh") == "apple MTLE3CH/A 受理 2026-06-15 购买 2024-10-10 电池 健康度 15%"
+    assert _case_brief(case, "en").endswith("battery health 15%")
+    host = {**case, "fault": {"component": "host"}}
+    assert "健康度" not in _case_brief(host, "zh")
