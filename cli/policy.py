@@ -98,7 +98,7 @@ def validate_locations(locations: list[Any], plugins_dir: str | None = None,
                 data = None
         if data is not None:
             valid.append((data, node, source.name))
-            found.extend(_version_reused(data, node, source, installed or ()))
+            found.extend(_against_installed(data, node, source, installed or ()))
             if isinstance(location, Path) and (location.parent / "__init__.py").is_file():
                 in_package.add(source.name)
         issues.extend(found)
@@ -132,14 +132,29 @@ def validate_locations(locations: list[Any], plugins_dir: str | None = None,
     return results, issues
 
 
-def _version_reused(data: dict, node: Any, source: Any, installed: list[str]) -> list[Any]:
+def _against_installed(data: dict, node: Any, source: Any, installed: list[str]) -> list[Any]:
     """A warning at ``version`` when an installed policy has the file's id and version with other
-    text: one version, two sets of terms (``policy publish`` refuses it, see ``version_clashes``)."""
+    text: one version, two sets of terms (``policy publish`` refuses it, see ``version_clashes``);
+    at ``id`` when no installed policy has the id and one is near it (``aple``: a policies folder
+    replaces a plugin's policy by its id, and evaluate refuses one no plugin ships)."""
     from aftersales.authoring.policyload import PolicyIssue, locate
     from aftersales.cli.bundles import _next_version
     from aftersales.store.bundles import id_version
 
     key = (data.get("id"), str(data.get("version")))
+    shipped = {found[0] for text in installed if (found := id_version(text)) is not None}
+    if shipped and key[0] not in shipped:
+        from aftersales.core.errors import nearest
+
+        close = nearest(str(key[0]), sorted(shipped), 1)
+        if close:   # a new policy's id is far from every installed one: only a near miss is said
+            line, col = locate(node, ["id"])
+            return [PolicyIssue(source.name, line, col, "$.id",
+                                f"no installed plugin ships a policy {key[0]!r}; did you mean {close[0]!r}? (a "
+                                f"policies folder or bundle replaces a plugin's policy by its id)", "warning",
+                                "unknown_policy_id",
+                                zh=f"没有已安装的插件带有政策 {key[0]!r}；您是否想写 {close[0]!r}？（政策文件夹或政策包按 id "
+                                   f"替换插件自带的政策）")]
     if not installed or not any(id_version(text) == key and text != source.text for text in installed):
         return []
     policy, version = key

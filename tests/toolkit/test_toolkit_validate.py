@@ -273,3 +273,16 @@ def test_changed_terms_under_an_installed_version_are_said_at_validate_not_first
     assert code == 0 and "version_reused" not in out, out
     code, out, _ = cli("policy", "validate", str(POLICIES / "huawei.yaml"))     # the shipped file itself
     assert code == 0 and "version_reused" not in out, out
+
+
+def test_an_id_near_a_shipped_one_is_said_at_validate_as_evaluate_refuses_it(tmp_path, cli):
+    """``id: huawe`` in huawei.yaml: no installed plugin ships it (evaluate refuses it), so
+    validate warns at the id with the one meant; a new brand's id far from every installed one is
+    not a warning."""
+    text = _huawei_text().replace("\nid: huawei\n", "\nid: huawe\n", 1)
+    assert text != _huawei_text()
+    code, out, _ = cli("policy", "validate", str(_write(tmp_path, "huawei.yaml", text)))
+    assert code == 0 and "$.id: no installed plugin ships a policy 'huawe'; did you mean 'huawei'?" in out, out
+    new = _huawei_text().replace("\nid: huawei\n", "\nid: xiaomi\n", 1)
+    code, out, _ = cli("policy", "validate", str(_write(tmp_path, "xiaomi.yaml", new)))
+    assert "unknown_policy_id" not in out, out
