@@ -696,7 +696,9 @@ def _error_issues(error: Any, node: Any, name: str) -> list[PolicyIssue]:
                       f"{shown(value)} is out of range: must be {word[1]} {error.validator_value}")]
     if v in ("minItems", "minProperties", "minLength"):
         return [issue(f"不能为空（至少 {error.validator_value} 项）", f"must not be empty (at least {error.validator_value})")]
-    if v == "maxProperties" and isinstance(value, Mapping) and value and set(value) <= _OPERATORS:
+    from aftersales.core.rules import OPERATORS
+
+    if v == "maxProperties" and isinstance(value, Mapping) and value and set(value) <= OPERATORS:
         n = len(value)
         if error.validator_value == 1:   # a condition on a field that is no count or amount
             return [issue(f"这里只能写一种比较，写了 {n} 项（范围如 {{gte: 20, lt: 80}} 只用于次数和金额）",
@@ -836,11 +838,6 @@ def _whole(path: str) -> bool:
 
     spec = field_of(path)
     return spec is not None and spec.kind in ("count", "claims")
-
-
-#: the keys of a condition's operator object (``{gte: 20, lt: 80}``, ``{includes: invoice}``)
-_OPERATORS = frozenset({"eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in", "any_of", "none_of", "includes",
-                        "excludes", "present"})
 
 
 def satisfiable(*whens: Mapping[str, Any] | None, extra: Mapping[str, list[Any]] | None = None) -> str | None:

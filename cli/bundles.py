@@ -87,7 +87,7 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
     """FOLDER validated and its policy tests run, then published (and put in force): the record
     and the number of policy tests that passed. Exit 1, nothing stored, on any error."""
     from aftersales.authoring.policytest import run_policy_tests
-    from aftersales.cli.policy import _policy_locations, validate_locations
+    from aftersales.cli.policy import _policy_locations, installed_texts, validate_locations
     from aftersales.core.plugininfo import said_in
     from aftersales.store import bundles
 
@@ -124,7 +124,7 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
         names = ", ".join(untested)
         click.echo(f"warning: no policy tests for {names} (a .cases.yaml beside each policy checks how it decides)"
                    if en else f"警告：{names} 没有政策测试（每份政策旁的 .cases.yaml 检查它如何判定）", err=True)
-    clashes = bundles.version_clashes(engine, files, _installed_texts(plugins_dir))
+    clashes = bundles.version_clashes(engine, files, list(installed_texts(plugins_dir).values()))
     if clashes:   # one version, two sets of terms: the decisions' readers could not tell them apart
         for policy, version, where in clashes:
             earlier = (f"policy bundle {where}" if en else f"政策包 {where} ") if where is not None else (
@@ -132,7 +132,7 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
             click.echo(f"{policy} {version}: already published in {earlier} with other terms; raise `version` "
                        f"after changing a policy, so that counters and decisions tell the two apart" if en else
                        f"{policy} {version}：{earlier}中已有这个版本，条款不同；修改政策后请提高 `version`"
-                       f"（例如 \"{_next_version(version)}\"），柜台和判定记录才能分辨两者", err=True)
+                       f"（例如 \"{bundles.next_version(version)}\"），柜台和判定记录才能分辨两者", err=True)
         click.echo(f"not published: {len(clashes)} {'policy' if len(clashes) == 1 else 'policies'} changed without "
                    f"a new version" if en else
                    f"未发布：{len(clashes)} 份政策改了条款但没有改版本号", err=True)
@@ -142,21 +142,6 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
         record = {**bundles.activate(engine, record["id"], actor=who, now=counter_now()),
                   **({"already": True} if record.get("already") else {})}
     return record, tested
-
-
-def _installed_texts(plugins_dir: str | None) -> list[str]:
-    """The texts of the policies the installed plugins ship (those of ``plugins_dir`` too)."""
-    from aftersales.cli.policy import _shipped_locations
-
-    locations, _issues = _shipped_locations(plugins_dir)
-    return [location.read_bytes().decode("utf-8") for location in locations]
-
-
-def _next_version(version: str) -> str:
-    """A version one step on (``2026.1`` -> ``2026.2``), to suggest; the version itself when it
-    does not end in a number."""
-    head, _, last = version.rpartition(".")
-    return f"{head}.{int(last) + 1}" if head and last.isdigit() else (str(int(version) + 1) if version.isdigit() else version)
 
 
 @click.command("bundles")

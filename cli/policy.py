@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,16 @@ def _shipped_locations(plugins_dir: str | None, loaded: Any = None) -> tuple[lis
     return out, issues
 
 
+def installed_texts(plugins_dir: str | None, loaded: Any = None) -> dict[tuple[str, str], str]:
+    """The text of each policy the installed plugins ship (those of ``plugins_dir`` too), by its
+    (id, version); ``loaded``: plugins loaded already, else they are loaded here."""
+    from aftersales.store.bundles import id_version
+
+    locations, _issues = _shipped_locations(plugins_dir, loaded)
+    texts = [location.read_bytes().decode("utf-8") for location in locations]
+    return {key: text for text in texts if (key := id_version(text)) is not None}
+
+
 def _known_brands(plugins_dir: str | None, loaded: Any = None) -> list[str]:
     """The brand ids the loaded plugins serve (``any`` policies aside); ``loaded``: plugins loaded
     already (``load_plugins``), else they are loaded here."""
@@ -65,11 +76,12 @@ def _known_brands(plugins_dir: str | None, loaded: Any = None) -> list[str]:
 
 
 def validate_locations(locations: list[Any], plugins_dir: str | None = None,
-                       brands: list[str] | None = None, installed: list[str] | None = None) -> tuple[list[dict], list[Any]]:
+                       brands: list[str] | None = None,
+                       installed: Mapping[tuple[str, str], str] | None = None) -> tuple[list[dict], list[Any]]:
     """Check every file, then across files (versions), against the statutory floor and the
     regulation, and the brands they name; warnings a policy acknowledges are marked so.
-    ``installed``: the texts of the policies the installed plugins ship; a file with the id and
-    version of one of them and other text is a warning (``policy publish`` refuses it)."""
+    ``installed``: the policies the installed plugins ship (``installed_texts``), beside which
+    each file is checked (``_against_installed``)."""
     from aftersales.authoring.acknowledge import apply_acknowledgements
     from aftersales.authoring.floorcheck import floor_issues, statute_issues
     from aftersales.authoring.policyload import brand_issues, check_policy_full, read_source, version_issues
@@ -98,7 +110,7 @@ def validate_locations(locations: list[Any], plugins_dir: str | None = None,
                 data = None
         if data is not None:
             valid.append((data, node, source.name))
-            found.extend(_against_installed(data, node, source, installed or ()))
+            found.extend(_against_installed(data, node, source, installed or {}))
             if isinstance(location, Path) and (location.parent / "__init__.py").is_file():
                 in_package.add(source.name)
         issues.extend(found)
@@ -132,34 +144,32 @@ def validate_locations(locations: list[Any], plugins_dir: str | None = None,
     return results, issues
 
 
-def _against_installed(data: dict, node: Any, source: Any, installed: list[str]) -> list[Any]:
+def _against_installed(data: dict, node: Any, source: Any, installed: Mapping[tuple[str, str], str]) -> list[Any]:
     """A warning at ``version`` when an installed policy has the file's id and version with other
     text: one version, two sets of terms (``policy publish`` refuses it, see ``version_clashes``);
     at ``id`` when no installed policy has the id and one is near it (``aple``: a policies folder
     replaces a plugin's policy by its id, and evaluate refuses one no plugin ships)."""
     from aftersales.authoring.policyload import PolicyIssue, locate
-    from aftersales.cli.bundles import _next_version
-    from aftersales.store.bundles import id_version
+    from aftersales.core.errors import nearest
+    from aftersales.store.bundles import next_version
 
-    key = (data.get("id"), str(data.get("version")))
-    shipped = {found[0] for text in installed if (found := id_version(text)) is not None}
-    if shipped and key[0] not in shipped:
-        from aftersales.core.errors import nearest
-
-        close = nearest(str(key[0]), sorted(shipped), 1)
-        if close:   # a new policy's id is far from every installed one: only a near miss is said
-            line, col = locate(node, ["id"])
-            return [PolicyIssue(source.name, line, col, "$.id",
-                                f"no installed plugin ships a policy {key[0]!r}; did you mean {close[0]!r}? (a "
-                                f"policies folder or bundle replaces a plugin's policy by its id)", "warning",
-                                "unknown_policy_id",
-                                zh=f"没有已安装的插件带有政策 {key[0]!r}；您是否想写 {close[0]!r}？（政策文件夹或政策包按 id "
-                                   f"替换插件自带的政策）")]
-    if not installed or not any(id_version(text) == key and text != source.text for text in installed):
+    policy, version = key = (data.get("id"), str(data.get("version")))
+    shipped = sorted({i for i, _v in installed})
+    if shipped and policy not in shipped:
+        close = nearest(str(policy), shipped, 1)
+        if not close:   # a new policy's id is far from every installed one: only a near miss is said
+            return []
+        line, col = locate(node, ["id"])
+        return [PolicyIssue(source.name, line, col, "$.id",
+                            f"no installed plugin ships a policy {policy!r}; did you mean {close[0]!r}? (a "
+                            f"policies folder or bundle replaces a plugin's policy by its id)", "warning",
+                            "unknown_policy_id",
+                            zh=f"没有已安装的插件带有政策 {policy!r}；您是否想写 {close[0]!r}？（政策文件夹或政策包按 id "
+                               f"替换插件自带的政策）")]
+    if installed.get(key, source.text) == source.text:
         return []
-    policy, version = key
     line, col = locate(node, ["version"])
-    suggest = _next_version(version)
+    suggest = next_version(version)
     return [PolicyIssue(source.name, line, col, "$.version",
                         f"{policy} {version}: the installed policies already have this version with other terms; "
                         f"raise `version` after changing a policy (e.g. \"{suggest}\"), or publishing refuses it",
@@ -200,10 +210,8 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, show_acknowledged: 
     from aftersales.cli import message_lang
 
     lang = message_lang()
-    installed = None
-    if paths:   # files of the editor's: beside the policies the plugins ship (one version, one set of terms)
-        shipped, _issues = _shipped_locations(plugins_dir, loaded)
-        installed = [location.read_bytes().decode("utf-8") for location in shipped]
+    # files of the editor's: beside the policies the plugins ship (one version, one set of terms)
+    installed = installed_texts(plugins_dir, loaded) if paths else None
     results, issues = validate_locations(locations, plugins_dir, _known_brands(plugins_dir, loaded), installed)
     issues = plugin_issues + issues
     errors = [i for i in issues if i.severity == "error"]

@@ -109,6 +109,8 @@ _VALUE_TESTS = {
     "includes": "({arg} in {v})",
     "excludes": "({arg} not in {v})",
 }
+#: every key a condition's operator object may hold (``{gte: 20, lt: 80}``), as ``_test_expr`` reads them
+OPERATORS = frozenset({"eq", "ne", "present", *_SET_TESTS, *_VALUE_TESTS})
 
 
 def _test_expr(path: str, matcher: Any, src: _Source, value: str | None = None) -> str:

@@ -93,6 +93,13 @@ def id_version(text: str) -> tuple[str, str] | None:
     return data["id"], str(data["version"])
 
 
+def next_version(version: str) -> str:
+    """A version one step on (``2026.1`` -> ``2026.2``), to suggest; the version itself when it
+    does not end in a number."""
+    head, _, last = version.rpartition(".")
+    return f"{head}.{int(last) + 1}" if head and last.isdigit() else (str(int(version) + 1) if version.isdigit() else version)
+
+
 def version_clashes(engine: sa.Engine, files: Mapping[str, str],
                     installed: Iterable[str] = ()) -> list[tuple[str, str, int | None]]:
     """The policies of ``files`` whose id and version were published before with other text: as

@@ -157,6 +157,16 @@ async def scan(pilot, *keys: str) -> None:
     raise AssertionError("keys left unhandled")
 
 
+async def shown_after(pilot, *keys: str, kind: type):
+    """Press ``keys`` (as ``scan`` sends them), let the app settle, and return the screen they
+    brought up, checked to be a ``kind`` (a dialog, the queue, the report...)."""
+    await scan(pilot, *keys)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, kind), (keys, screen)
+    return screen
+
+
 def toasts(app) -> list[str]:
     """The text of every notification the app shows from now on (its ``notify`` wrapped)."""
     told: list[str] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers_tui import DAY5_CASE, DAY5_CUSTOMER, fill_day5_case, load_day5_case, scan, settle
+from helpers_tui import DAY5_CASE, DAY5_CUSTOMER, fill_day5_case, load_day5_case, scan, settle, shown_after
 from textual.widgets import DataTable
 
 from aftersales.tui.form import FormState
@@ -51,10 +51,7 @@ async def test_saved_case_is_in_the_queue_enter_opens_it_and_it_moves_through_to
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
         await save_one(pilot)
-        await scan(pilot, "f2")
-        await settle(pilot)
-        queue = app.screen
-        assert isinstance(queue, QueueScreen)
+        queue = await shown_after(pilot, "f2", kind=QueueScreen)
         table = queue.query_one(DataTable)
         assert table.row_count == 1
         row = [str(c) for c in table.get_row_at(0)]
@@ -259,10 +256,7 @@ async def test_at_80_columns_each_queue_cell_fits_its_column_with_the_space_afte
         bound.create_case(mapping, store="SZ01", staff="王芳", customer=name, phone=phone, now=clock())
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:
-        await scan(pilot, "f2")
-        await settle(pilot)
-        queue = app.screen
-        assert isinstance(queue, QueueScreen)
+        queue = await shown_after(pilot, "f2", kind=QueueScreen)
         table = queue.query_one(DataTable)
         widths = [column.width for column in table.columns.values()]
         rows = {str(table.get_row_at(i)[0]): [str(c) for c in table.get_row_at(i)] for i in range(table.row_count)}
@@ -474,13 +468,13 @@ async def test_at_80x24_the_saved_line_is_whole_in_either_language(make, store, 
 
 async def test_the_case_buttons_are_whole_after_switching_language(make, store, save_day5):
     """F4 on a case: the buttons kept the widths of their Chinese labels ("Foll", "Re-evalu")."""
+    from helpers_tui import opened_case
     from rich.cells import cell_len
-    from test_tui_outcome import _open_detail
 
-    save_day5(store)
+    number = save_day5(store)
     app = make()
     async with app.run_test(size=(120, 36)) as pilot:
-        detail = await _open_detail(pilot)
+        detail = await opened_case(pilot, number)
         await scan(pilot, "f4")
         await settle(pilot)
         for button in detail.query("#detail-actions > Button"):

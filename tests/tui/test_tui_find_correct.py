@@ -4,7 +4,7 @@ second case for the same unit is caught, a case is found by phone or by part of 
 from __future__ import annotations
 
 import pytest
-from helpers_tui import load_day5_case, opened_case, ready, scan, settle, toasts, type_into
+from helpers_tui import load_day5_case, opened_case, ready, scan, settle, shown_after, toasts, type_into
 from textual.widgets import DataTable
 
 from aftersales.tui.screens.confirm import ConfirmDialog
@@ -141,10 +141,7 @@ async def test_find_by_full_phone_or_part_of_an_imei_and_enter_opens_a_single_hi
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await scan(pilot, "f2")
-        await settle(pilot)
-        queue = app.screen
-        assert isinstance(queue, QueueScreen)
+        queue = await shown_after(pilot, "f2", kind=QueueScreen)
         table = queue.query_one(DataTable)
         assert table.row_count == 2
         assert any("+852 **** 4567" in str(c) for c in table.get_row_at(1))

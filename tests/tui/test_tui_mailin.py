@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers_tui import load_day5_case, scan, settle
+from helpers_tui import load_day5_case, scan, settle, shown_after
 from textual.widgets import Checkbox, Select
 
 from aftersales.tui.screens.base import FormInput
@@ -23,10 +23,7 @@ async def test_a_mail_in_case_with_a_complex_repair_is_stored_with_its_agreement
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
         await load_day5_case(pilot)
-        await scan(pilot, "ctrl+t")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, MailInDialog)
+        dialog = await shown_after(pilot, "ctrl+t", kind=MailInDialog)
         dialog.query_one("#m-repair_kind", Select).value = "complex"
         dialog.query_one("#m-mail_in", Checkbox).value = True
         _type(dialog, "courier", "顺丰速运")

@@ -6,7 +6,7 @@ import re
 import stat
 
 import pytest
-from helpers_tui import opened_case, opened_queue, scan, settle, toasts
+from helpers_tui import opened_case, opened_queue, scan, settle, shown_after, toasts
 from test_tui_cases import NUMBER
 
 from aftersales.tui.screens.detail import DetailScreen, TicketScreen
@@ -121,10 +121,7 @@ async def test_the_ticket_prints_as_html_and_a_bad_outcome_stays_in_the_dialog_a
         await scan(pilot, "ctrl+s")
         await settle(pilot)
         assert said() == "✘ Amount charged (CNY): the customer did not consent: nothing may be charged (amount must be 0)"
-        await scan(pilot, "escape", "f4", "o")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, OutcomeDialog)
+        dialog = await shown_after(pilot, "escape", "f4", "o", kind=OutcomeDialog)
         assert dialog.offered == ["return", "exchange", "repair"]  # day 5
         assert dialog.kind == "return"
         assert not dialog.query_one("#row-imei").display and dialog.query_one("#row-refund").display
@@ -148,10 +145,7 @@ async def test_the_ticket_prints_as_html_and_a_bad_outcome_stays_in_the_dialog_a
         assert app.screen is dialog and said() == "✘ 退款金额（元）：退款 9999 元超过发票金额 3000 元"
         assert store.get(NUMBER)["outcome"] is None
         dialog.query_one("#o-refund").value = "2999"
-        await scan(pilot, "ctrl+s")
-        await settle(pilot)
-        detail = app.screen
-        assert isinstance(detail, DetailScreen)
+        detail = await shown_after(pilot, "ctrl+s", kind=DetailScreen)
         assert detail.view["state"] == "returned" and detail.view["outcome"]["refund"] == 2999
         assert "处理结果：已退货退款 2999 元" in detail.query_one("#detail-case").content.text.plain
         # a returned case takes no second outcome
@@ -167,10 +161,7 @@ async def test_a_repair_recorded_on_the_case_screen_moves_the_case_on_to_pickup(
     app = make()
     async with app.run_test(size=(120, 36)) as pilot:
         detail = await _open_detail(pilot)
-        await scan(pilot, "o")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, OutcomeDialog)
+        dialog = await shown_after(pilot, "o", kind=OutcomeDialog)
         dialog.query_one("#o-kind").value = "repair"
         dialog.query_one("#o-work").value = "更换主板"
         await scan(pilot, "ctrl+s")
@@ -250,10 +241,7 @@ async def test_from_the_detail_the_inspection_reaches_the_ticket_the_pickup_noti
         detail = await _open_detail(pilot)
 
         # accessories, appearance and the checklist, from the detail to the ticket
-        await scan(pilot, "i")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, InspectDialog)
+        dialog = await shown_after(pilot, "i", kind=InspectDialog)
         # a label wrapped in its column as Chinese is set (Textual folded it: 随机附件（逗号分 | 隔）)
         assert drawn(dialog.query_one("#i-accessories").parent.children[0]) == ["随机附件（逗号", "分隔）"]
         dialog.query_one("#i-accessories").value = "充电线,卡针"
@@ -298,10 +286,7 @@ async def test_from_the_detail_the_inspection_reaches_the_ticket_the_pickup_noti
         assert app.screen is detail
 
         # a remedy not offered needs the manager's reason
-        await scan(pilot, "o")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, OutcomeDialog)
+        dialog = await shown_after(pilot, "o", kind=OutcomeDialog)
         dialog.query_one("#o-kind").value = "paid_repair"
         await pilot.pause()
         assert dialog.query_one("#row-override").display and dialog.query_one("#row-consent").display
@@ -425,10 +410,7 @@ async def test_the_passcode_list_of_the_inspection_prompts_in_the_ui_language(ma
             if key:
                 await scan(pilot, key)
                 await settle(pilot)
-            await scan(pilot, "i")
-            await settle(pilot)
-            dialog = app.screen
-            assert isinstance(dialog, InspectDialog)
+            dialog = await shown_after(pilot, "i", kind=InspectDialog)
             passcode = dialog.query_one("#i-passcode", Select)
             shown = str(passcode.query_one("SelectCurrent #label").render())   # what the clerk sees
             assert passcode.value is Select.NULL and prompt in shown and "Select" not in shown
@@ -462,10 +444,7 @@ async def test_the_report_says_what_its_chart_shows_in_the_ui_language(make, sto
     app = make(store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await scan(pilot, "ctrl+r")
-        await settle(pilot)
-        report = app.screen
-        assert isinstance(report, ReportScreen)
+        report = await shown_after(pilot, "ctrl+r", kind=ReportScreen)
         label, spark = report.query_one("#report-spark-label"), report.query_one("Sparkline")
         assert label.region.y == spark.region.y and label.region.right <= spark.region.x   # beside it
         assert str(label.render()) == "每日受理件数\n06-09 至 06-15\n最多 1 件"
@@ -495,10 +474,7 @@ async def test_f2_and_ctrl_q_ask_before_they_throw_away_what_was_typed_in_a_dial
             assert isinstance(app.screen, ConfirmDialog), (key, app.screen)
             return app.screen
 
-        await scan(pilot, "o")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, OutcomeDialog)
+        dialog = await shown_after(pilot, "o", kind=OutcomeDialog)
         dialog.query_one("#o-note").value = "客户要求尽快"
         question = await asks("f2")
         assert "尚未保存" in question.question and "队列" in question.question
@@ -625,10 +601,8 @@ async def test_enter_on_the_outcome_list_moves_on_so_a_scanned_replacement_lands
     app = make()
     async with app.run_test(size=(120, 36)) as pilot:
         await _open_detail(pilot)
-        await scan(pilot, "o")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, OutcomeDialog) and dialog.kind == "return"
+        dialog = await shown_after(pilot, "o", kind=OutcomeDialog)
+        assert dialog.kind == "return"
         await scan(pilot, "enter", "down", "enter", *"861111222233333", "tab", *"HWNEW0001")
         assert dialog.kind == "exchange"
         assert dialog.query_one("#o-imei").value == "861111222233333"
