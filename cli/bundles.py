@@ -48,10 +48,15 @@ def publish(folder: str, note: str | None, then_activate: bool, plugins_dir: str
             actor: str | None, db_url: str | None, as_json: bool) -> None:
     """发布政策包 / Validate FOLDER, run its policy tests, and store it as a bundle.
 
+    有任何校验错误、政策未确认的警告（同 policy validate --strict）
+    或失败的政策测试时拒绝发布（退出码 1，什么都不保存）。政策包保存 FOLDER 中的
+    每个 *.yaml、SHA-256 清单、发布人、备注和发布时间；用
+    aftersales policy activate 编号（或发布时加 --activate）使它生效。
+
     Refused (exit 1, nothing stored) on any validation error, any warning its policy does not
-    acknowledge (as ``policy validate --strict``) or failing policy test. The bundle
-    keeps every ``*.yaml`` of FOLDER, a SHA-256 manifest, who published it, the note and when;
-    it is put in force with ``aftersales policy activate ID`` (or ``--activate``).
+    acknowledge (as policy validate --strict) or failing policy test. The bundle
+    keeps every *.yaml of FOLDER, a SHA-256 manifest, who published it, the note and when;
+    it is put in force with "aftersales policy activate ID" (or --activate).
     """
     lang = message_lang()
     en = lang == "en"
@@ -221,11 +226,17 @@ SCHEMA = "policy.schema.json"
 def export(folder: str, bundle_id: int | None, shipped: bool, db_url: str | None) -> None:
     """导出政策包 / Write a published bundle's files (policies and their tests) into FOLDER.
 
+    FOLDER 必须不存在或为空；要么全部写出，要么什么都不写。每个文件先按政策包的清单核对；
+    旁边另写一份 policy.schema.json（政策文件第一行指向它，供编辑器使用，不属于政策包）。
+    之后可以把生效的政策与改动比较
+    （aftersales policy diff --old FOLDER --new 我的文件夹），修改后再发布。
+    --shipped 改为写出已安装插件附带的政策及其测试：网络的第一个政策包从这里开始。
+
     FOLDER must not exist or be empty; it is written whole or not at all. Each file is checked
     against the bundle's manifest first; beside them goes policy.schema.json, which the
     policies' first line names, for the editor (it is no file of the bundle). What is in force
-    can then be compared with a change (``aftersales policy diff --old FOLDER --new MY_FOLDER``),
-    edited and published again. ``--shipped`` writes the policies the installed plugins ship
+    can then be compared with a change ("aftersales policy diff --old FOLDER --new MY_FOLDER"),
+    edited and published again. --shipped writes the policies the installed plugins ship
     instead, with their tests: where a network's first bundle starts.
     """
     from pathlib import Path

@@ -199,8 +199,11 @@ def new(casefile, customer, phone, store_code, staff, mail_in, repair_kind, note
         reveal, accessories=None, appearance=None, checklist=None, passcode=None) -> None:
     """受理一个案例 / Take in a case: decide it and store it with its follow-ups.
 
-    The case is decided as of today (the intake day). A case file whose ``case_date`` is earlier
-    is refused unless ``--backdate`` is given; free text with an ID-card or passport number is
+    案例按今天（受理日）判定。案例文件的 case_date 早于今天时，除非给出 --backdate，
+    否则拒绝；自由文本中的身份证号或护照号在保存前打码，并给出提示。
+
+    The case is decided as of today (the intake day). A case file whose case_date is earlier
+    is refused unless --backdate is given; free text with an ID-card or passport number is
     masked before it is stored, with a warning.
     """
     mapping = _load_mapping(casefile, "case")
@@ -525,9 +528,13 @@ def _set_value(case: dict, assignment: str) -> None:
 def edit(number, casefile, assignments, customer, phone, note, staff, db_url, as_json, reveal) -> None:
     """更正已保存的案例（编号不变） / Correct a saved case in place; the number stays.
 
-    CASEFILE is the whole corrected case (YAML or JSON), or ``--set FIELD=VALUE`` (a field by its label or path) changes single
-    fields of the stored one. The change is logged (what changed, before and after) and the case
-    is decided again (a decision appended).
+    CASEFILE 是更正后的完整案例（YAML 或 JSON）；或者用 --set 字段=值
+    （字段写中文名或路径）只改已保存案例的个别字段。更正会记入日志
+    （改了什么、改前改后），并重新判定（追加一条判定）。
+
+    CASEFILE is the whole corrected case (YAML or JSON), or --set FIELD=VALUE (a field by its
+    label or path) changes single fields of the stored one. The change is logged (what changed,
+    before and after) and the case is decided again (a decision appended).
     """
     from aftersales.store.errors import StoreError
 
@@ -650,7 +657,10 @@ def _csv_row(case: dict) -> dict:
 def export(fmt, output, state, brand, db_url, reveal) -> None:
     """导出全部案例 / Export the cases (phones masked unless --reveal).
 
-    With ``-o FILE`` the file appears complete or not at all (a temporary file beside it,
+    用 -o FILE 时，文件要么完整出现，要么根本不出现（先写到旁边的临时文件，
+    写完最后一个案例后落盘并改名）。
+
+    With -o FILE the file appears complete or not at all (a temporary file beside it,
     synced and renamed when the last case is written).
     """
     from aftersales.store.privacy import escape_all_controls
@@ -682,7 +692,9 @@ def export(fmt, output, state, brand, db_url, reveal) -> None:
 def ticket(number, as_html, agreement, output, db_url, reveal, sms=False) -> None:
     """打印受理单 / Print the service ticket (受理单) or the mail-in agreement.
 
-    Phone numbers are masked unless ``--reveal`` (the copy handed to the customer).
+    电话号码打码显示，除非给出 --reveal（交给顾客的那一份）。
+
+    Phone numbers are masked unless --reveal (the copy handed to the customer).
     """
     from aftersales.store.documents import render_mail_in, render_ticket
     from aftersales.store.errors import StoreError

@@ -96,9 +96,13 @@ def current(db_url, as_json) -> None:
 def roles(db_url, prefix, stores, as_json) -> None:
     """创建门店、经理、所有者数据库角色 / Create the store, manager and owner roles (PostgreSQL).
 
+    每个门店的角色只能查看和修改本店的案例（行级安全）；经理可查看、修改所有门店的案例并导出；
+    只有所有者能迁移数据库。新增门店时再运行一次；柜台随后用
+    aftersales db login 创建的登录账号连接。
+
     Each store's role sees and changes only that store's cases (row-level security); the manager
     reads and changes every store's and exports; the owner alone migrates. Run again to add a
-    store; counters then connect as a login made with `aftersales db login`.
+    store; counters then connect as a login made with "aftersales db login".
     """
     from aftersales.store import db as store_db
     from aftersales.store import roles as store_roles
@@ -131,6 +135,10 @@ def roles(db_url, prefix, stores, as_json) -> None:
               help="读取密码的环境变量 / environment variable holding the password (else asked).")
 def login(db_url, login, member_of, password_env) -> None:
     """创建登录账号 / Create a login (a counter PC, a manager) that acts as ROLE (PostgreSQL).
+
+    \b
+    柜台随后在连接地址中使用这个登录账号：
+    AFTERSALES_DB=postgresql+psycopg://登录名:密码@主机/数据库
 
     The counter then connects with that login in its URL:
     AFTERSALES_DB=postgresql+psycopg://LOGIN:PASSWORD@HOST/DB

@@ -190,6 +190,11 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
          as_json: bool, examples: int, explain: str | None, fail_on_change: bool, workers: int | None) -> None:
     """政策变更影响预览：哪些案例的判定会因政策改动而不同。
 
+    用改动前后两套政策分别判定同一批案例，列出判定不同的案例。
+    退出码：0 每个案例都比较了；1 有一行无法比较或没有给出案例
+    （加 --fail-on-change 时，有案例的判定变了也是 1）；2 参数或政策有误；
+    3 有案例在缺少插件的情况下判定。
+
     Preview which cases a policy change decides differently. Exit codes: 0 every case compared, 1
     a line could not be compared or no case was given (or, with --fail-on-change, a case changed),
     2 bad arguments or policies, 3 a case was decided without a plugin.

@@ -22,9 +22,13 @@ def evaluate(case_file: str, as_json: bool, show_trace: bool, plugins_dir: str |
              db_url: str | None) -> None:
     """判定一个案例：退货、换货、免费维修还是付费维修，缺哪些单证，如何换货。
 
-    Decide one case file (YAML or JSON, the v1 case format; ``-`` reads standard input).
+    CASE 是一个案例文件（YAML 或 JSON，v1 案例格式）；写 - 则从标准输入读取。
+    退出码：0 已判定；2 案例或政策有误（或标准输出无法写入）；3 有插件出错
+    （读标准输出的一方已关闭时也是 3，例如接了 | head）。
+
+    Decide one case file (YAML or JSON, the v1 case format; "-" reads standard input).
     Exit codes: 0 decided, 2 bad case or policy (or standard output cannot be written), 3 a
-    plugin failed (also when the reader of standard output has gone: ``| head``).
+    plugin failed (also when the reader of standard output has gone, as with "| head").
     """
     import datetime
     import sys

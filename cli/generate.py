@@ -25,6 +25,10 @@ from aftersales.cli._common import output_file
 def generate(n: int, seed: int, out_path: str, start, end) -> None:
     """生成模拟案例 / Generate N realistic cases (JSON Lines, one v1 case per line).
 
+    像柜台一样的组合：品牌（apple、huawei、generic）、地区（MTLE3CH/A、ZP/A、LL/A；
+    BRA-AL00、-L29）、购买渠道、购买日期、单证、故障、外观、维修记录和服务计划。
+    每个 IMEI 的校验位都正确。
+
     A counter-like mix of brands (apple, huawei, generic), regions (MTLE3CH/A, ZP/A, LL/A;
     BRA-AL00, -L29), channels, purchase dates, papers, faults, conditions, repair history and
     service plans. Every IMEI has a valid check digit.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Iterable
 
 import click
 
@@ -30,9 +31,45 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 
 
 class HelpFormatter(click.HelpFormatter):
-    """click's help in Chinese where click writes it itself: the headings (Usage, Options,
+    """click's help laid out by what the terminal shows: a Chinese character takes two columns,
+    and a line may break between two of them (click counts characters and breaks only at
+    spaces, so a Chinese line ran past the terminal's edge). Paragraphs are wrapped to the
+    width; a paragraph opening with a ``\\b`` line is kept as written, as click does. In the
+    lists of options and commands the terms are ASCII; their texts are wrapped the same way.
+
+    (``wcwidth`` measures and wraps this too, but its import alone takes about 30 ms, more than
+    half of ``aftersales --help``; ``unicodedata``'s widths are what it needs here.)"""
+
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        self.write("\n\n".join(_wrap_paragraph(part, self.width, indent) for part in _paragraphs(text)))
+        self.write("\n")
+
+    def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = [(term, self._own(text)) for term, text in rows]
+        first_col = min(max((len(term) for term, _ in rows), default=0), col_max) + col_spacing
+        for term, text in rows:
+            self.write(f"{'':>{self.current_indent}}{term}")
+            if not text:
+                self.write("\n")
+                continue
+            if len(term) <= first_col - col_spacing:
+                self.write(" " * (first_col - len(term)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            lines = _wrap(" ".join(text.split()), max(self.width - first_col - self.current_indent, 10))
+            pad = " " * (first_col + self.current_indent)
+            self.write(lines[0] + "".join(f"\n{pad}{line}" for line in lines[1:]) + "\n")
+
+    def _own(self, text: str) -> str:
+        """An option's or command's text as shown (``ChineseHelpFormatter`` says click's own in Chinese)."""
+        return text
+
+
+class ChineseHelpFormatter(HelpFormatter):
+    """The help in Chinese where click writes it itself: the headings (Usage, Options,
     Commands) and the texts of its own options (--help, --version); the rest of the help is
-    Chinese first, and ``--lang en`` or ``AFTERSALES_LANG=en`` keeps click's English."""
+    Chinese first, and ``--lang en`` or ``AFTERSALES_LANG=en`` keeps click's English words."""
 
     HEADINGS = {"Options": "选项", "Commands": "命令", "Positional arguments": "参数"}
     #: click's texts for the options it adds itself
@@ -48,9 +85,6 @@ class HelpFormatter(click.HelpFormatter):
     #: the notes click adds after an option's text
     NOTES = (("[required]", "[必填]"), ("[default: ", "[默认："))
 
-    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:  # type: ignore[no-untyped-def]
-        super().write_dl([(term, self._own(text)) for term, text in rows], col_max, col_spacing)
-
     def _own(self, text: str) -> str:
         text = self.OWN.get(text, text)
         for en, zh in self.NOTES:
@@ -59,11 +93,107 @@ class HelpFormatter(click.HelpFormatter):
         return text
 
 
+def _paragraphs(text: str) -> list[str]:
+    """``text`` cut at its blank lines."""
+    parts, lines = [], []
+    for line in text.splitlines():
+        if line.strip():
+            lines.append(line)
+        elif lines:
+            parts.append("\n".join(lines))
+            lines = []
+    if lines:
+        parts.append("\n".join(lines))
+    return parts
+
+
+def _wrap_paragraph(paragraph: str, width: int, indent: str) -> str:
+    lines = paragraph.splitlines()
+    if lines[0].strip() == "\b":   # kept as written
+        return "\n".join(indent + line for line in lines[1:])
+    own = lines[0][:len(lines[0]) - len(lines[0].lstrip())]
+    text = lines[0].strip()
+    for line in lines[1:]:   # Chinese goes on from Chinese and its punctuation without a space
+        line = line.strip()
+        joined = (_wide(text[-1]) and _wide(line[0])) or text[-1] in _CLOSING or line[0] in _OPENING
+        text += line if joined else " " + line
+    lead = indent + own
+    return "\n".join(lead + line for line in _wrap(text, max(width - len(lead), 10)))
+
+
+#: Chinese punctuation a line may not end with, and may not begin with
+_OPENING = "（《「『【〔“‘"
+_CLOSING = "）》」』】〕”’，。、；：！？…—"
+
+
+def _wide(char: str) -> bool:
+    return char >= "\u1100" and _east_asian_width(char) in "WF"
+
+
+def _east_asian_width(char: str) -> str:
+    global _east_asian_width
+    from unicodedata import east_asian_width as _east_asian_width
+
+    return _east_asian_width(char)
+
+
+def _pieces(word: str) -> list[tuple[str, int]]:
+    """The pieces of ``word`` (no spaces in it) a line may break between, each with its width:
+    one Chinese character or a run of anything else up to a comma, with the punctuation that
+    may not be parted from it (opening marks before, closing marks after)."""
+    if word.isascii():
+        if "," not in word[:-1]:
+            return [(word, len(word))]
+        parts = word.split(",")
+        return [(part + ",", len(part) + 1) for part in parts[:-1]] + ([(parts[-1], len(parts[-1]))] if parts[-1] else [])
+    pieces = []
+    at, end = 0, len(word)
+    while at < end:
+        to, size = at, 0
+        while to < end and (word[to] in _OPENING or word[to] in "(["):
+            size += 1 + _wide(word[to])
+            to += 1
+        if to < end and _wide(word[to]):
+            to, size = to + 1, size + 2
+        else:
+            while to < end and word[to] != "," and not _wide(word[to]):
+                to, size = to + 1, size + 1
+            if to < end and word[to] == ",":
+                to, size = to + 1, size + 1
+        while to < end and word[to] in _CLOSING:
+            size += 1 + _wide(word[to])
+            to += 1
+        pieces.append((word[at:to], size))
+        at = to
+    return pieces
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns (a Chinese character takes two), broken
+    at spaces, after commas and between Chinese characters."""
+    lines: list[str] = []
+    line, used = "", 0
+    for word in text.split():
+        space = 1 if line else 0
+        for piece, size in _pieces(word):
+            if line and used + space + size > width:
+                lines.append(line)
+                line, used, space = "", 0, 0
+            while size > width:   # a word wider than a line: cut, as click does (ASCII here)
+                lines.append(piece[:width])
+                piece = piece[width:]
+                size = len(piece)
+            line += " " * space + piece
+            used += space + size
+            space = 0
+    return [*lines, line] if line or not lines else lines
+
+
 class _Context(click.Context):
     def make_formatter(self) -> click.HelpFormatter:
         # the terminal's width read here: click's own reading imports shutil, which imports the
         # compression modules, a sixth of ``aftersales --help`` beyond click itself
-        kind = HelpFormatter if message_lang() == "zh" else self.formatter_class
+        kind = ChineseHelpFormatter if message_lang() == "zh" else HelpFormatter
         return kind(width=self.terminal_width or _columns(), max_width=self.max_content_width)
 
 
@@ -137,7 +267,7 @@ def main_group(ctx: click.Context) -> None:
     """aftersales — 售后政策框架 / after-sales policy framework.
 
     不带命令时打开柜台终端界面（同 aftersales tui）/ Without a command, opens the counter terminal
-    UI (same as ``aftersales tui``).
+    UI (same as "aftersales tui").
     """
     if ctx.invoked_subcommand is None:
         # the group run with no command by click itself (bare ``aftersales`` opens the UI without

@@ -109,7 +109,6 @@ def outcome(number, kind, refund, invoice_price, imei, serial, date_, certificat
             consent, amount, override, note, staff, db_url, as_json, reveal) -> None:
     """登记处理结果：退货、换货、免费维修、付费维修 / Record the outcome: return, exchange, free or paid repair.
 
-    \b
     退货、换货使案例进入“已退货退款”或“已换货”（之后结案）；
     维修（免费或付费）登记时机器仍在网点的，案例进入“待取机”
     （同改状态：进度回访结清，取机通知到期）。

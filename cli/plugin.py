@@ -20,12 +20,18 @@ def plugin() -> None:
 def new(brand: str, directory: str, label_zh: str | None, label_en: str | None, force: bool) -> None:
     """写出一个可用的品牌插件包 / Write a working plugin package for BRAND.
 
-    The package has a pyproject with the entry point (group ``aftersales.plugins``) and a
-    dependency range on aftersales, a ``PolicyPlugin`` subclass, a policy YAML with its schema
-    modeline, policy tests, a pytest harness (``tests/``), a CI workflow that validates and tests
-    the policy, a pre-commit config for the policy files, LICENSE, ``.gitignore`` and a README.
-    As written it passes ``policy validate --strict``, ``policy test --strict``, ``pytest`` and
-    ``pip install -e``; it also loads without installing: ``--plugins-dir aftersales-BRAND``.
+    包里有：带入口点（组 aftersales.plugins）和 aftersales 版本范围的 pyproject、
+    一个 PolicyPlugin 子类、带 schema 声明行的政策 YAML、政策测试、pytest 测试框架（tests/）、
+    校验并测试政策的 CI 流程、政策文件的 pre-commit 配置、LICENSE、.gitignore 和 README。
+    写出后即可通过 policy validate --strict、policy test --strict、pytest 和 pip install -e；
+    不安装也能加载：--plugins-dir aftersales-BRAND。
+
+    The package has a pyproject with the entry point (group aftersales.plugins) and a
+    dependency range on aftersales, a PolicyPlugin subclass, a policy YAML with its schema
+    modeline, policy tests, a pytest harness (tests/), a CI workflow that validates and tests
+    the policy, a pre-commit config for the policy files, LICENSE, .gitignore and a README.
+    As written it passes policy validate --strict, policy test --strict, pytest and
+    pip install -e; it also loads without installing: --plugins-dir aftersales-BRAND.
     """
     from aftersales.authoring.scaffold import scaffold
     from aftersales.cli import message_lang

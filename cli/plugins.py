@@ -27,7 +27,7 @@ def list_plugins(as_json: bool, plugins_dir: str | None, db_url: str | None) -> 
 
     List plugins: name, version, origin (bundled / entry point / folder), hooks, brands, and
     each policy with its version, effective dates and validation state (valid, warnings, or the
-    first error). With ``--db`` (or ``AFTERSALES_DB``), the policies are those the store there
+    first error). With --db (or AFTERSALES_DB), the policies are those the store there
     decides with: the counter's own folder, else the store's bundle in force. Exit 1 when a plugin
     failed to load or a policy is invalid.
     """

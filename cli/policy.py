@@ -189,12 +189,19 @@ def _against_installed(data: dict, node: Any, source: Any, installed: Mapping[tu
 def validate(paths: tuple[str, ...], fmt: str, strict: bool, show_acknowledged: bool, plugins_dir: str | None) -> None:
     """校验政策文件 / Validate policy files (default: every policy the loaded plugins ship).
 
-    Reports every problem as ``file:line:column: $.json.path: message``: the schema, duplicate
+    每个问题一行：文件:行:列: $.JSON路径: 说明。检查内容：是否符合政策格式（JSON Schema）、
+    重复的键和规则编号、引用了不存在的东西、永远不会成立的条件、相互重叠的权益、
+    同一政策各版本之间的空档或重叠；以及（作为警告）低于法定底线的条款——
+    品牌对国行机的条款不得少于三包规定。政策已确认的警告只显示一行条数
+    （--show-acknowledged 逐条列出；--format json 总是列出）。
+    有错误时退出码为 1（加 --strict 时，政策未确认的警告也算）；否则为 0。
+
+    Reports every problem as "file:line:column: $.json.path: message": the schema, duplicate
     keys and rule ids, unknown references, conditions that can never hold, overlapping offers,
     gaps or overlaps between versions of one policy, and (as warnings) floor violations — brand
     terms below the statutory ones for mainland units. The warnings a policy acknowledges are
-    one line with their count (``--show-acknowledged`` lists them; ``--format json`` always
-    does). Exit 1 on any error (with ``--strict``, on any warning not acknowledged too); 0
+    one line with their count (--show-acknowledged lists them; --format json always
+    does). Exit 1 on any error (with --strict, on any warning not acknowledged too); 0
     otherwise.
     """
     from aftersales.core.registry import load_plugins
@@ -251,18 +258,28 @@ def _n(count: int, word: str) -> str:
 @PLUGINS_DIR
 def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None,
          plugins_dir: str | None) -> None:
-    """运行政策测试 / Run the policy tests (``*.cases.yaml`` beside each policy) and show rule coverage.
+    """运行政策测试 / Run the policy tests (the *.cases.yaml beside each policy) and show rule coverage.
 
-    PATHS are policy files, their ``.cases.yaml`` files or folders (default: every policy the
+    PATHS 是政策文件、它们的 .cases.yaml 测试文件或文件夹（不给时：已加载插件附带的全部政策）。
+    这里给出的政策文件代替已安装的同编号政策，所以改过的政策按它实际会做的判定来测试。
+    expect 可以检查：各项权益及其依据、缺少的单证、决定的规则、起止日期、
+    换货方式（exchange_mode、lead_days、warranty_after）、保修期起止和服务地点
+    （一个，或按权益分别给出）。一条规则算“有案例覆盖”，是指它决定过某个案例：
+    给出了权益的条款，或因自身单证、条件或某条排除而被拒的条款（仅仅不适用的不算）；
+    成立过的排除或提示；换货背后的换货规则；已给权益背后的起算规则或部件保修期；
+    认出了地区的地区规则。expect 里有不认识的键的案例判为失败。
+    有案例失败时退出码为 1（加 --strict 时，有规则没有案例覆盖也是 1）。
+
+    PATHS are policy files, their .cases.yaml files or folders (default: every policy the
     loaded plugins ship). A policy file given here replaces the installed version with the same
-    id, so an edited policy is tested as it would decide. ``expect`` can check the remedies,
-    their basis, papers, deciding rule, start and end, the exchange (``exchange_mode``,
-    ``lead_days``, ``warranty_after``), the coverage dates and the service location (one, or
-    per remedy). A rule is *exercised* when it decided some case: an offer that granted its
+    id, so an edited policy is tested as it would decide. "expect" can check the remedies,
+    their basis, papers, deciding rule, start and end, the exchange (exchange_mode,
+    lead_days, warranty_after), the coverage dates and the service location (one, or
+    per remedy). A rule is exercised when it decided some case: an offer that granted its
     remedy, or whose own papers, condition or an exclusion refused it (not one that merely did not
     apply); an exclusion or notice that held; the exchange rule behind an exchange; a start or a
     component's period behind a granted remedy; a region rule that named the region. A case with
-    an unknown ``expect`` key fails. Exit 1 when a case fails (with ``--strict``, also when a rule
+    an unknown "expect" key fails. Exit 1 when a case fails (with --strict, also when a rule
     is not exercised).
     """
     from aftersales.authoring.policytest import run_policy_tests
@@ -331,8 +348,14 @@ def _as_validate_says(load_errors: list[Any], paths: tuple[str, ...], plugins_di
 def schema(output: str | None) -> None:
     """打印政策 JSON Schema / Print the policy JSON Schema (draft 2020-12) for editors.
 
-    Save it beside your policies and start each policy file with
-    ``# yaml-language-server: $schema=policy.schema.json`` to get completion and checks as you type.
+    把它存在政策文件旁边，并在每个政策文件第一行写下面这一行，编辑器（如装了 YAML
+    插件的 VS Code）就会在输入时补全并检查。
+
+    Save it beside your policies and start each policy file with the line below to get
+    completion and checks as you type.
+
+    \b
+    # yaml-language-server: $schema=policy.schema.json
     """
     from aftersales.policies import bundled
 

@@ -159,6 +159,11 @@ def replay(cases_file: str | None, policies_dir: str | None, plugins_dir: str | 
            full: bool, with_trace: bool, from_store: bool, db_url: str | None, summary_json: str | None, quiet: bool) -> None:
     """批量重放案例 / Replay many cases (JSON Lines) through the engine.
 
+    每个输入行输出一行判定，顺序不变；有问题的行报告行号，其余照常进行。
+    在终端上显示进度条（速度、剩余时间）。
+    退出码：0 全部已判定；1 有行失败；2 参数、政策或输出路径有误；
+    3 有案例在缺少插件（或插件被隔离）的情况下判定。
+
     One decision line per input line, in order; bad lines are reported with their line number
     and the run goes on. A progress bar (rate, time left) shows on a terminal.
     Exit codes: 0 all decided, 1 some line failed, 2 bad arguments, policies or output path,

@@ -144,3 +144,58 @@ def test_evaluate_decides_with_the_bundle_of_the_store_its_db_names(cli, tmp_pat
         import json
 
         assert json.loads(out)["bundle"]["id"] == "1"
+
+
+def _every_help(cli, lang: str, columns: int) -> dict[tuple, str]:
+    import click
+
+    from aftersales.cli import main_group
+
+    helps = {}
+    for path, _command in _walk(main_group, click.Context(main_group)):
+        code, out, err = cli(*path, "--lang", lang, "--help", env={"COLUMNS": str(columns)})
+        assert code == 0, (path, err)
+        helps[path] = out
+    return helps
+
+
+def test_every_help_fits_the_terminal_counting_a_chinese_character_as_two_columns(cli):
+    """click counts characters and breaks only at spaces: a Chinese line ran past the edge of
+    an 80-column terminal. Measured here by rich's cell widths, not the formatter's own."""
+    from rich.cells import cell_len
+
+    for columns in (80, 60):
+        for lang in ("zh", "en"):
+            for path, out in _every_help(cli, lang, columns).items():
+                wide = [line for line in out.splitlines() if cell_len(line) > columns]
+                assert not wide, (path, lang, columns, wide)
+
+
+def test_every_help_says_its_details_in_chinese_too_with_no_markup():
+    """A paragraph after the first (exit codes, what a command checks) is in Chinese as well as
+    English; no reStructuredText quotes (``x``) reach the reader."""
+    import click
+
+    from aftersales.cli import main_group
+
+    english_only, marked = [], []
+    for path, command in _walk(main_group, click.Context(main_group)):
+        text = command.help or ""
+        body = text.split("\n\n", 1)[1] if "\n\n" in text else ""
+        if body.strip() and not any("\u4e00" <= ch <= "\u9fff" for ch in body) \
+                and not any("\u4e00" <= ch <= "\u9fff" for ch in text.split("\n\n")[0][20:]):
+            english_only.append(" ".join(path))
+        if "``" in text or any("``" in (getattr(p, "help", None) or "") for p in command.params):
+            marked.append(" ".join(path))
+    assert not english_only
+    assert not marked
+
+
+def test_a_chinese_paragraph_is_joined_without_spaces_and_broken_between_characters(cli):
+    wide = _every_help(cli, "zh", 200)[("policy", "validate")]
+    # two lines of the source, joined as they are read
+    assert "低于法定底线的条款——品牌对国行机的条款不得少于三包规定" in wide
+    narrow = _every_help(cli, "zh", 50)[("policy", "validate")]
+    lines = [line.strip() for line in narrow.splitlines()]
+    assert not any(line.startswith(("，", "。", "、", "）", "；")) or line.endswith("（") for line in lines)
+    assert "".join(lines).count("低于法定底线的条款——品牌对国行机的条款不得少于三包规定") == 1

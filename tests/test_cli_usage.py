@@ -87,16 +87,16 @@ def test_every_option_of_every_command_is_explained_in_chinese_first():
     opens with Chinese (then `` / `` and the English), and click's own notes are said in Chinese."""
     import re
 
-    from aftersales.cli.group import HelpFormatter, main_group
+    from aftersales.cli.group import ChineseHelpFormatter, main_group
 
     han = re.compile(r"[\u4e00-\u9fff]")
     missing = [f"{' '.join(path)} {param.opts[0]}" for path, command in _commands(main_group)
                for param in command.params if param.param_type_name == "option"
-               if param.help not in HelpFormatter.OWN       # click's own (--version): said by the formatter
+               if param.help not in ChineseHelpFormatter.OWN       # click's own (--version): said by the formatter
                if not han.search((param.help or "").split(" / ", 1)[0])]
     assert missing == []
 
 
 def test_clicks_own_notes_are_said_in_chinese(cli):
-    code, out, _ = cli("policy", "diff", "--help", env=ZH)
+    code, out, _ = cli("policy", "diff", "--help", env={**ZH, "COLUMNS": "200"})
     assert code == 0 and "[必填]" in out and "[默认：3" in out and "[required]" not in out and "default:" not in out
