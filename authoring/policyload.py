@@ -696,8 +696,12 @@ def _error_issues(error: Any, node: Any, name: str) -> list[PolicyIssue]:
                       f"{shown(value)} is out of range: must be {word[1]} {error.validator_value}")]
     if v in ("minItems", "minProperties", "minLength"):
         return [issue(f"不能为空（至少 {error.validator_value} 项）", f"must not be empty (at least {error.validator_value})")]
-    from aftersales.core.rules import OPERATORS
+    from aftersales.core.rules import OPERATORS, range_problem
 
+    if "dependentSchemas" in error.schema_path and isinstance(value, Mapping):   # two comparisons, not a range
+        problem = range_problem(value)
+        if problem is not None:
+            return [issue(*problem)]
     if v == "maxProperties" and isinstance(value, Mapping) and value and set(value) <= OPERATORS:
         n = len(value)
         if error.validator_value == 1:   # a condition on a field that is no count or amount

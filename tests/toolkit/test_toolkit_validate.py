@@ -256,6 +256,39 @@ def test_a_range_is_one_condition_with_a_lower_and_an_upper_bound(tmp_path, cli)
     assert code == 1 and "one comparison only here, 2 given (a range such as {gte: 20, lt: 80} is for counts" in out, out
 
 
+@pytest.mark.parametrize("matcher, accepted", [
+    ({"gte": 2, "lt": 5}, True), ({"lte": 5, "gt": 2}, True), ({"gt": 1}, True), ({"eq": 2}, True),
+    ({"eq": 2, "lt": 5}, False), ({"gt": 2, "gte": 3}, False), ({"lt": 5, "lte": 6}, False),
+    ({"in": [1, 2], "lt": 5}, False), ({"ne": 3, "gt": 1}, False),
+])
+def test_the_editors_schema_refuses_the_two_comparisons_validate_refuses(tmp_path, cli, matcher, accepted):
+    """policy.schema.json is what an editor checks as one types (``policy schema``, ``policy
+    export``): two comparisons are one lower and one upper bound there too, not only in
+    ``policy validate``, whose message stays the one line naming what is written."""
+    import json
+
+    import jsonschema
+    import yaml
+
+    from aftersales.policies import bundled
+
+    schema = json.loads(bundled("policy.schema.json").read_text(encoding="utf-8"))
+    written = "{" + ", ".join(f"{op}: {json.dumps(arg)}" for op, arg in matcher.items()) + "}"
+    text = _huawei_text().replace("      history.warranty_repairs_for_fault: {gte: 2}",
+                                  f"      history.warranty_repairs_for_fault: {written}", 1)
+    assert text != _huawei_text()
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(yaml.safe_load(text)))
+    assert (not errors) == accepted, [e.message for e in errors]
+    code, out, _ = cli("policy", "validate", str(_write(tmp_path, "huawei.yaml", text)))
+    if accepted:
+        assert code == 0, out
+    else:
+        lines = [line for line in out.splitlines() if "warranty_repairs_for_fault" in line]
+        assert code == 1 and len(lines) == 1, out
+        assert lines[0].endswith(f"two comparisons in one condition must be a lower bound (gt or gte) and an upper "
+                                 f"bound (lt or lte), as {{gte: 20, lt: 80}}; this one is {written}"), out
+
+
 def test_changed_terms_under_an_installed_version_are_said_at_validate_not_first_at_publish(tmp_path, cli):
     """An edited copy of a shipped policy that keeps its version: one version, two sets of
     terms. ``publish`` refuses it; ``validate`` says so first, at ``version``."""
