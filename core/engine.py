@@ -466,6 +466,7 @@ class Engine:
             log = list(plan.prefix)
         best = plan.best.copy()
         expired: list[OfferResult] = []
+        held: list | None = None   # the offers in time but refused (excluded, papers missing, fault untested)
         late: list[tuple[int, OfferResult]] | None = None  # rare: made when needed
         for known, rule, tail, excluded_by, slot, group in plan.steps:
             if known:
@@ -493,8 +494,13 @@ class Engine:
                     continue
                 excluded_by = None
             # logged as the result itself when its own status and detail tell it all
-            entry = result if excluded_by is None and not missing else \
-                _judged(result, status, excluded_by, missing)
+            if excluded_by is None and not missing:
+                entry = result
+            else:   # in time, refused all the same: its policy's periods have not ended
+                entry = _judged(result, status, excluded_by, missing)
+                if held is None:
+                    held = []
+                held.append(rule)
             log.append(entry)
             if best[slot] is None:
                 best[slot] = entry
@@ -525,6 +531,9 @@ class Engine:
             if status == "granted" or status == "blocked_documents":
                 entry = _judged(result, "pending_detection", None, result.missing)
                 status = "pending_detection"
+                if held is None:
+                    held = []
+                held.append(rule)
             elif status == "not_applicable":  # no period for this part: its condition is logged already
                 continue
             else:  # its time limit has passed: testing the fault would not open it, and that is the reason
@@ -537,7 +546,7 @@ class Engine:
                 best[slot] = entry
             else:
                 _consider(best, slot, entry, result, status, entry.missing)
-        return self._conclude(case, frame, plan, best, log, expired, failures)
+        return self._conclude(case, frame, plan, best, log, expired, held, failures)
 
     # ------------------------------------------------------------------------------ plugin code per case
 
@@ -635,10 +644,10 @@ class Engine:
     # ------------------------------------------------------------------------------ the decision
 
     def _conclude(self, case: Case, frame: _Frame, plan: _Plan, best: list, trace: list, offers: list,
-                  failures: tuple) -> Decision:
+                  held: list | None, failures: tuple) -> Decision:
         """Remedies in the contract's order, expiry, coverage, and the decision record, from the
-        best offer of each remedy (``best``), the trace so far and the offers that ran out
-        (``offers``). The frame's refund instead of an exchange, if a policy gives one: an
+        best offer of each remedy (``best``), the trace so far, the offers that ran out
+        (``offers``) and those in time but refused all the same (``held``, or None). The frame's refund instead of an exchange, if a policy gives one: an
         available exchange it follows (``RefundRule.follows``) carries its ``refund_instead`` block."""
         refund = frame.refund
         gaps: tuple = ()
@@ -708,12 +717,15 @@ class Engine:
                 service_location = made.service_location
 
         # an offer that ran out: report the policy's expiry exclusion when nothing free is left
+        # and no free offer of the policy was in time (an extended warranty refused for damage:
+        # the brand's periods have not ended)
         exclusions = plan.hits
         if not free_available and offers:
+            in_time = {rule.policy for rule in held if rule.remedy != "paid_repair"} if held else ()
             ran_out: tuple = ()  # the policies of the free offers among them, in order
             for result in offers:
                 rule = result.rule
-                if rule.remedy != "paid_repair":
+                if rule.remedy != "paid_repair" and rule.policy not in in_time:
                     ran_out += (rule.policy,)
             if ran_out:
                 exclusions, steps = plan.expired(ran_out)

@@ -282,3 +282,34 @@ def test_a_record_built_by_position_must_name_its_fields_in_declared_order():
     assert _in_field_order(OfferJudged, "result", "status", "excluded_by", "missing") is OfferJudged
     with pytest.raises(ImportError, match="OfferJudged fields are"):
         _in_field_order(OfferJudged, "status", "result", "excluded_by", "missing")
+
+
+def _huawei(registry, purchase: str, **changes):
+    case = copy.deepcopy(BASE)
+    case.update(brand="huawei", device={"model": "Mate 60", "model_code": "ALN-AL00"}, case_date="2026-09-10")
+    case["purchase"] = {"channel": "authorized_reseller", "date": purchase, "country": "CN"}
+    case.update(changes)
+    d = registry.evaluate(registry.parse_case(case)).to_dict()
+    expired = next((e for e in d["exclusions"] if e["id"] == "expired"), None)
+    return d, sorted(expired["policies"]) if expired else []
+
+
+def test_a_policys_expiry_is_reported_only_when_none_of_its_free_offers_is_in_time(registry):
+    """Huawei's 12 months ran out, its extended warranty runs 24: a wet phone is refused for the
+    water, not because "Huawei's warranty has ended" (the coverage shown runs to 2027). The same
+    when the offer in time waits for papers or for the fault to be tested: what to bring or do
+    is the reason, not an expiry."""
+    plan = {"coverage_plans": ["huawei_extended_warranty"]}
+    wet, expired = _huawei(registry, "2025-03-01", condition={"liquid_damage": True}, **plan)
+    assert wet["entitlement"] == "paid_repair" and wet["coverage"]["end"] == "2027-03-01"
+    assert [r["status"] for r in wet["remedies"] if r["remedy"] == "repair"] == ["excluded"]
+    assert expired == ["generic_sanbao"]   # the statutory 12 months have ended; Huawei's cover has not
+    no_invoice, expired = _huawei(registry, "2025-03-01", documents=[], **plan)
+    assert [r["status"] for r in no_invoice["remedies"] if r["remedy"] == "repair"] == ["blocked_documents"]
+    assert expired == ["generic_sanbao"]
+    untested, expired = _huawei(registry, "2025-03-01", fault={"component": "host", "confirmed": False}, **plan)
+    assert [r["status"] for r in untested["remedies"] if r["remedy"] == "repair"] == ["pending_detection"]
+    assert expired == ["generic_sanbao"]
+    # without the plan both have ended, and both say so
+    _ended, expired = _huawei(registry, "2025-03-01", condition={"liquid_damage": True})
+    assert expired == ["generic_sanbao", "huawei"]
