@@ -434,7 +434,12 @@ def _explain(number: str, options: dict[str, Any], cases_file: str | None, db_ur
     for name, a, b in rows:
         out(_pad(f"{name}{colon}{a}", left_w) + " │ " + _cut(f"{name}{colon}{b}", left_w))
     out("")
-    out(("trace lines that differ:" if en else "不同的追踪记录：") if pairs else
-        ("the traces are the same" if en else "两边的追踪记录相同"))
+    if pairs:
+        out("trace lines that differ:" if en else "不同的追踪记录：")
+    elif differences:   # the same rules with the same results: the dates above are what moved
+        out("every rule checked has the same result on both sides: what differs is only what is listed above"
+            if en else "两边逐条检查的规则和结果都相同：不同之处只是上面列出的")
+    else:
+        out("the two decisions and their traces are the same" if en else "两边的判定和追踪记录都相同")
     for a, b in pairs:
         out(_pad(("- " + a) if a else "", left_w) + " │ " + _cut(("+ " + b) if b else "", left_w))

@@ -324,10 +324,16 @@ def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None,
                 click.echo(("  not exercised by any case: " if en else "  没有案例覆盖：")
                            + ", ".join(f"{s}/{rid}" for s, rid in r.uncovered))
         total = sum(len(r.results) for r in reports)
+        # a tests file that cannot be read (or a policy with none) fails the run: the summary says so
+        unread = sum(1 for r in reports if any(i.severity == "error" for i in r.issues))
         if en:
-            click.echo(f"{total - failed}/{total} cases pass; {_n(uncovered, 'rule')} not exercised", err=True)
+            click.echo(f"{total - failed}/{total} cases pass; "
+                       + (f"tests of {_n(unread, 'policy')} in error (above); " if unread else "")
+                       + f"{_n(uncovered, 'rule')} not exercised", err=True)
         else:
-            click.echo(f"{total} 个案例中 {total - failed} 个通过；{uncovered} 条规则没有案例覆盖", err=True)
+            click.echo(f"{total} 个案例中 {total - failed} 个通过；"
+                       + (f"{unread} 个政策的测试文件有错误（见上）；" if unread else "")
+                       + f"{uncovered} 条规则没有案例覆盖", err=True)
     if bad or (strict and uncovered):
         raise SystemExit(1)
 

@@ -406,3 +406,16 @@ def test_a_battery_case_is_named_with_its_health_in_the_examples():
     assert _case_brief(case, "en").endswith("battery health 15%")
     host = {**case, "fault": {"component": "host"}}
     assert "健康度" not in _case_brief(host, "zh")
+
+
+def test_explain_of_a_change_in_dates_only_says_the_rules_gave_the_same_results(tmp_path):
+    """A host period one month longer moves the coverage's end, not what any rule said: the
+    view does not claim the two sides are the same."""
+    old, new = _edited(tmp_path, "apple.yaml", "  host: {months: 12}", "  host: {months: 13}")
+    cases = _cases(tmp_path, [100])
+    rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(cases), "--explain", "1")
+    assert rc == 0, err
+    assert "every rule checked has the same result on both sides: what differs is only what is listed above" in out
+    assert "the same" not in out.split("every rule checked")[0]
+    unchanged = _invoke("--old", str(old), "--new", str(old), "--cases", str(cases), "--explain", "1", lang="zh")[1]
+    assert "两边的判定和追踪记录都相同" in unchanged
