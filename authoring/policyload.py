@@ -654,7 +654,8 @@ def _error_issues(error: Any, node: Any, name: str) -> list[PolicyIssue]:
         got = TYPE_NAMES.get(type_of(value), ("?", "?"))
         zh = f"这里应为{zh_t}，写的是{got[0]} {shown(value)}"
         en = f"expected {en_t} here, got {got[1]} {shown(value)}"
-        if isinstance(error.schema, Mapping) and error.schema.get("format") == "date":
+        is_date = isinstance(error.schema, Mapping) and error.schema.get("format") == "date"
+        if is_date:
             example = date_example(value)
             zh += f"；日期写成 YYYY-MM-DD，如 \"{example}\""
             en += f"; dates are YYYY-MM-DD, e.g. \"{example}\""
@@ -665,6 +666,12 @@ def _error_issues(error: Any, node: Any, name: str) -> list[PolicyIssue]:
             elif ": " in value and "object" in plain:
                 zh += "（值里的 ': ' 被读成了文本的一部分；键和值要分行或写成 {键: 值}）"
                 en += " (the ': ' inside it was read as part of a text; put the key and value on their own line)"
+            elif _number_text(value, plain):   # "7" where 7 is meant
+                zh += f"（数字不加引号：写成 {value.strip()}）"
+                en += f" (a number takes no quotes: write {value.strip()})"
+        elif type_of(value) in ("integer", "number") and "string" in plain and not is_date:
+            zh += f"（文本要加引号：写成 \"{value}\"）"
+            en += f" (a text takes quotes: write \"{value}\")"
         return [issue(zh, en)]
     if v == "required":
         missing = [k for k in error.validator_value if isinstance(value, Mapping) and k not in value]
@@ -723,6 +730,20 @@ def _error_issues(error: Any, node: Any, name: str) -> list[PolicyIssue]:
         return [issue("列表里有重复的项", "the list holds the same item twice")]
     message = error.message if len(error.message) <= 200 else error.message[:197] + "..."
     return [issue(f"不符合格式要求：{message}", message)]
+
+
+def _number_text(value: str, expected: list[str]) -> bool:
+    """Whether ``value``, a text, is a number written in quotes where a number was ``expected``."""
+    text = value.strip()
+    if "integer" in expected:
+        return text.lstrip("-").isdigit()
+    if "number" in expected:
+        try:
+            float(text)
+        except ValueError:
+            return False
+        return text.lower() not in ("nan", "inf", "-inf", "infinity", "-infinity")
+    return False
 
 
 def _schema_title(schema: Any) -> tuple[str, str]:

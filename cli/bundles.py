@@ -7,6 +7,8 @@ using that store decides with. These commands are registered on the ``policy`` g
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from aftersales.cli import message_lang
@@ -131,12 +133,15 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
                    if en else f"警告：{names} 没有政策测试（每份政策旁的 .cases.yaml 检查它如何判定）", err=True)
     clashes = bundles.version_clashes(engine, files, list(installed_texts(plugins_dir).values()))
     if clashes:   # one version, two sets of terms: the decisions' readers could not tell them apart
+        file_of = {bundles.id_version(text): name for name, text in files.items() if not name.endswith(".cases.yaml")}
         for policy, version, where in clashes:
             earlier = (f"policy bundle {where}" if en else f"政策包 {where} ") if where is not None else (
                 "the installed policies" if en else "软件自带的政策")
-            click.echo(f"{policy} {version}: already published in {earlier} with other terms; raise `version` "
-                       f"after changing a policy, so that counters and decisions tell the two apart" if en else
-                       f"{policy} {version}：{earlier}中已有这个版本，条款不同；修改政策后请提高 `version`"
+            path = os.path.join(folder, file_of.get((policy, version), ""))
+            click.echo(f"{path}: {policy} {version}: already published in {earlier} with other terms; raise its "
+                       f"version (e.g. \"{bundles.next_version(version)}\") after changing a policy, so that counters "
+                       f"and decisions tell the two apart" if en else
+                       f"{path}：{policy} {version}：{earlier}中已有这个版本，条款不同；修改政策后请提高 version"
                        f"（例如 \"{bundles.next_version(version)}\"），柜台和判定记录才能分辨两者", err=True)
         click.echo(f"not published: {len(clashes)} {'policy' if len(clashes) == 1 else 'policies'} changed without "
                    f"a new version" if en else

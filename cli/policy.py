@@ -172,7 +172,7 @@ def _against_installed(data: dict, node: Any, source: Any, installed: Mapping[tu
     suggest = next_version(version)
     return [PolicyIssue(source.name, line, col, "$.version",
                         f"{policy} {version}: the installed policies already have this version with other terms; "
-                        f"raise `version` after changing a policy (e.g. \"{suggest}\"), or publishing refuses it",
+                        f"raise its version after changing a policy (e.g. \"{suggest}\"), or publishing refuses it",
                         "warning", "version_reused",
                         zh=f"{policy} {version}：软件自带的政策中已有这个版本，条款不同；修改政策后请提高 version"
                            f"（例如 \"{suggest}\"），否则发布时会被拒绝")]

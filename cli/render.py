@@ -19,7 +19,7 @@ _TEXT = {
                     "not_applicable": "条件不符", "no_start": "缺少起算日期", "excluded": "除外",
                     "free_remedy_available": "有免费权益"},
         "pending": "检测确认后可{remedy}", "still_needs": "还需",
-        "trace": "规则检查",
+        "trace": "规则检查", "policies": "政策版本",
         # Chinese text takes full-width punctuation
         "colon": "：", "open": "（", "close": "）",
     },
@@ -33,7 +33,7 @@ _TEXT = {
                     "not_applicable": "conditions not met", "no_start": "no start date", "excluded": "excluded",
                     "free_remedy_available": "a free remedy is available"},
         "pending": "{remedy} once testing confirms the fault", "still_needs": "still needed",
-        "trace": "Rules checked",
+        "trace": "Rules checked", "policies": "policies",
         "colon": ": ", "open": " (", "close": ")",
     },
 }
@@ -141,11 +141,12 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=Non
                     detail = f"{named} {detail}" if named else detail
             lines.append(f"  {step.plugin + ':' if step.plugin else ''}{step.policy or '-'}/{step.rule} {effect}"
                          + (f" ({detail})" if detail else "") + (f" ‹{ref}›" if ref else ""))
-    versions = ", ".join(f"{p.id} {p.version}" for p in decision.policies)
+    versions = ("、" if lang == "zh" else ", ").join(f"{p.id} {p.version}" for p in decision.policies)
     bundle = getattr(decision, "bundle", None)
     if bundle is not None:
-        versions += f"; bundle {bundle[0]} sha256 {bundle[1][:12]}"
-    lines.append(f"({versions})")
+        versions += (f"；政策包 {bundle[0]}（sha256 {bundle[1][:12]}）" if lang == "zh" else
+                     f"; bundle {bundle[0]} sha256 {bundle[1][:12]}")
+    lines.append(f"（{t['policies']}：{versions}）" if lang == "zh" else f"({versions})")
     return "\n".join(lines)
 
 

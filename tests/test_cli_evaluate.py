@@ -93,3 +93,19 @@ def test_the_floors_citation_follows_the_brands_when_it_changed_the_exchange(cli
     _, out, _ = cli("evaluate", str(CASE), "--json")
     text = render_decision(json.loads(out), "zh", citations=True).plain
     assert text.index("[换货方式] Apple") < text.index("[法定底线] 《移动电话机商品修理更换退货责任规定》第二十一条")
+
+
+def test_the_policy_versions_line_speaks_the_summarys_language(registry):
+    """The last line names the policies (and the bundle) in Chinese in the Chinese summary."""
+    import yaml
+    from msgspec.structs import replace
+    from scenario_helpers import SCENARIOS
+
+    from aftersales.cli.render import render_decision
+
+    case = yaml.safe_load((SCENARIOS / "huawei-day10-onsite.yaml").read_text(encoding="utf-8"))["case"]
+    decision = replace(registry.evaluate(registry.parse_case(case)), bundle=("3", "c16d6946e4ce" + "0" * 52))
+    assert render_decision(decision).splitlines()[-1] == \
+        "（政策版本：huawei 2026.1、generic_sanbao 2001.1；政策包 3（sha256 c16d6946e4ce））"
+    assert render_decision(decision, lang="en").splitlines()[-1] == \
+        "(huawei 2026.1, generic_sanbao 2001.1; bundle 3 sha256 c16d6946e4ce)"

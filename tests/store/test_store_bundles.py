@@ -257,7 +257,9 @@ def test_a_policy_changed_without_a_new_version_is_not_published(store_cli, db_u
     again = changed.replace('version: "2026.1"', 'version: "2026.2"', 1).replace("max: 10}", "max: 12}", 1)
     (folder / "apple.yaml").write_text(again, encoding="utf-8")
     rc, out, err = _publish(store_cli, db_url, folder)
-    assert rc == 1 and "apple 2026.2: already published in policy bundle 1 with other terms" in err, err
+    assert rc == 1 and f"{folder / 'apple.yaml'}: apple 2026.2: already published in policy bundle 1 with other " \
+                       f"terms; raise its version (e.g. \"2026.3\")" in err, err
+    assert "`" not in err
     rc, out, _ = store_cli("policy", "bundles", "--db", db_url, "--json")
     assert [b["id"] for b in json.loads(out)] == [1]
     # the same text again is the same policy: no clash, published in another bundle (a policy

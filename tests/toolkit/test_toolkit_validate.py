@@ -319,3 +319,17 @@ def test_an_id_near_a_shipped_one_is_said_at_validate_as_evaluate_refuses_it(tmp
     new = _huawei_text().replace("\nid: huawei\n", "\nid: xiaomi\n", 1)
     code, out, _ = cli("policy", "validate", str(_write(tmp_path, "xiaomi.yaml", new)))
     assert "unknown_policy_id" not in out, out
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("    window: {days: 7}\n", '    window: {days: "7"}\n', "expected a whole number here, got text '7' (a number takes no quotes: write 7)"),
+    ('version: "2026.1"', "version: 2026.1", 'expected text here, got a number 2026.1 (a text takes quotes: write "2026.1")'),
+    ("    window: {days: 7}\n", '    window: {days: "seven"}\n', "expected a whole number here, got text 'seven'"),
+])
+def test_a_number_in_quotes_or_a_text_without_them_is_told_how_to_write_it(tmp_path, cli, old, new, expected):
+    text = _huawei_text().replace(old, new, 1)
+    assert text != _huawei_text()
+    code, out, _ = cli("policy", "validate", str(_write(tmp_path, "huawei.yaml", text)))
+    assert code == 1
+    line = next(line for line in out.splitlines() if "huawei.yaml:" in line)
+    assert line.endswith(expected), line
