@@ -159,6 +159,9 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
 @_JSON
 def list_bundles(db_url: str | None, as_json: bool) -> None:
     """政策包列表 / List the published policy bundles, newest first; * marks the one in force."""
+    from rich.cells import cell_len
+
+    from aftersales.cli._common import pad_cells
     from aftersales.store import bundles
     from aftersales.store.localday import shown_moment
 
@@ -174,12 +177,16 @@ def list_bundles(db_url: str | None, as_json: bool) -> None:
         click.echo("no policy bundle published (aftersales policy publish DIR)" if message_lang() == "en" else
                    "还没有发布任何政策包（aftersales policy publish 文件夹）", err=True)
         return
-    files = "{n} files" if message_lang() == "en" else "{n} 个文件"
-    for r in rows:
-        mark = "*" if r["active"] else " "
-        when = shown_moment(r["created_at"])      # the network's local time (China Standard Time)
-        click.echo(f"{mark} {r['id']:>4}  {when}  {r['sha256'][:12]}  {r['author']}  "
-                   f"{files.format(n=len(r['files']))}  {r['note'] or ''}".rstrip())
+    en = message_lang() == "en"
+    files = "{n} files" if en else "{n} 个文件"
+    table = [("*" if r["active"] else "", str(r["id"]), shown_moment(r["created_at"]),  # the network's local time
+              r["sha256"][:12], r["author"], files.format(n=len(r["files"])), r["note"] or "") for r in rows]
+    head = (("in force", "bundle", "published", "sha256", "by", "files", "note") if en else
+            ("生效", "编号", "发布时间", "sha256", "发布人", "文件", "备注"))
+    widths = [max(cell_len(row[i]) for row in [head, *table]) for i in range(len(head) - 1)]
+    for row in [head, *table]:
+        click.echo(("  ".join(pad_cells(cell, width) for cell, width in zip(row, widths, strict=False))
+                    + "  " + row[-1]).rstrip())
 
 
 @click.command("activate")
@@ -235,7 +242,7 @@ def export(folder: str, bundle_id: int | None, shipped: bool, db_url: str | None
     旁边另写一份 policy.schema.json（政策文件第一行指向它，供编辑器使用，不属于政策包）。
     之后可以把生效的政策与改动比较
     （aftersales policy diff --old FOLDER --new 我的文件夹），修改后再发布。
-    --shipped 改为写出已安装插件附带的政策及其测试：网络的第一个政策包从这里开始。
+    --shipped 改为写出已安装插件附带的政策及其测试：服务网络的第一个政策包从这里开始。
 
     FOLDER must not exist or be empty; it is written whole or not at all. Each file is checked
     against the bundle's manifest first; beside them goes policy.schema.json, which the

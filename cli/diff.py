@@ -185,7 +185,7 @@ def _apart_text(group: dict[str, Any], what: Any, lang: str) -> str:
                    "case decided both ways, side by side: line N of --cases; from the store, its case number (or "
                    "the N-th case).")
 @click.option("--fail-on-change", is_flag=True, help="有案例判定改变时以退出码 1 结束（供自动检查用） / exit 1 when any case is decided differently (for CI).")
-@click.option("--workers", type=click.IntRange(1), default=None, help="并行进程数（默认每个 CPU 核一个） / worker processes [default: one per core].")
+@click.option("--workers", type=click.IntRange(1), default=None, help="并行进程数（默认每个 CPU 核一个） / worker processes (when not given: one per CPU core).")
 def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, db_url: str | None, plugins_dir: str | None,
          as_json: bool, examples: int, explain: str | None, fail_on_change: bool, workers: int | None) -> None:
     """政策变更影响预览：哪些案例的判定会因政策改动而不同。

@@ -18,9 +18,9 @@ from aftersales.cli._common import output_file
 @click.argument("n", type=click.IntRange(0), metavar="N")
 @click.option("--seed", type=int, default=0, show_default=True, help="随机种子；种子相同，案例相同 / random seed; same seed, same cases.")
 @click.option("--out", "out_path", default="-", show_default=True, metavar="FILE", help="写到哪里（'-'：标准输出） / where to write ('-': standard output).")
-@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default="2025-01-01", show_default=True,
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default="2025-01-01", show_default=True, metavar="YYYY-MM-DD",
               help="案例日期的最早一天 / first possible case date.")
-@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default="2026-12-31", show_default=True,
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default="2026-12-31", show_default=True, metavar="YYYY-MM-DD",
               help="案例日期的最晚一天 / last possible case date.")
 def generate(n: int, seed: int, out_path: str, start, end) -> None:
     """生成模拟案例 / Generate N realistic cases (JSON Lines, one v1 case per line).
@@ -51,6 +51,11 @@ def generate(n: int, seed: int, out_path: str, start, end) -> None:
         if buf:
             buf.append("")
             out.write("\n".join(buf))
+    if out_path != "-":   # written to a file: say so (to standard output the cases speak for themselves)
+        from aftersales.cli import message_lang
+
+        click.echo(f"{n:,} cases written to {out_path}" if message_lang() == "en" else
+                   f"已生成 {n:,} 个案例：{out_path}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,7 +18,7 @@ from . import LANG_KEY, RUNNING, Interrupted, arguments, catch_termination, inte
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "evaluate": ("aftersales.cli.evaluate", "evaluate", "判定一个案例的售后权益 / Decide one case."),
     "plugins": ("aftersales.cli.plugins", "plugins", "已加载的插件 / Loaded plugins."),
-    "policy": ("aftersales.cli.policy", "policy", "政策文件工具 / Policy editors' tools."),
+    "policy": ("aftersales.cli.policy", "policy", "政策编辑工具 / Policy editors' tools."),
     "cases": ("aftersales.cli.cases", "cases", "案例库与柜台流程 / The case store and counter workflow."),
     "db": ("aftersales.cli.db", "db", "数据库迁移 / Database migrations."),
     "staff": ("aftersales.cli.staff", "staff", "员工工号与 PIN / Staff sign-in and the access log."),
@@ -237,10 +237,14 @@ class LazyGroup(click.Group):
 
 def _with_our_context(command: click.Command) -> click.Command:
     """``command`` and its subcommands make their contexts as the group does (``_Context``: the
-    terminal's width, the help's language) and take ``--lang`` (``with_lang``)."""
+    terminal's width, the help's language) and take ``--lang`` (``with_lang``). A subcommand is
+    listed in its group's help by its whole first paragraph, Chinese and English (click cuts it
+    at 45 characters, which left the Chinese title and half an English sentence)."""
     command.context_class = _Context
     with_lang(command)
     for sub in getattr(command, "commands", {}).values():
+        if sub.short_help is None and sub.help:
+            sub.short_help = " ".join(sub.help.strip().split("\n\n")[0].split())
         _with_our_context(sub)
     return command
 

@@ -16,7 +16,7 @@ PLUGINS_DIR = click.option("--plugins-dir", type=click.Path(file_okay=False), en
 
 @click.group()
 def policy() -> None:
-    """政策文件工具 / Policy editors' tools: validate, test, diff, schema."""
+    """政策编辑工具：校验、测试、影响预览、发布、启用与回退 / Policy editors' tools: validate, test, preview a change, publish, activate, roll back."""
 
 
 def _policy_locations(paths: tuple[str, ...]) -> list[Any]:

@@ -145,7 +145,7 @@ def _policies_of_the_counter(options: dict, db_url: str | None, from_store: bool
 @click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="插件目录（放入即加载） / drop-in plugins folder.")
 @click.option("--out", "out_path", metavar="DECISIONS.jsonl", default="-", show_default=True,
               help="判定写到哪里，每个输入行一行 JSON（'-'：标准输出） / where the decisions go, one JSON line per input line ('-': standard output).")
-@click.option("--workers", type=click.IntRange(1), default=None, help="并行进程数（默认每个 CPU 核一个） / worker processes [default: one per core].")
+@click.option("--workers", type=click.IntRange(1), default=None, help="并行进程数（默认每个 CPU 核一个） / worker processes (when not given: one per CPU core).")
 @click.option("--full", "full", is_flag=True, help="写完整的 v1 判定（不含规则检查记录），而不是精简版 / write the whole v1 decision (without trace) instead of the compact one.")
 @click.option("--trace", "with_trace", is_flag=True, help="写完整的 v1 判定及规则检查记录（最大、最慢） / write the whole v1 decision with its trace (largest, slowest).")
 @click.option("--from-store", is_flag=True, help="重放案例库中的案例，而不是文件 / replay the cases in the case store instead of a file.")

@@ -199,3 +199,21 @@ def test_a_chinese_paragraph_is_joined_without_spaces_and_broken_between_charact
     lines = [line.strip() for line in narrow.splitlines()]
     assert not any(line.startswith(("，", "。", "、", "）", "；")) or line.endswith("（") for line in lines)
     assert "".join(lines).count("低于法定底线的条款——品牌对国行机的条款不得少于三包规定") == 1
+
+
+def test_a_group_lists_each_command_by_its_whole_title_not_cut_at_45_characters(cli):
+    helps = _every_help(cli, "zh", 80)
+    for path, out in helps.items():
+        listed = out.split("命令：", 1)[1] if "命令：" in out else ""
+        assert "..." not in listed, (path, listed)
+    joined = " ".join(helps[("policy",)].split())
+    assert "bundles 政策包列表 / List the published policy bundles, newest first; * marks the one in force." in joined
+
+
+def test_generated_cases_written_to_a_file_are_counted_on_stderr(cli, tmp_path):
+    out = tmp_path / "cases.jsonl"
+    code, stdout, err = cli("cases", "generate", "3", "--out", str(out), "--lang", "zh")
+    assert code == 0 and stdout == "" and err.strip() == f"已生成 3 个案例：{out}"
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 3
+    code, stdout, err = cli("cases", "generate", "2")
+    assert code == 0 and len(stdout.splitlines()) == 2 and err == ""

@@ -119,7 +119,13 @@ def test_a_bundle_is_published_and_activated_at_the_counters_clock(store_cli, db
     assert datetime.fromisoformat(json.loads(out)["created_at"]) == datetime(2026, 6, 15, 10, 0, tzinfo=cst)
     # listed at the network's local time, in the reader's language (the database keeps UTC)
     rc, out, err = store_cli("policy", "bundles", "--db", db_url, env={"AFTERSALES_LANG": "zh"})
-    assert rc == 0 and out.startswith("*    1  2026-06-15 10:00  ") and "4 个文件" in out, out + err
+    lines = out.splitlines()
+    assert rc == 0 and lines[0].split() == ["生效", "编号", "发布时间", "sha256", "发布人", "文件", "备注"], out + err
+    assert lines[1].startswith("*     1     2026-06-15 10:00  ") and "4 个文件" in lines[1], out
+    # the columns line up under their names, whatever the width of the names (two cells a character)
+    from rich.cells import cell_len
+
+    assert lines[1].index("2026-06-15") == cell_len(lines[0][:lines[0].index("发布时间")])
 
 
 def test_a_folder_that_fails_validation_or_its_tests_is_not_published(store_cli, db_url, folder):
