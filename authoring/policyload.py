@@ -962,13 +962,14 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
             rid = item.get("id")
             if rid is None:
                 continue
-            where = f"{section}[{index}]"
             key = f"{section}:{rid}" if section == "region_rules" else rid
-            if key in seen:
-                add([section, index, "id"], (f"规则 id {rid!r} 重复（第一次出现在 {seen[key]}）",
-                                             f"duplicate rule id {rid!r} (first at {seen[key]})"), "duplicate_id")
+            if key in seen:   # the first one named by its line, as a duplicated key is
+                first = seen[key]
+                add([section, index, "id"], (f"规则 id {rid!r} 重复（第一次在第 {first} 行）；请改用另一个 id",
+                                             f"duplicate rule id {rid!r} (first on line {first}); give this one another id"),
+                    "duplicate_id")
             else:
-                seen[key] = where
+                seen[key] = str(locate(node, [section, index, "id"])[0])
             when = item.get("when")
             plan = when.get("coverage_plans") if isinstance(when, Mapping) else None
             if isinstance(plan, Mapping) and isinstance(plan.get("includes"), str):

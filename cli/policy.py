@@ -234,6 +234,14 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, show_acknowledged: 
             click.echo(f"{_n(len(acknowledged), 'acknowledged warning')} (--show-acknowledged lists "
                        f"{'it' if len(acknowledged) == 1 else 'them'})" if lang == "en"
                        else f"已确认的警告 {len(acknowledged)} 条（--show-acknowledged 显示）")
+        floor = sorted({i.ack_id for i in warnings if i.ack_id and i.ack_id.startswith("floor:")})
+        if floor:   # what to do about one, said where it is first met (publish refuses it unacknowledged)
+            example = floor[0]
+            click.echo(f"a warning below the statutory floor: fix the term, or, when the brand's terms really differ, "
+                       f"acknowledge it in its policy (acknowledgements: [{{id: {example}, reason: ...}}]); publish "
+                       f"refuses one not acknowledged" if lang == "en" else
+                       f"低于法定底线的警告：请修正条款；品牌条款确实如此时，在政策中确认它（acknowledgements: "
+                       f"[{{id: {example}, reason: 理由}}]）。未确认的警告发布时会被拒绝", err=True)
         ok = sum(1 for r in results if r["valid"])
         if lang == "en":
             click.echo(f"{ok}/{len(results)} policy files valid; {_n(len(errors), 'error')}, "

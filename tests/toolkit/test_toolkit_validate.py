@@ -60,6 +60,11 @@ def test_floor_check_names_period_documents_condition_and_start(tmp_path, cli):
     code, out, _ = cli("policy", "validate", "--format", "json", str(POLICIES / "apple.yaml"))
     kinds = {i["detail"]["kind"] for i in json.loads(out)["issues"] if i["code"] == "floor"}
     assert {"start", "exchange", "documents"} <= kinds
+    # the text says what to do about one where it is first met, not only at publish
+    code, out, err = cli("policy", "validate", str(path), "--lang", "zh")
+    assert code == 0 and "在政策中确认它（acknowledgements: [{id: floor:" in err and "发布时会被拒绝" in err
+    code, out, err = cli("policy", "validate", str(POLICIES / "apple.yaml"))
+    assert "statutory floor" not in err   # acknowledged ones need nothing
 
 
 def test_every_error_is_reported_with_its_location(tmp_path, cli):
@@ -88,7 +93,7 @@ def test_a_shortened_key_is_suggested_by_the_same_rule_as_every_other_hint(tmp_p
 
 
 @pytest.mark.parametrize("edit, expected", [
-    (lambda t: t.replace("  - id: exchange_vmall_doa", "  - id: repair_warranty", 1), "duplicate rule id 'repair_warranty'"),
+    (lambda t: t.replace("  - id: exchange_vmall_doa", "  - id: repair_warranty", 1), "duplicate rule id 'repair_warranty' (first on line 68); give this one another id"),
     (lambda t: t.replace("    start: received\n    window: {days: 7}\n    documents: [sanbao_certificate, invoice]",
                          "    start: recieved\n    window: {days: 7}\n    documents: [sanbao_certificate, invoice]", 1),
      "unknown start rule 'recieved'"),
