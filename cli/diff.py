@@ -345,10 +345,13 @@ def _refuse_broken_side(old_reg: Any, new_reg: Any, old_dir: str, new_dir: str) 
 
     for side, folder, registry, other in (("--old", old_dir, old_reg, new_reg), ("--new", new_dir, new_reg, old_reg)):
         broken = [q for name, q in registry.quarantined.items() if name not in other.quarantined]
-        if broken:
+        if broken:   # the editor's file is what is wrong: said as validate says it, no plugin named
             q = broken[0]
-            raise PolicyError(f"the {side} policies ({folder}) do not load: {q.line('en')}",
-                              zh=f"{side} 的政策（{folder}）无法加载：{q.line('zh')}")
+            where = {lang: f"{q.where_in(lang)}: " if q.where else "" for lang in ("en", "zh")}
+            raise PolicyError(f"the {side} policies ({folder}) do not load: {where['en']}{q.reason} "
+                              f"(aftersales policy validate {folder} lists every problem)",
+                              zh=f"{side} 的政策（{folder}）无法加载：{where['zh']}{q.reason_zh or q.reason}"
+                                 f"（aftersales policy validate {folder} 列出全部问题）")
 
 
 def _trace_lines(decision: Any, lang: str = "en") -> list[str]:

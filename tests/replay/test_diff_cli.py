@@ -300,6 +300,8 @@ def test_a_policy_folder_that_does_not_load_is_refused_before_any_case_is_read(t
         lines = err.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith(f"错误：{side} 的政策") and "apple.yaml:" in lines[0], err
         assert "twelve" in lines[0] and "Traceback" not in err
+        # the editor's file is what is wrong: no plugin is said to be quarantined
+        assert "隔离" not in lines[0] and lines[0].endswith("列出全部问题）"), lines[0]
 
 
 def test_a_change_in_what_another_remedy_needs_is_not_called_a_new_entitlement(tmp_path):
