@@ -142,13 +142,37 @@ def _outcome_text(o: dict[str, Any], lang: str = "en") -> str:
 
 
 def _change_line(change: dict[str, Any], lang: str) -> str:
+    """One aspect that changed, old → new, and the rules that decided it (one when the same)."""
     a, b = change["old_rule"] or "-", change["new_rule"] or "-"
-    if lang == "en":
-        aspect = change["aspect"]
-        return f"{aspect}: {_value(aspect, change['old'], lang)} → {_value(aspect, change['new'], lang)}   old {a} | new {b}"
     aspect = change["aspect"]
-    return (f"{_aspect(aspect, lang)}：{_value(aspect, change['old'], lang)} → {_value(aspect, change['new'], lang)}"
-            f"   旧 {a} | 新 {b}")
+    values = f"{_value(aspect, change['old'], lang)} → {_value(aspect, change['new'], lang)}"
+    if lang == "en":
+        return f"{aspect}: {values} (rule {a})" if a == b else f"{aspect}: {values} (rule {a} → {b})"
+    return f"{_aspect(aspect, lang)}：{values}（规则 {a}）" if a == b else f"{_aspect(aspect, lang)}：{values}（规则 {a} → {b}）"
+
+
+def _wrapped_echo() -> Any:
+    """``click.echo`` of lines wrapped to the terminal's width (a Chinese character takes two
+    columns), each line's own indent kept and two more for the lines it runs on to. Written to a
+    file or a pipe (and no ``COLUMNS`` asked for), a line stays whole, for grep and the like."""
+    import os
+    import shutil
+    import sys
+
+    from aftersales.cli.group import wrap_cells
+
+    if not sys.stdout.isatty() and not os.environ.get("COLUMNS"):
+        return click.echo
+    width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 200))
+
+    def out(text: str = "") -> None:
+        for line in text.split("\n"):
+            body = line.lstrip(" ")
+            lead = line[:len(line) - len(body)]
+            first, *more = wrap_cells(body, width - len(lead), width - len(lead) - 2) if body else [""]
+            click.echo(lead + first + "".join(f"\n{lead}  {part}" for part in more))
+
+    return out
 
 
 def _apart_text(group: dict[str, Any], what: Any, lang: str) -> str:
@@ -165,7 +189,8 @@ def _apart_text(group: dict[str, Any], what: Any, lang: str) -> str:
         rules = old_rule or "-" if old_rule == new_rule else f"{old_rule or '-'} → {new_rule or '-'}"
         parts.append(f"{', '.join(aspects)} (rule {rules})" if en else
                      f"{'、'.join(_aspect(a, lang) for a in aspects)}（规则 {rules}）")
-    return ("; unlike the others so headed: " + "; ".join(parts)) if en else ("；与同题的其他组不同：" + "；".join(parts))
+    return ("; unlike the other groups with this heading: " + "; ".join(parts)) if en else \
+        ("；与同一标题下其他组的区别：" + "；".join(parts))
 
 
 @click.command()
@@ -277,7 +302,7 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
             "groups": ordered,
         })
     else:
-        out = click.echo
+        out = _wrapped_echo()
         # the entitlement itself changed (another remedy or basis), not only what another remedy needs
         entitled = sum(g["cases"] for g in ordered if g["changes_entitlement"] and g["from"] != g["to"])
         if en:

@@ -58,7 +58,7 @@ class HelpFormatter(click.HelpFormatter):
                 self.write(" " * (first_col - len(term)))
             else:
                 self.write("\n" + " " * (first_col + self.current_indent))
-            lines = _wrap(" ".join(text.split()), max(self.width - first_col - self.current_indent, 10))
+            lines = wrap_cells(" ".join(text.split()), max(self.width - first_col - self.current_indent, 10))
             pad = " " * (first_col + self.current_indent)
             self.write(lines[0] + "".join(f"\n{pad}{line}" for line in lines[1:]) + "\n")
 
@@ -119,7 +119,7 @@ def _wrap_paragraph(paragraph: str, width: int, indent: str) -> str:
         joined = (_wide(text[-1]) and _wide(line[0])) or text[-1] in _CLOSING or line[0] in _OPENING
         text += line if joined else " " + line
     lead = indent + own
-    return "\n".join(lead + line for line in _wrap(text, max(width - len(lead), 10)))
+    return "\n".join(lead + line for line in wrap_cells(text, max(width - len(lead), 10)))
 
 
 #: Chinese punctuation a line may not end with, and may not begin with
@@ -169,9 +169,23 @@ def _pieces(word: str) -> list[tuple[str, int]]:
     return pieces
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width`` columns (a Chinese character takes two), broken
-    at spaces, after commas and between Chinese characters."""
+def _fits(text: str, width: int) -> int:
+    """How many characters of ``text`` fit in ``width`` columns (at least one), leaving no
+    closing mark to begin the rest."""
+    used = 0
+    for at, char in enumerate(text):
+        used += 1 + _wide(char)
+        if used > width:
+            while at > 1 and text[at] in _CLOSING:
+                at -= 1
+            return max(at, 1)
+    return len(text)
+
+
+def wrap_cells(text: str, width: int, rest: int | None = None) -> list[str]:
+    """``text`` in lines of at most ``width`` columns (``rest`` for the lines after the first:
+    a hanging indent), a Chinese character taking two, broken at spaces, after commas and
+    between Chinese characters."""
     lines: list[str] = []
     line, used = "", 0
     for word in text.split():
@@ -180,10 +194,13 @@ def _wrap(text: str, width: int) -> list[str]:
             if line and used + space + size > width:
                 lines.append(line)
                 line, used, space = "", 0, 0
-            while size > width:   # a word wider than a line: cut, as click does (ASCII here)
-                lines.append(piece[:width])
-                piece = piece[width:]
-                size = len(piece)
+                width = rest or width
+            while size > width:   # a word wider than a line (a long path): cut, as click does
+                cut = _fits(piece, width)
+                lines.append(piece[:cut])
+                piece = piece[cut:]
+                size = len(piece) if piece.isascii() else sum(1 + _wide(char) for char in piece)
+                width = rest or width
             line += " " * space + piece
             used += space + size
             space = 0

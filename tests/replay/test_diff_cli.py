@@ -53,11 +53,12 @@ def _cases(tmp_path, ages, extra_lines=()):
     return path
 
 
-def _invoke(*args, lang="en"):
+def _invoke(*args, lang="en", columns: str | None = "120"):
     # the side-by-side view is as wide as the terminal: these tests read it 120 columns wide, whatever
-    # terminal (or none: pytest-xdist workers say 80 columns) they run in
+    # terminal (or none: pytest-xdist workers say 80 columns) they run in; with no COLUMNS, the report
+    # written to a file, its lines stay whole
     result = CliRunner().invoke(main_group, ["policy", "diff", *args, "--workers", "1", "--lang", lang],
-                                env={"COLUMNS": "120"})
+                                env={"COLUMNS": columns})
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -79,7 +80,7 @@ def test_shorter_exchange_window_groups_the_lost_exchanges(tmp_path):
     assert "5 decided differently" in out
     assert "exchange (dap) → repair (warranty) [entitlement changes]: 5 cases, rule apple/exchange_apple_store" in out
     assert out.count("  line ") == 2                     # two examples
-    assert "exchange.available: yes → no   old apple/exchange_apple_store | new generic_sanbao/exchange_dap" in out
+    assert "exchange.available: yes → no (rule apple/exchange_apple_store → generic_sanbao/exchange_dap)" in out
     assert "line 2:" in out and "line 3:" in out
 
 
@@ -360,9 +361,9 @@ def test_groups_under_one_heading_say_what_tells_them_apart(tmp_path):
     old, new = _edited(tmp_path, "apple.yaml", "host: {months: 12}", "host: {months: 24}")
     cases = tmp_path / "cases.jsonl"
     assert CliRunner().invoke(generate, ["3000", "--seed", "7", "--out", str(cases)]).exit_code == 0
-    for lang, apart in (("zh", "与同题的其他组不同："), ("en", "unlike the others so headed: ")):
+    for lang, apart in (("zh", "与同一标题下其他组的区别："), ("en", "unlike the other groups with this heading: ")):
         rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(cases), "--examples", "0",
-                               lang=lang)
+                               lang=lang, columns=None)
         assert rc == 0, err
         headings = [line for line in out.splitlines()[1:] if line]
         assert len(headings) > 10 and len(set(headings)) == len(headings), "\n".join(headings)
@@ -421,3 +422,21 @@ def test_explain_of_a_change_in_dates_only_says_the_rules_gave_the_same_results(
     assert "the same" not in out.split("every rule checked")[0]
     unchanged = _invoke("--old", str(old), "--new", str(old), "--cases", str(cases), "--explain", "1", lang="zh")[1]
     assert "两边的判定和追踪记录都相同" in unchanged
+
+
+def test_the_report_fits_an_80_column_terminal(tmp_path):
+    """Each line is wrapped to the terminal (a Chinese character takes two columns), its own
+    indent kept and two more for what runs on; an aspect's rules go in brackets after it."""
+    from rich.cells import cell_len
+
+    old, new = _edited(tmp_path, "huawei.yaml", "  host: {months: 12}", "  host: {months: 24}")
+    cases = tmp_path / "cases.jsonl"
+    CliRunner().invoke(main_group, ["cases", "generate", "400", "--seed", "3", "--out", str(cases)])
+    for lang in ("zh", "en"):
+        result = CliRunner().invoke(main_group, ["policy", "diff", "--old", str(old), "--new", str(new), "--cases",
+                                                 str(cases), "--workers", "1", "--lang", lang], env={"COLUMNS": "80"})
+        assert result.exit_code == 0, result.stderr
+        lines = result.stdout.splitlines()
+        assert len(lines) > 20 and max(cell_len(line) for line in lines) <= 80, lines
+    assert "免费维修是否可用：否 → 是（规则 " in result.stdout.replace("\n", "") or "repair.available: no → yes (rule " in \
+        " ".join(result.stdout.split())
