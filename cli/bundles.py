@@ -16,9 +16,9 @@ from aftersales.cli._common import echo_json
 from aftersales.store.localday import counter_now, login_name
 
 _DB = click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL",
-                   help="数据库 / case store URL (sqlite:///FILE or postgresql+psycopg://...); env AFTERSALES_DB.")
+                   help="数据库地址（sqlite:///文件 或 postgresql+psycopg://...；也可用环境变量 AFTERSALES_DB） / case store URL (sqlite:///FILE or postgresql+psycopg://...); env AFTERSALES_DB.")
 _BY = click.option("--by", "actor", envvar="AFTERSALES_STAFF", metavar="NAME", default=None,
-                   help="操作人 / who does this (env AFTERSALES_STAFF; default: login name).")
+                   help="操作人（也可用环境变量 AFTERSALES_STAFF；不给时取登录名） / who does this (env AFTERSALES_STAFF; default: login name).")
 _JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON.")
 
 
@@ -40,7 +40,7 @@ def _engine(db_url: str | None):
 
 @click.command("publish")
 @click.argument("folder", type=click.Path(file_okay=False))
-@click.option("--note", help="说明 / what changed (kept with the bundle).")
+@click.option("--note", help="说明：改了什么（随政策包保存） / what changed (kept with the bundle).")
 @click.option("--activate", "then_activate", is_flag=True, help="发布后立即生效 / put it in force at once.")
 @click.option("--plugins-dir", type=click.Path(file_okay=False), envvar="AFTERSALES_PLUGINS_DIR", help="插件目录（放入即加载） / drop-in plugins folder.")
 @_BY

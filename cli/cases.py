@@ -30,7 +30,7 @@ from aftersales.cli.staff import signed_in
 from aftersales.store.localday import counter_now, login_name, shown_moment
 
 DB_OPTION = click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL",
-                         help="数据库 / database URL (sqlite:///FILE or postgresql+psycopg://...); env AFTERSALES_DB.")
+                         help="数据库地址（sqlite:///文件 或 postgresql+psycopg://...；也可用环境变量 AFTERSALES_DB） / database URL (sqlite:///FILE or postgresql+psycopg://...); env AFTERSALES_DB.")
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON.")
 #: ``--reveal`` with its ``--reason``: signed in and written to the access log (cli/access.py)
 REVEAL_OPTION = reveal_option()
@@ -90,7 +90,7 @@ def _staff_option(required: bool = False):
     return click.option("--staff", "--by", "staff", envvar="AFTERSALES_STAFF", metavar="NAME",
                         default=None if required else login_name, show_default=False,
                         required=required,
-                        help="经办人 / who does this (env AFTERSALES_STAFF; default: login name).")
+                        help="经办人（也可用环境变量 AFTERSALES_STAFF；不给时取登录名） / who does this (env AFTERSALES_STAFF; default: login name).")
 
 
 
@@ -175,10 +175,10 @@ def cases() -> None:
 @cases.command("new")
 @click.argument("casefile", type=click.Path(dir_okay=False))
 @click.option("--customer", required=True, metavar="NAME", help="客户姓名 / customer's name.")
-@click.option("--phone", required=True, metavar="PHONE", help="联系电话 / phone: mainland mobile or landline with area code; "
+@click.option("--phone", required=True, metavar="PHONE", help="联系电话：大陆手机，或带区号的固话；其他地区写国家或地区代码（+852 9123 4567） / phone: mainland mobile or landline with area code; "
                                                              "others with their country code (+852 9123 4567).")
 @click.option("--store", "store_code", envvar="AFTERSALES_STORE", required=True, metavar="CODE",
-              help="服务网点代码 / service point code, e.g. SZ01 (env AFTERSALES_STORE).")
+              help="服务网点代码，如 SZ01（也可用环境变量 AFTERSALES_STORE） / service point code, e.g. SZ01 (env AFTERSALES_STORE).")
 @_staff_option()
 @click.option("--mail-in", "mail_in", type=click.Path(dir_okay=False), metavar="FILE",
               help="寄修：寄送维修协议书（YAML/JSON） / mail-in record; makes a mail-in case.")
@@ -251,7 +251,7 @@ def _plugin_failed(number: str, decision: dict) -> None:
 
 
 @cases.command("list")
-@click.option("--state", help="状态，逗号分隔 / state(s), comma-separated (received, in_repair...).")
+@click.option("--state", help="状态，逗号分隔（received、in_repair…） / state(s), comma-separated (received, in_repair...).")
 @click.option("--due", is_flag=True, help="只列今日到期或逾期的 / only cases with something due today.")
 @click.option("--overdue", is_flag=True,
               help="只列逾期的（答复、方案、维修时限、备用机）/ only overdue cases (answer, solution, repair).")
@@ -371,7 +371,7 @@ def show(number, db_url, as_json, reveal) -> None:
 @click.option("--note", help="备注（撤销或退回维修时必填） / note (required to cancel or to send back to repair).")
 @click.option("--repair-kind", type=click.Choice(["simple", "complex"]), help="维修类别 / repair kind.")
 @click.option("--awaiting-parts/--parts-arrived", "awaiting_parts", default=None,
-              help="维修等待零配件 / the repair waits for parts (60-day exchange limit).")
+              help="维修等待零配件（换货期限按 60 天计） / the repair waits for parts (60-day exchange limit).")
 @_staff_option()
 @DB_OPTION
 @JSON_OPTION

@@ -13,7 +13,7 @@ import click
 from aftersales.cli._common import echo_json, message_lang, warn
 
 DB_OPTION = click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL",
-                         help="数据库 / database URL (sqlite:///FILE or postgresql+psycopg://...); env AFTERSALES_DB.")
+                         help="数据库地址（sqlite:///文件 或 postgresql+psycopg://...；也可用环境变量 AFTERSALES_DB） / database URL (sqlite:///FILE or postgresql+psycopg://...); env AFTERSALES_DB.")
 
 
 @click.group("db")
@@ -89,7 +89,7 @@ def current(db_url, as_json) -> None:
 @db.command("roles")
 @DB_OPTION
 @click.option("--prefix", default="aftersales", show_default=True,
-              help="角色名前缀 / role name prefix (PREFIX_owner, PREFIX_manager, PREFIX_store_CODE).")
+              help="角色名前缀（PREFIX_owner、PREFIX_manager、PREFIX_store_网点代码） / role name prefix (PREFIX_owner, PREFIX_manager, PREFIX_store_CODE).")
 @click.option("--store", "stores", multiple=True, metavar="CODE",
               help="门店代码，可重复 / a store that gets its own role (repeat).")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON.")
@@ -130,9 +130,9 @@ def roles(db_url, prefix, stores, as_json) -> None:
 @DB_OPTION
 @click.argument("login")
 @click.option("--role", "member_of", required=True, metavar="ROLE",
-              help="所属角色 / the role it acts as, e.g. aftersales_store_sz01.")
+              help="所属角色，如 aftersales_store_sz01 / the role it acts as, e.g. aftersales_store_sz01.")
 @click.option("--password-env", metavar="VAR", default="AFTERSALES_DB_PASSWORD", show_default=True,
-              help="读取密码的环境变量 / environment variable holding the password (else asked).")
+              help="读取密码的环境变量（不给时询问） / environment variable holding the password (else asked).")
 def login(db_url, login, member_of, password_env) -> None:
     """创建登录账号 / Create a login (a counter PC, a manager) that acts as ROLE (PostgreSQL).
 

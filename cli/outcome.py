@@ -150,7 +150,7 @@ def outcome(number, kind, refund, invoice_price, imei, serial, date_, certificat
 @click.option("--appearance", help="外观检查所见 / appearance as inspected.")
 @click.option("--checklist", help="已完成的数据与账户事项 / done: backed_up,signed_out,find_my_off.")
 @click.option("--passcode", type=click.Choice(["removed", "given", "kept"]),
-              help="锁屏密码 / screen passcode: removed, given to the technician, kept.")
+              help="锁屏密码：removed 已解除、given 已交维修员、kept 客户保留 / screen passcode: removed, given to the technician, kept.")
 @_staff_option()
 @DB_OPTION
 @JSON_OPTION

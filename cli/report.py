@@ -32,7 +32,7 @@ from aftersales.store.reports import render_html, render_text
 
 @click.command("report")
 @click.option("--store", "store_code", envvar="AFTERSALES_STORE", metavar="CODE",
-              help="只看此网点 / only this service point (env AFTERSALES_STORE).")
+              help="只看此网点（也可用环境变量 AFTERSALES_STORE） / only this service point (env AFTERSALES_STORE).")
 @click.option("--all-stores", is_flag=True, help="全部网点 / every service point.")
 @click.option("--html", "as_html", is_flag=True, help="HTML 页面（含图表）/ an HTML page with charts.")
 @OUTPUT_OPTION

@@ -20,9 +20,9 @@ import click
 from aftersales.cli._common import echo_json, message_lang
 
 DB_OPTION = click.option("--db", "db_url", envvar="AFTERSALES_DB", metavar="URL",
-                         help="数据库 / database URL (sqlite:///FILE or postgresql+psycopg://...); env AFTERSALES_DB.")
+                         help="数据库地址（sqlite:///文件 或 postgresql+psycopg://...；也可用环境变量 AFTERSALES_DB） / database URL (sqlite:///FILE or postgresql+psycopg://...); env AFTERSALES_DB.")
 BY_OPTION = click.option("--by", "by", envvar="AFTERSALES_STAFF", metavar="CODE",
-                         help="经办店长工号 / the signed-in manager's code (env AFTERSALES_STAFF); PIN from "
+                         help="经办店长工号（也可用环境变量 AFTERSALES_STAFF；PIN 取 AFTERSALES_PIN，否则询问） / the signed-in manager's code (env AFTERSALES_STAFF); PIN from "
                               "AFTERSALES_PIN or asked.")
 PIN_ENV = "AFTERSALES_PIN"
 NEW_PIN_ENV = "AFTERSALES_NEW_PIN"
@@ -106,8 +106,8 @@ def staff() -> None:
 @staff.command("add")
 @click.argument("code")
 @click.option("--name", required=True, help="姓名 / name.")
-@click.option("--store", "store_code", metavar="CODE", help="门店 / store (a manager may have none: every store).")
-@click.option("--manager", "is_manager", is_flag=True, help="店长 / a manager (exports, every store's cases).")
+@click.option("--store", "store_code", metavar="CODE", help="门店（店长可不填：所有门店） / store (a manager may have none: every store).")
+@click.option("--manager", "is_manager", is_flag=True, help="店长（可导出，可看所有门店的案例） / a manager (exports, every store's cases).")
 @BY_OPTION
 @DB_OPTION
 def add(code, name, store_code, is_manager, by, db_url) -> None:
