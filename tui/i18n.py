@@ -116,6 +116,11 @@ TEXT: dict[str, tuple[str, str]] = {
                        "Saved {number}. Edit + Ctrl+S: correct; Ctrl+N: new case"),   # fits 80 columns
     "save.correcting": ("正在更正 {number}：改好后按 Ctrl+S 保存更正（编号不变），Ctrl+N 放弃",
                         "Correcting {number}: Ctrl+S saves the correction (same number), Ctrl+N leaves it"),
+    "save.other_customer": ("这会改掉已保存案例 {number} 的：{what}。\n是另一位顾客或另一台机器吗？那就作为新案例受理，{number} 保持原样。",
+                            "This changes case {number}, as saved: {what}.\nIs it another customer or another unit? Then take it in as "
+                            "a new case; {number} stays as it is."),
+    "save.as_new": ("作为新案例受理", "Take in as a new case"),
+    "save.correct_it": ("更正 {number}", "Correct {number}"),
     "save.corrected": ("已更正 {number}（{n} 处改动），已重新判定", "Case {number} corrected ({n} changes) and decided again"),
     "save.phone_kept": ("{phone}（留空不改）", "{phone}; blank=keep"),   # the number first: 80 columns cut the end
     "same_unit.found": ("这台设备（IMEI 或序列号相同）已有未结案例 {numbers}。\n打开该案例？要另建新案例，返回后再按 Ctrl+S。",
@@ -377,9 +382,10 @@ def country(code: str, lang: str = "zh") -> str:
     return names.get(code) or code
 
 
-def value_text(path: str, value: Any, lang: str = "zh", empty: str = "—") -> str:
+def value_text(path: str, value: Any, lang: str = "zh", empty: str = "—", brands: Any = None) -> str:
     """A case field's value as the clerk reads it: ``empty`` when none, yes / no, an amount in
-    yuan, a country by its name, ids by their labels (购机发票、三包凭证)."""
+    yuan, a country by its name, ids by their labels (购机发票、三包凭证), a brand as its plugin
+    names it (``brands``: the registry's; its id without them)."""
     from aftersales.core.casefields import field_of
 
     if value is None or value == "" or value == []:
@@ -391,6 +397,10 @@ def value_text(path: str, value: Any, lang: str = "zh", empty: str = "—") -> s
     spec = field_of(path)
     if spec is not None and spec.kind == "amount" and isinstance(value, (int, float)):
         return f"{value:,.2f}".rstrip("0").rstrip(".") + (" 元" if lang == "zh" else " yuan")
+    if spec is not None and spec.vocab == "brand" and isinstance(value, str):
+        from aftersales.core.plugininfo import brand_name
+
+        return brand_name(brands, value, lang)
     kind = spec.vocab if spec is not None and spec.vocab not in (None, "brand") else None
     items = value if isinstance(value, list) else [value]
     return listed((vocab(kind, str(v), lang) if kind else str(v) for v in items), lang)

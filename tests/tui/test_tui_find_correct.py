@@ -258,3 +258,60 @@ async def test_at_80x24_the_correction_shows_the_masked_phone_whole(make, store,
         phone = app.screen.query_one("#f-customer-phone")
         assert phone.placeholder.startswith("138 **** 8000")
         assert cell_len(phone.placeholder) <= phone.content_region.width, (phone.placeholder, phone.content_region)
+
+
+@pytest.mark.parametrize("choice", ["1", "2", "escape"])
+async def test_another_customer_typed_over_a_saved_case_is_asked_about_before_it_corrects_it(make, store, choice):
+    """Ctrl+N forgotten after Ctrl+S: the next customer's name, brand and IMEI typed over the
+    saved case. Ctrl+S asks first (saying what would change) instead of correcting the saved
+    case into the next customer's: 1 takes the form in as a new case (the first left as saved),
+    2 corrects the saved case, Esc goes back to the form and saves nothing."""
+    from aftersales.tui.screens.confirm import ChoiceDialog
+
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await load_day5_case(pilot)
+        await save(pilot)
+        intake = app.screen
+        assert intake.saved_number == NUMBER
+        intake.query_one("#f-customer-name").value = ""
+        await type_into(pilot, "#f-customer-name", "韩梅梅")
+        intake.query_one("#f-device-imei").value = ""
+        await type_into(pilot, "#f-device-imei", OTHER_IMEI)
+        dialog = await shown_after(pilot, "ctrl+s", kind=ChoiceDialog)
+        assert f"这会改掉已保存案例 {NUMBER} 的：客户姓名 李雷 → 韩梅梅、IMEI 356938035643809 → {OTHER_IMEI}" in dialog.question
+        await settle(pilot)
+        await pilot.pause(ChoiceDialog.GUARD_SECONDS + 0.1)   # the question takes answers once the keys are quiet
+        await scan(pilot, choice)
+        await settle(pilot)
+        await settle(pilot)
+    first = store.get(NUMBER)
+    if choice == "1":
+        assert store.count() == 2 and first["customer"]["name"] == "李雷"
+        assert [e["kind"] for e in first["events"]] == ["created"]
+        assert store.get("SZ01-20260615-0002")["customer"]["name"] == "韩梅梅"
+    elif choice == "2":
+        assert store.count() == 1 and first["customer"]["name"] == "韩梅梅" and first["device"]["imei"] == OTHER_IMEI
+    else:
+        assert store.count() == 1 and first["customer"]["name"] == "李雷"
+        assert [e["kind"] for e in first["events"]] == ["created"]
+
+
+async def test_a_misread_imei_fixed_alone_corrects_without_a_question(make, store):
+    """One number of the unit fixed (the scanner misread it): a correction, not asked about."""
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await load_day5_case(pilot)
+        await save(pilot)
+        app.screen.query_one("#f-device-imei").value = ""
+        await type_into(pilot, "#f-device-imei", OTHER_IMEI)
+        await save(pilot)
+        assert not app.screen_stack[-1].__class__.__name__.endswith("Dialog")
+    assert store.count() == 1 and store.get(NUMBER)["device"]["imei"] == OTHER_IMEI
+
+
+async def test_a_corrected_brand_is_shown_by_its_name_in_the_timeline(registry):
+    view = {"events": [{"kind": "edited", "at": "2026-06-15T10:00:00+08:00", "actor": "王芳",
+                        "data": {"changes": {"brand": {"from": "apple", "to": "huawei"}}}}]}
+    assert "品牌：苹果 → 华为" in timeline_text(view, "zh", registry.brands).plain
+    assert "Brand: Apple → Huawei" in timeline_text(view, "en", registry.brands).plain

@@ -79,7 +79,7 @@ def case_text(view: dict[str, Any], lang: str, brand_label: str) -> Text:
     return out
 
 
-def timeline_text(view: dict[str, Any], lang: str) -> Text:
+def timeline_text(view: dict[str, Any], lang: str, brands: Any = None) -> Text:
     from ..i18n import field_label
 
     out = Text()
@@ -112,8 +112,8 @@ def timeline_text(view: dict[str, Any], lang: str) -> Text:
         out.append(line + "\n")
         changes = (e.get("data") or {}).get("changes") if e["kind"] == "edited" else None
         for path, change in (changes or {}).items():
-            out.append(f"     {field_label(path, lang)}{colon(lang)}{value_text(path, change.get('from'), lang)} → "
-                       f"{value_text(path, change.get('to'), lang)}\n", "dim")
+            out.append(f"     {field_label(path, lang)}{colon(lang)}{value_text(path, change.get('from'), lang, brands=brands)}"
+                       f" → {value_text(path, change.get('to'), lang, brands=brands)}\n", "dim")
         if e.get("note"):
             out.append(f"     {e['note']}\n", "italic")
     return out
@@ -330,7 +330,7 @@ class DetailScreen(CounterScreen):
         head = case_text(view, lang, self._brand_label(view["brand"]))
         head.append_text(outcome_text(view, lang))
         self.query_one("#detail-case", Static).update(Wrapped(head))
-        self.query_one("#detail-timeline", Static).update(Wrapped(timeline_text(view, lang)))
+        self.query_one("#detail-timeline", Static).update(Wrapped(timeline_text(view, lang, getattr(self.app.registry, "brands", None))))
         decisions = view.get("decisions") or []
         latest = (decisions[-1].get("decision") if decisions else None) or None
         if latest is not None and "entitlement" not in latest:

@@ -29,7 +29,7 @@ from aftersales.store.localday import shown_moment
 from .. import compat
 from ..app import key
 from ..form import BY_PATH, BY_WIDGET, CHECK, FIELDS, FIRST_FIELD, OPTION_IDS, SECTIONS, FormState, complete
-from ..i18n import error_line, field_label, listed, t, vocab
+from ..i18n import error_line, field_label, listed, t, value_text, vocab
 from ..messages import CaseEvaluated, CaseSaved, CaseSaveFailed, SameUnitFound, UnitKnown
 from ..widgets.decision_panel import DecisionPanel
 from ..widgets.text import Wrapped, update_static
@@ -88,6 +88,9 @@ def jump_key(section: str) -> str:
     return f"f{5 + SECTIONS.index(section)}"
 
 
+#: what a case is about: changed in a correction, it may be asked about first (``IntakeScreen._identity_changes``)
+IDENTITY = ("customer.name", "brand", "device.imei", "device.serial")
+
 class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.LaidOutOncePerChange, CounterScreen):
     AUTO_FOCUS = ""        # the first field is focused after the first paint (_first_paint)
     #: Enter on a dropdown's list chooses and moves on, as Enter does in a field (``tui.keyorder``)
@@ -121,6 +124,10 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         #: the saved case this form corrects (after its first save, or "correct" on a case): Ctrl+S
         #: then corrects that case in place instead of taking in another
         self.correcting: str | None = None
+        #: the brand, IMEI, serial and customer's name of the case corrected, as saved: changing
+        #: one is asked about first (another customer typed over a saved case would correct it)
+        self._identity_saved: dict[str, str] | None = None
+        self._identity_ok = False   # asked, and the clerk said it corrects this case
         self._phone_saved = ""            # the phone as saved (a correction sends it only if changed)
         #: the mail-in agreement as entered (None: brought to the counter) and the repair kind (Ctrl+E)
         self.mail_in: dict[str, Any] | None = None
@@ -838,6 +845,11 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         form = self.form
         self._sent = FormState(dict(form.values), set(form.documents), set(form.conditions), set(form.plans))
         name, phone = self.form.values["customer.name"], self.form.values["customer.phone"]
+        if self.correcting and not self._identity_ok:
+            changed = self._identity_changes()
+            if changed:
+                self._ask_other_customer(changed)
+                return
         if self.correcting:
             changed_phone = phone if phone.strip() and phone.strip() != self._phone_saved else None
             self.correct_case(self.correcting, mapping, name, changed_phone, self.form)
@@ -848,6 +860,48 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             self._ask_backdate(day, today)    # asked here, not refused by the store in its CLI's words
             return
         self.save_case(mapping, name, phone, self._same_unit_seen, self.form, backdate=day == self._backdate_ok)
+
+    def _identity(self) -> dict[str, str]:
+        return {path: str(self.form.values.get(path) or "").strip() for path in IDENTITY}
+
+    def _identity_changes(self) -> list[str]:
+        """The identity fields (``IDENTITY``) the form changes in the case it corrects, when they
+        say it may be another customer's or another unit's: the customer's name or the brand
+        changed, or both the IMEI and the serial (one of them alone is a misread number fixed)."""
+        saved = self._identity_saved or {}
+        now = self._identity()
+        changed = [path for path in IDENTITY if saved.get(path) and now[path] != saved[path]]
+        other = "customer.name" in changed or "brand" in changed or {"device.imei", "device.serial"} <= set(changed)
+        return changed if other else []
+
+    def _ask_other_customer(self, changed: list[str]) -> None:
+        """A correction that changes who or what the case is about (brand, IMEI, serial, the
+        customer's name): another customer typed over the case just saved, or a real correction.
+        Asked: a new case (the saved one left as it is), the correction, or back to the form."""
+        from .confirm import ChoiceDialog
+
+        self.saving = False
+        self._update_save()
+        lang = self.app.lang
+        saved = self._identity_saved or {}
+        now = self._identity()
+        brands = getattr(self.app.registry, "brands", None)
+        what = ("、" if lang == "zh" else ", ").join(
+            f"{field_label(path, lang)} {value_text(path, saved[path], lang, brands=brands)} → "
+            f"{value_text(path, now[path], lang, brands=brands)}" for path in changed)
+
+        def answered(choice: str | None) -> None:
+            if choice == "new":
+                self._leave_correction()
+                self.action_save()
+            elif choice == "correct":
+                self._identity_ok = True
+                self.action_save()
+
+        number = self.correcting
+        self.app.push_screen(ChoiceDialog(t("save.other_customer", lang, number=number, what=what),
+                                          [("new", t("save.as_new", lang)),
+                                           ("correct", t("save.correct_it", lang, number=number))]), answered)
 
     def _ask_backdate(self, day: str, today: str) -> None:
         """An intake date before today: the case would be decided as of that day. Asked once per
@@ -952,6 +1006,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         self._show_saved(message.summary.get("case"))
         self.saved_number = message.summary["number"]
         self.correcting = self.saved_number       # a change from now on corrects this case
+        self._identity_saved, self._identity_ok = self._identity(), False
         self._phone_saved = str(self.form.values.get("customer.phone") or "").strip()
         self.write_draft()          # saved: no draft
         self._update_save()
@@ -1109,6 +1164,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
 
     def _leave_correction(self) -> None:
         self.correcting = None
+        self._identity_saved, self._identity_ok = None, False
         self.title = None               # the app's title
         self._phone_saved = ""
         self._same_unit_seen = ()
@@ -1140,6 +1196,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         lang = self.app.lang
         self.title = t("intake.correcting", lang, title=t("app.title", lang), number=number)
         self.load_form()
+        self._identity_saved, self._identity_ok = self._identity(), False
         self.to_start()
 
     def to_start(self) -> None:
