@@ -81,15 +81,22 @@ FIRST_FIELD = next(f for f in FIELDS if f.section == SECTIONS[0])
 OPTION_IDS = {f.options: tuple(TABLES[f.options]) for f in FIELDS if f.options and f.options in TABLES}
 
 
-def parse_date(text: str) -> date:
-    """``2026-06-15``, ``2026/6/15``, ``2026.06.15`` or ``20260615``; ``ValueError`` otherwise."""
+def date_parts(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of ``2026-06-15``, ``2026/6/15``, ``2026.06.15``, ``2026年6月15日`` or
+    ``20260615`` (not checked to be a day of the calendar); None for any other writing."""
     s = text.strip()
     if re.fullmatch(r"\d{8}", s):
-        return date(int(s[:4]), int(s[4:6]), int(s[6:]))
+        return int(s[:4]), int(s[4:6]), int(s[6:])
     m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", s)
-    if not m:
-        raise ValueError(s)
-    return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+
+
+def parse_date(text: str) -> date:
+    """The day ``text`` writes (see ``date_parts``); ``ValueError`` otherwise."""
+    parts = date_parts(text)
+    if parts is None:
+        raise ValueError(text.strip())
+    return date(*parts)
 
 
 def check_imei(text: str, lang: str) -> str | None:
@@ -146,10 +153,16 @@ def check_field(f: Field, value: Any, lang: str) -> str | None:
     """The message to show beside ``f`` for ``value`` as typed, or ``None``."""
     if f.kind == DATE:
         if value and str(value).strip():
-            try:
-                parse_date(str(value))
-            except ValueError:
+            parts = date_parts(str(value))
+            if parts is None or parts[0] < 1:
                 return t("err.date", lang)
+            year, month, day = parts
+            if not 1 <= month <= 12:   # written right, but no such month or day: said so
+                return t("err.date_month", lang, month=month)
+            try:
+                date(year, month, day)
+            except ValueError:
+                return t("err.date_day", lang, year=year, month=month, day=day)
         return None
     if f.kind == COUNT:
         s = str(value or "").strip()

@@ -91,6 +91,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "placeholder.count": ("0", "0"),
     # field messages
     "err.date": ("日期格式应为 YYYY-MM-DD", "a date is YYYY-MM-DD"),
+    "err.date_month": ("没有 {month} 月这个月份", "there is no month {month}"),
+    "err.date_day": ("{year} 年 {month} 月没有 {day} 日", "{year}-{month:02d} has no day {day}"),
     "err.count": ("应为不小于 0 的整数", "a whole number, 0 or more"),
     "err.amount": ("应为不小于 0 的金额（元），如 4999 或 4999.50", "an amount in yuan, 0 or more, e.g. 4999 or 4999.50"),
     "err.count_max": ("应为 0–{max} 的整数", "a whole number from 0 to {max}"),

@@ -88,6 +88,9 @@ def jump_key(section: str) -> str:
     return f"f{5 + SECTIONS.index(section)}"
 
 
+#: a text field this long or longer is prose: Tab into it does not select its text
+PROSE_LENGTH = 200
+
 #: what a case is about: changed in a correction, it may be asked about first (``IntakeScreen._identity_changes``)
 IDENTITY = ("customer.name", "brand", "device.imei", "device.serial")
 
@@ -247,8 +250,11 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             bounds = f.spec
             if f.kind == "count" and bounds is not None and bounds.maximum is not None and bounds.maximum <= 100:
                 placeholder = f"{bounds.minimum or 0}–{bounds.maximum}"      # a small bounded count: its range
+            # a field of prose (the fault's description) keeps its text when Tab reaches it: selected,
+            # as a number's field is for the next scan, it went at the first stray key
+            prose = bounds is not None and (bounds.max_length or 0) >= PROSE_LENGTH
             widget = FormInput(str(value or ""), placeholder=placeholder, id=f.widget_id, compact=True,
-                               on_change=self._typed, on_submit=self._submitted)
+                               on_change=self._typed, on_submit=self._submitted, select_on_focus=not prose)
         if f.path == _NOTED_AT_START:
             return [widget, self._note(f, hint=True)]
         return [widget, self._note(f)] if note else [widget]
