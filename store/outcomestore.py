@@ -35,8 +35,8 @@ from .workflow import FINISHED, OUTCOME_CLOSED, STATES, local_date, outcome_move
 #: the data and account checklist before a unit leaves the customer (seed 001 D)
 CHECKLIST: dict[str, tuple[str, str]] = {
     "backed_up": ("已备份数据", "data backed up"),
-    "signed_out": ("已退出账户（Apple ID / 华为帐号）", "signed out of the account"),
-    "find_my_off": ("已关闭“查找我的 iPhone”/“查找设备”", "Find My / 查找设备 turned off"),
+    "signed_out": ("已退出手机帐号（如 Apple ID、华为帐号）", "signed out of the phone's account (Apple ID, HUAWEI ID...)"),
+    "find_my_off": ("已关闭手机查找功能（如“查找”“查找设备”）", "the phone's find-my-device turned off (Find My, 查找设备...)"),
 }
 PASSCODE: dict[str, tuple[str, str]] = {
     "removed": ("已取消", "removed"),

@@ -110,7 +110,7 @@ def test_the_ticket_prints_what_was_recorded_for_the_customer(store_cli, db_url,
                      "--db", db_url)[0] == 0
     rc, out, _ = store_cli("cases", "ticket", done, "--db", db_url)
     assert "外观（检查所见）：后盖轻微划痕" in out and "随机附件：充电线、卡针" in out
-    assert "☑ 已备份数据" in out and "☐ 已退出账户" in out and "☑客户已告知维修人员" in out
+    assert "☑ 已备份数据" in out and "☐ 已退出手机帐号" in out and "☑客户已告知维修人员" in out
     assert "处理结果：已退货退款 2999 元" in out and "预计修复" not in out and "维修类别" not in out
     rc, out, _ = store_cli("cases", "ticket", done, "--html", "--db", db_url)
     assert "<strong>华强北旗舰店（SZ01）</strong>" in out and "seed" not in out and "§" not in out
