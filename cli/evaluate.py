@@ -69,7 +69,8 @@ def evaluate(case_file: str, as_json: bool, show_trace: bool, plugins_dir: str |
         from aftersales.core.plugininfo import brand_name
 
         name = brand_name(registry.brands, decision.brand, lang)
-        echo_out(render_decision(decision, lang=lang, trace=show_trace, refs=refs, brand=name))
+        echo_out(render_decision(decision, lang=lang, trace=show_trace, refs=refs, brand=name,
+                                 policies=registry.all_policies()))
     if decision.plugin_errors:
         failure = decision.plugin_errors[0]   # it carries its own Chinese (``PluginFailure.text``)
         raise PluginError(f"plugin {failure.plugin!r} failed in {failure.hook}: {failure.text('en')}",

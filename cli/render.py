@@ -49,7 +49,8 @@ def _identified_by(decision, lang: str) -> str:
     return f"（由插件 {plugin} 识别）" if lang == "zh" else f" (identified by plugin {plugin})"
 
 
-def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=None, brand: str | None = None) -> str:
+def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=None, brand: str | None = None,
+                    policies=()) -> str:
     """The summary; with ``trace``, every rule checked, each with its editors' reference from
     ``refs`` (``{(policy, rule): ref}``, see ``trace_refs``) — never shown without the trace."""
     t = _TEXT[lang]
@@ -90,6 +91,11 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=Non
     if cov:
         end = cov.end.isoformat() if cov.end else "?"
         elapsed = t["days"].format(n=cov.days_elapsed) if cov.days_elapsed >= 0 else t["days_before"].format(n=-cov.days_elapsed)
+        from aftersales.authoring.messages import start_note
+
+        how = start_note(policies, {"start_rule": cov.start_rule, "granted_by": {"policy": cov.policy}}, lang)
+        if how:   # a start no one typed: how it was found
+            elapsed += ("，" if lang == "zh" else ", ") + how
         lines.append(f"{t['coverage']}{c}{cov.start.isoformat()} {t['until']} {end}{t['open']}{elapsed}{t['close']}")
     ex = decision.exchange
     if ex and decision.remedy("exchange") is not None and decision.remedy("exchange").available:

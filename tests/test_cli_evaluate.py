@@ -109,3 +109,24 @@ def test_the_policy_versions_line_speaks_the_summarys_language(registry):
         "（政策版本：huawei 2026.1、generic_sanbao 2001.1；政策包 3（sha256 c16d6946e4ce））"
     assert render_decision(decision, lang="en").splitlines()[-1] == \
         "(huawei 2026.1, generic_sanbao 2001.1; bundle 3 sha256 c16d6946e4ce)"
+
+
+def test_a_coverage_start_no_one_typed_says_how_it_was_found(cli, tmp_path, registry):
+    """No purchase date, only the production date: the period starts on its 90th day (第九条),
+    and the summary and the counter's panel say so beside the dates."""
+    case = tmp_path / "case.yaml"
+    case.write_text("schema_version: 1\nbrand: apple\ncase_date: '2026-12-07'\n"
+                    "device: {model: iPhone 12, imei: '353918057281764', production_date: '2025-01-01'}\n"
+                    "purchase: {channel: unknown, country: CN}\ndocuments: []\n"
+                    "fault: {component: host, confirmed: true}\n", encoding="utf-8")
+    _, zh, _ = cli("evaluate", str(case), "--lang", "zh")
+    assert "权益期限：2025-04-01 至 2026-04-01（第 615 天，按生产日期后第 90 日起算）" in zh
+    _, en, _ = cli("evaluate", str(case), "--lang", "en")
+    assert "(day 615, counted from the 90th day after the production date)" in en
+    from aftersales.tui.widgets.decision_panel import render_decision
+
+    decision = registry.evaluate(registry.parse_case(__import__("yaml").safe_load(case.read_text()))).to_dict()
+    assert "按生产日期后第 90 日起算" in render_decision(decision, "zh", policies=registry.all_policies()).plain
+    # bought on a day given: nothing to explain
+    _, plain, _ = cli("evaluate", str(CASE), "--lang", "zh")
+    assert "起算）" not in plain

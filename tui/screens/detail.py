@@ -344,7 +344,7 @@ class DetailScreen(CounterScreen):
         registry = self.app.registry
         self.query_one("#detail-panel", DecisionPanel).show_decision(
             latest, lang=lang, region_note=region_note(registry, latest, values, lang),
-            titles=policy_titles(registry, lang))
+            titles=policy_titles(registry, lang), policies=registry.all_policies() if registry is not None else ())
         self._moves_shown = None
         await self._show_moves()
         self.refresh_bindings()

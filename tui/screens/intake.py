@@ -694,7 +694,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
 
                 self._titles = policy_titles(registry, lang)
         panel.show_decision(decision, problems=problems, lang=lang, region_note=self._region_note,
-                            titles=self._titles)
+                            titles=self._titles, policies=registry.all_policies() if registry is not None else ())
         self._show_errors()
         self._show_region()
         self._update_save()

@@ -52,9 +52,10 @@ def _reason(reason: str | None, lang: str) -> str:
 
 def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool = False,
                     region_note: tuple[str, str | None] | None = None,
-                    titles: Mapping[str, str] | None = None) -> Text:
+                    titles: Mapping[str, str] | None = None, policies: Sequence[Any] = ()) -> Text:
     """The body of the panel for one v1 decision mapping. ``region_note``: how the region was
-    found, and what to ask for when it was only assumed (``tui.region.region_note``)."""
+    found, and what to ask for when it was only assumed (``tui.region.region_note``);
+    ``policies``: the registry's, to say how a coverage's start was found when no one typed it."""
     out = Text()
 
     def named(policy: str) -> str:
@@ -122,8 +123,11 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
         out.append(f"{t('panel.coverage', lang)}{colon(lang)}", "dim")
         out.append(f"{cov['start']} {t('panel.until', lang)} {cov.get('end') or '?'}")
         days = cov["days_elapsed"]   # negative: the start is still ahead (production date + 90, no papers)
-        out.append(bracketed(t("panel.day", lang, n=days) if days >= 0 else t("panel.day_before", lang, n=-days), lang)
-                   + "\n", "dim")
+        from aftersales.authoring.messages import start_note
+
+        how = start_note(policies, cov, lang)
+        elapsed = t("panel.day", lang, n=days) if days >= 0 else t("panel.day_before", lang, n=-days)
+        out.append(bracketed(f"{elapsed}{'，' if lang == 'zh' else ', '}{how}" if how else elapsed, lang) + "\n", "dim")
     ex = decision.get("exchange")
     # how an exchange is done: only while one is open to the customer
     exchange_offered = any(r["remedy"] == "exchange" and r.get("available") for r in decision.get("remedies", ()))
@@ -222,6 +226,7 @@ class DecisionPanel(compat.SizedNow, ScrollView):
         self.citations = False
         self.region_note: tuple[str, str | None] | None = None
         self.titles: Mapping[str, str] = {}     # policy id -> title, in the panel's language
+        self.policies: Sequence[Any] = ()       # the registry's (how a coverage's start was found)
         self.lang = "zh"
         self.updates = 0   # bumped on every render (tests and the benchmark watch it)
         self._badge = "—"
@@ -238,11 +243,13 @@ class DecisionPanel(compat.SizedNow, ScrollView):
 
     def show_decision(self, decision: Mapping[str, Any] | None, *, problems: Sequence[tuple[str, str]] = (),
                       lang: str | None = None, region_note: tuple[str, str | None] | None = None,
-                      titles: Mapping[str, str] | None = None) -> None:
+                      titles: Mapping[str, str] | None = None, policies: Sequence[Any] | None = None) -> None:
         self.decision = decision
         self.region_note = region_note
         if titles is not None:
             self.titles = titles
+        if policies is not None:
+            self.policies = policies
         self.problems = list(problems)
         if lang:
             self.lang = lang
@@ -270,7 +277,8 @@ class DecisionPanel(compat.SizedNow, ScrollView):
             text.append(line + "\n", style)
         if self.decision is not None:
             text.append_text(render_decision(self.decision, self.lang, citations=self.citations,
-                                             region_note=self.region_note, titles=self.titles))
+                                             region_note=self.region_note, titles=self.titles,
+                                             policies=self.policies))
         self._text = text
         self.updates += 1
         self._layout_lines()
