@@ -138,6 +138,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "unsaved.correct_yes": ("更正", "Correct"),
     "unsaved.leave": ("这里填写的内容尚未保存。放弃它，回到案例队列？", "What was entered here is not saved. Drop it and go to the queue?"),
     "unsaved.leave_yes": ("放弃", "Drop"),
+    "unsaved.note": ("备注尚未记录（随改状态或回访一起记录）。放弃它，返回？",
+                     "The note is not recorded yet (it goes with a move or a follow-up). Drop it and go back?"),
     "unsaved.quit_input": ("这里填写的内容尚未保存，退出后不会保留。仍要退出吗？",
                            "What was entered here is not saved and is not kept. Quit anyway?"),
     # decision panel

@@ -607,3 +607,33 @@ async def test_enter_on_the_outcome_list_moves_on_so_a_scanned_replacement_lands
         assert dialog.kind == "exchange"
         assert dialog.query_one("#o-imei").value == "861111222233333"
         assert dialog.query_one("#o-serial").value == "HWNEW0001"
+
+
+async def test_esc_on_a_case_with_a_note_typed_asks_before_it_drops_the_note(make, store, save_day5):
+    """The case's note goes with a move or a follow-up: Esc back to the list asked nothing and
+    the note was gone. Now it asks; no keeps the note, yes goes back."""
+    from aftersales.tui.screens.confirm import ConfirmDialog
+    from aftersales.tui.screens.queue import QueueScreen
+
+    save_day5(store)
+    app = make()
+    async with app.run_test(size=(120, 36)) as pilot:
+        detail = await opened_case(pilot, NUMBER)
+        detail.query_one("#note").value = "客户要求保留数据"
+        await scan(pilot, "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog) and "备注尚未记录" in app.screen.question
+        await pilot.pause(ConfirmDialog.GUARD_SECONDS + 0.1)
+        await scan(pilot, "n")
+        await settle(pilot)
+        assert app.screen is detail and detail.query_one("#note").value == "客户要求保留数据"
+        await scan(pilot, "escape")
+        await settle(pilot)
+        await pilot.pause(ConfirmDialog.GUARD_SECONDS + 0.1)
+        await scan(pilot, "y")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        detail = await opened_case(pilot, NUMBER)
+        await scan(pilot, "escape")        # nothing typed: back at once
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)

@@ -570,7 +570,17 @@ class DetailScreen(CounterScreen):
             self.app.correct_case(view)
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        """Back to the list; a note typed and not yet recorded is asked about first, as F2 and
+        Ctrl+Q ask (Esc threw it away unsaid)."""
+        if not self.holds_input:
+            self.app.pop_screen()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.app.screen is self:
+                self.app.pop_screen()
+
+        self.app._ask("unsaved.note", "unsaved.leave_yes", answered)
 
     @property
     def holds_input(self) -> bool:
