@@ -148,6 +148,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "panel.no_policies": ("政策未能加载：{error}", "Policies could not be loaded: {error}"),
     "panel.incomplete": ("尚不能判定：{field} {message}", "Cannot decide yet: {field} {message}"),
     "panel.ignored": ("有误的字段未计入判定：{fields}", "Fields with errors are left out: {fields}"),
+    "panel.plan_brand": ("{plans} 不是{brand}的服务计划：判定不计，请取消勾选",
+                         "{plans}: not a {brand} service plan; no term reads it: untick it"),
     "panel.entitlement": ("权益", "Entitlement"),
     "panel.region": ("机器版本", "Made for"),
     "panel.remedies": ("补救方式", "Remedies"),

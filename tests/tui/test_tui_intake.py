@@ -454,3 +454,22 @@ async def test_tab_into_the_fault_description_keeps_what_is_written(make):
         await scan(pilot, "490154203237518")
         await settle(pilot)
         assert app.screen.query_one("#f-device-imei").value == "490154203237518"
+
+
+async def test_another_brands_service_plan_ticked_is_said_in_the_panel(make):
+    """AppleCare+ ticked for a Huawei phone: no Huawei term reads it, and it would print on the
+    customer's ticket. The panel says so (a Huawei plan for it is not)."""
+    from helpers_tui import DAY5_CASE, ready, settle
+
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        intake = app.screen
+        huawei = {**DAY5_CASE, "brand": "huawei", "device": {"model": "Mate 60", "model_code": "ALN-AL00"}}
+        intake.fill({**huawei, "coverage_plans": ["applecare_plus", "huawei_extended_warranty"]}, name="李雷")
+        await settle(pilot)
+        text = intake.query_one("#panel").body_text()
+        assert "AppleCare+ 不是华为的服务计划：判定不计，请取消勾选" in text and "华为延长服务宝 不是" not in text
+        intake.fill({**huawei, "coverage_plans": ["huawei_extended_warranty"]}, name="李雷")
+        await settle(pilot)
+        assert "服务计划：判定不计" not in intake.query_one("#panel").body_text()

@@ -88,6 +88,37 @@ def jump_key(section: str) -> str:
     return f"f{5 + SECTIONS.index(section)}"
 
 
+def plan_brands(registry: Any) -> dict[str, frozenset[str]]:
+    """Each service plan the loaded policies read (``coverage_plans: {includes: ...}``) with the
+    brands of the policies that read it; a plan a policy for every brand reads is left out (it
+    belongs to none). Kept per registry."""
+    if registry is None:
+        return {}
+    cached = _PLAN_BRANDS.get(id(registry))
+    if cached is not None and cached[0] is registry:
+        return cached[1]
+    found: dict[str, set[str]] = {}
+    anyone: set[str] = set()
+    for policy in registry.all_policies():
+        data = policy.data
+        for section in ("offers", "exclusions", "notices"):
+            for item in data.get(section) or ():
+                when = item.get("when") if isinstance(item, dict) else None
+                plan = when.get("coverage_plans") if isinstance(when, dict) else None
+                plan = plan.get("includes") if isinstance(plan, dict) else None
+                if isinstance(plan, str):
+                    if policy.brands is None:
+                        anyone.add(plan)
+                    else:
+                        found.setdefault(plan, set()).update(policy.brands)
+    plans = {plan: frozenset(brands) for plan, brands in found.items() if plan not in anyone}
+    _PLAN_BRANDS.clear()
+    _PLAN_BRANDS[id(registry)] = (registry, plans)
+    return plans
+
+
+_PLAN_BRANDS: dict[int, tuple[Any, dict[str, frozenset[str]]]] = {}
+
 #: a text field this long or longer is prose: Tab into it does not select its text
 PROSE_LENGTH = 200
 
@@ -682,6 +713,14 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
                             if p.startswith(("device", "purchase", "case", "activation", "fault", "history"))), lang)
             if names:
                 problems.append(("yellow", t("panel.ignored", lang, fields=names)))
+        brand = str(self.form.values.get("brand") or "")
+        others = [plan for plan in sorted(self.form.plans) if brand and brand not in plan_brands(registry).get(plan, {brand})]
+        if others:   # another brand's plan ticked: no term of this brand reads it, and it would print on the ticket
+            from aftersales.core.plugininfo import brand_name
+
+            problems.append(("yellow", t("panel.plan_brand", lang, plans=listed(
+                (vocab("coverage_plan", plan, lang) for plan in others), lang),
+                brand=brand_name(getattr(registry, "brands", None), brand, lang))))
         self.decision = decision
         from ..region import region_note
 
