@@ -147,6 +147,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "panel.loading": ("正在加载政策…", "Loading policies…"),
     "panel.no_policies": ("政策未能加载：{error}", "Policies could not be loaded: {error}"),
     "panel.incomplete": ("尚不能判定：{field} {message}", "Cannot decide yet: {field} {message}"),
+    "outcome.imei_in_serial": ("{serial} 像是 IMEI：请填在「{imei}」一栏", "{serial} looks like an IMEI: it goes in \"{imei}\""),
     "panel.ignored": ("有误的字段未计入判定：{fields}", "Fields with errors are left out: {fields}"),
     "panel.plan_brand": ("{plans} 不是{brand}的服务计划：判定不计，请取消勾选",
                          "{plans}: not a {brand} service plan; no term reads it: untick it"),

@@ -637,3 +637,35 @@ async def test_esc_on_a_case_with_a_note_typed_asks_before_it_drops_the_note(mak
         await scan(pilot, "escape")        # nothing typed: back at once
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
+
+
+async def test_a_replacement_imei_typed_into_the_serial_is_said_and_a_bad_one_checked_as_typed(make, store, save_day5):
+    """Enter chooses 换货 and moves on to 新机 IMEI; a clerk's Tab after it put the scanned IMEI
+    in the serial's field. The dialog says so as it is typed, and checks an IMEI as the intake
+    form does, before Ctrl+S."""
+    from textual.widgets import Select
+
+    save_day5(store)
+    app = make()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await opened_case(pilot, NUMBER)
+        dialog = await shown_after(pilot, "o", kind=OutcomeDialog)
+        dialog.query_one("#o-kind", Select).value = "exchange"
+        await settle(pilot)
+        dialog.query_one("#o-serial").focus()
+        await scan(pilot, "356938035643817")
+        await settle(pilot)
+        def said() -> str:
+            content = dialog.query_one("#o-error").content
+            return content.text.plain if hasattr(content, "text") else str(content)
+
+        assert "356938035643817 像是 IMEI：请填在「新机 IMEI」一栏" in said(), said()
+        dialog.query_one("#o-serial").value = ""
+        dialog.query_one("#o-imei").focus()
+        await scan(pilot, "356938035643808")       # a check digit off by one
+        await settle(pilot)
+        assert "新机 IMEI：IMEI 校验位不符" in said(), said()
+        dialog.query_one("#o-imei").value = ""
+        await scan(pilot, "356938035643817")
+        await settle(pilot)
+        assert said().strip() == ""

@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Select, Static
+from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from aftersales.core.vocab import REMEDY_ORDER
 from aftersales.store.localday import shown_moment
@@ -247,6 +247,27 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
     @on(Button.Pressed, "#o-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    @on(Input.Changed, "#o-imei, #o-serial")
+    def _check_unit(self) -> None:
+        """The replacement's IMEI checked as it is typed, as on the intake form; a whole IMEI in
+        the serial's field while the IMEI's is empty (a Tab too many after the outcome was
+        chosen) is said, before it is saved as a serial."""
+        from ..form import IMEI_DIGITS, check_imei
+
+        lang = self.app.lang
+        imei = self.query_one("#o-imei", FormInput).value.strip()
+        serial = self.query_one("#o-serial", FormInput).value.strip().replace(" ", "")
+        problem = None
+        if imei and len(imei.replace(" ", "").replace("-", "")) >= IMEI_DIGITS:
+            said = check_imei(imei, lang)
+            problem = f"{field_label('imei', lang)}{'：' if lang == 'zh' else ': '}{said}" if said else None
+        elif not imei and len(serial) == IMEI_DIGITS and serial.isdigit() and check_imei(serial, lang) is None:
+            problem = t("outcome.imei_in_serial", lang, serial=serial, imei=field_label("imei", lang))
+        if problem:
+            self._error(problem)
+        else:
+            self.query_one("#o-error", Static).update("")
 
 
 def outcome_text(view: dict[str, Any], lang: str) -> Text:
