@@ -234,15 +234,17 @@ def outcome_summary(kind: str | None, data: Mapping[str, Any] | None, lang: str 
         text += (f" 新机 IMEI {data.get('imei')}" if zh else f" new unit IMEI {data.get('imei')}")
         if data.get("date"):
             text += f"（{data['date']}）" if zh else f" ({data['date']})"
-    elif kind == "repair":
-        text += f" {data.get('work', '')}"
+    elif kind == "paid_repair" and not data.get("consent"):
+        text += "（客户未同意报价）" if zh else " (quote declined)"
+    elif kind in ("repair", "paid_repair"):   # the work done, the parts, the days, what was charged
+        if kind == "paid_repair":
+            text += f" {data.get('amount', 0):g} 元" if zh else f" CNY {data.get('amount', 0):g}"
+        if data.get("work"):
+            text += f" {data['work']}"
         if data.get("parts"):
             text += (" 更换：" if zh else " parts: ") + "、".join(data["parts"])
-    elif kind == "paid_repair":
-        if data.get("consent"):
-            text += f" {data.get('amount', 0):g} 元" if zh else f" CNY {data.get('amount', 0):g}"
-        else:
-            text += "（客户未同意报价）" if zh else " (quote declined)"
+        if data.get("days"):
+            text += f"，修理 {data['days']} 天" if zh else f", {data['days']} days in repair"
     return text
 
 

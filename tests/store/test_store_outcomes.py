@@ -359,3 +359,14 @@ def test_open_cases_are_those_the_workflow_has_not_finished(store, new_case):
     # a finished state has nothing left but closing it; an open one has work to move on
     assert all(allowed_moves(s) == ("closed",) for s in FINISHED if s not in ("closed", "cancelled"))
     assert all(set(allowed_moves(s)) - {"cancelled", "closed"} for s in STATES if s not in FINISHED)
+
+
+def test_a_repairs_summary_says_the_work_the_parts_and_the_days_paid_or_free():
+    """What the customer's ticket and the case say of a repair: a paid one said only its price."""
+    from aftersales.store.outcomes import outcome_summary
+
+    paid = {"consent": True, "amount": 450, "quote": 450, "work": "更换触摸屏", "parts": ["触摸屏"]}
+    assert outcome_summary("paid_repair", paid) == "已付费维修 450 元 更换触摸屏 更换：触摸屏"
+    assert outcome_summary("paid_repair", paid, "en") == "paid repair CNY 450 更换触摸屏 parts: 触摸屏"
+    assert outcome_summary("repair", {"work": "更换主板", "parts": ["主板"], "days": 3}) == "已免费维修 更换主板 更换：主板，修理 3 天"
+    assert outcome_summary("paid_repair", {"consent": False, "quote": 300}) == "已付费维修（客户未同意报价）"
