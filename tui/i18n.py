@@ -217,6 +217,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "queue.empty": ("案例库里还没有未结案例。按 F1 受理第一台设备。",
                     "No open cases yet. Press F1 to take in the first device."),
     "queue.none_match": ("没有符合筛选条件的案例", "No case matches the filter"),
+    "queue.found_hidden": ("找到 {n} 个案例，但都不在所选的状态或品牌中：把筛选改回「{all}」即可看到",
+                           "{n} found, none in the state or brand chosen: set the filter back to \"{all}\" to see them"),
     "queue.count": ("{n} 个案例，{late} 个回访逾期", "{n} cases, {late} follow-ups overdue"),
     "queue.loading": ("正在读取案例…", "Reading cases…"),
     # detail

@@ -315,3 +315,24 @@ async def test_a_corrected_brand_is_shown_by_its_name_in_the_timeline(registry):
                         "data": {"changes": {"brand": {"from": "apple", "to": "huawei"}}}}]}
     assert "品牌：苹果 → 华为" in timeline_text(view, "zh", registry.brands).plain
     assert "Brand: Apple → Huawei" in timeline_text(view, "en", registry.brands).plain
+
+
+async def test_a_search_whose_cases_the_state_chosen_hides_says_where_they_are(make, store, save_day5):
+    """A state left chosen from before (已取机签字) and a case searched for that is in another:
+    the line says it was found and how to see it, not that nothing matches."""
+    from textual.widgets import Select
+
+    save_day5(store)
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        queue = await shown_after(pilot, "f2", kind=QueueScreen)
+        queue.query_one("#q-state", Select).value = "picked_up"
+        await settle(pilot)
+        queue.query_one("#q-text").focus()
+        await scan(pilot, "0001")
+        await settle(pilot)
+        await settle(pilot)
+        status = queue.query_one("#queue-status").content
+        text = status.plain if hasattr(status, "plain") else str(status)
+        assert queue.shown == [] and "找到 1 个案例，但都不在所选的状态或品牌中：把筛选改回「全部未结」即可看到" in text, text

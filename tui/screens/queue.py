@@ -310,8 +310,11 @@ class QueueScreen(CounterScreen):
         if self.shown:
             table.move_cursor(row=min(cursor, len(self.shown) - 1))
         status = self.query_one("#queue-status", Static)
-        if not self.cases:
-            status.update(t("queue.empty", lang))
+        if not self.shown and found is not None and found[1]:
+            # found, all hidden by the state or brand chosen: said, with how to see them
+            status.update(t("queue.found_hidden", lang, n=len(found[1]), all=t("queue.all_open", lang)))
+        elif not self.cases and found is None and self.query_one("#q-state", Select).value is Select.NULL:
+            status.update(t("queue.empty", lang))   # (with a state chosen: none in it, said below)
         elif not self.shown:
             status.update(t("queue.none_match", lang))
         elif found is not None:
