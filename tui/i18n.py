@@ -118,11 +118,14 @@ TEXT: dict[str, tuple[str, str]] = {
                        "Saved {number}. Edit + Ctrl+S: correct; Ctrl+N: new case"),   # fits 80 columns
     "save.correcting": ("正在更正 {number}：改好后按 Ctrl+S 保存更正（编号不变），Ctrl+N 放弃",
                         "Correcting {number}: Ctrl+S saves the correction (same number), Ctrl+N leaves it"),
-    "save.other_customer": ("这会改掉已保存案例 {number} 的：{what}。\n是另一位顾客或另一台机器吗？那就作为新案例受理，{number} 保持原样。",
+    "save.other_customer": ("这会改掉已保存案例 {number} 的：{what}。\n是另一位顾客或另一台机器吗？那就改为新案例受理，{number} 保持原样。",
                             "This changes case {number}, as saved: {what}.\nIs it another customer or another unit? Then take it in as "
                             "a new case; {number} stays as it is."),
     "save.as_new": ("作为新案例受理", "Take in as a new case"),
-    "save.correct_it": ("更正 {number}", "Correct {number}"),
+    "save.correct_it": ("更正原案例", "Correct the saved case"),
+    "save.now_new": ("已改为新案例（未保存）：没重新填写的字段还是上一位顾客的，请核对后按 Ctrl+S 保存",
+                     "Now a new case, not saved: the fields not typed again are still the last customer's; look them "
+                     "over, then Ctrl+S"),
     "save.corrected": ("已更正 {number}（{n} 处改动），已重新判定", "Case {number} corrected ({n} changes) and decided again"),
     "save.phone_kept": ("{phone}（留空不改）", "{phone}; blank=keep"),   # the number first: 80 columns cut the end
     "same_unit.found": ("这台设备（IMEI 或序列号相同）已有未结案例 {numbers}。\n打开该案例？要另建新案例，返回后再按 Ctrl+S。",
@@ -149,7 +152,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "panel.incomplete": ("尚不能判定：{field} {message}", "Cannot decide yet: {field} {message}"),
     "outcome.imei_in_serial": ("{serial} 像是 IMEI：请填在「{imei}」一栏", "{serial} looks like an IMEI: it goes in \"{imei}\""),
     "panel.ignored": ("有误的字段未计入判定：{fields}", "Fields with errors are left out: {fields}"),
-    "panel.plan_brand": ("{plans} 不是{brand}的服务计划：判定不计，请取消勾选",
+    "panel.plan_brand": ("{plans}不是{brand}的服务计划：判定不计，请取消勾选",
                          "{plans}: not a {brand} service plan; no term reads it: untick it"),
     "panel.entitlement": ("权益", "Entitlement"),
     "panel.region": ("机器版本", "Made for"),

@@ -264,8 +264,9 @@ async def test_at_80x24_the_correction_shows_the_masked_phone_whole(make, store,
 async def test_another_customer_typed_over_a_saved_case_is_asked_about_before_it_corrects_it(make, store, choice):
     """Ctrl+N forgotten after Ctrl+S: the next customer's name, brand and IMEI typed over the
     saved case. Ctrl+S asks first (saying what would change) instead of correcting the saved
-    case into the next customer's: 1 takes the form in as a new case (the first left as saved),
-    2 corrects the saved case, Esc goes back to the form and saves nothing."""
+    case into the next customer's: 1 makes the form a new intake (the first left as saved), saved
+    by the next Ctrl+S once looked over, 2 corrects the saved case, Esc goes back to the form
+    and saves nothing."""
     from aftersales.tui.screens.confirm import ChoiceDialog
 
     app = make()
@@ -285,6 +286,9 @@ async def test_another_customer_typed_over_a_saved_case_is_asked_about_before_it
         await scan(pilot, choice)
         await settle(pilot)
         await settle(pilot)
+        if choice == "1":   # a new intake now, saved once looked over
+            assert intake.correcting is None and store.count() == 1
+            await save(pilot)
     first = store.get(NUMBER)
     if choice == "1":
         assert store.count() == 2 and first["customer"]["name"] == "李雷"
@@ -336,3 +340,31 @@ async def test_a_search_whose_cases_the_state_chosen_hides_says_where_they_are(m
         status = queue.query_one("#queue-status").content
         text = status.plain if hasattr(status, "plain") else str(status)
         assert queue.shown == [] and "找到 1 个案例，但都不在所选的状态或品牌中：把筛选改回「全部未结」即可看到" in text, text
+
+
+async def test_the_next_customers_ctrl_s_while_the_last_save_runs_waits_for_it(make, store, monkeypatch):
+    """The store slow to answer (a network's database): Ctrl+S, Ctrl+N, the next customer and
+    Ctrl+S again before the first save came back. The second Ctrl+S was dropped (Save disabled
+    while saving) and the next customer left unsaved; it now waits and saves."""
+    import time
+
+    create = store.create_case
+
+    def slow(*args, **kwargs):
+        time.sleep(0.4)
+        return create(*args, **kwargs)
+
+    monkeypatch.setattr(store, "create_case", slow)
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await load_day5_case(pilot)
+        await scan(pilot, "ctrl+s", "ctrl+n", "韩梅梅", "tab", "+852 9123 4567", "f6",
+                   "h", "u", "tab", "Mate 60", "tab", "tab", "tab", "tab", OTHER_IMEI, "ctrl+s")
+        for _ in range(20):
+            await pilot.pause(0.1)
+            if store.count() == 2:
+                break
+        await settle(pilot)
+    assert store.count() == 2
+    assert store.get("SZ01-20260615-0002")["customer"]["name"] == "韩梅梅"
+    assert store.get(NUMBER)["customer"]["name"] == "李雷"

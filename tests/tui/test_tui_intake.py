@@ -469,7 +469,7 @@ async def test_another_brands_service_plan_ticked_is_said_in_the_panel(make):
         intake.fill({**huawei, "coverage_plans": ["applecare_plus", "huawei_extended_warranty"]}, name="李雷")
         await settle(pilot)
         text = intake.query_one("#panel").body_text()
-        assert "AppleCare+ 不是华为的服务计划：判定不计，请取消勾选" in text and "华为延长服务宝 不是" not in text
+        assert "AppleCare+不是华为的服务计划：判定不计，请取消勾选" in text and "华为延长服务宝不是" not in text
         intake.fill({**huawei, "coverage_plans": ["huawei_extended_warranty"]}, name="李雷")
         await settle(pilot)
         assert "服务计划：判定不计" not in intake.query_one("#panel").body_text()

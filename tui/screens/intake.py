@@ -162,6 +162,8 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         #: one is asked about first (another customer typed over a saved case would correct it)
         self._identity_saved: dict[str, str] | None = None
         self._identity_ok = False   # asked, and the clerk said it corrects this case
+        self._sent_form: FormState | None = None   # the form the save running was sent from
+        self._save_waiting = False  # a Ctrl+S for another form came while a save ran (``action_save``)
         self._phone_saved = ""            # the phone as saved (a correction sends it only if changed)
         #: the mail-in agreement as entered (None: brought to the counter) and the repair kind (Ctrl+E)
         self.mail_in: dict[str, Any] | None = None
@@ -875,11 +877,16 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         status.set_class(bool(self.saved_number), "saved")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "save":
-            return True if self.is_mounted and self.blocked() is None else None
+        if action == "save":   # (while the last save runs, Ctrl+S is taken: it waits for it)
+            return True if self.is_mounted and (self.saving or self.blocked() is None) else None
         return True
 
     def action_save(self) -> None:
+        if self.saving and self._sent is not None and self.form is not self._sent_form:
+            # the next customer's Ctrl+S (Ctrl+N, typed, Ctrl+S) before the last save came back:
+            # it waits for that save, then saves (it was lost, the form left unsaved)
+            self._save_waiting = True
+            return
         if self.blocked() is not None:
             self._update_save()
             return
@@ -889,6 +896,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         mapping = self.form.build(lang, self.field_errors)
         form = self.form
         self._sent = FormState(dict(form.values), set(form.documents), set(form.conditions), set(form.plans))
+        self._sent_form = form
         name, phone = self.form.values["customer.name"], self.form.values["customer.phone"]
         if self.correcting and not self._identity_ok:
             changed = self._identity_changes()
@@ -922,7 +930,9 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
     def _ask_other_customer(self, changed: list[str]) -> None:
         """A correction that changes who or what the case is about (brand, IMEI, serial, the
         customer's name): another customer typed over the case just saved, or a real correction.
-        Asked: a new case (the saved one left as it is), the correction, or back to the form."""
+        Asked: a new case (the saved one left as it is; the form, a new intake, is saved once
+        the clerk has looked over the fields the last customer's values are left in), the
+        correction, or back to the form."""
         from .confirm import ChoiceDialog
 
         self.saving = False
@@ -936,9 +946,11 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             f"{value_text(path, now[path], lang, brands=brands)}" for path in changed)
 
         def answered(choice: str | None) -> None:
-            if choice == "new":
-                self._leave_correction()
-                self.action_save()
+            if choice == "new":   # the form becomes a new intake, not saved yet: the fields not typed
+                self._leave_correction()                  # over are the last customer's, to look over
+                self.saved_number = None
+                self._update_save()
+                self.app.notify(t("save.now_new", self.app.lang), timeout=8)
             elif choice == "correct":
                 self._identity_ok = True
                 self.action_save()
@@ -1040,6 +1052,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
 
     def on_case_saved(self, message: CaseSaved) -> None:
         self.saving = False
+        self._save_after_this()
         if getattr(message, "form", None) is not self.form:
             # saved, but the form on screen is another one now (Ctrl+N right after Ctrl+S):
             # it is not bound to that case
@@ -1144,11 +1157,19 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
 
     def on_case_save_failed(self, message: CaseSaveFailed) -> None:
         self.saving = False
+        self._save_after_this()
         self._update_save()
         text = t("save.failed", self.app.lang, error=message.error)
         if getattr(message, "form", None) is self.form:
             update_static(self.query_one("#save-status", Static), text)
         self.app.notify(text, severity="error", timeout=15)
+
+    def _save_after_this(self) -> None:
+        """The Ctrl+S that waited for the save just ended (``action_save``), run once this
+        message is handled."""
+        if self._save_waiting:
+            self._save_waiting = False
+            self.call_later(self.action_save)
 
     # --- other actions -----------------------------------------------------------------------
 
