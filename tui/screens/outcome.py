@@ -119,7 +119,7 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
                     # labelled (an empty label was drawn cut: ▐X…)
                     yield Checkbox("同意" if zh else "yes", value=False, id="o-consent", compact=True)
                 with Horizontal(classes="o-row", id="row-override"):
-                    yield row_label("店长特批原因（判定未给出时）" if zh else "Manager's reason (not offered)")
+                    yield row_label("店长特批原因" if zh else "Manager's reason")   # shown only when not offered
                     yield FormInput(id="o-override", compact=True)
                 with Horizontal(classes="o-row"):
                     yield row_label("备注" if zh else "Note")
