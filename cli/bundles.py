@@ -8,6 +8,7 @@ using that store decides with. These commands are registered on the ``policy`` g
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import click
 
@@ -199,11 +200,14 @@ def activate(bundle_id: int, actor: str | None, db_url: str | None) -> None:
 
     engine = _engine(db_url)
     try:
+        before = _policy_versions(engine)
         record = bundles.activate(engine, bundle_id, actor=_actor(engine, actor), now=counter_now())
+        after = _policy_versions(engine, record["id"])
     finally:
         engine.dispose()
     click.echo(f"policy bundle {record['id']} (sha256 {record['sha256'][:12]}) is in force" if message_lang() == "en" else
                f"政策包 {record['id']}（sha256 {record['sha256'][:12]}）已生效")
+    _say_changes(before, after)
 
 
 @click.command("rollback")
@@ -215,11 +219,50 @@ def rollback(actor: str | None, db_url: str | None) -> None:
 
     engine = _engine(db_url)
     try:
+        before = _policy_versions(engine)
         record = bundles.rollback(engine, actor=_actor(engine, actor), now=counter_now())
+        after = _policy_versions(engine, record["id"])
     finally:
         engine.dispose()
     click.echo(f"rolled back: policy bundle {record['id']} (sha256 {record['sha256'][:12]}) is in force" if message_lang() == "en" else
                f"已回退：政策包 {record['id']}（sha256 {record['sha256'][:12]}）已生效")
+    _say_changes(before, after)
+
+
+def _policy_versions(engine: Any, bundle_id: int | None = None) -> dict[str, str]:
+    """Each policy's version in the bundle in force (or bundle ``bundle_id``): id -> version."""
+    from aftersales.store import bundles
+
+    bundle = bundles.active_bundle(engine, bundle_id)
+    found = (bundles.id_version(f.text) for f in bundle.files) if bundle is not None else ()
+    return dict(key for key in found if key is not None)
+
+
+def _say_changes(before: dict[str, str], after: dict[str, str]) -> None:
+    """What putting a bundle in force changed, policy by policy: a version moved (back to an
+    earlier one is said: an editor activating an old bundle by mistake sees it), a policy the
+    bundle adds, one it no longer holds (the installed one decides again)."""
+    en = message_lang() == "en"
+    for policy in sorted(set(before) | set(after)):
+        old, new = before.get(policy), after.get(policy)
+        if old == new:
+            continue
+        if old and new:
+            back = _earlier(new, old)
+            click.echo(f"  {policy} {old} → {new}" + ((" (an earlier version)" if en else "（回到较早的版本）") if back else ""))
+        elif new:
+            click.echo(f"  {policy} {new} (added)" if en else f"  {policy} {new}（新增）")
+        else:
+            click.echo(f"  {policy} {old}: no longer in the bundle (the installed policy decides)" if en else
+                       f"  {policy} {old}：不在此政策包中（改由软件自带的政策判定）")
+
+
+def _earlier(version: str, than: str) -> bool:
+    """Whether ``version`` comes before ``than`` (dotted numbers, as 2026.1 before 2026.2)."""
+    try:
+        return tuple(int(x) for x in version.split(".")) < tuple(int(x) for x in than.split("."))
+    except ValueError:
+        return False
 
 
 #: the policy schema an exported folder gets beside its files (``policy export``)

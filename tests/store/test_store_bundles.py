@@ -353,3 +353,21 @@ def test_a_warning_no_policy_acknowledges_is_not_published(store_cli, db_url, fo
                     "    reason: 试行：电池三包期按新规定调整前的过渡安排\n", encoding="utf-8")
     rc, out, err = _publish(store_cli, db_url, folder)
     assert rc == 0, err
+
+
+def test_activating_an_older_bundle_says_which_policies_go_back_to_an_earlier_version(store_cli, db_url, folder):
+    """Bundle 1 holds huawei 2026.1, bundle 2 huawei 2026.2: activating bundle 1 again (by
+    mistake, or on purpose) says huawei goes back; rollback says it the same way."""
+    assert _publish(store_cli, db_url, folder, "--activate")[0] == 0
+    text = (folder / "huawei.yaml").read_text(encoding="utf-8")
+    (folder / "huawei.yaml").write_text(text.replace('version: "2026.1"', 'version: "2026.2"', 1) + "# revised\n",
+                                        encoding="utf-8")
+    rc, out, err = _publish(store_cli, db_url, folder, "--activate")
+    assert rc == 0, err
+    rc, out, err = store_cli("policy", "activate", "1", "--db", db_url, env={"AFTERSALES_LANG": "zh"})
+    assert rc == 0 and "  huawei 2026.2 → 2026.1（回到较早的版本）" in out.splitlines(), out + err
+    assert "apple" not in out                    # unchanged: not listed
+    rc, out, err = store_cli("policy", "activate", "2", "--db", db_url, env={"AFTERSALES_LANG": "en"})
+    assert rc == 0 and "  huawei 2026.1 → 2026.2" in out.splitlines(), out + err
+    rc, out, err = store_cli("policy", "rollback", "--db", db_url, env={"AFTERSALES_LANG": "en"})
+    assert rc == 0 and "  huawei 2026.2 → 2026.1 (an earlier version)" in out.splitlines(), out + err
