@@ -22,15 +22,26 @@ async def save(pilot) -> None:
     await settle(pilot)
 
 
+async def saved_day5(pilot):
+    """The day-5 case taken in and saved: the intake, now correcting it."""
+    await load_day5_case(pilot)
+    await save(pilot)
+    intake = pilot.app.screen
+    assert intake.saved_number == NUMBER
+    return intake
+
+
+async def retype(pilot, selector: str, text: str) -> None:
+    """A field's value typed again over what it held."""
+    pilot.app.screen.query_one(selector).value = ""
+    await type_into(pilot, selector, text)
+
+
 async def test_a_change_after_saving_corrects_the_case_instead_of_adding_one(make, store):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await load_day5_case(pilot)
-        await save(pilot)
-        intake = app.screen
-        assert intake.saved_number == NUMBER
-        app.screen.query_one("#f-device-imei").value = ""
-        await type_into(pilot, "#f-device-imei", OTHER_IMEI)      # one value fixed after saving
+        intake = await saved_day5(pilot)
+        await retype(pilot, "#f-device-imei", OTHER_IMEI)      # one value fixed after saving
         assert "更正" in str(intake.query_one("#save-status").render())
         await save(pilot)
         assert intake.saved_number == NUMBER
@@ -271,14 +282,9 @@ async def test_another_customer_typed_over_a_saved_case_is_asked_about_before_it
 
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await load_day5_case(pilot)
-        await save(pilot)
-        intake = app.screen
-        assert intake.saved_number == NUMBER
-        intake.query_one("#f-customer-name").value = ""
-        await type_into(pilot, "#f-customer-name", "韩梅梅")
-        intake.query_one("#f-device-imei").value = ""
-        await type_into(pilot, "#f-device-imei", OTHER_IMEI)
+        intake = await saved_day5(pilot)
+        await retype(pilot, "#f-customer-name", "韩梅梅")
+        await retype(pilot, "#f-device-imei", OTHER_IMEI)
         dialog = await shown_after(pilot, "ctrl+s", kind=ChoiceDialog)
         assert f"这会改掉已保存案例 {NUMBER} 的：客户姓名 李雷 → 韩梅梅、IMEI 356938035643809 → {OTHER_IMEI}" in dialog.question
         await settle(pilot)
@@ -305,10 +311,8 @@ async def test_a_misread_imei_fixed_alone_corrects_without_a_question(make, stor
     """One number of the unit fixed (the scanner misread it): a correction, not asked about."""
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await load_day5_case(pilot)
-        await save(pilot)
-        app.screen.query_one("#f-device-imei").value = ""
-        await type_into(pilot, "#f-device-imei", OTHER_IMEI)
+        await saved_day5(pilot)
+        await retype(pilot, "#f-device-imei", OTHER_IMEI)
         await save(pilot)
         assert not app.screen_stack[-1].__class__.__name__.endswith("Dialog")
     assert store.count() == 1 and store.get(NUMBER)["device"]["imei"] == OTHER_IMEI
@@ -333,8 +337,7 @@ async def test_a_search_whose_cases_the_state_chosen_hides_says_where_they_are(m
         queue = await shown_after(pilot, "f2", kind=QueueScreen)
         queue.query_one("#q-state", Select).value = "picked_up"
         await settle(pilot)
-        queue.query_one("#q-text").focus()
-        await scan(pilot, "0001")
+        await type_into(pilot, "#q-text", "0001")
         await settle(pilot)
         await settle(pilot)
         status = queue.query_one("#queue-status").content

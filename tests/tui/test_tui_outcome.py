@@ -6,7 +6,7 @@ import re
 import stat
 
 import pytest
-from helpers_tui import opened_case, opened_queue, scan, settle, shown_after, toasts
+from helpers_tui import opened_case, opened_queue, scan, settle, shown_after, toasts, type_into
 from test_tui_cases import NUMBER
 
 from aftersales.tui.screens.detail import DetailScreen, TicketScreen
@@ -652,8 +652,7 @@ async def test_a_replacement_imei_typed_into_the_serial_is_said_and_a_bad_one_ch
         dialog = await shown_after(pilot, "o", kind=OutcomeDialog)
         dialog.query_one("#o-kind", Select).value = "exchange"
         await settle(pilot)
-        dialog.query_one("#o-serial").focus()
-        await scan(pilot, "356938035643817")
+        await type_into(pilot, "#o-serial", "356938035643817")
         await settle(pilot)
         def said() -> str:
             content = dialog.query_one("#o-error").content
