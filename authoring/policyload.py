@@ -1296,9 +1296,10 @@ def read_source(location: Any) -> PolicySource:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        issue = PolicyIssue(name, line, 1, "$", "not UTF-8 text", code="yaml",
-                            zh="不是 UTF-8 文本：请用 UTF-8 编码保存（不要用 GBK）")
+        from aftersales.core.errors import not_utf8
+
+        line, column, en, zh = not_utf8(raw, exc)
+        issue = PolicyIssue(name, line, column, "$", en, code="yaml", zh=zh)
         raise PolicyError(str(issue), issues=[issue], zh=issue.text("zh")) from None
     return PolicySource(name, text)
 

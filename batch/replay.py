@@ -185,9 +185,10 @@ def decode(item: Item) -> Any:
     try:
         text = payload.decode("utf-8")
     except UnicodeDecodeError as exc:
-        byte, column = f"0x{payload[exc.start]:02x}", exc.start + 1
-        raise BadLine(f"not UTF-8 text (byte {byte} at column {column})",
-                      f"不是 UTF-8 文本（第 {column} 列的字节 {byte}）") from None
+        from aftersales.core.errors import not_utf8
+
+        _line, column, en, zh = not_utf8(bytes(payload), exc)
+        raise BadLine(f"{en} (column {column})", f"{zh}（第 {column} 列）") from None
     try:
         data = json.loads(text)
     except RecursionError:

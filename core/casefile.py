@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .errors import AftersalesError, CaseError
+from .errors import AftersalesError, CaseError, not_utf8
 
 if TYPE_CHECKING:  # pragma: no cover - pathlib is imported where a file is read (the case model imports this module)
     from pathlib import Path
@@ -70,10 +70,8 @@ def _utf8(raw: bytes, name: str, error: type[AftersalesError]) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise error(f"{name}:{line}:{column}: not UTF-8 text (byte 0x{raw[exc.start]:02x})",
-                    zh=f"{name}:{line}:{column}：不是 UTF-8 文本（字节 0x{raw[exc.start]:02x}）") from None
+        line, column, en, zh = not_utf8(raw, exc)
+        raise error(f"{name}:{line}:{column}: {en}", zh=f"{name}:{line}:{column}：{zh}") from None
 
 
 def _parse(text: str, name: str, error: type[AftersalesError] = CaseError, *, case: bool = False) -> Any:

@@ -112,6 +112,18 @@ def os_reason(exc: OSError, lang: str = "zh") -> str:
     return exc.strerror or str(exc) or type(exc).__name__
 
 
+def not_utf8(raw: bytes, exc: UnicodeDecodeError) -> tuple[int, int, str, str]:
+    """Where ``raw`` stops being UTF-8 (line and column, 1-based; the column counts
+    characters) and what to say of it, in English and Chinese: the byte, and how to save the
+    file. One wording for a case file, a policy file and a line of a replay."""
+    start = raw.rfind(b"\n", 0, exc.start) + 1
+    line = raw.count(b"\n", 0, exc.start) + 1
+    column = len(raw[start:exc.start].decode("utf-8", "replace")) + 1
+    byte = f"0x{raw[exc.start]:02x}"
+    return (line, column, f"not UTF-8 text (byte {byte}): save it as UTF-8, not GBK",
+            f"不是 UTF-8 文本（字节 {byte}）：请用 UTF-8 编码保存（不要用 GBK）")
+
+
 def nearest(word: str, options: Iterable[str], n: int = 3) -> list[str]:
     """The options closest to ``word``, for a "did you mean" hint (a typo, a different case, a
     word the option contains or is contained in: ``apple_store_online`` -> ``brand_store_online``).

@@ -286,3 +286,20 @@ def test_a_missing_case_file_is_said_in_chinese(tmp_path, cli):
     path = tmp_path / "nope.yaml"
     assert _one_line(cli, str(path)) == f"错误：{path}：无法读取：找不到文件或文件夹"
     assert _one_line(cli, str(path), "--lang", "en") == f"error: {path}: cannot read: No such file or directory"
+
+
+def test_a_file_that_is_not_utf8_is_said_alike_for_a_case_and_a_policy(cli, tmp_path):
+    """One wording (core.errors.not_utf8) for a case file, a policy file and a replay line: the
+    line and the column in characters (é is one), the byte, how to save the file."""
+    from aftersales.policies import bundled
+
+    case = tmp_path / "case.yaml"
+    case.write_bytes(b"schema_version: 1\nbrand: apple\n# caf\xc3\xa9 \xff\n")
+    code, _, err = cli("evaluate", str(case), "--lang", "zh")
+    assert code == 2 and err.strip() == f"错误：{case}:3:8：不是 UTF-8 文本（字节 0xff）：请用 UTF-8 编码保存（不要用 GBK）"
+    policy = tmp_path / "apple.yaml"
+    text = bundled("apple.yaml").read_bytes()
+    policy.write_bytes(text + b"# caf\xc3\xa9 \xff\n")
+    code, out, _ = cli("policy", "validate", str(policy), "--lang", "en")
+    line = text.count(b"\n") + 1
+    assert code == 1 and f"{policy}:{line}:8: $: not UTF-8 text (byte 0xff): save it as UTF-8, not GBK" in out, out

@@ -94,7 +94,7 @@ def test_bad_lines_and_the_summary_are_chinese_by_default_the_output_the_same(tm
     rc, _, stderr = _invoke(str(path), "--out", str(tmp_path / "zh.jsonl"), "--workers", "2", lang="zh")
     assert rc == 1
     assert f"{path}:2: 不是 JSON：第 1 列，这里应当是一个值" in stderr
-    assert f"{path}:3: 不是 UTF-8 文本（第 " in stderr and "的字节 0xff）" in stderr
+    assert f"{path}:3: 不是 UTF-8 文本（字节 0xff）：请用 UTF-8 编码保存（不要用 GBK）（第 " in stderr
     assert f"{path}:4: 案例无效：device.imei：" in stderr
     assert f"{path}:6: 不是案例：应为 JSON 对象，而不是 list" in stderr
     assert f"{path}:8: 最后一行不完整（文件末尾没有换行）" in stderr
