@@ -317,6 +317,7 @@ def read_yaml(text: str, name: str) -> tuple[Any, yaml.Node | None]:
             MAX_DEPTH,
             TOO_DEEP,
             YAML_UNKNOWN_ZH,
+            too_deep_at,
             yaml_error_at,
             yaml_problem,
             yaml_problem_zh,
@@ -326,7 +327,8 @@ def read_yaml(text: str, name: str) -> tuple[Any, yaml.Node | None]:
 
         line, col = yaml_error_at(exc, text) or (1, 1)
         problem = yaml_problem(exc)
-        if problem.startswith(TOO_DEEP):   # the reader's own bound, beyond ours: said as ours
+        if problem.startswith(TOO_DEEP):   # the reader's own bound, beyond ours: said as ours, where ours is passed
+            line, col = too_deep_at(text) or (line, col)
             issue = PolicyIssue(name, line, col, "$", f"nesting deeper than {MAX_DEPTH} levels", code="yaml",
                                 zh=f"嵌套超过 {MAX_DEPTH} 层")
             raise PolicyError(str(issue), issues=[issue], zh=issue.text("zh")) from None

@@ -130,10 +130,11 @@ def _parse_json(text: str, name: str, error: type[AftersalesError]) -> Any:
         raise _number_too_large(error, f"{name}:{line}:{column}", parts, digits) from None
 
 
-def _too_deep(error: type[AftersalesError], name: str, text: str) -> AftersalesError:
-    """A reader ran out of stack (Python's JSON reader; PyYAML's Python one): where the text's
-    brackets first nest deeper than ``MAX_DEPTH`` (the bound a YAML case has), said as a YAML
-    case's would be."""
+def too_deep_at(text: str) -> tuple[int, int] | None:
+    """Where the text's brackets first nest deeper than ``MAX_DEPTH`` (line, column), or None
+    (block nesting: no bracket says where). For a reader that ran out of stack (Python's JSON
+    reader, PyYAML's Python one) far past the bound: a case and a policy say it where ours is
+    crossed."""
     import re
 
     depth = 0
@@ -142,12 +143,20 @@ def _too_deep(error: type[AftersalesError], name: str, text: str) -> AftersalesE
         if token in "[{":
             depth += 1
             if depth > MAX_DEPTH:
-                line, column = _line_column(text, m.start())
-                return error(f"nesting deeper than {MAX_DEPTH} levels", where=f"{name}:{line}:{column}",
-                             zh=f"嵌套超过 {MAX_DEPTH} 层")
+                return _line_column(text, m.start())
         elif token in "]}":
             depth -= 1
-    return error(f"{name}: nesting too deep", zh=f"{name}：嵌套过深")   # block nesting: no bracket says where
+    return None
+
+
+def _too_deep(error: type[AftersalesError], name: str, text: str) -> AftersalesError:
+    """A reader ran out of stack: where the nesting passed ``MAX_DEPTH`` (``too_deep_at``), said
+    as a YAML case's would be."""
+    at = too_deep_at(text)
+    if at is None:
+        return error(f"{name}: nesting too deep", zh=f"{name}：嵌套过深")
+    return error(f"nesting deeper than {MAX_DEPTH} levels", where=f"{name}:{at[0]}:{at[1]}",
+                 zh=f"嵌套超过 {MAX_DEPTH} 层")
 
 
 def _number_too_large(error: type[AftersalesError], where: str, parts: list[Any], digits: int) -> AftersalesError:

@@ -303,3 +303,14 @@ def test_a_file_that_is_not_utf8_is_said_alike_for_a_case_and_a_policy(cli, tmp_
     code, out, _ = cli("policy", "validate", str(policy), "--lang", "en")
     line = text.count(b"\n") + 1
     assert code == 1 and f"{policy}:{line}:8: $: not UTF-8 text (byte 0xff): save it as UTF-8, not GBK" in out, out
+
+
+def test_nesting_too_deep_is_placed_where_the_bound_is_passed_by_evaluate_and_validate_alike(cli, tmp_path):
+    """The YAML reader stops far past our bound of 64 levels (column 1001); both commands name the
+    bracket that passed it."""
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 10_000 + "]" * 10_000 + "\n", encoding="utf-8")
+    code, _, err = cli("evaluate", str(deep), "--lang", "zh")
+    assert code == 2 and f"{deep}:1:65：嵌套超过 64 层" in err, err
+    code, out, _ = cli("policy", "validate", str(deep), "--lang", "zh")
+    assert code == 1 and f"{deep}:1:65: $: 嵌套超过 64 层" in out, out
