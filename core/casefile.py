@@ -407,7 +407,8 @@ def load_yaml(text: str, name: str, error: type[AftersalesError] = CaseError, lo
     except yaml.YAMLError as exc:   # a syntax error (marked), a character it cannot accept
         at = yaml_error_at(exc, text)
         problem = yaml_problem(exc)
-        if problem.startswith(TOO_DEEP):   # the reader's own bound, beyond ours: said as ours
+        if problem.startswith(TOO_DEEP):   # the reader's own bound, beyond ours: said as ours, where ours is passed
+            at = too_deep_at(text) or at
             raise error(f"nesting deeper than {MAX_DEPTH} levels", where=f"{name}:{at[0]}:{at[1]}" if at else name,
                         zh=f"嵌套超过 {MAX_DEPTH} 层") from None
         raise error(f"not valid YAML: {problem}", where=f"{name}:{at[0]}:{at[1]}" if at else name,
