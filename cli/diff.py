@@ -61,12 +61,12 @@ def _case_brief(data: Any, lang: str = "en") -> str:
 
 
 def _missing_text(missing: dict[str, list[str]], lang: str) -> str:
-    """The papers each remedy lacks: ``repair: invoice`` / ``免费维修：购机发票``."""
+    """The papers each remedy lacks: ``missing repair: invoice`` / ``免费维修缺购机发票``."""
     from aftersales.core.vocab import label
 
     if lang == "en":
-        return "; ".join(f"{k}: {','.join(v)}" for k, v in missing.items())
-    return "；".join(f"{label('remedy', k)}：{'、'.join(label('document', d) for d in v)}" for k, v in missing.items())
+        return "missing " + "; ".join(f"{k}: {','.join(v)}" for k, v in missing.items())
+    return "；".join(f"{label('remedy', k)}缺{'、'.join(label('document', d) for d in v)}" for k, v in missing.items())
 
 
 def _label(value: Any, lang: str) -> str:
@@ -127,7 +127,7 @@ def _value(aspect: str, value: Any, lang: str) -> str:
 def _outcome_text(o: dict[str, Any], lang: str = "en") -> str:
     txt = f"{_label(o['entitlement'] + ' (' + o['basis'] + ')', lang)}"
     if o.get("missing"):
-        txt += (" missing " if lang == "en" else "，缺 ") + _missing_text(o["missing"], lang)
+        txt += (" " if lang == "en" else "，") + _missing_text(o["missing"], lang)
     if o.get("coverage_end"):
         txt += f", coverage to {o['coverage_end']}" if lang == "en" else f"，保修至 {o['coverage_end']}"
     ex = o.get("exchange") or {}

@@ -322,7 +322,7 @@ def test_a_change_in_what_another_remedy_needs_is_not_called_a_new_entitlement(t
     assert "付费维修（保外）（权益不变），其他处理方式的条件改变 [免费维修缺少的单证" in out, out
     assert "[权益改变]" not in out
     assert "  第 1 行：huawei NOH-AL00 受理 2025-04-17 购买 2023-10-16 主机" in out
-    assert "新：付费维修（保外），缺 免费维修：三包凭证" in out
+    assert "新：付费维修（保外），免费维修缺三包凭证" in out
     assert "免费维修缺少的单证：无 → 三包凭证" in out  # each value as the editor calls it, not [] → ['sanbao_certificate']
 
 
