@@ -50,14 +50,15 @@ def aftersales_brands() -> Sequence[Brand]:
     """Brands this plugin serves.
 
     Called once per registry snapshot (load-time). Return a list of
-    :class:`~aftersales.core.plugininfo.Brand` (id, Chinese and English names). A case whose
+    :class:`~aftersales.core.plugininfo.Brand` (id, Chinese and English names, and ``aliases``: other
+    words a clerk may type to choose it, pinyin or initials). A case whose
     ``brand`` no plugin lists is refused with the list of known brands.
 
     Example::
 
         @hookimpl
         def aftersales_brands():
-            return [Brand(id="xiaomi", label_zh="小米", label_en="Xiaomi")]
+            return [Brand(id="xiaomi", label_zh="小米", label_en="Xiaomi", aliases=("xm", "mi"))]
     """
 
 

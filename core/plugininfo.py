@@ -13,6 +13,8 @@ class Brand(NamedTuple):
     label_zh: str
     label_en: str
     plugin: str = ""
+    #: more words a clerk may type to choose it: pinyin, initials (``("pingguo", "pg")``)
+    aliases: tuple[str, ...] = ()
 
     def label(self, lang: str = "zh") -> str:
         return self.label_zh if lang == "zh" else self.label_en

@@ -55,7 +55,7 @@ class PolicyPlugin:
         brands = self.brands
         if not isinstance(brands, (list, tuple)) or not all(isinstance(b, Brand) for b in brands):
             return brands  # type: ignore[return-value]  # as written: the registry says what is wrong with it
-        return [Brand(b.id, b.label_zh, b.label_en, plugin=self.name) for b in brands]
+        return [b._replace(plugin=self.name) for b in brands]
 
     @hookimpl
     def aftersales_policy_files(self) -> Sequence[Any]:

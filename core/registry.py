@@ -748,9 +748,10 @@ class _Builder:
             if brands is None:
                 continue
             if isinstance(brands, (str, bytes, Mapping)) or not isinstance(brands, Iterable) \
-                    or not all(isinstance(b, Brand) and isinstance(b.id, str) for b in brands):
-                self._fail(name, "aftersales_brands", f"returned {show_value(brands)}, not a list of Brand",
-                           zh=f"返回了 {show_value(brands)}，不是 Brand 的列表")
+                    or not all(isinstance(b, Brand) and isinstance(b.id, str) and isinstance(b.aliases, (tuple, list))
+                               and all(isinstance(a, str) for a in b.aliases) for b in brands):
+                self._fail(name, "aftersales_brands", f"returned {show_value(brands)}, not a list of Brand (aliases: "
+                           f"a tuple of texts)", zh=f"返回了 {show_value(brands)}，不是 Brand 的列表（aliases 应为文本的元组）")
                 continue
             if brands:
                 st.brand_plugins.add(name)
@@ -763,7 +764,8 @@ class _Builder:
                         zh=f"品牌 {brand.id!r} 同时由插件 {first!r} 和 {name!r} 提供；由先安装的 {first!r} 提供，"
                            f"{name!r} 不参与该品牌的判定"))
                     continue
-                st.brands[brand.id] = Brand(brand.id, brand.label_zh, brand.label_en, plugin=name)
+                st.brands[brand.id] = Brand(brand.id, brand.label_zh, brand.label_en, plugin=name,
+                                            aliases=tuple(brand.aliases))
                 st.plugins[name].brands.append(brand.id)
         # a plugin that cannot say which brands it serves is left out whole: taken for a network's
         # plugin (one serving no brand), it would be asked about every brand's units

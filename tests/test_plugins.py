@@ -105,7 +105,13 @@ def _boom():
     raise KeyError("boom")
 
 
-@pytest.mark.parametrize("brands", [_boom, lambda: "acme"])
+def _aliases_a_text():
+    from aftersales.core.plugininfo import Brand
+
+    return [Brand("acme", "艾克米", "Acme", aliases="acme")]   # a text, not a tuple of texts
+
+
+@pytest.mark.parametrize("brands", [_boom, lambda: "acme", _aliases_a_text])
 def test_a_plugin_that_cannot_say_its_brands_is_quarantined_and_asked_nothing(brands):
     """Taken for a network's plugin it would be asked about every brand's units: it is left out
     whole, other brands decide without naming it, a case of the brand bearing its name answers

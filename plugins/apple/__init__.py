@@ -12,7 +12,7 @@ from aftersales.policies import bundled
 class ApplePlugin(PolicyPlugin):
     name = "apple"
     version = "2026.1"
-    brands = [Brand("apple", "苹果", "Apple")]
+    brands = [Brand("apple", "苹果", "Apple", aliases=("pingguo", "pg", "iphone"))]
 
     def policy_files(self) -> list[Any]:
         return [bundled("apple.yaml")]

@@ -18,7 +18,9 @@ from aftersales.policies import bundled
 class GenericSanbaoPlugin(PolicyPlugin):
     name = "generic_sanbao"
     version = "2001.1"
-    brands = [Brand("generic", "其他品牌（仅三包规定）", "any other maker (statutory rules only)")]
+    # (a maker's name typed, 小米, is not taken for it: the clerk is told which brands there are
+    # and chooses 其他品牌 knowing that only the statutory rules decide)
+    brands = [Brand("generic", "其他品牌（仅三包规定）", "any other maker (statutory rules only)", aliases=("qita", "qt"))]
 
     def policy_files(self) -> list[Any]:
         return [bundled("generic_sanbao.yaml")]

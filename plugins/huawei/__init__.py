@@ -12,7 +12,7 @@ from aftersales.policies import bundled
 class HuaweiPlugin(PolicyPlugin):
     name = "huawei"
     version = "2026.1"
-    brands = [Brand("huawei", "华为", "Huawei")]
+    brands = [Brand("huawei", "华为", "Huawei", aliases=("hw",))]
 
     def policy_files(self) -> list[Any]:
         return [bundled("huawei.yaml")]

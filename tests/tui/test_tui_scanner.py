@@ -228,3 +228,15 @@ async def test_a_brand_typed_that_is_not_loaded_leaves_no_brand_and_its_note_nam
         assert screen.form.values["brand"] == ""
         assert "nothing in Brand begins with “Xiaomi”; choose from:" in said
         assert all(b.label_en.split()[0] in said for b in brands.values())
+
+
+@pytest.mark.parametrize(("typed", "brand"), [("pg", "apple"), ("pingguo", "apple"), ("hw", "huawei"),
+                                              ("qita", "generic"), ("苹", "apple")])
+async def test_a_brand_is_chosen_by_its_pinyin_or_initials_as_its_plugin_declares_them(make, typed, brand):
+    """``Brand.aliases``: a clerk who types pinyin (hw, pingguo, qita) gets the brand, as with
+    its id or its Chinese name."""
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready_at(pilot, "#f-brand")
+        await scan(pilot, typed)
+        assert app.screen.form.values["brand"] == brand

@@ -321,10 +321,11 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         return t("select.none", lang)
 
     def _names(self, f) -> dict[str, tuple[str, ...]]:
-        """Per option, the words a clerk may type to choose it: its id and both labels."""
+        """Per option, the words a clerk may type to choose it: its id and both labels (a brand's
+        aliases too: pinyin, the makers the generic brand stands for)."""
         if f.options == "brand":
             brands = getattr(self.app.registry, "brands", {}) or {}
-            return {bid: (bid, b.label_zh, b.label_en) for bid, b in brands.items()}
+            return {bid: (bid, b.label_zh, b.label_en, *b.aliases) for bid, b in brands.items()}
         return {oid: (oid, vocab(f.options, oid, "zh"), vocab(f.options, oid, "en")) for oid in OPTION_IDS[f.options]}
 
     def _options(self, f, lang: str) -> list[tuple[str, str]]:
