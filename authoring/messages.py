@@ -145,27 +145,22 @@ FULL_WIDTH_NAMES = {"：": ("全角冒号", "full-width colon"), "，": ("全角
                     "　": ("全角空格", "full-width space")}
 
 
-#: the case field a start rule counts from (``starts.<name>.from`` in a policy)
-_START_FIELDS = {"purchase_date": "purchase.date", "received_date": "purchase.received_date",
-                 "activation_date": "activation_date", "production_date": "device.production_date"}
-
-
-def start_note(policies: Iterable[Any], coverage: Any, lang: str) -> str:
-    """How a coverage's start was found, when it is not simply the purchase date ("出厂日期后第
-    90 日起算"): the clerk sees a start no one typed. ``policies``: the registry's compiled
-    policies; ``coverage``: a decision's coverage (its dict). Empty when the start is the
+def start_note(policies: Iterable[Any], policy_id: str | None, start_rule: str | None, lang: str) -> str:
+    """How a coverage's start was found, when it is not simply the purchase date ("按生产日期后
+    第 90 日起算"): the clerk sees a start no one typed. ``policies``: the registry's compiled
+    policies; ``policy_id`` and ``start_rule``: the coverage's. Empty when the start is the
     purchase date, or its rule is not found."""
     from aftersales.core.casefields import field_of
+    from aftersales.core.rules import START_FIELDS
 
-    granted = (coverage or {}).get("granted_by") or {}
-    policy = next((p for p in policies if p.id == granted.get("policy")), None)
-    spec = policy.starts.get(coverage.get("start_rule")) if policy is not None else None
+    policy = next((p for p in policies if p.id == policy_id), None)
+    spec = policy.starts.get(start_rule) if policy is not None else None
     if not spec or "from" not in spec:
         return ""
     days = int(spec.get("offset_days", 0) or 0)
     if spec["from"] == "purchase_date" and not days:
         return ""
-    field = field_of(_START_FIELDS.get(spec["from"], ""))
+    field = field_of(START_FIELDS.get(spec["from"], ""))
     if field is None:
         return ""
     if lang == "zh":

@@ -950,7 +950,7 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
     starts = data.get("starts", {}) or {}
     periods = data.get("periods", {}) or {}
     exclusion_ids = {e.get("id") for e in data.get("exclusions", []) or []}
-    seen: dict[str, str] = {}
+    seen: dict[str, list[Any]] = {}   # rule id -> where it is first given
     used_starts: set[str] = set()
     applies = data.get("applies_to", {}) or {}
     extra: dict[str, list[Any]] = {}
@@ -966,12 +966,12 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
                 continue
             key = f"{section}:{rid}" if section == "region_rules" else rid
             if key in seen:   # the first one named by its line, as a duplicated key is
-                first = seen[key]
+                first = locate(node, seen[key])[0]
                 add([section, index, "id"], (f"规则 id {rid!r} 重复（第一次在第 {first} 行）；请改用另一个 id",
                                              f"duplicate rule id {rid!r} (first on line {first}); give this one another id"),
                     "duplicate_id")
             else:
-                seen[key] = str(locate(node, [section, index, "id"])[0])
+                seen[key] = [section, index, "id"]
             when = item.get("when")
             plan = when.get("coverage_plans") if isinstance(when, Mapping) else None
             if isinstance(plan, Mapping) and isinstance(plan.get("includes"), str):

@@ -134,11 +134,10 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
                    if en else f"警告：{names} 没有政策测试（每份政策旁的 .cases.yaml 检查它如何判定）", err=True)
     clashes = bundles.version_clashes(engine, files, list(installed_texts(plugins_dir).values()))
     if clashes:   # one version, two sets of terms: the decisions' readers could not tell them apart
-        file_of = {bundles.id_version(text): name for name, text in files.items() if not name.endswith(".cases.yaml")}
-        for policy, version, where in clashes:
+        for policy, version, where, name in clashes:
             earlier = (f"policy bundle {where}" if en else f"政策包 {where} ") if where is not None else (
                 "the installed policies" if en else "软件自带的政策")
-            path = os.path.join(folder, file_of.get((policy, version), ""))
+            path = os.path.join(folder, name)
             click.echo(f"{path}: {policy} {version}: already published in {earlier} with other terms; raise its "
                        f"version (e.g. \"{bundles.next_version(version)}\") after changing a policy, so that counters "
                        f"and decisions tell the two apart" if en else

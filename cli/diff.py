@@ -156,14 +156,13 @@ def _wrapped_echo() -> Any:
     columns), each line's own indent kept and two more for the lines it runs on to. Written to a
     file or a pipe (and no ``COLUMNS`` asked for), a line stays whole, for grep and the like."""
     import os
-    import shutil
     import sys
 
-    from aftersales.cli.group import wrap_cells
+    from aftersales.cli.group import terminal_columns, wrap_cells
 
     if not sys.stdout.isatty() and not os.environ.get("COLUMNS"):
         return click.echo
-    width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 200))
+    width = max(60, min(terminal_columns(), 200))
 
     def out(text: str = "") -> None:
         for line in text.split("\n"):

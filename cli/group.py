@@ -139,6 +139,11 @@ def _east_asian_width(char: str) -> str:
     return _east_asian_width(char)
 
 
+def _cells(text: str) -> int:
+    """The columns ``text`` takes (a Chinese character two)."""
+    return len(text) if text.isascii() else sum(1 + _wide(char) for char in text)
+
+
 def _pieces(word: str) -> list[tuple[str, int]]:
     """The pieces of ``word`` (no spaces in it) a line may break between, each with its width:
     one Chinese character or a run of anything else up to a comma, with the punctuation that
@@ -200,7 +205,7 @@ def wrap_cells(text: str, width: int, rest: int | None = None) -> list[str]:
                 cut = _fits(piece, width)
                 lines.append(piece[:cut])
                 piece = piece[cut:]
-                size = len(piece) if piece.isascii() else sum(1 + _wide(char) for char in piece)
+                size = _cells(piece)
                 width = rest or width
             line += " " * space + piece
             used += space + size
@@ -213,10 +218,10 @@ class _Context(click.Context):
         # the terminal's width read here: click's own reading imports shutil, which imports the
         # compression modules, a sixth of ``aftersales --help`` beyond click itself
         kind = ChineseHelpFormatter if message_lang() == "zh" else HelpFormatter
-        return kind(width=self.terminal_width or _columns(), max_width=self.max_content_width)
+        return kind(width=self.terminal_width or terminal_columns(), max_width=self.max_content_width)
 
 
-def _columns() -> int:
+def terminal_columns() -> int:
     """The terminal's columns as ``shutil.get_terminal_size`` gives them: ``COLUMNS``, else the
     terminal on standard output, else 80."""
     import os

@@ -93,7 +93,7 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=Non
         elapsed = t["days"].format(n=cov.days_elapsed) if cov.days_elapsed >= 0 else t["days_before"].format(n=-cov.days_elapsed)
         from aftersales.authoring.messages import start_note
 
-        how = start_note(policies, {"start_rule": cov.start_rule, "granted_by": {"policy": cov.policy}}, lang)
+        how = start_note(policies, cov.policy, cov.start_rule, lang)
         if how:   # a start no one typed: how it was found
             elapsed += ("，" if lang == "zh" else ", ") + how
         lines.append(f"{t['coverage']}{c}{cov.start.isoformat()} {t['until']} {end}{t['open']}{elapsed}{t['close']}")

@@ -647,7 +647,8 @@ class Engine:
                   held: list | None, failures: tuple) -> Decision:
         """Remedies in the contract's order, expiry, coverage, and the decision record, from the
         best offer of each remedy (``best``), the trace so far, the offers that ran out
-        (``offers``) and those in time but refused all the same (``held``, or None). The frame's refund instead of an exchange, if a policy gives one: an
+        (``offers``) and those in time but refused all the same (``held``, or None). The
+        frame's refund instead of an exchange, if a policy gives one: an
         available exchange it follows (``RefundRule.follows``) carries its ``refund_instead`` block."""
         refund = frame.refund
         gaps: tuple = ()

@@ -29,11 +29,12 @@ _PATH = re.compile(r"^(region|brand|documents|coverage_plans|activation_date|"
 #: the prefix of a condition on a plugin's named predicate (``aftersales_predicates``), and the names
 PREDICATE_PREFIX = "predicate."
 PREDICATE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_CASE_DATE_FIELDS = {
-    "purchase_date": "c.purchase.date",
-    "received_date": "c.purchase.received_date",
-    "activation_date": "c.activation_date",
-    "production_date": "c.device.production_date",
+#: the case field each start rule's ``from`` counts from (a policy's ``starts.<name>.from``)
+START_FIELDS = {
+    "purchase_date": "purchase.date",
+    "received_date": "purchase.received_date",
+    "activation_date": "activation_date",
+    "production_date": "device.production_date",
 }
 _REGION_FIELDS = {
     "device.part_number": "part_number",
@@ -214,7 +215,7 @@ def compile_matcher(path: str, matcher: Any) -> Callable[[Any], bool]:
 def _start_lines(spec: Mapping[str, Any], src: _Source) -> list[str]:
     """Statements that set ``s`` to the start date (or None) of a start rule, inline: no calls."""
     def one(item: Mapping[str, Any], var: str) -> list[str]:
-        lines = [f"    {var} = {_CASE_DATE_FIELDS[item['from']]}"]
+        lines = [f"    {var} = c.{START_FIELDS[item['from']]}"]
         days = int(item.get("offset_days", 0))
         if days:
             lines.append(f"    if {var} is not None: {var} = {var} + {src.const(timedelta(days=days))}")

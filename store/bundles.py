@@ -101,13 +101,14 @@ def next_version(version: str) -> str:
 
 
 def version_clashes(engine: sa.Engine, files: Mapping[str, str],
-                    installed: Iterable[str] = ()) -> list[tuple[str, str, int | None]]:
+                    installed: Iterable[str] = ()) -> list[tuple[str, str, int | None, str]]:
     """The policies of ``files`` whose id and version were published before with other text: as
     an installed policy (``installed``: their texts) or in an earlier bundle. Each as (id,
-    version, the earlier bundle's id or None for the installed one), the first found. A decision
+    version, the earlier bundle's id or None for the installed one, the file's name in
+    ``files``), the first found. A decision
     names a policy by id, version and SHA-256: two texts under one version would be two sets of
     terms that the counters and the decisions' readers take for one."""
-    mine = {key: text for name, text in files.items()
+    mine = {key: (name, text) for name, text in files.items()
             if not name.endswith(".cases.yaml") and (key := id_version(text)) is not None}
     if not mine:
         return []
@@ -117,12 +118,12 @@ def version_clashes(engine: sa.Engine, files: Mapping[str, str],
     earlier: list[tuple[int | None, str]] = [(None, text) for text in installed]
     earlier += [(row["id"], text) for row in rows for name, text in (row["files"] or {}).items()
                 if not name.endswith(".cases.yaml")]
-    clashes: list[tuple[str, str, int | None]] = []
+    clashes: list[tuple[str, str, int | None, str]] = []
     seen: set[tuple[str, str]] = set()
     for where, text in earlier:
         key = id_version(text)
-        if key is not None and key in mine and key not in seen and mine[key] != text:
-            clashes.append((*key, where))
+        if key is not None and key in mine and key not in seen and mine[key][1] != text:
+            clashes.append((*key, where, mine[key][0]))
             seen.add(key)
     return clashes
 

@@ -91,12 +91,9 @@ def jump_key(section: str) -> str:
 def plan_brands(registry: Any) -> dict[str, frozenset[str]]:
     """Each service plan the loaded policies read (``coverage_plans: {includes: ...}``) with the
     brands of the policies that read it; a plan a policy for every brand reads is left out (it
-    belongs to none). Kept per registry."""
+    belongs to none). Asked only while a plan is ticked."""
     if registry is None:
         return {}
-    cached = _PLAN_BRANDS.get(id(registry))
-    if cached is not None and cached[0] is registry:
-        return cached[1]
     found: dict[str, set[str]] = {}
     anyone: set[str] = set()
     for policy in registry.all_policies():
@@ -111,13 +108,7 @@ def plan_brands(registry: Any) -> dict[str, frozenset[str]]:
                         anyone.add(plan)
                     else:
                         found.setdefault(plan, set()).update(policy.brands)
-    plans = {plan: frozenset(brands) for plan, brands in found.items() if plan not in anyone}
-    _PLAN_BRANDS.clear()
-    _PLAN_BRANDS[id(registry)] = (registry, plans)
-    return plans
-
-
-_PLAN_BRANDS: dict[int, tuple[Any, dict[str, frozenset[str]]]] = {}
+    return {plan: frozenset(brands) for plan, brands in found.items() if plan not in anyone}
 
 #: a text field this long or longer is prose: Tab into it does not select its text
 PROSE_LENGTH = 200
@@ -322,7 +313,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
 
     def _names(self, f) -> dict[str, tuple[str, ...]]:
         """Per option, the words a clerk may type to choose it: its id and both labels (a brand's
-        aliases too: pinyin, the makers the generic brand stands for)."""
+        aliases too: pinyin, initials)."""
         if f.options == "brand":
             brands = getattr(self.app.registry, "brands", {}) or {}
             return {bid: (bid, b.label_zh, b.label_en, *b.aliases) for bid, b in brands.items()}
@@ -717,7 +708,8 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             if names:
                 problems.append(("yellow", t("panel.ignored", lang, fields=names)))
         brand = str(self.form.values.get("brand") or "")
-        others = [plan for plan in sorted(self.form.plans) if brand and brand not in plan_brands(registry).get(plan, {brand})]
+        owners = plan_brands(registry) if brand and self.form.plans else {}
+        others = [plan for plan in sorted(self.form.plans) if plan in owners and brand not in owners[plan]]
         if others:   # another brand's plan ticked: no term of this brand reads it, and it would print on the ticket
             from aftersales.core.plugininfo import brand_name
 
@@ -883,7 +875,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         return True
 
     def action_save(self) -> None:
-        if self.saving and self._sent is not None and self.form is not self._sent_form:
+        if self.saving and self.form is not self._sent_form:
             # the next customer's Ctrl+S (Ctrl+N, typed, Ctrl+S) before the last save came back:
             # it waits for that save, then saves (it was lost, the form left unsaved)
             self._save_waiting = True
@@ -891,6 +883,11 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         if self.blocked() is not None:
             self._update_save()
             return
+        if self.correcting and not self._identity_ok:
+            changed = self._identity_changes()
+            if changed:
+                self._ask_other_customer(changed)
+                return
         self.saving = True
         self._update_save()
         lang = self.app.lang
@@ -899,11 +896,6 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         self._sent = FormState(dict(form.values), set(form.documents), set(form.conditions), set(form.plans))
         self._sent_form = form
         name, phone = self.form.values["customer.name"], self.form.values["customer.phone"]
-        if self.correcting and not self._identity_ok:
-            changed = self._identity_changes()
-            if changed:
-                self._ask_other_customer(changed)
-                return
         if self.correcting:
             changed_phone = phone if phone.strip() and phone.strip() != self._phone_saved else None
             self.correct_case(self.correcting, mapping, name, changed_phone, self.form)
@@ -936,8 +928,6 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         correction, or back to the form."""
         from .confirm import ChoiceDialog
 
-        self.saving = False
-        self._update_save()
         lang = self.app.lang
         saved = self._identity_saved or {}
         now = self._identity()

@@ -262,7 +262,7 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
         if imei and len(imei.replace(" ", "").replace("-", "")) >= IMEI_DIGITS:
             said = check_imei(imei, lang)
             problem = f"{field_label('imei', lang)}{'：' if lang == 'zh' else ': '}{said}" if said else None
-        elif not imei and len(serial) == IMEI_DIGITS and serial.isdigit() and check_imei(serial, lang) is None:
+        elif not imei and serial and check_imei(serial, lang) is None:   # a whole, valid IMEI
             problem = t("outcome.imei_in_serial", lang, serial=serial, imei=field_label("imei", lang))
         if problem:
             self._error(problem)

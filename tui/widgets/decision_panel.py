@@ -125,7 +125,7 @@ def render_decision(decision: Mapping[str, Any], lang: str, *, citations: bool =
         days = cov["days_elapsed"]   # negative: the start is still ahead (production date + 90, no papers)
         from aftersales.authoring.messages import start_note
 
-        how = start_note(policies, cov, lang)
+        how = start_note(policies, (cov.get("granted_by") or {}).get("policy"), cov.get("start_rule"), lang)
         elapsed = t("panel.day", lang, n=days) if days >= 0 else t("panel.day_before", lang, n=-days)
         out.append(bracketed(f"{elapsed}{'，' if lang == 'zh' else ', '}{how}" if how else elapsed, lang) + "\n", "dim")
     ex = decision.get("exchange")
