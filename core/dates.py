@@ -22,10 +22,14 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from .memo import remember
+
 _ONE_DAY = timedelta(days=1)
 _new = tuple.__new__
 #: years of ``RestDayCalendar.roll_forward`` kept (each ~365 entries)
 _ROLL_YEARS = 200
+#: period ends kept per calendar and kind of period (``RestDayCalendar.spans``), about 200 bytes each
+SPAN_CACHE_SIZE = 65536
 
 
 @lru_cache(maxsize=1)
@@ -91,7 +95,7 @@ class RestDayCalendar:
     data covers: the package's range plus every year a policy gives dates for.
     """
 
-    __slots__ = ("_extra_rest", "_extra_work", "_rest", "_work", "_known_years", "_roll_cache")
+    __slots__ = ("_extra_rest", "_extra_work", "_rest", "_work", "_known_years", "_roll_cache", "spans")
 
     def __init__(self, extra_rest_days: Iterable[date] = (), extra_working_days: Iterable[date] = ()) -> None:
         self._extra_rest = frozenset(extra_rest_days)
@@ -100,6 +104,10 @@ class RestDayCalendar:
         self._work: frozenset[date] = frozenset()
         self._known_years: frozenset[int] = frozenset()
         self._roll_cache: dict[date, PeriodEnd] = {}
+        #: the ends ``span_end`` worked out with this calendar, by (start, months, days): without
+        #: roll-over, then with it (indexed by the ``rollover`` flag). A compiled offer looks its
+        #: period up here first; most cases share their start and period with an earlier one.
+        self.spans: tuple[dict[tuple, PeriodEnd], dict[tuple, PeriodEnd]] = ({}, {})
 
     def _load(self) -> frozenset[date]:
         holidays, workdays, (first, last) = _package_data()
@@ -215,11 +223,15 @@ def period_end(
 
 def span_end(start: date, months: int, days: int, rollover: bool, calendar: RestDayCalendar) -> PeriodEnd:
     """``period_end`` with its arguments by position, ``days`` counting the extension too: the
-    form a compiled offer calls for each case (a new date for most cases, so nothing is looked
-    up that is not kept anyway: the month arithmetic and each year's roll-overs)."""
+    form a compiled offer calls when its period is not yet in ``calendar.spans``, where the end
+    is kept (bounded: emptied when full, see ``core.memo``)."""
+    spans = calendar.spans[rollover]
+    key = (start, months, days)
+    found = spans.get(key)
+    if found is not None:
+        return found
     end = add_months(start, months) if months else start
     if days:
         end = end + timedelta(days=days)
-    if rollover:
-        return calendar.roll_forward(end)
-    return _new(PeriodEnd, (end, end, ()))
+    found = calendar.roll_forward(end) if rollover else _new(PeriodEnd, (end, end, ()))
+    return remember(spans, key, found, SPAN_CACHE_SIZE)

@@ -247,6 +247,15 @@ def _result(status: str, *, detail: str = "None", start: str = "s", end: str = "
     return f"_R({', '.join(fields[name] for name in OfferResult.__struct_fields__)})"
 
 
+def _period_lines(months: str, days: str, rollover: bool) -> list[str]:
+    """Statements that set ``pe`` to the end (``PeriodEnd``) of a period of ``months`` and
+    ``days`` (expressions) from the start ``s``: looked up in the calendar's table of ends
+    (``RestDayCalendar.spans``), worked out by ``span_end`` (which keeps it there) when not found."""
+    flag = int(rollover)
+    return [f"    pm = {months}", f"    pd = {days}",
+            f"    pe = SPANS{flag}.get((s, pm, pd)) or _period(s, pm, pd, {rollover}, CAL)"]
+
+
 #: a case field read as a plain attribute (``c.purchase`` / ``c.purchase.date``): no call, no lookup
 _PLAIN_READ = re.compile(r"^c(\.[a-z_]+){1,2}$")
 
@@ -713,7 +722,7 @@ class CompiledPolicy:
             from_day = int(window.get("from_day", 0))
             lines.append("    el = (c.case_date - s).days")
             if self.rollover_windows:
-                lines.append(f"    pe = _period(s, 0, {days}, True, CAL)")
+                lines += _period_lines("0", str(days), True)
                 lines.append("    e = pe.end")
                 lines.append(f"    gap = pe.unknown_years if pe.unknown_years and {src.const(_NO_DAYS)} < c.case_date - pe.unrolled <= {src.const(ROLLOVER_REACH)} else ()")
                 lines.append(f"    if el < {from_day} or c.case_date > e:")
@@ -724,15 +733,14 @@ class CompiledPolicy:
         if period:
             # days in repair push the end later (``span_end`` adds them to the period's days)
             extra_days = " + c.history.days_in_repair" if self.extend_by_repair_days else ""
-            roll = "True" if self.rollover_periods else "False"
             if period == "warranty":
                 lines.append("    span = PERIODS.get(c.fault.component)")
                 missing_span = _result("not_applicable", detail="'periods.' + c.fault.component", end="None")
                 lines.append(f"    if span is None: return {missing_span}")
-                lines.append(f"    pe = _period(s, span[0], span[1]{extra_days}, {roll}, CAL)")
+                lines += _period_lines("span[0]", f"span[1]{extra_days}", self.rollover_periods)
             else:
                 months, span_days = int(period.get("months", 0)), int(period.get("days", 0))
-                lines.append(f"    pe = _period(s, {months}, {span_days}{extra_days}, {roll}, CAL)")
+                lines += _period_lines(str(months), f"{span_days}{extra_days}", self.rollover_periods)
             lines.append("    e = pe.end")
             lines.append(f"    gap = pe.unknown_years if pe.unknown_years and {src.const(_NO_DAYS)} < c.case_date - pe.unrolled <= {src.const(ROLLOVER_REACH)} else ()")
             lines.append(f"    if c.case_date > e: return {_result('expired', gaps='gap')}")
@@ -765,8 +773,8 @@ class CompiledPolicy:
 
         fee = spec.get("fee")
         note = spec.get("note")
-        extra = {"_R": OfferResult, "_period": span_end, "CAL": self.calendar,
-                 "PERIODS": self.periods}
+        extra = {"_R": OfferResult, "_period": span_end, "CAL": self.calendar, "SPANS0": self.calendar.spans[0],
+                 "SPANS1": self.calendar.spans[1], "PERIODS": self.periods}
         tail = _compile(name + "#tail", lines, src, extra)
         rule = OfferRule(
             policy=self,

@@ -131,3 +131,29 @@ def test_month_ends_match_the_civil_code_rule_for_every_day_of_a_leap_and_a_comm
                 year, month = total // 12, total % 12 + 1
                 assert add_months(day, months) == date(year, month, min(day.day, monthrange(year, month)[1]))
             day = date.fromordinal(day.toordinal() + 1)
+
+
+def test_the_table_of_period_ends_is_bounded_and_keeps_each_calendar_and_roll_over_apart(monkeypatch):
+    """``span_end`` keeps what it works out in the calendar's ``spans`` (a compiled offer looks
+    there first): never more than ``SPAN_CACHE_SIZE`` ends, each the same as worked out afresh,
+    with and without roll-over and with a policy's own rest day apart from the package's."""
+    from aftersales.core import dates
+
+    monkeypatch.setattr(dates, "SPAN_CACHE_SIZE", 50)
+    own = RestDayCalendar(extra_rest_days=[date(2026, 6, 15)])   # a Monday made a rest day
+    plain = RestDayCalendar()
+    for calendar in (own, plain):
+        day = date(2025, 6, 1)
+        for _ in range(400):
+            for months, days, rollover in ((12, 0, True), (12, 0, False), (0, 15, True), (6, 3, True)):
+                kept = dates.span_end(day, months, days, rollover, calendar)
+                assert kept == dates.span_end(day, months, days, rollover, RestDayCalendar(
+                    extra_rest_days=calendar._extra_rest)), (day, months, days, rollover)
+                assert dates.span_end(day, months, days, rollover, calendar) is kept or \
+                    len(calendar.spans[rollover]) == 1   # found again, unless the table was just emptied
+            day = date.fromordinal(day.toordinal() + 1)
+        assert all(0 < len(table) <= 50 for table in calendar.spans)
+    # 2025-06-14 + 12 months is Sunday 2026-06-14, rolled past the policy's rest day on the Monday
+    assert dates.span_end(date(2025, 6, 14), 12, 0, True, own).end == date(2026, 6, 16)
+    assert dates.span_end(date(2025, 6, 14), 12, 0, True, plain).end == date(2026, 6, 15)
+    assert dates.span_end(date(2025, 6, 14), 12, 0, False, own).end == date(2026, 6, 14)
