@@ -422,6 +422,30 @@ def follow_up(number, note, party, next_in, awaiting_parts, staff, db_url, as_js
         _echo(f"{view['number']}: follow-up recorded  next follow-up: {view['next_follow_up'] or 'none'}")
 
 
+@cases.command("note")
+@click.argument("number")
+@click.option("--note", required=True, help="备注内容 / what to record.")
+@_staff_option()
+@DB_OPTION
+@JSON_OPTION
+@REVEAL_OPTION
+def note(number, note, staff, db_url, as_json, reveal) -> None:
+    """记录备注（状态不变） / Record a note on a case (its state stays as it is).
+
+    柜台上客户说的话、不算回访的电话，都可记为备注；已结案的案例也可以记。
+
+    What the customer said at the counter, a call that is not a follow-up; a closed case takes
+    notes too.
+    """
+    with _open(db_url) as store:
+        staff = signed_in(store, staff)
+        view = store.add_note(number, actor=staff, note=note, now=counter_now())
+    view = _show_view(view, as_json, reveal)
+    if view is None:
+        return
+    _echo(f"{view['number']}：已记录备注" if message_lang() == "zh" else f"{view['number']}: note recorded")
+
+
 @cases.command("reevaluate")
 @click.argument("number")
 @_staff_option()

@@ -4,7 +4,7 @@ A staff member has a code (``S001``), a name, a store (a manager may have none: 
 a role (``clerk`` or ``manager``) and a PIN of 6 to 12 digits, kept only as a salted Argon2id
 hash. The first one registered must be a manager; after that only a signed-in manager adds,
 disables or resets others. Once any staff member exists, every write at a counter
-(``cases new``, ``edit``, ``move``, ``follow-up``, ``reevaluate``, ``remedy``, ``outcome``,
+(``cases new``, ``edit``, ``move``, ``follow-up``, ``note``, ``reevaluate``, ``remedy``, ``outcome``,
 ``inspect``, ``stores set``) signs in: ``--staff CODE`` (env ``AFTERSALES_STAFF``) and the PIN,
 asked for on a terminal or read from ``AFTERSALES_PIN``; policy bundles are published, activated
 and rolled back by a signed-in manager only.

@@ -387,6 +387,22 @@ class CaseStore(OutcomeMixin):
             conn.execute(cases.update().where(cases.c.id == row.id), values)
         return {**self.get(number, today=today), "warnings": warnings}
 
+    def add_note(self, number: str, *, actor: str, note: str, now: datetime | None = None) -> dict[str, Any]:
+        """Record a note (备注) on a case: what the customer said at the counter, a call that is
+        not a follow-up. The state and the follow-ups due stay as they are; a closed case takes
+        notes too (the customer came back to say the repair held)."""
+        now, actor, number, note, _, warnings = change(number, actor, now, note)
+        if not note or not note.strip():
+            raise StoreError("a note needs --note: what to record", field="note", zh="备注为空：请写下要记录的内容")
+        with _db.write_transaction(self.engine) as conn:
+            row = self._lock(conn, number)
+            conn.execute(events.insert(), {
+                "case_id": row.id, "at": now, "actor": actor, "kind": "note", "from_state": row.state,
+                "to_state": row.state, "note": note.strip(), "data": {},
+            })
+            conn.execute(cases.update().where(cases.c.id == row.id), {"updated_at": now})
+        return {**self.get(number, today=local_date(now)), "warnings": warnings}
+
     def reevaluate(self, number: str, *, actor: str, now: datetime | None = None) -> dict[str, Any]:
         """Decide the case again with its days in repair from the event log; appends a decision."""
         now, actor, number, _, _, warnings = change(number, actor, now)

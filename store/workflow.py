@@ -113,6 +113,7 @@ EVENTS: dict[str, tuple[str, str]] = {
     "created": ("受理", "taken in"),
     "move": ("状态变更", "moved"),
     "follow_up": ("回访", "follow-up"),
+    "note": ("备注", "note"),
     "reevaluated": ("重新判定", "re-evaluated"),
     "edited": ("更正", "corrected"),
     "remedy": ("客户选择", "remedy chosen"),

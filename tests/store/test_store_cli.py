@@ -159,12 +159,38 @@ def _one_line_error(rc, out, err, code):
     assert "Traceback" not in err
 
 
+def test_a_note_is_recorded_on_its_own_and_changes_nothing_else(store_cli, db_url, files):
+    """``cases note``: what the customer said, kept in the event log under 备注; the state and
+    the calls due stay as they were, and a closed case takes a note too."""
+    assert _new(store_cli, db_url, files)[0] == 0
+    n = "SZ01-20260615-0001"
+    _, out, _ = store_cli("cases", "show", n, "--db", db_url, "--json")
+    before = json.loads(out)
+    rc, out, err = store_cli("cases", "note", n, "--note", "客户说周五来取机", "--db", db_url,
+                             now="2026-06-16T09:00:00", env=ZH)
+    assert (rc, out.strip(), err) == (0, f"{n}：已记录备注", "")
+    _, out, _ = store_cli("cases", "show", n, "--db", db_url, "--json")
+    view = json.loads(out)
+    assert [e["kind"] for e in view["events"]] == ["created", "note"]
+    assert view["events"][-1]["note"] == "客户说周五来取机"
+    assert (view["state"], view["follow_ups"], view["next_follow_up"]) == (
+        before["state"], before["follow_ups"], before["next_follow_up"])
+    rc, out, _ = store_cli("cases", "show", n, "--db", db_url, env=ZH)
+    assert "备注  受理  客户说周五来取机" in re.sub(r" +", "  ", out), out
+
+    assert store_cli("cases", "move", n, "cancelled", "--note", "客户撤回", "--db", db_url)[0] == 0
+    rc, out, _ = store_cli("cases", "note", n, "--note", "customer called back", "--db", db_url)
+    assert (rc, out.strip()) == (0, f"{n}: note recorded")
+
+
 @pytest.mark.parametrize("args,code,text", [
     (["cases", "move", "SZ01-20260615-0001", "closed"], 2, "cannot move a case from received"),
     (["cases", "move", "SZ01-20260615-0001", "cancelled"], 2, "needs --note"),
     (["cases", "move", "SZ01-20260615-0042", "diagnosing"], 2, "no case numbered SZ01-20260615-0042"),
     (["cases", "show", "SZ99-20260615-0001"], 2, "no case numbered"),
     (["cases", "follow-up", "nope", "--note", "x"], 2, "no case numbered NOPE"),
+    (["cases", "note", "nope", "--note", "x"], 2, "no case numbered NOPE"),
+    (["cases", "note", "SZ01-20260615-0001", "--note", "  "], 2, "a note needs --note"),
     (["cases", "reevaluate", "SZ01-20260615-0099"], 2, "no case numbered"),
     (["cases", "ticket", "SZ01-20260615-0099"], 2, "no case numbered"),
 ])

@@ -143,6 +143,33 @@ async def test_detail_offers_the_allowed_moves_follow_up_reevaluate_ticket_and_a
         assert detail.view["state"] == "cancelled"
 
 
+async def test_enter_in_the_note_field_records_a_note_and_moves_nothing(make, store, save_day5):
+    """A note typed and Enter: kept in the timeline as 备注, the field emptied, the state and the
+    calls due as they were; Enter on an empty field records nothing."""
+    save_day5(store)
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(DetailScreen(NUMBER))
+        await settle(pilot)
+        detail = app.screen
+        due = detail.view["follow_ups"]
+        detail.query_one("#note").focus()
+        await scan(pilot, "enter")
+        await settle(pilot)
+        assert [e["kind"] for e in detail.view["events"]] == ["created"]
+        await scan(pilot, *"客户说周五来取机", "enter")
+        await settle(pilot)
+        assert [(e["kind"], e["note"]) for e in detail.view["events"]] == [("created", None), ("note", "客户说周五来取机")]
+        assert detail.view["state"] == "received" and detail.view["follow_ups"] == due
+        assert detail.query_one("#note").value == ""
+        from aftersales.tui.screens.detail import timeline_text
+
+        lines = timeline_text(detail.view, "zh").plain.splitlines()
+        at = next(i for i, x in enumerate(lines) if "客户说周五来取机" in x)
+        assert lines[at - 1].endswith("· 备注"), lines   # the event's line, then what was noted
+
+
 async def test_an_unreachable_store_shows_what_to_do(registry, clock, tmp_path):
     from aftersales.tui.app import make_app
 

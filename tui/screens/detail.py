@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from aftersales.store.localday import shown_moment
@@ -280,6 +280,9 @@ class DetailScreen(CounterScreen):
                 store.follow_up(self.number, actor=app.staff, note=kwargs["note"], now=app.now(),
                                 party=kwargs["party"])
                 view = store.get(self.number, today=app.today())
+            elif op == "note":
+                store.add_note(self.number, actor=app.staff, note=kwargs["note"], now=app.now())
+                view = store.get(self.number, today=app.today())
             elif op == "reevaluate":
                 store.reevaluate(self.number, actor=app.staff, now=app.now())
                 view = store.get(self.number, today=app.today())
@@ -299,6 +302,9 @@ class DetailScreen(CounterScreen):
             self.query_one("#note", FormInput).value = ""
         elif message.done == "follow_up":
             self.app.notify(t("detail.followed", lang))
+            self.query_one("#note", FormInput).value = ""
+        elif message.done == "note":
+            self.app.notify(t("detail.noted", lang))
             self.query_one("#note", FormInput).value = ""
         elif message.done == "outcome":
             from .outcome import outcome_text
@@ -446,6 +452,15 @@ class DetailScreen(CounterScreen):
                 self.move_to(target)
 
         self.app.push_screen(MoveDialog(self.number, self.view["state"]), picked)
+
+    @on(Input.Submitted, "#note")
+    def _note_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the note field records it as a note (备注): the state and the calls due stay."""
+        event.stop()
+        note = event.value.strip()
+        if self.view is None or self.busy or not note:
+            return
+        self._run("note", note=note)
 
     @on(Button.Pressed, "#do-follow-up")
     def action_follow_up(self) -> None:
