@@ -185,14 +185,16 @@ class _Frame:
 
     A plain class with slots, not a record: its fields are read for every case, and a slot is
     the cheapest attribute Python reads. ``kind`` (every field but the plans) tells frames that
-    are alike apart from their key, so that they share one frame and its plans."""
+    are alike apart from their key, so that they share one frame. Frames with the same policies
+    share their plans (a plan depends on nothing else of the frame)."""
 
     __slots__ = ("region", "region_rule", "region_entry", "policies", "exchange", "exchange_log", "refs",
                  "predicates", "plans", "older", "kind", "refund", "verdicts", "spans")
 
     def __init__(self, *, region: str, region_rule: str | None, region_entry: TraceStep, policies: tuple,
                  exchange: ExchangeRule | None, exchange_log: tuple, refs: tuple, predicates: tuple,
-                 verdicts: Callable[[Any, str, Mapping[str, bool]], tuple], refund: RefundRule | None = None) -> None:
+                 verdicts: Callable[[Any, str, Mapping[str, bool]], tuple], plans: tuple[dict, dict],
+                 refund: RefundRule | None = None) -> None:
         self.region = region
         self.region_rule = region_rule
         self.region_entry = region_entry
@@ -203,10 +205,10 @@ class _Frame:
         self.refs = refs
         #: the named predicates the policies' conditions use (``Predicate`` records)
         self.predicates = predicates
-        #: the ``_Plan`` for each combination of the policies' verdicts seen so far, by the verdicts
-        self.plans: dict[tuple, _Plan] = {}
-        #: the plans of the round before the last turn-over (``PLAN_CACHE_SIZE``)
-        self.older: dict[tuple, _Plan] = {}
+        #: the ``_Plan`` for each combination of the policies' verdicts seen so far, by the verdicts,
+        #: and the plans of the round before the last turn-over (``PLAN_CACHE_SIZE``): the tables
+        #: of every frame with these policies (``Engine._plans``)
+        self.plans, self.older = plans
         #: the refund instead of an exchange (the statutory policy's first, see ``core.refund``)
         self.refund = refund
         #: ``fn(case, region, predicates)``: the verdicts of all the policies, one flat tuple (one
@@ -218,7 +220,8 @@ class _Frame:
 
 
 class _Plan:
-    """What every case of one frame whose policies give the same verdicts shares: the exclusions
+    """What every case whose frame has the same policies and whose policies give the same
+    verdicts shares (the frame's region entry comes first in the trace, then this): the exclusions
     and notices, the offers left to check with the exclusion that refuses each, the trace up to
     them, and, for each remedy no offer left belongs to, the not-applicable offer to show, ready to
     rank with its ``RemedyResult`` made. Offers left whose result is the same for every case
@@ -234,7 +237,8 @@ class _Plan:
         statutory_hits = tuple(h.id for policy, a in pairs if policy.statutory for h in a.hits)
         self.hits = _merged(tuple(h for a in assessed for h in a.hits))
         self.notices = tuple(n for a in assessed for n in a.notices)
-        self.prefix = (frame.region_entry,) + tuple(entry for a in assessed for entry in a.hit_log)
+        #: the trace entries of the exclusions that hold (after the frame's ``region_entry``)
+        self.prefix = tuple(entry for a in assessed for entry in a.hit_log)
         #: per policy, the pair (its not-applicable results, its live offers each paired with the
         #: exclusion that refuses it or None): plain pairs, unpacked on the per-case path, and
         #: shared by the plans whose policy has the same assessment and the statutory the same hits
@@ -344,6 +348,8 @@ class Engine:
         self._predicates = dict(registry.predicates)
         self._frames: dict[tuple, _Frame] = {}
         self._frame_kinds: dict[tuple, _Frame] = {}
+        #: the plans of the frames of each set of policies (``_Frame.plans`` and ``older``)
+        self._plans: dict[tuple, tuple[dict, dict]] = {}
         #: the compiled verdicts of each set of policies a frame has had (few: one per brand and region)
         self._verdicts: dict[tuple, Callable[[Any, str, Mapping[str, bool]], tuple]] = {}
         self._plan_count = 0
@@ -429,6 +435,7 @@ class Engine:
             if len(self._frames) >= FRAME_CACHE_SIZE:
                 self._frames.clear()
                 self._frame_kinds.clear()
+                self._plans.clear()
                 self._plan_count = 0
             self._frames[fkey] = frame
         region = frame.region
@@ -450,9 +457,9 @@ class Engine:
                                   for policy, (a, b) in zip(frame.policies, frame.spans, strict=True)])
                 plan = _Plan(frame, assessed, self._made)
             if self._plan_count >= PLAN_CACHE_SIZE:  # bounded over all frames: memory stays flat
+                self._plans = {policies: ({}, current) for policies, (current, _older) in self._plans.items()}
                 for kind in self._frame_kinds.values():
-                    kind.older = kind.plans
-                    kind.plans = {}
+                    kind.plans, kind.older = self._plans[kind.policies]
                 self._plan_count = 0
             frame.plans[verdicts] = plan
             self._plan_count += 1
@@ -460,10 +467,10 @@ class Engine:
         loaded = self._load_failures.get(brand) if self._load_failures else None
         if failed or loaded:
             failures = (loaded[0] if loaded else ()) + tuple(f for f, _ in failed or ())
-            log = list(loaded[1] if loaded else ()) + [step for _, step in failed or ()] + list(plan.prefix)
+            log = [*(loaded[1] if loaded else ()), *[step for _, step in failed or ()], frame.region_entry, *plan.prefix]
         else:
             failures = ()
-            log = list(plan.prefix)
+            log = [frame.region_entry, *plan.prefix]
         best = plan.best.copy()
         expired: list[OfferResult] = []
         held: list | None = None   # the offers in time but refused (excluded, papers missing, fault untested)
@@ -636,9 +643,12 @@ class Engine:
         verdicts = self._verdicts.get(policies)
         if verdicts is None:
             verdicts = remember(self._verdicts, policies, verdicts_function(policies), FRAME_CACHE_SIZE)
+        plans = self._plans.get(policies)
+        if plans is None:
+            plans = self._plans[policies] = ({}, {})
         frame = _Frame(region=region, region_rule=region_rule, region_entry=entry, policies=policies,
                        exchange=exchange, exchange_log=tuple(exchange_log), refs=_refs(consulted),
-                       predicates=predicates, verdicts=verdicts, refund=refund)
+                       predicates=predicates, verdicts=verdicts, plans=plans, refund=refund)
         return self._frame_kinds.setdefault(frame.kind, frame)
 
     # ------------------------------------------------------------------------------ the decision

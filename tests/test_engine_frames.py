@@ -165,11 +165,11 @@ def test_the_plans_stay_bounded_and_decide_the_same_when_they_start_again(regist
     engine = load_registry().engine
     for case, decided in zip(cases[:600], expected, strict=True):
         assert engine.evaluate(case).to_dict() == decided
-        kinds = {id(f): f for f in engine._frames.values()}
-        assert sum(len(f.plans) for f in kinds.values()) <= 50
-        assert sum(len(f.older) for f in kinds.values()) <= 50
+        tables = {id(f.plans): f for f in engine._frames.values()}   # frames of the same policies share theirs
+        assert sum(len(f.plans) for f in tables.values()) <= 50
+        assert sum(len(f.older) for f in tables.values()) <= 50
     assert engine._plan_count > 0
-    assert sum(len(f.older) for f in kinds.values()) > 0   # the plans turned over at least once
+    assert sum(len(f.older) for f in tables.values()) > 0   # the plans turned over at least once
 
 
 def test_the_ready_made_paid_repair_records_stay_bounded_and_decide_the_same(cases, monkeypatch):
@@ -205,3 +205,41 @@ def test_the_policy_checker_reads_conditions_with_the_compiled_expressions(regis
                         assert matches(matcher, value) == reference_conditions.holds(matcher, value), (path, matcher, value)
                         tried += 1
     assert tried > 200
+
+
+def test_frames_of_the_same_policies_share_their_plans_and_each_keeps_its_region_entry(cases):
+    """Two frames alike but for how the region was found (given on the case, or read off the
+    unit by a policy's region rule) decide from one plan; each decision's trace opens with its
+    own frame's region entry, and the decisions are those of an engine whose frames share nothing."""
+    engine = load_registry().engine
+    kinds: dict[tuple, list] = {}
+    for case in cases:
+        engine.evaluate(case)
+    for frame in {id(f): f for f in engine._frames.values()}.values():
+        kinds.setdefault(frame.policies, []).append(frame)
+    shared = [frames for frames in kinds.values() if len({f.region_entry for f in frames}) > 1]
+    assert shared, "the generated cases give no two frames of the same policies"
+    for frames in shared:
+        assert len({id(f.plans) for f in frames}) == 1 and len({id(f.older) for f in frames}) == 1
+
+    def alone(engine):   # every frame its own plans, as before they were shared
+        made = engine._frame
+
+        def frame(*args, **kwargs):
+            f = made(*args, **kwargs)
+            if id(f.plans) not in mine:
+                f.plans, f.older = {}, {}
+                mine.add(id(f.plans))
+            return f
+
+        mine: set[int] = set()
+        engine._frame = frame
+        return engine
+
+    fresh, apart = load_registry().engine, alone(load_registry().engine)
+    entries = set()
+    for case in cases:
+        decided = fresh.evaluate(case)
+        assert decided.to_dict() == apart.evaluate(case).to_dict()
+        entries.add(decided.trace[0])
+    assert len(entries) > 1   # the first entry is each frame's own
