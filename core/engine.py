@@ -343,6 +343,11 @@ class Engine:
         self._identify = {brand: asked for brand in registry.brands
                           if (asked := tuple((plugin, call) for plugin, call in identify
                                              if plugin not in served or brand in served[plugin]))}
+        #: per brand, the plugins whose answer comes before the region rules of the brand's own
+        #: policies: those serving it. A network's answer comes after them, so that it never
+        #: takes a unit its brand places (a mainland model) out of the regulation's reach
+        self._serving = {brand: frozenset(plugin for plugin, brands in served.items() if brand in brands)
+                         for brand in registry.brands}
         #: plugins with policies, in the order their policies are read
         self._plugins = tuple(name for name in registry.plugin_order if registry.by_plugin.get(name))
         self._predicates = dict(registry.predicates)
@@ -422,6 +427,8 @@ class Engine:
                 identity, failed = self._identify_by_hooks(case, asked)
             if identity is not None:
                 fkey = (identity, brand, case.purchase.country, bought, seen)
+                if identity.plugin not in self._serving[brand]:   # a network's: the brand's rules read first
+                    fkey += (self._region_fields(case),)
             else:
                 fkey = (None, brand, case.purchase.country, bought, seen, self._region_fields(case))
         frame = self._frames.get(fkey)
@@ -604,7 +611,9 @@ class Engine:
         """Region, the policies that apply, the exchange rule and the predicates they use.
 
         The region rules and the exchange rule are read first from the policies naming the
-        case's brand, then from those for any brand (the statutory floor), in plugin order."""
+        case's brand, then from those for any brand (the statutory floor), in plugin order. The
+        region a plugin gave (``identity``) stands before all of them when the plugin serves the
+        brand; a network's (a plugin serving no brand) after the brand's own policies' rules."""
         in_force = tuple(policy for versions in forces for policy in versions)
         own = tuple(p for p in in_force if p.brands is not None and brand in p.brands)
         anyone = tuple(p for p in in_force if p.brands is None)
@@ -613,10 +622,12 @@ class Engine:
             region = case.device.region
             entry = TraceStep(plugin="core", policy=None, rule="region_given", effect="region", citation="", detail=region)
         else:
-            if identity is None:
-                for policy in own + anyone:
-                    identity = policy.identify(case, policy.plugin)
-                    if identity is not None:
+            network = identity is not None and identity.plugin not in self._serving[brand]
+            if identity is None or network:
+                for policy in own if network else own + anyone:
+                    found = policy.identify(case, policy.plugin)
+                    if found is not None:
+                        identity = found
                         break
             if identity is None:
                 region = "OTHER"

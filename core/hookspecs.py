@@ -127,8 +127,11 @@ def aftersales_identify_device(case: Case) -> Identity | None:
 
     Called per case, when the case does not give ``device.region``, for every plugin that
     implements it and serves the case's brand or serves no brand (never for another brand's
-    plugin), before the policies' ``region_rules`` are read (a YAML brand needs no code
-    for this: its ``region_rules`` say it). Return an :class:`~aftersales.core.outcomes.Identity`
+    plugin). A brand's own plugin answers before the policies' ``region_rules`` are read (a
+    YAML brand needs no code for this: its ``region_rules`` say it); a network's (a plugin
+    serving no brand) after the rules of the brand's own policies, before the statutory
+    policy's: it places the units no brand policy places, never takes a unit its brand calls
+    a mainland model out of the regulation's reach. Return an :class:`~aftersales.core.outcomes.Identity`
     (region, plugin, policy or None, rule, citation), or ``None`` when the case is not this
     plugin's brand. Stops at the first non-None result; anything else than an ``Identity`` with
     a known region, or an exception, is named in the decision and the next plugin answers.

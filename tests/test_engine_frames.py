@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 import reference_conditions
-from scenario_helpers import DAY10_CASE
+from scenario_helpers import DAY10_CASE, SCENARIOS
 
 from aftersales.batch.generate import generate_cases
 from aftersales.core.hookspecs import hookimpl
@@ -100,6 +100,28 @@ def test_a_per_case_identify_hook_decides_the_frame_of_its_cases(registry, cases
     # other brands: the hook answers None, the policies' region rules decide as before
     for other in [c for c in cases if c.brand != "generic"][:300]:
         assert reg.evaluate(other).to_dict() == registry.evaluate(other).to_dict()
+
+
+def test_a_networks_region_never_outranks_the_brands_own_region_rules(registry):
+    """A plugin serving no brand that places every unit outside the mainland: each Huawei unit
+    is placed by its model code as before (a mainland -AL00 keeps the statutory floor, a -L29
+    is an overseas unit either way), each in its own frame although the network's answer is one."""
+    import yaml
+
+    class Network:
+        @hookimpl
+        def aftersales_identify_device(self, case):
+            return Identity(region="OTHER", plugin="network", policy=None, rule="everything_abroad", citation="测试")
+
+    reg = load_registry(extra=[("network", Network())])
+    data = yaml.safe_load((SCENARIOS / "huawei-day10-onsite.yaml").read_text(encoding="utf-8"))["case"]
+    for code, region in (("BRA-AL00", "CN"), ("BRA-L29", "OTHER"), ("BRA-AL00", "CN")):
+        data["device"]["model_code"] = code
+        case = reg.parse_case(copy.deepcopy(data))
+        decided = reg.evaluate(case)
+        assert (decided.region, decided.region_rule) == (region, "huawei/region_from_model_code"), code
+        assert decided.to_dict() == registry.evaluate(registry.parse_case(copy.deepcopy(data))).to_dict()
+    assert "generic_sanbao" in [p.id for p in reg.evaluate(reg.parse_case(data)).policies]
 
 
 def test_the_statutory_policy_answers_region_and_exchange_for_any_brand(registry):

@@ -267,11 +267,22 @@ def test_plugins_list_names_each_plugins_state_and_the_folder_warnings(plugins, 
     assert any("holds no plugin" in w for w in data["folder_warnings"])
 
 
-def test_a_region_a_plugin_gave_is_said_with_the_plugins_name(tmp_path, plugins, cli):
+def test_a_networks_region_comes_after_the_brands_own_rules_and_is_said_with_its_name(tmp_path, plugins, cli):
+    """A plugin serving no brand (a network's) answers every unit's region: the brand's own
+    policies still place their units first (a CH/A iPhone stays a mainland unit, the statutory
+    floor with it); a unit no brand policy places (a generic phone) takes the network's answer,
+    said with the name of the plugin that gave it."""
     _drop_in(plugins, "net", "from aftersales import hookimpl\nfrom aftersales.core.outcomes import Identity\n\n"
              "@hookimpl\ndef aftersales_identify_device(case):\n"
              "    return Identity(region='OTHER', plugin='apple', policy=None, rule='r', citation='c')\n")
     case = _case(tmp_path, "apple-cn-day10-deferred")   # no device.region: the plugins are asked
+    code, out, _ = cli("evaluate", case, "--json", "--plugins-dir", str(plugins))
+    decided = json.loads(out)
+    assert code == 0 and (decided["region"], decided["region_rule"]) == ("CN", "apple/region_from_part_number")
+    assert [p["id"] for p in decided["policies"]] == ["generic_sanbao", "apple"]
+    assert decided["entitlement"] == "exchange"
+
+    case = _case(tmp_path, "generic-day10-exchange")
     code, out, err = cli("evaluate", case, "--plugins-dir", str(plugins), env={"AFTERSALES_LANG": "zh"})
     assert code == 0 and "机器版本 其他地区（由插件 net 识别）" in out.splitlines()[0], out + err
     code, out, _ = cli("evaluate", case, "--json", "--plugins-dir", str(plugins))
