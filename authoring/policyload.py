@@ -49,13 +49,25 @@ class PolicyIssue:
     zh: str = ""
 
     def __str__(self) -> str:
+        if self.code == "plugin":
+            return self.text("en")
         return f"{self.file}:{self.line}:{self.column}: {self.path}: {self.message}"
 
     def message_in(self, lang: str) -> str:
         return self.message if lang == "en" or not self.zh else self.zh
 
     def text(self, lang: str = "zh") -> str:
-        """``file:line:col: [warning [id]: ]$.path: message`` in ``lang``."""
+        """``file:line:col: [warning [id]: ]$.path: message`` in ``lang``. A plugin's or a
+        folder's problem (``code`` "plugin") has no place inside a policy to name, and its file
+        no position where none is known (line 0): ``file[:line:col]: message``, the file being
+        the plugin itself (``plugin NAME``, ``插件 NAME``) where it has none."""
+        if self.code == "plugin":
+            where = self.file
+            if lang != "en" and where.startswith("plugin "):
+                where = "插件 " + where.removeprefix("plugin ")
+            if self.line > 0:
+                where += f":{self.line}:{self.column}"
+            return f"{where}: {self.message_in(lang)}"
         head = f"{self.file}:{self.line}:{self.column}: "
         if self.severity == "warning":
             head += ("warning" if lang == "en" else "警告") + f" [{self.ack_id}]: "

@@ -103,7 +103,11 @@ class Quarantine(NamedTuple):
 
     @property
     def where(self) -> str:
-        return f"{self.file}:{self.line_no}:{self.column}" if self.file else ""
+        """``file:line:col``; the file alone where there is no position (line 0: a folder, a file
+        refused whole), empty where there is no file."""
+        if not self.file:
+            return ""
+        return f"{self.file}:{self.line_no}:{self.column}" if self.line_no > 0 else self.file
 
     def where_in(self, lang: str) -> str:
         """``where`` as a message in ``lang`` says it (a bundle's file: ``政策包 3 的 apple.yaml``)."""

@@ -265,9 +265,9 @@ def _register(loaded: LoadedPlugins, name: str, obj: Any, origin: str, version: 
         message = f"plugin {name!r} cannot be registered: {_one_line(exc)}"
         zh = f"插件 {name!r} 无法注册：{_one_line(exc)}"
         loaded.errors.append(PluginError(message, plugin=name, zh=zh))
-        loaded.issues.append(_issue(f"plugin {name}", 1, 1, "$", message, code="plugin", zh=zh))
+        loaded.issues.append(_issue(f"plugin {name}", 0, 0, "$", message, code="plugin", zh=zh))
         loaded.infos[name] = PluginInfo(name, version, origin, error=str(exc), error_zh=f"无法注册：{_one_line(exc)}")
-        loaded.quarantine(name, "", 1, 1, f"cannot be registered: {_one_line(exc)}",
+        loaded.quarantine(name, "", 0, 0, f"cannot be registered: {_one_line(exc)}",
                           _HINT_IMPORT if origin == "folder" else _HINT_ENTRY, f"无法注册：{_one_line(exc)}")
         return
     callers = pm.get_hookcallers(obj) or []
@@ -316,13 +316,13 @@ def _writable_by_others(path: Path) -> str | None:
     return None
 
 
-def _candidates(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Path, list[str] | None]]:
+def _candidates(folder: Path, warnings: list) -> list[tuple[str, Path, list[str] | None]]:
     """(name, file to import, package search path) for each plugin a drop-in folder holds: a
     ``*.py`` file, a package (``__init__.py``), or the folder ``aftersales plugin new`` writes
-    (``aftersales-BRAND/`` with its package inside). Anything else there is named in a warning."""
+    (``aftersales-BRAND/`` with its package inside). Anything else there is named in ``warnings``."""
     out: list[tuple[str, Path, list[str] | None]] = []
     if (folder / "__init__.py").exists() and not any(folder.glob("*/__init__.py")):
-        loaded.warnings.append(Said(f"plugins folder {folder} is itself a package: point the plugins folder at the "
+        warnings.append(Said(f"plugins folder {folder} is itself a package: point the plugins folder at the "
                                     f"folder holding it ({folder.parent})",
                                     f"插件文件夹 {folder} 本身是一个包：请把插件文件夹指向它的上一级（{folder.parent}）"))
     # the folder ``aftersales plugin new`` wrote, pointed at itself: its tests and docs folders are its own
@@ -331,18 +331,26 @@ def _candidates(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Path, li
         if path.name.startswith((".", "_")):
             continue
         if path.is_dir() and (path / "__init__.py").exists():
-            out.append((path.name, path / "__init__.py", [str(path)]))
+            out.append((_package_plugin(path.name), path / "__init__.py", [str(path)]))
         elif path.suffix == ".py" and path.is_file():
             out.append((path.stem, path, None))
         elif path.is_dir():
             inner = [p for p in sorted(path.iterdir()) if p.is_dir() and (p / "__init__.py").exists()
                      and not p.name.startswith((".", "_"))]
             if (path / "pyproject.toml").exists() and inner:
-                out.extend((p.name, p / "__init__.py", [str(p)]) for p in inner)
+                out.extend((_package_plugin(p.name), p / "__init__.py", [str(p)]) for p in inner)
             elif not project:
-                loaded.warnings.append(Said(f"plugins folder: {path} is not a plugin (no __init__.py); left out",
+                warnings.append(Said(f"plugins folder: {path} is not a plugin (no __init__.py); left out",
                                             f"插件文件夹：{path} 不是插件（没有 __init__.py），未加载"))
     return out
+
+
+def _package_plugin(package: str) -> str:
+    """The plugin a package of a drop-in folder is taken for before it is imported (what a
+    failure to import it is named by, its brand's cases answer with): its name, but for the
+    ``aftersales_`` that ``aftersales plugin new`` writes before the brand (``aftersales_xiaomi``
+    is the plugin ``xiaomi``, as its entry point names it)."""
+    return package.removeprefix("aftersales_") or package
 
 
 def _folder_plugins(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Any]]:
@@ -353,7 +361,7 @@ def _folder_plugins(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Any]
     out: list[tuple[str, Any]] = []
     if not folder.is_dir():
         loaded.errors.append(PluginError(f"{folder}: plugins folder does not exist", zh=f"{folder}：插件文件夹不存在"))
-        loaded.issues.append(_issue(str(folder), 1, 1, "$", "plugins folder does not exist", code="plugin",
+        loaded.issues.append(_issue(str(folder), 0, 0, "$", "plugins folder does not exist", code="plugin",
                                     zh="插件文件夹不存在"))
         return out
     who = _writable_by_others(folder)
@@ -363,9 +371,17 @@ def _folder_plugins(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Any]
         zh = (f"插件文件夹 {folder} {'其他用户' if who == 'others' else '同组用户'}可写入：其中的插件一个也不加载；"
               f"请执行 chmod go-w {folder}")
         loaded.errors.append(PluginError(message, zh=zh))
-        loaded.issues.append(_issue(str(folder), 1, 1, "$", message, code="plugin", zh=zh))
+        loaded.issues.append(_issue(str(folder), 0, 0, "$", message, code="plugin", zh=zh))
+        # its plugins' brands answer with the folder's problem, not as brands no one knows
+        said_zh = f"所在插件文件夹{'其他用户' if who == 'others' else '同组用户'}可写入，未加载"
+        for name, _init, _search in _candidates(folder, []):
+            if name not in loaded.infos:
+                loaded.infos[name] = PluginInfo(name, "?", "folder", error=f"its folder is writable by {who}: not loaded",
+                                                error_zh=said_zh)
+                loaded.quarantine(name, str(folder), 0, 0, f"its folder is writable by {who}, not loaded",
+                                  _HINT_WRITABLE, said_zh)
         return out
-    candidates = _candidates(folder, loaded)
+    candidates = _candidates(folder, loaded.warnings)
     if not candidates:
         loaded.warnings.append(Said(f"plugins folder {folder} holds no plugin (a *.py file or a package with "
                                     f"__init__.py giving aftersales hooks)",
@@ -379,9 +395,9 @@ def _folder_plugins(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Any]
             message = f"plugin {name!r} ({shown}) is writable by {who}: not loaded"
             zh = f"插件 {name!r}（{shown}）{said_zh}"
             loaded.errors.append(PluginError(message, plugin=name, zh=zh))
-            loaded.issues.append(_issue(shown, 1, 1, "$", message, code="plugin", zh=zh))
+            loaded.issues.append(_issue(shown, 0, 0, "$", message, code="plugin", zh=zh))
             loaded.infos[name] = PluginInfo(name, "?", "folder", error=f"writable by {who}: not loaded", error_zh=said_zh)
-            loaded.quarantine(name, shown, 1, 1, f"writable by {who}, not loaded", _HINT_WRITABLE, said_zh)
+            loaded.quarantine(name, shown, 0, 0, f"writable by {who}, not loaded", _HINT_WRITABLE, said_zh)
             continue
         module_name = f"aftersales_dropin_{name}"
         try:
@@ -663,7 +679,7 @@ class _Builder:
             return
         if plugin and plugin not in st.quarantined:
             if issue is None:
-                st.quarantined[plugin] = Quarantine(plugin, "", 1, 1, "a policy is invalid", *hint)
+                st.quarantined[plugin] = Quarantine(plugin, "", 0, 0, "a policy is invalid", *hint)
             else:
                 zh = getattr(issue, "zh", "") or issue.message
                 at = f"{issue.path}: " if getattr(issue, "path", "$") not in ("", "$") else ""
@@ -709,7 +725,7 @@ class _Builder:
         zh = zh or error
         st.load_errors.append(PluginError(f"plugin {plugin!r}: {hook} failed: {error}", plugin=plugin,
                                           zh=f"插件 {plugin!r}：{hook} 出错：{zh}"))
-        st.plugin_issues.append(issue or _issue(f"plugin {plugin}", 1, 1, "$", f"{hook} failed: {error}", code="plugin",
+        st.plugin_issues.append(issue or _issue(f"plugin {plugin}", 0, 0, "$", f"{hook} failed: {error}", code="plugin",
                                                 zh=f"{hook} 出错：{zh}"))
 
     def _answers(self, hook: str) -> Iterable[tuple[str, Any]]:
@@ -1169,7 +1185,7 @@ class Registry:
             loaded = load_plugins(plugins_dir=cfg.get("plugins_dir"), env=cfg.get("env"), extra=cfg.get("extra", ()))
             state = _build_state(loaded, cfg.get("policies_dir"), cfg.get("policy_files", ()), cfg.get("bundle"))
         except Exception as exc:  # noqa: BLE001 - a reload never takes the program down
-            return [_issue("<plugins>", 1, 1, "$", f"{type(exc).__name__}: {_one_line(exc)}", code="plugin")]
+            return [_issue("<plugins>", 0, 0, "$", f"{type(exc).__name__}: {_one_line(exc)}", code="plugin")]
         errors = state.errors
         if errors:
             return errors

@@ -123,6 +123,11 @@ def test_a_plugins_folder_others_may_write_to_is_refused(tmp_path, plugins, cli)
     os.chmod(plugins, 0o777)
     code, out, err = cli("evaluate", _case(tmp_path, "huawei-day10-onsite"), "--plugins-dir", str(plugins))
     assert code == 0 and "is writable by others: none of its plugins is loaded" in err
+    assert "$:" not in err and ":1:1" not in err   # no place in a file to name
+    # the folder's plugin's brand answers with the folder's problem (exit 3), not as a brand no one knows
+    code, out, err = cli("evaluate", _case(tmp_path, "huawei-day10-onsite", brand="acme"), "--plugins-dir", str(plugins))
+    assert code == 3 and "plugin 'acme' is quarantined" in err and "its folder is writable by others" in err, err
+    assert "unknown brand" not in err and "planted" not in out + err
     os.chmod(plugins, 0o755)
     os.chmod(plugins / "acme.py", 0o664)
     code, out, err = cli("evaluate", _case(tmp_path, "huawei-day10-onsite"), "--plugins-dir", str(plugins))

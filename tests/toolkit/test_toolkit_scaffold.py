@@ -75,6 +75,27 @@ def test_drop_in_folder_loads_the_scaffold(xiaomi, cli):
     assert {"aftersales_brands", "aftersales_policy_files"} <= set(info["hooks"])
 
 
+def test_a_scaffold_that_fails_to_import_answers_for_its_brand(xiaomi, tmp_path, cli):
+    """The scaffold's package broken (a colon lost) in a drop-in folder: its brand's cases
+    answer with the plugin's quarantine, named by the brand, exit 3, as a one-file plugin's do
+    (not as a brand no one knows, which a counter reads as its own typing mistake); the other
+    brands decide; the quarantine names the file and line."""
+    init = xiaomi / "aftersales_xiaomi" / "__init__.py"
+    init.write_text(init.read_text(encoding="utf-8").replace("class XiaomiPlugin(PolicyPlugin):",
+                                                              "class XiaomiPlugin(PolicyPlugin)"), encoding="utf-8")
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps({**CASE, "case_date": "2026-06-15"}), encoding="utf-8")
+    for folder in (xiaomi, xiaomi.parent):   # the scaffold's folder itself, or the folder holding it
+        code, out, err = cli("evaluate", str(case), "--plugins-dir", str(folder), env={"AFTERSALES_LANG": "zh"})
+        line = err.strip().splitlines()[-1]
+        assert code == 3 and line.startswith("错误：插件 'xiaomi' 已隔离（其品牌暂不能判定）："), err
+        assert "aftersales_xiaomi/__init__.py:" in line and "SyntaxError" in line and "未知品牌" not in err
+        other = {**CASE, "brand": "huawei", "case_date": "2026-06-15"}
+        case.write_text(json.dumps(other), encoding="utf-8")
+        assert cli("evaluate", str(case), "--plugins-dir", str(folder))[0] == 0
+        case.write_text(json.dumps({**CASE, "case_date": "2026-06-15"}), encoding="utf-8")
+
+
 def test_the_scaffolds_exchange_rule_does_not_call_a_battery_exchange_a_phone_exchange(xiaomi):
     """The one exchange rule a new brand's policy starts with is cited for every exchange, a
     battery's too: its words fit both (换货, not 换机)."""
