@@ -217,6 +217,10 @@ def parse_outcome(kind: str, fields: Mapping[str, Any], *, case_input: Mapping[s
     if not value.consent and value.amount:
         raise StoreError("the customer did not consent: nothing may be charged (amount must be 0)",
                          field="amount", zh="客户未同意报价：不得收费（金额应为 0）")
+    if value.amount > value.quote:   # what the customer agreed to is the most that may be charged
+        raise StoreError(f"charged {value.amount:g} is more than the quote {value.quote:g} the customer agreed to; "
+                         f"record the new quote once the customer agrees to it", field="amount",
+                         zh=f"实收 {value.amount:g} 元超过客户同意的报价 {value.quote:g} 元；客户同意新报价后按新报价登记")
     return {"quote": value.quote, "consent": value.consent, "amount": value.amount,
             "work": value.work.strip() if value.work else None, "parts": [p.strip() for p in value.parts]}
 

@@ -235,12 +235,13 @@ class AftersalesApp(InOrderKeys, App):
 
         self._ask("unsaved.quit_input" if held else "unsaved.quit", "unsaved.quit_yes", answered)
 
-    def _ask(self, question: str, yes: str, answered: Callable[[bool | None], None]) -> None:
+    def _ask(self, question: str, yes: str, answered: Callable[[bool | None], None], no: str | None = None) -> None:
         """The app's own question before it throws work away (remembered: the key that asked it,
-        pressed again over it, does not ask it twice)."""
+        pressed again over it, does not ask it twice); ``no``: the other button's words, where
+        the dialog's own would not fit the question."""
         from .screens.confirm import ConfirmDialog
 
-        self._asked = ConfirmDialog(t(question, self.lang), t(yes, self.lang))
+        self._asked = ConfirmDialog(t(question, self.lang), t(yes, self.lang), t(no, self.lang) if no else None)
         self.push_screen(self._asked, answered)
 
     def get_key_display(self, binding: Binding) -> str:

@@ -160,6 +160,10 @@ def test_a_paid_repair_records_quote_consent_and_amount(store, new_case, db_url)
         store.record_outcome(n, "paid_repair", {"quote": 680, "consent": False, "amount": 10}, actor="王芳", now=NOW)
     with pytest.raises(StoreError, match="does not offer repair"):
         store.record_outcome(n, "repair", {"work": "x", "days": 1}, actor="王芳", now=NOW)
+    # more than the customer agreed to is not charged: a new quote is agreed first
+    with pytest.raises(StoreError, match="charged 700 is more than the quote 680 the customer agreed to") as refused:
+        store.record_outcome(n, "paid_repair", {"quote": 680, "consent": True, "amount": 700}, actor="王芳", now=NOW)
+    assert refused.value.field == "amount" and "实收 700 元超过客户同意的报价 680 元" in refused.value.message_zh
     assert _all_rows(db_url) == before
     view = store.record_outcome(n, "paid_repair", {"quote": 680, "consent": True, "amount": 680},
                                 actor="王芳", now=NOW)

@@ -138,6 +138,7 @@ async def test_detail_offers_the_allowed_moves_follow_up_reevaluate_ticket_and_a
         await settle(pilot)
         assert detail.view["state"] == "received"
         detail.query_one("#note").value = "客户撤回"
+        await pilot.pause(0.3)   # a button pressed again within its 0.2 s press effect is not pressed
         await pilot.click("#move-cancelled")
         await settle(pilot)
         assert detail.view["state"] == "cancelled"
@@ -168,6 +169,51 @@ async def test_enter_in_the_note_field_records_a_note_and_moves_nothing(make, st
         lines = timeline_text(detail.view, "zh").plain.splitlines()
         at = next(i for i, x in enumerate(lines) if "客户说周五来取机" in x)
         assert lines[at - 1].endswith("· 备注"), lines   # the event's line, then what was noted
+
+
+async def test_tab_never_lands_on_a_move_and_enter_ends_what_the_note_was_asked_for(make, store, save_day5):
+    """Tabbing from the case to type a note reaches the note field, never a move (typing onto a
+    move button went nowhere and the Enter after it moved the case). When f asks for what was
+    said, the Enter after it records the call, not a note; when a move asks why, the Enter
+    after the reason makes the move."""
+    save_day5(store)
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(DetailScreen(NUMBER))
+        await settle(pilot)
+        detail = app.screen
+        assert not [b for b in detail.query("#moves Button") if b.can_focus]
+        for _ in range(8):
+            await scan(pilot, "tab")
+            assert app.focused is None or app.focused.parent is None or app.focused.parent.id != "moves"
+            if app.focused is detail.query_one("#note"):
+                break
+        assert app.focused is detail.query_one("#note")
+
+        detail.query_one("#note").blur()
+        await scan(pilot, "f")                  # what was said? the cursor goes to the note field
+        await settle(pilot)
+        assert app.focused is detail.query_one("#note")
+        await scan(pilot, *"维修站说电池已到货", "enter")
+        await settle(pilot)
+        await scan(pilot, "2")                  # both wait for a call: which one was it
+        await settle(pilot)
+        kinds = [e["kind"] for e in detail.view["events"]]
+        assert kinds == ["created", "follow_up"], kinds
+        assert detail.view["events"][-1]["note"] == "维修站说电池已到货"
+
+        await pilot.click("#move-cancelled")    # cancelling asks why
+        await settle(pilot)
+        assert app.focused is detail.query_one("#note") and detail.view["state"] == "received"
+        await scan(pilot, *"客户撤回", "enter")
+        await settle(pilot)
+        assert detail.view["state"] == "cancelled" and detail.view["events"][-1]["note"] == "客户撤回"
+
+        # a note typed after the field was left (Tab away and back) is a note again
+        await scan(pilot, *"客户说下周来", "enter")
+        await settle(pilot)
+        assert detail.view["events"][-1]["kind"] == "note"
 
 
 async def test_an_unreachable_store_shows_what_to_do(registry, clock, tmp_path):

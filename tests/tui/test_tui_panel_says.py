@@ -82,6 +82,27 @@ def test_the_badge_says_free_repair_as_the_remedy_is_called_not_a_bare_repair():
     assert badge_text("repair", "en") == "FREE REPAIR" and badge_text(None, "zh") == "—"
 
 
+def test_the_badge_of_a_unit_waiting_for_its_test_says_the_remedy_it_waits_for(registry):
+    """Day 10, the fault not yet confirmed: nothing free is available until the test, so the
+    decision's entitlement is the paid repair; the badge, read out to the customer, says the
+    exchange the test would open (待检测 · 确认后可换货), and a plain paid repair stays 付费维修."""
+    import yaml
+    from scenario_helpers import SCENARIOS
+
+    from aftersales.tui.widgets.decision_panel import badge_text
+
+    data = yaml.safe_load((SCENARIOS / "huawei-day10-onsite.yaml").read_text(encoding="utf-8"))["case"]
+    data["fault"]["confirmed"] = False
+    decided = registry.evaluate(registry.parse_case(data)).to_dict()
+    assert decided["entitlement"] == "paid_repair"
+    assert badge_text("paid_repair", "zh", decided) == "待检测 · 确认后可换货"
+    assert badge_text("paid_repair", "en", decided) == "TO TEST · EXCHANGE IF CONFIRMED"
+    data["fault"]["confirmed"] = True
+    data["condition"] = {**(data.get("condition") or {}), "liquid_damage": True}
+    wet = registry.evaluate(registry.parse_case(data)).to_dict()
+    assert badge_text(wet["entitlement"], "zh", wet) == "付费维修"
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_citations_name_what_they_back_and_the_policy_by_its_title_not_ids(registry, lang):
     """Ctrl+O: each citation under the remedy (the exchange's terms, the statutory floor, an

@@ -240,3 +240,23 @@ async def test_a_brand_is_chosen_by_its_pinyin_or_initials_as_its_plugin_declare
         await ready_at(pilot, "#f-brand")
         await scan(pilot, typed)
         assert app.screen.form.values["brand"] == brand
+
+
+async def test_a_brand_typed_after_the_field_was_left_is_a_word_of_its_own(make, monkeypatch):
+    """The last customer's brand (pg), the field left, and the next customer's (hw) within the
+    second, as a burst at a counter brings them: hw chooses Huawei, not a brand "pghw" no one
+    has (a word typed on a drop-down ends when the field is left)."""
+    from aftersales.tui.screens import base
+
+    now = [1000.0]       # the list's clock stands still: both words come within its second
+    monkeypatch.setattr(base, "monotonic", lambda: now[0])
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready_at(pilot, "#f-brand")
+        await scan(pilot, "pg")
+        assert app.screen.form.values["brand"] == "apple"
+        await scan(pilot, "tab")
+        app.screen.query_one("#f-brand").focus()
+        await pilot.pause()
+        await scan(pilot, "hw")
+        assert app.screen.form.values["brand"] == "huawei"

@@ -262,6 +262,11 @@ class TypedSelect(compat.ListWhenOpened, Select[str]):
         self._typed_at = now
         self._choose(self._typed)
 
+    def on_blur(self, event: events.Blur) -> None:
+        """A word typed here ends when the field is left: at scanner speed the next customer's
+        brand comes within the second, and was read on after the last one's (pg + hw = pghw)."""
+        self._typed = ""
+
     def choose_pending(self) -> None:
         """The options are in: what was typed before they came chooses among them."""
         typed, self._pending = self._pending, ""

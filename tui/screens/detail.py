@@ -233,6 +233,9 @@ class DetailScreen(CounterScreen):
         self.view: dict[str, Any] | None = None
         self.busy = False
         self._moves_shown: tuple[str, str, bool] | None = None   # (state, language, one button a move)
+        #: what the note field was asked for (``follow_up``, or the state of a move needing a
+        #: reason): Enter there then records that, not a plain note; None once it loses focus
+        self._note_for: str | None = None
 
     def compose(self) -> ComposeResult:
         lang = self.app.lang
@@ -382,12 +385,15 @@ class DetailScreen(CounterScreen):
         await moves.remove_children()
         if not targets:
             await moves.mount(Static(t("detail.no_moves", lang), classes="dim"))
-        elif shown[2]:
-            await moves.mount_all(Button(_move_text(target, lang), id=f"move-{target}", compact=True,
-                                         variant="warning" if target == "cancelled" else "primary")
-                                  for target in targets)
         else:
-            await moves.mount(Button(t("key.move", lang) + "…", id="moves-pick", compact=True, variant="primary"))
+            # clicked, or reached by m: Tab never lands on a move, so that what a clerk types
+            # after a Tab too few, and the Enter after it, cannot move the case (close it, say)
+            buttons = [Button(_move_text(target, lang), id=f"move-{target}", compact=True,
+                              variant="warning" if target == "cancelled" else "primary") for target in targets] \
+                if shown[2] else [Button(t("key.move", lang) + "…", id="moves-pick", compact=True, variant="primary")]
+            for button in buttons:
+                button.can_focus = False
+            await moves.mount_all(buttons)
 
     async def on_resize(self) -> None:
         await self._show_moves()
@@ -432,7 +438,7 @@ class DetailScreen(CounterScreen):
         note = self.query_one("#note", FormInput).value.strip() or None
         if (self.view["state"], target) in NOTE_REQUIRED and not note:
             self.app.notify(t("detail.note_needed", self.app.lang), severity="warning")
-            self.query_one("#note", FormInput).focus()
+            self._ask_note(target)
             return
         self._run("move", target=target, note=note)
 
@@ -453,21 +459,38 @@ class DetailScreen(CounterScreen):
 
         self.app.push_screen(MoveDialog(self.number, self.view["state"]), picked)
 
+    def _ask_note(self, purpose: str) -> None:
+        """Put the cursor in the note field for ``purpose`` (``follow_up`` or a move's state):
+        the Enter that ends what is typed there records that."""
+        self.query_one("#note", FormInput).focus()
+        self._note_for = purpose
+
+    @on(Input.Blurred, "#note")
+    def _note_left(self) -> None:
+        self._note_for = None
+
     @on(Input.Submitted, "#note")
     def _note_submitted(self, event: Input.Submitted) -> None:
-        """Enter in the note field records it as a note (备注): the state and the calls due stay."""
+        """Enter in the note field records what it was asked for (the follow-up call f asked
+        about, the reason a move needs), else a note (备注): the state and the calls due stay."""
         event.stop()
         note = event.value.strip()
         if self.view is None or self.busy or not note:
             return
-        self._run("note", note=note)
+        purpose, self._note_for = self._note_for, None
+        if purpose == "follow_up":
+            self.action_follow_up()
+        elif purpose is not None:
+            self.move_to(purpose)
+        else:
+            self._run("note", note=note)
 
     @on(Button.Pressed, "#do-follow-up")
     def action_follow_up(self) -> None:
         note = self.query_one("#note", FormInput).value.strip()
         if not note:
             self.app.notify(t("detail.follow_note_needed", self.app.lang), severity="warning")
-            self.query_one("#note", FormInput).focus()
+            self._ask_note("follow_up")
             return
         due = {f["party"] for f in (self.view or {}).get("follow_ups") or [] if not f.get("done_at")}
         if len(due) < 2:            # one party waits for a call (or none): that one, or both
@@ -595,7 +618,7 @@ class DetailScreen(CounterScreen):
             if yes and self.app.screen is self:
                 self.app.pop_screen()
 
-        self.app._ask("unsaved.note", "unsaved.leave_yes", answered)
+        self.app._ask("unsaved.note", "unsaved.leave_yes", answered, no="unsaved.stay")
 
     @property
     def holds_input(self) -> bool:

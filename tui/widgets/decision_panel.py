@@ -23,11 +23,19 @@ from ..i18n import bracketed, colon, listed, t, vocab
 from .text import fit, wrap_line
 
 ENTITLEMENTS = (*REMEDY_ORDER, "none")
-def badge_text(entitlement: str | None, lang: str) -> str:
+def badge_text(entitlement: str | None, lang: str, decision: Mapping[str, Any] | None = None) -> str:
     """The entitlement as the badge says it: the remedy's label (免费维修, not a shorter word the
-    customer could take for a paid repair), in capitals in English."""
+    customer could take for a paid repair), in capitals in English. A paid repair while a free
+    remedy waits only for testing to confirm the fault says that remedy (待检测 · 确认后可换货):
+    the badge is what is read out to the customer, who is owed it once the test confirms."""
     if entitlement is None:
         return "—"
+    if entitlement == "paid_repair" and decision is not None:
+        waiting = next((r["remedy"] for r in decision.get("remedies") or ()
+                        if r.get("status") == "pending_detection" and r.get("remedy") != "paid_repair"), None)
+        if waiting is not None:
+            text = t("badge.pending", lang, remedy=vocab("remedy", waiting, lang))
+            return text if lang == "zh" else text.upper()
     text = vocab("remedy", entitlement, lang)
     return text if lang == "zh" else text.upper()
 
@@ -271,7 +279,7 @@ class DecisionPanel(compat.SizedNow, ScrollView):
 
     def _render_all(self) -> None:
         ent = self.entitlement
-        self._badge = f"{t('panel.entitlement', self.lang)}  {badge_text(ent, self.lang)}" if ent else "—"
+        self._badge = f"{t('panel.entitlement', self.lang)}  {badge_text(ent, self.lang, self.decision)}" if ent else "—"
         text = Text()
         for style, line in self.problems:
             text.append(line + "\n", style)
