@@ -45,6 +45,8 @@ def new(brand: str, directory: str, label_zh: str | None, label_en: str | None, 
     click.echo("next:" if en else "下一步：")
     click.echo(f"  aftersales policy validate {pkg}")
     click.echo(f"  aftersales policy test {pkg}")
-    click.echo(f"  cd {root} && python -m pytest                      # the policy's own tests, as its CI runs them")
-    click.echo(f"  aftersales plugins list --plugins-dir {root}      # drop-in, no install")
-    click.echo(f"  pip install -e {root}                             # or install it")
+    said = (("the policy's own tests, as its CI runs them", "drop-in, no install", "or install it") if en else
+            ("政策自带的测试，与其 CI 相同", "放入插件文件夹即用，无需安装", "或安装它"))
+    click.echo(f"  cd {root} && python -m pytest                      # {said[0]}")
+    click.echo(f"  aftersales plugins list --plugins-dir {root}      # {said[1]}")
+    click.echo(f"  pip install -e {root}                             # {said[2]}")

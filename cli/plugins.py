@@ -74,7 +74,9 @@ def list_plugins(as_json: bool, plugins_dir: str | None, db_url: str | None) -> 
     if as_json:
         echo_json({
             "plugins": [dict(info.to_dict(), state=state(info.name),
-                             quarantine=quarantined[info.name].to_dict() if info.name in quarantined else None)
+                             quarantine=quarantined[info.name].to_dict() if info.name in quarantined else None,
+                             hook_failures=[{"hook": f.hook, "error": f.error, "error_zh": f.error_zh}
+                                            for f in registry.failures if f.plugin == info.name])
                         for info in infos],
             "statutory": registry.statutory_loaded,
             "policies_from": source.describe(),

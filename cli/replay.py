@@ -79,11 +79,15 @@ def print_summary(stats: Any, *, workers: int, lang: str = "zh") -> None:
     zh = lang != "en"
     failed = stats.total - stats.decided
     speed = f"{stats.total / stats.seconds:,.0f}" if stats.seconds else ""
+    # lines not decided are not counted as cases replayed (the errors line says them)
     if zh:
-        print(f"已重放 {stats.total:,} 个案例，用时 {stats.seconds:.2f} 秒（每秒 {speed} 个，{workers} 个进程）", file=err)
+        print(f"已重放 {stats.total:,} 行（判定 {stats.decided:,} 个案例），用时 {stats.seconds:.2f} 秒"
+              f"（每秒 {speed} 行，{workers} 个进程）" if failed else
+              f"已重放 {stats.total:,} 个案例，用时 {stats.seconds:.2f} 秒（每秒 {speed} 个，{workers} 个进程）", file=err)
     else:
-        rate = f"{speed} cases/s" if speed else ""
-        print(f"replayed {stats.total:,} cases in {stats.seconds:.2f} s ({rate}, {workers} worker{'s' if workers != 1 else ''})",
+        rate = f"{speed} {'lines' if failed else 'cases'}/s" if speed else ""
+        done = f"{stats.total:,} lines ({stats.decided:,} cases decided)" if failed else f"{stats.total:,} cases"
+        print(f"replayed {done} in {stats.seconds:.2f} s ({rate}, {workers} worker{'s' if workers != 1 else ''})",
               file=err)
     if stats.outcomes:
         if zh:   # (each Chinese character takes two columns)

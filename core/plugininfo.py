@@ -119,8 +119,11 @@ class Quarantine(NamedTuple):
         """One line: which plugin, where, what is wrong, what to do."""
         where = f"{self.where_in(lang)}: " if self.where else ""
         if lang == "zh":
-            return f"插件 {self.plugin!r} 已隔离（其品牌暂不能判定）：{where}{self.reason_zh or self.reason}；{self.hint_zh}"
-        return f"plugin {self.plugin!r} is quarantined (its brands cannot be decided): {where}{self.reason}; {self.hint}"
+            reason = self.reason_zh or self.reason
+            # a reason that ends a sentence of its own (您是否想写 'documents'？) takes no ；after it
+            return f"插件 {self.plugin!r} 已隔离（其品牌暂不能判定）：{where}{reason}{'' if reason.endswith(('？', '。')) else '；'}{self.hint_zh}"
+        return f"plugin {self.plugin!r} is quarantined (its brands cannot be decided): {where}{self.reason}" \
+               f"{' ' if self.reason.endswith('?') else '; '}{self.hint}"
 
     def to_dict(self) -> dict:
         return {"plugin": self.plugin, "file": self.file, "line": self.line_no, "column": self.column,

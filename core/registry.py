@@ -29,6 +29,7 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -68,12 +69,12 @@ _HINT_IMPORT = ("fix the plugin's code, or move it out of the plugins folder",
                 "请修正插件代码，或将其移出插件文件夹")
 _HINT_ENTRY = ("fix or uninstall the package, or leave it out with AFTERSALES_LOAD_PLUGINS",
                "请修正或卸载该插件包，或用 AFTERSALES_LOAD_PLUGINS 不加载它")
-_HINT_POLICY = ("fix the file (aftersales policy validate FILE)", "请修正该文件（aftersales policy validate 文件）")
+_HINT_POLICY = ("fix the file (aftersales policy validate checks it)", "请修正该文件（可用 aftersales policy validate 检查）")
 #: the advice for a published bundle's file (changed in the store, or refused): the bundle is made again
 _HINT_BUNDLE = ("publish the policies again (aftersales policy publish FOLDER)",
-                "请重新发布政策（aftersales policy publish 文件夹）")
-_HINT_WRITABLE = ("others may write to it: chmod go-w it (or move the plugin to a folder only its owner writes)",
-                  "其他用户可写入：请执行 chmod go-w，或将插件移到仅属主可写的文件夹")
+                "请重新发布政策（aftersales policy publish 政策文件夹）")
+_HINT_WRITABLE = ("chmod go-w it (or move the plugin to a folder only its owner writes)",
+                  "请执行 chmod go-w，或将插件移到仅属主可写的文件夹")
 
 
 def make_plugin_manager() -> pluggy.PluginManager:
@@ -177,8 +178,10 @@ def _load_plugins(plugins_dir: str | os.PathLike | None, env: Mapping[str, str],
             continue
         dist = ep.dist
         origin = "bundled" if dist == OWN_DISTRIBUTION else "entry point"
+        began = perf_counter()
         try:
             obj = ep.load()
+            _timed(loaded, ep.name, began)
         except Exception as exc:  # noqa: BLE001 - report, keep the other plugins
             message = f"plugin {ep.name!r} ({ep.value}) failed to load: {type(exc).__name__}: {_one_line(exc)}"
             zh = f"插件 {ep.name!r}（{ep.value}）加载失败：{type(exc).__name__}: {_one_line(exc)}"
@@ -408,7 +411,9 @@ def _folder_plugins(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Any]
                 raise ImportError("not a Python module")
             module = importlib.util.module_from_spec(spec)
             sys.modules[module_name] = module
+            began = perf_counter()
             spec.loader.exec_module(module)
+            _timed(loaded, name, began)
         except BaseException as exc:  # noqa: BLE001 - even SystemExit from a plugin must not end the program
             if isinstance(exc, KeyboardInterrupt):
                 raise
@@ -428,6 +433,21 @@ def _folder_plugins(folder: Path, loaded: LoadedPlugins) -> list[tuple[str, Any]
         own = getattr(obj, "name", None)
         out.append((own if isinstance(own, str) and own else name, obj))
     return out
+
+
+#: seconds a plugin may take to import before every command says so (each one waits for it)
+SLOW_IMPORT = 1.0
+
+
+def _timed(loaded: LoadedPlugins, name: str, began: float) -> None:
+    """A warning when plugin ``name``, imported since ``began``, took longer than ``SLOW_IMPORT``:
+    every command and every brand's decision waits for it, and nothing else would say why."""
+    took = perf_counter() - began
+    if took > SLOW_IMPORT:
+        loaded.warnings.append(Said(
+            f"plugin {name!r} took {took:.1f} s to import: every command waits for it (see what it does "
+            f"when imported: a network call, a large file)",
+            f"插件 {name!r} 导入用了 {took:.1f} 秒：每条命令都要等它（请检查它导入时做了什么：联网、读大文件）"))
 
 
 def _one_line(exc: BaseException) -> str:

@@ -163,13 +163,41 @@ def active_id(engine: sa.Engine) -> int | None:
     return marker[1] if marker else None
 
 
+def _manifest_problem(row: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(English, 中文) when a bundle's manifest does not match the bundle's SHA-256."""
+    if manifest_sha256(dict(row["manifest"] or {})) == row["sha256"]:
+        return None
+    return (f"policy bundle {row['id']}: its manifest does not match its sha256 {row['sha256']}",
+            f"政策包 {row['id']} 的清单与其 sha256 {row['sha256']} 不符")
+
+
+def _changed(row: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(English, 中文) when a bundle is not as it was published: its manifest, or a file whose
+    text is not the one the manifest names (or one missing or added)."""
+    problem = _manifest_problem(row)
+    if problem is not None:
+        return problem
+    manifest, files = dict(row["manifest"] or {}), dict(row["files"] or {})
+    for name in sorted(set(manifest) | set(files)):
+        text = files.get(name)
+        if text is None or hashlib.sha256(text.encode("utf-8")).hexdigest() != manifest.get(name):
+            return (f"policy bundle {row['id']}: {name} does not match its manifest (changed after it was published)",
+                    f"政策包 {row['id']} 的 {name} 与清单不符（发布后被改动过）")
+    return None
+
+
 def activate(engine: sa.Engine, bundle_id: int, *, actor: str, now: datetime, kind: str = "activate") -> dict[str, Any]:
-    """Put bundle ``bundle_id`` in force (appends an activation)."""
+    """Put bundle ``bundle_id`` in force (appends an activation); a bundle changed since it was
+    published is refused (every counter would refuse its brands' cases)."""
     with _db.write_transaction(engine) as conn:
         row = conn.execute(sa.select(policy_bundles).where(policy_bundles.c.id == bundle_id)).mappings().first()
         if row is None:
             raise StoreError(f"no policy bundle {bundle_id}; see aftersales policy bundles",
                              zh=f"没有政策包 {bundle_id}；请用 aftersales policy bundles 查看")
+        changed = _changed(row)
+        if changed is not None:
+            raise StoreError(f"{changed[0]}: not put in force; publish the policies again (aftersales policy publish FOLDER)",
+                             zh=f"{changed[1]}：不能生效；请重新发布政策（aftersales policy publish 政策文件夹）")
         conn.execute(sa.insert(policy_activations).values(bundle_id=bundle_id, at=now, actor=actor, kind=kind))
     return _record(row, active=True)
 
@@ -267,10 +295,7 @@ def active_bundle(engine: sa.Engine, bundle_id: int | None = None, *, with_tests
         if row is None:
             raise StoreError(f"no policy bundle {bundle_id}", zh=f"没有政策包 {bundle_id}")
     manifest = dict(row["manifest"] or {})
-    problem = None
-    if manifest_sha256(manifest) != row["sha256"]:
-        problem = (f"policy bundle {row['id']}: its manifest does not match its sha256 {row['sha256']}",
-                   f"政策包 {row['id']} 的清单与其 sha256 {row['sha256']} 不符")
+    problem = _manifest_problem(row)
     files = [BundleFile(row["id"], name, text, manifest.get(name))
              for name, text in sorted((row["files"] or {}).items()) if with_tests or not name.endswith(".cases.yaml")]
     return ActiveBundle(row["id"], row["sha256"], files, latest[0]["seq"] if latest else 0, problem)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -67,7 +68,7 @@ def test_a_policy_with_a_wrong_type_quarantines_its_brand_located(tmp_path, cli)
     # nothing to restart
     assert "restore" not in err and "restart" not in err
     code, out, err = cli("evaluate", _case(tmp_path, "apple-cn-day10-deferred"), "--policies", str(folder), "--lang", "zh")
-    assert "请修正该文件（aftersales policy validate 文件）" in err and "恢复" not in err and "重启" not in err
+    assert "请修正该文件（可用 aftersales policy validate 检查）" in err and "恢复" not in err and "重启" not in err
     for scenario in ("huawei-day10-onsite", "generic-day10-exchange"):
         code, out, err = cli("evaluate", _case(tmp_path, scenario), "--json", "--policies", str(folder))
         assert code == 0 and json.loads(out)["entitlement"] == "exchange", err
@@ -365,3 +366,39 @@ def test_a_load_time_failure_says_in_the_decision_that_the_plugins_terms_were_no
 
     line = failure_line("xiaomi", "aftersales_policy_files", "RuntimeError: 配置文件丢失")
     assert line.startswith("插件 xiaomi 加载时出错，它提供的政策条款未能采用，本判定按其余已加载的政策作出") and "这一答复" not in line
+
+
+def test_a_failed_hook_is_in_plugins_list_json_and_a_quarantine_line_reads_as_one_sentence(plugins, cli):
+    """``plugins list --json``: a plugin whose hook failed says which and why (its ``error`` is
+    the import's, null here). A quarantine whose reason ends with a question (a typo's "did you
+    mean") is followed by the advice, not by a stray ；."""
+    from aftersales.core.plugininfo import Quarantine
+
+    _drop_in(plugins, "oppo", "from aftersales import hookimpl\n\n@hookimpl\ndef aftersales_policies():\n"
+             "    raise RuntimeError('boom')\n")
+    code, out, _ = cli("plugins", "list", "--json", "--plugins-dir", str(plugins))
+    oppo = next(p for p in json.loads(out)["plugins"] if p["name"] == "oppo")
+    assert oppo["state"] == "hook failed"
+    assert oppo["hook_failures"] == [{"hook": "aftersales_policies", "error": "RuntimeError: boom", "error_zh": ""}]
+    q = Quarantine("xiaomi", "xiaomi.yaml", 48, 5, "unknown key 'documnets'; did you mean 'documents'?",
+                   "fix the file", "请修正该文件", reason_zh="未知的键 'documnets'；您是否想写 'documents'？")
+    assert q.line("zh").endswith("您是否想写 'documents'？请修正该文件")
+    assert q.line("en").endswith("did you mean 'documents'? fix the file")
+    assert Quarantine("x", "", 0, 0, "broken", "fix it", "修好").line("zh").endswith("broken；修好")
+
+
+def test_a_plugin_slow_to_import_is_said_by_name(plugins, monkeypatch):
+    """Every command waits for every plugin's import: one that takes long (a network call at
+    import) is named with the time it took, and the other brands still decide."""
+    from aftersales.core import registry as registry_module
+    from aftersales.core.registry import load_registry
+
+    monkeypatch.setattr(registry_module, "SLOW_IMPORT", 0.05)
+    _drop_in(plugins, "oppo", "import time\ntime.sleep(0.1)\n\nfrom aftersales import hookimpl\n\n"
+             "@hookimpl\ndef aftersales_predicates():\n    return {}\n")
+    registry = load_registry(plugins_dir=plugins)
+    said = [w for w in registry.warnings if "took" in w]
+    assert len(said) == 1 and re.match(r"plugin 'oppo' took \d+\.\d s to import: every command waits for it", said[0])
+    assert re.match(r"插件 'oppo' 导入用了 \d+\.\d 秒：每条命令都要等它", said[0].zh)
+    monkeypatch.setattr(registry_module, "SLOW_IMPORT", 1.0)
+    assert not [w for w in load_registry(plugins_dir=plugins).warnings if "took" in w]

@@ -84,7 +84,7 @@ def test_bad_lines_reported_with_line_number_and_run_goes_on(tmp_path):
     records = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert [r["line"] for r in records] == [1, 2, 3, 4, 6, 7, 8]
     assert [("error" in r) for r in records] == [False, True, True, True, True, False, True]
-    assert "replayed 7 cases" in stderr
+    assert "replayed 7 lines (2 cases decided)" in stderr   # the lines not decided are not cases replayed
     assert "errors: 5 lines not decided" in stderr
     assert "not JSON: 1" in stderr and "invalid case: 1" in stderr and "truncated last line: 1" in stderr
 
@@ -98,7 +98,7 @@ def test_bad_lines_and_the_summary_are_chinese_by_default_the_output_the_same(tm
     assert f"{path}:4: 案例无效：device.imei：" in stderr
     assert f"{path}:6: 不是案例：应为 JSON 对象，而不是 list" in stderr
     assert f"{path}:8: 最后一行不完整（文件末尾没有换行）" in stderr
-    assert "已重放 7 个案例" in stderr
+    assert "已重放 7 行（判定 2 个案例）" in stderr
     assert "错误：5 行未能判定（" in stderr and "案例无效 1 行" in stderr and "最后一行不完整 1 行" in stderr
     assert "插件故障：无" in stderr
     assert not any(word in stderr for word in ("replayed", "errors:", "invalid case", "not JSON", "plugin failures"))

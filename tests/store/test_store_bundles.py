@@ -195,6 +195,17 @@ def test_a_bundle_changed_after_publishing_never_loads(store_cli, db_url, folder
     assert err.count("请重新发布政策") == 1 and "请修正该文件" not in err and "重启" not in err   # one piece of advice
     rc, out, err = store_cli("evaluate", case_file, "--json", env={"AFTERSALES_DB": db_url})
     assert rc == 0 and json.loads(out)["brand"] == "huawei"
+    # put in force again, it is refused in one line and no activation is written (every counter
+    # would refuse its brands' cases)
+    engine = db.open_engine(db_url)
+    with engine.connect() as conn:
+        before = conn.execute(sa.select(sa.func.count()).select_from(bundles.policy_activations)).scalar_one()
+    rc, out, err = store_cli("policy", "activate", "1", "--db", db_url, env={"AFTERSALES_LANG": "zh"})
+    assert rc == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+    assert err.startswith("错误：政策包 1 的 apple.yaml 与清单不符（发布后被改动过）：不能生效；请重新发布政策"), err
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(bundles.policy_activations)).scalar_one() == before
+    engine.dispose()
 
 
 def test_a_bundle_whose_manifest_was_changed_is_refused_whole(store_cli, db_url, folder, case_file):
