@@ -30,7 +30,7 @@ from .localday import local_iso
 from .mailin import parse_mail_in
 from .outcomestore import OutcomeMixin, parse_intake, unit_of
 from .privacy import clean_mapping, clean_text, escape_all_controls, has_controls
-from .schema import case_counters, cases, decisions, events, follow_ups
+from .schema import case_counters, cases, decisions, events, follow_ups, unit_records
 from .workflow import (
     CHINA_TZ,
     FINISHED,
@@ -549,8 +549,8 @@ class CaseStore(OutcomeMixin):
         """Cases matching ``text``, newest first: a full phone number in any form it can be
         written (``138 0013 8000``, ``+86 13800138000``, ``+852 9123 4567``, a Hong Kong, Macao or
         Taiwan number without its code: compared in its stored form, shown masked) or its last
-        four digits, any part of an IMEI, serial number, case number, customer name or model, or
-        a brand: ``brands`` maps brand ids to the names it is known by (``{"huawei": ["华为",
+        four digits, any part of an IMEI, serial number (the case's unit, or the one handed over
+        in its exchange), case number, customer name or model, or a brand: ``brands`` maps brand ids to the names it is known by (``{"huawei": ["华为",
         "Huawei"]}``), matched in part, in any case."""
         text = " ".join(str(text or "").split())
         if has_controls(text):
@@ -569,6 +569,10 @@ class CaseStore(OutcomeMixin):
             cases.c.device_model.icontains(text, autoescape=True),
             cases.c.device_serial.icontains(compact, autoescape=True),
             cases.c.device_imei.icontains(compact, autoescape=True),
+            # the unit handed over in an exchange: a customer back with it finds the case
+            cases.c.id.in_(sa.select(unit_records.c.case_id).where(sa.or_(
+                unit_records.c.imei.icontains(compact, autoescape=True),
+                unit_records.c.serial.icontains(compact, autoescape=True)))),
         ]
         keys = phone_keys(text)
         if keys:

@@ -159,8 +159,8 @@ class ServiceLevel:
 
 
 SLA_NOTICES = {
-    "answer": ("未在24小时内答复客户（应于{due}前）", "no answer to the customer within 24 hours (due {due})"),
-    "solution": ("未在48小时内给出解决方案（应于{due}前）", "no solution within 48 hours (due {due})"),
+    "answer": ("未在24小时内答复客户（应于 {due} 前）", "no answer to the customer within 24 hours (due {due})"),
+    "solution": ("未在48小时内给出解决方案（应于 {due} 前）", "no solution within 48 hours (due {due})"),
 }
 
 

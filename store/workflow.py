@@ -257,14 +257,14 @@ def notices(*, state: str, days: int, awaiting_parts: bool, repair_due_by: date 
             when_en = "today" if late == 0 else f"{late} days overdue"
             out.append(Notice(
                 f"follow_up_{purpose}_{party}",
-                f"{PURPOSES[purpose][0]}：致电{PARTIES[party][0]}（{when_zh}，应于{due.isoformat()}）",
+                f"{PURPOSES[purpose][0]}：致电{PARTIES[party][0]}（{when_zh}，应于 {due.isoformat()}）",
                 f"{PURPOSES[purpose][1]}: call the {PARTIES[party][1]} ({when_en}, due {due.isoformat()})",
                 due,
             ))
     if state not in WITH_US:
         return out
     if state == "in_repair" and repair_due_by is not None and today > repair_due_by:
-        out.append(Notice("repair_overdue_sla", f"维修超出承诺时限（应于{repair_due_by.isoformat()}前修复）",
+        out.append(Notice("repair_overdue_sla", f"维修超出承诺时限（应于 {repair_due_by.isoformat()} 前修复）",
                           f"repair is past its working-day target ({repair_due_by.isoformat()})", repair_due_by))
     if days > settings.spare_phone_after_days:
         out.append(Notice("spare_phone", f"送修已{days}天，超过{settings.spare_phone_after_days}天：应提供备用机",

@@ -92,6 +92,9 @@ def test_an_exchange_links_the_replacement_whose_later_case_restarts_its_period(
     assert view["state"] == "exchanged"
     assert {k: view["outcome"][k] for k in ("imei", "serial", "date", "certificate")} == {
         "imei": NEW_IMEI, "serial": "F2LXK0AB12", "date": "2026-06-18", "certificate": "SB-01"}
+    # the customer back with the unit handed over: its IMEI or serial, or part of one, finds the case
+    for typed in (NEW_IMEI, NEW_IMEI[-6:], "f2lxk0ab12", "LXK0"):
+        assert [c["number"] for c in store.search(typed, today=at(6, 18).date())] == [n], typed
     # a later case on the replacement: 第二十一条, the period restarts on the exchange date
     later = new_case(case=generic("2026-06-05", imei=NEW_IMEI), now=at(6, 24))
     decided = later["decisions"][0]

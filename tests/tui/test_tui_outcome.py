@@ -592,6 +592,13 @@ async def test_a_return_offered_only_as_the_refund_in_place_of_an_exchange_is_of
     assert remedy_options(day15, "zh")[:2] == [("退款（不换机） ✔ 判定可办理", "return"), ("换货 ✔ 判定可办理", "exchange")]
     assert remedy_options(day15, "en")[0] == ("Refund (no exchange) ✔ offered", "return")
     assert remedy_options(decided("2026-06-10"), "zh")[0] == ("退货 ✔ 判定可办理", "return")
+    # the dialog opens on what the badge said (换货), not on the refund listed first; on what the
+    # customer chose once they chose
+    from aftersales.tui.screens.outcome import opening_remedy
+
+    assert day15["entitlement"] == "exchange" and opening_remedy({}, day15) == "exchange"
+    assert opening_remedy({"remedy": "return"}, day15) == "return"
+    assert opening_remedy({}, decided("2026-06-10")) == "return"
 
 
 async def test_enter_on_the_outcome_list_moves_on_so_a_scanned_replacement_lands_in_its_fields(make, store, save_day5):

@@ -72,6 +72,18 @@ def remedy_options(decision: dict[str, Any], lang: str) -> list[tuple[str, str]]
     return [(remedy_label(r, decision, lang) + (mark if r in offers else ""), r) for r in REMEDY_ORDER]
 
 
+def opening_remedy(view: dict[str, Any], decision: dict[str, Any]) -> str:
+    """The outcome the dialog opens on: the remedy the customer chose, else the entitlement the
+    badge said (an exchange, not the refund a policy offers in its place), else the first the
+    decision offers, else a paid repair."""
+    from aftersales.store.outcomes import offered
+
+    offers = offered(decision)
+    chosen, entitled = view.get("remedy"), decision.get("entitlement")
+    return (chosen if chosen in REMEDY_ORDER else None) or (entitled if entitled in offers else None) or \
+        (offers[0] if offers else "paid_repair")
+
+
 class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
     """The outcome form of one case; dismisses with the case view once saved."""
 
@@ -102,8 +114,7 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
         lang = self.app.lang
         zh = lang == "zh"
         options = remedy_options(self.decision, lang)
-        first = (self.view.get("remedy") if self.view.get("remedy") in REMEDY_ORDER else None) or \
-            (self.offered[0] if self.offered else "paid_repair")
+        first = opening_remedy(self.view, self.decision)
         with Vertical(classes="dialog"):
             yield Static(("登记处理结果 " if zh else "Record the outcome ") + self.number, classes="dialog-title")
             with VerticalScroll():
