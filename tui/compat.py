@@ -281,6 +281,8 @@ if ENABLED:
             from textual.widgets import OptionList
             from textual.widgets._toggle_button import ToggleButton
 
+            from .widgets.ticks import TICKED
+
             ticks: Any = self
             line = OptionList.render_line(ticks, y)
             try:
@@ -293,7 +295,8 @@ if ENABLED:
                 return Strip([Segment(" " * ticks._get_left_gutter_width(), underlying_style), *line])
             # as ``SelectionList.render_line`` draws the box, for the option this line begins
             component = "selection-list--button"
-            if selection.value in ticks._selected:
+            ticked = selection.value in ticks._selected
+            if ticked:
                 component += "-selected"
             if ticks.highlighted == index:
                 component += "-highlighted"
@@ -301,7 +304,7 @@ if ENABLED:
             side_style = Style.from_color(button_style.bgcolor, underlying_style.bgcolor) + Style(meta={"option": index})
             button_style += Style(meta={"option": index})
             return Strip([Segment(ToggleButton.BUTTON_LEFT, style=side_style),
-                          Segment(ToggleButton.BUTTON_INNER, style=button_style),
+                          Segment(TICKED if ticked else " ", style=button_style),
                           Segment(ToggleButton.BUTTON_RIGHT, style=side_style),
                           Segment(" ", style=underlying_style), *line])
 

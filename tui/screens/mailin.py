@@ -20,6 +20,7 @@ from textual.widgets import Button, Checkbox, Select, Static
 from ..app import INTAKE_KEY, key, translate_bindings
 from ..i18n import t
 from ..widgets.text import Wrapped
+from ..widgets.ticks import CheckBox
 from .base import FormInput, HoldsInput, row_label
 
 #: repair kind -> (Chinese, English)
@@ -73,7 +74,7 @@ class MailInDialog(HoldsInput, ModalScreen[dict | None]):
                 yield row_label("维修类别" if zh else "Repair kind")
                 yield Select([(z if zh else e, k) for k, (z, e) in REPAIR_KINDS.items()], value=self.repair_kind,
                              allow_blank=False, id="m-repair_kind", compact=True)
-            yield Checkbox("寄修（快递送修，填写寄送维修协议书）" if zh else "Mail-in (sent by courier: the agreement below)",
+            yield CheckBox("寄修（快递送修，填写寄送维修协议书）" if zh else "Mail-in (sent by courier: the agreement below)",
                            value=self.mail_in, id="m-mail_in", compact=True)
             for name, label_zh, label_en in _TEXTS[:1]:
                 yield from self._text_row(name, label_zh if zh else label_en)
@@ -88,7 +89,7 @@ class MailInDialog(HoldsInput, ModalScreen[dict | None]):
             for name, label_zh, label_en in _TEXTS[1:]:
                 yield from self._text_row(name, label_zh if zh else label_en)
             for name, label_zh, label_en in _FLAGS:
-                yield Checkbox(label_zh if zh else label_en, value=bool(record.get(name)), id=f"m-{name}", compact=True)
+                yield CheckBox(label_zh if zh else label_en, value=bool(record.get(name)), id=f"m-{name}", compact=True)
             yield Static("", id="m-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(("确定" if zh else "OK") + " (Ctrl+S)", id="m-save", variant="primary", compact=True)

@@ -26,6 +26,7 @@ from ..app import INTAKE_KEY, key, translate_bindings
 from ..i18n import error_line, listed, t, vocab
 from ..messages import CaseLoaded, StoreActionFailed
 from ..widgets.text import Wrapped
+from ..widgets.ticks import CheckBox
 from .base import FormInput, HoldsInput, row_label
 
 #: field id -> (the outcomes that use it, zh label, en label)
@@ -128,7 +129,7 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
                 with Horizontal(classes="o-row", id="row-consent"):
                     yield row_label("客户同意报价" if zh else "Customer consents")
                     # labelled (an empty label was drawn cut: ▐X…)
-                    yield Checkbox("同意" if zh else "yes", value=False, id="o-consent", compact=True)
+                    yield CheckBox("同意" if zh else "yes", value=False, id="o-consent", compact=True)
                 with Horizontal(classes="o-row", id="row-override"):
                     yield row_label("店长特批原因" if zh else "Manager's reason")   # shown only when not offered
                     yield FormInput(id="o-override", compact=True)
@@ -363,7 +364,7 @@ class InspectDialog(HoldsInput, ModalScreen[dict | None]):
                 yield row_label("外观（检查所见）" if zh else "Appearance")
                 yield FormInput(self.record.get("appearance") or "", id="i-appearance", compact=True)
             for item, (label_zh, label_en) in CHECKLIST.items():
-                yield Checkbox(label_zh if zh else label_en, value=item in ticked, id=f"i-{item}", compact=True)
+                yield CheckBox(label_zh if zh else label_en, value=item in ticked, id=f"i-{item}", compact=True)
             with Horizontal(classes="o-row"):
                 yield row_label("锁屏密码" if zh else "Passcode")
                 yield Select([(zh_ if zh else en_, k) for k, (zh_, en_) in PASSCODE.items()],
