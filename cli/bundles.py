@@ -229,18 +229,22 @@ def rollback(actor: str | None, db_url: str | None) -> None:
 
 
 def _policy_versions(engine: Any, bundle_id: int | None = None) -> dict[str, str]:
-    """Each policy's version in the bundle in force (or bundle ``bundle_id``): id -> version."""
+    """Each policy's version in force with the bundle in force (or bundle ``bundle_id``): the
+    bundle's, and the installed policies' for the ids it does not hold (they decide then)."""
+    from aftersales.core.registry import load_registry
     from aftersales.store import bundles
 
+    versions = {p.id: p.version for p in load_registry().all_policies()}
     bundle = bundles.active_bundle(engine, bundle_id)
-    found = (bundles.id_version(f.text) for f in bundle.files) if bundle is not None else ()
-    return dict(key for key in found if key is not None)
+    if bundle is not None:
+        versions.update(key for key in (bundles.id_version(f.text) for f in bundle.files) if key is not None)
+    return versions
 
 
 def _say_changes(before: dict[str, str], after: dict[str, str]) -> None:
-    """What putting a bundle in force changed, policy by policy: a version moved (back to an
-    earlier one is said: an editor activating an old bundle by mistake sees it), a policy the
-    bundle adds, one it no longer holds (the installed one decides again)."""
+    """What putting a bundle in force changed, policy by policy (``_policy_versions``): a version
+    moved (back to an earlier one is said: an editor activating an old bundle by mistake sees
+    it), a policy the bundle adds, one no longer in force (an earlier bundle's own)."""
     en = message_lang() == "en"
     for policy in sorted(set(before) | set(after)):
         old, new = before.get(policy), after.get(policy)
@@ -252,8 +256,8 @@ def _say_changes(before: dict[str, str], after: dict[str, str]) -> None:
         elif new:
             click.echo(f"  {policy} {new} (added)" if en else f"  {policy} {new}（新增）")
         else:
-            click.echo(f"  {policy} {old}: no longer in the bundle (the installed policy decides)" if en else
-                       f"  {policy} {old}：不在此政策包中（改由软件自带的政策判定）")
+            click.echo(f"  {policy} {old}: no longer in force (neither the bundle nor the installed policies hold it)"
+                       if en else f"  {policy} {old}：不再生效（此政策包和软件自带的政策都没有它）")
 
 
 def _earlier(version: str, than: str) -> bool:

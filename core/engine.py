@@ -308,7 +308,8 @@ class _Plan:
 
     def expired(self, policies: tuple) -> tuple[tuple, tuple]:
         """The exclusions (``hits`` with each policy's expiry exclusion) and the trace entries of
-        those, when offers of ``policies`` (in the order they were checked) ran out; made once."""
+        those, when offers of ``policies`` (each once, in the order their offers were checked) ran
+        out; made once for each such tuple (few per plan)."""
         made = self.expiry.get(policies) if self.expiry is not None else None
         if made is not None:
             return made
@@ -744,11 +745,11 @@ class Engine:
         exclusions = plan.hits
         if not free_available and offers:
             in_time = {rule.policy for rule in held if rule.remedy != "paid_repair"} if held else ()
-            ran_out: tuple = ()  # the policies of the free offers among them, in order
+            ran_out: tuple = ()  # the policies of the free offers among them, each once, in order
             for result in offers:
                 rule = result.rule
-                if rule.remedy != "paid_repair" and rule.policy not in in_time:
-                    ran_out += (rule.policy,)
+                if rule.remedy != "paid_repair" and rule.policy not in in_time and rule.policy not in ran_out:
+                    ran_out += (rule.policy,)   # (each once: the plan keeps what it made by these)
             if ran_out:
                 exclusions, steps = plan.expired(ran_out)
                 trace.extend(steps)

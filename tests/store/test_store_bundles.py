@@ -368,8 +368,13 @@ def test_a_warning_no_policy_acknowledges_is_not_published(store_cli, db_url, fo
 
 def test_activating_an_older_bundle_says_which_policies_go_back_to_an_earlier_version(store_cli, db_url, folder):
     """Bundle 1 holds huawei 2026.1, bundle 2 huawei 2026.2: activating bundle 1 again (by
-    mistake, or on purpose) says huawei goes back; rollback says it the same way."""
-    assert _publish(store_cli, db_url, folder, "--activate")[0] == 0
+    mistake, or on purpose) says huawei goes back; rollback says it the same way. The first
+    bundle put in force is compared with the installed policies: the same versions, nothing said
+    (not every policy "added")."""
+    rc, out, err = _publish(store_cli, db_url, folder)
+    assert rc == 0, err
+    rc, out, err = store_cli("policy", "activate", "1", "--db", db_url, env={"AFTERSALES_LANG": "zh"})
+    assert rc == 0 and out.splitlines()[1:] == [] and "新增" not in out, out + err
     text = (folder / "huawei.yaml").read_text(encoding="utf-8")
     (folder / "huawei.yaml").write_text(text.replace('version: "2026.1"', 'version: "2026.2"', 1) + "# revised\n",
                                         encoding="utf-8")
