@@ -16,6 +16,14 @@ pytestmark = pytest.mark.asyncio
 NUMBER = "SZ01-20260615-0001"
 
 
+async def open_case(pilot) -> DetailScreen:
+    """The saved case's screen, opened as from the queue, its view loaded."""
+    await settle(pilot)
+    pilot.app.push_screen(DetailScreen(NUMBER))
+    await settle(pilot)
+    return pilot.app.screen
+
+
 async def save_one(pilot) -> str:
     """The day-5 case put into the form (``load_day5_case``) and saved with Ctrl+S."""
     await load_day5_case(pilot)
@@ -94,10 +102,7 @@ async def test_detail_offers_the_allowed_moves_follow_up_reevaluate_ticket_and_a
     save_day5(store)
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.push_screen(DetailScreen(NUMBER))
-        await settle(pilot)
-        detail = app.screen
+        detail = await open_case(pilot)
         assert {b.id for b in detail.query("#moves Button")} == {"move-diagnosing", "move-cancelled"}
         # each reads as a move to a state, not as the case's state
         assert {str(b.label) for b in detail.query("#moves Button")} == {"→ 检测", "→ 已撤销"}
@@ -150,10 +155,7 @@ async def test_enter_in_the_note_field_records_a_note_and_moves_nothing(make, st
     save_day5(store)
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.push_screen(DetailScreen(NUMBER))
-        await settle(pilot)
-        detail = app.screen
+        detail = await open_case(pilot)
         due = detail.view["follow_ups"]
         detail.query_one("#note").focus()
         await scan(pilot, "enter")
@@ -179,10 +181,7 @@ async def test_tab_never_lands_on_a_move_and_enter_ends_what_the_note_was_asked_
     save_day5(store)
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.push_screen(DetailScreen(NUMBER))
-        await settle(pilot)
-        detail = app.screen
+        detail = await open_case(pilot)
         assert not [b for b in detail.query("#moves Button") if b.can_focus]
         for _ in range(8):
             await scan(pilot, "tab")
