@@ -144,6 +144,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "unsaved.note": ("备注尚未记录（在备注栏按回车即记录）。放弃它，离开本案例？",
                      "The note is not recorded yet (Enter in the note field records it). Drop it and leave this case?"),
     "unsaved.stay": ("留在本案例", "Stay"),
+    "unsaved.dialog": ("这里填写的内容尚未保存。放弃它，关闭？", "What was entered here is not saved. Drop it and close?"),
+    "unsaved.keep_editing": ("继续填写", "Keep editing"),
     "unsaved.quit_input": ("这里填写的内容尚未保存，退出后不会保留。仍要退出吗？",
                            "What was entered here is not saved and is not kept. Quit anyway?"),
     # decision panel

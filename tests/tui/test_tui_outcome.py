@@ -9,6 +9,7 @@ import pytest
 from helpers_tui import opened_case, opened_queue, scan, settle, shown_after, toasts, type_into
 from test_tui_cases import NUMBER
 
+from aftersales.tui.screens.confirm import ConfirmDialog
 from aftersales.tui.screens.detail import DetailScreen, TicketScreen
 from aftersales.tui.screens.outcome import OutcomeDialog
 from aftersales.tui.screens.report import ReportScreen
@@ -121,7 +122,9 @@ async def test_the_ticket_prints_as_html_and_a_bad_outcome_stays_in_the_dialog_a
         await scan(pilot, "ctrl+s")
         await settle(pilot)
         assert said() == "✘ Amount charged (CNY): the customer did not consent: nothing may be charged (amount must be 0)"
-        dialog = await shown_after(pilot, "escape", "f4", "o", kind=OutcomeDialog)
+        # Esc with what was typed asks first (放弃 Y): the quote and the work are not thrown away unasked
+        await shown_after(pilot, "escape", kind=ConfirmDialog)
+        dialog = await shown_after(pilot, "y", "f4", "o", kind=OutcomeDialog)
         assert dialog.offered == ["return", "exchange", "repair"]  # day 5
         assert dialog.kind == "return"
         assert not dialog.query_one("#row-imei").display and dialog.query_one("#row-refund").display
@@ -511,7 +514,12 @@ async def test_f2_and_ctrl_q_ask_before_they_throw_away_what_was_typed_in_a_dial
         await scan(pilot, "n")
         await settle(pilot)
         assert app.screen is inspect
-        await scan(pilot, "escape")      # Esc is the clerk's own "back": no question
+        await asks("escape")             # Esc asks too, the appearance typed: 继续填写 (N) keeps it
+        await scan(pilot, "n")
+        await settle(pilot)
+        assert app.screen is inspect and inspect.query_one("#i-appearance").value == "后盖轻微划痕"
+        inspect.query_one("#i-appearance").value = ""
+        await scan(pilot, "escape")      # nothing typed: Esc is the clerk's own "back", no question
         await settle(pilot)
         assert app.screen is detail
 

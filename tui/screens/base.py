@@ -105,6 +105,20 @@ class HoldsInput:
     def holds_input(self) -> bool:
         return self._as_opened is not None and field_values(self) != self._as_opened
 
+    def action_cancel(self) -> None:
+        """Esc or 取消: close without saving; what was typed (a replacement's IMEI, the work
+        done, the papers ticked) is asked about first, as F2 and Ctrl+Q ask."""
+        dialog: Any = self
+        if not self.holds_input:
+            dialog.dismiss(None)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes and dialog.app.screen is dialog:
+                dialog.dismiss(None)
+
+        dialog.app._ask("unsaved.dialog", "unsaved.leave_yes", answered, no="unsaved.keep_editing")
+
 
 class FormInput(compat.OwnStylesheet, compat.FieldRepaint, compat.BlinkWhenFocused, Input):
     """An ``Input`` for fixed-width form fields.

@@ -151,5 +151,5 @@ class MailInDialog(HoldsInput, ModalScreen[dict | None]):
         return f"{labels[name]}：{exc.message_zh}" if zh else f"{labels[name]}: {exc.message}"
 
     @on(Button.Pressed, "#m-cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()

@@ -257,8 +257,8 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
         self.query_one("#o-error", Static).update(Wrapped(Text("✘ " + text, style="bold")))   # as Chinese is set
 
     @on(Button.Pressed, "#o-cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
 
     @on(Input.Changed, "#o-imei, #o-serial")
     def _check_unit(self) -> None:
@@ -418,5 +418,5 @@ class InspectDialog(HoldsInput, ModalScreen[dict | None]):
         self.dismiss(message.view)
 
     @on(Button.Pressed, "#i-cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
