@@ -20,11 +20,13 @@ class CaseEvaluated(Message):
 
 
 class CaseSaved(Message):
-    """A case was stored; ``summary`` is the store's view of it (with its ``number``)."""
+    """A case was stored; ``summary`` is the store's view of it (with its ``number``);
+    ``corrected``: an existing case was corrected, not a new one taken in."""
 
-    def __init__(self, summary: dict[str, Any]) -> None:
+    def __init__(self, summary: dict[str, Any], corrected: bool = False) -> None:
         super().__init__()
         self.summary = summary
+        self.corrected = corrected
 
 
 class UnitKnown(Message):

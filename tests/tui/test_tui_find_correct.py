@@ -371,3 +371,19 @@ async def test_the_next_customers_ctrl_s_while_the_last_save_runs_waits_for_it(m
     assert store.count() == 2
     assert store.get("SZ01-20260615-0002")["customer"]["name"] == "韩梅梅"
     assert store.get(NUMBER)["customer"]["name"] == "李雷"
+
+
+async def test_a_correction_saved_as_ctrl_n_starts_the_next_case_is_said_as_a_correction(make, store):
+    """Ctrl+S on a correction, then Ctrl+N before it came back: the notice says the case was
+    corrected (已更正), not that a case was taken in under that number."""
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await saved_day5(pilot)
+        said = toasts(app)
+        await retype(pilot, "#f-device-imei", OTHER_IMEI)
+        await scan(pilot, "ctrl+s", "ctrl+n")
+        await settle(pilot)
+        await settle(pilot)
+        assert any(s.startswith(f"已更正 {NUMBER}（1 处改动）") for s in said), said
+        assert not any(s.startswith("已保存") for s in said), said
+    assert store.count() == 1 and store.get(NUMBER)["device"]["imei"] == OTHER_IMEI

@@ -1007,7 +1007,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         except Exception as exc:  # noqa: BLE001 - said beside Save, the form kept
             self._save_failed(exc, form)
             return
-        self.post_message(_for(CaseSaved(summary), form))
+        self.post_message(_for(CaseSaved(summary, corrected=True), form))
 
     def _save_failed(self, exc: Exception, form: FormState | None) -> None:
         """Why saving (a new case or a correction) failed: the project's own error in the app's
@@ -1046,12 +1046,11 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         self._save_after_this()
         if getattr(message, "form", None) is not self.form:
             # saved, but the form on screen is another one now (Ctrl+N right after Ctrl+S):
-            # it is not bound to that case
-            self.app.notify(t("save.done", self.app.lang, number=message.summary["number"]))
+            # it is not bound to that case; what was done to it is said all the same
+            self.app.notify(self._saved_line(message))
             self._update_save()
             self.app._broadcast("cases_changed")
             return
-        corrected = self.correcting is not None
         self._show_saved(message.summary.get("case"))
         self.saved_number = message.summary["number"]
         self.correcting = self.saved_number       # a change from now on corrects this case
@@ -1060,11 +1059,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         self.write_draft()          # saved: no draft
         self._update_save()
         lang = self.app.lang
-        if corrected:
-            self.app.notify(t("save.corrected", lang, number=self.saved_number,
-                              n=len(message.summary.get("changes") or ())))
-        else:
-            self.app.notify(t("save.done", lang, number=self.saved_number))
+        self.app.notify(self._saved_line(message))
         changed = message.summary.get("warnings") or []
         if changed:  # an ID number masked, control characters removed, a back-dated case_date
             # (each ``Said``: English with its Chinese)
@@ -1073,6 +1068,13 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             lines = [said_in(w, lang) for w in changed]
             self.app.notify(t("save.changed", lang, changes="\n".join(lines)), severity="warning", timeout=20)
         self.app._broadcast("cases_changed")
+
+    def _saved_line(self, message: CaseSaved) -> str:
+        """已保存，案例编号 … for a case taken in; 已更正 … for a correction."""
+        number, lang = message.summary["number"], self.app.lang
+        if message.corrected:
+            return t("save.corrected", lang, number=number, n=len(message.summary.get("changes") or ()))
+        return t("save.done", lang, number=number)
 
     def _ask_about_unit(self) -> None:
         """A new case's unit (its IMEI, whole and valid, or its serial) asked of the store once,
