@@ -285,8 +285,10 @@ async def test_another_customer_typed_over_a_saved_case_is_asked_about_before_it
         intake = await saved_day5(pilot)
         await retype(pilot, "#f-customer-name", "韩梅梅")
         await retype(pilot, "#f-device-imei", OTHER_IMEI)
+        await retype(pilot, "#f-customer-phone", "13912345678")   # said too (masked): it is part of who it is
         dialog = await shown_after(pilot, "ctrl+s", kind=ChoiceDialog)
-        assert f"这会改掉已保存案例 {NUMBER} 的：客户姓名 李雷 → 韩梅梅、IMEI 356938035643809 → {OTHER_IMEI}" in dialog.question
+        assert f"这会改掉已保存案例 {NUMBER} 的：客户姓名 李雷 → 韩梅梅、IMEI 356938035643809 → {OTHER_IMEI}、" \
+               f"联系电话 138 **** 8000 → 139 **** 5678。" in dialog.question, dialog.question
         await settle(pilot)
         await pilot.pause(ChoiceDialog.GUARD_SECONDS + 0.1)   # the question takes answers once the keys are quiet
         await scan(pilot, choice)

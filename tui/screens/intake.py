@@ -932,9 +932,14 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         saved = self._identity_saved or {}
         now = self._identity()
         brands = getattr(self.app.registry, "brands", None)
-        what = ("、" if lang == "zh" else ", ").join(
-            f"{field_label(path, lang)} {value_text(path, saved[path], lang, brands=brands)} → "
-            f"{value_text(path, now[path], lang, brands=brands)}" for path in changed)
+        said = [f"{field_label(path, lang)} {value_text(path, saved[path], lang, brands=brands)} → "
+                f"{value_text(path, now[path], lang, brands=brands)}" for path in changed]
+        phone = str(self.form.values.get("customer.phone") or "").strip()
+        if self._phone_saved and phone and phone != self._phone_saved:   # said too (masked), not asked about
+            from aftersales.store.contact import mask_phone
+
+            said.append(f"{field_label('customer.phone', lang)} {mask_phone(self._phone_saved)} → {mask_phone(phone)}")
+        what = ("、" if lang == "zh" else ", ").join(said)
 
         def answered(choice: str | None) -> None:
             if choice == "new":   # the form becomes a new intake, not saved yet: the fields not typed
