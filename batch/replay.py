@@ -517,7 +517,7 @@ def _replay_lines(raw: bytes, first_line: int) -> ChunkResult:
             reason, zh = _reason(exc)
             errors.append((lineno, reason, zh))
             _count_plugin(result, exc)
-            out.append(_encode({"line": lineno, "error": reason}))
+            out.append(_encode({"line": lineno, "error": reason, "error_zh": zh}))
             continue
         out.append(text)
         if entitled is not None:
@@ -568,7 +568,7 @@ def _replay_chunk(chunk: list[Item]) -> ChunkResult:
             reason, zh = _reason(exc)
             _count_plugin(result, exc)
             result.errors.append((where, reason, zh))
-            out.append(_encode({**ref(where), "error": reason}))
+            out.append(_encode({**ref(where), "error": reason, "error_zh": zh}))
             continue
         out.append(text)
         if entitled is not None:

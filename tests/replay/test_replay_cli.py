@@ -84,6 +84,7 @@ def test_bad_lines_reported_with_line_number_and_run_goes_on(tmp_path):
     records = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert [r["line"] for r in records] == [1, 2, 3, 4, 6, 7, 8]
     assert [("error" in r) for r in records] == [False, True, True, True, True, False, True]
+    assert next(r for r in records if r["line"] == 2)["error_zh"].startswith("不是 JSON：")   # as a person reads it
     assert "replayed 7 lines (2 cases decided)" in stderr   # the lines not decided are not cases replayed
     assert "errors: 5 lines not decided" in stderr
     assert "not JSON: 1" in stderr and "invalid case: 1" in stderr and "truncated last line: 1" in stderr
