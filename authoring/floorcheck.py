@@ -346,7 +346,9 @@ REGULATION_EXCHANGE = "第二十一条 换货后的三包有效期自换货之�
 def statute_issues(data: Mapping[str, Any], node: Any, name: str) -> list[PolicyIssue]:
     """A statutory policy that gives less than the regulation itself: a shorter period per
     component, a shorter or later window, a warranty that continues after an exchange, a
-    regulation remedy missing. Warnings (code ``statute``) naming the article."""
+    regulation remedy missing. Errors (code ``statute``) naming the article, which no
+    acknowledgement lifts: a brand's term below the statute still leaves the customer the
+    statute's (the engine gives the better), but nothing stands under the statutory policy."""
     if data.get("kind") != "statutory":
         return []
     pid = data.get("id")
@@ -356,9 +358,10 @@ def statute_issues(data: Mapping[str, Any], node: Any, name: str) -> list[Policy
         line, col = locate(node, parts)
         path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
         issues.append(PolicyIssue(name, line, col, path,
-                                  f"the statutory policy {pid} gives less than the regulation: {message[1]} — 「{cite}」",
-                                  severity="warning", code="statute", detail=(("ack", f"statute:{ack}"), ("citation", cite)),
-                                  zh=f"法定政策 {pid} 低于法规本身：{message[0]} — 「{cite}」"))
+                                  f"the statutory policy {pid} may not give less than the regulation: {message[1]} — "
+                                  f"「{cite}」; the regulation is the floor: give at least what it gives",
+                                  severity="error", code="statute", detail=(("ack", f"statute:{ack}"), ("citation", cite)),
+                                  zh=f"法定政策 {pid} 不得低于法规本身：{message[0]} — 「{cite}」；法规是底线，请至少给到法规的规定"))
 
     periods = data.get("periods") or {}
     for comp, (months, cite) in REGULATION_PERIODS.items():

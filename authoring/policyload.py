@@ -926,6 +926,11 @@ def semantic_issues(data: Mapping[str, Any], node: yaml.Node | None, name: str) 
         issues.append(PolicyIssue(name, line, col, json_path(parts + ([key] if key else [])), message[1], severity, code,
                                   zh=message[0]))
 
+    # the statutory policy gives at least what the regulation gives (附录, 第十一条, 第十二条, 第二十一条)
+    from .floorcheck import statute_issues
+
+    issues.extend(statute_issues(data, node, name))
+
     # a pattern runs on RE2 (linear time): one it cannot run is refused here, located
     from aftersales.core.casefields import allowed_text, field_of
     from aftersales.core.errors import PolicyError

@@ -83,7 +83,7 @@ def validate_locations(locations: list[Any], plugins_dir: str | None = None,
     ``installed``: the policies the installed plugins ship (``installed_texts``), beside which
     each file is checked (``_against_installed``)."""
     from aftersales.authoring.acknowledge import apply_acknowledgements
-    from aftersales.authoring.floorcheck import floor_issues, statute_issues
+    from aftersales.authoring.floorcheck import floor_issues
     from aftersales.authoring.policyload import brand_issues, check_policy_full, read_source, version_issues
     from aftersales.core.errors import PolicyError
     from aftersales.core.rules import CompiledPolicy
@@ -133,7 +133,6 @@ def validate_locations(locations: list[Any], plugins_dir: str | None = None,
     known_brands = _known_brands(plugins_dir) if brands is None else brands
     for data, node, name in valid:
         issues.extend(floor_issues(data, node, name, statutory))
-        issues.extend(statute_issues(data, node, name))
         issues.extend(brand_issues(data, node, name, known_brands, name in in_package))
     issues = apply_acknowledgements(issues, valid)
     bad_files = {i.file for i in issues if i.severity == "error"}

@@ -51,7 +51,8 @@ from typing import Any, NamedTuple
 
 FORMAT = "2"
 #: the other modules whose code decides what "valid" means (besides the schema)
-CHECKER_MODULES = ("../authoring/policyload.py", "rules.py", "casefields.py", "model.py", "vocab.py", "policycache.py")
+CHECKER_MODULES = ("../authoring/policyload.py", "../authoring/floorcheck.py", "rules.py", "casefields.py", "model.py",
+                   "vocab.py", "policycache.py")
 #: the libraries that parse and validate: an upgrade (a new file) changes the fingerprint too
 LIBRARIES = ("yaml", "jsonschema")
 

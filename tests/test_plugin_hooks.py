@@ -415,7 +415,8 @@ def test_a_plugin_serving_another_brand_is_not_asked_where_this_brands_units_wer
 
 
 @pytest.mark.parametrize("changes, says", [
-    ({"kind": "statutory", "applies_to": {"brands": "any"}}, "only the statutory plugin"),
+    # (refused as below the regulation before it is refused as not the statutory plugin's)
+    ({"kind": "statutory", "applies_to": {"brands": "any"}}, "the statutory policy shadow may not give less"),
     ({"applies_to": {"brands": "any"}}, "may not apply to any"),
     ({"applies_to": {"brands": ["generic"]}}, "may not apply to generic"),
     ({"applies_to": {"brands": ["shadwo"]}}, "may not apply to shadwo; did you mean 'shadow'?"),   # a typo

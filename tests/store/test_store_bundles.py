@@ -342,28 +342,39 @@ def test_the_shipped_policies_are_exported_as_a_networks_first_bundle_starts(sto
 
 
 def test_a_warning_no_policy_acknowledges_is_not_published(store_cli, db_url, folder):
-    """A statutory policy below the regulation (a battery period of 5 months where 附录 gives 6)
-    passes its tests: it was published with the warning unsaid, and every counter then decided
-    by it. Refused until fixed or acknowledged in the policy with the reason."""
-    for name in ("generic_sanbao.yaml", "generic_sanbao.cases.yaml"):
-        (folder / name).write_text(bundled(name).read_text(encoding="utf-8"), encoding="utf-8")
-    path = folder / "generic_sanbao.yaml"
-    text = path.read_text(encoding="utf-8")
-    lowered = text.replace("  battery: {months: 6}", "  battery: {months: 5}", 1).replace(
-        'version: "2001.1"', 'version: "2001.2"', 1)
-    assert lowered.count("months: 5") == 1 and '"2001.2"' in lowered
+    """A brand term below the statute (an earphone period of 2 months where 附录 gives 3) passes
+    its tests: it was published with the warning unsaid. Refused until fixed or acknowledged in
+    the policy with the reason. The statutory policy below the regulation is refused outright:
+    nothing stands under it, and no acknowledgement lifts that."""
+    path = folder / "huawei.yaml"
+    lowered = path.read_text(encoding="utf-8").replace("  earphone: {months: 3}", "  earphone: {months: 2}", 1).replace(
+        'version: "2026.1"', 'version: "2026.2"', 1)
+    assert lowered.count("earphone: {months: 2}") == 1 and '"2026.2"' in lowered
+    cases = folder / "huawei.cases.yaml"
+    cases.write_text(cases.read_text(encoding="utf-8").replace('"2026.1"', '"2026.2"'), encoding="utf-8")
     path.write_text(lowered, encoding="utf-8")
     rc, out, err = store_cli("policy", "publish", str(folder), "--db", db_url, "--by", "it", env={"AFTERSALES_LANG": "zh"})
     assert rc == 1 and out == ""
-    assert "generic_sanbao.yaml:" in err and "[statute:periods.battery]" in err and "法规为 6 个月" in err
+    assert "huawei.yaml:" in err and "[floor:period:periods.earphone]" in err and "法定为 3 个月" in err, err
     assert "1 个警告未经政策确认" in err
     rc, out, _ = store_cli("policy", "bundles", "--db", db_url, "--json")
     assert json.loads(out) == []
     # acknowledged, with its reason: published
-    path.write_text(lowered + "acknowledgements:\n  - id: statute:periods.battery\n"
-                    "    reason: 试行：电池三包期按新规定调整前的过渡安排\n", encoding="utf-8")
+    path.write_text(lowered.replace("acknowledgements:\n", "acknowledgements:\n  - id: floor:period:periods.earphone\n"
+                                    "    reason: 试行：耳机保修按品牌新条款，客户仍享法定 3 个月\n", 1), encoding="utf-8")
     rc, out, err = _publish(store_cli, db_url, folder)
     assert rc == 0, err
+
+    for name in ("generic_sanbao.yaml", "generic_sanbao.cases.yaml"):
+        (folder / name).write_text(bundled(name).read_text(encoding="utf-8"), encoding="utf-8")
+    statute = folder / "generic_sanbao.yaml"
+    statute.write_text(statute.read_text(encoding="utf-8").replace("  battery: {months: 6}", "  battery: {months: 5}", 1)
+                       .replace('version: "2001.1"', 'version: "2001.2"', 1)
+                       + "acknowledgements:\n  - id: statute:periods.battery\n    reason: 门店规定\n", encoding="utf-8")
+    rc, out, err = store_cli("policy", "publish", str(folder), "--db", db_url, "--by", "it", env={"AFTERSALES_LANG": "zh"})
+    assert rc == 1 and "法定政策 generic_sanbao 不得低于法规本身" in err and "法规为 6 个月" in err, err
+    rc, out, _ = store_cli("policy", "bundles", "--db", db_url, "--json")
+    assert len(json.loads(out)) == 1
 
 
 def test_activating_an_older_bundle_says_which_policies_go_back_to_an_earlier_version(store_cli, db_url, folder):

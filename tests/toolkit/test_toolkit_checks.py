@@ -96,13 +96,19 @@ def test_a_typo_in_a_coverage_plan_is_a_warning_naming_the_plan_meant(cli, tmp_p
     assert "unknown_plan" not in _codes(_report(cli, str(path))[1], "warning")
 
 
-def test_a_lowered_statutory_policy_is_a_warning_naming_the_regulation(cli, tmp_path):
+def test_a_lowered_statutory_policy_is_an_error_naming_the_regulation_that_nothing_acknowledges(cli, tmp_path):
+    """Nothing stands under the statutory policy (a brand's lower term leaves the customer the
+    statute's): below the regulation it is refused, and an acknowledgement does not lift that."""
     path = _edited(tmp_path, "generic_sanbao.yaml", ("host: {months: 12}", "host: {months: 6}"))
     code, report = _report(cli, str(path))
     (issue,) = [i for i in report["issues"] if i["code"] == "statute"]
-    assert issue["id"] == "statute:periods.host" and "主机三包有效期1年" in issue["message"]
-    assert code == 0
-    assert _report(cli, "--strict", str(path))[0] == 1
+    assert issue["severity"] == "error" and "主机三包有效期1年" in issue["message"]
+    assert "不得低于法规本身" in issue["message_zh"] and "法规是底线" in issue["message_zh"]
+    assert code == 1
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "acknowledgements:\n  - id: statute:periods.host\n    reason: 门店规定\n", encoding="utf-8")
+    code, report = _report(cli, str(path))
+    assert code == 1 and [i["severity"] for i in report["issues"] if i["code"] == "statute"] == ["error"]
 
 
 def test_the_bundled_statute_matches_the_regulation(cli):
