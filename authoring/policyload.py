@@ -330,6 +330,7 @@ def read_yaml(text: str, name: str) -> tuple[Any, yaml.Node | None]:
             TOO_DEEP,
             YAML_UNKNOWN_ZH,
             too_deep_at,
+            unclosed_at,
             yaml_error_at,
             yaml_problem,
             yaml_problem_zh,
@@ -348,7 +349,8 @@ def read_yaml(text: str, name: str) -> tuple[Any, yaml.Node | None]:
         if exc.problem and exc.context and exc.context_mark is not None:
             problem += f" ({exc.context} started at line {exc.context_mark.line + 1})"
         context_line = exc.context_mark.line + 1 if exc.context_mark is not None else None
-        found = yaml_hint(text, line, problem, context_line, col if exc.problem_mark or exc.context_mark else None)
+        found = unclosed_at(exc, text) or yaml_hint(text, line, problem, context_line,
+                                                     col if exc.problem_mark or exc.context_mark else None)
         # Chinese: the project's own diagnosis, else PyYAML's problem in Chinese (``YAML_ZH``);
         # the parser's words only in English (and the JSON)
         zh = (f"YAML 语法错误：{said_zh}" if said_zh != YAML_UNKNOWN_ZH else

@@ -337,6 +337,24 @@ def yaml_error_at(exc: Any, text: str) -> tuple[int, int] | None:
     return _line_column(text, min(index, len(text)))
 
 
+def unclosed_at(exc: Any, text: str) -> tuple[tuple[str, str], int, int] | None:
+    """``((中文, English), line, column)`` of a ``[list]`` or ``{map}`` opened on an earlier line
+    and not closed, as PyYAML's ``exc`` says it (the parser stops on a line that is itself right:
+    the bracket is the place to look); None for any other problem."""
+    problem, context = getattr(exc, "problem", None) or "", getattr(exc, "context_mark", None)
+    at = getattr(exc, "problem_mark", None)
+    for close, what_zh, what_en in (("]", "列表", "list"), ("}", "映射", "mapping")):
+        if f"expected ',' or '{close}'" in problem and context is not None and at is not None and context.line < at.line:
+            opening = "[" if close == "]" else "{"
+            line = context.line + 1
+            lines = text.splitlines()
+            column = (lines[line - 1].rfind(opening) + 1 if line <= len(lines) else 0) or context.column + 1
+            return ((f"第 {line} 行的 {opening} 没有闭合：这个{what_zh}缺少 {close}（或两项之间缺少逗号）",
+                     f"the {opening} opened on line {line} is not closed: the {what_en} lacks its '{close}' "
+                     f"(or a ',' between two items)"), line, column)
+    return None
+
+
 @lru_cache(maxsize=1)
 def case_loader() -> type:
     """The YAML loader class for case files (built on first use: importing yaml takes a while)."""
@@ -411,6 +429,10 @@ def load_yaml(text: str, name: str, error: type[AftersalesError] = CaseError, lo
             at = too_deep_at(text) or at
             raise error(f"nesting deeper than {MAX_DEPTH} levels", where=f"{name}:{at[0]}:{at[1]}" if at else name,
                         zh=f"嵌套超过 {MAX_DEPTH} 层") from None
+        unclosed = unclosed_at(exc, text)
+        if unclosed is not None:
+            (said_zh, said_en), line, column = unclosed
+            raise error(f"not valid YAML: {said_en}", where=f"{name}:{line}:{column}", zh=f"不是有效的 YAML：{said_zh}") from None
         raise error(f"not valid YAML: {problem}", where=f"{name}:{at[0]}:{at[1]}" if at else name,
                     zh=f"不是有效的 YAML：{yaml_problem_zh(problem)}") from None
     except RecursionError:

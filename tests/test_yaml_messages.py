@@ -28,7 +28,8 @@ BROKEN = [
     ("a: @x\n", "1:4"),
     ("a: 1\n---\nb: 2\n", "2:1"),
     ("%FOO\n---\na\n", "1:5"),
-    ("a: {b: c\n", "2:1"),
+    ("a: {b: c\n", "1:4"),                        # an unclosed { : at the bracket, not where the reader stopped
+    ("a: [b, c\nd: 1\n", "1:4"),                  # an unclosed [ : the same
     ("a: |\n b\nc\n", "4:1"),
     ('a: "\\ud800"\n', "1:7"),
     ("a: &x 1\nb: &x 2\n", None),
@@ -107,7 +108,9 @@ def test_a_json_case_nested_too_deep_says_where(tmp_path, cli, text):
     ("id: x\nfoo: a\x1bb\n", (2, 7), "YAML 读取错误：含有不允许的控制字符 U+001B"),
     ("id: x\nfoo: " + "[" * 1100 + "\n", (2, 70), "嵌套超过 64 层"),
     ('id: x\nfoo: "a\\qb"\n', (2, 8), "YAML 语法错误：未知的转义字符"),
-    ("id: x\nfoo: [a, b\nbar: 1\n", (3, 4), "YAML 语法错误：列表缺少逗号或右方括号"),
+    # an unclosed bracket: at the bracket, on the line it was opened (the parser stops on the next)
+    ("id: x\nfoo: [a, b\nbar: 1\n", (2, 6), "YAML 语法错误：第 2 行的 [ 没有闭合：这个列表缺少 ]（或两项之间缺少逗号）"),
+    ("id: x\nfoo: {a: 1, b: 2\nbar: 1\n", (2, 6), "YAML 语法错误：第 2 行的 { 没有闭合：这个映射缺少 }（或两项之间缺少逗号）"),
 ])
 def test_a_policy_files_yaml_problem_is_in_chinese_at_its_place(text, place, zh):
     from aftersales.authoring.policyload import read_yaml

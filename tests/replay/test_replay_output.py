@@ -29,7 +29,7 @@ def test_policies_that_fail_to_load_leave_no_output_and_an_old_one_as_it_was(tmp
     policies.mkdir()
     (policies / "x.yaml").write_text("id: [broken\n", encoding="utf-8")
     rc, _, err = cli("replay", str(cases), "--policies", str(policies), "--out", str(tmp_path / "new.jsonl"))
-    assert rc == 2 and "x.yaml:2:1" in err
+    assert rc == 2 and "x.yaml:1:5" in err   # at the [ not closed
     assert not (tmp_path / "new.jsonl").exists()
     old = tmp_path / "old.jsonl"
     old.write_text("yesterday's decisions\n", encoding="utf-8")
