@@ -718,7 +718,15 @@ def _error_issues(error: Any, node: Any, name: str) -> list[PolicyIssue]:
         return [issue(f"{shown(value)} 超出范围：{word[0]} {error.validator_value}",
                       f"{shown(value)} is out of range: must be {word[1]} {error.validator_value}")]
     if v in ("minItems", "minProperties", "minLength"):
-        return [issue(f"不能为空（至少 {error.validator_value} 项）", f"must not be empty (at least {error.validator_value})")]
+        n = error.validator_value
+        if v == "minLength" and error.path and error.path[-1] == "citation":   # as a blank one is said
+            return [issue("出处不能为空：请写公开来源（法规名称与条款、品牌公布的条款）",
+                          "a citation must not be empty: name a public source (the regulation and its article, "
+                          "the brand's published terms)")]
+        if v == "minLength":   # a text: characters, not items
+            return [issue("不能为空" if n == 1 else f"太短：至少 {n} 个字符",
+                          "must not be empty" if n == 1 else f"too short: at least {n} characters")]
+        return [issue(f"不能为空（至少 {n} 项）", f"must not be empty (at least {n})")]
     from aftersales.core.rules import OPERATORS, range_problem
 
     if "dependentSchemas" in error.schema_path and isinstance(value, Mapping):   # two comparisons, not a range

@@ -281,5 +281,10 @@ def test_a_blank_or_internal_citation_is_an_error_at_it(cli, tmp_path):
         (issue,) = [i for i in report["issues"] if i["code"] == "citation"]
         assert issue["path"] == "$.starts.invoice.citation" and issue["severity"] == "error"
         assert ("不能为空" if cited.startswith('"') else "内部资料") in issue["message_zh"]
+    # empty (""): said as a blank one is, not as a list with no items
+    path = _edited(tmp_path, "huawei.yaml", (start, 'citation: ""'))
+    code, report = _report(cli, str(path))
+    (issue,) = [i for i in report["issues"] if i["path"] == "$.starts.invoice.citation"]
+    assert code == 1 and issue["message_zh"].startswith("出处不能为空：请写公开来源") and "项" not in issue["message_zh"]
     code, report = _report(cli)
     assert "citation" not in _codes(report, "error")          # the bundled policies cite public sources
