@@ -94,6 +94,11 @@ def test_k_selects_cases_by_name(cli, tmp_path):
     code, report = _run(cli, path, "-k", "EXCHANGE")
     assert code == 0 and report["policies"][0]["passed"] == 1 and report["policies"][0]["failed"] == 0
     assert _run(cli, path, "-k", "wrong")[0] == 1
+    # the text: only the chosen cases' policies, no coverage of the rules the few cases leave out,
+    # and --strict does not fail for it
+    code, out, err = cli("policy", "test", "--strict", str(path), "-k", "EXCHANGE", env={"AFTERSALES_LANG": "zh"})
+    assert code == 0 and "没有案例覆盖" not in out + err and "规则覆盖" not in out, out + err
+    assert err.strip().endswith("只运行了名称含 'EXCHANGE' 的案例（不统计规则覆盖）") and out.count("\n") == 1, out
 
 
 def test_coverage_counts_an_offer_only_when_it_decided_a_case(cli, tmp_path):
