@@ -39,6 +39,8 @@ def usage_line(exc: click.ClickException, lang: str = "zh") -> str:
     ctx = getattr(exc, "ctx", None)
     if lang == "en":
         message = exc.format_message()
+        if isinstance(exc, click.exceptions.NoSuchCommand) and exc.command_name in LOOKED_FOR:
+            message = message.rstrip(".") + f"; to do that: {LOOKED_FOR[exc.command_name][1]}."
         # click ends its messages with a full stop; the project's own (``Usage``) may not
         line = f"error: {message}" + ("" if message.endswith((".", "?", "!")) else ".")
         if ctx is None:
@@ -50,6 +52,17 @@ def usage_line(exc: click.ClickException, lang: str = "zh") -> str:
         return f"错误：{what}"
     usage = " ".join(ctx.command.collect_usage_pieces(ctx))
     return f"错误：{what}。用法：{ctx.command_path} {usage}（{ctx.command_path} --help 查看说明）"
+
+
+#: commands people look for under another name: what does it (中文, English)
+LOOKED_FOR = {
+    "explain": ("aftersales evaluate 案例文件 --trace（每条规则为何给予或拒绝），或 aftersales policy diff --explain 行号",
+                "aftersales evaluate CASE --trace (why each rule granted or refused), or aftersales policy diff --explain LINE"),
+    "why": ("aftersales evaluate 案例文件 --trace（每条规则为何给予或拒绝）",
+            "aftersales evaluate CASE --trace (why each rule granted or refused)"),
+    "scaffold": ("aftersales plugin new 品牌（新品牌的插件与政策）", "aftersales plugin new BRAND (a new brand's plugin and policy)"),
+    "check": ("aftersales policy validate 政策文件", "aftersales policy validate POLICY"),
+}
 
 
 def _what(exc: click.ClickException) -> str:
@@ -65,6 +78,8 @@ def _what(exc: click.ClickException) -> str:
         return f"没有 {exc.option_name} 这个选项{also}"
     if isinstance(exc, click.exceptions.NoSuchCommand):
         also = f"（是不是 {'、'.join(exc.possibilities)}？）" if exc.possibilities else ""
+        if exc.command_name in LOOKED_FOR:
+            also = f"；要做的事请用 {LOOKED_FOR[exc.command_name][0]}"
         return f"没有 {exc.command_name} 这个命令{also}"
     if isinstance(exc, click.BadOptionUsage):
         # the parser's only wording: "Option '--out' requires an argument." (or "requires 2 arguments.")

@@ -19,6 +19,9 @@ ZH = {"AFTERSALES_LANG": "zh"}
     (("replay",), "错误：缺少 CASES.jsonl（或 --from-store）。"),
     (("policy", "diff"), "错误：缺少选项 --old。"),
     (("nosuch",), "错误：没有 nosuch 这个命令。用法：aftersales [OPTIONS] [COMMAND] [ARGS]..."),
+    # a command looked for under another name: what does it
+    (("policy", "explain", "x.json"), "错误：没有 explain 这个命令；要做的事请用 aftersales evaluate 案例文件 --trace（每条规则为何给予或拒绝）"),
+    (("policy", "scaffold"), "错误：没有 scaffold 这个命令；要做的事请用 aftersales plugin new 品牌"),
 ])
 def test_a_wrong_command_line_is_one_chinese_line(cli, args, expected):
     code, out, err = cli(*args, env=ZH)
@@ -35,6 +38,8 @@ def test_english_on_request_keeps_clicks_words(cli):
     assert err == "error: Missing argument 'CASE'. Usage: aftersales evaluate [OPTIONS] CASE (see aftersales evaluate --help)\n"
     code, _, err = cli("evaluate", "--lang", "en", "--jsn", "x", env=ZH)
     assert code == 2 and "No such option" in err
+    code, _, err = cli("explain", "--lang", "en", env=ZH)
+    assert code == 2 and err.startswith("error: No such command 'explain'; to do that: aftersales evaluate CASE --trace")
 
 
 def test_a_control_character_in_a_wrong_option_is_escaped(cli):
