@@ -381,9 +381,10 @@ def _refuse_broken_side(old_reg: Any, new_reg: Any, old_dir: str, new_dir: str) 
 def _trace_lines(decision: Any, lang: str = "en") -> list[str]:
     """A decision's trace, a line a step: its rule, its effect in ``lang``, its detail."""
     from aftersales.authoring.messages import effect_text
+    from aftersales.cli.render import trace_detail
 
-    return [f"{t.policy or t.plugin}/{t.rule} {effect_text(t.effect, lang)}" + (f" {t.detail}" if t.detail else "")
-            for t in decision.trace]
+    return [f"{t.policy or t.plugin}/{t.rule} {effect_text(t.effect, lang)}"
+            + (f" {trace_detail(t.effect, t.detail, lang)}" if t.detail else "") for t in decision.trace]
 
 
 def _explain(number: str, options: dict[str, Any], cases_file: str | None, db_url: str | None, as_json: bool,

@@ -139,13 +139,12 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=Non
             ref = (refs or {}).get((step.policy, step.rule))
             detail = step.detail
             effect = step.effect
-            if lang == "zh":   # the effect in the editors' Chinese, a failed condition's field by its name too
+            if lang == "zh":   # the effect and its detail in the editors' Chinese
                 effect = effect_text(step.effect, lang)
-                if detail and step.effect == "not_applicable":
-                    spec = field_of(detail)
-                    named = spec.zh if spec is not None else DERIVED.get(detail, ("",))[0]
-                    detail = f"{named} {detail}" if named else detail
-            lines.append(f"  {step.plugin + ':' if step.plugin else ''}{step.policy or '-'}/{step.rule} {effect}"
+                detail = trace_detail(step.effect, detail, lang)
+            # the plugin named where it is not the policy's own name (apple/..., not apple:apple/...)
+            plugin = f"{step.plugin}:" if step.plugin and step.plugin != step.policy else ""
+            lines.append(f"  {plugin}{step.policy or '-'}/{step.rule} {effect}"
                          + (f" ({detail})" if detail else "") + (f" ‹{ref}›" if ref else ""))
     versions = ("、" if lang == "zh" else ", ").join(f"{p.id} {p.version}" for p in decision.policies)
     bundle = getattr(decision, "bundle", None)
@@ -154,6 +153,32 @@ def render_decision(decision, *, lang: str = "zh", trace: bool = False, refs=Non
                      f"; bundle {bundle[0]} sha256 {bundle[1][:12]}")
     lines.append(f"（{t['policies']}：{versions}）" if lang == "zh" else f"({versions})")
     return "\n".join(lines)
+
+
+def trace_detail(effect: str, detail: str | None, lang: str) -> str | None:
+    """A trace entry's detail as the decision records it (ids, for tools), in ``lang``: in
+    Chinese a failed condition's field by its name too, the remedy chosen or refused, the
+    exchange rule's mode and warranty, what the floor changed, a policy's acknowledgement (已确认)."""
+    if lang != "zh" or not detail:
+        return detail
+    if effect == "not_applicable":
+        spec = field_of(detail)
+        named = spec.zh if spec is not None else DERIVED.get(detail, ("",))[0]
+        return f"{named} {detail}" if named else detail
+    head, _, noted = detail.partition("; ")
+    if effect in ("chosen", "refused"):
+        head = label("remedy", head)
+    elif effect == "exchange_rule" and "/" in head:
+        mode, _, after = head.partition("/")
+        head = f"{label('exchange_mode', mode)}，{label('warranty_after', after)}"
+    elif effect == "floor" and head.startswith("warranty_after: ") and " -> " in head:
+        before, _, after = head.removeprefix("warranty_after: ").partition(" -> ")
+        head = f"{label('warranty_after', before)} → {label('warranty_after', after)}"
+    if noted:
+        noted = "；".join(("已确认 " + part.removeprefix("acknowledged ")) if part.startswith("acknowledged ") else part
+                         for part in noted.split("; "))
+        return f"{head}；{noted}"
+    return head
 
 
 def trace_refs(registry) -> dict[tuple[str, str], str]:

@@ -27,11 +27,15 @@ def test_trace_lists_the_rules_checked(cli):
     assert "规则检查" not in plain
     assert "规则检查" in traced
     # each step's effect in Chinese, a failed condition's field by its name too
-    assert "generic_sanbao:generic_sanbao/exchange_dap 给予" in traced and " granted" not in traced
-    assert "generic_sanbao:generic_sanbao/exchange 法定底线 (warranty_after: continues -> restarts)" in traced
+    # (the plugin named only where it is not the policy's own name), the ids of remedies, exchange
+    # modes and acknowledgements in Chinese too (the decision keeps the ids, for tools)
+    assert "  generic_sanbao/exchange_dap 给予" in traced and " granted" not in traced
+    assert "generic_sanbao/exchange 法定底线 (换货后延续原保修期 → 换货后保修期重新计算)" in traced
     assert "条件不符 (购买渠道 purchase.channel)" in traced, traced
+    assert "generic_sanbao/exchange_dap 选定 (换货)" in traced and "换货规则 (留机待通知，换货后延续原保修期；已确认 floor:exchange:exchange: " in traced
+    assert "generic_sanbao:generic_sanbao" not in traced and "acknowledged" not in traced and "(exchange)" not in traced
     _, english, _ = cli("evaluate", str(CASE), "--lang", "en", "--trace")
-    assert "generic_sanbao:generic_sanbao/exchange_dap granted" in english and "floor" in english
+    assert "generic_sanbao/exchange_dap granted" in english and "floor (warranty_after: continues -> restarts)" in english
 
 
 def test_an_accessory_exchange_is_not_called_a_phone_exchange(cli, tmp_path):
