@@ -74,6 +74,25 @@ def _zh(value: Any, table: str | None) -> str:
     return value_in(value, "zh", table, with_id=True)
 
 
+def _rolled(problem: Problem, expected: Any, got: Any) -> Problem:
+    """``problem`` with why an end differs when the expected day is a rest day and the end was
+    moved to the next working day (a policy's ``rollover_periods``): the test's day was right
+    but for the roll-over."""
+    from datetime import date
+
+    from aftersales.core.dates import DEFAULT_CALENDAR
+
+    try:
+        day = expected if isinstance(expected, date) else date.fromisoformat(str(expected))
+        moved = DEFAULT_CALENDAR.roll_forward(day).end
+    except (TypeError, ValueError):
+        return problem
+    if moved == day or str(moved) != str(got):
+        return problem
+    return Problem(f"{problem} ({day} is a rest day: the end moves to the next working day, {moved})",
+                   f"{problem.zh}（{day} 是休息日，到期日顺延至下一个工作日 {moved}）", at=problem.at)
+
+
 def _differs(what: str, what_zh: str, expected: Any, got: Any, among: bool = False, table: str | None = None,
              key: str = "") -> Problem:
     want, have = _zh(expected, table), _zh(got, table)
@@ -170,7 +189,9 @@ def check_expect(decision: Mapping[str, Any], expect: Mapping[str, Any], rules: 
         for name, day in (expect.get(key) or {}).items():
             got = remedies.get(name, {}).get(key)
             if got != (str(day) if day is not None else None):
-                problems.append(_differs(f"{key} of {name}", f"{_remedy_zh(name)}的{zh}", day, got, key=key))
+                problems.append(_rolled(_differs(f"{key} of {name}", f"{_remedy_zh(name)}的{zh}", day, got, key=key),
+                                        day, got) if key == "end" else
+                                _differs(f"{key} of {name}", f"{_remedy_zh(name)}的{zh}", day, got, key=key))
     ex = decision.get("exchange") or {}
     if "exchange_mode" in expect and ex.get("mode") != expect["exchange_mode"]:
         problems.append(_differs("exchange_mode", "换货方式", expect["exchange_mode"], ex.get("mode"), table="exchange_mode"))
@@ -194,7 +215,8 @@ def check_expect(decision: Mapping[str, Any], expect: Mapping[str, Any], rules: 
     cov = decision.get("coverage") or {}
     for key, zh in (("coverage_start", "保修起算日"), ("coverage_end", "保修到期日")):
         if key in expect and cov.get(key.split("_")[1]) != str(expect[key]):
-            problems.append(_differs(key, zh, expect[key], cov.get(key.split("_")[1])))
+            found = _differs(key, zh, expect[key], cov.get(key.split("_")[1]))
+            problems.append(_rolled(found, expect[key], cov.get("end")) if key == "coverage_end" else found)
     ids = sorted({e["id"] for e in decision.get("exclusions", ())})
     for ex_id in expect.get("exclusions", ()):
         if ex_id not in ids:

@@ -160,3 +160,14 @@ def test_error_mentions_alone_expects_an_error(cli, tmp_path):
         "    fault: {component: no_such_part}}\n  expect: {error_mentions: [fault.component]}\n", encoding="utf-8")
     code, out, err = cli("policy", "test", str(policy))
     assert code == 0, out + err
+
+
+def test_an_end_moved_off_a_rest_day_says_so(cli, tmp_path):
+    """A test that expects the period's plain last day (a Saturday) fails as the end rolled to
+    Monday (``rollover_periods``); the failure says that is why, not only the two dates."""
+    path = _apple(tmp_path, ("repair end on the Saturday", '{end: {repair: "2027-06-05"}}'))
+    code, out, err = cli("policy", "test", str(path), env={"AFTERSALES_LANG": "zh"})
+    assert code == 1
+    assert "免费维修（repair）的到期日：期望 2027-06-05，实际为 2027-06-07（2027-06-05 是休息日，到期日顺延至下一个工作日 2027-06-07）" in out, out
+    code, out, err = cli("policy", "test", str(path), env={"AFTERSALES_LANG": "en"})
+    assert "expected 2027-06-05, got 2027-06-07 (2027-06-05 is a rest day: the end moves to the next working day, 2027-06-07)" in out, out
