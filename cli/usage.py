@@ -41,6 +41,8 @@ def usage_line(exc: click.ClickException, lang: str = "zh") -> str:
         message = exc.format_message()
         if isinstance(exc, click.exceptions.NoSuchCommand) and exc.command_name in LOOKED_FOR:
             message = message.rstrip(".") + f"; to do that: {LOOKED_FOR[exc.command_name][1]}."
+        elif isinstance(exc, click.NoSuchOption) and exc.option_name in OPTION_ELSEWHERE:
+            message = message.rstrip(".") + f"; {OPTION_ELSEWHERE[exc.option_name][1]}."
         # click ends its messages with a full stop; the project's own (``Usage``) may not
         line = f"error: {message}" + ("" if message.endswith((".", "?", "!")) else ".")
         if ctx is None:
@@ -65,6 +67,14 @@ LOOKED_FOR = {
 }
 
 
+#: options a command takes from a counter's settings instead: where they come from (中文, English)
+OPTION_ELSEWHERE = {
+    "--plugins-dir": ("案例库和柜台界面的插件目录取自环境变量 AFTERSALES_PLUGINS_DIR（每台柜台电脑设一次）",
+                      "the case store and the counter UI take the plugins folder from AFTERSALES_PLUGINS_DIR "
+                      "(set once on each counter computer)"),
+}
+
+
 def _what(exc: click.ClickException) -> str:
     if isinstance(exc, Usage):
         return exc.zh
@@ -75,6 +85,8 @@ def _what(exc: click.ClickException) -> str:
         return f"{_hint(exc)} 的值不对：{_reason(exc)}"
     if isinstance(exc, click.NoSuchOption):
         also = f"（是不是 {'、'.join(exc.possibilities)}？）" if exc.possibilities else ""
+        if exc.option_name in OPTION_ELSEWHERE:
+            also = f"；{OPTION_ELSEWHERE[exc.option_name][0]}"
         return f"没有 {exc.option_name} 这个选项{also}"
     if isinstance(exc, click.exceptions.NoSuchCommand):
         also = f"（是不是 {'、'.join(exc.possibilities)}？）" if exc.possibilities else ""

@@ -22,6 +22,9 @@ ZH = {"AFTERSALES_LANG": "zh"}
     # a command looked for under another name: what does it
     (("policy", "explain", "x.json"), "错误：没有 explain 这个命令；要做的事请用 aftersales evaluate 案例文件 --trace（每条规则为何给予或拒绝）"),
     (("policy", "scaffold"), "错误：没有 scaffold 这个命令；要做的事请用 aftersales plugin new 品牌"),
+    # an option the store's commands take from the counter's settings: where it comes from
+    (("cases", "new", "x.yaml", "--plugins-dir", "d"),
+     "错误：没有 --plugins-dir 这个选项；案例库和柜台界面的插件目录取自环境变量 AFTERSALES_PLUGINS_DIR"),
 ])
 def test_a_wrong_command_line_is_one_chinese_line(cli, args, expected):
     code, out, err = cli(*args, env=ZH)
