@@ -48,12 +48,13 @@ def _case_brief(data: Any, lang: str = "en") -> str:
     pur = data.get("purchase") or {}
     ident = dev.get("part_number") or dev.get("model_code") or dev.get("model") or ""
     component = str((data.get("fault") or {}).get("component", "?"))
+    bought = pur.get("date")
     if lang == "en":
         bits = [str(data.get("brand", "?")), str(ident), f"case {data.get('case_date', '?')}",
-                f"bought {pur.get('date', '?')}", component]
+                f"bought {bought}" if bought else "purchase date not given", component]
     else:
         bits = [str(data.get("brand", "?")), str(ident), f"受理 {data.get('case_date', '?')}",
-                f"购买 {pur.get('date', '?')}", label("component", component)]
+                f"购买 {bought}" if bought else "未给购买日期", label("component", component)]
     health = dev.get("battery_health")
     if component == "battery" and health is not None:   # what a battery's terms turn on
         bits.append(f"health {health}%" if lang == "en" else f"健康度 {health}%")
@@ -129,7 +130,8 @@ def _outcome_text(o: dict[str, Any], lang: str = "en") -> str:
     if o.get("missing"):
         txt += (" " if lang == "en" else "，") + _missing_text(o["missing"], lang)
     if o.get("coverage_end"):
-        txt += f", coverage to {o['coverage_end']}" if lang == "en" else f"，保修至 {o['coverage_end']}"
+        # (the cover of the remedy the decision stands on: a return's window too, not only a warranty)
+        txt += f", cover to {o['coverage_end']}" if lang == "en" else f"，权益期限至 {o['coverage_end']}"
     ex = o.get("exchange") or {}
     if ex and "exchange" in o.get("available", ()):
         lead = ex.get("lead_days")

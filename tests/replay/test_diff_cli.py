@@ -409,6 +409,19 @@ def test_a_battery_case_is_named_with_its_health_in_the_examples():
     assert _case_brief(case, "en").endswith("battery health 15%")
     host = {**case, "fault": {"component": "host"}}
     assert "健康度" not in _case_brief(host, "zh")
+    # no purchase date: said, not a "?"
+    unknown = {**host, "purchase": {}}
+    assert _case_brief(unknown, "zh") == "apple MTLE3CH/A 受理 2026-06-15 未给购买日期 主机"
+    assert "purchase date not given" in _case_brief(unknown, "en") and "?" not in _case_brief(unknown, "en")
+
+
+def test_an_outcomes_cover_is_its_remedys_not_a_warranty():
+    """A return's cover is its window: the report says 权益期限至, not 保修至 (warranty until)."""
+    from aftersales.cli.diff import _outcome_text
+
+    outcome = {"entitlement": "return", "basis": "doa", "coverage_end": "2026-06-12", "available": ["return"]}
+    assert "，权益期限至 2026-06-12" in _outcome_text(outcome, "zh") and "保修至" not in _outcome_text(outcome, "zh")
+    assert ", cover to 2026-06-12" in _outcome_text(outcome, "en")
 
 
 def test_explain_of_a_change_in_dates_only_says_the_rules_gave_the_same_results(tmp_path):
