@@ -62,12 +62,12 @@ class PolicyIssue:
         no position where none is known (line 0): ``file[:line:col]: message``, the file being
         the plugin itself (``plugin NAME``, ``插件 NAME``) where it has none."""
         if self.code == "plugin":
+            from aftersales.core.plugininfo import located
+
             where = self.file
             if lang != "en" and where.startswith("plugin "):
                 where = "插件 " + where.removeprefix("plugin ")
-            if self.line > 0:
-                where += f":{self.line}:{self.column}"
-            return f"{where}: {self.message_in(lang)}"
+            return f"{located(where, self.line, self.column)}: {self.message_in(lang)}"
         head = f"{self.file}:{self.line}:{self.column}: "
         if self.severity == "warning":
             head += ("warning" if lang == "en" else "警告") + f" [{self.ack_id}]: "

@@ -8,6 +8,7 @@ using that store decides with. These commands are registered on the ``policy`` g
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from typing import Any
 
 import click
@@ -231,14 +232,22 @@ def rollback(actor: str | None, db_url: str | None) -> None:
 def _policy_versions(engine: Any, bundle_id: int | None = None) -> dict[str, str]:
     """Each policy's version in force with the bundle in force (or bundle ``bundle_id``): the
     bundle's, and the installed policies' for the ids it does not hold (they decide then)."""
-    from aftersales.core.registry import load_registry
     from aftersales.store import bundles
 
-    versions = {p.id: p.version for p in load_registry().all_policies()}
+    versions = dict(_installed_versions())
     bundle = bundles.active_bundle(engine, bundle_id)
     if bundle is not None:
         versions.update(key for key in (bundles.id_version(f.text) for f in bundle.files) if key is not None)
     return versions
+
+
+@lru_cache(maxsize=1)
+def _installed_versions() -> tuple[tuple[str, str], ...]:
+    """(id, version) of each policy the installed plugins ship: loaded once per command (an
+    activation compares before and after with them)."""
+    from aftersales.core.registry import load_registry
+
+    return tuple((p.id, p.version) for p in load_registry().all_policies())
 
 
 def _say_changes(before: dict[str, str], after: dict[str, str]) -> None:

@@ -39,10 +39,9 @@ def usage_line(exc: click.ClickException, lang: str = "zh") -> str:
     ctx = getattr(exc, "ctx", None)
     if lang == "en":
         message = exc.format_message()
-        if isinstance(exc, click.exceptions.NoSuchCommand) and exc.command_name in LOOKED_FOR:
-            message = message.rstrip(".") + f"; to do that: {LOOKED_FOR[exc.command_name][1]}."
-        elif isinstance(exc, click.NoSuchOption) and exc.option_name in OPTION_ELSEWHERE:
-            message = message.rstrip(".") + f"; {OPTION_ELSEWHERE[exc.option_name][1]}."
+        pointer = _pointer(exc)
+        if pointer is not None:
+            message = message.rstrip(".") + f"; {pointer[1]}."
         # click ends its messages with a full stop; the project's own (``Usage``) may not
         line = f"error: {message}" + ("" if message.endswith((".", "?", "!")) else ".")
         if ctx is None:
@@ -75,6 +74,17 @@ OPTION_ELSEWHERE = {
 }
 
 
+def _pointer(exc: click.ClickException) -> tuple[str, str] | None:
+    """(中文, English) of what to use instead of a command or an option the command line named
+    and the project has elsewhere (``LOOKED_FOR``, ``OPTION_ELSEWHERE``), or None."""
+    if isinstance(exc, click.exceptions.NoSuchCommand) and exc.command_name in LOOKED_FOR:
+        zh, en = LOOKED_FOR[exc.command_name]
+        return f"要做的事请用 {zh}", f"to do that: {en}"
+    if isinstance(exc, click.NoSuchOption) and exc.option_name in OPTION_ELSEWHERE:
+        return OPTION_ELSEWHERE[exc.option_name]
+    return None
+
+
 def _what(exc: click.ClickException) -> str:
     if isinstance(exc, Usage):
         return exc.zh
@@ -85,14 +95,12 @@ def _what(exc: click.ClickException) -> str:
         return f"{_hint(exc)} 的值不对：{_reason(exc)}"
     if isinstance(exc, click.NoSuchOption):
         also = f"（是不是 {'、'.join(exc.possibilities)}？）" if exc.possibilities else ""
-        if exc.option_name in OPTION_ELSEWHERE:
-            also = f"；{OPTION_ELSEWHERE[exc.option_name][0]}"
-        return f"没有 {exc.option_name} 这个选项{also}"
+        pointer = _pointer(exc)
+        return f"没有 {exc.option_name} 这个选项{'；' + pointer[0] if pointer else also}"
     if isinstance(exc, click.exceptions.NoSuchCommand):
         also = f"（是不是 {'、'.join(exc.possibilities)}？）" if exc.possibilities else ""
-        if exc.command_name in LOOKED_FOR:
-            also = f"；要做的事请用 {LOOKED_FOR[exc.command_name][0]}"
-        return f"没有 {exc.command_name} 这个命令{also}"
+        pointer = _pointer(exc)
+        return f"没有 {exc.command_name} 这个命令{'；' + pointer[0] if pointer else also}"
     if isinstance(exc, click.BadOptionUsage):
         # the parser's only wording: "Option '--out' requires an argument." (or "requires 2 arguments.")
         count = exc.message.rsplit("requires ", 1)[-1].split(" ", 1)[0] if "requires " in exc.message else ""

@@ -83,6 +83,12 @@ class PluginInfo:
         }
 
 
+def located(file: str, line: int, column: int) -> str:
+    """``file:line:col``, or ``file`` alone where no position is known (line 0: a folder, a file
+    refused whole, a plugin), as every plugin problem names its place."""
+    return f"{file}:{line}:{column}" if line > 0 else file
+
+
 class Quarantine(NamedTuple):
     """A plugin left out because it failed to import, register, load or validate.
 
@@ -105,9 +111,7 @@ class Quarantine(NamedTuple):
     def where(self) -> str:
         """``file:line:col``; the file alone where there is no position (line 0: a folder, a file
         refused whole), empty where there is no file."""
-        if not self.file:
-            return ""
-        return f"{self.file}:{self.line_no}:{self.column}" if self.line_no > 0 else self.file
+        return located(self.file, self.line_no, self.column) if self.file else ""
 
     def where_in(self, lang: str) -> str:
         """``where`` as a message in ``lang`` says it (a bundle's file: ``政策包 3 的 apple.yaml``)."""

@@ -38,6 +38,11 @@ from .schema import policy_activations, policy_bundles
 MAX_FILE_BYTES = 1 << 20
 
 
+def text_sha256(text: str) -> str:
+    """The SHA-256 of a policy file's text (UTF-8) in hex: what a bundle's manifest names."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def manifest_sha256(manifest: Mapping[str, str]) -> str:
     """The bundle's SHA-256: of its manifest (file name -> SHA-256), as sorted JSON."""
     text = json.dumps(dict(sorted(manifest.items())), separators=(",", ":"), ensure_ascii=True)
@@ -67,7 +72,7 @@ def publish(engine: sa.Engine, files: Mapping[str, str], *, author: str, note: s
     """Store ``files`` as a new bundle (not yet in force); returns its record. Files a bundle
     already holds, to the byte, are not stored again: that bundle's record comes back, marked
     ``already`` (publishing the same folder twice makes no second bundle of one sha256)."""
-    manifest = {name: hashlib.sha256(text.encode("utf-8")).hexdigest() for name, text in sorted(files.items())}
+    manifest = {name: text_sha256(text) for name, text in sorted(files.items())}
     row = {"sha256": manifest_sha256(manifest), "author": author, "note": note, "created_at": now,
            "manifest": manifest, "files": dict(sorted(files.items()))}
     with _db.write_transaction(engine) as conn:
@@ -180,7 +185,7 @@ def _changed(row: Mapping[str, Any]) -> tuple[str, str] | None:
     manifest, files = dict(row["manifest"] or {}), dict(row["files"] or {})
     for name in sorted(set(manifest) | set(files)):
         text = files.get(name)
-        if text is None or hashlib.sha256(text.encode("utf-8")).hexdigest() != manifest.get(name):
+        if text is None or text_sha256(text) != manifest.get(name):
             return (f"policy bundle {row['id']}: {name} does not match its manifest (changed after it was published)",
                     f"政策包 {row['id']} 的 {name} 与清单不符（发布后被改动过）")
     return None
@@ -252,13 +257,12 @@ class BundleFile:
         self.policy_id = name.split(".", 1)[0]
 
     def read_bytes(self) -> bytes:
-        raw = self.text.encode("utf-8")
-        if self.expected is None or hashlib.sha256(raw).hexdigest() != self.expected:
+        if self.expected is None or text_sha256(self.text) != self.expected:
             raise ManifestMismatch(
                 f"does not match the bundle's manifest (sha256 {self.expected or 'missing'}): "
                 f"changed after it was published",   # what to do: the quarantine's advice for a bundle's file
                 f"与政策包清单不符（sha256 {self.expected or '缺失'}）：发布后被改动过")
-        return raw
+        return self.text.encode("utf-8")
 
     def __str__(self) -> str:
         return self.display_name

@@ -87,6 +87,10 @@ def _enabled() -> bool:
 #: the internals below are used (this Textual series was checked)
 ENABLED = _enabled()
 
+#: what a ticked box shows (an unticked one is empty): Textual draws X in both, told apart by
+#: colour alone, and the decision panel says ✗ for what is not available (``widgets.ticks``)
+TICKED = "✓"
+
 
 # --- the app ------------------------------------------------------------------------------------
 
@@ -280,8 +284,6 @@ if ENABLED:
             from textual.strip import Strip
             from textual.widgets import OptionList
             from textual.widgets._toggle_button import ToggleButton
-
-            from .widgets.ticks import TICKED
 
             ticks: Any = self
             line = OptionList.render_line(ticks, y)

@@ -38,17 +38,12 @@ class TickList(compat.SameFrameTicks, compat.WrappedTicks, SelectionList[str]):
             self.changed_now()         # public path: the message, a frame after the key
 
 
-#: what a ticked box shows (an unticked one is empty): Textual draws X in both, told apart by
-#: colour alone, and the decision panel says ✗ for what is not available
-TICKED = "✓"
-
-
 class CheckBox(Checkbox):
     """A check box that shows whether it is ticked by its mark (✓ or empty), not by colour alone."""
 
     @property
     def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 - Textual's name for the mark
-        return TICKED if self.value else " "
+        return compat.TICKED if self.value else " "
 
 
 class TickBox(CheckBox):
