@@ -32,6 +32,12 @@ if TYPE_CHECKING:
 
 
 
+#: the codes of a file no policy check gets to: not readable, not UTF-8, not YAML (a syntax error,
+#: nesting or aliases past their bounds, a number too large) or holding a control character. Such
+#: a file is bad input (exit 2, as a bad case file is); a readable policy's own errors are exit 1
+UNREADABLE = frozenset({"io", "yaml", "control"})
+
+
 @dataclass(frozen=True, slots=True)
 class PolicyIssue:
     """One problem found in a policy file."""

@@ -53,12 +53,12 @@ def publish(folder: str, note: str | None, then_activate: bool, plugins_dir: str
     """发布政策包 / Validate FOLDER, run its policy tests, and store it as a bundle.
 
     有任何校验错误、政策未确认的警告（同 policy validate --strict）
-    或失败的政策测试时拒绝发布（退出码 1，什么都不保存）。政策包保存 FOLDER 中的
+    或失败的政策测试时拒绝发布（退出码 1，什么都不保存；有文件读不出来时为 2）。政策包保存 FOLDER 中的
     每个 *.yaml、SHA-256 清单、发布人、备注和发布时间；用
     aftersales policy activate 编号（或发布时加 --activate）使它生效。
 
-    Refused (exit 1, nothing stored) on any validation error, any warning its policy does not
-    acknowledge (as policy validate --strict) or failing policy test. The bundle
+    Refused (exit 1, nothing stored; 2 when a file cannot be read) on any validation error, any
+    warning its policy does not acknowledge (as policy validate --strict) or failing policy test. The bundle
     keeps every *.yaml of FOLDER, a SHA-256 manifest, who published it, the note and when;
     it is put in force with "aftersales policy activate ID" (or --activate).
     """
@@ -96,7 +96,13 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
     """FOLDER validated and its policy tests run, then published (and put in force): the record
     and the number of policy tests that passed. Exit 1, nothing stored, on any error."""
     from aftersales.authoring.policytest import run_policy_tests
-    from aftersales.cli.policy import _policy_locations, installed_texts, validate_locations
+    from aftersales.cli.policy import (
+        _policy_locations,
+        bad_input_code,
+        installed_texts,
+        refuse_unreadable,
+        validate_locations,
+    )
     from aftersales.core.plugininfo import said_in
     from aftersales.store import bundles
 
@@ -113,6 +119,7 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
     else:
         reports = []
     failed = [c for r in reports for c in r.failed]
+    refuse_unreadable(errors + warnings, lang, as_report=False)
     if errors or failed or warnings:
         for issue in errors + warnings:
             click.echo(said_in(issue, lang), err=True)
@@ -126,7 +133,7 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
                   ) if warnings else ""
         click.echo(f"not published: {len(errors)} errors, {len(failed)} failing policy tests{unsaid}" if en else
                    f"未发布：{len(errors)} 个错误，{len(failed)} 个政策测试未通过{unsaid}", err=True)
-        raise click.exceptions.Exit(1)
+        raise click.exceptions.Exit(bad_input_code(errors) if errors else 1)
     tested = sum(len(r.results) for r in reports)
     untested = sorted({r.policy_file for r in reports if not r.results})
     if untested:   # published, but said: nothing checks how these decide

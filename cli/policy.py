@@ -59,6 +59,34 @@ def installed_texts(plugins_dir: str | None, loaded: Any = None) -> dict[tuple[s
     return {key: text for text in texts if (key := id_version(text)) is not None}
 
 
+def bad_input_code(errors: list[Any]) -> int:
+    """The exit code of a check that found ``errors``: 2 when a file among them could not be
+    read as a policy at all (bad input, ``policyload.UNREADABLE``), else 1."""
+    from aftersales.authoring.policyload import UNREADABLE
+
+    return 2 if any(getattr(e, "code", None) in UNREADABLE for e in errors) else 1
+
+
+def refuse_unreadable(issues: list[Any], lang: str, *, as_report: bool = True) -> None:
+    """When all there is to say is that files could not be read (not UTF-8, not YAML, past the
+    bounds, a control character), say only that and exit 2, as for every bad input: one located
+    line per file, in the report's own form on standard output (``as_report``: ``validate`` and
+    ``test``, whose lines tools read), else as an error on standard error. Otherwise nothing:
+    the command reports everything it found."""
+    from aftersales.authoring.policyload import UNREADABLE
+    from aftersales.core.plugininfo import said_in
+
+    shown = [i for i in issues if getattr(i, "severity", "error") != "acknowledged"]
+    if shown and all(getattr(i, "severity", "error") == "error" and getattr(i, "code", None) in UNREADABLE
+                     for i in shown):
+        for issue in shown:
+            if as_report:
+                click.echo(said_in(issue, lang))
+            else:
+                click.echo(("错误：" if lang == "zh" else "error: ") + said_in(issue, lang), err=True)
+        raise click.exceptions.Exit(2)
+
+
 def _known_brands(plugins_dir: str | None, loaded: Any = None) -> list[str]:
     """The brand ids the loaded plugins serve (``any`` policies aside); ``loaded``: plugins loaded
     already (``load_plugins``), else they are loaded here."""
@@ -194,6 +222,8 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, show_acknowledged: 
     品牌对国行机的条款不得少于三包规定。政策已确认的警告只显示一行条数
     （--show-acknowledged 逐条列出；--format json 总是列出）。
     有错误时退出码为 1（加 --strict 时，政策未确认的警告也算）；否则为 0。
+    文件读不出来（不是 UTF-8、YAML 语法错误、嵌套或别名超出上限、数字过大、控制字符）
+    是输入有误：退出码 2，只有指出位置的那一行。
 
     Reports every problem as "file:line:column: $.json.path: message": the schema, duplicate
     keys and rule ids, unknown references, conditions that can never hold, overlapping offers,
@@ -201,7 +231,9 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, show_acknowledged: 
     terms below the statutory ones for mainland units. The warnings a policy acknowledges are
     one line with their count (--show-acknowledged lists them; --format json always
     does). Exit 1 on any error (with --strict, on any warning not acknowledged too); 0
-    otherwise.
+    otherwise. A file that cannot be read (not UTF-8, a YAML syntax error, nesting or aliases
+    past their bounds, a number too large, a control character) is bad input: exit 2, its
+    located line alone.
     """
     from aftersales.core.registry import load_plugins
 
@@ -227,6 +259,7 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, show_acknowledged: 
         echo_json({"files": results, "errors": len(errors), "warnings": len(warnings), "acknowledged": len(acknowledged),
                    "issues": [i.to_dict() for i in issues]})
     else:
+        refuse_unreadable(issues, lang)
         for issue in errors + warnings + (acknowledged if show_acknowledged else []):
             click.echo(issue.text(lang))
         if acknowledged and not show_acknowledged:   # read once, known: one line, not the editor's every run
@@ -248,7 +281,9 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, show_acknowledged: 
         else:
             click.echo(f"{len(results)} 个政策文件中 {ok} 个有效；{len(errors)} 个错误，{len(warnings)} 个警告，"
                        f"{len(acknowledged)} 个已确认", err=True)
-    if errors or (strict and warnings):
+    if errors:
+        raise SystemExit(bad_input_code(errors))
+    if strict and warnings:
         raise SystemExit(1)
 
 
@@ -275,7 +310,8 @@ def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None,
     给出了权益的条款，或因自身单证、条件或某条排除而被拒的条款（仅仅不适用的不算）；
     成立过的排除或提示；换货背后的换货规则；已给权益背后的起算规则或部件保修期；
     认出了地区的地区规则。expect 里有不认识的键的案例判为失败。
-    有案例失败时退出码为 1（加 --strict 时，有规则没有案例覆盖也是 1）。
+    有案例失败时退出码为 1（加 --strict 时，有规则没有案例覆盖也是 1）；
+    有文件读不出来（同 policy validate）时为 2。
 
     PATHS are policy files, their .cases.yaml files or folders (default: every policy the
     loaded plugins ship). A policy file given here replaces the installed version with the same
@@ -287,8 +323,9 @@ def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None,
     apply); an exclusion or notice that held; the exchange rule behind an exchange; a start or a
     component's period behind a granted remedy; a region rule that named the region. A case with
     an unknown "expect" key fails. Exit 1 when a case fails (with --strict, also when a rule
-    is not exercised).
+    is not exercised); 2 when a file cannot be read (as for policy validate).
     """
+    from aftersales.authoring.policyload import UNREADABLE
     from aftersales.authoring.policytest import run_policy_tests
     from aftersales.cli import message_lang
     from aftersales.core.plugininfo import said_in
@@ -302,10 +339,11 @@ def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None,
         if fmt == "json":
             echo_json({"errors": [i.to_dict() for i in load_errors], "policies": []})
         else:
+            refuse_unreadable(load_errors, lang)
             for issue in load_errors:
                 click.echo(said_in(issue, lang))
             click.echo("policy tests not run: the policies do not load" if en else "政策测试未运行：政策无法加载", err=True)
-        raise SystemExit(1)
+        raise SystemExit(bad_input_code(load_errors))
     failed = sum(len(r.failed) for r in reports)
     uncovered = sum(len(r.uncovered) for r in reports)
     bad = any(not r.ok for r in reports)
@@ -332,7 +370,8 @@ def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None,
                 click.echo(f"  {'FAIL' if en else '未通过'} {c.file}:{c.line}:{c.column}: {c.name}")
                 for problem in c.problems:
                     click.echo(f"    {problem.text(lang)}")
-            if r.uncovered and select is None:
+            if r.uncovered and select is None and not any(i.code in UNREADABLE for i in r.issues):
+                # (a tests file that cannot be read: "rule coverage 0/N" above says it all)
                 click.echo(("  not exercised by any case: " if en else "  没有案例覆盖：")
                            + ", ".join(f"{s}/{rid}" for s, rid in r.uncovered))
         total = sum(len(r.results) for r in reports)
@@ -349,7 +388,7 @@ def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None,
                        + (f"只运行了名称含 {select!r} 的案例（不统计规则覆盖）" if select is not None
                           else f"{uncovered} 条规则没有案例覆盖"), err=True)
     if bad or (strict and uncovered and select is None):
-        raise SystemExit(1)
+        raise SystemExit(bad_input_code([i for r in reports for i in r.issues if i.severity == "error"]))
 
 
 def _as_validate_says(load_errors: list[Any], paths: tuple[str, ...], plugins_dir: str | None) -> list[Any]:

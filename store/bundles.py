@@ -27,6 +27,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from aftersales.core.errors import not_utf8
 from aftersales.core.policycache import bundle_file_name
 
 from . import db as _db
@@ -61,8 +62,9 @@ def read_folder(folder: str | Path) -> dict[str, str]:
             raise StoreError(f"{item}: larger than {MAX_FILE_BYTES} bytes", zh=f"{item}：超过 {MAX_FILE_BYTES} 字节")
         try:
             files[item.name] = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise StoreError(f"{item}: not UTF-8 text", zh=f"{item}：不是 UTF-8 文本") from None
+        except UnicodeDecodeError as exc:   # said as validate says it: where, which byte, what to do
+            line, column, en, zh = not_utf8(raw, exc)
+            raise StoreError(f"{item}:{line}:{column}: {en}", zh=f"{item}:{line}:{column}: {zh}") from None
     if not any(not name.endswith(".cases.yaml") for name in files):
         raise StoreError(f"{folder}: no policy file (*.yaml) to publish", zh=f"{folder}：没有可发布的政策文件（*.yaml）")
     return files

@@ -302,7 +302,7 @@ def test_a_file_that_is_not_utf8_is_said_alike_for_a_case_and_a_policy(cli, tmp_
     policy.write_bytes(text + b"# caf\xc3\xa9 \xff\n")
     code, out, _ = cli("policy", "validate", str(policy), "--lang", "en")
     line = text.count(b"\n") + 1
-    assert code == 1 and f"{policy}:{line}:8: $: not UTF-8 text (byte 0xff): save it as UTF-8, not GBK" in out, out
+    assert code == 2 and f"{policy}:{line}:8: $: not UTF-8 text (byte 0xff): save it as UTF-8, not GBK" in out, out
 
 
 def test_nesting_too_deep_is_placed_where_the_bound_is_passed_by_evaluate_and_validate_alike(cli, tmp_path):
@@ -313,4 +313,4 @@ def test_nesting_too_deep_is_placed_where_the_bound_is_passed_by_evaluate_and_va
     code, _, err = cli("evaluate", str(deep), "--lang", "zh")
     assert code == 2 and f"{deep}:1:65：嵌套超过 64 层" in err, err
     code, out, _ = cli("policy", "validate", str(deep), "--lang", "zh")
-    assert code == 1 and f"{deep}:1:65: $: 嵌套超过 64 层" in out, out
+    assert code == 2 and f"{deep}:1:65: $: 嵌套超过 64 层" in out, out

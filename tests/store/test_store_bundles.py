@@ -128,6 +128,26 @@ def test_a_bundle_is_published_and_activated_at_the_counters_clock(store_cli, db
     assert lines[1].index("2026-06-15") == cell_len(lines[0][:lines[0].index("发布时间")])
 
 
+def test_a_file_yaml_cannot_take_is_bad_input_one_located_line_nothing_published(store_cli, db_url, folder):
+    """An alias bomb, a tab, bytes that are not UTF-8: exit 2 and the one line that says where,
+    as for every bad input (a readable policy's errors are exit 1); together with a readable
+    policy's error, the whole report, exit 2."""
+    text = (folder / "huawei.yaml").read_text(encoding="utf-8")
+    for content, said in ((b"a: &a [x, x]\nb: [*a, *a]\n\tc: 1\n", "huawei.yaml:3:1: $: YAML syntax error"),
+                          (text.encode() + b"# \xff\n", f"huawei.yaml:{text.count(chr(10)) + 1}:3: not UTF-8 text")):
+        (folder / "huawei.yaml").write_bytes(content)
+        rc, out, err = _publish(store_cli, db_url, folder)
+        assert rc == 2 and out == "" and len(err.splitlines()) == 1 and err.startswith("error: "), err
+        assert said in err, err
+    (folder / "huawei.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    apple = (folder / "apple.yaml").read_text(encoding="utf-8")
+    (folder / "apple.yaml").write_text(apple.replace("host: {months: 12}", "host: {months: twelve}", 1), encoding="utf-8")
+    rc, out, err = _publish(store_cli, db_url, folder)
+    assert rc == 2 and "huawei.yaml:1:" in err and "twelve" in err and "not published: 2 errors" in err, err
+    rc, out, _ = store_cli("policy", "bundles", "--db", db_url, "--json")
+    assert json.loads(out) == []
+
+
 def test_a_folder_that_fails_validation_or_its_tests_is_not_published(store_cli, db_url, folder):
     text = (folder / "apple.yaml").read_text(encoding="utf-8")
     (folder / "apple.yaml").write_text(text.replace("host: {months: 12}", "host: {months: twelve}", 1), encoding="utf-8")

@@ -47,9 +47,9 @@ def _commands(folder: Path, tmp_path: Path) -> list[tuple[tuple[str, ...], dict,
     cases = tmp_path / "cases.jsonl"
     cases.write_text(Path(_case(tmp_path, "huawei-day10-onsite")).read_text(encoding="utf-8") + "\n", encoding="utf-8")
     return [
-        (("policy", "validate", str(folder)), {}, 1),
-        (("policy", "validate", "--format", "json", str(folder)), {}, 1),
-        (("policy", "test", str(folder)), {}, 1),
+        (("policy", "validate", str(folder)), {}, 2),   # a file YAML cannot take: bad input
+        (("policy", "validate", "--format", "json", str(folder)), {}, 2),
+        (("policy", "test", str(folder)), {}, 2),
         (("policy", "diff", "--old", str(bundled("apple.yaml").parent), "--new", str(folder), "--cases", str(cases),
           "--workers", "1"), {}, 2),
         (("evaluate", _case(tmp_path, "apple-cn-day10-deferred"), "--policies", str(folder)), {}, 3),
@@ -87,7 +87,7 @@ def test_an_integer_past_64_bits_in_hex_is_refused_where_it_is_written(tmp_path,
     folder = tmp_path / "policies"
     line = _copy(folder, "apple.yaml", "window: {days: 7}", "window: {days: 0x" + "f" * 4000 + "}")
     code, out, err = cli("policy", "validate", str(folder))
-    assert code == 1 and "Traceback" not in out + err
+    assert code == 2 and "Traceback" not in out + err
     assert f"apple.yaml:{line}:" in out + err and "a number is too large" in out + err
 
 
@@ -96,7 +96,7 @@ def test_a_huge_number_in_a_policys_cases_file_is_located(tmp_path, cli):
     _copy(folder, "huawei.yaml", "schema_version: 1", "schema_version: 1")
     line = _copy(folder, "huawei.cases.yaml", "warranty_repairs_for_fault: 2", f"warranty_repairs_for_fault: {HUGE}")
     code, out, err = cli("policy", "test", str(folder))
-    assert code == 1 and "Traceback" not in out + err
+    assert code == 2 and "Traceback" not in out + err
     assert f"huawei.cases.yaml:{line}:" in out + err and "a number is too large" in out + err
 
 
@@ -173,7 +173,7 @@ def test_control_characters_in_a_policys_text_are_refused_located(tmp_path, cli)
     lines[cite - 1] = lines[cite - 1].split("citation:")[0] + f'citation: "{ESCAPES}"'
     (folder / "huawei.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, out, err = cli("policy", "validate", str(folder), env={"AFTERSALES_LANG": "zh"})
-    assert code == 1 and "Traceback" not in out + err
+    assert code == 2 and "Traceback" not in out + err
     said = [t for t in (out + err).splitlines() if "控制字符" in t]
     assert len(said) == 2, out + err
     assert said[0].startswith(f"{folder / 'huawei.yaml'}:{title}:7: $.title.zh: “华为\\x1b[2J")
@@ -204,7 +204,7 @@ def test_a_control_character_in_a_key_is_refused_and_shown_escaped(tmp_path, cli
     folder = tmp_path / "policies"
     line = _copy(folder, "huawei.yaml", "title:", '"ti\\x9btle":')
     code, out, err = cli("policy", "validate", str(folder))
-    assert code == 1
+    assert code == 2
     assert f"huawei.yaml:{line}:1: $.ti\\x9btle: " in out + err and "\x9b" not in out + err
 
 

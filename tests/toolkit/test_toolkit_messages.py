@@ -25,9 +25,13 @@ def _edit(tmp_path: Path, old: str, new: str) -> tuple[Path, int, int]:
     return path, line, col
 
 
-def _errors(cli, path: Path, lang: str = "zh") -> list[str]:
-    code, out, _ = cli("policy", "validate", str(path), env={"AFTERSALES_LANG": lang})
-    assert code == 1
+def _errors(cli, path: Path, lang: str = "zh", *, yaml: bool = False) -> list[str]:
+    """The errors ``policy validate`` says of ``path``; ``yaml``: a file YAML cannot take, bad
+    input (exit 2), said in its one line and nothing else."""
+    code, out, err = cli("policy", "validate", str(path), env={"AFTERSALES_LANG": lang})
+    assert code == (2 if yaml else 1)
+    if yaml:
+        assert err == "" and len(out.splitlines()) == 1, out + err
     return [line for line in out.splitlines() if "warning" not in line and "警告" not in line]
 
 
@@ -103,7 +107,7 @@ def test_yaml_syntax_errors_say_the_usual_cause(cli, tmp_path, old, new, hint, a
         above = path.read_text(encoding="utf-8").splitlines()[:line - 1]
         compared = max(n for n, text in enumerate(above, 1) if re.match(pattern, text))
         hint = hint.format(line=compared)
-    (error,) = _errors(cli, path)
+    (error,) = _errors(cli, path, yaml=True)
     assert hint in error and error.startswith(f"{path}:{line}:"), error
     assert not re.search(r"mapping values|expected|while (parsing|scanning)|found a", error), \
         "the parser's English words stay out of the Chinese message"
@@ -112,20 +116,20 @@ def test_yaml_syntax_errors_say_the_usual_cause(cli, tmp_path, old, new, hint, a
 def test_an_over_indented_key_is_named_at_the_key_with_the_line_it_disagrees_with(cli, tmp_path):
     path, line, _ = _edit(tmp_path, "    start: plan_purchase\n    period: {months: 24}",
                           "    start: plan_purchase\n      period: {months: 24}")
-    (error,) = _errors(cli, path)
+    (error,) = _errors(cli, path, yaml=True)
     assert error.startswith(f"{path}:{line + 1}:7: ") and f"第 {line + 1} 行的键缩进了 6 个空格，而第 {line} 行是 4 个" in error
     assert "引号" not in error and "全角冒号" not in error
-    (error,) = _errors(cli, path, "en")
+    (error,) = _errors(cli, path, "en", yaml=True)
     assert f"the key on line {line + 1} is indented 6 space(s), line {line} 4" in error
 
 
 def test_indenting_with_full_width_spaces_names_them(cli, tmp_path):
     path, line, _ = _edit(tmp_path, "    start: plan_purchase\n    period: {months: 24}",
                           "    start: plan_purchase\n\u3000\u3000period: {months: 24}")
-    (error,) = _errors(cli, path)
+    (error,) = _errors(cli, path, yaml=True)
     assert error.startswith(f"{path}:{line + 1}:1: ") and "全角空格" in error and "半角空格" in error, error
     assert "而第" not in error
-    (error,) = _errors(cli, path, "en")
+    (error,) = _errors(cli, path, "en", yaml=True)
     assert "full-width space" in error and "ASCII spaces" in error
 
 

@@ -159,7 +159,8 @@ def test_policy_test_says_a_typod_brand_as_validate_does(tmp_path, cli):
 
 
 def test_the_summary_of_a_run_whose_tests_file_cannot_be_read_says_so(tmp_path, cli):
-    """The run fails (exit 1) and its last line does not read as all passed."""
+    """The run fails (exit 2: a file YAML cannot take is bad input) and its last line does not
+    read as all passed; the rules the file leaves unexercised are not listed one by one."""
     from scenario_helpers import ALIAS_BOMB
 
     for policy in BUNDLED:
@@ -167,8 +168,9 @@ def test_the_summary_of_a_run_whose_tests_file_cannot_be_read_says_so(tmp_path, 
         shutil.copy(POLICIES / f"{policy}.cases.yaml", tmp_path / f"{policy}.cases.yaml")
     (tmp_path / "huawei.cases.yaml").write_text(ALIAS_BOMB, encoding="utf-8")
     code, out, err = cli("policy", "test", str(tmp_path))
-    assert code == 1
-    assert "huawei.cases.yaml:1:" in out
+    assert code == 2
+    assert "huawei.cases.yaml:1:" in out and "not exercised by any case" not in out, out
+    assert "huawei 2026.1" in out and "rule coverage 0/" in out, out
     assert "cases pass; tests of 1 policy in error (above);" in err.strip().splitlines()[-1]
     code, out, err = cli("policy", "test", str(tmp_path), "--lang", "zh")
     assert "个通过；1 个政策的测试文件有错误（见上）；" in err.strip().splitlines()[-1]

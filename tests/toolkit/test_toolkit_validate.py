@@ -174,13 +174,29 @@ def test_bad_input_gives_one_located_line_and_no_traceback(tmp_path, cli, kind):
     text, expected = BAD_INPUT[kind]
     path = _write(tmp_path, f"{kind}.yaml", text)
     code, out, err = cli("policy", "validate", str(path))
-    assert code == 1
     assert "Traceback" not in out + err
     lines = out.strip().splitlines()
     assert len(lines) == 1, lines
+    if kind in ("list", "scalar", "empty"):   # YAML, but not a policy: the check's error
+        assert code == 1
+    else:   # a file YAML cannot take: bad input, its one line and nothing else
+        assert code == 2 and err == "", err
     assert expected in lines[0]
     file, line, column = lines[0].split(":")[:3]
     assert file.endswith(f"{kind}.yaml") and int(line) >= 1 and int(column) >= 1
+
+
+def test_a_file_yaml_cannot_take_beside_a_policy_with_errors_is_reported_with_it_exit_2(tmp_path, cli):
+    """The report lists both and sums them up; the exit code is bad input's (2), as for the file alone."""
+    _write(tmp_path, "tabs.yaml", BAD_INPUT["tabs"][0])
+    apple = (POLICIES / "apple.yaml").read_text(encoding="utf-8")
+    _write(tmp_path, "apple.yaml", apple.replace("host: {months: 12}", "host: {months: twelve}", 1))
+    code, out, err = cli("policy", "validate", str(tmp_path), "--lang", "en")
+    assert code == 2, out + err
+    assert "tabs.yaml:4:1: $: " in out and "apple.yaml:" in out and "twelve" in out, out
+    assert "0/2 policy files valid; 2 errors" in err, err
+    code, out, err = cli("policy", "validate", str(tmp_path / "apple.yaml"), "--lang", "en")
+    assert code == 1, out + err   # the readable policy's error alone: the check's exit code
 
 
 def test_a_bad_override_quarantines_its_brand_only(tmp_path):
