@@ -404,9 +404,26 @@ def load_cases(path: Path) -> tuple[list[tuple[Mapping[str, Any], int, int, Call
     for index, item in enumerate(data):
         line, col = locate(node, node_path + [index])
         where = f"$[{index}]"
-        if not isinstance(item, Mapping) or "case" not in item or "expect" not in item:
+        if not isinstance(item, Mapping):
             issues.append(PolicyIssue(name, line, col, where, "each case needs `case` and `expect`", code="cases",
                                       zh="每个案例都要有 `case` 和 `expect`"))
+            continue
+        missing = [key for key in ("case", "expect") if key not in item]
+        for key in missing:   # a typo'd key is named where it is written, with the key it stands for
+            from aftersales.core.errors import nearest
+
+            close = nearest(key, [str(k) for k in item if k not in ("name", "case", "expect")], 1)
+            if close:
+                at_line, at_col = locate_key(node, node_path + [index], close[0])
+                issues.append(PolicyIssue(name, at_line, at_col, f"{where}.{close[0]}",
+                                          f"unknown key {close[0]!r}; did you mean {key!r}? (each case needs "
+                                          f"`case` and `expect`)", code="cases",
+                                          zh=f"未知的键 {close[0]!r}；您是否想写 {key!r}？（每个案例都要有 `case` 和 `expect`）"))
+            else:
+                issues.append(PolicyIssue(name, line, col, where, f"this case has no `{key}` (each case needs `case` "
+                                          f"and `expect`)", code="cases",
+                                          zh=f"这个案例缺少 `{key}`（每个案例都要有 `case` 和 `expect`）"))
+        if missing:
             continue
         out.append((item, line, col, lambda parts, base=node_path + [index]: locate(node, base + list(parts))
                     if not parts or parts[0] != "key" else locate_key(node, base + list(parts[1:-1]), parts[-1])))

@@ -97,6 +97,7 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
     and the number of policy tests that passed. Exit 1, nothing stored, on any error."""
     from aftersales.authoring.policytest import run_policy_tests
     from aftersales.cli.policy import (
+        _n,
         _policy_locations,
         bad_input_code,
         installed_texts,
@@ -116,6 +117,9 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
     warnings = [i for i in issues if i.severity == "warning"]
     if not errors:
         reports, errors = run_policy_tests((folder,), plugins_dir=plugins_dir)
+        # a tests file that cannot be read, or a case without its expectation, checks nothing:
+        # refused as a failing test is (``policy test`` fails on it too)
+        errors = errors + [i for r in reports for i in r.issues if i.severity == "error"]
     else:
         reports = []
     failed = [c for r in reports for c in r.failed]
@@ -131,7 +135,7 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
                   f"acknowledgements: [{{id, reason}}])" if en else
                   f"，{len(warnings)} 个警告未经政策确认（请修正，或在政策的 acknowledgements 中写明 id 和理由）"
                   ) if warnings else ""
-        click.echo(f"not published: {len(errors)} errors, {len(failed)} failing policy tests{unsaid}" if en else
+        click.echo(f"not published: {_n(len(errors), 'error')}, {_n(len(failed), 'failing policy test')}{unsaid}" if en else
                    f"未发布：{len(errors)} 个错误，{len(failed)} 个政策测试未通过{unsaid}", err=True)
         raise click.exceptions.Exit(bad_input_code(errors) if errors else 1)
     tested = sum(len(r.results) for r in reports)

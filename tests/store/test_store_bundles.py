@@ -148,6 +148,27 @@ def test_a_file_yaml_cannot_take_is_bad_input_one_located_line_nothing_published
     assert json.loads(out) == []
 
 
+def test_a_tests_file_that_checks_nothing_is_not_published(store_cli, db_url, folder):
+    """A policy's tests file YAML cannot take (exit 2), or a case whose ``expect`` is misspelt (exit
+    1, the key named with the one it stands for): ``policy test`` fails on them, and so does
+    publishing; nothing is stored."""
+    tests = (folder / "apple.cases.yaml").read_text(encoding="utf-8")
+    lines = tests.splitlines()
+    at = next(n for n, t in enumerate(lines) if t.startswith("    region: "))
+    (folder / "apple.cases.yaml").write_text("\n".join(lines[:at] + ["\t" + lines[at].lstrip()] + lines[at + 1:]) + "\n",
+                                             encoding="utf-8")
+    rc, out, err = _publish(store_cli, db_url, folder)
+    assert rc == 2 and f"apple.cases.yaml:{at + 1}:1: $: YAML syntax error" in err and len(err.splitlines()) == 1, err
+    typo = next(n for n, t in enumerate(lines) if t == "  expect:")
+    (folder / "apple.cases.yaml").write_text("\n".join(lines[:typo] + ["  expcet:"] + lines[typo + 1:]) + "\n",
+                                             encoding="utf-8")
+    rc, out, err = _publish(store_cli, db_url, folder)
+    assert rc == 1 and f"apple.cases.yaml:{typo + 1}:3: $[" in err and "unknown key 'expcet'; did you mean 'expect'?" in err
+    assert "not published: 1 error, 0 failing policy tests" in err, err
+    rc, out, _ = store_cli("policy", "bundles", "--db", db_url, "--json")
+    assert json.loads(out) == []
+
+
 def test_a_folder_that_fails_validation_or_its_tests_is_not_published(store_cli, db_url, folder):
     text = (folder / "apple.yaml").read_text(encoding="utf-8")
     (folder / "apple.yaml").write_text(text.replace("host: {months: 12}", "host: {months: twelve}", 1), encoding="utf-8")

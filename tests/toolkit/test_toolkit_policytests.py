@@ -174,3 +174,19 @@ def test_the_summary_of_a_run_whose_tests_file_cannot_be_read_says_so(tmp_path, 
     assert "cases pass; tests of 1 policy in error (above);" in err.strip().splitlines()[-1]
     code, out, err = cli("policy", "test", str(tmp_path), "--lang", "zh")
     assert "个通过；1 个政策的测试文件有错误（见上）；" in err.strip().splitlines()[-1]
+
+
+def test_a_case_whose_expect_is_misspelt_names_the_key_it_stands_for(tmp_path, cli):
+    """Not "each case needs case and expect" at the case: the misspelt key, where it is written."""
+    shutil.copy(POLICIES / "apple.yaml", tmp_path / "apple.yaml")
+    lines = (POLICIES / "apple.cases.yaml").read_text(encoding="utf-8").splitlines()
+    typo = next(n for n, t in enumerate(lines) if t == "  expect:")
+    lines[typo] = "  expcet:"
+    (tmp_path / "apple.cases.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = cli("policy", "test", str(tmp_path), "--lang", "zh")
+    assert code == 1, out + err
+    assert f"apple.cases.yaml:{typo + 1}:3: $[" in out and "未知的键 'expcet'；您是否想写 'expect'？" in out, out
+    lines[typo] = "  notes:"   # nothing near it: the case is said to have no expect
+    (tmp_path / "apple.cases.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = cli("policy", "test", str(tmp_path), "--lang", "en")
+    assert code == 1 and "this case has no `expect` (each case needs `case` and `expect`)" in out, out
