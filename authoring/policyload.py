@@ -662,6 +662,15 @@ def _error_issues(error: Any, node: Any, name: str) -> list[PolicyIssue]:
     if v == "enum" or (v == "const" and type_of(value) == type_of(error.validator_value)):
         if v == "const":
             expected = shown(error.validator_value)
+            parent = error.parent
+            if (isinstance(value, str) and parent is not None and parent.validator in ("anyOf", "oneOf")
+                    and not nearest(value, [str(error.validator_value)], 1)
+                    and any(isinstance(alt, Mapping) and alt.get("type") == "array" for alt in parent.validator_value)):
+                # ``brands: apple``: the list's brackets left out, not a wish for the one word allowed
+                listed = f"[{value}]" if value.isidentifier() else "[...]"
+                return [issue(f"值 {shown(value)} 不对；这里应写 {expected}，或写成列表 {listed}（列表要加方括号）",
+                              f"{shown(value)} is not accepted here; write {expected}, or a list: {listed} "
+                              f"(a list takes square brackets)")]
             return [issue(f"值 {shown(value)} 不对；这里应写 {expected}", f"{shown(value)} is not accepted here; write {expected}")]
         return [_enum_issue(error, value, name, (line, col), path)]
     if v in ("type", "anyOf", "oneOf", "const"):

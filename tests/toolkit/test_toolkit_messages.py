@@ -236,3 +236,16 @@ def test_the_schema_shows_chinese_labels_beside_ids():
     assert doc["enumDescriptions"][index].startswith("三包凭证")
     assert doc["x-labels"]["sanbao_certificate"]["zh"] == DOCUMENTS["sanbao_certificate"][0]
     assert len(doc["markdownEnumDescriptions"]) == len(doc["enum"])
+
+
+def test_a_list_written_without_its_brackets_is_told_to_take_them(cli, tmp_path):
+    """``brands: apple``: not "write 'any'" (the brand's terms would then apply to every brand),
+    but the list it was meant to be; a word near 'any' is told 'any'."""
+    path, line, col = _edit(tmp_path, "brands: [apple]", "brands: apple")
+    (error,) = _errors(cli, path)
+    assert error == f"{path}:{line}:{col + 8}: $.applies_to.brands: 值 'apple' 不对；这里应写 'any'，或写成列表 [apple]（列表要加方括号）"
+    (error,) = _errors(cli, path, "en")
+    assert error.endswith("'apple' is not accepted here; write 'any', or a list: [apple] (a list takes square brackets)")
+    path, line, col = _edit(tmp_path, "brands: [apple]", "brands: anyy")
+    (error,) = _errors(cli, path)
+    assert error.endswith("$.applies_to.brands: 值 'anyy' 不对；这里应写 'any'"), error
