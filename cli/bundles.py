@@ -146,18 +146,27 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
                    if en else f"警告：{names} 没有政策测试（每份政策旁的 .cases.yaml 检查它如何判定）", err=True)
     clashes = bundles.version_clashes(engine, files, list(installed_texts(plugins_dir).values()))
     if clashes:   # one version, two sets of terms: the decisions' readers could not tell them apart
-        for policy, version, where, name in clashes:
+        for policy, version, where, name, alike in clashes:
             earlier = (f"policy bundle {where}" if en else f"政策包 {where} ") if where is not None else (
                 "the installed policies" if en else "软件自带的政策")
             path = os.path.join(folder, name)
-            click.echo(f"{path}: {policy} {version}: already published in {earlier} with other terms; raise its "
-                       f"version (e.g. \"{bundles.next_version(version)}\") after changing a policy, so that counters "
+            at = f"{path}:{bundles.version_line(files[name])}:1"
+            suggest = bundles.next_version(version)
+            if alike:   # a comment or the layout changed: the terms did not, but the text (and its hash) did
+                click.echo(f"{at}: {policy} {version}: already published in {earlier} with the same terms but other "
+                           f"text (comments or layout); one version has one text: undo the change, or raise its "
+                           f"version (e.g. \"{suggest}\")" if en else
+                           f"{at}: {policy} {version}：{earlier}中已有这个版本，条款相同，但文字不同（注释或格式）；"
+                           f"一个版本只能有一份文本：请撤回这处改动，或提高 version（例如 \"{suggest}\"）", err=True)
+                continue
+            click.echo(f"{at}: {policy} {version}: already published in {earlier} with other terms; raise its "
+                       f"version (e.g. \"{suggest}\") after changing a policy, so that counters "
                        f"and decisions tell the two apart" if en else
-                       f"{path}：{policy} {version}：{earlier}中已有这个版本，条款不同；修改政策后请提高 version"
-                       f"（例如 \"{bundles.next_version(version)}\"），柜台和判定记录才能分辨两者", err=True)
+                       f"{at}: {policy} {version}：{earlier}中已有这个版本，条款不同；修改政策后请提高 version"
+                       f"（例如 \"{suggest}\"），柜台和判定记录才能分辨两者", err=True)
         click.echo(f"not published: {len(clashes)} {'policy' if len(clashes) == 1 else 'policies'} changed without "
                    f"a new version" if en else
-                   f"未发布：{len(clashes)} 份政策改了条款但没有改版本号", err=True)
+                   f"未发布：{len(clashes)} 份政策改了内容但没有改版本号", err=True)
         raise click.exceptions.Exit(1)
     record = bundles.publish(engine, files, author=who, note=note, now=counter_now())
     if then_activate and not record["active"]:

@@ -178,7 +178,7 @@ def _against_installed(data: dict, node: Any, source: Any, installed: Mapping[tu
     replaces a plugin's policy by its id, and evaluate refuses one no plugin ships)."""
     from aftersales.authoring.policyload import PolicyIssue, locate
     from aftersales.core.errors import nearest
-    from aftersales.store.bundles import next_version
+    from aftersales.store.bundles import next_version, same_terms
 
     policy, version = key = (data.get("id"), str(data.get("version")))
     shipped = sorted({i for i, _v in installed})
@@ -197,6 +197,14 @@ def _against_installed(data: dict, node: Any, source: Any, installed: Mapping[tu
         return []
     line, col = locate(node, ["version"])
     suggest = next_version(version)
+    if same_terms(installed[key], source.text):   # only comments or the layout changed
+        return [PolicyIssue(source.name, line, col, "$.version",
+                            f"{policy} {version}: the installed policies have this version with the same terms but "
+                            f"other text (comments or layout); one version has one text: undo the change, or raise "
+                            f"its version (e.g. \"{suggest}\"), or publishing refuses it", "warning", "version_reused",
+                            zh=f"{policy} {version}：软件自带的政策中已有这个版本，条款相同，但文字不同（注释或格式）；"
+                               f"一个版本只能有一份文本：请撤回这处改动，或提高 version（例如 \"{suggest}\"），"
+                               f"否则发布时会被拒绝")]
     return [PolicyIssue(source.name, line, col, "$.version",
                         f"{policy} {version}: the installed policies already have this version with other terms; "
                         f"raise its version after changing a policy (e.g. \"{suggest}\"), or publishing refuses it",

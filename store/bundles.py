@@ -108,13 +108,14 @@ def next_version(version: str) -> str:
 
 
 def version_clashes(engine: sa.Engine, files: Mapping[str, str],
-                    installed: Iterable[str] = ()) -> list[tuple[str, str, int | None, str]]:
+                    installed: Iterable[str] = ()) -> list[tuple[str, str, int | None, str, bool]]:
     """The policies of ``files`` whose id and version were published before with other text: as
     an installed policy (``installed``: their texts) or in an earlier bundle. Each as (id,
     version, the earlier bundle's id or None for the installed one, the file's name in
-    ``files``), the first found. A decision
-    names a policy by id, version and SHA-256: two texts under one version would be two sets of
-    terms that the counters and the decisions' readers take for one."""
+    ``files``, whether the terms are the same all the same: only comments or the layout
+    differ), the first found. A decision names a policy by id, version and SHA-256: two texts
+    under one version would be two sets of terms that the counters and the decisions' readers
+    take for one (or, terms alike, two hashes of one version that no reader can tell apart)."""
     mine = {key: (name, text) for name, text in files.items()
             if not name.endswith(".cases.yaml") and (key := id_version(text)) is not None}
     if not mine:
@@ -125,14 +126,33 @@ def version_clashes(engine: sa.Engine, files: Mapping[str, str],
     earlier: list[tuple[int | None, str]] = [(None, text) for text in installed]
     earlier += [(row["id"], text) for row in rows for name, text in (row["files"] or {}).items()
                 if not name.endswith(".cases.yaml")]
-    clashes: list[tuple[str, str, int | None, str]] = []
+    clashes: list[tuple[str, str, int | None, str, bool]] = []
     seen: set[tuple[str, str]] = set()
     for where, text in earlier:
         key = id_version(text)
         if key is not None and key in mine and key not in seen and mine[key][1] != text:
-            clashes.append((*key, where, mine[key][0]))
+            clashes.append((*key, where, mine[key][0], same_terms(text, mine[key][1])))
             seen.add(key)
     return clashes
+
+
+def same_terms(text: str, other: str) -> bool:
+    """Whether two policy texts say the same (their YAML read alike: only comments, quoting or
+    the layout differ)."""
+    import yaml
+
+    try:
+        return bool(yaml.safe_load(text) == yaml.safe_load(other))
+    except yaml.YAMLError:
+        return False
+
+
+def version_line(text: str) -> int:
+    """The line of a policy text's top-level ``version:`` (1 when there is none to find)."""
+    import re
+
+    found = re.search(r"^version\s*:", text, re.MULTILINE)
+    return text.count("\n", 0, found.start()) + 1 if found else 1
 
 
 def _record(row: Mapping[str, Any], *, active: bool) -> dict[str, Any]:

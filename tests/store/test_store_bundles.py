@@ -289,6 +289,23 @@ def test_a_counters_own_folder_is_one_setting_and_wins_saying_so(store_cli, db_u
     assert rc == 2 and "config.toml: policies: a folder name" in err
 
 
+def test_a_comment_added_without_a_new_version_is_said_to_change_the_text_not_the_terms(store_cli, db_url, folder, cli):
+    """Refused all the same (one version, one text: decisions name its hash), but the editor is
+    not told the terms changed when only a comment did."""
+    text = (folder / "apple.yaml").read_text(encoding="utf-8")
+    (folder / "apple.yaml").write_text(text + "# 备注\n", encoding="utf-8")
+    line = text.splitlines().index('version: "2026.1"') + 1
+    rc, out, err = store_cli("policy", "publish", str(folder), "--db", db_url, "--by", "it", env={"AFTERSALES_LANG": "zh"})
+    assert rc == 1 and f"apple.yaml:{line}:1: apple 2026.1：软件自带的政策中已有这个版本，条款相同，但文字不同（注释或格式）" in err, err
+    assert "条款不同" not in err and "未发布：1 份政策改了内容但没有改版本号" in err, err
+    code, out, err = cli("policy", "validate", str(folder / "apple.yaml"), "--lang", "en")
+    assert code == 0 and f"apple.yaml:{line}:10: warning [version_reused:version]: $.version: apple 2026.1: the " \
+                         f"installed policies have this version with the same terms but other text" in out, out
+    (folder / "apple.yaml").write_text(text.replace("max: 15}", "max: 14}", 1) + "# 备注\n", encoding="utf-8")
+    code, out, err = cli("policy", "validate", str(folder / "apple.yaml"), "--lang", "en")
+    assert "already have this version with other terms" in out, out
+
+
 def test_replay_of_the_store_decides_with_the_bundle_in_force(store_cli, db_url, folder, case_file, tmp_path):
     rc, out, _ = _publish(store_cli, db_url, folder, "--activate")
     sha = json.loads(out)["sha256"]
@@ -315,8 +332,9 @@ def test_a_policy_changed_without_a_new_version_is_not_published(store_cli, db_u
     again = changed.replace('version: "2026.1"', 'version: "2026.2"', 1).replace("max: 10}", "max: 12}", 1)
     (folder / "apple.yaml").write_text(again, encoding="utf-8")
     rc, out, err = _publish(store_cli, db_url, folder)
-    assert rc == 1 and f"{folder / 'apple.yaml'}: apple 2026.2: already published in policy bundle 1 with other " \
-                       f"terms; raise its version (e.g. \"2026.3\")" in err, err
+    line = again.splitlines().index('version: "2026.2"') + 1
+    assert rc == 1 and f"{folder / 'apple.yaml'}:{line}:1: apple 2026.2: already published in policy bundle 1 with " \
+                       f"other terms; raise its version (e.g. \"2026.3\")" in err, err
     assert "`" not in err
     rc, out, _ = store_cli("policy", "bundles", "--db", db_url, "--json")
     assert [b["id"] for b in json.loads(out)] == [1]
