@@ -22,6 +22,10 @@ TYPE_NAMES: dict[str, tuple[str, str]] = {
     "null": ("空值", "nothing (null)"),
 }
 
+#: a kind of value as what was written, where it differs from ``TYPE_NAMES`` (what is expected):
+#: "got the boolean true", not "got true or false true"
+GOT_NAMES: dict[str, tuple[str, str]] = {"boolean": ("布尔值", "the boolean")}
+
 #: which vocabulary table names the ids of a schema ``$defs`` entry
 VOCAB_DEFS: dict[str, str] = {
     "document": "document", "region": "region", "channel": "channel", "component": "component",

@@ -365,7 +365,8 @@ def read_yaml(text: str, name: str) -> tuple[Any, yaml.Node | None]:
             (hint_zh, hint_en), hint_line, hint_col = found
             if hint_line != line or hint_col is not None:   # the cause is elsewhere: point there
                 line, col = hint_line, hint_col or 1
-            zh, problem = f"YAML 语法错误：{hint_zh}", f"YAML syntax error ({problem}): {hint_en}"
+            # the diagnosis first; the reader's own words after it, for whoever knows YAML
+            zh, problem = f"YAML 语法错误：{hint_zh}", f"YAML syntax error: {hint_en} (the YAML reader says: {problem})"
         else:
             problem = f"YAML syntax error: {problem}"
         issue = PolicyIssue(name, line, col, "$", problem, code="yaml", zh=zh)
@@ -609,6 +610,7 @@ def _error_issues(error: Any, node: Any, name: str) -> list[PolicyIssue]:
     """The issue(s) for one schema error, in both languages."""
     from .messages import (
         FORMAT_NAMES,
+        GOT_NAMES,
         PATTERN_WORDS,
         TYPE_NAMES,
         date_example,
@@ -682,7 +684,7 @@ def _error_issues(error: Any, node: Any, name: str) -> list[PolicyIssue]:
         if consts:
             zh_t = "或".join([f"'{c}'" for c in consts] + ([zh_t] if zh_t else []))
             en_t = " or ".join([f"'{c}'" for c in consts] + ([en_t] if en_t else []))
-        got = TYPE_NAMES.get(type_of(value), ("?", "?"))
+        got = GOT_NAMES.get(type_of(value)) or TYPE_NAMES.get(type_of(value), ("?", "?"))
         zh = f"这里应为{zh_t}，写的是{got[0]} {shown(value)}"
         en = f"expected {en_t} here, got {got[1]} {shown(value)}"
         is_date = isinstance(error.schema, Mapping) and error.schema.get("format") == "date"

@@ -249,3 +249,18 @@ def test_a_list_written_without_its_brackets_is_told_to_take_them(cli, tmp_path)
     path, line, col = _edit(tmp_path, "brands: [apple]", "brands: anyy")
     (error,) = _errors(cli, path)
     assert error.endswith("$.applies_to.brands: 值 'anyy' 不对；这里应写 'any'"), error
+
+
+def test_english_says_the_diagnosis_first_and_the_readers_words_after_it(cli, tmp_path):
+    path, line, _col = _edit(tmp_path, "  battery: {months: 12}", "\tbattery: {months: 12}")
+    (error,) = _errors(cli, path, "en", yaml=True)
+    assert error.startswith(f"{path}:{line}:1: $: YAML syntax error: tabs cannot indent YAML; use spaces (the YAML "
+                            f"reader says: "), error
+
+
+def test_a_boolean_where_a_number_goes_is_named_as_what_was_written(cli, tmp_path):
+    path, line, col = _edit(tmp_path, "host: {months: 12}", "host: {months: true}")
+    (error,) = _errors(cli, path, "en")
+    assert error.endswith("$.periods.host.months: expected a whole number here, got the boolean true"), error
+    (error,) = _errors(cli, path)
+    assert error.endswith("$.periods.host.months: 这里应为整数，写的是布尔值 true"), error
