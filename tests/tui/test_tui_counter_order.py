@@ -390,6 +390,36 @@ async def test_a_section_key_lands_on_what_is_still_to_fill_and_a_filled_field_i
         assert app.screen.form.values["customer.name"] == "韩梅梅"
 
 
+async def test_a_section_key_lands_on_the_field_marked_wrong_and_selects_it_where_the_focus_is(make):
+    """F5 after a phone a digit short lands on the phone, not on the name (typing replaced the
+    name with the phone number); F7 after a purchase date later than today lands on that date,
+    not on the empty date after it; F5 pressed in the very field it lands on selects its text,
+    so that what is typed replaces it rather than joining it."""
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await scan(pilot, "f5", "周八", "tab", "1330013300", "tab")
+        await settle(pilot)
+        await scan(pilot, "f5")
+        assert app.focused.id == "f-customer-phone"
+        await scan(pilot, "13300133000")
+        await settle(pilot)
+        values = app.screen.form.values
+        assert values["customer.name"] == "周八" and values["customer.phone"] == "13300133000"
+        await scan(pilot, "f6", "a", "tab", "iPhone 15", "f7", "2099-06-01", "tab")
+        await settle(pilot)
+        assert app.screen.query_one("#f-purchase-date").has_class("invalid")
+        await scan(pilot, "f7")
+        assert app.focused.id == "f-purchase-date"
+        await scan(pilot, "2024-06-01", "tab")
+        await settle(pilot)
+        assert app.screen.form.values["purchase.date"] == "2024-06-01"
+        assert not app.screen.form.values.get("purchase.received_date")
+        await scan(pilot, "f5", "赵")    # the name, every field right: its text replaced
+        await scan(pilot, "f5", "钱")    # again, the focus there already: replaced again
+        assert app.screen.form.values["customer.name"] == "钱"
+
+
 async def test_the_intake_alone_starts_the_background_loading_when_it_is_the_first_screen(make, held_policies):
     """The app's one-second timer (for a first screen that is not the intake) leaves the intake
     to start the store: once its panel has decided, or once it stops waiting for slow policies.
