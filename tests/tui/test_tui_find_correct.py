@@ -254,6 +254,34 @@ async def test_a_replacement_unit_is_decided_before_saving_as_the_store_will_sav
         assert store.get(intake.saved_number)["decisions"][-1]["decision"]["entitlement"] == before["entitlement"]
 
 
+async def test_an_imei_corrected_away_from_a_replacement_unit_takes_back_the_date_its_history_set(
+        make, store, save_day5, clock):
+    """The replacement's IMEI typed by mistake set the exchange date as the purchase date; the
+    IMEI corrected, the date typed from the receipt comes back (it stayed, and the date typed
+    next went into the receipt date). A date the clerk changed since is left as it is."""
+    _exchanged(store, save_day5, clock)
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        intake = app.screen
+        _fill_replacement(intake)
+        await type_into(pilot, "#f-customer-phone", "13800138000")
+        await settle(pilot)
+        assert intake.form.values["purchase.date"] == "2026-06-15"            # the exchange date
+        await type_into(pilot, "#f-device-imei", "352099001761481")          # another unit
+        await settle(pilot)
+        assert intake.form.values["purchase.date"] == "2026-06-01"            # the receipt's, as typed
+        assert intake.query_one("#f-purchase-date").value == "2026-06-01"
+        await type_into(pilot, "#f-customer-name", "李雷")                  # (left, so that the IMEI is selected)
+        await type_into(pilot, "#f-device-imei", OTHER_IMEI)                 # the replacement again
+        await settle(pilot)
+        assert intake.form.values["purchase.date"] == "2026-06-15"
+        await type_into(pilot, "#f-purchase-date", "2026-06-14")             # the clerk's own change
+        await type_into(pilot, "#f-device-imei", "352099001761481")
+        await settle(pilot)
+        assert intake.form.values["purchase.date"] == "2026-06-14"
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 async def test_at_80x24_the_correction_shows_the_masked_phone_whole(make, store, save_day5, lang):
     """The phone field of a correction said "不改请留空（现为 +852 ****" at 80 columns: the number

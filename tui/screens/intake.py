@@ -162,6 +162,10 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         self._same_unit_seen: tuple[str, ...] = ()   # open cases of this unit the clerk was shown
         self._backdate_ok = ""                          # an intake date before today the clerk confirmed
         self._unit_asked: tuple[str, str] = ("", "")      # the unit last asked of the store (IMEI, serial)
+        #: the values the store's history of that unit put into the form (a replacement's purchase
+        #: date), each with the value before, for the form they were put in: taken back when
+        #: another unit is typed (``_forget_unit``)
+        self._unit_filled: tuple[Any, dict[str, tuple[Any, Any]]] = (None, {})
         self.saving = False
         self._save_offered = False   # Ctrl+S enabled in the footer (``_update_save``)
         self._sent: FormState | None = None   # the form as it was when Ctrl+S sent it (``_show_saved``)
@@ -671,6 +675,8 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         """Check the fields, decide the case, update the panel and the Save button."""
         lang = self.app.lang
         self.field_errors = self.form.errors(lang)
+        if self._forget_unit():
+            self.field_errors = self.form.errors(lang)
         self._ask_about_unit()
         registry = self.app.registry
         panel = self.query_one("#panel", DecisionPanel)
@@ -1085,6 +1091,31 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
             return t("save.corrected", lang, number=number, n=len(message.summary.get("changes") or ()))
         return t("save.done", lang, number=number)
 
+    def _unit_key(self) -> tuple[str, str]:
+        """The unit the form names: its IMEI (when whole and valid) and its serial."""
+        imei = (self.form.values.get("device.imei") or "").strip()
+        serial = (self.form.values.get("device.serial") or "").strip().upper()
+        return (imei if imei and "device.imei" not in self.field_errors else "", serial)
+
+    def _forget_unit(self) -> bool:
+        """When the form names another unit than the one whose history filled values in (its
+        IMEI corrected), those values go back to what they were, each unless the clerk changed
+        it since; whether any did."""
+        form, filled = self._unit_filled
+        if not filled or (form is self.form and self._unit_key() == self._unit_asked):
+            return False
+        self._unit_filled = (None, {})
+        if form is not self.form:
+            return False
+        back = False
+        for path, (before, put) in filled.items():
+            if form.values.get(path) == put:
+                form.values[path] = before
+                back = True
+        if back:
+            self._load_widgets()
+        return back
+
     def _ask_about_unit(self) -> None:
         """A new case's unit (its IMEI, whole and valid, or its serial) asked of the store once,
         in a worker: what the store knows of it (``unit_history``: a replacement's period restarts
@@ -1093,9 +1124,7 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         where the saved case allowed a full return)."""
         if self.correcting or self.app.store is None or self.app.registry is None:
             return
-        imei = (self.form.values.get("device.imei") or "").strip()
-        serial = (self.form.values.get("device.serial") or "").strip().upper()
-        key = (imei if imei and "device.imei" not in self.field_errors else "", serial)
+        key = self._unit_key()
         if key == self._unit_asked:
             return
         self._unit_asked = key
@@ -1118,7 +1147,11 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
     def on_unit_known(self, message: UnitKnown) -> None:
         if message.key != self._unit_asked or self.correcting:
             return                  # another unit typed meanwhile, or a correction opened
+        form = self.form
+        before = {path: form.values.get(path) for path in message.paths}
         if self._show_store_values(message.case, message.sent, message.paths):
+            self._unit_filled = (form, {path: (was, form.values.get(path)) for path, was in before.items()
+                                        if form.values.get(path) != was})
             from aftersales.core.plugininfo import said_in
 
             lang = self.app.lang
