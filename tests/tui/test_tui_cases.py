@@ -444,6 +444,28 @@ async def test_f2_on_a_case_opened_from_the_queue_shows_the_queue_list(make, sto
         assert isinstance(app.screen, QueueScreen)
 
 
+async def test_back_on_the_queue_left_on_a_filter_the_list_has_the_focus_and_enter_opens_the_case(make, store, save_day5):
+    """The focus left on a filter's drop-down, F1 then F2: Enter opened the drop-down (and what
+    was typed next went into the search box), not the case under the cursor."""
+    from textual.widgets import Select
+
+    save_day5(store)
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        queue = await shown_after(pilot, "f2", kind=QueueScreen)
+        next(iter(queue.query(Select))).focus()
+        await settle(pilot)
+        await scan(pilot, "f1")
+        await settle(pilot)
+        await scan(pilot, "f2")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen) and isinstance(app.focused, DataTable), app.focused
+        await scan(pilot, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+
+
 async def test_f2_shows_the_queue_list_from_every_screen(make, store, save_day5):
     """F2 is the app's: from the case, a dialog over it (the ticket), the manager's report over
     the queue, a policy file, and the intake while a case is left open in the queue's mode, it

@@ -197,6 +197,10 @@ class QueueScreen(CounterScreen):
             # back from a case found by it: the next search is typed over the last one, as a
             # field entered anew is (otherwise "7518" went after "61234567")
             search.select_all()
+        elif not isinstance(self.focused, DataTable):
+            # left on a filter (a drop-down, a check box): back to the list, so that Enter opens
+            # the case under the cursor, not the drop-down, and typing searches
+            self.query_one(DataTable).focus()
 
     # --- app hooks ---------------------------------------------------------------------------
 
