@@ -624,6 +624,21 @@ async def test_enter_on_the_outcome_list_moves_on_so_a_scanned_replacement_lands
         assert dialog.query_one("#o-serial").value == "HWNEW0001"
 
 
+async def test_text_typed_on_the_outcome_list_goes_into_its_first_field_with_the_keys_behind_it(make, store, save_day5):
+    """The dialog opens on the list (the remedy chosen already); what is typed at once is the
+    first field's (the refund, the repair done), and Tab goes on from there. It was lost."""
+    save_day5(store)
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_detail(pilot)
+        dialog = await shown_after(pilot, "o", kind=OutcomeDialog)
+        assert dialog.kind == "return" and app.focused.id == "o-kind"
+        await scan(pilot, *"4999", "tab", *"5499")
+        assert dialog.query_one("#o-refund").value == "4999"
+        assert dialog.query_one("#o-invoice_price").value == "5499"
+        assert dialog.kind == "return"
+
+
 async def test_esc_on_a_case_with_a_note_typed_asks_before_it_drops_the_note(make, store, save_day5):
     """The case's note goes with a move or a follow-up: Esc back to the list asked nothing and
     the note was gone. Now it asks; no keeps the note, yes goes back."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -151,6 +151,21 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
         self.watch(kind, "value", self._show_fields, init=False)
         kind.focus()
         self.remember_as_opened()
+
+    def on_key(self, event: events.Key) -> None:
+        """Text typed on the outcome's list (the remedy chosen already) is what its first field
+        asks for (the repair done, the replacement's IMEI): it goes there, with the keys behind
+        it, as typing on the queue's list searches. It was lost: the list takes no text."""
+        character = event.character
+        kind = self.query_one("#o-kind", Select)
+        if (self.focused is not kind or kind.expanded or not event.is_printable or not character
+                or character.isspace()):
+            return
+        first = next((self.query_one(f"#o-{name}", FormInput) for name in FIELDS
+                      if self.query_one(f"#row-{name}").display), self.query_one("#o-note", FormInput))
+        event.stop()
+        event.prevent_default()
+        first.type_in(character)
 
     @property
     def kind(self) -> str:
