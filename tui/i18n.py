@@ -103,7 +103,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "ok.imei": ("✓ IMEI 校验通过", "✓ IMEI check digit ok"),
     # intake status
     "save.need": ("保存前请填写：{fields}", "Before saving, fill in: {fields}"),
-    "save.fix": ("请先更正标红的字段", "Correct the fields marked in red first"),
+    "save.fix": ("请先更正标红的字段：{fields}", "Correct the fields marked in red first: {fields}"),
+    "save.fix_any": ("请先更正标红的字段", "Correct the fields marked in red first"),
     "save.ready": ("可以保存（Ctrl+S）", "Ready to save (Ctrl+S)"),
     "save.saving": ("正在保存…", "Saving…"),
     "save.done": ("已保存，案例编号 {number}", "Saved as case {number}"),

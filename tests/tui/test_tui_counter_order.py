@@ -398,8 +398,13 @@ async def test_a_section_key_lands_on_the_field_marked_wrong_and_selects_it_wher
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
+        await settle(pilot)
+        assert app.screen.blocked() == "保存前请填写：品牌", app.screen.blocked()   # a blank form
         await scan(pilot, "f5", "周八", "tab", "1330013300", "tab")
         await settle(pilot)
+        # the save line names what is wrong (its note may have scrolled out of sight), and a
+        # field left empty that the case needs is said to need filling in, not to be wrong
+        assert app.screen.blocked() == "请先更正标红的字段：联系电话", app.screen.blocked()
         await scan(pilot, "f5")
         assert app.focused.id == "f-customer-phone"
         await scan(pilot, "13300133000")
@@ -409,6 +414,7 @@ async def test_a_section_key_lands_on_the_field_marked_wrong_and_selects_it_wher
         await scan(pilot, "f6", "a", "tab", "iPhone 15", "f7", "2099-06-01", "tab")
         await settle(pilot)
         assert app.screen.query_one("#f-purchase-date").has_class("invalid")
+        assert app.screen.blocked() == "请先更正标红的字段：购机日期", app.screen.blocked()
         await scan(pilot, "f7")
         assert app.focused.id == "f-purchase-date"
         await scan(pilot, "2024-06-01", "tab")

@@ -113,7 +113,7 @@ async def test_policies_that_fail_to_load_at_start_are_said_as_such_not_as_a_fai
         await pilot.pause()
         assert any("政策未能加载" in m for m in toasts), toasts
         assert not any("原有政策继续有效" in m for m in toasts), toasts
-        assert app.screen.blocked() in ("请先更正标红的字段", "政策未能加载，无法判定，不能保存")
+        assert app.screen.blocked().startswith(("请先更正标红的字段", "保存前请填写", "政策未能加载，无法判定，不能保存"))
         app.screen.field_errors = {}     # with every field right, still nothing is decided
         assert app.screen.blocked() == "政策未能加载，无法判定，不能保存"
         await scan(pilot, "f3")

@@ -854,7 +854,18 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         if self.field_errors or self.case_error or self.decision is None:
             if self.decision is None and not self.field_errors and not self.case_error:
                 return t("save.no_policies" if self.app.registry_error else "panel.loading", lang)
-            return t("save.fix", lang)
+            # which fields (the one in red may have scrolled out of sight): those marked wrong,
+            # else the one the case still needs filled in (a brand left empty is not wrong)
+            wrong = list(self.field_errors)
+            need: list[str] = []
+            if self.case_error and self.case_error[0] and self.case_error[0] not in wrong:
+                path = self.case_error[0]
+                (need if not str(self.form.values.get(path) or "").strip() else wrong).append(path)
+            if wrong:
+                return t("save.fix", lang, fields=listed((field_label(p, lang) for p in wrong), lang))
+            if need:
+                return t("save.need", lang, fields=listed((field_label(p, lang) for p in need), lang))
+            return t("save.fix_any", lang)
         missing = self.form.missing_for_save()
         if self.correcting:
             missing = [p for p in missing if p != "customer.phone"]   # empty: the stored one stays
