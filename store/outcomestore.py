@@ -213,6 +213,18 @@ class OutcomeMixin:
                             f"refund {data['refund']:g} is less than the {floor:g} the decision offers in place "
                             f"of the exchange (the invoice price less depreciation)", field="refund",
                             zh=f"退款 {data['refund']:g} 元少于判定给出的退款 {floor:g} 元（发票价扣除折旧）")
+                if _offers_return(decision) and data["refund"] < data["invoice_price"]:
+                    # the return the decision offers (within 7 days, a brand's own) refunds the
+                    # invoice price in full: less only with a manager's reason, recorded
+                    reason = (override or "").strip()
+                    if not reason:
+                        raise StoreError(
+                            f"refund {data['refund']:g} is less than the invoice price {data['invoice_price']:g}: the "
+                            f"return the decision offers refunds the invoice price in full; a manager may record "
+                            f"a lower refund with --override REASON", field="override",
+                            zh=f"退款 {data['refund']:g} 元少于发票金额 {data['invoice_price']:g} 元：判定给出的退货"
+                               f"应按发票金额全额退款；如经店长同意少退，请用 --override 写明原因")
+                    data["below_invoice"] = reason
             if kind == "exchange" and date.fromisoformat(data["date"]) > today:
                 raise StoreError(f"exchange date {data['date']} is after today {today.isoformat()}", field="date",
                                  zh=f"换货日期 {data['date']} 晚于今天 {today.isoformat()}")

@@ -456,6 +456,9 @@ TEXT.update({
     "mail_in.counter": ("到店送修", "brought to the counter"),
     "queue.sla_answer": ("超时未答复", "answer late"),
     "queue.sla_solution": ("超时无方案", "solution late"),
+    "outcome.below_invoice": ("退款少于发票金额：判定给出的退货应按发票金额全额退款。如经店长同意少退，请在「店长特批原因」写明原因",
+                              "the refund is less than the invoice price: the return the decision offers refunds it in "
+                              "full. With a manager's consent, write the reason under “Manager's reason”"),
     "outcome.needs_override": ("判定未给出这种处理；可办理：{offered}。如经店长同意，请在「店长特批原因」写明原因",
                                "the decision does not offer this; offered: {offered}. With a manager's consent, "
                                "write the reason under “Manager's reason”"),

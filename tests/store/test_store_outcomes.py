@@ -66,6 +66,25 @@ def test_a_return_refunds_at_most_the_invoice_price_and_has_its_own_path(store, 
     assert closed["badge"] == "已退货退款" and closed["outcome"]["summary_zh"] == "已退货退款 2999 元"
 
 
+def test_a_full_return_refunds_the_invoice_price_less_only_with_a_managers_reason(store, new_case, db_url):
+    """Day 5, the statutory return: a refund below the invoice price (a deduction the law does not
+    allow within 7 days) is refused, nothing written; with a manager's reason it is recorded with it."""
+    n = new_case(case=generic("2026-06-10"))["number"]
+    store.move(n, "diagnosing", actor="王芳", now=at(6, 15, 11))
+    before = _all_rows(db_url)
+    with pytest.raises(StoreError, match="less than the invoice price 2999") as refused:
+        store.record_outcome(n, "return", {"refund": 2500, "invoice_price": 2999}, actor="王芳", now=at(6, 15, 12),
+                             note="扣折旧")
+    assert refused.value.field == "override"
+    assert "退款 2500 元少于发票金额 2999 元：判定给出的退货应按发票金额全额退款" in refused.value.text("zh")
+    assert _all_rows(db_url) == before
+    view = store.record_outcome(n, "return", {"refund": 2500, "invoice_price": 2999}, actor="王芳", now=at(6, 15, 12),
+                                override="客户自愿：赠品耳机未退回，店长李明同意")
+    assert view["state"] == "returned" and view["outcome"]["refund"] == 2500
+    outcome = [e for e in view["events"] if e["kind"] == "outcome"][-1]
+    assert outcome["data"]["below_invoice"] == "客户自愿：赠品耳机未退回，店长李明同意"
+
+
 def test_a_remedy_not_offered_is_refused_unless_a_manager_overrides(store, new_case, db_url):
     n = new_case(case=generic("2026-02-15"))["number"]  # day 120: free repair only
     before = _all_rows(db_url)

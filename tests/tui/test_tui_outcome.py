@@ -147,10 +147,10 @@ async def test_the_ticket_prints_as_html_and_a_bad_outcome_stays_in_the_dialog_a
         await settle(pilot)
         assert app.screen is dialog and said() == "✘ 退款金额（元）：退款 9999 元超过发票金额 3000 元"
         assert store.get(NUMBER)["outcome"] is None
-        dialog.query_one("#o-refund").value = "2999"
+        dialog.query_one("#o-refund").value = "3000"     # the invoice price in full (a return within 7 days)
         detail = await shown_after(pilot, "ctrl+s", kind=DetailScreen)
-        assert detail.view["state"] == "returned" and detail.view["outcome"]["refund"] == 2999
-        assert "处理结果：已退货退款 2999 元" in detail.query_one("#detail-case").content.text.plain
+        assert detail.view["state"] == "returned" and detail.view["outcome"]["refund"] == 3000
+        assert "处理结果：已退货退款 3000 元" in detail.query_one("#detail-case").content.text.plain
         # a returned case takes no second outcome
         await scan(pilot, "o")
         await settle(pilot)
@@ -637,6 +637,29 @@ async def test_text_typed_on_the_outcome_list_goes_into_its_first_field_with_the
         assert dialog.query_one("#o-refund").value == "4999"
         assert dialog.query_one("#o-invoice_price").value == "5499"
         assert dialog.kind == "return"
+
+
+async def test_a_refund_below_the_invoice_price_asks_for_the_managers_reason_here(make, store, save_day5):
+    """A full return refunded in part (扣折旧 within 7 days) was recorded without a word: the store
+    refuses it, and the dialog shows the manager's reason's row, focused, and saves with it."""
+    save_day5(store)
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_detail(pilot)
+        dialog = await shown_after(pilot, "o", kind=OutcomeDialog)
+        assert dialog.kind == "return" and not dialog.query_one("#row-override").display
+        await scan(pilot, *"1000", "tab", *"2999", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, OutcomeDialog)
+        said = dialog.query_one("#o-error").content.text.plain
+        assert "退款少于发票金额" in said and "店长特批原因" in said and "--override" not in said, said
+        assert dialog.query_one("#row-override").display and app.focused.id == "o-override"
+        await scan(pilot, *"赠品未退回，店长同意", "ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, OutcomeDialog)
+    saved = store.get(NUMBER)
+    assert saved["outcome"]["refund"] == 1000
+    assert [e for e in saved["events"] if e["kind"] == "outcome"][-1]["data"]["below_invoice"] == "赠品未退回，店长同意"
 
 
 async def test_esc_on_a_case_with_a_note_typed_asks_before_it_drops_the_note(make, store, save_day5):

@@ -234,6 +234,11 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
             view = store.record_outcome(self.number, kind, fields, actor=app.staff, now=app.now(),
                                         override=override, note=note)
         except Exception as exc:  # noqa: BLE001 - one line on the screen
+            if getattr(exc, "field", None) == "override" and not override:
+                # a refund below the invoice price on a full return: the manager's reason asked for here
+                app.call_from_thread(self._ask_override)
+                self.post_message(StoreActionFailed(t("outcome.below_invoice", app.lang)))
+                return
             if getattr(exc, "field", None) == "remedy" and not override:
                 # not offered: said as this dialog asks for it (the store's words name the CLI's option)
                 offered = listed((remedy_label(r, self.decision, app.lang) for r in self.offered), app.lang) or "—"
@@ -259,6 +264,11 @@ class OutcomeDialog(HoldsInput, ModalScreen[dict | None]):
             # refused for want of it: the case has none, and the store's words say which option gives it
             return t("outcome.no_invoice_price", lang, field=field_label(name, lang))
         return field_label(name, lang) + ("：" if lang == "zh" else ": ") + exc.text(lang)
+
+    def _ask_override(self) -> None:
+        """The manager's reason, asked for by the store: its row shown and focused."""
+        self.query_one("#row-override").display = True
+        self.query_one("#o-override", FormInput).focus()
 
     def on_store_action_failed(self, message: StoreActionFailed) -> None:
         message.stop()
