@@ -117,11 +117,13 @@ def fit_columns(text: str, width: int = TICKET_COLUMNS) -> str:
 
 
 def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Callable[[str], str] | None = None,
-                  store_info: Any = None, policy_titles: Mapping[str, str] | None = None) -> str:
+                  store_info: Any = None, policy_titles: Mapping[str, str] | None = None,
+                  columns: int | None = TICKET_COLUMNS) -> str:
     """The service ticket (受理单) of a case. ``store_info``: the service point's name, address,
     hotline (``servicelevels.StoreInfo``); without a name the store is printed as 门店 SZ01.
     ``policy_titles``: each policy's Chinese title by its id (the customer reads 华为手机售后服务政策,
-    not ``huawei``); a policy without one is named by its id."""
+    not ``huawei``); a policy without one is named by its id. The text is laid out for a
+    printer of ``columns`` cells; None: each line whole, for a screen that lays it out itself."""
     esc = html.escape if fmt == "html" else (lambda s: s)
     case = view.get("case") or {}
     device = case.get("device") or {}
@@ -293,7 +295,7 @@ def render_ticket(view: Mapping[str, Any], fmt: str = "text", brand_label: Calla
     }
     name = "ticket.html" if fmt == "html" else "ticket.txt"
     text = _template(name).substitute(values)
-    return fit_columns(text) if fmt == "text" else text
+    return fit_columns(text, columns) if fmt == "text" and columns else text
 
 
 def store_name(code: str, info: Any = None) -> str:

@@ -82,6 +82,43 @@ def drawn(widget) -> list[str]:
     return [strip.text.rstrip() for strip in widget.render_lines(widget.region.reset_offset)]
 
 
+async def test_at_80x24_the_ticket_is_laid_out_once_at_the_dialogs_width_and_saved_as_it_prints(
+        make, store, save_day5, tmp_path, monkeypatch):
+    """The printed ticket's lines (laid out for 80 columns) were folded again in the narrower
+    dialog: a law quote broke as 修理；凭发 | 货票和三包凭证办理〕. The dialog lays the ticket's whole
+    lines out once, at its own width, every line but a paragraph's last well filled; the file
+    ``s`` saves is the printed text."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from aftersales.store.documents import TICKET_COLUMNS
+    from aftersales.tui.widgets.text import wrap_line
+
+    save_day5(store)
+    monkeypatch.setenv("AFTERSALES_TICKETS_DIR", str(tmp_path / "tickets"))
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_detail(pilot)
+        await scan(pilot, "p")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+        ticket = app.screen
+        widget = ticket.query_one("#ticket-text")
+        width = widget.content_size.width
+        assert width < TICKET_COLUMNS
+        shown = drawn(widget)
+        printed = ticket.text.split("\n")
+        assert any(cell_len(line) > width for line in printed)        # the printed lines do not fit here
+        assert "".join(shown).replace(" ", "") == ticket.lines.replace("\n", "").replace(" ", "")
+        # each whole line laid out by the counter's one wrapper, at this width (no line folded twice)
+        assert shown == [piece.plain.rstrip() for line in ticket.lines.split("\n")
+                         for piece in wrap_line(Text(line), width)]
+        assert not [line for line in shown if "凭发" in line and "凭发货票" not in line], shown
+        await scan(pilot, "s")
+        await settle(pilot)
+    assert (tmp_path / "tickets" / f"{NUMBER}.txt").read_text(encoding="utf-8").rstrip("\n") == ticket.text.rstrip("\n")
+
+
 async def test_the_ticket_prints_as_html_and_a_bad_outcome_stays_in_the_dialog_a_good_one_closes_the_case_path(
         make, store, save_day5, tmp_path, monkeypatch):
     save_day5(store)

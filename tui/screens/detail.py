@@ -158,10 +158,15 @@ class TicketScreen(ModalScreen[None]):
                 key("h", "print_html", "print_html")]
 
     def __init__(self, number: str, text: str, html: Any = None, title_key: str = "ticket.title",
-                 file_name: str | None = None) -> None:
+                 file_name: str | None = None, lines: str | None = None) -> None:
         super().__init__(id="ticket")
         self.number = number
+        #: the text as it prints and is saved (``s``)
         self.text = text
+        #: the same, each line whole (``render_ticket(columns=None)``): shown laid out once at the
+        #: dialog's width, as Chinese is set (the printed lines, laid out for 80 columns, were
+        #: folded again at 80x24: 凭发 | 货票)
+        self.lines = lines if lines is not None else text
         #: the text file ``s`` writes in the tickets folder (the ticket's own by default)
         self.file_name = file_name or f"{number}.txt"
         #: a callable giving the HTML ticket (``h`` prints it)
@@ -172,7 +177,7 @@ class TicketScreen(ModalScreen[None]):
         with Vertical(classes="dialog wide"):
             yield Static(t(self.title_key, self.app.lang) + f" {self.number}", classes="dialog-title")
             with VerticalScroll():
-                yield Static(Text(self.text), id="ticket-text")
+                yield Static(Wrapped(Text(self.lines)), id="ticket-text")
             yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -517,11 +522,13 @@ class DetailScreen(CounterScreen):
     def action_ticket(self) -> None:
         if self.view is None:
             return
-        from aftersales.store.documents import render_ticket
+        from aftersales.store.documents import TICKET_COLUMNS, render_ticket
 
-        text = render_ticket(self.view, "text", brand_label=lambda b: self._brand_label(b),
-                             store_info=self._store_info(), policy_titles=self._policy_titles())
-        self.app.push_screen(TicketScreen(self.number, text, self._ticket_html))
+        def ticket(columns: int | None) -> str:
+            return render_ticket(self.view, "text", brand_label=lambda b: self._brand_label(b),
+                                 store_info=self._store_info(), policy_titles=self._policy_titles(), columns=columns)
+
+        self.app.push_screen(TicketScreen(self.number, ticket(TICKET_COLUMNS), self._ticket_html, lines=ticket(None)))
 
     # --- outcome and printing ----------------------------------------------------------------
 
