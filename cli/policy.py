@@ -385,7 +385,9 @@ def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None,
         total = sum(len(r.results) for r in reports)
         # a tests file that cannot be read (or a policy with none) fails the run: the summary says so
         unread = sum(1 for r in reports if any(i.severity == "error" for i in r.issues))
-        if en:
+        if select is not None and not total:
+            pass    # said below: nothing was run
+        elif en:
             click.echo(f"{total - failed}/{total} cases pass; "
                        + (f"tests of {_n(unread, 'policy')} in error (above); " if unread else "")
                        + (f"only the cases named with {select!r} were run (coverage not counted)" if select is not None
@@ -395,6 +397,11 @@ def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None,
                        + (f"{unread} 个政策的测试文件有错误（见上）；" if unread else "")
                        + (f"只运行了名称含 {select!r} 的案例（不统计规则覆盖）" if select is not None
                           else f"{uncovered} 条规则没有案例覆盖"), err=True)
+    if select is not None and not any(r.results for r in reports):
+        # -k with a typo ran nothing: not a pass
+        click.echo(f"no case's name contains {select!r}: no policy test was run" if en else
+                   f"没有名称含 {select!r} 的案例：没有运行任何政策测试", err=True)
+        raise SystemExit(1)
     if bad or (strict and uncovered and select is None):
         raise SystemExit(bad_input_code([i for r in reports for i in r.issues if i.severity == "error"]))
 

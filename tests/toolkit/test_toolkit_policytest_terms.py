@@ -99,6 +99,10 @@ def test_k_selects_cases_by_name(cli, tmp_path):
     code, out, err = cli("policy", "test", "--strict", str(path), "-k", "EXCHANGE", env={"AFTERSALES_LANG": "zh"})
     assert code == 0 and "没有案例覆盖" not in out + err and "规则覆盖" not in out, out + err
     assert err.strip().endswith("只运行了名称含 'EXCHANGE' 的案例（不统计规则覆盖）") and out.count("\n") == 1, out
+    # a name no case has (a typo) runs nothing: said, and not a pass
+    code, out, err = cli("policy", "test", str(path), "-k", "EXCHNAGE", env={"AFTERSALES_LANG": "zh"})
+    assert code == 1 and err.strip() == "没有名称含 'EXCHNAGE' 的案例：没有运行任何政策测试", out + err
+    assert _run(cli, path, "-k", "EXCHNAGE")[0] == 1
 
 
 def test_coverage_counts_an_offer_only_when_it_decided_a_case(cli, tmp_path):
