@@ -59,6 +59,56 @@ def installed_texts(plugins_dir: str | None, loaded: Any = None) -> dict[tuple[s
     return {key: text for text in texts if (key := id_version(text)) is not None}
 
 
+def installed_scopes(loaded: Any) -> dict[str, tuple[str, frozenset[str]]]:
+    """Per id of a policy a brand's plugin ships: that plugin and the brands it serves. A file
+    given with the id replaces the policy, and may speak for those brands only (as loading it
+    says, ``registry.out_of_scope_text``); the statutory plugin's and a network's (serving no
+    brand) may speak for any."""
+    from aftersales.core.registry import STATUTORY_PLUGIN, each_plugin
+    from aftersales.store.bundles import id_version
+
+    served: dict[str, set[str]] = {}
+    for name, call in each_plugin(loaded.pm, "aftersales_brands"):
+        try:
+            served.setdefault(name, set()).update(b.id for b in (call() or [None])[0] or ())
+        except Exception:  # noqa: BLE001 - the plugin's failure is reported by the registry
+            continue
+    out: dict[str, tuple[str, frozenset[str]]] = {}
+    for impl in loaded.pm.hook.aftersales_policy_files.get_hookimpls():
+        name = loaded.pm.get_name(impl.plugin)
+        if name == STATUTORY_PLUGIN or not served.get(name):
+            continue
+        try:
+            texts = [location.read_bytes().decode("utf-8") for location in impl.function() or []]
+        except Exception:  # noqa: BLE001 - as above
+            continue
+        for text in texts:
+            key = id_version(text)
+            if key is not None:
+                out.setdefault(key[0], (name, frozenset(served[name])))
+    return out
+
+
+def _out_of_scope(data: dict, node: Any, name: str, scopes: Mapping[str, tuple[str, frozenset[str]]]) -> list[Any]:
+    """An error at ``applies_to.brands`` when the file replaces a brand plugin's policy and names
+    brands beyond the plugin's: loading it refuses it (``policy test`` and ``publish`` did, while
+    ``validate`` found the file valid)."""
+    from aftersales.authoring.policyload import PolicyIssue, locate
+    from aftersales.core.registry import out_of_scope_text
+
+    scope = scopes.get(str(data.get("id")))
+    if scope is None:
+        return []
+    plugin, served = scope
+    brands = (data.get("applies_to") or {}).get("brands")
+    named = None if brands == "any" else list(brands or ())
+    if named is not None and set(named) <= served:
+        return []
+    line, col = locate(node, ["applies_to", "brands"])
+    en, zh = out_of_scope_text(plugin, served, named)
+    return [PolicyIssue(name, line, col, "$.applies_to.brands", en, code="scope", zh=zh)]
+
+
 def bad_input_code(errors: list[Any]) -> int:
     """The exit code of a check that found ``errors``: 2 when a file among them could not be
     read as a policy at all (bad input, ``policyload.UNREADABLE``), else 1."""
@@ -105,11 +155,13 @@ def _known_brands(plugins_dir: str | None, loaded: Any = None) -> list[str]:
 
 def validate_locations(locations: list[Any], plugins_dir: str | None = None,
                        brands: list[str] | None = None,
-                       installed: Mapping[tuple[str, str], str] | None = None) -> tuple[list[dict], list[Any]]:
+                       installed: Mapping[tuple[str, str], str] | None = None,
+                       scopes: Mapping[str, tuple[str, frozenset[str]]] | None = None) -> tuple[list[dict], list[Any]]:
     """Check every file, then across files (versions), against the statutory floor and the
     regulation, and the brands they name; warnings a policy acknowledges are marked so.
     ``installed``: the policies the installed plugins ship (``installed_texts``), beside which
-    each file is checked (``_against_installed``)."""
+    each file is checked (``_against_installed``); ``scopes``: the brands each of them may speak
+    for (``installed_scopes``), which a file replacing one keeps to (``_out_of_scope``)."""
     from aftersales.authoring.acknowledge import apply_acknowledgements
     from aftersales.authoring.floorcheck import floor_issues
     from aftersales.authoring.policyload import brand_issues, check_policy_full, read_source, version_issues
@@ -161,7 +213,10 @@ def validate_locations(locations: list[Any], plugins_dir: str | None = None,
     known_brands = _known_brands(plugins_dir) if brands is None else brands
     for data, node, name in valid:
         issues.extend(floor_issues(data, node, name, statutory))
-        issues.extend(brand_issues(data, node, name, known_brands, name in in_package))
+        named = brand_issues(data, node, name, known_brands, name in in_package)
+        issues.extend(named)
+        if not any(i.severity == "error" for i in named):   # a typo'd brand is said once, as a typo
+            issues.extend(_out_of_scope(data, node, name, scopes or {}))
     issues = apply_acknowledgements(issues, valid)
     bad_files = {i.file for i in issues if i.severity == "error"}
     for r in results:
@@ -258,7 +313,8 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, show_acknowledged: 
     lang = message_lang()
     # files of the editor's: beside the policies the plugins ship (one version, one set of terms)
     installed = installed_texts(plugins_dir, loaded) if paths else None
-    results, issues = validate_locations(locations, plugins_dir, _known_brands(plugins_dir, loaded), installed)
+    scopes = installed_scopes(loaded) if paths else None
+    results, issues = validate_locations(locations, plugins_dir, _known_brands(plugins_dir, loaded), installed, scopes)
     issues = plugin_issues + issues
     errors = [i for i in issues if i.severity == "error"]
     warnings = [i for i in issues if i.severity == "warning"]

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from time import perf_counter
@@ -483,6 +483,23 @@ def _show_path(filename: str) -> str:
         return str(Path(filename).resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return filename
+
+
+def out_of_scope_text(plugin: str, served: Collection[str], brands: Sequence[str] | None) -> tuple[str, str]:
+    """What to say (English, Chinese) of a policy of the brand plugin ``plugin``, which serves
+    ``served``, naming ``brands`` (None: any brand) beyond them: the loader's refusal and
+    ``policy validate``'s error alike."""
+    named = "any" if brands is None else ", ".join(brands)
+    # a typo'd brand (appel): the brand the plugin serves that it was probably meant to be
+    meant = [m for brand in brands or () if brand not in served for m in nearest(brand, served)[:1]]
+    hint_en = f"; did you mean {', '.join(map(repr, meant))}?" if meant else ""
+    hint_zh = f"；您是否想写 {'、'.join(map(repr, meant))}？" if meant else ""
+    return (f"plugin {plugin!r} serves {', '.join(sorted(served)) or 'no brand it claimed'}; its policy "
+            f"may not apply to {named}{hint_en}",
+            (f"插件 {plugin!r} 只提供品牌 {'、'.join(sorted(served))}" if served else
+             f"插件 {plugin!r} 声明的品牌都已由其他插件提供，它不提供任何品牌")
+            + f"；它的政策不能适用于{'任何品牌' if brands is None else ' ' + named}{hint_zh}"
+            + ("" if served else "：请在插件的 brands 中写它自己的品牌（不能与已安装的插件重复）"))
 
 
 def each_plugin(pm: pluggy.PluginManager, hook_name: str) -> list[tuple[str, Any]]:
@@ -954,18 +971,8 @@ class _Builder:
         served = self._served_by(plugin)
         if plugin in self.state.brand_plugins and (policy.brands is None or not set(policy.brands) <= served):
             line, col = _locate_field(node, "$.applies_to.brands")
-            named = "any" if policy.brands is None else ", ".join(policy.brands)
-            # a typo'd brand (appel): the brand the plugin serves that it was probably meant to be
-            meant = [m for brand in policy.brands or () if brand not in served for m in nearest(brand, served)[:1]]
-            hint_en = f"; did you mean {', '.join(map(repr, meant))}?" if meant else ""
-            hint_zh = f"；您是否想写 {'、'.join(map(repr, meant))}？" if meant else ""
-            return _issue(policy.source, line, col, "$.applies_to.brands",
-                          f"plugin {plugin!r} serves {', '.join(sorted(served)) or 'no brand it claimed'}; its policy "
-                          f"may not apply to {named}{hint_en}", code="scope",
-                          zh=(f"插件 {plugin!r} 只提供品牌 {'、'.join(sorted(served))}" if served else
-                              f"插件 {plugin!r} 声明的品牌都已由其他插件提供，它不提供任何品牌")
-                             + f"；它的政策不能适用于 {'任何品牌' if policy.brands is None else named}{hint_zh}"
-                             + ("" if served else "：请在插件的 brands 中写它自己的品牌（不能与已安装的插件重复）"))
+            en, zh = out_of_scope_text(plugin, served, policy.brands)
+            return _issue(policy.source, line, col, "$.applies_to.brands", en, code="scope", zh=zh)
         return None
 
     def _rightful(self, policy: Any, plugin: str) -> bool:

@@ -68,8 +68,10 @@ def test_a_typo_in_applies_to_brands_is_an_error_naming_the_brand_meant(cli, tmp
 
 
 def test_a_brand_no_loaded_plugin_serves_is_a_warning_but_not_inside_its_own_plugin_package(cli, tmp_path):
-    # far from every brand served (no typo): the editor is told no case of it is decided as things stand
-    path = _edited(tmp_path, "apple.yaml", ("brands: [apple]", "brands: [honor]"))
+    # far from every brand served (no typo): the editor is told no case of it is decided as things
+    # stand (a new brand's policy: with apple's id, it would replace the apple plugin's policy,
+    # which may speak for apple alone, an error of its own)
+    path = _edited(tmp_path, "apple.yaml", ("\nid: apple\n", "\nid: honor\n"), ("brands: [apple]", "brands: [honor]"))
     code, report = _report(cli, str(path))
     (issue,) = [i for i in report["issues"] if i["code"] == "unknown_brand"]
     assert code == 0 and issue["severity"] == "warning" and issue["path"] == "$.applies_to.brands[0]"

@@ -354,3 +354,20 @@ def test_a_number_in_quotes_or_a_text_without_them_is_told_how_to_write_it(tmp_p
     assert code == 1
     line = next(line for line in out.splitlines() if "huawei.yaml:" in line)
     assert line.endswith(expected), line
+
+
+def test_a_brand_policy_given_another_brand_is_an_error_in_validate_as_in_test(tmp_path, cli):
+    """apple.yaml made to apply to honor (or to any brand): validate found it valid (a warning
+    only) while policy test and publish refused it; now validate says what loading it says."""
+    apple = (POLICIES / "apple.yaml").read_text(encoding="utf-8")
+    for brands, named in (("[honor]", "honor"), ("any", "任何品牌")):
+        path = _write(tmp_path, "apple.yaml", apple.replace("brands: [apple]", f"brands: {brands}", 1))
+        line = apple.splitlines().index("  brands: [apple]") + 1
+        code, out, err = cli("policy", "validate", str(path), "--lang", "zh")
+        assert code == 1, out + err
+        said = f"{path}:{line}:11: $.applies_to.brands: 插件 'apple' 只提供品牌 apple；它的政策不能适用于"
+        assert said + ("任何品牌" if named == "任何品牌" else f" {named}") in out, out
+        code, tested, _ = cli("policy", "test", str(path), "--lang", "zh")
+        assert code == 1 and said in tested, tested
+    path = _write(tmp_path, "apple.yaml", apple)
+    assert cli("policy", "validate", str(path))[0] == 0
