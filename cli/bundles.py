@@ -100,6 +100,7 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
         _n,
         _policy_locations,
         bad_input_code,
+        in_order,
         installed_texts,
         refuse_unreadable,
         validate_locations,
@@ -125,7 +126,7 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
     failed = [c for r in reports for c in r.failed]
     refuse_unreadable(errors + warnings, lang, as_report=False)
     if errors or failed or warnings:
-        for issue in errors + warnings:
+        for issue in in_order(errors) + in_order(warnings):
             click.echo(said_in(issue, lang), err=True)
         for c in failed:
             problems = ("; " if en else "；").join(p.text(lang) for p in c.problems)

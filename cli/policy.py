@@ -109,6 +109,16 @@ def _out_of_scope(data: dict, node: Any, name: str, scopes: Mapping[str, tuple[s
     return [PolicyIssue(name, line, col, "$.applies_to.brands", en, code="scope", zh=zh)]
 
 
+def in_order(issues: list[Any]) -> list[Any]:
+    """``issues`` file by file (in the order the files first come), each file's from its top
+    line down, as an editor reads them (the schema's errors came in its own order: line 267,
+    then 90, then 235)."""
+    files: dict[str, int] = {}
+    for issue in issues:
+        files.setdefault(getattr(issue, "file", ""), len(files))
+    return sorted(issues, key=lambda i: (files[getattr(i, "file", "")], getattr(i, "line", 0), getattr(i, "column", 0)))
+
+
 def bad_input_code(errors: list[Any]) -> int:
     """The exit code of a check that found ``errors``: 2 when a file among them could not be
     read as a policy at all (bad input, ``policyload.UNREADABLE``), else 1."""
@@ -324,7 +334,7 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, show_acknowledged: 
                    "issues": [i.to_dict() for i in issues]})
     else:
         refuse_unreadable(issues, lang)
-        for issue in errors + warnings + (acknowledged if show_acknowledged else []):
+        for issue in in_order(errors) + in_order(warnings) + in_order(acknowledged if show_acknowledged else []):
             click.echo(issue.text(lang))
         if acknowledged and not show_acknowledged:   # read once, known: one line, not the editor's every run
             click.echo(f"{_n(len(acknowledged), 'acknowledged warning')} (--show-acknowledged lists "

@@ -371,3 +371,13 @@ def test_a_brand_policy_given_another_brand_is_an_error_in_validate_as_in_test(t
         assert code == 1 and said in tested, tested
     path = _write(tmp_path, "apple.yaml", apple)
     assert cli("policy", "validate", str(path))[0] == 0
+
+
+def test_errors_are_listed_from_the_top_of_the_file_down(tmp_path, cli):
+    """The schema's errors came in its own order (line 267, then 90...): an editor reads down."""
+    apple = (POLICIES / "apple.yaml").read_text(encoding="utf-8")
+    text = apple.replace("host: {months: 12}", "host: {months: twelve}", 1).replace("window: {days: 7}", 'window: {days: "7"}')
+    path = _write(tmp_path, "apple.yaml", text)
+    code, out, _ = cli("policy", "validate", str(path))
+    lines = [int(line.split(":")[1]) for line in out.splitlines() if line.startswith(str(path))]
+    assert code == 1 and len(lines) >= 3 and lines == sorted(lines), out
