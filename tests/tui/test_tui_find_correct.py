@@ -71,6 +71,16 @@ def _fill_replacement(intake) -> None:
                  "purchase": {"date": "2026-06-01", "channel": "authorized_reseller"}}, name="李雷")
 
 
+async def _replacement_taken_in(pilot):
+    """The intake, once ready, with the replacement unit taken in (``_fill_replacement``) and the
+    customer's phone typed."""
+    await ready(pilot)
+    intake = pilot.app.screen
+    _fill_replacement(intake)
+    await type_into(pilot, "#f-customer-phone", "13800138000")
+    return intake
+
+
 async def test_a_replacement_unit_shows_the_purchase_date_the_store_saved_and_a_correction_keeps_it(
         make, store, save_day5, clock):
     """A unit handed over in an exchange is taken in with the purchase date on its receipt: the
@@ -79,10 +89,7 @@ async def test_a_replacement_unit_shows_the_purchase_date_the_store_saved_and_a_
     _exchanged(store, save_day5, clock)
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        intake = app.screen
-        _fill_replacement(intake)
-        await type_into(pilot, "#f-customer-phone", "13800138000")
+        intake = await _replacement_taken_in(pilot)
         await save(pilot)
         second = intake.saved_number
         assert store.get(second)["case"]["purchase"]["date"] == "2026-06-15"      # the exchange date
@@ -239,11 +246,8 @@ async def test_a_replacement_unit_is_decided_before_saving_as_the_store_will_sav
     _exchanged(store, save_day5, clock)
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        intake = app.screen
         said = toasts(app)
-        _fill_replacement(intake)
-        await type_into(pilot, "#f-customer-phone", "13800138000")
+        intake = await _replacement_taken_in(pilot)
         await settle(pilot)
         assert intake.form.values["purchase.date"] == "2026-06-15"            # the exchange date
         assert intake.query_one("#f-purchase-date").value == "2026-06-15"
@@ -262,10 +266,7 @@ async def test_an_imei_corrected_away_from_a_replacement_unit_takes_back_the_dat
     _exchanged(store, save_day5, clock)
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        intake = app.screen
-        _fill_replacement(intake)
-        await type_into(pilot, "#f-customer-phone", "13800138000")
+        intake = await _replacement_taken_in(pilot)
         await settle(pilot)
         assert intake.form.values["purchase.date"] == "2026-06-15"            # the exchange date
         await type_into(pilot, "#f-device-imei", "352099001761481")          # another unit
