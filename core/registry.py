@@ -1010,6 +1010,18 @@ class _Builder:
                         st.contained.add(id(issue))
                 continue
             owner = st.owners.get(policy.id)
+            if owner is None and policy.brands and not set(policy.brands) & set(st.brands):
+                # a new brand's policy (a network's bundle reaches every counter) where no plugin
+                # serves its brands: no case here could use it. Left out and said, never a stop
+                # of every other brand (a policy naming a brand served here stays an error below:
+                # its id mistyped, terms meant for that brand would be lost)
+                brands = ", ".join(policy.brands)
+                st.warnings.append(Said(
+                    f"{policy.source}: no loaded plugin ships a policy {policy.id!r} or serves its brands ({brands}): "
+                    f"left out here; install the plugin that serves them to decide their cases",
+                    f"{policy.source}：没有已加载的插件带有政策 {policy.id!r}，也没有插件服务它的品牌（{brands}）："
+                    f"本机不使用这份政策；安装服务这些品牌的插件后才能判定它们的案例"))
+                continue
             if owner is None:
                 from .errors import nearest
 

@@ -89,6 +89,27 @@ def test_a_policy_id_no_plugin_ships_is_named_at_its_id_with_the_nearest_in_chin
     assert "no loaded plugin ships a policy 'aple'; did you mean 'apple'?" in err, err
 
 
+def test_a_new_brands_policy_no_plugin_here_serves_is_left_out_and_every_brand_decides(tmp_path, cli):
+    """A network's folder (or bundle) with a policy for a brand whose plugin this counter has not
+    installed (honor): it stopped every brand here (exit 2). It is left out, said, and the other
+    brands decide; a policy with an unknown id naming a brand served here stays an error (``aple``
+    above: terms meant for apple would be lost)."""
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    text = bundled("huawei.yaml").read_text(encoding="utf-8")
+    assert "brands: [huawei]" in text
+    honor = text.replace("\nid: huawei\n", "\nid: honor\n", 1).replace("brands: [huawei]", "brands: [honor]", 1)
+    (folder / "honor.yaml").write_text(honor, encoding="utf-8")
+    for name, expected in (("apple-cn-day10-deferred", "exchange"), ("huawei-day10-onsite", "exchange"),
+                           ("generic-day10-exchange", "exchange")):
+        code, out, err = cli("evaluate", _case(tmp_path, name), "--json", "--policies", str(folder), "--lang", "zh")
+        assert code == 0 and json.loads(out)["entitlement"] == expected, (name, err)
+        assert "honor.yaml：没有已加载的插件带有政策 'honor'，也没有插件服务它的品牌（honor）：本机不使用这份政策" in err, err
+    (folder / "honor.yaml").write_text(honor.replace("brands: [honor]", "brands: [honor, apple]", 1), encoding="utf-8")
+    code, out, err = cli("evaluate", _case(tmp_path, "huawei-day10-onsite"), "--policies", str(folder))
+    assert code == 2 and "no loaded plugin ships a policy 'honor'" in err, err
+
+
 def test_a_policies_folders_copy_decides_and_traces_as_the_shipped_policy(tmp_path, cli):
     """The shipped policies given as a folder (or a bundle) decide as the plugins' own, every
     trace step naming its plugin: the offers' steps had an empty plugin (``:apple/return_doa
