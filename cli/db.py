@@ -59,7 +59,14 @@ def upgrade(db_url, as_json) -> None:
 @DB_OPTION
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON.")
 def current(db_url, as_json) -> None:
-    """数据库结构版本 / Show the database's schema revision and this program's."""
+    """数据库结构版本 / Show the database's schema revision and this program's.
+
+    退出码：0 已是最新；5 需要运行 aftersales db upgrade（空库或旧版本），或数据库比本程序新
+    （请升级 aftersales）。
+
+    Exit 0 when up to date; 5 when it needs "aftersales db upgrade" (empty or older), or when it
+    is newer than this program (upgrade aftersales): a monitoring script can tell.
+    """
     from aftersales.store import db as store_db
 
     url, _ = store_db.resolve_url(db_url)
@@ -73,17 +80,22 @@ def current(db_url, as_json) -> None:
         engine.dispose()
     head = store_db.head_revision()
     where = store_db.display_url(url)
+    newer = store_db.newer_schema(engine, rev)
     if as_json:
-        echo_json({"database": where, "revision": rev, "head": head, "up_to_date": rev == head})
-        return
-    if message_lang(None) == "zh":
-        status = "已是最新" if rev == head else ("空库：请运行 `aftersales db upgrade`" if rev is None
+        echo_json({"database": where, "revision": rev, "head": head, "up_to_date": rev == head,
+                   "newer": newer is not None})
+    elif message_lang(None) == "zh":
+        status = "已是最新" if rev == head else ("空库：请运行 `aftersales db upgrade`" if rev is None else
+                                              "比本程序所知的更新：请升级 aftersales 程序" if newer is not None
                                               else "需要运行 `aftersales db upgrade`")
         click.echo(f"{where}：数据库结构 {rev or '（无）'}，本程序 {head} — {status}")
     else:
-        status = "up to date" if rev == head else ("empty: run `aftersales db upgrade`" if rev is None
+        status = "up to date" if rev == head else ("empty: run `aftersales db upgrade`" if rev is None else
+                                                   "newer than this program: upgrade aftersales" if newer is not None
                                                    else "needs `aftersales db upgrade`")
         click.echo(f"{where}: revision {rev or '(none)'}, program {head} — {status}")
+    if rev != head:
+        raise click.exceptions.Exit(5)
 
 
 @db.command("roles")

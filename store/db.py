@@ -259,6 +259,17 @@ def known_revisions() -> frozenset[str]:
     return frozenset(s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions())
 
 
+def newer_schema(engine: Engine, current: str | None) -> SchemaError | None:
+    """The error for a database whose schema revision this program does not know (a newer
+    program migrated it), else None: the counters, ``db upgrade`` and ``db current`` say it alike."""
+    if current is None or current in known_revisions():
+        return None
+    where, head = display_url(engine.url), head_revision()
+    return SchemaError(f"database {where} has schema revision {current}, newer than this program "
+                       f"knows ({head}); upgrade aftersales",
+                       zh=f"数据库 {where} 的结构版本为 {current}，比本程序所知的（{head}）更新：请升级 aftersales 程序")
+
+
 def current_revision(engine: Engine) -> str | None:
     """The schema revision of the database (``None`` when it has no aftersales schema).
 
@@ -286,6 +297,9 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
     cfg = _alembic_config()
     with write_transaction(engine) as conn:
         before = MigrationContext.configure(conn).get_current_revision()
+        newer = newer_schema(engine, before)
+        if newer is not None:   # migrated by a newer program: nothing here can move it (Alembic's traceback)
+            raise newer
         from . import roles
 
         owner = roles.owner_role(conn)
@@ -311,10 +325,9 @@ def check_schema(engine: Engine, *, auto_upgrade: bool = False) -> str:
     if current == head:
         return current
     where = display_url(engine.url)
-    if current is not None and current not in known_revisions():
-        raise SchemaError(f"database {where} has schema revision {current}, newer than this program "
-                          f"knows ({head}); upgrade aftersales",
-                          zh=f"数据库 {where} 的结构版本为 {current}，比本程序所知的（{head}）更新：请升级 aftersales 程序")
+    newer = newer_schema(engine, current)
+    if newer is not None:
+        raise newer
     if auto_upgrade:
         path = sqlite_path(engine.url)
         if current is not None and path is not None and path.exists():

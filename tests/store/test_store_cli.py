@@ -258,14 +258,42 @@ def test_a_database_without_schema_asks_for_db_upgrade(store_cli, empty_url, fil
     _one_line_error(rc, out, err, 5)
     assert "aftersales db upgrade" in err
     rc, out, err = store_cli("db", "current", "--db", empty_url)
-    assert rc == 0 and "(none)" in out
+    assert rc == 5 and "(none)" in out     # a monitoring script can tell: exit 5 until upgraded
     rc, out, err = store_cli("db", "upgrade", "--db", empty_url)
     assert rc == 0 and out.endswith(f": schema created, at the latest revision ({db.head_revision()})\n"), out
     rc, out, err = store_cli("db", "upgrade", "--db", empty_url, "--json")
     assert json.loads(out)["after"] == db.head_revision()
     rc, out, err = store_cli("db", "current", "--db", empty_url)
-    assert "up to date" in out
+    assert rc == 0 and "up to date" in out
     assert store_cli("cases", "list", "--db", empty_url)[0] == 0
+
+
+def test_a_database_a_newer_program_migrated_is_said_alike_by_db_current_db_upgrade_and_the_counters(
+        store_cli, tmp_path):
+    """db current said it needed `db upgrade` (exit 0), and db upgrade ended in Alembic's
+    traceback (exit 1): each says what the counters say, one line, exit 5, nothing written."""
+    import sqlalchemy as sa
+
+    from aftersales.store import db
+
+    url = f"sqlite:///{tmp_path / 'ahead.sqlite3'}"
+    assert store_cli("db", "upgrade", "--db", url)[0] == 0
+    engine = db.make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0099_future'"))
+    engine.dispose()
+    said = f"database {url} has schema revision 0099_future, newer than this program knows ({db.head_revision()}); " \
+           f"upgrade aftersales"
+    for args in (("db", "upgrade"), ("cases", "list")):
+        rc, out, err = store_cli(*args, "--db", url)
+        assert rc == 5 and out == "" and said in err and "Traceback" not in err and err.count("\n") == 1, err
+    rc, out, err = store_cli("db", "current", "--db", url)
+    assert rc == 5 and "newer than this program: upgrade aftersales" in out, out
+    rc, out, err = store_cli("db", "current", "--db", url, "--json")
+    assert rc == 5 and json.loads(out)["newer"] is True
+    engine = db.make_engine(url)
+    assert db.current_revision(engine) == "0099_future"     # nothing written
+    engine.dispose()
 
 
 def test_db_upgrade_says_the_revision_it_is_at_now_in_chinese(store_cli, tmp_path):
