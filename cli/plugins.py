@@ -83,6 +83,10 @@ def list_plugins(as_json: bool, plugins_dir: str | None, db_url: str | None) -> 
             "errors": [i.to_dict() for i in errors],
             "warnings": [i.to_dict() for i in floor],
             "folder_warnings": [str(w) for w in registry.warnings],
+            # what every other command says on loading too (a brand two plugins claim: the first keeps it)
+            "load_warnings": [{"plugin": getattr(p, "plugin", None), "message": str(p),
+                               "message_zh": getattr(p, "message_zh", None) or str(p)}
+                              for p in registry.load_errors if getattr(p, "plugin", None) not in quarantined],
         })
     else:
         from aftersales.cli._common import message_lang, not_legal, warn
@@ -118,6 +122,9 @@ def list_plugins(as_json: bool, plugins_dir: str | None, db_url: str | None) -> 
                                f"({p['source']}) {p['state']}")
         if not registry.statutory_loaded:
             warn(not_legal(), lang)
+        for problem in registry.load_errors:   # as every other command says them (a brand two plugins claim)
+            if getattr(problem, "plugin", None) not in quarantined:
+                warn(problem, lang)
         for warning in registry.warnings:
             warn(warning, lang)
         for issue in errors:

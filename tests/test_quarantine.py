@@ -193,6 +193,12 @@ def test_a_drop_in_claiming_an_installed_brand_decides_nothing_of_its_units(tmp_
     code, out, err = cli("evaluate", case, "--json", "--plugins-dir", str(plugins))
     assert code == 0 and json.loads(out) == json.loads(alone)
     assert "brand 'apple' is served by both 'apple' and 'usurper'" in err
+    # plugins list, the IT person's audit, says it too (it showed the drop-in [ok], not a word)
+    code, out, err = cli("plugins", "list", "--plugins-dir", str(plugins))
+    assert code == 0 and "brand 'apple' is served by both 'apple' and 'usurper'" in err, err
+    code, out, _ = cli("plugins", "list", "--json", "--plugins-dir", str(plugins))
+    (said,) = json.loads(out)["load_warnings"]
+    assert said["plugin"] == "usurper" and "品牌 'apple' 同时由插件 'apple' 和 'usurper' 提供" in said["message_zh"]
 
 
 def test_what_a_plugin_prints_never_mixes_into_the_json(tmp_path, plugins, cli):
