@@ -603,6 +603,16 @@ class _State:
         return self._engine
 
 
+def _not_statutory_plugin(source: str, node: Any, plugin: str) -> PolicyIssue:
+    """The issue of a ``kind: statutory`` policy given by ``plugin``, not the statutory plugin."""
+    line, col = _locate_field(node, "$.kind")
+    return _issue(source, line, col, "$.kind",
+                  f"only the statutory plugin ({STATUTORY_PLUGIN}) gives the statutory policy; plugin "
+                  f"{plugin!r} may not give one (kind: statutory): use kind: brand or network",
+                  code="scope", zh=f"法定政策只由法定插件（{STATUTORY_PLUGIN}）提供；插件 {plugin!r} 不能提供"
+                                   f"（kind: statutory）：请改为 kind: brand 或 network")
+
+
 def _compile_checked(location: Any, plugin: str, predicates: Any = None) -> tuple[Any, Any, list[PolicyIssue]]:
     """(compiled policy or None, YAML node, issues) for one policy file.
 
@@ -625,6 +635,12 @@ def _compile_checked(location: Any, plugin: str, predicates: Any = None) -> tupl
         source = PolicySource(found[0], found[1])
     data, node, issues = check_policy_full(source)
     if data is None:
+        if plugin and plugin != STATUTORY_PLUGIN and node is not None and any(i.severity == "error" for i in issues):
+            from aftersales.authoring.policyload import compose_data
+
+            if compose_data(node).get("kind") == "statutory":
+                # what it may not give at all comes first: not how far below the regulation it is
+                issues = [_not_statutory_plugin(source.name, node, plugin), *issues]
         return None, node, issues
     return _compile(data, source.name, source.sha256, node, issues, plugin, predicates)
 
@@ -962,12 +978,7 @@ class _Builder:
         if not plugin or plugin == STATUTORY_PLUGIN:
             return None
         if policy.statutory:
-            line, col = _locate_field(node, "$.kind")
-            return _issue(policy.source, line, col, "$.kind",
-                          f"only the statutory plugin ({STATUTORY_PLUGIN}) gives the statutory policy; plugin "
-                          f"{plugin!r} may not give one (kind: statutory): use kind: brand or network",
-                          code="scope", zh=f"法定政策只由法定插件（{STATUTORY_PLUGIN}）提供；插件 {plugin!r} 不能提供"
-                                           f"（kind: statutory）：请改为 kind: brand 或 network")
+            return _not_statutory_plugin(policy.source, node, plugin)
         served = self._served_by(plugin)
         if plugin in self.state.brand_plugins and (policy.brands is None or not set(policy.brands) <= served):
             line, col = _locate_field(node, "$.applies_to.brands")

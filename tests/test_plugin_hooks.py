@@ -415,8 +415,10 @@ def test_a_plugin_serving_another_brand_is_not_asked_where_this_brands_units_wer
 
 
 @pytest.mark.parametrize("changes, says", [
-    # (refused as below the regulation before it is refused as not the statutory plugin's)
-    ({"kind": "statutory", "applies_to": {"brands": "any"}}, "the statutory policy shadow may not give less"),
+    # (refused as not the statutory plugin's first: what it may not give at all, not how far
+    # below the regulation it is, which a brand's terms need not reach as a whole)
+    ({"kind": "statutory", "applies_to": {"brands": "any"}},
+     "only the statutory plugin (generic_sanbao) gives the statutory policy; plugin 'shadow' may not give one"),
     ({"applies_to": {"brands": "any"}}, "may not apply to any"),
     ({"applies_to": {"brands": ["generic"]}}, "may not apply to generic"),
     ({"applies_to": {"brands": ["shadwo"]}}, "may not apply to shadwo; did you mean 'shadow'?"),   # a typo
