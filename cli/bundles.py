@@ -101,6 +101,7 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
         _policy_locations,
         bad_input_code,
         in_order,
+        installed_starts,
         installed_texts,
         refuse_unreadable,
         validate_locations,
@@ -110,7 +111,8 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
 
     en = lang == "en"
     files = bundles.read_folder(folder)
-    _results, issues = validate_locations(_policy_locations((folder,)))
+    _results, issues = validate_locations(_policy_locations((folder,)),
+                                          starts=installed_starts(installed_texts(plugins_dir)))
     errors = [i for i in issues if i.severity == "error"]
     # a bundle reaches every counter: a warning (a term below the regulation's, say) goes with it
     # only when its policy acknowledges it, with the reason (``acknowledgements``), as

@@ -59,6 +59,58 @@ def installed_texts(plugins_dir: str | None, loaded: Any = None) -> dict[tuple[s
     return {key: text for text in texts if (key := id_version(text)) is not None}
 
 
+def installed_starts(installed: Mapping[tuple[str, str], str]) -> dict[str, Any]:
+    """Per id of a policy the installed plugins ship (``installed_texts``): the day its earliest
+    version starts (``effective.from``)."""
+    from datetime import date
+
+    import yaml
+
+    out: dict[str, date] = {}
+    for (pid, _version), text in installed.items():
+        try:
+            start = date.fromisoformat(str(((yaml.safe_load(text) or {}).get("effective") or {}).get("from")))
+        except (ValueError, yaml.YAMLError, AttributeError):
+            continue
+        out[pid] = min(start, out.get(pid, start))
+    return out
+
+
+def _left_uncovered(valid: list[tuple[dict, Any, str]], starts: Mapping[str, Any]) -> list[Any]:
+    """A warning at the earliest version's ``effective.from`` of a policy (by id) that starts
+    later than the installed one it replaces: units bought (or cases taken in) before it would be
+    decided without the brand's terms, by the statute alone (the older version deleted, thought to
+    be replaced by the new one: nothing said so)."""
+    from datetime import date
+
+    from aftersales.authoring.policyload import PolicyIssue, locate
+
+    earliest: dict[str, tuple[date, Any, str]] = {}
+    for data, node, name in valid:
+        try:
+            start = date.fromisoformat(str((data.get("effective") or {}).get("from")))
+        except ValueError:
+            continue
+        pid = str(data.get("id"))
+        if pid not in earliest or start < earliest[pid][0]:
+            earliest[pid] = (start, node, name)
+    out = []
+    for pid, (start, node, name) in earliest.items():
+        before = starts.get(pid)
+        if before is None or start <= before:
+            continue
+        line, col = locate(node, ["effective", "from"])
+        out.append(PolicyIssue(
+            name, line, col, "$.effective.from",
+            f"the earliest version of {pid!r} here starts {start.isoformat()}, the installed one {before.isoformat()}: "
+            f"before {start.isoformat()} no version of it is in force, and the statute alone decides; keep the "
+            f"older version (its `until` the day before), or acknowledge this", "warning", "uncovered_before",
+            zh=f"这里 {pid!r} 最早的版本从 {start.isoformat()} 起生效，软件自带的从 {before.isoformat()} 起："
+               f"{start.isoformat()} 之前没有任何版本生效，只按三包规定判定；请保留旧版本（until 写到前一天），"
+               f"或确认这样做"))
+    return out
+
+
 def installed_scopes(loaded: Any) -> dict[str, tuple[str, frozenset[str]]]:
     """Per id of a policy a brand's plugin ships: that plugin and the brands it serves. A file
     given with the id replaces the policy, and may speak for those brands only (as loading it
@@ -166,12 +218,15 @@ def _known_brands(plugins_dir: str | None, loaded: Any = None) -> list[str]:
 def validate_locations(locations: list[Any], plugins_dir: str | None = None,
                        brands: list[str] | None = None,
                        installed: Mapping[tuple[str, str], str] | None = None,
-                       scopes: Mapping[str, tuple[str, frozenset[str]]] | None = None) -> tuple[list[dict], list[Any]]:
+                       scopes: Mapping[str, tuple[str, frozenset[str]]] | None = None,
+                       starts: Mapping[str, Any] | None = None) -> tuple[list[dict], list[Any]]:
     """Check every file, then across files (versions), against the statutory floor and the
     regulation, and the brands they name; warnings a policy acknowledges are marked so.
     ``installed``: the policies the installed plugins ship (``installed_texts``), beside which
     each file is checked (``_against_installed``); ``scopes``: the brands each of them may speak
-    for (``installed_scopes``), which a file replacing one keeps to (``_out_of_scope``)."""
+    for (``installed_scopes``), which a file replacing one keeps to (``_out_of_scope``);
+    ``starts``: the day each starts (``installed_starts``), before which a file replacing one
+    leaves no version in force (``_left_uncovered``)."""
     from aftersales.authoring.acknowledge import apply_acknowledgements
     from aftersales.authoring.floorcheck import floor_issues
     from aftersales.authoring.policyload import brand_issues, check_policy_full, read_source, version_issues
@@ -212,6 +267,7 @@ def validate_locations(locations: list[Any], plugins_dir: str | None = None,
             raw = compose_data(node) if node is not None else top_level_scalars(source.text)
             results[-1]["id"], results[-1]["version"] = raw.get("id"), raw.get("version")
     issues.extend(version_issues(valid))
+    issues.extend(_left_uncovered(valid, starts or {}))
     statutory = [(d, name) for d, _, name in valid if d.get("kind") == "statutory"]
     if not statutory:
         from aftersales.policies import bundled
@@ -324,7 +380,8 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, show_acknowledged: 
     # files of the editor's: beside the policies the plugins ship (one version, one set of terms)
     installed = installed_texts(plugins_dir, loaded) if paths else None
     scopes = installed_scopes(loaded) if paths else None
-    results, issues = validate_locations(locations, plugins_dir, _known_brands(plugins_dir, loaded), installed, scopes)
+    results, issues = validate_locations(locations, plugins_dir, _known_brands(plugins_dir, loaded), installed, scopes,
+                                         installed_starts(installed) if installed else None)
     issues = plugin_issues + issues
     errors = [i for i in issues if i.severity == "error"]
     warnings = [i for i in issues if i.severity == "warning"]

@@ -248,8 +248,12 @@ def rollback(engine: sa.Engine, *, actor: str, now: datetime) -> dict[str, Any]:
             stack.append(bundle_id)
     if len(stack) < 2:
         current = stack[-1] if stack else history[-1][0]
-        raise StoreError(f"bundle {current} is the first one in force: nothing earlier to roll back to",
-                         zh=f"政策包 {current} 是最早生效的，无可回退")
+        # the policies the plugins ship are no bundle: back to them through one made of them
+        raise StoreError(f"bundle {current} is the first one in force: nothing earlier to roll back to; to go back "
+                         f"to the policies the installed plugins ship: aftersales policy export FOLDER --shipped, "
+                         f"then publish FOLDER and activate it",
+                         zh=f"政策包 {current} 是最早生效的，无可回退；要回到软件自带的政策：aftersales policy export "
+                            f"文件夹 --shipped，再发布该文件夹并启用")
     return activate(engine, stack[-2], actor=actor, now=now, kind="rollback")
 
 

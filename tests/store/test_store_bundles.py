@@ -82,7 +82,7 @@ def test_rollbacks_undo_one_after_the_other(store_cli, db_url, folder):
         in_force.append(next(b["id"] for b in json.loads(out) if b["active"]))
     assert in_force == [2, 1]          # back to the second, then to the first: not to the third again
     rc, out, err = store_cli("policy", "rollback", "--db", db_url, env={"AFTERSALES_LANG": "zh"})
-    assert rc != 0 and "政策包 1 是最早生效的，无可回退" in err
+    assert rc != 0 and "政策包 1 是最早生效的，无可回退；要回到软件自带的政策：aftersales policy export 文件夹 --shipped" in err
     # activating the third again, then rolling back, returns to the first: the one it replaced
     assert store_cli("policy", "activate", "3", "--db", db_url)[0] == 0
     assert store_cli("policy", "rollback", "--db", db_url)[0] == 0
@@ -165,6 +165,20 @@ def test_a_tests_file_that_checks_nothing_is_not_published(store_cli, db_url, fo
     rc, out, err = _publish(store_cli, db_url, folder)
     assert rc == 1 and f"apple.cases.yaml:{typo + 1}:3: $[" in err and "unknown key 'expcet'; did you mean 'expect'?" in err
     assert "not published: 1 error, 0 failing policy tests" in err, err
+    rc, out, _ = store_cli("policy", "bundles", "--db", db_url, "--json")
+    assert json.loads(out) == []
+
+
+def test_a_folder_that_leaves_the_years_before_its_first_version_to_the_statute_is_not_published(
+        store_cli, db_url, folder):
+    """huawei.yaml replaced by a version from 2027 alone: units bought before would be decided
+    by the statute only. Refused as an unacknowledged warning is, the reason said."""
+    text = (folder / "huawei.yaml").read_text(encoding="utf-8")
+    (folder / "huawei.yaml").write_text(text.replace('version: "2026.1"', 'version: "2027.1"', 1).replace(
+        '  from: "2018-01-01"', '  from: "2027-01-01"', 1), encoding="utf-8")
+    (folder / "huawei.cases.yaml").unlink()
+    rc, out, err = _publish(store_cli, db_url, folder)
+    assert rc == 1 and "warning [uncovered_before:effective.from]" in err and "before 2027-01-01 no version" in err, err
     rc, out, _ = store_cli("policy", "bundles", "--db", db_url, "--json")
     assert json.loads(out) == []
 

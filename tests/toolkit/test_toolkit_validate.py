@@ -381,3 +381,23 @@ def test_errors_are_listed_from_the_top_of_the_file_down(tmp_path, cli):
     code, out, _ = cli("policy", "validate", str(path))
     lines = [int(line.split(":")[1]) for line in out.splitlines() if line.startswith(str(path))]
     assert code == 1 and len(lines) >= 3 and lines == sorted(lines), out
+
+
+def test_a_policy_that_starts_later_than_the_installed_one_it_replaces_is_a_warning(tmp_path, cli):
+    """huawei.yaml deleted for a new version from 2027 (thought to replace it): every Huawei unit
+    bought before 2027 would be decided by the statute alone, and nothing said so. The older
+    version kept (until the day before), nothing is said."""
+    huawei = (POLICIES / "huawei.yaml").read_text(encoding="utf-8")
+    assert '  from: "2018-01-01"' in huawei and 'version: "2026.1"' in huawei
+    new = huawei.replace('version: "2026.1"', 'version: "2027.1"', 1).replace('  from: "2018-01-01"', '  from: "2027-01-01"', 1)
+    path = _write(tmp_path, "huawei_2027.yaml", new)
+    line = new.splitlines().index('  from: "2027-01-01"') + 1
+    code, out, err = cli("policy", "validate", str(path), "--lang", "en")
+    assert code == 0 and f"huawei_2027.yaml:{line}:9: warning [uncovered_before:effective.from]: $.effective.from: " \
+                         f"the earliest version of 'huawei' here starts 2027-01-01, the installed one 2018-01-01" in out, out
+    assert cli("policy", "validate", "--strict", str(path))[0] == 1
+    old = huawei.replace('version: "2026.1"', 'version: "2026.2"', 1).replace(
+        '  from: "2018-01-01"', '  from: "2018-01-01"\n  until: "2026-12-31"', 1)
+    _write(tmp_path, "huawei.yaml", old)
+    code, out, err = cli("policy", "validate", str(tmp_path), "--lang", "en")
+    assert "uncovered_before" not in out and code == 0, out + err
