@@ -699,6 +699,28 @@ async def test_a_refund_below_the_invoice_price_asks_for_the_managers_reason_her
     assert [e for e in saved["events"] if e["kind"] == "outcome"][-1]["data"]["below_invoice"] == "赠品未退回，店长同意"
 
 
+async def test_the_remedy_the_customer_chose_is_recorded_on_the_case_screen_and_meets_the_48_hours(
+        make, store, save_day5):
+    """It was recorded only from the command line: every repair under way was flagged 超时无方案.
+    r offers the remedies the decision gives (1, 2...), with the note typed; the solution is met."""
+    from aftersales.tui.screens.confirm import ChoiceDialog
+
+    save_day5(store)
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        detail = await _open_detail(pilot)
+        detail.query_one("#note").value = "客户要同型号新机"
+        choice = await shown_after(pilot, "r", kind=ChoiceDialog)
+        assert [value for value, _label in choice.choices] == ["return", "exchange", "repair"]   # day 5
+        await scan(pilot, "2")
+        await settle(pilot)
+        assert app.screen is detail and detail.view["remedy"] == "exchange"
+    saved = store.get(NUMBER)
+    chosen = [e for e in saved["events"] if e["kind"] == "remedy"]
+    assert chosen and chosen[-1]["data"]["remedy"] == "exchange" and chosen[-1]["note"] == "客户要同型号新机"
+    assert saved["service_level"]["solved_at"] is not None
+
+
 async def test_esc_on_a_case_with_a_note_typed_asks_before_it_drops_the_note(make, store, save_day5):
     """The case's note goes with a move or a follow-up: Esc back to the list asked nothing and
     the note was gone. Now it asks; no keeps the note, yes goes back."""
