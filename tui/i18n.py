@@ -42,6 +42,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "detail.remedy_which": ("客户选定哪种处理方式？", "Which remedy did the customer choose?"),
     "detail.remedy_chosen": ("{number}：客户选定{remedy}", "{number}: the customer chose {remedy}"),
     "detail.no_remedy": ("判定未给出可办理的处理方式", "The decision offers no remedy"),
+    "detail.ticket_reason": ("查看或打印受理单（含完整联系电话）", "the service ticket viewed or printed (the phone in full)"),
+    "detail.ticket_unlogged": ("受理单的查看未能写入访问记录：{error}", "viewing the ticket could not be logged: {error}"),
     "key.ticket": ("受理单", "Ticket"),
     "key.view": ("查看", "View"),
     "key.reload": ("重新加载", "Reload"),

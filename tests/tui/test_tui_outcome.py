@@ -119,6 +119,24 @@ async def test_at_80x24_the_ticket_is_laid_out_once_at_the_dialogs_width_and_sav
     assert (tmp_path / "tickets" / f"{NUMBER}.txt").read_text(encoding="utf-8").rstrip("\n") == ticket.text.rstrip("\n")
 
 
+async def test_the_ticket_with_the_phone_in_full_is_written_to_the_access_log(make, store, save_day5):
+    """The command line masks the phone unless --reveal (logged); the ticket on screen shows it
+    whole (the repair station calls it): who saw it, for which case, goes into the access log."""
+    from aftersales.store.staff import read_access_log
+
+    save_day5(store)
+    app = make()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_detail(pilot)
+        await scan(pilot, "p")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen) and "138 0013 8000" in app.screen.text
+        await app.workers.wait_for_complete()
+    (entry,) = read_access_log(store.engine)
+    assert entry["action"] == "ticket" and entry["cases"] == [NUMBER] and entry["actor"] == app.staff
+    assert entry["reason"] == "查看或打印受理单（含完整联系电话）"
+
+
 async def test_the_ticket_prints_as_html_and_a_bad_outcome_stays_in_the_dialog_a_good_one_closes_the_case_path(
         make, store, save_day5, tmp_path, monkeypatch):
     save_day5(store)

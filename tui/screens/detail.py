@@ -566,6 +566,24 @@ class DetailScreen(CounterScreen):
                                  store_info=self._store_info(), policy_titles=self._policy_titles(), columns=columns)
 
         self.app.push_screen(TicketScreen(self.number, ticket(TICKET_COLUMNS), self._ticket_html, lines=ticket(None)))
+        self.log_ticket()
+
+    @work(thread=True, group="access")
+    def log_ticket(self) -> None:
+        """The ticket shows the customer's phone in full (the repair station calls it): written to
+        the access log, who and which case, as the command line's --reveal is (it was not)."""
+        app = self.app
+        store = app.store
+        if store is None:
+            return
+        from aftersales.store.staff import log_access
+
+        try:
+            log_access(store.engine, actor=app.staff, action="ticket", reason=t("detail.ticket_reason", "zh"),
+                       cases=[self.number], now=app.now(), store=app.store_code, command="tui")
+        except Exception as exc:  # noqa: BLE001 - said: a view that could not be logged
+            app.call_from_thread(app.notify, t("detail.ticket_unlogged", app.lang, error=error_line(exc, app.lang)),
+                                 severity="warning")
 
     # --- outcome and printing ----------------------------------------------------------------
 
