@@ -221,6 +221,24 @@ async def test_phone_numbers_of_hong_kong_macao_taiwan_are_accepted_and_bad_ones
         assert message.startswith("不是有效的电话号码"), message
 
 
+async def test_in_a_correction_a_section_key_lands_on_its_first_field_not_an_empty_one(make, store, save_day5):
+    """c, F7, a date typed: it went into the receipt date (the section's empty field), the
+    purchase date the clerk came to change left as it was."""
+    save_day5(store)
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened_case(pilot, NUMBER)
+        await scan(pilot, "c")
+        await settle(pilot)
+        intake = app.screen
+        assert intake.correcting == NUMBER and not intake.form.values.get("purchase.received_date")
+        await scan(pilot, "f7", *"2026-06-01")
+        await settle(pilot)
+        assert app.focused.id == "f-purchase-date"
+        assert intake.form.values["purchase.date"] == "2026-06-01"
+        assert not intake.form.values.get("purchase.received_date")
+
+
 async def test_ctrl_n_right_after_ctrl_s_starts_a_new_case_not_a_correction(make, store):
     """Ctrl+S then Ctrl+N and the next customer typed at once, before the first save has come
     back: the next Ctrl+S takes in a second case (it does not correct the first)."""

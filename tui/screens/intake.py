@@ -235,8 +235,9 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         """To a section: its title at the top of the form, and the focus on what the clerk has
         come there for: its first field marked wrong (a phone number a digit short: not the name
         before it, which typing would replace), else its first field still empty (F6 lands on the
-        brand, not on the intake date the form filled in with today), else its first field. The
-        text is selected, so that what is typed replaces it (the field focused already too)."""
+        brand, not on the intake date the form filled in with today; not in a correction), else
+        its first field. The text is selected, so that what is typed replaces it (the field
+        focused already too)."""
         title = self._find(f"#s-{section[4:]}")
         if title is None or section not in SECTIONS:
             return                  # not mounted yet
@@ -245,8 +246,11 @@ class IntakeScreen(compat.StyledOnFirstResume, compat.LaidOutAtItsSize, compat.L
         else:
             fields = [w for f in FIELDS if f.section == section and f.kind != CHECK
                       for w in [self._find(f"#{f.widget_id}")] if w is not None]
+            # (a correction changes what was saved: its empty fields are the ones left out on
+            # purpose, so the section's first field, where F7 then typing put the purchase date
+            # into the receipt date)
             target = next((w for w in fields if w.has_class("invalid")),
-                          next((w for w in fields if _empty(w)), fields[0] if fields else None))
+                          next((w for w in fields if _empty(w) and not self.correcting), fields[0] if fields else None))
         if target is not None:
             if target.has_focus and isinstance(target, FormInput) and target.select_on_focus:
                 target.select_all()     # focusing it again would not select it
