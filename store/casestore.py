@@ -815,7 +815,7 @@ def _summary(row, changes, fups, today: date, *, reveal: bool, now: datetime | N
     open_fups = [(f.party, f.purpose, f.due_date) for f in fups if f.done_at is None]
     notes = notices(state=row.state, days=days, awaiting_parts=bool(row.awaiting_parts),
                     repair_due_by=row.repair_due_by, open_follow_ups=open_fups, today=today,
-                    settings=settings)
+                    settings=settings, paid="paid_repair" in (row.remedy, row.entitlement))
     next_due = min((f[2] for f in open_fups), default=None)
     extra = _outcome_part(row, today, now, met)
     return {

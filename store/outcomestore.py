@@ -373,11 +373,9 @@ class OutcomeMixin:
                     "model": c["device"]["model"], "customer": c["customer"]["name"],
                     "days_in_repair": c["repair"]["days_in_repair"], "why": why[0], "why_en": why[1]}
 
-        def with_notice(prefix: tuple[str, ...], free_only: bool = False) -> list[dict[str, Any]]:
+        def with_notice(prefix: tuple[str, ...]) -> list[dict[str, Any]]:
             out = []
             for c in open_cases:
-                if free_only and "paid_repair" in (c.get("remedy"), c["entitlement"]):
-                    continue  # a spare phone is owed for a repair under the three guarantees
                 found = c["notices"] + ((c.get("service_level") or {}).get("notices") or [])
                 hits = [n for n in found if n["id"].startswith(prefix)]
                 if hits:
@@ -413,7 +411,7 @@ class OutcomeMixin:
             "follow_ups_today": with_notice(("follow_up_",)),
             "overdue_repairs": with_notice(("repair_overdue",)),
             "overdue_answers": with_notice(("answer_overdue", "solution_overdue")),
-            "spare_phones": with_notice(("spare_phone",), free_only=True),
+            "spare_phones": with_notice(("spare_phone",)),
             "exchanges_waiting": exchanges,
             "by_state": [{"state": s, "state_zh": STATES[s][0], "count": by_state[s]}
                          for s in STATES if by_state.get(s)],

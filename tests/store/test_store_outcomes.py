@@ -281,6 +281,16 @@ def test_the_report_counts_the_day(store, new_case):
     assert sum(d["count"] for d in report["week_intake"]) == 0
     assert sum(d["count"] for d in store.report(now=at(6, 16))["week_intake"]) == 2
     json.dumps(report)
+    # a paid repair (out of warranty) owes no spare phone: said neither on the case nor in the report
+    p = new_case(case=generic("2024-02-15", imei="490154203237518"))["number"]
+    store.move(p, "diagnosing", actor="王芳", now=at(6, 15, 11))
+    store.move(p, "in_repair", actor="王芳", now=at(6, 15, 12))
+    from datetime import date
+
+    assert store.get(p, today=date(2026, 6, 25))["entitlement"] == "paid_repair"
+    assert "spare_phone" not in {n["id"] for n in store.get(p, today=date(2026, 6, 25))["notices"]}
+    assert "spare_phone" in {n["id"] for n in store.get(b, today=date(2026, 6, 25))["notices"]}
+    assert p not in [c["number"] for c in store.report(now=at(6, 25))["spare_phones"]]
 
 
 def test_a_refund_in_place_of_an_exchange_is_at_least_the_depreciated_price(store, new_case, db_url):
