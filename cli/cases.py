@@ -446,6 +446,30 @@ def note(number, note, staff, db_url, as_json, reveal) -> None:
     _echo(f"{view['number']}：已记录备注" if message_lang() == "zh" else f"{view['number']}: note recorded")
 
 
+@cases.command("spare")
+@click.argument("number")
+@click.option("--note", help="哪部备用机等 / which phone, say.")
+@_staff_option()
+@DB_OPTION
+@JSON_OPTION
+@REVEAL_OPTION
+def spare(number, note, staff, db_url, as_json, reveal) -> None:
+    """记录借出备用机 / Record that a spare phone was lent while the unit is in repair.
+
+    送修超过 7 天应提供备用机；记录后不再提示（案例页和店长日报）。
+
+    A unit in repair over 7 days is owed a spare phone; once recorded, the case screen and the
+    manager's report no longer say one is owed.
+    """
+    with _open(db_url) as store:
+        staff = signed_in(store, staff)
+        view = store.lend_spare(number, actor=staff, note=note, now=counter_now())
+    view = _show_view(view, as_json, reveal)
+    if view is None:
+        return
+    _echo(f"{view['number']}：已记录借出备用机" if message_lang() == "zh" else f"{view['number']}: spare phone lent, recorded")
+
+
 @cases.command("reevaluate")
 @click.argument("number")
 @_staff_option()

@@ -36,6 +36,7 @@ from .workflow import (
     FINISHED,
     REPAIR_KINDS,
     STATES,
+    WITH_US,
     check_move,
     local_date,
     notices,
@@ -403,6 +404,37 @@ class CaseStore(OutcomeMixin):
             conn.execute(cases.update().where(cases.c.id == row.id), {"updated_at": now})
         return {**self.get(number, today=local_date(now)), "warnings": warnings}
 
+    def lend_spare(self, number: str, *, actor: str, note: str | None = None,
+                   now: datetime | None = None) -> dict[str, Any]:
+        """Record that a spare phone (备用机) was lent while the unit is being repaired: the
+        notice that one is owed (送修超过7天) is met, and the case's log says so (with the note:
+        which phone, say). Once per case; not for a case no longer with the service point."""
+        now, actor, number, note, _, warnings = change(number, actor, now, note)
+        with _db.write_transaction(self.engine) as conn:
+            row = self._lock(conn, number)
+            if row.state not in WITH_US:
+                raise StoreError(f"{number} is {row.state}: a spare phone is lent while the unit is with the service "
+                                 f"point", field="state",
+                                 zh=f"{number} 处于「{state_label(row.state)}」：备用机在机器留在网点维修时借出")
+            if self._spare_lent(conn, [row.id]):
+                raise StoreError(f"{number}: a spare phone is recorded as lent already", field="spare_phone",
+                                 zh=f"{number}：已记录借出备用机")
+            conn.execute(events.insert(), {
+                "case_id": row.id, "at": now, "actor": actor, "kind": "spare_phone", "from_state": row.state,
+                "to_state": row.state, "note": note.strip() if note else None, "data": {},
+            })
+            conn.execute(cases.update().where(cases.c.id == row.id), {"updated_at": now})
+        return {**self.get(number, today=local_date(now)), "warnings": warnings}
+
+    @staticmethod
+    def _spare_lent(conn: sa.Connection, ids: list[int]) -> set[int]:
+        """The cases of ``ids`` with a spare phone recorded as lent."""
+        out: set[int] = set()
+        for chunk in _chunks(ids, 500):
+            out.update(conn.execute(sa.select(events.c.case_id).where(
+                events.c.case_id.in_(chunk), events.c.kind == "spare_phone")).scalars())
+        return out
+
     def reevaluate(self, number: str, *, actor: str, now: datetime | None = None) -> dict[str, Any]:
         """Decide the case again with its days in repair from the event log; appends a decision."""
         now, actor, number, _, _, warnings = change(number, actor, now)
@@ -633,7 +665,9 @@ class CaseStore(OutcomeMixin):
         changes = self._state_changes(conn, ids)
         fups = self._open_follow_ups(conn, ids)
         met = _sla_events(conn, [r.id for r in rows if getattr(r, "answer_due_at", None)])
-        return [_summary(r, changes[r.id], fups[r.id], today, reveal=reveal, now=now, met=met.get(r.id))
+        lent = self._spare_lent(conn, ids)
+        return [_summary(r, changes[r.id], fups[r.id], today, reveal=reveal, now=now, met=met.get(r.id),
+                         spare_lent=r.id in lent)
                 for r in rows]
 
     def get(self, number: str, *, today: date | None = None, reveal: bool = True,
@@ -809,13 +843,13 @@ def _chunks(items: list, size: int) -> Iterable[list]:
 
 
 def _summary(row, changes, fups, today: date, *, reveal: bool, now: datetime | None = None,
-             met: list | None = None) -> dict[str, Any]:
+             met: list | None = None, spare_lent: bool = False) -> dict[str, Any]:
     settings = settings_from(row.workflow)
     days = repair_days(changes, today) if changes else 0
     open_fups = [(f.party, f.purpose, f.due_date) for f in fups if f.done_at is None]
     notes = notices(state=row.state, days=days, awaiting_parts=bool(row.awaiting_parts),
                     repair_due_by=row.repair_due_by, open_follow_ups=open_fups, today=today,
-                    settings=settings, paid="paid_repair" in (row.remedy, row.entitlement))
+                    settings=settings, paid="paid_repair" in (row.remedy, row.entitlement), spare_lent=spare_lent)
     next_due = min((f[2] for f in open_fups), default=None)
     extra = _outcome_part(row, today, now, met)
     return {

@@ -119,6 +119,7 @@ EVENTS: dict[str, tuple[str, str]] = {
     "remedy": ("客户选择", "remedy chosen"),
     "outcome": ("处理结果", "outcome"),
     "inspected": ("登记附件外观", "inspected"),
+    "spare_phone": ("借出备用机", "spare phone lent"),
 }
 
 #: why a decision was taken (``decisions.trigger``)
@@ -247,11 +248,13 @@ class Notice:
 
 def notices(*, state: str, days: int, awaiting_parts: bool, repair_due_by: date | None,
             open_follow_ups: Iterable[tuple[str, str, date]], today: date,
-            settings: WorkflowSettings = DEFAULT_SETTINGS, paid: bool = False) -> list[Notice]:
+            settings: WorkflowSettings = DEFAULT_SETTINGS, paid: bool = False,
+            spare_lent: bool = False) -> list[Notice]:
     """What is due on ``today`` for a case (``open_follow_ups``: ``(party, purpose, due_date)``).
     ``paid``: a paid repair (its entitlement or the remedy chosen), for which no spare phone is
     owed: that is owed for a repair under the three guarantees (the case screen said it of a
-    paid repair, the manager's report did not)."""
+    paid repair, the manager's report did not). ``spare_lent``: one was lent (``lend_spare``):
+    owed no longer."""
     out: list[Notice] = []
     for party, purpose, due in sorted(open_follow_ups, key=lambda f: f[2]):
         if due <= today:
@@ -269,7 +272,7 @@ def notices(*, state: str, days: int, awaiting_parts: bool, repair_due_by: date 
     if state == "in_repair" and repair_due_by is not None and today > repair_due_by:
         out.append(Notice("repair_overdue_sla", f"维修超出承诺时限（应于 {repair_due_by.isoformat()} 前修复）",
                           f"repair is past its working-day target ({repair_due_by.isoformat()})", repair_due_by))
-    if days > settings.spare_phone_after_days and not paid:
+    if days > settings.spare_phone_after_days and not paid and not spare_lent:
         out.append(Notice("spare_phone", f"送修已{days}天，超过{settings.spare_phone_after_days}天：应提供备用机",
                           f"in repair for {days} days (over {settings.spare_phone_after_days}): lend a spare phone"))
     limit = settings.overdue_parts_days if awaiting_parts else settings.overdue_exchange_days

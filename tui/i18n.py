@@ -39,6 +39,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "key.follow_up": ("回访", "Follow-up"),
     "key.reevaluate": ("重新判定", "Re-evaluate"),
     "key.choose_remedy": ("客户选定方案", "Remedy chosen"),
+    "key.lend_spare": ("借出备用机", "Spare phone lent"),
+    "detail.spare_lent": ("{number}：已记录借出备用机", "{number}: spare phone lent, recorded"),
     "detail.remedy_which": ("客户选定哪种处理方式？", "Which remedy did the customer choose?"),
     "detail.remedy_chosen": ("{number}：客户选定{remedy}", "{number}: the customer chose {remedy}"),
     "detail.no_remedy": ("判定未给出可办理的处理方式", "The decision offers no remedy"),

@@ -217,6 +217,29 @@ def test_spare_phone_after_7_days_and_exchange_after_30(store, new_case):
     assert "repair_overdue_exchange" in ids(date(2026, 7, 16))      # day 31
 
 
+def test_a_spare_phone_lent_meets_the_notice_that_one_is_owed(store, new_case, store_cli, db_url):
+    """Nothing recorded a spare phone lent: the case and the manager's report said one was owed
+    for as long as the repair lasted. Recorded once, while the unit is with the service point."""
+    n = new_case()["number"]
+    store.move(n, "diagnosing", actor="a", now=NOW)
+    store.move(n, "in_repair", actor="a", now=NOW)
+    ids = lambda d: {x["id"] for x in store.get(n, today=d)["notices"]}  # noqa: E731
+    assert "spare_phone" in ids(date(2026, 6, 23))            # day 8
+    rc, out, err = store_cli("cases", "spare", n, "--note", "备用机 iPhone 11 白", "--db", db_url, "--lang", "zh")
+    assert rc == 0 and f"{n}：已记录借出备用机" in out, err
+    assert "spare_phone" not in ids(date(2026, 6, 23))
+    events = [e for e in store.get(n)["events"] if e["kind"] == "spare_phone"]
+    assert len(events) == 1 and events[0]["note"] == "备用机 iPhone 11 白"
+    with pytest.raises(StoreError, match="lent already"):
+        store.lend_spare(n, actor="a", now=NOW)
+    store.move(n, "ready_for_pickup", actor="a", now=NOW)
+    m = new_case(case={**CASE, "device": {**CASE["device"], "imei": "490154203237518"}})["number"]
+    store.move(m, "diagnosing", actor="a", now=NOW)
+    store.move(m, "cancelled", actor="a", now=NOW, note="客户取回")
+    with pytest.raises(StoreError, match="with the service point"):
+        store.lend_spare(m, actor="a", now=NOW)
+
+
 def test_missing_parts_give_60_days(store, new_case):
     n = new_case()["number"]
     store.move(n, "diagnosing", actor="a", now=NOW)

@@ -739,6 +739,23 @@ async def test_the_remedy_the_customer_chose_is_recorded_on_the_case_screen_and_
     assert saved["service_level"]["solved_at"] is not None
 
 
+async def test_a_spare_phone_lent_is_recorded_on_the_case_screen(make, store, save_day5):
+    """b records the spare phone lent, with the note (which phone): the notice that one is owed
+    is met, on the case screen and in the report (nothing recorded it)."""
+    save_day5(store)
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        detail = await _open_detail(pilot)
+        detail.query_one("#note").value = "备用机 iPhone 11 白"
+        app.set_focus(None)
+        await scan(pilot, "b")
+        await settle(pilot)
+        assert any(e["kind"] == "spare_phone" for e in detail.view["events"])
+        assert detail.query_one("#note").value == ""
+    (lent,) = [e for e in store.get(NUMBER)["events"] if e["kind"] == "spare_phone"]
+    assert lent["note"] == "备用机 iPhone 11 白"
+
+
 async def test_esc_on_a_case_with_a_note_typed_asks_before_it_drops_the_note(make, store, save_day5):
     """The case's note goes with a move or a follow-up: Esc back to the list asked nothing and
     the note was gone. Now it asks; no keeps the note, yes goes back."""

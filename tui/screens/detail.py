@@ -229,6 +229,7 @@ class DetailScreen(CounterScreen):
         key("n", "pickup_notice", "pickup_notice", show=False),
         key("i", "inspect", "inspect", show=False),
         key("r", "choose_remedy", "choose_remedy", show=False),
+        key("b", "lend_spare", "lend_spare", show=False),
         key("c", "correct", "correct"),
         *modes_out_of_footer(),         # (the footer is full at 80 columns)
     ]
@@ -295,6 +296,9 @@ class DetailScreen(CounterScreen):
             elif op == "reevaluate":
                 store.reevaluate(self.number, actor=app.staff, now=app.now())
                 view = store.get(self.number, today=app.today())
+            elif op == "spare":
+                store.lend_spare(self.number, actor=app.staff, now=app.now(), note=kwargs.get("note"))
+                view = store.get(self.number, today=app.today())
             elif op == "remedy":
                 store.choose_remedy(self.number, kwargs["remedy"], actor=app.staff, now=app.now(),
                                     note=kwargs.get("note"))
@@ -325,6 +329,9 @@ class DetailScreen(CounterScreen):
             self.app.notify(outcome_text(self.view, lang).plain.splitlines()[0])
         elif message.done == "reevaluate":
             self.app.notify(t("detail.reevaluated", lang, entitlement=badge_text(self.view.get("entitlement"), lang)))
+        elif message.done == "spare":
+            self.app.notify(t("detail.spare_lent", lang, number=self.number))
+            self.query_one("#note", FormInput).value = ""
         elif message.done == "remedy":
             self.app.notify(t("detail.remedy_chosen", lang, number=self.number,
                               remedy=vocab("remedy", self.view.get("remedy") or "", lang)))
@@ -522,6 +529,12 @@ class DetailScreen(CounterScreen):
         self.app.push_screen(ChoiceDialog(t("detail.follow_who", lang),
                                           [(party, t(f"follow.record_{party}", lang)) for party in ("customer", "repair_station")]),
                              answered)
+
+    def action_lend_spare(self) -> None:
+        """A spare phone lent (备用机), with the note field's text (which phone): the notice that one
+        is owed is met, on the case screen and in the manager's report (nothing recorded it)."""
+        if self.view is not None:
+            self._run("spare", note=self.query_one("#note", FormInput).value.strip() or None)
 
     def action_choose_remedy(self) -> None:
         """The remedy the customer chose, of those the decision offers (1, 2...), with the note
