@@ -33,6 +33,7 @@ from .privacy import clean_mapping, clean_text, escape_all_controls, has_control
 from .schema import case_counters, cases, decisions, events, follow_ups, unit_records
 from .workflow import (
     CHINA_TZ,
+    DIAGNOSIS_FIELDS,
     FINISHED,
     REPAIR_KINDS,
     STATES,
@@ -483,7 +484,9 @@ class CaseStore(OutcomeMixin):
                   now: datetime | None = None) -> dict[str, Any]:
         """Correct a saved case in place: the number stays, the change is an ``edited`` event
         that says what changed (field: before, after; a phone number masked), and the case is
-        decided again (a decision appended, ``trigger`` ``edit``). ``case_input`` is the whole
+        decided again (a decision appended, ``trigger`` ``edit``). A change of the fault alone
+        that confirms it (``DIAGNOSIS_FIELDS``) is the test's result, not a clerk's mistake put
+        right: a ``diagnosed`` event and ``trigger`` ``diagnosis``. ``case_input`` is the whole
         corrected case (as for ``create_case``); ``customer`` and ``phone``, when given, replace
         the customer's. A finished case (picked up, closed, cancelled) is not changed; nor is
         anything when nothing differs."""
@@ -533,8 +536,10 @@ class CaseStore(OutcomeMixin):
             decision, entitlement = self.evaluator.evaluate(case)
             settings = self.evaluator.workflow(case)
             seq = row.decision_count + 1
+            diagnosed = set(changes) <= DIAGNOSIS_FIELDS and (changes.get("fault.confirmed") or {}).get("to") is True
             conn.execute(decisions.insert(), {
-                "case_id": row.id, "seq": seq, "evaluated_at": now, "trigger": "edit", "actor": actor,
+                "case_id": row.id, "seq": seq, "evaluated_at": now, "trigger": "diagnosis" if diagnosed else "edit",
+                "actor": actor,
                 "entitlement": entitlement, "policies": decision.get("policies", []),
                 "case_input": case_to_dict(case), "decision": decision,
             })
@@ -547,7 +552,8 @@ class CaseStore(OutcomeMixin):
                 "workflow": settings_dict(settings),
             })
             conn.execute(events.insert(), {
-                "case_id": row.id, "at": now, "actor": actor, "kind": "edited", "from_state": row.state,
+                "case_id": row.id, "at": now, "actor": actor, "kind": "diagnosed" if diagnosed else "edited",
+                "from_state": row.state,
                 "to_state": row.state, "note": note,
                 "data": {"changes": changes, "decision": seq, "entitlement": entitlement,
                          "previous": row.entitlement},

@@ -116,6 +116,7 @@ EVENTS: dict[str, tuple[str, str]] = {
     "note": ("备注", "note"),
     "reevaluated": ("重新判定", "re-evaluated"),
     "edited": ("更正", "corrected"),
+    "diagnosed": ("检测结果", "test result"),
     "remedy": ("客户选择", "remedy chosen"),
     "outcome": ("处理结果", "outcome"),
     "inspected": ("登记附件外观", "inspected"),
@@ -127,7 +128,12 @@ TRIGGERS: dict[str, tuple[str, str]] = {
     "intake": ("受理时判定", "at intake"),
     "reevaluate": ("重新判定", "re-evaluated"),
     "edit": ("更正后判定", "after a correction"),
+    "diagnosis": ("检测后判定", "after the test"),
 }
+
+#: the fields of a case the service point's test settles: a change of these alone (the fault
+#: confirmed, its component, its description) is the test's result, not a correction of the intake
+DIAGNOSIS_FIELDS = frozenset({"fault.confirmed", "fault.component", "fault.description"})
 
 
 def _label(table: dict[str, tuple[str, str]], id_: str, lang: str) -> str:

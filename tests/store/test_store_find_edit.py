@@ -101,6 +101,31 @@ def test_a_correction_keeps_the_number_logs_what_changed_and_decides_again(store
     assert store.search(IMEI, today=NOW.date())[0]["number"] == number
 
 
+def test_the_test_confirming_the_fault_is_its_result_not_a_correction(store, new_case):
+    """The fault confirmed by the service point's test (and its component or description, alone)
+    read 更正 in the log and 更正后判定 in the decisions: a clerk's mistake to a manager. It is the
+    test's result (检测结果, 检测后判定); any other field changed with it is a correction."""
+    untested = copy.deepcopy(CASE)
+    untested["fault"] = {**untested["fault"], "confirmed": False}
+    number = new_case(case=untested)["number"]
+    tested = copy.deepcopy(untested)
+    tested["fault"] = {**tested["fault"], "confirmed": True, "description": "主板故障，无法开机"}
+    out = store.edit_case(number, actor="王芳", case_input=tested, now=NOW + timedelta(hours=2), note="检测确认")
+    event = out["events"][-1]
+    assert event["kind"] == "diagnosed" and event["data"]["changes"]["fault.confirmed"] == {"from": False, "to": True}
+    assert [d["trigger"] for d in out["decisions"]] == ["intake", "diagnosis"]
+    from aftersales.store.workflow import event_label, trigger_label
+
+    assert (event_label("diagnosed"), trigger_label("diagnosis")) == ("检测结果", "检测后判定")
+    other = copy.deepcopy(untested)
+    other["fault"] = {**other["fault"], "confirmed": False}
+    other["purchase"] = {**other["purchase"], "date": "2026-06-01"}
+    again = new_case(case=with_device(imei="490154203237518"))["number"]
+    out = store.edit_case(again, actor="王芳", case_input={**other, "device": {**other["device"], "imei": "490154203237518"}},
+                          now=NOW + timedelta(hours=2))
+    assert out["events"][-1]["kind"] == "edited" and out["decisions"][-1]["trigger"] == "edit"
+
+
 def test_a_correction_that_changes_nothing_or_is_bad_writes_nothing(store, new_case, db_url):
     number = new_case()["number"]
     before = counts(db_url)

@@ -110,7 +110,7 @@ def timeline_text(view: dict[str, Any], lang: str, brands: Any = None) -> Text:
             if e["kind"] == "outcome" and e.get("from") and e.get("to") and e["from"] != e["to"]:
                 line += f" · {state_label(e['from'], lang)} → {state_label(e['to'], lang)}"   # it moved the case
         out.append(line + "\n")
-        changes = (e.get("data") or {}).get("changes") if e["kind"] == "edited" else None
+        changes = (e.get("data") or {}).get("changes") if e["kind"] in ("edited", "diagnosed") else None
         for path, change in (changes or {}).items():
             out.append(f"     {field_label(path, lang)}{colon(lang)}{value_text(path, change.get('from'), lang, brands=brands)}"
                        f" → {value_text(path, change.get('to'), lang, brands=brands)}\n", "dim")
