@@ -52,6 +52,12 @@ async def test_a_mail_in_case_with_a_complex_repair_is_stored_with_its_agreement
     assert view["mail_in"] and view["repair"]["kind"] == "complex"
     assert view["mail_in_record"]["courier"] == "顺丰速运"
     assert view["mail_in_record"]["return_postcode"] == "518000"
+    # the case screen says it is a mail-in case, and how the unit goes back (only the ticket said it)
+    from aftersales.tui.screens.detail import case_text
+
+    head = case_text(view, "zh", "华为").plain
+    assert "服务方式：寄修；寄来快递：顺丰速运；送还：邮寄寄回" in head, head
+    assert "服务方式" not in case_text({**view, "mail_in": False}, "zh", "华为").plain
 
 
 async def test_a_counter_case_keeps_no_agreement_and_ctrl_n_forgets_the_choice(make, store):

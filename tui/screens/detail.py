@@ -47,6 +47,17 @@ def case_text(view: dict[str, Any], lang: str, brand_label: str) -> Text:
     if repair.get("due_by"):
         out.append(f"{t('detail.repair_due', lang)}{colon(lang)}{repair.get('due_from')} – {repair.get('due_by')}   ", "dim")
     out.append(f"{t('detail.state_since', lang)}{colon(lang)}{shown_moment(view.get('state_since'))}\n", "dim")
+    if view.get("mail_in"):   # sent in by courier: said here (only the ticket said it), how it goes back
+        from aftersales.store.mailin import RETURN_BY
+
+        record = view.get("mail_in_record") or {}
+        back = RETURN_BY.get(str(record.get("return_by") or ""))
+        parts = [t("detail.mail_in", lang)]
+        if record.get("courier"):
+            parts.append(f"{t('detail.courier', lang)}{colon(lang)}{record['courier']}")
+        if back:
+            parts.append(f"{t('detail.return_by', lang)}{colon(lang)}{back[0 if lang == 'zh' else 1]}")
+        out.append(("；" if lang == "zh" else "; ").join(parts) + "\n", "bold")
     case = view.get("case") or {}
     out.append(f"\n{t('detail.case', lang)}\n", "bold underline")
     # every field of the case table the case gives, in the table's order (what decided it): the
