@@ -137,6 +137,19 @@ async def test_the_ticket_with_the_phone_in_full_is_written_to_the_access_log(ma
     assert entry["reason"] == "查看或打印受理单（含完整联系电话）"
 
 
+async def test_the_ticket_names_the_brand_in_chinese_whatever_the_counters_language(make, store, save_day5):
+    """The ticket is the customer's paper, in Chinese: 品牌：Huawei was printed with the UI in English
+    (here the day-5 case's brand, 其他品牌, not its English name)."""
+    save_day5(store)
+    app = make(lang="en")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_detail(pilot)
+        await scan(pilot, "p")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+        assert "品牌：其他品牌（仅三包规定）" in app.screen.text, app.screen.text[:400]
+
+
 async def test_the_ticket_prints_as_html_and_a_bad_outcome_stays_in_the_dialog_a_good_one_closes_the_case_path(
         make, store, save_day5, tmp_path, monkeypatch):
     save_day5(store)

@@ -357,8 +357,13 @@ class DetailScreen(CounterScreen):
 
     # --- showing -----------------------------------------------------------------------------
 
-    def _brand_label(self, brand: str) -> str:
-        return brand_name(self.app, brand, self.app.lang)
+    def _brand_label(self, brand: str, lang: str | None = None) -> str:
+        return brand_name(self.app, brand, lang or self.app.lang)
+
+    def _brand_zh(self, brand: str) -> str:
+        """A brand as the papers name it: the ticket, the pickup notice and the agreement are in
+        Chinese whatever the counter's language (品牌：Huawei was printed with the UI in English)."""
+        return self._brand_label(brand, "zh")
 
     async def _show(self) -> None:
         view = self.view
@@ -586,7 +591,7 @@ class DetailScreen(CounterScreen):
         from aftersales.store.documents import TICKET_COLUMNS, render_ticket
 
         def ticket(columns: int | None) -> str:
-            return render_ticket(self.view, "text", brand_label=lambda b: self._brand_label(b),
+            return render_ticket(self.view, "text", brand_label=self._brand_zh,
                                  store_info=self._store_info(), policy_titles=self._policy_titles(), columns=columns)
 
         self.app.push_screen(TicketScreen(self.number, ticket(TICKET_COLUMNS), self._ticket_html, lines=ticket(None)))
@@ -624,7 +629,7 @@ class DetailScreen(CounterScreen):
         from aftersales.store.documents import render_ticket
 
         assert self.view is not None
-        return render_ticket(self.view, "html", brand_label=lambda b: self._brand_label(b),
+        return render_ticket(self.view, "html", brand_label=self._brand_zh,
                              store_info=self._store_info(), policy_titles=self._policy_titles())
 
     def _policy_titles(self) -> dict[str, str]:
@@ -648,7 +653,7 @@ class DetailScreen(CounterScreen):
         from aftersales.store.errors import StoreError
 
         try:
-            text = render_pickup_notice(self.view, self._store_info(), brand_label=lambda b: self._brand_label(b))
+            text = render_pickup_notice(self.view, self._store_info(), brand_label=self._brand_zh)
         except StoreError as exc:   # not ready (never repaired), or collected, closed already
             self.app.notify(error_line(exc, self.app.lang), severity="warning")
             return
