@@ -202,3 +202,11 @@ def mask_stored_text(view: Mapping[str, Any]) -> dict[str, Any]:
                                      [masked(x) for x in v] if isinstance(v, list) else masked(v))
                                  for k, v in mail.items()}
     return out
+
+
+def mask_name(name: str | None) -> str:
+    """``李雷`` → ``李*``; enough to recognise at the counter, not to read over a shoulder (the
+    queue, the manager's report on screen, on paper and in the terminal alike)."""
+    if not name:
+        return ""
+    return name[0] + "*" * (len(name) - 1) if len(name) > 1 else name

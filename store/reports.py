@@ -8,6 +8,7 @@ import html
 from collections.abc import Callable
 
 from .localday import shown_moment
+from .privacy import mask_name
 
 SECTIONS = (
     ("follow_ups_today", "今日回访", "follow-up calls due"),
@@ -43,7 +44,7 @@ def render_text(report: dict, brand_label: Callable[[str], str] | None = None, l
         for c in items:
             why = c["why"] if zh else c["why_en"]
             lines.append(f"  {c['number']}  {state_label(c['state'], lang)}  {name(c['brand'])} {c['model']}  "
-                         f"{c['customer']}" + (f"  {why}" if why else ""))
+                         f"{mask_name(c['customer'])}" + (f"  {why}" if why else ""))
     lines.append(("按状态" if zh else "by state") + sep
                  + ("  ".join(f"{state_label(s['state'], lang)} {s['count']}" for s in report["by_state"]) or none))
     lines.append(("在办按品牌" if zh else "open by brand") + sep
@@ -90,7 +91,7 @@ def render_html(report: dict, brand_label: Callable[[str], str] | None = None) -
         body.append("<table><tr><th>单号</th><th>状态</th><th>设备</th><th>客户</th><th>说明</th></tr>")
         for c in items:
             body.append(f"<tr><td>{esc(c['number'])}</td><td>{esc(c['state_zh'])}</td>"
-                        f"<td>{esc(name(c['brand']))} {esc(c['model'])}</td><td>{esc(c['customer'])}</td>"
+                        f"<td>{esc(name(c['brand']))} {esc(c['model'])}</td><td>{esc(mask_name(c['customer']))}</td>"
                         f"<td>{esc(c['why'])}</td></tr>")
         body.append("</table>")
     body.append("<h2>近7日受理</h2>")

@@ -6,9 +6,10 @@ import pytest
 from helpers_tui import DAY5_CASE, DAY5_CUSTOMER, fill_day5_case, load_day5_case, scan, settle, shown_after
 from textual.widgets import DataTable
 
+from aftersales.store.privacy import mask_name
 from aftersales.tui.form import FormState
 from aftersales.tui.screens.detail import DetailScreen
-from aftersales.tui.screens.queue import QueueScreen, mask_name
+from aftersales.tui.screens.queue import QueueScreen
 from aftersales.tui.screens.unavailable import StoreUnavailableScreen
 
 pytestmark = pytest.mark.asyncio

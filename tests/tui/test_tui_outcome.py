@@ -501,11 +501,19 @@ async def test_the_report_screen_in_english_names_states_and_reasons_in_english(
     report = {"follow_ups_today": [], "overdue_answers": [], "overdue_repairs": [], "spare_phones": [],
               "exchanges_waiting": [case], "by_state": [{"state": "awaiting_exchange", "state_zh": "待换货", "count": 1}],
               "by_brand_open": [{"brand": "apple", "count": 1}], "outcomes": {},
-              "week_intake": [{"date": "2026-06-15", "count": 1}]}
+              "week_intake": [{"date": "2026-06-15", "count": 1}], "date": "2026-06-15",
+              "at": "2026-06-15T10:30:00+08:00", "store": "SZ01"}
     english = report_text(report, "en").plain
     assert "awaiting_exchange" not in english and "待换货" not in english
-    assert "awaiting exchange (exchange chosen)" in english and "By state: awaiting exchange 1" in english
-    assert "待换货（已选换货）" in report_text(report, "zh").plain
+    assert "awaiting exchange (exchange chosen)" in english and "by state: awaiting exchange 1" in english
+    chinese = report_text(report, "zh").plain
+    assert "待换货（已选换货）" in chinese
+    # as aftersales report prints it: the day and the time first (the screen had no date), the
+    # customer masked (the terminal printed the whole name)
+    from aftersales.store.reports import render_text
+
+    assert chinese.startswith("店长日报 2026-06-15  SZ01  （截至 10:30）") and "李*" in chinese and "李雷" not in chinese
+    assert chinese.rstrip("\n") == render_text(report, str, "zh")
 
 
 async def test_the_report_says_what_its_chart_shows_in_the_ui_language(make, store, save_day5):

@@ -22,6 +22,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Select, Static
 
 from aftersales.core.plugininfo import brand_name
+from aftersales.store.privacy import mask_name
 from aftersales.store.workflow import FINISHED, state_label
 
 from ..app import key
@@ -67,13 +68,6 @@ def column_widths(cells: list[dict[str, str]], headings: dict[str, str], total: 
         widths[col] -= 1
     widths["next_due"] += max(room - sum(widths.values()), 0)
     return widths
-
-
-def mask_name(name: str | None) -> str:
-    """``李雷`` → ``李*``; enough to recognise at the counter, not to read over a shoulder."""
-    if not name:
-        return ""
-    return name[0] + "*" * (len(name) - 1) if len(name) > 1 else name
 
 
 def masked_customer(summary: dict[str, Any], width: int | None = None) -> str:

@@ -31,27 +31,20 @@ class ReportRead(Message):
 
 
 def report_text(report: dict[str, Any], lang: str, brand_label: Any = str) -> Text:
-    from aftersales.store.reports import SECTIONS, bar_chart
-    from aftersales.store.workflow import state_label
+    """The report as ``aftersales report`` prints it (``reports.render_text``: one wording, the
+    day and the time in its first line, names masked), its headings bold, a heading with cases
+    to act on red."""
+    from aftersales.store.reports import SECTIONS, render_text
 
     zh = lang == "zh"
+    headings = {(label_zh if zh else label_en): key_ for key_, label_zh, label_en in SECTIONS}
     out = Text()
-    for key_, label_zh, label_en in SECTIONS:
-        items = report[key_]
-        out.append(f"{label_zh if zh else label_en}{colon(lang)}{len(items)}\n", "bold red" if items and key_ != "follow_ups_today"
-                   else "bold")
-        for c in items:
-            out.append(f"  {c['number']}  {state_label(c['state'], lang)}  {brand_label(c['brand'])} {c['model']}  "
-                       f"{c['customer'][:1]}*  ")
-            out.append(f"{c['why'] if zh else c.get('why_en', c['why'])}\n", "yellow")
-    out.append(("按状态：" if zh else "By state: "), "bold")
-    out.append("  ".join(f"{state_label(s['state'], lang)} {s['count']}" for s in report["by_state"]) or "—")
-    out.append("\n")
-    out.append(("在办按品牌：" if zh else "Open by brand: "), "bold")
-    out.append("  ".join(f"{brand_label(b['brand'])} {b['count']}" for b in report["by_brand_open"]) or "—")
-    out.append("\n")
-    out.append(("近7日受理\n" if zh else "Intake, last 7 days\n"), "bold")
-    out.append("\n".join(bar_chart(report["week_intake"], width=24)) + "\n")
+    for index, line in enumerate(render_text(report, brand_label, lang).split("\n")):
+        style = ""
+        if index == 0 or not line.startswith(" "):
+            key_ = headings.get(line.split(colon(lang), 1)[0])
+            style = "bold red" if key_ and report[key_] and key_ != "follow_ups_today" else "bold"
+        out.append(line + "\n", style)
     return out
 
 
