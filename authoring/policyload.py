@@ -685,8 +685,11 @@ def _error_issues(error: Any, node: Any, name: str) -> list[PolicyIssue]:
             zh_t = "或".join([f"'{c}'" for c in consts] + ([zh_t] if zh_t else []))
             en_t = " or ".join([f"'{c}'" for c in consts] + ([en_t] if en_t else []))
         got = GOT_NAMES.get(type_of(value)) or TYPE_NAMES.get(type_of(value), ("?", "?"))
-        zh = f"这里应为{zh_t}，写的是{got[0]} {shown(value)}"
-        en = f"expected {en_t} here, got {got[1]} {shown(value)}"
+        if value is None:   # ``citation:`` and nothing after it: said so, not "got nothing (null) null"
+            zh, en = f"这里应为{zh_t}，但冒号后什么也没写", f"expected {en_t} here, but nothing is written after the colon"
+        else:
+            zh = f"这里应为{zh_t}，写的是{got[0]} {shown(value)}"
+            en = f"expected {en_t} here, got {got[1]} {shown(value)}"
         is_date = isinstance(error.schema, Mapping) and error.schema.get("format") == "date"
         if is_date:
             example = date_example(value)

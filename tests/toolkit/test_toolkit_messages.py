@@ -264,3 +264,12 @@ def test_a_boolean_where_a_number_goes_is_named_as_what_was_written(cli, tmp_pat
     assert error.endswith("$.periods.host.months: expected a whole number here, got the boolean true"), error
     (error,) = _errors(cli, path)
     assert error.endswith("$.periods.host.months: 这里应为整数，写的是布尔值 true"), error
+
+
+def test_a_key_with_nothing_after_its_colon_is_said_so(cli, tmp_path):
+    """``citation:`` left empty read 写的是空值 null / got nothing (null) null."""
+    path, _line, _col = _edit(tmp_path, "    citation: Apple 支持《识别你的 iPhone 机型》：型号（部件号）/A 之前的字母代表发售地区：CH 国行、ZP/ZA 港版、TA 台版、LL 美版、J 日版", "    citation:")
+    (error,) = _errors(cli, path)
+    assert error.endswith(".citation: 这里应为文本，但冒号后什么也没写"), error
+    (error,) = _errors(cli, path, "en")
+    assert error.endswith(".citation: expected text here, but nothing is written after the colon"), error
