@@ -751,6 +751,10 @@ async def test_the_remedy_the_customer_chose_is_recorded_on_the_case_screen_and_
         detail.query_one("#note").value = "客户要同型号新机"
         choice = await shown_after(pilot, "r", kind=ChoiceDialog)
         assert [value for value, _label in choice.choices] == ["return", "exchange", "repair"]   # day 5
+        await settle(pilot)
+        # three choices and 取消 (Esc) in the row, at 80 columns (取消 was cut off past the edge)
+        row = choice.query_one(".dialog-buttons").content_region
+        assert choice.query_one("#choice-cancel").region.right <= row.right
         await scan(pilot, "2")
         await settle(pilot)
         assert app.screen is detail and detail.view["remedy"] == "exchange"

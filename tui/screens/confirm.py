@@ -147,6 +147,11 @@ class ChoiceDialog(ConfirmDialog):
     dismisses with the chosen value, ``None`` when cancelled. Keys typed before it could be read
     are held off as a ``ConfirmDialog`` holds them."""
 
+    # each button as wide as what it says: three choices and 取消 (Esc) in one row, which cut 取消
+    # off at a button's default width (the remedy the customer chose)
+    DEFAULT_CSS = """
+    ChoiceDialog .dialog-buttons Button { min-width: 0; margin-right: 1; }
+    """
     BINDINGS = [*(Binding(str(n), f"choose({n - 1})", show=False) for n in range(1, 10)),
                 key("escape", "escape", "back", show=False)]
     _ANSWERS = frozenset(str(n) for n in range(1, 10)) | {"escape"}
