@@ -437,13 +437,21 @@ def note(number, note, staff, db_url, as_json, reveal) -> None:
     What the customer said at the counter, a call that is not a follow-up; a closed case takes
     notes too.
     """
+    _record(db_url, staff, as_json, reveal, lambda store, actor: store.add_note(
+        number, actor=actor, note=note, now=counter_now()), ("已记录备注", "note recorded"))
+
+
+def _record(db_url: str | None, staff: str | None, as_json: bool, reveal: bool,
+            record: Callable[[Any, str], dict], said: tuple[str, str]) -> None:
+    """``record(store, actor)`` (a store method that writes one event and gives the case), the
+    staff member signed in first; then the case as every command shows it, and ``said`` (中文,
+    English) after its number."""
     with _open(db_url) as store:
-        staff = signed_in(store, staff)
-        view = store.add_note(number, actor=staff, note=note, now=counter_now())
+        view = record(store, signed_in(store, staff))
     view = _show_view(view, as_json, reveal)
     if view is None:
         return
-    _echo(f"{view['number']}：已记录备注" if message_lang() == "zh" else f"{view['number']}: note recorded")
+    _echo(f"{view['number']}：{said[0]}" if message_lang() == "zh" else f"{view['number']}: {said[1]}")
 
 
 @cases.command("spare")
@@ -461,13 +469,8 @@ def spare(number, note, staff, db_url, as_json, reveal) -> None:
     A unit in repair over 7 days is owed a spare phone; once recorded, the case screen and the
     manager's report no longer say one is owed.
     """
-    with _open(db_url) as store:
-        staff = signed_in(store, staff)
-        view = store.lend_spare(number, actor=staff, note=note, now=counter_now())
-    view = _show_view(view, as_json, reveal)
-    if view is None:
-        return
-    _echo(f"{view['number']}：已记录借出备用机" if message_lang() == "zh" else f"{view['number']}: spare phone lent, recorded")
+    _record(db_url, staff, as_json, reveal, lambda store, actor: store.lend_spare(
+        number, actor=actor, note=note, now=counter_now()), ("已记录借出备用机", "spare phone lent, recorded"))
 
 
 @cases.command("reevaluate")
