@@ -153,6 +153,34 @@ def _change_line(change: dict[str, Any], lang: str) -> str:
     return f"{_aspect(aspect, lang)}：{values}（规则 {a}）" if a == b else f"{_aspect(aspect, lang)}：{values}（规则 {a} → {b}）"
 
 
+def _later_versions(old_dir: str, new_dir: str) -> list[tuple[str, str, str]]:
+    """(id, version, from) of each policy version of ``new_dir`` that ``old_dir`` does not have and
+    that takes effect after today (both folders loaded already: their files read as YAML)."""
+    from pathlib import Path
+
+    import yaml
+
+    from aftersales.store.localday import counter_now, local_date
+
+    def versions(folder: str) -> dict[tuple[str, str], str]:
+        out: dict[tuple[str, str], str] = {}
+        for path in sorted(Path(folder).glob("*.yaml")):
+            if path.name.endswith(".cases.yaml"):
+                continue
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                continue
+            if isinstance(data, dict):
+                out[(str(data.get("id")), str(data.get("version")))] = str((data.get("effective") or {}).get("from") or "")
+        return out
+
+    today = local_date(counter_now()).isoformat()
+    old = versions(old_dir)
+    return sorted(((pid, version, start) for (pid, version), start in versions(new_dir).items()
+                   if (pid, version) not in old and start > today), key=lambda v: v[2])
+
+
 def _wrapped_echo() -> Any:
     """``click.echo`` of lines wrapped to the terminal's width (a Chinese character takes two
     columns), each line's own indent kept and two more for the lines it runs on to. Written to a
@@ -345,6 +373,13 @@ def diff(old_dir: str, new_dir: str, cases_file: str | None, from_store: bool, d
                 out(("\nsee one case both ways: --explain " if en else "\n逐条对比某个案例：--explain ") + str(first["line"]))
         elif stats.decided:
             out("no case is decided differently" if en else "没有判定不同的案例")
+            for pid, version, start in _later_versions(old_dir, new_dir):
+                # a change from a day to come: cases dated before it cannot show it (0 read as "no effect")
+                out(f"note: {pid} {version} of the new policies takes effect on {start}, after today; cases dated "
+                    f"before it cannot show the change: compare on cases from that day (aftersales cases generate "
+                    f"--from {start} --to ...)" if en else
+                    f"注意：新政策中的 {pid} {version} 自 {start} 起生效，晚于今天；日期都在此之前的案例比较不出差别："
+                    f"请用覆盖该日期的案例再比较（aftersales cases generate --from {start} --to …）")
         if stats.plugin_failures:
             counts = ", ".join(f"{p}: {n:,}" for p, n in stats.plugin_failures.most_common())
             out(f"plugin failures: {counts} (cases decided without the plugin, or not decided: it is quarantined)" if en

@@ -71,6 +71,27 @@ def test_unchanged_policies_change_nothing(tmp_path):
     assert "0 decided differently" in out
 
 
+def test_a_change_from_a_day_to_come_that_no_case_reaches_is_said_not_read_as_no_effect(tmp_path, monkeypatch):
+    """A new version from 2099 compared on cases of 2026: "0 decided differently" read as a change
+    with no effect. The report says that no case reaches the day it takes effect."""
+    monkeypatch.setenv("AFTERSALES_NOW", "2026-06-15T10:00:00")
+    old, new = _edited(tmp_path, "apple.yaml", "window: {from_day: 8, days: 15}", "window: {from_day: 8, days: 10}",
+                       version=None)
+    text = (new / "apple.yaml").read_text(encoding="utf-8")
+    start = next(line for line in text.splitlines() if line.startswith("  from: "))
+    (new / "apple.yaml").write_text(text.replace('version: "2026.1"', 'version: "2099.1"', 1)
+                                    .replace(start, '  from: "2099-01-01"', 1), encoding="utf-8")
+    (new / "apple_old.yaml").write_text((old / "apple.yaml").read_text(encoding="utf-8").replace(
+        start, start + '\n  until: "2098-12-31"', 1).replace('version: "2026.1"', 'version: "2026.2"', 1),
+        encoding="utf-8")
+    cases = _cases(tmp_path, [2, 11, 12, 13, 40])
+    rc, out, err = _invoke("--old", str(old), "--new", str(new), "--cases", str(cases))
+    assert rc == 0 and "0 decided differently" in out, out + err
+    assert "note: apple 2099.1 of the new policies takes effect on 2099-01-01, after today" in out, out
+    rc, out, err = _invoke("--old", str(old), "--new", str(old), "--cases", str(cases))
+    assert "note:" not in out, out
+
+
 def test_shorter_exchange_window_groups_the_lost_exchanges(tmp_path):
     old, new = _folders(tmp_path, 10)
     # days 11..15 lose Apple's exchange (no papers: the statutory one needs an invoice) -> repair
