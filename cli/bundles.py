@@ -95,14 +95,13 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
                      lang: str) -> tuple[dict, int]:
     """FOLDER validated and its policy tests run, then published (and put in force): the record
     and the number of policy tests that passed. Exit 1, nothing stored, on any error."""
+    from aftersales.authoring.installed import installed_starts, installed_texts
     from aftersales.authoring.policytest import run_policy_tests
     from aftersales.cli.policy import (
         _n,
         _policy_locations,
         bad_input_code,
         in_order,
-        installed_starts,
-        installed_texts,
         refuse_unreadable,
         validate_locations,
     )
@@ -374,11 +373,11 @@ _AID = {True: f" (and {SCHEMA}, for the editor)", False: f"（另附 {SCHEMA}，
 
 def _shipped_files() -> dict[str, bytes]:
     """Each policy file the installed plugins ship, and the policy tests beside it, by file name."""
-    from aftersales.cli.policy import _shipped_locations
+    from aftersales.authoring.installed import shipped_locations
     from aftersales.core.errors import PolicyError
 
     out: dict[str, bytes] = {}
-    locations, _issues = _shipped_locations(None)
+    locations, _issues = shipped_locations(None)
     for location in locations:
         tests = location.parent / (location.name.removesuffix(".yaml") + ".cases.yaml")
         for path in (location, tests):
