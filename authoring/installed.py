@@ -12,23 +12,44 @@ from collections.abc import Mapping
 from typing import Any
 
 
+def _policy_files(loaded: Any, issues: list[Any]) -> list[tuple[str, list[Any]]]:
+    """(plugin, the policy files it ships) for each loaded plugin giving files; a plugin whose
+    ``aftersales_policy_files`` fails is named in ``issues`` (the registry quarantines it)."""
+    from aftersales.authoring.policyload import PolicyIssue
+
+    out: list[tuple[str, list[Any]]] = []
+    for impl in loaded.pm.hook.aftersales_policy_files.get_hookimpls():
+        name = loaded.pm.get_name(impl.plugin)
+        try:
+            out.append((name, list(impl.function() or [])))
+        except Exception as exc:  # noqa: BLE001
+            issues.append(PolicyIssue(f"plugin {name}", 1, 1, "$", f"aftersales_policy_files failed: {exc}", code="plugin",
+                                      zh=f"插件的 aftersales_policy_files 出错：{exc}"))
+    return out
+
+
 def shipped_locations(plugins_dir: str | None, loaded: Any = None) -> tuple[list[Any], list[Any]]:
     """Every policy file the loaded plugins ship, and the plugins' load issues."""
-    from aftersales.authoring.policyload import PolicyIssue
     from aftersales.core.registry import load_plugins
 
     if loaded is None:
         loaded = load_plugins(plugins_dir=plugins_dir)
     issues = list(loaded.issues)
-    out: list[Any] = []
-    for impl in loaded.pm.hook.aftersales_policy_files.get_hookimpls():
-        name = loaded.pm.get_name(impl.plugin)
+    return [location for _name, files in _policy_files(loaded, issues) for location in files], issues
+
+
+def served_brands(loaded: Any) -> dict[str, list[str]]:
+    """Per loaded plugin: the brand ids it says it serves (``aftersales_brands``; one that fails
+    says none here: the registry reports it)."""
+    from aftersales.core.registry import each_plugin
+
+    served: dict[str, list[str]] = {}
+    for name, call in each_plugin(loaded.pm, "aftersales_brands"):
         try:
-            out.extend(impl.function() or [])
-        except Exception as exc:  # noqa: BLE001
-            issues.append(PolicyIssue(f"plugin {name}", 1, 1, "$", f"aftersales_policy_files failed: {exc}", code="plugin",
-                                      zh=f"插件的 aftersales_policy_files 出错：{exc}"))
-    return out, issues
+            served.setdefault(name, []).extend(b.id for b in (call() or [None])[0] or ())
+        except Exception:  # noqa: BLE001 - the plugin's failure is reported by the registry
+            continue
+    return served
 
 
 def installed_texts(plugins_dir: str | None, loaded: Any = None) -> dict[tuple[str, str], str]:
@@ -98,26 +119,16 @@ def installed_scopes(loaded: Any) -> dict[str, tuple[str, frozenset[str]]]:
     given with the id replaces the policy, and may speak for those brands only (as loading it
     says, ``registry.out_of_scope_text``); the statutory plugin's and a network's (serving no
     brand) may speak for any."""
-    from aftersales.core.registry import STATUTORY_PLUGIN, each_plugin
+    from aftersales.core.registry import STATUTORY_PLUGIN
     from aftersales.store.bundles import id_version
 
-    served: dict[str, set[str]] = {}
-    for name, call in each_plugin(loaded.pm, "aftersales_brands"):
-        try:
-            served.setdefault(name, set()).update(b.id for b in (call() or [None])[0] or ())
-        except Exception:  # noqa: BLE001 - the plugin's failure is reported by the registry
-            continue
+    served = served_brands(loaded)
     out: dict[str, tuple[str, frozenset[str]]] = {}
-    for impl in loaded.pm.hook.aftersales_policy_files.get_hookimpls():
-        name = loaded.pm.get_name(impl.plugin)
+    for name, files in _policy_files(loaded, []):
         if name == STATUTORY_PLUGIN or not served.get(name):
             continue
-        try:
-            texts = [location.read_bytes().decode("utf-8") for location in impl.function() or []]
-        except Exception:  # noqa: BLE001 - as above
-            continue
-        for text in texts:
-            key = id_version(text)
+        for location in files:
+            key = id_version(location.read_bytes().decode("utf-8"))
             if key is not None:
                 out.setdefault(key[0], (name, frozenset(served[name])))
     return out

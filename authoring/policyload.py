@@ -38,6 +38,12 @@ if TYPE_CHECKING:
 UNREADABLE = frozenset({"io", "yaml", "control"})
 
 
+def unreadable(issue: Any) -> bool:
+    """Whether ``issue`` (a ``PolicyIssue``, or a problem of another kind: never) is an error of a
+    file no policy check got to (``UNREADABLE``)."""
+    return getattr(issue, "severity", "error") == "error" and getattr(issue, "code", None) in UNREADABLE
+
+
 @dataclass(frozen=True, slots=True)
 class PolicyIssue:
     """One problem found in a policy file."""

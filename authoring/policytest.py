@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aftersales.core.errors import AftersalesError, PolicyError
+from aftersales.core.errors import AftersalesError, PolicyError, nearest
 from aftersales.core.vocab import FREE_REMEDIES, REMEDY_ORDER, label
 
 from .messages import value_in
@@ -105,8 +105,6 @@ def _differs(what: str, what_zh: str, expected: Any, got: Any, among: bool = Fal
 def _no_such_rule(remedy: str, rule: str, got: str, rules: Collection[str]) -> Problem:
     """``granted_by`` names a rule no loaded policy has (a typo): said so, with the nearest id
     written the same way (``rule`` or ``policy/rule``)."""
-    from aftersales.core.errors import nearest
-
     same_form = [r for r in rules if ("/" in r) == ("/" in rule)]
     close = nearest(rule, same_form, 1)
     hint_en, hint_zh = (f"; did you mean {close[0]!r}?", f"；您是否想写 {close[0]!r}？") if close else ("", "")
@@ -189,9 +187,8 @@ def check_expect(decision: Mapping[str, Any], expect: Mapping[str, Any], rules: 
         for name, day in (expect.get(key) or {}).items():
             got = remedies.get(name, {}).get(key)
             if got != (str(day) if day is not None else None):
-                problems.append(_rolled(_differs(f"{key} of {name}", f"{_remedy_zh(name)}的{zh}", day, got, key=key),
-                                        day, got) if key == "end" else
-                                _differs(f"{key} of {name}", f"{_remedy_zh(name)}的{zh}", day, got, key=key))
+                found = _differs(f"{key} of {name}", f"{_remedy_zh(name)}的{zh}", day, got, key=key)
+                problems.append(_rolled(found, day, got) if key == "end" else found)
     ex = decision.get("exchange") or {}
     if "exchange_mode" in expect and ex.get("mode") != expect["exchange_mode"]:
         problems.append(_differs("exchange_mode", "换货方式", expect["exchange_mode"], ex.get("mode"), table="exchange_mode"))
@@ -214,9 +211,10 @@ def check_expect(decision: Mapping[str, Any], expect: Mapping[str, Any], rules: 
                                  table="service_location"))
     cov = decision.get("coverage") or {}
     for key, zh in (("coverage_start", "保修起算日"), ("coverage_end", "保修到期日")):
-        if key in expect and cov.get(key.split("_")[1]) != str(expect[key]):
-            found = _differs(key, zh, expect[key], cov.get(key.split("_")[1]))
-            problems.append(_rolled(found, expect[key], cov.get("end")) if key == "coverage_end" else found)
+        got = cov.get(key.split("_")[1])
+        if key in expect and got != str(expect[key]):
+            found = _differs(key, zh, expect[key], got)
+            problems.append(_rolled(found, expect[key], got) if key == "coverage_end" else found)
     ids = sorted({e["id"] for e in decision.get("exclusions", ())})
     for ex_id in expect.get("exclusions", ()):
         if ex_id not in ids:
@@ -410,9 +408,7 @@ def load_cases(path: Path) -> tuple[list[tuple[Mapping[str, Any], int, int, Call
             continue
         missing = [key for key in ("case", "expect") if key not in item]
         for key in missing:   # a typo'd key is named where it is written, with the key it stands for
-            from aftersales.core.errors import nearest
-
-            close = nearest(key, [str(k) for k in item if k not in ("name", "case", "expect")], 1)
+            close = nearest(key, [str(k) for k in item if k not in CASE_KEYS], 1)
             if close:
                 at_line, at_col = locate_key(node, node_path + [index], close[0])
                 issues.append(PolicyIssue(name, at_line, at_col, f"{where}.{close[0]}",
@@ -433,8 +429,6 @@ def load_cases(path: Path) -> tuple[list[tuple[Mapping[str, Any], int, int, Call
 def expect_problems(item: Mapping[str, Any]) -> list[Problem]:
     """What is wrong with a case's own keys (an unknown key under the case or ``expect``): the
     case then fails, and is counted among the cases."""
-    from aftersales.core.errors import nearest
-
     expect = item.get("expect")
     if not isinstance(expect, Mapping):
         return [Problem("expect must be a mapping of keys (available, basis, lead_days...)",

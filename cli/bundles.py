@@ -110,8 +110,8 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
 
     en = lang == "en"
     files = bundles.read_folder(folder)
-    _results, issues = validate_locations(_policy_locations((folder,)),
-                                          starts=installed_starts(installed_texts(plugins_dir)))
+    installed = installed_texts(plugins_dir)   # once: the starts of each policy, and the versions taken
+    _results, issues = validate_locations(_policy_locations((folder,)), starts=installed_starts(installed))
     errors = [i for i in issues if i.severity == "error"]
     # a bundle reaches every counter: a warning (a term below the regulation's, say) goes with it
     # only when its policy acknowledges it, with the reason (``acknowledgements``), as
@@ -146,7 +146,7 @@ def _checked_publish(engine, folder: str, who: str, note: str | None, then_activ
         names = ", ".join(untested)
         click.echo(f"warning: no policy tests for {names} (a .cases.yaml beside each policy checks how it decides)"
                    if en else f"警告：{names} 没有政策测试（每份政策旁的 .cases.yaml 检查它如何判定）", err=True)
-    clashes = bundles.version_clashes(engine, files, list(installed_texts(plugins_dir).values()))
+    clashes = bundles.version_clashes(engine, files, list(installed.values()))
     if clashes:   # one version, two sets of terms: the decisions' readers could not tell them apart
         for policy, version, where, name, alike in clashes:
             earlier = (f"policy bundle {where}" if en else f"政策包 {where} ") if where is not None else (

@@ -15,6 +15,7 @@ from aftersales.authoring.installed import (
     installed_texts,
     left_uncovered,
     out_of_scope,
+    served_brands,
     shipped_locations,
 )
 from aftersales.cli._common import echo_json
@@ -52,9 +53,9 @@ def in_order(issues: list[Any]) -> list[Any]:
 def bad_input_code(errors: list[Any]) -> int:
     """The exit code of a check that found ``errors``: 2 when a file among them could not be
     read as a policy at all (bad input, ``policyload.UNREADABLE``), else 1."""
-    from aftersales.authoring.policyload import UNREADABLE
+    from aftersales.authoring.policyload import unreadable
 
-    return 2 if any(getattr(e, "code", None) in UNREADABLE for e in errors) else 1
+    return 2 if any(unreadable(e) for e in errors) else 1
 
 
 def refuse_unreadable(issues: list[Any], lang: str, *, as_report: bool = True) -> None:
@@ -63,12 +64,11 @@ def refuse_unreadable(issues: list[Any], lang: str, *, as_report: bool = True) -
     line per file, in the report's own form on standard output (``as_report``: ``validate`` and
     ``test``, whose lines tools read), else as an error on standard error. Otherwise nothing:
     the command reports everything it found."""
-    from aftersales.authoring.policyload import UNREADABLE
+    from aftersales.authoring.policyload import unreadable
     from aftersales.core.plugininfo import said_in
 
     shown = [i for i in issues if getattr(i, "severity", "error") != "acknowledged"]
-    if shown and all(getattr(i, "severity", "error") == "error" and getattr(i, "code", None) in UNREADABLE
-                     for i in shown):
+    if shown and all(unreadable(i) for i in shown):
         for issue in shown:
             if as_report:
                 click.echo(said_in(issue, lang))
@@ -80,17 +80,11 @@ def refuse_unreadable(issues: list[Any], lang: str, *, as_report: bool = True) -
 def _known_brands(plugins_dir: str | None, loaded: Any = None) -> list[str]:
     """The brand ids the loaded plugins serve (``any`` policies aside); ``loaded``: plugins loaded
     already (``load_plugins``), else they are loaded here."""
-    from aftersales.core.registry import each_plugin, load_plugins
+    from aftersales.core.registry import load_plugins
 
     if loaded is None:
         loaded = load_plugins(plugins_dir=plugins_dir)
-    out: list[str] = []
-    for _name, call in each_plugin(loaded.pm, "aftersales_brands"):
-        try:
-            out.extend(b.id for b in (call() or [None])[0] or ())
-        except Exception:  # noqa: BLE001 - the plugin's failure is reported by the registry
-            continue
-    return out
+    return [brand for brands in served_brands(loaded).values() for brand in brands]
 
 
 def validate_locations(locations: list[Any], plugins_dir: str | None = None,
@@ -292,7 +286,7 @@ def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None,
     an unknown "expect" key fails. Exit 1 when a case fails (with --strict, also when a rule
     is not exercised); 2 when a file cannot be read (as for policy validate).
     """
-    from aftersales.authoring.policyload import UNREADABLE
+    from aftersales.authoring.policyload import unreadable
     from aftersales.authoring.policytest import run_policy_tests
     from aftersales.cli import message_lang
     from aftersales.core.plugininfo import said_in
@@ -337,7 +331,7 @@ def test(paths: tuple[str, ...], fmt: str, strict: bool, select: str | None,
                 click.echo(f"  {'FAIL' if en else '未通过'} {c.file}:{c.line}:{c.column}: {c.name}")
                 for problem in c.problems:
                     click.echo(f"    {problem.text(lang)}")
-            if r.uncovered and select is None and not any(i.code in UNREADABLE for i in r.issues):
+            if r.uncovered and select is None and not any(unreadable(i) for i in r.issues):
                 # (a tests file that cannot be read: "rule coverage 0/N" above says it all)
                 click.echo(("  not exercised by any case: " if en else "  没有案例覆盖：")
                            + ", ".join(f"{s}/{rid}" for s, rid in r.uncovered))

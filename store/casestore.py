@@ -607,7 +607,8 @@ class CaseStore(OutcomeMixin):
             cases.c.device_model.icontains(text, autoescape=True),
             cases.c.device_serial.icontains(compact, autoescape=True),
             cases.c.device_imei.icontains(compact, autoescape=True),
-            # the unit handed over in an exchange: a customer back with it finds the case
+            # a unit the store has a record of (the replacement handed over in an exchange, a unit
+            # repaired): a customer back with it finds the case
             cases.c.id.in_(sa.select(unit_records.c.case_id).where(sa.or_(
                 unit_records.c.imei.icontains(compact, autoescape=True),
                 unit_records.c.serial.icontains(compact, autoescape=True)))),

@@ -201,19 +201,19 @@ class OutcomeMixin:
             decision = self._latest_decision(conn, row.id)
             data = parse_outcome(kind, fields, case_input=row.case_input, replacement_taken=taken)
             if kind == "return":
+                full = _offers_return(decision)   # a return of its own: the invoice price in full
                 # a refund the decision offered in place of an exchange (depreciated where the law allows)
                 instead = next((r.get("refund_instead") for r in decision.get("remedies") or ()
                                 if r.get("refund_instead")), None)
                 if instead:
                     data["refund_instead"] = instead
                     floor = instead.get("amount") if isinstance(instead, Mapping) else None
-                    if not _offers_return(decision) \
-                            and isinstance(floor, int | float) and data["refund"] < floor:
+                    if not full and isinstance(floor, int | float) and data["refund"] < floor:
                         raise StoreError(
                             f"refund {data['refund']:g} is less than the {floor:g} the decision offers in place "
                             f"of the exchange (the invoice price less depreciation)", field="refund",
                             zh=f"退款 {data['refund']:g} 元少于判定给出的退款 {floor:g} 元（发票价扣除折旧）")
-                if _offers_return(decision) and data["refund"] < data["invoice_price"]:
+                if full and data["refund"] < data["invoice_price"]:
                     # the return the decision offers (within 7 days, a brand's own) refunds the
                     # invoice price in full: less only with a manager's reason, recorded
                     reason = (override or "").strip()

@@ -258,9 +258,8 @@ def notices(*, state: str, days: int, awaiting_parts: bool, repair_due_by: date 
             spare_lent: bool = False) -> list[Notice]:
     """What is due on ``today`` for a case (``open_follow_ups``: ``(party, purpose, due_date)``).
     ``paid``: a paid repair (its entitlement or the remedy chosen), for which no spare phone is
-    owed: that is owed for a repair under the three guarantees (the case screen said it of a
-    paid repair, the manager's report did not). ``spare_lent``: one was lent (``lend_spare``):
-    owed no longer."""
+    owed: that is owed for a repair under the three guarantees. ``spare_lent``: one was lent
+    (``lend_spare``): owed no longer."""
     out: list[Notice] = []
     for party, purpose, due in sorted(open_follow_ups, key=lambda f: f[2]):
         if due <= today:
