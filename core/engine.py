@@ -31,7 +31,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from msgspec import Struct
 from msgspec.structs import replace
@@ -52,11 +52,11 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Engine", "Identity", "OfferResult", "ExclusionHit", "Notice", "ExchangeRule", "PluginFailure"]
 
 #: every status an offer can have (read by subscript: an unknown one is the engine's own error)
-_STATUS_RANK = {"granted": 4, "blocked_documents": 3, "pending_detection": 2.5, "excluded": 2, "expired": 1,
+_STATUS_RANK: Final[dict[str, float]] = {"granted": 4, "blocked_documents": 3, "pending_detection": 2.5, "excluded": 2, "expired": 1,
                 "outside_window": 1, "no_start": 1, "not_applicable": 0}
 #: the reason a refused remedy gives when its offer names none, by status (every status but
 #: "granted"; read by subscript, as the ranks)
-_REASONS = {
+_REASONS: Final[dict[str, str]] = {
     "outside_window": "outside_window",
     "expired": "expired",
     "no_start": "no_start",
@@ -67,8 +67,8 @@ _REASONS = {
 }
 #: each remedy's slot in a case's ``best`` (a list in ``REMEDY_ORDER``: the free remedies, then
 #: the paid repair), read by position where a dict would hash the remedy's name
-_SLOT = {remedy: slot for slot, remedy in enumerate(REMEDY_ORDER)}
-_PAID = _SLOT["paid_repair"]
+_SLOT: Final[dict[str, int]] = {remedy: slot for slot, remedy in enumerate(REMEDY_ORDER)}
+_PAID: Final = _SLOT["paid_repair"]
 if REMEDY_ORDER != (*FREE_REMEDIES, "paid_repair"):  # checked once: ``Engine._conclude`` relies on it
     raise ImportError(f"the engine ranks the free remedies, then the paid repair; REMEDY_ORDER is {REMEDY_ORDER}")
 
@@ -148,24 +148,24 @@ class _Made:
 _BestEntry = Any
 
 #: builders of the records the engine makes per case, their fields in declared order
-_judged = _in_field_order(OfferJudged, "result", "status", "excluded_by", "missing")
-_remedy = _in_field_order(RemedyResult, "remedy", "basis", "available", "status", "reason", "missing_documents",
+_judged: Final = _in_field_order(OfferJudged, "result", "status", "excluded_by", "missing")
+_remedy: Final = _in_field_order(RemedyResult, "remedy", "basis", "available", "status", "reason", "missing_documents",
                           "required_documents", "asked_documents", "policy", "rule", "citation", "start", "end",
                           "service_location", "fee", "needs_confirmation", "note", "refund_instead")
-_coverage = _in_field_order(Coverage, "start", "start_rule", "start_citation", "end", "days_elapsed", "policy", "rule",
+_coverage: Final = _in_field_order(Coverage, "start", "start_rule", "start_citation", "end", "days_elapsed", "policy", "rule",
                             "citation")
-_decision = _in_field_order(Decision, "brand", "case_date", "region", "region_rule", "remedies", "coverage",
+_decision: Final = _in_field_order(Decision, "brand", "case_date", "region", "region_rule", "remedies", "coverage",
                             "exclusions", "exchange", "service_location", "notices", "log", "policies",
                             "plugin_errors", "calendar_gaps", "legal", "bundle")
 
 #: paid repair when no policy offers it: available exactly when nothing free is
-_PAID_BY_DEFAULT = RemedyResult(remedy="paid_repair", basis="out_of_warranty", available=True, status="granted",
+_PAID_BY_DEFAULT: Final = RemedyResult(remedy="paid_repair", basis="out_of_warranty", available=True, status="granted",
                                 reason=None, missing_documents=(), required_documents=(), asked_documents=(),
                                 policy=None, rule=None, citation="", start=None, end=None,
                                 service_location="any_authorized")
-_NOT_NEEDED = replace(_PAID_BY_DEFAULT, available=False, status="not_needed", reason="free_remedy_available")
+_NOT_NEEDED: Final = replace(_PAID_BY_DEFAULT, available=False, status="not_needed", reason="free_remedy_available")
 #: the predicate values of a frame whose policies use none
-_NO_PREDICATES: Mapping[str, bool] = {}
+_NO_PREDICATES: Final[Mapping[str, bool]] = {}
 
 #: frames kept per engine; beyond this the cache starts again, so memory stays flat
 FRAME_CACHE_SIZE = 4096
@@ -178,6 +178,14 @@ FRAME_CACHE_SIZE = 4096
 PLAN_CACHE_SIZE = 8192
 #: records kept in each table of ``_Made``
 MADE_CACHE_SIZE = 4096
+
+#: One offer a plan leaves to check for each case: (the known trace entries before it, the offer
+#: (an ``OfferRule``), its ``tail``, the exclusion that refuses it or None, its remedy's slot in
+#: ``best``, its policy's position). Typed to the element, as every table below: a wheel's engine
+#: is compiled (mypyc, see setup.py), and a typed value is read without asking its type each time.
+_Step = tuple[tuple, Any, Callable[[Any], OfferResult], str | None, int, int]
+#: a frame's plans by verdicts: those made or used since the last turn-over, those of the round before
+_PlanTables = tuple[dict[tuple, "_Plan"], dict[tuple, "_Plan"]]
 
 
 class _Frame:
@@ -193,7 +201,7 @@ class _Frame:
 
     def __init__(self, *, region: str, region_rule: str | None, region_entry: TraceStep, policies: tuple,
                  exchange: ExchangeRule | None, exchange_log: tuple, refs: tuple, predicates: tuple,
-                 verdicts: Callable[[Any, str, Mapping[str, bool]], tuple], plans: tuple[dict, dict],
+                 verdicts: Callable[[Any, str, Mapping[str, bool]], tuple], plans: _PlanTables,
                  refund: RefundRule | None = None) -> None:
         self.region = region
         self.region_rule = region_rule
@@ -246,7 +254,7 @@ class _Plan:
         # the offers left in order, each after the trace entries that come before it and are
         # known now: the not-applicable results and the entries of fixed offers (ranked into ``best``)
         needs_case = {rule.remedy for a in assessed for rule in a.live if rule.fixed is None}
-        steps: list[tuple] = []
+        steps: list[_Step] = []
         known: list = []
         fixed_best: list[_BestEntry | None] = [None] * len(REMEDY_ORDER)
         for group, (na, live_rules) in enumerate(self.groups):
@@ -355,7 +363,7 @@ class Engine:
         self._frames: dict[tuple, _Frame] = {}
         self._frame_kinds: dict[tuple, _Frame] = {}
         #: the plans of the frames of each set of policies (``_Frame.plans`` and ``older``)
-        self._plans: dict[tuple, tuple[dict, dict]] = {}
+        self._plans: dict[tuple, _PlanTables] = {}
         #: the compiled verdicts of each set of policies a frame has had (few: one per brand and region)
         self._verdicts: dict[tuple, Callable[[Any, str, Mapping[str, bool]], tuple]] = {}
         self._plan_count = 0
@@ -527,13 +535,13 @@ class Engine:
             for slot in plan.filled:
                 best[slot] = None
             for group, (na, _live) in enumerate(plan.groups):
-                for result in na + tuple(r for g, r in late if g == group):
-                    slot = _SLOT[result.rule.remedy]
-                    entry = best[slot]
-                    if entry is None:
-                        best[slot] = result
-                    elif _STATUS_RANK[entry.status] == 0:
-                        _consider(best, slot, result, result, "not_applicable", ())
+                for refused in na + tuple(r for g, r in late if g == group):
+                    slot = _SLOT[refused.rule.remedy]
+                    kept = best[slot]
+                    if kept is None:
+                        best[slot] = refused
+                    elif _STATUS_RANK[kept.status] == 0:
+                        _consider(best, slot, refused, refused, "not_applicable", ())
         for rule in plan.pending:  # rare: the fault is not confirmed yet
             try:
                 result = rule.tail(case)
