@@ -1,0 +1,68 @@
+"""What ``pyproject.toml`` cannot say: the modules of the decision path a wheel compiles.
+
+mypyc compiles them from the same source an editable install runs (one implementation; see
+``build_backend/aftersales_build.py`` for when it compiles, docs/performance.md for what it
+gives). ``AFTERSALES_COMPILE=0`` builds a wheel of the source alone.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from setuptools import setup
+from setuptools.command.build_ext import build_ext
+
+ROOT = Path(__file__).resolve().parent
+#: the modules compiled, by their installed name: the engine (its per-case path); whatever it
+#: calls stays interpreted (the policies' compiled conditions are Python made at load time)
+COMPILED = ["aftersales.core.engine"]
+
+
+def _staged() -> Path:
+    """The packages laid out under their installed names (``core/`` as ``aftersales/core/``...,
+    as ``package-dir`` maps them), where mypyc reads them: it names a module by its folders."""
+    stage = ROOT / "build" / "mypyc-src"
+    shutil.rmtree(stage, ignore_errors=True)
+    (stage / "aftersales").mkdir(parents=True)
+    for name in ("__init__.py", "__main__.py"):
+        shutil.copy2(ROOT / "aftersales" / name, stage / "aftersales" / name)
+    for package in ("core", "authoring", "batch", "cli", "plugins", "policies", "store", "tui"):
+        shutil.copytree(ROOT / package, stage / "aftersales" / package,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.yaml", "*.json", "*.html"))
+    return stage
+
+
+def ext_modules() -> list:
+    if os.environ.get("AFTERSALES_COMPILE", "1") == "0" or not os.environ.get("AFTERSALES_BUILDING_WHEEL"):
+        return []   # see build_backend/aftersales_build.py: only a wheel compiles
+    try:
+        from mypyc.build import mypycify
+    except ImportError:
+        raise SystemExit("compiling the engine needs mypyc, which comes with mypy (pip install mypy), or a build "
+                         "with isolation (pip asks for it itself); AFTERSALES_COMPILE=0 builds a wheel of the "
+                         "source alone") from None
+
+    stage = _staged()
+    paths = [str((stage / name.replace(".", "/")).with_suffix(".py").relative_to(ROOT)) for name in COMPILED]
+    # checked as mypy checks them in CI; what they import is read, its errors not reported here, and
+    # a library the build has not installed is taken as untyped (only msgspec's types are needed)
+    return mypycify(["--config-file", str(ROOT / "pyproject.toml"), "--follow-imports=silent",
+                     "--ignore-missing-imports", *paths], opt_level="3")
+
+
+class _BuildExt(build_ext):
+    """setuptools' ``build_ext``, saying in one line what compiling needs when it fails."""
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except Exception as exc:  # noqa: BLE001 - the compiler's own error, named in the line
+            raise SystemExit(f"compiling the engine failed ({type(exc).__name__}: {exc}); it needs a C compiler "
+                             f"and Python's headers (Debian: apt install gcc python3-dev). AFTERSALES_COMPILE=0 "
+                             f"builds a wheel of the source alone, which decides the same, more slowly "
+                             f"(docs/performance.md)") from exc
+
+
+setup(ext_modules=ext_modules(), cmdclass={"build_ext": _BuildExt})
