@@ -76,3 +76,45 @@ def parsed_cases(n: int, seed: int = 1):
     reg = load_registry()
     mappings = list(generate_cases(n, seed))
     return reg, mappings, [reg.parse_case(m) for m in mappings]
+
+
+def engine_build() -> str:
+    """How the engine this process decides with was built: ``mypyc`` (a wheel, see setup.py) or
+    ``interpreted`` (an editable install, or a wheel built with ``AFTERSALES_COMPILE=0``)."""
+    from aftersales.core import engine
+
+    return "interpreted" if str(engine.__file__).endswith(".py") else "mypyc"
+
+
+def compiled_tree() -> Path:
+    """The package as a wheel of this checkout holds it (the engine compiled by mypyc), unpacked in
+    a temporary folder that stands before the editable install on ``PYTHONPATH`` (see
+    ``run_compiled``). Built with ``python -m build`` from the test extra's tools."""
+    import subprocess
+    import tempfile
+    import zipfile
+
+    out = Path(tempfile.mkdtemp(prefix="aftersales-compiled-"))
+    build = subprocess.run([PYTHON, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out / "dist"), str(ROOT)],
+                           capture_output=True, text=True)
+    if build.returncode != 0:
+        raise SystemExit(f"building the compiled wheel failed:\n{(build.stdout + build.stderr)[-3000:]}")
+    wheel = next((out / "dist").glob("aftersales-*.whl"))
+    with zipfile.ZipFile(wheel) as zf:
+        zf.extractall(out / "tree")
+    return out / "tree"
+
+
+def run_compiled(script: str, *args: str, tree: Path | None = None) -> dict:
+    """``script`` (a benchmark of this folder, printing its JSON) run with the compiled build
+    (``compiled_tree``, made when ``tree`` is not given); its JSON."""
+    import json
+    import subprocess
+
+    tree = tree or compiled_tree()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(tree), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([PYTHON, str(Path(__file__).with_name(script)), *args], env=env, capture_output=True,
+                          text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{script} on the compiled build failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout)

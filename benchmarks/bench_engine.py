@@ -1,10 +1,12 @@
 """Engine benchmark: µs per case through ``evaluate()`` (trace on), beside the plain-Python floor
 and zen-engine (a JDM decision table of the statutory windows and periods), on the same cases.
 
-    python benchmarks/bench_engine.py [--cases 10000] [--seed 1]
+    python benchmarks/bench_engine.py [--cases 10000] [--seed 1] [--compiled]
 
 Each case is timed on its own (``perf_counter_ns`` around one call); the figure is the median
-over all cases after one warm-up pass. zen-engine is optional (``pip install -e .[bench]``).
+over all cases after a warm-up on the first 1,000. zen-engine is optional (``pip install -e .[bench]``).
+``--compiled`` runs it on the engine as a wheel builds it (compiled by mypyc, see setup.py) instead
+of this install's (an editable install runs the source); ``engine_build`` says which was measured.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 from time import perf_counter_ns
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ENGINE_WARM_UP, median, parsed_cases  # noqa: E402
+from _common import ENGINE_WARM_UP, engine_build, median, parsed_cases, run_compiled  # noqa: E402
 
 # ----------------------------------------------------------------------------- the floor
 
@@ -138,7 +140,7 @@ def run(n: int = 10_000, seed: int = 1) -> dict:
     floor_ns = _time_each(statutory_floor, cases)
     trace_len = sum(len(evaluate(c).trace) for c in cases[:1000]) / 1000
     result = {
-        "cases": n, "seed": seed,
+        "cases": n, "seed": seed, "engine_build": engine_build(),
         "engine_us": median(engine_ns) / 1000,
         "engine_mean_us": sum(engine_ns) / len(engine_ns) / 1000,
         "floor_us": median(floor_ns) / 1000,
@@ -176,8 +178,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cases", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--compiled", action="store_true", help="measure the engine as a wheel builds it (mypyc)")
     args = ap.parse_args()
-    r = run(args.cases, args.seed)
+    if args.compiled:
+        r = run_compiled("bench_engine.py", "--cases", str(args.cases), "--seed", str(args.seed))
+    else:
+        r = run(args.cases, args.seed)
     print(json.dumps(r, indent=2))
 
 

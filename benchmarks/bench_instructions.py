@@ -49,8 +49,10 @@ def count(loops: int, cases: int, seed: int, warm: int | None = None) -> int:
     the others ``loops`` times; by default every case, then every case again ``loops`` times."""
     code = _CHILD.format(here=str(HERE), cases=cases, seed=seed, loops=loops,
                          warm=cases if warm is None else warm, start=0 if warm is None else warm)
+    # run from this folder: the checkout's top folder holds an ``aftersales`` package of its own,
+    # which would stand before a compiled build given on PYTHONPATH (``_common.run_compiled``)
     proc = subprocess.run([*VALGRIND, sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                          env={**os.environ, "PYTHONHASHSEED": "0"})
+                          env={**os.environ, "PYTHONHASHSEED": "0"}, cwd=HERE)
     return counted(proc.stderr)
 
 

@@ -1,6 +1,6 @@
 """Replay end to end: JSONL in, JSONL out, through ``aftersales replay`` as a user runs it.
 
-    python benchmarks/bench_replay.py [--cases 1000000] [--workers 2] [--runs 3] [--stages 20000] [--keep DIR]
+    python benchmarks/bench_replay.py [--cases 1000000] [--workers 2] [--runs 3] [--stages 20000] [--keep DIR] [--compiled]
 
 Generates the cases (``python -m aftersales.cli.generate``), then runs the replay on a tenth of
 the cases and ``--runs`` times on all of them (the median is reported), sampling the resident
@@ -15,6 +15,9 @@ compact line — the worker's loop for good lines with a clock read between the 
 ``--stage-repeats`` passes after a warm-up pass) — and the worker's real loop
 (``replay._replay_lines``) untouched, as ``worker_total``. The load average is recorded: the
 figures only mean something on an otherwise idle machine.
+
+``--compiled`` runs it all on the package as a wheel builds it (the engine compiled by mypyc, see
+setup.py) instead of this install's; ``engine_build`` says which was measured.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PYTHON  # noqa: E402
+from _common import PYTHON, engine_build, run_compiled  # noqa: E402
 
 AFTERSALES = str(Path(PYTHON).with_name("aftersales"))
 
@@ -110,7 +113,7 @@ def run(n: int = 1_000_000, workers: int = 2, keep: str | None = None, runs: int
     big_runs = [run_measured(cmd + [str(big)]) for _ in range(max(runs, 1))]
     big_run = sorted(big_runs, key=lambda r: r["seconds"])[len(big_runs) // 2]     # the median run
     result = {
-        "cases": n, "workers": workers, "input_mib": big.stat().st_size / 2**20,
+        "engine_build": engine_build(), "cases": n, "workers": workers, "input_mib": big.stat().st_size / 2**20,
         "output_mib": out.stat().st_size / 2**20 if out.exists() else None,
         "generate_seconds": gen_s,
         "seconds": big_run["seconds"], "cases_per_second": n / big_run["seconds"],
@@ -208,7 +211,12 @@ def main() -> None:
     ap.add_argument("--stages", type=int, default=0, metavar="N", help="also time a worker's stages on N cases")
     ap.add_argument("--stage-repeats", type=int, default=5)
     ap.add_argument("--keep", help="keep the generated files in this folder (and reuse them)")
+    ap.add_argument("--compiled", action="store_true", help="measure the package as a wheel builds it (mypyc)")
     args = ap.parse_args()
+    if args.compiled:
+        argv = [a for a in sys.argv[1:] if a != "--compiled"]
+        print(json.dumps(run_compiled("bench_replay.py", *argv), indent=2, ensure_ascii=False))
+        return
     result: dict = {}
     if args.stages:
         result["stages"] = stages(args.stages, repeats=args.stage_repeats)

@@ -23,7 +23,7 @@ import bench_opcodes  # noqa: E402
 import bench_parse  # noqa: E402
 import bench_replay  # noqa: E402
 import bench_startup  # noqa: E402
-from _common import ROOT, machine  # noqa: E402
+from _common import ROOT, compiled_tree, machine, run_compiled  # noqa: E402
 
 
 def verdict(value: float | None, target: float, *, lower_is_better: bool = True) -> str:
@@ -39,7 +39,10 @@ def verdict(value: float | None, target: float, *, lower_is_better: bool = True)
 
 
 def render(m: dict, eng: dict, rep: dict, st: dict, quick: bool, started: str, total_s: float,
-           parse: dict | None = None) -> str:
+           parse: dict | None = None, eng_src: dict | None = None, rep_src: dict | None = None) -> str:
+    """The document. ``eng`` and ``rep``: the engine and the replay as a wheel builds them (the
+    engine compiled), judged by the targets; ``eng_src``, ``rep_src``: the same on the source as an
+    editable install runs it, beside them."""
     L: list[str] = []
     w = L.append
     w("# Performance")
@@ -60,7 +63,9 @@ def render(m: dict, eng: dict, rep: dict, st: dict, quick: bool, started: str, t
     w("")
     w("| measure | median | compared with | ratio | target | verdict |")
     w("| --- | ---: | --- | ---: | --- | --- |")
-    w(f"| engine `evaluate()`, trace on, {eng['cases']:,} generated cases | {eng['engine_us']:.1f} µs/case | plain-Python statutory floor {eng['floor_us']:.2f} µs | {eng['engine_vs_floor']:.0f}x | ≤ 10 µs | {verdict(eng['engine_us'], 10)} |")
+    w(f"| engine `evaluate()`, trace on, {eng['cases']:,} generated cases, {_build(eng)} | {eng['engine_us']:.1f} µs/case | plain-Python statutory floor {eng['floor_us']:.2f} µs | {eng['engine_vs_floor']:.0f}x | ≤ 10 µs | {verdict(eng['engine_us'], 10)} |")
+    if eng_src:
+        w(f"| … the same, {_build(eng_src)} | {eng_src['engine_us']:.1f} µs/case | the floor in that run {eng_src['floor_us']:.2f} µs | {eng_src['engine_vs_floor']:.0f}x | (reference) | – |")
     if eng.get("zen_us") is not None:
         faster = "met" if eng["engine_us"] < eng["zen_us"] else f"**missed**: {eng['engine_vs_zen']:.2f}x zen's time"
         w(f"| engine vs zen-engine (JDM table of the statutory windows/periods) | {eng['engine_us']:.1f} µs | zen-engine {eng['zen_us']:.1f} µs | {eng['engine_vs_zen']:.2f}x | faster than zen | {faster} |")
@@ -70,7 +75,11 @@ def render(m: dict, eng: dict, rep: dict, st: dict, quick: bool, started: str, t
         w(f"| parse a case line (`decode_case`), {parse['cases']:,} generated lines | {parse['parse_us']:.1f} µs/line | msgspec typed decode of the same lines {parse['typed_decode_us']:.1f} µs (untyped {parse['json_decode_us']:.1f} µs) | {parse['parse_vs_typed']:.2f}x | ≤ 1.5x | {verdict(parse['parse_vs_typed'], 1.5)} |")
     each = rep.get("cases_per_second_each") or []
     runs = f" (median of {len(each)} runs: {', '.join(f'{r:,}' for r in each)})" if len(each) > 1 else ""
-    w(f"| replay end to end, {rep['cases']:,} cases, {rep['workers']} workers{runs} | {rep['cases_per_second']:,.0f} cases/s ({rep['seconds']:.1f} s) | – | – | ≥ 60,000 cases/s | {verdict(rep['cases_per_second'], 60000, lower_is_better=False)} |")
+    w(f"| replay end to end, {rep['cases']:,} cases, {rep['workers']} workers, {_build(rep)}{runs} | {rep['cases_per_second']:,.0f} cases/s ({rep['seconds']:.1f} s) | – | – | ≥ 60,000 cases/s | {verdict(rep['cases_per_second'], 60000, lower_is_better=False)} |")
+    if rep_src:
+        each = rep_src.get("cases_per_second_each") or []
+        runs = f" (median of {len(each)} runs: {', '.join(f'{r:,}' for r in each)})" if len(each) > 1 else ""
+        w(f"| … the same, {_build(rep_src)}{runs} | {rep_src['cases_per_second']:,.0f} cases/s ({rep_src['seconds']:.1f} s) | – | – | (reference) | – |")
     flat = rep["peak_rss_mib"] / rep["small_peak_rss_mib"] if rep["small_peak_rss_mib"] else None
     w(f"| replay peak memory (whole process tree) | {rep['peak_rss_mib']:.0f} MiB at {rep['cases']:,} cases | {rep['small_peak_rss_mib']:.0f} MiB at {rep['small_cases']:,} cases | {flat:.2f}x | flat | {'met' if flat is not None and flat < 1.25 else '**missed**'} |")
     if rep.get("diff_seconds") and rep.get("diff_returncode") == 0:
@@ -107,9 +116,9 @@ def render(m: dict, eng: dict, rep: dict, st: dict, quick: bool, started: str, t
     w("```sh")
     w("pip install -e '.[bench]'                       # zen-engine, optional")
     w("python benchmarks/run_all.py                    # everything below, writes this file")
-    w(f"python benchmarks/bench_engine.py --cases {eng['cases']} --seed {eng['seed']}")
+    w(f"python benchmarks/bench_engine.py --cases {eng['cases']} --seed {eng['seed']} [--compiled]")
     w("python benchmarks/bench_parse.py --cases 20000")
-    w(f"python benchmarks/bench_replay.py --cases {rep['cases']} --workers {rep['workers']}")
+    w(f"python benchmarks/bench_replay.py --cases {rep['cases']} --workers {rep['workers']} [--compiled]")
     w(f"python benchmarks/bench_startup.py --runs {st['runs']} --instructions")
     w("python benchmarks/bench_instructions.py         # instructions per evaluate(), under valgrind")
     w("python benchmarks/bench_opcodes.py              # Python opcodes per evaluate(), by function (traced)")
@@ -132,13 +141,21 @@ def render(m: dict, eng: dict, rep: dict, st: dict, quick: bool, started: str, t
           f"the floor's on {eng['zen_agreement_with_floor']:.0%} of the cases (months approximated in days).")
     w("- **engine**: the full decision — region identification, offers of every applicable policy (statutory + "
       "brand + plans), exclusions, notices, documents, exchange rule, coverage, trace and policy versions.")
+    w("- **compiled / interpreted**: a wheel (`pip install .`) carries `core/engine.py` compiled by mypyc from the "
+      "same source (setup.py); an editable install runs the source. The policies' conditions and time limits are "
+      "Python made when the policies load, interpreted in both. The compiled build decides byte for byte as the "
+      "source does (tests/test_packaging.py replays 20,000 cases with the trace on both).")
+    src = eng_src or {}
     if eng.get("instructions_per_evaluate"):
-        w(f"- **instructions**: {eng['instructions_per_evaluate']:,} per `evaluate()` on the same cases, counted by "
-          "valgrind (`bench_instructions.py`): a figure that does not swing with the machine's speed, for comparing "
-          "two versions of the code.")
+        w(f"- **instructions**: {eng['instructions_per_evaluate']:,} per `evaluate()` compiled"
+          + (f", {src['instructions_per_evaluate']:,} interpreted" if src.get("instructions_per_evaluate") else "")
+          + ", on the same cases, counted by valgrind (`bench_instructions.py`): a figure that does not swing with "
+          "the machine's speed, for comparing two versions of the code.")
     if eng.get("opcodes_per_evaluate"):
-        w(f"- **opcodes**: {eng['opcodes_per_evaluate']:,} Python opcodes per `evaluate()` (`bench_opcodes.py`, "
-          "traced): exact and repeatable, for comparing two versions of the code beside the instructions.")
+        w(f"- **opcodes**: {eng['opcodes_per_evaluate']:,} Python opcodes per `evaluate()` left to the interpreter "
+          "by the compiled engine (the policies' conditions and time limits)"
+          + (f", {src['opcodes_per_evaluate']:,} with the engine interpreted" if src.get("opcodes_per_evaluate") else "")
+          + " (`bench_opcodes.py`, traced): exact and repeatable, for comparing two versions of the code.")
     w("")
     w("## Replay")
     w("")
@@ -178,6 +195,13 @@ def render(m: dict, eng: dict, rep: dict, st: dict, quick: bool, started: str, t
 NOTES_PATH = Path(__file__).resolve().parent / "NOTES.md"
 
 
+def _build(figures: dict) -> str:
+    """How the engine measured was built, as the tables say it."""
+    return {"mypyc": "engine compiled (a wheel: `pip install .`)",
+            "interpreted": "engine interpreted (an editable install: `pip install -e .`)"}.get(
+        figures.get("engine_build", ""), "engine build unknown")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
@@ -188,14 +212,22 @@ def main() -> None:
     t0 = time.perf_counter()
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
     m = machine()
+    print("building the wheel's compiled engine ...", file=sys.stderr)
+    tree = compiled_tree()
     print("engine ...", file=sys.stderr)
-    eng = bench_engine.run(10_000, 1)
+    # the wheel's engine and the source's, one after the other
+    eng = run_compiled("bench_engine.py", "--cases", "10000", "--seed", "1", tree=tree)
+    eng_src = bench_engine.run(10_000, 1)
     try:
-        eng["instructions_per_evaluate"] = bench_instructions.run(10_000, 2, 1)["instructions_per_evaluate"]
+        eng["instructions_per_evaluate"] = run_compiled("bench_instructions.py", "--cases", "10000", "--loops", "2",
+                                                        tree=tree)["instructions_per_evaluate"]
+        eng_src["instructions_per_evaluate"] = bench_instructions.run(10_000, 2, 1)["instructions_per_evaluate"]
     except (subprocess.CalledProcessError, SystemExit) as exc:   # no valgrind here, or it failed
         print(f"instructions: not counted ({exc})", file=sys.stderr)
-    eng["opcodes_per_evaluate"] = bench_opcodes.run()["opcodes_per_evaluate"]
-    print(json.dumps(eng), file=sys.stderr)
+    # the interpreter's opcodes: what the compiled engine leaves interpreted (the policies' conditions)
+    eng["opcodes_per_evaluate"] = run_compiled("bench_opcodes.py", tree=tree)["opcodes_per_evaluate"]
+    eng_src["opcodes_per_evaluate"] = bench_opcodes.run()["opcodes_per_evaluate"]
+    print(json.dumps(eng), json.dumps(eng_src), file=sys.stderr)
     print("parse ...", file=sys.stderr)
     parse = bench_parse.run(20_000, 7)
     print(json.dumps(parse), file=sys.stderr)
@@ -205,13 +237,17 @@ def main() -> None:
     print(json.dumps(st), file=sys.stderr)
     n = args.replay_cases or (100_000 if args.quick else 1_000_000)
     print(f"replay {n:,} ...", file=sys.stderr)
-    rep = bench_replay.run(n, 2, runs=1 if args.quick else 3)    # the median of three: one run swings by ±10%
+    runs = "1" if args.quick else "3"   # the median of three: one run swings by ±10%
+    rep = run_compiled("bench_replay.py", "--cases", str(n), "--workers", "2", "--runs", runs, tree=tree)
+    rep_src = bench_replay.run(n, 2, runs=int(runs))
     print(json.dumps({k: v for k, v in rep.items() if k != "summary"}), file=sys.stderr)
-    text = render(m, eng, rep, st, args.quick or n < 1_000_000, started, time.perf_counter() - t0, parse)
+    text = render(m, eng, rep, st, args.quick or n < 1_000_000, started, time.perf_counter() - t0, parse, eng_src,
+                  rep_src)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(text, encoding="utf-8")
     if args.json:
-        Path(args.json).write_text(json.dumps({"machine": m, "engine": eng, "parse": parse, "startup": st, "replay": rep}, indent=2,
+        Path(args.json).write_text(json.dumps({"machine": m, "engine": eng, "engine_source": eng_src, "parse": parse,
+                                               "startup": st, "replay": rep, "replay_source": rep_src}, indent=2,
                                               ensure_ascii=False), encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
 
