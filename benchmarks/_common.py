@@ -81,9 +81,9 @@ def parsed_cases(n: int, seed: int = 1):
 def engine_build() -> str:
     """How the engine this process decides with was built: ``mypyc`` (a wheel, see setup.py) or
     ``interpreted`` (an editable install, or a wheel built with ``AFTERSALES_COMPILE=0``)."""
-    from aftersales.core import engine
+    from aftersales.core.engine import COMPILED
 
-    return "interpreted" if str(engine.__file__).endswith(".py") else "mypyc"
+    return "mypyc" if COMPILED else "interpreted"
 
 
 def compiled_tree() -> Path:

@@ -9,6 +9,10 @@ from aftersales.cli._common import echo_json
 #: (Chinese, English) words of the listing
 _STATES = {"ok": ("正常", "ok"), "quarantined": ("已隔离", "quarantined"), "hook failed": ("钩子出错", "hook failed")}
 _BY = {"purchase_date": "购买日期", "case_date": "受理日期"}
+#: how the engine runs, by whether it is compiled (README, "Building")
+_ENGINE = {True: ("引擎：已编译（wheel 安装）", "engine: compiled (installed from a wheel)"),
+           False: ("引擎：源代码解释执行（可编辑安装；用 pip install . 安装可编译，判定相同、更快）",
+                   "engine: interpreted source (an editable install; pip install . compiles it: same decisions, faster)")}
 
 
 @click.group()
@@ -32,6 +36,7 @@ def list_plugins(as_json: bool, plugins_dir: str | None, db_url: str | None) -> 
     failed to load or a policy is invalid.
     """
     from aftersales.cli._common import say_bundle_passed_over, store_engine
+    from aftersales.core.engine import COMPILED
     from aftersales.core.registry import Registry, load_plugins
     from aftersales.store.policysource import policy_source, refuse_broken
 
@@ -80,6 +85,7 @@ def list_plugins(as_json: bool, plugins_dir: str | None, db_url: str | None) -> 
                         for info in infos],
             "statutory": registry.statutory_loaded,
             "policies_from": source.describe(),
+            "engine_compiled": COMPILED,
             "errors": [i.to_dict() for i in errors],
             "warnings": [i.to_dict() for i in floor],
             "folder_warnings": [str(w) for w in registry.warnings],
@@ -95,6 +101,7 @@ def list_plugins(as_json: bool, plugins_dir: str | None, db_url: str | None) -> 
         lang = message_lang()
         zh = lang == "zh"
         click.echo(("政策来源：" if zh else "policies: ") + source.describe(lang))
+        click.echo(_ENGINE[COMPILED][0 if zh else 1])
         for info in infos:
             origin = ORIGINS.get(info.origin, (info.origin, info.origin))[0 if zh else 1]
             shown = _STATES.get(state(info.name), (state(info.name),) * 2)[0 if zh else 1]

@@ -167,6 +167,9 @@ _NOT_NEEDED: Final = replace(_PAID_BY_DEFAULT, available=False, status="not_need
 #: the predicate values of a frame whose policies use none
 _NO_PREDICATES: Final[Mapping[str, bool]] = {}
 
+#: whether this module runs compiled (a wheel's, see setup.py) rather than as its source
+COMPILED: Final = not __file__.endswith(".py")
+
 #: frames kept per engine; beyond this the cache starts again, so memory stays flat
 FRAME_CACHE_SIZE = 4096
 #: plans made or used since the last turn-over, over all frames (see ``_Plan``; about 1 KiB each

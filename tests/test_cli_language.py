@@ -4,6 +4,7 @@ Chinese, in every command alike."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 CASE = Path(__file__).parent / "scenarios" / "apple-cn-day10-deferred.yaml"
@@ -70,6 +71,15 @@ def test_plugins_list_speaks_by_its_own_lang_with_full_width_punctuation(cli):
     assert "（policies/apple.yaml）有效" in zh
     code, en, _ = cli("plugins", "list", "--lang", "en", env={"AFTERSALES_LANG": "zh"})
     assert code == 0 and "apple 2026.1 (bundled) [ok]" in en
+
+
+def test_plugins_list_says_how_the_engine_runs(cli):
+    """The tests run on an editable install: the engine is its source (a wheel's is compiled,
+    tests/test_packaging.py), and the listing says so and how to compile it."""
+    code, zh, _ = cli("plugins", "list", "--lang", "zh")
+    assert code == 0 and "\n引擎：源代码解释执行（可编辑安装；用 pip install . 安装可编译，判定相同、更快）\n" in zh
+    code, out, _ = cli("plugins", "list", "--json")
+    assert code == 0 and json.loads(out)["engine_compiled"] is False
 
 
 def _walk(command, ctx, path=()):

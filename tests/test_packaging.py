@@ -19,6 +19,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = Path(__file__).parent / "scenarios"
 
 
+def _no_store() -> dict:
+    """This environment without a case store or a path that would stand before the installed package."""
+    return {k: v for k, v in os.environ.items() if k not in ("AFTERSALES_DB", "PYTHONPATH")}
+
+
 @pytest.fixture(scope="module")
 def wheel_env(tmp_path_factory):
     """A fresh venv with the wheel of this checkout installed (built as ``pip install .`` builds
@@ -73,6 +78,9 @@ def test_the_wheel_carries_the_engine_compiled_from_this_source(wheel_env, tmp_p
                            capture_output=True, text=True, cwd=tmp_path)
     assert where.returncode == 0, where.stderr
     assert where.stdout.strip().endswith(tuple(EXTENSION_SUFFIXES)), where.stdout
+    listed = subprocess.run([str(_env_dir / "bin" / "aftersales"), "plugins", "list", "--lang", "zh"],
+                            capture_output=True, text=True, cwd=tmp_path, env=_no_store())
+    assert listed.returncode == 0 and "\n引擎：已编译（wheel 安装）\n" in listed.stdout, listed.stdout + listed.stderr
     # the source it was compiled from is this checkout's, shipped beside it
     assert (site / "aftersales" / "core" / "engine.py").read_bytes() == (ROOT / "core" / "engine.py").read_bytes()
 
@@ -94,7 +102,7 @@ def test_the_compiled_engine_decides_every_case_as_the_source_does(wheel_env, tm
     env_dir, _python, _site = wheel_env
     cases = tmp_path / "cases.jsonl"
     here = Path(sys.executable).with_name("aftersales")
-    env = {k: v for k, v in os.environ.items() if k not in ("AFTERSALES_DB", "PYTHONPATH")}
+    env = _no_store()
     made = subprocess.run([str(here), "cases", "generate", "20000", "--seed", "5", "--out", str(cases)],
                           capture_output=True, text=True, cwd=tmp_path, env=env)
     assert made.returncode == 0, made.stderr
