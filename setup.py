@@ -40,9 +40,9 @@ def ext_modules() -> list:
     try:
         from mypyc.build import mypycify
     except ImportError:
-        raise SystemExit("compiling the engine needs mypyc, which comes with mypy (pip install mypy), or a build "
-                         "with isolation (pip asks for it itself); AFTERSALES_COMPILE=0 builds a wheel of the "
-                         "source alone") from None
+        raise SystemExit("compiling the engine needs mypyc, which comes with mypy: pip install mypy, or build "
+                         "with isolation (pip asks for it itself); or AFTERSALES_COMPILE=0 pip install ... installs "
+                         "the source uncompiled") from None
 
     stage = _staged()
     paths = [str((stage / name.replace(".", "/")).with_suffix(".py").relative_to(ROOT)) for name in COMPILED]
@@ -52,17 +52,28 @@ def ext_modules() -> list:
                      "--ignore-missing-imports", *paths], opt_level="3")
 
 
+#: what a failed compile says: what to do (the compiler's own words are printed just before it)
+CANNOT_COMPILE = (
+    "compiling the engine failed ({error}; the compiler's words are above): it needs a C compiler and Python's "
+    "headers (Debian: apt install gcc python3-dev; Windows: Microsoft C++ Build Tools). Or install the source "
+    "uncompiled, which decides the same, more slowly: AFTERSALES_COMPILE=0 pip install ... (Windows cmd: "
+    "set AFTERSALES_COMPILE=0, then pip install ...); README, \"Building\"")
+
+
 class _BuildExt(build_ext):
-    """setuptools' ``build_ext``, saying in one line what compiling needs when it fails."""
+    """setuptools' ``build_ext``, compiling every time (never an object file an earlier build
+    left in ``build/``: whether this machine can compile is asked afresh) and saying in one line
+    what compiling needs when it fails."""
+
+    def finalize_options(self) -> None:
+        super().finalize_options()
+        self.force = True
 
     def run(self) -> None:
         try:
             super().run()
-        except Exception as exc:  # noqa: BLE001 - the compiler's own error, named in the line
-            raise SystemExit(f"compiling the engine failed ({type(exc).__name__}: {exc}); it needs a C compiler "
-                             f"and Python's headers (Debian: apt install gcc python3-dev). AFTERSALES_COMPILE=0 "
-                             f"builds a wheel of the source alone, which decides the same, more slowly "
-                             f"(docs/performance.md)") from exc
+        except Exception as exc:  # noqa: BLE001 - named by its kind: its text is the whole compiler command
+            raise SystemExit(CANNOT_COMPILE.format(error=type(exc).__name__)) from exc
 
 
 setup(ext_modules=ext_modules(), cmdclass={"build_ext": _BuildExt})

@@ -9,10 +9,34 @@ from aftersales.cli._common import echo_json
 #: (Chinese, English) words of the listing
 _STATES = {"ok": ("正常", "ok"), "quarantined": ("已隔离", "quarantined"), "hook failed": ("钩子出错", "hook failed")}
 _BY = {"purchase_date": "购买日期", "case_date": "受理日期"}
-#: how the engine runs, by whether it is compiled (README, "Building")
-_ENGINE = {True: ("引擎：已编译（wheel 安装）", "engine: compiled (installed from a wheel)"),
-           False: ("引擎：源代码解释执行（可编辑安装；用 pip install . 安装可编译，判定相同、更快）",
-                   "engine: interpreted source (an editable install; pip install . compiles it: same decisions, faster)")}
+#: how the engine runs (``engine_build``; README, "Building")
+_ENGINE = {
+    "compiled": ("引擎：已编译（wheel 安装）", "engine: compiled (installed from a wheel)"),
+    "wheel": ("引擎：未编译（所装的 wheel 是按 AFTERSALES_COMPILE=0 构建的，或没有适合本机 Python 的已编译 wheel；"
+              "在本机用 pip install . 安装即编译，判定相同、更快）",
+              "engine: not compiled (the wheel installed was built with AFTERSALES_COMPILE=0, or no compiled wheel "
+              "fitted this Python; pip install . on this machine compiles it: same decisions, faster)"),
+    "editable": ("引擎：源代码解释执行（可编辑安装；用 pip install . 安装即编译，判定相同、更快）",
+                 "engine: interpreted source (an editable install; pip install . compiles it: same decisions, faster)"),
+}
+
+
+def engine_build() -> str:
+    """How the engine this process decides with runs: ``compiled`` (a wheel's), ``wheel`` (a
+    wheel built without compiling: the engine's source in site-packages) or ``editable`` (the
+    source of a checkout, as ``pip install -e`` runs it)."""
+    import site
+    import sysconfig
+    from pathlib import Path
+
+    from aftersales.core import engine
+
+    if engine.COMPILED:
+        return "compiled"
+    where = Path(engine.__file__).resolve()
+    installed = {sysconfig.get_paths()[name] for name in ("purelib", "platlib")}
+    installed.update(site.getsitepackages() + [site.getusersitepackages()])
+    return "wheel" if any(where.is_relative_to(Path(folder).resolve()) for folder in installed) else "editable"
 
 
 @click.group()
@@ -86,6 +110,7 @@ def list_plugins(as_json: bool, plugins_dir: str | None, db_url: str | None) -> 
             "statutory": registry.statutory_loaded,
             "policies_from": source.describe(),
             "engine_compiled": COMPILED,
+            "engine": engine_build(),
             "errors": [i.to_dict() for i in errors],
             "warnings": [i.to_dict() for i in floor],
             "folder_warnings": [str(w) for w in registry.warnings],
@@ -101,7 +126,7 @@ def list_plugins(as_json: bool, plugins_dir: str | None, db_url: str | None) -> 
         lang = message_lang()
         zh = lang == "zh"
         click.echo(("政策来源：" if zh else "policies: ") + source.describe(lang))
-        click.echo(_ENGINE[COMPILED][0 if zh else 1])
+        click.echo(_ENGINE[engine_build()][0 if zh else 1])
         for info in infos:
             origin = ORIGINS.get(info.origin, (info.origin, info.origin))[0 if zh else 1]
             shown = _STATES.get(state(info.name), (state(info.name),) * 2)[0 if zh else 1]

@@ -107,10 +107,11 @@ def print_summary(stats: Any, *, workers: int, lang: str = "zh") -> None:
     failures = sum(stats.plugin_failures.values())
     by_plugin = ("，" if zh else ", ").join(f"{p}: {n:,}" for p, n in stats.plugin_failures.most_common())
     if zh:
-        print(f"插件故障：{failures:,} 个案例在缺少插件的情况下判定或未判定（{by_plugin}）" if failures else "插件故障：无",
-              file=err)
+        print(f"插件故障：{failures:,} 个案例遇到出错的插件（{by_plugin}）：已判定的未采用该插件的答复，"
+              f"未判定的（品牌插件已隔离）计入上面的错误" if failures else "插件故障：无", file=err)
     else:
-        print(f"plugin failures: {failures:,} cases decided without a plugin or not decided ({by_plugin})" if failures
+        print(f"plugin failures: {failures:,} cases met a failed plugin ({by_plugin}): those decided left its answer "
+              f"out; those not decided (their brand's plugin quarantined) are counted in errors above" if failures
               else "plugin failures: none", file=err)
 
 

@@ -77,9 +77,9 @@ def test_plugins_list_says_how_the_engine_runs(cli):
     """The tests run on an editable install: the engine is its source (a wheel's is compiled,
     tests/test_packaging.py), and the listing says so and how to compile it."""
     code, zh, _ = cli("plugins", "list", "--lang", "zh")
-    assert code == 0 and "\n引擎：源代码解释执行（可编辑安装；用 pip install . 安装可编译，判定相同、更快）\n" in zh
+    assert code == 0 and "\n引擎：源代码解释执行（可编辑安装；用 pip install . 安装即编译，判定相同、更快）\n" in zh
     code, out, _ = cli("plugins", "list", "--json")
-    assert code == 0 and json.loads(out)["engine_compiled"] is False
+    assert code == 0 and json.loads(out)["engine_compiled"] is False and json.loads(out)["engine"] == "editable"
 
 
 def _walk(command, ctx, path=()):

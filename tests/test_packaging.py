@@ -24,18 +24,16 @@ def _no_store() -> dict:
     return {k: v for k, v in os.environ.items() if k not in ("AFTERSALES_DB", "PYTHONPATH")}
 
 
-@pytest.fixture(scope="module")
-def wheel_env(tmp_path_factory):
-    """A fresh venv with the wheel of this checkout installed (built as ``pip install .`` builds
-    it: the engine compiled); dependencies from the test environment. (venv dir, its python)."""
-    tmp_path = tmp_path_factory.mktemp("wheel")
-    dist = tmp_path / "dist"
-    env = {k: v for k, v in os.environ.items() if k != "AFTERSALES_COMPILE"}
-    build = subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(ROOT)],
-                           capture_output=True, text=True, env=env)
-    assert build.returncode == 0, (build.stdout + build.stderr)[-3000:]
-    wheel = next(dist.glob("aftersales-*.whl"))
+def _build(dist: Path, **env: str) -> subprocess.CompletedProcess:
+    """``python -m build --wheel`` of this checkout into ``dist``, with ``env`` added."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("AFTERSALES_COMPILE", "CC")}
+    return subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(ROOT)],
+                          capture_output=True, text=True, env={**environ, **env})
 
+
+def _installed(tmp_path: Path, wheel: Path) -> tuple[Path, Path, Path]:
+    """A fresh venv under ``tmp_path`` with ``wheel`` installed, dependencies from the test
+    environment: (venv dir, its python, its site-packages)."""
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
@@ -47,6 +45,16 @@ def wheel_env(tmp_path_factory):
                           capture_output=True, text=True).stdout.strip()
     (Path(site) / "zz_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     return env_dir, python, Path(site)
+
+
+@pytest.fixture(scope="module")
+def wheel_env(tmp_path_factory):
+    """A fresh venv with the wheel of this checkout installed (built as ``pip install .`` builds
+    it: the engine compiled). (venv dir, its python, its site-packages)."""
+    tmp_path = tmp_path_factory.mktemp("wheel")
+    build = _build(tmp_path / "dist")
+    assert build.returncode == 0, (build.stdout + build.stderr)[-3000:]
+    return _installed(tmp_path, next((tmp_path / "dist").glob("aftersales-*.whl")))
 
 
 @pytest.mark.slow
@@ -120,3 +128,35 @@ def test_the_compiled_engine_decides_every_case_as_the_source_does(wheel_env, tm
     compiled, source = outputs
     assert compiled[1].count(b"\n") == 20000 + len(list(SCENARIOS.glob("*.yaml")))
     assert compiled == source
+
+
+@pytest.mark.slow
+def test_a_wheel_built_without_compiling_runs_the_source_and_says_so(tmp_path):
+    build = _build(tmp_path / "dist", AFTERSALES_COMPILE="0")
+    assert build.returncode == 0, (build.stdout + build.stderr)[-3000:]
+    wheel = next((tmp_path / "dist").glob("aftersales-*.whl"))
+    assert wheel.name.endswith("-py3-none-any.whl")   # any Python 3.11+ installs it
+    env_dir, _python, site = _installed(tmp_path, wheel)
+    assert not list((site / "aftersales").rglob("*.so"))
+    listed = subprocess.run([str(env_dir / "bin" / "aftersales"), "plugins", "list", "--json"],
+                            capture_output=True, text=True, cwd=tmp_path, env=_no_store())
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout)["engine"] == "wheel"
+    listed = subprocess.run([str(env_dir / "bin" / "aftersales"), "plugins", "list", "--lang", "zh"],
+                            capture_output=True, text=True, cwd=tmp_path, env=_no_store())
+    assert "\n引擎：未编译（所装的 wheel 是按 AFTERSALES_COMPILE=0 构建的" in listed.stdout
+
+
+@pytest.mark.slow
+def test_a_machine_that_cannot_compile_is_told_what_to_do_in_one_line(tmp_path):
+    """A compiler that fails (here one that cannot find Python's headers): the build stops with one
+    line saying what compiling needs and how to install the source uncompiled instead."""
+    cc = tmp_path / "cc"
+    cc.write_text("#!/bin/sh\necho 'fatal error: Python.h: No such file or directory' >&2\nexit 1\n", encoding="utf-8")
+    cc.chmod(0o755)
+    build = _build(tmp_path / "dist", CC=str(cc))
+    assert build.returncode != 0
+    said = [line for line in (build.stdout + build.stderr).splitlines() if line.startswith("compiling the engine failed")]
+    assert len(said) == 1 and len(said[0]) < 400, said
+    assert "C compiler and Python's headers" in said[0] and "AFTERSALES_COMPILE=0 pip install" in said[0]
+    assert not list((tmp_path / "dist").glob("*.whl"))
