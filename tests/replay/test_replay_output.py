@@ -67,7 +67,10 @@ def test_cases_of_a_quarantined_brand_are_counted_and_exit_3(tmp_path, cli):
     summary = tmp_path / "s.json"
     rc, _, err = cli("replay", str(cases), "--policies", str(policies), "--out", str(tmp_path / "d.jsonl"),
                      "--workers", "1", "--summary-json", str(summary))
-    assert rc == 3 and f"plugin failures: {apple:,} cases" in err and "errors: none" not in err
+    assert rc == 3 and f"plugin failures: {apple:,} cases met a failed plugin (apple: {apple:,})" in err
+    # the quarantined brand's cases are not decided: the line says where they are counted
+    assert "those not decided (their brand's plugin quarantined) are counted in errors above" in err
+    assert f"errors: {apple:,} lines not decided" in err
     data = json.loads(summary.read_text(encoding="utf-8"))
     assert data["plugin_failures"] == apple and data["plugin_failures_by_plugin"] == {"apple": apple}
     assert data["decided"] == len(lines) - apple
