@@ -32,7 +32,8 @@ def verdict(value: float | None, target: float, *, lower_is_better: bool = True)
     if lower_is_better:
         if value <= target:
             return "met"
-        return f"**missed** by {value / target:.1f}x"
+        over = value / target
+        return f"**missed** by {over:.2f}x" if over < 1.1 else f"**missed** by {over:.1f}x"
     if value >= target:
         return "met"
     return f"**missed**: {value / target:.0%} of target ({target / value:.1f}x short)"
