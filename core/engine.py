@@ -52,8 +52,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Engine", "Identity", "OfferResult", "ExclusionHit", "Notice", "ExchangeRule", "PluginFailure"]
 
 #: every status an offer can have (read by subscript: an unknown one is the engine's own error)
-_STATUS_RANK: Final[dict[str, float]] = {"granted": 4, "blocked_documents": 3, "pending_detection": 2.5, "excluded": 2, "expired": 1,
-                "outside_window": 1, "no_start": 1, "not_applicable": 0}
+_STATUS_RANK: Final[dict[str, float]] = {
+    "granted": 4, "blocked_documents": 3, "pending_detection": 2.5, "excluded": 2, "expired": 1, "outside_window": 1,
+    "no_start": 1, "not_applicable": 0}
 #: the reason a refused remedy gives when its offer names none, by status (every status but
 #: "granted"; read by subscript, as the ranks)
 _REASONS: Final[dict[str, str]] = {
@@ -150,19 +151,19 @@ _BestEntry = Any
 #: builders of the records the engine makes per case, their fields in declared order
 _judged: Final = _in_field_order(OfferJudged, "result", "status", "excluded_by", "missing")
 _remedy: Final = _in_field_order(RemedyResult, "remedy", "basis", "available", "status", "reason", "missing_documents",
-                          "required_documents", "asked_documents", "policy", "rule", "citation", "start", "end",
-                          "service_location", "fee", "needs_confirmation", "note", "refund_instead")
-_coverage: Final = _in_field_order(Coverage, "start", "start_rule", "start_citation", "end", "days_elapsed", "policy", "rule",
-                            "citation")
+                                 "required_documents", "asked_documents", "policy", "rule", "citation", "start", "end",
+                                 "service_location", "fee", "needs_confirmation", "note", "refund_instead")
+_coverage: Final = _in_field_order(Coverage, "start", "start_rule", "start_citation", "end", "days_elapsed", "policy",
+                                   "rule", "citation")
 _decision: Final = _in_field_order(Decision, "brand", "case_date", "region", "region_rule", "remedies", "coverage",
-                            "exclusions", "exchange", "service_location", "notices", "log", "policies",
-                            "plugin_errors", "calendar_gaps", "legal", "bundle")
+                                   "exclusions", "exchange", "service_location", "notices", "log", "policies",
+                                   "plugin_errors", "calendar_gaps", "legal", "bundle")
 
 #: paid repair when no policy offers it: available exactly when nothing free is
 _PAID_BY_DEFAULT: Final = RemedyResult(remedy="paid_repair", basis="out_of_warranty", available=True, status="granted",
-                                reason=None, missing_documents=(), required_documents=(), asked_documents=(),
-                                policy=None, rule=None, citation="", start=None, end=None,
-                                service_location="any_authorized")
+                                       reason=None, missing_documents=(), required_documents=(), asked_documents=(),
+                                       policy=None, rule=None, citation="", start=None, end=None,
+                                       service_location="any_authorized")
 _NOT_NEEDED: Final = replace(_PAID_BY_DEFAULT, available=False, status="not_needed", reason="free_remedy_available")
 #: the predicate values of a frame whose policies use none
 _NO_PREDICATES: Final[Mapping[str, bool]] = {}
