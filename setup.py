@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tomllib
 from pathlib import Path
 
 from setuptools import setup
@@ -20,17 +21,22 @@ ROOT = Path(__file__).resolve().parent
 COMPILED = ["aftersales.core.engine"]
 
 
+def package_dirs() -> dict[str, str]:
+    """Each installed package's folder (``pyproject.toml``'s ``package-dir``: ``aftersales.core``
+    is ``core/``...)."""
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)["tool"]["setuptools"]["package-dir"]
+
+
 def _staged() -> Path:
-    """The packages laid out under their installed names (``core/`` as ``aftersales/core/``...,
-    as ``package-dir`` maps them), where mypyc reads them: it names a module by its folders."""
+    """The packages' Python files laid out under their installed names, as ``package-dir`` maps
+    them, where mypyc reads them: it names a module by its folders."""
     stage = ROOT / "build" / "mypyc-src"
     shutil.rmtree(stage, ignore_errors=True)
-    (stage / "aftersales").mkdir(parents=True)
-    for name in ("__init__.py", "__main__.py"):
-        shutil.copy2(ROOT / "aftersales" / name, stage / "aftersales" / name)
-    for package in ("core", "authoring", "batch", "cli", "plugins", "policies", "store", "tui"):
-        shutil.copytree(ROOT / package, stage / "aftersales" / package,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.yaml", "*.json", "*.html"))
+    for package, folder in package_dirs().items():
+        shutil.copytree(ROOT / folder, stage / package.replace(".", "/"), dirs_exist_ok=True,
+                        ignore=lambda _dir, names: [n for n in names if n == "__pycache__" or n.endswith((
+                            ".so", ".yaml", ".json", ".html"))])
     return stage
 
 

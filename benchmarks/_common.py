@@ -78,14 +78,6 @@ def parsed_cases(n: int, seed: int = 1):
     return reg, mappings, [reg.parse_case(m) for m in mappings]
 
 
-def engine_build() -> str:
-    """How the engine this process decides with was built: ``mypyc`` (a wheel, see setup.py) or
-    ``interpreted`` (an editable install, or a wheel built with ``AFTERSALES_COMPILE=0``)."""
-    from aftersales.core.engine import COMPILED
-
-    return "mypyc" if COMPILED else "interpreted"
-
-
 def compiled_tree() -> Path:
     """The package as a wheel of this checkout holds it (the engine compiled by mypyc), unpacked in
     a temporary folder that stands before the editable install on ``PYTHONPATH`` (see

@@ -212,8 +212,9 @@ def _each(figures: dict) -> str:
 
 def _build(figures: dict) -> str:
     """How the engine measured was built, as the tables say it."""
-    return {"mypyc": "engine compiled (a wheel: `pip install .`)",
-            "interpreted": "engine interpreted (an editable install: `pip install -e .`)"}.get(
+    return {"compiled": "engine compiled (a wheel: `pip install .`)",
+            "wheel": "engine interpreted (a wheel built with `AFTERSALES_COMPILE=0`)",
+            "editable": "engine interpreted (an editable install: `pip install -e .`)"}.get(
         figures.get("engine_build", ""), "engine build unknown")
 
 

@@ -26,7 +26,6 @@ def engine_build() -> str:
     wheel built without compiling: the engine's source in site-packages) or ``editable`` (the
     source of a checkout, as ``pip install -e`` runs it)."""
     import site
-    import sysconfig
     from pathlib import Path
 
     from aftersales.core import engine
@@ -34,8 +33,7 @@ def engine_build() -> str:
     if engine.COMPILED:
         return "compiled"
     where = Path(engine.__file__).resolve()
-    installed = {sysconfig.get_paths()[name] for name in ("purelib", "platlib")}
-    installed.update(site.getsitepackages() + [site.getusersitepackages()])
+    installed = [*site.getsitepackages(), site.getusersitepackages()]
     return "wheel" if any(where.is_relative_to(Path(folder).resolve()) for folder in installed) else "editable"
 
 

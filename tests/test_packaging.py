@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import sysconfig
+import tomllib
 import venv
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
@@ -97,8 +98,9 @@ def test_an_editable_install_runs_the_source():
     """No compiled module in the source folders: one would stand in for the file beside it, and an
     edit of that file would change nothing (an editable install never compiles, see
     build_backend/aftersales_build.py)."""
-    compiled = [str(p.relative_to(ROOT)) for folder in ("aftersales", "core", "authoring", "batch", "cli", "plugins",
-                                                       "store", "tui")
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        folders = tomllib.load(f)["tool"]["setuptools"]["package-dir"].values()
+    compiled = [str(p.relative_to(ROOT)) for folder in folders
                 for suffix in EXTENSION_SUFFIXES for p in (ROOT / folder).rglob(f"*{suffix}")]
     assert compiled == []
 
