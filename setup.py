@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -16,9 +17,10 @@ from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).resolve().parent
-#: the modules compiled, by their installed name: the engine (its per-case path); whatever it
-#: calls stays interpreted (the policies' compiled conditions are Python made at load time)
-COMPILED = ["aftersales.core.engine"]
+#: the modules compiled, by their installed name: the engine (its per-case path) and the compiled
+#: offer it reads for every case (``OfferRule``); whatever they call stays interpreted (the
+#: policies' compiled conditions are Python made at load time)
+COMPILED = ["aftersales.core.engine", "aftersales.core.offers"]
 
 
 def package_dirs() -> dict[str, str]:
@@ -28,11 +30,10 @@ def package_dirs() -> dict[str, str]:
         return tomllib.load(f)["tool"]["setuptools"]["package-dir"]
 
 
-def _staged() -> Path:
+def _staged(work: Path) -> Path:
     """The packages' Python files laid out under their installed names, as ``package-dir`` maps
-    them, where mypyc reads them: it names a module by its folders."""
-    stage = ROOT / "build" / "mypyc-src"
-    shutil.rmtree(stage, ignore_errors=True)
+    them, in ``work``, where mypyc reads them: it names a module by its folders."""
+    stage = work / "src"
     for package, folder in package_dirs().items():
         shutil.copytree(ROOT / folder, stage / package.replace(".", "/"), dirs_exist_ok=True,
                         ignore=lambda _dir, names: [n for n in names if n == "__pycache__" or n.endswith((
@@ -40,8 +41,8 @@ def _staged() -> Path:
     return stage
 
 
-def ext_modules() -> list:
-    if os.environ.get("AFTERSALES_COMPILE", "1") == "0" or not os.environ.get("AFTERSALES_BUILDING_WHEEL"):
+def ext_modules(work: Path | None) -> list:
+    if work is None:
         return []   # see build_backend/aftersales_build.py: only a wheel compiles
     try:
         from mypyc.build import mypycify
@@ -50,12 +51,23 @@ def ext_modules() -> list:
                          "with isolation (pip asks for it itself); or AFTERSALES_COMPILE=0 pip install ... installs "
                          "the source uncompiled") from None
 
-    stage = _staged()
+    stage = _staged(work)
     paths = [str((stage / name.replace(".", "/")).with_suffix(".py").relative_to(ROOT)) for name in COMPILED]
     # checked as mypy checks them in CI; what they import is read, its errors not reported here, and
     # a library the build has not installed is taken as untyped (only msgspec's types are needed)
     return mypycify(["--config-file", str(ROOT / "pyproject.toml"), "--follow-imports=silent",
-                     "--ignore-missing-imports", *paths], opt_level="3")
+                     "--ignore-missing-imports", *paths], opt_level="3", target_dir=str((work / "c").relative_to(ROOT)))
+
+
+def build_folder() -> Path | None:
+    """A folder of this compiling build's own under ``build/`` (None when nothing compiles): what
+    it stages, compiles and lays out for the wheel is there, so that no module an earlier build
+    compiled (one since renamed, or dropped from ``COMPILED``) lands in this wheel, and two builds
+    at once do not write over each other. Removed when the build ends."""
+    if os.environ.get("AFTERSALES_COMPILE", "1") == "0" or not os.environ.get("AFTERSALES_BUILDING_WHEEL"):
+        return None
+    (ROOT / "build").mkdir(exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix="wheel-", dir=ROOT / "build"))
 
 
 #: what a failed compile says: what to do (the compiler's own words are printed just before it)
@@ -82,4 +94,10 @@ class _BuildExt(build_ext):
             raise SystemExit(CANNOT_COMPILE.format(error=type(exc).__name__)) from exc
 
 
-setup(ext_modules=ext_modules(), cmdclass={"build_ext": _BuildExt})
+WORK = build_folder()
+try:
+    setup(ext_modules=ext_modules(WORK), cmdclass={"build_ext": _BuildExt},
+          options={"build": {"build_base": str(WORK.relative_to(ROOT))}} if WORK else {})
+finally:
+    if WORK is not None:
+        shutil.rmtree(WORK, ignore_errors=True)

@@ -16,7 +16,7 @@ from setuptools import build_meta as _setuptools
 from setuptools.build_meta import *  # noqa: F403 - every hook setuptools gives, two of them wrapped
 
 #: what compiling asks for beside setuptools: mypyc (it comes with mypy), and msgspec, whose
-#: records the engine's own derive from
+#: records the compiled modules read (typed by its stubs)
 COMPILER = ["mypy>=1.10", "msgspec>=0.19"]
 
 

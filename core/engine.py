@@ -29,17 +29,26 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Final
 
-from msgspec import Struct
-from msgspec.structs import replace
+from msgspec.structs import astuple, replace
 
 from .decision import Coverage, Decision, PolicyRef, RemedyResult
 from .errors import EngineError, QuarantineError, unknown_brand
 from .memo import remember
-from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferJudged, OfferResult, PluginFailure, TraceStep
+from .offers import OfferRule
+from .outcomes import (
+    ExchangeRule,
+    ExclusionHit,
+    Identity,
+    Notice,
+    OfferJudged,
+    OfferResult,
+    PluginFailure,
+    TraceStep,
+)
 from .plugininfo import IDENTIFY_HOOK, POLICY_HOOK, PREDICATE_HOOK, describe, show_value
 from .refund import RefundRule, refund_instead
 from .rules import verdicts_function
@@ -74,25 +83,32 @@ if REMEDY_ORDER != (*FREE_REMEDIES, "paid_repair"):  # checked once: ``Engine._c
     raise ImportError(f"the engine ranks the free remedies, then the paid repair; REMEDY_ORDER is {REMEDY_ORDER}")
 
 
-def _in_field_order(cls: Any, *names: str) -> Callable[..., Any]:
+def _in_field_order(cls: Any, *names: str, read: bool = False) -> Callable[..., Any]:
     """``cls`` itself, to build a record (a ``msgspec.Struct``) on the per-case path from its
     fields given by position in the order ``names`` gives, which must be the record's declared
-    order (checked here, once: a reordered record fails at import rather than mixing fields up)."""
+    order (checked here, once: a reordered record fails at import rather than mixing fields up).
+    With ``read``: ``astuple``, to read such a record's fields in that order (one call where
+    reading each by name would look each up)."""
     if cls.__struct_fields__ != names:
-        raise ImportError(f"{cls.__name__} fields are {cls.__struct_fields__}, the engine writes {names}")
-    return cls
+        raise ImportError(f"{cls.__name__} fields are {cls.__struct_fields__}, the engine "
+                          f"{'reads' if read else 'writes'} {names}")
+    return astuple if read else cls
 
 
-class _Ready(Struct, frozen=True, gc=False):
+class _Ready:
     """A plan's not-applicable offer for a remedy no live offer speaks for, with its
     ``RemedyResult`` and the trace entry of its refusal made once (``_Plan.best``). Read by name
-    for every case whose plan has one: a frozen ``msgspec.Struct``, as the records it holds."""
+    for every case whose plan has one: a plain class with slots, which the compiled engine reads
+    natively (a ``msgspec.Struct`` defined in a compiled module loses its ``frozen`` option)."""
 
-    result: OfferResult
-    status: str
-    missing: tuple
-    made: RemedyResult
-    refused: TraceStep
+    __slots__ = ("result", "status", "missing", "made", "refused")
+
+    def __init__(self, result: OfferResult, made: RemedyResult, refused: TraceStep) -> None:
+        self.result = result
+        self.status = "not_applicable"
+        self.missing: tuple = ()
+        self.made = made
+        self.refused = refused
 
 
 class _Made:
@@ -117,8 +133,7 @@ class _Made:
             record = _remedy_result(rule, "not_applicable", result.detail, None, None, (),
                                     result.asks_missing, None)
             made = remember(self.ready_made, result,
-                            _Ready(result=result, status="not_applicable", missing=(), made=record,
-                                   refused=rule.refused_log), MADE_CACHE_SIZE)
+                            _Ready(result=result, made=record, refused=rule.refused_log), MADE_CACHE_SIZE)
         return made
 
     def paid(self, result: OfferResult, free_available: bool) -> RemedyResult:
@@ -159,6 +174,14 @@ _decision: Final = _in_field_order(Decision, "brand", "case_date", "region", "re
                                    "exclusions", "exchange", "service_location", "notices", "log", "policies",
                                    "plugin_errors", "calendar_gaps", "legal", "bundle")
 
+#: readers of the records ``Engine._conclude`` reads whole: every field in one call
+#: (``msgspec.structs.astuple``), in declared order, checked once as for the builders
+_offer_fields: Final[Callable[[OfferResult], tuple[OfferRule, str, str | None, date | None, date | None,
+                                                  tuple[str, ...], tuple[str, ...], tuple[int, ...]]]] = _in_field_order(
+    OfferResult, "rule", "status", "detail", "start", "end", "missing", "asks_missing", "unknown_years", read=True)
+_judged_fields: Final[Callable[[OfferJudged], tuple[OfferResult, str, str | None, tuple[str, ...]]]] = _in_field_order(
+    OfferJudged, "result", "status", "excluded_by", "missing", read=True)
+
 #: paid repair when no policy offers it: available exactly when nothing free is
 _PAID_BY_DEFAULT: Final = RemedyResult(remedy="paid_repair", basis="out_of_warranty", available=True, status="granted",
                                        reason=None, missing_documents=(), required_documents=(), asked_documents=(),
@@ -187,7 +210,7 @@ MADE_CACHE_SIZE = 4096
 #: (an ``OfferRule``), its ``tail``, the exclusion that refuses it or None, its remedy's slot in
 #: ``best``, its policy's position). Typed to the element, as every table below: a wheel's engine
 #: is compiled (mypyc, see setup.py), and a typed value is read without asking its type each time.
-_Step = tuple[tuple, Any, Callable[[Any], OfferResult], str | None, int, int]
+_Step = tuple[tuple, OfferRule, Callable[[Any], OfferResult], str | None, int, int]
 #: a frame's plans by verdicts: those made or used since the last turn-over, those of the round before
 _PlanTables = tuple[dict[tuple, "_Plan"], dict[tuple, "_Plan"]]
 
@@ -293,7 +316,7 @@ class _Plan:
         live = {rule.remedy for a in assessed for rule in a.live}
         #: offers waiting only for the fault's confirmation and refused by no exclusion: their time
         #: limits and papers are checked per case (``pending_detection``)
-        self.pending = tuple(
+        self.pending: tuple[OfferRule, ...] = tuple(
             rule for policy, a in pairs for rule in a.pending
             if _excluded_by(rule, _hit_ids(policy, a, statutory_hits)) is None)
         #: the paid repair when its best offer is a fixed one (the usual case): (that entry, its
@@ -493,8 +516,9 @@ class Engine:
             log = [frame.region_entry, *plan.prefix]
         best = plan.best.copy()
         expired: list[OfferResult] = []
-        held: list | None = None   # the offers in time but refused (excluded, papers missing, fault untested)
+        held: list[OfferRule] | None = None   # the offers in time but refused (excluded, papers missing, fault untested)
         late: list[tuple[int, OfferResult]] | None = None  # rare: made when needed
+        entry: _BestEntry   # the record logged for each offer checked
         for known, rule, tail, excluded_by, slot, group in plan.steps:
             if known:
                 log.extend(known)
@@ -678,7 +702,7 @@ class Engine:
     # ------------------------------------------------------------------------------ the decision
 
     def _conclude(self, case: Case, frame: _Frame, plan: _Plan, best: list, trace: list, offers: list,
-                  held: list | None, failures: tuple) -> Decision:
+                  held: list[OfferRule] | None, failures: tuple) -> Decision:
         """Remedies in the contract's order, expiry, coverage, and the decision record, from the
         best offer of each remedy (``best``), the trace so far, the offers that ran out
         (``offers``) and those in time but refused all the same (``held``, or None). The
@@ -692,6 +716,8 @@ class Engine:
         # the coverage: the first free remedy granted with a start, else the longest period
         # (``longest``, which ends on ``longest_end``)
         covered = longest = longest_end = None
+        result: OfferResult   # the offer's own result, whatever record was logged for it
+        rule: OfferRule
         paid_entry = best.pop()  # the paid repair's slot comes last: the free remedies' are left
         for entry in best:
             if entry is None:
@@ -699,23 +725,18 @@ class Engine:
             kind = type(entry)
             if kind is OfferResult:
                 result = entry
+                rule, status, detail, start, end, missing, asks, years = _offer_fields(result)
                 excluded_by = None
             elif kind is OfferJudged:
-                result = entry.result
-                excluded_by = entry.excluded_by
+                result, status, excluded_by, missing = _judged_fields(entry)
+                rule, _given, detail, start, end, _none, asks, years = _offer_fields(result)
             else:  # a plan's not-applicable offer: no dates, refused, its records made
-                remedies.append(entry.made)
-                trace.append(entry.refused)
+                ready: _Ready = entry
+                remedies.append(ready.made)
+                trace.append(ready.refused)
                 continue
-            status = entry.status
-            missing = entry.missing
-            rule = result.rule
-            detail = result.detail
-            start = result.start
-            end = result.end
-            asks = result.asks_missing
-            if result.unknown_years:
-                gaps += result.unknown_years
+            if years:
+                gaps += years
             if status == "granted":
                 free_available = True
                 if covered is None and start is not None:
@@ -847,7 +868,7 @@ def _hit_ids(policy: Any, assessed: Any, statutory_hits: tuple) -> tuple:
     return statutory_hits if policy.statutory else tuple(h.id for h in assessed.hits) + statutory_hits
 
 
-def _excluded_by(rule: Any, hits: tuple) -> str | None:
+def _excluded_by(rule: OfferRule, hits: tuple) -> str | None:
     """The exclusion that refuses a granted offer: the first of ``hits`` (``_hit_ids``) it does
     not ``cover`` (an offer covers the exclusions it is meant for); paid repair is never excluded."""
     if rule.basis == "out_of_warranty":
@@ -911,7 +932,7 @@ def _paid_result(result: OfferResult, free_available: bool) -> RemedyResult:
         rule.citation, result.start, result.end, rule.service_location, rule.fee, None, rule.note, None)
 
 
-def _remedy_result(rule: Any, status: str, detail: str | None, start: Any, end: Any, missing: tuple,
+def _remedy_result(rule: OfferRule, status: str, detail: str | None, start: Any, end: Any, missing: tuple,
                    asks: tuple, excluded_by: str | None, refund: Any = None) -> RemedyResult:
     """The decision's record of the free remedy whose best offer, of ``rule``, gave ``status``,
     ``detail``, ``start``, ``end``, ``missing`` and ``asks`` (an ``OfferResult``'s fields), with
@@ -937,7 +958,7 @@ def _consider(best: list, slot: int, entry: Any, result: OfferResult, status: st
     current = best[slot]
     rank = _STATUS_RANK[status]
     # an offer's own result, or a record holding one (``OfferJudged``, a plan's ``_Ready``)
-    other = current if type(current) is OfferResult else current.result
+    other: OfferResult = current if type(current) is OfferResult else current.result
     other_missing = current.missing
     current_rank = _STATUS_RANK[current.status]
     if rank < current_rank:

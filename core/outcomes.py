@@ -6,15 +6,19 @@ or frame (``ExclusionHit``, ``Notice``, ``ExchangeRule``, ``TraceStep``...) are 
 records. The two the engine makes for every case (``OfferResult``, ``OfferJudged``) are frozen
 ``msgspec.Struct`` records: one is made, read by name and freed in about half the time a
 ``NamedTuple`` takes (see benchmarks/NOTES.md). They are built by field name, or on the per-case
-path from their declared field order (``engine._in_field_order``, ``rules._result``).
+path from their declared field order (``engine._in_field_order``, ``rules._result``), where the
+compiled engine also reads them whole.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from msgspec import Struct
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .offers import OfferRule
 
 
 class Identity(NamedTuple):
@@ -34,13 +38,13 @@ class OfferResult(Struct, frozen=True):
     ``blocked_documents`` (only papers are missing: ``missing`` names them), ``outside_window``,
     ``expired``, ``no_start`` (the case gives no date to count from), ``not_applicable``
     (``detail`` names the condition that failed). ``rule`` is the compiled
-    :class:`~aftersales.core.rules.OfferRule` with the remedy, basis and citation.
+    :class:`~aftersales.core.offers.OfferRule` with the remedy, basis and citation.
 
     Tracked by the garbage collector: a rule holds its own results (``OfferRule.fixed``,
     ``na_results``), and each result holds its rule.
     """
 
-    rule: Any
+    rule: OfferRule
     status: str
     detail: str | None
     start: date | None

@@ -20,6 +20,7 @@ from .dates import RestDayCalendar, span_end
 from .decision import RemedyResult
 from .errors import PolicyError
 from .memo import remember
+from .offers import OfferRule
 from .outcomes import ExchangeRule, ExclusionHit, Identity, Notice, OfferResult, TraceStep
 from .refund import RefundRule
 
@@ -358,77 +359,6 @@ def _documents(spec: list | None) -> tuple[tuple[str, ...], ...]:
     for item in spec or ():
         groups.append((item,) if isinstance(item, str) else tuple(item))
     return tuple(groups)
-
-
-class OfferRule:
-    """One offer of a policy, compiled: read-only once built. Whether its conditions hold is
-    part of the policy's verdict (``CompiledPolicy.assess``); ``tail(case)`` checks the rest.
-
-    A plain class with slots (a dataclass of this size costs over a millisecond to create when
-    the module is imported, on the path of every command that loads policies)."""
-
-    __slots__ = ("policy", "id", "remedy", "basis", "citation", "documents", "asks", "service_location", "covers",
-                 "fee", "needs_confirmation", "note", "start_name", "start_citation", "specificity", "tail",
-                 "na_results", "static_rank", "na_rank", "tie_break", "chosen_log", "refused_log", "detection_at",
-                 "fixed", "record")
-
-    def __init__(self, *, policy: CompiledPolicy, id: str, remedy: str, basis: str, citation: str,
-                 documents: tuple[tuple[str, ...], ...], asks: tuple[str, ...], service_location: str,
-                 covers: frozenset[str], fee: tuple[float, str] | None, needs_confirmation: str | None,
-                 note: tuple[str, str] | None, start_name: str | None, start_citation: str | None,
-                 specificity: int, tail: Callable[[Any], OfferResult], static_rank: tuple) -> None:
-        self.policy = policy
-        self.id = id
-        self.remedy = remedy
-        self.basis = basis
-        self.citation = citation
-        self.documents = documents
-        self.asks = asks
-        self.service_location = service_location
-        self.covers = covers
-        self.fee = fee
-        self.needs_confirmation = needs_confirmation
-        self.note = note
-        self.start_name = start_name
-        self.start_citation = start_citation
-        self.specificity = specificity
-        #: ``tail(case)``: the offer checked for a case whose conditions hold (its start, window or
-        #: period, and papers), as an ``OfferResult``
-        self.tail = tail
-        #: how good the offer is before looking at the case: no confirmation needed, lower fee, better basis
-        self.static_rank = static_rank
-        #: how two offers whose conditions fail compare (the engine ranks them the same way)
-        self.na_rank = (static_rank, specificity, policy.statutory)
-        #: the last word between two offers alike in everything else: (specificity, statutory)
-        self.tie_break = (specificity, policy.statutory)
-        #: the trace entries when the engine chooses or refuses this offer for its remedy
-        self.chosen_log = TraceStep(policy.plugin, policy.id, id, "chosen", citation, remedy)
-        self.refused_log = TraceStep(policy.plugin, policy.id, id, "refused", citation, remedy)
-        #: the decision's record of this offer's remedy with what the offer says of it filled in;
-        #: the engine fills in what the case says (status, dates, papers) with ``msgspec.structs.replace``
-        self.record = RemedyResult(remedy=remedy, basis=basis, available=False, status="", reason=None,
-                                   missing_documents=(), required_documents=documents, asked_documents=(),
-                                   policy=policy.id, rule=id, citation=citation, start=None, end=None,
-                                   service_location=service_location, fee=fee, needs_confirmation=needs_confirmation,
-                                   note=note)
-        #: the ready-made results for each failing condition (nothing in them depends on the case)
-        self.na_results: tuple = ()
-        #: the position of the condition on the fault's confirmation (``DETECTION``) in ``when``, or -1
-        self.detection_at = -1
-        #: what ``tail`` gives for every case when the offer has no start, time limit or papers
-        #: (granted, nothing more), made once; None when its tail reads the case
-        self.fixed: OfferResult | None = None
-
-    def __repr__(self) -> str:
-        return f"<OfferRule {self.policy.id}/{self.id} {self.remedy} ({self.basis})>"
-
-    @property
-    def plugin(self) -> str:
-        return self.policy.plugin
-
-    @property
-    def statutory(self) -> bool:
-        return self.policy.statutory
 
 
 class ExclusionRule(NamedTuple):
@@ -799,6 +729,13 @@ class CompiledPolicy:
                 _BASIS_RANK.get(spec["basis"], 0),
             ),
         )
+        # the decision's record of this offer's remedy with what the offer says of it filled in;
+        # the engine fills in what the case says (status, dates, papers) with ``msgspec.structs.replace``
+        rule.record = RemedyResult(remedy=rule.remedy, basis=rule.basis, available=False, status="", reason=None,
+                                   missing_documents=(), required_documents=groups, asked_documents=(),
+                                   policy=self.id, rule=rid, citation=rule.citation, start=None, end=None,
+                                   service_location=rule.service_location, fee=rule.fee,
+                                   needs_confirmation=rule.needs_confirmation, note=rule.note)
         # results that need nothing from the case are built once
         na = tuple(OfferResult(rule=rule, status="not_applicable", detail=path, start=None, end=None, missing=(),
                                asks_missing=(), unknown_years=()) for path in when)

@@ -284,6 +284,20 @@ def test_a_record_built_by_position_must_name_its_fields_in_declared_order():
         _in_field_order(OfferJudged, "status", "result", "excluded_by", "missing")
 
 
+def test_a_record_read_whole_gives_its_fields_in_the_order_the_engine_names_them():
+    from aftersales.core.engine import _in_field_order, _offer_fields
+    from aftersales.core.outcomes import OfferJudged, OfferResult
+
+    result = OfferResult(rule=None, status="expired", detail="d", start=None, end=None, missing=("invoice",),
+                         asks_missing=("box",), unknown_years=(2099,))
+    assert _offer_fields(result) == (None, "expired", "d", None, None, ("invoice",), ("box",), (2099,))
+    read = _in_field_order(OfferJudged, "result", "status", "excluded_by", "missing", read=True)
+    assert read(OfferJudged(result=result, status="excluded", excluded_by="liquid", missing=())) == (
+        result, "excluded", "liquid", ())
+    with pytest.raises(ImportError, match="OfferJudged fields are .* the engine reads"):
+        _in_field_order(OfferJudged, "result", "excluded_by", "status", "missing", read=True)
+
+
 def _huawei(registry, purchase: str, **changes):
     case = copy.deepcopy(BASE)
     case.update(brand="huawei", device={"model": "Mate 60", "model_code": "ALN-AL00"}, case_date="2026-09-10")

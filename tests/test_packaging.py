@@ -3,6 +3,7 @@ its engine compiled by mypyc from the same source (setup.py), deciding as the so
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -53,7 +54,16 @@ def wheel_env(tmp_path_factory):
     """A fresh venv with the wheel of this checkout installed (built as ``pip install .`` builds
     it: the engine compiled). (venv dir, its python, its site-packages)."""
     tmp_path = tmp_path_factory.mktemp("wheel")
-    build = _build(tmp_path / "dist")
+    # a module an earlier build compiled and this one does not (renamed, or no longer in COMPILED),
+    # where setuptools lays out a compiled build by default: it must not land in the wheel
+    stale = (ROOT / "build" / f"lib.{sysconfig.get_platform()}-{sys.implementation.cache_tag}" / "aftersales" / "core"
+             / f"stale{EXTENSION_SUFFIXES[0]}")
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_bytes(b"")
+    try:
+        build = _build(tmp_path / "dist")
+    finally:
+        stale.unlink(missing_ok=True)
     assert build.returncode == 0, (build.stdout + build.stderr)[-3000:]
     return _installed(tmp_path, next((tmp_path / "dist").glob("aftersales-*.whl")))
 
@@ -92,6 +102,18 @@ def test_the_wheel_carries_the_engine_compiled_from_this_source(wheel_env, tmp_p
     assert listed.returncode == 0 and "\n引擎：已编译（wheel 安装）\n" in listed.stdout, listed.stdout + listed.stderr
     # the source it was compiled from is this checkout's, shipped beside it
     assert (site / "aftersales" / "core" / "engine.py").read_bytes() == (ROOT / "core" / "engine.py").read_bytes()
+    # the modules setup.py compiles, and no other
+    shipped = {".".join(p.relative_to(site).parts[:-1] + (p.name.split(".")[0],))
+               for suffix in EXTENSION_SUFFIXES for p in (site / "aftersales").rglob(f"*{suffix}")}
+    assert shipped == set(_compiled_modules())
+
+
+def _compiled_modules() -> list[str]:
+    """setup.py's ``COMPILED``, read without running setup.py."""
+    tree = ast.parse((ROOT / "setup.py").read_text(encoding="utf-8"))
+    value = next(node.value for node in tree.body if isinstance(node, ast.Assign)
+                 and any(isinstance(t, ast.Name) and t.id == "COMPILED" for t in node.targets))
+    return ast.literal_eval(value)
 
 
 def test_an_editable_install_runs_the_source():
