@@ -26,6 +26,7 @@ from .memo import remember
 
 _ONE_DAY = timedelta(days=1)
 _new = tuple.__new__
+_from_ordinal = date.fromordinal
 #: years of ``RestDayCalendar.roll_forward`` kept (each ~365 entries)
 _ROLL_YEARS = 200
 #: period ends kept per calendar and kind of period (``RestDayCalendar.spans``), about 200 bytes each
@@ -233,6 +234,6 @@ def span_end(start: date, months: int, days: int, rollover: bool, calendar: Rest
         return found
     end = add_months(start, months) if months else start
     if days:
-        end = end + timedelta(days=days)
+        end = _from_ordinal(end.toordinal() + days)   # (a timedelta made for each call costs more)
     found = calendar.roll_forward(end) if rollover else _new(PeriodEnd, (end, end, ()))
     return remember(spans, key, found, SPAN_CACHE_SIZE)

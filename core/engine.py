@@ -928,7 +928,7 @@ def _paid_result(result: OfferResult, free_available: bool) -> RemedyResult:
     rule = result.rule
     return _remedy(
         "paid_repair", rule.basis, not free_available, "not_needed" if free_available else "granted",
-        "free_remedy_available" if free_available else None, (), (), (), rule.policy.id, rule.id,
+        "free_remedy_available" if free_available else None, (), (), (), rule.policy_id, rule.id,
         rule.citation, result.start, result.end, rule.service_location, rule.fee, None, rule.note, None)
 
 
@@ -936,14 +936,16 @@ def _remedy_result(rule: OfferRule, status: str, detail: str | None, start: Any,
                    asks: tuple, excluded_by: str | None, refund: Any = None) -> RemedyResult:
     """The decision's record of the free remedy whose best offer, of ``rule``, gave ``status``,
     ``detail``, ``start``, ``end``, ``missing`` and ``asks`` (an ``OfferResult``'s fields), with
-    ``refund`` (a ``RefundInstead``) when an available exchange may be taken as a refund: the
-    rule's own record (``OfferRule.record``) with the case's part filled in."""
+    ``refund`` (a ``RefundInstead``) when an available exchange may be taken as a refund: what the
+    rule says of its remedy, and the case's part."""
     if status == "granted":
-        return replace(rule.record, available=True, status=status, asked_documents=asks, start=start, end=end,
-                       refund_instead=refund)
-    return replace(rule.record, status=status, reason=excluded_by or detail or _REASONS[status],
-                   missing_documents=missing if status == "blocked_documents" or status == "pending_detection" else (),
-                   asked_documents=asks, start=start, end=end)
+        return _remedy(rule.remedy, rule.basis, True, status, None, (), rule.documents, asks, rule.policy_id, rule.id,
+                       rule.citation, start, end, rule.service_location, rule.fee, rule.needs_confirmation, rule.note,
+                       refund)
+    return _remedy(rule.remedy, rule.basis, False, status, excluded_by or detail or _REASONS[status],
+                   missing if status == "blocked_documents" or status == "pending_detection" else (), rule.documents,
+                   asks, rule.policy_id, rule.id, rule.citation, start, end, rule.service_location, rule.fee,
+                   rule.needs_confirmation, rule.note, None)
 
 
 def _consider(best: list, slot: int, entry: Any, result: OfferResult, status: str, missing: tuple) -> None:

@@ -26,7 +26,7 @@ class OfferRule:
     __slots__ = ("policy", "id", "remedy", "basis", "citation", "documents", "asks", "service_location", "covers",
                  "fee", "needs_confirmation", "note", "start_name", "start_citation", "specificity", "tail",
                  "na_results", "static_rank", "na_rank", "tie_break", "chosen_log", "refused_log", "detection_at",
-                 "fixed", "record")
+                 "fixed", "policy_id")
 
     def __init__(self, *, policy: Any, id: str, remedy: str, basis: str, citation: str,
                  documents: tuple[tuple[str, ...], ...], asks: tuple[str, ...], service_location: str,
@@ -34,6 +34,8 @@ class OfferRule:
                  note: tuple[str, str] | None, start_name: str | None, start_citation: str | None,
                  specificity: int, tail: Callable[[Any], OfferResult], static_rank: tuple) -> None:
         self.policy = policy
+        #: its policy's id (read for every remedy record the offer gives)
+        self.policy_id: str = policy.id
         self.id = id
         self.remedy = remedy
         self.basis = basis
@@ -60,9 +62,6 @@ class OfferRule:
         #: the trace entries when the engine chooses or refuses this offer for its remedy
         self.chosen_log = TraceStep(policy.plugin, policy.id, id, "chosen", citation, remedy)
         self.refused_log = TraceStep(policy.plugin, policy.id, id, "refused", citation, remedy)
-        #: the decision's record (a ``RemedyResult``) of this offer's remedy with what the offer
-        #: says of it filled in, set by the policy that makes the offer
-        self.record: Any = None
         #: the ready-made results for each failing condition (nothing in them depends on the case)
         self.na_results: tuple = ()
         #: the position of the condition on the fault's confirmation (``DETECTION``) in ``when``, or -1

@@ -17,7 +17,6 @@ from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from .dates import RestDayCalendar, span_end
-from .decision import RemedyResult
 from .errors import PolicyError
 from .memo import remember
 from .offers import OfferRule
@@ -729,13 +728,6 @@ class CompiledPolicy:
                 _BASIS_RANK.get(spec["basis"], 0),
             ),
         )
-        # the decision's record of this offer's remedy with what the offer says of it filled in;
-        # the engine fills in what the case says (status, dates, papers) with ``msgspec.structs.replace``
-        rule.record = RemedyResult(remedy=rule.remedy, basis=rule.basis, available=False, status="", reason=None,
-                                   missing_documents=(), required_documents=groups, asked_documents=(),
-                                   policy=self.id, rule=rid, citation=rule.citation, start=None, end=None,
-                                   service_location=rule.service_location, fee=rule.fee,
-                                   needs_confirmation=rule.needs_confirmation, note=rule.note)
         # results that need nothing from the case are built once
         na = tuple(OfferResult(rule=rule, status="not_applicable", detail=path, start=None, end=None, missing=(),
                                asks_missing=(), unknown_years=()) for path in when)
