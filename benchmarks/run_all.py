@@ -142,7 +142,7 @@ def render(m: dict, eng: dict, rep: dict, st: dict, quick: bool, started: str, t
           f"the floor's on {eng['zen_agreement_with_floor']:.0%} of the cases (months approximated in days).")
     w("- **engine**: the full decision — region identification, offers of every applicable policy (statutory + "
       "brand + plans), exclusions, notices, documents, exchange rule, coverage, trace and policy versions.")
-    w("- **compiled / interpreted**: a wheel (`pip install .`) carries `core/engine.py` compiled by mypyc from the "
+    w("- **compiled / interpreted**: a wheel (`pip install .`) carries the engine (`core/engine.py`, `core/offers.py`) compiled by mypyc from the "
       "same source (setup.py); an editable install runs the source. The policies' conditions and time limits are "
       "Python made when the policies load, interpreted in both. The compiled build decides byte for byte as the "
       "source does (tests/test_packaging.py replays 20,000 cases with the trace on both).")
