@@ -370,6 +370,8 @@ class Engine:
         from .registry import each_plugin
 
         self.registry = registry
+        #: the registry's brands (the very table: read for every case)
+        self._brands: dict[str, Any] = registry.brands
         served = _served(registry)
         identify = tuple(each_plugin(registry.pm, IDENTIFY_HOOK))
         #: per brand, the per-case hook of each plugin asked, on its own (through pluggy): the
@@ -434,39 +436,41 @@ class Engine:
     def evaluate(self, case: Case) -> Decision:
         """Decide one case. A plugin's failure is named in the decision; the engine's own is
         raised as ``EngineError``."""
-        if self._quarantine and case.brand in self._quarantine:
-            raise QuarantineError(self._quarantine[case.brand])
-        if case.brand not in self.registry.brands:
-            raise unknown_brand(case.brand, self.registry.brands)
+        brand = case.brand
+        if self._quarantine and brand in self._quarantine:
+            raise QuarantineError(self._quarantine[brand])
+        if brand not in self._brands:
+            raise unknown_brand(brand, self._brands)
         try:
-            return self._decide(case)
+            return self._decide(case, brand)
         except Exception as exc:  # not a plugin's (those are contained where they are called)
-            raise EngineError(f"internal error deciding a {case.brand!r} case: {type(exc).__name__}: {exc}",
+            raise EngineError(f"internal error deciding a {brand!r} case: {type(exc).__name__}: {exc}",
                               zh=f"引擎内部错误：{type(exc).__name__}: {exc}") from exc
 
-    def _decide(self, case: Case) -> Decision:
-        brand = case.brand
+    def _decide(self, case: Case, brand: str) -> Decision:
         day = case.case_date
+        purchase = case.purchase
+        country = purchase.country
         by_purchase, by_case = self._bounds
         failed: list | None = None   # (PluginFailure, TraceStep) of plugins that failed on this case
         # the versions in force depend only on where the dates fall among the days versions
         # start or end: those two positions stand for them in the frame's key
-        bought = bisect_right(by_purchase, case.purchase.date or day)
+        bought = bisect_right(by_purchase, purchase.date or day)
         seen = bisect_right(by_case, day)
         given = case.device.region
         identity = None
         if given:
-            fkey: tuple = (given, brand, case.purchase.country, bought, seen)
+            fkey: tuple = (given, brand, country, bought, seen)
         else:
             asked = self._identify.get(brand)
             if asked:
                 identity, failed = self._identify_by_hooks(case, asked)
             if identity is not None:
-                fkey = (identity, brand, case.purchase.country, bought, seen)
+                fkey = (identity, brand, country, bought, seen)
                 if identity.plugin not in self._serving[brand]:   # a network's: the brand's rules read first
                     fkey += (self._region_fields(case),)
             else:
-                fkey = (None, brand, case.purchase.country, bought, seen, self._region_fields(case))
+                fkey = (None, brand, country, bought, seen, self._region_fields(case))
         frame = self._frames.get(fkey)
         if frame is None:
             vkey = (bought, seen)
