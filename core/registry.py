@@ -239,8 +239,8 @@ def _installed_already(loaded: LoadedPlugins, name: str, version: str | None, fo
 
 
 def _defined_at(function: Any, unknown: str) -> tuple[str, int]:
-    """Where a plugin's hook is written: its ``def`` (file and first line), for the line that
-    quarantines the plugin; ``(unknown, 1)`` when the function's code cannot say. A hook a
+    """Where a plugin's hook is written: its ``def`` (file, shown as an import failure's is, and
+    first line), for the line that quarantines the plugin; ``(unknown, 1)`` when the function's code cannot say. A hook a
     ``PolicyPlugin`` answers from the plugin's own attributes (its ``brands``...) is the plugin's
     class, where they are written, not the helper's code."""
     from .policyplugin import PolicyPlugin
@@ -251,11 +251,12 @@ def _defined_at(function: Any, unknown: str) -> tuple[str, int]:
         import inspect
 
         try:
-            return inspect.getsourcefile(type(owner)) or unknown, inspect.getsourcelines(type(owner))[1]
+            source = inspect.getsourcefile(type(owner))
+            return _show_path(source) if source else unknown, inspect.getsourcelines(type(owner))[1]
         except (OSError, TypeError):
             return unknown, 1
     code = getattr(function, "__code__", None)
-    return (code.co_filename, code.co_firstlineno) if code is not None else (unknown, 1)
+    return (_show_path(code.co_filename), code.co_firstlineno) if code is not None else (unknown, 1)
 
 
 def _register(loaded: LoadedPlugins, name: str, obj: Any, origin: str, version: str) -> None:

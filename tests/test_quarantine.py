@@ -429,3 +429,23 @@ def test_a_plugin_slow_to_import_is_said_by_name(plugins, monkeypatch):
     assert re.match(r"插件 'oppo' 导入用了 \d+\.\d 秒：每条命令都要等它", said[0].zh)
     monkeypatch.setattr(registry_module, "SLOW_IMPORT", 1.0)
     assert not [w for w in load_registry(plugins_dir=plugins).warnings if "took" in w]
+
+
+def test_a_hook_that_fails_is_located_as_an_import_that_fails_is(tmp_path, plugins, cli, monkeypatch):
+    """Two drop-ins quarantined side by side, one that cannot be imported and one whose
+    ``aftersales_brands`` answers wrongly: both lines name the file the same way (relative to
+    where the command runs, when it is below it), not one relative and one absolute."""
+    (plugins / "crash.py").write_text("import no_such_module_here\n", encoding="utf-8")
+    (plugins / "badbrand.py").write_text(
+        "import pluggy\nhookimpl = pluggy.HookimplMarker('aftersales')\n\n\n"
+        "@hookimpl\ndef aftersales_brands():\n    return ['xiaomi']\n", encoding="utf-8")
+    for path in plugins.iterdir():
+        os.chmod(path, 0o644)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = cli("evaluate", _case(tmp_path, "apple-cn-day10-deferred"), "--json", "--plugins-dir", "plugins")
+    assert code == 0 and json.loads(out)["brand"] == "apple", err
+    said = [line for line in err.splitlines() if "is quarantined" in line]
+    assert len(said) == 2, err
+    assert any(f"{Path('plugins', 'crash.py')}:1:1" in line for line in said), said
+    assert any(f"{Path('plugins', 'badbrand.py')}:5:1" in line for line in said), said
+    assert str(tmp_path) not in err
