@@ -64,7 +64,7 @@ def build_folder() -> Path | None:
     it stages, compiles and lays out for the wheel is there, so that no module an earlier build
     compiled (one since renamed, or dropped from ``COMPILED``) lands in this wheel, and two builds
     at once do not write over each other. Removed when the build ends."""
-    if os.environ.get("AFTERSALES_COMPILE", "1") == "0" or not os.environ.get("AFTERSALES_BUILDING_WHEEL"):
+    if not os.environ.get("AFTERSALES_COMPILING_WHEEL"):   # set by the backend (build_backend/aftersales_build.py)
         return None
     (ROOT / "build").mkdir(exist_ok=True)
     return Path(tempfile.mkdtemp(prefix="wheel-", dir=ROOT / "build"))
@@ -79,13 +79,9 @@ CANNOT_COMPILE = (
 
 
 class _BuildExt(build_ext):
-    """setuptools' ``build_ext``, compiling every time (never an object file an earlier build
-    left in ``build/``: whether this machine can compile is asked afresh) and saying in one line
-    what compiling needs when it fails."""
-
-    def finalize_options(self) -> None:
-        super().finalize_options()
-        self.force = True
+    """setuptools' ``build_ext``, saying in one line what compiling needs when it fails. (It
+    compiles every time: each build has a folder of its own, ``build_folder``, with no object file
+    an earlier build left, so whether this machine can compile is asked afresh.)"""
 
     def run(self) -> None:
         try:

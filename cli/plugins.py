@@ -58,7 +58,6 @@ def list_plugins(as_json: bool, plugins_dir: str | None, db_url: str | None) -> 
     failed to load or a policy is invalid.
     """
     from aftersales.cli._common import say_bundle_passed_over, store_engine
-    from aftersales.core.engine import COMPILED
     from aftersales.core.registry import Registry, load_plugins
     from aftersales.store.policysource import policy_source, refuse_broken
 
@@ -98,6 +97,7 @@ def list_plugins(as_json: bool, plugins_dir: str | None, db_url: str | None) -> 
             return "quarantined"
         return "hook failed" if name in failed_hooks else "ok"
 
+    build = engine_build()
     if as_json:
         echo_json({
             "plugins": [dict(info.to_dict(), state=state(info.name),
@@ -107,8 +107,8 @@ def list_plugins(as_json: bool, plugins_dir: str | None, db_url: str | None) -> 
                         for info in infos],
             "statutory": registry.statutory_loaded,
             "policies_from": source.describe(),
-            "engine_compiled": COMPILED,
-            "engine": engine_build(),
+            "engine_compiled": build == "compiled",
+            "engine": build,
             "errors": [i.to_dict() for i in errors],
             "warnings": [i.to_dict() for i in floor],
             "folder_warnings": [str(w) for w in registry.warnings],
@@ -124,7 +124,7 @@ def list_plugins(as_json: bool, plugins_dir: str | None, db_url: str | None) -> 
         lang = message_lang()
         zh = lang == "zh"
         click.echo(("政策来源：" if zh else "policies: ") + source.describe(lang))
-        click.echo(_ENGINE[engine_build()][0 if zh else 1])
+        click.echo(_ENGINE[build][0 if zh else 1])
         for info in infos:
             origin = ORIGINS.get(info.origin, (info.origin, info.origin))[0 if zh else 1]
             shown = _STATES.get(state(info.name), (state(info.name),) * 2)[0 if zh else 1]

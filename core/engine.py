@@ -805,7 +805,7 @@ class Engine:
         if chosen is not None:
             rule = chosen.rule
             coverage = _coverage(chosen.start, rule.start_name, rule.start_citation, chosen.end,
-                                 (case.case_date - chosen.start).days, rule.policy.id, rule.id, rule.citation)
+                                 (case.case_date - chosen.start).days, rule.policy_id, rule.id, rule.citation)
         return _decision(
             case.brand,
             case.case_date,

@@ -100,8 +100,12 @@ def test_the_wheel_carries_the_engine_compiled_from_this_source(wheel_env, tmp_p
     listed = subprocess.run([str(_env_dir / "bin" / "aftersales"), "plugins", "list", "--lang", "zh"],
                             capture_output=True, text=True, cwd=tmp_path, env=_no_store())
     assert listed.returncode == 0 and "\n引擎：已编译（wheel 安装）\n" in listed.stdout, listed.stdout + listed.stderr
-    # the source it was compiled from is this checkout's, shipped beside it
-    assert (site / "aftersales" / "core" / "engine.py").read_bytes() == (ROOT / "core" / "engine.py").read_bytes()
+    # the source each compiled module was compiled from is this checkout's, shipped beside it
+    dirs = {package: ROOT / folder for package, folder in _package_dirs().items()}
+    for module in _compiled_modules():
+        package, name = module.rsplit(".", 1)
+        shipped = site.joinpath(*package.split("."), f"{name}.py")
+        assert shipped.read_bytes() == (dirs[package] / f"{name}.py").read_bytes(), module
     # the modules setup.py compiles, and no other
     shipped = {".".join(p.relative_to(site).parts[:-1] + (p.name.split(".")[0],))
                for suffix in EXTENSION_SUFFIXES for p in (site / "aftersales").rglob(f"*{suffix}")}
@@ -116,12 +120,17 @@ def _compiled_modules() -> list[str]:
     return ast.literal_eval(value)
 
 
+def _package_dirs() -> dict[str, str]:
+    """pyproject's ``package-dir``: each installed package's folder in the checkout."""
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)["tool"]["setuptools"]["package-dir"]
+
+
 def test_an_editable_install_runs_the_source():
     """No compiled module in the source folders: one would stand in for the file beside it, and an
     edit of that file would change nothing (an editable install never compiles, see
     build_backend/aftersales_build.py)."""
-    with open(ROOT / "pyproject.toml", "rb") as f:
-        folders = tomllib.load(f)["tool"]["setuptools"]["package-dir"].values()
+    folders = _package_dirs().values()
     compiled = [str(p.relative_to(ROOT)) for folder in folders
                 for suffix in EXTENSION_SUFFIXES for p in (ROOT / folder).rglob(f"*{suffix}")]
     assert compiled == []
@@ -184,3 +193,17 @@ def test_a_machine_that_cannot_compile_is_told_what_to_do_in_one_line(tmp_path):
     assert len(said) == 1 and len(said[0]) < 400, said
     assert "C compiler and Python's headers" in said[0] and "AFTERSALES_COMPILE=0 pip install" in said[0]
     assert not list((tmp_path / "dist").glob("*.whl"))
+
+
+def test_a_wheel_that_compiles_asks_for_the_compiler_and_one_that_does_not_asks_for_nothing(monkeypatch):
+    """README, "Building": pip fetches mypy (mypyc) and msgspec for an isolated build on its own,
+    because the backend asks for them; not for a wheel of the source alone."""
+    monkeypatch.syspath_prepend(str(ROOT / "build_backend"))
+    import aftersales_build
+
+    monkeypatch.setattr(aftersales_build._setuptools, "get_requires_for_build_wheel", lambda config_settings=None: [])
+    monkeypatch.delenv("AFTERSALES_COMPILE", raising=False)
+    asked = aftersales_build.get_requires_for_build_wheel()
+    assert any(r.startswith("mypy") for r in asked) and any(r.startswith("msgspec") for r in asked)
+    monkeypatch.setenv("AFTERSALES_COMPILE", "0")
+    assert aftersales_build.get_requires_for_build_wheel() == []
