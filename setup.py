@@ -42,8 +42,8 @@ def _staged(work: Path) -> Path:
 
 
 def ext_modules(work: Path | None) -> list:
-    if work is None:
-        return []   # see build_backend/aftersales_build.py: only a wheel compiles
+    if work is None or os.environ.get("AFTERSALES_WHEEL") != "compiled":
+        return []   # see build_backend/aftersales_build.py: only a wheel compiles, unless AFTERSALES_COMPILE=0
     try:
         from mypyc.build import mypycify
     except ImportError:
@@ -60,11 +60,11 @@ def ext_modules(work: Path | None) -> list:
 
 
 def build_folder() -> Path | None:
-    """A folder of this compiling build's own under ``build/`` (None when nothing compiles): what
-    it stages, compiles and lays out for the wheel is there, so that no module an earlier build
-    compiled (one since renamed, or dropped from ``COMPILED``) lands in this wheel, and two builds
+    """A folder of this wheel build's own under ``build/`` (None when no wheel is built): what it
+    stages, compiles and lays out for the wheel is there, so that no file an earlier build left (a
+    module since renamed, deleted, or dropped from ``COMPILED``) lands in this wheel, and two builds
     at once do not write over each other. Removed when the build ends."""
-    if not os.environ.get("AFTERSALES_COMPILING_WHEEL"):   # set by the backend (build_backend/aftersales_build.py)
+    if not os.environ.get("AFTERSALES_WHEEL"):   # set by the backend (build_backend/aftersales_build.py)
         return None
     (ROOT / "build").mkdir(exist_ok=True)
     return Path(tempfile.mkdtemp(prefix="wheel-", dir=ROOT / "build"))

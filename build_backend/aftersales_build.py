@@ -5,7 +5,7 @@ the same source (``setup.py``, ``COMPILED``), unless ``AFTERSALES_COMPILE=0``. N
 compiles: an editable install (``pip install -e .``) runs the source as it is, so that an edit
 takes effect at once and no compiled module stands in for an older text of the file; an sdist
 holds the source. (Each hook runs in a process of its own: ``build_wheel`` says to setup.py that
-it builds a wheel that compiles, through ``AFTERSALES_COMPILING_WHEEL``.)
+it builds a wheel, and which, through ``AFTERSALES_WHEEL``: ``compiled`` or ``source``.)
 """
 
 from __future__ import annotations
@@ -30,8 +30,5 @@ def get_requires_for_build_wheel(config_settings=None):
 
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
-    if compiling():
-        os.environ["AFTERSALES_COMPILING_WHEEL"] = "1"
-    else:
-        os.environ.pop("AFTERSALES_COMPILING_WHEEL", None)
+    os.environ["AFTERSALES_WHEEL"] = "compiled" if compiling() else "source"
     return _setuptools.build_wheel(wheel_directory, config_settings, metadata_directory)

@@ -165,12 +165,21 @@ def test_the_compiled_engine_decides_every_case_as_the_source_does(wheel_env, tm
 
 @pytest.mark.slow
 def test_a_wheel_built_without_compiling_runs_the_source_and_says_so(tmp_path):
-    build = _build(tmp_path / "dist", AFTERSALES_COMPILE="0")
+    # a module an earlier build laid out and the checkout no longer has (renamed or deleted),
+    # where setuptools lays out a wheel of the source by default: it must not land in the wheel
+    stale = ROOT / "build" / "lib" / "aftersales" / "core" / "stale_module.py"
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_text("", encoding="utf-8")
+    try:
+        build = _build(tmp_path / "dist", AFTERSALES_COMPILE="0")
+    finally:
+        stale.unlink(missing_ok=True)
     assert build.returncode == 0, (build.stdout + build.stderr)[-3000:]
     wheel = next((tmp_path / "dist").glob("aftersales-*.whl"))
     assert wheel.name.endswith("-py3-none-any.whl")   # any Python 3.11+ installs it
     env_dir, _python, site = _installed(tmp_path, wheel)
     assert not list((site / "aftersales").rglob("*.so"))
+    assert not (site / "aftersales" / "core" / "stale_module.py").exists()
     listed = subprocess.run([str(env_dir / "bin" / "aftersales"), "plugins", "list", "--json"],
                             capture_output=True, text=True, cwd=tmp_path, env=_no_store())
     assert listed.returncode == 0, listed.stderr
